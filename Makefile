@@ -1,0 +1,30 @@
+# Two entry points: `make run` (the product) and `make test` (the suite). Both install what they need.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test bench clean
+
+run: $(VENV)/.run-deps
+	$(PY) main.py
+
+test: $(VENV)/.dev-deps
+	$(PY) -m pytest -q
+
+bench: $(VENV)/.dev-deps
+	for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.run-deps: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.run-deps
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,63 @@
+"""Assembles the product: services, router, the one aiohttp server, and every configured channel."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from datetime import date, datetime, time
+
+from aiohttp import web
+
+from bot.clock import SHANGHAI, Clock, FixedClock
+from bot.config import Settings
+from bot.dialogs import Dialogs
+from bot.router import Router
+from bot.services import KnowledgeBase, Services
+
+log = logging.getLogger(__name__)
+
+
+def make_clock(settings: Settings) -> Clock:
+    if settings.today:
+        return FixedClock(datetime.combine(date.fromisoformat(settings.today), time(12), SHANGHAI))
+    return Clock()
+
+
+def build_services(settings: Settings, clock: Clock | None = None) -> Services:
+    clock = clock or make_clock(settings)
+    return Services(settings=settings, clock=clock, kb=KnowledgeBase(), dialogs=Dialogs(clock))
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"ok": True})
+
+
+def make_channels(settings: Settings, router: Router, http: web.Application) -> list:
+    """Every channel whose settings are present; each registers its HTTP routes on `http`."""
+    channels: list = []
+    return channels
+
+
+async def serve(settings: Settings, router: Router) -> None:
+    """Runs every configured channel in this loop until SIGINT/SIGTERM."""
+    http = web.Application(client_max_size=1024 * 1024)
+    http.router.add_get("/healthz", healthz)
+    channels = make_channels(settings, router, http)
+    runner = web.AppRunner(http, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.http_host, settings.http_port)
+    await site.start()
+    log.info("HTTP server on %s:%s; channels: %s", settings.http_host, settings.http_port,
+             ", ".join(type(c).__name__ for c in channels))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        for channel in channels:
+            await channel.start()
+        await stop.wait()
+    finally:
+        for channel in reversed(channels):
+            await channel.stop()
+        await runner.cleanup()

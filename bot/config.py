@@ -1,0 +1,110 @@
+"""Typed configuration, read once from the environment (and a `.env` file beside main.py).
+
+Secrets (tokens, keys) live only here and are never logged: `Settings.__repr__` masks them.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Mapping
+
+from dotenv import dotenv_values
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET_FIELDS = {"telegram_bot_token", "telegram_webhook_secret", "wecom_secret", "wecom_token",
+                 "wecom_aes_key", "wecom_robot_keys"}
+
+
+class ConfigError(ValueError):
+    """A setting is present but malformed; the message names the variable."""
+
+
+def _csv(value: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split(",") if v.strip())
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    staff: frozenset[str] = frozenset()          # "platform:user_id" entries from BOT_STAFF
+    data_dir: Path = ROOT / "data"
+    http_host: str = "0.0.0.0"
+    http_port: int = 8080
+    today: str = ""                              # BOT_TODAY=YYYY-MM-DD pins the clock's date (demos)
+
+    telegram_bot_token: str = ""
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    telegram_webhook_url: str = ""
+    telegram_webhook_secret: str = ""
+
+    wecom_corp_id: str = ""
+    wecom_agent_id: str = ""
+    wecom_secret: str = ""
+    wecom_token: str = ""
+    wecom_aes_key: str = ""
+    wecom_kf_open_kfids: tuple[str, ...] = ()
+    wecom_robot_keys: tuple[str, ...] = ()
+    wecom_api_base_url: str = "https://qyapi.weixin.qq.com"
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return bool(self.telegram_bot_token)
+
+    @property
+    def wecom_enabled(self) -> bool:
+        return all((self.wecom_corp_id, self.wecom_secret, self.wecom_token, self.wecom_aes_key))
+
+    @property
+    def http_needed(self) -> bool:
+        return self.wecom_enabled or bool(self.telegram_enabled and self.telegram_webhook_url)
+
+    def is_staff(self, platform: str, user_id: str) -> bool:
+        return f"{platform}:{user_id}" in self.staff
+
+    def __repr__(self) -> str:
+        shown = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name in SECRET_FIELDS and value:
+                value = "***"
+            shown.append(f"{f.name}={value!r}")
+        return f"Settings({', '.join(shown)})"
+
+
+def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | None = ROOT / ".env") -> Settings:
+    """Environment wins over `.env`; `.env` is optional."""
+    env: dict[str, str] = {}
+    if env_file is not None and env_file.exists():
+        env.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    env.update(os.environ if environ is None else environ)
+    get = lambda name, default="": env.get(name, default).strip()  # noqa: E731
+    data_dir = Path(get("BOT_DATA_DIR") or ROOT / "data")
+    return Settings(
+        staff=frozenset(_csv(get("BOT_STAFF"))),
+        data_dir=data_dir if data_dir.is_absolute() else ROOT / data_dir,
+        http_host=get("BOT_HTTP_HOST") or "0.0.0.0",
+        http_port=_int(env, "BOT_HTTP_PORT", 8080),
+        today=get("BOT_TODAY"),
+        telegram_bot_token=get("TELEGRAM_BOT_TOKEN"),
+        telegram_api_base_url=get("TELEGRAM_API_BASE_URL") or "https://api.telegram.org/bot",
+        telegram_webhook_url=get("TELEGRAM_WEBHOOK_URL"),
+        telegram_webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
+        wecom_corp_id=get("WECOM_CORP_ID"),
+        wecom_agent_id=get("WECOM_AGENT_ID"),
+        wecom_secret=get("WECOM_SECRET"),
+        wecom_token=get("WECOM_TOKEN"),
+        wecom_aes_key=get("WECOM_AES_KEY"),
+        wecom_kf_open_kfids=_csv(get("WECOM_KF_OPEN_KFIDS")),
+        wecom_robot_keys=_csv(get("WECOM_ROBOT_KEYS")),
+        wecom_api_base_url=get("WECOM_API_BASE_URL") or "https://qyapi.weixin.qq.com",
+    )

@@ -1,0 +1,42 @@
+"""The platform-neutral message model: every channel turns its updates into Incoming and renders Reply."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Intent = Literal["faq", "policy", "calc", "contacts", "events", "help", "fallback", "staff", "dialog"]
+
+
+@dataclass(frozen=True)
+class Incoming:
+    platform: str            # "console", "telegram", "wecom", "wecom_kf"
+    chat_id: str             # where the reply goes (a group or a private chat)
+    user_id: str             # who wrote; with platform it identifies the person
+    text: str = ""
+    payload: str | None = None   # a pressed button's payload, instead of text
+    is_staff: bool = False
+    display_name: str = ""
+    is_group: bool = False
+
+    @property
+    def user_key(self) -> str:
+        return f"{self.platform}:{self.user_id}"
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    payload: str             # kept ≤ 64 bytes so it fits Telegram's callback_data
+
+
+@dataclass
+class Reply:
+    text: str
+    intent: Intent = "fallback"
+    confidence: float = 0.0
+    buttons: list[Button] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {"intent": self.intent, "text": self.text, "confidence": round(self.confidence, 3),
+                "sources": self.sources}

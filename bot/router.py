@@ -1,0 +1,105 @@
+"""The one ordered routing table: commands, then an open dialog, then button payloads, then free-text
+intents, fallback last. The first handler that returns a Reply wins; a handler returns None to pass.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from typing import Awaitable, Callable
+
+from bot import inputs
+from bot.messages import Incoming, Reply
+from bot.services import Services
+from handlers import admin, contacts, faq, menu
+
+log = logging.getLogger(__name__)
+Handler = Callable[[Incoming, Services], Awaitable[Reply | None]]
+CANCEL_WORDS = {"取消", "退出", "算了", "不算了", "cancel", "/cancel", "q", "quit"}
+
+
+@dataclass(frozen=True)
+class Route:
+    kind: str                  # "command" | "payload" | "dialog" | "text"
+    key: str                   # command name, payload prefix, dialog flow; "" for text routes
+    handler: Handler
+    staff_only: bool = False
+    description: str = ""      # shown in /help and registered as a bot command
+
+
+ROUTES: tuple[Route, ...] = (
+    Route("command", "start", menu.start, description="开始 · 主菜单"),
+    Route("command", "help", menu.help_text, description="帮助 · 能问什么"),
+    Route("command", "menu", menu.start, description="主菜单"),
+    Route("command", "cancel", menu.cancel, description="取消当前操作"),
+    Route("command", "faq", faq.categories, description="常见问题"),
+    Route("command", "contacts", contacts.list_all, description="联系方式"),
+    Route("command", "reload", admin.reload, staff_only=True, description="重新加载资料文件（工作人员）"),
+    Route("payload", "faq:", faq.by_payload),
+    Route("payload", "contact:", contacts.by_payload),
+    Route("text", "", menu.greeting),
+    Route("text", "", contacts.answer),
+    Route("text", "", faq.answer),
+)
+
+
+def command_of(text: str) -> tuple[str, str] | None:
+    """'/Start@TownBot arg' → ('start', 'arg'); None when the text is not a command."""
+    if not text.startswith("/") or len(text) < 2:
+        return None
+    head, _, args = text[1:].partition(" ")
+    return head.split("@", 1)[0].lower(), args.strip()
+
+
+def staff_commands() -> list[Route]:
+    return [r for r in ROUTES if r.kind == "command" and r.staff_only]
+
+
+def public_commands() -> list[Route]:
+    return [r for r in ROUTES if r.kind == "command" and not r.staff_only and r.description]
+
+
+class Router:
+    def __init__(self, services: Services, routes: tuple[Route, ...] = ROUTES):
+        self.svc, self.routes = services, routes
+
+    async def handle(self, msg: Incoming) -> Reply:
+        """Never raises: any failure becomes an apology, logged with the cause (no message text)."""
+        try:
+            text, cut = inputs.clean(msg.text)
+            reply = await self._dispatch(replace(msg, text=text))
+            if cut:
+                reply.text = f"{inputs.TOO_LONG_NOTE}\n{reply.text}"
+            return reply
+        except Exception:
+            log.exception("handler failed for %s message from %s", msg.platform, msg.user_key)
+            return Reply("抱歉，系统刚才出了点问题，请稍后再试，或输入 /help 查看可用功能。", intent="fallback")
+
+    async def _dispatch(self, msg: Incoming) -> Reply:
+        if msg.payload and msg.payload.startswith("/"):      # menu buttons carry a command
+            msg = replace(msg, text=msg.payload, payload=None)
+        if msg.payload is None and not inputs.has_meaning(msg.text):
+            return menu.empty_input(msg)
+        if msg.payload is None and msg.text.lower() in CANCEL_WORDS:
+            return await menu.cancel(msg, self.svc)
+        command = command_of(msg.text) if msg.payload is None else None
+        dialog = self.svc.dialogs.get(msg.user_key)
+        for route in self.routes:
+            if route.kind == "command":
+                if not command or command[0] != route.key:
+                    continue
+            elif route.kind == "dialog":
+                if command or not dialog or dialog.flow != route.key:
+                    continue
+            elif route.kind == "payload":
+                if msg.payload is None or not msg.payload.startswith(route.key):
+                    continue
+            elif msg.payload is not None or command:
+                continue
+            if route.staff_only and not msg.is_staff:
+                return Reply("抱歉，该功能仅限小镇管委会工作人员使用。", intent="staff")
+            reply = await route.handler(msg, self.svc)
+            if reply is not None:
+                return reply
+        if command:
+            return menu.unknown_command(command[0])
+        return await faq.fallback(msg, self.svc)

@@ -1,0 +1,45 @@
+"""What handlers may use: knowledge, clock, dialogs, settings (and, from their issues, storage and delivery).
+
+Handlers receive this container instead of importing globals, so tests build one with a fixed clock
+and a temporary data folder.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.dialogs import Dialogs
+from faq import nlp
+from faq.knowledge import Knowledge, load_knowledge
+from faq.matcher import FaqMatcher
+
+log = logging.getLogger(__name__)
+
+
+class KnowledgeBase:
+    """The current knowledge snapshot and the matchers built from it; reload swaps all at once."""
+
+    def __init__(self, loader=load_knowledge):
+        self._loader = loader
+        nlp.load_user_dictionary()
+        self.reload()
+
+    def reload(self) -> str:
+        knowledge = self._loader()          # raises KnowledgeError, leaving the old snapshot in place
+        matcher = FaqMatcher(knowledge.faq)
+        self.knowledge, self.faq = knowledge, matcher
+        summary = f"{len(knowledge.faq)} 条问答、{len(knowledge.contacts)} 个联系机构"
+        log.info("knowledge loaded: %s", summary)
+        return summary
+
+
+@dataclass
+class Services:
+    settings: Settings
+    clock: Clock
+    kb: KnowledgeBase
+    dialogs: Dialogs
+    store: Any = None                 # persistent repository (events/subscriptions issue)

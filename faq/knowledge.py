@@ -1,0 +1,48 @@
+"""Loads and validates every reviewed data file into one immutable Knowledge snapshot.
+
+Reload builds a fresh snapshot and swaps it in only when every file validates, so a staff typo
+never takes the bot down: the old knowledge keeps answering and the error names the file and entry.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from faq.schema import Contact, Document, FaqEntry, KnowledgeError, check_unique, load_entries
+
+ROOT = Path(__file__).resolve().parent.parent
+FAQ_DIR = ROOT / "faq" / "data"
+POLICY_DIR = ROOT / "policy_data" / "data"
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    documents: dict[str, Document]
+    faq: list[FaqEntry]
+    contacts: list[Contact]
+
+    def cite(self, source) -> str:
+        """A short human citation: 《…》 + section."""
+        return f"{self.documents[source.doc].short}·{source.section}"
+
+
+def load_knowledge(faq_dir: Path = FAQ_DIR, policy_dir: Path = POLICY_DIR) -> Knowledge:
+    doc_path = policy_dir / "documents.yaml"
+    documents = {d.id: d for d in load_entries(doc_path, "documents", Document)}
+    faq: list[tuple[Path, FaqEntry]] = []
+    for path in sorted(faq_dir.glob("*.yaml")):
+        faq += [(path, e) for e in load_entries(path, "entries", FaqEntry)]
+    contacts_path = policy_dir / "contacts.yaml"
+    contacts = [(contacts_path, c) for c in load_entries(contacts_path, "contacts", Contact)] \
+        if contacts_path.exists() else []
+    check_unique(((p, e.id) for p, e in faq), "FAQ")
+    check_unique(((p, c.id) for p, c in contacts), "contact")
+    for path, item in faq + contacts:
+        if item.source.doc not in documents:
+            raise KnowledgeError(f"{path}: entry '{item.id}': unknown source doc '{item.source.doc}'")
+    return Knowledge(documents, [e for _, e in faq], [c for _, c in contacts])
+
+
+if __name__ == "__main__":  # python -m faq.knowledge : validate all data files
+    kb = load_knowledge()
+    print(f"ok: {len(kb.faq)} FAQ entries, {len(kb.contacts)} contacts, {len(kb.documents)} documents")

@@ -1,0 +1,50 @@
+"""Shared fixtures: one knowledge base per session (loading jieba is the slow part), a fixed clock at
+the product's "today" (2026-11-22, Asia/Shanghai), and fresh services per test."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from bot.clock import SHANGHAI, FixedClock
+from bot.config import load_settings
+from bot.dialogs import Dialogs
+from bot.messages import Incoming
+from bot.router import Router
+from bot.services import KnowledgeBase, Services
+
+TODAY = datetime(2026, 11, 22, 10, 0, tzinfo=SHANGHAI)
+
+
+@pytest.fixture(scope="session")
+def kb() -> KnowledgeBase:
+    return KnowledgeBase()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(TODAY)
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return load_settings({"BOT_DATA_DIR": str(tmp_path / "data"), "BOT_STAFF": "console:staff"}, env_file=None)
+
+
+@pytest.fixture
+def services(settings, clock, kb) -> Services:
+    return Services(settings=settings, clock=clock, kb=kb, dialogs=Dialogs(clock))
+
+
+@pytest.fixture
+def router(services) -> Router:
+    return Router(services)
+
+
+@pytest.fixture
+def ask(router):
+    """ask("问题") → Reply, as an enterprise user on the console; ask(..., staff=True) as staff."""
+    async def _ask(text: str = "", payload: str | None = None, staff: bool = False, user: str = "u1"):
+        user_id = "staff" if staff else user
+        return await router.handle(Incoming("console", user_id, user_id, text=text, payload=payload, is_staff=staff))
+    return _ask
