@@ -33,7 +33,8 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 def make_channels(settings: Settings, router: Router, http: web.Application) -> list:
-    """Every channel whose settings are present; each registers its HTTP routes on `http`."""
+    """Every channel whose settings are present. Each registers its HTTP routes on `http` and its
+    Outbox(es) in router.svc.outboxes, and has async start()/stop()."""
     channels: list = []
     return channels
 

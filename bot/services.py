@@ -6,7 +6,7 @@ and a temporary data folder.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.clock import Clock
@@ -43,3 +43,4 @@ class Services:
     kb: KnowledgeBase
     dialogs: Dialogs
     store: Any = None                 # persistent repository (events/subscriptions issue)
+    outboxes: dict[str, Any] = field(default_factory=dict)   # platform → Outbox (bot/channels/base.py)
