@@ -1,0 +1,39 @@
+"""The two ways a person runs the product without any channel: `ask` and the console chat (real subprocesses)."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CLEAN_ENV = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WECOM_", "BOT_"))}
+
+
+def run(args, stdin: str = "", tmp_path=None):
+    env = dict(CLEAN_ENV, BOT_DATA_DIR=str(tmp_path / "data")) if tmp_path else CLEAN_ENV
+    return subprocess.run([sys.executable, "main.py", *args], cwd=ROOT, input=stdin, capture_output=True,
+                          text=True, timeout=60, env=env)
+
+
+def test_ask_json_reads_stdin_lines(tmp_path):
+    out = run(["ask", "--json", "-"], "运河财富小镇在哪里\n今天股票买什么好\n\n/help\n", tmp_path)
+    assert out.returncode == 0, out.stderr
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [r["intent"] for r in rows] == ["faq", "fallback", "fallback", "help"]
+    assert rows[0]["sources"] and 0 <= rows[0]["confidence"] <= 1
+    assert set(rows[0]) == {"intent", "text", "confidence", "sources"}
+
+
+def test_ask_with_arguments_prints_answer_and_source(tmp_path):
+    out = run(["ask", "小镇规划面积多大"], tmp_path=tmp_path)
+    assert out.returncode == 0 and "3.3" in out.stdout and "来源" in out.stdout
+
+
+def test_console_chat_answers_and_numbered_choice_presses_a_button(tmp_path):
+    out = run([], "小镇在哪里\n/contacts\n1\n", tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "控制台" in out.stdout and "大运河" in out.stdout
+    assert "可咨询" in out.stdout            # "1" pressed the first contact button
+    assert "再见" in out.stdout

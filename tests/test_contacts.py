@@ -1,0 +1,24 @@
+"""Contacts: the bodies the documents name, never an invented number."""
+from __future__ import annotations
+
+import re
+
+
+async def test_committee_contact_says_number_not_published(ask, kb):
+    reply = await ask("管委会电话是多少")
+    assert reply.intent == "contacts"
+    assert "管委会" in reply.text or "管理委员会" in reply.text
+    assert "暂未公布" in reply.text
+    assert not re.search(r"\d{7,}", reply.text)
+    assert reply.sources
+
+
+async def test_contact_list_and_button(ask, kb):
+    listing = await ask("/contacts")
+    assert len(listing.buttons) == len(kb.knowledge.contacts) >= 5
+    detail = await ask(payload=listing.buttons[0].payload)
+    assert detail.intent == "contacts" and "可咨询" in detail.text
+
+
+def test_no_contact_has_an_invented_phone(kb):
+    assert all(c.phone is None for c in kb.knowledge.contacts)

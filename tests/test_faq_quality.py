@@ -1,0 +1,38 @@
+"""Matching quality on the held-out dev set (tests/data/devset_*.yaml): the bars from the foundation issue."""
+from __future__ import annotations
+
+from faq.matcher import THRESHOLD
+from tests.devset import load_devset
+
+
+def test_devset_is_big_enough():
+    in_scope, out_of_scope = load_devset()
+    assert len(in_scope) >= 200 and len(out_of_scope) >= 30
+
+
+def test_devset_questions_are_not_stored_phrasings(kb):
+    stored = {q for e in kb.knowledge.faq for q in e.questions}
+    in_scope, _ = load_devset()
+    assert not [q for q, _ in in_scope if q in stored]
+
+
+async def test_in_scope_top1_accuracy_at_least_95_percent(kb, ask):
+    in_scope, _ = load_devset()
+    wrong = []
+    for question, expected in in_scope:
+        reply = await ask(question)
+        best = kb.faq.best(question)
+        if not (reply.intent == "faq" and best.entry.id == expected and best.score >= THRESHOLD):
+            wrong.append((question, expected, best.entry.id))
+    assert len(wrong) <= 0.05 * len(in_scope), wrong
+
+
+async def test_out_of_scope_falls_back_at_least_90_percent(ask):
+    _, out_of_scope = load_devset()
+    answered = [q for q in out_of_scope if (await ask(q)).intent != "fallback"]
+    assert len(answered) <= 0.10 * len(out_of_scope), answered
+
+
+async def test_number_bearing_question_picks_the_entry_holding_the_number(kb):
+    best = kb.faq.best("2022年底小镇有多少家金融机构")
+    assert "356" in best.entry.answer

@@ -1,0 +1,78 @@
+"""Data files are validated at load; errors name the file and the entry; reload keeps the old data on error."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.services import KnowledgeBase
+from faq.knowledge import FAQ_DIR, POLICY_DIR, load_knowledge
+from faq.schema import KnowledgeError
+
+GOOD = """entries:
+  - id: demo-one
+    category: 测试
+    questions: [小镇在哪, 小镇位置]
+    answer: 运河财富小镇坐落于拱墅区。
+    source: {doc: town-profile, section: 简介}
+"""
+
+
+def _dirs(tmp_path: Path, faq_text: str) -> tuple[Path, Path]:
+    faq_dir, policy_dir = tmp_path / "faq", tmp_path / "policy"
+    faq_dir.mkdir()
+    shutil.copytree(POLICY_DIR, policy_dir)
+    (faq_dir / "demo.yaml").write_text(faq_text, encoding="utf-8")
+    return faq_dir, policy_dir
+
+
+def test_shipped_data_is_valid_and_large_enough():
+    kb = load_knowledge()
+    assert len(kb.faq) >= 150
+    assert all(e.source.doc in kb.documents for e in kb.faq)
+
+
+def test_every_cited_document_exists_in_seeds():
+    kb = load_knowledge()
+    seeds = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+    for doc in kb.documents.values():
+        assert (seeds / doc.file).exists(), doc.file
+
+
+@pytest.mark.parametrize("broken,needle", [
+    (GOOD.replace("questions: [小镇在哪, 小镇位置]", "questions: [小镇在哪]"), "demo-one"),
+    (GOOD.replace("doc: town-profile", "doc: nowhere"), "unknown source doc"),
+    (GOOD.replace("id: demo-one", "id: Demo One"), "Demo One"),
+    (GOOD + "  - id: demo-one\n    category: x\n    questions: [a, b]\n    answer: abcdef\n"
+            "    source: {doc: town-profile, section: x}\n", "already defined"),
+    ("entries: [unclosed", "cannot read YAML"),
+    ("- just a list", "expected a top-level 'entries:'"),
+])
+def test_broken_entry_names_file_and_entry(tmp_path, broken, needle):
+    faq_dir, policy_dir = _dirs(tmp_path, broken)
+    with pytest.raises(KnowledgeError) as err:
+        load_knowledge(faq_dir, policy_dir)
+    assert "demo.yaml" in str(err.value) and needle in str(err.value)
+
+
+def test_reload_keeps_old_knowledge_when_a_file_breaks(tmp_path):
+    faq_dir, policy_dir = _dirs(tmp_path, GOOD)
+    kb = KnowledgeBase(lambda: load_knowledge(faq_dir, policy_dir))
+    assert [e.id for e in kb.knowledge.faq] == ["demo-one"]
+    (faq_dir / "demo.yaml").write_text(GOOD.replace("answer: 运河财富小镇坐落于拱墅区。", "answer: x"), encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="demo-one"):
+        kb.reload()
+    assert kb.faq.best("小镇在哪").entry.answer == "运河财富小镇坐落于拱墅区。"
+    (faq_dir / "demo.yaml").write_text(GOOD.replace("小镇位置", "小镇的具体位置"), encoding="utf-8")
+    kb.reload()
+    assert "小镇的具体位置" in kb.knowledge.faq[0].questions
+
+
+async def test_staff_reload_reports_a_broken_file(services, tmp_path, ask, monkeypatch):
+    faq_dir, policy_dir = _dirs(tmp_path, GOOD.replace("doc: town-profile", "doc: nowhere"))
+    before = services.kb.knowledge
+    monkeypatch.setattr(services.kb, "_loader", lambda: load_knowledge(faq_dir, policy_dir))
+    reply = await ask("/reload", staff=True)
+    assert "demo.yaml" in reply.text and "未重新加载" in reply.text
+    assert services.kb.knowledge is before

@@ -1,0 +1,113 @@
+"""The core path: commands, buttons, intents, fallback, staff checks, bad input — through the real router."""
+from __future__ import annotations
+
+import pytest
+
+from bot.messages import Incoming
+from bot.router import ROUTES, Route, Router, command_of
+
+BAD_INPUTS = ["", "   ", "\n\t", "😀😀😀", "\x00\x01\x02\x1b[31m", "\ud800", bytes(range(256)).decode("latin-1"),
+              "What is the weather like?", "小镇 where is it 在哪 ???", "%s%n{0}<script>", "'; DROP TABLE users;--"]
+
+
+@pytest.mark.parametrize("text", BAD_INPUTS)
+async def test_bad_input_gets_a_clear_reply(ask, text):
+    reply = await ask(text)
+    assert reply.text.strip()
+    assert reply.intent in {"faq", "policy", "calc", "contacts", "events", "help", "fallback"}
+
+
+async def test_empty_and_emoji_only_are_told_to_type_text(ask):
+    for text in ["", "😀🎉", "\x00\x07"]:
+        reply = await ask(text)
+        assert reply.intent == "fallback" and "文字" in reply.text
+
+
+async def test_overlong_input_is_cut_with_a_note(ask):
+    reply = await ask("小镇在哪里" * 2000)
+    assert reply.text.startswith("（您的消息较长")
+
+
+@pytest.mark.parametrize("text,expected", [("/start", ("start", "")), ("/Help@TownBot", ("help", "")),
+                                           ("/newevent a | b", ("newevent", "a | b")), ("/", None), ("hi", None)])
+def test_command_parsing(text, expected):
+    assert command_of(text) == expected
+
+
+async def test_start_shows_menu_of_routed_commands(ask):
+    reply = await ask("/start")
+    commands = {r.key for r in ROUTES if r.kind == "command"}
+    assert reply.intent == "help" and reply.buttons
+    assert all(b.payload.lstrip("/") in commands for b in reply.buttons)
+
+
+async def test_menu_button_runs_its_command(ask):
+    reply = await ask(payload="/contacts")
+    assert reply.intent == "contacts"
+
+
+async def test_unknown_command_is_explained(ask):
+    reply = await ask("/frobnicate")
+    assert "/frobnicate" in reply.text and "/help" in reply.text
+
+
+async def test_staff_command_refused_for_enterprise_users(ask):
+    reply = await ask("/reload")
+    assert "仅限" in reply.text and reply.intent == "staff"
+
+
+async def test_staff_reload_reports_what_was_loaded(ask):
+    reply = await ask("/reload", staff=True)
+    assert "资料已重新加载" in reply.text
+
+
+async def test_help_lists_staff_commands_only_to_staff(ask):
+    assert "/reload" not in (await ask("/help")).text
+    assert "/reload" in (await ask("/help", staff=True)).text
+
+
+async def test_greeting(ask):
+    reply = await ask("你好！")
+    assert reply.intent == "help" and reply.buttons
+
+
+async def test_cancel_without_a_dialog(ask):
+    reply = await ask("取消")
+    assert "没有进行中" in reply.text
+
+
+async def test_faq_question_is_answered_with_its_source(ask):
+    reply = await ask("运河财富小镇在什么位置")
+    assert reply.intent == "faq" and reply.confidence >= 0.5
+    assert "大运河" in reply.text and reply.sources and "小镇简介" in reply.sources[0]
+
+
+async def test_out_of_scope_falls_back_with_suggestions(ask):
+    reply = await ask("明天杭州会下雨吗")
+    assert reply.intent == "fallback"
+    assert "管委会" in reply.text and len(reply.buttons) == 3
+    follow = await ask(payload=reply.buttons[0].payload)
+    assert follow.intent == "faq" and follow.sources
+
+
+async def test_faq_categories_browse_to_an_answer(ask):
+    cats = await ask("/faq")
+    assert cats.buttons
+    listing = await ask(payload=cats.buttons[0].payload)
+    assert listing.buttons
+    answer = await ask(payload=listing.buttons[0].payload)
+    assert answer.intent == "faq" and answer.sources
+
+
+async def test_stale_button_payload_is_handled(ask):
+    reply = await ask(payload="faq:no-such-entry")
+    assert "不存在" in reply.text
+
+
+async def test_handler_crash_becomes_an_apology(services, caplog):
+    async def boom(msg, svc):
+        raise RuntimeError("boom")
+    router = Router(services, (Route("text", "", boom),))
+    reply = await router.handle(Incoming("console", "u", "u", text="随便问问"))
+    assert "出了点问题" in reply.text
+    assert "RuntimeError" in caplog.text and "随便问问" not in caplog.text
