@@ -17,6 +17,7 @@ from bot.channels import console
 from bot.config import ConfigError, load_settings
 from bot.messages import Incoming
 from bot.router import Router
+from bot.storage import StorageError
 from bot.choices import numbered
 from faq.schema import KnowledgeError
 
@@ -43,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
         svc = build_services(settings)
-    except (ConfigError, KnowledgeError) as exc:
+    except (ConfigError, KnowledgeError, StorageError) as exc:
         print(f"启动失败：{exc}", file=sys.stderr)
         return 2
     router = Router(svc)

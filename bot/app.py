@@ -13,6 +13,9 @@ from bot.config import Settings
 from bot.dialogs import Dialogs
 from bot.router import Router
 from bot.services import KnowledgeBase, Services
+from bot.delivery import Delivery
+from bot.store import Store
+from scheduler.reminders import Reminders
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +28,31 @@ def make_clock(settings: Settings) -> Clock:
 
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     clock = clock or make_clock(settings)
-    return Services(settings=settings, clock=clock, kb=KnowledgeBase(), dialogs=Dialogs(clock))
+    store = Store(settings.data_dir)      # raises StorageError on an unreadable data file: start-up stops
+    return attach_delivery(Services(settings=settings, clock=clock, kb=KnowledgeBase(), dialogs=Dialogs(clock),
+                                    store=store))
+
+
+def attach_delivery(svc: Services) -> Services:
+    """Delivery and reminders over svc.store and svc.outboxes (a dict the channels fill in later)."""
+    svc.delivery = Delivery(svc.store, svc.outboxes, svc.clock)
+    svc.scheduler = Reminders(svc.store, svc.delivery, svc.clock, svc.settings.event_reminders)
+    return svc
+
+
+async def start_delivery(svc: Services) -> None:
+    """After the channels: push-only recipients (group robots) exist, reminders are planned from storage,
+    and broadcasts interrupted by a stop or crash go on."""
+    for platform, outbox in svc.outboxes.items():
+        for chat in getattr(outbox, "chats", ()):
+            await svc.store.ensure_recipient(platform, chat, f"群机器人 {chat}", ("news", "events"))
+    await svc.scheduler.start()
+    await svc.delivery.resume()
+
+
+async def stop_delivery(svc: Services) -> None:
+    await svc.scheduler.stop()
+    await svc.delivery.stop()
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -36,6 +63,9 @@ def make_channels(settings: Settings, router: Router, http: web.Application) -> 
     """Every channel whose settings are present. Each registers its HTTP routes on `http` and its
     Outbox(es) in router.svc.outboxes, and has async start()/stop()."""
     channels: list = []
+    if settings.telegram_enabled:
+        from bot.channels.telegram import TelegramChannel
+        channels.append(TelegramChannel(settings, router, http))
     return channels
 
 
@@ -57,8 +87,10 @@ async def serve(settings: Settings, router: Router) -> None:
     try:
         for channel in channels:
             await channel.start()
+        await start_delivery(router.svc)
         await stop.wait()
     finally:
+        await stop_delivery(router.svc)
         for channel in reversed(channels):
             await channel.stop()
         await runner.cleanup()

@@ -34,6 +34,21 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
 
 
+def _durations(env: Mapping[str, str], name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    """'1d,1h,30m,10s' → seconds, largest first."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    units = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+    try:
+        values = [int(part[:-1]) * units[part[-1]] for part in _csv(raw.lower())]
+    except (KeyError, ValueError, IndexError):
+        raise ConfigError(f"{name} must be durations like 1d,1h,30m, got {raw!r}") from None
+    if any(v <= 0 for v in values):
+        raise ConfigError(f"{name} durations must be positive, got {raw!r}")
+    return tuple(sorted(set(values), reverse=True))
+
+
 @dataclass(frozen=True)
 class Settings:
     staff: frozenset[str] = frozenset()          # "platform:user_id" entries from BOT_STAFF
@@ -41,6 +56,7 @@ class Settings:
     http_host: str = "0.0.0.0"
     http_port: int = 8080
     today: str = ""                              # BOT_TODAY=YYYY-MM-DD pins the clock's date (demos)
+    event_reminders: tuple[int, ...] = (86400, 3600)   # BOT_EVENT_REMINDERS: seconds before an event
 
     telegram_bot_token: str = ""
     telegram_api_base_url: str = "https://api.telegram.org/bot"
@@ -95,6 +111,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         http_host=get("BOT_HTTP_HOST") or "0.0.0.0",
         http_port=_int(env, "BOT_HTTP_PORT", 8080),
         today=get("BOT_TODAY"),
+        event_reminders=_durations(env, "BOT_EVENT_REMINDERS", (86400, 3600)),
         telegram_bot_token=get("TELEGRAM_BOT_TOKEN"),
         telegram_api_base_url=get("TELEGRAM_API_BASE_URL") or "https://api.telegram.org/bot",
         telegram_webhook_url=get("TELEGRAM_WEBHOOK_URL"),

@@ -66,6 +66,8 @@ class Router:
         """Never raises: any failure becomes an apology, logged with the cause (no message text)."""
         try:
             text, cut = inputs.clean(msg.text)
+            if self.svc.store is not None:
+                await self.svc.store.seen(msg, self.svc.clock.now())   # registers recipients; writes only on change
             reply = await self._dispatch(replace(msg, text=text))
             if cut:
                 reply.text = f"{inputs.TOO_LONG_NOTE}\n{reply.text}"

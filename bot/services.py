@@ -44,3 +44,5 @@ class Services:
     dialogs: Dialogs
     store: Any = None                 # persistent repository (events/subscriptions issue)
     outboxes: dict[str, Any] = field(default_factory=dict)   # platform → Outbox (bot/channels/base.py)
+    delivery: Any = None              # bot/delivery.Delivery: notices and broadcasts through the outboxes
+    scheduler: Any = None             # scheduler.Reminders: event reminders and scheduled broadcasts

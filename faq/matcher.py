@@ -1,10 +1,13 @@
 """Ranks FAQ entries for a question and says how sure it is.
 
 Score of an entry = blend of
-- coverage: the share of the question's information (IDF-weighted words and char bigrams) that the
-  entry's phrasings and keywords contain — unknown words weigh most, so off-topic questions score low;
-- similarity: rapidfuzz token-set ratio against the closest stored phrasing;
-- keyword hits, and numbers: a question carrying a number prefers the entry that holds it.
+- coverage: the share of the question's information (IDF-weighted words and char bigrams) found in the
+  entry's phrasings and keywords, and (half weight) in its answer — unknown words weigh most, so
+  off-topic questions score low;
+- similarity: rapidfuzz token-sort ratio against the closest stored phrasing;
+- keyword hits; numbers: a question carrying a number prefers the entry that holds it;
+minus penalties for what the knowledge base has never heard of: a place name (another city, another
+district) or content words that appear nowhere in the data. Those are the signs of an out-of-scope question.
 """
 from __future__ import annotations
 
@@ -17,7 +20,12 @@ from rapidfuzz import fuzz, process
 from faq import nlp
 from faq.schema import FaqEntry
 
-THRESHOLD = 0.5
+THRESHOLD = 0.45
+ANSWER_WEIGHT = 0.5        # how much answer-text coverage counts against phrasing coverage
+COVERAGE_WEIGHT = 0.6      # coverage vs. phrasing similarity
+KEYWORD_BONUS, KEYWORD_CAP = 0.07, 0.2
+NUMBER_BONUS, NUMBER_MALUS = 0.15, 0.1
+UNKNOWN_PLACE_MALUS, UNKNOWN_WORDS_MALUS = 0.3, 0.2
 
 
 @dataclass(frozen=True)
@@ -30,37 +38,47 @@ class FaqMatcher:
     def __init__(self, entries: list[FaqEntry]):
         self.entries = entries
         nlp.add_words(k for e in entries for k in e.keywords)
-        self._features = [set().union(*(nlp.features(t) for t in [*e.questions, *e.keywords])) for e in entries]
+        self._asked = [set().union(*(nlp.features(t) for t in [*e.questions, *e.keywords])) for e in entries]
+        self._told = [a | nlp.features(e.answer) for a, e in zip(self._asked, entries)]
+        self._vocabulary = set().union(*self._told)
         self._keywords = [[nlp.synonyms().fold(nlp.normalise(k)) for k in e.keywords] for e in entries]
         self._numbers = [nlp.numbers(" ".join([e.answer, *e.questions])) for e in entries]
         self._phrasings = [" ".join(nlp.words(q)) for e in entries for q in e.questions]
         self._owner = [i for i, e in enumerate(entries) for _ in e.questions]
-        df = Counter(f for feats in self._features for f in feats)
+        df = Counter(f for feats in self._asked for f in feats)
         n = max(len(entries), 1)
         self._idf = {f: math.log((n + 1) / (c + 0.5)) for f, c in df.items()}
         self._unknown_idf = math.log((n + 1) / 0.5)
 
+    def _unknown_penalty(self, words: list[str]) -> float:
+        content = [w for w in words if len(w) > 1 and not w.isdigit()]
+        unknown = [w for w in content if w not in self._vocabulary]
+        places = any(w in nlp.place_names() for w in unknown)
+        return UNKNOWN_PLACE_MALUS * places + UNKNOWN_WORDS_MALUS * len(unknown) / max(len(content), 1)
+
     def rank(self, question: str, limit: int = 3) -> list[Match]:
+        words = nlp.words(question)
         feats = nlp.features(question)
         if not feats or not self.entries:
             return []
         weights = {f: self._idf.get(f, self._unknown_idf) for f in feats}
         total = sum(weights.values())
         folded = nlp.synonyms().fold(nlp.normalise(question))
-        query = " ".join(nlp.words(question))
         similar = [0.0] * len(self.entries)
-        for _, score, idx in process.extract(query, self._phrasings, scorer=fuzz.token_set_ratio,
-                                             limit=30, score_cutoff=30):
+        for _, score, idx in process.extract(" ".join(words), self._phrasings, scorer=fuzz.token_sort_ratio,
+                                             limit=40, score_cutoff=30):
             owner = self._owner[idx]
             similar[owner] = max(similar[owner], score / 100)
         asked_numbers = nlp.numbers(question)
+        penalty = self._unknown_penalty(words)
         scored = []
-        for i, entry_feats in enumerate(self._features):
-            coverage = sum(weights[f] for f in feats & entry_feats) / total
-            score = 0.6 * coverage + 0.4 * similar[i]
-            score += min(0.2, 0.07 * sum(1 for k in self._keywords[i] if k and k in folded))
+        for i, (asked, told) in enumerate(zip(self._asked, self._told)):
+            coverage = ((1 - ANSWER_WEIGHT) * sum(weights[f] for f in feats & asked)
+                        + ANSWER_WEIGHT * sum(weights[f] for f in feats & told)) / total
+            score = COVERAGE_WEIGHT * coverage + (1 - COVERAGE_WEIGHT) * similar[i] - penalty
+            score += min(KEYWORD_CAP, KEYWORD_BONUS * sum(1 for k in self._keywords[i] if k and k in folded))
             if asked_numbers:
-                score += 0.15 if asked_numbers & self._numbers[i] else -0.1
+                score += NUMBER_BONUS if asked_numbers & self._numbers[i] else -NUMBER_MALUS
             scored.append((score, i))
         scored.sort(reverse=True)
         return [Match(self.entries[i], max(0.0, min(1.0, s))) for s, i in scored[:limit]]

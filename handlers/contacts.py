@@ -1,7 +1,7 @@
 """Who to contact for what. The documents publish no phone numbers: the bot says so plainly."""
 from __future__ import annotations
 
-from rapidfuzz import fuzz
+import re
 
 from bot.messages import Button, Incoming, Reply
 from faq import nlp
@@ -16,33 +16,28 @@ def render(contact, svc) -> Reply:
              f"电话：{contact.phone or NOT_PUBLISHED}"]
     if contact.address:
         lines.append(f"地址：{contact.address}")
-    if not contact.phone:
-        lines.append("在电话公布前，可通过本助手留言或直接前往小镇管委会咨询。")
     return Reply("\n".join(lines), intent="contacts", confidence=1.0, sources=[svc.kb.knowledge.cite(contact.source)])
 
 
-def _best(text: str, contacts) -> tuple[float, object | None]:
-    folded = nlp.synonyms().fold(nlp.normalise(text))
-    best, best_score = None, 0.0
-    for c in contacts:
-        names = [nlp.synonyms().fold(nlp.normalise(n)) for n in [c.name, *c.keywords]]
-        score = max(fuzz.partial_ratio(n, folded) if len(n) >= 2 else 0 for n in names)
-        if score > best_score:
-            best, best_score = c, score
-    return best_score, best
+def _names(contact) -> list[str]:
+    """The contact's name, the parts of it (e.g. the short form in brackets) and its keywords, folded."""
+    parts = re.split(r"[（）()·“”\s]+", contact.name)
+    return [n for n in (nlp.synonyms().fold(nlp.normalise(x)) for x in [contact.name, *parts, *contact.keywords])
+            if len(n) >= 2]
+
+
+def _named_in(folded: str, contacts):
+    """The contact whose longest name or keyword appears in the question, if any."""
+    hits = [(len(n), c) for c in contacts for n in _names(c) if n in folded]
+    return max(hits, key=lambda hit: hit[0])[1] if hits else None
 
 
 async def answer(msg: Incoming, svc) -> Reply | None:
     folded = nlp.synonyms().fold(nlp.normalise(msg.text))
     if not any(word in folded for word in ASKS_FOR_CONTACT):
         return None
-    contacts = svc.kb.knowledge.contacts
-    score, contact = _best(msg.text, contacts)
-    if contact is not None and score >= 80:
-        reply = render(contact, svc)
-        reply.confidence = score / 100
-        return reply
-    return await list_all(msg, svc)
+    contact = _named_in(folded, svc.kb.knowledge.contacts)
+    return render(contact, svc) if contact else await list_all(msg, svc)
 
 
 async def list_all(msg: Incoming, svc) -> Reply:

@@ -6,12 +6,14 @@ from datetime import datetime
 
 import pytest
 
+from bot.app import attach_delivery
 from bot.clock import SHANGHAI, FixedClock
 from bot.config import load_settings
 from bot.dialogs import Dialogs
 from bot.messages import Incoming
 from bot.router import Router
 from bot.services import KnowledgeBase, Services
+from bot.store import Store
 
 TODAY = datetime(2026, 11, 22, 10, 0, tzinfo=SHANGHAI)
 
@@ -33,7 +35,8 @@ def settings(tmp_path):
 
 @pytest.fixture
 def services(settings, clock, kb) -> Services:
-    return Services(settings=settings, clock=clock, kb=kb, dialogs=Dialogs(clock))
+    return attach_delivery(Services(settings=settings, clock=clock, kb=kb, dialogs=Dialogs(clock),
+                                    store=Store(settings.data_dir)))
 
 
 @pytest.fixture

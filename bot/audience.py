@@ -1,0 +1,48 @@
+"""Who a notice or broadcast is for: everyone, one branch (分会) of the 小镇金融联盟, or one platform.
+
+The branches are those the town profile names (000_8fc8d49fbf383375.txt, 小镇金融联盟): 传统持牌金融行业分会,
+类金融行业分会, 重点企业行业分会, and the foreign financial institutions in Hangzhou admitted as 特邀联盟单位.
+"""
+from __future__ import annotations
+
+SOURCE = "运河财富小镇简介（000_8fc8d49fbf383375.txt）·小镇金融联盟"
+SEGMENTS = {                         # stable id (kept in storage and button payloads) → name shown
+    "licensed": "传统持牌金融行业分会",
+    "quasi": "类金融行业分会",
+    "key": "重点企业行业分会",
+    "foreign": "特邀外资金融机构",
+}
+ALIASES = {"licensed": ("传统持牌", "持牌"), "quasi": ("类金融",), "key": ("重点企业",),
+           "foreign": ("特邀联盟单位", "外资金融", "外资", "特邀")}
+ALL_WORDS = ("all", "全部", "全体", "所有", "全体企业", "所有企业", "")
+PLATFORMS = {"telegram": "Telegram", "wecom": "企业微信", "wecom_kf": "微信客服", "wecom_robot": "企业微信群机器人",
+             "console": "控制台"}
+
+
+def parse_segment(text: str) -> str | None:
+    """'类金融行业分会' / '类金融' / 'quasi' → 'quasi'; 'all' words → 'all'; None when unknown."""
+    text = text.strip()
+    if text.lower() in ALL_WORDS:
+        return "all"
+    if text in SEGMENTS:
+        return text
+    for seg, name in SEGMENTS.items():
+        if text == name:
+            return seg
+    for seg, words in ALIASES.items():       # 类金融 before 金融 words: the alias lists do not overlap
+        if any(w in text for w in words):
+            return seg
+    return None
+
+
+def segment_label(segment: str) -> str:
+    return "全体企业" if segment == "all" else SEGMENTS.get(segment, segment)
+
+
+def audience_label(audience: dict) -> str:
+    kind, value = audience.get("kind", "all"), audience.get("value", "")
+    if kind == "segment":
+        return SEGMENTS.get(value, value)
+    if kind == "platform":
+        return f"{PLATFORMS.get(value, value)}上的全部用户"
+    return "全体用户"

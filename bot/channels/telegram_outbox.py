@@ -1,0 +1,101 @@
+"""Telegram's outbound side: renders a Reply, paces sends within Telegram's limits, honours 429
+retry_after, retries network errors with backoff, and maps failures onto the Outbox contract."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import warnings
+from datetime import timedelta
+
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.channels.base import RecipientGone, SendError
+from bot.channels.pacing import Pacer
+from bot.channels.telegram_render import render
+from bot.messages import Reply
+
+log = logging.getLogger(__name__)
+
+# 400s that mean the chat is gone for good, like the 403s (blocked, kicked, deactivated).
+GONE_BAD_REQUESTS = ("chat not found", "user not found", "peer_id_invalid")
+
+
+def chat_ref(chat_id: str | int) -> int | str:
+    """Telegram wants numeric ids as numbers; "@channelname" stays a string."""
+    text = str(chat_id)
+    return int(text) if text.lstrip("-").isdigit() else text
+
+
+def is_group(chat: int | str) -> bool:
+    return isinstance(chat, str) or chat < 0
+
+
+def retry_after_seconds(exc: RetryAfter) -> float:
+    with warnings.catch_warnings():     # PTB 22 is moving retry_after from int to timedelta
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class TelegramPacing:
+    """Telegram's published limits as (count, seconds) windows: ~30 messages/s overall, 1/s per private
+    chat, 20/min per group. Sends wait for their turn instead of being dropped."""
+
+    def __init__(self, overall=((30, 1.0),), private=((1, 1.0),), group=((20, 60.0),)):
+        self._overall, self._private, self._group = Pacer(overall), Pacer(private), Pacer(group)
+
+    async def wait(self, chat: int | str) -> None:
+        await (self._group if is_group(chat) else self._private).acquire(str(chat))
+        await self._overall.acquire("all")
+
+
+class TelegramOutbox:
+    platform = "telegram"
+
+    def __init__(self, bot: Bot, pacer: TelegramPacing | None = None, *, max_retries: int = 3, backoff: float = 0.5,
+                 max_wait: float = 60.0):
+        """`pacer=None` switches pacing off (benchmarks). A 429 asking to wait longer than `max_wait`
+        seconds is not waited out here: SendError(retry_after=…) lets the caller reschedule."""
+        self.bot, self.pacer = bot, pacer
+        self.max_retries, self.backoff, self.max_wait = max_retries, backoff, max_wait
+        self._resume_at = 0.0       # loop time before which nothing is sent (after a 429)
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        chat = chat_ref(chat_id)
+        for chunk in render(reply):
+            await self._deliver(chat, lambda c=chunk: self.bot.send_message(
+                chat, c.html, parse_mode=ParseMode.HTML, reply_markup=c.keyboard))
+
+    async def _deliver(self, chat: int | str, call) -> None:
+        loop = asyncio.get_running_loop()
+        for attempt in range(self.max_retries + 1):
+            if (pause := self._resume_at - loop.time()) > 0:
+                await asyncio.sleep(pause)
+            if self.pacer is not None:
+                await self.pacer.wait(chat)
+            try:
+                await call()
+                return
+            except RetryAfter as exc:
+                wait = retry_after_seconds(exc)
+                if attempt == self.max_retries or wait > self.max_wait:
+                    raise SendError("Telegram flood control", retry_after=wait) from exc
+                log.warning("Telegram asked to wait %.1f s (429); pausing sends", wait)
+                self._resume_at = max(self._resume_at, loop.time() + wait)
+            except Forbidden as exc:
+                raise RecipientGone(exc.message) from exc
+            except BadRequest as exc:
+                if any(s in exc.message.lower() for s in GONE_BAD_REQUESTS):
+                    raise RecipientGone(exc.message) from exc
+                raise SendError(exc.message, permanent=True) from exc
+            except NetworkError as exc:            # 5xx, timeouts, connection errors
+                if attempt == self.max_retries:
+                    raise SendError(f"network: {exc.message}") from exc
+                delay = self.backoff * 2 ** attempt
+                log.warning("Telegram send failed (%s); retry %d in %.2f s", exc.message, attempt + 1, delay)
+                await asyncio.sleep(delay)
+            except TelegramError as exc:           # invalid token, chat migrated, conflict …
+                raise SendError(exc.message, permanent=True) from exc

@@ -1,0 +1,127 @@
+"""The WeCom callback protocol (加解密方案): signature, AES-256-CBC envelope, and size-capped safe XML.
+
+signature = sha1 of the sorted (token, timestamp, nonce, encrypt) strings;
+ciphertext = AES-256-CBC(key = base64(EncodingAESKey + "="), iv = key[:16]) of
+  16 random bytes + 4-byte big-endian length + message + receive id (the corp id), PKCS#7-padded to 32 bytes.
+Every way a callback can be wrong raises CallbackError with the HTTP status to answer.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import os
+import re
+import struct
+from xml.etree.ElementTree import ParseError
+from xml.sax.saxutils import escape
+
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+
+BLOCK = 32                    # WeCom pads to 32 bytes, not AES's 16
+MAX_XML_BYTES = 64 * 1024     # real callbacks are a few KB; anything larger is refused before parsing
+TIMESTAMP_WINDOW = 300        # seconds either side of our clock
+NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+class CallbackError(Exception):
+    """A callback we refuse; `status` is the HTTP status to answer, the message is safe to log."""
+
+    def __init__(self, status: int, reason: str):
+        super().__init__(reason)
+        self.status = status
+
+
+def parse_xml(data: bytes | str, limit: int = MAX_XML_BYTES) -> dict[str, str]:
+    """The root's child elements as {tag: text}. No DTDs, entities or external references; size-capped."""
+    raw = data.encode() if isinstance(data, str) else data
+    if len(raw) > limit:
+        raise CallbackError(413, f"XML of {len(raw)} bytes exceeds {limit}")
+    try:
+        root = fromstring(raw, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except (ParseError, DefusedXmlException, ValueError) as exc:
+        raise CallbackError(400, f"malformed XML: {type(exc).__name__}") from None
+    return {child.tag: (child.text or "").strip() for child in root}
+
+
+def to_xml(fields: dict[str, str | int]) -> str:
+    """A flat <xml> document with escaped text (no CDATA, so no ']]>' trap) and no characters XML forbids."""
+    body = "".join(f"<{k}>{escape(NOT_XML_CHAR.sub('', str(v)))}</{k}>" for k, v in fields.items())
+    return f"<xml>{body}</xml>"
+
+
+class WeComCrypto:
+    def __init__(self, token: str, aes_key: str, receive_id: str):
+        try:
+            key = base64.b64decode(aes_key + "=", validate=True)
+        except binascii.Error:
+            key = b""
+        if len(key) != 32:
+            raise ValueError("WECOM_AES_KEY must be the 43-character EncodingAESKey")
+        self._token, self._receive_id = token, receive_id.encode()
+        self._cipher = Cipher(algorithms.AES(key), modes.CBC(key[:16]))
+
+    def signature(self, timestamp: str, nonce: str, encrypt: str) -> str:
+        return hashlib.sha1("".join(sorted((self._token, timestamp, nonce, encrypt))).encode()).hexdigest()
+
+    def check(self, signature: str, timestamp: str, nonce: str, encrypt: str, now: float) -> None:
+        """Refuses a wrong signature or a timestamp outside ±TIMESTAMP_WINDOW of `now`."""
+        if not hmac.compare_digest(self.signature(timestamp, nonce, encrypt).encode(), signature.encode()):
+            raise CallbackError(403, "signature mismatch")
+        if not timestamp.isdigit() or abs(int(timestamp) - now) > TIMESTAMP_WINDOW:
+            raise CallbackError(403, "stale or invalid timestamp")
+
+    def decrypt(self, encrypt: str) -> bytes:
+        try:
+            data = base64.b64decode(encrypt, validate=True)
+        except (binascii.Error, ValueError):
+            raise CallbackError(400, "bad base64") from None
+        if not data or len(data) % 16:
+            raise CallbackError(400, "ciphertext length is not a multiple of the block size")
+        decryptor = self._cipher.decryptor()
+        plain = decryptor.update(data) + decryptor.finalize()
+        pad = plain[-1]
+        if not 1 <= pad <= BLOCK or plain[-pad:] != bytes([pad]) * pad:
+            raise CallbackError(400, "bad padding")
+        plain = plain[16:-pad]
+        if len(plain) < 4:
+            raise CallbackError(400, "truncated message")
+        (length,) = struct.unpack(">I", plain[:4])
+        message, receive_id = plain[4:4 + length], plain[4 + length:]
+        if len(message) != length:
+            raise CallbackError(400, "truncated message")
+        if not hmac.compare_digest(receive_id, self._receive_id):
+            raise CallbackError(403, "receive id (corp id) mismatch")
+        return message
+
+    def encrypt(self, message: bytes) -> str:
+        plain = os.urandom(16) + struct.pack(">I", len(message)) + message + self._receive_id
+        pad = BLOCK - len(plain) % BLOCK
+        encryptor = self._cipher.encryptor()
+        data = encryptor.update(plain + bytes([pad]) * pad) + encryptor.finalize()
+        return base64.b64encode(data).decode()
+
+    def verify_url(self, query: dict[str, str], now: float) -> bytes:
+        """GET URL verification: the decrypted echostr to answer with."""
+        echostr = query.get("echostr", "")
+        self.check(query.get("msg_signature", ""), query.get("timestamp", ""), query.get("nonce", ""),
+                   echostr, now)
+        return self.decrypt(echostr)
+
+    def open(self, query: dict[str, str], body: bytes, now: float) -> dict[str, str]:
+        """POST callback: verify and decrypt the envelope, return the inner message's fields."""
+        encrypt = parse_xml(body).get("Encrypt", "")
+        if not encrypt:
+            raise CallbackError(400, "no Encrypt element")
+        self.check(query.get("msg_signature", ""), query.get("timestamp", ""), query.get("nonce", ""),
+                   encrypt, now)
+        return parse_xml(self.decrypt(encrypt))
+
+    def seal(self, reply_xml: str, timestamp: str, nonce: str) -> str:
+        """The encrypted passive-reply envelope for a plaintext reply."""
+        encrypt = self.encrypt(reply_xml.encode())
+        return to_xml({"Encrypt": encrypt, "MsgSignature": self.signature(timestamp, nonce, encrypt),
+                       "TimeStamp": timestamp, "Nonce": nonce})

@@ -1,0 +1,99 @@
+"""What the WeCom channels must remember across restarts: 微信客服 sync cursors and recently processed
+message ids (so a callback retried by WeCom, or a kf message pulled twice, is answered once).
+
+One small JSON file under BOT_DATA_DIR, rewritten atomically (bot/storage.atomic_write). It is kept apart
+from bot/store.py on purpose: these writes come with every callback and are batched (`flush_soon`),
+and ids expire after a TTL, so the file stays small.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import time
+from pathlib import Path
+from typing import Callable
+
+from bot.storage import atomic_write
+
+log = logging.getLogger(__name__)
+
+MAX_IDS = 50_000          # beyond this the oldest ids are dropped first
+FLUSH_DELAY = 0.5         # seconds: `flush_soon` batches the writes of a burst of callbacks
+
+
+class WeComState:
+    def __init__(self, path: Path, *, now: Callable[[], float] = time.time):
+        self.path, self._now = path, now
+        self._cursors: dict[str, str] = {}
+        self._ids: dict[str, float] = {}            # id → expiry (epoch seconds), in insertion order
+        self._lock = asyncio.Lock()
+        self._pending: asyncio.TimerHandle | None = None
+        self._writing: asyncio.Future | None = None     # the batched write under way, if any
+        self._load()
+
+    def _load(self) -> None:
+        if not self.path.exists():
+            return
+        try:
+            data = json.loads(self.path.read_text("utf-8"))
+            self._cursors = {str(k): str(v) for k, v in data.get("kf_cursors", {}).items()}
+            self._ids = {str(k): float(v) for k, v in data.get("ids", {}).items()}
+        except (ValueError, TypeError, AttributeError, OSError) as exc:
+            bad = self.path.with_suffix(".bad")
+            os.replace(self.path, bad)
+            log.error("unreadable %s (%s); kept it as %s and started afresh", self.path, exc, bad.name)
+
+    def cursor(self, open_kfid: str) -> str:
+        return self._cursors.get(open_kfid, "")
+
+    def set_cursor(self, open_kfid: str, cursor: str) -> None:
+        self._cursors[open_kfid] = cursor
+
+    def seen(self, msg_id: str) -> bool:
+        expiry = self._ids.get(msg_id)
+        return expiry is not None and expiry > self._now()
+
+    def mark(self, msg_id: str, ttl: float) -> None:
+        self._ids.pop(msg_id, None)
+        self._ids[msg_id] = self._now() + ttl
+        if len(self._ids) > MAX_IDS:
+            for old in list(self._ids)[: len(self._ids) - MAX_IDS]:
+                del self._ids[old]
+
+    def claim(self, msg_id: str, ttl: float) -> bool:
+        """True the first time `msg_id` is seen (and remembers it, saved shortly); False for a repeat."""
+        if self.seen(msg_id):
+            return False
+        self.mark(msg_id, ttl)
+        self.flush_soon()
+        return True
+
+    def flush_soon(self) -> None:
+        if self._pending is None:
+            self._pending = asyncio.get_running_loop().call_later(FLUSH_DELAY, self._flush_later)
+
+    def _flush_later(self) -> None:
+        self._pending = None
+        self._writing = asyncio.ensure_future(self.flush())
+        self._writing.add_done_callback(self._report)
+
+    def _report(self, task: asyncio.Future) -> None:
+        if not task.cancelled() and task.exception():
+            log.error("saving %s failed: %s", self.path, task.exception())
+
+    async def flush(self) -> None:
+        """Writes the state now (in a worker thread, so the event loop keeps serving)."""
+        if self._pending is not None:
+            self._pending.cancel()
+            self._pending = None
+        now = self._now()
+        self._ids = {k: v for k, v in self._ids.items() if v > now}
+        data = json.dumps({"kf_cursors": self._cursors, "ids": self._ids}, ensure_ascii=False).encode()
+        async with self._lock:
+            await asyncio.to_thread(self._write, data)
+
+    def _write(self, data: bytes) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(self.path, data)

@@ -1,0 +1,166 @@
+"""One channel-neutral delivery service for event notices, reminders and staff broadcasts.
+
+A broadcast is stored with one delivery record per recipient ("pending") before anything is sent. Workers
+send through `svc.outboxes[platform]` (the Outbox contract: it paces and retries briefly itself) and collect
+outcomes in memory; a committer writes them in batches — every `batch` outcomes or `interval` seconds — so
+the whole-file rewrite of TinyDB does not cap throughput (group commit).
+
+Crash semantics (at-least-once): on restart every broadcast still "sending" resumes with its records that are
+not yet recorded as sent. A recipient whose "sent" was committed is never sent again; one whose send had been
+confirmed by the platform but not yet committed (at most one batch: `batch` sends or `interval` seconds) is
+sent again. We prefer a rare duplicate to a skipped enterprise.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+
+from bot.channels.base import RecipientGone, SendError
+from bot.clock import Clock
+from bot.messages import Button, Reply
+
+log = logging.getLogger(__name__)
+
+
+def reply_of(broadcast: dict) -> Reply:
+    return Reply(broadcast["text"], intent="events" if broadcast.get("event") else "staff", confidence=1.0,
+                 buttons=[Button(label, payload) for label, payload in broadcast.get("buttons", [])])
+
+
+class _Committer:
+    """Buffers delivery outcomes and writes them in batches, off the send path."""
+
+    def __init__(self, store, clock: Clock, batch: int, interval: float):
+        self.store, self.clock, self.batch, self.interval = store, clock, batch, interval
+        self.results: list[tuple[int, dict]] = []
+        self.gone: dict[str, str] = {}
+        self._full = asyncio.Event()
+
+    def add(self, did: int, fields: dict, gone: tuple[str, str] | None = None) -> None:
+        self.results.append((did, fields))
+        if gone:
+            self.gone[gone[0]] = gone[1]
+        if len(self.results) >= self.batch:
+            self._full.set()
+
+    async def flush(self) -> None:
+        """Writes what is buffered; entries leave the buffer only once written (a cancelled write keeps them)."""
+        n, gone = len(self.results), dict(self.gone)
+        if not n:
+            return
+        at = self.clock.now().isoformat(timespec="seconds")
+        await self.store.record_deliveries([(did, {**f, "at": at}) for did, f in self.results[:n]], gone)
+        del self.results[:n]
+        for key in gone:
+            self.gone.pop(key, None)
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await asyncio.wait_for(self._full.wait(), self.interval)
+            except asyncio.TimeoutError:
+                pass
+            self._full.clear()
+            await self.flush()
+
+
+class Delivery:
+    def __init__(self, store, outboxes: dict, clock: Clock, *, batch: int = 200, interval: float = 0.3,
+                 concurrency: int = 64, max_attempts: int = 4, backoff: float = 2.0, max_wait: float = 900.0):
+        self.store, self.outboxes, self.clock = store, outboxes, clock
+        self.batch, self.interval, self.concurrency = batch, interval, concurrency
+        self.max_attempts, self.backoff, self.max_wait = max_attempts, backoff, max_wait
+        self._tasks: dict[int, asyncio.Task] = {}
+
+    def start(self, bid: int) -> asyncio.Task:
+        """Sends broadcast `bid` in the background (once: a running broadcast is not started twice)."""
+        task = self._tasks.get(bid)
+        if task is None or task.done():
+            task = self._tasks[bid] = asyncio.create_task(self._run(bid), name=f"broadcast-{bid}")
+        return task
+
+    async def resume(self) -> list[int]:
+        """After a start-up: every broadcast that was sending when the process stopped goes on."""
+        bids = [b["id"] for b in await self.store.broadcasts("sending")]
+        for bid in bids:
+            log.info("resuming broadcast %s", bid)
+            self.start(bid)
+        return bids
+
+    async def wait(self) -> None:
+        """Until every running broadcast has finished (tests, benchmarks)."""
+        while running := [t for t in self._tasks.values() if not t.done()]:
+            await asyncio.gather(*running)
+
+    async def stop(self) -> None:
+        """Stops sending; outcomes already known are committed, the rest resumes at the next start."""
+        for task in self._tasks.values():
+            task.cancel()
+        await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+
+    async def _run(self, bid: int) -> None:
+        broadcast = await self.store.get_broadcast(bid)
+        pending = await self.store.pending_deliveries(bid)
+        reply = reply_of(broadcast)
+        committer = _Committer(self.store, self.clock, self.batch, self.interval)
+        committing = asyncio.create_task(committer.run())
+        queue: asyncio.Queue = asyncio.Queue()
+        for record in pending:
+            queue.put_nowait((record, 1))
+        outstanding = len(pending)
+        done = asyncio.Event()
+        retries: set[asyncio.TimerHandle] = set()
+        loop = asyncio.get_running_loop()
+
+        def settle(record: dict, fields: dict, gone: tuple[str, str] | None = None) -> None:
+            nonlocal outstanding
+            committer.add(record["id"], fields, gone)
+            outstanding -= 1
+            if outstanding == 0:
+                done.set()
+
+        async def worker() -> None:
+            while True:
+                record, attempt = await queue.get()
+                outbox = self.outboxes.get(record["platform"])
+                if outbox is None:
+                    settle(record, {"status": "failed", "attempts": attempt,
+                                    "reason": f"没有配置 {record['platform']} 渠道"})
+                    continue
+                try:
+                    await outbox.send(record["chat_id"], reply)
+                except RecipientGone as exc:
+                    settle(record, {"status": "failed", "attempts": attempt, "reason": f"gone: {exc.reason}"},
+                           gone=(record["recipient"], exc.reason))
+                except Exception as exc:      # SendError, or anything an outbox let escape: never lose the record
+                    reason = exc.reason if isinstance(exc, SendError) else f"{type(exc).__name__}: {exc}"
+                    permanent = isinstance(exc, SendError) and exc.permanent
+                    wait = exc.retry_after if isinstance(exc, SendError) and exc.retry_after else 0.0
+                    if permanent or attempt >= self.max_attempts or wait > self.max_wait:
+                        settle(record, {"status": "failed", "attempts": attempt, "reason": reason[:200]})
+                    else:
+                        delay = max(wait, self.backoff * 2 ** (attempt - 1))
+                        log.info("broadcast %s: retry %d in %.1f s (%s)", bid, attempt + 1, delay, reason[:80])
+                        handle = loop.call_later(delay, queue.put_nowait, (record, attempt + 1))
+                        retries.add(handle)
+                else:
+                    settle(record, {"status": "sent", "attempts": attempt})
+
+        workers = [asyncio.create_task(worker()) for _ in range(min(self.concurrency, max(1, outstanding)))]
+        try:
+            if outstanding:
+                await done.wait()
+        finally:
+            for task in workers:
+                task.cancel()
+            for handle in retries:
+                handle.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
+            committing.cancel()
+            await asyncio.gather(committing, return_exceptions=True)
+            await asyncio.shield(committer.flush())      # what is known is committed, even when cancelled
+        counts: Counter = (await self.store.delivery_counts([bid]))[bid]
+        await self.store.set_broadcast(bid, status="done", finished=self.clock.now().isoformat(timespec="seconds"),
+                                       sent=counts["sent"], failed=counts["failed"])
+        log.info("broadcast %s done: %d sent, %d failed", bid, counts["sent"], counts["failed"])

@@ -1,0 +1,116 @@
+"""TinyDB storage that never leaves a half-written file and never overwrites a file it could not read.
+
+TinyDB reads and writes the whole document on every operation. This storage keeps the document in memory
+(TinyDB's `read`/`write` only touch that copy) and writes the file only when `flush()` is called, atomically:
+temp file in the same folder → flush → fsync → `os.replace` → fsync the folder. The caller (bot/store.py)
+decides when to flush, which is what makes group commit possible. Backups rotate as `backups/<name>.1 … .N`.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from tinydb.storages import Storage
+
+log = logging.getLogger(__name__)
+
+
+class StorageError(RuntimeError):
+    """The data file cannot be used; the message says which file, why, and what to do."""
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+class AtomicJSONStorage(Storage):
+    def __init__(self, path: str | Path, backups: int = 5, backup_every: float = 6 * 3600):
+        self.path = Path(path)
+        self.backup_dir = self.path.parent / "backups"
+        self.backups, self.backup_every = backups, backup_every
+        self.dirty = False
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):   # a write interrupted by a crash
+            stale.unlink()
+        self._data: dict[str, dict[str, Any]] = self._load()
+        self._last_backup = time.monotonic()
+        if self.path.exists():
+            self._rotate_backups()
+
+    def _refuse(self, reason: str) -> StorageError:
+        return StorageError(
+            f"数据文件 {self.path} 无法使用（{reason}）。为避免覆盖数据，程序拒绝启动，文件保持原样。"
+            f"请检查或修复该文件，或从 {self.backup_dir} 中选一个备份复制为 {self.path.name} 后再启动。")
+
+    def _load(self) -> dict:
+        if not self.path.exists():
+            return {}
+        try:
+            raw = self.path.read_bytes()
+        except OSError as exc:
+            raise self._refuse(f"读取失败：{exc.strerror or exc}") from exc
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise self._refuse(f"不是有效的 JSON：{exc}") from exc
+        if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+            raise self._refuse("内容结构不是 TinyDB 的表格式")
+        return data
+
+    def _rotate_backups(self) -> None:
+        """Copies the current file to backups/<name>.1, shifting older ones up to .N (oldest dropped)."""
+        if self.backups <= 0:
+            return
+        self.backup_dir.mkdir(exist_ok=True)
+        name = self.path.name
+        for i in range(self.backups - 1, 0, -1):
+            older = self.backup_dir / f"{name}.{i}"
+            if older.exists():
+                os.replace(older, self.backup_dir / f"{name}.{i + 1}")
+        tmp = self.backup_dir / f".{name}.tmp"
+        shutil.copyfile(self.path, tmp)
+        os.replace(tmp, self.backup_dir / f"{name}.1")
+        self._last_backup = time.monotonic()
+
+    # TinyDB's interface: both act on the in-memory document only.
+    def read(self) -> dict[str, dict[str, Any]]:
+        return self._data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        self._data = data
+        self.dirty = True
+
+    def flush(self) -> None:
+        """Writes the document to disk atomically (blocking: run it in a thread, holding the store's lock)."""
+        if not self.dirty:
+            return
+        encoded = json.dumps(self._data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        try:
+            atomic_write(self.path, encoded)
+        except OSError as exc:
+            raise StorageError(f"写入数据文件 {self.path} 失败：{exc.strerror or exc}（数据仍在内存中，将重试）") from exc
+        self.dirty = False
+        if time.monotonic() - self._last_backup >= self.backup_every:
+            self._rotate_backups()
+
+    def close(self) -> None:
+        self.flush()

@@ -1,0 +1,348 @@
+"""The repository: every read and write of persistent data goes through Store, so handlers never see TinyDB
+and a server database could replace it behind the same methods.
+
+All access is serialised by one asyncio lock. A write returns only once it is on disk; writes that arrive
+while a flush is running share the next flush (group commit), so many small writers cost few file rewrites.
+Documents handed out are copies: mutating them never changes storage.
+"""
+from __future__ import annotations
+
+import asyncio
+import copy
+import logging
+from collections import Counter
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterable
+
+from tinydb import TinyDB
+
+from bot.messages import Incoming
+from bot.storage import AtomicJSONStorage, StorageError
+
+__all__ = ["Store", "StorageError"]
+log = logging.getLogger(__name__)
+
+TABLES = ("users", "events", "reminders", "broadcasts", "deliveries", "audit", "unanswered")
+DEFAULT_SUBSCRIPTIONS = ("news",)     # staff announcements to everyone; event notices ("events") are opt-in
+
+
+async def _settled(future: asyncio.Future) -> None:
+    while not future.done():
+        try:
+            await asyncio.shield(future)
+        except asyncio.CancelledError:
+            pass
+        except Exception:
+            return
+
+
+def _iso(when: datetime) -> str:
+    return when.isoformat(timespec="seconds")
+
+
+class Store:
+    def __init__(self, data_dir: str | Path, *, backups: int = 5, file_name: str = "store.json"):
+        self.path = Path(data_dir) / file_name
+        self._db = TinyDB(self.path, storage=AtomicJSONStorage, backups=backups)
+        self._storage: AtomicJSONStorage = self._db.storage
+        self._t = {name: self._db.table(name, cache_size=0) for name in TABLES}
+        self._lock = asyncio.Lock()           # guards every read and write of the document
+        self._flush_lock = asyncio.Lock()     # orders flushes, so one flush can cover many writers
+        self._changes = self._flushed = 0
+        self._user_ids: dict[str, int] = {}
+        self._seen: dict[str, tuple] = {}
+        for doc in self._t["users"].all():
+            self._index_user(doc, doc.doc_id)
+
+    # ---- transactions ------------------------------------------------------------------------------------
+    @asynccontextmanager
+    async def _read(self):
+        async with self._lock:
+            yield self._t
+
+    @asynccontextmanager
+    async def _write(self):
+        """Mutate under the lock; on exit wait until the change is durable (possibly via someone's flush)."""
+        async with self._lock:
+            yield self._t
+            self._changes += 1
+            mine = self._changes
+        await self._sync(mine)
+
+    async def _sync(self, change: int) -> None:
+        async with self._flush_lock:
+            if self._flushed >= change:
+                return
+            async with self._lock:
+                target = self._changes
+                writing = asyncio.ensure_future(asyncio.to_thread(self._storage.flush))
+                try:
+                    await asyncio.shield(writing)
+                finally:
+                    await _settled(writing)     # even when cancelled, hold the lock until the file is written
+                self._flushed = target
+
+    def close(self) -> None:
+        """Flushes anything not yet on disk (there is nothing after a completed write) and closes the file."""
+        self._db.close()
+
+    # ---- users / recipients ------------------------------------------------------------------------------
+    def _index_user(self, doc: dict, doc_id: int) -> None:
+        self._user_ids[doc["key"]] = doc_id
+        self._seen[doc["key"]] = (doc["chat_id"], doc["name"], doc["active"])
+
+    @staticmethod
+    def _new_user(key: str, platform: str, user_id: str, chat_id: str, name: str, when: datetime | None) -> dict:
+        return {"key": key, "platform": platform, "user_id": user_id, "chat_id": chat_id, "name": name,
+                "segments": [], "subscriptions": list(DEFAULT_SUBSCRIPTIONS), "profile": {}, "active": True,
+                "reason": "", "since": _iso(when) if when else ""}
+
+    def _user_doc(self, key: str) -> dict | None:
+        doc_id = self._user_ids.get(key)
+        return self._t["users"].get(doc_id=doc_id) if doc_id is not None else None
+
+    def _upsert_user(self, key: str, fields: dict, defaults: dict | None = None) -> dict:
+        users = self._t["users"]
+        doc_id = self._user_ids.get(key)
+        if doc_id is None:
+            platform, _, user_id = key.partition(":")
+            doc = {**self._new_user(key, platform, user_id, user_id, "", None), **(defaults or {}), **fields}
+            doc_id = users.insert(doc)
+        else:
+            users.update(fields, doc_ids=[doc_id])
+        doc = users.get(doc_id=doc_id)
+        self._index_user(doc, doc_id)
+        return doc
+
+    async def seen(self, msg: Incoming, when: datetime | None = None) -> None:
+        """Registers the writer as a recipient, or refreshes their address/name; a write only when something
+        changed (a new user, another chat, a new display name, or someone inactive writing again)."""
+        chat_id = msg.user_id if msg.is_group else msg.chat_id      # notices go to the private chat
+        name = msg.display_name or ""
+        known = self._seen.get(msg.user_key)
+        if known is not None and known[0] == chat_id and (known[1] == name or not name) and known[2]:
+            return
+        fields = {"chat_id": chat_id, "active": True, "reason": ""}
+        if name:
+            fields["name"] = name
+        defaults = {"platform": msg.platform, "user_id": msg.user_id, "since": _iso(when) if when else ""}
+        try:
+            async with self._write():
+                self._upsert_user(msg.user_key, fields, defaults)
+        except StorageError:       # answering the user matters more; the change stays in memory and is retried
+            log.exception("could not save recipient %s", msg.user_key)
+
+    async def ensure_recipient(self, platform: str, chat_id: str, name: str,
+                               subscriptions: Iterable[str] = DEFAULT_SUBSCRIPTIONS) -> None:
+        """A recipient that never writes to the bot (a WeCom group robot): created once, left as staff set it."""
+        key = f"{platform}:{chat_id}"
+        if key in self._user_ids:
+            return
+        async with self._write():
+            self._upsert_user(key, {"chat_id": chat_id, "name": name, "subscriptions": list(subscriptions)})
+
+    async def get_user(self, user_key: str) -> dict | None:
+        async with self._read():
+            doc = self._user_doc(user_key)
+            return copy.deepcopy(dict(doc)) if doc else None
+
+    async def get_profile(self, user_key: str) -> dict | None:
+        async with self._read():
+            doc = self._user_doc(user_key)
+            return copy.deepcopy(doc["profile"]) if doc and doc.get("profile") else None
+
+    async def save_profile(self, user_key: str, profile: dict) -> None:
+        async with self._write():
+            self._upsert_user(user_key, {"profile": copy.deepcopy(profile)})
+
+    async def toggle(self, user_key: str, field: str, value: str) -> bool:
+        """Adds `value` to the user's `field` list ("segments" or "subscriptions") or removes it; returns
+        whether it is now present."""
+        if field not in ("segments", "subscriptions"):
+            raise ValueError(field)
+        async with self._write():
+            doc = self._user_doc(user_key)
+            current = list(doc[field]) if doc else list(DEFAULT_SUBSCRIPTIONS if field == "subscriptions" else [])
+            present = value not in current
+            current = [*current, value] if present else [v for v in current if v != value]
+            self._upsert_user(user_key, {field: current})
+            return present
+
+    def _match(self, t, audience: dict) -> list[dict]:
+        """Active recipients of an audience: {"kind": "all"} (everyone taking announcements), {"kind":
+        "segment", "value": id} (members), {"kind": "platform", "value": p}, or {"kind": "event", "value":
+        segment or "all", "event": id} (event-notice subscribers of that audience, plus whoever was already
+        sent a notice of that event, so edits and cancellations reach the same people)."""
+        kind, value = audience["kind"], audience.get("value")
+        if kind == "all":
+            wanted = lambda d: "news" in d["subscriptions"]                                  # noqa: E731
+        elif kind == "segment":
+            wanted = lambda d: value in d["segments"]                                        # noqa: E731
+        elif kind == "platform":
+            wanted = lambda d: d["platform"] == value and "news" in d["subscriptions"]       # noqa: E731
+        elif kind == "event":
+            earlier = {b.doc_id for b in t["broadcasts"].all() if b.get("event") == audience["event"]}
+            told = {d["recipient"] for d in t["deliveries"].all() if d["broadcast"] in earlier and d["status"] == "sent"}
+            wanted = lambda d: d["key"] in told or ("events" in d["subscriptions"]            # noqa: E731
+                                                    and (value == "all" or value in d["segments"]))
+        else:
+            raise ValueError(f"unknown audience {audience!r}")
+        return [{"key": d["key"], "platform": d["platform"], "chat_id": d["chat_id"]}
+                for d in t["users"].all() if d["active"] and wanted(d)]
+
+    async def recipients(self, audience: dict) -> list[dict]:
+        async with self._read() as t:
+            return self._match(t, audience)
+
+    async def platforms(self) -> list[str]:
+        async with self._read() as t:
+            return sorted({d["platform"] for d in t["users"].all() if d["active"]})
+
+    # ---- events and reminders ----------------------------------------------------------------------------
+    async def add_events(self, events: list[tuple[dict, list[dict]]]) -> list[int]:
+        """Stores events, each with its reminders, in one write (an import is all or nothing); returns ids."""
+        async with self._write() as t:
+            ids = []
+            for event, reminders in events:
+                ids.append(event_id := t["events"].insert(copy.deepcopy(event)))
+                t["reminders"].insert_multiple({**r, "event": event_id} for r in reminders)
+            return ids
+
+    async def update_event(self, event_id: int, fields: dict, reminders: list[dict],
+                           retire_pending: str | None = None) -> list[int]:
+        """Changes an event and adds `reminders`, in one write; with `retire_pending` its reminders still
+        pending first get that status (e.g. "replaced"). Returns the new reminders' ids."""
+        async with self._write() as t:
+            t["events"].update(copy.deepcopy(fields), doc_ids=[event_id])
+            if retire_pending:
+                stale = [r.doc_id for r in t["reminders"].all() if r["event"] == event_id and r["status"] == "pending"]
+                t["reminders"].update({"status": retire_pending}, doc_ids=stale)
+            return t["reminders"].insert_multiple({**r, "event": event_id} for r in reminders)
+
+    async def get_event(self, event_id: int) -> dict | None:
+        async with self._read() as t:
+            doc = t["events"].get(doc_id=event_id)
+            return {**copy.deepcopy(dict(doc)), "id": doc.doc_id} if doc else None
+
+    async def events(self) -> list[dict]:
+        async with self._read() as t:
+            return [{**copy.deepcopy(dict(d)), "id": d.doc_id} for d in t["events"].all()]
+
+    async def reminders(self, status: str = "pending") -> list[dict]:
+        async with self._read() as t:
+            return [{**dict(r), "id": r.doc_id} for r in t["reminders"].all() if r["status"] == status]
+
+    async def set_reminder(self, reminder_id: int, **fields) -> None:
+        async with self._write() as t:
+            t["reminders"].update(fields, doc_ids=[reminder_id])
+
+    async def claim_reminder(self, reminder_id: int, settle) -> dict | None:
+        """Atomically settles a pending reminder: `settle(reminder, event)` returns (status, note, broadcast or
+        None), or None to leave it pending. The broadcast and its delivery records are stored in the same write as the reminder's new
+        status, so a reminder can never fire twice. Returns the settled reminder; None if it was not pending."""
+        async with self._write() as t:
+            reminder = t["reminders"].get(doc_id=reminder_id)
+            if reminder is None or reminder["status"] != "pending":
+                return None
+            event = t["events"].get(doc_id=reminder["event"])
+            outcome = settle({**dict(reminder), "id": reminder_id},
+                             {**dict(event), "id": event.doc_id} if event else None)
+            if outcome is None:                     # not due yet: leave it pending
+                return None
+            status, note, broadcast = outcome
+            bid = self._insert_broadcast(t, broadcast) if broadcast else None
+            t["reminders"].update({"status": status, "note": note, "broadcast": bid}, doc_ids=[reminder_id])
+            return {**dict(reminder), "id": reminder_id, "status": status, "note": note, "broadcast": bid}
+
+    # ---- broadcasts and deliveries -----------------------------------------------------------------------
+    def _insert_broadcast(self, t, broadcast: dict) -> int:
+        """A "sending" broadcast gets one pending delivery record per recipient of its audience, resolved now;
+        a "scheduled" one gets them when it is claimed."""
+        recipients = self._match(t, broadcast["audience"]) if broadcast["status"] == "sending" else []
+        bid = t["broadcasts"].insert({**copy.deepcopy(broadcast), "total": len(recipients)})
+        self._insert_deliveries(t, bid, recipients)
+        return bid
+
+    @staticmethod
+    def _insert_deliveries(t, bid: int, recipients: list[dict]) -> None:
+        t["deliveries"].insert_multiple(
+            {"broadcast": bid, "recipient": r["key"], "platform": r["platform"], "chat_id": r["chat_id"],
+             "status": "pending", "attempts": 0, "reason": ""} for r in recipients)
+
+    async def create_broadcast(self, broadcast: dict) -> int:
+        """Stores a broadcast (and, when it is "sending", its delivery records) in one write."""
+        async with self._write() as t:
+            return self._insert_broadcast(t, broadcast)
+
+    async def claim_broadcast(self, bid: int, when: datetime) -> bool:
+        """A scheduled broadcast whose time has come: "sending" with its delivery records, in one write.
+        False when it is no longer scheduled (already claimed or cancelled)."""
+        async with self._write() as t:
+            doc = t["broadcasts"].get(doc_id=bid)
+            if doc is None or doc["status"] != "scheduled":
+                return False
+            recipients = self._match(t, doc["audience"])
+            t["broadcasts"].update({"status": "sending", "started": _iso(when), "total": len(recipients)},
+                                   doc_ids=[bid])
+            self._insert_deliveries(t, bid, recipients)
+            return True
+
+    async def get_broadcast(self, bid: int) -> dict | None:
+        async with self._read() as t:
+            doc = t["broadcasts"].get(doc_id=bid)
+            return {**copy.deepcopy(dict(doc)), "id": bid} if doc else None
+
+    async def broadcasts(self, status: str | None = None) -> list[dict]:
+        async with self._read() as t:
+            return [{**copy.deepcopy(dict(d)), "id": d.doc_id} for d in t["broadcasts"].all()
+                    if status is None or d["status"] == status]
+
+    async def set_broadcast(self, bid: int, **fields) -> None:
+        async with self._write() as t:
+            t["broadcasts"].update(fields, doc_ids=[bid])
+
+    async def pending_deliveries(self, bid: int) -> list[dict]:
+        async with self._read() as t:
+            return [{**dict(d), "id": d.doc_id} for d in t["deliveries"].all()
+                    if d["broadcast"] == bid and d["status"] == "pending"]
+
+    async def record_deliveries(self, results: list[tuple[int, dict]], gone: dict[str, str] | None = None) -> None:
+        """One write for a batch of delivery outcomes [(delivery id, fields)], and recipients now gone
+        {user key: reason} marked inactive."""
+        async with self._write() as t:
+            groups: dict[tuple, list[int]] = {}
+            for did, fields in results:
+                groups.setdefault(tuple(sorted(fields.items())), []).append(did)
+            for fields, ids in groups.items():
+                t["deliveries"].update(dict(fields), doc_ids=ids)
+            for key, reason in (gone or {}).items():
+                if key in self._user_ids:
+                    self._upsert_user(key, {"active": False, "reason": reason})
+
+    async def delivery_counts(self, bids: Iterable[int]) -> dict[int, Counter]:
+        wanted = set(bids)
+        counts: dict[int, Counter] = {bid: Counter() for bid in wanted}
+        async with self._read() as t:
+            for d in t["deliveries"].all():
+                if d["broadcast"] in wanted:
+                    counts[d["broadcast"]][d["status"]] += 1
+        return counts
+
+    # ---- audit and unanswered questions ------------------------------------------------------------------
+    async def audit(self, actor: str, action: str, when: datetime, **detail: Any) -> None:
+        async with self._write() as t:
+            t["audit"].insert({"at": _iso(when), "actor": actor, "action": action, "detail": detail})
+
+    async def audit_log(self) -> list[dict]:
+        async with self._read() as t:
+            return [copy.deepcopy(dict(d)) for d in t["audit"].all()]
+
+    async def log_unanswered(self, msg: Incoming, when: datetime) -> None:
+        async with self._write() as t:
+            t["unanswered"].insert({"at": _iso(when), "user": msg.user_key, "text": msg.text})
+
+    async def unanswered_since(self, since: datetime) -> list[dict]:
+        async with self._read() as t:
+            return [dict(d) for d in t["unanswered"].all() if datetime.fromisoformat(d["at"]) >= since]

@@ -1,0 +1,157 @@
+"""Figures the way people type them — 10亿, 1,000万, 8000万元, 3.5亿, 五亿, 两千万, 1.2e8, 2%, 百分之二,
+千分之五, 3项, 排名第5 — read into exact Decimals, and money written back in 元/万元/亿元.
+
+Chinese integers go through cn2an; decimals ("三点五亿"), units and limits are handled here so that no
+float ever touches an amount. A figure that cannot be used carries a user-facing `error` instead of a value.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+import cn2an
+
+WAN, YI = Decimal(10) ** 4, Decimal(10) ** 8
+LIMITS = {"money": Decimal(10) ** 15, "count": Decimal(10) ** 12, "number": Decimal(10) ** 15,
+          "rate": Decimal(100), "rank": Decimal(10) ** 5}
+MULTIPLIERS = {"万亿": WAN * YI, "千万": Decimal(10) ** 7, "百万": Decimal(10) ** 6, "十万": Decimal(10) ** 5,
+               "亿": YI, "万": WAN, "千": Decimal(1000), "百": Decimal(100)}
+MONEY_UNITS = {"元", "块", "块钱", "人民币"}
+COUNT_UNITS = {"项", "张", "次", "笔", "家", "件", "个", "名"}
+SKIP_UNITS = {"年", "月", "日", "号", "条", "天", "岁", "倍"}        # dates, article numbers: not figures
+CN_DIGITS = "零〇一二两三四五六七八九"
+_CN_DIGIT_VALUE = {c: str(i) for i, c in enumerate("零一二三四五六七八九")} | {"〇": "0", "两": "2"}
+
+_AR = r"\d+\s*\^\s*\d+|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?"
+_CN = rf"[{CN_DIGITS}十][{CN_DIGITS}十百千万亿]*(?:点[{CN_DIGITS}]+)?"
+_NUM = rf"(?:{_AR}|{_CN})"
+_FIGURE = re.compile(
+    rf"(?P<pbase>百|千|万)分之(?P<pnum>{_NUM})"
+    rf"|(?:排名|排在|排)第?\s*(?P<r1>{_NUM})\s*名?|第\s*(?P<r2>{_NUM})\s*名|(?:排名)?前\s*(?P<r3>{_NUM})\s*名"
+    rf"|(?:排名)前\s*(?P<r4>{_NUM})"
+    rf"|(?P<neg>(?<![\w.])[-−]|负)?(?P<num>{_NUM})\s*(?:个(?=\s*[万亿]))?\s*"
+    rf"(?P<mult>万亿|千万|百万|十万|亿|万|千|百)?\s*"
+    rf"(?P<unit>%|‰|元|块钱|块|人民币|项|张|次(?!性)|笔|家|件|个|名|年|月|日|号|条|天|岁|倍)?")
+
+
+class AmountError(ValueError):
+    """A figure that cannot be used; str(exc) is a message for the user."""
+
+
+@dataclass(frozen=True)
+class Figure:
+    kind: str                    # "money" (元) | "count" | "rate" (fraction) | "rank" | "number" (no unit)
+    value: Decimal | None        # None when `error` says why it cannot be used
+    start: int
+    end: int
+    text: str
+    unit: str = ""               # count unit as typed (项, 张, 次…)
+    error: str | None = None
+
+
+def _number(raw: str) -> Decimal:
+    raw = raw.replace(",", "").replace(" ", "")
+    if "^" in raw:
+        base, power = raw.split("^")
+        if int(power) > 40:
+            raise AmountError(f"“{raw}”这个数太大了，请核对后输入实际数额")
+        return Decimal(base) ** int(power)
+    if raw[0].isdigit():
+        return Decimal(raw)
+    whole, _, frac = raw.partition("点")
+    try:
+        value = Decimal(cn2an.cn2an(whole, "smart")) if whole else Decimal(0)
+    except ValueError:
+        raise AmountError(f"没看懂“{raw}”这个数，请用数字写，例如 10亿 或 8000万元") from None
+    return value + (Decimal("0." + "".join(_CN_DIGIT_VALUE[c] for c in frac)) if frac else 0)
+
+
+def _classify(m: re.Match) -> tuple[str, Decimal, str] | None:
+    """(kind, value, unit) of one regex match; None for dates, article numbers and bare Chinese words."""
+    if m["pbase"]:
+        return "rate", _number(m["pnum"]) / {"百": 100, "千": 1000, "万": 10000}[m["pbase"]], ""
+    rank = m["r1"] or m["r2"] or m["r3"] or m["r4"]
+    if rank:
+        return "rank", _number(rank), ""
+    unit, mult, raw = m["unit"] or "", m["mult"] or "", m["num"]
+    if unit in SKIP_UNITS:
+        return None
+    value = _number(raw) * MULTIPLIERS.get(mult, 1)
+    if m["neg"]:
+        value = -value
+    if unit == "%":
+        return "rate", value / 100, ""
+    if unit == "‰":
+        return "rate", value / 1000, ""
+    if unit in COUNT_UNITS:
+        return "count", value, unit
+    if unit in MONEY_UNITS or mult or (not raw[0].isdigit() and re.search("[万亿]", raw)):
+        return "money", value, ""
+    return ("number", value, "") if raw[0].isdigit() else None
+
+
+def _check(kind: str, value: Decimal) -> str | None:
+    if value < 0:
+        return "数额不能是负数，请输入实际数额"
+    if value > LIMITS[kind] or (kind == "rank" and value < 1):
+        return "这个数超出了合理范围，请核对后重新输入"
+    return None
+
+
+def figures(text: str) -> list[Figure]:
+    """Every figure in `text`, in order. Unusable ones (negative, absurd, unreadable) carry an error."""
+    found: list[Figure] = []
+    for m in _FIGURE.finditer(text):
+        try:
+            classified = _classify(m)
+        except (AmountError, InvalidOperation, ArithmeticError) as exc:
+            msg = str(exc) if isinstance(exc, AmountError) else "这个数超出了合理范围，请核对后重新输入"
+            found.append(Figure("number", None, m.start(), m.end(), m.group(0), error=msg))
+            continue
+        if classified is None:
+            continue
+        kind, value, unit = classified
+        error = _check(kind, value)
+        found.append(Figure(kind, None if error else value, m.start(), m.end(), m.group(0).strip(), unit, error))
+    return found
+
+
+def parse_quantity(text: str | int | float | Decimal) -> Decimal:
+    """One figure that is the whole text ("5000万", "2%", "200万", "10"), as used in the data files."""
+    if isinstance(text, (int, Decimal)):
+        return Decimal(text)
+    if isinstance(text, float):
+        raise AmountError(f"write {text!r} as text (e.g. \"0.05%\"), not as a float")
+    found = figures(str(text).strip())
+    if len(found) != 1 or found[0].text != str(text).strip():
+        raise AmountError(f"not a single figure: {text!r}")
+    if found[0].error:
+        raise AmountError(f"{text!r}: {found[0].error}")
+    return found[0].value
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def fmt_money(value: Decimal) -> str:
+    """2000万元, 10亿元, 3.5亿元, 1234.5678万元, 6172.84元 — exact, never rounded above the fen."""
+    value = Decimal(value)
+    if abs(value) >= YI and value % WAN == 0:
+        return f"{_plain(value / YI)}亿元"
+    if abs(value) >= WAN and value % 1 == 0:
+        return f"{_plain(value / WAN)}万元"
+    return f"{_plain(value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP))}元"
+
+
+def fmt_rate(value: Decimal) -> str:
+    return f"{_plain(Decimal(value) * 100)}%"
+
+
+def fmt_count(value: Decimal, unit: str = "") -> str:
+    value = Decimal(value)
+    if value >= WAN and value % WAN == 0:
+        return f"{_plain(value / WAN)}万{unit}"
+    return f"{_plain(value)}{unit}"

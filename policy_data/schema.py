@@ -1,0 +1,189 @@
+"""Schemas of the reviewed policy files (policy_data/data/policy_*.yaml).
+
+A measure is data, not code: who benefits, the conditions (text to check, or a threshold on a figure),
+the rule that turns figures into money (fixed, rate × base, tiers, per item, or no amount at all) and the
+caps. Amounts are written as people write them ("5000万", "0.05%") and read by policy_data.amounts.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal, Union
+
+from pydantic import BeforeValidator, Field, model_validator
+
+from faq.schema import ID_PATTERN, Source, Strict
+from policy_data.amounts import AmountError, parse_quantity
+
+
+def _quantity(raw):
+    try:
+        return parse_quantity(raw)
+    except AmountError as exc:
+        raise ValueError(str(exc)) from None
+
+
+Quantity = Annotated[Decimal, BeforeValidator(_quantity)]
+Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+MeasureId = Annotated[str, Field(pattern=ID_PATTERN, max_length=40)]   # fits a 64-byte button payload
+
+
+class PolicyDoc(Strict):
+    """Document-level facts: one per policy file that holds measures."""
+    id: str = Field(pattern=ID_PATTERN)
+    doc: str = Field(description="id in documents.yaml")
+    number: str                          # 杭政办〔2023〕2号
+    title: str
+    issuer: str
+    issued: date
+    effective_from: date
+    effective_to: date | None = None     # None: no expiry stated
+    lead_department: str
+    lead_text: str                       # the sentences naming the lead department and the detailed rules
+    no_double_rule: str                  # "就高不重复" sentence
+    section: str                         # where the document-level facts stand
+
+
+class Input(Strict):
+    """A figure the rule or a threshold needs, and the words that name it in a question."""
+    key: Key
+    label: str
+    kind: Literal["money", "count", "rate", "rank"]
+    unit: str = ""
+    cues: list[str] = Field(default_factory=list)
+
+
+class Condition(Strict):
+    """A condition in the document's words; with `input` and one bound it is checked against a figure."""
+    text: str
+    input: Key | None = None
+    at_least: Quantity | None = None     # ≥, the document's "（含）以上"
+    more_than: Quantity | None = None    # >, "超过"
+    at_most: Quantity | None = None      # ≤, rankings: "前10名"
+
+    @model_validator(mode="after")
+    def _one_bound(self):
+        bounds = [b for b in (self.at_least, self.more_than, self.at_most) if b is not None]
+        if (self.input is None) != (not bounds) or len(bounds) > 1:
+            raise ValueError("a checked condition needs `input` and exactly one of at_least/more_than/at_most")
+        return self
+
+
+class Cap(Strict):
+    amount: Quantity
+    label: str                           # 单家上限, 每个项目上限, 年度累计上限…
+
+
+class Tier(Strict):
+    at_least: Quantity
+    amount: Quantity
+
+
+class Item(Strict):
+    input: Key
+    amount: Quantity
+
+
+class FixedRule(Strict):
+    type: Literal["fixed"]
+    amount: Quantity
+
+
+class RateRule(Strict):
+    type: Literal["rate"]
+    base: Key
+    rate: Quantity
+
+
+class TieredRule(Strict):
+    type: Literal["tiered"]
+    input: Key
+    tiers: list[Tier] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ascending(self):
+        bounds = [t.at_least for t in self.tiers]
+        if bounds != sorted(bounds) or len(set(bounds)) != len(bounds):
+            raise ValueError("tiers must go up: each at_least larger than the one before")
+        return self
+
+
+class ItemRule(Strict):
+    type: Literal["per_item"]
+    items: list[Item] = Field(min_length=1)
+
+
+class UnquantifiedRule(Strict):
+    """The document names no amount ("按贡献比例", "纳入…专项补贴政策"): `basis` says so honestly."""
+    type: Literal["unquantified"]
+    basis: str
+
+
+Rule = Annotated[Union[FixedRule, RateRule, TieredRule, ItemRule, UnquantifiedRule], Field(discriminator="type")]
+
+
+class Measure(Strict):
+    id: MeasureId
+    article: int = Field(ge=1)
+    chapter: str
+    title: str = Field(max_length=16)    # short: it labels buttons
+    text: str                            # the original sentence(s), verbatim
+    beneficiary: str                     # who benefits, in the document's words
+    beneficiaries: list[str] = Field(min_length=1)   # ids in the beneficiary vocabulary
+    money: Literal["一次性补助", "一次性奖励", "奖励", "补贴"]
+    keywords: list[str] = Field(min_length=1)
+    inputs: list[Input] = Field(default_factory=list)
+    conditions: list[Condition] = Field(default_factory=list)
+    rule: Rule
+    caps: list[Cap] = Field(default_factory=list)
+
+    @property
+    def up_to(self) -> bool:
+        """The document says "（最高）不超过": the bot then says "最高可获"."""
+        return "不超过" in self.text
+
+    def input(self, key: str) -> Input:
+        return next(i for i in self.inputs if i.key == key)
+
+    def rule_inputs(self) -> list[str]:
+        rule = self.rule
+        if isinstance(rule, RateRule):
+            return [rule.base]
+        if isinstance(rule, TieredRule):
+            return [rule.input]
+        if isinstance(rule, ItemRule):
+            return [i.input for i in rule.items]
+        return []
+
+    @model_validator(mode="after")
+    def _inputs_declared(self):
+        declared = {i.key for i in self.inputs}
+        if len(declared) != len(self.inputs):
+            raise ValueError("input keys must be unique")
+        used = self.rule_inputs() + [c.input for c in self.conditions if c.input]
+        if missing := [k for k in used if k not in declared]:
+            raise ValueError(f"inputs used but not declared: {', '.join(missing)}")
+        kinds = {"rate": "money", "tiered": None, "per_item": "count"}
+        want = kinds.get(self.rule.type)
+        if want and any(self.input(k).kind != want for k in self.rule_inputs()):
+            raise ValueError(f"a {self.rule.type} rule needs {want} inputs")
+        if self.rule.type == "unquantified" and self.caps:
+            raise ValueError("an unquantified measure has no caps")
+        return self
+
+
+class Summary(Strict):
+    """A support direction without money (QFLP/QDLP pilots, talent, the town's positioning)."""
+    id: str = Field(pattern=ID_PATTERN, max_length=40)
+    title: str
+    keywords: list[str] = Field(min_length=1)
+    text: str
+    source: Source
+
+
+class BeneficiaryType(Strict):
+    """Who an enterprise is, and the words that say so ("外资保险公司" → insurer)."""
+    id: str = Field(pattern=ID_PATTERN)
+    label: str
+    words: list[str] = Field(default_factory=list)
+    is_a: list[str] = Field(default_factory=list)

@@ -1,0 +1,4 @@
+"""Fake platform servers on 127.0.0.1 that the real SDK clients talk to (tests and benches)."""
+from tests.fakes.telegram_server import FakeBotApi
+
+__all__ = ["FakeBotApi"]

@@ -1,0 +1,134 @@
+"""The storage layer: real TinyDB files on disk, atomic writes, refusal of corrupt files, backups."""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+from datetime import timedelta
+
+import pytest
+
+from bot.config import ROOT
+from bot.messages import Incoming
+from bot.storage import StorageError
+from bot.store import Store
+from tests.conftest import TODAY
+
+
+def tg(user: str, name: str = "", chat: str | None = None, group: bool = False) -> Incoming:
+    return Incoming("telegram", chat or user, user, text="你好", display_name=name, is_group=group)
+
+
+async def test_profile_round_trip_survives_reopen(tmp_path):
+    store = Store(tmp_path)
+    assert await store.get_profile("telegram:1") is None
+    await store.save_profile("telegram:1", {"type": "bank", "capital": "10亿"})
+    profile = await store.get_profile("telegram:1")
+    profile["type"] = "changed"                       # a copy: storage is untouched
+    reopened = Store(tmp_path)
+    assert await reopened.get_profile("telegram:1") == {"type": "bank", "capital": "10亿"}
+
+
+async def test_seen_registers_once_and_writes_only_on_change(tmp_path):
+    store = Store(tmp_path)
+    await store.seen(tg("7", "张三"))
+    mtime = os.stat(store.path).st_mtime_ns
+    flushed = store._flushed
+    for _ in range(20):
+        await store.seen(tg("7", "张三"))
+    assert store._flushed == flushed and os.stat(store.path).st_mtime_ns == mtime
+    await store.seen(tg("7", "张三丰"))                # a changed name is written
+    user = await Store(tmp_path).get_user("telegram:7")
+    assert user["name"] == "张三丰" and user["chat_id"] == "7" and user["active"]
+    assert user["subscriptions"] == ["news"] and user["segments"] == []
+
+
+async def test_seen_from_a_group_keeps_the_private_chat_as_address(tmp_path):
+    store = Store(tmp_path)
+    await store.seen(tg("7", "张三", chat="-100123", group=True))
+    assert (await store.get_user("telegram:7"))["chat_id"] == "7"
+
+
+async def test_inactive_recipient_writing_again_is_reactivated(tmp_path):
+    store = Store(tmp_path)
+    await store.seen(tg("7"))
+    await store.record_deliveries([], gone={"telegram:7": "blocked"})
+    assert not (await store.get_user("telegram:7"))["active"]
+    assert await store.recipients({"kind": "all"}) == []
+    await store.seen(tg("7"))
+    assert [r["key"] for r in await store.recipients({"kind": "all"})] == ["telegram:7"]
+
+
+async def test_toggle_segments_and_subscriptions(tmp_path):
+    store = Store(tmp_path)
+    await store.seen(tg("7"))
+    assert await store.toggle("telegram:7", "segments", "licensed") is True
+    assert await store.toggle("telegram:7", "subscriptions", "events") is True
+    assert [r["key"] for r in await store.recipients({"kind": "segment", "value": "licensed"})] == ["telegram:7"]
+    event_audience = {"kind": "event", "value": "licensed", "event": 1}
+    assert [r["key"] for r in await store.recipients(event_audience)] == ["telegram:7"]
+    assert await store.recipients({**event_audience, "value": "quasi"}) == []
+    assert await store.toggle("telegram:7", "segments", "licensed") is False
+    assert await store.recipients({"kind": "segment", "value": "licensed"}) == []
+    with pytest.raises(ValueError):
+        await store.toggle("telegram:7", "profile", "x")
+
+
+async def test_concurrent_writers_share_flushes_and_lose_nothing(tmp_path):
+    store = Store(tmp_path)
+    flushes, flush = [], store._storage.flush
+    store._storage.flush = lambda: (flushes.append(1), flush())
+    msgs = [Incoming("wecom", f"u{i}", f"u{i}", text=f"问题{i}") for i in range(200)]
+    await asyncio.gather(*(store.log_unanswered(m, TODAY) for m in msgs))
+    assert 1 <= len(flushes) < 20                  # group commit: far fewer file rewrites than writers
+    rows = await Store(tmp_path).unanswered_since(TODAY - timedelta(days=1))
+    assert sorted(r["text"] for r in rows) == sorted(m.text for m in msgs)
+
+
+async def test_write_is_atomic_and_leaves_no_temp_files(tmp_path):
+    store = Store(tmp_path)
+    await store.audit("console:staff", "test", TODAY, n=1)
+    assert json.loads(store.path.read_text("utf-8"))["audit"]["1"]["action"] == "test"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_interrupted_write_leftover_is_removed_and_old_data_kept(tmp_path):
+    store = Store(tmp_path)
+    asyncio.run(store.save_profile("wecom:a", {"x": 1}))
+    stale = tmp_path / f".store.json.{os.getpid() + 1}.tmp"
+    stale.write_text('{"users": {"1": {"half', "utf-8")          # a crash between write and os.replace
+    again = Store(tmp_path)
+    assert not stale.exists()
+    assert asyncio.run(again.get_profile("wecom:a")) == {"x": 1}
+
+
+@pytest.mark.parametrize("content", [b'{"users": {"1": {"key": "tel', b"", b"\xff\xfe garbage", b"[1, 2]"])
+def test_corrupt_file_is_refused_and_left_intact(tmp_path, content):
+    path = tmp_path / "store.json"
+    path.write_bytes(content)
+    with pytest.raises(StorageError, match="拒绝启动"):
+        Store(tmp_path)
+    assert path.read_bytes() == content
+
+
+def test_backups_rotate_on_each_start(tmp_path):
+    for i in range(7):
+        store = Store(tmp_path, backups=3)
+        asyncio.run(store.audit("a", f"run{i}", TODAY))
+    backups = sorted(p.name for p in (tmp_path / "backups").iterdir())
+    assert backups == ["store.json.1", "store.json.2", "store.json.3"]
+    newest = json.loads((tmp_path / "backups" / "store.json.1").read_text("utf-8"))
+    assert len(newest["audit"]) == 6              # the file as it was when the 7th run opened it
+
+
+def test_product_refuses_to_start_on_a_corrupt_data_file(tmp_path):
+    path = tmp_path / "store.json"
+    path.write_bytes(b'{"users": {')
+    env = {**os.environ, "BOT_DATA_DIR": str(tmp_path), "TELEGRAM_BOT_TOKEN": "", "WECOM_CORP_ID": ""}
+    proc = subprocess.run([sys.executable, "main.py", "ask", "你好"], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 2
+    assert "store.json" in proc.stderr and "拒绝启动" in proc.stderr
+    assert path.read_bytes() == b'{"users": {'
