@@ -4,6 +4,7 @@ Secrets (tokens, keys) live only here and are never logged: `Settings.__repr__` 
 """
 from __future__ import annotations
 
+import base64
 import os
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -22,6 +23,17 @@ class ConfigError(ValueError):
 
 def _csv(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split(",") if v.strip())
+
+
+def _aes_key(value: str) -> str:
+    """WECOM_AES_KEY is WeCom's EncodingAESKey: 43 base64 characters for a 32-byte AES key."""
+    try:
+        ok = not value or len(base64.b64decode(value + "=", validate=True)) == 32
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ConfigError("WECOM_AES_KEY must be the 43-character EncodingAESKey from the WeCom admin console")
+    return value
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
@@ -120,7 +132,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         wecom_agent_id=get("WECOM_AGENT_ID"),
         wecom_secret=get("WECOM_SECRET"),
         wecom_token=get("WECOM_TOKEN"),
-        wecom_aes_key=get("WECOM_AES_KEY"),
+        wecom_aes_key=_aes_key(get("WECOM_AES_KEY")),
         wecom_kf_open_kfids=_csv(get("WECOM_KF_OPEN_KFIDS")),
         wecom_robot_keys=_csv(get("WECOM_ROBOT_KEYS")),
         wecom_api_base_url=get("WECOM_API_BASE_URL") or "https://qyapi.weixin.qq.com",

@@ -36,6 +36,7 @@ class _Committer:
         self.results: list[tuple[int, dict]] = []
         self.gone: dict[str, str] = {}
         self._full = asyncio.Event()
+        self._closing = False
 
     def add(self, did: int, fields: dict, gone: tuple[str, str] | None = None) -> None:
         self.results.append((did, fields))
@@ -56,13 +57,20 @@ class _Committer:
             self.gone.pop(key, None)
 
     async def run(self) -> None:
-        while True:
+        """Until close(): a write whenever a batch is full or `interval` has passed; then a last one."""
+        while not self._closing:
             try:
                 await asyncio.wait_for(self._full.wait(), self.interval)
             except asyncio.TimeoutError:
                 pass
-            self._full.clear()
             await self.flush()
+            if len(self.results) < self.batch:       # outcomes that arrived during the write wait for the next
+                self._full.clear()
+        await self.flush()
+
+    def close(self) -> None:
+        self._closing = True
+        self._full.set()
 
 
 class Delivery:
@@ -82,6 +90,8 @@ class Delivery:
 
     async def resume(self) -> list[int]:
         """After a start-up: every broadcast that was sending when the process stopped goes on."""
+        for broadcast in await self.store.broadcasts("done"):     # finished, but stopped before archiving
+            await self.store.archive(broadcast["id"])
         bids = [b["id"] for b in await self.store.broadcasts("sending")]
         for bid in bids:
             log.info("resuming broadcast %s", bid)
@@ -157,10 +167,10 @@ class Delivery:
             for handle in retries:
                 handle.cancel()
             await asyncio.gather(*workers, return_exceptions=True)
-            committing.cancel()
-            await asyncio.gather(committing, return_exceptions=True)
-            await asyncio.shield(committer.flush())      # what is known is committed, even when cancelled
+            committer.close()                            # what is known is committed, even when cancelled
+            await asyncio.shield(committing)
         counts: Counter = (await self.store.delivery_counts([bid]))[bid]
         await self.store.set_broadcast(bid, status="done", finished=self.clock.now().isoformat(timespec="seconds"),
                                        sent=counts["sent"], failed=counts["failed"])
         log.info("broadcast %s done: %d sent, %d failed", bid, counts["sent"], counts["failed"])
+        await self.store.archive(bid)

@@ -31,6 +31,10 @@ def parse_when(text: str | datetime) -> datetime:
     """'2026-12-01 14:00', '2026/12/1 9:30', '2026年12月1日 14点' → aware datetime in Asia/Shanghai."""
     if isinstance(text, datetime):
         return text if text.tzinfo else text.replace(tzinfo=SHANGHAI)
+    try:
+        return parse_when(datetime.fromisoformat(str(text).strip()))      # stored form, '2026-12-01T14:00+08:00'
+    except ValueError:
+        pass
     m = DATE_RE.match(str(text))
     if not m:
         raise EventError(f"时间“{text}”看不懂，请写成 2026-12-01 14:00")
@@ -88,7 +92,7 @@ class EventIn(BaseModel):
 
     def stored(self) -> dict:
         return {"title": self.title, "type": self.type or guess_type(self.title),
-                "start": self.start.astimezone(SHANGHAI).isoformat(timespec="minutes"), "place": self.place,
+                "start": self.start.astimezone(SHANGHAI).isoformat(timespec="seconds"), "place": self.place,
                 "audience": self.audience, "description": self.description, "signup": self.signup}
 
 

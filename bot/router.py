@@ -10,7 +10,7 @@ from typing import Awaitable, Callable
 from bot import inputs
 from bot.messages import Incoming, Reply
 from bot.services import Services
-from handlers import admin, contacts, faq, menu
+from handlers import admin, broadcast, calc, contacts, events, faq, menu, policy, profile, subscribe
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Incoming, Services], Awaitable[Reply | None]]
@@ -33,11 +33,39 @@ ROUTES: tuple[Route, ...] = (
     Route("command", "cancel", menu.cancel, description="取消当前操作"),
     Route("command", "faq", faq.categories, description="常见问题"),
     Route("command", "contacts", contacts.list_all, description="联系方式"),
+    Route("command", "policy", policy.command, description="政策匹配 · 扶持措施与适用条件"),
+    Route("command", "calc", calc.command, description="补贴速算 · 算算能拿多少"),
+    Route("command", "profile", profile.command, description="保存单位情况，匹配适用政策"),
     Route("command", "reload", admin.reload, staff_only=True, description="重新加载资料文件（工作人员）"),
+    Route("command", "events", events.list_upcoming, description="近期联盟活动"),
+    Route("command", "subscribe", subscribe.show, description="订阅活动通知与分会公告"),
+    Route("command", "newevent", events.new_event, staff_only=True, description="发布活动（工作人员）"),
+    Route("command", "editevent", events.edit_event, staff_only=True, description="修改活动（工作人员）"),
+    Route("command", "cancelevent", events.cancel_event, staff_only=True, description="取消活动（工作人员）"),
+    Route("command", "importevents", events.import_events, staff_only=True, description="从 YAML 导入活动（工作人员）"),
+    Route("command", "broadcast", broadcast.start, staff_only=True, description="群发公告（工作人员）"),
+    Route("command", "broadcast_status", broadcast.status, staff_only=True, description="群发进度（工作人员）"),
+    Route("command", "unanswered", broadcast.unanswered, staff_only=True, description="本周未答问题（工作人员）"),
+    Route("dialog", "newevent", events.new_event_step, staff_only=True),
+    Route("dialog", "editevent", events.edit_event_step, staff_only=True),
+    Route("dialog", "importevents", events.import_step, staff_only=True),
+    Route("dialog", "broadcast", broadcast.step, staff_only=True),
+    Route("dialog", calc.FLOW, calc.continue_dialog),
+    Route("dialog", profile.FLOW, profile.continue_dialog),
     Route("payload", "faq:", faq.by_payload),
     Route("payload", "contact:", contacts.by_payload),
+    Route("payload", "calc:", calc.by_payload),
+    Route("payload", "policy:", policy.by_payload),
+    Route("payload", "ev:", events.by_payload),
+    Route("payload", "sub:", subscribe.toggle),
+    Route("payload", "seg:", subscribe.toggle),
+    Route("payload", "evadm:", events.admin_payload, staff_only=True),
+    Route("payload", "bc:", broadcast.admin_payload, staff_only=True),
     Route("text", "", menu.greeting),
+    Route("text", "", events.answer),
     Route("text", "", contacts.answer),
+    Route("text", "", calc.answer),
+    Route("text", "", policy.answer),
     Route("text", "", faq.answer),
 )
 

@@ -15,6 +15,7 @@ from bot.dialogs import Dialogs
 from faq import nlp
 from faq.knowledge import Knowledge, load_knowledge
 from faq.matcher import FaqMatcher
+from policy_data.loader import load_policy_book
 
 log = logging.getLogger(__name__)
 
@@ -22,16 +23,18 @@ log = logging.getLogger(__name__)
 class KnowledgeBase:
     """The current knowledge snapshot and the matchers built from it; reload swaps all at once."""
 
-    def __init__(self, loader=load_knowledge):
-        self._loader = loader
+    def __init__(self, loader=load_knowledge, policy_loader=load_policy_book):
+        self._loader, self._policy_loader = loader, policy_loader
         nlp.load_user_dictionary()
         self.reload()
 
     def reload(self) -> str:
         knowledge = self._loader()          # raises KnowledgeError, leaving the old snapshot in place
+        policy = self._policy_loader(knowledge.documents)     # policy_data/data/policy_*.yaml, same rule
         matcher = FaqMatcher(knowledge.faq)
-        self.knowledge, self.faq = knowledge, matcher
-        summary = f"{len(knowledge.faq)} 条问答、{len(knowledge.contacts)} 个联系机构"
+        self.knowledge, self.faq, self.policy = knowledge, matcher, policy
+        summary = (f"{len(knowledge.faq)} 条问答、{len(knowledge.contacts)} 个联系机构、"
+                   f"{len(policy.measures)} 项政策措施")
         log.info("knowledge loaded: %s", summary)
         return summary
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import json
 import logging
 from collections import Counter
 from contextlib import asynccontextmanager
@@ -16,10 +17,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable
 
-from tinydb import TinyDB
-
 from bot.messages import Incoming
-from bot.storage import AtomicJSONStorage, StorageError
+from bot.storage import AtomicJSONStorage, InPlaceTinyDB, StorageError, atomic_write
 
 __all__ = ["Store", "StorageError"]
 log = logging.getLogger(__name__)
@@ -45,7 +44,7 @@ def _iso(when: datetime) -> str:
 class Store:
     def __init__(self, data_dir: str | Path, *, backups: int = 5, file_name: str = "store.json"):
         self.path = Path(data_dir) / file_name
-        self._db = TinyDB(self.path, storage=AtomicJSONStorage, backups=backups)
+        self._db = InPlaceTinyDB(self.path, storage=AtomicJSONStorage, backups=backups)
         self._storage: AtomicJSONStorage = self._db.storage
         self._t = {name: self._db.table(name, cache_size=0) for name in TABLES}
         self._lock = asyncio.Lock()           # guards every read and write of the document
@@ -183,8 +182,8 @@ class Store:
         elif kind == "platform":
             wanted = lambda d: d["platform"] == value and "news" in d["subscriptions"]       # noqa: E731
         elif kind == "event":
-            earlier = {b.doc_id for b in t["broadcasts"].all() if b.get("event") == audience["event"]}
-            told = {d["recipient"] for d in t["deliveries"].all() if d["broadcast"] in earlier and d["status"] == "sent"}
+            earlier = [b for b in t["broadcasts"].all() if b.get("event") == audience["event"]]
+            told = {d["recipient"] for b in earlier for d in self._records(t, b.doc_id, b) if d["status"] == "sent"}
             wanted = lambda d: d["key"] in told or ("events" in d["subscriptions"]            # noqa: E731
                                                     and (value == "all" or value in d["segments"]))
         else:
@@ -325,10 +324,55 @@ class Store:
         wanted = set(bids)
         counts: dict[int, Counter] = {bid: Counter() for bid in wanted}
         async with self._read() as t:
+            for bid in wanted:
+                doc = t["broadcasts"].get(doc_id=bid)
+                if doc is not None and doc.get("archived"):
+                    counts[bid].update({k: doc[k] for k in ("sent", "failed") if doc[k]})
             for d in t["deliveries"].all():
                 if d["broadcast"] in wanted:
                     counts[d["broadcast"]][d["status"]] += 1
         return counts
+
+    async def failure_reasons(self, bid: int) -> Counter:
+        async with self._read() as t:
+            return Counter(d["reason"] for d in self._records(t, bid) if d["status"] == "failed")
+
+    # ---- archive: finished broadcasts' delivery records leave the live file --------------------------------
+    def _archive_path(self, bid: int) -> Path:
+        return self.path.parent / "archive" / f"broadcast-{bid}.json"
+
+    def _records(self, t, bid: int, broadcast: dict | None = None) -> list[dict]:
+        """A broadcast's delivery records, live or archived."""
+        broadcast = broadcast if broadcast is not None else t["broadcasts"].get(doc_id=bid)
+        if broadcast is not None and broadcast.get("archived"):
+            return json.loads(self._archive_path(bid).read_text("utf-8"))
+        return [d for d in t["deliveries"].all() if d["broadcast"] == bid]
+
+    async def archive(self, bid: int) -> None:
+        """Moves a finished broadcast's delivery records to archive/broadcast-<id>.json (written atomically
+        first, then removed from the live file), so the file every write rewrites stays small."""
+        async with self._read() as t:
+            doc = t["broadcasts"].get(doc_id=bid)
+            if doc is None or doc["status"] != "done" or doc.get("archived"):
+                return
+            records = [d for d in t["deliveries"].all() if d["broadcast"] == bid]
+            encoded = json.dumps(records, ensure_ascii=False).encode("utf-8")
+            ids = [d.doc_id for d in records]
+        path = self._archive_path(bid)
+        path.parent.mkdir(exist_ok=True)
+        await asyncio.to_thread(atomic_write, path, encoded)
+        async with self._write() as t:
+            t["deliveries"].remove(doc_ids=ids)
+            t["broadcasts"].update({"archived": True}, doc_ids=[bid])
+
+    async def cancel_scheduled(self, bid: int) -> bool:
+        """Cancels a scheduled broadcast that has not started; False when it is not (or no longer) scheduled."""
+        async with self._write() as t:
+            doc = t["broadcasts"].get(doc_id=bid)
+            if doc is None or doc["status"] != "scheduled":
+                return False
+            t["broadcasts"].update({"status": "cancelled"}, doc_ids=[bid])
+            return True
 
     # ---- audit and unanswered questions ------------------------------------------------------------------
     async def audit(self, actor: str, action: str, when: datetime, **detail: Any) -> None:

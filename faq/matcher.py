@@ -26,6 +26,7 @@ COVERAGE_WEIGHT = 0.6      # coverage vs. phrasing similarity
 KEYWORD_BONUS, KEYWORD_CAP = 0.07, 0.2
 NUMBER_BONUS, NUMBER_MALUS = 0.15, 0.1
 UNKNOWN_PLACE_MALUS, UNKNOWN_WORDS_MALUS = 0.3, 0.2
+UNKNOWN_DF = 0.5          # document frequency assumed for a feature the data never uses
 
 
 @dataclass(frozen=True)
@@ -48,11 +49,15 @@ class FaqMatcher:
         df = Counter(f for feats in self._asked for f in feats)
         n = max(len(entries), 1)
         self._idf = {f: math.log((n + 1) / (c + 0.5)) for f, c in df.items()}
-        self._unknown_idf = math.log((n + 1) / 0.5)
+        self._unknown_idf = math.log((n + 1) / UNKNOWN_DF)
+
+    def _known(self, word: str) -> bool:
+        """A word the data uses, or one whose every char bigram the data uses ("大关" from "大关路")."""
+        return word in self._vocabulary or all("#" + word[i:i + 2] in self._vocabulary for i in range(len(word) - 1))
 
     def _unknown_penalty(self, words: list[str]) -> float:
         content = [w for w in words if len(w) > 1 and not w.isdigit()]
-        unknown = [w for w in content if w not in self._vocabulary]
+        unknown = [w for w in content if not self._known(w)]
         places = any(w in nlp.place_names() for w in unknown)
         return UNKNOWN_PLACE_MALUS * places + UNKNOWN_WORDS_MALUS * len(unknown) / max(len(content), 1)
 

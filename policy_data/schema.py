@@ -178,7 +178,7 @@ class Summary(Strict):
     title: str
     keywords: list[str] = Field(min_length=1)
     text: str
-    source: Source
+    sources: list[Source] = Field(min_length=1)
 
 
 class BeneficiaryType(Strict):

@@ -1,14 +1,16 @@
 """Outbound pacing: sliding-window send limits per recipient that queue (wait) instead of dropping.
 
 E.g. WeCom allows an app 30 messages a minute and 1000 an hour to one member, a group robot 20 a minute.
-Sends to one key go out in arrival order (asyncio.Lock is FIFO); `now` and `sleep` are injectable so
-tests cover minute- and hour-long windows without waiting.
+Sends to one key go one at a time, in arrival order (asyncio.Lock is FIFO), and each is counted when
+it completes, so the platform (which counts on arrival) never sees more than the limit. `now` and `sleep`
+are injectable so tests cover minute- and hour-long windows without waiting.
 """
 from __future__ import annotations
 
 import asyncio
 import time
 from collections import deque
+from contextlib import asynccontextmanager
 from typing import Any, Awaitable, Callable
 
 
@@ -36,13 +38,17 @@ class Pacer:
                 wait = max(wait, sent[-count] + seconds - now)
         return wait
 
-    async def acquire(self, key: str) -> None:
-        """Returns when one more send to `key` is within every limit, and counts it."""
+    @asynccontextmanager
+    async def slot(self, key: str):
+        """`async with pacer.slot(key): send` — enters when one more send to `key` is within every limit."""
         lock = self._locks.setdefault(key, asyncio.Lock())
         async with lock:
             while (wait := self.wait_for(key)) > 0:
                 await self._sleep(wait)
-            self._sent.setdefault(key, deque()).append(self._now())
+            try:
+                yield
+            finally:
+                self._sent.setdefault(key, deque()).append(self._now())
         if len(self._sent) > self._max_keys:
             self._forget_idle()
 

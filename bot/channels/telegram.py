@@ -33,6 +33,9 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 SECRET_FORMAT = re.compile(r"^[A-Za-z0-9_-]{1,256}$")     # what Telegram accepts as secret_token
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 GROUP_TYPES = ("group", "supergroup")
+# httpcore scans every pooled connection on each request: a few connections go faster than PTB's 256
+# (bench/bench_telegram.py), and pacing keeps real traffic near 30 requests/s anyway.
+POOL_SIZE, POOL_TIMEOUT = 16, 10.0
 
 
 def quiet_http_logs() -> None:
@@ -51,7 +54,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
     def __init__(self, max_concurrent_updates: int = 256):
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
-        self._users: Counter[int] = Counter()
+        self._queued: Counter[int] = Counter()         # updates holding or awaiting each chat's lock
 
     async def do_process_update(self, update: object, coroutine: Awaitable) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
@@ -59,14 +62,14 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
             await coroutine
             return
         lock = self._locks.setdefault(chat.id, asyncio.Lock())
-        self._users[chat.id] += 1
+        self._queued[chat.id] += 1
         try:
             async with lock:
                 await coroutine
         finally:
-            self._users[chat.id] -= 1
-            if not self._users[chat.id]:
-                del self._users[chat.id], self._locks[chat.id]
+            self._queued[chat.id] -= 1
+            if not self._queued[chat.id]:
+                del self._queued[chat.id], self._locks[chat.id]
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -80,7 +83,7 @@ class TelegramChannel:
 
     def __init__(self, settings: Settings, router: Router, http: web.Application | None = None, *,
                  paced: bool = True, poll_timeout: float = 10, retry_delay: float = 1.0,
-                 outbox_backoff: float = 0.5, flood: FloodControl | None = None):
+                 outbox_backoff: float = 0.5):
         """`paced=False` switches outbound rate limiting off (benchmarks). `retry_delay` is the first
         wait before retrying start-up calls after a network error; it doubles up to a minute."""
         self.settings, self.router = settings, router
@@ -91,16 +94,18 @@ class TelegramChannel:
         quiet_http_logs()
         builder = (Application.builder().token(settings.telegram_bot_token)
                    .base_url(settings.telegram_api_base_url)
-                   .concurrent_updates(ChatOrderedProcessor()).job_queue(None))
+                   .concurrent_updates(ChatOrderedProcessor()).job_queue(None)
+                   .connection_pool_size(POOL_SIZE).pool_timeout(POOL_TIMEOUT))
         if self.webhook:
             builder = builder.updater(None)
         self.app = builder.build()
         self.app.add_handler(CallbackQueryHandler(self._on_callback))
         self.app.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self._on_message))
         self.app.add_error_handler(self._on_error)
-        self.outbox = TelegramOutbox(self.app.bot, TelegramPacing() if paced else None, backoff=outbox_backoff)
+        self.outbox = TelegramOutbox(self.app.bot, TelegramPacing() if paced else None, backoff=outbox_backoff,
+                                     in_flight=POOL_SIZE)
         router.svc.outboxes[self.platform] = self.outbox
-        self.flood = flood or FloodControl(router.svc.clock)
+        self.flood = FloodControl(router.svc.clock)
         self.poll_timeout, self.retry_delay = poll_timeout, retry_delay
         self.ready = asyncio.Event()          # set once updates flow
         self._bring_up_task: asyncio.Task | None = None

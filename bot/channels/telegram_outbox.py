@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import warnings
+import os
+from contextlib import asynccontextmanager, nullcontext
 from datetime import timedelta
 
 from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.channels.base import RecipientGone, SendError
 from bot.channels.pacing import Pacer
-from bot.channels.telegram_render import render
+from bot.channels.telegram_render import Chunk, render
 from bot.messages import Reply
 
 log = logging.getLogger(__name__)
+# Opt in to PTB's coming behaviour (time periods as timedelta) instead of a deprecation warning per 429.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 # 400s that mean the chat is gone for good, like the 403s (blocked, kicked, deactivated).
 GONE_BAD_REQUESTS = ("chat not found", "user not found", "peer_id_invalid")
@@ -34,9 +36,7 @@ def is_group(chat: int | str) -> bool:
 
 
 def retry_after_seconds(exc: RetryAfter) -> float:
-    with warnings.catch_warnings():     # PTB 22 is moving retry_after from int to timedelta
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = exc.retry_after
+    value = exc.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
@@ -47,37 +47,44 @@ class TelegramPacing:
     def __init__(self, overall=((30, 1.0),), private=((1, 1.0),), group=((20, 60.0),)):
         self._overall, self._private, self._group = Pacer(overall), Pacer(private), Pacer(group)
 
-    async def wait(self, chat: int | str) -> None:
-        await (self._group if is_group(chat) else self._private).acquire(str(chat))
-        await self._overall.acquire("all")
+    @asynccontextmanager
+    async def slot(self, chat: int | str):
+        """One chat sends one message at a time; the overall window only counts the send, so other
+        chats' sends are not held up while this one is in flight."""
+        async with (self._group if is_group(chat) else self._private).slot(str(chat)):
+            async with self._overall.slot("all"):
+                pass
+            yield
 
 
 class TelegramOutbox:
     platform = "telegram"
 
     def __init__(self, bot: Bot, pacer: TelegramPacing | None = None, *, max_retries: int = 3, backoff: float = 0.5,
-                 max_wait: float = 60.0):
+                 max_wait: float = 60.0, in_flight: int = 16):
         """`pacer=None` switches pacing off (benchmarks). A 429 asking to wait longer than `max_wait`
-        seconds is not waited out here: SendError(retry_after=…) lets the caller reschedule."""
+        seconds is not waited out here: SendError(retry_after=…) lets the caller reschedule. At most
+        `in_flight` requests are handed to the HTTP client at once: httpcore rescans its whole queue on
+        every request, so a long queue there costs far more than one here."""
         self.bot, self.pacer = bot, pacer
+        self._in_flight = asyncio.Semaphore(in_flight)
         self.max_retries, self.backoff, self.max_wait = max_retries, backoff, max_wait
         self._resume_at = 0.0       # loop time before which nothing is sent (after a 429)
 
     async def send(self, chat_id: str, reply: Reply) -> None:
         chat = chat_ref(chat_id)
         for chunk in render(reply):
-            await self._deliver(chat, lambda c=chunk: self.bot.send_message(
-                chat, c.html, parse_mode=ParseMode.HTML, reply_markup=c.keyboard))
+            await self._deliver(chat, chunk)
 
-    async def _deliver(self, chat: int | str, call) -> None:
+    async def _deliver(self, chat: int | str, chunk: Chunk) -> None:
         loop = asyncio.get_running_loop()
         for attempt in range(self.max_retries + 1):
             if (pause := self._resume_at - loop.time()) > 0:
                 await asyncio.sleep(pause)
-            if self.pacer is not None:
-                await self.pacer.wait(chat)
             try:
-                await call()
+                async with self.pacer.slot(chat) if self.pacer else nullcontext(), self._in_flight:
+                    await self.bot.send_message(chat, chunk.html, parse_mode=ParseMode.HTML,
+                                                reply_markup=chunk.keyboard)
                 return
             except RetryAfter as exc:
                 wait = retry_after_seconds(exc)

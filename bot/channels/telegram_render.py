@@ -31,11 +31,14 @@ def units(text: str) -> int:
 def _cut(text: str, limit: int) -> tuple[str, str]:
     """Splits off a head within `limit`: at the last paragraph break in its latter two thirds if there
     is one, else at a line break, sentence end or space, else exactly at the limit."""
-    head = text
-    while units(head) > limit:
-        head = head[: max(1, len(head) * limit // units(head) - 1)]
-    if len(head) == len(text):
+    size = end = 0
+    for end, ch in enumerate(text):
+        size += 2 if ord(ch) > 0xFFFF else 1
+        if size > limit:
+            break
+    else:
         return text, ""
+    head = text[:max(end, 1)]
     for sep in ("\n\n", "\n", "。", "；", " "):
         at = head.rfind(sep)
         if at > len(head) // 3:

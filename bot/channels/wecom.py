@@ -136,9 +136,9 @@ class WeComChannel:
         if not done:
             self._spawn(self._send_when_ready(incoming.chat_id, answering))
             return ack()
-        if answering.result() is None:
+        if (reply := answering.result()) is None:
             return ack()
-        texts = self.app.render(incoming.chat_id, answering.result())
+        texts = self.app.render(incoming.chat_id, reply)
         if len(texts) != 1:
             self._spawn(self._send(incoming.chat_id, texts))
             return ack()

@@ -64,6 +64,8 @@ class WeComApi:
             if not (self._corp_id and self._secret):
                 raise SendError("WECOM_CORP_ID/WECOM_SECRET are not set", permanent=True)
             data = await self._request("GET", "gettoken", {"corpid": self._corp_id, "corpsecret": self._secret})
+            if not data.get("access_token"):
+                raise SendError("gettoken: answer has no access_token")
             self._token = data["access_token"]
             self._expires = self._now() + max(int(data.get("expires_in", 7200)) - EXPIRY_MARGIN, 60)
             log.info("wecom access token refreshed")
@@ -74,17 +76,16 @@ class WeComApi:
         """POST `body` as JSON to /cgi-bin/<path>; returns the decoded answer (errcode 0)."""
         if not auth:
             return await self._request("POST", path, query or {}, body)
-        for renewed in (False, True):
-            token = await self.token()
-            try:
-                return await self._request("POST", path, {**(query or {}), "access_token": token}, body)
-            except ApiError as exc:
-                if exc.errcode not in TOKEN_ERRORS or renewed:
-                    raise
-                log.info("wecom token rejected (errcode %s); refreshing", exc.errcode)
-                if self._token == token:
-                    self._token = None
-        raise AssertionError("unreachable")
+        token = await self.token()
+        try:
+            return await self._request("POST", path, {**(query or {}), "access_token": token}, body)
+        except ApiError as exc:
+            if exc.errcode not in TOKEN_ERRORS:
+                raise
+            log.info("wecom token rejected (errcode %s); refreshing once", exc.errcode)
+            if self._token == token:                 # not yet replaced by a concurrent caller
+                self._token = None
+        return await self._request("POST", path, {**(query or {}), "access_token": await self.token()}, body)
 
     async def _request(self, method: str, path: str, query: dict[str, str], body: dict | None = None) -> dict:
         if self._session is None:

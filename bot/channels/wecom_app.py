@@ -1,8 +1,6 @@
 """The self-built app (自建应用): decrypted callback fields → Incoming, and the app's active-sending Outbox."""
 from __future__ import annotations
 
-import logging
-
 from bot.channels.base import RecipientGone, SendError
 from bot.channels.pacing import Pacer
 from bot.channels.wecom_api import ApiError, WeComApi
@@ -10,8 +8,6 @@ from bot.channels.wecom_render import app_texts
 from bot.choices import Choices
 from bot.config import Settings
 from bot.messages import Incoming, Reply
-
-log = logging.getLogger(__name__)
 
 PLATFORM = "wecom"
 PER_MEMBER = ((30, 60.0), (1000, 3600.0))     # app → one member: 30 a minute, 1000 an hour
@@ -65,10 +61,10 @@ class AppOutbox:
         if self._agent_id is None:
             raise SendError("WECOM_AGENT_ID is not set (or not a number): cannot send actively", permanent=True)
         for text in texts:
-            await self._pacer.acquire(chat_id)
             body = {"touser": chat_id, "msgtype": "text", "agentid": self._agent_id, "text": {"content": text}}
             try:
-                data = await self._api.call("message/send", body)
+                async with self._pacer.slot(chat_id):
+                    data = await self._api.call("message/send", body)
             except ApiError as exc:
                 if exc.errcode in GONE:
                     raise RecipientGone(exc.reason) from None

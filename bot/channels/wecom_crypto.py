@@ -105,8 +105,9 @@ class WeComCrypto:
         return base64.b64encode(data).decode()
 
     def verify_url(self, query: dict[str, str], now: float) -> bytes:
-        """GET URL verification: the decrypted echostr to answer with."""
-        echostr = query.get("echostr", "")
+        """GET URL verification: the decrypted echostr to answer with. A raw '+' of base64 that reached us
+        unencoded was decoded as a space; base64 has no spaces, so it is put back."""
+        echostr = query.get("echostr", "").replace(" ", "+")
         self.check(query.get("msg_signature", ""), query.get("timestamp", ""), query.get("nonce", ""),
                    echostr, now)
         return self.decrypt(echostr)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from functools import partial
 from typing import Awaitable, Callable
 
 from bot.channels.base import RecipientGone, SendError
@@ -103,8 +104,7 @@ class KfSync:
     """One pull loop per 微信客服 account at a time; a callback during a pull schedules one more pull."""
 
     def __init__(self, api: WeComApi, state: WeComState, handle: Callable[[Incoming], Awaitable[Reply | None]],
-                 outbox: KfOutbox, window: ReplyWindow,
-                 settings: Settings, now: Callable[[], float]):
+                 outbox: KfOutbox, window: ReplyWindow, settings: Settings, now: Callable[[], float]):
         self._api, self._state, self._handle, self._outbox = api, state, handle, outbox
         self._window, self._settings, self._now = window, settings, now
         self._kfids = set(settings.wecom_kf_open_kfids)
@@ -132,11 +132,14 @@ class KfSync:
         while running := [t for t in self._tasks.values() if not t.done()]:
             await asyncio.wait(running)
 
-    async def stop(self) -> None:
+    async def stop(self, grace: float = 10.0) -> None:
+        """Lets running pulls finish (up to `grace` seconds), then cancels them."""
         self._again.clear()
-        for task in self._tasks.values():
-            task.cancel()
-        await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+        if running := [t for t in self._tasks.values() if not t.done()]:
+            _, pending = await asyncio.wait(running, timeout=grace)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
 
     async def _run(self, open_kfid: str) -> None:
         while open_kfid in self._again:
@@ -175,36 +178,34 @@ class KfSync:
             await self._state.flush()
 
     async def _answer(self, msg: dict) -> bool:
-        """Answers one pulled message or event; True when an answer was attempted (delivered or failed for good)."""
+        """Answers a customer's message, or welcomes on enter_session; False for anything else."""
+        event = msg.get("event") or {}
         if msg.get("msgtype") == "event":
-            event = msg.get("event") or {}
             if event.get("event_type") == "msg_send_fail":
                 log.warning("kf message %s did not reach the customer (fail_type %s)",
                             event.get("fail_msgid"), event.get("fail_type"))
             if event.get("event_type") != "enter_session" or not event.get("welcome_code"):
                 return False
-            user = event.get("external_userid", "")
-            reply = await self._handle(self._incoming(event.get("open_kfid", ""), user, text="/start"))
-            return reply is None or await self._deliver(self._outbox.welcome(event["welcome_code"], reply))
-        if msg.get("origin") != CUSTOMER:
+            incoming = self._incoming(event.get("open_kfid", ""), event.get("external_userid", ""), "/start")
+            send = partial(self._outbox.welcome, event["welcome_code"])
+        elif msg.get("origin") == CUSTOMER:
+            text = msg.get("text") or {}
+            menu_id = text.get("menu_id") or None           # a msgmenu click carries the button's payload
+            incoming = self._incoming(msg.get("open_kfid", ""), msg.get("external_userid", ""),
+                                      "" if menu_id else text.get("content", ""), menu_id)
+            self._window.opened(incoming.chat_id, float(msg.get("send_time") or self._now()))
+            send = partial(self._outbox.send, incoming.chat_id)
+        else:
             return False
-        chat = chat_id(msg.get("open_kfid", ""), msg.get("external_userid", ""))
-        text = msg.get("text") or {}
-        menu_id = text.get("menu_id") or None
-        incoming = self._incoming(msg.get("open_kfid", ""), msg.get("external_userid", ""),
-                                  text="" if menu_id else text.get("content", ""), payload=menu_id)
-        self._window.opened(chat, float(msg.get("send_time") or self._now()))
         reply = await self._handle(incoming)
-        return reply is None or await self._deliver(self._outbox.send(chat, reply))
+        if reply is not None:
+            try:
+                await send(reply)
+            except SendError as exc:
+                log.warning("kf reply not delivered: %s", exc)
+        return True
 
     def _incoming(self, open_kfid: str, user: str, text: str, payload: str | None = None) -> Incoming:
+        """Staff in 微信客服 are listed as wecom_kf:<external_userid>."""
         return Incoming(PLATFORM, chat_id(open_kfid, user), user, text=text, payload=payload,
                         is_staff=self._settings.is_staff(PLATFORM, user))
-
-    @staticmethod
-    async def _deliver(sending) -> bool:
-        try:
-            await sending
-        except SendError as exc:
-            log.warning("kf reply not delivered: %s", exc)
-        return True

@@ -24,10 +24,13 @@ GONE = {93000}                 # invalid webhook key: the robot was removed from
 
 
 def robot_keys(entries: tuple[str, ...]) -> dict[str, str]:
+    """name → key from `name:KEY` or a bare `KEY` (named robotN); the full webhook URL works as KEY too."""
     named = {}
     for i, entry in enumerate(entries, 1):
         name, sep, key = entry.partition(":")
-        named[name.strip() if sep else f"robot{i}"] = key.strip() if sep else entry
+        if not sep or entry.startswith(("http://", "https://")):
+            name, key = f"robot{i}", entry
+        named[name.strip()] = key.strip().rsplit("key=", 1)[-1]
     return named
 
 
@@ -49,10 +52,10 @@ class RobotOutbox:
         if key is None:
             raise RecipientGone(f"no group robot named {chat_id[:40]!r} in WECOM_ROBOT_KEYS")
         for part in robot_markdown(reply):
-            await self._pacer.acquire(chat_id)
             try:
-                await self._api.call("webhook/send", {"msgtype": "markdown", "markdown": {"content": part}},
-                                     query={"key": key}, auth=False)
+                async with self._pacer.slot(chat_id):
+                    await self._api.call("webhook/send", {"msgtype": "markdown", "markdown": {"content": part}},
+                                         query={"key": key}, auth=False)
             except ApiError as exc:
                 if exc.errcode in GONE:
                     raise RecipientGone(exc.reason) from None

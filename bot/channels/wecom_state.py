@@ -24,8 +24,8 @@ FLUSH_DELAY = 0.5         # seconds: `flush_soon` batches the writes of a burst 
 
 
 class WeComState:
-    def __init__(self, path: Path, *, now: Callable[[], float] = time.time):
-        self.path, self._now = path, now
+    def __init__(self, path: Path, *, now: Callable[[], float] = time.time, flush_delay: float = FLUSH_DELAY):
+        self.path, self._now, self._flush_delay = path, now, flush_delay
         self._cursors: dict[str, str] = {}
         self._ids: dict[str, float] = {}            # id → expiry (epoch seconds), in insertion order
         self._lock = asyncio.Lock()
@@ -58,9 +58,8 @@ class WeComState:
     def mark(self, msg_id: str, ttl: float) -> None:
         self._ids.pop(msg_id, None)
         self._ids[msg_id] = self._now() + ttl
-        if len(self._ids) > MAX_IDS:
-            for old in list(self._ids)[: len(self._ids) - MAX_IDS]:
-                del self._ids[old]
+        while len(self._ids) > MAX_IDS:
+            del self._ids[next(iter(self._ids))]         # the oldest
 
     def claim(self, msg_id: str, ttl: float) -> bool:
         """True the first time `msg_id` is seen (and remembers it, saved shortly); False for a repeat."""
@@ -72,7 +71,7 @@ class WeComState:
 
     def flush_soon(self) -> None:
         if self._pending is None:
-            self._pending = asyncio.get_running_loop().call_later(FLUSH_DELAY, self._flush_later)
+            self._pending = asyncio.get_running_loop().call_later(self._flush_delay, self._flush_later)
 
     def _flush_later(self) -> None:
         self._pending = None

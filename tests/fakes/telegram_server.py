@@ -20,6 +20,7 @@ import re
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any, Callable
 
 from aiohttp import web
@@ -116,6 +117,7 @@ class FakeBotApi:
         self.webhook: dict | None = None
         self.pushed_at: dict[int, float] = {}    # update_id → monotonic time it became available
         self.blocked: dict[int | str, str] = {}  # chat_id → 403 description
+        self.confirmed = 0                       # highest getUpdates offset: updates below it were received
         self._faults: dict[str, deque[Fault]] = defaultdict(deque)
         self._updates: list[dict] = []
         self._next_update_id = 1
@@ -224,8 +226,8 @@ class FakeBotApi:
     def fail(self, method: str = "*", status: int = 500, *, times: int = 1, description: str = "",
              retry_after: int | None = None) -> None:
         """The next `times` calls of `method` ("*" = any method) fail with `status`."""
-        description = description or ("Too Many Requests: retry after %d" % retry_after if retry_after
-                                      else f"Internal Server Error ({status})")
+        description = description or (f"Too Many Requests: retry after {retry_after}" if retry_after
+                                      else HTTPStatus(status).phrase)
         self._faults[method].extend(Fault(status, description, retry_after) for _ in range(times))
 
     def flood(self, method: str = "sendMessage", retry_after: int = 1, times: int = 1) -> None:
@@ -338,6 +340,7 @@ class FakeBotApi:
             raise Refused(409, "Conflict: can't use getUpdates method while webhook is active; "
                                "use deleteWebhook to delete the webhook first")
         offset, limit = params.get("offset", 0), params.get("limit", 100)
+        self.confirmed = max(self.confirmed, offset)
         if offset:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
         if not self._updates and params.get("timeout") and not self._closing:

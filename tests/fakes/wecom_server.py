@@ -62,6 +62,7 @@ class FakeWeCom:
     open_kfids: list[str] = field(default_factory=lambda: ["wkFakeKf0001"])
     now: Callable[[], float] = time.time
     token_ttl: int = 7200
+    kf_page: int = 1000               # sync_msg page size (small values exercise has_more)
 
     def __post_init__(self):
         self.base_url = ""
@@ -246,7 +247,7 @@ class FakeWeCom:
         cursor = body.get("cursor") or "0"
         if not cursor.isdigit():
             return self._err(95006, "invalid cursor")
-        start, limit = int(cursor), min(int(body.get("limit") or 1000), 1000)
+        start, limit = int(cursor), min(int(body.get("limit") or 1000), 1000, self.kf_page)
         end = min(start + limit, len(log))
         return web.json_response({"errcode": 0, "errmsg": "ok", "next_cursor": str(end),
                                   "has_more": int(end < len(log)), "msg_list": log[start:end]})

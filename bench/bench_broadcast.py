@@ -1,0 +1,191 @@
+"""Broadcast fan-out through the delivery service, the real Telegram outbox (python-telegram-bot) and the
+fake Bot API on loopback, with delivery records group-committed to a real TinyDB file.
+
+    .venv/bin/python bench/bench_broadcast.py [--recipients 10000] [--paced 600]
+
+The fake Bot API runs in a child process (as Telegram would be elsewhere), so the memory figure is the
+product's alone. In the paced run it enforces Telegram's limit itself: a 31st sendMessage within one
+second is answered 429 with retry_after, as Telegram does.
+
+1. pacing off: 10,000 recipients — messages/s and peak resident memory. Bars (issue 6): ≥ 1,000 msg/s,
+   RSS < 200 MB.
+2. pacing on (30 messages/s): `--paced` recipients — achieved rate (bar: within 5 % of 30/s) and 429s (bar: 0).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+import tempfile
+import time
+from collections import deque
+from pathlib import Path
+
+import aiohttp
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.app import attach_delivery  # noqa: E402
+from bot.channels.telegram import TelegramChannel  # noqa: E402
+from bot.clock import Clock  # noqa: E402
+from bot.config import load_settings  # noqa: E402
+from bot.delivery import Delivery  # noqa: E402
+from bot.dialogs import Dialogs  # noqa: E402
+from bot.messages import Incoming  # noqa: E402
+from bot.router import Router  # noqa: E402
+from bot.services import Services  # noqa: E402
+from bot.store import Store  # noqa: E402
+from tests.fakes.telegram_server import FakeBotApi, Refused  # noqa: E402
+
+TEXT = "【管委会公告】12 月 1 日 14:00 在小镇会客厅举办年度项目路演，欢迎各成员单位报名参加。"
+
+
+class LimitedBotApi(FakeBotApi):
+    """The fake Bot API, refusing (429) sends beyond `limit` in any one second when a limit is set."""
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit, self.recent, self.refused = limit, deque(), 0
+
+    async def _api_sendMessage(self, params: dict) -> dict:
+        now = time.monotonic()
+        while self.recent and self.recent[0] <= now - 1.0:
+            self.recent.popleft()
+        if self.limit and len(self.recent) >= self.limit:
+            self.refused += 1
+            raise Refused(429, "Too Many Requests: retry after 1", {"retry_after": 1})
+        self.recent.append(now)
+        return await super()._api_sendMessage(params)
+
+    async def _api_benchStats(self, params: dict) -> dict:
+        return {"at": [m["at"] for m in self.sent], "refused": self.refused}
+
+    async def _notify(self) -> None:
+        """Nobody waits on this server's changes: skip the per-request wake-up."""
+
+
+async def serve_fake(limit: int) -> None:
+    async with LimitedBotApi(limit) as api:
+        print(json.dumps({"base_url": api.base_url, "token": api.token}), flush=True)
+        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)     # until the parent closes it
+
+
+class FakeProcess:
+    def __init__(self, limit: int):
+        self.limit = limit
+
+    async def __aenter__(self) -> "FakeProcess":
+        self.proc = await asyncio.create_subprocess_exec(
+            sys.executable, __file__, "--serve-fake", str(self.limit), stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE)
+        info = json.loads(await self.proc.stdout.readline())
+        self.base_url, self.token = info["base_url"], info["token"]
+        return self
+
+    async def stats(self) -> dict:
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"{self.base_url}{self.token}/benchStats") as resp:
+                return (await resp.json())["result"]
+
+    async def __aexit__(self, *exc) -> None:
+        self.proc.stdin.close()
+        await self.proc.wait()
+
+
+class NoKnowledge:
+    """Broadcasting needs no FAQ; skipping jieba keeps the memory figure about delivery."""
+
+
+async def fan_out(api: FakeProcess, data: str, recipients: int, paced: bool) -> dict:
+    settings = load_settings({"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_BASE_URL": api.base_url,
+                              "BOT_DATA_DIR": data}, env_file=None)
+    clock = Clock()
+    svc = attach_delivery(Services(settings=settings, clock=clock, kb=NoKnowledge(), dialogs=Dialogs(clock),
+                                   store=Store(settings.data_dir)))
+    channel = TelegramChannel(settings, Router(svc), paced=paced)
+    await channel.app.initialize()
+    await asyncio.gather(*(svc.store.seen(Incoming("telegram", str(10_000_000 + i), str(10_000_000 + i)))
+                           for i in range(recipients)))
+    bid = await svc.store.create_broadcast({"kind": "announcement", "text": TEXT, "audience": {"kind": "all"},
+                                            "status": "sending", "created": clock.now().isoformat()})
+    process, peak = psutil.Process(), 0
+
+    async def sample() -> None:
+        nonlocal peak
+        while True:
+            peak = max(peak, process.memory_info().rss)
+            await asyncio.sleep(0.05)
+
+    sampler = asyncio.create_task(sample())
+    flushes = svc.store._storage.flushes
+    started = time.perf_counter()
+    svc.delivery.start(bid)
+    await svc.delivery.wait()
+    elapsed = time.perf_counter() - started
+    sampler.cancel()
+    counts = (await svc.store.delivery_counts([bid]))[bid]
+    await channel.app.shutdown()
+    stats = await api.stats()
+    at = sorted(stats["at"])
+    return {"sent": counts["sent"], "failed": counts["failed"], "elapsed": elapsed, "rate": counts["sent"] / elapsed,
+            "api_rate": (len(at) - 1) / (at[-1] - at[0]), "rss": peak / 2**20, "refused": stats["refused"],
+            "flushes": svc.store._storage.flushes - flushes}
+
+
+class NullOutbox:
+    """Accepts every send after one turn of the loop: what delivery and storage cost without any HTTP."""
+    platform = "telegram"
+
+    async def send(self, chat_id: str, reply) -> None:
+        await asyncio.sleep(0)
+
+
+async def delivery_only(recipients: int) -> float:
+    with tempfile.TemporaryDirectory() as data:
+        store, clock = Store(data), Clock()
+        await asyncio.gather(*(store.seen(Incoming("telegram", str(i), str(i))) for i in range(recipients)))
+        bid = await store.create_broadcast({"kind": "announcement", "text": TEXT, "audience": {"kind": "all"},
+                                            "status": "sending", "created": clock.now().isoformat()})
+        delivery = Delivery(store, {"telegram": NullOutbox()}, clock)
+        started = time.perf_counter()
+        delivery.start(bid)
+        await delivery.wait()
+        return recipients / (time.perf_counter() - started)
+
+
+async def main(args) -> int:
+    logging.basicConfig(level=logging.WARNING)
+    ok = True
+    print(f"delivery + storage alone (no HTTP): {await delivery_only(args.recipients):,.0f} msg/s")
+    async with FakeProcess(limit=0) as api:
+        with tempfile.TemporaryDirectory() as data:
+            r = await fan_out(api, data, args.recipients, paced=False)
+    print(f"pacing off: {r['sent']:,} sent, {r['failed']} failed in {r['elapsed']:.1f} s = {r['rate']:,.0f} msg/s; "
+          f"peak RSS {r['rss']:.0f} MB; {r['flushes']} delivery-record writes (group commit)")
+    ok &= r["rate"] >= 1000 and r["rss"] < 200 and r["sent"] == args.recipients
+    if args.paced:
+        async with FakeProcess(limit=30) as api:
+            with tempfile.TemporaryDirectory() as data:
+                r = await fan_out(api, data, args.paced, paced=True)
+        off = abs(r["api_rate"] - 30) / 30 * 100
+        print(f"pacing 30/s: {r['sent']:,} sent in {r['elapsed']:.1f} s; rate at the API {r['api_rate']:.2f} msg/s "
+              f"({off:.1f} % from 30); 429s: {r['refused']}")
+        ok &= off <= 5 and r["refused"] == 0 and r["sent"] == args.paced
+    print("bars met" if ok else "BARS NOT MET")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--recipients", type=int, default=10_000)
+    parser.add_argument("--paced", type=int, default=600, help="recipients of the paced run (0 skips it)")
+    parser.add_argument("--serve-fake", type=int, default=None, help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.serve_fake is not None:
+        asyncio.run(serve_fake(arguments.serve_fake))
+    else:
+        sys.exit(asyncio.run(main(arguments)))

@@ -1,0 +1,91 @@
+"""Quick-check figures: exact-amount accuracy on tests/data/calc_devset.yaml and per-question latency through
+the full router (p50/p99, a fresh user per question so no dialog carries over).
+
+    .venv/bin/python bench/bench_quickcheck.py
+"""
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DEVSET = ROOT / "tests" / "data" / "calc_devset.yaml"
+ROUNDS = 20
+
+from policy_data.amounts import figures, parse_quantity  # noqa: E402
+from policy_data.render import heading  # noqa: E402
+
+
+def load_devset() -> list[dict]:
+    return yaml.safe_load(DEVSET.read_text(encoding="utf-8"))["questions"]
+
+
+def final_amount(text: str):
+    """The amount the reply concludes with: the highest of several (就高不重复), else the last "可获 X"."""
+    said = re.findall(r"按最高一项计：(\S+?元)", text) or re.findall(r"可获 (\S+?元)", text)
+    if not said:
+        return None
+    found = figures(said[-1])
+    return found[0].value if found else None
+
+
+def judge(item: dict, reply, book) -> bool:
+    """True when the reply gives exactly the expected outcome for the dev-set item."""
+    if reply.intent != "calc":
+        return False
+    text = reply.text
+    if "measure" in item and heading(book.measure(item["measure"])) not in text:
+        return False
+    result = item.get("result", "amount")
+    if result == "ask":
+        return "请告诉我" in text or "请点选" in text
+    if result == "fail":
+        return "不符合" in text and "可获" not in text
+    if result == "unquantified":
+        return "文件未规定具体金额" in text and "可获" not in text
+    return final_amount(text) == parse_quantity(item["amount"])
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+async def main() -> None:
+    from bot.clock import SHANGHAI, FixedClock
+    from bot.config import load_settings
+    from bot.dialogs import Dialogs
+    from bot.messages import Incoming
+    from bot.router import Router
+    from bot.services import KnowledgeBase, Services
+
+    clock = FixedClock(datetime(2026, 11, 22, 10, tzinfo=SHANGHAI))
+    svc = Services(settings=load_settings({}, env_file=None), clock=clock, kb=KnowledgeBase(), dialogs=Dialogs(clock))
+    router, book, items = Router(svc), svc.kb.policy, load_devset()
+    wrong, timings, n = [], [], 0
+    for round_ in range(ROUNDS):
+        for item in items:
+            n += 1
+            msg = Incoming("console", f"b{n}", f"b{n}", text=item["q"])
+            start = time.perf_counter()
+            reply = await router.handle(msg)
+            timings.append((time.perf_counter() - start) * 1000)
+            if round_ == 0 and not judge(item, reply, book):
+                wrong.append((item["q"], reply.text.splitlines()[:3]))
+    correct = len(items) - len(wrong)
+    print(f"quick-check dev set: {correct}/{len(items)} exact ({100 * correct / len(items):.1f}%)")
+    print(f"latency through the router over {len(timings)} questions: p50 {percentile(timings, 50):.2f} ms, "
+          f"p99 {percentile(timings, 99):.2f} ms, max {max(timings):.2f} ms")
+    for question, lines in wrong:
+        print(f"  WRONG: {question} → {' / '.join(lines)}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,219 @@
+"""Subsidy quick-check: "新设金融总部，实收资本10亿，能拿多少？" → the arithmetic, the cap, the article.
+
+A missing figure or measure opens a per-user dialog (flow "calc") that asks for it — with buttons to pick
+the measure, "取消" to leave, and the dialog timeout of bot/dialogs.py — the same on every channel.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from decimal import Decimal
+
+from bot.messages import Button, Incoming, Reply
+from policy_data import render
+from policy_data.engine import Outcome, evaluate
+from policy_data.extract import SELF_DESCRIPTION, Facts, Reading, facts_for, read
+
+FLOW = "calc"
+CANCEL = Button("取消", "/cancel")
+QUESTION_MARKS = re.compile(r"[?？]|吗|哪|什么|怎么|如何|谁")
+MAX_BUTTONS = 8
+
+
+def _button(measure) -> Button:
+    return Button(f"{render.article(measure)} {measure.title}", f"calc:{measure.id}")
+
+
+def _reply(text: str, *, confidence: float = 1.0, buttons=None, sources=None) -> Reply:
+    return Reply(text, intent="calc", confidence=confidence, buttons=buttons or [], sources=sources or [])
+
+
+def _selected(book, reading: Reading) -> list[str]:
+    """The best-scoring measures, plus any other named measure whose figures the question gives by name."""
+    chosen = reading.candidates()
+    for measure_id in reading.scores:
+        measure = book.measure(measure_id)
+        if measure_id in chosen or not measure.rule_inputs():
+            continue
+        facts = facts_for(book, measure, reading)
+        if all(k in facts.values and k not in facts.assumed for k in measure.rule_inputs()):
+            chosen.append(measure_id)
+    return chosen
+
+
+def _by_cue(book, reading: Reading) -> list[str]:
+    """Measures one of whose inputs the question names (e.g. "实收资本"), for "which measure?" buttons."""
+    named = []
+    for measure in book.measures:
+        facts = facts_for(book, measure, reading)
+        if facts.mentioned or set(facts.values) - set(facts.assumed):
+            named.append(measure.id)
+    return named
+
+
+def _results(svc, outcomes: list[Outcome], notes: list[str]) -> Reply:
+    book, today = svc.kb.policy, svc.clock.today()
+    blocks = ["\n".join(render.outcome_lines(o)) for o in outcomes]
+    paid = [o for o in outcomes if o.status == "ok"]
+    policies = [book.policy(o.measure) for o in outcomes]
+    if len(paid) > 1:
+        best = max(paid, key=lambda o: o.amount)
+        blocks.append(render.no_double(book.policy(best.measure), best))
+    blocks += notes
+    blocks += render.validity_notes(policies, today)
+    sources = list(dict.fromkeys(render.citation(svc.kb.knowledge.documents, p, o.measure)
+                                 for p, o in zip(policies, outcomes)))
+    buttons = [Button("查看原文与条件", f"policy:m:{o.measure.id}") for o in outcomes[:1]]
+    return _reply("\n\n".join(blocks), confidence=0.8 if notes else 1.0, buttons=buttons, sources=sources)
+
+
+def _assumed_notes(measure, facts: Facts) -> list[str]:
+    return [f"（您写的“{text}”按{measure.input(key).label}理解；如不是，请直接告诉我{measure.input(key).label}。）"
+            for key, text in facts.assumed.items()]
+
+
+def _ask(svc, msg: Incoming, outcome: Outcome, facts: Facts, question: str) -> Reply:
+    """Keep what we know, ask for the next missing (or unusable) figure."""
+    measure = outcome.measure
+    if facts.errors:
+        key = next(iter(facts.errors))
+        lead = f"{facts.errors[key]}。"
+    else:
+        wanted = [k for k in outcome.missing if k in facts.mentioned] or outcome.missing
+        key = wanted[0]
+        lead = (f"没有读到{measure.input(key).label}的具体数字。" if key in facts.mentioned else "")
+    svc.dialogs.start(msg.user_key, FLOW, measure=measure.id, expect=key, text=question,
+                      facts={k: str(v) for k, v in outcome.facts.items()})
+    inp = measure.input(key)
+    if len(outcome.missing) > 1 and inp.kind == "count" and key not in facts.mentioned:
+        labels = "、".join(measure.input(k).label for k in outcome.missing)
+        prompt = f"请告诉我各项的数量（{labels}），例如“2{inp.unit}{inp.label}”。"
+    else:
+        prompt = render.ask_for(inp)
+    known = [render.check_line(measure, c) for c in outcome.checks]
+    text = "\n".join([render.heading(measure), *known, lead + prompt, "（输入“取消”可退出速算）"])
+    return _reply(text, confidence=0.6, buttons=[CANCEL])
+
+
+def _pick(svc, msg: Incoming, ids: list[str], question: str, lead: str) -> Reply:
+    book = svc.kb.policy
+    svc.dialogs.start(msg.user_key, FLOW, measure=None, choices=ids, text=question, facts={})
+    buttons = [_button(book.measure(i)) for i in ids[:MAX_BUTTONS]]
+    return _reply(f"{lead}\n请点选要测算的措施（输入“取消”可退出）：", confidence=0.5, buttons=buttons + [CANCEL])
+
+
+def _run(svc, msg: Incoming, question: str, measure_ids: list[str], known: dict | None = None,
+         reading: Reading | None = None, expect: str | None = None) -> Reply:
+    """Compute the measures for the question; ask for what is missing."""
+    book = svc.kb.policy
+    reading = reading or read(question, book)
+    outcomes, asks = [], []
+    notes: list[str] = []
+    for measure_id in measure_ids:
+        measure = book.measure(measure_id)
+        facts = facts_for(book, measure, reading, expect)
+        values = {k: Decimal(v) for k, v in (known or {}).items()} | facts.values
+        outcome = evaluate(measure, values)
+        if facts.errors or outcome.status == "missing":
+            asks.append((outcome, facts))
+        else:
+            outcomes.append(outcome)
+            notes += _assumed_notes(measure, facts)
+    if not outcomes and len(asks) == 1:
+        return _ask(svc, msg, *asks[0], question)
+    if not outcomes:
+        return _pick(svc, msg, [o.measure.id for o, _ in asks], question, "您的问题可能涉及以下几项措施。")
+    svc.dialogs.end(msg.user_key)
+    reply = _results(svc, outcomes, notes)
+    reply.buttons += [_button(o.measure) for o, _ in asks]
+    return reply
+
+
+def is_quick_check(reading: Reading) -> bool:
+    if SELF_DESCRIPTION.search(reading.text) and not reading.asks_amount():
+        return False                 # "我们是…" is a profile to match (handlers/policy.py)
+    return bool(reading.candidates()) and (bool(reading.figures) or reading.asks_amount())
+
+
+async def answer(msg: Incoming, svc) -> Reply | None:
+    """Free text: a measure with figures, or a measure and "能拿多少"; or figures by name and "能拿多少"."""
+    book = svc.kb.policy
+    reading = read(msg.text, book)
+    if reading.elsewhere():
+        return None
+    if is_quick_check(reading):
+        return _run(svc, msg, msg.text, _selected(book, reading), reading=reading)
+    if reading.asks_amount() and reading.figures and not reading.candidates() and (ids := _by_cue(book, reading)):
+        return _pick(svc, msg, ids, msg.text, "请问是哪一项支持措施？")
+    return None
+
+
+async def command(msg: Incoming, svc) -> Reply:
+    """/calc [question]: compute at once, or list the measures that can be computed."""
+    book = svc.kb.policy
+    question = msg.text.partition(" ")[2].strip()
+    if question:
+        reading = read(question, book)
+        if reading.candidates():         # /calc says "compute": no "能拿多少" needed
+            return _run(svc, msg, question, _selected(book, reading), reading=reading)
+        reply = await answer(replace(msg, text=question), svc)
+        if reply:
+            return reply
+    ids = [m.id for m in book.measures if m.rule.type != "unquantified"]
+    svc.dialogs.start(msg.user_key, FLOW, measure=None, choices=ids, text=question, facts={})
+    return _reply("补贴速算：直接输入措施和数字即可，例如“新设金融总部，实收资本10亿，能拿多少？”、"
+                  "“资管机构总部管理规模150亿”、“主导制定2项国家标准”。\n也可以先点选措施（输入“取消”可退出）：",
+                  buttons=[_button(book.measure(i)) for i in ids] + [CANCEL])
+
+
+async def by_payload(msg: Incoming, svc) -> Reply:
+    """calc:<measure id> — a measure picked from buttons; figures already given are kept."""
+    book = svc.kb.policy
+    measure = book.measure(msg.payload.removeprefix("calc:"))
+    if measure is None:
+        return _reply("这项措施已更新或不存在，请重新选择。", buttons=[Button("补贴速算", "/calc")])
+    dialog = svc.dialogs.get(msg.user_key)
+    question = dialog.data.get("text", "") if dialog and dialog.flow == FLOW else ""
+    return _run(svc, msg, question, [measure.id])
+
+
+async def continue_dialog(msg: Incoming, svc) -> Reply | None:
+    """The answer to a question the quick-check asked; anything else passes to the other routes."""
+    if msg.payload is not None:
+        return None                      # buttons go to their own routes (calc: is by_payload)
+    book = svc.kb.policy
+    data = svc.dialogs.get(msg.user_key).data
+    reading = read(msg.text, book)
+    fresh = reading.candidates()
+    if fresh and not (data["measure"] in fresh or set(fresh) <= set(data.get("choices") or [])):
+        svc.dialogs.end(msg.user_key)    # a new question: start over
+        return await answer(msg, svc)
+    if data["measure"] is None:
+        question = f"{data['text']} {msg.text}".strip()
+        combined = read(question, book)
+        picked = [i for i in combined.candidates() if i in data["choices"]]
+        if picked:
+            return _run(svc, msg, question, picked, reading=combined)
+        if QUESTION_MARKS.search(msg.text):
+            svc.dialogs.end(msg.user_key)
+            return None
+        return _reply("请点选要测算的措施，或输入“取消”退出。", confidence=0.5,
+                      buttons=[_button(book.measure(i)) for i in data["choices"][:MAX_BUTTONS]] + [CANCEL])
+    measure = book.measure(data["measure"])
+    if measure is None:                  # the data was reloaded without it
+        svc.dialogs.end(msg.user_key)
+        return None
+    facts = facts_for(book, measure, reading, data["expect"])
+    if facts.values or facts.errors:
+        return _run(svc, msg, data["text"], [measure.id], known=data["facts"], reading=reading, expect=data["expect"])
+    if QUESTION_MARKS.search(msg.text):
+        svc.dialogs.end(msg.user_key)
+        return None
+    return _again(svc, msg, measure, data["expect"])
+
+
+def _again(svc, msg: Incoming, measure, key: str) -> Reply:
+    svc.dialogs.touch(msg.user_key)
+    inp = measure.input(key)
+    return _reply(f"没有读到有效的数字。{render.ask_for(inp)}\n（输入“取消”可退出速算）", confidence=0.5,
+                  buttons=[CANCEL])

@@ -1,0 +1,272 @@
+"""Alliance events: enterprises list and read upcoming events; staff publish, edit, cancel and import them.
+
+Publishing, editing and cancelling go through svc.scheduler (scheduler/reminders.py), which stores the
+change with its notice and reminders in one write and sends the notice to the event's audience.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from bot import inputs
+from bot.audience import SEGMENTS, segment_label
+from bot.events import (FIELD_NAMES, ONE_LINE_HELP, TYPES, EventError, parse_one_line, parse_yaml, render,
+                        start_of, validate, when_text)
+from bot.messages import Button, Incoming, Reply
+from scheduler.reminders import span_text
+
+SOURCE = "小镇管委会发布的联盟活动"
+LIST_LIMIT = 10
+ASKS_FOR_EVENTS = re.compile(r"(最近|近期|接下来|即将|下周|本周|这周|本月|这个月|下个月|近日|未来|日程|预告|安排|upcoming)"
+                             r".{0,8}(活动|路演|讲座|沙龙|论坛|峰会|培训)|(活动|路演|讲座|培训)(安排|日程|预告)",
+                             re.IGNORECASE)
+IMPORT_DIR = "imports"
+SKIP_WORDS = {"跳过", "无", "没有", "不填", "skip", "-"}
+STEPS = (  # guided /newevent: (field, question)
+    ("title", "请输入活动标题："),
+    ("type", "请选择活动类型："),
+    ("start", "请输入开始时间（上海时间），例如 2026-12-01 14:00："),
+    ("place", "请输入活动地点："),
+    ("audience", "请选择受众："),
+    ("description", "请输入活动简介（可回复“跳过”）："),
+    ("signup", "请输入报名链接（http 开头，可回复“跳过”）："),
+)
+CHOICES = {"type": list(TYPES), "audience": ["all", *SEGMENTS]}
+
+
+def _reply(text: str, buttons: list[Button] | None = None, *, staff: bool = False) -> Reply:
+    return Reply(text, intent="staff" if staff else "events", confidence=1.0, buttons=buttons or [],
+                 sources=[] if staff else [SOURCE])
+
+
+def _unavailable() -> Reply:
+    return _reply("活动功能暂不可用，请稍后再试。")
+
+
+async def _upcoming(svc) -> list[dict]:
+    now = svc.clock.now()
+    events = [e for e in await svc.store.events() if e["status"] == "scheduled" and start_of(e) > now]
+    return sorted(events, key=start_of)
+
+
+async def list_upcoming(msg: Incoming, svc) -> Reply:
+    if svc.store is None:
+        return _unavailable()
+    events = (await _upcoming(svc))[:LIST_LIMIT]
+    subscribe = Button("订阅活动通知", "/subscribe")
+    if not events:
+        return _reply("近期暂无已发布的联盟活动。订阅活动通知后，新活动发布时会第一时间告诉您。", [subscribe])
+    lines = ["近期联盟活动（点选查看详情）："]
+    for i, e in enumerate(events, 1):
+        lines.append(f"{i}. {when_text(start_of(e))} 【{e['type']}】{e['title']} · 面向{segment_label(e['audience'])}")
+    buttons = [Button(e["title"] if len(e["title"]) <= 20 else e["title"][:19] + "…", f"ev:show:{e['id']}")
+               for e in events]
+    return _reply("\n".join(lines), [*buttons, subscribe])
+
+
+async def answer(msg: Incoming, svc) -> Reply | None:
+    """Free text such as “最近有什么活动”."""
+    return await list_upcoming(msg, svc) if ASKS_FOR_EVENTS.search(msg.text) else None
+
+
+async def _event_arg(svc, args: str) -> dict | Reply:
+    m = re.match(r"^#?(\d+)\b", args.strip())
+    event = await svc.store.get_event(int(m.group(1))) if m else None
+    if event is None:
+        return _reply("请写明活动编号，例如 /cancelevent 3（编号见 /events 的活动详情）。", staff=True)
+    return event
+
+
+async def by_payload(msg: Incoming, svc) -> Reply:
+    key = msg.payload.removeprefix("ev:")
+    if key.startswith("show:") and key[5:].isdigit() and (event := await svc.store.get_event(int(key[5:]))):
+        user = await svc.store.get_user(msg.user_key)
+        subscribed = bool(user and "events" in user["subscriptions"])
+        buttons = [Button("退订活动通知" if subscribed else "订阅活动通知", "sub:events"), Button("全部活动", "/events")]
+        if msg.is_staff and event["status"] == "scheduled":
+            buttons += [Button("编辑活动", f"/editevent {event['id']}"), Button("取消活动", f"/cancelevent {event['id']}")]
+        return _reply(render(event), buttons)
+    return await list_upcoming(msg, svc)
+
+
+# ---- staff: publish --------------------------------------------------------------------------------------
+async def new_event(msg: Incoming, svc) -> Reply:
+    args = msg.text.partition(" ")[2].strip()
+    if args:
+        try:
+            fields = parse_one_line(args, svc.clock.now())
+        except EventError as exc:
+            return _reply(f"未发布：{exc}", staff=True)
+        return await _publish(msg, svc, [fields])
+    svc.dialogs.start(msg.user_key, "newevent", step=0, fields={})
+    return _ask_step(0, "发布新活动（随时输入“取消”退出）。\n")
+
+
+def _ask_step(step: int, prefix: str = "") -> Reply:
+    field, question = STEPS[step]
+    labels = {"all": "全体企业", **SEGMENTS}
+    buttons = [Button(labels.get(v, v), f"ne:{v}") for v in CHOICES.get(field, [])]
+    return _reply(prefix + question, buttons, staff=True)
+
+
+async def new_event_step(msg: Incoming, svc) -> Reply | None:
+    dialog = svc.dialogs.get(msg.user_key)
+    if msg.payload is not None and not msg.payload.startswith("ne:"):
+        return None
+    value = msg.payload[3:] if msg.payload else msg.text.strip()
+    svc.dialogs.touch(msg.user_key)
+    if dialog.data["step"] >= len(STEPS):                       # at the preview
+        if value != "publish":
+            return _reply("请点“发布”，或输入“取消”放弃。", [Button("发布", "ne:publish")], staff=True)
+        svc.dialogs.end(msg.user_key)
+        try:
+            fields = validate(dialog.data["fields"], svc.clock.now())
+        except EventError as exc:
+            return _reply(f"未发布：{exc}\n请用 /newevent 重新开始。", staff=True)
+        return await _publish(msg, svc, [fields])
+    field, _ = STEPS[dialog.data["step"]]
+    if field in ("description", "signup") and value.lower() in SKIP_WORDS:
+        value = ""
+    try:                                       # check this one field now, with the others still unknown
+        validate({"title": "x", "start": "2999-01-01 00:00", "place": "x", **dialog.data["fields"], field: value},
+                 svc.clock.now())
+    except EventError as exc:
+        return _reply(f"{exc}\n{STEPS[dialog.data['step']][1]}", _ask_step(dialog.data["step"]).buttons, staff=True)
+    dialog.data["fields"][field] = value
+    dialog.data["step"] += 1
+    if dialog.data["step"] < len(STEPS):
+        return _ask_step(dialog.data["step"])
+    preview = validate(dialog.data["fields"], svc.clock.now())
+    return _reply("请确认活动信息：\n\n" + render({**preview, "id": "（发布后生成）"}),
+                  [Button("发布", "ne:publish")], staff=True)
+
+
+async def _publish(msg: Incoming, svc, events: list[dict]) -> Reply:
+    ids = await svc.scheduler.publish(events, msg.user_key)
+    lines = [f"已发布 {len(ids)} 个活动，并向订阅者发出通知：" if len(ids) > 1 else "活动已发布，并向订阅者发出通知："]
+    for eid, e in zip(ids, events):
+        lines.append(f"#{eid} {when_text(start_of(e))} {e['title']}（面向{segment_label(e['audience'])}）")
+    offsets = "、".join(span_text(s) for s in svc.scheduler.offsets)
+    lines.append(f"开始前 {offsets} 将自动提醒。发送进度：/broadcast_status")
+    return _reply("\n".join(lines), [Button("查看活动", f"ev:show:{ids[0]}")], staff=True)
+
+
+# ---- staff: edit and cancel ------------------------------------------------------------------------------
+FIELD_KEYS = {**{v: k for k, v in FIELD_NAMES.items()}, **{k: k for k in FIELD_NAMES}}
+
+
+async def edit_event(msg: Incoming, svc) -> Reply:
+    """/editevent 3 → pick a field; /editevent 3 | 地点 | 新地点 → change it at once."""
+    args = msg.text.partition(" ")[2]
+    event = await _event_arg(svc, args)
+    if isinstance(event, Reply):
+        return event
+    if event["status"] != "scheduled":
+        return _reply(f"活动 #{event['id']} 已取消，不能再编辑。", staff=True)
+    parts = [p.strip() for p in args.split("|")]
+    if len(parts) == 3:
+        return await _apply_edit(msg, svc, event, parts[1], parts[2])
+    svc.dialogs.start(msg.user_key, "editevent", event=event["id"], field=None)
+    return _reply(render(event) + "\n\n要修改哪一项？", [Button(label, f"ee:{key}") for key, label in FIELD_NAMES.items()],
+                  staff=True)
+
+
+async def edit_event_step(msg: Incoming, svc) -> Reply | None:
+    dialog = svc.dialogs.get(msg.user_key)
+    if msg.payload is not None and not msg.payload.startswith("ee:"):
+        return None
+    event = await svc.store.get_event(dialog.data["event"])
+    if msg.payload:
+        dialog.data["field"] = msg.payload[3:]
+        svc.dialogs.touch(msg.user_key)
+        current = event.get(dialog.data["field"]) or "（无）"
+        return _reply(f"当前{FIELD_NAMES.get(dialog.data['field'], '')}：{current}\n请输入新的内容：", staff=True)
+    if not dialog.data["field"]:
+        return _reply("请先点选要修改的项目，或输入“取消”。", staff=True)
+    svc.dialogs.end(msg.user_key)
+    return await _apply_edit(msg, svc, event, dialog.data["field"], msg.text)
+
+
+async def _apply_edit(msg: Incoming, svc, event: dict, field_name: str, value: str) -> Reply:
+    key = FIELD_KEYS.get(field_name.strip())
+    if key is None:
+        return _reply(f"没有“{field_name}”这一项，可改：" + "、".join(FIELD_NAMES.values()), staff=True)
+    if key in ("description", "signup") and value.strip() in SKIP_WORDS:
+        value = ""
+    current = {k: event[k] for k in FIELD_NAMES}
+    try:
+        fields = validate({**current, key: value}, svc.clock.now())
+    except EventError as exc:
+        return _reply(f"未修改：{exc}", staff=True)
+    summary = await svc.scheduler.edit(event, {key: fields[key]}, msg.user_key)
+    if not summary:
+        return _reply("内容没有变化，未发送变更通知。", staff=True)
+    return _reply(f"活动 #{event['id']} 已修改（{summary}），并已通知相关企业。", [Button("查看活动", f"ev:show:{event['id']}")],
+                  staff=True)
+
+
+async def cancel_event(msg: Incoming, svc) -> Reply:
+    event = await _event_arg(svc, msg.text.partition(" ")[2])
+    if isinstance(event, Reply):
+        return event
+    if event["status"] != "scheduled":
+        return _reply(f"活动 #{event['id']} 已经取消过了。", staff=True)
+    return _reply(f"确认取消以下活动？取消后将通知已收到通知的企业。\n\n{render(event)}",
+                  [Button("确认取消活动", f"evadm:cancel:{event['id']}")], staff=True)
+
+
+async def admin_payload(msg: Incoming, svc) -> Reply:
+    _, action, eid = (msg.payload.split(":") + ["", ""])[:3]
+    event = await svc.store.get_event(int(eid)) if action == "cancel" and eid.isdigit() else None
+    if event is None:
+        return _reply("找不到该活动。", staff=True)
+    if event["status"] != "scheduled":
+        return _reply(f"活动 #{event['id']} 已经取消过了。", staff=True)
+    await svc.scheduler.cancel(event, msg.user_key)
+    return _reply(f"活动 #{event['id']}「{event['title']}」已取消，取消通知已发出。", staff=True)
+
+
+# ---- staff: import ---------------------------------------------------------------------------------------
+IMPORT_HELP = ("请发送 YAML 活动列表（或 data/imports/ 下的文件名），例如：\n"
+               "- title: 2026 年度金融项目路演\n  type: 项目路演\n  start: 2026-12-01 14:00\n"
+               "  place: 小镇会客厅\n  audience: 类金融行业分会\n  signup: https://example.org/signup")
+
+
+async def import_events(msg: Incoming, svc) -> Reply:
+    body = msg.text.partition(" ")[2].strip()
+    if not body:
+        svc.dialogs.start(msg.user_key, "importevents")
+        return _reply(IMPORT_HELP, staff=True)
+    return await _import(msg, svc, body)
+
+
+async def import_step(msg: Incoming, svc) -> Reply | None:
+    if msg.payload is not None:
+        if msg.payload != "imp:confirm":
+            return None
+        events = svc.dialogs.end(msg.user_key).data.get("events")
+        if not events:
+            return _reply("没有待导入的活动。", staff=True)
+        return await _publish(msg, svc, events)
+    return await _import(msg, svc, msg.text)
+
+
+async def _import(msg: Incoming, svc, body: str) -> Reply:
+    if len(body) >= inputs.MAX_CHARS - 20:
+        return _reply(f"内容太长，聊天里最多 {inputs.MAX_CHARS} 字。请把 YAML 文件放到数据目录的 {IMPORT_DIR}/ 下，"
+                      "再发送 /importevents 文件名。", staff=True)
+    if re.fullmatch(r"[\w\-.]+\.ya?ml", body):
+        path = svc.settings.data_dir / IMPORT_DIR / body
+        if not path.is_file():
+            return _reply(f"找不到文件 {IMPORT_DIR}/{body}。", staff=True)
+        body = path.read_text("utf-8")
+    try:
+        events = parse_yaml(body, svc.clock.now())
+    except EventError as exc:
+        svc.dialogs.end(msg.user_key)
+        return _reply(f"未导入（全部未导入）：{exc}", staff=True)
+    svc.dialogs.start(msg.user_key, "importevents", events=events)
+    lines = [f"将导入 {len(events)} 个活动并通知订阅者："]
+    lines += [f"· {when_text(datetime.fromisoformat(e['start']))} {e['title']}（{segment_label(e['audience'])}）"
+              for e in events]
+    return _reply("\n".join(lines), [Button("确认导入", "imp:confirm")], staff=True)

@@ -1,0 +1,247 @@
+"""Policy answers: the measures (browse, explain), the document's own facts (validity, lead department,
+就高不重复), directions without money (QFLP/QDLP, talent, the town's positioning), and matching an
+enterprise's self-description or stored profile against every measure.
+
+Every reply that rests on a policy document says whether it is still in force on the clock's today.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from bot.messages import Button, Incoming, Reply
+from faq.matcher import THRESHOLD as FAQ_THRESHOLD
+from faq.schema import Source
+from policy_data import render
+from policy_data.amounts import fmt_money
+from policy_data.extract import SELF_DESCRIPTION, beneficiary_types, read
+from policy_data.matching import Match, match
+
+ASKS_MINE = re.compile(r"(适合|适用于?|匹配)(我|我们|我司|本公司)|(我|我们|我司)(能|可以)?(享受|申请|拿|申报)(哪些|什么|啥)"
+                       r"|(我|我们|我司)(符合|匹配)(哪些|什么)")
+DOC_WORDS = ("有效期", "到期", "过期", "失效", "截止", "施行", "还有效", "还能申请", "牵头", "细则", "主管部门",
+             "叠加", "重复", "就高", "同时享受", "同时申请", "累加")
+DOC_REFS = ("号文", "杭政办", "实施意见", "这个政策", "该政策", "这些政策")
+OVERVIEW_WORDS = ("有哪些补贴", "有什么补贴", "哪些补贴", "什么补贴", "哪些政策", "什么政策", "扶持政策", "补贴政策",
+                  "支持政策", "政策清单", "奖励政策", "有哪些奖励", "政策有哪些", "有哪些扶持")
+TOWN_WORDS = ("小镇", "入驻", "房租", "管委会", "拱墅", "年鉴")    # town and district questions: the FAQ's
+ASK_TYPE = ("请告诉我贵单位的类型和打算，例如：“我们是外资保险公司，准备在杭州设科技保险专营机构”、"
+            "“我们是资产管理公司，管理规模150亿”、“我们是支付机构，今年拿了2张境外支付牌照”。")
+MAX_LISTED = 12
+
+
+def _reply(text: str, *, confidence: float = 1.0, buttons=None, sources=None) -> Reply:
+    return Reply(text, intent="policy", confidence=confidence, buttons=buttons or [], sources=sources or [])
+
+
+def _today(svc):
+    return svc.clock.today()
+
+
+def _cite(svc, measure) -> str:
+    book = svc.kb.policy
+    return render.citation(svc.kb.knowledge.documents, book.policy(measure), measure)
+
+
+# ── browsing ────────────────────────────────────────────────────────────────────────────────────────────
+
+def _chapters(book) -> list[str]:
+    return list(dict.fromkeys(m.chapter for m in book.measures))
+
+
+def overview(svc) -> Reply:
+    book = svc.kb.policy
+    lines = []
+    for policy in book.policies.values():
+        own = [m for m in book.measures if book.policy(m) is policy]
+        lines.append(f"{policy.number}《{policy.title}》（{policy.issuer}，{policy.issued.isoformat()}）"
+                     f"中的资金支持整理为{len(own)}项措施（分布在{len({m.article for m in own})}条中）。")
+    lines.append("点选方面查看各项措施；也可以直接说明贵单位情况（例如“我们是保险公司，准备设科创保险专营机构”）"
+                 "让我帮您匹配，或直接问“新设金融总部，实收资本10亿，能拿多少？”。")
+    lines += render.validity_notes(list(book.policies.values()), _today(svc))
+    buttons = [Button(ch.split("）", 1)[-1][:16], f"policy:ch:{i}") for i, ch in enumerate(_chapters(book))]
+    if book.summaries:
+        buttons.append(Button("其他支持方向（QFLP、人才等）", "policy:dir"))
+    buttons.append(Button("按企业情况匹配", "/profile"))
+    sources = [f"{svc.kb.knowledge.documents[p.doc].short}" for p in book.policies.values()]
+    return _reply("\n\n".join(lines), buttons=buttons, sources=sources)
+
+
+def _chapter(svc, index: int) -> Reply | None:
+    book = svc.kb.policy
+    chapters = _chapters(book)
+    if not 0 <= index < len(chapters):
+        return None
+    measures = [m for m in book.measures if m.chapter == chapters[index]]
+    lines = [chapters[index]] + [f"· {render.article(m)} {m.title}：{render.estimate(m)}" for m in measures]
+    lines += render.validity_notes([book.policy(m) for m in measures], _today(svc))
+    buttons = [Button(f"{render.article(m)} {m.title}", f"policy:m:{m.id}") for m in measures]
+    return _reply("\n".join(lines), buttons=buttons, sources=list(dict.fromkeys(_cite(svc, m) for m in measures)))
+
+
+def measure_reply(svc, measure, confidence: float = 1.0) -> Reply:
+    book = svc.kb.policy
+    policy = book.policy(measure)
+    text = "\n\n".join([render.detail(measure), render.no_double(policy),
+                        *render.validity_notes([policy], _today(svc))])
+    buttons = [Button("速算我能拿多少", f"calc:{measure.id}")] if measure.rule.type != "unquantified" else []
+    return _reply(text, confidence=confidence, buttons=buttons, sources=[_cite(svc, measure)])
+
+
+def _summary_reply(svc, summary) -> Reply:
+    book = svc.kb.policy
+    policies = [p for p in book.policies.values() if any(s.doc == p.doc for s in summary.sources)]
+    text = "\n\n".join([f"【{summary.title}】\n{summary.text}", *render.validity_notes(policies, _today(svc))])
+    return _reply(text, sources=[svc.kb.knowledge.cite(s) for s in summary.sources])
+
+
+def _directions(svc) -> Reply:
+    summaries = svc.kb.policy.summaries
+    return _reply("不涉及具体金额的支持方向，点选查看：",
+                  buttons=[Button(s.title[:20], f"policy:s:{s.id}") for s in summaries])
+
+
+def document_reply(svc) -> Reply:
+    """The documents' own facts: issuer, date, validity, lead department, 就高不重复."""
+    book, blocks, sources = svc.kb.policy, [], []
+    for policy in book.policies.values():
+        blocks.append("\n".join([
+            f"{policy.number}《{policy.title}》",
+            f"印发：{policy.issuer}，{policy.issued.isoformat()}",
+            f"施行：{policy.effective_from.isoformat()}起，有效期至"
+            f"{policy.effective_to.isoformat() if policy.effective_to else '（未规定）'}",
+            f"牵头部门：{policy.lead_department}。原文：“{policy.lead_text}”",
+            render.no_double(policy),
+        ]))
+        blocks += render.validity_notes([policy], _today(svc))
+        sources.append(svc.kb.knowledge.cite(Source(doc=policy.doc, section=policy.section)))
+    return _reply("\n\n".join(blocks), sources=sources)
+
+
+async def by_payload(msg: Incoming, svc) -> Reply:
+    key = msg.payload.removeprefix("policy:")
+    book = svc.kb.policy
+    if key.startswith("ch:") and key[3:].isdigit() and (reply := _chapter(svc, int(key[3:]))):
+        return reply
+    if key.startswith("m:") and (measure := book.measure(key[2:])):
+        return measure_reply(svc, measure)
+    if key.startswith("s:"):
+        for summary in book.summaries:
+            if summary.id == key[2:]:
+                return _summary_reply(svc, summary)
+    if key == "dir":
+        return _directions(svc)
+    if key == "mine":
+        return await mine(msg, svc)
+    return overview(svc)
+
+
+# ── matching ────────────────────────────────────────────────────────────────────────────────────────────
+
+def _fit_line(fit) -> str:
+    o, m = fit.outcome, fit.outcome.measure
+    if o.status == "ok" and m.rule_inputs():
+        worth = f"{render.gets(m)} {fmt_money(o.amount)}（按您提供的数字测算）"
+    else:
+        worth = render.estimate(m)
+    line = f"· {render.article(m)} {m.title}：{worth}"
+    if o.open_conditions:
+        line += "。还需确认：" + "；".join(c.text for c in o.open_conditions[:2])
+    return line
+
+
+def match_reply(svc, description: str, result: Match, lead: str = "") -> Reply:
+    book = svc.kb.policy
+    if not result.types:
+        return _reply((lead + "\n" if lead else "") + "还不清楚贵单位属于哪类机构。" + ASK_TYPE, confidence=0.5)
+    labels = "、".join(book.types[t].label for t in result.types)
+    lines = [lead] if lead else []
+    lines.append(f"按您的情况（{labels}），可对照以下支持措施（金额为文件规定的上限或按您提供的数字测算）：")
+    planned = [f for f in result.fits if f.planned]
+    others = [f for f in result.fits if not f.planned]
+    if planned:
+        lines += ["与您的计划直接相关："] + [_fit_line(f) for f in planned]
+    if others:
+        lines += ["其他可关注：" if planned else "可关注："] + [_fit_line(f) for f in others[:MAX_LISTED]]
+    failed = [f for f in result.misfits if not f.reason.startswith("面向")]
+    if failed:
+        lines += ["按您提供的数字不符合："] + [f"· {render.article(f.measure)} {f.measure.title}：{f.reason}"
+                                               for f in failed]
+    other_types = [f for f in result.misfits if f.reason.startswith("面向")]
+    if other_types:
+        lines.append("不适用（支持对象不同）：" + "；".join(
+            f"{render.article(f.measure)} {f.measure.title}（{f.reason}）" for f in other_types))
+    related = [s for s in book.summaries if any(k.lower() in description.lower() for k in s.keywords)]
+    if related:
+        lines.append("另见（无具体金额的支持方向）：" + "、".join(s.title for s in related))
+    policies = list(dict.fromkeys(book.policy(f.outcome.measure) for f in result.fits))
+    tail = [render.no_double(p) for p in policies] + render.validity_notes(policies, _today(svc))
+    shown = planned + others[:MAX_LISTED]
+    buttons = [Button(f"{render.article(f.outcome.measure)} {f.outcome.measure.title}",
+                      f"policy:m:{f.outcome.measure.id}") for f in shown[:8]]
+    buttons += [Button(s.title[:20], f"policy:s:{s.id}") for s in related]
+    return _reply("\n".join(lines) + "\n\n" + "\n\n".join(tail), buttons=buttons,
+                  sources=list(dict.fromkeys(_cite(svc, f.outcome.measure) for f in shown)))
+
+
+def describe_and_match(svc, description: str, lead: str = "") -> Reply:
+    return match_reply(svc, description, match(svc.kb.policy, description), lead)
+
+
+async def mine(msg: Incoming, svc) -> Reply:
+    """Match the stored profile, or explain how to describe oneself."""
+    profile = await svc.store.get_profile(msg.user_key) if svc.store is not None else None
+    if profile and profile.get("description"):
+        return describe_and_match(svc, profile["description"], f"您保存的单位情况：{profile['description']}")
+    return _reply("还没有您的单位情况。" + ASK_TYPE + "\n也可以用 /profile 保存，以后直接问“适合我们的政策有哪些”。",
+                  confidence=0.6, buttons=[Button("保存单位情况", "/profile")])
+
+
+# ── free text and /policy ───────────────────────────────────────────────────────────────────────────────
+
+def _faq_knows(svc, text: str) -> bool:
+    """Directions without money defer to a confident FAQ answer (the planning documents live there)."""
+    best = svc.kb.faq.best(text)
+    return best is not None and best.score >= FAQ_THRESHOLD
+
+
+async def answer(msg: Incoming, svc) -> Reply | None:
+    book = svc.kb.policy
+    text = msg.text
+    reading = read(text, book)
+    if reading.elsewhere():
+        return None
+    if SELF_DESCRIPTION.search(text) and beneficiary_types(text, book):
+        return describe_and_match(svc, text)
+    if ASKS_MINE.search(text):
+        return await mine(msg, svc)
+    about_policy = reading.about_policy()
+    if any(w in reading.text for w in DOC_WORDS) and (about_policy or any(w in reading.text for w in DOC_REFS)):
+        return document_reply(svc)
+    candidates = reading.candidates()
+    if candidates and about_policy:
+        reply = measure_reply(svc, book.measure(candidates[0]), confidence=0.9 if len(candidates) == 1 else 0.7)
+        reply.buttons += [Button(f"{render.article(m)} {m.title}", f"policy:m:{m.id}")
+                          for m in map(book.measure, candidates[1:4])]
+        return reply
+    summary = next((s for s in book.summaries if any(k.lower() in reading.text for k in s.keywords)), None)
+    if summary and about_policy:
+        return None if _faq_knows(svc, text) else _summary_reply(svc, summary)
+    if any(w in reading.text for w in OVERVIEW_WORDS) and not any(w in reading.text for w in TOWN_WORDS):
+        return overview(svc)
+    return None
+
+
+async def command(msg: Incoming, svc) -> Reply:
+    """/policy: overview (and the stored profile's matches); /policy <描述或问题>: answer that."""
+    question = msg.text.partition(" ")[2].strip()
+    if question:
+        if beneficiary_types(question, svc.kb.policy) and not read(question, svc.kb.policy).candidates():
+            return describe_and_match(svc, question)
+        reply = await answer(replace(msg, text=question), svc)
+        if reply:
+            return reply
+    reply = overview(svc)
+    if svc.store is not None and await svc.store.get_profile(msg.user_key):
+        reply.buttons.insert(0, Button("按我保存的单位情况匹配", "policy:mine"))
+    return reply

@@ -1,0 +1,205 @@
+"""Reads a question: which measures it is about (their keywords), which figures it gives and which input
+each figure belongs to (the cue words beside it), and who the asker says they are.
+
+Everything comes from the data files: measure keywords, input cues and the beneficiary vocabulary.
+Longer words win over the shorter words inside them ("资产管理机构总部" before "总部").
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+
+from policy_data.amounts import WAN, Figure, figures
+from policy_data.loader import PolicyBook
+from policy_data.schema import Input, Measure
+
+MAX_GAP = 6                                  # chars allowed between a cue and its figure
+_CLAUSE_BREAK = re.compile(r"[,，.。;；!！?？、和及与跟]")
+CALC_WORDS = ("能拿多少", "拿多少", "补多少", "补贴多少", "补助多少", "奖励多少", "奖多少", "给多少", "多少钱",
+              "多少补贴", "多少补助", "多少奖励", "能拿", "能领", "能获得", "可获得", "可以拿", "能得到", "能补",
+              "测算", "速算", "算一下", "算算", "计算", "估算", "金额是多少", "最多", "最高")
+POLICY_WORDS = ("政策", "补贴", "补助", "奖励", "奖补", "扶持", "资助", "优惠", "申请", "申报", "享受", "条件",
+                "门槛", "上限", "多少钱", "能拿", "怎么拿", "资金支持")
+# The policies are Hangzhou's: a question about another place ("上海陆家嘴有什么补贴") is not for them.
+ELSEWHERE = ("上海", "陆家嘴", "北京", "深圳", "前海", "广州", "南沙", "天津", "重庆", "成都", "苏州", "南京", "武汉",
+             "西安", "宁波", "香港", "澳门", "海南", "横琴", "新加坡", "其他城市", "外地")
+HOME = ("杭州", "浙江", "小镇", "拱墅", "运河", "本市", "我市")
+SELF_DESCRIPTION = re.compile(r"(我们|我司|本公司|我公司|我方|本机构|我单位|我们单位|我们机构|我们公司)"
+                              r"(是|属于|作为|为(?!啥|什么|何|了))")
+
+
+def normalise(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def _scan(text: str, words: list[tuple[str, object]],
+          blocked: bytearray | None = None) -> list[tuple[int, int, object]]:
+    """Non-overlapping occurrences of `words` (pre-sorted longest first) → (start, end, tag)."""
+    claimed = bytearray(blocked) if blocked is not None else bytearray(len(text))
+    found = []
+    for word, tag in words:
+        start = text.find(word)
+        while start != -1:
+            end = start + len(word)
+            if not any(claimed[start:end]):
+                claimed[start:end] = b"\x01" * len(word)
+                found.append((start, end, tag))
+            start = text.find(word, start + 1)
+    return found
+
+
+def _longest_first(pairs) -> list[tuple[str, object]]:
+    return sorted(((normalise(w), tag) for w, tag in pairs if w.strip()), key=lambda p: -len(p[0]))
+
+
+@lru_cache(maxsize=4)
+def _index(book: PolicyBook) -> dict:
+    keywords: dict[str, list[str]] = {}
+    for m in book.measures:
+        for k in m.keywords:
+            keywords.setdefault(normalise(k), []).append(m.id)
+    return {
+        "keywords": _longest_first(keywords.items()),
+        "cues": _longest_first((c, i) for m in book.measures for i in m.inputs for c in i.cues),
+        "types": _longest_first((w, t.id) for t in book.types.values() for w in t.words),
+        "measure_cues": {m.id: _longest_first((c, i.key) for i in m.inputs for c in i.cues) for m in book.measures},
+    }
+
+
+@dataclass(frozen=True)
+class Reading:
+    text: str                                   # normalised question
+    scores: dict[str, int]                      # measure id → length of its keywords found
+    figures: list[Figure]
+    labelled: frozenset[int]                    # indexes of figures standing beside a known cue
+
+    def candidates(self) -> list[str]:
+        """The best-scoring measures (several when they tie)."""
+        if not self.scores:
+            return []
+        best = max(self.scores.values())
+        return [m for m, s in self.scores.items() if s == best]
+
+    def elsewhere(self) -> bool:
+        return any(w in self.text for w in ELSEWHERE) and not any(w in self.text for w in HOME)
+
+    def asks_amount(self) -> bool:
+        return any(w in self.text for w in CALC_WORDS)
+
+    def about_policy(self) -> bool:
+        return any(w in self.text for w in POLICY_WORDS)
+
+
+def _figure_blocks(text: str, found: list[Figure]) -> bytearray:
+    blocked = bytearray(len(text))
+    for f in found:
+        blocked[f.start:f.end] = b"\x01" * (f.end - f.start)
+    return blocked
+
+
+def _gap(text: str, fig: Figure, start: int, end: int) -> tuple[int, str] | None:
+    """(distance, side) between a figure and a cue occurrence, or None when not beside each other."""
+    if end <= fig.start:
+        between, side = text[end:fig.start], "before"
+    elif start >= fig.end:
+        between, side = text[fig.end:start], "after"
+    else:
+        return None
+    if len(between) > MAX_GAP or _CLAUSE_BREAK.search(between):
+        return None
+    return len(between), side
+
+
+def read(text: str, book: PolicyBook) -> Reading:
+    text = normalise(text)
+    index = _index(book)
+    scores: dict[str, int] = {}
+    for start, end, ids in _scan(text, index["keywords"]):
+        for measure_id in ids:
+            scores[measure_id] = scores.get(measure_id, 0) + end - start
+    found = figures(text)
+    cues = _scan(text, index["cues"], _figure_blocks(text, found))
+    labelled = frozenset(n for n, f in enumerate(found)
+                         if any(_gap(text, f, s, e) and _compatible(f, inp, by_cue=True) for s, e, inp in cues))
+    return Reading(text, scores, found, labelled)
+
+
+def _compatible(fig: Figure, inp: Input, by_cue: bool) -> bool:
+    if inp.kind == "rate":
+        return fig.kind == "rate"
+    if inp.kind == "rank":
+        return fig.kind in ("rank", "number") if by_cue else fig.kind == "rank"
+    if not by_cue:
+        return fig.kind == inp.kind or (inp.kind == "money" and fig.kind == "number" and fig.value is not None
+                                         and fig.value >= WAN)
+    return fig.kind in ("money", "number", "count")
+
+
+@dataclass
+class Facts:
+    values: dict[str, Decimal] = field(default_factory=dict)
+    assumed: dict[str, str] = field(default_factory=dict)       # input key → figure text read without a cue
+    errors: dict[str, str] = field(default_factory=dict)        # input key → why its figure is unusable
+    mentioned: set[str] = field(default_factory=set)            # inputs named without a usable figure
+
+
+def _take(facts: Facts, fig: Figure, inp: Input) -> None:
+    if fig.error:
+        facts.errors[inp.key] = f"“{fig.text}”：{fig.error}"
+    elif inp.kind == "money" and fig.kind == "number" and fig.value < WAN:
+        facts.errors[inp.key] = f"“{fig.text}”没有单位，请写明，例如 10亿 或 8000万元"
+    else:
+        facts.values[inp.key] = fig.value
+
+
+def facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str | None = None) -> Facts:
+    """Assign the question's figures to the measure's inputs: by cue first, then — when unambiguous — the
+    one remaining figure of the right kind; `expect` (the input a dialog just asked for) takes any figure."""
+    text, found = reading.text, reading.figures
+    inputs = {i.key: i for i in measure.inputs}
+    occurrences = _scan(text, _index(book)["measure_cues"][measure.id], _figure_blocks(text, found))
+    facts, used = Facts(), set()
+    for n, fig in enumerate(found):
+        best = None
+        for start, end, key in occurrences:
+            inp = inputs[key]
+            gap = _gap(text, fig, start, end)
+            if gap and _compatible(fig, inp, by_cue=True) and key not in facts.values and key not in facts.errors:
+                preferred = "after" if inp.kind == "count" else "before"
+                rank = (gap[0], gap[1] != preferred)
+                if best is None or rank < best[0]:
+                    best = (rank, inp)
+        if best:
+            _take(facts, fig, best[1])
+            used.add(n)
+    open_inputs = [i for i in measure.inputs if i.key not in facts.values and i.key not in facts.errors]
+    free = [(n, f) for n, f in enumerate(found) if n not in used and n not in reading.labelled]
+    if expect and expect in [i.key for i in open_inputs]:
+        inp = inputs[expect]
+        pick = next(((n, f) for n, f in free if _compatible(f, inp, by_cue=True) and
+                     (inp.kind != "rate" or f.kind == "rate")), None)
+        if pick:
+            _take(facts, pick[1], inp)
+            used.add(pick[0])
+            open_inputs.remove(inp)
+            free.remove(pick)
+    for inp in open_inputs:
+        same_kind = [i for i in open_inputs if i.kind == inp.kind]
+        fits = [(n, f) for n, f in free if _compatible(f, inp, by_cue=False) or
+                (f.error and f.kind in (inp.kind, "number"))]
+        if len(same_kind) == 1 and len(fits) == 1:
+            _take(facts, fits[0][1], inp)
+            if fits[0][1].value is not None:
+                facts.assumed[inp.key] = fits[0][1].text
+    named = {key for _, _, key in occurrences}
+    facts.mentioned = {k for k in named if k not in facts.values}
+    return facts
+
+
+def beneficiary_types(text: str, book: PolicyBook) -> list[str]:
+    """Who the asker says they are: type ids, longest words first, in order of appearance."""
+    found = sorted(_scan(normalise(text), _index(book)["types"]))
+    return list(dict.fromkeys(tag for _, _, tag in found))

@@ -1,0 +1,54 @@
+"""Matches an enterprise's self-description ("我们是外资保险公司，准备设科技保险专营机构", or a stored
+profile) against every measure: who benefits, thresholds against the figures it gives, and which
+measures its plans name.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from policy_data.engine import Outcome, evaluate
+from policy_data.extract import beneficiary_types, facts_for, read
+from policy_data.loader import PolicyBook
+from policy_data.render import below_tiers, check_line
+from policy_data.schema import Measure
+
+
+@dataclass(frozen=True)
+class Fit:
+    outcome: Outcome
+    planned: bool                 # the description names this measure (its keywords)
+
+
+@dataclass(frozen=True)
+class Misfit:
+    measure: Measure
+    reason: str
+
+
+@dataclass(frozen=True)
+class Match:
+    types: list[str]
+    fits: list[Fit]
+    misfits: list[Misfit]
+
+
+def match(book: PolicyBook, description: str) -> Match:
+    types = beneficiary_types(description, book)
+    reading = read(description, book)
+    reach = set().union(*(book.ancestors(t) for t in types)) if types else set()
+    fits, misfits = [], []
+    for measure in book.measures:
+        if not reach & set(measure.beneficiaries):
+            who = "、".join(book.types[b].label for b in measure.beneficiaries)
+            misfits.append(Misfit(measure, f"面向{who}"))
+            continue
+        facts = facts_for(book, measure, reading)
+        named = {k: v for k, v in facts.values.items() if k not in facts.assumed}   # only figures given by name
+        outcome = evaluate(measure, named)
+        if outcome.failed or outcome.below_tiers:
+            reason = check_line(measure, outcome.failed[0]) if outcome.failed else below_tiers(outcome)
+            misfits.append(Misfit(measure, reason))
+        else:
+            fits.append(Fit(outcome, measure.id in reading.scores))
+    fits.sort(key=lambda f: (not f.planned, f.outcome.measure.article))
+    return Match(types, fits, misfits)

@@ -1,0 +1,185 @@
+"""Words for outcomes and measures, the way a careful policy officer would put them: the arithmetic, the cap
+that bit, the threshold that failed, "最高可获" where the document says "不超过", the article cited, and
+the document's validity against today.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from policy_data.amounts import fmt_count, fmt_money, fmt_rate
+from policy_data.engine import Check, Outcome, ceiling
+from policy_data.schema import Condition, FixedRule, Input, ItemRule, Measure, PolicyDoc, RateRule, TieredRule
+
+EXAMPLES = {"money": "例如 10亿、8000万元", "count": "例如 2", "rate": "例如 8%", "rank": "例如 第3名"}
+
+
+def fmt_value(inp: Input, value: Decimal) -> str:
+    if inp.kind == "money":
+        return fmt_money(value)
+    if inp.kind == "rate":
+        return fmt_rate(value)
+    if inp.kind == "rank":
+        return f"第{fmt_count(value)}名"
+    return fmt_count(value, inp.unit)
+
+
+def article(measure: Measure) -> str:
+    return f"第{measure.article}条"
+
+
+def heading(measure: Measure) -> str:
+    return f"【{article(measure)} · {measure.title}】"
+
+
+def gets(measure: Measure) -> str:
+    return "最高可获" if measure.up_to else "可获"
+
+
+def _bound(inp: Input, c: Condition) -> str:
+    if c.at_least is not None:
+        return f"{fmt_value(inp, c.at_least)}（含）"
+    if c.more_than is not None:
+        return fmt_value(inp, c.more_than)
+    return f"前{fmt_count(c.at_most)}名" if inp.kind == "rank" else f"{fmt_value(inp, c.at_most)}（含）"
+
+
+def check_line(measure: Measure, check: Check) -> str:
+    c = check.condition
+    inp = measure.input(c.input)
+    seen, bound = f"{inp.label}{fmt_value(inp, check.value)}", _bound(inp, c)
+    if c.at_least is not None:
+        said = f"达到{bound}门槛" if check.passed else f"未达到{bound}门槛"
+    elif c.more_than is not None:
+        said = f"超过{bound}" if check.passed else f"未超过{bound}"
+    else:
+        said = f"在{bound}以内" if check.passed else f"不在{bound}以内"
+    return f"{seen}，{said}，{'符合' if check.passed else '不符合'}"
+
+
+def below_tiers(outcome: Outcome) -> str:
+    m = outcome.measure
+    inp = m.input(m.rule.input)
+    lowest = m.rule.tiers[0].at_least
+    return f"{inp.label}{fmt_value(inp, outcome.facts[inp.key])}，未达到{fmt_value(inp, lowest)}（含）门槛，不符合"
+
+
+def _caps_part(outcome: Outcome) -> str:
+    if outcome.cap:
+        return f"，超过{outcome.cap.label}{fmt_money(outcome.cap.amount)}"
+    return "".join(f"，未超过{c.label}{fmt_money(c.amount)}" for c in outcome.caps_kept)
+
+
+def _arithmetic(outcome: Outcome) -> str:
+    m, rule, facts = outcome.measure, outcome.measure.rule, outcome.facts
+    if isinstance(rule, RateRule):
+        line = f"按{m.input(rule.base).label}计算：{fmt_money(facts[rule.base])} × {fmt_rate(rule.rate)} = " \
+               f"{fmt_money(outcome.gross)}"
+    elif isinstance(rule, TieredRule):
+        inp = m.input(rule.input)
+        line = f"{inp.label}{fmt_value(inp, facts[rule.input])}，达到{fmt_value(inp, outcome.tier.at_least)}（含）档"
+        higher = [t for t in rule.tiers if t.at_least > outcome.tier.at_least]
+        if higher:
+            line += f"（达到{fmt_value(inp, higher[0].at_least)}（含）档为{fmt_money(higher[0].amount)}）"
+    elif isinstance(rule, ItemRule):
+        items = [(m.input(i.input), facts[i.input], i.amount) for i in rule.items if i.input in facts]
+        if len(items) == 1:
+            inp, n, each = items[0]
+            line = (f"{fmt_count(n, inp.unit)}{inp.label} → {fmt_count(n)} × {fmt_money(each)} = "
+                    f"{fmt_money(outcome.gross)}")
+        else:
+            line = " + ".join(f"{fmt_count(n, inp.unit)}{inp.label} × {fmt_money(each)}" for inp, n, each in items) \
+                   + f" = {fmt_money(outcome.gross)}"
+    else:
+        line = m.money
+    return line + _caps_part(outcome) + f" → {gets(m)} {fmt_money(outcome.amount)}（{article(m)}）"
+
+
+def outcome_lines(outcome: Outcome) -> list[str]:
+    """The computation of one measure; for "missing" outcomes only what is known so far."""
+    m = outcome.measure
+    lines = [heading(m)]
+    lines += [check_line(m, c) for c in outcome.checks]
+    if outcome.failed:
+        lines.append(f"→ 按{article(m)}，不符合条件，不能获得该项{m.money}。")
+        return lines
+    if outcome.below_tiers:
+        lines.append(f"{below_tiers(outcome)}（{article(m)}）")
+        return lines
+    if outcome.status == "unquantified":
+        lines.append(f"{m.rule.basis}（{article(m)}）。")
+    elif outcome.status == "ok":
+        lines.append(_arithmetic(outcome))
+    if outcome.open_conditions:
+        lines.append("还需符合：" + "；".join(c.text for c in outcome.open_conditions))
+    return lines
+
+
+def rule_text(measure: Measure) -> str:
+    """The rule in one phrase, without figures: "按实收资本的2%", "每项国际标准最高100万元"…"""
+    rule, up = measure.rule, gets(measure)
+    if isinstance(rule, FixedRule):
+        text = f"{up}{fmt_money(rule.amount)}"
+    elif isinstance(rule, RateRule):
+        text = f"按{measure.input(rule.base).label}的{fmt_rate(rule.rate)}计算"
+    elif isinstance(rule, TieredRule):
+        inp = measure.input(rule.input)
+        text = "按" + inp.label + "分档：" + "；".join(
+            f"{fmt_value(inp, t.at_least)}（含）以上{up}{fmt_money(t.amount)}" for t in rule.tiers)
+    elif isinstance(rule, ItemRule):
+        text = "按数量计：" + "、".join(f"每{measure.input(i.input).unit}{measure.input(i.input).label}{up}"
+                                     f"{fmt_money(i.amount)}" for i in rule.items)
+    else:
+        return rule.basis
+    return "，".join([text, *(f"{c.label}{fmt_money(c.amount)}" for c in measure.caps)])
+
+
+def estimate(measure: Measure) -> str:
+    """What the measure can give at most, for lists: "最高5000万元（按实收资本的2%计算）"."""
+    top = ceiling(measure)
+    if measure.rule.type == "unquantified":
+        return measure.rule.basis
+    if top is None or isinstance(measure.rule, FixedRule):
+        return rule_text(measure)
+    return f"最高{fmt_money(top)}（{rule_text(measure)}）"
+
+
+def detail(measure: Measure) -> str:
+    lines = [heading(measure), f"原文：“{measure.text}”", f"支持对象：{measure.beneficiary}",
+             f"支持方式：{measure.money}；{rule_text(measure)}"]
+    if measure.conditions:
+        lines.append("条件：" + "；".join(c.text for c in measure.conditions))
+    return "\n".join(lines)
+
+
+def validity(policy: PolicyDoc, today: date) -> str:
+    span = f"{policy.effective_from.isoformat()}至{policy.effective_to.isoformat() if policy.effective_to else '今'}"
+    if policy.effective_to and today > policy.effective_to:
+        return (f"⚠️ 注意：{policy.number}有效期为{span}，已于{policy.effective_to.isoformat()}到期（今天是"
+                f"{today.isoformat()}）。以上按原文解释和测算，仅供参考；现行政策请向{policy.lead_department}确认。")
+    if today < policy.effective_from:
+        return (f"⚠️ 注意：{policy.number}自{policy.effective_from.isoformat()}起施行，目前尚未施行；"
+                f"请向{policy.lead_department}确认。")
+    return (f"{policy.number}现行有效（有效期{span}）；具体以{policy.lead_department}牵头制定的细则为准，"
+            f"申报前请向其确认。")
+
+
+def no_double(policy: PolicyDoc, best: Outcome | None = None) -> str:
+    text = f"就高不重复：{policy.no_double_rule}"
+    if best is not None:
+        text += f"同一项目符合以上多项的，按最高一项计：{fmt_money(best.amount)}（{article(best.measure)}），不叠加。"
+    return text
+
+
+def ask_for(inp: Input) -> str:
+    what = f"{inp.label}的数量" if inp.kind == "count" else inp.label
+    return f"请告诉我{what}（{EXAMPLES[inp.kind]}{inp.unit if inp.kind == 'count' else ''}）。"
+
+
+def citation(documents: dict, policy: PolicyDoc, measure: Measure) -> str:
+    return f"{documents[policy.doc].short}·{article(measure)}"
+
+
+def validity_notes(policies: list[PolicyDoc], today: date) -> list[str]:
+    """One validity line per distinct policy document involved in a reply."""
+    return [validity(p, today) for p in dict.fromkeys(policies)]

@@ -1,0 +1,94 @@
+"""Every amount form users type, read exactly; nonsense gets a clear error, never a number."""
+from decimal import Decimal
+
+import pytest
+
+from policy_data.amounts import AmountError, figures, fmt_count, fmt_money, fmt_rate, parse_quantity
+
+
+def one(text):
+    found = figures(text)
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize("text, value", [
+    ("10亿", "1000000000"), ("10亿元", "1000000000"), ("1,000万", "10000000"), ("8000万元", "80000000"),
+    ("3.5亿", "350000000"), ("五亿", "500000000"), ("两千万", "20000000"), ("100000000元", "100000000"),
+    ("三点五亿", "350000000"), ("两个亿", "200000000"), ("10个亿", "1000000000"), ("1千万", "10000000"),
+    ("一亿二千万", "120000000"), ("50万元", "500000"), ("0.5亿", "50000000"), ("10 亿", "1000000000"),
+])
+def test_money_forms(text, value):
+    fig = one(text)
+    assert (fig.kind, fig.value, fig.error) == ("money", Decimal(value), None)
+
+
+def test_scientific_notation_is_a_bare_number():
+    fig = one("1.2e8")
+    assert fig.kind == "number" and fig.value == Decimal("120000000")
+
+
+@pytest.mark.parametrize("text, value", [
+    ("2%", "0.02"), ("百分之二", "0.02"), ("千分之五", "0.005"), ("0.05%", "0.0005"), ("百分之零点五", "0.005"),
+    ("万分之五", "0.0005"),
+])
+def test_rates(text, value):
+    fig = one(text)
+    assert (fig.kind, fig.value) == ("rate", Decimal(value))
+
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("2项", 2, "项"), ("两项", 2, "项"), ("三张", 3, "张"), ("200万次", 2000000, "次"), ("1000笔", 1000, "笔"),
+])
+def test_counts(text, value, unit):
+    fig = one(text)
+    assert (fig.kind, fig.value, fig.unit) == ("count", Decimal(value), unit)
+
+
+@pytest.mark.parametrize("text, value", [("排名第5", 5), ("排第三", 3), ("第12名", 12), ("排名前10名", 10)])
+def test_ranks(text, value):
+    fig = one(text)
+    assert (fig.kind, fig.value) == ("rank", Decimal(value))
+
+
+@pytest.mark.parametrize("text", ["实收资本很多", "第6条", "2023年3月1日", "一次性补助", "达到一定规模", "万一不行"])
+def test_no_figure_in_words_dates_and_articles(text):
+    assert figures(text) == []
+
+
+@pytest.mark.parametrize("text, says", [
+    ("-5亿", "负数"), ("负5亿", "负数"), ("−3000万", "负数"), ("10^30元", "合理范围"), ("1e30", "合理范围"),
+    ("五万万", "没看懂"), ("10^99999", "太大"),
+])
+def test_nonsense_is_an_error_not_a_value(text, says):
+    fig = one(text)
+    assert fig.value is None and says in fig.error
+
+
+def test_several_figures_keep_their_positions():
+    found = figures("实收资本10亿，管理规模150亿，2项国家标准")
+    assert [(f.text, f.kind) for f in found] == [("10亿", "money"), ("150亿", "money"), ("2项", "count")]
+    assert found[0].end <= found[1].start
+
+
+@pytest.mark.parametrize("value, text", [
+    ("20000000", "2000万元"), ("1000000000", "10亿元"), ("350000000", "3.5亿元"), ("500000", "50万元"),
+    ("12345678", "1234.5678万元"), ("6172.839", "6172.84元"), ("0", "0元"), ("120000000", "1.2亿元"),
+    ("20000000.00", "2000万元"),
+])
+def test_fmt_money(value, text):
+    assert fmt_money(Decimal(value)) == text
+
+
+def test_fmt_rate_and_count():
+    assert [fmt_rate(Decimal(v)) for v in ("0.02", "0.0005", "0.005")] == ["2%", "0.05%", "0.5%"]
+    assert fmt_count(Decimal(2000000), "次") == "200万次" and fmt_count(Decimal(3), "项") == "3项"
+
+
+def test_parse_quantity_for_data_files():
+    assert parse_quantity("5000万") == Decimal(50000000)
+    assert parse_quantity("0.05%") == Decimal("0.0005")
+    assert parse_quantity("10") == Decimal(10)
+    for bad in ("很多", "5000万 和 1亿", "-5亿", 0.05):
+        with pytest.raises(AmountError):
+            parse_quantity(bad)

@@ -1,0 +1,228 @@
+"""The policy data against the source documents: every measure verbatim, in the right article, with the
+amounts the document states; every money measure of 杭政办〔2023〕2号 present; broken files named clearly;
+new files picked up by /reload."""
+import re
+import shutil
+from decimal import Decimal
+
+import pytest
+
+from bot.services import KnowledgeBase
+from faq.knowledge import POLICY_DIR, ROOT, load_knowledge
+from faq.schema import KnowledgeError
+from policy_data.amounts import fmt_count, fmt_money, fmt_rate
+from policy_data.loader import load_policy_book
+from policy_data.schema import FixedRule, ItemRule, RateRule, TieredRule
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+HEADING = re.compile(r"(?<![\d.])(\d{1,2})\.(?=[\u4e00-\u9fff])")
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def documents():
+    return load_knowledge().documents
+
+
+@pytest.fixture(scope="module")
+def book(documents):
+    return load_policy_book(documents)
+
+
+@pytest.fixture(scope="module")
+def source(documents):
+    return {doc_id: squeeze((SEEDS / d.file).read_text(encoding="utf-8")) for doc_id, d in documents.items()}
+
+
+def article_at(text: str, position: int) -> int:
+    return int([m for m in HEADING.finditer(text) if m.start() < position][-1].group(1))
+
+
+def test_every_measure_is_verbatim_and_under_its_article(book, source):
+    for m in book.measures:
+        doc = source[book.policy(m).doc]
+        where = doc.find(squeeze(m.text))
+        assert where >= 0, f"{m.id}: text not found verbatim in the document"
+        assert article_at(doc, where) == m.article, m.id
+        assert squeeze(m.chapter) in doc, m.id
+
+
+def _stated(m) -> list[str]:
+    """Every figure the data states for a measure, written as the document writes it."""
+    rule, figures = m.rule, []
+    if isinstance(rule, FixedRule):
+        figures.append(fmt_money(rule.amount))
+    if isinstance(rule, RateRule):
+        figures.append(fmt_rate(rule.rate))
+    if isinstance(rule, TieredRule):
+        figures += [fmt_money(t.at_least) for t in rule.tiers] + [fmt_money(t.amount) for t in rule.tiers]
+    if isinstance(rule, ItemRule):
+        figures += [fmt_money(i.amount) for i in rule.items]
+    figures += [fmt_money(c.amount) for c in m.caps]
+    for c in m.conditions:
+        if c.input:
+            inp, bound = m.input(c.input), c.at_least if c.at_least is not None else c.more_than
+            if c.at_most is not None:
+                figures.append(f"前{fmt_count(c.at_most)}名")
+            elif inp.kind == "money":
+                figures.append(fmt_money(bound))
+            elif inp.kind == "rate":
+                figures.append(fmt_rate(bound))
+            else:
+                figures.append(fmt_count(bound, inp.unit))
+    return [f.removesuffix("元") for f in figures]
+
+
+def test_every_amount_rate_and_threshold_is_in_the_sentence(book):
+    for m in book.measures:
+        for figure in _stated(m):
+            assert figure in squeeze(m.text), f"{m.id}: {figure} not in its sentence"
+
+
+def test_up_to_follows_the_wording(book):
+    for m in book.measures:
+        assert m.up_to == ("不超过" in m.text)
+    assert book.measure("hq-new").up_to and not book.measure("scitech-loans").up_to
+
+
+def test_every_money_article_has_measures(book, source):
+    doc = source["opinions-2023"]
+    body = doc[doc.find("二、推进重点任务"):doc.find("三、加强组织保障")]
+    heads = list(HEADING.finditer(body))
+    covered = {m.article for m in book.measures if book.policy_of[m.id] == "hz-2023-2"}
+    for head, nxt in zip(heads, heads[1:] + [None]):
+        paragraph = body[head.start():nxt.start() if nxt else len(body)]
+        grants = len(re.findall(r"给予[^。；]*?(?:奖励|补助)", paragraph))
+        if grants or "补贴政策" in paragraph or "创新奖" in paragraph:
+            assert int(head.group(1)) in covered, f"article {head.group(1)} has support but no measure"
+            count = sum(1 for m in book.measures if m.article == int(head.group(1)))
+            assert count >= grants, f"article {head.group(1)}: {count} measures for {grants} grants"
+    assert covered == {1, 2, 3, 4, 6, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18}
+
+
+def test_document_level_facts(book, source):
+    policy = book.policies["hz-2023-2"]
+    doc = source[policy.doc]
+    assert (policy.effective_from.isoformat(), policy.effective_to.isoformat()) == ("2023-03-01", "2026-02-28")
+    assert "自2023年3月1日起施行，有效期至2026年2月28日" in doc and "2023年1月19日" in doc
+    assert policy.issued.isoformat() == "2023-01-19" and policy.number in doc
+    assert all(squeeze(sentence) in doc for sentence in policy.lead_text.split("。") if sentence)
+    assert squeeze(policy.no_double_rule) in doc
+    assert policy.lead_department == "市地方金融监管局" and "就高不重复" in policy.no_double_rule
+
+
+def test_key_figures(book):
+    hq = book.measure("hq-new")
+    assert hq.rule.rate == Decimal("0.02") and hq.caps[0].amount == Decimal(50_000_000)
+    assert [(t.at_least, t.amount) for t in book.measure("am-hq").rule.tiers] == [
+        (Decimal(10 ** 10), Decimal(3_000_000)), (Decimal(2 * 10 ** 10), Decimal(6_000_000))]
+    assert book.measure("fintech-sub").conditions[1].at_least == Decimal(50_000_000)
+    assert book.measure("certificates").rule.type == "unquantified"
+
+
+def test_summary_quotes_are_in_their_sources(book, source):
+    for s in book.summaries:
+        docs = [source[src.doc] for src in s.sources]
+        for quote in re.findall(r"“((?:[^“”]|‘[^’]*’)+)”", s.text):
+            said = squeeze(quote.replace("‘", "“").replace("’", "”"))
+            assert any(said in d for d in docs), f"{s.id}: “{quote}” not in its sources"
+
+
+def test_beneficiary_vocabulary(book):
+    assert {"bank", "insurer", "securities", "fund_manager", "fintech_subsidiary", "payment_institution",
+            "credit_reporting", "rating_agency", "market_operator", "enterprise"} <= set(book.types)
+    assert book.ancestors("bank") == {"bank", "financial_institution", "organization"}
+
+
+# ── broken files and reload ─────────────────────────────────────────────────────────────────────────────
+
+@pytest.fixture
+def policy_dir(tmp_path):
+    for path in POLICY_DIR.glob("policy_*.yaml"):
+        shutil.copy(path, tmp_path / path.name)
+    return tmp_path
+
+
+NEW_POLICY = """
+policy:
+  id: demo-2027
+  doc: opinions-2023
+  number: 示例〔2027〕1号
+  title: 示例政策
+  issuer: 示例单位
+  issued: 2027-01-01
+  effective_from: 2027-01-01
+  effective_to: 2029-12-31
+  lead_department: 示例局
+  lead_text: 由示例局负责。
+  no_double_rule: 就高不重复。
+  section: 附则
+measures:
+  - id: demo-award
+    article: 1
+    chapter: 示例
+    title: 示例奖励
+    text: 对示例机构给予最高不超过80万元的一次性奖励。
+    beneficiary: 示例机构
+    beneficiaries: [bank]
+    money: 一次性奖励
+    keywords: [示例奖励专项]
+    rule: {type: fixed, amount: 80万}
+"""
+
+
+@pytest.mark.parametrize("yaml_text, says", [
+    (NEW_POLICY.replace("rule: {type: fixed, amount: 80万}", "rule: {type: fixed, amount: 很多}"), "demo-award"),
+    (NEW_POLICY.replace("beneficiaries: [bank]", "beneficiaries: [martian]"), "martian"),
+    (NEW_POLICY.replace("rule: {type: fixed, amount: 80万}", "rule: {type: rate, base: paid_in, rate: 2%}"),
+     "paid_in"),
+    (NEW_POLICY.replace("id: demo-award", "id: hq-new"), "hq-new"),
+    (NEW_POLICY.replace("doc: opinions-2023", "doc: nowhere"), "nowhere"),
+    (NEW_POLICY.split("measures:")[1].join(["measures:", ""]), "policy"),
+    ("measures: [\n", "cannot read YAML"),
+])
+def test_a_broken_file_names_file_and_entry(policy_dir, documents, yaml_text, says):
+    (policy_dir / "policy_demo.yaml").write_text(yaml_text, encoding="utf-8")
+    with pytest.raises(KnowledgeError) as err:
+        load_policy_book(documents, policy_dir)
+    assert "policy_demo.yaml" in str(err.value) and says in str(err.value)
+
+
+def test_tier_and_condition_shape_errors(policy_dir, documents):
+    bad = NEW_POLICY.replace("rule: {type: fixed, amount: 80万}", """inputs:
+      - {key: aum, label: 管理规模, kind: money}
+    conditions:
+      - {text: 规模, input: aum}
+    rule: {type: tiered, input: aum, tiers: [{at_least: 200亿, amount: 6万}, {at_least: 100亿, amount: 3万}]}""")
+    (policy_dir / "policy_demo.yaml").write_text(bad, encoding="utf-8")
+    with pytest.raises(KnowledgeError) as err:
+        load_policy_book(documents, policy_dir)
+    assert "demo-award" in str(err.value) and "exactly one" in str(err.value) and "tiers must go up" in str(err.value)
+
+
+async def test_reload_picks_up_a_new_policy_file_and_keeps_the_old_on_error(policy_dir, settings, clock):
+    from bot.dialogs import Dialogs
+    from bot.messages import Incoming
+    from bot.router import Router
+    from bot.services import Services
+    kb = KnowledgeBase(policy_loader=lambda docs: load_policy_book(docs, policy_dir))
+    router = Router(Services(settings=settings, clock=clock, kb=kb, dialogs=Dialogs(clock)))
+
+    async def ask(text, staff=False):
+        user = "staff" if staff else "u1"
+        return await router.handle(Incoming("console", user, user, text=text, is_staff=staff))
+
+    assert (await ask("示例奖励专项能拿多少")).intent != "calc"
+    (policy_dir / "policy_demo.yaml").write_text(NEW_POLICY, encoding="utf-8")
+    reply = await ask("/reload", staff=True)
+    assert "26 项政策措施" in reply.text
+    reply = await ask("示例奖励专项能拿多少")
+    assert reply.intent == "calc" and "最高可获 80万元（第1条）" in reply.text
+    assert "示例〔2027〕1号自2027-01-01起施行，目前尚未施行" in reply.text       # today is 2026-11-22
+    (policy_dir / "policy_demo.yaml").write_text(NEW_POLICY.replace("amount: 80万", "amount: -80万"), "utf-8")
+    reply = await ask("/reload", staff=True)
+    assert "policy_demo.yaml" in reply.text and "demo-award" in reply.text and "仍使用原资料" in reply.text
+    assert kb.policy.measure("demo-award").rule.amount == Decimal(800_000)

@@ -1,0 +1,141 @@
+"""Matching by profile (free text and /profile with real TinyDB storage, and without storage), browsing with
+/policy and its buttons, the documents' own facts and the directions without money."""
+import pytest
+
+from bot.dialogs import Dialogs
+from bot.messages import Incoming
+from bot.router import Router
+from bot.services import Services
+from policy_data.matching import match
+
+EXPIRED = "已于2026-02-28到期"
+
+
+def payloads(reply):
+    return [b.payload for b in reply.buttons]
+
+
+async def test_self_description_lists_what_fits_and_what_does_not(ask):
+    reply = await ask("我们是外资保险公司，准备在杭州设科技保险专营机构")
+    assert reply.intent == "policy"
+    planned, _, rest = reply.text.partition("其他可关注：")
+    assert "与您的计划直接相关：\n· 第1条 科创专营机构补助：最高可获50万元" in planned
+    assert "还需确认：经认定为我市科创银行、保险类专营机构" in planned
+    assert "第3条 科创保险增量奖励：按贡献比例给予奖励（文件未规定具体金额）" in rest
+    assert "第6条 新设金融总部补助：最高5000万元（按实收资本的2%计算" in rest
+    assert "第2条 科创贷款增量奖励（面向银行机构）" in rest and "第11条 境外支付牌照补助（面向支付机构）" in rest
+    assert "引进外资金融机构" in rest and "policy:s:foreign-institutions" in payloads(reply)
+    assert "就高不重复" in reply.text and EXPIRED in reply.text
+    assert payloads(reply)[0] == "policy:m:scitech-branch" and "杭政办〔2023〕2号·第1条" in reply.sources
+
+
+@pytest.mark.parametrize("description, fits, fails", [
+    ("我们是资产管理公司，管理规模150亿", "第13条 资管机构总部补助：最高可获 300万元（按您提供的数字测算）", None),
+    ("我们是资产管理公司，管理规模80亿", None, "存续资产实际管理规模80亿元，未达到100亿元（含）门槛"),
+    ("我们是银行的金融科技子公司，实收资本3000万", None, "实收资本3000万元，未达到5000万元（含）门槛，不符合"),
+    ("我司为支付机构，今年拿了3张境外支付牌照", "第11条 境外支付牌照补助：最高可获 60万元", None),
+    ("我们是一家制造企业，用应收账款融资", "第4条 应收账款确权融资奖励", None),
+])
+async def test_figures_in_the_description_are_checked(ask, description, fits, fails):
+    reply = await ask(description)
+    assert reply.intent == "policy"
+    if fits:
+        assert fits in reply.text.partition("不适用")[0]
+    if fails:
+        assert "按您提供的数字不符合：" in reply.text and fails in reply.text
+
+
+def test_types_reach_their_parents(services):
+    result = match(services.kb.policy, "我们是城商行")
+    fitting = {f.outcome.measure.id for f in result.fits}
+    assert {"scitech-branch", "scitech-loans", "hq-new", "capital-raise"} <= fitting
+    assert "scitech-insurance" not in fitting and "receivables" not in fitting
+
+
+async def test_profile_saved_in_storage_and_used(ask, services):
+    reply = await ask("/profile")
+    assert "请用一句话介绍贵单位" in reply.text and services.dialogs.get("console:u1").flow == "profile"
+    reply = await ask("我们是证券公司，实收资本20亿，计划增资扩股10亿")
+    assert "已保存您的单位情况（类型：证券公司；实收资本20亿元；向社会募集资金补充实收资本金额10亿元）" in reply.text
+    assert "第6条 募资补充资本补助：最高可获 1000万元（按您提供的数字测算）" in reply.text
+    stored = await services.store.get_profile("console:u1")
+    assert stored["description"] == "我们是证券公司,实收资本20亿,计划增资扩股10亿"      # as cleaned (NFKC)
+    assert stored["types"] == ["证券公司"] and stored["figures"]["实收资本"] == "20亿元"
+    reply = await ask("/profile")
+    assert "您保存的单位情况：我们是证券公司" in reply.text and "第6条 募资补充资本补助" in reply.text
+    reply = await ask("适合我们的政策有哪些")
+    assert reply.intent == "policy" and "第6条 募资补充资本补助：最高可获 1000万元" in reply.text
+    assert "policy:mine" in payloads(await ask("/policy"))
+    assert "第6条 募资补充资本补助" in (await ask(payload="policy:mine")).text
+    assert (await ask("适合我们的政策有哪些", user="other")).text.startswith("还没有您的单位情况")
+
+
+async def test_profile_command_with_text_and_without_a_type(ask, services):
+    reply = await ask("/profile 我们打算做很多事")
+    assert "没有看出贵单位属于哪类机构" in reply.text and services.dialogs.get("console:u1").flow == "profile"
+    reply = await ask("小镇在哪里？")                  # a question, not a description: answered elsewhere
+    assert reply.intent != "policy" and await services.store.get_profile("console:u1") is None
+    reply = await ask("/profile 我们是支付公司")
+    assert "已保存" in reply.text and "第11条 境外支付牌照补助" in reply.text
+
+
+async def test_profile_without_storage_still_matches(settings, clock, kb):
+    router = Router(Services(settings=settings, clock=clock, kb=kb, dialogs=Dialogs(clock), store=None))
+
+    async def ask(text):
+        return await router.handle(Incoming("console", "u", "u", text=text))
+
+    reply = await ask("/profile 我们是保险公司")
+    assert "档案存储暂不可用，本次未保存" in reply.text and "第1条 科创专营机构补助" in reply.text
+    assert "不会保存" in (await ask("/profile")).text
+    await ask("取消")
+    assert (await ask("适合我们的政策有哪些")).text.startswith("还没有您的单位情况")
+    assert "policy:mine" not in payloads(await ask("/policy"))
+
+
+async def test_policy_overview_and_buttons(ask):
+    reply = await ask("/policy")
+    assert reply.intent == "policy" and "整理为25项措施（分布在15条中）" in reply.text and EXPIRED in reply.text
+    assert payloads(reply)[:5] == [f"policy:ch:{i}" for i in range(5)] and "policy:dir" in payloads(reply)
+    reply = await ask(payload="policy:ch:1")
+    assert "· 第6条 新设金融总部补助：最高5000万元（按实收资本的2%计算，单家上限5000万元）" in reply.text
+    assert payloads(reply) == ["policy:m:hq-new", "policy:m:fin-holding", "policy:m:capital-raise"]
+    reply = await ask(payload="policy:m:hq-new")
+    assert "原文：“对经国家金融管理部门批准新设立" in reply.text and "就高不重复" in reply.text
+    assert EXPIRED in reply.text and payloads(reply) == ["calc:hq-new"] and reply.sources == ["杭政办〔2023〕2号·第6条"]
+    assert payloads(await ask(payload="policy:m:certificates")) == []          # nothing to compute
+    reply = await ask(payload="policy:dir")
+    assert "policy:s:qflp-qdlp" in payloads(reply)
+    reply = await ask(payload="policy:s:qflp-qdlp")
+    assert "深化外商投资股权投资企业（QFLP）试点" in reply.text and EXPIRED in reply.text
+    assert reply.sources[0] == "杭政办〔2023〕2号·第13条 推动创新资本持续健康发展"
+    assert "整理为25项措施（分布在15条中）" in (await ask(payload="policy:m:no-such")).text
+    assert "整理为25项措施（分布在15条中）" in (await ask(payload="policy:ch:99")).text
+
+
+async def test_policy_command_with_a_description(ask):
+    reply = await ask("/policy 我们是评级公司，年度评级业务量1200笔")
+    assert "第16条 评级机构业务量奖励：最高可获100万元" not in reply.text
+    assert "第16条 评级机构业务量奖励" in reply.text.partition("不适用")[0]
+
+
+@pytest.mark.parametrize("question, says", [
+    ("杭政办2号文什么时候到期", "有效期至2026-02-28"),
+    ("这些补贴可以叠加吗", "按照就高不重复原则办理"),
+    ("补贴政策的细则谁制定", "本实施意见的具体细则由市地方金融监管局牵头另行制定"),
+    ("科技保险专营机构有什么补贴", "【第1条 · 科创专营机构补助】"),
+    ("新设金融科技子公司需要什么条件", "实收资本5000万元（含）以上"),
+    ("有哪些补贴政策", "整理为25项措施（分布在15条中）"),
+])
+async def test_policy_questions_in_free_text(ask, question, says):
+    reply = await ask(question)
+    assert reply.intent == "policy" and says in reply.text and EXPIRED in reply.text
+
+
+@pytest.mark.parametrize("question", [
+    "运河财富小镇在哪里", "小镇有人才补贴吗", "入驻小镇有补贴吗", "杭州金融业十三五规划是哪个文件", "4万亿资产管理规模",
+    "我们为啥要把公司放到运河财富小镇", "今年新增的基金规模有多少", "征信机构支持吗", "上海陆家嘴有什么补贴",
+    "广州南沙QFLP试点怎么申请", "深圳前海新设金融总部实收资本10亿能拿多少",
+])
+async def test_questions_outside_the_policies_are_left_alone(ask, question):
+    assert (await ask(question)).intent not in ("policy", "calc")
