@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "ask":
         questions = sys.stdin if args.questions in ([], ["-"]) else args.questions
         asyncio.run(ask(router, questions, args.json, staff_here))
-    elif settings.telegram_enabled or settings.wecom_enabled:
+    elif settings.any_channel:
         asyncio.run(serve(settings, router))
     else:
         logging.getLogger().setLevel(logging.WARNING)

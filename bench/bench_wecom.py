@@ -10,7 +10,7 @@ passive answer; a sample is decrypted with wechatpy.
   burst:  a backlog sent with 32 callbacks in flight: the most the endpoint sustains;
   steady: callbacks offered at a fixed rate (open loop); latency from send to full response.
 
-    .venv/bin/python bench/bench_wecom.py [--users 2000] [--burst 4000] [--rate 500] [--seconds 6]
+    .venv/bin/python bench/bench_wecom.py [--users 2000] [--burst 4000] [--rate 500] [--seconds 10]
 
 Bar (issue 5): ≥ 500 callbacks/s, p99 < 20 ms on loopback.
 """
@@ -168,7 +168,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=2000)
     parser.add_argument("--burst", type=int, default=4000)
     parser.add_argument("--rate", type=float, default=500)
-    parser.add_argument("--seconds", type=float, default=6)
+    parser.add_argument("--seconds", type=float, default=10)
     return asyncio.run(run(parser.parse_args()))
 
 

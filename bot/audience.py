@@ -45,4 +45,6 @@ def audience_label(audience: dict) -> str:
         return SEGMENTS.get(value, value)
     if kind == "platform":
         return f"{PLATFORMS.get(value, value)}上的全部用户"
+    if kind == "event":
+        return f"活动订阅者（{segment_label(value)}）"
     return "全体用户"

@@ -93,8 +93,9 @@ class Settings:
         return all((self.wecom_corp_id, self.wecom_secret, self.wecom_token, self.wecom_aes_key))
 
     @property
-    def http_needed(self) -> bool:
-        return self.wecom_enabled or bool(self.telegram_enabled and self.telegram_webhook_url)
+    def any_channel(self) -> bool:
+        """False → `python main.py` opens the console chat instead of serving."""
+        return self.telegram_enabled or self.wecom_enabled or bool(self.wecom_robot_keys)
 
     def is_staff(self, platform: str, user_id: str) -> bool:
         return f"{platform}:{user_id}" in self.staff

@@ -1,7 +1,8 @@
 """One channel-neutral delivery service for event notices, reminders and staff broadcasts.
 
-A broadcast is stored with one delivery record per recipient ("pending") before anything is sent. Workers
-send through `svc.outboxes[platform]` (the Outbox contract: it paces and retries briefly itself) and collect
+A broadcast is stored with one delivery record per recipient ("pending") before anything is sent. Each
+platform has its own queue and workers, so a paced or slow platform holds up no other; they send through
+`svc.outboxes[platform]` (the Outbox contract: it paces and retries briefly itself) and collect
 outcomes in memory; a committer writes them in batches — every `batch` outcomes or `interval` seconds — so
 the whole-file rewrite of TinyDB does not cap throughput (group commit).
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
 
 from bot.channels.base import RecipientGone, SendError
 from bot.clock import Clock
@@ -75,7 +76,7 @@ class _Committer:
 
 class Delivery:
     def __init__(self, store, outboxes: dict, clock: Clock, *, batch: int = 200, interval: float = 0.3,
-                 concurrency: int = 64, max_attempts: int = 4, backoff: float = 2.0, max_wait: float = 900.0):
+                 concurrency: int = 8, max_attempts: int = 4, backoff: float = 2.0, max_wait: float = 900.0):
         self.store, self.outboxes, self.clock = store, outboxes, clock
         self.batch, self.interval, self.concurrency = batch, interval, concurrency
         self.max_attempts, self.backoff, self.max_wait = max_attempts, backoff, max_wait
@@ -115,9 +116,9 @@ class Delivery:
         reply = reply_of(broadcast)
         committer = _Committer(self.store, self.clock, self.batch, self.interval)
         committing = asyncio.create_task(committer.run())
-        queue: asyncio.Queue = asyncio.Queue()
-        for record in pending:
-            queue.put_nowait((record, 1))
+        queues: dict[str, asyncio.Queue] = defaultdict(asyncio.Queue)     # one per platform: a slow or
+        for record in pending:                                              # paced one holds up no other
+            queues[record["platform"]].put_nowait((record, 1))
         outstanding = len(pending)
         done = asyncio.Event()
         retries: set[asyncio.TimerHandle] = set()
@@ -130,7 +131,7 @@ class Delivery:
             if outstanding == 0:
                 done.set()
 
-        async def worker() -> None:
+        async def worker(queue: asyncio.Queue) -> None:
             while True:
                 record, attempt = await queue.get()
                 outbox = self.outboxes.get(record["platform"])
@@ -157,7 +158,8 @@ class Delivery:
                 else:
                     settle(record, {"status": "sent", "attempts": attempt})
 
-        workers = [asyncio.create_task(worker()) for _ in range(min(self.concurrency, max(1, outstanding)))]
+        workers = [asyncio.create_task(worker(queue)) for queue in queues.values()
+                   for _ in range(min(self.concurrency, queue.qsize()))]
         try:
             if outstanding:
                 await done.wait()

@@ -92,12 +92,6 @@ class Store:
         self._user_ids[doc["key"]] = doc_id
         self._seen[doc["key"]] = (doc["chat_id"], doc["name"], doc["active"])
 
-    @staticmethod
-    def _new_user(key: str, platform: str, user_id: str, chat_id: str, name: str, when: datetime | None) -> dict:
-        return {"key": key, "platform": platform, "user_id": user_id, "chat_id": chat_id, "name": name,
-                "segments": [], "subscriptions": list(DEFAULT_SUBSCRIPTIONS), "profile": {}, "active": True,
-                "reason": "", "since": _iso(when) if when else ""}
-
     def _user_doc(self, key: str) -> dict | None:
         doc_id = self._user_ids.get(key)
         return self._t["users"].get(doc_id=doc_id) if doc_id is not None else None
@@ -107,7 +101,9 @@ class Store:
         doc_id = self._user_ids.get(key)
         if doc_id is None:
             platform, _, user_id = key.partition(":")
-            doc = {**self._new_user(key, platform, user_id, user_id, "", None), **(defaults or {}), **fields}
+            doc = {"key": key, "platform": platform, "user_id": user_id, "chat_id": user_id, "name": "",
+                   "segments": [], "subscriptions": list(DEFAULT_SUBSCRIPTIONS), "profile": {}, "active": True,
+                   "reason": "", "since": "", **(defaults or {}), **fields}
             doc_id = users.insert(doc)
         else:
             users.update(fields, doc_ids=[doc_id])
@@ -233,14 +229,10 @@ class Store:
         async with self._read() as t:
             return [{**dict(r), "id": r.doc_id} for r in t["reminders"].all() if r["status"] == status]
 
-    async def set_reminder(self, reminder_id: int, **fields) -> None:
-        async with self._write() as t:
-            t["reminders"].update(fields, doc_ids=[reminder_id])
-
     async def claim_reminder(self, reminder_id: int, settle) -> dict | None:
         """Atomically settles a pending reminder: `settle(reminder, event)` returns (status, note, broadcast or
-        None), or None to leave it pending. The broadcast and its delivery records are stored in the same write as the reminder's new
-        status, so a reminder can never fire twice. Returns the settled reminder; None if it was not pending."""
+        None), or None to leave it pending. The broadcast and its delivery records are stored in the same write
+        as the reminder's new status, so a reminder never fires twice. Returns the settled reminder, or None."""
         async with self._write() as t:
             reminder = t["reminders"].get(doc_id=reminder_id)
             if reminder is None or reminder["status"] != "pending":

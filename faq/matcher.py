@@ -6,8 +6,8 @@ Score of an entry = blend of
   off-topic questions score low;
 - similarity: rapidfuzz token-sort ratio against the closest stored phrasing;
 - keyword hits; numbers: a question carrying a number prefers the entry that holds it;
-minus penalties for what the knowledge base has never heard of: a place name (another city, another
-district) or content words that appear nowhere in the data. Those are the signs of an out-of-scope question.
+minus a penalty when the question names a place the knowledge base has never heard of (another city,
+another district): the sign of an out-of-scope question.
 """
 from __future__ import annotations
 
@@ -22,10 +22,10 @@ from faq.schema import FaqEntry
 
 THRESHOLD = 0.45
 ANSWER_WEIGHT = 0.5        # how much answer-text coverage counts against phrasing coverage
-COVERAGE_WEIGHT = 0.6      # coverage vs. phrasing similarity
+COVERAGE_WEIGHT = 0.5      # coverage vs. phrasing similarity
 KEYWORD_BONUS, KEYWORD_CAP = 0.07, 0.2
 NUMBER_BONUS, NUMBER_MALUS = 0.15, 0.1
-UNKNOWN_PLACE_MALUS, UNKNOWN_WORDS_MALUS = 0.3, 0.2
+UNKNOWN_PLACE_MALUS = 0.3
 UNKNOWN_DF = 0.5          # document frequency assumed for a feature the data never uses
 
 
@@ -56,10 +56,9 @@ class FaqMatcher:
         return word in self._vocabulary or all("#" + word[i:i + 2] in self._vocabulary for i in range(len(word) - 1))
 
     def _unknown_penalty(self, words: list[str]) -> float:
-        content = [w for w in words if len(w) > 1 and not w.isdigit()]
-        unknown = [w for w in content if not self._known(w)]
-        places = any(w in nlp.place_names() for w in unknown)
-        return UNKNOWN_PLACE_MALUS * places + UNKNOWN_WORDS_MALUS * len(unknown) / max(len(content), 1)
+        """Naming a place the data never mentions (another city, another district) signals another topic."""
+        unknown_place = any(w in nlp.place_names() and not self._known(w) for w in words if len(w) > 1)
+        return UNKNOWN_PLACE_MALUS if unknown_place else 0.0
 
     def rank(self, question: str, limit: int = 3) -> list[Match]:
         words = nlp.words(question)

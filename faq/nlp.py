@@ -13,7 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import jieba
-import yaml
+
+from faq.schema import read_yaml
 
 HERE = Path(__file__).resolve().parent
 jieba.setLogLevel(logging.WARNING)
@@ -46,7 +47,7 @@ class Synonyms:
 
 @lru_cache(maxsize=1)
 def synonyms() -> Synonyms:
-    return Synonyms(yaml.safe_load((HERE / "synonyms.yaml").read_text(encoding="utf-8"))["synonyms"])
+    return Synonyms(read_yaml(HERE / "synonyms.yaml")["synonyms"])
 
 
 def add_words(words) -> None:

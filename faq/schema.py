@@ -65,9 +65,13 @@ class Contact(Strict):
 T = TypeVar("T", bound=Strict)
 
 
+# libyaml's C parser when PyYAML has it (the wheels do): ~8x faster start-up than the pure-Python one.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise KnowledgeError(f"{path}: cannot read YAML: {exc}") from exc
 

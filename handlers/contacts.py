@@ -7,7 +7,7 @@ from bot.messages import Button, Incoming, Reply
 from faq import nlp
 
 # After synonym folding, "电话/联系人/找谁/热线…" all read "联系方式".
-ASKS_FOR_CONTACT = ("联系方式", "对接", "咨询谁", "负责部门", "邮箱")
+ASKS_FOR_CONTACT = ("联系方式", "咨询谁", "负责部门", "邮箱")
 NOT_PUBLISHED = "暂未公布（来源文件未载明，待管委会工作人员补充）"
 
 

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from bot import inputs
 from bot.audience import SEGMENTS, segment_label
-from bot.events import (FIELD_NAMES, ONE_LINE_HELP, TYPES, EventError, parse_one_line, parse_yaml, render,
+from bot.events import (FIELD_NAMES, TYPES, EventError, parse_one_line, parse_yaml, render,
                         start_of, validate, when_text)
 from bot.messages import Button, Incoming, Reply
 from scheduler.reminders import span_text

@@ -210,3 +210,17 @@ async def test_stopped_broadcast_resumes_after_restart_without_resending(service
     await delivery.wait()
     assert set(second.sent) == {f"u{i}" for i in range(300)} - first     # nobody skipped, nobody twice
     assert (await again.get_broadcast(bid))["status"] == "done"
+
+
+async def test_a_slow_platform_holds_up_no_other(services, outbox):
+    store = services.store
+    slow = services.outboxes["telegram"] = MemoryOutbox("telegram")
+    slow.delay = 0.05
+    await seed(store, 40, platform="telegram")          # 40 × 50 ms over 8 workers: about 0.25 s
+    await seed(store, 40, platform="console")
+    services.delivery.start(await start_broadcast(store))
+    while sum(len(v) for v in outbox.sent.values()) < 40:
+        await asyncio.sleep(0.005)
+    assert sum(len(v) for v in slow.sent.values()) < 40
+    await services.delivery.wait()
+    assert sum(len(v) for v in slow.sent.values()) == 40

@@ -8,7 +8,8 @@ from bot.config import ConfigError, load_settings
 
 def test_defaults_enable_no_channel(tmp_path):
     s = load_settings({}, env_file=None)
-    assert not s.telegram_enabled and not s.wecom_enabled and not s.http_needed
+    assert not s.telegram_enabled and not s.wecom_enabled and not s.any_channel
+    assert load_settings({"WECOM_ROBOT_KEYS": "alliance:k"}, env_file=None).any_channel
     assert (s.http_host, s.http_port) == ("0.0.0.0", 8080)
     assert s.telegram_api_base_url == "https://api.telegram.org/bot"
 

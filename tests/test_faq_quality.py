@@ -10,10 +10,17 @@ def test_devset_is_big_enough():
     assert len(in_scope) >= 200 and len(out_of_scope) >= 30
 
 
-def test_devset_questions_are_not_stored_phrasings(kb):
+def test_evaluation_questions_are_not_stored_phrasings(kb):
     stored = {q for e in kb.knowledge.faq for q in e.questions}
-    in_scope, _ = load_devset()
-    assert not [q for q, _ in in_scope if q in stored]
+    for pattern in ("devset_*.yaml", "heldout.yaml"):
+        in_scope, _ = load_devset(pattern)
+        assert in_scope and not [q for q, _ in in_scope if q in stored]
+
+
+def test_evaluation_ids_exist(kb):
+    ids = {e.id for e in kb.knowledge.faq}
+    for pattern in ("devset_*.yaml", "heldout.yaml"):
+        assert {i for _, i in load_devset(pattern)[0]} <= ids
 
 
 async def test_in_scope_top1_accuracy_at_least_95_percent(kb, ask):

@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 CALLBACK_PATH = "/wecom/callback"
 REPLY_WITHIN = 3.0          # seconds to wait for a passive answer; WeCom gives up at 5
-APP_DEDUP_TTL = 600.0       # WeCom's retries come within ~20 s; keep ids well past that
+APP_DEDUP_TTL = 120.0       # WeCom's 3 retries come within ~20 s; keep ids well past that
 STOP_GRACE = 10.0           # seconds stop() lets pending active answers finish
 
 

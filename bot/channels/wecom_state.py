@@ -19,8 +19,8 @@ from bot.storage import atomic_write
 
 log = logging.getLogger(__name__)
 
-MAX_IDS = 50_000          # beyond this the oldest ids are dropped first
-FLUSH_DELAY = 0.5         # seconds: `flush_soon` batches the writes of a burst of callbacks
+MAX_IDS = 20_000          # beyond this the oldest go first (at 500 callbacks/s that still covers 40 s)
+FLUSH_DELAY = 1.0         # seconds `flush_soon` waits, per 2,000 ids held (see flush_soon)
 
 
 class WeComState:
@@ -39,7 +39,8 @@ class WeComState:
         try:
             data = json.loads(self.path.read_text("utf-8"))
             self._cursors = {str(k): str(v) for k, v in data.get("kf_cursors", {}).items()}
-            self._ids = {str(k): float(v) for k, v in data.get("ids", {}).items()}
+            now = self._now()
+            self._ids = {str(k): float(v) for k, v in data.get("ids", {}).items() if float(v) > now}
         except (ValueError, TypeError, AttributeError, OSError) as exc:
             bad = self.path.with_suffix(".bad")
             os.replace(self.path, bad)
@@ -56,10 +57,11 @@ class WeComState:
         return expiry is not None and expiry > self._now()
 
     def mark(self, msg_id: str, ttl: float) -> None:
+        now = self._now()
         self._ids.pop(msg_id, None)
-        self._ids[msg_id] = self._now() + ttl
-        while len(self._ids) > MAX_IDS:
-            del self._ids[next(iter(self._ids))]         # the oldest
+        self._ids[msg_id] = now + ttl
+        while self._ids and (len(self._ids) > MAX_IDS or self._ids[oldest := next(iter(self._ids))] <= now):
+            del self._ids[oldest]                # the oldest, when over the cap or expired
 
     def claim(self, msg_id: str, ttl: float) -> bool:
         """True the first time `msg_id` is seen (and remembers it, saved shortly); False for a repeat."""
@@ -70,8 +72,11 @@ class WeComState:
         return True
 
     def flush_soon(self) -> None:
+        """Schedules a write. Each write serialises every id on the event loop (several ms for 10,000), so
+        the delay grows with their number: under a flood of callbacks writing stays a small share of the loop."""
         if self._pending is None:
-            self._pending = asyncio.get_running_loop().call_later(self._flush_delay, self._flush_later)
+            delay = self._flush_delay * max(1.0, len(self._ids) / 2000)
+            self._pending = asyncio.get_running_loop().call_later(delay, self._flush_later)
 
     def _flush_later(self) -> None:
         self._pending = None
@@ -83,12 +88,10 @@ class WeComState:
             log.error("saving %s failed: %s", self.path, task.exception())
 
     async def flush(self) -> None:
-        """Writes the state now (in a worker thread, so the event loop keeps serving)."""
+        """Writes the state now (file write and fsync in a worker thread, so the event loop keeps serving)."""
         if self._pending is not None:
             self._pending.cancel()
             self._pending = None
-        now = self._now()
-        self._ids = {k: v for k, v in self._ids.items() if v > now}
         data = json.dumps({"kf_cursors": self._cursors, "ids": self._ids}, ensure_ascii=False).encode()
         async with self._lock:
             await asyncio.to_thread(self._write, data)
