@@ -212,8 +212,9 @@ async def answer(msg: Incoming, svc) -> Reply | None:
     if reading.elsewhere():
         return None
     if SELF_DESCRIPTION.search(text) and beneficiary_types(text, book):
-        # "我们是私募基金，想问下小镇核心区在哪" asks the FAQ; a bare self-description asks for matching.
-        if reading.about_policy() or not _faq_knows(svc, text):
+        # "我们是私募基金，想问下小镇核心区在哪" asks the FAQ; a self-description (with its figures) asks
+        # for matching.
+        if reading.about_policy() or reading.figures or not _faq_knows(svc, text):
             return describe_and_match(svc, text)
     if ASKS_MINE.search(text):
         return await mine(msg, svc)
