@@ -25,14 +25,10 @@ svc = build_services(load_settings({}, env_file=None))
 elapsed = time.perf_counter() - t
 import asyncio
 from bot.messages import Incoming
+from benchutil import pct
 asyncio.run(Router(svc).handle(Incoming("console", "b", "b", text="小镇在哪里")))
 print(elapsed, psutil.Process().memory_info().rss)
 """
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 async def evaluate(router, kb, in_scope, out_of_scope, latencies: list[float]):
@@ -86,8 +82,8 @@ async def main() -> None:
                 print("  LEAK", *leak)
     startup, rss = subprocess.run([sys.executable, "-c", STARTUP], cwd=ROOT, capture_output=True, text=True,
                                   check=True).stdout.split()
-    print(f"latency per question ({len(latencies)}): p50 {percentile(latencies, 50) * 1000:.2f} ms, "
-          f"p99 {percentile(latencies, 99) * 1000:.2f} ms, mean {statistics.mean(latencies) * 1000:.2f} ms  "
+    print(f"latency per question ({len(latencies)}): p50 {pct(latencies, 50) * 1000:.2f} ms, "
+          f"p99 {pct(latencies, 99) * 1000:.2f} ms, mean {statistics.mean(latencies) * 1000:.2f} ms  "
           f"[bar p99 < 5 ms]")
     print(f"start-up (data + jieba): {float(startup):.2f} s  [bar < 1.5 s]; resident memory: "
           f"{int(rss) / 2**20:.0f} MB  [bar < 150 MB]")

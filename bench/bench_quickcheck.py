@@ -21,6 +21,7 @@ ROUNDS = 20
 
 from policy_data.amounts import figures, parse_quantity  # noqa: E402
 from policy_data.render import heading  # noqa: E402
+from benchutil import pct  # noqa: E402
 
 
 def load_devset() -> list[dict]:
@@ -53,11 +54,6 @@ def judge(item: dict, reply, book) -> bool:
     return final_amount(text) == parse_quantity(item["amount"])
 
 
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
-
-
 async def main() -> None:
     from bot.clock import SHANGHAI, FixedClock
     from bot.config import load_settings
@@ -81,8 +77,8 @@ async def main() -> None:
                 wrong.append((item["q"], reply.text.splitlines()[:3]))
     correct = len(items) - len(wrong)
     print(f"quick-check dev set: {correct}/{len(items)} exact ({100 * correct / len(items):.1f}%)")
-    print(f"latency through the router over {len(timings)} questions: p50 {percentile(timings, 50):.2f} ms, "
-          f"p99 {percentile(timings, 99):.2f} ms, max {max(timings):.2f} ms")
+    print(f"latency through the router over {len(timings)} questions: p50 {pct(timings, 50):.2f} ms, "
+          f"p99 {pct(timings, 99):.2f} ms, max {max(timings):.2f} ms")
     for question, lines in wrong:
         print(f"  WRONG: {question} → {' / '.join(lines)}")
 

@@ -23,10 +23,7 @@ sys.path.insert(0, str(ROOT))
 from bot.messages import Incoming  # noqa: E402
 from bot.store import Store  # noqa: E402
 from bot.clock import Clock  # noqa: E402
-
-
-def pct(values: list[float], p: int) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
+from benchutil import pct  # noqa: E402
 
 
 def show(label: str, seconds: list[float]) -> None:
