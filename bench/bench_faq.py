@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchutil import pct  # noqa: E402
+from bench.benchutil import pct  # noqa: E402
 
 STARTUP = """
 import tempfile, time, psutil

@@ -21,7 +21,7 @@ ROUNDS = 20
 
 from policy_data.amounts import figures, parse_quantity  # noqa: E402
 from policy_data.render import heading  # noqa: E402
-from benchutil import pct  # noqa: E402
+from bench.benchutil import pct  # noqa: E402
 
 
 def load_devset() -> list[dict]:

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from bot.messages import Incoming  # noqa: E402
 from bot.store import Store  # noqa: E402
 from bot.clock import Clock  # noqa: E402
-from benchutil import pct  # noqa: E402
+from bench.benchutil import pct  # noqa: E402
 
 
 def show(label: str, seconds: list[float]) -> None:

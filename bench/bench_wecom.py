@@ -36,7 +36,7 @@ import aiohttp  # noqa: E402
 import psutil  # noqa: E402
 
 from tests.fakes.wecom_callbacks import CallbackSender, new_aes_key  # noqa: E402
-from benchutil import pct  # noqa: E402
+from bench.benchutil import pct  # noqa: E402
 
 QUESTIONS = ("运河财富小镇在哪里？", "小镇金融联盟有哪些分会？", "管委会怎么联系？", "小镇面积多大",
              "/start", "/faq", "入驻需要什么条件", "有哪些楼宇", "你好")

@@ -1,9 +1,13 @@
-"""Outbound pacing: sliding-window send limits per recipient that queue (wait) instead of dropping.
+"""Outbound pacing that queues (waits) instead of dropping.
 
-E.g. WeCom allows an app 30 messages a minute and 1000 an hour to one member, a group robot 20 a minute.
-Sends to one key go one at a time, in arrival order (asyncio.Lock is FIFO), and each is counted when
-it completes, so the platform (which counts on arrival) never sees more than the limit. `now` and `sleep`
-are injectable so tests cover minute- and hour-long windows without waiting.
+Pacer: sliding-window send limits per recipient, bursts allowed. E.g. WeCom allows an app 30 messages a
+minute and 1000 an hour to one member, a group robot 20 a minute. Sends to one key go one at a time, in
+arrival order (asyncio.Lock is FIFO), and each is counted when it completes, so the platform (which counts
+on arrival) never sees more than the limit.
+
+Spacer: one shared rate, sends evenly spaced (Telegram's ~30 messages a second overall).
+
+`now` and `sleep` are injectable so tests cover long windows without waiting.
 """
 from __future__ import annotations
 
@@ -59,3 +63,29 @@ class Pacer:
             if lock is None or not lock.locked():
                 self._sent.pop(key, None)
                 self._locks.pop(key, None)
+
+
+class Spacer:
+    """At most `count` sends per `seconds`, evenly spaced: one every (seconds + jitter) / count (GCRA by
+    virtual scheduling).
+
+    A platform that counts arrivals in a sliding window refuses bursts at the window's edges: the sends of
+    two bursts reach it with slightly different delays and 31 land within one second. Evenly spaced, any
+    `count` + 1 consecutive sends span `seconds` + `jitter`, so delays may vary by up to `jitter` first.
+    Each caller books its own time before it waits, so callers go in arrival order and a late wake-up does
+    not push back the sends booked after it: under load the rate still holds. (A cancelled caller's time is
+    not given back: at worst a little slower, never faster.)"""
+
+    def __init__(self, count: int, seconds: float, *, jitter: float = 0.0,
+                 now: Callable[[], float] = time.monotonic, sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep):
+        self.interval = (seconds + jitter) / count
+        self._now, self._sleep = now, sleep
+        self._next = 0.0                           # the earliest time the next booking may take
+
+    async def turn(self) -> None:
+        """Returns at this caller's booked time (at once when the rate leaves room)."""
+        now = self._now()
+        at = max(self._next, now)
+        self._next = at + self.interval
+        if at > now:
+            await self._sleep(at - now)
