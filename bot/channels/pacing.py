@@ -70,7 +70,7 @@ class Spacer:
     virtual scheduling).
 
     A platform that counts arrivals in a sliding window refuses bursts at the window's edges: the sends of
-    two bursts reach it with slightly different delays and 31 land within one second. Evenly spaced, any
+    two bursts reach it with slightly different delays and `count` + 1 land within `seconds`. Evenly spaced, any
     `count` + 1 consecutive sends span `seconds` + `jitter`, so delays may vary by up to `jitter` first.
     Each caller books its own time before it waits, so callers go in arrival order and a late wake-up does
     not push back the sends booked after it: under load the rate still holds. (A cancelled caller's time is

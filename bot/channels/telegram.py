@@ -20,6 +20,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, BaseUpdateProcessor, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.channels.base import RecipientGone, SendError
+from bot.channels.telegram_http import AiohttpRequest
 from bot.channels.telegram_outbox import TelegramOutbox, TelegramPacing, retry_after_seconds
 from bot.config import ConfigError, Settings
 from bot.flood import NOTICE, FloodControl, Verdict
@@ -33,16 +34,17 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 SECRET_FORMAT = re.compile(r"^[A-Za-z0-9_-]{1,256}$")     # what Telegram accepts as secret_token
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 GROUP_TYPES = ("group", "supergroup")
-# httpcore scans every pooled connection on each request: a few connections go faster than PTB's 256
-# (bench/bench_telegram.py), and pacing keeps real traffic near 30 requests/s anyway.
+# Connections for Bot API calls other than getUpdates (TelegramOutbox hands it no more sends than that at once;
+# the Delivery service sends as many per platform). Paced, real traffic is 30 sends/s, so with round trips of
+# up to ~0.5 s to Telegram about 15 are in flight: 16 leaves pacing, not the pool, the limit. On loopback the
+# size hardly matters with aiohttp: unpaced broadcast 1,700–2,400 msg/s with 4, 8 or 16 connections
+# (bench/bench_broadcast.py), replies p99 3–16 ms with 4 or 16 (bench/bench_telegram.py).
 POOL_SIZE, POOL_TIMEOUT = 16, 10.0
 
 
 def quiet_http_logs() -> None:
-    """httpx logs every request URL at INFO, and PTB's bot logs its API URL at DEBUG: both contain the
-    token, so neither may log below WARNING/INFO whatever the root level."""
-    for name in ("httpx", "httpcore"):
-        logging.getLogger(name).setLevel(logging.WARNING)
+    """PTB's bot logs its API URL, which contains the token, at DEBUG: never below INFO whatever the root
+    level. (aiohttp, its HTTP client here, logs no request URLs.)"""
     for name in ("telegram.Bot", "telegram.ext.ExtBot"):
         logging.getLogger(name).setLevel(logging.INFO)
 
@@ -95,7 +97,8 @@ class TelegramChannel:
         builder = (Application.builder().token(settings.telegram_bot_token)
                    .base_url(settings.telegram_api_base_url)
                    .concurrent_updates(ChatOrderedProcessor()).job_queue(None)
-                   .connection_pool_size(POOL_SIZE).pool_timeout(POOL_TIMEOUT))
+                   .request(AiohttpRequest(POOL_SIZE, pool_timeout=POOL_TIMEOUT))
+                   .get_updates_request(AiohttpRequest(1)))
         if self.webhook:
             builder = builder.updater(None)
         self.app = builder.build()

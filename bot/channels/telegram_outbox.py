@@ -69,8 +69,8 @@ class TelegramOutbox:
                  max_wait: float = 60.0, in_flight: int = 16):
         """`pacer=None` switches pacing off (benchmarks). A 429 asking to wait longer than `max_wait`
         seconds is not waited out here: SendError(retry_after=…) lets the caller reschedule. At most
-        `in_flight` requests are handed to the HTTP client at once: httpcore rescans its whole queue on
-        every request, so a long queue there costs far more than one here."""
+        `in_flight` requests (the HTTP client's connections) are handed to it at once: the others wait
+        here, for as long as it takes, not for a pooled connection, which would time out and fail them."""
         self.bot, self.pacer = bot, pacer
         self._in_flight = asyncio.Semaphore(in_flight)
         self.max_retries, self.backoff, self.max_wait = max_retries, backoff, max_wait
