@@ -39,10 +39,11 @@ def main(argv: list[str] | None = None) -> int:
     ask_p.add_argument("questions", nargs="*", help="questions; '-' reads one per line from stdin")
     args = parser.parse_args(argv)
 
-    logging.basicConfig(level=logging.INFO if args.command is None else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     try:
         settings = load_settings()
+        serving = args.command is None and settings.any_channel
+        logging.basicConfig(level=logging.INFO if serving else logging.WARNING,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
         svc = build_services(settings)
     except (ConfigError, KnowledgeError, StorageError) as exc:
         print(f"启动失败：{exc}", file=sys.stderr)
@@ -52,10 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "ask":
         questions = sys.stdin if args.questions in ([], ["-"]) else args.questions
         asyncio.run(ask(router, questions, args.json, staff_here))
-    elif settings.any_channel:
+    elif serving:
         asyncio.run(serve(settings, router))
     else:
-        logging.getLogger().setLevel(logging.WARNING)
         asyncio.run(console.chat(router, staff=staff_here))
     return 0
 
