@@ -16,7 +16,6 @@ import asyncio
 import gc
 import logging
 import multiprocessing
-import statistics
 import sys
 import tempfile
 import time
@@ -26,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.benchutil import pct  # noqa: E402
 from tests.fakes import FakeBotApi  # noqa: E402
 
 QUESTIONS = ("运河财富小镇在哪里？", "小镇金融联盟有哪些分会？", "管委会怎么联系？", "小镇面积多大",
@@ -108,10 +108,6 @@ async def serve_bot(conn, data: str) -> tuple:
     finally:
         await channel.stop()
         conn.send("stopped")
-
-
-def pct(values: list[float], p: int) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
 
 
 def main() -> int:
