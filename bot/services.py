@@ -9,11 +9,12 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.channels.base import Outbox
 from bot.clock import Clock
 from bot.config import Settings
 from bot.dialogs import Dialogs
 from faq import nlp
-from faq.knowledge import Knowledge, load_knowledge
+from faq.knowledge import load_knowledge
 from faq.matcher import FaqMatcher
 from policy_data.loader import load_policy_book
 
@@ -46,6 +47,6 @@ class Services:
     kb: KnowledgeBase
     dialogs: Dialogs
     store: Any = None                 # persistent repository (events/subscriptions issue)
-    outboxes: dict[str, Any] = field(default_factory=dict)   # platform → Outbox (bot/channels/base.py)
+    outboxes: dict[str, Outbox] = field(default_factory=dict)   # platform → its channel's outbound side
     delivery: Any = None              # bot/delivery.Delivery: notices and broadcasts through the outboxes
     scheduler: Any = None             # scheduler.Reminders: event reminders and scheduled broadcasts

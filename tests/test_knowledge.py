@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.services import KnowledgeBase
-from faq.knowledge import FAQ_DIR, POLICY_DIR, load_knowledge
+from faq.knowledge import POLICY_DIR, load_knowledge
 from faq.schema import KnowledgeError
 
 GOOD = """entries:
