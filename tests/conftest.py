@@ -2,7 +2,9 @@
 the product's "today" (2026-11-22, Asia/Shanghai), and fresh services per test."""
 from __future__ import annotations
 
+import os
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +18,17 @@ from bot.services import KnowledgeBase, Services
 from bot.store import Store
 
 TODAY = datetime(2026, 11, 22, 10, 0, tzinfo=SHANGHAI)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    """The source documents the data is checked against: ../shared/seeds beside the repo (as in CI), or
+    BOT_SEEDS_DIR. Without them the data checks fail with this message rather than pass unchecked."""
+    seeds = Path(os.environ.get("BOT_SEEDS_DIR") or ROOT.parent / "shared" / "seeds")
+    if not (seeds / "README.md").exists():
+        pytest.fail(f"source documents not found in {seeds}: clone the repo beside shared/ or set BOT_SEEDS_DIR")
+    return seeds
 
 
 @pytest.fixture(scope="session")

@@ -33,11 +33,9 @@ def test_shipped_data_is_valid_and_large_enough():
     assert all(e.source.doc in kb.documents for e in kb.faq)
 
 
-def test_every_cited_document_exists_in_seeds():
-    kb = load_knowledge()
-    seeds = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-    for doc in kb.documents.values():
-        assert (seeds / doc.file).exists(), doc.file
+def test_every_cited_document_exists_in_seeds(seeds_dir):
+    for doc in load_knowledge().documents.values():
+        assert (seeds_dir / doc.file).exists(), doc.file
 
 
 @pytest.mark.parametrize("broken,needle", [

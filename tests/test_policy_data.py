@@ -8,13 +8,12 @@ from decimal import Decimal
 import pytest
 
 from bot.services import KnowledgeBase
-from faq.knowledge import POLICY_DIR, ROOT, load_knowledge
+from faq.knowledge import POLICY_DIR, load_knowledge
 from faq.schema import KnowledgeError
 from policy_data.amounts import fmt_count, fmt_money, fmt_rate
 from policy_data.loader import load_policy_book
 from policy_data.schema import FixedRule, ItemRule, RateRule, TieredRule
 
-SEEDS = ROOT.parent / "shared" / "seeds"
 HEADING = re.compile(r"(?<![\d.])(\d{1,2})\.(?=[\u4e00-\u9fff])")
 
 
@@ -33,8 +32,8 @@ def book(documents):
 
 
 @pytest.fixture(scope="module")
-def source(documents):
-    return {doc_id: squeeze((SEEDS / d.file).read_text(encoding="utf-8")) for doc_id, d in documents.items()}
+def source(documents, seeds_dir):
+    return {doc_id: squeeze((seeds_dir / d.file).read_text(encoding="utf-8")) for doc_id, d in documents.items()}
 
 
 def article_at(text: str, position: int) -> int:
