@@ -22,13 +22,29 @@ from bot.choices import numbered
 from faq.schema import KnowledgeError
 
 
+def _turn(line: str) -> tuple[str, str]:
+    """A plain line is a question of the one "ask" conversation; a JSON line {"user", "text"} is a turn of
+    that user's own conversation (its own context and dialogs)."""
+    if line.lstrip().startswith("{"):
+        try:
+            data = json.loads(line)
+            return str(data.get("user") or "ask"), str(data.get("text", ""))
+        except (ValueError, AttributeError):
+            pass
+    return "ask", line.rstrip("\n")
+
+
 async def ask(router: Router, questions, as_json: bool, staff: bool) -> None:
     for question in questions:
-        reply = await router.handle(Incoming("console", "ask", "ask", text=question.rstrip("\n"), is_staff=staff))
+        user, text = _turn(question) if as_json else ("ask", question.rstrip("\n"))
+        reply = await router.handle(Incoming("console", user, user, text=text, is_staff=staff))
         if as_json:
-            print(json.dumps(reply.as_json(), ensure_ascii=False), flush=True)
+            out = reply.as_json() | {"buttons": [b.label for b in reply.buttons]}
+            if user != "ask":
+                out["user"] = user
+            print(json.dumps(out, ensure_ascii=False), flush=True)
         else:
-            print(f"问：{question.strip()}\n答：{numbered(reply)}\n")
+            print(f"问：{text.strip()}\n答：{numbered(reply)}\n")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-Intent = Literal["faq", "policy", "calc", "contacts", "events", "help", "fallback", "staff", "dialog"]
+if TYPE_CHECKING:
+    from faq.reading import Reading
+
+Intent = Literal["faq", "policy", "calc", "contacts", "events", "help", "fallback", "clarify", "staff", "dialog"]
 
 
 @dataclass(frozen=True)
@@ -17,6 +20,7 @@ class Incoming:
     is_staff: bool = False
     display_name: str = ""
     is_group: bool = False
+    reading: "Reading | None" = field(default=None, compare=False, repr=False)   # set once by the router
 
     @property
     def user_key(self) -> str:

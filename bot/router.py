@@ -14,6 +14,7 @@ from handlers import admin, broadcast, calc, contacts, events, faq, menu, policy
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Incoming, Services], Awaitable[Reply | None]]
+YIELDING_FLOWS = {calc.FLOW: "补贴速算"}     # dialogs a complete new question may interrupt
 CANCEL_WORDS = {"取消", "退出", "算了", "不算了", "cancel", "/cancel", "q", "quit"}
 
 
@@ -62,6 +63,7 @@ ROUTES: tuple[Route, ...] = (
     Route("payload", "evadm:", events.admin_payload, staff_only=True),
     Route("payload", "bc:", broadcast.admin_payload, staff_only=True),
     Route("text", "", menu.greeting),
+    Route("text", "", subscribe.by_words),
     Route("text", "", events.answer),
     Route("text", "", contacts.answer),
     Route("text", "", calc.answer),
@@ -96,7 +98,8 @@ class Router:
             text, cut = inputs.clean(msg.text)
             if self.svc.store is not None:
                 await self.svc.store.seen(msg, self.svc.clock.now())   # registers recipients; writes only on change
-            reply = await self._dispatch(replace(msg, text=text))
+            topic = self.svc.conversations.topic(msg.user_key)
+            reply = await self._dispatch(replace(msg, text=text, reading=self.svc.kb.reader.read(text, topic)))
             if cut:
                 reply.text = f"{inputs.TOO_LONG_NOTE}\n{reply.text}"
             return reply
@@ -113,6 +116,12 @@ class Router:
             return await menu.cancel(msg, self.svc)
         command = command_of(msg.text) if msg.payload is None else None
         dialog = self.svc.dialogs.get(msg.user_key)
+        if dialog and dialog.flow in YIELDING_FLOWS and msg.payload is None and not command \
+                and faq.is_new_question(self.svc, msg):
+            self.svc.dialogs.end(msg.user_key)
+            reply = await self._dispatch(msg)
+            reply.text = f"（已退出{YIELDING_FLOWS[dialog.flow]}，先回答您的新问题。）\n{reply.text}"
+            return reply
         for route in self.routes:
             if route.kind == "command":
                 if not command or command[0] != route.key:

@@ -13,9 +13,14 @@ from bot.channels.base import Outbox
 from bot.clock import Clock
 from bot.config import Settings
 from bot.dialogs import Dialogs
+from datetime import date
+
 from faq import nlp
+from faq.conversation import Conversations
+from faq.gazetteer import Gazetteer
 from faq.knowledge import load_knowledge
 from faq.matcher import FaqMatcher
+from faq.reading import Reader
 from policy_data.loader import load_policy_book
 
 log = logging.getLogger(__name__)
@@ -33,11 +38,25 @@ class KnowledgeBase:
         knowledge = self._loader()          # raises KnowledgeError, leaving the old snapshot in place
         policy = self._policy_loader(knowledge.documents)     # policy_data/data/policy_*.yaml, same rule
         matcher = FaqMatcher(knowledge.faq)
+        gazetteer = Gazetteer(knowledge.lexicon, (k for e in knowledge.faq for k in e.keywords),
+                              "\n".join(e.answer for e in knowledge.faq))
         self.knowledge, self.faq, self.policy = knowledge, matcher, policy
+        self.gazetteer, self.reader = gazetteer, Reader(gazetteer, matcher)
         summary = (f"{len(knowledge.faq)} 条问答、{len(knowledge.contacts)} 个联系机构、"
                    f"{len(policy.measures)} 项政策措施")
         log.info("knowledge loaded: %s", summary)
         return summary
+
+    def period_note(self, entry, today: date) -> str:
+        """Every answer from a plan states the plan's period, and says so when it has ended."""
+        doc = self.knowledge.documents[entry.source.doc]
+        if doc.period is None:
+            return ""
+        start, end = doc.period
+        span = f"{start.year}—{end.year}年" if start.year != end.year else f"{start.year}年"
+        if end < today:
+            return f"\n（{doc.short}的{doc.period_name}为{span}，已于{end.isoformat()}结束；以上为该文件的内容。）"
+        return f"\n（{doc.short}的{doc.period_name}为{span}。）"
 
 
 @dataclass
@@ -46,7 +65,12 @@ class Services:
     clock: Clock
     kb: KnowledgeBase
     dialogs: Dialogs
+    conversations: Conversations = None  # type: ignore[assignment]   # set in __post_init__
     store: Any = None                 # persistent repository (events/subscriptions issue)
     outboxes: dict[str, Outbox] = field(default_factory=dict)   # platform → its channel's outbound side
     delivery: Any = None              # bot/delivery.Delivery: notices and broadcasts through the outboxes
     scheduler: Any = None             # scheduler.Reminders: event reminders and scheduled broadcasts
+
+    def __post_init__(self) -> None:
+        if self.conversations is None:
+            self.conversations = Conversations(self.clock)

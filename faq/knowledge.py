@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from faq.gazetteer import Lexicon
 from faq.schema import Contact, Document, FaqEntry, KnowledgeError, check_unique, load_entries
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,6 +21,7 @@ class Knowledge:
     documents: dict[str, Document]
     faq: list[FaqEntry]
     contacts: list[Contact]
+    lexicon: Lexicon
 
     def cite(self, source) -> str:
         """A short human citation: 《…》 + section."""
@@ -27,6 +29,7 @@ class Knowledge:
 
 
 def load_knowledge(faq_dir: Path = FAQ_DIR, policy_dir: Path = POLICY_DIR) -> Knowledge:
+    lexicon = Lexicon.load()
     doc_path = policy_dir / "documents.yaml"
     documents = {d.id: d for d in load_entries(doc_path, "documents", Document)}
     faq: list[tuple[Path, FaqEntry]] = []
@@ -40,7 +43,18 @@ def load_knowledge(faq_dir: Path = FAQ_DIR, policy_dir: Path = POLICY_DIR) -> Kn
     for path, item in faq + contacts:
         if item.source.doc not in documents:
             raise KnowledgeError(f"{path}: entry '{item.id}': unknown source doc '{item.source.doc}'")
-    return Knowledge(documents, [e for _, e in faq], [c for _, c in contacts])
+    for path, entry in faq:
+        _check_labels(path, entry, lexicon)
+    return Knowledge(documents, [e for _, e in faq], [c for _, c in contacts], lexicon)
+
+
+def _check_labels(path: Path, entry: FaqEntry, lexicon: Lexicon) -> None:
+    for field, known, where in (("entities", lexicon.entities, "faq/entities.yaml"),
+                                ("aspects", lexicon.aspects, "faq/aspects.yaml")):
+        unknown = [x for x in getattr(entry, field) if x not in known]
+        if unknown:
+            raise KnowledgeError(f"{path}: 条目“{entry.id}”的 {field} 字段含有未定义的 {'、'.join(unknown)}"
+                                 f"（可用的取值见 {where}）")
 
 
 if __name__ == "__main__":  # python -m faq.knowledge : validate all data files

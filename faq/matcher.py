@@ -51,14 +51,13 @@ class FaqMatcher:
         self._idf = {f: math.log((n + 1) / (c + 0.5)) for f, c in df.items()}
         self._unknown_idf = math.log((n + 1) / UNKNOWN_DF)
 
-    def _known(self, word: str) -> bool:
+    def known(self, word: str) -> bool:
         """A word the data uses, or one whose every char bigram the data uses ("大关" from "大关路")."""
         return word in self._vocabulary or all("#" + word[i:i + 2] in self._vocabulary for i in range(len(word) - 1))
 
-    def _unknown_penalty(self, words: list[str]) -> float:
-        """Naming a place the data never mentions (another city, another district) signals another topic."""
-        unknown_place = any(w in nlp.place_names() and not self._known(w) for w in words if len(w) > 1)
-        return UNKNOWN_PLACE_MALUS if unknown_place else 0.0
+    def unknown_places(self, words: list[str]) -> list[str]:
+        """Places the data never mentions (another city, another district): the sign of another topic."""
+        return [w for w in words if len(w) > 1 and w in nlp.place_names() and not self.known(w)]
 
     def rank(self, question: str, limit: int = 3) -> list[Match]:
         words = nlp.words(question)
@@ -74,7 +73,7 @@ class FaqMatcher:
             owner = self._owner[idx]
             similar[owner] = max(similar[owner], score / 100)
         asked_numbers = nlp.numbers(question)
-        penalty = self._unknown_penalty(words)
+        penalty = UNKNOWN_PLACE_MALUS if self.unknown_places(words) else 0.0
         scored = []
         for i, (asked, told) in enumerate(zip(self._asked, self._told)):
             coverage = ((1 - ANSWER_WEIGHT) * sum(weights[f] for f in feats & asked)

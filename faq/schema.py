@@ -5,6 +5,7 @@ so staff who edit a YAML file see exactly what to fix.
 """
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any, Iterable, TypeVar
 
@@ -27,6 +28,8 @@ class Document(Strict):
     file: str
     title: str
     short: str
+    period: tuple[date, date] | None = Field(default=None, description="[start, end] the document covers")
+    period_name: str = "规划期"
 
 
 class Source(Strict):
@@ -34,9 +37,25 @@ class Source(Strict):
     section: str = Field(min_length=1, description="chapter / article / heading the fact stands under")
 
 
+class Entity(Strict):
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)
+    parent: str | None = None
+
+
+class Aspect(Strict):
+    label: str = Field(min_length=1)
+    asked: list[str] = Field(min_length=1)
+    told: list[str] = Field(default_factory=list)
+    strict: bool = False
+    unanswerable: bool = False
+
+
 class FaqEntry(Strict):
     id: str = Field(pattern=ID_PATTERN)
     category: str
+    entities: list[str] = Field(min_length=1, description="ids in faq/entities.yaml this entry is about")
+    aspects: list[str] = Field(min_length=1, description="ids in faq/aspects.yaml this entry answers")
     questions: list[str] = Field(min_length=2)
     keywords: list[str] = Field(default_factory=list)
     answer: str = Field(min_length=4)

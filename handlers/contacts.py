@@ -37,7 +37,11 @@ async def answer(msg: Incoming, svc) -> Reply | None:
     if not any(word in folded for word in ASKS_FOR_CONTACT):
         return None
     contact = _named_in(folded, svc.kb.knowledge.contacts)
-    return render(contact, svc) if contact else await list_all(msg, svc)
+    reply = render(contact, svc) if contact else await list_all(msg, svc)
+    if "phone" in msg.reading.aspects and not (contact and contact.phone):
+        reply.intent = "fallback"          # the number asked for is not published: an honest "don't know"
+        await svc.store.log_unanswered(msg, svc.clock.now())
+    return reply
 
 
 async def list_all(msg: Incoming, svc) -> Reply:

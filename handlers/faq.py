@@ -1,17 +1,30 @@
-"""FAQ answers from the knowledge base, browsing by category, and the honest fallback."""
+"""FAQ answers from the knowledge base, browsing by category, and the honest fallback.
+
+An answer is given only when the entry is about the entity the question names and states the aspect it
+asks; otherwise the reply says what the documents hold about that entity and that the asked aspect is not
+stated (intent "fallback", so it counts as unanswered). Another city's question never gets Hangzhou facts.
+"""
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.messages import Button, Incoming, Reply
-from faq.matcher import THRESHOLD
+from faq.conversation import Topic
+from faq.matcher import THRESHOLD, Match
+from faq.reading import YEAR, Reading
 
 FALLBACK = ("抱歉，这个问题我暂时答不上来，资料中没有可靠的答案。\n"
             "您可以看看下面相近的问题，或联系运河财富小镇管委会（输入 /contacts 查看联系方式）。")
+CLARIFY = ("您发来的“{text}”是指什么呢？请说完整的问题，例如“新设金融总部，实收资本10亿，能拿多少？”，"
+           "或输入 /menu 查看菜单。")
 PAGE = 12
+ASPECT_SLACK = 0.12        # how far below the best an entry that states the asked aspect may score
+MAX_PARTS = 2              # a message asking several things gets at most this many answers
 
 
-def _answer(entry, svc, confidence: float) -> Reply:
-    return Reply(entry.answer, intent="faq", confidence=confidence,
-                 sources=[svc.kb.knowledge.cite(entry.source)])
+def _answer(entry, svc, confidence: float, note: str = "") -> Reply:
+    text = entry.answer + svc.kb.period_note(entry, svc.clock.today())
+    return Reply(f"{note}{text}", intent="faq", confidence=confidence, sources=[svc.kb.knowledge.cite(entry.source)])
 
 
 def _question_button(entry) -> Button:
@@ -19,19 +32,147 @@ def _question_button(entry) -> Button:
     return Button(label if len(label) <= 20 else label[:19] + "…", f"faq:{entry.id}")
 
 
-async def answer(msg: Incoming, svc) -> Reply | None:
-    match = svc.kb.faq.best(msg.text)
-    if match and match.score >= THRESHOLD:
-        return _answer(match.entry, svc, match.score)
-    return None
+def _states(svc, entry, aspects: list[str]) -> bool:
+    return not aspects or any(a in entry.aspects for a in aspects)
+
+
+def _about(svc, entry, entities: list[str]) -> bool:
+    gz = svc.kb.gazetteer
+    return not entities or any(gz.covers(entry.entities, e) for e in entities)
+
+
+def _years_in(entry) -> set[int]:
+    return {int(y) for y in YEAR.findall(entry.answer)}
+
+
+def choose(svc, reading: Reading, ranked: list[Match]) -> tuple[Match | None, str]:
+    """The entry to answer with, or None and why not ("" = nothing close; "aspect"/"entity"/"elsewhere")."""
+    aspects = svc.kb.knowledge.lexicon.aspects
+    pool = ranked
+    if reading.elsewhere:
+        pool = [m for m in ranked if all(p in m.entry.answer for p in reading.elsewhere)]
+        if not pool or pool[0].score < THRESHOLD:
+            return None, "elsewhere"
+    if not pool or pool[0].score < THRESHOLD:
+        return None, ""
+    about = [m for m in pool if _about(svc, m.entry, reading.entities)]
+    if not about or about[0].score < THRESHOLD:
+        return None, "entity"
+    best = about[0]
+    unanswerable = [a for a in reading.aspects if aspects[a].unanswerable]
+    if unanswerable and not all(a in best.entry.aspects for a in unanswerable):
+        return None, "aspect"
+    strict = [a for a in reading.aspects if aspects[a].strict]
+    near = [m for m in about if m.score >= max(THRESHOLD - ASPECT_SLACK, best.score - ASPECT_SLACK)]
+    if strict:
+        stating = [m for m in near if all(a in m.entry.aspects for a in strict)]
+        if not stating:
+            return None, "aspect"
+        best = stating[0]
+    elif not _states(svc, best.entry, reading.aspects):
+        best = next((m for m in near if _states(svc, m.entry, reading.aspects)), best)
+    if reading.years and not set(reading.years) & _years_in(best.entry):
+        best = next((m for m in near if set(reading.years) & _years_in(m.entry)
+                     and all(a in m.entry.aspects for a in strict)), best)
+    return best, ""
+
+
+def is_new_question(svc, msg: Incoming) -> bool:
+    """A message that names its own topic and finds its answer, with no figure an open dialog could want."""
+    reading: Reading = msg.reading
+    if reading.bare_figure or any(ch.isdigit() for ch in msg.text) or not (reading.entities or reading.aspects):
+        return False
+    best, _ = choose(svc, reading, reading.ranked(svc.kb.faq))
+    return best is not None
+
+
+def _year_note(reading: Reading, entry) -> str:
+    years = _years_in(entry)
+    missing = [y for y in reading.years if y not in years]
+    if not missing or not years:
+        return ""
+    nearest = min(years, key=lambda y: abs(y - missing[0]))
+    return f"（资料中没有{missing[0]}年的这项数据，以下是最接近的{nearest}年的记载。）\n"
+
+
+async def answer(msg: Incoming, svc) -> Reply:
+    """The last free-text route: an answer, an honest "not stated", or the fallback — ranked once."""
+    reading: Reading = msg.reading
+    if reading.bare_figure:
+        return Reply(CLARIFY.format(text=msg.text.strip()[:20]), intent="clarify", confidence=1.0,
+                     buttons=[Button("补贴速算", "/calc"), Button("主菜单", "/menu")])
+    ranked = reading.ranked(svc.kb.faq)
+    best, why = choose(svc, reading, ranked)
+    parts = _parts(svc, reading) if len(reading.questions) > 1 else []
+    if best is None and not parts:
+        return await _not_known(msg, svc, reading, ranked, why)
+    if best is None or (parts and best.entry.id not in {m.entry.id for m in parts}):
+        best, parts = parts[0], parts[1:]
+    else:
+        parts = [m for m in parts if m.entry.id != best.entry.id]
+    note = _year_note(reading, best.entry)
+    reply = _answer(best.entry, svc, best.score, note)
+    if note:                                  # the asked year is not in the documents: an honest "don't know"
+        reply.intent = "fallback"
+        await svc.store.log_unanswered(msg, svc.clock.now())
+    extra = parts[:MAX_PARTS - 1]
+    if extra:
+        reply.text += "".join(f"\n\n{_answer(m.entry, svc, m.score).text}" for m in extra)
+        reply.sources += [svc.kb.knowledge.cite(m.entry.source) for m in extra]
+    svc.conversations.remember(msg.user_key, best.entry.entities if not reading.entities else reading.entities,
+                               reading.aspects or best.entry.aspects[:1], best.entry.id)
+    return reply
+
+
+def _parts(svc, reading: Reading) -> list[Match]:
+    """The answers to each question of a several-part message; a clause naming no place continues the one
+    named before it ("小镇在哪、有哪些楼宇")."""
+    found: list[Match] = []
+    entities = ()
+    for clause in reading.questions[:MAX_PARTS + 1]:
+        context = Topic(tuple(entities), (), None, datetime.max) if entities else None
+        sub = svc.kb.reader.read(clause, context)
+        entities = sub.entities or entities
+        match, _ = choose(svc, sub, sub.ranked(svc.kb.faq, limit=5))
+        if match and all(m.entry.id != match.entry.id for m in found):
+            found.append(match)
+    return found
+
+
+async def _not_known(msg: Incoming, svc, reading: Reading, ranked: list[Match], why: str) -> Reply:
+    await svc.store.log_unanswered(msg, svc.clock.now())
+    lex = svc.kb.knowledge.lexicon
+    if reading.elsewhere and why in ("elsewhere", "aspect", ""):
+        text = (f"资料只涉及杭州市、拱墅区和运河财富小镇，没有关于{'、'.join(reading.elsewhere)}的记载，"
+                f"这个问题我无法可靠回答。")
+        return Reply(text, intent="fallback", buttons=[Button("主菜单", "/menu")])
+    entity = reading.entities[0] if reading.entities else None
+    if entity and why in ("aspect", "entity"):
+        own = [m.entry for m in ranked if _about(svc, m.entry, [entity])]
+        if not own:
+            own = [e for e in svc.kb.knowledge.faq if svc.kb.gazetteer.covers(e.entities, entity)][:3]
+        name = svc.kb.gazetteer.name(entity)
+        stated = {a for e in own for a in e.aspects}
+        asked = "、".join(lex.aspects[a].label for a in reading.aspects if a not in stated) or "这一点"
+        if own:
+            known = list(dict.fromkeys(lex.aspects[a].label for e in own for a in e.aspects
+                                       if not lex.aspects[a].unanswerable))[:5]
+            text = f"资料中关于{name}有{'、'.join(known)}等方面的记载，{asked}未载明。"
+        else:
+            text = f"资料中没有关于{name}{asked}的记载。"
+        text += "\n可以看看下面这些已知的内容，或联系运河财富小镇管委会（输入 /contacts）。"
+        if entity:
+            svc.conversations.remember(msg.user_key, [entity], reading.aspects, None)
+        return Reply(text, intent="fallback", confidence=ranked[0].score if ranked else 0.0,
+                     buttons=[_question_button(e) for e in own[:3]])
+    return Reply(FALLBACK, intent="fallback", confidence=ranked[0].score if ranked else 0.0,
+                 buttons=[_question_button(m.entry) for m in ranked[:3]])
 
 
 async def fallback(msg: Incoming, svc) -> Reply:
-    near = svc.kb.faq.rank(msg.text, limit=3)
-    if svc.store is not None:
-        await svc.store.log_unanswered(msg, svc.clock.now())
-    return Reply(FALLBACK, intent="fallback", confidence=near[0].score if near else 0.0,
-                 buttons=[_question_button(m.entry) for m in near])
+    """For a message no route took (a stale button, an unknown payload): the plain fallback."""
+    reading: Reading = msg.reading
+    return await _not_known(msg, svc, reading, reading.ranked(svc.kb.faq), "")
 
 
 async def categories(msg: Incoming, svc) -> Reply:
@@ -51,5 +192,6 @@ async def by_payload(msg: Incoming, svc) -> Reply:
     else:
         for entry in faq:
             if entry.id == key:
+                svc.conversations.remember(msg.user_key, entry.entities, entry.aspects[:1], entry.id)
                 return _answer(entry, svc, 1.0)
     return Reply("这个问题已更新或不存在，请重新选择。", intent="faq", buttons=[Button("常见问题", "/faq")])

@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 
 from bot.messages import Button, Incoming, Reply
-from faq.matcher import THRESHOLD as FAQ_THRESHOLD
+from handlers import faq
 from faq.schema import Source
 from policy_data import render
 from policy_data.amounts import fmt_money
@@ -199,10 +199,11 @@ async def mine(msg: Incoming, svc) -> Reply:
 
 # ── free text and /policy ───────────────────────────────────────────────────────────────────────────────
 
-def _faq_knows(svc, text: str) -> bool:
+def _faq_knows(svc, msg: Incoming) -> bool:
     """Directions without money defer to a confident FAQ answer (the planning documents live there)."""
-    best = svc.kb.faq.best(text)
-    return best is not None and best.score >= FAQ_THRESHOLD
+    reading = msg.reading
+    best, _ = faq.choose(svc, reading, reading.ranked(svc.kb.faq))
+    return best is not None
 
 
 async def answer(msg: Incoming, svc) -> Reply | None:
@@ -214,7 +215,7 @@ async def answer(msg: Incoming, svc) -> Reply | None:
     if SELF_DESCRIPTION.search(text) and beneficiary_types(text, book):
         # "我们是私募基金，想问下小镇核心区在哪" asks the FAQ; a self-description (with its figures) asks
         # for matching.
-        if reading.about_policy() or reading.figures or not _faq_knows(svc, text):
+        if reading.about_policy() or reading.figures or not msg.reading.aspects or not _faq_knows(svc, msg):
             return describe_and_match(svc, text)
     if ASKS_MINE.search(text):
         return await mine(msg, svc)
@@ -229,7 +230,7 @@ async def answer(msg: Incoming, svc) -> Reply | None:
         return reply
     summary = next((s for s in book.summaries if any(k.lower() in reading.text for k in s.keywords)), None)
     if summary and about_policy:
-        return None if _faq_knows(svc, text) else _summary_reply(svc, summary)
+        return None if _faq_knows(svc, msg) else _summary_reply(svc, summary)
     if any(w in reading.text for w in OVERVIEW_WORDS) and not any(w in reading.text for w in TOWN_WORDS):
         return overview(svc)
     return None

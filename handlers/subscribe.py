@@ -2,6 +2,8 @@
 announcements of the alliance branches it explicitly joins. Every choice is a button and can be undone."""
 from __future__ import annotations
 
+import re
+
 from bot.audience import SEGMENTS, SOURCE
 from bot.messages import Button, Incoming, Reply
 
@@ -52,3 +54,28 @@ async def toggle(msg: Incoming, svc) -> Reply:
     else:
         done = f"已加入“{names[value]}”通知。" if on else f"已退出“{names[value]}”通知。"
     return _reply(await svc.store.get_user(msg.user_key), done + "\n\n")
+
+
+OPT_OUT = re.compile(r"退订|取消订阅|不要再(给我)?(发|推)|别再(给我)?(发|推)|不想(再)?收到|停止(推送|发送|通知)|关闭通知|unsubscribe")
+OPT_IN = re.compile(r"(我要|我想|想|帮我|如何|怎么)?订阅|想收到.{0,6}通知|接收.{0,4}通知|subscribe")
+
+
+async def by_words(msg: Incoming, svc) -> Reply | None:
+    """"退订" / "不要再给我发公告了" opts out of everything in one step; "订阅活动通知" opts in to event notices;
+    both show the subscription screen so any choice can be changed back."""
+    text = msg.text.lower()
+    if OPT_OUT.search(text):
+        user = await svc.store.get_user(msg.user_key)
+        for field, chosen in (("subscriptions", user["subscriptions"] if user else ["news"]),
+                              ("segments", user["segments"] if user else [])):
+            for value in list(chosen):
+                await svc.store.toggle(msg.user_key, field, value)
+        return _reply(await svc.store.get_user(msg.user_key), "已为您退订全部通知，之后不会再收到推送。\n\n")
+    if OPT_IN.search(text) and len(text) <= 20:
+        user = await svc.store.get_user(msg.user_key)
+        prefix = ""
+        if "活动" in text and "events" not in (user["subscriptions"] if user else []):
+            await svc.store.toggle(msg.user_key, "subscriptions", "events")
+            prefix = "已为您订阅联盟活动通知。\n\n"
+        return _reply(await svc.store.get_user(msg.user_key), prefix)
+    return None

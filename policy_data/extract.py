@@ -16,6 +16,7 @@ from policy_data.amounts import WAN, Figure, figures
 from policy_data.loader import PolicyBook
 from policy_data.schema import Input, Measure
 
+INDEFINITE = ("一家", "一个", "一名", "一位")
 MAX_GAP = 6                                  # chars allowed between a cue and its figure
 _CLAUSE_BREAK = re.compile(r"[,，.。;；!！?？、和及与跟]")
 CALC_WORDS = ("能拿多少", "拿多少", "补多少", "补贴多少", "补助多少", "奖励多少", "奖多少", "给多少", "多少钱",
@@ -113,6 +114,11 @@ def _gap(text: str, fig: Figure, start: int, end: int) -> tuple[int, str] | None
     return len(between), side
 
 
+def _indefinite(text: str, fig: Figure) -> bool:
+    """"我们是一家私募": 一家/一个 after 是/为 is an article, not a count."""
+    return fig.text in INDEFINITE and text[max(0, fig.start - 1):fig.start] in ("是", "为", "个")
+
+
 def read(text: str, book: PolicyBook) -> Reading:
     text = normalise(text)
     index = _index(book)
@@ -120,7 +126,7 @@ def read(text: str, book: PolicyBook) -> Reading:
     for start, end, ids in _scan(text, index["keywords"]):
         for measure_id in ids:
             scores[measure_id] = scores.get(measure_id, 0) + end - start
-    found = figures(text)
+    found = [f for f in figures(text) if not _indefinite(text, f)]
     cues = _scan(text, index["cues"], _figure_blocks(text, found))
     labelled = frozenset(n for n, f in enumerate(found)
                          if any(_gap(text, f, s, e) and _compatible(f, inp, by_cue=True) for s, e, inp in cues))

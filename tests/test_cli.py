@@ -23,7 +23,7 @@ def test_ask_json_reads_stdin_lines(tmp_path):
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     assert [r["intent"] for r in rows] == ["faq", "fallback", "fallback", "help"]
     assert rows[0]["sources"] and 0 <= rows[0]["confidence"] <= 1
-    assert set(rows[0]) == {"intent", "text", "confidence", "sources"}
+    assert set(rows[0]) == {"intent", "text", "confidence", "sources", "buttons"}
 
 
 def test_ask_with_arguments_prints_answer_and_source(tmp_path):

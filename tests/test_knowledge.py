@@ -13,6 +13,8 @@ from faq.schema import KnowledgeError
 GOOD = """entries:
   - id: demo-one
     category: 测试
+    entities: [town]
+    aspects: [location]
     questions: [小镇在哪, 小镇位置]
     answer: 运河财富小镇坐落于拱墅区。
     source: {doc: town-profile, section: 简介}
@@ -42,8 +44,10 @@ def test_every_cited_document_exists_in_seeds(seeds_dir):
     (GOOD.replace("questions: [小镇在哪, 小镇位置]", "questions: [小镇在哪]"), "demo-one"),
     (GOOD.replace("doc: town-profile", "doc: nowhere"), "unknown source doc"),
     (GOOD.replace("id: demo-one", "id: Demo One"), "Demo One"),
-    (GOOD + "  - id: demo-one\n    category: x\n    questions: [a, b]\n    answer: abcdef\n"
-            "    source: {doc: town-profile, section: x}\n", "already defined"),
+    (GOOD + "  - id: demo-one\n    category: x\n    entities: [town]\n    aspects: [area]\n    questions: [a, b]\n"
+            "    answer: abcdef\n    source: {doc: town-profile, section: x}\n", "already defined"),
+    (GOOD.replace("aspects: [location]", "aspects: [location, colour]"), "条目“demo-one”的 aspects 字段含有未定义的 colour"),
+    (GOOD.replace("entities: [town]", "entities: [atlantis]"), "条目“demo-one”的 entities 字段含有未定义的 atlantis"),
     ("entries: [unclosed", "cannot read YAML"),
     ("- just a list", "expected a top-level 'entries:'"),
 ])

@@ -1,0 +1,171 @@
+"""What a question names and asks, from data: the entities of faq/entities.yaml and the aspects of
+faq/aspects.yaml, found longest-first in the folded text.
+
+Pinyin-input typos ("云河财富小震") are repaired against the domain vocabulary: a run of characters whose
+toneless pinyin equals a known word's, and which shares at least half its characters, becomes that word.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+from pypinyin import Style, lazy_pinyin
+
+from faq.schema import Aspect, Entity, KnowledgeError, read_yaml
+
+HERE = Path(__file__).resolve().parent
+MIN_REPAIR = 3                      # shorter words are too ambiguous to repair by sound
+GLUE = set("的在是和与跟及个这那问下到去来进入了对该本们贵全整咱我你他想于和或给向从把被让")   # "想问下小镇在哪"
+COMMON_BEFORE = {"介绍", "了解", "关于", "有关", "咨询", "请问", "入驻", "落户", "搬到", "搬进", "位于", "还有", "听说", "知道",
+                 "一下", "整个", "我们", "你们", "咱们", "他们", "选择", "选在", "看看", "参观", "考察", "推荐"}
+NAME_ENDINGS = {"小镇"}             # an alias that also ends other places' names ("西湖蚂蚁小镇")
+
+
+def fold(text: str) -> str:
+    """NFKC + lower-case: the view used for finding names (never shown to anyone)."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def _is_cjk(text: str) -> bool:
+    return all("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+@lru_cache(maxsize=8192)
+def _sound(ch: str) -> str:
+    return lazy_pinyin(ch, style=Style.NORMAL)[0] if _is_cjk(ch) else ch
+
+
+def scan(text: str, words: list[tuple[str, str]]) -> list[tuple[int, str]]:
+    """Non-overlapping hits of `words` (sorted longest first) in `text` → [(start, tag)] in text order."""
+    claimed = bytearray(len(text))
+    found = []
+    for word, tag in words:
+        start = text.find(word)
+        while start != -1:
+            end = start + len(word)
+            if not any(claimed[start:end]):
+                claimed[start:end] = b"\x01" * len(word)
+                found.append((start, tag))
+            start = text.find(word, start + 1)
+    return sorted(found)
+
+
+def _longest_first(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    return sorted({(fold(w), tag) for w, tag in pairs if w.strip()}, key=lambda p: (-len(p[0]), p[0]))
+
+
+class Repairer:
+    """Repairs homophone typos against a vocabulary of CJK words of ≥ MIN_REPAIR characters."""
+
+    def __init__(self, vocabulary: Iterable[str]):
+        self._by_sound: dict[tuple[str, ...], list[str]] = {}
+        for word in dict.fromkeys(map(fold, vocabulary)):
+            if len(word) >= MIN_REPAIR and _is_cjk(word):
+                self._by_sound.setdefault(tuple(_sound(ch) for ch in word), []).append(word)
+        self._lengths = sorted({len(k) for k in self._by_sound}, reverse=True)
+        self._words = frozenset(w for words in self._by_sound.values() for w in words)
+
+    def repair(self, text: str) -> str:
+        sounds = [_sound(ch) for ch in text]
+        out, i = [], 0
+        while i < len(text):
+            for n in self._lengths:
+                window = text[i:i + n]
+                if len(window) < n or not _is_cjk(window) or window in self._words:
+                    continue
+                alike = self._by_sound.get(tuple(sounds[i:i + n]), ())
+                word = max(alike, key=lambda w: sum(a == b for a, b in zip(w, window)), default="")
+                if word and 2 * sum(a == b for a, b in zip(word, window)) >= n:
+                    out.append(word)
+                    i += n
+                    break
+            else:
+                out.append(text[i])
+                i += 1
+        return "".join(out)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    entities: dict[str, Entity]
+    aspects: dict[str, Aspect]
+    not_names: tuple[str, ...] = ()
+
+    @classmethod
+    def load(cls, entities_path: Path = HERE / "entities.yaml", aspects_path: Path = HERE / "aspects.yaml") -> "Lexicon":
+        entities = _models(entities_path, "entities", Entity)
+        aspects = _models(aspects_path, "aspects", Aspect)
+        for key, entity in entities.items():
+            if entity.parent and entity.parent not in entities:
+                raise KnowledgeError(f"{entities_path}: 实体“{key}”的 parent 字段指向不存在的实体“{entity.parent}”")
+        return cls(entities, aspects, tuple(read_yaml(entities_path).get("not_names") or ()))
+
+    @property
+    def names(self) -> list[tuple[str, str]]:
+        named = ((w, k) for k, e in self.entities.items() for w in [e.name, *e.aliases])
+        return _longest_first([*named, *((w, "") for w in self.not_names)])
+
+    def ancestors(self, entity: str) -> list[str]:
+        chain, seen = [], {entity}
+        while (parent := self.entities[entity].parent) and parent not in seen:
+            chain.append(parent)
+            seen.add(parent)
+            entity = parent
+        return chain
+
+
+def _models(path: Path, key: str, model):
+    data = read_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get(key), dict):
+        raise KnowledgeError(f"{path}: 文件顶层应为“{key}:”映射")
+    out = {}
+    for item_id, raw in data[key].items():
+        try:
+            out[str(item_id)] = model.model_validate(raw)
+        except Exception as exc:  # pydantic.ValidationError; the message names the field
+            raise KnowledgeError(f"{path}: 条目“{item_id}”: {exc}") from exc
+    return out
+
+
+class Gazetteer:
+    """Finds entities and aspects in a question; ids come from the data files."""
+
+    def __init__(self, lexicon: Lexicon, vocabulary: Iterable[str] = (), corpus: str = ""):
+        self.lexicon, self._corpus = lexicon, fold(corpus)
+        self.names = lexicon.names
+        self._tagged = [(w, (t, w)) for w, t in self.names]
+        self._asked = _longest_first((w, k) for k, a in lexicon.aspects.items() for w in a.asked)
+        self.repairer = Repairer([w for w, tag in self.names if tag] + list(vocabulary))
+
+    def entities(self, folded: str) -> list[str]:
+        """Entity ids named, in order, without the ones that only contain a more specific one named too."""
+        named = list(dict.fromkeys(tag for start, tag, word in self._hits(folded) if tag
+                                   and not self._compound(folded, start, word)))
+        return [e for e in named if not any(e in self.lexicon.ancestors(o) for o in named if o != e)]
+
+    def unknown_names(self, folded: str) -> list[str]:
+        """Names like "西湖蚂蚁小镇": a short alias glued to other characters, naming something we don't know."""
+        return [folded[max(0, start - 4):start + len(word)].lstrip("".join(GLUE))
+                for start, tag, word in self._hits(folded) if tag and self._compound(folded, start, word)]
+
+    def _hits(self, folded: str) -> list[tuple[int, str, str]]:
+        return [(start, tag, word) for start, (tag, word) in scan(folded, self._tagged)]
+
+    def _compound(self, folded: str, start: int, word: str) -> bool:
+        """"蚂蚁小镇": a name-ending alias glued to characters the knowledge never writes before it."""
+        before = folded[max(0, start - 2):start]
+        return (word in NAME_ENDINGS and len(before) == 2 and _is_cjk(before) and before[-1] not in GLUE
+                and before not in COMMON_BEFORE and before + word not in self._corpus)
+
+    def aspects(self, folded: str) -> list[str]:
+        return list(dict.fromkeys(tag for _, tag in scan(folded, self._asked)))
+
+    def covers(self, declared: Iterable[str], asked: str) -> bool:
+        """An entry about `declared` entities answers a question naming `asked` (itself or a part of it)."""
+        return any(e == asked or asked in self.lexicon.ancestors(e) for e in declared)
+
+    def name(self, entity: str) -> str:
+        return self.lexicon.entities[entity].name

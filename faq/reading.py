@@ -1,0 +1,97 @@
+"""One reading of each message: what it names, what it asks, its figures and years, whether it continues
+the conversation. The router reads a message once; handlers consume the reading instead of re-parsing.
+
+The text users wrote stays as typed (`text`); every derived view here is only for matching.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from faq import nlp
+from faq.conversation import Topic
+from faq.gazetteer import Gazetteer, fold
+from faq.matcher import FaqMatcher, Match
+
+YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
+BARE_FIGURE = re.compile(r"^[\s第]*[\d.,，０-９一二两三四五六七八九十百千万亿零〇]+\s*(个)?\s*(万|亿|千万|百万)?\s*"
+                         r"(元|块|人民币|万元|亿元|%|项|家|个|条|号|年)?[\s?？。!！]*$")
+FOLLOW_UP = re.compile(r"^(那|那么|那它|它|它的|其|这个|这|还有|另外|再问|顺便问|and\b|what about|how about)")
+LONG = 30                           # longer messages are reduced to their question clauses
+FOLLOW_UP_MAX = 14                  # a short message without a name of its own continues the last topic
+CLAUSE = re.compile(r"[。！？?!；;\n]+|[，,](?=\s*(?:想|请|能|可|我|那|还|另外|顺便|麻烦))"
+                    r"|[、，,](?=[^、，,。？?]*(?:吗|呢|哪|什么|啥|多少|几|怎么|如何|多大))")
+ASKING = re.compile(r"[?？]|吗|呢|哪|什么|啥|多少|几|怎么|如何|谁|是否|有没有|能否|可否|想问|想了解|请问|咨询|介绍"
+                    r"|是不是|多大|多久|何时|what|where|how|who|when|which")
+SELF_INTRO = re.compile(r"^(我们|我司|本公司|我公司|我方|本机构|我单位|我是|我们是|俺们|你好|您好)")
+ELSEWHERE = ("上海", "陆家嘴", "北京", "深圳", "前海", "广州", "南沙", "天津", "重庆", "成都", "苏州", "南京", "武汉",
+             "西安", "香港", "澳门", "海南", "横琴", "新加坡", "厦门", "青岛", "合肥", "温州", "台州", "金华", "丽水",
+             "衢州", "义乌", "余杭", "萧山", "滨江", "西湖区", "上城", "临平", "钱塘区", "富阳", "临安", "桐庐")
+
+
+@dataclass
+class Reading:
+    text: str                              # as typed (cleaned of control characters only)
+    query: str                             # what matching sees: typos repaired, follow-ups completed
+    entities: list[str]                    # entity ids named (or carried over from the conversation)
+    aspects: list[str]                     # aspect ids asked
+    years: list[int]
+    elsewhere: list[str]                   # places the knowledge does not cover
+    follow_up: bool = False
+    bare_figure: bool = False
+    self_intro: bool = False
+    questions: list[str] = field(default_factory=list)   # the message's question clauses
+    _ranked: list[Match] | None = None
+
+    def ranked(self, matcher: FaqMatcher, limit: int = 10) -> list[Match]:
+        """FAQ ranking, computed once per message and shared by every handler."""
+        if self._ranked is None:
+            self._ranked = matcher.rank(self.query, limit=limit)
+        return self._ranked
+
+
+def question_clauses(text: str) -> list[str]:
+    """A long message reduced to the clauses that ask something (a self-introduction is dropped)."""
+    clauses = [c.strip() for c in CLAUSE.split(text) if c and c.strip()]
+    asking = [c for c in clauses if ASKING.search(c) and not (SELF_INTRO.match(c) and not _asks_after_intro(c))]
+    return asking or clauses
+
+
+def _asks_after_intro(clause: str) -> bool:
+    """"我们是私募，想问小镇在哪": an introduction followed by the question in the same clause."""
+    head, _, tail = clause.partition("，")
+    return bool(tail and ASKING.search(tail)) or bool(re.search(r"(想问|请问|想了解|咨询)", clause))
+
+
+class Reader:
+    def __init__(self, gazetteer: Gazetteer, matcher: FaqMatcher):
+        self.gazetteer, self.matcher = gazetteer, matcher
+
+    def read(self, text: str, topic: Topic | None = None) -> Reading:
+        folded = self.gazetteer.repairer.repair(fold(text))
+        questions = question_clauses(folded)
+        focus = "，".join(questions) if len(folded) > LONG or SELF_INTRO.match(folded) else folded
+        entities = self.gazetteer.entities(focus) or self.gazetteer.entities(folded)
+        aspects = self.gazetteer.aspects(focus)
+        years = [int(y) for y in YEAR.findall(nlp.normalise(focus))]
+        bare = bool(BARE_FIGURE.match(folded))
+        elsewhere = self._elsewhere(focus) + self.gazetteer.unknown_names(focus)
+        follow_up = (topic is not None and not entities and not elsewhere
+                     and (len(folded) <= FOLLOW_UP_MAX or bool(FOLLOW_UP.match(folded)))
+                     and not (bare and not years))
+        query = focus
+        if follow_up:
+            entities = list(topic.entities[:1])
+            lead = self.gazetteer.name(entities[0])
+            asked = aspects or list(topic.aspects)
+            hint = " ".join(self.gazetteer.lexicon.aspects[a].asked[0] for a in asked if not aspects)
+            query = f"{lead} {hint} {focus}".strip()
+            aspects = asked
+        return Reading(text=text, query=query, entities=entities, aspects=aspects, years=years,
+                       elsewhere=elsewhere, follow_up=follow_up, bare_figure=bare and not follow_up,
+                       self_intro=bool(SELF_INTRO.match(folded)), questions=questions)
+
+    def _elsewhere(self, folded: str) -> list[str]:
+        inside = [n for n, _ in self.gazetteer.names if n in folded]
+        found = [p for p in ELSEWHERE if p in folded and not any(p in n for n in inside)]
+        return found + [w for w in self.matcher.unknown_places(nlp.words(folded)) if w not in found]

@@ -1,0 +1,102 @@
+"""Reading a question the way a front-desk officer would: the entity and aspect asked, the conversation, and
+an honest "the documents don't say" instead of a confident answer about something else."""
+from __future__ import annotations
+
+import pytest
+
+from bot.clock import SHANGHAI, FixedClock
+from datetime import datetime
+
+
+@pytest.mark.parametrize("question, must, must_not", [
+    ("小镇规模多大啊，占地多少", "3.3平方公里", "650亿"),                      # area, not the fund scale
+    ("康桥新能源产业园的四至范围", "沿山港", "上塘路"),                        # that platform, not the town
+    ("云河才富小震在哪里", "大运河畔", None),                                  # pinyin-input typos repaired
+    ("运河财富小真有几个分会", "三个分会", None),
+    ("小镇2019年税收多少", "10.50亿元", None),
+    ("我们是一家外资资管公司，刚来杭州，想问下小镇在哪、有哪些楼宇", "大运河畔", "第13条"),   # self-introduction
+])
+async def test_answers_the_entity_and_aspect_asked(ask, must, must_not, question):
+    reply = await ask(question)
+    assert reply.intent == "faq", reply.text
+    assert must in reply.text
+    assert must_not is None or must_not not in reply.text
+
+
+async def test_a_two_part_question_gets_both_answers(ask):
+    reply = await ask("小镇多大，联盟有几个分会")
+    assert "3.3平方公里" in reply.text and "三个分会" in reply.text and len(reply.sources) == 2
+
+
+@pytest.mark.parametrize("question, says", [
+    ("英蓝中心停车费多少", "价格与收费未载明"),                 # the entity is known, the aspect is not stated
+    ("小镇金融联盟会长是谁", "未载明"),
+    ("上海陆家嘴金融城规划面积多大", "没有关于上海"),             # another city never gets Hangzhou facts
+    ("深圳前海有多少幢甲级写字楼", "没有关于深圳"),
+    ("北部软件园核心区多大", "核心区未载明"),
+])
+async def test_what_the_documents_do_not_say_is_said_plainly(ask, services, question, says):
+    reply = await ask(question)
+    assert reply.intent == "fallback" and says in reply.text, reply.text
+    assert "3.3平方公里" not in reply.text and "650亿" not in reply.text
+    unanswered = await services.store.unanswered_since(datetime(2000, 1, 1, tzinfo=SHANGHAI))
+    assert [u["text"] for u in unanswered] == [question]
+
+
+async def test_a_year_the_documents_do_not_cover_gets_the_nearest_dated_figure(ask):
+    reply = await ask("2024年小镇在册金融机构有多少家")
+    assert reply.intent == "fallback"                      # the 2024 figure is not known: counted as unanswered
+    assert "没有2024年" in reply.text and "2022" in reply.text and "356" in reply.text
+
+
+async def test_follow_ups_resolve_against_the_last_topic(ask):
+    first = await ask("康桥新能源产业园规划面积多大")
+    assert "1.87" in first.text
+    core = await ask("那核心区呢")
+    assert core.intent == "fallback" and "康桥新能源产业园" in core.text and "1平方公里" not in core.text
+    tax = await ask("税收呢")
+    assert "康桥新能源" in tax.text and "运河财富小镇" not in tax.text.split("\n")[0]
+    other_user = await ask("那核心区呢", user="u2")          # another user has no topic to continue
+    assert "康桥" not in other_user.text
+
+
+async def test_the_topic_expires(ask, services, clock: FixedClock):
+    await ask("康桥新能源产业园规划面积多大")
+    clock.advance(minutes=11)
+    reply = await ask("那核心区呢")
+    assert "康桥" not in reply.text
+
+
+@pytest.mark.parametrize("bare", ["7", "10亿", "12", "3000万元"])
+async def test_a_bare_number_is_asked_about_not_answered(ask, bare):
+    reply = await ask(bare)
+    assert reply.intent == "clarify" and f"“{bare}”" in reply.text
+
+
+async def test_a_new_question_leaves_an_open_quick_check(ask):
+    await ask("/calc")
+    await ask("3")
+    reply = await ask("联盟有几个分会")
+    assert reply.intent == "faq" and "三个分会" in reply.text and "已退出补贴速算" in reply.text
+    after = await ask("10亿")                                # the dialog is gone: no figure is computed
+    assert after.intent == "clarify"
+
+
+async def test_plans_state_their_period_and_that_it_has_ended(ask):
+    reply = await ask("十三五规划的总体目标是什么")
+    assert "2016—2020年" in reply.text and "已于2020-12-31结束" in reply.text
+
+
+@pytest.mark.parametrize("words", ["退订", "取消订阅", "不要再给我发公告了"])
+async def test_opting_out_in_words_takes_one_step(ask, services, words):
+    await ask(payload="sub:events")
+    reply = await ask(words)
+    assert "已为您退订全部通知" in reply.text and reply.buttons
+    user = await services.store.get_user("console:u1")
+    assert user["subscriptions"] == [] and user["segments"] == []
+
+
+async def test_opting_in_in_words(ask, services):
+    reply = await ask("我要订阅活动通知")
+    assert "已为您订阅联盟活动通知" in reply.text
+    assert "events" in (await services.store.get_user("console:u1"))["subscriptions"]
