@@ -6,7 +6,6 @@ the full router (p50/p99, a fresh user per question so no dialog carries over).
 from __future__ import annotations
 
 import asyncio
-import re
 import sys
 import time
 from datetime import datetime
@@ -19,22 +18,15 @@ sys.path.insert(0, str(ROOT))
 DEVSET = ROOT / "tests" / "data" / "calc_devset.yaml"
 ROUNDS = 20
 
-from policy_data.amounts import figures, parse_quantity  # noqa: E402
+from policy_data.amounts import parse_quantity  # noqa: E402
+from bench import blindsets  # noqa: E402
+from bench.blindsets import final_amount  # noqa: E402
 from policy_data.render import heading  # noqa: E402
 from bench.benchutil import pct  # noqa: E402
 
 
 def load_devset() -> list[dict]:
     return yaml.safe_load(DEVSET.read_text(encoding="utf-8"))["questions"]
-
-
-def final_amount(text: str):
-    """The amount the reply concludes with: the highest of several (就高不重复), else the last "可获 X"."""
-    said = re.findall(r"按最高一项计：(\S+?元)", text) or re.findall(r"可获 (\S+?元)", text)
-    if not said:
-        return None
-    found = figures(said[-1])
-    return found[0].value if found else None
 
 
 def judge(item: dict, reply, book) -> bool:
@@ -57,13 +49,14 @@ def judge(item: dict, reply, book) -> bool:
 async def main() -> None:
     from bot.clock import SHANGHAI, FixedClock
     from bot.config import load_settings
-    from bot.dialogs import Dialogs
     from bot.messages import Incoming
     from bot.router import Router
-    from bot.services import KnowledgeBase, Services
 
     clock = FixedClock(datetime(2026, 11, 22, 10, tzinfo=SHANGHAI))
-    svc = Services(settings=load_settings({}, env_file=None), clock=clock, kb=KnowledgeBase(), dialogs=Dialogs(clock))
+    import tempfile
+
+    from bot.app import build_services
+    svc = build_services(load_settings({"BOT_DATA_DIR": tempfile.mkdtemp()}, env_file=None), clock)
     router, book, items = Router(svc), svc.kb.policy, load_devset()
     wrong, timings, n = [], [], 0
     for round_ in range(ROUNDS):
@@ -81,6 +74,21 @@ async def main() -> None:
           f"p99 {pct(timings, 99):.2f} ms, max {max(timings):.2f} ms")
     for question, lines in wrong:
         print(f"  WRONG: {question} → {' / '.join(lines)}")
+    for name, path, readable in (("blind", blindsets.BLIND / "policy_blind.yaml", True),
+                                 ("sealed (aggregate only)", blindsets.SEALED / "policy_sealed.yaml", False)):
+        data = blindsets.load(path)
+        if data is None:
+            continue
+        tally = blindsets.Tally()
+        await blindsets.run_cases(router, data["cases"], tally, name[:2])
+        pol, pol_n = tally.rate("policy")
+        calc, calc_n = tally.rate("amount", "ask", "not_eligible")
+        asked = sum(1 for c in data["cases"] if c["kind"] == "ask")
+        print(f"{name:<24} policy {pol / pol_n:6.1%} ({pol}/{pol_n})   quick-check {calc / calc_n:6.1%} ({calc}/{calc_n})   "
+              f"wrong amounts {tally.wrong('wrong-amount')} [bar 0]   clarifying cases {asked}")
+        if readable and "-v" in sys.argv:
+            for miss in tally.misses:
+                print("  ", *miss)
 
 
 if __name__ == "__main__":
