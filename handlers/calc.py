@@ -102,11 +102,38 @@ def _pick(svc, msg: Incoming, ids: list[str], question: str, lead: str) -> Reply
     return _reply(f"{lead}\n请点选要测算的措施（输入“取消”可退出）：", confidence=0.5, buttons=buttons + [CANCEL])
 
 
+FOREIGN = re.compile(r"美元|美金|usd|us\$|港元|港币|hkd|欧元|eur\b|英镑|gbp|日元|jpy|新加坡元|新元|sgd|外币", re.IGNORECASE)
+RULED_OUT = re.compile(r"不是(新设|新设立|持牌|总部|向社会|保险资金|国家)|并非|不属于|没有被|还没(有)?(被|验收|上市|认定|发布)"
+                       r"|尚未|未被|未通过|没通过|非持牌|参与(了)?(制定|起草|编制)|只是参与|分公司|分支机构|省级表彰"
+                       r"|市级(金融改革)?试点|区级|没有新增|续期|就成立了|老机构")
+
+
+def _guarded(svc, msg: Incoming, question: str, reading: Reading, measure_ids: list[str]) -> Reply | None:
+    """A wrong amount is the worst answer: no computing on a foreign currency, a zero figure, or words of the
+    user's own that rule a condition out."""
+    book = svc.kb.policy
+    svc.dialogs.end(msg.user_key)
+    buttons = [Button("查看原文与条件", f"policy:m:{i}") for i in measure_ids[:2]]
+    if m := FOREIGN.search(question):
+        return _reply(f"您给的是外币金额（“{m.group(0)}”）。文件按人民币计算，也没有规定汇率，请告诉我折合人民币的金额"
+                      "（例如“实收资本8亿元人民币”），我再为您测算。", confidence=0.5, buttons=buttons)
+    if any(f.kind == "money" and f.value is not None and f.value <= 0 for f in reading.figures):
+        return _reply("金额为0时没有可测算的补贴。请告诉我实际的金额（例如“10亿”），我再为您测算。", confidence=0.5,
+                      buttons=buttons)
+    if m := RULED_OUT.search(question):
+        names = "、".join(f"{render.article(book.measure(i))} {book.measure(i).title}" for i in measure_ids[:2])
+        return _reply(f"您提到“{m.group(0)}”，按原文这可能不满足{names}的条件，所以我不按它计算金额。"
+                      "请点下方按钮对照原文条件；如理解有误，请补充说明。", confidence=0.5, buttons=buttons)
+    return None
+
+
 def _run(svc, msg: Incoming, question: str, measure_ids: list[str], known: dict | None = None,
          reading: Reading | None = None, expect: str | None = None) -> Reply:
     """Compute the measures for the question; ask for what is missing."""
     book = svc.kb.policy
     reading = reading or read(question, book)
+    if guarded := _guarded(svc, msg, f"{question} {msg.text}", reading, measure_ids):
+        return guarded
     outcomes, asks = [], []
     notes: list[str] = []
     for measure_id in measure_ids:

@@ -187,3 +187,15 @@ async def test_the_same_flow_on_every_channel(router, platform):
     assert "最高可获 2000万元（第6条）" in (await send(payload="calc:hq-new")).text
     await send("新设金融总部能拿多少")
     assert "最高可获 2000万元" in (await send("10亿")).text
+
+
+@pytest.mark.parametrize("question, says", [
+    ("新设金融总部，实收资本1亿欧元，能拿多少", "折合人民币"),
+    ("我们保险公司向社会募集20亿港元补充实收资本，补助多少", "折合人民币"),
+    ("新设金融总部，实收资本0元，补助多少", "金额为0"),
+    ("我们参与起草了2项金融行业标准，能奖励多少", "不满足"),
+    ("我们金融控股公司2018年就成立了，不是新设的，能拿多少", "不满足"),
+])
+async def test_no_amount_on_a_foreign_currency_a_zero_or_a_ruled_out_condition(ask, question, says):
+    reply = await ask(question)
+    assert says in reply.text and "可获" not in reply.text and "万元" not in reply.text.split("\n")[0], reply.text
