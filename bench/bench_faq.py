@@ -33,7 +33,7 @@ print(elapsed, psutil.Process().memory_info().rss)
 """
 
 
-async def evaluate(router, kb, in_scope, out_of_scope, latencies: list[float]):
+async def evaluate(router, kb, in_scope, out_of_scope, latencies: list[float], tag: str):
     """(correct in-scope, fallen-back out-of-scope, misses, leaks) through the full router."""
     from bot.messages import Incoming
 
@@ -41,7 +41,7 @@ async def evaluate(router, kb, in_scope, out_of_scope, latencies: list[float]):
     correct, fell_back, misses, leaks = 0, 0, [], []
     for n, (question, expected) in enumerate(in_scope):
         t = time.perf_counter()
-        reply = await router.handle(Incoming("console", f"d{n}", f"d{n}", text=question))
+        reply = await router.handle(Incoming("console", f"{tag}d{n}", f"{tag}d{n}", text=question))
         latencies.append(time.perf_counter() - t)
         if reply.intent == "faq" and reply.text.startswith(answers[expected]) or answers[expected] in reply.text:
             correct += 1
@@ -49,7 +49,7 @@ async def evaluate(router, kb, in_scope, out_of_scope, latencies: list[float]):
             misses.append((question, expected, reply.intent, reply.text[:40].replace("\n", " ")))
     for n, question in enumerate(out_of_scope):
         t = time.perf_counter()
-        reply = await router.handle(Incoming("console", f"o{n}", f"o{n}", text=question))
+        reply = await router.handle(Incoming("console", f"{tag}o{n}", f"{tag}o{n}", text=question))
         latencies.append(time.perf_counter() - t)
         if reply.intent == "fallback":
             fell_back += 1
@@ -83,7 +83,7 @@ async def main() -> None:
     print("bars: top-1 ≥ 95%, out-of-scope honesty ≥ 90%, follow-ups ≥ 90%, zero wrong answers on the blind sets")
     for name, pattern in (("dev set (guided tuning)", "devset_*.yaml"), ("held-out", "heldout.yaml")):
         in_scope, out_of_scope = load_devset(pattern)
-        correct, fell_back, misses, leaks = await evaluate(router, svc.kb, in_scope, out_of_scope, latencies)
+        correct, fell_back, misses, leaks = await evaluate(router, svc.kb, in_scope, out_of_scope, latencies, name[:3])
         print(f"{name:<26} top-1 {correct / len(in_scope):6.1%} ({correct}/{len(in_scope)})   out-of-scope honest "
               f"{fell_back / len(out_of_scope):6.1%} ({fell_back}/{len(out_of_scope)})")
         if "-v" in sys.argv:

@@ -38,8 +38,7 @@ class KnowledgeBase:
         knowledge = self._loader()          # raises KnowledgeError, leaving the old snapshot in place
         policy = self._policy_loader(knowledge.documents)     # policy_data/data/policy_*.yaml, same rule
         matcher = FaqMatcher(knowledge.faq)
-        gazetteer = Gazetteer(knowledge.lexicon, (k for e in knowledge.faq for k in e.keywords),
-                              "\n".join(e.answer for e in knowledge.faq))
+        gazetteer = Gazetteer(knowledge.lexicon, (k for e in knowledge.faq for k in e.keywords))
         self.knowledge, self.faq, self.policy = knowledge, matcher, policy
         self.gazetteer, self.reader = gazetteer, Reader(gazetteer, matcher)
         summary = (f"{len(knowledge.faq)} 条问答、{len(knowledge.contacts)} 个联系机构、"

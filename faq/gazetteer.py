@@ -18,10 +18,6 @@ from faq.schema import Aspect, Entity, KnowledgeError, read_yaml
 
 HERE = Path(__file__).resolve().parent
 MIN_REPAIR = 3                      # shorter words are too ambiguous to repair by sound
-GLUE = set("的在是和与跟及个这那问下到去来进入了对该本们贵全整咱我你他想于和或给向从把被让")   # "想问下小镇在哪"
-COMMON_BEFORE = {"介绍", "了解", "关于", "有关", "咨询", "请问", "入驻", "落户", "搬到", "搬进", "位于", "还有", "听说", "知道",
-                 "一下", "整个", "我们", "你们", "咱们", "他们", "选择", "选在", "看看", "参观", "考察", "推荐"}
-NAME_ENDINGS = {"小镇"}             # an alias that also ends other places' names ("西湖蚂蚁小镇")
 
 
 def fold(text: str) -> str:
@@ -133,32 +129,16 @@ def _models(path: Path, key: str, model):
 class Gazetteer:
     """Finds entities and aspects in a question; ids come from the data files."""
 
-    def __init__(self, lexicon: Lexicon, vocabulary: Iterable[str] = (), corpus: str = ""):
-        self.lexicon, self._corpus = lexicon, fold(corpus)
+    def __init__(self, lexicon: Lexicon, vocabulary: Iterable[str] = ()):
+        self.lexicon = lexicon
         self.names = lexicon.names
-        self._tagged = [(w, (t, w)) for w, t in self.names]
         self._asked = _longest_first((w, k) for k, a in lexicon.aspects.items() for w in a.asked)
         self.repairer = Repairer([w for w, tag in self.names if tag] + list(vocabulary))
 
     def entities(self, folded: str) -> list[str]:
         """Entity ids named, in order, without the ones that only contain a more specific one named too."""
-        named = list(dict.fromkeys(tag for start, tag, word in self._hits(folded) if tag
-                                   and not self._compound(folded, start, word)))
+        named = list(dict.fromkeys(tag for _, tag in scan(folded, self.names) if tag))
         return [e for e in named if not any(e in self.lexicon.ancestors(o) for o in named if o != e)]
-
-    def unknown_names(self, folded: str) -> list[str]:
-        """Names like "西湖蚂蚁小镇": a short alias glued to other characters, naming something we don't know."""
-        return [folded[max(0, start - 4):start + len(word)].lstrip("".join(GLUE))
-                for start, tag, word in self._hits(folded) if tag and self._compound(folded, start, word)]
-
-    def _hits(self, folded: str) -> list[tuple[int, str, str]]:
-        return [(start, tag, word) for start, (tag, word) in scan(folded, self._tagged)]
-
-    def _compound(self, folded: str, start: int, word: str) -> bool:
-        """"蚂蚁小镇": a name-ending alias glued to characters the knowledge never writes before it."""
-        before = folded[max(0, start - 2):start]
-        return (word in NAME_ENDINGS and len(before) == 2 and _is_cjk(before) and before[-1] not in GLUE
-                and before not in COMMON_BEFORE and before + word not in self._corpus)
 
     def aspects(self, folded: str) -> list[str]:
         return list(dict.fromkeys(tag for _, tag in scan(folded, self._asked)))

@@ -18,6 +18,8 @@ BARE_FIGURE = re.compile(r"^[\s第]*[\d.,，０-９一二两三四五六七八�
                          r"(元|块|人民币|万元|亿元|%|项|家|个|条|号|年)?[\s?？。!！]*$")
 FOLLOW_UP = re.compile(r"^(那|那么|那它|它|它的|其|这个|这|还有|另外|再问|顺便问|and\b|what about|how about)")
 LONG = 30                           # longer messages are reduced to their question clauses
+FOLLOW_UP_END = re.compile(r"呢[\s?？。!！]*$")
+STANDS_ALONE = 0.75
 FOLLOW_UP_MAX = 14                  # a short message without a name of its own continues the last topic
 CLAUSE = re.compile(r"[。！？?!；;\n]+|[，,](?=\s*(?:想|请|能|可|我|那|还|另外|顺便|麻烦))"
                     r"|[、，,](?=[^、，,。？?]*(?:吗|呢|哪|什么|啥|多少|几|怎么|如何|多大))")
@@ -26,7 +28,7 @@ ASKING = re.compile(r"[?？]|吗|呢|哪|什么|啥|多少|几|怎么|如何|谁
 SELF_INTRO = re.compile(r"^(我们|我司|本公司|我公司|我方|本机构|我单位|我是|我们是|俺们|你好|您好)")
 ELSEWHERE = ("上海", "陆家嘴", "北京", "深圳", "前海", "广州", "南沙", "天津", "重庆", "成都", "苏州", "南京", "武汉",
              "西安", "香港", "澳门", "海南", "横琴", "新加坡", "厦门", "青岛", "合肥", "温州", "台州", "金华", "丽水",
-             "衢州", "义乌", "余杭", "萧山", "滨江", "西湖区", "上城", "临平", "钱塘区", "富阳", "临安", "桐庐")
+             "衢州", "义乌")
 
 
 @dataclass
@@ -75,10 +77,10 @@ class Reader:
         aspects = self.gazetteer.aspects(focus)
         years = [int(y) for y in YEAR.findall(nlp.normalise(focus))]
         bare = bool(BARE_FIGURE.match(folded))
-        elsewhere = self._elsewhere(focus) + self.gazetteer.unknown_names(focus)
-        follow_up = (topic is not None and not entities and not elsewhere
-                     and (len(folded) <= FOLLOW_UP_MAX or bool(FOLLOW_UP.match(folded)))
-                     and not (bare and not years))
+        elsewhere = self._elsewhere(focus)
+        marked = bool(FOLLOW_UP.match(folded) or FOLLOW_UP_END.search(folded))
+        follow_up = (topic is not None and not entities and not elsewhere and not (bare and not years)
+                     and (marked or len(folded) <= FOLLOW_UP_MAX and not self._stands_alone(focus)))
         query = focus
         if follow_up:
             entities = list(topic.entities[:1])
@@ -90,6 +92,11 @@ class Reader:
         return Reading(text=text, query=query, entities=entities, aspects=aspects, years=years,
                        elsewhere=elsewhere, follow_up=follow_up, bare_figure=bare and not follow_up,
                        self_intro=bool(SELF_INTRO.match(folded)), questions=questions)
+
+    def _stands_alone(self, focus: str) -> bool:
+        """A short question without a "那…呢" that finds its answer confidently on its own is a new question."""
+        best = self.matcher.rank(focus, limit=1)
+        return bool(best) and best[0].score >= STANDS_ALONE
 
     def _elsewhere(self, folded: str) -> list[str]:
         inside = [n for n, _ in self.gazetteer.names if n in folded]

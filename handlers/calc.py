@@ -91,7 +91,8 @@ def _ask(svc, msg: Incoming, outcome: Outcome, facts: Facts, question: str) -> R
     else:
         prompt = render.ask_for(inp)
     known = [render.check_line(measure, c) for c in outcome.checks]
-    text = "\n".join([render.heading(measure), *known, lead + prompt, "（输入“取消”可退出速算）"])
+    text = "\n".join([render.heading(measure), f"规则：{render.rule_text(measure)}。", *known, lead + prompt,
+                      "（输入“取消”可退出速算）"])
     return _reply(text, confidence=0.6, buttons=[CANCEL])
 
 

@@ -10,6 +10,7 @@ import re
 from dataclasses import replace
 
 from bot.messages import Button, Incoming, Reply
+from faq.reading import ASKING
 from handlers import faq
 from faq.schema import Source
 from policy_data import render
@@ -28,6 +29,7 @@ TOWN_WORDS = ("小镇", "入驻", "房租", "管委会", "拱墅", "年鉴")    
 ASK_TYPE = ("请告诉我贵单位的类型和打算，例如：“我们是外资保险公司，准备在杭州设科技保险专营机构”、"
             "“我们是资产管理公司，管理规模150亿”、“我们是支付机构，今年拿了2张境外支付牌照”。")
 MAX_LISTED = 12
+POLICY_ASKS = ("补贴", "补助", "奖励", "政策", "扶持", "资助", "申请", "申报", "享受", "能拿", "多少钱", "适合", "符合")
 
 
 def _reply(text: str, *, confidence: float = 1.0, buttons=None, sources=None) -> Reply:
@@ -215,7 +217,9 @@ async def answer(msg: Incoming, svc) -> Reply | None:
     if SELF_DESCRIPTION.search(text) and beneficiary_types(text, book):
         # "我们是私募基金，想问下小镇核心区在哪" asks the FAQ; a self-description (with its figures) asks
         # for matching.
-        if reading.about_policy() or reading.figures or not msg.reading.aspects or not _faq_knows(svc, msg):
+        asked = "，".join(msg.reading.questions)
+        asks_policy = not ASKING.search(text) or any(w in asked for w in POLICY_ASKS) or bool(reading.figures)
+        if asks_policy or not _faq_knows(svc, msg):
             return describe_and_match(svc, text)
     if ASKS_MINE.search(text):
         return await mine(msg, svc)

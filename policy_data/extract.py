@@ -116,7 +116,7 @@ def _gap(text: str, fig: Figure, start: int, end: int) -> tuple[int, str] | None
 
 def _indefinite(text: str, fig: Figure) -> bool:
     """"我们是一家私募": 一家/一个 after 是/为 is an article, not a count."""
-    return fig.text in INDEFINITE and text[max(0, fig.start - 1):fig.start] in ("是", "为", "个")
+    return fig.text in INDEFINITE and text[max(0, fig.start - 1):fig.start] in ("是", "为", "个", "的", "")
 
 
 def read(text: str, book: PolicyBook) -> Reading:
