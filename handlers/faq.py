@@ -6,6 +6,7 @@ stated (intent "fallback", so it counts as unanswered). Another city's question 
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from bot.messages import Button, Incoming, Reply
@@ -18,7 +19,10 @@ FALLBACK = ("抱歉，这个问题我暂时答不上来，资料中没有可靠�
 CLARIFY = ("您发来的“{text}”是指什么呢？请说完整的问题，例如“新设金融总部，实收资本10亿，能拿多少？”，"
            "或输入 /menu 查看菜单。")
 PAGE = 12
+SILENT = re.compile(r"^(现有)?(资料|文件|来源文件|文件原文)(中)?(均)?(未|没有)(载明|写明|列出|公布|提及)")
 ASPECT_SLACK = 0.12        # how far below the best an entry that states the asked aspect may score
+PART_MARGIN = 0.1          # another part's answer must be this much surer than the bare threshold
+DIRECT_BONUS = 0.1         # an entry about the very entity named beats one about a part of it
 MAX_PARTS = 2              # a message asking several things gets at most this many answers
 
 
@@ -58,6 +62,8 @@ def choose(svc, reading: Reading, ranked: list[Match]) -> tuple[Match | None, st
     about = [m for m in pool if _about(svc, m.entry, reading.entities)]
     if not about or about[0].score < THRESHOLD:
         return None, "entity"
+    if reading.entities:
+        about = sorted(about, key=lambda m: -(m.score + DIRECT_BONUS * (reading.entities[0] in m.entry.entities)))
     best = about[0]
     unanswerable = [a for a in reading.aspects if aspects[a].unanswerable]
     if unanswerable and not all(a in best.entry.aspects for a in unanswerable):
@@ -72,8 +78,9 @@ def choose(svc, reading: Reading, ranked: list[Match]) -> tuple[Match | None, st
     elif not _states(svc, best.entry, reading.aspects):
         best = next((m for m in near if _states(svc, m.entry, reading.aspects)), best)
     if reading.years and not set(reading.years) & _years_in(best.entry):
-        best = next((m for m in near if set(reading.years) & _years_in(m.entry)
-                     and all(a in m.entry.aspects for a in strict)), best)
+        direct = not reading.entities or reading.entities[0] in best.entry.entities
+        best = next((m for m in near if set(reading.years) & _years_in(m.entry) and all(a in m.entry.aspects for a in strict)
+                     and (not direct or reading.entities[0] in m.entry.entities)), best)
     return best, ""
 
 
@@ -103,16 +110,16 @@ async def answer(msg: Incoming, svc) -> Reply:
                      buttons=[Button("补贴速算", "/calc"), Button("主菜单", "/menu")])
     ranked = reading.ranked(svc.kb.faq)
     best, why = choose(svc, reading, ranked)
-    parts = _parts(svc, reading) if len(reading.questions) > 1 else []
+    parts = _parts(svc, reading) if len(reading.questions) > 1 and why != "elsewhere" else []
     if best is None and not parts:
         return await _not_known(msg, svc, reading, ranked, why)
-    if best is None or (parts and best.entry.id not in {m.entry.id for m in parts}):
+    if best is None:
         best, parts = parts[0], parts[1:]
     else:
-        parts = [m for m in parts if m.entry.id != best.entry.id]
+        parts = [m for m in parts if m.entry.id != best.entry.id and m.score >= THRESHOLD + PART_MARGIN]
     note = _year_note(reading, best.entry)
     reply = _answer(best.entry, svc, best.score, note)
-    if note:                                  # the asked year is not in the documents: an honest "don't know"
+    if note or SILENT.match(best.entry.answer):   # the documents do not state it: an honest "don't know"
         reply.intent = "fallback"
         await svc.store.log_unanswered(msg, svc.clock.now())
     extra = parts[:MAX_PARTS - 1]
@@ -130,8 +137,11 @@ def _parts(svc, reading: Reading) -> list[Match]:
     found: list[Match] = []
     entities = ()
     for clause in reading.questions[:MAX_PARTS + 1]:
+        plain = svc.kb.reader.read(clause)
+        if not (plain.entities or plain.aspects):
+            continue                          # a fragment ("多少钱") is not a question of its own
         context = Topic(tuple(entities), (), None, datetime.max) if entities else None
-        sub = svc.kb.reader.read(clause, context)
+        sub = plain if plain.entities else svc.kb.reader.read(clause, context)
         entities = sub.entities or entities
         match, _ = choose(svc, sub, sub.ranked(svc.kb.faq, limit=5))
         if match and all(m.entry.id != match.entry.id for m in found):
