@@ -82,16 +82,22 @@ class Reader:
         follow_up = (topic is not None and not entities and not elsewhere and not (bare and not years)
                      and (marked or len(folded) <= FOLLOW_UP_MAX and not self._stands_alone(focus)))
         query = focus
-        if follow_up:
+        if topic is not None and entities and marked and not aspects and topic.aspects and len(folded) <= LONG:
+            aspects = list(topic.aspects)          # "那康桥新能源产业园呢": the same question about another place
+            query = f"{focus} {self._hint(aspects)}"
+            follow_up = True
+        elif follow_up:
             entities = list(topic.entities[:1])
             lead = self.gazetteer.name(entities[0])
             asked = aspects or list(topic.aspects)
-            hint = " ".join(self.gazetteer.lexicon.aspects[a].asked[0] for a in asked if not aspects)
-            query = f"{lead} {hint} {focus}".strip()
+            query = f"{lead} {self._hint(asked) if not aspects else ''} {focus}".strip()
             aspects = asked
         return Reading(text=text, query=query, entities=entities, aspects=aspects, years=years,
                        elsewhere=elsewhere, follow_up=follow_up, bare_figure=bare and not follow_up,
                        self_intro=bool(SELF_INTRO.match(folded)), questions=questions)
+
+    def _hint(self, aspects: list[str]) -> str:
+        return " ".join(self.gazetteer.lexicon.aspects[a].asked[0] for a in aspects)
 
     def _stands_alone(self, focus: str) -> bool:
         """A short question without a "那…呢" that finds its answer confidently on its own is a new question."""
