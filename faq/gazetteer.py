@@ -6,13 +6,13 @@ toneless pinyin equals a known word's, and which shares at least half its charac
 """
 from __future__ import annotations
 
+import importlib.util
+import json
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
-
-from pypinyin import Style, lazy_pinyin
 
 from faq.schema import Aspect, Entity, KnowledgeError, read_yaml
 
@@ -29,9 +29,25 @@ def _is_cjk(text: str) -> bool:
     return all("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
+@lru_cache(maxsize=1)
+def _readings() -> dict[str, str]:
+    """pypinyin's single-character dictionary, read from its data file: importing pypinyin itself also loads
+    its phrase dictionary, which repairing single characters does not need."""
+    spec = importlib.util.find_spec("pypinyin")
+    if spec is None or not spec.submodule_search_locations:
+        raise KnowledgeError("缺少 pypinyin（requirements.txt 中已列出，请重新安装依赖）")
+    path = Path(list(spec.submodule_search_locations)[0]) / "pinyin_dict.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 @lru_cache(maxsize=8192)
 def _sound(ch: str) -> str:
-    return lazy_pinyin(ch, style=Style.NORMAL)[0] if _is_cjk(ch) else ch
+    """Toneless pinyin of a character's first reading ("运" → "yun"); other characters stand for themselves."""
+    reading = _readings().get(str(ord(ch))) if _is_cjk(ch) else None
+    if not reading:
+        return ch
+    first = unicodedata.normalize("NFKD", reading.split(",")[0])
+    return "".join(c for c in first if not unicodedata.combining(c))
 
 
 def scan(text: str, words: list[tuple[str, str]]) -> list[tuple[int, str]]:
