@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Intent = Literal["faq", "policy", "calc", "contacts", "events", "help", "fallback", "staff", "dialog"]
+Intent = Literal["faq", "policy", "calc", "contacts", "events", "help", "fallback", "staff", "dialog", "handoff"]
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,7 @@ class Incoming:
     is_staff: bool = False
     display_name: str = ""
     is_group: bool = False
+    reply_to: str = ""       # id of the bot's message this one quotes (Telegram replies), else ""
 
     @property
     def user_key(self) -> str:

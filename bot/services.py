@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 from bot.channels.base import Outbox
 from bot.clock import Clock
 from bot.config import Settings
 from bot.dialogs import Dialogs
+from bot.history import RecentHistory
+from bot.messages import Incoming, Reply
 from faq import nlp
 from faq.knowledge import load_knowledge
 from faq.matcher import FaqMatcher
@@ -50,3 +52,7 @@ class Services:
     outboxes: dict[str, Outbox] = field(default_factory=dict)   # platform → its channel's outbound side
     delivery: Any = None              # bot/delivery.Delivery: notices and broadcasts through the outboxes
     scheduler: Any = None             # scheduler.Reminders: event reminders and scheduled broadcasts
+    tickets: Any = None               # bot/tickets.Tickets: requests for a person, answered by staff
+    history: RecentHistory = field(default_factory=RecentHistory)   # each user's last exchanges
+    # platform → hands the conversation to a person on the platform itself (微信客服); None: use a ticket
+    live_handoff: dict[str, Callable[[Incoming], Awaitable[Reply | None]]] = field(default_factory=dict)

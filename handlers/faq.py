@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from bot.messages import Button, Incoming, Reply
 from faq.matcher import THRESHOLD
+from handlers.handoff import with_offer
 
 FALLBACK = ("抱歉，这个问题我暂时答不上来，资料中没有可靠的答案。\n"
-            "您可以看看下面相近的问题，或联系运河财富小镇管委会（输入 /contacts 查看联系方式）。")
+            "您可以看看下面相近的问题，或点“转人工 / 留言给工作人员”请管委会工作人员回复（也可输入 /handoff）。")
 PAGE = 12
 
 
@@ -30,8 +31,8 @@ async def fallback(msg: Incoming, svc) -> Reply:
     near = svc.kb.faq.rank(msg.text, limit=3)
     if svc.store is not None:
         await svc.store.log_unanswered(msg, svc.clock.now())
-    return Reply(FALLBACK, intent="fallback", confidence=near[0].score if near else 0.0,
-                 buttons=[_question_button(m.entry) for m in near])
+    return with_offer(msg, svc, Reply(FALLBACK, intent="fallback", confidence=near[0].score if near else 0.0,
+                                      buttons=[_question_button(m.entry) for m in near]))
 
 
 async def categories(msg: Incoming, svc) -> Reply:
