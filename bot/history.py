@@ -23,7 +23,7 @@ class RecentHistory:
         self._by_user: OrderedDict[str, deque[Exchange]] = OrderedDict()
 
     def add(self, msg: Incoming, reply: Reply) -> None:
-        said = msg.text if msg.payload is None else f"（按钮 {msg.payload}）"
+        said = msg.typed or msg.text if msg.payload is None else f"（按钮 {msg.payload}）"
         ring = self._by_user.pop(msg.user_key, None) or deque(maxlen=self._size)
         ring.append(Exchange(said, reply.text, reply.intent))
         self._by_user[msg.user_key] = ring

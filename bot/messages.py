@@ -18,6 +18,7 @@ class Incoming:
     display_name: str = ""
     is_group: bool = False
     reply_to: str = ""       # id of the bot's message this one quotes (Telegram replies), else ""
+    typed: str = ""          # set by the router: the text exactly as written (`text` is folded for matching)
 
     @property
     def user_key(self) -> str:

@@ -104,8 +104,9 @@ class Router:
             text, cut = inputs.clean(msg.text)
             if self.svc.store is not None:
                 await self.svc.store.seen(msg, self.svc.clock.now())   # registers recipients; writes only on change
-            reply = await self._dispatch(replace(msg, text=text))
-            self.svc.history.add(replace(msg, text=text), reply)
+            msg = replace(msg, text=text, typed=inputs.as_typed(msg.text))
+            reply = await self._dispatch(msg)
+            self.svc.history.add(msg, reply)
             if cut:
                 reply.text = f"{inputs.TOO_LONG_NOTE}\n{reply.text}"
             return reply

@@ -86,15 +86,15 @@ def _commands(number: int) -> str:
 
 async def command(msg: Incoming, svc) -> Reply:
     """/handoff and the handoff button."""
-    return await _hand_over(msg, svc)
+    return await _hand_over(msg, svc, "（点了“转人工”）")
 
 
 async def request(msg: Incoming, svc) -> Reply | None:
     """Free text that asks for a person, before any FAQ matching."""
-    return await _hand_over(msg, svc) if asks_for_person(msg.text) else None
+    return await _hand_over(msg, svc, msg.typed) if asks_for_person(msg.text) else None
 
 
-async def _hand_over(msg: Incoming, svc) -> Reply:
+async def _hand_over(msg: Incoming, svc, said: str) -> Reply:
     if msg.is_group:
         return _reply("转人工请私聊我（点我的头像 → 发消息），以免您的问题在群里公开。")
     if live := svc.live_handoff.get(msg.platform):
@@ -109,17 +109,17 @@ async def _hand_over(msg: Incoming, svc) -> Reply:
     recent = svc.history.recent(msg.user_key)
     history = [e for x in recent for e in ({"at": "", "from": "user", "who": msg.user_key, "text": x.said},
                                            {"at": "", "from": "bot", "who": "bot", "text": x.answer})]
-    history.append(tickets.entry(msg.user_key, "user", msg.text or "（点了“转人工”）"))
+    history.append(tickets.entry(msg.user_key, "user", said))
     profile = await svc.store.get_profile(msg.user_key)
     ticket = await tickets.open(msg, history, profile)
-    lines = [f"【转人工 #{ticket['id']}】{_who(ticket)} 请求人工服务"]
+    lines = [f"【转人工 #{ticket['id']}】{_who(ticket)}请求人工服务"]
     if profile:
         lines.append(f"单位情况：{profile['description']}")
     if recent:
         lines.append("最近对话：")
         for x in recent[-SHOWN_EXCHANGES:]:
             lines += [f"· 用户：{x.said}", f"· 助手：{_shorten(x.answer)}"]
-    lines.append(f"本次：{history[-1]['text']}")
+    lines.append(f"本次：{said}")
     hours = _hours_note(svc)
     if hours:
         lines.append("（非工作时间提交，已告知用户下个工作时间回复）")
@@ -138,10 +138,10 @@ async def relay(msg: Incoming, svc) -> Reply | None:
     number = ticket["id"]
     if msg.text.strip() in END_WORDS:
         await svc.tickets.close(number, msg.user_key)
-        await svc.tickets.notify_staff(ticket, f"【工单 #{number}】{_who(ticket)} 已结束人工服务。")
+        await svc.tickets.notify_staff(ticket, f"【工单 #{number}】{_who(ticket)}已结束人工服务。")
         return _reply("已结束人工服务，有问题可以继续问我。", menu_buttons())
-    await svc.tickets.add(number, svc.tickets.entry(msg.user_key, "user", msg.text))
-    await svc.tickets.notify_staff(ticket, f"【工单 #{number}】{_who(ticket)} 留言：\n{msg.text}\n{_commands(number)}")
+    await svc.tickets.add(number, svc.tickets.entry(msg.user_key, "user", msg.typed))
+    await svc.tickets.notify_staff(ticket, f"【工单 #{number}】{_who(ticket)}留言：\n{msg.typed}\n{_commands(number)}")
     return _reply(f"已转给工作人员（工单 #{number}）。{_hours_note(svc)}输入“结束”可结束人工服务。")
 
 
@@ -165,7 +165,7 @@ async def _answer(msg: Incoming, svc, ticket: dict, text: str) -> Reply:
 
 async def reply_command(msg: Incoming, svc) -> Reply:
     """/reply N 文字"""
-    number, text = _number(msg.text.partition(" ")[2].strip())
+    number, text = _number(msg.typed.partition(" ")[2].lstrip())
     if number is None or not text.strip():
         return _reply("用法：/reply 工单号 回复内容，例如 /reply 12 您好，已为您查询……")
     ticket = await svc.tickets.get(number)
@@ -179,7 +179,7 @@ async def quoted(msg: Incoming, svc) -> Reply | None:
     ticket = await svc.tickets.by_message(msg.platform, msg.chat_id, msg.reply_to)
     if ticket is None:
         return None
-    return await _answer(msg, svc, ticket, msg.text) if msg.is_staff else _reply(STAFF_ONLY)
+    return await _answer(msg, svc, ticket, msg.typed) if msg.is_staff else _reply(STAFF_ONLY)
 
 
 async def close(msg: Incoming, svc) -> Reply:
