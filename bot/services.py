@@ -14,7 +14,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.dialogs import Dialogs
 from bot.history import RecentHistory
-from bot.messages import Incoming, Reply
+from bot.messages import Incoming
 from faq import nlp
 from faq.knowledge import load_knowledge
 from faq.matcher import FaqMatcher
@@ -54,5 +54,6 @@ class Services:
     scheduler: Any = None             # scheduler.Reminders: event reminders and scheduled broadcasts
     tickets: Any = None               # bot/tickets.Tickets: requests for a person, answered by staff
     history: RecentHistory = field(default_factory=RecentHistory)   # each user's last exchanges
-    # platform → hands the conversation to a person on the platform itself (微信客服); None: use a ticket
-    live_handoff: dict[str, Callable[[Incoming], Awaitable[Reply | None]]] = field(default_factory=dict)
+    # platform → hands a conversation to people on the platform itself (微信客服), given whether it is office
+    # hours: "servicer", "pool", "pool_fallback" (no servicer could take it), or None (failed: use a ticket)
+    live_handoff: dict[str, Callable[[Incoming, bool], Awaitable[str | None]]] = field(default_factory=dict)

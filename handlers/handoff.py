@@ -18,6 +18,11 @@ BUTTON = Button("转人工 / 留言给工作人员", "/handoff")
 REACH_NOW = "现在找人：点“转人工 / 留言给工作人员”或输入 /handoff，管委会工作人员会在这里回复您。"
 STAFF_MARK = "【管委会工作人员回复】"
 END_WORDS = {"结束", "结束人工", "结束人工服务", "结束对话", "不用了", "已解决"}
+LIVE = {   # a platform that hands the chat itself: the person answers right there
+    "servicer": "已为您转接管委会工作人员，请稍候，工作人员会在这里直接回复您。",
+    "pool": "已为您转入人工排队，工作人员接入后会在这里直接回复您。",
+    "pool_fallback": "值班的工作人员暂时都不能接待，已为您转入人工排队，工作人员接入后会在这里直接回复您。",
+}
 STAFF_ONLY = "抱歉，只有小镇管委会工作人员可以回复或结束工单。"
 SHOWN_EXCHANGES = 3      # of the user's last exchanges, in the staff notice
 ANSWER_CHARS = 60        # the bot's earlier answers are shortened in the notice; what the user wrote is not
@@ -98,8 +103,8 @@ async def _hand_over(msg: Incoming, svc, said: str) -> Reply:
     if msg.is_group:
         return _reply("转人工请私聊我（点我的头像 → 发消息），以免您的问题在群里公开。")
     if live := svc.live_handoff.get(msg.platform):
-        if (reply := await live(msg)) is not None:
-            return reply
+        if outcome := await live(msg, not _hours_note(svc)):
+            return _reply(LIVE[outcome] + _hours_note(svc))
     tickets = svc.tickets
     if tickets is None:           # no storage (a bare test set-up): nothing to keep a ticket in
         return _reply("抱歉，现在无法转接工作人员，请稍后再试。")
