@@ -6,6 +6,7 @@ one gets a ticket (bot/tickets.py). What users and staff write is stored and pas
 """
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 
@@ -13,6 +14,8 @@ from bot.audience import PLATFORMS
 from bot.events import when_text
 from bot.messages import Button, Incoming, Reply
 from handlers.menu import menu_buttons
+
+log = logging.getLogger(__name__)
 
 BUTTON = Button("转人工 / 留言给工作人员", "/handoff")
 REACH_NOW = "现在找人：点“转人工 / 留言给工作人员”或输入 /handoff，管委会工作人员会在这里回复您。"
@@ -108,6 +111,9 @@ async def _hand_over(msg: Incoming, svc, said: str) -> Reply:
     tickets = svc.tickets
     if tickets is None:           # no storage (a bare test set-up): nothing to keep a ticket in
         return _reply("抱歉，现在无法转接工作人员，请稍后再试。")
+    if not tickets.targets:
+        log.warning("a user asked for a person, but neither BOT_HANDOFF_TO nor BOT_STAFF names anyone")
+        return _reply("抱歉，现在没有值班的工作人员可以转接。")
     if (ticket := await tickets.open_of(msg.user_key)) is not None:
         return _reply(f"您已在人工服务中（工单 #{ticket['id']}），直接输入留言即可。输入“结束”可结束人工服务。")
     svc.dialogs.end(msg.user_key)
