@@ -77,6 +77,14 @@ async def test_a_ticket_from_request_to_close(ask, services, outbox):
     assert "已结束" in (await ask("/reply 1 还在吗", staff=True)).text
 
 
+async def test_staff_see_the_saved_profile_and_ticket_messages_stay_out_of_broadcast_status(ask, services, outbox):
+    await ask("/profile 我们是证券公司，实收资本20亿")
+    await ask("转人工")
+    await delivered(services)
+    assert "单位情况：我们是证券公司" in outbox.texts("staff")[0]
+    assert (await ask("/broadcast_status", staff=True)).text == "还没有群发记录。"
+
+
 async def test_the_user_ends_it_with_a_word(ask, services, outbox):
     await ask("/handoff")
     ended = await ask("结束")

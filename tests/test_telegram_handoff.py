@@ -12,15 +12,9 @@ from bot.channels.telegram import TelegramChannel
 from bot.router import Router
 from handlers.handoff import STAFF_MARK
 from tests.fakes import FakeBotApi
-from tests.test_telegram import say
+from tests.test_telegram import api, say  # noqa: F401  (api: the fake Bot API fixture)
 
 STAFF, USER, OTHER, STAFF_GROUP = 9001, 1001, 1002, -100700
-
-
-@pytest.fixture
-async def api():
-    async with FakeBotApi() as fake:
-        yield fake
 
 
 @pytest.fixture

@@ -5,23 +5,11 @@ from __future__ import annotations
 import pytest
 
 from handlers.handoff import STAFF_MARK
-from tests.fakes.wecom_callbacks import FakeTime
-from tests.fakes.wecom_server import BOT, PERSON, POOL, FakeWeCom
-from tests.test_wecom import KF, Harness, kf_callback
+from tests.fakes.wecom_server import BOT, PERSON, POOL
+from tests.test_wecom import KF, Harness, fake_time, kf_callback, wecom  # noqa: F401  (fixtures)
 
 CUSTOMER = "wmCustomer1"
 CHAT = f"{KF}:{CUSTOMER}"
-
-
-@pytest.fixture
-def fake_time(clock):
-    return FakeTime(clock.now().timestamp())
-
-
-@pytest.fixture
-async def wecom(fake_time):
-    async with FakeWeCom(now=fake_time.now) as server:
-        yield server
 
 
 @pytest.fixture
