@@ -407,7 +407,7 @@ class Store:
     async def ticket_of_message(self, platform: str, chat_id: str, ref: str) -> dict | None:
         """The ticket whose staff notice became message `ref` in that chat (as the delivery recorded it)."""
         async with self._read() as t:
-            for doc in t["tickets"].all():
+            for doc in reversed(t["tickets"].all()):           # the newest first: where replies usually go
                 for bid in doc["notices"]:
                     if any(d["platform"] == platform and d["chat_id"] == chat_id
                            and ref in d.get("ref", "").split(",") for d in self._records(t, bid)):

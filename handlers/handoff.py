@@ -12,6 +12,7 @@ import unicodedata
 
 from bot.audience import PLATFORMS
 from bot.events import when_text
+from bot.history import Exchange
 from bot.messages import Button, Incoming, Reply
 from handlers.menu import menu_buttons
 
@@ -123,6 +124,16 @@ async def _hand_over(msg: Incoming, svc, said: str) -> Reply:
     history.append(tickets.entry(msg.user_key, "user", said))
     profile = await svc.store.get_profile(msg.user_key)
     ticket = await tickets.open(msg, history, profile)
+    hours = _hours_note(svc)
+    await tickets.notify_staff(ticket, _notice(ticket, recent, profile, said, after_hours=bool(hours)))
+    await svc.store.audit(msg.user_key, "ticket.open", svc.clock.now(), ticket=ticket["id"])
+    shared = "刚才的对话已一并转给他们。" if recent else ""
+    return _reply(f"已为您转接管委会工作人员（工单 #{ticket['id']}），{shared}{hours}\n"
+                  "接下来您发的消息都会转给工作人员，回复会出现在这里。输入“结束”可结束人工服务。")
+
+
+def _notice(ticket: dict, recent: list[Exchange], profile: dict | None, said: str, after_hours: bool) -> str:
+    """What the staff on duty read about a new ticket."""
     lines = [f"【转人工 #{ticket['id']}】{_who(ticket)}请求人工服务"]
     if profile:
         lines.append(f"单位情况：{profile['description']}")
@@ -131,14 +142,10 @@ async def _hand_over(msg: Incoming, svc, said: str) -> Reply:
         for x in recent[-SHOWN_EXCHANGES:]:
             lines += [f"· 用户：{x.said}", f"· 助手：{_shorten(x.answer)}"]
     lines.append(f"本次：{said}")
-    hours = _hours_note(svc)
-    if hours:
+    if after_hours:
         lines.append("（非工作时间提交，已告知用户下个工作时间回复）")
     lines.append(_commands(ticket["id"]))
-    await tickets.notify_staff(ticket, "\n".join(lines))
-    await svc.store.audit(msg.user_key, "ticket.open", svc.clock.now(), ticket=ticket["id"])
-    return _reply(f"已为您转接管委会工作人员（工单 #{ticket['id']}），刚才的对话已一并转给他们。{hours}\n"
-                  "接下来您发的消息都会转给工作人员，回复会出现在这里。输入“结束”可结束人工服务。")
+    return "\n".join(lines)
 
 
 async def relay(msg: Incoming, svc) -> Reply | None:
