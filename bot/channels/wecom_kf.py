@@ -205,7 +205,8 @@ class KfSync:
             if event.get("event_type") != "enter_session" or not event.get("welcome_code"):
                 return False
             incoming = self._incoming(event.get("open_kfid", ""), event.get("external_userid", ""), "/start")
-            await self._handoff.back_to_bot(incoming.chat_id)       # entering anew: the bot serves again
+            if await self._handoff.people_serve(incoming.chat_id):   # else the session ended: the bot is back
+                return True
             send = partial(self._outbox.on_event, event["welcome_code"])
         elif msg.get("origin") == CUSTOMER:
             text = msg.get("text") or {}
@@ -214,7 +215,7 @@ class KfSync:
                                       "" if menu_id else text.get("content", ""), menu_id)
             self._window.opened(incoming.chat_id, float(msg.get("send_time") or self._now()))
             if await self._handoff.people_serve(incoming.chat_id):
-                log.info("kf message left to the person serving the customer")
+                log.info("kf message left to the people serving the customer")
                 return True
             send = partial(self._outbox.send, incoming.chat_id)
         else:
