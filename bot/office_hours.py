@@ -101,4 +101,3 @@ class OfficeHours:
             times = "、".join(f"{s:%H:%M}-{'24:00' if e == time.max else f'{e:%H:%M}'}" for s, e in ranges)
             parts.append(f"{names} {times}")
         return "；".join(parts)
-

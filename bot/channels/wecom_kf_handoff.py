@@ -3,10 +3,11 @@ people have it.
 
 WeCom's session states: 0 未处理 → 1 智能助手接待 (the API answered) → 2 待接入池 → 3 人工接待 → 4 已结束;
 2 and 3 may be entered from 0 or 1, 3 from 2, and 4 allows no change by API. A handoff tries each configured
-servicer (WECOM_KF_SERVICERS; WeCom refuses one not on duty, e.g. 95014/95018), then the waiting pool. The
-trans answer's msg_code carries the message that tells the customer (kf/send_msg_on_event). The bot serves the
-customer again when the session ends (session_status_change, change_type 3), when they enter the session
-anew, or when kf/service_state/get no longer says 2 or 3.
+servicer (WECOM_KF_SERVICERS; WeCom refuses one not 正在接待 or not activated, e.g. 95014: any refusal
+moves on), then the waiting pool. The trans answer's msg_code carries the message that tells the customer
+(kf/send_msg_on_event). The bot serves the customer again when the session ends (session_status_change,
+change_type 3), or when kf/service_state/get no longer says 2 or 3 (asked before keeping quiet, also when
+they enter the chat anew).
 """
 from __future__ import annotations
 

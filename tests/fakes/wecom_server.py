@@ -6,7 +6,8 @@ It is strict where WeCom is: access tokens expire (42001) or are unknown (40014)
 markdown over 4096 bytes and malformed msgmenus are refused, 微信客服 answers only within 48 hours of the
 customer's last message and at most 5 times, a welcome_code (or a trans msg_code) works once. 微信客服 sessions
 follow WeCom's states (0 未处理, 1 智能助手接待, 2 待接入池, 3 人工接待, 4 已结束) and only its allowed transitions
-(95016 otherwise); a servicer must be listed in `servicers` and on duty (95014 / 95018 otherwise). Like WeCom it silently DROPS app
+(95016 otherwise); a servicer must be listed in `servicers` (95014, WeCom's code for a servicer it cannot use)
+and on duty (95018 here: the docs we checked name no code for that case, and the product treats any refusal alike). Like WeCom it silently DROPS app
 messages beyond 30 a minute / 1000 an hour to one member (they land in `dropped`, not `sent`), and answers
 45009 to a robot's 21st message within a minute. Pass `now` to share a test's fake clock.
 
