@@ -112,8 +112,8 @@ async def _hand_over(msg: Incoming, svc, said: str) -> Reply:
     tickets = svc.tickets
     if tickets is None:           # no storage (a bare test set-up): nothing to keep a ticket in
         return _reply("抱歉，现在无法转接工作人员，请稍后再试。")
-    if not tickets.targets:
-        log.warning("a user asked for a person, but neither BOT_HANDOFF_TO nor BOT_STAFF names anyone")
+    if not any(t.partition(":")[0] in svc.outboxes for t in tickets.targets):
+        log.warning("a user asked for a person, but BOT_HANDOFF_TO (or BOT_STAFF) names no one on a served channel")
         return _reply("抱歉，现在没有值班的工作人员可以转接。")
     if (ticket := await tickets.open_of(msg.user_key)) is not None:
         return _reply(f"您已在人工服务中（工单 #{ticket['id']}），直接输入留言即可。输入“结束”可结束人工服务。")

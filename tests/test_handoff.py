@@ -111,7 +111,7 @@ async def test_bad_staff_commands_get_a_clear_answer(ask, outbox):
     assert "没有待处理的 #9" in (await ask("/close 9", staff=True)).text
 
 
-async def test_two_fallbacks_in_a_row_offer_a_person(ask):
+async def test_two_fallbacks_in_a_row_offer_a_person(ask, outbox):
     first = await ask("量子纠缠的猫今天吃什么")
     assert first.text == FALLBACK and first.buttons[-1].payload == "/handoff"
     second = await ask("火星上的房价多少")
@@ -167,3 +167,9 @@ async def test_an_open_ticket_survives_a_restart(settings, clock, kb, services, 
 async def test_a_group_request_is_sent_to_the_private_chat(router):
     reply = await router.handle(Incoming("console", "g1", "u1", text="转人工", is_group=True))
     assert "私聊" in reply.text
+
+
+async def test_with_no_staff_reachable_the_bot_says_so_instead_of_promising(ask, caplog):
+    reply = await ask("转人工")                 # BOT_STAFF is console:staff, but no console channel is served
+    assert reply.text == "抱歉，现在没有值班的工作人员可以转接。"
+    assert "names no one on a served channel" in caplog.text
