@@ -16,6 +16,7 @@ from bot.router import Router
 from bot.services import KnowledgeBase, Services
 from bot.delivery import Delivery
 from bot.store import Store
+from bot.tickets import Tickets
 from scheduler.reminders import Reminders
 
 log = logging.getLogger(__name__)
@@ -35,9 +36,10 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
 
 
 def attach_delivery(svc: Services) -> Services:
-    """Delivery and reminders over svc.store and svc.outboxes (a dict the channels fill in later)."""
+    """Delivery, reminders and tickets over svc.store and svc.outboxes (a dict the channels fill in later)."""
     svc.delivery = Delivery(svc.store, svc.outboxes, svc.clock)
     svc.scheduler = Reminders(svc.store, svc.delivery, svc.clock, svc.settings.event_reminders)
+    svc.tickets = Tickets(svc.store, svc.delivery, svc.clock, svc.settings.handoff_targets)
     return svc
 
 

@@ -12,6 +12,8 @@ from typing import Mapping
 
 from dotenv import dotenv_values
 
+from bot.office_hours import OfficeHours
+
 ROOT = Path(__file__).resolve().parent.parent
 SECRET_FIELDS = {"telegram_bot_token", "telegram_webhook_secret", "wecom_secret", "wecom_token",
                  "wecom_aes_key", "wecom_robot_keys"}
@@ -61,6 +63,24 @@ def _durations(env: Mapping[str, str], name: str, default: tuple[int, ...]) -> t
     return tuple(sorted(set(values), reverse=True))
 
 
+def _accounts(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """'telegram:123,wecom:zhangsan' → the entries, each checked to be platform:id."""
+    entries = _csv(env.get(name, ""))
+    for entry in entries:
+        platform, _, ident = entry.partition(":")
+        if not (platform and ident):
+            raise ConfigError(f"{name} entries must be platform:id (e.g. telegram:123456), got {entry!r}")
+    return entries
+
+
+def _office_hours(env: Mapping[str, str]) -> OfficeHours | None:
+    raw = env.get("BOT_OFFICE_HOURS", "").strip()
+    try:
+        return OfficeHours.parse(raw) if raw else None
+    except ValueError as exc:
+        raise ConfigError(f"BOT_OFFICE_HOURS {exc}") from None
+
+
 @dataclass(frozen=True)
 class Settings:
     staff: frozenset[str] = frozenset()          # "platform:user_id" entries from BOT_STAFF
@@ -69,6 +89,8 @@ class Settings:
     http_port: int = 8080
     today: str = ""                              # BOT_TODAY=YYYY-MM-DD pins the clock's date (demos)
     event_reminders: tuple[int, ...] = (86400, 3600)   # BOT_EVENT_REMINDERS: seconds before an event
+    handoff_to: tuple[str, ...] = ()             # BOT_HANDOFF_TO: "platform:chat_id" told of new tickets
+    office_hours: OfficeHours | None = None      # BOT_OFFICE_HOURS; None: a person may answer at any time
 
     telegram_bot_token: str = ""
     telegram_api_base_url: str = "https://api.telegram.org/bot"
@@ -81,6 +103,7 @@ class Settings:
     wecom_token: str = ""
     wecom_aes_key: str = ""
     wecom_kf_open_kfids: tuple[str, ...] = ()
+    wecom_kf_servicers: tuple[str, ...] = ()     # servicer userids a 微信客服 handoff tries before the pool
     wecom_robot_keys: tuple[str, ...] = ()
     wecom_api_base_url: str = "https://qyapi.weixin.qq.com"
 
@@ -99,6 +122,11 @@ class Settings:
 
     def is_staff(self, platform: str, user_id: str) -> bool:
         return f"{platform}:{user_id}" in self.staff
+
+    @property
+    def handoff_targets(self) -> tuple[str, ...]:
+        """Who hears of a request for a person: BOT_HANDOFF_TO, or else every staff account."""
+        return self.handoff_to or tuple(sorted(self.staff))
 
     def __repr__(self) -> str:
         shown = []
@@ -119,12 +147,14 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
     get = lambda name, default="": env.get(name, default).strip()  # noqa: E731
     data_dir = Path(get("BOT_DATA_DIR") or ROOT / "data")
     return Settings(
-        staff=frozenset(_csv(get("BOT_STAFF"))),
+        staff=frozenset(_accounts(env, "BOT_STAFF")),
         data_dir=data_dir if data_dir.is_absolute() else ROOT / data_dir,
         http_host=get("BOT_HTTP_HOST") or "0.0.0.0",
         http_port=_int(env, "BOT_HTTP_PORT", 8080),
         today=get("BOT_TODAY"),
         event_reminders=_durations(env, "BOT_EVENT_REMINDERS", (86400, 3600)),
+        handoff_to=_accounts(env, "BOT_HANDOFF_TO"),
+        office_hours=_office_hours(env),
         telegram_bot_token=get("TELEGRAM_BOT_TOKEN"),
         telegram_api_base_url=get("TELEGRAM_API_BASE_URL") or "https://api.telegram.org/bot",
         telegram_webhook_url=get("TELEGRAM_WEBHOOK_URL"),
@@ -135,6 +165,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         wecom_token=get("WECOM_TOKEN"),
         wecom_aes_key=_aes_key(get("WECOM_AES_KEY")),
         wecom_kf_open_kfids=_csv(get("WECOM_KF_OPEN_KFIDS")),
+        wecom_kf_servicers=_csv(get("WECOM_KF_SERVICERS")),
         wecom_robot_keys=_csv(get("WECOM_ROBOT_KEYS")),
         wecom_api_base_url=get("WECOM_API_BASE_URL") or "https://qyapi.weixin.qq.com",
     )

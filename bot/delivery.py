@@ -143,7 +143,7 @@ class Delivery:
                                     "reason": f"没有配置 {record['platform']} 渠道"})
                     continue
                 try:
-                    await outbox.send(record["chat_id"], reply)
+                    ref = await outbox.send(record["chat_id"], reply)
                 except RecipientGone as exc:
                     settle(record, {"status": "failed", "attempts": attempt, "reason": f"gone: {exc.reason}"},
                            gone=(record["recipient"], exc.reason))
@@ -158,8 +158,8 @@ class Delivery:
                         log.info("broadcast %s: retry %d in %.1f s (%s)", bid, attempt + 1, delay, reason[:80])
                         handle = loop.call_later(delay, queue.put_nowait, (record, attempt + 1))
                         retries.add(handle)
-                else:
-                    settle(record, {"status": "sent", "attempts": attempt})
+                else:       # `ref` names the sent message where the platform gives one (a reply can quote it)
+                    settle(record, {"status": "sent", "attempts": attempt, **({"ref": ref} if ref else {})})
 
         workers = [asyncio.create_task(worker(queue)) for queue in queues.values()
                    for _ in range(min(self.concurrency, queue.qsize()))]

@@ -5,20 +5,30 @@ import unicodedata
 
 MAX_CHARS = 500
 TOO_LONG_NOTE = f"（您的消息较长，我只读取了前 {MAX_CHARS} 个字。）"
+MAX_TYPED = 4000           # what is passed on to a person (Telegram's message limit, with room to spare)
+
+
+def _text(raw: str | bytes | None) -> str:
+    if raw is None:
+        return ""
+    return raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
+
+
+def _printable(text: str) -> str:
+    return "".join(ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in text)
 
 
 def clean(text: str | bytes | None) -> tuple[str, bool]:
     """Returns (clean text, was_cut). Control and format characters go; NFKC folds full-width forms."""
-    if text is None:
-        return "", False
-    if isinstance(text, bytes):
-        text = text.decode("utf-8", errors="replace")
-    text = unicodedata.normalize("NFKC", text)
-    text = "".join(ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in text)
-    text = text.replace("\ufffd", " ").strip()
+    text = _printable(unicodedata.normalize("NFKC", _text(text))).replace("\ufffd", " ").strip()
     if len(text) > MAX_CHARS:
         return text[:MAX_CHARS], True
     return text, False
+
+
+def as_typed(text: str | bytes | None) -> str:
+    """The text as written, only control characters removed (no folding): what people pass to each other."""
+    return _printable(_text(text)).strip()[:MAX_TYPED]
 
 
 def has_meaning(text: str) -> bool:

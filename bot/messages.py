@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from faq.reading import Reading
 
-Intent = Literal["faq", "policy", "calc", "contacts", "events", "help", "fallback", "clarify", "staff", "dialog"]
+Intent = Literal["faq", "policy", "calc", "contacts", "events", "help", "fallback", "clarify", "staff", "dialog",
+                 "handoff"]
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,8 @@ class Incoming:
     display_name: str = ""
     is_group: bool = False
     reading: "Reading | None" = field(default=None, compare=False, repr=False)   # set once by the router
+    reply_to: str = ""       # id of the bot's message this one quotes (Telegram replies), else ""
+    typed: str = ""          # set by the router: the text exactly as written (`text` is folded for matching)
 
     @property
     def user_key(self) -> str:

@@ -10,7 +10,7 @@ from typing import Awaitable, Callable
 from bot import inputs
 from bot.messages import Incoming, Reply
 from bot.services import Services
-from handlers import admin, broadcast, calc, contacts, events, faq, menu, policy, profile, subscribe
+from handlers import admin, broadcast, calc, contacts, events, faq, handoff, menu, policy, profile, subscribe
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Incoming, Services], Awaitable[Reply | None]]
@@ -34,6 +34,7 @@ ROUTES: tuple[Route, ...] = (
     Route("command", "cancel", menu.cancel, description="取消当前操作"),
     Route("command", "faq", faq.categories, description="常见问题"),
     Route("command", "contacts", contacts.list_all, description="联系方式"),
+    Route("command", "handoff", handoff.command, description="转人工 · 留言给管委会工作人员"),
     Route("command", "policy", policy.command, description="政策匹配 · 扶持措施与适用条件"),
     Route("command", "calc", calc.command, description="补贴速算 · 算算能拿多少"),
     Route("command", "profile", profile.command, description="保存单位情况，匹配适用政策"),
@@ -47,6 +48,10 @@ ROUTES: tuple[Route, ...] = (
     Route("command", "broadcast", broadcast.start, staff_only=True, description="群发公告（工作人员）"),
     Route("command", "broadcast_status", broadcast.status, staff_only=True, description="群发进度（工作人员）"),
     Route("command", "unanswered", broadcast.unanswered, staff_only=True, description="本周未答问题（工作人员）"),
+    Route("command", "tickets", handoff.list_open, staff_only=True, description="待处理的转人工工单（工作人员）"),
+    Route("command", "ticket", handoff.show, staff_only=True, description="查看工单记录（工作人员）"),
+    Route("command", "reply", handoff.reply_command, staff_only=True, description="回复工单：/reply 工单号 内容（工作人员）"),
+    Route("command", "close", handoff.close, staff_only=True, description="结束工单（工作人员）"),
     Route("dialog", "newevent", events.new_event_step, staff_only=True),
     Route("dialog", "editevent", events.edit_event_step, staff_only=True),
     Route("dialog", "importevents", events.import_step, staff_only=True),
@@ -62,6 +67,9 @@ ROUTES: tuple[Route, ...] = (
     Route("payload", "seg:", subscribe.toggle),
     Route("payload", "evadm:", events.admin_payload, staff_only=True),
     Route("payload", "bc:", broadcast.admin_payload, staff_only=True),
+    Route("text", "", handoff.quoted),         # staff quoting a ticket notice
+    Route("text", "", handoff.relay),          # a user with an open ticket talks to the staff
+    Route("text", "", handoff.request),        # asking for a person, before any FAQ matching
     Route("text", "", menu.greeting),
     Route("text", "", subscribe.by_words),
     Route("text", "", events.answer),
@@ -98,8 +106,10 @@ class Router:
             text, cut = inputs.clean(msg.text)
             if self.svc.store is not None:
                 await self.svc.store.seen(msg, self.svc.clock.now())   # registers recipients; writes only on change
-            topic = self.svc.conversations.topic(msg.user_key)
-            reply = await self._dispatch(replace(msg, text=text, reading=self.svc.kb.reader.read(text, topic)))
+            msg = replace(msg, text=text, typed=inputs.as_typed(msg.text))
+            msg = replace(msg, reading=self.svc.kb.reader.read(text, self.svc.conversations.topic(msg.user_key)))
+            reply = await self._dispatch(msg)
+            self.svc.history.add(msg, reply)
             if cut:
                 reply.text = f"{inputs.TOO_LONG_NOTE}\n{reply.text}"
             return reply

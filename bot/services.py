@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 from bot.channels.base import Outbox
 from bot.clock import Clock
@@ -15,6 +15,8 @@ from bot.config import Settings
 from bot.dialogs import Dialogs
 from datetime import date
 
+from bot.history import RecentHistory
+from bot.messages import Incoming
 from faq import nlp
 from faq.conversation import Conversations
 from faq.gazetteer import Gazetteer
@@ -69,6 +71,11 @@ class Services:
     outboxes: dict[str, Outbox] = field(default_factory=dict)   # platform → its channel's outbound side
     delivery: Any = None              # bot/delivery.Delivery: notices and broadcasts through the outboxes
     scheduler: Any = None             # scheduler.Reminders: event reminders and scheduled broadcasts
+    tickets: Any = None               # bot/tickets.Tickets: requests for a person, answered by staff
+    history: RecentHistory = field(default_factory=RecentHistory)   # each user's last exchanges
+    # platform → hands a conversation to people on the platform itself (微信客服), given whether it is office
+    # hours: "servicer", "pool", "pool_fallback" (no servicer could take it), or None (failed: use a ticket)
+    live_handoff: dict[str, Callable[[Incoming, bool], Awaitable[str | None]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.conversations is None:

@@ -23,7 +23,7 @@ from bot.storage import AtomicJSONStorage, InPlaceTinyDB, StorageError, atomic_w
 __all__ = ["Store", "StorageError"]
 log = logging.getLogger(__name__)
 
-TABLES = ("users", "events", "reminders", "broadcasts", "deliveries", "audit", "unanswered")
+TABLES = ("users", "events", "reminders", "broadcasts", "deliveries", "audit", "unanswered", "tickets")
 DEFAULT_SUBSCRIPTIONS = ("news",)     # staff announcements to everyone; event notices ("events") are opt-in
 
 
@@ -167,10 +167,13 @@ class Store:
 
     def _match(self, t, audience: dict) -> list[dict]:
         """Active recipients of an audience: {"kind": "all"} (everyone taking announcements), {"kind":
-        "segment", "value": id} (members), {"kind": "platform", "value": p}, or {"kind": "event", "value":
+        "segment", "value": id} (members), {"kind": "platform", "value": p}, {"kind": "event", "value":
         segment or "all", "event": id} (event-notice subscribers of that audience, plus whoever was already
-        sent a notice of that event, so edits and cancellations reach the same people)."""
+        sent a notice of that event, so edits and cancellations reach the same people), or {"kind": "direct",
+        "value": ["platform:id", …]} (those accounts, whatever they subscribe to, known to the bot or not)."""
         kind, value = audience["kind"], audience.get("value")
+        if kind == "direct":
+            return [self._address(key) for key in value]
         if kind == "all":
             wanted = lambda d: "news" in d["subscriptions"]                                  # noqa: E731
         elif kind == "segment":
@@ -186,6 +189,12 @@ class Store:
             raise ValueError(f"unknown audience {audience!r}")
         return [{"key": d["key"], "platform": d["platform"], "chat_id": d["chat_id"]}
                 for d in t["users"].all() if d["active"] and wanted(d)]
+
+    def _address(self, key: str) -> dict:
+        """Where `key` is reached: its stored chat, or the id after the platform for an account never seen."""
+        doc = self._user_doc(key)
+        platform, _, chat_id = key.partition(":")
+        return {"key": key, "platform": platform, "chat_id": doc["chat_id"] if doc else chat_id}
 
     async def recipients(self, audience: dict) -> list[dict]:
         async with self._read() as t:
@@ -365,6 +374,45 @@ class Store:
                 return False
             t["broadcasts"].update({"status": "cancelled"}, doc_ids=[bid])
             return True
+
+    # ---- tickets: requests for a person ------------------------------------------------------------------
+    async def open_ticket(self, ticket: dict) -> int:
+        async with self._write() as t:
+            return t["tickets"].insert(copy.deepcopy(ticket))
+
+    async def get_ticket(self, ticket_id: int) -> dict | None:
+        async with self._read() as t:
+            doc = t["tickets"].get(doc_id=ticket_id)
+            return {**copy.deepcopy(dict(doc)), "id": ticket_id} if doc else None
+
+    async def tickets(self, status: str | None = None) -> list[dict]:
+        async with self._read() as t:
+            return [{**copy.deepcopy(dict(d)), "id": d.doc_id} for d in t["tickets"].all()
+                    if status is None or d["status"] == status]
+
+    async def update_ticket(self, ticket_id: int, entries: Iterable[dict] = (), notice: int | None = None,
+                            **fields: Any) -> dict | None:
+        """Appends `entries` to the ticket's history and `notice` (a broadcast id) to its notices, and sets
+        `fields`, in one write; returns the ticket as it is now, or None when there is no such ticket."""
+        async with self._write() as t:
+            doc = t["tickets"].get(doc_id=ticket_id)
+            if doc is None:
+                return None
+            changes = {**fields, "history": [*doc["history"], *copy.deepcopy(list(entries))]}
+            if notice is not None:
+                changes["notices"] = [*doc["notices"], notice]
+            t["tickets"].update(changes, doc_ids=[ticket_id])
+            return {**copy.deepcopy(dict(t["tickets"].get(doc_id=ticket_id))), "id": ticket_id}
+
+    async def ticket_of_message(self, platform: str, chat_id: str, ref: str) -> dict | None:
+        """The ticket whose staff notice became message `ref` in that chat (as the delivery recorded it)."""
+        async with self._read() as t:
+            for doc in reversed(t["tickets"].all()):           # the newest first: where replies usually go
+                for bid in doc["notices"]:
+                    if any(d["platform"] == platform and d["chat_id"] == chat_id
+                           and ref in d.get("ref", "").split(",") for d in self._records(t, bid)):
+                        return {**copy.deepcopy(dict(doc)), "id": doc.doc_id}
+        return None
 
     # ---- audit and unanswered questions ------------------------------------------------------------------
     async def audit(self, actor: str, action: str, when: datetime, **detail: Any) -> None:

@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import timedelta
 
 from bot.audience import PLATFORMS, SEGMENTS, audience_label
+from bot import tickets
 from bot.events import EventError, parse_when, when_text
 from bot.messages import Button, Incoming, Reply
 from faq import nlp
@@ -103,7 +104,8 @@ async def status(msg: Incoming, svc) -> Reply:
     """/broadcast_status — recent broadcasts with sent / failed / pending; /broadcast_status 12 — failure reasons."""
     arg = msg.text.partition(" ")[2].strip().lstrip("#")
     await svc.store.audit(msg.user_key, "broadcast.status", svc.clock.now(), broadcast=arg or None)
-    broadcasts = sorted(await svc.store.broadcasts(), key=lambda b: b["id"], reverse=True)
+    broadcasts = sorted((b for b in await svc.store.broadcasts() if b["kind"] != tickets.KIND),
+                        key=lambda b: b["id"], reverse=True)
     if arg.isdigit():
         broadcasts = [b for b in broadcasts if b["id"] == int(arg)]
     else:

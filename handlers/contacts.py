@@ -5,6 +5,7 @@ import re
 
 from bot.messages import Button, Incoming, Reply
 from faq import nlp
+from handlers.handoff import BUTTON, REACH_NOW
 
 # After synonym folding, "电话/联系人/找谁/热线…" all read "联系方式".
 ASKS_FOR_CONTACT = ("联系方式", "咨询谁", "负责部门", "邮箱")
@@ -12,11 +13,12 @@ NOT_PUBLISHED = "暂未公布（来源文件未载明，待管委会工作人员
 
 
 def render(contact, svc) -> Reply:
-    lines = [f"【{contact.name}】", f"职责：{contact.role}", f"可咨询：{'、'.join(contact.contact_for)}",
-             f"电话：{contact.phone or NOT_PUBLISHED}"]
+    lines = [f"【{contact.name}】", REACH_NOW, f"电话：{contact.phone or NOT_PUBLISHED}"]
     if contact.address:
         lines.append(f"地址：{contact.address}")
-    return Reply("\n".join(lines), intent="contacts", confidence=1.0, sources=[svc.kb.knowledge.cite(contact.source)])
+    lines += [f"职责：{contact.role}", f"可咨询：{'、'.join(contact.contact_for)}"]
+    return Reply("\n".join(lines), intent="contacts", confidence=1.0, buttons=[BUTTON],
+                 sources=[svc.kb.knowledge.cite(contact.source)])
 
 
 def _names(contact) -> list[str]:
@@ -46,10 +48,12 @@ async def answer(msg: Incoming, svc) -> Reply | None:
 
 async def list_all(msg: Incoming, svc) -> Reply:
     contacts = svc.kb.knowledge.contacts
-    text = ("可以联系以下机构（点选查看职责与联系方式）。来源文件均未公布电话，号码待管委会工作人员补充：" if contacts
-            else "联系人资料尚未录入，请直接前往运河财富小镇管委会咨询。")
-    return Reply(text, intent="contacts", confidence=1.0,
-                 buttons=[Button(c.name[:20], f"contact:{c.id}") for c in contacts])
+    published = [f"{c.name}：{'；'.join(x for x in (c.phone, c.address) if x)}" for c in contacts
+                 if c.phone or c.address]
+    lines = [REACH_NOW, *(published or ["来源文件均未公布电话，号码待管委会工作人员补充。"]),
+             "可以联系以下机构（点选查看职责与联系方式）：" if contacts else "联系人资料尚未录入。"]
+    return Reply("\n".join(lines), intent="contacts", confidence=1.0,
+                 buttons=[Button(c.name[:20], f"contact:{c.id}") for c in contacts] + [BUTTON])
 
 
 async def by_payload(msg: Incoming, svc) -> Reply:

@@ -13,9 +13,10 @@ from bot.messages import Button, Incoming, Reply
 from faq.conversation import Topic
 from faq.matcher import THRESHOLD, Match
 from faq.reading import YEAR, Reading
+from handlers.handoff import with_offer
 
 FALLBACK = ("抱歉，这个问题我暂时答不上来，资料中没有可靠的答案。\n"
-            "您可以看看下面相近的问题，或联系运河财富小镇管委会（输入 /contacts 查看联系方式）。")
+            "您可以看看下面相近的问题，或点“转人工 / 留言给工作人员”请管委会工作人员回复（也可输入 /handoff）。")
 CLARIFY = ("您发来的“{text}”是指什么呢？请说完整的问题，例如“新设金融总部，实收资本10亿，能拿多少？”，"
            "或输入 /menu 查看菜单。")
 PAGE = 12
@@ -122,6 +123,7 @@ async def answer(msg: Incoming, svc) -> Reply:
     if note or SILENT.match(best.entry.answer):   # the documents do not state it: an honest "don't know"
         reply.intent = "fallback"
         await svc.store.log_unanswered(msg, svc.clock.now())
+        reply = with_offer(msg, svc, reply)
     extra = parts[:MAX_PARTS - 1]
     if extra:
         reply.text += "".join(f"\n\n{_answer(m.entry, svc, m.score).text}" for m in extra)
@@ -151,6 +153,10 @@ def _parts(svc, reading: Reading) -> list[Match]:
 
 async def _not_known(msg: Incoming, svc, reading: Reading, ranked: list[Match], why: str) -> Reply:
     await svc.store.log_unanswered(msg, svc.clock.now())
+    return with_offer(msg, svc, _not_known_reply(msg, svc, reading, ranked, why))
+
+
+def _not_known_reply(msg: Incoming, svc, reading: Reading, ranked: list[Match], why: str) -> Reply:
     lex = svc.kb.knowledge.lexicon
     if reading.elsewhere and why in ("elsewhere", "aspect", ""):
         text = (f"资料只涉及杭州市、拱墅区和运河财富小镇，没有关于{'、'.join(reading.elsewhere)}的记载，"
@@ -170,7 +176,7 @@ async def _not_known(msg: Incoming, svc, reading: Reading, ranked: list[Match], 
             text = f"资料中关于{name}有{'、'.join(known)}等方面的记载，{asked}未载明。"
         else:
             text = f"资料中没有关于{name}{asked}的记载。"
-        text += "\n可以看看下面这些已知的内容，或联系运河财富小镇管委会（输入 /contacts）。"
+        text += "\n可以看看下面这些已知的内容，或点“转人工 / 留言给工作人员”请管委会工作人员回复。"
         if entity:
             svc.conversations.remember(msg.user_key, [entity], reading.aspects, None)
         return Reply(text, intent="fallback", confidence=ranked[0].score if ranked else 0.0,

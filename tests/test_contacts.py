@@ -15,9 +15,18 @@ async def test_committee_contact_says_number_not_published(ask, kb):
 
 async def test_contact_list_and_button(ask, kb):
     listing = await ask("/contacts")
-    assert len(listing.buttons) == len(kb.knowledge.contacts) >= 5
-    detail = await ask(payload=listing.buttons[0].payload)
+    *cards, person = listing.buttons
+    assert len(cards) == len(kb.knowledge.contacts) >= 5 and person.payload == "/handoff"
+    assert listing.text.startswith("现在找人")
+    detail = await ask(payload=cards[0].payload)
     assert detail.intent == "contacts" and "可咨询" in detail.text
+
+
+async def test_a_card_says_first_how_to_reach_a_person_now(ask):
+    card = await ask("管委会电话是多少")
+    first, reach, *rest = card.text.splitlines()
+    assert "/handoff" in reach and rest[-1].startswith("可咨询")
+    assert [b.payload for b in card.buttons] == ["/handoff"]
 
 
 def test_no_contact_has_an_invented_phone(kb):

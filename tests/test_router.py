@@ -85,7 +85,7 @@ async def test_faq_question_is_answered_with_its_source(ask):
 async def test_out_of_scope_falls_back_with_suggestions(ask):
     reply = await ask("明天杭州会下雨吗")
     assert reply.intent == "fallback"
-    assert "管委会" in reply.text and len(reply.buttons) == 3
+    assert "管委会" in reply.text and len(reply.buttons) == 4 and reply.buttons[-1].payload == "/handoff"
     follow = await ask(payload=reply.buttons[0].payload)
     assert follow.intent == "faq" and follow.sources
 

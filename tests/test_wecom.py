@@ -12,6 +12,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from bot.channels.base import RecipientGone, SendError
+from bot.app import attach_delivery
 from bot.channels.wecom import WeComChannel
 from bot.config import load_settings
 from bot.dialogs import Dialogs
@@ -29,7 +30,7 @@ LONG = "运河财富小镇" * 200            # 3600 bytes: more than one WeCom t
 class Harness:
     """The product's WeCom channel on a test HTTP server, the fake WeCom API, and WeCom's callback side."""
 
-    def __init__(self, tmp_path, kb, clock, wecom: FakeWeCom, time: FakeTime):
+    def __init__(self, tmp_path, kb, clock, wecom: FakeWeCom, time: FakeTime, **env: str):
         self.kb, self.clock, self.wecom, self.time = kb, clock, wecom, time
         self.gate = asyncio.Event()
         aes_key = new_aes_key()
@@ -37,7 +38,7 @@ class Harness:
             "BOT_DATA_DIR": str(tmp_path / "data"), "BOT_STAFF": "wecom:boss",
             "WECOM_CORP_ID": wecom.corp_id, "WECOM_AGENT_ID": "1000002", "WECOM_SECRET": wecom.secret,
             "WECOM_TOKEN": TOKEN, "WECOM_AES_KEY": aes_key, "WECOM_KF_OPEN_KFIDS": KF,
-            "WECOM_API_BASE_URL": wecom.base_url}, env_file=None)
+            "WECOM_API_BASE_URL": wecom.base_url, **env}, env_file=None)
         self.side = CallbackSender(TOKEN, aes_key, wecom.corp_id)
         self.msg_ids = iter(range(10**6, 10**7))
 
@@ -49,19 +50,20 @@ class Harness:
         async def long(msg, svc):
             return Reply(LONG, intent="faq", confidence=1.0, buttons=[Button("常见问题", "/faq")])
 
-        svc = Services(settings=self.settings, clock=self.clock, kb=self.kb, dialogs=Dialogs(self.clock),
-                       store=Store(self.settings.data_dir))
+        svc = attach_delivery(Services(settings=self.settings, clock=self.clock, kb=self.kb,
+                                       dialogs=Dialogs(self.clock), store=Store(self.settings.data_dir)))
         router = Router(svc, ROUTES + (Route("command", "slow", slow), Route("command", "long", long)))
         http = web.Application()
         self.channel = WeComChannel(self.settings, router, http, now=self.time.now, sleep=self.time.sleep,
                                     reply_within=reply_within, api_backoff=0.0)
-        self.outboxes, self.store = svc.outboxes, svc.store
+        self.svc, self.outboxes, self.store = svc, svc.outboxes, svc.store
         self.client = TestClient(TestServer(http))
         await self.client.start_server()
         await self.channel.start()
         return self
 
     async def stop(self) -> None:
+        await self.svc.delivery.stop()
         await self.channel.stop()
         await self.client.close()
         self.store.close()

@@ -25,6 +25,7 @@ class RecipientGone(SendError):
 class Outbox(Protocol):
     platform: str          # matches Incoming.platform, e.g. "telegram", "wecom", "wecom_kf", "wecom_robot"
 
-    async def send(self, chat_id: str, reply: Reply) -> None:
+    async def send(self, chat_id: str, reply: Reply) -> str | None:
         """Deliver one reply (split/rendered as the platform needs), paced by the platform's limits.
-        Raises RecipientGone or SendError; retries of transient errors happen inside, bounded."""
+        Raises RecipientGone or SendError; retries of transient errors happen inside, bounded. Returns the
+        sent messages' ids ("12,13") where the platform gives them, so a reply quoting one can be traced."""

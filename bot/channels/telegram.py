@@ -201,9 +201,12 @@ class TelegramChannel:
             text = self._addressed(message, text)
             if text is None:
                 return
+        quoted = message.reply_to_message
+        mine = quoted is not None and quoted.from_user is not None and quoted.from_user.id == self.app.bot.id
         await self._answer(update, Incoming(self.platform, str(chat.id), str(user.id), text=text,
                                             is_staff=self.settings.is_staff(self.platform, str(user.id)),
-                                            display_name=user.full_name, is_group=is_group))
+                                            display_name=user.full_name, is_group=is_group,
+                                            reply_to=str(quoted.message_id) if mine else ""))
 
     async def _on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query

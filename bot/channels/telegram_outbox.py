@@ -76,21 +76,21 @@ class TelegramOutbox:
         self.max_retries, self.backoff, self.max_wait = max_retries, backoff, max_wait
         self._resume_at = 0.0       # loop time before which nothing is sent (after a 429)
 
-    async def send(self, chat_id: str, reply: Reply) -> None:
+    async def send(self, chat_id: str, reply: Reply) -> str:
+        """Returns the sent messages' ids, comma-separated."""
         chat = chat_ref(chat_id)
-        for chunk in render(reply):
-            await self._deliver(chat, chunk)
+        return ",".join([str(await self._deliver(chat, chunk)) for chunk in render(reply)])
 
-    async def _deliver(self, chat: int | str, chunk: Chunk) -> None:
+    async def _deliver(self, chat: int | str, chunk: Chunk) -> int:
         loop = asyncio.get_running_loop()
         for attempt in range(self.max_retries + 1):
             if (pause := self._resume_at - loop.time()) > 0:
                 await asyncio.sleep(pause)
             try:
                 async with self.pacer.slot(chat) if self.pacer else nullcontext(), self._in_flight:
-                    await self.bot.send_message(chat, chunk.html, parse_mode=ParseMode.HTML,
-                                                reply_markup=chunk.keyboard)
-                return
+                    sent = await self.bot.send_message(chat, chunk.html, parse_mode=ParseMode.HTML,
+                                                       reply_markup=chunk.keyboard)
+                return sent.message_id
             except RetryAfter as exc:
                 wait = retry_after_seconds(exc)
                 if attempt == self.max_retries or wait > self.max_wait:

@@ -23,6 +23,7 @@ from bot.channels.wecom_api import WeComApi
 from bot.channels.wecom_app import PER_MEMBER, AppOutbox, dedup_key, to_incoming
 from bot.channels.wecom_crypto import MAX_XML_BYTES, CallbackError, WeComCrypto, to_xml
 from bot.channels.wecom_kf import KfOutbox, KfSync, ReplyWindow
+from bot.channels.wecom_kf_handoff import KfHandoff
 from bot.channels.wecom_state import WeComState
 from bot.choices import Choices
 from bot.config import Settings
@@ -74,8 +75,10 @@ class WeComChannel:
         if settings.wecom_kf_open_kfids:
             window = ReplyWindow(now)
             kf_outbox = KfOutbox(self.api, window)
-            self.kf = KfSync(self.api, self.state, self.answer, kf_outbox, window, settings, now)
+            handoff = KfHandoff(self.api, self.state, kf_outbox, settings.wecom_kf_servicers)
+            self.kf = KfSync(self.api, self.state, self.answer, kf_outbox, window, settings, now, handoff)
             router.svc.outboxes[kf_outbox.platform] = kf_outbox
+            router.svc.live_handoff[kf_outbox.platform] = handoff.transfer
         if not settings.wecom_agent_id.isdigit():
             log.warning("WECOM_AGENT_ID is not set: slow or long app answers cannot be delivered")
         self._tasks: set[asyncio.Task] = set()

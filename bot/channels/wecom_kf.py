@@ -4,14 +4,15 @@ The callback only announces `kf_msg_or_event` (with a short-lived Token); the me
 kf/sync_msg from the saved cursor, answered with kf/send_msg, and the cursor saved after every page.
 Answered msgids are saved too, so a crash between answering and saving the cursor answers nobody twice.
 A customer may be answered for 48 hours after each message, with at most 5 messages; the welcome on
-`enter_session` goes through kf/send_msg_on_event with the event's one-time welcome_code.
+`enter_session` goes through kf/send_msg_on_event with the event's one-time welcome_code, as does the answer
+after a handoff (bot/channels/wecom_kf_handoff.py) with the code the state change returned.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
 from functools import partial
-from typing import Awaitable, Callable
+from typing import TYPE_CHECKING, Awaitable, Callable
 
 from bot.channels.base import RecipientGone, SendError
 from bot.channels.wecom_api import ApiError, WeComApi
@@ -20,6 +21,9 @@ from bot.channels.wecom_state import WeComState
 from bot.choices import numbered
 from bot.config import Settings
 from bot.messages import Incoming, Reply
+
+if TYPE_CHECKING:
+    from bot.channels.wecom_kf_handoff import KfHandoff
 
 log = logging.getLogger(__name__)
 
@@ -68,11 +72,19 @@ class KfOutbox:
 
     def __init__(self, api: WeComApi, window: ReplyWindow):
         self._api, self._window = api, window
+        self._codes: dict[str, str] = {}          # chat → msg_code for its next answer
+
+    def answer_with_code(self, chat_id: str, code: str) -> None:
+        """The next answer to this chat goes out with `code` (from a session state change)."""
+        self._codes[chat_id] = code
 
     async def send(self, chat_id: str, reply: Reply) -> None:
         open_kfid, _, user = chat_id.partition(":")
         if not (open_kfid and user):
             raise RecipientGone(f"not a {PLATFORM} chat id")
+        if code := self._codes.pop(chat_id, None):
+            await self.on_event(code, reply)
+            return
         bodies = kf_messages(reply)
         allowed = self._window.take(chat_id, len(bodies))
         if not allowed:
@@ -82,8 +94,8 @@ class KfOutbox:
         for body in bodies[:allowed]:
             await self._call("kf/send_msg", {"touser": user, "open_kfid": open_kfid, **body})
 
-    async def welcome(self, code: str, reply: Reply) -> None:
-        """The one message a welcome_code allows (valid 20 s, once)."""
+    async def on_event(self, code: str, reply: Reply) -> None:
+        """The one message a welcome_code or msg_code allows (valid 20 s, once)."""
         bodies = kf_messages(reply)
         body = bodies[0] if len(bodies) == 1 else {"msgtype": "text",
                                                     "text": {"content": clip(numbered(reply), TEXT_LIMIT)}}
@@ -104,8 +116,10 @@ class KfSync:
     """One pull loop per 微信客服 account at a time; a callback during a pull schedules one more pull."""
 
     def __init__(self, api: WeComApi, state: WeComState, handle: Callable[[Incoming], Awaitable[Reply | None]],
-                 outbox: KfOutbox, window: ReplyWindow, settings: Settings, now: Callable[[], float]):
+                 outbox: KfOutbox, window: ReplyWindow, settings: Settings, now: Callable[[], float],
+                 handoff: "KfHandoff"):
         self._api, self._state, self._handle, self._outbox = api, state, handle, outbox
+        self._handoff = handoff
         self._window, self._settings, self._now = window, settings, now
         self._kfids = set(settings.wecom_kf_open_kfids)
         self._started = now()
@@ -178,22 +192,31 @@ class KfSync:
             await self._state.flush()
 
     async def _answer(self, msg: dict) -> bool:
-        """Answers a customer's message, or welcomes on enter_session; False for anything else."""
+        """Answers a customer's message, or welcomes on enter_session, or notes a session that people took or
+        ended; True when it was handled (answered, or deliberately left to the person serving)."""
         event = msg.get("event") or {}
         if msg.get("msgtype") == "event":
+            if event.get("event_type") == "session_status_change":
+                await self._handoff.status_changed(event)
+                return True
             if event.get("event_type") == "msg_send_fail":
                 log.warning("kf message %s did not reach the customer (fail_type %s)",
                             event.get("fail_msgid"), event.get("fail_type"))
             if event.get("event_type") != "enter_session" or not event.get("welcome_code"):
                 return False
             incoming = self._incoming(event.get("open_kfid", ""), event.get("external_userid", ""), "/start")
-            send = partial(self._outbox.welcome, event["welcome_code"])
+            if await self._handoff.people_serve(incoming.chat_id):   # else the session ended: the bot is back
+                return True
+            send = partial(self._outbox.on_event, event["welcome_code"])
         elif msg.get("origin") == CUSTOMER:
             text = msg.get("text") or {}
             menu_id = text.get("menu_id") or None           # a msgmenu click carries the button's payload
             incoming = self._incoming(msg.get("open_kfid", ""), msg.get("external_userid", ""),
                                       "" if menu_id else text.get("content", ""), menu_id)
             self._window.opened(incoming.chat_id, float(msg.get("send_time") or self._now()))
+            if await self._handoff.people_serve(incoming.chat_id):
+                log.info("kf message left to the people serving the customer")
+                return True
             send = partial(self._outbox.send, incoming.chat_id)
         else:
             return False

@@ -1,5 +1,6 @@
-"""What the WeCom channels must remember across restarts: 微信客服 sync cursors and recently processed
-message ids (so a callback retried by WeCom, or a kf message pulled twice, is answered once).
+"""What the WeCom channels must remember across restarts: 微信客服 sync cursors, recently processed
+message ids (so a callback retried by WeCom, or a kf message pulled twice, is answered once) and the
+微信客服 customers a person has taken over (so the bot stays silent for them after a restart too).
 
 One small JSON file under BOT_DATA_DIR, rewritten atomically (bot/storage.atomic_write). It is kept apart
 from bot/store.py on purpose: these writes come with every callback and are batched (`flush_soon`),
@@ -27,6 +28,7 @@ class WeComState:
     def __init__(self, path: Path, *, now: Callable[[], float] = time.time, flush_delay: float = FLUSH_DELAY):
         self.path, self._now, self._flush_delay = path, now, flush_delay
         self._cursors: dict[str, str] = {}
+        self._people: dict[str, int] = {}          # kf chat → service_state 2 (pool) or 3 (a person serves)
         self._ids: dict[str, float] = {}            # id → expiry (epoch seconds), in insertion order
         self._lock = asyncio.Lock()
         self._pending: asyncio.TimerHandle | None = None
@@ -39,6 +41,7 @@ class WeComState:
         try:
             data = json.loads(self.path.read_text("utf-8"))
             self._cursors = {str(k): str(v) for k, v in data.get("kf_cursors", {}).items()}
+            self._people = {str(k): int(v) for k, v in data.get("kf_people", {}).items()}
             now = self._now()
             self._ids = {str(k): float(v) for k, v in data.get("ids", {}).items() if float(v) > now}
         except (ValueError, TypeError, AttributeError, OSError) as exc:
@@ -51,6 +54,16 @@ class WeComState:
 
     def set_cursor(self, open_kfid: str, cursor: str) -> None:
         self._cursors[open_kfid] = cursor
+
+    def with_people(self, chat: str) -> int | None:
+        """The service_state (2 or 3) of a 微信客服 chat handed to people, or None while the bot serves it."""
+        return self._people.get(chat)
+
+    def hand_to_people(self, chat: str, service_state: int) -> None:
+        self._people[chat] = service_state
+
+    def back_to_bot(self, chat: str) -> None:
+        self._people.pop(chat, None)
 
     def seen(self, msg_id: str) -> bool:
         expiry = self._ids.get(msg_id)
@@ -92,7 +105,8 @@ class WeComState:
         if self._pending is not None:
             self._pending.cancel()
             self._pending = None
-        data = json.dumps({"kf_cursors": self._cursors, "ids": self._ids}, ensure_ascii=False).encode()
+        data = json.dumps({"kf_cursors": self._cursors, "kf_people": self._people, "ids": self._ids},
+                          ensure_ascii=False).encode()
         async with self._lock:
             await asyncio.to_thread(self._write, data)
 

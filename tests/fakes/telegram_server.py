@@ -178,8 +178,10 @@ class FakeBotApi:
         return {"id": chat_id, "type": chat_type, "title": "小镇企业群"}
 
     def message(self, text: str | None = None, *, user_id: int = 1001, chat_id: int | None = None,
-                chat_type: str | None = None, reply_to_bot: bool = False, **extra) -> dict:
-        """A Message object as Telegram sends it, with entities for commands and @mentions."""
+                chat_type: str | None = None, reply_to_bot: bool = False, reply_to: int | None = None,
+                **extra) -> dict:
+        """A Message object as Telegram sends it, with entities for commands and @mentions; `reply_to` quotes
+        the bot's message with that id (`reply_to_bot`: some earlier message of the bot's)."""
         chat_id = chat_id if chat_id is not None else user_id
         self._message_ids[chat_id] += 1
         msg: dict = {"message_id": self._message_ids[chat_id], "date": int(time.time()),
@@ -192,8 +194,8 @@ class FakeBotApi:
                 entities.insert(0, {"type": "bot_command", "offset": 0, "length": utf16_len(m.group())})
             if entities:
                 msg["entities"] = entities
-        if reply_to_bot:
-            msg["reply_to_message"] = {"message_id": 1, "date": int(time.time()), "chat": msg["chat"],
+        if reply_to_bot or reply_to is not None:
+            msg["reply_to_message"] = {"message_id": reply_to or 1, "date": int(time.time()), "chat": msg["chat"],
                                        "from": self.me, "text": "（机器人之前的消息）"}
         return msg
 

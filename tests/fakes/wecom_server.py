@@ -1,9 +1,13 @@
 """A fake WeCom (企业微信) server API on 127.0.0.1 for tests and benches.
 
-Endpoints: gettoken, message/send, kf/sync_msg, kf/send_msg, kf/send_msg_on_event, webhook/send.
+Endpoints: gettoken, message/send, kf/sync_msg, kf/send_msg, kf/send_msg_on_event, kf/service_state/get,
+kf/service_state/trans, webhook/send.
 It is strict where WeCom is: access tokens expire (42001) or are unknown (40014), text over 2048 bytes,
 markdown over 4096 bytes and malformed msgmenus are refused, 微信客服 answers only within 48 hours of the
-customer's last message and at most 5 times, a welcome_code works once. Like WeCom it silently DROPS app
+customer's last message and at most 5 times, a welcome_code (or a trans msg_code) works once. 微信客服 sessions
+follow WeCom's states (0 未处理, 1 智能助手接待, 2 待接入池, 3 人工接待, 4 已结束) and only its allowed transitions
+(95016 otherwise); a servicer must be listed in `servicers` (95014, WeCom's code for a servicer it cannot use)
+and on duty (95018 here: the docs we checked name no code for that case, and the product treats any refusal alike). Like WeCom it silently DROPS app
 messages beyond 30 a minute / 1000 an hour to one member (they land in `dropped`, not `sent`), and answers
 45009 to a robot's 21st message within a minute. Pass `now` to share a test's fake clock.
 
@@ -14,6 +18,9 @@ messages beyond 30 a minute / 1000 an hour to one member (they land in `dropped`
         wecom.gone.add("zhangsan")                       # user not found from now on
         msgid = wecom.kf_customer_message("wkKF", "wmUSER", "你好")
         wecom.sent_to("kf/send_msg")                     # bodies the product sent, in order
+        wecom.servicers["lisi"] = True                   # a servicer on duty (False: not on duty)
+        wecom.kf_servicer_takes("wkKF", "wmUSER", "lisi")   # picks the customer up from the pool
+        wecom.kf_end_session("wkKF", "wmUSER")           # the servicer ends the session
 """
 from __future__ import annotations
 
@@ -31,6 +38,9 @@ TEXT_LIMIT, MARKDOWN_LIMIT, MENU_HEAD_LIMIT, MENU_ITEM_LIMIT = 2048, 4096, 1024,
 APP_LIMITS = ((30, 60), (1000, 3600))
 ROBOT_LIMIT = (20, 60)
 KF_WINDOW, KF_MESSAGES = 48 * 3600, 5
+UNTOUCHED, BOT, POOL, PERSON, ENDED = range(5)          # 微信客服 service_state
+KF_TRANSITIONS = {UNTOUCHED: {BOT, POOL, PERSON, ENDED}, BOT: {POOL, PERSON, ENDED}, POOL: {PERSON, ENDED},
+                  PERSON: {PERSON, ENDED}, ENDED: set()}
 
 
 @dataclass
@@ -52,6 +62,8 @@ class Sent:
 class KfCustomer:
     last_message: float = 0.0
     answered: int = 0
+    state: int = ENDED
+    servicer: str = ""
 
 
 @dataclass
@@ -75,7 +87,8 @@ class FakeWeCom:
         self._faults: dict[str, deque[Fault]] = defaultdict(deque)
         self._kf: dict[str, list[dict]] = {k: [] for k in self.open_kfids}  # message log; cursor = index
         self._customers: dict[str, KfCustomer] = defaultdict(KfCustomer)
-        self._welcome_codes: set[str] = set()
+        self._welcome_codes: set[str] = set()      # welcome_codes and trans msg_codes, each usable once
+        self.servicers: dict[str, bool] = {}        # servicer userid → on duty (正在接待)
         self._app_sends: dict[str, list[float]] = defaultdict(list)
         self._robot_sends: dict[str, list[float]] = defaultdict(list)
         self._ids = itertools.count(1)
@@ -87,6 +100,7 @@ class FakeWeCom:
         app.router.add_get("/cgi-bin/gettoken", self._gettoken)
         for path, handler in (("message/send", self._message_send), ("kf/sync_msg", self._sync_msg),
                               ("kf/send_msg", self._kf_send), ("kf/send_msg_on_event", self._kf_on_event),
+                              ("kf/service_state/get", self._state_get), ("kf/service_state/trans", self._trans),
                               ("webhook/send", self._webhook)):
             app.router.add_post(f"/cgi-bin/{path}", self._endpoint(path, handler))
         self._runner = web.AppRunner(app, access_log=None)
@@ -127,8 +141,31 @@ class FakeWeCom:
         msg = self._kf_message(open_kfid, external_userid, msgtype, at, origin=3)
         if msgtype == "text":
             msg["text"] = {"content": text, **({"menu_id": menu_id} if menu_id else {})}
-        self._customers[f"{open_kfid}:{external_userid}"] = KfCustomer(last_message=at)
+        customer = self._customers[f"{open_kfid}:{external_userid}"]
+        customer.last_message, customer.answered = at, 0
+        if customer.state == ENDED:
+            customer.state, customer.servicer = UNTOUCHED, ""
         return msg["msgid"]
+
+    def kf_state(self, open_kfid: str, external_userid: str) -> int:
+        return self._customers[f"{open_kfid}:{external_userid}"].state
+
+    def kf_servicer_takes(self, open_kfid: str, external_userid: str, servicer: str) -> None:
+        """A servicer picks the customer up from the waiting pool (session_status_change, change_type 1)."""
+        self._status_change(open_kfid, external_userid, PERSON, 1, servicer)
+
+    def kf_end_session(self, open_kfid: str, external_userid: str) -> None:
+        """The servicer ends the session (change_type 3)."""
+        self._status_change(open_kfid, external_userid, ENDED, 3, "")
+
+    def _status_change(self, open_kfid: str, external_userid: str, state: int, change_type: int,
+                       servicer: str) -> None:
+        customer = self._customers[f"{open_kfid}:{external_userid}"]
+        old, customer.state, customer.servicer = customer.servicer, state, servicer
+        msg = self._kf_message(open_kfid, external_userid, "event", self.now(), origin=4)
+        msg["event"] = {"event_type": "session_status_change", "open_kfid": open_kfid,
+                        "external_userid": external_userid, "change_type": change_type,
+                        "old_servicer_userid": old, "new_servicer_userid": servicer}
 
     def kf_enter_session(self, open_kfid: str, external_userid: str) -> str:
         """A customer opens the chat; returns the one-time welcome_code."""
@@ -266,6 +303,8 @@ class FakeWeCom:
         if customer.answered >= KF_MESSAGES:
             return self._err(95001, "send msg count limit exceed")
         customer.answered += 1
+        if customer.state == UNTOUCHED:
+            customer.state = BOT                    # answered through the API: 智能助手接待
         self.sent.append(Sent("kf/send_msg", body, at=self.now()))
         return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": f"kf{len(self.sent)}"})
 
@@ -277,6 +316,31 @@ class FakeWeCom:
         self._welcome_codes.discard(body["code"])
         self.sent.append(Sent("kf/send_msg_on_event", body, at=self.now()))
         return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": f"kf{len(self.sent)}"})
+
+    async def _state_get(self, body: dict) -> web.Response:
+        if body.get("open_kfid") not in self._kf:
+            return self._err(95000, "invalid open_kfid")
+        customer = self._customers.get(f"{body['open_kfid']}:{body.get('external_userid', '')}", KfCustomer())
+        return web.json_response({"errcode": 0, "errmsg": "ok", "service_state": customer.state,
+                                  "servicer_userid": customer.servicer if customer.state == PERSON else ""})
+
+    async def _trans(self, body: dict) -> web.Response:
+        key = f"{body.get('open_kfid', '')}:{body.get('external_userid', '')}"
+        if body.get("open_kfid") not in self._kf:
+            return self._err(95000, "invalid open_kfid")
+        customer, wanted = self._customers.get(key), body.get("service_state")
+        if customer is None or wanted not in KF_TRANSITIONS.get(customer.state, set()):
+            return self._err(95016, "invalid service state transition")
+        servicer = body.get("servicer_userid", "")
+        if wanted == PERSON:
+            if servicer not in self.servicers:
+                return self._err(95014, "servicer is not a servicer of this account")
+            if not self.servicers[servicer]:
+                return self._err(95018, "servicer is not on duty")
+        customer.state, customer.servicer = wanted, servicer if wanted == PERSON else ""
+        code = f"msgcode{next(self._ids)}"
+        self._welcome_codes.add(code)
+        return web.json_response({"errcode": 0, "errmsg": "ok", "msg_code": code})
 
     async def _webhook(self, key: str, body: dict) -> web.Response:
         if key not in self.robot_keys:

@@ -1,0 +1,85 @@
+"""Tickets: a user's request for a person, kept in storage (so it survives restarts) until it is closed.
+
+Staff hear of a ticket, and of everything the user adds, through the delivery service as a small broadcast
+to the handoff targets; staff answers reach the user the same way. So every message to or from a ticket
+has a delivery record: paced, retried, resumed after a restart, never sent again once recorded as sent.
+Each user's open ticket is indexed in memory, so ordinary messages do not read storage to find out.
+"""
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+from bot.clock import Clock
+from bot.messages import Incoming
+
+KIND = "ticket"          # broadcasts of this kind carry ticket messages, not announcements
+
+
+def _iso(when: datetime) -> str:
+    return when.isoformat(timespec="seconds")
+
+
+class Tickets:
+    def __init__(self, store, delivery, clock: Clock, targets: tuple[str, ...]):
+        self.store, self.delivery, self.clock, self.targets = store, delivery, clock, targets
+        self._open: dict[str, int] | None = None          # user key → open ticket id
+        self._loading = asyncio.Lock()
+
+    async def _index(self) -> dict[str, int]:
+        async with self._loading:
+            if self._open is None:
+                self._open = {t["user"]: t["id"] for t in await self.store.tickets("open")}
+        return self._open
+
+    def entry(self, who: str, role: str, text: str) -> dict:
+        """One line of a ticket's history; role is "user", "staff" or "bot"."""
+        return {"at": _iso(self.clock.now()), "from": role, "who": who, "text": text}
+
+    async def open_of(self, user_key: str) -> dict | None:
+        ticket_id = (await self._index()).get(user_key)
+        return await self.store.get_ticket(ticket_id) if ticket_id else None
+
+    async def get(self, ticket_id: int) -> dict | None:
+        return await self.store.get_ticket(ticket_id)
+
+    async def waiting(self) -> list[dict]:
+        return await self.store.tickets("open")
+
+    async def by_message(self, platform: str, chat_id: str, ref: str) -> dict | None:
+        return await self.store.ticket_of_message(platform, chat_id, ref)
+
+    async def open(self, msg: Incoming, history: list[dict], profile: dict | None) -> dict:
+        index = await self._index()
+        ticket = {"user": msg.user_key, "platform": msg.platform, "name": msg.display_name, "status": "open",
+                  "opened": _iso(self.clock.now()), "profile": profile or {}, "history": history, "notices": []}
+        ticket_id = await self.store.open_ticket(ticket)
+        index[msg.user_key] = ticket_id
+        return {**ticket, "id": ticket_id}
+
+    async def add(self, ticket_id: int, entry: dict) -> dict | None:
+        return await self.store.update_ticket(ticket_id, [entry])
+
+    async def close(self, ticket_id: int, by: str) -> dict | None:
+        """Closes an open ticket (by staff, or by its user); None when there is none open with that number."""
+        ticket = await self.store.get_ticket(ticket_id)
+        if ticket is None or ticket["status"] != "open":
+            return None
+        (await self._index()).pop(ticket["user"], None)
+        ended = self.entry(by, "user" if by == ticket["user"] else "staff", "（结束人工服务）")
+        return await self.store.update_ticket(ticket_id, [ended], status="closed", closed=ended["at"], closed_by=by)
+
+    async def notify_staff(self, ticket: dict, text: str) -> None:
+        await self._send(ticket, text, list(self.targets))
+
+    async def tell_user(self, ticket: dict, text: str) -> None:
+        await self._send(ticket, text, [ticket["user"]])
+
+    async def _send(self, ticket: dict, text: str, keys: list[str]) -> None:
+        if not keys:
+            return
+        bid = await self.store.create_broadcast({
+            "kind": KIND, "ticket": ticket["id"], "text": text, "audience": {"kind": "direct", "value": keys},
+            "status": "sending", "created": _iso(self.clock.now())})
+        await self.store.update_ticket(ticket["id"], notice=bid)
+        self.delivery.start(bid)

@@ -1,0 +1,242 @@
+"""A person behind the bot: asking for one (转人工), the ticket that carries the conversation to the staff
+on duty, and the staff commands that answer and close it.
+
+A platform that hands conversations to people itself (微信客服) registers in `svc.live_handoff`; every other
+one gets a ticket (bot/tickets.py). What users and staff write is stored and passed on exactly as typed.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+
+from bot.audience import PLATFORMS
+from bot.events import when_text
+from bot.history import Exchange
+from bot.messages import Button, Incoming, Reply
+from handlers.menu import menu_buttons
+
+log = logging.getLogger(__name__)
+
+BUTTON = Button("转人工 / 留言给工作人员", "/handoff")
+REACH_NOW = "现在找人：点“转人工 / 留言给工作人员”或输入 /handoff，管委会工作人员会在这里回复您。"
+STAFF_MARK = "【管委会工作人员回复】"
+END_WORDS = {"结束", "结束人工", "结束人工服务", "结束对话", "不用了", "已解决"}
+LIVE = {   # a platform that hands the chat itself: the person answers right there
+    "servicer": "已为您转接管委会工作人员，请稍候，工作人员会在这里直接回复您。",
+    "pool": "已为您转入人工排队，工作人员接入后会在这里直接回复您。",
+    "pool_fallback": "值班的工作人员暂时都不能接待，已为您转入人工排队，工作人员接入后会在这里直接回复您。",
+}
+STAFF_ONLY = "抱歉，只有小镇管委会工作人员可以回复或结束工单。"
+SHOWN_EXCHANGES = 3      # of the user's last exchanges, in the staff notice
+ANSWER_CHARS = 60        # the bot's earlier answers are shortened in the notice; what the user wrote is not
+
+# Whole requests only: "我要找人工客服" or "有没有客服热线" ask for a person, "人工智能" does not.
+_LEAD = r"(?:我要|我想|我需要|我|想|要|请|请帮我|帮我|麻烦|麻烦你|能不能|能否|可以|可不可以|有没有|给我)*"
+_VERB = r"(?:找|转|转接|转到|接|联系|呼叫|要|需要)?"
+_PERSON = (r"(?:人工客服|人工服务|人工坐席|人工|真人客服|真人|客服热线|客服电话|服务热线|热线电话|热线|在线客服|客服"
+           r"|管委会工作人员|工作人员|值班人员)")
+_TAIL = r"(?:吗|呢|吧|啊|呀|一下|服务|帮忙|谢谢|是多少|多少|号码是多少|号码|是什么|在哪里|在哪)*"
+_ZH = re.compile(rf"^{_LEAD}(?:{_VERB}{_PERSON}|(?:给(?:管委会|工作人员|你们))?留言){_TAIL}$")
+_EN = re.compile(r"^(?:(?:i want to|i'd like to|i would like to|can i|could i|let me|please)\s+)?"
+                 r"(?:(?:talk|speak|chat)\s+(?:to|with)\s+(?:a |an |the |some )?"
+                 r"(?:human|person|real person|agent|someone|staff|operator)"
+                 r"|human|agent|human agent|live agent|real person|operator|customer service)(?:\s+please)?$")
+_NOISE = re.compile(r"[\s\W_]+")
+
+
+def asks_for_person(text: str) -> bool:
+    folded = unicodedata.normalize("NFKC", text).lower().strip()
+    english = " ".join(re.sub(r"[^\w' ]+", " ", folded).split())
+    return bool(_ZH.match(_NOISE.sub("", folded)) or _EN.match(english))
+
+
+def with_offer(msg: Incoming, svc, reply: Reply) -> Reply:
+    """A reply the bot could not answer well: the handoff button, and after two such replies in a row the
+    offer of a person first."""
+    recent = svc.history.recent(msg.user_key)
+    if recent and recent[-1].intent == "fallback":
+        reply.text = ("连续两次没能答上来，抱歉。要不要请管委会工作人员帮您？点“转人工 / 留言给工作人员”，"
+                      "刚才的问题会一并转给他们。\n\n" + reply.text)
+        reply.buttons = [BUTTON, *reply.buttons]
+    else:
+        reply.buttons = [*reply.buttons, BUTTON]
+    return reply
+
+
+def _reply(text: str, buttons: list[Button] | None = None) -> Reply:
+    return Reply(text, intent="handoff", confidence=1.0, buttons=buttons or [])
+
+
+def _hours_note(svc) -> str:
+    hours = svc.settings.office_hours
+    now = svc.clock.now()
+    if hours is None or hours.is_open(now):
+        return ""
+    return (f"现在是非工作时间（工作时间：{hours.describe()}），工作人员将于 {when_text(hours.next_opening(now))} "
+            "起回复您，您的留言会保留，不会丢失。")
+
+
+def _who(ticket: dict) -> str:
+    platform, _, user_id = ticket["user"].partition(":")
+    name = ticket.get("name") or user_id
+    return f"{name}（{PLATFORMS.get(platform, platform)} {user_id}）"
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= ANSWER_CHARS else text[:ANSWER_CHARS] + "…"
+
+
+def _commands(number: int) -> str:
+    return f"回复：/reply {number} 内容（Telegram 上也可直接回复本消息）｜结束：/close {number}｜记录：/ticket {number}"
+
+
+# ---- users -----------------------------------------------------------------------------------------------
+
+async def command(msg: Incoming, svc) -> Reply:
+    """/handoff and the handoff button."""
+    return await _hand_over(msg, svc, "（点了“转人工”）")
+
+
+async def request(msg: Incoming, svc) -> Reply | None:
+    """Free text that asks for a person, before any FAQ matching."""
+    return await _hand_over(msg, svc, msg.typed) if asks_for_person(msg.text) else None
+
+
+async def _hand_over(msg: Incoming, svc, said: str) -> Reply:
+    if msg.is_group:
+        return _reply("转人工请私聊我（点我的头像 → 发消息），以免您的问题在群里公开。")
+    if live := svc.live_handoff.get(msg.platform):
+        if outcome := await live(msg, not _hours_note(svc)):
+            return _reply(LIVE[outcome] + _hours_note(svc))
+    tickets = svc.tickets
+    if tickets is None:           # no storage (a bare test set-up): nothing to keep a ticket in
+        return _reply("抱歉，现在无法转接工作人员，请稍后再试。")
+    if not any(t.partition(":")[0] in svc.outboxes for t in tickets.targets):
+        log.warning("a user asked for a person, but BOT_HANDOFF_TO (or BOT_STAFF) names no one on a served channel")
+        return _reply("抱歉，现在没有值班的工作人员可以转接。")
+    if (ticket := await tickets.open_of(msg.user_key)) is not None:
+        return _reply(f"您已在人工服务中（工单 #{ticket['id']}），直接输入留言即可。输入“结束”可结束人工服务。")
+    svc.dialogs.end(msg.user_key)
+    recent = svc.history.recent(msg.user_key)
+    history = [e for x in recent for e in ({"at": "", "from": "user", "who": msg.user_key, "text": x.said},
+                                           {"at": "", "from": "bot", "who": "bot", "text": x.answer})]
+    history.append(tickets.entry(msg.user_key, "user", said))
+    profile = await svc.store.get_profile(msg.user_key)
+    ticket = await tickets.open(msg, history, profile)
+    hours = _hours_note(svc)
+    await tickets.notify_staff(ticket, _notice(ticket, recent, profile, said, after_hours=bool(hours)))
+    await svc.store.audit(msg.user_key, "ticket.open", svc.clock.now(), ticket=ticket["id"])
+    shared = "刚才的对话已一并转给他们。" if recent else ""
+    return _reply(f"已为您转接管委会工作人员（工单 #{ticket['id']}），{shared}{hours}\n"
+                  "接下来您发的消息都会转给工作人员，回复会出现在这里。输入“结束”可结束人工服务。")
+
+
+def _notice(ticket: dict, recent: list[Exchange], profile: dict | None, said: str, after_hours: bool) -> str:
+    """What the staff on duty read about a new ticket."""
+    lines = [f"【转人工 #{ticket['id']}】{_who(ticket)}请求人工服务"]
+    if profile:
+        lines.append(f"单位情况：{profile['description']}")
+    if recent:
+        lines.append("最近对话：")
+        for x in recent[-SHOWN_EXCHANGES:]:
+            lines += [f"· 用户：{x.said}", f"· 助手：{_shorten(x.answer)}"]
+    lines.append(f"本次：{said}")
+    if after_hours:
+        lines.append("（非工作时间提交，已告知用户下个工作时间回复）")
+    lines.append(_commands(ticket["id"]))
+    return "\n".join(lines)
+
+
+async def relay(msg: Incoming, svc) -> Reply | None:
+    """While the user's ticket is open, their messages go to it instead of being answered by the bot."""
+    ticket = await svc.tickets.open_of(msg.user_key) if svc.tickets else None
+    if ticket is None:
+        return None
+    number = ticket["id"]
+    if msg.text.strip() in END_WORDS:
+        await svc.tickets.close(number, msg.user_key)
+        await svc.tickets.notify_staff(ticket, f"【工单 #{number}】{_who(ticket)}已结束人工服务。")
+        return _reply("已结束人工服务，有问题可以继续问我。", menu_buttons())
+    await svc.tickets.add(number, svc.tickets.entry(msg.user_key, "user", msg.typed))
+    await svc.tickets.notify_staff(ticket, f"【工单 #{number}】{_who(ticket)}留言：\n{msg.typed}\n{_commands(number)}")
+    return _reply(f"已转给工作人员（工单 #{number}）。{_hours_note(svc)}输入“结束”可结束人工服务。")
+
+
+# ---- staff -----------------------------------------------------------------------------------------------
+
+def _number(arg: str) -> tuple[int | None, str]:
+    """'12 文字' or '#12 文字' → (12, '文字' exactly as typed)."""
+    m = re.match(r"#?(\d{1,9})(?:\s+(.*))?$", arg, re.S)
+    return (int(m.group(1)), m.group(2) or "") if m else (None, "")
+
+
+async def _answer(msg: Incoming, svc, ticket: dict, text: str) -> Reply:
+    number = ticket["id"]
+    if ticket["status"] != "open":
+        return _reply(f"工单 #{number} 已结束，回复没有发送。")
+    await svc.tickets.add(number, svc.tickets.entry(msg.user_key, "staff", text))
+    await svc.tickets.tell_user(ticket, f"{STAFF_MARK}\n{text}")
+    await svc.store.audit(msg.user_key, "ticket.reply", svc.clock.now(), ticket=number)
+    return _reply(f"已发送给 {_who(ticket)}（工单 #{number}）。结束：/close {number}")
+
+
+async def reply_command(msg: Incoming, svc) -> Reply:
+    """/reply N 文字"""
+    number, text = _number(msg.typed.partition(" ")[2].lstrip())
+    if number is None or not text.strip():
+        return _reply("用法：/reply 工单号 回复内容，例如 /reply 12 您好，已为您查询……")
+    ticket = await svc.tickets.get(number)
+    return await _answer(msg, svc, ticket, text) if ticket else _reply(f"没有编号为 {number} 的工单。/tickets 查看待处理的工单。")
+
+
+async def quoted(msg: Incoming, svc) -> Reply | None:
+    """A reply quoting a staff notice (Telegram) answers that notice's ticket."""
+    if not (msg.reply_to and svc.tickets):
+        return None
+    ticket = await svc.tickets.by_message(msg.platform, msg.chat_id, msg.reply_to)
+    if ticket is None:
+        return None
+    return await _answer(msg, svc, ticket, msg.typed) if msg.is_staff else _reply(STAFF_ONLY)
+
+
+async def close(msg: Incoming, svc) -> Reply:
+    """/close N"""
+    number, _ = _number(msg.text.partition(" ")[2].strip())
+    if number is None:
+        return _reply("用法：/close 工单号，例如 /close 12")
+    ticket = await svc.tickets.close(number, msg.user_key)
+    if ticket is None:
+        return _reply(f"没有待处理的 #{number} 号工单。/tickets 查看待处理的工单。")
+    await svc.tickets.tell_user(ticket, f"管委会工作人员已结束本次人工服务（工单 #{number}）。还有问题可以继续问我。")
+    await svc.store.audit(msg.user_key, "ticket.close", svc.clock.now(), ticket=number)
+    return _reply(f"工单 #{number} 已结束。")
+
+
+async def list_open(msg: Incoming, svc) -> Reply:
+    """/tickets"""
+    waiting = await svc.tickets.waiting()
+    if not waiting:
+        return _reply("当前没有待处理的工单。")
+    lines = ["待处理的工单："]
+    for t in waiting:
+        said = next((e["text"] for e in reversed(t["history"]) if e["from"] == "user"), "")
+        lines.append(f"#{t['id']} {_who(t)} · {t['opened'][:16].replace('T', ' ')} · {_shorten(said)}")
+    lines.append("查看：/ticket 工单号；回复：/reply 工单号 内容")
+    return _reply("\n".join(lines))
+
+
+async def show(msg: Incoming, svc) -> Reply:
+    """/ticket N — the whole conversation."""
+    number, _ = _number(msg.text.partition(" ")[2].strip())
+    ticket = await svc.tickets.get(number) if number is not None else None
+    if ticket is None:
+        return _reply("用法：/ticket 工单号（/tickets 查看待处理的工单）" if number is None else f"没有编号为 {number} 的工单。")
+    status = "处理中" if ticket["status"] == "open" else f"已结束（{ticket['closed'][:16].replace('T', ' ')}）"
+    lines = [f"工单 #{number} · {_who(ticket)} · {status}"]
+    roles = {"user": "用户", "bot": "助手", "staff": "工作人员"}
+    for e in ticket["history"]:
+        when = e["at"][11:16] or "转人工前"
+        who = roles[e["from"]] + (f" {e['who']}" if e["from"] == "staff" else "")
+        lines.append(f"[{when}] {who}：{e['text']}")
+    return _reply("\n".join(lines))

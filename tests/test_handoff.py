@@ -1,0 +1,175 @@
+"""Asking for a person through the router: tickets, staff replies, office hours, a restart (real TinyDB file)."""
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from bot.app import attach_delivery
+from bot.config import ConfigError, load_settings
+from bot.dialogs import Dialogs
+from bot.messages import Incoming
+from bot.router import Router
+from bot.services import Services
+from bot.store import Store
+from handlers.faq import FALLBACK
+from handlers.handoff import STAFF_MARK, asks_for_person
+from tests.outboxes import MemoryOutbox
+
+TYPED = "您好，已为您查询（见下）：\n  第一条 <b>不是标签</b>  ＡＢＣ１２３"
+
+
+@pytest.fixture
+def outbox(services) -> MemoryOutbox:
+    services.outboxes["console"] = MemoryOutbox("console")
+    return services.outboxes["console"]
+
+
+async def delivered(services) -> None:
+    await services.delivery.wait()
+
+
+@pytest.mark.parametrize("text", ["转人工", "人工", "我要找人工客服", "有没有客服热线", "找工作人员", "人工客服！",
+                                  "客服热线是多少", "留言", "我要给管委会留言", "human", "Agent", "talk to a person",
+                                  "I want to speak to a human", "请帮我转人工，谢谢"])
+def test_asking_for_a_person_is_recognised(text):
+    assert asks_for_person(text)
+
+
+@pytest.mark.parametrize("text", ["人工智能", "人工智能企业有什么补贴", "客服中心在哪个楼", "留言板功能", "agent fees",
+                                  "管委会电话是多少", "小镇面积多大"])
+def test_other_questions_are_not_a_handoff(text):
+    assert not asks_for_person(text)
+
+
+async def test_a_ticket_from_request_to_close(ask, services, outbox):
+    await ask("运河财富小镇在哪里？")
+    opened = await ask("我要找人工客服")
+    assert opened.intent == "handoff" and "工单 #1" in opened.text
+    await delivered(services)
+    [notice] = outbox.texts("staff")
+    assert notice.startswith("【转人工 #1】u1（控制台 u1）请求人工服务")
+    assert "· 用户：运河财富小镇在哪里？" in notice and "· 助手：" in notice and "本次：我要找人工客服" in notice
+    assert "/reply 1" in notice
+
+    relayed = await ask("小镇面积多大")                        # goes to the ticket, not to the FAQ
+    assert relayed.intent == "handoff" and "工单 #1" in relayed.text and "平方" not in relayed.text
+    await delivered(services)
+    assert outbox.texts("staff")[-1].startswith("【工单 #1】u1（控制台 u1）留言：\n小镇面积多大\n")
+
+    sent = await ask(f"/reply 1 {TYPED}", staff=True)
+    assert "已发送给" in sent.text
+    await delivered(services)
+    assert outbox.texts("u1") == [f"{STAFF_MARK}\n{TYPED}"]       # exactly as typed, full-width and all
+
+    listing = await ask("/tickets", staff=True)
+    assert "#1 u1" in listing.text and "小镇面积多大" in listing.text
+    history = await ask("/ticket 1", staff=True)
+    assert "用户：我要找人工客服" in history.text and f"工作人员 console:staff：{TYPED}" in history.text
+
+    closed = await ask("/close 1", staff=True)
+    assert closed.text == "工单 #1 已结束。"
+    await delivered(services)
+    assert "已结束本次人工服务（工单 #1）" in outbox.texts("u1")[-1]
+    answer = await ask("小镇面积多大")                          # the bot answers again
+    assert answer.intent == "faq"
+    assert "没有待处理" in (await ask("/tickets", staff=True)).text
+    assert "已结束" in (await ask("/reply 1 还在吗", staff=True)).text
+
+
+async def test_staff_see_the_saved_profile_and_ticket_messages_stay_out_of_broadcast_status(ask, services, outbox):
+    await ask("/profile 我们是证券公司，实收资本20亿")
+    await ask("转人工")
+    await delivered(services)
+    assert "单位情况：我们是证券公司" in outbox.texts("staff")[0]
+    assert (await ask("/broadcast_status", staff=True)).text == "还没有群发记录。"
+
+
+async def test_the_user_ends_it_with_a_word(ask, services, outbox):
+    await ask("/handoff")
+    ended = await ask("结束")
+    assert "已结束人工服务" in ended.text
+    await delivered(services)
+    assert "已结束人工服务" in outbox.texts("staff")[-1]
+    assert (await ask("小镇面积多大")).intent == "faq"
+
+
+async def test_only_staff_reply_or_close(ask, services, outbox):
+    await ask("转人工")
+    for command in ("/reply 1 我来冒充", "/close 1", "/tickets", "/ticket 1"):
+        refused = await ask(command, user="u2")
+        assert refused.text == "抱歉，该功能仅限小镇管委会工作人员使用。"
+    await delivered(services)
+    assert outbox.texts("u1") == [] and (await services.tickets.get(1))["status"] == "open"
+
+
+async def test_bad_staff_commands_get_a_clear_answer(ask, outbox):
+    assert "用法：/reply" in (await ask("/reply", staff=True)).text
+    assert "用法：/reply" in (await ask("/reply 1", staff=True)).text
+    assert "没有编号为 9 的工单" in (await ask("/reply 9 你好", staff=True)).text
+    assert "用法：/close" in (await ask("/close abc", staff=True)).text
+    assert "没有待处理的 #9" in (await ask("/close 9", staff=True)).text
+
+
+async def test_two_fallbacks_in_a_row_offer_a_person(ask, outbox):
+    first = await ask("量子纠缠的猫今天吃什么")
+    assert first.text == FALLBACK and first.buttons[-1].payload == "/handoff"
+    second = await ask("火星上的房价多少")
+    assert second.intent == "fallback" and second.text.startswith("连续两次没能答上来")
+    assert second.buttons[0].payload == "/handoff"
+    opened = await ask(payload="/handoff")
+    assert "工单 #1" in opened.text
+
+
+async def test_outside_office_hours_the_user_learns_when_and_the_ticket_waits(ask, services, outbox):
+    # the fixed clock stands on Sunday 2026-11-22 10:00 in Shanghai
+    services.settings = dataclasses.replace(
+        services.settings, office_hours=load_settings({"BOT_OFFICE_HOURS": "Mon-Fri 09:00-17:30"},
+                                                      env_file=None).office_hours)
+    opened = await ask("转人工")
+    assert "非工作时间（工作时间：周一至周五 09:00-17:30）" in opened.text and "2026年11月23日（周一）09:00" in opened.text
+    await delivered(services)
+    assert "非工作时间提交" in outbox.texts("staff")[0]
+    assert (await services.tickets.get(1))["status"] == "open"
+    services.clock.advance(days=1)                                  # Monday 10:00: open
+    relayed = await ask("还在吗")
+    assert "非工作时间" not in relayed.text
+
+
+def test_office_hours_are_checked_at_start():
+    with pytest.raises(ConfigError, match="^BOT_OFFICE_HOURS must look like 'Mon-Fri 09:00-17:30 Asia/Shanghai'"):
+        load_settings({"BOT_OFFICE_HOURS": "weekdays 9 to 5"}, env_file=None)
+    with pytest.raises(ConfigError, match="BOT_HANDOFF_TO entries must be platform:id"):
+        load_settings({"BOT_HANDOFF_TO": "telegram"}, env_file=None)
+
+
+async def test_an_open_ticket_survives_a_restart(settings, clock, kb, services, outbox):
+    router = Router(services)
+    user = Incoming("console", "u1", "u1", text="转人工", display_name="张经理")
+    assert "工单 #1" in (await router.handle(user)).text
+    await services.delivery.wait()
+    services.store.close()
+
+    again = attach_delivery(Services(settings=settings, clock=clock, kb=kb, dialogs=Dialogs(clock),
+                                     store=Store(settings.data_dir)))
+    again.outboxes["console"] = outbox
+    router = Router(again)
+    relayed = await router.handle(dataclasses.replace(user, text="我们想了解入驻流程"))
+    assert relayed.intent == "handoff" and "工单 #1" in relayed.text
+    staff = Incoming("console", "staff", "staff", text="/reply 1 好的，稍后联系您", is_staff=True)
+    await router.handle(staff)
+    await again.delivery.wait()
+    assert outbox.texts("u1")[-1] == f"{STAFF_MARK}\n好的，稍后联系您"
+    assert "张经理" in outbox.texts("staff")[-1]
+    again.store.close()
+
+
+async def test_a_group_request_is_sent_to_the_private_chat(router):
+    reply = await router.handle(Incoming("console", "g1", "u1", text="转人工", is_group=True))
+    assert "私聊" in reply.text
+
+
+async def test_with_no_staff_reachable_the_bot_says_so_instead_of_promising(ask, caplog):
+    reply = await ask("转人工")                 # BOT_STAFF is console:staff, but no console channel is served
+    assert reply.text == "抱歉，现在没有值班的工作人员可以转接。"
+    assert "names no one on a served channel" in caplog.text
