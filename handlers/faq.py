@@ -115,9 +115,10 @@ async def answer(msg: Incoming, svc) -> Reply:
     if best is None and not parts:
         return await _not_known(msg, svc, reading, ranked, why)
     if best is None:
-        best, parts = parts[0], parts[1:]
-    else:
-        parts = [m for m in parts if m.entry.id != best.entry.id and m.score >= THRESHOLD + PART_MARGIN]
+        best, parts = parts[0][0], parts[1:]
+    # another part is answered only when it asks what the first answer does not already state
+    parts = [m for m, asked in parts if m.entry.id != best.entry.id and m.score >= THRESHOLD + PART_MARGIN
+             and not (asked and asked <= set(best.entry.aspects))]
     note = _year_note(reading, best.entry)
     reply = _answer(best.entry, svc, best.score, note)
     if note or SILENT.match(best.entry.answer):   # the documents do not state it: an honest "don't know"
@@ -133,10 +134,11 @@ async def answer(msg: Incoming, svc) -> Reply:
     return reply
 
 
-def _parts(svc, reading: Reading) -> list[Match]:
+def _parts(svc, reading: Reading) -> list[tuple[Match, set[str]]]:
     """The answers to each question of a several-part message; a clause naming no place continues the one
     named before it ("小镇在哪、有哪些楼宇")."""
     found: list[Match] = []
+    asked: list[set[str]] = []
     entities = ()
     for clause in reading.questions[:MAX_PARTS + 1]:
         plain = svc.kb.reader.read(clause)
@@ -148,7 +150,8 @@ def _parts(svc, reading: Reading) -> list[Match]:
         match, _ = choose(svc, sub, sub.ranked(svc.kb.faq, limit=5))
         if match and all(m.entry.id != match.entry.id for m in found):
             found.append(match)
-    return found
+            asked.append(set(plain.aspects))
+    return list(zip(found, asked))
 
 
 async def _not_known(msg: Incoming, svc, reading: Reading, ranked: list[Match], why: str) -> Reply:
