@@ -61,7 +61,7 @@ class FaqMatcher:
 
     def rank(self, question: str, limit: int = 3) -> list[Match]:
         words = nlp.words(question)
-        feats = nlp.features(question)
+        feats = nlp.features_of(words)
         if not feats or not self.entries:
             return []
         weights = {f: self._idf.get(f, self._unknown_idf) for f in feats}

@@ -98,6 +98,9 @@ def words(text: str) -> list[str]:
 
 def features(text: str) -> set[str]:
     """Words plus char bigrams of the folded text (bigrams carry a '#' so they never equal a word)."""
-    ws = words(text)
+    return features_of(words(text))
+
+
+def features_of(ws: list[str]) -> set[str]:
     chars = "".join(ws)
     return set(ws) | {"#" + chars[i:i + 2] for i in range(len(chars) - 1)}
