@@ -59,8 +59,27 @@ def _apply_caps(gross: Decimal, caps: list[Cap]) -> tuple[Decimal, Cap | None, l
     return (binding.amount if binding else gross), binding, kept
 
 
+def derive(measure: Measure, facts: dict[str, Decimal]) -> dict[str, Decimal]:
+    """The figures a measure's growth rule derives: the growth rate and the part above its line, from last
+    year's figure and this year's (or the growth rate). Nothing is derived from a last-year figure ≤ 0."""
+    g = measure.growth
+    if g is None or g.last not in facts or facts[g.last] <= 0:
+        return {}
+    last = facts[g.last]
+    if g.this in facts:
+        this = facts[g.this]
+        rate = (this - last) / last
+    elif g.rate in facts:
+        rate = facts[g.rate]
+        this = last * (1 + rate)
+    else:
+        return {}
+    return {g.this: this, g.rate: rate, g.excess: this - last * (1 + g.over)}
+
+
 def evaluate(measure: Measure, facts: dict[str, Decimal]) -> Outcome:
     facts = {k: v for k, v in facts.items() if any(i.key == k for i in measure.inputs)}
+    facts |= derive(measure, facts)
     checks, open_conditions = [], []
     for condition in measure.conditions:
         if condition.input and condition.input in facts:

@@ -70,6 +70,17 @@ def _caps_part(outcome: Outcome) -> str:
     return "".join(f"，未超过{c.label}{fmt_money(c.amount)}" for c in outcome.caps_kept)
 
 
+def _growth_line(outcome: Outcome) -> str:
+    """"融资总额由10亿元增至12亿元，同比增长20%；超过5%的部分：12亿元 − 10亿元 × 105% = 1.5亿元"."""
+    g, facts = outcome.measure.growth, outcome.facts
+    if g is None or g.last not in facts or g.excess not in facts:
+        return ""
+    last, this = facts[g.last], facts[g.this]
+    return (f"融资总额由{fmt_money(last)}增至{fmt_money(this)}，同比增长{fmt_rate(facts[g.rate])}；"
+            f"超过{fmt_rate(g.over)}的部分：{fmt_money(this)} − {fmt_money(last)} × {fmt_rate(1 + g.over)} = "
+            f"{fmt_money(facts[g.excess])}\n")
+
+
 def _arithmetic(outcome: Outcome) -> str:
     m, rule, facts = outcome.measure, outcome.measure.rule, outcome.facts
     if isinstance(rule, RateRule):
@@ -92,7 +103,7 @@ def _arithmetic(outcome: Outcome) -> str:
                    + f" = {fmt_money(outcome.gross)}"
     else:
         line = m.money
-    return line + _caps_part(outcome) + f" → {gets(m)} {fmt_money(outcome.amount)}（{article(m)}）"
+    return _growth_line(outcome) + line + _caps_part(outcome) + f" → {gets(m)} {fmt_money(outcome.amount)}（{article(m)}）"
 
 
 def outcome_lines(outcome: Outcome) -> list[str]:

@@ -122,6 +122,16 @@ class UnquantifiedRule(Strict):
 Rule = Annotated[Union[FixedRule, RateRule, TieredRule, ItemRule, UnquantifiedRule], Field(discriminator="type")]
 
 
+class Growth(Strict):
+    """Growth read from two figures: last year's and this year's (or last year's and the growth rate).
+    The growth rate and the part above the `over` line ("超过5%的，按超过部分") are derived from them."""
+    last: Key
+    this: Key
+    rate: Key                            # the growth-rate input the conditions check
+    excess: Key                          # the input holding this − last × (1 + over)
+    over: Quantity
+
+
 class Measure(Strict):
     id: MeasureId
     article: int = Field(ge=1)
@@ -136,6 +146,7 @@ class Measure(Strict):
     conditions: list[Condition] = Field(default_factory=list)
     rule: Rule
     caps: list[Cap] = Field(default_factory=list)
+    growth: Growth | None = None
 
     @property
     def up_to(self) -> bool:

@@ -199,3 +199,19 @@ async def test_the_same_flow_on_every_channel(router, platform):
 async def test_no_amount_on_a_foreign_currency_a_zero_or_a_ruled_out_condition(ask, question, says):
     reply = await ask(question)
     assert says in reply.text and "可获" not in reply.text and "万元" not in reply.text.split("\n")[0], reply.text
+
+
+@pytest.mark.parametrize("question, says", [
+    ("我们是市场运营机构，挂牌企业去年融资总额10亿，今年12亿，能奖励多少？", "最高可获 150万元"),
+    ("我们运营机构的挂牌企业去年融资20亿，今年同比增长了15%，奖多少", "最高可获 200万元"),
+])
+async def test_growth_is_computed_from_two_figures_and_the_reward_is_on_the_part_above_the_line(ask, question, says):
+    reply = await ask(question)
+    assert says in reply.text and "超过5%的部分" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question", ["挂牌企业融资总额去年10亿，今年10.5亿，运营机构奖励多少",     # exactly 5%: not "超过"
+                                      "挂牌企业融资总额去年10亿，今年只有9亿，运营机构奖励多少"])
+async def test_growth_at_or_below_a_strict_threshold_is_not_met(ask, question):
+    reply = await ask(question)
+    assert "不符合" in reply.text and "可获" not in reply.text, reply.text
