@@ -106,7 +106,8 @@ def _pick(svc, msg: Incoming, ids: list[str], question: str, lead: str) -> Reply
 FOREIGN = re.compile(r"美元|美金|usd|us\$|港元|港币|hkd|欧元|eur\b|英镑|gbp|日元|jpy|新加坡元|新元|sgd|外币", re.IGNORECASE)
 RULED_OUT = re.compile(r"不是(新设|新设立|持牌|总部|向社会|保险资金|国家)|并非|不属于|没有被|还没(有)?(被|验收|上市|认定|发布)"
                        r"|尚未|未被|未通过|没通过|非持牌|参与(了)?(制定|起草|编制)|只是参与|分公司|分支机构|省级表彰"
-                       r"|市级(金融改革)?试点|区级|没有新增|续期|就成立了|老机构")
+                       r"|市级(金融改革)?试点|区级|没有新增|续期|就成立了|老机构|没有?上市|未上市|还在申报"
+                       r"|(19\d\d|20[01]\d|202[0-2])年.{0,8}(成立|设立|开业|获批)")
 
 
 def _guarded(svc, msg: Incoming, question: str, reading: Reading, measure_ids: list[str]) -> Reply | None:

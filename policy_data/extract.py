@@ -16,7 +16,7 @@ from policy_data.amounts import WAN, Figure, figures
 from policy_data.loader import PolicyBook
 from policy_data.schema import Input, Measure
 
-INDEFINITE = ("一家", "一个", "一名", "一位")
+INDEFINITE = ("一家", "一个", "一名", "一位", "一笔")
 MAX_GAP = 6                                  # chars allowed between a cue and its figure
 _CLAUSE_BREAK = re.compile(r"[,，.。;；!！?？、和及与跟]")
 CALC_WORDS = ("能拿多少", "拿多少", "补多少", "补贴多少", "补助多少", "奖励多少", "奖多少", "给多少", "多少钱",
@@ -126,6 +126,8 @@ def read(text: str, book: PolicyBook) -> Reading:
     for start, end, ids in _scan(text, index["keywords"]):
         for measure_id in ids:
             scores[measure_id] = scores.get(measure_id, 0) + end - start
+    for measure_id in [m for m in scores if any(normalise(w) in text for w in book.measure(m).not_when)]:
+        del scores[measure_id]
     found = [f for f in figures(text) if not _indefinite(text, f)]
     cues = _scan(text, index["cues"], _figure_blocks(text, found))
     labelled = frozenset(n for n, f in enumerate(found)

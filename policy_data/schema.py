@@ -142,6 +142,7 @@ class Measure(Strict):
     beneficiaries: list[str] = Field(min_length=1)   # ids in the beneficiary vocabulary
     money: Literal["一次性补助", "一次性奖励", "奖励", "补贴"]
     keywords: list[str] = Field(min_length=1)
+    not_when: list[str] = Field(default_factory=list)   # words naming another subject ("子公司" is not the HQ)
     inputs: list[Input] = Field(default_factory=list)
     conditions: list[Condition] = Field(default_factory=list)
     rule: Rule
