@@ -6,8 +6,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
-import sys
 import time
 from datetime import timedelta
 
@@ -16,13 +14,14 @@ from aiohttp import web
 
 from bot.app import attach_delivery, make_channels, start_delivery, stop_delivery
 from bot.clock import Clock
-from bot.config import ROOT, load_settings
+from bot.config import load_settings
 from bot.dialogs import Dialogs
 from bot.events import validate
 from bot.messages import Incoming
 from bot.router import Router
 from bot.services import Services
 from bot.store import Store
+from tests.fakes.product import run_product
 from tests.fakes.telegram_server import FakeBotApi
 from tests.fakes.wecom_callbacks import new_aes_key
 from tests.fakes.wecom_server import FakeWeCom
@@ -213,19 +212,6 @@ async def test_blocked_user_is_marked_inactive_and_not_tried_again(fakes, settin
 
 # ---- kill -9 in the middle of a broadcast -------------------------------------------------------------------
 RECIPIENTS = 90
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-async def run_product(env: dict) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "main.py", cwd=ROOT, env={**os.environ, **env, "BOT_HTTP_HOST": "127.0.0.1",
-                                                  "BOT_HTTP_PORT": str(free_port())},
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
 
 
 def committed_sent(data_dir) -> set[int]:

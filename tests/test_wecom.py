@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import os
 
 import pytest
@@ -13,6 +14,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from bot.channels.base import RecipientGone, SendError
 from bot.channels.wecom import WeComChannel
+from bot.channels.wecom_state import MAX_IDS
 from bot.config import load_settings
 from bot.dialogs import Dialogs
 from bot.messages import Button, Reply
@@ -166,6 +168,50 @@ async def test_same_msgid_three_times_gets_one_reply_even_across_a_restart(env):
     assert await env.say("小镇面积多大", msg_id="777") == (200, None)
     assert env.wecom.sent == []
     assert (await env.say("小镇面积多大", msg_id="778"))[1] is not None     # a new message is answered
+
+
+async def test_a_byte_identical_replay_is_not_answered_while_its_timestamp_would_be_accepted(env):
+    start = env.time.t
+    params, body = env.side.seal(env.side.text("zhangsan", "/subscribe", "880"), env.stamp(offset=290))
+    first = await env.client.post("/wecom/callback", params=params, data=body)
+    assert first.status == 200 and await first.text()
+    for later in (130, 300, 580):                  # the signed timestamp is accepted until 590 s from now
+        env.time.t = start + later
+        again = await env.client.post("/wecom/callback", params=params, data=body)
+        assert (again.status, await again.text()) == (200, "")
+    env.time.t = start + 591
+    late = await env.client.post("/wecom/callback", params=params, data=body)
+    assert late.status == 403 and env.wecom.sent == []
+
+
+async def test_a_full_store_of_kf_ids_after_a_restart_still_lets_app_messages_be_answered_once(
+        tmp_path, kb, clock, wecom, fake_time):
+    env = Harness(tmp_path, kb, clock, wecom, fake_time)
+    held = {f"kf:msg{i}": fake_time.now() + 3 * 86400 for i in range(MAX_IDS)}
+    env.settings.data_dir.mkdir(parents=True, exist_ok=True)
+    (env.settings.data_dir / "wecom_state.json").write_text(json.dumps({"kf_cursors": {}, "ids": held}))
+    await env.start()
+    try:
+        for msg_id in ("901", "902", "903"):
+            status, reply = await env.say("小镇面积多大", msg_id=msg_id)
+            assert status == 200 and "3.3" in reply["Content"]
+            assert await env.say("小镇面积多大", msg_id=msg_id) == (200, None)
+        await env.restart()
+        assert [await env.say("小镇面积多大", msg_id=m) for m in ("901", "902", "903")] == [(200, None)] * 3
+        assert env.channel.state.seen(f"kf:msg{MAX_IDS - 1}")
+    finally:
+        await env.stop()
+
+
+async def test_a_callback_whose_claim_cannot_be_saved_gets_a_503_and_its_retry_is_answered(env, caplog):
+    journal = env.channel.state.journal
+    journal.unlink(missing_ok=True)
+    journal.mkdir()                                  # the claim cannot be written
+    resp = await env.post(env.side.text("zhangsan", "小镇面积多大", "990"))
+    assert resp.status == 503 and "saving" in caplog.text and "Traceback" not in caplog.text
+    journal.rmdir()
+    status, reply = await env.say("小镇面积多大", msg_id="990")
+    assert status == 200 and "3.3" in reply["Content"]
 
 
 async def test_staff_flag_comes_from_bot_staff(env):

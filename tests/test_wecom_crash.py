@@ -1,0 +1,101 @@
+"""A kill -9 right after answering: the product runs as its own process (main.py) on 127.0.0.1, WeCom's side
+is played by wechatpy and the fake WeCom API, and the retry after the restart must get no second answer."""
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import time
+
+import aiohttp
+import pytest
+
+from tests.fakes.product import free_port, run_product, wait_healthy
+from tests.fakes.wecom_callbacks import CallbackSender, new_aes_key
+from tests.fakes.wecom_server import FakeWeCom
+
+TOKEN, KF = "crashToken", "wkFakeKf0001"
+
+
+class Process:
+    """The product on a fixed port (so WeCom's URL stays the same across restarts)."""
+
+    def __init__(self, env: dict):
+        self.env, self.port = env, free_port()
+        self.url = f"http://127.0.0.1:{self.port}/wecom/callback"
+        self.proc: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        self.proc = await run_product(self.env, self.port)
+        await wait_healthy(f"http://127.0.0.1:{self.port}/healthz", lambda: self.proc.returncode)
+
+    async def kill(self) -> None:
+        os.kill(self.proc.pid, signal.SIGKILL)
+        await self.proc.wait()
+        assert self.proc.returncode == -signal.SIGKILL
+
+    async def stop(self) -> None:
+        if self.proc is not None and self.proc.returncode is None:
+            self.proc.kill()
+            await self.proc.wait()
+
+
+@pytest.fixture
+async def wecom():
+    async with FakeWeCom() as server:
+        yield server
+
+
+@pytest.fixture
+async def product(tmp_path, wecom):
+    aes_key = new_aes_key()
+    process = Process({"BOT_DATA_DIR": str(tmp_path / "data"), "BOT_STAFF": "", "TELEGRAM_BOT_TOKEN": "",
+                       "WECOM_ROBOT_KEYS": "", "WECOM_CORP_ID": wecom.corp_id, "WECOM_SECRET": wecom.secret,
+                       "WECOM_AGENT_ID": "1000002", "WECOM_TOKEN": TOKEN, "WECOM_AES_KEY": aes_key,
+                       "WECOM_KF_OPEN_KFIDS": KF, "WECOM_API_BASE_URL": wecom.base_url})
+    process.side = CallbackSender(TOKEN, aes_key, wecom.corp_id)
+    await process.start()
+    yield process
+    await process.stop()
+
+
+async def post(product: Process, params: dict, body: bytes) -> tuple[int, str]:
+    async with aiohttp.ClientSession() as http:
+        async with http.post(product.url, params=params, data=body) as resp:
+            return resp.status, await resp.text()
+
+
+async def wait_until(condition, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.02)
+
+
+async def test_kill_9_right_after_a_passive_reply_then_the_retry_gets_no_second_answer(product):
+    params, body = product.side.seal(product.side.text("zhangsan", "小镇面积多大", msg_id="4242"),
+                                     str(int(time.time())))
+    status, reply = await post(product, params, body)
+    assert status == 200 and "3.3" in product.side.open_reply(reply)["Content"]
+    await product.kill()
+    await product.start()
+    assert await post(product, params, body) == (200, "")           # WeCom's retry: nothing answered
+    params, body = product.side.seal(product.side.text("zhangsan", "小镇面积多大", msg_id="4243"),
+                                     str(int(time.time())))
+    status, reply = await post(product, params, body)
+    assert status == 200 and reply                                   # a new message still is
+
+
+async def test_kill_9_while_a_kf_answer_is_out_then_the_next_pull_answers_it_no_second_time(product, wecom):
+    wecom.kf_customer_message(KF, "wmFirst", "小镇面积多大")
+    wecom.hold("kf/send_msg")                     # the answer reaches WeCom, the product never hears back
+    kick = product.side.kf_event(KF, "syncToken")
+    assert await post(product, *product.side.seal(kick, str(int(time.time())))) == (200, "")
+    await wait_until(lambda: wecom.sent_to("kf/send_msg"))
+    await product.kill()                          # before the cursor was saved
+    await product.start()
+    wecom.kf_customer_message(KF, "wmSecond", "小镇面积多大")
+    assert await post(product, *product.side.seal(kick, str(int(time.time())))) == (200, "")
+    await wait_until(lambda: len(wecom.sent_to("kf/send_msg")) >= 2)
+    await asyncio.sleep(0.3)                      # a second answer to wmFirst would come before wmSecond's
+    assert [s["touser"] for s in wecom.sent_to("kf/send_msg")] == ["wmFirst", "wmSecond"]
