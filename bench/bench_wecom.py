@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 import aiohttp  # noqa: E402
 import psutil  # noqa: E402
 
-from tests.fakes.product import free_port, wait_healthy  # noqa: E402
+from tests.fakes.product import free_port, wait_healthy, wecom_env  # noqa: E402
 from tests.fakes.wecom_callbacks import CallbackSender, new_aes_key  # noqa: E402
 from bench.benchutil import pct  # noqa: E402
 
@@ -91,11 +91,9 @@ async def run(args) -> int:
     aes_key = new_aes_key()
     with tempfile.TemporaryDirectory() as data:
         port = free_port()
-        env = {**os.environ, "BOT_DATA_DIR": data, "BOT_HTTP_HOST": "127.0.0.1", "BOT_HTTP_PORT": str(port),
-               "BOT_STAFF": "", "TELEGRAM_BOT_TOKEN": "", "WECOM_ROBOT_KEYS": "", "WECOM_KF_OPEN_KFIDS": "",
-               "WECOM_CORP_ID": CORP, "WECOM_SECRET": "unused", "WECOM_TOKEN": TOKEN, "WECOM_AES_KEY": aes_key,
-               "WECOM_AGENT_ID": "1000002",
-               "WECOM_API_BASE_URL": "http://127.0.0.1:9"}        # passive replies only: never called
+        env = {**os.environ, "BOT_HTTP_HOST": "127.0.0.1", "BOT_HTTP_PORT": str(port),
+               **wecom_env(data, corp_id=CORP, token=TOKEN, aes_key=aes_key,
+                           api_base_url="http://127.0.0.1:9")}        # passive replies only: never called
         server = subprocess.Popen([sys.executable, str(ROOT / "main.py")], env=env, stdin=subprocess.DEVNULL)
         try:
             await wait_healthy(f"http://127.0.0.1:{port}/healthz", server.poll)

@@ -3,41 +3,16 @@ is played by wechatpy and the fake WeCom API, and the retry after the restart mu
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
 import time
 
 import aiohttp
 import pytest
 
-from tests.fakes.product import free_port, run_product, wait_healthy
+from tests.fakes.product import ProductProcess, wecom_env
 from tests.fakes.wecom_callbacks import CallbackSender, new_aes_key
 from tests.fakes.wecom_server import FakeWeCom
 
 TOKEN, KF = "crashToken", "wkFakeKf0001"
-
-
-class Process:
-    """The product on a fixed port (so WeCom's URL stays the same across restarts)."""
-
-    def __init__(self, env: dict):
-        self.env, self.port = env, free_port()
-        self.url = f"http://127.0.0.1:{self.port}/wecom/callback"
-        self.proc: asyncio.subprocess.Process | None = None
-
-    async def start(self) -> None:
-        self.proc = await run_product(self.env, self.port)
-        await wait_healthy(f"http://127.0.0.1:{self.port}/healthz", lambda: self.proc.returncode)
-
-    async def kill(self) -> None:
-        os.kill(self.proc.pid, signal.SIGKILL)
-        await self.proc.wait()
-        assert self.proc.returncode == -signal.SIGKILL
-
-    async def stop(self) -> None:
-        if self.proc is not None and self.proc.returncode is None:
-            self.proc.kill()
-            await self.proc.wait()
 
 
 @pytest.fixture
@@ -49,17 +24,15 @@ async def wecom():
 @pytest.fixture
 async def product(tmp_path, wecom):
     aes_key = new_aes_key()
-    process = Process({"BOT_DATA_DIR": str(tmp_path / "data"), "BOT_STAFF": "", "TELEGRAM_BOT_TOKEN": "",
-                       "WECOM_ROBOT_KEYS": "", "WECOM_CORP_ID": wecom.corp_id, "WECOM_SECRET": wecom.secret,
-                       "WECOM_AGENT_ID": "1000002", "WECOM_TOKEN": TOKEN, "WECOM_AES_KEY": aes_key,
-                       "WECOM_KF_OPEN_KFIDS": KF, "WECOM_API_BASE_URL": wecom.base_url})
+    process = ProductProcess(wecom_env(tmp_path / "data", corp_id=wecom.corp_id, secret=wecom.secret, token=TOKEN,
+                                       aes_key=aes_key, api_base_url=wecom.base_url, kf_open_kfids=KF))
     process.side = CallbackSender(TOKEN, aes_key, wecom.corp_id)
     await process.start()
     yield process
     await process.stop()
 
 
-async def post(product: Process, params: dict, body: bytes) -> tuple[int, str]:
+async def post(product: ProductProcess, params: dict, body: bytes) -> tuple[int, str]:
     async with aiohttp.ClientSession() as http:
         async with http.post(product.url, params=params, data=body) as resp:
             return resp.status, await resp.text()

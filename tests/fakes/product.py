@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import socket
 import sys
 import time
@@ -13,6 +14,14 @@ from typing import Callable
 import aiohttp
 
 ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def wecom_env(data_dir, *, corp_id: str, token: str, aes_key: str, api_base_url: str, secret: str = "secret",
+              kf_open_kfids: str = "") -> dict:
+    """Settings for a product serving the WeCom app (and 微信客服 when given) and nothing else."""
+    return {"BOT_DATA_DIR": str(data_dir), "BOT_STAFF": "", "TELEGRAM_BOT_TOKEN": "", "WECOM_ROBOT_KEYS": "",
+            "WECOM_CORP_ID": corp_id, "WECOM_SECRET": secret, "WECOM_AGENT_ID": "1000002", "WECOM_TOKEN": token,
+            "WECOM_AES_KEY": aes_key, "WECOM_KF_OPEN_KFIDS": kf_open_kfids, "WECOM_API_BASE_URL": api_base_url}
 
 
 def free_port() -> int:
@@ -44,3 +53,33 @@ async def wait_healthy(url: str, exited: Callable[[], int | None], timeout: floa
                 pass
             await asyncio.sleep(0.1)
     raise RuntimeError("the product did not become healthy")
+
+
+class ProductProcess:
+    """main.py on a fixed port (so its URLs stay the same across restarts)."""
+
+    def __init__(self, env: dict):
+        self.env, self.port = env, free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.url = f"{self.base}/wecom/callback"
+        self.proc: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        self.proc = await run_product(self.env, self.port)
+        await wait_healthy(f"{self.base}/healthz", lambda: self.proc.returncode)
+
+    async def kill(self) -> None:
+        os.kill(self.proc.pid, signal.SIGKILL)
+        await self.proc.wait()
+        assert self.proc.returncode == -signal.SIGKILL
+
+    async def log(self) -> str:
+        """Stops the process (SIGTERM) and returns what it logged."""
+        self.proc.send_signal(signal.SIGTERM)
+        _, err = await self.proc.communicate()
+        return err.decode()
+
+    async def stop(self) -> None:
+        if self.proc is not None and self.proc.returncode is None:
+            self.proc.kill()
+            await self.proc.wait()
