@@ -214,6 +214,16 @@ async def test_a_callback_whose_claim_cannot_be_saved_gets_a_503_and_its_retry_i
     assert status == 200 and "3.3" in reply["Content"]
 
 
+@pytest.mark.parametrize("typed, chosen", [("２", True), ("²", True), ("١", False), ("𝟚", True)])
+async def test_choices_take_ascii_and_full_width_digits_and_other_digits_as_text(env, caplog, typed, chosen):
+    await env.say("/start")
+    _, second = await env.say("2")
+    await env.say("/start")
+    status, reply = await env.say(typed)
+    assert status == 200 and (reply["Content"] == second["Content"]) == chosen
+    assert "Traceback" not in caplog.text
+
+
 async def test_staff_flag_comes_from_bot_staff(env):
     _, refused = await env.say("/unanswered", user="zhangsan")
     _, allowed = await env.say("/unanswered", user="boss")
@@ -304,6 +314,7 @@ def _no_receive_id_room(env) -> str:
 BILLION_LAUGHS = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
                   '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
                   '<xml><Encrypt>&lol2;</Encrypt></xml>')
+BOGUS_ENCODING = b'<?xml version="1.0" encoding="x-bogus"?><xml/>'
 EXTERNAL_ENTITY = ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
                    '<xml><Encrypt>&xxe;</Encrypt></xml>')
 
@@ -317,7 +328,9 @@ async def _post_encrypt(env, encrypt: str, offset: float = 0):
     ("wrong signature", 403), ("stale timestamp", 403), ("future timestamp", 403), ("wrong corp id", 403),
     ("bad base64", 400), ("bad padding", 400), ("truncated plaintext", 400), ("malformed outer XML", 400),
     ("malformed inner XML", 400), ("no Encrypt", 400), ("entity expansion", 400), ("external entity", 400),
-    ("inner DTD", 400), ("oversized body", 413), ("no query", 403),
+    ("inner DTD", 400), ("oversized body", 413), ("no query", 403), ("bogus outer encoding", 400),
+    ("bogus inner encoding", 400), ("codec that is no text encoding", 400),
+    ("Arabic-Indic timestamp", 403), ("full-width timestamp", 403), ("superscript timestamp", 403),
 ])
 async def test_bad_callbacks_get_a_4xx_and_nothing_breaks(env, case, status, caplog):
     other = CallbackSender(TOKEN, env.side.aes_key, "wwSomeOtherCorp")
@@ -350,12 +363,24 @@ async def test_bad_callbacks_get_a_4xx_and_nothing_breaks(env, case, status, cap
         resp = await post("/wecom/callback", params=env.side.signed("x", env.stamp()), data=EXTERNAL_ENTITY)
     elif case == "inner DTD":
         resp = await _post_encrypt(env, env.side.encrypt(BILLION_LAUGHS))
+    elif case == "bogus outer encoding":
+        resp = await post("/wecom/callback", params=env.side.signed("x", env.stamp()), data=BOGUS_ENCODING)
+    elif case == "bogus inner encoding":
+        resp = await _post_encrypt(env, env.side.encrypt(BOGUS_ENCODING.decode()))
+    elif case == "codec that is no text encoding":
+        resp = await _post_encrypt(env, env.side.encrypt('<?xml version="1.0" encoding="rot13"?><xml/>'))
+    elif case.endswith("timestamp"):
+        digits = {"Arabic-Indic": "٠١٢٣٤٥٦٧٨٩", "full-width": "０１２３４５６７８９", "superscript": "⁰¹²³⁴⁵⁶⁷⁸⁹"}
+        stamp = env.stamp().translate(str.maketrans("0123456789", digits[case.split()[0]]))
+        encrypt = env.side.encrypt(good)
+        resp = await post("/wecom/callback", params=env.side.signed(encrypt, stamp),
+                          data=f"<xml><Encrypt>{encrypt}</Encrypt></xml>")
     elif case == "oversized body":
         resp = await post("/wecom/callback", params=env.side.signed("x", env.stamp()), data=b"<xml>" + b"a" * 70_000)
     else:
         resp = await post("/wecom/callback", data=env.side.seal(good, env.stamp())[1])
     assert resp.status == status
-    assert "wecom callback refused" in caplog.text
+    assert caplog.text.count("wecom callback refused") == 1 and "Traceback" not in caplog.text
     assert env.wecom.sent == []
     code, reply = await env.say("小镇面积多大")               # the server still answers
     assert code == 200 and "3.3" in reply["Content"]
