@@ -13,6 +13,7 @@ from bot.audience import SEGMENTS, segment_label
 from bot.events import (FIELD_NAMES, TYPES, EventError, parse_one_line, parse_yaml, render,
                         start_of, validate, when_text)
 from bot.messages import Button, Incoming, Reply
+from handlers import subscribe
 from scheduler.reminders import span_text
 
 SOURCE = "小镇管委会发布的联盟活动"
@@ -83,7 +84,7 @@ async def by_payload(msg: Incoming, svc) -> Reply:
     if eid is not None and (event := await svc.store.get_event(eid)):
         user = await svc.store.get_user(msg.user_key)
         subscribed = bool(user and "events" in user["subscriptions"])
-        buttons = [Button("退订活动通知" if subscribed else "订阅活动通知", "sub:events"), Button("全部活动", "/events")]
+        buttons = [subscribe.button("sub", "events", not subscribed), Button("全部活动", "/events")]
         if msg.is_staff and event["status"] == "scheduled":
             buttons += [Button("编辑活动", f"/editevent {event['id']}"), Button("取消活动", f"/cancelevent {event['id']}")]
         return _reply(render(event), buttons)

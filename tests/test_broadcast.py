@@ -24,7 +24,7 @@ async def test_broadcast_to_a_segment_reaches_exactly_that_segment(ask, services
     for user, seg in (("a", "licensed"), ("b", "licensed"), ("c", "quasi"), ("d", None)):
         await ask("你好", user=user)
         if seg:
-            await ask(payload=f"seg:{seg}", user=user)
+            await ask(payload=f"seg:{seg}:on", user=user)
     assert "公告内容" in (await ask("/broadcast", staff=True)).text
     reply = await ask("12 月 1 日起会客厅暂停开放。", staff=True)
     assert "bc:aud:segment:licensed" in [b.payload for b in reply.buttons]
@@ -46,7 +46,7 @@ async def test_broadcast_to_a_segment_reaches_exactly_that_segment(ask, services
 
 async def test_broadcast_to_all_skips_those_who_declined_announcements(ask, services, outbox):
     await ask("你好", user="a")
-    await ask(payload="sub:news", user="b")              # declines staff announcements
+    await ask(payload="sub:news:off", user="b")          # declines staff announcements
     await ask("/broadcast 通知：系统维护", staff=True)
     await ask(payload="bc:aud:all", staff=True)
     await ask(payload="bc:send", staff=True)

@@ -106,8 +106,9 @@ def when(delta: timedelta) -> str:
 async def test_publish_and_cancel_notify_the_audience_on_every_platform(fakes, settings_for, kb):
     telegram, wecom = fakes
     async with Product(settings_for(), kb) as product:
-        await telegram_users(telegram, {1001: ("sub:events", "seg:quasi"), 1002: ("sub:events", "seg:licensed")})
-        await product.wecom_user("zhangsan", "sub:events", "seg:quasi")
+        await telegram_users(telegram, {1001: ("sub:events:on", "seg:quasi:on"),
+                                        1002: ("sub:events:on", "seg:licensed:on")})
+        await product.wecom_user("zhangsan", "sub:events:on", "seg:quasi:on")
         telegram.push_message(f"/newevent {when(timedelta(days=9))} | 年度项目路演 | 小镇会客厅 | 类金融行业分会",
                               user_id=STAFF)
         await telegram.wait_for(lambda: texts_to(telegram, 1001, "【活动通知】"))
@@ -143,7 +144,7 @@ async def publish_soon(product: Product, seconds: float) -> float:
 async def test_reminder_fires_at_its_time_through_the_scheduler(fakes, settings_for, kb):
     telegram, _ = fakes
     async with Product(settings_for(BOT_EVENT_REMINDERS="2s"), kb) as product:
-        await telegram_users(telegram, {1001: ("sub:events",)})
+        await telegram_users(telegram, {1001: ("sub:events:on",)})
         published = await publish_soon(product, 4)
         [reminder] = await telegram.wait_for(lambda: texts_to(telegram, 1001, "【活动提醒】"), timeout=8)
         elapsed = next(m["at"] for m in telegram.sent_to(1001) if "【活动提醒】" in m["text"]) - published
@@ -155,7 +156,7 @@ async def test_restart_before_the_reminder_still_delivers_it_once(fakes, setting
     telegram, _ = fakes
     settings = settings_for(BOT_EVENT_REMINDERS="3s")
     async with Product(settings, kb) as product:
-        await telegram_users(telegram, {1001: ("sub:events",)})
+        await telegram_users(telegram, {1001: ("sub:events:on",)})
         await publish_soon(product, 5)
         await telegram.wait_for(lambda: texts_to(telegram, 1001, "【活动通知】"))
     # stopped before the reminder was due; a new process rebuilds it from storage
@@ -169,8 +170,8 @@ async def test_restart_before_the_reminder_still_delivers_it_once(fakes, setting
 async def test_staff_broadcast_to_a_segment_reaches_exactly_that_segment(fakes, settings_for, kb):
     telegram, wecom = fakes
     async with Product(settings_for(), kb) as product:
-        await telegram_users(telegram, {1001: ("seg:quasi",), 1002: ("seg:licensed",), 1003: ()})
-        await product.wecom_user("zhangsan", "seg:quasi")
+        await telegram_users(telegram, {1001: ("seg:quasi:on",), 1002: ("seg:licensed:on",), 1003: ()})
+        await product.wecom_user("zhangsan", "seg:quasi:on")
         await product.wecom_user("lisi")
         telegram.push_message("/broadcast 类金融分会座谈会改至周五", user_id=STAFF)
         await telegram.wait_for(lambda: any("请选择受众" in m["text"] for m in telegram.sent_to(STAFF)))
