@@ -16,20 +16,17 @@ TOKEN, KF = "crashToken", "wkFakeKf0001"
 
 
 @pytest.fixture
-async def wecom():
-    async with FakeWeCom() as server:
-        yield server
-
-
-@pytest.fixture
-async def product(tmp_path, wecom):
+async def product(tmp_path):
+    """The product's process, with `wecom` (the fake WeCom API it calls) and `side` (WeCom's callbacks)."""
     aes_key = new_aes_key()
-    process = ProductProcess(wecom_env(tmp_path / "data", corp_id=wecom.corp_id, secret=wecom.secret, token=TOKEN,
-                                       aes_key=aes_key, api_base_url=wecom.base_url, kf_open_kfids=KF))
-    process.side = CallbackSender(TOKEN, aes_key, wecom.corp_id)
-    await process.start()
-    yield process
-    await process.stop()
+    async with FakeWeCom() as wecom:
+        process = ProductProcess(wecom_env(tmp_path / "data", corp_id=wecom.corp_id, secret=wecom.secret,
+                                           token=TOKEN, aes_key=aes_key, api_base_url=wecom.base_url,
+                                           kf_open_kfids=KF))
+        process.wecom, process.side = wecom, CallbackSender(TOKEN, aes_key, wecom.corp_id)
+        await process.start()
+        yield process
+        await process.stop()
 
 
 async def post(product: ProductProcess, params: dict, body: bytes) -> tuple[int, str]:
@@ -59,7 +56,8 @@ async def test_kill_9_right_after_a_passive_reply_then_the_retry_gets_no_second_
     assert status == 200 and reply                                   # a new message still is
 
 
-async def test_kill_9_while_a_kf_answer_is_out_then_the_next_pull_answers_it_no_second_time(product, wecom):
+async def test_kill_9_while_a_kf_answer_is_out_then_the_next_pull_answers_it_no_second_time(product):
+    wecom = product.wecom
     wecom.kf_customer_message(KF, "wmFirst", "小镇面积多大")
     wecom.hold("kf/send_msg")                     # the answer reaches WeCom, the product never hears back
     kick = product.side.kf_event(KF, "syncToken")

@@ -125,8 +125,10 @@ async def test_a_claim_that_cannot_be_saved_raises_and_is_forgotten(tmp_path, ti
     assert await state.claim("app:1", ttl=600)
 
 
-def test_unreadable_state_is_kept_aside_and_replaced(tmp_path, caplog):
+async def test_an_unreadable_snapshot_is_kept_aside_and_its_latest_journal_still_counts(tmp_path, time, caplog):
+    state = WeComState(tmp_path / "s.json", now=time.now)
+    await state.claim("app:1", ttl=600)
     (tmp_path / "s.json").write_text("{not json")
-    state = WeComState(tmp_path / "s.json")
-    assert state.cursor("wk1") == "" and (tmp_path / "s.bad").read_text() == "{not json"
-    assert "unreadable" in caplog.text
+    again = WeComState(tmp_path / "s.json", now=time.now)
+    assert (tmp_path / "s.bad").read_text() == "{not json" and "unreadable" in caplog.text
+    assert again.seen("app:1") and again.cursor("wk1") == ""

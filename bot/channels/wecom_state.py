@@ -18,6 +18,7 @@ import heapq
 import json
 import logging
 import os
+import re
 import time
 from collections import OrderedDict
 from pathlib import Path
@@ -61,11 +62,13 @@ class WeComState:
             except (ValueError, TypeError, AttributeError, OSError) as exc:
                 bad = self.path.with_suffix(".bad")
                 os.replace(self.path, bad)
-                log.error("unreadable %s (%s); kept it as %s and started afresh", self.path, exc, bad.name)
-                self._cursors, self._ids, self._expiries, self._generation = {}, OrderedDict(), [], 0
-        for old in self.path.parent.glob(f"{self.path.stem}.*.log"):
-            if old != self.journal:                 # folded into the snapshot before a crash
-                old.unlink()
+                log.error("unreadable %s (%s); kept it as %s and started from its latest journal", self.path, exc,
+                          bad.name)
+                self._cursors, self._ids, self._expiries = {}, OrderedDict(), []
+                self._generation = max(self._journals(), default=0)
+        for generation in self._journals():
+            if generation != self._generation:      # folded into the snapshot before a crash
+                self.path.with_name(f"{self.path.stem}.{generation}.log").unlink()
         if self.journal.exists():
             data = self.journal.read_bytes()
             if not data.endswith(b"\n"):            # a torn last line: cut it, or the next line would join it
@@ -81,6 +84,11 @@ class WeComState:
                 log.warning("%s: skipped %d unreadable line(s), cut short by a crash", self.journal.name, skipped)
             self._journaled = len(lines)
         self._evict(self._now())
+
+    def _journals(self) -> list[int]:
+        """The generations of the journals beside the snapshot."""
+        name = re.compile(re.escape(self.path.stem) + r"\.([0-9]+)\.log")
+        return [int(m[1]) for p in self.path.parent.glob(f"{self.path.stem}.*.log") if (m := name.fullmatch(p.name))]
 
     def _apply(self, entry: dict) -> None:
         cursors = {str(k): str(v) for k, v in entry.get("kf_cursors", {}).items()}
