@@ -21,7 +21,6 @@ import asyncio
 import itertools
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,34 +33,13 @@ sys.path.insert(0, str(ROOT))
 import aiohttp  # noqa: E402
 import psutil  # noqa: E402
 
+from tests.fakes.product import free_port, wait_healthy, wecom_env  # noqa: E402
 from tests.fakes.wecom_callbacks import CallbackSender, new_aes_key  # noqa: E402
 from bench.benchutil import pct  # noqa: E402
 
 QUESTIONS = ("运河财富小镇在哪里？", "小镇金融联盟有哪些分会？", "管委会怎么联系？", "小镇面积多大",
              "/start", "/faq", "入驻需要什么条件", "有哪些楼宇", "你好")
 CORP, TOKEN = "wwbenchcorp0001", "benchToken"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-async def wait_healthy(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    async with aiohttp.ClientSession() as session:
-        while time.monotonic() < deadline:
-            if server.poll() is not None:
-                raise SystemExit(f"the product exited with {server.returncode}")
-            try:
-                async with session.get(url) as resp:
-                    if resp.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.2)
-    raise SystemExit("the product did not become healthy")
 
 
 class Client:
@@ -113,14 +91,12 @@ async def run(args) -> int:
     aes_key = new_aes_key()
     with tempfile.TemporaryDirectory() as data:
         port = free_port()
-        env = {**os.environ, "BOT_DATA_DIR": data, "BOT_HTTP_HOST": "127.0.0.1", "BOT_HTTP_PORT": str(port),
-               "BOT_STAFF": "", "TELEGRAM_BOT_TOKEN": "", "WECOM_ROBOT_KEYS": "", "WECOM_KF_OPEN_KFIDS": "",
-               "WECOM_CORP_ID": CORP, "WECOM_SECRET": "unused", "WECOM_TOKEN": TOKEN, "WECOM_AES_KEY": aes_key,
-               "WECOM_AGENT_ID": "1000002",
-               "WECOM_API_BASE_URL": "http://127.0.0.1:9"}        # passive replies only: never called
+        env = {**os.environ, "BOT_HTTP_HOST": "127.0.0.1", "BOT_HTTP_PORT": str(port),
+               **wecom_env(data, corp_id=CORP, token=TOKEN, aes_key=aes_key,
+                           api_base_url="http://127.0.0.1:9")}        # passive replies only: never called
         server = subprocess.Popen([sys.executable, str(ROOT / "main.py")], env=env, stdin=subprocess.DEVNULL)
         try:
-            await wait_healthy(f"http://127.0.0.1:{port}/healthz", server)
+            await wait_healthy(f"http://127.0.0.1:{port}/healthz", server.poll)
             proc = psutil.Process(server.pid)
             side = CallbackSender(TOKEN, aes_key, CORP)
             client = Client(side, f"http://127.0.0.1:{port}/wecom/callback", args.users)

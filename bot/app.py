@@ -7,7 +7,7 @@ import logging
 import signal
 from datetime import date, datetime, time
 
-from aiohttp import web
+from aiohttp import hdrs, web
 
 from bot.clock import SHANGHAI, Clock, FixedClock
 from bot.config import Settings
@@ -62,6 +62,18 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
+@web.middleware
+async def refuse_encoded_bodies(request: web.Request, handler) -> web.StreamResponse:
+    """WeCom and Telegram never compress what they post, and inflating a body costs the event loop far more
+    than its size on the wire: a compressed body is refused before a byte of it is read (the server does not
+    decompress at all: serve() turns aiohttp's auto_decompress off)."""
+    encoding = request.headers.get(hdrs.CONTENT_ENCODING, "").strip().lower()
+    if encoding not in ("", "identity"):
+        log.warning("HTTP %s %s refused (415): Content-Encoding %.20r", request.method, request.path, encoding)
+        return web.Response(status=415, text="compressed request bodies are not accepted")
+    return await handler(request)
+
+
 def make_channels(settings: Settings, router: Router, http: web.Application) -> list:
     """Every channel whose settings are present. Each registers its HTTP routes on `http` and its
     Outbox(es) in router.svc.outboxes, and has async start()/stop()."""
@@ -80,10 +92,10 @@ def make_channels(settings: Settings, router: Router, http: web.Application) -> 
 
 async def serve(settings: Settings, router: Router) -> None:
     """Runs every configured channel in this loop until SIGINT/SIGTERM."""
-    http = web.Application(client_max_size=1024 * 1024)
+    http = web.Application(client_max_size=1024 * 1024, middlewares=[refuse_encoded_bodies])
     http.router.add_get("/healthz", healthz)
     channels = make_channels(settings, router, http)
-    runner = web.AppRunner(http, access_log=None)
+    runner = web.AppRunner(http, access_log=None, auto_decompress=False)
     await runner.setup()
     site = web.TCPSite(runner, settings.http_host, settings.http_port)
     await site.start()

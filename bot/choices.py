@@ -1,6 +1,7 @@
 """Buttons for text-only surfaces (console, WeCom app): numbered choices the user answers with a number."""
 from __future__ import annotations
 
+from bot.inputs import number
 from bot.messages import Button, Reply
 
 
@@ -19,9 +20,8 @@ class Choices:
     def resolve(self, user_key: str, text: str) -> str | None:
         """The payload of the button numbered `text`, if it is one of the user's current choices."""
         buttons = self._last.get(user_key, [])
-        if text.strip().isdigit() and 1 <= int(text) <= len(buttons):
-            return buttons[int(text) - 1].payload
-        return None
+        choice = number(text)
+        return buttons[choice - 1].payload if choice is not None and 1 <= choice <= len(buttons) else None
 
 
 def numbered(reply: Reply) -> str:

@@ -4,12 +4,14 @@ A broadcast is stored with one delivery record per recipient ("pending") before 
 platform has its own queue and workers, so a paced or slow platform holds up no other; they send through
 `svc.outboxes[platform]` (the Outbox contract: it paces and retries briefly itself) and collect
 outcomes in memory; a committer writes them in batches — every `batch` outcomes or `interval` seconds — so
-the whole-file rewrite of TinyDB does not cap throughput (group commit).
+the whole-file rewrite of TinyDB does not cap throughput (group commit). At most `window` sends may be under
+way or done but not yet committed: a worker waits for a slot before sending, and a slot comes free when the
+outcome is written. `batch` is half the window, so sending goes on while a batch is being written.
 
 Crash semantics (at-least-once): on restart every broadcast still "sending" resumes with its records that are
 not yet recorded as sent. A recipient whose "sent" was committed is never sent again; one whose send had been
-confirmed by the platform but not yet committed (at most one batch: `batch` sends or `interval` seconds) is
-sent again. We prefer a rare duplicate to a skipped enterprise.
+confirmed by the platform but not yet committed (at most `window` of them) is sent again. We prefer a rare
+duplicate to a skipped enterprise.
 """
 from __future__ import annotations
 
@@ -32,8 +34,9 @@ def reply_of(broadcast: dict) -> Reply:
 class _Committer:
     """Buffers delivery outcomes and writes them in batches, off the send path."""
 
-    def __init__(self, store, clock: Clock, batch: int, interval: float):
+    def __init__(self, store, clock: Clock, batch: int, interval: float, window: int):
         self.store, self.clock, self.batch, self.interval = store, clock, batch, interval
+        self.slots = asyncio.Semaphore(window)          # taken before a send, given back once its outcome is written
         self.results: list[tuple[int, dict]] = []
         self.gone: dict[str, str] = {}
         self._full = asyncio.Event()
@@ -56,6 +59,8 @@ class _Committer:
         del self.results[:n]
         for key in gone:
             self.gone.pop(key, None)
+        for _ in range(n):
+            self.slots.release()
 
     async def run(self) -> None:
         """Until close(): a write whenever a batch is full or `interval` has passed; then a last one."""
@@ -78,10 +83,10 @@ class Delivery:
     # `concurrency` sends at once per platform: as many as the Telegram outbox has connections (16), so a
     # paced broadcast keeps its 30 sends/s even when each takes ~0.5 s; more would only queue in the outbox
     # (bench/bench_broadcast.py, unpaced on loopback: 8 or 16 alike, 32 or 64 ~10 % slower).
-    def __init__(self, store, outboxes: dict, clock: Clock, *, batch: int = 200, interval: float = 0.3,
+    def __init__(self, store, outboxes: dict, clock: Clock, *, window: int = 200, interval: float = 0.3,
                  concurrency: int = 16, max_attempts: int = 4, backoff: float = 2.0, max_wait: float = 900.0):
         self.store, self.outboxes, self.clock = store, outboxes, clock
-        self.batch, self.interval, self.concurrency = batch, interval, concurrency
+        self.window, self.interval, self.concurrency = window, interval, concurrency
         self.max_attempts, self.backoff, self.max_wait = max_attempts, backoff, max_wait
         self._tasks: dict[int, asyncio.Task] = {}
 
@@ -117,7 +122,7 @@ class Delivery:
         broadcast = await self.store.get_broadcast(bid)
         pending = await self.store.pending_deliveries(bid)
         reply = reply_of(broadcast)
-        committer = _Committer(self.store, self.clock, self.batch, self.interval)
+        committer = _Committer(self.store, self.clock, max(1, self.window // 2), self.interval, self.window)
         committing = asyncio.create_task(committer.run())
         queues: dict[str, asyncio.Queue] = defaultdict(asyncio.Queue)     # one per platform: a slow or
         for record in pending:                                              # paced one holds up no other
@@ -137,6 +142,7 @@ class Delivery:
         async def worker(queue: asyncio.Queue) -> None:
             while True:
                 record, attempt = await queue.get()
+                await committer.slots.acquire()
                 outbox = self.outboxes.get(record["platform"])
                 if outbox is None:
                     settle(record, {"status": "failed", "attempts": attempt,
@@ -154,6 +160,7 @@ class Delivery:
                     if permanent or attempt >= self.max_attempts or wait > self.max_wait:
                         settle(record, {"status": "failed", "attempts": attempt, "reason": reason[:200]})
                     else:
+                        committer.slots.release()           # nothing to commit: the retry takes a slot again
                         delay = max(wait, self.backoff * 2 ** (attempt - 1))
                         log.info("broadcast %s: retry %d in %.1f s (%s)", bid, attempt + 1, delay, reason[:80])
                         handle = loop.call_later(delay, queue.put_nowait, (record, attempt + 1))

@@ -31,6 +31,13 @@ def as_typed(text: str | bytes | None) -> str:
     return _printable(_text(text)).strip()[:MAX_TYPED]
 
 
+def number(text: str) -> int | None:
+    """The whole number `text` spells in ASCII digits once NFKC has folded full-width ones (２ → 2), else None.
+    str.isdigit is no test: it also takes ² (which int() refuses) and other scripts' digits."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def has_meaning(text: str) -> bool:
     """True when the text holds at least one letter, digit or CJK character (not only emoji/symbols)."""
     return any(unicodedata.category(ch)[0] in "LN" for ch in text)

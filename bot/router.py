@@ -63,8 +63,8 @@ ROUTES: tuple[Route, ...] = (
     Route("payload", "calc:", calc.by_payload),
     Route("payload", "policy:", policy.by_payload),
     Route("payload", "ev:", events.by_payload),
-    Route("payload", "sub:", subscribe.toggle),
-    Route("payload", "seg:", subscribe.toggle),
+    Route("payload", "sub:", subscribe.choose),
+    Route("payload", "seg:", subscribe.choose),
     Route("payload", "evadm:", events.admin_payload, staff_only=True),
     Route("payload", "bc:", broadcast.admin_payload, staff_only=True),
     Route("text", "", handoff.quoted),         # staff quoting a ticket notice

@@ -152,18 +152,17 @@ class Store:
         async with self._write():
             self._upsert_user(user_key, {"profile": copy.deepcopy(profile)})
 
-    async def toggle(self, user_key: str, field: str, value: str) -> bool:
-        """Adds `value` to the user's `field` list ("segments" or "subscriptions") or removes it; returns
-        whether it is now present."""
+    async def choose(self, user_key: str, field: str, value: str, on: bool) -> None:
+        """Puts `value` in the user's `field` list ("segments" or "subscriptions") or takes it out; doing it
+        twice changes nothing."""
         if field not in ("segments", "subscriptions"):
             raise ValueError(field)
         async with self._write():
             doc = self._user_doc(user_key)
             current = list(doc[field]) if doc else list(DEFAULT_SUBSCRIPTIONS if field == "subscriptions" else [])
-            present = value not in current
-            current = [*current, value] if present else [v for v in current if v != value]
-            self._upsert_user(user_key, {field: current})
-            return present
+            if doc and (value in current) == on:
+                return
+            self._upsert_user(user_key, {field: [v for v in current if v != value] + ([value] if on else [])})
 
     def _match(self, t, audience: dict) -> list[dict]:
         """Active recipients of an audience: {"kind": "all"} (everyone taking announcements), {"kind":

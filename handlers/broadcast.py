@@ -8,6 +8,7 @@ from datetime import timedelta
 from bot.audience import PLATFORMS, SEGMENTS, audience_label
 from bot import tickets
 from bot.events import EventError, parse_when, when_text
+from bot.inputs import number
 from bot.messages import Button, Incoming, Reply
 from faq import nlp
 
@@ -106,8 +107,8 @@ async def status(msg: Incoming, svc) -> Reply:
     await svc.store.audit(msg.user_key, "broadcast.status", svc.clock.now(), broadcast=arg or None)
     broadcasts = sorted((b for b in await svc.store.broadcasts() if b["kind"] != tickets.KIND),
                         key=lambda b: b["id"], reverse=True)
-    if arg.isdigit():
-        broadcasts = [b for b in broadcasts if b["id"] == int(arg)]
+    if (wanted := number(arg)) is not None:
+        broadcasts = [b for b in broadcasts if b["id"] == wanted]
     else:
         broadcasts = broadcasts[:STATUS_SHOWN]
     if not broadcasts:
@@ -122,8 +123,8 @@ async def status(msg: Incoming, svc) -> Reply:
                      f"（{STATUS_NAMES.get(b['status'], b['status'])}）")
         if b["status"] == "scheduled":
             buttons.append(Button(f"取消定时 #{b['id']}", f"bc:unschedule:{b['id']}"))
-    if arg.isdigit():
-        reasons = await svc.store.failure_reasons(int(arg))
+    if wanted is not None:
+        reasons = await svc.store.failure_reasons(wanted)
         if reasons:
             lines.append("失败原因：" + "；".join(f"{r}（{n}）" for r, n in reasons.most_common(5)))
     return _reply("\n".join(lines), buttons)
@@ -131,12 +132,13 @@ async def status(msg: Incoming, svc) -> Reply:
 
 async def admin_payload(msg: Incoming, svc) -> Reply:
     """bc:unschedule:<id> — cancels a scheduled broadcast that has not started."""
-    _, action, bid = (msg.payload.split(":") + ["", ""])[:3]
-    if action != "unschedule" or not bid.isdigit():
+    _, action, arg = (msg.payload.split(":") + ["", ""])[:3]
+    bid = number(arg) if action == "unschedule" else None
+    if bid is None:
         return _reply("这个按钮已失效，请重新查看 /broadcast_status。")
-    if not await svc.store.cancel_scheduled(int(bid)):
+    if not await svc.store.cancel_scheduled(bid):
         return _reply(f"群发 #{bid} 不是待发送的定时群发（可能已开始或已取消）。")
-    await svc.store.audit(msg.user_key, "broadcast.unschedule", svc.clock.now(), broadcast=int(bid))
+    await svc.store.audit(msg.user_key, "broadcast.unschedule", svc.clock.now(), broadcast=bid)
     return _reply(f"定时群发 #{bid} 已取消。")
 
 

@@ -13,6 +13,7 @@ from bot.audience import SEGMENTS, segment_label
 from bot.events import (FIELD_NAMES, TYPES, EventError, parse_one_line, parse_yaml, render,
                         start_of, validate, when_text)
 from bot.messages import Button, Incoming, Reply
+from handlers import subscribe
 from scheduler.reminders import span_text
 
 SOURCE = "小镇管委会发布的联盟活动"
@@ -80,10 +81,11 @@ async def _event_arg(svc, args: str) -> dict | Reply:
 
 async def by_payload(msg: Incoming, svc) -> Reply:
     key = msg.payload.removeprefix("ev:")
-    if key.startswith("show:") and key[5:].isdigit() and (event := await svc.store.get_event(int(key[5:]))):
+    eid = inputs.number(key[5:]) if key.startswith("show:") else None
+    if eid is not None and (event := await svc.store.get_event(eid)):
         user = await svc.store.get_user(msg.user_key)
         subscribed = bool(user and "events" in user["subscriptions"])
-        buttons = [Button("退订活动通知" if subscribed else "订阅活动通知", "sub:events"), Button("全部活动", "/events")]
+        buttons = [subscribe.button("sub", "events", not subscribed), Button("全部活动", "/events")]
         if msg.is_staff and event["status"] == "scheduled":
             buttons += [Button("编辑活动", f"/editevent {event['id']}"), Button("取消活动", f"/cancelevent {event['id']}")]
         return _reply(render(event), buttons)
@@ -218,7 +220,8 @@ async def cancel_event(msg: Incoming, svc) -> Reply:
 
 async def admin_payload(msg: Incoming, svc) -> Reply:
     _, action, eid = (msg.payload.split(":") + ["", ""])[:3]
-    event = await svc.store.get_event(int(eid)) if action == "cancel" and eid.isdigit() else None
+    event_id = inputs.number(eid) if action == "cancel" else None
+    event = await svc.store.get_event(event_id) if event_id is not None else None
     if event is None:
         return _reply("找不到该活动。", staff=True)
     if event["status"] != "scheduled":

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from bot.inputs import number
 from bot.messages import Button, Incoming, Reply
 from faq.reading import ASKING
 from handlers import faq
@@ -123,7 +124,7 @@ def document_reply(svc) -> Reply:
 async def by_payload(msg: Incoming, svc) -> Reply:
     key = msg.payload.removeprefix("policy:")
     book = svc.kb.policy
-    if key.startswith("ch:") and key[3:].isdigit() and (reply := _chapter(svc, int(key[3:]))):
+    if key.startswith("ch:") and (chapter := number(key[3:])) is not None and (reply := _chapter(svc, chapter)):
         return reply
     if key.startswith("m:") and (measure := book.measure(key[2:])):
         return measure_reply(svc, measure)

@@ -1,5 +1,8 @@
 """What an enterprise receives: event notices (opt-in), staff announcements (on unless declined), and the
-announcements of the alliance branches it explicitly joins. Every choice is a button and can be undone."""
+announcements of the alliance branches it explicitly joins. Every choice is a button and can be undone.
+
+Buttons name the state they set (`sub:events:on`, `seg:quasi:off`), so a repeated or replayed press changes
+nothing. Buttons sent before that (`sub:events`, no state) show the settings again instead of guessing."""
 from __future__ import annotations
 
 import re
@@ -8,6 +11,16 @@ from bot.audience import SEGMENTS, SOURCE
 from bot.messages import Button, Incoming, Reply
 
 TOPICS = {"events": "联盟活动通知", "news": "管委会公告"}
+STATES = {"on": True, "off": False}
+
+
+def button(kind: str, value: str, on: bool) -> Button:
+    """The button that switches `value` (a topic for "sub", a segment for "seg") on or off."""
+    if kind == "sub":
+        label = ("订阅" if on else "退订") + TOPICS[value]
+    else:
+        label = ("加入" if on else "退出") + SEGMENTS[value]
+    return Button(label, f"{kind}:{value}:{'on' if on else 'off'}")
 
 
 def _state_text(user: dict | None) -> str:
@@ -24,9 +37,8 @@ def _state_text(user: dict | None) -> str:
 def _buttons(user: dict | None) -> list[Button]:
     subs = set(user["subscriptions"]) if user else {"news"}
     segs = set(user["segments"]) if user else set()
-    buttons = [Button(("退订" if t in subs else "订阅") + label, f"sub:{t}") for t, label in TOPICS.items()]
-    buttons += [Button(("退出" if s in segs else "加入") + name, f"seg:{s}") for s, name in SEGMENTS.items()]
-    return buttons
+    return ([button("sub", t, t not in subs) for t in TOPICS]
+            + [button("seg", s, s not in segs) for s in SEGMENTS])
 
 
 def _reply(user: dict | None, prefix: str = "") -> Reply:
@@ -40,15 +52,15 @@ async def show(msg: Incoming, svc) -> Reply:
     return _reply(await svc.store.get_user(msg.user_key))
 
 
-async def toggle(msg: Incoming, svc) -> Reply:
-    """sub:<topic> or seg:<segment> flips that choice."""
-    kind, _, value = msg.payload.partition(":")
-    if svc.store is None:
-        return Reply("订阅功能暂不可用，请稍后再试。", intent="events")
+async def choose(msg: Incoming, svc) -> Reply:
+    """sub:<topic>:on|off or seg:<segment>:on|off sets that choice."""
+    kind, _, rest = msg.payload.partition(":")
+    value, _, state = rest.partition(":")
     names = TOPICS if kind == "sub" else SEGMENTS
-    if value not in names:
+    if svc.store is None or value not in names or state not in STATES:
         return await show(msg, svc)
-    on = await svc.store.toggle(msg.user_key, "subscriptions" if kind == "sub" else "segments", value)
+    on = STATES[state]
+    await svc.store.choose(msg.user_key, "subscriptions" if kind == "sub" else "segments", value, on)
     if kind == "sub":
         done = f"已订阅{names[value]}。" if on else f"已退订{names[value]}。"
     else:
@@ -65,17 +77,14 @@ async def by_words(msg: Incoming, svc) -> Reply | None:
     both show the subscription screen so any choice can be changed back."""
     text = msg.text.lower()
     if OPT_OUT.search(text):
-        user = await svc.store.get_user(msg.user_key)
-        for field, chosen in (("subscriptions", user["subscriptions"] if user else ["news"]),
-                              ("segments", user["segments"] if user else [])):
-            for value in list(chosen):
-                await svc.store.toggle(msg.user_key, field, value)
+        for field, names in (("subscriptions", TOPICS), ("segments", SEGMENTS)):
+            for value in names:
+                await svc.store.choose(msg.user_key, field, value, False)
         return _reply(await svc.store.get_user(msg.user_key), "已为您退订全部通知，之后不会再收到推送。\n\n")
     if OPT_IN.search(text) and len(text) <= 20:
-        user = await svc.store.get_user(msg.user_key)
         prefix = ""
-        if "活动" in text and "events" not in (user["subscriptions"] if user else []):
-            await svc.store.toggle(msg.user_key, "subscriptions", "events")
+        if "活动" in text:
+            await svc.store.choose(msg.user_key, "subscriptions", "events", True)
             prefix = "已为您订阅联盟活动通知。\n\n"
         return _reply(await svc.store.get_user(msg.user_key), prefix)
     return None

@@ -24,7 +24,7 @@ async def test_broadcast_to_a_segment_reaches_exactly_that_segment(ask, services
     for user, seg in (("a", "licensed"), ("b", "licensed"), ("c", "quasi"), ("d", None)):
         await ask("你好", user=user)
         if seg:
-            await ask(payload=f"seg:{seg}", user=user)
+            await ask(payload=f"seg:{seg}:on", user=user)
     assert "公告内容" in (await ask("/broadcast", staff=True)).text
     reply = await ask("12 月 1 日起会客厅暂停开放。", staff=True)
     assert "bc:aud:segment:licensed" in [b.payload for b in reply.buttons]
@@ -46,7 +46,7 @@ async def test_broadcast_to_a_segment_reaches_exactly_that_segment(ask, services
 
 async def test_broadcast_to_all_skips_those_who_declined_announcements(ask, services, outbox):
     await ask("你好", user="a")
-    await ask(payload="sub:news", user="b")              # declines staff announcements
+    await ask(payload="sub:news:off", user="b")          # declines staff announcements
     await ask("/broadcast 通知：系统维护", staff=True)
     await ask(payload="bc:aud:all", staff=True)
     await ask(payload="bc:send", staff=True)
@@ -182,18 +182,41 @@ async def test_group_commit_batches_delivery_records(services, outbox):
     writes, record = [], store.record_deliveries
     store.record_deliveries = lambda results, gone=None: (writes.append(len(results)), record(results, gone))[1]
     outbox.delay = 0.001
-    services.delivery.batch, services.delivery.concurrency = 100, 8
+    services.delivery.window, services.delivery.concurrency = 200, 8
     services.delivery.start(await start_broadcast(store))
     await services.delivery.wait()
     assert sum(writes) == 500 and 3 <= len(writes) <= 8 and max(writes) < 200
     assert (await store.delivery_counts([1]))[1] == {"sent": 500}
 
 
+async def test_no_more_than_a_window_of_sends_is_ever_out_or_uncommitted(services, outbox):
+    """What a kill -9 can make a restart send twice: sends under way or done but not yet committed."""
+    store = services.store
+    await seed(store, 300)
+    counts = {"started": 0, "committed": 0, "worst": 0}
+    record, send = store.record_deliveries, outbox.send
+
+    async def committing(results, gone=None):
+        await record(results, gone)
+        counts["committed"] += len(results)
+
+    async def sending(chat_id, reply):
+        counts["started"] += 1
+        counts["worst"] = max(counts["worst"], counts["started"] - counts["committed"])
+        await send(chat_id, reply)
+
+    store.record_deliveries, outbox.send = committing, sending
+    services.delivery.window = 40
+    services.delivery.start(await start_broadcast(store))
+    await services.delivery.wait()
+    assert counts["worst"] == 40 and counts["committed"] == 300
+
+
 async def test_stopped_broadcast_resumes_after_restart_without_resending(services, outbox, clock, tmp_path):
     store = services.store
     await seed(store, 300)
     outbox.delay = 0.002
-    services.delivery.batch, services.delivery.concurrency = 20, 4
+    services.delivery.window, services.delivery.concurrency = 40, 4
     bid = await start_broadcast(store)
     services.delivery.start(bid)
     while sum(len(v) for v in outbox.sent.values()) < 60:

@@ -6,8 +6,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
-import sys
 import time
 from datetime import timedelta
 
@@ -16,13 +14,14 @@ from aiohttp import web
 
 from bot.app import attach_delivery, make_channels, start_delivery, stop_delivery
 from bot.clock import Clock
-from bot.config import ROOT, load_settings
+from bot.config import load_settings
 from bot.dialogs import Dialogs
 from bot.events import validate
 from bot.messages import Incoming
 from bot.router import Router
 from bot.services import Services
 from bot.store import Store
+from tests.fakes.product import run_product
 from tests.fakes.telegram_server import FakeBotApi
 from tests.fakes.wecom_callbacks import new_aes_key
 from tests.fakes.wecom_server import FakeWeCom
@@ -107,8 +106,9 @@ def when(delta: timedelta) -> str:
 async def test_publish_and_cancel_notify_the_audience_on_every_platform(fakes, settings_for, kb):
     telegram, wecom = fakes
     async with Product(settings_for(), kb) as product:
-        await telegram_users(telegram, {1001: ("sub:events", "seg:quasi"), 1002: ("sub:events", "seg:licensed")})
-        await product.wecom_user("zhangsan", "sub:events", "seg:quasi")
+        await telegram_users(telegram, {1001: ("sub:events:on", "seg:quasi:on"),
+                                        1002: ("sub:events:on", "seg:licensed:on")})
+        await product.wecom_user("zhangsan", "sub:events:on", "seg:quasi:on")
         telegram.push_message(f"/newevent {when(timedelta(days=9))} | 年度项目路演 | 小镇会客厅 | 类金融行业分会",
                               user_id=STAFF)
         await telegram.wait_for(lambda: texts_to(telegram, 1001, "【活动通知】"))
@@ -144,7 +144,7 @@ async def publish_soon(product: Product, seconds: float) -> float:
 async def test_reminder_fires_at_its_time_through_the_scheduler(fakes, settings_for, kb):
     telegram, _ = fakes
     async with Product(settings_for(BOT_EVENT_REMINDERS="2s"), kb) as product:
-        await telegram_users(telegram, {1001: ("sub:events",)})
+        await telegram_users(telegram, {1001: ("sub:events:on",)})
         published = await publish_soon(product, 4)
         [reminder] = await telegram.wait_for(lambda: texts_to(telegram, 1001, "【活动提醒】"), timeout=8)
         elapsed = next(m["at"] for m in telegram.sent_to(1001) if "【活动提醒】" in m["text"]) - published
@@ -156,7 +156,7 @@ async def test_restart_before_the_reminder_still_delivers_it_once(fakes, setting
     telegram, _ = fakes
     settings = settings_for(BOT_EVENT_REMINDERS="3s")
     async with Product(settings, kb) as product:
-        await telegram_users(telegram, {1001: ("sub:events",)})
+        await telegram_users(telegram, {1001: ("sub:events:on",)})
         await publish_soon(product, 5)
         await telegram.wait_for(lambda: texts_to(telegram, 1001, "【活动通知】"))
     # stopped before the reminder was due; a new process rebuilds it from storage
@@ -170,8 +170,8 @@ async def test_restart_before_the_reminder_still_delivers_it_once(fakes, setting
 async def test_staff_broadcast_to_a_segment_reaches_exactly_that_segment(fakes, settings_for, kb):
     telegram, wecom = fakes
     async with Product(settings_for(), kb) as product:
-        await telegram_users(telegram, {1001: ("seg:quasi",), 1002: ("seg:licensed",), 1003: ()})
-        await product.wecom_user("zhangsan", "seg:quasi")
+        await telegram_users(telegram, {1001: ("seg:quasi:on",), 1002: ("seg:licensed:on",), 1003: ()})
+        await product.wecom_user("zhangsan", "seg:quasi:on")
         await product.wecom_user("lisi")
         telegram.push_message("/broadcast 类金融分会座谈会改至周五", user_id=STAFF)
         await telegram.wait_for(lambda: any("请选择受众" in m["text"] for m in telegram.sent_to(STAFF)))
@@ -213,19 +213,6 @@ async def test_blocked_user_is_marked_inactive_and_not_tried_again(fakes, settin
 
 # ---- kill -9 in the middle of a broadcast -------------------------------------------------------------------
 RECIPIENTS = 90
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-async def run_product(env: dict) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "main.py", cwd=ROOT, env={**os.environ, **env, "BOT_HTTP_HOST": "127.0.0.1",
-                                                  "BOT_HTTP_PORT": str(free_port())},
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
 
 
 def committed_sent(data_dir) -> set[int]:

@@ -15,10 +15,10 @@ def outbox(services) -> MemoryOutbox:
 
 async def subscribe(ask, user: str, *segments: str) -> None:
     await ask("/subscribe", user=user)
-    reply = await ask(payload="sub:events", user=user)
+    reply = await ask(payload="sub:events:on", user=user)
     assert "已订阅联盟活动通知" in reply.text
     for seg in segments:
-        await ask(payload=f"seg:{seg}", user=user)
+        await ask(payload=f"seg:{seg}:on", user=user)
 
 
 async def publish(ask, services, line: str = "2026-12-01 14:00 | 年度项目路演 | 小镇会客厅 | 类金融行业分会"):
@@ -95,7 +95,7 @@ async def test_listing_details_and_free_text(ask, services, outbox):
         assert reply.text.index("法律公益服务日") < reply.text.index("年度项目路演")     # soonest first
     details = await ask(payload="ev:show:1")
     assert "小镇会客厅" in details.text and "活动编号：#1" in details.text
-    assert [b.payload for b in details.buttons] == ["sub:events", "/events"]
+    assert [b.payload for b in details.buttons] == ["sub:events:on", "/events"]
     staff_view = await ask(payload="ev:show:1", staff=True)
     assert "/cancelevent 1" in [b.payload for b in staff_view.buttons]
 
@@ -108,16 +108,37 @@ async def test_history_questions_still_go_to_the_faq(ask, outbox):
 async def test_subscriptions_are_explicit_and_reversible(ask, services):
     reply = await ask("/subscribe", user="u9")
     assert "⬜ 联盟活动通知" in reply.text and "✅ 管委会公告" in reply.text
-    reply = await ask(payload="seg:key", user="u9")
+    assert any(b.payload == "seg:key:on" and b.label.startswith("加入") for b in reply.buttons)
+    reply = await ask(payload="seg:key:on", user="u9")
     assert "已加入“重点企业行业分会”通知" in reply.text and "✅ 重点企业行业分会" in reply.text
-    assert any(b.payload == "seg:key" and b.label.startswith("退出") for b in reply.buttons)
-    reply = await ask(payload="seg:key", user="u9")
+    assert any(b.payload == "seg:key:off" and b.label.startswith("退出") for b in reply.buttons)
+    reply = await ask(payload="seg:key:off", user="u9")
     assert "已退出" in reply.text
-    reply = await ask(payload="sub:news", user="u9")
+    reply = await ask(payload="sub:news:off", user="u9")
     assert "已退订管委会公告" in reply.text
     user = await Store(services.settings.data_dir).get_user("console:u9")     # on disk
     assert user["segments"] == [] and user["subscriptions"] == []
-    assert "⬜" in (await ask(payload="seg:nonsense", user="u9")).text
+    assert "⬜" in (await ask(payload="seg:nonsense:on", user="u9")).text
+
+
+@pytest.mark.parametrize("payload, field, value", [("sub:events:on", "subscriptions", "events"),
+                                                   ("sub:news:off", "subscriptions", None),
+                                                   ("seg:quasi:on", "segments", "quasi")])
+async def test_a_repeated_or_replayed_press_sets_the_same_state(ask, services, payload, field, value):
+    first = await ask(payload=payload, user="u7")
+    again = [await ask(payload=payload, user="u7") for _ in range(2)]
+    user = await services.store.get_user("console:u7")
+    assert (value in user[field]) if value else "news" not in user[field]
+    assert all(reply.text == first.text for reply in again)
+
+
+async def test_buttons_sent_before_they_named_a_state_show_the_settings_and_change_nothing(ask, services):
+    await ask(payload="sub:events:on", user="u8")
+    before = await services.store.get_user("console:u8")
+    for old in ("sub:events", "seg:quasi", "sub:news"):
+        reply = await ask(payload=old, user="u8")
+        assert reply.text.startswith("您当前的通知设置") and "✅ 联盟活动通知" in reply.text
+    assert await services.store.get_user("console:u8") == before
 
 
 async def test_reminders_fire_once_at_their_time_and_late_ones_are_skipped(ask, services, outbox, clock):
@@ -154,7 +175,7 @@ async def test_missed_reminder_is_sent_late_while_the_event_has_not_started(ask,
 async def test_edit_and_cancel_notify_the_same_people(ask, services, outbox, clock):
     await subscribe(ask, "fan", "quasi")
     await publish(ask, services)
-    await ask(payload="sub:events", user="fan")           # unsubscribes afterwards: still told of changes
+    await ask(payload="sub:events:off", user="fan")       # unsubscribes afterwards: still told of changes
     reply = await ask("/editevent 1 | 地点 | 英蓝中心 3 楼", staff=True)
     await services.delivery.wait()
     assert "已修改" in reply.text

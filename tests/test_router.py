@@ -17,6 +17,14 @@ async def test_bad_input_gets_a_clear_reply(ask, text):
     assert reply.intent in {"faq", "policy", "calc", "contacts", "events", "help", "fallback"}
 
 
+@pytest.mark.parametrize("payload", ["ev:show:²", "ev:show:١٢", "policy:ch:²", "bc:unschedule:³", "evadm:cancel:⁴",
+                                     "ev:show:" + "9" * 400])
+async def test_forged_numbers_in_button_payloads_get_a_reply_not_a_failure(ask, caplog, payload):
+    reply = await ask(payload=payload, staff=True)
+    assert reply.text.strip() and "出了点问题" not in reply.text
+    assert "handler failed" not in caplog.text and "Traceback" not in caplog.text
+
+
 async def test_empty_and_emoji_only_are_told_to_type_text(ask):
     for text in ["", "😀🎉", "\x00\x07"]:
         reply = await ask(text)

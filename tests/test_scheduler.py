@@ -28,7 +28,7 @@ def test_spans_read_naturally():
 
 async def test_start_up_rebuilds_timers_from_storage_and_sends_what_is_overdue(services, clock):
     store, box = services.store, MemoryOutbox("console")
-    await store.toggle("console:fan", "subscriptions", "events")
+    await store.choose("console:fan", "subscriptions", "events", on=True)
     event = validate({"title": "讲座", "start": "2026-11-24 10:00", "place": "会客厅"}, clock.now())
     await services.scheduler.publish([event], "console:staff")
     await services.delivery.wait()       # the notice (this process has no console channel: recorded as failed)

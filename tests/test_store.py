@@ -61,19 +61,21 @@ async def test_inactive_recipient_writing_again_is_reactivated(tmp_path):
     assert [r["key"] for r in await store.recipients({"kind": "all"})] == ["telegram:7"]
 
 
-async def test_toggle_segments_and_subscriptions(tmp_path):
+async def test_choose_segments_and_subscriptions(tmp_path):
     store = Store(tmp_path)
     await store.seen(tg("7"))
-    assert await store.toggle("telegram:7", "segments", "licensed") is True
-    assert await store.toggle("telegram:7", "subscriptions", "events") is True
+    for _ in range(2):                                     # the same choice twice: the same state
+        await store.choose("telegram:7", "segments", "licensed", on=True)
+        await store.choose("telegram:7", "subscriptions", "events", on=True)
+    assert (await store.get_user("telegram:7"))["segments"] == ["licensed"]
     assert [r["key"] for r in await store.recipients({"kind": "segment", "value": "licensed"})] == ["telegram:7"]
     event_audience = {"kind": "event", "value": "licensed", "event": 1}
     assert [r["key"] for r in await store.recipients(event_audience)] == ["telegram:7"]
     assert await store.recipients({**event_audience, "value": "quasi"}) == []
-    assert await store.toggle("telegram:7", "segments", "licensed") is False
+    await store.choose("telegram:7", "segments", "licensed", on=False)
     assert await store.recipients({"kind": "segment", "value": "licensed"}) == []
     with pytest.raises(ValueError):
-        await store.toggle("telegram:7", "profile", "x")
+        await store.choose("telegram:7", "profile", "x", on=True)
 
 
 async def test_concurrent_writers_share_flushes_and_lose_nothing(tmp_path):

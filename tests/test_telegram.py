@@ -310,13 +310,35 @@ async def test_webhook_mode_checks_the_secret_and_the_body(api, start_bot, caplo
         secret = {"X-Telegram-Bot-Api-Secret-Token": "s3cret_-X"}
         assert (await post("{not json", **secret)).status == 400
         assert (await post("[1, 2]", **secret)).status == 400
-        assert (await post(json.dumps({"update_id": 2, "message": {"text": "no chat"}}), **secret)).status == 400
+        for forged in FORGED:
+            assert (await post(json.dumps(forged(api)), **secret)).status == 400
         assert (await post(json.dumps(update), **secret)).status == 200
         [reply] = await api.wait_sent(1, chat_id=USER)
     assert reply["text"].startswith("您好")
     assert not api.calls_to("getUpdates")
-    assert caplog.text.count("wrong or missing secret token") == 2 and caplog.text.count("malformed update") == 3
+    assert caplog.text.count("wrong or missing secret token") == 2
+    assert caplog.text.count("malformed update") == 2 + len(FORGED)
+    assert "Traceback" not in caplog.text and "failed" not in caplog.text
     assert channel.ready.is_set()
+
+
+def _message(api: FakeBotApi, **changes) -> dict:
+    message = {**api.message("你好", user_id=USER), **changes}
+    return {"update_id": 3, "message": {k: v for k, v in message.items() if v is not None}}
+
+
+FORGED = [
+    lambda api: {"update_id": 2, "message": {"text": "no chat"}},
+    lambda api: _message(api, chat=None),
+    lambda api: _message(api, text=5),
+    lambda api: _message(api, text=["/start"]),
+    lambda api: _message(api, chat={"id": "1001", "type": "private"}),
+    lambda api: _message(api, chat={"id": True, "type": "private"}),
+    lambda api: _message(api, entities=[{"type": "mention", "offset": "0", "length": 3}]),
+    lambda api: _message(api, reply_to_message={"message_id": 1, "date": 0, "chat": 7}),
+    lambda api: {"update_id": 4, "callback_query": {"id": "q", "from": api.user(USER), "data": 7}},
+    lambda api: {"update_id": "5"},
+]
 
 
 def test_make_channels_adds_telegram_when_a_token_is_set(services):

@@ -89,7 +89,7 @@ async def test_plans_state_their_period_and_that_it_has_ended(ask):
 
 @pytest.mark.parametrize("words", ["退订", "取消订阅", "不要再给我发公告了"])
 async def test_opting_out_in_words_takes_one_step(ask, services, words):
-    await ask(payload="sub:events")
+    await ask(payload="sub:events:on")
     reply = await ask(words)
     assert "已为您退订全部通知" in reply.text and reply.buttons
     user = await services.store.get_user("console:u1")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import os
 
 import pytest
@@ -14,6 +15,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from bot.channels.base import RecipientGone, SendError
 from bot.app import attach_delivery
 from bot.channels.wecom import WeComChannel
+from bot.channels.wecom_state import MAX_IDS
 from bot.config import load_settings
 from bot.dialogs import Dialogs
 from bot.messages import Button, Reply
@@ -170,6 +172,60 @@ async def test_same_msgid_three_times_gets_one_reply_even_across_a_restart(env):
     assert (await env.say("小镇面积多大", msg_id="778"))[1] is not None     # a new message is answered
 
 
+async def test_a_byte_identical_replay_is_not_answered_while_its_timestamp_would_be_accepted(env):
+    start = env.time.t
+    params, body = env.side.seal(env.side.text("zhangsan", "/subscribe", "880"), env.stamp(offset=290))
+    first = await env.client.post("/wecom/callback", params=params, data=body)
+    assert first.status == 200 and await first.text()
+    for later in (130, 300, 580):                  # the signed timestamp is accepted until 590 s from now
+        env.time.t = start + later
+        again = await env.client.post("/wecom/callback", params=params, data=body)
+        assert (again.status, await again.text()) == (200, "")
+    env.time.t = start + 591
+    late = await env.client.post("/wecom/callback", params=params, data=body)
+    assert late.status == 403 and env.wecom.sent == []
+
+
+async def test_a_full_store_of_kf_ids_after_a_restart_still_lets_app_messages_be_answered_once(
+        tmp_path, kb, clock, wecom, fake_time):
+    env = Harness(tmp_path, kb, clock, wecom, fake_time)
+    held = {f"kf:msg{i}": fake_time.now() + 3 * 86400 for i in range(MAX_IDS)}
+    env.settings.data_dir.mkdir(parents=True, exist_ok=True)
+    (env.settings.data_dir / "wecom_state.json").write_text(json.dumps({"kf_cursors": {}, "ids": held}))
+    await env.start()
+    try:
+        for msg_id in ("901", "902", "903"):
+            status, reply = await env.say("小镇面积多大", msg_id=msg_id)
+            assert status == 200 and "3.3" in reply["Content"]
+            assert await env.say("小镇面积多大", msg_id=msg_id) == (200, None)
+        await env.restart()
+        assert [await env.say("小镇面积多大", msg_id=m) for m in ("901", "902", "903")] == [(200, None)] * 3
+        assert env.channel.state.seen(f"kf:msg{MAX_IDS - 1}")
+    finally:
+        await env.stop()
+
+
+async def test_a_callback_whose_claim_cannot_be_saved_gets_a_503_and_its_retry_is_answered(env, caplog):
+    journal = env.channel.state.journal
+    journal.unlink(missing_ok=True)
+    journal.mkdir()                                  # the claim cannot be written
+    resp = await env.post(env.side.text("zhangsan", "小镇面积多大", "990"))
+    assert resp.status == 503 and "saving" in caplog.text and "Traceback" not in caplog.text
+    journal.rmdir()
+    status, reply = await env.say("小镇面积多大", msg_id="990")
+    assert status == 200 and "3.3" in reply["Content"]
+
+
+@pytest.mark.parametrize("typed, chosen", [("２", True), ("²", True), ("١", False), ("𝟚", True)])
+async def test_choices_take_ascii_and_full_width_digits_and_other_digits_as_text(env, caplog, typed, chosen):
+    await env.say("/start")
+    _, second = await env.say("2")
+    await env.say("/start")
+    status, reply = await env.say(typed)
+    assert status == 200 and (reply["Content"] == second["Content"]) == chosen
+    assert "Traceback" not in caplog.text
+
+
 async def test_staff_flag_comes_from_bot_staff(env):
     _, refused = await env.say("/unanswered", user="zhangsan")
     _, allowed = await env.say("/unanswered", user="boss")
@@ -260,6 +316,7 @@ def _no_receive_id_room(env) -> str:
 BILLION_LAUGHS = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
                   '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
                   '<xml><Encrypt>&lol2;</Encrypt></xml>')
+BOGUS_ENCODING = b'<?xml version="1.0" encoding="x-bogus"?><xml/>'
 EXTERNAL_ENTITY = ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
                    '<xml><Encrypt>&xxe;</Encrypt></xml>')
 
@@ -273,7 +330,9 @@ async def _post_encrypt(env, encrypt: str, offset: float = 0):
     ("wrong signature", 403), ("stale timestamp", 403), ("future timestamp", 403), ("wrong corp id", 403),
     ("bad base64", 400), ("bad padding", 400), ("truncated plaintext", 400), ("malformed outer XML", 400),
     ("malformed inner XML", 400), ("no Encrypt", 400), ("entity expansion", 400), ("external entity", 400),
-    ("inner DTD", 400), ("oversized body", 413), ("no query", 403),
+    ("inner DTD", 400), ("oversized body", 413), ("no query", 403), ("bogus outer encoding", 400),
+    ("bogus inner encoding", 400), ("codec that is no text encoding", 400),
+    ("Arabic-Indic timestamp", 403), ("full-width timestamp", 403), ("superscript timestamp", 403),
 ])
 async def test_bad_callbacks_get_a_4xx_and_nothing_breaks(env, case, status, caplog):
     other = CallbackSender(TOKEN, env.side.aes_key, "wwSomeOtherCorp")
@@ -306,12 +365,24 @@ async def test_bad_callbacks_get_a_4xx_and_nothing_breaks(env, case, status, cap
         resp = await post("/wecom/callback", params=env.side.signed("x", env.stamp()), data=EXTERNAL_ENTITY)
     elif case == "inner DTD":
         resp = await _post_encrypt(env, env.side.encrypt(BILLION_LAUGHS))
+    elif case == "bogus outer encoding":
+        resp = await post("/wecom/callback", params=env.side.signed("x", env.stamp()), data=BOGUS_ENCODING)
+    elif case == "bogus inner encoding":
+        resp = await _post_encrypt(env, env.side.encrypt(BOGUS_ENCODING.decode()))
+    elif case == "codec that is no text encoding":
+        resp = await _post_encrypt(env, env.side.encrypt('<?xml version="1.0" encoding="rot13"?><xml/>'))
+    elif case.endswith("timestamp"):
+        digits = {"Arabic-Indic": "٠١٢٣٤٥٦٧٨٩", "full-width": "０１２３４５６７８９", "superscript": "⁰¹²³⁴⁵⁶⁷⁸⁹"}
+        stamp = env.stamp().translate(str.maketrans("0123456789", digits[case.split()[0]]))
+        encrypt = env.side.encrypt(good)
+        resp = await post("/wecom/callback", params=env.side.signed(encrypt, stamp),
+                          data=f"<xml><Encrypt>{encrypt}</Encrypt></xml>")
     elif case == "oversized body":
         resp = await post("/wecom/callback", params=env.side.signed("x", env.stamp()), data=b"<xml>" + b"a" * 70_000)
     else:
         resp = await post("/wecom/callback", data=env.side.seal(good, env.stamp())[1])
     assert resp.status == status
-    assert "wecom callback refused" in caplog.text
+    assert caplog.text.count("wecom callback refused") == 1 and "Traceback" not in caplog.text
     assert env.wecom.sent == []
     code, reply = await env.say("小镇面积多大")               # the server still answers
     assert code == 200 and "3.3" in reply["Content"]

@@ -1,9 +1,7 @@
 """The WeCom building blocks on their own: protocol interop with wechatpy, rendering within WeCom's byte
-limits, pacing, the persisted state file, the API client's token rules, and channel wiring."""
+limits, pacing, the API client's token rules, and channel wiring."""
 from __future__ import annotations
 
-import asyncio
-import json
 import random
 
 import pytest
@@ -18,7 +16,6 @@ from bot.channels.pacing import Pacer
 from bot.channels.wecom_api import ApiError, WeComApi
 from bot.channels.wecom_crypto import CallbackError, WeComCrypto, parse_xml, to_xml
 from bot.channels.wecom_render import kf_messages, split_bytes
-from bot.channels.wecom_state import WeComState
 from bot.config import ConfigError, load_settings
 from bot.messages import Button, Reply
 from bot.router import Router
@@ -127,37 +124,6 @@ async def test_pacer_waits_for_the_tightest_window():
         async with pacer.slot("u"):
             pass
     assert time.slept == [10.0, 90.0]
-
-
-# ---- persisted state --------------------------------------------------------------------------------------
-
-async def test_state_survives_a_restart_and_ids_expire(tmp_path):
-    time = FakeTime(1000.0)
-    state = WeComState(tmp_path / "s.json", now=time.now)
-    assert state.claim("app:1", ttl=60) and not state.claim("app:1", ttl=60)
-    state.set_cursor("wk1", "CURSOR")
-    await state.flush()
-    again = WeComState(tmp_path / "s.json", now=time.now)
-    assert again.seen("app:1") and again.cursor("wk1") == "CURSOR"
-    time.t += 61
-    assert again.claim("app:1", ttl=60)
-
-
-async def test_claim_saves_shortly_after_a_burst(tmp_path):
-    state = WeComState(tmp_path / "s.json", flush_delay=0.05)
-    for i in range(50):
-        state.claim(f"app:{i}", ttl=600)
-    assert not (tmp_path / "s.json").exists()          # nothing written yet: writes are batched
-    await asyncio.sleep(0.1)
-    await state._writing
-    assert len(json.loads((tmp_path / "s.json").read_text())["ids"]) == 50
-
-
-def test_unreadable_state_is_kept_aside_and_replaced(tmp_path, caplog):
-    (tmp_path / "s.json").write_text("{not json")
-    state = WeComState(tmp_path / "s.json")
-    assert state.cursor("wk1") == "" and (tmp_path / "s.bad").read_text() == "{not json"
-    assert "unreadable" in caplog.text
 
 
 # ---- API client -------------------------------------------------------------------------------------------

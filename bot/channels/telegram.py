@@ -22,6 +22,7 @@ from telegram.ext import Application, BaseUpdateProcessor, CallbackQueryHandler,
 from bot.channels.base import RecipientGone, SendError
 from bot.channels.telegram_http import AiohttpRequest
 from bot.channels.telegram_outbox import TelegramOutbox, TelegramPacing, retry_after_seconds
+from bot.channels.telegram_updates import problem
 from bot.config import ConfigError, Settings
 from bot.flood import NOTICE, FloodControl, Verdict
 from bot.messages import Incoming, Reply
@@ -262,6 +263,9 @@ class TelegramChannel:
             data = json.loads(await request.read())
             if not isinstance(data, dict):
                 raise TypeError("not a JSON object")
+            if reason := problem(data):     # PTB would take it, and a handler fail on it
+                log.warning("Telegram webhook: malformed update (%s)", reason)
+                return web.Response(status=400, text="malformed update")
             update = Update.de_json(data, self.app.bot)
         except Exception as exc:            # whatever the bytes: PTB's parser raises many kinds
             log.warning("Telegram webhook: malformed update (%s)", type(exc).__name__)

@@ -4,8 +4,9 @@ GET  /wecom/callback  URL verification (decrypt and echo `echostr`).
 POST /wecom/callback  an encrypted message. App messages are answered passively (encrypted XML in the HTTP
 response) when the answer is ready within REPLY_WITHIN seconds and fits one message; otherwise the callback
 is acknowledged at once and the answer sent with message/send. WeCom retries a callback it got no answer
-to within 5 s (3 times): each MsgId is answered once, also across restarts. `kf_msg_or_event` only
-starts a 微信客服 pull (bot/channels/wecom_kf.py).
+to within 5 s (3 times): each MsgId is answered once, also across restarts and crashes — it is claimed on
+disk before any answer leaves, and kept for as long as a replay of the callback would be accepted.
+`kf_msg_or_event` only starts a 微信客服 pull (bot/channels/wecom_kf.py).
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from bot.channels.base import SendError
 from bot.channels.pacing import Pacer
 from bot.channels.wecom_api import WeComApi
 from bot.channels.wecom_app import PER_MEMBER, AppOutbox, dedup_key, to_incoming
-from bot.channels.wecom_crypto import MAX_XML_BYTES, CallbackError, WeComCrypto, to_xml
+from bot.channels.wecom_crypto import MAX_XML_BYTES, TIMESTAMP_WINDOW, CallbackError, WeComCrypto, to_xml
 from bot.channels.wecom_kf import KfOutbox, KfSync, ReplyWindow
 from bot.channels.wecom_kf_handoff import KfHandoff
 from bot.channels.wecom_state import WeComState
@@ -35,7 +36,9 @@ log = logging.getLogger(__name__)
 
 CALLBACK_PATH = "/wecom/callback"
 REPLY_WITHIN = 3.0          # seconds to wait for a passive answer; WeCom gives up at 5
-APP_DEDUP_TTL = 120.0       # WeCom's 3 retries come within ~20 s; keep ids well past that
+# A callback is accepted while its signed timestamp is within TIMESTAMP_WINDOW of our clock, and it may be
+# dated that far ahead: the same bytes can come back up to twice the window after they first arrived.
+APP_DEDUP_TTL = 2 * TIMESTAMP_WINDOW + 60
 STOP_GRACE = 10.0           # seconds stop() lets pending active answers finish
 
 
@@ -97,7 +100,7 @@ class WeComChannel:
             _, pending = await asyncio.wait(self._tasks, timeout=STOP_GRACE)
             for task in pending:
                 task.cancel()
-        await self.state.flush()
+        await self.state.save()
         await self.api.close()
 
     async def idle(self) -> None:
@@ -131,9 +134,12 @@ class WeComChannel:
         incoming = to_incoming(fields, self.settings, self._choices)
         if incoming is None:
             return ack()
-        if not self.state.claim(dedup_key(fields), APP_DEDUP_TTL):
-            log.info("duplicate wecom callback ignored")
-            return ack()
+        try:
+            if not await self.state.claim(dedup_key(fields), APP_DEDUP_TTL):
+                log.info("duplicate wecom callback ignored")
+                return ack()
+        except OSError:                      # logged by the state; WeCom retries a 5xx
+            return web.Response(status=503, text="try again")
         answering = asyncio.ensure_future(self.answer(incoming))
         done, _ = await asyncio.wait({answering}, timeout=self._reply_within)
         if not done:

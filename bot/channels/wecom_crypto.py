@@ -25,6 +25,8 @@ BLOCK = 32                    # WeCom pads to 32 bytes, not AES's 16
 MAX_XML_BYTES = 64 * 1024     # real callbacks are a few KB; anything larger is refused before parsing
 TIMESTAMP_WINDOW = 300        # seconds either side of our clock
 NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+DECLARED_ENCODING = re.compile(rb"\s*<\?xml\s[^>]*?encoding\s*=\s*[\"']([^\"']*)")   # WeCom sends UTF-8 only
+ASCII_DIGITS = re.compile(r"[0-9]{1,12}")
 
 
 class CallbackError(Exception):
@@ -40,9 +42,11 @@ def parse_xml(data: bytes | str, limit: int = MAX_XML_BYTES) -> dict[str, str]:
     raw = data.encode() if isinstance(data, str) else data
     if len(raw) > limit:
         raise CallbackError(413, f"XML of {len(raw)} bytes exceeds {limit}")
+    if (declared := DECLARED_ENCODING.match(raw)) and declared[1].lower() not in (b"utf-8", b"utf8"):
+        raise CallbackError(400, "XML declares an encoding other than UTF-8")
     try:
         root = fromstring(raw, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except (ParseError, DefusedXmlException, ValueError) as exc:
+    except (ParseError, DefusedXmlException, ValueError, LookupError) as exc:
         raise CallbackError(400, f"malformed XML: {type(exc).__name__}") from None
     return {child.tag: (child.text or "").strip() for child in root}
 
@@ -71,7 +75,7 @@ class WeComCrypto:
         """Refuses a wrong signature or a timestamp outside ±TIMESTAMP_WINDOW of `now`."""
         if not hmac.compare_digest(self.signature(timestamp, nonce, encrypt).encode(), signature.encode()):
             raise CallbackError(403, "signature mismatch")
-        if not timestamp.isdigit() or abs(int(timestamp) - now) > TIMESTAMP_WINDOW:
+        if not ASCII_DIGITS.fullmatch(timestamp) or abs(int(timestamp) - now) > TIMESTAMP_WINDOW:
             raise CallbackError(403, "stale or invalid timestamp")
 
     def decrypt(self, encrypt: str) -> bytes:

@@ -2,7 +2,8 @@
 
 The callback only announces `kf_msg_or_event` (with a short-lived Token); the messages are pulled with
 kf/sync_msg from the saved cursor, answered with kf/send_msg, and the cursor saved after every page.
-Answered msgids are saved too, so a crash between answering and saving the cursor answers nobody twice.
+Each msgid is claimed on disk before it is answered, so a crash — after answering, or before the cursor
+was saved — answers nobody twice.
 A customer may be answered for 48 hours after each message, with at most 5 messages; the welcome on
 `enter_session` goes through kf/send_msg_on_event with the event's one-time welcome_code, as does the answer
 after a handoff (bot/channels/wecom_kf_handoff.py) with the code the state change returned.
@@ -162,6 +163,8 @@ class KfSync:
                 await self._drain(open_kfid, token)
             except SendError as exc:
                 log.warning("kf sync_msg failed (%s); the next event resumes from the saved cursor", exc)
+            except OSError:                 # a claim could not be saved (logged there): the next pull retries
+                pass
             except Exception:
                 log.exception("kf sync failed")
 
@@ -172,61 +175,61 @@ class KfSync:
             body = {"open_kfid": open_kfid, "limit": 1000}
             body.update({k: v for k, v in (("cursor", cursor), ("token", token)) if v})
             data = await self._api.call("kf/sync_msg", body)
-            for msg in data.get("msg_list") or []:
-                await self._one(msg, not_before)
+            await self._answer_page(data.get("msg_list") or [], not_before)
             cursor = data.get("next_cursor") or cursor
             self._state.set_cursor(open_kfid, cursor)
-            await self._state.flush()
+            await self._state.save()
             if not data.get("has_more"):
                 return
 
-    async def _one(self, msg: dict, not_before: float) -> None:
-        key = f"kf:{msg.get('msgid', '')}"
-        if key == "kf:" or self._state.seen(key):
-            return
-        if float(msg.get("send_time") or 0) < not_before:
-            log.info("kf message from before the reply horizon skipped")
-            return
-        if await self._answer(msg):
-            self._state.mark(key, DEDUP_TTL)
-            await self._state.flush()
+    async def _answer_page(self, msgs: list[dict], not_before: float) -> None:
+        """The page's new messages are claimed together (one write), then handled in order."""
+        todo: dict[str, Callable[[], Awaitable[None]]] = {}
+        for msg in msgs:
+            key = f"kf:{msg.get('msgid', '')}"
+            if key == "kf:" or key in todo or self._state.seen(key):
+                continue
+            if float(msg.get("send_time") or 0) < not_before:
+                log.info("kf message from before the reply horizon skipped")
+            elif (step := self._prepare(msg)) is not None:
+                todo[key] = step
+        claimed = await asyncio.gather(*(self._state.claim(key, DEDUP_TTL) for key in todo))
+        for step, fresh in zip(todo.values(), claimed):
+            if fresh:
+                await step()
 
-    async def _answer(self, msg: dict) -> bool:
-        """Answers a customer's message, or welcomes on enter_session, or notes a session that people took or
-        ended; True when it was handled (answered, or deliberately left to the person serving)."""
+    def _prepare(self, msg: dict) -> Callable[[], Awaitable[None]] | None:
+        """What to do for a customer's message, enter_session (the welcome) or a session that people took or
+        ended; None for anything that needs nothing."""
         event = msg.get("event") or {}
         if msg.get("msgtype") == "event":
             if event.get("event_type") == "session_status_change":
-                await self._handoff.status_changed(event)
-                return True
+                return partial(self._handoff.status_changed, event)
             if event.get("event_type") == "msg_send_fail":
                 log.warning("kf message %s did not reach the customer (fail_type %s)",
                             event.get("fail_msgid"), event.get("fail_type"))
             if event.get("event_type") != "enter_session" or not event.get("welcome_code"):
-                return False
+                return None
             incoming = self._incoming(event.get("open_kfid", ""), event.get("external_userid", ""), "/start")
-            if await self._handoff.people_serve(incoming.chat_id):   # else the session ended: the bot is back
-                return True
-            send = partial(self._outbox.on_event, event["welcome_code"])
-        elif msg.get("origin") == CUSTOMER:
-            text = msg.get("text") or {}
-            menu_id = text.get("menu_id") or None           # a msgmenu click carries the button's payload
-            incoming = self._incoming(msg.get("open_kfid", ""), msg.get("external_userid", ""),
-                                      "" if menu_id else text.get("content", ""), menu_id)
-            self._window.opened(incoming.chat_id, float(msg.get("send_time") or self._now()))
-            if await self._handoff.people_serve(incoming.chat_id):
-                log.info("kf message left to the people serving the customer")
-                return True
-            send = partial(self._outbox.send, incoming.chat_id)
-        else:
-            return False
-        reply = await self._handle(incoming)
-        if reply is not None:
+            return partial(self._reply, incoming, partial(self._outbox.on_event, event["welcome_code"]))
+        if msg.get("origin") != CUSTOMER:
+            return None
+        text = msg.get("text") or {}
+        menu_id = text.get("menu_id") or None           # a msgmenu click carries the button's payload
+        incoming = self._incoming(msg.get("open_kfid", ""), msg.get("external_userid", ""),
+                                  "" if menu_id else text.get("content", ""), menu_id)
+        self._window.opened(incoming.chat_id, float(msg.get("send_time") or self._now()))
+        return partial(self._reply, incoming, partial(self._outbox.send, incoming.chat_id))
+
+    async def _reply(self, incoming: Incoming, send: Callable[[Reply], Awaitable[None]]) -> None:
+        if await self._handoff.people_serve(incoming.chat_id):   # else the session ended: the bot is back
+            log.info("kf message left to the people serving the customer")
+            return
+        if (reply := await self._handle(incoming)) is not None:
             try:
                 await send(reply)
             except SendError as exc:
                 log.warning("kf reply not delivered: %s", exc)
-        return True
 
     def _incoming(self, open_kfid: str, user: str, text: str, payload: str | None = None) -> Incoming:
         """Staff in 微信客服 are listed as wecom_kf:<external_userid>."""

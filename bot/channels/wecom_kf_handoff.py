@@ -55,7 +55,7 @@ class KfHandoff:
             body["servicer_userid"] = servicer
         data = await self._api.call("kf/service_state/trans", body)
         self._state.hand_to_people(chat, service_state)
-        await self._state.flush()
+        await self._state.save()
         if data.get("msg_code"):
             self._outbox.answer_with_code(chat, data["msg_code"])
 
@@ -81,10 +81,10 @@ class KfHandoff:
             await self.back_to_bot(chat)
         elif event.get("change_type") in TAKEN:
             self._state.hand_to_people(chat, PERSON)
-            await self._state.flush()
+            await self._state.save()
 
     async def back_to_bot(self, chat: str) -> None:
         if self._state.with_people(chat) is not None:
             self._state.back_to_bot(chat)
-            await self._state.flush()
+            await self._state.save()
             log.info("kf session back with the bot")

@@ -16,6 +16,7 @@ messages beyond 30 a minute / 1000 an hour to one member (they land in `dropped`
         wecom.fail("message/send", errcode=42001)        # next message/send: token expired
         wecom.fail("kf/send_msg", status=502, times=3)   # three 502s
         wecom.gone.add("zhangsan")                       # user not found from now on
+        wecom.hold("kf/send_msg")                        # sends recorded, never answered
         msgid = wecom.kf_customer_message("wkKF", "wmUSER", "你好")
         wecom.sent_to("kf/send_msg")                     # bodies the product sent, in order
         wecom.servicers["lisi"] = True                   # a servicer on duty (False: not on duty)
@@ -24,6 +25,7 @@ messages beyond 30 a minute / 1000 an hour to one member (they land in `dropped`
 """
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import time
@@ -92,6 +94,8 @@ class FakeWeCom:
         self._app_sends: dict[str, list[float]] = defaultdict(list)
         self._robot_sends: dict[str, list[float]] = defaultdict(list)
         self._ids = itertools.count(1)
+        self._held: set[str] = set()
+        self._released = asyncio.Event()          # set at stop: held requests end
         self._runner: web.AppRunner | None = None
 
     # ---- lifecycle -------------------------------------------------------------------------------------
@@ -112,6 +116,7 @@ class FakeWeCom:
         return self
 
     async def stop(self) -> None:
+        self._released.set()
         if self._runner:
             await self._runner.cleanup()
 
@@ -126,6 +131,11 @@ class FakeWeCom:
              errmsg: str = "injected") -> None:
         """The next `times` requests to `path` ("gettoken", "message/send", …) get this errcode or status."""
         self._faults[path].extend(Fault(status, errcode, errmsg) for _ in range(times))
+
+    def hold(self, path: str) -> None:
+        """Requests to `path` still take effect (a send is recorded) but are never answered, as if the product
+        died the moment WeCom accepted them."""
+        self._held.add(path)
 
     def expire_tokens(self) -> None:
         """Every issued access token expires now (the next use gets 42001)."""
@@ -229,7 +239,10 @@ class FakeWeCom:
                 return self._err(40014, "invalid access_token")
             if self._tokens[token] <= self.now():
                 return self._err(42001, "access_token expired")
-            return await handler(body)
+            response = await handler(body)
+            if path in self._held:
+                await self._released.wait()
+            return response
         return endpoint
 
     @staticmethod
