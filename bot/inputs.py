@@ -1,4 +1,8 @@
-"""Cleans whatever a user sends before it reaches the router: never raises, whatever the bytes."""
+"""Cleans whatever a user sends before it reaches the router: never raises, whatever the bytes.
+
+The text is kept as typed (announcements, event texts and profiles are stored and sent verbatim); only
+matching and parsing look at the folded copy, `fold(text)` (NFKC: full-width forms, ①, ㎡ …).
+"""
 from __future__ import annotations
 
 import unicodedata
@@ -8,17 +12,21 @@ TOO_LONG_NOTE = f"（您的消息较长，我只读取了前 {MAX_CHARS} 个字�
 
 
 def clean(text: str | bytes | None) -> tuple[str, bool]:
-    """Returns (clean text, was_cut). Control and format characters go; NFKC folds full-width forms."""
+    """Returns (clean text, was_cut). Control and format characters become spaces; nothing else changes."""
     if text is None:
         return "", False
     if isinstance(text, bytes):
         text = text.decode("utf-8", errors="replace")
-    text = unicodedata.normalize("NFKC", text)
     text = "".join(ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in text)
     text = text.replace("\ufffd", " ").strip()
     if len(text) > MAX_CHARS:
         return text[:MAX_CHARS], True
     return text, False
+
+
+def fold(text: str) -> str:
+    """The copy used for matching and parsing only: NFKC folds full-width and compatibility forms."""
+    return unicodedata.normalize("NFKC", text)
 
 
 def has_meaning(text: str) -> bool:

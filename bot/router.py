@@ -109,9 +109,12 @@ class Router:
             msg = replace(msg, text=msg.payload, payload=None)
         if msg.payload is None and not inputs.has_meaning(msg.text):
             return menu.empty_input(msg)
-        if msg.payload is None and msg.text.lower() in CANCEL_WORDS:
+        if msg.payload is None and msg.folded.lower() in CANCEL_WORDS:
             return await menu.cancel(msg, self.svc)
-        command = command_of(msg.text) if msg.payload is None else None
+        command = command_of(msg.folded) if msg.payload is None else None
+        if command:        # "／newevent　…" reads as "/newevent …"; the arguments stay as typed
+            args = msg.text.split(maxsplit=1)[1:]
+            msg = replace(msg, text=" ".join([f"/{command[0]}", *args]))
         dialog = self.svc.dialogs.get(msg.user_key)
         for route in self.routes:
             if route.kind == "command":

@@ -207,7 +207,7 @@ def _faq_knows(svc, text: str) -> bool:
 
 async def answer(msg: Incoming, svc) -> Reply | None:
     book = svc.kb.policy
-    text = msg.text
+    text = msg.folded
     reading = read(text, book)
     if reading.elsewhere():
         return None

@@ -51,8 +51,8 @@ async def test_broadcast_to_all_skips_those_who_declined_announcements(ask, serv
     await ask(payload="bc:aud:all", staff=True)
     await ask(payload="bc:send", staff=True)
     await services.delivery.wait()
-    assert outbox.texts("a") == ["通知:系统维护"] and outbox.texts("b") == []
-    assert outbox.texts("staff") == ["通知:系统维护"]      # staff are users too
+    assert outbox.texts("a") == ["通知：系统维护"] and outbox.texts("b") == []
+    assert outbox.texts("staff") == ["通知：系统维护"]      # staff are users too
 
 
 async def test_scheduled_broadcast_waits_for_its_time_and_can_be_cancelled(ask, services, outbox, clock):

@@ -186,7 +186,7 @@ async def test_edit_dialog_and_unknown_event(ask, services, outbox):
     assert "当前标题" in (await ask(payload="ee:title", staff=True)).text
     reply = await ask("2026 年度项目路演（第二场）", staff=True)
     assert "已修改" in reply.text
-    assert (await services.store.get_event(1))["title"] == "2026 年度项目路演(第二场)"      # input is NFKC-folded
+    assert (await services.store.get_event(1))["title"] == "2026 年度项目路演（第二场）"      # stored as typed
 
 
 async def test_import_yaml_all_or_nothing(ask, services, outbox):
