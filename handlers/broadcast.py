@@ -8,6 +8,7 @@ from datetime import timedelta
 from bot.audience import PLATFORMS, SEGMENTS, audience_label
 from bot.events import EventError, parse_when, when_text
 from bot.messages import Button, Incoming, Reply
+from bot.store import Audit
 from faq import nlp
 
 MAX_TEXT = 1500
@@ -87,9 +88,9 @@ async def _create(msg: Incoming, svc, data: dict, due) -> Reply:
                  "status": "scheduled" if due else "sending", "created": _iso(now), "created_by": msg.user_key}
     if due:
         broadcast["due"] = _iso(due)
-    bid = await svc.store.create_broadcast(broadcast)
-    await svc.store.audit(msg.user_key, "broadcast.schedule" if due else "broadcast.send", now, broadcast=bid,
-                          audience=data["audience"], text=data["text"][:200])
+    action = "broadcast.schedule" if due else "broadcast.send"
+    audit = Audit(msg.user_key, action, now, {"audience": data["audience"], "text": data["text"][:200]})
+    bid = await svc.store.create_broadcast(broadcast, audit)
     if due:
         await svc.scheduler.schedule_broadcast(bid, due)
         return _reply(f"公告 #{bid} 已定时，将于 {when_text(due)} 发给{audience_label(data['audience'])}。"
@@ -132,9 +133,8 @@ async def admin_payload(msg: Incoming, svc) -> Reply:
     _, action, bid = (msg.payload.split(":") + ["", ""])[:3]
     if action != "unschedule" or not bid.isdigit():
         return _reply("这个按钮已失效，请重新查看 /broadcast_status。")
-    if not await svc.store.cancel_scheduled(int(bid)):
+    if not await svc.store.cancel_scheduled(int(bid), Audit(msg.user_key, "broadcast.unschedule", svc.clock.now())):
         return _reply(f"群发 #{bid} 不是待发送的定时群发（可能已开始或已取消）。")
-    await svc.store.audit(msg.user_key, "broadcast.unschedule", svc.clock.now(), broadcast=int(bid))
     return _reply(f"定时群发 #{bid} 已取消。")
 
 
