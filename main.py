@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"启动失败：{exc}", file=sys.stderr)
         return 2
     router = Router(svc)
-    staff_here = True  # whoever runs the process on this machine is staff
+    staff_here = settings.console_staff      # BOT_CONSOLE_STAFF: the local user is staff unless set to 0
     if args.command == "ask":
         questions = sys.stdin if args.questions in ([], ["-"]) else args.questions
         asyncio.run(ask(router, questions, args.json, staff_here))

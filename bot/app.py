@@ -5,11 +5,9 @@ import asyncio
 import gc
 import logging
 import signal
-from datetime import date, datetime, time
-
 from aiohttp import web
 
-from bot.clock import SHANGHAI, Clock, FixedClock
+from bot.clock import Clock
 from bot.config import Settings
 from bot.dialogs import Dialogs
 from bot.router import Router
@@ -21,14 +19,8 @@ from scheduler.reminders import Reminders
 log = logging.getLogger(__name__)
 
 
-def make_clock(settings: Settings) -> Clock:
-    if settings.today:
-        return FixedClock(datetime.combine(date.fromisoformat(settings.today), time(12), SHANGHAI))
-    return Clock()
-
-
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:
-    clock = clock or make_clock(settings)
+    clock = clock or Clock()
     store = Store(settings.data_dir)      # raises StorageError on an unreadable data file: start-up stops
     return attach_delivery(Services(settings=settings, clock=clock, kb=KnowledgeBase(), dialogs=Dialogs(clock),
                                     store=store))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from bot.channels.base import Outbox
@@ -50,3 +51,7 @@ class Services:
     outboxes: dict[str, Outbox] = field(default_factory=dict)   # platform → its channel's outbound side
     delivery: Any = None              # bot/delivery.Delivery: notices and broadcasts through the outboxes
     scheduler: Any = None             # scheduler.Reminders: event reminders and scheduled broadcasts
+
+    def policy_date(self) -> date:
+        """The date policy validity is checked against: BOT_TODAY when set (demos), else the clock's."""
+        return self.settings.today or self.clock.today()
