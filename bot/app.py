@@ -28,7 +28,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
 
 def attach_delivery(svc: Services) -> Services:
     """Delivery and reminders over svc.store and svc.outboxes (a dict the channels fill in later)."""
-    svc.delivery = Delivery(svc.store, svc.outboxes, svc.clock)
+    svc.delivery = Delivery(svc.store, svc.outboxes, svc.clock, metrics=svc.metrics)
     svc.scheduler = Reminders(svc.store, svc.delivery, svc.clock, svc.settings.event_reminders)
     return svc
 

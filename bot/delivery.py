@@ -20,6 +20,7 @@ from collections import Counter, defaultdict
 from bot.channels.base import RecipientGone, SendError
 from bot.clock import Clock
 from bot.messages import Button, Reply
+from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +80,10 @@ class Delivery:
     # paced broadcast keeps its 30 sends/s even when each takes ~0.5 s; more would only queue in the outbox
     # (bench/bench_broadcast.py, unpaced on loopback: 8 or 16 alike, 32 or 64 ~10 % slower).
     def __init__(self, store, outboxes: dict, clock: Clock, *, batch: int = 200, interval: float = 0.3,
-                 concurrency: int = 16, max_attempts: int = 4, backoff: float = 2.0, max_wait: float = 900.0):
+                 concurrency: int = 16, max_attempts: int = 4, backoff: float = 2.0, max_wait: float = 900.0,
+                 metrics: Metrics | None = None):
         self.store, self.outboxes, self.clock = store, outboxes, clock
+        self.metrics = metrics or Metrics()
         self.batch, self.interval, self.concurrency = batch, interval, concurrency
         self.max_attempts, self.backoff, self.max_wait = max_attempts, backoff, max_wait
         self._tasks: dict[int, asyncio.Task] = {}
@@ -129,6 +132,7 @@ class Delivery:
 
         def settle(record: dict, fields: dict, gone: tuple[str, str] | None = None) -> None:
             nonlocal outstanding
+            self.metrics.deliveries.labels(record["platform"], "gone" if gone else fields["status"]).inc()
             committer.add(record["id"], fields, gone)
             outstanding -= 1
             if outstanding == 0:
@@ -155,6 +159,7 @@ class Delivery:
                         settle(record, {"status": "failed", "attempts": attempt, "reason": reason[:200]})
                     else:
                         delay = max(wait, self.backoff * 2 ** (attempt - 1))
+                        self.metrics.deliveries.labels(record["platform"], "retry").inc()
                         log.info("broadcast %s: retry %d in %.1f s (%s)", bid, attempt + 1, delay, reason[:80])
                         handle = loop.call_later(delay, queue.put_nowait, (record, attempt + 1))
                         retries.add(handle)

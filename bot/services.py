@@ -14,6 +14,7 @@ from bot.channels.base import Outbox
 from bot.clock import Clock
 from bot.config import Settings
 from bot.dialogs import Dialogs
+from bot.metrics import Metrics
 from faq import nlp
 from faq.knowledge import load_knowledge
 from faq.matcher import FaqMatcher
@@ -51,6 +52,7 @@ class Services:
     outboxes: dict[str, Outbox] = field(default_factory=dict)   # platform → its channel's outbound side
     delivery: Any = None              # bot/delivery.Delivery: notices and broadcasts through the outboxes
     scheduler: Any = None             # scheduler.Reminders: event reminders and scheduled broadcasts
+    metrics: Metrics = field(default_factory=Metrics)    # GET /metrics; a registry of its own
 
     def policy_date(self) -> date:
         """The date policy validity is checked against: BOT_TODAY when set (demos), else the clock's."""
