@@ -10,6 +10,7 @@ from aiohttp import web
 from bot.clock import Clock
 from bot.config import Settings
 from bot.dialogs import Dialogs
+from bot.local_admin import LocalAdmin
 from bot.router import Router
 from bot.services import KnowledgeBase, Services
 from bot.delivery import Delivery
@@ -61,7 +62,9 @@ def make_channels(settings: Settings, router: Router, http: web.Application) -> 
         channels.append(TelegramChannel(settings, router, http))
     if settings.wecom_enabled:
         from bot.channels.wecom import WeComChannel
-        channels.append(WeComChannel(settings, router, http))      # outboxes "wecom" (+ "wecom_kf")
+        wecom = WeComChannel(settings, router, http)                # outboxes "wecom" (+ "wecom_kf")
+        router.svc.metrics.watch_dedupe("wecom", wecom.state)
+        channels.append(wecom)
     if settings.wecom_robot_keys:
         from bot.channels.wecom_robot import RobotChannel
         channels.append(RobotChannel(settings, router.svc))         # outbox "wecom_robot"
@@ -69,14 +72,18 @@ def make_channels(settings: Settings, router: Router, http: web.Application) -> 
 
 
 async def serve(settings: Settings, router: Router) -> None:
-    """Runs every configured channel in this loop until SIGINT/SIGTERM."""
+    """Runs every configured channel in this loop until SIGINT/SIGTERM (the caller holds the data-folder lock)."""
     http = web.Application(client_max_size=1024 * 1024)
     http.router.add_get("/healthz", healthz)
+    http.router.add_get("/metrics", router.svc.metrics.serve)
+    admin = LocalAdmin(router, settings.data_dir, settings.console_staff)
+    admin.register(http)
     channels = make_channels(settings, router, http)
     runner = web.AppRunner(http, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.http_host, settings.http_port)
     await site.start()
+    admin.publish(settings.http_host, settings.http_port)
     log.info("HTTP server on %s:%s; channels: %s", settings.http_host, settings.http_port,
              ", ".join(type(c).__name__ for c in channels))
     stop = asyncio.Event()
@@ -90,6 +97,7 @@ async def serve(settings: Settings, router: Router) -> None:
         gc.freeze()   # start-up objects (jieba's dictionary, the knowledge) leave the cyclic GC: no 50 ms pauses
         await stop.wait()
     finally:
+        admin.withdraw()
         await stop_delivery(router.svc)
         for channel in reversed(channels):
             await channel.stop()

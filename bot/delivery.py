@@ -17,12 +17,13 @@ import asyncio
 import logging
 from collections import Counter, defaultdict
 
-from bot.channels.base import RecipientGone, SendError
+from bot.channels.base import NotShown, RecipientGone, SendError
 from bot.clock import Clock
 from bot.messages import Button, Reply
 from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
+TERMINAL_PLATFORMS = {"console"}     # reachable only while their terminal is open: skipped, not failed, otherwise
 
 
 def reply_of(broadcast: dict) -> Reply:
@@ -143,11 +144,14 @@ class Delivery:
                 record, attempt = await queue.get()
                 outbox = self.outboxes.get(record["platform"])
                 if outbox is None:
-                    settle(record, {"status": "failed", "attempts": attempt,
-                                    "reason": f"没有配置 {record['platform']} 渠道"})
+                    local = record["platform"] in TERMINAL_PLATFORMS
+                    settle(record, {"status": "skipped" if local else "failed", "attempts": attempt,
+                                    "reason": "控制台未打开" if local else f"没有配置 {record['platform']} 渠道"})
                     continue
                 try:
                     await outbox.send(record["chat_id"], reply)
+                except NotShown as exc:
+                    settle(record, {"status": "skipped", "attempts": attempt, "reason": exc.reason})
                 except RecipientGone as exc:
                     settle(record, {"status": "failed", "attempts": attempt, "reason": f"gone: {exc.reason}"},
                            gone=(record["recipient"], exc.reason))
@@ -181,6 +185,7 @@ class Delivery:
             await asyncio.shield(committing)
         counts: Counter = (await self.store.delivery_counts([bid]))[bid]
         await self.store.set_broadcast(bid, status="done", finished=self.clock.now().isoformat(timespec="seconds"),
-                                       sent=counts["sent"], failed=counts["failed"])
-        log.info("broadcast %s done: %d sent, %d failed", bid, counts["sent"], counts["failed"])
+                                       sent=counts["sent"], failed=counts["failed"], skipped=counts["skipped"])
+        log.info("broadcast %s done: %d sent, %d failed, %d skipped", bid, counts["sent"], counts["failed"],
+                 counts["skipped"])
         await self.store.archive(bid)

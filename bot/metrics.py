@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sized
 
 from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge
+from prometheus_client.exposition import choose_encoder
 
 
 class Metrics:
@@ -37,4 +38,6 @@ class Metrics:
             self.dedupe_ids.labels(channel).set_function(lambda: len(ids))
 
     async def serve(self, request: web.Request) -> web.Response:
-        return web.Response(body=generate_latest(self.registry), headers={"Content-Type": CONTENT_TYPE_LATEST})
+        """The text format the scraper asks for in Accept (the library's negotiation; plain 0.0.4 by default)."""
+        encode, content_type = choose_encoder(request.headers.get("Accept", ""))
+        return web.Response(body=encode(self.registry), headers={"Content-Type": content_type})

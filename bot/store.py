@@ -340,7 +340,7 @@ class Store:
             for bid in wanted:
                 doc = t["broadcasts"].get(doc_id=bid)
                 if doc is not None and doc.get("archived"):
-                    counts[bid].update({k: doc[k] for k in ("sent", "failed") if doc[k]})
+                    counts[bid].update({k: doc[k] for k in ("sent", "failed", "skipped") if doc.get(k)})
             for d in t["deliveries"].all():
                 if d["broadcast"] in wanted:
                     counts[d["broadcast"]][d["status"]] += 1

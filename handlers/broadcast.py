@@ -118,7 +118,8 @@ async def status(msg: Incoming, svc) -> Reply:
         when = b.get("due") if b["status"] == "scheduled" else b["created"]
         lines.append(f"#{b['id']} {KIND_NAMES.get(b['kind'], b['kind'])} · {when[:16].replace('T', ' ')} · "
                      f"{audience_label(b['audience'])}：{c['sent']} / {c['failed']} / {c['pending']}"
-                     f"（{STATUS_NAMES.get(b['status'], b['status'])}）")
+                     + (f"，{c['skipped']} 位控制台用户未显示" if c["skipped"] else "")
+                     + f"（{STATUS_NAMES.get(b['status'], b['status'])}）")
         if b["status"] == "scheduled":
             buttons.append(Button(f"取消定时 #{b['id']}", f"bc:unschedule:{b['id']}"))
     if arg.isdigit():
