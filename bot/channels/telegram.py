@@ -41,6 +41,9 @@ GROUP_TYPES = ("group", "supergroup")
 # size hardly matters with aiohttp: unpaced broadcast 1,700–2,400 msg/s with 4, 8 or 16 connections
 # (bench/bench_broadcast.py), replies p99 3–16 ms with 4 or 16 (bench/bench_telegram.py).
 POOL_SIZE, POOL_TIMEOUT = 16, 10.0
+# A busy reply is sent only while the overall send rate lets it out within this many seconds: beyond
+# Telegram's 30 messages/s not every shed message can get one, and a late one helps nobody.
+BUSY_WITHIN = 5.0
 
 
 def quiet_http_logs() -> None:
@@ -225,16 +228,16 @@ class TelegramChannel:
 
     async def _shed(self, update: Update) -> None:
         """The inbound queue is full: a short busy reply, sent without routing or storage (a toast for a
-        button press), once per user per window; repeats are dropped."""
+        button press), once per user per window and only while it can go out soon; else dropped."""
         self._count(update, "shed")
         user, chat, query = update.effective_user, update.effective_chat, update.callback_query
         if user is None or chat is None or (query is None and self._text_for_us(update) is None):
             return
-        due = self.inbound.notice_due(f"{self.platform}:{user.id}")
+        key = f"{self.platform}:{user.id}"
         try:
-            if query is not None:
-                await query.answer(BUSY if due else None)       # a press always stops its spinner
-            elif due:
+            if query is not None:                                # a press always stops its spinner
+                await query.answer(BUSY if self.inbound.notice_due(key) else None)
+            elif self.outbox.backlog() <= BUSY_WITHIN and self.inbound.notice_due(key):
                 await self.outbox.send(str(chat.id), Reply(BUSY, intent="help"))
         except (SendError, TelegramError) as exc:
             log.info("busy reply to update %s not delivered: %s", update.update_id, self._safe(str(exc)))
