@@ -52,6 +52,7 @@ def run_here(command: str | None, settings: Settings, questions: Iterable[str], 
         print(f"启动失败：{exc}", file=sys.stderr)
         return 2
     router = Router(svc)
+    svc.delivery.defer_missing = not settings.any_channel or command == "ask"    # this process is not the bot
     staff_here = settings.console_staff      # BOT_CONSOLE_STAFF: the local user is staff unless set to 0
     if command == "ask":
         asyncio.run(ask_here(router, questions, as_json, staff_here))

@@ -87,6 +87,9 @@ class Delivery:
         self.metrics = metrics or Metrics()
         self.batch, self.interval, self.concurrency = batch, interval, concurrency
         self.max_attempts, self.backoff, self.max_wait = max_attempts, backoff, max_wait
+        # Set in a process that is not the bot (console chat, `ask` alone): records for platforms it has no
+        # channel for stay pending, and the bot sends them when it next starts.
+        self.defer_missing = False
         self._tasks: dict[int, asyncio.Task] = {}
 
     def start(self, bid: int) -> asyncio.Task:
@@ -120,6 +123,11 @@ class Delivery:
     async def _run(self, bid: int) -> None:
         broadcast = await self.store.get_broadcast(bid)
         pending = await self.store.pending_deliveries(bid)
+        if self.defer_missing:
+            reachable = [r for r in pending if r["platform"] in self.outboxes or r["platform"] in TERMINAL_PLATFORMS]
+            deferred, pending = len(pending) - len(reachable), reachable
+        else:
+            deferred = 0
         reply = reply_of(broadcast)
         committer = _Committer(self.store, self.clock, self.batch, self.interval)
         committing = asyncio.create_task(committer.run())
@@ -183,6 +191,9 @@ class Delivery:
             await asyncio.gather(*workers, return_exceptions=True)
             committer.close()                            # what is known is committed, even when cancelled
             await asyncio.shield(committing)
+        if deferred:
+            log.info("broadcast %s: %d recipients left for the bot (no channel for them here)", bid, deferred)
+            return
         counts: Counter = (await self.store.delivery_counts([bid]))[bid]
         await self.store.set_broadcast(bid, status="done", finished=self.clock.now().isoformat(timespec="seconds"),
                                        sent=counts["sent"], failed=counts["failed"], skipped=counts["skipped"])
