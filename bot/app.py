@@ -5,6 +5,7 @@ import asyncio
 import gc
 import logging
 import signal
+
 from aiohttp import web
 
 from bot.clock import Clock
