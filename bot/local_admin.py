@@ -51,9 +51,10 @@ def as_wire(reply: Reply) -> dict:
 
 def _is_loopback(remote: str | None) -> bool:
     try:
-        return remote is not None and ipaddress.ip_address(remote).is_loopback
+        address = ipaddress.ip_address(remote or "")
     except ValueError:
         return False
+    return (getattr(address, "ipv4_mapped", None) or address).is_loopback     # a dual-stack "::" server
 
 
 class LocalAdmin:

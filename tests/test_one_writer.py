@@ -17,6 +17,7 @@ import pytest
 
 from bot.clock import Clock
 from bot.config import ROOT
+from bot.local_admin import _is_loopback
 from tests.fakes.telegram_server import FakeBotApi
 
 STAFF, USER = 9000, 1001
@@ -88,9 +89,10 @@ async def test_ask_beside_the_running_bot_is_answered_by_it_and_nothing_is_lost(
         telegram.push_message("/start", user_id=USER)
         telegram.push_callback("sub:events", user_id=USER)            # a subscription made in the bot
         await telegram.wait_sent(2, chat_id=USER)
-        code, out, err = await run(env, "ask", "--json", PROFILE)      # written by the bot, on ask's behalf
+        code, out, err = await run(env, "ask", "--json", PROFILE, "/unanswered")   # the bot writes for ask
         assert code == 0, err
-        assert "已保存" in json.loads(out)["text"]
+        saved, staff_only = (json.loads(line)["text"] for line in out.splitlines())
+        assert "已保存" in saved and "近 7 天" in staff_only             # the ask user is staff by default
         telegram.push_callback("sub:news", user_id=USER)              # and another change in the bot after it
         await telegram.wait_sent(3, chat_id=USER)
 
@@ -195,3 +197,9 @@ async def test_console_chat_shows_notices_and_ask_beside_it_refuses(tmp_path):
     [record] = stored(env)["deliveries"].values() or json.loads(
         (Path(env["BOT_DATA_DIR"]) / "archive" / "broadcast-1.json").read_text("utf-8"))
     assert record["status"] == "sent" and record["recipient"] == "console:local"
+
+
+@pytest.mark.parametrize("remote, local", [("127.0.0.1", True), ("::1", True), ("::ffff:127.0.0.1", True),
+                                           ("10.0.0.5", False), ("::ffff:8.8.8.8", False), (None, False)])
+def test_only_this_machine_counts_as_local(remote, local):
+    assert _is_loopback(remote) is local
