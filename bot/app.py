@@ -5,13 +5,13 @@ import asyncio
 import gc
 import logging
 import signal
-from datetime import date, datetime, time
 
 from aiohttp import hdrs, web
 
-from bot.clock import SHANGHAI, Clock, FixedClock
+from bot.clock import Clock
 from bot.config import Settings
 from bot.dialogs import Dialogs
+from bot.local_admin import LocalAdmin
 from bot.router import Router
 from bot.services import KnowledgeBase, Services
 from bot.delivery import Delivery
@@ -22,14 +22,8 @@ from scheduler.reminders import Reminders
 log = logging.getLogger(__name__)
 
 
-def make_clock(settings: Settings) -> Clock:
-    if settings.today:
-        return FixedClock(datetime.combine(date.fromisoformat(settings.today), time(12), SHANGHAI))
-    return Clock()
-
-
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:
-    clock = clock or make_clock(settings)
+    clock = clock or Clock()
     store = Store(settings.data_dir)      # raises StorageError on an unreadable data file: start-up stops
     return attach_delivery(Services(settings=settings, clock=clock, kb=KnowledgeBase(), dialogs=Dialogs(clock),
                                     store=store))
@@ -37,7 +31,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
 
 def attach_delivery(svc: Services) -> Services:
     """Delivery, reminders and tickets over svc.store and svc.outboxes (a dict the channels fill in later)."""
-    svc.delivery = Delivery(svc.store, svc.outboxes, svc.clock)
+    svc.delivery = Delivery(svc.store, svc.outboxes, svc.clock, metrics=svc.metrics)
     svc.scheduler = Reminders(svc.store, svc.delivery, svc.clock, svc.settings.event_reminders)
     svc.tickets = Tickets(svc.store, svc.delivery, svc.clock, svc.settings.handoff_targets)
     return svc
@@ -83,7 +77,9 @@ def make_channels(settings: Settings, router: Router, http: web.Application) -> 
         channels.append(TelegramChannel(settings, router, http))
     if settings.wecom_enabled:
         from bot.channels.wecom import WeComChannel
-        channels.append(WeComChannel(settings, router, http))      # outboxes "wecom" (+ "wecom_kf")
+        wecom = WeComChannel(settings, router, http)                # outboxes "wecom" (+ "wecom_kf")
+        router.svc.metrics.watch_dedupe("wecom", wecom.state)
+        channels.append(wecom)
     if settings.wecom_robot_keys:
         from bot.channels.wecom_robot import RobotChannel
         channels.append(RobotChannel(settings, router.svc))         # outbox "wecom_robot"
@@ -91,14 +87,18 @@ def make_channels(settings: Settings, router: Router, http: web.Application) -> 
 
 
 async def serve(settings: Settings, router: Router) -> None:
-    """Runs every configured channel in this loop until SIGINT/SIGTERM."""
+    """Runs every configured channel in this loop until SIGINT/SIGTERM (the caller holds the data-folder lock)."""
     http = web.Application(client_max_size=1024 * 1024, middlewares=[refuse_encoded_bodies])
     http.router.add_get("/healthz", healthz)
+    http.router.add_get("/metrics", router.svc.metrics.serve)
+    admin = LocalAdmin(router, settings.data_dir, settings.console_staff)
+    admin.register(http)
     channels = make_channels(settings, router, http)
     runner = web.AppRunner(http, access_log=None, auto_decompress=False)
     await runner.setup()
     site = web.TCPSite(runner, settings.http_host, settings.http_port)
     await site.start()
+    admin.publish(settings.http_host, settings.http_port)
     log.info("HTTP server on %s:%s; channels: %s", settings.http_host, settings.http_port,
              ", ".join(type(c).__name__ for c in channels))
     stop = asyncio.Event()
@@ -112,6 +112,7 @@ async def serve(settings: Settings, router: Router) -> None:
         gc.freeze()   # start-up objects (jieba's dictionary, the knowledge) leave the cyclic GC: no 50 ms pauses
         await stop.wait()
     finally:
+        admin.withdraw()
         await stop_delivery(router.svc)
         for channel in reversed(channels):
             await channel.stop()

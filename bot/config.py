@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import os
 from dataclasses import dataclass, fields
+from datetime import date
 from pathlib import Path
 from typing import Mapping
 
@@ -48,6 +49,34 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
 
 
+def _positive(env: Mapping[str, str], name: str, default: int) -> int:
+    value = _int(env, name, default)
+    if value < 1:
+        raise ConfigError(f"{name} must be at least 1, got {value}")
+    return value
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be 1 or 0, got {raw!r}")
+
+
+def _date(env: Mapping[str, str], name: str) -> date | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a date like 2026-01-15 (YYYY-MM-DD), got {raw!r}") from None
+
+
 def _durations(env: Mapping[str, str], name: str, default: tuple[int, ...]) -> tuple[int, ...]:
     """'1d,1h,30m,10s' → seconds, largest first."""
     raw = env.get(name, "").strip()
@@ -87,7 +116,9 @@ class Settings:
     data_dir: Path = ROOT / "data"
     http_host: str = "0.0.0.0"
     http_port: int = 8080
-    today: str = ""                              # BOT_TODAY=YYYY-MM-DD pins the clock's date (demos)
+    today: date | None = None                    # BOT_TODAY: the date policy validity is checked against (demos)
+    console_staff: bool = True                   # BOT_CONSOLE_STAFF: the console / `ask` user is staff
+    inbound_queue: int = 100                     # BOT_INBOUND_QUEUE: messages a channel holds before shedding
     event_reminders: tuple[int, ...] = (86400, 3600)   # BOT_EVENT_REMINDERS: seconds before an event
     handoff_to: tuple[str, ...] = ()             # BOT_HANDOFF_TO: "platform:chat_id" told of new tickets
     office_hours: OfficeHours | None = None      # BOT_OFFICE_HOURS; None: a person may answer at any time
@@ -151,7 +182,9 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         data_dir=data_dir if data_dir.is_absolute() else ROOT / data_dir,
         http_host=get("BOT_HTTP_HOST") or "0.0.0.0",
         http_port=_int(env, "BOT_HTTP_PORT", 8080),
-        today=get("BOT_TODAY"),
+        today=_date(env, "BOT_TODAY"),
+        console_staff=_flag(env, "BOT_CONSOLE_STAFF", True),
+        inbound_queue=_positive(env, "BOT_INBOUND_QUEUE", 100),
         event_reminders=_durations(env, "BOT_EVENT_REMINDERS", (86400, 3600)),
         handoff_to=_accounts(env, "BOT_HANDOFF_TO"),
         office_hours=_office_hours(env),

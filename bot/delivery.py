@@ -19,11 +19,13 @@ import asyncio
 import logging
 from collections import Counter, defaultdict
 
-from bot.channels.base import RecipientGone, SendError
+from bot.channels.base import NotShown, RecipientGone, SendError
 from bot.clock import Clock
 from bot.messages import Button, Reply
+from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
+TERMINAL_PLATFORMS = {"console"}     # reachable only while their terminal is open: skipped, not failed, otherwise
 
 
 def reply_of(broadcast: dict) -> Reply:
@@ -84,10 +86,15 @@ class Delivery:
     # paced broadcast keeps its 30 sends/s even when each takes ~0.5 s; more would only queue in the outbox
     # (bench/bench_broadcast.py, unpaced on loopback: 8 or 16 alike, 32 or 64 ~10 % slower).
     def __init__(self, store, outboxes: dict, clock: Clock, *, window: int = 200, interval: float = 0.3,
-                 concurrency: int = 16, max_attempts: int = 4, backoff: float = 2.0, max_wait: float = 900.0):
+                 concurrency: int = 16, max_attempts: int = 4, backoff: float = 2.0, max_wait: float = 900.0,
+                 metrics: Metrics | None = None):
         self.store, self.outboxes, self.clock = store, outboxes, clock
+        self.metrics = metrics or Metrics()
         self.window, self.interval, self.concurrency = window, interval, concurrency
         self.max_attempts, self.backoff, self.max_wait = max_attempts, backoff, max_wait
+        # Set in a process that is not the bot (console chat, `ask` alone): records for platforms it has no
+        # channel for stay pending, and the bot sends them when it next starts.
+        self.defer_missing = False
         self._tasks: dict[int, asyncio.Task] = {}
 
     def start(self, bid: int) -> asyncio.Task:
@@ -121,6 +128,11 @@ class Delivery:
     async def _run(self, bid: int) -> None:
         broadcast = await self.store.get_broadcast(bid)
         pending = await self.store.pending_deliveries(bid)
+        if self.defer_missing:
+            reachable = [r for r in pending if r["platform"] in self.outboxes or r["platform"] in TERMINAL_PLATFORMS]
+            deferred, pending = len(pending) - len(reachable), reachable
+        else:
+            deferred = 0
         reply = reply_of(broadcast)
         committer = _Committer(self.store, self.clock, max(1, self.window // 2), self.interval, self.window)
         committing = asyncio.create_task(committer.run())
@@ -134,6 +146,7 @@ class Delivery:
 
         def settle(record: dict, fields: dict, gone: tuple[str, str] | None = None) -> None:
             nonlocal outstanding
+            self.metrics.deliveries.labels(record["platform"], "gone" if gone else fields["status"]).inc()
             committer.add(record["id"], fields, gone)
             outstanding -= 1
             if outstanding == 0:
@@ -145,11 +158,14 @@ class Delivery:
                 await committer.slots.acquire()
                 outbox = self.outboxes.get(record["platform"])
                 if outbox is None:
-                    settle(record, {"status": "failed", "attempts": attempt,
-                                    "reason": f"没有配置 {record['platform']} 渠道"})
+                    local = record["platform"] in TERMINAL_PLATFORMS
+                    settle(record, {"status": "skipped" if local else "failed", "attempts": attempt,
+                                    "reason": "控制台未打开" if local else f"没有配置 {record['platform']} 渠道"})
                     continue
                 try:
                     ref = await outbox.send(record["chat_id"], reply)
+                except NotShown as exc:
+                    settle(record, {"status": "skipped", "attempts": attempt, "reason": exc.reason})
                 except RecipientGone as exc:
                     settle(record, {"status": "failed", "attempts": attempt, "reason": f"gone: {exc.reason}"},
                            gone=(record["recipient"], exc.reason))
@@ -162,6 +178,7 @@ class Delivery:
                     else:
                         committer.slots.release()           # nothing to commit: the retry takes a slot again
                         delay = max(wait, self.backoff * 2 ** (attempt - 1))
+                        self.metrics.deliveries.labels(record["platform"], "retry").inc()
                         log.info("broadcast %s: retry %d in %.1f s (%s)", bid, attempt + 1, delay, reason[:80])
                         handle = loop.call_later(delay, queue.put_nowait, (record, attempt + 1))
                         retries.add(handle)
@@ -181,8 +198,12 @@ class Delivery:
             await asyncio.gather(*workers, return_exceptions=True)
             committer.close()                            # what is known is committed, even when cancelled
             await asyncio.shield(committing)
+        if deferred:
+            log.info("broadcast %s: %d recipients left for the bot (no channel for them here)", bid, deferred)
+            return
         counts: Counter = (await self.store.delivery_counts([bid]))[bid]
         await self.store.set_broadcast(bid, status="done", finished=self.clock.now().isoformat(timespec="seconds"),
-                                       sent=counts["sent"], failed=counts["failed"])
-        log.info("broadcast %s done: %d sent, %d failed", bid, counts["sent"], counts["failed"])
+                                       sent=counts["sent"], failed=counts["failed"], skipped=counts["skipped"])
+        log.info("broadcast %s done: %d sent, %d failed, %d skipped", bid, counts["sent"], counts["failed"],
+                 counts["skipped"])
         await self.store.archive(bid)

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from bot.audience import SEGMENTS, parse_segment, segment_label
 from bot.clock import SHANGHAI
+from bot.inputs import fold
 
 # The kinds of activity the alliance runs (000_8fc8d49fbf383375.txt, 小镇金融联盟), plus training and "other".
 TYPES = ("项目路演", "培训", "金融知识讲座", "法律公益服务", "人才峰会", "论坛", "沙龙", "其他")
@@ -35,7 +36,7 @@ def parse_when(text: str | datetime) -> datetime:
         return parse_when(datetime.fromisoformat(str(text).strip()))      # stored form, '2026-12-01T14:00+08:00'
     except ValueError:
         pass
-    m = DATE_RE.match(str(text))
+    m = DATE_RE.match(fold(str(text)))
     if not m:
         raise EventError(f"时间“{text}”看不懂，请写成 2026-12-01 14:00")
     year, month, day, hour, minute = (int(g) if g else 0 for g in m.groups())
@@ -71,7 +72,7 @@ class EventIn(BaseModel):
     @field_validator("audience", mode="before")
     @classmethod
     def _audience(cls, value):
-        segment = parse_segment(str(value or ""))
+        segment = parse_segment(fold(str(value or "")))
         if segment is None:
             raise ValueError(f"受众“{value}”不认识，可选：全体、" + "、".join(SEGMENTS.values()))
         return segment
@@ -124,9 +125,14 @@ def validate(fields: dict, now: datetime, where: str = "") -> dict:
     return event.stored()
 
 
+def split_fields(text: str) -> list[str]:
+    """Fields separated by | or the full-width ｜ a Chinese keyboard types; each kept as typed."""
+    return re.split(r"[|｜]", text)
+
+
 def parse_one_line(text: str, now: datetime) -> dict:
     """'2026-12-01 14:00 | 标题 | 地点 | 受众 [| 类型 | 报名链接 | 简介]' → stored event fields."""
-    parts = [p.strip() for p in text.split("|")]
+    parts = [p.strip() for p in split_fields(text)]
     if len(parts) < 4:
         raise EventError("字段不够。" + ONE_LINE_HELP)
     if len(parts) > 7:

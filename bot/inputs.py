@@ -1,4 +1,8 @@
-"""Cleans whatever a user sends before it reaches the router: never raises, whatever the bytes."""
+"""Cleans whatever a user sends before it reaches the router: never raises, whatever the bytes.
+
+The text is kept as typed (announcements, event texts and profiles are stored and sent verbatim); only
+matching and parsing look at the folded copy, `fold(text)` (NFKC: full-width forms, ①, ㎡ …).
+"""
 from __future__ import annotations
 
 import unicodedata
@@ -19,8 +23,8 @@ def _printable(text: str) -> str:
 
 
 def clean(text: str | bytes | None) -> tuple[str, bool]:
-    """Returns (clean text, was_cut). Control and format characters go; NFKC folds full-width forms."""
-    text = _printable(unicodedata.normalize("NFKC", _text(text))).replace("\ufffd", " ").strip()
+    """Returns (clean text, was_cut). Control and format characters become spaces; nothing else changes."""
+    text = _printable(_text(text)).replace("\ufffd", " ").strip()
     if len(text) > MAX_CHARS:
         return text[:MAX_CHARS], True
     return text, False
@@ -36,6 +40,11 @@ def number(text: str) -> int | None:
     str.isdigit is no test: it also takes ² (which int() refuses) and other scripts' digits."""
     text = unicodedata.normalize("NFKC", text).strip()
     return int(text) if text.isascii() and text.isdigit() else None
+
+
+def fold(text: str) -> str:
+    """The copy used for matching and parsing only: NFKC folds full-width and compatibility forms."""
+    return unicodedata.normalize("NFKC", text)
 
 
 def has_meaning(text: str) -> bool:

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Literal
+
+from bot.inputs import fold
 
 if TYPE_CHECKING:
     from faq.reading import Reading
@@ -16,7 +19,7 @@ class Incoming:
     platform: str            # "console", "telegram", "wecom", "wecom_kf"
     chat_id: str             # where the reply goes (a group or a private chat)
     user_id: str             # who wrote; with platform it identifies the person
-    text: str = ""
+    text: str = ""            # as typed (control characters removed by the router)
     payload: str | None = None   # a pressed button's payload, instead of text
     is_staff: bool = False
     display_name: str = ""
@@ -28,6 +31,11 @@ class Incoming:
     @property
     def user_key(self) -> str:
         return f"{self.platform}:{self.user_id}"
+
+    @cached_property
+    def folded(self) -> str:
+        """The text as matching sees it (NFKC); `text` stays exactly as typed, for storing and sending."""
+        return fold(self.text)
 
 
 @dataclass(frozen=True)

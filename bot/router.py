@@ -122,9 +122,12 @@ class Router:
             msg = replace(msg, text=msg.payload, payload=None)
         if msg.payload is None and not inputs.has_meaning(msg.text):
             return menu.empty_input(msg)
-        if msg.payload is None and msg.text.lower() in CANCEL_WORDS:
+        if msg.payload is None and msg.folded.lower() in CANCEL_WORDS:
             return await menu.cancel(msg, self.svc)
-        command = command_of(msg.text) if msg.payload is None else None
+        command = command_of(msg.folded) if msg.payload is None else None
+        if command:        # "／newevent　…" reads as "/newevent …"; the arguments stay as typed
+            args = msg.text.split(maxsplit=1)[1:]
+            msg = replace(msg, text=" ".join([f"/{command[0]}", *args]))
         dialog = self.svc.dialogs.get(msg.user_key)
         if dialog and dialog.flow in YIELDING_FLOWS and msg.payload is None and not command \
                 and faq.is_new_question(self.svc, msg):

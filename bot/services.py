@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Awaitable, Callable
 
 from bot.channels.base import Outbox
 from bot.clock import Clock
 from bot.config import Settings
 from bot.dialogs import Dialogs
-from datetime import date
-
 from bot.history import RecentHistory
 from bot.messages import Incoming
+from bot.metrics import Metrics
 from faq import nlp
 from faq.conversation import Conversations
 from faq.gazetteer import Gazetteer
@@ -76,7 +76,12 @@ class Services:
     # platform → hands a conversation to people on the platform itself (微信客服), given whether it is office
     # hours: "servicer", "pool", "pool_fallback" (no servicer could take it), or None (failed: use a ticket)
     live_handoff: dict[str, Callable[[Incoming, bool], Awaitable[str | None]]] = field(default_factory=dict)
+    metrics: Metrics = field(default_factory=Metrics)    # GET /metrics; a registry of its own
 
     def __post_init__(self) -> None:
         if self.conversations is None:
             self.conversations = Conversations(self.clock)
+
+    def policy_date(self) -> date:
+        """The date policy validity is checked against: BOT_TODAY when set (demos), else the clock's."""
+        return self.settings.today or self.clock.today()

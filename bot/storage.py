@@ -3,7 +3,8 @@
 TinyDB reads and writes the whole document on every operation. This storage keeps the document in memory
 (TinyDB's `read`/`write` only touch that copy) and writes the file only when `flush()` is called, atomically:
 temp file in the same folder → flush → fsync → `os.replace` → fsync the folder. The caller (bot/store.py)
-decides when to flush, which is what makes group commit possible. Backups rotate as `backups/<name>.1 … .N`.
+decides when to flush, which is what makes group commit possible. Backups rotate as `backups/<name>.1 … .N`
+at start and every `backup_every` seconds, when the content changed.
 """
 from __future__ import annotations
 
@@ -36,6 +37,13 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def remove_stale_temp(folder: Path) -> None:
+    """Temp files of writes a crash interrupted (`.<name>.tmp`, `.<name>.<pid>.tmp`). Only the process
+    holding the data-folder lock calls this, so no live write is among them."""
+    for stale in folder.glob(".*.tmp"):
+        stale.unlink(missing_ok=True)
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(tmp, "wb") as f:
@@ -46,6 +54,10 @@ def atomic_write(path: Path, data: bytes) -> None:
     fsync_dir(path.parent)
 
 
+def _same_content(a: Path, b: Path) -> bool:
+    return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
+
+
 class AtomicJSONStorage(Storage):
     def __init__(self, path: str | Path, backups: int = 5, backup_every: float = 6 * 3600):
         self.path = Path(path)
@@ -54,8 +66,8 @@ class AtomicJSONStorage(Storage):
         self.dirty = False
         self.flushes = 0                    # file rewrites so far (benchmarks, tests)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):   # a write interrupted by a crash
-            stale.unlink()
+        for folder in (self.path.parent, self.path.parent / "archive", self.backup_dir):
+            remove_stale_temp(folder)
         self._data: dict[str, dict[str, Any]] = self._load()
         self._last_backup = time.monotonic()
         if self.path.exists():
@@ -82,19 +94,23 @@ class AtomicJSONStorage(Storage):
         return data
 
     def _rotate_backups(self) -> None:
-        """Copies the current file to backups/<name>.1, shifting older ones up to .N (oldest dropped)."""
+        """Copies the current file to backups/<name>.1, shifting older ones up to .N (oldest dropped) —
+        only when it differs from the newest backup, so restarts without changes keep older backups."""
         if self.backups <= 0:
             return
         self.backup_dir.mkdir(exist_ok=True)
         name = self.path.name
+        newest = self.backup_dir / f"{name}.1"
+        self._last_backup = time.monotonic()
+        if newest.exists() and _same_content(newest, self.path):
+            return
         for i in range(self.backups - 1, 0, -1):
             older = self.backup_dir / f"{name}.{i}"
             if older.exists():
                 os.replace(older, self.backup_dir / f"{name}.{i + 1}")
         tmp = self.backup_dir / f".{name}.tmp"
         shutil.copyfile(self.path, tmp)
-        os.replace(tmp, self.backup_dir / f"{name}.1")
-        self._last_backup = time.monotonic()
+        os.replace(tmp, newest)
 
     # TinyDB's interface: both act on the in-memory document only.
     def read(self) -> dict[str, dict[str, Any]]:

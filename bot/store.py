@@ -13,6 +13,7 @@ import json
 import logging
 from collections import Counter
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable
@@ -20,7 +21,7 @@ from typing import Any, Iterable
 from bot.messages import Incoming
 from bot.storage import AtomicJSONStorage, InPlaceTinyDB, StorageError, atomic_write
 
-__all__ = ["Store", "StorageError"]
+__all__ = ["Audit", "Store", "StorageError"]
 log = logging.getLogger(__name__)
 
 TABLES = ("users", "events", "reminders", "broadcasts", "deliveries", "audit", "unanswered", "tickets")
@@ -39,6 +40,19 @@ async def _settled(future: asyncio.Future) -> None:
 
 def _iso(when: datetime) -> str:
     return when.isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Audit:
+    """A staff action for the `audit` table; a change takes it along so both land in the same write."""
+    actor: str
+    action: str
+    when: datetime
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def row(self, **more: Any) -> dict:
+        return {"at": _iso(self.when), "actor": self.actor, "action": self.action,
+                "detail": {**self.detail, **more}}
 
 
 class Store:
@@ -204,21 +218,24 @@ class Store:
             return sorted({d["platform"] for d in t["users"].all() if d["active"]})
 
     # ---- events and reminders ----------------------------------------------------------------------------
-    async def add_events(self, events: list[tuple[dict, list[dict]]]) -> list[int]:
-        """Stores events, each with its reminders, in one write (an import is all or nothing); returns ids."""
+    async def add_events(self, events: list[tuple[dict, list[dict]]], audit: Audit) -> list[int]:
+        """Stores events, each with its reminders and audit record, in one write (an import is all or
+        nothing); returns ids."""
         async with self._write() as t:
             ids = []
             for event, reminders in events:
                 ids.append(event_id := t["events"].insert(copy.deepcopy(event)))
                 t["reminders"].insert_multiple({**r, "event": event_id} for r in reminders)
+                t["audit"].insert(audit.row(event=event_id))
             return ids
 
-    async def update_event(self, event_id: int, fields: dict, reminders: list[dict],
+    async def update_event(self, event_id: int, fields: dict, reminders: list[dict], audit: Audit,
                            retire_pending: str | None = None) -> list[int]:
-        """Changes an event and adds `reminders`, in one write; with `retire_pending` its reminders still
-        pending first get that status (e.g. "replaced"). Returns the new reminders' ids."""
+        """Changes an event, adds `reminders` and the audit record, in one write; with `retire_pending` its
+        reminders still pending first get that status (e.g. "replaced"). Returns the new reminders' ids."""
         async with self._write() as t:
             t["events"].update(copy.deepcopy(fields), doc_ids=[event_id])
+            t["audit"].insert(audit.row(event=event_id))
             if retire_pending:
                 stale = [r.doc_id for r in t["reminders"].all() if r["event"] == event_id and r["status"] == "pending"]
                 t["reminders"].update({"status": retire_pending}, doc_ids=stale)
@@ -270,10 +287,14 @@ class Store:
             {"broadcast": bid, "recipient": r["key"], "platform": r["platform"], "chat_id": r["chat_id"],
              "status": "pending", "attempts": 0, "reason": ""} for r in recipients)
 
-    async def create_broadcast(self, broadcast: dict) -> int:
-        """Stores a broadcast (and, when it is "sending", its delivery records) in one write."""
+    async def create_broadcast(self, broadcast: dict, audit: Audit | None = None) -> int:
+        """Stores a broadcast (and, when it is "sending", its delivery records; a staff one with its audit
+        record) in one write."""
         async with self._write() as t:
-            return self._insert_broadcast(t, broadcast)
+            bid = self._insert_broadcast(t, broadcast)
+            if audit:
+                t["audit"].insert(audit.row(broadcast=bid))
+            return bid
 
     async def claim_broadcast(self, bid: int, when: datetime) -> bool:
         """A scheduled broadcast whose time has come: "sending" with its delivery records, in one write.
@@ -327,7 +348,7 @@ class Store:
             for bid in wanted:
                 doc = t["broadcasts"].get(doc_id=bid)
                 if doc is not None and doc.get("archived"):
-                    counts[bid].update({k: doc[k] for k in ("sent", "failed") if doc[k]})
+                    counts[bid].update({k: doc[k] for k in ("sent", "failed", "skipped") if doc.get(k)})
             for d in t["deliveries"].all():
                 if d["broadcast"] in wanted:
                     counts[d["broadcast"]][d["status"]] += 1
@@ -365,13 +386,15 @@ class Store:
             t["deliveries"].remove(doc_ids=ids)
             t["broadcasts"].update({"archived": True}, doc_ids=[bid])
 
-    async def cancel_scheduled(self, bid: int) -> bool:
-        """Cancels a scheduled broadcast that has not started; False when it is not (or no longer) scheduled."""
+    async def cancel_scheduled(self, bid: int, audit: Audit) -> bool:
+        """Cancels a scheduled broadcast that has not started, with its audit record in the same write;
+        False when it is not (or no longer) scheduled."""
         async with self._write() as t:
             doc = t["broadcasts"].get(doc_id=bid)
             if doc is None or doc["status"] != "scheduled":
                 return False
             t["broadcasts"].update({"status": "cancelled"}, doc_ids=[bid])
+            t["audit"].insert(audit.row(broadcast=bid))
             return True
 
     # ---- tickets: requests for a person ------------------------------------------------------------------
@@ -415,8 +438,9 @@ class Store:
 
     # ---- audit and unanswered questions ------------------------------------------------------------------
     async def audit(self, actor: str, action: str, when: datetime, **detail: Any) -> None:
+        """An action that changes nothing else (a status view, a reload)."""
         async with self._write() as t:
-            t["audit"].insert({"at": _iso(when), "actor": actor, "action": action, "detail": detail})
+            t["audit"].insert(Audit(actor, action, when, detail).row())
 
     async def audit_log(self) -> list[dict]:
         async with self._read() as t:

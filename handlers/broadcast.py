@@ -10,6 +10,7 @@ from bot import tickets
 from bot.events import EventError, parse_when, when_text
 from bot.inputs import number
 from bot.messages import Button, Incoming, Reply
+from bot.store import Audit
 from faq import nlp
 
 MAX_TEXT = 1500
@@ -89,9 +90,9 @@ async def _create(msg: Incoming, svc, data: dict, due) -> Reply:
                  "status": "scheduled" if due else "sending", "created": _iso(now), "created_by": msg.user_key}
     if due:
         broadcast["due"] = _iso(due)
-    bid = await svc.store.create_broadcast(broadcast)
-    await svc.store.audit(msg.user_key, "broadcast.schedule" if due else "broadcast.send", now, broadcast=bid,
-                          audience=data["audience"], text=data["text"][:200])
+    action = "broadcast.schedule" if due else "broadcast.send"
+    audit = Audit(msg.user_key, action, now, {"audience": data["audience"], "text": data["text"][:200]})
+    bid = await svc.store.create_broadcast(broadcast, audit)
     if due:
         await svc.scheduler.schedule_broadcast(bid, due)
         return _reply(f"公告 #{bid} 已定时，将于 {when_text(due)} 发给{audience_label(data['audience'])}。"
@@ -120,7 +121,8 @@ async def status(msg: Incoming, svc) -> Reply:
         when = b.get("due") if b["status"] == "scheduled" else b["created"]
         lines.append(f"#{b['id']} {KIND_NAMES.get(b['kind'], b['kind'])} · {when[:16].replace('T', ' ')} · "
                      f"{audience_label(b['audience'])}：{c['sent']} / {c['failed']} / {c['pending']}"
-                     f"（{STATUS_NAMES.get(b['status'], b['status'])}）")
+                     + (f"，{c['skipped']} 位控制台用户未显示" if c["skipped"] else "")
+                     + f"（{STATUS_NAMES.get(b['status'], b['status'])}）")
         if b["status"] == "scheduled":
             buttons.append(Button(f"取消定时 #{b['id']}", f"bc:unschedule:{b['id']}"))
     if wanted is not None:
@@ -136,9 +138,8 @@ async def admin_payload(msg: Incoming, svc) -> Reply:
     bid = number(arg) if action == "unschedule" else None
     if bid is None:
         return _reply("这个按钮已失效，请重新查看 /broadcast_status。")
-    if not await svc.store.cancel_scheduled(bid):
+    if not await svc.store.cancel_scheduled(int(bid), Audit(msg.user_key, "broadcast.unschedule", svc.clock.now())):
         return _reply(f"群发 #{bid} 不是待发送的定时群发（可能已开始或已取消）。")
-    await svc.store.audit(msg.user_key, "broadcast.unschedule", svc.clock.now(), broadcast=bid)
     return _reply(f"定时群发 #{bid} 已取消。")
 
 

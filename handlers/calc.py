@@ -52,7 +52,7 @@ def _by_cue(book, reading: Reading) -> list[str]:
 
 
 def _results(svc, outcomes: list[Outcome], notes: list[str]) -> Reply:
-    book, today = svc.kb.policy, svc.clock.today()
+    book, today = svc.kb.policy, svc.policy_date()
     blocks = ["\n".join(render.outcome_lines(o)) for o in outcomes]
     paid = [o for o in outcomes if o.status == "ok"]
     policies = [book.policy(o.measure) for o in outcomes]

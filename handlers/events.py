@@ -10,7 +10,7 @@ from datetime import datetime
 
 from bot import inputs
 from bot.audience import SEGMENTS, segment_label
-from bot.events import (FIELD_NAMES, TYPES, EventError, parse_one_line, parse_yaml, render,
+from bot.events import (FIELD_NAMES, TYPES, EventError, parse_one_line, parse_yaml, render, split_fields,
                         start_of, validate, when_text)
 from bot.messages import Button, Incoming, Reply
 from handlers import subscribe
@@ -68,7 +68,7 @@ async def list_upcoming(msg: Incoming, svc) -> Reply:
 
 async def answer(msg: Incoming, svc) -> Reply | None:
     """Free text such as “最近有什么活动”."""
-    return await list_upcoming(msg, svc) if ASKS_FOR_EVENTS.search(msg.text) else None
+    return await list_upcoming(msg, svc) if ASKS_FOR_EVENTS.search(msg.folded) else None
 
 
 async def _event_arg(svc, args: str) -> dict | Reply:
@@ -166,7 +166,7 @@ async def edit_event(msg: Incoming, svc) -> Reply:
         return event
     if event["status"] != "scheduled":
         return _reply(f"活动 #{event['id']} 已取消，不能再编辑。", staff=True)
-    parts = [p.strip() for p in args.split("|")]
+    parts = [p.strip() for p in split_fields(args)]
     if len(parts) == 3:
         return await _apply_edit(msg, svc, event, parts[1], parts[2])
     svc.dialogs.start(msg.user_key, "editevent", event=event["id"], field=None)

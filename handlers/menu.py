@@ -32,7 +32,7 @@ async def start(msg: Incoming, svc) -> Reply:
 
 
 async def greeting(msg: Incoming, svc) -> Reply | None:
-    return welcome() if GREETING.match(msg.text.strip()) else None
+    return welcome() if GREETING.match(msg.folded.strip()) else None
 
 
 async def help_text(msg: Incoming, svc) -> Reply:

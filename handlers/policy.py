@@ -2,7 +2,7 @@
 就高不重复), directions without money (QFLP/QDLP, talent, the town's positioning), and matching an
 enterprise's self-description or stored profile against every measure.
 
-Every reply that rests on a policy document says whether it is still in force on the clock's today.
+Every reply that rests on a policy document says whether it is still in force on svc.policy_date().
 """
 from __future__ import annotations
 
@@ -37,10 +37,6 @@ def _reply(text: str, *, confidence: float = 1.0, buttons=None, sources=None) ->
     return Reply(text, intent="policy", confidence=confidence, buttons=buttons or [], sources=sources or [])
 
 
-def _today(svc):
-    return svc.clock.today()
-
-
 def _cite(svc, measure) -> str:
     book = svc.kb.policy
     return render.citation(svc.kb.knowledge.documents, book.policy(measure), measure)
@@ -61,7 +57,7 @@ def overview(svc) -> Reply:
                      f"中的资金支持整理为{len(own)}项措施（分布在{len({m.article for m in own})}条中）。")
     lines.append("点选方面查看各项措施；也可以直接说明贵单位情况（例如“我们是保险公司，准备设科创保险专营机构”）"
                  "让我帮您匹配，或直接问“新设金融总部，实收资本10亿，能拿多少？”。")
-    lines += render.validity_notes(list(book.policies.values()), _today(svc))
+    lines += render.validity_notes(list(book.policies.values()), svc.policy_date())
     buttons = [Button(ch.split("）", 1)[-1][:16], f"policy:ch:{i}") for i, ch in enumerate(_chapters(book))]
     if book.summaries:
         buttons.append(Button("其他支持方向（QFLP、人才等）", "policy:dir"))
@@ -77,7 +73,7 @@ def _chapter(svc, index: int) -> Reply | None:
         return None
     measures = [m for m in book.measures if m.chapter == chapters[index]]
     lines = [chapters[index]] + [f"· {render.article(m)} {m.title}：{render.estimate(m)}" for m in measures]
-    lines += render.validity_notes([book.policy(m) for m in measures], _today(svc))
+    lines += render.validity_notes([book.policy(m) for m in measures], svc.policy_date())
     buttons = [Button(f"{render.article(m)} {m.title}", f"policy:m:{m.id}") for m in measures]
     return _reply("\n".join(lines), buttons=buttons, sources=list(dict.fromkeys(_cite(svc, m) for m in measures)))
 
@@ -86,7 +82,7 @@ def measure_reply(svc, measure, confidence: float = 1.0) -> Reply:
     book = svc.kb.policy
     policy = book.policy(measure)
     text = "\n\n".join([render.detail(measure), render.no_double(policy),
-                        *render.validity_notes([policy], _today(svc))])
+                        *render.validity_notes([policy], svc.policy_date())])
     buttons = [Button("速算我能拿多少", f"calc:{measure.id}")] if measure.rule.type != "unquantified" else []
     return _reply(text, confidence=confidence, buttons=buttons, sources=[_cite(svc, measure)])
 
@@ -94,7 +90,7 @@ def measure_reply(svc, measure, confidence: float = 1.0) -> Reply:
 def _summary_reply(svc, summary) -> Reply:
     book = svc.kb.policy
     policies = [p for p in book.policies.values() if any(s.doc == p.doc for s in summary.sources)]
-    text = "\n\n".join([f"【{summary.title}】\n{summary.text}", *render.validity_notes(policies, _today(svc))])
+    text = "\n\n".join([f"【{summary.title}】\n{summary.text}", *render.validity_notes(policies, svc.policy_date())])
     return _reply(text, sources=[svc.kb.knowledge.cite(s) for s in summary.sources])
 
 
@@ -116,7 +112,7 @@ def document_reply(svc) -> Reply:
             f"牵头部门：{policy.lead_department}。原文：“{policy.lead_text}”",
             render.no_double(policy),
         ]))
-        blocks += render.validity_notes([policy], _today(svc))
+        blocks += render.validity_notes([policy], svc.policy_date())
         sources.append(svc.kb.knowledge.cite(Source(doc=policy.doc, section=policy.section)))
     return _reply("\n\n".join(blocks), sources=sources)
 
@@ -178,7 +174,7 @@ def match_reply(svc, description: str, result: Match, lead: str = "") -> Reply:
     if related:
         lines.append("另见（无具体金额的支持方向）：" + "、".join(s.title for s in related))
     policies = list(dict.fromkeys(book.policy(f.outcome.measure) for f in result.fits))
-    tail = [render.no_double(p) for p in policies] + render.validity_notes(policies, _today(svc))
+    tail = [render.no_double(p) for p in policies] + render.validity_notes(policies, svc.policy_date())
     shown = planned + others[:MAX_LISTED]
     buttons = [Button(f"{render.article(f.outcome.measure)} {f.outcome.measure.title}",
                       f"policy:m:{f.outcome.measure.id}") for f in shown[:8]]
@@ -211,7 +207,7 @@ def _faq_knows(svc, msg: Incoming) -> bool:
 
 async def answer(msg: Incoming, svc) -> Reply | None:
     book = svc.kb.policy
-    text = msg.text
+    text = msg.folded
     reading = read(text, book)
     if reading.elsewhere():
         return None

@@ -15,6 +15,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import SHANGHAI, Clock
 from bot.events import changes, render, start_of, when_text
+from bot.store import Audit
 
 log = logging.getLogger(__name__)
 HEADINGS = {"published": "【活动通知】新活动发布", "changed": "【活动变更】", "cancelled": "【活动取消】以下活动已取消"}
@@ -134,9 +135,7 @@ class Reminders:
         now = self.clock.now()
         rows = [({**e, "status": "scheduled", "created_by": actor, "created": iso(now)},
                  [notice("published", now), *self._befores(start_of(e), now)]) for e in events]
-        ids = await self.store.add_events(rows)
-        for eid in ids:
-            await self.store.audit(actor, "event.publish", now, event=eid)
+        ids = await self.store.add_events(rows, Audit(actor, "event.publish", now))
         for reminder in await self.store.reminders("pending"):
             if reminder["event"] in ids:
                 if reminder["kind"] == "published":
@@ -158,16 +157,16 @@ class Reminders:
         if moved:
             new += self._befores(datetime.fromisoformat(fields["start"]), now)
         ids = await self.store.update_event(event["id"], {**fields, "updated": iso(now)}, new,
+                                            Audit(actor, "event.edit", now, {"changes": summary}),
                                             retire_pending="replaced" if moved else None)
-        await self.store.audit(actor, "event.edit", now, event=event["id"], changes=summary)
         await self._plan_and_send_notice(ids)
         return summary
 
     async def cancel(self, event: dict, actor: str) -> None:
         now = self.clock.now()
         ids = await self.store.update_event(event["id"], {"status": "cancelled", "updated": iso(now)},
-                                            [notice("cancelled", now)], retire_pending="cancelled")
-        await self.store.audit(actor, "event.cancel", now, event=event["id"])
+                                            [notice("cancelled", now)], Audit(actor, "event.cancel", now),
+                                            retire_pending="cancelled")
         await self._plan_and_send_notice(ids)
 
     async def schedule_broadcast(self, bid: int, due: datetime) -> None:

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 
 import pytest
 
 from bot.channels.base import SendError
+from bot.channels.console import ConsoleOutbox
+from bot.choices import Choices
 from bot.delivery import Delivery
 from bot.messages import Incoming
 from bot.store import Store
@@ -51,8 +54,8 @@ async def test_broadcast_to_all_skips_those_who_declined_announcements(ask, serv
     await ask(payload="bc:aud:all", staff=True)
     await ask(payload="bc:send", staff=True)
     await services.delivery.wait()
-    assert outbox.texts("a") == ["通知:系统维护"] and outbox.texts("b") == []
-    assert outbox.texts("staff") == ["通知:系统维护"]      # staff are users too
+    assert outbox.texts("a") == ["通知：系统维护"] and outbox.texts("b") == []
+    assert outbox.texts("staff") == ["通知：系统维护"]      # staff are users too
 
 
 async def test_scheduled_broadcast_waits_for_its_time_and_can_be_cancelled(ask, services, outbox, clock):
@@ -118,6 +121,40 @@ async def test_blocked_recipient_is_marked_inactive_and_skipped_next_time(servic
     services.delivery.start(bid)
     await services.delivery.wait()
     assert outbox.texts("u0") == ["公告", "第二条"] and outbox.texts("u1") == []
+
+
+async def test_outside_the_bot_other_platforms_are_left_for_it(services):
+    """A console chat shows its user's notice, skips `ask`'s user and leaves Telegram's to the bot."""
+    store, screen = services.store, io.StringIO()
+    services.outboxes["console"] = ConsoleOutbox(screen, Choices())
+    for user in ("local", "ask"):
+        await store.seen(Incoming("console", user, user, text="hi"))
+    await seed(store, 1, platform="telegram")
+    services.delivery.defer_missing = True
+    services.delivery.start(bid := await start_broadcast(store))
+    await services.delivery.wait()
+    assert "【收到通知】\n公告" in screen.getvalue()
+    assert (await store.get_broadcast(bid))["status"] == "sending"
+    assert [d["platform"] for d in await store.pending_deliveries(bid)] == ["telegram"]
+
+    telegram = services.outboxes["telegram"] = MemoryOutbox("telegram")   # the bot, next time it starts
+    del services.outboxes["console"]
+    services.delivery.defer_missing = False
+    assert await services.delivery.resume() == [bid]
+    await services.delivery.wait()
+    assert telegram.texts("u0") == ["公告"] and screen.getvalue().count("公告") == 1
+    done = await store.get_broadcast(bid)
+    assert (done["status"], done["sent"], done["failed"], done["skipped"]) == ("done", 2, 0, 1)
+
+
+async def test_console_users_without_an_open_console_are_skipped_not_failed(services):
+    store = services.store
+    await seed(store, 2)
+    services.delivery.start(bid := await start_broadcast(store))          # the bot: no console here
+    await services.delivery.wait()
+    done = await store.get_broadcast(bid)
+    assert (done["sent"], done["failed"], done["skipped"]) == (0, 0, 2)
+    assert (await store.delivery_counts([bid]))[bid] == {"skipped": 2}
 
 
 async def test_transient_errors_are_retried_with_a_bound(services, outbox):

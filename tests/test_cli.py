@@ -11,8 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CLEAN_ENV = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WECOM_", "BOT_"))}
 
 
-def run(args, stdin: str = "", tmp_path=None):
-    env = dict(CLEAN_ENV, BOT_DATA_DIR=str(tmp_path / "data")) if tmp_path else CLEAN_ENV
+def run(args, stdin: str = "", tmp_path=None, **extra: str):
+    env = dict(CLEAN_ENV, BOT_DATA_DIR=str(tmp_path / "data"), **extra) if tmp_path else CLEAN_ENV
     return subprocess.run([sys.executable, "main.py", *args], cwd=ROOT, input=stdin, capture_output=True,
                           text=True, timeout=60, env=env)
 
@@ -37,3 +37,15 @@ def test_console_chat_answers_and_numbered_choice_presses_a_button(tmp_path):
     assert "控制台" in out.stdout and "大运河" in out.stdout
     assert "可咨询" in out.stdout            # "1" pressed the first contact button
     assert "再见" in out.stdout
+
+
+def test_invalid_bot_today_is_one_clear_line_without_traceback(tmp_path):
+    out = run(["ask", "你好"], tmp_path=tmp_path, BOT_TODAY="2026-02-30")
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    [line] = out.stderr.strip().splitlines()
+    assert "BOT_TODAY" in line and "2026-02-30" in line
+
+
+def test_console_user_is_not_staff_when_switched_off(tmp_path):
+    out = run(["ask", "--json", "/unanswered"], tmp_path=tmp_path, BOT_CONSOLE_STAFF="0")
+    assert "仅限小镇管委会工作人员" in json.loads(out.stdout)["text"]

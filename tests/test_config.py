@@ -1,9 +1,16 @@
 """Settings: environment over .env, typed values, clear errors, secrets never shown."""
 from __future__ import annotations
 
+import dataclasses
+from datetime import date
+
 import pytest
 
-from bot.config import ConfigError, load_settings
+from bot.app import build_services
+from bot.clock import Clock
+from bot.config import ROOT, ConfigError, load_settings
+from bot.messages import Incoming
+from bot.router import Router
 
 
 def test_defaults_enable_no_channel(tmp_path):
@@ -32,3 +39,38 @@ def test_secrets_are_masked_in_repr():
                       env_file=None)
     shown = repr(s)
     assert "SECRET" not in shown and "s3cr3t" not in shown and "kkkk" not in shown and "***" in shown
+
+
+@pytest.mark.parametrize("name, value", [("BOT_TODAY", "2026-13-01"), ("BOT_TODAY", "tomorrow"),
+                                         ("BOT_CONSOLE_STAFF", "maybe"), ("BOT_INBOUND_QUEUE", "0")])
+def test_bad_values_name_the_variable(name, value):
+    with pytest.raises(ConfigError, match=name):
+        load_settings({name: value}, env_file=None)
+
+
+def test_console_staff_is_on_unless_switched_off():
+    assert load_settings({}, env_file=None).console_staff
+    assert not load_settings({"BOT_CONSOLE_STAFF": "0"}, env_file=None).console_staff
+
+
+async def test_bot_today_fixes_the_policy_date_only(services):
+    """The tests' clock (2026-11-22) is after the policy expired; BOT_TODAY moves only the date policy
+    validity is checked against, not the clock the scheduler and delivery read."""
+    question = Incoming("console", "u1", "u1", text="/policy")
+    assert "已于2026-02-28到期" in (await Router(services).handle(question)).text
+    pinned = dataclasses.replace(services, settings=dataclasses.replace(services.settings, today=date(2026, 1, 15)))
+    assert "现行有效" in (await Router(pinned).handle(question)).text
+    assert pinned.clock.now() == services.clock.now() and services.clock.today() == date(2026, 11, 22)
+
+
+def test_bot_today_does_not_freeze_the_product_clock(monkeypatch, tmp_path):
+    monkeypatch.setattr("bot.app.KnowledgeBase", lambda: None)
+    settings = load_settings({"BOT_TODAY": "2026-01-15", "BOT_DATA_DIR": str(tmp_path)}, env_file=None)
+    svc = build_services(settings)
+    assert type(svc.clock) is Clock and svc.policy_date() == date(2026, 1, 15)
+    svc.store.close()
+
+
+def test_env_example_makes_nobody_staff():
+    s = load_settings({}, env_file=ROOT / ".env.example")
+    assert s.staff == frozenset() and s.console_staff

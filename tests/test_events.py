@@ -1,6 +1,8 @@
 """Events, subscriptions and reminders through the router, with an in-process outbox and the fixed clock."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bot.store import Store
@@ -207,7 +209,7 @@ async def test_edit_dialog_and_unknown_event(ask, services, outbox):
     assert "当前标题" in (await ask(payload="ee:title", staff=True)).text
     reply = await ask("2026 年度项目路演（第二场）", staff=True)
     assert "已修改" in reply.text
-    assert (await services.store.get_event(1))["title"] == "2026 年度项目路演(第二场)"      # input is NFKC-folded
+    assert (await services.store.get_event(1))["title"] == "2026 年度项目路演（第二场）"      # stored as typed
 
 
 async def test_import_yaml_all_or_nothing(ask, services, outbox):
@@ -250,3 +252,30 @@ async def test_forged_staff_buttons_are_refused(ask, services, outbox):
     await publish(ask, services)
     reply = await ask(payload="evadm:cancel:1")
     assert "仅限" in reply.text and (await services.store.get_event(1))["status"] == "scheduled"
+
+
+async def test_every_event_change_reaches_disk_together_with_its_audit_record(ask, services, outbox, monkeypatch):
+    """Each file write is checked: no state of the file holds a change without its audit record, so a
+    kill -9 between writes cannot leave one unaudited."""
+    import bot.storage
+    snapshots: list[dict] = []
+    real_write = bot.storage.atomic_write
+
+    def recording(path, data: bytes) -> None:
+        if path == services.store.path:
+            snapshots.append(json.loads(data))
+        real_write(path, data)
+
+    monkeypatch.setattr(bot.storage, "atomic_write", recording)
+    await subscribe(ask, "fan", "quasi")
+    await publish(ask, services)
+    await ask("/editevent 1 | 地点 | 英蓝中心 3 楼", staff=True)
+    await ask(payload="evadm:cancel:1", staff=True)
+    await services.delivery.wait()
+    for data in snapshots:
+        audited = {(a["detail"].get("event"), a["action"]) for a in data.get("audit", {}).values()}
+        for eid, event in data.get("events", {}).items():
+            assert (int(eid), "event.publish") in audited
+            assert event.get("place") != "英蓝中心 3 楼" or (int(eid), "event.edit") in audited
+            assert event["status"] != "cancelled" or (int(eid), "event.cancel") in audited
+    assert snapshots[-1]["events"]["1"]["status"] == "cancelled"

@@ -113,14 +113,41 @@ def test_corrupt_file_is_refused_and_left_intact(tmp_path, content):
     assert path.read_bytes() == content
 
 
-def test_backups_rotate_on_each_start(tmp_path):
+def backups(folder) -> list[str]:
+    return sorted(p.name for p in (folder / "backups").iterdir())
+
+
+def test_backups_rotate_when_the_content_changed(tmp_path):
     for i in range(7):
         store = Store(tmp_path, backups=3)
         asyncio.run(store.audit("a", f"run{i}", TODAY))
-    backups = sorted(p.name for p in (tmp_path / "backups").iterdir())
-    assert backups == ["store.json.1", "store.json.2", "store.json.3"]
+    assert backups(tmp_path) == ["store.json.1", "store.json.2", "store.json.3"]
     newest = json.loads((tmp_path / "backups" / "store.json.1").read_text("utf-8"))
     assert len(newest["audit"]) == 6              # the file as it was when the 7th run opened it
+
+
+def test_starts_without_changes_keep_the_older_backups(tmp_path):
+    asyncio.run(Store(tmp_path).audit("a", "first", TODAY))
+    for _ in range(6):
+        Store(tmp_path)                            # six starts that change nothing (like `ask` "你好")
+    assert backups(tmp_path) == ["store.json.1"]
+    asyncio.run(Store(tmp_path).audit("a", "second", TODAY))
+    Store(tmp_path)
+    assert backups(tmp_path) == ["store.json.1", "store.json.2"]
+    first, second = (json.loads((tmp_path / "backups" / f"store.json.{i}").read_text("utf-8")) for i in (2, 1))
+    assert len(first["audit"]) == 1 and len(second["audit"]) == 2
+
+
+def test_temp_files_of_interrupted_writes_are_removed_at_start(tmp_path):
+    (tmp_path / "archive").mkdir(parents=True)
+    leftovers = [tmp_path / "archive" / ".broadcast-3.json.4242.tmp", tmp_path / ".store.json.4242.tmp",
+                 tmp_path / ".wecom_state.json.4242.tmp"]
+    for path in leftovers:
+        path.write_bytes(b'[{"half": ')
+    kept = tmp_path / "archive" / "broadcast-2.json"
+    kept.write_text("[]")
+    Store(tmp_path)
+    assert [p for p in leftovers if p.exists()] == [] and kept.exists()
 
 
 def test_product_refuses_to_start_on_a_corrupt_data_file(tmp_path):

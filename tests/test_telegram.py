@@ -19,6 +19,7 @@ from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_outbox import TelegramOutbox, TelegramPacing
 from bot.config import ConfigError
 from bot.flood import NOTICE
+from bot.inbound import BUSY
 from bot.messages import Reply
 from bot.router import Router, public_commands, staff_commands
 from handlers.faq import FALLBACK
@@ -43,7 +44,7 @@ async def start_bot(api, services):
     async def start(*, http=None, ready=True, **options):
         changes = {"telegram_bot_token": api.token, "telegram_api_base_url": api.base_url,
                    "staff": frozenset({f"telegram:{STAFF}"})}
-        changes.update({k: options.pop(k) for k in list(options) if k.startswith("telegram_")})
+        changes.update({k: options.pop(k) for k in list(options) if k.startswith("telegram_") or k == "inbound_queue"})
         settings = dataclasses.replace(services.settings, **changes)
         svc = dataclasses.replace(services, settings=settings, outboxes={})
         options = {"paced": False, "poll_timeout": 1, "retry_delay": 0.05, "outbox_backoff": 0.01, **options}
@@ -372,3 +373,37 @@ async def test_pacing_keeps_per_chat_and_group_limits_without_holding_up_other_c
     assert private[1] - private[0] >= 0.25 and private[2] - private[1] >= 0.25
     assert group[1] - group[0] < 0.3 and group[2] - group[0] >= 0.5       # 2 per 0.6 s, then wait
     assert other < private[1]                                             # another chat is not queued behind
+
+
+def metric(of: TelegramChannel, name: str, **labels: str) -> float:
+    return of.metrics.registry.get_sample_value(name, labels) or 0.0
+
+
+async def test_a_full_inbound_queue_answers_busy_at_once_instead_of_late(api, start_bot, caplog):
+    channel = await start_bot(inbound_queue=2)
+    slow_a, slow_b, busy, presser = 2001, 2002, 2003, 2004
+    for chat in (slow_a, slow_b):                     # two answers stuck in sending: the queue is full
+        api.hold(chat)
+        api.push_message("小镇在哪里", user_id=chat)
+    try:
+        await api.wait_for(lambda: {c.params["chat_id"] for c in api.calls_to("sendMessage")} >= {slow_a, slow_b})
+        assert metric(channel, "bot_inbound_queue_depth", channel="telegram") == 2
+        api.push_message("小镇面积多大", user_id=busy)
+        api.push_message("管委会怎么联系", user_id=busy)
+        api.push_callback("/faq", user_id=presser)
+        await api.wait_for(lambda: metric(channel, "bot_updates_total", channel="telegram", kind="message",
+                                          outcome="shed") == 2)
+        await api.wait_for(lambda: api.callback_answers)
+    finally:
+        for chat in (slow_a, slow_b):
+            api.release(chat)
+    await settled(api, channel, api.push_message("你好", user_id=busy))
+
+    texts = [m["text"] for m in api.sent_to(busy)]
+    assert texts[0] == BUSY and len(texts) == 2 and texts[1].startswith("您好！")    # once; then answered
+    assert api.callback_answers[-1]["text"] == BUSY and api.sent_to(presser) == []
+    assert all("拱墅" in api.sent_to(chat)[0]["text"] for chat in (slow_a, slow_b))  # queued ones answered
+    assert metric(channel, "bot_updates_total", channel="telegram", kind="callback", outcome="shed") == 1
+    assert metric(channel, "bot_inbound_shedding_episodes_total", channel="telegram") == 1
+    assert metric(channel, "bot_inbound_queue_depth", channel="telegram") == 0
+    assert len([r for r in caplog.records if "inbound queue full" in r.getMessage()]) == 1

@@ -79,6 +79,17 @@ async def test_an_idle_spacer_lets_the_next_send_go_at_once():
     assert await spaced(spacer, clock, 1) == [clock.t]
 
 
+async def test_backlog_is_the_wait_a_send_booked_now_would_have():
+    clock = VirtualTime()
+    spacer = Spacer(10, 1.0, now=clock.now, sleep=clock.sleep)
+    assert spacer.backlog() == 0.0
+    waiting = [asyncio.create_task(spacer.turn()) for _ in range(5)]
+    await asyncio.sleep(0)                                 # all five booked: 0, 0.1 … 0.4 s
+    assert spacer.backlog() == pytest.approx(0.5)
+    await asyncio.gather(*waiting)
+    assert spacer.backlog() == pytest.approx(0.1)          # the last one went at 0.4 s: next slot 0.5 s
+
+
 async def test_paced_sends_reach_the_bot_api_evenly_spaced():
     async with FakeBotApi() as api, Bot(api.token, base_url=api.base_url) as bot:
         outbox = TelegramOutbox(bot, TelegramPacing(overall=(10, 0.3), jitter=0.1))

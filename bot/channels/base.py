@@ -22,6 +22,14 @@ class RecipientGone(SendError):
         super().__init__(reason, permanent=True)
 
 
+class NotShown(SendError):
+    """This process cannot show it to that recipient (a console user whose terminal is not open here):
+    recorded as skipped, not as a failure."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason, permanent=True)
+
+
 class Outbox(Protocol):
     platform: str          # matches Incoming.platform, e.g. "telegram", "wecom", "wecom_kf", "wecom_robot"
 

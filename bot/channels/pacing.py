@@ -82,6 +82,10 @@ class Spacer:
         self._now, self._sleep = now, sleep
         self._next = 0.0                           # the earliest time the next booking may take
 
+    def backlog(self) -> float:
+        """Seconds a send booked now would wait."""
+        return max(0.0, self._next - self._now())
+
     async def turn(self) -> None:
         """Returns at this caller's booked time (at once when the rate leaves room)."""
         now = self._now()

@@ -25,6 +25,7 @@ from bot.channels.telegram_outbox import TelegramOutbox, TelegramPacing, retry_a
 from bot.channels.telegram_updates import problem
 from bot.config import ConfigError, Settings
 from bot.flood import NOTICE, FloodControl, Verdict
+from bot.inbound import BUSY, InboundQueue
 from bot.messages import Incoming, Reply
 from bot.router import Router, command_of, public_commands, staff_commands
 
@@ -41,6 +42,9 @@ GROUP_TYPES = ("group", "supergroup")
 # size hardly matters with aiohttp: unpaced broadcast 1,700–2,400 msg/s with 4, 8 or 16 connections
 # (bench/bench_broadcast.py), replies p99 3–16 ms with 4 or 16 (bench/bench_telegram.py).
 POOL_SIZE, POOL_TIMEOUT = 16, 10.0
+# A busy reply is sent only while the overall send rate lets it out within this many seconds: beyond
+# Telegram's 30 messages/s not every shed message can get one, and a late one helps nobody.
+BUSY_WITHIN = 5.0
 
 
 def quiet_http_logs() -> None:
@@ -52,12 +56,28 @@ def quiet_http_logs() -> None:
 
 class ChatOrderedProcessor(BaseUpdateProcessor):
     """Many chats at once, one update at a time per chat in arrival order: a paced or slow reply in one
-    chat never holds up another, and a user's messages (a multi-turn dialog) are answered in order."""
+    chat never holds up another, and a user's messages (a multi-turn dialog) are answered in order.
+    Updates beyond the inbound queue's limit go to `shed` on arrival instead of waiting their turn."""
 
-    def __init__(self, max_concurrent_updates: int = 256):
+    def __init__(self, queue: InboundQueue, shed: Callable[[Update], Awaitable[None]],
+                 max_concurrent_updates: int = 256):
         super().__init__(max_concurrent_updates)
+        self.queue, self._shed = queue, shed
         self._locks: dict[int, asyncio.Lock] = {}
         self._queued: Counter[int] = Counter()         # updates holding or awaiting each chat's lock
+
+    async def process_update(self, update: object, coroutine: Awaitable) -> None:
+        if not isinstance(update, Update):
+            await super().process_update(update, coroutine)
+            return
+        if not self.queue.enter():
+            coroutine.close()                          # never started: nothing to clean up
+            await self._shed(update)
+            return
+        try:
+            await super().process_update(update, coroutine)
+        finally:
+            self.queue.leave()
 
     async def do_process_update(self, update: object, coroutine: Awaitable) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
@@ -95,9 +115,11 @@ class TelegramChannel:
             raise ConfigError("TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL: "
                               "1-256 characters of A-Z, a-z, 0-9, _ and -")
         quiet_http_logs()
+        self.metrics = router.svc.metrics
+        self.inbound = InboundQueue(self.platform, settings.inbound_queue, router.svc.clock, self.metrics)
         builder = (Application.builder().token(settings.telegram_bot_token)
                    .base_url(settings.telegram_api_base_url)
-                   .concurrent_updates(ChatOrderedProcessor()).job_queue(None)
+                   .concurrent_updates(ChatOrderedProcessor(self.inbound, self._shed)).job_queue(None)
                    .request(AiohttpRequest(POOL_SIZE, pool_timeout=POOL_TIMEOUT))
                    .get_updates_request(AiohttpRequest(1)))
         if self.webhook:
@@ -192,17 +214,43 @@ class TelegramChannel:
 
     # ----------------------------------------------------------------- updates
 
-    async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    def _count(self, update: Update, outcome: str) -> None:
+        kind = "callback" if update.callback_query else "message"
+        self.metrics.updates.labels(self.platform, kind, outcome).inc()
+
+    def _text_for_us(self, update: Update) -> str | None:
+        """The message's text when it is meant for this bot; None for bots' messages and, in groups,
+        messages that do not address it."""
         message, user, chat = update.message, update.effective_user, update.effective_chat
-        if user is None or user.is_bot:
+        if message is None or user is None or user.is_bot or chat is None:
+            return None
+        text = message.text or message.caption or ""
+        return self._addressed(message, text) if chat.type in GROUP_TYPES else text
+
+    async def _shed(self, update: Update) -> None:
+        """The inbound queue is full: a short busy reply, sent without routing or storage (a toast for a
+        button press), once per user per window and only while it can go out soon; else dropped."""
+        self._count(update, "shed")
+        user, chat, query = update.effective_user, update.effective_chat, update.callback_query
+        if user is None or chat is None or (query is None and self._text_for_us(update) is None):
+            return
+        key = f"{self.platform}:{user.id}"
+        try:
+            if query is not None:                                # a press always stops its spinner
+                await query.answer(BUSY if self.inbound.notice_due(key) else None)
+            elif self.outbox.backlog() <= BUSY_WITHIN and self.inbound.notice_due(key):
+                await self.outbox.send(str(chat.id), Reply(BUSY, intent="help"))
+        except (SendError, TelegramError) as exc:
+            log.info("busy reply to update %s not delivered: %s", update.update_id, self._safe(str(exc)))
+
+    async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        user, chat = update.effective_user, update.effective_chat
+        text = self._text_for_us(update)
+        if text is None:
+            self._count(update, "ignored")
             return
         is_group = chat.type in GROUP_TYPES
-        text = message.text or message.caption or ""
-        if is_group:
-            text = self._addressed(message, text)
-            if text is None:
-                return
-        quoted = message.reply_to_message
+        quoted = update.message.reply_to_message
         mine = quoted is not None and quoted.from_user is not None and quoted.from_user.id == self.app.bot.id
         await self._answer(update, Incoming(self.platform, str(chat.id), str(user.id), text=text,
                                             is_staff=self.settings.is_staff(self.platform, str(user.id)),
@@ -217,6 +265,7 @@ class TelegramChannel:
             log.info("answerCallbackQuery failed for update %s: %s", update.update_id, self._safe(exc.message))
         chat, user = update.effective_chat, query.from_user
         if chat is None or not query.data:
+            self._count(update, "ignored")
             return
         await self._answer(update, Incoming(self.platform, str(chat.id), str(user.id), payload=query.data,
                                             is_staff=self.settings.is_staff(self.platform, str(user.id)),
@@ -225,14 +274,19 @@ class TelegramChannel:
     async def _answer(self, update: Update, msg: Incoming) -> None:
         verdict = self.flood.check(msg.user_key)
         if verdict is Verdict.DROP:
+            self._count(update, "flood")
             return
         reply = Reply(NOTICE, intent="help") if verdict is Verdict.WARN else await self.router.handle(msg)
         try:
             await self.outbox.send(msg.chat_id, reply)
         except RecipientGone as exc:
+            self._count(update, "undelivered")
             log.info("update %s: chat is gone (%s)", update.update_id, exc.reason)
         except SendError as exc:
+            self._count(update, "undelivered")
             log.warning("update %s: reply not delivered: %s", update.update_id, self._safe(exc.reason))
+        else:
+            self._count(update, "flood" if verdict is Verdict.WARN else "answered")
 
     def _addressed(self, message: Message, text: str) -> str | None:
         """In a group: the text meant for this bot (its mention removed), or None when it is not addressed

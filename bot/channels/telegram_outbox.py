@@ -53,6 +53,10 @@ class TelegramPacing:
         self._overall = Spacer(*overall, jitter=jitter)
         self._private, self._group = Pacer(private), Pacer(group)
 
+    def backlog(self) -> float:
+        """Seconds a message sent now would wait for the overall rate."""
+        return self._overall.backlog()
+
     @asynccontextmanager
     async def slot(self, chat: int | str):
         """One chat sends one message at a time; the overall rate only times the send's start, so other
@@ -75,6 +79,10 @@ class TelegramOutbox:
         self._in_flight = asyncio.Semaphore(in_flight)
         self.max_retries, self.backoff, self.max_wait = max_retries, backoff, max_wait
         self._resume_at = 0.0       # loop time before which nothing is sent (after a 429)
+
+    def backlog(self) -> float:
+        """Seconds a message sent now would wait for its turn (0 unpaced)."""
+        return self.pacer.backlog() if self.pacer else 0.0
 
     async def send(self, chat_id: str, reply: Reply) -> str:
         """Returns the sent messages' ids, comma-separated."""

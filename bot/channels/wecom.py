@@ -156,6 +156,8 @@ class WeComChannel:
     async def answer(self, incoming: Incoming) -> Reply | None:
         """The router's answer, or the flood notice, or None for someone still paused by flood control."""
         verdict = self.flood.check(incoming.user_key)
+        self.router.svc.metrics.updates.labels(incoming.platform, "callback" if incoming.payload else "message",
+                                               "answered" if verdict is Verdict.OK else "flood").inc()
         if verdict is Verdict.DROP:
             return None
         if verdict is Verdict.WARN:

@@ -10,6 +10,7 @@ for getUpdates long polling, and injects faults: 429 with retry_after, 5xx storm
         [reply] = await api.wait_sent(1, chat_id=42)
         api.fail("sendMessage", status=429, retry_after=1)    # next sendMessage is rate limited
         api.block(42)                                          # 42 blocked the bot: 403 from now on
+        api.hold(42) … api.release(42)                         # replies to 42 wait until released
 """
 from __future__ import annotations
 
@@ -119,6 +120,7 @@ class FakeBotApi:
         self.blocked: dict[int | str, str] = {}  # chat_id → 403 description
         self.confirmed = 0                       # highest getUpdates offset: updates below it were received
         self._faults: dict[str, deque[Fault]] = defaultdict(deque)
+        self._held: dict[int | str, asyncio.Event] = {}     # chat_id → released when set
         self._updates: list[dict] = []
         self._next_update_id = 1
         self._message_ids: dict[Any, int] = defaultdict(int)
@@ -147,6 +149,8 @@ class FakeBotApi:
 
     async def stop(self) -> None:
         self._closing = True
+        for held in self._held.values():
+            held.set()
         await self._notify()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -238,6 +242,13 @@ class FakeBotApi:
     def block(self, chat_id: int, description: str = BLOCKED) -> None:
         """From now on messages to `chat_id` get 403 (blocked, kicked, deactivated: pass the wording)."""
         self.blocked[chat_id] = description
+
+    def hold(self, chat_id: int) -> None:
+        """sendMessage to `chat_id` does not answer until release(chat_id): a slow reply, on demand."""
+        self._held[chat_id] = asyncio.Event()
+
+    def release(self, chat_id: int) -> None:
+        self._held.pop(chat_id).set()
 
     # ------------------------------------------------------------------ inspecting
 
@@ -377,6 +388,9 @@ class FakeBotApi:
         return message
 
     async def _api_sendMessage(self, params: dict) -> dict:
+        if (held := self._held.get(params.get("chat_id"))) is not None:
+            await self._notify()
+            await held.wait()
         message = self._message_to(params)
         self.sent.append({**message, "html": params.get("text"), "at": time.monotonic()})
         return message
