@@ -10,8 +10,9 @@ from bot.inputs import fold
 if TYPE_CHECKING:
     from faq.reading import Reading
 
-Intent = Literal["faq", "policy", "calc", "contacts", "events", "help", "fallback", "clarify", "staff", "dialog",
-                 "handoff"]
+# "fallback": the bot does not know (counted as unanswered); "error": an apology after an internal failure.
+Intent = Literal["faq", "policy", "calc", "contacts", "events", "help", "fallback", "clarify", "staff", "handoff",
+                 "error"]
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class Button:
 @dataclass
 class Reply:
     text: str
-    intent: Intent = "fallback"
+    intent: Intent
     confidence: float = 0.0
     buttons: list[Button] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)

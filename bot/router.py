@@ -115,7 +115,7 @@ class Router:
             return reply
         except Exception:
             log.exception("handler failed for %s message from %s", msg.platform, msg.user_key)
-            return Reply("抱歉，系统刚才出了点问题，请稍后再试，或输入 /help 查看可用功能。", intent="fallback")
+            return Reply("抱歉，系统刚才出了点问题，请稍后再试，或输入 /help 查看可用功能。", intent="error")
 
     async def _dispatch(self, msg: Incoming) -> Reply:
         if msg.payload and msg.payload.startswith("/"):      # menu buttons carry a command

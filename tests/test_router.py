@@ -11,10 +11,19 @@ BAD_INPUTS = ["", "   ", "\n\t", "😀😀😀", "\x00\x01\x02\x1b[31m", "\ud800
 
 
 @pytest.mark.parametrize("text", BAD_INPUTS)
-async def test_bad_input_gets_a_clear_reply(ask, text):
+async def test_bad_input_gets_a_clear_reply(ask, caplog, text):
     reply = await ask(text)
     assert reply.text.strip()
-    assert reply.intent in {"faq", "policy", "calc", "contacts", "events", "help", "fallback"}
+    assert reply.intent != "error" and "handler failed" not in caplog.text     # no handler crashed on it
+
+
+async def test_a_crashing_handler_is_an_error_apology_not_a_fallback(services, caplog):
+    async def broken(msg, svc):
+        raise RuntimeError("boom")
+    routes = tuple(Route(r.kind, r.key, broken, r.staff_only) if r.kind == "text" else r for r in ROUTES)
+    reply = await Router(services, routes).handle(Incoming("console", "u1", "u1", text="小镇在哪里"))
+    assert reply.intent == "error" and "出了点问题" in reply.text
+    assert "handler failed" in caplog.text
 
 
 @pytest.mark.parametrize("payload", ["ev:show:²", "ev:show:١٢", "policy:ch:²", "bc:unschedule:³", "evadm:cancel:⁴",
