@@ -99,6 +99,8 @@ def public_commands() -> list[Route]:
 class Router:
     def __init__(self, services: Services, routes: tuple[Route, ...] = ROUTES):
         self.svc, self.routes = services, routes
+        services.commands = [(r.key, r.description, r.staff_only) for r in routes
+                             if r.kind == "command" and r.description]
 
     async def handle(self, msg: Incoming) -> Reply:
         """Never raises: any failure becomes an apology, logged with the cause (no message text)."""

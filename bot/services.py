@@ -77,6 +77,7 @@ class Services:
     # hours: "servicer", "pool", "pool_fallback" (no servicer could take it), or None (failed: use a ticket)
     live_handoff: dict[str, Callable[[Incoming, bool], Awaitable[str | None]]] = field(default_factory=dict)
     metrics: Metrics = field(default_factory=Metrics)    # GET /metrics; a registry of its own
+    commands: list[tuple[str, str, bool]] = field(default_factory=list)   # (name, description, staff only), for /help
 
     def __post_init__(self) -> None:
         if self.conversations is None:

@@ -5,7 +5,7 @@ import re
 
 from bot.messages import Button, Incoming, Reply
 
-# (label, command): a button is shown only when its command is routed, so the menu never lies.
+# (label, command); tests/test_router.py checks that every one is routed, so the menu never lies.
 MAIN_MENU = (("常见问题", "faq"), ("政策匹配", "policy"), ("补贴速算", "calc"),
              ("联系方式", "contacts"), ("联盟活动", "events"), ("订阅通知", "subscribe"))
 GREETING = re.compile(r"^(你好|您好|hi|hello|hey|嗨|哈喽|在吗|在不在|早上好|下午好|晚上好|有人吗)[呀啊吗么!！~。.\s]*$",
@@ -15,9 +15,7 @@ EXAMPLES = ("运河财富小镇在哪里？", "小镇金融联盟有哪些分会
 
 
 def menu_buttons() -> list[Button]:
-    from bot.router import ROUTES  # the router imports handlers; import here to avoid a cycle
-    routed = {r.key for r in ROUTES if r.kind == "command"}
-    return [Button(label, f"/{cmd}") for label, cmd in MAIN_MENU if cmd in routed]
+    return [Button(label, f"/{cmd}") for label, cmd in MAIN_MENU]
 
 
 def welcome() -> Reply:
@@ -36,10 +34,10 @@ async def greeting(msg: Incoming, svc) -> Reply | None:
 
 
 async def help_text(msg: Incoming, svc) -> Reply:
-    from bot.router import public_commands, staff_commands
-    lines = ["可用命令："] + [f"/{r.key} — {r.description}" for r in public_commands()]
+    """The commands come from the router's table (svc.commands: name, description, staff only)."""
+    lines = ["可用命令："] + [f"/{name} — {about}" for name, about, staff in svc.commands if not staff]
     if msg.is_staff:
-        lines += ["", "工作人员命令："] + [f"/{r.key} — {r.description}" for r in staff_commands()]
+        lines += ["", "工作人员命令："] + [f"/{name} — {about}" for name, about, staff in svc.commands if staff]
     lines += ["", "也可以直接用中文提问，例如：", *(f"· {q}" for q in EXAMPLES), "", "输入“取消”可退出当前操作。"]
     return Reply("\n".join(lines), intent="help", confidence=1.0, buttons=menu_buttons())
 

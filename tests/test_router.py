@@ -128,3 +128,9 @@ async def test_handler_crash_becomes_an_apology(services, caplog):
     reply = await router.handle(Incoming("console", "u", "u", text="随便问问"))
     assert "出了点问题" in reply.text
     assert "RuntimeError" in caplog.text and "随便问问" not in caplog.text
+
+
+def test_every_main_menu_button_is_a_routed_command():
+    from handlers.menu import MAIN_MENU
+    routed = {r.key for r in ROUTES if r.kind == "command"}
+    assert {cmd for _, cmd in MAIN_MENU} <= routed

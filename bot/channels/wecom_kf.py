@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from functools import partial
-from typing import TYPE_CHECKING, Awaitable, Callable
+from typing import Awaitable, Callable, Protocol
 
 from bot.channels.base import RecipientGone, SendError
 from bot.channels.wecom_api import ApiError, WeComApi
@@ -22,9 +22,6 @@ from bot.channels.wecom_state import WeComState
 from bot.choices import numbered
 from bot.config import Settings
 from bot.messages import Incoming, Reply
-
-if TYPE_CHECKING:
-    from bot.channels.wecom_kf_handoff import KfHandoff
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +63,14 @@ class ReplyWindow:
         granted = max(0, min(wanted, WINDOW_MESSAGES - used))
         self._open[chat] = (at, used + granted)
         return granted
+
+
+class Handoff(Protocol):
+    """What the pull loop needs from the 微信客服 handoff (bot/channels/wecom_kf_handoff.py)."""
+
+    async def status_changed(self, event: dict) -> None: ...
+
+    async def people_serve(self, chat: str) -> bool: ...
 
 
 class KfOutbox:
@@ -118,7 +123,7 @@ class KfSync:
 
     def __init__(self, api: WeComApi, state: WeComState, handle: Callable[[Incoming], Awaitable[Reply | None]],
                  outbox: KfOutbox, window: ReplyWindow, settings: Settings, now: Callable[[], float],
-                 handoff: "KfHandoff"):
+                 handoff: Handoff):
         self._api, self._state, self._handle, self._outbox = api, state, handle, outbox
         self._handoff = handoff
         self._window, self._settings, self._now = window, settings, now
