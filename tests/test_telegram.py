@@ -257,10 +257,10 @@ async def test_a_user_who_blocked_the_bot_is_recipient_gone(api, start_bot, capl
                           (-2003, "Forbidden: bot was kicked from the supergroup chat")):
         api.block(chat, wording)
         with pytest.raises(RecipientGone, match=wording):
-            await channel.outbox.send(str(chat), Reply("通知"))
+            await channel.outbox.send(str(chat), Reply("通知", intent="help"))
     api.fail("sendMessage", 400, description="Bad Request: can't parse entities: unsupported tag")
     with pytest.raises(SendError) as bad:
-        await channel.outbox.send("2004", Reply("通知"))
+        await channel.outbox.send("2004", Reply("通知", intent="help"))
     assert bad.value.permanent and not isinstance(bad.value, RecipientGone)
     caplog.set_level(logging.INFO)
     api.push_message("你好", user_id=2001)                       # answering a blocked user: logged, no crash
@@ -272,7 +272,7 @@ async def test_a_user_who_blocked_the_bot_is_recipient_gone(api, start_bot, capl
 async def test_the_outbox_splits_long_replies_in_order(api, start_bot, services):
     channel = await start_bot()
     text = "\n\n".join(f"第{i}条：" + "小镇政策说明" * 100 for i in range(12))      # ~7 300 characters
-    await channel.outbox.send("3001", Reply(text, sources=["某文件"], buttons=[menu_buttons()[0]]))
+    await channel.outbox.send("3001", Reply(text, sources=["某文件"], buttons=[menu_buttons()[0]], intent="help"))
     sent = api.sent_to(3001)
     assert len(sent) == 2 and "\n\n".join(m["text"] for m in sent) == text + "\n\n来源：某文件"
     assert "reply_markup" not in sent[0] and buttons(sent[1]) == [(menu_buttons()[0].label, "/faq")]
@@ -283,7 +283,7 @@ async def test_a_429_asking_for_too_long_is_handed_back_to_the_caller(api, start
     api.flood("sendMessage", retry_after=120)
     started = time.monotonic()
     with pytest.raises(SendError) as exc:
-        await channel.outbox.send("3002", Reply("广播"))
+        await channel.outbox.send("3002", Reply("广播", intent="help"))
     assert exc.value.retry_after == 120 and time.monotonic() - started < 1
 
 
@@ -363,8 +363,8 @@ async def bare_bot(api):
 
 async def test_pacing_keeps_per_chat_and_group_limits_without_holding_up_other_chats(api, bare_bot):
     outbox = TelegramOutbox(bare_bot, TelegramPacing(private=((1, 0.3),), group=((2, 0.6),)))
-    await asyncio.gather(*(outbox.send(chat, Reply(f"第{i}条"))
-                           for i in range(3) for chat in ("4001", str(GROUP))), outbox.send("4002", Reply("另一位")))
+    await asyncio.gather(*(outbox.send(chat, Reply(f"第{i}条", intent="help"))
+                           for i in range(3) for chat in ("4001", str(GROUP))), outbox.send("4002", Reply("另一位", intent="help")))
     private = [m["at"] for m in api.sent_to(4001)]
     group = [m["at"] for m in api.sent_to(GROUP)]
     [other] = [m["at"] for m in api.sent_to(4002)]

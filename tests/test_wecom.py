@@ -241,18 +241,18 @@ async def test_subscribe_event_gets_the_welcome_and_enter_agent_gets_nothing(env
 
 async def test_token_expiry_mid_run_is_refreshed_and_the_send_succeeds(env):
     app = env.outboxes["wecom"]
-    await app.send("zhangsan", Reply("第一条"))
+    await app.send("zhangsan", Reply("第一条", intent="help"))
     env.wecom.expire_tokens()
-    await app.send("zhangsan", Reply("第二条"))
+    await app.send("zhangsan", Reply("第二条", intent="help"))
     env.wecom.fail("message/send", errcode=40014)
-    await app.send("zhangsan", Reply("第三条"))
+    await app.send("zhangsan", Reply("第三条", intent="help"))
     assert [s["text"]["content"] for s in env.wecom.sent_to("message/send")] == ["第一条", "第二条", "第三条"]
     assert env.wecom.token_requests == 3
 
 
 async def test_concurrent_sends_share_one_token_refresh(env):
     app = env.outboxes["wecom"]
-    await asyncio.gather(*(app.send(f"user{i}", Reply("通知")) for i in range(10)))
+    await asyncio.gather(*(app.send(f"user{i}", Reply("通知", intent="help")) for i in range(10)))
     assert env.wecom.token_requests == 1 and len(env.wecom.sent) == 10
 
 
@@ -260,11 +260,11 @@ async def test_system_busy_and_5xx_are_retried_a_bounded_number_of_times(env):
     app = env.outboxes["wecom"]
     env.wecom.fail("message/send", errcode=-1)
     env.wecom.fail("message/send", status=502)
-    await app.send("zhangsan", Reply("重试后送达"))
+    await app.send("zhangsan", Reply("重试后送达", intent="help"))
     assert len(env.wecom.sent) == 1
     env.wecom.fail("message/send", status=503, times=3)
     with pytest.raises(SendError) as failure:
-        await app.send("zhangsan", Reply("送不到"))
+        await app.send("zhangsan", Reply("送不到", intent="help"))
     assert not failure.value.permanent and len(env.wecom.sent) == 1
     assert len([p for p, _ in env.wecom.requests if p == "message/send"]) == 6
 
@@ -272,13 +272,13 @@ async def test_system_busy_and_5xx_are_retried_a_bounded_number_of_times(env):
 async def test_user_not_found_raises_recipient_gone(env):
     env.wecom.gone.add("left-the-company")
     with pytest.raises(RecipientGone):
-        await env.outboxes["wecom"].send("left-the-company", Reply("通知"))
+        await env.outboxes["wecom"].send("left-the-company", Reply("通知", intent="help"))
 
 
 async def test_per_member_limit_queues_instead_of_losing(env):
     """WeCom silently drops a member's 31st message within a minute; the outbox waits for a slot instead."""
     start = env.time.now()
-    await asyncio.gather(*(env.outboxes["wecom"].send("zhangsan", Reply(f"第{i}条")) for i in range(35)))
+    await asyncio.gather(*(env.outboxes["wecom"].send("zhangsan", Reply(f"第{i}条", intent="help")) for i in range(35)))
     assert len(env.wecom.sent) == 35 and env.wecom.dropped == []
     assert [s["text"]["content"] for s in env.wecom.sent_to("message/send")] == [f"第{i}条" for i in range(35)]
     assert env.time.now() - start >= 60
@@ -288,7 +288,7 @@ async def test_hourly_member_limit_also_paces(env):
     app = env.outboxes["wecom"]
     start = env.time.now()
     for i in range(1001):
-        await app.send("zhangsan", Reply(str(i)))
+        await app.send("zhangsan", Reply(str(i), intent="help"))
     assert len(env.wecom.sent) == 1001 and env.wecom.dropped == []
     assert env.time.now() - start >= 3600
 
@@ -462,22 +462,22 @@ async def test_kf_reply_window_limits_are_respected(env):
     env.wecom.kf_customer_message(KF, "wmCustomer1", "小镇面积多大")
     await kf_callback(env)                                               # answer no. 1
     for i in range(4):
-        await kf.send(f"{KF}:wmCustomer1", Reply(f"补充{i}"))             # answers no. 2-5
+        await kf.send(f"{KF}:wmCustomer1", Reply(f"补充{i}", intent="help"))             # answers no. 2-5
     with pytest.raises(SendError) as sixth:
-        await kf.send(f"{KF}:wmCustomer1", Reply("第六条"))
+        await kf.send(f"{KF}:wmCustomer1", Reply("第六条", intent="help"))
     assert sixth.value.permanent and len(env.wecom.sent_to("kf/send_msg")) == 5
     env.wecom.kf_customer_message(KF, "wmCustomer2", "小镇面积多大")
     await kf_callback(env)
     env.time.t += 49 * 3600
     with pytest.raises(SendError):
-        await kf.send(f"{KF}:wmCustomer2", Reply("两天后"))
+        await kf.send(f"{KF}:wmCustomer2", Reply("两天后", intent="help"))
     assert len(env.wecom.sent_to("kf/send_msg")) == 6       # refused locally: no request was made
 
 
 async def test_kf_gone_customer_raises_recipient_gone(env):
     env.wecom.gone.add("wmDeleted")
     with pytest.raises(RecipientGone):
-        await env.outboxes["wecom_kf"].send(f"{KF}:wmDeleted", Reply("通知"))
+        await env.outboxes["wecom_kf"].send(f"{KF}:wmDeleted", Reply("通知", intent="help"))
 
 
 async def test_kf_event_for_an_unconfigured_account_is_ignored(env, caplog):

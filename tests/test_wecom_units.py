@@ -108,7 +108,7 @@ def test_split_prefers_line_ends():
 
 def test_kf_long_text_with_buttons_becomes_texts_then_a_menu():
     buttons = [Button("很长的选项" * 20, f"faq:{i}") for i in range(12)]
-    bodies = kf_messages(Reply("说明" * 600, buttons=buttons, sources=["小镇简介·开篇"]))
+    bodies = kf_messages(Reply("说明" * 600, buttons=buttons, sources=["小镇简介·开篇"], intent="help"))
     assert [b["msgtype"] for b in bodies] == ["text", "text", "msgmenu"]
     menu = bodies[-1]["msgmenu"]
     assert menu["head_content"] == "请选择：" and menu["tail_content"] == "来源：小镇简介·开篇"
