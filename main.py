@@ -3,6 +3,7 @@
   python main.py                      serve every configured channel; with none configured, chat in the console
   python main.py ask "问题" ...        answer questions given as arguments
   python main.py ask --json -         one question per line on stdin → one JSON object per line
+  python main.py console-link telegram:123   a one-time sign-in link to the web console for that staff account
 """
 from __future__ import annotations
 
@@ -12,13 +13,14 @@ import json
 import logging
 import sys
 
-from bot.app import build_services, serve
+from bot.app import build_services, chat_with_console, make_clock, serve
 from bot.channels import console
 from bot.config import ConfigError, load_settings
 from bot.messages import Incoming
 from bot.router import Router
 from bot.storage import StorageError
 from bot.choices import numbered
+from bot.web.links import TTL, SignInLinks, sign_in_url
 from faq.schema import KnowledgeError
 
 
@@ -53,10 +55,14 @@ def main(argv: list[str] | None = None) -> int:
     ask_p = sub.add_parser("ask", help="answer questions and exit")
     ask_p.add_argument("--json", action="store_true", help="print one JSON object per answer")
     ask_p.add_argument("questions", nargs="*", help="questions; '-' reads one per line from stdin")
+    link_p = sub.add_parser("console-link", help="print a one-time sign-in link to the web console")
+    link_p.add_argument("account", help="a BOT_STAFF account, platform:user_id")
     args = parser.parse_args(argv)
 
     try:
         settings = load_settings()
+        if args.command == "console-link":
+            return console_link(settings, args.account)
         serving = args.command is None and settings.any_channel
         logging.basicConfig(level=logging.INFO if serving else logging.WARNING,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
@@ -72,7 +78,18 @@ def main(argv: list[str] | None = None) -> int:
     elif serving:
         asyncio.run(serve(settings, router))
     else:
-        asyncio.run(console.chat(router, staff=staff_here))
+        local = f"console:{console.USER}"
+        asyncio.run(chat_with_console(settings, router, console.chat(router, staff=staff_here), local))
+    return 0
+
+
+def console_link(settings, account: str) -> int:
+    """Works beside a running server: the link is a file in BOT_DATA_DIR that the server reads."""
+    if account not in settings.staff:
+        print(f"{account} 不在 BOT_STAFF 中，无法登录控制台。", file=sys.stderr)
+        return 2
+    token = SignInLinks(settings.data_dir, make_clock(settings)).issue(account)
+    print(f"{sign_in_url(settings.console_url, token)}\n（一次性链接，{int(TTL.total_seconds() // 60)} 分钟内有效，请勿转发）")
     return 0
 
 

@@ -10,7 +10,7 @@ from typing import Awaitable, Callable
 from bot import inputs
 from bot.messages import Incoming, Reply
 from bot.services import Services
-from handlers import admin, broadcast, calc, contacts, events, faq, menu, policy, profile, subscribe
+from handlers import admin, broadcast, calc, console, contacts, events, faq, menu, policy, profile, subscribe
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Incoming, Services], Awaitable[Reply | None]]
@@ -47,6 +47,7 @@ ROUTES: tuple[Route, ...] = (
     Route("command", "broadcast", broadcast.start, staff_only=True, description="群发公告（工作人员）"),
     Route("command", "broadcast_status", broadcast.status, staff_only=True, description="群发进度（工作人员）"),
     Route("command", "unanswered", broadcast.unanswered, staff_only=True, description="本周未答问题（工作人员）"),
+    Route("command", "console", console.sign_in_link, staff_only=True, description="网页控制台登录链接（工作人员）"),
     Route("dialog", "newevent", events.new_event_step, staff_only=True),
     Route("dialog", "editevent", events.edit_event_step, staff_only=True),
     Route("dialog", "importevents", events.import_step, staff_only=True),
@@ -99,7 +100,10 @@ class Router:
             if self.svc.store is not None:
                 await self.svc.store.seen(msg, self.svc.clock.now())   # registers recipients; writes only on change
             topic = self.svc.conversations.topic(msg.user_key)
+            in_dialog = self.svc.dialogs.get(msg.user_key) is not None
             reply = await self._dispatch(replace(msg, text=text, reading=self.svc.kb.reader.read(text, topic)))
+            if self.svc.analytics is not None and not in_dialog:
+                self.svc.analytics.record(replace(msg, text=text), reply)
             if cut:
                 reply.text = f"{inputs.TOO_LONG_NOTE}\n{reply.text}"
             return reply

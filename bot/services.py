@@ -70,6 +70,7 @@ class Services:
     outboxes: dict[str, Outbox] = field(default_factory=dict)   # platform → its channel's outbound side
     delivery: Any = None              # bot/delivery.Delivery: notices and broadcasts through the outboxes
     scheduler: Any = None             # scheduler.Reminders: event reminders and scheduled broadcasts
+    analytics: Any = None             # bot/analytics.Analytics: each question's outcome, for the console
 
     def __post_init__(self) -> None:
         if self.conversations is None:

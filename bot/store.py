@@ -17,13 +17,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable
 
+from bot.clock import SHANGHAI
 from bot.messages import Incoming
 from bot.storage import AtomicJSONStorage, InPlaceTinyDB, StorageError, atomic_write
 
 __all__ = ["Store", "StorageError"]
 log = logging.getLogger(__name__)
 
-TABLES = ("users", "events", "reminders", "broadcasts", "deliveries", "audit", "unanswered")
+TABLES = ("users", "events", "reminders", "broadcasts", "deliveries", "audit", "unanswered", "analytics")
 DEFAULT_SUBSCRIPTIONS = ("news",)     # staff announcements to everyone; event notices ("events") are opt-in
 
 
@@ -325,6 +326,17 @@ class Store:
                     counts[d["broadcast"]][d["status"]] += 1
         return counts
 
+    async def delivery_by_platform(self, bid: int) -> tuple[dict[str, Counter], Counter]:
+        """Per platform: how many records are sent / failed / pending; and the failure reasons."""
+        by_platform: dict[str, Counter] = {}
+        reasons: Counter = Counter()
+        async with self._read() as t:
+            for d in self._records(t, bid):
+                by_platform.setdefault(d["platform"], Counter())[d["status"]] += 1
+                if d["status"] == "failed":
+                    reasons[d["reason"]] += 1
+        return by_platform, reasons
+
     async def failure_reasons(self, bid: int) -> Counter:
         async with self._read() as t:
             return Counter(d["reason"] for d in self._records(t, bid) if d["status"] == "failed")
@@ -378,6 +390,27 @@ class Store:
     async def log_unanswered(self, msg: Incoming, when: datetime) -> None:
         async with self._write() as t:
             t["unanswered"].insert({"at": _iso(when), "user": msg.user_key, "text": msg.text})
+
+    async def unanswered_between(self, start: datetime, end: datetime) -> list[dict]:
+        """Rows logged in [start, end), with their ids, oldest first."""
+        low, high = _iso(start.astimezone(SHANGHAI)), _iso(end.astimezone(SHANGHAI))   # stored times are +08:00
+        async with self._read() as t:
+            return [{**d, "id": d.doc_id} for d in t["unanswered"].all() if low <= d["at"] < high]
+
+    async def resolve_unanswered(self, ids: Iterable[int], how: str) -> None:
+        """Marks questions as dealt with (e.g. "faq:<entry id>"), so lists of open questions leave them out."""
+        async with self._write() as t:
+            t["unanswered"].update({"resolved": how}, doc_ids=list(ids))
+
+    # ---- question analytics (kept in a file of their own: see bot/analytics.py) ----------------------------
+    async def add_analytics(self, rows: list[dict]) -> None:
+        async with self._write() as t:
+            t["analytics"].insert_multiple(rows)
+
+    async def analytics_between(self, start: datetime, end: datetime) -> list[dict]:
+        low, high = _iso(start.astimezone(SHANGHAI)), _iso(end.astimezone(SHANGHAI))   # stored times are +08:00
+        async with self._read() as t:
+            return [dict(d) for d in t["analytics"].all() if low <= d["at"] < high]
 
     async def unanswered_since(self, since: datetime) -> list[dict]:
         async with self._read() as t:

@@ -81,22 +81,31 @@ async def step(msg: Incoming, svc) -> Reply | None:
     return _reply("请点选上方按钮继续，或输入“取消”退出。")
 
 
-async def _create(msg: Incoming, svc, data: dict, due) -> Reply:
+async def create(svc, actor: str, text: str, audience: dict, due) -> dict:
+    """Stores a staff announcement, audits it, and starts sending it (or plans it for `due`); returns it."""
     now = svc.clock.now()
-    broadcast = {"kind": "announcement", "text": data["text"], "audience": data["audience"],
-                 "status": "scheduled" if due else "sending", "created": _iso(now), "created_by": msg.user_key}
+    broadcast = {"kind": "announcement", "text": text, "audience": audience,
+                 "status": "scheduled" if due else "sending", "created": _iso(now), "created_by": actor}
     if due:
         broadcast["due"] = _iso(due)
     bid = await svc.store.create_broadcast(broadcast)
-    await svc.store.audit(msg.user_key, "broadcast.schedule" if due else "broadcast.send", now, broadcast=bid,
-                          audience=data["audience"], text=data["text"][:200])
+    await svc.store.audit(actor, "broadcast.schedule" if due else "broadcast.send", now, broadcast=bid,
+                          audience=audience, text=text[:200])
     if due:
         await svc.scheduler.schedule_broadcast(bid, due)
+    else:
+        svc.delivery.start(bid)
+    return await svc.store.get_broadcast(bid)
+
+
+async def _create(msg: Incoming, svc, data: dict, due) -> Reply:
+    broadcast = await create(svc, msg.user_key, data["text"], data["audience"], due)
+    bid = broadcast["id"]
+    if due:
         return _reply(f"公告 #{bid} 已定时，将于 {when_text(due)} 发给{audience_label(data['audience'])}。"
                       "查看或取消：/broadcast_status")
-    svc.delivery.start(bid)
-    total = (await svc.store.get_broadcast(bid))["total"]
-    return _reply(f"公告 #{bid} 开始发送给{audience_label(data['audience'])}（{total} 位）。进度：/broadcast_status")
+    return _reply(f"公告 #{bid} 开始发送给{audience_label(data['audience'])}（{broadcast['total']} 位）。"
+                  "进度：/broadcast_status")
 
 
 async def status(msg: Incoming, svc) -> Reply:

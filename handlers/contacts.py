@@ -16,6 +16,8 @@ def render(contact, svc) -> Reply:
              f"电话：{contact.phone or NOT_PUBLISHED}"]
     if contact.address:
         lines.append(f"地址：{contact.address}")
+    if contact.hours:
+        lines.append(f"办公时间：{contact.hours}")
     return Reply("\n".join(lines), intent="contacts", confidence=1.0, sources=[svc.kb.knowledge.cite(contact.source)])
 
 
