@@ -10,11 +10,15 @@ from aiohttp import web
 from bot.services import Services
 from bot.web.knowledge_files import KnowledgeEditor
 from bot.web.links import SignInLinks
-from bot.web.sessions import BadLinkLimit, Sessions, StaffList
+from bot.web.sessions import BadLinkLimit, Session, Sessions, StaffList
 
 log = logging.getLogger("bot.web")
 COOKIE = "console_session"
 PREFIX = "/console"
+
+
+SESSION = web.RequestKey("console_session", Session)      # set by the guard for signed-in requests
+SESSION_TOKEN = web.RequestKey("console_session_token", str)
 
 
 class Invalid(ValueError):
@@ -43,11 +47,11 @@ def console_of(request: web.Request) -> Console:
 
 
 def actor_of(request: web.Request) -> str:
-    return request["session"].actor
+    return request[SESSION].actor
 
 
 def page(request: web.Request, template: str, status: int = 200, **context) -> web.Response:
-    session = request.get("session")
+    session = request.get(SESSION)
     shared = {"session": session, "csrf": session.csrf if session else "", "path": request.path, "prefix": PREFIX}
     return aiohttp_jinja2.render_template(template, request, {**shared, **context}, status=status)
 

@@ -14,7 +14,7 @@ from aiohttp import web
 
 from bot.services import Services
 from bot.web import pages
-from bot.web.base import CONSOLE, COOKIE, PREFIX, Console, Invalid, console_of, refuse
+from bot.web.base import CONSOLE, COOKIE, PREFIX, SESSION, SESSION_TOKEN, Console, Invalid, console_of, refuse
 from bot.web.knowledge_files import EditError, KnowledgeEditor
 from bot.web.links import SignInLinks
 from bot.web.sessions import BadLinkLimit, Sessions, StaffList
@@ -46,7 +46,7 @@ async def _guarded(request: web.Request, handler) -> web.StreamResponse:
     if not console.is_staff(session.actor):
         console.sessions.close(token)
         return refuse(request, 403, "您的账号已不在工作人员名单（BOT_STAFF）中，无法继续使用控制台。")
-    request["session"], request["session_token"] = session, token
+    request[SESSION], request[SESSION_TOKEN] = session, token
     if request.method == "POST":
         form = await request.post()
         sent = str(form.get("_csrf") or request.headers.get("X-CSRF-Token") or "")

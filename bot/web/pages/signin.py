@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.web.base import COOKIE, PREFIX, console_of, page, refuse
+from bot.web.base import COOKIE, PREFIX, SESSION, SESSION_TOKEN, actor_of, console_of, page, refuse
 
 routes = web.RouteTableDef()
 BAD_LINK = "登录链接无效、已使用过或已过期。请在聊天中重新发送 /console 获取新链接。"
@@ -53,9 +53,9 @@ async def sign_in(request: web.Request) -> web.Response:
 @routes.post("/logout")
 async def sign_out(request: web.Request) -> web.Response:
     console = console_of(request)
-    console.sessions.close(request["session_token"])
-    await console.svc.store.audit(request["session"].actor, "console.signout", console.svc.clock.now())
-    request["session"] = None
+    console.sessions.close(request[SESSION_TOKEN])
+    await console.svc.store.audit(actor_of(request), "console.signout", console.svc.clock.now())
+    del request[SESSION]
     response = page(request, "message.html", message="已退出控制台。")
     response.del_cookie(COOKIE, path=PREFIX)
     return response
