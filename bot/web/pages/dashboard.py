@@ -21,29 +21,26 @@ CHANNEL_COLOURS = ("#3d6fb6", "#2e8b57", "#d9822b", "#8e5ab5", "#c0392b", "#7f8c
 
 def summary(rows: list[dict], start: date, end: date) -> dict:
     days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
-    index = {d.isoformat(): i for i, d in enumerate(days)}
-    by_outcome = {key: [0] * len(days) for key, _, _ in OUTCOMES}
-    by_platform: dict[str, list[int]] = {}
-    totals: Counter = Counter()
-    for row in rows:
-        i = index.get(row["at"][:10])
-        if i is None:
-            continue
-        by_outcome.setdefault(row["outcome"], [0] * len(days))[i] += 1
-        by_platform.setdefault(row["platform"], [0] * len(days))[i] += 1
-        totals[row["outcome"]] += 1
+    by_outcome = Counter((r["at"][:10], r["outcome"]) for r in rows)
+    by_platform = Counter((r["at"][:10], r["platform"]) for r in rows)
+    totals, platforms = Counter(), Counter()
+    for (_, outcome), n in by_outcome.items():
+        totals[outcome] += n
+    for (_, platform), n in by_platform.items():
+        platforms[platform] += n
+    iso = [d.isoformat() for d in days]
     labels = [d.strftime("%m-%d") for d in days]
+    channel_series = [(PLATFORMS.get(p, p), CHANNEL_COLOURS[i % len(CHANNEL_COLOURS)], [by_platform[d, p] for d in iso])
+                      for i, (p, _) in enumerate(platforms.most_common())]
     total = sum(totals.values())
-    platforms = sorted(by_platform, key=lambda p: -sum(by_platform[p]))
-    channel_series = [(PLATFORMS.get(p, p), CHANNEL_COLOURS[i % len(CHANNEL_COLOURS)], by_platform[p])
-                      for i, p in enumerate(platforms)]
     return {"total": total, "totals": totals, "rate": totals["answered"] / total if total else None,
             "outcomes": OUTCOMES,
-            "by_outcome": stacked_bars(labels, [(name, colour, by_outcome[key]) for key, name, colour in OUTCOMES]),
+            "by_outcome": stacked_bars(labels, [(name, colour, [by_outcome[d, key] for d in iso])
+                                                for key, name, colour in OUTCOMES]),
             "by_channel": stacked_bars(labels, channel_series),
             "channels": [(name, colour, sum(values)) for name, colour, values in channel_series],
-            "top": grouped(rows)[:TOP],
-            "top_unanswered": grouped([r for r in rows if r["outcome"] == "fallback"])[:TOP]}
+            "top": grouped(rows, 0, TOP)[1],
+            "top_unanswered": grouped([r for r in rows if r["outcome"] == "fallback"], 0, TOP)[1]}
 
 
 @routes.get("/")

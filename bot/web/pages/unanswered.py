@@ -40,11 +40,10 @@ async def listing(request: web.Request) -> web.Response:
     start, end = day_range(request, svc.clock.today(), DEFAULT_DAYS)
     number = page_number(request)
     rows = [r for r in await svc.store.unanswered_between(*bounds(start, end)) if not r.get("resolved")]
-    groups = grouped(rows)
-    shown = groups[(number - 1) * PER_PAGE:number * PER_PAGE]
+    groups, shown = grouped(rows, (number - 1) * PER_PAGE, number * PER_PAGE)
     items = [(g, nearest(svc.kb.faq, g.text)) for g in shown]
     return page(request, "unanswered.html", items=items, start=start, end=end, page=number,
-                pages=max(1, -(-len(groups) // PER_PAGE)), total=len(rows), groups=len(groups),
+                pages=max(1, -(-groups // PER_PAGE)), total=len(rows), groups=groups,
                 platforms=PLATFORMS, saved=request.query.get("saved", ""))
 
 
