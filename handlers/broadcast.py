@@ -162,5 +162,6 @@ async def unanswered(msg: Incoming, svc) -> Reply:
         example.setdefault(key, row["text"])
     lines = [f"近 7 天未能回答的问题共 {len(rows)} 条，最常见的："]
     lines += [f"{i}. {example[k][:60]}（{n} 次）" for i, (k, n) in enumerate(counts.most_common(10), 1)]
-    lines.append("可据此在 faq/data/*.yaml 中补充问答，再发送 /reload。")
+    lines.append("可在网页控制台（/console）的“未答问题”页把它们加为问法或新建问答，"
+                 "或在 faq/data/*.yaml 中补充后发送 /reload。")
     return _reply("\n".join(lines))

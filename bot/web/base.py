@@ -57,8 +57,9 @@ def page(request: web.Request, template: str, status: int = 200, **context) -> w
 
 
 def refuse(request: web.Request, status: int, message: str) -> web.Response:
-    """A 4xx page with one plain log line (no traceback)."""
-    log.info("console %s %s → %d: %s", request.method, request.path, status, message)
+    """A 4xx page with one plain log line (no traceback, and the route's pattern, so no sign-in token)."""
+    route = request.match_info.route.resource
+    log.info("console %s %s → %d: %s", request.method, route.canonical if route else request.path, status, message)
     return page(request, "message.html", status=status, message=message)
 
 

@@ -20,7 +20,7 @@ def _fields(form) -> dict:
 
 def _form(request, event: dict, *, error: str = "", status: int = 200) -> web.Response:
     if error:
-        log.info("console %s %s → %d: %s", request.method, request.path, status, error)
+        log.info("console %s %s → %d: %s", request.method, request.path, status, error.splitlines()[0])
     return page(request, "event_form.html", status=status, event=event, error=error, types=TYPES,
                 audiences=AUDIENCES, saved=bool(request.query.get("saved")))
 

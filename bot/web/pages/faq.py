@@ -42,7 +42,7 @@ async def listing(request: web.Request) -> web.Response:
 def _form(request, entry: dict, *, new: bool, error: str = "", status: int = 200, **extra) -> web.Response:
     console = console_of(request)
     if error:
-        log.info("console %s %s → %d: %s", request.method, request.path, status, error)
+        log.info("console %s %s → %d: %s", request.method, request.path, status, error.splitlines()[0])
     return page(request, "faq_form.html", status=status, entry=entry, new=new, error=error,
                 files=console.editor.faq_files(), **_choices(console.svc), **extra)
 
