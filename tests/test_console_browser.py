@@ -235,9 +235,14 @@ async def test_events_from_the_browser_and_the_audit_log_lists_each_change(serve
     await expect(page.locator(".error")).to_contain_text("本活动已取消")
     await server.api.wait_for(lambda: [m for m in server.api.sent_to(USER) if "已取消" in m["text"]])
 
+    await open_item(page, "联系机构", "小镇金融联盟（金融财富联盟）")
+    await page.fill("input[name=address]", "运河财富小镇会客厅")
+    await page.click("button:has-text('保存')")
+    await expect(page.locator("#saved")).to_be_visible()
+
     await page.click("nav >> text=操作记录")
     actions = await page.locator("#audit .action").all_inner_texts()
-    for action in ("console.signin", "event.publish", "event.edit", "event.cancel", "console.link"):
+    for action in ("console.link", "console.signin", "event.publish", "event.edit", "event.cancel", "contact.edit"):
         assert action in actions
     assert set(await page.locator("#audit tbody td:nth-child(2)").all_inner_texts()) == {f"telegram:{STAFF}"}
     await page.select_option("select[name=action]", "event.edit")
