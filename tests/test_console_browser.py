@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import re
+
 import aiohttp
 import pytest
 import pytest_asyncio
@@ -263,9 +263,11 @@ async def test_the_dashboard_renders_on_desktop_and_phone(server, browser, tmp_p
         async def charted() -> bool:
             return await page.locator("svg.chart rect").count() > 0
         await reload_until(page, charted)
-        overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 0, f"the page is wider than a {width} px screen"
         await page.screenshot(path=str(tmp_path / f"dashboard-{width}.png"), full_page=True)
+        for path in ("/", "/unanswered", "/broadcasts/new", "/faq/new", "/audit"):
+            await page.goto(f"{server.url}/console{path}")
+            overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{path} is wider than a {width} px screen"
     finally:
         await context.close()
     assert (tmp_path / f"dashboard-{width}.png").stat().st_size > 10_000

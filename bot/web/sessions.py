@@ -30,8 +30,11 @@ class Sessions:
         self._by_token: dict[str, Session] = {}
 
     def open(self, actor: str) -> tuple[str, Session]:
+        now = self.clock.now()
+        for stale in [t for t, s in self._by_token.items() if now - s.last_seen > self.idle]:   # abandoned ones
+            del self._by_token[stale]
         token = secrets.token_urlsafe(32)
-        session = self._by_token[token] = Session(actor, self.clock.now())
+        session = self._by_token[token] = Session(actor, now)
         return token, session
 
     def get(self, token: str) -> Session | None:
@@ -64,7 +67,10 @@ class BadLinkLimit:
         return misses
 
     def blocked(self, client: str) -> bool:
-        return len(self._recent(client)) >= self.limit
+        if not self._recent(client):
+            del self._misses[client]
+            return False
+        return len(self._misses[client]) >= self.limit
 
     def miss(self, client: str) -> None:
         self._recent(client).append(self.clock.now())
