@@ -215,6 +215,28 @@ async def test_a_broadcast_composed_in_the_browser_is_delivered_with_live_progre
     assert len(delivered) == 2 and delivered[0]["text"].startswith("【通知】12月路演报名开始 <请回复>")
 
 
+async def test_a_broadcast_can_be_scheduled_and_unscheduled(server, page):
+    async def compose(due: str) -> None:
+        await open_item(page, "群发", "新建群发")
+        await page.fill("textarea[name=text]", "明早九点停电检修")
+        await page.check("input[name=when][value=later]")
+        await page.fill("input[name=due]", due)
+        await page.click("#preview")
+
+    await sign_in(page, await server.link())
+    await compose("2026-11-21T09:00")                                     # the day before "today"
+    await expect(page.locator(".message")).to_contain_text("发送时间：这个时间已经过去了")
+    await compose("2026-11-23T09:00")
+    await page.click("#send")
+    await expect(page.locator("#status")).to_have_text("定时待发")
+    [scheduled] = await server.svc.store.broadcasts("scheduled")
+    assert scheduled["due"] == "2026-11-23T09:00:00+08:00" and scheduled["created_by"] == f"telegram:{STAFF}"
+    await page.click("button:has-text('取消定时')")
+    await expect(page.locator("#status")).to_have_text("已取消")
+    actions = [e["action"] for e in await server.svc.store.audit_log()]
+    assert "broadcast.schedule" in actions and "broadcast.unschedule" in actions
+
+
 async def test_events_from_the_browser_and_the_audit_log_lists_each_change(server, page):
     await server.say("/subscribe", user=USER)
     await server.press("sub:events")

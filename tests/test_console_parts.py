@@ -10,6 +10,7 @@ import threading
 import time
 from datetime import timedelta
 
+import aiohttp
 import pytest
 import yaml
 
@@ -23,7 +24,7 @@ from bot.web.knowledge_files import EditError, KnowledgeEditor
 from bot.web.links import SignInLinks
 from bot.web.sessions import EnvStaff, Sessions
 from tests.conftest import ROOT
-from tests.console_server import copy_knowledge, editable_kb
+from tests.console_server import copy_knowledge, editable_kb, free_port
 
 
 @pytest.fixture(scope="module")
@@ -185,3 +186,27 @@ def test_console_link_on_the_command_line(tmp_path):
     assert refused.returncode == 2 and "不在 BOT_STAFF 中" in refused.stderr
     from bot.clock import Clock
     assert SignInLinks(tmp_path, Clock()).redeem(token) == "telegram:42"
+
+
+async def test_with_nothing_configured_the_console_is_served_beside_the_terminal_chat(tmp_path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_", "WECOM_"))}
+    env.update(BOT_DATA_DIR=str(tmp_path), BOT_HTTP_PORT=str(port))
+    chat = await asyncio.create_subprocess_exec(sys.executable, "main.py", cwd=ROOT, env=env,
+                                                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+    try:
+        async with asyncio.timeout(60):
+            first = (await chat.stdout.readline()).decode()
+            link = first[first.index("http://"):].strip()
+            assert link.startswith(f"http://127.0.0.1:{port}/console/login/")
+            async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+                async with http.post(link) as signed_in:
+                    assert signed_in.status == 200 and "概览" in await signed_in.text()
+            chat.stdin.write("小镇在哪里\n".encode())
+            chat.stdin.close()
+            rest = (await chat.stdout.read()).decode()
+            assert "拱墅" in rest and await chat.wait() == 0
+    finally:
+        if chat.returncode is None:
+            chat.kill()
+            await chat.wait()
