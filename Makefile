@@ -9,6 +9,7 @@ run: $(VENV)/.run-deps
 	$(PY) main.py
 
 test: $(VENV)/.dev-deps
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 	$(PY) -m pytest -q
 
 bench: $(VENV)/.dev-deps

@@ -5,11 +5,13 @@ import asyncio
 import gc
 import logging
 import signal
+import sys
 
 from aiohttp import hdrs, web
 
+from bot.analytics import FILE as ANALYTICS_FILE, Analytics
 from bot.clock import Clock
-from bot.config import Settings
+from bot.config import ROOT, Settings
 from bot.dialogs import Dialogs
 from bot.local_admin import LocalAdmin
 from bot.router import Router
@@ -17,6 +19,9 @@ from bot.services import KnowledgeBase, Services
 from bot.delivery import Delivery
 from bot.store import Store
 from bot.tickets import Tickets
+from bot.web.console import mount as mount_console
+from bot.web.links import TTL, SignInLinks, sign_in_url
+from bot.web.sessions import EnvStaff, StaffList
 from scheduler.reminders import Reminders
 
 log = logging.getLogger(__name__)
@@ -30,10 +35,12 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
 
 
 def attach_delivery(svc: Services) -> Services:
-    """Delivery, reminders and tickets over svc.store and svc.outboxes (a dict the channels fill in later)."""
+    """Delivery, reminders and tickets over svc.store and svc.outboxes (a dict the channels fill in later), and the
+    analytics of questions (a file of their own)."""
     svc.delivery = Delivery(svc.store, svc.outboxes, svc.clock, metrics=svc.metrics)
     svc.scheduler = Reminders(svc.store, svc.delivery, svc.clock, svc.settings.event_reminders)
     svc.tickets = Tickets(svc.store, svc.delivery, svc.clock, svc.settings.handoff_targets)
+    svc.analytics = Analytics(Store(svc.settings.data_dir, file_name=ANALYTICS_FILE), svc.clock)
     return svc
 
 
@@ -50,6 +57,7 @@ async def start_delivery(svc: Services) -> None:
 async def stop_delivery(svc: Services) -> None:
     await svc.scheduler.stop()
     await svc.delivery.stop()
+    await svc.analytics.close()
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -86,18 +94,35 @@ def make_channels(settings: Settings, router: Router, http: web.Application) -> 
     return channels
 
 
-async def serve(settings: Settings, router: Router) -> None:
-    """Runs every configured channel in this loop until SIGINT/SIGTERM (the caller holds the data-folder lock)."""
+def console_staff(settings: Settings, also: frozenset[str] = frozenset()) -> StaffList:
+    """Who may use the web console, looked up on every request (BOT_STAFF as it is now, plus `also`)."""
+    current = EnvStaff(settings.staff, ROOT / ".env")
+    return lambda: current() | also
+
+
+def make_http(router: Router, staff: StaffList) -> web.Application:
+    """The one HTTP server's application: health check, metrics and the staff console (channels add theirs)."""
     http = web.Application(client_max_size=1024 * 1024, middlewares=[refuse_encoded_bodies])
     http.router.add_get("/healthz", healthz)
     http.router.add_get("/metrics", router.svc.metrics.serve)
+    mount_console(http, router.svc, staff)
+    return http
+
+
+async def start_http(http: web.Application, host: str, port: int) -> web.AppRunner:
+    runner = web.AppRunner(http, access_log=None, auto_decompress=False)   # compressed bodies are refused
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    return runner
+
+
+async def serve(settings: Settings, router: Router) -> None:
+    """Runs every configured channel in this loop until SIGINT/SIGTERM (the caller holds the data-folder lock)."""
+    http = make_http(router, console_staff(settings))
     admin = LocalAdmin(router, settings.data_dir, settings.console_staff)
     admin.register(http)
     channels = make_channels(settings, router, http)
-    runner = web.AppRunner(http, access_log=None, auto_decompress=False)
-    await runner.setup()
-    site = web.TCPSite(runner, settings.http_host, settings.http_port)
-    await site.start()
+    runner = await start_http(http, settings.http_host, settings.http_port)
     admin.publish(settings.http_host, settings.http_port)
     log.info("HTTP server on %s:%s; channels: %s", settings.http_host, settings.http_port,
              ", ".join(type(c).__name__ for c in channels))
@@ -117,3 +142,26 @@ async def serve(settings: Settings, router: Router) -> None:
         for channel in reversed(channels):
             await channel.stop()
         await runner.cleanup()
+
+
+async def chat_with_console(settings: Settings, router: Router, chat, user: str) -> None:
+    """Nothing configured: the terminal chat `chat`, with the staff console on 127.0.0.1 beside it and a
+    sign-in link for `user` (the person at this terminal) printed first."""
+    http = make_http(router, console_staff(settings, frozenset({user})))
+    runner = None
+    try:
+        runner = await start_http(http, "127.0.0.1", settings.http_port)
+    except OSError as exc:
+        print(f"网页控制台未启动：127.0.0.1:{settings.http_port} 不可用（{exc.strerror}），可设置 BOT_HTTP_PORT。",
+              file=sys.stderr)
+    else:
+        token = await asyncio.to_thread(SignInLinks(settings.data_dir, router.svc.clock).issue, user)
+        print(f"网页控制台（一次性登录链接，{int(TTL.total_seconds() // 60)} 分钟内有效）："
+              f"{sign_in_url(settings.console_url, token)}")
+    try:
+        await start_delivery(router.svc)
+        await chat
+    finally:
+        await stop_delivery(router.svc)
+        if runner is not None:
+            await runner.cleanup()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
@@ -36,6 +37,12 @@ def _aes_key(value: str) -> str:
         ok = False
     if not ok:
         raise ConfigError("WECOM_AES_KEY must be the 43-character EncodingAESKey from the WeCom admin console")
+    return value
+
+
+def _url(value: str) -> str:
+    if value and not re.match(r"^https?://[^\s/]+", value):
+        raise ConfigError(f"BOT_PUBLIC_URL must start with http:// or https://, got {value!r}")
     return value
 
 
@@ -122,6 +129,7 @@ class Settings:
     event_reminders: tuple[int, ...] = (86400, 3600)   # BOT_EVENT_REMINDERS: seconds before an event
     handoff_to: tuple[str, ...] = ()             # BOT_HANDOFF_TO: "platform:chat_id" told of new tickets
     office_hours: OfficeHours | None = None      # BOT_OFFICE_HOURS; None: a person may answer at any time
+    public_url: str = ""                         # BOT_PUBLIC_URL: where staff reach the web console
 
     telegram_bot_token: str = ""
     telegram_api_base_url: str = "https://api.telegram.org/bot"
@@ -150,6 +158,11 @@ class Settings:
     def any_channel(self) -> bool:
         """False → `python main.py` opens the console chat instead of serving."""
         return self.telegram_enabled or self.wecom_enabled or bool(self.wecom_robot_keys)
+
+    @property
+    def console_url(self) -> str:
+        """Base of the web console's links: BOT_PUBLIC_URL, else this machine's HTTP server."""
+        return (self.public_url or f"http://127.0.0.1:{self.http_port}").rstrip("/")
 
     def is_staff(self, platform: str, user_id: str) -> bool:
         return f"{platform}:{user_id}" in self.staff
@@ -188,6 +201,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         event_reminders=_durations(env, "BOT_EVENT_REMINDERS", (86400, 3600)),
         handoff_to=_accounts(env, "BOT_HANDOFF_TO"),
         office_hours=_office_hours(env),
+        public_url=_url(get("BOT_PUBLIC_URL")),
         telegram_bot_token=get("TELEGRAM_BOT_TOKEN"),
         telegram_api_base_url=get("TELEGRAM_API_BASE_URL") or "https://api.telegram.org/bot",
         telegram_webhook_url=get("TELEGRAM_WEBHOOK_URL"),

@@ -10,7 +10,7 @@ from typing import Awaitable, Callable
 from bot import inputs
 from bot.messages import Incoming, Reply
 from bot.services import Services
-from handlers import admin, broadcast, calc, contacts, events, faq, handoff, menu, policy, profile, subscribe
+from handlers import admin, broadcast, calc, console, contacts, events, faq, handoff, menu, policy, profile, subscribe
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Incoming, Services], Awaitable[Reply | None]]
@@ -52,6 +52,7 @@ ROUTES: tuple[Route, ...] = (
     Route("command", "ticket", handoff.show, staff_only=True, description="查看工单记录（工作人员）"),
     Route("command", "reply", handoff.reply_command, staff_only=True, description="回复工单：/reply 工单号 内容（工作人员）"),
     Route("command", "close", handoff.close, staff_only=True, description="结束工单（工作人员）"),
+    Route("command", "console", console.sign_in_link, staff_only=True, description="网页控制台登录链接（工作人员）"),
     Route("dialog", "newevent", events.new_event_step, staff_only=True),
     Route("dialog", "editevent", events.edit_event_step, staff_only=True),
     Route("dialog", "importevents", events.import_step, staff_only=True),
@@ -109,9 +110,12 @@ class Router:
             if self.svc.store is not None:
                 await self.svc.store.seen(msg, self.svc.clock.now())   # registers recipients; writes only on change
             msg = replace(msg, text=text, typed=inputs.as_typed(msg.text))
+            in_dialog = self.svc.dialogs.get(msg.user_key) is not None
             msg = replace(msg, reading=self.svc.kb.reader.read(text, self.svc.conversations.topic(msg.user_key)))
             reply = await self._dispatch(msg)
             self.svc.history.add(msg, reply)
+            if self.svc.analytics is not None and not in_dialog:
+                self.svc.analytics.record(msg, reply)
             if cut:
                 reply.text = f"{inputs.TOO_LONG_NOTE}\n{reply.text}"
             return reply

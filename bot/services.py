@@ -78,6 +78,7 @@ class Services:
     live_handoff: dict[str, Callable[[Incoming, bool], Awaitable[str | None]]] = field(default_factory=dict)
     metrics: Metrics = field(default_factory=Metrics)    # GET /metrics; a registry of its own
     commands: list[tuple[str, str, bool]] = field(default_factory=list)   # (name, description, staff only), for /help
+    analytics: Any = None             # bot/analytics.Analytics: each question's outcome, for the console
 
     def __post_init__(self) -> None:
         if self.conversations is None:

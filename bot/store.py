@@ -18,13 +18,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable
 
+from bot.clock import SHANGHAI
 from bot.messages import Incoming
 from bot.storage import AtomicJSONStorage, InPlaceTinyDB, StorageError, atomic_write
 
 __all__ = ["Audit", "Store", "StorageError"]
 log = logging.getLogger(__name__)
 
-TABLES = ("users", "events", "reminders", "broadcasts", "deliveries", "audit", "unanswered", "tickets")
+TABLES = ("users", "events", "reminders", "broadcasts", "deliveries", "audit", "unanswered", "tickets", "analytics")
 DEFAULT_SUBSCRIPTIONS = ("news",)     # staff announcements to everyone; event notices ("events") are opt-in
 
 
@@ -354,6 +355,17 @@ class Store:
                     counts[d["broadcast"]][d["status"]] += 1
         return counts
 
+    async def delivery_by_platform(self, bid: int) -> tuple[dict[str, Counter], Counter]:
+        """Per platform: how many records are sent / failed / pending; and the failure reasons."""
+        by_platform: dict[str, Counter] = {}
+        reasons: Counter = Counter()
+        async with self._read() as t:
+            for d in self._records(t, bid):
+                by_platform.setdefault(d["platform"], Counter())[d["status"]] += 1
+                if d["status"] == "failed":
+                    reasons[d["reason"]] += 1
+        return by_platform, reasons
+
     async def failure_reasons(self, bid: int) -> Counter:
         async with self._read() as t:
             return Counter(d["reason"] for d in self._records(t, bid) if d["status"] == "failed")
@@ -449,6 +461,32 @@ class Store:
     async def log_unanswered(self, msg: Incoming, when: datetime) -> None:
         async with self._write() as t:
             t["unanswered"].insert({"at": _iso(when), "user": msg.user_key, "text": msg.text})
+
+    def _rows_between(self, table: str, start: datetime, end: datetime) -> list[dict]:
+        """Copies of the rows of a log table with "at" in [start, end), with their ids. Reads the stored dict
+        directly: TinyDB's all() builds a Document per row, which costs more than the scan."""
+        low, high = _iso(start.astimezone(SHANGHAI)), _iso(end.astimezone(SHANGHAI))   # stored times are +08:00
+        raw = self._storage.read().get(table, {})
+        return [{**d, "id": int(k)} for k, d in raw.items() if low <= d["at"] < high]
+
+    async def unanswered_between(self, start: datetime, end: datetime) -> list[dict]:
+        """Rows logged in [start, end), with their ids, oldest first."""
+        async with self._read():
+            return self._rows_between("unanswered", start, end)
+
+    async def resolve_unanswered(self, ids: Iterable[int], how: str) -> None:
+        """Marks questions as dealt with (e.g. "faq:<entry id>"), so lists of open questions leave them out."""
+        async with self._write() as t:
+            t["unanswered"].update({"resolved": how}, doc_ids=list(ids))
+
+    # ---- question analytics (kept in a file of their own: see bot/analytics.py) ----------------------------
+    async def add_analytics(self, rows: list[dict]) -> None:
+        async with self._write() as t:
+            t["analytics"].insert_multiple(rows)
+
+    async def analytics_between(self, start: datetime, end: datetime) -> list[dict]:
+        async with self._read():
+            return self._rows_between("analytics", start, end)
 
     async def unanswered_since(self, since: datetime) -> list[dict]:
         async with self._read() as t:

@@ -75,9 +75,10 @@ class Contact(Strict):
     role: str
     contact_for: list[str] = Field(min_length=1)
     keywords: list[str] = Field(default_factory=list)
-    # The documents publish no phone numbers or addresses: None means "not published yet, staff to fill".
+    # The documents publish no phone numbers, addresses or hours: None means "not published yet, staff to fill".
     phone: str | None = None
     address: str | None = None
+    hours: str | None = None          # office hours, filled in by staff like phone and address
     source: Source
 
 

@@ -84,22 +84,30 @@ async def step(msg: Incoming, svc) -> Reply | None:
     return _reply("请点选上方按钮继续，或输入“取消”退出。")
 
 
-async def _create(msg: Incoming, svc, data: dict, due) -> Reply:
+async def create(svc, actor: str, text: str, audience: dict, due) -> dict:
+    """Stores a staff announcement, audits it, and starts sending it (or plans it for `due`); returns it."""
     now = svc.clock.now()
-    broadcast = {"kind": "announcement", "text": data["text"], "audience": data["audience"],
-                 "status": "scheduled" if due else "sending", "created": _iso(now), "created_by": msg.user_key}
+    broadcast = {"kind": "announcement", "text": text, "audience": audience,
+                 "status": "scheduled" if due else "sending", "created": _iso(now), "created_by": actor}
     if due:
         broadcast["due"] = _iso(due)
     action = "broadcast.schedule" if due else "broadcast.send"
-    audit = Audit(msg.user_key, action, now, {"audience": data["audience"], "text": data["text"][:200]})
-    bid = await svc.store.create_broadcast(broadcast, audit)
+    bid = await svc.store.create_broadcast(broadcast, Audit(actor, action, now, {"audience": audience, "text": text[:200]}))
     if due:
         await svc.scheduler.schedule_broadcast(bid, due)
+    else:
+        svc.delivery.start(bid)
+    return await svc.store.get_broadcast(bid)
+
+
+async def _create(msg: Incoming, svc, data: dict, due) -> Reply:
+    broadcast = await create(svc, msg.user_key, data["text"], data["audience"], due)
+    bid = broadcast["id"]
+    if due:
         return _reply(f"公告 #{bid} 已定时，将于 {when_text(due)} 发给{audience_label(data['audience'])}。"
                       "查看或取消：/broadcast_status")
-    svc.delivery.start(bid)
-    total = (await svc.store.get_broadcast(bid))["total"]
-    return _reply(f"公告 #{bid} 开始发送给{audience_label(data['audience'])}（{total} 位）。进度：/broadcast_status")
+    return _reply(f"公告 #{bid} 开始发送给{audience_label(data['audience'])}（{broadcast['total']} 位）。"
+                  "进度：/broadcast_status")
 
 
 async def status(msg: Incoming, svc) -> Reply:
@@ -158,5 +166,6 @@ async def unanswered(msg: Incoming, svc) -> Reply:
         example.setdefault(key, row["text"])
     lines = [f"近 7 天未能回答的问题共 {len(rows)} 条，最常见的："]
     lines += [f"{i}. {example[k][:60]}（{n} 次）" for i, (k, n) in enumerate(counts.most_common(10), 1)]
-    lines.append("可据此在 faq/data/*.yaml 中补充问答，再发送 /reload。")
+    lines.append("可在网页控制台（/console）的“未答问题”页把它们加为问法或新建问答，"
+                 "或在 faq/data/*.yaml 中补充后发送 /reload。")
     return _reply("\n".join(lines))

@@ -16,6 +16,8 @@ def render(contact, svc) -> Reply:
     lines = [f"【{contact.name}】", REACH_NOW, f"电话：{contact.phone or NOT_PUBLISHED}"]
     if contact.address:
         lines.append(f"地址：{contact.address}")
+    if contact.hours:
+        lines.append(f"办公时间：{contact.hours}")
     lines += [f"职责：{contact.role}", f"可咨询：{'、'.join(contact.contact_for)}"]
     return Reply("\n".join(lines), intent="contacts", confidence=1.0, buttons=[BUTTON],
                  sources=[svc.kb.knowledge.cite(contact.source)])

@@ -1,0 +1,129 @@
+"""Broadcasts: compose, choose the audience, preview as WeCom and Telegram show it, send now or at a time,
+then watch the delivery per channel (the progress fragment is polled by static/console.js)."""
+from __future__ import annotations
+
+from aiohttp import web
+from markupsafe import Markup
+
+from bot.audience import PLATFORMS, SEGMENTS
+from bot.channels import telegram_render, wecom_render
+from bot.delivery import reply_of
+from bot.events import EventError, parse_when
+from bot.inputs import number
+from bot.store import Audit
+from bot.web.base import Invalid, actor_of, console_of, page, see_other
+from bot.web.pages.forms import text
+from handlers import broadcast as staff_broadcast
+
+routes = web.RouteTableDef()
+SHOWN = 30
+FINAL = {"done", "cancelled"}
+
+
+async def _audiences(svc) -> dict[str, str]:
+    """Form value → label: everyone, each 分会, each platform with recipients or a channel."""
+    options = {"all": "全体用户", **{f"segment:{s}": name for s, name in SEGMENTS.items()}}
+    platforms = sorted(set(await svc.store.platforms()) | set(svc.outboxes))
+    options.update({f"platform:{p}": f"仅{PLATFORMS.get(p, p)}" for p in platforms})
+    return options
+
+
+def _audience(value: str, options: dict[str, str]) -> dict:
+    if value not in options:
+        raise Invalid("请选择受众")
+    kind, _, rest = value.partition(":")
+    return {"kind": kind, "value": rest} if rest else {"kind": "all"}
+
+
+def _previews(body: str) -> dict:
+    reply = reply_of({"text": body})
+    return {"telegram": [Markup(chunk.html) for chunk in telegram_render.render(reply)],   # escaped by the renderer
+            "wecom": wecom_render.app_texts(reply), "robot": wecom_render.robot_markdown(reply)}
+
+
+async def _composed(request: web.Request) -> tuple[dict, str, dict, object]:
+    """The form as typed, its body (checked), audience and due time (None = now)."""
+    svc = console_of(request).svc
+    form = await request.post()
+    draft = {"text": text(form, "text"), "audience": text(form, "audience"), "due": text(form, "due"),
+             "when": text(form, "when")}
+    body = draft["text"]
+    if not body.strip():
+        raise Invalid("正文：不能为空")
+    if len(body) > staff_broadcast.MAX_TEXT:
+        raise Invalid(f"正文：太长（{len(body)} 字），请控制在 {staff_broadcast.MAX_TEXT} 字以内")
+    audience = _audience(draft["audience"], await _audiences(svc))
+    due = None
+    if draft["when"] == "later":
+        try:
+            due = parse_when(draft["due"])
+        except EventError as exc:
+            raise Invalid(f"发送时间：{exc}") from None
+        if due <= svc.clock.now():
+            raise Invalid("发送时间：这个时间已经过去了，请填写将来的时间")
+    return draft, body, audience, due
+
+
+@routes.get("/broadcasts")
+async def listing(request: web.Request) -> web.Response:
+    svc = console_of(request).svc
+    broadcasts = sorted(await svc.store.broadcasts(), key=lambda b: b["id"], reverse=True)[:SHOWN]
+    counts = await svc.store.delivery_counts(b["id"] for b in broadcasts)
+    return page(request, "broadcasts_list.html", broadcasts=broadcasts, counts=counts,
+                kinds=staff_broadcast.KIND_NAMES, statuses=staff_broadcast.STATUS_NAMES)
+
+
+@routes.get("/broadcasts/new")
+async def compose(request: web.Request) -> web.Response:
+    svc = console_of(request).svc
+    return page(request, "broadcast_form.html", draft={"text": "", "audience": "all", "due": "", "when": "now"},
+                audiences=await _audiences(svc), preview=None, count=None)
+
+
+@routes.post("/broadcasts/preview")
+async def preview(request: web.Request) -> web.Response:
+    svc = console_of(request).svc
+    draft, body, audience, _ = await _composed(request)
+    count = len(await svc.store.recipients(audience))
+    return page(request, "broadcast_form.html", draft=draft, audiences=await _audiences(svc),
+                preview=_previews(body), count=count)
+
+
+@routes.post("/broadcasts")
+async def send(request: web.Request) -> web.Response:
+    svc = console_of(request).svc
+    _, body, audience, due = await _composed(request)
+    broadcast = await staff_broadcast.create(svc, actor_of(request), body, audience, due)
+    raise see_other(f"/broadcasts/{broadcast['id']}")
+
+
+async def _progress(request: web.Request) -> dict:
+    svc = console_of(request).svc
+    raw = request.match_info["id"]
+    broadcast = await svc.store.get_broadcast(bid) if (bid := number(raw)) is not None else None
+    if broadcast is None:
+        raise web.HTTPNotFound(text="没有这个群发")
+    by_platform, reasons = await svc.store.delivery_by_platform(broadcast["id"])
+    return {"broadcast": broadcast, "platforms": PLATFORMS, "by_platform": by_platform,
+            "reasons": reasons.most_common(10), "final": broadcast["status"] in FINAL,
+            "statuses": staff_broadcast.STATUS_NAMES}
+
+
+@routes.get("/broadcasts/{id}")
+async def detail(request: web.Request) -> web.Response:
+    return page(request, "broadcast_detail.html", **await _progress(request))
+
+
+@routes.get("/broadcasts/{id}/progress")
+async def progress(request: web.Request) -> web.Response:
+    return page(request, "broadcast_progress.html", **await _progress(request))
+
+
+@routes.post("/broadcasts/{id}/unschedule")
+async def unschedule(request: web.Request) -> web.Response:
+    svc = console_of(request).svc
+    raw = request.match_info["id"]
+    audit = Audit(actor_of(request), "broadcast.unschedule", svc.clock.now())
+    if (bid := number(raw)) is None or not await svc.store.cancel_scheduled(bid, audit):
+        raise Invalid(f"群发 #{raw} 不是待发送的定时群发（可能已开始或已取消）")
+    raise see_other(f"/broadcasts/{raw}")

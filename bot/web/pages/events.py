@@ -1,0 +1,98 @@
+"""Alliance events: list, publish, edit and cancel through the same service as the chat commands (notices and
+reminders included)."""
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.audience import SEGMENTS
+from bot.events import FIELD_NAMES, TYPES, EventError, start_of, validate
+from bot.inputs import number
+from bot.web.base import actor_of, console_of, log, page, see_other
+from bot.web.pages.forms import page_number, text
+
+routes = web.RouteTableDef()
+PER_PAGE = 50
+AUDIENCES = {"all": "全体企业", **SEGMENTS}
+
+
+def _fields(form) -> dict:
+    return {key: text(form, key) for key in FIELD_NAMES}
+
+
+def _form(request, event: dict, *, error: str = "", status: int = 200) -> web.Response:
+    if error:
+        log.info("console %s %s → %d: %s", request.method, request.path, status, error.splitlines()[0])
+    return page(request, "event_form.html", status=status, event=event, error=error, types=TYPES,
+                audiences=AUDIENCES, saved=bool(request.query.get("saved")))
+
+
+async def _event(request: web.Request) -> dict:
+    raw = request.match_info["id"]
+    event = await console_of(request).svc.store.get_event(eid) if (eid := number(raw)) is not None else None
+    if event is None:
+        raise web.HTTPNotFound(text="没有这个活动")
+    return event
+
+
+@routes.get("/events")
+async def listing(request: web.Request) -> web.Response:
+    svc = console_of(request).svc
+    number = page_number(request)
+    show = request.query.get("show", "upcoming")
+    now = svc.clock.now()
+    events = await svc.store.events()
+    if show == "upcoming":
+        events = sorted((e for e in events if e["status"] == "scheduled" and start_of(e) > now), key=start_of)
+    else:
+        events = sorted(events, key=start_of, reverse=True)
+    shown = events[(number - 1) * PER_PAGE:number * PER_PAGE]
+    return page(request, "events_list.html", events=shown, show=show, page=number, found=len(events),
+                pages=max(1, -(-len(events) // PER_PAGE)))
+
+
+@routes.get("/events/new")
+async def new_form(request: web.Request) -> web.Response:
+    return _form(request, {"id": None, "audience": "all", "type": "", "status": "new"})
+
+
+@routes.post("/events/new")
+async def publish(request: web.Request) -> web.Response:
+    svc = console_of(request).svc
+    fields = _fields(await request.post())
+    try:
+        event = validate(fields, svc.clock.now())
+    except EventError as exc:
+        return _form(request, {**fields, "id": None, "status": "new"}, error=f"未发布：{exc}", status=400)
+    [eid] = await svc.scheduler.publish([event], actor_of(request))
+    raise see_other(f"/events/{eid}?saved=1")
+
+
+@routes.get("/events/{id}")
+async def edit_form(request: web.Request) -> web.Response:
+    return _form(request, await _event(request))
+
+
+@routes.post("/events/{id}")
+async def edit(request: web.Request) -> web.Response:
+    svc = console_of(request).svc
+    event = await _event(request)
+    if event["status"] != "scheduled":
+        return _form(request, event, error="活动已取消，不能再修改。", status=400)
+    fields = _fields(await request.post())
+    try:
+        checked = validate(fields, svc.clock.now())
+    except EventError as exc:
+        return _form(request, {**event, **fields}, error=f"未修改：{exc}", status=400)
+    changed = {k: v for k, v in checked.items() if event.get(k) != v}
+    if changed:
+        await svc.scheduler.edit(event, changed, actor_of(request))
+    raise see_other(f"/events/{event['id']}?saved=1")
+
+
+@routes.post("/events/{id}/cancel")
+async def cancel(request: web.Request) -> web.Response:
+    svc = console_of(request).svc
+    event = await _event(request)
+    if event["status"] == "scheduled":
+        await svc.scheduler.cancel(event, actor_of(request))
+    raise see_other(f"/events/{event['id']}")

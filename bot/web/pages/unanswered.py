@@ -1,0 +1,68 @@
+"""Questions the bot could not answer, each with the nearest FAQ entries: add it as a phrasing of one, start a
+new entry from it, or set it aside."""
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.audience import PLATFORMS
+from bot.web.base import actor_of, console_of, page, see_other
+from bot.web.pages.forms import bounds, day_range, ids, page_number, text
+from bot.web.pages.questions import grouped
+
+routes = web.RouteTableDef()
+DEFAULT_DAYS = 30
+PER_PAGE = 10
+NEAREST = 3
+
+
+class Nearest:
+    """The nearest entries of each question, kept until the knowledge is reloaded (ranking costs ~4 ms)."""
+
+    def __init__(self, size: int = 5000):
+        self.size, self._matcher, self._hits = size, None, {}
+
+    def __call__(self, matcher, question: str) -> list:
+        if matcher is not self._matcher:
+            self._matcher, self._hits = matcher, {}
+        if question not in self._hits:
+            if len(self._hits) >= self.size:
+                self._hits.clear()
+            self._hits[question] = matcher.rank(question, limit=NEAREST)
+        return self._hits[question]
+
+
+nearest = Nearest()
+
+
+@routes.get("/unanswered")
+async def listing(request: web.Request) -> web.Response:
+    svc = console_of(request).svc
+    start, end = day_range(request, svc.clock.today(), DEFAULT_DAYS)
+    number = page_number(request)
+    rows = [r for r in await svc.store.unanswered_between(*bounds(start, end)) if not r.get("resolved")]
+    groups, shown = grouped(rows, (number - 1) * PER_PAGE, number * PER_PAGE)
+    items = [(g, nearest(svc.kb.faq, g.text)) for g in shown]
+    return page(request, "unanswered.html", items=items, start=start, end=end, page=number,
+                pages=max(1, -(-groups // PER_PAGE)), total=len(rows), groups=groups,
+                platforms=PLATFORMS, saved=request.query.get("saved", ""))
+
+
+@routes.post("/unanswered/phrasing")
+async def add_phrasing(request: web.Request) -> web.Response:
+    console = console_of(request)
+    form = await request.post()
+    entry_id, question = text(form, "entry"), text(form, "question")
+    await console.editor.add_phrasing(actor_of(request), entry_id, question)
+    await console.svc.store.resolve_unanswered(ids(form), f"faq:{entry_id}")
+    raise see_other(f"/unanswered?saved={entry_id}")
+
+
+@routes.post("/unanswered/dismiss")
+async def dismiss(request: web.Request) -> web.Response:
+    console = console_of(request)
+    form = await request.post()
+    chosen = ids(form)
+    await console.svc.store.resolve_unanswered(chosen, "dismissed")
+    await console.svc.store.audit(actor_of(request), "unanswered.dismiss", console.svc.clock.now(),
+                                  question=text(form, "question"), count=len(chosen))
+    raise see_other("/unanswered")
