@@ -30,6 +30,8 @@ TOWN_WORDS = ("小镇", "入驻", "房租", "管委会", "拱墅", "年鉴")    
 ASK_TYPE = ("请告诉我贵单位的类型和打算，例如：“我们是外资保险公司，准备在杭州设科技保险专营机构”、"
             "“我们是资产管理公司，管理规模150亿”、“我们是支付机构，今年拿了2张境外支付牌照”。")
 MAX_LISTED = 12
+ARTICLE_ONLY = 16
+ARTICLE = re.compile(r"第\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*条")
 POLICY_ASKS = ("补贴", "补助", "奖励", "政策", "扶持", "资助", "申请", "申报", "享受", "能拿", "多少钱", "适合", "符合")
 
 
@@ -205,12 +207,41 @@ def _faq_knows(svc, msg: Incoming) -> bool:
     return best is not None
 
 
+def _article_number(raw: str) -> int:
+    if raw.isascii():
+        return int(raw)
+    digits = {c: i for i, c in enumerate("零一二三四五六七八九")}
+    tens, _, ones = raw.partition("十")
+    if "十" not in raw:
+        return digits[raw]
+    return (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
+
+
+def article_reply(svc, number: int) -> Reply | None:
+    """"第12条讲什么": the article's measures (sentence, conditions, amounts) and what the document says there."""
+    book = svc.kb.policy
+    measures = [m for m in book.measures if m.article == number]
+    said = [e for e in svc.kb.knowledge.faq if e.source.doc == "opinions-2023" and f"第{number}条" in e.source.section]
+    if not measures and not said:
+        return None
+    blocks = [render.detail(m) for m in measures] + [e.answer for e in said[:2]]
+    policies = list(dict.fromkeys(book.policy(m) for m in measures))
+    blocks += render.validity_notes(policies, svc.policy_date()) if policies else []
+    sources = [_cite(svc, m) for m in measures] + [svc.kb.knowledge.cite(e.source) for e in said[:2]]
+    return _reply("\n\n".join(blocks), buttons=[Button(f"速算：{m.title}", f"calc:{m.id}") for m in measures
+                                               if m.rule.type != "unquantified"][:3],
+                  sources=list(dict.fromkeys(sources)))
+
+
 async def answer(msg: Incoming, svc) -> Reply | None:
     book = svc.kb.policy
     text = msg.folded
     reading = read(text, book)
     if reading.elsewhere():
         return None
+    if (m := ARTICLE.search(text)) and not reading.figures and not reading.candidates() and len(text) <= ARTICLE_ONLY \
+            and (reply := article_reply(svc, _article_number(m[1]))):
+        return reply                     # a question about the article itself, naming nothing more specific
     if SELF_DESCRIPTION.search(text) and beneficiary_types(text, book):
         # "我们是私募基金，想问下小镇核心区在哪" asks the FAQ; a self-description (with its figures) asks
         # for matching.

@@ -139,3 +139,13 @@ async def test_policy_questions_in_free_text(ask, question, says):
 ])
 async def test_questions_outside_the_policies_are_left_alone(ask, question):
     assert (await ask(question)).intent not in ("policy", "calc")
+
+
+@pytest.mark.parametrize("question, article, says", [
+    ("第12条有哪些奖励", "第12条", "挂牌企业融资增长奖励"),
+    ("第十八条讲了哪些内容", "第18条", "金融创新奖"),
+    ("第6条有哪几项补助", "第6条", "新设金融总部补助"),
+])
+async def test_an_article_named_by_number_is_explained(ask, question, article, says):
+    reply = await ask(question)
+    assert reply.intent == "policy" and says in reply.text and any(article in s for s in reply.sources), reply.text
