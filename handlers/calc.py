@@ -110,6 +110,14 @@ RULED_OUT = re.compile(r"不是(新设|新设立|持牌|总部|向社会|保险�
                        r"|(19\d\d|20[01]\d|202[0-2])年.{0,8}(成立|设立|开业|获批)")
 
 
+SEVERAL = re.compile(r"一共|合计|总共|共计|加起来|分别|[两二三四五]年|(?<![0-9.])([两二三四五六七八九十]|[2-9])\s*(家|个项目|个重大)")
+
+
+def _several(question: str, measure_ids: list[str], book) -> bool:
+    """A total over several institutions, projects or years for a measure that counts one at a time."""
+    return bool(SEVERAL.search(question)) and any(book.measure(i).rule.type != "per_item" for i in measure_ids)
+
+
 def _guarded(svc, msg: Incoming, question: str, reading: Reading, measure_ids: list[str]) -> Reply | None:
     """A wrong amount is the worst answer: no computing on a foreign currency, a zero figure, or words of the
     user's own that rule a condition out."""
@@ -126,6 +134,11 @@ def _guarded(svc, msg: Incoming, question: str, reading: Reading, measure_ids: l
         names = "、".join(f"{render.article(book.measure(i))} {book.measure(i).title}" for i in measure_ids[:2])
         return _reply(f"您提到“{m.group(0)}”，按原文这可能不满足{names}的条件，所以我不按它计算金额。"
                       "请点下方按钮对照原文条件；如理解有误，请补充说明。", confidence=0.5, buttons=buttons)
+    if _several(question, measure_ids, book):
+        names = "、".join(f"{render.article(book.measure(i))} {book.measure(i).title}（{render.rule_text(book.measure(i))}）"
+                         for i in measure_ids[:2])
+        return _reply(f"您问的是多家机构、多个项目或多年的合计。{names}按每家、每个项目分别计算，各有上限（每年上限按机构计）。"
+                      "为免算错，请逐项告诉我，例如“一个项目，融资2亿”，我逐项测算。", confidence=0.5, buttons=buttons)
     return None
 
 

@@ -215,3 +215,10 @@ async def test_growth_is_computed_from_two_figures_and_the_reward_is_on_the_part
 async def test_growth_at_or_below_a_strict_threshold_is_not_met(ask, question):
     reply = await ask(question)
     assert "不符合" in reply.text and "可获" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question", ["我们银行有3家科技支行都被认定为我市科创银行专营机构，一共能拿多少",
+                                      "我们平台公司有3个重大基础设施项目用了保险资金，分别融资2亿、6亿、15亿，一共补助多少"])
+async def test_a_total_over_several_institutions_or_projects_is_asked_item_by_item(ask, question):
+    reply = await ask(question)
+    assert "逐项" in reply.text and "可获" not in reply.text, reply.text
