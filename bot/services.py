@@ -19,6 +19,7 @@ from bot.messages import Incoming
 from bot.metrics import Metrics
 from faq import nlp
 from faq.conversation import Conversations
+from faq.derived import CACHE_DIR
 from faq.gazetteer import Gazetteer
 from faq.knowledge import load_knowledge
 from faq.matcher import FaqMatcher
@@ -39,7 +40,7 @@ class KnowledgeBase:
     def reload(self) -> str:
         knowledge = self._loader()          # raises KnowledgeError, leaving the old snapshot in place
         policy = self._policy_loader(knowledge.documents)     # policy_data/data/policy_*.yaml, same rule
-        matcher = FaqMatcher(knowledge.faq)
+        matcher = FaqMatcher(knowledge.faq, CACHE_DIR)
         gazetteer = Gazetteer(knowledge.lexicon, (k for e in knowledge.faq for k in e.keywords))
         self.knowledge, self.faq, self.policy = knowledge, matcher, policy
         self.gazetteer, self.reader = gazetteer, Reader(gazetteer, matcher)

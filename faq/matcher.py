@@ -11,13 +11,19 @@ another district): the sign of an out-of-scope question.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from collections import Counter
 from dataclasses import dataclass
 
+from pathlib import Path
+
+import jieba
 from rapidfuzz import fuzz, process
 
 from faq import nlp
+from faq.derived import cached
 from faq.schema import FaqEntry
 
 THRESHOLD = 0.45
@@ -35,16 +41,33 @@ class Match:
     score: float
 
 
+def _tokenised(entries: list[FaqEntry]) -> dict:
+    """Everything the matcher derives from the entries' text with jieba: the slow part of a start-up."""
+    asked = [set().union(*(nlp.features(t) for t in [*e.questions, *e.keywords])) for e in entries]
+    return {"asked": asked,
+            "told": [a | nlp.features(e.answer) for a, e in zip(asked, entries)],
+            "keywords": [[nlp.synonyms().fold(nlp.normalise(k)) for k in e.keywords] for e in entries],
+            "numbers": [nlp.numbers(" ".join([e.answer, *e.questions])) for e in entries],
+            "phrasings": [" ".join(nlp.words(q)) for e in entries for q in e.questions]}
+
+
+def _cache_key(entries: list[FaqEntry]) -> str:
+    """Changes with any entry, the synonyms, the domain dictionary, jieba's version or this code."""
+    digest = hashlib.sha256(json.dumps([e.model_dump() for e in entries], ensure_ascii=False).encode())
+    for path in (nlp.HERE / "synonyms.yaml", nlp.HERE / "userdict.txt", Path(nlp.__file__), Path(__file__)):
+        digest.update(path.read_bytes())
+    digest.update(jieba.__version__.encode())
+    return digest.hexdigest()[:24]
+
+
 class FaqMatcher:
-    def __init__(self, entries: list[FaqEntry]):
+    def __init__(self, entries: list[FaqEntry], cache_dir: Path | None = None):
         self.entries = entries
         nlp.add_words(k for e in entries for k in e.keywords)
-        self._asked = [set().union(*(nlp.features(t) for t in [*e.questions, *e.keywords])) for e in entries]
-        self._told = [a | nlp.features(e.answer) for a, e in zip(self._asked, entries)]
+        index = cached("faq-index", _cache_key(entries), lambda: _tokenised(entries), cache_dir)
+        self._asked, self._told = index["asked"], index["told"]
         self._vocabulary = set().union(*self._told)
-        self._keywords = [[nlp.synonyms().fold(nlp.normalise(k)) for k in e.keywords] for e in entries]
-        self._numbers = [nlp.numbers(" ".join([e.answer, *e.questions])) for e in entries]
-        self._phrasings = [" ".join(nlp.words(q)) for e in entries for q in e.questions]
+        self._keywords, self._numbers, self._phrasings = index["keywords"], index["numbers"], index["phrasings"]
         self._owner = [i for i, e in enumerate(entries) for _ in e.questions]
         df = Counter(f for feats in self._asked for f in feats)
         n = max(len(entries), 1)

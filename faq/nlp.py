@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jieba
 
+from faq.derived import cached
 from faq.schema import read_yaml
 
 HERE = Path(__file__).resolve().parent
@@ -69,9 +70,15 @@ def load_user_dictionary() -> None:
 @lru_cache(maxsize=1)
 def place_names() -> frozenset[str]:
     """Words jieba's own dictionary tags as place names (ns): ~18k cities, districts and areas.
-    Read once from the dictionary file instead of loading jieba.posseg, which costs ~50 MB."""
+    Read from the dictionary file (cached) instead of loading jieba.posseg, which costs ~50 MB."""
+    source = Path(jieba.__file__).with_name("dict.txt")
+    stat = source.stat()
+    return cached("place-names", f"{jieba.__version__}-{stat.st_size}-{int(stat.st_mtime)}", lambda: _scan_places(source))
+
+
+def _scan_places(source: Path) -> frozenset[str]:
     places = set()
-    with open(Path(jieba.__file__).with_name("dict.txt"), encoding="utf-8") as dictionary:
+    with open(source, encoding="utf-8") as dictionary:
         for line in dictionary:
             word, _, tag = line.rstrip("\n").rpartition(" ")
             if tag == "ns":

@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-import cn2an
 
 WAN, YI = Decimal(10) ** 4, Decimal(10) ** 8
 LIMITS = {"money": Decimal(10) ** 15, "count": Decimal(10) ** 12, "number": Decimal(10) ** 15,
@@ -61,6 +60,7 @@ def _number(raw: str) -> Decimal:
         return Decimal(raw)
     whole, _, frac = raw.partition("点")
     try:
+        import cn2an      # only Chinese numerals need it; importing it costs a noticeable share of start-up
         value = Decimal(cn2an.cn2an(whole, "smart")) if whole else Decimal(0)
     except ValueError:
         raise AmountError(f"没看懂“{raw}”这个数，请用数字写，例如 10亿 或 8000万元") from None

@@ -1,0 +1,37 @@
+"""Derived data cached on disk under a key of everything it derives from (content hashes, versions), so a warm
+start reads it in milliseconds and any change rebuilds it. Lives in the git-ignored `.cache/` of the checkout;
+a cache that cannot be read or written only costs the rebuild."""
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+from pathlib import Path
+from typing import Callable, TypeVar
+
+log = logging.getLogger(__name__)
+CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache"
+T = TypeVar("T")
+
+
+def cached(name: str, key: str, build: Callable[[], T], cache_dir: Path | None = CACHE_DIR) -> T:
+    """`build()`'s result, read from `cache_dir/name-key.pickle` when saved before; older keys of `name` go."""
+    if cache_dir is None:
+        return build()
+    path = cache_dir / f"{name}-{key}.pickle"
+    if path.exists():
+        try:
+            return pickle.loads(path.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
+            log.warning("unreadable cache %s (%s): rebuilding", path.name, exc)
+    value = build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob(f"{name}-*.pickle"):
+            old.unlink(missing_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.warning("cache %s not saved (%s)", path.name, exc)
+    return value

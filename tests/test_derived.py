@@ -1,0 +1,30 @@
+"""Derived data is cached under a key of its content: a warm start reads it, any change rebuilds it."""
+from __future__ import annotations
+
+from faq.derived import cached
+
+
+def test_a_cached_value_is_read_back_and_a_new_key_rebuilds_and_replaces_it(tmp_path):
+    builds = []
+
+    def build(value):
+        return lambda: builds.append(value) or {"value": value}
+
+    assert cached("index", "k1", build(1), tmp_path) == {"value": 1}
+    assert cached("index", "k1", build(2), tmp_path) == {"value": 1}          # read back, not rebuilt
+    assert cached("index", "k2", build(3), tmp_path) == {"value": 3}          # content changed: rebuilt
+    assert builds == [1, 3] and [p.name for p in tmp_path.iterdir()] == ["index-k2.pickle"]
+
+
+def test_an_unreadable_cache_is_rebuilt(tmp_path):
+    (tmp_path / "index-k1.pickle").write_bytes(b"not a pickle")
+    assert cached("index", "k1", lambda: [1, 2], tmp_path) == [1, 2]
+    assert cached("index", "k1", lambda: [3], tmp_path) == [1, 2]
+
+
+def test_the_matcher_ranks_the_same_from_a_warm_cache(kb, tmp_path):
+    from faq.matcher import FaqMatcher
+    cold = FaqMatcher(kb.knowledge.faq, tmp_path)
+    warm = FaqMatcher(kb.knowledge.faq, tmp_path)
+    for question in ("小镇多大", "康桥新能源产业园四至", "联盟口号"):
+        assert [(m.entry.id, m.score) for m in cold.rank(question, 5)] == [(m.entry.id, m.score) for m in warm.rank(question, 5)]
