@@ -12,6 +12,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+from bot.inbound import BUSY
 from bot.channels.base import RecipientGone, SendError
 from bot.app import attach_delivery
 from bot.channels.wecom import WeComChannel
@@ -485,3 +486,17 @@ async def test_kf_event_for_an_unconfigured_account_is_ignored(env, caplog):
     await env.channel.idle()
     assert resp.status == 200 and "not in WECOM_KF_OPEN_KFIDS" in caplog.text
     assert not [p for p, _ in env.wecom.requests if p == "kf/sync_msg"]
+
+
+async def test_a_full_inbound_queue_answers_busy_at_once_and_once_per_user(env, caplog):
+    env.channel.inbound.depth = env.channel.inbound.limit                  # as many answers under way as allowed
+    status, reply = await env.say("运河财富小镇在哪里？")
+    assert status == 200 and reply["Content"] == BUSY
+    status, again = await env.say("小镇多大")                              # the same user within the window: no repeat
+    assert status == 200 and again is None
+    assert sum("inbound queue full" in r.getMessage() for r in caplog.records) == 1
+    env.channel.inbound.depth = env.channel.inbound.limit // 2 + 1
+    env.channel.inbound.leave()                                             # drained to half: answers again
+    assert not env.channel.inbound.shedding
+    status, answered = await env.say("运河财富小镇在哪里？", user="lisi")
+    assert "大关路" in answered["Content"]

@@ -29,6 +29,7 @@ from bot.channels.wecom_state import WeComState
 from bot.choices import Choices
 from bot.config import Settings
 from bot.flood import NOTICE, FloodControl, Verdict
+from bot.inbound import BUSY, InboundQueue
 from bot.messages import Incoming, Reply
 from bot.router import Router
 
@@ -66,6 +67,7 @@ class WeComChannel:
                  flood: FloodControl | None = None):
         self.settings, self.router, self._now, self._reply_within = settings, router, now, reply_within
         self.flood = flood or FloodControl(router.svc.clock)
+        self.inbound = InboundQueue("wecom", settings.inbound_queue, router.svc.clock, router.svc.metrics)
         self.crypto = WeComCrypto(settings.wecom_token, settings.wecom_aes_key, settings.wecom_corp_id)
         self.api = WeComApi(settings.wecom_api_base_url, settings.wecom_corp_id, settings.wecom_secret,
                             now=now, sleep=sleep, backoff=api_backoff)
@@ -140,7 +142,13 @@ class WeComChannel:
                 return ack()
         except OSError:                      # logged by the state; WeCom retries a 5xx
             return web.Response(status=503, text="try again")
+        if not self.inbound.enter():         # full: a busy reply now rather than an answer minutes late
+            self.router.svc.metrics.updates.labels(incoming.platform, "message", "shed").inc()
+            if not self.inbound.notice_due(incoming.user_key):
+                return ack()
+            return web.Response(text=self._passive(incoming.chat_id, BUSY), content_type="application/xml")
         answering = asyncio.ensure_future(self.answer(incoming))
+        answering.add_done_callback(lambda _: self.inbound.leave())
         done, _ = await asyncio.wait({answering}, timeout=self._reply_within)
         if not done:
             self._spawn(self._send_when_ready(incoming.chat_id, answering))
