@@ -30,6 +30,8 @@ TOWN_WORDS = ("小镇", "入驻", "房租", "管委会", "拱墅", "年鉴")    
 ASK_TYPE = ("请告诉我贵单位的类型和打算，例如：“我们是外资保险公司，准备在杭州设科技保险专营机构”、"
             "“我们是资产管理公司，管理规模150亿”、“我们是支付机构，今年拿了2张境外支付牌照”。")
 MAX_LISTED = 12
+TOP_FITS = 3                 # shown with amounts; the rest are buttons
+MAX_BUTTONS = 8
 ARTICLE_ONLY = 16
 ARTICLE = re.compile(r"第\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*条")
 POLICY_ASKS = ("补贴", "补助", "奖励", "政策", "扶持", "资助", "申请", "申报", "享受", "能拿", "多少钱", "适合", "符合")
@@ -152,37 +154,35 @@ def _fit_line(fit) -> str:
 
 
 def match_reply(svc, description: str, result: Match, lead: str = "") -> Reply:
+    """What fits, on one phone screen: the measures that fit best (the plan's first), with amounts; the other
+    candidates as buttons; nothing the description rules out (those with figures that fail are named briefly)."""
     book = svc.kb.policy
     if not result.types:
         return _reply((lead + "\n" if lead else "") + "还不清楚贵单位属于哪类机构。" + ASK_TYPE, confidence=0.5)
     labels = "、".join(book.types[t].label for t in result.types)
+    ranked = [f for f in result.fits if f.planned] + [f for f in result.fits if not f.planned]
+    top, rest = ranked[:TOP_FITS], ranked[TOP_FITS:MAX_LISTED]
     lines = [lead] if lead else []
-    lines.append(f"按您的情况（{labels}），可对照以下支持措施（金额为文件规定的上限或按您提供的数字测算）：")
-    planned = [f for f in result.fits if f.planned]
-    others = [f for f in result.fits if not f.planned]
-    if planned:
-        lines += ["与您的计划直接相关："] + [_fit_line(f) for f in planned]
-    if others:
-        lines += ["其他可关注：" if planned else "可关注："] + [_fit_line(f) for f in others[:MAX_LISTED]]
+    lines.append(f"按您的情况（{labels}），最相关的支持措施：" if top else f"按您的情况（{labels}），没有找到适用的资金支持措施。")
+    lines += [_fit_line(f) for f in top]
     failed = [f for f in result.misfits if not f.reason.startswith("面向")]
     if failed:
-        lines += ["按您提供的数字不符合："] + [f"· {render.article(f.measure)} {f.measure.title}：{f.reason}"
-                                               for f in failed]
-    other_types = [f for f in result.misfits if f.reason.startswith("面向")]
-    if other_types:
-        lines.append("不适用（支持对象不同）：" + "；".join(
-            f"{render.article(f.measure)} {f.measure.title}（{f.reason}）" for f in other_types))
+        lines.append("按您提供的数字不符合：" + "；".join(f"{render.article(f.measure)} {f.measure.title}（{f.reason}）"
+                                                  for f in failed[:2]))
     related = [s for s in book.summaries if any(k.lower() in description.lower() for k in s.keywords)]
-    if related:
-        lines.append("另见（无具体金额的支持方向）：" + "、".join(s.title for s in related))
+    if rest or related:
+        lines.append(f"另有{len(rest) + len(related)}项可能相关，点下方“更多”按钮查看。")
     policies = list(dict.fromkeys(book.policy(f.outcome.measure) for f in result.fits))
-    tail = [render.no_double(p) for p in policies] + render.validity_notes(policies, svc.policy_date())
-    shown = planned + others[:MAX_LISTED]
-    buttons = [Button(f"{render.article(f.outcome.measure)} {f.outcome.measure.title}",
-                      f"policy:m:{f.outcome.measure.id}") for f in shown[:8]]
-    buttons += [Button(s.title[:20], f"policy:s:{s.id}") for s in related]
-    return _reply("\n".join(lines) + "\n\n" + "\n\n".join(tail), buttons=buttons,
-                  sources=list(dict.fromkeys(_cite(svc, f.outcome.measure) for f in shown)))
+    tail = render.validity_notes(policies, svc.policy_date())
+    if len(top) > 1:
+        tail.insert(0, "同一项目符合多项的，按就高不重复原则取最高一项。")
+    buttons = [Button(f"{render.article(f.outcome.measure)} {f.outcome.measure.title}", f"policy:m:{f.outcome.measure.id}")
+               for f in top]
+    buttons += [Button(f"更多：{s.title}"[:20], f"policy:s:{s.id}") for s in related]
+    buttons += [Button(f"更多：{render.article(f.outcome.measure)} {f.outcome.measure.title}"[:20],
+                       f"policy:m:{f.outcome.measure.id}") for f in rest][:max(0, MAX_BUTTONS - len(buttons))]
+    return _reply("\n".join(lines) + ("\n\n" + "\n".join(tail) if tail else ""), buttons=buttons,
+                  sources=list(dict.fromkeys(_cite(svc, f.outcome.measure) for f in top)))
 
 
 def describe_and_match(svc, description: str, lead: str = "") -> Reply:

@@ -50,5 +50,6 @@ def match(book: PolicyBook, description: str) -> Match:
             misfits.append(Misfit(measure, reason))
         else:
             fits.append(Fit(outcome, measure.id in reading.scores))
-    fits.sort(key=lambda f: (not f.planned, f.outcome.measure.article))
+    own = set(types)           # a measure for the asker's own kind comes before one for all financial institutions
+    fits.sort(key=lambda f: (not f.planned, not own & set(f.outcome.measure.beneficiaries), f.outcome.measure.article))
     return Match(types, fits, misfits)

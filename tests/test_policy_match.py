@@ -15,18 +15,22 @@ def payloads(reply):
     return [b.payload for b in reply.buttons]
 
 
-async def test_self_description_lists_what_fits_and_what_does_not(ask):
+async def test_what_fits_is_one_phone_screen_with_the_best_measures_first(ask):
     reply = await ask("我们是外资保险公司，准备在杭州设科技保险专营机构")
     assert reply.intent == "policy"
-    planned, _, rest = reply.text.partition("其他可关注：")
-    assert "与您的计划直接相关：\n· 第1条 科创专营机构补助：最高可获50万元" in planned
-    assert "还需确认：经认定为我市科创银行、保险类专营机构" in planned
-    assert "第3条 科创保险增量奖励：按贡献比例给予奖励（文件未规定具体金额）" in rest
-    assert "第6条 新设金融总部补助：最高5000万元（按实收资本的2%计算" in rest
-    assert "第2条 科创贷款增量奖励（面向银行机构）" in rest and "第11条 境外支付牌照补助（面向支付机构）" in rest
-    assert "引进外资金融机构" in rest and "policy:s:foreign-institutions" in payloads(reply)
-    assert "就高不重复" in reply.text and EXPIRED in reply.text
-    assert payloads(reply)[0] == "policy:m:scitech-branch" and "杭政办〔2023〕2号·第1条" in reply.sources
+    body = reply.text.split("\n\n")[0]
+    assert body.splitlines()[1].startswith("· 第1条 科创专营机构补助：最高可获50万元")      # the plan's measure first
+    assert "还需确认：经认定为我市科创银行、保险类专营机构" in body
+    assert len(reply.text) <= 600 and "不适用" not in reply.text and "面向银行机构" not in reply.text
+    assert "点下方“更多”按钮查看" in body
+    assert payloads(reply)[0] == "policy:m:scitech-branch" and "policy:s:foreign-institutions" in payloads(reply)
+    assert any(b.label.startswith("更多：") for b in reply.buttons)
+    assert "就高不重复" in reply.text and EXPIRED in reply.text and "杭政办〔2023〕2号·第1条" in reply.sources
+
+
+async def test_an_asset_manager_sees_the_asset_management_measure_first(ask):
+    reply = await ask("我们是私募基金管理人，有什么补贴")
+    assert reply.text.splitlines()[1].startswith("· 第13条 资管机构总部补助"), reply.text
 
 
 @pytest.mark.parametrize("description, fits, fails", [
