@@ -12,11 +12,12 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, TypeVar
 
 from faq.schema import Aspect, Entity, KnowledgeError, read_yaml
 
 HERE = Path(__file__).resolve().parent
+T = TypeVar("T")
 MIN_REPAIR = 3                      # shorter words are too ambiguous to repair by sound
 
 
@@ -50,9 +51,10 @@ def _sound(ch: str) -> str:
     return "".join(c for c in first if not unicodedata.combining(c))
 
 
-def scan(text: str, words: list[tuple[str, str]]) -> list[tuple[int, str]]:
-    """Non-overlapping hits of `words` (sorted longest first) in `text` → [(start, tag)] in text order."""
-    claimed = bytearray(len(text))
+def scan(text: str, words: list[tuple[str, T]], blocked: bytearray | None = None) -> list[tuple[int, int, T]]:
+    """Non-overlapping hits of `words` (sorted longest first) in `text`, outside the `blocked` characters
+    → [(start, end, tag)] in text order."""
+    claimed = bytearray(blocked) if blocked is not None else bytearray(len(text))
     found = []
     for word, tag in words:
         start = text.find(word)
@@ -60,9 +62,9 @@ def scan(text: str, words: list[tuple[str, str]]) -> list[tuple[int, str]]:
             end = start + len(word)
             if not any(claimed[start:end]):
                 claimed[start:end] = b"\x01" * len(word)
-                found.append((start, tag))
+                found.append((start, end, tag))
             start = text.find(word, start + 1)
-    return sorted(found)
+    return sorted(found, key=lambda hit: hit[0])
 
 
 def _longest_first(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -153,11 +155,11 @@ class Gazetteer:
 
     def entities(self, folded: str) -> list[str]:
         """Entity ids named, in order, without the ones that only contain a more specific one named too."""
-        named = list(dict.fromkeys(tag for _, tag in scan(folded, self.names) if tag))
+        named = list(dict.fromkeys(tag for _, _, tag in scan(folded, self.names) if tag))
         return [e for e in named if not any(e in self.lexicon.ancestors(o) for o in named if o != e)]
 
     def aspects(self, folded: str) -> list[str]:
-        return list(dict.fromkeys(tag for _, tag in scan(folded, self._asked)))
+        return list(dict.fromkeys(tag for _, _, tag in scan(folded, self._asked)))
 
     def covers(self, declared: Iterable[str], asked: str) -> bool:
         """An entry about `declared` entities answers a question naming `asked` (itself or a part of it)."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
+from faq.gazetteer import scan
 from policy_data.amounts import WAN, Figure, figures
 from policy_data.loader import PolicyBook
 from policy_data.schema import Input, Measure
@@ -34,22 +35,6 @@ SELF_DESCRIPTION = re.compile(r"(我们|我司|本公司|我公司|我方|本机
 
 def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
-
-
-def _scan(text: str, words: list[tuple[str, object]],
-          blocked: bytearray | None = None) -> list[tuple[int, int, object]]:
-    """Non-overlapping occurrences of `words` (pre-sorted longest first) → (start, end, tag)."""
-    claimed = bytearray(blocked) if blocked is not None else bytearray(len(text))
-    found = []
-    for word, tag in words:
-        start = text.find(word)
-        while start != -1:
-            end = start + len(word)
-            if not any(claimed[start:end]):
-                claimed[start:end] = b"\x01" * len(word)
-                found.append((start, end, tag))
-            start = text.find(word, start + 1)
-    return found
 
 
 def _longest_first(pairs) -> list[tuple[str, object]]:
@@ -123,13 +108,13 @@ def read(text: str, book: PolicyBook) -> Reading:
     text = normalise(text)
     index = _index(book)
     scores: dict[str, int] = {}
-    for start, end, ids in _scan(text, index["keywords"]):
+    for start, end, ids in scan(text, index["keywords"]):
         for measure_id in ids:
             scores[measure_id] = scores.get(measure_id, 0) + end - start
     for measure_id in [m for m in scores if any(normalise(w) in text for w in book.measure(m).not_when)]:
         del scores[measure_id]
     found = [f for f in figures(text) if not _indefinite(text, f)]
-    cues = _scan(text, index["cues"], _figure_blocks(text, found))
+    cues = scan(text, index["cues"], _figure_blocks(text, found))
     labelled = frozenset(n for n, f in enumerate(found)
                          if any(_gap(text, f, s, e) and _compatible(f, inp, by_cue=True) for s, e, inp in cues))
     return Reading(text, scores, found, labelled)
@@ -168,7 +153,7 @@ def facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str 
     one remaining figure of the right kind; `expect` (the input a dialog just asked for) takes any figure."""
     text, found = reading.text, reading.figures
     inputs = {i.key: i for i in measure.inputs}
-    occurrences = _scan(text, _index(book)["measure_cues"][measure.id], _figure_blocks(text, found))
+    occurrences = scan(text, _index(book)["measure_cues"][measure.id], _figure_blocks(text, found))
     facts, used = Facts(), set()
     for n, fig in enumerate(found):
         best = None
@@ -209,5 +194,5 @@ def facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str 
 
 def beneficiary_types(text: str, book: PolicyBook) -> list[str]:
     """Who the asker says they are: type ids, longest words first, in order of appearance."""
-    found = sorted(_scan(normalise(text), _index(book)["types"]))
+    found = sorted(scan(normalise(text), _index(book)["types"]))
     return list(dict.fromkeys(tag for _, _, tag in found))
