@@ -52,6 +52,7 @@ class Store:
         self._changes = self._flushed = 0
         self._user_ids: dict[str, int] = {}
         self._seen: dict[str, tuple] = {}
+        self._langs: dict[str, str | None] = {}       # user key → the language they write or chose
         for doc in self._t["users"].all():
             self._index_user(doc, doc.doc_id)
 
@@ -91,6 +92,7 @@ class Store:
     def _index_user(self, doc: dict, doc_id: int) -> None:
         self._user_ids[doc["key"]] = doc_id
         self._seen[doc["key"]] = (doc["chat_id"], doc["name"], doc["active"])
+        self._langs[doc["key"]] = doc.get("lang")
 
     def _user_doc(self, key: str) -> dict | None:
         doc_id = self._user_ids.get(key)
@@ -138,6 +140,19 @@ class Store:
         async with self._write():
             self._upsert_user(key, {"chat_id": chat_id, "name": name, "subscriptions": list(subscriptions)})
 
+    def language(self, user_key: str) -> str | None:
+        return self._langs.get(user_key)
+
+    async def set_language(self, user_key: str, lang: str) -> None:
+        """Remembers the user's language; a write only when it changes."""
+        if self._langs.get(user_key) == lang:
+            return
+        try:
+            async with self._write():
+                self._upsert_user(user_key, {"lang": lang})
+        except StorageError:
+            log.exception("could not save the language of %s", user_key)
+
     async def get_user(self, user_key: str) -> dict | None:
         async with self._read():
             doc = self._user_doc(user_key)
@@ -184,7 +199,7 @@ class Store:
                                                     and (value == "all" or value in d["segments"]))
         else:
             raise ValueError(f"unknown audience {audience!r}")
-        return [{"key": d["key"], "platform": d["platform"], "chat_id": d["chat_id"]}
+        return [{"key": d["key"], "platform": d["platform"], "chat_id": d["chat_id"], "lang": d.get("lang") or "zh"}
                 for d in t["users"].all() if d["active"] and wanted(d)]
 
     async def recipients(self, audience: dict) -> list[dict]:

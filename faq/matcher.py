@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
+from types import ModuleType
 
 from rapidfuzz import fuzz, process
 
@@ -36,15 +37,17 @@ class Match:
 
 
 class FaqMatcher:
-    def __init__(self, entries: list[FaqEntry]):
-        self.entries = entries
-        nlp.add_words(k for e in entries for k in e.keywords)
-        self._asked = [set().union(*(nlp.features(t) for t in [*e.questions, *e.keywords])) for e in entries]
-        self._told = [a | nlp.features(e.answer) for a, e in zip(self._asked, entries)]
+    """`text` is the language's tokeniser: faq.nlp (Chinese) or faq.english."""
+
+    def __init__(self, entries: list[FaqEntry], text: ModuleType = nlp):
+        self.entries, self.text = entries, text
+        text.add_words(k for e in entries for k in e.keywords)
+        self._asked = [set().union(*(text.features(t) for t in [*e.questions, *e.keywords])) for e in entries]
+        self._told = [a | text.features(e.answer) for a, e in zip(self._asked, entries)]
         self._vocabulary = set().union(*self._told)
-        self._keywords = [[nlp.synonyms().fold(nlp.normalise(k)) for k in e.keywords] for e in entries]
-        self._numbers = [nlp.numbers(" ".join([e.answer, *e.questions])) for e in entries]
-        self._phrasings = [" ".join(nlp.words(q)) for e in entries for q in e.questions]
+        self._keywords = [[text.fold_phrase(k) for k in e.keywords] for e in entries]
+        self._numbers = [text.numbers(" ".join([e.answer, *e.questions])) for e in entries]
+        self._phrasings = [" ".join(text.words(q)) for e in entries for q in e.questions]
         self._owner = [i for i, e in enumerate(entries) for _ in e.questions]
         df = Counter(f for feats in self._asked for f in feats)
         n = max(len(entries), 1)
@@ -57,22 +60,22 @@ class FaqMatcher:
 
     def unknown_places(self, words: list[str]) -> list[str]:
         """Places the data never mentions (another city, another district): the sign of another topic."""
-        return [w for w in words if len(w) > 1 and w in nlp.place_names() and not self.known(w)]
+        return [w for w in words if len(w) > 1 and w in self.text.place_names() and not self.known(w)]
 
     def rank(self, question: str, limit: int = 3) -> list[Match]:
-        words = nlp.words(question)
-        feats = nlp.features(question)
+        words = self.text.words(question)
+        feats = self.text.features(question)
         if not feats or not self.entries:
             return []
         weights = {f: self._idf.get(f, self._unknown_idf) for f in feats}
         total = sum(weights.values())
-        folded = nlp.synonyms().fold(nlp.normalise(question))
+        folded = self.text.fold_phrase(question)
         similar = [0.0] * len(self.entries)
         for _, score, idx in process.extract(" ".join(words), self._phrasings, scorer=fuzz.token_sort_ratio,
                                              limit=40, score_cutoff=30):
             owner = self._owner[idx]
             similar[owner] = max(similar[owner], score / 100)
-        asked_numbers = nlp.numbers(question)
+        asked_numbers = self.text.numbers(question)
         penalty = UNKNOWN_PLACE_MALUS if self.unknown_places(words) else 0.0
         scored = []
         for i, (asked, told) in enumerate(zip(self._asked, self._told)):

@@ -16,24 +16,32 @@ from faq.reading import YEAR, Reading
 
 FALLBACK = ("抱歉，这个问题我暂时答不上来，资料中没有可靠的答案。\n"
             "您可以看看下面相近的问题，或联系运河财富小镇管委会（输入 /contacts 查看联系方式）。")
+FALLBACK_EN = ("Sorry, the documents I work from don't say, so I cannot give you a reliable answer.\n"
+               "See the related questions below, or ask the Town Management Committee (小镇管委会) — send /contacts "
+               "for whom to contact.")
 CLARIFY = ("您发来的“{text}”是指什么呢？请说完整的问题，例如“新设金融总部，实收资本10亿，能拿多少？”，"
            "或输入 /menu 查看菜单。")
+CLARIFY_EN = ("What do you mean by “{text}”? Please ask a full question, e.g. “New financial HQ, paid-in capital "
+              "RMB 1 billion: how much subsidy?”, or send /menu.")
 PAGE = 12
-SILENT = re.compile(r"^(现有)?(资料|文件|来源文件|文件原文)(中)?(均)?(未|没有)(载明|写明|列出|公布|提及)")
+SILENT = re.compile(r"^(现有)?(资料|文件|来源文件|文件原文)(中)?(均)?(未|没有)(载明|写明|列出|公布|提及)"
+                    r"|^The (available )?documents do not (state|say|list|give|publish|mention)")
 ASPECT_SLACK = 0.12        # how far below the best an entry that states the asked aspect may score
 PART_MARGIN = 0.1          # another part's answer must be this much surer than the bare threshold
 DIRECT_BONUS = 0.1         # an entry about the very entity named beats one about a part of it
 MAX_PARTS = 2              # a message asking several things gets at most this many answers
 
 
-def _answer(entry, svc, confidence: float, note: str = "") -> Reply:
-    text = entry.answer + svc.kb.period_note(entry, svc.clock.today())
-    return Reply(f"{note}{text}", intent="faq", confidence=confidence, sources=[svc.kb.knowledge.cite(entry.source)])
+def _answer(entry, svc, confidence: float, lang: str, note: str = "") -> Reply:
+    text = entry.answer + svc.kb.period_note(entry, svc.clock.today(), lang)
+    return Reply(f"{note}{text}", intent="faq", confidence=confidence,
+                 sources=[svc.kb.knowledge.cite(entry.source, lang)])
 
 
-def _question_button(entry) -> Button:
-    label = entry.questions[0]
-    return Button(label if len(label) <= 20 else label[:19] + "…", f"faq:{entry.id}")
+def _question_button(entry, lang: str) -> Button:
+    label = entry.en.questions[0] if lang == "en" else entry.questions[0]
+    width = 40 if lang == "en" else 20
+    return Button(label if len(label) <= width else label[:width - 1] + "…", f"faq:{entry.id}")
 
 
 def _states(svc, entry, aspects: list[str]) -> bool:
@@ -89,61 +97,64 @@ def is_new_question(svc, msg: Incoming) -> bool:
     reading: Reading = msg.reading
     if reading.bare_figure or any(ch.isdigit() for ch in msg.text) or not (reading.entities or reading.aspects):
         return False
-    best, _ = choose(svc, reading, reading.ranked(svc.kb.faq))
+    best, _ = choose(svc, reading, reading.ranked())
     return best is not None
 
 
-def _year_note(reading: Reading, entry) -> str:
+def _year_note(msg: Incoming, entry) -> str:
     years = _years_in(entry)
-    missing = [y for y in reading.years if y not in years]
+    missing = [y for y in msg.reading.years if y not in years]
     if not missing or not years:
         return ""
     nearest = min(years, key=lambda y: abs(y - missing[0]))
-    return f"（资料中没有{missing[0]}年的这项数据，以下是最接近的{nearest}年的记载。）\n"
+    return msg.say(f"（资料中没有{missing[0]}年的这项数据，以下是最接近的{nearest}年的记载。）\n",
+                   f"(The documents have no figure for {missing[0]}; here is the nearest year on record, {nearest}.)\n")
 
 
 async def answer(msg: Incoming, svc) -> Reply:
     """The last free-text route: an answer, an honest "not stated", or the fallback — ranked once."""
     reading: Reading = msg.reading
     if reading.bare_figure:
-        return Reply(CLARIFY.format(text=msg.text.strip()[:20]), intent="clarify", confidence=1.0,
-                     buttons=[Button("补贴速算", "/calc"), Button("主菜单", "/menu")])
-    ranked = reading.ranked(svc.kb.faq)
+        return Reply(msg.say(CLARIFY, CLARIFY_EN).format(text=msg.text.strip()[:20]), intent="clarify",
+                     confidence=1.0, buttons=[Button(msg.say("补贴速算", "Quick-check"), "/calc"),
+                                              Button(msg.say("主菜单", "Main menu"), "/menu")])
+    ranked = reading.ranked()
     best, why = choose(svc, reading, ranked)
-    parts = _parts(svc, reading) if len(reading.questions) > 1 and why != "elsewhere" else []
+    parts = _parts(svc, msg) if len(reading.questions) > 1 and why != "elsewhere" else []
     if best is None and not parts:
         return await _not_known(msg, svc, reading, ranked, why)
     if best is None:
         best, parts = parts[0], parts[1:]
     else:
         parts = [m for m in parts if m.entry.id != best.entry.id and m.score >= THRESHOLD + PART_MARGIN]
-    note = _year_note(reading, best.entry)
-    reply = _answer(best.entry, svc, best.score, note)
+    note = _year_note(msg, best.entry)
+    reply = _answer(best.entry, svc, best.score, msg.lang, note)
     if note or SILENT.match(best.entry.answer):   # the documents do not state it: an honest "don't know"
         reply.intent = "fallback"
         await svc.store.log_unanswered(msg, svc.clock.now())
     extra = parts[:MAX_PARTS - 1]
     if extra:
-        reply.text += "".join(f"\n\n{_answer(m.entry, svc, m.score).text}" for m in extra)
-        reply.sources += [svc.kb.knowledge.cite(m.entry.source) for m in extra]
+        reply.text += "".join(f"\n\n{_answer(m.entry, svc, m.score, msg.lang).text}" for m in extra)
+        reply.sources += [svc.kb.knowledge.cite(m.entry.source, msg.lang) for m in extra]
     svc.conversations.remember(msg.user_key, best.entry.entities if not reading.entities else reading.entities,
                                reading.aspects or best.entry.aspects[:1], best.entry.id)
     return reply
 
 
-def _parts(svc, reading: Reading) -> list[Match]:
+def _parts(svc, msg: Incoming) -> list[Match]:
     """The answers to each question of a several-part message; a clause naming no place continues the one
     named before it ("小镇在哪、有哪些楼宇")."""
     found: list[Match] = []
     entities = ()
-    for clause in reading.questions[:MAX_PARTS + 1]:
-        plain = svc.kb.reader.read(clause)
+    reader = svc.kb.reader_for(msg.lang)
+    for clause in msg.reading.questions[:MAX_PARTS + 1]:
+        plain = reader.read(clause)
         if not (plain.entities or plain.aspects):
             continue                          # a fragment ("多少钱") is not a question of its own
         context = Topic(tuple(entities), (), None, datetime.max) if entities else None
-        sub = plain if plain.entities else svc.kb.reader.read(clause, context)
+        sub = plain if plain.entities else reader.read(clause, context)
         entities = sub.entities or entities
-        match, _ = choose(svc, sub, sub.ranked(svc.kb.faq, limit=5))
+        match, _ = choose(svc, sub, sub.ranked(limit=5))
         if match and all(m.entry.id != match.entry.id for m in found):
             found.append(match)
     return found
@@ -151,44 +162,52 @@ def _parts(svc, reading: Reading) -> list[Match]:
 
 async def _not_known(msg: Incoming, svc, reading: Reading, ranked: list[Match], why: str) -> Reply:
     await svc.store.log_unanswered(msg, svc.clock.now())
-    lex = svc.kb.knowledge.lexicon
+    lex, gz, lang = svc.kb.knowledge.lexicon, svc.kb.gazetteer, msg.lang
     if reading.elsewhere and why in ("elsewhere", "aspect", ""):
-        text = (f"资料只涉及杭州市、拱墅区和运河财富小镇，没有关于{'、'.join(reading.elsewhere)}的记载，"
-                f"这个问题我无法可靠回答。")
-        return Reply(text, intent="fallback", buttons=[Button("主菜单", "/menu")])
+        text = msg.say(f"资料只涉及杭州市、拱墅区和运河财富小镇，没有关于{'、'.join(reading.elsewhere)}的记载，"
+                       f"这个问题我无法可靠回答。",
+                       f"The documents only cover Hangzhou, Gongshu District and Canal Wealth Town; they don't say "
+                       f"anything about {', '.join(p.title() for p in reading.elsewhere)}, so I cannot answer this "
+                       f"reliably. For anything else, send /contacts to reach the Town Management Committee.")
+        return Reply(text, intent="fallback", buttons=[Button(msg.say("主菜单", "Main menu"), "/menu")])
     entity = reading.entities[0] if reading.entities else None
     if entity and why in ("aspect", "entity"):
         own = [m.entry for m in ranked if _about(svc, m.entry, [entity])]
         if not own:
             own = [e for e in svc.kb.knowledge.faq if svc.kb.gazetteer.covers(e.entities, entity)][:3]
-        name = svc.kb.gazetteer.name(entity)
+        name = gz.name(entity, lang)
         stated = {a for e in own for a in e.aspects}
-        asked = "、".join(lex.aspects[a].label for a in reading.aspects if a not in stated) or "这一点"
+        asked = msg.say("、", ", ").join(gz.label(a, lang) for a in reading.aspects if a not in stated) \
+            or msg.say("这一点", "that")
+        known = list(dict.fromkeys(gz.label(a, lang) for e in own for a in e.aspects
+                                   if not lex.aspects[a].unanswerable))[:5]
         if own:
-            known = list(dict.fromkeys(lex.aspects[a].label for e in own for a in e.aspects
-                                       if not lex.aspects[a].unanswerable))[:5]
-            text = f"资料中关于{name}有{'、'.join(known)}等方面的记载，{asked}未载明。"
+            text = msg.say(f"资料中关于{name}有{'、'.join(known)}等方面的记载，{asked}未载明。",
+                           f"The documents say something about {name} ({', '.join(known)}), but they don't "
+                           f"state its {asked}.")
         else:
-            text = f"资料中没有关于{name}{asked}的记载。"
-        text += "\n可以看看下面这些已知的内容，或联系运河财富小镇管委会（输入 /contacts）。"
+            text = msg.say(f"资料中没有关于{name}{asked}的记载。", f"The documents don't say anything about the "
+                                                            f"{asked} of {name}.")
+        text += msg.say("\n可以看看下面这些已知的内容，或联系运河财富小镇管委会（输入 /contacts）。",
+                        "\nSee what is known below, or ask the Town Management Committee (send /contacts).")
         if entity:
             svc.conversations.remember(msg.user_key, [entity], reading.aspects, None)
         return Reply(text, intent="fallback", confidence=ranked[0].score if ranked else 0.0,
-                     buttons=[_question_button(e) for e in own[:3]])
-    return Reply(FALLBACK, intent="fallback", confidence=ranked[0].score if ranked else 0.0,
-                 buttons=[_question_button(m.entry) for m in ranked[:3]])
+                     buttons=[_question_button(e, lang) for e in own[:3]])
+    return Reply(msg.say(FALLBACK, FALLBACK_EN), intent="fallback", confidence=ranked[0].score if ranked else 0.0,
+                 buttons=[_question_button(m.entry, lang) for m in ranked[:3]])
 
 
 async def fallback(msg: Incoming, svc) -> Reply:
     """For a message no route took (a stale button, an unknown payload): the plain fallback."""
     reading: Reading = msg.reading
-    return await _not_known(msg, svc, reading, reading.ranked(svc.kb.faq), "")
+    return await _not_known(msg, svc, reading, reading.ranked(), "")
 
 
 async def categories(msg: Incoming, svc) -> Reply:
     cats = list(dict.fromkeys(e.category for e in svc.kb.knowledge.faq))
-    return Reply("常见问题分类，请点选：", intent="faq", confidence=1.0,
-                 buttons=[Button(c, f"faq:cat:{c}") for c in cats])
+    return Reply(msg.say("常见问题分类，请点选：", "Frequently asked questions by topic (topic names in Chinese), tap one:"),
+                 intent="faq", confidence=1.0, buttons=[Button(c, f"faq:cat:{c}") for c in cats])
 
 
 async def by_payload(msg: Incoming, svc) -> Reply:
@@ -197,11 +216,13 @@ async def by_payload(msg: Incoming, svc) -> Reply:
     if key.startswith("cat:"):
         entries = [e for e in faq if e.category == key[4:]][:PAGE]
         if entries:
-            return Reply(f"“{key[4:]}”下的常见问题：", intent="faq", confidence=1.0,
-                         buttons=[_question_button(e) for e in entries])
+            return Reply(msg.say(f"“{key[4:]}”下的常见问题：", f"Questions under “{key[4:]}”:"), intent="faq",
+                         confidence=1.0, buttons=[_question_button(e, msg.lang) for e in entries])
     else:
         for entry in faq:
             if entry.id == key:
                 svc.conversations.remember(msg.user_key, entry.entities, entry.aspects[:1], entry.id)
-                return _answer(entry, svc, 1.0)
-    return Reply("这个问题已更新或不存在，请重新选择。", intent="faq", buttons=[Button("常见问题", "/faq")])
+                return _answer(entry.in_english() if msg.english else entry, svc, 1.0, msg.lang)
+    return Reply(msg.say("这个问题已更新或不存在，请重新选择。", "This question has changed or no longer exists; please "
+                                                     "choose again."),
+                 intent="faq", buttons=[Button(msg.say("常见问题", "FAQ"), "/faq")])

@@ -204,7 +204,7 @@ async def mine(msg: Incoming, svc) -> Reply:
 def _faq_knows(svc, msg: Incoming) -> bool:
     """Directions without money defer to a confident FAQ answer (the planning documents live there)."""
     reading = msg.reading
-    best, _ = faq.choose(svc, reading, reading.ranked(svc.kb.faq))
+    best, _ = faq.choose(svc, reading, reading.ranked())
     return best is not None
 
 
