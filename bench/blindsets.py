@@ -40,8 +40,11 @@ def holds(text: str, expect: list[str]) -> bool:
 
 
 def final_amount(text: str) -> Decimal | None:
-    """The amount the reply concludes with: the highest of several (就高不重复), else the last "可获 X"."""
-    said = re.findall(r"按最高一项计：(\S+?元)", text) or re.findall(r"可获 (\S+?元)", text)
+    """The amount the reply concludes with: the highest of several (就高不重复), else the last "可获 X" (in English
+    "up to RMB … (X)", the Chinese amount in brackets)."""
+    said = (re.findall(r"按最高一项计：(\S+?元)|highest one applies: RMB [^(]*\((\S+?元)\)", text)
+            or re.findall(r"可获 (\S+?元)|(?:up to|can get) RMB [^(]*\((\S+?元)\) \(Art", text))
+    said = ["".join(s) if isinstance(s, tuple) else s for s in said]
     if not said:
         return None
     found = figures(said[-1])

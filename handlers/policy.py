@@ -15,6 +15,7 @@ from handlers import faq
 from faq.schema import Source
 from policy_data import render
 from policy_data.amounts import fmt_money
+from policy_data.english import for_reading
 from policy_data.extract import SELF_DESCRIPTION, beneficiary_types, read
 from policy_data.matching import Match, match
 
@@ -29,6 +30,9 @@ TOWN_WORDS = ("小镇", "入驻", "房租", "管委会", "拱墅", "年鉴")    
 ASK_TYPE = ("请告诉我贵单位的类型和打算，例如：“我们是外资保险公司，准备在杭州设科技保险专营机构”、"
             "“我们是资产管理公司，管理规模150亿”、“我们是支付机构，今年拿了2张境外支付牌照”。")
 MAX_LISTED = 12
+DOC_WORDS_EN = re.compile(r"\b(in force|valid|validity|expire|expired|expiry|take effect|took effect|effective|"
+                          r"signed|issued|lead department|leads the implementation|both subsidies|collect both|"
+                          r"qualifies under another|detailed rules)\b", re.IGNORECASE)
 POLICY_ASKS = ("补贴", "补助", "奖励", "政策", "扶持", "资助", "申请", "申报", "享受", "能拿", "多少钱", "适合", "符合")
 
 
@@ -40,9 +44,9 @@ def _today(svc):
     return svc.clock.today()
 
 
-def _cite(svc, measure) -> str:
+def _cite(svc, measure, lang: str = "zh") -> str:
     book = svc.kb.policy
-    return render.citation(svc.kb.knowledge.documents, book.policy(measure), measure)
+    return render.citation(svc.kb.knowledge.documents, book.policy(measure), measure, lang)
 
 
 # ── browsing ────────────────────────────────────────────────────────────────────────────────────────────
@@ -81,20 +85,22 @@ def _chapter(svc, index: int) -> Reply | None:
     return _reply("\n".join(lines), buttons=buttons, sources=list(dict.fromkeys(_cite(svc, m) for m in measures)))
 
 
-def measure_reply(svc, measure, confidence: float = 1.0) -> Reply:
+def measure_reply(svc, measure, confidence: float = 1.0, lang: str = "zh") -> Reply:
     book = svc.kb.policy
     policy = book.policy(measure)
-    text = "\n\n".join([render.detail(measure), render.no_double(policy),
-                        *render.validity_notes([policy], _today(svc))])
-    buttons = [Button("速算我能拿多少", f"calc:{measure.id}")] if measure.rule.type != "unquantified" else []
-    return _reply(text, confidence=confidence, buttons=buttons, sources=[_cite(svc, measure)])
+    text = "\n\n".join([render.detail(measure, lang), render.no_double(policy, lang=lang),
+                        *render.validity_notes([policy], _today(svc), lang)])
+    label = "How much can we get?" if lang == "en" else "速算我能拿多少"
+    buttons = [Button(label, f"calc:{measure.id}")] if measure.rule.type != "unquantified" else []
+    return _reply(text, confidence=confidence, buttons=buttons, sources=[_cite(svc, measure, lang)])
 
 
-def _summary_reply(svc, summary) -> Reply:
+def _summary_reply(svc, summary, lang: str = "zh") -> Reply:
     book = svc.kb.policy
     policies = [p for p in book.policies.values() if any(s.doc == p.doc for s in summary.sources)]
-    text = "\n\n".join([f"【{summary.title}】\n{summary.text}", *render.validity_notes(policies, _today(svc))])
-    return _reply(text, sources=[svc.kb.knowledge.cite(s) for s in summary.sources])
+    head = f"[{summary.en.title}]\n{summary.en.text}" if lang == "en" else f"【{summary.title}】\n{summary.text}"
+    text = "\n\n".join([head, *render.validity_notes(policies, _today(svc), lang)])
+    return _reply(text, sources=[svc.kb.knowledge.cite(s, lang) for s in summary.sources])
 
 
 def _directions(svc) -> Reply:
@@ -103,10 +109,22 @@ def _directions(svc) -> Reply:
                   buttons=[Button(s.title[:20], f"policy:s:{s.id}") for s in summaries])
 
 
-def document_reply(svc) -> Reply:
+def _document_en(policy) -> str:
+    en, to = policy.en, policy.effective_to.isoformat() if policy.effective_to else "(not stated)"
+    return "\n".join([f"{policy.number} {en.title}", f"Issued by: {en.issuer}, {policy.issued.isoformat()}",
+                      f"In force: from {policy.effective_from.isoformat()}, valid until {to}",
+                      f"Lead department: {en.lead_department}. The text says: “{en.lead_text}”",
+                      render.no_double(policy, lang="en")])
+
+
+def document_reply(svc, lang: str = "zh") -> Reply:
     """The documents' own facts: issuer, date, validity, lead department, 就高不重复."""
     book, blocks, sources = svc.kb.policy, [], []
     for policy in book.policies.values():
+        if lang == "en":
+            blocks += [_document_en(policy), *render.validity_notes([policy], _today(svc), lang)]
+            sources.append(svc.kb.knowledge.cite(Source(doc=policy.doc, section=policy.section), lang))
+            continue
         blocks.append("\n".join([
             f"{policy.number}《{policy.title}》",
             f"印发：{policy.issuer}，{policy.issued.isoformat()}",
@@ -126,11 +144,11 @@ async def by_payload(msg: Incoming, svc) -> Reply:
     if key.startswith("ch:") and key[3:].isdigit() and (reply := _chapter(svc, int(key[3:]))):
         return reply
     if key.startswith("m:") and (measure := book.measure(key[2:])):
-        return measure_reply(svc, measure)
+        return measure_reply(svc, measure, lang=msg.lang)
     if key.startswith("s:"):
         for summary in book.summaries:
             if summary.id == key[2:]:
-                return _summary_reply(svc, summary)
+                return _summary_reply(svc, summary, msg.lang)
     if key == "dir":
         return _directions(svc)
     if key == "mine":
@@ -210,7 +228,7 @@ def _faq_knows(svc, msg: Incoming) -> bool:
 
 async def answer(msg: Incoming, svc) -> Reply | None:
     book = svc.kb.policy
-    text = msg.text
+    text = for_reading(msg.text, book, msg.lang)
     reading = read(text, book)
     if reading.elsewhere():
         return None
@@ -224,17 +242,19 @@ async def answer(msg: Incoming, svc) -> Reply | None:
     if ASKS_MINE.search(text):
         return await mine(msg, svc)
     about_policy = reading.about_policy()
-    if any(w in reading.text for w in DOC_WORDS) and (about_policy or any(w in reading.text for w in DOC_REFS)):
-        return document_reply(svc)
+    doc_words = any(w in reading.text for w in DOC_WORDS) or (msg.english and DOC_WORDS_EN.search(msg.text))
+    if doc_words and (about_policy or any(w in reading.text for w in DOC_REFS)):
+        return document_reply(svc, msg.lang)
     candidates = reading.candidates()
     if candidates and about_policy:
-        reply = measure_reply(svc, book.measure(candidates[0]), confidence=0.9 if len(candidates) == 1 else 0.7)
-        reply.buttons += [Button(f"{render.article(m)} {m.title}", f"policy:m:{m.id}")
+        reply = measure_reply(svc, book.measure(candidates[0]), confidence=0.9 if len(candidates) == 1 else 0.7,
+                              lang=msg.lang)
+        reply.buttons += [Button(f"{render.article(m, msg.lang)} {render.title(m, msg.lang)}", f"policy:m:{m.id}")
                           for m in map(book.measure, candidates[1:4])]
         return reply
     summary = next((s for s in book.summaries if any(k.lower() in reading.text for k in s.keywords)), None)
     if summary and about_policy:
-        return None if _faq_knows(svc, msg) else _summary_reply(svc, summary)
+        return None if _faq_knows(svc, msg) else _summary_reply(svc, summary, msg.lang)
     if any(w in reading.text for w in OVERVIEW_WORDS) and not any(w in reading.text for w in TOWN_WORDS):
         return overview(svc)
     return None

@@ -1,0 +1,78 @@
+"""English questions for the Chinese extractor: English amounts become exact Chinese figures ("RMB 1 billion"
+→ 10亿元, "15bn" → 150亿, "100 million" → 1亿), ranks become 前10名 / 第15名, and the English words of
+policy_data/data/en/ (vocabulary.yaml, each measure's keywords and input cues, the beneficiary words) become the
+Chinese cue words they stand for, longest first. Other English words are dropped, so a cue and its figure stand
+as close as in a Chinese question; the reply quotes what the user wrote, never this text.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import lru_cache
+
+from policy_data.amounts import WAN, YI
+from policy_data.loader import PolicyBook
+
+SCALES = {"trillion": WAN * YI, "tn": WAN * YI, "billion": 10 * YI, "bn": 10 * YI, "b": 10 * YI,
+          "million": Decimal(10) ** 6, "mn": Decimal(10) ** 6, "m": Decimal(10) ** 6, "mio": Decimal(10) ** 6,
+          "thousand": Decimal(1000), "k": Decimal(1000)}
+CURRENCY = r"(?:rmb|cny|yuan|renminbi|¥)"
+AMOUNT = (rf"(?P<cur>{CURRENCY}\s*)?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
+          rf"(?P<scale>{'|'.join(sorted(SCALES, key=len, reverse=True))})?(?![a-z])(?P<cur2>\s*{CURRENCY}(?![a-z]))?")
+RANKS = r"\btop[- ]?(?P<top>\d+)\b|\b(?:ranked|ranks|ranking|placed)\s+(?:no\.?\s*|number\s+)?(?P<place>\d+)(?:st|nd|rd|th)?\b" \
+        r"|\b(?P<nth>\d+)(?:st|nd|rd|th)\b"
+
+
+def chinese_figure(number: str, scale: str | None, currency: bool) -> str:
+    """"2.5", "billion" → "25亿" (exact: the digits are shifted, never multiplied as floats)."""
+    value = Decimal(number.replace(",", "")) * SCALES.get((scale or "").lower(), 1)
+    if value >= YI:
+        text = f"{_plain(value / YI)}亿"
+    elif value >= WAN and scale:
+        text = f"{_plain(value / WAN)}万"
+    else:
+        text = _plain(value) if scale else number
+    return text + ("元" if currency else "")
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@lru_cache(maxsize=4)
+def _pattern(book: PolicyBook) -> tuple[re.Pattern, dict[str, str]]:
+    words: dict[str, str] = {}
+    for en, zh in book.english_cues:
+        words.setdefault(en, zh)
+    for m in book.measures:
+        for k in m.en.keywords:
+            words.setdefault(k.lower(), m.keywords[0])
+        for key, inp in m.en.inputs.items():
+            for cue in inp.cues:
+                words.setdefault(cue.lower(), m.input(key).cues[0] if m.input(key).cues else m.input(key).label)
+    for t in book.types.values():
+        for w in (t.en.words if t.en and t.words else []):
+            words.setdefault(w.lower(), t.words[0])
+    for s in book.summaries:
+        for k in s.en.keywords:
+            words.setdefault(k.lower(), s.keywords[0])
+    phrases = "|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?P<amount>{AMOUNT})|(?P<rank>{RANKS})|(?P<phrase>{phrases})|(?P<word>[a-z]+)"), words
+
+
+def to_cues(text: str, book: PolicyBook) -> str:
+    """The English question in the words the Chinese extractor reads."""
+    pattern, words = _pattern(book)
+
+    def one(m: re.Match) -> str:
+        if m["amount"]:
+            return chinese_figure(m["num"], m["scale"], bool(m["cur"] or m["cur2"]))
+        if m["rank"]:
+            return f"前{m['top']}名" if m["top"] else f"第{m['place'] or m['nth']}名"
+        return words[m["phrase"]] if m["phrase"] else " "
+    return re.sub(r"\s+", " ", pattern.sub(one, text.lower())).strip()
+
+
+def for_reading(text: str, book: PolicyBook, lang: str) -> str:
+    return to_cues(text, book) if lang == "en" else text
