@@ -29,6 +29,13 @@ SYNONYMS = {"centre": "center", "kilometre": "kilometer", "metre": "meter", "sqm
             "enterprise": "company", "fin": "financial", "finance": "financial", "institutions": "institution",
             "biggest": "largest", "big": "large", "size": "large", "border": "boundary", "edge": "boundary",
             "count": "many", "number": "many", "licence": "license", "organisation": "organization"}
+# Places the knowledge does not cover, named in English ("Beijing-Hangzhou Grand Canal" names the canal).
+ELSEWHERE = re.compile(r"\b(shanghai|lujiazui|beijing(?!-hangzhou)|shenzhen|qianhai|guangzhou|nansha|tianjin|chongqing"
+                       r"|chengdu|suzhou|nanjing|wuhan|xi'an|hong kong|macau|macao|hainan|hengqin|singapore|xiamen"
+                       r"|qingdao|hefei|london|new york|tokyo)\b")
+# A year that names a document ("the 2016 plan", "杭政办〔2023〕2号") asks for no figure of that year.
+DOCUMENT_YEAR = re.compile(r"〔\d{4}〕|\b(19|20)\d\d(\s*[-–—]\s*(19|20)\d\d)?(?=\s+(\S+\s+)?(plan|policy|policies|"
+                           r"yearbook|opinions|implementation|five-year|document)\b)")
 PLACES = frozenset("""shanghai lujiazui beijing shenzhen qianhai guangzhou nansha tianjin chongqing chengdu suzhou nanjing
 wuhan xian hong kong macau macao hainan hengqin singapore xiamen qingdao hefei wenzhou taizhou jinhua lishui quzhou
 yiwu london tokyo new york""".split())

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from faq import nlp
+from faq import english, nlp
 from faq.conversation import Topic
 from faq.gazetteer import Gazetteer, fold
 from faq.matcher import FaqMatcher, Match
@@ -79,7 +79,8 @@ class Reader:
         focus = "，".join(questions) if len(folded) > LONG or SELF_INTRO.match(folded) else folded
         entities = self.gazetteer.entities(focus) or self.gazetteer.entities(folded)
         aspects = self.gazetteer.aspects(focus)
-        years = [int(y) for y in YEAR.findall(nlp.normalise(focus))]
+        dated = english.DOCUMENT_YEAR.sub(" ", focus) if self.lang == "en" else focus
+        years = [int(y) for y in YEAR.findall(nlp.normalise(dated))]
         bare = bool(BARE_FIGURE.match(folded))
         elsewhere = self._elsewhere(focus)
         marked = bool(FOLLOW_UP.match(folded) or FOLLOW_UP_END.search(folded))
@@ -114,4 +115,6 @@ class Reader:
     def _elsewhere(self, folded: str) -> list[str]:
         inside = [n for n, _ in self.gazetteer.names if n in folded]
         found = [p for p in ELSEWHERE if p in folded and not any(p in n for n in inside)]
+        if self.lang == "en":
+            found += [m.group(0) for m in english.ELSEWHERE.finditer(folded) if m.group(0) not in found]
         return found + [w for w in self.matcher.unknown_places(self.matcher.text.words(folded)) if w not in found]

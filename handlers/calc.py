@@ -121,9 +121,19 @@ def _pick(svc, msg: Incoming, ids: list[str], question: str, lead: str) -> Reply
 
 
 FOREIGN = re.compile(r"美元|美金|usd|us\$|港元|港币|hkd|欧元|eur\b|英镑|gbp|日元|jpy|新加坡元|新元|sgd|外币", re.IGNORECASE)
-RULED_OUT_EN = re.compile(r"\bnot (a |an )?(new|newly|licensed|separate|independent|yet|approved|published|listed)"
-                          r"|\bbranch\b(?! of)|\bprovincial (government|level commendation)|\bdrafted\b"
-                          r"|\bonly (took part|participated)|\bparticipated in\b", re.IGNORECASE)
+FOREIGN_EN = re.compile(r"[$€£₩]|\b(dollars?|euros?|pounds? sterling|sterling|yen|francs?|ringgit|baht)\b",
+                        re.IGNORECASE)
+DATED = re.compile(r"\b(?:(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?(?P<year>20\d\d)\b"
+                   r"|(?P<cyear>20\d\d)年(?:(?P<cmonth>\d{1,2})月)?", re.IGNORECASE)
+MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+RULED_OUT_EN = re.compile(r"\b(not|never) (been |yet )?(a |an |the )?(new|newly|licensed|headquarters|hq|separate|independent|"
+                          r"national|yet|approved|published|listed|recognised|recognized|accepted|selected)"
+                          r"|\b(has|have|had|did|does|is|was)n['’]t (been )?(approved|published|listed|accepted|passed|"
+                          r"recognised|recognized|selected)|\byet to\b|\bunlicensed\b|\bnon-licensed\b"
+                          r"|(?<!sub-)\bbranch\b(?! of)|\bprovincial(-level)? (government|commendation)|\bdrafted\b"
+                          r"|\b(only )?(took part|participated|helped draft|contributed to drafting)\b|\bmunicipal(-level)? "
+                          r"(financial reform )?pilot|\bdistrict-level\b|\bno new\b|\brenew(al|ed)\b|\bold institution",
+                          re.IGNORECASE)
 RULED_OUT = re.compile(r"不是(新设|新设立|持牌|总部|向社会|保险资金|国家)|并非|不属于|没有被|还没(有)?(被|验收|上市|认定|发布)"
                        r"|尚未|未被|未通过|没通过|非持牌|参与(了)?(制定|起草|编制)|只是参与|分公司|分支机构|省级表彰"
                        r"|市级(金融改革)?试点|区级|没有新增|续期|就成立了|老机构")
@@ -141,6 +151,18 @@ def _guarded(svc, msg: Incoming, question: str, reading: Reading, measure_ids: l
                               f"You gave an amount in a foreign currency (“{m.group(0)}”). The document computes in RMB "
                               "and sets no exchange rate: please tell me the amount in RMB (e.g. “paid-in capital RMB "
                               "800 million”) and I will compute it."), confidence=0.5, buttons=buttons)
+    if msg.english and (m := FOREIGN_EN.search(question)):
+        return _reply(f"You gave an amount in a foreign currency (“{m.group(0)}”). The document computes in RMB and "
+                      "sets no exchange rate: please tell me the amount in RMB (e.g. “paid-in capital RMB 800 "
+                      "million”) and I will compute it.", confidence=0.5, buttons=buttons)
+    if late := _after_expiry(question, [book.policy(book.measure(i)) for i in measure_ids]):
+        date, policy = late
+        return _reply(msg.say(f"您提到的时间（{date}）晚于{policy.number}的有效期（至{policy.effective_to.isoformat()}），"
+                              f"按原文不在其适用期内，所以我不按它计算金额；现行政策请向{policy.lead_department}确认。",
+                              f"The date you mention ({date}) is after {policy.number} expired on "
+                              f"{policy.effective_to.isoformat()}, so under the original text it does not apply and I "
+                              f"do not compute an amount; please check the current policy with the "
+                              f"{policy.en.lead_department}."), confidence=0.5, buttons=buttons)
     if any(f.kind == "money" and f.value is not None and f.value <= 0 for f in reading.figures):
         return _reply(msg.say("金额为0时没有可测算的补贴。请告诉我实际的金额（例如“10亿”），我再为您测算。",
                               "With an amount of zero there is nothing to compute. Please tell me the actual amount "
@@ -153,6 +175,19 @@ def _guarded(svc, msg: Incoming, question: str, reading: Reading, measure_ids: l
                               f"You mention “{m.group(0)}”: under the original text this may not meet the conditions "
                               f"of {names}, so I do not compute an amount. Tap below to check the conditions; if I "
                               "misread you, please tell me more."), confidence=0.5, buttons=buttons)
+    return None
+
+
+def _after_expiry(question: str, policies) -> tuple[str, object] | None:
+    """A month or year the question names that lies wholly after a policy's validity (an event then is not
+    covered); a year alone counts only when the whole year is later."""
+    for m in DATED.finditer(question):
+        year = int(m["year"] or m["cyear"])
+        month = MONTHS.index(m["month"].lower()[:3]) + 1 if m["month"] else int(m["cmonth"]) if m["cmonth"] else None
+        for policy in policies:
+            end = policy.effective_to
+            if end and (year > end.year or (month and year == end.year and month > end.month)):
+                return m.group(0), policy
     return None
 
 

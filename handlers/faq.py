@@ -62,7 +62,7 @@ def choose(svc, reading: Reading, ranked: list[Match]) -> tuple[Match | None, st
     aspects = svc.kb.knowledge.lexicon.aspects
     pool = ranked
     if reading.elsewhere:
-        pool = [m for m in ranked if all(p in m.entry.answer for p in reading.elsewhere)]
+        pool = [m for m in ranked if all(p in m.entry.answer.lower() for p in reading.elsewhere)]
         if not pool or pool[0].score < THRESHOLD:
             return None, "elsewhere"
     if not pool or pool[0].score < THRESHOLD:

@@ -19,6 +19,12 @@ SCALES = {"trillion": WAN * YI, "tn": WAN * YI, "billion": 10 * YI, "bn": 10 * Y
 CURRENCY = r"(?:rmb|cny|yuan|renminbi|¥)"
 AMOUNT = (rf"(?P<cur>{CURRENCY}\s*)?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
           rf"(?P<scale>{'|'.join(sorted(SCALES, key=len, reverse=True))})?(?![a-z])(?P<cur2>\s*{CURRENCY}(?![a-z]))?")
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20}
+OWNED_HQ = r"['’]s\s+(?:hq|headquarters)\b"           # "a bank's HQ set up…": an existing HQ, not a new one
+ASKS_AMOUNT = re.compile(r"\b(how much|what (one-off |total |maximum )?(subsidy|award|grant|reward|amount)|"
+                         r"which (subsidy|award|grant)|maximum|max|award amount|total subsidy|total award)\b"
+                         r"|\b(subsidy|award|grant|reward)\s*\?", re.IGNORECASE)
 RANKS = r"\btop[- ]?(?P<top>\d+)\b|\b(?:ranked|ranks|ranking|placed)\s+(?:no\.?\s*|number\s+)?(?P<place>\d+)(?:st|nd|rd|th)?\b" \
         r"|\b(?P<nth>\d+)(?:st|nd|rd|th)\b"
 
@@ -58,7 +64,9 @@ def _pattern(book: PolicyBook) -> tuple[re.Pattern, dict[str, str]]:
         for k in s.en.keywords:
             words.setdefault(k.lower(), s.keywords[0])
     phrases = "|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?P<amount>{AMOUNT})|(?P<rank>{RANKS})|(?P<phrase>{phrases})|(?P<word>[a-z]+)"), words
+    numbers = "|".join(NUMBER_WORDS)
+    return re.compile(rf"(?P<owned>{OWNED_HQ})|(?P<amount>{AMOUNT})|(?P<rank>{RANKS})|(?P<phrase>{phrases})"
+                      rf"|(?<![a-z])(?P<number>{numbers})(?![a-z])|(?P<word>[a-z]+)"), words
 
 
 def to_cues(text: str, book: PolicyBook) -> str:
@@ -66,12 +74,17 @@ def to_cues(text: str, book: PolicyBook) -> str:
     pattern, words = _pattern(book)
 
     def one(m: re.Match) -> str:
+        if m["owned"]:
+            return "的总部"
+        if m["number"]:
+            return str(NUMBER_WORDS[m["number"]])
         if m["amount"]:
             return chinese_figure(m["num"], m["scale"], bool(m["cur"] or m["cur2"]))
         if m["rank"]:
             return f"前{m['top']}名" if m["top"] else f"第{m['place'] or m['nth']}名"
         return words[m["phrase"]] if m["phrase"] else " "
-    return re.sub(r"\s+", " ", pattern.sub(one, text.lower())).strip()
+    cues = re.sub(r"\s+", " ", pattern.sub(one, text.lower())).strip()
+    return f"{cues} 能拿多少" if ASKS_AMOUNT.search(text) else cues
 
 
 def for_reading(text: str, book: PolicyBook, lang: str) -> str:
