@@ -15,18 +15,34 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections import Counter, defaultdict
 
 from bot.channels.base import RecipientGone, SendError
 from bot.clock import Clock
 from bot.messages import Button, Reply
+from faq.language import LANGS
 
 log = logging.getLogger(__name__)
 
 
-def reply_of(broadcast: dict) -> Reply:
-    return Reply(broadcast["text"], intent="events" if broadcast.get("event") else "staff", confidence=1.0,
-                 buttons=[Button(label, payload) for label, payload in broadcast.get("buttons", [])])
+EN_PART = re.compile(r"^[ \t]*-{3,}[ \t]*en[ \t]*-{3,}[ \t]*$", re.MULTILINE | re.IGNORECASE)
+CHINESE_ONLY = "(This notice is only available in Chinese; send /contacts to reach the Town Management Committee.)"
+
+
+def in_language(text: str, lang: str) -> str:
+    """Staff may write a notice in both languages, the English after a line "---en---"; each recipient gets
+    their part as typed. Without an English part, English users get the Chinese under a one-line note."""
+    zh, *en = EN_PART.split(text, maxsplit=1)
+    if lang != "en":
+        return zh.rstrip("\n")
+    return en[0].strip("\n") if en else f"{CHINESE_ONLY}\n{zh.rstrip()}"
+
+
+def reply_of(broadcast: dict, lang: str = "zh") -> Reply:
+    return Reply(in_language(broadcast["text"], lang), intent="events" if broadcast.get("event") else "staff",
+                 confidence=1.0, buttons=[Button(label, payload) for label, payload in broadcast.get("buttons", [])],
+                 lang=lang)
 
 
 class _Committer:
@@ -116,7 +132,7 @@ class Delivery:
     async def _run(self, bid: int) -> None:
         broadcast = await self.store.get_broadcast(bid)
         pending = await self.store.pending_deliveries(bid)
-        reply = reply_of(broadcast)
+        replies = {lang: reply_of(broadcast, lang) for lang in LANGS}
         committer = _Committer(self.store, self.clock, self.batch, self.interval)
         committing = asyncio.create_task(committer.run())
         queues: dict[str, asyncio.Queue] = defaultdict(asyncio.Queue)     # one per platform: a slow or
@@ -143,7 +159,7 @@ class Delivery:
                                     "reason": f"没有配置 {record['platform']} 渠道"})
                     continue
                 try:
-                    await outbox.send(record["chat_id"], reply)
+                    await outbox.send(record["chat_id"], replies[record.get("lang", "zh")])
                 except RecipientGone as exc:
                     settle(record, {"status": "failed", "attempts": attempt, "reason": f"gone: {exc.reason}"},
                            gone=(record["recipient"], exc.reason))

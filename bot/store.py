@@ -275,7 +275,7 @@ class Store:
     def _insert_deliveries(t, bid: int, recipients: list[dict]) -> None:
         t["deliveries"].insert_multiple(
             {"broadcast": bid, "recipient": r["key"], "platform": r["platform"], "chat_id": r["chat_id"],
-             "status": "pending", "attempts": 0, "reason": ""} for r in recipients)
+             "lang": r["lang"], "status": "pending", "attempts": 0, "reason": ""} for r in recipients)
 
     async def create_broadcast(self, broadcast: dict) -> int:
         """Stores a broadcast (and, when it is "sending", its delivery records) in one write."""

@@ -10,6 +10,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from bot.messages import Button, Incoming, Reply
+from handlers import faq
 from policy_data import render
 from policy_data.english import for_reading
 from policy_data.engine import Outcome, evaluate
@@ -231,7 +232,7 @@ async def answer(msg: Incoming, svc) -> Reply | None:
     """Free text: a measure with figures, or a measure and "能拿多少"; or figures by name and "能拿多少"."""
     book = svc.kb.policy
     reading = _read(msg, msg.text, book)
-    if reading.elsewhere():
+    if reading.elsewhere() or faq.asks_unstated(svc, msg):
         return None
     if is_quick_check(reading):
         return _run(svc, msg, msg.text, _selected(book, reading), reading=reading)

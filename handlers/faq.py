@@ -92,6 +92,13 @@ def choose(svc, reading: Reading, ranked: list[Match]) -> tuple[Match | None, st
     return best, ""
 
 
+def asks_unstated(svc, msg: Incoming) -> bool:
+    """An English question asking what the documents never state (a price, a name, opening hours…) is the FAQ's
+    to answer honestly, not a policy or quick-check question ("How many working days until the subsidy?")."""
+    aspects = svc.kb.knowledge.lexicon.aspects
+    return msg.english and any(aspects[a].unanswerable for a in msg.reading.aspects)
+
+
 def is_new_question(svc, msg: Incoming) -> bool:
     """A message that names its own topic and finds its answer, with no figure an open dialog could want."""
     reading: Reading = msg.reading

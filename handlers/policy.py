@@ -230,7 +230,7 @@ async def answer(msg: Incoming, svc) -> Reply | None:
     book = svc.kb.policy
     text = for_reading(msg.text, book, msg.lang)
     reading = read(text, book)
-    if reading.elsewhere():
+    if reading.elsewhere() or faq.asks_unstated(svc, msg):
         return None
     if SELF_DESCRIPTION.search(text) and beneficiary_types(text, book):
         # "我们是私募基金，想问下小镇核心区在哪" asks the FAQ; a self-description (with its figures) asks

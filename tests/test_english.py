@@ -136,3 +136,12 @@ async def test_buttons_keep_the_language(say):
     assert contacts.text.startswith("You can contact") and contacts.buttons
     detail = await say(payload=contacts.buttons[0].payload)
     assert detail.text.startswith("[Canal Wealth Town Management Committee") and "Phone: not published" in detail.text
+
+
+async def test_the_subscription_screen_in_english(say, services):
+    await say("Where is Canal Wealth Town?")
+    screen = await say(payload="/subscribe")
+    assert screen.text.startswith("Your notifications:") and "Get alliance event notices" in [b.label for b in screen.buttons]
+    done = await say(payload="sub:events")
+    assert done.text.startswith("Subscribed to alliance event notices.")
+    assert "events" in (await services.store.get_user("console:en1"))["subscriptions"]
