@@ -68,12 +68,7 @@ async def main() -> None:
     from bot.router import Router
     router = Router(build_services(load_settings({"BOT_DATA_DIR": tempfile.mkdtemp()}, env_file=None)))
     print(BARS)
-    for name, path, readable in (("blind", blindsets.BLIND / "en_blind.yaml", True),
-                                 ("sealed (aggregate only)", blindsets.SEALED / "en_sealed.yaml", False)):
-        data = blindsets.load(path)
-        if data is None:
-            print(f"{name}: no set at {path.relative_to(ROOT)}")
-            continue
+    for name, data, readable in blindsets.sets("en"):
         report(name, *await run(router, data["cases"], name[:2]), readable and "-v" in sys.argv)
 
 

@@ -30,6 +30,18 @@ def load(path: Path) -> dict | None:
     return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
+def sets(stem: str):
+    """(name, data, readable) for the blind and the sealed set `stem` that exist; the sealed one is read for
+    aggregates only (readable False)."""
+    for name, path, readable in (("blind", BLIND / f"{stem}_blind.yaml", True),
+                                 ("sealed (aggregate only)", SEALED / f"{stem}_sealed.yaml", False)):
+        data = load(path)
+        if data is None:
+            print(f"{name:<26} (no set at {path.relative_to(ROOT)})")
+            continue
+        yield name, data, readable
+
+
 def _flat(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
 
