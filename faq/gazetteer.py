@@ -22,9 +22,8 @@ MIN_REPAIR = 3                      # shorter words are too ambiguous to repair 
 
 
 def fold(text: str) -> str:
-    """NFKC + lower-case, English plurals and possessives folded: the view used for finding names (never
-    shown to anyone)."""
-    return english.fold(text)
+    """NFKC + lower-case: the view used for finding names (never shown to anyone)."""
+    return unicodedata.normalize("NFKC", text).lower()
 
 
 def _latin(ch: str) -> bool:
@@ -78,7 +77,10 @@ def scan(text: str, words: list[tuple[str, str]]) -> list[tuple[int, str]]:
 
 
 def _longest_first(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-    return sorted({(fold(w), tag) for w, tag in pairs if w.strip()}, key=lambda p: (-len(p[0]), p[0]))
+    """Longest first; a word listed under several tags goes to the first in file order (deterministic, unlike a
+    set's order, which changes with each process's string hashing)."""
+    unique = dict.fromkeys((english.fold(w), tag) for w, tag in pairs if w.strip())
+    return sorted(unique, key=lambda p: (-len(p[0]), p[0]))
 
 
 class Repairer:
@@ -168,11 +170,11 @@ class Gazetteer:
 
     def entities(self, folded: str) -> list[str]:
         """Entity ids named, in order, without the ones that only contain a more specific one named too."""
-        named = list(dict.fromkeys(tag for _, tag in scan(folded, self.names) if tag))
+        named = list(dict.fromkeys(tag for _, tag in scan(english.fold(folded), self.names) if tag))
         return [e for e in named if not any(e in self.lexicon.ancestors(o) for o in named if o != e)]
 
     def aspects(self, folded: str) -> list[str]:
-        return list(dict.fromkeys(tag for _, tag in scan(folded, self._asked)))
+        return list(dict.fromkeys(tag for _, tag in scan(english.fold(folded), self._asked)))
 
     def covers(self, declared: Iterable[str], asked: str) -> bool:
         """An entry about `declared` entities answers a question naming `asked` (itself or a part of it)."""

@@ -17,14 +17,15 @@ LANGS: tuple[Lang, ...] = ("zh", "en")
 LATIN_WORD = re.compile(r"[A-Za-z]+")
 CJK = re.compile(r"[\u3400-\u9fff]")
 FIGURE_CHARS = re.compile(r"[万亿元]")             # "10亿" in an English chat is a figure, not Chinese
-CHINESE_GRAMMAR = re.compile(r"[的是吗呢么哪啥几怎我你您们了想请问吧嘛谁呀啊还要能可]")
+CHINESE_GRAMMAR = re.compile(r"[的是吗呢么哪啥几怎我你您们了想请问吧嘛谁呀啊还要能可有]|多少")
+ACRONYM = re.compile(r"^[A-Z0-9]+$")          # PPP, CFA, QFLP: written in Chinese sentences too
 
 
 def detect(text: str) -> Lang | None:
     """The language of one message, or None when it does not tell."""
     if text.lstrip().startswith("/"):
         return None
-    words = LATIN_WORD.findall(text)
+    words = [w for w in LATIN_WORD.findall(text) if not ACRONYM.match(w)]
     cjk = len(CJK.findall(text))
     if len(words) >= 2 and not CHINESE_GRAMMAR.search(text) and 2 * sum(map(len, words)) >= cjk:
         return "en"

@@ -107,7 +107,7 @@ def _ask(svc, msg: Incoming, outcome: Outcome, facts: Facts, question: str) -> R
     else:
         prompt = render.ask_for(measure, key, lang)
     known = [render.check_line(measure, c, lang) for c in outcome.checks]
-    text = "\n".join([render.heading(measure, lang), msg.say("规则：", "Rule: ") + f"{render.rule_text(measure, lang)}.",
+    text = "\n".join([render.heading(measure, lang), msg.say(f"规则：{render.rule_text(measure)}。", f"Rule: {render.rule_text(measure, lang)}."),
                       *known, lead + prompt, msg.say("（输入“取消”可退出速算）", "(Type “cancel” to leave the quick-check.)")])
     return _reply(text, confidence=0.6, buttons=[_cancel(msg)])
 

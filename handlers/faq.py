@@ -10,6 +10,7 @@ import re
 from datetime import datetime
 
 from bot.messages import Button, Incoming, Reply
+from faq import english
 from faq.conversation import Topic
 from faq.matcher import THRESHOLD, Match
 from faq.reading import YEAR, Reading
@@ -57,6 +58,13 @@ def _years_in(entry) -> set[int]:
     return {int(y) for y in YEAR.findall(entry.answer)}
 
 
+def _too_thin(reading: Reading) -> bool:
+    """An English question of one content word naming nothing known ("What's your name?") matches by chance."""
+    matcher = reading.matcher
+    return matcher is not None and matcher.text is english and not reading.entities \
+        and len(matcher.text.words(reading.query)) < 2
+
+
 def choose(svc, reading: Reading, ranked: list[Match]) -> tuple[Match | None, str]:
     """The entry to answer with, or None and why not ("" = nothing close; "aspect"/"entity"/"elsewhere")."""
     aspects = svc.kb.knowledge.lexicon.aspects
@@ -65,7 +73,7 @@ def choose(svc, reading: Reading, ranked: list[Match]) -> tuple[Match | None, st
         pool = [m for m in ranked if all(p in m.entry.answer.lower() for p in reading.elsewhere)]
         if not pool or pool[0].score < THRESHOLD:
             return None, "elsewhere"
-    if not pool or pool[0].score < THRESHOLD:
+    if not pool or pool[0].score < THRESHOLD or _too_thin(reading):
         return None, ""
     about = [m for m in pool if _about(svc, m.entry, reading.entities)]
     if not about or about[0].score < THRESHOLD:
