@@ -126,6 +126,8 @@ FOREIGN_EN = re.compile(r"[$€£₩]|\b(dollars?|euros?|pounds? sterling|sterli
                         re.IGNORECASE)
 DATED = re.compile(r"\b(?:(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?(?P<year>20\d\d)\b"
                    r"|(?P<cyear>20\d\d)年(?:(?P<cmonth>\d{1,2})月)?", re.IGNORECASE)
+# English questions say which capital they mean: registered capital is not the paid-in capital the rules use.
+REGISTERED = re.compile(r"\bregistered capital\b", re.IGNORECASE)
 MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
 RULED_OUT_EN = re.compile(r"\b(not|never) (been |yet )?(a |an |the )?(new|newly|licensed|headquarters|hq|separate|independent|"
                           r"national|yet|approved|published|listed|recognised|recognized|accepted|selected)"
@@ -204,6 +206,8 @@ def _run(svc, msg: Incoming, question: str, measure_ids: list[str], known: dict 
     for measure_id in measure_ids:
         measure = book.measure(measure_id)
         facts = facts_for(book, measure, reading, expect)
+        if msg.english and REGISTERED.search(question):
+            facts.values = {k: v for k, v in facts.values.items() if k not in facts.assumed}
         values = {k: Decimal(v) for k, v in (known or {}).items()} | facts.values
         outcome = evaluate(measure, values)
         if facts.errors or outcome.status == "missing":

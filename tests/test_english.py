@@ -145,3 +145,17 @@ async def test_the_subscription_screen_in_english(say, services):
     done = await say(payload="sub:events")
     assert done.text.startswith("Subscribed to alliance event notices.")
     assert "events" in (await services.store.get_user("console:en1"))["subscriptions"]
+
+
+@pytest.mark.parametrize("question, says", [
+    ("New financial HQ, paid-in capital of $200 million, how much?", "foreign currency (“$”)"),
+    ("New financial HQ with registered capital of RMB 1 billion, how much?", "Please tell me the paid-in capital"),
+    ("Our new financial HQ was set up in September 2026 with paid-in capital of RMB 1 billion. Subsidy?",
+     "after 杭政办〔2023〕2号 expired on 2026-02-28"),
+    ("A licensed bank's HQ set up a fintech subsidiary with paid-in capital of RMB 30 million. How much?",
+     "does not reach the threshold of RMB 50 million (5000万元) (inclusive)"),
+    ("We opened a Hangzhou branch of our foreign bank. Can the branch get the 2% financial HQ subsidy?", "branch"),
+])
+async def test_no_amount_where_none_is_due(say, question, says):
+    reply = await say(question)
+    assert says in reply.text and not re.search(r"(up to|can get) RMB", reply.text), reply.text
