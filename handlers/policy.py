@@ -55,34 +55,47 @@ def _chapters(book) -> list[str]:
     return list(dict.fromkeys(m.chapter for m in book.measures))
 
 
-def overview(svc) -> Reply:
-    book = svc.kb.policy
+def overview(svc, lang: str = "zh") -> Reply:
+    book, en = svc.kb.policy, lang == "en"
     lines = []
     for policy in book.policies.values():
         own = [m for m in book.measures if book.policy(m) is policy]
-        lines.append(f"{policy.number}《{policy.title}》（{policy.issuer}，{policy.issued.isoformat()}）"
-                     f"中的资金支持整理为{len(own)}项措施（分布在{len({m.article for m in own})}条中）。")
-    lines.append("点选方面查看各项措施；也可以直接说明贵单位情况（例如“我们是保险公司，准备设科创保险专营机构”）"
+        articles = len({m.article for m in own})
+        lines.append(f"{policy.number} {policy.en.title} ({policy.en.issuer}, {policy.issued.isoformat()}): its funding "
+                     f"support comes as {len(own)} measures in {articles} articles." if en else
+                     f"{policy.number}《{policy.title}》（{policy.issuer}，{policy.issued.isoformat()}）"
+                     f"中的资金支持整理为{len(own)}项措施（分布在{articles}条中）。")
+    lines.append("Tap a chapter to see its measures; or describe your institution (e.g. “We are an insurer planning a "
+                 "sci-tech insurance specialist institution”), or ask “New financial HQ, paid-in capital RMB 1 billion: "
+                 "how much?”." if en else
+                 "点选方面查看各项措施；也可以直接说明贵单位情况（例如“我们是保险公司，准备设科创保险专营机构”）"
                  "让我帮您匹配，或直接问“新设金融总部，实收资本10亿，能拿多少？”。")
-    lines += render.validity_notes(list(book.policies.values()), _today(svc))
-    buttons = [Button(ch.split("）", 1)[-1][:16], f"policy:ch:{i}") for i, ch in enumerate(_chapters(book))]
+    lines += render.validity_notes(list(book.policies.values()), _today(svc), lang)
+    chapters = _chapters(book)
+    names = [next(m.en.chapter for m in book.measures if m.chapter == ch).split(" (")[0] if en else ch
+             for ch in chapters]
+    buttons = [Button(name.split("）", 1)[-1][:16] if not en else name[:40], f"policy:ch:{i}")
+               for i, name in enumerate(names)]
     if book.summaries:
-        buttons.append(Button("其他支持方向（QFLP、人才等）", "policy:dir"))
-    buttons.append(Button("按企业情况匹配", "/profile"))
+        buttons.append(Button("Other directions (QFLP, talent…)" if en else "其他支持方向（QFLP、人才等）", "policy:dir"))
+    buttons.append(Button("Match my institution" if en else "按企业情况匹配", "/profile"))
     sources = [f"{svc.kb.knowledge.documents[p.doc].short}" for p in book.policies.values()]
     return _reply("\n\n".join(lines), buttons=buttons, sources=sources)
 
 
-def _chapter(svc, index: int) -> Reply | None:
+def _chapter(svc, index: int, lang: str = "zh") -> Reply | None:
     book = svc.kb.policy
     chapters = _chapters(book)
     if not 0 <= index < len(chapters):
         return None
     measures = [m for m in book.measures if m.chapter == chapters[index]]
-    lines = [chapters[index]] + [f"· {render.article(m)} {m.title}：{render.estimate(m)}" for m in measures]
-    lines += render.validity_notes([book.policy(m) for m in measures], _today(svc))
-    buttons = [Button(f"{render.article(m)} {m.title}", f"policy:m:{m.id}") for m in measures]
-    return _reply("\n".join(lines), buttons=buttons, sources=list(dict.fromkeys(_cite(svc, m) for m in measures)))
+    head = measures[0].en.chapter if lang == "en" else chapters[index]
+    lines = [head] + [f"· {render.article(m, lang)} {render.title(m, lang)}{': ' if lang == 'en' else '：'}"
+                      f"{render.estimate(m, lang)}" for m in measures]
+    lines += render.validity_notes([book.policy(m) for m in measures], _today(svc), lang)
+    buttons = [Button(f"{render.article(m, lang)} {render.title(m, lang)}", f"policy:m:{m.id}") for m in measures]
+    return _reply("\n".join(lines), buttons=buttons,
+                  sources=list(dict.fromkeys(_cite(svc, m, lang) for m in measures)))
 
 
 def measure_reply(svc, measure, confidence: float = 1.0, lang: str = "zh") -> Reply:
@@ -103,10 +116,11 @@ def _summary_reply(svc, summary, lang: str = "zh") -> Reply:
     return _reply(text, sources=[svc.kb.knowledge.cite(s, lang) for s in summary.sources])
 
 
-def _directions(svc) -> Reply:
+def _directions(svc, lang: str = "zh") -> Reply:
     summaries = svc.kb.policy.summaries
-    return _reply("不涉及具体金额的支持方向，点选查看：",
-                  buttons=[Button(s.title[:20], f"policy:s:{s.id}") for s in summaries])
+    en = lang == "en"
+    return _reply("Support directions without amounts, tap one:" if en else "不涉及具体金额的支持方向，点选查看：",
+                  buttons=[Button(s.en.title[:40] if en else s.title[:20], f"policy:s:{s.id}") for s in summaries])
 
 
 def _document_en(policy) -> str:
@@ -141,7 +155,7 @@ def document_reply(svc, lang: str = "zh") -> Reply:
 async def by_payload(msg: Incoming, svc) -> Reply:
     key = msg.payload.removeprefix("policy:")
     book = svc.kb.policy
-    if key.startswith("ch:") and key[3:].isdigit() and (reply := _chapter(svc, int(key[3:]))):
+    if key.startswith("ch:") and key[3:].isdigit() and (reply := _chapter(svc, int(key[3:]), msg.lang)):
         return reply
     if key.startswith("m:") and (measure := book.measure(key[2:])):
         return measure_reply(svc, measure, lang=msg.lang)
@@ -150,71 +164,104 @@ async def by_payload(msg: Incoming, svc) -> Reply:
             if summary.id == key[2:]:
                 return _summary_reply(svc, summary, msg.lang)
     if key == "dir":
-        return _directions(svc)
+        return _directions(svc, msg.lang)
     if key == "mine":
         return await mine(msg, svc)
-    return overview(svc)
+    return overview(svc, msg.lang)
 
 
 # ── matching ────────────────────────────────────────────────────────────────────────────────────────────
 
-def _fit_line(fit) -> str:
+ASK_TYPE_EN = ("Please tell me what kind of institution you are and what you plan, e.g. “We are a foreign insurer "
+               "planning a sci-tech insurance specialist institution in Hangzhou”, “We are an asset manager with AUM of "
+               "15bn”.")
+
+
+def _fit_line(fit, lang: str) -> str:
     o, m = fit.outcome, fit.outcome.measure
     if o.status == "ok" and m.rule_inputs():
-        worth = f"{render.gets(m)} {fmt_money(o.amount)}（按您提供的数字测算）"
+        worth = (f"{render.gets(m, lang)} {render.money(o.amount, lang)} (from the figures you gave)" if lang == "en"
+                 else f"{render.gets(m)} {fmt_money(o.amount)}（按您提供的数字测算）")
     else:
-        worth = render.estimate(m)
-    line = f"· {render.article(m)} {m.title}：{worth}"
+        worth = render.estimate(m, lang)
+    line = f"· {render.article(m, lang)} {render.title(m, lang)}: {worth}" if lang == "en" else \
+        f"· {render.article(m)} {m.title}：{worth}"
     if o.open_conditions:
-        line += "。还需确认：" + "；".join(c.text for c in o.open_conditions[:2])
+        conditions = [render.condition_text(m, c, lang) for c in o.open_conditions[:2]]
+        line += ("; still to confirm: " + "; ".join(conditions)) if lang == "en" else "。还需确认：" + "；".join(conditions)
     return line
 
 
-def match_reply(svc, description: str, result: Match, lead: str = "") -> Reply:
+def _misfit_reason(book, misfit, lang: str) -> str:
+    if lang != "en":
+        return misfit.reason
+    if misfit.outcome is None:
+        return "for " + ", ".join(book.types[b].en.label for b in misfit.measure.beneficiaries)
+    o = misfit.outcome
+    return render.check_line(o.measure, o.failed[0], lang) if o.failed else render.below_tiers(o, lang)
+
+
+def match_reply(svc, description: str, result: Match, lead: str = "", lang: str = "zh") -> Reply:
     book = svc.kb.policy
+    en = lang == "en"
+
+    def say(zh: str, english: str) -> str:
+        return english if en else zh
+
+    def named(m) -> str:
+        return f"{render.article(m, lang)} {render.title(m, lang)}"
     if not result.types:
-        return _reply((lead + "\n" if lead else "") + "还不清楚贵单位属于哪类机构。" + ASK_TYPE, confidence=0.5)
-    labels = "、".join(book.types[t].label for t in result.types)
+        return _reply((lead + "\n" if lead else "") + say("还不清楚贵单位属于哪类机构。" + ASK_TYPE,
+                                                          "I cannot tell yet what kind of institution you are. "
+                                                          + ASK_TYPE_EN), confidence=0.5)
+    labels = say("、", ", ").join(book.types[t].en.label if en else book.types[t].label for t in result.types)
     lines = [lead] if lead else []
-    lines.append(f"按您的情况（{labels}），可对照以下支持措施（金额为文件规定的上限或按您提供的数字测算）：")
+    lines.append(say(f"按您的情况（{labels}），可对照以下支持措施（金额为文件规定的上限或按您提供的数字测算）：",
+                     f"For you ({labels}), these support measures may apply (amounts are the document's maximum or "
+                     f"computed from your figures):"))
     planned = [f for f in result.fits if f.planned]
     others = [f for f in result.fits if not f.planned]
     if planned:
-        lines += ["与您的计划直接相关："] + [_fit_line(f) for f in planned]
+        lines += [say("与您的计划直接相关：", "Directly related to your plans:")] + [_fit_line(f, lang) for f in planned]
     if others:
-        lines += ["其他可关注：" if planned else "可关注："] + [_fit_line(f) for f in others[:MAX_LISTED]]
-    failed = [f for f in result.misfits if not f.reason.startswith("面向")]
+        lines += [say("其他可关注：" if planned else "可关注：", "Also worth a look:" if planned else "Worth a look:")]
+        lines += [_fit_line(f, lang) for f in others[:MAX_LISTED]]
+    failed = [f for f in result.misfits if f.outcome is not None]
     if failed:
-        lines += ["按您提供的数字不符合："] + [f"· {render.article(f.measure)} {f.measure.title}：{f.reason}"
-                                               for f in failed]
-    other_types = [f for f in result.misfits if f.reason.startswith("面向")]
+        lines += [say("按您提供的数字不符合：", "Not met with the figures you gave:")]
+        lines += [f"· {named(f.measure)}{say('：', ': ')}{_misfit_reason(book, f, lang)}" for f in failed]
+    other_types = [f for f in result.misfits if f.outcome is None]
     if other_types:
-        lines.append("不适用（支持对象不同）：" + "；".join(
-            f"{render.article(f.measure)} {f.measure.title}（{f.reason}）" for f in other_types))
+        lines.append(say("不适用（支持对象不同）：", "Not for you (other beneficiaries): ") + say("；", "; ").join(
+            f"{named(f.measure)} ({_misfit_reason(book, f, lang)})" if en else
+            f"{named(f.measure)}（{f.reason}）" for f in other_types))
     related = [s for s in book.summaries if any(k.lower() in description.lower() for k in s.keywords)]
     if related:
-        lines.append("另见（无具体金额的支持方向）：" + "、".join(s.title for s in related))
+        lines.append(say("另见（无具体金额的支持方向）：", "See also (directions without amounts): ")
+                     + say("、", ", ").join(s.en.title if en else s.title for s in related))
     policies = list(dict.fromkeys(book.policy(f.outcome.measure) for f in result.fits))
-    tail = [render.no_double(p) for p in policies] + render.validity_notes(policies, _today(svc))
+    tail = [render.no_double(p, lang=lang) for p in policies] + render.validity_notes(policies, _today(svc), lang)
     shown = planned + others[:MAX_LISTED]
-    buttons = [Button(f"{render.article(f.outcome.measure)} {f.outcome.measure.title}",
-                      f"policy:m:{f.outcome.measure.id}") for f in shown[:8]]
-    buttons += [Button(s.title[:20], f"policy:s:{s.id}") for s in related]
+    buttons = [Button(named(f.outcome.measure), f"policy:m:{f.outcome.measure.id}") for f in shown[:8]]
+    buttons += [Button((s.en.title if en else s.title)[:20], f"policy:s:{s.id}") for s in related]
     return _reply("\n".join(lines) + "\n\n" + "\n\n".join(tail), buttons=buttons,
-                  sources=list(dict.fromkeys(_cite(svc, f.outcome.measure) for f in shown)))
+                  sources=list(dict.fromkeys(_cite(svc, f.outcome.measure, lang) for f in shown)))
 
 
-def describe_and_match(svc, description: str, lead: str = "") -> Reply:
-    return match_reply(svc, description, match(svc.kb.policy, description), lead)
+def describe_and_match(svc, description: str, lead: str = "", lang: str = "zh") -> Reply:
+    """`description` as the Chinese extractor reads it (English questions translated by the caller)."""
+    return match_reply(svc, description, match(svc.kb.policy, description), lead, lang)
 
 
 async def mine(msg: Incoming, svc) -> Reply:
     """Match the stored profile, or explain how to describe oneself."""
     profile = await svc.store.get_profile(msg.user_key) if svc.store is not None else None
     if profile and profile.get("description"):
-        return describe_and_match(svc, profile["description"], f"您保存的单位情况：{profile['description']}")
-    return _reply("还没有您的单位情况。" + ASK_TYPE + "\n也可以用 /profile 保存，以后直接问“适合我们的政策有哪些”。",
-                  confidence=0.6, buttons=[Button("保存单位情况", "/profile")])
+        return describe_and_match(svc, for_reading(profile["description"], svc.kb.policy, msg.lang),
+                                  msg.say("您保存的单位情况：", "Your saved profile: ") + profile["description"], msg.lang)
+    return _reply(msg.say("还没有您的单位情况。" + ASK_TYPE + "\n也可以用 /profile 保存，以后直接问“适合我们的政策有哪些”。",
+                          "I have no profile of yours yet. " + ASK_TYPE_EN + "\nYou can also save one with /profile."),
+                  confidence=0.6, buttons=[Button(msg.say("保存单位情况", "Save my profile"), "/profile")])
 
 
 # ── free text and /policy ───────────────────────────────────────────────────────────────────────────────
@@ -238,7 +285,7 @@ async def answer(msg: Incoming, svc) -> Reply | None:
         asked = "，".join(msg.reading.questions)
         asks_policy = not ASKING.search(text) or any(w in asked for w in POLICY_ASKS) or bool(reading.figures)
         if asks_policy or not _faq_knows(svc, msg):
-            return describe_and_match(svc, text)
+            return describe_and_match(svc, text, lang=msg.lang)
     if ASKS_MINE.search(text):
         return await mine(msg, svc)
     about_policy = reading.about_policy()
@@ -256,7 +303,7 @@ async def answer(msg: Incoming, svc) -> Reply | None:
     if summary and about_policy:
         return None if _faq_knows(svc, msg) else _summary_reply(svc, summary, msg.lang)
     if any(w in reading.text for w in OVERVIEW_WORDS) and not any(w in reading.text for w in TOWN_WORDS):
-        return overview(svc)
+        return overview(svc, msg.lang)
     return None
 
 
@@ -264,12 +311,13 @@ async def command(msg: Incoming, svc) -> Reply:
     """/policy: overview (and the stored profile's matches); /policy <描述或问题>: answer that."""
     question = msg.text.partition(" ")[2].strip()
     if question:
-        if beneficiary_types(question, svc.kb.policy) and not read(question, svc.kb.policy).candidates():
-            return describe_and_match(svc, question)
+        readable = for_reading(question, svc.kb.policy, msg.lang)
+        if beneficiary_types(readable, svc.kb.policy) and not read(readable, svc.kb.policy).candidates():
+            return describe_and_match(svc, readable, lang=msg.lang)
         reply = await answer(replace(msg, text=question), svc)
         if reply:
             return reply
-    reply = overview(svc)
+    reply = overview(svc, msg.lang)
     if svc.store is not None and await svc.store.get_profile(msg.user_key):
-        reply.buttons.insert(0, Button("按我保存的单位情况匹配", "policy:mine"))
+        reply.buttons.insert(0, Button(msg.say("按我保存的单位情况匹配", "Match my saved profile"), "policy:mine"))
     return reply

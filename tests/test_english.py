@@ -159,3 +159,18 @@ async def test_the_subscription_screen_in_english(say, services):
 async def test_no_amount_where_none_is_due(say, question, says):
     reply = await say(question)
     assert says in reply.text and not re.search(r"(up to|can get) RMB", reply.text), reply.text
+
+
+async def test_policy_browsing_and_the_profile_in_english(say, services):
+    await say("Where is Canal Wealth Town?")
+    overview = await say(payload="/policy")
+    assert "its funding support comes as" in overview.text and "expired on 2026-02-28" in overview.text
+    chapter = await say(payload=overview.buttons[0].payload)
+    assert chapter.text.startswith("(I) Building") and "Art. 1 Sci-tech specialist institution grant" in chapter.text
+    asked = await say("/profile")
+    assert asked.text.startswith("Describe your institution") and asked.buttons[-1].label == "Cancel"
+    typed = "We are an asset manager with AUM of 15bn, planning an asset management headquarters"
+    saved = await say(typed)
+    assert saved.text.startswith("Saved your profile (fund and asset management institutions)")
+    assert "Art. 13 Asset manager HQ grant: up to RMB 3 million (300万元)" in saved.text
+    assert (await services.store.get_profile("console:en1"))["description"] == typed      # stored as typed

@@ -412,3 +412,14 @@ async def test_kf_event_for_an_unconfigured_account_is_ignored(env, caplog):
     await env.channel.idle()
     assert resp.status == 200 and "not in WECOM_KF_OPEN_KFIDS" in caplog.text
     assert not [p for p, _ in env.wecom.requests if p == "kf/sync_msg"]
+
+
+async def test_english_is_decided_in_the_core_on_the_app_and_in_kf(env):
+    _, reply = await env.say("Where is 运河财富小镇?")
+    assert "Gongshu" in reply["Content"] and "Sources: Town profile" in reply["Content"]
+    _, menu = await env.say("/start")                       # the user's language answers a command
+    assert menu["Content"].startswith("Hello!") and "1. FAQ" in menu["Content"] and "Reply with a number" in menu["Content"]
+    env.wecom.kf_customer_message(KF, "wmCustomer2", "What is the total planned area of Canal Wealth Town?")
+    await kf_callback(env, token="tokenFromCallback")
+    [sent] = env.wecom.sent_to("kf/send_msg")
+    assert "3.3" in sent["text"]["content"] and "Sources:" in sent["text"]["content"]
