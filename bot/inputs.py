@@ -5,6 +5,7 @@ import unicodedata
 
 MAX_CHARS = 500
 TOO_LONG_NOTE = f"（您的消息较长，我只读取了前 {MAX_CHARS} 个字。）"
+TOO_LONG_NOTE_EN = f"(Your message is long; I read only its first {MAX_CHARS} characters.)"
 
 
 def clean(text: str | bytes | None) -> tuple[str, bool]:

@@ -104,7 +104,8 @@ class Router:
             reading = self.svc.kb.reader_for(lang).read(text, topic)
             reply = await self._dispatch(replace(msg, text=text, lang=lang, reading=reading))
             if cut:
-                reply.text = f"{inputs.TOO_LONG_NOTE}\n{reply.text}"
+                note = inputs.TOO_LONG_NOTE_EN if lang == "en" else inputs.TOO_LONG_NOTE
+                reply.text = f"{note}\n{reply.text}"
             reply.lang = lang
             return reply
         except Exception:
