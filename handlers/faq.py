@@ -135,7 +135,9 @@ async def answer(msg: Incoming, svc) -> Reply:
                                               Button(msg.say("主菜单", "Main menu"), "/menu")])
     ranked = reading.ranked()
     best, why = choose(svc, reading, ranked)
-    parts = _parts(svc, msg) if len(reading.questions) > 1 and why != "elsewhere" else []
+    # An English message asking what the documents never state gets that said, not an answer to its other half.
+    whole = why == "elsewhere" or (msg.english and why == "aspect")
+    parts = _parts(svc, msg) if len(reading.questions) > 1 and not whole else []
     if best is None and not parts:
         return await _not_known(msg, svc, reading, ranked, why)
     if best is None:

@@ -19,6 +19,7 @@ SCALES = {"trillion": WAN * YI, "tn": WAN * YI, "billion": 10 * YI, "bn": 10 * Y
 CURRENCY = r"(?:rmb|cny|yuan|renminbi|¥)"
 AMOUNT = (rf"(?P<cur>{CURRENCY}\s*)?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
           rf"(?P<scale>{'|'.join(sorted(SCALES, key=len, reverse=True))})?(?![a-z])(?P<cur2>\s*{CURRENCY}(?![a-z]))?")
+YEAR = re.compile(r"(19|20)\d\d")
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                 "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20}
 OWNED_HQ = r"['’]s\s+(?:hq|headquarters)\b"           # "a bank's HQ set up…": an existing HQ, not a new one
@@ -79,7 +80,10 @@ def to_cues(text: str, book: PolicyBook) -> str:
         if m["number"]:
             return str(NUMBER_WORDS[m["number"]])
         if m["amount"]:
-            return chinese_figure(m["num"], m["scale"], bool(m["cur"] or m["cur2"]))
+            currency = bool(m["cur"] or m["cur2"])
+            if YEAR.fullmatch(m["num"]) and not (currency or m["scale"]):
+                return f"{m['num']}年"          # "end-2022" is a date, not a figure
+            return chinese_figure(m["num"], m["scale"], currency)
         if m["rank"]:
             return f"前{m['top']}名" if m["top"] else f"第{m['place'] or m['nth']}名"
         return words[m["phrase"]] if m["phrase"] else " "
