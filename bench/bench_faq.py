@@ -91,12 +91,7 @@ async def main() -> None:
                 print("  MISS", *miss)
             for leak in leaks:
                 print("  LEAK", *leak)
-    for name, path, readable in (("blind", blindsets.BLIND / "faq_blind.yaml", True),
-                                 ("sealed (aggregate only)", blindsets.SEALED / "faq_sealed.yaml", False)):
-        data = blindsets.load(path)
-        if data is None:
-            print(f"{name:<26} (no set at {path.relative_to(ROOT)})")
-            continue
+    for name, data, readable in blindsets.sets("faq"):
         tally = blindsets.Tally()
         await blindsets.run_cases(router, data["cases"], tally, name[:2], latencies)
         await blindsets.run_conversations(router, data.get("conversations", []), tally, name[:2])

@@ -30,6 +30,18 @@ def load(path: Path) -> dict | None:
     return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
+def sets(stem: str):
+    """(name, data, readable) for the blind and the sealed set `stem` that exist; the sealed one is read for
+    aggregates only (readable False)."""
+    for name, path, readable in (("blind", BLIND / f"{stem}_blind.yaml", True),
+                                 ("sealed (aggregate only)", SEALED / f"{stem}_sealed.yaml", False)):
+        data = load(path)
+        if data is None:
+            print(f"{name:<26} (no set at {path.relative_to(ROOT)})")
+            continue
+        yield name, data, readable
+
+
 def _flat(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
 
@@ -40,8 +52,11 @@ def holds(text: str, expect: list[str]) -> bool:
 
 
 def final_amount(text: str) -> Decimal | None:
-    """The amount the reply concludes with: the highest of several (就高不重复), else the last "可获 X"."""
-    said = re.findall(r"按最高一项计：(\S+?元)", text) or re.findall(r"可获 (\S+?元)", text)
+    """The amount the reply concludes with: the highest of several (就高不重复), else the last "可获 X" (in English
+    "up to RMB … (X)", the Chinese amount in brackets)."""
+    said = (re.findall(r"按最高一项计：(\S+?元)|highest one applies: RMB [^(]*\((\S+?元)\)", text)
+            or re.findall(r"可获 (\S+?元)|(?:up to|can get) RMB [^(]*\((\S+?元)\) \(Art", text))
+    said = ["".join(s) if isinstance(s, tuple) else s for s in said]
     if not said:
         return None
     found = figures(said[-1])

@@ -29,7 +29,7 @@ def numbered(reply: Reply) -> str:
     parts = [reply.text]
     if reply.buttons:
         parts.append("\n".join(f"{i}. {b.label}" for i, b in enumerate(reply.buttons, 1))
-                     + "\n（回复序号即可选择）")
+                     + ("\n(Reply with a number to choose.)" if reply.lang == "en" else "\n（回复序号即可选择）"))
     if reply.sources:
-        parts.append("来源：" + "；".join(reply.sources))
+        parts.append(reply.sources_line())
     return "\n\n".join(parts)

@@ -17,20 +17,36 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections import Counter, defaultdict
 
 from bot.channels.base import NotShown, RecipientGone, SendError
 from bot.clock import Clock
 from bot.messages import Button, Reply
 from bot.metrics import Metrics
+from faq.language import LANGS
 
 log = logging.getLogger(__name__)
 TERMINAL_PLATFORMS = {"console"}     # reachable only while their terminal is open: skipped, not failed, otherwise
 
 
-def reply_of(broadcast: dict) -> Reply:
-    return Reply(broadcast["text"], intent="events" if broadcast.get("event") else "staff", confidence=1.0,
-                 buttons=[Button(label, payload) for label, payload in broadcast.get("buttons", [])])
+EN_PART = re.compile(r"^[ \t]*-{3,}[ \t]*en[ \t]*-{3,}[ \t]*$", re.MULTILINE | re.IGNORECASE)
+CHINESE_ONLY = "(This notice is only available in Chinese; send /contacts to reach the Town Management Committee.)"
+
+
+def in_language(text: str, lang: str) -> str:
+    """Staff may write a notice in both languages, the English after a line "---en---"; each recipient gets
+    their part as typed. Without an English part, English users get the Chinese under a one-line note."""
+    zh, *en = EN_PART.split(text, maxsplit=1)
+    if lang != "en":
+        return zh.rstrip("\n")
+    return en[0].strip("\n") if en else f"{CHINESE_ONLY}\n{zh.rstrip()}"
+
+
+def reply_of(broadcast: dict, lang: str = "zh") -> Reply:
+    return Reply(in_language(broadcast["text"], lang), intent="events" if broadcast.get("event") else "staff",
+                 confidence=1.0, buttons=[Button(label, payload) for label, payload in broadcast.get("buttons", [])],
+                 lang=lang)
 
 
 class _Committer:
@@ -133,7 +149,7 @@ class Delivery:
             deferred, pending = len(pending) - len(reachable), reachable
         else:
             deferred = 0
-        reply = reply_of(broadcast)
+        replies = {lang: reply_of(broadcast, lang) for lang in LANGS}
         committer = _Committer(self.store, self.clock, max(1, self.window // 2), self.interval, self.window)
         committing = asyncio.create_task(committer.run())
         queues: dict[str, asyncio.Queue] = defaultdict(asyncio.Queue)     # one per platform: a slow or
@@ -163,7 +179,7 @@ class Delivery:
                                     "reason": "控制台未打开" if local else f"没有配置 {record['platform']} 渠道"})
                     continue
                 try:
-                    ref = await outbox.send(record["chat_id"], reply)
+                    ref = await outbox.send(record["chat_id"], replies[record.get("lang", "zh")])
                 except NotShown as exc:
                     settle(record, {"status": "skipped", "attempts": attempt, "reason": exc.reason})
                 except RecipientGone as exc:

@@ -9,6 +9,7 @@ import unicodedata
 
 MAX_CHARS = 500
 TOO_LONG_NOTE = f"（您的消息较长，我只读取了前 {MAX_CHARS} 个字。）"
+TOO_LONG_NOTE_EN = f"(Your message is long; I read only its first {MAX_CHARS} characters.)"
 MAX_TYPED = 4000           # what is passed on to a person (Telegram's message limit, with room to spare)
 
 

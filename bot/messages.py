@@ -25,6 +25,8 @@ class Incoming:
     is_staff: bool = False
     display_name: str = ""
     is_group: bool = False
+    language_code: str | None = None   # the platform's language setting: a hint for a new user only
+    lang: str = "zh"                   # the language to answer in, set once by the router ("zh" | "en")
     reading: "Reading | None" = field(default=None, compare=False, repr=False)   # set once by the router
     reply_to: str = ""       # id of the bot's message this one quotes (Telegram replies), else ""
     typed: str = ""          # set by the router: the text exactly as written (`text` is folded for matching)
@@ -37,6 +39,14 @@ class Incoming:
     def folded(self) -> str:
         """The text as matching sees it (NFKC); `text` stays exactly as typed, for storing and sending."""
         return fold(self.text)
+
+    @property
+    def english(self) -> bool:
+        return self.lang == "en"
+
+    def say(self, zh: str, en: str) -> str:
+        """The text in the language this message is answered in."""
+        return en if self.lang == "en" else zh
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,12 @@ class Reply:
     confidence: float = 0.0
     buttons: list[Button] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    lang: str = "zh"          # set by the router: channels word their own additions (sources, choices) in it
+
+    def sources_line(self) -> str:
+        if not self.sources:
+            return ""
+        return ("Sources: " + "; ".join(self.sources)) if self.lang == "en" else "来源：" + "；".join(self.sources)
 
     def as_json(self) -> dict:
         return {"intent": self.intent, "text": self.text, "confidence": round(self.confidence, 3),

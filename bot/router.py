@@ -9,6 +9,7 @@ from typing import Awaitable, Callable
 
 from bot import inputs
 from bot.messages import Incoming, Reply
+from faq import language
 from bot.services import Services
 from handlers import admin, broadcast, calc, console, contacts, events, faq, handoff, menu, policy, profile, subscribe
 
@@ -25,34 +26,36 @@ class Route:
     handler: Handler
     staff_only: bool = False
     description: str = ""      # shown in /help and registered as a bot command
+    en: str = ""               # the description in English
 
 
 ROUTES: tuple[Route, ...] = (
-    Route("command", "start", menu.start, description="开始 · 主菜单"),
-    Route("command", "help", menu.help_text, description="帮助 · 能问什么"),
-    Route("command", "menu", menu.start, description="主菜单"),
-    Route("command", "cancel", menu.cancel, description="取消当前操作"),
-    Route("command", "faq", faq.categories, description="常见问题"),
-    Route("command", "contacts", contacts.list_all, description="联系方式"),
-    Route("command", "handoff", handoff.command, description="转人工 · 留言给管委会工作人员"),
-    Route("command", "policy", policy.command, description="政策匹配 · 扶持措施与适用条件"),
-    Route("command", "calc", calc.command, description="补贴速算 · 算算能拿多少"),
-    Route("command", "profile", profile.command, description="保存单位情况，匹配适用政策"),
-    Route("command", "reload", admin.reload, staff_only=True, description="重新加载资料文件（工作人员）"),
-    Route("command", "events", events.list_upcoming, description="近期联盟活动"),
-    Route("command", "subscribe", subscribe.show, description="订阅活动通知与分会公告"),
-    Route("command", "newevent", events.new_event, staff_only=True, description="发布活动（工作人员）"),
-    Route("command", "editevent", events.edit_event, staff_only=True, description="修改活动（工作人员）"),
-    Route("command", "cancelevent", events.cancel_event, staff_only=True, description="取消活动（工作人员）"),
-    Route("command", "importevents", events.import_events, staff_only=True, description="从 YAML 导入活动（工作人员）"),
-    Route("command", "broadcast", broadcast.start, staff_only=True, description="群发公告（工作人员）"),
-    Route("command", "broadcast_status", broadcast.status, staff_only=True, description="群发进度（工作人员）"),
-    Route("command", "unanswered", broadcast.unanswered, staff_only=True, description="本周未答问题（工作人员）"),
-    Route("command", "tickets", handoff.list_open, staff_only=True, description="待处理的转人工工单（工作人员）"),
-    Route("command", "ticket", handoff.show, staff_only=True, description="查看工单记录（工作人员）"),
-    Route("command", "reply", handoff.reply_command, staff_only=True, description="回复工单：/reply 工单号 内容（工作人员）"),
-    Route("command", "close", handoff.close, staff_only=True, description="结束工单（工作人员）"),
-    Route("command", "console", console.sign_in_link, staff_only=True, description="网页控制台登录链接（工作人员）"),
+    Route("command", "start", menu.start, description="开始 · 主菜单", en="Start · main menu"),
+    Route("command", "help", menu.help_text, description="帮助 · 能问什么", en="Help · what you can ask"),
+    Route("command", "menu", menu.start, description="主菜单", en="Main menu"),
+    Route("command", "lang", menu.language, description="切换语言 · /lang en 英文", en="Language · /lang zh for Chinese"),
+    Route("command", "cancel", menu.cancel, description="取消当前操作", en="Cancel the current step"),
+    Route("command", "faq", faq.categories, description="常见问题", en="Frequently asked questions"),
+    Route("command", "contacts", contacts.list_all, description="联系方式", en="Contacts"),
+    Route("command", "handoff", handoff.command, description="转人工 · 留言给管委会工作人员", en="Talk to a person · leave a message for staff"),
+    Route("command", "policy", policy.command, description="政策匹配 · 扶持措施与适用条件", en="Policy matching · support measures and conditions"),
+    Route("command", "calc", calc.command, description="补贴速算 · 算算能拿多少", en="Subsidy quick-check · how much you can get"),
+    Route("command", "profile", profile.command, description="保存单位情况，匹配适用政策", en="Save your enterprise profile to match policies"),
+    Route("command", "reload", admin.reload, staff_only=True, description="重新加载资料文件（工作人员）", en="Reload the data files (staff)"),
+    Route("command", "events", events.list_upcoming, description="近期联盟活动", en="Upcoming alliance events"),
+    Route("command", "subscribe", subscribe.show, description="订阅活动通知与分会公告", en="Event notices and branch announcements"),
+    Route("command", "newevent", events.new_event, staff_only=True, description="发布活动（工作人员）", en="Publish an event (staff)"),
+    Route("command", "editevent", events.edit_event, staff_only=True, description="修改活动（工作人员）", en="Change an event (staff)"),
+    Route("command", "cancelevent", events.cancel_event, staff_only=True, description="取消活动（工作人员）", en="Cancel an event (staff)"),
+    Route("command", "importevents", events.import_events, staff_only=True, description="从 YAML 导入活动（工作人员）", en="Import events from YAML (staff)"),
+    Route("command", "broadcast", broadcast.start, staff_only=True, description="群发公告（工作人员）", en="Send an announcement (staff)"),
+    Route("command", "broadcast_status", broadcast.status, staff_only=True, description="群发进度（工作人员）", en="Announcement progress (staff)"),
+    Route("command", "unanswered", broadcast.unanswered, staff_only=True, description="本周未答问题（工作人员）", en="This week's unanswered questions (staff)"),
+    Route("command", "tickets", handoff.list_open, staff_only=True, description="待处理的转人工工单（工作人员）", en="Open handoff tickets (staff)"),
+    Route("command", "ticket", handoff.show, staff_only=True, description="查看工单记录（工作人员）", en="A ticket's conversation (staff)"),
+    Route("command", "reply", handoff.reply_command, staff_only=True, description="回复工单：/reply 工单号 内容（工作人员）", en="Answer a ticket: /reply N text (staff)"),
+    Route("command", "close", handoff.close, staff_only=True, description="结束工单（工作人员）", en="Close a ticket (staff)"),
+    Route("command", "console", console.sign_in_link, staff_only=True, description="网页控制台登录链接（工作人员）", en="Web console sign-in link (staff)"),
     Route("dialog", "newevent", events.new_event_step, staff_only=True),
     Route("dialog", "editevent", events.edit_event_step, staff_only=True),
     Route("dialog", "importevents", events.import_step, staff_only=True),
@@ -100,28 +103,42 @@ def public_commands() -> list[Route]:
 class Router:
     def __init__(self, services: Services, routes: tuple[Route, ...] = ROUTES):
         self.svc, self.routes = services, routes
-        services.commands = [(r.key, r.description, r.staff_only) for r in routes
+        services.commands = [(r.key, r.description, r.en, r.staff_only) for r in routes
                              if r.kind == "command" and r.description]
 
     async def handle(self, msg: Incoming) -> Reply:
         """Never raises: any failure becomes an apology, logged with the cause (no message text)."""
         try:
             text, cut = inputs.clean(msg.text)
-            if self.svc.store is not None:
-                await self.svc.store.seen(msg, self.svc.clock.now())   # registers recipients; writes only on change
-            msg = replace(msg, text=text, typed=inputs.as_typed(msg.text))
+            lang = await self._language(msg, text)
+            msg = replace(msg, text=text, typed=inputs.as_typed(msg.text), lang=lang)
             in_dialog = self.svc.dialogs.get(msg.user_key) is not None
-            msg = replace(msg, reading=self.svc.kb.reader.read(text, self.svc.conversations.topic(msg.user_key)))
+            reading = self.svc.kb.reader_for(lang).read(text, self.svc.conversations.topic(msg.user_key))
+            msg = replace(msg, reading=reading)
             reply = await self._dispatch(msg)
             self.svc.history.add(msg, reply)
             if self.svc.analytics is not None and not in_dialog:
                 self.svc.analytics.record(msg, reply)
             if cut:
-                reply.text = f"{inputs.TOO_LONG_NOTE}\n{reply.text}"
+                note = inputs.TOO_LONG_NOTE_EN if lang == "en" else inputs.TOO_LONG_NOTE
+                reply.text = f"{note}\n{reply.text}"
+            reply.lang = lang
             return reply
         except Exception:
             log.exception("handler failed for %s message from %s", msg.platform, msg.user_key)
-            return Reply("抱歉，系统刚才出了点问题，请稍后再试，或输入 /help 查看可用功能。", intent="error")
+            return Reply(msg.say("抱歉，系统刚才出了点问题，请稍后再试，或输入 /help 查看可用功能。",
+                                 "Sorry, something went wrong on our side. Please try again later, or send /help."),
+                         intent="error")
+
+    async def _language(self, msg: Incoming, text: str) -> str:
+        """Registers the writer and decides the language of the answer; the user's language is stored."""
+        store = self.svc.store
+        if store is None:
+            return language.choose(text, None, msg.language_code)
+        await store.seen(msg, self.svc.clock.now())   # registers recipients; writes only on change
+        lang = language.choose(text, store.language(msg.user_key), msg.language_code)
+        await store.set_language(msg.user_key, lang)
+        return lang
 
     async def _dispatch(self, msg: Incoming) -> Reply:
         if msg.payload and msg.payload.startswith("/"):      # menu buttons carry a command
@@ -139,7 +156,8 @@ class Router:
                 and faq.is_new_question(self.svc, msg):
             self.svc.dialogs.end(msg.user_key)
             reply = await self._dispatch(msg)
-            reply.text = f"（已退出{YIELDING_FLOWS[dialog.flow]}，先回答您的新问题。）\n{reply.text}"
+            reply.text = msg.say(f"（已退出{YIELDING_FLOWS[dialog.flow]}，先回答您的新问题。）",
+                                 "(I left the subsidy quick-check to answer your new question.)") + f"\n{reply.text}"
             return reply
         for route in self.routes:
             if route.kind == "command":
@@ -154,10 +172,11 @@ class Router:
             elif msg.payload is not None or command:
                 continue
             if route.staff_only and not msg.is_staff:
-                return Reply("抱歉，该功能仅限小镇管委会工作人员使用。", intent="staff")
+                return Reply(msg.say("抱歉，该功能仅限小镇管委会工作人员使用。",
+                                     "Sorry, this is for staff of the Town Management Committee only."), intent="staff")
             reply = await route.handler(msg, self.svc)
             if reply is not None:
                 return reply
         if command:
-            return menu.unknown_command(command[0])
+            return menu.unknown_command(msg, command[0])
         return await faq.fallback(msg, self.svc)

@@ -17,7 +17,7 @@ from bot.dialogs import Dialogs
 from bot.history import RecentHistory
 from bot.messages import Incoming
 from bot.metrics import Metrics
-from faq import nlp
+from faq import english, nlp
 from faq.conversation import Conversations
 from faq.derived import CACHE_DIR
 from faq.gazetteer import Gazetteer
@@ -40,21 +40,30 @@ class KnowledgeBase:
     def reload(self) -> str:
         knowledge = self._loader()          # raises KnowledgeError, leaving the old snapshot in place
         policy = self._policy_loader(knowledge.documents)     # policy_data/data/policy_*.yaml, same rule
-        matcher = FaqMatcher(knowledge.faq, CACHE_DIR)
+        matcher = FaqMatcher(knowledge.faq, cache_dir=CACHE_DIR)
+        matcher_en = FaqMatcher([e.in_english() for e in knowledge.faq], english, cache_dir=CACHE_DIR)
         gazetteer = Gazetteer(knowledge.lexicon, (k for e in knowledge.faq for k in e.keywords))
         self.knowledge, self.faq, self.policy = knowledge, matcher, policy
         self.gazetteer, self.reader = gazetteer, Reader(gazetteer, matcher)
+        self._readers = {"zh": self.reader, "en": Reader(gazetteer, matcher_en, "en")}
         summary = (f"{len(knowledge.faq)} 条问答、{len(knowledge.contacts)} 个联系机构、"
                    f"{len(policy.measures)} 项政策措施")
         log.info("knowledge loaded: %s", summary)
         return summary
 
-    def period_note(self, entry, today: date) -> str:
+    def reader_for(self, lang: str) -> Reader:
+        return self._readers.get(lang, self.reader)
+
+    def period_note(self, entry, today: date, lang: str = "zh") -> str:
         """Every answer from a plan states the plan's period, and says so when it has ended."""
         doc = self.knowledge.documents[entry.source.doc]
         if doc.period is None:
             return ""
         start, end = doc.period
+        if lang == "en":
+            span = f"{start.year}–{end.year}" if start.year != end.year else f"{start.year}"
+            ended = f", which ended on {end.isoformat()}; the above is what that document says" if end < today else ""
+            return f"\n({doc.en.short}: {doc.en.period_name} {span}{ended}.)"
         span = f"{start.year}—{end.year}年" if start.year != end.year else f"{start.year}年"
         if end < today:
             return f"\n（{doc.short}的{doc.period_name}为{span}，已于{end.isoformat()}结束；以上为该文件的内容。）"
@@ -78,7 +87,7 @@ class Services:
     # hours: "servicer", "pool", "pool_fallback" (no servicer could take it), or None (failed: use a ticket)
     live_handoff: dict[str, Callable[[Incoming, bool], Awaitable[str | None]]] = field(default_factory=dict)
     metrics: Metrics = field(default_factory=Metrics)    # GET /metrics; a registry of its own
-    commands: list[tuple[str, str, bool]] = field(default_factory=list)   # (name, description, staff only), for /help
+    commands: list[tuple[str, str, str, bool]] = field(default_factory=list)   # /help: (name, 中文, English, staff only)
     analytics: Any = None             # bot/analytics.Analytics: each question's outcome, for the console
 
     def __post_init__(self) -> None:

@@ -67,6 +67,7 @@ class Store:
         self._changes = self._flushed = 0
         self._user_ids: dict[str, int] = {}
         self._seen: dict[str, tuple] = {}
+        self._langs: dict[str, str | None] = {}       # user key → the language they write or chose
         for doc in self._t["users"].all():
             self._index_user(doc, doc.doc_id)
 
@@ -106,6 +107,7 @@ class Store:
     def _index_user(self, doc: dict, doc_id: int) -> None:
         self._user_ids[doc["key"]] = doc_id
         self._seen[doc["key"]] = (doc["chat_id"], doc["name"], doc["active"])
+        self._langs[doc["key"]] = doc.get("lang")
 
     def _user_doc(self, key: str) -> dict | None:
         doc_id = self._user_ids.get(key)
@@ -152,6 +154,19 @@ class Store:
             return
         async with self._write():
             self._upsert_user(key, {"chat_id": chat_id, "name": name, "subscriptions": list(subscriptions)})
+
+    def language(self, user_key: str) -> str | None:
+        return self._langs.get(user_key)
+
+    async def set_language(self, user_key: str, lang: str) -> None:
+        """Remembers the user's language; a write only when it changes."""
+        if self._langs.get(user_key) == lang:
+            return
+        try:
+            async with self._write():
+                self._upsert_user(user_key, {"lang": lang})
+        except StorageError:
+            log.exception("could not save the language of %s", user_key)
 
     async def get_user(self, user_key: str) -> dict | None:
         async with self._read():
@@ -201,14 +216,15 @@ class Store:
                                                     and (value == "all" or value in d["segments"]))
         else:
             raise ValueError(f"unknown audience {audience!r}")
-        return [{"key": d["key"], "platform": d["platform"], "chat_id": d["chat_id"]}
+        return [{"key": d["key"], "platform": d["platform"], "chat_id": d["chat_id"], "lang": d.get("lang") or "zh"}
                 for d in t["users"].all() if d["active"] and wanted(d)]
 
     def _address(self, key: str) -> dict:
         """Where `key` is reached: its stored chat, or the id after the platform for an account never seen."""
         doc = self._user_doc(key)
         platform, _, chat_id = key.partition(":")
-        return {"key": key, "platform": platform, "chat_id": doc["chat_id"] if doc else chat_id}
+        return {"key": key, "platform": platform, "chat_id": doc["chat_id"] if doc else chat_id,
+                "lang": doc.get("lang", "zh") if doc else "zh"}
 
     async def recipients(self, audience: dict) -> list[dict]:
         async with self._read() as t:
@@ -286,7 +302,7 @@ class Store:
     def _insert_deliveries(t, bid: int, recipients: list[dict]) -> None:
         t["deliveries"].insert_multiple(
             {"broadcast": bid, "recipient": r["key"], "platform": r["platform"], "chat_id": r["chat_id"],
-             "status": "pending", "attempts": 0, "reason": ""} for r in recipients)
+             "lang": r["lang"], "status": "pending", "attempts": 0, "reason": ""} for r in recipients)
 
     async def create_broadcast(self, broadcast: dict, audit: Audit | None = None) -> int:
         """Stores a broadcast (and, when it is "sending", its delivery records; a staff one with its audit

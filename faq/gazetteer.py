@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, TypeVar
 
+from faq import english
 from faq.schema import Aspect, Entity, KnowledgeError, read_yaml
 
 HERE = Path(__file__).resolve().parent
@@ -24,6 +25,16 @@ MIN_REPAIR = 3                      # shorter words are too ambiguous to repair 
 def fold(text: str) -> str:
     """NFKC + lower-case: the view used for finding names (never shown to anyone)."""
     return unicodedata.normalize("NFKC", text).lower()
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _whole(text: str, start: int, end: int) -> bool:
+    """A Latin word is found only whole: "tax" is not in "taxi", "rent" not in "parent"."""
+    return not (_latin(text[start]) and start and _latin(text[start - 1])) and \
+        not (_latin(text[end - 1]) and end < len(text) and _latin(text[end]))
 
 
 def _is_cjk(text: str) -> bool:
@@ -60,7 +71,7 @@ def scan(text: str, words: list[tuple[str, T]], blocked: bytearray | None = None
         start = text.find(word)
         while start != -1:
             end = start + len(word)
-            if not any(claimed[start:end]):
+            if not any(claimed[start:end]) and _whole(text, start, end):
                 claimed[start:end] = b"\x01" * len(word)
                 found.append((start, end, tag))
             start = text.find(word, start + 1)
@@ -68,7 +79,10 @@ def scan(text: str, words: list[tuple[str, T]], blocked: bytearray | None = None
 
 
 def _longest_first(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-    return sorted({(fold(w), tag) for w, tag in pairs if w.strip()}, key=lambda p: (-len(p[0]), p[0]))
+    """Longest first; a word listed under several tags goes to the first in file order (deterministic, unlike a
+    set's order, which changes with each process's string hashing)."""
+    unique = dict.fromkeys((english.fold(w), tag) for w, tag in pairs if w.strip())
+    return sorted(unique, key=lambda p: (-len(p[0]), p[0]))
 
 
 class Repairer:
@@ -112,6 +126,9 @@ class Lexicon:
     def load(cls, entities_path: Path = HERE / "entities.yaml", aspects_path: Path = HERE / "aspects.yaml") -> "Lexicon":
         entities = _models(entities_path, "entities", Entity)
         aspects = _models(aspects_path, "aspects", Aspect)
+        for path, items, what in ((entities_path, entities, "实体"), (aspects_path, aspects, "方面")):
+            if missing := [key for key, item in items.items() if not item.en]:
+                raise KnowledgeError(f"{path}: {what}“{missing[0]}”缺少英文（en 字段）")
         for key, entity in entities.items():
             if entity.parent and entity.parent not in entities:
                 raise KnowledgeError(f"{entities_path}: 实体“{key}”的 parent 字段指向不存在的实体“{entity.parent}”")
@@ -155,15 +172,20 @@ class Gazetteer:
 
     def entities(self, folded: str) -> list[str]:
         """Entity ids named, in order, without the ones that only contain a more specific one named too."""
-        named = list(dict.fromkeys(tag for _, _, tag in scan(folded, self.names) if tag))
+        named = list(dict.fromkeys(tag for _, _, tag in scan(english.fold(folded), self.names) if tag))
         return [e for e in named if not any(e in self.lexicon.ancestors(o) for o in named if o != e)]
 
     def aspects(self, folded: str) -> list[str]:
-        return list(dict.fromkeys(tag for _, _, tag in scan(folded, self._asked)))
+        return list(dict.fromkeys(tag for _, _, tag in scan(english.fold(folded), self._asked)))
 
     def covers(self, declared: Iterable[str], asked: str) -> bool:
         """An entry about `declared` entities answers a question naming `asked` (itself or a part of it)."""
         return any(e == asked or asked in self.lexicon.ancestors(e) for e in declared)
 
-    def name(self, entity: str) -> str:
-        return self.lexicon.entities[entity].name
+    def name(self, entity: str, lang: str = "zh") -> str:
+        item = self.lexicon.entities[entity]
+        return item.en if lang == "en" else item.name
+
+    def label(self, aspect: str, lang: str = "zh") -> str:
+        item = self.lexicon.aspects[aspect]
+        return item.en if lang == "en" else item.label

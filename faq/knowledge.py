@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from faq.gazetteer import Lexicon
-from faq.schema import Contact, Document, FaqEntry, KnowledgeError, check_unique, load_entries
+from faq.schema import (Contact, Document, EnglishContact, EnglishDocument, EnglishFaq, FaqEntry, KnowledgeError,
+                        attach_english, check_unique, load_entries)
 
 ROOT = Path(__file__).resolve().parent.parent
+EN = "en"                 # the reviewed English overlays: <data dir>/en/<same file name>, keyed by entry id
 FAQ_DIR = ROOT / "faq" / "data"
 POLICY_DIR = ROOT / "policy_data" / "data"
 
@@ -23,21 +25,27 @@ class Knowledge:
     contacts: list[Contact]
     lexicon: Lexicon
 
-    def cite(self, source) -> str:
-        """A short human citation: 《…》 + section."""
-        return f"{self.documents[source.doc].short}·{source.section}"
+    def cite(self, source, lang: str = "zh") -> str:
+        """A short human citation: 《…》 + section (the section's Chinese heading in English answers too)."""
+        doc = self.documents[source.doc]
+        return f"{doc.en.short} · {source.section}" if lang == "en" else f"{doc.short}·{source.section}"
 
 
 def load_knowledge(faq_dir: Path = FAQ_DIR, policy_dir: Path = POLICY_DIR) -> Knowledge:
     lexicon = Lexicon.load()
     doc_path = policy_dir / "documents.yaml"
-    documents = {d.id: d for d in load_entries(doc_path, "documents", Document)}
+    docs = attach_english(policy_dir / EN / doc_path.name, "documents",
+                          load_entries(doc_path, "documents", Document), EnglishDocument)
+    documents = {d.id: d for d in docs}
     faq: list[tuple[Path, FaqEntry]] = []
     for path in sorted(faq_dir.glob("*.yaml")):
-        faq += [(path, e) for e in load_entries(path, "entries", FaqEntry)]
+        entries = attach_english(faq_dir / EN / path.name, "entries", load_entries(path, "entries", FaqEntry),
+                                 EnglishFaq)
+        faq += [(path, e) for e in entries]
     contacts_path = policy_dir / "contacts.yaml"
-    contacts = [(contacts_path, c) for c in load_entries(contacts_path, "contacts", Contact)] \
-        if contacts_path.exists() else []
+    contacts = [(contacts_path, c) for c in attach_english(policy_dir / EN / contacts_path.name, "contacts",
+                                                           load_entries(contacts_path, "contacts", Contact),
+                                                           EnglishContact)] if contacts_path.exists() else []
     check_unique(((p, e.id) for p, e in faq), "FAQ")
     check_unique(((p, c.id) for p, c in contacts), "contact")
     for path, item in faq + contacts:

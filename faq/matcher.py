@@ -16,8 +16,8 @@ import json
 import math
 from collections import Counter
 from dataclasses import dataclass
-
 from pathlib import Path
+from types import ModuleType
 
 import jieba
 from rapidfuzz import fuzz, process
@@ -41,30 +41,35 @@ class Match:
     score: float
 
 
-def _tokenised(entries: list[FaqEntry]) -> dict:
-    """Everything the matcher derives from the entries' text with jieba: the slow part of a start-up."""
-    asked = [set().union(*(nlp.features(t) for t in [*e.questions, *e.keywords])) for e in entries]
+def _tokenised(entries: list[FaqEntry], text: ModuleType) -> dict:
+    """Everything the matcher derives from the entries' text (with jieba for Chinese): the slow part of a
+    start-up."""
+    asked = [set().union(*(text.features(t) for t in [*e.questions, *e.keywords])) for e in entries]
     return {"asked": asked,
-            "told": [a | nlp.features(e.answer) for a, e in zip(asked, entries)],
-            "keywords": [[nlp.synonyms().fold(nlp.normalise(k)) for k in e.keywords] for e in entries],
-            "numbers": [nlp.numbers(" ".join([e.answer, *e.questions])) for e in entries],
-            "phrasings": [" ".join(nlp.words(q)) for e in entries for q in e.questions]}
+            "told": [a | text.features(e.answer) for a, e in zip(asked, entries)],
+            "keywords": [[text.fold_phrase(k) for k in e.keywords] for e in entries],
+            "numbers": [text.numbers(" ".join([e.answer, *e.questions])) for e in entries],
+            "phrasings": [" ".join(text.words(q)) for e in entries for q in e.questions]}
 
 
-def _cache_key(entries: list[FaqEntry]) -> str:
-    """Changes with any entry, the synonyms, the domain dictionary, jieba's version or this code."""
+def _cache_key(entries: list[FaqEntry], text: ModuleType) -> str:
+    """Changes with any entry, the synonyms, the domain dictionary, jieba's version or the tokenisers' code."""
     digest = hashlib.sha256(json.dumps([e.model_dump() for e in entries], ensure_ascii=False).encode())
-    for path in (nlp.HERE / "synonyms.yaml", nlp.HERE / "userdict.txt", Path(nlp.__file__), Path(__file__)):
+    for path in (nlp.HERE / "synonyms.yaml", nlp.HERE / "userdict.txt", Path(nlp.__file__), Path(text.__file__),
+                 Path(__file__)):
         digest.update(path.read_bytes())
     digest.update(jieba.__version__.encode())
     return digest.hexdigest()[:24]
 
 
 class FaqMatcher:
-    def __init__(self, entries: list[FaqEntry], cache_dir: Path | None = None):
-        self.entries = entries
-        nlp.add_words(k for e in entries for k in e.keywords)
-        index = cached("faq-index", _cache_key(entries), lambda: _tokenised(entries), cache_dir)
+    """`text` is the language's tokeniser: faq.nlp (Chinese) or faq.english."""
+
+    def __init__(self, entries: list[FaqEntry], text: ModuleType = nlp, cache_dir: Path | None = None):
+        self.entries, self.text = entries, text
+        text.add_words(k for e in entries for k in e.keywords)
+        index = cached(f"faq-index-{text.__name__.rpartition('.')[2]}", _cache_key(entries, text),
+                       lambda: _tokenised(entries, text), cache_dir)
         self._asked, self._told = index["asked"], index["told"]
         self._vocabulary = set().union(*self._told)
         self._keywords, self._numbers, self._phrasings = index["keywords"], index["numbers"], index["phrasings"]
@@ -80,22 +85,22 @@ class FaqMatcher:
 
     def unknown_places(self, words: list[str]) -> list[str]:
         """Places the data never mentions (another city, another district): the sign of another topic."""
-        return [w for w in words if len(w) > 1 and w in nlp.place_names() and not self.known(w)]
+        return [w for w in words if len(w) > 1 and w in self.text.place_names() and not self.known(w)]
 
     def rank(self, question: str, limit: int = 3) -> list[Match]:
-        words = nlp.words(question)
-        feats = nlp.features_of(words)
+        words = self.text.words(question)
+        feats = self.text.features_of(words)
         if not feats or not self.entries:
             return []
         weights = {f: self._idf.get(f, self._unknown_idf) for f in feats}
         total = sum(weights.values())
-        folded = nlp.synonyms().fold(nlp.normalise(question))
+        folded = self.text.fold_phrase(question)
         similar = [0.0] * len(self.entries)
         for _, score, idx in process.extract(" ".join(words), self._phrasings, scorer=fuzz.token_sort_ratio,
                                              limit=40, score_cutoff=30):
             owner = self._owner[idx]
             similar[owner] = max(similar[owner], score / 100)
-        asked_numbers = nlp.numbers(question)
+        asked_numbers = self.text.numbers(question)
         penalty = UNKNOWN_PLACE_MALUS if self.unknown_places(words) else 0.0
         scored = []
         for i, (asked, told) in enumerate(zip(self._asked, self._told)):

@@ -94,6 +94,11 @@ def normalise(text: str) -> str:
     return " ".join(_PUNCT.sub(" ", text).split())
 
 
+def fold_phrase(text: str) -> str:
+    """What keywords are compared with: normalised, synonyms folded."""
+    return synonyms().fold(normalise(text))
+
+
 def numbers(text: str) -> set[str]:
     return set(_NUMBER.findall(normalise(text)))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from faq import nlp
+from faq import english, nlp
 from faq.conversation import Topic
 from faq.gazetteer import Gazetteer, fold
 from faq.matcher import FaqMatcher, Match
@@ -24,8 +24,8 @@ FOLLOW_UP_MAX = 14                  # a short message without a name of its own 
 CLAUSE = re.compile(r"[。！？?!；;\n]+|[，,](?=\s*(?:想|请|能|可|我|那|还|另外|顺便|麻烦))"
                     r"|[、，,](?=[^、，,。？?]*(?:吗|呢|哪|什么|啥|多少|几|怎么|如何|多大))")
 ASKING = re.compile(r"[?？]|吗|呢|哪|什么|啥|多少|几|怎么|如何|谁|是否|有没有|能否|可否|想问|想了解|请问|咨询|介绍"
-                    r"|是不是|多大|多久|何时|what|where|how|who|when|which")
-SELF_INTRO = re.compile(r"^(我们|我司|本公司|我公司|我方|本机构|我单位|我是|我们是|俺们|你好|您好)")
+                    r"|是不是|多大|多久|何时|what|where|how|who|when|which|\bplease\b|\blist\b|\bname\b")
+SELF_INTRO = re.compile(r"^(我们|我司|本公司|我公司|我方|本机构|我单位|我是|我们是|俺们|你好|您好|we are\b|we're\b|our company\b)")
 ELSEWHERE = ("上海", "陆家嘴", "北京", "深圳", "前海", "广州", "南沙", "天津", "重庆", "成都", "苏州", "南京", "武汉",
              "西安", "香港", "澳门", "海南", "横琴", "新加坡", "厦门", "青岛", "合肥", "温州", "台州", "金华", "丽水",
              "衢州", "义乌")
@@ -43,12 +43,13 @@ class Reading:
     bare_figure: bool = False
     self_intro: bool = False
     questions: list[str] = field(default_factory=list)   # the message's question clauses
+    matcher: FaqMatcher | None = field(default=None, repr=False)   # the FAQ of the message's language
     _ranked: list[Match] | None = None
 
-    def ranked(self, matcher: FaqMatcher, limit: int = 10) -> list[Match]:
+    def ranked(self, limit: int = 10) -> list[Match]:
         """FAQ ranking, computed once per message and shared by every handler."""
         if self._ranked is None:
-            self._ranked = matcher.rank(self.query, limit=limit)
+            self._ranked = self.matcher.rank(self.query, limit=limit)
         return self._ranked
 
 
@@ -66,8 +67,11 @@ def _asks_after_intro(clause: str) -> bool:
 
 
 class Reader:
-    def __init__(self, gazetteer: Gazetteer, matcher: FaqMatcher):
-        self.gazetteer, self.matcher = gazetteer, matcher
+    """Reads messages in one language: `matcher` ranks that language's phrasings, names and hint words are
+    given in it ("en" or "zh")."""
+
+    def __init__(self, gazetteer: Gazetteer, matcher: FaqMatcher, lang: str = "zh"):
+        self.gazetteer, self.matcher, self.lang = gazetteer, matcher, lang
 
     def read(self, text: str, topic: Topic | None = None) -> Reading:
         folded = self.gazetteer.repairer.repair(fold(text))
@@ -75,7 +79,8 @@ class Reader:
         focus = "，".join(questions) if len(folded) > LONG or SELF_INTRO.match(folded) else folded
         entities = self.gazetteer.entities(focus) or self.gazetteer.entities(folded)
         aspects = self.gazetteer.aspects(focus)
-        years = [int(y) for y in YEAR.findall(nlp.normalise(focus))]
+        dated = english.DOCUMENT_YEAR.sub(" ", focus) if self.lang == "en" else focus
+        years = [int(y) for y in YEAR.findall(nlp.normalise(dated))]
         bare = bool(BARE_FIGURE.match(folded))
         elsewhere = self._elsewhere(focus)
         marked = bool(FOLLOW_UP.match(folded) or FOLLOW_UP_END.search(folded))
@@ -88,16 +93,19 @@ class Reader:
             follow_up = True
         elif follow_up:
             entities = list(topic.entities[:1])
-            lead = self.gazetteer.name(entities[0])
+            lead = self.gazetteer.name(entities[0], self.lang)
             asked = aspects or list(topic.aspects)
             query = f"{lead} {self._hint(asked) if not aspects else ''} {focus}".strip()
             aspects = asked
         return Reading(text=text, query=query, entities=entities, aspects=aspects, years=years,
                        elsewhere=elsewhere, follow_up=follow_up, bare_figure=bare and not follow_up,
-                       self_intro=bool(SELF_INTRO.match(folded)), questions=questions)
+                       self_intro=bool(SELF_INTRO.match(folded)), questions=questions, matcher=self.matcher)
 
     def _hint(self, aspects: list[str]) -> str:
-        return " ".join(self.gazetteer.lexicon.aspects[a].asked[0] for a in aspects)
+        asked = [self.gazetteer.lexicon.aspects[a].asked for a in aspects]
+        if self.lang == "en":
+            return " ".join(next((w for w in words if w.isascii()), words[0]) for words in asked)
+        return " ".join(words[0] for words in asked)
 
     def _stands_alone(self, focus: str) -> bool:
         """A short question without a "那…呢" that finds its answer confidently on its own is a new question."""
@@ -107,4 +115,6 @@ class Reader:
     def _elsewhere(self, folded: str) -> list[str]:
         inside = [n for n, _ in self.gazetteer.names if n in folded]
         found = [p for p in ELSEWHERE if p in folded and not any(p in n for n in inside)]
-        return found + [w for w in self.matcher.unknown_places(nlp.words(folded)) if w not in found]
+        if self.lang == "en":
+            found += [m.group(0) for m in english.ELSEWHERE.finditer(folded) if m.group(0) not in found]
+        return found + [w for w in self.matcher.unknown_places(self.matcher.text.words(folded)) if w not in found]

@@ -23,6 +23,12 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class EnglishDocument(Strict):
+    title: str = Field(min_length=1)
+    short: str = Field(min_length=1)
+    period_name: str = "plan period"
+
+
 class Document(Strict):
     id: str = Field(pattern=ID_PATTERN)
     file: str
@@ -30,6 +36,7 @@ class Document(Strict):
     short: str
     period: tuple[date, date] | None = Field(default=None, description="[start, end] the document covers")
     period_name: str = "规划期"
+    en: EnglishDocument | None = None      # from the reviewed English overlay (…/data/en/)
 
 
 class Source(Strict):
@@ -39,16 +46,23 @@ class Source(Strict):
 
 class Entity(Strict):
     name: str = Field(min_length=1)
+    en: str | None = None                  # the English name (Chinese names kept in brackets where useful)
     aliases: list[str] = Field(default_factory=list)
     parent: str | None = None
 
 
 class Aspect(Strict):
     label: str = Field(min_length=1)
+    en: str | None = None                  # the English label
     asked: list[str] = Field(min_length=1)
     told: list[str] = Field(default_factory=list)
     strict: bool = False
     unanswerable: bool = False
+
+
+class EnglishFaq(Strict):
+    questions: list[str] = Field(min_length=2)
+    answer: str = Field(min_length=4)
 
 
 class FaqEntry(Strict):
@@ -60,6 +74,11 @@ class FaqEntry(Strict):
     keywords: list[str] = Field(default_factory=list)
     answer: str = Field(min_length=4)
     source: Source
+    en: EnglishFaq | None = None
+
+    def in_english(self) -> "FaqEntry":
+        """The same entry (id, entities, aspects, source) with the English phrasings and answer."""
+        return self.model_copy(update={"questions": self.en.questions, "answer": self.en.answer, "keywords": []})
 
     @field_validator("questions", "keywords")
     @classmethod
@@ -67,6 +86,13 @@ class FaqEntry(Strict):
         if any(not s.strip() for s in items):
             raise ValueError("blank item")
         return items
+
+
+class EnglishContact(Strict):
+    name: str = Field(min_length=1)
+    role: str = Field(min_length=1)
+    contact_for: list[str] = Field(min_length=1)
+    keywords: list[str] = Field(default_factory=list)
 
 
 class Contact(Strict):
@@ -80,6 +106,7 @@ class Contact(Strict):
     address: str | None = None
     hours: str | None = None          # office hours, filled in by staff like phone and address
     source: Source
+    en: EnglishContact | None = None
 
 
 T = TypeVar("T", bound=Strict)
@@ -110,6 +137,33 @@ def load_entries(path: Path, key: str, model: type[T]) -> list[T]:
             problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
             raise KnowledgeError(f"{path}: entry '{entry_id}': {problems}") from exc
     return entries
+
+
+def _problems(exc: ValidationError) -> str:
+    return "；".join(f"缺少字段 {'.'.join(map(str, e['loc']))}" if e["type"] == "missing"
+                    else f"字段 {'.'.join(map(str, e['loc']))}：{e['msg']}" for e in exc.errors())
+
+
+def attach_english(path: Path, key: str, items: list[T], model: type[BaseModel]) -> list[T]:
+    """Each item with its reviewed English text (field `en`) from the overlay `path`: a mapping id → fields
+    under `key`. Errors are in Chinese for the staff who edit the files, naming file, entry id and field."""
+    if not path.exists():
+        raise KnowledgeError(f"{path}: 缺少英文文件（应与中文文件同名，放在 en/ 目录下）")
+    data = read_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get(key), dict):
+        raise KnowledgeError(f"{path}: 文件顶层应为“{key}:”映射（条目 id → 英文字段）")
+    overlay, ids = data[key], {item.id for item in items}
+    if stray := [k for k in overlay if k not in ids]:
+        raise KnowledgeError(f"{path}: 英文条目“{stray[0]}”没有对应的中文条目")
+    out = []
+    for item in items:
+        if not isinstance(overlay.get(item.id), dict):
+            raise KnowledgeError(f"{path}: 条目“{item.id}”缺少英文内容")
+        try:
+            out.append(item.model_copy(update={"en": model.model_validate(overlay[item.id])}))
+        except ValidationError as exc:
+            raise KnowledgeError(f"{path}: 条目“{item.id}”的英文有误：{_problems(exc)}") from exc
+    return out
 
 
 def check_unique(items: Iterable[tuple[Path, str]], what: str) -> None:

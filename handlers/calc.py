@@ -10,18 +10,27 @@ from dataclasses import replace
 from decimal import Decimal
 
 from bot.messages import Button, Incoming, Reply
+from handlers import faq
 from policy_data import render
+from policy_data.english import for_reading
 from policy_data.engine import Outcome, evaluate
 from policy_data.extract import SELF_DESCRIPTION, Facts, Reading, facts_for, read
 
 FLOW = "calc"
-CANCEL = Button("取消", "/cancel")
+
+
+def _cancel(msg: Incoming) -> Button:
+    return Button(msg.say("取消", "Cancel"), "/cancel")
 QUESTION_MARKS = re.compile(r"[?？]|吗|哪|什么|怎么|如何|谁")
 MAX_BUTTONS = 8
 
 
-def _button(measure) -> Button:
-    return Button(f"{render.article(measure)} {measure.title}", f"calc:{measure.id}")
+def _button(measure, lang: str = "zh") -> Button:
+    return Button(f"{render.article(measure, lang)} {render.title(measure, lang)}", f"calc:{measure.id}")
+
+
+def _read(msg: Incoming, text: str, book) -> Reading:
+    return read(for_reading(text, book, msg.lang), book)
 
 
 def _reply(text: str, *, confidence: float = 1.0, buttons=None, sources=None) -> Reply:
@@ -51,59 +60,83 @@ def _by_cue(book, reading: Reading) -> list[str]:
     return named
 
 
-def _results(svc, outcomes: list[Outcome], notes: list[str]) -> Reply:
-    book, today = svc.kb.policy, svc.policy_date()
-    blocks = ["\n".join(render.outcome_lines(o)) for o in outcomes]
+def _results(svc, msg: Incoming, outcomes: list[Outcome], notes: list[str]) -> Reply:
+    book, today, lang = svc.kb.policy, svc.policy_date(), msg.lang
+    blocks = ["\n".join(render.outcome_lines(o, lang)) for o in outcomes]
     paid = [o for o in outcomes if o.status == "ok"]
     policies = [book.policy(o.measure) for o in outcomes]
     if len(paid) > 1:
         best = max(paid, key=lambda o: o.amount)
-        blocks.append(render.no_double(book.policy(best.measure), best))
+        blocks.append(render.no_double(book.policy(best.measure), best, lang))
     blocks += notes
-    blocks += render.validity_notes(policies, today)
-    sources = list(dict.fromkeys(render.citation(svc.kb.knowledge.documents, p, o.measure)
+    blocks += render.validity_notes(policies, today, lang)
+    sources = list(dict.fromkeys(render.citation(svc.kb.knowledge.documents, p, o.measure, lang)
                                  for p, o in zip(policies, outcomes)))
-    buttons = [Button("查看原文与条件", f"policy:m:{o.measure.id}") for o in outcomes[:1]]
+    buttons = [Button(msg.say("查看原文与条件", "Original text and conditions"), f"policy:m:{o.measure.id}")
+               for o in outcomes[:1]]
     return _reply("\n\n".join(blocks), confidence=0.8 if notes else 1.0, buttons=buttons, sources=sources)
 
 
-def _assumed_notes(measure, facts: Facts) -> list[str]:
+def _assumed_notes(msg: Incoming, measure, facts: Facts) -> list[str]:
+    if msg.english:
+        return [f"(I read your figure as the {render.label(measure, key, 'en')}; if it is not, please tell me the "
+                f"{render.label(measure, key, 'en')}.)" for key in facts.assumed]
     return [f"（您写的“{text}”按{measure.input(key).label}理解；如不是，请直接告诉我{measure.input(key).label}。）"
             for key, text in facts.assumed.items()]
 
 
 def _ask(svc, msg: Incoming, outcome: Outcome, facts: Facts, question: str) -> Reply:
     """Keep what we know, ask for the next missing (or unusable) figure."""
-    measure = outcome.measure
+    measure, lang = outcome.measure, msg.lang
     if facts.errors:
         key = next(iter(facts.errors))
-        lead = f"{facts.errors[key]}。"
+        lead = msg.say(f"{facts.errors[key]}。", f"I could not use that figure for the {render.label(measure, key, lang)}. ")
     else:
         wanted = [k for k in outcome.missing if k in facts.mentioned] or outcome.missing
         key = wanted[0]
-        lead = (f"没有读到{measure.input(key).label}的具体数字。" if key in facts.mentioned else "")
+        lead = (msg.say(f"没有读到{measure.input(key).label}的具体数字。",
+                        f"I did not find a figure for the {render.label(measure, key, lang)}. ")
+                if key in facts.mentioned else "")
     svc.dialogs.start(msg.user_key, FLOW, measure=measure.id, expect=key, text=question,
                       facts={k: str(v) for k, v in outcome.facts.items()})
     inp = measure.input(key)
     if len(outcome.missing) > 1 and inp.kind == "count" and key not in facts.mentioned:
-        labels = "、".join(measure.input(k).label for k in outcome.missing)
-        prompt = f"请告诉我各项的数量（{labels}），例如“2{inp.unit}{inp.label}”。"
+        labels = msg.say("、", ", ").join(render.label(measure, k, lang) for k in outcome.missing)
+        prompt = msg.say(f"请告诉我各项的数量（{labels}），例如“2{inp.unit}{inp.label}”。",
+                         f"Please tell me how many of each ({labels}), e.g. “2 {render.label(measure, key, lang)}”.")
     else:
-        prompt = render.ask_for(inp)
-    known = [render.check_line(measure, c) for c in outcome.checks]
-    text = "\n".join([render.heading(measure), f"规则：{render.rule_text(measure)}。", *known, lead + prompt,
-                      "（输入“取消”可退出速算）"])
-    return _reply(text, confidence=0.6, buttons=[CANCEL])
+        prompt = render.ask_for(measure, key, lang)
+    known = [render.check_line(measure, c, lang) for c in outcome.checks]
+    text = "\n".join([render.heading(measure, lang), msg.say(f"规则：{render.rule_text(measure)}。", f"Rule: {render.rule_text(measure, lang)}."),
+                      *known, lead + prompt, msg.say("（输入“取消”可退出速算）", "(Type “cancel” to leave the quick-check.)")])
+    return _reply(text, confidence=0.6, buttons=[_cancel(msg)])
 
 
 def _pick(svc, msg: Incoming, ids: list[str], question: str, lead: str) -> Reply:
     book = svc.kb.policy
     svc.dialogs.start(msg.user_key, FLOW, measure=None, choices=ids, text=question, facts={})
-    buttons = [_button(book.measure(i)) for i in ids[:MAX_BUTTONS]]
-    return _reply(f"{lead}\n请点选要测算的措施（输入“取消”可退出）：", confidence=0.5, buttons=buttons + [CANCEL])
+    buttons = [_button(book.measure(i), msg.lang) for i in ids[:MAX_BUTTONS]]
+    return _reply(f"{lead}\n" + msg.say("请点选要测算的措施（输入“取消”可退出）：",
+                                        "Tap the measure to compute (type “cancel” to leave):"),
+                  confidence=0.5, buttons=buttons + [_cancel(msg)])
 
 
 FOREIGN = re.compile(r"美元|美金|usd|us\$|港元|港币|hkd|欧元|eur\b|英镑|gbp|日元|jpy|新加坡元|新元|sgd|外币", re.IGNORECASE)
+FOREIGN_EN = re.compile(r"[$€£₩]|\b(dollars?|euros?|pounds? sterling|sterling|yen|francs?|ringgit|baht)\b",
+                        re.IGNORECASE)
+DATED = re.compile(r"\b(?:(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?(?P<year>20\d\d)\b"
+                   r"|(?P<cyear>20\d\d)年(?:(?P<cmonth>\d{1,2})月)?", re.IGNORECASE)
+# English questions say which capital they mean: registered capital is not the paid-in capital the rules use.
+REGISTERED = re.compile(r"\bregistered capital\b", re.IGNORECASE)
+MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+RULED_OUT_EN = re.compile(r"\b(not|never) (been |yet )?(a |an |the )?(new|newly|licensed|headquarters|hq|separate|independent|"
+                          r"national|yet|approved|published|listed|recognised|recognized|accepted|selected)"
+                          r"|\b(has|have|had|did|does|is|was)n['’]t (been )?(approved|published|listed|accepted|passed|"
+                          r"recognised|recognized|selected)|\byet to\b|\bunlicensed\b|\bnon-licensed\b"
+                          r"|(?<!sub-)\bbranch\b(?! of)|\bprovincial(-level)? (government|commendation)|\bdrafted\b"
+                          r"|\b(only )?(took part|participated|helped draft|contributed to drafting)\b|\bmunicipal(-level)? "
+                          r"(financial reform )?pilot|\bdistrict-level\b|\bno new\b|\brenew(al|ed)\b|\bold institution",
+                          re.IGNORECASE)
 RULED_OUT = re.compile(r"不是(新设|新设立|持牌|总部|向社会|保险资金|国家)|并非|不属于|没有被|还没(有)?(被|验收|上市|认定|发布)"
                        r"|尚未|未被|未通过|没通过|非持牌|参与(了)?(制定|起草|编制)|只是参与|分公司|分支机构|省级表彰"
                        r"|市级(金融改革)?试点|区级|没有新增|续期|就成立了|老机构|没有?上市|未上市|还在申报"
@@ -121,24 +154,61 @@ def _several(question: str, measure_ids: list[str], book) -> bool:
 def _guarded(svc, msg: Incoming, question: str, reading: Reading, measure_ids: list[str]) -> Reply | None:
     """A wrong amount is the worst answer: no computing on a foreign currency, a zero figure, or words of the
     user's own that rule a condition out."""
-    book = svc.kb.policy
+    book, lang = svc.kb.policy, msg.lang
     svc.dialogs.end(msg.user_key)
-    buttons = [Button("查看原文与条件", f"policy:m:{i}") for i in measure_ids[:2]]
+    buttons = [Button(msg.say("查看原文与条件", "Original text and conditions"), f"policy:m:{i}") for i in measure_ids[:2]]
     if m := FOREIGN.search(question):
-        return _reply(f"您给的是外币金额（“{m.group(0)}”）。文件按人民币计算，也没有规定汇率，请告诉我折合人民币的金额"
-                      "（例如“实收资本8亿元人民币”），我再为您测算。", confidence=0.5, buttons=buttons)
+        return _reply(msg.say(f"您给的是外币金额（“{m.group(0)}”）。文件按人民币计算，也没有规定汇率，请告诉我折合人民币的金额"
+                              "（例如“实收资本8亿元人民币”），我再为您测算。",
+                              f"You gave an amount in a foreign currency (“{m.group(0)}”). The document computes in RMB "
+                              "and sets no exchange rate: please tell me the amount in RMB (e.g. “paid-in capital RMB "
+                              "800 million”) and I will compute it."), confidence=0.5, buttons=buttons)
+    if msg.english and (m := FOREIGN_EN.search(question)):
+        return _reply(f"You gave an amount in a foreign currency (“{m.group(0)}”). The document computes in RMB and "
+                      "sets no exchange rate: please tell me the amount in RMB (e.g. “paid-in capital RMB 800 "
+                      "million”) and I will compute it.", confidence=0.5, buttons=buttons)
+    if late := _after_expiry(question, [book.policy(book.measure(i)) for i in measure_ids]):
+        date, policy = late
+        return _reply(msg.say(f"您提到的时间（{date}）晚于{policy.number}的有效期（至{policy.effective_to.isoformat()}），"
+                              f"按原文不在其适用期内，所以我不按它计算金额；现行政策请向{policy.lead_department}确认。",
+                              f"The date you mention ({date}) is after {policy.number} expired on "
+                              f"{policy.effective_to.isoformat()}, so under the original text it does not apply and I "
+                              f"do not compute an amount; please check the current policy with the "
+                              f"{policy.en.lead_department}."), confidence=0.5, buttons=buttons)
     if any(f.kind == "money" and f.value is not None and f.value <= 0 for f in reading.figures):
-        return _reply("金额为0时没有可测算的补贴。请告诉我实际的金额（例如“10亿”），我再为您测算。", confidence=0.5,
-                      buttons=buttons)
-    if m := RULED_OUT.search(question):
-        names = "、".join(f"{render.article(book.measure(i))} {book.measure(i).title}" for i in measure_ids[:2])
-        return _reply(f"您提到“{m.group(0)}”，按原文这可能不满足{names}的条件，所以我不按它计算金额。"
-                      "请点下方按钮对照原文条件；如理解有误，请补充说明。", confidence=0.5, buttons=buttons)
+        return _reply(msg.say("金额为0时没有可测算的补贴。请告诉我实际的金额（例如“10亿”），我再为您测算。",
+                              "With an amount of zero there is nothing to compute. Please tell me the actual amount "
+                              "(e.g. “RMB 1 billion”)."), confidence=0.5, buttons=buttons)
+    if m := RULED_OUT.search(question) or (msg.english and RULED_OUT_EN.search(question)):
+        names = msg.say("、", "; ").join(f"{render.article(book.measure(i), lang)} {render.title(book.measure(i), lang)}"
+                                         for i in measure_ids[:2])
+        return _reply(msg.say(f"您提到“{m.group(0)}”，按原文这可能不满足{names}的条件，所以我不按它计算金额。"
+                              "请点下方按钮对照原文条件；如理解有误，请补充说明。",
+                              f"You mention “{m.group(0)}”: under the original text this may not meet the conditions "
+                              f"of {names}, so I do not compute an amount. Tap below to check the conditions; if I "
+                              "misread you, please tell me more."), confidence=0.5, buttons=buttons)
     if _several(question, measure_ids, book):
-        names = "、".join(f"{render.article(book.measure(i))} {book.measure(i).title}（{render.rule_text(book.measure(i))}）"
-                         for i in measure_ids[:2])
-        return _reply(f"您问的是多家机构、多个项目或多年的合计。{names}按每家、每个项目分别计算，各有上限（每年上限按机构计）。"
-                      "为免算错，请逐项告诉我，例如“一个项目，融资2亿”，我逐项测算。", confidence=0.5, buttons=buttons)
+        names = msg.say("、", "; ").join(f"{render.article(book.measure(i), lang)} {render.title(book.measure(i), lang)}"
+                                         for i in measure_ids[:2])
+        return _reply(msg.say(f"您问的是多家机构、多个项目或多年的合计。{names}按每家、每个项目分别计算，各有上限"
+                              "（每年上限按机构计）。为免算错，请逐项告诉我，例如“一个项目，融资2亿”，我逐项测算。",
+                              f"You ask for a total over several institutions, projects or years. {names} are computed "
+                              "one institution or project at a time, each with its own cap. To avoid a wrong total, "
+                              "please give me one item at a time, e.g. “one project, financing RMB 200 million”."),
+                      confidence=0.5, buttons=buttons)
+    return None
+
+
+def _after_expiry(question: str, policies) -> tuple[str, object] | None:
+    """A month or year the question names that lies wholly after a policy's validity (an event then is not
+    covered); a year alone counts only when the whole year is later."""
+    for m in DATED.finditer(question):
+        year = int(m["year"] or m["cyear"])
+        month = MONTHS.index(m["month"].lower()[:3]) + 1 if m["month"] else int(m["cmonth"]) if m["cmonth"] else None
+        for policy in policies:
+            end = policy.effective_to
+            if end and (year > end.year or (month and year == end.year and month > end.month)):
+                return m.group(0), policy
     return None
 
 
@@ -146,7 +216,7 @@ def _run(svc, msg: Incoming, question: str, measure_ids: list[str], known: dict 
          reading: Reading | None = None, expect: str | None = None) -> Reply:
     """Compute the measures for the question; ask for what is missing."""
     book = svc.kb.policy
-    reading = reading or read(question, book)
+    reading = reading or _read(msg, question, book)
     if guarded := _guarded(svc, msg, f"{question} {msg.text}", reading, measure_ids):
         return guarded
     outcomes, asks = [], []
@@ -154,20 +224,23 @@ def _run(svc, msg: Incoming, question: str, measure_ids: list[str], known: dict 
     for measure_id in measure_ids:
         measure = book.measure(measure_id)
         facts = facts_for(book, measure, reading, expect)
+        if msg.english and REGISTERED.search(question):
+            facts.values = {k: v for k, v in facts.values.items() if k not in facts.assumed}
         values = {k: Decimal(v) for k, v in (known or {}).items()} | facts.values
         outcome = evaluate(measure, values)
         if facts.errors or outcome.status == "missing":
             asks.append((outcome, facts))
         else:
             outcomes.append(outcome)
-            notes += _assumed_notes(measure, facts)
+            notes += _assumed_notes(msg, measure, facts)
     if not outcomes and len(asks) == 1:
         return _ask(svc, msg, *asks[0], question)
     if not outcomes:
-        return _pick(svc, msg, [o.measure.id for o, _ in asks], question, "您的问题可能涉及以下几项措施。")
+        return _pick(svc, msg, [o.measure.id for o, _ in asks], question,
+                     msg.say("您的问题可能涉及以下几项措施。", "Your question may concern these measures."))
     svc.dialogs.end(msg.user_key)
-    reply = _results(svc, outcomes, notes)
-    reply.buttons += [_button(o.measure) for o, _ in asks]
+    reply = _results(svc, msg, outcomes, notes)
+    reply.buttons += [_button(o.measure, msg.lang) for o, _ in asks]
     return reply
 
 
@@ -180,13 +253,13 @@ def is_quick_check(reading: Reading) -> bool:
 async def answer(msg: Incoming, svc) -> Reply | None:
     """Free text: a measure with figures, or a measure and "能拿多少"; or figures by name and "能拿多少"."""
     book = svc.kb.policy
-    reading = read(msg.text, book)
-    if reading.elsewhere():
+    reading = _read(msg, msg.text, book)
+    if reading.elsewhere() or faq.asks_unstated(svc, msg):
         return None
     if is_quick_check(reading):
         return _run(svc, msg, msg.text, _selected(book, reading), reading=reading)
     if reading.asks_amount() and reading.figures and not reading.candidates() and (ids := _by_cue(book, reading)):
-        return _pick(svc, msg, ids, msg.text, "请问是哪一项支持措施？")
+        return _pick(svc, msg, ids, msg.text, msg.say("请问是哪一项支持措施？", "Which support measure is it?"))
     return None
 
 
@@ -195,7 +268,7 @@ async def command(msg: Incoming, svc) -> Reply:
     book = svc.kb.policy
     question = msg.text.partition(" ")[2].strip()
     if question:
-        reading = read(question, book)
+        reading = _read(msg, question, book)
         if reading.candidates():         # /calc says "compute": no "能拿多少" needed
             return _run(svc, msg, question, _selected(book, reading), reading=reading)
         reply = await answer(replace(msg, text=question), svc)
@@ -203,9 +276,12 @@ async def command(msg: Incoming, svc) -> Reply:
             return reply
     ids = [m.id for m in book.measures if m.rule.type != "unquantified"]
     svc.dialogs.start(msg.user_key, FLOW, measure=None, choices=ids, text=question, facts={})
-    return _reply("补贴速算：直接输入措施和数字即可，例如“新设金融总部，实收资本10亿，能拿多少？”、"
-                  "“资管机构总部管理规模150亿”、“主导制定2项国家标准”。\n也可以先点选措施（输入“取消”可退出）：",
-                  buttons=[_button(book.measure(i)) for i in ids] + [CANCEL])
+    return _reply(msg.say("补贴速算：直接输入措施和数字即可，例如“新设金融总部，实收资本10亿，能拿多少？”、"
+                          "“资管机构总部管理规模150亿”、“主导制定2项国家标准”。\n也可以先点选措施（输入“取消”可退出）：",
+                          "Subsidy quick-check: type the measure and your figures, e.g. “New financial HQ, paid-in "
+                          "capital RMB 1 billion: how much?”, “Asset management HQ, AUM 15bn”, “We led 2 national "
+                          "standards”.\nOr tap a measure first (type “cancel” to leave):"),
+                  buttons=[_button(book.measure(i), msg.lang) for i in ids] + [_cancel(msg)])
 
 
 async def by_payload(msg: Incoming, svc) -> Reply:
@@ -213,7 +289,9 @@ async def by_payload(msg: Incoming, svc) -> Reply:
     book = svc.kb.policy
     measure = book.measure(msg.payload.removeprefix("calc:"))
     if measure is None:
-        return _reply("这项措施已更新或不存在，请重新选择。", buttons=[Button("补贴速算", "/calc")])
+        return _reply(msg.say("这项措施已更新或不存在，请重新选择。", "This measure has changed or no longer exists; please "
+                                                             "choose again."),
+                      buttons=[Button(msg.say("补贴速算", "Quick-check"), "/calc")])
     dialog = svc.dialogs.get(msg.user_key)
     question = dialog.data.get("text", "") if dialog and dialog.flow == FLOW else ""
     return _run(svc, msg, question, [measure.id])
@@ -225,22 +303,23 @@ async def continue_dialog(msg: Incoming, svc) -> Reply | None:
         return None                      # buttons go to their own routes (calc: is by_payload)
     book = svc.kb.policy
     data = svc.dialogs.get(msg.user_key).data
-    reading = read(msg.text, book)
+    reading = _read(msg, msg.text, book)
     fresh = reading.candidates()
     if fresh and not (data["measure"] in fresh or set(fresh) <= set(data.get("choices") or [])):
         svc.dialogs.end(msg.user_key)    # a new question: start over
         return await answer(msg, svc)
     if data["measure"] is None:
         question = f"{data['text']} {msg.text}".strip()
-        combined = read(question, book)
+        combined = _read(msg, question, book)
         picked = [i for i in combined.candidates() if i in data["choices"]]
         if picked:
             return _run(svc, msg, question, picked, reading=combined)
         if QUESTION_MARKS.search(msg.text):
             svc.dialogs.end(msg.user_key)
             return None
-        return _reply("请点选要测算的措施，或输入“取消”退出。", confidence=0.5,
-                      buttons=[_button(book.measure(i)) for i in data["choices"][:MAX_BUTTONS]] + [CANCEL])
+        return _reply(msg.say("请点选要测算的措施，或输入“取消”退出。", "Tap the measure to compute, or type “cancel”."),
+                      confidence=0.5,
+                      buttons=[_button(book.measure(i), msg.lang) for i in data["choices"][:MAX_BUTTONS]] + [_cancel(msg)])
     measure = book.measure(data["measure"])
     if measure is None:                  # the data was reloaded without it
         svc.dialogs.end(msg.user_key)
@@ -256,6 +335,6 @@ async def continue_dialog(msg: Incoming, svc) -> Reply | None:
 
 def _again(svc, msg: Incoming, measure, key: str) -> Reply:
     svc.dialogs.touch(msg.user_key)
-    inp = measure.input(key)
-    return _reply(f"没有读到有效的数字。{render.ask_for(inp)}\n（输入“取消”可退出速算）", confidence=0.5,
-                  buttons=[CANCEL])
+    return _reply(msg.say("没有读到有效的数字。", "I did not find a usable figure. ") + render.ask_for(measure, key, msg.lang)
+                  + msg.say("\n（输入“取消”可退出速算）", "\n(Type “cancel” to leave the quick-check.)"), confidence=0.5,
+                  buttons=[_cancel(msg)])

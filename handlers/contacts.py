@@ -4,30 +4,43 @@ from __future__ import annotations
 import re
 
 from bot.messages import Button, Incoming, Reply
-from faq import nlp
+from faq import english, nlp
 from handlers.handoff import BUTTON, REACH_NOW
 
 # After synonym folding, "电话/联系人/找谁/热线…" all read "联系方式".
 ASKS_FOR_CONTACT = ("联系方式", "咨询谁", "负责部门", "邮箱")
+ASKS_FOR_CONTACT_EN = re.compile(r"\b(contact|phone|telephone|hotline|e-?mail|whom to ask|who (do|should) i (ask|call))")
+REACH_NOW_EN = ("To reach a person now: tap “转人工 / 留言给工作人员” (talk to a person) or send /handoff; committee "
+                "staff will answer you here.")
 NOT_PUBLISHED = "暂未公布（来源文件未载明，待管委会工作人员补充）"
+NOT_PUBLISHED_EN = "not published yet (the source documents don't give one; committee staff will add it)"
 
 
-def render(contact, svc) -> Reply:
-    lines = [f"【{contact.name}】", REACH_NOW, f"电话：{contact.phone or NOT_PUBLISHED}"]
+def render(contact, svc, msg: Incoming) -> Reply:
+    en = contact.en if msg.english else None
+    if en:
+        lines = [f"[{en.name}]", REACH_NOW_EN, f"Phone: {contact.phone or NOT_PUBLISHED_EN}"]
+    else:
+        lines = [f"【{contact.name}】", REACH_NOW, f"电话：{contact.phone or NOT_PUBLISHED}"]
     if contact.address:
-        lines.append(f"地址：{contact.address}")
+        lines.append(msg.say("地址：", "Address: ") + contact.address)
     if contact.hours:
-        lines.append(f"办公时间：{contact.hours}")
-    lines += [f"职责：{contact.role}", f"可咨询：{'、'.join(contact.contact_for)}"]
+        lines.append(msg.say("办公时间：", "Office hours: ") + contact.hours)
+    if en:
+        lines += [f"Role: {en.role}", f"Ask them about: {'; '.join(en.contact_for)}"]
+    else:
+        lines += [f"职责：{contact.role}", f"可咨询：{'、'.join(contact.contact_for)}"]
     return Reply("\n".join(lines), intent="contacts", confidence=1.0, buttons=[BUTTON],
-                 sources=[svc.kb.knowledge.cite(contact.source)])
+                 sources=[svc.kb.knowledge.cite(contact.source, msg.lang)])
 
 
 def _names(contact) -> list[str]:
-    """The contact's name, the parts of it (e.g. the short form in brackets) and its keywords, folded."""
-    parts = re.split(r"[（）()·“”\s]+", contact.name)
-    return [n for n in (nlp.synonyms().fold(nlp.normalise(x)) for x in [contact.name, *parts, *contact.keywords])
-            if len(n) >= 2]
+    """The contact's names (Chinese and English), the parts of them (e.g. the short form in brackets) and
+    its keywords, folded."""
+    parts = re.split(r"[（）()·“”,;\s]+", contact.name)
+    chinese = (nlp.fold_phrase(x) for x in [contact.name, *parts, *contact.keywords])
+    latin = (english.fold_phrase(x) for x in [contact.en.name, *contact.en.keywords]) if contact.en else ()
+    return [n for n in (*chinese, *latin) if len(n) >= 2]
 
 
 def _named_in(folded: str, contacts):
@@ -37,11 +50,16 @@ def _named_in(folded: str, contacts):
 
 
 async def answer(msg: Incoming, svc) -> Reply | None:
-    folded = nlp.synonyms().fold(nlp.normalise(msg.text))
-    if not any(word in folded for word in ASKS_FOR_CONTACT):
-        return None
+    if msg.english:
+        if not ASKS_FOR_CONTACT_EN.search(msg.text.lower()):
+            return None
+        folded = english.fold_phrase(msg.text)
+    else:
+        folded = nlp.fold_phrase(msg.text)
+        if not any(word in folded for word in ASKS_FOR_CONTACT):
+            return None
     contact = _named_in(folded, svc.kb.knowledge.contacts)
-    reply = render(contact, svc) if contact else await list_all(msg, svc)
+    reply = render(contact, svc, msg) if contact else await list_all(msg, svc)
     if "phone" in msg.reading.aspects and not (contact and contact.phone):
         reply.intent = "fallback"          # the number asked for is not published: an honest "don't know"
         await svc.store.log_unanswered(msg, svc.clock.now())
@@ -52,15 +70,22 @@ async def list_all(msg: Incoming, svc) -> Reply:
     contacts = svc.kb.knowledge.contacts
     published = [f"{c.name}：{'；'.join(x for x in (c.phone, c.address) if x)}" for c in contacts
                  if c.phone or c.address]
-    lines = [REACH_NOW, *(published or ["来源文件均未公布电话，号码待管委会工作人员补充。"]),
-             "可以联系以下机构（点选查看职责与联系方式）：" if contacts else "联系人资料尚未录入。"]
+    if msg.english:
+        lines = [REACH_NOW_EN, *(published or ["The source documents publish no phone numbers; committee staff will "
+                                               "add them."]),
+                 "You can contact these bodies (tap one for its role and contact details):" if contacts
+                 else "No contacts have been entered yet."]
+    else:
+        lines = [REACH_NOW, *(published or ["来源文件均未公布电话，号码待管委会工作人员补充。"]),
+                 "可以联系以下机构（点选查看职责与联系方式）：" if contacts else "联系人资料尚未录入。"]
+    label = (lambda c: c.en.name.split(" (")[0][:40]) if msg.english else (lambda c: c.name[:20])
     return Reply("\n".join(lines), intent="contacts", confidence=1.0,
-                 buttons=[Button(c.name[:20], f"contact:{c.id}") for c in contacts] + [BUTTON])
+                 buttons=[Button(label(c), f"contact:{c.id}") for c in contacts] + [BUTTON])
 
 
 async def by_payload(msg: Incoming, svc) -> Reply:
     key = msg.payload.removeprefix("contact:")
     for contact in svc.kb.knowledge.contacts:
         if contact.id == key:
-            return render(contact, svc)
+            return render(contact, svc, msg)
     return await list_all(msg, svc)

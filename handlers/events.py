@@ -55,10 +55,13 @@ async def list_upcoming(msg: Incoming, svc) -> Reply:
     if svc.store is None:
         return _unavailable()
     events = (await _upcoming(svc))[:LIST_LIMIT]
-    subscribe = Button("订阅活动通知", "/subscribe")
+    subscribe = Button(msg.say("订阅活动通知", "Get event notices"), "/subscribe")
     if not events:
-        return _reply("近期暂无已发布的联盟活动。订阅活动通知后，新活动发布时会第一时间告诉您。", [subscribe])
-    lines = ["近期联盟活动（点选查看详情）："]
+        return _reply(msg.say("近期暂无已发布的联盟活动。订阅活动通知后，新活动发布时会第一时间告诉您。",
+                              "No alliance events have been announced yet. Subscribe to event notices and you will "
+                              "hear about new ones first."), [subscribe])
+    lines = [msg.say("近期联盟活动（点选查看详情）：", "Upcoming alliance events (tap one for details; events are "
+                                                    "published in Chinese):")]
     for i, e in enumerate(events, 1):
         lines.append(f"{i}. {when_text(start_of(e))} 【{e['type']}】{e['title']} · 面向{segment_label(e['audience'])}")
     buttons = [Button(e["title"] if len(e["title"]) <= 20 else e["title"][:19] + "…", f"ev:show:{e['id']}")

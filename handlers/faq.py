@@ -10,6 +10,7 @@ import re
 from datetime import datetime
 
 from bot.messages import Button, Incoming, Reply
+from faq import english
 from faq.conversation import Topic
 from faq.matcher import THRESHOLD, Match
 from faq.reading import YEAR, Reading
@@ -17,24 +18,32 @@ from handlers.handoff import with_offer
 
 FALLBACK = ("抱歉，这个问题我暂时答不上来，资料中没有可靠的答案。\n"
             "您可以看看下面相近的问题，或点“转人工 / 留言给工作人员”请管委会工作人员回复（也可输入 /handoff）。")
+FALLBACK_EN = ("Sorry, the documents I work from don't say, so I cannot give you a reliable answer.\n"
+               "See the related questions below, or tap “转人工 / 留言给工作人员” to ask the Town Management "
+               "Committee's staff (小镇管委会) — or send /handoff.")
 CLARIFY = ("您发来的“{text}”是指什么呢？请说完整的问题，例如“新设金融总部，实收资本10亿，能拿多少？”，"
            "或输入 /menu 查看菜单。")
+CLARIFY_EN = ("What do you mean by “{text}”? Please ask a full question, e.g. “New financial HQ, paid-in capital "
+              "RMB 1 billion: how much subsidy?”, or send /menu.")
 PAGE = 12
-SILENT = re.compile(r"^(现有)?(资料|文件|来源文件|文件原文)(中)?(均)?(未|没有)(载明|写明|列出|公布|提及)")
+SILENT = re.compile(r"^(现有)?(资料|文件|来源文件|文件原文)(中)?(均)?(未|没有)(载明|写明|列出|公布|提及)"
+                    r"|^The (available )?documents do not (state|say|list|give|publish|mention)")
 ASPECT_SLACK = 0.12        # how far below the best an entry that states the asked aspect may score
 PART_MARGIN = 0.1          # another part's answer must be this much surer than the bare threshold
 DIRECT_BONUS = 0.1         # an entry about the very entity named beats one about a part of it
 MAX_PARTS = 2              # a message asking several things gets at most this many answers
 
 
-def _answer(entry, svc, confidence: float, note: str = "") -> Reply:
-    text = entry.answer + svc.kb.period_note(entry, svc.clock.today())
-    return Reply(f"{note}{text}", intent="faq", confidence=confidence, sources=[svc.kb.knowledge.cite(entry.source)])
+def _answer(entry, svc, confidence: float, lang: str, note: str = "") -> Reply:
+    text = entry.answer + svc.kb.period_note(entry, svc.clock.today(), lang)
+    return Reply(f"{note}{text}", intent="faq", confidence=confidence,
+                 sources=[svc.kb.knowledge.cite(entry.source, lang)])
 
 
-def _question_button(entry) -> Button:
-    label = entry.questions[0]
-    return Button(label if len(label) <= 20 else label[:19] + "…", f"faq:{entry.id}")
+def _question_button(entry, lang: str) -> Button:
+    label = entry.en.questions[0] if lang == "en" else entry.questions[0]
+    width = 40 if lang == "en" else 20
+    return Button(label if len(label) <= width else label[:width - 1] + "…", f"faq:{entry.id}")
 
 
 def _states(svc, entry, aspects: list[str]) -> bool:
@@ -50,15 +59,22 @@ def _years_in(entry) -> set[int]:
     return {int(y) for y in YEAR.findall(entry.answer)}
 
 
+def _too_thin(reading: Reading) -> bool:
+    """An English question of one content word naming nothing known ("What's your name?") matches by chance."""
+    matcher = reading.matcher
+    return matcher is not None and matcher.text is english and not reading.entities \
+        and len(matcher.text.words(reading.query)) < 2
+
+
 def choose(svc, reading: Reading, ranked: list[Match]) -> tuple[Match | None, str]:
     """The entry to answer with, or None and why not ("" = nothing close; "aspect"/"entity"/"elsewhere")."""
     aspects = svc.kb.knowledge.lexicon.aspects
     pool = ranked
     if reading.elsewhere:
-        pool = [m for m in ranked if all(p in m.entry.answer for p in reading.elsewhere)]
+        pool = [m for m in ranked if all(p in m.entry.answer.lower() for p in reading.elsewhere)]
         if not pool or pool[0].score < THRESHOLD:
             return None, "elsewhere"
-    if not pool or pool[0].score < THRESHOLD:
+    if not pool or pool[0].score < THRESHOLD or _too_thin(reading):
         return None, ""
     about = [m for m in pool if _about(svc, m.entry, reading.entities)]
     if not about or about[0].score < THRESHOLD:
@@ -85,33 +101,44 @@ def choose(svc, reading: Reading, ranked: list[Match]) -> tuple[Match | None, st
     return best, ""
 
 
+def asks_unstated(svc, msg: Incoming) -> bool:
+    """An English question asking what the documents never state (a price, a name, opening hours…) is the FAQ's
+    to answer honestly, not a policy or quick-check question ("How many working days until the subsidy?")."""
+    aspects = svc.kb.knowledge.lexicon.aspects
+    return msg.english and any(aspects[a].unanswerable for a in msg.reading.aspects)
+
+
 def is_new_question(svc, msg: Incoming) -> bool:
     """A message that names its own topic and finds its answer, with no figure an open dialog could want."""
     reading: Reading = msg.reading
     if reading.bare_figure or any(ch.isdigit() for ch in msg.text) or not (reading.entities or reading.aspects):
         return False
-    best, _ = choose(svc, reading, reading.ranked(svc.kb.faq))
+    best, _ = choose(svc, reading, reading.ranked())
     return best is not None
 
 
-def _year_note(reading: Reading, entry) -> str:
+def _year_note(msg: Incoming, entry) -> str:
     years = _years_in(entry)
-    missing = [y for y in reading.years if y not in years]
+    missing = [y for y in msg.reading.years if y not in years]
     if not missing or not years:
         return ""
     nearest = min(years, key=lambda y: abs(y - missing[0]))
-    return f"（资料中没有{missing[0]}年的这项数据，以下是最接近的{nearest}年的记载。）\n"
+    return msg.say(f"（资料中没有{missing[0]}年的这项数据，以下是最接近的{nearest}年的记载。）\n",
+                   f"(The documents have no figure for {missing[0]}; here is the nearest year on record, {nearest}.)\n")
 
 
 async def answer(msg: Incoming, svc) -> Reply:
     """The last free-text route: an answer, an honest "not stated", or the fallback — ranked once."""
     reading: Reading = msg.reading
     if reading.bare_figure:
-        return Reply(CLARIFY.format(text=msg.text.strip()[:20]), intent="clarify", confidence=1.0,
-                     buttons=[Button("补贴速算", "/calc"), Button("主菜单", "/menu")])
-    ranked = reading.ranked(svc.kb.faq)
+        return Reply(msg.say(CLARIFY, CLARIFY_EN).format(text=msg.text.strip()[:20]), intent="clarify",
+                     confidence=1.0, buttons=[Button(msg.say("补贴速算", "Quick-check"), "/calc"),
+                                              Button(msg.say("主菜单", "Main menu"), "/menu")])
+    ranked = reading.ranked()
     best, why = choose(svc, reading, ranked)
-    parts = _parts(svc, reading) if len(reading.questions) > 1 and why != "elsewhere" else []
+    # An English message asking what the documents never state gets that said, not an answer to its other half.
+    whole = why == "elsewhere" or (msg.english and why == "aspect")
+    parts = _parts(svc, msg) if len(reading.questions) > 1 and not whole else []
     if best is None and not parts:
         return await _not_known(msg, svc, reading, ranked, why)
     if best is None:
@@ -119,35 +146,36 @@ async def answer(msg: Incoming, svc) -> Reply:
     # another part is answered only when it asks what the first answer does not already state
     parts = [m for m, asked in parts if m.entry.id != best.entry.id and m.score >= THRESHOLD + PART_MARGIN
              and not (asked and asked <= set(best.entry.aspects))]
-    note = _year_note(reading, best.entry)
-    reply = _answer(best.entry, svc, best.score, note)
+    note = _year_note(msg, best.entry)
+    reply = _answer(best.entry, svc, best.score, msg.lang, note)
     if note or SILENT.match(best.entry.answer):   # the documents do not state it: an honest "don't know"
         reply.intent = "fallback"
         await svc.store.log_unanswered(msg, svc.clock.now())
         reply = with_offer(msg, svc, reply)
     extra = parts[:MAX_PARTS - 1]
     if extra:
-        reply.text += "".join(f"\n\n{_answer(m.entry, svc, m.score).text}" for m in extra)
-        reply.sources += [svc.kb.knowledge.cite(m.entry.source) for m in extra]
+        reply.text += "".join(f"\n\n{_answer(m.entry, svc, m.score, msg.lang).text}" for m in extra)
+        reply.sources += [svc.kb.knowledge.cite(m.entry.source, msg.lang) for m in extra]
     svc.conversations.remember(msg.user_key, best.entry.entities if not reading.entities else reading.entities,
                                reading.aspects or best.entry.aspects[:1], best.entry.id)
     return reply
 
 
-def _parts(svc, reading: Reading) -> list[tuple[Match, set[str]]]:
+def _parts(svc, msg: Incoming) -> list[tuple[Match, set[str]]]:
     """The answers to each question of a several-part message; a clause naming no place continues the one
     named before it ("小镇在哪、有哪些楼宇")."""
     found: list[Match] = []
     asked: list[set[str]] = []
     entities = ()
-    for clause in reading.questions[:MAX_PARTS + 1]:
-        plain = svc.kb.reader.read(clause)
+    reader = svc.kb.reader_for(msg.lang)
+    for clause in msg.reading.questions[:MAX_PARTS + 1]:
+        plain = reader.read(clause)
         if not (plain.entities or plain.aspects):
             continue                          # a fragment ("多少钱") is not a question of its own
         context = Topic(tuple(entities), (), None, datetime.max) if entities else None
-        sub = plain if plain.entities else svc.kb.reader.read(clause, context)
+        sub = plain if plain.entities else reader.read(clause, context)
         entities = sub.entities or entities
-        match, _ = choose(svc, sub, sub.ranked(svc.kb.faq, limit=5))
+        match, _ = choose(svc, sub, sub.ranked(limit=5))
         if match and all(m.entry.id != match.entry.id for m in found):
             found.append(match)
             asked.append(set(plain.aspects))
@@ -160,44 +188,52 @@ async def _not_known(msg: Incoming, svc, reading: Reading, ranked: list[Match], 
 
 
 def _not_known_reply(msg: Incoming, svc, reading: Reading, ranked: list[Match], why: str) -> Reply:
-    lex = svc.kb.knowledge.lexicon
+    lex, gz, lang = svc.kb.knowledge.lexicon, svc.kb.gazetteer, msg.lang
     if reading.elsewhere and why in ("elsewhere", "aspect", ""):
-        text = (f"资料只涉及杭州市、拱墅区和运河财富小镇，没有关于{'、'.join(reading.elsewhere)}的记载，"
-                f"这个问题我无法可靠回答。")
-        return Reply(text, intent="fallback", buttons=[Button("主菜单", "/menu")])
+        text = msg.say(f"资料只涉及杭州市、拱墅区和运河财富小镇，没有关于{'、'.join(reading.elsewhere)}的记载，"
+                       f"这个问题我无法可靠回答。",
+                       f"The documents only cover Hangzhou, Gongshu District and Canal Wealth Town; they don't say "
+                       f"anything about {', '.join(p.title() for p in reading.elsewhere)}, so I cannot answer this "
+                       f"reliably. To ask the Town Management Committee's staff, send /handoff.")
+        return Reply(text, intent="fallback", buttons=[Button(msg.say("主菜单", "Main menu"), "/menu")])
     entity = reading.entities[0] if reading.entities else None
     if entity and why in ("aspect", "entity"):
         own = [m.entry for m in ranked if _about(svc, m.entry, [entity])]
         if not own:
             own = [e for e in svc.kb.knowledge.faq if svc.kb.gazetteer.covers(e.entities, entity)][:3]
-        name = svc.kb.gazetteer.name(entity)
+        name = gz.name(entity, lang)
         stated = {a for e in own for a in e.aspects}
-        asked = "、".join(lex.aspects[a].label for a in reading.aspects if a not in stated) or "这一点"
+        asked = msg.say("、", ", ").join(gz.label(a, lang) for a in reading.aspects if a not in stated) \
+            or msg.say("这一点", "that")
+        known = list(dict.fromkeys(gz.label(a, lang) for e in own for a in e.aspects
+                                   if not lex.aspects[a].unanswerable))[:5]
         if own:
-            known = list(dict.fromkeys(lex.aspects[a].label for e in own for a in e.aspects
-                                       if not lex.aspects[a].unanswerable))[:5]
-            text = f"资料中关于{name}有{'、'.join(known)}等方面的记载，{asked}未载明。"
+            text = msg.say(f"资料中关于{name}有{'、'.join(known)}等方面的记载，{asked}未载明。",
+                           f"The documents say something about {name} ({', '.join(known)}), but they don't "
+                           f"state its {asked}.")
         else:
-            text = f"资料中没有关于{name}{asked}的记载。"
-        text += "\n可以看看下面这些已知的内容，或点“转人工 / 留言给工作人员”请管委会工作人员回复。"
+            text = msg.say(f"资料中没有关于{name}{asked}的记载。", f"The documents don't say anything about the "
+                                                            f"{asked} of {name}.")
+        text += msg.say("\n可以看看下面这些已知的内容，或点“转人工 / 留言给工作人员”请管委会工作人员回复。",
+                        "\nSee what is known below, or tap “转人工 / 留言给工作人员” to ask the committee's staff.")
         if entity:
             svc.conversations.remember(msg.user_key, [entity], reading.aspects, None)
         return Reply(text, intent="fallback", confidence=ranked[0].score if ranked else 0.0,
-                     buttons=[_question_button(e) for e in own[:3]])
-    return Reply(FALLBACK, intent="fallback", confidence=ranked[0].score if ranked else 0.0,
-                 buttons=[_question_button(m.entry) for m in ranked[:3]])
+                     buttons=[_question_button(e, lang) for e in own[:3]])
+    return Reply(msg.say(FALLBACK, FALLBACK_EN), intent="fallback", confidence=ranked[0].score if ranked else 0.0,
+                 buttons=[_question_button(m.entry, lang) for m in ranked[:3]])
 
 
 async def fallback(msg: Incoming, svc) -> Reply:
     """For a message no route took (a stale button, an unknown payload): the plain fallback."""
     reading: Reading = msg.reading
-    return await _not_known(msg, svc, reading, reading.ranked(svc.kb.faq), "")
+    return await _not_known(msg, svc, reading, reading.ranked(), "")
 
 
 async def categories(msg: Incoming, svc) -> Reply:
     cats = list(dict.fromkeys(e.category for e in svc.kb.knowledge.faq))
-    return Reply("常见问题分类，请点选：", intent="faq", confidence=1.0,
-                 buttons=[Button(c, f"faq:cat:{c}") for c in cats])
+    return Reply(msg.say("常见问题分类，请点选：", "Frequently asked questions by topic (topic names in Chinese), tap one:"),
+                 intent="faq", confidence=1.0, buttons=[Button(c, f"faq:cat:{c}") for c in cats])
 
 
 async def by_payload(msg: Incoming, svc) -> Reply:
@@ -206,11 +242,13 @@ async def by_payload(msg: Incoming, svc) -> Reply:
     if key.startswith("cat:"):
         entries = [e for e in faq if e.category == key[4:]][:PAGE]
         if entries:
-            return Reply(f"“{key[4:]}”下的常见问题：", intent="faq", confidence=1.0,
-                         buttons=[_question_button(e) for e in entries])
+            return Reply(msg.say(f"“{key[4:]}”下的常见问题：", f"Questions under “{key[4:]}”:"), intent="faq",
+                         confidence=1.0, buttons=[_question_button(e, msg.lang) for e in entries])
     else:
         for entry in faq:
             if entry.id == key:
                 svc.conversations.remember(msg.user_key, entry.entities, entry.aspects[:1], entry.id)
-                return _answer(entry, svc, 1.0)
-    return Reply("这个问题已更新或不存在，请重新选择。", intent="faq", buttons=[Button("常见问题", "/faq")])
+                return _answer(entry.in_english() if msg.english else entry, svc, 1.0, msg.lang)
+    return Reply(msg.say("这个问题已更新或不存在，请重新选择。", "This question has changed or no longer exists; please "
+                                                     "choose again."),
+                 intent="faq", buttons=[Button(msg.say("常见问题", "FAQ"), "/faq")])

@@ -1,57 +1,90 @@
-"""Greeting, main menu, help, cancel, and the replies for empty input or unknown commands."""
+"""Greeting, main menu, help, cancel, language, and the replies for empty input or unknown commands."""
 from __future__ import annotations
 
 import re
 
 from bot.messages import Button, Incoming, Reply
 
-# (label, command); tests/test_router.py checks that every one is routed, so the menu never lies.
-MAIN_MENU = (("常见问题", "faq"), ("政策匹配", "policy"), ("补贴速算", "calc"),
-             ("联系方式", "contacts"), ("联盟活动", "events"), ("订阅通知", "subscribe"))
-GREETING = re.compile(r"^(你好|您好|hi|hello|hey|嗨|哈喽|在吗|在不在|早上好|下午好|晚上好|有人吗)[呀啊吗么!！~。.\s]*$",
-                      re.IGNORECASE)
+# (label, English label, command); tests/test_router.py checks that every one is routed, so the menu never lies.
+MAIN_MENU = (("常见问题", "FAQ", "faq"), ("政策匹配", "Policies", "policy"), ("补贴速算", "Quick-check", "calc"),
+             ("联系方式", "Contacts", "contacts"), ("联盟活动", "Events", "events"),
+             ("订阅通知", "Notifications", "subscribe"))
+GREETING = re.compile(r"^(你好|您好|hi|hello|hey|嗨|哈喽|在吗|在不在|早上好|下午好|晚上好|有人吗|good (morning|afternoon|evening))"
+                      r"[呀啊吗么!！~。.\s]*$", re.IGNORECASE)
 EXAMPLES = ("运河财富小镇在哪里？", "小镇金融联盟有哪些分会？", "新设金融总部，实收资本10亿，能拿多少补贴？",
             "管委会怎么联系？")
+EXAMPLES_EN = ("Where is Canal Wealth Town?", "What branches does the town's financial alliance have?",
+               "New financial HQ, paid-in capital RMB 1 billion: how much subsidy?", "How do I contact the management committee?")
+LANG_NAMES = {"zh": "中文", "en": "English"}
 
 
-def menu_buttons() -> list[Button]:
-    return [Button(label, f"/{cmd}") for label, cmd in MAIN_MENU]
+def menu_buttons(msg: Incoming | None = None) -> list[Button]:
+    english = msg is not None and msg.english
+    return [Button(en if english else zh, f"/{cmd}") for zh, en, cmd in MAIN_MENU]
 
 
-def welcome() -> Reply:
-    text = ("您好！我是运河财富小镇企业服务助手，可以为您解答小镇概况、入驻与楼宇、金融联盟、"
-            "扶持政策与补贴速算、联系方式等问题。\n请点选下方菜单，或直接输入您的问题，例如：\n"
-            + "\n".join(f"· {q}" for q in EXAMPLES))
-    return Reply(text, intent="help", confidence=1.0, buttons=menu_buttons())
+def _examples(msg: Incoming) -> str:
+    return "\n".join(f"· {q}" for q in (EXAMPLES_EN if msg.english else EXAMPLES))
+
+
+def welcome(msg: Incoming) -> Reply:
+    text = msg.say("您好！我是运河财富小镇企业服务助手，可以为您解答小镇概况、入驻与楼宇、金融联盟、"
+                   "扶持政策与补贴速算、联系方式等问题。\n请点选下方菜单，或直接输入您的问题，例如：\n",
+                   "Hello! I am the enterprise service assistant of Canal Wealth Town (运河财富小镇). I can answer "
+                   "questions about the town, its buildings, the financial alliance, support policies and the subsidy "
+                   "quick-check, and whom to contact.\nTap the menu below or type your question, for example:\n")
+    text += _examples(msg) + msg.say("\n（English: /lang en）", "\n(中文：/lang zh)")
+    return Reply(text, intent="help", confidence=1.0, buttons=menu_buttons(msg))
 
 
 async def start(msg: Incoming, svc) -> Reply:
-    return welcome()
+    return welcome(msg)
 
 
 async def greeting(msg: Incoming, svc) -> Reply | None:
-    return welcome() if GREETING.match(msg.folded.strip()) else None
+    return welcome(msg) if GREETING.match(msg.folded.strip()) else None
 
 
 async def help_text(msg: Incoming, svc) -> Reply:
-    """The commands come from the router's table (svc.commands: name, description, staff only)."""
-    lines = ["可用命令："] + [f"/{name} — {about}" for name, about, staff in svc.commands if not staff]
+    """The commands come from the router's table (svc.commands: name, description, English, staff only)."""
+    def lines_for(staff: bool) -> list[str]:
+        return [f"/{name} — {en if msg.english else zh}" for name, zh, en, only in svc.commands if only is staff]
+    lines = [msg.say("可用命令：", "Commands:")] + lines_for(False)
     if msg.is_staff:
-        lines += ["", "工作人员命令："] + [f"/{name} — {about}" for name, about, staff in svc.commands if staff]
-    lines += ["", "也可以直接用中文提问，例如：", *(f"· {q}" for q in EXAMPLES), "", "输入“取消”可退出当前操作。"]
-    return Reply("\n".join(lines), intent="help", confidence=1.0, buttons=menu_buttons())
+        lines += ["", msg.say("工作人员命令：", "Staff commands:")] + lines_for(True)
+    lines += ["", msg.say("也可以直接用中文提问，例如：", "Or just type your question, for example:"), _examples(msg), "",
+              msg.say("输入“取消”可退出当前操作。", "Type “cancel” to leave the current step.")]
+    return Reply("\n".join(lines), intent="help", confidence=1.0, buttons=menu_buttons(msg))
+
+
+async def language(msg: Incoming, svc) -> Reply:
+    """/lang zh|en: the language of answers to messages that do not show one (commands, buttons, figures)."""
+    wanted = msg.text.partition(" ")[2].strip().lower()[:2]
+    if wanted not in LANG_NAMES:
+        return Reply(msg.say("用法：/lang zh（中文）或 /lang en（English）。", "Usage: /lang en (English) or /lang zh (中文)."),
+                     intent="help", confidence=1.0)
+    if svc.store is not None:
+        await svc.store.set_language(msg.user_key, wanted)
+    switched = Incoming(msg.platform, msg.chat_id, msg.user_id, lang=wanted)
+    return Reply(switched.say("好的，之后用中文回答。", "OK, I will answer in English from now on.") + "\n"
+                 + welcome(switched).text, intent="help", confidence=1.0, buttons=menu_buttons(switched))
 
 
 async def cancel(msg: Incoming, svc) -> Reply:
     ended = svc.dialogs.end(msg.user_key)
-    text = "已取消当前操作。" if ended else "当前没有进行中的操作。"
-    return Reply(text + "需要什么帮助，请点选菜单或直接提问。", intent="help", confidence=1.0, buttons=menu_buttons())
+    text = msg.say("已取消当前操作。" if ended else "当前没有进行中的操作。",
+                   "Cancelled. " if ended else "There is nothing to cancel. ")
+    return Reply(text + msg.say("需要什么帮助，请点选菜单或直接提问。", "Tap the menu or type your question."),
+                 intent="help", confidence=1.0, buttons=menu_buttons(msg))
 
 
 def empty_input(msg: Incoming) -> Reply:
-    return Reply("我没有读到文字内容。请用文字输入您的问题，或点选下方菜单。", intent="fallback", buttons=menu_buttons())
+    return Reply(msg.say("我没有读到文字内容。请用文字输入您的问题，或点选下方菜单。",
+                         "I could not read any text. Please type your question, or tap the menu below."),
+                 intent="fallback", buttons=menu_buttons(msg))
 
 
-def unknown_command(name: str) -> Reply:
-    return Reply(f"没有“/{name[:30]}”这个命令。输入 /help 查看可用命令，或直接用中文提问。", intent="help",
-                 confidence=1.0, buttons=menu_buttons())
+def unknown_command(msg: Incoming, name: str) -> Reply:
+    return Reply(msg.say(f"没有“/{name[:30]}”这个命令。输入 /help 查看可用命令，或直接用中文提问。",
+                         f"There is no “/{name[:30]}” command. Send /help for the commands, or just type your question."),
+                 intent="help", confidence=1.0, buttons=menu_buttons(msg))

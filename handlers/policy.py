@@ -2,7 +2,7 @@
 就高不重复), directions without money (QFLP/QDLP, talent, the town's positioning), and matching an
 enterprise's self-description or stored profile against every measure.
 
-Every reply that rests on a policy document says whether it is still in force on svc.policy_date().
+Every reply that rests on a policy document says whether it is still in force on the clock's today.
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from handlers import faq
 from faq.schema import Source
 from policy_data import render
 from policy_data.amounts import fmt_money
+from policy_data.english import for_reading
 from policy_data.extract import SELF_DESCRIPTION, beneficiary_types, read
 from policy_data.matching import Match, match
 
@@ -33,7 +34,10 @@ MAX_LISTED = 12
 TOP_FITS = 3                 # shown with amounts; the rest are buttons
 MAX_BUTTONS = 8
 ARTICLE_ONLY = 16
-ARTICLE = re.compile(r"第\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*条")
+ARTICLE = re.compile(r"第\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*条|\b(?:art(?:icle)?\.?)\s*([0-9]{1,2})\b", re.IGNORECASE)
+DOC_WORDS_EN = re.compile(r"\b(in force|valid|validity|expire|expired|expiry|take effect|took effect|effective|"
+                          r"signed|issued|lead department|leads the implementation|both subsidies|collect both|"
+                          r"qualifies under another|detailed rules)\b", re.IGNORECASE)
 POLICY_ASKS = ("补贴", "补助", "奖励", "政策", "扶持", "资助", "申请", "申报", "享受", "能拿", "多少钱", "适合", "符合")
 
 
@@ -41,9 +45,13 @@ def _reply(text: str, *, confidence: float = 1.0, buttons=None, sources=None) ->
     return Reply(text, intent="policy", confidence=confidence, buttons=buttons or [], sources=sources or [])
 
 
-def _cite(svc, measure) -> str:
+def _today(svc):
+    return svc.policy_date()
+
+
+def _cite(svc, measure, lang: str = "zh") -> str:
     book = svc.kb.policy
-    return render.citation(svc.kb.knowledge.documents, book.policy(measure), measure)
+    return render.citation(svc.kb.knowledge.documents, book.policy(measure), measure, lang)
 
 
 # ── browsing ────────────────────────────────────────────────────────────────────────────────────────────
@@ -52,62 +60,90 @@ def _chapters(book) -> list[str]:
     return list(dict.fromkeys(m.chapter for m in book.measures))
 
 
-def overview(svc) -> Reply:
-    book = svc.kb.policy
+def overview(svc, lang: str = "zh") -> Reply:
+    book, en = svc.kb.policy, lang == "en"
     lines = []
     for policy in book.policies.values():
         own = [m for m in book.measures if book.policy(m) is policy]
-        lines.append(f"{policy.number}《{policy.title}》（{policy.issuer}，{policy.issued.isoformat()}）"
-                     f"中的资金支持整理为{len(own)}项措施（分布在{len({m.article for m in own})}条中）。")
-    lines.append("点选方面查看各项措施；也可以直接说明贵单位情况（例如“我们是保险公司，准备设科创保险专营机构”）"
+        articles = len({m.article for m in own})
+        lines.append(f"{policy.number} {policy.en.title} ({policy.en.issuer}, {policy.issued.isoformat()}): its funding "
+                     f"support comes as {len(own)} measures in {articles} articles." if en else
+                     f"{policy.number}《{policy.title}》（{policy.issuer}，{policy.issued.isoformat()}）"
+                     f"中的资金支持整理为{len(own)}项措施（分布在{articles}条中）。")
+    lines.append("Tap a chapter to see its measures; or describe your institution (e.g. “We are an insurer planning a "
+                 "sci-tech insurance specialist institution”), or ask “New financial HQ, paid-in capital RMB 1 billion: "
+                 "how much?”." if en else
+                 "点选方面查看各项措施；也可以直接说明贵单位情况（例如“我们是保险公司，准备设科创保险专营机构”）"
                  "让我帮您匹配，或直接问“新设金融总部，实收资本10亿，能拿多少？”。")
-    lines += render.validity_notes(list(book.policies.values()), svc.policy_date())
-    buttons = [Button(ch.split("）", 1)[-1][:16], f"policy:ch:{i}") for i, ch in enumerate(_chapters(book))]
+    lines += render.validity_notes(list(book.policies.values()), _today(svc), lang)
+    chapters = _chapters(book)
+    names = [next(m.en.chapter for m in book.measures if m.chapter == ch).split(" (")[0] if en else ch
+             for ch in chapters]
+    buttons = [Button(name.split("）", 1)[-1][:16] if not en else name[:40], f"policy:ch:{i}")
+               for i, name in enumerate(names)]
     if book.summaries:
-        buttons.append(Button("其他支持方向（QFLP、人才等）", "policy:dir"))
-    buttons.append(Button("按企业情况匹配", "/profile"))
+        buttons.append(Button("Other directions (QFLP, talent…)" if en else "其他支持方向（QFLP、人才等）", "policy:dir"))
+    buttons.append(Button("Match my institution" if en else "按企业情况匹配", "/profile"))
     sources = [f"{svc.kb.knowledge.documents[p.doc].short}" for p in book.policies.values()]
     return _reply("\n\n".join(lines), buttons=buttons, sources=sources)
 
 
-def _chapter(svc, index: int) -> Reply | None:
+def _chapter(svc, index: int, lang: str = "zh") -> Reply | None:
     book = svc.kb.policy
     chapters = _chapters(book)
     if not 0 <= index < len(chapters):
         return None
     measures = [m for m in book.measures if m.chapter == chapters[index]]
-    lines = [chapters[index]] + [f"· {render.article(m)} {m.title}：{render.estimate(m)}" for m in measures]
-    lines += render.validity_notes([book.policy(m) for m in measures], svc.policy_date())
-    buttons = [Button(f"{render.article(m)} {m.title}", f"policy:m:{m.id}") for m in measures]
-    return _reply("\n".join(lines), buttons=buttons, sources=list(dict.fromkeys(_cite(svc, m) for m in measures)))
+    head = measures[0].en.chapter if lang == "en" else chapters[index]
+    lines = [head] + [f"· {render.article(m, lang)} {render.title(m, lang)}{': ' if lang == 'en' else '：'}"
+                      f"{render.estimate(m, lang)}" for m in measures]
+    lines += render.validity_notes([book.policy(m) for m in measures], _today(svc), lang)
+    buttons = [Button(f"{render.article(m, lang)} {render.title(m, lang)}", f"policy:m:{m.id}") for m in measures]
+    return _reply("\n".join(lines), buttons=buttons,
+                  sources=list(dict.fromkeys(_cite(svc, m, lang) for m in measures)))
 
 
-def measure_reply(svc, measure, confidence: float = 1.0) -> Reply:
+def measure_reply(svc, measure, confidence: float = 1.0, lang: str = "zh") -> Reply:
     book = svc.kb.policy
     policy = book.policy(measure)
-    text = "\n\n".join([render.detail(measure), render.no_double(policy),
-                        *render.validity_notes([policy], svc.policy_date())])
-    buttons = [Button("速算我能拿多少", f"calc:{measure.id}")] if measure.rule.type != "unquantified" else []
-    return _reply(text, confidence=confidence, buttons=buttons, sources=[_cite(svc, measure)])
+    text = "\n\n".join([render.detail(measure, lang), render.no_double(policy, lang=lang),
+                        *render.validity_notes([policy], _today(svc), lang)])
+    label = "How much can we get?" if lang == "en" else "速算我能拿多少"
+    buttons = [Button(label, f"calc:{measure.id}")] if measure.rule.type != "unquantified" else []
+    return _reply(text, confidence=confidence, buttons=buttons, sources=[_cite(svc, measure, lang)])
 
 
-def _summary_reply(svc, summary) -> Reply:
+def _summary_reply(svc, summary, lang: str = "zh") -> Reply:
     book = svc.kb.policy
     policies = [p for p in book.policies.values() if any(s.doc == p.doc for s in summary.sources)]
-    text = "\n\n".join([f"【{summary.title}】\n{summary.text}", *render.validity_notes(policies, svc.policy_date())])
-    return _reply(text, sources=[svc.kb.knowledge.cite(s) for s in summary.sources])
+    head = f"[{summary.en.title}]\n{summary.en.text}" if lang == "en" else f"【{summary.title}】\n{summary.text}"
+    text = "\n\n".join([head, *render.validity_notes(policies, _today(svc), lang)])
+    return _reply(text, sources=[svc.kb.knowledge.cite(s, lang) for s in summary.sources])
 
 
-def _directions(svc) -> Reply:
+def _directions(svc, lang: str = "zh") -> Reply:
     summaries = svc.kb.policy.summaries
-    return _reply("不涉及具体金额的支持方向，点选查看：",
-                  buttons=[Button(s.title[:20], f"policy:s:{s.id}") for s in summaries])
+    en = lang == "en"
+    return _reply("Support directions without amounts, tap one:" if en else "不涉及具体金额的支持方向，点选查看：",
+                  buttons=[Button(s.en.title[:40] if en else s.title[:20], f"policy:s:{s.id}") for s in summaries])
 
 
-def document_reply(svc) -> Reply:
+def _document_en(policy) -> str:
+    en, to = policy.en, policy.effective_to.isoformat() if policy.effective_to else "(not stated)"
+    return "\n".join([f"{policy.number} {en.title}", f"Issued by: {en.issuer}, {policy.issued.isoformat()}",
+                      f"In force: from {policy.effective_from.isoformat()}, valid until {to}",
+                      f"Lead department: {en.lead_department}. The text says: “{en.lead_text}”",
+                      render.no_double(policy, lang="en")])
+
+
+def document_reply(svc, lang: str = "zh") -> Reply:
     """The documents' own facts: issuer, date, validity, lead department, 就高不重复."""
     book, blocks, sources = svc.kb.policy, [], []
     for policy in book.policies.values():
+        if lang == "en":
+            blocks += [_document_en(policy), *render.validity_notes([policy], _today(svc), lang)]
+            sources.append(svc.kb.knowledge.cite(Source(doc=policy.doc, section=policy.section), lang))
+            continue
         blocks.append("\n".join([
             f"{policy.number}《{policy.title}》",
             f"印发：{policy.issuer}，{policy.issued.isoformat()}",
@@ -116,7 +152,7 @@ def document_reply(svc) -> Reply:
             f"牵头部门：{policy.lead_department}。原文：“{policy.lead_text}”",
             render.no_double(policy),
         ]))
-        blocks += render.validity_notes([policy], svc.policy_date())
+        blocks += render.validity_notes([policy], _today(svc))
         sources.append(svc.kb.knowledge.cite(Source(doc=policy.doc, section=policy.section)))
     return _reply("\n\n".join(blocks), sources=sources)
 
@@ -124,78 +160,112 @@ def document_reply(svc) -> Reply:
 async def by_payload(msg: Incoming, svc) -> Reply:
     key = msg.payload.removeprefix("policy:")
     book = svc.kb.policy
-    if key.startswith("ch:") and (chapter := number(key[3:])) is not None and (reply := _chapter(svc, chapter)):
+    if key.startswith("ch:") and (chapter := number(key[3:])) is not None and (reply := _chapter(svc, chapter, msg.lang)):
         return reply
     if key.startswith("m:") and (measure := book.measure(key[2:])):
-        return measure_reply(svc, measure)
+        return measure_reply(svc, measure, lang=msg.lang)
     if key.startswith("s:"):
         for summary in book.summaries:
             if summary.id == key[2:]:
-                return _summary_reply(svc, summary)
+                return _summary_reply(svc, summary, msg.lang)
     if key == "dir":
-        return _directions(svc)
+        return _directions(svc, msg.lang)
     if key == "mine":
         return await mine(msg, svc)
-    return overview(svc)
+    return overview(svc, msg.lang)
 
 
 # ── matching ────────────────────────────────────────────────────────────────────────────────────────────
 
-def _fit_line(fit) -> str:
+ASK_TYPE_EN = ("Please tell me what kind of institution you are and what you plan, e.g. “We are a foreign insurer "
+               "planning a sci-tech insurance specialist institution in Hangzhou”, “We are an asset manager with AUM of "
+               "15bn”.")
+
+
+def _fit_line(fit, lang: str) -> str:
     o, m = fit.outcome, fit.outcome.measure
     if o.status == "ok" and m.rule_inputs():
-        worth = f"{render.gets(m)} {fmt_money(o.amount)}（按您提供的数字测算）"
+        worth = (f"{render.gets(m, lang)} {render.money(o.amount, lang)} (from the figures you gave)" if lang == "en"
+                 else f"{render.gets(m)} {fmt_money(o.amount)}（按您提供的数字测算）")
     else:
-        worth = render.estimate(m)
-    line = f"· {render.article(m)} {m.title}：{worth}"
+        worth = render.estimate(m, lang)
+    line = f"· {render.article(m, lang)} {render.title(m, lang)}: {worth}" if lang == "en" else \
+        f"· {render.article(m)} {m.title}：{worth}"
     if o.open_conditions:
-        line += "。还需确认：" + "；".join(c.text for c in o.open_conditions[:2])
+        conditions = [render.condition_text(m, c, lang) for c in o.open_conditions[:2]]
+        line += ("; still to confirm: " + "; ".join(conditions)) if lang == "en" else "。还需确认：" + "；".join(conditions)
     return line
 
 
-def match_reply(svc, description: str, result: Match, lead: str = "") -> Reply:
-    """What fits, on one phone screen: the measures that fit best (the plan's first), with amounts; the other
-    candidates as buttons; nothing the description rules out (those with figures that fail are named briefly)."""
+def _misfit_reason(book, misfit, lang: str) -> str:
+    if lang != "en":
+        return misfit.reason
+    if misfit.outcome is None:
+        return "for " + ", ".join(book.types[b].en.label for b in misfit.measure.beneficiaries)
+    o = misfit.outcome
+    return render.check_line(o.measure, o.failed[0], lang) if o.failed else render.below_tiers(o, lang)
+
+
+def match_reply(svc, description: str, result: Match, lead: str = "", lang: str = "zh") -> Reply:
+    """What fits, on one phone screen: the measures that fit best (the plan's first, then the asker's own kind),
+    with amounts; the other candidates behind 更多 buttons; nothing the description rules out (measures whose
+    figures fail are named briefly)."""
     book = svc.kb.policy
+    en = lang == "en"
+
+    def say(zh: str, english: str) -> str:
+        return english if en else zh
+
+    def named(m) -> str:
+        return f"{render.article(m, lang)} {render.title(m, lang)}"
     if not result.types:
-        return _reply((lead + "\n" if lead else "") + "还不清楚贵单位属于哪类机构。" + ASK_TYPE, confidence=0.5)
-    labels = "、".join(book.types[t].label for t in result.types)
+        return _reply((lead + "\n" if lead else "") + say("还不清楚贵单位属于哪类机构。" + ASK_TYPE,
+                                                          "I cannot tell yet what kind of institution you are. "
+                                                          + ASK_TYPE_EN), confidence=0.5)
+    labels = say("、", ", ").join(book.types[t].en.label if en else book.types[t].label for t in result.types)
     ranked = [f for f in result.fits if f.planned] + [f for f in result.fits if not f.planned]
     top, rest = ranked[:TOP_FITS], ranked[TOP_FITS:MAX_LISTED]
     lines = [lead] if lead else []
-    lines.append(f"按您的情况（{labels}），最相关的支持措施：" if top else f"按您的情况（{labels}），没有找到适用的资金支持措施。")
-    lines += [_fit_line(f) for f in top]
-    failed = [f for f in result.misfits if not f.reason.startswith("面向")]
+    lines.append(say(f"按您的情况（{labels}），最相关的支持措施：", f"For you ({labels}), the most relevant support measures:")
+                 if top else say(f"按您的情况（{labels}），没有找到适用的资金支持措施。",
+                                 f"For you ({labels}), no measure with money applies."))
+    lines += [_fit_line(f, lang) for f in top]
+    failed = [f for f in result.misfits if f.outcome is not None]
     if failed:
-        lines.append("按您提供的数字不符合：" + "；".join(f"{render.article(f.measure)} {f.measure.title}（{f.reason}）"
-                                                  for f in failed[:2]))
+        lines.append(say("按您提供的数字不符合：", "Not met with the figures you gave: ") + say("；", "; ").join(
+            f"{named(f.measure)}{say('（', ' (')}{_misfit_reason(book, f, lang)}{say('）', ')')}" for f in failed[:2]))
     related = [s for s in book.summaries if any(k.lower() in description.lower() for k in s.keywords)]
     if rest or related:
-        lines.append(f"另有{len(rest) + len(related)}项可能相关，点下方“更多”按钮查看。")
+        lines.append(say(f"另有{len(rest) + len(related)}项可能相关，点下方“更多”按钮查看。",
+                         f"{len(rest) + len(related)} more may be relevant: tap “More” below."))
     policies = list(dict.fromkeys(book.policy(f.outcome.measure) for f in result.fits))
-    tail = render.validity_notes(policies, svc.policy_date())
+    tail = render.validity_notes(policies, _today(svc), lang)
     if len(top) > 1:
-        tail.insert(0, "同一项目符合多项的，按就高不重复原则取最高一项。")
-    buttons = [Button(f"{render.article(f.outcome.measure)} {f.outcome.measure.title}", f"policy:m:{f.outcome.measure.id}")
-               for f in top]
-    buttons += [Button(f"更多：{s.title}"[:20], f"policy:s:{s.id}") for s in related]
-    buttons += [Button(f"更多：{render.article(f.outcome.measure)} {f.outcome.measure.title}"[:20],
-                       f"policy:m:{f.outcome.measure.id}") for f in rest][:max(0, MAX_BUTTONS - len(buttons))]
+        tail.insert(0, say("同一项目符合多项的，按就高不重复原则取最高一项。",
+                           "Where one project meets several measures, only the highest applies (就高不重复)."))
+    more = say("更多：", "More: ")
+    buttons = [Button(named(f.outcome.measure), f"policy:m:{f.outcome.measure.id}") for f in top]
+    buttons += [Button(f"{more}{s.en.title if en else s.title}"[:40 if en else 20], f"policy:s:{s.id}") for s in related]
+    buttons += [Button(f"{more}{named(f.outcome.measure)}"[:40 if en else 20], f"policy:m:{f.outcome.measure.id}")
+                for f in rest][:max(0, MAX_BUTTONS - len(buttons))]
     return _reply("\n".join(lines) + ("\n\n" + "\n".join(tail) if tail else ""), buttons=buttons,
-                  sources=list(dict.fromkeys(_cite(svc, f.outcome.measure) for f in top)))
+                  sources=list(dict.fromkeys(_cite(svc, f.outcome.measure, lang) for f in top)))
 
 
-def describe_and_match(svc, description: str, lead: str = "") -> Reply:
-    return match_reply(svc, description, match(svc.kb.policy, description), lead)
+def describe_and_match(svc, description: str, lead: str = "", lang: str = "zh") -> Reply:
+    """`description` as the Chinese extractor reads it (English questions translated by the caller)."""
+    return match_reply(svc, description, match(svc.kb.policy, description), lead, lang)
 
 
 async def mine(msg: Incoming, svc) -> Reply:
     """Match the stored profile, or explain how to describe oneself."""
     profile = await svc.store.get_profile(msg.user_key) if svc.store is not None else None
     if profile and profile.get("description"):
-        return describe_and_match(svc, profile["description"], f"您保存的单位情况：{profile['description']}")
-    return _reply("还没有您的单位情况。" + ASK_TYPE + "\n也可以用 /profile 保存，以后直接问“适合我们的政策有哪些”。",
-                  confidence=0.6, buttons=[Button("保存单位情况", "/profile")])
+        return describe_and_match(svc, for_reading(profile["description"], svc.kb.policy, msg.lang),
+                                  msg.say("您保存的单位情况：", "Your saved profile: ") + profile["description"], msg.lang)
+    return _reply(msg.say("还没有您的单位情况。" + ASK_TYPE + "\n也可以用 /profile 保存，以后直接问“适合我们的政策有哪些”。",
+                          "I have no profile of yours yet. " + ASK_TYPE_EN + "\nYou can also save one with /profile."),
+                  confidence=0.6, buttons=[Button(msg.say("保存单位情况", "Save my profile"), "/profile")])
 
 
 # ── free text and /policy ───────────────────────────────────────────────────────────────────────────────
@@ -203,7 +273,7 @@ async def mine(msg: Incoming, svc) -> Reply:
 def _faq_knows(svc, msg: Incoming) -> bool:
     """Directions without money defer to a confident FAQ answer (the planning documents live there)."""
     reading = msg.reading
-    best, _ = faq.choose(svc, reading, reading.ranked(svc.kb.faq))
+    best, _ = faq.choose(svc, reading, reading.ranked())
     return best is not None
 
 
@@ -217,30 +287,33 @@ def _article_number(raw: str) -> int:
     return (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
 
 
-def article_reply(svc, number: int) -> Reply | None:
+def article_reply(svc, number_: int, lang: str = "zh") -> Reply | None:
     """"第12条讲什么": the article's measures (sentence, conditions, amounts) and what the document says there."""
     book = svc.kb.policy
-    measures = [m for m in book.measures if m.article == number]
-    said = [e for e in svc.kb.knowledge.faq if e.source.doc == "opinions-2023" and f"第{number}条" in e.source.section]
+    measures = [m for m in book.measures if m.article == number_]
+    said = [e for e in svc.kb.knowledge.faq if e.source.doc == "opinions-2023" and f"第{number_}条" in e.source.section]
     if not measures and not said:
         return None
-    blocks = [render.detail(m) for m in measures] + [e.answer for e in said[:2]]
+    en = lang == "en"
+    blocks = [render.detail(m, lang) for m in measures] + [(e.in_english() if en else e).answer for e in said[:2]]
     policies = list(dict.fromkeys(book.policy(m) for m in measures))
-    blocks += render.validity_notes(policies, svc.policy_date()) if policies else []
-    sources = [_cite(svc, m) for m in measures] + [svc.kb.knowledge.cite(e.source) for e in said[:2]]
-    return _reply("\n\n".join(blocks), buttons=[Button(f"速算：{m.title}", f"calc:{m.id}") for m in measures
-                                               if m.rule.type != "unquantified"][:3],
+    blocks += render.validity_notes(policies, _today(svc), lang) if policies else []
+    sources = [_cite(svc, m, lang) for m in measures] + [svc.kb.knowledge.cite(e.source, lang) for e in said[:2]]
+    label = "Quick-check: " if en else "速算："
+    return _reply("\n\n".join(blocks), buttons=[Button(f"{label}{render.title(m, lang)}"[:40], f"calc:{m.id}")
+                                               for m in measures if m.rule.type != "unquantified"][:3],
                   sources=list(dict.fromkeys(sources)))
 
 
 async def answer(msg: Incoming, svc) -> Reply | None:
     book = svc.kb.policy
-    text = msg.folded
+    text = for_reading(msg.text, book, msg.lang)
     reading = read(text, book)
-    if reading.elsewhere():
+    if reading.elsewhere() or faq.asks_unstated(svc, msg):
         return None
-    if (m := ARTICLE.search(text)) and not reading.figures and not reading.candidates() and len(text) <= ARTICLE_ONLY \
-            and (reply := article_reply(svc, _article_number(m[1]))):
+    if (m := ARTICLE.search(msg.folded)) and not reading.figures and not reading.candidates() \
+            and len(msg.folded) <= ARTICLE_ONLY * (3 if msg.english else 1) \
+            and (reply := article_reply(svc, _article_number(m[1] or m[2]), msg.lang)):
         return reply                     # a question about the article itself, naming nothing more specific
     if SELF_DESCRIPTION.search(text) and beneficiary_types(text, book):
         # "我们是私募基金，想问下小镇核心区在哪" asks the FAQ; a self-description (with its figures) asks
@@ -248,23 +321,25 @@ async def answer(msg: Incoming, svc) -> Reply | None:
         asked = "，".join(msg.reading.questions)
         asks_policy = not ASKING.search(text) or any(w in asked for w in POLICY_ASKS) or bool(reading.figures)
         if asks_policy or not _faq_knows(svc, msg):
-            return describe_and_match(svc, text)
+            return describe_and_match(svc, text, lang=msg.lang)
     if ASKS_MINE.search(text):
         return await mine(msg, svc)
     about_policy = reading.about_policy()
-    if any(w in reading.text for w in DOC_WORDS) and (about_policy or any(w in reading.text for w in DOC_REFS)):
-        return document_reply(svc)
+    doc_words = any(w in reading.text for w in DOC_WORDS) or (msg.english and DOC_WORDS_EN.search(msg.text))
+    if doc_words and (about_policy or any(w in reading.text for w in DOC_REFS)):
+        return document_reply(svc, msg.lang)
     candidates = reading.candidates()
     if candidates and about_policy:
-        reply = measure_reply(svc, book.measure(candidates[0]), confidence=0.9 if len(candidates) == 1 else 0.7)
-        reply.buttons += [Button(f"{render.article(m)} {m.title}", f"policy:m:{m.id}")
+        reply = measure_reply(svc, book.measure(candidates[0]), confidence=0.9 if len(candidates) == 1 else 0.7,
+                              lang=msg.lang)
+        reply.buttons += [Button(f"{render.article(m, msg.lang)} {render.title(m, msg.lang)}", f"policy:m:{m.id}")
                           for m in map(book.measure, candidates[1:4])]
         return reply
     summary = next((s for s in book.summaries if any(k.lower() in reading.text for k in s.keywords)), None)
     if summary and about_policy:
-        return None if _faq_knows(svc, msg) else _summary_reply(svc, summary)
+        return None if _faq_knows(svc, msg) else _summary_reply(svc, summary, msg.lang)
     if any(w in reading.text for w in OVERVIEW_WORDS) and not any(w in reading.text for w in TOWN_WORDS):
-        return overview(svc)
+        return overview(svc, msg.lang)
     return None
 
 
@@ -272,12 +347,13 @@ async def command(msg: Incoming, svc) -> Reply:
     """/policy: overview (and the stored profile's matches); /policy <描述或问题>: answer that."""
     question = msg.text.partition(" ")[2].strip()
     if question:
-        if beneficiary_types(question, svc.kb.policy) and not read(question, svc.kb.policy).candidates():
-            return describe_and_match(svc, question)
+        readable = for_reading(question, svc.kb.policy, msg.lang)
+        if beneficiary_types(readable, svc.kb.policy) and not read(readable, svc.kb.policy).candidates():
+            return describe_and_match(svc, readable, lang=msg.lang)
         reply = await answer(replace(msg, text=question), svc)
         if reply:
             return reply
-    reply = overview(svc)
+    reply = overview(svc, msg.lang)
     if svc.store is not None and await svc.store.get_profile(msg.user_key):
-        reply.buttons.insert(0, Button("按我保存的单位情况匹配", "policy:mine"))
+        reply.buttons.insert(0, Button(msg.say("按我保存的单位情况匹配", "Match my saved profile"), "policy:mine"))
     return reply

@@ -8,17 +8,21 @@ from __future__ import annotations
 
 from bot.messages import Button, Incoming, Reply
 from handlers.calc import QUESTION_MARKS
-from handlers.policy import ASK_TYPE, describe_and_match
+from handlers.policy import ASK_TYPE, ASK_TYPE_EN, describe_and_match
+from policy_data.english import for_reading
 from policy_data.extract import beneficiary_types, facts_for, read
 from policy_data.render import fmt_value
 
 FLOW = "profile"
-CANCEL = Button("取消", "/cancel")
 
 
-def _figures(book, description: str) -> dict[str, str]:
+def _cancel(msg: Incoming) -> Button:
+    return Button(msg.say("取消", "Cancel"), "/cancel")
+
+
+def _figures(book, readable: str) -> dict[str, str]:
     """The figures the sentence gives by name, e.g. {"实收资本": "10亿元"}."""
-    reading, named = read(description, book), {}
+    reading, named = read(readable, book), {}
     for measure in book.measures:
         facts = facts_for(book, measure, reading)
         for key, value in facts.values.items():
@@ -28,22 +32,30 @@ def _figures(book, description: str) -> dict[str, str]:
 
 
 async def _save(msg: Incoming, svc, description: str) -> Reply:
+    """Stores the sentence as typed; English is read through the English vocabulary."""
     book = svc.kb.policy
-    types = beneficiary_types(description, book)
+    readable = for_reading(description, book, msg.lang)
+    types = beneficiary_types(readable, book)
     if not types:
         svc.dialogs.start(msg.user_key, FLOW)
-        return Reply("没有看出贵单位属于哪类机构。" + ASK_TYPE + "\n（输入“取消”退出）", intent="policy",
-                     confidence=0.5, buttons=[CANCEL])
+        return Reply(msg.say("没有看出贵单位属于哪类机构。" + ASK_TYPE + "\n（输入“取消”退出）",
+                             "I cannot tell what kind of institution you are. " + ASK_TYPE_EN + "\n(Type “cancel” to "
+                                                                                               "leave.)"),
+                     intent="policy", confidence=0.5, buttons=[_cancel(msg)])
     profile = {"description": description, "types": [book.types[t].label for t in types],
-               "figures": _figures(book, description), "saved": svc.clock.now().isoformat()}
+               "figures": _figures(book, readable), "saved": svc.clock.now().isoformat()}
     figures = "；".join(f"{k}{v}" for k, v in profile["figures"].items())
     summary = f"类型：{'、'.join(profile['types'])}" + (f"；{figures}" if figures else "")
+    if msg.english:
+        summary = ", ".join(book.types[t].en.label for t in types)
     if svc.store is None:
-        lead = f"（档案存储暂不可用，本次未保存；以下按您刚才的描述匹配。{summary}）"
+        lead = msg.say(f"（档案存储暂不可用，本次未保存；以下按您刚才的描述匹配。{summary}）",
+                       f"(Profiles cannot be stored right now, so nothing was saved; matching what you wrote: {summary}.)")
     else:
         await svc.store.save_profile(msg.user_key, profile)
-        lead = f"已保存您的单位情况（{summary}）。以后可直接问“适合我们的政策有哪些”，或发送 /profile 查看。"
-    return describe_and_match(svc, description, lead)
+        lead = msg.say(f"已保存您的单位情况（{summary}）。以后可直接问“适合我们的政策有哪些”，或发送 /profile 查看。",
+                       f"Saved your profile ({summary}). Send /profile any time to see what fits.")
+    return describe_and_match(svc, readable, lead, msg.lang)
 
 
 async def command(msg: Incoming, svc) -> Reply:
@@ -52,19 +64,26 @@ async def command(msg: Incoming, svc) -> Reply:
         return await _save(msg, svc, description)
     stored = await svc.store.get_profile(msg.user_key) if svc.store is not None else None
     if stored and stored.get("description"):
-        return describe_and_match(svc, stored["description"],
-                                  f"您保存的单位情况：{stored['description']}\n（发送“/profile 新的描述”可更新）")
+        return describe_and_match(svc, for_reading(stored["description"], svc.kb.policy, msg.lang),
+                                  msg.say(f"您保存的单位情况：{stored['description']}\n（发送“/profile 新的描述”可更新）",
+                                          f"Your saved profile: {stored['description']}\n(Send “/profile new "
+                                          f"description” to update it.)"), msg.lang)
     svc.dialogs.start(msg.user_key, FLOW)
-    note = "" if svc.store is not None else "\n（档案存储暂不可用：可以匹配，但不会保存。）"
-    return Reply("请用一句话介绍贵单位：类型、实收资本或管理规模、打算做什么。例如：“我们是外资保险公司，实收资本5亿，"
-                 "准备在杭州设科技保险专营机构”。（输入“取消”退出）" + note, intent="policy", confidence=1.0,
-                 buttons=[CANCEL])
+    note = "" if svc.store is not None else msg.say("\n（档案存储暂不可用：可以匹配，但不会保存。）",
+                                                    "\n(Profiles cannot be stored right now: I can match, not save.)")
+    return Reply(msg.say("请用一句话介绍贵单位：类型、实收资本或管理规模、打算做什么。例如：“我们是外资保险公司，实收资本5亿，"
+                         "准备在杭州设科技保险专营机构”。（输入“取消”退出）",
+                         "Describe your institution in one sentence: its type, paid-in capital or AUM, and what you "
+                         "plan. E.g. “We are a foreign insurer with paid-in capital of RMB 500 million, planning a "
+                         "sci-tech insurance specialist institution in Hangzhou”. (Type “cancel” to leave.)") + note,
+                 intent="policy", confidence=1.0, buttons=[_cancel(msg)])
 
 
 async def continue_dialog(msg: Incoming, svc) -> Reply | None:
     if msg.payload is not None:
         return None
     svc.dialogs.end(msg.user_key)
-    if not beneficiary_types(msg.text, svc.kb.policy) and QUESTION_MARKS.search(msg.text):
+    if not beneficiary_types(for_reading(msg.text, svc.kb.policy, msg.lang), svc.kb.policy) \
+            and QUESTION_MARKS.search(msg.text):
         return None                      # a question, not a description: let the other routes answer it
     return await _save(msg, svc, msg.text)

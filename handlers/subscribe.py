@@ -11,80 +11,100 @@ from bot.audience import SEGMENTS, SOURCE
 from bot.messages import Button, Incoming, Reply
 
 TOPICS = {"events": "联盟活动通知", "news": "管委会公告"}
+TOPICS_EN = {"events": "alliance event notices", "news": "committee announcements"}
+SEGMENTS_EN = {"licensed": "Traditional Licensed Finance Branch (传统持牌金融行业分会)",
+               "quasi": "Quasi-Finance Branch (类金融行业分会)", "key": "Key Enterprises Branch (重点企业行业分会)",
+               "foreign": "Specially invited foreign financial institutions (特邀外资金融机构)"}
 STATES = {"on": True, "off": False}
+UNAVAILABLE = ("订阅功能暂不可用，请稍后再试。", "Subscriptions are not available right now; please try again later.")
 
 
-def button(kind: str, value: str, on: bool) -> Button:
+def _names(msg: Incoming | None) -> tuple[dict, dict]:
+    return (TOPICS_EN, SEGMENTS_EN) if msg is not None and msg.english else (TOPICS, SEGMENTS)
+
+
+def button(kind: str, value: str, on: bool, msg: Incoming | None = None) -> Button:
     """The button that switches `value` (a topic for "sub", a segment for "seg") on or off."""
-    if kind == "sub":
-        label = ("订阅" if on else "退订") + TOPICS[value]
+    topics, segments = _names(msg)
+    if msg is not None and msg.english:
+        label = (("Get " if on else "Stop ") + topics[value] if kind == "sub"
+                 else ("Join " if on else "Leave ") + segments[value].split(" (")[0])
     else:
-        label = ("加入" if on else "退出") + SEGMENTS[value]
+        label = ("订阅" if on else "退订") + topics[value] if kind == "sub" else ("加入" if on else "退出") + segments[value]
     return Button(label, f"{kind}:{value}:{'on' if on else 'off'}")
 
 
-def _state_text(user: dict | None) -> str:
+def _state_text(msg: Incoming, user: dict | None) -> str:
     subs = set(user["subscriptions"]) if user else {"news"}
     segs = set(user["segments"]) if user else set()
-    lines = ["您当前的通知设置："]
-    lines += [f"{'✅' if t in subs else '⬜'} {label}" for t, label in TOPICS.items()]
-    lines.append("分会通知（按您所属的小镇金融联盟分会选择，可多选、可随时退出）：")
-    lines += [f"{'✅' if s in segs else '⬜'} {name}" for s, name in SEGMENTS.items()]
-    lines.append("点下方按钮即可订阅或退订。")
+    topics, segments = _names(msg)
+    lines = [msg.say("您当前的通知设置：", "Your notifications:")]
+    lines += [f"{'✅' if t in subs else '⬜'} {label}" for t, label in topics.items()]
+    lines.append(msg.say("分会通知（按您所属的小镇金融联盟分会选择，可多选、可随时退出）：",
+                         "Branch notices (choose the branches of the Town Financial Alliance you belong to; any number, "
+                         "leave any time):"))
+    lines += [f"{'✅' if s in segs else '⬜'} {name}" for s, name in segments.items()]
+    lines.append(msg.say("点下方按钮即可订阅或退订。", "Tap a button below to switch one on or off."))
     return "\n".join(lines)
 
 
-def _buttons(user: dict | None) -> list[Button]:
+def _buttons(msg: Incoming, user: dict | None) -> list[Button]:
     subs = set(user["subscriptions"]) if user else {"news"}
     segs = set(user["segments"]) if user else set()
-    return ([button("sub", t, t not in subs) for t in TOPICS]
-            + [button("seg", s, s not in segs) for s in SEGMENTS])
+    return ([button("sub", t, t not in subs, msg) for t in TOPICS]
+            + [button("seg", s, s not in segs, msg) for s in SEGMENTS])
 
 
-def _reply(user: dict | None, prefix: str = "") -> Reply:
-    return Reply(prefix + _state_text(user), intent="events", confidence=1.0, buttons=_buttons(user),
+def _reply(msg: Incoming, user: dict | None, prefix: str = "") -> Reply:
+    return Reply(prefix + _state_text(msg, user), intent="events", confidence=1.0, buttons=_buttons(msg, user),
                  sources=[SOURCE])
 
 
 async def show(msg: Incoming, svc) -> Reply:
     if svc.store is None:
-        return Reply("订阅功能暂不可用，请稍后再试。", intent="events")
-    return _reply(await svc.store.get_user(msg.user_key))
+        return Reply(msg.say(*UNAVAILABLE), intent="events")
+    return _reply(msg, await svc.store.get_user(msg.user_key))
 
 
 async def choose(msg: Incoming, svc) -> Reply:
     """sub:<topic>:on|off or seg:<segment>:on|off sets that choice."""
     kind, _, rest = msg.payload.partition(":")
     value, _, state = rest.partition(":")
-    names = TOPICS if kind == "sub" else SEGMENTS
+    names = _names(msg)[0 if kind == "sub" else 1]
     if svc.store is None or value not in names or state not in STATES:
         return await show(msg, svc)
     on = STATES[state]
     await svc.store.choose(msg.user_key, "subscriptions" if kind == "sub" else "segments", value, on)
-    if kind == "sub":
+    if msg.english:
+        done = f"{'Subscribed to' if on else 'Unsubscribed from'} {names[value]}." if kind == "sub" else \
+            f"{'Joined' if on else 'Left'} the notices of {names[value]}."
+    elif kind == "sub":
         done = f"已订阅{names[value]}。" if on else f"已退订{names[value]}。"
     else:
         done = f"已加入“{names[value]}”通知。" if on else f"已退出“{names[value]}”通知。"
-    return _reply(await svc.store.get_user(msg.user_key), done + "\n\n")
+    return _reply(msg, await svc.store.get_user(msg.user_key), done + "\n\n")
 
 
-OPT_OUT = re.compile(r"退订|取消订阅|不要再(给我)?(发|推)|别再(给我)?(发|推)|不想(再)?收到|停止(推送|发送|通知)|关闭通知|unsubscribe")
+OPT_OUT = re.compile(r"退订|取消订阅|不要再(给我)?(发|推)|别再(给我)?(发|推)|不想(再)?收到|停止(推送|发送|通知)|关闭通知|unsubscribe"
+                     r"|stop (sending|notifications|notices)")
 OPT_IN = re.compile(r"(我要|我想|想|帮我|如何|怎么)?订阅|想收到.{0,6}通知|接收.{0,4}通知|subscribe")
 
 
 async def by_words(msg: Incoming, svc) -> Reply | None:
     """"退订" / "不要再给我发公告了" opts out of everything in one step; "订阅活动通知" opts in to event notices;
     both show the subscription screen so any choice can be changed back."""
-    text = msg.text.lower()
+    text = msg.folded.lower()
     if OPT_OUT.search(text):
         for field, names in (("subscriptions", TOPICS), ("segments", SEGMENTS)):
             for value in names:
                 await svc.store.choose(msg.user_key, field, value, False)
-        return _reply(await svc.store.get_user(msg.user_key), "已为您退订全部通知，之后不会再收到推送。\n\n")
+        return _reply(msg, await svc.store.get_user(msg.user_key),
+                      msg.say("已为您退订全部通知，之后不会再收到推送。\n\n",
+                              "You are unsubscribed from all notices and will receive no more messages.\n\n"))
     if OPT_IN.search(text) and len(text) <= 20:
         prefix = ""
-        if "活动" in text:
+        if re.search("活动|event", text):
             await svc.store.choose(msg.user_key, "subscriptions", "events", True)
-            prefix = "已为您订阅联盟活动通知。\n\n"
-        return _reply(await svc.store.get_user(msg.user_key), prefix)
+            prefix = msg.say("已为您订阅联盟活动通知。\n\n", "You are now subscribed to alliance event notices.\n\n")
+        return _reply(msg, await svc.store.get_user(msg.user_key), prefix)
     return None

@@ -155,3 +155,13 @@ def fmt_count(value: Decimal, unit: str = "") -> str:
     if value >= WAN and value % WAN == 0:
         return f"{_plain(value / WAN)}万{unit}"
     return f"{_plain(value)}{unit}"
+
+
+def fmt_money_en(value: Decimal) -> str:
+    """"RMB 20 million (2000万元)": English words for the exact amount, the Chinese form beside it."""
+    value = Decimal(value)
+    for size, word in ((10 * YI, "billion"), (Decimal(10) ** 6, "million")):
+        if abs(value) >= size:
+            return f"RMB {_plain(value / size)} {word} ({fmt_money(value)})"
+    return f"RMB {value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}".replace(".00", "") \
+        + f" ({fmt_money(value)})"

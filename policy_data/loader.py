@@ -11,9 +11,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from faq.knowledge import POLICY_DIR
-from faq.schema import Document, KnowledgeError, check_unique, load_entries, read_yaml
-from policy_data.schema import BeneficiaryType, Measure, PolicyDoc, Summary
+from faq.knowledge import EN, POLICY_DIR
+from faq.schema import Document, KnowledgeError, attach_english, check_unique, load_entries, read_yaml
+from policy_data.schema import (BeneficiaryType, EnglishMeasure, EnglishPolicy, EnglishSummary, EnglishType, Measure,
+                                PolicyDoc, Summary)
 
 SECTIONS = {"policy", "measures", "summaries", "beneficiaries"}
 ROOT_TYPE = "organization"
@@ -26,6 +27,7 @@ class PolicyBook:
     summaries: list[Summary]
     types: dict[str, BeneficiaryType]
     policy_of: dict[str, str] = field(default_factory=dict)     # measure id → policy id
+    english_cues: tuple[tuple[str, str], ...] = ()              # English enterprise word → Chinese cue word
 
     def measure(self, measure_id: str) -> Measure | None:
         return next((m for m in self.measures if m.id == measure_id), None)
@@ -53,6 +55,44 @@ def _policy(path: Path, raw) -> PolicyDoc:
         raise KnowledgeError(f"{path}: entry '{entry_id}': {problems}") from exc
 
 
+def _english_policy(path: Path, policy: PolicyDoc) -> PolicyDoc:
+    data = read_yaml(path) if path.exists() else None
+    raw = data.get("policy") if isinstance(data, dict) else None
+    if not isinstance(raw, dict):
+        raise KnowledgeError(f"{path}: 条目“{policy.id}”缺少英文（policy: 部分）")
+    return policy.model_copy(update={"en": _validated(path, policy.id, raw, EnglishPolicy)})
+
+
+def _validated(path: Path, item_id: str, raw: dict, model):
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        fields = "、".join(".".join(map(str, e["loc"])) for e in exc.errors())
+        raise KnowledgeError(f"{path}: 条目“{item_id}”的英文有误（字段 {fields}）") from exc
+
+
+def _check_english_measure(path: Path, m: Measure) -> None:
+    """The English must have the same parts as the Chinese: every input, condition and cap, and the basis."""
+    en, problems = m.en, []
+    if set(en.inputs) != {i.key for i in m.inputs}:
+        problems.append(f"inputs 应为 {', '.join(i.key for i in m.inputs) or '（无）'}")
+    if len(en.conditions) != len(m.conditions):
+        problems.append(f"conditions 应有 {len(m.conditions)} 条")
+    if len(en.caps) != len(m.caps):
+        problems.append(f"caps 应有 {len(m.caps)} 条")
+    if (en.basis is None) != (m.rule.type != "unquantified"):
+        problems.append("basis 仅且必须用于无具体金额的措施")
+    if problems:
+        raise KnowledgeError(f"{path}: 条目“{m.id}”的英文与中文不对应：{'；'.join(problems)}")
+
+
+def _english_cues(path: Path) -> tuple[tuple[str, str], ...]:
+    data = read_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get("cues"), dict):
+        raise KnowledgeError(f"{path}: 文件顶层应为“cues:”映射（英文词 → 中文提示词）")
+    return tuple((str(en).lower(), str(zh)) for en, zh in data["cues"].items())
+
+
 def load_policy_book(documents: dict[str, Document], policy_dir: Path = POLICY_DIR) -> PolicyBook:
     policies: dict[str, PolicyDoc] = {}
     measures: list[tuple[Path, Measure]] = []
@@ -63,7 +103,8 @@ def load_policy_book(documents: dict[str, Document], policy_dir: Path = POLICY_D
         data = read_yaml(path)
         if not isinstance(data, dict) or not data.keys() <= SECTIONS:
             raise KnowledgeError(f"{path}: expected only these top-level keys: {', '.join(sorted(SECTIONS))}")
-        policy = _policy(path, data["policy"]) if "policy" in data else None
+        english = policy_dir / EN / path.name
+        policy = _english_policy(english, _policy(path, data["policy"])) if "policy" in data else None
         if policy:
             if policy.doc not in documents:
                 raise KnowledgeError(f"{path}: entry '{policy.id}': unknown source doc '{policy.doc}'")
@@ -73,13 +114,17 @@ def load_policy_book(documents: dict[str, Document], policy_dir: Path = POLICY_D
         if "measures" in data:
             if policy is None:
                 raise KnowledgeError(f"{path}: measures need a `policy:` block in the same file")
-            for measure in load_entries(path, "measures", Measure):
+            for measure in attach_english(english, "measures", load_entries(path, "measures", Measure), EnglishMeasure):
+                _check_english_measure(english, measure)
                 measures.append((path, measure))
                 policy_of[measure.id] = policy.id
         if "summaries" in data:
-            summaries += [(path, s) for s in load_entries(path, "summaries", Summary)]
+            summaries += [(path, s) for s in attach_english(english, "summaries",
+                                                            load_entries(path, "summaries", Summary), EnglishSummary)]
         if "beneficiaries" in data:
-            types += [(path, t) for t in load_entries(path, "beneficiaries", BeneficiaryType)]
+            types += [(path, t) for t in attach_english(english, "beneficiaries",
+                                                        load_entries(path, "beneficiaries", BeneficiaryType),
+                                                        EnglishType)]
     check_unique(((p, m.id) for p, m in measures), "measure")
     check_unique(((p, s.id) for p, s in summaries), "summary")
     check_unique(((p, t.id) for p, t in types), "beneficiary type")
@@ -94,8 +139,10 @@ def load_policy_book(documents: dict[str, Document], policy_dir: Path = POLICY_D
         if bad := [src.doc for src in s.sources if src.doc not in documents]:
             raise KnowledgeError(f"{path}: entry '{s.id}': unknown source doc '{bad[0]}'")
     type_map = {t.id: t for _, t in types}
-    type_map.setdefault(ROOT_TYPE, BeneficiaryType(id=ROOT_TYPE, label="各类组织"))
-    return PolicyBook(policies, [m for _, m in measures], [s for _, s in summaries], type_map, policy_of)
+    type_map.setdefault(ROOT_TYPE, BeneficiaryType(id=ROOT_TYPE, label="各类组织",
+                                                   en=EnglishType(label="organisations of any kind")))
+    return PolicyBook(policies, [m for _, m in measures], [s for _, s in summaries], type_map, policy_of,
+                      _english_cues(policy_dir / EN / "vocabulary.yaml"))
 
 
 if __name__ == "__main__":  # python -m policy_data.loader : validate the policy files

@@ -23,6 +23,7 @@ class Fit:
 class Misfit:
     measure: Measure
     reason: str
+    outcome: Outcome | None = None       # the figures that failed (None: the measure is for other types)
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ def match(book: PolicyBook, description: str) -> Match:
         outcome = evaluate(measure, named)
         if outcome.failed or outcome.below_tiers:
             reason = check_line(measure, outcome.failed[0]) if outcome.failed else below_tiers(outcome)
-            misfits.append(Misfit(measure, reason))
+            misfits.append(Misfit(measure, reason, outcome))
         else:
             fits.append(Fit(outcome, measure.id in reading.scores))
     own = set(types)           # a measure for the asker's own kind comes before one for all financial institutions

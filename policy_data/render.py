@@ -7,47 +7,90 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from policy_data.amounts import fmt_count, fmt_money, fmt_rate
+from policy_data.amounts import fmt_count, fmt_money, fmt_money_en, fmt_rate
 from policy_data.engine import Check, Outcome, ceiling
 from policy_data.schema import Condition, FixedRule, Input, ItemRule, Measure, PolicyDoc, RateRule, TieredRule
 
 EXAMPLES = {"money": "例如 10亿、8000万元", "count": "例如 2", "rate": "例如 8%", "rank": "例如 第3名"}
+EXAMPLES_EN = {"money": "e.g. RMB 1 billion, 80 million", "count": "e.g. 2", "rate": "e.g. 8%", "rank": "e.g. 3rd"}
 
 
-def fmt_value(inp: Input, value: Decimal) -> str:
+def money(value: Decimal, lang: str = "zh") -> str:
+    return fmt_money_en(value) if lang == "en" else fmt_money(value)
+
+
+def fmt_value(inp: Input, value: Decimal, lang: str = "zh", unit: str = "") -> str:
     if inp.kind == "money":
-        return fmt_money(value)
+        return money(value, lang)
     if inp.kind == "rate":
         return fmt_rate(value)
     if inp.kind == "rank":
-        return f"第{fmt_count(value)}名"
-    return fmt_count(value, inp.unit)
+        return f"No. {fmt_count(value)}" if lang == "en" else f"第{fmt_count(value)}名"
+    return f"{fmt_count(value)} {unit}".strip() if lang == "en" else fmt_count(value, inp.unit)
 
 
-def article(measure: Measure) -> str:
-    return f"第{measure.article}条"
+def label(measure: Measure, key: str, lang: str = "zh") -> str:
+    return measure.en.inputs[key].label if lang == "en" else measure.input(key).label
 
 
-def heading(measure: Measure) -> str:
+def _unit(measure: Measure, key: str, lang: str) -> str:
+    return measure.en.inputs[key].unit if lang == "en" else measure.input(key).unit
+
+
+def condition_text(measure: Measure, condition: Condition, lang: str = "zh") -> str:
+    return measure.en.conditions[measure.conditions.index(condition)] if lang == "en" else condition.text
+
+
+def _cap_label(measure: Measure, cap, lang: str) -> str:
+    return measure.en.caps[measure.caps.index(cap)] if lang == "en" else cap.label
+
+
+def title(measure: Measure, lang: str = "zh") -> str:
+    return measure.en.title if lang == "en" else measure.title
+
+
+def article(measure: Measure, lang: str = "zh") -> str:
+    return f"Art. {measure.article}" if lang == "en" else f"第{measure.article}条"
+
+
+def heading(measure: Measure, lang: str = "zh") -> str:
+    if lang == "en":
+        return f"[{article(measure, lang)} · {measure.en.title}]"
     return f"【{article(measure)} · {measure.title}】"
 
 
-def gets(measure: Measure) -> str:
+def gets(measure: Measure, lang: str = "zh") -> str:
+    if lang == "en":
+        return "up to" if measure.up_to else "can get"
     return "最高可获" if measure.up_to else "可获"
 
 
-def _bound(inp: Input, c: Condition) -> str:
+def _bound(measure: Measure, c: Condition, lang: str = "zh") -> str:
+    inp, unit = measure.input(c.input), _unit(measure, c.input, lang)
+    incl = " (inclusive)" if lang == "en" else "（含）"
     if c.at_least is not None:
-        return f"{fmt_value(inp, c.at_least)}（含）"
+        return f"{fmt_value(inp, c.at_least, lang, unit)}{incl}"
     if c.more_than is not None:
-        return fmt_value(inp, c.more_than)
-    return f"前{fmt_count(c.at_most)}名" if inp.kind == "rank" else f"{fmt_value(inp, c.at_most)}（含）"
+        return fmt_value(inp, c.more_than, lang, unit)
+    if inp.kind == "rank":
+        return f"the top {fmt_count(c.at_most)}" if lang == "en" else f"前{fmt_count(c.at_most)}名"
+    return f"{fmt_value(inp, c.at_most, lang, unit)}{incl}"
 
 
-def check_line(measure: Measure, check: Check) -> str:
+def check_line(measure: Measure, check: Check, lang: str = "zh") -> str:
     c = check.condition
     inp = measure.input(c.input)
-    seen, bound = f"{inp.label}{fmt_value(inp, check.value)}", _bound(inp, c)
+    bound = _bound(measure, c, lang)
+    if lang == "en":
+        seen = f"{label(measure, c.input, lang)} {fmt_value(inp, check.value, lang, _unit(measure, c.input, lang))}"
+        if c.at_least is not None:
+            said = f"{'reaches' if check.passed else 'does not reach'} the threshold of {bound}"
+        elif c.more_than is not None:
+            said = f"{'exceeds' if check.passed else 'does not exceed'} {bound}"
+        else:
+            said = f"{'is' if check.passed else 'is not'} within {bound}"
+        return f"{seen}: {said} — {'meets the condition' if check.passed else 'does not qualify'}"
+    seen = f"{inp.label}{fmt_value(inp, check.value)}"
     if c.at_least is not None:
         said = f"达到{bound}门槛" if check.passed else f"未达到{bound}门槛"
     elif c.more_than is not None:
@@ -57,14 +100,23 @@ def check_line(measure: Measure, check: Check) -> str:
     return f"{seen}，{said}，{'符合' if check.passed else '不符合'}"
 
 
-def below_tiers(outcome: Outcome) -> str:
+def below_tiers(outcome: Outcome, lang: str = "zh") -> str:
     m = outcome.measure
     inp = m.input(m.rule.input)
     lowest = m.rule.tiers[0].at_least
+    if lang == "en":
+        unit = _unit(m, inp.key, lang)
+        return (f"{label(m, inp.key, lang)} {fmt_value(inp, outcome.facts[inp.key], lang, unit)}: below the lowest "
+                f"tier of {fmt_value(inp, lowest, lang, unit)} (inclusive) — does not qualify")
     return f"{inp.label}{fmt_value(inp, outcome.facts[inp.key])}，未达到{fmt_value(inp, lowest)}（含）门槛，不符合"
 
 
-def _caps_part(outcome: Outcome) -> str:
+def _caps_part(outcome: Outcome, lang: str = "zh") -> str:
+    m = outcome.measure
+    if lang == "en":
+        if outcome.cap:
+            return f", above the {_cap_label(m, outcome.cap, lang)} of {money(outcome.cap.amount, lang)}"
+        return "".join(f", within the {_cap_label(m, c, lang)} of {money(c.amount, lang)}" for c in outcome.caps_kept)
     if outcome.cap:
         return f"，超过{outcome.cap.label}{fmt_money(outcome.cap.amount)}"
     return "".join(f"，未超过{c.label}{fmt_money(c.amount)}" for c in outcome.caps_kept)
@@ -81,7 +133,31 @@ def _growth_line(outcome: Outcome) -> str:
             f"{fmt_money(facts[g.excess])}\n")
 
 
-def _arithmetic(outcome: Outcome) -> str:
+def _arithmetic_en(outcome: Outcome) -> str:
+    m, rule, facts, lang = outcome.measure, outcome.measure.rule, outcome.facts, "en"
+    if isinstance(rule, RateRule):
+        line = (f"By {label(m, rule.base, lang)}: {money(facts[rule.base], lang)} × {fmt_rate(rule.rate)} = "
+                f"{money(outcome.gross, lang)}")
+    elif isinstance(rule, TieredRule):
+        inp, unit = m.input(rule.input), _unit(m, rule.input, lang)
+        line = (f"{label(m, rule.input, lang)} {fmt_value(inp, facts[rule.input], lang, unit)}: reaches the "
+                f"{fmt_value(inp, outcome.tier.at_least, lang, unit)} (inclusive) tier")
+        higher = [t for t in rule.tiers if t.at_least > outcome.tier.at_least]
+        if higher:
+            line += (f" (the {fmt_value(inp, higher[0].at_least, lang, unit)} (inclusive) tier gives "
+                     f"{money(higher[0].amount, lang)})")
+    elif isinstance(rule, ItemRule):
+        items = [(i.input, facts[i.input], i.amount) for i in rule.items if i.input in facts]
+        line = " + ".join(f"{fmt_count(n)} × {label(m, key, lang)} × {money(each, lang)}" for key, n, each in items) \
+            + f" = {money(outcome.gross, lang)}"
+    else:
+        line = m.en.money
+    return line + _caps_part(outcome, lang) + f" → {gets(m, lang)} {money(outcome.amount, lang)} ({article(m, lang)})"
+
+
+def _arithmetic(outcome: Outcome, lang: str = "zh") -> str:
+    if lang == "en":
+        return _arithmetic_en(outcome)
     m, rule, facts = outcome.measure, outcome.measure.rule, outcome.facts
     if isinstance(rule, RateRule):
         line = f"按{m.input(rule.base).label}计算：{fmt_money(facts[rule.base])} × {fmt_rate(rule.rate)} = " \
@@ -106,11 +182,13 @@ def _arithmetic(outcome: Outcome) -> str:
     return _growth_line(outcome) + line + _caps_part(outcome) + f" → {gets(m)} {fmt_money(outcome.amount)}（{article(m)}）"
 
 
-def outcome_lines(outcome: Outcome) -> list[str]:
+def outcome_lines(outcome: Outcome, lang: str = "zh") -> list[str]:
     """The computation of one measure; for "missing" outcomes only what is known so far."""
     m = outcome.measure
-    lines = [heading(m)]
-    lines += [check_line(m, c) for c in outcome.checks]
+    lines = [heading(m, lang)]
+    lines += [check_line(m, c, lang) for c in outcome.checks]
+    if lang == "en":
+        return lines + _outcome_en(outcome)
     if outcome.failed:
         lines.append(f"→ 按{article(m)}，不符合条件，不能获得该项{m.money}。")
         return lines
@@ -126,7 +204,48 @@ def outcome_lines(outcome: Outcome) -> list[str]:
     return lines
 
 
-def rule_text(measure: Measure) -> str:
+def _outcome_en(outcome: Outcome) -> list[str]:
+    m, lang = outcome.measure, "en"
+    if outcome.failed:
+        return [f"→ Under {article(m, lang)} the conditions are not met, so this {m.en.money} does not apply."]
+    if outcome.below_tiers:
+        return [f"{below_tiers(outcome, lang)} ({article(m, lang)})"]
+    lines = []
+    if outcome.status == "unquantified":
+        lines.append(f"{m.en.basis} ({article(m, lang)}).")
+    elif outcome.status == "ok":
+        lines.append(_arithmetic(outcome, lang))
+    if outcome.open_conditions:
+        lines.append("Also required: " + "; ".join(condition_text(m, c, lang) for c in outcome.open_conditions))
+    return lines
+
+
+def _rule_text_en(measure: Measure) -> str:
+    rule, up, lang = measure.rule, gets(measure, "en"), "en"
+    if isinstance(rule, FixedRule):
+        text = f"{up} {money(rule.amount, lang)}"
+    elif isinstance(rule, RateRule):
+        text = f"{fmt_rate(rule.rate)} of the {label(measure, rule.base, lang)}"
+    elif isinstance(rule, TieredRule):
+        inp, unit = measure.input(rule.input), _unit(measure, rule.input, lang)
+        text = f"in tiers by {label(measure, rule.input, lang)}: " + "; ".join(
+            f"{fmt_value(inp, t.at_least, lang, unit)} (inclusive) or more: {up} {money(t.amount, lang)}"
+            for t in rule.tiers)
+    elif isinstance(rule, ItemRule):
+        text = "per item: " + ", ".join(f"each {label(measure, i.input, lang)} {up} {money(i.amount, lang)}"
+                                        for i in rule.items)
+    else:
+        return measure.en.basis
+    return ", ".join([text, *(f"{_cap_label(measure, c, lang)} {money(c.amount, lang)}" for c in measure.caps)])
+
+
+def rule_text(measure: Measure, lang: str = "zh") -> str:
+    if lang == "en":
+        return _rule_text_en(measure)
+    return _rule_text_zh(measure)
+
+
+def _rule_text_zh(measure: Measure) -> str:
     """The rule in one phrase, without figures: "按实收资本的2%", "每项国际标准最高100万元"…"""
     rule, up = measure.rule, gets(measure)
     if isinstance(rule, FixedRule):
@@ -145,17 +264,26 @@ def rule_text(measure: Measure) -> str:
     return "，".join([text, *(f"{c.label}{fmt_money(c.amount)}" for c in measure.caps)])
 
 
-def estimate(measure: Measure) -> str:
+def estimate(measure: Measure, lang: str = "zh") -> str:
     """What the measure can give at most, for lists: "最高5000万元（按实收资本的2%计算）"."""
     top = ceiling(measure)
     if measure.rule.type == "unquantified":
-        return measure.rule.basis
+        return measure.en.basis if lang == "en" else measure.rule.basis
     if top is None or isinstance(measure.rule, FixedRule):
-        return rule_text(measure)
+        return rule_text(measure, lang)
+    if lang == "en":
+        return f"up to {money(top, lang)} ({rule_text(measure, lang)})"
     return f"最高{fmt_money(top)}（{rule_text(measure)}）"
 
 
-def detail(measure: Measure) -> str:
+def detail(measure: Measure, lang: str = "zh") -> str:
+    if lang == "en":
+        en = measure.en
+        lines = [heading(measure, lang), f"The document says (English rendering): “{en.text}”",
+                 f"Who benefits: {en.beneficiary}", f"Support: {en.money}; {rule_text(measure, lang)}"]
+        if en.conditions:
+            lines.append("Conditions: " + "; ".join(en.conditions))
+        return "\n".join(lines)
     lines = [heading(measure), f"原文：“{measure.text}”", f"支持对象：{measure.beneficiary}",
              f"支持方式：{measure.money}；{rule_text(measure)}"]
     if measure.conditions:
@@ -163,7 +291,22 @@ def detail(measure: Measure) -> str:
     return "\n".join(lines)
 
 
-def validity(policy: PolicyDoc, today: date) -> str:
+def _validity_en(policy: PolicyDoc, today: date) -> str:
+    lead, start = policy.en.lead_department, policy.effective_from.isoformat()
+    end = policy.effective_to.isoformat() if policy.effective_to else "no end date"
+    if policy.effective_to and today > policy.effective_to:
+        return (f"⚠️ Note: {policy.number} was valid from {start} to {end} and expired on {end} (today is "
+                f"{today.isoformat()}). The above explains and computes from the original text, for reference only; "
+                f"please check the current policy with the {lead}.")
+    if today < policy.effective_from:
+        return f"⚠️ Note: {policy.number} takes effect on {start} and is not in force yet; please check with the {lead}."
+    return (f"{policy.number} is in force (valid from {start} to {end}); the detailed rules drawn up under the lead "
+            f"of the {lead} apply — please check with them before applying.")
+
+
+def validity(policy: PolicyDoc, today: date, lang: str = "zh") -> str:
+    if lang == "en":
+        return _validity_en(policy, today)
     span = f"{policy.effective_from.isoformat()}至{policy.effective_to.isoformat() if policy.effective_to else '今'}"
     if policy.effective_to and today > policy.effective_to:
         return (f"⚠️ 注意：{policy.number}有效期为{span}，已于{policy.effective_to.isoformat()}到期（今天是"
@@ -175,22 +318,34 @@ def validity(policy: PolicyDoc, today: date) -> str:
             f"申报前请向其确认。")
 
 
-def no_double(policy: PolicyDoc, best: Outcome | None = None) -> str:
+def no_double(policy: PolicyDoc, best: Outcome | None = None, lang: str = "zh") -> str:
+    if lang == "en":
+        text = f"The higher one applies, without duplication (就高不重复): {policy.en.no_double_rule}"
+        if best is not None:
+            text += (f" Where one project qualifies under several of the above, the highest one applies: "
+                     f"{money(best.amount, lang)} ({article(best.measure, lang)}), not added together.")
+        return text
     text = f"就高不重复：{policy.no_double_rule}"
     if best is not None:
         text += f"同一项目符合以上多项的，按最高一项计：{fmt_money(best.amount)}（{article(best.measure)}），不叠加。"
     return text
 
 
-def ask_for(inp: Input) -> str:
+def ask_for(measure: Measure, key: str, lang: str = "zh") -> str:
+    inp = measure.input(key)
+    if lang == "en":
+        what = f"the number of {label(measure, key, lang)}s" if inp.kind == "count" else f"the {label(measure, key, lang)}"
+        return f"Please tell me {what} ({EXAMPLES_EN[inp.kind]}; in RMB for amounts)."
     what = f"{inp.label}的数量" if inp.kind == "count" else inp.label
     return f"请告诉我{what}（{EXAMPLES[inp.kind]}{inp.unit if inp.kind == 'count' else ''}）。"
 
 
-def citation(documents: dict, policy: PolicyDoc, measure: Measure) -> str:
+def citation(documents: dict, policy: PolicyDoc, measure: Measure, lang: str = "zh") -> str:
+    if lang == "en":
+        return f"{documents[policy.doc].en.short} · {article(measure, lang)}"
     return f"{documents[policy.doc].short}·{article(measure)}"
 
 
-def validity_notes(policies: list[PolicyDoc], today: date) -> list[str]:
+def validity_notes(policies: list[PolicyDoc], today: date, lang: str = "zh") -> list[str]:
     """One validity line per distinct policy document involved in a reply."""
-    return [validity(p, today) for p in dict.fromkeys(policies)]
+    return [validity(p, today, lang) for p in dict.fromkeys(policies)]

@@ -28,6 +28,17 @@ Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 MeasureId = Annotated[str, Field(pattern=ID_PATTERN, max_length=40)]   # fits a 64-byte button payload
 
 
+class EnglishPolicy(Strict):
+    id: str
+    number: str
+    title: str
+    issuer: str
+    lead_department: str
+    lead_text: str
+    no_double_rule: str
+    section: str
+
+
 class PolicyDoc(Strict):
     """Document-level facts: one per policy file that holds measures."""
     id: str = Field(pattern=ID_PATTERN)
@@ -42,6 +53,7 @@ class PolicyDoc(Strict):
     lead_text: str                       # the sentences naming the lead department and the detailed rules
     no_double_rule: str                  # "就高不重复" sentence
     section: str                         # where the document-level facts stand
+    en: EnglishPolicy | None = None
 
 
 class Input(Strict):
@@ -132,6 +144,26 @@ class Growth(Strict):
     over: Quantity
 
 
+class EnglishInput(Strict):
+    label: str
+    unit: str = ""
+    cues: list[str] = Field(default_factory=list)
+
+
+class EnglishMeasure(Strict):
+    """A measure's English text; conditions and caps in the order of the Chinese lists."""
+    chapter: str
+    title: str
+    text: str
+    beneficiary: str
+    money: str
+    inputs: dict[str, EnglishInput] = Field(default_factory=dict)
+    conditions: list[str] = Field(default_factory=list)
+    caps: list[str] = Field(default_factory=list)
+    basis: str | None = None
+    keywords: list[str] = Field(default_factory=list)
+
+
 class Measure(Strict):
     id: MeasureId
     article: int = Field(ge=1)
@@ -148,6 +180,7 @@ class Measure(Strict):
     rule: Rule
     caps: list[Cap] = Field(default_factory=list)
     growth: Growth | None = None
+    en: EnglishMeasure | None = None
 
     @property
     def up_to(self) -> bool:
@@ -184,6 +217,13 @@ class Measure(Strict):
         return self
 
 
+class EnglishSummary(Strict):
+    title: str
+    keywords: list[str] = Field(default_factory=list)
+    text: str
+    sources: list[str] = Field(default_factory=list)
+
+
 class Summary(Strict):
     """A support direction without money (QFLP/QDLP pilots, talent, the town's positioning)."""
     id: str = Field(pattern=ID_PATTERN, max_length=40)
@@ -191,6 +231,7 @@ class Summary(Strict):
     keywords: list[str] = Field(min_length=1)
     text: str
     sources: list[Source] = Field(min_length=1)
+    en: EnglishSummary | None = None
 
 
 class BeneficiaryType(Strict):
@@ -199,3 +240,12 @@ class BeneficiaryType(Strict):
     label: str
     words: list[str] = Field(default_factory=list)
     is_a: list[str] = Field(default_factory=list)
+    en: "EnglishType | None" = None
+
+
+class EnglishType(Strict):
+    label: str
+    words: list[str] = Field(default_factory=list)
+
+
+BeneficiaryType.model_rebuild()

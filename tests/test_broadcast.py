@@ -284,3 +284,18 @@ async def test_a_slow_platform_holds_up_no_other(services, outbox):
     assert sum(len(v) for v in slow.sent.values()) < 40
     await services.delivery.wait()
     assert sum(len(v) for v in slow.sent.values()) == 40
+
+
+async def test_each_recipient_gets_the_notice_in_their_language(ask, services, outbox):
+    await ask("你好", user="zh")
+    await ask("Where is Canal Wealth Town?", user="en")
+    for text in ("12月1日起会客厅暂停开放。\n---en---\nThe reception hall is closed from 1 December.", "仅中文的通知"):
+        await ask("/broadcast", staff=True)
+        await ask(text, staff=True)
+        await ask(payload="bc:aud:all", staff=True)
+        await ask(payload="bc:send", staff=True)
+        await services.delivery.wait()
+    assert outbox.texts("zh") == ["12月1日起会客厅暂停开放。", "仅中文的通知"]
+    assert outbox.texts("en")[0] == "The reception hall is closed from 1 December."
+    note, chinese = outbox.texts("en")[1].split("\n")
+    assert "only available in Chinese" in note and chinese == "仅中文的通知"

@@ -162,6 +162,8 @@ async def test_a_new_entry_needs_its_source_and_errors_name_the_field(server, pa
     await page.fill("input[name=category]", "小镇概况")
     await page.fill("textarea[name=questions]", "小镇有没有健身房\n小镇里能健身吗")
     await page.fill("textarea[name=answer]", "资料未载明小镇内的健身设施。")
+    await page.fill("textarea[name=questions_en]", "Is there a gym in the town?\nCan I work out in Canal Wealth Town?")
+    await page.fill("textarea[name=answer_en]", "The documents do not state any gym in the town.")
     await page.select_option("select[name=doc]", "town-profile")
     await page.eval_on_selector("input[name=section]", "e => e.removeAttribute('required')")   # the server checks too
     await page.select_option("select[name=entities]", ["town"])

@@ -77,12 +77,14 @@ async def test_a_new_entry_is_appended_as_typed(editor, editable):
     entry = {"id": "town-typed", "category": "小镇概况", "entities": ["town"], "aspects": ["details"],
              "questions": ["问法一：带冒号", "- 以短横开头"], "keywords": ["null", "a, b"], "answer": answer,
              "source": {"doc": "town-profile", "section": "开篇"}}
-    await editor.save_entry("telegram:1", entry, file="town.yaml")
+    english = {"questions": ["Question one: with a colon", "- starting with a dash"], "answer": "Part one.\n\nPart two"}
+    await editor.save_entry("telegram:1", {**entry, "en": english}, file="town.yaml")
     stored = next(e for e in yaml.safe_load((faq / "town.yaml").read_text("utf-8"))["entries"] if e["id"] == "town-typed")
     assert stored == entry
+    assert yaml.safe_load((faq / "en" / "town.yaml").read_text("utf-8"))["entries"]["town-typed"] == english
     assert next(e for e in kb.knowledge.faq if e.id == "town-typed").answer == answer
     with pytest.raises(EditError, match="编号：town-typed 已被其他条目使用"):
-        await editor.save_entry("telegram:1", entry, file="plans.yaml")
+        await editor.save_entry("telegram:1", {**entry, "en": english}, file="plans.yaml")
 
 
 async def test_contact_fields_are_set_in_place_and_hours_added(editor, editable):

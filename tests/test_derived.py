@@ -24,7 +24,7 @@ def test_an_unreadable_cache_is_rebuilt(tmp_path):
 
 def test_the_matcher_ranks_the_same_from_a_warm_cache(kb, tmp_path):
     from faq.matcher import FaqMatcher
-    cold = FaqMatcher(kb.knowledge.faq, tmp_path)
-    warm = FaqMatcher(kb.knowledge.faq, tmp_path)
+    cold = FaqMatcher(kb.knowledge.faq, cache_dir=tmp_path)
+    warm = FaqMatcher(kb.knowledge.faq, cache_dir=tmp_path)
     for question in ("小镇多大", "康桥新能源产业园四至", "联盟口号"):
         assert [(m.entry.id, m.score) for m in cold.rank(question, 5)] == [(m.entry.id, m.score) for m in warm.rank(question, 5)]

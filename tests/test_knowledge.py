@@ -19,14 +19,44 @@ GOOD = """entries:
     answer: 运河财富小镇坐落于拱墅区。
     source: {doc: town-profile, section: 简介}
 """
+GOOD_EN = """entries:
+  demo-one:
+    questions: [Where is the town?, Location of the town]
+    answer: Canal Wealth Town (运河财富小镇) is in Gongshu District.
+"""
 
 
-def _dirs(tmp_path: Path, faq_text: str) -> tuple[Path, Path]:
+def _dirs(tmp_path: Path, faq_text: str, english: str = GOOD_EN) -> tuple[Path, Path]:
     faq_dir, policy_dir = tmp_path / "faq", tmp_path / "policy"
-    faq_dir.mkdir()
+    (faq_dir / "en").mkdir(parents=True)
     shutil.copytree(POLICY_DIR, policy_dir)
     (faq_dir / "demo.yaml").write_text(faq_text, encoding="utf-8")
+    (faq_dir / "en" / "demo.yaml").write_text(english, encoding="utf-8")
     return faq_dir, policy_dir
+
+
+@pytest.mark.parametrize("english, needle", [
+    ("entries: {}\n", "条目“demo-one”缺少英文"),
+    (GOOD_EN.replace("    answer: Canal Wealth Town (运河财富小镇) is in Gongshu District.\n", ""),
+     "条目“demo-one”的英文有误：缺少字段 answer"),
+    (GOOD_EN + "  demo-two:\n    questions: [a, b]\n    answer: abcdef\n", "英文条目“demo-two”没有对应的中文条目"),
+])
+def test_missing_english_is_named_in_chinese_with_file_entry_and_field(tmp_path, english, needle):
+    faq_dir, policy_dir = _dirs(tmp_path, GOOD, english)
+    with pytest.raises(KnowledgeError) as err:
+        load_knowledge(faq_dir, policy_dir)
+    assert "en/demo.yaml" in str(err.value) and needle in str(err.value)
+
+
+def test_a_measure_whose_english_lacks_a_condition_is_refused(tmp_path):
+    from policy_data.loader import load_policy_book
+    faq_dir, policy_dir = _dirs(tmp_path, GOOD)
+    overlay = policy_dir / "en" / "policy_hz2023_2.yaml"
+    text = overlay.read_text(encoding="utf-8")
+    overlay.write_text(text.replace("      - Recognised as a Hangzhou sci-tech banking or insurance specialist institution\n",
+                                    "", 1), encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="en/policy_hz2023_2.yaml: 条目“scitech-branch”的英文.*conditions"):
+        load_policy_book(load_knowledge(faq_dir, policy_dir).documents, policy_dir)
 
 
 def test_shipped_data_is_valid_and_large_enough():

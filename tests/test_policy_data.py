@@ -142,6 +142,8 @@ def test_beneficiary_vocabulary(book):
 def policy_dir(tmp_path):
     for path in POLICY_DIR.glob("policy_*.yaml"):
         shutil.copy(path, tmp_path / path.name)
+    shutil.copytree(POLICY_DIR / "en", tmp_path / "en")
+    (tmp_path / "en" / "policy_demo.yaml").write_text(NEW_POLICY_EN, encoding="utf-8")   # read with policy_demo.yaml
     return tmp_path
 
 
@@ -172,6 +174,15 @@ measures:
     rule: {type: fixed, amount: 80万}
 """
 
+NEW_POLICY_EN = """
+policy:
+  {id: demo-2027, number: 示例〔2027〕1号, title: Demo policy, issuer: Demo office, lead_department: Demo bureau,
+   lead_text: The demo bureau is responsible., no_double_rule: The higher one applies., section: Final provisions}
+measures:
+  demo-award: {chapter: Demo, title: Demo award, text: A one-off award of at most RMB 80万 to demo institutions.,
+               beneficiary: Demo institutions, money: one-off award, keywords: [demo award]}
+"""
+
 
 @pytest.mark.parametrize("yaml_text, says", [
     (NEW_POLICY.replace("rule: {type: fixed, amount: 80万}", "rule: {type: fixed, amount: 很多}"), "demo-award"),
@@ -185,6 +196,8 @@ measures:
 ])
 def test_a_broken_file_names_file_and_entry(policy_dir, documents, yaml_text, says):
     (policy_dir / "policy_demo.yaml").write_text(yaml_text, encoding="utf-8")
+    if "id: hq-new" in yaml_text:              # the English overlay names the same (duplicate) measure
+        (policy_dir / "en" / "policy_demo.yaml").write_text(NEW_POLICY_EN.replace("demo-award:", "hq-new:"), "utf-8")
     with pytest.raises(KnowledgeError) as err:
         load_policy_book(documents, policy_dir)
     assert "policy_demo.yaml" in str(err.value) and says in str(err.value)

@@ -133,4 +133,4 @@ async def test_handler_crash_becomes_an_apology(services, caplog):
 def test_every_main_menu_button_is_a_routed_command():
     from handlers.menu import MAIN_MENU
     routed = {r.key for r in ROUTES if r.kind == "command"}
-    assert {cmd for _, cmd in MAIN_MENU} <= routed
+    assert {cmd for _, _, cmd in MAIN_MENU} <= routed

@@ -407,3 +407,21 @@ async def test_a_full_inbound_queue_answers_busy_at_once_instead_of_late(api, st
     assert metric(channel, "bot_inbound_shedding_episodes_total", channel="telegram") == 1
     assert metric(channel, "bot_inbound_queue_depth", channel="telegram") == 0
     assert len([r for r in caplog.records if "inbound queue full" in r.getMessage()]) == 1
+
+
+async def test_an_english_client_is_answered_in_english_and_lang_switches(api, start_bot, services):
+    await start_bot()
+    assert [c["command"] for c in api.localized_commands[("en", "default", None)]] == [r.key for r in public_commands()]
+    api.languages[USER] = "en-GB"
+    [menu] = await say(api, "/start")
+    assert menu["text"].startswith("Hello!") and ("FAQ", "/faq") in buttons(menu)
+    [answer] = await say(api, "What is the total planned area of Canal Wealth Town?")
+    assert "3.3" in answer["text"] and "Sources:" in answer["text"]
+    [switched] = await say(api, "/lang zh")
+    assert "之后用中文回答" in switched["text"]
+    [helped] = await say(api, "/help")
+    assert helped["text"].startswith("可用命令")
+    assert (await services.store.get_user(f"telegram:{USER}"))["lang"] == "zh"
+    api.languages[USER + 1] = "en"
+    [chinese] = await say(api, "小镇在哪", user=USER + 1)           # the text decides, not the client's setting
+    assert "坐落于拱墅区" in chinese["text"]

@@ -500,3 +500,14 @@ async def test_a_full_inbound_queue_answers_busy_at_once_and_once_per_user(env, 
     assert not env.channel.inbound.shedding
     status, answered = await env.say("运河财富小镇在哪里？", user="lisi")
     assert "大关路" in answered["Content"]
+
+
+async def test_english_is_decided_in_the_core_on_the_app_and_in_kf(env):
+    _, reply = await env.say("Where is 运河财富小镇?")
+    assert "Gongshu" in reply["Content"] and "Sources: Town profile" in reply["Content"]
+    _, menu = await env.say("/start")                       # the user's language answers a command
+    assert menu["Content"].startswith("Hello!") and "1. FAQ" in menu["Content"] and "Reply with a number" in menu["Content"]
+    env.wecom.kf_customer_message(KF, "wmCustomer2", "What is the total planned area of Canal Wealth Town?")
+    await kf_callback(env, token="tokenFromCallback")
+    [sent] = env.wecom.sent_to("kf/send_msg")
+    assert "3.3" in sent["text"]["content"] and "Sources:" in sent["text"]["content"]

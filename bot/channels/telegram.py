@@ -198,6 +198,7 @@ class TelegramChannel:
         staff = public + [BotCommand(r.key, r.description) for r in staff_commands()]
         try:
             await self.app.bot.set_my_commands(public)
+            await self.app.bot.set_my_commands([BotCommand(r.key, r.en) for r in public_commands()], language_code="en")
         except TelegramError as exc:
             log.warning("Telegram setMyCommands failed: %s", self._safe(exc.message))
         for entry in sorted(self.settings.staff):
@@ -255,7 +256,8 @@ class TelegramChannel:
         await self._answer(update, Incoming(self.platform, str(chat.id), str(user.id), text=text,
                                             is_staff=self.settings.is_staff(self.platform, str(user.id)),
                                             display_name=user.full_name, is_group=is_group,
-                                            reply_to=str(quoted.message_id) if mine else ""))
+                                            reply_to=str(quoted.message_id) if mine else "",
+                                            language_code=user.language_code))
 
     async def _on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -269,7 +271,8 @@ class TelegramChannel:
             return
         await self._answer(update, Incoming(self.platform, str(chat.id), str(user.id), payload=query.data,
                                             is_staff=self.settings.is_staff(self.platform, str(user.id)),
-                                            display_name=user.full_name, is_group=chat.type in GROUP_TYPES))
+                                            display_name=user.full_name, is_group=chat.type in GROUP_TYPES,
+                                            language_code=user.language_code))
 
     async def _answer(self, update: Update, msg: Incoming) -> None:
         verdict = self.flood.check(msg.user_key)

@@ -56,10 +56,6 @@ def split(text: str, limit: int = MAX_TEXT) -> list[str]:
     return pieces or [""]
 
 
-def footer(sources: list[str]) -> str:
-    return "来源：" + "；".join(sources) if sources else ""
-
-
 def keyboard(buttons: list[Button]) -> InlineKeyboardMarkup | None:
     """One button per row, or two per row when every label is short. A payload over 64 bytes cannot
     be sent to Telegram: that button is dropped and logged (the route crawl test fails on it)."""
@@ -80,7 +76,7 @@ def render(reply: Reply) -> list[Chunk]:
     """The messages to send, in order; the footer and the keyboard ride on the last one."""
     pieces = split(reply.text.strip() or "…")
     markup = [html.escape(p, quote=False) for p in pieces]
-    note = footer(reply.sources)
+    note = reply.sources_line()
     if note and units(f"{pieces[-1]}\n\n{note}") <= MAX_TEXT:
         markup[-1] += f"\n\n<i>{html.escape(note, quote=False)}</i>"
     elif note:

@@ -40,10 +40,6 @@ def split_bytes(text: str, limit: int) -> list[str]:
     return [p.strip("\n") for p in parts if p.strip()]
 
 
-def sources_line(reply: Reply) -> str:
-    return "来源：" + "；".join(reply.sources) if reply.sources else ""
-
-
 def app_texts(reply: Reply) -> list[str]:
     return split_bytes(numbered(reply), TEXT_LIMIT)
 
@@ -51,7 +47,7 @@ def app_texts(reply: Reply) -> list[str]:
 def robot_markdown(reply: Reply) -> list[str]:
     body = reply.text
     if reply.sources:
-        body += f'\n<font color="comment">{sources_line(reply)}</font>'
+        body += f'\n<font color="comment">{reply.sources_line()}</font>'
     return split_bytes(body, MARKDOWN_LIMIT)
 
 
@@ -60,11 +56,11 @@ def kf_messages(reply: Reply) -> list[dict]:
     def texts(text: str) -> list[dict]:
         return [{"msgtype": "text", "text": {"content": p}} for p in split_bytes(text, TEXT_LIMIT)]
 
-    footer = sources_line(reply)
+    footer = reply.sources_line()
     if not reply.buttons:
         return texts("\n\n".join(filter(None, (reply.text, footer))))
     short = len(reply.text.encode()) <= MENU_HEAD_LIMIT
-    menu = {"head_content": reply.text if short else "请选择：",
+    menu = {"head_content": reply.text if short else ("Please choose:" if reply.lang == "en" else "请选择："),
             "list": [{"type": "click", "click": {"id": b.payload, "content": clip(b.label, MENU_ITEM_LIMIT)}}
                      for b in reply.buttons[:MENU_ITEMS]]}
     if footer:

@@ -12,11 +12,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import yaml
 from pydantic import ValidationError
 
 from bot.storage import atomic_write
 from bot.web import yaml_blocks
-from faq.knowledge import FAQ_DIR, POLICY_DIR, load_knowledge
+from faq.knowledge import EN, FAQ_DIR, POLICY_DIR, load_knowledge
 from faq.schema import Contact, FaqEntry, KnowledgeError
 
 log = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ class KnowledgeEditor:
             unknown = [x for x in getattr(entry, field) if x not in known]
             if unknown:
                 raise EditError(f"{LABELS[field]}：没有 {'、'.join(unknown)} 这一项")
-        dumped = entry.model_dump()
+        dumped = entry.model_dump(exclude={"en"})          # the English text lives in the overlay file
         dumped["source"] = dict(dumped["source"])
         return dumped
 
@@ -92,14 +93,16 @@ class KnowledgeEditor:
             raise EditError("问法：不能为空")
         if question in entry.questions:
             raise EditError(f"问法：条目 {entry_id} 已有这个问法")
-        data = {**entry.model_dump(), "questions": [*entry.questions, question]}
+        data = {**entry.model_dump(exclude={"en"}), "questions": [*entry.questions, question]}
         await self.save_entry(actor, data, action="faq.phrasing", question=question)
 
     async def save_entry(self, actor: str, data: dict, *, file: str | None = None, action: str = "faq.edit",
                          **detail) -> None:
-        """Changes an existing entry in place, or appends a new one (`file` given) to that file."""
+        """Changes an existing entry in place, or appends a new one (`file` given) to that file; its English
+        text goes to the overlay beside it (faq/data/en/<file>)."""
         new = file is not None
-        entry = self._checked_entry(data, new)
+        english = data.get("en")
+        entry = self._checked_entry({k: v for k, v in data.items() if k != "en"}, new)
         async with self._lock:
             if new:
                 if file not in self.faq_files():
@@ -109,7 +112,11 @@ class KnowledgeEditor:
             else:
                 path = self.file_of(entry["id"])
                 text = yaml_blocks.replace_entry(path.read_text("utf-8"), entry["id"], yaml_blocks.faq_block(entry))
-            await self._commit(path, text, actor, "faq.add" if new else action, entry=entry["id"], **detail)
+            texts = {path: text}
+            if english is not None:
+                overlay = path.parent / EN / path.name
+                texts[overlay] = _with_english(overlay.read_text("utf-8"), entry["id"], english)
+            await self._commit(texts, actor, "faq.add" if new else action, entry=entry["id"], **detail)
 
     async def save_contact(self, actor: str, contact_id: str, fields: dict[str, str | None]) -> None:
         """Sets a contact's phone / address / hours (None clears one)."""
@@ -123,17 +130,18 @@ class KnowledgeEditor:
         async with self._lock:
             text = yaml_blocks.set_lines(self.contacts_file.read_text("utf-8"), contact_id, fields)
             changed = {k: v for k, v in fields.items() if getattr(current, k) != v}
-            await self._commit(self.contacts_file, text, actor, "contact.edit", contact=contact_id, changes=changed)
+            await self._commit({self.contacts_file: text}, actor, "contact.edit", contact=contact_id, changes=changed)
 
     # ---- check, back up, write, reload, audit ----------------------------------------------------------
-    def _check(self, path: Path, text: str) -> None:
-        """Loads every data file, with `path` replaced by `text`, exactly as the bot will."""
+    def _check(self, texts: dict[Path, str]) -> None:
+        """Loads every data file, with the changed files' new texts, exactly as the bot will."""
         with tempfile.TemporaryDirectory() as scratch:
             faq, policy = Path(scratch) / "faq", Path(scratch) / "policy"
             shutil.copytree(self.faq_dir, faq)
             shutil.copytree(self.policy_dir, policy)
-            target = (faq if path.parent == self.faq_dir else policy) / path.name
-            target.write_text(text, "utf-8")
+            for path, text in texts.items():
+                home = self.faq_dir if path.is_relative_to(self.faq_dir) else self.policy_dir
+                ((faq if home == self.faq_dir else policy) / path.relative_to(home)).write_text(text, "utf-8")
             try:
                 load_knowledge(faq, policy)
             except KnowledgeError as exc:
@@ -145,13 +153,24 @@ class KnowledgeEditor:
         shutil.copyfile(path, self.backup_dir / f"{path.name}.{stamp}")
         atomic_write(path, text.encode("utf-8"))
 
-    async def _commit(self, path: Path, text: str, actor: str, action: str, **detail) -> None:
-        await asyncio.to_thread(self._check, path, text)
-        await asyncio.to_thread(self._write, path, text)
+    async def _commit(self, texts: dict[Path, str], actor: str, action: str, **detail) -> None:
+        await asyncio.to_thread(self._check, texts)
+        for path, text in texts.items():
+            await asyncio.to_thread(self._write, path, text)
         try:
             summary = await asyncio.to_thread(self.kb.reload)
         except KnowledgeError as exc:          # the check passed, so only a concurrent hand edit gets here
             log.warning("knowledge saved but not reloaded: %s", exc)
             raise EditError(f"已保存，但重新加载失败（仍使用原资料）：{exc}") from None
-        await self.store.audit(actor, action, self.clock.now(), file=path.name, **detail, outcome=summary)
-        log.info("%s by %s: %s (%s)", action, actor, path.name, summary)
+        names = "、".join(p.name if p.parent.name != EN else f"{EN}/{p.name}" for p in texts)
+        await self.store.audit(actor, action, self.clock.now(), file=names, **detail, outcome=summary)
+        log.info("%s by %s: %s (%s)", action, actor, names, summary)
+
+
+def _with_english(overlay: str, entry_id: str, english: dict) -> str:
+    """The overlay file with `entry_id`'s English text set (its header comment kept; entries stay in order)."""
+    header = "".join(line for line in overlay.splitlines(keepends=True)[:5] if line.startswith("#"))
+    data = yaml.safe_load(overlay) or {}
+    entries = data.setdefault("entries", {})
+    entries[entry_id] = {"questions": list(english.get("questions") or []), "answer": english.get("answer") or ""}
+    return header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110)

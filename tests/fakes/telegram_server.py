@@ -115,6 +115,8 @@ class FakeBotApi:
         self.edits: list[dict] = []              # every editMessageText result
         self.callback_answers: list[dict] = []
         self.commands: dict[tuple, list[dict]] = {}   # (scope type, chat_id or None) → commands
+        self.localized_commands: dict[tuple, list[dict]] = {}   # (language_code, scope type, chat_id) → commands
+        self.languages: dict[int, str] = {}   # user id → the language_code their client sends (default zh-hans)
         self.webhook: dict | None = None
         self.pushed_at: dict[int, float] = {}    # update_id → monotonic time it became available
         self.blocked: dict[int | str, str] = {}  # chat_id → 403 description
@@ -173,7 +175,8 @@ class FakeBotApi:
         return update_id
 
     def user(self, user_id: int) -> dict:
-        return {"id": user_id, "is_bot": False, "first_name": f"用户{user_id}", "language_code": "zh-hans"}
+        return {"id": user_id, "is_bot": False, "first_name": f"用户{user_id}",
+                "language_code": self.languages.get(user_id, "zh-hans")}
 
     def chat(self, chat_id: int, chat_type: str | None = None, user_id: int | None = None) -> dict:
         chat_type = chat_type or ("private" if chat_id > 0 else "supergroup")
@@ -411,5 +414,8 @@ class FakeBotApi:
             if not COMMAND.match(c.get("command", "")) or not 1 <= len(c.get("description", "")) <= 256:
                 raise Refused(400, "Bad Request: BOT_COMMAND_INVALID")
         scope = params.get("scope") or {"type": "default"}
-        self.commands[(scope["type"], scope.get("chat_id"))] = commands
+        if params.get("language_code"):
+            self.localized_commands[(params["language_code"], scope["type"], scope.get("chat_id"))] = commands
+        else:
+            self.commands[(scope["type"], scope.get("chat_id"))] = commands
         return True

@@ -15,7 +15,8 @@ def _form_entry(form) -> dict:
     return {"id": text(form, "id").strip(), "category": text(form, "category"), "entities": form.getall("entities", []),
             "aspects": form.getall("aspects", []), "questions": lines(form, "questions"),
             "keywords": words(form, "keywords"), "answer": text(form, "answer"),
-            "source": {"doc": text(form, "doc"), "section": text(form, "section")}}
+            "source": {"doc": text(form, "doc"), "section": text(form, "section")},
+            "en": {"questions": lines(form, "questions_en"), "answer": text(form, "answer_en")}}
 
 
 def _choices(svc) -> dict:
@@ -51,7 +52,7 @@ def _form(request, entry: dict, *, new: bool, error: str = "", status: int = 200
 async def new_form(request: web.Request) -> web.Response:
     question = request.query.get("question", "")
     entry = {"id": "", "category": "", "entities": [], "aspects": [], "questions": [question] if question else [],
-             "keywords": [], "answer": "", "source": {"doc": "", "section": ""}}
+             "keywords": [], "answer": "", "source": {"doc": "", "section": ""}, "en": {"questions": [], "answer": ""}}
     return _form(request, entry, new=True, file="", ids=request.query.get("ids", ""))
 
 

@@ -1,0 +1,93 @@
+"""English text for matching: lower-case, possessives and plurals folded ("town's" → "town", "boundaries" →
+"boundary"), stop words dropped; Chinese names inside an English question go through the Chinese pipeline.
+
+It offers what faq/matcher.py needs from a language (words, features, fold, numbers, place names), so the
+same FaqMatcher ranks the English phrasings and answers.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from faq import nlp
+
+LATIN = re.compile(r"[a-z][a-z0-9]*(?:[-'’][a-z0-9]+)*|\d+(?:\.\d+)?")
+CJK_RUN = re.compile(r"[\u3400-\u9fff〔〕]+")
+POSSESSIVE = re.compile(r"['’]s\b|s['’](?=\s|$)")
+ENDINGS = (("ies", "y"), ("sses", "ss"), ("xes", "x"), ("ches", "ch"), ("shes", "sh"))
+KEEP_S = ("ss", "us", "is", "os", "as", "ics", "ews")
+STOP = frozenset("""
+a an the is are was were be been being am do does did doing done have has had having of in on at to for from by
+with and or but if so as than then that this these those there here it its it's they them their we our us you your
+i me my he she his her what whats how which who whom whose why can could would will should shall may might must
+please tell me know about any some also just yo pls plz hi hello hey kindly exactly roughly approximately
+get got give gave go going s t into onto out over up down again currently still really very much
+""".split())
+SYNONYMS = {"centre": "center", "kilometre": "kilometer", "metre": "meter", "sqm": "meter", "km": "kilometer",
+            "km2": "kilometer", "hq": "headquarters", "headquarter": "headquarters", "firm": "company",
+            "enterprise": "company", "fin": "financial", "finance": "financial", "institutions": "institution",
+            "biggest": "largest", "big": "large", "size": "large", "border": "boundary", "edge": "boundary",
+            "count": "many", "number": "many", "licence": "license", "organisation": "organization"}
+# Places the knowledge does not cover, named in English ("Beijing-Hangzhou Grand Canal" names the canal).
+ELSEWHERE = re.compile(r"\b(shanghai|lujiazui|beijing(?!-hangzhou)|shenzhen|qianhai|guangzhou|nansha|tianjin|chongqing"
+                       r"|chengdu|suzhou|nanjing|wuhan|xi'an|hong kong|macau|macao|hainan|hengqin|singapore|xiamen"
+                       r"|qingdao|hefei|london|new york|tokyo)\b")
+# A year that names a document ("the 2016 plan", "杭政办〔2023〕2号") asks for no figure of that year.
+DOCUMENT_YEAR = re.compile(r"〔\d{4}〕|\b(19|20)\d\d(\s*[-–—]\s*(19|20)\d\d)?(?=\s+(\S+\s+)?(plan|policy|policies|"
+                           r"yearbook|opinions|implementation|five-year|document)\b)")
+PLACES = frozenset("""shanghai lujiazui beijing shenzhen qianhai guangzhou nansha tianjin chongqing chengdu suzhou nanjing
+wuhan xian hong kong macau macao hainan hengqin singapore xiamen qingdao hefei wenzhou taizhou jinhua lishui quzhou
+yiwu london tokyo new york""".split())
+
+
+def stem(word: str) -> str:
+    """One word's folded form: plural endings off, British spellings and common variants folded."""
+    for end, repl in ENDINGS:
+        if word.endswith(end) and len(word) > len(end) + 2:
+            word = word[: -len(end)] + repl
+            break
+    else:
+        if word.endswith("s") and len(word) > 3 and not word.endswith(KEEP_S):
+            word = word[:-1]
+    return SYNONYMS.get(word, word)
+
+
+def fold(text: str) -> str:
+    """NFKC, lower-case, possessives dropped, each Latin word stemmed; everything else as it was."""
+    text = POSSESSIVE.sub("", unicodedata.normalize("NFKC", text).lower())
+    return re.sub(r"[a-z]+", lambda m: m.group(0) if m.group(0) in STOP else stem(m.group(0)), text)
+
+
+def words(text: str) -> list[str]:
+    folded = fold(text)
+    latin = [w for w in LATIN.findall(CJK_RUN.sub(" ", folded)) if w not in STOP]
+    return latin + [w for run in CJK_RUN.findall(folded) for w in nlp.words(run)]
+
+
+def features(text: str) -> set[str]:
+    """Words, plus the char bigrams of the Chinese words (names typed in Chinese overlap partially)."""
+    return features_of(words(text))
+
+
+def features_of(ws: list[str]) -> set[str]:
+    chinese = "".join(w for w in ws if CJK_RUN.fullmatch(w))
+    return set(ws) | {"#" + chinese[i:i + 2] for i in range(len(chinese) - 1)}
+
+
+def fold_phrase(text: str) -> str:
+    """What keywords are compared with: the words joined by single spaces."""
+    return " ".join(words(text))
+
+
+def numbers(text: str) -> set[str]:
+    return nlp.numbers(text.replace(",", ""))
+
+
+@lru_cache(maxsize=1)
+def place_names() -> frozenset[str]:
+    return PLACES | nlp.place_names()
+
+
+def add_words(words_) -> None:
+    nlp.add_words(w for w in words_ if CJK_RUN.search(w))

@@ -1,0 +1,45 @@
+"""Which language a message is written in, and which one to answer in.
+
+A message is English when it has at least two Latin words, none of the Chinese function characters that
+only a Chinese sentence has (names such as 运河财富小镇 or 杭政办〔2023〕2号 have none), and not fewer Latin
+letters than half its CJK characters: "Where is 运河财富小镇?" is English, "运河财富小镇intro" and "我们是PE
+fund，想问小镇在哪" are Chinese. A message with no Latin word but CJK text is Chinese; digits, figures ("10亿"),
+commands and a single Latin word ("QFLP", "hi") decide nothing, and the user's stored language (or, for a new user, the
+platform's language hint) applies.
+"""
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+LATIN_WORD = re.compile(r"[A-Za-z]+")
+CJK = re.compile(r"[\u3400-\u9fff]")
+FIGURE_CHARS = re.compile(r"[万亿元]")             # "10亿" in an English chat is a figure, not Chinese
+CHINESE_GRAMMAR = re.compile(r"[的是吗呢么哪啥几怎我你您们了想请问吧嘛谁呀啊还要能可有]|多少")
+ACRONYM = re.compile(r"^[A-Z0-9]+$")          # PPP, CFA, QFLP: written in Chinese sentences too
+
+
+def detect(text: str) -> Lang | None:
+    """The language of one message, or None when it does not tell."""
+    if text.lstrip().startswith("/"):
+        return None
+    words = [w for w in LATIN_WORD.findall(text) if not ACRONYM.match(w)]
+    cjk = len(CJK.findall(text))
+    if len(words) >= 2 and not CHINESE_GRAMMAR.search(text) and 2 * sum(map(len, words)) >= cjk:
+        return "en"
+    if len(CJK.findall(FIGURE_CHARS.sub("", text))):
+        return "zh"
+    return None
+
+
+def from_hint(language_code: str | None) -> Lang | None:
+    """A platform's language setting ("en-GB", "zh-hans") as a hint for a user we know nothing about."""
+    code = (language_code or "").lower()
+    return "en" if code.startswith("en") else "zh" if code.startswith("zh") else None
+
+
+def choose(text: str, stored: str | None, hint: str | None) -> Lang:
+    """The message's own language first, then the one the user last wrote or chose, then the hint."""
+    return detect(text) or (stored if stored in LANGS else None) or from_hint(hint) or "zh"

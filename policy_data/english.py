@@ -1,0 +1,95 @@
+"""English questions for the Chinese extractor: English amounts become exact Chinese figures ("RMB 1 billion"
+→ 10亿元, "15bn" → 150亿, "100 million" → 1亿), ranks become 前10名 / 第15名, and the English words of
+policy_data/data/en/ (vocabulary.yaml, each measure's keywords and input cues, the beneficiary words) become the
+Chinese cue words they stand for, longest first. Other English words are dropped, so a cue and its figure stand
+as close as in a Chinese question; the reply quotes what the user wrote, never this text.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import lru_cache
+
+from policy_data.amounts import WAN, YI
+from policy_data.loader import PolicyBook
+
+SCALES = {"trillion": WAN * YI, "tn": WAN * YI, "billion": 10 * YI, "bn": 10 * YI, "b": 10 * YI,
+          "million": Decimal(10) ** 6, "mn": Decimal(10) ** 6, "m": Decimal(10) ** 6, "mio": Decimal(10) ** 6,
+          "thousand": Decimal(1000), "k": Decimal(1000)}
+CURRENCY = r"(?:rmb|cny|yuan|renminbi|¥)"
+AMOUNT = (rf"(?P<cur>{CURRENCY}\s*)?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
+          rf"(?P<scale>{'|'.join(sorted(SCALES, key=len, reverse=True))})?(?![a-z])(?P<cur2>\s*{CURRENCY}(?![a-z]))?")
+YEAR = re.compile(r"(19|20)\d\d")
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20}
+OWNED_HQ = r"['’]s\s+(?:hq|headquarters)\b"           # "a bank's HQ set up…": an existing HQ, not a new one
+ASKS_AMOUNT = re.compile(r"\b(how much|what (one-off |total |maximum )?(subsidy|award|grant|reward|amount)|"
+                         r"which (subsidy|award|grant)|maximum|max|award amount|total subsidy|total award)\b"
+                         r"|\b(subsidy|award|grant|reward)\s*\?", re.IGNORECASE)
+RANKS = r"\btop[- ]?(?P<top>\d+)\b|\b(?:ranked|ranks|ranking|placed)\s+(?:no\.?\s*|number\s+)?(?P<place>\d+)(?:st|nd|rd|th)?\b" \
+        r"|\b(?P<nth>\d+)(?:st|nd|rd|th)\b"
+
+
+def chinese_figure(number: str, scale: str | None, currency: bool) -> str:
+    """"2.5", "billion" → "25亿" (exact: the digits are shifted, never multiplied as floats)."""
+    value = Decimal(number.replace(",", "")) * SCALES.get((scale or "").lower(), 1)
+    if value >= YI:
+        text = f"{_plain(value / YI)}亿"
+    elif value >= WAN and scale:
+        text = f"{_plain(value / WAN)}万"
+    else:
+        text = _plain(value) if scale else number
+    return text + ("元" if currency else "")
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@lru_cache(maxsize=4)
+def _pattern(book: PolicyBook) -> tuple[re.Pattern, dict[str, str]]:
+    words: dict[str, str] = {}
+    for en, zh in book.english_cues:
+        words.setdefault(en, zh)
+    for m in book.measures:
+        for k in m.en.keywords:
+            words.setdefault(k.lower(), m.keywords[0])
+        for key, inp in m.en.inputs.items():
+            for cue in inp.cues:
+                words.setdefault(cue.lower(), m.input(key).cues[0] if m.input(key).cues else m.input(key).label)
+    for t in book.types.values():
+        for w in (t.en.words if t.en and t.words else []):
+            words.setdefault(w.lower(), t.words[0])
+    for s in book.summaries:
+        for k in s.en.keywords:
+            words.setdefault(k.lower(), s.keywords[0])
+    phrases = "|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in sorted(words, key=len, reverse=True))
+    numbers = "|".join(NUMBER_WORDS)
+    return re.compile(rf"(?P<owned>{OWNED_HQ})|(?P<amount>{AMOUNT})|(?P<rank>{RANKS})|(?P<phrase>{phrases})"
+                      rf"|(?<![a-z])(?P<number>{numbers})(?![a-z])|(?P<word>[a-z]+)"), words
+
+
+def to_cues(text: str, book: PolicyBook) -> str:
+    """The English question in the words the Chinese extractor reads."""
+    pattern, words = _pattern(book)
+
+    def one(m: re.Match) -> str:
+        if m["owned"]:
+            return "的总部"
+        if m["number"]:
+            return str(NUMBER_WORDS[m["number"]])
+        if m["amount"]:
+            currency = bool(m["cur"] or m["cur2"])
+            if YEAR.fullmatch(m["num"]) and not (currency or m["scale"]):
+                return f"{m['num']}年"          # "end-2022" is a date, not a figure
+            return chinese_figure(m["num"], m["scale"], currency)
+        if m["rank"]:
+            return f"前{m['top']}名" if m["top"] else f"第{m['place'] or m['nth']}名"
+        return words[m["phrase"]] if m["phrase"] else " "
+    cues = re.sub(r"\s+", " ", pattern.sub(one, text.lower())).strip()
+    return f"{cues} 能拿多少" if ASKS_AMOUNT.search(text) else cues
+
+
+def for_reading(text: str, book: PolicyBook, lang: str) -> str:
+    return to_cues(text, book) if lang == "en" else text

@@ -1,0 +1,177 @@
+"""English for the foreign institutions: the language of each message, the user's stored language, the same
+answers, figures and quick-check in English from the reviewed overlays."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.messages import Incoming
+from faq.language import detect
+from policy_data.english import chinese_figure, to_cues
+
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+@pytest.fixture
+def say(router):
+    """say("question", lang_hint) → Reply, as one user on the console."""
+    async def _say(text: str = "", hint: str | None = None, user: str = "en1", payload: str | None = None):
+        return await router.handle(Incoming("console", user, user, text=text, payload=payload, language_code=hint))
+    return _say
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Where is 运河财富小镇?", "en"), ("what's 金牌管家?", "en"), ("英蓝中心 - is that in the town?", "en"),
+    ("When did 杭政办〔2023〕2号 take effect?", "en"), ("fin institutions count end 2022?", "en"),
+    ("运河财富小镇intro", "zh"), ("我们是PE fund，想问小镇在哪", "zh"), ("QFLP试点有什么政策", "zh"), ("小镇在哪", "zh"),
+    ("QFLP", None), ("10亿", None), ("100 million", None), ("/start", None), ("3", None),
+])
+def test_the_language_of_a_short_message(text, lang):
+    assert detect(text) == lang
+
+
+def _numbers(text: str) -> set[str]:
+    return set(NUMBER.findall(text.replace(",", "")))
+
+
+def test_every_english_text_holds_exactly_the_numbers_of_its_chinese(kb):
+    """Chinese numerals aside, the overlays keep the digits of the Chinese text identical."""
+    knowledge, book = kb.knowledge, kb.policy
+    pairs = [(e.id, e.answer, e.en.answer) for e in knowledge.faq]
+    pairs += [(c.id, c.role, c.en.role) for c in knowledge.contacts]
+    pairs += [(m.id, m.text, m.en.text) for m in book.measures]
+    pairs += [(s.id, s.text, s.en.text) for s in book.summaries]
+    pairs += [(p.id, p.lead_text, p.en.lead_text) for p in book.policies.values()]
+    differ = [(i, sorted(_numbers(zh) ^ _numbers(en))) for i, zh, en in pairs if _numbers(zh) != _numbers(en)]
+    assert len(pairs) > 300 and differ == []
+
+
+@pytest.mark.parametrize("number, scale, currency, chinese", [
+    ("1", "billion", True, "10亿元"), ("100", "million", False, "1亿"), ("2.5", "billion", True, "25亿元"),
+    ("15", "bn", False, "150亿"), ("80", "million", True, "8000万元"), ("1.5", "million", False, "150万"),
+    ("1.23456789", "billion", False, "12.3456789亿"), ("1,200", None, False, "1,200"),
+])
+def test_english_amounts_become_exact_chinese_figures(number, scale, currency, chinese):
+    assert chinese_figure(number, scale, currency) == chinese
+
+
+def test_english_words_are_read_as_the_chinese_cues(kb):
+    assert to_cues("New financial HQ, paid-in capital of RMB 1 billion", kb.policy) == "金融总部, 实收资本 10亿元"
+
+
+@pytest.mark.parametrize("question, must", [
+    ("Where is 运河财富小镇?", "Gongshu"),
+    ("What is the total planned area of Canal Wealth Town?", "3.3"),
+    ("What road marks the eastern boundary of Canal Wealth Town?", "Shangtang"),
+    ("How many registered financial institutions did Canal Wealth Town have at the end of 2022?", "356"),
+    ("What tax revenue did Canal Wealth Town generate in 2019?", "10.50"),
+])
+async def test_english_questions_get_the_english_answer(say, question, must):
+    reply = await say(question)
+    assert reply.intent == "faq" and must in reply.text and reply.lang == "en", reply.text
+    assert not re.search(r"[\u4e00-\u9fff]{12}", reply.text.split("\n")[0])     # Chinese only as names
+
+
+@pytest.mark.parametrize("question", [
+    "What is the monthly rent per square metre for Grade A offices in Yinglan Centre?",
+    "What's the phone number of the Canal Wealth Town management committee (小镇管委会)?",
+    "How much does Shanghai pay a newly established financial headquarters?",
+])
+async def test_what_the_documents_do_not_say_is_said_in_english_with_the_way_to_a_person(say, question):
+    reply = await say(question)
+    assert reply.intent == "fallback", reply.text
+    assert "/handoff" in [b.payload for b in reply.buttons]                         # the way to a person
+    assert "/handoff" in reply.text or "转人工" in reply.text or "Phone: not published yet" in reply.text
+    assert "抱歉" not in reply.text and "don" in reply.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("new financial HQ, paid-in 100 million, what's the subsidy?", "RMB 2 million (200万元)"),
+    ("Newly established financial headquarters, paid-in capital of RMB 1 billion. How much?", "RMB 20 million (2000万元)"),
+    ("New financial HQ in Hangzhou, paid-in capital CNY 500 million. How much is the subsidy?", "RMB 10 million (1000万元)"),
+    ("Our newly approved financial HQ has 1bn yuan of paid-in capital. How much subsidy?", "RMB 20 million (2000万元)"),
+    ("Newly set-up asset management headquarters, AUM 15bn. How much can we get?", "RMB 3 million (300万元)"),
+])
+async def test_the_quick_check_in_english(say, question, amount):
+    reply = await say(question)
+    assert reply.intent == "calc" and f"→ up to {amount}" in reply.text, reply.text
+    assert "expired on 2026-02-28" in reply.text and "杭政办〔2023〕2号 · Art." in reply.sources[0]
+
+
+async def test_a_foreign_currency_gets_a_request_for_rmb_in_english(say):
+    reply = await say("Paid-in capital of our new financial HQ is USD 200 million. What subsidy do we get?")
+    assert "in RMB" in reply.text and "RMB 4 million" not in reply.text and "外币" not in reply.text
+
+
+async def test_the_quick_check_dialog_asks_and_answers_in_english(say):
+    asked = await say("How much subsidy can our new financial HQ get?")
+    assert "Please tell me the paid-in capital" in asked.text and asked.buttons[-1].label == "Cancel"
+    reply = await say("RMB 2.5 billion")
+    assert "→ up to RMB 50 million (5000万元)" in reply.text
+
+
+async def test_the_stored_language_answers_commands_and_lang_switches_it(say, services):
+    assert "您好" in (await say("/start")).text                          # nothing known: Chinese
+    assert (await say("Where is Canal Wealth Town?")).lang == "en"
+    welcome = await say("/start")
+    assert welcome.text.startswith("Hello!") and [b.label for b in welcome.buttons][:2] == ["FAQ", "Policies"]
+    assert (await services.store.get_user("console:en1"))["lang"] == "en"
+    assert "您好" in (await say("/lang zh")).text
+    assert (await say("/help")).text.startswith("可用命令")
+    english_help = await say("/lang en")
+    assert "I will answer in English" in english_help.text
+    assert (await say("/help")).text.startswith("Commands:")
+    assert (await services.store.get_user("console:en1"))["lang"] == "en"
+
+
+async def test_the_platform_language_is_a_hint_for_a_new_user_only(say):
+    assert (await say("/start", hint="en", user="n1")).text.startswith("Hello!")
+    assert "坐落于拱墅区" in (await say("小镇在哪", hint="en", user="n2")).text
+    assert (await say("/start", hint="en", user="n2")).text.startswith("您好")   # wrote Chinese: the hint loses
+
+
+async def test_buttons_keep_the_language(say):
+    await say("What are the western boundaries of Canal Wealth Town?")
+    contacts = await say(payload="/contacts")
+    assert contacts.text.startswith("To reach a person now") and "You can contact" in contacts.text and contacts.buttons
+    detail = await say(payload=contacts.buttons[0].payload)
+    assert detail.text.startswith("[Canal Wealth Town Management Committee") and "Phone: not published" in detail.text
+
+
+async def test_the_subscription_screen_in_english(say, services):
+    await say("Where is Canal Wealth Town?")
+    screen = await say(payload="/subscribe")
+    assert screen.text.startswith("Your notifications:") and "Get alliance event notices" in [b.label for b in screen.buttons]
+    done = await say(payload="sub:events:on")
+    assert done.text.startswith("Subscribed to alliance event notices.")
+    assert "events" in (await services.store.get_user("console:en1"))["subscriptions"]
+
+
+@pytest.mark.parametrize("question, says", [
+    ("New financial HQ, paid-in capital of $200 million, how much?", "foreign currency (“$”)"),
+    ("New financial HQ with registered capital of RMB 1 billion, how much?", "Please tell me the paid-in capital"),
+    ("Our new financial HQ was set up in September 2026 with paid-in capital of RMB 1 billion. Subsidy?",
+     "after 杭政办〔2023〕2号 expired on 2026-02-28"),
+    ("A licensed bank's HQ set up a fintech subsidiary with paid-in capital of RMB 30 million. How much?",
+     "does not reach the threshold of RMB 50 million (5000万元) (inclusive)"),
+    ("We opened a Hangzhou branch of our foreign bank. Can the branch get the 2% financial HQ subsidy?", "branch"),
+])
+async def test_no_amount_where_none_is_due(say, question, says):
+    reply = await say(question)
+    assert says in reply.text and not re.search(r"(up to|can get) RMB", reply.text), reply.text
+
+
+async def test_policy_browsing_and_the_profile_in_english(say, services):
+    await say("Where is Canal Wealth Town?")
+    overview = await say(payload="/policy")
+    assert "its funding support comes as" in overview.text and "expired on 2026-02-28" in overview.text
+    chapter = await say(payload=overview.buttons[0].payload)
+    assert chapter.text.startswith("(I) Building") and "Art. 1 Sci-tech specialist institution grant" in chapter.text
+    asked = await say("/profile")
+    assert asked.text.startswith("Describe your institution") and asked.buttons[-1].label == "Cancel"
+    typed = "We are an asset manager with AUM of 15bn, planning an asset management headquarters"
+    saved = await say(typed)
+    assert saved.text.startswith("Saved your profile (fund and asset management institutions)")
+    assert "Art. 13 Asset manager HQ grant: up to RMB 3 million (300万元)" in saved.text
+    assert (await services.store.get_profile("console:en1"))["description"] == typed      # stored as typed
