@@ -135,9 +135,8 @@ class Router:
         store = self.svc.store
         if store is None:
             return language.choose(text, None, msg.language_code)
-        await store.seen(msg, self.svc.clock.now())   # registers recipients; writes only on change
         lang = language.choose(text, store.language(msg.user_key), msg.language_code)
-        await store.set_language(msg.user_key, lang)
+        await store.seen(msg, self.svc.clock.now(), lang)   # registers recipients and their language, on change
         return lang
 
     async def _dispatch(self, msg: Incoming) -> Reply:

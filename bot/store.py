@@ -128,17 +128,21 @@ class Store:
         self._index_user(doc, doc_id)
         return doc
 
-    async def seen(self, msg: Incoming, when: datetime | None = None) -> None:
-        """Registers the writer as a recipient, or refreshes their address/name; a write only when something
-        changed (a new user, another chat, a new display name, or someone inactive writing again)."""
+    async def seen(self, msg: Incoming, when: datetime | None = None, lang: str | None = None) -> None:
+        """Registers the writer as a recipient, or refreshes their address/name/language; one write only when
+        something changed (a new user, another chat, a new display name, a new language, or someone inactive
+        writing again)."""
         chat_id = msg.user_id if msg.is_group else msg.chat_id      # notices go to the private chat
         name = msg.display_name or ""
         known = self._seen.get(msg.user_key)
-        if known is not None and known[0] == chat_id and (known[1] == name or not name) and known[2]:
+        same_lang = lang is None or self._langs.get(msg.user_key) == lang
+        if known is not None and known[0] == chat_id and (known[1] == name or not name) and known[2] and same_lang:
             return
         fields = {"chat_id": chat_id, "active": True, "reason": ""}
         if name:
             fields["name"] = name
+        if lang is not None:
+            fields["lang"] = lang
         defaults = {"platform": msg.platform, "user_id": msg.user_id, "since": _iso(when) if when else ""}
         try:
             async with self._write():
