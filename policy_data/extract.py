@@ -104,6 +104,7 @@ def _indefinite(text: str, fig: Figure) -> bool:
     return fig.text in INDEFINITE and text[max(0, fig.start - 1):fig.start] in ("是", "为", "个", "的", "")
 
 
+@lru_cache(maxsize=8)             # the quick-check and the policy answers read the same message: once
 def read(text: str, book: PolicyBook) -> Reading:
     text = normalise(text)
     index = _index(book)
