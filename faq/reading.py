@@ -19,7 +19,7 @@ BARE_FIGURE = re.compile(r"^[\s第]*[\d.,，０-９一二两三四五六七八�
 FOLLOW_UP = re.compile(r"^(那|那么|那它|它|它的|其|这个|这|还有|另外|再问|顺便问|and\b|what about|how about)")
 LONG = 30                           # longer messages are reduced to their question clauses
 FOLLOW_UP_END = re.compile(r"呢[\s?？。!！]*$")
-STANDS_ALONE = 0.75
+STANDS_ALONE = 0.75          # a short question without a "那…呢" that finds this confident an answer is new
 FOLLOW_UP_MAX = 14                  # a short message without a name of its own continues the last topic
 CLAUSE = re.compile(r"[。！？?!；;\n]+|[，,](?=\s*(?:想|请|能|可|我|那|还|另外|顺便|麻烦))"
                     r"|[、，,](?=[^、，,。？?]*(?:吗|呢|哪|什么|啥|多少|几|怎么|如何|多大))")
@@ -84,8 +84,14 @@ class Reader:
         bare = bool(BARE_FIGURE.match(folded))
         elsewhere = self._elsewhere(focus)
         marked = bool(FOLLOW_UP.match(folded) or FOLLOW_UP_END.search(folded))
-        follow_up = (topic is not None and not entities and not elsewhere and not (bare and not years)
-                     and (marked or len(folded) <= FOLLOW_UP_MAX and not self._stands_alone(focus)))
+        alone = None          # a short unmarked message is ranked on its own; that ranking serves it if it stands
+        follow_up = topic is not None and not entities and not elsewhere and not (bare and not years)
+        if follow_up and not marked:
+            if len(folded) <= FOLLOW_UP_MAX:
+                alone = self.matcher.rank(focus, limit=10)
+                follow_up = not (alone and alone[0].score >= STANDS_ALONE)
+            else:
+                follow_up = False
         query = focus
         if topic is not None and entities and marked and not aspects and topic.aspects and len(folded) <= LONG:
             aspects = list(topic.aspects)          # "那康桥新能源产业园呢": the same question about another place
@@ -99,18 +105,14 @@ class Reader:
             aspects = asked
         return Reading(text=text, query=query, entities=entities, aspects=aspects, years=years,
                        elsewhere=elsewhere, follow_up=follow_up, bare_figure=bare and not follow_up,
-                       self_intro=bool(SELF_INTRO.match(folded)), questions=questions, matcher=self.matcher)
+                       self_intro=bool(SELF_INTRO.match(folded)), questions=questions, matcher=self.matcher,
+                       _ranked=alone if query == focus else None)
 
     def _hint(self, aspects: list[str]) -> str:
         asked = [self.gazetteer.lexicon.aspects[a].asked for a in aspects]
         if self.lang == "en":
             return " ".join(next((w for w in words if w.isascii()), words[0]) for words in asked)
         return " ".join(words[0] for words in asked)
-
-    def _stands_alone(self, focus: str) -> bool:
-        """A short question without a "那…呢" that finds its answer confidently on its own is a new question."""
-        best = self.matcher.rank(focus, limit=1)
-        return bool(best) and best[0].score >= STANDS_ALONE
 
     def _elsewhere(self, folded: str) -> list[str]:
         inside = [n for n, _ in self.gazetteer.names if n in folded]
