@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from faq.script import simplified
+
 MAX_CHARS = 500
 TOO_LONG_NOTE = f"（您的消息较长，我只读取了前 {MAX_CHARS} 个字。）"
 TOO_LONG_NOTE_EN = f"(Your message is long; I read only its first {MAX_CHARS} characters.)"
@@ -44,8 +46,9 @@ def number(text: str) -> int | None:
 
 
 def fold(text: str) -> str:
-    """The copy used for matching and parsing only: NFKC folds full-width and compatibility forms."""
-    return unicodedata.normalize("NFKC", text)
+    """The copy used for matching and parsing only: NFKC folds full-width and compatibility forms, and
+    traditional characters read as simplified."""
+    return simplified(unicodedata.normalize("NFKC", text))
 
 
 def has_meaning(text: str) -> bool:

@@ -16,6 +16,7 @@ from typing import Iterable, TypeVar
 
 from faq import english
 from faq.schema import Aspect, Entity, KnowledgeError, read_yaml
+from faq.script import simplified
 
 HERE = Path(__file__).resolve().parent
 T = TypeVar("T")
@@ -24,7 +25,7 @@ MIN_REPAIR = 3                      # shorter words are too ambiguous to repair 
 
 def fold(text: str) -> str:
     """NFKC + lower-case: the view used for finding names (never shown to anyone)."""
-    return unicodedata.normalize("NFKC", text).lower()
+    return simplified(unicodedata.normalize("NFKC", text).lower())
 
 
 def _latin(ch: str) -> bool:

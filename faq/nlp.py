@@ -16,6 +16,7 @@ import jieba
 
 from faq.derived import cached
 from faq.schema import read_yaml
+from faq.script import simplified
 
 HERE = Path(__file__).resolve().parent
 jieba.setLogLevel(logging.WARNING)
@@ -88,7 +89,7 @@ def _scan_places(source: Path) -> frozenset[str]:
 
 def normalise(text: str) -> str:
     """NFKC + lower-case, punctuation to spaces, "19年" → "2019年", digits split from the words around them."""
-    text = unicodedata.normalize("NFKC", text).lower()
+    text = simplified(unicodedata.normalize("NFKC", text).lower())
     text = _SHORT_YEAR.sub(r"20\1年", text)
     text = _NUMBER.sub(r" \g<0> ", text)
     return " ".join(_PUNCT.sub(" ", text).split())

@@ -14,7 +14,8 @@ from handlers import faq
 from policy_data import render
 from policy_data.english import for_reading
 from policy_data.engine import Outcome, evaluate
-from policy_data.extract import SELF_DESCRIPTION, Facts, Reading, facts_for, read
+from policy_data.items import items
+from policy_data.extract import SELF_DESCRIPTION, Facts, Reading, facts_for, normalise, read
 
 FLOW = "calc"
 
@@ -107,6 +108,8 @@ def _ask(svc, msg: Incoming, outcome: Outcome, facts: Facts, question: str) -> R
     else:
         prompt = render.ask_for(measure, key, lang)
     known = [render.check_line(measure, c, lang) for c in outcome.checks]
+    known += [msg.say(f"条件：{render.condition_text(measure, c, lang)}。", f"Condition: {render.condition_text(measure, c, lang)}.")
+              for c in measure.conditions if c.input == key]
     text = "\n".join([render.heading(measure, lang), msg.say(f"规则：{render.rule_text(measure)}。", f"Rule: {render.rule_text(measure, lang)}."),
                       *known, lead + prompt, msg.say("（输入“取消”可退出速算）", "(Type “cancel” to leave the quick-check.)")])
     return _reply(text, confidence=0.6, buttons=[_cancel(msg)])
@@ -138,6 +141,7 @@ RULED_OUT_EN = re.compile(r"\b(not|never) (been |yet )?(a |an |the )?(new|newly|
                           r"(financial reform )?pilot|\bdistrict-level\b|\bno new\b|\brenew(al|ed)\b|\bold institution",
                           re.IGNORECASE)
 RULED_OUT = re.compile(r"不是(新设|新设立|持牌|总部|向社会|保险资金|国家)|并非|不属于|没有被|还没(有)?(被|验收|上市|认定|发布)"
+                       r"|没(有)?(金融)?牌照|无(金融)?牌照|没(有)?经|未经|没(有)?(获)?批准?|未获批"
                        r"|尚未|未被|未通过|没通过|非持牌|参与(了)?(制定|起草|编制)|只是参与|分公司|分支机构|省级表彰"
                        r"|市级(金融改革)?试点|区级|没有新增|续期|就成立了|老机构|没有?上市|未上市|还在申报"
                        r"|(19\d\d|20[01]\d|202[0-2])年.{0,8}(成立|设立|开业|获批)")
@@ -146,12 +150,101 @@ RULED_OUT = re.compile(r"不是(新设|新设立|持牌|总部|向社会|保险�
 SEVERAL = re.compile(r"一共|合计|总共|共计|加起来|分别|[两二三四五]年|(?<![0-9.])([两二三四五六七八九十]|[2-9])\s*(家|个项目|个重大)")
 
 
+YEARS = re.compile(r"20\d\d年|[两二三四五]年|\b20\d\d\b")
+
+
 def _several(question: str, measure_ids: list[str], book) -> bool:
-    """A total over several institutions, projects or years for a measure that counts one at a time."""
-    return bool(SEVERAL.search(question)) and any(book.measure(i).rule.type != "per_item" for i in measure_ids)
+    """A total over several institutions, projects or years for a measure that counts one at a time (a
+    per-item measure counts items together, but its yearly cap applies year by year)."""
+    if not SEVERAL.search(question):
+        return False
+    years = set(YEARS.findall(question))
+    return any(book.measure(i).rule.type != "per_item"
+               or (any("年度" in c.label for c in book.measure(i).caps) and (len(years) > 1 or any(
+                   y[0] in "两二三四五" for y in years)))
+               for i in measure_ids)
 
 
-def _guarded(svc, msg: Incoming, question: str, reading: Reading, measure_ids: list[str]) -> Reply | None:
+def _rivals(book, measure_ids: list[str]) -> list[str]:
+    """Measures for different kinds of the same thing that the question does not tell apart."""
+    return [i for i in measure_ids if set(book.measure(i).versus) & set(measure_ids)]
+
+
+def _unstated(measure, question: str):
+    """The first condition whose deciding words (e.g. the pilot's level) the question does not contain."""
+    return next(((n, c) for n, c in enumerate(measure.conditions)
+                 if c.ask_unless and not any(normalise(w) in question for w in c.ask_unless)), None)
+
+
+def _confirm(svc, msg: Incoming, measure, n: int, condition, question: str) -> Reply:
+    svc.dialogs.start(msg.user_key, FLOW, measure=None, choices=[measure.id], text=question, facts={})
+    if msg.english and measure.en:
+        text = (f"{render.heading(measure, 'en')}\nThe original text requires: {measure.en.conditions[n]}. Your "
+                f"question does not say so; please tell me (e.g. the level), and I will compute it.")
+    else:
+        text = (f"{render.heading(measure)}\n原文条件：{condition.text}。您的问题没有说明这一点，请补充"
+                f"（例如“{condition.ask_unless[0]}”），我再为您测算。")
+    return _reply(text + msg.say("\n（输入“取消”可退出速算）", "\n(Type “cancel” to leave the quick-check.)"),
+                  confidence=0.5, buttons=[Button(msg.say("查看原文与条件", "Original text and conditions"),
+                                                  f"policy:m:{measure.id}"), _cancel(msg)])
+
+
+OTHER_POLICY = re.compile(r"(另一个|另外的?|其他|其它|别的|区里|区级|省里|省级|市里另)[^，,。；;]{0,6}(政策|文件|补贴|补助|奖励)"
+                          r"|(区里|省里|区政府|省政府)(已经)?(给了|补了|奖了|拿了)")
+
+
+def _other_policy(reading: Reading) -> tuple[Reading, Decimal | None]:
+    """"另一个政策已经给了我们300万": that amount is another policy's, compared under 就高不重复, never an input."""
+    for m in OTHER_POLICY.finditer(reading.text):
+        near = [n for n, f in enumerate(reading.figures) if f.kind == "money" and f.value is not None
+                and 0 <= f.start - m.end() <= 12]
+        if near:
+            n = near[0]
+            kept = reading.figures[:n] + reading.figures[n + 1:]
+            labelled = frozenset(i - (i > n) for i in reading.labelled if i != n)
+            return replace(reading, figures=kept, labelled=labelled), reading.figures[n].value
+    return reading, None
+
+
+def _higher_of(msg: Incoming, book, best: Outcome, other: Decimal) -> str:
+    policy, lang = book.policy(best.measure), msg.lang
+    ours = best.amount >= other
+    where = (f"{policy.number} {render.article(best.measure, lang)}" if ours
+             else msg.say("其他政策", "the other policy"))
+    amount = best.amount if ours else other
+    if msg.english:
+        return (f"You mention {render.money(other, lang)} under another policy. Under 就高不重复 the same project "
+                f"gets the higher one only: the highest one applies: {render.money(amount, lang)} ({where}), not "
+                "added together" + ("." if ours else "; this document gives nothing more."))
+    return (f"您提到其他政策给予{render.money(other)}。就高不重复：同一企业、同一项目只按较高的一项享受，"
+            f"两者按最高一项计：{render.money(amount)}（{where}），不叠加" + ("。" if ours else "，本文件不再另行给予。"))
+
+
+def _itemised(svc, msg: Incoming, reading: Reading, measure_ids: list[str], known: dict | None) -> Reply | None:
+    """Several items of one measure, each computed with its own caps and added up; None when the question
+    is not plainly itemised or an item lacks a figure."""
+    if len(measure_ids) != 1:
+        return None
+    book, measure = svc.kb.policy, svc.kb.policy.measure(measure_ids[0])
+    facts = facts_for(book, measure, reading)
+    common = {k: Decimal(v) for k, v in (known or {}).items()} | {
+        k: v for k, v in facts.values.items() if k not in measure.rule_inputs()}
+    each = items(measure, reading, common)
+    if not each:
+        return None
+    outcomes = [evaluate(measure, values) for values in each]
+    if any(o.status not in ("ok", "fail") for o in outcomes):
+        return None
+    svc.dialogs.end(msg.user_key)
+    policy = book.policy(measure)
+    text = "\n".join(render.items_lines(outcomes, msg.lang))
+    blocks = [text, *render.validity_notes([policy], svc.policy_date(), msg.lang)]
+    return _reply("\n\n".join(blocks), sources=[render.citation(svc.kb.knowledge.documents, policy, measure, msg.lang)],
+                  buttons=[Button(msg.say("查看原文与条件", "Original text and conditions"), f"policy:m:{measure.id}")])
+
+
+def _guarded(svc, msg: Incoming, question: str, reading: Reading, measure_ids: list[str],
+             itemised: object = None) -> Reply | None:
     """A wrong amount is the worst answer: no computing on a foreign currency, a zero figure, or words of the
     user's own that rule a condition out."""
     book, lang = svc.kb.policy, msg.lang
@@ -187,7 +280,7 @@ def _guarded(svc, msg: Incoming, question: str, reading: Reading, measure_ids: l
                               f"You mention “{m.group(0)}”: under the original text this may not meet the conditions "
                               f"of {names}, so I do not compute an amount. Tap below to check the conditions; if I "
                               "misread you, please tell me more."), confidence=0.5, buttons=buttons)
-    if _several(question, measure_ids, book):
+    if not itemised and _several(question, measure_ids, book):
         names = msg.say("、", "; ").join(f"{render.article(book.measure(i), lang)} {render.title(book.measure(i), lang)}"
                                          for i in measure_ids[:2])
         return _reply(msg.say(f"您问的是多家机构、多个项目或多年的合计。{names}按每家、每个项目分别计算，各有上限"
@@ -197,6 +290,23 @@ def _guarded(svc, msg: Incoming, question: str, reading: Reading, measure_ids: l
                               "please give me one item at a time, e.g. “one project, financing RMB 200 million”."),
                       confidence=0.5, buttons=buttons)
     return None
+
+
+def _other_subject(msg: Incoming, book, ruled_out: dict[str, str]) -> Reply:
+    """The measure the question names is for another kind of institution than the one the asker says."""
+    lang = msg.lang
+    lines = [msg.say(f"您提到“{word}”：按原文，{render.article(m, lang)} {render.title(m, lang)}的支持对象是{m.beneficiary}，"
+                     "所以我不按它计算金额。",
+                     f"You mention “{word}”: under the original text, {render.article(m, lang)} "
+                     f"{render.title(m, lang)} is for {m.en.beneficiary if m.en else m.beneficiary}, so I do not "
+                     "compute an amount.")
+             for m, word in ((book.measure(i), w) for i, w in ruled_out.items())]
+    lines.append(msg.say("如理解有误，请补充说明；也可以说明贵单位情况，我帮您匹配适用的措施。",
+                         "If I misread you, please tell me more; or describe your institution and I will match "
+                         "the measures that fit."))
+    return _reply("\n".join(lines), confidence=0.5,
+                  buttons=[Button(msg.say("查看原文与条件", "Original text and conditions"), f"policy:m:{i}")
+                           for i in list(ruled_out)[:2]])
 
 
 def _after_expiry(question: str, policies) -> tuple[str, object] | None:
@@ -217,8 +327,18 @@ def _run(svc, msg: Incoming, question: str, measure_ids: list[str], known: dict 
     """Compute the measures for the question; ask for what is missing."""
     book = svc.kb.policy
     reading = reading or _read(msg, question, book)
-    if guarded := _guarded(svc, msg, f"{question} {msg.text}", reading, measure_ids):
+    reading, elsewhere = _other_policy(reading)
+    if guarded := _guarded(svc, msg, f"{question} {msg.text}", reading, measure_ids, book.measure(measure_ids[0]) if
+                           len(measure_ids) == 1 and items(book.measure(measure_ids[0]), reading, {}) else elsewhere):
         return guarded
+    if rivals := _rivals(book, measure_ids):
+        return _pick(svc, msg, rivals, question, msg.say("这几项按不同情形分别给予、金额不同，请问是哪一种？",
+                                                         "These apply to different cases, with different amounts: which one is yours?"))
+    for measure_id in measure_ids:
+        if unstated := _unstated(book.measure(measure_id), reading.text):
+            return _confirm(svc, msg, book.measure(measure_id), *unstated, question)
+    if itemised := _itemised(svc, msg, reading, measure_ids, known):
+        return itemised
     outcomes, asks = [], []
     notes: list[str] = []
     for measure_id in measure_ids:
@@ -239,6 +359,8 @@ def _run(svc, msg: Incoming, question: str, measure_ids: list[str], known: dict 
         return _pick(svc, msg, [o.measure.id for o, _ in asks], question,
                      msg.say("您的问题可能涉及以下几项措施。", "Your question may concern these measures."))
     svc.dialogs.end(msg.user_key)
+    if elsewhere is not None and (paid := [o for o in outcomes if o.status == "ok"]):
+        notes.append(_higher_of(msg, book, max(paid, key=lambda o: o.amount), elsewhere))
     reply = _results(svc, msg, outcomes, notes)
     reply.buttons += [_button(o.measure, msg.lang) for o, _ in asks]
     return reply
@@ -258,7 +380,12 @@ async def answer(msg: Incoming, svc) -> Reply | None:
         return None
     if is_quick_check(reading):
         return _run(svc, msg, msg.text, _selected(book, reading), reading=reading)
+    if reading.ruled_out and not reading.candidates() and (reading.asks_amount() or reading.about_policy()
+                                                           or any(f.kind == "money" for f in reading.figures)):
+        return _other_subject(msg, book, reading.ruled_out)
     if reading.asks_amount() and reading.figures and not reading.candidates() and (ids := _by_cue(book, reading)):
+        if len(ids) == 1:                # the figure is named by the one measure that uses it
+            return _run(svc, msg, msg.text, ids, reading=reading)
         return _pick(svc, msg, ids, msg.text, msg.say("请问是哪一项支持措施？", "Which support measure is it?"))
     return None
 

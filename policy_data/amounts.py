@@ -14,7 +14,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 WAN, YI = Decimal(10) ** 4, Decimal(10) ** 8
 LIMITS = {"money": Decimal(10) ** 15, "count": Decimal(10) ** 12, "number": Decimal(10) ** 15,
           "rate": Decimal(100), "rank": Decimal(10) ** 5}
-MULTIPLIERS = {"万亿": WAN * YI, "千万": Decimal(10) ** 7, "百万": Decimal(10) ** 6, "十万": Decimal(10) ** 5,
+MULTIPLIERS = {"万亿": WAN * YI, "千亿": Decimal(10) ** 11, "百亿": Decimal(10) ** 10, "十亿": Decimal(10) ** 9,
+               "千万": Decimal(10) ** 7, "百万": Decimal(10) ** 6, "十万": Decimal(10) ** 5,
                "亿": YI, "万": WAN, "千": Decimal(1000), "百": Decimal(100)}
 MONEY_UNITS = {"元", "块", "块钱", "人民币"}
 COUNT_UNITS = {"项", "张", "次", "笔", "家", "件", "个", "名"}
@@ -28,9 +29,9 @@ _NUM = rf"(?:{_AR}|{_CN})"
 _FIGURE = re.compile(
     rf"(?P<pbase>百|千|万)分之(?P<pnum>{_NUM})"
     rf"|(?:排名|排在|排)第?\s*(?P<r1>{_NUM})\s*名?|第\s*(?P<r2>{_NUM})\s*名|(?:排名)?前\s*(?P<r3>{_NUM})\s*名"
-    rf"|(?:排名)前\s*(?P<r4>{_NUM})"
+    rf"|(?:排名|增速|全市|全国|进了?|进入|位列|位居)前\s*(?P<r4>{_NUM})"
     rf"|(?P<neg>(?<![0-9A-Za-z.])[-−]|负)?(?P<num>{_NUM})\s*(?:个(?=\s*[万亿]))?\s*"
-    rf"(?P<mult>万亿|千万|百万|十万|亿|万|千|百)?\s*"
+    rf"(?P<mult>万亿|千亿|百亿|十亿|千万|百万|十万|亿|万|千|百)?\s*"
     rf"(?P<unit>%|‰|元|块钱|块|人民币|项|张|次(?!性)|笔|家|件|个|名|年|月|日|号|条|天|岁|倍)?")
 
 
@@ -99,21 +100,26 @@ def _check(kind: str, value: Decimal) -> str | None:
     return None
 
 
+# Financial (大写) numerals, one character for one so that positions stay: 壹拾亿 reads as 一十亿.
+CAPITAL_NUMERALS = str.maketrans("壹贰貳叁參肆伍陆陸柒捌玖拾佰仟", "一二二三三四五六六七八九十百千")
+
+
 def figures(text: str) -> list[Figure]:
     """Every figure in `text`, in order. Unusable ones (negative, absurd, unreadable) carry an error."""
     found: list[Figure] = []
-    for m in _FIGURE.finditer(text):
+    for m in _FIGURE.finditer(text.translate(CAPITAL_NUMERALS)):
         try:
             classified = _classify(m)
         except (AmountError, InvalidOperation, ArithmeticError) as exc:
             msg = str(exc) if isinstance(exc, AmountError) else "这个数超出了合理范围，请核对后重新输入"
-            found.append(Figure("number", None, m.start(), m.end(), m.group(0), error=msg))
+            found.append(Figure("number", None, m.start(), m.end(), text[m.start():m.end()], error=msg))
             continue
         if classified is None:
             continue
         kind, value, unit = classified
         error = _check(kind, value)
-        found.append(Figure(kind, None if error else value, m.start(), m.end(), m.group(0).strip(), unit, error))
+        found.append(Figure(kind, None if error else value, m.start(), m.end(), text[m.start():m.end()].strip(), unit,
+                            error))
     return found
 
 

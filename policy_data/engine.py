@@ -108,6 +108,15 @@ def evaluate(measure: Measure, facts: dict[str, Decimal]) -> Outcome:
             result = {"gross": sum((facts[i.input] * i.amount for i in counted), Decimal(0))}
         else:
             result = {"missing": [i.input for i in rule.items]}
+    if rule.type != "unquantified":     # a threshold the user has not given a figure for decides eligibility: ask
+        g = measure.growth        # a positive part above the growth line says the growth condition holds
+        implied = {g.rate} if g and facts.get(g.excess, Decimal(0)) > 0 else set()
+        unknown = [c.input for c in open_conditions
+                   if c.input and c.input not in implied and c.input not in result.get("missing", [])]
+        result["missing"] = [*result.get("missing", []), *dict.fromkeys(unknown)]
+        if result["missing"]:
+            result.pop("gross", None)
+            result.pop("tier", None)
     outcome = Outcome(measure, facts, checks, open_conditions, **{k: v for k, v in result.items() if k != "gross"})
     if "gross" not in result:
         return outcome

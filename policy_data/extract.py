@@ -16,6 +16,7 @@ from faq.gazetteer import scan
 from policy_data.amounts import WAN, Figure, figures
 from policy_data.loader import PolicyBook
 from policy_data.schema import Input, Measure
+from faq.script import simplified
 
 INDEFINITE = ("一家", "一个", "一名", "一位", "一笔")
 MAX_GAP = 6                                  # chars allowed between a cue and its figure
@@ -28,13 +29,14 @@ POLICY_WORDS = ("政策", "补贴", "补助", "奖励", "奖补", "扶持", "资
 # The policies are Hangzhou's: a question about another place ("上海陆家嘴有什么补贴") is not for them.
 ELSEWHERE = ("上海", "陆家嘴", "北京", "深圳", "前海", "广州", "南沙", "天津", "重庆", "成都", "苏州", "南京", "武汉",
              "西安", "宁波", "香港", "澳门", "海南", "横琴", "新加坡", "其他城市", "外地")
+LISTING_VENUE = re.compile(r"(香港|上海|深圳|北京|新加坡)(联交所|联合交易所|证券交易所|交易所|北交所|上市)")
 HOME = ("杭州", "浙江", "小镇", "拱墅", "运河", "本市", "我市")
 SELF_DESCRIPTION = re.compile(r"(我们|我司|本公司|我公司|我方|本机构|我单位|我们单位|我们机构|我们公司)"
                               r"(是|属于|作为|为(?!啥|什么|何|了))")
 
 
 def normalise(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower()
+    return simplified(unicodedata.normalize("NFKC", text).lower())
 
 
 def _longest_first(pairs) -> list[tuple[str, object]]:
@@ -61,6 +63,7 @@ class Reading:
     scores: dict[str, int]                      # measure id → length of its keywords found
     figures: list[Figure]
     labelled: frozenset[int]                    # indexes of figures standing beside a known cue
+    ruled_out: dict[str, str] = field(default_factory=dict)   # measure id → the word naming another subject
 
     def candidates(self) -> list[str]:
         """The best-scoring measures (several when they tie)."""
@@ -70,7 +73,8 @@ class Reading:
         return [m for m, s in self.scores.items() if s == best]
 
     def elsewhere(self) -> bool:
-        return any(w in self.text for w in ELSEWHERE) and not any(w in self.text for w in HOME)
+        text = LISTING_VENUE.sub("", self.text)      # listing in Hong Kong is still a question about Hangzhou's rules
+        return any(w in text for w in ELSEWHERE) and not any(w in text for w in HOME)
 
     def asks_amount(self) -> bool:
         return any(w in self.text for w in CALC_WORDS)
@@ -112,13 +116,16 @@ def read(text: str, book: PolicyBook) -> Reading:
     for start, end, ids in scan(text, index["keywords"]):
         for measure_id in ids:
             scores[measure_id] = scores.get(measure_id, 0) + end - start
-    for measure_id in [m for m in scores if any(normalise(w) in text for w in book.measure(m).not_when)]:
-        del scores[measure_id]
+    ruled_out = {}
+    for measure_id in list(scores):
+        if word := next((w for w in book.measure(measure_id).not_when if normalise(w) in text), None):
+            ruled_out[measure_id] = word
+            del scores[measure_id]
     found = [f for f in figures(text) if not _indefinite(text, f)]
     cues = scan(text, index["cues"], _figure_blocks(text, found))
     labelled = frozenset(n for n, f in enumerate(found)
                          if any(_gap(text, f, s, e) and _compatible(f, inp, by_cue=True) for s, e, inp in cues))
-    return Reading(text, scores, found, labelled)
+    return Reading(text, scores, found, labelled, ruled_out)
 
 
 def _compatible(fig: Figure, inp: Input, by_cue: bool) -> bool:
@@ -129,6 +136,8 @@ def _compatible(fig: Figure, inp: Input, by_cue: bool) -> bool:
     if not by_cue:
         return fig.kind == inp.kind or (inp.kind == "money" and fig.kind == "number" and fig.value is not None
                                          and fig.value >= WAN)
+    if inp.kind == "money":
+        return fig.kind in ("money", "number")       # "募集了一笔资金": a count is never an amount
     return fig.kind in ("money", "number", "count")
 
 
@@ -169,6 +178,7 @@ def facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str 
         if best:
             _take(facts, fig, best[1])
             used.add(n)
+    _share_each(text, found, occurrences, inputs, facts)
     open_inputs = [i for i in measure.inputs if i.key not in facts.values and i.key not in facts.errors]
     free = [(n, f) for n, f in enumerate(found) if n not in used and n not in reading.labelled]
     if expect and expect in [i.key for i in open_inputs]:
@@ -191,6 +201,18 @@ def facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str 
     named = {key for _, _, key in occurrences}
     facts.mentioned = {k for k in named if k not in facts.values}
     return facts
+
+
+def _share_each(text: str, found: list[Figure], occurrences, inputs: dict[str, Input], facts: Facts) -> None:
+    """"国际标准、国家标准、行业标准各1项": a count after 各 is every listed item's count."""
+    for fig in found:
+        if fig.kind != "count" or fig.value is None or text[max(0, fig.start - 1):fig.start] != "各":
+            continue
+        for start, end, key in occurrences:
+            between = text[end:fig.start]
+            if end <= fig.start and inputs[key].kind == "count" and key not in facts.values \
+                    and not re.search(r"[,，.。;；!！?？]|\d", between):
+                facts.values[key] = fig.value
 
 
 def beneficiary_types(text: str, book: PolicyBook) -> list[str]:

@@ -135,6 +135,10 @@ def load_policy_book(documents: dict[str, Document], policy_dir: Path = POLICY_D
     for path, m in measures:
         if bad := [b for b in m.beneficiaries if b not in known]:
             raise KnowledgeError(f"{path}: entry '{m.id}': unknown beneficiary type(s): {', '.join(bad)}")
+    ids = {m.id for _, m in measures}
+    for path, m in measures:
+        if bad := [v for v in m.versus if v not in ids]:
+            raise KnowledgeError(f"{path}: 条目“{m.id}”的字段 versus 指向不存在的措施：{'、'.join(bad)}")
     for path, s in summaries:
         if bad := [src.doc for src in s.sources if src.doc not in documents]:
             raise KnowledgeError(f"{path}: entry '{s.id}': unknown source doc '{bad[0]}'")

@@ -204,6 +204,31 @@ def outcome_lines(outcome: Outcome, lang: str = "zh") -> list[str]:
     return lines
 
 
+def _item(outcome: Outcome, lang: str) -> str:
+    if outcome.status == "ok":
+        return _arithmetic(outcome, lang)
+    return ("; " if lang == "en" else "；").join(outcome_lines(outcome, lang)[1:])
+
+
+def items_lines(outcomes: list[Outcome], lang: str = "zh") -> list[str]:
+    """Several items of one measure, each with its own caps, and their total."""
+    m = outcomes[0].measure
+    total = sum((o.amount for o in outcomes if o.status == "ok"), Decimal(0))
+    if lang == "en":
+        lines = [heading(m, lang), "Item by item (each with its own cap):"]
+        lines += [f"Item {n}: " + _item(o, lang) for n, o in enumerate(outcomes, 1)]
+        lines.append(f"Total: {gets(m, lang)} {money(total, lang)} ({article(m, lang)})")
+    else:
+        lines = [heading(m), "逐项计算（每项各自适用上限）："]
+        lines += [f"第{n}项：" + _item(o, lang) for n, o in enumerate(outcomes, 1)]
+        lines.append(f"合计：{gets(m)} {fmt_money(total)}（{article(m)}）")
+    open_conditions = outcomes[0].open_conditions
+    if open_conditions:
+        lines.append(("Also required: " + "; ".join(condition_text(m, c, lang) for c in open_conditions))
+                     if lang == "en" else "还需符合：" + "；".join(c.text for c in open_conditions))
+    return lines
+
+
 def _outcome_en(outcome: Outcome) -> list[str]:
     m, lang = outcome.measure, "en"
     if outcome.failed:

@@ -72,6 +72,9 @@ class Condition(Strict):
     at_least: Quantity | None = None     # ≥, the document's "（含）以上"
     more_than: Quantity | None = None    # >, "超过"
     at_most: Quantity | None = None      # ≤, rankings: "前10名"
+    # Words one of which the question must contain for the condition to count as stated (e.g. the pilot's
+    # level); without them the bot asks instead of computing.
+    ask_unless: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _one_bound(self):
@@ -175,6 +178,9 @@ class Measure(Strict):
     money: Literal["一次性补助", "一次性奖励", "奖励", "补贴"]
     keywords: list[str] = Field(min_length=1)
     not_when: list[str] = Field(default_factory=list)   # words naming another subject ("子公司" is not the HQ)
+    # Measures for another kind of the same thing (个人/企业征信, 国家/部委表彰): a question that names the
+    # thing but not the kind is asked which one, never given the higher amount.
+    versus: list[MeasureId] = Field(default_factory=list)
     inputs: list[Input] = Field(default_factory=list)
     conditions: list[Condition] = Field(default_factory=list)
     rule: Rule

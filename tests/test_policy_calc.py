@@ -35,7 +35,7 @@ async def test_the_headline_example(ask):
     ("挂牌企业融资总额同比增长5%，超过部分5000万，能奖多少", "挂牌企业融资总额同比增长5%，未超过5%，不符合"),
     ("挂牌企业融资总额同比增长千分之五，超过部分5000万，能奖多少", "同比增长0.5%，未超过5%，不符合"),
     ("科创企业贷款增量排名第5的银行能拿多少", "按贡献比例给予奖励（文件未规定具体金额）（第2条）"),
-    ("新设征信公司能拿多少", "按最高一项计：1000万元（第16条），不叠加"),
+    ("新设个人征信公司能拿多少", "最高可获 1000万元（第16条）"),
 ])
 async def test_arithmetic_caps_thresholds_tiers_counts(ask, question, says):
     reply = await ask(question)
@@ -217,8 +217,85 @@ async def test_growth_at_or_below_a_strict_threshold_is_not_met(ask, question):
     assert "不符合" in reply.text and "可获" not in reply.text, reply.text
 
 
-@pytest.mark.parametrize("question", ["我们银行有3家科技支行都被认定为我市科创银行专营机构，一共能拿多少",
-                                      "我们平台公司有3个重大基础设施项目用了保险资金，分别融资2亿、6亿、15亿，一共补助多少"])
-async def test_a_total_over_several_institutions_or_projects_is_asked_item_by_item(ask, question):
+@pytest.mark.parametrize("question, items, total", [
+    ("我们银行有3家科技支行都被认定为我市科创银行专营机构，一共能拿多少", ["50万元"] * 3, "150万元"),
+    ("我们平台公司有3个重大基础设施项目用了保险资金，分别融资2亿、6亿、15亿，一共补助多少",
+     ["100万元", "300万元", "500万元"], "900万元"),                        # 15亿 × 0.5% = 750万 → the 500万 per-project cap
+    ("2024年新拿了6张境外支付牌照，2025年又新拿了2张，两年合计补助多少", ["100万元", "40万元"], "140万元"),  # yearly cap
+    ("连续两年确权增速都进了前10名，第一年确权融资12亿，第二年6亿，两年一共能拿多少奖励", ["50万元", "30万元"], "80万元"),
+])
+async def test_a_total_over_several_items_is_computed_item_by_item_each_with_its_own_cap(ask, question, items, total):
     reply = await ask(question)
-    assert "逐项" in reply.text and " → " not in reply.text, reply.text      # the rule is shown, nothing computed
+    lines = reply.text.splitlines()
+    assert [line.rsplit("最高可获 ", 1)[1].split("（")[0] for line in lines if line.startswith("第") and "项：" in line] \
+        == items, reply.text
+    assert f"合计：最高可获 {total}" in reply.text
+
+
+@pytest.mark.parametrize("question", ["我们有3个重大基础设施项目用了保险资金，一共补助多少",
+                                      "我们两年一共新设了3家金融总部，能拿多少"])
+async def test_a_total_without_each_items_figure_is_asked_item_by_item(ask, question):
+    reply = await ask(question)
+    assert "逐项" in reply.text and "可获" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, asked", [
+    ("我们新设了一家征信公司，能补多少", ["第16条 新设个人征信公司补助", "第16条 新设企业征信公司补助"]),
+    ("我们的金融支持共同富裕项目受到了表彰，奖多少", ["第14条 共富项目国家表彰奖励", "第14条 共富项目部委表彰奖励"]),
+])
+async def test_a_question_that_does_not_say_which_kind_is_asked_never_given_the_higher(ask, question, asked):
+    reply = await ask(question)
+    assert "请问是哪一种" in reply.text and "可获" not in reply.text, reply.text
+    assert [b.label for b in reply.buttons][:2] == asked
+
+
+async def test_a_condition_the_question_leaves_open_is_asked_then_computed(ask):
+    reply = await ask("项目入围了金融改革试点并通过验收，能奖励多少")
+    assert "入围省（部）级及以上金融改革试点" in reply.text and "可获" not in reply.text, reply.text
+    reply = await ask("省级的")
+    assert "最高可获 50万元（第10条）" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, asked", [
+    ("持牌银行总部新设金融科技子公司，能给多少补助", "条件：实收资本5000万元（含）以上。\n请告诉我实收资本"),
+    ("我们在中征应收账款融资服务平台确权融资了4亿，能奖励多少",
+     "条件：平台内应收账款确权金额较上一年同比增速前10名。\n请告诉我应收账款确权金额同比增速排名"),
+])
+async def test_a_threshold_without_its_figure_is_asked_for(ask, question, asked):
+    reply = await ask(question)
+    assert asked in reply.text and "可获 " not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, word", [
+    ("我们券商设立了科创金融专营部门，能按专营机构拿50万吗", "券商"),
+    ("分公司能拿总部补助吗", "分公司"),
+])
+async def test_a_measure_for_another_kind_of_institution_is_refused_with_the_reason(ask, question, word):
+    reply = await ask(question)
+    assert f"您提到“{word}”" in reply.text and "支持对象是" in reply.text and "可获" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("本公司系经国家金融管理部门批准新设立之金融总部，实收资本壹拾亿元整，请问可获补助若干？", "2000万元"),
+    ("新設金融總部，實收資本15億，補助多少？", "3000万元"),
+    ("资管规模首次到了2百亿，我们是资产管理机构总部，补助多少", "600万元"),
+    ("主导制定金融领域国际标准、国家标准、行业标准各1项，都已发布，一共奖励多少", "150万元"),
+])
+async def test_capital_numerals_traditional_characters_compound_units_and_each(ask, question, amount):
+    reply = await ask(question)
+    assert f"最高可获 {amount}" in reply.text, reply.text
+
+
+async def test_a_count_is_never_read_as_an_amount(ask):
+    reply = await ask("我们券商向社会募集了一笔资金补充实收资本，能补助多少")
+    assert "可获" not in reply.text and "请告诉我向社会募集资金补充实收资本金额" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, says", [
+    ("我们新设的金融总部实收资本10亿，同一个事项市里另一个政策已经给了我们300万，按就高不重复，总共能拿多少？",
+     "两者按最高一项计：2000万元（杭政办〔2023〕2号 第6条），不叠加。"),
+    ("新设金融总部实收资本1亿，区里的政策已经给了300万，还能拿多少", "两者按最高一项计：300万元（其他政策），不叠加，本文件不再另行给予。"),
+])
+async def test_a_figure_from_another_policy_is_compared_under_the_higher_one_rule(ask, question, says):
+    reply = await ask(question)
+    assert says in reply.text, reply.text

@@ -31,11 +31,12 @@ CASES = [
     ("scitech-insurance", {"rank": "11"}, "fail", None, None),
     # 第4条 0.05%, 单户企业年度上限50万 (reached at 10亿)
     ("receivables", {}, "missing", None, None),
-    ("receivables", {"financing": "1亿"}, "ok", "5万", None),
-    ("receivables", {"financing": "9.99亿"}, "ok", "49.95万", None),
-    ("receivables", {"financing": "10亿"}, "ok", "50万", None),
-    ("receivables", {"financing": "10.01亿"}, "ok", "50万", "单户企业年度上限"),
+    ("receivables", {"financing": "1亿", "rank": "3"}, "ok", "5万", None),
+    ("receivables", {"financing": "9.99亿", "rank": "3"}, "ok", "49.95万", None),
+    ("receivables", {"financing": "10亿", "rank": "3"}, "ok", "50万", None),
+    ("receivables", {"financing": "10.01亿", "rank": "3"}, "ok", "50万", "单户企业年度上限"),
     ("receivables", {"financing": "1亿", "rank": "10"}, "ok", "5万", None),
+    ("receivables", {"financing": "1亿"}, "missing", None, None),        # the top-10 condition decides: asked
     ("receivables", {"financing": "1亿", "rank": "11"}, "fail", None, None),
     # 第6条 2% of paid-in, 单家上限5000万 (reached at 25亿)
     ("hq-new", {}, "missing", None, None),
@@ -49,7 +50,7 @@ CASES = [
     ("capital-raise", {"raised": "10亿"}, "ok", "1000万", None),
     ("capital-raise", {"raised": "20亿"}, "ok", "1000万", "单家上限"),
     # 第8条 thresholds 5000万（含）/ 2亿（含）
-    ("fintech-sub", {}, "ok", "100万", None),
+    ("fintech-sub", {}, "missing", None, None),                          # the 5000万（含） threshold decides
     ("fintech-sub", {"paid_in": "4999.99万"}, "fail", None, None),
     ("fintech-sub", {"paid_in": "5000万"}, "ok", "100万", None),
     ("fintech-sub", {"paid_in": "5000.01万"}, "ok", "100万", None),

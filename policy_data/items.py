@@ -1,0 +1,37 @@
+"""Totals over several items of one measure: "3个项目分别融资2亿、6亿、15亿", "2024年6张，2025年2张",
+"3家科技支行都被认定". Each item is computed on its own, with its own caps (per project, per institution,
+per year), and the amounts are added; anything less clear is left to the quick-check to ask about.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from policy_data.extract import Reading
+from policy_data.schema import Measure
+
+TOTAL = re.compile(r"一共|合计|总共|共计|加起来|都|分别|各")
+YEAR_MARK = re.compile(r"20\d\d年|第[一二三四五1-5]年|今年|去年|前年")
+MAX_ITEMS = 20
+
+
+def items(measure: Measure, reading: Reading, common: dict[str, Decimal]) -> list[dict[str, Decimal]] | None:
+    """The figures of each item (with `common`, the figures every item shares), or None when the question
+    is not plainly about several items."""
+    text = reading.text
+    if measure.growth or not TOTAL.search(text):
+        return None
+    keys = measure.rule_inputs()
+    years = len(set(YEAR_MARK.findall(text)))
+    if len(keys) == 1:
+        kind = measure.input(keys[0]).kind
+        values = [f.value for f in reading.figures if f.kind == kind and f.value is not None and f.value > 0]
+        listed = kind == "money" and ("分别" in text or "各" in text)
+        if 2 <= len(values) <= MAX_ITEMS and (years >= 2 or listed):
+            return [common | {keys[0]: v} for v in values]
+        return None
+    if not keys and measure.rule.type == "fixed":
+        counts = [f.value for f in reading.figures if f.kind == "count" and f.unit in ("家", "个") and f.value]
+        if len(counts) == 1 and 2 <= counts[0] <= MAX_ITEMS and counts[0] == int(counts[0]):
+            return [dict(common) for _ in range(int(counts[0]))]
+    return None
