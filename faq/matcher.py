@@ -56,7 +56,7 @@ def _cache_key(entries: list[FaqEntry], text: ModuleType) -> str:
     """Changes with any entry, the synonyms, the domain dictionary, jieba's version or the tokenisers' code."""
     digest = hashlib.sha256(json.dumps([e.model_dump() for e in entries], ensure_ascii=False).encode())
     for path in (nlp.HERE / "synonyms.yaml", nlp.HERE / "userdict.txt", Path(nlp.__file__), Path(text.__file__),
-                 Path(__file__)):
+                 Path(__file__), nlp.HERE / "script.py"):
         digest.update(path.read_bytes())
     digest.update(jieba.__version__.encode())
     return digest.hexdigest()[:24]
