@@ -74,17 +74,14 @@ async def main() -> None:
           f"p99 {pct(timings, 99):.2f} ms, max {max(timings):.2f} ms")
     for question, lines in wrong:
         print(f"  WRONG: {question} → {' / '.join(lines)}")
-    for name, path, readable in (("blind", blindsets.BLIND / "policy_blind.yaml", True),
-                                 ("sealed (aggregate only)", blindsets.SEALED / "policy_sealed.yaml", False)):
-        data = blindsets.load(path)
-        if data is None:
-            continue
+    for name, data, readable in blindsets.sets("policy"):
         tally = blindsets.Tally()
         await blindsets.run_cases(router, data["cases"], tally, name[:2])
         pol, pol_n = tally.rate("policy")
         calc, calc_n = tally.rate("amount", "ask", "not_eligible")
         asked = sum(1 for c in data["cases"] if c["kind"] == "ask")
-        print(f"{name:<24} policy {pol / pol_n:6.1%} ({pol}/{pol_n})   quick-check {calc / calc_n:6.1%} ({calc}/{calc_n})   "
+        policy = f"{pol / pol_n:6.1%} ({pol}/{pol_n})" if pol_n else "     – (0)"
+        print(f"{name:<24} policy {policy}   quick-check {calc / calc_n:6.1%} ({calc}/{calc_n})   "
               f"wrong amounts {tally.wrong('wrong-amount')} [bar 0]   clarifying cases {asked}")
         if readable and "-v" in sys.argv:
             for miss in tally.misses:

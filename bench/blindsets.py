@@ -34,8 +34,11 @@ def sets(stem: str):
     """(name, data, readable) for the blind and the sealed set `stem` that exist; the sealed one is read for
     aggregates only (readable False)."""
     for name, path, readable in (("blind", BLIND / f"{stem}_blind.yaml", True),
+                                 ("blind 2", BLIND / f"{stem}_blind2.yaml", True),
                                  ("sealed (aggregate only)", SEALED / f"{stem}_sealed.yaml", False)):
         data = load(path)
+        if data is None and name == "blind 2":
+            continue
         if data is None:
             print(f"{name:<26} (no set at {path.relative_to(ROOT)})")
             continue

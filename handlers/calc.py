@@ -128,7 +128,8 @@ FOREIGN = re.compile(r"美元|美金|usd|us\$|港元|港币|hkd|欧元|eur\b|英
 FOREIGN_EN = re.compile(r"[$€£₩]|\b(dollars?|euros?|pounds? sterling|sterling|yen|francs?|ringgit|baht)\b",
                         re.IGNORECASE)
 DATED = re.compile(r"\b(?:(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?(?P<year>20\d\d)\b"
-                   r"|(?P<cyear>20\d\d)年(?:(?P<cmonth>\d{1,2})月)?", re.IGNORECASE)
+                   r"|(?P<cyear>20\d\d)年(?:(?P<cmonth>\d{1,2})月)?"
+                   r"|(?P<ryear>今年|去年|前年|this year|last year)(?:(?P<rmonth>\d{1,2})月)?", re.IGNORECASE)
 # English questions say which capital they mean: registered capital is not the paid-in capital the rules use.
 REGISTERED = re.compile(r"\bregistered capital\b", re.IGNORECASE)
 MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
@@ -144,7 +145,8 @@ RULED_OUT = re.compile(r"不是(新设|新设立|持牌|总部|向社会|保险�
                        r"|没(有)?(金融)?牌照|无(金融)?牌照|没(有)?经|未经|没(有)?(获)?批准?|未获批"
                        r"|尚未|未被|未通过|没通过|非持牌|参与(了)?(制定|起草|编制)|只是参与|分公司|分支机构|省级表彰"
                        r"|市级(金融改革)?试点|区级|没有新增|续期|就成立了|老机构|没有?上市|未上市|还在申报"
-                       r"|(19\d\d|20[01]\d|202[0-2])年.{0,8}(成立|设立|开业|获批)")
+                       r"|(19\d\d|20[01]\d|202[0-2])年.{0,8}(成立|设立|开业|获批|备案|就(过|突破|达到|超过|到了)|已经?(过|突破|达到|超过))"
+                       r"|预计.{0,6}验收|还在(做|进行|推进|实施|建设)|尚在")
 
 
 SEVERAL = re.compile(r"一共|合计|总共|共计|加起来|分别|[两二三四五]年|(?<![0-9.])([两二三四五六七八九十]|[2-9])\s*(家|个项目|个重大)")
@@ -189,7 +191,7 @@ def _confirm(svc, msg: Incoming, measure, n: int, condition, question: str) -> R
                                                   f"policy:m:{measure.id}"), _cancel(msg)])
 
 
-OTHER_POLICY = re.compile(r"(另一个|另外的?|其他|其它|别的|区里|区级|省里|省级|市里另)[^，,。；;]{0,6}(政策|文件|补贴|补助|奖励)"
+OTHER_POLICY = re.compile(r"(另一个|另外的?|其他|其它|别的|区里|区级|省里|省级|市里)[^，,。；;]{0,6}(政策|文件|补贴|补助|奖励)"
                           r"|(区里|省里|区政府|省政府)(已经)?(给了|补了|奖了|拿了)")
 
 
@@ -260,7 +262,7 @@ def _guarded(svc, msg: Incoming, question: str, reading: Reading, measure_ids: l
         return _reply(f"You gave an amount in a foreign currency (“{m.group(0)}”). The document computes in RMB and "
                       "sets no exchange rate: please tell me the amount in RMB (e.g. “paid-in capital RMB 800 "
                       "million”) and I will compute it.", confidence=0.5, buttons=buttons)
-    if late := _after_expiry(question, [book.policy(book.measure(i)) for i in measure_ids]):
+    if late := _after_expiry(question, [book.policy(book.measure(i)) for i in measure_ids], svc.policy_date()):
         date, policy = late
         return _reply(msg.say(f"您提到的时间（{date}）晚于{policy.number}的有效期（至{policy.effective_to.isoformat()}），"
                               f"按原文不在其适用期内，所以我不按它计算金额；现行政策请向{policy.lead_department}确认。",
@@ -309,16 +311,28 @@ def _other_subject(msg: Incoming, book, ruled_out: dict[str, str]) -> Reply:
                            for i in list(ruled_out)[:2]])
 
 
-def _after_expiry(question: str, policies) -> tuple[str, object] | None:
-    """A month or year the question names that lies wholly after a policy's validity (an event then is not
-    covered); a year alone counts only when the whole year is later."""
+RELATIVE_YEAR = {"今年": 0, "去年": -1, "前年": -2, "this year": 0, "last year": -1}
+
+
+def _when(m: re.Match, today) -> tuple[int, int | None, str]:
+    """(year, month or None, how to say it) of one DATED match; 今年/去年 count from today."""
+    if m["ryear"]:
+        year, month = today.year + RELATIVE_YEAR[m["ryear"].lower()], int(m["rmonth"]) if m["rmonth"] else None
+        return year, month, f"{m.group(0)}（{year}年{f'{month}月' if month else ''}）"
+    year = int(m["year"] or m["cyear"])
+    month = MONTHS.index(m["month"].lower()[:3]) + 1 if m["month"] else int(m["cmonth"]) if m["cmonth"] else None
+    return year, month, m.group(0)
+
+
+def _after_expiry(question: str, policies, today) -> tuple[str, object] | None:
+    """A month or year the question names ("2026年4月", "今年9月") that lies wholly after a policy's validity
+    (an event then is not covered); a year alone counts only when the whole year is later."""
     for m in DATED.finditer(question):
-        year = int(m["year"] or m["cyear"])
-        month = MONTHS.index(m["month"].lower()[:3]) + 1 if m["month"] else int(m["cmonth"]) if m["cmonth"] else None
+        year, month, said = _when(m, today)
         for policy in policies:
             end = policy.effective_to
             if end and (year > end.year or (month and year == end.year and month > end.month)):
-                return m.group(0), policy
+                return said, policy
     return None
 
 
