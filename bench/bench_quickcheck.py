@@ -38,7 +38,7 @@ def judge(item: dict, reply, book) -> bool:
         return False
     result = item.get("result", "amount")
     if result == "ask":
-        return "请告诉我" in text or "请点选" in text
+        return "可获 " not in text and any(w in text for w in ("请告诉我", "请点选", "请补充"))
     if result == "fail":
         return "不符合" in text and "可获" not in text
     if result == "unquantified":

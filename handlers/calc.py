@@ -186,9 +186,41 @@ def _confirm(svc, msg: Incoming, measure, n: int, condition, question: str) -> R
     else:
         text = (f"{render.heading(measure)}\n原文条件：{condition.text}。您的问题没有说明这一点，请补充"
                 f"（例如“{condition.ask_unless[0]}”），我再为您测算。")
-    return _reply(text + msg.say("\n（输入“取消”可退出速算）", "\n(Type “cancel” to leave the quick-check.)"),
-                  confidence=0.5, buttons=[Button(msg.say("查看原文与条件", "Original text and conditions"),
+    return _reply(text + msg.say("\n（符合请点“是”；输入“取消”可退出速算）",
+                                 "\n(Tap “Yes” if it does; type “cancel” to leave the quick-check.)"),
+                  confidence=0.5, buttons=[Button(msg.say("是", "Yes"), "calc:confirm"),
+                                           Button(msg.say("不是", "No"), "calc:deny"),
+                                           Button(msg.say("查看原文与条件", "Original text and conditions"),
                                                   f"policy:m:{measure.id}"), _cancel(msg)])
+
+
+AFFIRM = re.compile(r"^(是|是的|对|对的|嗯|符合|没错|yes|yep|y|correct)[。.!！]?$", re.IGNORECASE)
+DENY = re.compile(r"^(不是|否|没有|不符合|不对|no|nope|n)[。.!！]?$", re.IGNORECASE)
+
+
+def _answer_confirm(svc, msg: Incoming, data: dict, yes: bool) -> Reply:
+    """"是" / "不是" to a condition the quick-check asked about: compute with it stated, or say it is not met."""
+    book = svc.kb.policy
+    measure = book.measure(data["choices"][0])
+    unstated = _unstated(measure, _read(msg, data["text"], book).text)
+    if measure is None or unstated is None:
+        svc.dialogs.end(msg.user_key)
+        return _stale(msg)
+    n, condition = unstated
+    if yes:
+        return _run(svc, msg, f"{data['text']} {condition.ask_unless[0]}", [measure.id])
+    svc.dialogs.end(msg.user_key)
+    return _reply(msg.say(f"{render.heading(measure)}\n按原文，需符合“{condition.text}”；不符合这一条件，不能获得该项{measure.money}。",
+                          f"{render.heading(measure, 'en')}\nUnder the original text it requires: "
+                          f"{render.condition_text(measure, condition, 'en')}. Without it, this "
+                          f"{measure.en.money if measure.en else measure.money} does not apply."),
+                  buttons=[Button(msg.say("查看原文与条件", "Original text and conditions"), f"policy:m:{measure.id}")])
+
+
+def _stale(msg: Incoming) -> Reply:
+    return _reply(msg.say("这项措施已更新或不存在，请重新选择。", "This measure has changed or no longer exists; please "
+                                                         "choose again."),
+                  buttons=[Button(msg.say("补贴速算", "Quick-check"), "/calc")])
 
 
 OTHER_POLICY = re.compile(r"(另一个|另外的?|其他|其它|别的|区里|区级|省里|省级|市里)[^，,。；;]{0,6}(政策|文件|补贴|补助|奖励)"
@@ -349,8 +381,10 @@ def _run(svc, msg: Incoming, question: str, measure_ids: list[str], known: dict 
         return _pick(svc, msg, rivals, question, msg.say("这几项按不同情形分别给予、金额不同，请问是哪一种？",
                                                          "These apply to different cases, with different amounts: which one is yours?"))
     for measure_id in measure_ids:
-        if unstated := _unstated(book.measure(measure_id), reading.text):
-            return _confirm(svc, msg, book.measure(measure_id), *unstated, question)
+        measure = book.measure(measure_id)
+        if (unstated := _unstated(measure, f"{normalise(question)} {reading.text}")) and evaluate(measure, facts_for(
+                book, measure, reading).values).status != "fail":      # a threshold already missed says more
+            return _confirm(svc, msg, measure, *unstated, question)
     if itemised := _itemised(svc, msg, reading, measure_ids, known):
         return itemised
     outcomes, asks = [], []
@@ -428,12 +462,15 @@ async def command(msg: Incoming, svc) -> Reply:
 async def by_payload(msg: Incoming, svc) -> Reply:
     """calc:<measure id> — a measure picked from buttons; figures already given are kept."""
     book = svc.kb.policy
-    measure = book.measure(msg.payload.removeprefix("calc:"))
-    if measure is None:
-        return _reply(msg.say("这项措施已更新或不存在，请重新选择。", "This measure has changed or no longer exists; please "
-                                                             "choose again."),
-                      buttons=[Button(msg.say("补贴速算", "Quick-check"), "/calc")])
+    key = msg.payload.removeprefix("calc:")
     dialog = svc.dialogs.get(msg.user_key)
+    if key in ("confirm", "deny"):
+        if not (dialog and dialog.flow == FLOW and len(dialog.data.get("choices") or []) == 1):
+            return _stale(msg)
+        return _answer_confirm(svc, msg, dialog.data, key == "confirm")
+    measure = book.measure(key)
+    if measure is None:
+        return _stale(msg)
     question = dialog.data.get("text", "") if dialog and dialog.flow == FLOW else ""
     return _run(svc, msg, question, [measure.id])
 
@@ -450,6 +487,8 @@ async def continue_dialog(msg: Incoming, svc) -> Reply | None:
         svc.dialogs.end(msg.user_key)    # a new question: start over
         return await answer(msg, svc)
     if data["measure"] is None:
+        if len(data["choices"]) == 1 and (AFFIRM.match(msg.text.strip()) or DENY.match(msg.text.strip())):
+            return _answer_confirm(svc, msg, data, bool(AFFIRM.match(msg.text.strip())))
         question = f"{data['text']} {msg.text}".strip()
         combined = _read(msg, question, book)
         picked = [i for i in combined.candidates() if i in data["choices"]]

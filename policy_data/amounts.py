@@ -17,21 +17,22 @@ LIMITS = {"money": Decimal(10) ** 15, "count": Decimal(10) ** 12, "number": Deci
 MULTIPLIERS = {"万亿": WAN * YI, "千亿": Decimal(10) ** 11, "百亿": Decimal(10) ** 10, "十亿": Decimal(10) ** 9,
                "千万": Decimal(10) ** 7, "百万": Decimal(10) ** 6, "十万": Decimal(10) ** 5,
                "亿": YI, "万": WAN, "千": Decimal(1000), "百": Decimal(100)}
+LATIN_MULTIPLIERS = {"kw": "千万", "w": "万", "e": "亿"}     # how people type 8kw, 500w, 5e on a phone
 MONEY_UNITS = {"元", "块", "块钱", "人民币"}
 COUNT_UNITS = {"项", "张", "次", "笔", "家", "件", "个", "名"}
 SKIP_UNITS = {"年", "月", "日", "号", "条", "天", "岁", "倍"}        # dates, article numbers: not figures
 CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_DIGIT_VALUE = {c: str(i) for i, c in enumerate("零一二三四五六七八九")} | {"〇": "0", "两": "2"}
 
-_AR = r"\d+\s*\^\s*\d+|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?"
+_AR = r"\d+\s*\^\s*\d+|\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?"
 _CN = rf"[{CN_DIGITS}十][{CN_DIGITS}十百千万亿]*(?:点[{CN_DIGITS}]+)?"
 _NUM = rf"(?:{_AR}|{_CN})"
 _FIGURE = re.compile(
     rf"(?P<pbase>百|千|万)分之(?P<pnum>{_NUM})"
     rf"|(?:排名|排在|排)第?\s*(?P<r1>{_NUM})\s*名?|第\s*(?P<r2>{_NUM})\s*名|(?:排名)?前\s*(?P<r3>{_NUM})\s*名"
-    rf"|(?:排名|增速|全市|全国|进了?|进入|位列|位居)前\s*(?P<r4>{_NUM})"
+    rf"|(?:排名|排|增速|全市|全国|进了?|进入|位列|位居)前\s*(?P<r4>{_NUM})"
     rf"|(?P<neg>(?<![0-9A-Za-z.])[-−]|负)?(?P<num>{_NUM})\s*(?:个(?=\s*[万亿]))?\s*"
-    rf"(?P<mult>万亿|千亿|百亿|十亿|千万|百万|十万|亿|万|千|百)?\s*"
+    rf"(?:(?P<mult>万亿|千亿|百亿|十亿|千万|百万|十万|亿|万|千|百)|(?P<latin>kw|w|e)(?![a-z0-9]))?\s*"
     rf"(?P<unit>%|‰|元|块钱|块|人民币|项|张|次(?!性)|笔|家|件|个|名|年|月|日|号|条|天|岁|倍)?")
 
 
@@ -75,7 +76,8 @@ def _classify(m: re.Match) -> tuple[str, Decimal, str] | None:
     rank = m["r1"] or m["r2"] or m["r3"] or m["r4"]
     if rank:
         return "rank", _number(rank), ""
-    unit, mult, raw = m["unit"] or "", m["mult"] or "", m["num"]
+    unit, raw = m["unit"] or "", m["num"]
+    mult = m["mult"] or LATIN_MULTIPLIERS.get((m["latin"] or "").lower(), "")
     if unit in SKIP_UNITS:
         return None
     value = _number(raw) * MULTIPLIERS.get(mult, 1)

@@ -24,11 +24,17 @@ _CLAUSE_BREAK = re.compile(r"[,，.。;；!！?？、和及与跟]")
 CALC_WORDS = ("能拿多少", "拿多少", "补多少", "补贴多少", "补助多少", "奖励多少", "奖多少", "给多少", "多少钱",
               "多少补贴", "多少补助", "多少奖励", "能拿", "能领", "能获得", "可获得", "可以拿", "能得到", "能补",
               "测算", "速算", "算一下", "算算", "计算", "估算", "金额是多少", "最多", "最高")
+# "补助按哪个算，多少", "是不是有6000万补贴", "够不够条件，补多少": an amount asked in other words.
+ASKS_AMOUNT = re.compile(r"(补贴|补助|奖励|补|奖|拿|给|领)[^,，。;；?？]{0,8}多少|是不是(有|按)\s*\d")
+# A figure right after these words is that quantity, never silently taken for a measure's input.
+OTHER_QUANTITY = re.compile(r"(总投资|投资总额|营运资金|注册资本|营业收入|营收|总资产|资产总额|银行贷款|贷款|利润|税收|估值|市值)"
+                            r"(是|为|达|约|有|了)?$")
 POLICY_WORDS = ("政策", "补贴", "补助", "奖励", "奖补", "扶持", "资助", "优惠", "申请", "申报", "享受", "条件",
                 "门槛", "上限", "多少钱", "能拿", "怎么拿", "资金支持")
 # The policies are Hangzhou's: a question about another place ("上海陆家嘴有什么补贴") is not for them.
 ELSEWHERE = ("上海", "陆家嘴", "北京", "深圳", "前海", "广州", "南沙", "天津", "重庆", "成都", "苏州", "南京", "武汉",
              "西安", "宁波", "香港", "澳门", "海南", "横琴", "新加坡", "其他城市", "外地")
+ABROAD_IS_HOME = ("境外", "海外", "跨境", "境内外", "牌照")
 LISTING_VENUE = re.compile(r"(香港|上海|深圳|北京|新加坡)(联交所|联合交易所|证券交易所|交易所|北交所|上市)")
 HOME = ("杭州", "浙江", "小镇", "拱墅", "运河", "本市", "我市")
 SELF_DESCRIPTION = re.compile(r"(我们|我司|本公司|我公司|我方|本机构|我单位|我们单位|我们机构|我们公司)"
@@ -73,11 +79,13 @@ class Reading:
         return [m for m, s in self.scores.items() if s == best]
 
     def elsewhere(self) -> bool:
-        text = LISTING_VENUE.sub("", self.text)      # listing in Hong Kong is still a question about Hangzhou's rules
+        if any(w in self.text for w in ABROAD_IS_HOME):
+            return False                   # a licence or listing abroad is still a question about Hangzhou's rules
+        text = LISTING_VENUE.sub("", self.text)
         return any(w in text for w in ELSEWHERE) and not any(w in text for w in HOME)
 
     def asks_amount(self) -> bool:
-        return any(w in self.text for w in CALC_WORDS)
+        return any(w in self.text for w in CALC_WORDS) or bool(ASKS_AMOUNT.search(self.text))
 
     def about_policy(self) -> bool:
         return any(w in self.text for w in POLICY_WORDS)
@@ -165,22 +173,21 @@ def facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str 
     inputs = {i.key: i for i in measure.inputs}
     occurrences = scan(text, _index(book)["measure_cues"][measure.id], _figure_blocks(text, found))
     facts, used = Facts(), set()
+    pairs = []                 # the closest cue wins; at equal distance the longer, more specific one
     for n, fig in enumerate(found):
-        best = None
         for start, end, key in occurrences:
-            inp = inputs[key]
-            gap = _gap(text, fig, start, end)
-            if gap and _compatible(fig, inp, by_cue=True) and key not in facts.values and key not in facts.errors:
+            inp, gap = inputs[key], _gap(text, fig, start, end)
+            if gap and _compatible(fig, inp, by_cue=True):
                 preferred = "after" if inp.kind == "count" else "before"
-                rank = (gap[0], gap[1] != preferred)
-                if best is None or rank < best[0]:
-                    best = (rank, inp)
-        if best:
-            _take(facts, fig, best[1])
+                pairs.append(((gap[0], gap[1] != preferred, start - end, n), n, inp))
+    for _, n, inp in sorted(pairs, key=lambda p: p[0]):
+        if n not in used and inp.key not in facts.values and inp.key not in facts.errors:
+            _take(facts, found[n], inp)
             used.add(n)
     _share_each(text, found, occurrences, inputs, facts)
     open_inputs = [i for i in measure.inputs if i.key not in facts.values and i.key not in facts.errors]
-    free = [(n, f) for n, f in enumerate(found) if n not in used and n not in reading.labelled]
+    free = [(n, f) for n, f in enumerate(found) if n not in used and n not in reading.labelled
+            and not (f.kind in ("money", "number") and OTHER_QUANTITY.search(text[max(0, f.start - 8):f.start]))]
     if expect and expect in [i.key for i in open_inputs]:
         inp = inputs[expect]
         pick = next(((n, f) for n, f in free if _compatible(f, inp, by_cue=True) and

@@ -23,11 +23,11 @@ async def test_the_headline_example(ask):
 @pytest.mark.parametrize("question, says", [
     ("新设金融总部，实收资本30亿，能拿多少", "30亿元 × 2% = 6000万元，超过单家上限5000万元 → 最高可获 5000万元（第6条）"),
     ("新设金融总部，实收资本25亿，能拿多少", "25亿元 × 2% = 5000万元，未超过单家上限5000万元 → 最高可获 5000万元"),
-    ("实收资本3000万的金融科技子公司能拿多少", "实收资本3000万元，未达到5000万元（含）门槛，不符合"),
-    ("金融科技子公司实收资本5000万能拿多少", "实收资本5000万元，达到5000万元（含）门槛，符合"),
-    ("资管总部管理规模150亿", "存续资产实际管理规模150亿元，达到100亿元（含）档"),
-    ("资管总部管理规模150亿", "→ 最高可获 300万元（第13条）"),
-    ("资管机构总部管理规模80亿能拿吗", "存续资产实际管理规模80亿元，未达到100亿元（含）门槛，不符合"),
+    ("实收资本3000万的持牌机构金融科技子公司能拿多少", "实收资本3000万元，未达到5000万元（含）门槛，不符合"),
+    ("银行总部新设的金融科技子公司实收资本5000万能拿多少", "实收资本5000万元，达到5000万元（含）门槛，符合"),
+    ("新设资管总部管理规模150亿", "存续资产实际管理规模150亿元，达到100亿元（含）档"),
+    ("新设资管总部管理规模150亿", "→ 最高可获 300万元（第13条）"),
+    ("新设资管机构总部管理规模80亿能拿吗", "存续资产实际管理规模80亿元，未达到100亿元（含）门槛，不符合"),
     ("主导制定了2项国家标准", "2项国家标准 → 2 × 30万元 = 60万元 → 最高可获 60万元（第9条）"),
     ("主导制定1项国际标准和2项行业标准", "1项国际标准 × 100万元 + 2项行业标准 × 20万元 = 140万元"),
     ("拿到6张境外支付牌照能补多少", "6张境外支付业务牌照 → 6 × 20万元 = 120万元，超过年度累计上限100万元 → 最高可获 100万元"),
@@ -59,8 +59,14 @@ async def test_several_measures_for_one_project_take_the_highest(ask):
 
 
 async def test_a_figure_read_without_its_name_is_said_so(ask):
-    reply = await ask("新设金融总部，注册资本8亿，能拿多少")
+    reply = await ask("新设金融总部，8亿，能拿多少")
     assert "最高可获 1600万元" in reply.text and "按实收资本理解" in reply.text and reply.confidence < 1
+
+
+@pytest.mark.parametrize("question", ["新设金融总部，注册资本8亿，能拿多少", "重大基础设施项目总投资50亿，有保险资金参与，能补多少"])
+async def test_a_figure_named_as_another_quantity_is_never_taken_for_the_input(ask, question):
+    reply = await ask(question)
+    assert "请告诉我" in reply.text and "可获 " not in reply.text, reply.text
 
 
 # ── validity against the clock ──────────────────────────────────────────────────────────────────────────
@@ -102,12 +108,12 @@ async def test_dialogs_are_per_user(ask):
 
 
 async def test_missing_measure_offers_buttons_and_keeps_the_figure(ask):
-    reply = await ask("实收资本10亿能拿多少补贴")
+    reply = await ask("持牌银行，实收资本10亿能拿多少补贴")
     payloads = [b.payload for b in reply.buttons]
     assert {"calc:hq-new", "calc:fintech-sub", "calc:national-center"} <= set(payloads) and "/cancel" in payloads
     reply = await ask(payload="calc:hq-new")
     assert "最高可获 2000万元（第6条）" in reply.text
-    reply = await ask("实收资本10亿能拿多少补贴")
+    reply = await ask("持牌银行，实收资本10亿能拿多少补贴")
     reply = await ask(payload="calc:fintech-sub")
     assert "实收资本10亿元，达到5000万元（含）门槛，符合" in reply.text and "最高可获 100万元" in reply.text
 
@@ -131,7 +137,7 @@ async def test_cancel_word_and_timeout_end_the_dialog(ask, services, clock):
 
 async def test_a_new_question_in_a_dialog_starts_over(ask):
     await ask("新设金融总部能拿多少")
-    reply = await ask("资管总部管理规模200亿能拿多少")
+    reply = await ask("新设资管总部管理规模200亿能拿多少")
     assert "最高可获 600万元（第13条）" in reply.text
 
 
@@ -150,7 +156,7 @@ async def test_counts_asked_by_name(ask):
 async def test_calc_command(ask):
     reply = await ask("/calc")
     assert "calc:hq-new" in [b.payload for b in reply.buttons]
-    reply = await ask("资管总部管理规模150亿")           # typed after /calc: computed at once
+    reply = await ask("新设资管总部管理规模150亿")           # typed after /calc: computed at once
     assert "最高可获 300万元" in reply.text
     reply = await ask("/calc 新设金融控股公司")
     assert "最高可获 1000万元（第6条）" in reply.text
@@ -254,6 +260,20 @@ async def test_a_condition_the_question_leaves_open_is_asked_then_computed(ask):
     assert "入围省（部）级及以上金融改革试点" in reply.text and "可获" not in reply.text, reply.text
     reply = await ask("省级的")
     assert "最高可获 50万元（第10条）" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("answer, says", [("是", "最高可获 300万元（第13条）"), (None, "最高可获 300万元（第13条）"),
+                                          ("不是", "不符合这一条件，不能获得该项一次性补助"), ("x", "这项措施已更新或不存在")])
+async def test_a_condition_asked_about_is_answered_yes_or_no(ask, answer, says):
+    reply = await ask("资管总部管理规模150亿能拿多少")
+    assert "新设立，或者首次实现相应管理规模" in reply.text and "可获 " not in reply.text
+    assert [b.payload for b in reply.buttons][:2] == ["calc:confirm", "calc:deny"]
+    if answer == "x":                        # a stale "是" after the dialog ended
+        await ask("/cancel")
+        reply = await ask(payload="calc:confirm")
+    else:
+        reply = await ask(answer) if answer else await ask(payload="calc:confirm")
+    assert says in reply.text and ("可获 " in reply.text) == (answer in ("是", None)), reply.text
 
 
 @pytest.mark.parametrize("question, asked", [
