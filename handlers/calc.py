@@ -6,21 +6,46 @@ the measure, "取消" to leave, and the dialog timeout of bot/dialogs.py — the
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import ClassVar
 
+from bot.dialogs import DialogState
 from bot.messages import Button, Incoming, Reply
+from bot.services import Services
 from handlers import faq
 from policy_data import render
 from policy_data.english import for_reading
 from policy_data.engine import Outcome, evaluate
 from policy_data.extract import SELF_DESCRIPTION, Facts, Reading, facts_for, read
 
-FLOW = "calc"
+
+
+@dataclass
+class CalcDialog(DialogState):
+    """An open quick-check: the question so far."""
+    flow: ClassVar[str] = "calc"
+    text: str
+
+
+@dataclass
+class CalcPicking(CalcDialog):
+    """Waiting for the user to pick one of the measures."""
+    choices: list[str]
+
+
+@dataclass
+class CalcAsking(CalcDialog):
+    """Waiting for the figure `expect` of one measure, with the figures known so far."""
+    measure: str
+    expect: str
+    facts: dict[str, str]
 
 
 def _cancel(msg: Incoming) -> Button:
     return Button(msg.say("取消", "Cancel"), "/cancel")
+
+
 QUESTION_MARKS = re.compile(r"[?？]|吗|哪|什么|怎么|如何|谁")
 MAX_BUTTONS = 8
 
@@ -60,7 +85,7 @@ def _by_cue(book, reading: Reading) -> list[str]:
     return named
 
 
-def _results(svc, msg: Incoming, outcomes: list[Outcome], notes: list[str]) -> Reply:
+def _results(msg: Incoming, svc: Services, outcomes: list[Outcome], notes: list[str]) -> Reply:
     book, today, lang = svc.kb.policy, svc.policy_date(), msg.lang
     blocks = ["\n".join(render.outcome_lines(o, lang)) for o in outcomes]
     paid = [o for o in outcomes if o.status == "ok"]
@@ -85,7 +110,7 @@ def _assumed_notes(msg: Incoming, measure, facts: Facts) -> list[str]:
             for key, text in facts.assumed.items()]
 
 
-def _ask(svc, msg: Incoming, outcome: Outcome, facts: Facts, question: str) -> Reply:
+def _ask(msg: Incoming, svc: Services, outcome: Outcome, facts: Facts, question: str) -> Reply:
     """Keep what we know, ask for the next missing (or unusable) figure."""
     measure, lang = outcome.measure, msg.lang
     if facts.errors:
@@ -97,8 +122,7 @@ def _ask(svc, msg: Incoming, outcome: Outcome, facts: Facts, question: str) -> R
         lead = (msg.say(f"没有读到{measure.input(key).label}的具体数字。",
                         f"I did not find a figure for the {render.label(measure, key, lang)}. ")
                 if key in facts.mentioned else "")
-    svc.dialogs.start(msg.user_key, FLOW, measure=measure.id, expect=key, text=question,
-                      facts={k: str(v) for k, v in outcome.facts.items()})
+    svc.dialogs.put(msg.user_key, CalcAsking(question, measure.id, key, {k: str(v) for k, v in outcome.facts.items()}))
     inp = measure.input(key)
     if len(outcome.missing) > 1 and inp.kind == "count" and key not in facts.mentioned:
         labels = msg.say("、", ", ").join(render.label(measure, k, lang) for k in outcome.missing)
@@ -112,9 +136,9 @@ def _ask(svc, msg: Incoming, outcome: Outcome, facts: Facts, question: str) -> R
     return _reply(text, confidence=0.6, buttons=[_cancel(msg)])
 
 
-def _pick(svc, msg: Incoming, ids: list[str], question: str, lead: str) -> Reply:
+def _pick(msg: Incoming, svc: Services, ids: list[str], question: str, lead: str) -> Reply:
     book = svc.kb.policy
-    svc.dialogs.start(msg.user_key, FLOW, measure=None, choices=ids, text=question, facts={})
+    svc.dialogs.put(msg.user_key, CalcPicking(question, ids))
     buttons = [_button(book.measure(i), msg.lang) for i in ids[:MAX_BUTTONS]]
     return _reply(f"{lead}\n" + msg.say("请点选要测算的措施（输入“取消”可退出）：",
                                         "Tap the measure to compute (type “cancel” to leave):"),
@@ -151,11 +175,11 @@ def _several(question: str, measure_ids: list[str], book) -> bool:
     return bool(SEVERAL.search(question)) and any(book.measure(i).rule.type != "per_item" for i in measure_ids)
 
 
-def _guarded(svc, msg: Incoming, question: str, reading: Reading, measure_ids: list[str]) -> Reply | None:
+def _guarded(msg: Incoming, svc: Services, question: str, reading: Reading, measure_ids: list[str]) -> Reply | None:
     """A wrong amount is the worst answer: no computing on a foreign currency, a zero figure, or words of the
     user's own that rule a condition out."""
     book, lang = svc.kb.policy, msg.lang
-    svc.dialogs.end(msg.user_key)
+    svc.dialogs.pop(msg.user_key)
     buttons = [Button(msg.say("查看原文与条件", "Original text and conditions"), f"policy:m:{i}") for i in measure_ids[:2]]
     if m := FOREIGN.search(question):
         return _reply(msg.say(f"您给的是外币金额（“{m.group(0)}”）。文件按人民币计算，也没有规定汇率，请告诉我折合人民币的金额"
@@ -212,12 +236,12 @@ def _after_expiry(question: str, policies) -> tuple[str, object] | None:
     return None
 
 
-def _run(svc, msg: Incoming, question: str, measure_ids: list[str], known: dict | None = None,
+def _run(msg: Incoming, svc: Services, question: str, measure_ids: list[str], known: dict | None = None,
          reading: Reading | None = None, expect: str | None = None) -> Reply:
     """Compute the measures for the question; ask for what is missing."""
     book = svc.kb.policy
     reading = reading or _read(msg, question, book)
-    if guarded := _guarded(svc, msg, f"{question} {msg.text}", reading, measure_ids):
+    if guarded := _guarded(msg, svc, f"{question} {msg.text}", reading, measure_ids):
         return guarded
     outcomes, asks = [], []
     notes: list[str] = []
@@ -234,12 +258,12 @@ def _run(svc, msg: Incoming, question: str, measure_ids: list[str], known: dict 
             outcomes.append(outcome)
             notes += _assumed_notes(msg, measure, facts)
     if not outcomes and len(asks) == 1:
-        return _ask(svc, msg, *asks[0], question)
+        return _ask(msg, svc, *asks[0], question)
     if not outcomes:
-        return _pick(svc, msg, [o.measure.id for o, _ in asks], question,
+        return _pick(msg, svc, [o.measure.id for o, _ in asks], question,
                      msg.say("您的问题可能涉及以下几项措施。", "Your question may concern these measures."))
-    svc.dialogs.end(msg.user_key)
-    reply = _results(svc, msg, outcomes, notes)
+    svc.dialogs.pop(msg.user_key)
+    reply = _results(msg, svc, outcomes, notes)
     reply.buttons += [_button(o.measure, msg.lang) for o, _ in asks]
     return reply
 
@@ -250,32 +274,32 @@ def is_quick_check(reading: Reading) -> bool:
     return bool(reading.candidates()) and (bool(reading.figures) or reading.asks_amount())
 
 
-async def answer(msg: Incoming, svc) -> Reply | None:
+async def answer(msg: Incoming, svc: Services) -> Reply | None:
     """Free text: a measure with figures, or a measure and "能拿多少"; or figures by name and "能拿多少"."""
     book = svc.kb.policy
     reading = _read(msg, msg.text, book)
-    if reading.elsewhere() or faq.asks_unstated(svc, msg):
+    if reading.elsewhere() or faq.asks_unstated(msg, svc):
         return None
     if is_quick_check(reading):
-        return _run(svc, msg, msg.text, _selected(book, reading), reading=reading)
+        return _run(msg, svc, msg.text, _selected(book, reading), reading=reading)
     if reading.asks_amount() and reading.figures and not reading.candidates() and (ids := _by_cue(book, reading)):
-        return _pick(svc, msg, ids, msg.text, msg.say("请问是哪一项支持措施？", "Which support measure is it?"))
+        return _pick(msg, svc, ids, msg.text, msg.say("请问是哪一项支持措施？", "Which support measure is it?"))
     return None
 
 
-async def command(msg: Incoming, svc) -> Reply:
+async def command(msg: Incoming, svc: Services) -> Reply:
     """/calc [question]: compute at once, or list the measures that can be computed."""
     book = svc.kb.policy
     question = msg.text.partition(" ")[2].strip()
     if question:
         reading = _read(msg, question, book)
         if reading.candidates():         # /calc says "compute": no "能拿多少" needed
-            return _run(svc, msg, question, _selected(book, reading), reading=reading)
+            return _run(msg, svc, question, _selected(book, reading), reading=reading)
         reply = await answer(replace(msg, text=question), svc)
         if reply:
             return reply
     ids = [m.id for m in book.measures if m.rule.type != "unquantified"]
-    svc.dialogs.start(msg.user_key, FLOW, measure=None, choices=ids, text=question, facts={})
+    svc.dialogs.put(msg.user_key, CalcPicking(question, ids))
     return _reply(msg.say("补贴速算：直接输入措施和数字即可，例如“新设金融总部，实收资本10亿，能拿多少？”、"
                           "“资管机构总部管理规模150亿”、“主导制定2项国家标准”。\n也可以先点选措施（输入“取消”可退出）：",
                           "Subsidy quick-check: type the measure and your figures, e.g. “New financial HQ, paid-in "
@@ -284,7 +308,7 @@ async def command(msg: Incoming, svc) -> Reply:
                   buttons=[_button(book.measure(i), msg.lang) for i in ids] + [_cancel(msg)])
 
 
-async def by_payload(msg: Incoming, svc) -> Reply:
+async def by_payload(msg: Incoming, svc: Services) -> Reply:
     """calc:<measure id> — a measure picked from buttons; figures already given are kept."""
     book = svc.kb.policy
     measure = book.measure(msg.payload.removeprefix("calc:"))
@@ -292,48 +316,48 @@ async def by_payload(msg: Incoming, svc) -> Reply:
         return _reply(msg.say("这项措施已更新或不存在，请重新选择。", "This measure has changed or no longer exists; please "
                                                              "choose again."),
                       buttons=[Button(msg.say("补贴速算", "Quick-check"), "/calc")])
-    dialog = svc.dialogs.get(msg.user_key)
-    question = dialog.data.get("text", "") if dialog and dialog.flow == FLOW else ""
-    return _run(svc, msg, question, [measure.id])
+    dialog = svc.dialogs.of(msg.user_key, CalcDialog)
+    question = dialog.text if dialog else ""
+    return _run(msg, svc, question, [measure.id])
 
 
-async def continue_dialog(msg: Incoming, svc) -> Reply | None:
+async def continue_dialog(msg: Incoming, svc: Services) -> Reply | None:
     """The answer to a question the quick-check asked; anything else passes to the other routes."""
-    if msg.payload is not None:
-        return None                      # buttons go to their own routes (calc: is by_payload)
     book = svc.kb.policy
-    data = svc.dialogs.get(msg.user_key).data
+    state = svc.dialogs.state(msg.user_key, CalcDialog)
     reading = _read(msg, msg.text, book)
     fresh = reading.candidates()
-    if fresh and not (data["measure"] in fresh or set(fresh) <= set(data.get("choices") or [])):
-        svc.dialogs.end(msg.user_key)    # a new question: start over
+    choices = state.choices if isinstance(state, CalcPicking) else []
+    if fresh and not ((isinstance(state, CalcAsking) and state.measure in fresh) or set(fresh) <= set(choices)):
+        svc.dialogs.pop(msg.user_key)    # a new question: start over
         return await answer(msg, svc)
-    if data["measure"] is None:
-        question = f"{data['text']} {msg.text}".strip()
+    if isinstance(state, CalcPicking):
+        question = f"{state.text} {msg.text}".strip()
         combined = _read(msg, question, book)
-        picked = [i for i in combined.candidates() if i in data["choices"]]
+        picked = [i for i in combined.candidates() if i in state.choices]
         if picked:
-            return _run(svc, msg, question, picked, reading=combined)
+            return _run(msg, svc, question, picked, reading=combined)
         if QUESTION_MARKS.search(msg.text):
-            svc.dialogs.end(msg.user_key)
+            svc.dialogs.pop(msg.user_key)
             return None
         return _reply(msg.say("请点选要测算的措施，或输入“取消”退出。", "Tap the measure to compute, or type “cancel”."),
                       confidence=0.5,
-                      buttons=[_button(book.measure(i), msg.lang) for i in data["choices"][:MAX_BUTTONS]] + [_cancel(msg)])
-    measure = book.measure(data["measure"])
+                      buttons=[_button(book.measure(i), msg.lang) for i in state.choices[:MAX_BUTTONS]] + [_cancel(msg)])
+    assert isinstance(state, CalcAsking)
+    measure = book.measure(state.measure)
     if measure is None:                  # the data was reloaded without it
-        svc.dialogs.end(msg.user_key)
+        svc.dialogs.pop(msg.user_key)
         return None
-    facts = facts_for(book, measure, reading, data["expect"])
+    facts = facts_for(book, measure, reading, state.expect)
     if facts.values or facts.errors:
-        return _run(svc, msg, data["text"], [measure.id], known=data["facts"], reading=reading, expect=data["expect"])
+        return _run(msg, svc, state.text, [measure.id], known=state.facts, reading=reading, expect=state.expect)
     if QUESTION_MARKS.search(msg.text):
-        svc.dialogs.end(msg.user_key)
+        svc.dialogs.pop(msg.user_key)
         return None
-    return _again(svc, msg, measure, data["expect"])
+    return _again(msg, svc, measure, state.expect)
 
 
-def _again(svc, msg: Incoming, measure, key: str) -> Reply:
+def _again(msg: Incoming, svc: Services, measure, key: str) -> Reply:
     svc.dialogs.touch(msg.user_key)
     return _reply(msg.say("没有读到有效的数字。", "I did not find a usable figure. ") + render.ask_for(measure, key, msg.lang)
                   + msg.say("\n（输入“取消”可退出速算）", "\n(Type “cancel” to leave the quick-check.)"), confidence=0.5,

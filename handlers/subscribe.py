@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from bot.audience import SEGMENTS, SOURCE
+from bot.services import Services
 from bot.messages import Button, Incoming, Reply
 
 TOPICS = {"events": "联盟活动通知", "news": "管委会公告"}
@@ -16,7 +17,6 @@ SEGMENTS_EN = {"licensed": "Traditional Licensed Finance Branch (传统持牌金
                "quasi": "Quasi-Finance Branch (类金融行业分会)", "key": "Key Enterprises Branch (重点企业行业分会)",
                "foreign": "Specially invited foreign financial institutions (特邀外资金融机构)"}
 STATES = {"on": True, "off": False}
-UNAVAILABLE = ("订阅功能暂不可用，请稍后再试。", "Subscriptions are not available right now; please try again later.")
 
 
 def _names(msg: Incoming | None) -> tuple[dict, dict]:
@@ -60,18 +60,16 @@ def _reply(msg: Incoming, user: dict | None, prefix: str = "") -> Reply:
                  sources=[SOURCE])
 
 
-async def show(msg: Incoming, svc) -> Reply:
-    if svc.store is None:
-        return Reply(msg.say(*UNAVAILABLE), intent="events")
+async def show(msg: Incoming, svc: Services) -> Reply:
     return _reply(msg, await svc.store.get_user(msg.user_key))
 
 
-async def choose(msg: Incoming, svc) -> Reply:
+async def choose(msg: Incoming, svc: Services) -> Reply:
     """sub:<topic>:on|off or seg:<segment>:on|off sets that choice."""
     kind, _, rest = msg.payload.partition(":")
     value, _, state = rest.partition(":")
     names = _names(msg)[0 if kind == "sub" else 1]
-    if svc.store is None or value not in names or state not in STATES:
+    if value not in names or state not in STATES:
         return await show(msg, svc)
     on = STATES[state]
     await svc.store.choose(msg.user_key, "subscriptions" if kind == "sub" else "segments", value, on)
@@ -90,7 +88,7 @@ OPT_OUT = re.compile(r"退订|取消订阅|不要再(给我)?(发|推)|别再(�
 OPT_IN = re.compile(r"(我要|我想|想|帮我|如何|怎么)?订阅|想收到.{0,6}通知|接收.{0,4}通知|subscribe")
 
 
-async def by_words(msg: Incoming, svc) -> Reply | None:
+async def by_words(msg: Incoming, svc: Services) -> Reply | None:
     """"退订" / "不要再给我发公告了" opts out of everything in one step; "订阅活动通知" opts in to event notices;
     both show the subscription screen so any choice can be changed back."""
     text = msg.folded.lower()

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import attach_delivery
 from bot.clock import SHANGHAI, FixedClock
 from bot.config import load_settings
 from bot.dialogs import Dialogs
@@ -54,8 +53,8 @@ def settings(tmp_path):
 
 @pytest.fixture
 def services(settings, clock, kb) -> Services:
-    return attach_delivery(Services(settings=settings, clock=clock, kb=kb, dialogs=Dialogs(clock),
-                                    store=Store(settings.data_dir)))
+    return Services(settings=settings, clock=clock, kb=kb, dialogs=Dialogs(clock),
+                    store=Store(settings.data_dir))
 
 
 @pytest.fixture

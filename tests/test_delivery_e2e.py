@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 from aiohttp import web
 
-from bot.app import attach_delivery, make_channels, start_delivery, stop_delivery
+from bot.app import make_channels, start_delivery, stop_delivery
 from bot.clock import Clock
 from bot.config import load_settings
 from bot.dialogs import Dialogs
@@ -33,8 +33,8 @@ class Product:
     """The product as serve() assembles it (channels from settings, then delivery and reminders)."""
 
     def __init__(self, settings, kb):
-        self.svc = attach_delivery(Services(settings=settings, clock=Clock(), kb=kb, dialogs=Dialogs(Clock()),
-                                            store=Store(settings.data_dir)))
+        self.svc = Services(settings=settings, clock=Clock(), kb=kb, dialogs=Dialogs(Clock()),
+                            store=Store(settings.data_dir))
         self.router = Router(self.svc)
         self.channels = make_channels(settings, self.router, web.Application())
 

@@ -6,6 +6,7 @@ import pytest
 
 from bench.bench_quickcheck import judge, load_devset
 from bot.clock import SHANGHAI
+from handlers.calc import CalcDialog
 from policy_data.amounts import figures
 
 EXPIRED = "已于2026-02-28到期"
@@ -85,7 +86,7 @@ async def test_validity_follows_the_clock(services, ask, day, says, not_says):
 async def test_missing_figure_is_asked_then_computed(ask, services):
     reply = await ask("新设金融总部能拿多少")
     assert "请告诉我实收资本" in reply.text and [b.payload for b in reply.buttons] == ["/cancel"]
-    assert services.dialogs.get("console:u1").flow == "calc"
+    assert isinstance(services.dialogs.get("console:u1"), CalcDialog)
     reply = await ask("很多")
     assert "没有读到有效的数字" in reply.text
     reply = await ask("-5亿")
