@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
+import warnings
 from contextlib import asynccontextmanager, nullcontext
 from datetime import timedelta
 
 from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.channels.base import RecipientGone, SendError
 from bot.channels.pacing import Pacer, Spacer
@@ -18,8 +19,6 @@ from bot.channels.telegram_render import Chunk, render
 from bot.messages import Reply
 
 log = logging.getLogger(__name__)
-# Opt in to PTB's coming behaviour (time periods as timedelta) instead of a deprecation warning per 429.
-os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 # 400s that mean the chat is gone for good, like the 403s (blocked, kicked, deactivated).
 GONE_BAD_REQUESTS = ("chat not found", "user not found", "peer_id_invalid")
@@ -36,7 +35,10 @@ def is_group(chat: int | str) -> bool:
 
 
 def retry_after_seconds(exc: RetryAfter) -> float:
-    value = exc.retry_after
+    """Either type PTB gives (seconds now, a timedelta later), without its warning about the change on every 429."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
