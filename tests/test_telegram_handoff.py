@@ -11,7 +11,7 @@ from bot.channels.telegram import TelegramChannel
 from bot.router import Router
 from handlers.handoff import STAFF_MARK
 from tests.fakes import FakeBotApi
-from tests.test_telegram import api, say  # noqa: F401  (api: the fake Bot API fixture)
+from tests.test_telegram import say
 
 STAFF, USER, OTHER, STAFF_GROUP = 9001, 1001, 1002, -100700
 

@@ -89,17 +89,6 @@ class Harness:
 
 
 @pytest.fixture
-def fake_time(clock):
-    return FakeTime(clock.now().timestamp())
-
-
-@pytest.fixture
-async def wecom(fake_time):
-    async with FakeWeCom(now=fake_time.now) as server:
-        yield server
-
-
-@pytest.fixture
 async def env(tmp_path, kb, clock, wecom, fake_time):
     harness = await Harness(tmp_path, kb, clock, wecom, fake_time).start()
     yield harness

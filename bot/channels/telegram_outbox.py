@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import warnings
 from contextlib import asynccontextmanager, nullcontext
 from datetime import timedelta
 
 from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.channels.base import RecipientGone, SendError
 from bot.channels.pacing import Pacer, Spacer
@@ -35,10 +33,8 @@ def is_group(chat: int | str) -> bool:
 
 
 def retry_after_seconds(exc: RetryAfter) -> float:
-    """Either type PTB gives (seconds now, a timedelta later), without its warning about the change on every 429."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = exc.retry_after
+    """Either type python-telegram-bot gives: seconds, or a timedelta once PTB_TIMEDELTA is set (main.py)."""
+    value = exc.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
