@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from bot import inputs
 from bot.audience import SEGMENTS, segment_label
-from bot.events import (FIELD_NAMES, TYPES, EventError, parse_one_line, parse_yaml, render, split_fields,
+from bot.events import (FIELD_NAMES, TYPES, EventError, parse_one_line, parse_yaml, event_text, split_fields,
                         start_of, validate, when_text)
 from bot.dialogs import DialogState
 from bot.messages import Button, Incoming, Reply
@@ -112,7 +112,7 @@ async def by_payload(msg: Incoming, svc: Services) -> Reply:
         buttons = [subscribe.button("sub", "events", not subscribed), Button("全部活动", "/events")]
         if msg.is_staff and event["status"] == "scheduled":
             buttons += [Button("编辑活动", f"/editevent {event['id']}"), Button("取消活动", f"/cancelevent {event['id']}")]
-        return _reply(render(event), buttons)
+        return _reply(event_text(event), buttons)
     return await list_upcoming(msg, svc)
 
 
@@ -162,7 +162,7 @@ async def new_event_step(msg: Incoming, svc: Services) -> Reply:
     if state.step < len(STEPS):
         return _ask_step(state.step)
     preview = validate(state.fields, svc.clock.now())
-    return _reply("请确认活动信息：\n\n" + render({**preview, "id": "（发布后生成）"}),
+    return _reply("请确认活动信息：\n\n" + event_text({**preview, "id": "（发布后生成）"}),
                   [Button("发布", "ne:publish")], staff=True)
 
 
@@ -192,7 +192,7 @@ async def edit_event(msg: Incoming, svc: Services) -> Reply:
     if len(parts) == 3:
         return await _apply_edit(msg, svc, event, parts[1], parts[2])
     svc.dialogs.put(msg.user_key, EditEventDialog(event["id"]))
-    return _reply(render(event) + "\n\n要修改哪一项？", [Button(label, f"ee:{key}") for key, label in FIELD_NAMES.items()],
+    return _reply(event_text(event) + "\n\n要修改哪一项？", [Button(label, f"ee:{key}") for key, label in FIELD_NAMES.items()],
                   staff=True)
 
 
@@ -234,7 +234,7 @@ async def cancel_event(msg: Incoming, svc: Services) -> Reply:
         return event
     if event["status"] != "scheduled":
         return _reply(f"活动 #{event['id']} 已经取消过了。", staff=True)
-    return _reply(f"确认取消以下活动？取消后将通知已收到通知的企业。\n\n{render(event)}",
+    return _reply(f"确认取消以下活动？取消后将通知已收到通知的企业。\n\n{event_text(event)}",
                   [Button("确认取消活动", f"evadm:cancel:{event['id']}")], staff=True)
 
 

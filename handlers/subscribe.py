@@ -55,13 +55,13 @@ def _buttons(msg: Incoming, user: dict | None) -> list[Button]:
             + [button("seg", s, s not in segs, msg) for s in SEGMENTS])
 
 
-def _reply(msg: Incoming, user: dict | None, prefix: str = "") -> Reply:
+def _settings_screen(msg: Incoming, user: dict | None, prefix: str = "") -> Reply:
     return Reply(prefix + _state_text(msg, user), intent="events", confidence=1.0, buttons=_buttons(msg, user),
                  sources=[SOURCE])
 
 
 async def show(msg: Incoming, svc: Services) -> Reply:
-    return _reply(msg, await svc.store.get_user(msg.user_key))
+    return _settings_screen(msg, await svc.store.get_user(msg.user_key))
 
 
 async def choose(msg: Incoming, svc: Services) -> Reply:
@@ -80,7 +80,7 @@ async def choose(msg: Incoming, svc: Services) -> Reply:
         done = f"已订阅{names[value]}。" if on else f"已退订{names[value]}。"
     else:
         done = f"已加入“{names[value]}”通知。" if on else f"已退出“{names[value]}”通知。"
-    return _reply(msg, await svc.store.get_user(msg.user_key), done + "\n\n")
+    return _settings_screen(msg, await svc.store.get_user(msg.user_key), done + "\n\n")
 
 
 OPT_OUT = re.compile(r"退订|取消订阅|不要再(给我)?(发|推)|别再(给我)?(发|推)|不想(再)?收到|停止(推送|发送|通知)|关闭通知|unsubscribe"
@@ -96,7 +96,7 @@ async def by_words(msg: Incoming, svc: Services) -> Reply | None:
         for field, names in (("subscriptions", TOPICS), ("segments", SEGMENTS)):
             for value in names:
                 await svc.store.choose(msg.user_key, field, value, False)
-        return _reply(msg, await svc.store.get_user(msg.user_key),
+        return _settings_screen(msg, await svc.store.get_user(msg.user_key),
                       msg.say("已为您退订全部通知，之后不会再收到推送。\n\n",
                               "You are unsubscribed from all notices and will receive no more messages.\n\n"))
     if OPT_IN.search(text) and len(text) <= 20:
@@ -104,5 +104,5 @@ async def by_words(msg: Incoming, svc: Services) -> Reply | None:
         if re.search("活动|event", text):
             await svc.store.choose(msg.user_key, "subscriptions", "events", True)
             prefix = msg.say("已为您订阅联盟活动通知。\n\n", "You are now subscribed to alliance event notices.\n\n")
-        return _reply(msg, await svc.store.get_user(msg.user_key), prefix)
+        return _settings_screen(msg, await svc.store.get_user(msg.user_key), prefix)
     return None

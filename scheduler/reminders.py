@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import SHANGHAI, Clock
-from bot.events import changes, render, start_of, when_text
+from bot.events import changes, event_text, start_of, when_text
 from bot.store import Audit
 
 log = logging.getLogger(__name__)
@@ -81,7 +81,7 @@ class Reminders:
             heading = f"【活动提醒】活动将于 {span_text(reminder['offset'])}后开始"
         else:
             heading = HEADINGS[reminder["kind"]]
-        text = "\n".join(part for part in (heading, reminder.get("note", ""), render(event)) if part)
+        text = "\n".join(part for part in (heading, reminder.get("note", ""), event_text(event)) if part)
         broadcast = {"kind": f"event.{reminder['kind']}", "event": event["id"], "text": text,
                      "buttons": [["查看活动详情", f"ev:show:{event['id']}"]],
                      "audience": {"kind": "event", "value": event["audience"], "event": event["id"]},
