@@ -15,7 +15,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import SHANGHAI, Clock
 from bot.events import changes, event_text, start_of, when_text
-from bot.store import Audit
+from bot.delivery import Delivery
+from bot.store import Audit, Store
 
 log = logging.getLogger(__name__)
 HEADINGS = {"published": "【活动通知】新活动发布", "changed": "【活动变更】", "cancelled": "【活动取消】以下活动已取消"}
@@ -38,7 +39,7 @@ def notice(kind: str, now: datetime, note: str = "") -> dict:
 
 
 class Reminders:
-    def __init__(self, store, delivery, clock: Clock, offsets: tuple[int, ...] = (86400, 3600)):
+    def __init__(self, store: Store, delivery: Delivery, clock: Clock, offsets: tuple[int, ...] = (86400, 3600)):
         self.store, self.delivery, self.clock, self.offsets = store, delivery, clock, offsets
         self.aps = AsyncIOScheduler(timezone=SHANGHAI)
 
