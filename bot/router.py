@@ -106,7 +106,7 @@ def public_commands() -> list[Route]:
 
 class Router:
     def __init__(self, services: Services, routes: tuple[Route, ...] = ROUTES):
-        self.svc, self.routes = services, routes
+        self.svc = services
         self.commands = {r.key: r for r in routes if r.kind == "command"}
         self.flows = {r.key: r for r in routes if r.kind == "dialog"}
         self.payloads = [r for r in routes if r.kind == "payload"]
