@@ -1,7 +1,8 @@
 """Per-user multi-turn state (e.g. a quick-check waiting for a figure), with a timeout.
 
-Each flow keeps its state in a dataclass of its own (a subclass of DialogState naming the flow); the router
-gives an open dialog's step handler the user's text and the flow's own buttons.
+Each flow keeps its state in a dataclass of its own (a subclass of DialogState naming the flow and the buttons
+its steps own); the router gives an open dialog's step handler the user's text and those buttons, and calls
+any other press of them stale.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import ClassVar, TypeVar
 
 from bot.clock import Clock
 from bot.expiring import Expiring
+from bot.payloads import Payload
 
 DIALOG_TTL = timedelta(minutes=10)
 
@@ -18,6 +20,7 @@ DIALOG_TTL = timedelta(minutes=10)
 @dataclass
 class DialogState:
     flow: ClassVar[str]          # the routing table's key for the step handler that continues it
+    buttons: ClassVar[tuple[Payload, ...]] = ()     # its steps' own buttons: the step handler answers them
 
 
 S = TypeVar("S", bound=DialogState)

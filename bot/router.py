@@ -1,7 +1,7 @@
 """The one routing table. Each kind of input has one owner: a command its command route; a button the
-open dialog when that flow owns its prefix, else the button route of its prefix (a button nobody owns is
-stale); text the open dialog first, then the free-text intents in order, the FAQ last. A dialog or text
-handler returns None when the text is not its to answer.
+open dialog when it is one of that dialog's own (DialogState.buttons), else the route of its prefix
+(bot/payloads.py), and a button nobody owns is stale; text the open dialog first, then the free-text intents
+in order, the FAQ last. Only a dialog or text handler may return None: the text is not its to answer.
 """
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import logging
 from dataclasses import dataclass, replace
 from typing import Awaitable, Callable, Literal
 
-from bot import inputs
+from bot import inputs, payloads
 from bot.messages import Incoming, Reply
 from bot.services import Services
 from faq import language
@@ -30,7 +30,6 @@ class Route:
     staff_only: bool = False
     description: str = ""      # shown in /help and registered as a bot command
     en: str = ""               # the description in English
-    owns: tuple[str, ...] = ()     # a dialog's own button prefixes: its step handler answers them (never None)
 
 
 ROUTES: tuple[Route, ...] = (
@@ -60,22 +59,21 @@ ROUTES: tuple[Route, ...] = (
     Route("command", "reply", handoff.reply_command, staff_only=True, description="回复工单：/reply 工单号 内容（工作人员）", en="Answer a ticket: /reply N text (staff)"),
     Route("command", "close", handoff.close, staff_only=True, description="结束工单（工作人员）", en="Close a ticket (staff)"),
     Route("command", "console", console.sign_in_link, staff_only=True, description="网页控制台登录链接（工作人员）", en="Web console sign-in link (staff)"),
-    Route("dialog", events.NewEventDialog.flow, events.new_event_step, staff_only=True, owns=("ne:",)),
-    Route("dialog", events.EditEventDialog.flow, events.edit_event_step, staff_only=True, owns=("ee:",)),
-    Route("dialog", events.ImportDialog.flow, events.import_step, staff_only=True, owns=("imp:confirm",)),
-    Route("dialog", broadcast.BroadcastDialog.flow, broadcast.step, staff_only=True,
-          owns=("bc:aud:", "bc:send", "bc:later")),
+    Route("dialog", events.NewEventDialog.flow, events.new_event_step, staff_only=True),
+    Route("dialog", events.EditEventDialog.flow, events.edit_event_step, staff_only=True),
+    Route("dialog", events.ImportDialog.flow, events.import_step, staff_only=True),
+    Route("dialog", broadcast.BroadcastDialog.flow, broadcast.step, staff_only=True),
     Route("dialog", calc.CalcDialog.flow, calc.continue_dialog),
     Route("dialog", profile.ProfileDialog.flow, profile.continue_dialog),
-    Route("payload", "faq:", faq.by_payload),
-    Route("payload", "contact:", contacts.by_payload),
-    Route("payload", "calc:", calc.by_payload),
-    Route("payload", "policy:", policy.by_payload),
-    Route("payload", "ev:", events.by_payload),
-    Route("payload", "sub:", subscribe.choose),
-    Route("payload", "seg:", subscribe.choose),
-    Route("payload", "evadm:cancel:", events.cancel_confirmed, staff_only=True),
-    Route("payload", "bc:unschedule:", broadcast.unschedule, staff_only=True),
+    Route("payload", payloads.FAQ.prefix, faq.by_payload),
+    Route("payload", payloads.CONTACT.prefix, contacts.by_payload),
+    Route("payload", payloads.CALC.prefix, calc.by_payload),
+    Route("payload", payloads.POLICY.prefix, policy.by_payload),
+    Route("payload", payloads.EVENT.prefix, events.by_payload),
+    Route("payload", payloads.SUBSCRIBE.prefix, subscribe.choose),
+    Route("payload", payloads.SEGMENT.prefix, subscribe.choose),
+    Route("payload", payloads.CANCEL_EVENT.prefix, events.cancel_confirmed, staff_only=True),
+    Route("payload", payloads.UNSCHEDULE.prefix, broadcast.unschedule, staff_only=True),
     Route("text", "", handoff.quoted),         # staff quoting a ticket notice
     Route("text", "", handoff.relay),          # a user with an open ticket talks to the staff
     Route("text", "", handoff.request),        # asking for a person, before any FAQ matching
@@ -158,9 +156,8 @@ class Router:
 
     async def _button(self, msg: Incoming, payload: str) -> Reply:
         dialog = self.svc.dialogs.get(msg.user_key)
-        flow = self.flows.get(dialog.flow) if dialog else None
-        if flow and payload.startswith(flow.owns):
-            return await self._answer(flow, msg)
+        if dialog and any(own.matches(payload) for own in dialog.buttons):
+            return await self._answer(self.flows[dialog.flow], msg)
         route = next((r for r in self.payloads if payload.startswith(r.key)), None)
         return await self._answer(route, msg) if route else menu.stale_button(msg)
 

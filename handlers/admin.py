@@ -1,8 +1,8 @@
 """Staff maintenance commands."""
 from __future__ import annotations
 
-from bot.services import Services
 from bot.messages import Incoming, Reply
+from bot.services import Services
 from faq.schema import KnowledgeError
 
 

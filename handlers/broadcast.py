@@ -7,16 +7,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import ClassVar, Literal
 
-from bot.audience import PLATFORMS, SEGMENTS, audience_label
 from bot import tickets
-from bot.events import EventError, parse_when, when_text
+from bot.audience import PLATFORMS, SEGMENTS, audience_label
 from bot.dialogs import DialogState
+from bot.events import EventError, parse_when, when_text
 from bot.inputs import number
 from bot.messages import Button, Incoming, Reply
+from bot.payloads import AUDIENCE, SEND_LATER, SEND_NOW, UNSCHEDULE, Payload
 from bot.services import Services
 from bot.store import Audit
-from handlers.menu import stale_button
 from faq import nlp
+from handlers.menu import stale_button
 
 MAX_TEXT = 1500
 STATUS_SHOWN = 8
@@ -25,12 +26,11 @@ KIND_NAMES = {"announcement": "公告", "event.published": "活动通知", "even
               "event.changed": "活动变更", "event.cancelled": "活动取消"}
 
 
-
-
 @dataclass
 class BroadcastDialog(DialogState):
     """/broadcast: compose → audience → preview → (when, for a scheduled one)."""
     flow: ClassVar[str] = "broadcast"
+    buttons: ClassVar[tuple[Payload, ...]] = (AUDIENCE, SEND_NOW, SEND_LATER)
     stage: Literal["compose", "audience", "preview", "when"] = "compose"
     text: str = ""
     audience: dict = field(default_factory=dict)
@@ -58,9 +58,9 @@ async def _composed(msg: Incoming, svc: Services, text: str) -> Reply:
         return _reply(f"公告太长（{len(text)} 字），请控制在 {MAX_TEXT} 字以内，重新输入：")
     state = svc.dialogs.state(msg.user_key, BroadcastDialog)
     state.stage, state.text = "audience", text
-    buttons = [Button("全体用户", "bc:aud:all")]
-    buttons += [Button(name, f"bc:aud:segment:{seg}") for seg, name in SEGMENTS.items()]
-    buttons += [Button(f"仅{PLATFORMS.get(p, p)}", f"bc:aud:platform:{p}") for p in await svc.store.platforms()]
+    buttons = [Button("全体用户", AUDIENCE("all"))]
+    buttons += [Button(name, AUDIENCE(f"segment:{seg}")) for seg, name in SEGMENTS.items()]
+    buttons += [Button(f"仅{PLATFORMS.get(p, p)}", AUDIENCE(f"platform:{p}")) for p in await svc.store.platforms()]
     return _reply("请选择受众：", buttons)
 
 
@@ -70,19 +70,19 @@ async def step(msg: Incoming, svc: Services) -> Reply:
     svc.dialogs.touch(msg.user_key)
     if state.stage == "compose" and payload is None:
         return await _composed(msg, svc, msg.text.strip())
-    if state.stage == "audience" and payload and payload.startswith("bc:aud:"):
-        kind, _, value = payload.removeprefix("bc:aud:").partition(":")
+    if state.stage == "audience" and payload and AUDIENCE.matches(payload):
+        kind, _, value = AUDIENCE.arg(payload).partition(":")
         audience = {"kind": kind, "value": value} if value else {"kind": "all"}
         if kind not in ("all", "segment", "platform") or (kind == "segment" and value not in SEGMENTS):
             return _reply("请点选受众按钮。")
         count = len(await svc.store.recipients(audience))
         state.stage, state.audience = "preview", audience
         return _reply(f"预览（将发给{audience_label(audience)}，当前 {count} 位）：\n\n{state.text}",
-                      [Button("立即发送", "bc:send"), Button("定时发送", "bc:later")])
-    if state.stage == "preview" and payload == "bc:send":
+                      [Button("立即发送", SEND_NOW()), Button("定时发送", SEND_LATER())])
+    if state.stage == "preview" and payload == SEND_NOW():
         svc.dialogs.pop(msg.user_key)
         return await _create(msg, svc, state, due=None)
-    if state.stage == "preview" and payload == "bc:later":
+    if state.stage == "preview" and payload == SEND_LATER():
         state.stage = "when"
         return _reply("请输入发送时间（上海时间），例如 2026-12-01 09:00：")
     if state.stage == "when" and payload is None:
@@ -145,7 +145,7 @@ async def status(msg: Incoming, svc: Services) -> Reply:
                      + (f"，{c['skipped']} 位控制台用户未显示" if c["skipped"] else "")
                      + f"（{STATUS_NAMES.get(b['status'], b['status'])}）")
         if b["status"] == "scheduled":
-            buttons.append(Button(f"取消定时 #{b['id']}", f"bc:unschedule:{b['id']}"))
+            buttons.append(Button(f"取消定时 #{b['id']}", UNSCHEDULE(b["id"])))
     if wanted is not None:
         reasons = await svc.store.failure_reasons(wanted)
         if reasons:
@@ -155,7 +155,7 @@ async def status(msg: Incoming, svc: Services) -> Reply:
 
 async def unschedule(msg: Incoming, svc: Services) -> Reply:
     """bc:unschedule:<id> — cancels a scheduled broadcast that has not started."""
-    bid = number(msg.payload.removeprefix("bc:unschedule:"))
+    bid = number(UNSCHEDULE.arg(msg.payload))
     if bid is None:
         return stale_button(msg)
     if not await svc.store.cancel_scheduled(int(bid), Audit(msg.user_key, "broadcast.unschedule", svc.clock.now())):

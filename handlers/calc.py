@@ -12,13 +12,13 @@ from typing import ClassVar
 
 from bot.dialogs import DialogState
 from bot.messages import Button, Incoming, Reply
+from bot.payloads import CALC, POLICY
 from bot.services import Services
 from handlers import faq
 from policy_data import render
-from policy_data.english import for_reading
 from policy_data.engine import Outcome, evaluate
+from policy_data.english import for_reading
 from policy_data.extract import SELF_DESCRIPTION, Facts, Reading, facts_for, read
-
 
 
 @dataclass
@@ -51,7 +51,7 @@ MAX_BUTTONS = 8
 
 
 def _button(measure, lang: str = "zh") -> Button:
-    return Button(f"{render.article(measure, lang)} {render.title(measure, lang)}", f"calc:{measure.id}")
+    return Button(f"{render.article(measure, lang)} {render.title(measure, lang)}", CALC(measure.id))
 
 
 def _read(msg: Incoming, text: str, book) -> Reading:
@@ -97,7 +97,7 @@ def _results(msg: Incoming, svc: Services, outcomes: list[Outcome], notes: list[
     blocks += render.validity_notes(policies, today, lang)
     sources = list(dict.fromkeys(render.citation(svc.kb.knowledge.documents, p, o.measure, lang)
                                  for p, o in zip(policies, outcomes)))
-    buttons = [Button(msg.say("查看原文与条件", "Original text and conditions"), f"policy:m:{o.measure.id}")
+    buttons = [Button(msg.say("查看原文与条件", "Original text and conditions"), POLICY(f"m:{o.measure.id}"))
                for o in outcomes[:1]]
     return _reply("\n\n".join(blocks), confidence=0.8 if notes else 1.0, buttons=buttons, sources=sources)
 
@@ -180,7 +180,7 @@ def _guarded(msg: Incoming, svc: Services, question: str, reading: Reading, meas
     user's own that rule a condition out."""
     book, lang = svc.kb.policy, msg.lang
     svc.dialogs.pop(msg.user_key)
-    buttons = [Button(msg.say("查看原文与条件", "Original text and conditions"), f"policy:m:{i}") for i in measure_ids[:2]]
+    buttons = [Button(msg.say("查看原文与条件", "Original text and conditions"), POLICY(f"m:{i}")) for i in measure_ids[:2]]
     if m := FOREIGN.search(question):
         return _reply(msg.say(f"您给的是外币金额（“{m.group(0)}”）。文件按人民币计算，也没有规定汇率，请告诉我折合人民币的金额"
                               "（例如“实收资本8亿元人民币”），我再为您测算。",
@@ -311,7 +311,7 @@ async def command(msg: Incoming, svc: Services) -> Reply:
 async def by_payload(msg: Incoming, svc: Services) -> Reply:
     """calc:<measure id> — a measure picked from buttons; figures already given are kept."""
     book = svc.kb.policy
-    measure = book.measure(msg.payload.removeprefix("calc:"))
+    measure = book.measure(CALC.arg(msg.payload))
     if measure is None:
         return _reply(msg.say("这项措施已更新或不存在，请重新选择。", "This measure has changed or no longer exists; please "
                                                              "choose again."),

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.services import Services
 from bot.messages import Incoming, Reply
+from bot.services import Services
 from bot.web.links import TTL, SignInLinks, sign_in_url
 
 

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import re
 
-from bot.services import Services
 from bot.messages import Button, Incoming, Reply
+from bot.payloads import CONTACT
+from bot.services import Services
 from faq import english, nlp
 from handlers.handoff import BUTTON, REACH_NOW
 
@@ -81,11 +82,11 @@ async def list_all(msg: Incoming, svc: Services) -> Reply:
                  "可以联系以下机构（点选查看职责与联系方式）：" if contacts else "联系人资料尚未录入。"]
     label = (lambda c: c.en.name.split(" (")[0][:40]) if msg.english else (lambda c: c.name[:20])
     return Reply("\n".join(lines), intent="contacts", confidence=1.0,
-                 buttons=[Button(label(c), f"contact:{c.id}") for c in contacts] + [BUTTON])
+                 buttons=[Button(label(c), CONTACT(c.id)) for c in contacts] + [BUTTON])
 
 
 async def by_payload(msg: Incoming, svc: Services) -> Reply:
-    key = msg.payload.removeprefix("contact:")
+    key = CONTACT.arg(msg.payload)
     for contact in svc.kb.knowledge.contacts:
         if contact.id == key:
             return _card(msg, svc, contact)

@@ -12,10 +12,11 @@ from typing import ClassVar
 
 from bot import inputs
 from bot.audience import SEGMENTS, segment_label
+from bot.dialogs import DialogState
 from bot.events import (FIELD_NAMES, TYPES, EventError, parse_one_line, parse_yaml, event_text, split_fields,
                         start_of, validate, when_text)
-from bot.dialogs import DialogState
 from bot.messages import Button, Incoming, Reply
+from bot.payloads import CANCEL_EVENT, EDIT_FIELD, EVENT, IMPORT_CONFIRM, NEW_EVENT, Payload
 from bot.services import Services
 from handlers import subscribe
 from scheduler.reminders import span_text
@@ -44,6 +45,7 @@ CHOICES = {"type": list(TYPES), "audience": ["all", *SEGMENTS]}
 class NewEventDialog(DialogState):
     """Guided /newevent: the answers so far; at step len(STEPS) the preview waits for “发布”."""
     flow: ClassVar[str] = "newevent"
+    buttons: ClassVar[tuple[Payload, ...]] = (NEW_EVENT,)
     step: int = 0
     fields: dict[str, str] = field(default_factory=dict)
 
@@ -52,6 +54,7 @@ class NewEventDialog(DialogState):
 class EditEventDialog(DialogState):
     """/editevent N: the field to change, once picked."""
     flow: ClassVar[str] = "editevent"
+    buttons: ClassVar[tuple[Payload, ...]] = (EDIT_FIELD,)
     event: int
     field: str | None = None
 
@@ -60,6 +63,7 @@ class EditEventDialog(DialogState):
 class ImportDialog(DialogState):
     """/importevents: the parsed events waiting for “确认导入” (none until a YAML list was sent)."""
     flow: ClassVar[str] = "importevents"
+    buttons: ClassVar[tuple[Payload, ...]] = (IMPORT_CONFIRM,)
     events: list[dict] = field(default_factory=list)
 
 
@@ -85,7 +89,7 @@ async def list_upcoming(msg: Incoming, svc: Services) -> Reply:
                                                     "published in Chinese):")]
     for i, e in enumerate(events, 1):
         lines.append(f"{i}. {when_text(start_of(e))} 【{e['type']}】{e['title']} · 面向{segment_label(e['audience'])}")
-    buttons = [Button(e["title"] if len(e["title"]) <= 20 else e["title"][:19] + "…", f"ev:show:{e['id']}")
+    buttons = [Button(e["title"] if len(e["title"]) <= 20 else e["title"][:19] + "…", EVENT(e["id"]))
                for e in events]
     return _reply("\n".join(lines), [*buttons, subscribe])
 
@@ -104,8 +108,7 @@ async def _event_arg(svc: Services, args: str) -> dict | Reply:
 
 
 async def by_payload(msg: Incoming, svc: Services) -> Reply:
-    key = msg.payload.removeprefix("ev:")
-    eid = inputs.number(key[5:]) if key.startswith("show:") else None
+    eid = inputs.number(EVENT.arg(msg.payload))
     if eid is not None and (event := await svc.store.get_event(eid)):
         user = await svc.store.get_user(msg.user_key)
         subscribed = bool(user and "events" in user["subscriptions"])
@@ -132,17 +135,17 @@ async def new_event(msg: Incoming, svc: Services) -> Reply:
 def _ask_step(step: int, prefix: str = "") -> Reply:
     field, question = STEPS[step]
     labels = {"all": "全体企业", **SEGMENTS}
-    buttons = [Button(labels.get(v, v), f"ne:{v}") for v in CHOICES.get(field, [])]
+    buttons = [Button(labels.get(v, v), NEW_EVENT(v)) for v in CHOICES.get(field, [])]
     return _reply(prefix + question, buttons, staff=True)
 
 
 async def new_event_step(msg: Incoming, svc: Services) -> Reply:
     state = svc.dialogs.state(msg.user_key, NewEventDialog)
-    value = msg.payload.removeprefix("ne:") if msg.payload else msg.text.strip()
+    value = NEW_EVENT.arg(msg.payload) if msg.payload else msg.text.strip()
     svc.dialogs.touch(msg.user_key)
     if state.step >= len(STEPS):                                 # at the preview
         if value != "publish":
-            return _reply("请点“发布”，或输入“取消”放弃。", [Button("发布", "ne:publish")], staff=True)
+            return _reply("请点“发布”，或输入“取消”放弃。", [Button("发布", NEW_EVENT("publish"))], staff=True)
         svc.dialogs.pop(msg.user_key)
         try:
             fields = validate(state.fields, svc.clock.now())
@@ -163,7 +166,7 @@ async def new_event_step(msg: Incoming, svc: Services) -> Reply:
         return _ask_step(state.step)
     preview = validate(state.fields, svc.clock.now())
     return _reply("请确认活动信息：\n\n" + event_text({**preview, "id": "（发布后生成）"}),
-                  [Button("发布", "ne:publish")], staff=True)
+                  [Button("发布", NEW_EVENT("publish"))], staff=True)
 
 
 async def _publish(msg: Incoming, svc: Services, events: list[dict]) -> Reply:
@@ -173,7 +176,7 @@ async def _publish(msg: Incoming, svc: Services, events: list[dict]) -> Reply:
         lines.append(f"#{eid} {when_text(start_of(e))} {e['title']}（面向{segment_label(e['audience'])}）")
     offsets = "、".join(span_text(s) for s in svc.scheduler.offsets)
     lines.append(f"开始前 {offsets} 将自动提醒。发送进度：/broadcast_status")
-    return _reply("\n".join(lines), [Button("查看活动", f"ev:show:{ids[0]}")], staff=True)
+    return _reply("\n".join(lines), [Button("查看活动", EVENT(ids[0]))], staff=True)
 
 
 # ---- staff: edit and cancel ------------------------------------------------------------------------------
@@ -192,7 +195,7 @@ async def edit_event(msg: Incoming, svc: Services) -> Reply:
     if len(parts) == 3:
         return await _apply_edit(msg, svc, event, parts[1], parts[2])
     svc.dialogs.put(msg.user_key, EditEventDialog(event["id"]))
-    return _reply(event_text(event) + "\n\n要修改哪一项？", [Button(label, f"ee:{key}") for key, label in FIELD_NAMES.items()],
+    return _reply(event_text(event) + "\n\n要修改哪一项？", [Button(label, EDIT_FIELD(key)) for key, label in FIELD_NAMES.items()],
                   staff=True)
 
 
@@ -200,7 +203,7 @@ async def edit_event_step(msg: Incoming, svc: Services) -> Reply:
     state = svc.dialogs.state(msg.user_key, EditEventDialog)
     event = await svc.store.get_event(state.event)
     if msg.payload:
-        state.field = msg.payload.removeprefix("ee:")
+        state.field = EDIT_FIELD.arg(msg.payload)
         svc.dialogs.touch(msg.user_key)
         current = event.get(state.field) or "（无）"
         return _reply(f"当前{FIELD_NAMES.get(state.field, '')}：{current}\n请输入新的内容：", staff=True)
@@ -224,7 +227,7 @@ async def _apply_edit(msg: Incoming, svc: Services, event: dict, field_name: str
     summary = await svc.scheduler.edit(event, {key: fields[key]}, msg.user_key)
     if not summary:
         return _reply("内容没有变化，未发送变更通知。", staff=True)
-    return _reply(f"活动 #{event['id']} 已修改（{summary}），并已通知相关企业。", [Button("查看活动", f"ev:show:{event['id']}")],
+    return _reply(f"活动 #{event['id']} 已修改（{summary}），并已通知相关企业。", [Button("查看活动", EVENT(event["id"]))],
                   staff=True)
 
 
@@ -235,12 +238,12 @@ async def cancel_event(msg: Incoming, svc: Services) -> Reply:
     if event["status"] != "scheduled":
         return _reply(f"活动 #{event['id']} 已经取消过了。", staff=True)
     return _reply(f"确认取消以下活动？取消后将通知已收到通知的企业。\n\n{event_text(event)}",
-                  [Button("确认取消活动", f"evadm:cancel:{event['id']}")], staff=True)
+                  [Button("确认取消活动", CANCEL_EVENT(event["id"]))], staff=True)
 
 
 async def cancel_confirmed(msg: Incoming, svc: Services) -> Reply:
     """evadm:cancel:<id> — the confirmation button of /cancelevent."""
-    event_id = inputs.number(msg.payload.removeprefix("evadm:cancel:"))
+    event_id = inputs.number(CANCEL_EVENT.arg(msg.payload))
     event = await svc.store.get_event(event_id) if event_id is not None else None
     if event is None:
         return _reply("找不到该活动。", staff=True)
@@ -292,4 +295,4 @@ async def _import(msg: Incoming, svc: Services, body: str) -> Reply:
     lines = [f"将导入 {len(events)} 个活动并通知订阅者："]
     lines += [f"· {when_text(datetime.fromisoformat(e['start']))} {e['title']}（{segment_label(e['audience'])}）"
               for e in events]
-    return _reply("\n".join(lines), [Button("确认导入", "imp:confirm")], staff=True)
+    return _reply("\n".join(lines), [Button("确认导入", IMPORT_CONFIRM())], staff=True)

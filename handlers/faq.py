@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bot.messages import Button, Incoming, Reply
+from bot.payloads import FAQ
 from bot.services import Services
 from faq import english
 from faq.conversation import Topic
@@ -42,7 +43,7 @@ def _answer(entry, svc: Services, confidence: float, lang: str, note: str = "") 
 def _question_button(entry, lang: str) -> Button:
     label = entry.en.questions[0] if lang == "en" else entry.questions[0]
     width = 40 if lang == "en" else 20
-    return Button(label if len(label) <= width else label[:width - 1] + "…", f"faq:{entry.id}")
+    return Button(label if len(label) <= width else label[:width - 1] + "…", FAQ(entry.id))
 
 
 def _states(svc: Services, entry, aspects: list[str]) -> bool:
@@ -226,11 +227,11 @@ def _not_known_reply(msg: Incoming, svc: Services, reading: Reading, ranked: lis
 async def categories(msg: Incoming, svc: Services) -> Reply:
     cats = list(dict.fromkeys(e.category for e in svc.kb.knowledge.faq))
     return Reply(msg.say("常见问题分类，请点选：", "Frequently asked questions by topic (topic names in Chinese), tap one:"),
-                 intent="faq", confidence=1.0, buttons=[Button(c, f"faq:cat:{c}") for c in cats])
+                 intent="faq", confidence=1.0, buttons=[Button(c, FAQ(f"cat:{c}")) for c in cats])
 
 
 async def by_payload(msg: Incoming, svc: Services) -> Reply:
-    key = msg.payload.removeprefix("faq:")
+    key = FAQ.arg(msg.payload)
     faq = svc.kb.knowledge.faq
     if key.startswith("cat:"):
         entries = [e for e in faq if e.category == key[4:]][:PAGE]

@@ -13,8 +13,8 @@ import unicodedata
 from bot.audience import PLATFORMS
 from bot.events import when_text
 from bot.history import Exchange
-from bot.services import Services
 from bot.messages import Button, Incoming, Reply
+from bot.services import Services
 from handlers.menu import menu_buttons
 
 log = logging.getLogger(__name__)

@@ -10,11 +10,12 @@ import re
 from dataclasses import replace
 
 from bot.inputs import number
-from bot.services import Services
 from bot.messages import Button, Incoming, Reply
+from bot.payloads import CALC, POLICY
+from bot.services import Services
 from faq.reading import ASKING
-from handlers import faq
 from faq.schema import Source
+from handlers import faq
 from policy_data import render
 from policy_data.amounts import fmt_money
 from policy_data.english import for_reading
@@ -80,10 +81,10 @@ def overview(svc: Services, lang: str = "zh") -> Reply:
     chapters = _chapters(book)
     names = [next(m.en.chapter for m in book.measures if m.chapter == ch).split(" (")[0] if en else ch
              for ch in chapters]
-    buttons = [Button(name.split("）", 1)[-1][:16] if not en else name[:40], f"policy:ch:{i}")
+    buttons = [Button(name.split("）", 1)[-1][:16] if not en else name[:40], POLICY(f"ch:{i}"))
                for i, name in enumerate(names)]
     if book.summaries:
-        buttons.append(Button("Other directions (QFLP, talent…)" if en else "其他支持方向（QFLP、人才等）", "policy:dir"))
+        buttons.append(Button("Other directions (QFLP, talent…)" if en else "其他支持方向（QFLP、人才等）", POLICY("dir")))
     buttons.append(Button("Match my institution" if en else "按企业情况匹配", "/profile"))
     sources = [f"{svc.kb.knowledge.documents[p.doc].short}" for p in book.policies.values()]
     return _reply("\n\n".join(lines), buttons=buttons, sources=sources)
@@ -99,7 +100,7 @@ def _chapter(svc: Services, index: int, lang: str = "zh") -> Reply | None:
     lines = [head] + [f"· {render.article(m, lang)} {render.title(m, lang)}{': ' if lang == 'en' else '：'}"
                       f"{render.estimate(m, lang)}" for m in measures]
     lines += render.validity_notes([book.policy(m) for m in measures], _today(svc), lang)
-    buttons = [Button(f"{render.article(m, lang)} {render.title(m, lang)}", f"policy:m:{m.id}") for m in measures]
+    buttons = [Button(f"{render.article(m, lang)} {render.title(m, lang)}", POLICY(f"m:{m.id}")) for m in measures]
     return _reply("\n".join(lines), buttons=buttons,
                   sources=list(dict.fromkeys(_cite(svc, m, lang) for m in measures)))
 
@@ -110,7 +111,7 @@ def measure_reply(svc: Services, measure, confidence: float = 1.0, lang: str = "
     text = "\n\n".join([render.detail(measure, lang), render.no_double(policy, lang=lang),
                         *render.validity_notes([policy], _today(svc), lang)])
     label = "How much can we get?" if lang == "en" else "速算我能拿多少"
-    buttons = [Button(label, f"calc:{measure.id}")] if measure.rule.type != "unquantified" else []
+    buttons = [Button(label, CALC(measure.id))] if measure.rule.type != "unquantified" else []
     return _reply(text, confidence=confidence, buttons=buttons, sources=[_cite(svc, measure, lang)])
 
 
@@ -126,7 +127,7 @@ def _directions(svc: Services, lang: str = "zh") -> Reply:
     summaries = svc.kb.policy.summaries
     en = lang == "en"
     return _reply("Support directions without amounts, tap one:" if en else "不涉及具体金额的支持方向，点选查看：",
-                  buttons=[Button(s.en.title[:40] if en else s.title[:20], f"policy:s:{s.id}") for s in summaries])
+                  buttons=[Button(s.en.title[:40] if en else s.title[:20], POLICY(f"s:{s.id}")) for s in summaries])
 
 
 def _document_en(policy) -> str:
@@ -159,7 +160,7 @@ def document_reply(svc: Services, lang: str = "zh") -> Reply:
 
 
 async def by_payload(msg: Incoming, svc: Services) -> Reply:
-    key = msg.payload.removeprefix("policy:")
+    key = POLICY.arg(msg.payload)
     book = svc.kb.policy
     if key.startswith("ch:") and (chapter := number(key[3:])) is not None and (reply := _chapter(svc, chapter, msg.lang)):
         return reply
@@ -245,9 +246,9 @@ def match_reply(svc: Services, description: str, result: Match, lead: str = "", 
         tail.insert(0, say("同一项目符合多项的，按就高不重复原则取最高一项。",
                            "Where one project meets several measures, only the highest applies (就高不重复)."))
     more = say("更多：", "More: ")
-    buttons = [Button(named(f.outcome.measure), f"policy:m:{f.outcome.measure.id}") for f in top]
-    buttons += [Button(f"{more}{s.en.title if en else s.title}"[:40 if en else 20], f"policy:s:{s.id}") for s in related]
-    buttons += [Button(f"{more}{named(f.outcome.measure)}"[:40 if en else 20], f"policy:m:{f.outcome.measure.id}")
+    buttons = [Button(named(f.outcome.measure), POLICY(f"m:{f.outcome.measure.id}")) for f in top]
+    buttons += [Button(f"{more}{s.en.title if en else s.title}"[:40 if en else 20], POLICY(f"s:{s.id}")) for s in related]
+    buttons += [Button(f"{more}{named(f.outcome.measure)}"[:40 if en else 20], POLICY(f"m:{f.outcome.measure.id}"))
                 for f in rest][:max(0, MAX_BUTTONS - len(buttons))]
     return _reply("\n".join(lines) + ("\n\n" + "\n".join(tail) if tail else ""), buttons=buttons,
                   sources=list(dict.fromkeys(_cite(svc, f.outcome.measure, lang) for f in top)))
@@ -301,7 +302,7 @@ def article_reply(svc: Services, number_: int, lang: str = "zh") -> Reply | None
     blocks += render.validity_notes(policies, _today(svc), lang) if policies else []
     sources = [_cite(svc, m, lang) for m in measures] + [svc.kb.knowledge.cite(e.source, lang) for e in said[:2]]
     label = "Quick-check: " if en else "速算："
-    return _reply("\n\n".join(blocks), buttons=[Button(f"{label}{render.title(m, lang)}"[:40], f"calc:{m.id}")
+    return _reply("\n\n".join(blocks), buttons=[Button(f"{label}{render.title(m, lang)}"[:40], CALC(m.id))
                                                for m in measures if m.rule.type != "unquantified"][:3],
                   sources=list(dict.fromkeys(sources)))
 
@@ -333,7 +334,7 @@ async def answer(msg: Incoming, svc: Services) -> Reply | None:
     if candidates and about_policy:
         reply = measure_reply(svc, book.measure(candidates[0]), confidence=0.9 if len(candidates) == 1 else 0.7,
                               lang=msg.lang)
-        reply.buttons += [Button(f"{render.article(m, msg.lang)} {render.title(m, msg.lang)}", f"policy:m:{m.id}")
+        reply.buttons += [Button(f"{render.article(m, msg.lang)} {render.title(m, msg.lang)}", POLICY(f"m:{m.id}"))
                           for m in map(book.measure, candidates[1:4])]
         return reply
     summary = next((s for s in book.summaries if any(k.lower() in reading.text for k in s.keywords)), None)
@@ -356,5 +357,5 @@ async def command(msg: Incoming, svc: Services) -> Reply:
             return reply
     reply = overview(svc, msg.lang)
     if await svc.store.get_profile(msg.user_key):
-        reply.buttons.insert(0, Button(msg.say("按我保存的单位情况匹配", "Match my saved profile"), "policy:mine"))
+        reply.buttons.insert(0, Button(msg.say("按我保存的单位情况匹配", "Match my saved profile"), POLICY("mine")))
     return reply

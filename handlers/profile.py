@@ -18,7 +18,6 @@ from policy_data.extract import beneficiary_types, facts_for, read
 from policy_data.render import fmt_value
 
 
-
 @dataclass
 class ProfileDialog(DialogState):
     """Waiting for the sentence that describes the enterprise."""

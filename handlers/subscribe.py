@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 
 from bot.audience import SEGMENTS, SOURCE
-from bot.services import Services
 from bot.messages import Button, Incoming, Reply
+from bot.payloads import SEGMENT, SUBSCRIBE
+from bot.services import Services
 
 TOPICS = {"events": "联盟活动通知", "news": "管委会公告"}
 TOPICS_EN = {"events": "alliance event notices", "news": "committee announcements"}
@@ -31,7 +32,7 @@ def button(kind: str, value: str, on: bool, msg: Incoming | None = None) -> Butt
                  else ("Join " if on else "Leave ") + segments[value].split(" (")[0])
     else:
         label = ("订阅" if on else "退订") + topics[value] if kind == "sub" else ("加入" if on else "退出") + segments[value]
-    return Button(label, f"{kind}:{value}:{'on' if on else 'off'}")
+    return Button(label, (SUBSCRIBE if kind == "sub" else SEGMENT)(f"{value}:{'on' if on else 'off'}"))
 
 
 def _state_text(msg: Incoming, user: dict | None) -> str:

@@ -14,8 +14,9 @@ from datetime import datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import SHANGHAI, Clock
-from bot.events import changes, event_text, start_of, when_text
 from bot.delivery import Delivery
+from bot.events import changes, event_text, start_of, when_text
+from bot.payloads import EVENT
 from bot.store import Audit, Store
 
 log = logging.getLogger(__name__)
@@ -84,7 +85,7 @@ class Reminders:
             heading = HEADINGS[reminder["kind"]]
         text = "\n".join(part for part in (heading, reminder.get("note", ""), event_text(event)) if part)
         broadcast = {"kind": f"event.{reminder['kind']}", "event": event["id"], "text": text,
-                     "buttons": [["查看活动详情", f"ev:show:{event['id']}"]],
+                     "buttons": [["查看活动详情", EVENT(event["id"])]],
                      "audience": {"kind": "event", "value": event["audience"], "event": event["id"]},
                      "status": "sending", "created": iso(now), "created_by": "system"}
         return "fired", "", broadcast
