@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from typing import Iterable
 
@@ -89,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "console-link":
         return console_link(settings, args.account)
     serving = args.command is None and settings.any_channel
+    # python-telegram-bot: time periods as timedelta already (its coming default), not a deprecation warning per 429
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     logging.basicConfig(level=logging.INFO if serving else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     lock = DataDirLock(settings.data_dir)

@@ -34,7 +34,6 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.app import attach_delivery  # noqa: E402
 from bot.channels.telegram import TelegramChannel  # noqa: E402
 from bot.clock import Clock  # noqa: E402
 from bot.config import load_settings  # noqa: E402
@@ -115,8 +114,8 @@ async def sender(base_url: str, token: str, data: str, paced: bool) -> tuple[Ser
     settings = load_settings({"TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_BASE_URL": base_url,
                               "BOT_DATA_DIR": data}, env_file=None)
     clock = Clock()
-    svc = attach_delivery(Services(settings=settings, clock=clock, kb=NoKnowledge(), dialogs=Dialogs(clock),
-                                   store=Store(settings.data_dir)))
+    svc = Services(settings=settings, clock=clock, kb=NoKnowledge(), dialogs=Dialogs(clock),
+                   store=Store(settings.data_dir))
     channel = TelegramChannel(settings, Router(svc), paced=paced)
     await channel.app.initialize()
     return svc, channel

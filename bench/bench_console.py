@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from aiohttp import ClientSession, CookieJar, web  # noqa: E402
 
 from bench.benchutil import pct  # noqa: E402
-from bot.app import attach_delivery, start_http  # noqa: E402
+from bot.app import start_http  # noqa: E402
 from bot.clock import SHANGHAI, FixedClock  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.dialogs import Dialogs  # noqa: E402
@@ -102,8 +102,8 @@ async def main(args) -> None:
     with tempfile.TemporaryDirectory() as folder:
         settings = load_settings({"BOT_DATA_DIR": folder, "BOT_STAFF": STAFF, "BOT_HTTP_PORT": str(args.port)},
                                  env_file=None)
-        svc = attach_delivery(Services(settings=settings, clock=NOW, kb=KnowledgeBase(), dialogs=Dialogs(NOW),
-                                       store=Store(settings.data_dir)))
+        svc = Services(settings=settings, clock=NOW, kb=KnowledgeBase(), dialogs=Dialogs(NOW),
+                       store=Store(settings.data_dir))
         await seed(svc, args, rnd)
         gc.freeze()                     # as serve() does after start-up: jieba's dictionary leaves the cyclic GC
         http = web.Application(middlewares=[server_side])

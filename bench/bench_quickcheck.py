@@ -1,4 +1,4 @@
-"""Quick-check figures: exact-amount accuracy on tests/data/calc_devset.yaml and per-question latency through
+"""Quick-check figures: exact-amount accuracy on the quick-check dev set (tests/data/calc_devset.yaml) and per-question latency through
 the full router (p50/p99, a fresh user per question so no dialog carries over).
 
     .venv/bin/python bench/bench_quickcheck.py
@@ -11,39 +11,14 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DEVSET = ROOT / "tests" / "data" / "calc_devset.yaml"
 ROUNDS = 20
 
-from policy_data.amounts import parse_quantity  # noqa: E402
 from bench import blindsets  # noqa: E402
-from bench.blindsets import final_amount  # noqa: E402
-from policy_data.render import heading  # noqa: E402
 from bench.benchutil import pct  # noqa: E402
-
-
-def load_devset() -> list[dict]:
-    return yaml.safe_load(DEVSET.read_text(encoding="utf-8"))["questions"]
-
-
-def judge(item: dict, reply, book) -> bool:
-    """True when the reply gives exactly the expected outcome for the dev-set item."""
-    if reply.intent != "calc":
-        return False
-    text = reply.text
-    if "measure" in item and heading(book.measure(item["measure"])) not in text:
-        return False
-    result = item.get("result", "amount")
-    if result == "ask":
-        return "可获 " not in text and any(w in text for w in ("请告诉我", "请点选", "请补充"))
-    if result == "fail":
-        return "不符合" in text and "可获" not in text
-    if result == "unquantified":
-        return "文件未规定具体金额" in text and "可获" not in text
-    return final_amount(text) == parse_quantity(item["amount"])
+from tests.devset import calc_exact, load_calc_devset  # noqa: E402
 
 
 async def main() -> None:
@@ -57,7 +32,7 @@ async def main() -> None:
 
     from bot.app import build_services
     svc = build_services(load_settings({"BOT_DATA_DIR": tempfile.mkdtemp()}, env_file=None), clock)
-    router, book, items = Router(svc), svc.kb.policy, load_devset()
+    router, book, items = Router(svc), svc.kb.policy, load_calc_devset()
     wrong, timings, n = [], [], 0
     for round_ in range(ROUNDS):
         for item in items:
@@ -66,7 +41,7 @@ async def main() -> None:
             start = time.perf_counter()
             reply = await router.handle(msg)
             timings.append((time.perf_counter() - start) * 1000)
-            if round_ == 0 and not judge(item, reply, book):
+            if round_ == 0 and not calc_exact(item, reply, book):
                 wrong.append((item["q"], reply.text.splitlines()[:3]))
     correct = len(items) - len(wrong)
     print(f"quick-check dev set: {correct}/{len(items)} exact ({100 * correct / len(items):.1f}%)")

@@ -123,7 +123,7 @@ def rescue(sem, cut: float, then: Callable = LEXICAL) -> Callable:
 
 
 async def through_router(kb, sets, choose: Callable, latencies: list[float] | None = None) -> dict[str, Score]:
-    from bot.app import attach_delivery, make_clock
+    from bot.app import make_clock
     from bot.config import load_settings
     from bot.dialogs import Dialogs
     from bot.router import Router
@@ -134,8 +134,8 @@ async def through_router(kb, sets, choose: Callable, latencies: list[float] | No
     try:
         settings = load_settings({"BOT_DATA_DIR": tempfile.mkdtemp()}, env_file=None)
         clock = make_clock(settings)
-        svc = attach_delivery(Services(settings=settings, clock=clock, kb=kb, dialogs=Dialogs(clock),
-                                       store=Store(settings.data_dir)))
+        svc = Services(settings=settings, clock=clock, kb=kb, dialogs=Dialogs(clock),
+                       store=Store(settings.data_dir))
         router, out = Router(svc), {}
         lat = latencies if latencies is not None else []
         for name in ("dev", "held-out"):

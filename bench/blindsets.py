@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from policy_data.amounts import figures
+from tests.devset import final_amount
 
 ROOT = Path(__file__).resolve().parent.parent
 BLIND, SEALED = ROOT / "tests" / "data" / "blind", ROOT / "tests" / "data" / "sealed"
@@ -52,18 +52,6 @@ def _flat(text: str) -> str:
 def holds(text: str, expect: list[str]) -> bool:
     flat = _flat(text)
     return all(any(_flat(alt) in flat for alt in str(token).split("|")) for token in expect)
-
-
-def final_amount(text: str) -> Decimal | None:
-    """The amount the reply concludes with: the highest of several (就高不重复), else the last "可获 X" (in English
-    "up to RMB … (X)", the Chinese amount in brackets)."""
-    said = (re.findall(r"按最高一项计：(\S+?元)|highest one applies: RMB [^(]*\((\S+?元)\)", text)
-            or re.findall(r"可获 (\S+?元)|(?:up to|can get) RMB [^(]*\((\S+?元)\) \(Art", text))
-    said = ["".join(s) if isinstance(s, tuple) else s for s in said]
-    if not said:
-        return None
-    found = figures(said[-1])
-    return found[0].value if found else None
 
 
 @dataclass

@@ -15,7 +15,7 @@ from bot.store import StorageError, Store
 
 log = logging.getLogger(__name__)
 FILE = "analytics.json"
-NOT_QUESTIONS = {"help", "staff", "dialog", "clarify"}     # greetings, staff tools, steps of a flow
+NOT_QUESTIONS = {"help", "staff", "clarify"}     # greetings and stale buttons, staff tools, questions back
 OUTCOMES = {"fallback": "fallback", "handoff": "handoff"}   # any other intent counts as answered
 
 

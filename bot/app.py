@@ -9,20 +9,16 @@ import sys
 
 from aiohttp import hdrs, web
 
-from bot.analytics import FILE as ANALYTICS_FILE, Analytics
 from bot.clock import Clock
 from bot.config import ROOT, Settings
 from bot.dialogs import Dialogs
 from bot.local_admin import LocalAdmin
 from bot.router import Router
 from bot.services import KnowledgeBase, Services
-from bot.delivery import Delivery
 from bot.store import Store
-from bot.tickets import Tickets
 from bot.web.console import mount as mount_console
 from bot.web.links import TTL, SignInLinks, sign_in_url
 from bot.web.sessions import EnvStaff, StaffList
-from scheduler.reminders import Reminders
 
 log = logging.getLogger(__name__)
 
@@ -30,18 +26,7 @@ log = logging.getLogger(__name__)
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     clock = clock or Clock()
     store = Store(settings.data_dir)      # raises StorageError on an unreadable data file: start-up stops
-    return attach_delivery(Services(settings=settings, clock=clock, kb=KnowledgeBase(), dialogs=Dialogs(clock),
-                                    store=store))
-
-
-def attach_delivery(svc: Services) -> Services:
-    """Delivery, reminders and tickets over svc.store and svc.outboxes (a dict the channels fill in later), and the
-    analytics of questions (a file of their own)."""
-    svc.delivery = Delivery(svc.store, svc.outboxes, svc.clock, metrics=svc.metrics)
-    svc.scheduler = Reminders(svc.store, svc.delivery, svc.clock, svc.settings.event_reminders)
-    svc.tickets = Tickets(svc.store, svc.delivery, svc.clock, svc.settings.handoff_targets)
-    svc.analytics = Analytics(Store(svc.settings.data_dir, file_name=ANALYTICS_FILE), svc.clock)
-    return svc
+    return Services(settings=settings, clock=clock, kb=KnowledgeBase(), dialogs=Dialogs(clock), store=store)
 
 
 async def start_delivery(svc: Services) -> None:

@@ -20,10 +20,11 @@ import logging
 import re
 from collections import Counter, defaultdict
 
-from bot.channels.base import NotShown, RecipientGone, SendError
+from bot.channels.base import NotShown, Outbox, RecipientGone, SendError
 from bot.clock import Clock
 from bot.messages import Button, Reply
 from bot.metrics import Metrics
+from bot.store import Store
 from faq.language import LANGS
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ def reply_of(broadcast: dict, lang: str = "zh") -> Reply:
 class _Committer:
     """Buffers delivery outcomes and writes them in batches, off the send path."""
 
-    def __init__(self, store, clock: Clock, batch: int, interval: float, window: int):
+    def __init__(self, store: Store, clock: Clock, batch: int, interval: float, window: int):
         self.store, self.clock, self.batch, self.interval = store, clock, batch, interval
         self.slots = asyncio.Semaphore(window)          # taken before a send, given back once its outcome is written
         self.results: list[tuple[int, dict]] = []
@@ -101,7 +102,7 @@ class Delivery:
     # `concurrency` sends at once per platform: as many as the Telegram outbox has connections (16), so a
     # paced broadcast keeps its 30 sends/s even when each takes ~0.5 s; more would only queue in the outbox
     # (bench/bench_broadcast.py, unpaced on loopback: 8 or 16 alike, 32 or 64 ~10 % slower).
-    def __init__(self, store, outboxes: dict, clock: Clock, *, window: int = 200, interval: float = 0.3,
+    def __init__(self, store: Store, outboxes: dict[str, Outbox], clock: Clock, *, window: int = 200, interval: float = 0.3,
                  concurrency: int = 16, max_attempts: int = 4, backoff: float = 2.0, max_wait: float = 900.0,
                  metrics: Metrics | None = None):
         self.store, self.outboxes, self.clock = store, outboxes, clock

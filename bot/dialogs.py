@@ -1,45 +1,42 @@
 """Per-user multi-turn state (e.g. a quick-check waiting for a figure), with a timeout.
 
-State is kept in memory on purpose: a half-finished question is cheap to ask again after a restart,
-and keeping it out of storage keeps the message path free of disk writes.
+Each flow keeps its state in a dataclass of its own (a subclass of DialogState naming the flow and the buttons
+its steps own); the router gives an open dialog's step handler the user's text and those buttons, and calls
+any other press of them stale.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import ClassVar, TypeVar
 
 from bot.clock import Clock
+from bot.expiring import Expiring
+from bot.payloads import Payload
 
 DIALOG_TTL = timedelta(minutes=10)
 
 
 @dataclass
-class Dialog:
-    flow: str                       # which handler continues it, e.g. "calc"
-    expires: datetime
-    data: dict = field(default_factory=dict)
+class DialogState:
+    flow: ClassVar[str]          # the routing table's key for the step handler that continues it
+    buttons: ClassVar[tuple[Payload, ...]] = ()     # its steps' own buttons: the step handler answers them
 
 
-class Dialogs:
+S = TypeVar("S", bound=DialogState)
+
+
+class Dialogs(Expiring[DialogState]):
     def __init__(self, clock: Clock, ttl: timedelta = DIALOG_TTL):
-        self._clock, self._ttl = clock, ttl
-        self._open: dict[str, Dialog] = {}
+        super().__init__(clock, ttl)
 
-    def get(self, user_key: str) -> Dialog | None:
-        dialog = self._open.get(user_key)
-        if dialog and dialog.expires <= self._clock.now():
-            del self._open[user_key]
-            return None
-        return dialog
+    def of(self, user_key: str, kind: type[S]) -> S | None:
+        """The user's open dialog when it is one of `kind`'s."""
+        state = self.get(user_key)
+        return state if isinstance(state, kind) else None
 
-    def start(self, user_key: str, flow: str, **data) -> Dialog:
-        dialog = Dialog(flow, self._clock.now() + self._ttl, data)
-        self._open[user_key] = dialog
-        return dialog
-
-    def touch(self, user_key: str) -> None:
-        if dialog := self._open.get(user_key):
-            dialog.expires = self._clock.now() + self._ttl
-
-    def end(self, user_key: str) -> Dialog | None:
-        return self._open.pop(user_key, None)
+    def state(self, user_key: str, kind: type[S]) -> S:
+        """For a flow's step handler, which the router calls only while its flow is open."""
+        if (state := self.of(user_key, kind)) is None:
+            raise LookupError(f"no open {kind.flow} dialog for {user_key}")
+        return state

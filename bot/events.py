@@ -167,7 +167,7 @@ def start_of(event: dict) -> datetime:
     return datetime.fromisoformat(event["start"])
 
 
-def render(event: dict) -> str:
+def event_text(event: dict) -> str:
     lines = [f"【{event['type']}】{event['title']}", f"时间：{when_text(start_of(event))}", f"地点：{event['place']}",
              f"面向：{segment_label(event['audience'])}"]
     if event.get("description"):

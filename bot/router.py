@@ -1,27 +1,30 @@
-"""The one ordered routing table: commands, then an open dialog, then button payloads, then free-text
-intents, fallback last. The first handler that returns a Reply wins; a handler returns None to pass.
+"""The one routing table. Each kind of input has one owner: a command its command route; a button the
+open dialog when it is one of that dialog's own (DialogState.buttons), else the route of its prefix
+(bot/payloads.py), and a button nobody owns is stale; text the open dialog first, then the free-text intents
+in order, the FAQ last. Only a dialog or text handler may return None: the text is not its to answer.
 """
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from typing import Awaitable, Callable
+from typing import Awaitable, Callable, Literal
 
-from bot import inputs
+from bot import inputs, payloads
 from bot.messages import Incoming, Reply
-from faq import language
 from bot.services import Services
+from faq import language
 from handlers import admin, broadcast, calc, console, contacts, events, faq, handoff, menu, policy, profile, subscribe
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Incoming, Services], Awaitable[Reply | None]]
-YIELDING_FLOWS = {calc.FLOW: "补贴速算"}     # dialogs a complete new question may interrupt
+RouteKind = Literal["command", "dialog", "payload", "text"]
+YIELDING_FLOWS = {calc.CalcDialog.flow: "补贴速算"}     # dialogs a complete new question may interrupt
 CANCEL_WORDS = {"取消", "退出", "算了", "不算了", "cancel", "/cancel", "q", "quit"}
 
 
 @dataclass(frozen=True)
 class Route:
-    kind: str                  # "command" | "payload" | "dialog" | "text"
+    kind: RouteKind
     key: str                   # command name, payload prefix, dialog flow; "" for text routes
     handler: Handler
     staff_only: bool = False
@@ -56,21 +59,21 @@ ROUTES: tuple[Route, ...] = (
     Route("command", "reply", handoff.reply_command, staff_only=True, description="回复工单：/reply 工单号 内容（工作人员）", en="Answer a ticket: /reply N text (staff)"),
     Route("command", "close", handoff.close, staff_only=True, description="结束工单（工作人员）", en="Close a ticket (staff)"),
     Route("command", "console", console.sign_in_link, staff_only=True, description="网页控制台登录链接（工作人员）", en="Web console sign-in link (staff)"),
-    Route("dialog", "newevent", events.new_event_step, staff_only=True),
-    Route("dialog", "editevent", events.edit_event_step, staff_only=True),
-    Route("dialog", "importevents", events.import_step, staff_only=True),
-    Route("dialog", "broadcast", broadcast.step, staff_only=True),
-    Route("dialog", calc.FLOW, calc.continue_dialog),
-    Route("dialog", profile.FLOW, profile.continue_dialog),
-    Route("payload", "faq:", faq.by_payload),
-    Route("payload", "contact:", contacts.by_payload),
-    Route("payload", "calc:", calc.by_payload),
-    Route("payload", "policy:", policy.by_payload),
-    Route("payload", "ev:", events.by_payload),
-    Route("payload", "sub:", subscribe.choose),
-    Route("payload", "seg:", subscribe.choose),
-    Route("payload", "evadm:", events.admin_payload, staff_only=True),
-    Route("payload", "bc:", broadcast.admin_payload, staff_only=True),
+    Route("dialog", events.NewEventDialog.flow, events.new_event_step, staff_only=True),
+    Route("dialog", events.EditEventDialog.flow, events.edit_event_step, staff_only=True),
+    Route("dialog", events.ImportDialog.flow, events.import_step, staff_only=True),
+    Route("dialog", broadcast.BroadcastDialog.flow, broadcast.step, staff_only=True),
+    Route("dialog", calc.CalcDialog.flow, calc.continue_dialog),
+    Route("dialog", profile.ProfileDialog.flow, profile.continue_dialog),
+    Route("payload", payloads.FAQ.prefix, faq.by_payload),
+    Route("payload", payloads.CONTACT.prefix, contacts.by_payload),
+    Route("payload", payloads.CALC.prefix, calc.by_payload),
+    Route("payload", payloads.POLICY.prefix, policy.by_payload),
+    Route("payload", payloads.EVENT.prefix, events.by_payload),
+    Route("payload", payloads.SUBSCRIBE.prefix, subscribe.choose),
+    Route("payload", payloads.SEGMENT.prefix, subscribe.choose),
+    Route("payload", payloads.CANCEL_EVENT.prefix, events.cancel_confirmed, staff_only=True),
+    Route("payload", payloads.UNSCHEDULE.prefix, broadcast.unschedule, staff_only=True),
     Route("text", "", handoff.quoted),         # staff quoting a ticket notice
     Route("text", "", handoff.relay),          # a user with an open ticket talks to the staff
     Route("text", "", handoff.request),        # asking for a person, before any FAQ matching
@@ -80,8 +83,7 @@ ROUTES: tuple[Route, ...] = (
     Route("text", "", contacts.answer),
     Route("text", "", calc.answer),
     Route("text", "", policy.answer),
-    Route("text", "", faq.answer),
-)
+)                                               # and faq.answer for whatever no text route took
 
 
 def command_of(text: str) -> tuple[str, str] | None:
@@ -102,7 +104,11 @@ def public_commands() -> list[Route]:
 
 class Router:
     def __init__(self, services: Services, routes: tuple[Route, ...] = ROUTES):
-        self.svc, self.routes = services, routes
+        self.svc = services
+        self.commands = {r.key: r for r in routes if r.kind == "command"}
+        self.flows = {r.key: r for r in routes if r.kind == "dialog"}
+        self.payloads = [r for r in routes if r.kind == "payload"]
+        self.texts = [r for r in routes if r.kind == "text"]
         services.commands = [(r.key, r.description, r.en, r.staff_only) for r in routes
                              if r.kind == "command" and r.description]
 
@@ -110,14 +116,15 @@ class Router:
         """Never raises: any failure becomes an apology, logged with the cause (no message text)."""
         try:
             text, cut = inputs.clean(msg.text)
-            lang = await self._language(msg, text)
+            lang = language.choose(text, self.svc.store.language(msg.user_key), msg.language_code)
+            await self.svc.store.seen(msg, self.svc.clock.now(), lang)   # registers recipients and their language
             msg = replace(msg, text=text, typed=inputs.as_typed(msg.text), lang=lang)
             in_dialog = self.svc.dialogs.get(msg.user_key) is not None
-            reading = self.svc.kb.reader_for(lang).read(text, self.svc.conversations.topic(msg.user_key))
+            reading = self.svc.kb.reader_for(lang).read(text, self.svc.conversations.get(msg.user_key))
             msg = replace(msg, reading=reading)
             reply = await self._dispatch(msg)
             self.svc.history.add(msg, reply)
-            if self.svc.analytics is not None and not in_dialog:
+            if not in_dialog:
                 self.svc.analytics.record(msg, reply)
             if cut:
                 note = inputs.TOO_LONG_NOTE_EN if lang == "en" else inputs.TOO_LONG_NOTE
@@ -130,52 +137,52 @@ class Router:
                                  "Sorry, something went wrong on our side. Please try again later, or send /help."),
                          intent="error")
 
-    async def _language(self, msg: Incoming, text: str) -> str:
-        """Registers the writer and decides the language of the answer; the user's language is stored."""
-        store = self.svc.store
-        if store is None:
-            return language.choose(text, None, msg.language_code)
-        lang = language.choose(text, store.language(msg.user_key), msg.language_code)
-        await store.seen(msg, self.svc.clock.now(), lang)   # registers recipients and their language, on change
-        return lang
-
     async def _dispatch(self, msg: Incoming) -> Reply:
         if msg.payload and msg.payload.startswith("/"):      # menu buttons carry a command
             msg = replace(msg, text=msg.payload, payload=None)
-        if msg.payload is None and not inputs.has_meaning(msg.text):
+        if msg.payload is not None:
+            return await self._button(msg, msg.payload)
+        if not inputs.has_meaning(msg.text):
             return menu.empty_input(msg)
-        if msg.payload is None and msg.folded.lower() in CANCEL_WORDS:
+        if msg.folded.lower() in CANCEL_WORDS:
             return await menu.cancel(msg, self.svc)
-        command = command_of(msg.folded) if msg.payload is None else None
-        if command:        # "／newevent　…" reads as "/newevent …"; the arguments stay as typed
+        if command := command_of(msg.folded):   # "／newevent　…" reads as "/newevent …"; the arguments stay as typed
             args = msg.text.split(maxsplit=1)[1:]
-            msg = replace(msg, text=" ".join([f"/{command[0]}", *args]))
+            route = self.commands.get(command[0])
+            if route is None:
+                return menu.unknown_command(msg, command[0])
+            return await self._answer(route, replace(msg, text=" ".join([f"/{command[0]}", *args])))
+        return await self._text(msg)
+
+    async def _button(self, msg: Incoming, payload: str) -> Reply:
         dialog = self.svc.dialogs.get(msg.user_key)
-        if dialog and dialog.flow in YIELDING_FLOWS and msg.payload is None and not command \
-                and faq.is_new_question(self.svc, msg):
-            self.svc.dialogs.end(msg.user_key)
-            reply = await self._dispatch(msg)
+        if dialog and any(own.matches(payload) for own in dialog.buttons):
+            return await self._answer(self.flows[dialog.flow], msg)
+        route = next((r for r in self.payloads if payload.startswith(r.key)), None)
+        return await self._answer(route, msg) if route else menu.stale_button(msg)
+
+    async def _text(self, msg: Incoming) -> Reply:
+        dialog = self.svc.dialogs.get(msg.user_key)
+        if dialog and dialog.flow in YIELDING_FLOWS and faq.is_new_question(msg, self.svc):
+            self.svc.dialogs.pop(msg.user_key)
+            reply = await self._text(msg)
             reply.text = msg.say(f"（已退出{YIELDING_FLOWS[dialog.flow]}，先回答您的新问题。）",
                                  "(I left the subsidy quick-check to answer your new question.)") + f"\n{reply.text}"
             return reply
-        for route in self.routes:
-            if route.kind == "command":
-                if not command or command[0] != route.key:
-                    continue
-            elif route.kind == "dialog":
-                if command or not dialog or dialog.flow != route.key:
-                    continue
-            elif route.kind == "payload":
-                if msg.payload is None or not msg.payload.startswith(route.key):
-                    continue
-            elif msg.payload is not None or command:
-                continue
-            if route.staff_only and not msg.is_staff:
-                return Reply(msg.say("抱歉，该功能仅限小镇管委会工作人员使用。",
-                                     "Sorry, this is for staff of the Town Management Committee only."), intent="staff")
-            reply = await route.handler(msg, self.svc)
-            if reply is not None:
+        flow = self.flows.get(dialog.flow) if dialog else None
+        for route in ([flow] if flow else []) + self.texts:
+            if (reply := await self._run(route, msg)) is not None:
                 return reply
-        if command:
-            return menu.unknown_command(msg, command[0])
-        return await faq.fallback(msg, self.svc)
+        return await faq.answer(msg, self.svc)
+
+    async def _run(self, route: Route, msg: Incoming) -> Reply | None:
+        if route.staff_only and not msg.is_staff:
+            return Reply(msg.say("抱歉，该功能仅限小镇管委会工作人员使用。",
+                                 "Sorry, this is for staff of the Town Management Committee only."), intent="staff")
+        return await route.handler(msg, self.svc)
+
+    async def _answer(self, route: Route, msg: Incoming) -> Reply:
+        """A command or a button: its route is the only one to answer it."""
+        if (reply := await self._run(route, msg)) is None:
+            raise TypeError(f"the {route.kind} route {route.key!r} passed on input only it may answer")
+        return reply

@@ -1,4 +1,4 @@
-"""What handlers may use: knowledge, clock, dialogs, settings (and, from their issues, storage and delivery).
+"""What handlers may use: knowledge, clock, dialogs, settings, storage, delivery, reminders and tickets.
 
 Handlers receive this container instead of importing globals, so tests build one with a fixed clock
 and a temporary data folder.
@@ -8,15 +8,19 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Awaitable, Callable
+from typing import Awaitable, Callable
 
+from bot.analytics import FILE as ANALYTICS_FILE, Analytics
 from bot.channels.base import Outbox
 from bot.clock import Clock
 from bot.config import Settings
+from bot.delivery import Delivery
 from bot.dialogs import Dialogs
 from bot.history import RecentHistory
 from bot.messages import Incoming
 from bot.metrics import Metrics
+from bot.store import Store
+from bot.tickets import Tickets
 from faq import english, nlp
 from faq.conversation import Conversations
 from faq.derived import CACHE_DIR
@@ -25,6 +29,7 @@ from faq.knowledge import load_knowledge
 from faq.matcher import FaqMatcher
 from faq.reading import Reader
 from policy_data.loader import load_policy_book
+from scheduler.reminders import Reminders
 
 log = logging.getLogger(__name__)
 
@@ -72,27 +77,32 @@ class KnowledgeBase:
 
 @dataclass
 class Services:
+    """Built whole: delivery, reminders, tickets and analytics over `store` and `outboxes` (a dict the channels
+    fill in later)."""
     settings: Settings
     clock: Clock
     kb: KnowledgeBase
     dialogs: Dialogs
-    conversations: Conversations = None  # type: ignore[assignment]   # set in __post_init__
-    store: Any = None                 # persistent repository (events/subscriptions issue)
+    store: Store
     outboxes: dict[str, Outbox] = field(default_factory=dict)   # platform → its channel's outbound side
-    delivery: Any = None              # bot/delivery.Delivery: notices and broadcasts through the outboxes
-    scheduler: Any = None             # scheduler.Reminders: event reminders and scheduled broadcasts
-    tickets: Any = None               # bot/tickets.Tickets: requests for a person, answered by staff
     history: RecentHistory = field(default_factory=RecentHistory)   # each user's last exchanges
     # platform → hands a conversation to people on the platform itself (微信客服), given whether it is office
     # hours: "servicer", "pool", "pool_fallback" (no servicer could take it), or None (failed: use a ticket)
     live_handoff: dict[str, Callable[[Incoming, bool], Awaitable[str | None]]] = field(default_factory=dict)
     metrics: Metrics = field(default_factory=Metrics)    # GET /metrics; a registry of its own
     commands: list[tuple[str, str, str, bool]] = field(default_factory=list)   # /help: (name, 中文, English, staff only)
-    analytics: Any = None             # bot/analytics.Analytics: each question's outcome, for the console
+    conversations: Conversations = field(init=False)
+    delivery: Delivery = field(init=False)        # notices and broadcasts through the outboxes
+    scheduler: Reminders = field(init=False)      # event reminders and scheduled broadcasts
+    tickets: Tickets = field(init=False)          # requests for a person, answered by staff
+    analytics: Analytics = field(init=False)      # each question's outcome, for the console (a file of its own)
 
     def __post_init__(self) -> None:
-        if self.conversations is None:
-            self.conversations = Conversations(self.clock)
+        self.conversations = Conversations(self.clock)
+        self.delivery = Delivery(self.store, self.outboxes, self.clock, metrics=self.metrics)
+        self.scheduler = Reminders(self.store, self.delivery, self.clock, self.settings.event_reminders)
+        self.tickets = Tickets(self.store, self.delivery, self.clock, self.settings.handoff_targets)
+        self.analytics = Analytics(Store(self.settings.data_dir, file_name=ANALYTICS_FILE), self.clock)
 
     def policy_date(self) -> date:
         """The date policy validity is checked against: BOT_TODAY when set (demos), else the clock's."""

@@ -11,7 +11,9 @@ import asyncio
 from datetime import datetime
 
 from bot.clock import Clock
+from bot.delivery import Delivery
 from bot.messages import Incoming
+from bot.store import Store
 
 KIND = "ticket"          # broadcasts of this kind carry ticket messages, not announcements
 
@@ -21,7 +23,7 @@ def _iso(when: datetime) -> str:
 
 
 class Tickets:
-    def __init__(self, store, delivery, clock: Clock, targets: tuple[str, ...]):
+    def __init__(self, store: Store, delivery: Delivery, clock: Clock, targets: tuple[str, ...]):
         self.store, self.delivery, self.clock, self.targets = store, delivery, clock, targets
         self._open: dict[str, int] | None = None          # user key → open ticket id
         self._loading = asyncio.Lock()

@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 from bot.messages import Incoming, Reply
+from bot.services import Services
 from faq.schema import KnowledgeError
 
 
-async def reload(msg: Incoming, svc) -> Reply:
+async def reload(msg: Incoming, svc: Services) -> Reply:
     try:
         summary = svc.kb.reload()
     except KnowledgeError as exc:
         outcome, reply = f"failed: {exc}", f"资料文件有误，未重新加载（仍使用原资料）：\n{exc}"
     else:
         outcome, reply = summary, f"资料已重新加载：{summary}。"
-    if svc.store is not None:
-        await svc.store.audit(msg.user_key, "reload", svc.clock.now(), outcome=outcome)
+    await svc.store.audit(msg.user_key, "reload", svc.clock.now(), outcome=outcome)
     return Reply(reply, intent="staff", confidence=1.0)

@@ -3,21 +3,37 @@ unanswered questions. Every staff action here is written to the audit log."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import ClassVar, Literal
 
-from bot.audience import PLATFORMS, SEGMENTS, audience_label
 from bot import tickets
+from bot.audience import PLATFORMS, SEGMENTS, audience_label
+from bot.dialogs import DialogState
 from bot.events import EventError, parse_when, when_text
 from bot.inputs import number
 from bot.messages import Button, Incoming, Reply
+from bot.payloads import AUDIENCE, SEND_LATER, SEND_NOW, UNSCHEDULE, Payload
+from bot.services import Services
 from bot.store import Audit
 from faq import nlp
+from handlers.menu import stale_button
 
 MAX_TEXT = 1500
 STATUS_SHOWN = 8
 STATUS_NAMES = {"sending": "发送中", "done": "已完成", "scheduled": "定时待发", "cancelled": "已取消"}
 KIND_NAMES = {"announcement": "公告", "event.published": "活动通知", "event.before": "活动提醒",
               "event.changed": "活动变更", "event.cancelled": "活动取消"}
+
+
+@dataclass
+class BroadcastDialog(DialogState):
+    """/broadcast: compose → audience → preview → (when, for a scheduled one)."""
+    flow: ClassVar[str] = "broadcast"
+    buttons: ClassVar[tuple[Payload, ...]] = (AUDIENCE, SEND_NOW, SEND_LATER)
+    stage: Literal["compose", "audience", "preview", "when"] = "compose"
+    text: str = ""
+    audience: dict = field(default_factory=dict)
 
 
 def _reply(text: str, buttons: list[Button] | None = None) -> Reply:
@@ -28,63 +44,60 @@ def _iso(when) -> str:
     return when.isoformat(timespec="seconds")
 
 
-async def start(msg: Incoming, svc) -> Reply:
+async def start(msg: Incoming, svc: Services) -> Reply:
     """/broadcast [正文]"""
     text = msg.text.partition(" ")[2].strip()
-    svc.dialogs.start(msg.user_key, "broadcast", stage="compose", text="")
+    svc.dialogs.put(msg.user_key, BroadcastDialog())
     if not text:
         return _reply("请输入要群发的公告内容（随时输入“取消”退出）：")
     return await _composed(msg, svc, text)
 
 
-async def _composed(msg: Incoming, svc, text: str) -> Reply:
+async def _composed(msg: Incoming, svc: Services, text: str) -> Reply:
     if len(text) > MAX_TEXT:
         return _reply(f"公告太长（{len(text)} 字），请控制在 {MAX_TEXT} 字以内，重新输入：")
-    dialog = svc.dialogs.get(msg.user_key)
-    dialog.data.update(stage="audience", text=text)
-    buttons = [Button("全体用户", "bc:aud:all")]
-    buttons += [Button(name, f"bc:aud:segment:{seg}") for seg, name in SEGMENTS.items()]
-    buttons += [Button(f"仅{PLATFORMS.get(p, p)}", f"bc:aud:platform:{p}") for p in await svc.store.platforms()]
+    state = svc.dialogs.state(msg.user_key, BroadcastDialog)
+    state.stage, state.text = "audience", text
+    buttons = [Button("全体用户", AUDIENCE("all"))]
+    buttons += [Button(name, AUDIENCE(f"segment:{seg}")) for seg, name in SEGMENTS.items()]
+    buttons += [Button(f"仅{PLATFORMS.get(p, p)}", AUDIENCE(f"platform:{p}")) for p in await svc.store.platforms()]
     return _reply("请选择受众：", buttons)
 
 
-async def step(msg: Incoming, svc) -> Reply | None:
-    dialog = svc.dialogs.get(msg.user_key)
-    data = dialog.data
+async def step(msg: Incoming, svc: Services) -> Reply:
+    state = svc.dialogs.state(msg.user_key, BroadcastDialog)
     payload = msg.payload
-    if payload is not None and not payload.startswith(("bc:aud:", "bc:send", "bc:later")):
-        return None
     svc.dialogs.touch(msg.user_key)
-    if data["stage"] == "compose" and payload is None:
+    if state.stage == "compose" and payload is None:
         return await _composed(msg, svc, msg.text.strip())
-    if data["stage"] == "audience" and payload and payload.startswith("bc:aud:"):
-        kind, _, value = payload.removeprefix("bc:aud:").partition(":")
+    if state.stage == "audience" and payload and AUDIENCE.matches(payload):
+        kind, _, value = AUDIENCE.arg(payload).partition(":")
         audience = {"kind": kind, "value": value} if value else {"kind": "all"}
         if kind not in ("all", "segment", "platform") or (kind == "segment" and value not in SEGMENTS):
             return _reply("请点选受众按钮。")
         count = len(await svc.store.recipients(audience))
-        data.update(stage="preview", audience=audience)
-        return _reply(f"预览（将发给{audience_label(audience)}，当前 {count} 位）：\n\n{data['text']}",
-                      [Button("立即发送", "bc:send"), Button("定时发送", "bc:later")])
-    if data["stage"] == "preview" and payload == "bc:send":
-        svc.dialogs.end(msg.user_key)
-        return await _create(msg, svc, data, due=None)
-    if data["stage"] == "preview" and payload == "bc:later":
-        data["stage"] = "when"
+        state.stage, state.audience = "preview", audience
+        return _reply(f"预览（将发给{audience_label(audience)}，当前 {count} 位）：\n\n{state.text}",
+                      [Button("立即发送", SEND_NOW()), Button("定时发送", SEND_LATER())])
+    if state.stage == "preview" and payload == SEND_NOW():
+        svc.dialogs.pop(msg.user_key)
+        return await _create(msg, svc, state, due=None)
+    if state.stage == "preview" and payload == SEND_LATER():
+        state.stage = "when"
         return _reply("请输入发送时间（上海时间），例如 2026-12-01 09:00：")
-    if data["stage"] == "when" and payload is None:
+    if state.stage == "when" and payload is None:
         try:
             due = parse_when(msg.text)
         except EventError as exc:
             return _reply(f"{exc}。请重新输入发送时间：")
         if due <= svc.clock.now():
             return _reply("这个时间已经过去了，请输入将来的时间：")
-        svc.dialogs.end(msg.user_key)
-        return await _create(msg, svc, data, due=due)
+        svc.dialogs.pop(msg.user_key)
+        return await _create(msg, svc, state, due=due)
     return _reply("请点选上方按钮继续，或输入“取消”退出。")
 
 
-async def create(svc, actor: str, text: str, audience: dict, due) -> dict:
+async def create(svc: Services, actor: str, text: str, audience: dict, due: datetime | None) -> dict:
     """Stores a staff announcement, audits it, and starts sending it (or plans it for `due`); returns it."""
     now = svc.clock.now()
     broadcast = {"kind": "announcement", "text": text, "audience": audience,
@@ -100,17 +113,17 @@ async def create(svc, actor: str, text: str, audience: dict, due) -> dict:
     return await svc.store.get_broadcast(bid)
 
 
-async def _create(msg: Incoming, svc, data: dict, due) -> Reply:
-    broadcast = await create(svc, msg.user_key, data["text"], data["audience"], due)
+async def _create(msg: Incoming, svc: Services, state: BroadcastDialog, due: datetime | None) -> Reply:
+    broadcast = await create(svc, msg.user_key, state.text, state.audience, due)
     bid = broadcast["id"]
     if due:
-        return _reply(f"公告 #{bid} 已定时，将于 {when_text(due)} 发给{audience_label(data['audience'])}。"
+        return _reply(f"公告 #{bid} 已定时，将于 {when_text(due)} 发给{audience_label(state.audience)}。"
                       "查看或取消：/broadcast_status")
-    return _reply(f"公告 #{bid} 开始发送给{audience_label(data['audience'])}（{broadcast['total']} 位）。"
+    return _reply(f"公告 #{bid} 开始发送给{audience_label(state.audience)}（{broadcast['total']} 位）。"
                   "进度：/broadcast_status")
 
 
-async def status(msg: Incoming, svc) -> Reply:
+async def status(msg: Incoming, svc: Services) -> Reply:
     """/broadcast_status — recent broadcasts with sent / failed / pending; /broadcast_status 12 — failure reasons."""
     arg = msg.text.partition(" ")[2].strip().lstrip("#")
     await svc.store.audit(msg.user_key, "broadcast.status", svc.clock.now(), broadcast=arg or None)
@@ -132,7 +145,7 @@ async def status(msg: Incoming, svc) -> Reply:
                      + (f"，{c['skipped']} 位控制台用户未显示" if c["skipped"] else "")
                      + f"（{STATUS_NAMES.get(b['status'], b['status'])}）")
         if b["status"] == "scheduled":
-            buttons.append(Button(f"取消定时 #{b['id']}", f"bc:unschedule:{b['id']}"))
+            buttons.append(Button(f"取消定时 #{b['id']}", UNSCHEDULE(b["id"])))
     if wanted is not None:
         reasons = await svc.store.failure_reasons(wanted)
         if reasons:
@@ -140,18 +153,17 @@ async def status(msg: Incoming, svc) -> Reply:
     return _reply("\n".join(lines), buttons)
 
 
-async def admin_payload(msg: Incoming, svc) -> Reply:
+async def unschedule(msg: Incoming, svc: Services) -> Reply:
     """bc:unschedule:<id> — cancels a scheduled broadcast that has not started."""
-    _, action, arg = (msg.payload.split(":") + ["", ""])[:3]
-    bid = number(arg) if action == "unschedule" else None
+    bid = number(UNSCHEDULE.arg(msg.payload))
     if bid is None:
-        return _reply("这个按钮已失效，请重新查看 /broadcast_status。")
+        return stale_button(msg)
     if not await svc.store.cancel_scheduled(int(bid), Audit(msg.user_key, "broadcast.unschedule", svc.clock.now())):
         return _reply(f"群发 #{bid} 不是待发送的定时群发（可能已开始或已取消）。")
     return _reply(f"定时群发 #{bid} 已取消。")
 
 
-async def unanswered(msg: Incoming, svc) -> Reply:
+async def unanswered(msg: Incoming, svc: Services) -> Reply:
     """/unanswered — the week's most frequent questions the bot could not answer (to improve the FAQ)."""
     now = svc.clock.now()
     await svc.store.audit(msg.user_key, "unanswered.view", now)

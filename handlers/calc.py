@@ -6,10 +6,14 @@ the measure, "取消" to leave, and the dialog timeout of bot/dialogs.py — the
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import ClassVar
 
+from bot.dialogs import DialogState
 from bot.messages import Button, Incoming, Reply
+from bot.payloads import CALC, POLICY
+from bot.services import Services
 from handlers import faq
 from policy_data import render
 from policy_data.english import for_reading
@@ -17,7 +21,26 @@ from policy_data.engine import Outcome, evaluate
 from policy_data.items import items
 from policy_data.extract import SELF_DESCRIPTION, Facts, Reading, facts_for, normalise, read
 
-FLOW = "calc"
+
+@dataclass
+class CalcDialog(DialogState):
+    """An open quick-check: the question so far."""
+    flow: ClassVar[str] = "calc"
+    text: str
+
+
+@dataclass
+class CalcPicking(CalcDialog):
+    """Waiting for the user to pick one of the measures (one: to confirm a condition asked about)."""
+    choices: list[str]
+
+
+@dataclass
+class CalcAsking(CalcDialog):
+    """Waiting for the figure `expect` of one measure, with the figures known so far."""
+    measure: str
+    expect: str
+    facts: dict[str, str]
 
 
 def _cancel(msg: Incoming) -> Button:
@@ -27,7 +50,7 @@ MAX_BUTTONS = 8
 
 
 def _button(measure, lang: str = "zh") -> Button:
-    return Button(f"{render.article(measure, lang)} {render.title(measure, lang)}", f"calc:{measure.id}")
+    return Button(f"{render.article(measure, lang)} {render.title(measure, lang)}", CALC(measure.id))
 
 
 def _read(msg: Incoming, text: str, book) -> Reading:
@@ -61,7 +84,7 @@ def _by_cue(book, reading: Reading) -> list[str]:
     return named
 
 
-def _results(svc, msg: Incoming, outcomes: list[Outcome], notes: list[str]) -> Reply:
+def _results(msg: Incoming, svc: Services, outcomes: list[Outcome], notes: list[str]) -> Reply:
     book, today, lang = svc.kb.policy, svc.policy_date(), msg.lang
     blocks = ["\n".join(render.outcome_lines(o, lang)) for o in outcomes]
     paid = [o for o in outcomes if o.status == "ok"]
@@ -73,7 +96,7 @@ def _results(svc, msg: Incoming, outcomes: list[Outcome], notes: list[str]) -> R
     blocks += render.validity_notes(policies, today, lang)
     sources = list(dict.fromkeys(render.citation(svc.kb.knowledge.documents, p, o.measure, lang)
                                  for p, o in zip(policies, outcomes)))
-    buttons = [Button(msg.say("查看原文与条件", "Original text and conditions"), f"policy:m:{o.measure.id}")
+    buttons = [Button(msg.say("查看原文与条件", "Original text and conditions"), POLICY(f"m:{o.measure.id}"))
                for o in outcomes[:1]]
     return _reply("\n\n".join(blocks), confidence=0.8 if notes else 1.0, buttons=buttons, sources=sources)
 
@@ -86,7 +109,7 @@ def _assumed_notes(msg: Incoming, measure, facts: Facts) -> list[str]:
             for key, text in facts.assumed.items()]
 
 
-def _ask(svc, msg: Incoming, outcome: Outcome, facts: Facts, question: str) -> Reply:
+def _ask(msg: Incoming, svc: Services, outcome: Outcome, facts: Facts, question: str) -> Reply:
     """Keep what we know, ask for the next missing (or unusable) figure."""
     measure, lang = outcome.measure, msg.lang
     if facts.errors:
@@ -98,8 +121,7 @@ def _ask(svc, msg: Incoming, outcome: Outcome, facts: Facts, question: str) -> R
         lead = (msg.say(f"没有读到{measure.input(key).label}的具体数字。",
                         f"I did not find a figure for the {render.label(measure, key, lang)}. ")
                 if key in facts.mentioned else "")
-    svc.dialogs.start(msg.user_key, FLOW, measure=measure.id, expect=key, text=question,
-                      facts={k: str(v) for k, v in outcome.facts.items()})
+    svc.dialogs.put(msg.user_key, CalcAsking(question, measure.id, key, {k: str(v) for k, v in outcome.facts.items()}))
     inp = measure.input(key)
     if len(outcome.missing) > 1 and inp.kind == "count" and key not in facts.mentioned:
         labels = msg.say("、", ", ").join(render.label(measure, k, lang) for k in outcome.missing)
@@ -115,9 +137,9 @@ def _ask(svc, msg: Incoming, outcome: Outcome, facts: Facts, question: str) -> R
     return _reply(text, confidence=0.6, buttons=[_cancel(msg)])
 
 
-def _pick(svc, msg: Incoming, ids: list[str], question: str, lead: str) -> Reply:
+def _pick(msg: Incoming, svc: Services, ids: list[str], question: str, lead: str) -> Reply:
     book = svc.kb.policy
-    svc.dialogs.start(msg.user_key, FLOW, measure=None, choices=ids, text=question, facts={})
+    svc.dialogs.put(msg.user_key, CalcPicking(question, ids))
     buttons = [_button(book.measure(i), msg.lang) for i in ids[:MAX_BUTTONS]]
     return _reply(f"{lead}\n" + msg.say("请点选要测算的措施（输入“取消”可退出）：",
                                         "Tap the measure to compute (type “cancel” to leave):"),
@@ -178,8 +200,8 @@ def _unstated(measure, question: str):
                  if c.ask_unless and not any(normalise(w) in question for w in c.ask_unless)), None)
 
 
-def _confirm(svc, msg: Incoming, measure, n: int, condition, question: str) -> Reply:
-    svc.dialogs.start(msg.user_key, FLOW, measure=None, choices=[measure.id], text=question, facts={})
+def _confirm(msg: Incoming, svc: Services, measure, n: int, condition, question: str) -> Reply:
+    svc.dialogs.put(msg.user_key, CalcPicking(question, [measure.id]))
     if msg.english and measure.en:
         text = (f"{render.heading(measure, 'en')}\nThe original text requires: {measure.en.conditions[n]}. Your "
                 f"question does not say so; please tell me (e.g. the level), and I will compute it.")
@@ -188,33 +210,33 @@ def _confirm(svc, msg: Incoming, measure, n: int, condition, question: str) -> R
                 f"（例如“{condition.ask_unless[0]}”），我再为您测算。")
     return _reply(text + msg.say("\n（符合请点“是”；输入“取消”可退出速算）",
                                  "\n(Tap “Yes” if it does; type “cancel” to leave the quick-check.)"),
-                  confidence=0.5, buttons=[Button(msg.say("是", "Yes"), "calc:confirm"),
-                                           Button(msg.say("不是", "No"), "calc:deny"),
+                  confidence=0.5, buttons=[Button(msg.say("是", "Yes"), CALC("confirm")),
+                                           Button(msg.say("不是", "No"), CALC("deny")),
                                            Button(msg.say("查看原文与条件", "Original text and conditions"),
-                                                  f"policy:m:{measure.id}"), _cancel(msg)])
+                                                  POLICY(f"m:{measure.id}")), _cancel(msg)])
 
 
 AFFIRM = re.compile(r"^(是|是的|对|对的|嗯|符合|没错|yes|yep|y|correct)[。.!！]?$", re.IGNORECASE)
 DENY = re.compile(r"^(不是|否|没有|不符合|不对|no|nope|n)[。.!！]?$", re.IGNORECASE)
 
 
-def _answer_confirm(svc, msg: Incoming, data: dict, yes: bool) -> Reply:
+def _answer_confirm(msg: Incoming, svc: Services, state: CalcPicking, yes: bool) -> Reply:
     """"是" / "不是" to a condition the quick-check asked about: compute with it stated, or say it is not met."""
     book = svc.kb.policy
-    measure = book.measure(data["choices"][0])
-    unstated = _unstated(measure, _read(msg, data["text"], book).text)
+    measure = book.measure(state.choices[0])
+    unstated = _unstated(measure, _read(msg, state.text, book).text) if measure else None
     if measure is None or unstated is None:
-        svc.dialogs.end(msg.user_key)
+        svc.dialogs.pop(msg.user_key)
         return _stale(msg)
     n, condition = unstated
     if yes:
-        return _run(svc, msg, f"{data['text']} {condition.ask_unless[0]}", [measure.id])
-    svc.dialogs.end(msg.user_key)
+        return _run(msg, svc, f"{state.text} {condition.ask_unless[0]}", [measure.id])
+    svc.dialogs.pop(msg.user_key)
     return _reply(msg.say(f"{render.heading(measure)}\n按原文，需符合“{condition.text}”；不符合这一条件，不能获得该项{measure.money}。",
                           f"{render.heading(measure, 'en')}\nUnder the original text it requires: "
                           f"{render.condition_text(measure, condition, 'en')}. Without it, this "
                           f"{measure.en.money if measure.en else measure.money} does not apply."),
-                  buttons=[Button(msg.say("查看原文与条件", "Original text and conditions"), f"policy:m:{measure.id}")])
+                  buttons=[Button(msg.say("查看原文与条件", "Original text and conditions"), POLICY(f"m:{measure.id}"))])
 
 
 def _stale(msg: Incoming) -> Reply:
@@ -254,7 +276,7 @@ def _higher_of(msg: Incoming, book, best: Outcome, other: Decimal) -> str:
             f"两者按最高一项计：{render.money(amount)}（{where}），不叠加" + ("。" if ours else "，本文件不再另行给予。"))
 
 
-def _itemised(svc, msg: Incoming, reading: Reading, measure_ids: list[str], known: dict | None) -> Reply | None:
+def _itemised(msg: Incoming, svc: Services, reading: Reading, measure_ids: list[str], known: dict | None) -> Reply | None:
     """Several items of one measure, each computed with its own caps and added up; None when the question
     is not plainly itemised or an item lacks a figure."""
     if len(measure_ids) != 1:
@@ -269,21 +291,21 @@ def _itemised(svc, msg: Incoming, reading: Reading, measure_ids: list[str], know
     outcomes = [evaluate(measure, values) for values in each]
     if any(o.status not in ("ok", "fail") for o in outcomes):
         return None
-    svc.dialogs.end(msg.user_key)
+    svc.dialogs.pop(msg.user_key)
     policy = book.policy(measure)
     text = "\n".join(render.items_lines(outcomes, msg.lang))
     blocks = [text, *render.validity_notes([policy], svc.policy_date(), msg.lang)]
     return _reply("\n\n".join(blocks), sources=[render.citation(svc.kb.knowledge.documents, policy, measure, msg.lang)],
-                  buttons=[Button(msg.say("查看原文与条件", "Original text and conditions"), f"policy:m:{measure.id}")])
+                  buttons=[Button(msg.say("查看原文与条件", "Original text and conditions"), POLICY(f"m:{measure.id}"))])
 
 
-def _guarded(svc, msg: Incoming, question: str, reading: Reading, measure_ids: list[str],
+def _guarded(msg: Incoming, svc: Services, question: str, reading: Reading, measure_ids: list[str],
              itemised: object = None) -> Reply | None:
     """A wrong amount is the worst answer: no computing on a foreign currency, a zero figure, or words of the
     user's own that rule a condition out."""
     book, lang = svc.kb.policy, msg.lang
-    svc.dialogs.end(msg.user_key)
-    buttons = [Button(msg.say("查看原文与条件", "Original text and conditions"), f"policy:m:{i}") for i in measure_ids[:2]]
+    svc.dialogs.pop(msg.user_key)
+    buttons = [Button(msg.say("查看原文与条件", "Original text and conditions"), POLICY(f"m:{i}")) for i in measure_ids[:2]]
     if m := FOREIGN.search(question):
         return _reply(msg.say(f"您给的是外币金额（“{m.group(0)}”）。文件按人民币计算，也没有规定汇率，请告诉我折合人民币的金额"
                               "（例如“实收资本8亿元人民币”），我再为您测算。",
@@ -339,7 +361,7 @@ def _other_subject(msg: Incoming, book, ruled_out: dict[str, str]) -> Reply:
                          "If I misread you, please tell me more; or describe your institution and I will match "
                          "the measures that fit."))
     return _reply("\n".join(lines), confidence=0.5,
-                  buttons=[Button(msg.say("查看原文与条件", "Original text and conditions"), f"policy:m:{i}")
+                  buttons=[Button(msg.say("查看原文与条件", "Original text and conditions"), POLICY(f"m:{i}"))
                            for i in list(ruled_out)[:2]])
 
 
@@ -368,24 +390,24 @@ def _after_expiry(question: str, policies, today) -> tuple[str, object] | None:
     return None
 
 
-def _run(svc, msg: Incoming, question: str, measure_ids: list[str], known: dict | None = None,
+def _run(msg: Incoming, svc: Services, question: str, measure_ids: list[str], known: dict | None = None,
          reading: Reading | None = None, expect: str | None = None) -> Reply:
     """Compute the measures for the question; ask for what is missing."""
     book = svc.kb.policy
     reading = reading or _read(msg, question, book)
     reading, elsewhere = _other_policy(reading)
-    if guarded := _guarded(svc, msg, f"{question} {msg.text}", reading, measure_ids, book.measure(measure_ids[0]) if
+    if guarded := _guarded(msg, svc, f"{question} {msg.text}", reading, measure_ids, book.measure(measure_ids[0]) if
                            len(measure_ids) == 1 and items(book.measure(measure_ids[0]), reading, {}) else elsewhere):
         return guarded
     if rivals := _rivals(book, measure_ids):
-        return _pick(svc, msg, rivals, question, msg.say("这几项按不同情形分别给予、金额不同，请问是哪一种？",
+        return _pick(msg, svc, rivals, question, msg.say("这几项按不同情形分别给予、金额不同，请问是哪一种？",
                                                          "These apply to different cases, with different amounts: which one is yours?"))
     for measure_id in measure_ids:
         measure = book.measure(measure_id)
         if (unstated := _unstated(measure, f"{normalise(question)} {reading.text}")) and evaluate(measure, facts_for(
                 book, measure, reading).values).status != "fail":      # a threshold already missed says more
-            return _confirm(svc, msg, measure, *unstated, question)
-    if itemised := _itemised(svc, msg, reading, measure_ids, known):
+            return _confirm(msg, svc, measure, *unstated, question)
+    if itemised := _itemised(msg, svc, reading, measure_ids, known):
         return itemised
     outcomes, asks = [], []
     notes: list[str] = []
@@ -402,14 +424,14 @@ def _run(svc, msg: Incoming, question: str, measure_ids: list[str], known: dict 
             outcomes.append(outcome)
             notes += _assumed_notes(msg, measure, facts)
     if not outcomes and len(asks) == 1:
-        return _ask(svc, msg, *asks[0], question)
+        return _ask(msg, svc, *asks[0], question)
     if not outcomes:
-        return _pick(svc, msg, [o.measure.id for o, _ in asks], question,
+        return _pick(msg, svc, [o.measure.id for o, _ in asks], question,
                      msg.say("您的问题可能涉及以下几项措施。", "Your question may concern these measures."))
-    svc.dialogs.end(msg.user_key)
+    svc.dialogs.pop(msg.user_key)
     if elsewhere is not None and (paid := [o for o in outcomes if o.status == "ok"]):
         notes.append(_higher_of(msg, book, max(paid, key=lambda o: o.amount), elsewhere))
-    reply = _results(svc, msg, outcomes, notes)
+    reply = _results(msg, svc, outcomes, notes)
     reply.buttons += [_button(o.measure, msg.lang) for o, _ in asks]
     return reply
 
@@ -424,17 +446,17 @@ async def answer(msg: Incoming, svc) -> Reply | None:
     """Free text: a measure with figures, or a measure and "能拿多少"; or figures by name and "能拿多少"."""
     book = svc.kb.policy
     reading = _read(msg, msg.text, book)
-    if reading.elsewhere() or faq.asks_unstated(svc, msg):
+    if reading.elsewhere() or faq.asks_unstated(msg, svc):
         return None
     if is_quick_check(reading):
-        return _run(svc, msg, msg.text, _selected(book, reading), reading=reading)
+        return _run(msg, svc, msg.text, _selected(book, reading), reading=reading)
     if reading.ruled_out and not reading.candidates() and (reading.asks_amount() or reading.about_policy()
                                                            or any(f.kind == "money" for f in reading.figures)):
         return _other_subject(msg, book, reading.ruled_out)
     if reading.asks_amount() and reading.figures and not reading.candidates() and (ids := _by_cue(book, reading)):
         if len(ids) == 1:                # the figure is named by the one measure that uses it
-            return _run(svc, msg, msg.text, ids, reading=reading)
-        return _pick(svc, msg, ids, msg.text, msg.say("请问是哪一项支持措施？", "Which support measure is it?"))
+            return _run(msg, svc, msg.text, ids, reading=reading)
+        return _pick(msg, svc, ids, msg.text, msg.say("请问是哪一项支持措施？", "Which support measure is it?"))
     return None
 
 
@@ -445,12 +467,12 @@ async def command(msg: Incoming, svc) -> Reply:
     if question:
         reading = _read(msg, question, book)
         if reading.candidates():         # /calc says "compute": no "能拿多少" needed
-            return _run(svc, msg, question, _selected(book, reading), reading=reading)
+            return _run(msg, svc, question, _selected(book, reading), reading=reading)
         reply = await answer(replace(msg, text=question), svc)
         if reply:
             return reply
     ids = [m.id for m in book.measures if m.rule.type != "unquantified"]
-    svc.dialogs.start(msg.user_key, FLOW, measure=None, choices=ids, text=question, facts={})
+    svc.dialogs.put(msg.user_key, CalcPicking(question, ids))
     return _reply(msg.say("补贴速算：直接输入措施和数字即可，例如“新设金融总部，实收资本10亿，能拿多少？”、"
                           "“资管机构总部管理规模150亿”、“主导制定2项国家标准”。\n也可以先点选措施（输入“取消”可退出）：",
                           "Subsidy quick-check: type the measure and your figures, e.g. “New financial HQ, paid-in "
@@ -462,58 +484,59 @@ async def command(msg: Incoming, svc) -> Reply:
 async def by_payload(msg: Incoming, svc) -> Reply:
     """calc:<measure id> — a measure picked from buttons; figures already given are kept."""
     book = svc.kb.policy
-    key = msg.payload.removeprefix("calc:")
-    dialog = svc.dialogs.get(msg.user_key)
+    key = CALC.arg(msg.payload)
+    dialog = svc.dialogs.of(msg.user_key, CalcDialog)
     if key in ("confirm", "deny"):
-        if not (dialog and dialog.flow == FLOW and len(dialog.data.get("choices") or []) == 1):
+        if not (isinstance(dialog, CalcPicking) and len(dialog.choices) == 1):
             return _stale(msg)
-        return _answer_confirm(svc, msg, dialog.data, key == "confirm")
+        return _answer_confirm(msg, svc, dialog, key == "confirm")
     measure = book.measure(key)
     if measure is None:
         return _stale(msg)
-    question = dialog.data.get("text", "") if dialog and dialog.flow == FLOW else ""
-    return _run(svc, msg, question, [measure.id])
+    question = dialog.text if dialog else ""
+    return _run(msg, svc, question, [measure.id])
 
 
-async def continue_dialog(msg: Incoming, svc) -> Reply | None:
+async def continue_dialog(msg: Incoming, svc: Services) -> Reply | None:
     """The answer to a question the quick-check asked; anything else passes to the other routes."""
-    if msg.payload is not None:
-        return None                      # buttons go to their own routes (calc: is by_payload)
     book = svc.kb.policy
-    data = svc.dialogs.get(msg.user_key).data
+    state = svc.dialogs.state(msg.user_key, CalcDialog)
     reading = _read(msg, msg.text, book)
     fresh = reading.candidates()
-    if fresh and not (data["measure"] in fresh or set(fresh) <= set(data.get("choices") or [])):
-        svc.dialogs.end(msg.user_key)    # a new question: start over
+    choices = state.choices if isinstance(state, CalcPicking) else []
+    if fresh and not ((isinstance(state, CalcAsking) and state.measure in fresh) or set(fresh) <= set(choices)):
+        svc.dialogs.pop(msg.user_key)    # a new question: start over
         return await answer(msg, svc)
-    if data["measure"] is None:
-        if len(data["choices"]) == 1 and (AFFIRM.match(msg.text.strip()) or DENY.match(msg.text.strip())):
-            return _answer_confirm(svc, msg, data, bool(AFFIRM.match(msg.text.strip())))
-        question = f"{data['text']} {msg.text}".strip()
+    if isinstance(state, CalcPicking):
+        said = msg.text.strip()
+        if len(state.choices) == 1 and (AFFIRM.match(said) or DENY.match(said)):
+            return _answer_confirm(msg, svc, state, bool(AFFIRM.match(said)))
+        question = f"{state.text} {msg.text}".strip()
         combined = _read(msg, question, book)
-        picked = [i for i in combined.candidates() if i in data["choices"]]
+        picked = [i for i in combined.candidates() if i in state.choices]
         if picked:
-            return _run(svc, msg, question, picked, reading=combined)
+            return _run(msg, svc, question, picked, reading=combined)
         if QUESTION_MARKS.search(msg.text):
-            svc.dialogs.end(msg.user_key)
+            svc.dialogs.pop(msg.user_key)
             return None
         return _reply(msg.say("请点选要测算的措施，或输入“取消”退出。", "Tap the measure to compute, or type “cancel”."),
                       confidence=0.5,
-                      buttons=[_button(book.measure(i), msg.lang) for i in data["choices"][:MAX_BUTTONS]] + [_cancel(msg)])
-    measure = book.measure(data["measure"])
+                      buttons=[_button(book.measure(i), msg.lang) for i in state.choices[:MAX_BUTTONS]] + [_cancel(msg)])
+    assert isinstance(state, CalcAsking)
+    measure = book.measure(state.measure)
     if measure is None:                  # the data was reloaded without it
-        svc.dialogs.end(msg.user_key)
+        svc.dialogs.pop(msg.user_key)
         return None
-    facts = facts_for(book, measure, reading, data["expect"])
+    facts = facts_for(book, measure, reading, state.expect)
     if facts.values or facts.errors:
-        return _run(svc, msg, data["text"], [measure.id], known=data["facts"], reading=reading, expect=data["expect"])
+        return _run(msg, svc, state.text, [measure.id], known=state.facts, reading=reading, expect=state.expect)
     if QUESTION_MARKS.search(msg.text):
-        svc.dialogs.end(msg.user_key)
+        svc.dialogs.pop(msg.user_key)
         return None
-    return _again(svc, msg, measure, data["expect"])
+    return _again(msg, svc, measure, state.expect)
 
 
-def _again(svc, msg: Incoming, measure, key: str) -> Reply:
+def _again(msg: Incoming, svc: Services, measure, key: str) -> Reply:
     svc.dialogs.touch(msg.user_key)
     return _reply(msg.say("没有读到有效的数字。", "I did not find a usable figure. ") + render.ask_for(measure, key, msg.lang)
                   + msg.say("\n（输入“取消”可退出速算）", "\n(Type “cancel” to leave the quick-check.)"), confidence=0.5,

@@ -4,10 +4,11 @@ from __future__ import annotations
 import asyncio
 
 from bot.messages import Incoming, Reply
+from bot.services import Services
 from bot.web.links import TTL, SignInLinks, sign_in_url
 
 
-async def sign_in_link(msg: Incoming, svc) -> Reply:
+async def sign_in_link(msg: Incoming, svc: Services) -> Reply:
     links = SignInLinks(svc.settings.data_dir, svc.clock)
     token = await asyncio.to_thread(links.issue, msg.user_key)
     minutes = int(TTL.total_seconds() // 60)

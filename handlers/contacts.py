@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 
 from bot.messages import Button, Incoming, Reply
+from bot.payloads import CONTACT
+from bot.services import Services
 from faq import english, nlp
 from handlers.handoff import BUTTON, REACH_NOW
 
@@ -16,7 +18,7 @@ NOT_PUBLISHED = "暂未公布（来源文件未载明，待管委会工作人员
 NOT_PUBLISHED_EN = "not published yet (the source documents don't give one; committee staff will add it)"
 
 
-def render(contact, svc, msg: Incoming) -> Reply:
+def _card(msg: Incoming, svc: Services, contact) -> Reply:
     en = contact.en if msg.english else None
     if en:
         lines = [f"[{en.name}]", REACH_NOW_EN, f"Phone: {contact.phone or NOT_PUBLISHED_EN}"]
@@ -49,7 +51,7 @@ def _named_in(folded: str, contacts):
     return max(hits, key=lambda hit: hit[0])[1] if hits else None
 
 
-async def answer(msg: Incoming, svc) -> Reply | None:
+async def answer(msg: Incoming, svc: Services) -> Reply | None:
     if msg.english:
         if not ASKS_FOR_CONTACT_EN.search(msg.text.lower()):
             return None
@@ -59,14 +61,14 @@ async def answer(msg: Incoming, svc) -> Reply | None:
         if not any(word in folded for word in ASKS_FOR_CONTACT):
             return None
     contact = _named_in(folded, svc.kb.knowledge.contacts)
-    reply = render(contact, svc, msg) if contact else await list_all(msg, svc)
+    reply = _card(msg, svc, contact) if contact else await list_all(msg, svc)
     if "phone" in msg.reading.aspects and not (contact and contact.phone):
         reply.intent = "fallback"          # the number asked for is not published: an honest "don't know"
         await svc.store.log_unanswered(msg, svc.clock.now())
     return reply
 
 
-async def list_all(msg: Incoming, svc) -> Reply:
+async def list_all(msg: Incoming, svc: Services) -> Reply:
     contacts = svc.kb.knowledge.contacts
     published = [f"{c.name}：{'；'.join(x for x in (c.phone, c.address) if x)}" for c in contacts
                  if c.phone or c.address]
@@ -80,12 +82,12 @@ async def list_all(msg: Incoming, svc) -> Reply:
                  "可以联系以下机构（点选查看职责与联系方式）：" if contacts else "联系人资料尚未录入。"]
     label = (lambda c: c.en.name.split(" (")[0][:40]) if msg.english else (lambda c: c.name[:20])
     return Reply("\n".join(lines), intent="contacts", confidence=1.0,
-                 buttons=[Button(label(c), f"contact:{c.id}") for c in contacts] + [BUTTON])
+                 buttons=[Button(label(c), CONTACT(c.id)) for c in contacts] + [BUTTON])
 
 
-async def by_payload(msg: Incoming, svc) -> Reply:
-    key = msg.payload.removeprefix("contact:")
+async def by_payload(msg: Incoming, svc: Services) -> Reply:
+    key = CONTACT.arg(msg.payload)
     for contact in svc.kb.knowledge.contacts:
         if contact.id == key:
-            return render(contact, svc, msg)
+            return _card(msg, svc, contact)
     return await list_all(msg, svc)

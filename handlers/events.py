@@ -6,13 +6,18 @@ change with its notice and reminders in one write and sends the notice to the ev
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import ClassVar
 
 from bot import inputs
 from bot.audience import SEGMENTS, segment_label
-from bot.events import (FIELD_NAMES, TYPES, EventError, parse_one_line, parse_yaml, render, split_fields,
+from bot.dialogs import DialogState
+from bot.events import (FIELD_NAMES, TYPES, EventError, parse_one_line, parse_yaml, event_text, split_fields,
                         start_of, validate, when_text)
 from bot.messages import Button, Incoming, Reply
+from bot.payloads import CANCEL_EVENT, EDIT_FIELD, EVENT, IMPORT_CONFIRM, NEW_EVENT, Payload
+from bot.services import Services
 from handlers import subscribe
 from scheduler.reminders import span_text
 
@@ -36,24 +41,44 @@ STEPS = (  # guided /newevent: (field, question)
 CHOICES = {"type": list(TYPES), "audience": ["all", *SEGMENTS]}
 
 
+@dataclass
+class NewEventDialog(DialogState):
+    """Guided /newevent: the answers so far; at step len(STEPS) the preview waits for “发布”."""
+    flow: ClassVar[str] = "newevent"
+    buttons: ClassVar[tuple[Payload, ...]] = (NEW_EVENT,)
+    step: int = 0
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class EditEventDialog(DialogState):
+    """/editevent N: the field to change, once picked."""
+    flow: ClassVar[str] = "editevent"
+    buttons: ClassVar[tuple[Payload, ...]] = (EDIT_FIELD,)
+    event: int
+    field: str | None = None
+
+
+@dataclass
+class ImportDialog(DialogState):
+    """/importevents: the parsed events waiting for “确认导入” (none until a YAML list was sent)."""
+    flow: ClassVar[str] = "importevents"
+    buttons: ClassVar[tuple[Payload, ...]] = (IMPORT_CONFIRM,)
+    events: list[dict] = field(default_factory=list)
+
+
 def _reply(text: str, buttons: list[Button] | None = None, *, staff: bool = False) -> Reply:
     return Reply(text, intent="staff" if staff else "events", confidence=1.0, buttons=buttons or [],
                  sources=[] if staff else [SOURCE])
 
 
-def _unavailable() -> Reply:
-    return _reply("活动功能暂不可用，请稍后再试。")
-
-
-async def _upcoming(svc) -> list[dict]:
+async def _upcoming(svc: Services) -> list[dict]:
     now = svc.clock.now()
     events = [e for e in await svc.store.events() if e["status"] == "scheduled" and start_of(e) > now]
     return sorted(events, key=start_of)
 
 
-async def list_upcoming(msg: Incoming, svc) -> Reply:
-    if svc.store is None:
-        return _unavailable()
+async def list_upcoming(msg: Incoming, svc: Services) -> Reply:
     events = (await _upcoming(svc))[:LIST_LIMIT]
     subscribe = Button(msg.say("订阅活动通知", "Get event notices"), "/subscribe")
     if not events:
@@ -64,17 +89,17 @@ async def list_upcoming(msg: Incoming, svc) -> Reply:
                                                     "published in Chinese):")]
     for i, e in enumerate(events, 1):
         lines.append(f"{i}. {when_text(start_of(e))} 【{e['type']}】{e['title']} · 面向{segment_label(e['audience'])}")
-    buttons = [Button(e["title"] if len(e["title"]) <= 20 else e["title"][:19] + "…", f"ev:show:{e['id']}")
+    buttons = [Button(e["title"] if len(e["title"]) <= 20 else e["title"][:19] + "…", EVENT(e["id"]))
                for e in events]
     return _reply("\n".join(lines), [*buttons, subscribe])
 
 
-async def answer(msg: Incoming, svc) -> Reply | None:
+async def answer(msg: Incoming, svc: Services) -> Reply | None:
     """Free text such as “最近有什么活动”."""
     return await list_upcoming(msg, svc) if ASKS_FOR_EVENTS.search(msg.folded) else None
 
 
-async def _event_arg(svc, args: str) -> dict | Reply:
+async def _event_arg(svc: Services, args: str) -> dict | Reply:
     m = re.match(r"^#?(\d+)\b", args.strip())
     event = await svc.store.get_event(int(m.group(1))) if m else None
     if event is None:
@@ -82,21 +107,20 @@ async def _event_arg(svc, args: str) -> dict | Reply:
     return event
 
 
-async def by_payload(msg: Incoming, svc) -> Reply:
-    key = msg.payload.removeprefix("ev:")
-    eid = inputs.number(key[5:]) if key.startswith("show:") else None
+async def by_payload(msg: Incoming, svc: Services) -> Reply:
+    eid = inputs.number(EVENT.arg(msg.payload))
     if eid is not None and (event := await svc.store.get_event(eid)):
         user = await svc.store.get_user(msg.user_key)
         subscribed = bool(user and "events" in user["subscriptions"])
         buttons = [subscribe.button("sub", "events", not subscribed), Button("全部活动", "/events")]
         if msg.is_staff and event["status"] == "scheduled":
             buttons += [Button("编辑活动", f"/editevent {event['id']}"), Button("取消活动", f"/cancelevent {event['id']}")]
-        return _reply(render(event), buttons)
+        return _reply(event_text(event), buttons)
     return await list_upcoming(msg, svc)
 
 
 # ---- staff: publish --------------------------------------------------------------------------------------
-async def new_event(msg: Incoming, svc) -> Reply:
+async def new_event(msg: Incoming, svc: Services) -> Reply:
     args = msg.text.partition(" ")[2].strip()
     if args:
         try:
@@ -104,64 +128,62 @@ async def new_event(msg: Incoming, svc) -> Reply:
         except EventError as exc:
             return _reply(f"未发布：{exc}", staff=True)
         return await _publish(msg, svc, [fields])
-    svc.dialogs.start(msg.user_key, "newevent", step=0, fields={})
+    svc.dialogs.put(msg.user_key, NewEventDialog())
     return _ask_step(0, "发布新活动（随时输入“取消”退出）。\n")
 
 
 def _ask_step(step: int, prefix: str = "") -> Reply:
     field, question = STEPS[step]
     labels = {"all": "全体企业", **SEGMENTS}
-    buttons = [Button(labels.get(v, v), f"ne:{v}") for v in CHOICES.get(field, [])]
+    buttons = [Button(labels.get(v, v), NEW_EVENT(v)) for v in CHOICES.get(field, [])]
     return _reply(prefix + question, buttons, staff=True)
 
 
-async def new_event_step(msg: Incoming, svc) -> Reply | None:
-    dialog = svc.dialogs.get(msg.user_key)
-    if msg.payload is not None and not msg.payload.startswith("ne:"):
-        return None
-    value = msg.payload[3:] if msg.payload else msg.text.strip()
+async def new_event_step(msg: Incoming, svc: Services) -> Reply:
+    state = svc.dialogs.state(msg.user_key, NewEventDialog)
+    value = NEW_EVENT.arg(msg.payload) if msg.payload else msg.text.strip()
     svc.dialogs.touch(msg.user_key)
-    if dialog.data["step"] >= len(STEPS):                       # at the preview
+    if state.step >= len(STEPS):                                 # at the preview
         if value != "publish":
-            return _reply("请点“发布”，或输入“取消”放弃。", [Button("发布", "ne:publish")], staff=True)
-        svc.dialogs.end(msg.user_key)
+            return _reply("请点“发布”，或输入“取消”放弃。", [Button("发布", NEW_EVENT("publish"))], staff=True)
+        svc.dialogs.pop(msg.user_key)
         try:
-            fields = validate(dialog.data["fields"], svc.clock.now())
+            fields = validate(state.fields, svc.clock.now())
         except EventError as exc:
             return _reply(f"未发布：{exc}\n请用 /newevent 重新开始。", staff=True)
         return await _publish(msg, svc, [fields])
-    field, _ = STEPS[dialog.data["step"]]
-    if field in ("description", "signup") and value.lower() in SKIP_WORDS:
+    field_name, question = STEPS[state.step]
+    if field_name in ("description", "signup") and value.lower() in SKIP_WORDS:
         value = ""
     try:                                       # check this one field now, with the others still unknown
-        validate({"title": "x", "start": "2999-01-01 00:00", "place": "x", **dialog.data["fields"], field: value},
+        validate({"title": "x", "start": "2999-01-01 00:00", "place": "x", **state.fields, field_name: value},
                  svc.clock.now())
     except EventError as exc:
-        return _reply(f"{exc}\n{STEPS[dialog.data['step']][1]}", _ask_step(dialog.data["step"]).buttons, staff=True)
-    dialog.data["fields"][field] = value
-    dialog.data["step"] += 1
-    if dialog.data["step"] < len(STEPS):
-        return _ask_step(dialog.data["step"])
-    preview = validate(dialog.data["fields"], svc.clock.now())
-    return _reply("请确认活动信息：\n\n" + render({**preview, "id": "（发布后生成）"}),
-                  [Button("发布", "ne:publish")], staff=True)
+        return _reply(f"{exc}\n{question}", _ask_step(state.step).buttons, staff=True)
+    state.fields[field_name] = value
+    state.step += 1
+    if state.step < len(STEPS):
+        return _ask_step(state.step)
+    preview = validate(state.fields, svc.clock.now())
+    return _reply("请确认活动信息：\n\n" + event_text({**preview, "id": "（发布后生成）"}),
+                  [Button("发布", NEW_EVENT("publish"))], staff=True)
 
 
-async def _publish(msg: Incoming, svc, events: list[dict]) -> Reply:
+async def _publish(msg: Incoming, svc: Services, events: list[dict]) -> Reply:
     ids = await svc.scheduler.publish(events, msg.user_key)
     lines = [f"已发布 {len(ids)} 个活动，并向订阅者发出通知：" if len(ids) > 1 else "活动已发布，并向订阅者发出通知："]
     for eid, e in zip(ids, events):
         lines.append(f"#{eid} {when_text(start_of(e))} {e['title']}（面向{segment_label(e['audience'])}）")
     offsets = "、".join(span_text(s) for s in svc.scheduler.offsets)
     lines.append(f"开始前 {offsets} 将自动提醒。发送进度：/broadcast_status")
-    return _reply("\n".join(lines), [Button("查看活动", f"ev:show:{ids[0]}")], staff=True)
+    return _reply("\n".join(lines), [Button("查看活动", EVENT(ids[0]))], staff=True)
 
 
 # ---- staff: edit and cancel ------------------------------------------------------------------------------
 FIELD_KEYS = {**{v: k for k, v in FIELD_NAMES.items()}, **{k: k for k in FIELD_NAMES}}
 
 
-async def edit_event(msg: Incoming, svc) -> Reply:
+async def edit_event(msg: Incoming, svc: Services) -> Reply:
     """/editevent 3 → pick a field; /editevent 3 | 地点 | 新地点 → change it at once."""
     args = msg.text.partition(" ")[2]
     event = await _event_arg(svc, args)
@@ -172,28 +194,26 @@ async def edit_event(msg: Incoming, svc) -> Reply:
     parts = [p.strip() for p in split_fields(args)]
     if len(parts) == 3:
         return await _apply_edit(msg, svc, event, parts[1], parts[2])
-    svc.dialogs.start(msg.user_key, "editevent", event=event["id"], field=None)
-    return _reply(render(event) + "\n\n要修改哪一项？", [Button(label, f"ee:{key}") for key, label in FIELD_NAMES.items()],
+    svc.dialogs.put(msg.user_key, EditEventDialog(event["id"]))
+    return _reply(event_text(event) + "\n\n要修改哪一项？", [Button(label, EDIT_FIELD(key)) for key, label in FIELD_NAMES.items()],
                   staff=True)
 
 
-async def edit_event_step(msg: Incoming, svc) -> Reply | None:
-    dialog = svc.dialogs.get(msg.user_key)
-    if msg.payload is not None and not msg.payload.startswith("ee:"):
-        return None
-    event = await svc.store.get_event(dialog.data["event"])
+async def edit_event_step(msg: Incoming, svc: Services) -> Reply:
+    state = svc.dialogs.state(msg.user_key, EditEventDialog)
+    event = await svc.store.get_event(state.event)
     if msg.payload:
-        dialog.data["field"] = msg.payload[3:]
+        state.field = EDIT_FIELD.arg(msg.payload)
         svc.dialogs.touch(msg.user_key)
-        current = event.get(dialog.data["field"]) or "（无）"
-        return _reply(f"当前{FIELD_NAMES.get(dialog.data['field'], '')}：{current}\n请输入新的内容：", staff=True)
-    if not dialog.data["field"]:
+        current = event.get(state.field) or "（无）"
+        return _reply(f"当前{FIELD_NAMES.get(state.field, '')}：{current}\n请输入新的内容：", staff=True)
+    if not state.field:
         return _reply("请先点选要修改的项目，或输入“取消”。", staff=True)
-    svc.dialogs.end(msg.user_key)
-    return await _apply_edit(msg, svc, event, dialog.data["field"], msg.text)
+    svc.dialogs.pop(msg.user_key)
+    return await _apply_edit(msg, svc, event, state.field, msg.text)
 
 
-async def _apply_edit(msg: Incoming, svc, event: dict, field_name: str, value: str) -> Reply:
+async def _apply_edit(msg: Incoming, svc: Services, event: dict, field_name: str, value: str) -> Reply:
     key = FIELD_KEYS.get(field_name.strip())
     if key is None:
         return _reply(f"没有“{field_name}”这一项，可改：" + "、".join(FIELD_NAMES.values()), staff=True)
@@ -207,23 +227,23 @@ async def _apply_edit(msg: Incoming, svc, event: dict, field_name: str, value: s
     summary = await svc.scheduler.edit(event, {key: fields[key]}, msg.user_key)
     if not summary:
         return _reply("内容没有变化，未发送变更通知。", staff=True)
-    return _reply(f"活动 #{event['id']} 已修改（{summary}），并已通知相关企业。", [Button("查看活动", f"ev:show:{event['id']}")],
+    return _reply(f"活动 #{event['id']} 已修改（{summary}），并已通知相关企业。", [Button("查看活动", EVENT(event["id"]))],
                   staff=True)
 
 
-async def cancel_event(msg: Incoming, svc) -> Reply:
+async def cancel_event(msg: Incoming, svc: Services) -> Reply:
     event = await _event_arg(svc, msg.text.partition(" ")[2])
     if isinstance(event, Reply):
         return event
     if event["status"] != "scheduled":
         return _reply(f"活动 #{event['id']} 已经取消过了。", staff=True)
-    return _reply(f"确认取消以下活动？取消后将通知已收到通知的企业。\n\n{render(event)}",
-                  [Button("确认取消活动", f"evadm:cancel:{event['id']}")], staff=True)
+    return _reply(f"确认取消以下活动？取消后将通知已收到通知的企业。\n\n{event_text(event)}",
+                  [Button("确认取消活动", CANCEL_EVENT(event["id"]))], staff=True)
 
 
-async def admin_payload(msg: Incoming, svc) -> Reply:
-    _, action, eid = (msg.payload.split(":") + ["", ""])[:3]
-    event_id = inputs.number(eid) if action == "cancel" else None
+async def cancel_confirmed(msg: Incoming, svc: Services) -> Reply:
+    """evadm:cancel:<id> — the confirmation button of /cancelevent."""
+    event_id = inputs.number(CANCEL_EVENT.arg(msg.payload))
     event = await svc.store.get_event(event_id) if event_id is not None else None
     if event is None:
         return _reply("找不到该活动。", staff=True)
@@ -239,26 +259,25 @@ IMPORT_HELP = ("请发送 YAML 活动列表（或 data/imports/ 下的文件名�
                "  place: 小镇会客厅\n  audience: 类金融行业分会\n  signup: https://example.org/signup")
 
 
-async def import_events(msg: Incoming, svc) -> Reply:
+async def import_events(msg: Incoming, svc: Services) -> Reply:
     body = msg.text.partition(" ")[2].strip()
     if not body:
-        svc.dialogs.start(msg.user_key, "importevents")
+        svc.dialogs.put(msg.user_key, ImportDialog())
         return _reply(IMPORT_HELP, staff=True)
     return await _import(msg, svc, body)
 
 
-async def import_step(msg: Incoming, svc) -> Reply | None:
-    if msg.payload is not None:
-        if msg.payload != "imp:confirm":
-            return None
-        events = svc.dialogs.end(msg.user_key).data.get("events")
-        if not events:
-            return _reply("没有待导入的活动。", staff=True)
-        return await _publish(msg, svc, events)
-    return await _import(msg, svc, msg.text)
+async def import_step(msg: Incoming, svc: Services) -> Reply:
+    if msg.payload is None:
+        return await _import(msg, svc, msg.text)
+    state = svc.dialogs.state(msg.user_key, ImportDialog)
+    svc.dialogs.pop(msg.user_key)
+    if not state.events:
+        return _reply("没有待导入的活动。", staff=True)
+    return await _publish(msg, svc, state.events)
 
 
-async def _import(msg: Incoming, svc, body: str) -> Reply:
+async def _import(msg: Incoming, svc: Services, body: str) -> Reply:
     if len(body) >= inputs.MAX_CHARS - 20:
         return _reply(f"内容太长，聊天里最多 {inputs.MAX_CHARS} 字。请把 YAML 文件放到数据目录的 {IMPORT_DIR}/ 下，"
                       "再发送 /importevents 文件名。", staff=True)
@@ -270,10 +289,10 @@ async def _import(msg: Incoming, svc, body: str) -> Reply:
     try:
         events = parse_yaml(body, svc.clock.now())
     except EventError as exc:
-        svc.dialogs.end(msg.user_key)
+        svc.dialogs.pop(msg.user_key)
         return _reply(f"未导入（全部未导入）：{exc}", staff=True)
-    svc.dialogs.start(msg.user_key, "importevents", events=events)
+    svc.dialogs.put(msg.user_key, ImportDialog(events))
     lines = [f"将导入 {len(events)} 个活动并通知订阅者："]
     lines += [f"· {when_text(datetime.fromisoformat(e['start']))} {e['title']}（{segment_label(e['audience'])}）"
               for e in events]
-    return _reply("\n".join(lines), [Button("确认导入", "imp:confirm")], staff=True)
+    return _reply("\n".join(lines), [Button("确认导入", IMPORT_CONFIRM())], staff=True)

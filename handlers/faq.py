@@ -7,9 +7,9 @@ stated (intent "fallback", so it counts as unanswered). Another city's question 
 from __future__ import annotations
 
 import re
-from datetime import datetime
-
 from bot.messages import Button, Incoming, Reply
+from bot.payloads import FAQ
+from bot.services import Services
 from faq import english
 from faq.conversation import Topic
 from faq.matcher import THRESHOLD, Match
@@ -34,7 +34,7 @@ DIRECT_BONUS = 0.1         # an entry about the very entity named beats one abou
 MAX_PARTS = 2              # a message asking several things gets at most this many answers
 
 
-def _answer(entry, svc, confidence: float, lang: str, note: str = "") -> Reply:
+def _answer(entry, svc: Services, confidence: float, lang: str, note: str = "") -> Reply:
     text = entry.answer + svc.kb.period_note(entry, svc.clock.today(), lang)
     return Reply(f"{note}{text}", intent="faq", confidence=confidence,
                  sources=[svc.kb.knowledge.cite(entry.source, lang)])
@@ -43,14 +43,14 @@ def _answer(entry, svc, confidence: float, lang: str, note: str = "") -> Reply:
 def _question_button(entry, lang: str) -> Button:
     label = entry.en.questions[0] if lang == "en" else entry.questions[0]
     width = 40 if lang == "en" else 20
-    return Button(label if len(label) <= width else label[:width - 1] + "…", f"faq:{entry.id}")
+    return Button(label if len(label) <= width else label[:width - 1] + "…", FAQ(entry.id))
 
 
-def _states(svc, entry, aspects: list[str]) -> bool:
+def _states(svc: Services, entry, aspects: list[str]) -> bool:
     return not aspects or any(a in entry.aspects for a in aspects)
 
 
-def _about(svc, entry, entities: list[str]) -> bool:
+def _about(svc: Services, entry, entities: list[str]) -> bool:
     gz = svc.kb.gazetteer
     return not entities or any(gz.covers(entry.entities, e) for e in entities)
 
@@ -66,7 +66,7 @@ def _too_thin(reading: Reading) -> bool:
         and len(matcher.text.words(reading.query)) < 2
 
 
-def choose(svc, reading: Reading, ranked: list[Match]) -> tuple[Match | None, str]:
+def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match | None, str]:
     """The entry to answer with, or None and why not ("" = nothing close; "aspect"/"entity"/"elsewhere")."""
     aspects = svc.kb.knowledge.lexicon.aspects
     pool = ranked
@@ -101,14 +101,14 @@ def choose(svc, reading: Reading, ranked: list[Match]) -> tuple[Match | None, st
     return best, ""
 
 
-def asks_unstated(svc, msg: Incoming) -> bool:
+def asks_unstated(msg: Incoming, svc: Services) -> bool:
     """An English question asking what the documents never state (a price, a name, opening hours…) is the FAQ's
     to answer honestly, not a policy or quick-check question ("How many working days until the subsidy?")."""
     aspects = svc.kb.knowledge.lexicon.aspects
     return msg.english and any(aspects[a].unanswerable for a in msg.reading.aspects)
 
 
-def is_new_question(svc, msg: Incoming) -> bool:
+def is_new_question(msg: Incoming, svc: Services) -> bool:
     """A message that names its own topic and finds its answer, with no figure an open dialog could want."""
     reading: Reading = msg.reading
     if reading.bare_figure or any(ch.isdigit() for ch in msg.text) or not (reading.entities or reading.aspects):
@@ -127,7 +127,7 @@ def _year_note(msg: Incoming, entry) -> str:
                    f"(The documents have no figure for {missing[0]}; here is the nearest year on record, {nearest}.)\n")
 
 
-async def answer(msg: Incoming, svc) -> Reply:
+async def answer(msg: Incoming, svc: Services) -> Reply:
     """The last free-text route: an answer, an honest "not stated", or the fallback — ranked once."""
     reading: Reading = msg.reading
     if reading.bare_figure:
@@ -138,7 +138,7 @@ async def answer(msg: Incoming, svc) -> Reply:
     best, why = choose(svc, reading, ranked)
     # An English message asking what the documents never state gets that said, not an answer to its other half.
     whole = why == "elsewhere" or (msg.english and why == "aspect")
-    parts = _parts(svc, msg) if len(reading.questions) > 1 and not whole else []
+    parts = _parts(msg, svc) if len(reading.questions) > 1 and not whole else []
     if best is None and not parts:
         return await _not_known(msg, svc, reading, ranked, why)
     if best is None:
@@ -161,7 +161,7 @@ async def answer(msg: Incoming, svc) -> Reply:
     return reply
 
 
-def _parts(svc, msg: Incoming) -> list[tuple[Match, set[str]]]:
+def _parts(msg: Incoming, svc: Services) -> list[tuple[Match, set[str]]]:
     """The answers to each question of a several-part message; a clause naming no place continues the one
     named before it ("小镇在哪、有哪些楼宇")."""
     found: list[Match] = []
@@ -172,7 +172,7 @@ def _parts(svc, msg: Incoming) -> list[tuple[Match, set[str]]]:
         plain = reader.read(clause)
         if not (plain.entities or plain.aspects):
             continue                          # a fragment ("多少钱") is not a question of its own
-        context = Topic(tuple(entities), (), None, datetime.max) if entities else None
+        context = Topic(tuple(entities), (), None) if entities else None
         sub = plain if plain.entities else reader.read(clause, context)
         entities = sub.entities or entities
         match, _ = choose(svc, sub, sub.ranked(limit=5))
@@ -182,12 +182,12 @@ def _parts(svc, msg: Incoming) -> list[tuple[Match, set[str]]]:
     return list(zip(found, asked))
 
 
-async def _not_known(msg: Incoming, svc, reading: Reading, ranked: list[Match], why: str) -> Reply:
+async def _not_known(msg: Incoming, svc: Services, reading: Reading, ranked: list[Match], why: str) -> Reply:
     await svc.store.log_unanswered(msg, svc.clock.now())
     return with_offer(msg, svc, _not_known_reply(msg, svc, reading, ranked, why))
 
 
-def _not_known_reply(msg: Incoming, svc, reading: Reading, ranked: list[Match], why: str) -> Reply:
+def _not_known_reply(msg: Incoming, svc: Services, reading: Reading, ranked: list[Match], why: str) -> Reply:
     lex, gz, lang = svc.kb.knowledge.lexicon, svc.kb.gazetteer, msg.lang
     if reading.elsewhere and why in ("elsewhere", "aspect", ""):
         text = msg.say(f"资料只涉及杭州市、拱墅区和运河财富小镇，没有关于{'、'.join(reading.elsewhere)}的记载，"
@@ -224,20 +224,14 @@ def _not_known_reply(msg: Incoming, svc, reading: Reading, ranked: list[Match], 
                  buttons=[_question_button(m.entry, lang) for m in ranked[:3]])
 
 
-async def fallback(msg: Incoming, svc) -> Reply:
-    """For a message no route took (a stale button, an unknown payload): the plain fallback."""
-    reading: Reading = msg.reading
-    return await _not_known(msg, svc, reading, reading.ranked(), "")
-
-
-async def categories(msg: Incoming, svc) -> Reply:
+async def categories(msg: Incoming, svc: Services) -> Reply:
     cats = list(dict.fromkeys(e.category for e in svc.kb.knowledge.faq))
     return Reply(msg.say("常见问题分类，请点选：", "Frequently asked questions by topic (topic names in Chinese), tap one:"),
-                 intent="faq", confidence=1.0, buttons=[Button(c, f"faq:cat:{c}") for c in cats])
+                 intent="faq", confidence=1.0, buttons=[Button(c, FAQ(f"cat:{c}")) for c in cats])
 
 
-async def by_payload(msg: Incoming, svc) -> Reply:
-    key = msg.payload.removeprefix("faq:")
+async def by_payload(msg: Incoming, svc: Services) -> Reply:
+    key = FAQ.arg(msg.payload)
     faq = svc.kb.knowledge.faq
     if key.startswith("cat:"):
         entries = [e for e in faq if e.category == key[4:]][:PAGE]

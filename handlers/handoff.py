@@ -14,6 +14,7 @@ from bot.audience import PLATFORMS
 from bot.events import when_text
 from bot.history import Exchange
 from bot.messages import Button, Incoming, Reply
+from bot.services import Services
 from handlers.menu import menu_buttons
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ def asks_for_person(text: str) -> bool:
     return bool(_ZH.match(_NOISE.sub("", folded)) or _EN.match(english))
 
 
-def with_offer(msg: Incoming, svc, reply: Reply) -> Reply:
+def with_offer(msg: Incoming, svc: Services, reply: Reply) -> Reply:
     """A reply the bot could not answer well: the handoff button, and after two such replies in a row the
     offer of a person first."""
     recent = svc.history.recent(msg.user_key)
@@ -68,7 +69,7 @@ def _reply(text: str, buttons: list[Button] | None = None) -> Reply:
     return Reply(text, intent="handoff", confidence=1.0, buttons=buttons or [])
 
 
-def _hours_note(svc) -> str:
+def _hours_note(svc: Services) -> str:
     hours = svc.settings.office_hours
     now = svc.clock.now()
     if hours is None or hours.is_open(now):
@@ -93,31 +94,29 @@ def _commands(number: int) -> str:
 
 # ---- users -----------------------------------------------------------------------------------------------
 
-async def command(msg: Incoming, svc) -> Reply:
+async def command(msg: Incoming, svc: Services) -> Reply:
     """/handoff and the handoff button."""
     return await _hand_over(msg, svc, "（点了“转人工”）")
 
 
-async def request(msg: Incoming, svc) -> Reply | None:
+async def request(msg: Incoming, svc: Services) -> Reply | None:
     """Free text that asks for a person, before any FAQ matching."""
     return await _hand_over(msg, svc, msg.typed) if asks_for_person(msg.text) else None
 
 
-async def _hand_over(msg: Incoming, svc, said: str) -> Reply:
+async def _hand_over(msg: Incoming, svc: Services, said: str) -> Reply:
     if msg.is_group:
         return _reply("转人工请私聊我（点我的头像 → 发消息），以免您的问题在群里公开。")
     if live := svc.live_handoff.get(msg.platform):
         if outcome := await live(msg, not _hours_note(svc)):
             return _reply(LIVE[outcome] + _hours_note(svc))
     tickets = svc.tickets
-    if tickets is None:           # no storage (a bare test set-up): nothing to keep a ticket in
-        return _reply("抱歉，现在无法转接工作人员，请稍后再试。")
     if not any(t.partition(":")[0] in svc.outboxes for t in tickets.targets):
         log.warning("a user asked for a person, but BOT_HANDOFF_TO (or BOT_STAFF) names no one on a served channel")
         return _reply("抱歉，现在没有值班的工作人员可以转接。")
     if (ticket := await tickets.open_of(msg.user_key)) is not None:
         return _reply(f"您已在人工服务中（工单 #{ticket['id']}），直接输入留言即可。输入“结束”可结束人工服务。")
-    svc.dialogs.end(msg.user_key)
+    svc.dialogs.pop(msg.user_key)
     recent = svc.history.recent(msg.user_key)
     history = [e for x in recent for e in ({"at": "", "from": "user", "who": msg.user_key, "text": x.said},
                                            {"at": "", "from": "bot", "who": "bot", "text": x.answer})]
@@ -148,9 +147,9 @@ def _notice(ticket: dict, recent: list[Exchange], profile: dict | None, said: st
     return "\n".join(lines)
 
 
-async def relay(msg: Incoming, svc) -> Reply | None:
+async def relay(msg: Incoming, svc: Services) -> Reply | None:
     """While the user's ticket is open, their messages go to it instead of being answered by the bot."""
-    ticket = await svc.tickets.open_of(msg.user_key) if svc.tickets else None
+    ticket = await svc.tickets.open_of(msg.user_key)
     if ticket is None:
         return None
     number = ticket["id"]
@@ -171,7 +170,7 @@ def _number(arg: str) -> tuple[int | None, str]:
     return (int(m.group(1)), m.group(2) or "") if m else (None, "")
 
 
-async def _answer(msg: Incoming, svc, ticket: dict, text: str) -> Reply:
+async def _answer(msg: Incoming, svc: Services, ticket: dict, text: str) -> Reply:
     number = ticket["id"]
     if ticket["status"] != "open":
         return _reply(f"工单 #{number} 已结束，回复没有发送。")
@@ -181,7 +180,7 @@ async def _answer(msg: Incoming, svc, ticket: dict, text: str) -> Reply:
     return _reply(f"已发送给 {_who(ticket)}（工单 #{number}）。结束：/close {number}")
 
 
-async def reply_command(msg: Incoming, svc) -> Reply:
+async def reply_command(msg: Incoming, svc: Services) -> Reply:
     """/reply N 文字"""
     number, text = _number(msg.typed.partition(" ")[2].lstrip())
     if number is None or not text.strip():
@@ -190,9 +189,9 @@ async def reply_command(msg: Incoming, svc) -> Reply:
     return await _answer(msg, svc, ticket, text) if ticket else _reply(f"没有编号为 {number} 的工单。/tickets 查看待处理的工单。")
 
 
-async def quoted(msg: Incoming, svc) -> Reply | None:
+async def quoted(msg: Incoming, svc: Services) -> Reply | None:
     """A reply quoting a staff notice (Telegram) answers that notice's ticket."""
-    if not (msg.reply_to and svc.tickets):
+    if not msg.reply_to:
         return None
     ticket = await svc.tickets.by_message(msg.platform, msg.chat_id, msg.reply_to)
     if ticket is None:
@@ -200,7 +199,7 @@ async def quoted(msg: Incoming, svc) -> Reply | None:
     return await _answer(msg, svc, ticket, msg.typed) if msg.is_staff else _reply(STAFF_ONLY)
 
 
-async def close(msg: Incoming, svc) -> Reply:
+async def close(msg: Incoming, svc: Services) -> Reply:
     """/close N"""
     number, _ = _number(msg.text.partition(" ")[2].strip())
     if number is None:
@@ -213,7 +212,7 @@ async def close(msg: Incoming, svc) -> Reply:
     return _reply(f"工单 #{number} 已结束。")
 
 
-async def list_open(msg: Incoming, svc) -> Reply:
+async def list_open(msg: Incoming, svc: Services) -> Reply:
     """/tickets"""
     waiting = await svc.tickets.waiting()
     if not waiting:
@@ -226,7 +225,7 @@ async def list_open(msg: Incoming, svc) -> Reply:
     return _reply("\n".join(lines))
 
 
-async def show(msg: Incoming, svc) -> Reply:
+async def show(msg: Incoming, svc: Services) -> Reply:
     """/ticket N — the whole conversation."""
     number, _ = _number(msg.text.partition(" ")[2].strip())
     ticket = await svc.tickets.get(number) if number is not None else None

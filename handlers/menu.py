@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from bot.messages import Button, Incoming, Reply
+from bot.services import Services
 
 # (label, English label, command); tests/test_router.py checks that every one is routed, so the menu never lies.
 MAIN_MENU = (("常见问题", "FAQ", "faq"), ("政策匹配", "Policies", "policy"), ("补贴速算", "Quick-check", "calc"),
@@ -37,15 +38,15 @@ def welcome(msg: Incoming) -> Reply:
     return Reply(text, intent="help", confidence=1.0, buttons=menu_buttons(msg))
 
 
-async def start(msg: Incoming, svc) -> Reply:
+async def start(msg: Incoming, svc: Services) -> Reply:
     return welcome(msg)
 
 
-async def greeting(msg: Incoming, svc) -> Reply | None:
+async def greeting(msg: Incoming, svc: Services) -> Reply | None:
     return welcome(msg) if GREETING.match(msg.folded.strip()) else None
 
 
-async def help_text(msg: Incoming, svc) -> Reply:
+async def help_text(msg: Incoming, svc: Services) -> Reply:
     """The commands come from the router's table (svc.commands: name, description, English, staff only)."""
     def lines_for(staff: bool) -> list[str]:
         return [f"/{name} — {en if msg.english else zh}" for name, zh, en, only in svc.commands if only is staff]
@@ -57,21 +58,20 @@ async def help_text(msg: Incoming, svc) -> Reply:
     return Reply("\n".join(lines), intent="help", confidence=1.0, buttons=menu_buttons(msg))
 
 
-async def language(msg: Incoming, svc) -> Reply:
+async def language(msg: Incoming, svc: Services) -> Reply:
     """/lang zh|en: the language of answers to messages that do not show one (commands, buttons, figures)."""
     wanted = msg.text.partition(" ")[2].strip().lower()[:2]
     if wanted not in LANG_NAMES:
         return Reply(msg.say("用法：/lang zh（中文）或 /lang en（English）。", "Usage: /lang en (English) or /lang zh (中文)."),
                      intent="help", confidence=1.0)
-    if svc.store is not None:
-        await svc.store.set_language(msg.user_key, wanted)
+    await svc.store.set_language(msg.user_key, wanted)
     switched = Incoming(msg.platform, msg.chat_id, msg.user_id, lang=wanted)
     return Reply(switched.say("好的，之后用中文回答。", "OK, I will answer in English from now on.") + "\n"
                  + welcome(switched).text, intent="help", confidence=1.0, buttons=menu_buttons(switched))
 
 
-async def cancel(msg: Incoming, svc) -> Reply:
-    ended = svc.dialogs.end(msg.user_key)
+async def cancel(msg: Incoming, svc: Services) -> Reply:
+    ended = svc.dialogs.pop(msg.user_key)
     text = msg.say("已取消当前操作。" if ended else "当前没有进行中的操作。",
                    "Cancelled. " if ended else "There is nothing to cancel. ")
     return Reply(text + msg.say("需要什么帮助，请点选菜单或直接提问。", "Tap the menu or type your question."),
@@ -82,6 +82,13 @@ def empty_input(msg: Incoming) -> Reply:
     return Reply(msg.say("我没有读到文字内容。请用文字输入您的问题，或点选下方菜单。",
                          "I could not read any text. Please type your question, or tap the menu below."),
                  intent="fallback", buttons=menu_buttons(msg))
+
+
+def stale_button(msg: Incoming) -> Reply:
+    """A button whose dialog has ended or expired, or that the bot no longer knows."""
+    return Reply(msg.say("这个按钮已失效，请重新操作，或点选下方菜单。",
+                         "This button is no longer valid. Please start again, or tap the menu below."),
+                 intent="help", confidence=1.0, buttons=menu_buttons(msg))
 
 
 def unknown_command(msg: Incoming, name: str) -> Reply:

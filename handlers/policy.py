@@ -11,9 +11,11 @@ from dataclasses import replace
 
 from bot.inputs import number
 from bot.messages import Button, Incoming, Reply
+from bot.payloads import CALC, POLICY
+from bot.services import Services
 from faq.reading import ASKING
-from handlers import faq
 from faq.schema import Source
+from handlers import faq
 from policy_data import render
 from policy_data.amounts import fmt_money
 from policy_data.english import for_reading
@@ -45,11 +47,11 @@ def _reply(text: str, *, confidence: float = 1.0, buttons=None, sources=None) ->
     return Reply(text, intent="policy", confidence=confidence, buttons=buttons or [], sources=sources or [])
 
 
-def _today(svc):
+def _today(svc: Services):
     return svc.policy_date()
 
 
-def _cite(svc, measure, lang: str = "zh") -> str:
+def _cite(svc: Services, measure, lang: str = "zh") -> str:
     book = svc.kb.policy
     return render.citation(svc.kb.knowledge.documents, book.policy(measure), measure, lang)
 
@@ -60,7 +62,7 @@ def _chapters(book) -> list[str]:
     return list(dict.fromkeys(m.chapter for m in book.measures))
 
 
-def overview(svc, lang: str = "zh") -> Reply:
+def overview(svc: Services, lang: str = "zh") -> Reply:
     book, en = svc.kb.policy, lang == "en"
     lines = []
     for policy in book.policies.values():
@@ -79,16 +81,16 @@ def overview(svc, lang: str = "zh") -> Reply:
     chapters = _chapters(book)
     names = [next(m.en.chapter for m in book.measures if m.chapter == ch).split(" (")[0] if en else ch
              for ch in chapters]
-    buttons = [Button(name.split("）", 1)[-1][:16] if not en else name[:40], f"policy:ch:{i}")
+    buttons = [Button(name.split("）", 1)[-1][:16] if not en else name[:40], POLICY(f"ch:{i}"))
                for i, name in enumerate(names)]
     if book.summaries:
-        buttons.append(Button("Other directions (QFLP, talent…)" if en else "其他支持方向（QFLP、人才等）", "policy:dir"))
+        buttons.append(Button("Other directions (QFLP, talent…)" if en else "其他支持方向（QFLP、人才等）", POLICY("dir")))
     buttons.append(Button("Match my institution" if en else "按企业情况匹配", "/profile"))
     sources = [f"{svc.kb.knowledge.documents[p.doc].short}" for p in book.policies.values()]
     return _reply("\n\n".join(lines), buttons=buttons, sources=sources)
 
 
-def _chapter(svc, index: int, lang: str = "zh") -> Reply | None:
+def _chapter(svc: Services, index: int, lang: str = "zh") -> Reply | None:
     book = svc.kb.policy
     chapters = _chapters(book)
     if not 0 <= index < len(chapters):
@@ -98,22 +100,22 @@ def _chapter(svc, index: int, lang: str = "zh") -> Reply | None:
     lines = [head] + [f"· {render.article(m, lang)} {render.title(m, lang)}{': ' if lang == 'en' else '：'}"
                       f"{render.estimate(m, lang)}" for m in measures]
     lines += render.validity_notes([book.policy(m) for m in measures], _today(svc), lang)
-    buttons = [Button(f"{render.article(m, lang)} {render.title(m, lang)}", f"policy:m:{m.id}") for m in measures]
+    buttons = [Button(f"{render.article(m, lang)} {render.title(m, lang)}", POLICY(f"m:{m.id}")) for m in measures]
     return _reply("\n".join(lines), buttons=buttons,
                   sources=list(dict.fromkeys(_cite(svc, m, lang) for m in measures)))
 
 
-def measure_reply(svc, measure, confidence: float = 1.0, lang: str = "zh") -> Reply:
+def measure_reply(svc: Services, measure, confidence: float = 1.0, lang: str = "zh") -> Reply:
     book = svc.kb.policy
     policy = book.policy(measure)
     text = "\n\n".join([render.detail(measure, lang), render.no_double(policy, lang=lang),
                         *render.validity_notes([policy], _today(svc), lang)])
     label = "How much can we get?" if lang == "en" else "速算我能拿多少"
-    buttons = [Button(label, f"calc:{measure.id}")] if measure.rule.type != "unquantified" else []
+    buttons = [Button(label, CALC(measure.id))] if measure.rule.type != "unquantified" else []
     return _reply(text, confidence=confidence, buttons=buttons, sources=[_cite(svc, measure, lang)])
 
 
-def _summary_reply(svc, summary, lang: str = "zh") -> Reply:
+def _summary_reply(svc: Services, summary, lang: str = "zh") -> Reply:
     book = svc.kb.policy
     policies = [p for p in book.policies.values() if any(s.doc == p.doc for s in summary.sources)]
     head = f"[{summary.en.title}]\n{summary.en.text}" if lang == "en" else f"【{summary.title}】\n{summary.text}"
@@ -121,11 +123,11 @@ def _summary_reply(svc, summary, lang: str = "zh") -> Reply:
     return _reply(text, sources=[svc.kb.knowledge.cite(s, lang) for s in summary.sources])
 
 
-def _directions(svc, lang: str = "zh") -> Reply:
+def _directions(svc: Services, lang: str = "zh") -> Reply:
     summaries = svc.kb.policy.summaries
     en = lang == "en"
     return _reply("Support directions without amounts, tap one:" if en else "不涉及具体金额的支持方向，点选查看：",
-                  buttons=[Button(s.en.title[:40] if en else s.title[:20], f"policy:s:{s.id}") for s in summaries])
+                  buttons=[Button(s.en.title[:40] if en else s.title[:20], POLICY(f"s:{s.id}")) for s in summaries])
 
 
 def _document_en(policy) -> str:
@@ -136,7 +138,7 @@ def _document_en(policy) -> str:
                       render.no_double(policy, lang="en")])
 
 
-def document_reply(svc, lang: str = "zh") -> Reply:
+def document_reply(svc: Services, lang: str = "zh") -> Reply:
     """The documents' own facts: issuer, date, validity, lead department, 就高不重复."""
     book, blocks, sources = svc.kb.policy, [], []
     for policy in book.policies.values():
@@ -157,8 +159,8 @@ def document_reply(svc, lang: str = "zh") -> Reply:
     return _reply("\n\n".join(blocks), sources=sources)
 
 
-async def by_payload(msg: Incoming, svc) -> Reply:
-    key = msg.payload.removeprefix("policy:")
+async def by_payload(msg: Incoming, svc: Services) -> Reply:
+    key = POLICY.arg(msg.payload)
     book = svc.kb.policy
     if key.startswith("ch:") and (chapter := number(key[3:])) is not None and (reply := _chapter(svc, chapter, msg.lang)):
         return reply
@@ -206,7 +208,7 @@ def _misfit_reason(book, misfit, lang: str) -> str:
     return render.check_line(o.measure, o.failed[0], lang) if o.failed else render.below_tiers(o, lang)
 
 
-def match_reply(svc, description: str, result: Match, lead: str = "", lang: str = "zh") -> Reply:
+def match_reply(svc: Services, description: str, result: Match, lead: str = "", lang: str = "zh") -> Reply:
     """What fits, on one phone screen: the measures that fit best (the plan's first, then the asker's own kind),
     with amounts; the other candidates behind 更多 buttons; nothing the description rules out (measures whose
     figures fail are named briefly)."""
@@ -244,22 +246,22 @@ def match_reply(svc, description: str, result: Match, lead: str = "", lang: str 
         tail.insert(0, say("同一项目符合多项的，按就高不重复原则取最高一项。",
                            "Where one project meets several measures, only the highest applies (就高不重复)."))
     more = say("更多：", "More: ")
-    buttons = [Button(named(f.outcome.measure), f"policy:m:{f.outcome.measure.id}") for f in top]
-    buttons += [Button(f"{more}{s.en.title if en else s.title}"[:40 if en else 20], f"policy:s:{s.id}") for s in related]
-    buttons += [Button(f"{more}{named(f.outcome.measure)}"[:40 if en else 20], f"policy:m:{f.outcome.measure.id}")
+    buttons = [Button(named(f.outcome.measure), POLICY(f"m:{f.outcome.measure.id}")) for f in top]
+    buttons += [Button(f"{more}{s.en.title if en else s.title}"[:40 if en else 20], POLICY(f"s:{s.id}")) for s in related]
+    buttons += [Button(f"{more}{named(f.outcome.measure)}"[:40 if en else 20], POLICY(f"m:{f.outcome.measure.id}"))
                 for f in rest][:max(0, MAX_BUTTONS - len(buttons))]
     return _reply("\n".join(lines) + ("\n\n" + "\n".join(tail) if tail else ""), buttons=buttons,
                   sources=list(dict.fromkeys(_cite(svc, f.outcome.measure, lang) for f in top)))
 
 
-def describe_and_match(svc, description: str, lead: str = "", lang: str = "zh") -> Reply:
+def describe_and_match(svc: Services, description: str, lead: str = "", lang: str = "zh") -> Reply:
     """`description` as the Chinese extractor reads it (English questions translated by the caller)."""
     return match_reply(svc, description, match(svc.kb.policy, description), lead, lang)
 
 
-async def mine(msg: Incoming, svc) -> Reply:
+async def mine(msg: Incoming, svc: Services) -> Reply:
     """Match the stored profile, or explain how to describe oneself."""
-    profile = await svc.store.get_profile(msg.user_key) if svc.store is not None else None
+    profile = await svc.store.get_profile(msg.user_key)
     if profile and profile.get("description"):
         return describe_and_match(svc, for_reading(profile["description"], svc.kb.policy, msg.lang),
                                   msg.say("您保存的单位情况：", "Your saved profile: ") + profile["description"], msg.lang)
@@ -270,7 +272,7 @@ async def mine(msg: Incoming, svc) -> Reply:
 
 # ── free text and /policy ───────────────────────────────────────────────────────────────────────────────
 
-def _faq_knows(svc, msg: Incoming) -> bool:
+def _faq_knows(msg: Incoming, svc: Services) -> bool:
     """Directions without money defer to a confident FAQ answer (the planning documents live there)."""
     reading = msg.reading
     best, _ = faq.choose(svc, reading, reading.ranked())
@@ -287,7 +289,7 @@ def _article_number(raw: str) -> int:
     return (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
 
 
-def article_reply(svc, number_: int, lang: str = "zh") -> Reply | None:
+def article_reply(svc: Services, number_: int, lang: str = "zh") -> Reply | None:
     """"第12条讲什么": the article's measures (sentence, conditions, amounts) and what the document says there."""
     book = svc.kb.policy
     measures = [m for m in book.measures if m.article == number_]
@@ -300,16 +302,16 @@ def article_reply(svc, number_: int, lang: str = "zh") -> Reply | None:
     blocks += render.validity_notes(policies, _today(svc), lang) if policies else []
     sources = [_cite(svc, m, lang) for m in measures] + [svc.kb.knowledge.cite(e.source, lang) for e in said[:2]]
     label = "Quick-check: " if en else "速算："
-    return _reply("\n\n".join(blocks), buttons=[Button(f"{label}{render.title(m, lang)}"[:40], f"calc:{m.id}")
+    return _reply("\n\n".join(blocks), buttons=[Button(f"{label}{render.title(m, lang)}"[:40], CALC(m.id))
                                                for m in measures if m.rule.type != "unquantified"][:3],
                   sources=list(dict.fromkeys(sources)))
 
 
-async def answer(msg: Incoming, svc) -> Reply | None:
+async def answer(msg: Incoming, svc: Services) -> Reply | None:
     book = svc.kb.policy
     text = for_reading(msg.text, book, msg.lang)
     reading = read(text, book)
-    if reading.elsewhere() or faq.asks_unstated(svc, msg):
+    if reading.elsewhere() or faq.asks_unstated(msg, svc):
         return None
     if (m := ARTICLE.search(msg.folded)) and not reading.figures and not reading.candidates() \
             and len(msg.folded) <= ARTICLE_ONLY * (3 if msg.english else 1) \
@@ -320,7 +322,7 @@ async def answer(msg: Incoming, svc) -> Reply | None:
         # for matching.
         asked = "，".join(msg.reading.questions)
         asks_policy = not ASKING.search(text) or any(w in asked for w in POLICY_ASKS) or bool(reading.figures)
-        if asks_policy or not _faq_knows(svc, msg):
+        if asks_policy or not _faq_knows(msg, svc):
             return describe_and_match(svc, text, lang=msg.lang)
     if ASKS_MINE.search(text):
         return await mine(msg, svc)
@@ -332,18 +334,18 @@ async def answer(msg: Incoming, svc) -> Reply | None:
     if candidates and about_policy:
         reply = measure_reply(svc, book.measure(candidates[0]), confidence=0.9 if len(candidates) == 1 else 0.7,
                               lang=msg.lang)
-        reply.buttons += [Button(f"{render.article(m, msg.lang)} {render.title(m, msg.lang)}", f"policy:m:{m.id}")
+        reply.buttons += [Button(f"{render.article(m, msg.lang)} {render.title(m, msg.lang)}", POLICY(f"m:{m.id}"))
                           for m in map(book.measure, candidates[1:4])]
         return reply
     summary = next((s for s in book.summaries if any(k.lower() in reading.text for k in s.keywords)), None)
     if summary and about_policy:
-        return None if _faq_knows(svc, msg) else _summary_reply(svc, summary, msg.lang)
+        return None if _faq_knows(msg, svc) else _summary_reply(svc, summary, msg.lang)
     if any(w in reading.text for w in OVERVIEW_WORDS) and not any(w in reading.text for w in TOWN_WORDS):
         return overview(svc, msg.lang)
     return None
 
 
-async def command(msg: Incoming, svc) -> Reply:
+async def command(msg: Incoming, svc: Services) -> Reply:
     """/policy: overview (and the stored profile's matches); /policy <描述或问题>: answer that."""
     question = msg.text.partition(" ")[2].strip()
     if question:
@@ -354,6 +356,6 @@ async def command(msg: Incoming, svc) -> Reply:
         if reply:
             return reply
     reply = overview(svc, msg.lang)
-    if svc.store is not None and await svc.store.get_profile(msg.user_key):
-        reply.buttons.insert(0, Button(msg.say("按我保存的单位情况匹配", "Match my saved profile"), "policy:mine"))
+    if await svc.store.get_profile(msg.user_key):
+        reply.buttons.insert(0, Button(msg.say("按我保存的单位情况匹配", "Match my saved profile"), POLICY("mine")))
     return reply

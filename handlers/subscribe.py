@@ -9,6 +9,8 @@ import re
 
 from bot.audience import SEGMENTS, SOURCE
 from bot.messages import Button, Incoming, Reply
+from bot.payloads import SEGMENT, SUBSCRIBE
+from bot.services import Services
 
 TOPICS = {"events": "联盟活动通知", "news": "管委会公告"}
 TOPICS_EN = {"events": "alliance event notices", "news": "committee announcements"}
@@ -16,7 +18,6 @@ SEGMENTS_EN = {"licensed": "Traditional Licensed Finance Branch (传统持牌金
                "quasi": "Quasi-Finance Branch (类金融行业分会)", "key": "Key Enterprises Branch (重点企业行业分会)",
                "foreign": "Specially invited foreign financial institutions (特邀外资金融机构)"}
 STATES = {"on": True, "off": False}
-UNAVAILABLE = ("订阅功能暂不可用，请稍后再试。", "Subscriptions are not available right now; please try again later.")
 
 
 def _names(msg: Incoming | None) -> tuple[dict, dict]:
@@ -31,7 +32,7 @@ def button(kind: str, value: str, on: bool, msg: Incoming | None = None) -> Butt
                  else ("Join " if on else "Leave ") + segments[value].split(" (")[0])
     else:
         label = ("订阅" if on else "退订") + topics[value] if kind == "sub" else ("加入" if on else "退出") + segments[value]
-    return Button(label, f"{kind}:{value}:{'on' if on else 'off'}")
+    return Button(label, (SUBSCRIBE if kind == "sub" else SEGMENT)(f"{value}:{'on' if on else 'off'}"))
 
 
 def _state_text(msg: Incoming, user: dict | None) -> str:
@@ -55,23 +56,21 @@ def _buttons(msg: Incoming, user: dict | None) -> list[Button]:
             + [button("seg", s, s not in segs, msg) for s in SEGMENTS])
 
 
-def _reply(msg: Incoming, user: dict | None, prefix: str = "") -> Reply:
+def _settings_screen(msg: Incoming, user: dict | None, prefix: str = "") -> Reply:
     return Reply(prefix + _state_text(msg, user), intent="events", confidence=1.0, buttons=_buttons(msg, user),
                  sources=[SOURCE])
 
 
-async def show(msg: Incoming, svc) -> Reply:
-    if svc.store is None:
-        return Reply(msg.say(*UNAVAILABLE), intent="events")
-    return _reply(msg, await svc.store.get_user(msg.user_key))
+async def show(msg: Incoming, svc: Services) -> Reply:
+    return _settings_screen(msg, await svc.store.get_user(msg.user_key))
 
 
-async def choose(msg: Incoming, svc) -> Reply:
+async def choose(msg: Incoming, svc: Services) -> Reply:
     """sub:<topic>:on|off or seg:<segment>:on|off sets that choice."""
     kind, _, rest = msg.payload.partition(":")
     value, _, state = rest.partition(":")
     names = _names(msg)[0 if kind == "sub" else 1]
-    if svc.store is None or value not in names or state not in STATES:
+    if value not in names or state not in STATES:
         return await show(msg, svc)
     on = STATES[state]
     await svc.store.choose(msg.user_key, "subscriptions" if kind == "sub" else "segments", value, on)
@@ -82,7 +81,7 @@ async def choose(msg: Incoming, svc) -> Reply:
         done = f"已订阅{names[value]}。" if on else f"已退订{names[value]}。"
     else:
         done = f"已加入“{names[value]}”通知。" if on else f"已退出“{names[value]}”通知。"
-    return _reply(msg, await svc.store.get_user(msg.user_key), done + "\n\n")
+    return _settings_screen(msg, await svc.store.get_user(msg.user_key), done + "\n\n")
 
 
 OPT_OUT = re.compile(r"退订|取消订阅|不要再(给我)?(发|推)|别再(给我)?(发|推)|不想(再)?收到|停止(推送|发送|通知)|关闭通知|unsubscribe"
@@ -90,7 +89,7 @@ OPT_OUT = re.compile(r"退订|取消订阅|不要再(给我)?(发|推)|别再(�
 OPT_IN = re.compile(r"(我要|我想|想|帮我|如何|怎么)?订阅|想收到.{0,6}通知|接收.{0,4}通知|subscribe")
 
 
-async def by_words(msg: Incoming, svc) -> Reply | None:
+async def by_words(msg: Incoming, svc: Services) -> Reply | None:
     """"退订" / "不要再给我发公告了" opts out of everything in one step; "订阅活动通知" opts in to event notices;
     both show the subscription screen so any choice can be changed back."""
     text = msg.folded.lower()
@@ -98,7 +97,7 @@ async def by_words(msg: Incoming, svc) -> Reply | None:
         for field, names in (("subscriptions", TOPICS), ("segments", SEGMENTS)):
             for value in names:
                 await svc.store.choose(msg.user_key, field, value, False)
-        return _reply(msg, await svc.store.get_user(msg.user_key),
+        return _settings_screen(msg, await svc.store.get_user(msg.user_key),
                       msg.say("已为您退订全部通知，之后不会再收到推送。\n\n",
                               "You are unsubscribed from all notices and will receive no more messages.\n\n"))
     if OPT_IN.search(text) and len(text) <= 20:
@@ -106,5 +105,5 @@ async def by_words(msg: Incoming, svc) -> Reply | None:
         if re.search("活动|event", text):
             await svc.store.choose(msg.user_key, "subscriptions", "events", True)
             prefix = msg.say("已为您订阅联盟活动通知。\n\n", "You are now subscribed to alliance event notices.\n\n")
-        return _reply(msg, await svc.store.get_user(msg.user_key), prefix)
+        return _settings_screen(msg, await svc.store.get_user(msg.user_key), prefix)
     return None

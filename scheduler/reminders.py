@@ -14,8 +14,10 @@ from datetime import datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import SHANGHAI, Clock
-from bot.events import changes, render, start_of, when_text
-from bot.store import Audit
+from bot.delivery import Delivery
+from bot.events import changes, event_text, start_of, when_text
+from bot.payloads import EVENT
+from bot.store import Audit, Store
 
 log = logging.getLogger(__name__)
 HEADINGS = {"published": "【活动通知】新活动发布", "changed": "【活动变更】", "cancelled": "【活动取消】以下活动已取消"}
@@ -38,7 +40,7 @@ def notice(kind: str, now: datetime, note: str = "") -> dict:
 
 
 class Reminders:
-    def __init__(self, store, delivery, clock: Clock, offsets: tuple[int, ...] = (86400, 3600)):
+    def __init__(self, store: Store, delivery: Delivery, clock: Clock, offsets: tuple[int, ...] = (86400, 3600)):
         self.store, self.delivery, self.clock, self.offsets = store, delivery, clock, offsets
         self.aps = AsyncIOScheduler(timezone=SHANGHAI)
 
@@ -81,9 +83,9 @@ class Reminders:
             heading = f"【活动提醒】活动将于 {span_text(reminder['offset'])}后开始"
         else:
             heading = HEADINGS[reminder["kind"]]
-        text = "\n".join(part for part in (heading, reminder.get("note", ""), render(event)) if part)
+        text = "\n".join(part for part in (heading, reminder.get("note", ""), event_text(event)) if part)
         broadcast = {"kind": f"event.{reminder['kind']}", "event": event["id"], "text": text,
-                     "buttons": [["查看活动详情", f"ev:show:{event['id']}"]],
+                     "buttons": [["查看活动详情", EVENT(event["id"])]],
                      "audience": {"kind": "event", "value": event["audience"], "event": event["id"]},
                      "status": "sending", "created": iso(now), "created_by": "system"}
         return "fired", "", broadcast

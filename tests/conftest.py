@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import attach_delivery
 from bot.clock import SHANGHAI, FixedClock
 from bot.config import load_settings
 from bot.dialogs import Dialogs
@@ -17,6 +16,8 @@ from bot.messages import Incoming
 from bot.router import Router
 from bot.services import KnowledgeBase, Services
 from bot.store import Store
+from tests.fakes import FakeBotApi, FakeWeCom
+from tests.fakes.wecom_callbacks import FakeTime
 
 TODAY = datetime(2026, 11, 22, 10, 0, tzinfo=SHANGHAI)
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,8 +55,8 @@ def settings(tmp_path):
 
 @pytest.fixture
 def services(settings, clock, kb) -> Services:
-    return attach_delivery(Services(settings=settings, clock=clock, kb=kb, dialogs=Dialogs(clock),
-                                    store=Store(settings.data_dir)))
+    return Services(settings=settings, clock=clock, kb=kb, dialogs=Dialogs(clock),
+                    store=Store(settings.data_dir))
 
 
 @pytest.fixture
@@ -70,3 +71,23 @@ def ask(router):
         user_id = "staff" if staff else user
         return await router.handle(Incoming("console", user_id, user_id, text=text, payload=payload, is_staff=staff))
     return _ask
+
+
+@pytest.fixture
+async def api():
+    """The fake Telegram Bot API on 127.0.0.1."""
+    async with FakeBotApi() as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake_time(clock):
+    """WeCom's time (token expiry, rate windows), starting at the fixed clock's instant."""
+    return FakeTime(clock.now().timestamp())
+
+
+@pytest.fixture
+async def wecom(fake_time):
+    """The fake WeCom server API on 127.0.0.1."""
+    async with FakeWeCom(now=fake_time.now) as server:
+        yield server

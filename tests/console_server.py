@@ -14,7 +14,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.app import attach_delivery, healthz, start_delivery, start_http, stop_delivery
+from bot.app import healthz, start_delivery, start_http, stop_delivery
 from bot.channels.telegram import TelegramChannel
 from bot.clock import FixedClock
 from bot.config import load_settings
@@ -82,7 +82,7 @@ async def running(data_dir: Path, clock: FixedClock, kb: KnowledgeBase, faq: Pat
                                   "TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_BASE_URL": api.base_url,
                                   "BOT_HTTP_PORT": str(port)}, env_file=None)
         store = Store(settings.data_dir)
-        svc = attach_delivery(Services(settings=settings, clock=clock, kb=kb, dialogs=Dialogs(clock), store=store))
+        svc = Services(settings=settings, clock=clock, kb=kb, dialogs=Dialogs(clock), store=store)
         svc.analytics.interval = 0.05
         staff = {f"telegram:{STAFF}"}
         http = web.Application()

@@ -6,13 +6,12 @@ import asyncio
 import json
 import os
 import signal
-import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from aiohttp import web
 
-from bot.app import attach_delivery, make_channels, start_delivery, stop_delivery
+from bot.app import make_channels, start_delivery, stop_delivery
 from bot.clock import Clock
 from bot.config import load_settings
 from bot.dialogs import Dialogs
@@ -33,8 +32,8 @@ class Product:
     """The product as serve() assembles it (channels from settings, then delivery and reminders)."""
 
     def __init__(self, settings, kb):
-        self.svc = attach_delivery(Services(settings=settings, clock=Clock(), kb=kb, dialogs=Dialogs(Clock()),
-                                            store=Store(settings.data_dir)))
+        self.svc = Services(settings=settings, clock=Clock(), kb=kb, dialogs=Dialogs(Clock()),
+                            store=Store(settings.data_dir))
         self.router = Router(self.svc)
         self.channels = make_channels(settings, self.router, web.Application())
 
@@ -131,25 +130,29 @@ async def test_publish_and_cancel_notify_the_audience_on_every_platform(fakes, s
         assert texts_to(telegram, 1002, "【活动取消】") == []
 
 
-async def publish_soon(product: Product, seconds: float) -> float:
-    """An event starting `seconds` from now; returns the monotonic time of publishing."""
-    start = (product.svc.clock.now() + timedelta(seconds=seconds)).isoformat(timespec="seconds")
-    fields = validate({"title": "FOF基金沙龙", "start": start, "place": "英蓝中心", "audience": "全体"},
+async def publish_soon(product: Product, seconds: float) -> datetime:
+    """An event starting `seconds` from now (in whole seconds); returns its start."""
+    start = (product.svc.clock.now() + timedelta(seconds=seconds)).replace(microsecond=0)
+    fields = validate({"title": "FOF基金沙龙", "start": start.isoformat(), "place": "英蓝中心", "audience": "全体"},
                       product.svc.clock.now())
-    published = time.monotonic()
     await product.svc.scheduler.publish([fields], f"telegram:{STAFF}")
-    return published
+    return start
 
 
 async def test_reminder_fires_at_its_time_through_the_scheduler(fakes, settings_for, kb):
     telegram, _ = fakes
     async with Product(settings_for(BOT_EVENT_REMINDERS="2s"), kb) as product:
         await telegram_users(telegram, {1001: ("sub:events:on",)})
-        published = await publish_soon(product, 4)
+        start = await publish_soon(product, 4)
+        [pending] = await product.svc.store.reminders("pending")
+        due = start - timedelta(seconds=2)
+        assert datetime.fromisoformat(pending["due"]) == due
+        [timer] = product.svc.scheduler.aps.get_jobs()          # planned for the reminder's due time
+        assert timer.id == f"reminder:{pending['id']}" and abs(timer.next_run_time - due) < timedelta(seconds=1)
+        assert texts_to(telegram, 1001, "【活动提醒】") == []
         [reminder] = await telegram.wait_for(lambda: texts_to(telegram, 1001, "【活动提醒】"), timeout=8)
-        elapsed = next(m["at"] for m in telegram.sent_to(1001) if "【活动提醒】" in m["text"]) - published
-        assert 1.0 <= elapsed <= 3.5              # due 2 s after publishing (start − 2 s; start has whole seconds)
         assert "2 秒后开始" in reminder and len(texts_to(telegram, 1001, "【活动通知】")) == 1
+        assert product.svc.scheduler.aps.get_jobs() == []
 
 
 async def test_restart_before_the_reminder_still_delivers_it_once(fakes, settings_for, kb):
@@ -161,10 +164,12 @@ async def test_restart_before_the_reminder_still_delivers_it_once(fakes, setting
         await telegram.wait_for(lambda: texts_to(telegram, 1001, "【活动通知】"))
     # stopped before the reminder was due; a new process rebuilds it from storage
     async with Product(settings, kb) as product:
+        store = product.svc.store
         await telegram.wait_for(lambda: texts_to(telegram, 1001, "【活动提醒】"), timeout=8)
-        await asyncio.sleep(0.5)
+        await product.svc.delivery.wait()                    # every send of this process has its outcome
+        assert await store.reminders("pending") == [] and product.svc.scheduler.aps.get_jobs() == []
         assert len(texts_to(telegram, 1001, "【活动提醒】")) == 1
-        assert [r["status"] for r in await product.svc.store.reminders("fired")] == ["fired", "fired"]
+        assert [r["status"] for r in await store.reminders("fired")] == ["fired", "fired"]
 
 
 async def test_staff_broadcast_to_a_segment_reaches_exactly_that_segment(fakes, settings_for, kb):

@@ -5,7 +5,6 @@ import dataclasses
 
 import pytest
 
-from bot.app import attach_delivery
 from bot.config import ConfigError, load_settings
 from bot.dialogs import Dialogs
 from bot.messages import Incoming
@@ -150,8 +149,8 @@ async def test_an_open_ticket_survives_a_restart(settings, clock, kb, services, 
     await services.delivery.wait()
     services.store.close()
 
-    again = attach_delivery(Services(settings=settings, clock=clock, kb=kb, dialogs=Dialogs(clock),
-                                     store=Store(settings.data_dir)))
+    again = Services(settings=settings, clock=clock, kb=kb, dialogs=Dialogs(clock),
+                     store=Store(settings.data_dir))
     again.outboxes["console"] = outbox
     router = Router(again)
     relayed = await router.handle(dataclasses.replace(user, text="我们想了解入驻流程"))

@@ -4,9 +4,10 @@ from datetime import datetime
 
 import pytest
 
-from bench.bench_quickcheck import judge, load_devset
 from bot.clock import SHANGHAI
+from handlers.calc import CalcDialog
 from policy_data.amounts import figures
+from tests.devset import calc_exact, final_amount, load_calc_devset
 
 EXPIRED = "已于2026-02-28到期"
 
@@ -91,7 +92,7 @@ async def test_validity_follows_the_clock(services, ask, day, says, not_says):
 async def test_missing_figure_is_asked_then_computed(ask, services):
     reply = await ask("新设金融总部能拿多少")
     assert "请告诉我实收资本" in reply.text and [b.payload for b in reply.buttons] == ["/cancel"]
-    assert services.dialogs.get("console:u1").flow == "calc"
+    assert isinstance(services.dialogs.get("console:u1"), CalcDialog)
     reply = await ask("很多")
     assert "没有读到有效的数字" in reply.text
     reply = await ask("-5亿")
@@ -165,18 +166,17 @@ async def test_calc_command(ask):
 
 
 def test_final_amount_reader():
-    from bench.bench_quickcheck import final_amount
     assert final_amount("→ 最高可获 2000万元（第6条）") == figures("2000万")[0].value
     assert final_amount("…可获 20万元 … 按最高一项计：1000万元（第16条）") == figures("1000万")[0].value
 
 
 async def test_devset_exact(ask, services):
-    items = load_devset()
+    items = load_calc_devset()
     assert len(items) >= 60
     wrong = []
     for n, item in enumerate(items):
         reply = await ask(item["q"], user=f"d{n}")
-        if not judge(item, reply, services.kb.policy):
+        if not calc_exact(item, reply, services.kb.policy):
             wrong.append((item["q"], reply.text[:120]))
     assert not wrong
 

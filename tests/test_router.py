@@ -1,8 +1,11 @@
 """The core path: commands, buttons, intents, fallback, staff checks, bad input — through the real router."""
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
+from bot.clock import SHANGHAI
 from bot.messages import Incoming
 from bot.router import ROUTES, Route, Router, command_of
 
@@ -134,3 +137,59 @@ def test_every_main_menu_button_is_a_routed_command():
     from handlers.menu import MAIN_MENU
     routed = {r.key for r in ROUTES if r.kind == "command"}
     assert {cmd for _, _, cmd in MAIN_MENU} <= routed
+
+
+# ---- stale buttons: a button whose dialog is gone, or that nothing owns -------------------------------------
+STALE = "这个按钮已失效"
+FLOW_BUTTONS = ["ne:publish", "ne:全体", "ee:place", "imp:confirm", "bc:aud:all", "bc:send", "bc:later"]
+
+
+async def unanswered(services) -> list[dict]:
+    return await services.store.unanswered_since(datetime(2000, 1, 1, tzinfo=SHANGHAI))
+
+
+@pytest.mark.parametrize("payload", [*FLOW_BUTTONS, "zzz:1", "bc:", "evadm:", "ev", "faq"])
+async def test_a_button_without_its_dialog_is_stale_and_not_unanswered(ask, services, payload):
+    reply = await ask(payload=payload, staff=True)
+    assert STALE in reply.text and reply.intent == "help" and reply.buttons
+    assert await unanswered(services) == []
+
+
+async def test_a_stale_button_is_said_so_in_english_too(ask, services):
+    await ask("/lang en")
+    reply = await ask(payload="bc:send")
+    assert "no longer valid" in reply.text and await unanswered(services) == []
+
+
+@pytest.mark.parametrize("command,payload", [("/newevent", "ne:publish"), ("/importevents", "imp:confirm"),
+                                             ("/broadcast 年会通知", "bc:aud:all"), ("/editevent 1", "ee:place")])
+async def test_a_button_pressed_after_its_dialog_expired_is_stale(ask, services, clock, command, payload):
+    if command.startswith("/editevent"):
+        await ask("/newevent 2026-12-01 14:00 | 讲座 | 会客厅 | 全体", staff=True)
+    events, broadcasts = await services.store.events(), await services.store.broadcasts()
+    opened = await ask(command, staff=True)
+    assert services.dialogs.get("console:staff") is not None, opened.text
+    clock.advance(minutes=11)
+    reply = await ask(payload=payload, staff=True)
+    assert STALE in reply.text and await unanswered(services) == []
+    assert services.dialogs.get("console:staff") is None
+    assert await services.store.events() == events and await services.store.broadcasts() == broadcasts
+
+
+async def test_another_flows_button_inside_a_dialog_is_stale_and_the_dialog_goes_on(ask, services):
+    await ask("/broadcast", staff=True)
+    reply = await ask(payload="ne:publish", staff=True)
+    assert STALE in reply.text
+    reply = await ask("年终座谈会通知", staff=True)            # the broadcast dialog still takes the text
+    assert "请选择受众" in reply.text
+
+
+async def test_a_dialogs_own_button_goes_to_it_and_other_buttons_still_work_inside_it(ask, services):
+    await ask("/broadcast 年终座谈会通知", staff=True)
+    assert "常见问题" in (await ask(payload="/faq", staff=True)).text        # a menu button answers as ever
+    reply = await ask(payload="bc:aud:all", staff=True)
+    assert "预览" in reply.text and "年终座谈会通知" in reply.text
+    reply = await ask(payload="bc:send", staff=True)
+    assert "开始发送" in reply.text
+    assert STALE in (await ask(payload="bc:send", staff=True)).text          # pressed again: the dialog is over
+    assert len(await services.store.broadcasts()) == 1

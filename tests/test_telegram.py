@@ -31,12 +31,6 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture
-async def api():
-    async with FakeBotApi() as fake:
-        yield fake
-
-
-@pytest.fixture
 async def start_bot(api, services):
     """start_bot(telegram_…=settings, http=None, ready=True, **channel options) → a running TelegramChannel."""
     running: list[TelegramChannel] = []

@@ -7,12 +7,11 @@ import dataclasses
 
 import pytest
 
-from bot.app import attach_delivery
 from bot.channels.telegram import TelegramChannel
 from bot.router import Router
 from handlers.handoff import STAFF_MARK
 from tests.fakes import FakeBotApi
-from tests.test_telegram import api, say  # noqa: F401  (api: the fake Bot API fixture)
+from tests.test_telegram import say
 
 STAFF, USER, OTHER, STAFF_GROUP = 9001, 1001, 1002, -100700
 
@@ -22,7 +21,7 @@ async def bot(api, services):
     settings = dataclasses.replace(
         services.settings, telegram_bot_token=api.token, telegram_api_base_url=api.base_url,
         staff=frozenset({f"telegram:{STAFF}"}), handoff_to=(f"telegram:{STAFF_GROUP}", f"telegram:{STAFF}"))
-    svc = attach_delivery(dataclasses.replace(services, settings=settings, outboxes={}))
+    svc = dataclasses.replace(services, settings=settings, outboxes={})
     channel = TelegramChannel(settings, Router(svc), paced=False, poll_timeout=1, retry_delay=0.05,
                               outbox_backoff=0.01)
     await channel.start()

@@ -83,7 +83,7 @@ async def test_every_button_any_route_creates_fits_telegram(router):
             continue
         seen.add(payload)
         reply = await router.handle(Incoming("telegram", "9", "9", payload=payload, is_staff=True))
-        router.svc.dialogs.end("telegram:9")
+        router.svc.dialogs.pop("telegram:9")
         for button in reply.buttons:
             assert len(button.payload.encode()) <= 64, f"{payload} → {button.label}: {button.payload!r}"
             todo.append(button.payload)

@@ -14,7 +14,6 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from bot.inbound import BUSY
 from bot.channels.base import RecipientGone, SendError
-from bot.app import attach_delivery
 from bot.channels.wecom import WeComChannel
 from bot.channels.wecom_state import MAX_IDS
 from bot.config import load_settings
@@ -53,8 +52,8 @@ class Harness:
         async def long(msg, svc):
             return Reply(LONG, intent="faq", confidence=1.0, buttons=[Button("常见问题", "/faq")])
 
-        svc = attach_delivery(Services(settings=self.settings, clock=self.clock, kb=self.kb,
-                                       dialogs=Dialogs(self.clock), store=Store(self.settings.data_dir)))
+        svc = Services(settings=self.settings, clock=self.clock, kb=self.kb,
+                       dialogs=Dialogs(self.clock), store=Store(self.settings.data_dir))
         router = Router(svc, ROUTES + (Route("command", "slow", slow), Route("command", "long", long)))
         http = web.Application()
         self.channel = WeComChannel(self.settings, router, http, now=self.time.now, sleep=self.time.sleep,
@@ -87,17 +86,6 @@ class Harness:
         resp = await self.post(self.side.text(user, text, msg_id or str(next(self.msg_ids))))
         body = await resp.text()
         return resp.status, (self.side.open_reply(body) if body else None)
-
-
-@pytest.fixture
-def fake_time(clock):
-    return FakeTime(clock.now().timestamp())
-
-
-@pytest.fixture
-async def wecom(fake_time):
-    async with FakeWeCom(now=fake_time.now) as server:
-        yield server
 
 
 @pytest.fixture

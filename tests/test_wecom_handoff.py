@@ -6,7 +6,7 @@ import pytest
 
 from handlers.handoff import STAFF_MARK
 from tests.fakes.wecom_server import BOT, PERSON, POOL
-from tests.test_wecom import KF, Harness, fake_time, kf_callback, wecom  # noqa: F401  (fixtures)
+from tests.test_wecom import KF, Harness, kf_callback
 
 CUSTOMER = "wmCustomer1"
 CHAT = f"{KF}:{CUSTOMER}"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from contextlib import asynccontextmanager, nullcontext
 from datetime import timedelta
 
@@ -18,8 +17,6 @@ from bot.channels.telegram_render import Chunk, render
 from bot.messages import Reply
 
 log = logging.getLogger(__name__)
-# Opt in to PTB's coming behaviour (time periods as timedelta) instead of a deprecation warning per 429.
-os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 # 400s that mean the chat is gone for good, like the 403s (blocked, kicked, deactivated).
 GONE_BAD_REQUESTS = ("chat not found", "user not found", "peer_id_invalid")
@@ -36,6 +33,7 @@ def is_group(chat: int | str) -> bool:
 
 
 def retry_after_seconds(exc: RetryAfter) -> float:
+    """Either type python-telegram-bot gives: seconds, or a timedelta once PTB_TIMEDELTA is set (main.py)."""
     value = exc.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 

@@ -65,9 +65,10 @@ class RobotOutbox:
 class RobotChannel:
     """Registers the robots' Outbox and owns their HTTP client (robots need no app credentials)."""
 
-    def __init__(self, settings: Settings, svc: Services, **timing):
-        self._api = WeComApi(settings.wecom_api_base_url, **timing)
-        self.outbox = RobotOutbox(self._api, robot_keys(settings.wecom_robot_keys), **timing)
+    def __init__(self, settings: Settings, svc: Services, *, now: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep):
+        self._api = WeComApi(settings.wecom_api_base_url, now=now, sleep=sleep)
+        self.outbox = RobotOutbox(self._api, robot_keys(settings.wecom_robot_keys), now=now, sleep=sleep)
         svc.outboxes[PLATFORM] = self.outbox
 
     async def start(self) -> None:
