@@ -74,14 +74,17 @@ def _selected(book, reading: Reading) -> list[str]:
     return chosen
 
 
-def _by_cue(book, reading: Reading) -> list[str]:
-    """Measures one of whose inputs the question names (e.g. "实收资本"), for "which measure?" buttons."""
-    named = []
+def _by_cue(book, reading: Reading) -> tuple[list[str], list[str]]:
+    """Measures one of whose inputs the question names (e.g. "实收资本"), for "which measure?" buttons; and
+    those of them whose figure it gives by that name."""
+    named, given = [], []
     for measure in book.measures:
         facts = facts_for(book, measure, reading)
-        if facts.mentioned or set(facts.values) - set(facts.assumed):
+        if by_name := set(facts.values) - set(facts.assumed):
+            given.append(measure.id)
+        if facts.mentioned or by_name:
             named.append(measure.id)
-    return named
+    return named, given
 
 
 def _results(msg: Incoming, svc: Services, outcomes: list[Outcome], notes: list[str]) -> Reply:
@@ -168,13 +171,16 @@ RULED_OUT = re.compile(r"不是(新设|新设立|持牌|总部|向社会|保险�
                        r"|尚未|未被|未通过|没通过|非持牌|参与(了)?(制定|起草|编制)|只是参与|分公司|分支机构|省级表彰"
                        r"|市级(金融改革)?试点|区级|没有新增|续期|就成立了|老机构|没有?上市|未上市|还在申报"
                        r"|(19\d\d|20[01]\d|202[0-2])年.{0,8}(成立|设立|开业|获批|备案|就(过|突破|达到|超过|到了)|已经?(过|突破|达到|超过))"
-                       r"|预计.{0,6}验收|还在(做|进行|推进|实施|建设)|尚在")
+                       r"|预计.{0,6}验收|还在(做|进行|推进|实施|建设)|尚在|参与了?\s*[\d一二两三四五六七八九十]+\s*项|参编")
 
 
 SEVERAL = re.compile(r"一共|合计|总共|共计|加起来|分别|[两二三四五]年|(?<![0-9.])([两二三四五六七八九十]|[2-9])\s*(家|个项目|个重大)")
 
 
 YEARS = re.compile(r"20\d\d年|[两二三四五]年|\b20\d\d\b")
+
+
+ALREADY = re.compile(r"已经?(拿|领|获得?|得到|享受)(了|过)[^，,。；;]{0,4}\d")
 
 
 def _several(question: str, measure_ids: list[str], book) -> bool:
@@ -276,6 +282,11 @@ def _higher_of(msg: Incoming, book, best: Outcome, other: Decimal) -> str:
             f"两者按最高一项计：{render.money(amount)}（{where}），不叠加" + ("。" if ours else "，本文件不再另行给予。"))
 
 
+def _itemisable(measure, reading: Reading) -> bool:
+    """Items of one measure only: not when the question also names another kind (一个国家表彰、一个部委表彰)."""
+    return bool(items(measure, reading, {})) and not any(v in reading.scores for v in measure.versus)
+
+
 def _itemised(msg: Incoming, svc: Services, reading: Reading, measure_ids: list[str], known: dict | None) -> Reply | None:
     """Several items of one measure, each computed with its own caps and added up; None when the question
     is not plainly itemised or an item lacks a figure."""
@@ -285,7 +296,7 @@ def _itemised(msg: Incoming, svc: Services, reading: Reading, measure_ids: list[
     facts = facts_for(book, measure, reading)
     common = {k: Decimal(v) for k, v in (known or {}).items()} | {
         k: v for k, v in facts.values.items() if k not in measure.rule_inputs()}
-    each = items(measure, reading, common)
+    each = items(measure, reading, common) if _itemisable(measure, reading) else None
     if not each:
         return None
     outcomes = [evaluate(measure, values) for values in each]
@@ -299,8 +310,8 @@ def _itemised(msg: Incoming, svc: Services, reading: Reading, measure_ids: list[
                   buttons=[Button(msg.say("查看原文与条件", "Original text and conditions"), POLICY(f"m:{measure.id}"))])
 
 
-def _guarded(msg: Incoming, svc: Services, question: str, reading: Reading, measure_ids: list[str],
-             itemised: object = None) -> Reply | None:
+def _guarded(msg: Incoming, svc: Services, question: str, reading: Reading, measure_ids: list[str], *,
+             several_ok: bool, other_policy: bool) -> Reply | None:
     """A wrong amount is the worst answer: no computing on a foreign currency, a zero figure, or words of the
     user's own that rule a condition out."""
     book, lang = svc.kb.policy, msg.lang
@@ -336,7 +347,13 @@ def _guarded(msg: Incoming, svc: Services, question: str, reading: Reading, meas
                               f"You mention “{m.group(0)}”: under the original text this may not meet the conditions "
                               f"of {names}, so I do not compute an amount. Tap below to check the conditions; if I "
                               "misread you, please tell me more."), confidence=0.5, buttons=buttons)
-    if not itemised and _several(question, measure_ids, book):
+    if not other_policy and (m := ALREADY.search(question)):
+        return _reply(msg.say(f"您提到“{m.group(0)}”。文件没有规定同一事项已获补助后再次申请或升档时怎样计算，所以我不按它"
+                              "计算金额；请点下方按钮对照原文，具体以细则和主管部门的解释为准。",
+                              f"You mention “{m.group(0)}”. The document does not say how a second claim or a higher "
+                              "tier is computed after a grant for the same matter, so I do not compute an amount; tap "
+                              "below for the original text."), confidence=0.5, buttons=buttons)
+    if not several_ok and _several(question, measure_ids, book):
         names = msg.say("、", "; ").join(f"{render.article(book.measure(i), lang)} {render.title(book.measure(i), lang)}"
                                          for i in measure_ids[:2])
         return _reply(msg.say(f"您问的是多家机构、多个项目或多年的合计。{names}按每家、每个项目分别计算，各有上限"
@@ -396,8 +413,9 @@ def _run(msg: Incoming, svc: Services, question: str, measure_ids: list[str], kn
     book = svc.kb.policy
     reading = reading or _read(msg, question, book)
     reading, elsewhere = _other_policy(reading)
-    if guarded := _guarded(msg, svc, f"{question} {msg.text}", reading, measure_ids, book.measure(measure_ids[0]) if
-                           len(measure_ids) == 1 and items(book.measure(measure_ids[0]), reading, {}) else elsewhere):
+    itemised = len(measure_ids) == 1 and _itemisable(book.measure(measure_ids[0]), reading)
+    if guarded := _guarded(msg, svc, f"{question} {msg.text}", reading, measure_ids, several_ok=itemised or elsewhere is not None,
+                           other_policy=elsewhere is not None):
         return guarded
     if rivals := _rivals(book, measure_ids):
         return _pick(msg, svc, rivals, question, msg.say("这几项按不同情形分别给予、金额不同，请问是哪一种？",
@@ -453,9 +471,10 @@ async def answer(msg: Incoming, svc) -> Reply | None:
     if reading.ruled_out and not reading.candidates() and (reading.asks_amount() or reading.about_policy()
                                                            or any(f.kind == "money" for f in reading.figures)):
         return _other_subject(msg, book, reading.ruled_out)
-    if reading.asks_amount() and reading.figures and not reading.candidates() and (ids := _by_cue(book, reading)):
-        if len(ids) == 1:                # the figure is named by the one measure that uses it
-            return _run(msg, svc, msg.text, ids, reading=reading)
+    if reading.asks_amount() and reading.figures and not reading.candidates() and (cued := _by_cue(book, reading))[0]:
+        ids, given = cued
+        if len(given) == 1:              # the figure is named by the one measure that uses it
+            return _run(msg, svc, msg.text, given, reading=reading)
         return _pick(msg, svc, ids, msg.text, msg.say("请问是哪一项支持措施？", "Which support measure is it?"))
     return None
 

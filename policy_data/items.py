@@ -11,7 +11,7 @@ from policy_data.extract import Reading
 from policy_data.schema import Measure
 
 TOTAL = re.compile(r"一共|合计|总共|共计|加起来|都|分别|各")
-YEAR_MARK = re.compile(r"20\d\d年|第[一二三四五1-5]年|今年|去年|前年")
+YEAR_MARK = re.compile(r"20\d\d年|(?<![\d.])[12]\d年|第[一二三四五1-5]年|今年|去年|前年")
 MAX_ITEMS = 20
 
 
@@ -23,15 +23,17 @@ def items(measure: Measure, reading: Reading, common: dict[str, Decimal]) -> lis
         return None
     keys = measure.rule_inputs()
     years = len(set(YEAR_MARK.findall(text)))
+    how_many = [int(f.value) for f in reading.figures if f.kind == "count" and f.unit in ("家", "个") and f.value
+                and 2 <= f.value <= MAX_ITEMS and f.value == int(f.value)]
     if len(keys) == 1:
         kind = measure.input(keys[0]).kind
         values = [f.value for f in reading.figures if f.kind == kind and f.value is not None and f.value > 0]
-        listed = kind == "money" and ("分别" in text or "各" in text)
+        listed = kind == "money" and ("分别" in text or "各" in text or how_many == [len(values)])
         if 2 <= len(values) <= MAX_ITEMS and (years >= 2 or listed):
             return [common | {keys[0]: v} for v in values]
+        if kind == "money" and len(values) == 1 and len(how_many) == 1 and "各" in text:
+            return [common | {keys[0]: values[0]} for _ in range(how_many[0])]     # "三个项目各引入12亿"
         return None
-    if not keys and measure.rule.type == "fixed":
-        counts = [f.value for f in reading.figures if f.kind == "count" and f.unit in ("家", "个") and f.value]
-        if len(counts) == 1 and 2 <= counts[0] <= MAX_ITEMS and counts[0] == int(counts[0]):
-            return [dict(common) for _ in range(int(counts[0]))]
+    if not keys and measure.rule.type == "fixed" and len(how_many) == 1:
+        return [dict(common) for _ in range(how_many[0])]
     return None
