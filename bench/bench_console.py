@@ -58,12 +58,12 @@ async def seed(svc: Services, args, rnd: random.Random) -> None:
         t["unanswered"].insert_multiple({"at": at, "user": f"{p}:{i}", "text": text}
                                         for i, (at, p, text) in enumerate(asked))
     answered = [(at, p, "运河财富小镇在哪里") for at, p, _ in history(args.unanswered, 1, rnd)]
-    await svc.analytics.store.add_analytics(
+    await svc.store.analytics.insert(
         [{"at": at, "platform": p, "user": f"{p}:{i}", "text": text, "intent": intent, "outcome": outcome}
          for rows, intent, outcome in ((asked, "fallback", "fallback"), (answered, "faq", "answered"))
          for i, (at, p, text) in enumerate(rows)])
     start = NOW.now() - timedelta(days=200)
-    await svc.store.add_events([({"title": f"路演{i}", "type": "项目路演", "place": "小镇会客厅", "audience": "all",
+    await svc.store.events.add([({"title": f"路演{i}", "type": "项目路演", "place": "小镇会客厅", "audience": "all",
                                   "description": "", "signup": "", "status": "scheduled", "created_by": STAFF,
                                   "start": (start + timedelta(hours=7 * i)).isoformat(timespec="seconds")}, [])
                                  for i in range(args.events)])

@@ -9,7 +9,7 @@ import sys
 
 from aiohttp import hdrs, web
 
-from bot.analytics import FILE as ANALYTICS_FILE, Analytics
+from bot.analytics import Analytics
 from bot.clock import Clock
 from bot.config import ROOT, Settings
 from bot.dialogs import Dialogs
@@ -36,11 +36,11 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
 
 def attach_delivery(svc: Services) -> Services:
     """Delivery, reminders and tickets over svc.store and svc.outboxes (a dict the channels fill in later), and the
-    analytics of questions (a file of their own)."""
+    analytics of questions."""
     svc.delivery = Delivery(svc.store, svc.outboxes, svc.clock, metrics=svc.metrics)
     svc.scheduler = Reminders(svc.store, svc.delivery, svc.clock, svc.settings.event_reminders)
     svc.tickets = Tickets(svc.store, svc.delivery, svc.clock, svc.settings.handoff_targets)
-    svc.analytics = Analytics(Store(svc.settings.data_dir, file_name=ANALYTICS_FILE), svc.clock)
+    svc.analytics = Analytics(svc.store.analytics, svc.clock)
     return svc
 
 
@@ -49,7 +49,7 @@ async def start_delivery(svc: Services) -> None:
     and broadcasts interrupted by a stop or crash go on."""
     for platform, outbox in svc.outboxes.items():
         for chat in getattr(outbox, "chats", ()):
-            await svc.store.ensure_recipient(platform, chat, f"群机器人 {chat}", ("news", "events"))
+            await svc.store.users.ensure_recipient(platform, chat, f"群机器人 {chat}", ("news", "events"))
     await svc.scheduler.start()
     await svc.delivery.resume()
 

@@ -133,10 +133,8 @@ class Router:
     async def _language(self, msg: Incoming, text: str) -> str:
         """Registers the writer and decides the language of the answer; the user's language is stored."""
         store = self.svc.store
-        if store is None:
-            return language.choose(text, None, msg.language_code)
-        lang = language.choose(text, store.language(msg.user_key), msg.language_code)
-        await store.seen(msg, self.svc.clock.now(), lang)   # registers recipients and their language, on change
+        lang = language.choose(text, store.users.language(msg.user_key), msg.language_code)
+        await store.users.seen(msg, self.svc.clock.now(), lang)   # registers recipients and their language, on change
         return lang
 
     async def _dispatch(self, msg: Incoming) -> Reply:

@@ -1,4 +1,4 @@
-"""What handlers may use: knowledge, clock, dialogs, settings (and, from their issues, storage and delivery).
+"""What handlers may use: knowledge, clock, dialogs, settings, storage and delivery.
 
 Handlers receive this container instead of importing globals, so tests build one with a fixed clock
 and a temporary data folder.
@@ -17,6 +17,7 @@ from bot.dialogs import Dialogs
 from bot.history import RecentHistory
 from bot.messages import Incoming
 from bot.metrics import Metrics
+from bot.store import Store
 from faq import english, nlp
 from faq.conversation import Conversations
 from faq.derived import CACHE_DIR
@@ -76,8 +77,8 @@ class Services:
     clock: Clock
     kb: KnowledgeBase
     dialogs: Dialogs
+    store: Store                      # persistent data: users, events, broadcasts, tickets, audit, logs
     conversations: Conversations = None  # type: ignore[assignment]   # set in __post_init__
-    store: Any = None                 # persistent repository (events/subscriptions issue)
     outboxes: dict[str, Outbox] = field(default_factory=dict)   # platform → its channel's outbound side
     delivery: Any = None              # bot/delivery.Delivery: notices and broadcasts through the outboxes
     scheduler: Any = None             # scheduler.Reminders: event reminders and scheduled broadcasts

@@ -41,19 +41,13 @@ def _reply(text: str, buttons: list[Button] | None = None, *, staff: bool = Fals
                  sources=[] if staff else [SOURCE])
 
 
-def _unavailable() -> Reply:
-    return _reply("活动功能暂不可用，请稍后再试。")
-
-
 async def _upcoming(svc) -> list[dict]:
     now = svc.clock.now()
-    events = [e for e in await svc.store.events() if e["status"] == "scheduled" and start_of(e) > now]
+    events = [e for e in await svc.store.events.all() if e["status"] == "scheduled" and start_of(e) > now]
     return sorted(events, key=start_of)
 
 
 async def list_upcoming(msg: Incoming, svc) -> Reply:
-    if svc.store is None:
-        return _unavailable()
     events = (await _upcoming(svc))[:LIST_LIMIT]
     subscribe = Button(msg.say("订阅活动通知", "Get event notices"), "/subscribe")
     if not events:
@@ -76,7 +70,7 @@ async def answer(msg: Incoming, svc) -> Reply | None:
 
 async def _event_arg(svc, args: str) -> dict | Reply:
     m = re.match(r"^#?(\d+)\b", args.strip())
-    event = await svc.store.get_event(int(m.group(1))) if m else None
+    event = await svc.store.events.get(int(m.group(1))) if m else None
     if event is None:
         return _reply("请写明活动编号，例如 /cancelevent 3（编号见 /events 的活动详情）。", staff=True)
     return event
@@ -85,8 +79,8 @@ async def _event_arg(svc, args: str) -> dict | Reply:
 async def by_payload(msg: Incoming, svc) -> Reply:
     key = msg.payload.removeprefix("ev:")
     eid = inputs.number(key[5:]) if key.startswith("show:") else None
-    if eid is not None and (event := await svc.store.get_event(eid)):
-        user = await svc.store.get_user(msg.user_key)
+    if eid is not None and (event := await svc.store.events.get(eid)):
+        user = await svc.store.users.get(msg.user_key)
         subscribed = bool(user and "events" in user["subscriptions"])
         buttons = [subscribe.button("sub", "events", not subscribed), Button("全部活动", "/events")]
         if msg.is_staff and event["status"] == "scheduled":
@@ -181,7 +175,7 @@ async def edit_event_step(msg: Incoming, svc) -> Reply | None:
     dialog = svc.dialogs.get(msg.user_key)
     if msg.payload is not None and not msg.payload.startswith("ee:"):
         return None
-    event = await svc.store.get_event(dialog.data["event"])
+    event = await svc.store.events.get(dialog.data["event"])
     if msg.payload:
         dialog.data["field"] = msg.payload[3:]
         svc.dialogs.touch(msg.user_key)
@@ -224,7 +218,7 @@ async def cancel_event(msg: Incoming, svc) -> Reply:
 async def admin_payload(msg: Incoming, svc) -> Reply:
     _, action, eid = (msg.payload.split(":") + ["", ""])[:3]
     event_id = inputs.number(eid) if action == "cancel" else None
-    event = await svc.store.get_event(event_id) if event_id is not None else None
+    event = await svc.store.events.get(event_id) if event_id is not None else None
     if event is None:
         return _reply("找不到该活动。", staff=True)
     if event["status"] != "scheduled":

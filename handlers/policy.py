@@ -259,7 +259,7 @@ def describe_and_match(svc, description: str, lead: str = "", lang: str = "zh") 
 
 async def mine(msg: Incoming, svc) -> Reply:
     """Match the stored profile, or explain how to describe oneself."""
-    profile = await svc.store.get_profile(msg.user_key) if svc.store is not None else None
+    profile = await svc.store.users.profile(msg.user_key)
     if profile and profile.get("description"):
         return describe_and_match(svc, for_reading(profile["description"], svc.kb.policy, msg.lang),
                                   msg.say("您保存的单位情况：", "Your saved profile: ") + profile["description"], msg.lang)
@@ -354,6 +354,6 @@ async def command(msg: Incoming, svc) -> Reply:
         if reply:
             return reply
     reply = overview(svc, msg.lang)
-    if svc.store is not None and await svc.store.get_profile(msg.user_key):
+    if await svc.store.users.profile(msg.user_key):
         reply.buttons.insert(0, Button(msg.say("按我保存的单位情况匹配", "Match my saved profile"), "policy:mine"))
     return reply

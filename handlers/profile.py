@@ -2,7 +2,6 @@
 reads it with the same vocabulary as free text and lists the measures that fit.
 
 The profile keeps the sentence itself, so a corrected vocabulary or new policy file applies to it at once.
-Without storage (svc.store is None) matching still works, and the reply says nothing was saved.
 """
 from __future__ import annotations
 
@@ -48,13 +47,9 @@ async def _save(msg: Incoming, svc, description: str) -> Reply:
     summary = f"类型：{'、'.join(profile['types'])}" + (f"；{figures}" if figures else "")
     if msg.english:
         summary = ", ".join(book.types[t].en.label for t in types)
-    if svc.store is None:
-        lead = msg.say(f"（档案存储暂不可用，本次未保存；以下按您刚才的描述匹配。{summary}）",
-                       f"(Profiles cannot be stored right now, so nothing was saved; matching what you wrote: {summary}.)")
-    else:
-        await svc.store.save_profile(msg.user_key, profile)
-        lead = msg.say(f"已保存您的单位情况（{summary}）。以后可直接问“适合我们的政策有哪些”，或发送 /profile 查看。",
-                       f"Saved your profile ({summary}). Send /profile any time to see what fits.")
+    await svc.store.users.save_profile(msg.user_key, profile)
+    lead = msg.say(f"已保存您的单位情况（{summary}）。以后可直接问“适合我们的政策有哪些”，或发送 /profile 查看。",
+                   f"Saved your profile ({summary}). Send /profile any time to see what fits.")
     return describe_and_match(svc, readable, lead, msg.lang)
 
 
@@ -62,20 +57,18 @@ async def command(msg: Incoming, svc) -> Reply:
     description = msg.text.partition(" ")[2].strip()
     if description:
         return await _save(msg, svc, description)
-    stored = await svc.store.get_profile(msg.user_key) if svc.store is not None else None
+    stored = await svc.store.users.profile(msg.user_key)
     if stored and stored.get("description"):
         return describe_and_match(svc, for_reading(stored["description"], svc.kb.policy, msg.lang),
                                   msg.say(f"您保存的单位情况：{stored['description']}\n（发送“/profile 新的描述”可更新）",
                                           f"Your saved profile: {stored['description']}\n(Send “/profile new "
                                           f"description” to update it.)"), msg.lang)
     svc.dialogs.start(msg.user_key, FLOW)
-    note = "" if svc.store is not None else msg.say("\n（档案存储暂不可用：可以匹配，但不会保存。）",
-                                                    "\n(Profiles cannot be stored right now: I can match, not save.)")
     return Reply(msg.say("请用一句话介绍贵单位：类型、实收资本或管理规模、打算做什么。例如：“我们是外资保险公司，实收资本5亿，"
                          "准备在杭州设科技保险专营机构”。（输入“取消”退出）",
                          "Describe your institution in one sentence: its type, paid-in capital or AUM, and what you "
                          "plan. E.g. “We are a foreign insurer with paid-in capital of RMB 500 million, planning a "
-                         "sci-tech insurance specialist institution in Hangzhou”. (Type “cancel” to leave.)") + note,
+                         "sci-tech insurance specialist institution in Hangzhou”. (Type “cancel” to leave.)"),
                  intent="policy", confidence=1.0, buttons=[_cancel(msg)])
 
 

@@ -220,8 +220,10 @@ async def test_reload_picks_up_a_new_policy_file_and_keeps_the_old_on_error(poli
     from bot.messages import Incoming
     from bot.router import Router
     from bot.services import Services
+    from bot.store import Store
     kb = KnowledgeBase(policy_loader=lambda docs: load_policy_book(docs, policy_dir))
-    router = Router(Services(settings=settings, clock=clock, kb=kb, dialogs=Dialogs(clock)))
+    router = Router(Services(settings=settings, clock=clock, kb=kb, dialogs=Dialogs(clock),
+                             store=Store(settings.data_dir)))
 
     async def ask(text, staff=False):
         user = "staff" if staff else "u1"
