@@ -2,7 +2,7 @@
 
 TinyDB reads and writes the whole document on every operation. This storage keeps the document in memory
 (TinyDB's `read`/`write` only touch that copy) and writes the file only when `flush()` is called, atomically:
-temp file in the same folder → flush → fsync → `os.replace` → fsync the folder. The caller (bot/store.py)
+temp file in the same folder → flush → fsync → `os.replace` → fsync the folder. The caller (bot/store/database.py)
 decides when to flush, which is what makes group commit possible. Backups rotate as `backups/<name>.1 … .N`
 at start and every `backup_every` seconds, when the content changed.
 """

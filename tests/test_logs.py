@@ -118,4 +118,4 @@ async def test_data_from_before_the_logs_is_taken_in(tmp_path):
     day = (TODAY.replace(hour=0), TODAY.replace(hour=23))
     assert [r["text"] for r in await store.analytics.between(*day)] == ["小镇在哪"]
     live = json.loads((tmp_path / "store.json").read_text("utf-8"))
-    assert "deliveries" not in live and "unanswered" not in live and not (tmp_path / "analytics.json").exists()
+    assert not {"deliveries", "unanswered", "analytics"} & set(live) and not (tmp_path / "analytics.json").exists()

@@ -41,9 +41,9 @@ class Store:
     def _adopt_old_logs(self, folder: Path) -> None:
         """Data from before the logs: the unanswered table of store.json, and analytics.json (blocking)."""
         document = self.db.storage.read()
-        if "unanswered" in document:
-            self.unanswered.table.adopt(document["unanswered"])
-            del document["unanswered"]
+        if "unanswered" in document or document.get("analytics") == {}:    # the latter always stayed empty
+            self.unanswered.table.adopt(document.pop("unanswered", {}))
+            document.pop("analytics", None)
             self.db.storage.write(document)
             self.db.storage.flush()
         old = folder / OLD_ANALYTICS

@@ -40,9 +40,9 @@ class Broadcasts:
     def _migrate_table(self) -> None:
         """A data file from before delivery records left it: its records become plans (blocking, at start)."""
         document = self.db.storage.read()
-        rows = document.get("deliveries")
-        if not rows:
+        if "deliveries" not in document:
             return
+        rows = document["deliveries"]
         by_broadcast: dict[int, list[DeliveryRecord]] = defaultdict(list)
         for row in rows.values():
             records = by_broadcast[row["broadcast"]]
@@ -144,14 +144,10 @@ class Broadcasts:
 
     # ---- the broadcasts ----------------------------------------------------------------------------------
     async def get(self, bid: int) -> dict | None:
-        async with self.db.read():
-            doc = self.db.raw("broadcasts").get(str(bid))
-            return {**copy.deepcopy(doc), "id": bid} if doc else None
+        return await self.db.get("broadcasts", bid)
 
     async def all(self, status: str | None = None) -> list[dict]:
-        async with self.db.read():
-            return [{**copy.deepcopy(d), "id": int(k)} for k, d in self.db.raw("broadcasts").items()
-                    if status is None or d["status"] == status]
+        return await self.db.all("broadcasts", status)
 
     async def update(self, bid: int, **fields) -> None:
         async with self.db.write() as t:

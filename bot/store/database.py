@@ -7,6 +7,7 @@ The flush runs in a thread; nothing else touches a file while the lock is held.
 from __future__ import annotations
 
 import asyncio
+import copy
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
@@ -74,6 +75,18 @@ class Database:
     def flushed(self) -> int:
         """Changes on disk so far (tests: a write that changes nothing does not count)."""
         return self._flushed
+
+    async def get(self, table: str, doc_id: int) -> dict | None:
+        """A copy of one row, with its id."""
+        async with self.read():
+            doc = self.raw(table).get(str(doc_id))
+            return {**copy.deepcopy(doc), "id": doc_id} if doc else None
+
+    async def all(self, table: str, status: str | None = None) -> list[dict]:
+        """Copies of the rows (those with that status), with their ids."""
+        async with self.read():
+            return [{**copy.deepcopy(d), "id": int(k)} for k, d in self.raw(table).items()
+                    if status is None or d["status"] == status]
 
     def raw(self, table: str) -> dict[str, dict]:
         """The stored rows of a table by id, without building a Document each (callers hold the lock)."""

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from bot.store.append_log import AppendLog
-from bot.storage import atomic_write
+from bot.storage import StorageError, atomic_write
 from bot.store.database import settled
 
 OUTCOME_FIELDS = ("status", "attempts", "reason", "at", "ref")
@@ -75,7 +75,11 @@ class LiveRecords:
     @classmethod
     def load(cls, folder: Path, bid: int) -> "LiveRecords":
         """The plan with every logged outcome applied (blocking)."""
-        rows = json.loads(live_plan(folder, bid).read_text("utf-8"))
+        try:
+            rows = json.loads(live_plan(folder, bid).read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise StorageError(f"广播 {bid} 的发送记录 {live_plan(folder, bid)} 无法读取（{exc}）。为避免重复或漏发，"
+                               "程序拒绝启动，文件保持原样。") from exc
         live = cls(folder, bid, [DeliveryRecord.of({**row, "id": i}) for i, row in enumerate(rows)])
         for batch in live.log.read():
             live._apply(batch)

@@ -41,18 +41,13 @@ class Events:
             return t["reminders"].insert_multiple({**r, "event": event_id} for r in reminders)
 
     async def get(self, event_id: int) -> dict | None:
-        async with self.db.read():
-            doc = self.db.raw("events").get(str(event_id))
-            return {**copy.deepcopy(doc), "id": event_id} if doc else None
+        return await self.db.get("events", event_id)
 
     async def all(self) -> list[dict]:
-        async with self.db.read():
-            return [{**copy.deepcopy(d), "id": int(k)} for k, d in self.db.raw("events").items()]
+        return await self.db.all("events")
 
     async def reminders(self, status: str = "pending") -> list[dict]:
-        async with self.db.read():
-            return [{**copy.deepcopy(r), "id": int(k)} for k, r in self.db.raw("reminders").items()
-                    if r["status"] == status]
+        return await self.db.all("reminders", status)
 
     def _reminder_and_event(self, reminder_id: int) -> tuple[dict | None, dict | None]:
         reminder = self.db.raw("reminders").get(str(reminder_id))

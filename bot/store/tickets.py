@@ -17,14 +17,10 @@ class TicketStore:
             return t["tickets"].insert(copy.deepcopy(ticket))
 
     async def get(self, ticket_id: int) -> dict | None:
-        async with self.db.read():
-            doc = self.db.raw("tickets").get(str(ticket_id))
-            return {**copy.deepcopy(doc), "id": ticket_id} if doc else None
+        return await self.db.get("tickets", ticket_id)
 
     async def all(self, status: str | None = None) -> list[dict]:
-        async with self.db.read():
-            return [{**copy.deepcopy(d), "id": int(k)} for k, d in self.db.raw("tickets").items()
-                    if status is None or d["status"] == status]
+        return await self.db.all("tickets", status)
 
     async def update(self, ticket_id: int, entries: Iterable[dict] = (), notice: int | None = None,
                      **fields: Any) -> dict | None:
