@@ -36,6 +36,13 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def ensure_dir(folder: Path) -> None:
+    """A folder for data files; a new one's entry is made durable too, or a power cut could lose it whole."""
+    if not folder.is_dir():
+        folder.mkdir()
+        fsync_dir(folder.parent)
+
+
 def remove_stale_temp(folder: Path) -> None:
     """Temp files of writes a crash interrupted (`.<name>.tmp`, `.<name>.<pid>.tmp`). Only the process
     holding the data-folder lock calls this, so no live write is among them."""
@@ -138,7 +145,7 @@ class AtomicJSONStorage(Storage):
                 if content is None:
                     path.unlink(missing_ok=True)
                 else:
-                    path.parent.mkdir(exist_ok=True)
+                    ensure_dir(path.parent)
                     atomic_write(path, content())
             encoded = json.dumps(self._data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
             atomic_write(self.path, encoded)

@@ -145,8 +145,9 @@ def test_starts_without_changes_keep_the_older_backups(tmp_path):
 
 def test_temp_files_of_interrupted_writes_are_removed_at_start(tmp_path):
     (tmp_path / "archive").mkdir(parents=True)
+    (tmp_path / "deliveries").mkdir()
     leftovers = [tmp_path / "archive" / ".broadcast-3.json.4242.tmp", tmp_path / ".store.json.4242.tmp",
-                 tmp_path / ".wecom_state.json.4242.tmp"]
+                 tmp_path / ".wecom_state.json.4242.tmp", tmp_path / "deliveries" / ".broadcast-4.json.4242.tmp"]
     for path in leftovers:
         path.write_bytes(b'[{"half": ')
     kept = tmp_path / "archive" / "broadcast-2.json"

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterable
 
 from bot import audience as audiences
-from bot.storage import atomic_write
+from bot.storage import atomic_write, ensure_dir
 from bot.store.audit import Audit, AuditLog
 from bot.store.database import Database, iso
 from bot.store.deliveries import DeliveryRecord, LiveRecords, encode, live_plan, read_archive
@@ -48,7 +48,7 @@ class Broadcasts:
             records = by_broadcast[row["broadcast"]]
             records.append(DeliveryRecord.of({**row, "id": len(records)}))
         for bid, records in by_broadcast.items():
-            (self.folder / "deliveries").mkdir(exist_ok=True)
+            ensure_dir(self.folder / "deliveries")
             atomic_write(live_plan(self.folder, bid), encode(records))
         del document["deliveries"]
         self.db.storage.write(document)

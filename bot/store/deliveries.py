@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from bot.store.append_log import AppendLog
-from bot.storage import StorageError, atomic_write
+from bot.storage import StorageError, atomic_write, ensure_dir
 from bot.store.database import settled
 
 OUTCOME_FIELDS = ("status", "attempts", "reason", "at", "ref")
@@ -109,8 +109,11 @@ class LiveRecords:
     async def compact(self) -> None:
         """Writes the archive (atomically), the first half of archiving; the store then marks it archived."""
         path = archive_path(self.folder, self.bid)
-        path.parent.mkdir(exist_ok=True)
-        await asyncio.to_thread(atomic_write, path, encode(self.records))
+        await asyncio.to_thread(self._write_archive, path)
+
+    def _write_archive(self, path: Path) -> None:
+        ensure_dir(path.parent)
+        atomic_write(path, encode(self.records))
 
     def remove(self) -> None:
         """The live files, once the archive is what store.json points to (blocking)."""
