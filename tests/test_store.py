@@ -184,3 +184,20 @@ def test_in_place_table_behaves_like_tinydb(tmp_path):
     assert [(d.doc_id, dict(d)) for d in ours.all()] == [(d.doc_id, dict(d)) for d in plain.all()]
     assert ours.get(doc_id=2) == {"n": 100, "tag": "odd", "seen": True}
     assert len(ours) == 10 and 5 not in [d.doc_id for d in ours.all()]
+
+
+async def test_who_was_told_of_an_event_is_read_back_from_the_archive_after_a_restart(tmp_path):
+    store = Store(tmp_path)
+    await store.users.seen(tg("7"))
+    await store.users.choose("telegram:7", "subscriptions", "events", on=True)
+    audience = {"kind": "event", "value": "all", "event": 1}
+    bid = await store.broadcasts.create({"kind": "event.publish", "event": 1, "text": "活动", "audience": audience,
+                                         "status": "sending", "created": TODAY.isoformat()})
+    await store.broadcasts.record(bid, [(0, {"status": "sent", "attempts": 1})])
+    await store.broadcasts.update(bid, status="done", sent=1)
+    await store.broadcasts.archive(bid)
+    await store.users.choose("telegram:7", "subscriptions", "events", on=False)     # told once: told of changes
+    again = Store(tmp_path)
+    assert (await again.broadcasts.get(bid))["archived"] is True
+    assert [r.key for r in await again.broadcasts.recipients(audience)] == ["telegram:7"]
+    assert await again.broadcasts.recipients({**audience, "event": 2}) == []

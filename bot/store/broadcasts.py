@@ -68,20 +68,25 @@ class Broadcasts:
             records = await asyncio.to_thread(read_archive, self.folder, bid)
             self._told[bid] = frozenset(r.recipient for r in records if r.status == "sent")
 
+    def _told_of(self, event: int) -> frozenset[str]:
+        """Inside a transaction, after prepare: who has been sent a notice of `event`."""
+        sent: set[str] = set()
+        for key, b in self.db.raw("broadcasts").items():
+            if b.get("event") != event:
+                continue
+            if (live := self._live.get(int(key))) is not None:
+                sent.update(r.recipient for r in live.records if r.status == "sent")
+            else:                               # archived (prepare read it), or never started
+                sent |= self._told.get(int(key), frozenset())
+        return frozenset(sent)
+
     def _resolve(self, audience: dict) -> list[Address]:
         """Inside a transaction, after prepare."""
         keys = audiences.direct_keys(audience)
         if keys is not None:
             return [self.users.address(key) for key in keys]
-        told: frozenset[str] = frozenset()
-        if (event := audiences.told_event(audience)) is not None:
-            sent = set()
-            for key, b in self.db.raw("broadcasts").items():
-                if b.get("event") == event:
-                    live = self._live.get(int(key))
-                    sent |= {r.recipient for r in live.records if r.status == "sent"} if live else \
-                        self._told.get(int(key), frozenset())
-            told = frozenset(sent)
+        event = audiences.told_event(audience)
+        told = self._told_of(event) if event is not None else frozenset()
         return self.users.active(lambda user: audiences.reaches(audience, user, told))
 
     async def recipients(self, audience: dict) -> list[Address]:
