@@ -33,7 +33,7 @@ from bot.clock import SHANGHAI, FixedClock  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.dialogs import Dialogs  # noqa: E402
 from bot.services import KnowledgeBase, Services  # noqa: E402
-from bot.store import Store  # noqa: E402
+from bot.store import Audit, Store  # noqa: E402
 from bot.web.console import mount  # noqa: E402
 from bot.web.links import SignInLinks, sign_in_url  # noqa: E402
 
@@ -54,19 +54,18 @@ def history(n: int, distinct: int, rnd: random.Random) -> list[tuple[str, str, s
 
 async def seed(svc: Services, args, rnd: random.Random) -> None:
     asked = history(args.unanswered, args.unanswered * 3 // 10, rnd)
-    async with svc.store._write() as t:          # one write instead of 10,000 (the bot logs them one by one)
-        t["unanswered"].insert_multiple({"at": at, "user": f"{p}:{i}", "text": text}
-                                        for i, (at, p, text) in enumerate(asked))
+    await svc.store.unanswered.table.insert(     # one append instead of 10,000 (the bot logs them one by one)
+        {"at": at, "user": f"{p}:{i}", "text": text} for i, (at, p, text) in enumerate(asked))
     answered = [(at, p, "运河财富小镇在哪里") for at, p, _ in history(args.unanswered, 1, rnd)]
-    await svc.analytics.store.add_analytics(
+    await svc.store.analytics.insert(
         [{"at": at, "platform": p, "user": f"{p}:{i}", "text": text, "intent": intent, "outcome": outcome}
          for rows, intent, outcome in ((asked, "fallback", "fallback"), (answered, "faq", "answered"))
          for i, (at, p, text) in enumerate(rows)])
     start = NOW.now() - timedelta(days=200)
-    await svc.store.add_events([({"title": f"路演{i}", "type": "项目路演", "place": "小镇会客厅", "audience": "all",
+    await svc.store.events.add([({"title": f"路演{i}", "type": "项目路演", "place": "小镇会客厅", "audience": "all",
                                   "description": "", "signup": "", "status": "scheduled", "created_by": STAFF,
                                   "start": (start + timedelta(hours=7 * i)).isoformat(timespec="seconds")}, [])
-                                 for i in range(args.events)])
+                                 for i in range(args.events)], Audit(STAFF, "event.publish", NOW.now()))
 
 
 SERVER_MS: list[float] = []

@@ -1,8 +1,7 @@
 """Each question's outcome (answered / fallback / handed to a person), for the console's dashboard.
 
-`record` only appends to a buffer, so answering never waits for storage; the buffer is written in batches
-(every `batch` rows or `interval` seconds, whichever comes first) to its own file, analytics.json, so the
-growing history does not make every write of store.json slower.
+`record` only appends to a buffer, so answering never waits for storage; the buffer is appended in batches
+(every `batch` rows or `interval` seconds, whichever comes first) to analytics.log (store.analytics).
 """
 from __future__ import annotations
 
@@ -11,10 +10,10 @@ import logging
 
 from bot.clock import Clock
 from bot.messages import Incoming, Reply
-from bot.store import StorageError, Store
+from bot.store import StorageError
+from bot.store.log_table import LogTable
 
 log = logging.getLogger(__name__)
-FILE = "analytics.json"
 NOT_QUESTIONS = {"help", "staff", "clarify"}     # greetings and stale buttons, staff tools, questions back
 OUTCOMES = {"fallback": "fallback", "handoff": "handoff"}   # any other intent counts as answered
 
@@ -24,8 +23,8 @@ def outcome_of(reply: Reply) -> str:
 
 
 class Analytics:
-    def __init__(self, store: Store, clock: Clock, *, batch: int = 200, interval: float = 1.0):
-        self.store, self.clock, self.batch, self.interval = store, clock, batch, interval
+    def __init__(self, table: LogTable, clock: Clock, *, batch: int = 200, interval: float = 1.0):
+        self.table, self.clock, self.batch, self.interval = table, clock, batch, interval
         self._rows: list[dict] = []
         self._timer: asyncio.TimerHandle | None = None
         self._writing: set[asyncio.Task] = set()
@@ -56,7 +55,7 @@ class Analytics:
         if not rows:
             return
         try:
-            await self.store.add_analytics(rows)
+            await self.table.insert(rows)
         except StorageError:
             log.exception("could not save %d analytics rows; kept for the next write", len(rows))
             self._rows[:0] = rows

@@ -34,7 +34,7 @@ async def start_delivery(svc: Services) -> None:
     and broadcasts interrupted by a stop or crash go on."""
     for platform, outbox in svc.outboxes.items():
         for chat in getattr(outbox, "chats", ()):
-            await svc.store.ensure_recipient(platform, chat, f"群机器人 {chat}", ("news", "events"))
+            await svc.store.users.ensure_recipient(platform, chat, f"群机器人 {chat}", ("news", "events"))
     await svc.scheduler.start()
     await svc.delivery.resume()
 

@@ -48,3 +48,32 @@ def audience_label(audience: dict) -> str:
     if kind == "event":
         return f"活动订阅者（{segment_label(value)}）"
     return "全体用户"
+
+
+def told_event(audience: dict) -> int | None:
+    """The event whose earlier notices' recipients belong to this audience too (see `reaches`)."""
+    return audience.get("event") if audience["kind"] == "event" else None
+
+
+def reaches(audience: dict, user: dict, told: frozenset[str] = frozenset()) -> bool:
+    """Whether an active user is in an audience: {"kind": "all"} (everyone taking announcements), {"kind":
+    "segment", "value": id} (members), {"kind": "platform", "value": p}, or {"kind": "event", "value":
+    segment or "all", "event": id} (event-notice subscribers of that audience, plus `told`: whoever was already
+    sent a notice of that event, so edits and cancellations reach the same people). A {"kind": "direct"}
+    audience names its accounts instead (`direct_keys`)."""
+    kind, value = audience["kind"], audience.get("value")
+    if kind == "all":
+        return "news" in user["subscriptions"]
+    if kind == "segment":
+        return value in user["segments"]
+    if kind == "platform":
+        return user["platform"] == value and "news" in user["subscriptions"]
+    if kind == "event":
+        return user["key"] in told or ("events" in user["subscriptions"] and (value == "all" or value in user["segments"]))
+    raise ValueError(f"unknown audience {audience!r}")
+
+
+def direct_keys(audience: dict) -> list[str] | None:
+    """The accounts a {"kind": "direct", "value": ["platform:id", …]} audience names, whatever they subscribe
+    to, known to the bot or not; None for the other kinds."""
+    return list(audience["value"]) if audience["kind"] == "direct" else None

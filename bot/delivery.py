@@ -3,8 +3,8 @@
 A broadcast is stored with one delivery record per recipient ("pending") before anything is sent. Each
 platform has its own queue and workers, so a paced or slow platform holds up no other; they send through
 `svc.outboxes[platform]` (the Outbox contract: it paces and retries briefly itself) and collect
-outcomes in memory; a committer writes them in batches — every `batch` outcomes or `interval` seconds — so
-the whole-file rewrite of TinyDB does not cap throughput (group commit). At most `window` sends may be under
+outcomes in memory; a committer appends them to the broadcast's log in batches — every `batch` outcomes or
+`interval` seconds — so one fsync covers many outcomes (group commit). At most `window` sends may be under
 way or done but not yet committed: a worker waits for a slot before sending, and a slot comes free when the
 outcome is written. `batch` is half the window, so sending goes on while a batch is being written.
 
@@ -25,6 +25,8 @@ from bot.clock import Clock
 from bot.messages import Button, Reply
 from bot.metrics import Metrics
 from bot.store import Store
+from bot.store.broadcasts import Broadcasts
+from bot.store.deliveries import DeliveryRecord
 from faq.language import LANGS
 
 log = logging.getLogger(__name__)
@@ -53,8 +55,8 @@ def reply_of(broadcast: dict, lang: str = "zh") -> Reply:
 class _Committer:
     """Buffers delivery outcomes and writes them in batches, off the send path."""
 
-    def __init__(self, store: Store, clock: Clock, batch: int, interval: float, window: int):
-        self.store, self.clock, self.batch, self.interval = store, clock, batch, interval
+    def __init__(self, broadcasts: Broadcasts, bid: int, clock: Clock, batch: int, interval: float, window: int):
+        self.broadcasts, self.bid, self.clock, self.batch, self.interval = broadcasts, bid, clock, batch, interval
         self.slots = asyncio.Semaphore(window)          # taken before a send, given back once its outcome is written
         self.results: list[tuple[int, dict]] = []
         self.gone: dict[str, str] = {}
@@ -74,7 +76,7 @@ class _Committer:
         if not n:
             return
         at = self.clock.now().isoformat(timespec="seconds")
-        await self.store.record_deliveries([(did, {**f, "at": at}) for did, f in self.results[:n]], gone)
+        await self.broadcasts.record(self.bid, [(did, {**f, "at": at}) for did, f in self.results[:n]], gone)
         del self.results[:n]
         for key in gone:
             self.gone.pop(key, None)
@@ -123,9 +125,9 @@ class Delivery:
 
     async def resume(self) -> list[int]:
         """After a start-up: every broadcast that was sending when the process stopped goes on."""
-        for broadcast in await self.store.broadcasts("done"):     # finished, but stopped before archiving
-            await self.store.archive(broadcast["id"])
-        bids = [b["id"] for b in await self.store.broadcasts("sending")]
+        for broadcast in await self.store.broadcasts.all("done"):     # finished, but stopped before archiving
+            await self.store.broadcasts.archive(broadcast["id"])
+        bids = [b["id"] for b in await self.store.broadcasts.all("sending")]
         for bid in bids:
             log.info("resuming broadcast %s", bid)
             self.start(bid)
@@ -143,28 +145,28 @@ class Delivery:
         await asyncio.gather(*self._tasks.values(), return_exceptions=True)
 
     async def _run(self, bid: int) -> None:
-        broadcast = await self.store.get_broadcast(bid)
-        pending = await self.store.pending_deliveries(bid)
+        broadcast = await self.store.broadcasts.get(bid)
+        pending = await self.store.broadcasts.pending(bid)
         if self.defer_missing:
-            reachable = [r for r in pending if r["platform"] in self.outboxes or r["platform"] in TERMINAL_PLATFORMS]
+            reachable = [r for r in pending if r.platform in self.outboxes or r.platform in TERMINAL_PLATFORMS]
             deferred, pending = len(pending) - len(reachable), reachable
         else:
             deferred = 0
         replies = {lang: reply_of(broadcast, lang) for lang in LANGS}
-        committer = _Committer(self.store, self.clock, max(1, self.window // 2), self.interval, self.window)
+        committer = _Committer(self.store.broadcasts, bid, self.clock, max(1, self.window // 2), self.interval, self.window)
         committing = asyncio.create_task(committer.run())
         queues: dict[str, asyncio.Queue] = defaultdict(asyncio.Queue)     # one per platform: a slow or
         for record in pending:                                              # paced one holds up no other
-            queues[record["platform"]].put_nowait((record, 1))
+            queues[record.platform].put_nowait((record, 1))
         outstanding = len(pending)
         done = asyncio.Event()
         retries: set[asyncio.TimerHandle] = set()
         loop = asyncio.get_running_loop()
 
-        def settle(record: dict, fields: dict, gone: tuple[str, str] | None = None) -> None:
+        def settle(record: DeliveryRecord, fields: dict, gone: tuple[str, str] | None = None) -> None:
             nonlocal outstanding
-            self.metrics.deliveries.labels(record["platform"], "gone" if gone else fields["status"]).inc()
-            committer.add(record["id"], fields, gone)
+            self.metrics.deliveries.labels(record.platform, "gone" if gone else fields["status"]).inc()
+            committer.add(record.id, fields, gone)
             outstanding -= 1
             if outstanding == 0:
                 done.set()
@@ -173,19 +175,19 @@ class Delivery:
             while True:
                 record, attempt = await queue.get()
                 await committer.slots.acquire()
-                outbox = self.outboxes.get(record["platform"])
+                outbox = self.outboxes.get(record.platform)
                 if outbox is None:
-                    local = record["platform"] in TERMINAL_PLATFORMS
+                    local = record.platform in TERMINAL_PLATFORMS
                     settle(record, {"status": "skipped" if local else "failed", "attempts": attempt,
-                                    "reason": "控制台未打开" if local else f"没有配置 {record['platform']} 渠道"})
+                                    "reason": "控制台未打开" if local else f"没有配置 {record.platform} 渠道"})
                     continue
                 try:
-                    ref = await outbox.send(record["chat_id"], replies[record.get("lang", "zh")])
+                    ref = await outbox.send(record.chat_id, replies[record.lang])
                 except NotShown as exc:
                     settle(record, {"status": "skipped", "attempts": attempt, "reason": exc.reason})
                 except RecipientGone as exc:
                     settle(record, {"status": "failed", "attempts": attempt, "reason": f"gone: {exc.reason}"},
-                           gone=(record["recipient"], exc.reason))
+                           gone=(record.recipient, exc.reason))
                 except Exception as exc:      # SendError, or anything an outbox let escape: never lose the record
                     reason = exc.reason if isinstance(exc, SendError) else f"{type(exc).__name__}: {exc}"
                     permanent = isinstance(exc, SendError) and exc.permanent
@@ -195,7 +197,7 @@ class Delivery:
                     else:
                         committer.slots.release()           # nothing to commit: the retry takes a slot again
                         delay = max(wait, self.backoff * 2 ** (attempt - 1))
-                        self.metrics.deliveries.labels(record["platform"], "retry").inc()
+                        self.metrics.deliveries.labels(record.platform, "retry").inc()
                         log.info("broadcast %s: retry %d in %.1f s (%s)", bid, attempt + 1, delay, reason[:80])
                         handle = loop.call_later(delay, queue.put_nowait, (record, attempt + 1))
                         retries.add(handle)
@@ -218,9 +220,9 @@ class Delivery:
         if deferred:
             log.info("broadcast %s: %d recipients left for the bot (no channel for them here)", bid, deferred)
             return
-        counts: Counter = (await self.store.delivery_counts([bid]))[bid]
-        await self.store.set_broadcast(bid, status="done", finished=self.clock.now().isoformat(timespec="seconds"),
+        counts: Counter = (await self.store.broadcasts.counts([bid]))[bid]
+        await self.store.broadcasts.update(bid, status="done", finished=self.clock.now().isoformat(timespec="seconds"),
                                        sent=counts["sent"], failed=counts["failed"], skipped=counts["skipped"])
         log.info("broadcast %s done: %d sent, %d failed, %d skipped", bid, counts["sent"], counts["failed"],
                  counts["skipped"])
-        await self.store.archive(bid)
+        await self.store.broadcasts.archive(bid)

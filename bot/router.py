@@ -116,8 +116,8 @@ class Router:
         """Never raises: any failure becomes an apology, logged with the cause (no message text)."""
         try:
             text, cut = inputs.clean(msg.text)
-            lang = language.choose(text, self.svc.store.language(msg.user_key), msg.language_code)
-            await self.svc.store.seen(msg, self.svc.clock.now(), lang)   # registers recipients and their language
+            lang = language.choose(text, self.svc.store.users.language(msg.user_key), msg.language_code)
+            await self.svc.store.users.seen(msg, self.svc.clock.now(), lang)   # registers recipients and their language
             msg = replace(msg, text=text, typed=inputs.as_typed(msg.text), lang=lang)
             in_dialog = self.svc.dialogs.get(msg.user_key) is not None
             reading = self.svc.kb.reader_for(lang).read(text, self.svc.conversations.get(msg.user_key))

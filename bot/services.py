@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Awaitable, Callable
 
-from bot.analytics import FILE as ANALYTICS_FILE, Analytics
+from bot.analytics import Analytics
 from bot.channels.base import Outbox
 from bot.clock import Clock
 from bot.config import Settings
@@ -95,14 +95,14 @@ class Services:
     delivery: Delivery = field(init=False)        # notices and broadcasts through the outboxes
     scheduler: Reminders = field(init=False)      # event reminders and scheduled broadcasts
     tickets: Tickets = field(init=False)          # requests for a person, answered by staff
-    analytics: Analytics = field(init=False)      # each question's outcome, for the console (a file of its own)
+    analytics: Analytics = field(init=False)      # each question's outcome, for the console (a log of its own)
 
     def __post_init__(self) -> None:
         self.conversations = Conversations(self.clock)
         self.delivery = Delivery(self.store, self.outboxes, self.clock, metrics=self.metrics)
         self.scheduler = Reminders(self.store, self.delivery, self.clock, self.settings.event_reminders)
         self.tickets = Tickets(self.store, self.delivery, self.clock, self.settings.handoff_targets)
-        self.analytics = Analytics(Store(self.settings.data_dir, file_name=ANALYTICS_FILE), self.clock)
+        self.analytics = Analytics(self.store.analytics, self.clock)
 
     def policy_date(self) -> date:
         """The date policy validity is checked against: BOT_TODAY when set (demos), else the clock's."""

@@ -2,7 +2,7 @@
 
 TinyDB reads and writes the whole document on every operation. This storage keeps the document in memory
 (TinyDB's `read`/`write` only touch that copy) and writes the file only when `flush()` is called, atomically:
-temp file in the same folder → flush → fsync → `os.replace` → fsync the folder. The caller (bot/store.py)
+temp file in the same folder → flush → fsync → `os.replace` → fsync the folder. The caller (bot/store/database.py)
 decides when to flush, which is what makes group commit possible. Backups rotate as `backups/<name>.1 … .N`
 at start and every `backup_every` seconds, when the content changed.
 """
@@ -14,9 +14,8 @@ import os
 import shutil
 import time
 from pathlib import Path
+from collections.abc import Callable, MutableMapping
 from typing import Any
-
-from collections.abc import MutableMapping
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
@@ -35,6 +34,13 @@ def fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def ensure_dir(folder: Path) -> None:
+    """A folder for data files; a new one's entry is made durable too, or a power cut could lose it whole."""
+    if not folder.is_dir():
+        folder.mkdir()
+        fsync_dir(folder.parent)
 
 
 def remove_stale_temp(folder: Path) -> None:
@@ -64,9 +70,11 @@ class AtomicJSONStorage(Storage):
         self.backup_dir = self.path.parent / "backups"
         self.backups, self.backup_every = backups, backup_every
         self.dirty = False
+        self._staged: list[tuple[Path, Callable[[], bytes] | None]] = []
         self.flushes = 0                    # file rewrites so far (benchmarks, tests)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        for folder in (self.path.parent, self.path.parent / "archive", self.backup_dir):
+        for folder in (self.path.parent, self.path.parent / "archive", self.path.parent / "deliveries",
+                       self.backup_dir):
             remove_stale_temp(folder)
         self._data: dict[str, dict[str, Any]] = self._load()
         self._last_backup = time.monotonic()
@@ -120,15 +128,30 @@ class AtomicJSONStorage(Storage):
         self._data = data
         self.dirty = True
 
+    def stage(self, path: Path, content: Callable[[], bytes] | None) -> None:
+        """A file of the next flush, written (atomically) or removed (None) before the document, so the
+        document never names a file that is not there yet."""
+        self._staged.append((path, content))
+        self.dirty = True
+
     def flush(self) -> None:
-        """Writes the document to disk atomically (blocking: run it in a thread, holding the store's lock)."""
+        """Writes staged files, then the document, atomically (blocking: run it in a thread, holding the store's
+        lock)."""
         if not self.dirty:
             return
-        encoded = json.dumps(self._data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        staged = list(self._staged)
         try:
+            for path, content in staged:
+                if content is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    ensure_dir(path.parent)
+                    atomic_write(path, content())
+            encoded = json.dumps(self._data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
             atomic_write(self.path, encoded)
         except OSError as exc:
             raise StorageError(f"写入数据文件 {self.path} 失败：{exc.strerror or exc}（数据仍在内存中，将重试）") from exc
+        del self._staged[:len(staged)]
         self.dirty = False
         self.flushes += 1
         if time.monotonic() - self._last_backup >= self.backup_every:

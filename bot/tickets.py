@@ -31,7 +31,7 @@ class Tickets:
     async def _index(self) -> dict[str, int]:
         async with self._loading:
             if self._open is None:
-                self._open = {t["user"]: t["id"] for t in await self.store.tickets("open")}
+                self._open = {t["user"]: t["id"] for t in await self.store.tickets.all("open")}
         return self._open
 
     def entry(self, who: str, role: str, text: str) -> dict:
@@ -40,36 +40,36 @@ class Tickets:
 
     async def open_of(self, user_key: str) -> dict | None:
         ticket_id = (await self._index()).get(user_key)
-        return await self.store.get_ticket(ticket_id) if ticket_id else None
+        return await self.store.tickets.get(ticket_id) if ticket_id else None
 
     async def get(self, ticket_id: int) -> dict | None:
-        return await self.store.get_ticket(ticket_id)
+        return await self.store.tickets.get(ticket_id)
 
     async def waiting(self) -> list[dict]:
-        return await self.store.tickets("open")
+        return await self.store.tickets.all("open")
 
     async def by_message(self, platform: str, chat_id: str, ref: str) -> dict | None:
-        return await self.store.ticket_of_message(platform, chat_id, ref)
+        return await self.store.tickets.of_message(platform, chat_id, ref)
 
     async def open(self, msg: Incoming, history: list[dict], profile: dict | None) -> dict:
         index = await self._index()
         ticket = {"user": msg.user_key, "platform": msg.platform, "name": msg.display_name, "status": "open",
                   "opened": _iso(self.clock.now()), "profile": profile or {}, "history": history, "notices": []}
-        ticket_id = await self.store.open_ticket(ticket)
+        ticket_id = await self.store.tickets.open(ticket)
         index[msg.user_key] = ticket_id
         return {**ticket, "id": ticket_id}
 
     async def add(self, ticket_id: int, entry: dict) -> dict | None:
-        return await self.store.update_ticket(ticket_id, [entry])
+        return await self.store.tickets.update(ticket_id, [entry])
 
     async def close(self, ticket_id: int, by: str) -> dict | None:
         """Closes an open ticket (by staff, or by its user); None when there is none open with that number."""
-        ticket = await self.store.get_ticket(ticket_id)
+        ticket = await self.store.tickets.get(ticket_id)
         if ticket is None or ticket["status"] != "open":
             return None
         (await self._index()).pop(ticket["user"], None)
         ended = self.entry(by, "user" if by == ticket["user"] else "staff", "（结束人工服务）")
-        return await self.store.update_ticket(ticket_id, [ended], status="closed", closed=ended["at"], closed_by=by)
+        return await self.store.tickets.update(ticket_id, [ended], status="closed", closed=ended["at"], closed_by=by)
 
     async def notify_staff(self, ticket: dict, text: str) -> None:
         await self._send(ticket, text, list(self.targets))
@@ -80,8 +80,8 @@ class Tickets:
     async def _send(self, ticket: dict, text: str, keys: list[str]) -> None:
         if not keys:
             return
-        bid = await self.store.create_broadcast({
+        bid = await self.store.broadcasts.create({
             "kind": KIND, "ticket": ticket["id"], "text": text, "audience": {"kind": "direct", "value": keys},
             "status": "sending", "created": _iso(self.clock.now())})
-        await self.store.update_ticket(ticket["id"], notice=bid)
+        await self.store.tickets.update(ticket["id"], notice=bid)
         self.delivery.start(bid)

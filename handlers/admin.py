@@ -13,5 +13,5 @@ async def reload(msg: Incoming, svc: Services) -> Reply:
         outcome, reply = f"failed: {exc}", f"资料文件有误，未重新加载（仍使用原资料）：\n{exc}"
     else:
         outcome, reply = summary, f"资料已重新加载：{summary}。"
-    await svc.store.audit(msg.user_key, "reload", svc.clock.now(), outcome=outcome)
+    await svc.store.audit.record(msg.user_key, "reload", svc.clock.now(), outcome=outcome)
     return Reply(reply, intent="staff", confidence=1.0)

@@ -60,7 +60,7 @@ async def _composed(msg: Incoming, svc: Services, text: str) -> Reply:
     state.stage, state.text = "audience", text
     buttons = [Button("全体用户", AUDIENCE("all"))]
     buttons += [Button(name, AUDIENCE(f"segment:{seg}")) for seg, name in SEGMENTS.items()]
-    buttons += [Button(f"仅{PLATFORMS.get(p, p)}", AUDIENCE(f"platform:{p}")) for p in await svc.store.platforms()]
+    buttons += [Button(f"仅{PLATFORMS.get(p, p)}", AUDIENCE(f"platform:{p}")) for p in await svc.store.users.platforms()]
     return _reply("请选择受众：", buttons)
 
 
@@ -75,7 +75,7 @@ async def step(msg: Incoming, svc: Services) -> Reply:
         audience = {"kind": kind, "value": value} if value else {"kind": "all"}
         if kind not in ("all", "segment", "platform") or (kind == "segment" and value not in SEGMENTS):
             return _reply("请点选受众按钮。")
-        count = len(await svc.store.recipients(audience))
+        count = len(await svc.store.broadcasts.recipients(audience))
         state.stage, state.audience = "preview", audience
         return _reply(f"预览（将发给{audience_label(audience)}，当前 {count} 位）：\n\n{state.text}",
                       [Button("立即发送", SEND_NOW()), Button("定时发送", SEND_LATER())])
@@ -105,12 +105,12 @@ async def create(svc: Services, actor: str, text: str, audience: dict, due: date
     if due:
         broadcast["due"] = _iso(due)
     action = "broadcast.schedule" if due else "broadcast.send"
-    bid = await svc.store.create_broadcast(broadcast, Audit(actor, action, now, {"audience": audience, "text": text[:200]}))
+    bid = await svc.store.broadcasts.create(broadcast, Audit(actor, action, now, {"audience": audience, "text": text[:200]}))
     if due:
         await svc.scheduler.schedule_broadcast(bid, due)
     else:
         svc.delivery.start(bid)
-    return await svc.store.get_broadcast(bid)
+    return await svc.store.broadcasts.get(bid)
 
 
 async def _create(msg: Incoming, svc: Services, state: BroadcastDialog, due: datetime | None) -> Reply:
@@ -126,8 +126,8 @@ async def _create(msg: Incoming, svc: Services, state: BroadcastDialog, due: dat
 async def status(msg: Incoming, svc: Services) -> Reply:
     """/broadcast_status — recent broadcasts with sent / failed / pending; /broadcast_status 12 — failure reasons."""
     arg = msg.text.partition(" ")[2].strip().lstrip("#")
-    await svc.store.audit(msg.user_key, "broadcast.status", svc.clock.now(), broadcast=arg or None)
-    broadcasts = sorted((b for b in await svc.store.broadcasts() if b["kind"] != tickets.KIND),
+    await svc.store.audit.record(msg.user_key, "broadcast.status", svc.clock.now(), broadcast=arg or None)
+    broadcasts = sorted((b for b in await svc.store.broadcasts.all() if b["kind"] != tickets.KIND),
                         key=lambda b: b["id"], reverse=True)
     if (wanted := number(arg)) is not None:
         broadcasts = [b for b in broadcasts if b["id"] == wanted]
@@ -135,7 +135,7 @@ async def status(msg: Incoming, svc: Services) -> Reply:
         broadcasts = broadcasts[:STATUS_SHOWN]
     if not broadcasts:
         return _reply("还没有群发记录。" if not arg else f"没有编号为 {arg} 的群发。")
-    counts = await svc.store.delivery_counts(b["id"] for b in broadcasts)
+    counts = await svc.store.broadcasts.counts(b["id"] for b in broadcasts)
     lines, buttons = ["群发记录（已发送 / 失败 / 待发送）："], []
     for b in broadcasts:
         c = counts[b["id"]]
@@ -147,7 +147,7 @@ async def status(msg: Incoming, svc: Services) -> Reply:
         if b["status"] == "scheduled":
             buttons.append(Button(f"取消定时 #{b['id']}", UNSCHEDULE(b["id"])))
     if wanted is not None:
-        reasons = await svc.store.failure_reasons(wanted)
+        reasons = await svc.store.broadcasts.failure_reasons(wanted)
         if reasons:
             lines.append("失败原因：" + "；".join(f"{r}（{n}）" for r, n in reasons.most_common(5)))
     return _reply("\n".join(lines), buttons)
@@ -158,7 +158,7 @@ async def unschedule(msg: Incoming, svc: Services) -> Reply:
     bid = number(UNSCHEDULE.arg(msg.payload))
     if bid is None:
         return stale_button(msg)
-    if not await svc.store.cancel_scheduled(int(bid), Audit(msg.user_key, "broadcast.unschedule", svc.clock.now())):
+    if not await svc.store.broadcasts.cancel_scheduled(int(bid), Audit(msg.user_key, "broadcast.unschedule", svc.clock.now())):
         return _reply(f"群发 #{bid} 不是待发送的定时群发（可能已开始或已取消）。")
     return _reply(f"定时群发 #{bid} 已取消。")
 
@@ -166,8 +166,8 @@ async def unschedule(msg: Incoming, svc: Services) -> Reply:
 async def unanswered(msg: Incoming, svc: Services) -> Reply:
     """/unanswered — the week's most frequent questions the bot could not answer (to improve the FAQ)."""
     now = svc.clock.now()
-    await svc.store.audit(msg.user_key, "unanswered.view", now)
-    rows = await svc.store.unanswered_since(now - timedelta(days=7))
+    await svc.store.audit.record(msg.user_key, "unanswered.view", now)
+    rows = await svc.store.unanswered.since(now - timedelta(days=7))
     if not rows:
         return _reply("近 7 天没有未能回答的问题。")
     counts: Counter = Counter()

@@ -12,7 +12,7 @@ async def sign_in_link(msg: Incoming, svc: Services) -> Reply:
     links = SignInLinks(svc.settings.data_dir, svc.clock)
     token = await asyncio.to_thread(links.issue, msg.user_key)
     minutes = int(TTL.total_seconds() // 60)
-    await svc.store.audit(msg.user_key, "console.link", svc.clock.now())
+    await svc.store.audit.record(msg.user_key, "console.link", svc.clock.now())
     return Reply(f"网页控制台登录链接（仅限本人使用一次，{minutes} 分钟内有效）：\n"
                  f"{sign_in_url(svc.settings.console_url, token)}\n请勿转发。",
                  intent="staff", confidence=1.0)

@@ -64,7 +64,7 @@ async def answer(msg: Incoming, svc: Services) -> Reply | None:
     reply = _card(msg, svc, contact) if contact else await list_all(msg, svc)
     if "phone" in msg.reading.aspects and not (contact and contact.phone):
         reply.intent = "fallback"          # the number asked for is not published: an honest "don't know"
-        await svc.store.log_unanswered(msg, svc.clock.now())
+        await svc.store.unanswered.log(msg, svc.clock.now())
     return reply
 
 

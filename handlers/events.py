@@ -74,7 +74,7 @@ def _reply(text: str, buttons: list[Button] | None = None, *, staff: bool = Fals
 
 async def _upcoming(svc: Services) -> list[dict]:
     now = svc.clock.now()
-    events = [e for e in await svc.store.events() if e["status"] == "scheduled" and start_of(e) > now]
+    events = [e for e in await svc.store.events.all() if e["status"] == "scheduled" and start_of(e) > now]
     return sorted(events, key=start_of)
 
 
@@ -101,7 +101,7 @@ async def answer(msg: Incoming, svc: Services) -> Reply | None:
 
 async def _event_arg(svc: Services, args: str) -> dict | Reply:
     m = re.match(r"^#?(\d+)\b", args.strip())
-    event = await svc.store.get_event(int(m.group(1))) if m else None
+    event = await svc.store.events.get(int(m.group(1))) if m else None
     if event is None:
         return _reply("请写明活动编号，例如 /cancelevent 3（编号见 /events 的活动详情）。", staff=True)
     return event
@@ -109,8 +109,8 @@ async def _event_arg(svc: Services, args: str) -> dict | Reply:
 
 async def by_payload(msg: Incoming, svc: Services) -> Reply:
     eid = inputs.number(EVENT.arg(msg.payload))
-    if eid is not None and (event := await svc.store.get_event(eid)):
-        user = await svc.store.get_user(msg.user_key)
+    if eid is not None and (event := await svc.store.events.get(eid)):
+        user = await svc.store.users.get(msg.user_key)
         subscribed = bool(user and "events" in user["subscriptions"])
         buttons = [subscribe.button("sub", "events", not subscribed), Button("全部活动", "/events")]
         if msg.is_staff and event["status"] == "scheduled":
@@ -201,7 +201,7 @@ async def edit_event(msg: Incoming, svc: Services) -> Reply:
 
 async def edit_event_step(msg: Incoming, svc: Services) -> Reply:
     state = svc.dialogs.state(msg.user_key, EditEventDialog)
-    event = await svc.store.get_event(state.event)
+    event = await svc.store.events.get(state.event)
     if msg.payload:
         state.field = EDIT_FIELD.arg(msg.payload)
         svc.dialogs.touch(msg.user_key)
@@ -244,7 +244,7 @@ async def cancel_event(msg: Incoming, svc: Services) -> Reply:
 async def cancel_confirmed(msg: Incoming, svc: Services) -> Reply:
     """evadm:cancel:<id> — the confirmation button of /cancelevent."""
     event_id = inputs.number(CANCEL_EVENT.arg(msg.payload))
-    event = await svc.store.get_event(event_id) if event_id is not None else None
+    event = await svc.store.events.get(event_id) if event_id is not None else None
     if event is None:
         return _reply("找不到该活动。", staff=True)
     if event["status"] != "scheduled":

@@ -150,7 +150,7 @@ async def answer(msg: Incoming, svc: Services) -> Reply:
     reply = _answer(best.entry, svc, best.score, msg.lang, note)
     if note or SILENT.match(best.entry.answer):   # the documents do not state it: an honest "don't know"
         reply.intent = "fallback"
-        await svc.store.log_unanswered(msg, svc.clock.now())
+        await svc.store.unanswered.log(msg, svc.clock.now())
         reply = with_offer(msg, svc, reply)
     extra = parts[:MAX_PARTS - 1]
     if extra:
@@ -183,7 +183,7 @@ def _parts(msg: Incoming, svc: Services) -> list[tuple[Match, set[str]]]:
 
 
 async def _not_known(msg: Incoming, svc: Services, reading: Reading, ranked: list[Match], why: str) -> Reply:
-    await svc.store.log_unanswered(msg, svc.clock.now())
+    await svc.store.unanswered.log(msg, svc.clock.now())
     return with_offer(msg, svc, _not_known_reply(msg, svc, reading, ranked, why))
 
 

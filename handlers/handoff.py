@@ -121,11 +121,11 @@ async def _hand_over(msg: Incoming, svc: Services, said: str) -> Reply:
     history = [e for x in recent for e in ({"at": "", "from": "user", "who": msg.user_key, "text": x.said},
                                            {"at": "", "from": "bot", "who": "bot", "text": x.answer})]
     history.append(tickets.entry(msg.user_key, "user", said))
-    profile = await svc.store.get_profile(msg.user_key)
+    profile = await svc.store.users.profile(msg.user_key)
     ticket = await tickets.open(msg, history, profile)
     hours = _hours_note(svc)
     await tickets.notify_staff(ticket, _notice(ticket, recent, profile, said, after_hours=bool(hours)))
-    await svc.store.audit(msg.user_key, "ticket.open", svc.clock.now(), ticket=ticket["id"])
+    await svc.store.audit.record(msg.user_key, "ticket.open", svc.clock.now(), ticket=ticket["id"])
     shared = "刚才的对话已一并转给他们。" if recent else ""
     return _reply(f"已为您转接管委会工作人员（工单 #{ticket['id']}），{shared}{hours}\n"
                   "接下来您发的消息都会转给工作人员，回复会出现在这里。输入“结束”可结束人工服务。")
@@ -176,7 +176,7 @@ async def _answer(msg: Incoming, svc: Services, ticket: dict, text: str) -> Repl
         return _reply(f"工单 #{number} 已结束，回复没有发送。")
     await svc.tickets.add(number, svc.tickets.entry(msg.user_key, "staff", text))
     await svc.tickets.tell_user(ticket, f"{STAFF_MARK}\n{text}")
-    await svc.store.audit(msg.user_key, "ticket.reply", svc.clock.now(), ticket=number)
+    await svc.store.audit.record(msg.user_key, "ticket.reply", svc.clock.now(), ticket=number)
     return _reply(f"已发送给 {_who(ticket)}（工单 #{number}）。结束：/close {number}")
 
 
@@ -208,7 +208,7 @@ async def close(msg: Incoming, svc: Services) -> Reply:
     if ticket is None:
         return _reply(f"没有待处理的 #{number} 号工单。/tickets 查看待处理的工单。")
     await svc.tickets.tell_user(ticket, f"管委会工作人员已结束本次人工服务（工单 #{number}）。还有问题可以继续问我。")
-    await svc.store.audit(msg.user_key, "ticket.close", svc.clock.now(), ticket=number)
+    await svc.store.audit.record(msg.user_key, "ticket.close", svc.clock.now(), ticket=number)
     return _reply(f"工单 #{number} 已结束。")
 
 

@@ -64,7 +64,7 @@ async def language(msg: Incoming, svc: Services) -> Reply:
     if wanted not in LANG_NAMES:
         return Reply(msg.say("用法：/lang zh（中文）或 /lang en（English）。", "Usage: /lang en (English) or /lang zh (中文)."),
                      intent="help", confidence=1.0)
-    await svc.store.set_language(msg.user_key, wanted)
+    await svc.store.users.set_language(msg.user_key, wanted)
     switched = Incoming(msg.platform, msg.chat_id, msg.user_id, lang=wanted)
     return Reply(switched.say("好的，之后用中文回答。", "OK, I will answer in English from now on.") + "\n"
                  + welcome(switched).text, intent="help", confidence=1.0, buttons=menu_buttons(switched))

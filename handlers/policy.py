@@ -261,7 +261,7 @@ def describe_and_match(svc: Services, description: str, lead: str = "", lang: st
 
 async def mine(msg: Incoming, svc: Services) -> Reply:
     """Match the stored profile, or explain how to describe oneself."""
-    profile = await svc.store.get_profile(msg.user_key)
+    profile = await svc.store.users.profile(msg.user_key)
     if profile and profile.get("description"):
         return describe_and_match(svc, for_reading(profile["description"], svc.kb.policy, msg.lang),
                                   msg.say("您保存的单位情况：", "Your saved profile: ") + profile["description"], msg.lang)
@@ -356,6 +356,6 @@ async def command(msg: Incoming, svc: Services) -> Reply:
         if reply:
             return reply
     reply = overview(svc, msg.lang)
-    if await svc.store.get_profile(msg.user_key):
+    if await svc.store.users.profile(msg.user_key):
         reply.buttons.insert(0, Button(msg.say("按我保存的单位情况匹配", "Match my saved profile"), POLICY("mine")))
     return reply

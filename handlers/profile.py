@@ -56,7 +56,7 @@ async def _save(msg: Incoming, svc: Services, description: str) -> Reply:
     summary = f"类型：{'、'.join(profile['types'])}" + (f"；{figures}" if figures else "")
     if msg.english:
         summary = ", ".join(book.types[t].en.label for t in types)
-    await svc.store.save_profile(msg.user_key, profile)
+    await svc.store.users.save_profile(msg.user_key, profile)
     lead = msg.say(f"已保存您的单位情况（{summary}）。以后可直接问“适合我们的政策有哪些”，或发送 /profile 查看。",
                    f"Saved your profile ({summary}). Send /profile any time to see what fits.")
     return describe_and_match(svc, readable, lead, msg.lang)
@@ -66,7 +66,7 @@ async def command(msg: Incoming, svc: Services) -> Reply:
     description = msg.text.partition(" ")[2].strip()
     if description:
         return await _save(msg, svc, description)
-    stored = await svc.store.get_profile(msg.user_key)
+    stored = await svc.store.users.profile(msg.user_key)
     if stored and stored.get("description"):
         return describe_and_match(svc, for_reading(stored["description"], svc.kb.policy, msg.lang),
                                   msg.say(f"您保存的单位情况：{stored['description']}\n（发送“/profile 新的描述”可更新）",

@@ -62,7 +62,7 @@ def _settings_screen(msg: Incoming, user: dict | None, prefix: str = "") -> Repl
 
 
 async def show(msg: Incoming, svc: Services) -> Reply:
-    return _settings_screen(msg, await svc.store.get_user(msg.user_key))
+    return _settings_screen(msg, await svc.store.users.get(msg.user_key))
 
 
 async def choose(msg: Incoming, svc: Services) -> Reply:
@@ -73,7 +73,7 @@ async def choose(msg: Incoming, svc: Services) -> Reply:
     if value not in names or state not in STATES:
         return await show(msg, svc)
     on = STATES[state]
-    await svc.store.choose(msg.user_key, "subscriptions" if kind == "sub" else "segments", value, on)
+    await svc.store.users.choose(msg.user_key, "subscriptions" if kind == "sub" else "segments", value, on)
     if msg.english:
         done = f"{'Subscribed to' if on else 'Unsubscribed from'} {names[value]}." if kind == "sub" else \
             f"{'Joined' if on else 'Left'} the notices of {names[value]}."
@@ -81,7 +81,7 @@ async def choose(msg: Incoming, svc: Services) -> Reply:
         done = f"已订阅{names[value]}。" if on else f"已退订{names[value]}。"
     else:
         done = f"已加入“{names[value]}”通知。" if on else f"已退出“{names[value]}”通知。"
-    return _settings_screen(msg, await svc.store.get_user(msg.user_key), done + "\n\n")
+    return _settings_screen(msg, await svc.store.users.get(msg.user_key), done + "\n\n")
 
 
 OPT_OUT = re.compile(r"退订|取消订阅|不要再(给我)?(发|推)|别再(给我)?(发|推)|不想(再)?收到|停止(推送|发送|通知)|关闭通知|unsubscribe"
@@ -96,14 +96,14 @@ async def by_words(msg: Incoming, svc: Services) -> Reply | None:
     if OPT_OUT.search(text):
         for field, names in (("subscriptions", TOPICS), ("segments", SEGMENTS)):
             for value in names:
-                await svc.store.choose(msg.user_key, field, value, False)
-        return _settings_screen(msg, await svc.store.get_user(msg.user_key),
+                await svc.store.users.choose(msg.user_key, field, value, False)
+        return _settings_screen(msg, await svc.store.users.get(msg.user_key),
                       msg.say("已为您退订全部通知，之后不会再收到推送。\n\n",
                               "You are unsubscribed from all notices and will receive no more messages.\n\n"))
     if OPT_IN.search(text) and len(text) <= 20:
         prefix = ""
         if re.search("活动|event", text):
-            await svc.store.choose(msg.user_key, "subscriptions", "events", True)
+            await svc.store.users.choose(msg.user_key, "subscriptions", "events", True)
             prefix = msg.say("已为您订阅联盟活动通知。\n\n", "You are now subscribed to alliance event notices.\n\n")
-        return _settings_screen(msg, await svc.store.get_user(msg.user_key), prefix)
+        return _settings_screen(msg, await svc.store.users.get(msg.user_key), prefix)
     return None

@@ -55,10 +55,10 @@ class Reminders:
 
     async def rebuild(self) -> None:
         """Plans every pending reminder and scheduled broadcast from storage (start-up)."""
-        for reminder in await self.store.reminders("pending"):
+        for reminder in await self.store.events.reminders("pending"):
             self._plan(f"reminder:{reminder['id']}", datetime.fromisoformat(reminder["due"]), self.fire,
                        reminder["id"])
-        for broadcast in await self.store.broadcasts("scheduled"):
+        for broadcast in await self.store.broadcasts.all("scheduled"):
             self._plan(f"broadcast:{broadcast['id']}", datetime.fromisoformat(broadcast["due"]),
                        self.fire_broadcast, broadcast["id"])
 
@@ -92,7 +92,7 @@ class Reminders:
 
     async def fire(self, reminder_id: int) -> dict | None:
         """Settles one reminder and starts its broadcast; None when it was not pending (or not due yet)."""
-        settled = await self.store.claim_reminder(reminder_id, self._settle)
+        settled = await self.store.events.claim_reminder(reminder_id, self._settle)
         if settled is None:
             return None
         if settled["broadcast"]:
@@ -104,16 +104,16 @@ class Reminders:
     async def fire_due(self) -> list[dict]:
         """Settles every pending reminder whose time has come (what the timers do one by one)."""
         fired = []
-        for reminder in await self.store.reminders("pending"):
+        for reminder in await self.store.events.reminders("pending"):
             if datetime.fromisoformat(reminder["due"]) <= self.clock.now() and (done := await self.fire(reminder["id"])):
                 fired.append(done)
         return fired
 
     async def fire_broadcast(self, bid: int) -> bool:
-        broadcast = await self.store.get_broadcast(bid)
+        broadcast = await self.store.broadcasts.get(bid)
         if broadcast is None or self.clock.now() < datetime.fromisoformat(broadcast["due"]):
             return False
-        if await self.store.claim_broadcast(bid, self.clock.now()):
+        if await self.store.broadcasts.claim(bid, self.clock.now()):
             self.delivery.start(bid)
             return True
         return False
@@ -126,7 +126,7 @@ class Reminders:
     async def _plan_and_send_notice(self, reminder_ids: list[int]) -> dict | None:
         """The notice (first id) goes out now; the reminders after it get timers."""
         settled = await self.fire(reminder_ids[0])
-        for reminder in await self.store.reminders("pending"):
+        for reminder in await self.store.events.reminders("pending"):
             if reminder["id"] in reminder_ids:
                 self._plan(f"reminder:{reminder['id']}", datetime.fromisoformat(reminder["due"]), self.fire,
                            reminder["id"])
@@ -137,8 +137,8 @@ class Reminders:
         now = self.clock.now()
         rows = [({**e, "status": "scheduled", "created_by": actor, "created": iso(now)},
                  [notice("published", now), *self._befores(start_of(e), now)]) for e in events]
-        ids = await self.store.add_events(rows, Audit(actor, "event.publish", now))
-        for reminder in await self.store.reminders("pending"):
+        ids = await self.store.events.add(rows, Audit(actor, "event.publish", now))
+        for reminder in await self.store.events.reminders("pending"):
             if reminder["event"] in ids:
                 if reminder["kind"] == "published":
                     await self.fire(reminder["id"])
@@ -158,7 +158,7 @@ class Reminders:
         new = [notice("changed", now, "变更内容：" + summary)]
         if moved:
             new += self._befores(datetime.fromisoformat(fields["start"]), now)
-        ids = await self.store.update_event(event["id"], {**fields, "updated": iso(now)}, new,
+        ids = await self.store.events.update(event["id"], {**fields, "updated": iso(now)}, new,
                                             Audit(actor, "event.edit", now, {"changes": summary}),
                                             retire_pending="replaced" if moved else None)
         await self._plan_and_send_notice(ids)
@@ -166,7 +166,7 @@ class Reminders:
 
     async def cancel(self, event: dict, actor: str) -> None:
         now = self.clock.now()
-        ids = await self.store.update_event(event["id"], {"status": "cancelled", "updated": iso(now)},
+        ids = await self.store.events.update(event["id"], {"status": "cancelled", "updated": iso(now)},
                                             [notice("cancelled", now)], Audit(actor, "event.cancel", now),
                                             retire_pending="cancelled")
         await self._plan_and_send_notice(ids)

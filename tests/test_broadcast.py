@@ -40,7 +40,7 @@ async def test_broadcast_to_a_segment_reaches_exactly_that_segment(ask, services
     assert "开始发送" in reply.text
     assert {chat for chat, replies in outbox.sent.items() if replies} == {"a", "b"}
     assert outbox.texts("a") == ["12 月 1 日起会客厅暂停开放。"]
-    [entry] = await services.store.audit_log()
+    [entry] = await services.store.audit.all()
     assert entry["actor"] == "console:staff" and entry["action"] == "broadcast.send"
     assert entry["detail"]["audience"] == {"kind": "segment", "value": "licensed"}
     status = await ask("/broadcast_status", staff=True)
@@ -78,7 +78,7 @@ async def test_scheduled_broadcast_waits_for_its_time_and_can_be_cancelled(ask, 
     assert await services.scheduler.fire_broadcast(2) is False          # cancelled
     await services.delivery.wait()
     assert outbox.texts("a") == ["周五下午停电"]
-    actions = [a["action"] for a in await services.store.audit_log()]
+    actions = [a["action"] for a in await services.store.audit.all()]
     assert actions.count("broadcast.schedule") == 2 and "broadcast.unschedule" in actions
 
 
@@ -98,11 +98,11 @@ async def test_unanswered_top_questions_of_the_week(ask, services, clock):
 # ---- the delivery service ----------------------------------------------------------------------------------
 async def seed(store: Store, n: int, platform: str = "console") -> None:
     for i in range(n):
-        await store.seen(Incoming(platform, f"u{i}", f"u{i}", text="hi"))
+        await store.users.seen(Incoming(platform, f"u{i}", f"u{i}", text="hi"))
 
 
 async def start_broadcast(store: Store, text: str = "公告") -> int:
-    return await store.create_broadcast({"kind": "announcement", "text": text, "audience": {"kind": "all"},
+    return await store.broadcasts.create({"kind": "announcement", "text": text, "audience": {"kind": "all"},
                                          "status": "sending", "created": "2026-11-22T10:00:00+08:00"})
 
 
@@ -112,12 +112,12 @@ async def test_blocked_recipient_is_marked_inactive_and_skipped_next_time(servic
     outbox.gone.add("u1")
     services.delivery.start(await start_broadcast(store))
     await services.delivery.wait()
-    assert (await store.get_user("console:u1"))["active"] is False
-    counts = (await store.delivery_counts([1]))[1]
+    assert (await store.users.get("console:u1"))["active"] is False
+    counts = (await store.broadcasts.counts([1]))[1]
     assert counts == {"sent": 2, "failed": 1}
-    assert "blocked" in next(iter(await store.failure_reasons(1)))
+    assert "blocked" in next(iter(await store.broadcasts.failure_reasons(1)))
     bid = await start_broadcast(store, "第二条")
-    assert (await store.get_broadcast(bid))["total"] == 2
+    assert (await store.broadcasts.get(bid))["total"] == 2
     services.delivery.start(bid)
     await services.delivery.wait()
     assert outbox.texts("u0") == ["公告", "第二条"] and outbox.texts("u1") == []
@@ -128,14 +128,14 @@ async def test_outside_the_bot_other_platforms_are_left_for_it(services):
     store, screen = services.store, io.StringIO()
     services.outboxes["console"] = ConsoleOutbox(screen, Choices())
     for user in ("local", "ask"):
-        await store.seen(Incoming("console", user, user, text="hi"))
+        await store.users.seen(Incoming("console", user, user, text="hi"))
     await seed(store, 1, platform="telegram")
     services.delivery.defer_missing = True
     services.delivery.start(bid := await start_broadcast(store))
     await services.delivery.wait()
     assert "【收到通知】\n公告" in screen.getvalue()
-    assert (await store.get_broadcast(bid))["status"] == "sending"
-    assert [d["platform"] for d in await store.pending_deliveries(bid)] == ["telegram"]
+    assert (await store.broadcasts.get(bid))["status"] == "sending"
+    assert [d.platform for d in await store.broadcasts.pending(bid)] == ["telegram"]
 
     telegram = services.outboxes["telegram"] = MemoryOutbox("telegram")   # the bot, next time it starts
     del services.outboxes["console"]
@@ -143,7 +143,7 @@ async def test_outside_the_bot_other_platforms_are_left_for_it(services):
     assert await services.delivery.resume() == [bid]
     await services.delivery.wait()
     assert telegram.texts("u0") == ["公告"] and screen.getvalue().count("公告") == 1
-    done = await store.get_broadcast(bid)
+    done = await store.broadcasts.get(bid)
     assert (done["status"], done["sent"], done["failed"], done["skipped"]) == ("done", 2, 0, 1)
 
 
@@ -152,9 +152,9 @@ async def test_console_users_without_an_open_console_are_skipped_not_failed(serv
     await seed(store, 2)
     services.delivery.start(bid := await start_broadcast(store))          # the bot: no console here
     await services.delivery.wait()
-    done = await store.get_broadcast(bid)
+    done = await store.broadcasts.get(bid)
     assert (done["sent"], done["failed"], done["skipped"]) == (0, 0, 2)
-    assert (await store.delivery_counts([bid]))[bid] == {"skipped": 2}
+    assert (await store.broadcasts.counts([bid]))[bid] == {"skipped": 2}
 
 
 async def test_transient_errors_are_retried_with_a_bound(services, outbox):
@@ -168,12 +168,12 @@ async def test_transient_errors_are_retried_with_a_bound(services, outbox):
     await services.delivery.wait()
     assert asyncio.get_running_loop().time() - started >= 0.05          # honoured retry_after
     assert outbox.texts("u0") == ["公告"] and outbox.texts("u1") == [] and outbox.texts("u2") == []
-    records = {d["recipient"]: d for d in await all_deliveries(store)}
-    assert records["console:u0"]["status"] == "sent" and records["console:u0"]["attempts"] == 3
-    assert records["console:u1"]["status"] == "failed" and records["console:u1"]["attempts"] == 4
-    assert records["console:u2"]["status"] == "failed" and records["console:u2"]["attempts"] == 1
-    assert (await store.get_user("console:u1"))["active"] is True         # a failure is not a block
-    broadcast = await store.get_broadcast(1)
+    records = {d.recipient: d for d in await store.broadcasts.records(1)}
+    assert records["console:u0"].status == "sent" and records["console:u0"].attempts == 3
+    assert records["console:u1"].status == "failed" and records["console:u1"].attempts == 4
+    assert records["console:u2"].status == "failed" and records["console:u2"].attempts == 1
+    assert (await store.users.get("console:u1"))["active"] is True         # a failure is not a block
+    broadcast = await store.broadcasts.get(1)
     assert broadcast["status"] == "done" and (broadcast["sent"], broadcast["failed"]) == (1, 2)
 
 
@@ -181,12 +181,7 @@ async def test_a_platform_without_a_channel_fails_clearly(services, outbox):
     await seed(services.store, 1, platform="telegram")
     services.delivery.start(await start_broadcast(services.store))
     await services.delivery.wait()
-    assert "没有配置 telegram 渠道" in next(iter(await services.store.failure_reasons(1)))
-
-
-async def all_deliveries(store: Store, bid: int = 1) -> list[dict]:
-    async with store._read() as t:
-        return store._records(t, bid)
+    assert "没有配置 telegram 渠道" in next(iter(await services.store.broadcasts.failure_reasons(1)))
 
 
 async def test_finished_broadcasts_move_their_records_out_of_the_live_file(services, outbox):
@@ -196,34 +191,35 @@ async def test_finished_broadcasts_move_their_records_out_of_the_live_file(servi
     services.delivery.start(await start_broadcast(store))
     await services.delivery.wait()
     live = json.loads(store.path.read_text("utf-8"))
-    assert live["deliveries"] == {} and live["broadcasts"]["1"]["archived"] is True
+    assert "deliveries" not in live and live["broadcasts"]["1"]["archived"] is True
+    assert list((store.path.parent / "deliveries").iterdir()) == []
     archived = json.loads((store.path.parent / "archive" / "broadcast-1.json").read_text("utf-8"))
     assert sorted(d["recipient"] for d in archived) == [f"console:u{i}" for i in range(5)]
-    assert (await store.delivery_counts([1]))[1] == {"sent": 4, "failed": 1}
-    assert "blocked" in next(iter(await store.failure_reasons(1)))
+    assert (await store.broadcasts.counts([1]))[1] == {"sent": 4, "failed": 1}
+    assert "blocked" in next(iter(await store.broadcasts.failure_reasons(1)))
 
 
 async def test_a_finished_broadcast_not_yet_archived_is_archived_at_start_up(services, outbox, clock):
     store = services.store
     await seed(store, 3)
     bid = await start_broadcast(store)
-    await store.set_broadcast(bid, status="done", sent=0, failed=0)      # as if stopped right after finishing
+    await store.broadcasts.update(bid, status="done", sent=0, failed=0)      # as if stopped right after finishing
     await Delivery(store, services.outboxes, clock).resume()
-    assert (await store.get_broadcast(bid))["archived"] is True
+    assert (await store.broadcasts.get(bid))["archived"] is True
     assert outbox.sent == {}
 
 
 async def test_group_commit_batches_delivery_records(services, outbox):
     store = services.store
     await seed(store, 500)
-    writes, record = [], store.record_deliveries
-    store.record_deliveries = lambda results, gone=None: (writes.append(len(results)), record(results, gone))[1]
+    writes, record = [], store.broadcasts.record
+    store.broadcasts.record = lambda bid, results, gone=None: (writes.append(len(results)), record(bid, results, gone))[1]
     outbox.delay = 0.001
     services.delivery.window, services.delivery.concurrency = 200, 8
     services.delivery.start(await start_broadcast(store))
     await services.delivery.wait()
     assert sum(writes) == 500 and 3 <= len(writes) <= 8 and max(writes) < 200
-    assert (await store.delivery_counts([1]))[1] == {"sent": 500}
+    assert (await store.broadcasts.counts([1]))[1] == {"sent": 500}
 
 
 async def test_no_more_than_a_window_of_sends_is_ever_out_or_uncommitted(services, outbox):
@@ -231,10 +227,10 @@ async def test_no_more_than_a_window_of_sends_is_ever_out_or_uncommitted(service
     store = services.store
     await seed(store, 300)
     counts = {"started": 0, "committed": 0, "worst": 0}
-    record, send = store.record_deliveries, outbox.send
+    record, send = store.broadcasts.record, outbox.send
 
-    async def committing(results, gone=None):
-        await record(results, gone)
+    async def committing(bid, results, gone=None):
+        await record(bid, results, gone)
         counts["committed"] += len(results)
 
     async def sending(chat_id, reply):
@@ -242,7 +238,7 @@ async def test_no_more_than_a_window_of_sends_is_ever_out_or_uncommitted(service
         counts["worst"] = max(counts["worst"], counts["started"] - counts["committed"])
         await send(chat_id, reply)
 
-    store.record_deliveries, outbox.send = committing, sending
+    store.broadcasts.record, outbox.send = committing, sending
     services.delivery.window = 40
     services.delivery.start(await start_broadcast(store))
     await services.delivery.wait()
@@ -262,14 +258,14 @@ async def test_stopped_broadcast_resumes_after_restart_without_resending(service
     first = {chat for chat, replies in outbox.sent.items() if replies}
     assert 60 <= len(first) < 300
     again = Store(services.settings.data_dir)   # a new process: storage is all it has
-    assert (await again.get_broadcast(bid))["status"] == "sending"
-    assert len(await again.pending_deliveries(bid)) == 300 - len(first)
+    assert (await again.broadcasts.get(bid))["status"] == "sending"
+    assert len(await again.broadcasts.pending(bid)) == 300 - len(first)
     second = MemoryOutbox("console")
     delivery = Delivery(again, {"console": second}, clock)
     assert await delivery.resume() == [bid]
     await delivery.wait()
     assert set(second.sent) == {f"u{i}" for i in range(300)} - first     # nobody skipped, nobody twice
-    assert (await again.get_broadcast(bid))["status"] == "done"
+    assert (await again.broadcasts.get(bid))["status"] == "done"
 
 
 async def test_a_slow_platform_holds_up_no_other(services, outbox):

@@ -51,7 +51,7 @@ async def test_a_phrasing_changes_one_line_of_one_file_keeps_a_backup_and_reload
     assert "小镇到底在杭州哪儿呀" in next(e for e in kb.knowledge.faq if e.id == "town-location").questions
     [backup] = (editor.backup_dir).iterdir()
     assert backup.read_text("utf-8") == before["town.yaml"]
-    [entry] = await editor.store.audit_log()
+    [entry] = await editor.store.audit.all()
     assert (entry["actor"], entry["action"], entry["detail"]["entry"]) == ("telegram:1", "faq.phrasing", "town-location")
 
 
@@ -159,21 +159,24 @@ def test_the_staff_list_follows_the_env_file(tmp_path, monkeypatch):
 
 
 async def test_question_outcomes_are_written_in_batches(tmp_path, clock):
-    store = Store(tmp_path, file_name="analytics.json")
-    analytics = Analytics(store, clock, batch=3, interval=60)
+    store = Store(tmp_path)
+    analytics = Analytics(store.analytics, clock, batch=3, interval=60)
     ask = lambda text, **kw: Incoming("telegram", "1", "1", text=text, **kw)      # noqa: E731
     analytics.record(ask("小镇在哪"), Reply("拱墅区", intent="faq"))
     analytics.record(ask("量子猫"), Reply("抱歉", intent="fallback"))
     analytics.record(ask("/start"), Reply("您好", intent="help"))                 # not a question
     analytics.record(ask("", payload="faq:x"), Reply("…", intent="faq"))          # a button
     analytics.record(ask("群发内容", is_staff=True), Reply("…", intent="staff"))
-    assert store._storage.flushes == 0                                            # nothing written yet
+    assert not (tmp_path / "analytics.log").exists()                              # nothing written yet
     analytics.record(ask("找人工"), Reply("已转人工", intent="handoff"))
     await analytics.close()
-    rows = await store.analytics_between(clock.now() - timedelta(days=1), clock.now() + timedelta(days=1))
+    rows = await store.analytics.between(clock.now() - timedelta(days=1), clock.now() + timedelta(days=1))
     assert [(r["text"], r["outcome"]) for r in rows] == [("小镇在哪", "answered"), ("量子猫", "fallback"),
                                                         ("找人工", "handoff")]
-    assert store._storage.flushes == 1
+    assert len((tmp_path / "analytics.log").read_text("utf-8").splitlines()) == 1   # one append for the batch
+    assert [r["text"] for r in await Store(tmp_path).analytics.between(clock.now() - timedelta(days=1),
+                                                                       clock.now() + timedelta(days=1))] == [
+        "小镇在哪", "量子猫", "找人工"]
 
 
 def test_console_link_on_the_command_line(tmp_path):

@@ -20,6 +20,7 @@ from bot.messages import Incoming
 from bot.router import Router
 from bot.services import Services
 from bot.store import Store
+from bot.store.deliveries import on_disk
 from tests.fakes.product import run_product
 from tests.fakes.telegram_server import FakeBotApi
 from tests.fakes.wecom_callbacks import new_aes_key
@@ -144,7 +145,7 @@ async def test_reminder_fires_at_its_time_through_the_scheduler(fakes, settings_
     async with Product(settings_for(BOT_EVENT_REMINDERS="2s"), kb) as product:
         await telegram_users(telegram, {1001: ("sub:events:on",)})
         start = await publish_soon(product, 4)
-        [pending] = await product.svc.store.reminders("pending")
+        [pending] = await product.svc.store.events.reminders("pending")
         due = start - timedelta(seconds=2)
         assert datetime.fromisoformat(pending["due"]) == due
         [timer] = product.svc.scheduler.aps.get_jobs()          # planned for the reminder's due time
@@ -167,9 +168,9 @@ async def test_restart_before_the_reminder_still_delivers_it_once(fakes, setting
         store = product.svc.store
         await telegram.wait_for(lambda: texts_to(telegram, 1001, "【活动提醒】"), timeout=8)
         await product.svc.delivery.wait()                    # every send of this process has its outcome
-        assert await store.reminders("pending") == [] and product.svc.scheduler.aps.get_jobs() == []
+        assert await store.events.reminders("pending") == [] and product.svc.scheduler.aps.get_jobs() == []
         assert len(texts_to(telegram, 1001, "【活动提醒】")) == 1
-        assert [r["status"] for r in await store.reminders("fired")] == ["fired", "fired"]
+        assert [r["status"] for r in await store.events.reminders("fired")] == ["fired", "fired"]
 
 
 async def test_staff_broadcast_to_a_segment_reaches_exactly_that_segment(fakes, settings_for, kb):
@@ -189,7 +190,7 @@ async def test_staff_broadcast_to_a_segment_reaches_exactly_that_segment(fakes, 
         for chat in (1002, 1003, STAFF):                          # staff saw only the preview
             assert [m for m in telegram.sent_to(chat) if m["text"] == "类金融分会座谈会改至周五"] == []
         assert wecom_texts(wecom, "lisi", "座谈会改至周五") == [] and robot_texts(wecom, "座谈会") == []
-        [entry] = [a for a in await product.svc.store.audit_log() if a["action"] == "broadcast.send"]
+        [entry] = [a for a in await product.svc.store.audit.all() if a["action"] == "broadcast.send"]
         assert entry["actor"] == f"telegram:{STAFF}"
 
 
@@ -202,17 +203,17 @@ async def test_blocked_user_is_marked_inactive_and_not_tried_again(fakes, settin
         await product.wecom_user("wangwu")
         store = product.svc.store
         for text in ("第一条公告", "第二条公告"):
-            bid = await store.create_broadcast({"kind": "announcement", "text": text, "audience": {"kind": "all"},
+            bid = await store.broadcasts.create({"kind": "announcement", "text": text, "audience": {"kind": "all"},
                                                 "status": "sending", "created": "2026-11-22T10:00:00+08:00"})
             product.svc.delivery.start(bid)
             await product.svc.delivery.wait()
-        assert (await store.get_user("telegram:1002"))["active"] is False
-        assert (await store.get_user("wecom:wangwu"))["active"] is False
+        assert (await store.users.get("telegram:1002"))["active"] is False
+        assert (await store.users.get("wecom:wangwu"))["active"] is False
         tried = [c for c in telegram.calls_to("sendMessage") if c.params.get("chat_id") == 1002
                  and "公告" in str(c.params.get("text"))]
         assert len(tried) == 1                                      # the second broadcast skipped them
         assert len(texts_to(telegram, 1001, "公告")) == 2
-        counts = await store.delivery_counts([1, 2])
+        counts = await store.broadcasts.counts([1, 2])
         assert counts[1]["failed"] == 2 and counts[2]["failed"] == 0
 
 
@@ -221,11 +222,8 @@ RECIPIENTS = 90
 
 
 def committed_sent(data_dir) -> set[int]:
-    """Recipients recorded as sent on disk: live records, or the archive once the broadcast finished."""
-    data = json.loads((data_dir / "store.json").read_text("utf-8"))
-    archive = data_dir / "archive" / "broadcast-1.json"
-    records = json.loads(archive.read_text("utf-8")) if archive.exists() else data["deliveries"].values()
-    return {int(d["chat_id"]) for d in records if d["status"] == "sent"}
+    """Recipients recorded as sent on disk: the plan and log, or the archive once the broadcast finished."""
+    return {int(d["chat_id"]) for d in on_disk(data_dir, 1) if d["status"] == "sent"}
 
 
 async def test_kill_9_mid_broadcast_then_restart_skips_nobody_and_repeats_no_confirmed_send(tmp_path, fakes):
@@ -234,8 +232,8 @@ async def test_kill_9_mid_broadcast_then_restart_skips_nobody_and_repeats_no_con
     store = Store(data_dir)
     chats = list(range(5001, 5001 + RECIPIENTS))
     for chat in chats:
-        await store.seen(Incoming("telegram", str(chat), str(chat), text="hi"))
-    await store.create_broadcast({"kind": "announcement", "text": "年终座谈会通知", "audience": {"kind": "platform",
+        await store.users.seen(Incoming("telegram", str(chat), str(chat), text="hi"))
+    await store.broadcasts.create({"kind": "announcement", "text": "年终座谈会通知", "audience": {"kind": "platform",
                                   "value": "telegram"}, "status": "sending", "created": "2026-11-22T10:00:00+08:00"})
     store.close()
     env = {k: v for k, v in product_env(telegram, wecom, data_dir).items() if not k.startswith("WECOM")}

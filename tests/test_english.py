@@ -116,13 +116,13 @@ async def test_the_stored_language_answers_commands_and_lang_switches_it(say, se
     assert (await say("Where is Canal Wealth Town?")).lang == "en"
     welcome = await say("/start")
     assert welcome.text.startswith("Hello!") and [b.label for b in welcome.buttons][:2] == ["FAQ", "Policies"]
-    assert (await services.store.get_user("console:en1"))["lang"] == "en"
+    assert (await services.store.users.get("console:en1"))["lang"] == "en"
     assert "您好" in (await say("/lang zh")).text
     assert (await say("/help")).text.startswith("可用命令")
     english_help = await say("/lang en")
     assert "I will answer in English" in english_help.text
     assert (await say("/help")).text.startswith("Commands:")
-    assert (await services.store.get_user("console:en1"))["lang"] == "en"
+    assert (await services.store.users.get("console:en1"))["lang"] == "en"
 
 
 async def test_the_platform_language_is_a_hint_for_a_new_user_only(say):
@@ -145,7 +145,7 @@ async def test_the_subscription_screen_in_english(say, services):
     assert screen.text.startswith("Your notifications:") and "Get alliance event notices" in [b.label for b in screen.buttons]
     done = await say(payload="sub:events:on")
     assert done.text.startswith("Subscribed to alliance event notices.")
-    assert "events" in (await services.store.get_user("console:en1"))["subscriptions"]
+    assert "events" in (await services.store.users.get("console:en1"))["subscriptions"]
 
 
 @pytest.mark.parametrize("question, says", [
@@ -174,4 +174,4 @@ async def test_policy_browsing_and_the_profile_in_english(say, services):
     saved = await say(typed)
     assert saved.text.startswith("Saved your profile (fund and asset management institutions)")
     assert "Art. 13 Asset manager HQ grant: up to RMB 3 million (300万元)" in saved.text
-    assert (await services.store.get_profile("console:en1"))["description"] == typed      # stored as typed
+    assert (await services.store.users.profile("console:en1"))["description"] == typed      # stored as typed

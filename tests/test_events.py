@@ -61,7 +61,7 @@ async def test_event_for_everyone_reaches_every_event_subscriber(ask, services, 
 async def test_bad_one_line_forms_are_refused_clearly(ask, services, outbox, line, problem):
     reply = await ask(f"/newevent {line}", staff=True)
     assert reply.text.startswith("未发布") and problem in reply.text
-    assert await services.store.events() == []
+    assert await services.store.events.all() == []
 
 
 async def test_guided_flow_publishes_after_preview(ask, services, outbox):
@@ -77,11 +77,11 @@ async def test_guided_flow_publishes_after_preview(ask, services, outbox):
     await ask(payload="ne:foreign", staff=True)
     await ask("跳过", staff=True)
     preview = await ask("https://example.org/s", staff=True)
-    assert "请确认" in preview.text and "特邀外资金融机构" in preview.text and await services.store.events() == []
+    assert "请确认" in preview.text and "特邀外资金融机构" in preview.text and await services.store.events.all() == []
     reply = await ask(payload="ne:publish", staff=True)
     await services.delivery.wait()
     assert "活动已发布" in reply.text
-    [event] = await services.store.events()
+    [event] = await services.store.events.all()
     assert event["type"] == "沙龙" and event["signup"] == "https://example.org/s" and event["description"] == ""
     assert len(outbox.texts("fan")) == 1
     assert services.dialogs.get("console:staff") is None
@@ -118,7 +118,7 @@ async def test_subscriptions_are_explicit_and_reversible(ask, services):
     assert "已退出" in reply.text
     reply = await ask(payload="sub:news:off", user="u9")
     assert "已退订管委会公告" in reply.text
-    user = await Store(services.settings.data_dir).get_user("console:u9")     # on disk
+    user = await Store(services.settings.data_dir).users.get("console:u9")     # on disk
     assert user["segments"] == [] and user["subscriptions"] == []
     assert "⬜" in (await ask(payload="seg:nonsense:on", user="u9")).text
 
@@ -129,24 +129,24 @@ async def test_subscriptions_are_explicit_and_reversible(ask, services):
 async def test_a_repeated_or_replayed_press_sets_the_same_state(ask, services, payload, field, value):
     first = await ask(payload=payload, user="u7")
     again = [await ask(payload=payload, user="u7") for _ in range(2)]
-    user = await services.store.get_user("console:u7")
+    user = await services.store.users.get("console:u7")
     assert (value in user[field]) if value else "news" not in user[field]
     assert all(reply.text == first.text for reply in again)
 
 
 async def test_buttons_sent_before_they_named_a_state_show_the_settings_and_change_nothing(ask, services):
     await ask(payload="sub:events:on", user="u8")
-    before = await services.store.get_user("console:u8")
+    before = await services.store.users.get("console:u8")
     for old in ("sub:events", "seg:quasi", "sub:news"):
         reply = await ask(payload=old, user="u8")
         assert reply.text.startswith("您当前的通知设置") and "✅ 联盟活动通知" in reply.text
-    assert await services.store.get_user("console:u8") == before
+    assert await services.store.users.get("console:u8") == before
 
 
 async def test_reminders_fire_once_at_their_time_and_late_ones_are_skipped(ask, services, outbox, clock):
     await subscribe(ask, "fan", "quasi")
     await publish(ask, services, "2026-11-24 10:00 | 路演 | 会客厅 | 类金融")
-    reminders = sorted(await services.store.reminders("pending"), key=lambda r: r["due"])
+    reminders = sorted(await services.store.events.reminders("pending"), key=lambda r: r["due"])
     assert [(r["offset"], r["due"]) for r in reminders] == [
         (86400, "2026-11-23T10:00:00+08:00"), (3600, "2026-11-24T09:00:00+08:00")]
     assert await services.scheduler.fire_due() == []                   # nothing due yet
@@ -184,7 +184,7 @@ async def test_edit_and_cancel_notify_the_same_people(ask, services, outbox, clo
     assert "【活动变更】" in outbox.texts("fan")[-1] and "地点：小镇会客厅 → 英蓝中心 3 楼" in outbox.texts("fan")[-1]
     reply = await ask("/editevent 1 | 时间 | 2026-12-02 16:00", staff=True)
     await services.delivery.wait()
-    dues = sorted(r["due"] for r in await services.store.reminders("pending"))
+    dues = sorted(r["due"] for r in await services.store.events.reminders("pending"))
     assert dues == ["2026-12-01T16:00:00+08:00", "2026-12-02T15:00:00+08:00"]     # moved with the event
     confirm = await ask("/cancelevent 1", staff=True)
     assert confirm.buttons[0].payload == "evadm:cancel:1"
@@ -192,11 +192,11 @@ async def test_edit_and_cancel_notify_the_same_people(ask, services, outbox, clo
     await services.delivery.wait()
     assert "已取消" in reply.text and "【活动取消】" in outbox.texts("fan")[-1]
     assert len(outbox.texts("fan")) == 4
-    assert await services.store.reminders("pending") == []
+    assert await services.store.events.reminders("pending") == []
     clock.advance(days=10)
     assert await services.scheduler.fire_due() == []
     assert "暂无" in (await ask("/events")).text
-    actions = [a["action"] for a in await services.store.audit_log()]
+    actions = [a["action"] for a in await services.store.audit.all()]
     assert actions == ["event.publish", "event.edit", "event.edit", "event.cancel"]
 
 
@@ -209,7 +209,7 @@ async def test_edit_dialog_and_unknown_event(ask, services, outbox):
     assert "当前标题" in (await ask(payload="ee:title", staff=True)).text
     reply = await ask("2026 年度项目路演（第二场）", staff=True)
     assert "已修改" in reply.text
-    assert (await services.store.get_event(1))["title"] == "2026 年度项目路演（第二场）"      # stored as typed
+    assert (await services.store.events.get(1))["title"] == "2026 年度项目路演（第二场）"      # stored as typed
 
 
 async def test_import_yaml_all_or_nothing(ask, services, outbox):
@@ -222,11 +222,11 @@ async def test_import_yaml_all_or_nothing(ask, services, outbox):
             "- {title: 人才峰会, start: '2026-12-05 09:00', place: 英蓝中心, audience: 重点企业行业分会}")
     await ask("/importevents", staff=True)
     preview = await ask(good, staff=True)
-    assert "将导入 2 个活动" in preview.text and await services.store.events() == []
+    assert "将导入 2 个活动" in preview.text and await services.store.events.all() == []
     reply = await ask(payload="imp:confirm", staff=True)
     await services.delivery.wait()
     assert "已发布 2 个活动" in reply.text
-    assert [e["type"] for e in await services.store.events()] == ["项目路演", "人才峰会"]
+    assert [e["type"] for e in await services.store.events.all()] == ["项目路演", "人才峰会"]
     assert len(outbox.texts("fan")) == 1              # the 重点企业 event is not for a non-member
 
 
@@ -245,13 +245,13 @@ async def test_import_from_a_file_in_the_data_folder(ask, services, outbox):
 async def test_staff_commands_refuse_enterprises(ask, services, command):
     reply = await ask(command)
     assert "仅限小镇管委会工作人员" in reply.text
-    assert await services.store.events() == [] and await services.store.audit_log() == []
+    assert await services.store.events.all() == [] and await services.store.audit.all() == []
 
 
 async def test_forged_staff_buttons_are_refused(ask, services, outbox):
     await publish(ask, services)
     reply = await ask(payload="evadm:cancel:1")
-    assert "仅限" in reply.text and (await services.store.get_event(1))["status"] == "scheduled"
+    assert "仅限" in reply.text and (await services.store.events.get(1))["status"] == "scheduled"
 
 
 async def test_every_event_change_reaches_disk_together_with_its_audit_record(ask, services, outbox, monkeypatch):

@@ -18,6 +18,7 @@ import pytest
 from bot.clock import Clock
 from bot.config import ROOT
 from bot.local_admin import _is_loopback
+from bot.store.deliveries import on_disk
 from tests.fakes.telegram_server import FakeBotApi
 
 STAFF, USER = 9000, 1001
@@ -194,8 +195,7 @@ async def test_console_chat_shows_notices_and_ask_beside_it_refuses(tmp_path):
     text = "".join(out) + rest.decode()
     assert "【活动通知】" in text and "FOF基金沙龙" in text and "再见" in text
     assert "没有配置 console 渠道" not in text
-    [record] = stored(env)["deliveries"].values() or json.loads(
-        (Path(env["BOT_DATA_DIR"]) / "archive" / "broadcast-1.json").read_text("utf-8"))
+    [record] = on_disk(Path(env["BOT_DATA_DIR"]), 1)
     assert record["status"] == "sent" and record["recipient"] == "console:local"
 
 

@@ -59,7 +59,7 @@ async def test_profile_saved_in_storage_and_used(ask, services):
     reply = await ask("我们是证券公司，实收资本20亿，计划增资扩股10亿")
     assert "已保存您的单位情况（类型：证券公司；实收资本20亿元；向社会募集资金补充实收资本金额10亿元）" in reply.text
     assert "第6条 募资补充资本补助：最高可获 1000万元（按您提供的数字测算）" in reply.text
-    stored = await services.store.get_profile("console:u1")
+    stored = await services.store.users.profile("console:u1")
     assert stored["description"] == "我们是证券公司，实收资本20亿，计划增资扩股10亿"      # as typed
     assert stored["types"] == ["证券公司"] and stored["figures"]["实收资本"] == "20亿元"
     reply = await ask("/profile")
@@ -75,7 +75,7 @@ async def test_profile_command_with_text_and_without_a_type(ask, services):
     reply = await ask("/profile 我们打算做很多事")
     assert "没有看出贵单位属于哪类机构" in reply.text and isinstance(services.dialogs.get("console:u1"), ProfileDialog)
     reply = await ask("小镇在哪里？")                  # a question, not a description: answered elsewhere
-    assert reply.intent != "policy" and await services.store.get_profile("console:u1") is None
+    assert reply.intent != "policy" and await services.store.users.profile("console:u1") is None
     reply = await ask("/profile 我们是支付公司")
     assert "已保存" in reply.text and "第11条 境外支付牌照补助" in reply.text
 

@@ -145,7 +145,7 @@ FLOW_BUTTONS = ["ne:publish", "ne:全体", "ee:place", "imp:confirm", "bc:aud:al
 
 
 async def unanswered(services) -> list[dict]:
-    return await services.store.unanswered_since(datetime(2000, 1, 1, tzinfo=SHANGHAI))
+    return await services.store.unanswered.since(datetime(2000, 1, 1, tzinfo=SHANGHAI))
 
 
 @pytest.mark.parametrize("payload", [*FLOW_BUTTONS, "zzz:1", "bc:", "evadm:", "ev", "faq"])
@@ -166,14 +166,14 @@ async def test_a_stale_button_is_said_so_in_english_too(ask, services):
 async def test_a_button_pressed_after_its_dialog_expired_is_stale(ask, services, clock, command, payload):
     if command.startswith("/editevent"):
         await ask("/newevent 2026-12-01 14:00 | 讲座 | 会客厅 | 全体", staff=True)
-    events, broadcasts = await services.store.events(), await services.store.broadcasts()
+    events, broadcasts = await services.store.events.all(), await services.store.broadcasts.all()
     opened = await ask(command, staff=True)
     assert services.dialogs.get("console:staff") is not None, opened.text
     clock.advance(minutes=11)
     reply = await ask(payload=payload, staff=True)
     assert STALE in reply.text and await unanswered(services) == []
     assert services.dialogs.get("console:staff") is None
-    assert await services.store.events() == events and await services.store.broadcasts() == broadcasts
+    assert await services.store.events.all() == events and await services.store.broadcasts.all() == broadcasts
 
 
 async def test_another_flows_button_inside_a_dialog_is_stale_and_the_dialog_goes_on(ask, services):
@@ -192,4 +192,4 @@ async def test_a_dialogs_own_button_goes_to_it_and_other_buttons_still_work_insi
     reply = await ask(payload="bc:send", staff=True)
     assert "开始发送" in reply.text
     assert STALE in (await ask(payload="bc:send", staff=True)).text          # pressed again: the dialog is over
-    assert len(await services.store.broadcasts()) == 1
+    assert len(await services.store.broadcasts.all()) == 1

@@ -23,85 +23,90 @@ def tg(user: str, name: str = "", chat: str | None = None, group: bool = False) 
 
 async def test_profile_round_trip_survives_reopen(tmp_path):
     store = Store(tmp_path)
-    assert await store.get_profile("telegram:1") is None
-    await store.save_profile("telegram:1", {"type": "bank", "capital": "10亿"})
-    profile = await store.get_profile("telegram:1")
+    assert await store.users.profile("telegram:1") is None
+    await store.users.save_profile("telegram:1", {"type": "bank", "capital": "10亿"})
+    profile = await store.users.profile("telegram:1")
     profile["type"] = "changed"                       # a copy: storage is untouched
     reopened = Store(tmp_path)
-    assert await reopened.get_profile("telegram:1") == {"type": "bank", "capital": "10亿"}
+    assert await reopened.users.profile("telegram:1") == {"type": "bank", "capital": "10亿"}
 
 
 async def test_seen_registers_once_and_writes_only_on_change(tmp_path):
     store = Store(tmp_path)
-    await store.seen(tg("7", "张三"))
+    await store.users.seen(tg("7", "张三"))
     mtime = os.stat(store.path).st_mtime_ns
-    flushed = store._flushed
+    flushed = store.db.flushed
     for _ in range(20):
-        await store.seen(tg("7", "张三"))
-    assert store._flushed == flushed and os.stat(store.path).st_mtime_ns == mtime
-    await store.seen(tg("7", "张三丰"))                # a changed name is written
-    user = await Store(tmp_path).get_user("telegram:7")
+        await store.users.seen(tg("7", "张三"))
+    assert store.db.flushed == flushed and os.stat(store.path).st_mtime_ns == mtime
+    await store.users.seen(tg("7", "张三丰"))                # a changed name is written
+    user = await Store(tmp_path).users.get("telegram:7")
     assert user["name"] == "张三丰" and user["chat_id"] == "7" and user["active"]
     assert user["subscriptions"] == ["news"] and user["segments"] == []
 
 
 async def test_seen_from_a_group_keeps_the_private_chat_as_address(tmp_path):
     store = Store(tmp_path)
-    await store.seen(tg("7", "张三", chat="-100123", group=True))
-    assert (await store.get_user("telegram:7"))["chat_id"] == "7"
+    await store.users.seen(tg("7", "张三", chat="-100123", group=True))
+    assert (await store.users.get("telegram:7"))["chat_id"] == "7"
 
 
 async def test_inactive_recipient_writing_again_is_reactivated(tmp_path):
     store = Store(tmp_path)
-    await store.seen(tg("7"))
-    await store.record_deliveries([], gone={"telegram:7": "blocked"})
-    assert not (await store.get_user("telegram:7"))["active"]
-    assert await store.recipients({"kind": "all"}) == []
-    await store.seen(tg("7"))
-    assert [r["key"] for r in await store.recipients({"kind": "all"})] == ["telegram:7"]
+    await store.users.seen(tg("7"))
+    await store.users.mark_gone({"telegram:7": "blocked"})
+    assert not (await store.users.get("telegram:7"))["active"]
+    assert await store.broadcasts.recipients({"kind": "all"}) == []
+    await store.users.seen(tg("7"))
+    assert [r.key for r in await store.broadcasts.recipients({"kind": "all"})] == ["telegram:7"]
 
 
 async def test_choose_segments_and_subscriptions(tmp_path):
     store = Store(tmp_path)
-    await store.seen(tg("7"))
+    await store.users.seen(tg("7"))
     for _ in range(2):                                     # the same choice twice: the same state
-        await store.choose("telegram:7", "segments", "licensed", on=True)
-        await store.choose("telegram:7", "subscriptions", "events", on=True)
-    assert (await store.get_user("telegram:7"))["segments"] == ["licensed"]
-    assert [r["key"] for r in await store.recipients({"kind": "segment", "value": "licensed"})] == ["telegram:7"]
+        await store.users.choose("telegram:7", "segments", "licensed", on=True)
+        await store.users.choose("telegram:7", "subscriptions", "events", on=True)
+    assert (await store.users.get("telegram:7"))["segments"] == ["licensed"]
+    assert [r.key for r in await store.broadcasts.recipients({"kind": "segment", "value": "licensed"})] == ["telegram:7"]
     event_audience = {"kind": "event", "value": "licensed", "event": 1}
-    assert [r["key"] for r in await store.recipients(event_audience)] == ["telegram:7"]
-    assert await store.recipients({**event_audience, "value": "quasi"}) == []
-    await store.choose("telegram:7", "segments", "licensed", on=False)
-    assert await store.recipients({"kind": "segment", "value": "licensed"}) == []
+    assert [r.key for r in await store.broadcasts.recipients(event_audience)] == ["telegram:7"]
+    assert await store.broadcasts.recipients({**event_audience, "value": "quasi"}) == []
+    await store.users.choose("telegram:7", "segments", "licensed", on=False)
+    assert await store.broadcasts.recipients({"kind": "segment", "value": "licensed"}) == []
     with pytest.raises(ValueError):
-        await store.choose("telegram:7", "profile", "x", on=True)
+        await store.users.choose("telegram:7", "profile", "x", on=True)
 
 
 async def test_concurrent_writers_share_flushes_and_lose_nothing(tmp_path):
     store = Store(tmp_path)
     msgs = [Incoming("wecom", f"u{i}", f"u{i}", text=f"问题{i}") for i in range(200)]
-    await asyncio.gather(*(store.log_unanswered(m, TODAY) for m in msgs))
-    assert 1 <= store._storage.flushes < 20        # group commit: far fewer file rewrites than writers
-    rows = await Store(tmp_path).unanswered_since(TODAY - timedelta(days=1))
+    await asyncio.gather(*(store.users.save_profile(m.user_key, {"text": m.text}) for m in msgs),
+                         *(store.unanswered.log(m, TODAY) for m in msgs))
+    assert 1 <= store.db.storage.flushes < 20      # group commit: far fewer file rewrites than writers
+    appends = (tmp_path / "unanswered.log").read_text("utf-8").splitlines()
+    assert 1 <= len(appends) < 20                  # and far fewer appends to the log
+    again = Store(tmp_path)
+    rows = await again.unanswered.since(TODAY - timedelta(days=1))
     assert sorted(r["text"] for r in rows) == sorted(m.text for m in msgs)
+    assert [(await again.users.profile(m.user_key))["text"] for m in msgs] == [m.text for m in msgs]
 
 
 async def test_write_is_atomic_and_leaves_no_temp_files(tmp_path):
     store = Store(tmp_path)
-    await store.audit("console:staff", "test", TODAY, n=1)
+    await store.audit.record("console:staff", "test", TODAY, n=1)
     assert json.loads(store.path.read_text("utf-8"))["audit"]["1"]["action"] == "test"
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 
 def test_interrupted_write_leftover_is_removed_and_old_data_kept(tmp_path):
     store = Store(tmp_path)
-    asyncio.run(store.save_profile("wecom:a", {"x": 1}))
+    asyncio.run(store.users.save_profile("wecom:a", {"x": 1}))
     stale = tmp_path / f".store.json.{os.getpid() + 1}.tmp"
     stale.write_text('{"users": {"1": {"half', "utf-8")          # a crash between write and os.replace
     again = Store(tmp_path)
     assert not stale.exists()
-    assert asyncio.run(again.get_profile("wecom:a")) == {"x": 1}
+    assert asyncio.run(again.users.profile("wecom:a")) == {"x": 1}
 
 
 @pytest.mark.parametrize("content", [b'{"users": {"1": {"key": "tel', b"", b"\xff\xfe garbage", b"[1, 2]"])
@@ -120,18 +125,18 @@ def backups(folder) -> list[str]:
 def test_backups_rotate_when_the_content_changed(tmp_path):
     for i in range(7):
         store = Store(tmp_path, backups=3)
-        asyncio.run(store.audit("a", f"run{i}", TODAY))
+        asyncio.run(store.audit.record("a", f"run{i}", TODAY))
     assert backups(tmp_path) == ["store.json.1", "store.json.2", "store.json.3"]
     newest = json.loads((tmp_path / "backups" / "store.json.1").read_text("utf-8"))
     assert len(newest["audit"]) == 6              # the file as it was when the 7th run opened it
 
 
 def test_starts_without_changes_keep_the_older_backups(tmp_path):
-    asyncio.run(Store(tmp_path).audit("a", "first", TODAY))
+    asyncio.run(Store(tmp_path).audit.record("a", "first", TODAY))
     for _ in range(6):
         Store(tmp_path)                            # six starts that change nothing (like `ask` "你好")
     assert backups(tmp_path) == ["store.json.1"]
-    asyncio.run(Store(tmp_path).audit("a", "second", TODAY))
+    asyncio.run(Store(tmp_path).audit.record("a", "second", TODAY))
     Store(tmp_path)
     assert backups(tmp_path) == ["store.json.1", "store.json.2"]
     first, second = (json.loads((tmp_path / "backups" / f"store.json.{i}").read_text("utf-8")) for i in (2, 1))
@@ -140,8 +145,9 @@ def test_starts_without_changes_keep_the_older_backups(tmp_path):
 
 def test_temp_files_of_interrupted_writes_are_removed_at_start(tmp_path):
     (tmp_path / "archive").mkdir(parents=True)
+    (tmp_path / "deliveries").mkdir()
     leftovers = [tmp_path / "archive" / ".broadcast-3.json.4242.tmp", tmp_path / ".store.json.4242.tmp",
-                 tmp_path / ".wecom_state.json.4242.tmp"]
+                 tmp_path / ".wecom_state.json.4242.tmp", tmp_path / "deliveries" / ".broadcast-4.json.4242.tmp"]
     for path in leftovers:
         path.write_bytes(b'[{"half": ')
     kept = tmp_path / "archive" / "broadcast-2.json"
@@ -178,3 +184,20 @@ def test_in_place_table_behaves_like_tinydb(tmp_path):
     assert [(d.doc_id, dict(d)) for d in ours.all()] == [(d.doc_id, dict(d)) for d in plain.all()]
     assert ours.get(doc_id=2) == {"n": 100, "tag": "odd", "seen": True}
     assert len(ours) == 10 and 5 not in [d.doc_id for d in ours.all()]
+
+
+async def test_who_was_told_of_an_event_is_read_back_from_the_archive_after_a_restart(tmp_path):
+    store = Store(tmp_path)
+    await store.users.seen(tg("7"))
+    await store.users.choose("telegram:7", "subscriptions", "events", on=True)
+    audience = {"kind": "event", "value": "all", "event": 1}
+    bid = await store.broadcasts.create({"kind": "event.publish", "event": 1, "text": "活动", "audience": audience,
+                                         "status": "sending", "created": TODAY.isoformat()})
+    await store.broadcasts.record(bid, [(0, {"status": "sent", "attempts": 1})])
+    await store.broadcasts.update(bid, status="done", sent=1)
+    await store.broadcasts.archive(bid)
+    await store.users.choose("telegram:7", "subscriptions", "events", on=False)     # told once: told of changes
+    again = Store(tmp_path)
+    assert (await again.broadcasts.get(bid))["archived"] is True
+    assert [r.key for r in await again.broadcasts.recipients(audience)] == ["telegram:7"]
+    assert await again.broadcasts.recipients({**audience, "event": 2}) == []

@@ -39,7 +39,7 @@ async def test_what_the_documents_do_not_say_is_said_plainly(ask, services, ques
     reply = await ask(question)
     assert reply.intent == "fallback" and says in reply.text, reply.text
     assert "3.3平方公里" not in reply.text and "650亿" not in reply.text
-    unanswered = await services.store.unanswered_since(datetime(2000, 1, 1, tzinfo=SHANGHAI))
+    unanswered = await services.store.unanswered.since(datetime(2000, 1, 1, tzinfo=SHANGHAI))
     assert [u["text"] for u in unanswered] == [question]
 
 
@@ -92,11 +92,11 @@ async def test_opting_out_in_words_takes_one_step(ask, services, words):
     await ask(payload="sub:events:on")
     reply = await ask(words)
     assert "已为您退订全部通知" in reply.text and reply.buttons
-    user = await services.store.get_user("console:u1")
+    user = await services.store.users.get("console:u1")
     assert user["subscriptions"] == [] and user["segments"] == []
 
 
 async def test_opting_in_in_words(ask, services):
     reply = await ask("我要订阅活动通知")
     assert "已为您订阅联盟活动通知" in reply.text
-    assert "events" in (await services.store.get_user("console:u1"))["subscriptions"]
+    assert "events" in (await services.store.users.get("console:u1"))["subscriptions"]

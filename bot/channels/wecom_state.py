@@ -2,7 +2,7 @@
 claimed (so a callback retried or replayed, or a kf message pulled twice, is answered once) and the 微信客服
 customers a person has taken over (so the bot stays silent for them after a restart too).
 
-Kept apart from bot/store.py because these writes come with every callback. A claim must be on disk before
+Kept apart from bot/store because these writes come with every callback. A claim must be on disk before
 its answer leaves, yet rewriting every id per callback would be too slow, so there are two files under
 BOT_DATA_DIR: a snapshot (`wecom_state.json`, rewritten atomically) and its journal (`wecom_state.<n>.log`),
 to which each write appends one JSON line and fsyncs it. Changes made while a write is under way share the

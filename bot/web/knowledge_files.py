@@ -163,7 +163,7 @@ class KnowledgeEditor:
             log.warning("knowledge saved but not reloaded: %s", exc)
             raise EditError(f"已保存，但重新加载失败（仍使用原资料）：{exc}") from None
         names = "、".join(p.name if p.parent.name != EN else f"{EN}/{p.name}" for p in texts)
-        await self.store.audit(actor, action, self.clock.now(), file=names, **detail, outcome=summary)
+        await self.store.audit.record(actor, action, self.clock.now(), file=names, **detail, outcome=summary)
         log.info("%s by %s: %s (%s)", action, actor, names, summary)
 
 

@@ -18,7 +18,7 @@ async def listing(request: web.Request) -> web.Response:
     low, high = (b.isoformat(timespec="seconds") for b in bounds(start, end))
     actor, action = request.query.get("actor", "").strip(), request.query.get("action", "").strip()
     number = page_number(request)
-    log = await svc.store.audit_log()
+    log = await svc.store.audit.all()
     actions = sorted({e["action"] for e in log})
     entries = [e for e in reversed(log) if low <= e["at"] < high and (not actor or actor in e["actor"])
                and (not action or e["action"].startswith(action))]

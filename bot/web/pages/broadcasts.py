@@ -23,7 +23,7 @@ FINAL = {"done", "cancelled"}
 async def _audiences(svc) -> dict[str, str]:
     """Form value → label: everyone, each 分会, each platform with recipients or a channel."""
     options = {"all": "全体用户", **{f"segment:{s}": name for s, name in SEGMENTS.items()}}
-    platforms = sorted(set(await svc.store.platforms()) | set(svc.outboxes))
+    platforms = sorted(set(await svc.store.users.platforms()) | set(svc.outboxes))
     options.update({f"platform:{p}": f"仅{PLATFORMS.get(p, p)}" for p in platforms})
     return options
 
@@ -67,8 +67,8 @@ async def _composed(request: web.Request) -> tuple[dict, str, dict, object]:
 @routes.get("/broadcasts")
 async def listing(request: web.Request) -> web.Response:
     svc = console_of(request).svc
-    broadcasts = sorted(await svc.store.broadcasts(), key=lambda b: b["id"], reverse=True)[:SHOWN]
-    counts = await svc.store.delivery_counts(b["id"] for b in broadcasts)
+    broadcasts = sorted(await svc.store.broadcasts.all(), key=lambda b: b["id"], reverse=True)[:SHOWN]
+    counts = await svc.store.broadcasts.counts(b["id"] for b in broadcasts)
     return page(request, "broadcasts_list.html", broadcasts=broadcasts, counts=counts,
                 kinds=staff_broadcast.KIND_NAMES, statuses=staff_broadcast.STATUS_NAMES)
 
@@ -84,7 +84,7 @@ async def compose(request: web.Request) -> web.Response:
 async def preview(request: web.Request) -> web.Response:
     svc = console_of(request).svc
     draft, body, audience, _ = await _composed(request)
-    count = len(await svc.store.recipients(audience))
+    count = len(await svc.store.broadcasts.recipients(audience))
     return page(request, "broadcast_form.html", draft=draft, audiences=await _audiences(svc),
                 preview=_previews(body), count=count)
 
@@ -100,10 +100,10 @@ async def send(request: web.Request) -> web.Response:
 async def _progress(request: web.Request) -> dict:
     svc = console_of(request).svc
     raw = request.match_info["id"]
-    broadcast = await svc.store.get_broadcast(bid) if (bid := number(raw)) is not None else None
+    broadcast = await svc.store.broadcasts.get(bid) if (bid := number(raw)) is not None else None
     if broadcast is None:
         raise web.HTTPNotFound(text="没有这个群发")
-    by_platform, reasons = await svc.store.delivery_by_platform(broadcast["id"])
+    by_platform, reasons = await svc.store.broadcasts.by_platform(broadcast["id"])
     return {"broadcast": broadcast, "platforms": PLATFORMS, "by_platform": by_platform,
             "reasons": reasons.most_common(10), "final": broadcast["status"] in FINAL,
             "statuses": staff_broadcast.STATUS_NAMES}
@@ -124,6 +124,6 @@ async def unschedule(request: web.Request) -> web.Response:
     svc = console_of(request).svc
     raw = request.match_info["id"]
     audit = Audit(actor_of(request), "broadcast.unschedule", svc.clock.now())
-    if (bid := number(raw)) is None or not await svc.store.cancel_scheduled(bid, audit):
+    if (bid := number(raw)) is None or not await svc.store.broadcasts.cancel_scheduled(bid, audit):
         raise Invalid(f"群发 #{raw} 不是待发送的定时群发（可能已开始或已取消）")
     raise see_other(f"/broadcasts/{raw}")

@@ -47,5 +47,5 @@ def summary(rows: list[dict], start: date, end: date) -> dict:
 async def dashboard(request: web.Request) -> web.Response:
     svc = console_of(request).svc
     start, end = day_range(request, svc.clock.today(), DEFAULT_DAYS)
-    rows = await svc.analytics.store.analytics_between(*bounds(start, end))
+    rows = await svc.store.analytics.between(*bounds(start, end))
     return page(request, "dashboard.html", start=start, end=end, **summary(rows, start, end))

@@ -28,7 +28,7 @@ def _form(request, event: dict, *, error: str = "", status: int = 200) -> web.Re
 
 async def _event(request: web.Request) -> dict:
     raw = request.match_info["id"]
-    event = await console_of(request).svc.store.get_event(eid) if (eid := number(raw)) is not None else None
+    event = await console_of(request).svc.store.events.get(eid) if (eid := number(raw)) is not None else None
     if event is None:
         raise web.HTTPNotFound(text="没有这个活动")
     return event
@@ -40,7 +40,7 @@ async def listing(request: web.Request) -> web.Response:
     number = page_number(request)
     show = request.query.get("show", "upcoming")
     now = svc.clock.now()
-    events = await svc.store.events()
+    events = await svc.store.events.all()
     if show == "upcoming":
         events = sorted((e for e in events if e["status"] == "scheduled" and start_of(e) > now), key=start_of)
     else:

@@ -66,7 +66,7 @@ async def create(request: web.Request) -> web.Response:
     except EditError as exc:
         return _form(request, entry, new=True, error=str(exc), status=400, file=text(form, "file"),
                      ids=text(form, "ids"))
-    await console.svc.store.resolve_unanswered(ids(form), f"faq:{entry['id']}")
+    await console.svc.store.unanswered.resolve(ids(form), f"faq:{entry['id']}")
     raise see_other(f"/faq/{entry['id']}?saved=1")
 
 

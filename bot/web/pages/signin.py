@@ -44,7 +44,7 @@ async def sign_in(request: web.Request) -> web.Response:
     if refused := _checked(request, actor):
         return refused
     token, _ = console.sessions.open(actor)
-    await console.svc.store.audit(actor, "console.signin", console.svc.clock.now())
+    await console.svc.store.audit.record(actor, "console.signin", console.svc.clock.now())
     response = web.HTTPSeeOther(f"{PREFIX}/")
     response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", secure=console.secure, path=PREFIX)
     raise response
@@ -54,7 +54,7 @@ async def sign_in(request: web.Request) -> web.Response:
 async def sign_out(request: web.Request) -> web.Response:
     console = console_of(request)
     console.sessions.close(request[SESSION_TOKEN])
-    await console.svc.store.audit(actor_of(request), "console.signout", console.svc.clock.now())
+    await console.svc.store.audit.record(actor_of(request), "console.signout", console.svc.clock.now())
     del request[SESSION]
     response = page(request, "message.html", message="已退出控制台。")
     response.del_cookie(COOKIE, path=PREFIX)

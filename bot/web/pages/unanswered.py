@@ -39,7 +39,7 @@ async def listing(request: web.Request) -> web.Response:
     svc = console_of(request).svc
     start, end = day_range(request, svc.clock.today(), DEFAULT_DAYS)
     number = page_number(request)
-    rows = [r for r in await svc.store.unanswered_between(*bounds(start, end)) if not r.get("resolved")]
+    rows = [r for r in await svc.store.unanswered.between(*bounds(start, end)) if not r.get("resolved")]
     groups, shown = grouped(rows, (number - 1) * PER_PAGE, number * PER_PAGE)
     items = [(g, nearest(svc.kb.faq, g.text)) for g in shown]
     return page(request, "unanswered.html", items=items, start=start, end=end, page=number,
@@ -53,7 +53,7 @@ async def add_phrasing(request: web.Request) -> web.Response:
     form = await request.post()
     entry_id, question = text(form, "entry"), text(form, "question")
     await console.editor.add_phrasing(actor_of(request), entry_id, question)
-    await console.svc.store.resolve_unanswered(ids(form), f"faq:{entry_id}")
+    await console.svc.store.unanswered.resolve(ids(form), f"faq:{entry_id}")
     raise see_other(f"/unanswered?saved={entry_id}")
 
 
@@ -62,7 +62,7 @@ async def dismiss(request: web.Request) -> web.Response:
     console = console_of(request)
     form = await request.post()
     chosen = ids(form)
-    await console.svc.store.resolve_unanswered(chosen, "dismissed")
-    await console.svc.store.audit(actor_of(request), "unanswered.dismiss", console.svc.clock.now(),
+    await console.svc.store.unanswered.resolve(chosen, "dismissed")
+    await console.svc.store.audit.record(actor_of(request), "unanswered.dismiss", console.svc.clock.now(),
                                   question=text(form, "question"), count=len(chosen))
     raise see_other("/unanswered")

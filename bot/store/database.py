@@ -1,0 +1,97 @@
+"""The one TinyDB document (store.json) the store's parts share, and its transactions.
+
+All access is serialised by one asyncio lock. A write returns only once it is on disk; writes that arrive
+while a flush is running share the next flush (group commit), so many small writers cost few file rewrites.
+The flush runs in a thread; nothing else touches a file while the lock is held.
+"""
+from __future__ import annotations
+
+import asyncio
+import copy
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import AsyncIterator
+
+from tinydb.table import Table
+
+from bot.storage import AtomicJSONStorage, InPlaceTinyDB
+
+TABLES = ("users", "events", "reminders", "broadcasts", "audit", "tickets")
+
+
+def iso(when: datetime) -> str:
+    return when.isoformat(timespec="seconds")
+
+
+async def settled(future: asyncio.Future) -> None:
+    while not future.done():
+        try:
+            await asyncio.shield(future)
+        except asyncio.CancelledError:
+            pass
+        except Exception:
+            return
+
+
+class Database:
+    def __init__(self, path: Path, backups: int = 5):
+        self.path = path
+        self._db = InPlaceTinyDB(path, storage=AtomicJSONStorage, backups=backups)
+        self.storage: AtomicJSONStorage = self._db.storage
+        self.tables: dict[str, Table] = {name: self._db.table(name, cache_size=0) for name in TABLES}
+        self._lock = asyncio.Lock()           # guards every read and write of the document
+        self._flush_lock = asyncio.Lock()     # orders flushes, so one flush can cover many writers
+        self._changes = self._flushed = 0
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[dict[str, Table]]:
+        async with self._lock:
+            yield self.tables
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[dict[str, Table]]:
+        """Mutate under the lock; on exit wait until the change is durable (possibly via someone's flush)."""
+        async with self._lock:
+            yield self.tables
+            self._changes += 1
+            mine = self._changes
+        await self._sync(mine)
+
+    async def _sync(self, change: int) -> None:
+        async with self._flush_lock:
+            if self._flushed >= change:
+                return
+            async with self._lock:
+                target = self._changes
+                writing = asyncio.ensure_future(asyncio.to_thread(self.storage.flush))
+                try:
+                    await asyncio.shield(writing)
+                finally:
+                    await settled(writing)     # even when cancelled, hold the lock until the file is written
+                self._flushed = target
+
+    @property
+    def flushed(self) -> int:
+        """Changes on disk so far (tests: a write that changes nothing does not count)."""
+        return self._flushed
+
+    async def get(self, table: str, doc_id: int) -> dict | None:
+        """A copy of one row, with its id."""
+        async with self.read():
+            doc = self.raw(table).get(str(doc_id))
+            return {**copy.deepcopy(doc), "id": doc_id} if doc else None
+
+    async def all(self, table: str, status: str | None = None) -> list[dict]:
+        """Copies of the rows (those with that status), with their ids."""
+        async with self.read():
+            return [{**copy.deepcopy(d), "id": int(k)} for k, d in self.raw(table).items()
+                    if status is None or d["status"] == status]
+
+    def raw(self, table: str) -> dict[str, dict]:
+        """The stored rows of a table by id, without building a Document each (callers hold the lock)."""
+        return self.storage.read().get(table, {})
+
+    def close(self) -> None:
+        """Flushes anything not yet on disk (there is nothing after a completed write) and closes the file."""
+        self._db.close()
