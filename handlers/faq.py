@@ -12,6 +12,7 @@ from bot.payloads import FAQ
 from bot.services import Services
 from faq import english
 from faq.conversation import Topic
+from faq.gazetteer import fold
 from faq.matcher import THRESHOLD, Match
 from faq.reading import YEAR, Reading
 from handlers.handoff import with_offer
@@ -28,6 +29,10 @@ CLARIFY_EN = ("What do you mean by “{text}”? Please ask a full question, e.g
 PAGE = 12
 SILENT = re.compile(r"^(现有)?(资料|文件|来源文件|文件原文)(中)?(均)?(未|没有)(载明|写明|列出|公布|提及)"
                     r"|^The (available )?documents do not (state|say|list|give|publish|mention)")
+# "资料未写明这些活动的具体举办日期": what an entry itself says the documents leave out.
+UNSTATED = re.compile(r"(资料|年鉴|文件|原文|简介)[^。；，]{0,6}(未|没有)(载明|写明|列出|公布|提及|说明)([^。；]*)"
+                      r"|(?:documents?|yearbook|profile) (?:do(?:es)? not|don't|doesn't) (?:state|say|list|give|name)([^.;]*)",
+                      re.IGNORECASE)
 ASPECT_SLACK = 0.12        # how far below the best an entry that states the asked aspect may score
 PART_MARGIN = 0.1          # another part's answer must be this much surer than the bare threshold
 DIRECT_BONUS = 0.1         # an entry about the very entity named beats one about a part of it
@@ -53,6 +58,13 @@ def _states(svc: Services, entry, aspects: list[str]) -> bool:
 def _about(svc: Services, entry, entities: list[str]) -> bool:
     gz = svc.kb.gazetteer
     return not entities or any(gz.covers(entry.entities, e) for e in entities)
+
+
+def _unstated(svc: Services, entry) -> set[str]:
+    """The aspects the entry's own answer says the documents do not state (and it does not state elsewhere)."""
+    gz = svc.kb.gazetteer
+    return {a for m in UNSTATED.finditer(entry.answer) for a in gz.aspects(fold(m.group(4) or m.group(5) or ""))
+            if a not in entry.aspects}
 
 
 def _years_in(entry) -> set[int]:
@@ -148,7 +160,8 @@ async def answer(msg: Incoming, svc: Services) -> Reply:
              and not (asked and asked <= set(best.entry.aspects))]
     note = _year_note(msg, best.entry)
     reply = _answer(best.entry, svc, best.score, msg.lang, note)
-    if note or SILENT.match(best.entry.answer):   # the documents do not state it: an honest "don't know"
+    silent = SILENT.match(best.entry.answer) or set(reading.aspects) & _unstated(svc, best.entry)
+    if note or silent:        # the documents do not state it: an honest "don't know" with what is known
         reply.intent = "fallback"
         await svc.store.unanswered.log(msg, svc.clock.now())
         reply = with_offer(msg, svc, reply)
