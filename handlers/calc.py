@@ -92,7 +92,7 @@ def _results(msg: Incoming, svc: Services, outcomes: list[Outcome], notes: list[
     blocks = ["\n".join(render.outcome_lines(o, lang)) for o in outcomes]
     paid = [o for o in outcomes if o.status == "ok"]
     policies = [book.policy(o.measure) for o in outcomes]
-    if len(paid) > 1:
+    if len(paid) > 1 and not _rivals(book, [o.measure.id for o in paid]):   # different cases are not stacked
         best = max(paid, key=lambda o: o.amount)
         blocks.append(render.no_double(book.policy(best.measure), best, lang))
     blocks += notes
@@ -195,6 +195,19 @@ def _several(question: str, measure_ids: list[str], book) -> bool:
                for i in measure_ids)
 
 
+PERSONAL = re.compile(r"我们|我司|我公司|本公司|我方|咱们|我单位|我行|我所|本单位|本机构|\b(we|our|us)\b")
+CAN = re.compile(r"能|可以|可获|can\b|could\b|eligible")
+RULE_ASKED = re.compile(r"最高|最多|分别(补|奖|给|是|为)|门槛|标准|上限|规定|\b(maximum|at most|up to|threshold|tiers?)\b")
+
+
+def _about_the_rule(text: str, reading: Reading) -> bool:
+    """"金融科技子公司补助最高多少": a question about the rule, not the asker's case — the rule is answered with
+    its conditions, nothing asked back. A self-reference, "能拿", or figures of one's own make it a case."""
+    if PERSONAL.search(text):
+        return False
+    return bool(RULE_ASKED.search(text)) or not (reading.figures or CAN.search(text))
+
+
 def _rivals(book, measure_ids: list[str]) -> list[str]:
     """Measures for different kinds of the same thing that the question does not tell apart."""
     return [i for i in measure_ids if set(book.measure(i).versus) & set(measure_ids)]
@@ -284,7 +297,8 @@ def _higher_of(msg: Incoming, book, best: Outcome, other: Decimal) -> str:
 
 def _itemisable(measure, reading: Reading) -> bool:
     """Items of one measure only: not when the question also names another kind (一个国家表彰、一个部委表彰)."""
-    return bool(items(measure, reading, {})) and not any(v in reading.scores for v in measure.versus)
+    return bool(items(measure, reading, {})) and not any(v in reading.scores for v in measure.versus) \
+        and not _about_the_rule(reading.text, reading)
 
 
 def _itemised(msg: Incoming, svc: Services, reading: Reading, measure_ids: list[str], known: dict | None) -> Reply | None:
@@ -414,13 +428,14 @@ def _run(msg: Incoming, svc: Services, question: str, measure_ids: list[str], kn
     reading = reading or _read(msg, question, book)
     reading, elsewhere = _other_policy(reading)
     itemised = len(measure_ids) == 1 and _itemisable(book.measure(measure_ids[0]), reading)
-    if guarded := _guarded(msg, svc, f"{question} {msg.text}", reading, measure_ids, several_ok=itemised or elsewhere is not None,
-                           other_policy=elsewhere is not None):
+    general = _about_the_rule(f"{normalise(question)} {reading.text}", reading)
+    if guarded := _guarded(msg, svc, f"{question} {msg.text}", reading, measure_ids,
+                           several_ok=itemised or general or elsewhere is not None, other_policy=elsewhere is not None):
         return guarded
-    if rivals := _rivals(book, measure_ids):
+    if (rivals := _rivals(book, measure_ids)) and not general:
         return _pick(msg, svc, rivals, question, msg.say("这几项按不同情形分别给予、金额不同，请问是哪一种？",
                                                          "These apply to different cases, with different amounts: which one is yours?"))
-    for measure_id in measure_ids:
+    for measure_id in [] if general else measure_ids:
         measure = book.measure(measure_id)
         if (unstated := _unstated(measure, f"{normalise(question)} {reading.text}")) and evaluate(measure, facts_for(
                 book, measure, reading).values).status != "fail":      # a threshold already missed says more
@@ -435,7 +450,7 @@ def _run(msg: Incoming, svc: Services, question: str, measure_ids: list[str], kn
         if msg.english and REGISTERED.search(question):
             facts.values = {k: v for k, v in facts.values.items() if k not in facts.assumed}
         values = {k: Decimal(v) for k, v in (known or {}).items()} | facts.values
-        outcome = evaluate(measure, values)
+        outcome = evaluate(measure, values, ask_thresholds=not general)
         if facts.errors or outcome.status == "missing":
             asks.append((outcome, facts))
         else:

@@ -77,7 +77,9 @@ def derive(measure: Measure, facts: dict[str, Decimal]) -> dict[str, Decimal]:
     return {g.this: this, g.rate: rate, g.excess: this - last * (1 + g.over)}
 
 
-def evaluate(measure: Measure, facts: dict[str, Decimal]) -> Outcome:
+def evaluate(measure: Measure, facts: dict[str, Decimal], *, ask_thresholds: bool = True) -> Outcome:
+    """With `ask_thresholds` (a question about the asker's own case) a threshold without its figure is asked
+    for; without it (a question about the rule) the threshold stays a condition to confirm."""
     facts = {k: v for k, v in facts.items() if any(i.key == k for i in measure.inputs)}
     facts |= derive(measure, facts)
     checks, open_conditions = [], []
@@ -108,7 +110,7 @@ def evaluate(measure: Measure, facts: dict[str, Decimal]) -> Outcome:
             result = {"gross": sum((facts[i.input] * i.amount for i in counted), Decimal(0))}
         else:
             result = {"missing": [i.input for i in rule.items]}
-    if rule.type != "unquantified":     # a threshold the user has not given a figure for decides eligibility: ask
+    if ask_thresholds and rule.type != "unquantified":     # a threshold without its figure decides: ask
         g = measure.growth        # a positive part above the growth line says the growth condition holds
         implied = {g.rate} if g and facts.get(g.excess, Decimal(0)) > 0 else set()
         unknown = [c.input for c in open_conditions

@@ -45,7 +45,7 @@ def match(book: PolicyBook, description: str) -> Match:
             continue
         facts = facts_for(book, measure, reading)
         named = {k: v for k, v in facts.values.items() if k not in facts.assumed}   # only figures given by name
-        outcome = evaluate(measure, named)
+        outcome = evaluate(measure, named, ask_thresholds=False)
         if outcome.failed or outcome.below_tiers:
             reason = check_line(measure, outcome.failed[0]) if outcome.failed else below_tiers(outcome)
             misfits.append(Misfit(measure, reason, outcome))
