@@ -101,15 +101,18 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
     near = [m for m in about if m.score >= max(THRESHOLD - ASPECT_SLACK, best.score - ASPECT_SLACK)]
     if strict:
         stating = [m for m in near if all(a in m.entry.aspects for a in strict)]
+        own = [m for m in about if reading.entities and m.entry.entities[0] == reading.entities[0]
+               and m.score >= THRESHOLD and all(a in m.entry.aspects for a in strict)]
+        stating = own or stating      # the whole's own figure, not a part's (a building's tax), when it has one
         if not stating:
             return None, "aspect"
         best = stating[0]
     elif not _states(svc, best.entry, reading.aspects):
         best = next((m for m in near if _states(svc, m.entry, reading.aspects)), best)
     if reading.years and not set(reading.years) & _years_in(best.entry):
-        direct = not reading.entities or reading.entities[0] in best.entry.entities
+        direct = not reading.entities or best.entry.entities[0] == reading.entities[0]
         best = next((m for m in near if set(reading.years) & _years_in(m.entry) and all(a in m.entry.aspects for a in strict)
-                     and (not direct or reading.entities[0] in m.entry.entities)), best)
+                     and (not direct or m.entry.entities[0] == reading.entities[0])), best)
     return best, ""
 
 
