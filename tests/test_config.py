@@ -5,7 +5,6 @@ import dataclasses
 from datetime import date
 
 import pytest
-
 from aiohttp import web
 
 from bot.app import build_services
