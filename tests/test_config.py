@@ -118,7 +118,6 @@ async def test_pacing_off_reaches_the_telegram_and_wecom_app_outboxes(services, 
     assert isinstance(telegram.outbox.pacer, TelegramPacing) and wecom.app._pacer is not None
     telegram, wecom = channels("off")
     assert telegram.outbox.pacer is None and wecom.app._pacer is None
-    await telegram.app.shutdown()
 
 
 @pytest.mark.parametrize("pacing", ["on", "off"])
