@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT))
 import aiohttp  # noqa: E402
 import psutil  # noqa: E402
 
-from bench.bench_wecom import CORP, QUESTIONS, TOKEN  # noqa: E402
-from bench.benchutil import pct  # noqa: E402
+from bench.bench_wecom import CORP, TOKEN  # noqa: E402
+from bench.benchutil import QUESTIONS, pct  # noqa: E402
 from bot.channels.wecom_kf import DEDUP_TTL  # noqa: E402
 from bot.channels.wecom_state import MAX_IDS, WeComState  # noqa: E402
 from tests.fakes.product import free_port, wait_healthy, wecom_env  # noqa: E402

@@ -7,3 +7,15 @@ import statistics
 def pct(values: list[float], p: int) -> float:
     """The p-th percentile (inclusive method, so p100 is the maximum)."""
     return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
+
+
+# The question mix of the channel benches: one question in five is out of scope.
+IN_SCOPE = ("运河财富小镇在哪里？", "小镇金融联盟有哪些分会？", "管委会怎么联系？", "小镇面积多大", "/start", "/faq",
+            "有哪些楼宇", "你好")
+OUT_OF_SCOPE = ("上海的房价多少", "怎么办理护照")
+QUESTIONS = IN_SCOPE[:4] + OUT_OF_SCOPE[:1] + IN_SCOPE[4:] + OUT_OF_SCOPE[1:]
+
+
+def question(i: int, users: int) -> str:
+    """The i-th message's text when `users` users take turns: each user's messages go through the whole mix."""
+    return QUESTIONS[(i + i // users) % len(QUESTIONS)]

@@ -107,6 +107,9 @@ async def serve(settings: Settings, router: Router) -> None:
     admin = LocalAdmin(router, settings.data_dir, settings.console_staff)
     admin.register(http)
     channels = make_channels(settings, router, http)
+    if not settings.pacing:
+        log.warning("BOT_PACING=off: outbound pacing is off, sends go faster than Telegram and WeCom allow "
+                    "(load tests against fake platforms only)")
     runner = await start_http(http, settings.http_host, settings.http_port)
     admin.publish(settings.http_host, settings.http_port)
     log.info("HTTP server on %s:%s; channels: %s", settings.http_host, settings.http_port,

@@ -74,6 +74,17 @@ def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be 1 or 0, got {raw!r}")
 
 
+def _pacing(env: Mapping[str, str]) -> bool:
+    """BOT_PACING: outbound pacing is on unless switched off by name, for load tests against fake platforms;
+    any other value is refused, so a typo never sends faster than Telegram and WeCom allow."""
+    raw = env.get("BOT_PACING", "").strip().lower()
+    if raw in ("", "on"):
+        return True
+    if raw == "off":
+        return False
+    raise ConfigError(f"BOT_PACING must be on (the default) or off (load tests only), got {raw!r}")
+
+
 def _date(env: Mapping[str, str], name: str) -> date | None:
     raw = env.get(name, "").strip()
     if not raw:
@@ -130,6 +141,7 @@ class Settings:
     handoff_to: tuple[str, ...] = ()             # BOT_HANDOFF_TO: "platform:chat_id" told of new tickets
     office_hours: OfficeHours | None = None      # BOT_OFFICE_HOURS; None: a person may answer at any time
     public_url: str = ""                         # BOT_PUBLIC_URL: where staff reach the web console
+    pacing: bool = True                          # BOT_PACING=off: outbound rate limits off (load tests only)
 
     telegram_bot_token: str = ""
     telegram_api_base_url: str = "https://api.telegram.org/bot"
@@ -202,6 +214,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         handoff_to=_accounts(env, "BOT_HANDOFF_TO"),
         office_hours=_office_hours(env),
         public_url=_url(get("BOT_PUBLIC_URL")),
+        pacing=_pacing(env),
         telegram_bot_token=get("TELEGRAM_BOT_TOKEN"),
         telegram_api_base_url=get("TELEGRAM_API_BASE_URL") or "https://api.telegram.org/bot",
         telegram_webhook_url=get("TELEGRAM_WEBHOOK_URL"),

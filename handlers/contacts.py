@@ -45,9 +45,25 @@ def _names(contact) -> list[str]:
     return [n for n in (*chinese, *latin) if len(n) >= 2]
 
 
+class _FoldedNames:
+    """Every contact's folded names, folded once per knowledge snapshot (a reload brings a new list)."""
+
+    def __init__(self) -> None:
+        self._of: list | None = None
+        self._names: list[tuple[str, object]] = []
+
+    def __call__(self, contacts: list) -> list[tuple[str, object]]:
+        if contacts is not self._of:
+            self._of, self._names = contacts, [(n, c) for c in contacts for n in _names(c)]
+        return self._names
+
+
+_folded_names = _FoldedNames()
+
+
 def _named_in(folded: str, contacts):
     """The contact whose longest name or keyword appears in the question, if any."""
-    hits = [(len(n), c) for c in contacts for n in _names(c) if n in folded]
+    hits = [(len(n), c) for n, c in _folded_names(contacts) if n in folded]
     return max(hits, key=lambda hit: hit[0])[1] if hits else None
 
 

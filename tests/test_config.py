@@ -5,12 +5,21 @@ import dataclasses
 from datetime import date
 
 import pytest
+from aiohttp import web
 
 from bot.app import build_services
+from bot.channels.base import SendError
+from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram_outbox import TelegramPacing
+from bot.channels.wecom import WeComChannel
+from bot.channels.wecom_robot import RobotChannel
 from bot.clock import Clock
 from bot.config import ROOT, ConfigError, load_settings
-from bot.messages import Incoming
+from bot.messages import Incoming, Reply
 from bot.router import Router
+from tests.fakes.wecom_callbacks import FakeTime, new_aes_key
+from tests.fakes.wecom_server import FakeWeCom
+from tests.test_cli import run
 
 
 def test_defaults_enable_no_channel(tmp_path):
@@ -74,3 +83,63 @@ def test_bot_today_does_not_freeze_the_product_clock(monkeypatch, tmp_path):
 def test_env_example_makes_nobody_staff():
     s = load_settings({}, env_file=ROOT / ".env.example")
     assert s.staff == frozenset() and s.console_staff
+
+
+def test_pacing_is_on_unless_switched_off_by_name():
+    assert load_settings({}, env_file=None).pacing
+    assert load_settings({"BOT_PACING": "on"}, env_file=None).pacing
+    assert not load_settings({"BOT_PACING": "off"}, env_file=None).pacing
+    assert not load_settings({"BOT_PACING": " OFF "}, env_file=None).pacing
+
+
+@pytest.mark.parametrize("value", ["0", "false", "no", "1", "disabled", "of"])
+def test_pacing_refuses_any_other_value(value):
+    with pytest.raises(ConfigError, match=f"BOT_PACING must be on .* or off .*got {value!r}"):
+        load_settings({"BOT_PACING": value}, env_file=None)
+
+
+def test_a_server_with_an_unknown_pacing_value_refuses_to_start(tmp_path):
+    out = run([], tmp_path=tmp_path, BOT_PACING="fast", TELEGRAM_BOT_TOKEN="123:abc", BOT_HTTP_PORT="9")
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    [line] = out.stderr.strip().splitlines()
+    assert "BOT_PACING" in line and "'fast'" in line
+
+
+async def test_pacing_off_reaches_the_telegram_and_wecom_app_outboxes(services, tmp_path):
+    def channels(pacing: str) -> tuple[TelegramChannel, WeComChannel]:
+        settings = load_settings({"BOT_DATA_DIR": str(tmp_path / pacing), "BOT_PACING": pacing,
+                                  "TELEGRAM_BOT_TOKEN": "123:abc", "WECOM_CORP_ID": "wwcorp", "WECOM_SECRET": "s",
+                                  "WECOM_TOKEN": "t", "WECOM_AES_KEY": new_aes_key(), "WECOM_AGENT_ID": "1"},
+                                 env_file=None)
+        router = Router(dataclasses.replace(services, settings=settings, outboxes={}))
+        return TelegramChannel(settings, router), WeComChannel(settings, router, web.Application())
+
+    telegram, wecom = channels("on")
+    assert isinstance(telegram.outbox.pacer, TelegramPacing) and wecom.app._pacer is not None
+    telegram, wecom = channels("off")
+    assert telegram.outbox.pacer is None and wecom.app._pacer is None
+
+
+@pytest.mark.parametrize("pacing", ["on", "off"])
+async def test_pacing_off_lets_a_group_robot_send_past_its_limit(services, clock, pacing):
+    """Paced, the 21st message within a minute waits for its slot; off, it goes at once and the platform
+    refuses it (what a load test against a fake platform measures)."""
+    time = FakeTime(clock.now().timestamp())
+    async with FakeWeCom(robot_keys=["key-a"], now=time.now) as wecom:
+        settings = load_settings({"WECOM_ROBOT_KEYS": "a:key-a", "WECOM_API_BASE_URL": wecom.base_url,
+                                  "BOT_PACING": pacing}, env_file=None)
+        channel = RobotChannel(settings, services, now=time.now, sleep=time.sleep)
+        await channel.start()
+        try:
+            for i in range(20):
+                await channel.outbox.send("a", Reply(f"通知{i}", intent="help"))
+            assert time.slept == []
+            if pacing == "on":
+                await channel.outbox.send("a", Reply("第21条", intent="help"))
+                assert len(wecom.sent) == 21 and sum(time.slept) >= 59
+            else:
+                with pytest.raises(SendError, match="45009"):
+                    await channel.outbox.send("a", Reply("第21条", intent="help"))
+                assert len(wecom.sent) == 20 and time.slept == []
+        finally:
+            await channel.stop()

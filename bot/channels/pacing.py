@@ -7,15 +7,25 @@ on arrival) never sees more than the limit.
 
 Spacer: one shared rate, sends evenly spaced (Telegram's ~30 messages a second overall).
 
-`now` and `sleep` are injectable so tests cover long windows without waiting.
+`now` and `sleep` are injectable so tests cover long windows without waiting. Without a pacer (BOT_PACING=off,
+for load tests only) `turn_of` waits for nothing.
 """
 from __future__ import annotations
 
 import asyncio
 import time
 from collections import deque
-from contextlib import asynccontextmanager
-from typing import Any, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from typing import Any, Awaitable, Callable, Protocol
+
+
+class Paced(Protocol):
+    def slot(self, key: Any) -> AbstractAsyncContextManager: ...
+
+
+def turn_of(pacer: Paced | None, key: Any) -> AbstractAsyncContextManager:
+    """`async with turn_of(pacer, key): send` — the pacer's slot, or at once when pacing is off."""
+    return pacer.slot(key) if pacer is not None else nullcontext()
 
 
 class Pacer:

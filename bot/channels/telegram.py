@@ -105,10 +105,11 @@ class TelegramChannel:
     platform = "telegram"
 
     def __init__(self, settings: Settings, router: Router, http: web.Application | None = None, *,
-                 paced: bool = True, poll_timeout: float = 10, retry_delay: float = 1.0,
+                 paced: bool | None = None, poll_timeout: float = 10, retry_delay: float = 1.0,
                  outbox_backoff: float = 0.5):
-        """`paced=False` switches outbound rate limiting off (benchmarks). `retry_delay` is the first
-        wait before retrying start-up calls after a network error; it doubles up to a minute."""
+        """`paced` switches outbound rate limiting on or off whatever BOT_PACING says (tests, benchmarks).
+        `retry_delay` is the first wait before retrying start-up calls after a network error; it doubles up
+        to a minute."""
         self.settings, self.router = settings, router
         self.webhook = bool(settings.telegram_webhook_url)
         if self.webhook and not SECRET_FORMAT.match(settings.telegram_webhook_secret):
@@ -128,6 +129,7 @@ class TelegramChannel:
         self.app.add_handler(CallbackQueryHandler(self._on_callback))
         self.app.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self._on_message))
         self.app.add_error_handler(self._on_error)
+        paced = settings.pacing if paced is None else paced
         self.outbox = TelegramOutbox(self.app.bot, TelegramPacing() if paced else None, backoff=outbox_backoff,
                                      in_flight=POOL_SIZE)
         router.svc.outboxes[self.platform] = self.outbox

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from contextlib import asynccontextmanager, nullcontext
+from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from telegram import Bot
@@ -12,7 +12,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.channels.base import RecipientGone, SendError
-from bot.channels.pacing import Pacer, Spacer
+from bot.channels.pacing import Pacer, Spacer, turn_of
 from bot.channels.telegram_render import Chunk, render
 from bot.messages import Reply
 
@@ -93,7 +93,7 @@ class TelegramOutbox:
             if (pause := self._resume_at - loop.time()) > 0:
                 await asyncio.sleep(pause)
             try:
-                async with self.pacer.slot(chat) if self.pacer else nullcontext(), self._in_flight:
+                async with turn_of(self.pacer, chat), self._in_flight:
                     sent = await self.bot.send_message(chat, chunk.html, parse_mode=ParseMode.HTML,
                                                        reply_markup=chunk.keyboard)
                 return sent.message_id

@@ -73,8 +73,8 @@ class WeComChannel:
                             now=now, sleep=sleep, backoff=api_backoff)
         self.state = WeComState(settings.data_dir / "wecom_state.json", now=now)
         self._choices = Choices()
-        self.app = AppOutbox(self.api, settings.wecom_agent_id, Pacer(PER_MEMBER, now=now, sleep=sleep),
-                             self._choices)
+        pacer = Pacer(PER_MEMBER, now=now, sleep=sleep) if settings.pacing else None
+        self.app = AppOutbox(self.api, settings.wecom_agent_id, pacer, self._choices)
         router.svc.outboxes[self.app.platform] = self.app
         self.kf: KfSync | None = None
         if settings.wecom_kf_open_kfids:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bot.channels.base import RecipientGone, SendError
-from bot.channels.pacing import Pacer
+from bot.channels.pacing import Pacer, turn_of
 from bot.channels.wecom_api import ApiError, WeComApi
 from bot.channels.wecom_render import app_texts
 from bot.choices import Choices
@@ -45,7 +45,8 @@ def to_incoming(fields: dict[str, str], settings: Settings, choices: Choices) ->
 class AppOutbox:
     platform = PLATFORM
 
-    def __init__(self, api: WeComApi, agent_id: str, pacer: Pacer, choices: Choices):
+    def __init__(self, api: WeComApi, agent_id: str, pacer: Pacer | None, choices: Choices):
+        """`pacer=None` switches pacing off (BOT_PACING=off)."""
         self._api, self._pacer, self._choices = api, pacer, choices
         self._agent_id = int(agent_id) if agent_id.isdigit() else None
 
@@ -63,7 +64,7 @@ class AppOutbox:
         for text in texts:
             body = {"touser": chat_id, "msgtype": "text", "agentid": self._agent_id, "text": {"content": text}}
             try:
-                async with self._pacer.slot(chat_id):
+                async with turn_of(self._pacer, chat_id):
                     data = await self._api.call("message/send", body)
             except ApiError as exc:
                 if exc.errcode in GONE:

@@ -11,7 +11,7 @@ import time
 from typing import Any, Awaitable, Callable
 
 from bot.channels.base import RecipientGone
-from bot.channels.pacing import Pacer
+from bot.channels.pacing import Pacer, turn_of
 from bot.channels.wecom_api import ApiError, WeComApi
 from bot.channels.wecom_render import robot_markdown
 from bot.config import Settings
@@ -37,10 +37,10 @@ def robot_keys(entries: tuple[str, ...]) -> dict[str, str]:
 class RobotOutbox:
     platform = PLATFORM
 
-    def __init__(self, api: WeComApi, keys: dict[str, str], *, now: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep):
+    def __init__(self, api: WeComApi, keys: dict[str, str], *, paced: bool = True,
+                 now: Callable[[], float] = time.monotonic, sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep):
         self._api, self._keys = api, keys
-        self._pacer = Pacer(PER_ROBOT, now=now, sleep=sleep)
+        self._pacer = Pacer(PER_ROBOT, now=now, sleep=sleep) if paced else None
 
     @property
     def chats(self) -> list[str]:
@@ -53,7 +53,7 @@ class RobotOutbox:
             raise RecipientGone(f"no group robot named {chat_id[:40]!r} in WECOM_ROBOT_KEYS")
         for part in robot_markdown(reply):
             try:
-                async with self._pacer.slot(chat_id):
+                async with turn_of(self._pacer, chat_id):
                     await self._api.call("webhook/send", {"msgtype": "markdown", "markdown": {"content": part}},
                                          query={"key": key}, auth=False)
             except ApiError as exc:
@@ -68,7 +68,8 @@ class RobotChannel:
     def __init__(self, settings: Settings, svc: Services, *, now: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep):
         self._api = WeComApi(settings.wecom_api_base_url, now=now, sleep=sleep)
-        self.outbox = RobotOutbox(self._api, robot_keys(settings.wecom_robot_keys), now=now, sleep=sleep)
+        self.outbox = RobotOutbox(self._api, robot_keys(settings.wecom_robot_keys), paced=settings.pacing,
+                                   now=now, sleep=sleep)
         svc.outboxes[PLATFORM] = self.outbox
 
     async def start(self) -> None:
