@@ -208,6 +208,13 @@ def _about_the_rule(text: str, reading: Reading) -> bool:
     return bool(RULE_ASKED.search(text)) or not (reading.figures or CAN.search(text))
 
 
+def _in_force_first(book, measure_ids: list[str], today) -> list[str]:
+    """The measures of the documents in force today when any is among them (a successor replaces the expired
+    document); otherwise the expired ones, explained with their expiry notice."""
+    current = [i for i in measure_ids if book.policy(book.measure(i)).in_force(today)]
+    return current or measure_ids
+
+
 def _rivals(book, measure_ids: list[str]) -> list[str]:
     """Measures for different kinds of the same thing that the question does not tell apart."""
     return [i for i in measure_ids if set(book.measure(i).versus) & set(measure_ids)]
@@ -426,6 +433,7 @@ def _run(msg: Incoming, svc: Services, question: str, measure_ids: list[str], kn
     """Compute the measures for the question; ask for what is missing."""
     book = svc.kb.policy
     reading = reading or _read(msg, question, book)
+    measure_ids = _in_force_first(book, measure_ids, svc.policy_date())
     reading, elsewhere = _other_policy(reading)
     itemised = len(measure_ids) == 1 and _itemisable(book.measure(measure_ids[0]), reading)
     general = _about_the_rule(f"{normalise(question)} {reading.text}", reading)

@@ -55,6 +55,9 @@ class PolicyDoc(Strict):
     section: str                         # where the document-level facts stand
     en: EnglishPolicy | None = None
 
+    def in_force(self, day: date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
 
 class Input(Strict):
     """A figure the rule or a threshold needs, and the words that name it in a question."""

@@ -2,6 +2,7 @@
 amounts the document states; every money measure of 杭政办〔2023〕2号 present; broken files named clearly;
 new files picked up by /reload."""
 import re
+from datetime import datetime
 import shutil
 from decimal import Decimal
 
@@ -239,3 +240,73 @@ async def test_reload_picks_up_a_new_policy_file_and_keeps_the_old_on_error(poli
     reply = await ask("/reload", staff=True)
     assert "policy_demo.yaml" in reply.text and "demo-award" in reply.text and "仍使用原资料" in reply.text
     assert kb.policy.measure("demo-award").rule.amount == Decimal(800_000)
+
+
+# ── more than one policy document: the one in force is used, and said ───────────────────────────────────
+
+SUCCESSOR = """
+policy:
+  id: demo-successor
+  doc: opinions-2023
+  number: 示例〔2026〕9号
+  title: 示例后续政策
+  issuer: 示例单位
+  issued: 2026-02-01
+  effective_from: 2026-03-01
+  effective_to: 2028-12-31
+  lead_department: 示例局
+  lead_text: 由示例局负责。
+  no_double_rule: 就高不重复。
+  section: 附则
+measures:
+  - id: demo-hq
+    article: 3
+    chapter: 示例
+    title: 新设金融总部补助
+    text: 对新设立的金融总部机构，按其实收资本1%的比例给予一次性补助，单家最高补助不超过3000万元。
+    beneficiary: 新设立的金融总部机构
+    beneficiaries: [financial_institution]
+    money: 一次性补助
+    keywords: [金融总部机构, 金融总部, 新设总部]
+    inputs:
+      - {key: paid_in, label: 实收资本, kind: money, cues: [实收资本, 实缴]}
+    conditions:
+      - text: 新设立的金融总部机构
+    rule: {type: rate, base: paid_in, rate: 1%}
+    caps:
+      - {amount: 3000万, label: 单家上限}
+"""
+
+SUCCESSOR_EN = """
+policy:
+  {id: demo-successor, number: 示例〔2026〕9号, title: Demo successor, issuer: Demo office, lead_department: Demo bureau,
+   lead_text: The demo bureau is responsible., no_double_rule: The higher one applies., section: Final provisions}
+measures:
+  demo-hq: {chapter: Demo, title: New HQ grant, text: One-off grant of 1% of paid-in capital up to RMB 3000万.,
+            beneficiary: New financial HQs, money: one-off grant, inputs: {paid_in: {label: paid-in capital}},
+            conditions: [Newly established financial HQ], caps: [cap per institution]}
+"""
+
+
+@pytest.mark.parametrize("day, says, not_says", [
+    (datetime(2026, 11, 22), ["10亿元 × 1% = 1000万元", "示例〔2026〕9号现行有效"], ["2000万元"]),
+    (datetime(2025, 6, 1), ["10亿元 × 2% = 2000万元", "杭政办〔2023〕2号现行有效"], ["1000万元"]),
+])
+async def test_the_document_in_force_on_the_day_is_used_and_named(policy_dir, settings, day, says, not_says):
+    from bot.clock import SHANGHAI, FixedClock
+    from bot.dialogs import Dialogs
+    from bot.messages import Incoming
+    from bot.router import Router
+    from bot.services import Services
+    from bot.store import Store
+    (policy_dir / "policy_successor.yaml").write_text(SUCCESSOR, encoding="utf-8")
+    (policy_dir / "en" / "policy_successor.yaml").write_text(SUCCESSOR_EN, encoding="utf-8")
+    clock = FixedClock(day.replace(tzinfo=SHANGHAI))
+    kb = KnowledgeBase(policy_loader=lambda docs: load_policy_book(docs, policy_dir))
+    router = Router(Services(settings=settings, clock=clock, kb=kb, dialogs=Dialogs(clock), store=Store(settings.data_dir)))
+    reply = await router.handle(Incoming("console", "u1", "u1", text="新设金融总部，实收资本10亿，能拿多少？"))
+    assert all(s in reply.text for s in says) and not any(s in reply.text for s in not_says), reply.text
+    # a measure the successor does not carry is still explained from the expired document, with the notice
+    reply = await router.handle(Incoming("console", "u2", "u2", text="主导制定了2项国家标准，能奖多少"))
+    assert "最高可获 60万元（第9条）" in reply.text
+    assert ("已于2026-02-28到期" in reply.text) == (day > datetime(2026, 2, 28)), reply.text
