@@ -50,7 +50,7 @@ def load_knowledge(faq_dir: Path = FAQ_DIR, policy_dir: Path = POLICY_DIR) -> Kn
     check_unique(((p, c.id) for p, c in contacts), "contact")
     for path, item in faq + contacts:
         if item.source.doc not in documents:
-            raise KnowledgeError(f"{path}: entry '{item.id}': unknown source doc '{item.source.doc}'")
+            raise KnowledgeError(f"{path}: 条目“{item.id}”的字段 source.doc 指向不存在的来源文件“{item.source.doc}”")
     for path, entry in faq:
         _check_labels(path, entry, lexicon)
     return Knowledge(documents, [e for _, e in faq], [c for _, c in contacts], lexicon)

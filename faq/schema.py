@@ -120,28 +120,46 @@ def read_yaml(path: Path) -> Any:
     try:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise KnowledgeError(f"{path}: cannot read YAML: {exc}") from exc
+        raise KnowledgeError(f"{path}: 无法读取 YAML（格式有误）：{exc}") from exc
 
 
 def load_entries(path: Path, key: str, model: type[T]) -> list[T]:
     """Validate the list under `key` in one YAML file; errors name the file and the entry id."""
     data = read_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get(key), list):
-        raise KnowledgeError(f"{path}: expected a top-level '{key}:' list")
+        raise KnowledgeError(f"{path}: 文件顶层应为“{key}:”列表")
     entries: list[T] = []
     for index, raw in enumerate(data[key]):
         entry_id = raw.get("id", f"#{index + 1}") if isinstance(raw, dict) else f"#{index + 1}"
         try:
             entries.append(model.model_validate(raw))
         except ValidationError as exc:
-            problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-            raise KnowledgeError(f"{path}: entry '{entry_id}': {problems}") from exc
+            raise KnowledgeError(f"{path}: 条目“{entry_id}”：{problems(exc)}") from exc
     return entries
 
 
-def _problems(exc: ValidationError) -> str:
-    return "；".join(f"缺少字段 {'.'.join(map(str, e['loc']))}" if e["type"] == "missing"
-                    else f"字段 {'.'.join(map(str, e['loc']))}：{e['msg']}" for e in exc.errors())
+ZH_ERRORS = {"extra_forbidden": "不认识的字段（拼写有误？）",
+             "too_short": "至少需要 {min_length} 项", "too_long": "最多 {max_length} 项",
+             "string_too_short": "不能为空", "string_too_long": "太长（最多 {max_length} 个字）",
+             "string_pattern_mismatch": "格式不符（应为 {pattern}）", "literal_error": "取值应为 {expected}",
+             "string_type": "应为文本", "list_type": "应为列表", "dict_type": "应为映射（键: 值）",
+             "int_type": "应为整数", "int_parsing": "应为整数", "bool_type": "应为 true 或 false",
+             "date_from_datetime_parsing": "应为日期（例如 2023-03-01）", "date_parsing": "应为日期（例如 2023-03-01）",
+             "date_type": "应为日期（例如 2023-03-01）", "greater_than_equal": "应不小于 {ge}",
+             "union_tag_invalid": "type 应为 {expected_tags}", "union_tag_not_found": "缺少 type 字段"}
+
+
+def problems(exc: ValidationError) -> str:
+    """Pydantic's findings in Chinese for the staff who edit the files: the field, then what is wrong."""
+    def one(e: dict) -> str:
+        where = ".".join(map(str, e["loc"])) or "（整条）"
+        if e["type"] == "missing":
+            return f"缺少字段 {where}"
+        template = ZH_ERRORS.get(e["type"])
+        if template is None:
+            return f"字段 {where}：{str(e['msg']).removeprefix('Value error, ')}"
+        return f"字段 {where}：{template.format(**{k: v for k, v in (e.get('ctx') or {}).items()})}"
+    return "；".join(one(e) for e in exc.errors())
 
 
 def attach_english(path: Path, key: str, items: list[T], model: type[BaseModel]) -> list[T]:
@@ -162,7 +180,7 @@ def attach_english(path: Path, key: str, items: list[T], model: type[BaseModel])
         try:
             out.append(item.model_copy(update={"en": model.model_validate(overlay[item.id])}))
         except ValidationError as exc:
-            raise KnowledgeError(f"{path}: 条目“{item.id}”的英文有误：{_problems(exc)}") from exc
+            raise KnowledgeError(f"{path}: 条目“{item.id}”的英文有误：{problems(exc)}") from exc
     return out
 
 
@@ -170,5 +188,5 @@ def check_unique(items: Iterable[tuple[Path, str]], what: str) -> None:
     seen: dict[str, Path] = {}
     for path, item_id in items:
         if item_id in seen:
-            raise KnowledgeError(f"{path}: {what} id '{item_id}' already defined in {seen[item_id]}")
+            raise KnowledgeError(f"{path}: {what}编号“{item_id}”重复（已在 {seen[item_id]} 中定义）")
         seen[item_id] = path

@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from faq.knowledge import EN, POLICY_DIR
-from faq.schema import Document, KnowledgeError, attach_english, check_unique, load_entries, read_yaml
+from faq.schema import Document, KnowledgeError, attach_english, check_unique, load_entries, problems, read_yaml
 from policy_data.schema import (BeneficiaryType, EnglishMeasure, EnglishPolicy, EnglishSummary, EnglishType, Measure,
                                 PolicyDoc, Summary)
 
@@ -51,8 +51,7 @@ def _policy(path: Path, raw) -> PolicyDoc:
         return PolicyDoc.model_validate(raw)
     except ValidationError as exc:
         entry_id = raw.get("id", "policy") if isinstance(raw, dict) else "policy"
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise KnowledgeError(f"{path}: entry '{entry_id}': {problems}") from exc
+        raise KnowledgeError(f"{path}: 条目“{entry_id}”：{problems(exc)}") from exc
 
 
 def _english_policy(path: Path, policy: PolicyDoc) -> PolicyDoc:
@@ -102,18 +101,18 @@ def load_policy_book(documents: dict[str, Document], policy_dir: Path = POLICY_D
     for path in sorted(policy_dir.glob("policy_*.yaml")):
         data = read_yaml(path)
         if not isinstance(data, dict) or not data.keys() <= SECTIONS:
-            raise KnowledgeError(f"{path}: expected only these top-level keys: {', '.join(sorted(SECTIONS))}")
+            raise KnowledgeError(f"{path}: 文件顶层只能有这些部分：{'、'.join(sorted(SECTIONS))}")
         english = policy_dir / EN / path.name
         policy = _english_policy(english, _policy(path, data["policy"])) if "policy" in data else None
         if policy:
             if policy.doc not in documents:
-                raise KnowledgeError(f"{path}: entry '{policy.id}': unknown source doc '{policy.doc}'")
+                raise KnowledgeError(f"{path}: 条目“{policy.id}”的字段 doc 指向不存在的来源文件“{policy.doc}”")
             if policy.id in policies:
-                raise KnowledgeError(f"{path}: policy id '{policy.id}' already defined")
+                raise KnowledgeError(f"{path}: 政策编号“{policy.id}”重复")
             policies[policy.id] = policy
         if "measures" in data:
             if policy is None:
-                raise KnowledgeError(f"{path}: measures need a `policy:` block in the same file")
+                raise KnowledgeError(f"{path}: 有 measures 的文件须在同一文件中写明 policy: 部分")
             for measure in attach_english(english, "measures", load_entries(path, "measures", Measure), EnglishMeasure):
                 _check_english_measure(english, measure)
                 measures.append((path, measure))
@@ -131,17 +130,17 @@ def load_policy_book(documents: dict[str, Document], policy_dir: Path = POLICY_D
     known = {t.id for _, t in types} | {ROOT_TYPE}
     for path, t in types:
         if bad := [i for i in t.is_a if i not in known]:
-            raise KnowledgeError(f"{path}: entry '{t.id}': unknown is_a type(s): {', '.join(bad)}")
+            raise KnowledgeError(f"{path}: 条目“{t.id}”的字段 is_a 含有未定义的类型：{'、'.join(bad)}")
     for path, m in measures:
         if bad := [b for b in m.beneficiaries if b not in known]:
-            raise KnowledgeError(f"{path}: entry '{m.id}': unknown beneficiary type(s): {', '.join(bad)}")
+            raise KnowledgeError(f"{path}: 条目“{m.id}”的字段 beneficiaries 含有未定义的类型：{'、'.join(bad)}")
     ids = {m.id for _, m in measures}
     for path, m in measures:
         if bad := [v for v in m.versus if v not in ids]:
             raise KnowledgeError(f"{path}: 条目“{m.id}”的字段 versus 指向不存在的措施：{'、'.join(bad)}")
     for path, s in summaries:
         if bad := [src.doc for src in s.sources if src.doc not in documents]:
-            raise KnowledgeError(f"{path}: entry '{s.id}': unknown source doc '{bad[0]}'")
+            raise KnowledgeError(f"{path}: 条目“{s.id}”的字段 sources 指向不存在的来源文件“{bad[0]}”")
     type_map = {t.id: t for _, t in types}
     type_map.setdefault(ROOT_TYPE, BeneficiaryType(id=ROOT_TYPE, label="各类组织",
                                                    en=EnglishType(label="organisations of any kind")))

@@ -83,7 +83,7 @@ class Condition(Strict):
     def _one_bound(self):
         bounds = [b for b in (self.at_least, self.more_than, self.at_most) if b is not None]
         if (self.input is None) != (not bounds) or len(bounds) > 1:
-            raise ValueError("a checked condition needs `input` and exactly one of at_least/more_than/at_most")
+            raise ValueError("核对数字的条件须同时写明 input 和 at_least/more_than/at_most 其中之一")
         return self
 
 
@@ -122,7 +122,7 @@ class TieredRule(Strict):
     def _ascending(self):
         bounds = [t.at_least for t in self.tiers]
         if bounds != sorted(bounds) or len(set(bounds)) != len(bounds):
-            raise ValueError("tiers must go up: each at_least larger than the one before")
+            raise ValueError("档次须逐档升高：每档的 at_least 大于上一档")
         return self
 
 
@@ -213,16 +213,16 @@ class Measure(Strict):
     def _inputs_declared(self):
         declared = {i.key for i in self.inputs}
         if len(declared) != len(self.inputs):
-            raise ValueError("input keys must be unique")
+            raise ValueError("inputs 的 key 不能重复")
         used = self.rule_inputs() + [c.input for c in self.conditions if c.input]
         if missing := [k for k in used if k not in declared]:
-            raise ValueError(f"inputs used but not declared: {', '.join(missing)}")
+            raise ValueError(f"用到但未在 inputs 中声明：{'、'.join(missing)}")
         kinds = {"rate": "money", "tiered": None, "per_item": "count"}
         want = kinds.get(self.rule.type)
         if want and any(self.input(k).kind != want for k in self.rule_inputs()):
-            raise ValueError(f"a {self.rule.type} rule needs {want} inputs")
+            raise ValueError(f"{self.rule.type} 规则的 inputs 须为 {want} 类")
         if self.rule.type == "unquantified" and self.caps:
-            raise ValueError("an unquantified measure has no caps")
+            raise ValueError("unquantified（文件未规定金额）的措施不能有 caps")
         return self
 
 

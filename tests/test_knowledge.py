@@ -72,14 +72,14 @@ def test_every_cited_document_exists_in_seeds(seeds_dir):
 
 @pytest.mark.parametrize("broken,needle", [
     (GOOD.replace("questions: [小镇在哪, 小镇位置]", "questions: [小镇在哪]"), "demo-one"),
-    (GOOD.replace("doc: town-profile", "doc: nowhere"), "unknown source doc"),
+    (GOOD.replace("doc: town-profile", "doc: nowhere"), "不存在的来源文件"),
     (GOOD.replace("id: demo-one", "id: Demo One"), "Demo One"),
     (GOOD + "  - id: demo-one\n    category: x\n    entities: [town]\n    aspects: [area]\n    questions: [a, b]\n"
-            "    answer: abcdef\n    source: {doc: town-profile, section: x}\n", "already defined"),
+            "    answer: abcdef\n    source: {doc: town-profile, section: x}\n", "重复"),
     (GOOD.replace("aspects: [location]", "aspects: [location, colour]"), "条目“demo-one”的 aspects 字段含有未定义的 colour"),
     (GOOD.replace("entities: [town]", "entities: [atlantis]"), "条目“demo-one”的 entities 字段含有未定义的 atlantis"),
-    ("entries: [unclosed", "cannot read YAML"),
-    ("- just a list", "expected a top-level 'entries:'"),
+    ("entries: [unclosed", "无法读取 YAML"),
+    ("- just a list", "文件顶层应为“entries:”列表"),
 ])
 def test_broken_entry_names_file_and_entry(tmp_path, broken, needle):
     faq_dir, policy_dir = _dirs(tmp_path, broken)

@@ -193,7 +193,7 @@ measures:
     (NEW_POLICY.replace("id: demo-award", "id: hq-new"), "hq-new"),
     (NEW_POLICY.replace("doc: opinions-2023", "doc: nowhere"), "nowhere"),
     (NEW_POLICY.split("measures:")[1].join(["measures:", ""]), "policy"),
-    ("measures: [\n", "cannot read YAML"),
+    ("measures: [\n", "无法读取 YAML"),
 ])
 def test_a_broken_file_names_file_and_entry(policy_dir, documents, yaml_text, says):
     (policy_dir / "policy_demo.yaml").write_text(yaml_text, encoding="utf-8")
@@ -213,7 +213,7 @@ def test_tier_and_condition_shape_errors(policy_dir, documents):
     (policy_dir / "policy_demo.yaml").write_text(bad, encoding="utf-8")
     with pytest.raises(KnowledgeError) as err:
         load_policy_book(documents, policy_dir)
-    assert "demo-award" in str(err.value) and "exactly one" in str(err.value) and "tiers must go up" in str(err.value)
+    assert "demo-award" in str(err.value) and "其中之一" in str(err.value) and "逐档升高" in str(err.value)
 
 
 async def test_reload_picks_up_a_new_policy_file_and_keeps_the_old_on_error(policy_dir, settings, clock):
