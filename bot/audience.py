@@ -12,6 +12,9 @@ SEGMENTS = {                         # stable id (kept in storage and button pay
     "key": "重点企业行业分会",
     "foreign": "特邀外资金融机构",
 }
+SEGMENTS_EN = {"licensed": "Traditional Licensed Finance Branch (传统持牌金融行业分会)",
+               "quasi": "Quasi-Finance Branch (类金融行业分会)", "key": "Key Enterprises Branch (重点企业行业分会)",
+               "foreign": "Specially invited foreign financial institutions (特邀外资金融机构)"}
 ALIASES = {"licensed": ("传统持牌", "持牌"), "quasi": ("类金融",), "key": ("重点企业",),
            "foreign": ("特邀联盟单位", "外资金融", "外资", "特邀")}
 ALL_WORDS = ("all", "全部", "全体", "所有", "全体企业", "所有企业", "")
@@ -35,7 +38,9 @@ def parse_segment(text: str) -> str | None:
     return None
 
 
-def segment_label(segment: str) -> str:
+def segment_label(segment: str, lang: str = "zh") -> str:
+    if lang == "en":
+        return "all enterprises" if segment == "all" else SEGMENTS_EN.get(segment, segment)
     return "全体企业" if segment == "all" else SEGMENTS.get(segment, segment)
 
 

@@ -167,17 +167,25 @@ def start_of(event: dict) -> datetime:
     return datetime.fromisoformat(event["start"])
 
 
-def event_text(event: dict) -> str:
-    lines = [f"【{event['type']}】{event['title']}", f"时间：{when_text(start_of(event))}", f"地点：{event['place']}",
-             f"面向：{segment_label(event['audience'])}"]
+def event_text(event: dict, lang: str = "zh") -> str:
+    """An event as staff published it; for English readers the labels are English and the text, as typed in
+    Chinese, comes with a note saying so."""
+    if lang == "en":
+        lines = [f"[{event['type']}] {event['title']}", f"Time: {start_of(event):%Y-%m-%d %H:%M} ({when_text(start_of(event))})",
+                 f"Venue: {event['place']}", f"For: {segment_label(event['audience'], 'en')}"]
+        labels = ("Sign up: ", "(This event has been cancelled.)", "Event no.: #", "(Details as published, in Chinese.)")
+    else:
+        lines = [f"【{event['type']}】{event['title']}", f"时间：{when_text(start_of(event))}", f"地点：{event['place']}",
+                 f"面向：{segment_label(event['audience'])}"]
+        labels = ("报名：", "（本活动已取消）", "活动编号：#", "")
     if event.get("description"):
         lines.append(event["description"])
     if event.get("signup"):
-        lines.append(f"报名：{event['signup']}")
+        lines.append(labels[0] + event["signup"])
     if event.get("status") == "cancelled":
-        lines.insert(0, "（本活动已取消）")
-    lines.append(f"活动编号：#{event['id']}")
-    return "\n".join(lines)
+        lines.insert(0, labels[1])
+    lines.append(f"{labels[2]}{event['id']}")
+    return "\n".join(lines + [labels[3]] if labels[3] else lines)
 
 
 def changes(old: dict, new: dict) -> str:

@@ -7,12 +7,12 @@ from bot.messages import Button, Incoming, Reply
 from bot.payloads import CONTACT
 from bot.services import Services
 from faq import english, nlp
-from handlers.handoff import BUTTON, REACH_NOW
+from handlers.handoff import REACH_NOW, button
 
 # After synonym folding, "电话/联系人/找谁/热线…" all read "联系方式".
 ASKS_FOR_CONTACT = ("联系方式", "咨询谁", "负责部门", "邮箱")
 ASKS_FOR_CONTACT_EN = re.compile(r"\b(contact|phone|telephone|hotline|e-?mail|whom to ask|who (do|should) i (ask|call))")
-REACH_NOW_EN = ("To reach a person now: tap “转人工 / 留言给工作人员” (talk to a person) or send /handoff; committee "
+REACH_NOW_EN = ("To reach a person now: tap “Talk to a person” or send /handoff; committee "
                 "staff will answer you here.")
 NOT_PUBLISHED = "暂未公布（来源文件未载明，待管委会工作人员补充）"
 NOT_PUBLISHED_EN = "not published yet (the source documents don't give one; committee staff will add it)"
@@ -32,7 +32,7 @@ def _card(msg: Incoming, svc: Services, contact) -> Reply:
         lines += [f"Role: {en.role}", f"Ask them about: {'; '.join(en.contact_for)}"]
     else:
         lines += [f"职责：{contact.role}", f"可咨询：{'、'.join(contact.contact_for)}"]
-    return Reply("\n".join(lines), intent="contacts", confidence=1.0, buttons=[BUTTON],
+    return Reply("\n".join(lines), intent="contacts", confidence=1.0, buttons=[button(msg)],
                  sources=[svc.kb.knowledge.cite(contact.source, msg.lang)])
 
 
@@ -98,7 +98,7 @@ async def list_all(msg: Incoming, svc: Services) -> Reply:
                  "可以联系以下机构（点选查看职责与联系方式）：" if contacts else "联系人资料尚未录入。"]
     label = (lambda c: c.en.name.split(" (")[0][:40]) if msg.english else (lambda c: c.name[:20])
     return Reply("\n".join(lines), intent="contacts", confidence=1.0,
-                 buttons=[Button(label(c), CONTACT(c.id)) for c in contacts] + [BUTTON])
+                 buttons=[Button(label(c), CONTACT(c.id)) for c in contacts] + [button(msg)])
 
 
 async def by_payload(msg: Incoming, svc: Services) -> Reply:

@@ -25,7 +25,11 @@ SOURCE = "小镇管委会发布的联盟活动"
 LIST_LIMIT = 10
 ASKS_FOR_EVENTS = re.compile(r"(最近|近期|接下来|即将|下周|本周|这周|本月|这个月|下个月|近日|未来|日程|预告|安排|upcoming)"
                              r".{0,8}(活动|路演|讲座|沙龙|论坛|峰会|培训)|(活动|路演|讲座|培训)(安排|日程|预告)"
-                             r"|(怎么|如何|在哪|哪里|想)报名.{0,4}(活动|路演|讲座|沙龙|论坛|峰会|培训)?$|报名(联盟)?活动",
+                             r"|(怎么|如何|在哪|哪里|想)报名.{0,4}(活动|路演|讲座|沙龙|论坛|峰会|培训)?$|报名(联盟)?活动"
+                             r"|\b(upcoming|coming up|next|future|planned|scheduled|any)\b.{0,20}\b(events?|roadshows?|"
+                             r"seminars?|salons?|forums?|summits?|trainings?|workshops?)\b|\b(events?|roadshows?|seminars?)"
+                             r"\b.{0,20}\b(coming up|upcoming|scheduled|this (week|month)|next (week|month))\b"
+                             r"|\b(sign up|register|registration)\b.{0,12}\b(an |the )?events?\b",
                              re.IGNORECASE)
 IMPORT_DIR = "imports"
 SKIP_WORDS = {"跳过", "无", "没有", "不填", "skip", "-"}
@@ -112,10 +116,10 @@ async def by_payload(msg: Incoming, svc: Services) -> Reply:
     if eid is not None and (event := await svc.store.events.get(eid)):
         user = await svc.store.users.get(msg.user_key)
         subscribed = bool(user and "events" in user["subscriptions"])
-        buttons = [subscribe.button("sub", "events", not subscribed), Button("全部活动", "/events")]
+        buttons = [subscribe.button("sub", "events", not subscribed, msg), Button(msg.say("全部活动", "All events"), "/events")]
         if msg.is_staff and event["status"] == "scheduled":
             buttons += [Button("编辑活动", f"/editevent {event['id']}"), Button("取消活动", f"/cancelevent {event['id']}")]
-        return _reply(event_text(event), buttons)
+        return _reply(event_text(event, msg.lang), buttons)
     return await list_upcoming(msg, svc)
 
 

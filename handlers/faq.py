@@ -20,7 +20,7 @@ from handlers.handoff import with_offer
 FALLBACK = ("抱歉，这个问题我暂时答不上来，资料中没有可靠的答案。\n"
             "您可以看看下面相近的问题，或点“转人工 / 留言给工作人员”请管委会工作人员回复（也可输入 /handoff）。")
 FALLBACK_EN = ("Sorry, the documents I work from don't say, so I cannot give you a reliable answer.\n"
-               "See the related questions below, or tap “转人工 / 留言给工作人员” to ask the Town Management "
+               "See the related questions below, or tap “Talk to a person” to ask the Town Management "
                "Committee's staff (小镇管委会) — or send /handoff.")
 CLARIFY = ("您发来的“{text}”是指什么呢？请说完整的问题，例如“新设金融总部，实收资本10亿，能拿多少？”，"
            "或输入 /menu 查看菜单。")
@@ -231,7 +231,7 @@ def _not_known_reply(msg: Incoming, svc: Services, reading: Reading, ranked: lis
             text = msg.say(f"资料中没有关于{name}{asked}的记载。", f"The documents don't say anything about the "
                                                             f"{asked} of {name}.")
         text += msg.say("\n可以看看下面这些已知的内容，或点“转人工 / 留言给工作人员”请管委会工作人员回复。",
-                        "\nSee what is known below, or tap “转人工 / 留言给工作人员” to ask the committee's staff.")
+                        "\nSee what is known below, or tap “Talk to a person” to ask the committee's staff.")
         if entity:
             svc.conversations.remember(msg.user_key, [entity], reading.aspects, None)
         return Reply(text, intent="fallback", confidence=ranked[0].score if ranked else 0.0,

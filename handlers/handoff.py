@@ -20,14 +20,20 @@ from handlers.menu import menu_buttons
 log = logging.getLogger(__name__)
 
 BUTTON = Button("转人工 / 留言给工作人员", "/handoff")
+BUTTON_EN = Button("Talk to a person (转人工)", "/handoff")
 REACH_NOW = "现在找人：点“转人工 / 留言给工作人员”或输入 /handoff，管委会工作人员会在这里回复您。"
 STAFF_MARK = "【管委会工作人员回复】"
 END_WORDS = {"结束", "结束人工", "结束人工服务", "结束对话", "不用了", "已解决"}
 LIVE = {   # a platform that hands the chat itself: the person answers right there
-    "servicer": "已为您转接管委会工作人员，请稍候，工作人员会在这里直接回复您。",
-    "pool": "已为您转入人工排队，工作人员接入后会在这里直接回复您。",
-    "pool_fallback": "值班的工作人员暂时都不能接待，已为您转入人工排队，工作人员接入后会在这里直接回复您。",
+    "servicer": ("已为您转接管委会工作人员，请稍候，工作人员会在这里直接回复您。",
+                 "You are being put through to the committee's staff; please wait, they will answer you right here."),
+    "pool": ("已为您转入人工排队，工作人员接入后会在这里直接回复您。",
+             "You are in the queue for a person; staff will answer you right here once they pick up."),
+    "pool_fallback": ("值班的工作人员暂时都不能接待，已为您转入人工排队，工作人员接入后会在这里直接回复您。",
+                      "No one on duty can take the chat just now; you are in the queue, and staff will answer you "
+                      "right here once they pick up."),
 }
+END_WORDS_EN = {"end", "stop", "done", "finish", "end chat", "that's all", "resolved"}
 STAFF_ONLY = "抱歉，只有小镇管委会工作人员可以回复或结束工单。"
 SHOWN_EXCHANGES = 3      # of the user's last exchanges, in the staff notice
 ANSWER_CHARS = 60        # the bot's earlier answers are shortened in the notice; what the user wrote is not
@@ -52,16 +58,22 @@ def asks_for_person(text: str) -> bool:
     return bool(_ZH.match(_NOISE.sub("", folded)) or _EN.match(english))
 
 
+def button(msg: Incoming) -> Button:
+    return BUTTON_EN if msg.english else BUTTON
+
+
 def with_offer(msg: Incoming, svc: Services, reply: Reply) -> Reply:
     """A reply the bot could not answer well: the handoff button, and after two such replies in a row the
     offer of a person first."""
     recent = svc.history.recent(msg.user_key)
     if recent and recent[-1].intent == "fallback":
-        reply.text = ("连续两次没能答上来，抱歉。要不要请管委会工作人员帮您？点“转人工 / 留言给工作人员”，"
-                      "刚才的问题会一并转给他们。\n\n" + reply.text)
-        reply.buttons = [BUTTON, *reply.buttons]
+        reply.text = msg.say("连续两次没能答上来，抱歉。要不要请管委会工作人员帮您？点“转人工 / 留言给工作人员”，"
+                             "刚才的问题会一并转给他们。\n\n",
+                             "Sorry, that is twice in a row I could not answer. Shall the committee's staff help you? "
+                             "Tap “Talk to a person”; your last questions go with it.\n\n") + reply.text
+        reply.buttons = [button(msg), *reply.buttons]
     else:
-        reply.buttons = [*reply.buttons, BUTTON]
+        reply.buttons = [*reply.buttons, button(msg)]
     return reply
 
 
@@ -69,12 +81,16 @@ def _reply(text: str, buttons: list[Button] | None = None) -> Reply:
     return Reply(text, intent="handoff", confidence=1.0, buttons=buttons or [])
 
 
-def _hours_note(svc: Services) -> str:
+def _hours_note(svc: Services, msg: Incoming | None = None) -> str:
     hours = svc.settings.office_hours
     now = svc.clock.now()
     if hours is None or hours.is_open(now):
         return ""
-    return (f"现在是非工作时间（工作时间：{hours.describe()}），工作人员将于 {when_text(hours.next_opening(now))} "
+    opening = when_text(hours.next_opening(now))
+    if msg is not None and msg.english:
+        return (f"It is outside office hours ({hours.describe()}); staff will answer from {opening}. Your messages "
+                "are kept and will not be lost. ")
+    return (f"现在是非工作时间（工作时间：{hours.describe()}），工作人员将于 {opening} "
             "起回复您，您的留言会保留，不会丢失。")
 
 
@@ -106,16 +122,21 @@ async def request(msg: Incoming, svc: Services) -> Reply | None:
 
 async def _hand_over(msg: Incoming, svc: Services, said: str) -> Reply:
     if msg.is_group:
-        return _reply("转人工请私聊我（点我的头像 → 发消息），以免您的问题在群里公开。")
+        return _reply(msg.say("转人工请私聊我（点我的头像 → 发消息），以免您的问题在群里公开。",
+                              "To talk to a person, message me privately (tap my avatar → Send message), so that your "
+                              "question is not public in the group."))
     if live := svc.live_handoff.get(msg.platform):
         if outcome := await live(msg, not _hours_note(svc)):
-            return _reply(LIVE[outcome] + _hours_note(svc))
+            return _reply(msg.say(*LIVE[outcome]) + _hours_note(svc, msg))
     tickets = svc.tickets
     if not any(t.partition(":")[0] in svc.outboxes for t in tickets.targets):
         log.warning("a user asked for a person, but BOT_HANDOFF_TO (or BOT_STAFF) names no one on a served channel")
-        return _reply("抱歉，现在没有值班的工作人员可以转接。")
+        return _reply(msg.say("抱歉，现在没有值班的工作人员可以转接。",
+                              "Sorry, there is no one on duty to put you through to right now."))
     if (ticket := await tickets.open_of(msg.user_key)) is not None:
-        return _reply(f"您已在人工服务中（工单 #{ticket['id']}），直接输入留言即可。输入“结束”可结束人工服务。")
+        return _reply(msg.say(f"您已在人工服务中（工单 #{ticket['id']}），直接输入留言即可。输入“结束”可结束人工服务。",
+                              f"You are already talking to staff (ticket #{ticket['id']}): just type your message. "
+                              "Type “end” to finish."))
     svc.dialogs.pop(msg.user_key)
     recent = svc.history.recent(msg.user_key)
     history = [e for x in recent for e in ({"at": "", "from": "user", "who": msg.user_key, "text": x.said},
@@ -123,9 +144,13 @@ async def _hand_over(msg: Incoming, svc: Services, said: str) -> Reply:
     history.append(tickets.entry(msg.user_key, "user", said))
     profile = await svc.store.users.profile(msg.user_key)
     ticket = await tickets.open(msg, history, profile)
-    hours = _hours_note(svc)
+    hours = _hours_note(svc, msg)
     await tickets.notify_staff(ticket, _notice(ticket, recent, profile, said, after_hours=bool(hours)))
     await svc.store.audit.record(msg.user_key, "ticket.open", svc.clock.now(), ticket=ticket["id"])
+    if msg.english:
+        shared = "Our conversation so far goes with it. " if recent else ""
+        return _reply(f"You are put through to the committee's staff (ticket #{ticket['id']}). {shared}{hours}\n"
+                      "Your next messages go to the staff, and their answers appear here. Type “end” to finish.")
     shared = "刚才的对话已一并转给他们。" if recent else ""
     return _reply(f"已为您转接管委会工作人员（工单 #{ticket['id']}），{shared}{hours}\n"
                   "接下来您发的消息都会转给工作人员，回复会出现在这里。输入“结束”可结束人工服务。")
@@ -153,13 +178,15 @@ async def relay(msg: Incoming, svc: Services) -> Reply | None:
     if ticket is None:
         return None
     number = ticket["id"]
-    if msg.text.strip() in END_WORDS:
+    if msg.text.strip() in END_WORDS or msg.text.strip().lower().rstrip(".!") in END_WORDS_EN:
         await svc.tickets.close(number, msg.user_key)
         await svc.tickets.notify_staff(ticket, f"【工单 #{number}】{_who(ticket)}已结束人工服务。")
-        return _reply("已结束人工服务，有问题可以继续问我。", menu_buttons())
+        return _reply(msg.say("已结束人工服务，有问题可以继续问我。", "The chat with staff has ended; ask me anything."),
+                      menu_buttons(msg))
     await svc.tickets.add(number, svc.tickets.entry(msg.user_key, "user", msg.typed))
     await svc.tickets.notify_staff(ticket, f"【工单 #{number}】{_who(ticket)}留言：\n{msg.typed}\n{_commands(number)}")
-    return _reply(f"已转给工作人员（工单 #{number}）。{_hours_note(svc)}输入“结束”可结束人工服务。")
+    return _reply(msg.say(f"已转给工作人员（工单 #{number}）。{_hours_note(svc)}输入“结束”可结束人工服务。",
+                          f"Passed to the staff (ticket #{number}). {_hours_note(svc, msg)}Type “end” to finish."))
 
 
 # ---- staff -----------------------------------------------------------------------------------------------

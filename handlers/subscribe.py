@@ -7,16 +7,13 @@ from __future__ import annotations
 
 import re
 
-from bot.audience import SEGMENTS, SOURCE
+from bot.audience import SEGMENTS, SEGMENTS_EN, SOURCE
 from bot.messages import Button, Incoming, Reply
 from bot.payloads import SEGMENT, SUBSCRIBE
 from bot.services import Services
 
 TOPICS = {"events": "联盟活动通知", "news": "管委会公告"}
 TOPICS_EN = {"events": "alliance event notices", "news": "committee announcements"}
-SEGMENTS_EN = {"licensed": "Traditional Licensed Finance Branch (传统持牌金融行业分会)",
-               "quasi": "Quasi-Finance Branch (类金融行业分会)", "key": "Key Enterprises Branch (重点企业行业分会)",
-               "foreign": "Specially invited foreign financial institutions (特邀外资金融机构)"}
 STATES = {"on": True, "off": False}
 
 

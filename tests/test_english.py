@@ -82,7 +82,7 @@ async def test_what_the_documents_do_not_say_is_said_in_english_with_the_way_to_
     reply = await say(question)
     assert reply.intent == "fallback", reply.text
     assert "/handoff" in [b.payload for b in reply.buttons]                         # the way to a person
-    assert "/handoff" in reply.text or "转人工" in reply.text or "Phone: not published yet" in reply.text
+    assert "/handoff" in reply.text or "Talk to a person" in reply.text or "Phone: not published yet" in reply.text
     assert "抱歉" not in reply.text and "don" in reply.text
 
 
@@ -175,3 +175,17 @@ async def test_policy_browsing_and_the_profile_in_english(say, services):
     assert saved.text.startswith("Saved your profile (fund and asset management institutions)")
     assert "Art. 13 Asset manager HQ grant: up to RMB 3 million (300万元)" in saved.text
     assert (await services.store.users.profile("console:en1"))["description"] == typed      # stored as typed
+
+
+async def test_reaching_a_person_and_event_details_are_in_english(say, services):
+    reply = await say("I want to talk to a person")
+    assert reply.intent == "handoff" and "no one on duty" in reply.text, reply.text     # no staff configured here
+    reply = await say("What events are coming up?")
+    assert reply.intent == "events" and "No alliance events" in reply.text
+    from bot.events import event_text
+    event = {"id": 3, "type": "路演", "title": "金融科技路演", "start": "2026-12-05T14:00:00+08:00", "place": "小镇会客厅",
+             "audience": "foreign", "signup": "现场报名"}
+    text = event_text(event, "en")
+    assert text.startswith("[路演] 金融科技路演\nTime: 2026-12-05 14:00") and "Venue: 小镇会客厅" in text
+    assert "For: Specially invited foreign financial institutions" in text and "Sign up: 现场报名" in text
+    assert text.endswith("(Details as published, in Chinese.)")
