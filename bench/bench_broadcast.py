@@ -36,10 +36,10 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.channels.telegram import TelegramChannel  # noqa: E402
+from bot.channels.telegram.channel import TelegramChannel  # noqa: E402
 from bot.clock import Clock  # noqa: E402
 from bot.config import load_settings  # noqa: E402
-from bot.delivery import Delivery, reply_of  # noqa: E402
+from bot.alliance.delivery import Delivery, reply_of  # noqa: E402
 from bot.dialogs import Dialogs  # noqa: E402
 from bot.messages import Incoming  # noqa: E402
 from bot.router import Router  # noqa: E402

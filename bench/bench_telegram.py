@@ -1,7 +1,7 @@
 """Telegram throughput and latency through the fake Bot API on loopback: the product beside a bare bot.
 
 Two bots take turns against the same fake Bot API, each on python-telegram-bot with the same aiohttp transport
-(bot/channels/telegram_http.py), the same connection pools and concurrent updates:
+(bot/channels/telegram/http.py), the same connection pools and concurrent updates:
 
   bare:     a PTB echo bot: every text message is answered with itself;
   product:  the Telegram channel as `python main.py` runs it, with BOT_PACING=off: flood control, the router
@@ -116,8 +116,8 @@ class BareBot:
     def __init__(self, base_url: str, token: str):
         from telegram.ext import Application, MessageHandler, filters
 
-        from bot.channels.telegram import POOL_SIZE, POOL_TIMEOUT
-        from bot.channels.telegram_http import AiohttpRequest
+        from bot.channels.telegram.channel import POOL_SIZE, POOL_TIMEOUT
+        from bot.channels.telegram.http import AiohttpRequest
 
         self.app = (Application.builder().token(token).base_url(base_url).concurrent_updates(256).job_queue(None)
                     .request(AiohttpRequest(POOL_SIZE, pool_timeout=POOL_TIMEOUT))
@@ -129,7 +129,7 @@ class BareBot:
         await update.message.reply_text(update.message.text)
 
     async def start(self) -> None:
-        from bot.channels.telegram import ALLOWED_UPDATES
+        from bot.channels.telegram.channel import ALLOWED_UPDATES
 
         await self.app.initialize()
         await self.app.updater.start_polling(timeout=5, allowed_updates=ALLOWED_UPDATES)
@@ -146,7 +146,7 @@ class ProductBot:
 
     def __init__(self, base_url: str, token: str, data: str):
         from bot.app import build_services
-        from bot.channels.telegram import TelegramChannel
+        from bot.channels.telegram.channel import TelegramChannel
         from bot.config import load_settings
         from bot.router import Router
 

@@ -33,8 +33,8 @@ import psutil  # noqa: E402
 
 from bench.bench_wecom import CORP, TOKEN  # noqa: E402
 from bench.benchutil import QUESTIONS, pct  # noqa: E402
-from bot.channels.wecom_kf import DEDUP_TTL  # noqa: E402
-from bot.channels.wecom_state import MAX_IDS, WeComState  # noqa: E402
+from bot.channels.wecom.kf import DEDUP_TTL  # noqa: E402
+from bot.channels.wecom.state import MAX_IDS, WeComState  # noqa: E402
 from tests.fakes.product import free_port, wait_healthy, wecom_env  # noqa: E402
 from tests.fakes.wecom_callbacks import CallbackSender, new_aes_key  # noqa: E402
 

@@ -66,15 +66,15 @@ def make_channels(settings: Settings, router: Router, http: web.Application) -> 
     Outbox(es) in router.svc.outboxes, and has async start()/stop()."""
     channels: list = []
     if settings.telegram_enabled:
-        from bot.channels.telegram import TelegramChannel
+        from bot.channels.telegram.channel import TelegramChannel
         channels.append(TelegramChannel(settings, router, http))
     if settings.wecom_enabled:
-        from bot.channels.wecom import WeComChannel
+        from bot.channels.wecom.channel import WeComChannel
         wecom = WeComChannel(settings, router, http)                # outboxes "wecom" (+ "wecom_kf")
         router.svc.metrics.watch_dedupe("wecom", wecom.state)
         channels.append(wecom)
     if settings.wecom_robot_keys:
-        from bot.channels.wecom_robot import RobotChannel
+        from bot.channels.wecom.robot import RobotChannel
         channels.append(RobotChannel(settings, router.svc))         # outbox "wecom_robot"
     return channels
 

@@ -14,7 +14,7 @@ from bot.analytics import Analytics
 from bot.channels.base import Outbox
 from bot.clock import Clock
 from bot.config import Settings
-from bot.delivery import Delivery
+from bot.alliance.delivery import Delivery
 from bot.dialogs import Dialogs
 from bot.history import RecentHistory
 from bot.messages import Incoming

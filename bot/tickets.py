@@ -11,7 +11,7 @@ import asyncio
 from datetime import datetime
 
 from bot.clock import Clock
-from bot.delivery import Delivery
+from bot.alliance.delivery import Delivery
 from bot.messages import Incoming
 from bot.store import Store
 

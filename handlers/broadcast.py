@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from typing import ClassVar, Literal
 
 from bot import tickets
-from bot.audience import PLATFORMS, SEGMENTS, audience_label
+from bot.alliance.audience import PLATFORMS, SEGMENTS, audience_label
 from bot.dialogs import DialogState
-from bot.events import EventError, parse_when, when_text
+from bot.alliance.events import EventError, parse_when, when_text
 from bot.inputs import number
 from bot.messages import Button, Incoming, Reply
 from bot.payloads import AUDIENCE, SEND_LATER, SEND_NOW, UNSCHEDULE, Payload

@@ -11,9 +11,9 @@ from datetime import datetime
 from typing import ClassVar
 
 from bot import inputs
-from bot.audience import SEGMENTS, segment_label
+from bot.alliance.audience import SEGMENTS, segment_label
 from bot.dialogs import DialogState
-from bot.events import (FIELD_NAMES, TYPES, EventError, parse_one_line, parse_yaml, event_text, split_fields,
+from bot.alliance.events import (FIELD_NAMES, TYPES, EventError, parse_one_line, parse_yaml, event_text, split_fields,
                         start_of, validate, when_text)
 from bot.messages import Button, Incoming, Reply
 from bot.payloads import CANCEL_EVENT, EDIT_FIELD, EVENT, IMPORT_CONFIRM, NEW_EVENT, Payload

@@ -10,8 +10,8 @@ import logging
 import re
 import unicodedata
 
-from bot.audience import PLATFORMS
-from bot.events import when_text
+from bot.alliance.audience import PLATFORMS
+from bot.alliance.events import when_text
 from bot.history import Exchange
 from bot.messages import Button, Incoming, Reply
 from bot.services import Services

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from bot.audience import SEGMENTS, SEGMENTS_EN, SOURCE
+from bot.alliance.audience import SEGMENTS, SEGMENTS_EN, SOURCE
 from bot.messages import Button, Incoming, Reply
 from bot.payloads import SEGMENT, SUBSCRIBE
 from bot.services import Services

@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import SHANGHAI, Clock
-from bot.delivery import Delivery
-from bot.events import changes, event_text, start_of, when_text
+from bot.alliance.delivery import Delivery
+from bot.alliance.events import changes, event_text, start_of, when_text
 from bot.payloads import EVENT
 from bot.store import Audit, Store
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.app import healthz, start_delivery, start_http, stop_delivery
-from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram.channel import TelegramChannel
 from bot.clock import FixedClock
 from bot.config import load_settings
 from bot.dialogs import Dialogs

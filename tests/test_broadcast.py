@@ -10,7 +10,7 @@ import pytest
 from bot.channels.base import SendError
 from bot.channels.console import ConsoleOutbox
 from bot.choices import Choices
-from bot.delivery import Delivery
+from bot.alliance.delivery import Delivery
 from bot.messages import Incoming
 from bot.store import Store
 from tests.outboxes import MemoryOutbox, transient

@@ -9,10 +9,10 @@ from aiohttp import web
 
 from bot.app import build_services
 from bot.channels.base import SendError
-from bot.channels.telegram import TelegramChannel
-from bot.channels.telegram_outbox import TelegramPacing
-from bot.channels.wecom import WeComChannel
-from bot.channels.wecom_robot import RobotChannel
+from bot.channels.telegram.channel import TelegramChannel
+from bot.channels.telegram.outbox import TelegramPacing
+from bot.channels.wecom.channel import WeComChannel
+from bot.channels.wecom.robot import RobotChannel
 from bot.clock import Clock
 from bot.config import ROOT, ConfigError, load_settings
 from bot.messages import Incoming, Reply

@@ -15,7 +15,7 @@ from bot.app import make_channels, start_delivery, stop_delivery
 from bot.clock import Clock
 from bot.config import load_settings
 from bot.dialogs import Dialogs
-from bot.events import validate
+from bot.alliance.events import validate
 from bot.messages import Incoming
 from bot.router import Router
 from bot.services import Services

@@ -182,7 +182,7 @@ async def test_reaching_a_person_and_event_details_are_in_english(say, services)
     assert reply.intent == "handoff" and "no one on duty" in reply.text, reply.text     # no staff configured here
     reply = await say("What events are coming up?")
     assert reply.intent == "events" and "No alliance events" in reply.text
-    from bot.events import event_text
+    from bot.alliance.events import event_text
     event = {"id": 3, "type": "路演", "title": "金融科技路演", "start": "2026-12-05T14:00:00+08:00", "place": "小镇会客厅",
              "audience": "foreign", "signup": "现场报名"}
     text = event_text(event, "en")

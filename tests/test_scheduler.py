@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from bot.config import ConfigError, load_settings
-from bot.delivery import Delivery
-from bot.events import validate
+from bot.alliance.delivery import Delivery
+from bot.alliance.events import validate
 from bot.store import Store
 from scheduler.reminders import Reminders, span_text
 from tests.outboxes import MemoryOutbox

@@ -15,8 +15,8 @@ from telegram import Bot
 
 from bot.app import make_channels
 from bot.channels.base import RecipientGone, SendError
-from bot.channels.telegram import TelegramChannel
-from bot.channels.telegram_outbox import TelegramOutbox, TelegramPacing
+from bot.channels.telegram.channel import TelegramChannel
+from bot.channels.telegram.outbox import TelegramOutbox, TelegramPacing
 from bot.config import ConfigError
 from bot.flood import NOTICE
 from bot.inbound import BUSY

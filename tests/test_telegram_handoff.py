@@ -7,7 +7,7 @@ import dataclasses
 
 import pytest
 
-from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram.channel import TelegramChannel
 from bot.router import Router
 from handlers.handoff import STAFF_MARK
 from tests.fakes import FakeBotApi

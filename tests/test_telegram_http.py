@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestServer
 from telegram import Bot
 from telegram.error import NetworkError, TimedOut
 
-from bot.channels.telegram_http import AiohttpRequest
+from bot.channels.telegram.http import AiohttpRequest
 from tests.fakes import FakeBotApi
 
 TOKEN = "123456:SECRET-token-part"

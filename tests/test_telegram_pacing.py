@@ -9,7 +9,7 @@ import pytest
 from telegram import Bot
 
 from bot.channels.pacing import Spacer
-from bot.channels.telegram_outbox import TelegramOutbox, TelegramPacing
+from bot.channels.telegram.outbox import TelegramOutbox, TelegramPacing
 from bot.messages import Reply
 from tests.fakes import FakeBotApi
 

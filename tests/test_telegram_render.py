@@ -5,7 +5,7 @@ import logging
 
 import pytest
 
-from bot.channels.telegram_render import MAX_TEXT, render, split, units
+from bot.channels.telegram.render import MAX_TEXT, render, split, units
 from bot.messages import Button, Incoming, Reply
 from bot.router import ROUTES
 from tests.fakes.telegram_server import Refused, plain_text

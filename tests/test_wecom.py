@@ -14,8 +14,8 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from bot.inbound import BUSY
 from bot.channels.base import RecipientGone, SendError
-from bot.channels.wecom import WeComChannel
-from bot.channels.wecom_state import MAX_IDS
+from bot.channels.wecom.channel import WeComChannel
+from bot.channels.wecom.state import MAX_IDS
 from bot.config import load_settings
 from bot.dialogs import Dialogs
 from bot.messages import Button, Reply

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from bot.channels.wecom_state import COMPACT_AFTER, WeComState
+from bot.channels.wecom.state import COMPACT_AFTER, WeComState
 from tests.fakes.wecom_callbacks import FakeTime
 
 DAY = 86400

@@ -13,9 +13,9 @@ from wechatpy.enterprise.crypto import PrpCrypto, WeChatCrypto
 from bot.app import make_channels
 from bot.channels.base import SendError
 from bot.channels.pacing import Pacer
-from bot.channels.wecom_api import ApiError, WeComApi
-from bot.channels.wecom_crypto import CallbackError, WeComCrypto, parse_xml, to_xml
-from bot.channels.wecom_render import kf_messages, split_bytes
+from bot.channels.wecom.api import ApiError, WeComApi
+from bot.channels.wecom.crypto import CallbackError, WeComCrypto, parse_xml, to_xml
+from bot.channels.wecom.render import kf_messages, split_bytes
 from bot.config import ConfigError, load_settings
 from bot.messages import Button, Reply
 from bot.router import Router

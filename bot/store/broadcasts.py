@@ -2,7 +2,7 @@
 
 A broadcast row is in store.json; its delivery records are not (bot/store/deliveries.py), so neither a
 large broadcast nor its outcomes make other writes slower. Who a broadcast reaches is decided by
-bot/audience.py; the records are resolved from it when the broadcast starts sending.
+bot/alliance/audience.py; the records are resolved from it when the broadcast starts sending.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterable
 
-from bot import audience as audiences
+from bot.alliance import audience as audiences
 from bot.storage import atomic_write, ensure_dir
 from bot.store.audit import Audit, AuditLog
 from bot.store.database import Database, iso

@@ -5,10 +5,11 @@ from __future__ import annotations
 from aiohttp import web
 from markupsafe import Markup
 
-from bot.audience import PLATFORMS, SEGMENTS
-from bot.channels import telegram_render, wecom_render
-from bot.delivery import reply_of
-from bot.events import EventError, parse_when
+from bot.alliance.audience import PLATFORMS, SEGMENTS
+from bot.channels.telegram import render as telegram_render
+from bot.channels.wecom import render as wecom_render
+from bot.alliance.delivery import reply_of
+from bot.alliance.events import EventError, parse_when
 from bot.inputs import number
 from bot.store import Audit
 from bot.web.base import Invalid, actor_of, console_of, page, see_other

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from aiohttp import web
 
-from bot.audience import PLATFORMS
+from bot.alliance.audience import PLATFORMS
 from bot.web.base import console_of, page
 from bot.web.charts import stacked_bars
 from bot.web.pages.forms import bounds, day_range

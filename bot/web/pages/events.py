@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.audience import SEGMENTS
-from bot.events import FIELD_NAMES, TYPES, EventError, start_of, validate
+from bot.alliance.audience import SEGMENTS
+from bot.alliance.events import FIELD_NAMES, TYPES, EventError, start_of, validate
 from bot.inputs import number
 from bot.web.base import actor_of, console_of, log, page, see_other
 from bot.web.pages.forms import page_number, text

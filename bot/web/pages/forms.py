@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from aiohttp import web
 
 from bot.inputs import number
-from bot.audience import audience_label, segment_label
+from bot.alliance.audience import audience_label, segment_label
 from bot.clock import SHANGHAI
 from bot.web.base import Invalid
 

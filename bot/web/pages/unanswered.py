@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.audience import PLATFORMS
+from bot.alliance.audience import PLATFORMS
 from bot.web.base import actor_of, console_of, page, see_other
 from bot.web.pages.forms import bounds, day_range, ids, page_number, text
 from bot.web.pages.questions import grouped

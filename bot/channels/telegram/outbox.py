@@ -13,7 +13,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.channels.base import RecipientGone, SendError
 from bot.channels.pacing import Pacer, Spacer, turn_of
-from bot.channels.telegram_render import Chunk, render
+from bot.channels.telegram.render import Chunk, render
 from bot.messages import Reply
 
 log = logging.getLogger(__name__)

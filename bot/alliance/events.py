@@ -7,7 +7,7 @@ from datetime import datetime
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from bot.audience import SEGMENTS, parse_segment, segment_label
+from bot.alliance.audience import SEGMENTS, parse_segment, segment_label
 from bot.clock import SHANGHAI
 from bot.inputs import fold
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from bot.channels.base import RecipientGone, SendError
 from bot.channels.pacing import Pacer, turn_of
-from bot.channels.wecom_api import ApiError, WeComApi
-from bot.channels.wecom_render import app_texts
+from bot.channels.wecom.api import ApiError, WeComApi
+from bot.channels.wecom.render import app_texts
 from bot.choices import Choices
 from bot.config import Settings
 from bot.messages import Incoming, Reply

@@ -14,9 +14,9 @@ from __future__ import annotations
 import logging
 
 from bot.channels.base import SendError
-from bot.channels.wecom_api import WeComApi
-from bot.channels.wecom_kf import KfOutbox
-from bot.channels.wecom_state import WeComState
+from bot.channels.wecom.api import WeComApi
+from bot.channels.wecom.kf import KfOutbox
+from bot.channels.wecom.state import WeComState
 from bot.messages import Incoming
 
 log = logging.getLogger(__name__)

@@ -20,9 +20,9 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, BaseUpdateProcessor, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.channels.base import RecipientGone, SendError
-from bot.channels.telegram_http import AiohttpRequest
-from bot.channels.telegram_outbox import TelegramOutbox, TelegramPacing, retry_after_seconds
-from bot.channels.telegram_updates import problem
+from bot.channels.telegram.http import AiohttpRequest
+from bot.channels.telegram.outbox import TelegramOutbox, TelegramPacing, retry_after_seconds
+from bot.channels.telegram.updates import problem
 from bot.config import ConfigError, Settings
 from bot.flood import NOTICE, FloodControl, Verdict
 from bot.inbound import BUSY, InboundQueue

@@ -6,7 +6,7 @@ response) when the answer is ready within REPLY_WITHIN seconds and fits one mess
 is acknowledged at once and the answer sent with message/send. WeCom retries a callback it got no answer
 to within 5 s (3 times): each MsgId is answered once, also across restarts and crashes — it is claimed on
 disk before any answer leaves, and kept for as long as a replay of the callback would be accepted.
-`kf_msg_or_event` only starts a 微信客服 pull (bot/channels/wecom_kf.py).
+`kf_msg_or_event` only starts a 微信客服 pull (bot/channels/wecom/kf.py).
 """
 from __future__ import annotations
 
@@ -20,12 +20,12 @@ from aiohttp import web
 
 from bot.channels.base import SendError
 from bot.channels.pacing import Pacer
-from bot.channels.wecom_api import WeComApi
-from bot.channels.wecom_app import PER_MEMBER, AppOutbox, dedup_key, to_incoming
-from bot.channels.wecom_crypto import MAX_XML_BYTES, TIMESTAMP_WINDOW, CallbackError, WeComCrypto, to_xml
-from bot.channels.wecom_kf import KfOutbox, KfSync, ReplyWindow
-from bot.channels.wecom_kf_handoff import KfHandoff
-from bot.channels.wecom_state import WeComState
+from bot.channels.wecom.api import WeComApi
+from bot.channels.wecom.app import PER_MEMBER, AppOutbox, dedup_key, to_incoming
+from bot.channels.wecom.crypto import MAX_XML_BYTES, TIMESTAMP_WINDOW, CallbackError, WeComCrypto, to_xml
+from bot.channels.wecom.kf import KfOutbox, KfSync, ReplyWindow
+from bot.channels.wecom.kf_handoff import KfHandoff
+from bot.channels.wecom.state import WeComState
 from bot.choices import Choices
 from bot.config import Settings
 from bot.flood import NOTICE, FloodControl, Verdict

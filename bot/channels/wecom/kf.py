@@ -6,7 +6,7 @@ Each msgid is claimed on disk before it is answered, so a crash — after answer
 was saved — answers nobody twice.
 A customer may be answered for 48 hours after each message, with at most 5 messages; the welcome on
 `enter_session` goes through kf/send_msg_on_event with the event's one-time welcome_code, as does the answer
-after a handoff (bot/channels/wecom_kf_handoff.py) with the code the state change returned.
+after a handoff (bot/channels/wecom/kf_handoff.py) with the code the state change returned.
 """
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from functools import partial
 from typing import Awaitable, Callable, Protocol
 
 from bot.channels.base import RecipientGone, SendError
-from bot.channels.wecom_api import ApiError, WeComApi
-from bot.channels.wecom_render import TEXT_LIMIT, clip, kf_messages
-from bot.channels.wecom_state import WeComState
+from bot.channels.wecom.api import ApiError, WeComApi
+from bot.channels.wecom.render import TEXT_LIMIT, clip, kf_messages
+from bot.channels.wecom.state import WeComState
 from bot.choices import numbered
 from bot.config import Settings
 from bot.messages import Incoming, Reply
@@ -66,7 +66,7 @@ class ReplyWindow:
 
 
 class Handoff(Protocol):
-    """What the pull loop needs from the 微信客服 handoff (bot/channels/wecom_kf_handoff.py)."""
+    """What the pull loop needs from the 微信客服 handoff (bot/channels/wecom/kf_handoff.py)."""
 
     async def status_changed(self, event: dict) -> None: ...
 

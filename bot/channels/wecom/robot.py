@@ -12,8 +12,8 @@ from typing import Any, Awaitable, Callable
 
 from bot.channels.base import RecipientGone
 from bot.channels.pacing import Pacer, turn_of
-from bot.channels.wecom_api import ApiError, WeComApi
-from bot.channels.wecom_render import robot_markdown
+from bot.channels.wecom.api import ApiError, WeComApi
+from bot.channels.wecom.render import robot_markdown
 from bot.config import Settings
 from bot.messages import Reply
 from bot.services import Services

@@ -1,0 +1,1 @@
+"""Telegram: python-telegram-bot around the core (updates in, replies and notices out)."""
