@@ -86,7 +86,7 @@ class Reader:
         marked = bool(FOLLOW_UP.match(folded) or FOLLOW_UP_END.search(folded))
         alone = None          # a short unmarked message is ranked on its own; that ranking serves it if it stands
         follow_up = topic is not None and not entities and not elsewhere and not (bare and not years)
-        if follow_up and not marked:
+        if follow_up and not marked and not (aspects and len(folded) <= FOLLOW_UP_MAX):
             if len(folded) <= FOLLOW_UP_MAX:
                 alone = self.matcher.rank(focus, limit=10)
                 follow_up = not (alone and alone[0].score >= STANDS_ALONE)
