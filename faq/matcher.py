@@ -18,7 +18,7 @@ import math
 from array import array
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import accumulate, islice
+from itertools import accumulate, chain, islice
 from pathlib import Path
 from types import ModuleType
 
@@ -130,18 +130,17 @@ class FaqMatcher:
         numbered = {i for number in asked_numbers for i in self._numbers.get(number, ())}
         penalty = UNKNOWN_PLACE_MALUS if self.unknown_places(words) else 0.0
 
+        asked_of, told_of, similar_of, hits_of = asked_sum.get, told_sum.get, similar.get, hits.get
+        bonus = (lambda i: NUMBER_BONUS if i in numbered else -NUMBER_MALUS) if asked_numbers else lambda i: 0.0
+
         def score(i: int) -> float:
-            coverage = ((1 - ANSWER_WEIGHT) * asked_sum.get(i, 0) + ANSWER_WEIGHT * told_sum.get(i, 0)) / total
-            value = COVERAGE_WEIGHT * coverage + (1 - COVERAGE_WEIGHT) * similar.get(i, 0.0) - penalty
-            value += min(KEYWORD_CAP, KEYWORD_BONUS * hits.get(i, 0))
-            if asked_numbers:
-                value += NUMBER_BONUS if i in numbered else -NUMBER_MALUS
-            return value
+            coverage = ((1 - ANSWER_WEIGHT) * asked_of(i, 0) + ANSWER_WEIGHT * told_of(i, 0)) / total
+            return (COVERAGE_WEIGHT * coverage + (1 - COVERAGE_WEIGHT) * similar_of(i, 0.0) - penalty
+                    + min(KEYWORD_CAP, KEYWORD_BONUS * hits_of(i, 0)) + bonus(i))
 
         touched = set(candidates).union(similar, hits, numbered)
-        scored = [(score(i), i) for i in touched]
-        scored += [(score(i), i) for i in islice((i for i in reversed(range(len(self.entries))) if i not in touched),
-                                                 limit)]
+        untouched = (i for i in reversed(range(len(self.entries))) if i not in touched)
+        scored = [(score(i), i) for i in chain(touched, islice(untouched, limit))]
         scored.sort(reverse=True)
         return [Match(self.entries[i], max(0.0, min(1.0, s))) for s, i in scored[:limit]]
 

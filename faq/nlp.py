@@ -57,6 +57,7 @@ def add_words(words) -> None:
         word = normalise(word)
         if len(word) > 1 and " " not in word:
             jieba.add_word(word, freq=20000)
+    _words.cache_clear()
 
 
 def load_user_dictionary() -> None:
@@ -94,6 +95,7 @@ def normalise(text: str) -> str:
     return " ".join(_PUNCT.sub(" ", text).split())
 
 
+@lru_cache(maxsize=1024)
 def fold_phrase(text: str) -> str:
     """What keywords are compared with: normalised, synonyms folded."""
     return synonyms().fold(normalise(text))
@@ -104,8 +106,13 @@ def numbers(text: str) -> set[str]:
 
 
 def words(text: str) -> list[str]:
-    folded = synonyms().fold(normalise(text))
-    return [w for w in jieba.lcut(folded) if w.strip() and w not in STOP]
+    return list(_words(text))
+
+
+@lru_cache(maxsize=1024)
+def _words(text: str) -> tuple[str, ...]:
+    """A message is segmented once, however many readers ask (cleared when jieba learns words)."""
+    return tuple(w for w in jieba.lcut(fold_phrase(text)) if w.strip() and w not in STOP)
 
 
 def features(text: str) -> set[str]:
