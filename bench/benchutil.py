@@ -7,3 +7,20 @@ import statistics
 def pct(values: list[float], p: int) -> float:
     """The p-th percentile (inclusive method, so p100 is the maximum)."""
     return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
+
+
+def answer_path(kb, lang: str, text: str):
+    """The FAQ answer path of one message from a new user, without the router's storage writes: the reading,
+    the ranking, the choice, and for a message of several questions the answer to each part."""
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from bot.messages import Incoming
+    from handlers import faq
+
+    svc = SimpleNamespace(kb=kb)
+    reading = kb.reader_for(lang).read(text)
+    best = faq.choose(svc, reading, reading.ranked())
+    if len(reading.questions) > 1:
+        faq._parts(svc, replace(Incoming("console", "u", "u", text=text, lang=lang), reading=reading))
+    return best

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import heapq
-import json
 import math
 from array import array
 from collections import defaultdict
@@ -72,8 +71,10 @@ def _tokenised(entries: list[FaqEntry], text: ModuleType) -> dict:
 
 
 def _cache_key(entries: list[FaqEntry], text: ModuleType) -> str:
-    """Changes with any entry, the synonyms, the domain dictionary, jieba's version or the tokenisers' code."""
-    digest = hashlib.sha256(json.dumps([e.model_dump() for e in entries], ensure_ascii=False).encode())
+    """Changes with any entry's text, the synonyms, the domain dictionary, jieba's version or the tokenisers' code."""
+    digest = hashlib.sha256()
+    for e in entries:
+        digest.update("\x1f".join([*e.questions, "\x1e", *e.keywords, "\x1e", e.answer, "\x1d"]).encode())
     for path in (nlp.HERE / "synonyms.yaml", nlp.HERE / "userdict.txt", Path(nlp.__file__), Path(text.__file__),
                  Path(__file__)):
         digest.update(path.read_bytes())

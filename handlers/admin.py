@@ -1,13 +1,15 @@
 """Staff maintenance commands."""
 from __future__ import annotations
 
+import asyncio
+
 from bot.messages import Incoming, Reply
 from faq.schema import KnowledgeError
 
 
 async def reload(msg: Incoming, svc) -> Reply:
     try:
-        summary = svc.kb.reload()
+        summary = await asyncio.to_thread(svc.kb.reload)      # the bot goes on answering meanwhile
     except KnowledgeError as exc:
         outcome, reply = f"failed: {exc}", f"资料文件有误，未重新加载（仍使用原资料）：\n{exc}"
     else:

@@ -95,9 +95,10 @@ def choose(svc, reading: Reading, ranked: list[Match]) -> tuple[Match | None, st
     elif not _states(svc, best.entry, reading.aspects):
         best = next((m for m in near if _states(svc, m.entry, reading.aspects)), best)
     if reading.years and not set(reading.years) & _years_in(best.entry):
-        direct = not reading.entities or reading.entities[0] in best.entry.entities
+        named = reading.entities[0] if reading.entities else None
+        direct = named is None or named in best.entry.entities
         best = next((m for m in near if set(reading.years) & _years_in(m.entry) and all(a in m.entry.aspects for a in strict)
-                     and (not direct or reading.entities[0] in m.entry.entities)), best)
+                     and (named is None or not direct or named in m.entry.entities)), best)
     return best, ""
 
 
