@@ -37,7 +37,8 @@ UNKNOWN_PLACE_MALUS = 0.3
 UNKNOWN_DF = 0.5          # document frequency assumed for a feature the data never uses
 SIMILAR_LIMIT, SIMILAR_CUTOFF = 40, 30     # phrasings whose similarity counts, and the least that counts
 SCALE = 2000              # from this many entries on, only the entries sharing the rarest features are scored
-CANDIDATES = 400          # how many, at scale
+CANDIDATES = 200          # how many, at scale
+SIMILAR_CANDIDATES = 60   # of those, the likeliest whose phrasings are compared, at scale
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ class FaqMatcher:
             return (COVERAGE_WEIGHT * coverage + (1 - COVERAGE_WEIGHT) * similar_of(i, 0.0) - penalty
                     + min(KEYWORD_CAP, KEYWORD_BONUS * hits_of(i, 0)) + bonus(i))
 
-        touched = set(candidates).union(similar, hits, numbered)
+        touched = set(candidates).union(similar) if self._at_scale else set(candidates).union(similar, hits, numbered)
         untouched = (i for i in reversed(range(len(self.entries))) if i not in touched)
         scored = [(score(i), i) for i in chain(touched, islice(untouched, limit))]
         scored.sort(reverse=True)
@@ -163,8 +164,18 @@ class FaqMatcher:
         if not self._at_scale:
             return asked_sum, told_sum, list(told_sum)
         candidates = heapq.nlargest(CANDIDATES, told_sum, key=lambda i: asked_sum[i] + told_sum[i])
+        chosen = set(candidates)
         for f in known[gathered:]:
-            w, bitmap = weights[f], self._bitmap(f)
+            w, told = weights[f], self._told_by[f]
+            if len(told) <= len(candidates):
+                for i in self._asked_by.get(f, ()):
+                    if i in chosen:
+                        asked_sum[i] += w
+                for i in told:
+                    if i in chosen:
+                        told_sum[i] += w
+                continue
+            bitmap = self._bitmap(f)
             for i in candidates:
                 if bitmap[i]:
                     told_sum[i] += w
@@ -185,12 +196,12 @@ class FaqMatcher:
         return bitmap
 
     def _similar(self, sorted_words: str, candidates: list[int]) -> dict[int, float]:
-        """Entry → token-sort similarity of its closest phrasing, for the SIMILAR_LIMIT closest phrasings (over
-        the candidates' phrasings only, at scale)."""
+        """Entry → token-sort similarity of its closest phrasing, for the SIMILAR_LIMIT closest phrasings (at scale,
+        among the phrasings of the likeliest candidates only)."""
         if self._at_scale:
-            spans = [range(self._first[i], self._first[i + 1]) for i in candidates]
-            owner = [i for i, span in zip(candidates, spans) for _ in span]
-            choices = [self._phrasings[j] for span in spans for j in span]
+            first, phrasings, candidates = self._first, self._phrasings, candidates[:SIMILAR_CANDIDATES]
+            owner = [i for i in candidates for _ in range(first[i + 1] - first[i])]
+            choices = [p for i in candidates for p in phrasings[first[i]:first[i + 1]]]
         else:
             owner, choices = self._owner, self._phrasings
         similar: dict[int, float] = {}
