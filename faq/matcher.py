@@ -38,7 +38,7 @@ UNKNOWN_DF = 0.5          # document frequency assumed for a feature the data ne
 SIMILAR_LIMIT, SIMILAR_CUTOFF = 40, 30     # phrasings whose similarity counts, and the least that counts
 SCALE = 2000              # from this many entries on, only the entries sharing the rarest features are scored
 CANDIDATES = 200          # how many, at scale
-SIMILAR_CANDIDATES = 60   # of those, the likeliest whose phrasings are compared, at scale
+SIMILAR_CANDIDATES = 120  # of those, the likeliest whose phrasings are compared, at scale
 
 
 @dataclass(frozen=True)
