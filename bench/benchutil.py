@@ -19,3 +19,20 @@ QUESTIONS = IN_SCOPE[:4] + OUT_OF_SCOPE[:1] + IN_SCOPE[4:] + OUT_OF_SCOPE[1:]
 def question(i: int, users: int) -> str:
     """The i-th message's text when `users` users take turns: each user's messages go through the whole mix."""
     return QUESTIONS[(i + i // users) % len(QUESTIONS)]
+
+
+def answer_path(kb, lang: str, text: str):
+    """The FAQ answer path of one message from a new user, without the router's storage writes: the reading,
+    the ranking, the choice, and for a message of several questions the answer to each part."""
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from bot.messages import Incoming
+    from handlers import faq
+
+    svc = SimpleNamespace(kb=kb)
+    reading = kb.reader_for(lang).read(text)
+    best = faq.choose(svc, reading, reading.ranked())
+    if len(reading.questions) > 1:
+        faq._parts(svc, replace(Incoming("console", "u", "u", text=text, lang=lang), reading=reading))
+    return best

@@ -6,8 +6,10 @@ and a temporary data folder.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Awaitable, Callable
 
 from bot.analytics import Analytics
@@ -25,39 +27,73 @@ from faq import english, nlp
 from faq.conversation import Conversations
 from faq.derived import CACHE_DIR
 from faq.gazetteer import Gazetteer
-from faq.knowledge import load_knowledge
+from faq.knowledge import Knowledge, load_cached
 from faq.matcher import FaqMatcher
 from faq.reading import Reader
-from policy_data.loader import load_policy_book
+from policy_data.loader import PolicyBook, load_policy_book
 from scheduler.reminders import Reminders
 
 log = logging.getLogger(__name__)
 
 
-class KnowledgeBase:
-    """The current knowledge snapshot and the matchers built from it; reload swaps all at once."""
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything built from one loading of the data files."""
+    knowledge: Knowledge
+    faq: FaqMatcher
+    policy: PolicyBook
+    gazetteer: Gazetteer
+    readers: dict[str, Reader]
 
-    def __init__(self, loader=load_knowledge, policy_loader=load_policy_book):
-        self._loader, self._policy_loader = loader, policy_loader
+
+class KnowledgeBase:
+    """The current knowledge snapshot and the matchers built from it. A reload builds a new snapshot (in a worker
+    thread when called from the event loop: `await asyncio.to_thread(kb.reload)`) and swaps it in with one
+    assignment, so a message is read and answered from one snapshot or the other, never a mix."""
+
+    def __init__(self, loader=load_cached, policy_loader=load_policy_book, cache_dir: Path | None = CACHE_DIR):
+        self._loader, self._policy_loader, self._cache_dir = loader, policy_loader, cache_dir
+        self._reloading = threading.Lock()        # one reload at a time (a /reload beside a console save)
         nlp.load_user_dictionary()
         self.reload()
 
     def reload(self) -> str:
-        knowledge = self._loader()          # raises KnowledgeError, leaving the old snapshot in place
-        policy = self._policy_loader(knowledge.documents)     # policy_data/data/policy_*.yaml, same rule
-        matcher = FaqMatcher(knowledge.faq, cache_dir=CACHE_DIR)
-        matcher_en = FaqMatcher([e.in_english() for e in knowledge.faq], english, cache_dir=CACHE_DIR)
-        gazetteer = Gazetteer(knowledge.lexicon, (k for e in knowledge.faq for k in e.keywords))
-        self.knowledge, self.faq, self.policy = knowledge, matcher, policy
-        self.gazetteer, self.reader = gazetteer, Reader(gazetteer, matcher)
-        self._readers = {"zh": self.reader, "en": Reader(gazetteer, matcher_en, "en")}
+        with self._reloading:
+            knowledge = self._loader()          # raises KnowledgeError, leaving the old snapshot in place
+            policy = self._policy_loader(knowledge.documents)     # policy_data/data/policy_*.yaml, same rule
+            matcher = FaqMatcher(knowledge.faq, cache_dir=self._cache_dir)
+            matcher_en = FaqMatcher([e.in_english() for e in knowledge.faq], english, cache_dir=self._cache_dir)
+            gazetteer = Gazetteer(knowledge.lexicon, (k for e in knowledge.faq for k in e.keywords))
+            self._now = Snapshot(knowledge, matcher, policy, gazetteer,
+                                 {"zh": Reader(gazetteer, matcher), "en": Reader(gazetteer, matcher_en, "en")})
         summary = (f"{len(knowledge.faq)} 条问答、{len(knowledge.contacts)} 个联系机构、"
                    f"{len(policy.measures)} 项政策措施")
         log.info("knowledge loaded: %s", summary)
         return summary
 
+    @property
+    def knowledge(self) -> Knowledge:
+        return self._now.knowledge
+
+    @property
+    def faq(self) -> FaqMatcher:
+        return self._now.faq
+
+    @property
+    def policy(self) -> PolicyBook:
+        return self._now.policy
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        return self._now.gazetteer
+
+    @property
+    def reader(self) -> Reader:
+        return self._now.readers["zh"]
+
     def reader_for(self, lang: str) -> Reader:
-        return self._readers.get(lang, self.reader)
+        readers = self._now.readers
+        return readers.get(lang, readers["zh"])
 
     def period_note(self, entry, today: date, lang: str = "zh") -> str:
         """Every answer from a plan states the plan's period, and says so when it has ended."""

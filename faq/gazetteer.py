@@ -63,12 +63,34 @@ def _sound(ch: str) -> str:
     return "".join(c for c in first if not unicodedata.combining(c))
 
 
+class Terms(list):
+    """A longest-first list of (word, tag) that also knows which of its words a text holds, so a scan looks only
+    for those (a plain list works too, word by word)."""
+
+    def __init__(self, pairs: Iterable[tuple[str, T]]):
+        super().__init__(pairs)
+        self._by_start: dict[str, list[int]] = {}
+        for position, (word, _) in enumerate(self):
+            self._by_start.setdefault(word[:2], []).append(position)
+
+    def occurring(self, text: str) -> list[tuple[str, T]]:
+        """The (word, tag) pairs whose word is in `text`, in list order."""
+        found: set[int] = set()
+        get = self._by_start.get
+        for start in range(len(text)):
+            for key in (text[start], text[start:start + 2]):
+                for position in get(key, ()):
+                    if text.startswith(self[position][0], start):
+                        found.add(position)
+        return [self[position] for position in sorted(found)]
+
+
 def scan(text: str, words: list[tuple[str, T]], blocked: bytearray | None = None) -> list[tuple[int, int, T]]:
     """Non-overlapping hits of `words` (sorted longest first) in `text`, outside the `blocked` characters
     → [(start, end, tag)] in text order."""
     claimed = bytearray(blocked) if blocked is not None else bytearray(len(text))
     found = []
-    for word, tag in words:
+    for word, tag in words.occurring(text) if isinstance(words, Terms) else words:
         start = text.find(word)
         while start != -1:
             end = start + len(word)
@@ -79,11 +101,11 @@ def scan(text: str, words: list[tuple[str, T]], blocked: bytearray | None = None
     return sorted(found, key=lambda hit: hit[0])
 
 
-def _longest_first(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+def _longest_first(pairs: Iterable[tuple[str, str]]) -> Terms:
     """Longest first; a word listed under several tags goes to the first in file order (deterministic, unlike a
     set's order, which changes with each process's string hashing)."""
     unique = dict.fromkeys((english.fold(w), tag) for w, tag in pairs if w.strip())
-    return sorted(unique, key=lambda p: (-len(p[0]), p[0]))
+    return Terms(sorted(unique, key=lambda p: (-len(p[0]), p[0])))
 
 
 class Repairer:
@@ -94,16 +116,22 @@ class Repairer:
         for word in dict.fromkeys(map(fold, vocabulary)):
             if len(word) >= MIN_REPAIR and _is_cjk(word):
                 self._by_sound.setdefault(tuple(_sound(ch) for ch in word), []).append(word)
-        self._lengths = sorted({len(k) for k in self._by_sound}, reverse=True)
+        lengths: dict[str, set[int]] = {}
+        for key in self._by_sound:
+            lengths.setdefault(key[0], set()).add(len(key))
+        self._lengths = {first: sorted(ns, reverse=True) for first, ns in lengths.items()}   # by first sound
         self._words = frozenset(w for words in self._by_sound.values() for w in words)
 
     def repair(self, text: str) -> str:
         sounds = [_sound(ch) for ch in text]
+        run = [0] * (len(text) + 1)          # how many CJK characters start at each position
+        for i in range(len(text) - 1, -1, -1):
+            run[i] = run[i + 1] + 1 if "\u4e00" <= text[i] <= "\u9fff" else 0
         out, i = [], 0
         while i < len(text):
-            for n in self._lengths:
+            for n in self._lengths.get(sounds[i], ()):
                 window = text[i:i + n]
-                if len(window) < n or not _is_cjk(window) or window in self._words:
+                if run[i] < n or window in self._words:
                     continue
                 alike = self._by_sound.get(tuple(sounds[i:i + n]), ())
                 word = max(alike, key=lambda w: sum(a == b for a, b in zip(w, window)), default="")
@@ -136,7 +164,7 @@ class Lexicon:
         return cls(entities, aspects, tuple(read_yaml(entities_path).get("not_names") or ()))
 
     @property
-    def names(self) -> list[tuple[str, str]]:
+    def names(self) -> Terms:
         named = ((w, k) for k, e in self.entities.items() for w in [e.name, *e.aliases])
         return _longest_first([*named, *((w, "") for w in self.not_names)])
 

@@ -12,10 +12,12 @@ another district): the sign of an out-of-scope question.
 from __future__ import annotations
 
 import hashlib
-import json
+import heapq
 import math
-from collections import Counter
+from array import array
+from collections import defaultdict
 from dataclasses import dataclass
+from itertools import accumulate, chain, islice
 from pathlib import Path
 from types import ModuleType
 
@@ -33,6 +35,10 @@ KEYWORD_BONUS, KEYWORD_CAP = 0.07, 0.2
 NUMBER_BONUS, NUMBER_MALUS = 0.15, 0.1
 UNKNOWN_PLACE_MALUS = 0.3
 UNKNOWN_DF = 0.5          # document frequency assumed for a feature the data never uses
+SIMILAR_LIMIT, SIMILAR_CUTOFF = 40, 30     # phrasings whose similarity counts, and the least that counts
+SCALE = 2000              # from this many entries on, only the entries sharing the rarest features are scored
+CANDIDATES = 200          # how many, at scale
+SIMILAR_CANDIDATES = 120  # of those, the likeliest whose phrasings are compared, at scale
 
 
 @dataclass(frozen=True)
@@ -42,19 +48,34 @@ class Match:
 
 
 def _tokenised(entries: list[FaqEntry], text: ModuleType) -> dict:
-    """Everything the matcher derives from the entries' text (with jieba for Chinese): the slow part of a
-    start-up."""
-    asked = [set().union(*(text.features(t) for t in [*e.questions, *e.keywords])) for e in entries]
-    return {"asked": asked,
-            "told": [a | text.features(e.answer) for a, e in zip(asked, entries)],
-            "keywords": [[text.fold_phrase(k) for k in e.keywords] for e in entries],
-            "numbers": [text.numbers(" ".join([e.answer, *e.questions])) for e in entries],
-            "phrasings": [" ".join(text.words(q)) for e in entries for q in e.questions]}
+    """Everything the matcher derives from the entries' text (with jieba for Chinese), as postings: feature → the
+    entries whose phrasings and keywords ("asked") or whose answer too ("told") hold it. The slow part of a
+    start-up, so it is cached."""
+    asked_by: dict[str, array] = {}
+    told_by: dict[str, array] = {}
+    keywords: dict[str, list[int]] = {}
+    numbers: dict[str, array] = {}
+    for i, e in enumerate(entries):
+        asked = set().union(*(text.features(t) for t in [*e.questions, *e.keywords]))
+        for f in asked:
+            asked_by.setdefault(f, array("I")).append(i)
+        for f in asked | text.features(e.answer):
+            told_by.setdefault(f, array("I")).append(i)
+        for k in e.keywords:
+            if folded := text.fold_phrase(k):
+                keywords.setdefault(folded, []).append(i)
+        for number in text.numbers(" ".join([e.answer, *e.questions])):
+            numbers.setdefault(number, array("I")).append(i)
+    return {"asked_by": asked_by, "told_by": told_by, "keywords": keywords, "numbers": numbers,
+            "phrasings": [" ".join(sorted(text.words(q))) for e in entries for q in e.questions],
+            "first": array("I", accumulate((len(e.questions) for e in entries), initial=0))}
 
 
 def _cache_key(entries: list[FaqEntry], text: ModuleType) -> str:
-    """Changes with any entry, the synonyms, the domain dictionary, jieba's version or the tokenisers' code."""
-    digest = hashlib.sha256(json.dumps([e.model_dump() for e in entries], ensure_ascii=False).encode())
+    """Changes with any entry's text, the synonyms, the domain dictionary, jieba's version or the tokenisers' code."""
+    digest = hashlib.sha256()
+    for e in entries:
+        digest.update("\x1f".join([*e.questions, "\x1e", *e.keywords, "\x1e", e.answer, "\x1d"]).encode())
     for path in (nlp.HERE / "synonyms.yaml", nlp.HERE / "userdict.txt", Path(nlp.__file__), Path(text.__file__),
                  Path(__file__), nlp.HERE / "script.py"):
         digest.update(path.read_bytes())
@@ -63,56 +84,141 @@ def _cache_key(entries: list[FaqEntry], text: ModuleType) -> str:
 
 
 class FaqMatcher:
-    """`text` is the language's tokeniser: faq.nlp (Chinese) or faq.english."""
+    """`text` is the language's tokeniser: faq.nlp (Chinese) or faq.english.
+
+    Only the entries sharing a feature with the question are scored; the rest score alike and are ranked by
+    position. Up to SCALE entries every sharing entry is scored; beyond, the entries sharing the question's
+    rarest features are gathered until there are CANDIDATES of them, the likeliest of those are scored in full
+    and the phrasing similarity is computed over theirs only."""
 
     def __init__(self, entries: list[FaqEntry], text: ModuleType = nlp, cache_dir: Path | None = None):
         self.entries, self.text = entries, text
         text.add_words(k for e in entries for k in e.keywords)
         index = cached(f"faq-index-{text.__name__.rpartition('.')[2]}", _cache_key(entries, text),
                        lambda: _tokenised(entries, text), cache_dir)
-        self._asked, self._told = index["asked"], index["told"]
-        self._vocabulary = set().union(*self._told)
-        self._keywords, self._numbers, self._phrasings = index["keywords"], index["numbers"], index["phrasings"]
-        self._owner = [i for i, e in enumerate(entries) for _ in e.questions]
-        df = Counter(f for feats in self._asked for f in feats)
-        n = max(len(entries), 1)
-        self._idf = {f: math.log((n + 1) / (c + 0.5)) for f, c in df.items()}
-        self._unknown_idf = math.log((n + 1) / UNKNOWN_DF)
+        self._asked_by, self._told_by = index["asked_by"], index["told_by"]
+        self._keywords, self._numbers = index["keywords"], index["numbers"]
+        self._phrasings, self._first = index["phrasings"], index["first"]
+        self._owner = array("I", (i for i, e in enumerate(entries) for _ in e.questions))
+        self._keyword_lengths = sorted({len(k) for k in self._keywords})
+        self._n = max(len(entries), 1)
+        self._unknown_idf = math.log((self._n + 1) / UNKNOWN_DF)
+        self._at_scale = len(entries) >= SCALE
+        self._bitmaps: dict[str, bytearray] = {}
 
     def known(self, word: str) -> bool:
         """A word the data uses, or one whose every char bigram the data uses ("大关" from "大关路")."""
-        return word in self._vocabulary or all("#" + word[i:i + 2] in self._vocabulary for i in range(len(word) - 1))
+        return word in self._told_by or all("#" + word[i:i + 2] in self._told_by for i in range(len(word) - 1))
 
     def unknown_places(self, words: list[str]) -> list[str]:
         """Places the data never mentions (another city, another district): the sign of another topic."""
         return [w for w in words if len(w) > 1 and w in self.text.place_names() and not self.known(w)]
+
+    def _idf(self, feature: str) -> float:
+        asked = self._asked_by.get(feature)
+        return math.log((self._n + 1) / (len(asked) + 0.5)) if asked else self._unknown_idf
 
     def rank(self, question: str, limit: int = 3) -> list[Match]:
         words = self.text.words(question)
         feats = self.text.features_of(words)
         if not feats or not self.entries:
             return []
-        weights = {f: self._idf.get(f, self._unknown_idf) for f in feats}
+        weights = {f: self._idf(f) for f in feats}
         total = sum(weights.values())
-        folded = self.text.fold_phrase(question)
-        similar = [0.0] * len(self.entries)
-        for _, score, idx in process.extract(" ".join(words), self._phrasings, scorer=fuzz.token_sort_ratio,
-                                             limit=40, score_cutoff=30):
-            owner = self._owner[idx]
-            similar[owner] = max(similar[owner], score / 100)
+        asked_sum, told_sum, candidates = self._coverage(weights)
+        similar = self._similar(" ".join(sorted(words)), candidates)
+        hits = self._keyword_hits(self.text.fold_phrase(question))
         asked_numbers = self.text.numbers(question)
+        numbered = {i for number in asked_numbers for i in self._numbers.get(number, ())}
         penalty = UNKNOWN_PLACE_MALUS if self.unknown_places(words) else 0.0
-        scored = []
-        for i, (asked, told) in enumerate(zip(self._asked, self._told)):
-            coverage = ((1 - ANSWER_WEIGHT) * sum(weights[f] for f in feats & asked)
-                        + ANSWER_WEIGHT * sum(weights[f] for f in feats & told)) / total
-            score = COVERAGE_WEIGHT * coverage + (1 - COVERAGE_WEIGHT) * similar[i] - penalty
-            score += min(KEYWORD_CAP, KEYWORD_BONUS * sum(1 for k in self._keywords[i] if k and k in folded))
-            if asked_numbers:
-                score += NUMBER_BONUS if asked_numbers & self._numbers[i] else -NUMBER_MALUS
-            scored.append((score, i))
+
+        asked_of, told_of, similar_of, hits_of = asked_sum.get, told_sum.get, similar.get, hits.get
+        bonus = (lambda i: NUMBER_BONUS if i in numbered else -NUMBER_MALUS) if asked_numbers else lambda i: 0.0
+
+        def score(i: int) -> float:
+            coverage = ((1 - ANSWER_WEIGHT) * asked_of(i, 0) + ANSWER_WEIGHT * told_of(i, 0)) / total
+            return (COVERAGE_WEIGHT * coverage + (1 - COVERAGE_WEIGHT) * similar_of(i, 0.0) - penalty
+                    + min(KEYWORD_CAP, KEYWORD_BONUS * hits_of(i, 0)) + bonus(i))
+
+        touched = set(candidates).union(similar) if self._at_scale else set(candidates).union(similar, hits, numbered)
+        untouched = (i for i in reversed(range(len(self.entries))) if i not in touched)
+        scored = [(score(i), i) for i in chain(touched, islice(untouched, limit))]
         scored.sort(reverse=True)
         return [Match(self.entries[i], max(0.0, min(1.0, s))) for s, i in scored[:limit]]
+
+    def _coverage(self, weights: dict[str, float]) -> tuple[dict[int, float], dict[int, float], list[int]]:
+        """The weight of the question's features each entry's phrasings hold, and its answer too; and the entries
+        to score."""
+        asked_sum: dict[int, float] = defaultdict(float)
+        told_sum: dict[int, float] = defaultdict(float)
+        known = sorted((f for f in weights if f in self._told_by), key=lambda f: len(self._told_by[f]))
+        gathered = 0
+        for gathered, f in enumerate(known, 1):
+            w = weights[f]
+            for i in self._asked_by.get(f, ()):
+                asked_sum[i] += w
+            for i in self._told_by[f]:
+                told_sum[i] += w
+            if self._at_scale and len(told_sum) >= CANDIDATES:
+                break
+        if not self._at_scale:
+            return asked_sum, told_sum, list(told_sum)
+        candidates = heapq.nlargest(CANDIDATES, told_sum, key=lambda i: asked_sum[i] + told_sum[i])
+        chosen = set(candidates)
+        for f in known[gathered:]:
+            w, told = weights[f], self._told_by[f]
+            if len(told) <= len(candidates):
+                for i in self._asked_by.get(f, ()):
+                    if i in chosen:
+                        asked_sum[i] += w
+                for i in told:
+                    if i in chosen:
+                        told_sum[i] += w
+                continue
+            bitmap = self._bitmap(f)
+            for i in candidates:
+                if bitmap[i]:
+                    told_sum[i] += w
+                    if bitmap[i] == 2:
+                        asked_sum[i] += w
+        return asked_sum, told_sum, candidates
+
+    def _bitmap(self, feature: str) -> bytearray:
+        """Per entry: 2 when its phrasings hold `feature`, 1 when only its answer does (for common features)."""
+        bitmap = self._bitmaps.get(feature)
+        if bitmap is None:
+            bitmap = bytearray(len(self.entries))
+            for i in self._told_by[feature]:
+                bitmap[i] = 1
+            for i in self._asked_by.get(feature, ()):
+                bitmap[i] = 2
+            self._bitmaps[feature] = bitmap
+        return bitmap
+
+    def _similar(self, sorted_words: str, candidates: list[int]) -> dict[int, float]:
+        """Entry → token-sort similarity of its closest phrasing, for the SIMILAR_LIMIT closest phrasings (at scale,
+        among the phrasings of the likeliest candidates only)."""
+        if self._at_scale:
+            first, phrasings, candidates = self._first, self._phrasings, candidates[:SIMILAR_CANDIDATES]
+            owner = [i for i in candidates for _ in range(first[i + 1] - first[i])]
+            choices = [p for i in candidates for p in phrasings[first[i]:first[i + 1]]]
+        else:
+            owner, choices = self._owner, self._phrasings
+        similar: dict[int, float] = {}
+        for _, score, idx in process.extract(sorted_words, choices, scorer=fuzz.ratio, limit=SIMILAR_LIMIT,
+                                             score_cutoff=SIMILAR_CUTOFF):
+            i = owner[idx]
+            similar[i] = max(similar.get(i, 0.0), score / 100)
+        return similar
+
+    def _keyword_hits(self, folded: str) -> dict[int, int]:
+        """Entry → how many of its keywords the folded question contains."""
+        found = {folded[s:s + n] for n in self._keyword_lengths for s in range(len(folded) - n + 1)}
+        hits: dict[int, int] = defaultdict(int)
+        for keyword in found & self._keywords.keys():
+            for i in self._keywords[keyword]:
+                hits[i] += 1
+        return hits
 
     def best(self, question: str) -> Match | None:
         ranked = self.rank(question, limit=1)

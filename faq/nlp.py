@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,6 +25,7 @@ jieba.setLogLevel(logging.WARNING)
 _PUNCT = re.compile(r"[^\w\u4e00-\u9fff.%]+", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _SHORT_YEAR = re.compile(r"(?<![\d.])([012]\d)年")
+WORD_FREQ = 20000          # jieba frequency of a domain word: high enough to be kept whole
 STOP = frozenset("""
 的 了 吗 呢 啊 呀 吧 嘛 哦 么 是 有 在 和 与 及 或 跟 把 被 给 对 从 到 向 让 用 为 以 将 着 过 得 地
 请问 请 你好 您好 一下 下 我 我们 咱们 俺 你 你们 您 他们 它 这 那 这个 那个 这些 那些 这边 那边 这里 那里
@@ -53,11 +55,17 @@ def synonyms() -> Synonyms:
 
 
 def add_words(words) -> None:
-    """Teach jieba the domain vocabulary (place names, policy terms, entry keywords)."""
-    for word in words:
-        word = normalise(word)
+    """Teach jieba the domain vocabulary (place names, policy terms, entry keywords). A word given n times is added
+    once and counts n times in jieba's total frequency, exactly as n calls to jieba.add_word would leave it."""
+    counts: Counter[str] = Counter()
+    for raw, n in Counter(iter(words)).items():
+        word = normalise(raw)
         if len(word) > 1 and " " not in word:
-            jieba.add_word(word, freq=20000)
+            counts[word] += n
+    for word, n in counts.items():
+        jieba.add_word(word, freq=WORD_FREQ)
+        jieba.dt.total += WORD_FREQ * (n - 1)
+    _words.cache_clear()
 
 
 def load_user_dictionary() -> None:
@@ -95,6 +103,7 @@ def normalise(text: str) -> str:
     return " ".join(_PUNCT.sub(" ", text).split())
 
 
+@lru_cache(maxsize=1024)
 def fold_phrase(text: str) -> str:
     """What keywords are compared with: normalised, synonyms folded."""
     return synonyms().fold(normalise(text))
@@ -105,8 +114,13 @@ def numbers(text: str) -> set[str]:
 
 
 def words(text: str) -> list[str]:
-    folded = synonyms().fold(normalise(text))
-    return [w for w in jieba.lcut(folded) if w.strip() and w not in STOP]
+    return list(_words(text))
+
+
+@lru_cache(maxsize=1024)
+def _words(text: str) -> tuple[str, ...]:
+    """A message is segmented once, however many readers ask (cleared when jieba learns words)."""
+    return tuple(w for w in jieba.lcut(fold_phrase(text)) if w.strip() and w not in STOP)
 
 
 def features(text: str) -> set[str]:

@@ -115,7 +115,7 @@ class Reader:
         return " ".join(words[0] for words in asked)
 
     def _elsewhere(self, folded: str) -> list[str]:
-        inside = [n for n, _ in self.gazetteer.names if n in folded]
+        inside = [n for n, _ in self.gazetteer.names.occurring(folded)]
         found = [p for p in ELSEWHERE if p in folded and not any(p in n for n in inside)]
         if self.lang == "en":
             found += [m.group(0) for m in english.ELSEWHERE.finditer(folded) if m.group(0) not in found]

@@ -1,6 +1,8 @@
 """Staff maintenance commands."""
 from __future__ import annotations
 
+import asyncio
+
 from bot.messages import Incoming, Reply
 from bot.services import Services
 from faq.schema import KnowledgeError
@@ -8,7 +10,7 @@ from faq.schema import KnowledgeError
 
 async def reload(msg: Incoming, svc: Services) -> Reply:
     try:
-        summary = svc.kb.reload()
+        summary = await asyncio.to_thread(svc.kb.reload)      # the bot goes on answering meanwhile
     except KnowledgeError as exc:
         outcome, reply = f"failed: {exc}", f"资料文件有误，未重新加载（仍使用原资料）：\n{exc}"
     else:

@@ -110,9 +110,10 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
     elif not _states(svc, best.entry, reading.aspects):
         best = next((m for m in near if _states(svc, m.entry, reading.aspects)), best)
     if reading.years and not set(reading.years) & _years_in(best.entry):
-        direct = not reading.entities or best.entry.entities[0] == reading.entities[0]
+        named = reading.entities[0] if reading.entities else None
+        direct = named is None or best.entry.entities[0] == named
         best = next((m for m in near if set(reading.years) & _years_in(m.entry) and all(a in m.entry.aspects for a in strict)
-                     and (not direct or m.entry.entities[0] == reading.entities[0])), best)
+                     and (named is None or not direct or m.entry.entities[0] == named)), best)
     return best, ""
 
 

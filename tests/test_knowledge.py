@@ -1,13 +1,19 @@
 """Data files are validated at load; errors name the file and the entry; reload keeps the old data on error."""
 from __future__ import annotations
 
+import asyncio
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
 
-from bot.services import KnowledgeBase
-from faq.knowledge import POLICY_DIR, load_knowledge
+from bot.dialogs import Dialogs
+from bot.messages import Incoming
+from bot.router import Router
+from bot.services import KnowledgeBase, Services
+from faq import knowledge
+from faq.knowledge import POLICY_DIR, load_cached, load_knowledge
 from faq.schema import KnowledgeError
 
 GOOD = """entries:
@@ -108,3 +114,42 @@ async def test_staff_reload_reports_a_broken_file(services, tmp_path, ask, monke
     reply = await ask("/reload", staff=True)
     assert "demo.yaml" in reply.text and "未重新加载" in reply.text
     assert services.kb.knowledge is before
+
+
+async def test_the_bot_answers_while_a_staff_reload_runs(services, clock, tmp_path, monkeypatch):
+    faq_dir, policy_dir = _dirs(tmp_path, GOOD)
+    kb = KnowledgeBase(lambda: load_knowledge(faq_dir, policy_dir), cache_dir=tmp_path / "cache")
+    router = Router(Services(settings=services.settings, clock=clock, kb=kb, dialogs=Dialogs(clock),
+                             store=services.store))
+    (faq_dir / "demo.yaml").write_text(GOOD.replace("坐落于拱墅区", "位于拱墅区的运河畔"), encoding="utf-8")
+    loading, release = threading.Event(), threading.Event()
+
+    def held_load():
+        loading.set()
+        release.wait(30)
+        return load_knowledge(faq_dir, policy_dir)
+    monkeypatch.setattr(kb, "_loader", held_load)
+    reload = asyncio.create_task(router.handle(Incoming("console", "staff", "staff", text="/reload", is_staff=True)))
+    assert await asyncio.to_thread(loading.wait, 30)
+    during = await router.handle(Incoming("console", "u1", "u1", text="小镇在哪"))
+    assert during.intent == "faq" and "运河财富小镇坐落于拱墅区。" in during.text and not reload.done()
+    release.set()
+    assert "资料已重新加载" in (await reload).text
+    after = await router.handle(Incoming("console", "u2", "u2", text="小镇在哪"))
+    assert "运河财富小镇位于拱墅区的运河畔。" in after.text
+
+
+def test_loaded_knowledge_is_read_back_from_the_cache_until_a_file_changes(tmp_path, monkeypatch):
+    faq_dir, policy_dir = _dirs(tmp_path, GOOD)
+    cache = tmp_path / "cache"
+    first = load_cached(faq_dir, policy_dir, cache)
+    loads = []
+    monkeypatch.setattr(knowledge, "load_knowledge", lambda *dirs: loads.append(dirs) or load_knowledge(*dirs))
+    assert load_cached(faq_dir, policy_dir, cache) == first and loads == []
+    (faq_dir / "en" / "demo.yaml").write_text(GOOD_EN.replace("Gongshu District", "Gongshu District, Hangzhou"),
+                                              encoding="utf-8")
+    assert load_cached(faq_dir, policy_dir, cache).faq[0].en.answer.endswith("Gongshu District, Hangzhou.")
+    assert loads == [(faq_dir, policy_dir)] and len(list(cache.glob("knowledge-*.pickle"))) == 1
+    (faq_dir / "demo.yaml").write_text(GOOD.replace("doc: town-profile", "doc: nowhere"), encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="nowhere"):
+        load_cached(faq_dir, policy_dir, cache)

@@ -1,0 +1,170 @@
+"""The FAQ at today's size and at 10,000 entries, side by side: answer-path latency (p50/p99 over the dev, held-out
+and blind questions), start-up with a cold and a warm FAQ-index cache, and resident memory.
+
+The 10,000-entry knowledge base is synthetic: the real entries plus mutated copies of them, each about another
+entity of faq/entities.yaml (its name put in the phrasings and the answer), with the phrasings perturbed (a
+character dropped or doubled, words swapped), other figures in the answer and some keywords replaced by the
+entity's aliases. It is written as YAML files (with English overlays) and loaded as the bot loads its own, so
+start-up includes reading and validating them. At 10,000 entries the matcher scores candidates only; the bench
+also says how often its top answer is the one full scoring gives.
+
+    .venv/bin/python bench/bench_scale.py [size]
+"""
+from __future__ import annotations
+
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.benchutil import answer_path, pct  # noqa: E402
+
+SEED = 20261201
+STARTUP = """
+import sys, time
+t = time.perf_counter()
+import bot.app  # noqa: F401  (everything the bot imports)
+from pathlib import Path
+from bot.services import KnowledgeBase
+from faq.knowledge import load_cached
+cache = Path(sys.argv[2])
+kb = KnowledgeBase(lambda: load_cached(Path(sys.argv[1]), cache_dir=cache), cache_dir=cache)
+elapsed = time.perf_counter() - t
+kb.reader_for("zh").read("小镇在哪里").ranked()
+import psutil
+print(elapsed, psutil.Process().memory_info().rss)
+"""
+
+
+def _perturb(rng: random.Random, text: str) -> str:
+    """A typo or a reordering, as users write."""
+    if len(text) < 4:
+        return text
+    i = rng.randrange(1, len(text) - 1)
+    kind = rng.randrange(3)
+    if kind == 0:
+        return text[:i] + text[i + 1:]
+    if kind == 1:
+        return text[:i] + text[i] + text[i:]
+    return text[i:] + text[:i] if " " not in text else " ".join(reversed(text.split(" ", 1)))
+
+
+def _refigure(rng: random.Random, text: str) -> str:
+    return re.sub(r"\d+", lambda m: str(rng.randrange(1, 10 ** len(m.group(0)))), text)
+
+
+def synthetic_faq(size: int, faq_dir: Path) -> None:
+    """Writes the real FAQ files plus mutated copies up to `size` entries into `faq_dir` (and its en/)."""
+    from faq.gazetteer import Lexicon
+    from faq.knowledge import FAQ_DIR, load_knowledge
+
+    shutil.copytree(FAQ_DIR, faq_dir, dirs_exist_ok=True)
+    real = load_knowledge().faq
+    lexicon = Lexicon.load()
+    entities = list(lexicon.entities.items())
+    rng = random.Random(SEED)
+    zh, en = [], {}
+    for k in range(max(0, size - len(real))):
+        template = real[k % len(real)]
+        key, entity = rng.choice(entities)
+        old = lexicon.entities[template.entities[0]]
+        name = entity.name
+
+        def moved(text: str, old_name: str = old.name, new_name: str = name) -> str:
+            return text.replace(old_name, new_name) if old_name in text else f"{new_name}{text}"
+
+        questions = [_perturb(rng, moved(q)) if rng.random() < 0.5 else moved(q) for q in template.questions]
+        keywords = [rng.choice(entity.aliases) if entity.aliases and rng.random() < 0.3 else w
+                    for w in template.keywords]
+        entry_id = f"syn-{k}"
+        zh.append({"id": entry_id, "category": template.category, "entities": [key], "aspects": list(template.aspects),
+                   "questions": list(dict.fromkeys(questions)) if len(set(questions)) >= 2 else questions,
+                   "keywords": keywords, "answer": _refigure(rng, moved(template.answer)),
+                   "source": template.source.model_dump()})
+        en[entry_id] = {"questions": [moved(q, old.en, entity.en) for q in template.en.questions],
+                        "answer": _refigure(rng, moved(template.en.answer, old.en, entity.en))}
+    dump = {"allow_unicode": True, "sort_keys": False, "width": 1000}
+    (faq_dir / "synthetic.yaml").write_text(yaml.safe_dump({"entries": zh}, **dump), encoding="utf-8")
+    (faq_dir / "en" / "synthetic.yaml").write_text(yaml.safe_dump({"entries": en}, **dump), encoding="utf-8")
+
+
+def questions() -> list[tuple[str, str]]:
+    from bench import blindsets
+    from tests.devset import load_devset
+
+    asked = []
+    for pattern in ("devset_*.yaml", "heldout.yaml"):
+        in_scope, out_of_scope = load_devset(pattern)
+        asked += [("zh", q) for q, _ in in_scope] + [("zh", q) for q in out_of_scope]
+    for stem, lang in (("faq", "zh"), ("en", "en")):
+        data = blindsets.load(blindsets.BLIND / f"{stem}_blind.yaml") or {"cases": []}
+        asked += [(lang, case["q"]) for case in data["cases"]]
+    return asked
+
+
+def startup(faq_dir: Path, cache_dir: Path) -> tuple[float, int]:
+    out = subprocess.run([sys.executable, "-c", STARTUP, str(faq_dir), str(cache_dir)], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout.split()
+    return float(out[0]), int(out[1])
+
+
+def measure(faq_dir: Path) -> dict:
+    """Latency in this process; start-up and memory in fresh ones (cold: an empty cache; warm: its second run)."""
+    import faq.matcher
+    from bot.services import KnowledgeBase
+    from faq.knowledge import load_cached
+
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = Path(tmp)
+        cold, _ = startup(faq_dir, cache)
+        warm, rss = startup(faq_dir, cache)
+        kb = KnowledgeBase(lambda: load_cached(faq_dir, cache_dir=cache), cache_dir=cache)
+        asked = questions()
+        answer_path(kb, "zh", "小镇在哪里")
+        latencies, chosen = [], []
+        for lang, text in asked:
+            start = time.perf_counter()
+            best, _ = answer_path(kb, lang, text)
+            latencies.append(time.perf_counter() - start)
+            chosen.append(best.entry.id if best else None)
+        agree = None
+        if len(kb.knowledge.faq) >= faq.matcher.SCALE:
+            scale, faq.matcher.SCALE = faq.matcher.SCALE, len(kb.knowledge.faq) + 1
+            try:
+                full = KnowledgeBase(lambda: load_cached(faq_dir, cache_dir=cache), cache_dir=cache)
+            finally:
+                faq.matcher.SCALE = scale
+            agree = sum(a == (b.entry.id if b else None) for a, (b, _) in
+                        zip(chosen, (answer_path(full, lang, text) for lang, text in asked)))
+    return {"entries": len(kb.knowledge.faq), "p50": pct(latencies, 50), "p99": pct(latencies, 99), "cold": cold,
+            "warm": warm, "rss": rss, "agree": agree, "asked": len(asked)}
+
+
+def main() -> None:
+    from faq.knowledge import FAQ_DIR
+
+    size = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    rows = [measure(FAQ_DIR)]
+    with tempfile.TemporaryDirectory() as tmp:
+        synthetic_faq(size, Path(tmp))
+        rows.append(measure(Path(tmp)))
+    print("bars: FAQ p99 < 5 ms at both sizes; start-up (warm cache) < 1.5 s; RSS < 150 MB today, < 250 MB at 10,000")
+    print(f"{'entries':>8} {'p50 ms':>8} {'p99 ms':>8} {'start-up cold s':>16} {'warm s':>7} {'RSS MB':>7}  "
+          f"top answer as full scoring's")
+    for r in rows:
+        agree = f"{r['agree']}/{r['asked']}" if r["agree"] is not None else "(full scoring)"
+        print(f"{r['entries']:>8} {r['p50'] * 1000:>8.2f} {r['p99'] * 1000:>8.2f} {r['cold']:>16.2f} "
+              f"{r['warm']:>7.2f} {r['rss'] / 2**20:>7.0f}  {agree}")
+
+
+if __name__ == "__main__":
+    main()
