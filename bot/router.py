@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 Handler = Callable[[Incoming, Services], Awaitable[Reply | None]]
 RouteKind = Literal["command", "dialog", "payload", "text"]
 YIELDING_FLOWS = {calc.CalcDialog.flow: "补贴速算"}     # dialogs a complete new question may interrupt
+TOPICAL = {"policy", "calc", "contacts", "events"}   # answers whose subject a follow-up may continue (faq sets its own)
 CANCEL_WORDS = {"取消", "退出", "算了", "不算了", "cancel", "/cancel", "q", "quit"}
 
 
@@ -123,6 +124,8 @@ class Router:
             reading = self.svc.kb.reader_for(lang).read(text, self.svc.conversations.get(msg.user_key))
             msg = replace(msg, reading=reading)
             reply = await self._dispatch(msg)
+            if reply.intent in TOPICAL and reading.entities:   # "2号文什么时候施行" → "到什么时候": the same document
+                self.svc.conversations.remember(msg.user_key, reading.entities, reading.aspects, None)
             self.svc.history.add(msg, reply)
             if not in_dialog:
                 self.svc.analytics.record(msg, reply)
