@@ -38,9 +38,7 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 GROUP_TYPES = ("group", "supergroup")
 # Connections for Bot API calls other than getUpdates (TelegramOutbox hands it no more sends than that at once;
 # the Delivery service sends as many per platform). Paced, real traffic is 30 sends/s, so with round trips of
-# up to ~0.5 s to Telegram about 15 are in flight: 16 leaves pacing, not the pool, the limit. On loopback the
-# size hardly matters with aiohttp: unpaced broadcast 1,700–2,400 msg/s with 4, 8 or 16 connections
-# (bench/bench_broadcast.py), replies p99 3–16 ms with 4 or 16 (bench/bench_telegram.py).
+# up to ~0.5 s to Telegram about 15 are in flight: 16 leaves pacing, not the pool, the limit.
 POOL_SIZE, POOL_TIMEOUT = 16, 10.0
 # A busy reply is sent only while the overall send rate lets it out within this many seconds: beyond
 # Telegram's 30 messages/s not every shed message can get one, and a late one helps nobody.

@@ -1,9 +1,8 @@
 """python-telegram-bot's HTTP transport on aiohttp instead of httpx.
 
-PTB lets any asyncio HTTP library carry its Bot API calls (telegram.request.BaseRequest). On the 2-core dev
-machine a sendMessage costs ~0.6 ms of CPU through httpx (httpcore, anyio, h11) and ~0.2 ms through aiohttp,
-whatever the pool size: with httpx an unpaced broadcast ran at 850–1,250 msg/s, at the edge of the 1,000
-msg/s bar (bench/bench_broadcast.py). aiohttp already serves the product's webhooks.
+PTB lets any asyncio HTTP library carry its Bot API calls (telegram.request.BaseRequest). A sendMessage costs
+about a third of the CPU through aiohttp that it costs through httpx (httpcore, anyio, h11), whatever the
+pool size (bench/bench_broadcast.py measures it); aiohttp already serves the product's webhooks.
 """
 from __future__ import annotations
 

@@ -42,8 +42,8 @@ class TelegramPacing:
     """Telegram's published limits: ~30 messages/s overall, 1/s per private chat, 20/min per group (the
     last two as (count, seconds) windows). Sends wait for their turn instead of being dropped.
 
-    The overall rate is spaced evenly, never in bursts: Telegram (like the fake Bot API in
-    bench/bench_broadcast.py) refuses a 31st message arriving within one second, and a burst of 30 at each
+    The overall rate is spaced evenly, never in bursts: Telegram (like the fake Bot API in tests/fakes)
+    refuses a 31st message arriving within one second, and a burst of 30 at each
     window edge trips that as soon as request delays vary. `jitter` is how much those delays may vary: 30 ms
     keeps sends 34.3 ms apart, 29.1 messages/s (3 % under the limit)."""
 
