@@ -196,7 +196,7 @@ def _several(question: str, measure_ids: list[str], book) -> bool:
 
 
 PERSONAL = re.compile(r"我们|我司|我公司|本公司|我方|咱们|我单位|我行|我所|本单位|本机构|\b(we|our|us)\b")
-CAN = re.compile(r"能|可以|可获|can\b|could\b|eligible")
+CAN = re.compile(r"能|可以|可获|\b(can|could|eligible)\b")
 RULE_ASKED = re.compile(r"最高|最多|分别(补|奖|给|是|为)|门槛|标准|上限|规定|\b(maximum|at most|up to|threshold|tiers?)\b")
 
 
@@ -223,7 +223,12 @@ def _rivals(book, measure_ids: list[str]) -> list[str]:
 def _unstated(measure, question: str):
     """The first condition whose deciding words (e.g. the pilot's level) the question does not contain."""
     return next(((n, c) for n, c in enumerate(measure.conditions)
-                 if c.ask_unless and not any(normalise(w) in question for w in c.ask_unless)), None)
+                 if c.ask_unless and not any(_says(question, normalise(w)) for w in c.ask_unless)), None)
+
+
+def _says(text: str, word: str) -> bool:
+    """A Chinese word anywhere; an English one only whole ("led" is not in "filed")."""
+    return bool(re.search(rf"\b{re.escape(word)}\b", text)) if word.isascii() else word in text
 
 
 def _confirm(msg: Incoming, svc: Services, measure, n: int, condition, question: str) -> Reply:
@@ -487,7 +492,7 @@ async def answer(msg: Incoming, svc) -> Reply | None:
     """Free text: a measure with figures, or a measure and "能拿多少"; or figures by name and "能拿多少"."""
     book = svc.kb.policy
     reading = _read(msg, msg.text, book)
-    if reading.elsewhere() or faq.asks_unstated(msg, svc):
+    if reading.elsewhere() or (faq.asks_unstated(msg, svc) and not (reading.candidates() and reading.figures)):
         return None
     if is_quick_check(reading):
         return _run(msg, svc, msg.text, _selected(book, reading), reading=reading)
