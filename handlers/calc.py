@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import ClassVar
 
+from bot import inputs
 from bot.dialogs import DialogState
 from bot.messages import Button, Incoming, Reply
 from bot.payloads import CALC, POLICY
@@ -47,6 +48,7 @@ def _cancel(msg: Incoming) -> Button:
     return Button(msg.say("取消", "Cancel"), "/cancel")
 QUESTION_MARKS = re.compile(r"[?？]|吗|哪|什么|怎么|如何|谁")
 MAX_BUTTONS = 8
+MORE = "more:"
 
 
 def _button(measure, lang: str = "zh") -> Button:
@@ -143,10 +145,18 @@ def _ask(msg: Incoming, svc: Services, outcome: Outcome, facts: Facts, question:
 def _pick(msg: Incoming, svc: Services, ids: list[str], question: str, lead: str) -> Reply:
     book = svc.kb.policy
     svc.dialogs.put(msg.user_key, CalcPicking(question, ids))
-    buttons = [_button(book.measure(i), msg.lang) for i in ids[:MAX_BUTTONS]]
     return _reply(f"{lead}\n" + msg.say("请点选要测算的措施（输入“取消”可退出）：",
                                         "Tap the measure to compute (type “cancel” to leave):"),
-                  confidence=0.5, buttons=buttons + [_cancel(msg)])
+                  confidence=0.5, buttons=_page(msg, book, ids, 0))
+
+
+def _page(msg: Incoming, book, ids: list[str], page: int) -> list[Button]:
+    """One page of measure buttons, "更多" to the next while there is one, and "取消"."""
+    start = page * MAX_BUTTONS
+    buttons = [_button(book.measure(i), msg.lang) for i in ids[start:start + MAX_BUTTONS] if book.measure(i)]
+    if start + MAX_BUTTONS < len(ids):
+        buttons.append(Button(msg.say("更多", "More"), CALC(f"{MORE}{page + 1}")))
+    return buttons + [_cancel(msg)]
 
 
 FOREIGN = re.compile(r"美元|美金|usd|us\$|港元|港币|hkd|欧元|eur\b|英镑|gbp|日元|jpy|新加坡元|新元|sgd|外币", re.IGNORECASE)
@@ -525,7 +535,7 @@ async def command(msg: Incoming, svc) -> Reply:
                           "Subsidy quick-check: type the measure and your figures, e.g. “New financial HQ, paid-in "
                           "capital RMB 1 billion: how much?”, “Asset management HQ, AUM 15bn”, “We led 2 national "
                           "standards”.\nOr tap a measure first (type “cancel” to leave):"),
-                  buttons=[_button(book.measure(i), msg.lang) for i in ids] + [_cancel(msg)])
+                  buttons=_page(msg, book, ids, 0))
 
 
 async def by_payload(msg: Incoming, svc) -> Reply:
@@ -533,6 +543,12 @@ async def by_payload(msg: Incoming, svc) -> Reply:
     book = svc.kb.policy
     key = CALC.arg(msg.payload)
     dialog = svc.dialogs.of(msg.user_key, CalcDialog)
+    if key.startswith(MORE):                 # the next page of the measures to pick from
+        page = inputs.number(key.removeprefix(MORE))
+        if not isinstance(dialog, CalcPicking) or page is None:
+            return _stale(msg)
+        return _reply(msg.say("请点选要测算的措施（输入“取消”可退出）：", "Tap the measure to compute (type “cancel” to leave):"),
+                      confidence=0.5, buttons=_page(msg, book, dialog.choices, page))
     if key in ("confirm", "deny"):
         if not (isinstance(dialog, CalcPicking) and len(dialog.choices) == 1):
             return _stale(msg)
@@ -568,7 +584,7 @@ async def continue_dialog(msg: Incoming, svc: Services) -> Reply | None:
             return None
         return _reply(msg.say("请点选要测算的措施，或输入“取消”退出。", "Tap the measure to compute, or type “cancel”."),
                       confidence=0.5,
-                      buttons=[_button(book.measure(i), msg.lang) for i in state.choices[:MAX_BUTTONS]] + [_cancel(msg)])
+                      buttons=_page(msg, book, state.choices, 0))
     assert isinstance(state, CalcAsking)
     measure = book.measure(state.measure)
     if measure is None:                  # the data was reloaded without it

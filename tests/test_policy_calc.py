@@ -319,3 +319,21 @@ async def test_a_count_is_never_read_as_an_amount(ask):
 async def test_a_figure_from_another_policy_is_compared_under_the_higher_one_rule(ask, question, says):
     reply = await ask(question)
     assert says in reply.text, reply.text
+
+
+async def test_the_measure_picker_offers_every_measure_page_by_page(ask, services):
+    reply = await ask("/calc")
+    seen, pages = [], 0
+    while True:
+        payloads = [b.payload for b in reply.buttons]
+        seen += [p for p in payloads if p.startswith("calc:") and not p.startswith("calc:more:")]
+        more = [p for p in payloads if p.startswith("calc:more:")]
+        assert len([p for p in payloads if p != "/cancel" and p not in more]) <= 8 and payloads[-1] == "/cancel"
+        if not more:
+            break
+        pages += 1
+        reply = await ask(payload=more[0])
+    computable = [m.id for m in services.kb.policy.measures if m.rule.type != "unquantified"]
+    assert seen == [f"calc:{i}" for i in computable] and pages == (len(computable) - 1) // 8
+    await ask("/cancel")
+    assert "不存在" in (await ask(payload="calc:more:1")).text          # a page button after the dialog ended
