@@ -40,7 +40,7 @@ ARTICLE = re.compile(r"第\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\
 DOC_WORDS_EN = re.compile(r"\b(in force|valid|validity|expire|expired|expiry|take effect|took effect|effective|"
                           r"signed|issued|lead department|leads the implementation|both subsidies|collect both|"
                           r"qualifies under another|detailed rules)\b", re.IGNORECASE)
-POLICY_ASKS = ("补贴", "补助", "奖励", "政策", "扶持", "资助", "申请", "申报", "享受", "能拿", "多少钱", "适合", "符合")
+POLICY_ASKS = ("补贴", "补助", "奖励", "政策", "扶持", "支持", "优惠", "资助", "申请", "申报", "享受", "能拿", "多少钱", "适合", "符合")
 
 
 def _reply(text: str, *, confidence: float = 1.0, buttons=None, sources=None) -> Reply:
