@@ -226,6 +226,19 @@ def committed_sent(data_dir) -> set[int]:
     return {int(d["chat_id"]) for d in on_disk(data_dir, 1) if d["status"] == "sent"}
 
 
+async def on_disk_soon(predicate, timeout: float = 15.0) -> None:
+    """What the product writes after its last send (the records, then the broadcast closed): nothing on the fake
+    Bot API changes then, so the files themselves are looked at until it holds."""
+    async with asyncio.timeout(timeout):
+        while not predicate():
+            await asyncio.sleep(0.05)
+
+
+def broadcast_status(data_dir) -> str:
+    """The first broadcast's status in store.json (written atomically, so any read sees a whole file)."""
+    return json.loads((data_dir / "store.json").read_text("utf-8"))["broadcasts"]["1"]["status"]
+
+
 async def test_kill_9_mid_broadcast_then_restart_skips_nobody_and_repeats_no_confirmed_send(tmp_path, fakes):
     telegram, wecom = fakes
     data_dir = tmp_path / "data"
@@ -257,7 +270,7 @@ async def test_kill_9_mid_broadcast_then_restart_skips_nobody_and_repeats_no_con
     second = await run_product(env)
     try:
         await telegram.wait_for(lambda: set(delivered()) == set(chats), timeout=30)
-        await telegram.wait_for(lambda: committed_sent(data_dir) == set(chats), timeout=10)
+        await on_disk_soon(lambda: committed_sent(data_dir) == set(chats) and broadcast_status(data_dir) == "done")
     finally:
         second.send_signal(signal.SIGTERM)
         _, err = await second.communicate()
