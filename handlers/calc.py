@@ -59,6 +59,10 @@ def _read(msg: Incoming, text: str, book) -> Reading:
     return read(for_reading(text, book, msg.lang), book)
 
 
+def _original(msg: Incoming, measure_id: str) -> Button:
+    return Button(msg.say("查看原文与条件", "Original text and conditions"), POLICY(f"m:{measure_id}"))
+
+
 def _reply(text: str, *, confidence: float = 1.0, buttons=None, sources=None) -> Reply:
     return Reply(text, intent="calc", confidence=confidence, buttons=buttons or [], sources=sources or [])
 
@@ -101,8 +105,7 @@ def _results(msg: Incoming, svc: Services, outcomes: list[Outcome], notes: list[
     blocks += render.validity_notes(policies, today, lang)
     sources = list(dict.fromkeys(render.citation(svc.kb.knowledge.documents, p, o.measure, lang)
                                  for p, o in zip(policies, outcomes)))
-    buttons = [Button(msg.say("查看原文与条件", "Original text and conditions"), POLICY(f"m:{o.measure.id}"))
-               for o in outcomes[:1]]
+    buttons = [_original(msg, o.measure.id) for o in outcomes[:1]]
     return _reply("\n\n".join(blocks), confidence=0.8 if notes else 1.0, buttons=buttons, sources=sources)
 
 
@@ -253,8 +256,7 @@ def _confirm(msg: Incoming, svc: Services, measure, n: int, condition, question:
                                  "\n(Tap “Yes” if it does; type “cancel” to leave the quick-check.)"),
                   confidence=0.5, buttons=[Button(msg.say("是", "Yes"), CALC("confirm")),
                                            Button(msg.say("不是", "No"), CALC("deny")),
-                                           Button(msg.say("查看原文与条件", "Original text and conditions"),
-                                                  POLICY(f"m:{measure.id}")), _cancel(msg)])
+                                           _original(msg, measure.id), _cancel(msg)])
 
 
 AFFIRM = re.compile(r"^(是|是的|对|对的|嗯|符合|没错|yes|yep|y|correct)[。.!！]?$", re.IGNORECASE)
@@ -277,7 +279,7 @@ def _answer_confirm(msg: Incoming, svc: Services, state: CalcPicking, yes: bool)
                           f"{render.heading(measure, 'en')}\nUnder the original text it requires: "
                           f"{render.condition_text(measure, condition, 'en')}. Without it, this "
                           f"{measure.en.money if measure.en else measure.money} does not apply."),
-                  buttons=[Button(msg.say("查看原文与条件", "Original text and conditions"), POLICY(f"m:{measure.id}"))])
+                  buttons=[_original(msg, measure.id)])
 
 
 def _stale(msg: Incoming) -> Reply:
@@ -323,19 +325,14 @@ def _itemisable(measure, reading: Reading) -> bool:
         and not _about_the_rule(reading.text, reading)
 
 
-def _itemised(msg: Incoming, svc: Services, reading: Reading, measure_ids: list[str], known: dict | None) -> Reply | None:
-    """Several items of one measure, each computed with its own caps and added up; None when the question
-    is not plainly itemised or an item lacks a figure."""
-    if len(measure_ids) != 1:
-        return None
-    book, measure = svc.kb.policy, svc.kb.policy.measure(measure_ids[0])
+def _itemised(msg: Incoming, svc: Services, measure, reading: Reading, known: dict | None) -> Reply | None:
+    """The items of an itemisable question, each computed with its own caps and added up; None when an item
+    lacks a figure."""
+    book = svc.kb.policy
     facts = facts_for(book, measure, reading)
     common = {k: Decimal(v) for k, v in (known or {}).items()} | {
         k: v for k, v in facts.values.items() if k not in measure.rule_inputs()}
-    each = items(measure, reading, common) if _itemisable(measure, reading) else None
-    if not each:
-        return None
-    outcomes = [evaluate(measure, values) for values in each]
+    outcomes = [evaluate(measure, values) for values in items(measure, reading, common)]
     if any(o.status not in ("ok", "fail") for o in outcomes):
         return None
     svc.dialogs.pop(msg.user_key)
@@ -343,7 +340,7 @@ def _itemised(msg: Incoming, svc: Services, reading: Reading, measure_ids: list[
     text = "\n".join(render.items_lines(outcomes, msg.lang))
     blocks = [text, *render.validity_notes([policy], svc.policy_date(), msg.lang)]
     return _reply("\n\n".join(blocks), sources=[render.citation(svc.kb.knowledge.documents, policy, measure, msg.lang)],
-                  buttons=[Button(msg.say("查看原文与条件", "Original text and conditions"), POLICY(f"m:{measure.id}"))])
+                  buttons=[_original(msg, measure.id)])
 
 
 def _guarded(msg: Incoming, svc: Services, question: str, reading: Reading, measure_ids: list[str], *,
@@ -352,7 +349,7 @@ def _guarded(msg: Incoming, svc: Services, question: str, reading: Reading, meas
     user's own that rule a condition out."""
     book, lang = svc.kb.policy, msg.lang
     svc.dialogs.pop(msg.user_key)
-    buttons = [Button(msg.say("查看原文与条件", "Original text and conditions"), POLICY(f"m:{i}")) for i in measure_ids[:2]]
+    buttons = [_original(msg, i) for i in measure_ids[:2]]
     if m := FOREIGN.search(question):
         return _reply(msg.say(f"您给的是外币金额（“{m.group(0)}”）。文件按人民币计算，也没有规定汇率，请告诉我折合人民币的金额"
                               "（例如“实收资本8亿元人民币”），我再为您测算。",
@@ -414,8 +411,7 @@ def _other_subject(msg: Incoming, book, ruled_out: dict[str, str]) -> Reply:
                          "If I misread you, please tell me more; or describe your institution and I will match "
                          "the measures that fit."))
     return _reply("\n".join(lines), confidence=0.5,
-                  buttons=[Button(msg.say("查看原文与条件", "Original text and conditions"), POLICY(f"m:{i}"))
-                           for i in list(ruled_out)[:2]])
+                  buttons=[_original(msg, i) for i in list(ruled_out)[:2]])
 
 
 RELATIVE_YEAR = {"今年": 0, "去年": -1, "前年": -2, "this year": 0, "last year": -1}
@@ -450,10 +446,10 @@ def _run(msg: Incoming, svc: Services, question: str, measure_ids: list[str], kn
     reading = reading or _read(msg, question, book)
     measure_ids = _in_force_first(book, measure_ids, svc.policy_date())
     reading, elsewhere = _other_policy(reading)
-    itemised = len(measure_ids) == 1 and _itemisable(book.measure(measure_ids[0]), reading)
+    itemisable = len(measure_ids) == 1 and _itemisable(book.measure(measure_ids[0]), reading)
     general = _about_the_rule(f"{normalise(question)} {reading.text}", reading)
     if guarded := _guarded(msg, svc, f"{question} {msg.text}", reading, measure_ids,
-                           several_ok=itemised or general or elsewhere is not None, other_policy=elsewhere is not None):
+                           several_ok=itemisable or general or elsewhere is not None, other_policy=elsewhere is not None):
         return guarded
     if (rivals := _rivals(book, measure_ids)) and not general:
         return _pick(msg, svc, rivals, question, msg.say("这几项按不同情形分别给予、金额不同，请问是哪一种？",
@@ -463,7 +459,7 @@ def _run(msg: Incoming, svc: Services, question: str, measure_ids: list[str], kn
         if (unstated := _unstated(measure, f"{normalise(question)} {reading.text}")) and evaluate(measure, facts_for(
                 book, measure, reading).values).status != "fail":      # a threshold already missed says more
             return _confirm(msg, svc, measure, *unstated, question)
-    if itemised := _itemised(msg, svc, reading, measure_ids, known):
+    if itemisable and (itemised := _itemised(msg, svc, book.measure(measure_ids[0]), reading, known)):
         return itemised
     outcomes, asks = [], []
     notes: list[str] = []
