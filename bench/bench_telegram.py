@@ -29,7 +29,6 @@ import cProfile
 import gc
 import logging
 import multiprocessing
-import statistics
 import sys
 import tempfile
 import time
@@ -39,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.benchutil import pct, question  # noqa: E402
+from bench.benchutil import compare_to_bare, pct, question  # noqa: E402
 from tests.fakes import FakeBotApi  # noqa: E402
 
 USER_BASE = 10_000_000
@@ -221,15 +220,7 @@ def main() -> int:
     telegram.join(10)
     if profiler:
         profiler.dump_stats(args.profile)
-    rate = {v: statistics.median(r["burst"] for r in results[v]) for v in VARIANTS}
-    cpu = {v: statistics.median(r["cpu"] for r in results[v]) for v in VARIANTS}
-    p99 = {v: statistics.median(pct(r["latency"], 99) for r in results[v]) for v in VARIANTS}
-    ratio = rate["product"] / rate["bare"]
-    print(f"median over {args.rounds} rounds: bare {rate['bare']:.0f} updates/s ({cpu['bare']:.2f} ms CPU each, "
-          f"p99 {p99['bare']:.1f} ms), product {rate['product']:.0f} updates/s ({cpu['product']:.2f} ms CPU each, "
-          f"p99 {p99['product']:.1f} ms); product/bare {ratio:.2f}×")
-    print(f"bar (product ≥ {BAR}× the bare bot's updates/s):", "met" if ratio >= BAR else "NOT met")
-    return 0 if ratio >= BAR else 1
+    return compare_to_bare(results, args.rounds, "updates", "bot", BAR)
 
 
 if __name__ == "__main__":

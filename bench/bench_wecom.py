@@ -27,7 +27,6 @@ import asyncio
 import itertools
 import os
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -42,7 +41,7 @@ import psutil  # noqa: E402
 
 from tests.fakes.product import free_port, wait_healthy, wecom_env  # noqa: E402
 from tests.fakes.wecom_callbacks import CallbackSender, new_aes_key  # noqa: E402
-from bench.benchutil import QUESTIONS, pct, question  # noqa: E402
+from bench.benchutil import QUESTIONS, compare_to_bare, pct, question  # noqa: E402
 
 CORP, TOKEN = "wwbenchcorp0001", "benchToken"
 VARIANTS = ("bare", "product")
@@ -157,15 +156,7 @@ async def run(args) -> int:
             r = await round_of(variant, args)
             results[variant].append(r)
             print(f"round {n + 1} {summary(variant, r, args)}", flush=True)
-    rate = {v: statistics.median(r["burst"] for r in results[v]) for v in VARIANTS}
-    cpu = {v: statistics.median(r["cpu"] for r in results[v]) for v in VARIANTS}
-    p99 = {v: statistics.median(pct(r["latency"], 99) for r in results[v]) for v in VARIANTS}
-    ratio = rate["product"] / rate["bare"]
-    print(f"median over {args.rounds} rounds: bare {rate['bare']:.0f} callbacks/s ({cpu['bare']:.2f} ms CPU each, "
-          f"p99 {p99['bare']:.1f} ms), product {rate['product']:.0f} callbacks/s ({cpu['product']:.2f} ms CPU each, "
-          f"p99 {p99['product']:.1f} ms); product/bare {ratio:.2f}×")
-    print(f"bar (product ≥ {BAR}× the bare server's callbacks/s):", "met" if ratio >= BAR else "NOT met")
-    return 0 if ratio >= BAR else 1
+    return compare_to_bare(results, args.rounds, "callbacks", "server", BAR)
 
 
 def main() -> int:
