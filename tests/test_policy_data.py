@@ -216,14 +216,19 @@ def test_tier_and_condition_shape_errors(policy_dir, documents):
     assert "demo-award" in str(err.value) and "其中之一" in str(err.value) and "逐档升高" in str(err.value)
 
 
-async def test_reload_picks_up_a_new_policy_file_and_keeps_the_old_on_error(policy_dir, settings, clock):
+def router_over(policy_dir, settings, clock):
+    """The whole bot over the policy files in `policy_dir`."""
     from bot.dialogs import Dialogs
-    from bot.messages import Incoming
     from bot.router import Router
     from bot.services import Services
     from bot.store import Store
     kb = KnowledgeBase(policy_loader=lambda docs: load_policy_book(docs, policy_dir))
-    router = Router(Services(settings=settings, clock=clock, kb=kb, dialogs=Dialogs(clock), store=Store(settings.data_dir)))
+    return Router(Services(settings=settings, clock=clock, kb=kb, dialogs=Dialogs(clock), store=Store(settings.data_dir)))
+
+
+async def test_reload_picks_up_a_new_policy_file_and_keeps_the_old_on_error(policy_dir, settings, clock):
+    from bot.messages import Incoming
+    router = router_over(policy_dir, settings, clock)
 
     async def ask(text, staff=False):
         user = "staff" if staff else "u1"
@@ -239,7 +244,7 @@ async def test_reload_picks_up_a_new_policy_file_and_keeps_the_old_on_error(poli
     (policy_dir / "policy_demo.yaml").write_text(NEW_POLICY.replace("amount: 80万", "amount: -80万"), "utf-8")
     reply = await ask("/reload", staff=True)
     assert "policy_demo.yaml" in reply.text and "demo-award" in reply.text and "仍使用原资料" in reply.text
-    assert kb.policy.measure("demo-award").rule.amount == Decimal(800_000)
+    assert router.svc.kb.policy.measure("demo-award").rule.amount == Decimal(800_000)
 
 
 # ── more than one policy document: the one in force is used, and said ───────────────────────────────────
@@ -294,16 +299,10 @@ measures:
 ])
 async def test_the_document_in_force_on_the_day_is_used_and_named(policy_dir, settings, day, says, not_says):
     from bot.clock import SHANGHAI, FixedClock
-    from bot.dialogs import Dialogs
     from bot.messages import Incoming
-    from bot.router import Router
-    from bot.services import Services
-    from bot.store import Store
     (policy_dir / "policy_successor.yaml").write_text(SUCCESSOR, encoding="utf-8")
     (policy_dir / "en" / "policy_successor.yaml").write_text(SUCCESSOR_EN, encoding="utf-8")
-    clock = FixedClock(day.replace(tzinfo=SHANGHAI))
-    kb = KnowledgeBase(policy_loader=lambda docs: load_policy_book(docs, policy_dir))
-    router = Router(Services(settings=settings, clock=clock, kb=kb, dialogs=Dialogs(clock), store=Store(settings.data_dir)))
+    router = router_over(policy_dir, settings, FixedClock(day.replace(tzinfo=SHANGHAI)))
     reply = await router.handle(Incoming("console", "u1", "u1", text="新设金融总部，实收资本10亿，能拿多少？"))
     assert all(s in reply.text for s in says) and not any(s in reply.text for s in not_says), reply.text
     # a measure the successor does not carry is still explained from the expired document, with the notice
