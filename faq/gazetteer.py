@@ -24,7 +24,8 @@ MIN_REPAIR = 3                      # shorter words are too ambiguous to repair 
 
 
 def fold(text: str) -> str:
-    """NFKC + lower-case: the view used for finding names (never shown to anyone)."""
+    """NFKC, lower-case, simplified characters: the view used for finding names and policy words (never shown
+    to anyone)."""
     return simplified(unicodedata.normalize("NFKC", text).lower())
 
 

@@ -7,16 +7,14 @@ Longer words win over the shorter words inside them ("资产管理机构总部" 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from faq.gazetteer import scan
+from faq.gazetteer import fold as normalise, scan   # one folding for names and for policy words
 from policy_data.amounts import WAN, Figure, figures
 from policy_data.loader import PolicyBook
 from policy_data.schema import Input, Measure
-from faq.script import simplified
 
 INDEFINITE = ("一家", "一个", "一名", "一位", "一笔")
 MAX_GAP = 6                                  # chars allowed between a cue and its figure
@@ -39,10 +37,6 @@ LISTING_VENUE = re.compile(r"(香港|上海|深圳|北京|新加坡)(联交所|�
 HOME = ("杭州", "浙江", "小镇", "拱墅", "运河", "本市", "我市")
 SELF_DESCRIPTION = re.compile(r"(我们|我司|本公司|我公司|我方|本机构|我单位|我们单位|我们机构|我们公司)"
                               r"(是|属于|作为|为(?!啥|什么|何|了))")
-
-
-def normalise(text: str) -> str:
-    return simplified(unicodedata.normalize("NFKC", text).lower())
 
 
 def _longest_first(pairs) -> list[tuple[str, object]]:
