@@ -14,11 +14,12 @@ from bot.config import ROOT, Settings
 from bot.dialogs import Dialogs
 from bot.local_admin import LocalAdmin
 from bot.router import Router
-from bot.services import KnowledgeBase, Services
+from bot.services import Services
 from bot.store import Store
 from bot.web.console import mount as mount_console
 from bot.web.links import TTL, SignInLinks, sign_in_url
 from bot.web.sessions import EnvStaff, StaffList
+from faq.knowledge_base import KnowledgeBase
 
 log = logging.getLogger(__name__)
 

@@ -20,11 +20,12 @@ from bot.clock import FixedClock
 from bot.config import load_settings
 from bot.dialogs import Dialogs
 from bot.router import Router
-from bot.services import KnowledgeBase, Services
+from bot.services import Services
 from bot.store import Store
 from bot.web.console import mount
 from bot.web.knowledge_files import KnowledgeEditor
 from faq.knowledge import FAQ_DIR, POLICY_DIR, load_knowledge
+from faq.knowledge_base import KnowledgeBase
 from tests.fakes import FakeBotApi
 
 STAFF, USER = 9001, 1001

@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 
-from bot.channels.base import RecipientGone, SendError
+from bot.outbox import RecipientGone, SendError
 from bot.messages import Reply
 
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from bot.channels.base import SendError
+from bot.outbox import SendError
 from bot.channels.console import ConsoleOutbox
 from bot.choices import Choices
 from bot.alliance.delivery import Delivery

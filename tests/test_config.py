@@ -8,7 +8,7 @@ import pytest
 from aiohttp import web
 
 from bot.app import build_services
-from bot.channels.base import SendError
+from bot.outbox import SendError
 from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.telegram.outbox import TelegramPacing
 from bot.channels.wecom.channel import WeComChannel

@@ -2,14 +2,14 @@
 amounts the document states; every money measure of 杭政办〔2023〕2号 present; broken files named clearly;
 new files picked up by /reload."""
 import re
-from datetime import datetime
 import shutil
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
 
-from bot.services import KnowledgeBase
 from faq.knowledge import POLICY_DIR, load_knowledge
+from faq.knowledge_base import KnowledgeBase
 from faq.schema import KnowledgeError
 from policy_data.amounts import fmt_count, fmt_money, fmt_rate
 from policy_data.loader import load_policy_book

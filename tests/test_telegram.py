@@ -14,7 +14,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from telegram import Bot
 
 from bot.app import make_channels
-from bot.channels.base import RecipientGone, SendError
+from bot.outbox import RecipientGone, SendError
 from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.telegram.outbox import TelegramOutbox, TelegramPacing
 from bot.config import ConfigError

@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from bot.inbound import BUSY
-from bot.channels.base import RecipientGone, SendError
+from bot.outbox import RecipientGone, SendError
 from bot.channels.wecom.channel import WeComChannel
 from bot.channels.wecom.state import MAX_IDS
 from bot.config import load_settings

@@ -5,7 +5,7 @@ import asyncio
 
 import pytest
 
-from bot.channels.base import RecipientGone
+from bot.outbox import RecipientGone
 from bot.channels.wecom.robot import RobotChannel, robot_keys
 from bot.config import load_settings
 from bot.messages import Button, Reply

@@ -11,7 +11,7 @@ from wechatpy.crypto import _get_signature
 from wechatpy.enterprise.crypto import PrpCrypto, WeChatCrypto
 
 from bot.app import make_channels
-from bot.channels.base import SendError
+from bot.outbox import SendError
 from bot.channels.pacing import Pacer
 from bot.channels.wecom.api import ApiError, WeComApi
 from bot.channels.wecom.crypto import CallbackError, WeComCrypto, parse_xml, to_xml

@@ -20,7 +20,7 @@ import logging
 import re
 from collections import Counter, defaultdict
 
-from bot.channels.base import NotShown, Outbox, RecipientGone, SendError
+from bot.outbox import NotShown, Outbox, RecipientGone, SendError
 from bot.clock import Clock
 from bot.messages import Button, Reply
 from bot.metrics import Metrics

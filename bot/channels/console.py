@@ -6,7 +6,7 @@ import asyncio
 import sys
 from typing import TextIO
 
-from bot.channels.base import NotShown
+from bot.outbox import NotShown
 from bot.choices import Choices, numbered
 from bot.messages import Incoming, Reply
 from bot.router import Router

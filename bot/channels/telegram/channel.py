@@ -19,7 +19,7 @@ from telegram import BotCommand, BotCommandScopeChat, Message, MessageEntity, Up
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, BaseUpdateProcessor, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot.channels.base import RecipientGone, SendError
+from bot.outbox import RecipientGone, SendError
 from bot.channels.telegram.http import AiohttpRequest
 from bot.channels.telegram.outbox import TelegramOutbox, TelegramPacing, retry_after_seconds
 from bot.channels.telegram.updates import problem

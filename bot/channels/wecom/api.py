@@ -15,7 +15,7 @@ from typing import Any, Awaitable, Callable
 
 import aiohttp
 
-from bot.channels.base import SendError
+from bot.outbox import SendError
 
 log = logging.getLogger(__name__)
 

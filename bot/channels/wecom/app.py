@@ -1,7 +1,7 @@
 """The self-built app (自建应用): decrypted callback fields → Incoming, and the app's active-sending Outbox."""
 from __future__ import annotations
 
-from bot.channels.base import RecipientGone, SendError
+from bot.outbox import RecipientGone, SendError
 from bot.channels.pacing import Pacer, turn_of
 from bot.channels.wecom.api import ApiError, WeComApi
 from bot.channels.wecom.render import app_texts

@@ -18,7 +18,7 @@ from typing import Any, Awaitable, Callable
 
 from aiohttp import web
 
-from bot.channels.base import SendError
+from bot.outbox import SendError
 from bot.channels.pacing import Pacer
 from bot.channels.wecom.api import WeComApi
 from bot.channels.wecom.app import PER_MEMBER, AppOutbox, dedup_key, to_incoming

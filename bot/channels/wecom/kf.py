@@ -15,7 +15,7 @@ import logging
 from functools import partial
 from typing import Awaitable, Callable, Protocol
 
-from bot.channels.base import RecipientGone, SendError
+from bot.outbox import RecipientGone, SendError
 from bot.channels.wecom.api import ApiError, WeComApi
 from bot.channels.wecom.render import TEXT_LIMIT, clip, kf_messages
 from bot.channels.wecom.state import WeComState

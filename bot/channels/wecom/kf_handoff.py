@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.channels.base import SendError
+from bot.outbox import SendError
 from bot.channels.wecom.api import WeComApi
 from bot.channels.wecom.kf import KfOutbox
 from bot.channels.wecom.state import WeComState

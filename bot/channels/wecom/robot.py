@@ -10,7 +10,7 @@ import asyncio
 import time
 from typing import Any, Awaitable, Callable
 
-from bot.channels.base import RecipientGone
+from bot.outbox import RecipientGone
 from bot.channels.pacing import Pacer, turn_of
 from bot.channels.wecom.api import ApiError, WeComApi
 from bot.channels.wecom.render import robot_markdown
