@@ -8,14 +8,15 @@ from datetime import datetime, timedelta
 from typing import ClassVar, Literal
 
 from bot import tickets
-from bot.alliance.audience import PLATFORMS, SEGMENTS, audience_label
+from bot.alliance.audience import PLATFORMS, SEGMENTS, audience_label, parse_audience
 from bot.dialogs import DialogState
 from bot.alliance.events import EventError, parse_when, when_text
 from bot.inputs import number
 from bot.messages import Button, Incoming, Reply
 from bot.payloads import AUDIENCE, SEND_LATER, SEND_NOW, UNSCHEDULE, Payload
 from bot.services import Services
-from bot.store import Audit
+from bot.store import Audience, Audit, Broadcast
+from bot.store.database import iso
 from faq import nlp
 from handlers.menu import stale_button
 
@@ -33,15 +34,11 @@ class BroadcastDialog(DialogState):
     buttons: ClassVar[tuple[Payload, ...]] = (AUDIENCE, SEND_NOW, SEND_LATER)
     stage: Literal["compose", "audience", "preview", "when"] = "compose"
     text: str = ""
-    audience: dict = field(default_factory=dict)
+    audience: Audience = field(default_factory=Audience)
 
 
 def _reply(text: str, buttons: list[Button] | None = None) -> Reply:
     return Reply(text, intent="staff", confidence=1.0, buttons=buttons or [])
-
-
-def _iso(when) -> str:
-    return when.isoformat(timespec="seconds")
 
 
 async def start(msg: Incoming, svc: Services) -> Reply:
@@ -71,9 +68,8 @@ async def step(msg: Incoming, svc: Services) -> Reply:
     if state.stage == "compose" and payload is None:
         return await _composed(msg, svc, msg.text.strip())
     if state.stage == "audience" and payload and AUDIENCE.matches(payload):
-        kind, _, value = AUDIENCE.arg(payload).partition(":")
-        audience = {"kind": kind, "value": value} if value else {"kind": "all"}
-        if kind not in ("all", "segment", "platform") or (kind == "segment" and value not in SEGMENTS):
+        audience = parse_audience(AUDIENCE.arg(payload))
+        if audience is None:
             return _reply("请点选受众按钮。")
         count = len(await svc.store.broadcasts.recipients(audience))
         state.stage, state.audience = "preview", audience
@@ -97,29 +93,29 @@ async def step(msg: Incoming, svc: Services) -> Reply:
     return _reply("请点选上方按钮继续，或输入“取消”退出。")
 
 
-async def create(svc: Services, actor: str, text: str, audience: dict, due: datetime | None) -> dict:
+async def create(svc: Services, actor: str, text: str, audience: Audience, due: datetime | None) -> Broadcast:
     """Stores a staff announcement, audits it, and starts sending it (or plans it for `due`); returns it."""
     now = svc.clock.now()
-    broadcast = {"kind": "announcement", "text": text, "audience": audience,
-                 "status": "scheduled" if due else "sending", "created": _iso(now), "created_by": actor}
-    if due:
-        broadcast["due"] = _iso(due)
+    broadcast = Broadcast("announcement", text, audience, "scheduled" if due else "sending", iso(now), actor, due=due)
     action = "broadcast.schedule" if due else "broadcast.send"
-    bid = await svc.store.broadcasts.create(broadcast, Audit(actor, action, now, {"audience": audience, "text": text[:200]}))
+    bid = await svc.store.broadcasts.create(broadcast, Audit(actor, action, now,
+                                                             {"audience": audience.row(), "text": text[:200]}))
     if due:
         await svc.scheduler.schedule_broadcast(bid, due)
     else:
         svc.delivery.start(bid)
-    return await svc.store.broadcasts.get(bid)
+    stored = await svc.store.broadcasts.get(bid)
+    assert stored is not None
+    return stored
 
 
 async def _create(msg: Incoming, svc: Services, state: BroadcastDialog, due: datetime | None) -> Reply:
     broadcast = await create(svc, msg.user_key, state.text, state.audience, due)
-    bid = broadcast["id"]
+    bid = broadcast.id
     if due:
         return _reply(f"公告 #{bid} 已定时，将于 {when_text(due)} 发给{audience_label(state.audience)}。"
                       "查看或取消：/broadcast_status")
-    return _reply(f"公告 #{bid} 开始发送给{audience_label(state.audience)}（{broadcast['total']} 位）。"
+    return _reply(f"公告 #{bid} 开始发送给{audience_label(state.audience)}（{broadcast.total} 位）。"
                   "进度：/broadcast_status")
 
 
@@ -127,25 +123,25 @@ async def status(msg: Incoming, svc: Services) -> Reply:
     """/broadcast_status — recent broadcasts with sent / failed / pending; /broadcast_status 12 — failure reasons."""
     arg = msg.text.partition(" ")[2].strip().lstrip("#")
     await svc.store.audit.record(msg.user_key, "broadcast.status", svc.clock.now(), broadcast=arg or None)
-    broadcasts = sorted((b for b in await svc.store.broadcasts.all() if b["kind"] != tickets.KIND),
-                        key=lambda b: b["id"], reverse=True)
+    broadcasts = sorted((b for b in await svc.store.broadcasts.all() if b.kind != tickets.KIND),
+                        key=lambda b: b.id, reverse=True)
     if (wanted := number(arg)) is not None:
-        broadcasts = [b for b in broadcasts if b["id"] == wanted]
+        broadcasts = [b for b in broadcasts if b.id == wanted]
     else:
         broadcasts = broadcasts[:STATUS_SHOWN]
     if not broadcasts:
         return _reply("还没有群发记录。" if not arg else f"没有编号为 {arg} 的群发。")
-    counts = await svc.store.broadcasts.counts(b["id"] for b in broadcasts)
+    counts = await svc.store.broadcasts.counts(b.id for b in broadcasts)
     lines, buttons = ["群发记录（已发送 / 失败 / 待发送）："], []
     for b in broadcasts:
-        c = counts[b["id"]]
-        when = b.get("due") if b["status"] == "scheduled" else b["created"]
-        lines.append(f"#{b['id']} {KIND_NAMES.get(b['kind'], b['kind'])} · {when[:16].replace('T', ' ')} · "
-                     f"{audience_label(b['audience'])}：{c['sent']} / {c['failed']} / {c['pending']}"
+        c = counts[b.id]
+        when = iso(b.due) if b.status == "scheduled" and b.due else b.created
+        lines.append(f"#{b.id} {KIND_NAMES.get(b.kind, b.kind)} · {when[:16].replace('T', ' ')} · "
+                     f"{audience_label(b.audience)}：{c['sent']} / {c['failed']} / {c['pending']}"
                      + (f"，{c['skipped']} 位控制台用户未显示" if c["skipped"] else "")
-                     + f"（{STATUS_NAMES.get(b['status'], b['status'])}）")
-        if b["status"] == "scheduled":
-            buttons.append(Button(f"取消定时 #{b['id']}", UNSCHEDULE(b["id"])))
+                     + f"（{STATUS_NAMES.get(b.status, b.status)}）")
+        if b.status == "scheduled":
+            buttons.append(Button(f"取消定时 #{b.id}", UNSCHEDULE(b.id)))
     if wanted is not None:
         reasons = await svc.store.broadcasts.failure_reasons(wanted)
         if reasons:

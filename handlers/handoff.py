@@ -15,6 +15,7 @@ from bot.alliance.events import when_text
 from bot.history import Exchange
 from bot.messages import Button, Incoming, Reply
 from bot.services import Services
+from bot.store import Profile, Ticket, TicketEntry
 from handlers.menu import menu_buttons
 
 log = logging.getLogger(__name__)
@@ -94,9 +95,9 @@ def _hours_note(svc: Services, msg: Incoming | None = None) -> str:
             "起回复您，您的留言会保留，不会丢失。")
 
 
-def _who(ticket: dict) -> str:
-    platform, _, user_id = ticket["user"].partition(":")
-    name = ticket.get("name") or user_id
+def _who(ticket: Ticket) -> str:
+    platform, _, user_id = ticket.user.partition(":")
+    name = ticket.name or user_id
     return f"{name}（{PLATFORMS.get(platform, platform)} {user_id}）"
 
 
@@ -134,33 +135,33 @@ async def _hand_over(msg: Incoming, svc: Services, said: str) -> Reply:
         return _reply(msg.say("抱歉，现在没有值班的工作人员可以转接。",
                               "Sorry, there is no one on duty to put you through to right now."))
     if (ticket := await tickets.open_of(msg.user_key)) is not None:
-        return _reply(msg.say(f"您已在人工服务中（工单 #{ticket['id']}），直接输入留言即可。输入“结束”可结束人工服务。",
-                              f"You are already talking to staff (ticket #{ticket['id']}): just type your message. "
+        return _reply(msg.say(f"您已在人工服务中（工单 #{ticket.id}），直接输入留言即可。输入“结束”可结束人工服务。",
+                              f"You are already talking to staff (ticket #{ticket.id}): just type your message. "
                               "Type “end” to finish."))
     svc.dialogs.pop(msg.user_key)
     recent = svc.history.recent(msg.user_key)
-    history = [e for x in recent for e in ({"at": "", "from": "user", "who": msg.user_key, "text": x.said},
-                                           {"at": "", "from": "bot", "who": "bot", "text": x.answer})]
+    history = [e for x in recent for e in (TicketEntry("", "user", msg.user_key, x.said),
+                                           TicketEntry("", "bot", "bot", x.answer))]
     history.append(tickets.entry(msg.user_key, "user", said))
     profile = await svc.store.users.profile(msg.user_key)
     ticket = await tickets.open(msg, history, profile)
     hours = _hours_note(svc, msg)
     await tickets.notify_staff(ticket, _notice(ticket, recent, profile, said, after_hours=bool(hours)))
-    await svc.store.audit.record(msg.user_key, "ticket.open", svc.clock.now(), ticket=ticket["id"])
+    await svc.store.audit.record(msg.user_key, "ticket.open", svc.clock.now(), ticket=ticket.id)
     if msg.english:
         shared = "Our conversation so far goes with it. " if recent else ""
-        return _reply(f"You are put through to the committee's staff (ticket #{ticket['id']}). {shared}{hours}\n"
+        return _reply(f"You are put through to the committee's staff (ticket #{ticket.id}). {shared}{hours}\n"
                       "Your next messages go to the staff, and their answers appear here. Type “end” to finish.")
     shared = "刚才的对话已一并转给他们。" if recent else ""
-    return _reply(f"已为您转接管委会工作人员（工单 #{ticket['id']}），{shared}{hours}\n"
+    return _reply(f"已为您转接管委会工作人员（工单 #{ticket.id}），{shared}{hours}\n"
                   "接下来您发的消息都会转给工作人员，回复会出现在这里。输入“结束”可结束人工服务。")
 
 
-def _notice(ticket: dict, recent: list[Exchange], profile: dict | None, said: str, after_hours: bool) -> str:
+def _notice(ticket: Ticket, recent: list[Exchange], profile: Profile | None, said: str, after_hours: bool) -> str:
     """What the staff on duty read about a new ticket."""
-    lines = [f"【转人工 #{ticket['id']}】{_who(ticket)}请求人工服务"]
+    lines = [f"【转人工 #{ticket.id}】{_who(ticket)}请求人工服务"]
     if profile:
-        lines.append(f"单位情况：{profile['description']}")
+        lines.append(f"单位情况：{profile.description}")
     if recent:
         lines.append("最近对话：")
         for x in recent[-SHOWN_EXCHANGES:]:
@@ -168,7 +169,7 @@ def _notice(ticket: dict, recent: list[Exchange], profile: dict | None, said: st
     lines.append(f"本次：{said}")
     if after_hours:
         lines.append("（非工作时间提交，已告知用户下个工作时间回复）")
-    lines.append(_commands(ticket["id"]))
+    lines.append(_commands(ticket.id))
     return "\n".join(lines)
 
 
@@ -177,7 +178,7 @@ async def relay(msg: Incoming, svc: Services) -> Reply | None:
     ticket = await svc.tickets.open_of(msg.user_key)
     if ticket is None:
         return None
-    number = ticket["id"]
+    number = ticket.id
     if msg.text.strip() in END_WORDS or msg.text.strip().lower().rstrip(".!") in END_WORDS_EN:
         await svc.tickets.close(number, msg.user_key)
         await svc.tickets.notify_staff(ticket, f"【工单 #{number}】{_who(ticket)}已结束人工服务。")
@@ -197,9 +198,9 @@ def _number(arg: str) -> tuple[int | None, str]:
     return (int(m.group(1)), m.group(2) or "") if m else (None, "")
 
 
-async def _answer(msg: Incoming, svc: Services, ticket: dict, text: str) -> Reply:
-    number = ticket["id"]
-    if ticket["status"] != "open":
+async def _answer(msg: Incoming, svc: Services, ticket: Ticket, text: str) -> Reply:
+    number = ticket.id
+    if ticket.status != "open":
         return _reply(f"工单 #{number} 已结束，回复没有发送。")
     await svc.tickets.add(number, svc.tickets.entry(msg.user_key, "staff", text))
     await svc.tickets.tell_user(ticket, f"{STAFF_MARK}\n{text}")
@@ -246,8 +247,8 @@ async def list_open(msg: Incoming, svc: Services) -> Reply:
         return _reply("当前没有待处理的工单。")
     lines = ["待处理的工单："]
     for t in waiting:
-        said = next((e["text"] for e in reversed(t["history"]) if e["from"] == "user"), "")
-        lines.append(f"#{t['id']} {_who(t)} · {t['opened'][:16].replace('T', ' ')} · {_shorten(said)}")
+        said = next((e.text for e in reversed(t.history) if e.role == "user"), "")
+        lines.append(f"#{t.id} {_who(t)} · {t.opened[:16].replace('T', ' ')} · {_shorten(said)}")
     lines.append("查看：/ticket 工单号；回复：/reply 工单号 内容")
     return _reply("\n".join(lines))
 
@@ -258,11 +259,11 @@ async def show(msg: Incoming, svc: Services) -> Reply:
     ticket = await svc.tickets.get(number) if number is not None else None
     if ticket is None:
         return _reply("用法：/ticket 工单号（/tickets 查看待处理的工单）" if number is None else f"没有编号为 {number} 的工单。")
-    status = "处理中" if ticket["status"] == "open" else f"已结束（{ticket['closed'][:16].replace('T', ' ')}）"
+    status = "处理中" if ticket.status == "open" else f"已结束（{ticket.closed[:16].replace('T', ' ')}）"
     lines = [f"工单 #{number} · {_who(ticket)} · {status}"]
     roles = {"user": "用户", "bot": "助手", "staff": "工作人员"}
-    for e in ticket["history"]:
-        when = e["at"][11:16] or "转人工前"
-        who = roles[e["from"]] + (f" {e['who']}" if e["from"] == "staff" else "")
-        lines.append(f"[{when}] {who}：{e['text']}")
+    for e in ticket.history:
+        when = e.at[11:16] or "转人工前"
+        who = roles[e.role] + (f" {e.who}" if e.role == "staff" else "")
+        lines.append(f"[{when}] {who}：{e.text}")
     return _reply("\n".join(lines))

@@ -262,9 +262,9 @@ def describe_and_match(svc: Services, description: str, lead: str = "", lang: st
 async def mine(msg: Incoming, svc: Services) -> Reply:
     """Match the stored profile, or explain how to describe oneself."""
     profile = await svc.store.users.profile(msg.user_key)
-    if profile and profile.get("description"):
-        return describe_and_match(svc, for_reading(profile["description"], svc.kb.policy, msg.lang),
-                                  msg.say("您保存的单位情况：", "Your saved profile: ") + profile["description"], msg.lang)
+    if profile and profile.description:
+        return describe_and_match(svc, for_reading(profile.description, svc.kb.policy, msg.lang),
+                                  msg.say("您保存的单位情况：", "Your saved profile: ") + profile.description, msg.lang)
     return _reply(msg.say("还没有您的单位情况。" + ASK_TYPE + "\n也可以用 /profile 保存，以后直接问“适合我们的政策有哪些”。",
                           "I have no profile of yours yet. " + ASK_TYPE_EN + "\nYou can also save one with /profile."),
                   confidence=0.6, buttons=[Button(msg.say("保存单位情况", "Save my profile"), "/profile")])

@@ -11,6 +11,7 @@ from bot.alliance.audience import SEGMENTS, SEGMENTS_EN, SOURCE
 from bot.messages import Button, Incoming, Reply
 from bot.payloads import SEGMENT, SUBSCRIBE
 from bot.services import Services
+from bot.store import User
 
 TOPICS = {"events": "联盟活动通知", "news": "管委会公告"}
 TOPICS_EN = {"events": "alliance event notices", "news": "committee announcements"}
@@ -32,9 +33,9 @@ def button(kind: str, value: str, on: bool, msg: Incoming | None = None) -> Butt
     return Button(label, (SUBSCRIBE if kind == "sub" else SEGMENT)(f"{value}:{'on' if on else 'off'}"))
 
 
-def _state_text(msg: Incoming, user: dict | None) -> str:
-    subs = set(user["subscriptions"]) if user else {"news"}
-    segs = set(user["segments"]) if user else set()
+def _state_text(msg: Incoming, user: User | None) -> str:
+    subs = set(user.subscriptions) if user else {"news"}
+    segs = set(user.segments) if user else set()
     topics, segments = _names(msg)
     lines = [msg.say("您当前的通知设置：", "Your notifications:")]
     lines += [f"{'✅' if t in subs else '⬜'} {label}" for t, label in topics.items()]
@@ -46,14 +47,14 @@ def _state_text(msg: Incoming, user: dict | None) -> str:
     return "\n".join(lines)
 
 
-def _buttons(msg: Incoming, user: dict | None) -> list[Button]:
-    subs = set(user["subscriptions"]) if user else {"news"}
-    segs = set(user["segments"]) if user else set()
+def _buttons(msg: Incoming, user: User | None) -> list[Button]:
+    subs = set(user.subscriptions) if user else {"news"}
+    segs = set(user.segments) if user else set()
     return ([button("sub", t, t not in subs, msg) for t in TOPICS]
             + [button("seg", s, s not in segs, msg) for s in SEGMENTS])
 
 
-def _settings_screen(msg: Incoming, user: dict | None, prefix: str = "") -> Reply:
+def _settings_screen(msg: Incoming, user: User | None, prefix: str = "") -> Reply:
     return Reply(prefix + _state_text(msg, user), intent="events", confidence=1.0, buttons=_buttons(msg, user),
                  sources=[SOURCE])
 

@@ -18,7 +18,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
+from typing import Iterable
 
 from bot.outbox import NotShown, Outbox, RecipientGone, SendError
 from bot.clock import Clock
@@ -46,10 +47,10 @@ def in_language(text: str, lang: str) -> str:
     return en[0].strip("\n") if en else f"{CHINESE_ONLY}\n{zh.rstrip()}"
 
 
-def reply_of(broadcast: dict, lang: str = "zh") -> Reply:
-    return Reply(in_language(broadcast["text"], lang), intent="events" if broadcast.get("event") else "staff",
-                 confidence=1.0, buttons=[Button(label, payload) for label, payload in broadcast.get("buttons", [])],
-                 lang=lang)
+def reply_of(text: str, buttons: Iterable[tuple[str, str]] = (), *, event: bool = False, lang: str = "zh") -> Reply:
+    """What a recipient is sent: a broadcast's text in their language, with its buttons."""
+    return Reply(in_language(text, lang), intent="events" if event else "staff", confidence=1.0,
+                 buttons=[Button(label, payload) for label, payload in buttons], lang=lang)
 
 
 class _Committer:
@@ -125,8 +126,8 @@ class Delivery:
     async def resume(self) -> list[int]:
         """After a start-up: every broadcast that was sending when the process stopped goes on."""
         for broadcast in await self.store.broadcasts.all("done"):     # finished, but stopped before archiving
-            await self.store.broadcasts.archive(broadcast["id"])
-        bids = [b["id"] for b in await self.store.broadcasts.all("sending")]
+            await self.store.broadcasts.archive(broadcast.id)
+        bids = [b.id for b in await self.store.broadcasts.all("sending")]
         for bid in bids:
             log.info("resuming broadcast %s", bid)
             self.start(bid)
@@ -151,7 +152,8 @@ class Delivery:
             deferred, pending = len(pending) - len(reachable), reachable
         else:
             deferred = 0
-        replies = {lang: reply_of(broadcast, lang) for lang in LANGS}
+        replies = {lang: reply_of(broadcast.text, broadcast.buttons, event=bool(broadcast.event), lang=lang)
+                   for lang in LANGS}
         committer = _Committer(self.store.broadcasts, bid, self.clock, max(1, self.window // 2), self.interval, self.window)
         committing = asyncio.create_task(committer.run())
         queues: dict[str, asyncio.Queue] = defaultdict(asyncio.Queue)     # one per platform: a slow or
@@ -219,9 +221,7 @@ class Delivery:
         if deferred:
             log.info("broadcast %s: %d recipients left for the bot (no channel for them here)", bid, deferred)
             return
-        counts: Counter = (await self.store.broadcasts.counts([bid]))[bid]
-        await self.store.broadcasts.update(bid, status="done", finished=self.clock.now().isoformat(timespec="seconds"),
-                                       sent=counts["sent"], failed=counts["failed"], skipped=counts["skipped"])
+        counts = await self.store.broadcasts.finish(bid, self.clock.now())
         log.info("broadcast %s done: %d sent, %d failed, %d skipped", bid, counts["sent"], counts["failed"],
                  counts["skipped"])
         await self.store.broadcasts.archive(bid)
