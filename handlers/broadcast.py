@@ -101,7 +101,7 @@ async def create(svc: Services, actor: str, text: str, audience: Audience, due: 
     bid = await svc.store.broadcasts.create(broadcast, Audit(actor, action, now,
                                                              {"audience": audience.row(), "text": text[:200]}))
     if due:
-        await svc.scheduler.schedule_broadcast(bid, due)
+        svc.scheduler.schedule_broadcast(bid, due)
     else:
         svc.delivery.start(bid)
     stored = await svc.store.broadcasts.get(bid)

@@ -168,5 +168,5 @@ class Reminders:
                                             retire_pending="cancelled")
         await self._plan_and_send_notice(ids)
 
-    async def schedule_broadcast(self, bid: int, due: datetime) -> None:
+    def schedule_broadcast(self, bid: int, due: datetime) -> None:
         self._plan(f"broadcast:{bid}", due, self.fire_broadcast, bid)
