@@ -11,9 +11,9 @@ from bot.storage import StorageError
 from bot.store import Store
 from bot.store.deliveries import on_disk
 from tests.conftest import TODAY
+from tests.records import announcement
 
-ANNOUNCEMENT = {"kind": "announcement", "text": "公告", "audience": {"kind": "all"}, "status": "sending",
-                "created": TODAY.isoformat()}
+ANNOUNCEMENT = announcement(TODAY, "公告")
 
 
 async def seeded(folder, users: int = 5) -> tuple[Store, int]:
@@ -99,7 +99,7 @@ async def test_records_of_a_broadcast_store_json_never_named_are_removed_at_star
 async def test_data_from_before_the_logs_is_taken_in(tmp_path):
     """store.json with delivery records and unanswered questions inside, and analytics.json beside it."""
     old = {"users": {}, "events": {}, "reminders": {}, "audit": {}, "tickets": {}, "analytics": {},
-           "broadcasts": {"1": {**ANNOUNCEMENT, "total": 2}},
+           "broadcasts": {"1": {**ANNOUNCEMENT.row(), "total": 2}},
            "deliveries": {"1": {"broadcast": 1, "recipient": "wecom:a", "platform": "wecom", "chat_id": "a",
                                 "lang": "zh", "status": "sent", "attempts": 1, "reason": "", "at": "x"},
                           "2": {"broadcast": 1, "recipient": "wecom:b", "platform": "wecom", "chat_id": "b",
