@@ -126,7 +126,7 @@ async def sender(base_url: str, token: str, data: str, paced: bool) -> tuple[Ser
 
 
 async def seed(store: Store, recipients: int, first: int = 10_000_000) -> int:
-    await asyncio.gather(*(store.users.seen(Incoming("telegram", str(first + i), str(first + i)))
+    await asyncio.gather(*(store.users.register(Incoming("telegram", str(first + i), str(first + i)))
                            for i in range(recipients)))
     return await store.broadcasts.create(announcement(Clock().now(), TEXT))
 
@@ -169,7 +169,7 @@ class NullOutbox:
 async def delivery_only(recipients: int) -> float:
     with tempfile.TemporaryDirectory() as data:
         store, clock = Store(data), Clock()
-        await asyncio.gather(*(store.users.seen(Incoming("telegram", str(i), str(i))) for i in range(recipients)))
+        await asyncio.gather(*(store.users.register(Incoming("telegram", str(i), str(i))) for i in range(recipients)))
         bid = await store.broadcasts.create(announcement(clock.now(), TEXT))
         delivery = Delivery(store, {"telegram": NullOutbox()}, clock)
         started = time.perf_counter()

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_records.py [--users 10000] [--calls 20000]
 
-Prints, in microseconds per call: `users.seen` for someone writing again with nothing changed (every message
+Prints, in microseconds per call: `users.register` for someone writing again with nothing changed (every message
 pays it), `users.language` (every message), `users.get` (the subscription screen), and, in milliseconds, the
 resolution of a 10,000-user audience and a read of every broadcast.
 """
@@ -38,16 +38,16 @@ async def main(args) -> None:
     with tempfile.TemporaryDirectory() as folder:
         store = Store(folder)
         writers = [Incoming("telegram", str(i), str(i), display_name=f"企业{i}") for i in range(args.users)]
-        await asyncio.gather(*(store.users.seen(m, TODAY, "zh") for m in writers))
+        await asyncio.gather(*(store.users.register(m, TODAY, "zh") for m in writers))
         for i in range(50):
             await store.broadcasts.create(announcement(TODAY, status="scheduled"))
         n = args.users
-        seen = await per_call(args.calls, lambda i: store.users.seen(writers[i % n], TODAY, "zh"))
+        seen = await per_call(args.calls, lambda i: store.users.register(writers[i % n], TODAY, "zh"))
         language = await per_call(args.calls, lambda i: store.users.language(writers[i % n].user_key))
         get = await per_call(args.calls // 10, lambda i: store.users.get(writers[i % n].user_key))
         resolve = await per_call(20, lambda i: store.broadcasts.recipients(announcement(TODAY).audience))
         every = await per_call(200, lambda i: store.broadcasts.all())
-        print(f"users.seen, nothing changed        {seen * 1e6:8.1f} µs")
+        print(f"users.register, nothing changed    {seen * 1e6:8.1f} µs")
         print(f"users.language                     {language * 1e6:8.1f} µs")
         print(f"users.get                          {get * 1e6:8.1f} µs")
         print(f"recipients of 'all' ({n} users)  {resolve * 1e3:8.1f} ms")

@@ -71,7 +71,7 @@ async def main(args) -> None:
     with tempfile.TemporaryDirectory() as folder:
         store = Store(folder)
         started = time.perf_counter()
-        await asyncio.gather(*(store.users.seen(Incoming("telegram", str(i), str(i), display_name=f"企业{i}"))
+        await asyncio.gather(*(store.users.register(Incoming("telegram", str(i), str(i), display_name=f"企业{i}"))
                                for i in range(args.users)))
         print(f"registered {args.users} users concurrently in {time.perf_counter() - started:.1f} s "
               f"({store.db.storage.flushes} file writes: concurrent writers share flushes)")

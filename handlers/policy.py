@@ -159,7 +159,7 @@ def document_reply(svc: Services, lang: str = "zh") -> Reply:
     return _reply("\n\n".join(blocks), sources=sources)
 
 
-async def by_payload(msg: Incoming, svc: Services) -> Reply:
+async def by_payload(svc: Services, msg: Incoming) -> Reply:
     key = POLICY.arg(msg.payload)
     book = svc.kb.policy
     if key.startswith("ch:") and (chapter := number(key[3:])) is not None and (reply := _chapter(svc, chapter, msg.lang)):
@@ -307,7 +307,7 @@ def article_reply(svc: Services, number_: int, lang: str = "zh") -> Reply | None
                   sources=list(dict.fromkeys(sources)))
 
 
-async def answer(msg: Incoming, svc: Services) -> Reply | None:
+async def answer(svc: Services, msg: Incoming) -> Reply | None:
     book = svc.kb.policy
     text = for_reading(msg.text, book, msg.lang)
     reading = read(text, book)
@@ -345,7 +345,7 @@ async def answer(msg: Incoming, svc: Services) -> Reply | None:
     return None
 
 
-async def command(msg: Incoming, svc: Services) -> Reply:
+async def command(svc: Services, msg: Incoming) -> Reply:
     """/policy: overview (and the stored profile's matches); /policy <描述或问题>: answer that."""
     question = msg.text.partition(" ")[2].strip()
     if question:

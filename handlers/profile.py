@@ -40,7 +40,7 @@ def _figures(book, readable: str) -> dict[str, str]:
     return named
 
 
-async def _save(msg: Incoming, svc: Services, description: str) -> Reply:
+async def _save(svc: Services, msg: Incoming, description: str) -> Reply:
     """Stores the sentence as typed; English is read through the English vocabulary."""
     book = svc.kb.policy
     readable = for_reading(description, book, msg.lang)
@@ -63,10 +63,10 @@ async def _save(msg: Incoming, svc: Services, description: str) -> Reply:
     return describe_and_match(svc, readable, lead, msg.lang)
 
 
-async def command(msg: Incoming, svc: Services) -> Reply:
+async def command(svc: Services, msg: Incoming) -> Reply:
     description = msg.text.partition(" ")[2].strip()
     if description:
-        return await _save(msg, svc, description)
+        return await _save(svc, msg, description)
     stored = await svc.store.users.profile(msg.user_key)
     if stored and stored.description:
         return describe_and_match(svc, for_reading(stored.description, svc.kb.policy, msg.lang),
@@ -82,9 +82,9 @@ async def command(msg: Incoming, svc: Services) -> Reply:
                  intent="policy", confidence=1.0, buttons=[_cancel(msg)])
 
 
-async def continue_dialog(msg: Incoming, svc: Services) -> Reply | None:
+async def continue_dialog(svc: Services, msg: Incoming) -> Reply | None:
     svc.dialogs.pop(msg.user_key)
     if not beneficiary_types(for_reading(msg.text, svc.kb.policy, msg.lang), svc.kb.policy) \
             and QUESTION_MARKS.search(msg.text):
         return None                      # a question, not a description: let the other routes answer it
-    return await _save(msg, svc, msg.text)
+    return await _save(svc, msg, msg.text)

@@ -59,17 +59,17 @@ def _settings_screen(msg: Incoming, user: User | None, prefix: str = "") -> Repl
                  sources=[SOURCE])
 
 
-async def show(msg: Incoming, svc: Services) -> Reply:
+async def show(svc: Services, msg: Incoming) -> Reply:
     return _settings_screen(msg, await svc.store.users.get(msg.user_key))
 
 
-async def choose(msg: Incoming, svc: Services) -> Reply:
+async def choose(svc: Services, msg: Incoming) -> Reply:
     """sub:<topic>:on|off or seg:<segment>:on|off sets that choice."""
     kind, _, rest = msg.payload.partition(":")
     value, _, state = rest.partition(":")
     names = _names(msg)[0 if kind == "sub" else 1]
     if value not in names or state not in STATES:
-        return await show(msg, svc)
+        return await show(svc, msg)
     on = STATES[state]
     await svc.store.users.choose(msg.user_key, "subscriptions" if kind == "sub" else "segments", value, on)
     if msg.english:
@@ -87,7 +87,7 @@ OPT_OUT = re.compile(r"退订|取消订阅|不要再(给我)?(发|推)|别再(�
 OPT_IN = re.compile(r"(我要|我想|想|帮我|如何|怎么)?订阅|想收到.{0,6}通知|接收.{0,4}通知|subscribe")
 
 
-async def by_words(msg: Incoming, svc: Services) -> Reply | None:
+async def by_words(svc: Services, msg: Incoming) -> Reply | None:
     """"退订" / "不要再给我发公告了" opts out of everything in one step; "订阅活动通知" opts in to event notices;
     both show the subscription screen so any choice can be changed back."""
     text = msg.folded.lower()

@@ -100,7 +100,7 @@ async def test_unanswered_top_questions_of_the_week(ask, services, clock):
 # ---- the delivery service ----------------------------------------------------------------------------------
 async def seed(store: Store, n: int, platform: str = "console") -> None:
     for i in range(n):
-        await store.users.seen(Incoming(platform, f"u{i}", f"u{i}", text="hi"))
+        await store.users.register(Incoming(platform, f"u{i}", f"u{i}", text="hi"))
 
 
 async def start_broadcast(store: Store, text: str = "公告") -> int:
@@ -129,7 +129,7 @@ async def test_outside_the_bot_other_platforms_are_left_for_it(services):
     store, screen = services.store, io.StringIO()
     services.outboxes["console"] = ConsoleOutbox(screen, Choices())
     for user in ("local", "ask"):
-        await store.users.seen(Incoming("console", user, user, text="hi"))
+        await store.users.register(Incoming("console", user, user, text="hi"))
     await seed(store, 1, platform="telegram")
     services.delivery.defer_missing = True
     services.delivery.start(bid := await start_broadcast(store))
@@ -273,7 +273,7 @@ async def test_a_slow_platform_holds_up_no_other(services, outbox):
     store = services.store
     slow = services.outboxes["telegram"] = MemoryOutbox("telegram")
     slow.delay = 0.05
-    await seed(store, 40, platform="telegram")          # 40 × 50 ms over 8 workers: about 0.25 s
+    await seed(store, 40, platform="telegram")          # each of its sends takes a while
     await seed(store, 40, platform="console")
     services.delivery.start(await start_broadcast(store))
     while sum(len(v) for v in outbox.sent.values()) < 40:

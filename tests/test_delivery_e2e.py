@@ -257,7 +257,7 @@ async def test_kill_9_mid_broadcast_then_restart_skips_nobody_and_repeats_no_con
     store = Store(data_dir)
     chats = list(range(5001, 5001 + RECIPIENTS))
     for chat in chats:
-        await store.users.seen(Incoming("telegram", str(chat), str(chat), text="hi"))
+        await store.users.register(Incoming("telegram", str(chat), str(chat), text="hi"))
     await store.broadcasts.create(announcement(TODAY, "年终座谈会通知", Audience("platform", "telegram")))
     store.close()
     env = {k: v for k, v in product_env(telegram, wecom, data_dir).items() if not k.startswith("WECOM")}

@@ -19,7 +19,7 @@ ANNOUNCEMENT = announcement(TODAY, "公告")
 async def seeded(folder, users: int = 5) -> tuple[Store, int]:
     store = Store(folder)
     for i in range(users):
-        await store.users.seen(Incoming("telegram", str(i), str(i), text="你好"))
+        await store.users.register(Incoming("telegram", str(i), str(i), text="你好"))
     return store, await store.broadcasts.create(ANNOUNCEMENT)
 
 

@@ -108,7 +108,7 @@ async def test_an_old_data_folder_loads_into_typed_records(old_folder):
 
 async def test_a_write_leaves_the_old_rows_as_they_were(old_folder):
     store = Store(old_folder)
-    await store.users.seen(Incoming("telegram", "8", "8", display_name="李四"), TODAY, "en")
+    await store.users.register(Incoming("telegram", "8", "8", display_name="李四"), TODAY, "en")
     await store.users.choose("telegram:7", "segments", "key", on=True)
     document = json.loads((old_folder / "store.json").read_text("utf-8"))
     for table, rows in OLD.items():
@@ -120,7 +120,7 @@ async def test_a_write_leaves_the_old_rows_as_they_were(old_folder):
 
 async def test_new_rows_have_the_shape_the_store_always_wrote(tmp_path):
     store = Store(tmp_path)
-    await store.users.seen(Incoming("telegram", "7", "7", display_name="张三"), TODAY, "zh")
+    await store.users.register(Incoming("telegram", "7", "7", display_name="张三"), TODAY, "zh")
     await store.users.ensure_recipient("wecom_robot", "ops", "群机器人 ops", ("news", "events"))
     await store.broadcasts.create(Broadcast("announcement", "x", Audience(), "scheduled", STAMP, "console:staff",
                                             due=datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI)))

@@ -37,39 +37,39 @@ async def test_profile_round_trip_survives_reopen(tmp_path):
     assert await reopened.users.profile("telegram:1") == BANK
 
 
-async def test_seen_registers_once_and_writes_only_on_change(tmp_path):
+async def test_register_writes_once_and_only_on_change(tmp_path):
     store = Store(tmp_path)
-    await store.users.seen(tg("7", "张三"))
+    await store.users.register(tg("7", "张三"))
     mtime = os.stat(store.path).st_mtime_ns
     flushed = store.db.flushed
     for _ in range(20):
-        await store.users.seen(tg("7", "张三"))
+        await store.users.register(tg("7", "张三"))
     assert store.db.flushed == flushed and os.stat(store.path).st_mtime_ns == mtime
-    await store.users.seen(tg("7", "张三丰"))                # a changed name is written
+    await store.users.register(tg("7", "张三丰"))                # a changed name is written
     user = await Store(tmp_path).users.get("telegram:7")
     assert user.name == "张三丰" and user.chat_id == "7" and user.active
     assert user.subscriptions == ("news",) and user.segments == ()
 
 
-async def test_seen_from_a_group_keeps_the_private_chat_as_address(tmp_path):
+async def test_register_from_a_group_keeps_the_private_chat_as_address(tmp_path):
     store = Store(tmp_path)
-    await store.users.seen(tg("7", "张三", chat="-100123", group=True))
+    await store.users.register(tg("7", "张三", chat="-100123", group=True))
     assert (await store.users.get("telegram:7")).chat_id == "7"
 
 
 async def test_inactive_recipient_writing_again_is_reactivated(tmp_path):
     store = Store(tmp_path)
-    await store.users.seen(tg("7"))
+    await store.users.register(tg("7"))
     await store.users.mark_gone({"telegram:7": "blocked"})
     assert not (await store.users.get("telegram:7")).active
     assert await store.broadcasts.recipients(Audience()) == []
-    await store.users.seen(tg("7"))
+    await store.users.register(tg("7"))
     assert [r.key for r in await store.broadcasts.recipients(Audience())] == ["telegram:7"]
 
 
 async def test_choose_segments_and_subscriptions(tmp_path):
     store = Store(tmp_path)
-    await store.users.seen(tg("7"))
+    await store.users.register(tg("7"))
     for _ in range(2):                                     # the same choice twice: the same state
         await store.users.choose("telegram:7", "segments", "licensed", on=True)
         await store.users.choose("telegram:7", "subscriptions", "events", on=True)
@@ -194,7 +194,7 @@ def test_in_place_table_behaves_like_tinydb(tmp_path):
 
 async def test_who_was_told_of_an_event_is_read_back_from_the_archive_after_a_restart(tmp_path):
     store = Store(tmp_path)
-    await store.users.seen(tg("7"))
+    await store.users.register(tg("7"))
     await store.users.choose("telegram:7", "subscriptions", "events", on=True)
     audience = Audience("event", "all", 1)
     bid = await store.broadcasts.create(Broadcast("event.published", "活动", audience, "sending", iso(TODAY), event=1))

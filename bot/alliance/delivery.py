@@ -102,8 +102,8 @@ class _Committer:
 
 
 class Delivery:
-    # `concurrency` sends at once per platform: as many as the Telegram outbox has connections (16), so a
-    # paced broadcast keeps its 30 sends/s even when each takes ~0.5 s; more would only queue in the outbox.
+    # `concurrency` sends at once per platform: as many as the Telegram outbox has connections, so a paced
+    # broadcast keeps Telegram's rate however long each round trip takes; more would only queue in the outbox.
     def __init__(self, store: Store, outboxes: dict[str, Outbox], clock: Clock, *, window: int = 200, interval: float = 0.3,
                  concurrency: int = 16, max_attempts: int = 4, backoff: float = 2.0, max_wait: float = 900.0,
                  metrics: Metrics | None = None):

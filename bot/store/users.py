@@ -50,7 +50,7 @@ class Users:
             users.update(fields, doc_ids=[doc_id])
         self._index(users.get(doc_id=doc_id), doc_id)
 
-    async def seen(self, msg: Incoming, when: datetime | None = None, lang: str | None = None) -> None:
+    async def register(self, msg: Incoming, when: datetime | None = None, lang: str | None = None) -> None:
         """Registers the writer as a recipient, or refreshes their address/name/language; one write only when
         something changed (a new user, another chat, a new display name, a new language, or someone inactive
         writing again)."""
