@@ -204,7 +204,7 @@ async def resume_in_child(base_url: str, token: str, data: str) -> None:
 
 
 def committed_sent(data: str) -> set[int]:
-    return {int(d["chat_id"]) for d in on_disk(Path(data), 1) if d["status"] == "sent"}
+    return {int(d.chat_id) for d in on_disk(Path(data), 1) if d.status == "sent"}
 
 
 async def kill_mid_broadcast(api: FakeProcess, recipients: int, trial: int) -> tuple[int, int]:

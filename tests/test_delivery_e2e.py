@@ -235,7 +235,7 @@ RECIPIENTS = 90
 
 def committed_sent(data_dir) -> set[int]:
     """Recipients recorded as sent on disk: the plan and log, or the archive once the broadcast finished."""
-    return {int(d["chat_id"]) for d in on_disk(data_dir, 1) if d["status"] == "sent"}
+    return {int(d.chat_id) for d in on_disk(data_dir, 1) if d.status == "sent"}
 
 
 async def on_disk_soon(predicate, timeout: float = 15.0) -> None:

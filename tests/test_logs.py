@@ -46,7 +46,7 @@ async def test_a_torn_last_line_of_a_delivery_log_is_ignored_and_nothing_acknowl
     assert [r.recipient for r in await again.broadcasts.pending(bid)] == ["telegram:3", "telegram:4"]
     assert log.read_bytes() == acknowledged                # the fragment is cut off, so appends start cleanly
     await again.broadcasts.record(bid, [(3, {"status": "sent", "attempts": 2})])
-    assert [d["status"] for d in on_disk(tmp_path, bid)] == ["sent", "failed", "skipped", "sent", "pending"]
+    assert [d.status for d in on_disk(tmp_path, bid)] == ["sent", "failed", "skipped", "sent", "pending"]
 
 
 async def test_a_torn_last_line_of_the_question_log_is_ignored(tmp_path):

@@ -121,9 +121,9 @@ class LiveRecords:
         live_plan(self.folder, self.bid).unlink(missing_ok=True)
 
 
-def on_disk(folder: Path, bid: int) -> list[dict[str, Any]]:
+def on_disk(folder: Path, bid: int) -> list[DeliveryRecord]:
     """What the files hold for broadcast `bid`: its archive, or its plan with the outcomes logged so far
     (blocking; for reading a data folder after a crash)."""
     if archive_path(folder, bid).exists():
-        return json.loads(archive_path(folder, bid).read_text("utf-8"))
-    return [row(r) for r in LiveRecords.load(folder, bid).records]
+        return read_archive(folder, bid)
+    return LiveRecords.load(folder, bid).records
