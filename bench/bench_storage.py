@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.messages import Incoming  # noqa: E402
 from bot.store import Profile, Store  # noqa: E402
-from bot.store.deliveries import live_plan  # noqa: E402
+from bot.store.deliveries import Outcome, live_plan  # noqa: E402
 from bot.clock import Clock  # noqa: E402
 from bench.benchutil import pct  # noqa: E402
 from tests.records import announcement  # noqa: E402
@@ -89,7 +89,7 @@ async def main(args) -> None:
         took = []
         for i in range(0, len(pending), 200):                     # what the delivery committer does
             started = time.perf_counter()
-            await store.broadcasts.record(bid, [(d.id, {"status": "sent", "attempts": 1}) for d in pending[i:i + 200]])
+            await store.broadcasts.record(bid, [(d.id, Outcome("sent", 1)) for d in pending[i:i + 200]])
             took.append(time.perf_counter() - started)
         show("a batch of 200 delivery outcomes (one write)", took)
 

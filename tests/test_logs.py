@@ -9,7 +9,7 @@ import pytest
 from bot.messages import Incoming
 from bot.storage import StorageError
 from bot.store import Store
-from bot.store.deliveries import on_disk
+from bot.store.deliveries import Outcome, on_disk
 from tests.conftest import TODAY
 from tests.records import announcement
 
@@ -31,9 +31,9 @@ def tear(path, fragment: bytes) -> None:
 
 async def test_a_torn_last_line_of_a_delivery_log_is_ignored_and_nothing_acknowledged_is_lost(tmp_path):
     store, bid = await seeded(tmp_path)
-    await store.broadcasts.record(bid, [(0, {"status": "sent", "attempts": 1, "ref": "m1"}),
-                                        (1, {"status": "failed", "attempts": 4, "reason": "timeout"})])
-    await store.broadcasts.record(bid, [(2, {"status": "skipped", "attempts": 1, "reason": "控制台未打开"})])
+    await store.broadcasts.record(bid, [(0, Outcome("sent", 1, ref="m1")),
+                                        (1, Outcome("failed", 4, "timeout"))])
+    await store.broadcasts.record(bid, [(2, Outcome("skipped", 1, "控制台未打开"))])
     log = tmp_path / "deliveries" / f"broadcast-{bid}.log"
     acknowledged = log.read_bytes()
     tear(log, b'[[3,{"status":"sent","attem')
@@ -45,7 +45,7 @@ async def test_a_torn_last_line_of_a_delivery_log_is_ignored_and_nothing_acknowl
         ("pending", 0, "", ""), ("pending", 0, "", "")]
     assert [r.recipient for r in await again.broadcasts.pending(bid)] == ["telegram:3", "telegram:4"]
     assert log.read_bytes() == acknowledged                # the fragment is cut off, so appends start cleanly
-    await again.broadcasts.record(bid, [(3, {"status": "sent", "attempts": 2})])
+    await again.broadcasts.record(bid, [(3, Outcome("sent", 2))])
     assert [d.status for d in on_disk(tmp_path, bid)] == ["sent", "failed", "skipped", "sent", "pending"]
 
 
@@ -81,7 +81,7 @@ async def test_outcomes_are_appended_not_rewritten(tmp_path):
     plan = tmp_path / "deliveries" / f"broadcast-{bid}.json"
     before, flushes = plan.read_bytes(), store.db.storage.flushes
     for i in range(0, 50, 10):
-        await store.broadcasts.record(bid, [(j, {"status": "sent", "attempts": 1}) for j in range(i, i + 10)])
+        await store.broadcasts.record(bid, [(j, Outcome("sent", 1)) for j in range(i, i + 10)])
     assert plan.read_bytes() == before and store.db.storage.flushes == flushes     # neither file rewritten
     assert len((tmp_path / "deliveries" / f"broadcast-{bid}.log").read_text("utf-8").splitlines()) == 5
     assert (await Store(tmp_path).broadcasts.counts([bid]))[bid] == {"sent": 50}

@@ -16,6 +16,7 @@ from bot.messages import Incoming
 from bot.storage import StorageError
 from bot.store import Audience, Broadcast, Profile, Store
 from bot.store.database import iso
+from bot.store.deliveries import Outcome
 from tests.conftest import TODAY
 
 
@@ -198,7 +199,7 @@ async def test_who_was_told_of_an_event_is_read_back_from_the_archive_after_a_re
     await store.users.choose("telegram:7", "subscriptions", "events", on=True)
     audience = Audience("event", "all", 1)
     bid = await store.broadcasts.create(Broadcast("event.published", "活动", audience, "sending", iso(TODAY), event=1))
-    await store.broadcasts.record(bid, [(0, {"status": "sent", "attempts": 1})])
+    await store.broadcasts.record(bid, [(0, Outcome("sent", 1))])
     assert (await store.broadcasts.finish(bid, TODAY))["sent"] == 1
     await store.broadcasts.archive(bid)
     await store.users.choose("telegram:7", "subscriptions", "events", on=False)     # told once: told of changes

@@ -16,7 +16,7 @@ from bot.alliance import audience as audiences
 from bot.storage import atomic_write, ensure_dir
 from bot.store.audit import AuditLog
 from bot.store.database import Database, iso
-from bot.store.deliveries import DeliveryRecord, LiveRecords, encode, live_plan, read_archive
+from bot.store.deliveries import DeliveryRecord, LiveRecords, Outcome, encode, live_plan, read_archive
 from bot.store.records import Audience, Audit, Broadcast
 from bot.store.users import Address, Users
 
@@ -172,8 +172,8 @@ class Broadcasts:
         live = self._live.get(bid)
         return [r for r in live.records if r.status == "pending"] if live else []
 
-    async def record(self, bid: int, outcomes: list[tuple[int, dict]], gone: dict[str, str] | None = None) -> None:
-        """A batch of delivery outcomes [(record id, fields)] appended to the broadcast's log, and recipients
+    async def record(self, bid: int, outcomes: list[tuple[int, Outcome]], gone: dict[str, str] | None = None) -> None:
+        """A batch of delivery outcomes [(record id, outcome)] appended to the broadcast's log, and recipients
         now gone {user key: reason} marked inactive; returns once both are on disk."""
         if outcomes:
             await self._live[bid].record(outcomes)
