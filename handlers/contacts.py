@@ -80,7 +80,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     reply = _card(svc, msg, contact) if contact else await list_all(svc, msg)
     if "phone" in msg.reading.aspects and not (contact and contact.phone):
         reply.intent = "fallback"          # the number asked for is not published: an honest "don't know"
-        await svc.store.unanswered.log(svc, msg.clock.now())
+        await svc.store.unanswered.log(msg, svc.clock.now())
     return reply
 
 
