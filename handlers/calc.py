@@ -521,7 +521,7 @@ async def command(svc: Services, msg: Incoming) -> Reply:
         reading = _read(msg, question, book)
         if reading.candidates():         # /calc says "compute": no "能拿多少" needed
             return _run(msg, svc, question, _selected(book, reading), reading=reading)
-        reply = await answer(replace(msg, text=question), svc)
+        reply = await answer(svc, replace(msg, text=question))
         if reply:
             return reply
     ids = [m.id for m in book.measures if m.rule.type != "unquantified"]

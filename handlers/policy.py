@@ -352,7 +352,7 @@ async def command(svc: Services, msg: Incoming) -> Reply:
         readable = for_reading(question, svc.kb.policy, msg.lang)
         if beneficiary_types(readable, svc.kb.policy) and not read(readable, svc.kb.policy).candidates():
             return describe_and_match(svc, readable, lang=msg.lang)
-        reply = await answer(replace(msg, text=question), svc)
+        reply = await answer(svc, replace(msg, text=question))
         if reply:
             return reply
     reply = overview(svc, msg.lang)
