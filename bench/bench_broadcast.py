@@ -47,6 +47,7 @@ from bot.services import Services  # noqa: E402
 from bot.store import Store  # noqa: E402
 from bot.store.deliveries import on_disk  # noqa: E402
 from tests.fakes.telegram_server import FakeBotApi, Refused  # noqa: E402
+from tests.records import announcement  # noqa: E402
 
 TEXT = "【管委会公告】12 月 1 日 14:00 在小镇会客厅举办年度项目路演，欢迎各成员单位报名参加。"
 
@@ -125,10 +126,9 @@ async def sender(base_url: str, token: str, data: str, paced: bool) -> tuple[Ser
 
 
 async def seed(store: Store, recipients: int, first: int = 10_000_000) -> int:
-    await asyncio.gather(*(store.users.seen(Incoming("telegram", str(first + i), str(first + i)))
+    await asyncio.gather(*(store.users.register(Incoming("telegram", str(first + i), str(first + i)))
                            for i in range(recipients)))
-    return await store.broadcasts.create({"kind": "announcement", "text": TEXT, "audience": {"kind": "all"},
-                                         "status": "sending", "created": Clock().now().isoformat()})
+    return await store.broadcasts.create(announcement(Clock().now(), TEXT))
 
 
 async def fan_out(api: FakeProcess, data: str, recipients: int, paced: bool) -> dict:
@@ -169,9 +169,8 @@ class NullOutbox:
 async def delivery_only(recipients: int) -> float:
     with tempfile.TemporaryDirectory() as data:
         store, clock = Store(data), Clock()
-        await asyncio.gather(*(store.users.seen(Incoming("telegram", str(i), str(i))) for i in range(recipients)))
-        bid = await store.broadcasts.create({"kind": "announcement", "text": TEXT, "audience": {"kind": "all"},
-                                            "status": "sending", "created": clock.now().isoformat()})
+        await asyncio.gather(*(store.users.register(Incoming("telegram", str(i), str(i))) for i in range(recipients)))
+        bid = await store.broadcasts.create(announcement(clock.now(), TEXT))
         delivery = Delivery(store, {"telegram": NullOutbox()}, clock)
         started = time.perf_counter()
         delivery.start(bid)
@@ -183,7 +182,7 @@ async def bare_loop(api: FakeProcess, recipients: int, workers: int = 16) -> flo
     """The ceiling: `workers` tasks sending through the same Telegram outbox, with no delivery records at all."""
     with tempfile.TemporaryDirectory() as data:
         svc, channel = await sender(api.base_url, api.token, data, paced=False)
-        outbox, reply = svc.outboxes["telegram"], reply_of({"text": TEXT})
+        outbox, reply = svc.outboxes["telegram"], reply_of(TEXT)
         chats = iter(range(20_000_000, 20_000_000 + recipients))
 
         async def worker() -> None:
@@ -205,7 +204,7 @@ async def resume_in_child(base_url: str, token: str, data: str) -> None:
 
 
 def committed_sent(data: str) -> set[int]:
-    return {int(d["chat_id"]) for d in on_disk(Path(data), 1) if d["status"] == "sent"}
+    return {int(d.chat_id) for d in on_disk(Path(data), 1) if d.status == "sent"}
 
 
 async def kill_mid_broadcast(api: FakeProcess, recipients: int, trial: int) -> tuple[int, int]:

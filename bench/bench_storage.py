@@ -21,10 +21,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.messages import Incoming  # noqa: E402
-from bot.store import Store  # noqa: E402
-from bot.store.deliveries import live_plan  # noqa: E402
+from bot.store import Profile, Store  # noqa: E402
+from bot.store.deliveries import Outcome, live_plan  # noqa: E402
 from bot.clock import Clock  # noqa: E402
 from bench.benchutil import pct  # noqa: E402
+from tests.records import announcement  # noqa: E402
 
 
 def show(label: str, seconds: list[float]) -> None:
@@ -39,7 +40,7 @@ async def sequential(store: Store, samples: int, users: int) -> dict[str, list[f
         key = f"telegram:{i * 7919 % users}"
         started = time.perf_counter()
         if i % 2:
-            await store.users.save_profile(key, {"type": "bank", "capital_yi": str(i)})
+            await store.users.save_profile(key, Profile(f"银行，实收资本{i}亿", ("银行",), {"实收资本": f"{i}亿"}))
         else:
             await store.unanswered.log(Incoming("telegram", str(i), str(i), text=f"问题{i}"), now)
         took["profile" if i % 2 else "question"].append(time.perf_counter() - started)
@@ -57,7 +58,7 @@ async def concurrent(store: Store, writers: int, rounds: int) -> tuple[list[floa
 
     async def one(i: int) -> None:
         started = time.perf_counter()
-        await store.users.save_profile(f"wecom:{i}", {"n": i})
+        await store.users.save_profile(f"wecom:{i}", Profile(f"第{i}家"))
         took.append(time.perf_counter() - started)
 
     started = time.perf_counter()
@@ -70,7 +71,7 @@ async def main(args) -> None:
     with tempfile.TemporaryDirectory() as folder:
         store = Store(folder)
         started = time.perf_counter()
-        await asyncio.gather(*(store.users.seen(Incoming("telegram", str(i), str(i), display_name=f"企业{i}"))
+        await asyncio.gather(*(store.users.register(Incoming("telegram", str(i), str(i), display_name=f"企业{i}"))
                                for i in range(args.users)))
         print(f"registered {args.users} users concurrently in {time.perf_counter() - started:.1f} s "
               f"({store.db.storage.flushes} file writes: concurrent writers share flushes)")
@@ -79,8 +80,7 @@ async def main(args) -> None:
         took, rate = await concurrent(store, 200, 5)
         show(f"200 concurrent writers ({rate:,.0f} writes/s)", took)
 
-        bid = await store.broadcasts.create({"kind": "announcement", "text": "x", "audience": {"kind": "all"},
-                                            "status": "sending", "created": Clock().now().isoformat()})
+        bid = await store.broadcasts.create(announcement(Clock().now(), "x"))
         plan = live_plan(store.path.parent, bid)
         print(f"with a {args.users}-recipient broadcast sending: store.json {store.path.stat().st_size / 1e6:.1f} MB, "
               f"its delivery records {plan.stat().st_size / 1e6:.1f} MB beside it")
@@ -89,7 +89,7 @@ async def main(args) -> None:
         took = []
         for i in range(0, len(pending), 200):                     # what the delivery committer does
             started = time.perf_counter()
-            await store.broadcasts.record(bid, [(d.id, {"status": "sent", "attempts": 1}) for d in pending[i:i + 200]])
+            await store.broadcasts.record(bid, [(d.id, Outcome("sent", 1)) for d in pending[i:i + 200]])
             took.append(time.perf_counter() - started)
         show("a batch of 200 delivery outcomes (one write)", took)
 

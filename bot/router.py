@@ -16,7 +16,7 @@ from faq import language
 from handlers import admin, broadcast, calc, console, contacts, events, faq, handoff, menu, policy, profile, subscribe
 
 log = logging.getLogger(__name__)
-Handler = Callable[[Incoming, Services], Awaitable[Reply | None]]
+Handler = Callable[[Services, Incoming], Awaitable[Reply | None]]
 RouteKind = Literal["command", "dialog", "payload", "text"]
 YIELDING_FLOWS = {calc.CalcDialog.flow: "补贴速算"}     # dialogs a complete new question may interrupt
 TOPICAL = {"policy", "calc", "contacts", "events"}   # answers whose subject a follow-up may continue (faq sets its own)
@@ -118,7 +118,7 @@ class Router:
         try:
             text, cut = inputs.clean(msg.text)
             lang = language.choose(text, self.svc.store.users.language(msg.user_key), msg.language_code)
-            await self.svc.store.users.seen(msg, self.svc.clock.now(), lang)   # registers recipients and their language
+            await self.svc.store.users.register(msg, self.svc.clock.now(), lang)   # registers recipients and their language
             msg = replace(msg, text=text, typed=inputs.as_typed(msg.text), lang=lang)
             in_dialog = self.svc.dialogs.get(msg.user_key) is not None
             reading = self.svc.kb.reader_for(lang).read(text, self.svc.conversations.get(msg.user_key))
@@ -148,7 +148,7 @@ class Router:
         if not inputs.has_meaning(msg.text):
             return menu.empty_input(msg)
         if msg.folded.lower() in CANCEL_WORDS:
-            return await menu.cancel(msg, self.svc)
+            return await menu.cancel(self.svc, msg)
         if command := command_of(msg.folded):   # "／newevent　…" reads as "/newevent …"; the arguments stay as typed
             args = msg.text.split(maxsplit=1)[1:]
             route = self.commands.get(command[0])
@@ -176,13 +176,13 @@ class Router:
         for route in ([flow] if flow else []) + self.texts:
             if (reply := await self._run(route, msg)) is not None:
                 return reply
-        return await faq.answer(msg, self.svc)
+        return await faq.answer(self.svc, msg)
 
     async def _run(self, route: Route, msg: Incoming) -> Reply | None:
         if route.staff_only and not msg.is_staff:
             return Reply(msg.say("抱歉，该功能仅限小镇管委会工作人员使用。",
                                  "Sorry, this is for staff of the Town Management Committee only."), intent="staff")
-        return await route.handler(msg, self.svc)
+        return await route.handler(self.svc, msg)
 
     async def _answer(self, route: Route, msg: Incoming) -> Reply:
         """A command or a button: its route is the only one to answer it."""

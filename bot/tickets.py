@@ -8,18 +8,14 @@ Each user's open ticket is indexed in memory, so ordinary messages do not read s
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 
 from bot.clock import Clock
 from bot.alliance.delivery import Delivery
 from bot.messages import Incoming
-from bot.store import Store
+from bot.store import Audience, Broadcast, Profile, Store, Ticket, TicketEntry
+from bot.store.database import iso
 
 KIND = "ticket"          # broadcasts of this kind carry ticket messages, not announcements
-
-
-def _iso(when: datetime) -> str:
-    return when.isoformat(timespec="seconds")
 
 
 class Tickets:
@@ -31,57 +27,55 @@ class Tickets:
     async def _index(self) -> dict[str, int]:
         async with self._loading:
             if self._open is None:
-                self._open = {t["user"]: t["id"] for t in await self.store.tickets.all("open")}
+                self._open = {t.user: t.id for t in await self.store.tickets.all("open")}
         return self._open
 
-    def entry(self, who: str, role: str, text: str) -> dict:
-        """One line of a ticket's history; role is "user", "staff" or "bot"."""
-        return {"at": _iso(self.clock.now()), "from": role, "who": who, "text": text}
+    def entry(self, who: str, role: str, text: str) -> TicketEntry:
+        """One line of a ticket's history, now; role is "user", "staff" or "bot"."""
+        return TicketEntry(iso(self.clock.now()), role, who, text)
 
-    async def open_of(self, user_key: str) -> dict | None:
+    async def open_of(self, user_key: str) -> Ticket | None:
         ticket_id = (await self._index()).get(user_key)
         return await self.store.tickets.get(ticket_id) if ticket_id else None
 
-    async def get(self, ticket_id: int) -> dict | None:
+    async def get(self, ticket_id: int) -> Ticket | None:
         return await self.store.tickets.get(ticket_id)
 
-    async def waiting(self) -> list[dict]:
+    async def waiting(self) -> list[Ticket]:
         return await self.store.tickets.all("open")
 
-    async def by_message(self, platform: str, chat_id: str, ref: str) -> dict | None:
+    async def by_message(self, platform: str, chat_id: str, ref: str) -> Ticket | None:
         return await self.store.tickets.of_message(platform, chat_id, ref)
 
-    async def open(self, msg: Incoming, history: list[dict], profile: dict | None) -> dict:
+    async def open(self, msg: Incoming, history: list[TicketEntry], profile: Profile | None) -> Ticket:
         index = await self._index()
-        ticket = {"user": msg.user_key, "platform": msg.platform, "name": msg.display_name, "status": "open",
-                  "opened": _iso(self.clock.now()), "profile": profile or {}, "history": history, "notices": []}
-        ticket_id = await self.store.tickets.open(ticket)
-        index[msg.user_key] = ticket_id
-        return {**ticket, "id": ticket_id}
+        ticket = await self.store.tickets.open(Ticket(msg.user_key, msg.platform, msg.display_name,
+                                                      iso(self.clock.now()), profile=profile, history=tuple(history)))
+        index[msg.user_key] = ticket.id
+        return ticket
 
-    async def add(self, ticket_id: int, entry: dict) -> dict | None:
+    async def add(self, ticket_id: int, entry: TicketEntry) -> Ticket | None:
         return await self.store.tickets.update(ticket_id, [entry])
 
-    async def close(self, ticket_id: int, by: str) -> dict | None:
+    async def close(self, ticket_id: int, by: str) -> Ticket | None:
         """Closes an open ticket (by staff, or by its user); None when there is none open with that number."""
         ticket = await self.store.tickets.get(ticket_id)
-        if ticket is None or ticket["status"] != "open":
+        if ticket is None or ticket.status != "open":
             return None
-        (await self._index()).pop(ticket["user"], None)
-        ended = self.entry(by, "user" if by == ticket["user"] else "staff", "（结束人工服务）")
-        return await self.store.tickets.update(ticket_id, [ended], status="closed", closed=ended["at"], closed_by=by)
+        (await self._index()).pop(ticket.user, None)
+        ended = self.entry(by, "user" if by == ticket.user else "staff", "（结束人工服务）")
+        return await self.store.tickets.update(ticket_id, [ended], closed=ended.at, closed_by=by)
 
-    async def notify_staff(self, ticket: dict, text: str) -> None:
+    async def notify_staff(self, ticket: Ticket, text: str) -> None:
         await self._send(ticket, text, list(self.targets))
 
-    async def tell_user(self, ticket: dict, text: str) -> None:
-        await self._send(ticket, text, [ticket["user"]])
+    async def tell_user(self, ticket: Ticket, text: str) -> None:
+        await self._send(ticket, text, [ticket.user])
 
-    async def _send(self, ticket: dict, text: str, keys: list[str]) -> None:
+    async def _send(self, ticket: Ticket, text: str, keys: list[str]) -> None:
         if not keys:
             return
-        bid = await self.store.broadcasts.create({
-            "kind": KIND, "ticket": ticket["id"], "text": text, "audience": {"kind": "direct", "value": keys},
-            "status": "sending", "created": _iso(self.clock.now())})
-        await self.store.tickets.update(ticket["id"], notice=bid)
+        bid = await self.store.broadcasts.create(Broadcast(
+            KIND, text, Audience("direct", keys=tuple(keys)), "sending", iso(self.clock.now()), ticket=ticket.id))
+        await self.store.tickets.update(ticket.id, notice=bid)
         self.delivery.start(bid)

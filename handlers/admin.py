@@ -8,7 +8,7 @@ from bot.services import Services
 from faq.schema import KnowledgeError
 
 
-async def reload(msg: Incoming, svc: Services) -> Reply:
+async def reload(svc: Services, msg: Incoming) -> Reply:
     try:
         summary = await asyncio.to_thread(svc.kb.reload)      # the bot goes on answering meanwhile
     except KnowledgeError as exc:

@@ -494,7 +494,7 @@ def is_quick_check(reading: Reading) -> bool:
     return bool(reading.candidates()) and (bool(reading.figures) or reading.asks_amount())
 
 
-async def answer(msg: Incoming, svc) -> Reply | None:
+async def answer(svc: Services, msg: Incoming) -> Reply | None:
     """Free text: a measure with figures, or a measure and "能拿多少"; or figures by name and "能拿多少"."""
     book = svc.kb.policy
     reading = _read(msg, msg.text, book)
@@ -513,7 +513,7 @@ async def answer(msg: Incoming, svc) -> Reply | None:
     return None
 
 
-async def command(msg: Incoming, svc) -> Reply:
+async def command(svc: Services, msg: Incoming) -> Reply:
     """/calc [question]: compute at once, or list the measures that can be computed."""
     book = svc.kb.policy
     question = msg.text.partition(" ")[2].strip()
@@ -521,7 +521,7 @@ async def command(msg: Incoming, svc) -> Reply:
         reading = _read(msg, question, book)
         if reading.candidates():         # /calc says "compute": no "能拿多少" needed
             return _run(msg, svc, question, _selected(book, reading), reading=reading)
-        reply = await answer(replace(msg, text=question), svc)
+        reply = await answer(svc, replace(msg, text=question))
         if reply:
             return reply
     ids = [m.id for m in book.measures if m.rule.type != "unquantified"]
@@ -534,7 +534,7 @@ async def command(msg: Incoming, svc) -> Reply:
                   buttons=_page(msg, book, ids, 0))
 
 
-async def by_payload(msg: Incoming, svc) -> Reply:
+async def by_payload(svc: Services, msg: Incoming) -> Reply:
     """calc:<measure id> — a measure picked from buttons; figures already given are kept."""
     book = svc.kb.policy
     key = CALC.arg(msg.payload)
@@ -556,7 +556,7 @@ async def by_payload(msg: Incoming, svc) -> Reply:
     return _run(msg, svc, question, [measure.id])
 
 
-async def continue_dialog(msg: Incoming, svc: Services) -> Reply | None:
+async def continue_dialog(svc: Services, msg: Incoming) -> Reply | None:
     """The answer to a question the quick-check asked; anything else passes to the other routes."""
     book = svc.kb.policy
     state = svc.dialogs.state(msg.user_key, CalcDialog)
@@ -565,7 +565,7 @@ async def continue_dialog(msg: Incoming, svc: Services) -> Reply | None:
     choices = state.choices if isinstance(state, CalcPicking) else []
     if fresh and not ((isinstance(state, CalcAsking) and state.measure in fresh) or set(fresh) <= set(choices)):
         svc.dialogs.pop(msg.user_key)    # a new question: start over
-        return await answer(msg, svc)
+        return await answer(svc, msg)
     if isinstance(state, CalcPicking):
         said = msg.text.strip()
         if len(state.choices) == 1 and (AFFIRM.match(said) or DENY.match(said)):

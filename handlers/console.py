@@ -8,7 +8,7 @@ from bot.services import Services
 from bot.web.links import TTL, SignInLinks, sign_in_url
 
 
-async def sign_in_link(msg: Incoming, svc: Services) -> Reply:
+async def sign_in_link(svc: Services, msg: Incoming) -> Reply:
     links = SignInLinks(svc.settings.data_dir, svc.clock)
     token = await asyncio.to_thread(links.issue, msg.user_key)
     minutes = int(TTL.total_seconds() // 60)

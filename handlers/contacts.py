@@ -18,7 +18,7 @@ NOT_PUBLISHED = "暂未公布（来源文件未载明，待管委会工作人员
 NOT_PUBLISHED_EN = "not published yet (the source documents don't give one; committee staff will add it)"
 
 
-def _card(msg: Incoming, svc: Services, contact) -> Reply:
+def _card(svc: Services, msg: Incoming, contact) -> Reply:
     en = contact.en if msg.english else None
     if en:
         lines = [f"[{en.name}]", REACH_NOW_EN, f"Phone: {contact.phone or NOT_PUBLISHED_EN}"]
@@ -67,7 +67,7 @@ def _named_in(folded: str, contacts):
     return max(hits, key=lambda hit: hit[0])[1] if hits else None
 
 
-async def answer(msg: Incoming, svc: Services) -> Reply | None:
+async def answer(svc: Services, msg: Incoming) -> Reply | None:
     if msg.english:
         if not ASKS_FOR_CONTACT_EN.search(msg.text.lower()):
             return None
@@ -77,14 +77,14 @@ async def answer(msg: Incoming, svc: Services) -> Reply | None:
         if not any(word in folded for word in ASKS_FOR_CONTACT):
             return None
     contact = _named_in(folded, svc.kb.knowledge.contacts)
-    reply = _card(msg, svc, contact) if contact else await list_all(msg, svc)
+    reply = _card(svc, msg, contact) if contact else await list_all(svc, msg)
     if "phone" in msg.reading.aspects and not (contact and contact.phone):
         reply.intent = "fallback"          # the number asked for is not published: an honest "don't know"
         await svc.store.unanswered.log(msg, svc.clock.now())
     return reply
 
 
-async def list_all(msg: Incoming, svc: Services) -> Reply:
+async def list_all(svc: Services, msg: Incoming) -> Reply:
     contacts = svc.kb.knowledge.contacts
     published = [f"{c.name}：{'；'.join(x for x in (c.phone, c.address) if x)}" for c in contacts
                  if c.phone or c.address]
@@ -101,9 +101,9 @@ async def list_all(msg: Incoming, svc: Services) -> Reply:
                  buttons=[Button(label(c), CONTACT(c.id)) for c in contacts] + [button(msg)])
 
 
-async def by_payload(msg: Incoming, svc: Services) -> Reply:
+async def by_payload(svc: Services, msg: Incoming) -> Reply:
     key = CONTACT.arg(msg.payload)
     for contact in svc.kb.knowledge.contacts:
         if contact.id == key:
-            return _card(msg, svc, contact)
-    return await list_all(msg, svc)
+            return _card(svc, msg, contact)
+    return await list_all(svc, msg)

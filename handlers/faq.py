@@ -143,7 +143,7 @@ def _year_note(msg: Incoming, entry) -> str:
                    f"(The documents have no figure for {missing[0]}; here is the nearest year on record, {nearest}.)\n")
 
 
-async def answer(msg: Incoming, svc: Services) -> Reply:
+async def answer(svc: Services, msg: Incoming) -> Reply:
     """The last free-text route: an answer, an honest "not stated", or the fallback — ranked once."""
     reading: Reading = msg.reading
     if reading.bare_figure:
@@ -169,7 +169,7 @@ async def answer(msg: Incoming, svc: Services) -> Reply:
     if note or silent:        # the documents do not state it: an honest "don't know" with what is known
         reply.intent = "fallback"
         await svc.store.unanswered.log(msg, svc.clock.now())
-        reply = with_offer(msg, svc, reply)
+        reply = with_offer(svc, msg, reply)
     extra = parts[:MAX_PARTS - 1]
     if extra:
         reply.text += "".join(f"\n\n{_answer(m.entry, svc, m.score, msg.lang).text}" for m in extra)
@@ -202,7 +202,7 @@ def _parts(msg: Incoming, svc: Services) -> list[tuple[Match, set[str]]]:
 
 async def _not_known(msg: Incoming, svc: Services, reading: Reading, ranked: list[Match], why: str) -> Reply:
     await svc.store.unanswered.log(msg, svc.clock.now())
-    return with_offer(msg, svc, _not_known_reply(msg, svc, reading, ranked, why))
+    return with_offer(svc, msg, _not_known_reply(msg, svc, reading, ranked, why))
 
 
 def _not_known_reply(msg: Incoming, svc: Services, reading: Reading, ranked: list[Match], why: str) -> Reply:
@@ -242,13 +242,13 @@ def _not_known_reply(msg: Incoming, svc: Services, reading: Reading, ranked: lis
                  buttons=[_question_button(m.entry, lang) for m in ranked[:3]])
 
 
-async def categories(msg: Incoming, svc: Services) -> Reply:
+async def categories(svc: Services, msg: Incoming) -> Reply:
     cats = list(dict.fromkeys(e.category for e in svc.kb.knowledge.faq))
     return Reply(msg.say("常见问题分类，请点选：", "Frequently asked questions by topic (topic names in Chinese), tap one:"),
                  intent="faq", confidence=1.0, buttons=[Button(c, FAQ(f"cat:{c}")) for c in cats])
 
 
-async def by_payload(msg: Incoming, svc: Services) -> Reply:
+async def by_payload(svc: Services, msg: Incoming) -> Reply:
     key = FAQ.arg(msg.payload)
     faq = svc.kb.knowledge.faq
     if key.startswith("cat:"):

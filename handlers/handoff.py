@@ -15,6 +15,7 @@ from bot.alliance.events import when_text
 from bot.history import Exchange
 from bot.messages import Button, Incoming, Reply
 from bot.services import Services
+from bot.store import Profile, Ticket, TicketEntry
 from handlers.menu import menu_buttons
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ def button(msg: Incoming) -> Button:
     return BUTTON_EN if msg.english else BUTTON
 
 
-def with_offer(msg: Incoming, svc: Services, reply: Reply) -> Reply:
+def with_offer(svc: Services, msg: Incoming, reply: Reply) -> Reply:
     """A reply the bot could not answer well: the handoff button, and after two such replies in a row the
     offer of a person first."""
     recent = svc.history.recent(msg.user_key)
@@ -77,7 +78,7 @@ def with_offer(msg: Incoming, svc: Services, reply: Reply) -> Reply:
     return reply
 
 
-def _reply(text: str, buttons: list[Button] | None = None) -> Reply:
+def _handoff_reply(text: str, buttons: list[Button] | None = None) -> Reply:
     return Reply(text, intent="handoff", confidence=1.0, buttons=buttons or [])
 
 
@@ -94,9 +95,9 @@ def _hours_note(svc: Services, msg: Incoming | None = None) -> str:
             "起回复您，您的留言会保留，不会丢失。")
 
 
-def _who(ticket: dict) -> str:
-    platform, _, user_id = ticket["user"].partition(":")
-    name = ticket.get("name") or user_id
+def _who(ticket: Ticket) -> str:
+    platform, _, user_id = ticket.user.partition(":")
+    name = ticket.name or user_id
     return f"{name}（{PLATFORMS.get(platform, platform)} {user_id}）"
 
 
@@ -110,57 +111,57 @@ def _commands(number: int) -> str:
 
 # ---- users -----------------------------------------------------------------------------------------------
 
-async def command(msg: Incoming, svc: Services) -> Reply:
+async def command(svc: Services, msg: Incoming) -> Reply:
     """/handoff and the handoff button."""
-    return await _hand_over(msg, svc, "（点了“转人工”）")
+    return await _hand_over(svc, msg, "（点了“转人工”）")
 
 
-async def request(msg: Incoming, svc: Services) -> Reply | None:
+async def request(svc: Services, msg: Incoming) -> Reply | None:
     """Free text that asks for a person, before any FAQ matching."""
-    return await _hand_over(msg, svc, msg.typed) if asks_for_person(msg.text) else None
+    return await _hand_over(svc, msg, msg.typed) if asks_for_person(msg.text) else None
 
 
-async def _hand_over(msg: Incoming, svc: Services, said: str) -> Reply:
+async def _hand_over(svc: Services, msg: Incoming, said: str) -> Reply:
     if msg.is_group:
-        return _reply(msg.say("转人工请私聊我（点我的头像 → 发消息），以免您的问题在群里公开。",
+        return _handoff_reply(msg.say("转人工请私聊我（点我的头像 → 发消息），以免您的问题在群里公开。",
                               "To talk to a person, message me privately (tap my avatar → Send message), so that your "
                               "question is not public in the group."))
     if live := svc.live_handoff.get(msg.platform):
         if outcome := await live(msg, not _hours_note(svc)):
-            return _reply(msg.say(*LIVE[outcome]) + _hours_note(svc, msg))
+            return _handoff_reply(msg.say(*LIVE[outcome]) + _hours_note(svc, msg))
     tickets = svc.tickets
     if not any(t.partition(":")[0] in svc.outboxes for t in tickets.targets):
         log.warning("a user asked for a person, but BOT_HANDOFF_TO (or BOT_STAFF) names no one on a served channel")
-        return _reply(msg.say("抱歉，现在没有值班的工作人员可以转接。",
+        return _handoff_reply(msg.say("抱歉，现在没有值班的工作人员可以转接。",
                               "Sorry, there is no one on duty to put you through to right now."))
     if (ticket := await tickets.open_of(msg.user_key)) is not None:
-        return _reply(msg.say(f"您已在人工服务中（工单 #{ticket['id']}），直接输入留言即可。输入“结束”可结束人工服务。",
-                              f"You are already talking to staff (ticket #{ticket['id']}): just type your message. "
+        return _handoff_reply(msg.say(f"您已在人工服务中（工单 #{ticket.id}），直接输入留言即可。输入“结束”可结束人工服务。",
+                              f"You are already talking to staff (ticket #{ticket.id}): just type your message. "
                               "Type “end” to finish."))
     svc.dialogs.pop(msg.user_key)
     recent = svc.history.recent(msg.user_key)
-    history = [e for x in recent for e in ({"at": "", "from": "user", "who": msg.user_key, "text": x.said},
-                                           {"at": "", "from": "bot", "who": "bot", "text": x.answer})]
+    history = [e for x in recent for e in (TicketEntry("", "user", msg.user_key, x.said),
+                                           TicketEntry("", "bot", "bot", x.answer))]
     history.append(tickets.entry(msg.user_key, "user", said))
     profile = await svc.store.users.profile(msg.user_key)
     ticket = await tickets.open(msg, history, profile)
     hours = _hours_note(svc, msg)
     await tickets.notify_staff(ticket, _notice(ticket, recent, profile, said, after_hours=bool(hours)))
-    await svc.store.audit.record(msg.user_key, "ticket.open", svc.clock.now(), ticket=ticket["id"])
+    await svc.store.audit.record(msg.user_key, "ticket.open", svc.clock.now(), ticket=ticket.id)
     if msg.english:
         shared = "Our conversation so far goes with it. " if recent else ""
-        return _reply(f"You are put through to the committee's staff (ticket #{ticket['id']}). {shared}{hours}\n"
+        return _handoff_reply(f"You are put through to the committee's staff (ticket #{ticket.id}). {shared}{hours}\n"
                       "Your next messages go to the staff, and their answers appear here. Type “end” to finish.")
     shared = "刚才的对话已一并转给他们。" if recent else ""
-    return _reply(f"已为您转接管委会工作人员（工单 #{ticket['id']}），{shared}{hours}\n"
+    return _handoff_reply(f"已为您转接管委会工作人员（工单 #{ticket.id}），{shared}{hours}\n"
                   "接下来您发的消息都会转给工作人员，回复会出现在这里。输入“结束”可结束人工服务。")
 
 
-def _notice(ticket: dict, recent: list[Exchange], profile: dict | None, said: str, after_hours: bool) -> str:
+def _notice(ticket: Ticket, recent: list[Exchange], profile: Profile | None, said: str, after_hours: bool) -> str:
     """What the staff on duty read about a new ticket."""
-    lines = [f"【转人工 #{ticket['id']}】{_who(ticket)}请求人工服务"]
+    lines = [f"【转人工 #{ticket.id}】{_who(ticket)}请求人工服务"]
     if profile:
-        lines.append(f"单位情况：{profile['description']}")
+        lines.append(f"单位情况：{profile.description}")
     if recent:
         lines.append("最近对话：")
         for x in recent[-SHOWN_EXCHANGES:]:
@@ -168,24 +169,24 @@ def _notice(ticket: dict, recent: list[Exchange], profile: dict | None, said: st
     lines.append(f"本次：{said}")
     if after_hours:
         lines.append("（非工作时间提交，已告知用户下个工作时间回复）")
-    lines.append(_commands(ticket["id"]))
+    lines.append(_commands(ticket.id))
     return "\n".join(lines)
 
 
-async def relay(msg: Incoming, svc: Services) -> Reply | None:
+async def relay(svc: Services, msg: Incoming) -> Reply | None:
     """While the user's ticket is open, their messages go to it instead of being answered by the bot."""
     ticket = await svc.tickets.open_of(msg.user_key)
     if ticket is None:
         return None
-    number = ticket["id"]
+    number = ticket.id
     if msg.text.strip() in END_WORDS or msg.text.strip().lower().rstrip(".!") in END_WORDS_EN:
         await svc.tickets.close(number, msg.user_key)
         await svc.tickets.notify_staff(ticket, f"【工单 #{number}】{_who(ticket)}已结束人工服务。")
-        return _reply(msg.say("已结束人工服务，有问题可以继续问我。", "The chat with staff has ended; ask me anything."),
+        return _handoff_reply(msg.say("已结束人工服务，有问题可以继续问我。", "The chat with staff has ended; ask me anything."),
                       menu_buttons(msg))
     await svc.tickets.add(number, svc.tickets.entry(msg.user_key, "user", msg.typed))
     await svc.tickets.notify_staff(ticket, f"【工单 #{number}】{_who(ticket)}留言：\n{msg.typed}\n{_commands(number)}")
-    return _reply(msg.say(f"已转给工作人员（工单 #{number}）。{_hours_note(svc)}输入“结束”可结束人工服务。",
+    return _handoff_reply(msg.say(f"已转给工作人员（工单 #{number}）。{_hours_note(svc)}输入“结束”可结束人工服务。",
                           f"Passed to the staff (ticket #{number}). {_hours_note(svc, msg)}Type “end” to finish."))
 
 
@@ -197,72 +198,72 @@ def _number(arg: str) -> tuple[int | None, str]:
     return (int(m.group(1)), m.group(2) or "") if m else (None, "")
 
 
-async def _answer(msg: Incoming, svc: Services, ticket: dict, text: str) -> Reply:
-    number = ticket["id"]
-    if ticket["status"] != "open":
-        return _reply(f"工单 #{number} 已结束，回复没有发送。")
+async def _answer(svc: Services, msg: Incoming, ticket: Ticket, text: str) -> Reply:
+    number = ticket.id
+    if ticket.status != "open":
+        return _handoff_reply(f"工单 #{number} 已结束，回复没有发送。")
     await svc.tickets.add(number, svc.tickets.entry(msg.user_key, "staff", text))
     await svc.tickets.tell_user(ticket, f"{STAFF_MARK}\n{text}")
     await svc.store.audit.record(msg.user_key, "ticket.reply", svc.clock.now(), ticket=number)
-    return _reply(f"已发送给 {_who(ticket)}（工单 #{number}）。结束：/close {number}")
+    return _handoff_reply(f"已发送给 {_who(ticket)}（工单 #{number}）。结束：/close {number}")
 
 
-async def reply_command(msg: Incoming, svc: Services) -> Reply:
+async def reply_command(svc: Services, msg: Incoming) -> Reply:
     """/reply N 文字"""
     number, text = _number(msg.typed.partition(" ")[2].lstrip())
     if number is None or not text.strip():
-        return _reply("用法：/reply 工单号 回复内容，例如 /reply 12 您好，已为您查询……")
+        return _handoff_reply("用法：/reply 工单号 回复内容，例如 /reply 12 您好，已为您查询……")
     ticket = await svc.tickets.get(number)
-    return await _answer(msg, svc, ticket, text) if ticket else _reply(f"没有编号为 {number} 的工单。/tickets 查看待处理的工单。")
+    return await _answer(svc, msg, ticket, text) if ticket else _handoff_reply(f"没有编号为 {number} 的工单。/tickets 查看待处理的工单。")
 
 
-async def quoted(msg: Incoming, svc: Services) -> Reply | None:
+async def quoted(svc: Services, msg: Incoming) -> Reply | None:
     """A reply quoting a staff notice (Telegram) answers that notice's ticket."""
     if not msg.reply_to:
         return None
     ticket = await svc.tickets.by_message(msg.platform, msg.chat_id, msg.reply_to)
     if ticket is None:
         return None
-    return await _answer(msg, svc, ticket, msg.typed) if msg.is_staff else _reply(STAFF_ONLY)
+    return await _answer(svc, msg, ticket, msg.typed) if msg.is_staff else _handoff_reply(STAFF_ONLY)
 
 
-async def close(msg: Incoming, svc: Services) -> Reply:
+async def close(svc: Services, msg: Incoming) -> Reply:
     """/close N"""
     number, _ = _number(msg.text.partition(" ")[2].strip())
     if number is None:
-        return _reply("用法：/close 工单号，例如 /close 12")
+        return _handoff_reply("用法：/close 工单号，例如 /close 12")
     ticket = await svc.tickets.close(number, msg.user_key)
     if ticket is None:
-        return _reply(f"没有待处理的 #{number} 号工单。/tickets 查看待处理的工单。")
+        return _handoff_reply(f"没有待处理的 #{number} 号工单。/tickets 查看待处理的工单。")
     await svc.tickets.tell_user(ticket, f"管委会工作人员已结束本次人工服务（工单 #{number}）。还有问题可以继续问我。")
     await svc.store.audit.record(msg.user_key, "ticket.close", svc.clock.now(), ticket=number)
-    return _reply(f"工单 #{number} 已结束。")
+    return _handoff_reply(f"工单 #{number} 已结束。")
 
 
-async def list_open(msg: Incoming, svc: Services) -> Reply:
+async def list_open(svc: Services, msg: Incoming) -> Reply:
     """/tickets"""
     waiting = await svc.tickets.waiting()
     if not waiting:
-        return _reply("当前没有待处理的工单。")
+        return _handoff_reply("当前没有待处理的工单。")
     lines = ["待处理的工单："]
     for t in waiting:
-        said = next((e["text"] for e in reversed(t["history"]) if e["from"] == "user"), "")
-        lines.append(f"#{t['id']} {_who(t)} · {t['opened'][:16].replace('T', ' ')} · {_shorten(said)}")
+        said = next((e.text for e in reversed(t.history) if e.role == "user"), "")
+        lines.append(f"#{t.id} {_who(t)} · {t.opened[:16].replace('T', ' ')} · {_shorten(said)}")
     lines.append("查看：/ticket 工单号；回复：/reply 工单号 内容")
-    return _reply("\n".join(lines))
+    return _handoff_reply("\n".join(lines))
 
 
-async def show(msg: Incoming, svc: Services) -> Reply:
+async def show(svc: Services, msg: Incoming) -> Reply:
     """/ticket N — the whole conversation."""
     number, _ = _number(msg.text.partition(" ")[2].strip())
     ticket = await svc.tickets.get(number) if number is not None else None
     if ticket is None:
-        return _reply("用法：/ticket 工单号（/tickets 查看待处理的工单）" if number is None else f"没有编号为 {number} 的工单。")
-    status = "处理中" if ticket["status"] == "open" else f"已结束（{ticket['closed'][:16].replace('T', ' ')}）"
+        return _handoff_reply("用法：/ticket 工单号（/tickets 查看待处理的工单）" if number is None else f"没有编号为 {number} 的工单。")
+    status = "处理中" if ticket.status == "open" else f"已结束（{ticket.closed[:16].replace('T', ' ')}）"
     lines = [f"工单 #{number} · {_who(ticket)} · {status}"]
     roles = {"user": "用户", "bot": "助手", "staff": "工作人员"}
-    for e in ticket["history"]:
-        when = e["at"][11:16] or "转人工前"
-        who = roles[e["from"]] + (f" {e['who']}" if e["from"] == "staff" else "")
-        lines.append(f"[{when}] {who}：{e['text']}")
-    return _reply("\n".join(lines))
+    for e in ticket.history:
+        when = e.at[11:16] or "转人工前"
+        who = roles[e.role] + (f" {e.who}" if e.role == "staff" else "")
+        lines.append(f"[{when}] {who}：{e.text}")
+    return _handoff_reply("\n".join(lines))

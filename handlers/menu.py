@@ -38,15 +38,15 @@ def welcome(msg: Incoming) -> Reply:
     return Reply(text, intent="help", confidence=1.0, buttons=menu_buttons(msg))
 
 
-async def start(msg: Incoming, svc: Services) -> Reply:
+async def start(svc: Services, msg: Incoming) -> Reply:
     return welcome(msg)
 
 
-async def greeting(msg: Incoming, svc: Services) -> Reply | None:
+async def greeting(svc: Services, msg: Incoming) -> Reply | None:
     return welcome(msg) if GREETING.match(msg.folded.strip()) else None
 
 
-async def help_text(msg: Incoming, svc: Services) -> Reply:
+async def help_text(svc: Services, msg: Incoming) -> Reply:
     """The commands come from the router's table (svc.commands: name, description, English, staff only)."""
     def lines_for(staff: bool) -> list[str]:
         return [f"/{name} — {en if msg.english else zh}" for name, zh, en, only in svc.commands if only is staff]
@@ -58,7 +58,7 @@ async def help_text(msg: Incoming, svc: Services) -> Reply:
     return Reply("\n".join(lines), intent="help", confidence=1.0, buttons=menu_buttons(msg))
 
 
-async def language(msg: Incoming, svc: Services) -> Reply:
+async def language(svc: Services, msg: Incoming) -> Reply:
     """/lang zh|en: the language of answers to messages that do not show one (commands, buttons, figures)."""
     wanted = msg.text.partition(" ")[2].strip().lower()[:2]
     if wanted not in LANG_NAMES:
@@ -70,7 +70,7 @@ async def language(msg: Incoming, svc: Services) -> Reply:
                  + welcome(switched).text, intent="help", confidence=1.0, buttons=menu_buttons(switched))
 
 
-async def cancel(msg: Incoming, svc: Services) -> Reply:
+async def cancel(svc: Services, msg: Incoming) -> Reply:
     ended = svc.dialogs.pop(msg.user_key)
     text = msg.say("已取消当前操作。" if ended else "当前没有进行中的操作。",
                    "Cancelled. " if ended else "There is nothing to cancel. ")

@@ -159,7 +159,7 @@ def document_reply(svc: Services, lang: str = "zh") -> Reply:
     return _reply("\n\n".join(blocks), sources=sources)
 
 
-async def by_payload(msg: Incoming, svc: Services) -> Reply:
+async def by_payload(svc: Services, msg: Incoming) -> Reply:
     key = POLICY.arg(msg.payload)
     book = svc.kb.policy
     if key.startswith("ch:") and (chapter := number(key[3:])) is not None and (reply := _chapter(svc, chapter, msg.lang)):
@@ -262,9 +262,9 @@ def describe_and_match(svc: Services, description: str, lead: str = "", lang: st
 async def mine(msg: Incoming, svc: Services) -> Reply:
     """Match the stored profile, or explain how to describe oneself."""
     profile = await svc.store.users.profile(msg.user_key)
-    if profile and profile.get("description"):
-        return describe_and_match(svc, for_reading(profile["description"], svc.kb.policy, msg.lang),
-                                  msg.say("您保存的单位情况：", "Your saved profile: ") + profile["description"], msg.lang)
+    if profile and profile.description:
+        return describe_and_match(svc, for_reading(profile.description, svc.kb.policy, msg.lang),
+                                  msg.say("您保存的单位情况：", "Your saved profile: ") + profile.description, msg.lang)
     return _reply(msg.say("还没有您的单位情况。" + ASK_TYPE + "\n也可以用 /profile 保存，以后直接问“适合我们的政策有哪些”。",
                           "I have no profile of yours yet. " + ASK_TYPE_EN + "\nYou can also save one with /profile."),
                   confidence=0.6, buttons=[Button(msg.say("保存单位情况", "Save my profile"), "/profile")])
@@ -307,7 +307,7 @@ def article_reply(svc: Services, number_: int, lang: str = "zh") -> Reply | None
                   sources=list(dict.fromkeys(sources)))
 
 
-async def answer(msg: Incoming, svc: Services) -> Reply | None:
+async def answer(svc: Services, msg: Incoming) -> Reply | None:
     book = svc.kb.policy
     text = for_reading(msg.text, book, msg.lang)
     reading = read(text, book)
@@ -345,14 +345,14 @@ async def answer(msg: Incoming, svc: Services) -> Reply | None:
     return None
 
 
-async def command(msg: Incoming, svc: Services) -> Reply:
+async def command(svc: Services, msg: Incoming) -> Reply:
     """/policy: overview (and the stored profile's matches); /policy <描述或问题>: answer that."""
     question = msg.text.partition(" ")[2].strip()
     if question:
         readable = for_reading(question, svc.kb.policy, msg.lang)
         if beneficiary_types(readable, svc.kb.policy) and not read(readable, svc.kb.policy).candidates():
             return describe_and_match(svc, readable, lang=msg.lang)
-        reply = await answer(replace(msg, text=question), svc)
+        reply = await answer(svc, replace(msg, text=question))
         if reply:
             return reply
     reply = overview(svc, msg.lang)

@@ -11,6 +11,7 @@ from typing import ClassVar
 from bot.dialogs import DialogState
 from bot.messages import Button, Incoming, Reply
 from bot.services import Services
+from bot.store import Profile
 from handlers.calc import QUESTION_MARKS
 from handlers.policy import ASK_TYPE, ASK_TYPE_EN, describe_and_match
 from policy_data.english import for_reading
@@ -39,7 +40,7 @@ def _figures(book, readable: str) -> dict[str, str]:
     return named
 
 
-async def _save(msg: Incoming, svc: Services, description: str) -> Reply:
+async def _save(svc: Services, msg: Incoming, description: str) -> Reply:
     """Stores the sentence as typed; English is read through the English vocabulary."""
     book = svc.kb.policy
     readable = for_reading(description, book, msg.lang)
@@ -50,10 +51,10 @@ async def _save(msg: Incoming, svc: Services, description: str) -> Reply:
                              "I cannot tell what kind of institution you are. " + ASK_TYPE_EN + "\n(Type “cancel” to "
                                                                                                "leave.)"),
                      intent="policy", confidence=0.5, buttons=[_cancel(msg)])
-    profile = {"description": description, "types": [book.types[t].label for t in types],
-               "figures": _figures(book, readable), "saved": svc.clock.now().isoformat()}
-    figures = "；".join(f"{k}{v}" for k, v in profile["figures"].items())
-    summary = f"类型：{'、'.join(profile['types'])}" + (f"；{figures}" if figures else "")
+    profile = Profile(description, tuple(book.types[t].label for t in types), _figures(book, readable),
+                      svc.clock.now().isoformat())
+    figures = "；".join(f"{k}{v}" for k, v in profile.figures.items())
+    summary = f"类型：{'、'.join(profile.types)}" + (f"；{figures}" if figures else "")
     if msg.english:
         summary = ", ".join(book.types[t].en.label for t in types)
     await svc.store.users.save_profile(msg.user_key, profile)
@@ -62,15 +63,15 @@ async def _save(msg: Incoming, svc: Services, description: str) -> Reply:
     return describe_and_match(svc, readable, lead, msg.lang)
 
 
-async def command(msg: Incoming, svc: Services) -> Reply:
+async def command(svc: Services, msg: Incoming) -> Reply:
     description = msg.text.partition(" ")[2].strip()
     if description:
-        return await _save(msg, svc, description)
+        return await _save(svc, msg, description)
     stored = await svc.store.users.profile(msg.user_key)
-    if stored and stored.get("description"):
-        return describe_and_match(svc, for_reading(stored["description"], svc.kb.policy, msg.lang),
-                                  msg.say(f"您保存的单位情况：{stored['description']}\n（发送“/profile 新的描述”可更新）",
-                                          f"Your saved profile: {stored['description']}\n(Send “/profile new "
+    if stored and stored.description:
+        return describe_and_match(svc, for_reading(stored.description, svc.kb.policy, msg.lang),
+                                  msg.say(f"您保存的单位情况：{stored.description}\n（发送“/profile 新的描述”可更新）",
+                                          f"Your saved profile: {stored.description}\n(Send “/profile new "
                                           f"description” to update it.)"), msg.lang)
     svc.dialogs.put(msg.user_key, ProfileDialog())
     return Reply(msg.say("请用一句话介绍贵单位：类型、实收资本或管理规模、打算做什么。例如：“我们是外资保险公司，实收资本5亿，"
@@ -81,9 +82,9 @@ async def command(msg: Incoming, svc: Services) -> Reply:
                  intent="policy", confidence=1.0, buttons=[_cancel(msg)])
 
 
-async def continue_dialog(msg: Incoming, svc: Services) -> Reply | None:
+async def continue_dialog(svc: Services, msg: Incoming) -> Reply | None:
     svc.dialogs.pop(msg.user_key)
     if not beneficiary_types(for_reading(msg.text, svc.kb.policy, msg.lang), svc.kb.policy) \
             and QUESTION_MARKS.search(msg.text):
         return None                      # a question, not a description: let the other routes answer it
-    return await _save(msg, svc, msg.text)
+    return await _save(svc, msg, msg.text)

@@ -11,6 +11,7 @@ from bot.alliance.audience import SEGMENTS, SEGMENTS_EN, SOURCE
 from bot.messages import Button, Incoming, Reply
 from bot.payloads import SEGMENT, SUBSCRIBE
 from bot.services import Services
+from bot.store import User
 
 TOPICS = {"events": "联盟活动通知", "news": "管委会公告"}
 TOPICS_EN = {"events": "alliance event notices", "news": "committee announcements"}
@@ -32,9 +33,9 @@ def button(kind: str, value: str, on: bool, msg: Incoming | None = None) -> Butt
     return Button(label, (SUBSCRIBE if kind == "sub" else SEGMENT)(f"{value}:{'on' if on else 'off'}"))
 
 
-def _state_text(msg: Incoming, user: dict | None) -> str:
-    subs = set(user["subscriptions"]) if user else {"news"}
-    segs = set(user["segments"]) if user else set()
+def _state_text(msg: Incoming, user: User | None) -> str:
+    subs = set(user.subscriptions) if user else {"news"}
+    segs = set(user.segments) if user else set()
     topics, segments = _names(msg)
     lines = [msg.say("您当前的通知设置：", "Your notifications:")]
     lines += [f"{'✅' if t in subs else '⬜'} {label}" for t, label in topics.items()]
@@ -46,29 +47,29 @@ def _state_text(msg: Incoming, user: dict | None) -> str:
     return "\n".join(lines)
 
 
-def _buttons(msg: Incoming, user: dict | None) -> list[Button]:
-    subs = set(user["subscriptions"]) if user else {"news"}
-    segs = set(user["segments"]) if user else set()
+def _buttons(msg: Incoming, user: User | None) -> list[Button]:
+    subs = set(user.subscriptions) if user else {"news"}
+    segs = set(user.segments) if user else set()
     return ([button("sub", t, t not in subs, msg) for t in TOPICS]
             + [button("seg", s, s not in segs, msg) for s in SEGMENTS])
 
 
-def _settings_screen(msg: Incoming, user: dict | None, prefix: str = "") -> Reply:
+def _settings_screen(msg: Incoming, user: User | None, prefix: str = "") -> Reply:
     return Reply(prefix + _state_text(msg, user), intent="events", confidence=1.0, buttons=_buttons(msg, user),
                  sources=[SOURCE])
 
 
-async def show(msg: Incoming, svc: Services) -> Reply:
+async def show(svc: Services, msg: Incoming) -> Reply:
     return _settings_screen(msg, await svc.store.users.get(msg.user_key))
 
 
-async def choose(msg: Incoming, svc: Services) -> Reply:
+async def choose(svc: Services, msg: Incoming) -> Reply:
     """sub:<topic>:on|off or seg:<segment>:on|off sets that choice."""
     kind, _, rest = msg.payload.partition(":")
     value, _, state = rest.partition(":")
     names = _names(msg)[0 if kind == "sub" else 1]
     if value not in names or state not in STATES:
-        return await show(msg, svc)
+        return await show(svc, msg)
     on = STATES[state]
     await svc.store.users.choose(msg.user_key, "subscriptions" if kind == "sub" else "segments", value, on)
     if msg.english:
@@ -86,7 +87,7 @@ OPT_OUT = re.compile(r"退订|取消订阅|不要再(给我)?(发|推)|别再(�
 OPT_IN = re.compile(r"(我要|我想|想|帮我|如何|怎么)?订阅|想收到.{0,6}通知|接收.{0,4}通知|subscribe")
 
 
-async def by_words(msg: Incoming, svc: Services) -> Reply | None:
+async def by_words(svc: Services, msg: Incoming) -> Reply | None:
     """"退订" / "不要再给我发公告了" opts out of everything in one step; "订阅活动通知" opts in to event notices;
     both show the subscription screen so any choice can be changed back."""
     text = msg.folded.lower()

@@ -13,7 +13,9 @@ from bot.choices import Choices
 from bot.alliance.delivery import Delivery
 from bot.messages import Incoming
 from bot.store import Store
+from tests.conftest import TODAY
 from tests.outboxes import MemoryOutbox, transient
+from tests.records import announcement
 
 
 @pytest.fixture
@@ -41,8 +43,8 @@ async def test_broadcast_to_a_segment_reaches_exactly_that_segment(ask, services
     assert {chat for chat, replies in outbox.sent.items() if replies} == {"a", "b"}
     assert outbox.texts("a") == ["12 月 1 日起会客厅暂停开放。"]
     [entry] = await services.store.audit.all()
-    assert entry["actor"] == "console:staff" and entry["action"] == "broadcast.send"
-    assert entry["detail"]["audience"] == {"kind": "segment", "value": "licensed"}
+    assert entry.actor == "console:staff" and entry.action == "broadcast.send"
+    assert entry.detail["audience"] == {"kind": "segment", "value": "licensed"}     # as stored
     status = await ask("/broadcast_status", staff=True)
     assert "#1 公告" in status.text and "2 / 0 / 0（已完成）" in status.text
 
@@ -78,7 +80,7 @@ async def test_scheduled_broadcast_waits_for_its_time_and_can_be_cancelled(ask, 
     assert await services.scheduler.fire_broadcast(2) is False          # cancelled
     await services.delivery.wait()
     assert outbox.texts("a") == ["周五下午停电"]
-    actions = [a["action"] for a in await services.store.audit.all()]
+    actions = [a.action for a in await services.store.audit.all()]
     assert actions.count("broadcast.schedule") == 2 and "broadcast.unschedule" in actions
 
 
@@ -98,12 +100,11 @@ async def test_unanswered_top_questions_of_the_week(ask, services, clock):
 # ---- the delivery service ----------------------------------------------------------------------------------
 async def seed(store: Store, n: int, platform: str = "console") -> None:
     for i in range(n):
-        await store.users.seen(Incoming(platform, f"u{i}", f"u{i}", text="hi"))
+        await store.users.register(Incoming(platform, f"u{i}", f"u{i}", text="hi"))
 
 
 async def start_broadcast(store: Store, text: str = "公告") -> int:
-    return await store.broadcasts.create({"kind": "announcement", "text": text, "audience": {"kind": "all"},
-                                         "status": "sending", "created": "2026-11-22T10:00:00+08:00"})
+    return await store.broadcasts.create(announcement(TODAY, text))
 
 
 async def test_blocked_recipient_is_marked_inactive_and_skipped_next_time(services, outbox):
@@ -112,12 +113,12 @@ async def test_blocked_recipient_is_marked_inactive_and_skipped_next_time(servic
     outbox.gone.add("u1")
     services.delivery.start(await start_broadcast(store))
     await services.delivery.wait()
-    assert (await store.users.get("console:u1"))["active"] is False
+    assert (await store.users.get("console:u1")).active is False
     counts = (await store.broadcasts.counts([1]))[1]
     assert counts == {"sent": 2, "failed": 1}
     assert "blocked" in next(iter(await store.broadcasts.failure_reasons(1)))
     bid = await start_broadcast(store, "第二条")
-    assert (await store.broadcasts.get(bid))["total"] == 2
+    assert (await store.broadcasts.get(bid)).total == 2
     services.delivery.start(bid)
     await services.delivery.wait()
     assert outbox.texts("u0") == ["公告", "第二条"] and outbox.texts("u1") == []
@@ -128,13 +129,13 @@ async def test_outside_the_bot_other_platforms_are_left_for_it(services):
     store, screen = services.store, io.StringIO()
     services.outboxes["console"] = ConsoleOutbox(screen, Choices())
     for user in ("local", "ask"):
-        await store.users.seen(Incoming("console", user, user, text="hi"))
+        await store.users.register(Incoming("console", user, user, text="hi"))
     await seed(store, 1, platform="telegram")
     services.delivery.defer_missing = True
     services.delivery.start(bid := await start_broadcast(store))
     await services.delivery.wait()
     assert "【收到通知】\n公告" in screen.getvalue()
-    assert (await store.broadcasts.get(bid))["status"] == "sending"
+    assert (await store.broadcasts.get(bid)).status == "sending"
     assert [d.platform for d in await store.broadcasts.pending(bid)] == ["telegram"]
 
     telegram = services.outboxes["telegram"] = MemoryOutbox("telegram")   # the bot, next time it starts
@@ -144,7 +145,7 @@ async def test_outside_the_bot_other_platforms_are_left_for_it(services):
     await services.delivery.wait()
     assert telegram.texts("u0") == ["公告"] and screen.getvalue().count("公告") == 1
     done = await store.broadcasts.get(bid)
-    assert (done["status"], done["sent"], done["failed"], done["skipped"]) == ("done", 2, 0, 1)
+    assert (done.status, done.sent, done.failed, done.skipped) == ("done", 2, 0, 1)
 
 
 async def test_console_users_without_an_open_console_are_skipped_not_failed(services):
@@ -153,7 +154,7 @@ async def test_console_users_without_an_open_console_are_skipped_not_failed(serv
     services.delivery.start(bid := await start_broadcast(store))          # the bot: no console here
     await services.delivery.wait()
     done = await store.broadcasts.get(bid)
-    assert (done["sent"], done["failed"], done["skipped"]) == (0, 0, 2)
+    assert (done.sent, done.failed, done.skipped) == (0, 0, 2)
     assert (await store.broadcasts.counts([bid]))[bid] == {"skipped": 2}
 
 
@@ -172,9 +173,9 @@ async def test_transient_errors_are_retried_with_a_bound(services, outbox):
     assert records["console:u0"].status == "sent" and records["console:u0"].attempts == 3
     assert records["console:u1"].status == "failed" and records["console:u1"].attempts == 4
     assert records["console:u2"].status == "failed" and records["console:u2"].attempts == 1
-    assert (await store.users.get("console:u1"))["active"] is True         # a failure is not a block
+    assert (await store.users.get("console:u1")).active is True         # a failure is not a block
     broadcast = await store.broadcasts.get(1)
-    assert broadcast["status"] == "done" and (broadcast["sent"], broadcast["failed"]) == (1, 2)
+    assert broadcast.status == "done" and (broadcast.sent, broadcast.failed) == (1, 2)
 
 
 async def test_a_platform_without_a_channel_fails_clearly(services, outbox):
@@ -203,9 +204,9 @@ async def test_a_finished_broadcast_not_yet_archived_is_archived_at_start_up(ser
     store = services.store
     await seed(store, 3)
     bid = await start_broadcast(store)
-    await store.broadcasts.update(bid, status="done", sent=0, failed=0)      # as if stopped right after finishing
+    await store.broadcasts.finish(bid, clock.now())      # as if stopped right after finishing
     await Delivery(store, services.outboxes, clock).resume()
-    assert (await store.broadcasts.get(bid))["archived"] is True
+    assert (await store.broadcasts.get(bid)).archived is True
     assert outbox.sent == {}
 
 
@@ -258,21 +259,21 @@ async def test_stopped_broadcast_resumes_after_restart_without_resending(service
     first = {chat for chat, replies in outbox.sent.items() if replies}
     assert 60 <= len(first) < 300
     again = Store(services.settings.data_dir)   # a new process: storage is all it has
-    assert (await again.broadcasts.get(bid))["status"] == "sending"
+    assert (await again.broadcasts.get(bid)).status == "sending"
     assert len(await again.broadcasts.pending(bid)) == 300 - len(first)
     second = MemoryOutbox("console")
     delivery = Delivery(again, {"console": second}, clock)
     assert await delivery.resume() == [bid]
     await delivery.wait()
     assert set(second.sent) == {f"u{i}" for i in range(300)} - first     # nobody skipped, nobody twice
-    assert (await again.broadcasts.get(bid))["status"] == "done"
+    assert (await again.broadcasts.get(bid)).status == "done"
 
 
 async def test_a_slow_platform_holds_up_no_other(services, outbox):
     store = services.store
     slow = services.outboxes["telegram"] = MemoryOutbox("telegram")
     slow.delay = 0.05
-    await seed(store, 40, platform="telegram")          # 40 × 50 ms over 8 workers: about 0.25 s
+    await seed(store, 40, platform="telegram")          # each of its sends takes a while
     await seed(store, 40, platform="console")
     services.delivery.start(await start_broadcast(store))
     while sum(len(v) for v in outbox.sent.values()) < 40:

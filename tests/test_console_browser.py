@@ -10,6 +10,8 @@ import pytest_asyncio
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 from bot.clock import FixedClock
+from bot.store import Audience
+from bot.store.database import iso
 from tests.conftest import TODAY
 from tests.console_server import BROWSER_ARGS, STAFF, USER, copy_knowledge, editable_kb, running
 
@@ -103,7 +105,7 @@ async def test_a_post_without_the_csrf_token_is_refused(server, page):
     assert refused.status == 403
     committee = next(c for c in server.svc.kb.knowledge.contacts if c.id == "town-committee")
     assert committee.phone != "123"
-    assert not [e for e in await server.svc.store.audit.all() if e["action"] == "contact.edit"]
+    assert not [e for e in await server.svc.store.audit.all() if e.action == "contact.edit"]
 
 
 async def test_links_and_sessions_expire_by_the_clock_and_removed_staff_lose_access(server, page):
@@ -199,7 +201,7 @@ async def test_a_broadcast_composed_in_the_browser_is_delivered_with_live_progre
     await page.click("#preview")
     await expect(page.locator(".bubble.tg")).to_have_text("【通知】12月路演报名开始 <请回复>")
     await expect(page.locator(".bubble.wecom").first).to_have_text("【通知】12月路演报名开始 <请回复>")
-    recipients = len(await server.svc.store.broadcasts.recipients({"kind": "platform", "value": "telegram"}))
+    recipients = len(await server.svc.store.broadcasts.recipients(Audience("platform", "telegram")))
     await expect(page.locator("#send")).to_contain_text(f"{recipients} 位")
 
     polls = []
@@ -232,10 +234,10 @@ async def test_a_broadcast_can_be_scheduled_and_unscheduled(server, page):
     await page.click("#send")
     await expect(page.locator("#status")).to_have_text("定时待发")
     [scheduled] = await server.svc.store.broadcasts.all("scheduled")
-    assert scheduled["due"] == "2026-11-23T09:00:00+08:00" and scheduled["created_by"] == f"telegram:{STAFF}"
+    assert iso(scheduled.due) == "2026-11-23T09:00:00+08:00" and scheduled.created_by == f"telegram:{STAFF}"
     await page.click("button:has-text('取消定时')")
     await expect(page.locator("#status")).to_have_text("已取消")
-    actions = [e["action"] for e in await server.svc.store.audit.all()]
+    actions = [e.action for e in await server.svc.store.audit.all()]
     assert "broadcast.schedule" in actions and "broadcast.unschedule" in actions
 
 

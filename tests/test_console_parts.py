@@ -52,7 +52,7 @@ async def test_a_phrasing_changes_one_line_of_one_file_keeps_a_backup_and_reload
     [backup] = (editor.backup_dir).iterdir()
     assert backup.read_text("utf-8") == before["town.yaml"]
     [entry] = await editor.store.audit.all()
-    assert (entry["actor"], entry["action"], entry["detail"]["entry"]) == ("telegram:1", "faq.phrasing", "town-location")
+    assert (entry.actor, entry.action, entry.detail["entry"]) == ("telegram:1", "faq.phrasing", "town-location")
 
 
 @pytest.mark.parametrize("change, message", [

@@ -1,5 +1,5 @@
 """End to end: the product's real channels against the fake Telegram Bot API and the fake WeCom server
-(HTTP on 127.0.0.1), the real scheduler with short offsets, real TinyDB files, and a kill -9."""
+(HTTP on 127.0.0.1), the real scheduler on the injected clock, real TinyDB files, and a kill -9."""
 from __future__ import annotations
 
 import asyncio
@@ -12,28 +12,31 @@ import pytest
 from aiohttp import web
 
 from bot.app import make_channels, start_delivery, stop_delivery
-from bot.clock import Clock
+from bot.clock import SHANGHAI, Clock, FixedClock
 from bot.config import load_settings
 from bot.dialogs import Dialogs
 from bot.alliance.events import validate
 from bot.messages import Incoming
 from bot.router import Router
 from bot.services import Services
-from bot.store import Store
+from bot.store import Audience, Store
 from bot.store.deliveries import on_disk
+from tests.conftest import TODAY
 from tests.fakes.product import run_product
 from tests.fakes.telegram_server import FakeBotApi
 from tests.fakes.wecom_callbacks import new_aes_key
 from tests.fakes.wecom_server import FakeWeCom
+from tests.records import announcement
 
 STAFF = 9000
 
 
 class Product:
-    """The product as serve() assembles it (channels from settings, then delivery and reminders)."""
+    """The product as serve() assembles it (channels from settings, then delivery and reminders), on `clock`."""
 
-    def __init__(self, settings, kb):
-        self.svc = Services(settings=settings, clock=Clock(), kb=kb, dialogs=Dialogs(Clock()),
+    def __init__(self, settings, kb, clock: Clock | None = None):
+        clock = clock or FixedClock(TODAY)
+        self.svc = Services(settings=settings, clock=clock, kb=kb, dialogs=Dialogs(clock),
                             store=Store(settings.data_dir))
         self.router = Router(self.svc)
         self.channels = make_channels(settings, self.router, web.Application())
@@ -99,8 +102,8 @@ async def telegram_users(telegram: FakeBotApi, users: dict[int, tuple[str, ...]]
         await telegram.wait_sent(1 + len(payloads), chat_id=user)
 
 
-def when(delta: timedelta) -> str:
-    return (Clock().now() + delta).strftime("%Y-%m-%d %H:%M")
+def when(product: Product, delta: timedelta) -> str:
+    return (product.svc.clock.now() + delta).strftime("%Y-%m-%d %H:%M")
 
 
 async def test_publish_and_cancel_notify_the_audience_on_every_platform(fakes, settings_for, kb):
@@ -109,7 +112,7 @@ async def test_publish_and_cancel_notify_the_audience_on_every_platform(fakes, s
         await telegram_users(telegram, {1001: ("sub:events:on", "seg:quasi:on"),
                                         1002: ("sub:events:on", "seg:licensed:on")})
         await product.wecom_user("zhangsan", "sub:events:on", "seg:quasi:on")
-        telegram.push_message(f"/newevent {when(timedelta(days=9))} | 年度项目路演 | 小镇会客厅 | 类金融行业分会",
+        telegram.push_message(f"/newevent {when(product, timedelta(days=9))} | 年度项目路演 | 小镇会客厅 | 类金融行业分会",
                               user_id=STAFF)
         await telegram.wait_for(lambda: texts_to(telegram, 1001, "【活动通知】"))
         await product.svc.delivery.wait()
@@ -118,7 +121,7 @@ async def test_publish_and_cancel_notify_the_audience_on_every_platform(fakes, s
         assert texts_to(telegram, 1002, "【活动通知】") == [] and robot_texts(wecom, "【活动通知】") == []
         assert any("活动已发布" in m["text"] for m in telegram.sent_to(STAFF))
 
-        telegram.push_message(f"/newevent {when(timedelta(days=10))} | 金融知识讲座 | 英蓝中心 | 全体", user_id=STAFF)
+        telegram.push_message(f"/newevent {when(product, timedelta(days=10))} | 金融知识讲座 | 英蓝中心 | 全体", user_id=STAFF)
         await telegram.wait_for(lambda: len(texts_to(telegram, 1002, "【活动通知】")) == 1)
         await telegram.wait_for(lambda: robot_texts(wecom, "金融知识讲座"))       # the alliance group robot
 
@@ -131,46 +134,56 @@ async def test_publish_and_cancel_notify_the_audience_on_every_platform(fakes, s
         assert texts_to(telegram, 1002, "【活动取消】") == []
 
 
-async def publish_soon(product: Product, seconds: float) -> datetime:
-    """An event starting `seconds` from now (in whole seconds); returns its start."""
-    start = (product.svc.clock.now() + timedelta(seconds=seconds)).replace(microsecond=0)
-    fields = validate({"title": "FOF基金沙龙", "start": start.isoformat(), "place": "英蓝中心", "audience": "全体"},
-                      product.svc.clock.now())
-    await product.svc.scheduler.publish([fields], f"telegram:{STAFF}")
-    return start
+async def publish_in(product: Product, delta: timedelta) -> datetime:
+    """An event starting `delta` after the product's clock; returns its start."""
+    start = product.svc.clock.now() + delta
+    event = validate({"title": "FOF基金沙龙", "start": start.isoformat(), "place": "英蓝中心", "audience": "全体"},
+                     product.svc.clock.now())
+    await product.svc.scheduler.publish([event], f"telegram:{STAFF}")
+    return event.start
+
+
+def ring(product: Product, job_id: str) -> None:
+    """The timer `job_id` goes off now: APScheduler runs its job at once instead of at its planned instant."""
+    product.svc.scheduler.aps.get_job(job_id).modify(next_run_time=datetime.now(SHANGHAI))
 
 
 async def test_reminder_fires_at_its_time_through_the_scheduler(fakes, settings_for, kb):
     telegram, _ = fakes
-    async with Product(settings_for(BOT_EVENT_REMINDERS="2s"), kb) as product:
+    clock = FixedClock(TODAY)
+    async with Product(settings_for(BOT_EVENT_REMINDERS="1h"), kb, clock) as product:
         await telegram_users(telegram, {1001: ("sub:events:on",)})
-        start = await publish_soon(product, 4)
+        start = await publish_in(product, timedelta(days=2))
         [pending] = await product.svc.store.events.reminders("pending")
-        due = start - timedelta(seconds=2)
-        assert datetime.fromisoformat(pending["due"]) == due
-        [timer] = product.svc.scheduler.aps.get_jobs()          # planned for the reminder's due time
-        assert timer.id == f"reminder:{pending['id']}" and abs(timer.next_run_time - due) < timedelta(seconds=1)
+        assert pending.due == start - timedelta(hours=1)
+        [timer] = product.svc.scheduler.aps.get_jobs()          # planned for the reminder
+        assert timer.id == f"reminder:{pending.id}" and list(timer.args) == [pending.id]
         assert texts_to(telegram, 1001, "【活动提醒】") == []
-        [reminder] = await telegram.wait_for(lambda: texts_to(telegram, 1001, "【活动提醒】"), timeout=8)
-        assert "2 秒后开始" in reminder and len(texts_to(telegram, 1001, "【活动通知】")) == 1
+        clock.advance(days=2, hours=-1)
+        ring(product, timer.id)
+        [reminder] = await telegram.wait_for(lambda: texts_to(telegram, 1001, "【活动提醒】"))
+        assert "1 小时后开始" in reminder and len(texts_to(telegram, 1001, "【活动通知】")) == 1
         assert product.svc.scheduler.aps.get_jobs() == []
 
 
 async def test_restart_before_the_reminder_still_delivers_it_once(fakes, settings_for, kb):
     telegram, _ = fakes
-    settings = settings_for(BOT_EVENT_REMINDERS="3s")
-    async with Product(settings, kb) as product:
+    settings, clock = settings_for(BOT_EVENT_REMINDERS="1h"), FixedClock(TODAY)
+    async with Product(settings, kb, clock) as product:
         await telegram_users(telegram, {1001: ("sub:events:on",)})
-        await publish_soon(product, 5)
+        await publish_in(product, timedelta(days=1))
         await telegram.wait_for(lambda: texts_to(telegram, 1001, "【活动通知】"))
     # stopped before the reminder was due; a new process rebuilds it from storage
-    async with Product(settings, kb) as product:
+    async with Product(settings, kb, clock) as product:
         store = product.svc.store
-        await telegram.wait_for(lambda: texts_to(telegram, 1001, "【活动提醒】"), timeout=8)
+        [timer] = product.svc.scheduler.aps.get_jobs()
+        clock.advance(hours=23)
+        ring(product, timer.id)
+        await telegram.wait_for(lambda: texts_to(telegram, 1001, "【活动提醒】"))
         await product.svc.delivery.wait()                    # every send of this process has its outcome
         assert await store.events.reminders("pending") == [] and product.svc.scheduler.aps.get_jobs() == []
         assert len(texts_to(telegram, 1001, "【活动提醒】")) == 1
-        assert [r["status"] for r in await store.events.reminders("fired")] == ["fired", "fired"]
+        assert [r.status for r in await store.events.reminders("fired")] == ["fired", "fired"]
 
 
 async def test_staff_broadcast_to_a_segment_reaches_exactly_that_segment(fakes, settings_for, kb):
@@ -190,8 +203,8 @@ async def test_staff_broadcast_to_a_segment_reaches_exactly_that_segment(fakes, 
         for chat in (1002, 1003, STAFF):                          # staff saw only the preview
             assert [m for m in telegram.sent_to(chat) if m["text"] == "类金融分会座谈会改至周五"] == []
         assert wecom_texts(wecom, "lisi", "座谈会改至周五") == [] and robot_texts(wecom, "座谈会") == []
-        [entry] = [a for a in await product.svc.store.audit.all() if a["action"] == "broadcast.send"]
-        assert entry["actor"] == f"telegram:{STAFF}"
+        [entry] = [a for a in await product.svc.store.audit.all() if a.action == "broadcast.send"]
+        assert entry.actor == f"telegram:{STAFF}"
 
 
 async def test_blocked_user_is_marked_inactive_and_not_tried_again(fakes, settings_for, kb):
@@ -203,12 +216,11 @@ async def test_blocked_user_is_marked_inactive_and_not_tried_again(fakes, settin
         await product.wecom_user("wangwu")
         store = product.svc.store
         for text in ("第一条公告", "第二条公告"):
-            bid = await store.broadcasts.create({"kind": "announcement", "text": text, "audience": {"kind": "all"},
-                                                "status": "sending", "created": "2026-11-22T10:00:00+08:00"})
+            bid = await store.broadcasts.create(announcement(TODAY, text))
             product.svc.delivery.start(bid)
             await product.svc.delivery.wait()
-        assert (await store.users.get("telegram:1002"))["active"] is False
-        assert (await store.users.get("wecom:wangwu"))["active"] is False
+        assert (await store.users.get("telegram:1002")).active is False
+        assert (await store.users.get("wecom:wangwu")).active is False
         tried = [c for c in telegram.calls_to("sendMessage") if c.params.get("chat_id") == 1002
                  and "公告" in str(c.params.get("text"))]
         assert len(tried) == 1                                      # the second broadcast skipped them
@@ -223,7 +235,7 @@ RECIPIENTS = 90
 
 def committed_sent(data_dir) -> set[int]:
     """Recipients recorded as sent on disk: the plan and log, or the archive once the broadcast finished."""
-    return {int(d["chat_id"]) for d in on_disk(data_dir, 1) if d["status"] == "sent"}
+    return {int(d.chat_id) for d in on_disk(data_dir, 1) if d.status == "sent"}
 
 
 async def on_disk_soon(predicate, timeout: float = 15.0) -> None:
@@ -245,9 +257,8 @@ async def test_kill_9_mid_broadcast_then_restart_skips_nobody_and_repeats_no_con
     store = Store(data_dir)
     chats = list(range(5001, 5001 + RECIPIENTS))
     for chat in chats:
-        await store.users.seen(Incoming("telegram", str(chat), str(chat), text="hi"))
-    await store.broadcasts.create({"kind": "announcement", "text": "年终座谈会通知", "audience": {"kind": "platform",
-                                  "value": "telegram"}, "status": "sending", "created": "2026-11-22T10:00:00+08:00"})
+        await store.users.register(Incoming("telegram", str(chat), str(chat), text="hi"))
+    await store.broadcasts.create(announcement(TODAY, "年终座谈会通知", Audience("platform", "telegram")))
     store.close()
     env = {k: v for k, v in product_env(telegram, wecom, data_dir).items() if not k.startswith("WECOM")}
 

@@ -116,13 +116,13 @@ async def test_the_stored_language_answers_commands_and_lang_switches_it(say, se
     assert (await say("Where is Canal Wealth Town?")).lang == "en"
     welcome = await say("/start")
     assert welcome.text.startswith("Hello!") and [b.label for b in welcome.buttons][:2] == ["FAQ", "Policies"]
-    assert (await services.store.users.get("console:en1"))["lang"] == "en"
+    assert (await services.store.users.get("console:en1")).lang == "en"
     assert "您好" in (await say("/lang zh")).text
     assert (await say("/help")).text.startswith("可用命令")
     english_help = await say("/lang en")
     assert "I will answer in English" in english_help.text
     assert (await say("/help")).text.startswith("Commands:")
-    assert (await services.store.users.get("console:en1"))["lang"] == "en"
+    assert (await services.store.users.get("console:en1")).lang == "en"
 
 
 async def test_the_platform_language_is_a_hint_for_a_new_user_only(say):
@@ -145,7 +145,7 @@ async def test_the_subscription_screen_in_english(say, services):
     assert screen.text.startswith("Your notifications:") and "Get alliance event notices" in [b.label for b in screen.buttons]
     done = await say(payload="sub:events:on")
     assert done.text.startswith("Subscribed to alliance event notices.")
-    assert "events" in (await services.store.users.get("console:en1"))["subscriptions"]
+    assert "events" in (await services.store.users.get("console:en1")).subscriptions
 
 
 @pytest.mark.parametrize("question, says", [
@@ -174,7 +174,7 @@ async def test_policy_browsing_and_the_profile_in_english(say, services):
     saved = await say(typed)
     assert saved.text.startswith("Saved your profile (fund and asset management institutions)")
     assert "Art. 13 Asset manager HQ grant: up to RMB 3 million (300万元)" in saved.text
-    assert (await services.store.users.profile("console:en1"))["description"] == typed      # stored as typed
+    assert (await services.store.users.profile("console:en1")).description == typed      # stored as typed
 
 
 async def test_reaching_a_person_and_event_details_are_in_english(say, services):
@@ -183,8 +183,9 @@ async def test_reaching_a_person_and_event_details_are_in_english(say, services)
     reply = await say("What events are coming up?")
     assert reply.intent == "events" and "No alliance events" in reply.text
     from bot.alliance.events import event_text
-    event = {"id": 3, "type": "路演", "title": "金融科技路演", "start": "2026-12-05T14:00:00+08:00", "place": "小镇会客厅",
-             "audience": "foreign", "signup": "现场报名"}
+    from bot.store import Event
+    event = Event.of({"type": "路演", "title": "金融科技路演", "start": "2026-12-05T14:00:00+08:00", "place": "小镇会客厅",
+                      "audience": "foreign", "signup": "现场报名"}, 3)
     text = event_text(event, "en")
     assert text.startswith("[路演] 金融科技路演\nTime: 2026-12-05 14:00") and "Venue: 小镇会客厅" in text
     assert "For: Specially invited foreign financial institutions" in text and "Sign up: 现场报名" in text

@@ -6,6 +6,7 @@ import json
 import pytest
 
 from bot.store import Store
+from bot.store.database import iso
 from tests.outboxes import MemoryOutbox
 
 
@@ -82,7 +83,7 @@ async def test_guided_flow_publishes_after_preview(ask, services, outbox):
     await services.delivery.wait()
     assert "活动已发布" in reply.text
     [event] = await services.store.events.all()
-    assert event["type"] == "沙龙" and event["signup"] == "https://example.org/s" and event["description"] == ""
+    assert event.type == "沙龙" and event.signup == "https://example.org/s" and event.description == ""
     assert len(outbox.texts("fan")) == 1
     assert services.dialogs.get("console:staff") is None
 
@@ -119,7 +120,7 @@ async def test_subscriptions_are_explicit_and_reversible(ask, services):
     reply = await ask(payload="sub:news:off", user="u9")
     assert "已退订管委会公告" in reply.text
     user = await Store(services.settings.data_dir).users.get("console:u9")     # on disk
-    assert user["segments"] == [] and user["subscriptions"] == []
+    assert user.segments == () and user.subscriptions == ()
     assert "⬜" in (await ask(payload="seg:nonsense:on", user="u9")).text
 
 
@@ -130,7 +131,7 @@ async def test_a_repeated_or_replayed_press_sets_the_same_state(ask, services, p
     first = await ask(payload=payload, user="u7")
     again = [await ask(payload=payload, user="u7") for _ in range(2)]
     user = await services.store.users.get("console:u7")
-    assert (value in user[field]) if value else "news" not in user[field]
+    assert (value in getattr(user, field)) if value else "news" not in getattr(user, field)
     assert all(reply.text == first.text for reply in again)
 
 
@@ -146,20 +147,20 @@ async def test_buttons_sent_before_they_named_a_state_show_the_settings_and_chan
 async def test_reminders_fire_once_at_their_time_and_late_ones_are_skipped(ask, services, outbox, clock):
     await subscribe(ask, "fan", "quasi")
     await publish(ask, services, "2026-11-24 10:00 | 路演 | 会客厅 | 类金融")
-    reminders = sorted(await services.store.events.reminders("pending"), key=lambda r: r["due"])
-    assert [(r["offset"], r["due"]) for r in reminders] == [
+    reminders = sorted(await services.store.events.reminders("pending"), key=lambda r: r.due)
+    assert [(r.offset, iso(r.due)) for r in reminders] == [
         (86400, "2026-11-23T10:00:00+08:00"), (3600, "2026-11-24T09:00:00+08:00")]
     assert await services.scheduler.fire_due() == []                   # nothing due yet
     clock.advance(days=1, seconds=-1)
     assert await services.scheduler.fire_due() == []                   # one second early
     clock.advance(seconds=1)
-    assert [r["offset"] for r in await services.scheduler.fire_due()] == [86400]
+    assert [r.offset for r in await services.scheduler.fire_due()] == [86400]
     await services.delivery.wait()
     assert "【活动提醒】活动将于 1 天后开始" in outbox.texts("fan")[-1]
-    assert await services.scheduler.fire(reminders[0]["id"]) is None     # never twice
+    assert await services.scheduler.fire(reminders[0].id) is None     # never twice
     clock.advance(days=1, minutes=1)                                    # slept through the 1-hour one
     [late] = await services.scheduler.fire_due()
-    assert late["status"] == "skipped" and "开始" in late["note"]
+    assert late.status == "skipped" and "开始" in late.note
     await services.delivery.wait()
     assert len(outbox.texts("fan")) == 2
 
@@ -170,7 +171,7 @@ async def test_missed_reminder_is_sent_late_while_the_event_has_not_started(ask,
     clock.advance(days=1, hours=5)                       # the bot was down at the 1-day mark
     [sent] = await services.scheduler.fire_due()
     await services.delivery.wait()
-    assert sent["offset"] == 86400 and sent["status"] == "fired"
+    assert sent.offset == 86400 and sent.status == "fired"
     assert "1 天后" in outbox.texts("fan")[-1]
 
 
@@ -184,7 +185,7 @@ async def test_edit_and_cancel_notify_the_same_people(ask, services, outbox, clo
     assert "【活动变更】" in outbox.texts("fan")[-1] and "地点：小镇会客厅 → 英蓝中心 3 楼" in outbox.texts("fan")[-1]
     reply = await ask("/editevent 1 | 时间 | 2026-12-02 16:00", staff=True)
     await services.delivery.wait()
-    dues = sorted(r["due"] for r in await services.store.events.reminders("pending"))
+    dues = sorted(iso(r.due) for r in await services.store.events.reminders("pending"))
     assert dues == ["2026-12-01T16:00:00+08:00", "2026-12-02T15:00:00+08:00"]     # moved with the event
     confirm = await ask("/cancelevent 1", staff=True)
     assert confirm.buttons[0].payload == "evadm:cancel:1"
@@ -196,7 +197,7 @@ async def test_edit_and_cancel_notify_the_same_people(ask, services, outbox, clo
     clock.advance(days=10)
     assert await services.scheduler.fire_due() == []
     assert "暂无" in (await ask("/events")).text
-    actions = [a["action"] for a in await services.store.audit.all()]
+    actions = [a.action for a in await services.store.audit.all()]
     assert actions == ["event.publish", "event.edit", "event.edit", "event.cancel"]
 
 
@@ -209,7 +210,7 @@ async def test_edit_dialog_and_unknown_event(ask, services, outbox):
     assert "当前标题" in (await ask(payload="ee:title", staff=True)).text
     reply = await ask("2026 年度项目路演（第二场）", staff=True)
     assert "已修改" in reply.text
-    assert (await services.store.events.get(1))["title"] == "2026 年度项目路演（第二场）"      # stored as typed
+    assert (await services.store.events.get(1)).title == "2026 年度项目路演（第二场）"      # stored as typed
 
 
 async def test_import_yaml_all_or_nothing(ask, services, outbox):
@@ -226,7 +227,7 @@ async def test_import_yaml_all_or_nothing(ask, services, outbox):
     reply = await ask(payload="imp:confirm", staff=True)
     await services.delivery.wait()
     assert "已发布 2 个活动" in reply.text
-    assert [e["type"] for e in await services.store.events.all()] == ["项目路演", "人才峰会"]
+    assert [e.type for e in await services.store.events.all()] == ["项目路演", "人才峰会"]
     assert len(outbox.texts("fan")) == 1              # the 重点企业 event is not for a non-member
 
 
@@ -251,7 +252,7 @@ async def test_staff_commands_refuse_enterprises(ask, services, command):
 async def test_forged_staff_buttons_are_refused(ask, services, outbox):
     await publish(ask, services)
     reply = await ask(payload="evadm:cancel:1")
-    assert "仅限" in reply.text and (await services.store.events.get(1))["status"] == "scheduled"
+    assert "仅限" in reply.text and (await services.store.events.get(1)).status == "scheduled"
 
 
 async def test_every_event_change_reaches_disk_together_with_its_audit_record(ask, services, outbox, monkeypatch):

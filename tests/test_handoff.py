@@ -99,7 +99,7 @@ async def test_only_staff_reply_or_close(ask, services, outbox):
         refused = await ask(command, user="u2")
         assert refused.text == "抱歉，该功能仅限小镇管委会工作人员使用。"
     await delivered(services)
-    assert outbox.texts("u1") == [] and (await services.tickets.get(1))["status"] == "open"
+    assert outbox.texts("u1") == [] and (await services.tickets.get(1)).status == "open"
 
 
 async def test_bad_staff_commands_get_a_clear_answer(ask, outbox):
@@ -129,7 +129,7 @@ async def test_outside_office_hours_the_user_learns_when_and_the_ticket_waits(as
     assert "非工作时间（工作时间：周一至周五 09:00-17:30）" in opened.text and "2026年11月23日（周一）09:00" in opened.text
     await delivered(services)
     assert "非工作时间提交" in outbox.texts("staff")[0]
-    assert (await services.tickets.get(1))["status"] == "open"
+    assert (await services.tickets.get(1)).status == "open"
     services.clock.advance(days=1)                                  # Monday 10:00: open
     relayed = await ask("还在吗")
     assert "非工作时间" not in relayed.text

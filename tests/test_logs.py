@@ -9,17 +9,17 @@ import pytest
 from bot.messages import Incoming
 from bot.storage import StorageError
 from bot.store import Store
-from bot.store.deliveries import on_disk
+from bot.store.deliveries import Outcome, on_disk
 from tests.conftest import TODAY
+from tests.records import announcement
 
-ANNOUNCEMENT = {"kind": "announcement", "text": "公告", "audience": {"kind": "all"}, "status": "sending",
-                "created": TODAY.isoformat()}
+ANNOUNCEMENT = announcement(TODAY, "公告")
 
 
 async def seeded(folder, users: int = 5) -> tuple[Store, int]:
     store = Store(folder)
     for i in range(users):
-        await store.users.seen(Incoming("telegram", str(i), str(i), text="你好"))
+        await store.users.register(Incoming("telegram", str(i), str(i), text="你好"))
     return store, await store.broadcasts.create(ANNOUNCEMENT)
 
 
@@ -31,9 +31,9 @@ def tear(path, fragment: bytes) -> None:
 
 async def test_a_torn_last_line_of_a_delivery_log_is_ignored_and_nothing_acknowledged_is_lost(tmp_path):
     store, bid = await seeded(tmp_path)
-    await store.broadcasts.record(bid, [(0, {"status": "sent", "attempts": 1, "ref": "m1"}),
-                                        (1, {"status": "failed", "attempts": 4, "reason": "timeout"})])
-    await store.broadcasts.record(bid, [(2, {"status": "skipped", "attempts": 1, "reason": "控制台未打开"})])
+    await store.broadcasts.record(bid, [(0, Outcome("sent", 1, ref="m1")),
+                                        (1, Outcome("failed", 4, "timeout"))])
+    await store.broadcasts.record(bid, [(2, Outcome("skipped", 1, "控制台未打开"))])
     log = tmp_path / "deliveries" / f"broadcast-{bid}.log"
     acknowledged = log.read_bytes()
     tear(log, b'[[3,{"status":"sent","attem')
@@ -45,8 +45,8 @@ async def test_a_torn_last_line_of_a_delivery_log_is_ignored_and_nothing_acknowl
         ("pending", 0, "", ""), ("pending", 0, "", "")]
     assert [r.recipient for r in await again.broadcasts.pending(bid)] == ["telegram:3", "telegram:4"]
     assert log.read_bytes() == acknowledged                # the fragment is cut off, so appends start cleanly
-    await again.broadcasts.record(bid, [(3, {"status": "sent", "attempts": 2})])
-    assert [d["status"] for d in on_disk(tmp_path, bid)] == ["sent", "failed", "skipped", "sent", "pending"]
+    await again.broadcasts.record(bid, [(3, Outcome("sent", 2))])
+    assert [d.status for d in on_disk(tmp_path, bid)] == ["sent", "failed", "skipped", "sent", "pending"]
 
 
 async def test_a_torn_last_line_of_the_question_log_is_ignored(tmp_path):
@@ -81,7 +81,7 @@ async def test_outcomes_are_appended_not_rewritten(tmp_path):
     plan = tmp_path / "deliveries" / f"broadcast-{bid}.json"
     before, flushes = plan.read_bytes(), store.db.storage.flushes
     for i in range(0, 50, 10):
-        await store.broadcasts.record(bid, [(j, {"status": "sent", "attempts": 1}) for j in range(i, i + 10)])
+        await store.broadcasts.record(bid, [(j, Outcome("sent", 1)) for j in range(i, i + 10)])
     assert plan.read_bytes() == before and store.db.storage.flushes == flushes     # neither file rewritten
     assert len((tmp_path / "deliveries" / f"broadcast-{bid}.log").read_text("utf-8").splitlines()) == 5
     assert (await Store(tmp_path).broadcasts.counts([bid]))[bid] == {"sent": 50}
@@ -99,7 +99,7 @@ async def test_records_of_a_broadcast_store_json_never_named_are_removed_at_star
 async def test_data_from_before_the_logs_is_taken_in(tmp_path):
     """store.json with delivery records and unanswered questions inside, and analytics.json beside it."""
     old = {"users": {}, "events": {}, "reminders": {}, "audit": {}, "tickets": {}, "analytics": {},
-           "broadcasts": {"1": {**ANNOUNCEMENT, "total": 2}},
+           "broadcasts": {"1": {**ANNOUNCEMENT.row(), "total": 2}},
            "deliveries": {"1": {"broadcast": 1, "recipient": "wecom:a", "platform": "wecom", "chat_id": "a",
                                 "lang": "zh", "status": "sent", "attempts": 1, "reason": "", "at": "x"},
                           "2": {"broadcast": 1, "recipient": "wecom:b", "platform": "wecom", "chat_id": "b",

@@ -196,7 +196,7 @@ async def test_console_chat_shows_notices_and_ask_beside_it_refuses(tmp_path):
     assert "【活动通知】" in text and "FOF基金沙龙" in text and "再见" in text
     assert "没有配置 console 渠道" not in text
     [record] = on_disk(Path(env["BOT_DATA_DIR"]), 1)
-    assert record["status"] == "sent" and record["recipient"] == "console:local"
+    assert record.status == "sent" and record.recipient == "console:local"
 
 
 @pytest.mark.parametrize("remote, local", [("127.0.0.1", True), ("::1", True), ("::ffff:127.0.0.1", True),

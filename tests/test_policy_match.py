@@ -60,8 +60,8 @@ async def test_profile_saved_in_storage_and_used(ask, services):
     assert "已保存您的单位情况（类型：证券公司；实收资本20亿元；向社会募集资金补充实收资本金额10亿元）" in reply.text
     assert "第6条 募资补充资本补助：最高可获 1000万元（按您提供的数字测算）" in reply.text
     stored = await services.store.users.profile("console:u1")
-    assert stored["description"] == "我们是证券公司，实收资本20亿，计划增资扩股10亿"      # as typed
-    assert stored["types"] == ["证券公司"] and stored["figures"]["实收资本"] == "20亿元"
+    assert stored.description == "我们是证券公司，实收资本20亿，计划增资扩股10亿"      # as typed
+    assert stored.types == ("证券公司",) and stored.figures["实收资本"] == "20亿元"
     reply = await ask("/profile")
     assert "您保存的单位情况：我们是证券公司" in reply.text and "第6条 募资补充资本补助" in reply.text
     reply = await ask("适合我们的政策有哪些")

@@ -1,6 +1,7 @@
 """The core path: commands, buttons, intents, fallback, staff checks, bad input — through the real router."""
 from __future__ import annotations
 
+import inspect
 from datetime import datetime
 
 import pytest
@@ -20,8 +21,14 @@ async def test_bad_input_gets_a_clear_reply(ask, caplog, text):
     assert reply.intent != "error" and "handler failed" not in caplog.text     # no handler crashed on it
 
 
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.kind}:{r.key or r.handler.__name__}")
+def test_every_handler_takes_the_services_then_the_message(route):
+    params = list(inspect.signature(route.handler).parameters.values())
+    assert [(p.name, p.annotation) for p in params] == [("svc", "Services"), ("msg", "Incoming")]
+
+
 async def test_a_crashing_handler_is_an_error_apology_not_a_fallback(services, caplog):
-    async def broken(msg, svc):
+    async def broken(svc, msg):
         raise RuntimeError("boom")
     routes = tuple(Route(r.kind, r.key, broken, r.staff_only) if r.kind == "text" else r for r in ROUTES)
     reply = await Router(services, routes).handle(Incoming("console", "u1", "u1", text="小镇在哪里"))
@@ -125,7 +132,7 @@ async def test_stale_button_payload_is_handled(ask):
 
 
 async def test_handler_crash_becomes_an_apology(services, caplog):
-    async def boom(msg, svc):
+    async def boom(svc, msg):
         raise RuntimeError("boom")
     router = Router(services, (Route("text", "", boom),))
     reply = await router.handle(Incoming("console", "u", "u", text="随便问问"))

@@ -12,6 +12,7 @@ from bot.alliance.events import validate
 from bot.store import Store
 from scheduler.reminders import Reminders, span_text
 from tests.outboxes import MemoryOutbox
+from tests.records import announcement
 
 
 def test_reminder_offsets_come_from_settings():
@@ -32,8 +33,8 @@ async def test_start_up_rebuilds_timers_from_storage_and_sends_what_is_overdue(s
     event = validate({"title": "讲座", "start": "2026-11-24 10:00", "place": "会客厅"}, clock.now())
     await services.scheduler.publish([event], "console:staff")
     await services.delivery.wait()       # the notice (this process has no console channel: recorded as failed)
-    bid = await store.broadcasts.create({"kind": "announcement", "text": "定时公告", "audience": {"kind": "all"},
-                                        "status": "scheduled", "due": "2026-11-23T09:00:00+08:00", "created": ""})
+    bid = await store.broadcasts.create(announcement(clock.now(), "定时公告", status="scheduled",
+                                                     due=clock.now().replace(day=23, hour=9)))
     clock.advance(days=1, minutes=5)     # the process was down past the 1-day reminder and the broadcast
 
     again = Store(services.settings.data_dir)
@@ -52,7 +53,7 @@ async def test_start_up_rebuilds_timers_from_storage_and_sends_what_is_overdue(s
         await reminders.stop()
     texts = box.texts("fan")
     assert len(texts) == 2 and "定时公告" in texts and any("1 天后开始" in t for t in texts)
-    assert [r["offset"] for r in await again.events.reminders("pending")] == [3600]
+    assert [r.offset for r in await again.events.reminders("pending")] == [3600]
 
 
 async def test_timers_follow_the_product_clock_even_when_it_is_pinned(services, clock):

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -13,7 +14,9 @@ import pytest
 from bot.config import ROOT
 from bot.messages import Incoming
 from bot.storage import StorageError
-from bot.store import Store
+from bot.store import Audience, Broadcast, Profile, Store
+from bot.store.database import iso
+from bot.store.deliveries import Outcome
 from tests.conftest import TODAY
 
 
@@ -21,59 +24,63 @@ def tg(user: str, name: str = "", chat: str | None = None, group: bool = False) 
     return Incoming("telegram", chat or user, user, text="你好", display_name=name, is_group=group)
 
 
+BANK = Profile("我们是银行，实收资本10亿", ("银行",), {"实收资本": "10亿元"}, "2026-11-22T10:00:00+08:00")
+
+
 async def test_profile_round_trip_survives_reopen(tmp_path):
     store = Store(tmp_path)
     assert await store.users.profile("telegram:1") is None
-    await store.users.save_profile("telegram:1", {"type": "bank", "capital": "10亿"})
+    await store.users.save_profile("telegram:1", BANK)
     profile = await store.users.profile("telegram:1")
-    profile["type"] = "changed"                       # a copy: storage is untouched
+    with pytest.raises(TypeError):
+        profile.figures["实收资本"] = "changed"        # records cannot be changed behind the store's back
     reopened = Store(tmp_path)
-    assert await reopened.users.profile("telegram:1") == {"type": "bank", "capital": "10亿"}
+    assert await reopened.users.profile("telegram:1") == BANK
 
 
-async def test_seen_registers_once_and_writes_only_on_change(tmp_path):
+async def test_register_writes_once_and_only_on_change(tmp_path):
     store = Store(tmp_path)
-    await store.users.seen(tg("7", "张三"))
+    await store.users.register(tg("7", "张三"))
     mtime = os.stat(store.path).st_mtime_ns
     flushed = store.db.flushed
     for _ in range(20):
-        await store.users.seen(tg("7", "张三"))
+        await store.users.register(tg("7", "张三"))
     assert store.db.flushed == flushed and os.stat(store.path).st_mtime_ns == mtime
-    await store.users.seen(tg("7", "张三丰"))                # a changed name is written
+    await store.users.register(tg("7", "张三丰"))                # a changed name is written
     user = await Store(tmp_path).users.get("telegram:7")
-    assert user["name"] == "张三丰" and user["chat_id"] == "7" and user["active"]
-    assert user["subscriptions"] == ["news"] and user["segments"] == []
+    assert user.name == "张三丰" and user.chat_id == "7" and user.active
+    assert user.subscriptions == ("news",) and user.segments == ()
 
 
-async def test_seen_from_a_group_keeps_the_private_chat_as_address(tmp_path):
+async def test_register_from_a_group_keeps_the_private_chat_as_address(tmp_path):
     store = Store(tmp_path)
-    await store.users.seen(tg("7", "张三", chat="-100123", group=True))
-    assert (await store.users.get("telegram:7"))["chat_id"] == "7"
+    await store.users.register(tg("7", "张三", chat="-100123", group=True))
+    assert (await store.users.get("telegram:7")).chat_id == "7"
 
 
 async def test_inactive_recipient_writing_again_is_reactivated(tmp_path):
     store = Store(tmp_path)
-    await store.users.seen(tg("7"))
+    await store.users.register(tg("7"))
     await store.users.mark_gone({"telegram:7": "blocked"})
-    assert not (await store.users.get("telegram:7"))["active"]
-    assert await store.broadcasts.recipients({"kind": "all"}) == []
-    await store.users.seen(tg("7"))
-    assert [r.key for r in await store.broadcasts.recipients({"kind": "all"})] == ["telegram:7"]
+    assert not (await store.users.get("telegram:7")).active
+    assert await store.broadcasts.recipients(Audience()) == []
+    await store.users.register(tg("7"))
+    assert [r.key for r in await store.broadcasts.recipients(Audience())] == ["telegram:7"]
 
 
 async def test_choose_segments_and_subscriptions(tmp_path):
     store = Store(tmp_path)
-    await store.users.seen(tg("7"))
+    await store.users.register(tg("7"))
     for _ in range(2):                                     # the same choice twice: the same state
         await store.users.choose("telegram:7", "segments", "licensed", on=True)
         await store.users.choose("telegram:7", "subscriptions", "events", on=True)
-    assert (await store.users.get("telegram:7"))["segments"] == ["licensed"]
-    assert [r.key for r in await store.broadcasts.recipients({"kind": "segment", "value": "licensed"})] == ["telegram:7"]
-    event_audience = {"kind": "event", "value": "licensed", "event": 1}
+    assert (await store.users.get("telegram:7")).segments == ("licensed",)
+    assert [r.key for r in await store.broadcasts.recipients(Audience("segment", "licensed"))] == ["telegram:7"]
+    event_audience = Audience("event", "licensed", 1)
     assert [r.key for r in await store.broadcasts.recipients(event_audience)] == ["telegram:7"]
-    assert await store.broadcasts.recipients({**event_audience, "value": "quasi"}) == []
+    assert await store.broadcasts.recipients(replace(event_audience, value="quasi")) == []
     await store.users.choose("telegram:7", "segments", "licensed", on=False)
-    assert await store.broadcasts.recipients({"kind": "segment", "value": "licensed"}) == []
+    assert await store.broadcasts.recipients(Audience("segment", "licensed")) == []
     with pytest.raises(ValueError):
         await store.users.choose("telegram:7", "profile", "x", on=True)
 
@@ -81,7 +88,7 @@ async def test_choose_segments_and_subscriptions(tmp_path):
 async def test_concurrent_writers_share_flushes_and_lose_nothing(tmp_path):
     store = Store(tmp_path)
     msgs = [Incoming("wecom", f"u{i}", f"u{i}", text=f"问题{i}") for i in range(200)]
-    await asyncio.gather(*(store.users.save_profile(m.user_key, {"text": m.text}) for m in msgs),
+    await asyncio.gather(*(store.users.save_profile(m.user_key, Profile(m.text)) for m in msgs),
                          *(store.unanswered.log(m, TODAY) for m in msgs))
     assert 1 <= store.db.storage.flushes < 20      # group commit: far fewer file rewrites than writers
     appends = (tmp_path / "unanswered.log").read_text("utf-8").splitlines()
@@ -89,7 +96,7 @@ async def test_concurrent_writers_share_flushes_and_lose_nothing(tmp_path):
     again = Store(tmp_path)
     rows = await again.unanswered.since(TODAY - timedelta(days=1))
     assert sorted(r["text"] for r in rows) == sorted(m.text for m in msgs)
-    assert [(await again.users.profile(m.user_key))["text"] for m in msgs] == [m.text for m in msgs]
+    assert [(await again.users.profile(m.user_key)).description for m in msgs] == [m.text for m in msgs]
 
 
 async def test_write_is_atomic_and_leaves_no_temp_files(tmp_path):
@@ -101,12 +108,12 @@ async def test_write_is_atomic_and_leaves_no_temp_files(tmp_path):
 
 def test_interrupted_write_leftover_is_removed_and_old_data_kept(tmp_path):
     store = Store(tmp_path)
-    asyncio.run(store.users.save_profile("wecom:a", {"x": 1}))
+    asyncio.run(store.users.save_profile("wecom:a", BANK))
     stale = tmp_path / f".store.json.{os.getpid() + 1}.tmp"
     stale.write_text('{"users": {"1": {"half', "utf-8")          # a crash between write and os.replace
     again = Store(tmp_path)
     assert not stale.exists()
-    assert asyncio.run(again.users.profile("wecom:a")) == {"x": 1}
+    assert asyncio.run(again.users.profile("wecom:a")) == BANK
 
 
 @pytest.mark.parametrize("content", [b'{"users": {"1": {"key": "tel', b"", b"\xff\xfe garbage", b"[1, 2]"])
@@ -188,16 +195,15 @@ def test_in_place_table_behaves_like_tinydb(tmp_path):
 
 async def test_who_was_told_of_an_event_is_read_back_from_the_archive_after_a_restart(tmp_path):
     store = Store(tmp_path)
-    await store.users.seen(tg("7"))
+    await store.users.register(tg("7"))
     await store.users.choose("telegram:7", "subscriptions", "events", on=True)
-    audience = {"kind": "event", "value": "all", "event": 1}
-    bid = await store.broadcasts.create({"kind": "event.publish", "event": 1, "text": "活动", "audience": audience,
-                                         "status": "sending", "created": TODAY.isoformat()})
-    await store.broadcasts.record(bid, [(0, {"status": "sent", "attempts": 1})])
-    await store.broadcasts.update(bid, status="done", sent=1)
+    audience = Audience("event", "all", 1)
+    bid = await store.broadcasts.create(Broadcast("event.published", "活动", audience, "sending", iso(TODAY), event=1))
+    await store.broadcasts.record(bid, [(0, Outcome("sent", 1))])
+    assert (await store.broadcasts.finish(bid, TODAY))["sent"] == 1
     await store.broadcasts.archive(bid)
     await store.users.choose("telegram:7", "subscriptions", "events", on=False)     # told once: told of changes
     again = Store(tmp_path)
-    assert (await again.broadcasts.get(bid))["archived"] is True
+    assert (await again.broadcasts.get(bid)).archived is True
     assert [r.key for r in await again.broadcasts.recipients(audience)] == ["telegram:7"]
-    assert await again.broadcasts.recipients({**audience, "event": 2}) == []
+    assert await again.broadcasts.recipients(replace(audience, event=2)) == []

@@ -415,7 +415,7 @@ async def test_an_english_client_is_answered_in_english_and_lang_switches(api, s
     assert "之后用中文回答" in switched["text"]
     [helped] = await say(api, "/help")
     assert helped["text"].startswith("可用命令")
-    assert (await services.store.users.get(f"telegram:{USER}"))["lang"] == "zh"
+    assert (await services.store.users.get(f"telegram:{USER}")).lang == "zh"
     api.languages[USER + 1] = "en"
     [chinese] = await say(api, "小镇在哪", user=USER + 1)           # the text decides, not the client's setting
     assert "坐落于拱墅区" in chinese["text"]

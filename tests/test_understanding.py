@@ -93,10 +93,10 @@ async def test_opting_out_in_words_takes_one_step(ask, services, words):
     reply = await ask(words)
     assert "已为您退订全部通知" in reply.text and reply.buttons
     user = await services.store.users.get("console:u1")
-    assert user["subscriptions"] == [] and user["segments"] == []
+    assert user.subscriptions == () and user.segments == ()
 
 
 async def test_opting_in_in_words(ask, services):
     reply = await ask("我要订阅活动通知")
     assert "已为您订阅联盟活动通知" in reply.text
-    assert "events" in (await services.store.users.get("console:u1"))["subscriptions"]
+    assert "events" in (await services.store.users.get("console:u1")).subscriptions

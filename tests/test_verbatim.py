@@ -53,8 +53,8 @@ async def test_announcement_is_stored_and_delivered_exactly_as_typed(telegram, s
 
 
 async def test_event_text_is_stored_and_noticed_exactly_as_typed(telegram, settings, kb):
-    line = f"{when(timedelta(days=9))} ｜ {TITLE} ｜ 小镇会客厅 ｜ 全体 ｜ 项目路演 ｜ ｜ {DESCRIPTION}"   # full-width bars
     async with Product(settings, kb) as product:
+        line = f"{when(product, timedelta(days=9))} ｜ {TITLE} ｜ 小镇会客厅 ｜ 全体 ｜ 项目路演 ｜ ｜ {DESCRIPTION}"   # full-width bars
         await telegram_users(telegram, {1001: ("sub:events:on",)})
         telegram.push_message(f"／newevent　{line}", user_id=STAFF)   # full-width slash and space
         await telegram.wait_for(lambda: texts_to(telegram, 1001, "【活动通知】"))

@@ -45,11 +45,11 @@ class Harness:
         self.msg_ids = iter(range(10**6, 10**7))
 
     async def start(self, reply_within: float = 2.0) -> "Harness":
-        async def slow(msg, svc):
+        async def slow(svc, msg):
             await self.gate.wait()
             return Reply("慢慢想好的答案", intent="faq", confidence=1.0)
 
-        async def long(msg, svc):
+        async def long(svc, msg):
             return Reply(LONG, intent="faq", confidence=1.0, buttons=[Button("常见问题", "/faq")])
 
         svc = Services(settings=self.settings, clock=self.clock, kb=self.kb,

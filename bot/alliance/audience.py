@@ -5,6 +5,8 @@ The branches are those the town profile names (000_8fc8d49fbf383375.txt, 小镇�
 """
 from __future__ import annotations
 
+from bot.store.records import Audience, User
+
 SOURCE = "运河财富小镇简介（000_8fc8d49fbf383375.txt）·小镇金融联盟"
 SEGMENTS = {                         # stable id (kept in storage and button payloads) → name shown
     "licensed": "传统持牌金融行业分会",
@@ -44,8 +46,8 @@ def segment_label(segment: str, lang: str = "zh") -> str:
     return "全体企业" if segment == "all" else SEGMENTS.get(segment, segment)
 
 
-def audience_label(audience: dict) -> str:
-    kind, value = audience.get("kind", "all"), audience.get("value", "")
+def audience_label(audience: Audience) -> str:
+    kind, value = audience.kind, audience.value
     if kind == "segment":
         return SEGMENTS.get(value, value)
     if kind == "platform":
@@ -55,30 +57,39 @@ def audience_label(audience: dict) -> str:
     return "全体用户"
 
 
-def told_event(audience: dict) -> int | None:
+def told_event(audience: Audience) -> int | None:
     """The event whose earlier notices' recipients belong to this audience too (see `reaches`)."""
-    return audience.get("event") if audience["kind"] == "event" else None
+    return audience.event if audience.kind == "event" else None
 
 
-def reaches(audience: dict, user: dict, told: frozenset[str] = frozenset()) -> bool:
-    """Whether an active user is in an audience: {"kind": "all"} (everyone taking announcements), {"kind":
-    "segment", "value": id} (members), {"kind": "platform", "value": p}, or {"kind": "event", "value":
-    segment or "all", "event": id} (event-notice subscribers of that audience, plus `told`: whoever was already
-    sent a notice of that event, so edits and cancellations reach the same people). A {"kind": "direct"}
-    audience names its accounts instead (`direct_keys`)."""
-    kind, value = audience["kind"], audience.get("value")
+def reaches(audience: Audience, user: User, told: frozenset[str] = frozenset()) -> bool:
+    """Whether an active user is in an audience: "all" (everyone taking announcements), "segment" (that
+    segment's members), "platform" (that platform's users taking announcements), or "event" (event-notice
+    subscribers of a segment or "all", plus `told`: whoever was already sent a notice of that event, so edits
+    and cancellations reach the same people). A "direct" audience names its accounts instead (`direct_keys`)."""
+    kind, value = audience.kind, audience.value
     if kind == "all":
-        return "news" in user["subscriptions"]
+        return "news" in user.subscriptions
     if kind == "segment":
-        return value in user["segments"]
+        return value in user.segments
     if kind == "platform":
-        return user["platform"] == value and "news" in user["subscriptions"]
+        return user.platform == value and "news" in user.subscriptions
     if kind == "event":
-        return user["key"] in told or ("events" in user["subscriptions"] and (value == "all" or value in user["segments"]))
+        return user.key in told or ("events" in user.subscriptions and (value == "all" or value in user.segments))
     raise ValueError(f"unknown audience {audience!r}")
 
 
-def direct_keys(audience: dict) -> list[str] | None:
-    """The accounts a {"kind": "direct", "value": ["platform:id", …]} audience names, whatever they subscribe
-    to, known to the bot or not; None for the other kinds."""
-    return list(audience["value"]) if audience["kind"] == "direct" else None
+def direct_keys(audience: Audience) -> list[str] | None:
+    """The accounts a "direct" audience names, whatever they subscribe to, known to the bot or not; None for
+    the other kinds."""
+    return list(audience.keys) if audience.kind == "direct" else None
+
+
+def parse_audience(value: str) -> Audience | None:
+    """A staff choice ('all', 'segment:quasi', 'platform:wecom') → its audience; None when it names none."""
+    kind, _, rest = value.partition(":")
+    if kind == "all" and not rest:
+        return Audience()
+    if (kind == "segment" and rest in SEGMENTS) or (kind == "platform" and rest):
+        return Audience(kind, rest)
+    return None

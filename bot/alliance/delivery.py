@@ -18,7 +18,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
+from dataclasses import replace
+from typing import Iterable
 
 from bot.outbox import NotShown, Outbox, RecipientGone, SendError
 from bot.clock import Clock
@@ -26,7 +28,7 @@ from bot.messages import Button, Reply
 from bot.metrics import Metrics
 from bot.store import Store
 from bot.store.broadcasts import Broadcasts
-from bot.store.deliveries import DeliveryRecord
+from bot.store.deliveries import DeliveryRecord, Outcome
 from faq.language import LANGS
 
 log = logging.getLogger(__name__)
@@ -46,10 +48,10 @@ def in_language(text: str, lang: str) -> str:
     return en[0].strip("\n") if en else f"{CHINESE_ONLY}\n{zh.rstrip()}"
 
 
-def reply_of(broadcast: dict, lang: str = "zh") -> Reply:
-    return Reply(in_language(broadcast["text"], lang), intent="events" if broadcast.get("event") else "staff",
-                 confidence=1.0, buttons=[Button(label, payload) for label, payload in broadcast.get("buttons", [])],
-                 lang=lang)
+def reply_of(text: str, buttons: Iterable[tuple[str, str]] = (), *, event: bool = False, lang: str = "zh") -> Reply:
+    """What a recipient is sent: a broadcast's text in their language, with its buttons."""
+    return Reply(in_language(text, lang), intent="events" if event else "staff", confidence=1.0,
+                 buttons=[Button(label, payload) for label, payload in buttons], lang=lang)
 
 
 class _Committer:
@@ -58,13 +60,13 @@ class _Committer:
     def __init__(self, broadcasts: Broadcasts, bid: int, clock: Clock, batch: int, interval: float, window: int):
         self.broadcasts, self.bid, self.clock, self.batch, self.interval = broadcasts, bid, clock, batch, interval
         self.slots = asyncio.Semaphore(window)          # taken before a send, given back once its outcome is written
-        self.results: list[tuple[int, dict]] = []
+        self.results: list[tuple[int, Outcome]] = []
         self.gone: dict[str, str] = {}
         self._full = asyncio.Event()
         self._closing = False
 
-    def add(self, did: int, fields: dict, gone: tuple[str, str] | None = None) -> None:
-        self.results.append((did, fields))
+    def add(self, did: int, outcome: Outcome, gone: tuple[str, str] | None = None) -> None:
+        self.results.append((did, outcome))
         if gone:
             self.gone[gone[0]] = gone[1]
         if len(self.results) >= self.batch:
@@ -76,7 +78,7 @@ class _Committer:
         if not n:
             return
         at = self.clock.now().isoformat(timespec="seconds")
-        await self.broadcasts.record(self.bid, [(did, {**f, "at": at}) for did, f in self.results[:n]], gone)
+        await self.broadcasts.record(self.bid, [(did, replace(o, at=at)) for did, o in self.results[:n]], gone)
         del self.results[:n]
         for key in gone:
             self.gone.pop(key, None)
@@ -101,8 +103,8 @@ class _Committer:
 
 
 class Delivery:
-    # `concurrency` sends at once per platform: as many as the Telegram outbox has connections (16), so a
-    # paced broadcast keeps its 30 sends/s even when each takes ~0.5 s; more would only queue in the outbox.
+    # `concurrency` sends at once per platform: as many as the Telegram outbox has connections, so a paced
+    # broadcast keeps Telegram's rate however long each round trip takes; more would only queue in the outbox.
     def __init__(self, store: Store, outboxes: dict[str, Outbox], clock: Clock, *, window: int = 200, interval: float = 0.3,
                  concurrency: int = 16, max_attempts: int = 4, backoff: float = 2.0, max_wait: float = 900.0,
                  metrics: Metrics | None = None):
@@ -125,8 +127,8 @@ class Delivery:
     async def resume(self) -> list[int]:
         """After a start-up: every broadcast that was sending when the process stopped goes on."""
         for broadcast in await self.store.broadcasts.all("done"):     # finished, but stopped before archiving
-            await self.store.broadcasts.archive(broadcast["id"])
-        bids = [b["id"] for b in await self.store.broadcasts.all("sending")]
+            await self.store.broadcasts.archive(broadcast.id)
+        bids = [b.id for b in await self.store.broadcasts.all("sending")]
         for bid in bids:
             log.info("resuming broadcast %s", bid)
             self.start(bid)
@@ -151,7 +153,8 @@ class Delivery:
             deferred, pending = len(pending) - len(reachable), reachable
         else:
             deferred = 0
-        replies = {lang: reply_of(broadcast, lang) for lang in LANGS}
+        replies = {lang: reply_of(broadcast.text, broadcast.buttons, event=bool(broadcast.event), lang=lang)
+                   for lang in LANGS}
         committer = _Committer(self.store.broadcasts, bid, self.clock, max(1, self.window // 2), self.interval, self.window)
         committing = asyncio.create_task(committer.run())
         queues: dict[str, asyncio.Queue] = defaultdict(asyncio.Queue)     # one per platform: a slow or
@@ -162,10 +165,10 @@ class Delivery:
         retries: set[asyncio.TimerHandle] = set()
         loop = asyncio.get_running_loop()
 
-        def settle(record: DeliveryRecord, fields: dict, gone: tuple[str, str] | None = None) -> None:
+        def settle(record: DeliveryRecord, outcome: Outcome, gone: tuple[str, str] | None = None) -> None:
             nonlocal outstanding
-            self.metrics.deliveries.labels(record.platform, "gone" if gone else fields["status"]).inc()
-            committer.add(record.id, fields, gone)
+            self.metrics.deliveries.labels(record.platform, "gone" if gone else outcome.status).inc()
+            committer.add(record.id, outcome, gone)
             outstanding -= 1
             if outstanding == 0:
                 done.set()
@@ -177,22 +180,21 @@ class Delivery:
                 outbox = self.outboxes.get(record.platform)
                 if outbox is None:
                     local = record.platform in TERMINAL_PLATFORMS
-                    settle(record, {"status": "skipped" if local else "failed", "attempts": attempt,
-                                    "reason": "控制台未打开" if local else f"没有配置 {record.platform} 渠道"})
+                    settle(record, Outcome("skipped" if local else "failed", attempt,
+                                           "控制台未打开" if local else f"没有配置 {record.platform} 渠道"))
                     continue
                 try:
                     ref = await outbox.send(record.chat_id, replies[record.lang])
                 except NotShown as exc:
-                    settle(record, {"status": "skipped", "attempts": attempt, "reason": exc.reason})
+                    settle(record, Outcome("skipped", attempt, exc.reason))
                 except RecipientGone as exc:
-                    settle(record, {"status": "failed", "attempts": attempt, "reason": f"gone: {exc.reason}"},
-                           gone=(record.recipient, exc.reason))
+                    settle(record, Outcome("failed", attempt, f"gone: {exc.reason}"), gone=(record.recipient, exc.reason))
                 except Exception as exc:      # SendError, or anything an outbox let escape: never lose the record
                     reason = exc.reason if isinstance(exc, SendError) else f"{type(exc).__name__}: {exc}"
                     permanent = isinstance(exc, SendError) and exc.permanent
                     wait = exc.retry_after if isinstance(exc, SendError) and exc.retry_after else 0.0
                     if permanent or attempt >= self.max_attempts or wait > self.max_wait:
-                        settle(record, {"status": "failed", "attempts": attempt, "reason": reason[:200]})
+                        settle(record, Outcome("failed", attempt, reason[:200]))
                     else:
                         committer.slots.release()           # nothing to commit: the retry takes a slot again
                         delay = max(wait, self.backoff * 2 ** (attempt - 1))
@@ -201,7 +203,7 @@ class Delivery:
                         handle = loop.call_later(delay, queue.put_nowait, (record, attempt + 1))
                         retries.add(handle)
                 else:       # `ref` names the sent message where the platform gives one (a reply can quote it)
-                    settle(record, {"status": "sent", "attempts": attempt, **({"ref": ref} if ref else {})})
+                    settle(record, Outcome("sent", attempt, ref=ref or ""))
 
         workers = [asyncio.create_task(worker(queue)) for queue in queues.values()
                    for _ in range(min(self.concurrency, queue.qsize()))]
@@ -219,9 +221,7 @@ class Delivery:
         if deferred:
             log.info("broadcast %s: %d recipients left for the bot (no channel for them here)", bid, deferred)
             return
-        counts: Counter = (await self.store.broadcasts.counts([bid]))[bid]
-        await self.store.broadcasts.update(bid, status="done", finished=self.clock.now().isoformat(timespec="seconds"),
-                                       sent=counts["sent"], failed=counts["failed"], skipped=counts["skipped"])
+        counts = await self.store.broadcasts.finish(bid, self.clock.now())
         log.info("broadcast %s done: %d sent, %d failed, %d skipped", bid, counts["sent"], counts["failed"],
                  counts["skipped"])
         await self.store.broadcasts.archive(bid)

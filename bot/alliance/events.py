@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -10,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from bot.alliance.audience import SEGMENTS, parse_segment, segment_label
 from bot.clock import SHANGHAI
 from bot.inputs import fold
+from bot.store.records import Event
 
 # The kinds of activity the alliance runs (000_8fc8d49fbf383375.txt, 小镇金融联盟), plus training and "other".
 TYPES = ("项目路演", "培训", "金融知识讲座", "法律公益服务", "人才峰会", "论坛", "沙龙", "其他")
@@ -91,10 +94,10 @@ class EventIn(BaseModel):
             raise ValueError("报名链接须以 http:// 或 https:// 开头")
         return value
 
-    def stored(self) -> dict:
-        return {"title": self.title, "type": self.type or guess_type(self.title),
-                "start": self.start.astimezone(SHANGHAI).isoformat(timespec="seconds"), "place": self.place,
-                "audience": self.audience, "description": self.description, "signup": self.signup}
+    def event(self) -> Event:
+        """As a record not stored yet (id 0)."""
+        return Event(self.title, self.start.astimezone(SHANGHAI).replace(microsecond=0), self.place,
+                     self.type or guess_type(self.title), self.audience, self.description, self.signup)
 
 
 def _explain(exc: ValidationError, where: str = "") -> EventError:
@@ -114,15 +117,16 @@ def _explain(exc: ValidationError, where: str = "") -> EventError:
     return EventError(f"{where}{'；'.join(parts)}")
 
 
-def validate(fields: dict, now: datetime, where: str = "") -> dict:
-    """A dict of fields → the stored form of an event starting in the future, or EventError."""
+def validate(fields: dict[str, Any], now: datetime, where: str = "") -> Event:
+    """Fields as staff typed them (by the names of FIELD_NAMES) → an event starting in the future (not stored
+    yet), or EventError."""
     try:
         event = EventIn(**fields)
     except ValidationError as exc:
         raise _explain(exc, where) from None
     if event.start <= now:
         raise EventError(f"{where}时间：活动开始时间已经过去，请填写将来的时间")
-    return event.stored()
+    return event.event()
 
 
 def split_fields(text: str) -> list[str]:
@@ -130,8 +134,8 @@ def split_fields(text: str) -> list[str]:
     return re.split(r"[|｜]", text)
 
 
-def parse_one_line(text: str, now: datetime) -> dict:
-    """'2026-12-01 14:00 | 标题 | 地点 | 受众 [| 类型 | 报名链接 | 简介]' → stored event fields."""
+def parse_one_line(text: str, now: datetime) -> Event:
+    """'2026-12-01 14:00 | 标题 | 地点 | 受众 [| 类型 | 报名链接 | 简介]' → an event not stored yet."""
     parts = [p.strip() for p in split_fields(text)]
     if len(parts) < 4:
         raise EventError("字段不够。" + ONE_LINE_HELP)
@@ -141,8 +145,9 @@ def parse_one_line(text: str, now: datetime) -> dict:
     return validate(dict(zip(names, parts)), now)
 
 
-def parse_yaml(text: str, now: datetime) -> list[dict]:
-    """A YAML list of events (or {events: [...]}) → stored events; all valid or EventError naming the entry."""
+def parse_yaml(text: str, now: datetime) -> list[Event]:
+    """A YAML list of events (or {events: [...]}) → events not stored yet; all valid or EventError naming the
+    entry."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -163,37 +168,39 @@ def when_text(start: datetime) -> str:
     return f"{start:%Y年%-m月%-d日}（周{WEEKDAYS[start.weekday()]}）{start:%H:%M}"
 
 
-def start_of(event: dict) -> datetime:
-    return datetime.fromisoformat(event["start"])
-
-
-def event_text(event: dict, lang: str = "zh") -> str:
+def event_text(event: Event, lang: str = "zh") -> str:
     """An event as staff published it; for English readers the labels are English and the text, as typed in
-    Chinese, comes with a note saying so."""
+    Chinese, comes with a note saying so. An event not stored yet (a preview) has no number yet."""
     if lang == "en":
-        lines = [f"[{event['type']}] {event['title']}", f"Time: {start_of(event):%Y-%m-%d %H:%M} ({when_text(start_of(event))})",
-                 f"Venue: {event['place']}", f"For: {segment_label(event['audience'], 'en')}"]
+        lines = [f"[{event.type}] {event.title}", f"Time: {event.start:%Y-%m-%d %H:%M} ({when_text(event.start)})",
+                 f"Venue: {event.place}", f"For: {segment_label(event.audience, 'en')}"]
         labels = ("Sign up: ", "(This event has been cancelled.)", "Event no.: #", "(Details as published, in Chinese.)")
     else:
-        lines = [f"【{event['type']}】{event['title']}", f"时间：{when_text(start_of(event))}", f"地点：{event['place']}",
-                 f"面向：{segment_label(event['audience'])}"]
+        lines = [f"【{event.type}】{event.title}", f"时间：{when_text(event.start)}", f"地点：{event.place}",
+                 f"面向：{segment_label(event.audience)}"]
         labels = ("报名：", "（本活动已取消）", "活动编号：#", "")
-    if event.get("description"):
-        lines.append(event["description"])
-    if event.get("signup"):
-        lines.append(labels[0] + event["signup"])
-    if event.get("status") == "cancelled":
+    if event.description:
+        lines.append(event.description)
+    if event.signup:
+        lines.append(labels[0] + event.signup)
+    if event.status == "cancelled":
         lines.insert(0, labels[1])
-    lines.append(f"{labels[2]}{event['id']}")
+    lines.append(f"{labels[2]}{event.id or '（发布后生成）'}")
     return "\n".join(lines + [labels[3]] if labels[3] else lines)
 
 
-def changes(old: dict, new: dict) -> str:
+def edited(event: Event, checked: Event) -> Event:
+    """The stored `event` with what staff wrote in `checked` (a validated form of it)."""
+    return replace(event, **{name: getattr(checked, name) for name in FIELD_NAMES})
+
+
+def changes(old: Event, new: Event) -> str:
     """What an edit changed, for the notice: '时间：… → …；地点：… → …'."""
-    shown = {"start": lambda v: when_text(datetime.fromisoformat(v)), "audience": segment_label}
+    shown = {"start": when_text, "audience": segment_label}
     parts = []
     for key, label in FIELD_NAMES.items():
-        if old.get(key) != new.get(key):
+        before, after = getattr(old, key), getattr(new, key)
+        if before != after:
             show = shown.get(key, lambda v: v or "（无）")
-            parts.append(f"{label}：{show(old.get(key))} → {show(new.get(key))}")
+            parts.append(f"{label}：{show(before)} → {show(after)}")
     return "；".join(parts)

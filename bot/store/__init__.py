@@ -3,8 +3,8 @@ aggregate, so handlers never see TinyDB and a server database could replace it b
 
 users, events, broadcasts, tickets and audit share store.json (bot/store/database.py: one lock, atomic group
 commits), so a change that spans them is one write. Delivery records, unanswered questions and analytics are
-append-only logs beside it, so their volume never makes a store.json write slower. Documents handed out are
-copies: mutating them never changes storage.
+append-only logs beside it, so their volume never makes a store.json write slower. What the parts take and
+hand out are the frozen records of bot/store/records.py, made from and written to rows there only.
 """
 from __future__ import annotations
 
@@ -12,16 +12,18 @@ import json
 from pathlib import Path
 
 from bot.storage import StorageError
-from bot.store.audit import Audit, AuditLog
+from bot.store.audit import AuditLog
 from bot.store.broadcasts import Broadcasts
 from bot.store.database import Database
 from bot.store.events import Events
 from bot.store.log_table import LogTable
 from bot.store.questions import Unanswered
+from bot.store.records import Audience, Audit, Broadcast, Event, Profile, Reminder, Ticket, TicketEntry, User
 from bot.store.tickets import TicketStore
 from bot.store.users import Users
 
-__all__ = ["Audit", "Store", "StorageError"]
+__all__ = ["Audience", "Audit", "Broadcast", "Event", "Profile", "Reminder", "Store", "StorageError", "Ticket",
+           "TicketEntry", "User"]
 OLD_ANALYTICS = "analytics.json"     # analytics were a TinyDB file of their own before analytics.log
 
 

@@ -1,23 +1,11 @@
-"""Staff actions: what was done, by whom, when. A change takes its Audit along so both land in one write."""
+"""The audit log of staff actions, in store.json beside what they changed."""
 from __future__ import annotations
 
-import copy
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.store.database import Database, iso
-
-
-@dataclass(frozen=True)
-class Audit:
-    actor: str
-    action: str
-    when: datetime
-    detail: dict[str, Any] = field(default_factory=dict)
-
-    def row(self, **more: Any) -> dict:
-        return {"at": iso(self.when), "actor": self.actor, "action": self.action, "detail": {**self.detail, **more}}
+from bot.store.database import Database
+from bot.store.records import Audit
 
 
 class AuditLog:
@@ -33,6 +21,7 @@ class AuditLog:
         async with self.db.write():
             self.add(Audit(actor, action, when, detail))
 
-    async def all(self) -> list[dict]:
+    async def all(self) -> list[Audit]:
+        """Oldest first."""
         async with self.db.read():
-            return [copy.deepcopy(d) for d in self.db.raw("audit").values()]
+            return [Audit.of(row) for row in self.db.raw("audit").values()]

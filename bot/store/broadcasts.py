@@ -7,7 +7,6 @@ bot/alliance/audience.py; the records are resolved from it when the broadcast st
 from __future__ import annotations
 
 import asyncio
-import copy
 from collections import Counter, defaultdict
 from datetime import datetime
 from pathlib import Path
@@ -15,9 +14,10 @@ from typing import Iterable
 
 from bot.alliance import audience as audiences
 from bot.storage import atomic_write, ensure_dir
-from bot.store.audit import Audit, AuditLog
+from bot.store.audit import AuditLog
 from bot.store.database import Database, iso
-from bot.store.deliveries import DeliveryRecord, LiveRecords, encode, live_plan, read_archive
+from bot.store.deliveries import DeliveryRecord, LiveRecords, Outcome, encode, live_plan, read_archive
+from bot.store.records import Audience, Audit, Broadcast
 from bot.store.users import Address, Users
 
 RESOLVED = ("sending", "done")        # statuses whose delivery records exist
@@ -55,7 +55,7 @@ class Broadcasts:
         self.db.storage.flush()
 
     # ---- audiences ---------------------------------------------------------------------------------------
-    async def prepare(self, audience: dict) -> None:
+    async def prepare(self, audience: Audience) -> None:
         """Before a transaction that resolves an event audience: who was sent that event's archived notices
         (read from the archive here, so the transaction reads memory only)."""
         event = audiences.told_event(audience)
@@ -80,7 +80,7 @@ class Broadcasts:
                 sent |= self._told.get(int(key), frozenset())
         return frozenset(sent)
 
-    def _resolve(self, audience: dict) -> list[Address]:
+    def _resolve(self, audience: Audience) -> list[Address]:
         """Inside a transaction, after prepare."""
         keys = audiences.direct_keys(audience)
         if keys is not None:
@@ -89,7 +89,7 @@ class Broadcasts:
         told = self._told_of(event) if event is not None else frozenset()
         return self.users.active(lambda user: audiences.reaches(audience, user, told))
 
-    async def recipients(self, audience: dict) -> list[Address]:
+    async def recipients(self, audience: Audience) -> list[Address]:
         await self.prepare(audience)
         async with self.db.read():
             return self._resolve(audience)
@@ -102,19 +102,19 @@ class Broadcasts:
             self.db.storage.stage(path, content)
         self._live[bid] = live
 
-    def insert(self, broadcast: dict) -> int:
-        """Inside a write, after prepare(broadcast["audience"]): a "sending" broadcast gets its delivery
+    def insert(self, broadcast: Broadcast) -> int:
+        """Inside a write, after prepare(broadcast.audience): a "sending" broadcast gets its delivery
         records now, a "scheduled" one when it is claimed."""
-        recipients = self._resolve(broadcast["audience"]) if broadcast["status"] == "sending" else []
-        bid = self.db.tables["broadcasts"].insert({**copy.deepcopy(broadcast), "total": len(recipients)})
-        if broadcast["status"] == "sending":
+        recipients = self._resolve(broadcast.audience) if broadcast.status == "sending" else []
+        bid = self.db.tables["broadcasts"].insert({**broadcast.row(), "total": len(recipients)})
+        if broadcast.status == "sending":
             self._start(bid, recipients)
         return bid
 
-    async def create(self, broadcast: dict, audit: Audit | None = None) -> int:
+    async def create(self, broadcast: Broadcast, audit: Audit | None = None) -> int:
         """Stores a broadcast (and, when it is "sending", its delivery records; a staff one with its audit
-        record) in one write."""
-        await self.prepare(broadcast["audience"])
+        record) in one write; returns its id."""
+        await self.prepare(broadcast.audience)
         async with self.db.write():
             bid = self.insert(broadcast)
             if audit:
@@ -124,14 +124,14 @@ class Broadcasts:
     async def claim(self, bid: int, when: datetime) -> bool:
         """A scheduled broadcast whose time has come: "sending" with its delivery records, in one write.
         False when it is no longer scheduled (already claimed or cancelled)."""
-        if (doc := await self.get(bid)) is None or doc["status"] != "scheduled":
+        if (broadcast := await self.get(bid)) is None or broadcast.status != "scheduled":
             return False
-        await self.prepare(doc["audience"])
+        await self.prepare(broadcast.audience)
         async with self.db.write() as t:
             doc = t["broadcasts"].get(doc_id=bid)
             if doc is None or doc["status"] != "scheduled":
                 return False
-            recipients = self._resolve(doc["audience"])
+            recipients = self._resolve(broadcast.audience)
             t["broadcasts"].update({"status": "sending", "started": iso(when), "total": len(recipients)}, doc_ids=[bid])
             self._start(bid, recipients)
             return True
@@ -148,23 +148,32 @@ class Broadcasts:
             return True
 
     # ---- the broadcasts ----------------------------------------------------------------------------------
-    async def get(self, bid: int) -> dict | None:
-        return await self.db.get("broadcasts", bid)
+    async def get(self, bid: int) -> Broadcast | None:
+        async with self.db.read():
+            row = self.db.raw("broadcasts").get(str(bid))
+            return Broadcast.of(row, bid) if row else None
 
-    async def all(self, status: str | None = None) -> list[dict]:
-        return await self.db.all("broadcasts", status)
+    async def all(self, status: str | None = None) -> list[Broadcast]:
+        """Oldest first; those with that status."""
+        async with self.db.read():
+            return [Broadcast.of(row, int(key)) for key, row in self.db.raw("broadcasts").items()
+                    if status is None or row["status"] == status]
 
-    async def update(self, bid: int, **fields) -> None:
+    async def finish(self, bid: int, when: datetime) -> Counter:
+        """Marks a broadcast whose records all have an outcome "done", with their counts; returns them."""
+        counts = (await self.counts([bid]))[bid]
         async with self.db.write() as t:
-            t["broadcasts"].update(fields, doc_ids=[bid])
+            t["broadcasts"].update({"status": "done", "finished": iso(when), "sent": counts["sent"],
+                                    "failed": counts["failed"], "skipped": counts["skipped"]}, doc_ids=[bid])
+        return counts
 
     # ---- delivery records --------------------------------------------------------------------------------
     async def pending(self, bid: int) -> list[DeliveryRecord]:
         live = self._live.get(bid)
         return [r for r in live.records if r.status == "pending"] if live else []
 
-    async def record(self, bid: int, outcomes: list[tuple[int, dict]], gone: dict[str, str] | None = None) -> None:
-        """A batch of delivery outcomes [(record id, fields)] appended to the broadcast's log, and recipients
+    async def record(self, bid: int, outcomes: list[tuple[int, Outcome]], gone: dict[str, str] | None = None) -> None:
+        """A batch of delivery outcomes [(record id, outcome)] appended to the broadcast's log, and recipients
         now gone {user key: reason} marked inactive; returns once both are on disk."""
         if outcomes:
             await self._live[bid].record(outcomes)
@@ -175,7 +184,7 @@ class Broadcasts:
         """A broadcast's delivery records, live or archived."""
         if (live := self._live.get(bid)) is not None:
             return list(live.records)
-        if (doc := await self.get(bid)) is not None and doc.get("archived"):
+        if (broadcast := await self.get(bid)) is not None and broadcast.archived:
             return await asyncio.to_thread(read_archive, self.folder, bid)
         return []
 
@@ -202,13 +211,13 @@ class Broadcasts:
         """Compacts a finished broadcast's records into archive/broadcast-<id>.json (written atomically first,
         then marked in store.json, then the live files removed)."""
         live = self._live.get(bid)
-        if live is None or (doc := await self.get(bid)) is None or doc["status"] != "done":
+        if live is None or (broadcast := await self.get(bid)) is None or broadcast.status != "done":
             return
         await live.compact()
         async with self.db.write() as t:
             t["broadcasts"].update({"archived": True}, doc_ids=[bid])
             del self._live[bid]
-            if doc.get("event"):
+            if broadcast.event:
                 self._told[bid] = frozenset(r.recipient for r in live.records if r.status == "sent")
         await asyncio.to_thread(live.remove)
 

@@ -11,14 +11,11 @@ import asyncio
 import json
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Literal
 
 from bot.store.append_log import AppendLog
 from bot.storage import StorageError, atomic_write, ensure_dir
 from bot.store.database import settled
-
-OUTCOME_FIELDS = ("status", "attempts", "reason", "at", "ref")
-
 
 @dataclass(frozen=True, slots=True)
 class DeliveryRecord:
@@ -37,6 +34,21 @@ class DeliveryRecord:
     @classmethod
     def of(cls, row: dict[str, Any]) -> "DeliveryRecord":
         return cls(**{f.name: row[f.name] for f in fields(cls) if f.name in row})
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one send; a record takes these fields over."""
+    status: Literal["sent", "failed", "skipped"]
+    attempts: int
+    reason: str = ""           # why it failed or was skipped
+    ref: str = ""              # the sent message's id(s)
+    at: str = ""               # ISO time it was committed
+
+    def row(self) -> dict[str, Any]:
+        """Only what it says: a record keeps its own empty reason or ref."""
+        return {k: v for k, v in (("status", self.status), ("attempts", self.attempts), ("reason", self.reason),
+                                  ("ref", self.ref), ("at", self.at)) if v != ""}
 
 
 def live_plan(folder: Path, bid: int) -> Path:
@@ -94,9 +106,9 @@ class LiveRecords:
         for index, outcome in batch:
             self.records[index] = replace(self.records[index], **outcome)
 
-    async def record(self, outcomes: list[tuple[int, dict[str, Any]]]) -> None:
-        """Appends a batch of outcomes [(record id, fields)]; returns once it is on disk."""
-        batch = [[index, {k: v for k, v in outcome.items() if k in OUTCOME_FIELDS}] for index, outcome in outcomes]
+    async def record(self, outcomes: list[tuple[int, Outcome]]) -> None:
+        """Appends a batch of outcomes [(record id, outcome)]; returns once it is on disk."""
+        batch = [[index, outcome.row()] for index, outcome in outcomes]
         async with self._appending:
             writing = asyncio.ensure_future(asyncio.to_thread(self.log.append, batch))
             try:
@@ -121,9 +133,9 @@ class LiveRecords:
         live_plan(self.folder, self.bid).unlink(missing_ok=True)
 
 
-def on_disk(folder: Path, bid: int) -> list[dict[str, Any]]:
+def on_disk(folder: Path, bid: int) -> list[DeliveryRecord]:
     """What the files hold for broadcast `bid`: its archive, or its plan with the outcomes logged so far
     (blocking; for reading a data folder after a crash)."""
     if archive_path(folder, bid).exists():
-        return json.loads(archive_path(folder, bid).read_text("utf-8"))
-    return [row(r) for r in LiveRecords.load(folder, bid).records]
+        return read_archive(folder, bid)
+    return LiveRecords.load(folder, bid).records

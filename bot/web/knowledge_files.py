@@ -15,9 +15,12 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from bot.clock import Clock
 from bot.storage import atomic_write
+from bot.store import Store
 from bot.web import yaml_blocks
 from faq.knowledge import EN, FAQ_DIR, POLICY_DIR, load_knowledge
+from faq.knowledge_base import KnowledgeBase
 from faq.schema import Contact, FaqEntry, KnowledgeError
 
 log = logging.getLogger(__name__)
@@ -47,7 +50,8 @@ def explain(exc: ValidationError) -> EditError:
 
 
 class KnowledgeEditor:
-    def __init__(self, kb, store, clock, data_dir: Path, faq_dir: Path = FAQ_DIR, policy_dir: Path = POLICY_DIR):
+    def __init__(self, kb: KnowledgeBase, store: Store, clock: Clock, data_dir: Path, faq_dir: Path = FAQ_DIR,
+                 policy_dir: Path = POLICY_DIR):
         self.kb, self.store, self.clock = kb, store, clock
         self.faq_dir, self.policy_dir = faq_dir, policy_dir
         self.backup_dir = Path(data_dir) / BACKUPS
@@ -100,23 +104,26 @@ class KnowledgeEditor:
                          **detail) -> None:
         """Changes an existing entry in place, or appends a new one (`file` given) to that file; its English
         text goes to the overlay beside it (faq/data/en/<file>)."""
-        new = file is not None
-        english = data.get("en")
-        entry = self._checked_entry({k: v for k, v in data.items() if k != "en"}, new)
+        entry = self._checked_entry({k: v for k, v in data.items() if k != "en"}, file is not None)
         async with self._lock:
-            if new:
-                if file not in self.faq_files():
-                    raise EditError(f"文件：没有 {file}")
-                path = self.faq_dir / file
-                text = yaml_blocks.append_entry(path.read_text("utf-8"), yaml_blocks.faq_block(entry))
-            else:
-                path = self.file_of(entry["id"])
-                text = yaml_blocks.replace_entry(path.read_text("utf-8"), entry["id"], yaml_blocks.faq_block(entry))
-            texts = {path: text}
-            if english is not None:
-                overlay = path.parent / EN / path.name
-                texts[overlay] = _with_english(overlay.read_text("utf-8"), entry["id"], english)
-            await self._commit(texts, actor, "faq.add" if new else action, entry=entry["id"], **detail)
+            texts = await asyncio.to_thread(self._entry_texts, entry, file, data.get("en"))
+            await self._commit(texts, actor, action if file is None else "faq.add", entry=entry["id"], **detail)
+
+    def _entry_texts(self, entry: dict, file: str | None, english: dict | None) -> dict[Path, str]:
+        """The new texts of the files an entry is in: appended to `file`, or changed where it is (blocking)."""
+        if file is not None:
+            if file not in self.faq_files():
+                raise EditError(f"文件：没有 {file}")
+            path = self.faq_dir / file
+            text = yaml_blocks.append_entry(path.read_text("utf-8"), yaml_blocks.faq_block(entry))
+        else:
+            path = self.file_of(entry["id"])
+            text = yaml_blocks.replace_entry(path.read_text("utf-8"), entry["id"], yaml_blocks.faq_block(entry))
+        texts = {path: text}
+        if english is not None:
+            overlay = path.parent / EN / path.name
+            texts[overlay] = _with_english(overlay.read_text("utf-8"), entry["id"], english)
+        return texts
 
     async def save_contact(self, actor: str, contact_id: str, fields: dict[str, str | None]) -> None:
         """Sets a contact's phone / address / hours (None clears one)."""
@@ -128,7 +135,8 @@ class KnowledgeEditor:
         except ValidationError as exc:
             raise explain(exc) from None
         async with self._lock:
-            text = yaml_blocks.set_lines(self.contacts_file.read_text("utf-8"), contact_id, fields)
+            current_text = await asyncio.to_thread(self.contacts_file.read_text, "utf-8")
+            text = yaml_blocks.set_lines(current_text, contact_id, fields)
             changed = {k: v for k, v in fields.items() if getattr(current, k) != v}
             await self._commit({self.contacts_file: text}, actor, "contact.edit", contact=contact_id, changes=changed)
 

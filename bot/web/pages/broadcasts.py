@@ -2,16 +2,19 @@
 then watch the delivery per channel (the progress fragment is polled by static/console.js)."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from aiohttp import web
 from markupsafe import Markup
 
-from bot.alliance.audience import PLATFORMS, SEGMENTS
+from bot.alliance.audience import PLATFORMS, SEGMENTS, parse_audience
 from bot.channels.telegram import render as telegram_render
 from bot.channels.wecom import render as wecom_render
 from bot.alliance.delivery import reply_of
 from bot.alliance.events import EventError, parse_when
 from bot.inputs import number
-from bot.store import Audit
+from bot.services import Services
+from bot.store import Audience, Audit
 from bot.web.base import Invalid, actor_of, console_of, page, see_other
 from bot.web.pages.forms import text
 from handlers import broadcast as staff_broadcast
@@ -21,7 +24,7 @@ SHOWN = 30
 FINAL = {"done", "cancelled"}
 
 
-async def _audiences(svc) -> dict[str, str]:
+async def _audiences(svc: Services) -> dict[str, str]:
     """Form value → label: everyone, each 分会, each platform with recipients or a channel."""
     options = {"all": "全体用户", **{f"segment:{s}": name for s, name in SEGMENTS.items()}}
     platforms = sorted(set(await svc.store.users.platforms()) | set(svc.outboxes))
@@ -29,20 +32,19 @@ async def _audiences(svc) -> dict[str, str]:
     return options
 
 
-def _audience(value: str, options: dict[str, str]) -> dict:
-    if value not in options:
+def _audience(value: str, options: dict[str, str]) -> Audience:
+    if value not in options or (audience := parse_audience(value)) is None:
         raise Invalid("请选择受众")
-    kind, _, rest = value.partition(":")
-    return {"kind": kind, "value": rest} if rest else {"kind": "all"}
+    return audience
 
 
 def _previews(body: str) -> dict:
-    reply = reply_of({"text": body})
+    reply = reply_of(body)
     return {"telegram": [Markup(chunk.html) for chunk in telegram_render.render(reply)],   # escaped by the renderer
             "wecom": wecom_render.app_texts(reply), "robot": wecom_render.robot_markdown(reply)}
 
 
-async def _composed(request: web.Request) -> tuple[dict, str, dict, object]:
+async def _composed(request: web.Request) -> tuple[dict[str, str], str, Audience, datetime | None]:
     """The form as typed, its body (checked), audience and due time (None = now)."""
     svc = console_of(request).svc
     form = await request.post()
@@ -68,8 +70,8 @@ async def _composed(request: web.Request) -> tuple[dict, str, dict, object]:
 @routes.get("/broadcasts")
 async def listing(request: web.Request) -> web.Response:
     svc = console_of(request).svc
-    broadcasts = sorted(await svc.store.broadcasts.all(), key=lambda b: b["id"], reverse=True)[:SHOWN]
-    counts = await svc.store.broadcasts.counts(b["id"] for b in broadcasts)
+    broadcasts = sorted(await svc.store.broadcasts.all(), key=lambda b: b.id, reverse=True)[:SHOWN]
+    counts = await svc.store.broadcasts.counts(b.id for b in broadcasts)
     return page(request, "broadcasts_list.html", broadcasts=broadcasts, counts=counts,
                 kinds=staff_broadcast.KIND_NAMES, statuses=staff_broadcast.STATUS_NAMES)
 
@@ -95,7 +97,7 @@ async def send(request: web.Request) -> web.Response:
     svc = console_of(request).svc
     _, body, audience, due = await _composed(request)
     broadcast = await staff_broadcast.create(svc, actor_of(request), body, audience, due)
-    raise see_other(f"/broadcasts/{broadcast['id']}")
+    raise see_other(f"/broadcasts/{broadcast.id}")
 
 
 async def _progress(request: web.Request) -> dict:
@@ -104,9 +106,9 @@ async def _progress(request: web.Request) -> dict:
     broadcast = await svc.store.broadcasts.get(bid) if (bid := number(raw)) is not None else None
     if broadcast is None:
         raise web.HTTPNotFound(text="没有这个群发")
-    by_platform, reasons = await svc.store.broadcasts.by_platform(broadcast["id"])
+    by_platform, reasons = await svc.store.broadcasts.by_platform(broadcast.id)
     return {"broadcast": broadcast, "platforms": PLATFORMS, "by_platform": by_platform,
-            "reasons": reasons.most_common(10), "final": broadcast["status"] in FINAL,
+            "reasons": reasons.most_common(10), "final": broadcast.status in FINAL,
             "statuses": staff_broadcast.STATUS_NAMES}
 
 

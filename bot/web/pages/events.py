@@ -5,8 +5,9 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.alliance.audience import SEGMENTS
-from bot.alliance.events import FIELD_NAMES, TYPES, EventError, start_of, validate
+from bot.alliance.events import FIELD_NAMES, TYPES, EventError, edited, validate
 from bot.inputs import number
+from bot.store import Event
 from bot.web.base import actor_of, console_of, log, page, see_other
 from bot.web.pages.forms import page_number, text
 
@@ -15,18 +16,21 @@ PER_PAGE = 50
 AUDIENCES = {"all": "全体企业", **SEGMENTS}
 
 
-def _fields(form) -> dict:
+def _fields(form) -> dict[str, str]:
     return {key: text(form, key) for key in FIELD_NAMES}
 
 
-def _form(request, event: dict, *, error: str = "", status: int = 200) -> web.Response:
+def _form(request: web.Request, event: Event | None, fields: dict[str, str] | None = None, *, error: str = "",
+          status: int = 200) -> web.Response:
+    """The form of a stored event (None: a new one), showing `fields` as staff typed them when given."""
     if error:
         log.info("console %s %s → %d: %s", request.method, request.path, status, error.splitlines()[0])
-    return page(request, "event_form.html", status=status, event=event, error=error, types=TYPES,
+    shown = fields or (event.content() if event else {"audience": "all"})
+    return page(request, "event_form.html", status=status, event=event, fields=shown, error=error, types=TYPES,
                 audiences=AUDIENCES, saved=bool(request.query.get("saved")))
 
 
-async def _event(request: web.Request) -> dict:
+async def _event(request: web.Request) -> Event:
     raw = request.match_info["id"]
     event = await console_of(request).svc.store.events.get(eid) if (eid := number(raw)) is not None else None
     if event is None:
@@ -42,9 +46,9 @@ async def listing(request: web.Request) -> web.Response:
     now = svc.clock.now()
     events = await svc.store.events.all()
     if show == "upcoming":
-        events = sorted((e for e in events if e["status"] == "scheduled" and start_of(e) > now), key=start_of)
+        events = sorted((e for e in events if e.status == "scheduled" and e.start > now), key=lambda e: e.start)
     else:
-        events = sorted(events, key=start_of, reverse=True)
+        events = sorted(events, key=lambda e: e.start, reverse=True)
     shown = events[(number - 1) * PER_PAGE:number * PER_PAGE]
     return page(request, "events_list.html", events=shown, show=show, page=number, found=len(events),
                 pages=max(1, -(-len(events) // PER_PAGE)))
@@ -52,7 +56,7 @@ async def listing(request: web.Request) -> web.Response:
 
 @routes.get("/events/new")
 async def new_form(request: web.Request) -> web.Response:
-    return _form(request, {"id": None, "audience": "all", "type": "", "status": "new"})
+    return _form(request, None)
 
 
 @routes.post("/events/new")
@@ -62,7 +66,7 @@ async def publish(request: web.Request) -> web.Response:
     try:
         event = validate(fields, svc.clock.now())
     except EventError as exc:
-        return _form(request, {**fields, "id": None, "status": "new"}, error=f"未发布：{exc}", status=400)
+        return _form(request, None, fields, error=f"未发布：{exc}", status=400)
     [eid] = await svc.scheduler.publish([event], actor_of(request))
     raise see_other(f"/events/{eid}?saved=1")
 
@@ -76,23 +80,21 @@ async def edit_form(request: web.Request) -> web.Response:
 async def edit(request: web.Request) -> web.Response:
     svc = console_of(request).svc
     event = await _event(request)
-    if event["status"] != "scheduled":
+    if event.status != "scheduled":
         return _form(request, event, error="活动已取消，不能再修改。", status=400)
     fields = _fields(await request.post())
     try:
         checked = validate(fields, svc.clock.now())
     except EventError as exc:
-        return _form(request, {**event, **fields}, error=f"未修改：{exc}", status=400)
-    changed = {k: v for k, v in checked.items() if event.get(k) != v}
-    if changed:
-        await svc.scheduler.edit(event, changed, actor_of(request))
-    raise see_other(f"/events/{event['id']}?saved=1")
+        return _form(request, event, fields, error=f"未修改：{exc}", status=400)
+    await svc.scheduler.edit(event, edited(event, checked), actor_of(request))     # nothing when nothing changed
+    raise see_other(f"/events/{event.id}?saved=1")
 
 
 @routes.post("/events/{id}/cancel")
 async def cancel(request: web.Request) -> web.Response:
     svc = console_of(request).svc
     event = await _event(request)
-    if event["status"] == "scheduled":
+    if event.status == "scheduled":
         await svc.scheduler.cancel(event, actor_of(request))
-    raise see_other(f"/events/{event['id']}")
+    raise see_other(f"/events/{event.id}")

@@ -61,7 +61,10 @@ def page_number(request: web.Request) -> int:
     return n
 
 
-def _when(value: str) -> str:
+def _when(value: str | datetime | None) -> str:
+    """A stored time as staff read it: '2026-12-01 14:00'."""
+    if isinstance(value, datetime):
+        return f"{value:%Y-%m-%d %H:%M}"
     return value[:16].replace("T", " ") if value else ""
 
 

@@ -16,7 +16,8 @@ NEAREST = 3
 
 
 class Nearest:
-    """The nearest entries of each question, kept until the knowledge is reloaded (ranking costs ~4 ms)."""
+    """The nearest entries of each question, kept until the knowledge is reloaded (ranking is what the page
+    would otherwise spend its time on)."""
 
     def __init__(self, size: int = 5000):
         self.size, self._matcher, self._hits = size, None, {}
