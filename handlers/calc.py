@@ -18,7 +18,7 @@ from bot.services import Services
 from handlers import faq
 from policy_data import render
 from policy_data.english import for_reading
-from policy_data.engine import Outcome, evaluate
+from policy_data.engine import Outcome, evaluate, settled
 from policy_data.items import items
 from policy_data.extract import SELF_DESCRIPTION, Facts, Reading, facts_for, normalise, read
 
@@ -117,6 +117,19 @@ def _assumed_notes(msg: Incoming, measure, facts: Facts) -> list[str]:
             for key, text in facts.assumed.items()]
 
 
+def _loose(msg: Incoming, measure, values: dict, facts: Facts, general: bool) -> tuple[Outcome, str | None]:
+    """A range or rough figure: the outcome when its ends agree (with a note saying so), else it becomes an
+    error, so that the exact figure is asked for."""
+    ends = {k: (f.low, f.high) for k, f in facts.loose.items()}
+    if (outcome := settled(measure, values, ends, ask_thresholds=not general)) is not None:
+        said = "、".join(f"“{f.text}”" for f in facts.loose.values())
+        return outcome, msg.say(f"（您给的{said}是区间或约数；在这个范围内测算结果相同。）",
+                                f"(You gave a range or a rough figure ({said}); every value in it gives the same result.)")
+    for key, fig in facts.loose.items():
+        facts.errors[key] = f"“{fig.text}”是区间或约数，按两端测算的金额或结论不同，需要确切的数字"
+    return evaluate(measure, {k: v for k, v in values.items() if k not in ends}, ask_thresholds=not general), None
+
+
 def _ask(msg: Incoming, svc: Services, outcome: Outcome, facts: Facts, question: str) -> Reply:
     """Keep what we know, ask for the next missing (or unusable) figure."""
     measure, lang = outcome.measure, msg.lang
@@ -124,11 +137,16 @@ def _ask(msg: Incoming, svc: Services, outcome: Outcome, facts: Facts, question:
         key = next(iter(facts.errors))
         lead = msg.say(f"{facts.errors[key]}。", f"I could not use that figure for the {render.label(measure, key, lang)}. ")
     else:
-        wanted = [k for k in outcome.missing if k in facts.mentioned] or outcome.missing
+        wanted = [k for k in outcome.missing if k in facts.mentioned or k in facts.other] or outcome.missing
         key = wanted[0]
         lead = (msg.say(f"没有读到{measure.input(key).label}的具体数字。",
                         f"I did not find a figure for the {render.label(measure, key, lang)}. ")
                 if key in facts.mentioned else "")
+        if key in facts.other:
+            word, fig = facts.other[key]
+            lead = msg.say(f"您写的“{fig}”是“{word}”的数，不是{measure.input(key).label}；本条按{measure.input(key).label}计算。",
+                           f"The figure “{fig}” is given for “{word}”, not for the {render.label(measure, key, lang)} "
+                           "this measure is computed on. ")
     svc.dialogs.put(msg.user_key, CalcAsking(question, measure.id, key, {k: str(v) for k, v in outcome.facts.items()}))
     inp = measure.input(key)
     if len(outcome.missing) > 1 and inp.kind == "count" and key not in facts.mentioned:
@@ -470,6 +488,9 @@ def _run(msg: Incoming, svc: Services, question: str, measure_ids: list[str], kn
             facts.values = {k: v for k, v in facts.values.items() if k not in facts.assumed}
         values = {k: Decimal(v) for k, v in (known or {}).items()} | facts.values
         outcome = evaluate(measure, values, ask_thresholds=not general)
+        if facts.loose and not facts.errors:
+            outcome, note = _loose(msg, measure, values, facts, general)
+            notes += [note] if note else []
         if facts.errors or outcome.status == "missing":
             asks.append((outcome, facts))
         else:

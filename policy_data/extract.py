@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from faq.gazetteer import fold as normalise, scan   # one folding for names and for policy words
+from faq.gazetteer import Terms, fold as normalise, scan   # one folding for names and for policy words
 from policy_data.amounts import WAN, Figure, figures
 from policy_data.loader import PolicyBook
 from policy_data.schema import Input, Measure
+from policy_data.spans import loosen
 
 INDEFINITE = ("一家", "一个", "一名", "一位", "一笔")
 MAX_GAP = 6                                  # chars allowed between a cue and its figure
@@ -39,8 +40,8 @@ SELF_DESCRIPTION = re.compile(r"(我们|我司|本公司|我公司|我方|本机
                               r"(是|属于|作为|为(?!啥|什么|何|了))")
 
 
-def _longest_first(pairs) -> list[tuple[str, object]]:
-    return sorted(((normalise(w), tag) for w, tag in pairs if w.strip()), key=lambda p: -len(p[0]))
+def _longest_first(pairs) -> Terms:
+    return Terms(sorted(((normalise(w), tag) for w, tag in pairs if w.strip()), key=lambda p: -len(p[0])))
 
 
 @lru_cache(maxsize=4)
@@ -53,7 +54,9 @@ def _index(book: PolicyBook) -> dict:
         "keywords": _longest_first(keywords.items()),
         "cues": _longest_first((c, i) for m in book.measures for i in m.inputs for c in i.cues),
         "types": _longest_first((w, t.id) for t in book.types.values() for w in t.words),
-        "measure_cues": {m.id: _longest_first((c, i.key) for i in m.inputs for c in i.cues) for m in book.measures},
+        "measure_cues": {m.id: _longest_first([*((c, (i.key, True)) for i in m.inputs for c in i.cues),
+                                               *((c, (i.key, False)) for i in m.inputs for c in i.not_cues)])
+                         for m in book.measures},
     }
 
 
@@ -123,7 +126,7 @@ def read(text: str, book: PolicyBook) -> Reading:
         if word := next((w for w in book.measure(measure_id).not_when if normalise(w) in text), None):
             ruled_out[measure_id] = word
             del scores[measure_id]
-    found = [f for f in figures(text) if not _indefinite(text, f)]
+    found = loosen(text, [f for f in figures(text) if not _indefinite(text, f)])
     cues = scan(text, index["cues"], _figure_blocks(text, found))
     labelled = frozenset(n for n, f in enumerate(found)
                          if any(_gap(text, f, s, e) and _compatible(f, inp, by_cue=True) for s, e, inp in cues))
@@ -149,6 +152,8 @@ class Facts:
     assumed: dict[str, str] = field(default_factory=dict)       # input key → figure text read without a cue
     errors: dict[str, str] = field(default_factory=dict)        # input key → why its figure is unusable
     mentioned: set[str] = field(default_factory=set)            # inputs named without a usable figure
+    other: dict[str, tuple[str, str]] = field(default_factory=dict)   # input key → (word, figure) of another quantity
+    loose: dict[str, Figure] = field(default_factory=dict)      # input key → its range or rough figure
 
 
 def _take(facts: Facts, fig: Figure, inp: Input) -> None:
@@ -158,6 +163,8 @@ def _take(facts: Facts, fig: Figure, inp: Input) -> None:
         facts.errors[inp.key] = f"“{fig.text}”没有单位，请写明，例如 10亿 或 8000万元"
     else:
         facts.values[inp.key] = fig.value
+        if fig.loose:
+            facts.loose[inp.key] = fig
 
 
 def facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str | None = None) -> Facts:
@@ -165,10 +172,18 @@ def facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str 
     one remaining figure of the right kind; `expect` (the input a dialog just asked for) takes any figure."""
     text, found = reading.text, reading.figures
     inputs = {i.key: i for i in measure.inputs}
-    occurrences = scan(text, _index(book)["measure_cues"][measure.id], _figure_blocks(text, found))
+    hits = scan(text, _index(book)["measure_cues"][measure.id], _figure_blocks(text, found))
+    occurrences = [(start, end, key) for start, end, (key, cue) in hits if cue]
     facts, used = Facts(), set()
+    for start, end, (key, cue) in hits:          # "注册资本10亿" is not the 实收资本: never used for it
+        for n, fig in enumerate(found):
+            if not cue and n not in used and _compatible(fig, inputs[key], by_cue=True) and _gap(text, fig, start, end):
+                used.add(n)
+                facts.other.setdefault(key, (text[start:end], fig.text))
     pairs = []                 # the closest cue wins; at equal distance the longer, more specific one
     for n, fig in enumerate(found):
+        if n in used:
+            continue
         for start, end, key in occurrences:
             inp, gap = inputs[key], _gap(text, fig, start, end)
             if gap and _compatible(fig, inp, by_cue=True):

@@ -66,6 +66,9 @@ class Input(Strict):
     kind: Literal["money", "count", "rate", "rank"]
     unit: str = ""
     cues: list[str] = Field(default_factory=list)
+    # Words naming another quantity (注册资本 for 实收资本, 确权金额 for 确权融资金额, 累计 for a yearly
+    # figure): a figure beside one is never this input, so the bot asks for the right one.
+    not_cues: list[str] = Field(default_factory=list)
 
 
 class Condition(Strict):
