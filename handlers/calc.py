@@ -123,10 +123,11 @@ def _loose(msg: Incoming, measure, values: dict, facts: Facts, general: bool) ->
     ends = {k: (f.low, f.high) for k, f in facts.loose.items()}
     if (outcome := settled(measure, values, ends, ask_thresholds=not general)) is not None:
         said = "、".join(f"“{f.text}”" for f in facts.loose.values())
-        return outcome, msg.say(f"（您给的{said}是区间或约数；在这个范围内测算结果相同。）",
-                                f"(You gave a range or a rough figure ({said}); every value in it gives the same result.)")
+        return outcome, msg.say(f"（您给的{said}不是一个确切的数（区间、约数或不止一个数）；在这个范围内测算结果相同。）",
+                                f"(You gave a range, a rough figure or more than one figure ({said}); every value "
+                                "in between gives the same result.)")
     for key, fig in facts.loose.items():
-        facts.errors[key] = f"“{fig.text}”是区间或约数，按两端测算的金额或结论不同，需要确切的数字"
+        facts.errors[key] = f"“{fig.text}”不是一个确切的数（区间、约数或不止一个数），按两端测算的金额或结论不同，需要确切的数字"
     return evaluate(measure, {k: v for k, v in values.items() if k not in ends}, ask_thresholds=not general), None
 
 
@@ -202,7 +203,8 @@ RULED_OUT = re.compile(r"不是(新设|新设立|持牌|总部|向社会|保险�
                        r"|尚未|未被|未通过|没通过|非持牌|参与(了)?(制定|起草|编制)|只是参与|分公司|分支机构|省级表彰"
                        r"|市级(金融改革)?试点|区级|没有新增|续期|就成立了|老机构|没有?上市|未上市|还在申报"
                        r"|(19\d\d|20[01]\d|202[0-2])年.{0,8}(成立|设立|开业|获批|备案|就(过|突破|达到|超过|到了)|已经?(过|突破|达到|超过))"
-                       r"|预计.{0,6}验收|还在(做|进行|推进|实施|建设)|尚在|参与了?\s*[\d一二两三四五六七八九十]+\s*项|参编")
+                       r"|预计.{0,6}验收|还在(做|进行|推进|实施|建设)|尚在|参与了?\s*[\d一二两三四五六七八九十]+\s*项|参编"
+                       r"|(股东|母公司|控股股东|大股东)[^，,。；;]{0,8}(增资|注资)")
 
 
 SEVERAL = re.compile(r"一共|合计|总共|共计|加起来|分别|[两二三四五]年|(?<![0-9.])([两二三四五六七八九十]|[2-9])\s*(家|个项目|个重大)")
@@ -211,7 +213,8 @@ SEVERAL = re.compile(r"一共|合计|总共|共计|加起来|分别|[两二三�
 YEARS = re.compile(r"20\d\d年|[两二三四五]年|\b20\d\d\b")
 
 
-ALREADY = re.compile(r"已经?(拿|领|获得?|得到|享受)(了|过)[^，,。；;]{0,4}\d")
+ALREADY = re.compile(r"已经?(拿|领|获得?|得到|享受)(了|过)[^，,。；;]{0,4}\d+(\.\d+)?\s*[万亿元]?"
+                     r"|(拿|领|获得?|得到|享受)(了|过)[^，,。；;\d]{0,4}\d+(\.\d+)?\s*[万亿]")
 
 
 def _several(question: str, measure_ids: list[str], book) -> bool:
@@ -399,6 +402,9 @@ def _guarded(msg: Incoming, svc: Services, question: str, reading: Reading, meas
                               f"of {names}, so I do not compute an amount. Tap below to check the conditions; if I "
                               "misread you, please tell me more."), confidence=0.5, buttons=buttons)
     if not other_policy and (m := ALREADY.search(question)):
+        if tiered := next((book.measure(i) for i in measure_ids if book.measure(i).rule.type == "tiered"), None):
+            return _reply(render.tier_upgrade(tiered, book.policy(tiered), m.group(0), lang), confidence=0.8,
+                          buttons=buttons)
         return _reply(msg.say(f"您提到“{m.group(0)}”。文件没有规定同一事项已获补助后再次申请或升档时怎样计算，所以我不按它"
                               "计算金额；请点下方按钮对照原文，具体以细则和主管部门的解释为准。",
                               f"You mention “{m.group(0)}”. The document does not say how a second claim or a higher "

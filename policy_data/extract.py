@@ -7,7 +7,7 @@ Longer words win over the shorter words inside them ("资产管理机构总部" 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 
@@ -28,6 +28,9 @@ ASKS_AMOUNT = re.compile(r"(补贴|补助|奖励|补|奖|拿|给|领)[^,，。;�
 # A figure right after these words is that quantity, never silently taken for a measure's input.
 OTHER_QUANTITY = re.compile(r"(总投资|投资总额|营运资金|注册资本|营业收入|营收|总资产|资产总额|银行贷款|贷款|利润|税收|估值|市值)"
                             r"(是|为|达|约|有|了)?$")
+# A figure after these words, or before the next ones, quotes a result or the rule, not a figure of one's own.
+QUOTED_BEFORE = re.compile(r"(是不是|就是|算是|文件|那档|这档|一共|合计|总共|加起来|按|每|各)[^，,。；;]{0,2}$")
+QUOTED_AFTER = re.compile(r"\s*(补贴|补助|奖励|奖金|吧|对吧)")
 POLICY_WORDS = ("政策", "补贴", "补助", "奖励", "奖补", "扶持", "资助", "优惠", "申请", "申报", "享受", "条件",
                 "门槛", "上限", "多少钱", "能拿", "怎么拿", "资金支持")
 # The policies are Hangzhou's: a question about another place ("上海陆家嘴有什么补贴") is not for them.
@@ -188,11 +191,16 @@ def facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str 
             inp, gap = inputs[key], _gap(text, fig, start, end)
             if gap and _compatible(fig, inp, by_cue=True):
                 preferred = "after" if inp.kind == "count" else "before"
-                pairs.append(((gap[0], gap[1] != preferred, start - end, n), n, inp))
-    for _, n, inp in sorted(pairs, key=lambda p: p[0]):
+                pairs.append(((gap[0], gap[1] != preferred, start - end, n), n, inp, text[start:end]))
+    taken: dict[str, tuple[Figure, str]] = {}
+    for _, n, inp, cue in sorted(pairs, key=lambda p: p[0]):
         if n not in used and inp.key not in facts.values and inp.key not in facts.errors:
             _take(facts, found[n], inp)
             used.add(n)
+            taken[inp.key] = found[n], cue
+    for _, n, inp, cue in pairs:      # "去年实收资本5亿，今年实收资本8亿": the same name for two figures
+        if n not in used and inp.key in taken and taken[inp.key][1] == cue:
+            _alternative(facts, inp.key, taken[inp.key][0], found[n])
     _share_each(text, found, occurrences, inputs, facts)
     open_inputs = [i for i in measure.inputs if i.key not in facts.values and i.key not in facts.errors]
     free = [(n, f) for n, f in enumerate(found) if n not in used and n not in reading.labelled
@@ -214,9 +222,41 @@ def facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str 
             _take(facts, fits[0][1], inp)
             if fits[0][1].value is not None:
                 facts.assumed[inp.key] = fits[0][1].text
+    _leftovers(reading, measure, used, taken, facts)
+    for inp in measure.inputs:
+        if inp.key in facts.values and (word := next((w for w in inp.doubt if normalise(w) in text), None)):
+            facts.errors[inp.key] = f"您提到“{word}”，这个数可能不是本条所说的{inp.label}"
+            del facts.values[inp.key]
     named = {key for _, _, key in occurrences}
     facts.mentioned = {k for k in named if k not in facts.values}
     return facts
+
+
+def _leftovers(reading: Reading, measure: Measure, used: set[int], taken: dict, facts: Facts) -> None:
+    """"行业标准3项，已发布2项", "规模250亿，今年降到190亿": another bare figure of the kind of the one input
+    that kind has leaves it open which one is meant — unless it quotes a result or a rule ("是不是3000万")."""
+    text = reading.text
+    for key, (first, _) in taken.items():
+        kind = measure.input(key).kind
+        if kind not in ("money", "count") or sum(i.kind == kind for i in measure.inputs) > 1:
+            continue
+        for n, f in enumerate(reading.figures):
+            if n in used or n in reading.labelled or f.kind != kind or f.unit != first.unit \
+                    or QUOTED_BEFORE.search(text[max(0, f.start - 6):f.start]) or QUOTED_AFTER.match(text[f.end:]) \
+                    or OTHER_QUANTITY.search(text[max(0, f.start - 8):f.start]):
+                continue
+            _alternative(facts, key, first, f)
+
+
+def _alternative(facts: Facts, key: str, first: Figure, other: Figure) -> None:
+    """Two figures for one input: known only between them, like a range."""
+    if other.value is None or other.kind not in (first.kind, "number") or key not in facts.values:
+        return
+    was = facts.loose.get(key, first)
+    ends = [e for f in (was, other) for e in ((f.low, f.high) if f.loose else (f.value, f.value))]
+    low, high = min(ends), max(ends)
+    if low != high:
+        facts.loose[key] = replace(was, text=f"{was.text}”“{other.text}", low=low, high=high)
 
 
 def _share_each(text: str, found: list[Figure], occurrences, inputs: dict[str, Input], facts: Facts) -> None:

@@ -69,6 +69,8 @@ class Input(Strict):
     # Words naming another quantity (注册资本 for 实收资本, 确权金额 for 确权融资金额, 累计 for a yearly
     # figure): a figure beside one is never this input, so the bot asks for the right one.
     not_cues: list[str] = Field(default_factory=list)
+    # Words anywhere in the question that leave the figure in doubt (分期 for 实收资本, 累计 for a yearly one).
+    doubt: list[str] = Field(default_factory=list)
 
 
 class Condition(Strict):
