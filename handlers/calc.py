@@ -204,7 +204,9 @@ RULED_OUT = re.compile(r"不是(新设|新设立|持牌|总部|向社会|保险�
                        r"|市级(金融改革)?试点|区级|没有新增|续期|就成立了|老机构|没有?上市|未上市|还在申报"
                        r"|(19\d\d|20[01]\d|202[0-2])年.{0,8}(成立|设立|开业|获批|备案|就(过|突破|达到|超过|到了)|已经?(过|突破|达到|超过))"
                        r"|预计.{0,6}验收|还在(做|进行|推进|实施|建设)|尚在|参与了?\s*[\d一二两三四五六七八九十]+\s*项|参编"
-                       r"|(股东|母公司|控股股东|大股东)[^，,。；;]{0,8}(增资|注资)")
+                       r"|(股东|母公司|控股股东|大股东)[^，,。；;]{0,8}(增资|注资)|(我们|我司|我行|但|但是|可|并)不是"
+                       r"|筹建|筹备|(计划|打算|准备|拟|即将|将要)(明年|今年|下半年|后年)?(新设|设立|成立|申请|开业|上市|申报)"
+                       r"|(还在|正在|仍在)(申请|审批|审核|备案|报批|筹)|申请中|审批中|审核中|备案中|候选|(还|尚)?没(有)?公布|未公布")
 
 
 SEVERAL = re.compile(r"一共|合计|总共|共计|加起来|分别|[两二三四五]年|(?<![0-9.])([两二三四五六七八九十]|[2-9])\s*(家|个项目|个重大)")
@@ -381,6 +383,15 @@ def _guarded(msg: Incoming, svc: Services, question: str, reading: Reading, meas
         return _reply(f"You gave an amount in a foreign currency (“{m.group(0)}”). The document computes in RMB and "
                       "sets no exchange rate: please tell me the amount in RMB (e.g. “paid-in capital RMB 800 "
                       "million”) and I will compute it.", confidence=0.5, buttons=buttons)
+    if early := _before_effect(question, [book.policy(book.measure(i)) for i in measure_ids], svc.policy_date()):
+        date, policy = early
+        start = policy.effective_from.isoformat()
+        return _reply(msg.say(f"您提到的时间（{date}）早于{policy.number}的施行日（{start}）。按原文，本意见自{start}起施行，"
+                              "此前发生的设立、认定、上市、融资等事项不在其适用范围内，所以我不按它计算金额；如所述事项发生在"
+                              "施行之后，请说明具体时间。",
+                              f"The date you mention ({date}) is before {policy.number} took effect on {start}; under the "
+                              "original text, what happened before then is not covered, so I do not compute an amount. "
+                              "If the event itself came later, please tell me when."), confidence=0.5, buttons=buttons)
     if late := _after_expiry(question, [book.policy(book.measure(i)) for i in measure_ids], svc.policy_date()):
         date, policy = late
         return _reply(msg.say(f"您提到的时间（{date}）晚于{policy.number}的有效期（至{policy.effective_to.isoformat()}），"
@@ -459,6 +470,17 @@ def _after_expiry(question: str, policies, today) -> tuple[str, object] | None:
         for policy in policies:
             end = policy.effective_to
             if end and (year > end.year or (month and year == end.year and month > end.month)):
+                return said, policy
+    return None
+
+
+def _before_effect(question: str, policies, today) -> tuple[str, object] | None:
+    """A month or year the question names that lies wholly before a policy took effect ("2022年成立")."""
+    for m in DATED.finditer(question):
+        year, month, said = _when(m, today)
+        for policy in policies:
+            start = policy.effective_from
+            if year < start.year or (month and year == start.year and month < start.month):
                 return said, policy
     return None
 

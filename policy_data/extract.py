@@ -235,13 +235,13 @@ def facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str 
 def _leftovers(reading: Reading, measure: Measure, used: set[int], taken: dict, facts: Facts) -> None:
     """"行业标准3项，已发布2项", "规模250亿，今年降到190亿": another bare figure of the kind of the one input
     that kind has leaves it open which one is meant — unless it quotes a result or a rule ("是不是3000万")."""
-    text = reading.text
+    text, quoted = reading.text, measure.own_figures()
     for key, (first, _) in taken.items():
         kind = measure.input(key).kind
         if kind not in ("money", "count") or sum(i.kind == kind for i in measure.inputs) > 1:
             continue
         for n, f in enumerate(reading.figures):
-            if n in used or n in reading.labelled or f.kind != kind or f.unit != first.unit \
+            if n in used or n in reading.labelled or f.kind != kind or f.unit != first.unit or f.value in quoted \
                     or QUOTED_BEFORE.search(text[max(0, f.start - 6):f.start]) or QUOTED_AFTER.match(text[f.end:]) \
                     or OTHER_QUANTITY.search(text[max(0, f.start - 8):f.start]):
                 continue

@@ -204,6 +204,15 @@ class Measure(Strict):
     def input(self, key: str) -> Input:
         return next(i for i in self.inputs if i.key == key)
 
+    def own_figures(self) -> frozenset[Decimal]:
+        """The amounts and bounds the measure itself states: a question quoting one ("是300万还是600万", "差一点到
+        200亿") is citing the rule, not giving a figure of its own."""
+        rule = self.rule
+        found = [c.amount for c in self.caps] + [b for c in self.conditions for b in (c.at_least, c.more_than, c.at_most)]
+        found += [getattr(rule, "amount", None)] + [x for t in getattr(rule, "tiers", []) for x in (t.at_least, t.amount)]
+        found += [i.amount for i in getattr(rule, "items", [])]
+        return frozenset(x for x in found if x is not None)
+
     def rule_inputs(self) -> list[str]:
         rule = self.rule
         if isinstance(rule, RateRule):
