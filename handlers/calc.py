@@ -181,7 +181,9 @@ def _page(msg: Incoming, book, ids: list[str], page: int) -> list[Button]:
     return buttons + [_cancel(msg)]
 
 
-FOREIGN = re.compile(r"美元|美金|usd|us\$|港元|港币|hkd|欧元|eur\b|英镑|gbp|日元|jpy|新加坡元|新元|sgd|外币", re.IGNORECASE)
+FOREIGN = re.compile(r"美元|美金|usd|us\$|港元|港币|hkd|欧元|eur\b|英镑|gbp|日元|jpy|新加坡元|新元|sgd|外币|新台币|台币|卢布|韩元"
+                     r"|泰铢|澳元|澳币|加元|瑞郎|法郎|林吉特|卢比|越南盾|澳门元|迪拉姆|里亚尔|比索|雷亚尔|外汇折算|外币折算",
+                     re.IGNORECASE)
 FOREIGN_EN = re.compile(r"[$€£₩]|\b(dollars?|euros?|pounds? sterling|sterling|yen|francs?|ringgit|baht)\b",
                         re.IGNORECASE)
 DATED = re.compile(r"\b(?:(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?(?P<year>20\d\d)\b"
@@ -198,7 +200,10 @@ RULED_OUT_EN = re.compile(r"\b(not|never) (been |yet )?(a |an |the )?(new|newly|
                           r"|\b(only )?(took part|participated|helped draft|contributed to drafting)\b|\bmunicipal(-level)? "
                           r"(financial reform )?pilot|\bdistrict-level\b|\bno new\b|\brenew(al|ed)\b|\bold institution",
                           re.IGNORECASE)
-RULED_OUT = re.compile(r"不是(新设|新设立|持牌|总部|向社会|保险资金|国家)|并非|不属于|没有被|还没(有)?(被|验收|上市|认定|发布)"
+RULED_OUT = re.compile(r"不是(新设|新设立|持牌|总部|向社会|保险资金|国家|中征|独立|融资方|权益人|供应链|市场运营|运营机构|我市|杭州|市里)"
+                       r"|并非|不属于|没有被|还没(有)?(被|验收|上市|认定|发布|备案|获批|批准|开业|设立|成立|拿到|取得|通过|到位|实缴)"
+                       r"|未(备案|开业|设立|成立|取得|拿到|实缴)|收购|(又|再次|第二次|重新)(被)?(认定|获批|批准|表彰|入围|验收)"
+                       r"|(省里|省级|省|区里|区|县里|县|国家|部里|协会)[^，,。；;市]{0,2}(认定|评定|认可)"
                        r"|没(有)?(金融)?牌照|无(金融)?牌照|没(有)?经|未经|没(有)?(获)?批准?|未获批"
                        r"|尚未|未被|未通过|没通过|非持牌|参与(了)?(制定|起草|编制)|只是参与|分公司|分支机构|省级表彰"
                        r"|市级(金融改革)?试点|区级|没有新增|续期|就成立了|老机构|没有?上市|未上市|还在申报"

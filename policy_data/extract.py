@@ -233,12 +233,12 @@ def facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str 
 
 
 def _leftovers(reading: Reading, measure: Measure, used: set[int], taken: dict, facts: Facts) -> None:
-    """"行业标准3项，已发布2项", "规模250亿，今年降到190亿": another bare figure of the kind of the one input
-    that kind has leaves it open which one is meant — unless it quotes a result or a rule ("是不是3000万")."""
+    """"行业标准3项，已发布2项": another bare figure of the kind of the one input of that kind the question
+    names leaves it open which one is meant — unless it quotes a result or the rule ("是不是3000万")."""
     text, quoted = reading.text, measure.own_figures()
     for key, (first, _) in taken.items():
         kind = measure.input(key).kind
-        if kind not in ("money", "count") or sum(i.kind == kind for i in measure.inputs) > 1:
+        if kind not in ("money", "count") or sum(measure.input(k).kind == kind for k in taken) > 1:
             continue
         for n, f in enumerate(reading.figures):
             if n in used or n in reading.labelled or f.kind != kind or f.unit != first.unit or f.value in quoted \
