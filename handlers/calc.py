@@ -20,7 +20,7 @@ from policy_data import render
 from policy_data.english import for_reading
 from policy_data.engine import Outcome, evaluate, settled
 from policy_data.items import items
-from policy_data.extract import SELF_DESCRIPTION, Facts, Reading, facts_for, normalise, read
+from policy_data.extract import SELF_DESCRIPTION, Facts, Reading, cued_measures, facts_for, normalise, read
 
 
 @dataclass
@@ -84,7 +84,9 @@ def _by_cue(book, reading: Reading) -> tuple[list[str], list[str]]:
     """Measures one of whose inputs the question names (e.g. "实收资本"), for "which measure?" buttons; and
     those of them whose figure it gives by that name."""
     named, given = [], []
-    for measure in book.measures:
+    for measure in map(book.measure, cued_measures(book, reading)):
+        if any(normalise(w) in reading.text for w in measure.not_when):
+            continue
         facts = facts_for(book, measure, reading)
         if by_name := set(facts.values) - set(facts.assumed):
             given.append(measure.id)
@@ -388,15 +390,6 @@ def _guarded(msg: Incoming, svc: Services, question: str, reading: Reading, meas
         return _reply(f"You gave an amount in a foreign currency (“{m.group(0)}”). The document computes in RMB and "
                       "sets no exchange rate: please tell me the amount in RMB (e.g. “paid-in capital RMB 800 "
                       "million”) and I will compute it.", confidence=0.5, buttons=buttons)
-    if early := _before_effect(question, [book.policy(book.measure(i)) for i in measure_ids], svc.policy_date()):
-        date, policy = early
-        start = policy.effective_from.isoformat()
-        return _reply(msg.say(f"您提到的时间（{date}）早于{policy.number}的施行日（{start}）。按原文，本意见自{start}起施行，"
-                              "此前发生的设立、认定、上市、融资等事项不在其适用范围内，所以我不按它计算金额；如所述事项发生在"
-                              "施行之后，请说明具体时间。",
-                              f"The date you mention ({date}) is before {policy.number} took effect on {start}; under the "
-                              "original text, what happened before then is not covered, so I do not compute an amount. "
-                              "If the event itself came later, please tell me when."), confidence=0.5, buttons=buttons)
     if late := _after_expiry(question, [book.policy(book.measure(i)) for i in measure_ids], svc.policy_date()):
         date, policy = late
         return _reply(msg.say(f"您提到的时间（{date}）晚于{policy.number}的有效期（至{policy.effective_to.isoformat()}），"
@@ -417,6 +410,15 @@ def _guarded(msg: Incoming, svc: Services, question: str, reading: Reading, meas
                               f"You mention “{m.group(0)}”: under the original text this may not meet the conditions "
                               f"of {names}, so I do not compute an amount. Tap below to check the conditions; if I "
                               "misread you, please tell me more."), confidence=0.5, buttons=buttons)
+    if early := _before_effect(question, [book.policy(book.measure(i)) for i in measure_ids], svc.policy_date()):
+        date, policy = early
+        start = policy.effective_from.isoformat()
+        return _reply(msg.say(f"您提到的时间（{date}）早于{policy.number}的施行日（{start}）。按原文，本意见自{start}起施行，"
+                              "此前发生的设立、认定、上市、融资等事项不在其适用范围内，所以我不按它计算金额；如所述事项发生在"
+                              "施行之后，请说明具体时间。",
+                              f"The date you mention ({date}) is before {policy.number} took effect on {start}; under the "
+                              "original text, what happened before then is not covered, so I do not compute an amount. "
+                              "If the event itself came later, please tell me when."), confidence=0.5, buttons=buttons)
     if not other_policy and (m := ALREADY.search(question)):
         if tiered := next((book.measure(i) for i in measure_ids if book.measure(i).rule.type == "tiered"), None):
             return _reply(render.tier_upgrade(tiered, book.policy(tiered), m.group(0), lang), confidence=0.8,

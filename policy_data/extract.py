@@ -43,8 +43,8 @@ SELF_DESCRIPTION = re.compile(r"(我们|我司|本公司|我公司|我方|本机
                               r"(是|属于|作为|为(?!啥|什么|何|了))")
 
 
-def _longest_first(pairs) -> Terms:
-    return Terms(sorted(((normalise(w), tag) for w, tag in pairs if w.strip()), key=lambda p: -len(p[0])))
+def _longest_first(pairs) -> list[tuple[str, object]]:
+    return sorted(((normalise(w), tag) for w, tag in pairs if w.strip()), key=lambda p: -len(p[0]))
 
 
 @lru_cache(maxsize=4)
@@ -53,10 +53,12 @@ def _index(book: PolicyBook) -> dict:
     for m in book.measures:
         for k in m.keywords:
             keywords.setdefault(normalise(k), []).append(m.id)
-    return {
-        "keywords": _longest_first(keywords.items()),
-        "cues": _longest_first((c, i) for m in book.measures for i in m.inputs for c in i.cues),
-        "types": _longest_first((w, t.id) for t in book.types.values() for w in t.words),
+    return {     # the long lists look only for the words a text holds (Terms); a measure's few cues, word by word
+        "keywords": Terms(_longest_first(keywords.items())),
+        "cues": Terms(_longest_first((c, i) for m in book.measures for i in m.inputs for c in i.cues)),
+        "types": Terms(_longest_first((w, t.id) for t in book.types.values() for w in t.words)),
+        "own_figures": {m.id: m.own_figures() for m in book.measures},
+        "cue_owners": Terms(_longest_first((c, m.id) for m in book.measures for i in m.inputs for c in i.cues)),
         "measure_cues": {m.id: _longest_first([*((c, (i.key, True)) for i in m.inputs for c in i.cues),
                                                *((c, (i.key, False)) for i in m.inputs for c in i.not_cues)])
                          for m in book.measures},
@@ -70,6 +72,7 @@ class Reading:
     figures: list[Figure]
     labelled: frozenset[int]                    # indexes of figures standing beside a known cue
     ruled_out: dict[str, str] = field(default_factory=dict)   # measure id → the word naming another subject
+    facts: dict = field(default_factory=dict, init=False, compare=False, repr=False)   # facts_for, once per measure
 
     def candidates(self) -> list[str]:
         """The best-scoring measures (several when they tie)."""
@@ -172,7 +175,16 @@ def _take(facts: Facts, fig: Figure, inp: Input) -> None:
 
 def facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str | None = None) -> Facts:
     """Assign the question's figures to the measure's inputs: by cue first, then — when unambiguous — the
-    one remaining figure of the right kind; `expect` (the input a dialog just asked for) takes any figure."""
+    one remaining figure of the right kind; `expect` (the input a dialog just asked for) takes any figure.
+    Worked out once per reading and measure; each caller gets its own copy to change."""
+    key = (id(book), measure.id, expect)
+    if key not in reading.facts:
+        reading.facts[key] = _facts_for(book, measure, reading, expect)
+    f = reading.facts[key]
+    return Facts(dict(f.values), dict(f.assumed), dict(f.errors), set(f.mentioned), dict(f.other), dict(f.loose))
+
+
+def _facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str | None) -> Facts:
     text, found = reading.text, reading.figures
     inputs = {i.key: i for i in measure.inputs}
     hits = scan(text, _index(book)["measure_cues"][measure.id], _figure_blocks(text, found))
@@ -222,7 +234,7 @@ def facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str 
             _take(facts, fits[0][1], inp)
             if fits[0][1].value is not None:
                 facts.assumed[inp.key] = fits[0][1].text
-    _leftovers(reading, measure, used, taken, facts)
+    _leftovers(reading, measure, used, taken, facts, _index(book)["own_figures"][measure.id])
     for inp in measure.inputs:
         if inp.key in facts.values and (word := next((w for w in inp.doubt if normalise(w) in text), None)):
             facts.errors[inp.key] = f"您提到“{word}”，这个数可能不是本条所说的{inp.label}"
@@ -232,10 +244,11 @@ def facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str 
     return facts
 
 
-def _leftovers(reading: Reading, measure: Measure, used: set[int], taken: dict, facts: Facts) -> None:
+def _leftovers(reading: Reading, measure: Measure, used: set[int], taken: dict, facts: Facts,
+               quoted: frozenset[Decimal]) -> None:
     """"行业标准3项，已发布2项": another bare figure of the kind of the one input of that kind the question
     names leaves it open which one is meant — unless it quotes a result or the rule ("是不是3000万")."""
-    text, quoted = reading.text, measure.own_figures()
+    text = reading.text
     for key, (first, _) in taken.items():
         kind = measure.input(key).kind
         if kind not in ("money", "count") or sum(measure.input(k).kind == kind for k in taken) > 1:
@@ -269,6 +282,12 @@ def _share_each(text: str, found: list[Figure], occurrences, inputs: dict[str, I
             if end <= fig.start and inputs[key].kind == "count" and key not in facts.values \
                     and not re.search(r"[,，.。;；!！?？]|\d", between):
                 facts.values[key] = fig.value
+
+
+def cued_measures(book: PolicyBook, reading: Reading) -> list[str]:
+    """The measures one of whose inputs the question names by a cue word ("实收资本"), in file order."""
+    owners = {tag for _, tag in _index(book)["cue_owners"].occurring(reading.text)}
+    return [m.id for m in book.measures if m.id in owners]
 
 
 def beneficiary_types(text: str, book: PolicyBook) -> list[str]:
