@@ -307,7 +307,15 @@ def article_reply(svc: Services, number_: int, lang: str = "zh") -> Reply | None
                   sources=list(dict.fromkeys(sources)))
 
 
-# Which policies a kind of institution gets, asked without "我们是…".
+# Which policies a kind of institution gets, asked without "我们是…" ("公司" alone names no kind).
+GENERIC = ("企业", "公司", "集团")
+
+
+def _names_a_kind(text: str, book) -> bool:
+    """A kind of institution named by more than a bare 企业/公司/集团."""
+    found = set(beneficiary_types(text, book)) - {"organization"}
+    return bool(found - {"enterprise"}) or ("enterprise" in found and any(
+        w in text for w in book.types["enterprise"].words if w not in GENERIC))
 TYPE_ASKS = re.compile(r"(什么|哪些|哪条|哪几条|哪项|哪几项)[^，,。？?]{0,6}(政策|补贴|补助|奖励|支持|扶持|优惠)"
                        r"|(能|可以|可)享受|适用哪|有什么可以")
 
@@ -329,7 +337,7 @@ async def answer(msg: Incoming, svc: Services) -> Reply | None:
         asks_policy = not ASKING.search(text) or any(w in asked for w in POLICY_ASKS) or bool(reading.figures)
         if asks_policy or not _faq_knows(msg, svc):
             return describe_and_match(svc, text, lang=msg.lang)
-    if TYPE_ASKS.search(reading.text) and not reading.candidates() and beneficiary_types(text, book):
+    if TYPE_ASKS.search(reading.text) and not reading.candidates() and _names_a_kind(text, book):
         return describe_and_match(svc, text, lang=msg.lang)     # "券商在杭州能享受哪些政策": match the type
     if ASKS_MINE.search(text):
         return await mine(msg, svc)
