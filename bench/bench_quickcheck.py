@@ -1,5 +1,6 @@
 """Quick-check figures: exact-amount accuracy on the quick-check dev set (tests/data/calc_devset.yaml) and per-question latency through
-the full router (p50/p99, a fresh user per question so no dialog carries over).
+the full router (p50/p99, a fresh user per question so no dialog carries over); per blind/sealed set the policy and quick-check
+accuracy, wrong amounts and the p99 through the router. `-v` lists the misses of the readable sets.
 
     .venv/bin/python bench/bench_quickcheck.py
 """
@@ -50,14 +51,15 @@ async def main() -> None:
     for question, lines in wrong:
         print(f"  WRONG: {question} → {' / '.join(lines)}")
     for name, data, readable in blindsets.sets("policy"):
-        tally = blindsets.Tally()
-        await blindsets.run_cases(router, data["cases"], tally, name[:2])
+        tally, latencies = blindsets.Tally(), []
+        await blindsets.run_cases(router, data["cases"], tally, name[:2], latencies)
+        p99 = pct([t * 1000 for t in latencies], 99)
         pol, pol_n = tally.rate("policy")
         calc, calc_n = tally.rate("amount", "ask", "not_eligible")
         asked = sum(1 for c in data["cases"] if c["kind"] == "ask")
         policy = f"{pol / pol_n:6.1%} ({pol}/{pol_n})" if pol_n else "     – (0)"
         print(f"{name:<24} policy {policy}   quick-check {calc / calc_n:6.1%} ({calc}/{calc_n})   "
-              f"wrong amounts {tally.wrong('wrong-amount')} [bar 0]   clarifying cases {asked}")
+              f"wrong amounts {tally.wrong('wrong-amount')} [bar 0]   clarifying cases {asked}   p99 {p99:.1f} ms")
         if readable and "-v" in sys.argv:
             for miss in tally.misses:
                 print("  ", *miss)

@@ -18,9 +18,9 @@ from bot.services import Services
 from handlers import faq
 from policy_data import render
 from policy_data.english import for_reading
-from policy_data.engine import Outcome, evaluate
+from policy_data.engine import Outcome, evaluate, settled
 from policy_data.items import items
-from policy_data.extract import SELF_DESCRIPTION, Facts, Reading, facts_for, normalise, read
+from policy_data.extract import SELF_DESCRIPTION, Facts, Reading, cued_measures, facts_for, normalise, read
 
 
 @dataclass
@@ -84,7 +84,9 @@ def _by_cue(book, reading: Reading) -> tuple[list[str], list[str]]:
     """Measures one of whose inputs the question names (e.g. "实收资本"), for "which measure?" buttons; and
     those of them whose figure it gives by that name."""
     named, given = [], []
-    for measure in book.measures:
+    for measure in map(book.measure, cued_measures(book, reading)):
+        if any(normalise(w) in reading.text for w in measure.not_when):
+            continue
         facts = facts_for(book, measure, reading)
         if by_name := set(facts.values) - set(facts.assumed):
             given.append(measure.id)
@@ -117,6 +119,20 @@ def _assumed_notes(msg: Incoming, measure, facts: Facts) -> list[str]:
             for key, text in facts.assumed.items()]
 
 
+def _loose(msg: Incoming, measure, values: dict, facts: Facts, general: bool) -> tuple[Outcome, str | None]:
+    """A range or rough figure: the outcome when its ends agree (with a note saying so), else it becomes an
+    error, so that the exact figure is asked for."""
+    ends = {k: (f.low, f.high) for k, f in facts.loose.items()}
+    if (outcome := settled(measure, values, ends, ask_thresholds=not general)) is not None:
+        said = "、".join(f"“{f.text}”" for f in facts.loose.values())
+        return outcome, msg.say(f"（您给的{said}不是一个确切的数（区间、约数或不止一个数）；在这个范围内测算结果相同。）",
+                                f"(You gave a range, a rough figure or more than one figure ({said}); every value "
+                                "in between gives the same result.)")
+    for key, fig in facts.loose.items():
+        facts.errors[key] = f"“{fig.text}”不是一个确切的数（区间、约数或不止一个数），按两端测算的金额或结论不同，需要确切的数字"
+    return evaluate(measure, {k: v for k, v in values.items() if k not in ends}, ask_thresholds=not general), None
+
+
 def _ask(msg: Incoming, svc: Services, outcome: Outcome, facts: Facts, question: str) -> Reply:
     """Keep what we know, ask for the next missing (or unusable) figure."""
     measure, lang = outcome.measure, msg.lang
@@ -124,11 +140,16 @@ def _ask(msg: Incoming, svc: Services, outcome: Outcome, facts: Facts, question:
         key = next(iter(facts.errors))
         lead = msg.say(f"{facts.errors[key]}。", f"I could not use that figure for the {render.label(measure, key, lang)}. ")
     else:
-        wanted = [k for k in outcome.missing if k in facts.mentioned] or outcome.missing
+        wanted = [k for k in outcome.missing if k in facts.mentioned or k in facts.other] or outcome.missing
         key = wanted[0]
         lead = (msg.say(f"没有读到{measure.input(key).label}的具体数字。",
                         f"I did not find a figure for the {render.label(measure, key, lang)}. ")
                 if key in facts.mentioned else "")
+        if key in facts.other:
+            word, fig = facts.other[key]
+            lead = msg.say(f"您写的“{fig}”是“{word}”的数，不是{measure.input(key).label}；本条按{measure.input(key).label}计算。",
+                           f"The figure “{fig}” is given for “{word}”, not for the {render.label(measure, key, lang)} "
+                           "this measure is computed on. ")
     svc.dialogs.put(msg.user_key, CalcAsking(question, measure.id, key, {k: str(v) for k, v in outcome.facts.items()}))
     inp = measure.input(key)
     if len(outcome.missing) > 1 and inp.kind == "count" and key not in facts.mentioned:
@@ -162,7 +183,9 @@ def _page(msg: Incoming, book, ids: list[str], page: int) -> list[Button]:
     return buttons + [_cancel(msg)]
 
 
-FOREIGN = re.compile(r"美元|美金|usd|us\$|港元|港币|hkd|欧元|eur\b|英镑|gbp|日元|jpy|新加坡元|新元|sgd|外币", re.IGNORECASE)
+FOREIGN = re.compile(r"美元|美金|usd|us\$|港元|港币|hkd|欧元|eur\b|英镑|gbp|日元|jpy|新加坡元|新元|sgd|外币|新台币|台币|卢布|韩元"
+                     r"|泰铢|澳元|澳币|加元|瑞郎|法郎|林吉特|卢比|越南盾|澳门元|迪拉姆|里亚尔|比索|雷亚尔|外汇折算|外币折算",
+                     re.IGNORECASE)
 FOREIGN_EN = re.compile(r"[$€£₩]|\b(dollars?|euros?|pounds? sterling|sterling|yen|francs?|ringgit|baht)\b",
                         re.IGNORECASE)
 DATED = re.compile(r"\b(?:(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?(?P<year>20\d\d)\b"
@@ -179,12 +202,22 @@ RULED_OUT_EN = re.compile(r"\b(not|never) (been |yet )?(a |an |the )?(new|newly|
                           r"|\b(only )?(took part|participated|helped draft|contributed to drafting)\b|\bmunicipal(-level)? "
                           r"(financial reform )?pilot|\bdistrict-level\b|\bno new\b|\brenew(al|ed)\b|\bold institution",
                           re.IGNORECASE)
-RULED_OUT = re.compile(r"不是(新设|新设立|持牌|总部|向社会|保险资金|国家)|并非|不属于|没有被|还没(有)?(被|验收|上市|认定|发布)"
+RULED_OUT = re.compile(r"不是(新设|新设立|持牌|总部|向社会|保险资金|国家|中征|独立|融资方|权益人|供应链|市场运营|运营机构|我市|杭州|市里)"
+                       r"|并非|不属于|没有被|还没(有)?(被|验收|上市|认定|发布|备案|获批|批准|开业|设立|成立|拿到|取得|通过|到位|实缴)"
+                       r"|未(备案|开业|设立|成立|取得|拿到|实缴)|收购|(又|再次|第二次|重新)(被)?(认定|获批|批准|表彰|入围|验收)"
+                       r"|(省里|省级|省|区里|区|县里|县|国家|部里|协会)[^，,。；;市]{0,2}(认定|评定|认可)"
+                       r"|(省里|省级|省政府|省地方金融监管局|省金融办|地方金融监管局|地方金融监督管理局)[^，,。；;]{0,4}"
+                       r"(批准|批的|批复|审批|核准)"
+                       r"|总部(在|设在|位于|注册在)(上海|北京|深圳|广州|天津|重庆|成都|苏州|南京|武汉|西安|宁波|香港|外地|境外|海外)"
+                       r"|杭州(是|为|只是|这边是)(分部|子公司|分公司|分支机构|办事处|代表处)"
                        r"|没(有)?(金融)?牌照|无(金融)?牌照|没(有)?经|未经|没(有)?(获)?批准?|未获批"
                        r"|尚未|未被|未通过|没通过|非持牌|参与(了)?(制定|起草|编制)|只是参与|分公司|分支机构|省级表彰"
                        r"|市级(金融改革)?试点|区级|没有新增|续期|就成立了|老机构|没有?上市|未上市|还在申报"
                        r"|(19\d\d|20[01]\d|202[0-2])年.{0,8}(成立|设立|开业|获批|备案|就(过|突破|达到|超过|到了)|已经?(过|突破|达到|超过))"
-                       r"|预计.{0,6}验收|还在(做|进行|推进|实施|建设)|尚在|参与了?\s*[\d一二两三四五六七八九十]+\s*项|参编")
+                       r"|预计.{0,6}验收|还在(做|进行|推进|实施|建设)|尚在|参与了?\s*[\d一二两三四五六七八九十]+\s*项|参编"
+                       r"|(股东|母公司|控股股东|大股东)[^，,。；;]{0,8}(增资|注资)|(我们|我司|我行|但|但是|可|并)不是"
+                       r"|筹建|筹备|(计划|打算|准备|拟|即将|将要)(明年|今年|下半年|后年)?(新设|设立|成立|申请|开业|上市|申报)"
+                       r"|(还在|正在|仍在)(申请|审批|审核|备案|报批|筹)|申请中|审批中|审核中|备案中|候选|(还|尚)?没(有)?公布|未公布")
 
 
 SEVERAL = re.compile(r"一共|合计|总共|共计|加起来|分别|[两二三四五]年|(?<![0-9.])([两二三四五六七八九十]|[2-9])\s*(家|个项目|个重大)")
@@ -193,7 +226,8 @@ SEVERAL = re.compile(r"一共|合计|总共|共计|加起来|分别|[两二三�
 YEARS = re.compile(r"20\d\d年|[两二三四五]年|\b20\d\d\b")
 
 
-ALREADY = re.compile(r"已经?(拿|领|获得?|得到|享受)(了|过)[^，,。；;]{0,4}\d")
+ALREADY = re.compile(r"已经?(拿|领|获得?|得到|享受)(了|过)[^，,。；;]{0,4}\d+(\.\d+)?\s*[万亿元]?"
+                     r"|(拿|领|获得?|得到|享受)(了|过)[^，,。；;\d]{0,4}\d+(\.\d+)?\s*[万亿]")
 
 
 def _several(question: str, measure_ids: list[str], book) -> bool:
@@ -380,7 +414,19 @@ def _guarded(msg: Incoming, svc: Services, question: str, reading: Reading, meas
                               f"You mention “{m.group(0)}”: under the original text this may not meet the conditions "
                               f"of {names}, so I do not compute an amount. Tap below to check the conditions; if I "
                               "misread you, please tell me more."), confidence=0.5, buttons=buttons)
+    if early := _before_effect(question, [book.policy(book.measure(i)) for i in measure_ids], svc.policy_date()):
+        date, policy = early
+        start = policy.effective_from.isoformat()
+        return _reply(msg.say(f"您提到的时间（{date}）早于{policy.number}的施行日（{start}）。按原文，本意见自{start}起施行，"
+                              "此前发生的设立、认定、上市、融资等事项不在其适用范围内，所以我不按它计算金额；如所述事项发生在"
+                              "施行之后，请说明具体时间。",
+                              f"The date you mention ({date}) is before {policy.number} took effect on {start}; under the "
+                              "original text, what happened before then is not covered, so I do not compute an amount. "
+                              "If the event itself came later, please tell me when."), confidence=0.5, buttons=buttons)
     if not other_policy and (m := ALREADY.search(question)):
+        if tiered := next((book.measure(i) for i in measure_ids if book.measure(i).rule.type == "tiered"), None):
+            return _reply(render.tier_upgrade(tiered, book.policy(tiered), m.group(0), lang), confidence=0.8,
+                          buttons=buttons)
         return _reply(msg.say(f"您提到“{m.group(0)}”。文件没有规定同一事项已获补助后再次申请或升档时怎样计算，所以我不按它"
                               "计算金额；请点下方按钮对照原文，具体以细则和主管部门的解释为准。",
                               f"You mention “{m.group(0)}”. The document does not say how a second claim or a higher "
@@ -439,6 +485,17 @@ def _after_expiry(question: str, policies, today) -> tuple[str, object] | None:
     return None
 
 
+def _before_effect(question: str, policies, today) -> tuple[str, object] | None:
+    """A month or year the question names that lies wholly before a policy took effect ("2022年成立")."""
+    for m in DATED.finditer(question):
+        year, month, said = _when(m, today)
+        for policy in policies:
+            start = policy.effective_from
+            if year < start.year or (month and year == start.year and month < start.month):
+                return said, policy
+    return None
+
+
 def _run(msg: Incoming, svc: Services, question: str, measure_ids: list[str], known: dict | None = None,
          reading: Reading | None = None, expect: str | None = None) -> Reply:
     """Compute the measures for the question; ask for what is missing."""
@@ -470,6 +527,9 @@ def _run(msg: Incoming, svc: Services, question: str, measure_ids: list[str], kn
             facts.values = {k: v for k, v in facts.values.items() if k not in facts.assumed}
         values = {k: Decimal(v) for k, v in (known or {}).items()} | facts.values
         outcome = evaluate(measure, values, ask_thresholds=not general)
+        if facts.loose and not facts.errors:
+            outcome, note = _loose(msg, measure, values, facts, general)
+            notes += [note] if note else []
         if facts.errors or outcome.status == "missing":
             asks.append((outcome, facts))
         else:

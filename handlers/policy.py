@@ -25,8 +25,8 @@ from policy_data.matching import Match, match
 ASKS_MINE = re.compile(r"(适合|适用于?|匹配)(我|我们|我司|本公司)|(我|我们|我司)(能|可以)?(享受|申请|拿|申报)(哪些|什么|啥)"
                        r"|(我|我们|我司)(符合|匹配)(哪些|什么)")
 DOC_WORDS = ("有效期", "到期", "过期", "失效", "截止", "施行", "还有效", "还能申请", "牵头", "细则", "主管部门",
-             "叠加", "重复", "就高", "同时享受", "同时申请", "累加")
-DOC_REFS = ("号文", "杭政办", "实施意见", "这个政策", "该政策", "这些政策")
+             "叠加", "重复", "就高", "同时享受", "同时申请", "累加", "还能再给", "再给")
+DOC_REFS = ("号文", "杭政办", "实施意见", "这个政策", "该政策", "这些政策", "这个文件")
 OVERVIEW_WORDS = ("有哪些补贴", "有什么补贴", "哪些补贴", "什么补贴", "哪些政策", "什么政策", "扶持政策", "补贴政策",
                   "支持政策", "政策清单", "奖励政策", "有哪些奖励", "政策有哪些", "有哪些扶持")
 TOWN_WORDS = ("小镇", "入驻", "房租", "管委会", "拱墅", "年鉴")    # town and district questions: the FAQ's
@@ -307,6 +307,21 @@ def article_reply(svc: Services, number_: int, lang: str = "zh") -> Reply | None
                   sources=list(dict.fromkeys(sources)))
 
 
+# Which policies a kind of institution gets, asked without "我们是…" ("公司" alone names no kind).
+GENERIC = ("企业", "公司", "集团")
+
+
+def _names_a_kind(text: str, book) -> bool:
+    """A kind of institution named by more than a bare 企业/公司/集团."""
+    found = set(beneficiary_types(text, book)) - {"organization"}
+    return bool(found - {"enterprise"}) or ("enterprise" in found and any(
+        w in text for w in book.types["enterprise"].words if w not in GENERIC))
+
+
+TYPE_ASKS = re.compile(r"(什么|哪些|哪条|哪几条|哪项|哪几项)[^，,。？?]{0,6}(政策|补贴|补助|奖励|支持|扶持|优惠)"
+                       r"|(能|可以|可)享受|适用哪|有什么可以")
+
+
 async def answer(svc: Services, msg: Incoming) -> Reply | None:
     book = svc.kb.policy
     text = for_reading(msg.text, book, msg.lang)
@@ -324,6 +339,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         asks_policy = not ASKING.search(text) or any(w in asked for w in POLICY_ASKS) or bool(reading.figures)
         if asks_policy or not _faq_knows(msg, svc):
             return describe_and_match(svc, text, lang=msg.lang)
+    if TYPE_ASKS.search(reading.text) and not reading.candidates() and _names_a_kind(text, book):
+        return describe_and_match(svc, text, lang=msg.lang)     # "券商在杭州能享受哪些政策": match the type
     if ASKS_MINE.search(text):
         return await mine(msg, svc)
     about_policy = reading.about_policy()

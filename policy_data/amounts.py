@@ -49,6 +49,12 @@ class Figure:
     text: str
     unit: str = ""               # count unit as typed (项, 张, 次…)
     error: str | None = None
+    low: Decimal | None = None   # a range or a rough value ("30到40亿", "约150亿"): the ends it allows
+    high: Decimal | None = None
+
+    @property
+    def loose(self) -> bool:
+        return self.low is not None
 
 
 def _number(raw: str) -> Decimal:

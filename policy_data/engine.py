@@ -127,6 +127,20 @@ def evaluate(measure: Measure, facts: dict[str, Decimal], *, ask_thresholds: boo
                    caps_kept=kept, tier=result.get("tier"))
 
 
+def settled(measure: Measure, facts: dict[str, Decimal], ends: dict[str, tuple[Decimal, Decimal]], *,
+            ask_thresholds: bool = True) -> Outcome | None:
+    """The outcome for figures known only within ends ("30到40亿", "约150亿") when every corner of them gives
+    the same result (status and amount); None when the ends disagree, so that only an exact figure decides."""
+    corners = [facts]
+    for key, (low, high) in ends.items():
+        corners = [c | {key: end} for c in corners for end in (low, high)]
+    outcomes = [evaluate(measure, c, ask_thresholds=ask_thresholds) for c in corners]
+    if len({(o.status, o.amount) for o in outcomes}) > 1:
+        return None
+    inside = all(low <= facts[key] <= high for key, (low, high) in ends.items())   # "将近200亿" is below 200亿
+    return evaluate(measure, facts, ask_thresholds=ask_thresholds) if inside else outcomes[0]
+
+
 def ceiling(measure: Measure) -> Decimal | None:
     """The most the measure can give whatever the figures, when the document bounds it; else None."""
     rule = measure.rule

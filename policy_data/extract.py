@@ -7,14 +7,15 @@ Longer words win over the shorter words inside them ("资产管理机构总部" 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 
-from faq.gazetteer import fold as normalise, scan   # one folding for names and for policy words
+from faq.gazetteer import Terms, fold as normalise, scan   # one folding for names and for policy words
 from policy_data.amounts import WAN, Figure, figures
 from policy_data.loader import PolicyBook
 from policy_data.schema import Input, Measure
+from policy_data.spans import loosen
 
 INDEFINITE = ("一家", "一个", "一名", "一位", "一笔")
 MAX_GAP = 6                                  # chars allowed between a cue and its figure
@@ -27,8 +28,11 @@ ASKS_AMOUNT = re.compile(r"(补贴|补助|奖励|补|奖|拿|给|领)[^,，。;�
 # A figure right after these words is that quantity, never silently taken for a measure's input.
 OTHER_QUANTITY = re.compile(r"(总投资|投资总额|营运资金|注册资本|营业收入|营收|总资产|资产总额|银行贷款|贷款|利润|税收|估值|市值)"
                             r"(是|为|达|约|有|了)?$")
+# A figure after these words, or before the next ones, quotes a result or the rule, not a figure of one's own.
+QUOTED_BEFORE = re.compile(r"(是不是|就是|算是|文件|那档|这档|一共|合计|总共|加起来|按|每|各)[^，,。；;]{0,2}$")
+QUOTED_AFTER = re.compile(r"\s*(补贴|补助|奖励|奖金|吧|对吧)")
 POLICY_WORDS = ("政策", "补贴", "补助", "奖励", "奖补", "扶持", "资助", "优惠", "申请", "申报", "享受", "条件",
-                "门槛", "上限", "多少钱", "能拿", "怎么拿", "资金支持")
+                "门槛", "上限", "多少钱", "能拿", "怎么拿", "资金支持", "怎么补", "怎么奖", "如何补", "条款")
 # The policies are Hangzhou's: a question about another place ("上海陆家嘴有什么补贴") is not for them.
 ELSEWHERE = ("上海", "陆家嘴", "北京", "深圳", "前海", "广州", "南沙", "天津", "重庆", "成都", "苏州", "南京", "武汉",
              "西安", "宁波", "香港", "澳门", "海南", "横琴", "新加坡", "其他城市", "外地")
@@ -49,11 +53,15 @@ def _index(book: PolicyBook) -> dict:
     for m in book.measures:
         for k in m.keywords:
             keywords.setdefault(normalise(k), []).append(m.id)
-    return {
-        "keywords": _longest_first(keywords.items()),
-        "cues": _longest_first((c, i) for m in book.measures for i in m.inputs for c in i.cues),
-        "types": _longest_first((w, t.id) for t in book.types.values() for w in t.words),
-        "measure_cues": {m.id: _longest_first((c, i.key) for i in m.inputs for c in i.cues) for m in book.measures},
+    return {     # the long lists look only for the words a text holds (Terms); a measure's few cues, word by word
+        "keywords": Terms(_longest_first(keywords.items())),
+        "cues": Terms(_longest_first((c, i) for m in book.measures for i in m.inputs for c in i.cues)),
+        "types": Terms(_longest_first((w, t.id) for t in book.types.values() for w in t.words)),
+        "own_figures": {m.id: m.own_figures() for m in book.measures},
+        "cue_owners": Terms(_longest_first((c, m.id) for m in book.measures for i in m.inputs for c in i.cues)),
+        "measure_cues": {m.id: _longest_first([*((c, (i.key, True)) for i in m.inputs for c in i.cues),
+                                               *((c, (i.key, False)) for i in m.inputs for c in i.not_cues)])
+                         for m in book.measures},
     }
 
 
@@ -64,6 +72,7 @@ class Reading:
     figures: list[Figure]
     labelled: frozenset[int]                    # indexes of figures standing beside a known cue
     ruled_out: dict[str, str] = field(default_factory=dict)   # measure id → the word naming another subject
+    facts: dict = field(default_factory=dict, init=False, compare=False, repr=False)   # facts_for, once per measure
 
     def candidates(self) -> list[str]:
         """The best-scoring measures (several when they tie)."""
@@ -123,7 +132,7 @@ def read(text: str, book: PolicyBook) -> Reading:
         if word := next((w for w in book.measure(measure_id).not_when if normalise(w) in text), None):
             ruled_out[measure_id] = word
             del scores[measure_id]
-    found = [f for f in figures(text) if not _indefinite(text, f)]
+    found = loosen(text, [f for f in figures(text) if not _indefinite(text, f)])
     cues = scan(text, index["cues"], _figure_blocks(text, found))
     labelled = frozenset(n for n, f in enumerate(found)
                          if any(_gap(text, f, s, e) and _compatible(f, inp, by_cue=True) for s, e, inp in cues))
@@ -149,6 +158,8 @@ class Facts:
     assumed: dict[str, str] = field(default_factory=dict)       # input key → figure text read without a cue
     errors: dict[str, str] = field(default_factory=dict)        # input key → why its figure is unusable
     mentioned: set[str] = field(default_factory=set)            # inputs named without a usable figure
+    other: dict[str, tuple[str, str]] = field(default_factory=dict)   # input key → (word, figure) of another quantity
+    loose: dict[str, Figure] = field(default_factory=dict)      # input key → its range or rough figure
 
 
 def _take(facts: Facts, fig: Figure, inp: Input) -> None:
@@ -158,26 +169,50 @@ def _take(facts: Facts, fig: Figure, inp: Input) -> None:
         facts.errors[inp.key] = f"“{fig.text}”没有单位，请写明，例如 10亿 或 8000万元"
     else:
         facts.values[inp.key] = fig.value
+        if fig.loose:
+            facts.loose[inp.key] = fig
 
 
 def facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str | None = None) -> Facts:
     """Assign the question's figures to the measure's inputs: by cue first, then — when unambiguous — the
-    one remaining figure of the right kind; `expect` (the input a dialog just asked for) takes any figure."""
+    one remaining figure of the right kind; `expect` (the input a dialog just asked for) takes any figure.
+    Worked out once per reading and measure; each caller gets its own copy to change."""
+    key = (id(book), measure.id, expect)
+    if key not in reading.facts:
+        reading.facts[key] = _facts_for(book, measure, reading, expect)
+    f = reading.facts[key]
+    return Facts(dict(f.values), dict(f.assumed), dict(f.errors), set(f.mentioned), dict(f.other), dict(f.loose))
+
+
+def _facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str | None) -> Facts:
     text, found = reading.text, reading.figures
     inputs = {i.key: i for i in measure.inputs}
-    occurrences = scan(text, _index(book)["measure_cues"][measure.id], _figure_blocks(text, found))
+    hits = scan(text, _index(book)["measure_cues"][measure.id], _figure_blocks(text, found))
+    occurrences = [(start, end, key) for start, end, (key, cue) in hits if cue]
     facts, used = Facts(), set()
+    for start, end, (key, cue) in hits:          # "注册资本10亿" is not the 实收资本: never used for it
+        for n, fig in enumerate(found):
+            if not cue and n not in used and _compatible(fig, inputs[key], by_cue=True) and _gap(text, fig, start, end):
+                used.add(n)
+                facts.other.setdefault(key, (text[start:end], fig.text))
     pairs = []                 # the closest cue wins; at equal distance the longer, more specific one
     for n, fig in enumerate(found):
+        if n in used:
+            continue
         for start, end, key in occurrences:
             inp, gap = inputs[key], _gap(text, fig, start, end)
             if gap and _compatible(fig, inp, by_cue=True):
                 preferred = "after" if inp.kind == "count" else "before"
-                pairs.append(((gap[0], gap[1] != preferred, start - end, n), n, inp))
-    for _, n, inp in sorted(pairs, key=lambda p: p[0]):
+                pairs.append(((gap[0], gap[1] != preferred, start - end, n), n, inp, text[start:end]))
+    taken: dict[str, tuple[Figure, str]] = {}
+    for _, n, inp, cue in sorted(pairs, key=lambda p: p[0]):
         if n not in used and inp.key not in facts.values and inp.key not in facts.errors:
             _take(facts, found[n], inp)
             used.add(n)
+            taken[inp.key] = found[n], cue
+    for _, n, inp, cue in pairs:      # "去年实收资本5亿，今年实收资本8亿": the same name for two figures
+        if n not in used and inp.key in taken and taken[inp.key][1] == cue:
+            _alternative(facts, inp.key, taken[inp.key][0], found[n])
     _share_each(text, found, occurrences, inputs, facts)
     open_inputs = [i for i in measure.inputs if i.key not in facts.values and i.key not in facts.errors]
     free = [(n, f) for n, f in enumerate(found) if n not in used and n not in reading.labelled
@@ -199,9 +234,42 @@ def facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str 
             _take(facts, fits[0][1], inp)
             if fits[0][1].value is not None:
                 facts.assumed[inp.key] = fits[0][1].text
+    _leftovers(reading, measure, used, taken, facts, _index(book)["own_figures"][measure.id])
+    for inp in measure.inputs:
+        if inp.key in facts.values and (word := next((w for w in inp.doubt if normalise(w) in text), None)):
+            facts.errors[inp.key] = f"您提到“{word}”，这个数可能不是本条所说的{inp.label}"
+            del facts.values[inp.key]
     named = {key for _, _, key in occurrences}
     facts.mentioned = {k for k in named if k not in facts.values}
     return facts
+
+
+def _leftovers(reading: Reading, measure: Measure, used: set[int], taken: dict, facts: Facts,
+               quoted: frozenset[Decimal]) -> None:
+    """"行业标准3项，已发布2项": another bare figure of the kind of the one input of that kind the question
+    names leaves it open which one is meant — unless it quotes a result or the rule ("是不是3000万")."""
+    text = reading.text
+    for key, (first, _) in taken.items():
+        kind = measure.input(key).kind
+        if kind not in ("money", "count") or sum(measure.input(k).kind == kind for k in taken) > 1:
+            continue
+        for n, f in enumerate(reading.figures):
+            if n in used or n in reading.labelled or f.kind != kind or f.unit != first.unit or f.value in quoted \
+                    or QUOTED_BEFORE.search(text[max(0, f.start - 6):f.start]) or QUOTED_AFTER.match(text[f.end:]) \
+                    or OTHER_QUANTITY.search(text[max(0, f.start - 8):f.start]):
+                continue
+            _alternative(facts, key, first, f)
+
+
+def _alternative(facts: Facts, key: str, first: Figure, other: Figure) -> None:
+    """Two figures for one input: known only between them, like a range."""
+    if other.value is None or other.kind not in (first.kind, "number") or key not in facts.values:
+        return
+    was = facts.loose.get(key, first)
+    ends = [e for f in (was, other) for e in ((f.low, f.high) if f.loose else (f.value, f.value))]
+    low, high = min(ends), max(ends)
+    if low != high:
+        facts.loose[key] = replace(was, text=f"{was.text}”“{other.text}", low=low, high=high)
 
 
 def _share_each(text: str, found: list[Figure], occurrences, inputs: dict[str, Input], facts: Facts) -> None:
@@ -214,6 +282,12 @@ def _share_each(text: str, found: list[Figure], occurrences, inputs: dict[str, I
             if end <= fig.start and inputs[key].kind == "count" and key not in facts.values \
                     and not re.search(r"[,，.。;；!！?？]|\d", between):
                 facts.values[key] = fig.value
+
+
+def cued_measures(book: PolicyBook, reading: Reading) -> list[str]:
+    """The measures one of whose inputs the question names by a cue word ("实收资本"), in file order."""
+    owners = {tag for _, tag in _index(book)["cue_owners"].occurring(reading.text)}
+    return [m.id for m in book.measures if m.id in owners]
 
 
 def beneficiary_types(text: str, book: PolicyBook) -> list[str]:

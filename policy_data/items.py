@@ -28,6 +28,8 @@ def items(measure: Measure, reading: Reading, common: dict[str, Decimal]) -> lis
     if len(keys) == 1:
         kind = measure.input(keys[0]).kind
         values = [f.value for f in reading.figures if f.kind == kind and f.value is not None and f.value > 0]
+        if len(values) > 1 and re.search(r"各\s*[\d一二两三四五六七八九十]", text):
+            return None        # "10亿用于两个项目，各5亿": a total beside the items leaves it open
         listed = kind == "money" and ("分别" in text or "各" in text or how_many == [len(values)])
         if 2 <= len(values) <= MAX_ITEMS and (years >= 2 or listed):
             return [common | {keys[0]: v} for v in values]

@@ -29,8 +29,13 @@ class PolicyBook:
     policy_of: dict[str, str] = field(default_factory=dict)     # measure id → policy id
     english_cues: tuple[tuple[str, str], ...] = ()              # English enterprise word → Chinese cue word
 
+    by_id: dict[str, Measure] = field(init=False, repr=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "by_id", {m.id: m for m in self.measures})
+
     def measure(self, measure_id: str) -> Measure | None:
-        return next((m for m in self.measures if m.id == measure_id), None)
+        return self.by_id.get(measure_id)
 
     def policy(self, measure: Measure) -> PolicyDoc:
         return self.policies[self.policy_of[measure.id]]

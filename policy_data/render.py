@@ -374,3 +374,26 @@ def citation(documents: dict, policy: PolicyDoc, measure: Measure, lang: str = "
 def validity_notes(policies: list[PolicyDoc], today: date, lang: str = "zh") -> list[str]:
     """One validity line per distinct policy document involved in a reply."""
     return [validity(p, today, lang) for p in dict.fromkeys(policies)]
+
+
+def tier_upgrade(measure: Measure, policy: PolicyDoc, said: str, lang: str = "zh") -> str:
+    """A higher tier after a grant at a lower one: what the article gives at each tier, and that it leaves
+    open whether the higher tier is paid in full or only its difference — so no amount is stated."""
+    rule = measure.rule
+    lower, upper = rule.tiers[-2], rule.tiers[-1]
+    inp = measure.input(rule.input)
+    diff = upper.amount - lower.amount
+    if lang == "en":
+        unit = _unit(measure, rule.input, lang)
+        return (f"{heading(measure, lang)}\nRule: {rule_text(measure, lang)}. Each tier is for an institution that "
+                f"reaches it for the first time: first reaching {fmt_value(inp, upper.at_least, lang, unit)} "
+                f"(inclusive) corresponds to the one-off subsidy of at most {money(upper.amount, lang)}.\nYou mention "
+                f"“{said}”. The document does not say whether an institution already paid at the "
+                f"{fmt_value(inp, lower.at_least, lang, unit)} tier then gets the higher tier in full or only the "
+                f"difference ({money(upper.amount, lang)} − {money(lower.amount, lang)} = {money(diff, lang)}), so I "
+                f"do not state an amount; the detailed rules of the {policy.en.lead_department if policy.en else policy.lead_department} decide.")
+    return (f"{heading(measure)}\n规则：{rule_text(measure)}。各档对应“首次实现”相应规模：首次实现{fmt_value(inp, upper.at_least)}"
+            f"（含）以上的，对应最高不超过{fmt_money(upper.amount)}的一次性补助。\n您提到“{said}”。原文没有规定已按"
+            f"{fmt_value(inp, lower.at_least)}（含）档领取补助后，升到较高一档时是按高档全额给予，还是只补两档的差额"
+            f"（{fmt_money(upper.amount)} − {fmt_money(lower.amount)} = {fmt_money(diff)}），所以我不给出确定的金额；"
+            f"以{policy.lead_department}制定的细则为准。")

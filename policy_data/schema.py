@@ -66,6 +66,11 @@ class Input(Strict):
     kind: Literal["money", "count", "rate", "rank"]
     unit: str = ""
     cues: list[str] = Field(default_factory=list)
+    # Words naming another quantity (注册资本 for 实收资本, 确权金额 for 确权融资金额, 累计 for a yearly
+    # figure): a figure beside one is never this input, so the bot asks for the right one.
+    not_cues: list[str] = Field(default_factory=list)
+    # Words anywhere in the question that leave the figure in doubt (分期 for 实收资本, 累计 for a yearly one).
+    doubt: list[str] = Field(default_factory=list)
 
 
 class Condition(Strict):
@@ -198,6 +203,15 @@ class Measure(Strict):
 
     def input(self, key: str) -> Input:
         return next(i for i in self.inputs if i.key == key)
+
+    def own_figures(self) -> frozenset[Decimal]:
+        """The amounts and bounds the measure itself states: a question quoting one ("是300万还是600万", "差一点到
+        200亿") is citing the rule, not giving a figure of its own."""
+        rule = self.rule
+        found = [c.amount for c in self.caps] + [b for c in self.conditions for b in (c.at_least, c.more_than, c.at_most)]
+        found += [getattr(rule, "amount", None)] + [x for t in getattr(rule, "tiers", []) for x in (t.at_least, t.amount)]
+        found += [i.amount for i in getattr(rule, "items", [])]
+        return frozenset(x for x in found if x is not None)
 
     def rule_inputs(self) -> list[str]:
         rule = self.rule

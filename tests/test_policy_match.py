@@ -136,3 +136,22 @@ async def test_questions_outside_the_policies_are_left_alone(ask, question):
 async def test_an_article_named_by_number_is_explained(ask, question, article, says):
     reply = await ask(question)
     assert reply.intent == "policy" and says in reply.text and any(article in s for s in reply.sources), reply.text
+
+
+@pytest.mark.parametrize("question, says", [
+    ("证券公司在杭州可以享受哪些政策", ["按您的情况（证券公司）", "按实收资本的2%计算", "金额的1%计算"]),
+    ("支付机构可以享受哪些补贴", ["按您的情况（支付机构）", "第11条 境外支付牌照补助"]),
+    ("第6条新设总部怎么补", ["按实收资本的2%计算，单家上限5000万元"]),
+    ("资管总部补助是怎么分档的", ["【第13条 · 资管机构总部补助】"]),
+    ("省里已经给了我们200万，这个文件还能再给吗", ["就高不重复"]),
+])
+async def test_kinds_of_institution_how_a_measure_pays_and_whether_this_document_pays_again(ask, question, says):
+    """A kind asking what it can get is matched; "怎么补" and "还能再给" are policy questions, not the FAQ's."""
+    reply = await ask(question)
+    assert reply.intent == "policy", reply.text
+    assert [s for s in says if s not in reply.text] == [], reply.text
+
+
+async def test_a_bare_company_is_not_a_kind_to_match(ask):
+    reply = await ask("典当公司有什么政策")
+    assert "按您的情况" not in reply.text

@@ -1,0 +1,65 @@
+"""Figures given loosely — a range ("30到40个亿", "120-180亿") or a rough value ("约150亿", "将近200亿",
+"超过30亿") — become one figure that carries both ends it allows, so that the quick-check computes only
+when every value in between gives the same answer.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from decimal import Decimal
+
+from policy_data.amounts import LIMITS, Figure, figures
+
+RANGE_JOIN = re.compile(r"\s*(?:到|至|~|～|-|—|－|或)\s*")
+_LEADING_NUMBER = re.compile(r"^[\d.,零〇一二两三四五六七八九十百千点]+")
+# (words before, words after, (low, high) as multiples of the figure; None: no upper end given)
+ROUGH = (
+    (re.compile(r"(?:大约|大概|大致|约|差不多|估计|预估|粗略)(?:是|为|有|在)?\s*$"), None, (Decimal("0.9"), Decimal("1.1"))),
+    (None, re.compile(r"^\s*(?:左右|上下|前后)"), (Decimal("0.9"), Decimal("1.1"))),
+    (re.compile(r"(?:将近|接近|不到|不足|小于|低于|近)\s*$"), None, (Decimal("0.9"), Decimal("0.999999"))),
+    (re.compile(r"(?:超过|超出|多于|高于|大于|不低于|不少于|至少)了?\s*$"), None, (Decimal(1), None)),
+    (None, re.compile(r"^\s*(?:多|出头|以上|开外)"), (Decimal(1), None)),
+)
+
+
+def _with_unit_of(low: Figure, high: Figure) -> Decimal | None:
+    """"30到40个亿": the bare 30 takes the unit of 40个亿."""
+    if low.kind == high.kind and low.value is not None:
+        return low.value
+    if low.kind != "number" or low.error and "单位" not in low.error:
+        return None
+    tail = _LEADING_NUMBER.sub("", high.text)
+    found = figures(low.text + tail)
+    return found[0].value if len(found) == 1 and found[0].kind == high.kind else None
+
+
+def _rough(text: str, fig: Figure) -> tuple[tuple[Decimal, Decimal | None], str] | None:
+    """The ends a rough figure allows, and the figure with its qualifier ("约150亿", "200亿以上")."""
+    before, after = text[max(0, fig.start - 6):fig.start], text[fig.end:fig.end + 3]
+    for lead, trail, ends in ROUGH:
+        if lead and (m := lead.search(before)):
+            return ends, before[m.start():] + fig.text
+        if trail and (m := trail.match(after)):
+            return ends, fig.text + m.group(0)
+    return None
+
+
+def loosen(text: str, found: list[Figure]) -> list[Figure]:
+    """The figures with ranges merged into one (its value the upper end) and rough values given both ends."""
+    merged: list[Figure] = []
+    n = 0
+    while n < len(found):
+        fig = found[n]
+        nxt = found[n + 1] if n + 1 < len(found) else None
+        if nxt is not None and nxt.value is not None and RANGE_JOIN.fullmatch(text[fig.end:nxt.start]) \
+                and (low := _with_unit_of(fig, nxt)) is not None and low < nxt.value:
+            merged.append(replace(nxt, start=fig.start, text=text[fig.start:nxt.end], low=low, high=nxt.value))
+            n += 2
+            continue
+        if fig.value is not None and fig.kind in ("money", "count", "number") and (rough := _rough(text, fig)):
+            (low, high), said = rough
+            top = fig.value * high if high is not None else LIMITS[fig.kind]
+            fig = replace(fig, text=said, low=fig.value * low, high=top)
+        merged.append(fig)
+        n += 1
+    return merged
