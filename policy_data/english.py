@@ -13,13 +13,19 @@ from functools import lru_cache
 from policy_data.amounts import WAN, YI
 from policy_data.loader import PolicyBook
 
-SCALES = {"trillion": WAN * YI, "tn": WAN * YI, "billion": 10 * YI, "bn": 10 * YI, "b": 10 * YI,
-          "million": Decimal(10) ** 6, "mn": Decimal(10) ** 6, "m": Decimal(10) ** 6, "mio": Decimal(10) ** 6,
-          "thousand": Decimal(1000), "k": Decimal(1000)}
+MILLION = Decimal(10) ** 6
+SCALES = {"trillion": WAN * YI, "tn": WAN * YI, "billion": 10 * YI, "bn": 10 * YI, "bln": 10 * YI, "b": 10 * YI,
+          "hundred million": YI, "ten million": 10 * MILLION, "million": MILLION, "mn": MILLION, "mln": MILLION,
+          "m": MILLION, "mio": MILLION, "hundred thousand": 10 * WAN, "ten thousand": WAN, "thousand": Decimal(1000),
+          "k": Decimal(1000), "hundred": Decimal(100)}
 CURRENCY = r"(?:rmb|cny|yuan|renminbi|¥)"
-AMOUNT = (rf"(?P<cur>{CURRENCY}\s*)?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
-          rf"(?P<scale>{'|'.join(sorted(SCALES, key=len, reverse=True))})?(?![a-z])(?P<cur2>\s*{CURRENCY}(?![a-z]))?")
+SCALE = "|".join(w.replace(" ", r"\s+") for w in sorted(SCALES, key=len, reverse=True))
+AMOUNT = (rf"(?P<cur>{CURRENCY}[\s-]*)?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)[\s-]*"
+          rf"(?P<scale>{SCALE})?(?![a-z])(?P<cur2>[\s-]*{CURRENCY}(?![a-z]))?")
 YEAR = re.compile(r"(19|20)\d\d")
+# "one billion", "a hundred million", "half a billion": the words before a scale become digits first.
+WORDED = re.compile(rf"\b(?:(?P<half>half an?)|(?P<word>an?|one|two|three|four|five|six|seven|eight|nine|ten|twenty))"
+                    rf"[\s-]+(?=(?:{SCALE})\b)")
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                 "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20}
 OWNED_HQ = r"['’]s\s+(?:hq|headquarters)\b"           # "a bank's HQ set up…": an existing HQ, not a new one
@@ -32,7 +38,7 @@ RANKS = r"\btop[- ]?(?P<top>\d+)\b|\b(?:ranked|ranks|ranking|placed)\s+(?:no\.?\
 
 def chinese_figure(number: str, scale: str | None, currency: bool) -> str:
     """"2.5", "billion" → "25亿" (exact: the digits are shifted, never multiplied as floats)."""
-    value = Decimal(number.replace(",", "")) * SCALES.get((scale or "").lower(), 1)
+    value = Decimal(number.replace(",", "")) * SCALES.get(" ".join((scale or "").lower().split()), 1)
     if value >= YI:
         text = f"{_plain(value / YI)}亿"
     elif value >= WAN and scale:
@@ -52,9 +58,9 @@ def _pattern(book: PolicyBook) -> tuple[re.Pattern, dict[str, str]]:
     words: dict[str, str] = {}
     for en, zh in book.english_cues:
         words.setdefault(en, zh)
+    for en, zh in _measure_keywords(book).items():
+        words.setdefault(en, zh)
     for m in book.measures:
-        for k in m.en.keywords:
-            words.setdefault(k.lower(), m.keywords[0])
         for key, inp in m.en.inputs.items():
             for cue in inp.cues:
                 words.setdefault(cue.lower(), m.input(key).cues[0] if m.input(key).cues else m.input(key).label)
@@ -68,6 +74,24 @@ def _pattern(book: PolicyBook) -> tuple[re.Pattern, dict[str, str]]:
     numbers = "|".join(NUMBER_WORDS)
     return re.compile(rf"(?P<owned>{OWNED_HQ})|(?P<amount>{AMOUNT})|(?P<rank>{RANKS})|(?P<phrase>{phrases})"
                       rf"|(?<![a-z])(?P<number>{numbers})(?![a-z])|(?P<word>[a-z]+)"), words
+
+
+def _measure_keywords(book: PolicyBook) -> dict[str, str]:
+    """Each English measure keyword → a Chinese keyword of exactly the measures that have it, so that "commended
+    by a ministry" names the ministry award, not every award of its article."""
+    owners: dict[str, list] = {}
+    for m in book.measures:
+        for k in m.en.keywords:
+            owners.setdefault(k.lower(), []).append(m)
+    chinese: dict[str, set[str]] = {}
+    for m in book.measures:
+        for k in m.keywords:
+            chinese.setdefault(k, set()).add(m.id)
+    out = {}
+    for en, measures in owners.items():
+        ids = {m.id for m in measures}
+        out[en] = next((k for k in measures[0].keywords if chinese[k] == ids), measures[0].keywords[0])
+    return out
 
 
 def to_cues(text: str, book: PolicyBook) -> str:
@@ -87,7 +111,8 @@ def to_cues(text: str, book: PolicyBook) -> str:
         if m["rank"]:
             return f"前{m['top']}名" if m["top"] else f"第{m['place'] or m['nth']}名"
         return words[m["phrase"]] if m["phrase"] else " "
-    cues = re.sub(r"\s+", " ", pattern.sub(one, text.lower())).strip()
+    worded = WORDED.sub(lambda m: "0.5 " if m["half"] else f"{NUMBER_WORDS.get(m['word'], 1)} ", text.lower())
+    cues = re.sub(r"\s+", " ", pattern.sub(one, worded)).strip()
     return f"{cues} 能拿多少" if ASKS_AMOUNT.search(text) else cues
 
 

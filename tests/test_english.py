@@ -60,6 +60,20 @@ def test_english_words_are_read_as_the_chinese_cues(kb):
     assert to_cues("New financial HQ, paid-in capital of RMB 1 billion", kb.policy) == "金融总部, 实收资本 10亿元"
 
 
+@pytest.mark.parametrize("english, chinese", [
+    ("one billion yuan", "10亿元"), ("half a billion yuan", "5亿元"), ("RMB 5 hundred million", "5亿元"),
+    ("five hundred thousand yuan", "50万元"), ("RMB 30 mln", "3000万元"), ("200 million-yuan", "2亿元"),
+    ("RMB-1bn", "10亿元"), ("2.5bn-yuan", "25亿元"), ("ten thousand yuan", "1万元"),
+])
+def test_english_amounts_in_words_and_hyphens_are_read_exactly(kb, english, chinese):
+    assert to_cues(english, kb.policy) == chinese
+
+
+async def test_an_english_keyword_names_only_the_measures_that_have_it(say):
+    reply = await say("Our common prosperity project was commended by a ministry. Max award?")
+    assert "→ up to RMB 200,000 (20万元)" in reply.text and "500,000" not in reply.text, reply.text
+
+
 @pytest.mark.parametrize("question, must", [
     ("Where is 运河财富小镇?", "Gongshu"),
     ("What is the total planned area of Canal Wealth Town?", "3.3"),
