@@ -15,7 +15,7 @@ from faq import nlp
 LATIN = re.compile(r"[a-z][a-z0-9]*(?:[-'’][a-z0-9]+)*|\d+(?:\.\d+)?")
 CJK_RUN = re.compile(r"[\u3400-\u9fff〔〕]+")
 POSSESSIVE = re.compile(r"['’]s\b|s['’](?=\s|$)")
-ENDINGS = (("ies", "y"), ("sses", "ss"), ("xes", "x"), ("ches", "ch"), ("shes", "sh"))
+ENDINGS = (("ies", "y"), ("sses", "ss"), ("uses", "us"), ("xes", "x"), ("ches", "ch"), ("shes", "sh"))
 KEEP_S = ("ss", "us", "is", "os", "as", "ics", "ews")
 STOP = frozenset("""
 a an the is are was were be been being am do does did doing done have has had having of in on at to for from by
@@ -28,7 +28,9 @@ SYNONYMS = {"centre": "center", "kilometre": "kilometer", "metre": "meter", "sqm
             "km2": "kilometer", "hq": "headquarters", "headquarter": "headquarters", "firm": "company",
             "enterprise": "company", "fin": "financial", "finance": "financial", "institutions": "institution",
             "biggest": "largest", "big": "large", "size": "large", "border": "boundary", "edge": "boundary",
-            "count": "many", "number": "many", "licence": "license", "organisation": "organization"}
+            "count": "many", "number": "many", "licence": "license", "organisation": "organization",
+            "eastern": "east", "western": "west", "southern": "south", "northern": "north", "segment": "sector",
+            "subsector": "sector"}
 # Places the knowledge does not cover, named in English ("Beijing-Hangzhou Grand Canal" names the canal).
 ELSEWHERE = re.compile(r"\b(shanghai|lujiazui|beijing(?!-hangzhou)|shenzhen|qianhai|guangzhou|nansha|tianjin|chongqing"
                        r"|chengdu|suzhou|nanjing|wuhan|xi'an|hong kong|macau|macao|hainan|hengqin|singapore|xiamen"

@@ -20,9 +20,10 @@ FOLLOW_UP = re.compile(r"^(那|那么|那它|它|它的|其|这个|这|还有|�
 LONG = 30                           # longer messages are reduced to their question clauses
 FOLLOW_UP_END = re.compile(r"呢[\s?？。!！]*$")
 STANDS_ALONE = 0.75          # a short question without a "那…呢" that finds this confident an answer is new
-FOLLOW_UP_MAX = 14                  # a short message without a name of its own continues the last topic
+FOLLOW_UP_MAX = {"zh": 14, "en": 48}  # a short message without a name of its own continues the last topic
 CLAUSE = re.compile(r"[。！？?!；;\n]+|[，,](?=\s*(?:想|请|能|可|我|那|还|另外|顺便|麻烦))"
-                    r"|[、，,](?=[^、，,。？?]*(?:吗|呢|哪|什么|啥|多少|几|怎么|如何|多大))")
+                    r"|[、，,](?=[^、，,。？?]*(?:吗|呢|哪|什么|啥|多少|几|怎么|如何|多大))"
+                    r"|,?\s+and\s+(?=(?:how|what|which|who|when|where|is|are|was|were|does|do|did|has|have)\b)")
 ASKING = re.compile(r"[?？]|吗|呢|哪|什么|啥|多少|几|怎么|如何|谁|是否|有没有|能否|可否|想问|想了解|请问|咨询|介绍"
                     r"|是不是|多大|多久|何时|what|where|how|who|when|which|\bplease\b|\blist\b|\bname\b")
 SELF_INTRO = re.compile(r"^(我们|我司|本公司|我公司|我方|本机构|我单位|我是|我们是|俺们|你好|您好|we are\b|we're\b|our company\b)")
@@ -86,8 +87,9 @@ class Reader:
         marked = bool(FOLLOW_UP.match(folded) or FOLLOW_UP_END.search(folded))
         alone = None          # a short unmarked message is ranked on its own; that ranking serves it if it stands
         follow_up = topic is not None and not entities and not elsewhere and not (bare and not years)
-        if follow_up and not marked and not (aspects and len(folded) <= FOLLOW_UP_MAX):
-            if len(folded) <= FOLLOW_UP_MAX:
+        short = len(folded) <= FOLLOW_UP_MAX[self.lang]
+        if follow_up and not marked and not (aspects and short):
+            if short:
                 alone = self.matcher.rank(focus, limit=10)
                 follow_up = not (alone and alone[0].score >= STANDS_ALONE)
             else:

@@ -153,7 +153,7 @@ async def answer(msg: Incoming, svc: Services) -> Reply:
     ranked = reading.ranked()
     best, why = choose(svc, reading, ranked)
     # An English message asking what the documents never state gets that said, not an answer to its other half.
-    whole = why == "elsewhere" or (msg.english and why == "aspect")
+    whole = why == "elsewhere" or (why == "aspect" and asks_unstated(msg, svc))
     parts = _parts(msg, svc) if len(reading.questions) > 1 and not whole else []
     if best is None and not parts:
         return await _not_known(msg, svc, reading, ranked, why)

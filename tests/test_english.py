@@ -87,6 +87,12 @@ async def test_english_questions_get_the_english_answer(say, question, must):
     assert not re.search(r"[\u4e00-\u9fff]{12}", reply.text.split("\n")[0])     # Chinese only as names
 
 
+async def test_an_english_question_in_two_parts_gets_both_answers(say):
+    reply = await say("What is the total planned area of Canal Wealth Town and which river forms its southern boundary?")
+    assert reply.intent == "faq" and "3.3" in reply.text and "Shengli" in reply.text, reply.text
+
+
+
 @pytest.mark.parametrize("question", [
     "What is the monthly rent per square metre for Grade A offices in Yinglan Centre?",
     "What's the phone number of the Canal Wealth Town management committee (小镇管委会)?",
