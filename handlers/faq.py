@@ -72,10 +72,13 @@ def _years_in(entry) -> set[int]:
 
 
 def _too_thin(reading: Reading) -> bool:
-    """An English question of one content word naming nothing known ("What's your name?") matches by chance."""
+    """An English question of one content word naming nothing known ("What's your name?") matches by chance; a
+    Chinese term in it ("what's 金牌管家?") is a name the documents use."""
     matcher = reading.matcher
-    return matcher is not None and matcher.text is english and not reading.entities \
-        and len(matcher.text.words(reading.query)) < 2
+    if matcher is None or matcher.text is not english or reading.entities:
+        return False
+    words = matcher.text.words(reading.query)
+    return len(words) < 2 and not any(english.CJK_RUN.search(w) for w in words)
 
 
 def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match | None, str]:

@@ -87,6 +87,12 @@ async def test_english_questions_get_the_english_answer(say, question, must):
     assert not re.search(r"[\u4e00-\u9fff]{12}", reply.text.split("\n")[0])     # Chinese only as names
 
 
+async def test_a_chinese_term_alone_in_an_english_question_is_answered(say):
+    reply = await say("what's 金牌管家?")
+    assert reply.intent == "faq" and "Gold Steward" in reply.text, reply.text
+    assert (await say("What's your name?", user="en2")).intent == "fallback"
+
+
 async def test_an_english_question_in_two_parts_gets_both_answers(say):
     reply = await say("What is the total planned area of Canal Wealth Town and which river forms its southern boundary?")
     assert reply.intent == "faq" and "3.3" in reply.text and "Shengli" in reply.text, reply.text
