@@ -31,7 +31,8 @@ NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
 OWNED_HQ = r"['’]s\s+(?:hq|headquarters)\b"           # "a bank's HQ set up…": an existing HQ, not a new one
 ASKS_AMOUNT = re.compile(r"\b(how much|what (one-off |total |maximum )?(subsidy|award|grant|reward|amount)|"
                          r"which (subsidy|award|grant)|maximum|max|award amount|total subsidy|total award)\b"
-                         r"|\b(subsidy|award|grant|reward)\s*\?", re.IGNORECASE)
+                         r"|(?:^|[.,;:?!]\s*|\b(?:what|which|any)(?:['’]s| is| are)?(?:\s+the)?\s+(?:[\w-]+\s+)?)"
+                         r"(subsidy|subsidies|award|grant|reward)s?\s*\?", re.IGNORECASE)
 RANKS = r"\btop[- ]?(?P<top>\d+)\b|\b(?:ranked|ranks|ranking|placed)\s+(?:no\.?\s*|number\s+)?(?P<place>\d+)(?:st|nd|rd|th)?\b" \
         r"|\b(?P<nth>\d+)(?:st|nd|rd|th)\b"
 

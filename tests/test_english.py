@@ -69,6 +69,12 @@ def test_english_amounts_in_words_and_hyphens_are_read_exactly(kb, english, chin
     assert to_cues(english, kb.policy) == chinese
 
 
+async def test_a_question_about_what_a_subsidy_covers_is_not_a_quick_check(say):
+    reply = await say("Which international certificates does the 2023 policy want included in the financial "
+                      "certificate subsidy?")
+    assert reply.intent != "calc" and all(c in reply.text for c in ("CIIA", "CFP", "CTP")), reply.text
+
+
 async def test_an_english_keyword_names_only_the_measures_that_have_it(say):
     reply = await say("Our common prosperity project was commended by a ministry. Max award?")
     assert "→ up to RMB 200,000 (20万元)" in reply.text and "500,000" not in reply.text, reply.text
