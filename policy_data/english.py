@@ -7,9 +7,11 @@ as close as in a Chinese question; the reply quotes what the user wrote, never t
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal
 from functools import lru_cache
 
+from faq.english import stem
 from policy_data.amounts import WAN, YI
 from policy_data.loader import PolicyBook
 
@@ -33,8 +35,15 @@ ASKS_AMOUNT = re.compile(r"\b(how much|what (one-off |total |maximum )?(subsidy|
                          r"which (subsidy|award|grant)|maximum|max|award amount|total subsidy|total award)\b"
                          r"|(?:^|[.,;:?!]\s*|\b(?:what|which|any)(?:['’]s| is| are)?(?:\s+the)?\s+(?:[\w-]+\s+)?)"
                          r"(subsidy|subsidies|award|grant|reward)s?\s*\?", re.IGNORECASE)
-RANKS = r"\btop[- ]?(?P<top>\d+)\b|\b(?:ranked|ranks|ranking|placed)\s+(?:no\.?\s*|number\s+)?(?P<place>\d+)(?:st|nd|rd|th)?\b" \
+RANKS = r"\btop[- ]?(?P<top>\d+)\b|\b(?:ranked|rank|ranking|placed)\s+(?:no\.?\s*|number\s+)?(?P<place>\d+)(?:st|nd|rd|th)?\b" \
         r"|\b(?P<nth>\d+)(?:st|nd|rd|th)\b"
+
+
+def plain_words(text: str) -> str:
+    """Lower case, hyphens between words as spaces, every word in its folded form ("Sci-tech firms" → "sci tech
+    company", "licences" → "license"): the form both the vocabulary and the question are compared in."""
+    text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", unicodedata.normalize("NFKC", text).lower())
+    return re.sub(r"[a-z]+", lambda m: stem(m.group(0)), text)
 
 
 def chinese_figure(number: str, scale: str | None, currency: bool) -> str:
@@ -71,6 +80,12 @@ def _pattern(book: PolicyBook) -> tuple[re.Pattern, dict[str, str]]:
     for s in book.summaries:
         for k in s.en.keywords:
             words.setdefault(k.lower(), s.keywords[0])
+    folded: dict[str, str] = {}
+    for en, zh in words.items():         # spellings that fold alike ("licence", "licences") keep the longer cue
+        key = plain_words(en)
+        if len(zh) > len(folded.get(key, "")):
+            folded[key] = zh
+    words = folded
     phrases = "|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in sorted(words, key=len, reverse=True))
     numbers = "|".join(NUMBER_WORDS)
     return re.compile(rf"(?P<owned>{OWNED_HQ})|(?P<amount>{AMOUNT})|(?P<rank>{RANKS})|(?P<phrase>{phrases})"
@@ -112,7 +127,7 @@ def to_cues(text: str, book: PolicyBook) -> str:
         if m["rank"]:
             return f"前{m['top']}名" if m["top"] else f"第{m['place'] or m['nth']}名"
         return words[m["phrase"]] if m["phrase"] else " "
-    worded = WORDED.sub(lambda m: "0.5 " if m["half"] else f"{NUMBER_WORDS.get(m['word'], 1)} ", text.lower())
+    worded = WORDED.sub(lambda m: "0.5 " if m["half"] else f"{NUMBER_WORDS.get(m['word'], 1)} ", plain_words(text))
     cues = re.sub(r"\s+", " ", pattern.sub(one, worded)).strip()
     return f"{cues} 能拿多少" if ASKS_AMOUNT.search(text) else cues
 

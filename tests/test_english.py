@@ -75,6 +75,18 @@ async def test_a_question_about_what_a_subsidy_covers_is_not_a_quick_check(say):
     assert reply.intent != "calc" and all(c in reply.text for c in ("CIIA", "CFP", "CTP")), reply.text
 
 
+def test_the_vocabulary_is_matched_in_any_spelling_of_its_words(kb):
+    """Plurals, hyphens and British or American spelling of the same words read as the same cue."""
+    for spelling in ("payment licence", "payment licenses", "Payment-Licences"):
+        assert to_cues(spelling, kb.policy) == to_cues("payment license", kb.policy) != ""
+
+
+async def test_the_holding_company_a_licence_grant_goes_to_is_not_a_new_financial_holding_company(say):
+    reply = await say("We got 7 new overseas payment licences in one year. How much can the domestic holding "
+                      "company receive?")
+    assert "→ up to RMB 1 million (100万元)" in reply.text and "holding co. grant" not in reply.text, reply.text
+
+
 async def test_an_english_keyword_names_only_the_measures_that_have_it(say):
     reply = await say("Our common prosperity project was commended by a ministry. Max award?")
     assert "→ up to RMB 200,000 (20万元)" in reply.text and "500,000" not in reply.text, reply.text
