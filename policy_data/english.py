@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from decimal import Decimal
 from functools import lru_cache
 
-from faq.english import stem
+from faq.english import STOP, stem
 from policy_data.amounts import WAN, YI
 from policy_data.loader import PolicyBook
 
@@ -25,6 +26,7 @@ SCALE = "|".join(w.replace(" ", r"\s+") for w in sorted(SCALES, key=len, reverse
 AMOUNT = (rf"(?P<cur>{CURRENCY}[\s-]*)?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)[\s-]*"
           rf"(?P<scale>{SCALE})?(?![a-z])(?P<cur2>[\s-]*{CURRENCY}(?![a-z]))?")
 YEAR = re.compile(r"(19|20)\d\d")
+LOOSE_SLACK = 3            # how many other words may stand among a kind's keyword words
 # "one billion", "a hundred million", "half a billion": the words before a scale become digits first.
 WORDED = re.compile(rf"\b(?:(?P<half>half an?)|(?P<word>an?|one|two|three|four|five|six|seven|eight|nine|ten|twenty))"
                     rf"[\s-]+(?=(?:{SCALE})\b)")
@@ -35,7 +37,8 @@ ASKS_AMOUNT = re.compile(r"\b(how much|what (one-off |total |maximum )?(subsidy|
                          r"which (subsidy|award|grant)|maximum|max|award amount|total subsidy|total award)\b"
                          r"|(?:^|[.,;:?!]\s*|\b(?:what|which|any)(?:['’]s| is| are)?(?:\s+the)?\s+(?:[\w-]+\s+)?)"
                          r"(subsidy|subsidies|award|grant|reward)s?\s*\?", re.IGNORECASE)
-RANKS = r"\btop[- ]?(?P<top>\d+)\b|\b(?:ranked|rank|ranking|placed)\s+(?:no\.?\s*|number\s+)?(?P<place>\d+)(?:st|nd|rd|th)?\b" \
+# The question is compared in its folded words (plain_words): "ranked number 3" reads "ranked many 3".
+RANKS = r"\btop[- ]?(?P<top>\d+)\b|\b(?:ranked|rank|ranking|placed)\s+(?:no\.?\s*|many\s+)?(?P<place>\d+)(?:st|nd|rd|th)?\b" \
         r"|\b(?P<nth>\d+)(?:st|nd|rd|th)\b"
 
 
@@ -64,7 +67,7 @@ def _plain(value: Decimal) -> str:
 
 
 @lru_cache(maxsize=4)
-def _pattern(book: PolicyBook) -> tuple[re.Pattern, dict[str, str]]:
+def _pattern(book: PolicyBook) -> tuple[re.Pattern, dict[str, str], list[tuple[tuple[str, ...], str]]]:
     words: dict[str, str] = {}
     for en, zh in book.english_cues:
         words.setdefault(en, zh)
@@ -89,7 +92,31 @@ def _pattern(book: PolicyBook) -> tuple[re.Pattern, dict[str, str]]:
     phrases = "|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in sorted(words, key=len, reverse=True))
     numbers = "|".join(NUMBER_WORDS)
     return re.compile(rf"(?P<owned>{OWNED_HQ})|(?P<amount>{AMOUNT})|(?P<rank>{RANKS})|(?P<phrase>{phrases})"
-                      rf"|(?<![a-z])(?P<number>{numbers})(?![a-z])|(?P<word>[a-z]+)"), words
+                      rf"|(?<![a-z])(?P<number>{numbers})(?![a-z])|(?P<word>[a-z]+)"), words, _kinds(book)
+
+
+def _kinds(book: PolicyBook) -> list[tuple[tuple[str, ...], str]]:
+    """The words of each English keyword that tells one measure from its rivals (`versus`: national or ministry
+    commendation, personal or enterprise credit bureau) → that measure's own Chinese keyword."""
+    own = _measure_keywords(book)
+
+    def content(keyword: str) -> tuple[str, ...]:
+        return tuple(w for w in plain_words(keyword).split() if w not in STOP)
+    kinds = []
+    for m in (m for m in book.measures if m.versus):
+        rivals = {w for r in m.versus for k in book.measure(r).en.keywords for w in content(k)}
+        for k in m.en.keywords:
+            words = content(k)
+            if len(words) > 1 and set(words) - rivals:       # a word of its own kind ("national", "personal")
+                kinds.append((words, own[k.lower()]))
+    return kinds
+
+
+def _loosely(words: tuple[str, ...], tokens: list[str]) -> bool:
+    """All the words within a few words of each other, in any order ("commended at national (State) level")."""
+    at = [i for i, t in enumerate(tokens) if t in words]
+    span, wanted = len(words) + LOOSE_SLACK, Counter(words)
+    return any(not wanted - Counter(tokens[j] for j in at if i <= j < i + span) for i in at)
 
 
 def _measure_keywords(book: PolicyBook) -> dict[str, str]:
@@ -112,7 +139,7 @@ def _measure_keywords(book: PolicyBook) -> dict[str, str]:
 
 def to_cues(text: str, book: PolicyBook) -> str:
     """The English question in the words the Chinese extractor reads."""
-    pattern, words = _pattern(book)
+    pattern, words, kinds = _pattern(book)
 
     def one(m: re.Match) -> str:
         if m["owned"]:
@@ -129,6 +156,9 @@ def to_cues(text: str, book: PolicyBook) -> str:
         return words[m["phrase"]] if m["phrase"] else " "
     worded = WORDED.sub(lambda m: "0.5 " if m["half"] else f"{NUMBER_WORDS.get(m['word'], 1)} ", plain_words(text))
     cues = re.sub(r"\s+", " ", pattern.sub(one, worded)).strip()
+    tokens = re.findall(r"[a-z0-9]+", worded)
+    named = [zh for words_, zh in kinds if zh not in cues and _loosely(words_, tokens)]
+    cues = " ".join(dict.fromkeys([cues, *named]))
     return f"{cues} 能拿多少" if ASKS_AMOUNT.search(text) else cues
 
 

@@ -87,6 +87,15 @@ async def test_the_holding_company_a_licence_grant_goes_to_is_not_a_new_financia
     assert "→ up to RMB 1 million (100万元)" in reply.text and "holding co. grant" not in reply.text, reply.text
 
 
+@pytest.mark.parametrize("question, amount", [
+    ("Our common prosperity project was commended at national (State) level. Maximum award?", "RMB 500,000"),
+    ("Our common prosperity project won a commendation from a central ministry. How much?", "RMB 200,000"),
+])
+async def test_the_kind_of_a_measure_is_read_from_its_words_in_any_order(say, question, amount):
+    reply = await say(question)
+    assert reply.intent == "calc" and f"→ up to {amount}" in reply.text, reply.text
+
+
 async def test_an_english_keyword_names_only_the_measures_that_have_it(say):
     reply = await say("Our common prosperity project was commended by a ministry. Max award?")
     assert "→ up to RMB 200,000 (20万元)" in reply.text and "500,000" not in reply.text, reply.text
