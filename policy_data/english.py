@@ -67,7 +67,7 @@ def _plain(value: Decimal) -> str:
 
 
 @lru_cache(maxsize=4)
-def _pattern(book: PolicyBook) -> tuple[re.Pattern, dict[str, str], list[tuple[tuple[str, ...], str]]]:
+def _pattern(book: PolicyBook) -> tuple[re.Pattern, dict[str, str], list[tuple[tuple[str, ...], str]], re.Pattern]:
     words: dict[str, str] = {}
     for en, zh in book.english_cues:
         words.setdefault(en, zh)
@@ -92,7 +92,15 @@ def _pattern(book: PolicyBook) -> tuple[re.Pattern, dict[str, str], list[tuple[t
     phrases = "|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in sorted(words, key=len, reverse=True))
     numbers = "|".join(NUMBER_WORDS)
     return re.compile(rf"(?P<owned>{OWNED_HQ})|(?P<amount>{AMOUNT})|(?P<rank>{RANKS})|(?P<phrase>{phrases})"
-                      rf"|(?<![a-z])(?P<number>{numbers})(?![a-z])|(?P<word>[a-z]+)"), words, _kinds(book)
+                      rf"|(?<![a-z])(?P<number>{numbers})(?![a-z])|(?P<word>[a-z]+)"), words, _kinds(book), _one(book)
+
+
+def _one(book: PolicyBook) -> re.Pattern:
+    """"a" or "an" before a thing the measures count ("an international standard", "a new payment licence") is 1."""
+    counted = {plain_words(cue) for m in book.measures for key, inp in m.en.inputs.items()
+               if m.input(key).kind == "count" for cue in inp.cues}
+    things = "|".join(re.escape(c) for c in sorted(counted, key=len, reverse=True))
+    return re.compile(rf"\b(?:a|an|single)\s+(?=(?:new\s+|newly\s+[a-z]+\s+)?(?:{things})(?![a-z]))")
 
 
 def _kinds(book: PolicyBook) -> list[tuple[tuple[str, ...], str]]:
@@ -139,7 +147,7 @@ def _measure_keywords(book: PolicyBook) -> dict[str, str]:
 
 def to_cues(text: str, book: PolicyBook) -> str:
     """The English question in the words the Chinese extractor reads."""
-    pattern, words, kinds = _pattern(book)
+    pattern, words, kinds, one_of = _pattern(book)
 
     def one(m: re.Match) -> str:
         if m["owned"]:
@@ -155,6 +163,7 @@ def to_cues(text: str, book: PolicyBook) -> str:
             return f"前{m['top']}名" if m["top"] else f"第{m['place'] or m['nth']}名"
         return words[m["phrase"]] if m["phrase"] else " "
     worded = WORDED.sub(lambda m: "0.5 " if m["half"] else f"{NUMBER_WORDS.get(m['word'], 1)} ", plain_words(text))
+    worded = one_of.sub("1 ", worded)
     cues = re.sub(r"\s+", " ", pattern.sub(one, worded)).strip()
     tokens = re.findall(r"[a-z0-9]+", worded)
     named = [zh for words_, zh in kinds if zh not in cues and _loosely(words_, tokens)]

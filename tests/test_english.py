@@ -90,8 +90,12 @@ async def test_the_holding_company_a_licence_grant_goes_to_is_not_a_new_financia
 @pytest.mark.parametrize("question, amount", [
     ("Our common prosperity project was commended at national (State) level. Maximum award?", "RMB 500,000"),
     ("Our common prosperity project won a commendation from a central ministry. How much?", "RMB 200,000"),
+    ("Our project supporting common prosperity was honoured by the State Council. How much?", "RMB 500,000"),
+    ("We led drafting an international standard in finance. Award amount?", "RMB 1 million"),
+    ("We obtained an overseas payment licence. How much?", "RMB 200,000"),
+    ("Our infrastructure REIT was listed on the Shanghai exchange. What is the award?", "RMB 3 million"),
 ])
-async def test_the_kind_of_a_measure_is_read_from_its_words_in_any_order(say, question, amount):
+async def test_english_words_for_the_measure_its_kind_and_its_count(say, question, amount):
     reply = await say(question)
     assert reply.intent == "calc" and f"→ up to {amount}" in reply.text, reply.text
 
