@@ -36,8 +36,9 @@ ELSEWHERE = re.compile(r"\b(shanghai|lujiazui|beijing(?!-hangzhou)|shenzhen|qian
                        r"|chengdu|suzhou|nanjing|wuhan|xi'an|hong kong|macau|macao|hainan|hengqin|singapore|xiamen"
                        r"|qingdao|hefei|london|new york|tokyo)\b")
 # A year that names a document ("the 2016 plan", "杭政办〔2023〕2号") asks for no figure of that year.
-DOCUMENT_YEAR = re.compile(r"〔\d{4}〕|\b(19|20)\d\d(\s*[-–—]\s*(19|20)\d\d)?(?=\s+(\S+\s+)?(plan|policy|policies|"
-                           r"yearbook|opinions|implementation|five-year|document)\b)")
+DOCUMENT_YEAR = re.compile(r"〔\d{4}〕|\b(19|20)\d\d(\s*[-–—]\s*(19|20)\d\d)?(?=\s+(\S+\s+){0,3}(plan|policy|policies|"
+                           r"yearbook|opinions|implementation|five-year|document)\b)", re.IGNORECASE)
+POLICY_YEAR = re.compile(r"\b20\d\d(?=\s+(\S+\s+){0,3}(policy|policies|opinions|document)\b)", re.IGNORECASE)
 PLACES = frozenset("""shanghai lujiazui beijing shenzhen qianhai guangzhou nansha tianjin chongqing chengdu suzhou nanjing
 wuhan xian hong kong macau macao hainan hengqin singapore xiamen qingdao hefei wenzhou taizhou jinhua lishui quzhou
 yiwu london tokyo new york""".split())
@@ -83,7 +84,8 @@ def fold_phrase(text: str) -> str:
 
 
 def numbers(text: str) -> set[str]:
-    return nlp.numbers(text.replace(",", ""))
+    """The figures a text states; the year of a document's name ("the 2023 policy") is none of them."""
+    return nlp.numbers(POLICY_YEAR.sub(" ", text.replace(",", "")))
 
 
 @lru_cache(maxsize=1)

@@ -118,6 +118,16 @@ async def test_english_questions_get_the_english_answer(say, question, must):
     assert not re.search(r"[\u4e00-\u9fff]{12}", reply.text.split("\n")[0])     # Chinese only as names
 
 
+@pytest.mark.parametrize("question, must", [
+    ("Under the 2023 Hangzhou financial policy, what is the re-guarantee risk pool for?", "risk pool"),
+    ("What does the 2023 policy say about the Financial Innovation Award?", "Article 18"),
+    ("How does the 2023 policy support inclusive finance?", "Article 14"),
+])
+async def test_the_year_naming_the_policy_asks_for_no_figure_of_that_year(say, question, must):
+    reply = await say(question)
+    assert reply.intent == "faq" and must in reply.text and "no figure for 2023" not in reply.text, reply.text
+
+
 async def test_a_chinese_term_alone_in_an_english_question_is_answered(say):
     reply = await say("what's 金牌管家?")
     assert reply.intent == "faq" and "Gold Steward" in reply.text, reply.text
