@@ -128,6 +128,13 @@ async def test_the_year_naming_the_policy_asks_for_no_figure_of_that_year(say, q
     assert reply.intent == "faq" and must in reply.text and "no figure for 2023" not in reply.text, reply.text
 
 
+@pytest.mark.parametrize("question", ["What is the average salary of finance professionals in Canal Wealth Town?",
+                                      "What is the office vacancy rate in Yinglan Centre?"])
+async def test_what_no_document_states_gets_an_honest_english_reply(say, question):
+    reply = await say(question)
+    assert reply.intent == "fallback" and "don't state" in reply.text, reply.text
+
+
 async def test_a_chinese_term_alone_in_an_english_question_is_answered(say):
     reply = await say("what's 金牌管家?")
     assert reply.intent == "faq" and "Gold Steward" in reply.text, reply.text
