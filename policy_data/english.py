@@ -83,12 +83,15 @@ def _pattern(book: PolicyBook) -> tuple[re.Pattern, dict[str, str], list[tuple[t
     for s in book.summaries:
         for k in s.en.keywords:
             words.setdefault(k.lower(), s.keywords[0])
-    folded: dict[str, str] = {}
-    for en, zh in words.items():         # spellings that fold alike ("licence", "licences") keep the longer cue
+    # Spellings that fold alike ("licence", "licences", "license"): the one written as it folds decides, else the
+    # longer cue.
+    folded: dict[str, tuple[bool, int, str]] = {}
+    for en, zh in words.items():
         key = plain_words(en)
-        if len(zh) > len(folded.get(key, "")):
-            folded[key] = zh
-    words = folded
+        rank = (key == en, len(zh), zh)
+        if key not in folded or rank[:2] > folded[key][:2]:
+            folded[key] = rank
+    words = {key: zh for key, (_, _, zh) in folded.items()}
     phrases = "|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in sorted(words, key=len, reverse=True))
     numbers = "|".join(NUMBER_WORDS)
     return re.compile(rf"(?P<owned>{OWNED_HQ})|(?P<amount>{AMOUNT})|(?P<rank>{RANKS})|(?P<phrase>{phrases})"

@@ -94,6 +94,7 @@ async def test_the_holding_company_a_licence_grant_goes_to_is_not_a_new_financia
     ("We led drafting an international standard in finance. Award amount?", "RMB 1 million"),
     ("We obtained an overseas payment licence. How much?", "RMB 200,000"),
     ("Our infrastructure REIT was listed on the Shanghai exchange. What is the award?", "RMB 3 million"),
+    ("Our personal credit bureau just got its licence from the PBOC. How much?", "RMB 10 million"),
 ])
 async def test_english_words_for_the_measure_its_kind_and_its_count(say, question, amount):
     reply = await say(question)
