@@ -24,6 +24,22 @@ BARS = "bars: FAQ (answer, policy) ≥ 95%, quick-check (amount, ask, not_eligib
        "out-of-scope honest ≥ 90%, replies in English 100%"
 
 
+SHAPES = (("The documents only cover", "another place"), ("The documents say something about", "aspect not stated"),
+          ("The documents don't say anything about", "nothing on the name"), ("Sorry, the documents", "nothing close"),
+          ("(The documents have no figure", "year not on record"), ("You gave an amount in a foreign", "foreign currency"),
+          ("You mention", "ruled out"), ("You ask for a total", "total of several"), ("The date you mention", "expired"))
+CALC_SHAPES = (("Tap the measure", "asks which measure"), ("(Type “cancel” to leave the quick-check.)", "asks a figure"),
+               ("(Tap “Yes” if it does", "asks a condition"))
+
+
+def shape(reply) -> str:
+    """What kind of reply a miss got, for the aggregate breakdown (the sealed set's replies are never shown)."""
+    text = reply.text.split("\n\n")[-1] if reply.text.startswith("Sorry, that is twice") else reply.text
+    tag = next((tag for start, tag in SHAPES if text.startswith(start)), None)
+    tag = tag or next((tag for part, tag in CALC_SHAPES if part in text), None) if reply.intent == "calc" else tag
+    return reply.intent + (f" · {tag}" if tag else "")
+
+
 def in_english(text: str) -> bool:
     """A reply is English when its Latin letters outnumber its CJK characters (names stay in Chinese)."""
     return len(re.findall(r"[A-Za-z]", text)) > len(re.findall(r"[\u3400-\u9fff]", text))
@@ -32,18 +48,21 @@ def in_english(text: str) -> bool:
 async def run(router, cases: list[dict], tag: str):
     from bench import blindsets
     from bot.messages import Incoming
-    tally, english, latencies = blindsets.Tally(), Counter(), []
+    tally, english, latencies, causes = blindsets.Tally(), Counter(), [], Counter()
     for n, case in enumerate(cases):
         msg = Incoming("telegram", f"{tag}{n}", f"{tag}{n}", text=case["q"], language_code="en")
         start = time.perf_counter()
         reply = await router.handle(msg)
         latencies.append(time.perf_counter() - start)
-        tally.add(case["kind"], blindsets.judge(case, reply), case, reply)
+        verdict = blindsets.judge(case, reply)
+        tally.add(case["kind"], verdict, case, reply)
         english[case["kind"], in_english(reply.text)] += 1
-    return tally, english, latencies
+        if verdict != "ok":
+            causes[case["kind"], verdict, shape(reply)] += 1
+    return tally, english, latencies, causes
 
 
-def report(name: str, tally, english: Counter, latencies: list[float], verbose: bool) -> None:
+def report(name: str, tally, english: Counter, latencies: list[float], causes: Counter, verbose: bool) -> None:
     print(f"{name}  ({len(latencies)} questions, p99 {pct(latencies, 99) * 1000:.1f} ms)")
     for kind in KINDS:
         ok, n = tally.rate(kind)
@@ -56,6 +75,9 @@ def report(name: str, tally, english: Counter, latencies: list[float], verbose: 
     total = sum(english.values())
     print(f"  wrong amounts {tally.wrong('wrong-amount')}   wrong answers {tally.wrong('wrong')}   "
           f"replies in English {sum(v for (k, e), v in english.items() if e) / max(total, 1):.1%}")
+    print("  misses by the reply they got:")
+    for (kind, verdict, got), n in sorted(causes.items()):
+        print(f"    {n:3}  {kind} {verdict}: {got}")
     if verbose:
         for miss in tally.misses:
             print("   ", *miss)

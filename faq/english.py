@@ -15,7 +15,7 @@ from faq import nlp
 LATIN = re.compile(r"[a-z][a-z0-9]*(?:[-'’][a-z0-9]+)*|\d+(?:\.\d+)?")
 CJK_RUN = re.compile(r"[\u3400-\u9fff〔〕]+")
 POSSESSIVE = re.compile(r"['’]s\b|s['’](?=\s|$)")
-ENDINGS = (("ies", "y"), ("sses", "ss"), ("xes", "x"), ("ches", "ch"), ("shes", "sh"))
+ENDINGS = (("ies", "y"), ("sses", "ss"), ("uses", "us"), ("xes", "x"), ("ches", "ch"), ("shes", "sh"))
 KEEP_S = ("ss", "us", "is", "os", "as", "ics", "ews")
 STOP = frozenset("""
 a an the is are was were be been being am do does did doing done have has had having of in on at to for from by
@@ -28,14 +28,18 @@ SYNONYMS = {"centre": "center", "kilometre": "kilometer", "metre": "meter", "sqm
             "km2": "kilometer", "hq": "headquarters", "headquarter": "headquarters", "firm": "company",
             "enterprise": "company", "fin": "financial", "finance": "financial", "institutions": "institution",
             "biggest": "largest", "big": "large", "size": "large", "border": "boundary", "edge": "boundary",
-            "count": "many", "number": "many", "licence": "license", "organisation": "organization"}
+            "count": "many", "number": "many", "licence": "license", "organisation": "organization",
+            "eastern": "east", "western": "west", "southern": "south", "northern": "north", "segment": "sector",
+            "subsector": "sector"}
 # Places the knowledge does not cover, named in English ("Beijing-Hangzhou Grand Canal" names the canal).
 ELSEWHERE = re.compile(r"\b(shanghai|lujiazui|beijing(?!-hangzhou)|shenzhen|qianhai|guangzhou|nansha|tianjin|chongqing"
                        r"|chengdu|suzhou|nanjing|wuhan|xi'an|hong kong|macau|macao|hainan|hengqin|singapore|xiamen"
                        r"|qingdao|hefei|london|new york|tokyo)\b")
 # A year that names a document ("the 2016 plan", "杭政办〔2023〕2号") asks for no figure of that year.
-DOCUMENT_YEAR = re.compile(r"〔\d{4}〕|\b(19|20)\d\d(\s*[-–—]\s*(19|20)\d\d)?(?=\s+(\S+\s+)?(plan|policy|policies|"
-                           r"yearbook|opinions|implementation|five-year|document)\b)")
+DOCUMENT_YEAR = re.compile(r"〔\d{4}〕|\b(19|20)\d\d(\s*[-–—]\s*(19|20)\d\d)?(?=\s+(\S+\s+){0,3}(plan|policy|policies|"
+                           r"yearbook|opinions|implementation|five-year|document)\b)", re.IGNORECASE)
+# The policy is one document, so its year tells nothing apart; a plan's year tells the plans apart and counts.
+POLICY_YEAR = re.compile(r"\b20\d\d(?=\s+(\S+\s+){0,3}(policy|policies|opinions|document)\b)", re.IGNORECASE)
 PLACES = frozenset("""shanghai lujiazui beijing shenzhen qianhai guangzhou nansha tianjin chongqing chengdu suzhou nanjing
 wuhan xian hong kong macau macao hainan hengqin singapore xiamen qingdao hefei wenzhou taizhou jinhua lishui quzhou
 yiwu london tokyo new york""".split())
@@ -81,7 +85,8 @@ def fold_phrase(text: str) -> str:
 
 
 def numbers(text: str) -> set[str]:
-    return nlp.numbers(text.replace(",", ""))
+    """The figures a text states; the year of a document's name ("the 2023 policy") is none of them."""
+    return nlp.numbers(POLICY_YEAR.sub(" ", text.replace(",", "")))
 
 
 @lru_cache(maxsize=1)

@@ -19,10 +19,12 @@ BARE_FIGURE = re.compile(r"^[\s第]*[\d.,，０-９一二两三四五六七八�
 FOLLOW_UP = re.compile(r"^(那|那么|那它|它|它的|其|这个|这|还有|另外|再问|顺便问|and\b|what about|how about)")
 LONG = 30                           # longer messages are reduced to their question clauses
 FOLLOW_UP_END = re.compile(r"呢[\s?？。!！]*$")
+REFERS_BACK = re.compile(r"\b(it|its|they|them|their)\b")        # "which river forms its southern boundary"
 STANDS_ALONE = 0.75          # a short question without a "那…呢" that finds this confident an answer is new
 FOLLOW_UP_MAX = 14                  # a short message without a name of its own continues the last topic
 CLAUSE = re.compile(r"[。！？?!；;\n]+|[，,](?=\s*(?:想|请|能|可|我|那|还|另外|顺便|麻烦))"
-                    r"|[、，,](?=[^、，,。？?]*(?:吗|呢|哪|什么|啥|多少|几|怎么|如何|多大))")
+                    r"|[、，,](?=[^、，,。？?]*(?:吗|呢|哪|什么|啥|多少|几|怎么|如何|多大))"
+                    r"|,?\s+and\s+(?=(?:how|what|which|who|when|where|is|are|was|were|does|do|did|has|have)\b)")
 ASKING = re.compile(r"[?？]|吗|呢|哪|什么|啥|多少|几|怎么|如何|谁|是否|有没有|能否|可否|想问|想了解|请问|咨询|介绍"
                     r"|是不是|多大|多久|何时|what|where|how|who|when|which|\bplease\b|\blist\b|\bname\b")
 SELF_INTRO = re.compile(r"^(我们|我司|本公司|我公司|我方|本机构|我单位|我是|我们是|俺们|你好|您好|we are\b|we're\b|our company\b)")
@@ -83,7 +85,8 @@ class Reader:
         years = [int(y) for y in YEAR.findall(nlp.normalise(dated))]
         bare = bool(BARE_FIGURE.match(folded))
         elsewhere = self._elsewhere(focus)
-        marked = bool(FOLLOW_UP.match(folded) or FOLLOW_UP_END.search(folded))
+        marked = bool(FOLLOW_UP.match(folded) or FOLLOW_UP_END.search(folded)
+                      or (self.lang == "en" and REFERS_BACK.search(folded)))
         alone = None          # a short unmarked message is ranked on its own; that ranking serves it if it stands
         follow_up = topic is not None and not entities and not elsewhere and not (bare and not years)
         if follow_up and not marked and not (aspects and len(folded) <= FOLLOW_UP_MAX):

@@ -72,10 +72,13 @@ def _years_in(entry) -> set[int]:
 
 
 def _too_thin(reading: Reading) -> bool:
-    """An English question of one content word naming nothing known ("What's your name?") matches by chance."""
+    """An English question of one content word naming nothing known ("What's your name?") matches by chance; a
+    Chinese term in it ("what's 金牌管家?") is a name the documents use."""
     matcher = reading.matcher
-    return matcher is not None and matcher.text is english and not reading.entities \
-        and len(matcher.text.words(reading.query)) < 2
+    if matcher is None or matcher.text is not english or reading.entities:
+        return False
+    words = matcher.text.words(reading.query)
+    return len(words) < 2 and not any(english.CJK_RUN.search(w) for w in words)
 
 
 def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match | None, str]:
@@ -153,7 +156,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
     ranked = reading.ranked()
     best, why = choose(svc, reading, ranked)
     # An English message asking what the documents never state gets that said, not an answer to its other half.
-    whole = why == "elsewhere" or (msg.english and why == "aspect")
+    whole = why == "elsewhere" or (why == "aspect" and asks_unstated(msg, svc))
     parts = _parts(msg, svc) if len(reading.questions) > 1 and not whole else []
     if best is None and not parts:
         return await _not_known(msg, svc, reading, ranked, why)

@@ -7,32 +7,51 @@ as close as in a Chinese question; the reply quotes what the user wrote, never t
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from decimal import Decimal
 from functools import lru_cache
 
+from faq.english import STOP, stem
 from policy_data.amounts import WAN, YI
 from policy_data.loader import PolicyBook
 
-SCALES = {"trillion": WAN * YI, "tn": WAN * YI, "billion": 10 * YI, "bn": 10 * YI, "b": 10 * YI,
-          "million": Decimal(10) ** 6, "mn": Decimal(10) ** 6, "m": Decimal(10) ** 6, "mio": Decimal(10) ** 6,
-          "thousand": Decimal(1000), "k": Decimal(1000)}
+MILLION = Decimal(10) ** 6
+SCALES = {"trillion": WAN * YI, "tn": WAN * YI, "billion": 10 * YI, "bn": 10 * YI, "bln": 10 * YI, "b": 10 * YI,
+          "hundred million": YI, "ten million": 10 * MILLION, "million": MILLION, "mn": MILLION, "mln": MILLION,
+          "m": MILLION, "mio": MILLION, "hundred thousand": 10 * WAN, "ten thousand": WAN, "thousand": Decimal(1000),
+          "k": Decimal(1000), "hundred": Decimal(100)}
 CURRENCY = r"(?:rmb|cny|yuan|renminbi|¥)"
-AMOUNT = (rf"(?P<cur>{CURRENCY}\s*)?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
-          rf"(?P<scale>{'|'.join(sorted(SCALES, key=len, reverse=True))})?(?![a-z])(?P<cur2>\s*{CURRENCY}(?![a-z]))?")
+SCALE = "|".join(w.replace(" ", r"\s+") for w in sorted(SCALES, key=len, reverse=True))
+AMOUNT = (rf"(?P<cur>{CURRENCY}[\s-]*)?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)[\s-]*"
+          rf"(?P<scale>{SCALE})?(?![a-z])(?P<cur2>[\s-]*{CURRENCY}(?![a-z]))?")
 YEAR = re.compile(r"(19|20)\d\d")
+LOOSE_SLACK = 3            # how many other words may stand among a kind's keyword words
+# "one billion", "a hundred million", "half a billion": the words before a scale become digits first.
+WORDED = re.compile(rf"\b(?:(?P<half>half an?)|(?P<word>an?|one|two|three|four|five|six|seven|eight|nine|ten|twenty))"
+                    rf"[\s-]+(?=(?:{SCALE})\b)")
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                 "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20}
 OWNED_HQ = r"['’]s\s+(?:hq|headquarters)\b"           # "a bank's HQ set up…": an existing HQ, not a new one
 ASKS_AMOUNT = re.compile(r"\b(how much|what (one-off |total |maximum )?(subsidy|award|grant|reward|amount)|"
                          r"which (subsidy|award|grant)|maximum|max|award amount|total subsidy|total award)\b"
-                         r"|\b(subsidy|award|grant|reward)\s*\?", re.IGNORECASE)
-RANKS = r"\btop[- ]?(?P<top>\d+)\b|\b(?:ranked|ranks|ranking|placed)\s+(?:no\.?\s*|number\s+)?(?P<place>\d+)(?:st|nd|rd|th)?\b" \
+                         r"|(?:^|[.,;:?!]\s*|\b(?:what|which|any)(?:['’]s| is| are)?(?:\s+the)?\s+(?:[\w-]+\s+)?)"
+                         r"(subsidy|subsidies|award|grant|reward)s?\s*\?", re.IGNORECASE)
+# The question is compared in its folded words (plain_words): "ranked number 3" reads "ranked many 3".
+RANKS = r"\btop[- ]?(?P<top>\d+)\b|\b(?:ranked|rank|ranking|placed)\s+(?:no\.?\s*|many\s+)?(?P<place>\d+)(?:st|nd|rd|th)?\b" \
         r"|\b(?P<nth>\d+)(?:st|nd|rd|th)\b"
+
+
+def plain_words(text: str) -> str:
+    """Lower case, hyphens between words as spaces, every word in its folded form ("Sci-tech firms" → "sci tech
+    company", "licences" → "license"): the form both the vocabulary and the question are compared in."""
+    text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", unicodedata.normalize("NFKC", text).lower())
+    return re.sub(r"[a-z]+", lambda m: stem(m.group(0)), text)
 
 
 def chinese_figure(number: str, scale: str | None, currency: bool) -> str:
     """"2.5", "billion" → "25亿" (exact: the digits are shifted, never multiplied as floats)."""
-    value = Decimal(number.replace(",", "")) * SCALES.get((scale or "").lower(), 1)
+    value = Decimal(number.replace(",", "")) * SCALES.get(" ".join((scale or "").lower().split()), 1)
     if value >= YI:
         text = f"{_plain(value / YI)}亿"
     elif value >= WAN and scale:
@@ -48,13 +67,13 @@ def _plain(value: Decimal) -> str:
 
 
 @lru_cache(maxsize=4)
-def _pattern(book: PolicyBook) -> tuple[re.Pattern, dict[str, str]]:
+def _pattern(book: PolicyBook) -> tuple[re.Pattern, dict[str, str], list[tuple[tuple[str, ...], str]], re.Pattern]:
     words: dict[str, str] = {}
     for en, zh in book.english_cues:
         words.setdefault(en, zh)
+    for en, zh in _measure_keywords(book).items():
+        words.setdefault(en, zh)
     for m in book.measures:
-        for k in m.en.keywords:
-            words.setdefault(k.lower(), m.keywords[0])
         for key, inp in m.en.inputs.items():
             for cue in inp.cues:
                 words.setdefault(cue.lower(), m.input(key).cues[0] if m.input(key).cues else m.input(key).label)
@@ -64,15 +83,74 @@ def _pattern(book: PolicyBook) -> tuple[re.Pattern, dict[str, str]]:
     for s in book.summaries:
         for k in s.en.keywords:
             words.setdefault(k.lower(), s.keywords[0])
+    # Spellings that fold alike ("licence", "licences", "license"): the one written as it folds decides, else the
+    # longer cue.
+    folded: dict[str, tuple[bool, int, str]] = {}
+    for en, zh in words.items():
+        key = plain_words(en)
+        rank = (key == en, len(zh), zh)
+        if key not in folded or rank[:2] > folded[key][:2]:
+            folded[key] = rank
+    words = {key: zh for key, (_, _, zh) in folded.items()}
     phrases = "|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in sorted(words, key=len, reverse=True))
     numbers = "|".join(NUMBER_WORDS)
     return re.compile(rf"(?P<owned>{OWNED_HQ})|(?P<amount>{AMOUNT})|(?P<rank>{RANKS})|(?P<phrase>{phrases})"
-                      rf"|(?<![a-z])(?P<number>{numbers})(?![a-z])|(?P<word>[a-z]+)"), words
+                      rf"|(?<![a-z])(?P<number>{numbers})(?![a-z])|(?P<word>[a-z]+)"), words, _kinds(book), _one(book)
+
+
+def _one(book: PolicyBook) -> re.Pattern:
+    """"a" or "an" before a thing the measures count ("an international standard", "a new payment licence") is 1."""
+    counted = {plain_words(cue) for m in book.measures for key, inp in m.en.inputs.items()
+               if m.input(key).kind == "count" for cue in inp.cues}
+    things = "|".join(re.escape(c) for c in sorted(counted, key=len, reverse=True))
+    return re.compile(rf"\b(?:a|an|single)\s+(?=(?:new\s+|newly\s+[a-z]+\s+)?(?:{things})(?![a-z]))")
+
+
+def _kinds(book: PolicyBook) -> list[tuple[tuple[str, ...], str]]:
+    """The words of each English keyword that tells one measure from its rivals (`versus`: national or ministry
+    commendation, personal or enterprise credit bureau) → that measure's own Chinese keyword."""
+    own = _measure_keywords(book)
+
+    def content(keyword: str) -> tuple[str, ...]:
+        return tuple(w for w in plain_words(keyword).split() if w not in STOP)
+    kinds = []
+    for m in (m for m in book.measures if m.versus):
+        rivals = {w for r in m.versus for k in book.measure(r).en.keywords for w in content(k)}
+        for k in m.en.keywords:
+            words = content(k)
+            if len(words) > 1 and set(words) - rivals:       # a word of its own kind ("national", "personal")
+                kinds.append((words, own[k.lower()]))
+    return kinds
+
+
+def _loosely(words: tuple[str, ...], tokens: list[str]) -> bool:
+    """All the words within a few words of each other, in any order ("commended at national (State) level")."""
+    at = [i for i, t in enumerate(tokens) if t in words]
+    span, wanted = len(words) + LOOSE_SLACK, Counter(words)
+    return any(not wanted - Counter(tokens[j] for j in at if i <= j < i + span) for i in at)
+
+
+def _measure_keywords(book: PolicyBook) -> dict[str, str]:
+    """Each English measure keyword → a Chinese keyword of exactly the measures that have it, so that "commended
+    by a ministry" names the ministry award, not every award of its article."""
+    owners: dict[str, list] = {}
+    for m in book.measures:
+        for k in m.en.keywords:
+            owners.setdefault(k.lower(), []).append(m)
+    chinese: dict[str, set[str]] = {}
+    for m in book.measures:
+        for k in m.keywords:
+            chinese.setdefault(k, set()).add(m.id)
+    out = {}
+    for en, measures in owners.items():
+        ids = {m.id for m in measures}
+        out[en] = next((k for k in measures[0].keywords if chinese[k] == ids), measures[0].keywords[0])
+    return out
 
 
 def to_cues(text: str, book: PolicyBook) -> str:
     """The English question in the words the Chinese extractor reads."""
-    pattern, words = _pattern(book)
+    pattern, words, kinds, one_of = _pattern(book)
 
     def one(m: re.Match) -> str:
         if m["owned"]:
@@ -87,7 +165,12 @@ def to_cues(text: str, book: PolicyBook) -> str:
         if m["rank"]:
             return f"前{m['top']}名" if m["top"] else f"第{m['place'] or m['nth']}名"
         return words[m["phrase"]] if m["phrase"] else " "
-    cues = re.sub(r"\s+", " ", pattern.sub(one, text.lower())).strip()
+    worded = WORDED.sub(lambda m: "0.5 " if m["half"] else f"{NUMBER_WORDS.get(m['word'], 1)} ", plain_words(text))
+    worded = one_of.sub("1 ", worded)
+    cues = re.sub(r"\s+", " ", pattern.sub(one, worded)).strip()
+    tokens = re.findall(r"[a-z0-9]+", worded)
+    named = [zh for words_, zh in kinds if zh not in cues and _loosely(words_, tokens)]
+    cues = " ".join(dict.fromkeys([cues, *named]))
     return f"{cues} 能拿多少" if ASKS_AMOUNT.search(text) else cues
 
 

@@ -60,6 +60,52 @@ def test_english_words_are_read_as_the_chinese_cues(kb):
     assert to_cues("New financial HQ, paid-in capital of RMB 1 billion", kb.policy) == "金融总部, 实收资本 10亿元"
 
 
+@pytest.mark.parametrize("english, chinese", [
+    ("one billion yuan", "10亿元"), ("half a billion yuan", "5亿元"), ("RMB 5 hundred million", "5亿元"),
+    ("five hundred thousand yuan", "50万元"), ("RMB 30 mln", "3000万元"), ("200 million-yuan", "2亿元"),
+    ("RMB-1bn", "10亿元"), ("2.5bn-yuan", "25亿元"), ("ten thousand yuan", "1万元"),
+])
+def test_english_amounts_in_words_and_hyphens_are_read_exactly(kb, english, chinese):
+    assert to_cues(english, kb.policy) == chinese
+
+
+async def test_a_question_about_what_a_subsidy_covers_is_not_a_quick_check(say):
+    reply = await say("Which international certificates does the 2023 policy want included in the financial "
+                      "certificate subsidy?")
+    assert reply.intent != "calc" and all(c in reply.text for c in ("CIIA", "CFP", "CTP")), reply.text
+
+
+def test_the_vocabulary_is_matched_in_any_spelling_of_its_words(kb):
+    """Plurals, hyphens and British or American spelling of the same words read as the same cue."""
+    for spelling in ("payment licence", "payment licenses", "Payment-Licences"):
+        assert to_cues(spelling, kb.policy) == to_cues("payment license", kb.policy) != ""
+
+
+async def test_the_holding_company_a_licence_grant_goes_to_is_not_a_new_financial_holding_company(say):
+    reply = await say("We got 7 new overseas payment licences in one year. How much can the domestic holding "
+                      "company receive?")
+    assert "→ up to RMB 1 million (100万元)" in reply.text and "holding co. grant" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("Our common prosperity project was commended at national (State) level. Maximum award?", "RMB 500,000"),
+    ("Our common prosperity project won a commendation from a central ministry. How much?", "RMB 200,000"),
+    ("Our project supporting common prosperity was honoured by the State Council. How much?", "RMB 500,000"),
+    ("We led drafting an international standard in finance. Award amount?", "RMB 1 million"),
+    ("We obtained an overseas payment licence. How much?", "RMB 200,000"),
+    ("Our infrastructure REIT was listed on the Shanghai exchange. What is the award?", "RMB 3 million"),
+    ("Our personal credit bureau just got its licence from the PBOC. How much?", "RMB 10 million"),
+])
+async def test_english_words_for_the_measure_its_kind_and_its_count(say, question, amount):
+    reply = await say(question)
+    assert reply.intent == "calc" and f"→ up to {amount}" in reply.text, reply.text
+
+
+async def test_an_english_keyword_names_only_the_measures_that_have_it(say):
+    reply = await say("Our common prosperity project was commended by a ministry. Max award?")
+    assert "→ up to RMB 200,000 (20万元)" in reply.text and "500,000" not in reply.text, reply.text
+
+
 @pytest.mark.parametrize("question, must", [
     ("Where is 运河财富小镇?", "Gongshu"),
     ("What is the total planned area of Canal Wealth Town?", "3.3"),
@@ -71,6 +117,35 @@ async def test_english_questions_get_the_english_answer(say, question, must):
     reply = await say(question)
     assert reply.intent == "faq" and must in reply.text and reply.lang == "en", reply.text
     assert not re.search(r"[\u4e00-\u9fff]{12}", reply.text.split("\n")[0])     # Chinese only as names
+
+
+@pytest.mark.parametrize("question, must", [
+    ("Under the 2023 Hangzhou financial policy, what is the re-guarantee risk pool for?", "risk pool"),
+    ("What does the 2023 policy say about the Financial Innovation Award?", "Article 18"),
+    ("How does the 2023 policy support inclusive finance?", "Article 14"),
+])
+async def test_the_year_naming_the_policy_asks_for_no_figure_of_that_year(say, question, must):
+    reply = await say(question)
+    assert reply.intent == "faq" and must in reply.text and "no figure for 2023" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question", ["What is the average salary of finance professionals in Canal Wealth Town?",
+                                      "What is the office vacancy rate in Yinglan Centre?"])
+async def test_what_no_document_states_gets_an_honest_english_reply(say, question):
+    reply = await say(question)
+    assert reply.intent == "fallback" and "don't state" in reply.text, reply.text
+
+
+async def test_a_chinese_term_alone_in_an_english_question_is_answered(say):
+    reply = await say("what's 金牌管家?")
+    assert reply.intent == "faq" and "Gold Steward" in reply.text, reply.text
+    assert (await say("What's your name?", user="en2")).intent == "fallback"
+
+
+async def test_an_english_question_in_two_parts_gets_both_answers(say):
+    reply = await say("What is the total planned area of Canal Wealth Town and which river forms its southern boundary?")
+    assert reply.intent == "faq" and "3.3" in reply.text and "Shengli" in reply.text, reply.text
+
 
 
 @pytest.mark.parametrize("question", [
