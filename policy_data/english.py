@@ -95,7 +95,7 @@ def _pattern(book: PolicyBook) -> tuple[re.Pattern, dict[str, str], list[tuple[t
     phrases = "|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in sorted(words, key=len, reverse=True))
     numbers = "|".join(NUMBER_WORDS)
     return re.compile(rf"(?P<owned>{OWNED_HQ})|(?P<amount>{AMOUNT})|(?P<rank>{RANKS})|(?P<phrase>{phrases})"
-                      rf"|(?<![a-z])(?P<number>{numbers})(?![a-z])|(?P<word>[a-z]+)"), words, _kinds(book), _one(book)
+                      rf"|(?<![a-z])(?P<number>{numbers})(?![a-z])(?:\s+(?P<years>years?)(?![a-z]))?|(?P<word>[a-z]+)"), words, _kinds(book), _one(book)
 
 
 def _one(book: PolicyBook) -> re.Pattern:
@@ -156,7 +156,7 @@ def to_cues(text: str, book: PolicyBook) -> str:
         if m["owned"]:
             return "的总部"
         if m["number"]:
-            return str(NUMBER_WORDS[m["number"]])
+            return str(NUMBER_WORDS[m["number"]]) + ("年" if m["years"] else "")      # "in one year" is a span
         if m["amount"]:
             currency = bool(m["cur"] or m["cur2"])
             if YEAR.fullmatch(m["num"]) and not (currency or m["scale"]):
