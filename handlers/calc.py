@@ -95,7 +95,7 @@ def _by_cue(book, reading: Reading) -> tuple[list[str], list[str]]:
     return named, given
 
 
-def _results(msg: Incoming, svc: Services, outcomes: list[Outcome], notes: list[str]) -> Reply:
+def _results(svc: Services, msg: Incoming, outcomes: list[Outcome], notes: list[str]) -> Reply:
     book, today, lang = svc.kb.policy, svc.policy_date(), msg.lang
     blocks = ["\n".join(render.outcome_lines(o, lang)) for o in outcomes]
     paid = [o for o in outcomes if o.status == "ok"]
@@ -133,7 +133,7 @@ def _loose(msg: Incoming, measure, values: dict, facts: Facts, general: bool) ->
     return evaluate(measure, {k: v for k, v in values.items() if k not in ends}, ask_thresholds=not general), None
 
 
-def _ask(msg: Incoming, svc: Services, outcome: Outcome, facts: Facts, question: str) -> Reply:
+def _ask(svc: Services, msg: Incoming, outcome: Outcome, facts: Facts, question: str) -> Reply:
     """Keep what we know, ask for the next missing (or unusable) figure."""
     measure, lang = outcome.measure, msg.lang
     if facts.errors:
@@ -166,7 +166,7 @@ def _ask(msg: Incoming, svc: Services, outcome: Outcome, facts: Facts, question:
     return _reply(text, confidence=0.6, buttons=[_cancel(msg)])
 
 
-def _pick(msg: Incoming, svc: Services, ids: list[str], question: str, lead: str) -> Reply:
+def _pick(svc: Services, msg: Incoming, ids: list[str], question: str, lead: str) -> Reply:
     book = svc.kb.policy
     svc.dialogs.put(msg.user_key, CalcPicking(question, ids))
     return _reply(f"{lead}\n" + msg.say("请点选要测算的措施（输入“取消”可退出）：",
@@ -278,7 +278,7 @@ def _says(text: str, word: str) -> bool:
     return bool(re.search(rf"\b{re.escape(word)}\b", text)) if word.isascii() else word in text
 
 
-def _confirm(msg: Incoming, svc: Services, measure, n: int, condition, question: str) -> Reply:
+def _confirm(svc: Services, msg: Incoming, measure, n: int, condition, question: str) -> Reply:
     svc.dialogs.put(msg.user_key, CalcPicking(question, [measure.id]))
     if msg.english and measure.en:
         text = (f"{render.heading(measure, 'en')}\nThe original text requires: {measure.en.conditions[n]}. Your "
@@ -297,7 +297,7 @@ AFFIRM = re.compile(r"^(是|是的|对|对的|嗯|符合|没错|yes|yep|y|correc
 DENY = re.compile(r"^(不是|否|没有|不符合|不对|no|nope|n)[。.!！]?$", re.IGNORECASE)
 
 
-def _answer_confirm(msg: Incoming, svc: Services, state: CalcPicking, yes: bool) -> Reply:
+def _answer_confirm(svc: Services, msg: Incoming, state: CalcPicking, yes: bool) -> Reply:
     """"是" / "不是" to a condition the quick-check asked about: compute with it stated, or say it is not met."""
     book = svc.kb.policy
     measure = book.measure(state.choices[0])
@@ -307,7 +307,7 @@ def _answer_confirm(msg: Incoming, svc: Services, state: CalcPicking, yes: bool)
         return _stale(msg)
     n, condition = unstated
     if yes:
-        return _run(msg, svc, f"{state.text} {condition.ask_unless[0]}", [measure.id])
+        return _run(svc, msg, f"{state.text} {condition.ask_unless[0]}", [measure.id])
     svc.dialogs.pop(msg.user_key)
     return _reply(msg.say(f"{render.heading(measure)}\n按原文，需符合“{condition.text}”；不符合这一条件，不能获得该项{measure.money}。",
                           f"{render.heading(measure, 'en')}\nUnder the original text it requires: "
@@ -359,7 +359,7 @@ def _itemisable(measure, reading: Reading) -> bool:
         and not _about_the_rule(reading.text, reading)
 
 
-def _itemised(msg: Incoming, svc: Services, measure, reading: Reading, known: dict | None) -> Reply | None:
+def _itemised(svc: Services, msg: Incoming, measure, reading: Reading, known: dict | None) -> Reply | None:
     """The items of an itemisable question, each computed with its own caps and added up; None when an item
     lacks a figure."""
     book = svc.kb.policy
@@ -377,7 +377,7 @@ def _itemised(msg: Incoming, svc: Services, measure, reading: Reading, known: di
                   buttons=[_original(msg, measure.id)])
 
 
-def _guarded(msg: Incoming, svc: Services, question: str, reading: Reading, measure_ids: list[str], *,
+def _guarded(svc: Services, msg: Incoming, question: str, reading: Reading, measure_ids: list[str], *,
              several_ok: bool, other_policy: bool) -> Reply | None:
     """A wrong amount is the worst answer: no computing on a foreign currency, a zero figure, or words of the
     user's own that rule a condition out."""
@@ -496,7 +496,7 @@ def _before_effect(question: str, policies, today) -> tuple[str, object] | None:
     return None
 
 
-def _run(msg: Incoming, svc: Services, question: str, measure_ids: list[str], known: dict | None = None,
+def _run(svc: Services, msg: Incoming, question: str, measure_ids: list[str], known: dict | None = None,
          reading: Reading | None = None, expect: str | None = None) -> Reply:
     """Compute the measures for the question; ask for what is missing."""
     book = svc.kb.policy
@@ -505,18 +505,18 @@ def _run(msg: Incoming, svc: Services, question: str, measure_ids: list[str], kn
     reading, elsewhere = _other_policy(reading)
     itemisable = len(measure_ids) == 1 and _itemisable(book.measure(measure_ids[0]), reading)
     general = _about_the_rule(f"{normalise(question)} {reading.text}", reading)
-    if guarded := _guarded(msg, svc, f"{question} {msg.text}", reading, measure_ids,
+    if guarded := _guarded(svc, msg, f"{question} {msg.text}", reading, measure_ids,
                            several_ok=itemisable or general or elsewhere is not None, other_policy=elsewhere is not None):
         return guarded
     if (rivals := _rivals(book, measure_ids)) and not general:
-        return _pick(msg, svc, rivals, question, msg.say("这几项按不同情形分别给予、金额不同，请问是哪一种？",
+        return _pick(svc, msg, rivals, question, msg.say("这几项按不同情形分别给予、金额不同，请问是哪一种？",
                                                          "These apply to different cases, with different amounts: which one is yours?"))
     for measure_id in [] if general else measure_ids:
         measure = book.measure(measure_id)
         if (unstated := _unstated(measure, f"{normalise(question)} {reading.text}")) and evaluate(measure, facts_for(
                 book, measure, reading).values).status != "fail":      # a threshold already missed says more
-            return _confirm(msg, svc, measure, *unstated, question)
-    if itemisable and (itemised := _itemised(msg, svc, book.measure(measure_ids[0]), reading, known)):
+            return _confirm(svc, msg, measure, *unstated, question)
+    if itemisable and (itemised := _itemised(svc, msg, book.measure(measure_ids[0]), reading, known)):
         return itemised
     outcomes, asks = [], []
     notes: list[str] = []
@@ -536,14 +536,14 @@ def _run(msg: Incoming, svc: Services, question: str, measure_ids: list[str], kn
             outcomes.append(outcome)
             notes += _assumed_notes(msg, measure, facts)
     if not outcomes and len(asks) == 1:
-        return _ask(msg, svc, *asks[0], question)
+        return _ask(svc, msg, *asks[0], question)
     if not outcomes:
-        return _pick(msg, svc, [o.measure.id for o, _ in asks], question,
+        return _pick(svc, msg, [o.measure.id for o, _ in asks], question,
                      msg.say("您的问题可能涉及以下几项措施。", "Your question may concern these measures."))
     svc.dialogs.pop(msg.user_key)
     if elsewhere is not None and (paid := [o for o in outcomes if o.status == "ok"]):
         notes.append(_higher_of(msg, book, max(paid, key=lambda o: o.amount), elsewhere))
-    reply = _results(msg, svc, outcomes, notes)
+    reply = _results(svc, msg, outcomes, notes)
     reply.buttons += [_button(o.measure, msg.lang) for o, _ in asks]
     return reply
 
@@ -561,15 +561,15 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     if reading.elsewhere() or (faq.asks_unstated(msg, svc) and not (reading.candidates() and reading.figures)):
         return None
     if is_quick_check(reading):
-        return _run(msg, svc, msg.text, _selected(book, reading), reading=reading)
+        return _run(svc, msg, msg.text, _selected(book, reading), reading=reading)
     if reading.ruled_out and not reading.candidates() and (reading.asks_amount() or reading.about_policy()
                                                            or any(f.kind == "money" for f in reading.figures)):
         return _other_subject(msg, book, reading.ruled_out)
     if reading.asks_amount() and reading.figures and not reading.candidates() and (cued := _by_cue(book, reading))[0]:
         ids, given = cued
         if len(given) == 1:              # the figure is named by the one measure that uses it
-            return _run(msg, svc, msg.text, given, reading=reading)
-        return _pick(msg, svc, ids, msg.text, msg.say("请问是哪一项支持措施？", "Which support measure is it?"))
+            return _run(svc, msg, msg.text, given, reading=reading)
+        return _pick(svc, msg, ids, msg.text, msg.say("请问是哪一项支持措施？", "Which support measure is it?"))
     return None
 
 
@@ -580,7 +580,7 @@ async def command(svc: Services, msg: Incoming) -> Reply:
     if question:
         reading = _read(msg, question, book)
         if reading.candidates():         # /calc says "compute": no "能拿多少" needed
-            return _run(msg, svc, question, _selected(book, reading), reading=reading)
+            return _run(svc, msg, question, _selected(book, reading), reading=reading)
         reply = await answer(svc, replace(msg, text=question))
         if reply:
             return reply
@@ -608,12 +608,12 @@ async def by_payload(svc: Services, msg: Incoming) -> Reply:
     if key in ("confirm", "deny"):
         if not (isinstance(dialog, CalcPicking) and len(dialog.choices) == 1):
             return _stale(msg)
-        return _answer_confirm(msg, svc, dialog, key == "confirm")
+        return _answer_confirm(svc, msg, dialog, key == "confirm")
     measure = book.measure(key)
     if measure is None:
         return _stale(msg)
     question = dialog.text if dialog else ""
-    return _run(msg, svc, question, [measure.id])
+    return _run(svc, msg, question, [measure.id])
 
 
 async def continue_dialog(svc: Services, msg: Incoming) -> Reply | None:
@@ -629,12 +629,12 @@ async def continue_dialog(svc: Services, msg: Incoming) -> Reply | None:
     if isinstance(state, CalcPicking):
         said = msg.text.strip()
         if len(state.choices) == 1 and (AFFIRM.match(said) or DENY.match(said)):
-            return _answer_confirm(msg, svc, state, bool(AFFIRM.match(said)))
+            return _answer_confirm(svc, msg, state, bool(AFFIRM.match(said)))
         question = f"{state.text} {msg.text}".strip()
         combined = _read(msg, question, book)
         picked = [i for i in combined.candidates() if i in state.choices]
         if picked:
-            return _run(msg, svc, question, picked, reading=combined)
+            return _run(svc, msg, question, picked, reading=combined)
         if QUESTION_MARKS.search(msg.text):
             svc.dialogs.pop(msg.user_key)
             return None
@@ -648,14 +648,14 @@ async def continue_dialog(svc: Services, msg: Incoming) -> Reply | None:
         return None
     facts = facts_for(book, measure, reading, state.expect)
     if facts.values or facts.errors:
-        return _run(msg, svc, state.text, [measure.id], known=state.facts, reading=reading, expect=state.expect)
+        return _run(svc, msg, state.text, [measure.id], known=state.facts, reading=reading, expect=state.expect)
     if QUESTION_MARKS.search(msg.text):
         svc.dialogs.pop(msg.user_key)
         return None
-    return _again(msg, svc, measure, state.expect)
+    return _again(svc, msg, measure, state.expect)
 
 
-def _again(msg: Incoming, svc: Services, measure, key: str) -> Reply:
+def _again(svc: Services, msg: Incoming, measure, key: str) -> Reply:
     svc.dialogs.touch(msg.user_key)
     return _reply(msg.say("没有读到有效的数字。", "I did not find a usable figure. ") + render.ask_for(measure, key, msg.lang)
                   + msg.say("\n（输入“取消”可退出速算）", "\n(Type “cancel” to leave the quick-check.)"), confidence=0.5,

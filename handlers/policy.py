@@ -173,7 +173,7 @@ async def by_payload(svc: Services, msg: Incoming) -> Reply:
     if key == "dir":
         return _directions(svc, msg.lang)
     if key == "mine":
-        return await mine(msg, svc)
+        return await mine(svc, msg)
     return overview(svc, msg.lang)
 
 
@@ -259,7 +259,7 @@ def describe_and_match(svc: Services, description: str, lead: str = "", lang: st
     return match_reply(svc, description, match(svc.kb.policy, description), lead, lang)
 
 
-async def mine(msg: Incoming, svc: Services) -> Reply:
+async def mine(svc: Services, msg: Incoming) -> Reply:
     """Match the stored profile, or explain how to describe oneself."""
     profile = await svc.store.users.profile(msg.user_key)
     if profile and profile.description:
@@ -272,7 +272,7 @@ async def mine(msg: Incoming, svc: Services) -> Reply:
 
 # ── free text and /policy ───────────────────────────────────────────────────────────────────────────────
 
-def _faq_knows(msg: Incoming, svc: Services) -> bool:
+def _faq_knows(svc: Services, msg: Incoming) -> bool:
     """Directions without money defer to a confident FAQ answer (the planning documents live there)."""
     reading = msg.reading
     best, _ = faq.choose(svc, reading, reading.ranked())
@@ -337,12 +337,12 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         # for matching.
         asked = "，".join(msg.reading.questions)
         asks_policy = not ASKING.search(text) or any(w in asked for w in POLICY_ASKS) or bool(reading.figures)
-        if asks_policy or not _faq_knows(msg, svc):
+        if asks_policy or not _faq_knows(svc, msg):
             return describe_and_match(svc, text, lang=msg.lang)
     if TYPE_ASKS.search(reading.text) and not reading.candidates() and _names_a_kind(text, book):
         return describe_and_match(svc, text, lang=msg.lang)     # "券商在杭州能享受哪些政策": match the type
     if ASKS_MINE.search(text):
-        return await mine(msg, svc)
+        return await mine(svc, msg)
     about_policy = reading.about_policy()
     doc_words = any(w in reading.text for w in DOC_WORDS) or (msg.english and DOC_WORDS_EN.search(msg.text))
     if doc_words and (about_policy or any(w in reading.text for w in DOC_REFS)):
@@ -356,7 +356,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         return reply
     summary = next((s for s in book.summaries if any(k.lower() in reading.text for k in s.keywords)), None)
     if summary and about_policy:
-        return None if _faq_knows(msg, svc) else _summary_reply(svc, summary, msg.lang)
+        return None if _faq_knows(svc, msg) else _summary_reply(svc, summary, msg.lang)
     if any(w in reading.text for w in OVERVIEW_WORDS) and not any(w in reading.text for w in TOWN_WORDS):
         return overview(svc, msg.lang)
     return None
