@@ -33,6 +33,7 @@ SILENT = re.compile(r"^(现有)?(资料|文件|来源文件|文件原文)(中)?(
 UNSTATED = re.compile(r"(资料|年鉴|文件|原文|简介)[^。；，]{0,6}(未|没有)(载明|写明|列出|公布|提及|说明)([^。；]*)"
                       r"|(?:documents?|yearbook|profile) (?:do(?:es)? not|don't|doesn't) (?:state|say|list|give|name)([^.;]*)",
                       re.IGNORECASE)
+SENTENCE = re.compile(r"[。；;\n]")
 ASPECT_SLACK = 0.12        # how far below the best an entry that states the asked aspect may score
 PART_MARGIN = 0.1          # another part's answer must be this much surer than the bare threshold
 DIRECT_BONUS = 0.1         # an entry about the very entity named beats one about a part of it
@@ -60,6 +61,26 @@ def _about(svc: Services, entry, entities: list[str]) -> bool:
     return not entities or any(gz.covers(entry.entities, e) for e in entities)
 
 
+def _subject(svc: Services, entry, reading: Reading, strict: list[str]) -> bool:
+    """Whether the strict aspects an entry states are stated of the entity asked: it is what the entry is about
+    (after the document it comes from), a whole one of whose parts it is about, or named in a sentence before
+    the aspect's figure. An entry about a company that moved into a building does not state the building's
+    founding year."""
+    lex = svc.kb.gazetteer.lexicon
+    leading = entry.entities[:2] if entry.entities[0] == entry.source.doc else entry.entities[:1]
+    if not reading.entities or english_reading(reading) \
+            or any(e == lead or e in lex.ancestors(lead) for e in reading.entities for lead in leading):
+        return True
+    told = [w for a in strict for w in lex.aspects[a].told]
+    for sentence in SENTENCE.split(fold(entry.answer)):
+        for e in reading.entities:
+            named = [sentence.find(fold(n)) for n in (lex.entities[e].name, *lex.entities[e].aliases)]
+            first = min((i for i in named if i >= 0), default=-1)
+            if first >= 0 and any(w in sentence[first:] for w in told):
+                return True
+    return False
+
+
 def _unstated(svc: Services, entry) -> set[str]:
     """The aspects the entry's own answer says the documents do not state (and it does not state elsewhere)."""
     gz = svc.kb.gazetteer
@@ -67,14 +88,22 @@ def _unstated(svc: Services, entry) -> set[str]:
             if a not in entry.aspects}
 
 
+def _gives(entry, reading: Reading) -> bool:
+    return all(told.search(entry.answer) for told in reading.needs)
+
+
 def _years_in(entry) -> set[int]:
     return {int(y) for y in YEAR.findall(entry.answer)}
+
+
+def english_reading(reading: Reading) -> bool:
+    return reading.matcher is not None and reading.matcher.text is english
 
 
 def _too_thin(reading: Reading) -> bool:
     """An English question of one content word naming nothing known ("What's your name?") matches by chance."""
     matcher = reading.matcher
-    return matcher is not None and matcher.text is english and not reading.entities \
+    return english_reading(reading) and not reading.entities \
         and len(matcher.text.words(reading.query)) < 2
 
 
@@ -100,7 +129,7 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
     strict = [a for a in reading.aspects if aspects[a].strict]
     near = [m for m in about if m.score >= max(THRESHOLD - ASPECT_SLACK, best.score - ASPECT_SLACK)]
     if strict:
-        stating = [m for m in near if all(a in m.entry.aspects for a in strict)]
+        stating = [m for m in near if all(a in m.entry.aspects for a in strict) and _subject(svc, m.entry, reading, strict)]
         own = [m for m in about if reading.entities and m.entry.entities[0] == reading.entities[0]
                and m.score >= THRESHOLD and all(a in m.entry.aspects for a in strict)]
         stating = own or stating      # the whole's own figure, not a part's (a building's tax), when it has one
@@ -114,6 +143,10 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
         direct = named is None or best.entry.entities[0] == named
         best = next((m for m in near if set(reading.years) & _years_in(m.entry) and all(a in m.entry.aspects for a in strict)
                      and (named is None or not direct or m.entry.entities[0] == named)), best)
+    if not _gives(best.entry, reading):
+        best = next((m for m in near if _gives(m.entry, reading) and all(a in m.entry.aspects for a in strict)), None)
+        if best is None:
+            return None, "aspect"
     return best, ""
 
 
