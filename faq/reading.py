@@ -38,6 +38,8 @@ NEEDS += [(re.compile(r"哪一?年|几几年|何年"), re.compile(_YEAR)),
           (re.compile(r"哪一?个?月|几月"), re.compile(_MONTH)),
           (re.compile(r"哪一?天|几号|几日"), re.compile(_DAY)),
           (re.compile(r"什么时候|啥时候|何时"), re.compile(rf"{_YEAR}|{_MONTH}|{_DAY}|年[底初]|今年|去年")),
+          (re.compile(r"(?<!排名)(?<!号)(?<!号是)多少(?![钱个家所项条幢栋座名位人批场次倍亿万])"),
+           re.compile(r"(?<![第\d.〔])\d[\d.,]*(?![\d.,年月日号条款〕—-])")),     # a figure, not an article or a date
           (re.compile(r"第几|排几|排名多少"), re.compile(r"第[\d一二三四五六七八九十]+|首位|榜首|居首|前[\d一二三四五六七八九十]+"))]
 ELSEWHERE = ("上海", "陆家嘴", "北京", "深圳", "前海", "广州", "南沙", "天津", "重庆", "成都", "苏州", "南京", "武汉",
              "西安", "香港", "澳门", "海南", "横琴", "新加坡", "厦门", "青岛", "合肥", "温州", "台州", "金华", "丽水",
