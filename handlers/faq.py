@@ -88,6 +88,14 @@ def _unstated(svc: Services, entry) -> set[str]:
             if a not in entry.aspects}
 
 
+def _tells(svc: Services, entry, reading: Reading, aspect: str) -> bool:
+    """An entry states a rarely stated aspect the question asks: it declares it and, where the question uses one
+    of the aspect's words ("开发商"), says that very thing, not another of the aspect ("5层")."""
+    told = svc.kb.knowledge.lexicon.aspects[aspect].told
+    used = [w for w in told if w in fold(reading.text)]
+    return aspect in entry.aspects and (not used or any(w in entry.answer for w in used))
+
+
 def _gives(entry, reading: Reading) -> bool:
     return all(told.search(entry.answer) for told in reading.needs)
 
@@ -124,7 +132,7 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
         about = sorted(about, key=lambda m: -(m.score + DIRECT_BONUS * (reading.entities[0] in m.entry.entities)))
     best = about[0]
     unanswerable = [a for a in reading.aspects if aspects[a].unanswerable]
-    if unanswerable and not all(a in best.entry.aspects for a in unanswerable):
+    if unanswerable and not all(_tells(svc, best.entry, reading, a) for a in unanswerable):
         return None, "aspect"
     strict = [a for a in reading.aspects if aspects[a].strict]
     near = [m for m in about if m.score >= max(THRESHOLD - ASPECT_SLACK, best.score - ASPECT_SLACK)]
