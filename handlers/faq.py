@@ -206,7 +206,7 @@ async def answer(msg: Incoming, svc: Services) -> Reply:
     note = _year_note(msg, best.entry)
     reply = _answer(best.entry, svc, best.score, msg.lang, note)
     asked = set(reading.aspects)
-    silent = SILENT.match(best.entry.answer) or (asked and asked <= _unstated(svc, best.entry))
+    silent = SILENT.match(best.entry.answer) or asked & _unstated(svc, best.entry)
     if note or silent:        # the documents do not state it: an honest "don't know" with what is known
         reply.intent = "fallback"
         await svc.store.unanswered.log(msg, svc.clock.now())
