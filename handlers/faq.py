@@ -33,6 +33,7 @@ SILENT = re.compile(r"^(现有)?(资料|文件|来源文件|文件原文)(中)?(
 UNSTATED = re.compile(r"(资料|年鉴|文件|原文|简介)[^。；，]{0,6}(未|没有)(载明|写明|列出|公布|提及|说明)([^。；]*)"
                       r"|(?:documents?|yearbook|profile) (?:do(?:es)? not|don't|doesn't) (?:state|say|list|give|name)([^.;]*)",
                       re.IGNORECASE)
+BASE_YEAR = re.compile(r"(?:比|较|相比|与)\s*(?:19|20)\d\d年?(?:末|底)?")
 SENTENCE = re.compile(r"[。；;\n]")
 ASPECT_SLACK = 0.12        # how far below the best an entry that states the asked aspect may score
 PART_MARGIN = 0.1          # another part's answer must be this much surer than the bare threshold
@@ -101,7 +102,8 @@ def _gives(entry, reading: Reading) -> bool:
 
 
 def _years_in(entry) -> set[int]:
-    return {int(y) for y in YEAR.findall(entry.answer)}
+    """The years an entry gives figures for; "比2015年翻一番" compares with a year, it gives no 2015 figure."""
+    return {int(y) for y in YEAR.findall(BASE_YEAR.sub("", entry.answer))}
 
 
 def english_reading(reading: Reading) -> bool:
