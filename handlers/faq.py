@@ -200,11 +200,9 @@ async def answer(msg: Incoming, svc: Services) -> Reply:
     parts = _parts(msg, svc) if len(reading.questions) > 1 and not whole else []
     if best is None and not parts:
         return await _not_known(msg, svc, reading, ranked, why)
-    if best is None:
-        best, parts = parts[0][0], parts[1:]
-    # another part is answered only when it asks what the first answer does not already state
-    parts = [m for m, asked in parts if m.entry.id != best.entry.id and m.score >= THRESHOLD + PART_MARGIN
-             and not (asked and asked <= set(best.entry.aspects))]
+    if best is None or len(parts) > 1:         # each question answered by its own entry, in the order asked
+        best, parts = parts[0], parts[1:]
+    parts = [m for m in parts if m.entry.id != best.entry.id and m.score >= THRESHOLD + PART_MARGIN]
     note = _year_note(msg, best.entry)
     reply = _answer(best.entry, svc, best.score, msg.lang, note)
     asked = set(reading.aspects)
@@ -222,11 +220,10 @@ async def answer(msg: Incoming, svc: Services) -> Reply:
     return reply
 
 
-def _parts(msg: Incoming, svc: Services) -> list[tuple[Match, set[str]]]:
+def _parts(msg: Incoming, svc: Services) -> list[Match]:
     """The answers to each question of a several-part message; a clause naming no place continues the one
     named before it ("小镇在哪、有哪些楼宇")."""
     found: list[Match] = []
-    asked: list[set[str]] = []
     entities = ()
     reader = svc.kb.reader_for(msg.lang)
     for clause in msg.reading.questions[:MAX_PARTS + 1]:
@@ -239,8 +236,7 @@ def _parts(msg: Incoming, svc: Services) -> list[tuple[Match, set[str]]]:
         match, _ = choose(svc, sub, sub.ranked(limit=5))
         if match and all(m.entry.id != match.entry.id for m in found):
             found.append(match)
-            asked.append(set(plain.aspects))
-    return list(zip(found, asked))
+    return found
 
 
 async def _not_known(msg: Incoming, svc: Services, reading: Reading, ranked: list[Match], why: str) -> Reply:
