@@ -94,7 +94,7 @@ class Reader:
         questions = question_clauses(folded)
         focus = "，".join(questions) if len(folded) > LONG or SELF_INTRO.match(folded) else folded
         entities = self.gazetteer.entities(focus) or self.gazetteer.entities(folded)
-        aspects = self.gazetteer.aspects(focus)
+        aspects = own = self.gazetteer.aspects(focus)
         dated = english.DOCUMENT_YEAR.sub(" ", focus) if self.lang == "en" else focus
         years = [int(y) for y in YEAR.findall(nlp.normalise(dated))]
         bare = bool(BARE_FIGURE.match(folded))
@@ -119,10 +119,13 @@ class Reader:
             asked = aspects or list(topic.aspects)
             query = f"{lead} {self._hint(asked) if not aspects else ''} {focus}".strip()
             aspects = asked
+        needs = [told for asked, told in NEEDS if asked.search(focus)]
+        if follow_up and not needs and not own:
+            needs = list(topic.needs)            # "那2019年呢" after "…多少家": again a count of 家
         return Reading(text=text, query=query, entities=entities, aspects=aspects, years=years,
                        elsewhere=elsewhere, follow_up=follow_up, bare_figure=bare and not follow_up,
                        self_intro=bool(SELF_INTRO.match(folded)), questions=questions, matcher=self.matcher,
-                       needs=[told for asked, told in NEEDS if asked.search(focus)],
+                       needs=needs,
                        _ranked=alone if query == focus else None)
 
     def _hint(self, aspects: list[str]) -> str:

@@ -216,7 +216,7 @@ async def answer(msg: Incoming, svc: Services) -> Reply:
         reply.text += "".join(f"\n\n{_answer(m.entry, svc, m.score, msg.lang).text}" for m in extra)
         reply.sources += [svc.kb.knowledge.cite(m.entry.source, msg.lang) for m in extra]
     svc.conversations.remember(msg.user_key, best.entry.entities if not reading.entities else reading.entities,
-                               reading.aspects or best.entry.aspects[:1], best.entry.id)
+                               reading.aspects or best.entry.aspects[:1], best.entry.id, reading.needs)
     return reply
 
 
