@@ -63,9 +63,9 @@ def _about(svc: Services, entry, entities: list[str]) -> bool:
 
 
 def _subject(svc: Services, entry, reading: Reading, strict: list[str]) -> bool:
-    """Whether the strict aspects an entry states are stated of the entity asked: it is what the entry is about
-    (after the document it comes from), a whole one of whose parts it is about, or named in a sentence before
-    the aspect's figure. An entry about a company that moved into a building does not state the building's
+    """Whether the strict aspects and figures an entry states are stated of the entity asked: it is what the
+    entry is about (after the document it comes from), a whole one of whose parts it is about, or named in a
+    sentence before them. An entry about a company that moved into a building does not state the building's
     founding year."""
     lex = svc.kb.gazetteer.lexicon
     leading = entry.entities[:2] if entry.entities[0] == entry.source.doc else entry.entities[:1]
@@ -77,7 +77,8 @@ def _subject(svc: Services, entry, reading: Reading, strict: list[str]) -> bool:
         for e in reading.entities:
             named = [sentence.find(fold(n)) for n in (lex.entities[e].name, *lex.entities[e].aliases)]
             first = min((i for i in named if i >= 0), default=-1)
-            if first >= 0 and any(w in sentence[first:] for w in told):
+            after = sentence[first:]
+            if first >= 0 and (not told or any(w in after for w in told)) and all(n.search(after) for n in reading.needs):
                 return True
     return False
 
@@ -153,8 +154,9 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
         direct = named is None or best.entry.entities[0] == named
         best = next((m for m in near if set(reading.years) & _years_in(m.entry) and all(a in m.entry.aspects for a in strict)
                      and (named is None or not direct or m.entry.entities[0] == named)), best)
-    if not _gives(best.entry, reading):
-        best = next((m for m in near if _gives(m.entry, reading) and all(a in m.entry.aspects for a in strict)), None)
+    if reading.needs and not (_gives(best.entry, reading) and _subject(svc, best.entry, reading, strict)):
+        best = next((m for m in near if _gives(m.entry, reading) and all(a in m.entry.aspects for a in strict)
+                     and _subject(svc, m.entry, reading, strict)), None)
         if best is None:
             return None, "aspect"
     return best, ""
