@@ -34,6 +34,7 @@ UNSTATED = re.compile(r"(资料|年鉴|文件|原文|简介)[^。；，]{0,6}(�
                       r"|(?:documents?|yearbook|profile) (?:do(?:es)? not|don't|doesn't) (?:state|say|list|give|name)([^.;]*)",
                       re.IGNORECASE)
 BASE_YEAR = re.compile(r"(?:比|较|相比|与)\s*(?:19|20)\d\d年?(?:末|底)?")
+WHICH = re.compile(r"哪个|哪一个|哪家|哪一家|哪座|哪幢|哪栋")
 SENTENCE = re.compile(r"[。；;\n]")
 ASPECT_SLACK = 0.12        # how far below the best an entry that states the asked aspect may score
 PART_MARGIN = 0.1          # another part's answer must be this much surer than the bare threshold
@@ -217,9 +218,20 @@ async def answer(msg: Incoming, svc: Services) -> Reply:
     if extra:
         reply.text += "".join(f"\n\n{_answer(m.entry, svc, m.score, msg.lang).text}" for m in extra)
         reply.sources += [svc.kb.knowledge.cite(m.entry.source, msg.lang) for m in extra]
-    svc.conversations.remember(msg.user_key, best.entry.entities if not reading.entities else reading.entities,
-                               reading.aspects or best.entry.aspects[:1], best.entry.id, reading.needs)
+    svc.conversations.remember(msg.user_key, _topic(svc, reading, best.entry), reading.aspects or best.entry.aspects[:1],
+                               best.entry.id, reading.needs)
     return reply
+
+
+def _topic(svc: Services, reading: Reading, entry) -> list[str]:
+    """What a follow-up continues: the entity named, or the part of it that answered "which one" ("十大产业平台里哪个
+    最大" → 北部软件园, so "它规上企业多少家" asks about that park)."""
+    if not reading.entities:
+        return entry.entities
+    found = entry.entities[0]
+    if WHICH.search(reading.text) and reading.entities[0] in svc.kb.gazetteer.lexicon.ancestors(found):
+        return [found]
+    return reading.entities
 
 
 def _parts(msg: Incoming, svc: Services) -> list[Match]:

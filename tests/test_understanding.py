@@ -136,3 +136,10 @@ async def test_a_bare_year_follow_up_asks_the_same_kind_of_figure(ask):
     assert "356家" in first.text
     reply = await ask("2019年呢")
     assert reply.intent == "faq" and "422家" in reply.text, reply.text
+
+
+async def test_which_one_makes_the_answer_the_topic(ask):
+    first = await ask("拱墅十大平台中哪个平台经济体量最大")
+    assert "北部软件园" in first.text
+    reply = await ask("它的规上企业有多少家")
+    assert reply.intent == "faq" and "150余家" in reply.text, reply.text
