@@ -2,6 +2,7 @@
 against it. Kept in memory: a lost topic after a restart only means the user names the place again."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,12 +18,14 @@ class Topic:
     entities: tuple[str, ...]
     aspects: tuple[str, ...]
     entry_id: str | None
+    needs: tuple[re.Pattern, ...] = ()       # what its answer had to hold ("多少家": a count of 家)
 
 
 class Conversations(Expiring[Topic]):
     def __init__(self, clock: Clock, ttl: timedelta = TOPIC_TTL):
         super().__init__(clock, ttl)
 
-    def remember(self, user_key: str, entities: Iterable[str], aspects: Iterable[str], entry_id: str | None) -> None:
+    def remember(self, user_key: str, entities: Iterable[str], aspects: Iterable[str], entry_id: str | None,
+                 needs: Iterable[re.Pattern] = ()) -> None:
         if entities := tuple(entities):
-            self.put(user_key, Topic(entities, tuple(aspects), entry_id))
+            self.put(user_key, Topic(entities, tuple(aspects), entry_id, tuple(needs)))

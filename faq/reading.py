@@ -28,6 +28,21 @@ CLAUSE = re.compile(r"[。！？?!；;\n]+|[，,](?=\s*(?:想|请|能|可|我|�
 ASKING = re.compile(r"[?？]|吗|呢|哪|什么|啥|多少|几|怎么|如何|谁|是否|有没有|能否|可否|想问|想了解|请问|咨询|介绍"
                     r"|是不是|多大|多久|何时|what|where|how|who|when|which|\bplease\b|\blist\b|\bname\b")
 SELF_INTRO = re.compile(r"^(我们|我司|本公司|我公司|我方|本机构|我单位|我是|我们是|俺们|你好|您好|we are\b|we're\b|our company\b)")
+_NUMBER = r"(?:\d[\d.,]*|[一二两三四五六七八九十百千数]+)\s*(?:万|亿|千|百)?\s*(?:余|多)?\s*"
+_YEAR, _MONTH, _DAY = r"(?:19|20)\d\d", r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})月", r"\d{1,2}[日号]"
+_COUNTED = "个|家|所|项|条|幢|栋|座|名|位|人|批|场|次|大"
+_UNITS = {"个": _COUNTED, "家|所": "家|所", "幢|栋|座": "幢|栋|座", "名|位|人": "名|人|位",
+          "项|条": "项|条|个|大", "批": "批", "场|次": "场|次|期|批", "钱|元": "元", "倍": "倍|翻", "亿": "亿", "万": "万"}
+# What a "how many / which year" question needs its answer to hold: a figure in the unit it asks, or a date.
+# An answer without one does not answer it, however close its words.
+NEEDS = [(re.compile(rf"(?<!哪)(?:多少|几)(?:{unit})(?!平方|百分)"), re.compile(rf"{_NUMBER}(?:{told})")) for unit, told in _UNITS.items()]
+NEEDS += [(re.compile(r"哪一?年|几几年|何年"), re.compile(_YEAR)),
+          (re.compile(r"哪一?个?月|几月"), re.compile(_MONTH)),
+          (re.compile(r"哪一?天|几号|几日"), re.compile(_DAY)),
+          (re.compile(r"什么时候|啥时候|何时"), re.compile(rf"{_YEAR}|{_MONTH}|{_DAY}|年[底初]|今年|去年")),
+          (re.compile(r"(?<!排名)(?<!号)(?<!号是)多少(?![钱个家所项条幢栋座名位人批场次倍亿万])"),
+           re.compile(r"(?<![第\d.〔])\d[\d.,]*(?![\d.,年月日号条款〕—-])")),     # a figure, not an article or a date
+          (re.compile(r"第几|排几|排名多少"), re.compile(r"第[\d一二三四五六七八九十]+|首位|榜首|居首|前[\d一二三四五六七八九十]+"))]
 ELSEWHERE = ("上海", "陆家嘴", "北京", "深圳", "前海", "广州", "南沙", "天津", "重庆", "成都", "苏州", "南京", "武汉",
              "西安", "香港", "澳门", "海南", "横琴", "新加坡", "厦门", "青岛", "合肥", "温州", "台州", "金华", "丽水",
              "衢州", "义乌")
@@ -45,6 +60,7 @@ class Reading:
     bare_figure: bool = False
     self_intro: bool = False
     questions: list[str] = field(default_factory=list)   # the message's question clauses
+    needs: list[re.Pattern] = field(default_factory=list)  # what an answer must hold to answer it (NEEDS)
     matcher: FaqMatcher | None = field(default=None, repr=False)   # the FAQ of the message's language
     _ranked: list[Match] | None = None
 
@@ -80,7 +96,7 @@ class Reader:
         questions = question_clauses(folded)
         focus = "，".join(questions) if len(folded) > LONG or SELF_INTRO.match(folded) else folded
         entities = self.gazetteer.entities(focus) or self.gazetteer.entities(folded)
-        aspects = self.gazetteer.aspects(focus)
+        aspects = own = self.gazetteer.aspects(focus)
         dated = english.DOCUMENT_YEAR.sub(" ", focus) if self.lang == "en" else focus
         years = [int(y) for y in YEAR.findall(nlp.normalise(dated))]
         bare = bool(BARE_FIGURE.match(folded))
@@ -106,9 +122,13 @@ class Reader:
             asked = aspects or list(topic.aspects)
             query = f"{lead} {self._hint(asked) if not aspects else ''} {focus}".strip()
             aspects = asked
+        needs = [told for asked, told in NEEDS if asked.search(focus)]
+        if follow_up and not needs and not own:
+            needs = list(topic.needs)            # "那2019年呢" after "…多少家": again a count of 家
         return Reading(text=text, query=query, entities=entities, aspects=aspects, years=years,
                        elsewhere=elsewhere, follow_up=follow_up, bare_figure=bare and not follow_up,
                        self_intro=bool(SELF_INTRO.match(folded)), questions=questions, matcher=self.matcher,
+                       needs=needs,
                        _ranked=alone if query == focus else None)
 
     def _hint(self, aspects: list[str]) -> str:

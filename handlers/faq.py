@@ -33,6 +33,9 @@ SILENT = re.compile(r"^(现有)?(资料|文件|来源文件|文件原文)(中)?(
 UNSTATED = re.compile(r"(资料|年鉴|文件|原文|简介)[^。；，]{0,6}(未|没有)(载明|写明|列出|公布|提及|说明)([^。；]*)"
                       r"|(?:documents?|yearbook|profile) (?:do(?:es)? not|don't|doesn't) (?:state|say|list|give|name)([^.;]*)",
                       re.IGNORECASE)
+BASE_YEAR = re.compile(r"(?:比|较|相比|与)\s*(?:19|20)\d\d年?(?:末|底)?")
+WHICH = re.compile(r"哪个|哪一个|哪家|哪一家|哪座|哪幢|哪栋")
+SENTENCE = re.compile(r"[。；;\n]")
 ASPECT_SLACK = 0.12        # how far below the best an entry that states the asked aspect may score
 PART_MARGIN = 0.1          # another part's answer must be this much surer than the bare threshold
 DIRECT_BONUS = 0.1         # an entry about the very entity named beats one about a part of it
@@ -60,6 +63,27 @@ def _about(svc: Services, entry, entities: list[str]) -> bool:
     return not entities or any(gz.covers(entry.entities, e) for e in entities)
 
 
+def _subject(svc: Services, entry, reading: Reading, strict: list[str]) -> bool:
+    """Whether the strict aspects and figures an entry states are stated of the entity asked: it is what the
+    entry is about (after the document it comes from), a whole one of whose parts it is about, or named in a
+    sentence before them. An entry about a company that moved into a building does not state the building's
+    founding year."""
+    lex = svc.kb.gazetteer.lexicon
+    leading = entry.entities[:2] if entry.entities[0] == entry.source.doc else entry.entities[:1]
+    if not reading.entities or english_reading(reading) \
+            or any(e == lead or e in lex.ancestors(lead) for e in reading.entities for lead in leading):
+        return True
+    told = [w for a in strict for w in lex.aspects[a].told]
+    for sentence in SENTENCE.split(fold(entry.answer)):
+        for e in reading.entities:
+            named = [sentence.find(fold(n)) for n in (lex.entities[e].name, *lex.entities[e].aliases)]
+            first = min((i for i in named if i >= 0), default=-1)
+            after = sentence[first:]
+            if first >= 0 and (not told or any(w in after for w in told)) and all(n.search(after) for n in reading.needs):
+                return True
+    return False
+
+
 def _unstated(svc: Services, entry) -> set[str]:
     """The aspects the entry's own answer says the documents do not state (and it does not state elsewhere)."""
     gz = svc.kb.gazetteer
@@ -67,15 +91,32 @@ def _unstated(svc: Services, entry) -> set[str]:
             if a not in entry.aspects}
 
 
+def _tells(svc: Services, entry, reading: Reading, aspect: str) -> bool:
+    """An entry states a rarely stated aspect the question asks: it declares it and, where the question uses one
+    of the aspect's words ("开发商"), says that very thing, not another of the aspect ("5层")."""
+    told = svc.kb.knowledge.lexicon.aspects[aspect].told
+    used = [w for w in told if w in fold(reading.text)]
+    return aspect in entry.aspects and (not used or any(w in entry.answer for w in used))
+
+
+def _gives(entry, reading: Reading) -> bool:
+    return all(told.search(entry.answer) for told in reading.needs)
+
+
 def _years_in(entry) -> set[int]:
-    return {int(y) for y in YEAR.findall(entry.answer)}
+    """The years an entry gives figures for; "比2015年翻一番" compares with a year, it gives no 2015 figure."""
+    return {int(y) for y in YEAR.findall(BASE_YEAR.sub("", entry.answer))}
+
+
+def english_reading(reading: Reading) -> bool:
+    return reading.matcher is not None and reading.matcher.text is english
 
 
 def _too_thin(reading: Reading) -> bool:
     """An English question of one content word naming nothing known ("What's your name?") matches by chance; a
     Chinese term in it ("what's 金牌管家?") is a name the documents use."""
     matcher = reading.matcher
-    if matcher is None or matcher.text is not english or reading.entities:
+    if not english_reading(reading) or reading.entities:
         return False
     words = matcher.text.words(reading.query)
     return len(words) < 2 and not any(english.CJK_RUN.search(w) for w in words)
@@ -98,12 +139,12 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
         about = sorted(about, key=lambda m: -(m.score + DIRECT_BONUS * (reading.entities[0] in m.entry.entities)))
     best = about[0]
     unanswerable = [a for a in reading.aspects if aspects[a].unanswerable]
-    if unanswerable and not all(a in best.entry.aspects for a in unanswerable):
+    if unanswerable and not all(_tells(svc, best.entry, reading, a) for a in unanswerable):
         return None, "aspect"
     strict = [a for a in reading.aspects if aspects[a].strict]
     near = [m for m in about if m.score >= max(THRESHOLD - ASPECT_SLACK, best.score - ASPECT_SLACK)]
     if strict:
-        stating = [m for m in near if all(a in m.entry.aspects for a in strict)]
+        stating = [m for m in near if all(a in m.entry.aspects for a in strict) and _subject(svc, m.entry, reading, strict)]
         own = [m for m in about if reading.entities and m.entry.entities[0] == reading.entities[0]
                and m.score >= THRESHOLD and all(a in m.entry.aspects for a in strict)]
         stating = own or stating      # the whole's own figure, not a part's (a building's tax), when it has one
@@ -117,6 +158,11 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
         direct = named is None or best.entry.entities[0] == named
         best = next((m for m in near if set(reading.years) & _years_in(m.entry) and all(a in m.entry.aspects for a in strict)
                      and (named is None or not direct or m.entry.entities[0] == named)), best)
+    if reading.needs and not (_gives(best.entry, reading) and _subject(svc, best.entry, reading, strict)):
+        best = next((m for m in near if _gives(m.entry, reading) and all(a in m.entry.aspects for a in strict)
+                     and _subject(svc, m.entry, reading, strict)), None)
+        if best is None:
+            return None, "aspect"
     return best, ""
 
 
@@ -160,15 +206,13 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
     parts = _parts(msg, svc) if len(reading.questions) > 1 and not whole else []
     if best is None and not parts:
         return await _not_known(msg, svc, reading, ranked, why)
-    if best is None:
-        best, parts = parts[0][0], parts[1:]
-    # another part is answered only when it asks what the first answer does not already state
-    parts = [m for m, asked in parts if m.entry.id != best.entry.id and m.score >= THRESHOLD + PART_MARGIN
-             and not (asked and asked <= set(best.entry.aspects))]
+    if best is None or len(parts) > 1:         # each question answered by its own entry, in the order asked
+        best, parts = parts[0], parts[1:]
+    parts = [m for m in parts if m.entry.id != best.entry.id and m.score >= THRESHOLD + PART_MARGIN]
     note = _year_note(msg, best.entry)
     reply = _answer(best.entry, svc, best.score, msg.lang, note)
     asked = set(reading.aspects)
-    silent = SILENT.match(best.entry.answer) or (asked and asked <= _unstated(svc, best.entry))
+    silent = SILENT.match(best.entry.answer) or asked & _unstated(svc, best.entry)
     if note or silent:        # the documents do not state it: an honest "don't know" with what is known
         reply.intent = "fallback"
         await svc.store.unanswered.log(msg, svc.clock.now())
@@ -177,16 +221,26 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
     if extra:
         reply.text += "".join(f"\n\n{_answer(m.entry, svc, m.score, msg.lang).text}" for m in extra)
         reply.sources += [svc.kb.knowledge.cite(m.entry.source, msg.lang) for m in extra]
-    svc.conversations.remember(msg.user_key, best.entry.entities if not reading.entities else reading.entities,
-                               reading.aspects or best.entry.aspects[:1], best.entry.id)
+    svc.conversations.remember(msg.user_key, _topic(svc, reading, best.entry), reading.aspects or best.entry.aspects[:1],
+                               best.entry.id, reading.needs)
     return reply
 
 
-def _parts(msg: Incoming, svc: Services) -> list[tuple[Match, set[str]]]:
+def _topic(svc: Services, reading: Reading, entry) -> list[str]:
+    """What a follow-up continues: the entity named, or the part of it that answered "which one" ("十大产业平台里哪个
+    最大" → 北部软件园, so "它规上企业多少家" asks about that park)."""
+    if not reading.entities:
+        return entry.entities
+    found = entry.entities[0]
+    if WHICH.search(reading.text) and reading.entities[0] in svc.kb.gazetteer.lexicon.ancestors(found):
+        return [found]
+    return reading.entities
+
+
+def _parts(msg: Incoming, svc: Services) -> list[Match]:
     """The answers to each question of a several-part message; a clause naming no place continues the one
     named before it ("小镇在哪、有哪些楼宇")."""
     found: list[Match] = []
-    asked: list[set[str]] = []
     entities = ()
     reader = svc.kb.reader_for(msg.lang)
     for clause in msg.reading.questions[:MAX_PARTS + 1]:
@@ -199,8 +253,7 @@ def _parts(msg: Incoming, svc: Services) -> list[tuple[Match, set[str]]]:
         match, _ = choose(svc, sub, sub.ranked(limit=5))
         if match and all(m.entry.id != match.entry.id for m in found):
             found.append(match)
-            asked.append(set(plain.aspects))
-    return list(zip(found, asked))
+    return found
 
 
 async def _not_known(msg: Incoming, svc: Services, reading: Reading, ranked: list[Match], why: str) -> Reply:

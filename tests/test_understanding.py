@@ -100,3 +100,46 @@ async def test_opting_in_in_words(ask, services):
     reply = await ask("我要订阅活动通知")
     assert "已为您订阅联盟活动通知" in reply.text
     assert "events" in (await services.store.users.get("console:u1")).subscriptions
+
+
+@pytest.mark.parametrize("question, says, must_not", [
+    ("北城智汇园有多少家企业", "未载明", "三大产业"),            # "多少家" needs a count of 家, not "三大"
+    ("绿地中央商务区是哪年建成的", "未载明", None),              # "哪年" needs a year
+    ("远洋国际中心哪一年成立的", "未载明", "1993"),              # the year a company in it was founded is not its own
+    ("锦鲤中心的开发商是哪家", "未载明", "5层"),                 # a developer asked, not a floor count
+    ("西湖蚂蚁小镇的基金管理规模多少", "西湖蚂蚁小镇", "650亿"),   # another town, not 运河财富小镇
+    ("小镇的五大博物馆分别叫什么", "未列出", None),              # the entry itself says the names are not listed
+])
+async def test_an_answer_must_hold_what_is_asked_of_the_entity_asked(ask, question, says, must_not):
+    reply = await ask(question)
+    assert reply.intent == "fallback" and says in reply.text, reply.text
+    assert must_not is None or must_not not in reply.text
+
+
+@pytest.mark.parametrize("question, must", [
+    ("小镇2019年引进了几家金融企业", "32家"),
+    ("胜利河旅游综合体有几层", "5层"),
+    ("2015年杭州存款余额多少", "29863.83"),             # not the 2020 target entry that compares with 2015
+])
+async def test_the_figure_asked_is_answered(ask, question, must):
+    reply = await ask(question)
+    assert reply.intent == "faq" and must in reply.text, reply.text
+
+
+async def test_each_question_of_a_message_gets_its_own_entry(ask):
+    reply = await ask("小镇有多少人才，其中高端金融人才多少名")
+    assert "近1000名" in reply.text and "50名" in reply.text and len(reply.sources) == 2
+
+
+async def test_a_bare_year_follow_up_asks_the_same_kind_of_figure(ask):
+    first = await ask("小镇2022年底在册金融机构有几家")
+    assert "356家" in first.text
+    reply = await ask("2019年呢")
+    assert reply.intent == "faq" and "422家" in reply.text, reply.text
+
+
+async def test_which_one_makes_the_answer_the_topic(ask):
+    first = await ask("拱墅十大平台中哪个平台经济体量最大")
+    assert "北部软件园" in first.text
+    reply = await ask("它的规上企业有多少家")
+    assert reply.intent == "faq" and "150余家" in reply.text, reply.text
