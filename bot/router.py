@@ -166,7 +166,7 @@ class Router:
 
     async def _text(self, msg: Incoming) -> Reply:
         dialog = self.svc.dialogs.get(msg.user_key)
-        if dialog and dialog.flow in YIELDING_FLOWS and faq.is_new_question(msg, self.svc):
+        if dialog and dialog.flow in YIELDING_FLOWS and faq.is_new_question(self.svc, msg):
             self.svc.dialogs.pop(msg.user_key)
             reply = await self._text(msg)
             reply.text = msg.say(f"（已退出{YIELDING_FLOWS[dialog.flow]}，先回答您的新问题。）",

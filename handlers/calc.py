@@ -558,7 +558,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     """Free text: a measure with figures, or a measure and "能拿多少"; or figures by name and "能拿多少"."""
     book = svc.kb.policy
     reading = _read(msg, msg.text, book)
-    if reading.elsewhere() or (faq.asks_unstated(msg, svc) and not (reading.candidates() and reading.figures)):
+    if reading.elsewhere() or (faq.asks_unstated(svc, msg) and not (reading.candidates() and reading.figures)):
         return None
     if is_quick_check(reading):
         return _run(svc, msg, msg.text, _selected(book, reading), reading=reading)

@@ -166,14 +166,14 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
     return best, ""
 
 
-def asks_unstated(msg: Incoming, svc: Services) -> bool:
+def asks_unstated(svc: Services, msg: Incoming) -> bool:
     """An English question asking what the documents never state (a price, a name, opening hours…) is the FAQ's
     to answer honestly, not a policy or quick-check question ("How many working days until the subsidy?")."""
     aspects = svc.kb.knowledge.lexicon.aspects
     return msg.english and any(aspects[a].unanswerable for a in msg.reading.aspects)
 
 
-def is_new_question(msg: Incoming, svc: Services) -> bool:
+def is_new_question(svc: Services, msg: Incoming) -> bool:
     """A message that names its own topic and finds its answer, with no figure an open dialog could want."""
     reading: Reading = msg.reading
     if reading.bare_figure or any(ch.isdigit() for ch in msg.text) or not (reading.entities or reading.aspects):
@@ -202,10 +202,10 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
     ranked = reading.ranked()
     best, why = choose(svc, reading, ranked)
     # An English message asking what the documents never state gets that said, not an answer to its other half.
-    whole = why == "elsewhere" or (why == "aspect" and asks_unstated(msg, svc))
-    parts = _parts(msg, svc) if len(reading.questions) > 1 and not whole else []
+    whole = why == "elsewhere" or (why == "aspect" and asks_unstated(svc, msg))
+    parts = _parts(svc, msg) if len(reading.questions) > 1 and not whole else []
     if best is None and not parts:
-        return await _not_known(msg, svc, reading, ranked, why)
+        return await _not_known(svc, msg, reading, ranked, why)
     if best is None or len(parts) > 1:         # each question answered by its own entry, in the order asked
         best, parts = parts[0], parts[1:]
     parts = [m for m in parts if m.entry.id != best.entry.id and m.score >= THRESHOLD + PART_MARGIN]
@@ -237,7 +237,7 @@ def _topic(svc: Services, reading: Reading, entry) -> list[str]:
     return reading.entities
 
 
-def _parts(msg: Incoming, svc: Services) -> list[Match]:
+def _parts(svc: Services, msg: Incoming) -> list[Match]:
     """The answers to each question of a several-part message; a clause naming no place continues the one
     named before it ("小镇在哪、有哪些楼宇")."""
     found: list[Match] = []
@@ -256,12 +256,12 @@ def _parts(msg: Incoming, svc: Services) -> list[Match]:
     return found
 
 
-async def _not_known(msg: Incoming, svc: Services, reading: Reading, ranked: list[Match], why: str) -> Reply:
+async def _not_known(svc: Services, msg: Incoming, reading: Reading, ranked: list[Match], why: str) -> Reply:
     await svc.store.unanswered.log(msg, svc.clock.now())
-    return with_offer(svc, msg, _not_known_reply(msg, svc, reading, ranked, why))
+    return with_offer(svc, msg, _not_known_reply(svc, msg, reading, ranked, why))
 
 
-def _not_known_reply(msg: Incoming, svc: Services, reading: Reading, ranked: list[Match], why: str) -> Reply:
+def _not_known_reply(svc: Services, msg: Incoming, reading: Reading, ranked: list[Match], why: str) -> Reply:
     lex, gz, lang = svc.kb.knowledge.lexicon, svc.kb.gazetteer, msg.lang
     if reading.elsewhere and why in ("elsewhere", "aspect", ""):
         text = msg.say(f"资料只涉及杭州市、拱墅区和运河财富小镇，没有关于{'、'.join(reading.elsewhere)}的记载，"

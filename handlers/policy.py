@@ -326,7 +326,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     book = svc.kb.policy
     text = for_reading(msg.text, book, msg.lang)
     reading = read(text, book)
-    if reading.elsewhere() or faq.asks_unstated(msg, svc):
+    if reading.elsewhere() or faq.asks_unstated(svc, msg):
         return None
     if (m := ARTICLE.search(msg.folded)) and not reading.figures and not reading.candidates() \
             and len(msg.folded) <= ARTICLE_ONLY * (3 if msg.english else 1) \
