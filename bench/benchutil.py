@@ -48,5 +48,5 @@ def answer_path(kb, lang: str, text: str):
     reading = kb.reader_for(lang).read(text)
     best = faq.choose(svc, reading, reading.ranked())
     if len(reading.questions) > 1:
-        faq._parts(replace(Incoming("console", "u", "u", text=text, lang=lang), reading=reading), svc)
+        faq._parts(svc, replace(Incoming("console", "u", "u", text=text, lang=lang), reading=reading))
     return best
