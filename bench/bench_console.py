@@ -32,10 +32,11 @@ from bot.app import start_http  # noqa: E402
 from bot.clock import SHANGHAI, FixedClock  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.dialogs import Dialogs  # noqa: E402
-from bot.services import KnowledgeBase, Services  # noqa: E402
-from bot.store import Audit, Store  # noqa: E402
+from bot.services import Services  # noqa: E402
+from bot.store import Audit, Event, Store  # noqa: E402
 from bot.web.console import mount  # noqa: E402
 from bot.web.links import SignInLinks, sign_in_url  # noqa: E402
+from faq.knowledge_base import KnowledgeBase  # noqa: E402
 
 NOW = FixedClock(__import__("datetime").datetime(2026, 11, 22, 10, 0, tzinfo=SHANGHAI))
 STAFF = "telegram:1"
@@ -62,9 +63,8 @@ async def seed(svc: Services, args, rnd: random.Random) -> None:
          for rows, intent, outcome in ((asked, "fallback", "fallback"), (answered, "faq", "answered"))
          for i, (at, p, text) in enumerate(rows)])
     start = NOW.now() - timedelta(days=200)
-    await svc.store.events.add([({"title": f"路演{i}", "type": "项目路演", "place": "小镇会客厅", "audience": "all",
-                                  "description": "", "signup": "", "status": "scheduled", "created_by": STAFF,
-                                  "start": (start + timedelta(hours=7 * i)).isoformat(timespec="seconds")}, [])
+    await svc.store.events.add([(Event(f"路演{i}", start + timedelta(hours=7 * i), "小镇会客厅", "项目路演",
+                                       created_by=STAFF), [])
                                  for i in range(args.events)], Audit(STAFF, "event.publish", NOW.now()))
 
 

@@ -34,7 +34,7 @@ import sys, time
 t = time.perf_counter()
 import bot.app  # noqa: F401  (everything the bot imports)
 from pathlib import Path
-from bot.services import KnowledgeBase
+from faq.knowledge_base import KnowledgeBase
 from faq.knowledge import load_cached
 cache = Path(sys.argv[2])
 kb = KnowledgeBase(lambda: load_cached(Path(sys.argv[1]), cache_dir=cache), cache_dir=cache)
@@ -120,7 +120,7 @@ def startup(faq_dir: Path, cache_dir: Path) -> tuple[float, int]:
 def measure(faq_dir: Path) -> dict:
     """Latency in this process; start-up and memory in fresh ones (cold: an empty cache; warm: its second run)."""
     import faq.matcher
-    from bot.services import KnowledgeBase
+    from faq.knowledge_base import KnowledgeBase
     from faq.knowledge import load_cached
 
     with tempfile.TemporaryDirectory() as tmp:

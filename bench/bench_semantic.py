@@ -39,7 +39,7 @@ GATE_CUTS = (0.90, 0.92, 0.94)
 STARTUP = """
 import sys, tempfile, time, psutil
 from pathlib import Path
-from bot.services import KnowledgeBase
+from faq.knowledge_base import KnowledgeBase
 from bench import semantic_stage as semantic
 kb = KnowledgeBase()
 rss_lexical = psutil.Process().memory_info().rss
@@ -183,7 +183,7 @@ HEADER = f"{'':<34} {'dev top-1/honest':<16}  {'held-out':<16} {'blind':<16}"
 
 
 async def main() -> None:
-    from bot.services import KnowledgeBase
+    from faq.knowledge_base import KnowledgeBase
     from bench import semantic_stage as semantic
 
     kb = KnowledgeBase()

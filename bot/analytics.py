@@ -11,7 +11,7 @@ import logging
 from bot.clock import Clock
 from bot.messages import Incoming, Reply
 from bot.store import StorageError
-from bot.store.log_table import LogTable
+from bot.store.questions import Outcomes
 
 log = logging.getLogger(__name__)
 NOT_QUESTIONS = {"help", "staff", "clarify"}     # greetings and stale buttons, staff tools, questions back
@@ -23,7 +23,7 @@ def outcome_of(reply: Reply) -> str:
 
 
 class Analytics:
-    def __init__(self, table: LogTable, clock: Clock, *, batch: int = 200, interval: float = 1.0):
+    def __init__(self, table: Outcomes, clock: Clock, *, batch: int = 200, interval: float = 1.0):
         self.table, self.clock, self.batch, self.interval = table, clock, batch, interval
         self._rows: list[dict] = []
         self._timer: asyncio.TimerHandle | None = None

@@ -169,9 +169,9 @@ async def unanswered(svc: Services, msg: Incoming) -> Reply:
     counts: Counter = Counter()
     example: dict[str, str] = {}
     for row in rows:
-        key = nlp.normalise(row["text"]) or row["text"]
+        key = nlp.normalise(row.text) or row.text
         counts[key] += 1
-        example.setdefault(key, row["text"])
+        example.setdefault(key, row.text)
     lines = [f"近 7 天未能回答的问题共 {len(rows)} 条，最常见的："]
     lines += [f"{i}. {example[k][:60]}（{n} 次）" for i, (k, n) in enumerate(counts.most_common(10), 1)]
     lines.append("可在网页控制台（/console）的“未答问题”页把它们加为问法或新建问答，"

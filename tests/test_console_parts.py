@@ -171,10 +171,10 @@ async def test_question_outcomes_are_written_in_batches(tmp_path, clock):
     analytics.record(ask("找人工"), Reply("已转人工", intent="handoff"))
     await analytics.close()
     rows = await store.analytics.between(clock.now() - timedelta(days=1), clock.now() + timedelta(days=1))
-    assert [(r["text"], r["outcome"]) for r in rows] == [("小镇在哪", "answered"), ("量子猫", "fallback"),
+    assert [(r.text, r.outcome) for r in rows] == [("小镇在哪", "answered"), ("量子猫", "fallback"),
                                                         ("找人工", "handoff")]
     assert len((tmp_path / "analytics.log").read_text("utf-8").splitlines()) == 1   # one append for the batch
-    assert [r["text"] for r in await Store(tmp_path).analytics.between(clock.now() - timedelta(days=1),
+    assert [r.text for r in await Store(tmp_path).analytics.between(clock.now() - timedelta(days=1),
                                                                        clock.now() + timedelta(days=1))] == [
         "小镇在哪", "量子猫", "找人工"]
 

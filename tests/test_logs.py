@@ -54,13 +54,13 @@ async def test_a_torn_last_line_of_the_question_log_is_ignored(tmp_path):
     for text in ("第一个问题", "second question"):
         await store.unanswered.log(Incoming("wecom", "u1", "u1", text=text), TODAY)
     [first, _] = await store.unanswered.since(TODAY)
-    await store.unanswered.resolve([first["id"]], "faq:town-1")
+    await store.unanswered.resolve([first.id], "faq:town-1")
     tear(tmp_path / "unanswered.log", '[{"at":"2026-'.encode())
     again = Store(tmp_path)
     rows = await again.unanswered.since(TODAY)
-    assert [(r["text"], r.get("resolved")) for r in rows] == [("第一个问题", "faq:town-1"), ("second question", None)]
+    assert [(r.text, r.resolved) for r in rows] == [("第一个问题", "faq:town-1"), ("second question", "")]
     await again.unanswered.log(Incoming("wecom", "u2", "u2", text="第三个"), TODAY)
-    assert [r["text"] for r in await Store(tmp_path).unanswered.since(TODAY)] == ["第一个问题", "second question", "第三个"]
+    assert [r.text for r in await Store(tmp_path).unanswered.since(TODAY)] == ["第一个问题", "second question", "第三个"]
 
 
 async def test_a_damaged_line_before_the_last_is_refused_and_left_intact(tmp_path):
@@ -114,8 +114,8 @@ async def test_data_from_before_the_logs_is_taken_in(tmp_path):
     store = Store(tmp_path)                       # a second start finds everything where the first put it
     assert [(r.recipient, r.status) for r in await store.broadcasts.pending(1)] == [("wecom:b", "pending")]
     assert (await store.broadcasts.counts([1]))[1] == {"sent": 1, "pending": 1}
-    assert [(r["id"], r["text"]) for r in await store.unanswered.since(TODAY)] == [(3, "旧问题")]
+    assert [(r.id, r.text) for r in await store.unanswered.since(TODAY)] == [(3, "旧问题")]
     day = (TODAY.replace(hour=0), TODAY.replace(hour=23))
-    assert [r["text"] for r in await store.analytics.between(*day)] == ["小镇在哪"]
+    assert [r.text for r in await store.analytics.between(*day)] == ["小镇在哪"]
     live = json.loads((tmp_path / "store.json").read_text("utf-8"))
     assert not {"deliveries", "unanswered", "analytics"} & set(live) and not (tmp_path / "analytics.json").exists()

@@ -9,6 +9,7 @@ import pytest
 from bot.clock import SHANGHAI
 from bot.messages import Incoming
 from bot.router import ROUTES, Route, Router, command_of
+from bot.store import Question
 
 BAD_INPUTS = ["", "   ", "\n\t", "😀😀😀", "\x00\x01\x02\x1b[31m", "\ud800", bytes(range(256)).decode("latin-1"),
               "What is the weather like?", "小镇 where is it 在哪 ???", "%s%n{0}<script>", "'; DROP TABLE users;--"]
@@ -151,7 +152,7 @@ STALE = "这个按钮已失效"
 FLOW_BUTTONS = ["ne:publish", "ne:全体", "ee:place", "imp:confirm", "bc:aud:all", "bc:send", "bc:later"]
 
 
-async def unanswered(services) -> list[dict]:
+async def unanswered(services) -> list[Question]:
     return await services.store.unanswered.since(datetime(2000, 1, 1, tzinfo=SHANGHAI))
 
 

@@ -95,7 +95,7 @@ async def test_concurrent_writers_share_flushes_and_lose_nothing(tmp_path):
     assert 1 <= len(appends) < 20                  # and far fewer appends to the log
     again = Store(tmp_path)
     rows = await again.unanswered.since(TODAY - timedelta(days=1))
-    assert sorted(r["text"] for r in rows) == sorted(m.text for m in msgs)
+    assert sorted(r.text for r in rows) == sorted(m.text for m in msgs)
     assert [(await again.users.profile(m.user_key)).description for m in msgs] == [m.text for m in msgs]
 
 

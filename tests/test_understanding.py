@@ -40,7 +40,7 @@ async def test_what_the_documents_do_not_say_is_said_plainly(ask, services, ques
     assert reply.intent == "fallback" and says in reply.text, reply.text
     assert "3.3平方公里" not in reply.text and "650亿" not in reply.text
     unanswered = await services.store.unanswered.since(datetime(2000, 1, 1, tzinfo=SHANGHAI))
-    assert [u["text"] for u in unanswered] == [question]
+    assert [u.text for u in unanswered] == [question]
 
 
 async def test_a_year_the_documents_do_not_cover_gets_the_nearest_dated_figure(ask):

@@ -17,13 +17,14 @@ from bot.store.broadcasts import Broadcasts
 from bot.store.database import Database
 from bot.store.events import Events
 from bot.store.log_table import LogTable
-from bot.store.questions import Unanswered
-from bot.store.records import Audience, Audit, Broadcast, Event, Profile, Reminder, Ticket, TicketEntry, User
+from bot.store.questions import Outcomes, Unanswered
+from bot.store.records import (Asked, Audience, Audit, Broadcast, Event, Profile, Question, Reminder, Ticket,
+                               TicketEntry, User)
 from bot.store.tickets import TicketStore
 from bot.store.users import Users
 
-__all__ = ["Audience", "Audit", "Broadcast", "Event", "Profile", "Reminder", "Store", "StorageError", "Ticket",
-           "TicketEntry", "User"]
+__all__ = ["Asked", "Audience", "Audit", "Broadcast", "Event", "Profile", "Question", "Reminder", "Store", "StorageError",
+           "Ticket", "TicketEntry", "User"]
 OLD_ANALYTICS = "analytics.json"     # analytics were a TinyDB file of their own before analytics.log
 
 
@@ -37,7 +38,7 @@ class Store:
         self.events = Events(self.db, self.broadcasts, self.audit)
         self.tickets = TicketStore(self.db, self.broadcasts)
         self.unanswered = Unanswered(LogTable(folder / "unanswered.log"))
-        self.analytics = LogTable(folder / "analytics.log")
+        self.analytics = Outcomes(LogTable(folder / "analytics.log"))
         self._adopt_old_logs(folder)
 
     def _adopt_old_logs(self, folder: Path) -> None:
@@ -50,7 +51,7 @@ class Store:
             self.db.storage.flush()
         old = folder / OLD_ANALYTICS
         if old.exists():
-            self.analytics.adopt(json.loads(old.read_text("utf-8")).get("analytics", {}))
+            self.analytics.table.adopt(json.loads(old.read_text("utf-8")).get("analytics", {}))
             old.unlink()
 
     @property

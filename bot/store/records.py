@@ -260,3 +260,37 @@ class Audit:
 
     def row(self, **more: Any) -> dict[str, Any]:
         return {"at": iso(self.when), "actor": self.actor, "action": self.action, "detail": {**self.detail, **more}}
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A question the bot could not answer (unanswered.log), for staff to turn into an FAQ entry."""
+    id: int
+    at: str                    # ISO time, +08:00
+    user: str                  # "platform:id"
+    text: str                  # as typed
+    resolved: str = ""         # "faq:<entry id>" or "dismissed" once staff dealt with it
+
+    @property
+    def platform(self) -> str:
+        return self.user.partition(":")[0]
+
+    @classmethod
+    def of(cls, row: Mapping[str, Any]) -> Question:
+        return cls(row["id"], row["at"], row["user"], row["text"], row.get("resolved", ""))
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """One question's outcome (analytics.log), for the dashboard."""
+    id: int
+    at: str                    # ISO time, +08:00
+    platform: str
+    user: str
+    text: str                  # as typed
+    intent: str
+    outcome: Literal["answered", "fallback", "handoff"]
+
+    @classmethod
+    def of(cls, row: Mapping[str, Any]) -> Asked:
+        return cls(row["id"], row["at"], row["platform"], row["user"], row["text"], row["intent"], row["outcome"])

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from aiohttp import web
 
 from bot.alliance.audience import PLATFORMS
+from bot.store import Asked
 from bot.web.base import console_of, page
 from bot.web.charts import stacked_bars
 from bot.web.pages.forms import bounds, day_range
@@ -19,10 +20,10 @@ OUTCOMES = (("answered", "已回答", "#2e8b57"), ("fallback", "未能回答", "
 CHANNEL_COLOURS = ("#3d6fb6", "#2e8b57", "#d9822b", "#8e5ab5", "#c0392b", "#7f8c8d")
 
 
-def summary(rows: list[dict], start: date, end: date) -> dict:
+def summary(rows: list[Asked], start: date, end: date) -> dict:
     days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
-    by_outcome = Counter((r["at"][:10], r["outcome"]) for r in rows)
-    by_platform = Counter((r["at"][:10], r["platform"]) for r in rows)
+    by_outcome = Counter((r.at[:10], r.outcome) for r in rows)
+    by_platform = Counter((r.at[:10], r.platform) for r in rows)
     totals, platforms = Counter(), Counter()
     for (_, outcome), n in by_outcome.items():
         totals[outcome] += n
@@ -40,7 +41,7 @@ def summary(rows: list[dict], start: date, end: date) -> dict:
             "by_channel": stacked_bars(labels, channel_series),
             "channels": [(name, colour, sum(values)) for name, colour, values in channel_series],
             "top": grouped(rows, 0, TOP)[1],
-            "top_unanswered": grouped([r for r in rows if r["outcome"] == "fallback"], 0, TOP)[1]}
+            "top_unanswered": grouped([r for r in rows if r.outcome == "fallback"], 0, TOP)[1]}
 
 
 @routes.get("/")

@@ -6,6 +6,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Sequence
+
+from bot.store import Asked, Question
 
 NOT_WORD = re.compile(r"[\W_]+")
 
@@ -24,21 +27,20 @@ class Group:
     platforms: Counter = field(default_factory=Counter)
 
 
-def grouped(rows: list[dict], start: int = 0, stop: int | None = None) -> tuple[int, list[Group]]:
-    """Rows with "text", "at" (and "id", "platform" or "user") → how many groups there are, and the groups
-    [start:stop] of them, most asked first (the latest asked first among equals)."""
-    keys = [question_key(r["text"]) for r in rows]
+def grouped(rows: Sequence[Asked | Question], start: int = 0, stop: int | None = None) -> tuple[int, list[Group]]:
+    """Questions → how many groups there are, and the groups [start:stop] of them, most asked first (the latest
+    asked first among equals)."""
+    keys = [question_key(r.text) for r in rows]
     counts = Counter(keys)
-    last = {k: r["at"] for k, r in zip(keys, rows)}          # rows come oldest first
+    last = {k: r.at for k, r in zip(keys, rows)}          # rows come oldest first
     order = sorted(counts, key=lambda k: (counts[k], last[k]), reverse=True)
     groups = {k: Group("", counts[k]) for k in order[start:stop]}
     for key, row in zip(keys, rows):
         group = groups.get(key)
         if group is None:
             continue
-        if row["at"] >= group.last:
-            group.text, group.last = row["text"], row["at"]
-        if "id" in row:
-            group.ids.append(row["id"])
-        group.platforms[row.get("platform") or row["user"].partition(":")[0]] += 1
+        if row.at >= group.last:
+            group.text, group.last = row.text, row.at
+        group.ids.append(row.id)
+        group.platforms[row.platform] += 1
     return len(counts), list(groups.values())

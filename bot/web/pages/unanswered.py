@@ -40,7 +40,7 @@ async def listing(request: web.Request) -> web.Response:
     svc = console_of(request).svc
     start, end = day_range(request, svc.clock.today(), DEFAULT_DAYS)
     number = page_number(request)
-    rows = [r for r in await svc.store.unanswered.between(*bounds(start, end)) if not r.get("resolved")]
+    rows = [r for r in await svc.store.unanswered.between(*bounds(start, end)) if not r.resolved]
     groups, shown = grouped(rows, (number - 1) * PER_PAGE, number * PER_PAGE)
     items = [(g, nearest(svc.kb.faq, g.text)) for g in shown]
     return page(request, "unanswered.html", items=items, start=start, end=end, page=number,
