@@ -6,6 +6,7 @@ as features so typos and segmentation differences still overlap.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import unicodedata
@@ -16,6 +17,7 @@ from pathlib import Path
 import jieba
 
 from faq.derived import cached
+from faq.frequencies import WordFrequencies
 from faq.schema import read_yaml
 from faq.script import simplified
 
@@ -68,8 +70,27 @@ def add_words(words) -> None:
     _words.cache_clear()
 
 
+def _load_dictionary() -> None:
+    """What jieba.initialize() loads (its dictionary's words and total frequency), from the cache as compact arrays."""
+    tokenizer = jieba.dt
+    if tokenizer.initialized:
+        return
+    source = Path(jieba.__file__).with_name("dict.txt")
+    stat = source.stat()
+    layout = hashlib.sha256((HERE / "frequencies.py").read_bytes()).hexdigest()[:12]
+    key = f"{jieba.__version__}-{stat.st_size}-{int(stat.st_mtime)}-{layout}"
+    table, total = cached("jieba-dictionary", key, lambda: _compact(tokenizer.gen_pfdict(tokenizer.get_dict_file())))
+    with tokenizer.lock:
+        tokenizer.FREQ, tokenizer.total, tokenizer.initialized = table, total, True
+
+
+def _compact(loaded: tuple[dict[str, int], int]) -> tuple[WordFrequencies, int]:
+    freq, total = loaded
+    return WordFrequencies(freq), total
+
+
 def load_user_dictionary() -> None:
-    jieba.initialize()
+    _load_dictionary()
     add_words(line.split()[0] for line in (HERE / "userdict.txt").read_text(encoding="utf-8").splitlines()
               if line.strip() and not line.startswith("#"))
     add_words(synonyms().canonical)
