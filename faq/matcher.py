@@ -21,7 +21,6 @@ from itertools import accumulate, chain, islice
 from pathlib import Path
 from types import ModuleType
 
-import jieba
 from rapidfuzz import fuzz, process
 
 from faq import nlp
@@ -79,7 +78,7 @@ def _cache_key(entries: list[FaqEntry], text: ModuleType) -> str:
     for path in (nlp.HERE / "synonyms.yaml", nlp.HERE / "userdict.txt", Path(nlp.__file__), Path(text.__file__),
                  Path(__file__), nlp.HERE / "script.py"):
         digest.update(path.read_bytes())
-    digest.update(jieba.__version__.encode())
+    digest.update(nlp.jieba.__version__.encode())
     return digest.hexdigest()[:24]
 
 

@@ -1,8 +1,6 @@
 """jieba's dictionary as compact arrays answers every lookup as the dict it replaces, so segmentation is unchanged."""
 from __future__ import annotations
 
-import jieba
-
 from faq import nlp
 from faq.frequencies import WordFrequencies
 
@@ -20,9 +18,9 @@ def test_lookups_answer_as_the_dict_does_for_keys_misses_and_added_words():
 def test_segmentation_with_the_compact_dictionary_equals_jiebas_own(kb):
     """Two tokenizers over jieba's dictionary, one as its dict and one as the compact table, taught the same domain
     words, over every phrasing and answer of the knowledge base."""
-    plain = jieba.Tokenizer()
+    plain = nlp.jieba.Tokenizer()
     plain.FREQ, plain.total = plain.gen_pfdict(plain.get_dict_file())
-    compact = jieba.Tokenizer()
+    compact = nlp.jieba.Tokenizer()
     compact.FREQ, compact.total = WordFrequencies(plain.FREQ), plain.total
     plain.initialized = compact.initialized = True
     for word in {nlp.normalise(k) for e in kb.knowledge.faq for k in e.keywords} | set(nlp.synonyms().canonical):

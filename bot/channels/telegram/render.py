@@ -5,10 +5,12 @@ from __future__ import annotations
 import html
 import logging
 from dataclasses import dataclass
-
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from typing import TYPE_CHECKING
 
 from bot.messages import Button, Reply
+
+if TYPE_CHECKING:
+    from telegram import InlineKeyboardMarkup
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +61,8 @@ def split(text: str, limit: int = MAX_TEXT) -> list[str]:
 def keyboard(buttons: list[Button]) -> InlineKeyboardMarkup | None:
     """One button per row, or two per row when every label is short. A payload over 64 bytes cannot
     be sent to Telegram: that button is dropped and logged (the route crawl test fails on it)."""
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup    # the web console's previews need no telegram
+
     usable = []
     for b in buttons:
         if len(b.payload.encode()) > MAX_CALLBACK_DATA:
