@@ -18,7 +18,7 @@ from pathlib import Path
 from types import ModuleType
 
 from faq.derived import cached
-from faq.frequencies import WordFrequencies
+from faq.frequencies import Packed, WordFrequencies, pack
 from faq.schema import read_yaml
 from faq.script import simplified
 
@@ -96,14 +96,14 @@ def _load_dictionary() -> None:
     stat = source.stat()
     layout = hashlib.sha256((HERE / "frequencies.py").read_bytes()).hexdigest()[:12]
     key = f"{jieba.__version__}-{stat.st_size}-{int(stat.st_mtime)}-{layout}"
-    table, total = cached("jieba-dictionary", key, lambda: _compact(tokenizer.gen_pfdict(tokenizer.get_dict_file())))
+    packed, total = cached("jieba-dictionary", key, lambda: _packed(tokenizer.gen_pfdict(tokenizer.get_dict_file())))
     with tokenizer.lock:
-        tokenizer.FREQ, tokenizer.total, tokenizer.initialized = table, total, True
+        tokenizer.FREQ, tokenizer.total, tokenizer.initialized = WordFrequencies(packed), total, True
 
 
-def _compact(loaded: tuple[dict[str, int], int]) -> tuple[WordFrequencies, int]:
+def _packed(loaded: tuple[dict[str, int], int]) -> tuple[Packed, int]:
     freq, total = loaded
-    return WordFrequencies(freq), total
+    return pack(freq), total
 
 
 def load_user_dictionary() -> None:

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from faq import nlp
-from faq.frequencies import WordFrequencies
+from faq.frequencies import WordFrequencies, pack
 
 
 def test_lookups_answer_as_the_dict_does_for_keys_misses_and_added_words():
     plain = {"运河": 300, "运": 0, "财富小镇": 40, "小": 900, "\ud800x": 5}
-    table = WordFrequencies(plain)
+    table = WordFrequencies(pack(plain))
     for word in [*plain, "河", "财富", "运河财富", "", "x", "\ud800"]:
         assert (word in table) == (word in plain)
         assert table.get(word) == plain.get(word) and table.get(word, -1) == plain.get(word, -1)
@@ -21,7 +21,7 @@ def test_segmentation_with_the_compact_dictionary_equals_jiebas_own(kb):
     plain = nlp.jieba.Tokenizer()
     plain.FREQ, plain.total = plain.gen_pfdict(plain.get_dict_file())
     compact = nlp.jieba.Tokenizer()
-    compact.FREQ, compact.total = WordFrequencies(plain.FREQ), plain.total
+    compact.FREQ, compact.total = WordFrequencies(pack(plain.FREQ)), plain.total
     plain.initialized = compact.initialized = True
     for word in {nlp.normalise(k) for e in kb.knowledge.faq for k in e.keywords} | set(nlp.synonyms().canonical):
         plain.add_word(word, freq=nlp.WORD_FREQ)
