@@ -17,6 +17,7 @@ import math
 from array import array
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate, chain, islice
 from pathlib import Path
 from types import ModuleType
@@ -38,6 +39,7 @@ SIMILAR_LIMIT, SIMILAR_CUTOFF = 40, 30     # phrasings whose similarity counts, 
 SCALE = 2000              # from this many entries on, only the entries sharing the rarest features are scored
 CANDIDATES = 200          # how many, at scale
 SIMILAR_CANDIDATES = 120  # of those, the likeliest whose phrasings are compared, at scale
+RANKED = 1024             # questions whose ranking is remembered
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,7 @@ class FaqMatcher:
         self._unknown_idf = math.log((self._n + 1) / UNKNOWN_DF)
         self._at_scale = len(entries) >= SCALE
         self._bitmaps: dict[int, bytearray] = {}
+        self._ranked = lru_cache(maxsize=RANKED)(self._rank)
         if not self._at_scale:         # every phrasing is compared: as a list, once
             self._phrasings = self._phrased.split("\n")[:-1]
             self._owner = array("I", (i for i in range(len(entries)) for _ in range(self._first[i + 1] - self._first[i])))
@@ -147,10 +150,14 @@ class FaqMatcher:
         return math.log((self._n + 1) / (asked + 0.5)) if asked else self._unknown_idf
 
     def rank(self, question: str, limit: int = 3) -> list[Match]:
+        """The `limit` best entries; a question asked again (as FAQ questions are) is not ranked again."""
+        return list(self._ranked(question, limit))
+
+    def _rank(self, question: str, limit: int) -> tuple[Match, ...]:
         words = self.text.words(question)
         feats = self.text.features_of(words)
         if not feats or not self.entries:
-            return []
+            return ()
         weights = {f: self._idf(f) for f in feats}
         total = sum(weights.values())
         asked_sum, told_sum, candidates = self._coverage(weights)
@@ -172,7 +179,7 @@ class FaqMatcher:
         untouched = (i for i in reversed(range(len(self.entries))) if i not in touched)
         scored = [(score(i), i) for i in chain(touched, islice(untouched, limit))]
         scored.sort(reverse=True)
-        return [Match(self.entries[i], max(0.0, min(1.0, s))) for s, i in scored[:limit]]
+        return tuple(Match(self.entries[i], max(0.0, min(1.0, s))) for s, i in scored[:limit])
 
     def _coverage(self, weights: dict[str, float]) -> tuple[dict[int, float], dict[int, float], list[int]]:
         """The weight of the question's features each entry's phrasings hold, and its answer too; and the entries
