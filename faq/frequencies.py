@@ -14,7 +14,7 @@ from zlib import crc32
 Packed = tuple[array, array, array, bytes, array]       # hashes, runs, offsets, keys, frequencies
 _MISSING = object()
 _SHIFT = 16                    # 2**16 runs of hashes with the same top 16 bits: ~8 keys each
-REMEMBERED = 8192              # lookups remembered
+REMEMBERED = 2 ** 15           # lookups remembered (~5 MB when full)
 
 
 def _bytes(word: str) -> bytes:
@@ -32,24 +32,29 @@ def pack(freq: dict[str, int]) -> Packed:
     return hashes, runs, offsets, b"".join(key for _, key, _ in keyed), array("q", (n for _, _, n in keyed))
 
 
+def _finder(packed: Packed):
+    """word → its frequency, or None (a closure: jieba looks up every fragment of every sentence)."""
+    hashes, runs, offsets, blob, freqs = packed
+
+    def find(word: str) -> int | None:
+        key = _bytes(word)
+        h = crc32(key)
+        end = runs[(h >> _SHIFT) + 1]
+        i = bisect_left(hashes, h, runs[h >> _SHIFT], end)
+        while i < end and hashes[i] == h:
+            if blob[offsets[i]:offsets[i + 1]] == key:
+                return freqs[i]
+            i += 1
+        return None
+    return find
+
+
 class WordFrequencies:
     """The mapping jieba's tokenizer keeps as `FREQ`: `in`, `[]`, `get` and `[]=` as on a dict."""
 
     def __init__(self, packed: Packed):
-        self._hashes, self._runs, self._offsets, self._blob, self._freqs = packed
         self._added: dict[str, int] = {}
-        self._stored = lru_cache(maxsize=REMEMBERED)(self._find)
-
-    def _find(self, word: str) -> int | None:
-        key = _bytes(word)
-        h = crc32(key)
-        hashes, offsets, end = self._hashes, self._offsets, self._runs[(h >> _SHIFT) + 1]
-        i = bisect_left(hashes, h, self._runs[h >> _SHIFT], end)
-        while i < end and hashes[i] == h:
-            if self._blob[offsets[i]:offsets[i + 1]] == key:
-                return self._freqs[i]
-            i += 1
-        return None
+        self._stored = lru_cache(maxsize=REMEMBERED)(_finder(packed))
 
     def get(self, word: str, default=None):
         found = self._added.get(word, _MISSING)
