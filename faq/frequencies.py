@@ -1,9 +1,9 @@
-"""jieba's dictionary — its words and their prefixes, ~500k keys, each with a frequency — as flat arrays instead
-of a dict of half a million strings: read from the cache in milliseconds instead of over a second, and ~10 MB
-instead of ~60 MB resident. Keys are sorted by their CRC-32, whose top bits index the start of each run of equal
-top bits, so a lookup bisects a handful of hashes; it is exact (the key's UTF-8 bytes are compared, not only its
-hash), and the latest lookups are remembered (a sentence's fragments are looked up several times each).
-Words added at run time (the domain dictionary) go in an ordinary dict beside it."""
+"""jieba's dictionary — its words and their prefixes, each with a frequency — as flat arrays instead of a dict of
+hundreds of thousands of strings, which takes long to read back and much memory to hold. Keys are sorted by their
+CRC-32, whose top bits index the start of each run of equal top bits, so a lookup bisects a handful of hashes; it
+is exact (the key's UTF-8 bytes are compared, not only its hash), and the latest lookups are remembered (a
+sentence's fragments are looked up several times each). Words added at run time (the domain dictionary) go in an
+ordinary dict beside it."""
 from __future__ import annotations
 
 from array import array
@@ -13,8 +13,8 @@ from zlib import crc32
 
 Packed = tuple[array, array, array, bytes, array]       # hashes, runs, offsets, keys, frequencies
 _MISSING = object()
-_SHIFT = 16                    # 2**16 runs of hashes with the same top 16 bits: ~8 keys each
-REMEMBERED = 2 ** 15           # lookups remembered (~5 MB when full)
+_SHIFT = 16                    # runs of hashes sharing their top 16 bits: a handful of keys each
+REMEMBERED = 2 ** 15           # lookups remembered
 
 
 def _bytes(word: str) -> bytes:

@@ -26,8 +26,8 @@ HERE = Path(__file__).resolve().parent
 
 
 def _import_jieba() -> ModuleType:
-    """jieba opens its own data files through pkg_resources when that imports (a fifth of a second and ~10 MB, for
-    nothing else) and by path when it does not: it is kept from importing for jieba's import only."""
+    """jieba opens its own data files through pkg_resources when that imports (slow to import and large, for nothing
+    else) and by path when it does not: it is kept from importing for jieba's import only."""
     blocked = "pkg_resources" not in sys.modules
     if blocked:
         sys.modules["pkg_resources"] = None        # makes `import pkg_resources` raise ImportError
