@@ -3,7 +3,8 @@
 TinyDB reads and writes the whole document on every operation. This storage keeps the document in memory
 (TinyDB's `read`/`write` only touch that copy) and writes the file only when `flush()` is called, atomically:
 temp file in the same folder → flush → fsync → `os.replace` → fsync the folder. The caller (bot/store/database.py)
-decides when to flush, which is what makes group commit possible. Backups rotate as `backups/<name>.1 … .N`
+decides when to flush, which is what makes group commit possible; a flush is `prepare()` (the bytes to write, taken
+while nothing changes the document) then `commit()` (the writing and fsyncs, while changes for the next one go on). Backups rotate as `backups/<name>.1 … .N`
 at start and every `backup_every` seconds, when the content changed.
 """
 from __future__ import annotations
@@ -13,8 +14,9 @@ import logging
 import os
 import shutil
 import time
-from pathlib import Path
 from collections.abc import Callable, MutableMapping
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
@@ -62,6 +64,13 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 def _same_content(a: Path, b: Path) -> bool:
     return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
+
+
+@dataclass(frozen=True)
+class Pending:
+    """One flush's bytes: the staged files (None: remove it), then the document."""
+    files: list[tuple[Path, bytes | None]]
+    document: bytes
 
 
 class AtomicJSONStorage(Storage):
@@ -134,28 +143,41 @@ class AtomicJSONStorage(Storage):
         self._staged.append((path, content))
         self.dirty = True
 
-    def flush(self) -> None:
-        """Writes staged files, then the document, atomically (blocking: run it in a thread, holding the store's
-        lock)."""
+    def prepare(self) -> Pending | None:
+        """The next flush's bytes, taken now (None when nothing changed); changes after this go to the flush after.
+        The caller holds the store's lock, so nothing changes the document meanwhile."""
         if not self.dirty:
-            return
-        staged = list(self._staged)
+            return None
+        files = [(path, None if content is None else content()) for path, content in self._staged]
+        document = json.dumps(self._data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        self._staged.clear()
+        self.dirty = False
+        return Pending(files, document)
+
+    def commit(self, pending: Pending) -> None:
+        """Writes staged files, then the document, atomically (blocking: run it in a thread, one at a time). When
+        that fails, it is staged again, before anything staged since, for the next flush."""
         try:
-            for path, content in staged:
+            for path, content in pending.files:
                 if content is None:
                     path.unlink(missing_ok=True)
                 else:
                     ensure_dir(path.parent)
-                    atomic_write(path, content())
-            encoded = json.dumps(self._data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-            atomic_write(self.path, encoded)
+                    atomic_write(path, content)
+            atomic_write(self.path, pending.document)
         except OSError as exc:
+            self._staged[:0] = [(path, None if content is None else (lambda c=content: c))
+                                for path, content in pending.files]
+            self.dirty = True
             raise StorageError(f"写入数据文件 {self.path} 失败：{exc.strerror or exc}（数据仍在内存中，将重试）") from exc
-        del self._staged[:len(staged)]
-        self.dirty = False
         self.flushes += 1
         if time.monotonic() - self._last_backup >= self.backup_every:
             self._rotate_backups()
+
+    def flush(self) -> None:
+        """prepare() and commit() at once (blocking)."""
+        if (pending := self.prepare()) is not None:
+            self.commit(pending)
 
     def close(self) -> None:
         self.flush()

@@ -17,11 +17,11 @@ import math
 from array import array
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate, chain, islice
 from pathlib import Path
 from types import ModuleType
 
-import jieba
 from rapidfuzz import fuzz, process
 
 from faq import nlp
@@ -39,6 +39,7 @@ SIMILAR_LIMIT, SIMILAR_CUTOFF = 40, 30     # phrasings whose similarity counts, 
 SCALE = 2000              # from this many entries on, only the entries sharing the rarest features are scored
 CANDIDATES = 200          # how many, at scale
 SIMILAR_CANDIDATES = 120  # of those, the likeliest whose phrasings are compared, at scale
+RANKED = 1024             # questions whose ranking is remembered
 
 
 @dataclass(frozen=True)
@@ -47,27 +48,53 @@ class Match:
     score: float
 
 
+@dataclass(frozen=True)
+class Postings:
+    """Feature id → the entries holding that feature, all in one array: a dict of tens of thousands of small
+    arrays takes far longer to read back from the cache, and more memory."""
+    start: array        # feature id → where its entries begin in `entries` (and, one further, end)
+    entries: array
+
+    @classmethod
+    def of(cls, lists: dict[str, list[int]], ids: dict[str, int]) -> Postings:
+        start, entries = array("I", [0]), array("I")
+        for feature in ids:                  # in id order
+            entries.extend(lists.get(feature, ()))
+            start.append(len(entries))
+        return cls(start, entries)
+
+    def __getitem__(self, k: int) -> array:
+        return self.entries[self.start[k]:self.start[k + 1]]
+
+    def count(self, k: int) -> int:
+        return self.start[k + 1] - self.start[k]
+
+
 def _tokenised(entries: list[FaqEntry], text: ModuleType) -> dict:
     """Everything the matcher derives from the entries' text (with jieba for Chinese), as postings: feature → the
-    entries whose phrasings and keywords ("asked") or whose answer too ("told") hold it. The slow part of a
-    start-up, so it is cached."""
-    asked_by: dict[str, array] = {}
-    told_by: dict[str, array] = {}
+    entries whose phrasings and keywords ("asked") or whose answer too ("told") hold it; and each phrasing's
+    sorted words, one a line, in one string (entry i's lines from phrased_at[i]). The slow part of a start-up,
+    so it is cached."""
+    asked_by: dict[str, list[int]] = {}
+    told_by: dict[str, list[int]] = {}
     keywords: dict[str, list[int]] = {}
     numbers: dict[str, array] = {}
     for i, e in enumerate(entries):
         asked = set().union(*(text.features(t) for t in [*e.questions, *e.keywords]))
         for f in asked:
-            asked_by.setdefault(f, array("I")).append(i)
+            asked_by.setdefault(f, []).append(i)
         for f in asked | text.features(e.answer):
-            told_by.setdefault(f, array("I")).append(i)
+            told_by.setdefault(f, []).append(i)
         for k in e.keywords:
             if folded := text.fold_phrase(k):
                 keywords.setdefault(folded, []).append(i)
         for number in text.numbers(" ".join([e.answer, *e.questions])):
             numbers.setdefault(number, array("I")).append(i)
-    return {"asked_by": asked_by, "told_by": told_by, "keywords": keywords, "numbers": numbers,
-            "phrasings": [" ".join(sorted(text.words(q))) for e in entries for q in e.questions],
+    ids = {f: k for k, f in enumerate(told_by)}          # every feature asked is told too
+    blocks = ["".join(" ".join(sorted(text.words(q))) + "\n" for q in e.questions) for e in entries]
+    return {"ids": ids, "asked": Postings.of(asked_by, ids), "told": Postings.of(told_by, ids),
+            "keywords": keywords, "numbers": numbers,
+            "phrasings": "".join(blocks), "phrased_at": array("I", accumulate(map(len, blocks), initial=0)),
             "first": array("I", accumulate((len(e.questions) for e in entries), initial=0))}
 
 
@@ -79,7 +106,7 @@ def _cache_key(entries: list[FaqEntry], text: ModuleType) -> str:
     for path in (nlp.HERE / "synonyms.yaml", nlp.HERE / "userdict.txt", Path(nlp.__file__), Path(text.__file__),
                  Path(__file__), nlp.HERE / "script.py"):
         digest.update(path.read_bytes())
-    digest.update(jieba.__version__.encode())
+    digest.update(nlp.jieba.__version__.encode())
     return digest.hexdigest()[:24]
 
 
@@ -96,33 +123,41 @@ class FaqMatcher:
         text.add_words(k for e in entries for k in e.keywords)
         index = cached(f"faq-index-{text.__name__.rpartition('.')[2]}", _cache_key(entries, text),
                        lambda: _tokenised(entries, text), cache_dir)
-        self._asked_by, self._told_by = index["asked_by"], index["told_by"]
+        self._ids, self._asked, self._told = index["ids"], index["asked"], index["told"]
         self._keywords, self._numbers = index["keywords"], index["numbers"]
-        self._phrasings, self._first = index["phrasings"], index["first"]
-        self._owner = array("I", (i for i, e in enumerate(entries) for _ in e.questions))
+        self._phrased, self._phrased_at, self._first = index["phrasings"], index["phrased_at"], index["first"]
         self._keyword_lengths = sorted({len(k) for k in self._keywords})
         self._n = max(len(entries), 1)
         self._unknown_idf = math.log((self._n + 1) / UNKNOWN_DF)
         self._at_scale = len(entries) >= SCALE
-        self._bitmaps: dict[str, bytearray] = {}
+        self._bitmaps: dict[int, bytearray] = {}
+        self._ranked = lru_cache(maxsize=RANKED)(self._rank)
+        if not self._at_scale:         # every phrasing is compared: as a list, once
+            self._phrasings = self._phrased.split("\n")[:-1]
+            self._owner = array("I", (i for i in range(len(entries)) for _ in range(self._first[i + 1] - self._first[i])))
 
     def known(self, word: str) -> bool:
         """A word the data uses, or one whose every char bigram the data uses ("大关" from "大关路")."""
-        return word in self._told_by or all("#" + word[i:i + 2] in self._told_by for i in range(len(word) - 1))
+        return word in self._ids or all("#" + word[i:i + 2] in self._ids for i in range(len(word) - 1))
 
     def unknown_places(self, words: list[str]) -> list[str]:
         """Places the data never mentions (another city, another district): the sign of another topic."""
         return [w for w in words if len(w) > 1 and w in self.text.place_names() and not self.known(w)]
 
     def _idf(self, feature: str) -> float:
-        asked = self._asked_by.get(feature)
-        return math.log((self._n + 1) / (len(asked) + 0.5)) if asked else self._unknown_idf
+        k = self._ids.get(feature)
+        asked = self._asked.count(k) if k is not None else 0
+        return math.log((self._n + 1) / (asked + 0.5)) if asked else self._unknown_idf
 
     def rank(self, question: str, limit: int = 3) -> list[Match]:
+        """The `limit` best entries; a question asked again (as FAQ questions are) is not ranked again."""
+        return list(self._ranked(question, limit))
+
+    def _rank(self, question: str, limit: int) -> tuple[Match, ...]:
         words = self.text.words(question)
         feats = self.text.features_of(words)
         if not feats or not self.entries:
-            return []
+            return ()
         weights = {f: self._idf(f) for f in feats}
         total = sum(weights.values())
         asked_sum, told_sum, candidates = self._coverage(weights)
@@ -144,20 +179,21 @@ class FaqMatcher:
         untouched = (i for i in reversed(range(len(self.entries))) if i not in touched)
         scored = [(score(i), i) for i in chain(touched, islice(untouched, limit))]
         scored.sort(reverse=True)
-        return [Match(self.entries[i], max(0.0, min(1.0, s))) for s, i in scored[:limit]]
+        return tuple(Match(self.entries[i], max(0.0, min(1.0, s))) for s, i in scored[:limit])
 
     def _coverage(self, weights: dict[str, float]) -> tuple[dict[int, float], dict[int, float], list[int]]:
         """The weight of the question's features each entry's phrasings hold, and its answer too; and the entries
         to score."""
         asked_sum: dict[int, float] = defaultdict(float)
         told_sum: dict[int, float] = defaultdict(float)
-        known = sorted((f for f in weights if f in self._told_by), key=lambda f: len(self._told_by[f]))
+        ids, asked_by, told_by = self._ids, self._asked, self._told
+        known = sorted((f for f in weights if f in ids), key=lambda f: told_by.count(ids[f]))
         gathered = 0
         for gathered, f in enumerate(known, 1):
-            w = weights[f]
-            for i in self._asked_by.get(f, ()):
+            w, k = weights[f], ids[f]
+            for i in asked_by[k]:
                 asked_sum[i] += w
-            for i in self._told_by[f]:
+            for i in told_by[k]:
                 told_sum[i] += w
             if self._at_scale and len(told_sum) >= CANDIDATES:
                 break
@@ -166,16 +202,16 @@ class FaqMatcher:
         candidates = heapq.nlargest(CANDIDATES, told_sum, key=lambda i: asked_sum[i] + told_sum[i])
         chosen = set(candidates)
         for f in known[gathered:]:
-            w, told = weights[f], self._told_by[f]
-            if len(told) <= len(candidates):
-                for i in self._asked_by.get(f, ()):
+            w, k = weights[f], ids[f]
+            if told_by.count(k) <= len(candidates):
+                for i in asked_by[k]:
                     if i in chosen:
                         asked_sum[i] += w
-                for i in told:
+                for i in told_by[k]:
                     if i in chosen:
                         told_sum[i] += w
                 continue
-            bitmap = self._bitmap(f)
+            bitmap = self._bitmap(k)
             for i in candidates:
                 if bitmap[i]:
                     told_sum[i] += w
@@ -183,25 +219,27 @@ class FaqMatcher:
                         asked_sum[i] += w
         return asked_sum, told_sum, candidates
 
-    def _bitmap(self, feature: str) -> bytearray:
-        """Per entry: 2 when its phrasings hold `feature`, 1 when only its answer does (for common features)."""
-        bitmap = self._bitmaps.get(feature)
+    def _bitmap(self, k: int) -> bytearray:
+        """Per entry: 2 when its phrasings hold feature `k`, 1 when only its answer does (for common features)."""
+        bitmap = self._bitmaps.get(k)
         if bitmap is None:
             bitmap = bytearray(len(self.entries))
-            for i in self._told_by[feature]:
+            for i in self._told[k]:
                 bitmap[i] = 1
-            for i in self._asked_by.get(feature, ()):
+            for i in self._asked[k]:
                 bitmap[i] = 2
-            self._bitmaps[feature] = bitmap
+            self._bitmaps[k] = bitmap
         return bitmap
 
     def _similar(self, sorted_words: str, candidates: list[int]) -> dict[int, float]:
         """Entry → token-sort similarity of its closest phrasing, for the SIMILAR_LIMIT closest phrasings (at scale,
         among the phrasings of the likeliest candidates only)."""
         if self._at_scale:
-            first, phrasings, candidates = self._first, self._phrasings, candidates[:SIMILAR_CANDIDATES]
-            owner = [i for i in candidates for _ in range(first[i + 1] - first[i])]
-            choices = [p for i in candidates for p in phrasings[first[i]:first[i + 1]]]
+            owner, choices, at = [], [], self._phrased_at
+            for i in candidates[:SIMILAR_CANDIDATES]:
+                lines = self._phrased[at[i]:at[i + 1] - 1].split("\n")
+                owner += [i] * len(lines)
+                choices += lines
         else:
             owner, choices = self._owner, self._phrasings
         similar: dict[int, float] = {}

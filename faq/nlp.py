@@ -6,20 +6,39 @@ as features so typos and segmentation differences still overlap.
 """
 from __future__ import annotations
 
+import hashlib
+import importlib
 import logging
 import re
+import sys
 import unicodedata
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
-
-import jieba
+from types import ModuleType
 
 from faq.derived import cached
+from faq.frequencies import Packed, WordFrequencies, pack
 from faq.schema import read_yaml
 from faq.script import simplified
 
 HERE = Path(__file__).resolve().parent
+
+
+def _import_jieba() -> ModuleType:
+    """jieba opens its own data files through pkg_resources when that imports (slow to import and large, for nothing
+    else) and by path when it does not: it is kept from importing for jieba's import only."""
+    blocked = "pkg_resources" not in sys.modules
+    if blocked:
+        sys.modules["pkg_resources"] = None        # makes `import pkg_resources` raise ImportError
+    try:
+        return importlib.import_module("jieba")
+    finally:
+        if blocked:
+            del sys.modules["pkg_resources"]
+
+
+jieba = _import_jieba()
 jieba.setLogLevel(logging.WARNING)
 
 _PUNCT = re.compile(r"[^\w\u4e00-\u9fff.%]+", re.UNICODE)
@@ -68,8 +87,27 @@ def add_words(words) -> None:
     _words.cache_clear()
 
 
+def _load_dictionary() -> None:
+    """What jieba.initialize() loads (its dictionary's words and total frequency), from the cache as compact arrays."""
+    tokenizer = jieba.dt
+    if tokenizer.initialized:
+        return
+    source = Path(jieba.__file__).with_name("dict.txt")
+    stat = source.stat()
+    layout = hashlib.sha256((HERE / "frequencies.py").read_bytes()).hexdigest()[:12]
+    key = f"{jieba.__version__}-{stat.st_size}-{int(stat.st_mtime)}-{layout}"
+    packed, total = cached("jieba-dictionary", key, lambda: _packed(tokenizer.gen_pfdict(tokenizer.get_dict_file())))
+    with tokenizer.lock:
+        tokenizer.FREQ, tokenizer.total, tokenizer.initialized = WordFrequencies(packed), total, True
+
+
+def _packed(loaded: tuple[dict[str, int], int]) -> tuple[Packed, int]:
+    freq, total = loaded
+    return pack(freq), total
+
+
 def load_user_dictionary() -> None:
-    jieba.initialize()
+    _load_dictionary()
     add_words(line.split()[0] for line in (HERE / "userdict.txt").read_text(encoding="utf-8").splitlines()
               if line.strip() and not line.startswith("#"))
     add_words(synonyms().canonical)

@@ -6,9 +6,12 @@ keys, or 乾 which stays 乾 in some words) are left alone.
 """
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 from functools import lru_cache
 from pathlib import Path
+
+from faq.derived import cached
 
 
 def _table(path: Path) -> dict[str, str]:
@@ -22,9 +25,15 @@ def _translation() -> dict[int, str]:
     if spec is None or not spec.submodule_search_locations:
         return {}
     folder = Path(spec.submodule_search_locations[0]) / "dictionary"
-    simplified = set(_table(folder / "STCharacters.txt"))
-    return {ord(t): s[0] for t, s in _table(folder / "TSCharacters.txt").items()
-            if t not in simplified and t not in s and len(s[0]) == 1}
+    sources = [folder / "STCharacters.txt", folder / "TSCharacters.txt"]
+    key = "-".join([*(f"{p.stat().st_size}-{int(p.stat().st_mtime)}" for p in sources),
+                    hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]])         # and this code
+    return cached("simplified", key, lambda: _pairs(*sources))
+
+
+def _pairs(st: Path, ts: Path) -> dict[int, str]:
+    simplified = set(_table(st))
+    return {ord(t): s[0] for t, s in _table(ts).items() if t not in simplified and t not in s and len(s[0]) == 1}
 
 
 def simplified(text: str) -> str:

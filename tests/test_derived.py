@@ -28,3 +28,14 @@ def test_the_matcher_ranks_the_same_from_a_warm_cache(kb, tmp_path):
     warm = FaqMatcher(kb.knowledge.faq, cache_dir=tmp_path)
     for question in ("小镇多大", "康桥新能源产业园四至", "联盟口号"):
         assert [(m.entry.id, m.score) for m in cold.rank(question, 5)] == [(m.entry.id, m.score) for m in warm.rank(question, 5)]
+
+
+def test_a_question_asked_again_is_ranked_from_memory_as_a_list_of_its_own(kb, monkeypatch):
+    matcher = kb.faq
+    first = matcher.rank("小镇金融联盟有哪些分会", 5)
+    monkeypatch.setattr(matcher.text, "words", lambda text: [])        # ranking it again would now find nothing
+    again = matcher.rank("小镇金融联盟有哪些分会", 5)
+    assert again == first and len(first) == 5 and again is not first
+    again.clear()
+    assert matcher.rank("小镇金融联盟有哪些分会", 5) == first
+    assert matcher.rank("小镇面积多大", 5) == []                          # a new question is ranked afresh

@@ -12,7 +12,7 @@ from tests.fakes.telegram_server import Refused, plain_text
 
 
 def rows(chunk):
-    return [[(b.text, b.callback_data) for b in row] for row in chunk.keyboard.inline_keyboard]
+    return [[(b["text"], b["callback_data"]) for b in row] for row in chunk.keyboard["inline_keyboard"]]
 
 
 def test_user_and_data_text_is_escaped_and_reads_back_unchanged():

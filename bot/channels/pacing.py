@@ -77,20 +77,26 @@ class Pacer:
 
 class Spacer:
     """At most `count` sends per `seconds`, evenly spaced: one every (seconds + jitter) / count (GCRA by
-    virtual scheduling).
+    virtual scheduling), and — whatever the delays — never `count` + 1 arrivals at the platform within `seconds`.
 
     A platform that counts arrivals in a sliding window refuses bursts at the window's edges: the sends of
     two bursts reach it with slightly different delays and `count` + 1 land within `seconds`. Evenly spaced, any
     `count` + 1 consecutive sends span `seconds` + `jitter`, so delays may vary by up to `jitter` first.
     Each caller books its own time before it waits, so callers go in arrival order and a late wake-up does
     not push back the sends booked after it: under load the rate still holds. (A cancelled caller's time is
-    not given back: at worst a little slower, never faster.)"""
+    not given back: at worst a little slower, never faster.)
+
+    On a loaded machine delays vary by more than any jitter allowed for (an event loop stalled for a tenth of a
+    second, on either side, lets the sends queued behind it arrive together), so `slot()` also holds a send until
+    `seconds` after the send `count` before it completed: that one arrived before it completed, so the two
+    arrivals are more than `seconds` apart."""
 
     def __init__(self, count: int, seconds: float, *, jitter: float = 0.0,
                  now: Callable[[], float] = time.monotonic, sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep):
-        self.interval = (seconds + jitter) / count
+        self.interval, self._seconds = (seconds + jitter) / count, seconds
         self._now, self._sleep = now, sleep
         self._next = 0.0                           # the earliest time the next booking may take
+        self._completed: deque[asyncio.Future[float]] = deque(maxlen=count)   # the last `count` sends' end times
 
     def backlog(self) -> float:
         """Seconds a send booked now would wait."""
@@ -103,3 +109,18 @@ class Spacer:
         self._next = at + self.interval
         if at > now:
             await self._sleep(at - now)
+
+    @asynccontextmanager
+    async def slot(self):
+        """`async with spacer.slot(): send` — at this send's booked time, and once `seconds` have passed since the
+        send `count` before it completed."""
+        completed = asyncio.get_running_loop().create_future()
+        earlier = self._completed[0] if len(self._completed) == self._completed.maxlen else None
+        self._completed.append(completed)
+        try:
+            await self.turn()
+            if earlier is not None and (wait := await asyncio.shield(earlier) + self._seconds - self._now()) > 0:
+                await self._sleep(wait)
+            yield
+        finally:
+            completed.set_result(self._now())

@@ -2,7 +2,8 @@
 
 All access is serialised by one asyncio lock. A write returns only once it is on disk; writes that arrive
 while a flush is running share the next flush (group commit), so many small writers cost few file rewrites.
-The flush runs in a thread; nothing else touches a file while the lock is held.
+A flush encodes the document holding the lock, then writes and fsyncs it without: reads and the next flush's
+writes go on meanwhile. Both run in a thread, one flush at a time.
 """
 from __future__ import annotations
 
@@ -62,14 +63,20 @@ class Database:
         async with self._flush_lock:
             if self._flushed >= change:
                 return
-            async with self._lock:
-                target = self._changes
-                writing = asyncio.ensure_future(asyncio.to_thread(self.storage.flush))
-                try:
-                    await asyncio.shield(writing)
-                finally:
-                    await settled(writing)     # even when cancelled, hold the lock until the file is written
-                self._flushed = target
+            flushing = asyncio.ensure_future(self._flush())
+            try:
+                await asyncio.shield(flushing)
+            finally:
+                await settled(flushing)     # even when cancelled, hold the flush lock until the file is written
+
+    async def _flush(self) -> None:
+        """Never cancelled halfway (_sync shields it): what prepare() took is always committed or staged again."""
+        async with self._lock:
+            target = self._changes
+            pending = await asyncio.to_thread(self.storage.prepare)
+        if pending is not None:
+            await asyncio.to_thread(self.storage.commit, pending)
+        self._flushed = target
 
     @property
     def flushed(self) -> int:

@@ -1,0 +1,63 @@
+"""store.json's flush: encoded holding the lock, written without it — reads and the next changes go on while the
+file is written, and a failed write loses nothing (it is written by the next flush)."""
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+
+import pytest
+
+from bot import storage
+from bot.storage import StorageError
+from bot.store.database import Database
+
+
+async def put(db: Database, name: str) -> None:
+    async with db.write() as tables:
+        tables["users"].insert({"name": name})
+
+
+def names_on_disk(db: Database) -> list[str]:
+    return sorted(u["name"] for u in json.loads(db.path.read_text("utf-8"))["users"].values())
+
+
+async def test_reads_and_new_changes_go_on_while_a_flush_writes_the_file(tmp_path, monkeypatch):
+    db = Database(tmp_path / "store.json")
+    writing, release = threading.Event(), threading.Event()
+    commit = db.storage.commit
+
+    def slow_commit(pending):
+        writing.set()
+        release.wait(10)
+        commit(pending)
+
+    monkeypatch.setattr(db.storage, "commit", slow_commit)
+    first = asyncio.create_task(put(db, "甲"))
+    assert await asyncio.to_thread(writing.wait, 10)
+    assert [u["name"] for u in await db.all("users")] == ["甲"]         # read while the file is being written
+    second = asyncio.create_task(put(db, "乙"))
+    while len(await db.all("users")) < 2:                              # changed while the file is being written
+        await asyncio.sleep(0)
+    assert not first.done() and not second.done()
+    release.set()
+    await asyncio.gather(first, second)
+    assert names_on_disk(db) == ["乙", "甲"] and db.flushed == 2
+
+
+async def test_a_failed_write_is_written_by_the_next_flush(tmp_path, monkeypatch):
+    db = Database(tmp_path / "store.json")
+    await put(db, "甲")
+    real, failures = storage.atomic_write, [OSError(28, "No space left on device")]
+
+    def full_disk_once(path, data):
+        if failures:
+            raise failures.pop()
+        real(path, data)
+
+    monkeypatch.setattr(storage, "atomic_write", full_disk_once)
+    with pytest.raises(StorageError):
+        await put(db, "乙")
+    assert names_on_disk(db) == ["甲"]
+    await put(db, "丙")
+    assert names_on_disk(db) == ["丙", "乙", "甲"]
