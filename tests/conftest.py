@@ -14,8 +14,9 @@ from bot.config import load_settings
 from bot.dialogs import Dialogs
 from bot.messages import Incoming
 from bot.router import Router
-from bot.services import KnowledgeBase, Services
+from bot.services import Services
 from bot.store import Store
+from faq.knowledge_base import KnowledgeBase
 from tests.fakes import FakeBotApi, FakeWeCom
 from tests.fakes.wecom_callbacks import FakeTime
 

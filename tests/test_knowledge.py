@@ -11,9 +11,10 @@ import pytest
 from bot.dialogs import Dialogs
 from bot.messages import Incoming
 from bot.router import Router
-from bot.services import KnowledgeBase, Services
+from bot.services import Services
 from faq import knowledge
 from faq.knowledge import POLICY_DIR, load_cached, load_knowledge
+from faq.knowledge_base import KnowledgeBase
 from faq.schema import KnowledgeError
 
 GOOD = """entries:
