@@ -94,5 +94,5 @@ def place_names() -> frozenset[str]:
     return PLACES | nlp.place_names()
 
 
-def add_words(words_) -> None:
-    nlp.add_words(w for w in words_ if CJK_RUN.search(w))
+def add_words(words_, source: str) -> None:
+    nlp.add_words((w for w in words_ if CJK_RUN.search(w)), source)

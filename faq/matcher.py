@@ -120,7 +120,7 @@ class FaqMatcher:
 
     def __init__(self, entries: list[FaqEntry], text: ModuleType = nlp, cache_dir: Path | None = None):
         self.entries, self.text = entries, text
-        text.add_words(k for e in entries for k in e.keywords)
+        text.add_words((k for e in entries for k in e.keywords), f"keywords-{text.__name__}")
         index = cached(f"faq-index-{text.__name__.rpartition('.')[2]}", _cache_key(entries, text),
                        lambda: _tokenised(entries, text), cache_dir)
         self._ids, self._asked, self._told = index["ids"], index["asked"], index["told"]

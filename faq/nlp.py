@@ -73,9 +73,13 @@ def synonyms() -> Synonyms:
     return Synonyms(read_yaml(HERE / "synonyms.yaml")["synonyms"])
 
 
-def add_words(words) -> None:
+_taught: dict[str, Counter[str]] = {}     # source → the words it taught jieba, and how often
+
+
+def add_words(words, source: str) -> None:
     """Teach jieba the domain vocabulary (place names, policy terms, entry keywords). A word given n times is added
-    once and counts n times in jieba's total frequency, exactly as n calls to jieba.add_word would leave it."""
+    once and counts n times in jieba's total frequency, exactly as n calls to jieba.add_word would leave it. A
+    source teaching again (a reload) replaces what it taught before, so the total does not grow with reloads."""
     counts: Counter[str] = Counter()
     for raw, n in Counter(iter(words)).items():
         word = normalise(raw)
@@ -84,6 +88,8 @@ def add_words(words) -> None:
     for word, n in counts.items():
         jieba.add_word(word, freq=WORD_FREQ)
         jieba.dt.total += WORD_FREQ * (n - 1)
+    jieba.dt.total -= WORD_FREQ * sum(_taught.get(source, Counter()).values())
+    _taught[source] = counts
     _words.cache_clear()
 
 
@@ -108,9 +114,9 @@ def _packed(loaded: tuple[dict[str, int], int]) -> tuple[Packed, int]:
 
 def load_user_dictionary() -> None:
     _load_dictionary()
-    add_words(line.split()[0] for line in (HERE / "userdict.txt").read_text(encoding="utf-8").splitlines()
-              if line.strip() and not line.startswith("#"))
-    add_words(synonyms().canonical)
+    add_words((line.split()[0] for line in (HERE / "userdict.txt").read_text(encoding="utf-8").splitlines()
+               if line.strip() and not line.startswith("#")), "userdict")
+    add_words(synonyms().canonical, "synonyms")
     place_names()
 
 

@@ -6,13 +6,14 @@ import shutil
 import threading
 from pathlib import Path
 
+import jieba
 import pytest
 
 from bot.dialogs import Dialogs
 from bot.messages import Incoming
 from bot.router import Router
 from bot.services import Services
-from faq import knowledge
+from faq import knowledge, nlp
 from faq.knowledge import POLICY_DIR, load_cached, load_knowledge
 from faq.knowledge_base import KnowledgeBase
 from faq.schema import KnowledgeError
@@ -154,3 +155,14 @@ def test_loaded_knowledge_is_read_back_from_the_cache_until_a_file_changes(tmp_p
     (faq_dir / "demo.yaml").write_text(GOOD.replace("doc: town-profile", "doc: nowhere"), encoding="utf-8")
     with pytest.raises(KnowledgeError, match="nowhere"):
         load_cached(faq_dir, policy_dir, cache)
+
+
+def test_a_reload_teaches_jieba_the_vocabulary_again_without_adding_it_up(kb):
+    """Segmentation depends on jieba's total frequency: a reload of the same data leaves it, and the words of a
+    question, as they were."""
+    question = "运河财富小镇的金融财富联盟有几个分会"
+    kb.reload()                 # other tests build knowledge bases over data of their own
+    total, words = jieba.dt.total, nlp.words(question)
+    kb.reload()
+    kb.reload()
+    assert jieba.dt.total == total and nlp.words(question) == words
