@@ -158,7 +158,7 @@ class FaqMatcher:
         feats = self.text.features_of(words)
         if not feats or not self.entries:
             return ()
-        weights = {f: self._idf(f) for f in feats}
+        weights = {f: self._idf(f) for f in sorted(feats)}     # sorted: the same ranking whatever the hash seed
         total = sum(weights.values())
         asked_sum, told_sum, candidates = self._coverage(weights)
         similar = self._similar(" ".join(sorted(words)), candidates)
@@ -187,7 +187,7 @@ class FaqMatcher:
         asked_sum: dict[int, float] = defaultdict(float)
         told_sum: dict[int, float] = defaultdict(float)
         ids, asked_by, told_by = self._ids, self._asked, self._told
-        known = sorted((f for f in weights if f in ids), key=lambda f: told_by.count(ids[f]))
+        known = sorted((f for f in weights if f in ids), key=lambda f: (told_by.count(ids[f]), f))
         gathered = 0
         for gathered, f in enumerate(known, 1):
             w, k = weights[f], ids[f]
