@@ -123,7 +123,7 @@ async def serve(settings: Settings, router: Router) -> None:
         for channel in channels:
             await channel.start()
         await start_delivery(router.svc)
-        gc.freeze()   # start-up objects (jieba's dictionary, the knowledge) leave the cyclic GC: no 50 ms pauses
+        gc.freeze()   # start-up objects (jieba's dictionary, the knowledge) leave the cyclic GC, so its collections stay short
         await stop.wait()
     finally:
         admin.withdraw()

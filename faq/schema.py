@@ -112,7 +112,7 @@ class Contact(Strict):
 T = TypeVar("T", bound=Strict)
 
 
-# libyaml's C parser when PyYAML has it (the wheels do): ~8x faster start-up than the pure-Python one.
+# libyaml's C parser when PyYAML has it (the wheels do): start-up is much faster than with the pure-Python one.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
