@@ -149,11 +149,11 @@ async def test_backlog_is_the_wait_a_send_booked_now_would_have():
     assert spacer.backlog() == pytest.approx(0.1)          # the last one went at 0.4 s: next slot 0.5 s
 
 
-async def test_paced_sends_reach_the_bot_api_evenly_spaced():
+async def test_paced_sends_never_reach_the_bot_api_above_the_limit():
     async with FakeBotApi() as api, Bot(api.token, base_url=api.base_url) as bot:
         outbox = TelegramOutbox(bot, TelegramPacing(overall=(10, 0.3), jitter=0.1))
         await asyncio.gather(*(outbox.send(str(5000 + i), Reply("通知", intent="help")) for i in range(25)))
         times = [m["at"] for m in api.sent]
-    assert len(times) == 25 and most_in_window(times, 0.3) <= 10           # as they arrived at the API
-    assert most_in_window(times, 0.1) <= 4                                   # spaced 40 ms, not in bursts
-    assert rate(times) == pytest.approx(10 / 0.4, rel=0.2)
+    # As they arrived at the API, however loaded the machine: the spacing and the rate are checked on virtual time
+    # above; what holds on real time too is that no window gets more than the limit.
+    assert len(times) == 25 and most_in_window(times, 0.3) <= 10
