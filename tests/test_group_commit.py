@@ -18,6 +18,11 @@ async def put(db: Database, name: str) -> None:
         tables["users"].insert({"name": name})
 
 
+async def names(db: Database) -> list[str]:
+    async with db.read() as tables:
+        return sorted(u["name"] for u in tables["users"].all())
+
+
 def names_on_disk(db: Database) -> list[str]:
     return sorted(u["name"] for u in json.loads(db.path.read_text("utf-8"))["users"].values())
 
@@ -35,9 +40,9 @@ async def test_reads_and_new_changes_go_on_while_a_flush_writes_the_file(tmp_pat
     monkeypatch.setattr(db.storage, "commit", slow_commit)
     first = asyncio.create_task(put(db, "甲"))
     assert await asyncio.to_thread(writing.wait, 10)
-    assert [u["name"] for u in await db.all("users")] == ["甲"]         # read while the file is being written
+    assert await names(db) == ["甲"]                                    # read while the file is being written
     second = asyncio.create_task(put(db, "乙"))
-    while len(await db.all("users")) < 2:                              # changed while the file is being written
+    while len(await names(db)) < 2:                                    # changed while the file is being written
         await asyncio.sleep(0)
     assert not first.done() and not second.done()
     release.set()
@@ -61,3 +66,23 @@ async def test_a_failed_write_is_written_by_the_next_flush(tmp_path, monkeypatch
     assert names_on_disk(db) == ["甲"]
     await put(db, "丙")
     assert names_on_disk(db) == ["丙", "乙", "甲"]
+
+
+async def test_a_change_written_soon_returns_before_the_file_is_written_and_reaches_it(tmp_path, monkeypatch):
+    db = Database(tmp_path / "store.json")
+    writing, release = threading.Event(), threading.Event()
+    commit = db.storage.commit
+
+    def slow_commit(pending):
+        writing.set()
+        release.wait(10)
+        commit(pending)
+
+    monkeypatch.setattr(db.storage, "commit", slow_commit)
+    async with db.write_soon() as tables:
+        tables["users"].insert({"name": "甲"})
+    assert await names(db) == ["甲"] and db.flushed == 0          # returned at once; seen in memory
+    assert await asyncio.to_thread(writing.wait, 10)              # and its flush is under way
+    release.set()
+    await db.settle()
+    assert names_on_disk(db) == ["甲"] and db.flushed == 1

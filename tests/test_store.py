@@ -41,12 +41,14 @@ async def test_profile_round_trip_survives_reopen(tmp_path):
 async def test_register_writes_once_and_only_on_change(tmp_path):
     store = Store(tmp_path)
     await store.users.register(tg("7", "张三"))
+    await store.db.settle()                                      # written soon after: the answer does not wait
     mtime = os.stat(store.path).st_mtime_ns
     flushed = store.db.flushed
     for _ in range(20):
         await store.users.register(tg("7", "张三"))
     assert store.db.flushed == flushed and os.stat(store.path).st_mtime_ns == mtime
     await store.users.register(tg("7", "张三丰"))                # a changed name is written
+    await store.db.settle()
     user = await Store(tmp_path).users.get("telegram:7")
     assert user.name == "张三丰" and user.chat_id == "7" and user.active
     assert user.subscriptions == ("news",) and user.segments == ()

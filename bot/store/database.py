@@ -8,7 +8,7 @@ writes go on meanwhile. Both run in a thread, one flush at a time.
 from __future__ import annotations
 
 import asyncio
-import copy
+import logging
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +16,9 @@ from typing import AsyncIterator
 
 from tinydb.table import Table
 
-from bot.storage import AtomicJSONStorage, InPlaceTinyDB
+from bot.storage import AtomicJSONStorage, InPlaceTinyDB, StorageError
+
+log = logging.getLogger(__name__)
 
 TABLES = ("users", "events", "reminders", "broadcasts", "audit", "tickets")
 
@@ -44,6 +46,7 @@ class Database:
         self._lock = asyncio.Lock()           # guards every read and write of the document
         self._flush_lock = asyncio.Lock()     # orders flushes, so one flush can cover many writers
         self._changes = self._flushed = 0
+        self._soon: set[asyncio.Task] = set()   # flushes nobody waits for (write_soon)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[dict[str, Table]]:
@@ -58,6 +61,28 @@ class Database:
             self._changes += 1
             mine = self._changes
         await self._sync(mine)
+
+    @asynccontextmanager
+    async def write_soon(self) -> AsyncIterator[dict[str, Table]]:
+        """Mutate under the lock; the flush starts at once but nobody waits for it. For changes no one was
+        promised (who wrote to the bot, from which chat): a crash before that flush forgets them until the user
+        writes again. A failed flush leaves the change in memory for the next one."""
+        async with self._lock:
+            yield self.tables
+            self._changes += 1
+            mine = self._changes
+        task = asyncio.ensure_future(self._sync(mine))
+        self._soon.add(task)
+        task.add_done_callback(self._flushed_soon)
+
+    def _flushed_soon(self, task: asyncio.Task) -> None:
+        self._soon.discard(task)
+        if not task.cancelled() and isinstance(error := task.exception(), StorageError):
+            log.error("could not save a change nobody waited for; kept for the next write: %s", error)
+
+    async def settle(self) -> None:
+        """Waits for the flushes nobody waited for (a graceful stop)."""
+        await asyncio.gather(*self._soon, return_exceptions=True)
 
     async def _sync(self, change: int) -> None:
         async with self._flush_lock:
@@ -82,18 +107,6 @@ class Database:
     def flushed(self) -> int:
         """Changes on disk so far (tests: a write that changes nothing does not count)."""
         return self._flushed
-
-    async def get(self, table: str, doc_id: int) -> dict | None:
-        """A copy of one row, with its id."""
-        async with self.read():
-            doc = self.raw(table).get(str(doc_id))
-            return {**copy.deepcopy(doc), "id": doc_id} if doc else None
-
-    async def all(self, table: str, status: str | None = None) -> list[dict]:
-        """Copies of the rows (those with that status), with their ids."""
-        async with self.read():
-            return [{**copy.deepcopy(d), "id": int(k)} for k, d in self.raw(table).items()
-                    if status is None or d["status"] == status]
 
     def raw(self, table: str) -> dict[str, dict]:
         """The stored rows of a table by id, without building a Document each (callers hold the lock)."""

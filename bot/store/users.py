@@ -66,11 +66,8 @@ class Users:
         if lang is not None:
             fields["lang"] = lang
         new = User(msg.user_key, msg.platform, msg.user_id, chat_id, since=iso(when) if when else "")
-        try:
-            async with self.db.write():
-                self._upsert(msg.user_key, fields, new)
-        except StorageError:       # answering the user matters more; the change stays in memory and is retried
-            log.exception("could not save recipient %s", msg.user_key)
+        async with self.db.write_soon():       # the answer does not wait for the file: nobody was promised this
+            self._upsert(msg.user_key, fields, new)
 
     async def ensure_recipient(self, platform: str, chat_id: str, name: str,
                                subscriptions: Iterable[str] = DEFAULT_SUBSCRIPTIONS) -> None:
