@@ -45,6 +45,8 @@ _YEAR = r"\b(?:19|20)\d\d\b"
 NEEDS = [(re.compile(r"\bhow (?:many|much)\b"),
           re.compile(r"(?<![\d.])(?!(?:19|20)\d\d\b)\d[\d.,]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
                      r"eleven|twelve|dozens?|hundreds?|thousands?)\b", re.IGNORECASE)),
+         (re.compile(r"\bin (?:yuan|rmb)\b|\bhow much (?:money|rmb|yuan)\b"),
+          re.compile(r"\b(?:rmb|yuan)\b|元", re.IGNORECASE)),
          (re.compile(r"\b(?:which|what) year\b"), re.compile(_YEAR)),
          (re.compile(r"\bwhen\b"), re.compile(rf"{_YEAR}|\b{_MONTHS}\b", re.IGNORECASE))]
 # The policy is one document, so its year tells nothing apart; a plan's year tells the plans apart and counts.
