@@ -265,3 +265,21 @@ async def test_reaching_a_person_and_event_details_are_in_english(say, services)
     assert text.startswith("[路演] 金融科技路演\nTime: 2026-12-05 14:00") and "Venue: 小镇会客厅" in text
     assert "For: Specially invited foreign financial institutions" in text and "Sign up: 现场报名" in text
     assert text.endswith("(Details as published, in Chinese.)")
+
+
+@pytest.mark.parametrize("question", ["How much tax in RMB did Greenland Central Business District pay?",
+                                      "How many lawyers work in Yinglan Centre?"])
+async def test_an_english_how_much_or_how_many_needs_that_figure_in_the_answer(say, question):
+    """An entry without an amount in yuan, or without any figure but its years, does not answer it."""
+    reply = await say(question)
+    assert reply.intent == "fallback" and "don't state" in reply.text, reply.text
+    assert "its that" not in reply.text and "what you asked" in reply.text
+
+
+@pytest.mark.parametrize("question, must", [
+    ("How many financial institutions did the town have at the end of 2022?", NUMBER),
+    ("In which year was the building operation management system put into use?", re.compile(r"\b2019\b")),
+])
+async def test_an_english_figure_or_year_question_still_gets_the_entry_holding_it(say, question, must):
+    reply = await say(question)
+    assert reply.intent == "faq" and must.search(reply.text), reply.text
