@@ -283,3 +283,12 @@ async def test_an_english_how_much_or_how_many_needs_that_figure_in_the_answer(s
 async def test_an_english_figure_or_year_question_still_gets_the_entry_holding_it(say, question, must):
     reply = await say(question)
     assert reply.intent == "faq" and must.search(reply.text), reply.text
+
+
+@pytest.mark.parametrize("question, known", [
+    ("Can you give me the full list of the foreign financial institutions admitted to the Town Financial Alliance?", "12"),
+    ("Which other law firms besides King & Wood Mallesons have offices in the town?", "King & Wood Mallesons"),
+])
+async def test_a_list_the_entry_says_the_documents_lack_gets_the_honest_reply_with_what_is_known(say, question, known):
+    reply = await say(question)
+    assert reply.intent == "fallback" and "do not" in reply.text and known in reply.text, reply.text
