@@ -292,3 +292,11 @@ async def test_an_english_figure_or_year_question_still_gets_the_entry_holding_i
 async def test_a_list_the_entry_says_the_documents_lack_gets_the_honest_reply_with_what_is_known(say, question, known):
     reply = await say(question)
     assert reply.intent == "fallback" and "do not" in reply.text and known in reply.text, reply.text
+
+
+async def test_a_newly_established_institution_asks_no_founding_date(say):
+    """"established" describing the one asking is no question of when something was established."""
+    reply = await say("What does the 2023 policy offer a newly established financial headquarters?")
+    assert reply.intent == "faq" and "Article 6" in reply.text, reply.text
+    founded = await say("When was the Town Financial Alliance established?", user="en2")
+    assert founded.intent == "faq" and "2019" in founded.text, founded.text
