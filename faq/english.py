@@ -38,6 +38,17 @@ ELSEWHERE = re.compile(r"\b(shanghai|lujiazui|beijing(?!-hangzhou)|shenzhen|qian
 # A year that names a document ("the 2016 plan", "杭政办〔2023〕2号") asks for no figure of that year.
 DOCUMENT_YEAR = re.compile(r"〔\d{4}〕|\b(19|20)\d\d(\s*[-–—]\s*(19|20)\d\d)?(?=\s+(\S+\s+){0,3}(plan|policy|policies|"
                            r"yearbook|opinions|implementation|five-year|document)\b)", re.IGNORECASE)
+_MONTHS = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+_YEAR = r"\b(?:19|20)\d\d\b"
+# What an English "how many / which year / when" question needs its answer to hold (as reading.NEEDS does for
+# Chinese): a figure that is not a year, a year, a date.
+NEEDS = [(re.compile(r"\bhow (?:many|much)\b"),
+          re.compile(r"(?<![\d.])(?!(?:19|20)\d\d\b)\d[\d.,]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+                     r"eleven|twelve|dozens?|hundreds?|thousands?)\b", re.IGNORECASE)),
+         (re.compile(r"\bin (?:yuan|rmb)\b|\bhow much (?:money|rmb|yuan)\b"),
+          re.compile(r"\b(?:rmb|yuan)\b|元", re.IGNORECASE)),
+         (re.compile(r"\b(?:which|what) year\b"), re.compile(_YEAR)),
+         (re.compile(r"\bwhen\b"), re.compile(rf"{_YEAR}|\b{_MONTHS}\b", re.IGNORECASE))]
 # The policy is one document, so its year tells nothing apart; a plan's year tells the plans apart and counts.
 POLICY_YEAR = re.compile(r"\b20\d\d(?=\s+(\S+\s+){0,3}(policy|policies|opinions|document)\b)", re.IGNORECASE)
 PLACES = frozenset("""shanghai lujiazui beijing shenzhen qianhai guangzhou nansha tianjin chongqing chengdu suzhou nanjing

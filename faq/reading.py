@@ -122,7 +122,7 @@ class Reader:
             asked = aspects or list(topic.aspects)
             query = f"{lead} {self._hint(asked) if not aspects else ''} {focus}".strip()
             aspects = asked
-        needs = [told for asked, told in NEEDS if asked.search(focus)]
+        needs = [told for asked, told in (english.NEEDS if self.lang == "en" else NEEDS) if asked.search(focus)]
         if follow_up and not needs and not own:
             needs = list(topic.needs)            # "那2019年呢" after "…多少家": again a count of 家
         return Reading(text=text, query=query, entities=entities, aspects=aspects, years=years,

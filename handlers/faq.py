@@ -278,16 +278,16 @@ def _not_known_reply(svc: Services, msg: Incoming, reading: Reading, ranked: lis
         name = gz.name(entity, lang)
         stated = {a for e in own for a in e.aspects}
         asked = msg.say("、", ", ").join(gz.label(a, lang) for a in reading.aspects if a not in stated) \
-            or msg.say("这一点", "that")
+            or msg.say("这一点", "")
         known = list(dict.fromkeys(gz.label(a, lang) for e in own for a in e.aspects
                                    if not lex.aspects[a].unanswerable))[:5]
         if own:
             text = msg.say(f"资料中关于{name}有{'、'.join(known)}等方面的记载，{asked}未载明。",
                            f"The documents say something about {name} ({', '.join(known)}), but they don't "
-                           f"state its {asked}.")
+                           f"state {f'its {asked}' if asked else 'what you asked'}.")
         else:
-            text = msg.say(f"资料中没有关于{name}{asked}的记载。", f"The documents don't say anything about the "
-                                                            f"{asked} of {name}.")
+            text = msg.say(f"资料中没有关于{name}{asked}的记载。", f"The documents don't say anything about "
+                                                            f"{f'the {asked} of ' if asked else ''}{name}.")
         text += msg.say("\n可以看看下面这些已知的内容，或点“转人工 / 留言给工作人员”请管委会工作人员回复。",
                         "\nSee what is known below, or tap “Talk to a person” to ask the committee's staff.")
         if entity:

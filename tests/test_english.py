@@ -130,7 +130,9 @@ async def test_the_year_naming_the_policy_asks_for_no_figure_of_that_year(say, q
 
 
 @pytest.mark.parametrize("question", ["What is the average salary of finance professionals in Canal Wealth Town?",
-                                      "What is the office vacancy rate in Yinglan Centre?"])
+                                      "What is the office vacancy rate in Yinglan Centre?",
+                                      "What is the population of Canal Wealth Town?",
+                                      "When will the next Town Financial Alliance meeting take place?"])
 async def test_what_no_document_states_gets_an_honest_english_reply(say, question):
     reply = await say(question)
     assert reply.intent == "fallback" and "don't state" in reply.text, reply.text
@@ -265,3 +267,38 @@ async def test_reaching_a_person_and_event_details_are_in_english(say, services)
     assert text.startswith("[路演] 金融科技路演\nTime: 2026-12-05 14:00") and "Venue: 小镇会客厅" in text
     assert "For: Specially invited foreign financial institutions" in text and "Sign up: 现场报名" in text
     assert text.endswith("(Details as published, in Chinese.)")
+
+
+@pytest.mark.parametrize("question", ["How much tax in RMB did Greenland Central Business District pay?",
+                                      "How many lawyers work in Yinglan Centre?"])
+async def test_an_english_how_much_or_how_many_needs_that_figure_in_the_answer(say, question):
+    """An entry without an amount in yuan, or without any figure but its years, does not answer it."""
+    reply = await say(question)
+    assert reply.intent == "fallback" and "don't state" in reply.text, reply.text
+    assert "its that" not in reply.text and "what you asked" in reply.text
+
+
+@pytest.mark.parametrize("question, must", [
+    ("How many financial institutions did the town have at the end of 2022?", NUMBER),
+    ("In which year was the building operation management system put into use?", re.compile(r"\b2019\b")),
+])
+async def test_an_english_figure_or_year_question_still_gets_the_entry_holding_it(say, question, must):
+    reply = await say(question)
+    assert reply.intent == "faq" and must.search(reply.text), reply.text
+
+
+@pytest.mark.parametrize("question, known", [
+    ("Can you give me the full list of the foreign financial institutions admitted to the Town Financial Alliance?", "12"),
+    ("Which other law firms besides King & Wood Mallesons have offices in the town?", "King & Wood Mallesons"),
+])
+async def test_a_list_the_entry_says_the_documents_lack_gets_the_honest_reply_with_what_is_known(say, question, known):
+    reply = await say(question)
+    assert reply.intent == "fallback" and "do not" in reply.text and known in reply.text, reply.text
+
+
+async def test_a_newly_established_institution_asks_no_founding_date(say):
+    """"established" describing the one asking is no question of when something was established."""
+    reply = await say("What does the 2023 policy offer a newly established financial headquarters?")
+    assert reply.intent == "faq" and "Article 6" in reply.text, reply.text
+    founded = await say("When was the Town Financial Alliance established?", user="en2")
+    assert founded.intent == "faq" and "2019" in founded.text, founded.text
