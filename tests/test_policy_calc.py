@@ -182,7 +182,7 @@ async def test_devset_exact(ask, services):
 
 
 @pytest.mark.parametrize("platform", ["telegram", "wecom", "wecom_kf", "console"])
-async def test_the_same_flow_on_every_channel(router, platform):
+async def test_the_router_runs_the_quick_check_alike_whatever_platform_a_message_names(router, platform):
     from bot.messages import Incoming
 
     async def send(text="", payload=None):
