@@ -21,7 +21,7 @@ from policy_data import render
 from policy_data.english import for_reading
 from policy_data.engine import Outcome, evaluate, settled
 from policy_data.items import items
-from policy_data.extract import ELIGIBLE, SELF_DESCRIPTION, Facts, Reason, Reading, cued_measures, facts_for, normalise, read
+from policy_data.extract import ASKS_WHEN, ELIGIBLE, SELF_DESCRIPTION, Facts, Reason, Reading, cued_measures, facts_for, normalise, read
 
 
 @dataclass
@@ -582,6 +582,8 @@ def _run(svc: Services, msg: Incoming, question: str, measure_ids: list[str], kn
 def is_quick_check(reading: Reading) -> bool:
     if SELF_DESCRIPTION.search(reading.text) and not reading.asks_amount():
         return False                 # "我们是…" is a profile to match (handlers/policy.py)
+    if ASKS_WHEN.search(reading.text) and not reading.figures:
+        return False                 # when it pays: the measure's conditions (handlers/policy.py)
     return bool(reading.candidates()) and (bool(reading.figures) or reading.asks_amount())
 
 
