@@ -32,6 +32,7 @@ OVERVIEW_WORDS = ("有哪些补贴", "有什么补贴", "哪些补贴", "什么�
 TOWN_WORDS = ("小镇", "入驻", "房租", "管委会", "拱墅", "年鉴")    # town and district questions: the FAQ's
 ASK_TYPE = ("请告诉我贵单位的类型和打算，例如：“我们是外资保险公司，准备在杭州设科技保险专营机构”、"
             "“我们是资产管理公司，管理规模150亿”、“我们是支付机构，今年拿了2张境外支付牌照”。")
+SUPPORT_WORDS = ("补贴", "补助", "奖励", "资助", "奖补", "资金支持", "什么支持", "哪些支持")
 MAX_LISTED = 12
 TOP_FITS = 3                 # shown with amounts; the rest are buttons
 MAX_BUTTONS = 8
@@ -388,8 +389,9 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
                           for m in map(book.measure, candidates[1:4])]
         return reply
     summary = next((s for s in book.summaries if any(k.lower() in reading.text for k in s.keywords)), None)
-    if summary and about_policy:
-        return None if _faq_knows(svc, msg) else _summary_reply(svc, summary, msg.lang)
+    if summary and about_policy:     # support asked of a direction: the policy summary
+        support = any(w in reading.text for w in SUPPORT_WORDS) and not any(w in reading.text for w in TOWN_WORDS)
+        return None if _faq_knows(svc, msg) and not support else _summary_reply(svc, summary, msg.lang)
     if any(w in reading.text for w in OVERVIEW_WORDS) and not any(w in reading.text for w in TOWN_WORDS):
         return overview(svc, msg.lang)
     return None

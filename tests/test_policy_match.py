@@ -174,3 +174,10 @@ async def test_when_or_how_a_named_measure_pays_is_its_conditions_and_the_unstat
     reply = await ask(question)
     assert reply.intent == "policy" and "条件：" in reply.text and condition in reply.text, reply.text
     assert "没有载明申请流程" in reply.text
+
+
+@pytest.mark.parametrize("question, says", [("外资机构有补贴吗", "【引进外资金融机构】"),
+                                            ("QFLP有补贴吗", "对QFLP/QDLP试点本身未规定补贴金额")])
+async def test_money_asked_of_a_direction_is_the_policy_summary(ask, question, says):
+    reply = await ask(question)
+    assert reply.intent == "policy" and says in reply.text, reply.text
