@@ -231,7 +231,8 @@ RULED_OUT = re.compile(r"不是(新设|新设立|持牌|总部|向社会|保险�
                        r"|(还在|正在|仍在)(申请|审批|审核|备案|报批|筹)|申请中|审批中|审核中|备案中|候选|(还|尚)?没(有)?公布|未公布")
 
 
-SEVERAL = re.compile(r"一共|合计|总共|共计|加起来|分别|[两二三四五]年|(?<![0-9.])([两二三四五六七八九十]|[2-9])\s*(家|个项目|个重大)")
+SEVERAL_ITEMS = re.compile(r"分别|[两二三四五]年|(?<![0-9.])([两二三四五六七八九十]|[2-9])\s*(家|个项目|个重大)")
+SEVERAL = re.compile(r"一共|合计|总共|共计|加起来|" + SEVERAL_ITEMS.pattern)
 
 
 YEARS = re.compile(r"20\d\d年|[两二三四五]年|\b20\d\d\b")
@@ -247,7 +248,9 @@ def _several(question: str, measure_ids: list[str], book) -> bool:
     if not SEVERAL.search(question):
         return False
     years = set(YEARS.findall(question))
-    return any(book.measure(i).rule.type != "per_item"
+    items_or_years = bool(SEVERAL_ITEMS.search(question)) or len(years) > 1
+    return any(book.measure(i).rule.type not in ("per_item", "tiered") or (
+        book.measure(i).rule.type == "tiered" and items_or_years)      # a total over the tiers of one figure
                or (any("年度" in c.label for c in book.measure(i).caps) and (len(years) > 1 or any(
                    y[0] in "两二三四五" for y in years)))
                for i in measure_ids)
