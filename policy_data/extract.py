@@ -174,8 +174,15 @@ class Facts:
     loose: dict[str, Figure] = field(default_factory=dict)      # input key → its range or rough figure
 
 
-def _take(facts: Facts, fig: Figure, inp: Input) -> None:
-    if fig.error:
+# "实收资本预计10亿": a figure expected, not yet reached, is no figure of record.
+EXPECTED = re.compile(r"(预计|预估|估计|有望|争取|目标是?)(达到|实现|为|是|有|到)?\s*$")
+
+
+def _take(facts: Facts, fig: Figure, inp: Input, text: str) -> None:
+    if m := EXPECTED.search(text[max(0, fig.start - 6):fig.start]):
+        facts.errors[inp.key] = Reason(f"您写的“{m.group(1)}{fig.text}”是预计的数，补助按实际达到的{inp.label}计算",
+                                       f"“{fig.text}” is an expected figure; the award is computed on the actual figure")
+    elif fig.error:
         facts.errors[inp.key] = Reason(f"“{fig.text}”：{fig.error}",
                                        f"“{fig.text}” is not a figure I can use (negative, out of range or unreadable); "
                                        "please check it and write it in digits, e.g. RMB 1 billion")
@@ -223,7 +230,7 @@ def _facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str
     taken: dict[str, tuple[Figure, str]] = {}
     for _, n, inp, cue in sorted(pairs, key=lambda p: p[0]):
         if n not in used and inp.key not in facts.values and inp.key not in facts.errors:
-            _take(facts, found[n], inp)
+            _take(facts, found[n], inp, text)
             used.add(n)
             taken[inp.key] = found[n], cue
     for _, n, inp, cue in pairs:      # "去年实收资本5亿，今年实收资本8亿": the same name for two figures
@@ -239,7 +246,7 @@ def _facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str
         pick = next(((n, f) for n, f in free if _compatible(f, inp, by_cue=True) and
                      (inp.kind != "rate" or f.kind == "rate")), None)
         if pick:
-            _take(facts, pick[1], inp)
+            _take(facts, pick[1], inp, text)
             used.add(pick[0])
             open_inputs.remove(inp)
             free.remove(pick)
@@ -248,7 +255,7 @@ def _facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str
         fits = [(n, f) for n, f in free if _compatible(f, inp, by_cue=False) or
                 (f.error and f.kind in (inp.kind, "number"))]
         if len(same_kind) == 1 and len(fits) == 1:
-            _take(facts, fits[0][1], inp)
+            _take(facts, fits[0][1], inp, text)
             if fits[0][1].value is not None:
                 facts.assumed[inp.key] = fits[0][1].text
     _leftovers(reading, measure, used, taken, facts, _index(book)["own_figures"][measure.id])
@@ -304,7 +311,7 @@ def _year_pair(text: str, found: list[Figure], measure: Measure, used: set[int],
     if len(dated) != 2 or dated[1][0] - dated[0][0] != 1:
         return
     for key, (_, n) in zip((g.last, g.this), dated):
-        _take(facts, found[n], measure.input(key))
+        _take(facts, found[n], measure.input(key), text)
         used.add(n)
 
 

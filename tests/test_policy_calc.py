@@ -399,3 +399,19 @@ async def test_an_unusable_figure_is_explained_in_english(ask, question, says):
 async def test_two_amounts_quoted_of_this_and_another_policy_are_compared_under_the_higher_one_rule(ask, question, says):
     reply = await ask(question)
     assert says in reply.text and reply.sources, reply.text
+
+
+@pytest.mark.parametrize("question, says, never", [
+    ("我们新设当年管理规模就到了250亿，100亿那档300万和200亿那档600万是不是都能拿，一共900万？",
+     "达到200亿元（含）档 → 最高可获 600万元（第13条）", "900万"),          # tiers are not added up
+    ("新设金融总部，实收资本预计10亿，能拿多少", "您写的“预计10亿”是预计的数，补助按实际达到的实收资本计算", "→ 最高可获"),
+    ("新设资管总部，月均管理规模150亿，能拿多少", "您提到“月均”，这个数可能不是本条所说的存续资产实际管理规模", "→ 最高可获"),
+])
+async def test_one_tier_of_a_figure_and_no_amount_on_an_expected_or_average_figure(ask, question, says, never):
+    reply = await ask(question)
+    assert says in reply.text and never not in reply.text, reply.text
+
+
+async def test_an_expected_amount_asked_for_is_still_computed(ask):
+    reply = await ask("新设金融总部，实收资本10亿，预计能拿多少")
+    assert "最高可获 2000万元（第6条）" in reply.text, reply.text
