@@ -34,7 +34,7 @@ OTHER_QUANTITY = re.compile(r"(总投资|投资总额|营运资金|注册资本|
                             r"(是|为|达|约|有|了)?$")
 # A figure after these words, or before the next ones, quotes a result or the rule, not a figure of one's own.
 QUOTED_BEFORE = re.compile(r"(是不是|就是|算是|文件|那档|这档|一共|合计|总共|加起来|按|每|各)[^，,。；;]{0,2}$")
-QUOTED_AFTER = re.compile(r"\s*(补贴|补助|奖励|奖金|吧|对吧)")
+QUOTED_AFTER = re.compile(r"\s*(补贴|补助|奖励|奖金|吧|对吧|(那|这|一)?档|一共|合计|总共)")
 # "标准奖励什么时候能拿": when a measure pays is asked of its conditions, not computed.
 ASKS_WHEN = re.compile(r"什么时候|何时|多久|哪一年|\bwhen\b", re.IGNORECASE)
 POLICY_WORDS = ("政策", "补贴", "补助", "奖励", "奖补", "扶持", "资助", "优惠", "申请", "申报", "享受", "条件",
