@@ -20,6 +20,7 @@ from policy_data import render
 from policy_data.amounts import fmt_money
 from policy_data.english import for_reading
 from policy_data.extract import ASKS_WHEN, SELF_DESCRIPTION, beneficiary_types, read
+from policy_data.loader import ROOT_TYPE
 from policy_data.matching import Match, match
 
 ASKS_MINE = re.compile(r"(适合|适用于?|匹配)(我|我们|我司|本公司)|(我|我们|我司)(能|可以)?(享受|申请|拿|申报)(哪些|什么|啥)"
@@ -340,6 +341,28 @@ def _unstated_procedure(policy, msg: Incoming) -> str:
                    f"{en.lead_department if en else policy.lead_department} for the detailed rules.")
 
 
+# Kinds of organisation the policies have no measure of their own for.
+NO_MEASURE_KINDS = ("律师事务所", "律所", "会计师事务所", "税务师事务所")
+
+
+def _no_measure_reply(svc: Services, msg: Incoming, kind: str) -> Reply:
+    """"律师事务所有补贴吗": no measure names the kind; the measures for any organisation may still apply."""
+    book = svc.kb.policy
+    open_to_all = [m for m in book.measures if ROOT_TYPE in m.beneficiaries]
+    named = msg.say("、", "; ").join(f"{render.article(m, msg.lang)} {render.title(m, msg.lang)}" for m in open_to_all)
+    policies = list(book.policies.values())
+    text = msg.say(f"{'、'.join(p.number for p in policies)}没有专门针对{kind}的资金支持条款，文件未载明{kind}可享受的补贴。"
+                   f"面向各类组织的措施按其条件适用：{named}。",
+                   f"{', '.join(p.number for p in policies)} has no support measure of its own for a {kind}, and "
+                   f"states no subsidy for one. The measures open to any organisation apply on their conditions: "
+                   f"{named}.")
+    text += msg.say("\n也可以点“转人工 / 留言给工作人员”请管委会工作人员回复（或输入 /handoff）。",
+                    "\nYou can also tap “Talk to a person” to ask the committee's staff (or send /handoff).")
+    return handoff.with_offer(svc, msg, Reply(text, intent="fallback", confidence=0.5,
+                                              buttons=[Button(f"{render.article(m, msg.lang)} {render.title(m, msg.lang)}",
+                                                              POLICY(f"m:{m.id}")) for m in open_to_all[:3]]))
+
+
 def _procedure_reply(svc: Services, msg: Incoming) -> Reply:
     """What the document says of its detailed rules, that it states no procedure, materials or deadline, and
     the way to a person."""
@@ -360,6 +383,10 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         return None
     if PROCEDURE.search(msg.text) and not reading.figures and not reading.candidates():
         return _procedure_reply(svc, msg)
+    kind = next((k for k in NO_MEASURE_KINDS if k in reading.text), None)
+    if kind and not reading.candidates() and any(w in reading.text for w in SUPPORT_WORDS) \
+            and not any(w in reading.text for w in TOWN_WORDS):
+        return _no_measure_reply(svc, msg, kind)
     if (m := ARTICLE.search(msg.folded)) and not reading.figures and not reading.candidates() \
             and len(msg.folded) <= ARTICLE_ONLY * (3 if msg.english else 1) \
             and (reply := article_reply(svc, _article_number(m[1] or m[2]), msg.lang)):

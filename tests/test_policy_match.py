@@ -181,3 +181,10 @@ async def test_when_or_how_a_named_measure_pays_is_its_conditions_and_the_unstat
 async def test_money_asked_of_a_direction_is_the_policy_summary(ask, question, says):
     reply = await ask(question)
     assert reply.intent == "policy" and says in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, kind", [("律师事务所有补贴吗", "律师事务所"), ("我们是会计师事务所，有什么补贴", "会计师事务所")])
+async def test_a_kind_no_measure_names_is_told_so_with_the_measures_open_to_any_organisation(ask, question, kind):
+    reply = await ask(question)
+    assert reply.intent == "fallback" and f"没有专门针对{kind}的资金支持条款" in reply.text, reply.text
+    assert "第9条 主导制定标准奖励" in reply.text and "入驻英蓝中心" not in reply.text
