@@ -15,12 +15,13 @@ from bot.dialogs import DialogState
 from bot.messages import Button, Incoming, Reply
 from bot.payloads import CALC, POLICY
 from bot.services import Services
+from faq.schema import Source
 from handlers import faq
 from policy_data import render
 from policy_data.english import for_reading
 from policy_data.engine import Outcome, evaluate, settled
 from policy_data.items import items
-from policy_data.extract import SELF_DESCRIPTION, Facts, Reading, cued_measures, facts_for, normalise, read
+from policy_data.extract import ASKS_WHEN, ELIGIBLE, SELF_DESCRIPTION, Facts, Reason, Reading, cued_measures, facts_for, normalise, read
 
 
 @dataclass
@@ -68,16 +69,24 @@ def _reply(text: str, *, confidence: float = 1.0, buttons=None, sources=None) ->
 
 
 def _selected(book, reading: Reading) -> list[str]:
-    """The best-scoring measures, plus any other named measure whose figures the question gives by name."""
+    """The best-scoring measures, plus any other named measure whose figures the question gives by name. Rival
+    fixed sums that a shared word named ("征信公司") give way to a measure whose figures the question gives."""
     chosen = reading.candidates()
-    for measure_id in reading.scores:
-        measure = book.measure(measure_id)
-        if measure_id in chosen or not measure.rule_inputs():
-            continue
-        facts = facts_for(book, measure, reading)
-        if all(k in facts.values and k not in facts.assumed for k in measure.rule_inputs()):
-            chosen.append(measure_id)
-    return chosen
+    fixed_rivals = len(chosen) > 1 and _rivals(book, chosen) == chosen \
+        and not any(book.measure(i).rule_inputs() for i in chosen)
+    named = [*reading.scores, *cued_measures(book, reading)] if fixed_rivals else reading.scores
+    given = [i for i in dict.fromkeys(named) if i not in chosen and _given_by_name(book, book.measure(i), reading,
+                                                                                 conditions=fixed_rivals)]
+    if fixed_rivals and given:
+        return given
+    return chosen + given
+
+
+def _given_by_name(book, measure, reading: Reading, conditions: bool) -> bool:
+    """All the figures its rule (with `conditions`, also its conditions) is computed on, given by name."""
+    keys = measure.rule_inputs() or ([i.key for i in measure.inputs] if conditions else [])
+    facts = facts_for(book, measure, reading)
+    return bool(keys) and all(k in facts.values and k not in facts.assumed for k in keys)
 
 
 def _by_cue(book, reading: Reading) -> tuple[list[str], list[str]]:
@@ -129,7 +138,9 @@ def _loose(msg: Incoming, measure, values: dict, facts: Facts, general: bool) ->
                                 f"(You gave a range, a rough figure or more than one figure ({said}); every value "
                                 "in between gives the same result.)")
     for key, fig in facts.loose.items():
-        facts.errors[key] = f"“{fig.text}”不是一个确切的数（区间、约数或不止一个数），按两端测算的金额或结论不同，需要确切的数字"
+        facts.errors[key] = Reason(f"“{fig.text}”不是一个确切的数（区间、约数或不止一个数），按两端测算的金额或结论不同，需要确切的数字",
+                                   f"“{fig.text}” is not an exact figure (a range, a rough figure or more than one "
+                                   "figure), and its ends give different results: I need the exact figure")
     return evaluate(measure, {k: v for k, v in values.items() if k not in ends}, ask_thresholds=not general), None
 
 
@@ -138,7 +149,7 @@ def _ask(svc: Services, msg: Incoming, outcome: Outcome, facts: Facts, question:
     measure, lang = outcome.measure, msg.lang
     if facts.errors:
         key = next(iter(facts.errors))
-        lead = msg.say(f"{facts.errors[key]}。", f"I could not use that figure for the {render.label(measure, key, lang)}. ")
+        lead = msg.say(f"{facts.errors[key].zh}。", f"{facts.errors[key].en}. ")
     else:
         wanted = [k for k in outcome.missing if k in facts.mentioned or k in facts.other] or outcome.missing
         key = wanted[0]
@@ -220,7 +231,8 @@ RULED_OUT = re.compile(r"不是(新设|新设立|持牌|总部|向社会|保险�
                        r"|(还在|正在|仍在)(申请|审批|审核|备案|报批|筹)|申请中|审批中|审核中|备案中|候选|(还|尚)?没(有)?公布|未公布")
 
 
-SEVERAL = re.compile(r"一共|合计|总共|共计|加起来|分别|[两二三四五]年|(?<![0-9.])([两二三四五六七八九十]|[2-9])\s*(家|个项目|个重大)")
+SEVERAL_ITEMS = re.compile(r"分别|[两二三四五]年|(?<![0-9.])([两二三四五六七八九十]|[2-9])\s*(家|个项目|个重大)")
+SEVERAL = re.compile(r"一共|合计|总共|共计|加起来|" + SEVERAL_ITEMS.pattern)
 
 
 YEARS = re.compile(r"20\d\d年|[两二三四五]年|\b20\d\d\b")
@@ -236,7 +248,9 @@ def _several(question: str, measure_ids: list[str], book) -> bool:
     if not SEVERAL.search(question):
         return False
     years = set(YEARS.findall(question))
-    return any(book.measure(i).rule.type != "per_item"
+    items_or_years = bool(SEVERAL_ITEMS.search(question)) or len(years) > 1
+    return any(book.measure(i).rule.type not in ("per_item", "tiered") or (
+        book.measure(i).rule.type == "tiered" and items_or_years)      # a total over the tiers of one figure
                or (any("年度" in c.label for c in book.measure(i).caps) and (len(years) > 1 or any(
                    y[0] in "两二三四五" for y in years)))
                for i in measure_ids)
@@ -244,7 +258,7 @@ def _several(question: str, measure_ids: list[str], book) -> bool:
 
 PERSONAL = re.compile(r"我们|我司|我公司|本公司|我方|咱们|我单位|我行|我所|本单位|本机构|\b(we|our|us)\b")
 CAN = re.compile(r"能|可以|可获|\b(can|could|eligible)\b")
-RULE_ASKED = re.compile(r"最高|最多|分别(补|奖|给|是|为)|门槛|标准|上限|规定|\b(maximum|at most|up to|threshold|tiers?)\b")
+RULE_ASKED = re.compile(ELIGIBLE + r"|最高|最多|分别(补|奖|给|是|为)|门槛|标准|上限|规定|\b(maximum|at most|up to|threshold|tiers?)\b")
 
 
 def _about_the_rule(text: str, reading: Reading) -> bool:
@@ -323,6 +337,7 @@ def _stale(msg: Incoming) -> Reply:
 
 
 OTHER_POLICY = re.compile(r"(另一个|另外的?|其他|其它|别的|区里|区级|省里|省级|市里)[^，,。；;]{0,6}(政策|文件|补贴|补助|奖励)"
+                          r"|(?<!金融)(局|委|厅|部门)的[^，,。；;]{0,8}(政策|文件|办法|资助|补贴|补助|奖励)"
                           r"|(区里|省里|区政府|省政府)(已经)?(给了|补了|奖了|拿了)")
 
 
@@ -339,18 +354,35 @@ def _other_policy(reading: Reading) -> tuple[Reading, Decimal | None]:
     return reading, None
 
 
-def _higher_of(msg: Incoming, book, best: Outcome, other: Decimal) -> str:
-    policy, lang = book.policy(best.measure), msg.lang
-    ours = best.amount >= other
-    where = (f"{policy.number} {render.article(best.measure, lang)}" if ours
-             else msg.say("其他政策", "the other policy"))
-    amount = best.amount if ours else other
+def _higher_of(msg: Incoming, here: Decimal, where_here: str, other: Decimal) -> str:
+    ours = here >= other
+    where = where_here if ours else msg.say("其他政策", "the other policy")
+    amount = here if ours else other
     if msg.english:
-        return (f"You mention {render.money(other, lang)} under another policy. Under 就高不重复 the same project "
-                f"gets the higher one only: the highest one applies: {render.money(amount, lang)} ({where}), not "
+        return (f"You mention {render.money(other, 'en')} under another policy. Under 就高不重复 the same project "
+                f"gets the higher one only: the highest one applies: {render.money(amount, 'en')} ({where}), not "
                 "added together" + ("." if ours else "; this document gives nothing more."))
     return (f"您提到其他政策给予{render.money(other)}。就高不重复：同一企业、同一项目只按较高的一项享受，"
             f"两者按最高一项计：{render.money(amount)}（{where}），不叠加" + ("。" if ours else "，本文件不再另行给予。"))
+
+
+THIS_DOCUMENT = re.compile(r"(这个|本|该|这份|此)(文件|政策|意见)|号文|杭政办")
+
+
+def _two_policies(svc: Services, msg: Incoming, reading: Reading) -> Reply | None:
+    """"按这个文件能拿300万，按市里另一个政策能拿500万，能一起拿吗": the higher of the two amounts the
+    asker quotes, under 就高不重复, when no measure is named to compute."""
+    rest, other = _other_policy(reading)
+    here = [f.value for f in rest.figures if f.kind == "money" and f.value
+            and THIS_DOCUMENT.search(rest.text[max(0, f.start - 10):f.start])]
+    policies = list(svc.kb.policy.policies.values())
+    if other is None or len(here) != 1 or len(policies) != 1:
+        return None
+    policy = policies[0]
+    blocks = [_higher_of(msg, here[0], policy.number, other), render.no_double(policy, lang=msg.lang),
+              *render.validity_notes([policy], svc.policy_date(), msg.lang)]
+    return _reply("\n\n".join(blocks), confidence=0.9,
+                  sources=[svc.kb.knowledge.cite(Source(doc=policy.doc, section=policy.section), msg.lang)])
 
 
 def _itemisable(measure, reading: Reading) -> bool:
@@ -542,7 +574,9 @@ def _run(svc: Services, msg: Incoming, question: str, measure_ids: list[str], kn
                      msg.say("您的问题可能涉及以下几项措施。", "Your question may concern these measures."))
     svc.dialogs.pop(msg.user_key)
     if elsewhere is not None and (paid := [o for o in outcomes if o.status == "ok"]):
-        notes.append(_higher_of(msg, book, max(paid, key=lambda o: o.amount), elsewhere))
+        best = max(paid, key=lambda o: o.amount)
+        notes.append(_higher_of(msg, best.amount, f"{book.policy(best.measure).number} "
+                                f"{render.article(best.measure, msg.lang)}", elsewhere))
     reply = _results(svc, msg, outcomes, notes)
     reply.buttons += [_button(o.measure, msg.lang) for o, _ in asks]
     return reply
@@ -551,6 +585,8 @@ def _run(svc: Services, msg: Incoming, question: str, measure_ids: list[str], kn
 def is_quick_check(reading: Reading) -> bool:
     if SELF_DESCRIPTION.search(reading.text) and not reading.asks_amount():
         return False                 # "我们是…" is a profile to match (handlers/policy.py)
+    if ASKS_WHEN.search(reading.text) and not reading.figures:
+        return False                 # when it pays: the measure's conditions (handlers/policy.py)
     return bool(reading.candidates()) and (bool(reading.figures) or reading.asks_amount())
 
 
@@ -562,6 +598,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         return None
     if is_quick_check(reading):
         return _run(svc, msg, msg.text, _selected(book, reading), reading=reading)
+    if not reading.candidates() and (compared := _two_policies(svc, msg, reading)):
+        return compared
     if reading.ruled_out and not reading.candidates() and (reading.asks_amount() or reading.about_policy()
                                                            or any(f.kind == "money" for f in reading.figures)):
         return _other_subject(msg, book, reading.ruled_out)

@@ -15,11 +15,12 @@ from bot.payloads import CALC, POLICY
 from bot.services import Services
 from faq.reading import ASKING
 from faq.schema import Source
-from handlers import faq
+from handlers import faq, handoff
 from policy_data import render
 from policy_data.amounts import fmt_money
 from policy_data.english import for_reading
-from policy_data.extract import SELF_DESCRIPTION, beneficiary_types, read
+from policy_data.extract import ASKS_WHEN, SELF_DESCRIPTION, beneficiary_types, read
+from policy_data.loader import ROOT_TYPE
 from policy_data.matching import Match, match
 
 ASKS_MINE = re.compile(r"(适合|适用于?|匹配)(我|我们|我司|本公司)|(我|我们|我司)(能|可以)?(享受|申请|拿|申报)(哪些|什么|啥)"
@@ -32,6 +33,7 @@ OVERVIEW_WORDS = ("有哪些补贴", "有什么补贴", "哪些补贴", "什么�
 TOWN_WORDS = ("小镇", "入驻", "房租", "管委会", "拱墅", "年鉴")    # town and district questions: the FAQ's
 ASK_TYPE = ("请告诉我贵单位的类型和打算，例如：“我们是外资保险公司，准备在杭州设科技保险专营机构”、"
             "“我们是资产管理公司，管理规模150亿”、“我们是支付机构，今年拿了2张境外支付牌照”。")
+SUPPORT_WORDS = ("补贴", "补助", "奖励", "资助", "奖补", "资金支持", "什么支持", "哪些支持")
 MAX_LISTED = 12
 TOP_FITS = 3                 # shown with amounts; the rest are buttons
 MAX_BUTTONS = 8
@@ -322,12 +324,69 @@ TYPE_ASKS = re.compile(r"(什么|哪些|哪条|哪几条|哪项|哪几项)[^，,
                        r"|(能|可以|可)享受|适用哪|有什么可以")
 
 
+# How to apply, with what, by when, where: the document leaves all of it to detailed rules it does not contain.
+PROCEDURE = re.compile(r"(怎么|如何|怎样|去哪里?|到哪里?|向谁|找谁|在哪里?)(申请|申报|兑现|办理|提交)|(申请|申报|兑现|办理)(流程|程序|步骤|手续"
+                       r"|入口|渠道|窗口|方式|时间|截止|期限|材料|资料|条件是什么)|(需要|要|准备|提交|提供)(什么|哪些|啥)(材料|资料|证明|文件)"
+                       r"|截止(时间|日期)?(是)?(什么时候|哪天|几号)|什么时候(截止|申报|申请|受理)|多久(能|可以)?(到账|拨付|兑现|发放)"
+                       r"|\b(how (do|can|to) (we |i )?(apply|claim)|application (process|procedure|form|materials|deadline)"
+                       r"|what (documents|materials) (are|do)|deadline)\b", re.IGNORECASE)
+
+
+def _unstated_procedure(policy, msg: Incoming) -> str:
+    en = policy.en
+    return msg.say(f"{policy.number}没有载明申请流程、申报材料、受理窗口和申报、拨付时间。原文：“{policy.lead_text}”"
+                   f"具体办法以{policy.lead_department}牵头制定的细则为准，请向{policy.lead_department}咨询。",
+                   f"{policy.number} does not state an application procedure, the materials, where to apply or when "
+                   f"to apply or be paid. It says: “{en.lead_text if en else policy.lead_text}” Please ask the "
+                   f"{en.lead_department if en else policy.lead_department} for the detailed rules.")
+
+
+# Kinds of organisation the policies have no measure of their own for.
+NO_MEASURE_KINDS = ("律师事务所", "律所", "会计师事务所", "税务师事务所")
+
+
+def _no_measure_reply(svc: Services, msg: Incoming, kind: str) -> Reply:
+    """"律师事务所有补贴吗": no measure names the kind; the measures for any organisation may still apply."""
+    book = svc.kb.policy
+    open_to_all = [m for m in book.measures if ROOT_TYPE in m.beneficiaries]
+    named = msg.say("、", "; ").join(f"{render.article(m, msg.lang)} {render.title(m, msg.lang)}" for m in open_to_all)
+    policies = list(book.policies.values())
+    text = msg.say(f"{'、'.join(p.number for p in policies)}没有专门针对{kind}的资金支持条款，文件未载明{kind}可享受的补贴。"
+                   f"面向各类组织的措施按其条件适用：{named}。",
+                   f"{', '.join(p.number for p in policies)} has no support measure of its own for a {kind}, and "
+                   f"states no subsidy for one. The measures open to any organisation apply on their conditions: "
+                   f"{named}.")
+    text += msg.say("\n也可以点“转人工 / 留言给工作人员”请管委会工作人员回复（或输入 /handoff）。",
+                    "\nYou can also tap “Talk to a person” to ask the committee's staff (or send /handoff).")
+    return handoff.with_offer(svc, msg, Reply(text, intent="fallback", confidence=0.5,
+                                              buttons=[Button(f"{render.article(m, msg.lang)} {render.title(m, msg.lang)}",
+                                                              POLICY(f"m:{m.id}")) for m in open_to_all[:3]]))
+
+
+def _procedure_reply(svc: Services, msg: Incoming) -> Reply:
+    """What the document says of its detailed rules, that it states no procedure, materials or deadline, and
+    the way to a person."""
+    blocks = []
+    for policy in svc.kb.policy.policies.values():
+        blocks.append(_unstated_procedure(policy, msg))
+        blocks += render.validity_notes([policy], _today(svc), msg.lang)
+    blocks.append(msg.say("也可以点“转人工 / 留言给工作人员”请管委会工作人员回复（或输入 /handoff）。",
+                          "You can also tap “Talk to a person” to ask the committee's staff (or send /handoff)."))
+    return handoff.with_offer(svc, msg, Reply("\n\n".join(blocks), intent="fallback", confidence=0.5))
+
+
 async def answer(svc: Services, msg: Incoming) -> Reply | None:
     book = svc.kb.policy
     text = for_reading(msg.text, book, msg.lang)
     reading = read(text, book)
     if reading.elsewhere() or faq.asks_unstated(svc, msg):
         return None
+    if PROCEDURE.search(msg.text) and not reading.figures and not reading.candidates():
+        return _procedure_reply(svc, msg)
+    kind = next((k for k in NO_MEASURE_KINDS if k in reading.text), None)
+    if kind and not reading.candidates() and any(w in reading.text for w in SUPPORT_WORDS) \
+            and not any(w in reading.text for w in TOWN_WORDS):
+        return _no_measure_reply(svc, msg, kind)
     if (m := ARTICLE.search(msg.folded)) and not reading.figures and not reading.candidates() \
             and len(msg.folded) <= ARTICLE_ONLY * (3 if msg.english else 1) \
             and (reply := article_reply(svc, _article_number(m[1] or m[2]), msg.lang)):
@@ -348,15 +407,18 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     if doc_words and (about_policy or any(w in reading.text for w in DOC_REFS)):
         return document_reply(svc, msg.lang)
     candidates = reading.candidates()
-    if candidates and about_policy:
+    if candidates and (about_policy or PROCEDURE.search(msg.text)):
         reply = measure_reply(svc, book.measure(candidates[0]), confidence=0.9 if len(candidates) == 1 else 0.7,
                               lang=msg.lang)
+        if PROCEDURE.search(msg.text) or ASKS_WHEN.search(reading.text):
+            reply.text += "\n\n" + _unstated_procedure(book.policy(book.measure(candidates[0])), msg)
         reply.buttons += [Button(f"{render.article(m, msg.lang)} {render.title(m, msg.lang)}", POLICY(f"m:{m.id}"))
                           for m in map(book.measure, candidates[1:4])]
         return reply
     summary = next((s for s in book.summaries if any(k.lower() in reading.text for k in s.keywords)), None)
-    if summary and about_policy:
-        return None if _faq_knows(svc, msg) else _summary_reply(svc, summary, msg.lang)
+    if summary and about_policy:     # support asked of a direction: the policy summary
+        support = any(w in reading.text for w in SUPPORT_WORDS) and not any(w in reading.text for w in TOWN_WORDS)
+        return None if _faq_knows(svc, msg) and not support else _summary_reply(svc, summary, msg.lang)
     if any(w in reading.text for w in OVERVIEW_WORDS) and not any(w in reading.text for w in TOWN_WORDS):
         return overview(svc, msg.lang)
     return None

@@ -10,9 +10,11 @@ import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 from faq.gazetteer import Terms, fold as normalise, scan   # one folding for names and for policy words
 from policy_data.amounts import WAN, Figure, figures
+from policy_data import render
 from policy_data.loader import PolicyBook
 from policy_data.schema import Input, Measure
 from policy_data.spans import loosen
@@ -24,13 +26,17 @@ CALC_WORDS = ("能拿多少", "拿多少", "补多少", "补贴多少", "补助�
               "多少补贴", "多少补助", "多少奖励", "能拿", "能领", "能获得", "可获得", "可以拿", "能得到", "能补",
               "测算", "速算", "算一下", "算算", "计算", "估算", "金额是多少", "最多", "最高")
 # "补助按哪个算，多少", "是不是有6000万补贴", "够不够条件，补多少": an amount asked in other words.
-ASKS_AMOUNT = re.compile(r"(补贴|补助|奖励|补|奖|拿|给|领)[^,，。;；?？]{0,8}多少|是不是(有|按)\s*\d")
+# "正好100亿算吗", "200万次够不够": whether a figure qualifies is asked of the rule it meets.
+ELIGIBLE = r"算吗|算不算|够不够|够吗|够格吗|达标吗|达不达标|符合吗|符不符合|满足吗|满不满足|够得上吗|够得着吗"
+ASKS_AMOUNT = re.compile(r"(补贴|补助|奖励|补|奖|拿|给|领)[^,，。;；?？]{0,8}多少|是不是(有|按)\s*\d|%s" % ELIGIBLE)
 # A figure right after these words is that quantity, never silently taken for a measure's input.
 OTHER_QUANTITY = re.compile(r"(总投资|投资总额|营运资金|注册资本|营业收入|营收|总资产|资产总额|银行贷款|贷款|利润|税收|估值|市值)"
                             r"(是|为|达|约|有|了)?$")
 # A figure after these words, or before the next ones, quotes a result or the rule, not a figure of one's own.
 QUOTED_BEFORE = re.compile(r"(是不是|就是|算是|文件|那档|这档|一共|合计|总共|加起来|按|每|各)[^，,。；;]{0,2}$")
-QUOTED_AFTER = re.compile(r"\s*(补贴|补助|奖励|奖金|吧|对吧)")
+QUOTED_AFTER = re.compile(r"\s*(补贴|补助|奖励|奖金|吧|对吧|(那|这|一)?档|一共|合计|总共)")
+# "标准奖励什么时候能拿": when a measure pays is asked of its conditions, not computed.
+ASKS_WHEN = re.compile(r"什么时候|何时|多久|哪一年|\bwhen\b", re.IGNORECASE)
 POLICY_WORDS = ("政策", "补贴", "补助", "奖励", "奖补", "扶持", "资助", "优惠", "申请", "申报", "享受", "条件",
                 "门槛", "上限", "多少钱", "能拿", "怎么拿", "资金支持", "怎么补", "怎么奖", "如何补", "条款")
 # The policies are Hangzhou's: a question about another place ("上海陆家嘴有什么补贴") is not for them.
@@ -152,21 +158,38 @@ def _compatible(fig: Figure, inp: Input, by_cue: bool) -> bool:
     return fig.kind in ("money", "number", "count")
 
 
+class Reason(NamedTuple):
+    """Why a figure is unusable, said in Chinese and in English."""
+    zh: str
+    en: str
+
+
 @dataclass
 class Facts:
     values: dict[str, Decimal] = field(default_factory=dict)
     assumed: dict[str, str] = field(default_factory=dict)       # input key → figure text read without a cue
-    errors: dict[str, str] = field(default_factory=dict)        # input key → why its figure is unusable
+    errors: dict[str, Reason] = field(default_factory=dict)     # input key → why its figure is unusable
     mentioned: set[str] = field(default_factory=set)            # inputs named without a usable figure
     other: dict[str, tuple[str, str]] = field(default_factory=dict)   # input key → (word, figure) of another quantity
     loose: dict[str, Figure] = field(default_factory=dict)      # input key → its range or rough figure
 
 
-def _take(facts: Facts, fig: Figure, inp: Input) -> None:
-    if fig.error:
-        facts.errors[inp.key] = f"“{fig.text}”：{fig.error}"
+# "实收资本预计10亿": a figure expected, not yet reached, is no figure of record.
+EXPECTED = re.compile(r"(预计|预估|估计|有望|争取|目标是?)(达到|实现|为|是|有|到)?\s*$")
+
+
+def _take(facts: Facts, fig: Figure, inp: Input, text: str) -> None:
+    if m := EXPECTED.search(text[max(0, fig.start - 6):fig.start]):
+        facts.errors[inp.key] = Reason(f"您写的“{m.group(1)}{fig.text}”是预计的数，补助按实际达到的{inp.label}计算",
+                                       f"“{fig.text}” is an expected figure; the award is computed on the actual figure")
+    elif fig.error:
+        facts.errors[inp.key] = Reason(f"“{fig.text}”：{fig.error}",
+                                       f"“{fig.text}” is not a figure I can use (negative, out of range or unreadable); "
+                                       "please check it and write it in digits, e.g. RMB 1 billion")
     elif inp.kind == "money" and fig.kind == "number" and fig.value < WAN:
-        facts.errors[inp.key] = f"“{fig.text}”没有单位，请写明，例如 10亿 或 8000万元"
+        facts.errors[inp.key] = Reason(f"“{fig.text}”没有单位，请写明，例如 10亿 或 8000万元",
+                                       f"“{fig.text}” has no unit; please write it out, e.g. RMB 1 billion or RMB 80 "
+                                       "million")
     else:
         facts.values[inp.key] = fig.value
         if fig.loose:
@@ -207,13 +230,14 @@ def _facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str
     taken: dict[str, tuple[Figure, str]] = {}
     for _, n, inp, cue in sorted(pairs, key=lambda p: p[0]):
         if n not in used and inp.key not in facts.values and inp.key not in facts.errors:
-            _take(facts, found[n], inp)
+            _take(facts, found[n], inp, text)
             used.add(n)
             taken[inp.key] = found[n], cue
     for _, n, inp, cue in pairs:      # "去年实收资本5亿，今年实收资本8亿": the same name for two figures
         if n not in used and inp.key in taken and taken[inp.key][1] == cue:
             _alternative(facts, inp.key, taken[inp.key][0], found[n])
     _share_each(text, found, occurrences, inputs, facts)
+    _year_pair(text, found, measure, used, facts)
     open_inputs = [i for i in measure.inputs if i.key not in facts.values and i.key not in facts.errors]
     free = [(n, f) for n, f in enumerate(found) if n not in used and n not in reading.labelled
             and not (f.kind in ("money", "number") and OTHER_QUANTITY.search(text[max(0, f.start - 8):f.start]))]
@@ -222,7 +246,7 @@ def _facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str
         pick = next(((n, f) for n, f in free if _compatible(f, inp, by_cue=True) and
                      (inp.kind != "rate" or f.kind == "rate")), None)
         if pick:
-            _take(facts, pick[1], inp)
+            _take(facts, pick[1], inp, text)
             used.add(pick[0])
             open_inputs.remove(inp)
             free.remove(pick)
@@ -231,13 +255,15 @@ def _facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str
         fits = [(n, f) for n, f in free if _compatible(f, inp, by_cue=False) or
                 (f.error and f.kind in (inp.kind, "number"))]
         if len(same_kind) == 1 and len(fits) == 1:
-            _take(facts, fits[0][1], inp)
+            _take(facts, fits[0][1], inp, text)
             if fits[0][1].value is not None:
                 facts.assumed[inp.key] = fits[0][1].text
     _leftovers(reading, measure, used, taken, facts, _index(book)["own_figures"][measure.id])
     for inp in measure.inputs:
         if inp.key in facts.values and (word := next((w for w in inp.doubt if normalise(w) in text), None)):
-            facts.errors[inp.key] = f"您提到“{word}”，这个数可能不是本条所说的{inp.label}"
+            facts.errors[inp.key] = Reason(f"您提到“{word}”，这个数可能不是本条所说的{inp.label}",
+                                           f"You mention “{word}”: the figure may not be the {render.label(measure, inp.key, 'en')} this "
+                                           "measure means")
             del facts.values[inp.key]
     named = {key for _, _, key in occurrences}
     facts.mentioned = {k for k in named if k not in facts.values}
@@ -270,6 +296,23 @@ def _alternative(facts: Facts, key: str, first: Figure, other: Figure) -> None:
     low, high = min(ends), max(ends)
     if low != high:
         facts.loose[key] = replace(was, text=f"{was.text}”“{other.text}", low=low, high=high)
+
+
+YEAR_BEFORE = re.compile(r"(20\d\d)年(的|是|为|达到?|有|共|总额)?$")
+
+
+def _year_pair(text: str, found: list[Figure], measure: Measure, used: set[int], facts: Facts) -> None:
+    """"2024年20亿，2025年60亿": a growth measure's two yearly figures, named by two consecutive years."""
+    g = measure.growth
+    if g is None or any(k in facts.values or k in facts.errors for k in (g.last, g.this, g.rate, g.excess)):
+        return
+    dated = [(int(m.group(1)), n) for n, f in enumerate(found) if n not in used and f.kind == "money"
+             and (m := YEAR_BEFORE.search(text[max(0, f.start - 8):f.start]))]
+    if len(dated) != 2 or dated[1][0] - dated[0][0] != 1:
+        return
+    for key, (_, n) in zip((g.last, g.this), dated):
+        _take(facts, found[n], measure.input(key), text)
+        used.add(n)
 
 
 def _share_each(text: str, found: list[Figure], occurrences, inputs: dict[str, Input], facts: Facts) -> None:

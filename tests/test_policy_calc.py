@@ -337,3 +337,84 @@ async def test_the_measure_picker_offers_every_measure_page_by_page(ask, service
     assert seen == [f"calc:{i}" for i in computable] and pages == (len(computable) - 1) // 8
     await ask("/cancel")
     assert "不存在" in (await ask(payload="calc:more:1")).text          # a page button after the dialog ended
+
+
+@pytest.mark.parametrize("question, says", [
+    ("征信公司，2025年为金融机构提供服务正好200万次，够不够", "达到200万次（含）门槛，符合"),
+    ("征信公司，服务量150万次，能拿多少", "未达到200万次（含）门槛，不符合"),
+])
+async def test_a_figure_given_by_name_decides_between_rival_fixed_sums_a_shared_word_names(ask, question, says):
+    reply = await ask(question)
+    assert says in reply.text and "第16条 · 征信机构服务量奖励" in reply.text and "1000万" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, says", [
+    ("资管规模正好100亿算吗", "存续资产实际管理规模100亿元，达到100亿元（含）档"),
+    ("资管机构总部，管理规模正好99亿，够不够", "未达到100亿元（含）门槛，不符合"),
+])
+async def test_whether_a_figure_qualifies_is_answered_by_the_rule(ask, question, says):
+    reply = await ask(question)
+    assert reply.intent == "calc" and says in reply.text, reply.text
+
+
+async def test_whether_a_figure_qualifies_gives_the_tier_amount(ask):
+    reply = await ask("资管规模正好100亿算吗")
+    assert "→ 最高可获 300万元（第13条）" in reply.text and "还需符合：新设立" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, says", [
+    ("我们是区域性股权市场运营机构，挂牌企业融资总额2024年20亿，2025年60亿，能奖多少",
+     "超过每家机构每年上限200万元 → 最高可获 200万元（第12条）"),
+    ("运营机构，挂牌企业融资总额2024年10亿，2025年11亿，能奖多少", "11亿元 − 10亿元 × 105% = 5000万元"),
+    ("运营机构，挂牌企业融资总额2024年10亿，2025年10.4亿，能奖多少", "同比增长4%，未超过5%，不符合"),
+])
+async def test_growth_is_read_from_two_consecutive_years_figures(ask, question, says):
+    reply = await ask(question)
+    assert says in reply.text, reply.text
+
+
+async def test_growth_is_not_read_from_years_that_are_not_consecutive(ask):
+    reply = await ask("运营机构，挂牌企业融资总额2023年10亿，2025年20亿，能奖多少")
+    assert "可获" not in reply.text and "请告诉我超过部分融资总额" in reply.text, reply.text
+
+
+async def test_another_agencys_policy_named_in_other_words_is_compared_under_the_higher_one_rule(ask):
+    reply = await ask("主导制定1项国家标准，已发布，市场监管局的标准化资助政策给同一个标准50万，能一起拿吗，一共多少")
+    assert "两者按最高一项计：50万元（其他政策），不叠加，本文件不再另行给予。" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, says", [
+    ("New financial HQ, paid-in capital 10, how much", "“10” has no unit; please write it out"),
+    ("New financial HQ, paid-in capital RMB 1-3 billion, how much", "is not an exact figure (a range"),
+])
+async def test_an_unusable_figure_is_explained_in_english(ask, question, says):
+    reply = await ask(question)
+    assert says in reply.text and "没有单位" not in reply.text and "确切" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, says", [
+    ("同一个项目，按这个文件能拿300万，按市里另一个政策能拿500万，能一起拿吗？", "两者按最高一项计：500万元（其他政策），不叠加"),
+    ("按这个文件能拿800万，区里的政策给了300万，能叠加吗", "两者按最高一项计：800万元（杭政办〔2023〕2号），不叠加。"),
+])
+async def test_two_amounts_quoted_of_this_and_another_policy_are_compared_under_the_higher_one_rule(ask, question, says):
+    reply = await ask(question)
+    assert says in reply.text and reply.sources, reply.text
+
+
+@pytest.mark.parametrize("question, says, never", [
+    ("我们新设当年管理规模就到了250亿，100亿那档300万和200亿那档600万是不是都能拿，一共900万？",
+     "达到200亿元（含）档 → 最高可获 600万元（第13条）", "900万"),          # tiers are not added up
+    ("新设金融总部，实收资本预计10亿，能拿多少", "您写的“预计10亿”是预计的数，补助按实际达到的实收资本计算", "→ 最高可获"),
+    ("新设资管总部，月均管理规模150亿，能拿多少", "您提到“月均”，这个数可能不是本条所说的存续资产实际管理规模", "→ 最高可获"),
+    ("新设资管总部，管理规模250亿，300万那档和600万那档都能拿吗", "达到200亿元（含）档 → 最高可获 600万元", "不是一个确切的数"),
+    ("New asset management HQ, AUM RMB 25 billion: do we get the 3 million tier and the 6 million tier, 9 million in "
+     "total?", "(inclusive) tier → up to RMB 6 million (600万元) (Art. 13)", "not an exact figure"),
+])
+async def test_one_tier_of_a_figure_and_no_amount_on_an_expected_or_average_figure(ask, question, says, never):
+    reply = await ask(question)
+    assert says in reply.text and never not in reply.text, reply.text
+
+
+async def test_an_expected_amount_asked_for_is_still_computed(ask):
+    reply = await ask("新设金融总部，实收资本10亿，预计能拿多少")
+    assert "最高可获 2000万元（第6条）" in reply.text, reply.text

@@ -155,3 +155,36 @@ async def test_kinds_of_institution_how_a_measure_pays_and_whether_this_document
 async def test_a_bare_company_is_not_a_kind_to_match(ask):
     reply = await ask("典当公司有什么政策")
     assert "按您的情况" not in reply.text
+
+
+@pytest.mark.parametrize("question", ["这个政策怎么申请", "申请补贴需要什么材料", "申报截止时间是什么时候",
+                                      "How do we apply for the subsidy?"])
+async def test_how_to_apply_is_what_the_document_leaves_to_its_detailed_rules_with_a_person_to_ask(ask, question):
+    reply = await ask(question)
+    assert reply.intent == "fallback" and "市地方金融监管局" in reply.text, reply.text
+    assert "没有载明申请流程" in reply.text or "does not state an application procedure" in reply.text
+    assert "就高不重复" not in reply.text and "第9条" not in reply.text
+    assert any(b.payload == "/handoff" or "人工" in b.label or "person" in b.label.lower() for b in reply.buttons)
+
+
+@pytest.mark.parametrize("question, condition", [("标准奖励什么时候能拿", "在标准发布后申请"),
+                                                 ("金融改革试点奖励什么时候给", "项目通过验收后"),
+                                                 ("新设金融总部补助怎么申请", "经国家金融管理部门批准新设立")])
+async def test_when_or_how_a_named_measure_pays_is_its_conditions_and_the_unstated_procedure(ask, question, condition):
+    reply = await ask(question)
+    assert reply.intent == "policy" and "条件：" in reply.text and condition in reply.text, reply.text
+    assert "没有载明申请流程" in reply.text
+
+
+@pytest.mark.parametrize("question, says", [("外资机构有补贴吗", "【引进外资金融机构】"),
+                                            ("QFLP有补贴吗", "对QFLP/QDLP试点本身未规定补贴金额")])
+async def test_money_asked_of_a_direction_is_the_policy_summary(ask, question, says):
+    reply = await ask(question)
+    assert reply.intent == "policy" and says in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, kind", [("律师事务所有补贴吗", "律师事务所"), ("我们是会计师事务所，有什么补贴", "会计师事务所")])
+async def test_a_kind_no_measure_names_is_told_so_with_the_measures_open_to_any_organisation(ask, question, kind):
+    reply = await ask(question)
+    assert reply.intent == "fallback" and f"没有专门针对{kind}的资金支持条款" in reply.text, reply.text
+    assert "第9条 主导制定标准奖励" in reply.text and "入驻英蓝中心" not in reply.text
