@@ -21,7 +21,7 @@ from policy_data.amounts import fmt_money
 from policy_data.english import for_reading
 from policy_data.extract import ASKS_WHEN, SELF_DESCRIPTION, beneficiary_types, read
 from policy_data.loader import ROOT_TYPE
-from policy_data.matching import Match, match
+from policy_data.matching import Suitability, match
 
 ASKS_MINE = re.compile(r"(适合|适用于?|匹配)(我|我们|我司|本公司)|(我|我们|我司)(能|可以)?(享受|申请|拿|申报)(哪些|什么|啥)"
                        r"|(我|我们|我司)(符合|匹配)(哪些|什么)")
@@ -210,7 +210,7 @@ def _misfit_reason(book, misfit, lang: str) -> str:
     return render.check_line(o.measure, o.failed[0], lang) if o.failed else render.below_tiers(o, lang)
 
 
-def match_reply(svc: Services, description: str, result: Match, lead: str = "", lang: str = "zh") -> Reply:
+def match_reply(svc: Services, description: str, result: Suitability, lead: str = "", lang: str = "zh") -> Reply:
     """What fits, on one phone screen: the measures that fit best (the plan's first, then the asker's own kind),
     with amounts; the other candidates behind 更多 buttons; nothing the description rules out (measures whose
     figures fail are named briefly)."""

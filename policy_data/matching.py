@@ -27,13 +27,14 @@ class Misfit:
 
 
 @dataclass(frozen=True)
-class Match:
+class Suitability:
+    """What a description of an enterprise reads as (its kinds), the measures it fits and those it does not."""
     types: list[str]
     fits: list[Fit]
     misfits: list[Misfit]
 
 
-def match(book: PolicyBook, description: str) -> Match:
+def match(book: PolicyBook, description: str) -> Suitability:
     types = beneficiary_types(description, book)
     reading = read(description, book)
     reach = set().union(*(book.ancestors(t) for t in types)) if types else set()
@@ -53,4 +54,4 @@ def match(book: PolicyBook, description: str) -> Match:
             fits.append(Fit(outcome, measure.id in reading.scores))
     own = set(types)           # a measure for the asker's own kind comes before one for all financial institutions
     fits.sort(key=lambda f: (not f.planned, not own & set(f.outcome.measure.beneficiaries), f.outcome.measure.article))
-    return Match(types, fits, misfits)
+    return Suitability(types, fits, misfits)
