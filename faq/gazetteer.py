@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,6 +22,11 @@ from faq.script import simplified
 HERE = Path(__file__).resolve().parent
 T = TypeVar("T")
 MIN_REPAIR = 3                      # shorter words are too ambiguous to repair by sound
+PLACE_ENDINGS = ("市", "省")         # an entity so named is a place (and so is a district of one)
+# What may stand between a place's name and a body ending within one longer name: not a word that joins
+# two ("的", "有", "和"…), asks ("哪", "几"…) or tells a kind ("上市"), so "杭州有几家银行" and "杭州上市银行"
+# stay about Hangzhou.
+NAME_GAP = r"(?:(?![的有和与及在是哪几多少什么里等或跟同各全内外本上市])[\u4e00-\u9fff]){0,6}?"
 
 
 def fold(text: str) -> str:
@@ -151,6 +157,7 @@ class Lexicon:
     entities: dict[str, Entity]
     aspects: dict[str, Aspect]
     not_names: tuple[str, ...] = ()
+    body_endings: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, entities_path: Path = HERE / "entities.yaml", aspects_path: Path = HERE / "aspects.yaml") -> "Lexicon":
@@ -162,12 +169,17 @@ class Lexicon:
         for key, entity in entities.items():
             if entity.parent and entity.parent not in entities:
                 raise KnowledgeError(f"{entities_path}: 实体“{key}”的 parent 字段指向不存在的实体“{entity.parent}”")
-        return cls(entities, aspects, tuple(read_yaml(entities_path).get("not_names") or ()))
+        data = read_yaml(entities_path)
+        return cls(entities, aspects, tuple(data.get("not_names") or ()), tuple(data.get("body_endings") or ()))
 
     @property
     def names(self) -> Terms:
         named = ((w, k) for k, e in self.entities.items() for w in [e.name, *e.aliases])
         return _longest_first([*named, *((w, "") for w in self.not_names)])
+
+    def places(self) -> list[str]:
+        return [k for k, e in self.entities.items() if e.name.endswith(PLACE_ENDINGS)
+                or (e.name.endswith("区") and e.parent and self.entities[e.parent].name.endswith(PLACE_ENDINGS))]
 
     def ancestors(self, entity: str) -> list[str]:
         chain, seen = [], {entity}
@@ -199,10 +211,27 @@ class Gazetteer:
         self.names = lexicon.names
         self._asked = _longest_first((w, k) for k, a in lexicon.aspects.items() for w in a.asked)
         self.repairer = Repairer([w for w, tag in self.names if tag] + list(vocabulary))
+        self._places = frozenset(lexicon.places())
+        place_names = sorted({fold(w) for k in self._places for w in (lexicon.entities[k].name, *lexicon.entities[k].aliases)
+                              if _is_cjk(w)}, key=len, reverse=True)
+        self._bodies = re.compile(f"(?:{'|'.join(place_names)}){NAME_GAP}(?:{'|'.join(lexicon.body_endings)})(?!业|机构|网点)") \
+            if place_names and lexicon.body_endings else None
+
+    def bodies(self, folded: str) -> list[tuple[int, int]]:
+        """Spans of longer names that begin with a place's name and end as a body's does ("杭州银行", "绍兴国际金融
+        活力城"): they name that body, not the place; a known entity's own name is not one."""
+        if self._bodies is None:
+            return []
+        return [m.span() for m in self._bodies.finditer(folded)
+                if not any(tag for _, _, tag in scan(m.group(0), self.names) if tag not in self._places)]
 
     def entities(self, folded: str) -> list[str]:
         """Entity ids named, in order, without the ones that only contain a more specific one named too."""
-        named = list(dict.fromkeys(tag for _, _, tag in scan(english.fold(folded), self.names) if tag))
+        text = english.fold(folded)
+        blocked = bytearray(len(text))
+        for start, end in self.bodies(text):
+            blocked[start:end] = b"\x01" * (end - start)
+        named = list(dict.fromkeys(tag for _, _, tag in scan(text, self.names, blocked) if tag))
         return [e for e in named if not any(e in self.lexicon.ancestors(o) for o in named if o != e)]
 
     def aspects(self, folded: str) -> list[str]:

@@ -127,7 +127,10 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
     aspects = svc.kb.knowledge.lexicon.aspects
     pool = ranked
     if reading.elsewhere:
-        pool = [m for m in ranked if all(p in m.entry.answer.lower() for p in reading.elsewhere)]
+        # an entry that only mentions a place or body it is not about ("加快绍兴国际金融活力城建设") answers no
+        # question about it but one on what the entry states
+        pool = [m for m in ranked if all(p in m.entry.answer.lower() for p in reading.elsewhere)
+                and _states(svc, m.entry, reading.aspects)]
         if not pool or pool[0].score < THRESHOLD:
             return None, "elsewhere"
     if not pool or pool[0].score < THRESHOLD or _too_thin(reading):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.clock import SHANGHAI, FixedClock
+from faq.gazetteer import fold
 from datetime import datetime
 
 
@@ -34,6 +35,8 @@ async def test_a_two_part_question_gets_both_answers(ask):
     ("上海陆家嘴金融城规划面积多大", "没有关于上海"),             # another city never gets Hangzhou facts
     ("深圳前海有多少幢甲级写字楼", "没有关于深圳"),
     ("北部软件园核心区多大", "核心区未载明"),
+    ("杭州银行2020年存款余额多少", "没有关于杭州银行"),           # a bank named after the city is not the city
+    ("绍兴国际金融活力城在哪个区", "绍兴国际金融活力城"),         # only mentioned in passing: its location is not stated
 ])
 async def test_what_the_documents_do_not_say_is_said_plainly(ask, services, question, says):
     reply = await ask(question)
@@ -116,7 +119,20 @@ async def test_an_answer_must_hold_what_is_asked_of_the_entity_asked(ask, questi
     assert must_not is None or must_not not in reply.text
 
 
+@pytest.mark.parametrize("question, named", [
+    ("杭州银行2020年存款余额多少", []),
+    ("绍兴国际金融活力城在哪个区", []),
+    ("杭州有几家银行", ["hangzhou"]),                  # a question about the city's banks is about the city
+    ("杭州的银行存款余额", ["hangzhou"]),
+    ("杭州英蓝中心在哪", ["yinglan"]),                 # a known entity's own name stays that entity
+])
+def test_a_longer_name_that_begins_with_a_place_is_not_that_place(services, question, named):
+    gazetteer = services.kb.gazetteer
+    assert gazetteer.entities(gazetteer.repairer.repair(fold(question))) == named
+
+
 @pytest.mark.parametrize("question, must", [
+    ("杭州金融城范围在哪", "三官塘路"),                 # a body the documents describe is still answered
     ("小镇2019年引进了几家金融企业", "32家"),
     ("胜利河旅游综合体有几层", "5层"),
     ("2015年杭州存款余额多少", "29863.83"),             # not the 2020 target entry that compares with 2015
