@@ -73,6 +73,7 @@ async def main(args) -> None:
         started = time.perf_counter()
         await asyncio.gather(*(store.users.register(Incoming("telegram", str(i), str(i), display_name=f"企业{i}"))
                                for i in range(args.users)))
+        await store.db.settle()                   # registrations are written soon after, not awaited
         print(f"registered {args.users} users concurrently in {time.perf_counter() - started:.1f} s "
               f"({store.db.storage.flushes} file writes: concurrent writers share flushes)")
         print(f"file size: {store.path.stat().st_size / 1e6:.1f} MB")
