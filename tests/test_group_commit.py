@@ -86,3 +86,22 @@ async def test_a_change_written_soon_returns_before_the_file_is_written_and_reac
     release.set()
     await db.settle()
     assert names_on_disk(db) == ["甲"] and db.flushed == 1
+
+
+async def test_a_change_written_soon_that_fails_is_logged_and_written_by_the_next_flush(tmp_path, monkeypatch, caplog):
+    db = Database(tmp_path / "store.json")
+    await put(db, "甲")
+    real, failures = storage.atomic_write, [OSError(28, "No space left on device")]
+
+    def full_disk_once(path, data):
+        if failures:
+            raise failures.pop()
+        real(path, data)
+
+    monkeypatch.setattr(storage, "atomic_write", full_disk_once)
+    async with db.write_soon() as tables:
+        tables["users"].insert({"name": "乙"})
+    await db.settle()
+    assert names_on_disk(db) == ["甲"] and "could not save a change nobody waited for" in caplog.text
+    await put(db, "丙")
+    assert names_on_disk(db) == ["丙", "乙", "甲"]

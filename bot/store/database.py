@@ -16,7 +16,7 @@ from typing import AsyncIterator
 
 from tinydb.table import Table
 
-from bot.storage import AtomicJSONStorage, InPlaceTinyDB, StorageError
+from bot.storage import AtomicJSONStorage, InPlaceTinyDB
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ class Database:
 
     def _flushed_soon(self, task: asyncio.Task) -> None:
         self._soon.discard(task)
-        if not task.cancelled() and isinstance(error := task.exception(), StorageError):
+        if not task.cancelled() and (error := task.exception()) is not None:
             log.error("could not save a change nobody waited for; kept for the next write: %s", error)
 
     async def settle(self) -> None:
