@@ -27,8 +27,14 @@ def names_on_disk(db: Database) -> list[str]:
     return sorted(u["name"] for u in json.loads(db.path.read_text("utf-8"))["users"].values())
 
 
-async def test_reads_and_new_changes_go_on_while_a_flush_writes_the_file(tmp_path, monkeypatch):
-    db = Database(tmp_path / "store.json")
+@pytest.fixture
+def db(tmp_path) -> Database:
+    return Database(tmp_path / "store.json")
+
+
+@pytest.fixture
+def held_commit(db, monkeypatch) -> tuple[threading.Event, threading.Event]:
+    """(writing, release): the file write of the next flush waits for `release`, having set `writing`."""
     writing, release = threading.Event(), threading.Event()
     commit = db.storage.commit
 
@@ -38,6 +44,24 @@ async def test_reads_and_new_changes_go_on_while_a_flush_writes_the_file(tmp_pat
         commit(pending)
 
     monkeypatch.setattr(db.storage, "commit", slow_commit)
+    return writing, release
+
+
+@pytest.fixture
+def full_disk_once(monkeypatch) -> None:
+    """The next file write fails as on a full disk; the ones after it succeed."""
+    real, failures = storage.atomic_write, [OSError(28, "No space left on device")]
+
+    def write(path, data):
+        if failures:
+            raise failures.pop()
+        real(path, data)
+
+    monkeypatch.setattr(storage, "atomic_write", write)
+
+
+async def test_reads_and_new_changes_go_on_while_a_flush_writes_the_file(db, held_commit):
+    writing, release = held_commit
     first = asyncio.create_task(put(db, "甲"))
     assert await asyncio.to_thread(writing.wait, 10)
     assert await names(db) == ["甲"]                                    # read while the file is being written
@@ -50,17 +74,9 @@ async def test_reads_and_new_changes_go_on_while_a_flush_writes_the_file(tmp_pat
     assert names_on_disk(db) == ["乙", "甲"] and db.flushed == 2
 
 
-async def test_a_failed_write_is_written_by_the_next_flush(tmp_path, monkeypatch):
-    db = Database(tmp_path / "store.json")
+async def test_a_failed_write_is_written_by_the_next_flush(db, request):
     await put(db, "甲")
-    real, failures = storage.atomic_write, [OSError(28, "No space left on device")]
-
-    def full_disk_once(path, data):
-        if failures:
-            raise failures.pop()
-        real(path, data)
-
-    monkeypatch.setattr(storage, "atomic_write", full_disk_once)
+    request.getfixturevalue("full_disk_once")
     with pytest.raises(StorageError):
         await put(db, "乙")
     assert names_on_disk(db) == ["甲"]
@@ -68,17 +84,8 @@ async def test_a_failed_write_is_written_by_the_next_flush(tmp_path, monkeypatch
     assert names_on_disk(db) == ["丙", "乙", "甲"]
 
 
-async def test_a_change_written_soon_returns_before_the_file_is_written_and_reaches_it(tmp_path, monkeypatch):
-    db = Database(tmp_path / "store.json")
-    writing, release = threading.Event(), threading.Event()
-    commit = db.storage.commit
-
-    def slow_commit(pending):
-        writing.set()
-        release.wait(10)
-        commit(pending)
-
-    monkeypatch.setattr(db.storage, "commit", slow_commit)
+async def test_a_change_written_soon_returns_before_the_file_is_written_and_reaches_it(db, held_commit):
+    writing, release = held_commit
     async with db.write_soon() as tables:
         tables["users"].insert({"name": "甲"})
     assert await names(db) == ["甲"] and db.flushed == 0          # returned at once; seen in memory
@@ -88,17 +95,9 @@ async def test_a_change_written_soon_returns_before_the_file_is_written_and_reac
     assert names_on_disk(db) == ["甲"] and db.flushed == 1
 
 
-async def test_a_change_written_soon_that_fails_is_logged_and_written_by_the_next_flush(tmp_path, monkeypatch, caplog):
-    db = Database(tmp_path / "store.json")
+async def test_a_change_written_soon_that_fails_is_logged_and_written_by_the_next_flush(db, request, caplog):
     await put(db, "甲")
-    real, failures = storage.atomic_write, [OSError(28, "No space left on device")]
-
-    def full_disk_once(path, data):
-        if failures:
-            raise failures.pop()
-        real(path, data)
-
-    monkeypatch.setattr(storage, "atomic_write", full_disk_once)
+    request.getfixturevalue("full_disk_once")
     async with db.write_soon() as tables:
         tables["users"].insert({"name": "乙"})
     await db.settle()
