@@ -149,15 +149,11 @@ class Broadcasts:
 
     # ---- the broadcasts ----------------------------------------------------------------------------------
     async def get(self, bid: int) -> Broadcast | None:
-        async with self.db.read():
-            row = self.db.raw("broadcasts").get(str(bid))
-            return Broadcast.of(row, bid) if row else None
+        return await self.db.one("broadcasts", Broadcast.of, bid)
 
     async def all(self, status: str | None = None) -> list[Broadcast]:
         """Oldest first; those with that status."""
-        async with self.db.read():
-            return [Broadcast.of(row, int(key)) for key, row in self.db.raw("broadcasts").items()
-                    if status is None or row["status"] == status]
+        return await self.db.every("broadcasts", Broadcast.of, status)
 
     async def finish(self, bid: int, when: datetime) -> Counter:
         """Marks a broadcast whose records all have an outcome "done", with their counts; returns them."""

@@ -12,7 +12,7 @@ import logging
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import AsyncIterator
+from typing import AsyncIterator, Callable, TypeVar
 
 from tinydb.table import Table
 
@@ -20,6 +20,7 @@ from bot.storage import AtomicJSONStorage, InPlaceTinyDB
 
 log = logging.getLogger(__name__)
 
+R = TypeVar("R")
 TABLES = ("users", "events", "reminders", "broadcasts", "audit", "tickets")
 
 
@@ -107,6 +108,18 @@ class Database:
     def flushed(self) -> int:
         """Changes on disk so far (tests: a write that changes nothing does not count)."""
         return self._flushed
+
+    async def one(self, table: str, record: Callable[[dict, int], R], row_id: int) -> R | None:
+        """Row `row_id` of `table` as a record (`record(row, id)`), or None when there is none."""
+        async with self.read():
+            row = self.raw(table).get(str(row_id))
+            return record(row, row_id) if row else None
+
+    async def every(self, table: str, record: Callable[[dict, int], R], status: str | None = None) -> list[R]:
+        """The rows of `table` as records, oldest first; those with that status."""
+        async with self.read():
+            return [record(row, int(key)) for key, row in self.raw(table).items()
+                    if status is None or row["status"] == status]
 
     def raw(self, table: str) -> dict[str, dict]:
         """The stored rows of a table by id, without building a Document each (callers hold the lock)."""

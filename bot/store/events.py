@@ -44,18 +44,13 @@ class Events:
             return t["reminders"].insert_multiple(replace(r, event=event.id).row() for r in reminders)
 
     async def get(self, event_id: int) -> Event | None:
-        async with self.db.read():
-            row = self.db.raw("events").get(str(event_id))
-            return Event.of(row, event_id) if row else None
+        return await self.db.one("events", Event.of, event_id)
 
     async def all(self) -> list[Event]:
-        async with self.db.read():
-            return [Event.of(row, int(key)) for key, row in self.db.raw("events").items()]
+        return await self.db.every("events", Event.of)
 
     async def reminders(self, status: str = "pending") -> list[Reminder]:
-        async with self.db.read():
-            return [Reminder.of(row, int(key)) for key, row in self.db.raw("reminders").items()
-                    if row["status"] == status]
+        return await self.db.every("reminders", Reminder.of, status)
 
     def _reminder_and_event(self, reminder_id: int) -> tuple[Reminder | None, Event | None]:
         row = self.db.raw("reminders").get(str(reminder_id))

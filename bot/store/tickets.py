@@ -18,15 +18,11 @@ class TicketStore:
             return Ticket.of(ticket.row(), t["tickets"].insert(ticket.row()))
 
     async def get(self, ticket_id: int) -> Ticket | None:
-        async with self.db.read():
-            row = self.db.raw("tickets").get(str(ticket_id))
-            return Ticket.of(row, ticket_id) if row else None
+        return await self.db.one("tickets", Ticket.of, ticket_id)
 
     async def all(self, status: str | None = None) -> list[Ticket]:
         """Oldest first; those with that status."""
-        async with self.db.read():
-            return [Ticket.of(row, int(key)) for key, row in self.db.raw("tickets").items()
-                    if status is None or row["status"] == status]
+        return await self.db.every("tickets", Ticket.of, status)
 
     async def update(self, ticket_id: int, entries: Iterable[TicketEntry] = (), notice: int | None = None, *,
                      closed: str = "", closed_by: str = "") -> Ticket | None:
