@@ -70,9 +70,9 @@ def overview(svc: Services, lang: str = "zh") -> Reply:
     for policy in book.policies.values():
         own = [m for m in book.measures if book.policy(m) is policy]
         articles = len({m.article for m in own})
-        lines.append(f"{policy.number} {policy.en.title} ({policy.en.issuer}, {policy.issued.isoformat()}): its funding "
+        lines.append(f"{policy.number} {policy.en.title} ({policy.en.issuer}, {policy.dated.isoformat()}): its funding "
                      f"support comes as {len(own)} measures in {articles} articles." if en else
-                     f"{policy.number}《{policy.title}》（{policy.issuer}，{policy.issued.isoformat()}）"
+                     f"{policy.number}《{policy.title}》（{policy.issuer}，{policy.dated.isoformat()}）"
                      f"中的资金支持整理为{len(own)}项措施（分布在{articles}条中）。")
     lines.append("Tap a chapter to see its measures; or describe your institution (e.g. “We are an insurer planning a "
                  "sci-tech insurance specialist institution”), or ask “New financial HQ, paid-in capital RMB 1 billion: "
@@ -134,29 +134,31 @@ def _directions(svc: Services, lang: str = "zh") -> Reply:
 
 def _document_en(policy) -> str:
     en, to = policy.en, policy.effective_to.isoformat() if policy.effective_to else "(not stated)"
-    return "\n".join([f"{policy.number} {en.title}", f"Issued by: {en.issuer}, {policy.issued.isoformat()}",
+    return "\n".join([f"{policy.number} {en.title}", f"Issued by: {en.issuer}, dated {policy.dated.isoformat()}, "
+                                                      f"printed and issued on {policy.issued.isoformat()}",
                       f"In force: from {policy.effective_from.isoformat()}, valid until {to}",
                       f"Lead department: {en.lead_department}. The text says: “{en.lead_text}”",
                       render.no_double(policy, lang="en")])
 
 
 def document_reply(svc: Services, lang: str = "zh") -> Reply:
-    """The documents' own facts: issuer, date, validity, lead department, 就高不重复."""
+    """The documents' own facts, whether each is in force today first: issuer, dates, validity, lead department,
+    就高不重复."""
     book, blocks, sources = svc.kb.policy, [], []
     for policy in book.policies.values():
+        blocks.append(render.status(policy, _today(svc), lang))
         if lang == "en":
-            blocks += [_document_en(policy), *render.validity_notes([policy], _today(svc), lang)]
+            blocks.append(_document_en(policy))
             sources.append(svc.kb.knowledge.cite(Source(doc=policy.doc, section=policy.section), lang))
             continue
         blocks.append("\n".join([
             f"{policy.number}《{policy.title}》",
-            f"印发：{policy.issuer}，{policy.issued.isoformat()}",
+            f"发文：{policy.issuer}，成文日期{policy.dated.isoformat()}，{policy.issued.isoformat()}印发",
             f"施行：{policy.effective_from.isoformat()}起，有效期至"
             f"{policy.effective_to.isoformat() if policy.effective_to else '（未规定）'}",
             f"牵头部门：{policy.lead_department}。原文：“{policy.lead_text}”",
             render.no_double(policy),
         ]))
-        blocks += render.validity_notes([policy], _today(svc))
         sources.append(svc.kb.knowledge.cite(Source(doc=policy.doc, section=policy.section)))
     return _reply("\n\n".join(blocks), sources=sources)
 
