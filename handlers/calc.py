@@ -75,11 +75,25 @@ def _selected(book, reading: Reading) -> list[str]:
     fixed_rivals = len(chosen) > 1 and _rivals(book, chosen) == chosen \
         and not any(book.measure(i).rule_inputs() for i in chosen)
     named = [*reading.scores, *cued_measures(book, reading)] if fixed_rivals else reading.scores
+    taken = set().union(*(_base_figures(book, book.measure(i), reading) for i in chosen))
     given = [i for i in dict.fromkeys(named) if i not in chosen and _given_by_name(book, book.measure(i), reading,
-                                                                                 conditions=fixed_rivals)]
+                                                                                 conditions=fixed_rivals)
+             and not _priced_already(book, book.measure(i), reading, taken)]
     if fixed_rivals and given:
         return given
     return chosen + given
+
+
+def _base_figures(book, measure, reading: Reading) -> set[Decimal]:
+    """The figures the measure's amount would be computed on, given by name."""
+    facts = facts_for(book, measure, reading)
+    return {facts.values[k] for k in measure.rule_inputs() if k in facts.values and k not in facts.assumed}
+
+
+def _priced_already(book, measure, reading: Reading, taken: set[Decimal]) -> bool:
+    """"募集资金20亿补充实收资本": a figure the best measure is computed on is not also another one's base."""
+    base = _base_figures(book, measure, reading)
+    return bool(base) and base <= taken
 
 
 def _given_by_name(book, measure, reading: Reading, conditions: bool) -> bool:

@@ -211,10 +211,7 @@ def _facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str
     text, found = reading.text, reading.figures
     inputs = {i.key: i for i in measure.inputs}
     hits = scan(text, _index(book)["measure_cues"][measure.id], _figure_blocks(text, found))
-    # "募集资金20亿补充实收资本": a cue inside another measure's longer cue (补充实收资本) names that one's figure
-    wider = [(s, e) for s, e, _ in scan(text, _index(book)["cues"], _figure_blocks(text, found))]
-    occurrences = [(start, end, key) for start, end, (key, cue) in hits
-                   if cue and not any(s <= start and end <= e and e - s > end - start for s, e in wider)]
+    occurrences = [(start, end, key) for start, end, (key, cue) in hits if cue]
     facts, used = Facts(), set()
     for start, end, (key, cue) in hits:          # "注册资本10亿" is not the 实收资本: never used for it
         for n, fig in enumerate(found):

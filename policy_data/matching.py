@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from policy_data.engine import Outcome, evaluate, settled
-from policy_data.extract import Reading, beneficiary_types, facts_for, normalise, read
+from faq.gazetteer import scan
+from policy_data.extract import (Reading, _compatible, _figure_blocks, _gap, _index, beneficiary_types, facts_for,
+                                 normalise, read)
 from policy_data.items import items
 from policy_data.loader import PolicyBook
 from policy_data.render import below_tiers, check_line
@@ -89,15 +91,39 @@ def _foreign(reading: Reading, currency: re.Pattern | None) -> dict[int, str]:
     return found
 
 
-def _values(book: PolicyBook, measure: Measure, reading: Reading, foreign: dict[int, str]):
-    """The figures given by name for the measure, the ends of those given loosely, and the inputs whose figure is
-    in another currency (left out)."""
+def _owners(book: PolicyBook, reading: Reading) -> dict[int, str]:
+    """Each figure's nearest cue word among every measure's ("募集资金20亿补充实收资本": 募集资金, not the 实收资本
+    inside 补充实收资本)."""
+    text, found = reading.text, reading.figures
+    hits = scan(text, _index(book)["cues"], _figure_blocks(text, found))
+    owners = {}
+    for n, fig in enumerate(found):
+        near = [((gap[0], gap[1] != ("after" if inp.kind == "count" else "before"), start - end), text[start:end])
+                for start, end, inp in hits if (gap := _gap(text, fig, start, end)) and _compatible(fig, inp, by_cue=True)]
+        if near:
+            owners[n] = min(near)[1]
+    return owners
+
+
+def _values(book: PolicyBook, measure: Measure, reading: Reading, owners: dict[int, str], foreign: dict[int, str]):
+    """The figures given by name for the measure (beside a cue of its own), the ends of those known only loosely,
+    and the inputs whose figure is in another currency (left out)."""
     facts = facts_for(book, measure, reading)
-    named = {k: v for k, v in facts.values.items() if k not in facts.assumed}   # only figures given by name
-    abroad = {reading.figures[n].value for n in foreign}
-    other = [k for k, v in named.items() if measure.input(k).kind == "money" and v in abroad]
-    named = {k: v for k, v in named.items() if k not in other}
-    return named, {k: (f.low, f.high) for k, f in facts.loose.items() if k in named}, other
+    named, ends, abroad = {}, {}, []
+    for key, value in facts.values.items():
+        cues = {normalise(c) for c in measure.input(key).cues}
+        own = [(n, f) for n, f in enumerate(reading.figures) if owners.get(n) in cues and f.value is not None]
+        if key in facts.assumed or not any(f.value == value or f.loose for _, f in own):
+            continue                     # a figure without a cue, or another base's
+        if any(n in foreign for n, _ in own) and measure.input(key).kind == "money":
+            abroad.append(key)
+            continue
+        low = min(f.low if f.loose else f.value for _, f in own)
+        high = max(f.high if f.loose else f.value for _, f in own)
+        named[key] = value
+        if low != high:
+            ends[key] = (low, high)
+    return named, ends, abroad
 
 
 def _outcome(measure: Measure, values: dict, ends: dict) -> Outcome | None:
@@ -119,7 +145,7 @@ def match(book: PolicyBook, description: str, typed: str = "", currency: re.Patt
     types = beneficiary_types(description, book)
     reading = read(description, book)
     words = f"{normalise(typed)} {reading.text}"
-    foreign = _foreign(reading, currency)
+    foreign, owners = _foreign(reading, currency), _owners(book, reading)
     reach = set().union(*(book.ancestors(t) for t in types)) if types else set()
     fits, misfits = [], []
     for measure in book.measures:
@@ -127,7 +153,7 @@ def match(book: PolicyBook, description: str, typed: str = "", currency: re.Patt
             who = "、".join(book.types[b].label for b in measure.beneficiaries)
             misfits.append(Misfit(measure, f"面向{who}"))
             continue
-        named, ends, abroad = _values(book, measure, reading, foreign)
+        named, ends, abroad = _values(book, measure, reading, owners, foreign)
         outcome = _outcome(measure, named, ends) or evaluate(measure, {}, ask_thresholds=False)
         if outcome.failed or outcome.below_tiers:
             reason = check_line(measure, outcome.failed[0]) if outcome.failed else below_tiers(outcome)

@@ -206,3 +206,60 @@ async def test_the_document_card_follows_the_clock(ask, clock):
     clock.advance(days=-500)                     # 2025-07-10: in force
     reply = await ask("杭政办〔2023〕2号还有效吗")
     assert reply.text.startswith("杭政办〔2023〕2号现行有效（有效期2023-03-01至2026-02-28）") and "已失效" not in reply.text
+
+
+@pytest.mark.parametrize("description, says", [
+    ("我们是私募，管理规模20亿美元，有哪些政策适合我们",
+     "· 第13条 资管机构总部补助：可能适用。您给的存续资产实际管理规模是外币金额（“美元”），文件按人民币计算、没有规定汇率，"
+     "请告诉我折合人民币的存续资产实际管理规模"),
+    ("我们是新设立的资管公司，港币300亿的管理规模",
+     "· 第13条 资管机构总部补助：可能适用。您给的存续资产实际管理规模是外币金额（“港币”）"),
+    ("Our AUM is HKD 20 billion, we are a new asset management HQ",
+     "· Art. 13 Asset manager HQ grant: may fit. Your actual assets under management (AUM) is given in a foreign "
+     "currency; the document computes in RMB and sets no exchange rate, so please tell me the actual assets under "
+     "management (AUM) in RMB"),
+    ("We are a wealth manager with about GBP 2bn under management. What can the town offer us?",
+     "· Art. 13 Asset manager HQ grant: may fit. Your actual assets under management (AUM) is given in a foreign"),
+])
+async def test_a_figure_in_another_currency_is_never_read_as_rmb_nor_fails_a_threshold(ask, description, says):
+    reply = await ask(description)
+    assert reply.intent == "policy" and says in reply.text, reply.text
+    for wrong in ("按您提供的数字", "from the figures you gave", "不符合", "does not qualify", "20亿元", "RMB 2 billion"):
+        assert wrong not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("description, fits, unstated", [
+    ("我们是银行总部，实收资本20亿，有哪些政策适合我们", "第6条 新设金融总部补助：可能适用，需符合：经国家金融管理部门批准新设立（您没有说明这一点）",
+     "最高可获 4000万元"),
+    ("我们是新设立的银行总部，实收资本20亿，有哪些政策适合我们", "第6条 新设金融总部补助：最高可获 4000万元（按您提供的数字测算）", None),
+    ("我们是资产管理公司，管理规模150亿", "第13条 资管机构总部补助：可能适用，需符合：新设立，或者首次实现相应管理规模的资产管理机构总部",
+     "最高可获 300万元"),
+])
+async def test_a_condition_the_description_leaves_unstated_is_may_fit_if_never_priced(ask, description, fits, unstated):
+    reply = await ask(description)
+    assert reply.intent == "policy" and fits in reply.text, reply.text
+    assert unstated is None or unstated not in reply.text
+
+
+async def test_a_figure_prices_only_the_measure_it_is_the_base_of(ask):
+    reply = await ask("我们是银行总部，向社会募集资金20亿补充实收资本，有哪些政策适合我们")
+    assert "第6条 募资补充资本补助：最高可获 1000万元（按您提供的数字测算）" in reply.text, reply.text
+    assert "4000万元" not in reply.text and "按最高一项计" not in reply.text
+
+
+@pytest.mark.parametrize("question", ["我们是银行总部，向社会募集资金20亿补充实收资本，补多少",
+                                      "We are a licensed bank HQ raising RMB 2 billion from the public to replenish "
+                                      "paid-in capital. How much?"])
+async def test_the_quick_check_prices_raised_money_only_as_raised_money(ask, question):
+    reply = await ask(question)
+    assert reply.intent == "calc" and ("最高可获 1000万元（第6条）" in reply.text or "up to RMB 10 million" in reply.text)
+    assert "4000万" not in reply.text and "40 million" not in reply.text, reply.text
+
+
+async def test_two_figures_for_two_measures_are_each_priced_and_the_higher_one_applies(ask):
+    reply = await ask("保险公司增资，募集资金5亿补充实收资本，另外我们是2024年新设立的总部实收资本20亿")
+    body = reply.text.split("\n\n")[0]
+    assert "· 第6条 募资补充资本补助：最高可获 500万元（按您提供的数字测算）" in body, reply.text
+    assert "· 第6条 新设金融总部补助：最高可获 4000万元（按您提供的数字测算）" in body
+    assert "同一项目符合以上多项的，按最高一项计：4000万元（第6条），不叠加" in reply.text
+    assert "policy:m:hq-new" in payloads(reply)[:3]
