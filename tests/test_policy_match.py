@@ -263,3 +263,21 @@ async def test_two_figures_for_two_measures_are_each_priced_and_the_higher_one_a
     assert "· 第6条 新设金融总部补助：最高可获 4000万元（按您提供的数字测算）" in body
     assert "同一项目符合以上多项的，按最高一项计：4000万元（第6条），不叠加" in reply.text
     assert "policy:m:hq-new" in payloads(reply)[:3]
+
+
+@pytest.mark.parametrize("question, items, total", [
+    ("新设了两家金融总部，每家实收资本10亿", ["第1项：按实收资本计算：10亿元 × 2% = 2000万元", "第2项：按实收资本计算：10亿元 × 2% = 2000万元"],
+     "合计：最高可获 4000万元（第6条）"),
+    ("险资投了两个重大基础设施项目，每个融资额2亿，补多少", ["第2项：按保险资金融资额计算：2亿元 × 0.5% = 100万元"],
+     "合计：最高可获 200万元（第15条）"),
+])
+async def test_the_quick_check_prices_each_counted_item_with_its_own_cap_and_adds_them(ask, question, items, total):
+    reply = await ask(question)
+    assert reply.intent == "calc" and [i for i in items if i not in reply.text] == [] and total in reply.text, reply.text
+    assert "请逐项告诉我" not in reply.text
+
+
+async def test_what_fits_prices_each_counted_item_and_adds_them(ask):
+    reply = await ask("我们是保险集团，新设了两家金融总部，每家实收资本10亿")
+    assert reply.intent == "policy"
+    assert "· 第6条 新设金融总部补助：逐项计算、各自适用上限：2000万元 + 2000万元 = 合计4000万元（按您提供的数字测算）" in reply.text
