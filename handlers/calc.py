@@ -479,6 +479,9 @@ def _guarded(svc: Services, msg: Incoming, question: str, reading: Reading, meas
                               "tier is computed after a grant for the same matter, so I do not compute an amount; tap "
                               "below for the original text."), confidence=0.5, buttons=buttons)
     if not several_ok and _several(question, measure_ids, book):
+        from handlers.policy import parts_reply      # handlers.policy reads this module's currency words
+        if priced := parts_reply(svc, msg):
+            return priced
         names = msg.say("、", "; ").join(f"{render.article(book.measure(i), lang)} {render.title(book.measure(i), lang)}"
                                          for i in measure_ids[:2])
         return _reply(msg.say(f"您问的是多家机构、多个项目或多年的合计。{names}按每家、每个项目分别计算，各有上限"

@@ -22,7 +22,7 @@ from policy_data.amounts import fmt_money
 from policy_data.english import for_reading
 from policy_data.extract import ASKS_WHEN, SELF_DESCRIPTION, beneficiary_types, read
 from policy_data.loader import ROOT_TYPE
-from policy_data.matching import Suitability, match
+from policy_data.matching import Suitability, match, parts
 
 ASKS_MINE = re.compile(r"(适合|适用于?|匹配)(我|我们|我司|本公司)|(我|我们|我司)(能|可以)?(享受|申请|拿|申报)(哪些|什么|啥)"
                        r"|(我|我们|我司)(符合|匹配)(哪些|什么)")
@@ -286,6 +286,27 @@ def match_reply(svc: Services, description: str, result: Suitability, lead: str 
                 for f in rest][:max(0, MAX_BUTTONS - len(buttons))]
     return _reply("\n".join(lines) + ("\n\n" + "\n".join(tail) if tail else ""), buttons=buttons,
                   sources=list(dict.fromkeys(_cite(svc, f.outcome.measure, lang) for f in top)))
+
+
+def parts_reply(svc: Services, msg: Incoming) -> Reply | None:
+    """Several parts, each one measure with its own figure: each priced with its own cap; added up when they are
+    for different institutions (the measures' beneficiaries differ), else the highest one (就高不重复)."""
+    book = svc.kb.policy
+    outcomes = None if msg.english else parts(book, msg.text)
+    if not outcomes:
+        return None
+    blocks = ["\n".join(render.outcome_lines(o)) for o in outcomes]
+    if len({tuple(o.measure.beneficiaries) for o in outcomes}) == len(outcomes):
+        whose = "；".join(f"{render.article(o.measure)} {o.measure.title}：{o.measure.beneficiary}" for o in outcomes)
+        blocks.append(f"以上{len(outcomes)}项分属不同主体（{whose}），各自计算、各有上限，合计："
+                      f"{fmt_money(sum(o.amount for o in outcomes))}。")
+    else:
+        best = max(outcomes, key=lambda o: o.amount)
+        blocks.append(render.no_double(book.policy(best.measure), best))
+    policies = [book.policy(o.measure) for o in outcomes]
+    blocks += render.validity_notes(policies, _today(svc))
+    return Reply("\n\n".join(blocks), intent="calc", confidence=0.9,
+                 sources=list(dict.fromkeys(_cite(svc, o.measure) for o in outcomes)))
 
 
 def describe_and_match(svc: Services, description: str, lead: str = "", lang: str = "zh", typed: str = "") -> Reply:

@@ -166,3 +166,27 @@ def match(book: PolicyBook, description: str, typed: str = "", currency: re.Patt
     fits.sort(key=lambda f: (not (f.given or f.foreign), not f.planned, not own & set(f.outcome.measure.beneficiaries),
                              f.outcome.measure.article))
     return Suitability(types, fits, misfits, next(iter(foreign.values()), None))
+
+
+PART_BREAK = re.compile(r"另外|此外|另有|；|;")
+
+
+def parts(book: PolicyBook, text: str) -> list[Outcome] | None:
+    """"新设金融总部实收资本10亿，另外新设了金融科技子公司实收资本1亿": each part names one measure and gives its
+    base figure by name, and is priced on its own; None unless every part is."""
+    pieces = [p for p in PART_BREAK.split(normalise(text)) if p.strip(" ，,。")]
+    if len(pieces) < 2:
+        return None
+    outcomes = []
+    for piece in pieces:
+        reading = read(piece, book)
+        if len(reading.candidates()) != 1:
+            return None
+        measure = book.measure(reading.candidates()[0])
+        named, ends, _ = _values(book, measure, reading, _owners(book, reading), {})
+        outcome = evaluate(measure, named)
+        if ends or not named or outcome.status != "ok" or any(
+                not c.ask_unless and not _stated(c, normalise(text)) for c in outcome.open_conditions):
+            return None
+        outcomes.append(outcome)
+    return outcomes if len({o.measure.id for o in outcomes}) == len(outcomes) else None

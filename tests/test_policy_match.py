@@ -281,3 +281,23 @@ async def test_what_fits_prices_each_counted_item_and_adds_them(ask):
     reply = await ask("我们是保险集团，新设了两家金融总部，每家实收资本10亿")
     assert reply.intent == "policy"
     assert "· 第6条 新设金融总部补助：逐项计算、各自适用上限：2000万元 + 2000万元 = 合计4000万元（按您提供的数字测算）" in reply.text
+
+
+async def test_two_parts_for_two_institutions_are_each_priced_and_added_up(ask):
+    reply = await ask("新设金融总部实收资本10亿，另外新设了金融科技子公司实收资本1亿，一共能拿多少")
+    assert reply.intent == "calc", reply.text
+    assert "按实收资本计算：10亿元 × 2% = 2000万元，未超过单家上限5000万元 → 最高可获 2000万元（第6条）" in reply.text
+    assert "实收资本1亿元，达到5000万元（含）门槛，符合\n一次性补助 → 最高可获 100万元（第8条）" in reply.text
+    assert "各自计算、各有上限，合计：2100万元" in reply.text and "请逐项告诉我" not in reply.text
+    assert reply.sources == ["杭政办〔2023〕2号·第6条", "杭政办〔2023〕2号·第8条"]
+
+
+async def test_two_parts_for_one_institution_get_the_higher_one(ask):
+    reply = await ask("银行向社会募集资金5亿补充实收资本，另外我们是新设立的银行总部实收资本20亿，一共能拿多少")
+    assert "5亿元 × 1% = 500万元" in reply.text and "20亿元 × 2% = 4000万元" in reply.text, reply.text
+    assert "同一项目符合以上多项的，按最高一项计：4000万元（第6条），不叠加" in reply.text and "合计" not in reply.text
+
+
+async def test_a_part_without_its_own_measure_is_asked_about_item_by_item(ask):
+    reply = await ask("总部实收10亿，另外新设金融科技子公司实收1亿，一共能拿多少")
+    assert "请逐项告诉我" in reply.text and "万元" not in reply.text
