@@ -207,9 +207,9 @@ def _worth(fit, lang: str, currency: str | None) -> str:
     if not fit.priced:
         return render.estimate(m, lang)
     if fit.items:
-        parts = " + ".join(render.money(i.amount, lang) for i in fit.items if i.status == "ok")
-        return (f"item by item, each with its own cap: {parts} = {render.money(fit.total, lang)} in total (from the "
-                f"figures you gave)" if en else f"逐项计算、各自适用上限：{parts} = 合计{fmt_money(fit.total)}（按您提供的数字测算）")
+        each = " + ".join(render.money(i.amount, lang) for i in fit.items if i.status == "ok")
+        return (f"item by item, each with its own cap: {each} = {render.money(fit.total, lang)} in total (from the "
+                f"figures you gave)" if en else f"逐项计算、各自适用上限：{each} = 合计{fmt_money(fit.total)}（按您提供的数字测算）")
     return (f"{render.gets(m, lang)} {render.money(o.amount, lang)} (from the figures you gave)" if en
             else f"{render.gets(m)} {fmt_money(o.amount)}（按您提供的数字测算）")
 

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from policy_data.engine import Outcome, evaluate, settled
 from faq.gazetteer import scan
+from policy_data.engine import Outcome, evaluate, settled
 from policy_data.extract import (Reading, _compatible, _figure_blocks, _gap, _index, beneficiary_types, facts_for,
                                  normalise, read)
 from policy_data.items import items
