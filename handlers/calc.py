@@ -75,11 +75,25 @@ def _selected(book, reading: Reading) -> list[str]:
     fixed_rivals = len(chosen) > 1 and _rivals(book, chosen) == chosen \
         and not any(book.measure(i).rule_inputs() for i in chosen)
     named = [*reading.scores, *cued_measures(book, reading)] if fixed_rivals else reading.scores
+    taken = set().union(*(_base_figures(book, book.measure(i), reading) for i in chosen))
     given = [i for i in dict.fromkeys(named) if i not in chosen and _given_by_name(book, book.measure(i), reading,
-                                                                                 conditions=fixed_rivals)]
+                                                                                 conditions=fixed_rivals)
+             and not _priced_already(book, book.measure(i), reading, taken)]
     if fixed_rivals and given:
         return given
     return chosen + given
+
+
+def _base_figures(book, measure, reading: Reading) -> set[Decimal]:
+    """The figures the measure's amount would be computed on, given by name."""
+    facts = facts_for(book, measure, reading)
+    return {facts.values[k] for k in measure.rule_inputs() if k in facts.values and k not in facts.assumed}
+
+
+def _priced_already(book, measure, reading: Reading, taken: set[Decimal]) -> bool:
+    """"募集资金20亿补充实收资本": a figure the best measure is computed on is not also another one's base."""
+    base = _base_figures(book, measure, reading)
+    return bool(base) and base <= taken
 
 
 def _given_by_name(book, measure, reading: Reading, conditions: bool) -> bool:
@@ -465,6 +479,9 @@ def _guarded(svc: Services, msg: Incoming, question: str, reading: Reading, meas
                               "tier is computed after a grant for the same matter, so I do not compute an amount; tap "
                               "below for the original text."), confidence=0.5, buttons=buttons)
     if not several_ok and _several(question, measure_ids, book):
+        from handlers.policy import parts_reply      # handlers.policy reads this module's currency words
+        if priced := parts_reply(svc, msg):
+            return priced
         names = msg.say("、", "; ").join(f"{render.article(book.measure(i), lang)} {render.title(book.measure(i), lang)}"
                                          for i in measure_ids[:2])
         return _reply(msg.say(f"您问的是多家机构、多个项目或多年的合计。{names}按每家、每个项目分别计算，各有上限"

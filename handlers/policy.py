@@ -16,12 +16,13 @@ from bot.services import Services
 from faq.reading import ASKING
 from faq.schema import Source
 from handlers import faq, handoff
+from handlers.calc import FOREIGN
 from policy_data import render
 from policy_data.amounts import fmt_money
 from policy_data.english import for_reading
 from policy_data.extract import ASKS_WHEN, SELF_DESCRIPTION, beneficiary_types, read
 from policy_data.loader import ROOT_TYPE
-from policy_data.matching import Suitability, match
+from policy_data.matching import Suitability, match, parts
 
 ASKS_MINE = re.compile(r"(适合|适用于?|匹配)(我|我们|我司|本公司)|(我|我们|我司)(能|可以)?(享受|申请|拿|申报)(哪些|什么|啥)"
                        r"|(我|我们|我司)(符合|匹配)(哪些|什么)")
@@ -70,9 +71,9 @@ def overview(svc: Services, lang: str = "zh") -> Reply:
     for policy in book.policies.values():
         own = [m for m in book.measures if book.policy(m) is policy]
         articles = len({m.article for m in own})
-        lines.append(f"{policy.number} {policy.en.title} ({policy.en.issuer}, {policy.issued.isoformat()}): its funding "
+        lines.append(f"{policy.number} {policy.en.title} ({policy.en.issuer}, {policy.dated.isoformat()}): its funding "
                      f"support comes as {len(own)} measures in {articles} articles." if en else
-                     f"{policy.number}《{policy.title}》（{policy.issuer}，{policy.issued.isoformat()}）"
+                     f"{policy.number}《{policy.title}》（{policy.issuer}，{policy.dated.isoformat()}）"
                      f"中的资金支持整理为{len(own)}项措施（分布在{articles}条中）。")
     lines.append("Tap a chapter to see its measures; or describe your institution (e.g. “We are an insurer planning a "
                  "sci-tech insurance specialist institution”), or ask “New financial HQ, paid-in capital RMB 1 billion: "
@@ -134,29 +135,31 @@ def _directions(svc: Services, lang: str = "zh") -> Reply:
 
 def _document_en(policy) -> str:
     en, to = policy.en, policy.effective_to.isoformat() if policy.effective_to else "(not stated)"
-    return "\n".join([f"{policy.number} {en.title}", f"Issued by: {en.issuer}, {policy.issued.isoformat()}",
+    return "\n".join([f"{policy.number} {en.title}", f"Issued by: {en.issuer}, dated {policy.dated.isoformat()}, "
+                                                      f"printed and issued on {policy.issued.isoformat()}",
                       f"In force: from {policy.effective_from.isoformat()}, valid until {to}",
                       f"Lead department: {en.lead_department}. The text says: “{en.lead_text}”",
                       render.no_double(policy, lang="en")])
 
 
 def document_reply(svc: Services, lang: str = "zh") -> Reply:
-    """The documents' own facts: issuer, date, validity, lead department, 就高不重复."""
+    """The documents' own facts, whether each is in force today first: issuer, dates, validity, lead department,
+    就高不重复."""
     book, blocks, sources = svc.kb.policy, [], []
     for policy in book.policies.values():
+        blocks.append(render.status(policy, _today(svc), lang))
         if lang == "en":
-            blocks += [_document_en(policy), *render.validity_notes([policy], _today(svc), lang)]
+            blocks.append(_document_en(policy))
             sources.append(svc.kb.knowledge.cite(Source(doc=policy.doc, section=policy.section), lang))
             continue
         blocks.append("\n".join([
             f"{policy.number}《{policy.title}》",
-            f"印发：{policy.issuer}，{policy.issued.isoformat()}",
+            f"发文：{policy.issuer}，成文日期{policy.dated.isoformat()}，{policy.issued.isoformat()}印发",
             f"施行：{policy.effective_from.isoformat()}起，有效期至"
             f"{policy.effective_to.isoformat() if policy.effective_to else '（未规定）'}",
             f"牵头部门：{policy.lead_department}。原文：“{policy.lead_text}”",
             render.no_double(policy),
         ]))
-        blocks += render.validity_notes([policy], _today(svc))
         sources.append(svc.kb.knowledge.cite(Source(doc=policy.doc, section=policy.section)))
     return _reply("\n\n".join(blocks), sources=sources)
 
@@ -186,17 +189,37 @@ ASK_TYPE_EN = ("Please tell me what kind of institution you are and what you pla
                "15bn”.")
 
 
-def _fit_line(fit, lang: str) -> str:
+def _worth(fit, lang: str, currency: str | None) -> str:
+    """What the fit gives: the amount from the description's figures, item by item when there are several; or
+    why there is none yet (another currency, a condition the description does not state) and the rule."""
+    o, m, en = fit.outcome, fit.outcome.measure, lang == "en"
+    if fit.foreign:
+        what = (" and ".join(render.label(m, k, lang) for k in fit.foreign) if en
+                else "、".join(render.label(m, k) for k in fit.foreign))
+        return (f"may fit. Your {what} is given in a foreign currency; the document computes in RMB and sets no exchange "
+                f"rate, so please tell me the {what} in RMB" if en else
+                f"可能适用。您给的{what}是外币金额（“{currency}”），文件按人民币计算、没有规定汇率，请告诉我折合人民币的{what}")
+    if fit.given and fit.unstated:
+        needs = "; ".join(render.condition_text(m, c, lang) for c in fit.unstated) if en else \
+            "；".join(c.text for c in fit.unstated)
+        return (f"may fit if: {needs} (your description does not say so); {render.estimate(m, lang)}" if en else
+                f"可能适用，需符合：{needs}（您没有说明这一点）；{render.estimate(m)}")
+    if not fit.priced:
+        return render.estimate(m, lang)
+    if fit.items:
+        each = " + ".join(render.money(i.amount, lang) for i in fit.items if i.status == "ok")
+        return (f"item by item, each with its own cap: {each} = {render.money(fit.total, lang)} in total (from the "
+                f"figures you gave)" if en else f"逐项计算、各自适用上限：{each} = 合计{fmt_money(fit.total)}（按您提供的数字测算）")
+    return (f"{render.gets(m, lang)} {render.money(o.amount, lang)} (from the figures you gave)" if en
+            else f"{render.gets(m)} {fmt_money(o.amount)}（按您提供的数字测算）")
+
+
+def _fit_line(fit, lang: str, currency: str | None = None) -> str:
     o, m = fit.outcome, fit.outcome.measure
-    if o.status == "ok" and m.rule_inputs():
-        worth = (f"{render.gets(m, lang)} {render.money(o.amount, lang)} (from the figures you gave)" if lang == "en"
-                 else f"{render.gets(m)} {fmt_money(o.amount)}（按您提供的数字测算）")
-    else:
-        worth = render.estimate(m, lang)
-    line = f"· {render.article(m, lang)} {render.title(m, lang)}: {worth}" if lang == "en" else \
-        f"· {render.article(m)} {m.title}：{worth}"
-    if o.open_conditions:
-        conditions = [render.condition_text(m, c, lang) for c in o.open_conditions[:2]]
+    line = f"· {render.article(m, lang)} {render.title(m, lang)}{': ' if lang == 'en' else '：'}{_worth(fit, lang, currency)}"
+    confirm = [c for c in o.open_conditions if not (fit.given and c in fit.unstated)][:2]
+    if confirm:
+        conditions = [render.condition_text(m, c, lang) for c in confirm]
         line += ("; still to confirm: " + "; ".join(conditions)) if lang == "en" else "。还需确认：" + "；".join(conditions)
     return line
 
@@ -233,7 +256,7 @@ def match_reply(svc: Services, description: str, result: Suitability, lead: str 
     lines.append(say(f"按您的情况（{labels}），最相关的支持措施：", f"For you ({labels}), the most relevant support measures:")
                  if top else say(f"按您的情况（{labels}），没有找到适用的资金支持措施。",
                                  f"For you ({labels}), no measure with money applies."))
-    lines += [_fit_line(f, lang) for f in top]
+    lines += [_fit_line(f, lang, result.currency) for f in top]
     failed = [f for f in result.misfits if f.outcome is not None]
     if failed:
         lines.append(say("按您提供的数字不符合：", "Not met with the figures you gave: ") + say("；", "; ").join(
@@ -242,9 +265,18 @@ def match_reply(svc: Services, description: str, result: Suitability, lead: str 
     if rest or related:
         lines.append(say(f"另有{len(rest) + len(related)}项可能相关，点下方“更多”按钮查看。",
                          f"{len(rest) + len(related)} more may be relevant: tap “More” below."))
+    if result.currency and not any(f.foreign for f in top):
+        lines.append(say(f"文件按人民币计算，也没有规定汇率：外币金额（“{result.currency}”）我不折算、不用于测算。",
+                         "The document computes in RMB and sets no exchange rate: I do not convert an amount in a "
+                         "foreign currency or compute with it."))
     policies = list(dict.fromkeys(book.policy(f.outcome.measure) for f in result.fits))
     tail = render.validity_notes(policies, _today(svc), lang)
-    if len(top) > 1:
+    priced = [f for f in result.fits if f.priced]
+    if len(priced) > 1:            # the same enterprise meeting several measures gets the highest one
+        best = max(priced, key=lambda f: f.total)
+        tail.insert(0, render.no_double(book.policy(best.outcome.measure), replace(best.outcome, amount=best.total),
+                                        lang))
+    elif len(top) > 1:
         tail.insert(0, say("同一项目符合多项的，按就高不重复原则取最高一项。",
                            "Where one project meets several measures, only the highest applies (就高不重复)."))
     more = say("更多：", "More: ")
@@ -256,9 +288,31 @@ def match_reply(svc: Services, description: str, result: Suitability, lead: str 
                   sources=list(dict.fromkeys(_cite(svc, f.outcome.measure, lang) for f in top)))
 
 
-def describe_and_match(svc: Services, description: str, lead: str = "", lang: str = "zh") -> Reply:
-    """`description` as the Chinese extractor reads it (English questions translated by the caller)."""
-    return match_reply(svc, description, match(svc.kb.policy, description), lead, lang)
+def parts_reply(svc: Services, msg: Incoming) -> Reply | None:
+    """Several parts, each one measure with its own figure: each priced with its own cap; added up when they are
+    for different institutions (the measures' beneficiaries differ), else the highest one (就高不重复)."""
+    book = svc.kb.policy
+    outcomes = None if msg.english else parts(book, msg.text)
+    if not outcomes:
+        return None
+    blocks = ["\n".join(render.outcome_lines(o)) for o in outcomes]
+    if len({tuple(o.measure.beneficiaries) for o in outcomes}) == len(outcomes):
+        whose = "；".join(f"{render.article(o.measure)} {o.measure.title}：{o.measure.beneficiary}" for o in outcomes)
+        blocks.append(f"以上{len(outcomes)}项分属不同主体（{whose}），各自计算、各有上限，合计："
+                      f"{fmt_money(sum(o.amount for o in outcomes))}。")
+    else:
+        best = max(outcomes, key=lambda o: o.amount)
+        blocks.append(render.no_double(book.policy(best.measure), best))
+    policies = [book.policy(o.measure) for o in outcomes]
+    blocks += render.validity_notes(policies, _today(svc))
+    return Reply("\n\n".join(blocks), intent="calc", confidence=0.9,
+                 sources=list(dict.fromkeys(_cite(svc, o.measure) for o in outcomes)))
+
+
+def describe_and_match(svc: Services, description: str, lead: str = "", lang: str = "zh", typed: str = "") -> Reply:
+    """`description` as the Chinese extractor reads it (English questions translated by the caller, `typed` the
+    words as written)."""
+    return match_reply(svc, description, match(svc.kb.policy, description, typed, FOREIGN), lead, lang)
 
 
 async def mine(svc: Services, msg: Incoming) -> Reply:
@@ -397,9 +451,9 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         asked = "，".join(msg.reading.questions)
         asks_policy = not ASKING.search(text) or any(w in asked for w in POLICY_ASKS) or bool(reading.figures)
         if asks_policy or not _faq_knows(svc, msg):
-            return describe_and_match(svc, text, lang=msg.lang)
+            return describe_and_match(svc, text, lang=msg.lang, typed=msg.text)
     if TYPE_ASKS.search(reading.text) and not reading.candidates() and _names_a_kind(text, book):
-        return describe_and_match(svc, text, lang=msg.lang)     # "券商在杭州能享受哪些政策": match the type
+        return describe_and_match(svc, text, lang=msg.lang, typed=msg.text)     # "券商在杭州能享受哪些政策": match the type
     if ASKS_MINE.search(text):
         return await mine(svc, msg)
     about_policy = reading.about_policy()
@@ -430,7 +484,7 @@ async def command(svc: Services, msg: Incoming) -> Reply:
     if question:
         readable = for_reading(question, svc.kb.policy, msg.lang)
         if beneficiary_types(readable, svc.kb.policy) and not read(readable, svc.kb.policy).candidates():
-            return describe_and_match(svc, readable, lang=msg.lang)
+            return describe_and_match(svc, readable, lang=msg.lang, typed=question)
         reply = await answer(svc, replace(msg, text=question))
         if reply:
             return reply

@@ -22,9 +22,12 @@ SCALES = {"trillion": WAN * YI, "tn": WAN * YI, "billion": 10 * YI, "bn": 10 * Y
           "m": MILLION, "mio": MILLION, "hundred thousand": 10 * WAN, "ten thousand": WAN, "thousand": Decimal(1000),
           "k": Decimal(1000), "hundred": Decimal(100)}
 CURRENCY = r"(?:rmb|cny|yuan|renminbi|¥)"
+# Another currency beside an amount: the figure is marked 外币 so that it is never read as RMB.
+FOREIGN = r"(?:usd|hkd|gbp|eur|jpy|sgd|aud|cad|chf|twd|mop|(?:us|hk|s)?\$|€|£)"
+FOREIGN_AFTER = rf"(?:{FOREIGN}|dollar|euros?|pound|sterling|yen)"
 SCALE = "|".join(w.replace(" ", r"\s+") for w in sorted(SCALES, key=len, reverse=True))
-AMOUNT = (rf"(?P<cur>{CURRENCY}[\s-]*)?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)[\s-]*"
-          rf"(?P<scale>{SCALE})?(?![a-z])(?P<cur2>[\s-]*{CURRENCY}(?![a-z]))?")
+AMOUNT = (rf"(?:(?P<cur>{CURRENCY})[\s-]*|(?P<fx>{FOREIGN})[\s-]*)?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+          rf"[\s-]*(?P<scale>{SCALE})?(?![a-z])(?:(?P<cur2>[\s-]*{CURRENCY}(?![a-z]))|(?P<fx2>[\s-]*{FOREIGN_AFTER}(?![a-z])))?")
 YEAR = re.compile(r"(19|20)\d\d")
 LOOSE_SLACK = 3            # how many other words may stand among a kind's keyword words
 # "one billion", "a hundred million", "half a billion": the words before a scale become digits first.
@@ -161,7 +164,7 @@ def to_cues(text: str, book: PolicyBook) -> str:
             currency = bool(m["cur"] or m["cur2"])
             if YEAR.fullmatch(m["num"]) and not (currency or m["scale"]):
                 return f"{m['num']}年"          # "end-2022" is a date, not a figure
-            return chinese_figure(m["num"], m["scale"], currency)
+            return chinese_figure(m["num"], m["scale"], currency) + ("外币" if m["fx"] or m["fx2"] else "")
         if m["rank"]:
             return f"前{m['top']}名" if m["top"] else f"第{m['place'] or m['nth']}名"
         return words[m["phrase"]] if m["phrase"] else " "

@@ -11,6 +11,7 @@ from policy_data.extract import Reading
 from policy_data.schema import Measure
 
 TOTAL = re.compile(r"一共|合计|总共|共计|加起来|都|分别|各")
+EACH = re.compile(r"各|每家|每个")           # "三个项目各引入12亿", "两家金融总部，每家实收资本10亿"
 YEAR_MARK = re.compile(r"20\d\d年|(?<![\d.])[12]\d年|第[一二三四五1-5]年|今年|去年|前年")
 MAX_ITEMS = 20
 
@@ -19,7 +20,7 @@ def items(measure: Measure, reading: Reading, common: dict[str, Decimal]) -> lis
     """The figures of each item (with `common`, the figures every item shares), or None when the question
     is not plainly about several items."""
     text = reading.text
-    if measure.growth or not TOTAL.search(text):
+    if measure.growth or not (TOTAL.search(text) or EACH.search(text)):
         return None
     keys = measure.rule_inputs()
     years = len(set(YEAR_MARK.findall(text)))
@@ -31,9 +32,9 @@ def items(measure: Measure, reading: Reading, common: dict[str, Decimal]) -> lis
         if len(values) > 1 and re.search(r"各\s*[\d一二两三四五六七八九十]", text):
             return None        # "10亿用于两个项目，各5亿": a total beside the items leaves it open
         listed = kind == "money" and ("分别" in text or "各" in text or how_many == [len(values)])
-        if 2 <= len(values) <= MAX_ITEMS and (years >= 2 or listed):
+        if 2 <= len(values) <= MAX_ITEMS and (years >= 2 or listed) and TOTAL.search(text):
             return [common | {keys[0]: v} for v in values]
-        if kind == "money" and len(values) == 1 and len(how_many) == 1 and "各" in text:
+        if kind == "money" and len(values) == 1 and len(how_many) == 1 and EACH.search(text):
             return [common | {keys[0]: values[0]} for _ in range(how_many[0])]     # "三个项目各引入12亿"
         return None
     if not keys and measure.rule.type == "fixed" and len(how_many) == 1:

@@ -1,22 +1,54 @@
 """Matches an enterprise's self-description ("我们是外资保险公司，准备设科技保险专营机构", or a stored
 profile) against every measure: who benefits, thresholds against the figures it gives, and which
 measures its plans name.
+
+A measure is priced only on a figure given by the name of its own base (the cue beside it), in RMB, and
+only when the description states the conditions that words decide (新设, 向社会募集…); otherwise it "may
+fit if…". Several items of one measure ("两家…每家实收资本10亿") are priced one by one and added up.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
 
-from policy_data.engine import Outcome, evaluate
-from policy_data.extract import beneficiary_types, facts_for, read
+from faq.gazetteer import scan
+from policy_data.engine import Outcome, evaluate, settled
+from policy_data.extract import (Reading, _compatible, _figure_blocks, _gap, _index, beneficiary_types, facts_for,
+                                 normalise, read)
+from policy_data.items import items
 from policy_data.loader import PolicyBook
 from policy_data.render import below_tiers, check_line
-from policy_data.schema import Measure
+from policy_data.schema import Condition, Measure
+
+# How a description says the institution is newly set up, for the document's conditions that require it
+# ("经国家金融管理部门批准新设立") and name no words of their own (ask_unless).
+NEWLY = ("新设", "新成立", "刚成立", "刚设立", "新开业", "新组建", "new", "newly")
+NEW_CONDITION = "新设"
 
 
 @dataclass(frozen=True)
 class Fit:
     outcome: Outcome
     planned: bool                 # the description names this measure (its keywords)
+    items: list[Outcome] = field(default_factory=list)     # several items, each priced with its own caps
+    unstated: list[Condition] = field(default_factory=list)  # conditions the description leaves open: "may fit if"
+    foreign: list[str] = field(default_factory=list)   # inputs given in another currency: asked for in RMB
+
+    @property
+    def given(self) -> bool:
+        """The description gives the figure the measure's amount is computed on."""
+        return self.outcome.status == "ok" and any(k in self.outcome.facts for k in self.outcome.measure.rule_inputs())
+
+    @property
+    def priced(self) -> bool:
+        return self.given and not self.unstated and not self.foreign
+
+    @property
+    def total(self) -> Decimal | None:
+        if not self.priced:
+            return None
+        return sum((o.amount for o in self.items if o.status == "ok"), Decimal(0)) if self.items else self.outcome.amount
 
 
 @dataclass(frozen=True)
@@ -32,11 +64,88 @@ class Suitability:
     types: list[str]
     fits: list[Fit]
     misfits: list[Misfit]
+    currency: str | None = None          # the other currency a figure is given in ("美元")
 
 
-def match(book: PolicyBook, description: str) -> Suitability:
+def _stated(condition: Condition, text: str) -> bool:
+    if condition.ask_unless:
+        words = condition.ask_unless
+    elif NEW_CONDITION in condition.text:
+        words = NEWLY
+    else:
+        return True                      # left to confirm, as the reply says
+    return any(re.search(rf"\b{re.escape(w)}\b", text) if w.isascii() else normalise(w) in text for w in words)
+
+
+def _foreign(reading: Reading, currency: re.Pattern | None) -> dict[int, str]:
+    """Figures written in another currency ("20亿美元", "港币5000万") → that currency."""
+    found = {}
+    for n, f in enumerate(reading.figures):
+        if currency is None or f.kind not in ("money", "number"):
+            continue
+        before = reading.text[max(0, f.start - 6):f.start].rstrip()
+        if m := currency.match(reading.text[f.end:].lstrip()):
+            found[n] = m.group(0)
+        elif ends := [m for m in currency.finditer(before) if m.end() == len(before)]:
+            found[n] = ends[-1].group(0)
+    return found
+
+
+def _owners(book: PolicyBook, reading: Reading) -> dict[int, str]:
+    """Each figure's nearest cue word among every measure's ("募集资金20亿补充实收资本": 募集资金, not the 实收资本
+    inside 补充实收资本)."""
+    text, found = reading.text, reading.figures
+    hits = scan(text, _index(book)["cues"], _figure_blocks(text, found))
+    owners = {}
+    for n, fig in enumerate(found):
+        near = [((gap[0], gap[1] != ("after" if inp.kind == "count" else "before"), start - end), text[start:end])
+                for start, end, inp in hits if (gap := _gap(text, fig, start, end)) and _compatible(fig, inp, by_cue=True)]
+        if near:
+            owners[n] = min(near)[1]
+    return owners
+
+
+def _values(book: PolicyBook, measure: Measure, reading: Reading, owners: dict[int, str], foreign: dict[int, str]):
+    """The figures given by name for the measure (beside a cue of its own), the ends of those known only loosely,
+    and the inputs whose figure is in another currency (left out)."""
+    facts = facts_for(book, measure, reading)
+    named, ends, abroad = {}, {}, []
+    for key, value in facts.values.items():
+        cues = {normalise(c) for c in measure.input(key).cues}
+        own = [(n, f) for n, f in enumerate(reading.figures) if owners.get(n) in cues and f.value is not None]
+        if key in facts.assumed or not any(f.value == value or f.loose for _, f in own):
+            continue                     # a figure without a cue, or another base's
+        if any(n in foreign for n, _ in own) and measure.input(key).kind == "money":
+            abroad.append(key)
+            continue
+        low = min(f.low if f.loose else f.value for _, f in own)
+        high = max(f.high if f.loose else f.value for _, f in own)
+        named[key] = value
+        if low != high:
+            ends[key] = (low, high)
+    return named, ends, abroad
+
+
+def _outcome(measure: Measure, values: dict, ends: dict) -> Outcome | None:
+    if not ends:
+        return evaluate(measure, values, ask_thresholds=False)
+    return settled(measure, values, ends, ask_thresholds=False)
+
+
+def _items(measure: Measure, reading: Reading, values: dict) -> list[Outcome]:
+    keys = measure.rule_inputs()
+    common = {k: v for k, v in values.items() if k not in keys}
+    listed = items(measure, reading, common) if any(k in values for k in keys) else None
+    return [evaluate(measure, v, ask_thresholds=False) for v in listed or []]
+
+
+def match(book: PolicyBook, description: str, typed: str = "", currency: re.Pattern | None = None) -> Suitability:
+    """`typed`: the words as the user wrote them, when `description` is their translation (English);
+    `currency`: the words for currencies other than RMB."""
     types = beneficiary_types(description, book)
     reading = read(description, book)
+    words = f"{normalise(typed)} {reading.text}"
+    foreign, owners = _foreign(reading, currency), _owners(book, reading)
     reach = set().union(*(book.ancestors(t) for t in types)) if types else set()
     fits, misfits = [], []
     for measure in book.measures:
@@ -44,14 +153,40 @@ def match(book: PolicyBook, description: str) -> Suitability:
             who = "、".join(book.types[b].label for b in measure.beneficiaries)
             misfits.append(Misfit(measure, f"面向{who}"))
             continue
-        facts = facts_for(book, measure, reading)
-        named = {k: v for k, v in facts.values.items() if k not in facts.assumed}   # only figures given by name
-        outcome = evaluate(measure, named, ask_thresholds=False)
+        named, ends, abroad = _values(book, measure, reading, owners, foreign)
+        outcome = _outcome(measure, named, ends) or evaluate(measure, {}, ask_thresholds=False)
         if outcome.failed or outcome.below_tiers:
             reason = check_line(measure, outcome.failed[0]) if outcome.failed else below_tiers(outcome)
             misfits.append(Misfit(measure, reason, outcome))
-        else:
-            fits.append(Fit(outcome, measure.id in reading.scores))
+            continue
+        unstated = [c for c in outcome.open_conditions if not _stated(c, words)]
+        listed = _items(measure, reading, named) if outcome.status == "ok" and not ends else []
+        fits.append(Fit(outcome, measure.id in reading.scores, listed if len(listed) > 1 else [], unstated, abroad))
     own = set(types)           # a measure for the asker's own kind comes before one for all financial institutions
-    fits.sort(key=lambda f: (not f.planned, not own & set(f.outcome.measure.beneficiaries), f.outcome.measure.article))
-    return Suitability(types, fits, misfits)
+    fits.sort(key=lambda f: (not (f.given or f.foreign), not f.planned, not own & set(f.outcome.measure.beneficiaries),
+                             f.outcome.measure.article))
+    return Suitability(types, fits, misfits, next(iter(foreign.values()), None))
+
+
+PART_BREAK = re.compile(r"另外|此外|另有|；|;")
+
+
+def parts(book: PolicyBook, text: str) -> list[Outcome] | None:
+    """"新设金融总部实收资本10亿，另外新设了金融科技子公司实收资本1亿": each part names one measure and gives its
+    base figure by name, and is priced on its own; None unless every part is."""
+    pieces = [p for p in PART_BREAK.split(normalise(text)) if p.strip(" ，,。")]
+    if len(pieces) < 2:
+        return None
+    outcomes = []
+    for piece in pieces:
+        reading = read(piece, book)
+        if len(reading.candidates()) != 1:
+            return None
+        measure = book.measure(reading.candidates()[0])
+        named, ends, _ = _values(book, measure, reading, _owners(book, reading), {})
+        outcome = evaluate(measure, named)
+        if ends or not named or outcome.status != "ok" or any(
+                not c.ask_unless and not _stated(c, normalise(text)) for c in outcome.open_conditions):
+            return None
+        outcomes.append(outcome)
+    return outcomes if len({o.measure.id for o in outcomes}) == len(outcomes) else None

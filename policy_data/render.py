@@ -343,6 +343,18 @@ def validity(policy: PolicyDoc, today: date, lang: str = "zh") -> str:
             f"申报前请向其确认。")
 
 
+def status(policy: PolicyDoc, today: date, lang: str = "zh") -> str:
+    """Whether the document is in force today, said first and plainly: "已失效" for an expired one."""
+    if not (policy.effective_to and today > policy.effective_to):
+        return validity(policy, today, lang)
+    start, end = policy.effective_from.isoformat(), policy.effective_to.isoformat()
+    if lang == "en":
+        return (f"{policy.number} is no longer in force: it was valid from {start} to {end} and expired on {end} "
+                f"(today is {today.isoformat()}). Please check the current policy with the {policy.en.lead_department}.")
+    return (f"{policy.number}已失效：有效期为{start}至{end}，已于{end}到期（今天是{today.isoformat()}）。"
+            f"现行政策请向{policy.lead_department}确认。")
+
+
 def no_double(policy: PolicyDoc, best: Outcome | None = None, lang: str = "zh") -> str:
     if lang == "en":
         text = f"The higher one applies, without duplication (就高不重复): {policy.en.no_double_rule}"

@@ -46,7 +46,8 @@ class PolicyDoc(Strict):
     number: str                          # 杭政办〔2023〕2号
     title: str
     issuer: str
-    issued: date
+    dated: date                          # 成文日期: the date the document bears under its issuer
+    issued: date                         # 印发日期: the date its issuer printed and issued it
     effective_from: date
     effective_to: date | None = None     # None: no expiry stated
     lead_department: str
@@ -54,6 +55,12 @@ class PolicyDoc(Strict):
     no_double_rule: str                  # "就高不重复" sentence
     section: str                         # where the document-level facts stand
     en: EnglishPolicy | None = None
+
+    @model_validator(mode="after")
+    def _dated_before_issued(self):
+        if self.issued < self.dated:
+            raise ValueError("印发日期（issued）不能早于成文日期（dated）")
+        return self
 
     def in_force(self, day: date) -> bool:
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)

@@ -250,7 +250,9 @@ async def test_policy_browsing_and_the_profile_in_english(say, services):
     typed = "We are an asset manager with AUM of 15bn, planning an asset management headquarters"
     saved = await say(typed)
     assert saved.text.startswith("Saved your profile (fund and asset management institutions)")
-    assert "Art. 13 Asset manager HQ grant: up to RMB 3 million (300万元)" in saved.text
+    assert "Art. 13 Asset manager HQ grant: may fit if: An asset management institution headquarters that is newly " \
+           "established, or reaches the relevant scale under management for the first time" in saved.text
+    assert "RMB 3 million (300万元) (from the figures you gave)" not in saved.text       # new or first time: not said
     assert (await services.store.users.profile("console:en1")).description == typed      # stored as typed
 
 

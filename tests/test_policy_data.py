@@ -108,7 +108,8 @@ def test_document_level_facts(book, source):
     doc = source[policy.doc]
     assert (policy.effective_from.isoformat(), policy.effective_to.isoformat()) == ("2023-03-01", "2026-02-28")
     assert "自2023年3月1日起施行，有效期至2026年2月28日" in doc and "2023年1月19日" in doc
-    assert policy.issued.isoformat() == "2023-01-19" and policy.number in doc
+    assert (policy.dated.isoformat(), policy.issued.isoformat()) == ("2023-01-19", "2023-01-20") and policy.number in doc
+    assert "杭州市人民政府办公厅2023年1月20日印发" in doc
     assert all(squeeze(sentence) in doc for sentence in policy.lead_text.split("。") if sentence)
     assert squeeze(policy.no_double_rule) in doc
     assert policy.lead_department == "市地方金融监管局" and "就高不重复" in policy.no_double_rule
@@ -155,6 +156,7 @@ policy:
   number: 示例〔2027〕1号
   title: 示例政策
   issuer: 示例单位
+  dated: 2027-01-01
   issued: 2027-01-01
   effective_from: 2027-01-01
   effective_to: 2029-12-31
@@ -256,6 +258,7 @@ policy:
   number: 示例〔2026〕9号
   title: 示例后续政策
   issuer: 示例单位
+  dated: 2026-02-01
   issued: 2026-02-01
   effective_from: 2026-03-01
   effective_to: 2028-12-31

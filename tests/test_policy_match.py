@@ -31,7 +31,7 @@ async def test_an_asset_manager_sees_the_asset_management_measure_first(ask):
 
 
 @pytest.mark.parametrize("description, fits, fails", [
-    ("我们是资产管理公司，管理规模150亿", "第13条 资管机构总部补助：最高可获 300万元（按您提供的数字测算）", None),
+    ("我们是新设立的资产管理公司，管理规模150亿", "第13条 资管机构总部补助：最高可获 300万元（按您提供的数字测算）", None),
     ("我们是资产管理公司，管理规模80亿", None, "存续资产实际管理规模80亿元，未达到100亿元（含）门槛"),
     ("我们是银行的金融科技子公司，实收资本3000万", None, "实收资本3000万元，未达到5000万元（含）门槛，不符合"),
     ("我司为支付机构，今年拿了3张境外支付牌照", "第11条 境外支付牌照补助：最高可获 60万元", None),
@@ -188,3 +188,116 @@ async def test_a_kind_no_measure_names_is_told_so_with_the_measures_open_to_any_
     reply = await ask(question)
     assert reply.intent == "fallback" and f"没有专门针对{kind}的资金支持条款" in reply.text, reply.text
     assert "第9条 主导制定标准奖励" in reply.text and "入驻英蓝中心" not in reply.text
+
+
+@pytest.mark.parametrize("question, first, dates", [
+    ("杭政办〔2023〕2号还有效吗", "杭政办〔2023〕2号已失效：有效期为2023-03-01至2026-02-28，已于2026-02-28到期（今天是2026-11-22）",
+     "发文：杭州市人民政府办公厅，成文日期2023-01-19，2023-01-20印发"),
+    ("Is 杭政办〔2023〕2号 still valid?", "杭政办〔2023〕2号 is no longer in force: it was valid from 2023-03-01 to "
+     "2026-02-28 and expired on 2026-02-28 (today is 2026-11-22)", "dated 2023-01-19, printed and issued on 2023-01-20"),
+])
+async def test_the_document_card_says_first_that_it_has_expired_and_bears_both_dates(ask, question, first, dates):
+    reply = await ask(question)
+    assert reply.intent == "policy" and reply.text.startswith(first), reply.text
+    assert dates in reply.text and "印发：杭州市人民政府办公厅，2023-01-19" not in reply.text
+
+
+async def test_the_document_card_follows_the_clock(ask, clock):
+    clock.advance(days=-500)                     # 2025-07-10: in force
+    reply = await ask("杭政办〔2023〕2号还有效吗")
+    assert reply.text.startswith("杭政办〔2023〕2号现行有效（有效期2023-03-01至2026-02-28）") and "已失效" not in reply.text
+
+
+@pytest.mark.parametrize("description, says", [
+    ("我们是私募，管理规模20亿美元，有哪些政策适合我们",
+     "· 第13条 资管机构总部补助：可能适用。您给的存续资产实际管理规模是外币金额（“美元”），文件按人民币计算、没有规定汇率，"
+     "请告诉我折合人民币的存续资产实际管理规模"),
+    ("我们是新设立的资管公司，港币300亿的管理规模",
+     "· 第13条 资管机构总部补助：可能适用。您给的存续资产实际管理规模是外币金额（“港币”）"),
+    ("Our AUM is HKD 20 billion, we are a new asset management HQ",
+     "· Art. 13 Asset manager HQ grant: may fit. Your actual assets under management (AUM) is given in a foreign "
+     "currency; the document computes in RMB and sets no exchange rate, so please tell me the actual assets under "
+     "management (AUM) in RMB"),
+    ("We are a wealth manager with about GBP 2bn under management. What can the town offer us?",
+     "· Art. 13 Asset manager HQ grant: may fit. Your actual assets under management (AUM) is given in a foreign"),
+])
+async def test_a_figure_in_another_currency_is_never_read_as_rmb_nor_fails_a_threshold(ask, description, says):
+    reply = await ask(description)
+    assert reply.intent == "policy" and says in reply.text, reply.text
+    for wrong in ("按您提供的数字", "from the figures you gave", "不符合", "does not qualify", "20亿元", "RMB 2 billion"):
+        assert wrong not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("description, fits, unstated", [
+    ("我们是银行总部，实收资本20亿，有哪些政策适合我们", "第6条 新设金融总部补助：可能适用，需符合：经国家金融管理部门批准新设立（您没有说明这一点）",
+     "最高可获 4000万元"),
+    ("我们是新设立的银行总部，实收资本20亿，有哪些政策适合我们", "第6条 新设金融总部补助：最高可获 4000万元（按您提供的数字测算）", None),
+    ("我们是资产管理公司，管理规模150亿", "第13条 资管机构总部补助：可能适用，需符合：新设立，或者首次实现相应管理规模的资产管理机构总部",
+     "最高可获 300万元"),
+])
+async def test_a_condition_the_description_leaves_unstated_is_may_fit_if_never_priced(ask, description, fits, unstated):
+    reply = await ask(description)
+    assert reply.intent == "policy" and fits in reply.text, reply.text
+    assert unstated is None or unstated not in reply.text
+
+
+async def test_a_figure_prices_only_the_measure_it_is_the_base_of(ask):
+    reply = await ask("我们是银行总部，向社会募集资金20亿补充实收资本，有哪些政策适合我们")
+    assert "第6条 募资补充资本补助：最高可获 1000万元（按您提供的数字测算）" in reply.text, reply.text
+    assert "4000万元" not in reply.text and "按最高一项计" not in reply.text
+
+
+@pytest.mark.parametrize("question", ["我们是银行总部，向社会募集资金20亿补充实收资本，补多少",
+                                      "We are a licensed bank HQ raising RMB 2 billion from the public to replenish "
+                                      "paid-in capital. How much?"])
+async def test_the_quick_check_prices_raised_money_only_as_raised_money(ask, question):
+    reply = await ask(question)
+    assert reply.intent == "calc" and ("最高可获 1000万元（第6条）" in reply.text or "up to RMB 10 million" in reply.text)
+    assert "4000万" not in reply.text and "40 million" not in reply.text, reply.text
+
+
+async def test_two_figures_for_two_measures_are_each_priced_and_the_higher_one_applies(ask):
+    reply = await ask("保险公司增资，募集资金5亿补充实收资本，另外我们是2024年新设立的总部实收资本20亿")
+    body = reply.text.split("\n\n")[0]
+    assert "· 第6条 募资补充资本补助：最高可获 500万元（按您提供的数字测算）" in body, reply.text
+    assert "· 第6条 新设金融总部补助：最高可获 4000万元（按您提供的数字测算）" in body
+    assert "同一项目符合以上多项的，按最高一项计：4000万元（第6条），不叠加" in reply.text
+    assert "policy:m:hq-new" in payloads(reply)[:3]
+
+
+@pytest.mark.parametrize("question, items, total", [
+    ("新设了两家金融总部，每家实收资本10亿", ["第1项：按实收资本计算：10亿元 × 2% = 2000万元", "第2项：按实收资本计算：10亿元 × 2% = 2000万元"],
+     "合计：最高可获 4000万元（第6条）"),
+    ("险资投了两个重大基础设施项目，每个融资额2亿，补多少", ["第2项：按保险资金融资额计算：2亿元 × 0.5% = 100万元"],
+     "合计：最高可获 200万元（第15条）"),
+])
+async def test_the_quick_check_prices_each_counted_item_with_its_own_cap_and_adds_them(ask, question, items, total):
+    reply = await ask(question)
+    assert reply.intent == "calc" and [i for i in items if i not in reply.text] == [] and total in reply.text, reply.text
+    assert "请逐项告诉我" not in reply.text
+
+
+async def test_what_fits_prices_each_counted_item_and_adds_them(ask):
+    reply = await ask("我们是保险集团，新设了两家金融总部，每家实收资本10亿")
+    assert reply.intent == "policy"
+    assert "· 第6条 新设金融总部补助：逐项计算、各自适用上限：2000万元 + 2000万元 = 合计4000万元（按您提供的数字测算）" in reply.text
+
+
+async def test_two_parts_for_two_institutions_are_each_priced_and_added_up(ask):
+    reply = await ask("新设金融总部实收资本10亿，另外新设了金融科技子公司实收资本1亿，一共能拿多少")
+    assert reply.intent == "calc", reply.text
+    assert "按实收资本计算：10亿元 × 2% = 2000万元，未超过单家上限5000万元 → 最高可获 2000万元（第6条）" in reply.text
+    assert "实收资本1亿元，达到5000万元（含）门槛，符合\n一次性补助 → 最高可获 100万元（第8条）" in reply.text
+    assert "各自计算、各有上限，合计：2100万元" in reply.text and "请逐项告诉我" not in reply.text
+    assert reply.sources == ["杭政办〔2023〕2号·第6条", "杭政办〔2023〕2号·第8条"]
+
+
+async def test_two_parts_for_one_institution_get_the_higher_one(ask):
+    reply = await ask("银行向社会募集资金5亿补充实收资本，另外我们是新设立的银行总部实收资本20亿，一共能拿多少")
+    assert "5亿元 × 1% = 500万元" in reply.text and "20亿元 × 2% = 4000万元" in reply.text, reply.text
+    assert "同一项目符合以上多项的，按最高一项计：4000万元（第6条），不叠加" in reply.text and "合计" not in reply.text
+
+
+async def test_a_part_without_its_own_measure_is_asked_about_item_by_item(ask):
+    reply = await ask("总部实收10亿，另外新设金融科技子公司实收1亿，一共能拿多少")
+    assert "请逐项告诉我" in reply.text and "万元" not in reply.text
