@@ -9,8 +9,8 @@ import logging
 from dataclasses import dataclass, replace
 from typing import Awaitable, Callable, Literal
 
-from bot import inputs, payloads
-from bot.messages import Incoming, Reply
+from bot import choices, inputs, payloads
+from bot.messages import Button, Incoming, Reply
 from bot.services import Services
 from faq import language
 from handlers import admin, broadcast, calc, console, contacts, events, faq, handoff, menu, policy, profile, subscribe
@@ -112,23 +112,54 @@ class Router:
         self.texts = [r for r in routes if r.kind == "text"]
         services.commands = [(r.key, r.description, r.en, r.staff_only) for r in routes
                              if r.kind == "command" and r.description]
+        self.shown = choices.Choices()        # each user's last buttons, whose labels typed back press them
+        self._standing: tuple[object, list[tuple[str, Button]]] = (None, [])
+
+    def _standing_labels(self) -> list[tuple[str, Button]]:
+        """The menu, subscription, contact and handoff buttons, folded once per knowledge snapshot."""
+        knowledge = self.svc.kb.knowledge.contacts
+        if self._standing[0] is not knowledge:
+            buttons = [*menu.every_menu_button(), *subscribe.every_button(), *contacts.every_button(self.svc),
+                       handoff.BUTTON, handoff.BUTTON_EN]
+            self._standing = (knowledge, choices.keyed(buttons))
+        return self._standing[1]
+
+    async def _typed_button(self, msg: Incoming, text: str) -> Button | None:
+        """A button's label typed instead of pressed (WeCom and the console number their buttons, and users
+        type the words). Not while the text is someone's to pass on or a dialog's input: a ticket's messages,
+        a staff reply, a step of a dialog other than its own buttons."""
+        if msg.payload is not None or msg.reply_to or text.startswith("/"):
+            return None
+        if await self.svc.tickets.open_of(msg.user_key) is not None:
+            return None
+        shown = self.shown.by_label(msg.user_key, text)
+        dialog = self.svc.dialogs.get(msg.user_key)
+        if dialog and dialog.flow not in YIELDING_FLOWS:
+            return shown if shown and any(own.matches(shown.payload) for own in dialog.buttons) else None
+        return shown or choices.pressed(self._standing_labels(), text)
 
     async def handle(self, msg: Incoming) -> Reply:
         """Never raises: any failure becomes an apology, logged with the cause (no message text)."""
         try:
             text, cut = inputs.clean(msg.text)
+            pressed = await self._typed_button(msg, text)
             lang = language.choose(text, self.svc.store.users.language(msg.user_key), msg.language_code)
+            if pressed and not language.CJK.search(text) and language.LATIN_WORD.search(pressed.label):
+                lang = "en"                # "Contacts", "Quick-check": an English label asks for English
             await self.svc.store.users.register(msg, self.svc.clock.now(), lang)   # registers recipients and their language
             msg = replace(msg, text=text, typed=inputs.as_typed(msg.text), lang=lang)
             in_dialog = self.svc.dialogs.get(msg.user_key) is not None
             reading = self.svc.kb.reader_for(lang).read(text, self.svc.conversations.get(msg.user_key))
             msg = replace(msg, reading=reading)
-            reply = await self._dispatch(msg)
+            asked = replace(msg, payload=pressed.payload) if pressed else msg
+            reply = await self._dispatch(asked)
             if reply.intent in TOPICAL and reading.entities:   # "2号文什么时候施行" → "到什么时候": the same document
                 self.svc.conversations.remember(msg.user_key, reading.entities, reading.aspects, None)
-            self.svc.history.add(msg, reply)
+            if reply.buttons:
+                self.shown.remember(msg.user_key, reply.buttons)
+            self.svc.history.add(msg, reply)           # what the user typed, even when it pressed a button
             if not in_dialog:
-                self.svc.analytics.record(msg, reply)
+                self.svc.analytics.record(asked, reply)
             if cut:
                 note = inputs.TOO_LONG_NOTE_EN if lang == "en" else inputs.TOO_LONG_NOTE
                 reply.text = f"{note}\n{reply.text}"

@@ -24,6 +24,11 @@ def menu_buttons(msg: Incoming | None = None) -> list[Button]:
     return [Button(en if english else zh, f"/{cmd}") for zh, en, cmd in MAIN_MENU]
 
 
+def every_menu_button() -> list[Button]:
+    """The menu's buttons in both languages, for a label typed back."""
+    return menu_buttons() + menu_buttons(Incoming("", "", "", lang="en"))
+
+
 def _examples(msg: Incoming) -> str:
     return "\n".join(f"· {q}" for q in (EXAMPLES_EN if msg.english else EXAMPLES))
 

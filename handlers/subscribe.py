@@ -33,6 +33,12 @@ def button(kind: str, value: str, on: bool, msg: Incoming | None = None) -> Butt
     return Button(label, (SUBSCRIBE if kind == "sub" else SEGMENT)(f"{value}:{'on' if on else 'off'}"))
 
 
+def every_button() -> list[Button]:
+    """Every choice's buttons, on and off, in both languages, for a label typed back."""
+    return [button(kind, value, on, Incoming("", "", "", lang=lang)) for lang in ("zh", "en")
+            for kind, names in (("sub", TOPICS), ("seg", SEGMENTS)) for value in names for on in (True, False)]
+
+
 def _state_text(msg: Incoming, user: User | None) -> str:
     subs = set(user.subscriptions) if user else {"news"}
     segs = set(user.segments) if user else set()
