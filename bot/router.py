@@ -6,6 +6,7 @@ in order, the FAQ last. Only a dialog or text handler may return None: the text 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, replace
 from typing import Awaitable, Callable, Literal
 
@@ -20,6 +21,7 @@ Handler = Callable[[Services, Incoming], Awaitable[Reply | None]]
 RouteKind = Literal["command", "dialog", "payload", "text"]
 YIELDING_FLOWS = {calc.CalcDialog.flow: "补贴速算"}     # dialogs a complete new question may interrupt
 TOPICAL = {"policy", "calc", "contacts", "events"}   # answers whose subject a follow-up may continue (faq sets its own)
+ONE_ENGLISH_WORD = re.compile(r"[A-Za-z][a-z]{2,}[.!?]*$")    # a word, not an acronym ("REITs", "QFLP")
 CANCEL_WORDS = {"取消", "退出", "算了", "不算了", "cancel", "/cancel", "q", "quit"}
 
 
@@ -77,8 +79,11 @@ ROUTES: tuple[Route, ...] = (
     Route("payload", payloads.UNSCHEDULE.prefix, broadcast.unschedule, staff_only=True),
     Route("text", "", handoff.quoted),         # staff quoting a ticket notice
     Route("text", "", handoff.relay),          # a user with an open ticket talks to the staff
+    Route("text", "", handoff.nothing_to_end),
     Route("text", "", handoff.request),        # asking for a person, before any FAQ matching
     Route("text", "", menu.greeting),
+    Route("text", "", menu.small_talk),
+    Route("text", "", menu.repeated),
     Route("text", "", subscribe.by_words),
     Route("text", "", events.answer),
     Route("text", "", contacts.answer),
@@ -143,7 +148,10 @@ class Router:
         try:
             text, cut = inputs.clean(msg.text)
             pressed = await self._typed_button(msg, text)
-            lang = language.choose(text, self.svc.store.users.language(msg.user_key), msg.language_code)
+            stored = self.svc.store.users.language(msg.user_key)
+            lang = language.choose(text, stored, msg.language_code)
+            if stored is None and msg.language_code is None and ONE_ENGLISH_WORD.match(text):
+                lang = "en"                # a new user's "Subscribe" or "Thanks" is all we know of their language
             if pressed and not language.CJK.search(text) and language.LATIN_WORD.search(pressed.label):
                 lang = "en"                # "Contacts", "Quick-check": an English label asks for English
             await self.svc.store.users.register(msg, self.svc.clock.now(), lang)   # registers recipients and their language
