@@ -1,7 +1,8 @@
 """The one routing table. Each kind of input has one owner: a command its command route; a button the
 open dialog when it is one of that dialog's own (DialogState.buttons), else the route of its prefix
 (bot/payloads.py), and a button nobody owns is stale; text the open dialog first, then the free-text intents
-in order, the FAQ last. Only a dialog or text handler may return None: the text is not its to answer.
+in order, the FAQ last; but text that spells a button's label is that button pressed (unless it is a ticket's
+message or a dialog's input). Only a dialog or text handler may return None: the text is not its to answer.
 """
 from __future__ import annotations
 
@@ -79,7 +80,7 @@ ROUTES: tuple[Route, ...] = (
     Route("payload", payloads.UNSCHEDULE.prefix, broadcast.unschedule, staff_only=True),
     Route("text", "", handoff.quoted),         # staff quoting a ticket notice
     Route("text", "", handoff.relay),          # a user with an open ticket talks to the staff
-    Route("text", "", handoff.nothing_to_end),
+    Route("text", "", handoff.nothing_to_end),  # "结束" with no ticket open
     Route("text", "", handoff.request),        # asking for a person, before any FAQ matching
     Route("text", "", menu.greeting),
     Route("text", "", menu.small_talk),

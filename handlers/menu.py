@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from bot.choices import label_key
 from bot.messages import Button, Incoming, Reply
 from bot.services import Services
 
@@ -57,13 +58,9 @@ async def greeting(svc: Services, msg: Incoming) -> Reply | None:
     return welcome(msg) if GREETING.match(msg.folded.strip()) else None
 
 
-def _letters(text: str) -> str:
-    return "".join(ch for ch in text.lower() if ch.isalnum())
-
-
 async def small_talk(svc: Services, msg: Incoming) -> Reply | None:
     """"谢谢", "好的", "ok thanks": a short friendly word back, not an attempt at an answer."""
-    said = _letters(msg.folded)
+    said = label_key(msg.text)
     if not SMALL_TALK.match(said):
         return None
     text = (msg.say("不客气！还有问题随时问我。", "You're welcome! Ask me anything else any time.") if THANKED.search(said)
@@ -73,7 +70,7 @@ async def small_talk(svc: Services, msg: Incoming) -> Reply | None:
 
 async def repeated(svc: Services, msg: Incoming) -> Reply | None:
     """A word repeated many times asks nothing; saying so beats answering whatever the word is about."""
-    found = REPEATED.match(_letters(msg.folded))
+    found = REPEATED.match(label_key(msg.text))
     word = found.group(1) if found else ""
     if not any(ch.isalpha() for ch in word) or not (len(word) <= WORD_CHARS or word.isascii()):
         return None

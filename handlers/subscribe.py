@@ -94,15 +94,15 @@ OPT_OUT = re.compile(r"退订|取消订阅|取消(通知|推送)|不要(再给�
 OPT_IN = re.compile(r"订阅|(想|要|希望|愿意)(收到|接收|获取)[^，。？?]{0,10}(通知|消息|推送|公告|动态|信息)"
                     r"|报名[^，。？?]{0,4}活动|活动[^，。？?]{0,6}报名"
                     r"|\bsubscribe|sign me up|keep me (posted|informed|updated)|(get|receive) (the )?(event )?(notices|updates)")
-TELL_ME = re.compile(r"(告诉|通知|提醒|推送给|推给|发给)我|notify me|let me know|tell me when")   # of what, it must say:
-ABOUT_NOTICES = re.compile(r"活动|公告|分会|event|notice|news|announcement")
+TELL_ME = re.compile(r"(告诉|通知|提醒|推送给|推给|发给)我|notify me|let me know|tell me when")
+ABOUT_NOTICES = re.compile(r"活动|公告|分会|event|notice|news|announcement")   # what TELL_ME must be about
 EVENTS = re.compile(r"活动|event")
 REGISTERING = re.compile(r"报名")        # how to take part: the screen, not a subscription the user did not ask for
-SHORT = 24                               # characters of Chinese, or words of English, of a request (not a question)
+SHORT_ZH, SHORT_EN = 24, 12              # a request is short (characters, words); a longer text is a question
 
 
 def _short(text: str) -> bool:
-    return len(text) <= SHORT if language.CJK.search(text) else len(text.split()) <= SHORT // 2
+    return len(text) <= SHORT_ZH if language.CJK.search(text) else len(text.split()) <= SHORT_EN
 
 
 async def by_words(svc: Services, msg: Incoming) -> Reply | None:
