@@ -140,9 +140,15 @@ class Router:
             return None
         shown = self.shown.by_label(msg.user_key, text)
         dialog = self.svc.dialogs.get(msg.user_key)
+        owned = shown is not None and dialog is not None and any(own.matches(shown.payload) for own in dialog.buttons)
         if dialog and dialog.flow not in YIELDING_FLOWS:
-            return shown if shown and any(own.matches(shown.payload) for own in dialog.buttons) else None
+            return shown if owned else None
+        if shown and not (owned or shown.payload.startswith("/") or self._payload_route(shown.payload)):
+            shown = None                   # a step of a dialog that has ended: the words are text again
         return shown or choices.pressed(self._standing_labels(), text)
+
+    def _payload_route(self, payload: str) -> Route | None:
+        return next((r for r in self.payloads if payload.startswith(r.key)), None)
 
     async def handle(self, msg: Incoming) -> Reply:
         """Never raises: any failure becomes an apology, logged with the cause (no message text)."""
@@ -201,7 +207,7 @@ class Router:
         dialog = self.svc.dialogs.get(msg.user_key)
         if dialog and any(own.matches(payload) for own in dialog.buttons):
             return await self._answer(self.flows[dialog.flow], msg)
-        route = next((r for r in self.payloads if payload.startswith(r.key)), None)
+        route = self._payload_route(payload)
         return await self._answer(route, msg) if route else menu.stale_button(msg)
 
     async def _text(self, msg: Incoming) -> Reply:

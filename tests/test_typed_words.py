@@ -86,6 +86,14 @@ async def test_a_label_is_not_taken_from_a_dialogs_own_text(ask):
     assert preview.text.startswith("预览") and preview.text.endswith("\n\n联盟活动")
 
 
+async def test_a_dialogs_label_typed_after_the_dialog_expired_is_text_again(ask, clock):
+    await ask("/broadcast", staff=True)
+    audiences = await ask("周五停电", staff=True)
+    clock.advance(minutes=11)                                     # the dialog has expired
+    reply = await ask(audiences.buttons[0].label, staff=True)
+    assert "失效" not in reply.text and not reply.text.startswith("预览")
+
+
 async def test_with_a_ticket_open_a_label_goes_to_the_staff(ask, services, outbox):
     await ask("转人工")
     reply = await ask("常见问题")
