@@ -39,7 +39,7 @@ STAFF_ONLY = "抱歉，只有小镇管委会工作人员可以回复或结束工
 SHOWN_EXCHANGES = 3      # of the user's last exchanges, in the staff notice
 ANSWER_CHARS = 60        # the bot's earlier answers are shortened in the notice; what the user wrote is not
 
-# Whole requests ("我要找人工客服", "人工！") and sentences asking to talk to, or leave a message for, a person
+# Whole requests ("我要找人工客服", "人工！") and sentences asking to talk to, hear from or leave a message for a person
 # ("我要找你们工作人员聊一下入驻的事", "给管委会留言：…", "我要投诉"); "人工智能" and questions about a number
 # ("客服电话是多少": the documents publish none, and the contact answer says so) are not requests.
 _LEAD = r"(?:我要|我想|我需要|我|想|要|请|请帮我|帮我|麻烦|麻烦你|能不能|能否|可以|可不可以|有没有|给我)*"
@@ -50,7 +50,9 @@ _ZH = re.compile(rf"^{_LEAD}(?:{_VERB}{_PERSON}|(?:给(?:管委会|工作人员|
 _ZH_SENTENCE = re.compile(
     r"(?:找|转|联系|联络|接通|叫|跟|和|同|与)(?:一下|下|一个|个|位)?(?:你们|贵方|管委会|小镇)?的?"
     r"(?:工作人员|真人|人工(?!智能)|客服|负责人|专人|的人|人聊|人谈|人沟通)"
-    r"|投诉|留言给|给(?:管委会|工作人员|你们|小镇)[^，。？?]{0,8}留言|^留言[:：，,]")
+    r"|投诉|留言给|给(?:管委会|工作人员|你们|小镇)[^，。？?]{0,8}留言|^留言[:：，,]|帮我(?:联系|联络|找|转|接通|约)")
+_CALL_ME = re.compile(r"(?:联系|回电|回复|打给|致电|回个电话给|打个电话给)我(?!们)|给我回(?:个)?电话"
+                      r"|\b(?:call me|call back|get back to me|contact me)\b")
 _NUMBER_ASKED = re.compile(r"电话|号码|热线|邮箱|多少|几个|几位|哪些|是谁|phone|number|hotline|e-?mail|how many")
 _EN = re.compile(r"^(?:(?:i want to|i'd like to|i would like to|can i|could i|let me|please)\s+)?"
                  r"(?:(?:talk|speak|chat)\s+(?:to|with)\s+(?:a |an |the |some )?"
@@ -66,7 +68,7 @@ _NOISE = re.compile(r"[\s\W_]+")
 def asks_for_person(text: str) -> bool:
     folded = unicodedata.normalize("NFKC", text).lower().strip()
     english = " ".join(re.sub(r"[^\w' ]+", " ", folded).split())
-    if _ZH.match(_NOISE.sub("", folded)) or _EN.match(english):
+    if _ZH.match(_NOISE.sub("", folded)) or _EN.match(english) or _CALL_ME.search(folded):
         return True
     return not _NUMBER_ASKED.search(folded) and bool(_ZH_SENTENCE.search(folded) or _EN_SENTENCE.search(english))
 
