@@ -15,8 +15,10 @@ GREETING = re.compile(r"^(你好|您好|hi|hello|hey|嗨|哈喽|在吗|在不在
                       r"[呀啊吗么!！~。.\s]*$", re.IGNORECASE)
 _THANKS = r"谢谢你?|谢谢您|多谢|感谢|非常感谢|太感谢了|谢啦|谢了|辛苦了|thanks|thankyou|thx|ty|cheers|thanksalot"
 _ACK = r"好的|我知道了|我明白了|好滴|好吧|好|嗯+|哦|噢|行|明白了?|知道了|了解了?|收到|懂了|ok|okay|okey|k|cool|great|gotit|fine|alright|noted|perfect"
-SMALL_TALK = re.compile(rf"^(?:{_THANKS}|{_ACK})(?:{_THANKS}|{_ACK}|啦|了|哈|呀|啊|的|哒|much|somuch|verymuch|you)*$")
-THANKED = re.compile(_THANKS)
+_BYE = r"再见|拜拜|回头见|bye|byebye|goodbye|seeyou"
+SMALL_TALK = re.compile(rf"^(?:{_THANKS}|{_ACK}|{_BYE})(?:{_THANKS}|{_ACK}|{_BYE}|啦|了|哈|呀|啊|的|哒|much|somuch|verymuch"
+                        r"|you|later)*$")
+THANKED, LEAVING = re.compile(_THANKS), re.compile(_BYE)
 REPEATED = re.compile(r"^(.{1,15}?)\1{4,}$")      # one word sent over and over: "小镇小镇小镇…"
 WORD_CHARS = 4                                  # longer than this, a repeated Chinese unit is a question
 EXAMPLES = ("运河财富小镇在哪里？", "小镇金融联盟有哪些分会？", "新设金融总部，实收资本10亿，能拿多少补贴？",
@@ -63,8 +65,12 @@ async def small_talk(svc: Services, msg: Incoming) -> Reply | None:
     said = label_key(msg.text)
     if not SMALL_TALK.match(said):
         return None
-    text = (msg.say("不客气！还有问题随时问我。", "You're welcome! Ask me anything else any time.") if THANKED.search(said)
-            else msg.say("好的。还有问题可以直接问我，或点选菜单。", "OK. Ask me anything else, or use the menu."))
+    if LEAVING.search(said):
+        text = msg.say("再见！有问题随时来问我。", "Goodbye! Come back any time you have a question.")
+    elif THANKED.search(said):
+        text = msg.say("不客气！还有问题随时问我。", "You're welcome! Ask me anything else any time.")
+    else:
+        text = msg.say("好的。还有问题可以直接问我，或点选菜单。", "OK. Ask me anything else, or use the menu.")
     return Reply(text, intent="help", confidence=1.0)
 
 

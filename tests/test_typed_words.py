@@ -171,7 +171,8 @@ async def test_questions_about_events_are_not_subscriptions(ask, services, quest
 # ---- small talk and noise --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("said, lang", [("谢谢", "zh"), ("好的", "zh"), ("好的，谢谢！", "zh"), ("收到", "zh"),
-                                        ("ok thanks", "en"), ("Thank you very much", "en"), ("Thanks!", "en")])
+                                        ("ok thanks", "en"), ("Thank you very much", "en"), ("Thanks!", "en"),
+                                        ("谢谢，再见", "zh"), ("bye", "en")])
 async def test_small_talk_gets_a_short_friendly_reply(ask, services, said, lang):
     reply = await ask(said)
     assert reply.intent == "help" and reply.lang == lang and len(reply.text) < 60
