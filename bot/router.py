@@ -1,16 +1,18 @@
 """The one routing table. Each kind of input has one owner: a command its command route; a button the
 open dialog when it is one of that dialog's own (DialogState.buttons), else the route of its prefix
 (bot/payloads.py), and a button nobody owns is stale; text the open dialog first, then the free-text intents
-in order, the FAQ last. Only a dialog or text handler may return None: the text is not its to answer.
+in order, the FAQ last; but text that spells a button's label is that button pressed (unless it is a ticket's
+message or a dialog's input). Only a dialog or text handler may return None: the text is not its to answer.
 """
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, replace
 from typing import Awaitable, Callable, Literal
 
-from bot import inputs, payloads
-from bot.messages import Incoming, Reply
+from bot import choices, inputs, payloads
+from bot.messages import Button, Incoming, Reply
 from bot.services import Services
 from faq import language
 from handlers import admin, broadcast, calc, console, contacts, events, faq, handoff, menu, policy, profile, subscribe
@@ -20,6 +22,7 @@ Handler = Callable[[Services, Incoming], Awaitable[Reply | None]]
 RouteKind = Literal["command", "dialog", "payload", "text"]
 YIELDING_FLOWS = {calc.CalcDialog.flow: "补贴速算"}     # dialogs a complete new question may interrupt
 TOPICAL = {"policy", "calc", "contacts", "events"}   # answers whose subject a follow-up may continue (faq sets its own)
+ONE_ENGLISH_WORD = re.compile(r"[A-Za-z][a-z]{2,}[.!?]*$")    # a word, not an acronym ("REITs", "QFLP")
 CANCEL_WORDS = {"取消", "退出", "算了", "不算了", "cancel", "/cancel", "q", "quit"}
 
 
@@ -77,8 +80,11 @@ ROUTES: tuple[Route, ...] = (
     Route("payload", payloads.UNSCHEDULE.prefix, broadcast.unschedule, staff_only=True),
     Route("text", "", handoff.quoted),         # staff quoting a ticket notice
     Route("text", "", handoff.relay),          # a user with an open ticket talks to the staff
+    Route("text", "", handoff.nothing_to_end),  # "结束" with no ticket open
     Route("text", "", handoff.request),        # asking for a person, before any FAQ matching
     Route("text", "", menu.greeting),
+    Route("text", "", menu.small_talk),
+    Route("text", "", menu.repeated),
     Route("text", "", subscribe.by_words),
     Route("text", "", events.answer),
     Route("text", "", contacts.answer),
@@ -112,23 +118,63 @@ class Router:
         self.texts = [r for r in routes if r.kind == "text"]
         services.commands = [(r.key, r.description, r.en, r.staff_only) for r in routes
                              if r.kind == "command" and r.description]
+        self.shown = choices.Choices()        # each user's last buttons, whose labels typed back press them
+        self._standing: tuple[object, list[tuple[str, Button]]] = (None, [])
+
+    def _standing_labels(self) -> list[tuple[str, Button]]:
+        """The menu, subscription, contact and handoff buttons, folded once per knowledge snapshot."""
+        knowledge = self.svc.kb.knowledge.contacts
+        if self._standing[0] is not knowledge:
+            buttons = [*menu.every_menu_button(), *subscribe.every_button(), *contacts.every_button(self.svc),
+                       handoff.BUTTON, handoff.BUTTON_EN]
+            self._standing = (knowledge, choices.keyed(buttons))
+        return self._standing[1]
+
+    async def _typed_button(self, msg: Incoming, text: str) -> Button | None:
+        """A button's label typed instead of pressed (WeCom and the console number their buttons, and users
+        type the words). Not while the text is someone's to pass on or a dialog's input: a ticket's messages,
+        a staff reply, a step of a dialog other than its own buttons."""
+        if msg.payload is not None or msg.reply_to or text.startswith("/"):
+            return None
+        if await self.svc.tickets.open_of(msg.user_key) is not None:
+            return None
+        shown = self.shown.by_label(msg.user_key, text)
+        dialog = self.svc.dialogs.get(msg.user_key)
+        owned = shown is not None and dialog is not None and any(own.matches(shown.payload) for own in dialog.buttons)
+        if dialog and dialog.flow not in YIELDING_FLOWS:
+            return shown if owned else None
+        if shown and not (owned or shown.payload.startswith("/") or self._payload_route(shown.payload)):
+            shown = None                   # a step of a dialog that has ended: the words are text again
+        return shown or choices.pressed(self._standing_labels(), text)
+
+    def _payload_route(self, payload: str) -> Route | None:
+        return next((r for r in self.payloads if payload.startswith(r.key)), None)
 
     async def handle(self, msg: Incoming) -> Reply:
         """Never raises: any failure becomes an apology, logged with the cause (no message text)."""
         try:
             text, cut = inputs.clean(msg.text)
-            lang = language.choose(text, self.svc.store.users.language(msg.user_key), msg.language_code)
+            pressed = await self._typed_button(msg, text)
+            stored = self.svc.store.users.language(msg.user_key)
+            lang = language.choose(text, stored, msg.language_code)
+            if stored is None and msg.language_code is None and ONE_ENGLISH_WORD.match(text):
+                lang = "en"                # a new user's "Subscribe" or "Thanks" is all we know of their language
+            if pressed and not language.CJK.search(text) and language.LATIN_WORD.search(pressed.label):
+                lang = "en"                # "Contacts", "Quick-check": an English label asks for English
             await self.svc.store.users.register(msg, self.svc.clock.now(), lang)   # registers recipients and their language
             msg = replace(msg, text=text, typed=inputs.as_typed(msg.text), lang=lang)
             in_dialog = self.svc.dialogs.get(msg.user_key) is not None
             reading = self.svc.kb.reader_for(lang).read(text, self.svc.conversations.get(msg.user_key))
             msg = replace(msg, reading=reading)
-            reply = await self._dispatch(msg)
+            asked = replace(msg, payload=pressed.payload) if pressed else msg
+            reply = await self._dispatch(asked)
             if reply.intent in TOPICAL and reading.entities:   # "2号文什么时候施行" → "到什么时候": the same document
                 self.svc.conversations.remember(msg.user_key, reading.entities, reading.aspects, None)
-            self.svc.history.add(msg, reply)
+            if reply.buttons:
+                self.shown.remember(msg.user_key, reply.buttons)
+            self.svc.history.add(msg, reply)           # what the user typed, even when it pressed a button
             if not in_dialog:
-                self.svc.analytics.record(msg, reply)
+                self.svc.analytics.record(asked, reply)
             if cut:
                 note = inputs.TOO_LONG_NOTE_EN if lang == "en" else inputs.TOO_LONG_NOTE
                 reply.text = f"{note}\n{reply.text}"
@@ -161,7 +207,7 @@ class Router:
         dialog = self.svc.dialogs.get(msg.user_key)
         if dialog and any(own.matches(payload) for own in dialog.buttons):
             return await self._answer(self.flows[dialog.flow], msg)
-        route = next((r for r in self.payloads if payload.startswith(r.key)), None)
+        route = self._payload_route(payload)
         return await self._answer(route, msg) if route else menu.stale_button(msg)
 
     async def _text(self, msg: Incoming) -> Reply:

@@ -96,9 +96,20 @@ async def list_all(svc: Services, msg: Incoming) -> Reply:
     else:
         lines = [REACH_NOW, *(published or ["来源文件均未公布电话，号码待管委会工作人员补充。"]),
                  "可以联系以下机构（点选查看职责与联系方式）：" if contacts else "联系人资料尚未录入。"]
-    label = (lambda c: c.en.name.split(" (")[0][:40]) if msg.english else (lambda c: c.name[:20])
     return Reply("\n".join(lines), intent="contacts", confidence=1.0,
-                 buttons=[Button(label(c), CONTACT(c.id)) for c in contacts] + [button(msg)])
+                 buttons=[Button(_label(c, msg.english), CONTACT(c.id)) for c in contacts] + [button(msg)])
+
+
+def _label(contact, english: bool) -> str:
+    return contact.en.name.split(" (")[0][:40] if english and contact.en else contact.name[:20]
+
+
+def every_button(svc: Services) -> list[Button]:
+    """Each contact's list buttons in both languages and its full names, for a label typed back."""
+    contacts = svc.kb.knowledge.contacts
+    names = [(c, name) for c in contacts for name in (c.name, *([c.en.name] if c.en else ()))]
+    return ([Button(_label(c, english), CONTACT(c.id)) for c in contacts for english in (False, True)]
+            + [Button(name, CONTACT(c.id)) for c, name in names])
 
 
 async def by_payload(svc: Services, msg: Incoming) -> Reply:

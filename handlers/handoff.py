@@ -16,7 +16,7 @@ from bot.history import Exchange
 from bot.messages import Button, Incoming, Reply
 from bot.services import Services
 from bot.store import Profile, Ticket, TicketEntry
-from handlers.menu import menu_buttons
+from handlers.menu import cancel, menu_buttons
 
 log = logging.getLogger(__name__)
 
@@ -39,24 +39,38 @@ STAFF_ONLY = "抱歉，只有小镇管委会工作人员可以回复或结束工
 SHOWN_EXCHANGES = 3      # of the user's last exchanges, in the staff notice
 ANSWER_CHARS = 60        # the bot's earlier answers are shortened in the notice; what the user wrote is not
 
-# Whole requests only: "我要找人工客服" or "有没有客服热线" ask for a person, "人工智能" does not.
+# Whole requests ("我要找人工客服", "人工！") and sentences asking to talk to, hear from or leave a message for a person
+# ("我要找你们工作人员聊一下入驻的事", "给管委会留言：…", "我要投诉"); "人工智能" and questions about a number
+# ("客服电话是多少": the documents publish none, and the contact answer says so) are not requests.
 _LEAD = r"(?:我要|我想|我需要|我|想|要|请|请帮我|帮我|麻烦|麻烦你|能不能|能否|可以|可不可以|有没有|给我)*"
 _VERB = r"(?:找|转|转接|转到|接|联系|呼叫|要|需要)?"
-_PERSON = (r"(?:人工客服|人工服务|人工坐席|人工|真人客服|真人|客服热线|客服电话|服务热线|热线电话|热线|在线客服|客服"
-           r"|管委会工作人员|工作人员|值班人员)")
-_TAIL = r"(?:吗|呢|吧|啊|呀|一下|服务|帮忙|谢谢|是多少|多少|号码是多少|号码|是什么|在哪里|在哪)*"
+_PERSON = r"(?:人工客服|人工服务|人工坐席|人工|真人客服|真人|在线客服|客服|管委会工作人员|工作人员|值班人员)"
+_TAIL = r"(?:吗|呢|吧|啊|呀|一下|服务|帮忙|谢谢)*"
 _ZH = re.compile(rf"^{_LEAD}(?:{_VERB}{_PERSON}|(?:给(?:管委会|工作人员|你们))?留言){_TAIL}$")
+_ZH_SENTENCE = re.compile(
+    r"(?:找|转|联系|联络|接通|叫|跟|和|同|与)(?:一下|下|一个|个|位)?(?:你们|贵方|管委会|小镇)?的?"
+    r"(?:工作人员|真人|人工(?!智能)|客服|负责人|专人|的人|人聊|人谈|人沟通)"
+    r"|投诉|留言给|给(?:管委会|工作人员|你们|小镇)[^，。？?]{0,8}留言|^留言[:：，,]|帮我(?:联系|联络|找|转|接通|约)")
+_CALL_ME = re.compile(r"(?:联系|回电|回复|打给|致电|回个电话给|打个电话给)我(?!们)|给我回(?:个)?电话"
+                      r"|\b(?:call me|call back|get back to me|contact me)\b")
+_NUMBER_ASKED = re.compile(r"电话|号码|热线|邮箱|多少|几个|几位|哪些|是谁|phone|number|hotline|e-?mail|how many")
 _EN = re.compile(r"^(?:(?:i want to|i'd like to|i would like to|can i|could i|let me|please)\s+)?"
                  r"(?:(?:talk|speak|chat)\s+(?:to|with)\s+(?:a |an |the |some )?"
                  r"(?:human|person|real person|agent|someone|staff|operator)"
                  r"|human|agent|human agent|live agent|real person|operator|customer service)(?:\s+please)?$")
+_EN_SENTENCE = re.compile(
+    r"\b(?:talk|speak|chat)\s+(?:to|with)\s+(?:a |an |the |some |one of )?(?:human|person|real person|agent|someone"
+    r"|somebody|anyone|staff|operator|representative|people|member of staff)"
+    r"|\b(?:connect|put) me (?:through )?(?:to|with)\b|\bleave a message\b|\bcomplain|\bcomplaint")
 _NOISE = re.compile(r"[\s\W_]+")
 
 
 def asks_for_person(text: str) -> bool:
     folded = unicodedata.normalize("NFKC", text).lower().strip()
     english = " ".join(re.sub(r"[^\w' ]+", " ", folded).split())
-    return bool(_ZH.match(_NOISE.sub("", folded)) or _EN.match(english))
+    if _ZH.match(_NOISE.sub("", folded)) or _EN.match(english) or _CALL_ME.search(folded):
+        return True
+    return not _NUMBER_ASKED.search(folded) and bool(_ZH_SENTENCE.search(folded) or _EN_SENTENCE.search(english))
 
 
 def button(msg: Incoming) -> Button:
@@ -132,8 +146,11 @@ async def _hand_over(svc: Services, msg: Incoming, said: str) -> Reply:
     tickets = svc.tickets
     if not any(t.partition(":")[0] in svc.outboxes for t in tickets.targets):
         log.warning("a user asked for a person, but BOT_HANDOFF_TO (or BOT_STAFF) names no one on a served channel")
-        return _handoff_reply(msg.say("抱歉，现在没有值班的工作人员可以转接。",
-                              "Sorry, there is no one on duty to put you through to right now."))
+        return _handoff_reply(msg.say("抱歉，现在没有值班的工作人员可以转接。您可以稍后再点“转人工”，"
+                                      "或在“联系方式”里查看管委会的地址与办公时间。",
+                                      "Sorry, there is no one on duty to put you through to right now. Try “Talk to "
+                                      "a person” again later, or see “Contacts” for the committee's address and hours."),
+                              [button(msg), *menu_buttons(msg)])
     if (ticket := await tickets.open_of(msg.user_key)) is not None:
         return _handoff_reply(msg.say(f"您已在人工服务中（工单 #{ticket.id}），直接输入留言即可。输入“结束”可结束人工服务。",
                               f"You are already talking to staff (ticket #{ticket.id}): just type your message. "
@@ -173,13 +190,22 @@ def _notice(ticket: Ticket, recent: list[Exchange], profile: Profile | None, sai
     return "\n".join(lines)
 
 
+def _ends(msg: Incoming) -> bool:
+    return msg.text.strip() in END_WORDS or msg.text.strip().lower().rstrip(".!") in END_WORDS_EN
+
+
+async def nothing_to_end(svc: Services, msg: Incoming) -> Reply | None:
+    """"结束" with no ticket open ends whatever there is, like "取消", instead of reading as a question."""
+    return await cancel(svc, msg) if _ends(msg) else None
+
+
 async def relay(svc: Services, msg: Incoming) -> Reply | None:
     """While the user's ticket is open, their messages go to it instead of being answered by the bot."""
     ticket = await svc.tickets.open_of(msg.user_key)
     if ticket is None:
         return None
     number = ticket.id
-    if msg.text.strip() in END_WORDS or msg.text.strip().lower().rstrip(".!") in END_WORDS_EN:
+    if _ends(msg):
         await svc.tickets.close(number, msg.user_key)
         await svc.tickets.notify_staff(ticket, f"【工单 #{number}】{_who(ticket)}已结束人工服务。")
         return _handoff_reply(msg.say("已结束人工服务，有问题可以继续问我。", "The chat with staff has ended; ask me anything."),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from bot.choices import label_key
 from bot.messages import Button, Incoming, Reply
 from bot.services import Services
 
@@ -12,6 +13,14 @@ MAIN_MENU = (("常见问题", "FAQ", "faq"), ("政策匹配", "Policies", "polic
              ("订阅通知", "Notifications", "subscribe"))
 GREETING = re.compile(r"^(你好|您好|hi|hello|hey|嗨|哈喽|在吗|在不在|早上好|下午好|晚上好|有人吗|good (morning|afternoon|evening))"
                       r"[呀啊吗么!！~。.\s]*$", re.IGNORECASE)
+_THANKS = r"谢谢你?|谢谢您|多谢|感谢|非常感谢|太感谢了|谢啦|谢了|辛苦了|thanks|thankyou|thx|ty|cheers|thanksalot"
+_ACK = r"好的|我知道了|我明白了|好滴|好吧|好|嗯+|哦|噢|行|明白了?|知道了|了解了?|收到|懂了|ok|okay|okey|k|cool|great|gotit|fine|alright|noted|perfect"
+_BYE = r"再见|拜拜|回头见|bye|byebye|goodbye|seeyou"
+SMALL_TALK = re.compile(rf"^(?:{_THANKS}|{_ACK}|{_BYE})(?:{_THANKS}|{_ACK}|{_BYE}|啦|了|哈|呀|啊|的|哒|much|somuch|verymuch"
+                        r"|you|later)*$")
+THANKED, LEAVING = re.compile(_THANKS), re.compile(_BYE)
+REPEATED = re.compile(r"^(.{1,15}?)\1{4,}$")      # one word sent over and over: "小镇小镇小镇…"
+WORD_CHARS = 4                                  # longer than this, a repeated Chinese unit is a question
 EXAMPLES = ("运河财富小镇在哪里？", "小镇金融联盟有哪些分会？", "新设金融总部，实收资本10亿，能拿多少补贴？",
             "管委会怎么联系？")
 EXAMPLES_EN = ("Where is Canal Wealth Town?", "What branches does the town's financial alliance have?",
@@ -22,6 +31,11 @@ LANG_NAMES = {"zh": "中文", "en": "English"}
 def menu_buttons(msg: Incoming | None = None) -> list[Button]:
     english = msg is not None and msg.english
     return [Button(en if english else zh, f"/{cmd}") for zh, en, cmd in MAIN_MENU]
+
+
+def every_menu_button() -> list[Button]:
+    """The menu's buttons in both languages, for a label typed back."""
+    return menu_buttons() + menu_buttons(Incoming("", "", "", lang="en"))
 
 
 def _examples(msg: Incoming) -> str:
@@ -44,6 +58,32 @@ async def start(svc: Services, msg: Incoming) -> Reply:
 
 async def greeting(svc: Services, msg: Incoming) -> Reply | None:
     return welcome(msg) if GREETING.match(msg.folded.strip()) else None
+
+
+async def small_talk(svc: Services, msg: Incoming) -> Reply | None:
+    """"谢谢", "好的", "ok thanks": a short friendly word back, not an attempt at an answer."""
+    said = label_key(msg.text)
+    if not SMALL_TALK.match(said):
+        return None
+    if LEAVING.search(said):
+        text = msg.say("再见！有问题随时来问我。", "Goodbye! Come back any time you have a question.")
+    elif THANKED.search(said):
+        text = msg.say("不客气！还有问题随时问我。", "You're welcome! Ask me anything else any time.")
+    else:
+        text = msg.say("好的。还有问题可以直接问我，或点选菜单。", "OK. Ask me anything else, or use the menu.")
+    return Reply(text, intent="help", confidence=1.0)
+
+
+async def repeated(svc: Services, msg: Incoming) -> Reply | None:
+    """A word repeated many times asks nothing; saying so beats answering whatever the word is about."""
+    found = REPEATED.match(label_key(msg.text))
+    word = found.group(1) if found else ""
+    if not any(ch.isalpha() for ch in word) or not (len(word) <= WORD_CHARS or word.isascii()):
+        return None
+    text = msg.say(f"您发来的是“{word}”的多次重复，我没读出具体的问题。请用一句话写下想了解的内容，例如：\n",
+                   f"Your message repeats “{word}” many times, and I could not find a question in it. Please write "
+                   "what you would like to know in one sentence, for example:\n") + _examples(msg)
+    return Reply(text, intent="clarify", confidence=1.0, buttons=menu_buttons(msg))
 
 
 async def help_text(svc: Services, msg: Incoming) -> Reply:

@@ -12,6 +12,7 @@ from bot.messages import Button, Incoming, Reply
 from bot.payloads import SEGMENT, SUBSCRIBE
 from bot.services import Services
 from bot.store import User
+from faq import language
 
 TOPICS = {"events": "联盟活动通知", "news": "管委会公告"}
 TOPICS_EN = {"events": "alliance event notices", "news": "committee announcements"}
@@ -31,6 +32,12 @@ def button(kind: str, value: str, on: bool, msg: Incoming | None = None) -> Butt
     else:
         label = ("订阅" if on else "退订") + topics[value] if kind == "sub" else ("加入" if on else "退出") + segments[value]
     return Button(label, (SUBSCRIBE if kind == "sub" else SEGMENT)(f"{value}:{'on' if on else 'off'}"))
+
+
+def every_button() -> list[Button]:
+    """Every choice's buttons, on and off, in both languages, for a label typed back."""
+    return [button(kind, value, on, Incoming("", "", "", lang=lang)) for lang in ("zh", "en")
+            for kind, names in (("sub", TOPICS), ("seg", SEGMENTS)) for value in names for on in (True, False)]
 
 
 def _state_text(msg: Incoming, user: User | None) -> str:
@@ -82,9 +89,20 @@ async def choose(svc: Services, msg: Incoming) -> Reply:
     return _settings_screen(msg, await svc.store.users.get(msg.user_key), done + "\n\n")
 
 
-OPT_OUT = re.compile(r"退订|取消订阅|不要再(给我)?(发|推)|别再(给我)?(发|推)|不想(再)?收到|停止(推送|发送|通知)|关闭通知|unsubscribe"
-                     r"|stop (sending|notifications|notices)")
-OPT_IN = re.compile(r"(我要|我想|想|帮我|如何|怎么)?订阅|想收到.{0,6}通知|接收.{0,4}通知|subscribe")
+OPT_OUT = re.compile(r"退订|取消订阅|取消(通知|推送)|不要(再给我|再|给我)(发|推)|别(再给我|再|给我)(发|推)|不想(再)?收到"
+                     r"|不再接收|停止(推送|发送|通知)|关闭(通知|推送)|unsubscribe|opt out|stop (sending|notifications|notices)")
+OPT_IN = re.compile(r"订阅|(想|要|希望|愿意)(收到|接收|获取)[^，。？?]{0,10}(通知|消息|推送|公告|动态|信息)"
+                    r"|报名[^，。？?]{0,4}活动|活动[^，。？?]{0,6}报名"
+                    r"|\bsubscribe|sign me up|keep me (posted|informed|updated)|(get|receive) (the )?(event )?(notices|updates)")
+TELL_ME = re.compile(r"(告诉|通知|提醒|推送给|推给|发给)我|notify me|let me know|tell me when")
+ABOUT_NOTICES = re.compile(r"活动|公告|分会|event|notice|news|announcement")   # what TELL_ME must be about
+EVENTS = re.compile(r"活动|event")
+REGISTERING = re.compile(r"报名")        # how to take part: the screen, not a subscription the user did not ask for
+SHORT_ZH, SHORT_EN = 24, 12              # a request is short (characters, words); a longer text is a question
+
+
+def _short(text: str) -> bool:
+    return len(text) <= SHORT_ZH if language.CJK.search(text) else len(text.split()) <= SHORT_EN
 
 
 async def by_words(svc: Services, msg: Incoming) -> Reply | None:
@@ -98,10 +116,14 @@ async def by_words(svc: Services, msg: Incoming) -> Reply | None:
         return _settings_screen(msg, await svc.store.users.get(msg.user_key),
                       msg.say("已为您退订全部通知，之后不会再收到推送。\n\n",
                               "You are unsubscribed from all notices and will receive no more messages.\n\n"))
-    if OPT_IN.search(text) and len(text) <= 20:
-        prefix = ""
-        if re.search("活动|event", text):
-            await svc.store.users.choose(msg.user_key, "subscriptions", "events", True)
-            prefix = msg.say("已为您订阅联盟活动通知。\n\n", "You are now subscribed to alliance event notices.\n\n")
-        return _settings_screen(msg, await svc.store.users.get(msg.user_key), prefix)
-    return None
+    asks = OPT_IN.search(text) or (TELL_ME.search(text) and ABOUT_NOTICES.search(text))
+    if not (asks and _short(text)):
+        return None
+    prefix = ""
+    if REGISTERING.search(text):
+        prefix = msg.say("订阅联盟活动通知后，新活动发布时会通知您。\n\n",
+                         "Get alliance event notices, and you will hear of each new event when it is published.\n\n")
+    elif EVENTS.search(text):
+        await svc.store.users.choose(msg.user_key, "subscriptions", "events", True)
+        prefix = msg.say("已为您订阅联盟活动通知。\n\n", "You are now subscribed to alliance event notices.\n\n")
+    return _settings_screen(msg, await svc.store.users.get(msg.user_key), prefix)

@@ -28,15 +28,19 @@ async def delivered(services) -> None:
     await services.delivery.wait()
 
 
-@pytest.mark.parametrize("text", ["转人工", "人工", "我要找人工客服", "有没有客服热线", "找工作人员", "人工客服！",
-                                  "客服热线是多少", "留言", "我要给管委会留言", "human", "Agent", "talk to a person",
-                                  "I want to speak to a human", "请帮我转人工，谢谢"])
+@pytest.mark.parametrize("text", ["转人工", "人工", "我要找人工客服", "找工作人员", "人工客服！", "留言", "我要给管委会留言", "human", "Agent", "talk to a person",
+                                  "I want to speak to a human", "请帮我转人工，谢谢", "我要找你们工作人员聊一下入驻的事",
+                                  "找个真人聊聊", "我要投诉", "能帮我联系一下管委会的人吗", "给管委会留言：我们想租500平办公室",
+                                  "Can I speak with someone from the management committee?", "麻烦让工作人员联系我",
+                                  "请管委会的人给我回个电话", "Can someone call me back?", "I want to make a complaint"])
 def test_asking_for_a_person_is_recognised(text):
     assert asks_for_person(text)
 
 
 @pytest.mark.parametrize("text", ["人工智能", "人工智能企业有什么补贴", "客服中心在哪个楼", "留言板功能", "agent fees",
-                                  "管委会电话是多少", "小镇面积多大"])
+                                  "管委会电话是多少", "小镇面积多大", "客服电话是多少", "有没有客服热线", "怎么联系管委会",
+                                  "管委会有多少工作人员", "What is the phone number of the management committee?", "联系我们",
+                                  "How many staff work at the committee?"])
 def test_other_questions_are_not_a_handoff(text):
     assert not asks_for_person(text)
 
@@ -170,5 +174,6 @@ async def test_a_group_request_is_sent_to_the_private_chat(router):
 
 async def test_with_no_staff_reachable_the_bot_says_so_instead_of_promising(ask, caplog):
     reply = await ask("转人工")                 # BOT_STAFF is console:staff, but no console channel is served
-    assert reply.text == "抱歉，现在没有值班的工作人员可以转接。"
+    assert reply.text.startswith("抱歉，现在没有值班的工作人员可以转接。") and "工单" not in reply.text
+    assert [b.payload for b in reply.buttons[:2]] == ["/handoff", "/faq"]     # the next step: try again, or the menu
     assert "names no one on a served channel" in caplog.text

@@ -112,7 +112,7 @@ async def test_kf_silence_survives_a_restart_and_entering_anew_brings_the_bot_ba
 async def test_kf_outside_office_hours_goes_to_the_pool_with_the_next_opening(start):
     env = await start(BOT_OFFICE_HOURS="Mon-Fri 09:00-17:30 Asia/Shanghai")    # the clock: Sunday 10:00
     env.wecom.servicers.update(lisi=True)
-    await customer_says(env, "有没有客服热线")
+    await customer_says(env, "有没有人工客服")
     assert trans_requests(env) == [(POOL, "")]
     [told] = texts(env, "kf/send_msg_on_event")
     assert told.startswith("已为您转入人工排队") and "2026年11月23日（周一）09:00" in told
