@@ -30,7 +30,29 @@ SYNONYMS = {"centre": "center", "kilometre": "kilometer", "metre": "meter", "sqm
             "biggest": "largest", "big": "large", "size": "large", "border": "boundary", "edge": "boundary",
             "count": "many", "number": "many", "licence": "license", "organisation": "organization",
             "eastern": "east", "western": "west", "southern": "south", "northern": "north", "segment": "sector",
-            "subsector": "sector"}
+            "subsector": "sector",
+            # verb forms, variants and abbreviations folded to the documents' words
+            "subsidise": "subsidy", "subsidize": "subsidy", "subsidised": "subsidy", "subsidized": "subsidy",
+            "subsidising": "subsidy", "subsidizing": "subsidy", "grant": "subsidy", "bonus": "reward",
+            "rewarded": "reward", "tower": "building", "skyscraper": "building", "rental": "rent", "renting": "rent",
+            "rented": "rent", "manage": "management", "managed": "management", "managing": "management",
+            "mgmt": "management", "class": "grade", "relocate": "move", "relocation": "move", "relocating": "move",
+            "relocated": "move", "moved": "move", "moving": "move", "setup": "set", "setting": "set",
+            "register": "registered", "registering": "registered", "staff": "talent", "employee": "talent",
+            "worker": "talent", "personnel": "talent", "headcount": "talent", "eligibility": "eligible",
+            "criterion": "requirement", "criteria": "requirement", "maximum": "cap", "max": "cap",
+            "ceiling": "cap", "taxation": "tax", "turnover": "revenue", "province": "provincial",
+            "blueprint": "plan", "roadmap": "plan", "broker": "securities", "brokerage": "securities",
+            "opened": "open", "opening": "open", "inaugurated": "open", "inauguration": "open",
+            "objective": "target", "kpi": "target", "goal": "target", "perimeter": "boundary",
+            "situated": "location", "located": "location", "locate": "location", "telephone": "phone",
+            "hotline": "phone", "tel": "phone", "honor": "honour", "prize": "award", "program": "programme",
+            "invest": "investment", "investing": "investment",
+            "invested": "investment", "gov": "government", "govt": "government", "dept": "department",
+            "info": "information", "intl": "international", "startup": "start-up", "banking": "bank",
+            "insurer": "insurance", "yr": "year", "pe": "private equity", "vc": "venture capital",
+            "yrd": "yangtze river delta"}
+ORDINALS = {"12th": "twelfth", "13th": "thirteenth", "14th": "fourteenth", "15th": "fifteenth"}
 # Places the knowledge does not cover, named in English ("Beijing-Hangzhou Grand Canal" names the canal).
 ELSEWHERE = re.compile(r"\b(shanghai|lujiazui|beijing(?!-hangzhou)|shenzhen|qianhai|guangzhou|nansha|tianjin|chongqing"
                        r"|chengdu|suzhou|nanjing|wuhan|xi'an|hong kong|macau|macao|hainan|hengqin|singapore|xiamen"
@@ -59,7 +81,7 @@ yiwu london tokyo new york""".split())
 def stem(word: str) -> str:
     """One word's folded form: plural endings off, British spellings and common variants folded."""
     for end, repl in ENDINGS:
-        if word.endswith(end) and len(word) > len(end) + 2:
+        if word.endswith(end) and len(word) >= len(end) + 2:
             word = word[: -len(end)] + repl
             break
     else:
@@ -71,6 +93,7 @@ def stem(word: str) -> str:
 def fold(text: str) -> str:
     """NFKC, lower-case, possessives dropped, each Latin word stemmed; everything else as it was."""
     text = POSSESSIVE.sub("", unicodedata.normalize("NFKC", text).lower())
+    text = re.sub(r"\b1[2-5]th\b", lambda m: ORDINALS[m.group(0)], text)
     return re.sub(r"[a-z]+", lambda m: m.group(0) if m.group(0) in STOP else stem(m.group(0)), text)
 
 
