@@ -43,7 +43,6 @@ SYNONYMS = {"centre": "center", "kilometre": "kilometer", "metre": "meter", "sqm
             "criterion": "requirement", "criteria": "requirement", "maximum": "cap", "max": "cap",
             "ceiling": "cap", "taxation": "tax", "turnover": "revenue", "province": "provincial",
             "blueprint": "plan", "roadmap": "plan", "broker": "securities", "brokerage": "securities",
-            "opened": "open", "opening": "open", "inaugurated": "open", "inauguration": "open",
             "objective": "target", "kpi": "target", "goal": "target", "perimeter": "boundary",
             "situated": "location", "located": "location", "locate": "location", "telephone": "phone",
             "hotline": "phone", "tel": "phone", "honor": "honour", "prize": "award", "program": "programme",
@@ -53,6 +52,7 @@ SYNONYMS = {"centre": "center", "kilometre": "kilometer", "metre": "meter", "sqm
             "insurer": "insurance", "yr": "year", "pe": "private equity", "vc": "venture capital",
             "yrd": "yangtze river delta"}
 ORDINALS = {"12th": "twelfth", "13th": "thirteenth", "14th": "fourteenth", "15th": "fifteenth"}
+CROSS_BORDER = re.compile(r"\bcross[- ]?border\b")      # about payments and trade, not a boundary
 # Places the knowledge does not cover, named in English ("Beijing-Hangzhou Grand Canal" names the canal).
 ELSEWHERE = re.compile(r"\b(shanghai|lujiazui|beijing(?!-hangzhou)|shenzhen|qianhai|guangzhou|nansha|tianjin|chongqing"
                        r"|chengdu|suzhou|nanjing|wuhan|xi'an|hong kong|macau|macao|hainan|hengqin|singapore|xiamen"
@@ -94,6 +94,7 @@ def fold(text: str) -> str:
     """NFKC, lower-case, possessives dropped, each Latin word stemmed; everything else as it was."""
     text = POSSESSIVE.sub("", unicodedata.normalize("NFKC", text).lower())
     text = re.sub(r"\b1[2-5]th\b", lambda m: ORDINALS[m.group(0)], text)
+    text = CROSS_BORDER.sub("crossborder", text)
     return re.sub(r"[a-z]+", lambda m: m.group(0) if m.group(0) in STOP else stem(m.group(0)), text)
 
 
