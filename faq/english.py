@@ -23,6 +23,8 @@ with and or but if so as than then that this these those there here it its it's 
 i me my he she his her what whats how which who whom whose why can could would will should shall may might must
 please tell me know about any some also just yo pls plz hi hello hey kindly exactly roughly approximately
 get got give gave go going s t into onto out over up down again currently still really very much
+explain explained describe curious wondering wonder briefly wanted wish interested thanks thank cheers dear madam
+guys morning afternoon evening i'm i'd i've i'll we're we'd we've we'll you're let find understand learn
 """.split())
 SYNONYMS = {"centre": "center", "kilometre": "kilometer", "metre": "meter", "sqm": "meter", "km": "kilometer",
             "km2": "kilometer", "hq": "headquarters", "headquarter": "headquarters", "firm": "company",
