@@ -52,7 +52,9 @@ SYNONYMS = {"centre": "center", "kilometre": "kilometer", "metre": "meter", "sqm
             "invested": "investment", "gov": "government", "govt": "government", "dept": "department",
             "info": "information", "intl": "international", "startup": "start-up", "banking": "bank",
             "insurer": "insurance", "yr": "year", "pe": "private equity", "vc": "venture capital",
-            "yrd": "yangtze river delta"}
+            "yrd": "yangtze river delta", "targeting": "target", "targeted": "target", "focusing": "focus",
+            "focused": "focus", "attracting": "attract", "attracted": "attract", "supporting": "support",
+            "supported": "support", "launching": "launch", "launched": "launch", "hosting": "host", "hosted": "host"}
 ORDINALS = {"12th": "twelfth", "13th": "thirteenth", "14th": "fourteenth", "15th": "fifteenth"}
 CROSS_BORDER = re.compile(r"\bcross[- ]?border\b")      # about payments and trade, not a boundary
 # Places the knowledge does not cover, named in English ("Beijing-Hangzhou Grand Canal" names the canal).
