@@ -54,9 +54,11 @@ SYNONYMS = {"centre": "center", "kilometre": "kilometer", "metre": "meter", "sqm
             "insurer": "insurance", "yr": "year", "pe": "private equity", "vc": "venture capital",
             "yrd": "yangtze river delta", "targeting": "target", "targeted": "target", "focusing": "focus",
             "focused": "focus", "attracting": "attract", "attracted": "attract", "supporting": "support",
-            "supported": "support", "launching": "launch", "launched": "launch", "hosting": "host", "hosted": "host"}
+            "supported": "support", "launching": "launch", "launched": "launch", "hosting": "host", "hosted": "host",
+            "specialise": "focus", "specialize": "focus", "specialising": "focus", "specializing": "focus"}
 ORDINALS = {"12th": "twelfth", "13th": "thirteenth", "14th": "fourteenth", "15th": "fifteenth"}
 CROSS_BORDER = re.compile(r"\bcross[- ]?border\b")      # about payments and trade, not a boundary
+DOCUMENT_NUMBER = re.compile(r"\b(?:document|doc|file|reference) (?:number|no\b\.?)")   # a name, not a count
 # Places the knowledge does not cover, named in English ("Beijing-Hangzhou Grand Canal" names the canal).
 ELSEWHERE = re.compile(r"\b(shanghai|lujiazui|beijing(?!-hangzhou)|shenzhen|qianhai|guangzhou|nansha|tianjin|chongqing"
                        r"|chengdu|suzhou|nanjing|wuhan|xi'an|hong kong|macau|macao|hainan|hengqin|singapore|xiamen"
@@ -99,6 +101,7 @@ def fold(text: str) -> str:
     text = POSSESSIVE.sub("", unicodedata.normalize("NFKC", text).lower())
     text = re.sub(r"\b1[2-5]th\b", lambda m: ORDINALS[m.group(0)], text)
     text = CROSS_BORDER.sub("crossborder", text)
+    text = DOCUMENT_NUMBER.sub("docnumber", text)
     return re.sub(r"[a-z]+", lambda m: m.group(0) if m.group(0) in STOP else stem(m.group(0)), text)
 
 
