@@ -14,7 +14,7 @@ from faq import nlp
 
 LATIN = re.compile(r"[a-z][a-z0-9]*(?:[-'’][a-z0-9]+)*|\d+(?:\.\d+)?")
 CJK_RUN = re.compile(r"[\u3400-\u9fff〔〕]+")
-POSSESSIVE = re.compile(r"['’]s\b|s['’](?=\s|$)")
+POSSESSIVE = re.compile(r"['’]s\b|(?<=s)['’](?=\s|$)")     # "firms'" keeps its plural for stem()
 ENDINGS = (("ies", "y"), ("sses", "ss"), ("uses", "us"), ("xes", "x"), ("ches", "ch"), ("shes", "sh"))
 KEEP_S = ("ss", "us", "is", "os", "as", "ics", "ews")
 STOP = frozenset("""
@@ -27,7 +27,7 @@ explain explained describe curious wondering wonder briefly wanted wish interest
 guys morning afternoon evening i'm i'd i've i'll we're we'd we've we'll you're let find understand learn
 """.split())
 SYNONYMS = {"centre": "center", "kilometre": "kilometer", "metre": "meter", "sqm": "meter", "km": "kilometer",
-            "km2": "kilometer", "hq": "headquarters", "headquarter": "headquarters", "firm": "company",
+            "km2": "kilometer", "hq": "headquarters", "hqs": "headquarters", "headquarter": "headquarters", "firm": "company",
             "enterprise": "company", "fin": "financial", "finance": "financial", "institutions": "institution",
             "biggest": "largest", "big": "large", "size": "large", "border": "boundary", "edge": "boundary",
             "count": "many", "number": "many", "licence": "license", "organisation": "organization",
