@@ -29,7 +29,7 @@ guys morning afternoon evening i'm i'd i've i'll we're we'd we've we'll you're l
 SYNONYMS = {"centre": "center", "kilometre": "kilometer", "metre": "meter", "sqm": "meter", "km": "kilometer",
             "km2": "kilometer", "hq": "headquarters", "hqs": "headquarters", "headquarter": "headquarters", "firm": "company",
             "enterprise": "company", "fin": "financial", "finance": "financial", "institutions": "institution",
-            "biggest": "largest", "big": "large", "size": "large", "border": "boundary", "edge": "boundary",
+            "biggest": "largest", "border": "boundary", "edge": "advantage",
             "count": "many", "number": "many", "licence": "license", "organisation": "organization",
             "eastern": "east", "western": "west", "southern": "south", "northern": "north", "segment": "sector",
             "subsector": "sector",

@@ -320,9 +320,11 @@ def test_english_variants_fold_to_the_documents_words(text, folded):
     ("What is the Open Harbour about?", "Open Harbour"),
     ("What is the document number of the Bay plan?", "浙金融港湾发〔2021〕4号"),
     ("I'm curious, could you briefly describe the Gold Steward system?", "Gold Steward"),
+    ("Does the town use big data to screen the enterprises in its buildings?", "big-data"),
+    ("What gives the town its competitive edge?", "advantages"),
 ])
 async def test_words_that_only_look_like_an_aspect_ask_none(say, question, must):
-    """"cross-border" asks no boundary, "open" no founding date, a document number is no count."""
+    """"cross-border" asks no boundary, "open" no founding date, a document number is no count, "big" no area."""
     reply = await say(question)
     assert reply.intent == "faq" and must in reply.text, reply.text
 
