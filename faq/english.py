@@ -66,6 +66,11 @@ ELSEWHERE = re.compile(r"\b(shanghai|lujiazui|beijing(?!-hangzhou)|shenzhen|qian
 # A year that names a document ("the 2016 plan", "杭政办〔2023〕2号") asks for no figure of that year.
 DOCUMENT_YEAR = re.compile(r"〔\d{4}〕|\b(19|20)\d\d(\s*[-–—]\s*(19|20)\d\d)?(?=\s+(\S+\s+){0,3}(plan|policy|policies|"
                            r"yearbook|opinions|implementation|five-year|document)\b)", re.IGNORECASE)
+# "How big / how large / size" asks for an area only of a place named, and not beside another figure ("how large
+# is the AUM", "how big were premiums meant to be", "how big is the risk pool").
+GENERIC_SIZE = re.compile(r"\b(?:how big|how large|size)\b")
+EXPLICIT_AREA = re.compile(r"\barea\b|\bsquare\b|\bsq\b|km2|km²|\bfloor space\b|\bhectare|\bmu\b")
+OTHER_FIGURES = frozenset({"fund-scale", "tax", "revenue"})
 _MONTHS = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
 _YEAR = r"\b(?:19|20)\d\d\b"
 # What an English "how many / which year / when" question needs its answer to hold (as reading.NEEDS does for
@@ -138,3 +143,10 @@ def place_names() -> frozenset[str]:
 
 def add_words(words_, source: str) -> None:
     nlp.add_words((w for w in words_ if CJK_RUN.search(w)), source)
+
+
+def asks_area(text: str, named: list[str], aspects: list[str]) -> bool:
+    folded = fold(text)
+    if EXPLICIT_AREA.search(folded) or not GENERIC_SIZE.search(folded):
+        return True
+    return bool(named) and not OTHER_FIGURES & set(aspects)

@@ -100,6 +100,8 @@ class Reader:
         focus = "，".join(questions) if len(folded) > LONG or SELF_INTRO.match(folded) else folded
         entities = self.gazetteer.entities(focus) or self.gazetteer.entities(folded)
         aspects = own = self.gazetteer.aspects(focus)
+        if self.lang == "en" and "area" in aspects and not english.asks_area(focus, entities, aspects):
+            aspects = own = [a for a in aspects if a != "area"]
         dated = english.DOCUMENT_YEAR.sub(" ", focus) if self.lang == "en" else focus
         years = [int(y) for y in YEAR.findall(nlp.normalise(dated))]
         bare = bool(BARE_FIGURE.match(folded))

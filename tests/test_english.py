@@ -323,6 +323,7 @@ def test_english_variants_fold_to_the_documents_words(text, folded):
     ("Does the town use big data to screen the enterprises in its buildings?", "big-data"),
     ("What gives the town its competitive edge?", "advantages"),
     ("Tell me about the history of the Grand Canal area in the town", "World Heritage"),
+    ("How large is the town's AUM?", "650"),
 ])
 async def test_words_that_only_look_like_an_aspect_ask_none(say, question, must):
     """"cross-border" asks no boundary, "open" no founding date, a document number is no count, "big" or "the canal area" no area."""
