@@ -14,7 +14,7 @@ from faq import nlp
 
 LATIN = re.compile(r"[a-z][a-z0-9]*(?:[-'’][a-z0-9]+)*|\d+(?:\.\d+)?")
 CJK_RUN = re.compile(r"[\u3400-\u9fff〔〕]+")
-POSSESSIVE = re.compile(r"['’]s\b|s['’](?=\s|$)")
+POSSESSIVE = re.compile(r"['’]s\b|(?<=s)['’](?=\s|$)")     # "firms'" keeps its plural for stem()
 ENDINGS = (("ies", "y"), ("sses", "ss"), ("uses", "us"), ("xes", "x"), ("ches", "ch"), ("shes", "sh"))
 KEEP_S = ("ss", "us", "is", "os", "as", "ics", "ews")
 STOP = frozenset("""
@@ -23,14 +23,42 @@ with and or but if so as than then that this these those there here it its it's 
 i me my he she his her what whats how which who whom whose why can could would will should shall may might must
 please tell me know about any some also just yo pls plz hi hello hey kindly exactly roughly approximately
 get got give gave go going s t into onto out over up down again currently still really very much
+explain explained describe curious wondering wonder briefly wanted wish interested thanks thank cheers dear madam
+guys morning afternoon evening i'm i'd i've i'll we're we'd we've we'll you're let find understand learn
 """.split())
 SYNONYMS = {"centre": "center", "kilometre": "kilometer", "metre": "meter", "sqm": "meter", "km": "kilometer",
-            "km2": "kilometer", "hq": "headquarters", "headquarter": "headquarters", "firm": "company",
+            "km2": "kilometer", "hq": "headquarters", "hqs": "headquarters", "headquarter": "headquarters", "firm": "company",
             "enterprise": "company", "fin": "financial", "finance": "financial", "institutions": "institution",
-            "biggest": "largest", "big": "large", "size": "large", "border": "boundary", "edge": "boundary",
+            "biggest": "largest", "border": "boundary", "edge": "advantage",
             "count": "many", "number": "many", "licence": "license", "organisation": "organization",
             "eastern": "east", "western": "west", "southern": "south", "northern": "north", "segment": "sector",
-            "subsector": "sector"}
+            "subsector": "sector",
+            # verb forms, variants and abbreviations folded to the documents' words
+            "subsidise": "subsidy", "subsidize": "subsidy", "subsidised": "subsidy", "subsidized": "subsidy",
+            "subsidising": "subsidy", "subsidizing": "subsidy", "grant": "subsidy", "bonus": "reward",
+            "rewarded": "reward", "tower": "building", "skyscraper": "building", "rental": "rent", "renting": "rent",
+            "rented": "rent", "manage": "management", "managed": "management", "managing": "management",
+            "mgmt": "management", "class": "grade", "relocate": "move", "relocation": "move", "relocating": "move",
+            "relocated": "move", "moved": "move", "moving": "move", "setup": "set", "setting": "set",
+            "register": "registered", "registering": "registered", "staff": "talent", "employee": "talent",
+            "worker": "talent", "personnel": "talent", "headcount": "talent", "eligibility": "eligible",
+            "criterion": "requirement", "criteria": "requirement", "maximum": "cap", "max": "cap",
+            "ceiling": "cap", "taxation": "tax", "turnover": "revenue", "province": "provincial",
+            "blueprint": "plan", "roadmap": "plan", "broker": "securities", "brokerage": "securities",
+            "objective": "target", "kpi": "target", "goal": "target", "perimeter": "boundary",
+            "situated": "location", "located": "location", "locate": "location", "telephone": "phone",
+            "hotline": "phone", "tel": "phone", "honor": "honour", "prize": "award", "program": "programme",
+            "invest": "investment", "investing": "investment",
+            "invested": "investment", "gov": "government", "govt": "government", "dept": "department",
+            "info": "information", "intl": "international", "startup": "start-up", "banking": "bank",
+            "insurer": "insurance", "yr": "year", "pe": "private equity", "vc": "venture capital",
+            "yrd": "yangtze river delta", "targeting": "target", "targeted": "target", "focusing": "focus",
+            "focused": "focus", "attracting": "attract", "attracted": "attract", "supporting": "support",
+            "supported": "support", "launching": "launch", "launched": "launch", "hosting": "host", "hosted": "host",
+            "specialise": "focus", "specialize": "focus", "specialising": "focus", "specializing": "focus"}
+ORDINALS = {"12th": "twelfth", "13th": "thirteenth", "14th": "fourteenth", "15th": "fifteenth"}
+CROSS_BORDER = re.compile(r"\bcross[- ]?border\b")      # about payments and trade, not a boundary
+DOCUMENT_NUMBER = re.compile(r"\b(?:document|doc|file|reference) (?:number|no\b\.?)")   # a name, not a count
 # Places the knowledge does not cover, named in English ("Beijing-Hangzhou Grand Canal" names the canal).
 ELSEWHERE = re.compile(r"\b(shanghai|lujiazui|beijing(?!-hangzhou)|shenzhen|qianhai|guangzhou|nansha|tianjin|chongqing"
                        r"|chengdu|suzhou|nanjing|wuhan|xi'an|hong kong|macau|macao|hainan|hengqin|singapore|xiamen"
@@ -38,6 +66,11 @@ ELSEWHERE = re.compile(r"\b(shanghai|lujiazui|beijing(?!-hangzhou)|shenzhen|qian
 # A year that names a document ("the 2016 plan", "杭政办〔2023〕2号") asks for no figure of that year.
 DOCUMENT_YEAR = re.compile(r"〔\d{4}〕|\b(19|20)\d\d(\s*[-–—]\s*(19|20)\d\d)?(?=\s+(\S+\s+){0,3}(plan|policy|policies|"
                            r"yearbook|opinions|implementation|five-year|document)\b)", re.IGNORECASE)
+# "How big / how large / size" asks for an area only of a place named, and not beside another figure ("how large
+# is the AUM", "how big were premiums meant to be", "how big is the risk pool").
+GENERIC_SIZE = re.compile(r"\b(?:how big|how large|size)\b")
+EXPLICIT_AREA = re.compile(r"\barea\b|\bsquare\b|\bsq\b|km2|km²|\bfloor space\b|\bhectare|\bmu\b")
+OTHER_FIGURES = frozenset({"fund-scale", "tax", "revenue"})
 _MONTHS = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
 _YEAR = r"\b(?:19|20)\d\d\b"
 # What an English "how many / which year / when" question needs its answer to hold (as reading.NEEDS does for
@@ -59,7 +92,7 @@ yiwu london tokyo new york""".split())
 def stem(word: str) -> str:
     """One word's folded form: plural endings off, British spellings and common variants folded."""
     for end, repl in ENDINGS:
-        if word.endswith(end) and len(word) > len(end) + 2:
+        if word.endswith(end) and len(word) >= len(end) + 2:
             word = word[: -len(end)] + repl
             break
     else:
@@ -71,6 +104,9 @@ def stem(word: str) -> str:
 def fold(text: str) -> str:
     """NFKC, lower-case, possessives dropped, each Latin word stemmed; everything else as it was."""
     text = POSSESSIVE.sub("", unicodedata.normalize("NFKC", text).lower())
+    text = re.sub(r"\b1[2-5]th\b", lambda m: ORDINALS[m.group(0)], text)
+    text = CROSS_BORDER.sub("crossborder", text)
+    text = DOCUMENT_NUMBER.sub("docnumber", text)
     return re.sub(r"[a-z]+", lambda m: m.group(0) if m.group(0) in STOP else stem(m.group(0)), text)
 
 
@@ -107,3 +143,10 @@ def place_names() -> frozenset[str]:
 
 def add_words(words_, source: str) -> None:
     nlp.add_words((w for w in words_ if CJK_RUN.search(w)), source)
+
+
+def asks_area(text: str, named: list[str], aspects: list[str]) -> bool:
+    folded = fold(text)
+    if EXPLICIT_AREA.search(folded) or not GENERIC_SIZE.search(folded):
+        return True
+    return bool(named) and not OTHER_FIGURES & set(aspects)

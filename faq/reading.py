@@ -25,8 +25,11 @@ FOLLOW_UP_MAX = 14                  # a short message without a name of its own 
 CLAUSE = re.compile(r"[。！？?!；;\n]+|[，,](?=\s*(?:想|请|能|可|我|那|还|另外|顺便|麻烦))"
                     r"|[、，,](?=[^、，,。？?]*(?:吗|呢|哪|什么|啥|多少|几|怎么|如何|多大))"
                     r"|,?\s+and\s+(?=(?:how|what|which|who|when|where|is|are|was|were|does|do|did|has|have)\b)")
+# English sentences end in ". " too, and "As a Shanghai fund, can we…" introduces before it asks.
+EN_CLAUSE = re.compile(rf"{CLAUSE.pattern}|\.\s+(?=[a-z])|,\s*(?=(?:can|could|what|where|how|which|who|when|why)\b)")
 ASKING = re.compile(r"[?？]|吗|呢|哪|什么|啥|多少|几|怎么|如何|谁|是否|有没有|能否|可否|想问|想了解|请问|咨询|介绍"
-                    r"|是不是|多大|多久|何时|what|where|how|who|when|which|\bplease\b|\blist\b|\bname\b")
+                    r"|是不是|多大|多久|何时|what|where|how|who|when|which|\bplease\b|\blist\b|\bname\b"
+                    r"|^(?:can|could|is|are|do|does|did|will|would|may|should|has|have)\b")
 SELF_INTRO = re.compile(r"^(我们|我司|本公司|我公司|我方|本机构|我单位|我是|我们是|俺们|你好|您好|we are\b|we're\b|our company\b)")
 _NUMBER = r"(?:\d[\d.,]*|[一二两三四五六七八九十百千数]+)\s*(?:万|亿|千|百)?\s*(?:余|多)?\s*"
 _YEAR, _MONTH, _DAY = r"(?:19|20)\d\d", r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})月", r"\d{1,2}[日号]"
@@ -71,9 +74,9 @@ class Reading:
         return self._ranked
 
 
-def question_clauses(text: str) -> list[str]:
+def question_clauses(text: str, lang: str = "zh") -> list[str]:
     """A long message reduced to the clauses that ask something (a self-introduction is dropped)."""
-    clauses = [c.strip() for c in CLAUSE.split(text) if c and c.strip()]
+    clauses = [c.strip() for c in (EN_CLAUSE if lang == "en" else CLAUSE).split(text) if c and c.strip()]
     asking = [c for c in clauses if ASKING.search(c) and not (SELF_INTRO.match(c) and not _asks_after_intro(c))]
     return asking or clauses
 
@@ -93,10 +96,12 @@ class Reader:
 
     def read(self, text: str, topic: Topic | None = None) -> Reading:
         folded = self.gazetteer.repairer.repair(fold(text))
-        questions = question_clauses(folded)
+        questions = question_clauses(folded, self.lang)
         focus = "，".join(questions) if len(folded) > LONG or SELF_INTRO.match(folded) else folded
         entities = self.gazetteer.entities(focus) or self.gazetteer.entities(folded)
         aspects = own = self.gazetteer.aspects(focus)
+        if self.lang == "en" and "area" in aspects and not english.asks_area(focus, entities, aspects):
+            aspects = own = [a for a in aspects if a != "area"]
         dated = english.DOCUMENT_YEAR.sub(" ", focus) if self.lang == "en" else focus
         years = [int(y) for y in YEAR.findall(nlp.normalise(dated))]
         bare = bool(BARE_FIGURE.match(folded))

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from bot.messages import Incoming
+from faq import english
 from faq.language import detect
 from policy_data.english import chinese_figure, to_cues
 
@@ -304,3 +305,52 @@ async def test_a_newly_established_institution_asks_no_founding_date(say):
     assert reply.intent == "faq" and "Article 6" in reply.text, reply.text
     founded = await say("When was the Town Financial Alliance established?", user="en2")
     assert founded.intent == "faq" and "2019" in founded.text, founded.text
+
+
+@pytest.mark.parametrize("text, folded", [
+    ("subsidised HQs relocating", ["subsidy", "headquarters", "move"]),
+    ("targeting taxes in the 14th Five-Year plan", ["target", "tax", "fourteenth", "five-year", "plan"]),
+    ("our subsidiaries' staff", ["subsidiary", "talent"]),
+    ("I'm curious, could you briefly describe it?", []),
+])
+def test_english_variants_fold_to_the_documents_words(text, folded):
+    assert english.words(text) == folded
+
+
+@pytest.mark.parametrize("question, must", [
+    ("Does the 2016 plan support cross-border borrowing?", "cross-border borrowing"),
+    ("What is the Open Harbour about?", "Open Harbour"),
+    ("What is the document number of the Bay plan?", "浙金融港湾发〔2021〕4号"),
+    ("I'm curious, could you briefly describe the Gold Steward system?", "Gold Steward"),
+    ("Does the town use big data to screen the enterprises in its buildings?", "big-data"),
+    ("What gives the town its competitive edge?", "advantages"),
+    ("Tell me about the history of the Grand Canal area in the town", "World Heritage"),
+    ("How large is the town's AUM?", "650"),
+])
+async def test_words_that_only_look_like_an_aspect_ask_none(say, question, must):
+    """"cross-border" asks no boundary, "open" no founding date, a document number is no count, "big" or "the canal area" no area."""
+    reply = await say(question)
+    assert reply.intent == "faq" and must in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, unstated", [
+    ("What are the business hours of the Town Management Committee?", "opening and office hours"),
+    ("Is there a fax number for the management committee?", "phone and contact details"),
+    ("Who is the general manager of Zhongda Futures?", "person in charge"),
+    ("Which floor of Yinglan Centre is the Legal Services Town on?", "details"),
+    ("Did the town meet its 2022 targets?", "actual results"),
+])
+async def test_english_questions_on_what_the_documents_never_state_get_the_honest_reply(say, question, unstated):
+    reply = await say(question)
+    assert reply.intent == "fallback" and f"don't state its {unstated}" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, must", [
+    ("Where is the Automotive Internet Town?", "Tongyi Road"),
+    ("When was the Koi Centre completed?", "27 June 2019"),
+    ("When did the town join the Yangtze River Delta featured town alliance?", "13 December 2019"),
+    ("Who runs the Town Financial Alliance?", "Town Management Committee"),
+])
+async def test_english_names_of_places_and_bodies_find_their_entry(say, question, must):
+    reply = await say(question)
+    assert reply.intent == "faq" and must in reply.text, reply.text
