@@ -39,6 +39,8 @@ async def test_a_two_part_question_gets_both_answers(ask):
     ("深圳前海有多少幢甲级写字楼", "没有关于深圳"),
     ("北部软件园核心区多大", "核心区未载明"),
     ("湖州银行2020年存款余额多少", "没有关于湖州银行"),           # a bank named after a city is not the city
+    ("和达希尔顿逸林酒店地址在哪", "没有关于杭州和达希尔顿逸林酒店"),   # the venue of an event, nothing more
+    ("运河财富小镇管委会主任叫什么名字", "负责人姓名未载明"),
     ("绍兴国际金融活力城在哪个区", "绍兴国际金融活力城"),         # only mentioned in passing: its location is not stated
 ])
 async def test_what_the_documents_do_not_say_is_said_plainly(ask, services, question, says):
@@ -144,6 +146,8 @@ def test_a_longer_name_that_begins_with_a_place_is_not_that_place(services, ques
     ("2015年杭州保费收入多少", "374.4亿元"),
     ("浙江网商银行是什么时候成立的", "2015年6月"),
     ("杭州第三方支付金额占全国多少", "48.7%"),
+    ("康桥健康产业园核心区以哪条路为界", "马桥路"),
+    ("第十届中国电子商务物流大会在哪个酒店办的", "希尔顿逸林酒店"),
 ])
 async def test_the_figure_asked_is_answered(ask, question, must):
     reply = await ask(question)
