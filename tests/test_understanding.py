@@ -11,6 +11,9 @@ from datetime import datetime
 
 @pytest.mark.parametrize("question, must, must_not", [
     ("小镇规模多大啊，占地多少", "3.3平方公里", "650亿"),                      # area, not the fund scale
+    ("基金规模多大", "管理规模", "平方"),                                    # a fund's size, not an area
+    ("十三五规划的总体目标是把杭州建成什么", "新金融中心", None),               # "建成" a centre, not a founding date
+    ("小镇西面以哪两条路为界", "湖墅路", None),
     ("康桥新能源产业园的四至范围", "沿山港", "上塘路"),                        # that platform, not the town
     ("云河才富小震在哪里", "大运河畔", None),                                  # pinyin-input typos repaired
     ("运河财富小真有几个分会", "三个分会", None),
@@ -35,7 +38,10 @@ async def test_a_two_part_question_gets_both_answers(ask):
     ("上海陆家嘴金融城规划面积多大", "没有关于上海"),             # another city never gets Hangzhou facts
     ("深圳前海有多少幢甲级写字楼", "没有关于深圳"),
     ("北部软件园核心区多大", "核心区未载明"),
-    ("杭州银行2020年存款余额多少", "没有关于杭州银行"),           # a bank named after the city is not the city
+    ("湖州银行2020年存款余额多少", "没有关于湖州银行"),           # a bank named after a city is not the city
+    ("和达希尔顿逸林酒店地址在哪", "没有关于杭州和达希尔顿逸林酒店"),   # the venue of an event, nothing more
+    ("运河财富小镇管委会主任叫什么名字", "负责人姓名未载明"),
+    ("小镇里有几家外资银行", "没有关于外资银行"),               # the 12 foreign institutions are not said to be banks
     ("绍兴国际金融活力城在哪个区", "绍兴国际金融活力城"),         # only mentioned in passing: its location is not stated
 ])
 async def test_what_the_documents_do_not_say_is_said_plainly(ask, services, question, says):
@@ -50,6 +56,8 @@ async def test_a_year_the_documents_do_not_cover_gets_the_nearest_dated_figure(a
     reply = await ask("2024年小镇在册金融机构有多少家")
     assert reply.intent == "fallback"                      # the 2024 figure is not known: counted as unanswered
     assert "没有2024年" in reply.text and "2022" in reply.text and "356" in reply.text
+    bank = await ask("杭州银行2020年存款余额多少")          # the bank's own figure, not the city's
+    assert bank.intent == "fallback" and "没有2020年" in bank.text and "3120.5亿元" in bank.text
 
 
 async def test_follow_ups_resolve_against_the_last_topic(ask):
@@ -136,6 +144,11 @@ def test_a_longer_name_that_begins_with_a_place_is_not_that_place(services, ques
     ("小镇2019年引进了几家金融企业", "32家"),
     ("胜利河旅游综合体有几层", "5层"),
     ("2015年杭州存款余额多少", "29863.83"),             # not the 2020 target entry that compares with 2015
+    ("2015年杭州保费收入多少", "374.4亿元"),
+    ("浙江网商银行是什么时候成立的", "2015年6月"),
+    ("杭州第三方支付金额占全国多少", "48.7%"),
+    ("康桥健康产业园核心区以哪条路为界", "马桥路"),
+    ("第十届中国电子商务物流大会在哪个酒店办的", "希尔顿逸林酒店"),
 ])
 async def test_the_figure_asked_is_answered(ask, question, must):
     reply = await ask(question)
