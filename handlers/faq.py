@@ -10,7 +10,7 @@ import re
 from bot.messages import Button, Incoming, Reply
 from bot.payloads import FAQ
 from bot.services import Services
-from faq import english
+from faq import english, nlp
 from faq.conversation import Topic
 from faq.gazetteer import fold
 from faq.matcher import THRESHOLD, Match
@@ -100,7 +100,17 @@ def _tells(svc: Services, entry, reading: Reading, aspect: str) -> bool:
 
 
 def _gives(entry, reading: Reading) -> bool:
-    return all(told.search(entry.answer) for told in reading.needs)
+    return all(told.search(entry.answer) for told in reading.needs) and _counts(entry, reading)
+
+
+def _counts(entry, reading: Reading) -> bool:
+    """An answer counting what a count question counts: "12家外资金融机构" does not count 外资银行. At least half
+    the character pairs of the thing counted must be in it."""
+    if not (thing := reading.counted):
+        return True
+    told = nlp.normalise(entry.answer).replace(" ", "")
+    pairs = [thing[i:i + 2] for i in range(len(thing) - 1)]
+    return 2 * sum(p in told for p in pairs) >= len(pairs)
 
 
 def _years_in(entry) -> set[int]:

@@ -14,6 +14,7 @@ from datetime import datetime
     ("康桥新能源产业园的四至范围", "沿山港", "上塘路"),                        # that platform, not the town
     ("云河才富小震在哪里", "大运河畔", None),                                  # pinyin-input typos repaired
     ("运河财富小真有几个分会", "三个分会", None),
+    ("小镇金融联盟有几家外资机构", "12家外资金融机构", None),        # what is counted, in other words
     ("小镇2019年税收多少", "10.50亿元", None),
     ("我们是一家外资资管公司，刚来杭州，想问下小镇在哪、有哪些楼宇", "大运河畔", "第13条"),   # self-introduction
 ])
@@ -112,6 +113,8 @@ async def test_opting_in_in_words(ask, services):
     ("锦鲤中心的开发商是哪家", "未载明", "5层"),                 # a developer asked, not a floor count
     ("西湖蚂蚁小镇的基金管理规模多少", "西湖蚂蚁小镇", "650亿"),   # another town, not 运河财富小镇
     ("小镇的五大博物馆分别叫什么", "未列出", None),              # the entry itself says the names are not listed
+    ("申花产业集聚区有多少家上市公司", "未载明", "12幢"),         # a count of something else is no count of these
+    ("英蓝中心有几部电梯", "未载明", None),                      # "几部" needs a count of 部
 ])
 async def test_an_answer_must_hold_what_is_asked_of_the_entity_asked(ask, question, says, must_not):
     reply = await ask(question)
