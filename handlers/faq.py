@@ -180,10 +180,10 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
 
 
 def asks_unstated(svc: Services, msg: Incoming) -> bool:
-    """An English question asking what the documents never state (a price, a name, opening hours…) is the FAQ's
-    to answer honestly, not a policy or quick-check question ("How many working days until the subsidy?")."""
+    """A question asking what the documents never state (a price, a name, opening hours…) is the FAQ's to answer
+    honestly, not a policy or quick-check question ("How many working days until the subsidy?")."""
     aspects = svc.kb.knowledge.lexicon.aspects
-    return msg.english and any(aspects[a].unanswerable for a in msg.reading.aspects)
+    return any(aspects[a].unanswerable for a in msg.reading.aspects)
 
 
 def is_new_question(svc: Services, msg: Incoming) -> bool:
@@ -215,7 +215,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
     ranked = reading.ranked()
     best, why = choose(svc, reading, ranked)
     # An English message asking what the documents never state gets that said, not an answer to its other half.
-    whole = why == "elsewhere" or (why == "aspect" and asks_unstated(svc, msg))
+    whole = why == "elsewhere" or (why == "aspect" and msg.english and asks_unstated(svc, msg))
     parts = _parts(svc, msg) if len(reading.questions) > 1 and not whole else []
     if best is None and not parts:
         return await _not_known(svc, msg, reading, ranked, why)

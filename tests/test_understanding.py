@@ -162,3 +162,9 @@ async def test_which_one_makes_the_answer_the_topic(ask):
     assert "北部软件园" in first.text
     reply = await ask("它的规上企业有多少家")
     assert reply.intent == "faq" and "150余家" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question", ["新设金融总部补助在哪个网站申报", "金融总部补助的公众号是什么"])
+async def test_what_no_document_states_of_a_measure_gets_no_measure_answer(ask, question):
+    reply = await ask(question)                 # the measure is known; the documents never give a website
+    assert reply.intent == "fallback" and "5000万元" not in reply.text, reply.text
