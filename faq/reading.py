@@ -68,6 +68,7 @@ class Reading:
     self_intro: bool = False
     questions: list[str] = field(default_factory=list)   # the message's question clauses
     needs: list[re.Pattern] = field(default_factory=list)  # what an answer must hold to answer it (NEEDS)
+    previous: str | None = None            # the entry that answered the question a "那X呢" asks again of X
     counted: str = ""                      # what a count question counts, as typed ("几家外资银行": 外资银行)
     matcher: FaqMatcher | None = field(default=None, repr=False)   # the FAQ of the message's language
     _ranked: list[Match] | None = None
@@ -119,11 +120,11 @@ class Reader:
                 follow_up = not (alone and alone[0].score >= STANDS_ALONE)
             else:
                 follow_up = False
-        query = focus
+        query, previous = focus, None
         if topic is not None and entities and marked and not aspects and topic.aspects and len(folded) <= LONG:
             aspects = list(topic.aspects)          # "那康桥新能源产业园呢": the same question about another place
             query = f"{focus} {self._hint(aspects)}"
-            follow_up = True
+            follow_up, previous = True, topic.entry_id
         elif follow_up:
             entities = list(topic.entities[:1])
             lead = self.gazetteer.name(entities[0], self.lang)
@@ -137,7 +138,7 @@ class Reader:
         return Reading(text=text, query=query, entities=entities, aspects=aspects, years=years,
                        elsewhere=elsewhere, follow_up=follow_up, bare_figure=bare and not follow_up,
                        self_intro=bool(SELF_INTRO.match(folded)), questions=questions, matcher=self.matcher,
-                       needs=needs, counted=counted.group(1) if counted else "",
+                       needs=needs, previous=previous, counted=counted.group(1) if counted else "",
                        _ranked=alone if query == focus else None)
 
     def _hint(self, aspects: list[str]) -> str:

@@ -150,7 +150,9 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
         return None, "entity"
     if reading.entities:
         about = sorted(about, key=lambda m: -(m.score + DIRECT_BONUS * (reading.entities[0] in m.entry.entities)))
-    best = about[0]
+    # "那南湖基金小镇呢" after a list of what each town is to become: the list is about it too, and answers it
+    again = next((m for m in about if m.entry.id == reading.previous and m.score >= THRESHOLD), None)
+    best = again or about[0]
     unanswerable = [a for a in reading.aspects if aspects[a].unanswerable]
     if unanswerable and not all(_tells(svc, best.entry, reading, a) for a in unanswerable):
         return None, "aspect"

@@ -64,6 +64,13 @@ async def test_follow_ups_resolve_against_the_last_topic(ask):
     assert "康桥" not in other_user.text
 
 
+async def test_the_same_question_of_another_place_is_answered_by_the_list_that_answered_it(ask):
+    first = await ask("港湾计划里鄞州四明金融小镇要打造成什么")
+    assert "金融服务制造业创新发展" in first.text
+    again = await ask("那南湖基金小镇呢")                   # the list of what each town is to become names it too
+    assert again.intent == "faq" and "全国最优私募股权基金生态圈" in again.text, again.text
+
+
 async def test_the_topic_expires(ask, services, clock: FixedClock):
     await ask("康桥新能源产业园规划面积多大")
     clock.advance(minutes=11)
