@@ -129,7 +129,7 @@ class Reader:
             entities = list(topic.entities[:1])
             lead = self.gazetteer.name(entities[0], self.lang)
             asked = aspects or list(topic.aspects)
-            query = f"{lead} {self._hint(asked) if not aspects else ''} {focus}".strip()
+            query = f"{lead} {self._hint(asked) if not aspects else ''} {topic.subject} {focus}".strip()
             aspects = asked
         needs = [told for asked, told in (english.NEEDS if self.lang == "en" else NEEDS) if asked.search(focus)]
         if follow_up and not needs and not own:

@@ -236,8 +236,9 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
     if extra:
         reply.text += "".join(f"\n\n{_answer(m.entry, svc, m.score, msg.lang).text}" for m in extra)
         reply.sources += [svc.kb.knowledge.cite(m.entry.source, msg.lang) for m in extra]
+    subject = "" if reading.aspects else YEAR.sub("", reading.query)
     svc.conversations.remember(msg.user_key, _topic(svc, reading, best.entry), reading.aspects or best.entry.aspects[:1],
-                               best.entry.id, reading.needs)
+                               best.entry.id, reading.needs, subject)
     return reply
 
 

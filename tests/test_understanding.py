@@ -71,6 +71,12 @@ async def test_the_same_question_of_another_place_is_answered_by_the_list_that_a
     assert again.intent == "faq" and "全国最优私募股权基金生态圈" in again.text, again.text
 
 
+async def test_a_follow_up_asks_again_what_no_aspect_names(ask):
+    await ask("2015年杭州金融业增加值占GDP比重多少")
+    target = await ask("2020年目标呢")                   # the value added's target, not any 2020 target
+    assert target.intent == "faq" and "1600亿元" in target.text, target.text
+
+
 async def test_the_topic_expires(ask, services, clock: FixedClock):
     await ask("康桥新能源产业园规划面积多大")
     clock.advance(minutes=11)
