@@ -50,6 +50,8 @@ NEEDS += [(re.compile(r"哪一?年|几几年|何年"), re.compile(_YEAR)),
 # What a count question counts ("几家外资银行"): an answer counting something else does not answer it.
 COUNTED_THING = re.compile(r"(?:多少|几)\s*(?:个|家|所|名|位|项|条|部|台|辆|间|张|层|套|栋|幢|座|场|次|批|只|种|本|块)"
                      r"([\u4e00-\u9fff]{2,4}?)(?=[\s有在是和及与可来了吗呢吧啊呀的]|$)")
+# Whom a "who is" question asks for ("园长是谁"): an answer that names no such role names no such person.
+ROLE = re.compile(r"([\u4e00-\u9fff]{2})(?:是谁|是哪位|姓什么|叫什么名字)(?=[\s呀啊呢]|$)")
 ELSEWHERE = ("上海", "陆家嘴", "北京", "深圳", "前海", "广州", "南沙", "天津", "重庆", "成都", "苏州", "南京", "武汉",
              "西安", "香港", "澳门", "海南", "横琴", "新加坡", "厦门", "青岛", "合肥", "温州", "台州", "金华", "丽水",
              "衢州", "义乌")
@@ -69,6 +71,7 @@ class Reading:
     questions: list[str] = field(default_factory=list)   # the message's question clauses
     needs: list[re.Pattern] = field(default_factory=list)  # what an answer must hold to answer it (NEEDS)
     previous: str | None = None            # the entry that answered the question a "那X呢" asks again of X
+    role: str = ""                         # whom a "who is" question asks for ("园长是谁": 园长)
     counted: str = ""                      # what a count question counts, as typed ("几家外资银行": 外资银行)
     matcher: FaqMatcher | None = field(default=None, repr=False)   # the FAQ of the message's language
     _ranked: list[Match] | None = None
@@ -135,10 +138,12 @@ class Reader:
         if follow_up and not needs and not own:
             needs = list(topic.needs)            # "那2019年呢" after "…多少家": again a count of 家
         counted = COUNTED_THING.search(nlp.normalise(text)) if self.lang == "zh" else None
+        role = ROLE.search(nlp.normalise(text)) if self.lang == "zh" else None
         return Reading(text=text, query=query, entities=entities, aspects=aspects, years=years,
                        elsewhere=elsewhere, follow_up=follow_up, bare_figure=bare and not follow_up,
                        self_intro=bool(SELF_INTRO.match(folded)), questions=questions, matcher=self.matcher,
                        needs=needs, previous=previous, counted=counted.group(1) if counted else "",
+                       role=role.group(1) if role else "",
                        _ranked=alone if query == focus else None)
 
     def _hint(self, aspects: list[str]) -> str:

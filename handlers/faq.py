@@ -100,7 +100,8 @@ def _tells(svc: Services, entry, reading: Reading, aspect: str) -> bool:
 
 
 def _gives(entry, reading: Reading) -> bool:
-    return all(told.search(entry.answer) for told in reading.needs) and _counts(entry, reading)
+    return all(told.search(entry.answer) for told in reading.needs) and _counts(entry, reading) \
+        and reading.role in nlp.normalise(entry.answer)
 
 
 def _counts(entry, reading: Reading) -> bool:
@@ -173,7 +174,7 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
         direct = named is None or best.entry.entities[0] == named
         best = next((m for m in near if set(reading.years) & _years_in(m.entry) and all(a in m.entry.aspects for a in strict)
                      and (named is None or not direct or m.entry.entities[0] == named)), best)
-    if reading.needs and not (_gives(best.entry, reading) and _subject(svc, best.entry, reading, strict)):
+    if (reading.needs or reading.role) and not (_gives(best.entry, reading) and _subject(svc, best.entry, reading, strict)):
         best = next((m for m in near if _gives(m.entry, reading) and all(a in m.entry.aspects for a in strict)
                      and _subject(svc, m.entry, reading, strict)), None)
         if best is None:

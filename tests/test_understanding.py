@@ -15,6 +15,7 @@ from datetime import datetime
     ("云河才富小震在哪里", "大运河畔", None),                                  # pinyin-input typos repaired
     ("运河财富小真有几个分会", "三个分会", None),
     ("小镇金融联盟有几家外资机构", "12家外资金融机构", None),        # what is counted, in other words
+    ("中国商务区联盟主席是谁", "龙永图", None),                     # the role is named: so is the person
     ("小镇2019年税收多少", "10.50亿元", None),
     ("我们是一家外资资管公司，刚来杭州，想问下小镇在哪、有哪些楼宇", "大运河畔", "第13条"),   # self-introduction
 ])
@@ -128,6 +129,8 @@ async def test_opting_in_in_words(ask, services):
     ("小镇的五大博物馆分别叫什么", "未列出", None),              # the entry itself says the names are not listed
     ("申花产业集聚区有多少家上市公司", "未载明", "12幢"),         # a count of something else is no count of these
     ("英蓝中心有几部电梯", "未载明", None),                      # "几部" needs a count of 部
+    ("北部软件园园长是谁", "未载明", "3.07"),                    # a "who is" needs the role named in the answer
+    ("金杜律师事务所的合伙人是谁", "资料", "英蓝中心"),
 ])
 async def test_an_answer_must_hold_what_is_asked_of_the_entity_asked(ask, question, says, must_not):
     reply = await ask(question)
