@@ -35,11 +35,13 @@ _UNITS = {"个": _COUNTED, "家|所": "家|所", "幢|栋|座": "幢|栋|座", "
           "项|条": "项|条|个|大", "批": "批", "场|次": "场|次|期|批", "钱|元": "元", "倍": "倍|翻", "亿": "亿", "万": "万"}
 # What a "how many / which year" question needs its answer to hold: a figure in the unit it asks, or a date.
 # An answer without one does not answer it, however close its words.
-_UNITS |= {unit: unit for unit in "部台辆间张层套户只本块"} | {"种": "种|类"}
+_UNITS |= {unit: unit for unit in "部台辆间张层套户只本块星"} | {"种": "种|类"}
 NEEDS = [(re.compile(rf"(?<!哪)(?:多少|几)(?:{unit})(?!平方|百分)"), re.compile(rf"{_NUMBER}(?:{told})")) for unit, told in _UNITS.items()]
 NEEDS += [(re.compile(r"多久|多长时间|(?:多少|几)个?(?:工作日|天|周|星期|月)"),
            re.compile(rf"{_NUMBER}个?(?:工作日|天|日|周|星期|月|年)")),
-          (re.compile(r"几点"), re.compile(r"\d{1,2}\s*[:：点]"))]
+          (re.compile(r"几点"), re.compile(r"\d{1,2}\s*[:：点]")),
+          (re.compile(r"多高|多少米"), re.compile(rf"{_NUMBER}(?:米|层)")),
+          (re.compile(r"多远|多少公里"), re.compile(rf"{_NUMBER}(?:公里|千米|米|分钟)"))]
 NEEDS += [(re.compile(r"哪一?年|几几年|何年"), re.compile(_YEAR)),
           (re.compile(r"哪一?个?月|几月"), re.compile(_MONTH)),
           (re.compile(r"哪一?天|几号|几日"), re.compile(_DAY)),
@@ -48,7 +50,7 @@ NEEDS += [(re.compile(r"哪一?年|几几年|何年"), re.compile(_YEAR)),
            re.compile(r"(?<![第\d.〔])\d[\d.,]*(?![\d.,年月日号条款〕—-])")),     # a figure, not an article or a date
           (re.compile(r"第几|排几|排名多少"), re.compile(r"第[\d一二三四五六七八九十]+|首位|榜首|居首|前[\d一二三四五六七八九十]+"))]
 # What a count question counts ("几家外资银行"): an answer counting something else does not answer it.
-COUNTED_THING = re.compile(r"(?:多少|几)\s*(?:个|家|所|名|位|项|条|部|台|辆|间|张|层|套|栋|幢|座|场|次|批|只|种|本|块)"
+COUNTED_THING = re.compile(r"(?:多少|几)\s*(?:个|家|所|名|位|项|条|部|台|辆|间|张|层|套|栋|幢|座|场|次|批|只|种|本|块|星)"
                      r"([\u4e00-\u9fff]{2,4}?)(?=[\s有在是和及与可来了吗呢吧啊呀的]|$)")
 # Whom a "who is" question asks for ("园长是谁"): an answer that names no such role names no such person.
 ROLE = re.compile(r"([\u4e00-\u9fff]{2})(?:是谁|是哪位|姓什么|叫什么名字)(?=[\s呀啊呢]|$)")

@@ -129,6 +129,8 @@ async def test_opting_in_in_words(ask, services):
     ("小镇的五大博物馆分别叫什么", "未列出", None),              # the entry itself says the names are not listed
     ("申花产业集聚区有多少家上市公司", "未载明", "12幢"),         # a count of something else is no count of these
     ("英蓝中心有几部电梯", "未载明", None),                      # "几部" needs a count of 部
+    ("英蓝中心有多高", "未载明", None),                          # a height needs metres or floors
+    ("凯宾斯基酒店是几星级", "未载明", "投入使用"),
     ("北部软件园园长是谁", "未载明", "3.07"),                    # a "who is" needs the role named in the answer
     ("金杜律师事务所的合伙人是谁", "资料", "英蓝中心"),
 ])
