@@ -6,6 +6,7 @@ in order, the FAQ last. Only a dialog or text handler may return None: the text 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, replace
 from typing import Awaitable, Callable, Literal
 
@@ -13,6 +14,8 @@ from bot import inputs, payloads
 from bot.messages import Incoming, Reply
 from bot.services import Services
 from faq import language
+from policy_data.english import for_reading
+from policy_data.extract import read
 from handlers import admin, broadcast, calc, console, contacts, events, faq, handoff, menu, policy, profile, subscribe
 
 log = logging.getLogger(__name__)
@@ -20,6 +23,7 @@ Handler = Callable[[Services, Incoming], Awaitable[Reply | None]]
 RouteKind = Literal["command", "dialog", "payload", "text"]
 YIELDING_FLOWS = {calc.CalcDialog.flow: "补贴速算"}     # dialogs a complete new question may interrupt
 TOPICAL = {"policy", "calc", "contacts", "events"}   # answers whose subject a follow-up may continue (faq sets its own)
+ELLIPTICAL = re.compile(r"^那?\D{2,12}呢[\s?？。]*$")        # "金融控股公司呢": no figure, the question left out
 CANCEL_WORDS = {"取消", "退出", "算了", "不算了", "cancel", "/cancel", "q", "quit"}
 
 
@@ -166,6 +170,12 @@ class Router:
 
     async def _text(self, msg: Incoming) -> Reply:
         dialog = self.svc.dialogs.get(msg.user_key)
+        if isinstance(dialog, calc.CalcDialog) and self._another_measure(msg, dialog.text):
+            # "金融控股公司呢" while computing 新设金融总部's subsidy: the same question of another measure
+            self.svc.dialogs.pop(msg.user_key)
+            if (again := await calc.answer(self.svc, replace(msg, text=f"{msg.text} {dialog.text}"))) is not None:
+                return again
+            dialog = None
         if dialog and dialog.flow in YIELDING_FLOWS and faq.is_new_question(self.svc, msg):
             self.svc.dialogs.pop(msg.user_key)
             reply = await self._text(msg)
@@ -177,6 +187,12 @@ class Router:
             if (reply := await self._run(route, msg)) is not None:
                 return reply
         return await faq.answer(self.svc, msg)
+
+    def _another_measure(self, msg: Incoming, asked: str) -> bool:
+        """An elliptical message ("金融控股公司呢") naming a measure the question `asked` did not name."""
+        book = self.svc.kb.policy
+        named = read(for_reading(msg.text, book, msg.lang), book).candidates() if ELLIPTICAL.match(msg.text) else []
+        return bool(named) and not set(named) & set(read(for_reading(asked, book, msg.lang), book).candidates())
 
     async def _run(self, route: Route, msg: Incoming) -> Reply | None:
         if route.staff_only and not msg.is_staff:
