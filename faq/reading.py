@@ -40,6 +40,8 @@ NEEDS = [(re.compile(rf"(?<!哪)(?:多少|几)(?:{unit})(?!平方|百分)"), re.
 NEEDS += [(re.compile(r"多久|多长时间|(?:多少|几)个?(?:工作日|天|周|星期|月)"),
            re.compile(rf"{_NUMBER}个?(?:工作日|天|日|周|星期|月|年)")),
           (re.compile(r"几点"), re.compile(r"\d{1,2}\s*[:：点]")),
+          (re.compile(r"比例|比率|比重|占比|税率|费率|利率|增长率|增速"),
+           re.compile(r"\d[\d.]*\s*%|百分之|百分点|[一二三四五六七八九十]成|倍|翻一番")),
           (re.compile(r"多高|多少米"), re.compile(rf"{_NUMBER}(?:米|层)")),
           (re.compile(r"多远|多少公里"), re.compile(rf"{_NUMBER}(?:公里|千米|米|分钟)"))]
 NEEDS += [(re.compile(r"哪一?年|几几年|何年"), re.compile(_YEAR)),

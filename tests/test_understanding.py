@@ -15,7 +15,8 @@ from datetime import datetime
     ("云河才富小震在哪里", "大运河畔", None),                                  # pinyin-input typos repaired
     ("运河财富小真有几个分会", "三个分会", None),
     ("小镇金融联盟有几家外资机构", "12家外资金融机构", None),        # what is counted, in other words
-    ("中国商务区联盟主席是谁", "龙永图", None),                     # the role is named: so is the person
+    ("中国商务区联盟主席是谁", "龙永图", None),
+    ("港湾计划里绿色贷款占比目标", "1个百分点", None),                     # the role is named: so is the person
     ("小镇2019年税收多少", "10.50亿元", None),
     ("我们是一家外资资管公司，刚来杭州，想问下小镇在哪、有哪些楼宇", "大运河畔", "第13条"),   # self-introduction
 ])
@@ -131,6 +132,7 @@ async def test_opting_in_in_words(ask, services):
     ("英蓝中心有几部电梯", "未载明", None),                      # "几部" needs a count of 部
     ("英蓝中心有多高", "未载明", None),                          # a height needs metres or floors
     ("凯宾斯基酒店是几星级", "未载明", "投入使用"),
+    ("2号文的研发费用加计扣除比例", "未载明", None),              # a ratio asked needs a percentage
     ("北部软件园园长是谁", "未载明", "3.07"),                    # a "who is" needs the role named in the answer
     ("金杜律师事务所的合伙人是谁", "资料", "英蓝中心"),
 ])
