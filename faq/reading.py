@@ -128,7 +128,8 @@ class Reader:
             else:
                 follow_up = False
         query, previous = focus, None
-        if topic is not None and entities and marked and not aspects and topic.aspects and len(folded) <= LONG:
+        if topic is not None and (entities or elsewhere) and marked and not aspects and topic.aspects \
+                and len(folded) <= LONG:
             aspects = list(topic.aspects)          # "那康桥新能源产业园呢": the same question about another place
             query = f"{focus} {self._hint(aspects)}"
             follow_up, previous = True, topic.entry_id

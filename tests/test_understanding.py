@@ -79,6 +79,12 @@ async def test_a_follow_up_asks_again_what_no_aspect_names(ask):
     assert target.intent == "faq" and "1600亿元" in target.text, target.text
 
 
+async def test_the_same_question_of_another_city_is_not_answered_with_what_mentions_it(ask):
+    await ask("运河财富小镇面积多大")
+    reply = await ask("那上海陆家嘴呢")          # its area: the documents only mention 陆家嘴 as a fellow member
+    assert reply.intent == "fallback" and "没有关于上海" in reply.text, reply.text
+
+
 async def test_the_topic_expires(ask, services, clock: FixedClock):
     await ask("康桥新能源产业园规划面积多大")
     clock.advance(minutes=11)
