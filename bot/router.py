@@ -24,6 +24,8 @@ RouteKind = Literal["command", "dialog", "payload", "text"]
 YIELDING_FLOWS = {calc.CalcDialog.flow: "补贴速算"}     # dialogs a complete new question may interrupt
 TOPICAL = {"policy", "calc", "contacts", "events"}   # answers whose subject a follow-up may continue (faq sets its own)
 ELLIPTICAL = re.compile(r"^那?\D{2,12}呢[\s?？。]*$")        # "金融控股公司呢": no figure, the question left out
+AMOUNT = re.compile(r"\d[\d.,]*\s*(?:千万|百万|万|亿)元?|\d[\d.,]*\s*元")
+ANOTHER_AMOUNT = re.compile(rf"^(?:那|如果是?|要是)?\s*({AMOUNT.pattern})\s*(?:的话)?\s*呢?[\s?？。]*$")   # "那5亿呢"
 CANCEL_WORDS = {"取消", "退出", "算了", "不算了", "cancel", "/cancel", "q", "quit"}
 
 
@@ -170,6 +172,9 @@ class Router:
 
     async def _text(self, msg: Incoming) -> Reply:
         dialog = self.svc.dialogs.get(msg.user_key)
+        if dialog is None and (again := self._amount_again(msg)) is not None:
+            if (reply := await calc.answer(self.svc, again)) is not None:
+                return reply
         if isinstance(dialog, calc.CalcDialog) and self._another_measure(msg, dialog.text):
             # "金融控股公司呢" while computing 新设金融总部's subsidy: the same question of another measure
             self.svc.dialogs.pop(msg.user_key)
@@ -187,6 +192,15 @@ class Router:
             if (reply := await self._run(route, msg)) is not None:
                 return reply
         return await faq.answer(self.svc, msg)
+
+    def _amount_again(self, msg: Incoming) -> Incoming | None:
+        """"那5亿呢" right after a quick-check's result: the last question again with this amount."""
+        asked = ANOTHER_AMOUNT.match(msg.text)
+        last = (self.svc.history.recent(msg.user_key) or [None])[-1]
+        if not (asked and ("呢" in msg.text or msg.text.startswith("那")) and last and last.intent == "calc"):
+            return None
+        amounts = AMOUNT.findall(last.said)
+        return replace(msg, text=AMOUNT.sub(asked.group(1), last.said)) if len(amounts) == 1 else None
 
     def _another_measure(self, msg: Incoming, asked: str) -> bool:
         """An elliptical message ("金融控股公司呢") naming a measure the question `asked` did not name."""
