@@ -91,6 +91,17 @@ def _unstated(svc: Services, entry) -> set[str]:
             if a not in entry.aspects}
 
 
+def _asks_left_out(entry, text: str) -> bool:
+    """"管委会的具体地址是什么" of an answer saying "资料未载明具体门牌地址": the question's words are in what the
+    entry says the documents leave out (two character pairs at least), and nowhere else in it."""
+    left_out = "".join(m.group(0) for m in UNSTATED.finditer(entry.answer))
+    if not left_out:
+        return False
+    rest, said = UNSTATED.sub("", entry.answer), nlp.normalise(text).replace(" ", "")
+    pairs = {said[i:i + 2] for i in range(len(said) - 1)}
+    return sum(p in left_out and p not in rest for p in pairs) >= 2
+
+
 def _tells(svc: Services, entry, reading: Reading, aspect: str) -> bool:
     """An entry states a rarely stated aspect the question asks: it declares it and, where the question uses one
     of the aspect's words ("开发商"), says that very thing, not another of the aspect ("5层")."""
@@ -228,7 +239,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
     note = _year_note(msg, best.entry)
     reply = _answer(best.entry, svc, best.score, msg.lang, note)
     asked = set(reading.aspects)
-    silent = SILENT.match(best.entry.answer) or asked & _unstated(svc, best.entry)
+    silent = SILENT.match(best.entry.answer) or asked & _unstated(svc, best.entry) \
+        or (not msg.english and _asks_left_out(best.entry, msg.text))
     if note or silent:        # the documents do not state it: an honest "don't know" with what is known
         reply.intent = "fallback"
         await svc.store.unanswered.log(msg, svc.clock.now())

@@ -49,6 +49,12 @@ async def test_what_the_documents_do_not_say_is_said_plainly(ask, services, ques
     assert [u.text for u in unanswered] == [question]
 
 
+async def test_what_an_answer_says_the_documents_leave_out_is_not_answered_by_it(ask):
+    reply = await ask("小镇管委会的具体地址是什么")         # the answer: on the canal, street address not stated
+    assert reply.intent == "fallback" and "未载明具体门牌地址" in reply.text, reply.text
+    assert (await ask("小镇在哪", user="u2")).intent == "faq"
+
+
 async def test_a_year_the_documents_do_not_cover_gets_the_nearest_dated_figure(ask):
     reply = await ask("2024年小镇在册金融机构有多少家")
     assert reply.intent == "fallback"                      # the 2024 figure is not known: counted as unanswered
