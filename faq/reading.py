@@ -35,7 +35,7 @@ _UNITS = {"个": _COUNTED, "家|所": "家|所", "幢|栋|座": "幢|栋|座", "
           "项|条": "项|条|个|大", "批": "批", "场|次": "场|次|期|批", "钱|元": "元", "倍": "倍|翻", "亿": "亿", "万": "万"}
 # What a "how many / which year" question needs its answer to hold: a figure in the unit it asks, or a date.
 # An answer without one does not answer it, however close its words.
-_UNITS |= {unit: unit for unit in "部台辆间张层套户只本块星"} | {"种": "种|类"}
+_UNITS |= {unit: unit for unit in "部台辆间张层套户只本块星"} | {"种": "种|类", "楼": "楼|层"}
 NEEDS = [(re.compile(rf"(?<!哪)(?:多少|几)(?:{unit})(?!平方|百分)"), re.compile(rf"{_NUMBER}(?:{told})")) for unit, told in _UNITS.items()]
 NEEDS += [(re.compile(r"多久|多长时间|(?:多少|几)个?(?:工作日|天|周|星期|月)"),
            re.compile(rf"{_NUMBER}个?(?:工作日|天|日|周|星期|月|年)")),
