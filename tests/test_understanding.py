@@ -144,6 +144,7 @@ async def test_opting_in_in_words(ask, services):
     ("英蓝中心有几部电梯", "未载明", None),                      # "几部" needs a count of 部
     ("英蓝中心有多高", "未载明", None),                          # a height needs metres or floors
     ("管委会在几楼", "未载明", None),
+    ("小镇金融联盟什么时候换届", "未载明", "2019年1月24日"),     # what comes next is in no document
     ("凯宾斯基酒店是几星级", "未载明", "投入使用"),
     ("2号文的研发费用加计扣除比例", "未载明", None),              # a ratio asked needs a percentage
     ("北部软件园园长是谁", "未载明", "3.07"),                    # a "who is" needs the role named in the answer
