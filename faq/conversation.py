@@ -19,6 +19,7 @@ class Topic:
     aspects: tuple[str, ...]
     entry_id: str | None
     needs: tuple[re.Pattern, ...] = ()       # what its answer had to hold ("多少家": a count of 家)
+    subject: str = ""                        # what it asked when no aspect says it ("金融业增加值多少"), no year
 
 
 class Conversations(Expiring[Topic]):
@@ -26,6 +27,6 @@ class Conversations(Expiring[Topic]):
         super().__init__(clock, ttl)
 
     def remember(self, user_key: str, entities: Iterable[str], aspects: Iterable[str], entry_id: str | None,
-                 needs: Iterable[re.Pattern] = ()) -> None:
+                 needs: Iterable[re.Pattern] = (), subject: str = "") -> None:
         if entities := tuple(entities):
-            self.put(user_key, Topic(entities, tuple(aspects), entry_id, tuple(needs)))
+            self.put(user_key, Topic(entities, tuple(aspects), entry_id, tuple(needs), subject))

@@ -38,7 +38,15 @@ _UNITS = {"个": _COUNTED, "家|所": "家|所", "幢|栋|座": "幢|栋|座", "
           "项|条": "项|条|个|大", "批": "批", "场|次": "场|次|期|批", "钱|元": "元", "倍": "倍|翻", "亿": "亿", "万": "万"}
 # What a "how many / which year" question needs its answer to hold: a figure in the unit it asks, or a date.
 # An answer without one does not answer it, however close its words.
+_UNITS |= {unit: unit for unit in "部台辆间张层套户只本块星"} | {"种": "种|类", "楼": "楼|层"}
 NEEDS = [(re.compile(rf"(?<!哪)(?:多少|几)(?:{unit})(?!平方|百分)"), re.compile(rf"{_NUMBER}(?:{told})")) for unit, told in _UNITS.items()]
+NEEDS += [(re.compile(r"多久|多长时间|(?:多少|几)个?(?:工作日|天|周|星期|月)"),
+           re.compile(rf"{_NUMBER}个?(?:工作日|天|日|周|星期|月|年)")),
+          (re.compile(r"几点"), re.compile(r"\d{1,2}\s*[:：点]")),
+          (re.compile(r"比例|比率|比重|占比|税率|费率|利率|增长率|增速"),
+           re.compile(r"\d[\d.]*\s*%|百分之|百分点|[一二三四五六七八九十]成|倍|翻一番")),
+          (re.compile(r"多高|多少米"), re.compile(rf"{_NUMBER}(?:米|层)")),
+          (re.compile(r"多远|多少公里"), re.compile(rf"{_NUMBER}(?:公里|千米|米|分钟)"))]
 NEEDS += [(re.compile(r"哪一?年|几几年|何年"), re.compile(_YEAR)),
           (re.compile(r"哪一?个?月|几月"), re.compile(_MONTH)),
           (re.compile(r"哪一?天|几号|几日"), re.compile(_DAY)),
@@ -46,6 +54,11 @@ NEEDS += [(re.compile(r"哪一?年|几几年|何年"), re.compile(_YEAR)),
           (re.compile(r"(?<!排名)(?<!号)(?<!号是)多少(?![钱个家所项条幢栋座名位人批场次倍亿万])"),
            re.compile(r"(?<![第\d.〔])\d[\d.,]*(?![\d.,年月日号条款〕—-])")),     # a figure, not an article or a date
           (re.compile(r"第几|排几|排名多少"), re.compile(r"第[\d一二三四五六七八九十]+|首位|榜首|居首|前[\d一二三四五六七八九十]+"))]
+# What a count question counts ("几家外资银行"): an answer counting something else does not answer it.
+COUNTED_THING = re.compile(r"(?:多少|几)\s*(?:个|家|所|名|位|项|条|部|台|辆|间|张|层|套|栋|幢|座|场|次|批|只|种|本|块|星)"
+                     r"([\u4e00-\u9fff]{2,4}?)(?=[\s有在是和及与可来了吗呢吧啊呀的]|$)")
+# Whom a "who is" question asks for ("园长是谁"): an answer that names no such role names no such person.
+ROLE = re.compile(r"([\u4e00-\u9fff]{2})(?:是谁|是哪位|姓什么|叫什么名字)(?=[\s呀啊呢]|$)")
 ELSEWHERE = ("上海", "陆家嘴", "北京", "深圳", "前海", "广州", "南沙", "天津", "重庆", "成都", "苏州", "南京", "武汉",
              "西安", "香港", "澳门", "海南", "横琴", "新加坡", "厦门", "青岛", "合肥", "温州", "台州", "金华", "丽水",
              "衢州", "义乌")
@@ -64,6 +77,9 @@ class Reading:
     self_intro: bool = False
     questions: list[str] = field(default_factory=list)   # the message's question clauses
     needs: list[re.Pattern] = field(default_factory=list)  # what an answer must hold to answer it (NEEDS)
+    previous: str | None = None            # the entry that answered the question a "那X呢" asks again of X
+    role: str = ""                         # whom a "who is" question asks for ("园长是谁": 园长)
+    counted: str = ""                      # what a count question counts, as typed ("几家外资银行": 外资银行)
     matcher: FaqMatcher | None = field(default=None, repr=False)   # the FAQ of the message's language
     _ranked: list[Match] | None = None
 
@@ -116,24 +132,28 @@ class Reader:
                 follow_up = not (alone and alone[0].score >= STANDS_ALONE)
             else:
                 follow_up = False
-        query = focus
-        if topic is not None and entities and marked and not aspects and topic.aspects and len(folded) <= LONG:
+        query, previous = focus, None
+        if topic is not None and (entities or elsewhere) and marked and not aspects and topic.aspects \
+                and len(folded) <= LONG:
             aspects = list(topic.aspects)          # "那康桥新能源产业园呢": the same question about another place
             query = f"{focus} {self._hint(aspects)}"
-            follow_up = True
+            follow_up, previous = True, topic.entry_id
         elif follow_up:
             entities = list(topic.entities[:1])
             lead = self.gazetteer.name(entities[0], self.lang)
             asked = aspects or list(topic.aspects)
-            query = f"{lead} {self._hint(asked) if not aspects else ''} {focus}".strip()
+            query = f"{lead} {self._hint(asked) if not aspects else ''} {topic.subject} {focus}".strip()
             aspects = asked
         needs = [told for asked, told in (english.NEEDS if self.lang == "en" else NEEDS) if asked.search(focus)]
         if follow_up and not needs and not own:
             needs = list(topic.needs)            # "那2019年呢" after "…多少家": again a count of 家
+        counted = COUNTED_THING.search(nlp.normalise(text)) if self.lang == "zh" else None
+        role = ROLE.search(nlp.normalise(text)) if self.lang == "zh" else None
         return Reading(text=text, query=query, entities=entities, aspects=aspects, years=years,
                        elsewhere=elsewhere, follow_up=follow_up, bare_figure=bare and not follow_up,
                        self_intro=bool(SELF_INTRO.match(folded)), questions=questions, matcher=self.matcher,
-                       needs=needs,
+                       needs=needs, previous=previous, counted=counted.group(1) if counted else "",
+                       role=role.group(1) if role else "",
                        _ranked=alone if query == focus else None)
 
     def _hint(self, aspects: list[str]) -> str:

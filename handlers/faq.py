@@ -10,7 +10,7 @@ import re
 from bot.messages import Button, Incoming, Reply
 from bot.payloads import FAQ
 from bot.services import Services
-from faq import english
+from faq import english, nlp
 from faq.conversation import Topic
 from faq.gazetteer import fold
 from faq.matcher import THRESHOLD, Match
@@ -91,6 +91,17 @@ def _unstated(svc: Services, entry) -> set[str]:
             if a not in entry.aspects}
 
 
+def _asks_left_out(entry, text: str) -> bool:
+    """"管委会的具体地址是什么" of an answer saying "资料未载明具体门牌地址": the question's words are in what the
+    entry says the documents leave out (two character pairs at least), and nowhere else in it."""
+    left_out = "".join(m.group(0) for m in UNSTATED.finditer(entry.answer))
+    if not left_out:
+        return False
+    rest, said = UNSTATED.sub("", entry.answer), nlp.normalise(text).replace(" ", "")
+    pairs = {said[i:i + 2] for i in range(len(said) - 1)}
+    return sum(p in left_out and p not in rest for p in pairs) >= 2
+
+
 def _tells(svc: Services, entry, reading: Reading, aspect: str) -> bool:
     """An entry states a rarely stated aspect the question asks: it declares it and, where the question uses one
     of the aspect's words ("开发商"), says that very thing, not another of the aspect ("5层")."""
@@ -100,7 +111,18 @@ def _tells(svc: Services, entry, reading: Reading, aspect: str) -> bool:
 
 
 def _gives(entry, reading: Reading) -> bool:
-    return all(told.search(entry.answer) for told in reading.needs)
+    return all(told.search(entry.answer) for told in reading.needs) and _counts(entry, reading) \
+        and reading.role in nlp.normalise(entry.answer)
+
+
+def _counts(entry, reading: Reading) -> bool:
+    """An answer counting what a count question counts: "12家外资金融机构" does not count 外资银行. At least half
+    the character pairs of the thing counted must be in it."""
+    if not (thing := reading.counted):
+        return True
+    told = nlp.normalise(entry.answer).replace(" ", "")
+    pairs = [thing[i:i + 2] for i in range(len(thing) - 1)]
+    return 2 * sum(p in told for p in pairs) >= len(pairs)
 
 
 def _years_in(entry) -> set[int]:
@@ -140,7 +162,9 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
         return None, "entity"
     if reading.entities:
         about = sorted(about, key=lambda m: -(m.score + DIRECT_BONUS * (reading.entities[0] in m.entry.entities)))
-    best = about[0]
+    # "那南湖基金小镇呢" after a list of what each town is to become: the list is about it too, and answers it
+    again = next((m for m in about if m.entry.id == reading.previous and m.score >= THRESHOLD), None)
+    best = again or about[0]
     unanswerable = [a for a in reading.aspects if aspects[a].unanswerable]
     if unanswerable and not all(_tells(svc, best.entry, reading, a) for a in unanswerable):
         return None, "aspect"
@@ -161,7 +185,7 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
         direct = named is None or best.entry.entities[0] == named
         best = next((m for m in near if set(reading.years) & _years_in(m.entry) and all(a in m.entry.aspects for a in strict)
                      and (named is None or not direct or m.entry.entities[0] == named)), best)
-    if reading.needs and not (_gives(best.entry, reading) and _subject(svc, best.entry, reading, strict)):
+    if (reading.needs or reading.role) and not (_gives(best.entry, reading) and _subject(svc, best.entry, reading, strict)):
         best = next((m for m in near if _gives(m.entry, reading) and all(a in m.entry.aspects for a in strict)
                      and _subject(svc, m.entry, reading, strict)), None)
         if best is None:
@@ -170,10 +194,10 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
 
 
 def asks_unstated(svc: Services, msg: Incoming) -> bool:
-    """An English question asking what the documents never state (a price, a name, opening hours…) is the FAQ's
-    to answer honestly, not a policy or quick-check question ("How many working days until the subsidy?")."""
+    """A question asking what the documents never state (a price, a name, opening hours…) is the FAQ's to answer
+    honestly, not a policy or quick-check question ("How many working days until the subsidy?")."""
     aspects = svc.kb.knowledge.lexicon.aspects
-    return msg.english and any(aspects[a].unanswerable for a in msg.reading.aspects)
+    return any(aspects[a].unanswerable for a in msg.reading.aspects)
 
 
 def is_new_question(svc: Services, msg: Incoming) -> bool:
@@ -205,7 +229,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
     ranked = reading.ranked()
     best, why = choose(svc, reading, ranked)
     # An English message asking what the documents never state gets that said, not an answer to its other half.
-    whole = why == "elsewhere" or (why == "aspect" and asks_unstated(svc, msg))
+    whole = why == "elsewhere" or (why == "aspect" and msg.english and asks_unstated(svc, msg))
     parts = _parts(svc, msg) if len(reading.questions) > 1 and not whole else []
     if best is None and not parts:
         return await _not_known(svc, msg, reading, ranked, why)
@@ -215,7 +239,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
     note = _year_note(msg, best.entry)
     reply = _answer(best.entry, svc, best.score, msg.lang, note)
     asked = set(reading.aspects)
-    silent = SILENT.match(best.entry.answer) or asked & _unstated(svc, best.entry)
+    silent = SILENT.match(best.entry.answer) or asked & _unstated(svc, best.entry) \
+        or (not msg.english and _asks_left_out(best.entry, msg.text))
     if note or silent:        # the documents do not state it: an honest "don't know" with what is known
         reply.intent = "fallback"
         await svc.store.unanswered.log(msg, svc.clock.now())
@@ -224,8 +249,9 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
     if extra:
         reply.text += "".join(f"\n\n{_answer(m.entry, svc, m.score, msg.lang).text}" for m in extra)
         reply.sources += [svc.kb.knowledge.cite(m.entry.source, msg.lang) for m in extra]
+    subject = "" if reading.aspects else YEAR.sub("", reading.query)
     svc.conversations.remember(msg.user_key, _topic(svc, reading, best.entry), reading.aspects or best.entry.aspects[:1],
-                               best.entry.id, reading.needs)
+                               best.entry.id, reading.needs, subject)
     return reply
 
 

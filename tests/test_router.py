@@ -201,3 +201,19 @@ async def test_a_dialogs_own_button_goes_to_it_and_other_buttons_still_work_insi
     assert "开始发送" in reply.text
     assert STALE in (await ask(payload="bc:send", staff=True)).text          # pressed again: the dialog is over
     assert len(await services.store.broadcasts.all()) == 1
+
+
+async def test_another_measure_asked_elliptically_inside_a_quick_check_is_computed_for_that_measure(ask, services):
+    first = await ask("新设金融总部能补多少")
+    assert first.intent == "calc" and services.dialogs.get("console:u1") is not None
+    again = await ask("那金融科技子公司呢")                # the same question of the 第8条 measure
+    assert again.intent == "calc" and "第8条" in again.text and "第6条" not in again.text, again.text
+
+
+async def test_another_amount_right_after_a_quick_check_result_computes_it_again(ask):
+    first = await ask("新设金融总部实收资本10亿能拿多少")
+    assert first.intent == "calc" and "2000万元" in first.text, first.text
+    again = await ask("那5亿呢")                         # the same question with this amount
+    assert again.intent == "calc" and "5亿元 × 2% = 1000万元" in again.text, again.text
+    other = await ask("那5亿呢", user="u2")              # nothing computed before: not a quick-check
+    assert other.intent != "calc"

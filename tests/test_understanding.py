@@ -17,6 +17,9 @@ from datetime import datetime
     ("康桥新能源产业园的四至范围", "沿山港", "上塘路"),                        # that platform, not the town
     ("云河才富小震在哪里", "大运河畔", None),                                  # pinyin-input typos repaired
     ("运河财富小真有几个分会", "三个分会", None),
+    ("小镇金融联盟有几家外资机构", "12家外资金融机构", None),        # what is counted, in other words
+    ("中国商务区联盟主席是谁", "龙永图", None),
+    ("港湾计划里绿色贷款占比目标", "1个百分点", None),                     # the role is named: so is the person
     ("小镇2019年税收多少", "10.50亿元", None),
     ("我们是一家外资资管公司，刚来杭州，想问下小镇在哪、有哪些楼宇", "大运河畔", "第13条"),   # self-introduction
 ])
@@ -52,6 +55,12 @@ async def test_what_the_documents_do_not_say_is_said_plainly(ask, services, ques
     assert [u.text for u in unanswered] == [question]
 
 
+async def test_what_an_answer_says_the_documents_leave_out_is_not_answered_by_it(ask):
+    reply = await ask("小镇管委会的具体地址是什么")         # the answer: on the canal, street address not stated
+    assert reply.intent == "fallback" and "未载明具体门牌地址" in reply.text, reply.text
+    assert (await ask("小镇在哪", user="u2")).intent == "faq"
+
+
 async def test_a_year_the_documents_do_not_cover_gets_the_nearest_dated_figure(ask):
     reply = await ask("2024年小镇在册金融机构有多少家")
     assert reply.intent == "fallback"                      # the 2024 figure is not known: counted as unanswered
@@ -69,6 +78,25 @@ async def test_follow_ups_resolve_against_the_last_topic(ask):
     assert "康桥新能源" in tax.text and "运河财富小镇" not in tax.text.split("\n")[0]
     other_user = await ask("那核心区呢", user="u2")          # another user has no topic to continue
     assert "康桥" not in other_user.text
+
+
+async def test_the_same_question_of_another_place_is_answered_by_the_list_that_answered_it(ask):
+    first = await ask("港湾计划里鄞州四明金融小镇要打造成什么")
+    assert "金融服务制造业创新发展" in first.text
+    again = await ask("那南湖基金小镇呢")                   # the list of what each town is to become names it too
+    assert again.intent == "faq" and "全国最优私募股权基金生态圈" in again.text, again.text
+
+
+async def test_a_follow_up_asks_again_what_no_aspect_names(ask):
+    await ask("2015年杭州金融业增加值占GDP比重多少")
+    target = await ask("2020年目标呢")                   # the value added's target, not any 2020 target
+    assert target.intent == "faq" and "1600亿元" in target.text, target.text
+
+
+async def test_the_same_question_of_another_city_is_not_answered_with_what_mentions_it(ask):
+    await ask("运河财富小镇面积多大")
+    reply = await ask("那上海陆家嘴呢")          # its area: the documents only mention 陆家嘴 as a fellow member
+    assert reply.intent == "fallback" and "没有关于上海" in reply.text, reply.text
 
 
 async def test_the_topic_expires(ask, services, clock: FixedClock):
@@ -120,6 +148,15 @@ async def test_opting_in_in_words(ask, services):
     ("锦鲤中心的开发商是哪家", "未载明", "5层"),                 # a developer asked, not a floor count
     ("西湖蚂蚁小镇的基金管理规模多少", "西湖蚂蚁小镇", "650亿"),   # another town, not 运河财富小镇
     ("小镇的五大博物馆分别叫什么", "未列出", None),              # the entry itself says the names are not listed
+    ("申花产业集聚区有多少家上市公司", "未载明", "12幢"),         # a count of something else is no count of these
+    ("英蓝中心有几部电梯", "未载明", None),                      # "几部" needs a count of 部
+    ("英蓝中心有多高", "未载明", None),                          # a height needs metres or floors
+    ("管委会在几楼", "未载明", None),
+    ("小镇金融联盟什么时候换届", "未载明", "2019年1月24日"),     # what comes next is in no document
+    ("凯宾斯基酒店是几星级", "未载明", "投入使用"),
+    ("2号文的研发费用加计扣除比例", "未载明", None),              # a ratio asked needs a percentage
+    ("北部软件园园长是谁", "未载明", "3.07"),                    # a "who is" needs the role named in the answer
+    ("金杜律师事务所的合伙人是谁", "资料", "英蓝中心"),
 ])
 async def test_an_answer_must_hold_what_is_asked_of_the_entity_asked(ask, question, says, must_not):
     reply = await ask(question)
@@ -172,3 +209,9 @@ async def test_which_one_makes_the_answer_the_topic(ask):
     assert "北部软件园" in first.text
     reply = await ask("它的规上企业有多少家")
     assert reply.intent == "faq" and "150余家" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question", ["新设金融总部补助在哪个网站申报", "金融总部补助的公众号是什么"])
+async def test_what_no_document_states_of_a_measure_gets_no_measure_answer(ask, question):
+    reply = await ask(question)                 # the measure is known; the documents never give a website
+    assert reply.intent == "fallback" and "5000万元" not in reply.text, reply.text
