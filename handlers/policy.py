@@ -7,6 +7,7 @@ Every reply that rests on a policy document says whether it is still in force on
 from __future__ import annotations
 
 import re
+from functools import partial
 from dataclasses import replace
 
 from bot.inputs import number
@@ -45,8 +46,7 @@ DOC_WORDS_EN = re.compile(r"\b(in force|valid|validity|expire|expired|expiry|tak
 POLICY_ASKS = ("补贴", "补助", "奖励", "政策", "扶持", "支持", "优惠", "资助", "申请", "申报", "享受", "能拿", "多少钱", "适合", "符合")
 
 
-def _reply(text: str, *, confidence: float = 1.0, buttons=None, sources=None) -> Reply:
-    return Reply(text, intent="policy", confidence=confidence, buttons=buttons or [], sources=sources or [])
+_reply = partial(render.reply, "policy")
 
 
 def _today(svc: Services):

@@ -174,13 +174,13 @@ class Facts:
     loose: dict[str, Figure] = field(default_factory=dict)      # input key → its range or rough figure
 
 
-# "实收资本预计10亿": a figure expected, not yet reached, is no figure of record.
-EXPECTED = re.compile(r"(预计|预估|估计|有望|争取|目标是?)(达到|实现|为|是|有|到)?\s*$")
+# "实收资本预计10亿", "预计明年达到10亿": a figure expected, not yet reached, is no figure of record.
+EXPECTED = re.compile(r"(预计|预估|估计|有望|争取|目标是?|计划)(?:[^，,。；;\d]{0,4}?(达到|实现|突破|超过|缴足|为|是|有|到))?\s*$")
 
 
 def _take(facts: Facts, fig: Figure, inp: Input, text: str) -> None:
-    if m := EXPECTED.search(text[max(0, fig.start - 6):fig.start]):
-        facts.errors[inp.key] = Reason(f"您写的“{m.group(1)}{fig.text}”是预计的数，补助按实际达到的{inp.label}计算",
+    if m := EXPECTED.search(text[max(0, fig.start - 10):fig.start]):
+        facts.errors[inp.key] = Reason(f"您写的“{m.group(0).strip()}{fig.text}”是预计的数，补助按实际达到的{inp.label}计算",
                                        f"“{fig.text}” is an expected figure; the award is computed on the actual figure")
     elif fig.error:
         facts.errors[inp.key] = Reason(f"“{fig.text}”：{fig.error}",

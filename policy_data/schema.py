@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+import re
 from typing import Annotated, Literal, Union
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from faq.schema import ID_PATTERN, Source, Strict
 from policy_data.amounts import AmountError, parse_quantity
@@ -272,3 +273,29 @@ class EnglishType(Strict):
 
 
 BeneficiaryType.model_rebuild()
+
+
+def _regex(raw: str) -> str:
+    try:
+        re.compile(raw)
+    except re.error as exc:
+        raise ValueError(f"不是有效的正则表达式（{exc}）") from None
+    return raw
+
+
+Pattern = Annotated[str, Field(min_length=1), AfterValidator(_regex)]
+
+
+class RuledOut(Strict):
+    """Words of the asker's own that rule a condition out ("还在筹建", "分公司"): the quick-check quotes them
+    and computes nothing. `zh` patterns apply to every question, `en` ones to English questions."""
+    id: str = Field(pattern=ID_PATTERN)
+    why: str
+    zh: list[Pattern] = Field(default_factory=list)
+    en: list[Pattern] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _some(self):
+        if not self.zh and not self.en:
+            raise ValueError("zh 和 en 至少写一条")
+        return self

@@ -405,6 +405,9 @@ async def test_two_amounts_quoted_of_this_and_another_policy_are_compared_under_
     ("我们新设当年管理规模就到了250亿，100亿那档300万和200亿那档600万是不是都能拿，一共900万？",
      "达到200亿元（含）档 → 最高可获 600万元（第13条）", "900万"),          # tiers are not added up
     ("新设金融总部，实收资本预计10亿，能拿多少", "您写的“预计10亿”是预计的数，补助按实际达到的实收资本计算", "→ 最高可获"),
+    ("新设金融总部，实收资本预计明年达到10亿，能拿多少", "您写的“预计明年达到10亿”是预计的数", "→ 最高可获"),
+    ("New financial HQ, paid-in capital expected to reach RMB 1 billion next year: how much?",
+     "is an expected figure; the award is computed on the actual figure", "up to RMB"),
     ("新设资管总部，月均管理规模150亿，能拿多少", "您提到“月均”，这个数可能不是本条所说的存续资产实际管理规模", "→ 最高可获"),
     ("新设资管总部，管理规模250亿，300万那档和600万那档都能拿吗", "达到200亿元（含）档 → 最高可获 600万元", "不是一个确切的数"),
     ("New asset management HQ, AUM RMB 25 billion: do we get the 3 million tier and the 6 million tier, 9 million in "
