@@ -134,8 +134,10 @@ def _directions(svc: Services, lang: str = "zh") -> Reply:
 
 def _document_en(policy) -> str:
     en, to = policy.en, policy.effective_to.isoformat() if policy.effective_to else "(not stated)"
-    return "\n".join([f"{policy.number} {en.title}", f"Issued by: {en.issuer}, {policy.issued.isoformat()}",
-                      f"In force: from {policy.effective_from.isoformat()}, valid until {to}",
+    years = policy.whole_years()
+    return "\n".join([f"{policy.number} {en.title}", f"Issued by: {en.issuer}, signed {policy.issued.isoformat()}",
+                      f"In force: from {policy.effective_from.isoformat()}, valid until {to}"
+                      + (f" ({years} years)" if years else ""),
                       f"Lead department: {en.lead_department}. The text says: “{en.lead_text}”",
                       render.no_double(policy, lang="en")])
 
@@ -150,9 +152,10 @@ def document_reply(svc: Services, lang: str = "zh") -> Reply:
             continue
         blocks.append("\n".join([
             f"{policy.number}《{policy.title}》",
-            f"印发：{policy.issuer}，{policy.issued.isoformat()}",
+            f"发文：{policy.issuer}，落款日期{policy.issued.isoformat()}",
             f"施行：{policy.effective_from.isoformat()}起，有效期至"
-            f"{policy.effective_to.isoformat() if policy.effective_to else '（未规定）'}",
+            f"{policy.effective_to.isoformat() if policy.effective_to else '（未规定）'}"
+            + (f"（共{years}年）" if (years := policy.whole_years()) else ""),
             f"牵头部门：{policy.lead_department}。原文：“{policy.lead_text}”",
             render.no_double(policy),
         ]))
@@ -309,6 +312,33 @@ def article_reply(svc: Services, number_: int, lang: str = "zh") -> Reply | None
                   sources=list(dict.fromkeys(sources)))
 
 
+# Words asking of the document itself, whatever else the question names; and words naming another source.
+DOC_ONLY_WORDS = ("施行", "有效期", "文号", "发文", "落款", "执行期", "执行几年", "哪个部门", "咨询哪", "找哪个", "牵头")
+OTHER_SOURCES = ("规划", "计划", "年鉴", "小镇", "港湾", "十三五", "管委会")
+# "5000万含本数吗", "超过5%是怎么算的": a figure the measures state, asked about without naming the measure;
+# and "征信公司有什么补贴": the measures a question names alike. At most this many are set out in full.
+QUOTED_MAX = 3
+
+
+def _quoting(book, reading) -> list:
+    """The measures stating every figure of the question (a bound, a tier, a cap or an amount), when few do."""
+    values = [f.value for f in reading.figures if f.value is not None and not f.loose]
+    if not values or len(values) != len(reading.figures):
+        return []
+    found = [m for m in book.measures if all(v in m.own_figures() for v in values)]
+    return found if len(found) <= QUOTED_MAX else []
+
+
+def _details_reply(svc: Services, measures: list, lang: str) -> Reply:
+    book = svc.kb.policy
+    policies = list(dict.fromkeys(book.policy(m) for m in measures))
+    blocks = [render.detail(m, lang) for m in measures] + [render.no_double(p, lang=lang) for p in policies]
+    blocks += render.validity_notes(policies, _today(svc), lang)
+    return _reply("\n\n".join(blocks), confidence=0.8,
+                  buttons=[Button(f"{render.article(m, lang)} {render.title(m, lang)}", POLICY(f"m:{m.id}")) for m in measures],
+                  sources=list(dict.fromkeys(_cite(svc, m, lang) for m in measures)))
+
+
 # Which policies a kind of institution gets, asked without "我们是…" ("公司" alone names no kind).
 GENERIC = ("企业", "公司", "集团")
 
@@ -320,7 +350,7 @@ def _names_a_kind(text: str, book) -> bool:
         w in text for w in book.types["enterprise"].words if w not in GENERIC))
 
 
-TYPE_ASKS = re.compile(r"(什么|哪些|哪条|哪几条|哪项|哪几项)[^，,。？?]{0,6}(政策|补贴|补助|奖励|支持|扶持|优惠)"
+TYPE_ASKS = re.compile(r"(什么|哪些|哪条|哪几条|哪项|哪几项)[^，,。？?]{0,6}(政策|补贴|补助|奖励|支持|扶持|优惠|条款|措施)"
                        r"|(能|可以|可)享受|适用哪|有什么可以")
 
 
@@ -407,6 +437,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     if doc_words and (about_policy or any(w in reading.text for w in DOC_REFS)):
         return document_reply(svc, msg.lang)
     candidates = reading.candidates()
+    if len(candidates) > 1 and about_policy and not (PROCEDURE.search(msg.text) or ASKS_WHEN.search(reading.text)):
+        return _details_reply(svc, list(map(book.measure, candidates[:QUOTED_MAX])), msg.lang)
     if candidates and (about_policy or PROCEDURE.search(msg.text)):
         reply = measure_reply(svc, book.measure(candidates[0]), confidence=0.9 if len(candidates) == 1 else 0.7,
                               lang=msg.lang)
@@ -415,12 +447,18 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         reply.buttons += [Button(f"{render.article(m, msg.lang)} {render.title(m, msg.lang)}", POLICY(f"m:{m.id}"))
                           for m in map(book.measure, candidates[1:4])]
         return reply
-    summary = next((s for s in book.summaries if any(k.lower() in reading.text for k in s.keywords)), None)
+    if not candidates and (quoted := _quoting(book, reading)):
+        return _details_reply(svc, quoted, msg.lang)
+    summary = max(book.summaries, key=lambda s: max((len(k) for k in s.keywords if k.lower() in reading.text), default=0))
+    summary = summary if any(k.lower() in reading.text for k in summary.keywords) else None
     if summary and about_policy:     # support asked of a direction: the policy summary
         support = any(w in reading.text for w in SUPPORT_WORDS) and not any(w in reading.text for w in TOWN_WORDS)
         return None if _faq_knows(svc, msg) and not support else _summary_reply(svc, summary, msg.lang)
     if any(w in reading.text for w in OVERVIEW_WORDS) and not any(w in reading.text for w in TOWN_WORDS):
         return overview(svc, msg.lang)
+    if any(w in reading.text for w in DOC_ONLY_WORDS) and not any(w in reading.text for w in OTHER_SOURCES) \
+            and not _faq_knows(svc, msg):
+        return document_reply(svc, msg.lang)       # "施行日期是哪天": the document's own facts
     return None
 
 

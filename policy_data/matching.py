@@ -52,6 +52,7 @@ def match(book: PolicyBook, description: str) -> Suitability:
             misfits.append(Misfit(measure, reason, outcome))
         else:
             fits.append(Fit(outcome, measure.id in reading.scores))
-    own = set(types)           # a measure for the asker's own kind comes before one for all financial institutions
+    # A measure for the asker's own kind comes before one for all financial institutions (or any company).
+    own = {t for t in types if not book.types[t].generic} or set(types)
     fits.sort(key=lambda f: (not f.planned, not own & set(f.outcome.measure.beneficiaries), f.outcome.measure.article))
     return Suitability(types, fits, misfits)

@@ -6,7 +6,7 @@ caps. Amounts are written as people write them ("5000万", "0.05%") and read by 
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 import re
 from typing import Annotated, Literal, Union
@@ -58,6 +58,14 @@ class PolicyDoc(Strict):
 
     def in_force(self, day: date) -> bool:
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+    def whole_years(self) -> int | None:
+        """How many whole years the validity spans (2023-03-01 to 2026-02-28: 3), None when not whole years."""
+        if self.effective_to is None:
+            return None
+        start, after = self.effective_from, self.effective_to + timedelta(days=1)
+        years = after.year - start.year
+        return years if years > 0 and (after.month, after.day) == (start.month, start.day) else None
 
 
 class Input(Strict):
@@ -264,6 +272,8 @@ class BeneficiaryType(Strict):
     label: str
     words: list[str] = Field(default_factory=list)
     is_a: list[str] = Field(default_factory=list)
+    # So broad ("公司") that a more specific kind named beside it ("做征信的公司") decides what fits first.
+    generic: bool = False
     en: "EnglishType | None" = None
 
 

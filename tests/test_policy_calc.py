@@ -201,6 +201,8 @@ async def test_the_router_runs_the_quick_check_alike_whatever_platform_a_message
     ("新设金融总部，实收资本0元，补助多少", "金额为0"),
     ("我们参与起草了2项金融行业标准，能奖励多少", "不满足"),
     ("我们金融控股公司2018年就成立了，不是新设的，能拿多少", "不满足"),
+    ("我们是银行，向股东定向增发补充资本10亿，补多少", "您提到“向股东定向增发”"),
+    ("保险公司投资了5亿股权投资产品用于重大基础设施，保险公司能拿多少", "支持对象是使用保险资金建设重大基础设施和民生工程项目的融资方"),
 ])
 async def test_no_amount_on_a_foreign_currency_a_zero_or_a_ruled_out_condition(ask, question, says):
     reply = await ask(question)

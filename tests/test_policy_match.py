@@ -188,3 +188,42 @@ async def test_a_kind_no_measure_names_is_told_so_with_the_measures_open_to_any_
     reply = await ask(question)
     assert reply.intent == "fallback" and f"没有专门针对{kind}的资金支持条款" in reply.text, reply.text
     assert "第9条 主导制定标准奖励" in reply.text and "入驻英蓝中心" not in reply.text
+
+
+@pytest.mark.parametrize("question, says", [("QFLP有补贴吗", "对QFLP/QDLP试点本身未规定补贴金额"),
+                                            ("QFLP有什么支持", "对QFLP/QDLP试点本身未规定补贴金额"),
+                                            ("外资股权投资企业有什么支持", "【QFLP / QDLP 试点】")])
+async def test_support_asked_of_a_direction_is_the_policy_summary_that_names_it_most_closely(ask, question, says):
+    reply = await ask(question)
+    assert reply.intent == "policy" and says in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, says", [
+    ("100亿含不含", ["【第13条 · 资管机构总部补助】", "100亿元（含）以上"]),
+    ("超过5%是怎么算的", ["【第12条 · 挂牌企业融资增长奖励】", "同比增长超过5%"]),
+    ("5000万含本数吗", ["【第6条 · 新设金融总部补助】", "【第8条 · 金融科技子公司补助】", "5000万元（含）以上"]),
+])
+async def test_a_figure_the_measures_state_is_answered_with_the_measures_that_state_it(ask, question, says):
+    reply = await ask(question)
+    assert reply.intent == "policy" and all(s in reply.text for s in says), reply.text
+    assert "【第16条" not in reply.text
+
+
+async def test_a_question_naming_several_measures_alike_sets_out_each(ask):
+    reply = await ask("征信公司有什么补贴")
+    assert "【第16条 · 新设个人征信公司补助】" in reply.text and "【第16条 · 新设企业征信公司补助】" in reply.text, reply.text
+    assert "1000万" in reply.text and "100万" in reply.text
+
+
+async def test_a_specific_kind_beside_a_bare_company_decides_what_fits_first(ask):
+    reply = await ask("做征信的公司有什么补贴")
+    first = reply.text.split("\n")[1]
+    assert reply.intent == "policy" and first.startswith("· 第16条"), reply.text
+
+
+@pytest.mark.parametrize("question, says", [("施行日期是哪天", "施行：2023-03-01起，有效期至2026-02-28（共3年）"),
+                                            ("政策执行几年", "（共3年）"),
+                                            ("有问题咨询哪个部门", "牵头部门：市地方金融监管局")])
+async def test_the_documents_own_facts_answer_what_the_faq_does_not(ask, question, says):
+    reply = await ask(question)
+    assert reply.intent == "policy" and says in reply.text and "落款日期2023-01-19" in reply.text, reply.text
