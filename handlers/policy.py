@@ -27,7 +27,8 @@ from policy_data.matching import Suitability, match
 ASKS_MINE = re.compile(r"(适合|适用于?|匹配)(我|我们|我司|本公司)|(我|我们|我司)(能|可以)?(享受|申请|拿|申报)(哪些|什么|啥)"
                        r"|(我|我们|我司)(符合|匹配)(哪些|什么)")
 DOC_WORDS = ("有效期", "到期", "过期", "失效", "截止", "施行", "还有效", "还能申请", "牵头", "细则", "主管部门",
-             "叠加", "重复", "就高", "同时享受", "同时申请", "累加", "还能再给", "再给")
+             "叠加", "重复", "就高", "同时享受", "同时申请", "累加", "还能再给", "再给", "期限", "还能用", "还适用",
+             "仍有效", "还在执行")
 DOC_REFS = ("号文", "杭政办", "实施意见", "这个政策", "该政策", "这些政策", "这个文件")
 OVERVIEW_WORDS = ("有哪些补贴", "有什么补贴", "哪些补贴", "什么补贴", "哪些政策", "什么政策", "扶持政策", "补贴政策",
                   "支持政策", "政策清单", "奖励政策", "有哪些奖励", "政策有哪些", "有哪些扶持")
@@ -322,10 +323,11 @@ QUOTED_MAX = 3
 
 def _quoting(book, reading) -> list:
     """The measures stating every figure of the question (a bound, a tier, a cap or an amount), when few do."""
-    values = [f.value for f in reading.figures if f.value is not None and not f.loose]
-    if not values or len(values) != len(reading.figures):
+    said = [(f.kind == "money", f.value) for f in reading.figures if f.value is not None and not f.loose]
+    if not said or len(said) != len(reading.figures):
         return []
-    found = [m for m in book.measures if all(v in m.own_figures() for v in values)]
+    found = [m for m in book.measures if set(said) <= m.stated_figures()]
+    found = [m for m in found if m.id in reading.scores] or found      # "征信200万次": the measure it names
     return found if len(found) <= QUOTED_MAX else []
 
 
@@ -371,6 +373,10 @@ def _unstated_procedure(policy, msg: Incoming) -> str:
                    f"{en.lead_department if en else policy.lead_department} for the detailed rules.")
 
 
+# "这个政策什么时候截止": the document's own end, not an application deadline.
+VALIDITY_ASKED = re.compile(r"(政策|文件|意见|号文|杭政办)[^，,。？?]{0,6}(截止|到期|结束|失效)(?![^，,。？?]*(申报|申请|材料|受理))")
+
+
 # Kinds of organisation the policies have no measure of their own for.
 NO_MEASURE_KINDS = ("律师事务所", "律所", "会计师事务所", "税务师事务所")
 
@@ -411,7 +417,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     reading = read(text, book)
     if reading.elsewhere() or faq.asks_unstated(svc, msg):
         return None
-    if PROCEDURE.search(msg.text) and not reading.figures and not reading.candidates():
+    if PROCEDURE.search(msg.text) and not reading.figures and not reading.candidates() \
+            and not VALIDITY_ASKED.search(reading.text):
         return _procedure_reply(svc, msg)
     kind = next((k for k in NO_MEASURE_KINDS if k in reading.text), None)
     if kind and not reading.candidates() and any(w in reading.text for w in SUPPORT_WORDS) \

@@ -216,11 +216,18 @@ class Measure(Strict):
     def own_figures(self) -> frozenset[Decimal]:
         """The amounts and bounds the measure itself states: a question quoting one ("是300万还是600万", "差一点到
         200亿") is citing the rule, not giving a figure of its own."""
+        return frozenset(value for _, value in self.stated_figures())
+
+    def stated_figures(self) -> frozenset[tuple[bool, Decimal]]:
+        """(in money?, value) of each amount and bound the measure states: 200万次 is not the cap of 200万元."""
         rule = self.rule
-        found = [c.amount for c in self.caps] + [b for c in self.conditions for b in (c.at_least, c.more_than, c.at_most)]
-        found += [getattr(rule, "amount", None)] + [x for t in getattr(rule, "tiers", []) for x in (t.at_least, t.amount)]
-        found += [i.amount for i in getattr(rule, "items", [])]
-        return frozenset(x for x in found if x is not None)
+        found = [(True, c.amount) for c in self.caps] + [(True, getattr(rule, "amount", None))]
+        found += [(self.input(c.input).kind == "money", b) for c in self.conditions if c.input
+                  for b in (c.at_least, c.more_than, c.at_most)]
+        if isinstance(rule, TieredRule):
+            found += [(self.input(rule.input).kind == "money", t.at_least) for t in rule.tiers]
+        found += [(True, x.amount) for x in getattr(rule, "tiers", []) + getattr(rule, "items", [])]
+        return frozenset(f for f in found if f[1] is not None)
 
     def rule_inputs(self) -> list[str]:
         rule = self.rule
