@@ -321,10 +321,14 @@ OTHER_SOURCES = ("规划", "计划", "年鉴", "小镇", "港湾", "十三五", 
 QUOTED_MAX = 3
 
 
+QUOTE_ASKS = re.compile(r"含|包括|本数|门槛|上限|最高|最多|标准|怎么算|如何算|计算|达标|算不算|超过|哪些|谁")
+
+
 def _quoting(book, reading) -> list:
     """The measures stating every figure of the question (a bound, a tier, a cap or an amount), when few do."""
-    said = [(f.kind == "money", f.value) for f in reading.figures if f.value is not None and not f.loose]
-    if not said or len(said) != len(reading.figures):
+    said = [(f.kind == "money", f.value) for f in reading.figures if f.value is not None and not f.loose
+            and f.kind != "number"]
+    if not said or len(said) != len(reading.figures) or not (QUOTE_ASKS.search(reading.text) or reading.about_policy()):
         return []
     found = [m for m in book.measures if set(said) <= m.stated_figures()]
     found = [m for m in found if m.id in reading.scores] or found      # "征信200万次": the measure it names
@@ -374,7 +378,7 @@ def _unstated_procedure(policy, msg: Incoming) -> str:
 
 
 # "这个政策什么时候截止": the document's own end, not an application deadline.
-VALIDITY_ASKED = re.compile(r"(政策|文件|意见|号文|杭政办)[^，,。？?]{0,6}(截止|到期|结束|失效)(?![^，,。？?]*(申报|申请|材料|受理))")
+VALIDITY_ASKED = re.compile(r"^(?!.*(申报|申请|材料|受理|兑现|拨付)).*(政策|文件|意见|号文|杭政办)[^，,。？?]{0,6}(截止|到期|结束|失效)")
 
 
 # Kinds of organisation the policies have no measure of their own for.

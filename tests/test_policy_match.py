@@ -158,7 +158,7 @@ async def test_a_bare_company_is_not_a_kind_to_match(ask):
 
 
 @pytest.mark.parametrize("question", ["这个政策怎么申请", "申请补贴需要什么材料", "申报截止时间是什么时候",
-                                      "How do we apply for the subsidy?"])
+                                      "2号文补贴申报截止日期是哪天", "How do we apply for the subsidy?"])
 async def test_how_to_apply_is_what_the_document_leaves_to_its_detailed_rules_with_a_person_to_ask(ask, question):
     reply = await ask(question)
     assert reply.intent == "fallback" and "市地方金融监管局" in reply.text, reply.text
@@ -209,6 +209,18 @@ async def test_a_figure_the_measures_state_is_answered_with_the_measures_that_st
     assert "【第16条" not in reply.text
 
 
+@pytest.mark.parametrize("question, says", [("征信200万次含不含200万次", "【第16条 · 征信机构服务量奖励】")])
+async def test_a_count_quoted_is_matched_to_the_measure_counting_it_not_to_a_cap_of_as_many_yuan(ask, question, says):
+    reply = await ask(question)
+    assert reply.intent == "policy" and says in reply.text and "【第12条" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question", ["5000万", "拱墅那十个产业平台都叫啥名字", "会议小镇那十个里有没有咱们运河财富"])
+async def test_a_bare_figure_or_a_number_outside_the_policy_is_not_read_as_quoting_a_measure(ask, question):
+    reply = await ask(question)
+    assert reply.intent != "policy", reply.text
+
+
 async def test_a_question_naming_several_measures_alike_sets_out_each(ask):
     reply = await ask("征信公司有什么补贴")
     assert "【第16条 · 新设个人征信公司补助】" in reply.text and "【第16条 · 新设企业征信公司补助】" in reply.text, reply.text
@@ -223,7 +235,9 @@ async def test_a_specific_kind_beside_a_bare_company_decides_what_fits_first(ask
 
 @pytest.mark.parametrize("question, says", [("施行日期是哪天", "施行：2023-03-01起，有效期至2026-02-28（共3年）"),
                                             ("政策执行几年", "（共3年）"),
-                                            ("有问题咨询哪个部门", "牵头部门：市地方金融监管局")])
+                                            ("有问题咨询哪个部门", "牵头部门：市地方金融监管局"),
+                                            ("这个政策什么时候截止", "有效期至2026-02-28"),
+                                            ("杭政办〔2023〕2号现在还能用吗", "已于2026-02-28到期")])
 async def test_the_documents_own_facts_answer_what_the_faq_does_not(ask, question, says):
     reply = await ask(question)
     assert reply.intent == "policy" and says in reply.text and "落款日期2023-01-19" in reply.text, reply.text
