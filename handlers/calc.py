@@ -400,7 +400,8 @@ def _guarded(svc: Services, msg: Incoming, question: str, reading: Reading, meas
         return _reply(f"You gave an amount in a foreign currency (“{m.group(0)}”). The document computes in RMB and "
                       "sets no exchange rate: please tell me the amount in RMB (e.g. “paid-in capital RMB 800 "
                       "million”) and I will compute it.", confidence=0.5, buttons=buttons)
-    if late := _after_expiry(question, [book.policy(book.measure(i)) for i in measure_ids], svc.policy_date()):
+    policies, dates = [book.policy(book.measure(i)) for i in measure_ids], _dates(question, svc.policy_date())
+    if late := _after_expiry(dates, policies):
         date, policy = late
         return _reply(msg.say(f"您提到的时间（{date}）晚于{policy.number}的有效期（至{policy.effective_to.isoformat()}），"
                               f"按原文不在其适用期内，所以我不按它计算金额；现行政策请向{policy.lead_department}确认。",
@@ -420,7 +421,7 @@ def _guarded(svc: Services, msg: Incoming, question: str, reading: Reading, meas
                               f"You mention “{said}”: under the original text this may not meet the conditions "
                               f"of {names}, so I do not compute an amount. Tap below to check the conditions; if I "
                               "misread you, please tell me more."), confidence=0.5, buttons=buttons)
-    if early := _before_effect(question, [book.policy(book.measure(i)) for i in measure_ids], svc.policy_date()):
+    if early := _before_effect(dates, policies):
         date, policy = early
         start = policy.effective_from.isoformat()
         return _reply(msg.say(f"您提到的时间（{date}）早于{policy.number}的施行日（{start}）。按原文，本意见自{start}起施行，"
@@ -479,11 +480,14 @@ def _when(m: re.Match, today) -> tuple[int, int | None, str]:
     return year, month, m.group(0)
 
 
-def _after_expiry(question: str, policies, today) -> tuple[str, object] | None:
+def _dates(question: str, today) -> list[tuple[int, int | None, str]]:
+    return [_when(m, today) for m in DATED.finditer(question)]
+
+
+def _after_expiry(dates, policies) -> tuple[str, object] | None:
     """A month or year the question names ("2026年4月", "今年9月") that lies wholly after a policy's validity
     (an event then is not covered); a year alone counts only when the whole year is later."""
-    for m in DATED.finditer(question):
-        year, month, said = _when(m, today)
+    for year, month, said in dates:
         for policy in policies:
             end = policy.effective_to
             if end and (year > end.year or (month and year == end.year and month > end.month)):
@@ -491,10 +495,9 @@ def _after_expiry(question: str, policies, today) -> tuple[str, object] | None:
     return None
 
 
-def _before_effect(question: str, policies, today) -> tuple[str, object] | None:
+def _before_effect(dates, policies) -> tuple[str, object] | None:
     """A month or year the question names that lies wholly before a policy took effect ("2022年成立")."""
-    for m in DATED.finditer(question):
-        year, month, said = _when(m, today)
+    for year, month, said in dates:
         for policy in policies:
             start = policy.effective_from
             if year < start.year or (month and year == start.year and month < start.month):
@@ -511,7 +514,8 @@ def _run(svc: Services, msg: Incoming, question: str, measure_ids: list[str], kn
     reading, elsewhere = _other_policy(reading)
     itemisable = len(measure_ids) == 1 and _itemisable(book.measure(measure_ids[0]), reading)
     general = _about_the_rule(f"{normalise(question)} {reading.text}", reading)
-    if guarded := _guarded(svc, msg, f"{question} {msg.text}", reading, measure_ids,
+    asked = question if msg.text in question else f"{question} {msg.text}"
+    if guarded := _guarded(svc, msg, asked, reading, measure_ids,
                            several_ok=itemisable or general or elsewhere is not None, other_policy=elsewhere is not None):
         return guarded
     if (rivals := _rivals(book, measure_ids)) and not general:
