@@ -18,6 +18,7 @@ from bot.payloads import CALC, POLICY
 from bot.services import Services
 from faq.schema import Source
 from handlers import faq
+from handlers.policy import details_reply
 from policy_data import render
 from policy_data.english import for_reading
 from policy_data.engine import Outcome, evaluate, settled
@@ -518,7 +519,9 @@ def _run(svc: Services, msg: Incoming, question: str, measure_ids: list[str], kn
     if guarded := _guarded(svc, msg, asked, reading, measure_ids,
                            several_ok=itemisable or general or elsewhere is not None, other_policy=elsewhere is not None):
         return guarded
-    if (rivals := _rivals(book, measure_ids)) and not general:
+    if rivals := _rivals(book, measure_ids):
+        if general:        # "共富项目奖励多少": each case's rule, no amount for a case not told apart
+            return details_reply(svc, [book.measure(i) for i in rivals], msg.lang)
         return _pick(svc, msg, rivals, question, msg.say("这几项按不同情形分别给予、金额不同，请问是哪一种？",
                                                          "These apply to different cases, with different amounts: which one is yours?"))
     for measure_id in [] if general else measure_ids:

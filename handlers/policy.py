@@ -335,7 +335,8 @@ def _quoting(book, reading) -> list:
     return found if len(found) <= QUOTED_MAX else []
 
 
-def _details_reply(svc: Services, measures: list, lang: str) -> Reply:
+def details_reply(svc: Services, measures: list, lang: str) -> Reply:
+    """Each measure's sentence, who benefits, its rule and conditions: nothing computed for the asker."""
     book = svc.kb.policy
     policies = list(dict.fromkeys(book.policy(m) for m in measures))
     blocks = [render.detail(m, lang) for m in measures] + [render.no_double(p, lang=lang) for p in policies]
@@ -449,7 +450,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         return document_reply(svc, msg.lang)
     candidates = reading.candidates()
     if len(candidates) > 1 and about_policy and not (PROCEDURE.search(msg.text) or ASKS_WHEN.search(reading.text)):
-        return _details_reply(svc, list(map(book.measure, candidates[:QUOTED_MAX])), msg.lang)
+        return details_reply(svc, list(map(book.measure, candidates[:QUOTED_MAX])), msg.lang)
     if candidates and (about_policy or PROCEDURE.search(msg.text)):
         reply = measure_reply(svc, book.measure(candidates[0]), confidence=0.9 if len(candidates) == 1 else 0.7,
                               lang=msg.lang)
@@ -459,7 +460,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
                           for m in map(book.measure, candidates[1:4])]
         return reply
     if not candidates and (quoted := _quoting(book, reading)):
-        return _details_reply(svc, quoted, msg.lang)
+        return details_reply(svc, quoted, msg.lang)
     summary = max(book.summaries, key=lambda s: max((len(k) for k in s.keywords if k.lower() in reading.text), default=0))
     summary = summary if any(k.lower() in reading.text for k in summary.keywords) else None
     if summary and about_policy:     # support asked of a direction: the policy summary

@@ -203,6 +203,8 @@ async def test_the_router_runs_the_quick_check_alike_whatever_platform_a_message
     ("我们金融控股公司2018年就成立了，不是新设的，能拿多少", "不满足"),
     ("我们是银行，向股东定向增发补充资本10亿，补多少", "您提到“向股东定向增发”"),
     ("保险公司投资了5亿股权投资产品用于重大基础设施，保险公司能拿多少", "支持对象是使用保险资金建设重大基础设施和民生工程项目的融资方"),
+    ("共富项目受到浙江省政府表彰，奖多少", "您提到“省政府表彰”"),
+    ("REITs项目已经申报，预计明年上市，奖多少", "您提到“预计明年上市”"),
 ])
 async def test_no_amount_on_a_foreign_currency_a_zero_or_a_ruled_out_condition(ask, question, says):
     reply = await ask(question)
@@ -423,3 +425,16 @@ async def test_one_tier_of_a_figure_and_no_amount_on_an_expected_or_average_figu
 async def test_an_expected_amount_asked_for_is_still_computed(ask):
     reply = await ask("新设金融总部，实收资本10亿，预计能拿多少")
     assert "最高可获 2000万元（第6条）" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, amount", [("共富项目受到国务院表彰，奖多少", "最高可获 50万元（第14条）"),
+                                              ("我们的普惠金融助农项目获得了农业农村部的表彰，奖多少", "最高可获 20万元（第14条）")])
+async def test_the_commending_body_tells_a_national_from_a_ministry_commendation(ask, question, amount):
+    reply = await ask(question)
+    assert amount in reply.text and final_amount(reply.text) is not None, reply.text
+
+
+@pytest.mark.parametrize("question", ["共富项目获得表彰，奖多少", "征信公司补助多少"])
+async def test_rules_of_cases_not_told_apart_are_set_out_with_no_amount_concluded(ask, question):
+    reply = await ask(question)
+    assert reply.text.count("原文：") == 2 and final_amount(reply.text) is None, reply.text
