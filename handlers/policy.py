@@ -326,7 +326,7 @@ QUOTE_ASKS = re.compile(r"含|包括|本数|门槛|上限|最高|最多|标准|�
 
 def _quoting(book, reading) -> list:
     """The measures stating every figure of the question (a bound, a tier, a cap or an amount), when few do."""
-    said = [(f.kind == "money", f.value) for f in reading.figures if f.value is not None and not f.loose
+    said = [(f.kind == "money", f.value) for f in reading.figures if f.value is not None
             and f.kind != "number"]
     if not said or len(said) != len(reading.figures) or not (QUOTE_ASKS.search(reading.text) or reading.about_policy()):
         return []

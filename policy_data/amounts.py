@@ -33,7 +33,7 @@ _FIGURE = re.compile(
     rf"|(?:排名|排|增速|全市|全国|进了?|进入|位列|位居)前\s*(?P<r4>{_NUM})"
     rf"|(?P<neg>(?<![0-9A-Za-z.])[-−]|负)?(?P<num>{_NUM})\s*(?:个(?=\s*[万亿]))?\s*"
     rf"(?:(?P<mult>万亿|千亿|百亿|十亿|千万|百万|十万|亿|万|千|百)|(?P<latin>kw|w|e)(?![a-z0-9]))?\s*"
-    rf"(?P<unit>%|‰|元|块钱|块|人民币|项|张|次(?!性)|笔|家|件|个|名|年|月|日|号|条|天|岁|倍)?")
+    rf"(?P<unit>%|个百分点|百分点|‰|元|块钱|块|人民币|项|张|次(?!性)|笔|家|件|个|名|年|月|日|号|条|天|岁|倍)?")
 
 
 class AmountError(ValueError):
@@ -89,7 +89,7 @@ def _classify(m: re.Match) -> tuple[str, Decimal, str] | None:
     value = _number(raw) * MULTIPLIERS.get(mult, 1)
     if m["neg"]:
         value = -value
-    if unit == "%":
+    if unit in ("%", "个百分点", "百分点"):
         return "rate", value / 100, ""
     if unit == "‰":
         return "rate", value / 1000, ""

@@ -438,3 +438,12 @@ async def test_the_commending_body_tells_a_national_from_a_ministry_commendation
 async def test_rules_of_cases_not_told_apart_are_set_out_with_no_amount_concluded(ask, question):
     reply = await ask(question)
     assert reply.text.count("原文：") == 2 and final_amount(reply.text) is None, reply.text
+
+
+@pytest.mark.parametrize("question, says", [
+    ("挂牌企业融资总额同比增长超过5%，超过部分融资总额1亿，能奖多少", "“超过5%”不是一个确切的数"),
+    ("挂牌企业融资总额同比增长了5个百分点，超过部分1亿，奖多少", "同比增长5%，未超过5%，不符合"),
+])
+async def test_a_growth_rate_given_loosely_or_in_percentage_points_is_read_against_the_strict_threshold(ask, question, says):
+    reply = await ask(question)
+    assert says in reply.text and final_amount(reply.text) is None, reply.text
