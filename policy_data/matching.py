@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from policy_data.engine import Outcome, evaluate
-from policy_data.extract import beneficiary_types, facts_for, read
+from policy_data.extract import beneficiary_types, facts_for, normalise, read
 from policy_data.loader import PolicyBook
 from policy_data.render import below_tiers, check_line
 from policy_data.schema import Measure
@@ -43,6 +43,9 @@ def match(book: PolicyBook, description: str) -> Suitability:
         if not reach & set(measure.beneficiaries):
             who = "、".join(book.types[b].label for b in measure.beneficiaries)
             misfits.append(Misfit(measure, f"面向{who}"))
+            continue
+        if any(normalise(w) in reading.text for w in measure.not_when):      # "分行" is no headquarters
+            misfits.append(Misfit(measure, f"面向{measure.beneficiary}"))
             continue
         facts = facts_for(book, measure, reading)
         named = {k: v for k, v in facts.values.items() if k not in facts.assumed}   # only figures given by name

@@ -241,3 +241,9 @@ async def test_a_specific_kind_beside_a_bare_company_decides_what_fits_first(ask
 async def test_the_documents_own_facts_answer_what_the_faq_does_not(ask, question, says):
     reply = await ask(question)
     assert reply.intent == "policy" and says in reply.text and "落款日期2023-01-19" in reply.text, reply.text
+
+
+async def test_a_branch_describing_itself_is_not_offered_the_headquarters_measure(ask):
+    reply = await ask("我们是外资银行的杭州分行，按照这个实施意见，有没有可以申请的补贴？")
+    assert reply.intent == "policy" and "第1条 科创专营机构补助" in reply.text, reply.text
+    assert "新设金融总部补助" not in reply.text
