@@ -6,6 +6,7 @@ the measure, "取消" to leave, and the dialog timeout of bot/dialogs.py — the
 from __future__ import annotations
 
 import re
+from functools import partial
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import ClassVar
@@ -17,7 +18,9 @@ from bot.payloads import CALC, POLICY
 from bot.services import Services
 from faq.schema import Source
 from handlers import faq
+from handlers.policy import details_reply, parts_reply
 from policy_data import render
+from policy_data.amounts import FOREIGN, FOREIGN_EN
 from policy_data.english import for_reading
 from policy_data.engine import Outcome, evaluate, settled
 from policy_data.items import items
@@ -64,8 +67,7 @@ def _original(msg: Incoming, measure_id: str) -> Button:
     return Button(msg.say("查看原文与条件", "Original text and conditions"), POLICY(f"m:{measure_id}"))
 
 
-def _reply(text: str, *, confidence: float = 1.0, buttons=None, sources=None) -> Reply:
-    return Reply(text, intent="calc", confidence=confidence, buttons=buttons or [], sources=sources or [])
+_reply = partial(render.reply, "calc")
 
 
 def _selected(book, reading: Reading) -> list[str]:
@@ -208,43 +210,12 @@ def _page(msg: Incoming, book, ids: list[str], page: int) -> list[Button]:
     return buttons + [_cancel(msg)]
 
 
-FOREIGN = re.compile(r"美元|美金|usd|us\$|港元|港币|hkd|欧元|eur\b|英镑|gbp|日元|jpy|新加坡元|新元|sgd|外币|新台币|台币|卢布|韩元"
-                     r"|泰铢|澳元|澳币|加元|瑞郎|法郎|林吉特|卢比|越南盾|澳门元|迪拉姆|里亚尔|比索|雷亚尔|外汇折算|外币折算",
-                     re.IGNORECASE)
-FOREIGN_EN = re.compile(r"[$€£₩]|\b(dollars?|euros?|pounds? sterling|sterling|yen|francs?|ringgit|baht)\b",
-                        re.IGNORECASE)
 DATED = re.compile(r"\b(?:(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?(?P<year>20\d\d)\b"
                    r"|(?P<cyear>20\d\d)年(?:(?P<cmonth>\d{1,2})月)?"
                    r"|(?P<ryear>今年|去年|前年|this year|last year)(?:(?P<rmonth>\d{1,2})月)?", re.IGNORECASE)
 # English questions say which capital they mean: registered capital is not the paid-in capital the rules use.
 REGISTERED = re.compile(r"\bregistered capital\b", re.IGNORECASE)
 MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
-RULED_OUT_EN = re.compile(r"\b(not|never) (been |yet )?(a |an |the )?(new|newly|licensed|headquarters|hq|separate|independent|"
-                          r"national|yet|approved|published|listed|recognised|recognized|accepted|selected)"
-                          r"|\b(has|have|had|did|does|is|was)n['’]t (been )?(approved|published|listed|accepted|passed|"
-                          r"recognised|recognized|selected)|\byet to\b|\bunlicensed\b|\bnon-licensed\b"
-                          r"|(?<!sub-)\bbranch\b(?! of)|\bprovincial(-level)? (government|commendation)|\bdrafted\b"
-                          r"|\b(only )?(took part|participated|helped draft|contributed to drafting)\b|\bmunicipal(-level)? "
-                          r"(financial reform )?pilot|\bdistrict-level\b|\bno new\b|\brenew(al|ed)\b|\bold institution",
-                          re.IGNORECASE)
-RULED_OUT = re.compile(r"不是(新设|新设立|持牌|总部|向社会|保险资金|国家|中征|独立|融资方|权益人|供应链|市场运营|运营机构|我市|杭州|市里)"
-                       r"|并非|不属于|没有被|还没(有)?(被|验收|上市|认定|发布|备案|获批|批准|开业|设立|成立|拿到|取得|通过|到位|实缴)"
-                       r"|未(备案|开业|设立|成立|取得|拿到|实缴)|收购|(又|再次|第二次|重新)(被)?(认定|获批|批准|表彰|入围|验收)"
-                       r"|(省里|省级|省|区里|区|县里|县|国家|部里|协会)[^，,。；;市]{0,2}(认定|评定|认可)"
-                       r"|(省里|省级|省政府|省地方金融监管局|省金融办|地方金融监管局|地方金融监督管理局)[^，,。；;]{0,4}"
-                       r"(批准|批的|批复|审批|核准)"
-                       r"|总部(在|设在|位于|注册在)(上海|北京|深圳|广州|天津|重庆|成都|苏州|南京|武汉|西安|宁波|香港|外地|境外|海外)"
-                       r"|杭州(是|为|只是|这边是)(分部|子公司|分公司|分支机构|办事处|代表处)"
-                       r"|没(有)?(金融)?牌照|无(金融)?牌照|没(有)?经|未经|没(有)?(获)?批准?|未获批"
-                       r"|尚未|未被|未通过|没通过|非持牌|参与(了)?(制定|起草|编制)|只是参与|分公司|分支机构|省级表彰"
-                       r"|市级(金融改革)?试点|区级|没有新增|续期|就成立了|老机构|没有?上市|未上市|还在申报"
-                       r"|(19\d\d|20[01]\d|202[0-2])年.{0,8}(成立|设立|开业|获批|备案|就(过|突破|达到|超过|到了)|已经?(过|突破|达到|超过))"
-                       r"|预计.{0,6}验收|还在(做|进行|推进|实施|建设)|尚在|参与了?\s*[\d一二两三四五六七八九十]+\s*项|参编"
-                       r"|(股东|母公司|控股股东|大股东)[^，,。；;]{0,8}(增资|注资)|(我们|我司|我行|但|但是|可|并)不是"
-                       r"|筹建|筹备|(计划|打算|准备|拟|即将|将要)(明年|今年|下半年|后年)?(新设|设立|成立|申请|开业|上市|申报)"
-                       r"|(还在|正在|仍在)(申请|审批|审核|备案|报批|筹)|申请中|审批中|审核中|备案中|候选|(还|尚)?没(有)?公布|未公布")
-
-
 SEVERAL_ITEMS = re.compile(r"分别|[两二三四五]年|(?<![0-9.])([两二三四五六七八九十]|[2-9])\s*(家|个项目|个重大)")
 SEVERAL = re.compile(r"一共|合计|总共|共计|加起来|" + SEVERAL_ITEMS.pattern)
 
@@ -440,7 +411,8 @@ def _guarded(svc: Services, msg: Incoming, question: str, reading: Reading, meas
         return _reply(f"You gave an amount in a foreign currency (“{m.group(0)}”). The document computes in RMB and "
                       "sets no exchange rate: please tell me the amount in RMB (e.g. “paid-in capital RMB 800 "
                       "million”) and I will compute it.", confidence=0.5, buttons=buttons)
-    if late := _after_expiry(question, [book.policy(book.measure(i)) for i in measure_ids], svc.policy_date()):
+    policies, dates = [book.policy(book.measure(i)) for i in measure_ids], _dates(question, svc.policy_date())
+    if late := _after_expiry(dates, policies):
         date, policy = late
         return _reply(msg.say(f"您提到的时间（{date}）晚于{policy.number}的有效期（至{policy.effective_to.isoformat()}），"
                               f"按原文不在其适用期内，所以我不按它计算金额；现行政策请向{policy.lead_department}确认。",
@@ -452,15 +424,15 @@ def _guarded(svc: Services, msg: Incoming, question: str, reading: Reading, meas
         return _reply(msg.say("金额为0时没有可测算的补贴。请告诉我实际的金额（例如“10亿”），我再为您测算。",
                               "With an amount of zero there is nothing to compute. Please tell me the actual amount "
                               "(e.g. “RMB 1 billion”)."), confidence=0.5, buttons=buttons)
-    if m := RULED_OUT.search(question) or (msg.english and RULED_OUT_EN.search(question)):
+    if said := book.ruling_out(question, msg.english):
         names = msg.say("、", "; ").join(f"{render.article(book.measure(i), lang)} {render.title(book.measure(i), lang)}"
                                          for i in measure_ids[:2])
-        return _reply(msg.say(f"您提到“{m.group(0)}”，按原文这可能不满足{names}的条件，所以我不按它计算金额。"
+        return _reply(msg.say(f"您提到“{said}”，按原文这可能不满足{names}的条件，所以我不按它计算金额。"
                               "请点下方按钮对照原文条件；如理解有误，请补充说明。",
-                              f"You mention “{m.group(0)}”: under the original text this may not meet the conditions "
+                              f"You mention “{said}”: under the original text this may not meet the conditions "
                               f"of {names}, so I do not compute an amount. Tap below to check the conditions; if I "
                               "misread you, please tell me more."), confidence=0.5, buttons=buttons)
-    if early := _before_effect(question, [book.policy(book.measure(i)) for i in measure_ids], svc.policy_date()):
+    if early := _before_effect(dates, policies):
         date, policy = early
         start = policy.effective_from.isoformat()
         return _reply(msg.say(f"您提到的时间（{date}）早于{policy.number}的施行日（{start}）。按原文，本意见自{start}起施行，"
@@ -479,7 +451,6 @@ def _guarded(svc: Services, msg: Incoming, question: str, reading: Reading, meas
                               "tier is computed after a grant for the same matter, so I do not compute an amount; tap "
                               "below for the original text."), confidence=0.5, buttons=buttons)
     if not several_ok and _several(question, measure_ids, book):
-        from handlers.policy import parts_reply      # handlers.policy reads this module's currency words
         if priced := parts_reply(svc, msg):
             return priced
         names = msg.say("、", "; ").join(f"{render.article(book.measure(i), lang)} {render.title(book.measure(i), lang)}"
@@ -522,11 +493,14 @@ def _when(m: re.Match, today) -> tuple[int, int | None, str]:
     return year, month, m.group(0)
 
 
-def _after_expiry(question: str, policies, today) -> tuple[str, object] | None:
+def _dates(question: str, today) -> list[tuple[int, int | None, str]]:
+    return [_when(m, today) for m in DATED.finditer(question)]
+
+
+def _after_expiry(dates, policies) -> tuple[str, object] | None:
     """A month or year the question names ("2026年4月", "今年9月") that lies wholly after a policy's validity
     (an event then is not covered); a year alone counts only when the whole year is later."""
-    for m in DATED.finditer(question):
-        year, month, said = _when(m, today)
+    for year, month, said in dates:
         for policy in policies:
             end = policy.effective_to
             if end and (year > end.year or (month and year == end.year and month > end.month)):
@@ -534,10 +508,9 @@ def _after_expiry(question: str, policies, today) -> tuple[str, object] | None:
     return None
 
 
-def _before_effect(question: str, policies, today) -> tuple[str, object] | None:
+def _before_effect(dates, policies) -> tuple[str, object] | None:
     """A month or year the question names that lies wholly before a policy took effect ("2022年成立")."""
-    for m in DATED.finditer(question):
-        year, month, said = _when(m, today)
+    for year, month, said in dates:
         for policy in policies:
             start = policy.effective_from
             if year < start.year or (month and year == start.year and month < start.month):
@@ -554,10 +527,13 @@ def _run(svc: Services, msg: Incoming, question: str, measure_ids: list[str], kn
     reading, elsewhere = _other_policy(reading)
     itemisable = len(measure_ids) == 1 and _itemisable(book.measure(measure_ids[0]), reading)
     general = _about_the_rule(f"{normalise(question)} {reading.text}", reading)
-    if guarded := _guarded(svc, msg, f"{question} {msg.text}", reading, measure_ids,
+    asked = question if msg.text in question else f"{question} {msg.text}"
+    if guarded := _guarded(svc, msg, asked, reading, measure_ids,
                            several_ok=itemisable or general or elsewhere is not None, other_policy=elsewhere is not None):
         return guarded
-    if (rivals := _rivals(book, measure_ids)) and not general:
+    if rivals := _rivals(book, measure_ids):
+        if general:        # "共富项目奖励多少": each case's rule, no amount for a case not told apart
+            return details_reply(svc, [book.measure(i) for i in rivals], msg.lang)
         return _pick(svc, msg, rivals, question, msg.say("这几项按不同情形分别给予、金额不同，请问是哪一种？",
                                                          "These apply to different cases, with different amounts: which one is yours?"))
     for measure_id in [] if general else measure_ids:

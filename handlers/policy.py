@@ -7,6 +7,7 @@ Every reply that rests on a policy document says whether it is still in force on
 from __future__ import annotations
 
 import re
+from functools import partial
 from dataclasses import replace
 
 from bot.inputs import number
@@ -16,9 +17,8 @@ from bot.services import Services
 from faq.reading import ASKING
 from faq.schema import Source
 from handlers import faq, handoff
-from handlers.calc import FOREIGN
 from policy_data import render
-from policy_data.amounts import fmt_money
+from policy_data.amounts import FOREIGN, fmt_money
 from policy_data.english import for_reading
 from policy_data.extract import ASKS_WHEN, SELF_DESCRIPTION, beneficiary_types, read
 from policy_data.loader import ROOT_TYPE
@@ -27,7 +27,8 @@ from policy_data.matching import Suitability, match, parts
 ASKS_MINE = re.compile(r"(适合|适用于?|匹配)(我|我们|我司|本公司)|(我|我们|我司)(能|可以)?(享受|申请|拿|申报)(哪些|什么|啥)"
                        r"|(我|我们|我司)(符合|匹配)(哪些|什么)")
 DOC_WORDS = ("有效期", "到期", "过期", "失效", "截止", "施行", "还有效", "还能申请", "牵头", "细则", "主管部门",
-             "叠加", "重复", "就高", "同时享受", "同时申请", "累加", "还能再给", "再给")
+             "叠加", "重复", "就高", "同时享受", "同时申请", "累加", "还能再给", "再给", "期限", "还能用", "还适用",
+             "仍有效", "还在执行")
 DOC_REFS = ("号文", "杭政办", "实施意见", "这个政策", "该政策", "这些政策", "这个文件")
 OVERVIEW_WORDS = ("有哪些补贴", "有什么补贴", "哪些补贴", "什么补贴", "哪些政策", "什么政策", "扶持政策", "补贴政策",
                   "支持政策", "政策清单", "奖励政策", "有哪些奖励", "政策有哪些", "有哪些扶持")
@@ -46,8 +47,7 @@ DOC_WORDS_EN = re.compile(r"\b(in force|valid|validity|expire|expired|expiry|tak
 POLICY_ASKS = ("补贴", "补助", "奖励", "政策", "扶持", "支持", "优惠", "资助", "申请", "申报", "享受", "能拿", "多少钱", "适合", "符合")
 
 
-def _reply(text: str, *, confidence: float = 1.0, buttons=None, sources=None) -> Reply:
-    return Reply(text, intent="policy", confidence=confidence, buttons=buttons or [], sources=sources or [])
+_reply = partial(render.reply, "policy")
 
 
 def _today(svc: Services):
@@ -135,9 +135,11 @@ def _directions(svc: Services, lang: str = "zh") -> Reply:
 
 def _document_en(policy) -> str:
     en, to = policy.en, policy.effective_to.isoformat() if policy.effective_to else "(not stated)"
+    years = policy.whole_years()
     return "\n".join([f"{policy.number} {en.title}", f"Issued by: {en.issuer}, dated {policy.dated.isoformat()}, "
                                                       f"printed and issued on {policy.issued.isoformat()}",
-                      f"In force: from {policy.effective_from.isoformat()}, valid until {to}",
+                      f"In force: from {policy.effective_from.isoformat()}, valid until {to}"
+                      + (f" ({years} years)" if years else ""),
                       f"Lead department: {en.lead_department}. The text says: “{en.lead_text}”",
                       render.no_double(policy, lang="en")])
 
@@ -156,7 +158,8 @@ def document_reply(svc: Services, lang: str = "zh") -> Reply:
             f"{policy.number}《{policy.title}》",
             f"发文：{policy.issuer}，成文日期{policy.dated.isoformat()}，{policy.issued.isoformat()}印发",
             f"施行：{policy.effective_from.isoformat()}起，有效期至"
-            f"{policy.effective_to.isoformat() if policy.effective_to else '（未规定）'}",
+            f"{policy.effective_to.isoformat() if policy.effective_to else '（未规定）'}"
+            + (f"（共{years}年）" if (years := policy.whole_years()) else ""),
             f"牵头部门：{policy.lead_department}。原文：“{policy.lead_text}”",
             render.no_double(policy),
         ]))
@@ -363,6 +366,39 @@ def article_reply(svc: Services, number_: int, lang: str = "zh") -> Reply | None
                   sources=list(dict.fromkeys(sources)))
 
 
+# Words asking of the document itself, whatever else the question names; and words naming another source.
+DOC_ONLY_WORDS = ("施行", "有效期", "文号", "发文", "落款", "执行期", "执行几年", "哪个部门", "咨询哪", "找哪个", "牵头")
+OTHER_SOURCES = ("规划", "计划", "年鉴", "小镇", "港湾", "十三五", "管委会")
+# "5000万含本数吗", "超过5%是怎么算的": a figure the measures state, asked about without naming the measure;
+# and "征信公司有什么补贴": the measures a question names alike. At most this many are set out in full.
+QUOTED_MAX = 3
+
+
+QUOTE_ASKS = re.compile(r"含|包括|本数|门槛|上限|最高|最多|标准|怎么算|如何算|计算|达标|算不算|超过|哪些|谁")
+
+
+def _quoting(book, reading) -> list:
+    """The measures stating every figure of the question (a bound, a tier, a cap or an amount), when few do."""
+    said = [(f.kind == "money", f.value) for f in reading.figures if f.value is not None
+            and f.kind != "number"]
+    if not said or len(said) != len(reading.figures) or not (QUOTE_ASKS.search(reading.text) or reading.about_policy()):
+        return []
+    found = [m for m in book.measures if set(said) <= m.stated_figures()]
+    found = [m for m in found if m.id in reading.scores] or found      # "征信200万次": the measure it names
+    return found if len(found) <= QUOTED_MAX else []
+
+
+def details_reply(svc: Services, measures: list, lang: str) -> Reply:
+    """Each measure's sentence, who benefits, its rule and conditions: nothing computed for the asker."""
+    book = svc.kb.policy
+    policies = list(dict.fromkeys(book.policy(m) for m in measures))
+    blocks = [render.detail(m, lang) for m in measures] + [render.no_double(p, lang=lang) for p in policies]
+    blocks += render.validity_notes(policies, _today(svc), lang)
+    return _reply("\n\n".join(blocks), confidence=0.8,
+                  buttons=[Button(f"{render.article(m, lang)} {render.title(m, lang)}", POLICY(f"m:{m.id}")) for m in measures],
+                  sources=list(dict.fromkeys(_cite(svc, m, lang) for m in measures)))
+
+
 # Which policies a kind of institution gets, asked without "我们是…" ("公司" alone names no kind).
 GENERIC = ("企业", "公司", "集团")
 
@@ -374,7 +410,7 @@ def _names_a_kind(text: str, book) -> bool:
         w in text for w in book.types["enterprise"].words if w not in GENERIC))
 
 
-TYPE_ASKS = re.compile(r"(什么|哪些|哪条|哪几条|哪项|哪几项)[^，,。？?]{0,6}(政策|补贴|补助|奖励|支持|扶持|优惠)"
+TYPE_ASKS = re.compile(r"(什么|哪些|哪条|哪几条|哪项|哪几项)[^，,。？?]{0,6}(政策|补贴|补助|奖励|支持|扶持|优惠|条款|措施)"
                        r"|(能|可以|可)享受|适用哪|有什么可以")
 
 
@@ -393,6 +429,10 @@ def _unstated_procedure(policy, msg: Incoming) -> str:
                    f"{policy.number} does not state an application procedure, the materials, where to apply or when "
                    f"to apply or be paid. It says: “{en.lead_text if en else policy.lead_text}” Please ask the "
                    f"{en.lead_department if en else policy.lead_department} for the detailed rules.")
+
+
+# "这个政策什么时候截止": the document's own end, not an application deadline.
+VALIDITY_ASKED = re.compile(r"^(?!.*(申报|申请|材料|受理|兑现|拨付)).*(政策|文件|意见|号文|杭政办)[^，,。？?]{0,6}(截止|到期|结束|失效)")
 
 
 # Kinds of organisation the policies have no measure of their own for.
@@ -435,7 +475,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     reading = read(text, book)
     if reading.elsewhere() or faq.asks_unstated(svc, msg):
         return None
-    if PROCEDURE.search(msg.text) and not reading.figures and not reading.candidates():
+    if PROCEDURE.search(msg.text) and not reading.figures and not reading.candidates() \
+            and not VALIDITY_ASKED.search(reading.text):
         return _procedure_reply(svc, msg)
     kind = next((k for k in NO_MEASURE_KINDS if k in reading.text), None)
     if kind and not reading.candidates() and any(w in reading.text for w in SUPPORT_WORDS) \
@@ -461,6 +502,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     if doc_words and (about_policy or any(w in reading.text for w in DOC_REFS)):
         return document_reply(svc, msg.lang)
     candidates = reading.candidates()
+    if len(candidates) > 1 and about_policy and not (PROCEDURE.search(msg.text) or ASKS_WHEN.search(reading.text)):
+        return details_reply(svc, list(map(book.measure, candidates[:QUOTED_MAX])), msg.lang)
     if candidates and (about_policy or PROCEDURE.search(msg.text)):
         reply = measure_reply(svc, book.measure(candidates[0]), confidence=0.9 if len(candidates) == 1 else 0.7,
                               lang=msg.lang)
@@ -469,12 +512,18 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         reply.buttons += [Button(f"{render.article(m, msg.lang)} {render.title(m, msg.lang)}", POLICY(f"m:{m.id}"))
                           for m in map(book.measure, candidates[1:4])]
         return reply
-    summary = next((s for s in book.summaries if any(k.lower() in reading.text for k in s.keywords)), None)
+    if not candidates and (quoted := _quoting(book, reading)):
+        return details_reply(svc, quoted, msg.lang)
+    summary = max(book.summaries, key=lambda s: max((len(k) for k in s.keywords if k.lower() in reading.text), default=0))
+    summary = summary if any(k.lower() in reading.text for k in summary.keywords) else None
     if summary and about_policy:     # support asked of a direction: the policy summary
         support = any(w in reading.text for w in SUPPORT_WORDS) and not any(w in reading.text for w in TOWN_WORDS)
         return None if _faq_knows(svc, msg) and not support else _summary_reply(svc, summary, msg.lang)
     if any(w in reading.text for w in OVERVIEW_WORDS) and not any(w in reading.text for w in TOWN_WORDS):
         return overview(svc, msg.lang)
+    if any(w in reading.text for w in DOC_ONLY_WORDS) and not any(w in reading.text for w in OTHER_SOURCES) \
+            and not _faq_knows(svc, msg):
+        return document_reply(svc, msg.lang)       # "施行日期是哪天": the document's own facts
     return None
 
 

@@ -28,6 +28,9 @@ FOREIGN_AFTER = rf"(?:{FOREIGN}|dollar|euros?|pound|sterling|yen)"
 SCALE = "|".join(w.replace(" ", r"\s+") for w in sorted(SCALES, key=len, reverse=True))
 AMOUNT = (rf"(?:(?P<cur>{CURRENCY})[\s-]*|(?P<fx>{FOREIGN})[\s-]*)?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"
           rf"[\s-]*(?P<scale>{SCALE})?(?![a-z])(?:(?P<cur2>[\s-]*{CURRENCY}(?![a-z]))|(?P<fx2>[\s-]*{FOREIGN_AFTER}(?![a-z])))?")
+# "RMB 1-3 billion", "between 1 and 3 billion yuan": both ends take the scale written once, read as a range.
+RANGE = (rf"(?:between\s+)?(?P<rcur>{CURRENCY}[\s-]*)?(?!(?:19|20)\d\d\b)(?P<lo>\d+(?:\.\d+)?)\s*(?:-|–|—|to|and)\s*"
+         rf"(?:{CURRENCY}[\s-]*)?(?P<hi>\d+(?:\.\d+)?)[\s-]*(?P<rscale>{SCALE})(?![a-z])(?P<rcur2>[\s-]*{CURRENCY}(?![a-z]))?")
 YEAR = re.compile(r"(19|20)\d\d")
 LOOSE_SLACK = 3            # how many other words may stand among a kind's keyword words
 # "one billion", "a hundred million", "half a billion": the words before a scale become digits first.
@@ -97,7 +100,7 @@ def _pattern(book: PolicyBook) -> tuple[re.Pattern, dict[str, str], list[tuple[t
     words = {key: zh for key, (_, _, zh) in folded.items()}
     phrases = "|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in sorted(words, key=len, reverse=True))
     numbers = "|".join(NUMBER_WORDS)
-    return re.compile(rf"(?P<owned>{OWNED_HQ})|(?P<amount>{AMOUNT})|(?P<rank>{RANKS})|(?P<phrase>{phrases})"
+    return re.compile(rf"(?P<owned>{OWNED_HQ})|(?P<range>{RANGE})|(?P<amount>{AMOUNT})|(?P<rank>{RANKS})|(?P<phrase>{phrases})"
                       rf"|(?<![a-z])(?P<number>{numbers})(?![a-z])(?:\s+(?P<years>years?)(?![a-z]))?|(?P<word>[a-z]+)"), words, _kinds(book), _one(book)
 
 
@@ -160,6 +163,9 @@ def to_cues(text: str, book: PolicyBook) -> str:
             return "的总部"
         if m["number"]:
             return str(NUMBER_WORDS[m["number"]]) + ("年" if m["years"] else "")      # "in one year" is a span
+        if m["range"]:
+            currency = bool(m["rcur"] or m["rcur2"])
+            return "到".join(chinese_figure(m[end], m["rscale"], currency) for end in ("lo", "hi"))
         if m["amount"]:
             currency = bool(m["cur"] or m["cur2"])
             if YEAR.fullmatch(m["num"]) and not (currency or m["scale"]):

@@ -38,7 +38,8 @@ QUOTED_AFTER = re.compile(r"\s*(补贴|补助|奖励|奖金|吧|对吧|(那|这|
 # "标准奖励什么时候能拿": when a measure pays is asked of its conditions, not computed.
 ASKS_WHEN = re.compile(r"什么时候|何时|多久|哪一年|\bwhen\b", re.IGNORECASE)
 POLICY_WORDS = ("政策", "补贴", "补助", "奖励", "奖补", "扶持", "资助", "优惠", "申请", "申报", "享受", "条件",
-                "门槛", "上限", "多少钱", "能拿", "怎么拿", "资金支持", "怎么补", "怎么奖", "如何补", "条款")
+                "门槛", "上限", "多少钱", "能拿", "怎么拿", "资金支持", "怎么补", "怎么奖", "如何补", "条款",
+                "什么支持", "哪些支持", "有何支持")
 # The policies are Hangzhou's: a question about another place ("上海陆家嘴有什么补贴") is not for them.
 ELSEWHERE = ("上海", "陆家嘴", "北京", "深圳", "前海", "广州", "南沙", "天津", "重庆", "成都", "苏州", "南京", "武汉",
              "西安", "宁波", "香港", "澳门", "海南", "横琴", "新加坡", "其他城市", "外地")
@@ -174,13 +175,13 @@ class Facts:
     loose: dict[str, Figure] = field(default_factory=dict)      # input key → its range or rough figure
 
 
-# "实收资本预计10亿": a figure expected, not yet reached, is no figure of record.
-EXPECTED = re.compile(r"(预计|预估|估计|有望|争取|目标是?)(达到|实现|为|是|有|到)?\s*$")
+# "实收资本预计10亿", "预计明年达到10亿": a figure expected, not yet reached, is no figure of record.
+EXPECTED = re.compile(r"(预计|预估|估计|有望|争取|目标是?|计划)(?:[^，,。；;\d]{0,4}?(达到|实现|突破|超过|缴足|为|是|有|到))?\s*$")
 
 
 def _take(facts: Facts, fig: Figure, inp: Input, text: str) -> None:
-    if m := EXPECTED.search(text[max(0, fig.start - 6):fig.start]):
-        facts.errors[inp.key] = Reason(f"您写的“{m.group(1)}{fig.text}”是预计的数，补助按实际达到的{inp.label}计算",
+    if m := EXPECTED.search(text[max(0, fig.start - 10):fig.start]):
+        facts.errors[inp.key] = Reason(f"您写的“{m.group(0).strip()}{fig.text}”是预计的数，补助按实际达到的{inp.label}计算",
                                        f"“{fig.text}” is an expected figure; the award is computed on the actual figure")
     elif fig.error:
         facts.errors[inp.key] = Reason(f"“{fig.text}”：{fig.error}",

@@ -6,6 +6,7 @@ KnowledgeError naming the file and the entry id, so KnowledgeBase.reload keeps t
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,9 +15,10 @@ from pydantic import ValidationError
 from faq.knowledge import EN, POLICY_DIR
 from faq.schema import Document, KnowledgeError, attach_english, check_unique, load_entries, problems, read_yaml
 from policy_data.schema import (BeneficiaryType, EnglishMeasure, EnglishPolicy, EnglishSummary, EnglishType, Measure,
-                                PolicyDoc, Summary)
+                                PolicyDoc, RuledOut, Summary)
 
-SECTIONS = {"policy", "measures", "summaries", "beneficiaries"}
+SECTIONS = {"policy", "measures", "summaries", "beneficiaries", "ruled_out"}
+NEVER = re.compile(r"(?!)")
 ROOT_TYPE = "organization"
 
 
@@ -28,11 +30,21 @@ class PolicyBook:
     types: dict[str, BeneficiaryType]
     policy_of: dict[str, str] = field(default_factory=dict)     # measure id → policy id
     english_cues: tuple[tuple[str, str], ...] = ()              # English enterprise word → Chinese cue word
+    ruled_out: tuple[RuledOut, ...] = ()
 
     by_id: dict[str, Measure] = field(init=False, repr=False)
+    _ruled_out: dict[str, re.Pattern] = field(init=False, repr=False)
 
     def __post_init__(self):
         object.__setattr__(self, "by_id", {m.id: m for m in self.measures})
+        object.__setattr__(self, "_ruled_out", {
+            lang: re.compile("|".join(f"(?:{p})" for r in self.ruled_out for p in getattr(r, lang)) or NEVER.pattern,
+                             re.IGNORECASE) for lang in ("zh", "en")})
+
+    def ruling_out(self, text: str, english: bool) -> str | None:
+        """The words in `text` that rule a measure's condition out (policy_ruled_out.yaml), if any."""
+        m = self._ruled_out["zh"].search(text) or (english and self._ruled_out["en"].search(text))
+        return m.group(0) if m else None
 
     def measure(self, measure_id: str) -> Measure | None:
         return self.by_id.get(measure_id)
@@ -102,6 +114,7 @@ def load_policy_book(documents: dict[str, Document], policy_dir: Path = POLICY_D
     measures: list[tuple[Path, Measure]] = []
     summaries: list[tuple[Path, Summary]] = []
     types: list[tuple[Path, BeneficiaryType]] = []
+    ruled_out: list[tuple[Path, RuledOut]] = []
     policy_of: dict[str, str] = {}
     for path in sorted(policy_dir.glob("policy_*.yaml")):
         data = read_yaml(path)
@@ -129,7 +142,10 @@ def load_policy_book(documents: dict[str, Document], policy_dir: Path = POLICY_D
             types += [(path, t) for t in attach_english(english, "beneficiaries",
                                                         load_entries(path, "beneficiaries", BeneficiaryType),
                                                         EnglishType)]
+        if "ruled_out" in data:
+            ruled_out += [(path, r) for r in load_entries(path, "ruled_out", RuledOut)]
     check_unique(((p, m.id) for p, m in measures), "measure")
+    check_unique(((p, r.id) for p, r in ruled_out), "ruled-out")
     check_unique(((p, s.id) for p, s in summaries), "summary")
     check_unique(((p, t.id) for p, t in types), "beneficiary type")
     known = {t.id for _, t in types} | {ROOT_TYPE}
@@ -150,7 +166,7 @@ def load_policy_book(documents: dict[str, Document], policy_dir: Path = POLICY_D
     type_map.setdefault(ROOT_TYPE, BeneficiaryType(id=ROOT_TYPE, label="各类组织",
                                                    en=EnglishType(label="organisations of any kind")))
     return PolicyBook(policies, [m for _, m in measures], [s for _, s in summaries], type_map, policy_of,
-                      _english_cues(policy_dir / EN / "vocabulary.yaml"))
+                      _english_cues(policy_dir / EN / "vocabulary.yaml"), tuple(r for _, r in ruled_out))
 
 
 if __name__ == "__main__":  # python -m policy_data.loader : validate the policy files

@@ -153,6 +153,9 @@ def match(book: PolicyBook, description: str, typed: str = "", currency: re.Patt
             who = "、".join(book.types[b].label for b in measure.beneficiaries)
             misfits.append(Misfit(measure, f"面向{who}"))
             continue
+        if any(normalise(w) in reading.text for w in measure.not_when):      # "分行" is no headquarters
+            misfits.append(Misfit(measure, f"面向{measure.beneficiary}"))
+            continue
         named, ends, abroad = _values(book, measure, reading, owners, foreign)
         outcome = _outcome(measure, named, ends) or evaluate(measure, {}, ask_thresholds=False)
         if outcome.failed or outcome.below_tiers:
@@ -162,7 +165,8 @@ def match(book: PolicyBook, description: str, typed: str = "", currency: re.Patt
         unstated = [c for c in outcome.open_conditions if not _stated(c, words)]
         listed = _items(measure, reading, named) if outcome.status == "ok" and not ends else []
         fits.append(Fit(outcome, measure.id in reading.scores, listed if len(listed) > 1 else [], unstated, abroad))
-    own = set(types)           # a measure for the asker's own kind comes before one for all financial institutions
+    # A measure for the asker's own kind comes before one for all financial institutions (or any company).
+    own = {t for t in types if not book.types[t].generic} or set(types)
     fits.sort(key=lambda f: (not (f.given or f.foreign), not f.planned, not own & set(f.outcome.measure.beneficiaries),
                              f.outcome.measure.article))
     return Suitability(types, fits, misfits, next(iter(foreign.values()), None))

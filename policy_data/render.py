@@ -7,12 +7,17 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from bot.messages import Reply
 from policy_data.amounts import fmt_count, fmt_money, fmt_money_en, fmt_rate
 from policy_data.engine import Check, Outcome, ceiling
 from policy_data.schema import Condition, FixedRule, Input, ItemRule, Measure, PolicyDoc, RateRule, TieredRule
 
 EXAMPLES = {"money": "例如 10亿、8000万元", "count": "例如 2", "rate": "例如 8%", "rank": "例如 第3名"}
 EXAMPLES_EN = {"money": "e.g. RMB 1 billion, 80 million", "count": "e.g. 2", "rate": "e.g. 8%", "rank": "e.g. 3rd"}
+
+
+def reply(intent: str, text: str, *, confidence: float = 1.0, buttons=None, sources=None) -> Reply:
+    return Reply(text, intent=intent, confidence=confidence, buttons=buttons or [], sources=sources or [])
 
 
 def money(value: Decimal, lang: str = "zh") -> str:

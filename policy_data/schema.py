@@ -6,11 +6,12 @@ caps. Amounts are written as people write them ("5000万", "0.05%") and read by 
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+import re
 from typing import Annotated, Literal, Union
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from faq.schema import ID_PATTERN, Source, Strict
 from policy_data.amounts import AmountError, parse_quantity
@@ -64,6 +65,14 @@ class PolicyDoc(Strict):
 
     def in_force(self, day: date) -> bool:
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+    def whole_years(self) -> int | None:
+        """How many whole years the validity spans (2023-03-01 to 2026-02-28: 3), None when not whole years."""
+        if self.effective_to is None:
+            return None
+        start, after = self.effective_from, self.effective_to + timedelta(days=1)
+        years = after.year - start.year
+        return years if years > 0 and (after.month, after.day) == (start.month, start.day) else None
 
 
 class Input(Strict):
@@ -214,11 +223,18 @@ class Measure(Strict):
     def own_figures(self) -> frozenset[Decimal]:
         """The amounts and bounds the measure itself states: a question quoting one ("是300万还是600万", "差一点到
         200亿") is citing the rule, not giving a figure of its own."""
+        return frozenset(value for _, value in self.stated_figures())
+
+    def stated_figures(self) -> frozenset[tuple[bool, Decimal]]:
+        """(in money?, value) of each amount and bound the measure states: 200万次 is not the cap of 200万元."""
         rule = self.rule
-        found = [c.amount for c in self.caps] + [b for c in self.conditions for b in (c.at_least, c.more_than, c.at_most)]
-        found += [getattr(rule, "amount", None)] + [x for t in getattr(rule, "tiers", []) for x in (t.at_least, t.amount)]
-        found += [i.amount for i in getattr(rule, "items", [])]
-        return frozenset(x for x in found if x is not None)
+        found = [(True, c.amount) for c in self.caps] + [(True, getattr(rule, "amount", None))]
+        found += [(self.input(c.input).kind == "money", b) for c in self.conditions if c.input
+                  for b in (c.at_least, c.more_than, c.at_most)]
+        if isinstance(rule, TieredRule):
+            found += [(self.input(rule.input).kind == "money", t.at_least) for t in rule.tiers]
+        found += [(True, x.amount) for x in getattr(rule, "tiers", []) + getattr(rule, "items", [])]
+        return frozenset(f for f in found if f[1] is not None)
 
     def rule_inputs(self) -> list[str]:
         rule = self.rule
@@ -270,6 +286,8 @@ class BeneficiaryType(Strict):
     label: str
     words: list[str] = Field(default_factory=list)
     is_a: list[str] = Field(default_factory=list)
+    # So broad ("公司") that a more specific kind named beside it ("做征信的公司") decides what fits first.
+    generic: bool = False
     en: "EnglishType | None" = None
 
 
@@ -279,3 +297,29 @@ class EnglishType(Strict):
 
 
 BeneficiaryType.model_rebuild()
+
+
+def _regex(raw: str) -> str:
+    try:
+        re.compile(raw)
+    except re.error as exc:
+        raise ValueError(f"不是有效的正则表达式（{exc}）") from None
+    return raw
+
+
+Pattern = Annotated[str, Field(min_length=1), AfterValidator(_regex)]
+
+
+class RuledOut(Strict):
+    """Words of the asker's own that rule a condition out ("还在筹建", "分公司"): the quick-check quotes them
+    and computes nothing. `zh` patterns apply to every question, `en` ones to English questions."""
+    id: str = Field(pattern=ID_PATTERN)
+    why: str
+    zh: list[Pattern] = Field(default_factory=list)
+    en: list[Pattern] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _some(self):
+        if not self.zh and not self.en:
+            raise ValueError("zh 和 en 至少写一条")
+        return self

@@ -56,7 +56,7 @@ def loosen(text: str, found: list[Figure]) -> list[Figure]:
             merged.append(replace(nxt, start=fig.start, text=text[fig.start:nxt.end], low=low, high=nxt.value))
             n += 2
             continue
-        if fig.value is not None and fig.kind in ("money", "count", "number") and (rough := _rough(text, fig)):
+        if fig.value is not None and fig.kind in ("money", "count", "number", "rate") and (rough := _rough(text, fig)):
             (low, high), said = rough
             top = fig.value * high if high is not None else LIMITS[fig.kind]
             fig = replace(fig, text=said, low=fig.value * low, high=top)

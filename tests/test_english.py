@@ -354,3 +354,29 @@ async def test_english_questions_on_what_the_documents_never_state_get_the_hones
 async def test_english_names_of_places_and_bodies_find_their_entry(say, question, must):
     reply = await say(question)
     assert reply.intent == "faq" and must in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, says", [
+    ("New financial HQ, paid-in capital RMB 1-3 billion, how much?", "ends give different results"),
+    ("New financial HQ, paid-in capital between RMB 1 and 3 billion, how much?", "ends give different results"),
+    ("New financial HQ, paid-in capital expected to reach RMB 1 billion next year: how much?", "is an expected figure"),
+])
+async def test_an_english_range_or_expected_figure_is_asked_for_exactly(say, question, says):
+    reply = await say(question)
+    assert says in reply.text and not re.search(r"(up to|can get) RMB", reply.text), reply.text
+
+
+async def test_an_english_range_within_one_tier_gives_that_tier(say):
+    reply = await say("New asset management HQ, AUM RMB 25-30 billion, how much?")
+    assert "→ up to RMB 6 million (600万元) (Art. 13)" in reply.text and "every value in between" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("New financial HQ with paid-in capital RMB 1 billion; another city policy gives us RMB 30 million; which applies?",
+     "highest one applies: RMB 30 million (3000万元)"),
+    ("New financial HQ, paid-in capital RMB 1 billion. A district policy already gave us RMB 5 million. How much in total?",
+     "highest one applies: RMB 20 million (2000万元)"),
+])
+async def test_another_policys_amount_in_english_is_compared_under_the_higher_one_rule(say, question, amount):
+    reply = await say(question)
+    assert amount in reply.text and "not added together" in reply.text, reply.text

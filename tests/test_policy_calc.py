@@ -201,6 +201,10 @@ async def test_the_router_runs_the_quick_check_alike_whatever_platform_a_message
     ("新设金融总部，实收资本0元，补助多少", "金额为0"),
     ("我们参与起草了2项金融行业标准，能奖励多少", "不满足"),
     ("我们金融控股公司2018年就成立了，不是新设的，能拿多少", "不满足"),
+    ("我们是银行，向股东定向增发补充资本10亿，补多少", "您提到“向股东定向增发”"),
+    ("保险公司投资了5亿股权投资产品用于重大基础设施，保险公司能拿多少", "支持对象是使用保险资金建设重大基础设施和民生工程项目的融资方"),
+    ("共富项目受到浙江省政府表彰，奖多少", "您提到“省政府表彰”"),
+    ("REITs项目已经申报，预计明年上市，奖多少", "您提到“预计明年上市”"),
 ])
 async def test_no_amount_on_a_foreign_currency_a_zero_or_a_ruled_out_condition(ask, question, says):
     reply = await ask(question)
@@ -405,6 +409,9 @@ async def test_two_amounts_quoted_of_this_and_another_policy_are_compared_under_
     ("我们新设当年管理规模就到了250亿，100亿那档300万和200亿那档600万是不是都能拿，一共900万？",
      "达到200亿元（含）档 → 最高可获 600万元（第13条）", "900万"),          # tiers are not added up
     ("新设金融总部，实收资本预计10亿，能拿多少", "您写的“预计10亿”是预计的数，补助按实际达到的实收资本计算", "→ 最高可获"),
+    ("新设金融总部，实收资本预计明年达到10亿，能拿多少", "您写的“预计明年达到10亿”是预计的数", "→ 最高可获"),
+    ("New financial HQ, paid-in capital expected to reach RMB 1 billion next year: how much?",
+     "is an expected figure; the award is computed on the actual figure", "up to RMB"),
     ("新设资管总部，月均管理规模150亿，能拿多少", "您提到“月均”，这个数可能不是本条所说的存续资产实际管理规模", "→ 最高可获"),
     ("新设资管总部，管理规模250亿，300万那档和600万那档都能拿吗", "达到200亿元（含）档 → 最高可获 600万元", "不是一个确切的数"),
     ("New asset management HQ, AUM RMB 25 billion: do we get the 3 million tier and the 6 million tier, 9 million in "
@@ -418,3 +425,25 @@ async def test_one_tier_of_a_figure_and_no_amount_on_an_expected_or_average_figu
 async def test_an_expected_amount_asked_for_is_still_computed(ask):
     reply = await ask("新设金融总部，实收资本10亿，预计能拿多少")
     assert "最高可获 2000万元（第6条）" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, amount", [("共富项目受到国务院表彰，奖多少", "最高可获 50万元（第14条）"),
+                                              ("我们的普惠金融助农项目获得了农业农村部的表彰，奖多少", "最高可获 20万元（第14条）")])
+async def test_the_commending_body_tells_a_national_from_a_ministry_commendation(ask, question, amount):
+    reply = await ask(question)
+    assert amount in reply.text and final_amount(reply.text) is not None, reply.text
+
+
+@pytest.mark.parametrize("question", ["共富项目获得表彰，奖多少", "征信公司补助多少"])
+async def test_rules_of_cases_not_told_apart_are_set_out_with_no_amount_concluded(ask, question):
+    reply = await ask(question)
+    assert reply.text.count("原文：") == 2 and final_amount(reply.text) is None, reply.text
+
+
+@pytest.mark.parametrize("question, says", [
+    ("挂牌企业融资总额同比增长超过5%，超过部分融资总额1亿，能奖多少", "“超过5%”不是一个确切的数"),
+    ("挂牌企业融资总额同比增长了5个百分点，超过部分1亿，奖多少", "同比增长5%，未超过5%，不符合"),
+])
+async def test_a_growth_rate_given_loosely_or_in_percentage_points_is_read_against_the_strict_threshold(ask, question, says):
+    reply = await ask(question)
+    assert says in reply.text and final_amount(reply.text) is None, reply.text

@@ -218,6 +218,29 @@ def test_tier_and_condition_shape_errors(policy_dir, documents):
     assert "demo-award" in str(err.value) and "其中之一" in str(err.value) and "逐档升高" in str(err.value)
 
 
+@pytest.mark.parametrize("entry, says", [
+    ("{id: typo, why: 写错的正则, zh: ['还没(上市']}", "zh.0"),
+    ("{id: empty, why: 没有说法}", "至少写一条"),
+    ("{id: not_the_subject, why: 重复, zh: [并非]}", "not_the_subject"),
+])
+def test_a_broken_ruled_out_entry_names_file_entry_and_field(policy_dir, documents, entry, says):
+    (policy_dir / "policy_extra_guards.yaml").write_text(f"ruled_out:\n  - {entry}\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError) as err:
+        load_policy_book(documents, policy_dir)
+    assert "policy_extra_guards.yaml" in str(err.value) and says in str(err.value)
+
+
+def test_ruled_out_words_come_from_the_data(policy_dir, documents, book):
+    question = "新设金融总部，实收资本10亿，但董事会还没拍板，能拿多少"
+    assert book.ruling_out(question, english=False) is None
+    (policy_dir / "policy_extra_guards.yaml").write_text(
+        "ruled_out:\n  - {id: undecided, why: 尚未决定, zh: ['还没拍板'], en: ['\\bundecided\\b']}\n", encoding="utf-8")
+    extended = load_policy_book(documents, policy_dir)
+    assert extended.ruling_out(question, english=False) == "还没拍板"
+    assert extended.ruling_out("New HQ, paid-in RMB 1bn, board still Undecided", english=True) == "Undecided"
+    assert extended.ruling_out("New HQ, paid-in RMB 1bn, board still undecided", english=False) is None
+
+
 def router_over(policy_dir, settings, clock):
     """The whole bot over the policy files in `policy_dir`."""
     from bot.dialogs import Dialogs

@@ -158,7 +158,7 @@ async def test_a_bare_company_is_not_a_kind_to_match(ask):
 
 
 @pytest.mark.parametrize("question", ["这个政策怎么申请", "申请补贴需要什么材料", "申报截止时间是什么时候",
-                                      "How do we apply for the subsidy?"])
+                                      "2号文补贴申报截止日期是哪天", "How do we apply for the subsidy?"])
 async def test_how_to_apply_is_what_the_document_leaves_to_its_detailed_rules_with_a_person_to_ask(ask, question):
     reply = await ask(question)
     assert reply.intent == "fallback" and "市地方金融监管局" in reply.text, reply.text
@@ -301,3 +301,62 @@ async def test_two_parts_for_one_institution_get_the_higher_one(ask):
 async def test_a_part_without_its_own_measure_is_asked_about_item_by_item(ask):
     reply = await ask("总部实收10亿，另外新设金融科技子公司实收1亿，一共能拿多少")
     assert "请逐项告诉我" in reply.text and "万元" not in reply.text
+
+
+@pytest.mark.parametrize("question, says", [("QFLP有补贴吗", "对QFLP/QDLP试点本身未规定补贴金额"),
+                                            ("QFLP有什么支持", "对QFLP/QDLP试点本身未规定补贴金额"),
+                                            ("外资股权投资企业有什么支持", "【QFLP / QDLP 试点】")])
+async def test_support_asked_of_a_direction_is_the_policy_summary_that_names_it_most_closely(ask, question, says):
+    reply = await ask(question)
+    assert reply.intent == "policy" and says in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, says", [
+    ("100亿含不含", ["【第13条 · 资管机构总部补助】", "100亿元（含）以上"]),
+    ("超过5%是怎么算的", ["【第12条 · 挂牌企业融资增长奖励】", "同比增长超过5%"]),
+    ("5000万含本数吗", ["【第6条 · 新设金融总部补助】", "【第8条 · 金融科技子公司补助】", "5000万元（含）以上"]),
+])
+async def test_a_figure_the_measures_state_is_answered_with_the_measures_that_state_it(ask, question, says):
+    reply = await ask(question)
+    assert reply.intent == "policy" and all(s in reply.text for s in says), reply.text
+    assert "【第16条" not in reply.text
+
+
+@pytest.mark.parametrize("question, says", [("征信200万次含不含200万次", "【第16条 · 征信机构服务量奖励】")])
+async def test_a_count_quoted_is_matched_to_the_measure_counting_it_not_to_a_cap_of_as_many_yuan(ask, question, says):
+    reply = await ask(question)
+    assert reply.intent == "policy" and says in reply.text and "【第12条" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question", ["5000万", "拱墅那十个产业平台都叫啥名字", "会议小镇那十个里有没有咱们运河财富"])
+async def test_a_bare_figure_or_a_number_outside_the_policy_is_not_read_as_quoting_a_measure(ask, question):
+    reply = await ask(question)
+    assert reply.intent != "policy", reply.text
+
+
+async def test_a_question_naming_several_measures_alike_sets_out_each(ask):
+    reply = await ask("征信公司有什么补贴")
+    assert "【第16条 · 新设个人征信公司补助】" in reply.text and "【第16条 · 新设企业征信公司补助】" in reply.text, reply.text
+    assert "1000万" in reply.text and "100万" in reply.text
+
+
+async def test_a_specific_kind_beside_a_bare_company_decides_what_fits_first(ask):
+    reply = await ask("做征信的公司有什么补贴")
+    first = reply.text.split("\n")[1]
+    assert reply.intent == "policy" and first.startswith("· 第16条"), reply.text
+
+
+@pytest.mark.parametrize("question, says", [("施行日期是哪天", "施行：2023-03-01起，有效期至2026-02-28（共3年）"),
+                                            ("政策执行几年", "（共3年）"),
+                                            ("有问题咨询哪个部门", "牵头部门：市地方金融监管局"),
+                                            ("这个政策什么时候截止", "有效期至2026-02-28"),
+                                            ("杭政办〔2023〕2号现在还能用吗", "已于2026-02-28到期")])
+async def test_the_documents_own_facts_answer_what_the_faq_does_not(ask, question, says):
+    reply = await ask(question)
+    assert reply.intent == "policy" and says in reply.text and "成文日期2023-01-19，2023-01-20印发" in reply.text, reply.text
+
+
+async def test_a_branch_describing_itself_is_not_offered_the_headquarters_measure(ask):
+    reply = await ask("我们是外资银行的杭州分行，按照这个实施意见，有没有可以申请的补贴？")
+    assert reply.intent == "policy" and "第1条 科创专营机构补助" in reply.text, reply.text
+    assert "新设金融总部补助" not in reply.text
