@@ -205,6 +205,8 @@ async def test_the_router_runs_the_quick_check_alike_whatever_platform_a_message
     ("保险公司投资了5亿股权投资产品用于重大基础设施，保险公司能拿多少", "支持对象是使用保险资金建设重大基础设施和民生工程项目的融资方"),
     ("共富项目受到浙江省政府表彰，奖多少", "您提到“省政府表彰”"),
     ("REITs项目已经申报，预计明年上市，奖多少", "您提到“预计明年上市”"),
+    ("我们主导制定了一项国际标准，还在起草中没发布，能补多少", "您提到“还在起草”"),
+    ("新设金融总部实收资本5000万-1亿，大概补多少", "“5000万-1亿”不是一个确切的数"),
 ])
 async def test_no_amount_on_a_foreign_currency_a_zero_or_a_ruled_out_condition(ask, question, says):
     reply = await ask(question)
