@@ -227,6 +227,11 @@ ALREADY = re.compile(r"已经?(拿|领|获得?|得到|享受)(了|过)[^，,。�
                      r"|(拿|领|获得?|得到|享受)(了|过)[^，,。；;\d]{0,4}\d+(\.\d+)?\s*[万亿]")
 
 
+# "去年已经拿过市里的总部补助了": support already received, its amount not given.
+RECEIVED = re.compile(r"(已经?|之前|以前|去年|前年)[^，,。；;]{0,4}(拿|领|获得?|得到|享受)(了|过)[^，,。；;\d]{0,12}(补助|补贴|奖励|资助|扶持)"
+                      r"|\b(already (got|received|had|obtained))\b[^,.;\d]{0,40}\b(subsid|grant|award|support)", re.IGNORECASE)
+
+
 def _several(question: str, measure_ids: list[str], book) -> bool:
     """A total over several institutions, projects or years for a measure that counts one at a time (a
     per-item measure counts items together, but its yearly cap applies year by year)."""
@@ -570,6 +575,12 @@ def _run(svc: Services, msg: Incoming, question: str, measure_ids: list[str], kn
         best = max(paid, key=lambda o: o.amount)
         notes.append(_higher_of(msg, best.amount, f"{book.policy(best.measure).number} "
                                 f"{render.article(best.measure, msg.lang)}", elsewhere))
+    elif elsewhere is None and (OTHER_POLICY.search(reading.text) or RECEIVED.search(f"{question} {reading.text}")):
+        notes.append(msg.say("您提到已获或可获其他政策的支持。就高不重复：同一企业、同一项目同时符合本市其他支持政策的，"
+                             "只按最高一项享受、不叠加；如那一项高于上面的测算，本文件不再另行给予。请告诉我那一项的金额，我可以比较。",
+                             "You mention support under another policy. Under 就高不重复 the same enterprise or project "
+                             "gets only the highest one, not both; if that one is higher than the amount above, this "
+                             "document gives nothing more. Tell me its amount and I will compare them."))
     reply = _results(svc, msg, outcomes, notes)
     reply.buttons += [_button(o.measure, msg.lang) for o, _ in asks]
     return reply

@@ -449,3 +449,18 @@ async def test_rules_of_cases_not_told_apart_are_set_out_with_no_amount_conclude
 async def test_a_growth_rate_given_loosely_or_in_percentage_points_is_read_against_the_strict_threshold(ask, question, says):
     reply = await ask(question)
     assert says in reply.text and final_amount(reply.text) is None, reply.text
+
+
+@pytest.mark.parametrize("question, note", [
+    ("新设金融总部，实收资本10亿，另外我们去年已经拿过市里的总部补助了，能拿多少", "就高不重复：同一企业、同一项目"),
+    ("New financial HQ with paid-in capital of RMB 1 billion; we already received a city HQ subsidy last year. How much?",
+     "Under 就高不重复 the same enterprise or project gets only the highest one"),
+])
+async def test_support_already_received_elsewhere_without_its_amount_brings_the_higher_one_rule(ask, question, note):
+    reply = await ask(question)
+    assert "2000万元" in reply.text and note in reply.text, reply.text
+
+
+async def test_no_other_policy_mentioned_no_higher_one_note(ask):
+    reply = await ask("新设金融总部，实收资本10亿，能拿多少")
+    assert "最高可获 2000万元" in reply.text and "就高不重复：同一企业" not in reply.text, reply.text
