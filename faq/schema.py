@@ -58,6 +58,7 @@ class Aspect(Strict):
     told: list[str] = Field(default_factory=list)
     strict: bool = False
     unanswerable: bool = False
+    of_itself: bool = False
 
 
 class EnglishFaq(Strict):

@@ -70,6 +70,8 @@ def _subject(svc: Services, entry, reading: Reading, strict: list[str]) -> bool:
     founding year."""
     lex = svc.kb.gazetteer.lexicon
     leading = entry.entities[:2] if entry.entities[0] == entry.source.doc else entry.entities[:1]
+    if reading.entities and any(lex.aspects[a].of_itself for a in strict):    # a part's founding is not the whole's
+        return any(e == lead for e in reading.entities for lead in leading)
     if not reading.entities or english_reading(reading) \
             or any(e == lead or e in lex.ancestors(lead) for e in reading.entities for lead in leading):
         return True
@@ -305,11 +307,11 @@ def _not_known_reply(svc: Services, msg: Incoming, reading: Reading, ranked: lis
         if not own:
             own = [e for e in svc.kb.knowledge.faq if svc.kb.gazetteer.covers(e.entities, entity)][:3]
         name = gz.name(entity, lang)
-        stated = {a for e in own for a in e.aspects}
+        stated = {a for e in own for a in e.aspects if not lex.aspects[a].of_itself or entity in e.entities[:1]}
         asked = msg.say("、", ", ").join(gz.label(a, lang) for a in reading.aspects if a not in stated) \
             or msg.say("这一点", "")
         known = list(dict.fromkeys(gz.label(a, lang) for e in own for a in e.aspects
-                                   if not lex.aspects[a].unanswerable))[:5]
+                                   if not lex.aspects[a].unanswerable and a not in reading.aspects))[:5]
         if own:
             text = msg.say(f"资料中关于{name}有{'、'.join(known)}等方面的记载，{asked}未载明。",
                            f"The documents say something about {name} ({', '.join(known)}), but they don't "

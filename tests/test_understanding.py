@@ -22,6 +22,9 @@ from datetime import datetime
     ("港湾计划里绿色贷款占比目标", "1个百分点", None),                     # the role is named: so is the person
     ("小镇2019年税收多少", "10.50亿元", None),
     ("我们是一家外资资管公司，刚来杭州，想问下小镇在哪、有哪些楼宇", "大运河畔", "第13条"),   # self-introduction
+    ("钱塘江金融港湾到2025年目标是什么", "超过75%", "全球金融创新要素集聚区"),       # the bay plan's own targets
+    ("钱塘江金融港湾核心区在哪", "钱江新城和钱江世纪城", None),
+    ("运河财富小镇的定位是什么", "运河之上的高端金融产业集聚区", "第5条"),           # the town's profile, not a mention
 ])
 async def test_answers_the_entity_and_aspect_asked(ask, must, must_not, question):
     reply = await ask(question)
@@ -46,6 +49,8 @@ async def test_a_two_part_question_gets_both_answers(ask):
     ("运河财富小镇管委会主任叫什么名字", "负责人姓名未载明"),
     ("小镇里有几家外资银行", "没有关于外资银行"),               # the 12 foreign institutions are not said to be banks
     ("绍兴国际金融活力城在哪个区", "绍兴国际金融活力城"),         # only mentioned in passing: its location is not stated
+    ("运河财富小镇啥时候成立的", "成立时间未载明"),               # the alliance's or a task force's founding is not the town's
+    ("小镇是哪一年成立的", "成立时间未载明"),
 ])
 async def test_what_the_documents_do_not_say_is_said_plainly(ask, services, question, says):
     reply = await ask(question)
@@ -215,3 +220,16 @@ async def test_which_one_makes_the_answer_the_topic(ask):
 async def test_what_no_document_states_of_a_measure_gets_no_measure_answer(ask, question):
     reply = await ask(question)                 # the measure is known; the documents never give a website
     assert reply.intent == "fallback" and "5000万元" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, says", [("金融财富联盟什么时候成立的", "2019年1月24日"),
+                                            ("中介服务业集聚区专班什么时候成立的", "2022年4月"),
+                                            ("When was the alliance founded?", "24 January 2019")])
+async def test_a_founding_date_answers_the_body_founded(ask, question, says):
+    reply = await ask(question)
+    assert reply.intent == "faq" and says in reply.text, reply.text
+
+
+async def test_the_town_founding_date_is_not_stated_in_english_either(ask):
+    reply = await ask("When was the town founded?")
+    assert reply.intent == "fallback" and "2019" not in reply.text, reply.text
