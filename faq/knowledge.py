@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pydantic
+import yaml
 
 from faq import gazetteer, schema
 from faq.derived import CACHE_DIR, cached
@@ -56,8 +57,12 @@ def load_knowledge(faq_dir: Path = FAQ_DIR, policy_dir: Path = POLICY_DIR) -> Kn
     for path, item in faq + contacts:
         if item.source.doc not in documents:
             raise KnowledgeError(f"{path}: 条目“{item.id}”的字段 source.doc 指向不存在的来源文件“{item.source.doc}”")
+    measures = _measure_ids(policy_dir)
     for path, entry in faq:
         _check_labels(path, entry, lexicon)
+        if unknown := [m for m in entry.measures if m not in measures]:
+            raise KnowledgeError(f"{path}: 条目“{entry.id}”的 measures 字段含有未定义的政策措施 {'、'.join(unknown)}"
+                                 f"（可用的取值是 {policy_dir}/policy_*.yaml 中各措施的 id）")
     return Knowledge(documents, [e for _, e in faq], [c for _, c in contacts], lexicon)
 
 
@@ -67,11 +72,21 @@ def load_cached(faq_dir: Path = FAQ_DIR, policy_dir: Path = POLICY_DIR, cache_di
     digest = hashlib.sha256(pydantic.VERSION.encode())
     files = [gazetteer.HERE / "entities.yaml", gazetteer.HERE / "aspects.yaml", Path(__file__), Path(schema.__file__),
              Path(gazetteer.__file__)]
-    for folder, pattern in ((policy_dir, "documents.yaml"), (policy_dir, "contacts.yaml"), (faq_dir, "*.yaml")):
+    for folder, pattern in ((policy_dir, "documents.yaml"), (policy_dir, "contacts.yaml"), (policy_dir, "policy_*.yaml"),
+                            (faq_dir, "*.yaml")):
         files += [p for path in sorted(folder.glob(pattern)) for p in (path, folder / EN / path.name)]
     for path in files:
         digest.update(str(path).encode() + b"\0" + (path.read_bytes() if path.exists() else b"(missing)") + b"\0")
     return cached("knowledge", digest.hexdigest()[:24], lambda: load_knowledge(faq_dir, policy_dir), cache_dir)
+
+
+def _measure_ids(policy_dir: Path) -> set[str]:
+    """The ids of the policy measures an entry may refer to (the policy data itself is validated by its loader)."""
+    ids = set()
+    for path in sorted(policy_dir.glob("policy_*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        ids |= {m.get("id") for m in data.get("measures", []) if isinstance(m, dict)} if isinstance(data, dict) else set()
+    return ids
 
 
 def _check_labels(path: Path, entry: FaqEntry, lexicon: Lexicon) -> None:

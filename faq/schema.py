@@ -75,6 +75,7 @@ class FaqEntry(Strict):
     keywords: list[str] = Field(default_factory=list)
     answer: str = Field(min_length=4)
     source: Source
+    measures: list[str] = Field(default_factory=list, description="ids of the policy measures whose amounts the answer refers to")
     en: EnglishFaq | None = None
 
     def in_english(self) -> "FaqEntry":

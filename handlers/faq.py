@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from bot.messages import Button, Incoming, Reply
-from bot.payloads import FAQ
+from bot.payloads import CALC, FAQ
 from bot.services import Services
 from faq import english, nlp
 from faq.conversation import Topic
@@ -16,6 +16,7 @@ from faq.gazetteer import fold
 from faq.matcher import THRESHOLD, Match
 from faq.reading import YEAR, Reading
 from handlers.handoff import with_offer
+from policy_data import render
 
 FALLBACK = ("抱歉，这个问题我暂时答不上来，资料中没有可靠的答案。\n"
             "您可以看看下面相近的问题，或点“转人工 / 留言给工作人员”请管委会工作人员回复（也可输入 /handoff）。")
@@ -43,9 +44,22 @@ MAX_PARTS = 2              # a message asking several things gets at most this m
 
 
 def _answer(entry, svc: Services, confidence: float, lang: str, note: str = "") -> Reply:
-    text = entry.answer + svc.kb.period_note(entry, svc.clock.today(), lang)
+    text = entry.answer + _amounts(svc, entry, lang) + svc.kb.period_note(entry, svc.clock.today(), lang)
     return Reply(f"{note}{text}", intent="faq", confidence=confidence,
-                 sources=[svc.kb.knowledge.cite(entry.source, lang)])
+                 sources=[svc.kb.knowledge.cite(entry.source, lang)],
+                 buttons=[Button(f"{render.article(m, lang)} {render.title(m, lang)}", CALC(m.id))
+                          for m in _measures(svc, entry)[:3]])
+
+
+def _measures(svc: Services, entry) -> list:
+    return [m for m in map(svc.kb.policy.measure, entry.measures) if m is not None]
+
+
+def _amounts(svc: Services, entry, lang: str) -> str:
+    """The money rule of each measure the answer refers to ("标准见下"), from the policy data."""
+    lines = [f"· {render.article(m, lang)} {render.title(m, lang)}: {render.rule_text(m, lang)}" if lang == "en"
+             else f"· {render.article(m)} {render.title(m)}：{render.rule_text(m)}" for m in _measures(svc, entry)]
+    return "\n" + "\n".join(["Amounts:" if lang == "en" else "资金支持标准：", *lines]) if lines else ""
 
 
 def _question_button(entry, lang: str) -> Button:

@@ -356,10 +356,11 @@ def article_reply(svc: Services, number_: int, lang: str = "zh") -> Reply | None
     if not measures and not said:
         return None
     en = lang == "en"
-    blocks = [render.detail(m, lang) for m in measures] + [(e.in_english() if en else e).answer for e in said[:2]]
+    # what the article says first: its answer points below to the measures' amounts
+    blocks = [(e.in_english() if en else e).answer for e in said[:2]] + [render.detail(m, lang) for m in measures]
     policies = list(dict.fromkeys(book.policy(m) for m in measures))
     blocks += render.validity_notes(policies, _today(svc), lang) if policies else []
-    sources = [_cite(svc, m, lang) for m in measures] + [svc.kb.knowledge.cite(e.source, lang) for e in said[:2]]
+    sources = [svc.kb.knowledge.cite(e.source, lang) for e in said[:2]] + [_cite(svc, m, lang) for m in measures]
     label = "Quick-check: " if en else "速算："
     return _reply("\n\n".join(blocks), buttons=[Button(f"{label}{render.title(m, lang)}"[:40], CALC(m.id))
                                                for m in measures if m.rule.type != "unquantified"][:3],

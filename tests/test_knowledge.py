@@ -166,3 +166,11 @@ def test_a_reload_teaches_jieba_the_vocabulary_again_without_adding_it_up(kb):
     kb.reload()
     kb.reload()
     assert jieba.dt.total == total and nlp.words(question) == words
+
+
+def test_an_entry_naming_a_policy_measure_that_does_not_exist_is_refused(tmp_path):
+    faq_dir, policy_dir = _dirs(tmp_path, GOOD.replace("    source:", "    measures: [hq-new, no-such-measure]\n    source:"))
+    with pytest.raises(KnowledgeError) as err:
+        load_knowledge(faq_dir, policy_dir)
+    assert "demo.yaml" in str(err.value) and "条目“demo-one”的 measures 字段" in str(err.value) \
+        and "no-such-measure" in str(err.value) and "hq-new" not in str(err.value).split("政策措施")[1].split("（")[0]

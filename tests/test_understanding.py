@@ -233,3 +233,11 @@ async def test_a_founding_date_answers_the_body_founded(ask, question, says):
 async def test_the_town_founding_date_is_not_stated_in_english_either(ask):
     reply = await ask("When was the town founded?")
     assert reply.intent == "fallback" and "2019" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, amount", [("新设金融总部", "· 第6条 新设金融总部补助：按实收资本的2%计算，单家上限5000万元"),
+                                              ("What does Article 6 say?", "· Art. 6 New financial HQ grant: 2% of the paid-in capital")])
+async def test_an_answer_that_refers_to_a_measure_gives_its_amounts_from_the_policy_data(ask, question, amount):
+    reply = await ask(question)
+    assert reply.intent == "faq" and amount in reply.text and "另行查询" not in reply.text, reply.text
+    assert "calc:hq-new" in [b.payload for b in reply.buttons]
