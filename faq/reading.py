@@ -78,6 +78,7 @@ class Reading:
     questions: list[str] = field(default_factory=list)   # the message's question clauses
     needs: list[re.Pattern] = field(default_factory=list)  # what an answer must hold to answer it (NEEDS)
     previous: str | None = None            # the entry that answered the question a "那X呢" asks again of X
+    context: str | None = None             # the entry answered last, when the message refers back to it ("其中…呢")
     role: str = ""                         # whom a "who is" question asks for ("园长是谁": 园长)
     counted: str = ""                      # what a count question counts, as typed ("几家外资银行": 外资银行)
     matcher: FaqMatcher | None = field(default=None, repr=False)   # the FAQ of the message's language
@@ -153,6 +154,7 @@ class Reader:
                        elsewhere=elsewhere, follow_up=follow_up, bare_figure=bare and not follow_up,
                        self_intro=bool(SELF_INTRO.match(folded)), questions=questions, matcher=self.matcher,
                        needs=needs, previous=previous, counted=counted.group(1) if counted else "",
+                       context=topic.entry_id if topic is not None and marked else None,
                        role=role.group(1) if role else "",
                        _ranked=alone if query == focus else None)
 

@@ -160,6 +160,17 @@ def _too_thin(reading: Reading) -> bool:
     return len(words) < 2 and not any(english.CJK_RUN.search(w) for w in words)
 
 
+def _same_document(svc: Services, reading: Reading, about: list[Match], best: Match) -> Match | None:
+    """"其中运河财富小镇定位呢" after the 2016 plan's five towns: what that document says of it, when it is about as
+    close as the best; unless the message names a document of its own."""
+    knowledge = svc.kb.knowledge
+    last = next((e for e in knowledge.faq if e.id == reading.context), None) if reading.context else None
+    if last is None or best.entry.source.doc == last.source.doc or any(e in knowledge.documents for e in reading.entities):
+        return None
+    return next((m for m in about if m.entry.source.doc == last.source.doc and m.score >= best.score - ASPECT_SLACK
+                 and _states(svc, m.entry, reading.aspects)), None)
+
+
 def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match | None, str]:
     """The entry to answer with, or None and why not ("" = nothing close; "aspect"/"entity"/"elsewhere")."""
     aspects = svc.kb.knowledge.lexicon.aspects
@@ -181,6 +192,8 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
     # "那南湖基金小镇呢" after a list of what each town is to become: the list is about it too, and answers it
     again = next((m for m in about if m.entry.id == reading.previous and m.score >= THRESHOLD), None)
     best = again or about[0]
+    if not again and (same := _same_document(svc, reading, about, best)):
+        best = same
     unanswerable = [a for a in reading.aspects if aspects[a].unanswerable]
     if unanswerable and not all(_tells(svc, best.entry, reading, a) for a in unanswerable):
         return None, "aspect"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.clock import SHANGHAI, FixedClock
+from bot.messages import Incoming
 from faq.gazetteer import fold
 from datetime import datetime
 
@@ -241,3 +242,11 @@ async def test_an_answer_that_refers_to_a_measure_gives_its_amounts_from_the_pol
     reply = await ask(question)
     assert reply.intent == "faq" and amount in reply.text and "另行查询" not in reply.text, reply.text
     assert "calc:hq-new" in [b.payload for b in reply.buttons]
+
+
+async def test_a_follow_up_referring_back_keeps_to_the_document_just_quoted(router):
+    await router.handle(Incoming("console", "u1", "u1", text="十三五规划的五镇是哪些"))
+    reply = await router.handle(Incoming("console", "u1", "u1", text="其中运河财富小镇定位呢"))
+    assert "非银金融集聚小镇" in reply.text, reply.text
+    fresh = await router.handle(Incoming("console", "u2", "u2", text="运河财富小镇的定位是什么"))
+    assert "运河之上的高端金融产业集聚区" in fresh.text, fresh.text
