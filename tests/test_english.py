@@ -380,3 +380,9 @@ async def test_an_english_range_within_one_tier_gives_that_tier(say):
 async def test_another_policys_amount_in_english_is_compared_under_the_higher_one_rule(say, question, amount):
     reply = await say(question)
     assert amount in reply.text and "not added together" in reply.text, reply.text
+
+
+async def test_an_amount_managed_is_never_read_as_paid_in_capital(say):
+    reply = await say("Our new wealth management HQ manages 30 billion yuan. How much subsidy?")
+    assert "up to RMB 50 million" not in reply.text and "I read your figure as the paid-in capital" not in reply.text, \
+        reply.text
