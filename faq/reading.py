@@ -114,7 +114,7 @@ class Reader:
 
     def read(self, text: str, topic: Topic | None = None) -> Reading:
         folded = self.gazetteer.repairer.repair(fold(text))
-        questions = question_clauses(folded, self.lang)
+        questions = [part for clause in question_clauses(folded, self.lang) for part in self._pair(clause)]
         focus = "，".join(questions) if len(folded) > LONG or SELF_INTRO.match(folded) else folded
         entities = self.gazetteer.entities(focus) or self.gazetteer.entities(folded)
         aspects = own = self.gazetteer.aspects(focus)
@@ -159,6 +159,17 @@ class Reader:
                        context=topic.entry_id if topic is not None and marked else None,
                        role=role.group(1) if role else "",
                        _ranked=alone if query == focus else None)
+
+    def _pair(self, clause: str) -> list[str]:
+        """"工业设计小镇面积和2019年营业收入": two things asked of one subject are two questions (the second
+        continues the first's subject); "北部软件园和工业设计小镇…" names two subjects and stays one."""
+        left, joined, right = clause.rpartition("和")
+        if self.lang != "zh" or not joined or not left or not right:
+            return [clause]
+        gz = self.gazetteer
+        if gz.aspects(left) and gz.aspects(right) and not gz.entities(right):
+            return [left, right]
+        return [clause]
 
     def _hint(self, aspects: list[str]) -> str:
         asked = [self.gazetteer.lexicon.aspects[a].asked for a in aspects]

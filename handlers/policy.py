@@ -478,6 +478,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         return None
     if PROCEDURE.search(msg.text) and not reading.figures and not reading.candidates() \
             and not VALIDITY_ASKED.search(reading.text):
+        await svc.store.unanswered.log(msg, svc.clock.now())
         return _procedure_reply(svc, msg)
     kind = next((k for k in NO_MEASURE_KINDS if k in reading.text), None)
     if kind and not reading.candidates() and any(w in reading.text for w in SUPPORT_WORDS) \
@@ -508,8 +509,14 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     if candidates and (about_policy or PROCEDURE.search(msg.text)):
         reply = measure_reply(svc, book.measure(candidates[0]), confidence=0.9 if len(candidates) == 1 else 0.7,
                               lang=msg.lang)
-        if PROCEDURE.search(msg.text) or ASKS_WHEN.search(reading.text):
-            reply.text += "\n\n" + _unstated_procedure(book.policy(book.measure(candidates[0])), msg)
+        unstated = _unstated_procedure(book.policy(book.measure(candidates[0])), msg)
+        if PROCEDURE.search(msg.text):       # the documents are silent on what was asked: said first, a "don't know"
+            reply = handoff.with_offer(svc, msg, replace(
+                reply, text=f"{unstated}\n\n{msg.say('文件对这项措施的规定如下：', 'What the document says of this measure:')}"
+                            f"\n{reply.text}", intent="fallback", confidence=0.5))
+            await svc.store.unanswered.log(msg, svc.clock.now())
+        elif ASKS_WHEN.search(reading.text):
+            reply.text += "\n\n" + unstated
         reply.buttons += [Button(f"{render.article(m, msg.lang)} {render.title(m, msg.lang)}", POLICY(f"m:{m.id}"))
                           for m in map(book.measure, candidates[1:4])]
         return reply

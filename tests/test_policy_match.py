@@ -1,7 +1,10 @@
 """Matching by profile (free text and /profile with real TinyDB storage), browsing with
 /policy and its buttons, the documents' own facts and the directions without money."""
+from datetime import datetime
+
 import pytest
 
+from bot.clock import SHANGHAI
 from handlers.profile import ProfileDialog
 from policy_data.matching import match
 
@@ -167,13 +170,21 @@ async def test_how_to_apply_is_what_the_document_leaves_to_its_detailed_rules_wi
     assert any(b.payload == "/handoff" or "人工" in b.label or "person" in b.label.lower() for b in reply.buttons)
 
 
-@pytest.mark.parametrize("question, condition", [("标准奖励什么时候能拿", "在标准发布后申请"),
-                                                 ("金融改革试点奖励什么时候给", "项目通过验收后"),
-                                                 ("新设金融总部补助怎么申请", "经国家金融管理部门批准新设立")])
-async def test_when_or_how_a_named_measure_pays_is_its_conditions_and_the_unstated_procedure(ask, question, condition):
+@pytest.mark.parametrize("question, condition, intent", [("标准奖励什么时候能拿", "在标准发布后申请", "policy"),
+                                                         ("金融改革试点奖励什么时候给", "项目通过验收后", "policy"),
+                                                         ("新设金融总部补助怎么申请", "经国家金融管理部门批准新设立", "fallback"),
+                                                         ("申请金融总部补助需要准备哪些材料", "经国家金融管理部门批准新设立", "fallback")])
+async def test_when_or_how_a_named_measure_pays_is_its_conditions_and_the_unstated_procedure(ask, services, question,
+                                                                                           condition, intent):
+    """When it pays is in its conditions; how to apply and with what the document does not say: a "don't know"
+    that says so first, with what the measure requires."""
     reply = await ask(question)
-    assert reply.intent == "policy" and "条件：" in reply.text and condition in reply.text, reply.text
+    assert reply.intent == intent and "条件：" in reply.text and condition in reply.text, reply.text
     assert "没有载明申请流程" in reply.text
+    unanswered = [u.text for u in await services.store.unanswered.since(datetime(2000, 1, 1, tzinfo=SHANGHAI))]
+    assert unanswered == ([question] if intent == "fallback" else [])
+    if intent == "fallback":
+        assert reply.text.startswith("杭政办〔2023〕2号没有载明申请流程")
 
 
 @pytest.mark.parametrize("question, says", [("外资机构有补贴吗", "【引进外资金融机构】"),
