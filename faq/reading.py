@@ -167,9 +167,13 @@ class Reader:
         if self.lang != "zh" or not joined or not left or not right:
             return [clause]
         gz = self.gazetteer
-        if gz.aspects(left) and gz.aspects(right) and not gz.entities(right):
-            return [left, right]
-        return [clause]
+        asked = gz.aspects(right)
+        if not (asked and gz.aspects(left)) or gz.entities(right):
+            return [clause]
+        rest = right
+        for word in sorted((w for a in asked for w in gz.lexicon.aspects[a].asked), key=len, reverse=True):
+            rest = rest.replace(word, "")
+        return [left, right] if len(rest.strip(" ？?。的")) >= 2 else [clause]   # "…楼宇和企业" stays one question
 
     def _hint(self, aspects: list[str]) -> str:
         asked = [self.gazetteer.lexicon.aspects[a].asked for a in aspects]
