@@ -119,10 +119,9 @@ class Router:
             text, cut = inputs.clean(msg.text)
             lang = language.choose(text, self.svc.store.users.language(msg.user_key), msg.language_code)
             await self.svc.store.users.register(msg, self.svc.clock.now(), lang)   # registers recipients and their language
-            msg = replace(msg, text=text, typed=inputs.as_typed(msg.text), lang=lang)
             in_dialog = self.svc.dialogs.get(msg.user_key) is not None
             reading = self.svc.kb.reader_for(lang).read(text, self.svc.conversations.get(msg.user_key))
-            msg = replace(msg, reading=reading)
+            msg = replace(msg, text=text, typed=inputs.as_typed(msg.text), lang=lang, reading=reading)
             reply = await self._dispatch(msg)
             if reply.intent in TOPICAL and reading.entities:   # "2号文什么时候施行" → "到什么时候": the same document
                 self.svc.conversations.remember(msg.user_key, reading.entities, reading.aspects, None)
