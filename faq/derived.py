@@ -3,6 +3,7 @@ start reads it in milliseconds and any change rebuilds it. Lives in the git-igno
 a cache that cannot be read or written only costs the rebuild."""
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import pickle
@@ -21,7 +22,7 @@ def cached(name: str, key: str, build: Callable[[], T], cache_dir: Path | None =
     path = cache_dir / f"{name}-{key}.pickle"
     if path.exists():
         try:
-            return pickle.loads(path.read_bytes())
+            return _unpickled(path.read_bytes())
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
             log.warning("unreadable cache %s (%s): rebuilding", path.name, exc)
     value = build()
@@ -35,3 +36,15 @@ def cached(name: str, key: str, build: Callable[[], T], cache_dir: Path | None =
     except OSError as exc:
         log.warning("cache %s not saved (%s)", path.name, exc)
     return value
+
+
+def _unpickled(data: bytes):
+    """pickle.loads with the cyclic garbage collector paused: reading back a large cache allocates hundreds of
+    thousands of objects, none of them garbage, and each collection it would set off walks all of them."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(data)
+    finally:
+        if paused:
+            gc.enable()

@@ -39,3 +39,11 @@ def test_a_question_asked_again_is_ranked_from_memory_as_a_list_of_its_own(kb, m
     again.clear()
     assert matcher.rank("小镇金融联盟有哪些分会", 5) == first
     assert matcher.rank("小镇面积多大", 5) == []                          # a new question is ranked afresh
+
+
+def test_the_garbage_collector_runs_again_after_a_cache_is_read(tmp_path):
+    import gc
+    cached("index", "k1", lambda: [[i] for i in range(10)], tmp_path)
+    assert cached("index", "k1", lambda: [], tmp_path) == [[i] for i in range(10)] and gc.isenabled()
+    (tmp_path / "index-k1.pickle").write_bytes(b"not a pickle")
+    assert cached("index", "k1", lambda: [3], tmp_path) == [3] and gc.isenabled()
