@@ -4,15 +4,24 @@ a cache that cannot be read or written only costs the rebuild."""
 from __future__ import annotations
 
 import gc
+import hashlib
 import logging
 import os
 import pickle
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Callable, Iterable, TypeVar
 
 log = logging.getLogger(__name__)
 CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache"
 T = TypeVar("T")
+
+
+def digest(files: Iterable[Path], *also: str) -> str:
+    """A cache key of the files' names and contents (a missing file counts too) and of any other `also` text."""
+    hashed = hashlib.sha256("\0".join(also).encode())
+    for path in files:
+        hashed.update(str(path).encode() + b"\0" + (path.read_bytes() if path.exists() else b"(missing)") + b"\0")
+    return hashed.hexdigest()[:24]
 
 
 def cached(name: str, key: str, build: Callable[[], T], cache_dir: Path | None = CACHE_DIR) -> T:
