@@ -132,7 +132,7 @@ class Repairer:
 
     def __init__(self, vocabulary: Iterable[str]):
         self._by_sound: dict[tuple[str, ...], list[str]] = {}
-        for word in dict.fromkeys(map(fold, vocabulary)):
+        for word in dict.fromkeys(map(fold, dict.fromkeys(vocabulary))):      # each word folded once
             if len(word) >= MIN_REPAIR and _is_cjk(word):
                 self._by_sound.setdefault(tuple(_sound(ch) for ch in word), []).append(word)
         lengths: dict[str, set[int]] = {}
