@@ -5,7 +5,7 @@ never takes the bot down: the old knowledge keeps answering and the error names 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import pydantic
@@ -28,7 +28,6 @@ class Knowledge:
     faq: list[FaqEntry]
     contacts: list[Contact]
     lexicon: Lexicon
-    digest: str = ""          # of every file the knowledge comes from, when loaded through the cache
 
     def cite(self, source, lang: str = "zh") -> str:
         """A short human citation: 《…》 + section (the section's Chinese heading in English answers too)."""
@@ -68,8 +67,7 @@ def load_cached(faq_dir: Path = FAQ_DIR, policy_dir: Path = POLICY_DIR, cache_di
              Path(gazetteer.__file__)]
     for folder, pattern in ((policy_dir, "documents.yaml"), (policy_dir, "contacts.yaml"), (faq_dir, "*.yaml")):
         files += [p for path in sorted(folder.glob(pattern)) for p in (path, folder / EN / path.name)]
-    key = digest(files, pydantic.VERSION)
-    return replace(cached("knowledge", key, lambda: load_knowledge(faq_dir, policy_dir), cache_dir), digest=key)
+    return cached("knowledge", digest(files, pydantic.VERSION), lambda: load_knowledge(faq_dir, policy_dir), cache_dir)
 
 
 def _check_labels(path: Path, entry: FaqEntry, lexicon: Lexicon) -> None:

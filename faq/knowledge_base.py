@@ -44,9 +44,8 @@ class KnowledgeBase:
         with self._reloading:
             knowledge = self._loader()          # raises KnowledgeError, leaving the old snapshot in place
             policy = self._policy_loader(knowledge.documents)     # policy_data/data/policy_*.yaml, same rule
-            matcher = FaqMatcher(knowledge.faq, cache_dir=self._cache_dir, source=knowledge.digest)
-            matcher_en = FaqMatcher([e.in_english() for e in knowledge.faq], english, cache_dir=self._cache_dir,
-                                    source=knowledge.digest)
+            matcher = FaqMatcher(knowledge.faq, cache_dir=self._cache_dir)
+            matcher_en = FaqMatcher([e.in_english() for e in knowledge.faq], english, cache_dir=self._cache_dir)
             gazetteer = Gazetteer(knowledge.lexicon, (k for e in knowledge.faq for k in e.keywords))
             self._now = Snapshot(knowledge, matcher, policy, gazetteer,
                                  {"zh": Reader(gazetteer, matcher), "en": Reader(gazetteer, matcher_en, "en")})

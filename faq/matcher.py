@@ -98,11 +98,10 @@ def _tokenised(entries: list[FaqEntry], text: ModuleType) -> dict:
             "first": array("I", accumulate((len(e.questions) for e in entries), initial=0))}
 
 
-def _cache_key(entries: list[FaqEntry], text: ModuleType, source: str = "") -> str:
-    """Changes with any entry's text (or with `source`, the digest of the files they all come from), the synonyms,
-    the domain dictionary, jieba's version or the tokenisers' code."""
-    digest = hashlib.sha256(source.encode())
-    for e in entries if not source else ():
+def _cache_key(entries: list[FaqEntry], text: ModuleType) -> str:
+    """Changes with any entry's text, the synonyms, the domain dictionary, jieba's version or the tokenisers' code."""
+    digest = hashlib.sha256()
+    for e in entries:
         digest.update("\x1f".join([*e.questions, "\x1e", *e.keywords, "\x1e", e.answer, "\x1d"]).encode())
     for path in (nlp.HERE / "synonyms.yaml", nlp.HERE / "userdict.txt", Path(nlp.__file__), Path(text.__file__),
                  Path(__file__), nlp.HERE / "script.py"):
@@ -119,12 +118,10 @@ class FaqMatcher:
     rarest features are gathered until there are CANDIDATES of them, the likeliest of those are scored in full
     and the phrasing similarity is computed over theirs only."""
 
-    def __init__(self, entries: list[FaqEntry], text: ModuleType = nlp, cache_dir: Path | None = None,
-                 source: str = ""):
-        """`source`: a digest of the files `entries` come from, which keys the cache instead of their text."""
+    def __init__(self, entries: list[FaqEntry], text: ModuleType = nlp, cache_dir: Path | None = None):
         self.entries, self.text = entries, text
         text.add_words((k for e in entries for k in e.keywords), f"keywords-{text.__name__}")
-        index = cached(f"faq-index-{text.__name__.rpartition('.')[2]}", _cache_key(entries, text, source),
+        index = cached(f"faq-index-{text.__name__.rpartition('.')[2]}", _cache_key(entries, text),
                        lambda: _tokenised(entries, text), cache_dir)
         self._ids, self._asked, self._told = index["ids"], index["asked"], index["told"]
         self._keywords, self._numbers = index["keywords"], index["numbers"]

@@ -68,17 +68,3 @@ def test_the_policy_book_is_read_back_until_a_policy_file_changes(tmp_path, monk
     path = next(policy_dir.glob("policy_*.yaml"))
     path.write_text(path.read_text("utf-8") + "\n# reviewed\n", "utf-8")
     assert loader.load_cached_book(documents, policy_dir, cache).measures == first.measures and len(loads) == 1
-
-
-def test_a_matcher_keyed_by_its_sources_digest_is_rebuilt_when_that_digest_changes(kb, tmp_path, monkeypatch):
-    from faq import matcher
-
-    entries = kb.knowledge.faq
-    matcher.FaqMatcher(entries, cache_dir=tmp_path, source="files-v1")
-    builds = []
-    tokenised = matcher._tokenised
-    monkeypatch.setattr(matcher, "_tokenised", lambda *args: builds.append(1) or tokenised(*args))
-    warm = matcher.FaqMatcher(entries, cache_dir=tmp_path, source="files-v1")
-    assert builds == [] and warm.best("小镇面积多大").entry.id == kb.faq.best("小镇面积多大").entry.id
-    matcher.FaqMatcher(entries, cache_dir=tmp_path, source="files-v2")
-    assert builds == [1]
