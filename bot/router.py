@@ -167,10 +167,9 @@ class Router:
             if pressed and not language.CJK.search(text) and language.LATIN_WORD.search(pressed.label):
                 lang = "en"                # "Contacts", "Quick-check": an English label asks for English
             await self.svc.store.users.register(msg, self.svc.clock.now(), lang)   # registers recipients and their language
-            msg = replace(msg, text=text, typed=inputs.as_typed(msg.text), lang=lang)
             in_dialog = self.svc.dialogs.get(msg.user_key) is not None
             reading = self.svc.kb.reader_for(lang).read(text, self.svc.conversations.get(msg.user_key))
-            msg = replace(msg, reading=reading)
+            msg = replace(msg, text=text, typed=inputs.as_typed(msg.text), lang=lang, reading=reading)
             asked = replace(msg, payload=pressed.payload) if pressed else msg
             reply = await self._dispatch(asked)
             if reply.intent in TOPICAL and reading.entities:   # "2号文什么时候施行" → "到什么时候": the same document

@@ -3,15 +3,25 @@ start reads it in milliseconds and any change rebuilds it. Lives in the git-igno
 a cache that cannot be read or written only costs the rebuild."""
 from __future__ import annotations
 
+import gc
+import hashlib
 import logging
 import os
 import pickle
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Callable, Iterable, TypeVar
 
 log = logging.getLogger(__name__)
 CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache"
 T = TypeVar("T")
+
+
+def digest(files: Iterable[Path], *also: str) -> str:
+    """A cache key of the files' names and contents (a missing file counts too) and of any other `also` text."""
+    hashed = hashlib.sha256("\0".join(also).encode())
+    for path in files:
+        hashed.update(str(path).encode() + b"\0" + (path.read_bytes() if path.exists() else b"(missing)") + b"\0")
+    return hashed.hexdigest()[:24]
 
 
 def cached(name: str, key: str, build: Callable[[], T], cache_dir: Path | None = CACHE_DIR) -> T:
@@ -21,7 +31,7 @@ def cached(name: str, key: str, build: Callable[[], T], cache_dir: Path | None =
     path = cache_dir / f"{name}-{key}.pickle"
     if path.exists():
         try:
-            return pickle.loads(path.read_bytes())
+            return _unpickled(path.read_bytes())
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
             log.warning("unreadable cache %s (%s): rebuilding", path.name, exc)
     value = build()
@@ -35,3 +45,15 @@ def cached(name: str, key: str, build: Callable[[], T], cache_dir: Path | None =
     except OSError as exc:
         log.warning("cache %s not saved (%s)", path.name, exc)
     return value
+
+
+def _unpickled(data: bytes):
+    """pickle.loads with the cyclic garbage collector paused: reading back a large cache allocates hundreds of
+    thousands of objects, none of them garbage, and each collection it would set off walks all of them."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(data)
+    finally:
+        if paused:
+            gc.enable()

@@ -6,6 +6,7 @@ toneless pinyin equals a known word's, and which shares at least half its charac
 """
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import re
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Iterable, TypeVar
 
 from faq import english
+from faq.derived import cached
 from faq.schema import Aspect, Entity, KnowledgeError, read_yaml
 from faq.script import simplified
 
@@ -49,25 +51,35 @@ def _is_cjk(text: str) -> bool:
     return all("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
+CJK = (0x4E00, 0x9FFF)               # the block repaired by sound: what _is_cjk accepts
+
+
 @lru_cache(maxsize=1)
-def _readings() -> dict[str, str]:
-    """pypinyin's single-character dictionary, read from its data file: importing pypinyin itself also loads
-    its phrase dictionary, which repairing single characters does not need."""
+def _sounds() -> tuple[str, ...]:
+    """The toneless pinyin of every character of the CJK block ("运" → "yun"), in code point order, from the first
+    reading in pypinyin's single-character dictionary (its data file only: importing pypinyin also loads its phrase
+    dictionary). Cached: that file is 6 MB of JSON."""
     spec = importlib.util.find_spec("pypinyin")
     if spec is None or not spec.submodule_search_locations:
         raise KnowledgeError("缺少 pypinyin（requirements.txt 中已列出，请重新安装依赖）")
     path = Path(list(spec.submodule_search_locations)[0]) / "pinyin_dict.json"
-    return json.loads(path.read_text(encoding="utf-8"))
+    stat = path.stat()
+    key = f"{stat.st_size}-{int(stat.st_mtime)}-{hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]}"
+    return cached("sounds", key, lambda: _toneless(json.loads(path.read_text(encoding="utf-8"))))
 
 
-@lru_cache(maxsize=8192)
+def _toneless(readings: dict[str, str]) -> tuple[str, ...]:
+    sounds = []
+    for code in range(CJK[0], CJK[1] + 1):
+        reading = readings.get(str(code))
+        first = unicodedata.normalize("NFKD", reading.split(",")[0]) if reading else chr(code)
+        sounds.append("".join(c for c in first if not unicodedata.combining(c)))
+    return tuple(sounds)
+
+
 def _sound(ch: str) -> str:
-    """Toneless pinyin of a character's first reading ("运" → "yun"); other characters stand for themselves."""
-    reading = _readings().get(str(ord(ch))) if _is_cjk(ch) else None
-    if not reading:
-        return ch
-    first = unicodedata.normalize("NFKD", reading.split(",")[0])
-    return "".join(c for c in first if not unicodedata.combining(c))
+    """Toneless pinyin of a CJK character's first reading; other characters stand for themselves."""
+    return _sounds()[ord(ch) - CJK[0]] if "\u4e00" <= ch <= "\u9fff" else ch
 
 
 class Terms(list):
@@ -120,7 +132,7 @@ class Repairer:
 
     def __init__(self, vocabulary: Iterable[str]):
         self._by_sound: dict[tuple[str, ...], list[str]] = {}
-        for word in dict.fromkeys(map(fold, vocabulary)):
+        for word in dict.fromkeys(map(fold, dict.fromkeys(vocabulary))):      # each word folded once
             if len(word) >= MIN_REPAIR and _is_cjk(word):
                 self._by_sound.setdefault(tuple(_sound(ch) for ch in word), []).append(word)
         lengths: dict[str, set[int]] = {}

@@ -5,7 +5,6 @@ never takes the bot down: the old knowledge keeps answering and the error names 
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pydantic
 import yaml
 
 from faq import gazetteer, schema
-from faq.derived import CACHE_DIR, cached
+from faq.derived import CACHE_DIR, cached, digest
 from faq.gazetteer import Lexicon
 from faq.schema import (Contact, Document, EnglishContact, EnglishDocument, EnglishFaq, FaqEntry, KnowledgeError,
                         attach_english, check_unique, load_entries)
@@ -69,15 +68,12 @@ def load_knowledge(faq_dir: Path = FAQ_DIR, policy_dir: Path = POLICY_DIR) -> Kn
 def load_cached(faq_dir: Path = FAQ_DIR, policy_dir: Path = POLICY_DIR, cache_dir: Path | None = CACHE_DIR) -> Knowledge:
     """load_knowledge, read back from the cache while no data file (nor the code that validates them) changed: a
     warm start does not parse and validate thousands of entries again."""
-    digest = hashlib.sha256(pydantic.VERSION.encode())
     files = [gazetteer.HERE / "entities.yaml", gazetteer.HERE / "aspects.yaml", Path(__file__), Path(schema.__file__),
              Path(gazetteer.__file__)]
     for folder, pattern in ((policy_dir, "documents.yaml"), (policy_dir, "contacts.yaml"), (policy_dir, "policy_*.yaml"),
                             (faq_dir, "*.yaml")):
         files += [p for path in sorted(folder.glob(pattern)) for p in (path, folder / EN / path.name)]
-    for path in files:
-        digest.update(str(path).encode() + b"\0" + (path.read_bytes() if path.exists() else b"(missing)") + b"\0")
-    return cached("knowledge", digest.hexdigest()[:24], lambda: load_knowledge(faq_dir, policy_dir), cache_dir)
+    return cached("knowledge", digest(files, pydantic.VERSION), lambda: load_knowledge(faq_dir, policy_dir), cache_dir)
 
 
 def _measure_ids(policy_dir: Path) -> set[str]:

@@ -14,7 +14,7 @@ from faq.gazetteer import Gazetteer
 from faq.knowledge import Knowledge, load_cached
 from faq.matcher import FaqMatcher
 from faq.reading import Reader
-from policy_data.loader import PolicyBook, load_policy_book
+from policy_data.loader import PolicyBook, load_cached_book
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ class KnowledgeBase:
     thread when called from the event loop: `await asyncio.to_thread(kb.reload)`) and swaps it in with one
     assignment, so a message is read and answered from one snapshot or the other, never a mix."""
 
-    def __init__(self, loader=load_cached, policy_loader=load_policy_book, cache_dir: Path | None = CACHE_DIR):
+    def __init__(self, loader=load_cached, policy_loader=load_cached_book, cache_dir: Path | None = CACHE_DIR):
         self._loader, self._policy_loader, self._cache_dir = loader, policy_loader, cache_dir
         self._reloading = threading.Lock()        # one reload at a time (a /reload beside a console save)
         nlp.load_user_dictionary()

@@ -10,10 +10,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pydantic
 from pydantic import ValidationError
 
+from faq import schema as faq_schema
+from faq.derived import CACHE_DIR, cached, digest
 from faq.knowledge import EN, POLICY_DIR
 from faq.schema import Document, KnowledgeError, attach_english, check_unique, load_entries, problems, read_yaml
+from policy_data import schema as policy_schema
 from policy_data.schema import (BeneficiaryType, EnglishMeasure, EnglishPolicy, EnglishSummary, EnglishType, Measure,
                                 PolicyDoc, RuledOut, Summary)
 
@@ -167,6 +171,16 @@ def load_policy_book(documents: dict[str, Document], policy_dir: Path = POLICY_D
                                                    en=EnglishType(label="organisations of any kind")))
     return PolicyBook(policies, [m for _, m in measures], [s for _, s in summaries], type_map, policy_of,
                       _english_cues(policy_dir / EN / "vocabulary.yaml"), tuple(r for _, r in ruled_out))
+
+
+def load_cached_book(documents: dict[str, Document], policy_dir: Path = POLICY_DIR,
+                     cache_dir: Path | None = CACHE_DIR) -> PolicyBook:
+    """load_policy_book, read back from the cache while no policy file, document nor the code that validates them
+    changed."""
+    files = [*sorted(policy_dir.glob("*.yaml")), *sorted((policy_dir / EN).glob("*.yaml")), Path(__file__),
+             Path(policy_schema.__file__), Path(faq_schema.__file__)]
+    key = digest(files, pydantic.VERSION, repr(sorted(documents.items())))
+    return cached("policy-book", key, lambda: load_policy_book(documents, policy_dir), cache_dir)
 
 
 if __name__ == "__main__":  # python -m policy_data.loader : validate the policy files

@@ -39,3 +39,32 @@ def test_a_question_asked_again_is_ranked_from_memory_as_a_list_of_its_own(kb, m
     again.clear()
     assert matcher.rank("小镇金融联盟有哪些分会", 5) == first
     assert matcher.rank("小镇面积多大", 5) == []                          # a new question is ranked afresh
+
+
+def test_the_garbage_collector_runs_again_after_a_cache_is_read(tmp_path):
+    import gc
+    cached("index", "k1", lambda: [[i] for i in range(10)], tmp_path)
+    assert cached("index", "k1", lambda: [], tmp_path) == [[i] for i in range(10)] and gc.isenabled()
+    (tmp_path / "index-k1.pickle").write_bytes(b"not a pickle")
+    assert cached("index", "k1", lambda: [3], tmp_path) == [3] and gc.isenabled()
+
+
+def test_the_policy_book_is_read_back_until_a_policy_file_changes(tmp_path, monkeypatch):
+    import shutil
+
+    from faq.knowledge import POLICY_DIR, load_knowledge
+    from policy_data import loader
+
+    policy_dir, cache = tmp_path / "policy", tmp_path / "cache"
+    shutil.copytree(POLICY_DIR, policy_dir)
+    documents = load_knowledge().documents
+    first = loader.load_cached_book(documents, policy_dir, cache)
+    loads, load = [], loader.load_policy_book
+    monkeypatch.setattr(loader, "load_policy_book", lambda *args: loads.append(args) or load(*args))
+    again = loader.load_cached_book(documents, policy_dir, cache)
+    assert loads == [] and again is not first
+    assert (again.measures, again.policies, again.types, again.policy_of) == \
+        (first.measures, first.policies, first.types, first.policy_of)
+    path = next(policy_dir.glob("policy_*.yaml"))
+    path.write_text(path.read_text("utf-8") + "\n# reviewed\n", "utf-8")
+    assert loader.load_cached_book(documents, policy_dir, cache).measures == first.measures and len(loads) == 1

@@ -89,6 +89,18 @@ def test_parse_xml_is_size_capped_before_parsing():
     assert parse_xml("<xml><A> 1 </A><B/></xml>") == {"A": "1", "B": ""}
 
 
+def test_parse_xml_keeps_each_fields_own_text():
+    assert parse_xml("<xml>\n <Content><![CDATA[ a<b ]]>&amp;&#20013;</Content>\n <MsgId>7</MsgId></xml>") == \
+        {"Content": "a<b &中", "MsgId": "7"}
+    # a nested field keeps only its text before its first child; a repeated field its last value
+    assert parse_xml("<xml><Info>head<Item>x</Item>tail</Info><A>1</A><A>2</A></xml>") == {"Info": "head", "A": "2"}
+    assert parse_xml('<xml xmlns:n="urn:x"><n:A>1</n:A></xml>') == {"{urn:x}A": "1"}
+    for bad in ("<xml><A>&undefined;</A></xml>", "<xml><n:A/></xml>", "<!DOCTYPE x><xml/>", ""):
+        with pytest.raises(CallbackError) as refused:
+            parse_xml(bad)
+        assert refused.value.status == 400
+
+
 # ---- rendering --------------------------------------------------------------------------------------------
 
 def test_split_bytes_respects_the_limit_and_loses_nothing():

@@ -14,12 +14,10 @@ import hmac
 import os
 import re
 import struct
-from xml.etree.ElementTree import ParseError
+from xml.parsers import expat
 from xml.sax.saxutils import escape
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
 
 BLOCK = 32                    # WeCom pads to 32 bytes, not AES's 16
 MAX_XML_BYTES = 64 * 1024     # real callbacks are a few KB; anything larger is refused before parsing
@@ -44,11 +42,52 @@ def parse_xml(data: bytes | str, limit: int = MAX_XML_BYTES) -> dict[str, str]:
         raise CallbackError(413, f"XML of {len(raw)} bytes exceeds {limit}")
     if (declared := DECLARED_ENCODING.match(raw)) and declared[1].lower() not in (b"utf-8", b"utf8"):
         raise CallbackError(400, "XML declares an encoding other than UTF-8")
+    fields = _Fields()
+    parser = expat.ParserCreate(None, "}")
+    parser.buffer_text = True
+    parser.StartElementHandler, parser.EndElementHandler = fields.start, fields.end
+    parser.CharacterDataHandler = fields.text
+    parser.StartDoctypeDeclHandler = parser.EntityDeclHandler = parser.UnparsedEntityDeclHandler = _forbidden
+    parser.ExternalEntityRefHandler = _forbidden
     try:
-        root = fromstring(raw, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except (ParseError, DefusedXmlException, ValueError, LookupError) as exc:
+        parser.Parse(raw, True)
+    except (expat.ExpatError, ValueError, LookupError) as exc:
         raise CallbackError(400, f"malformed XML: {type(exc).__name__}") from None
-    return {child.tag: (child.text or "").strip() for child in root}
+    return fields.found
+
+
+def _forbidden(*_) -> None:
+    raise CallbackError(400, "malformed XML: DTDs and entities are refused")
+
+
+class _Fields:
+    """Expat handlers that keep what ElementTree's `{child.tag: child.text}` of the root would: each child's
+    text up to its own first child, without building a tree (callbacks are a flat list of fields)."""
+
+    def __init__(self):
+        self.found: dict[str, str] = {}
+        self._depth, self._tag, self._parts = 0, "", []
+
+    def start(self, tag: str, _attributes) -> None:
+        self._depth += 1
+        if self._depth == 2:
+            self._tag, self._parts = "{" + tag if "}" in tag else tag, []
+        elif self._depth == 3:
+            self._close()
+
+    def end(self, _tag: str) -> None:
+        if self._depth == 2:
+            self._close()
+        self._depth -= 1
+
+    def text(self, data: str) -> None:
+        if self._depth == 2:
+            self._parts.append(data)
+
+    def _close(self) -> None:
+        if self._tag:
+            self.found[self._tag] = "".join(self._parts).strip()
+            self._tag = ""
 
 
 def to_xml(fields: dict[str, str | int]) -> str:

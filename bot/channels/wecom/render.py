@@ -23,6 +23,8 @@ def clip(text: str, limit: int) -> str:
 
 def split_bytes(text: str, limit: int) -> list[str]:
     """Pieces of at most `limit` UTF-8 bytes, cut at line ends where possible, never inside a character."""
+    if len(text) * 4 <= limit or len(text.encode()) <= limit:        # one piece (most answers)
+        return [text.strip("\n")] if text.strip() else []
     parts: list[str] = []
     current, size = "", 0
     for line in text.splitlines(keepends=True):
