@@ -39,6 +39,16 @@ def editor(editable, tmp_path, clock):
     return KnowledgeEditor(kb, Store(tmp_path / "data"), clock, tmp_path / "data", faq, policy)
 
 
+async def test_a_phrasing_of_an_entry_naming_measures_changes_only_that_line(editor, editable):
+    kb, faq, _ = editable
+    before = (faq / "policy2023.yaml").read_text("utf-8").splitlines()
+    await editor.add_phrasing("telegram:1", "p23-hq-institutions", "总部机构落户有什么支持")
+    after = (faq / "policy2023.yaml").read_text("utf-8").splitlines()
+    assert [line for line in after if line not in before] == ["      - 总部机构落户有什么支持"] and len(after) == len(before) + 1
+    entry = next(e for e in kb.knowledge.faq if e.id == "p23-hq-institutions")
+    assert entry.measures == ["hq-new", "fin-holding", "capital-raise"]
+
+
 async def test_a_phrasing_changes_one_line_of_one_file_keeps_a_backup_and_reloads(editor, editable):
     kb, faq, _ = editable
     before = {p.name: p.read_text("utf-8") for p in faq.glob("*.yaml")}

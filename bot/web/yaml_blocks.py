@@ -86,8 +86,11 @@ def faq_block(entry: dict) -> str:
              f"    keywords: {_flow(entry.get('keywords', []))}",
              f"    answer: {_text(entry['answer'], '      ')}",
              f"    source: {{doc: {scalar(source['doc'])}, section: {json.dumps(source['section'], ensure_ascii=False)}}}"]
+    if entry.get("measures"):
+        lines.append(f"    measures: {_flow(entry['measures'])}")
     block = "\n".join(lines) + "\n"
-    if yaml.safe_load("entries:\n" + block)["entries"][0] != entry:
+    written = {k: v for k, v in entry.items() if k != "measures" or v}       # no measures: no line
+    if yaml.safe_load("entries:\n" + block)["entries"][0] != written:
         body = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, width=10 ** 6)
         block = "".join(f"  {line}\n" for line in body.splitlines())
     return block
