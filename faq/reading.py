@@ -114,7 +114,7 @@ class Reader:
 
     def read(self, text: str, topic: Topic | None = None) -> Reading:
         folded = self.gazetteer.repairer.repair(fold(text))
-        questions = [part for clause in question_clauses(folded, self.lang) for part in self._pair(clause)]
+        questions = question_clauses(folded, self.lang)
         focus = "，".join(questions) if len(folded) > LONG or SELF_INTRO.match(folded) else folded
         entities = self.gazetteer.entities(focus) or self.gazetteer.entities(folded)
         aspects = own = self.gazetteer.aspects(focus)
@@ -159,21 +159,6 @@ class Reader:
                        context=topic.entry_id if topic is not None and marked else None,
                        role=role.group(1) if role else "",
                        _ranked=alone if query == focus else None)
-
-    def _pair(self, clause: str) -> list[str]:
-        """"工业设计小镇面积和2019年营业收入": two things asked of one subject are two questions (the second
-        continues the first's subject); "北部软件园和工业设计小镇…" names two subjects and stays one."""
-        left, joined, right = clause.rpartition("和")
-        if self.lang != "zh" or not joined or not left or not right:
-            return [clause]
-        gz = self.gazetteer
-        asked = gz.aspects(right)
-        if not (asked and gz.aspects(left)) or gz.entities(right):
-            return [clause]
-        rest = right
-        for word in sorted((w for a in asked for w in gz.lexicon.aspects[a].asked), key=len, reverse=True):
-            rest = rest.replace(word, "")
-        return [left, right] if len(rest.strip(" ？?。的")) >= 2 else [clause]   # "…楼宇和企业" stays one question
 
     def _hint(self, aspects: list[str]) -> str:
         asked = [self.gazetteer.lexicon.aspects[a].asked for a in aspects]

@@ -39,19 +39,6 @@ async def test_a_two_part_question_gets_both_answers(ask):
     assert "3.3平方公里" in reply.text and "三个分会" in reply.text and len(reply.sources) == 2
 
 
-@pytest.mark.parametrize("question, first, second", [("工业设计小镇面积和2019年营业收入", "1.42平方千米", "3.25亿元"),
-                                                     ("港湾计划2025年上市公司目标和资产管理规模目标", "800家", "4万亿元")])
-async def test_two_things_asked_of_one_subject_joined_by_and_get_both_answers(ask, question, first, second):
-    reply = await ask(question)
-    assert reply.intent == "faq" and first in reply.text and second in reply.text, reply.text
-
-
-def test_two_subjects_joined_by_and_or_a_bare_second_aspect_stay_one_question(services):
-    reader = services.kb.reader_for("zh")
-    for question in ("北部软件园和工业设计小镇哪个收入高", "小镇有哪些楼宇和企业"):
-        assert reader.read(question).questions == [question]
-
-
 @pytest.mark.parametrize("question, says", [
     ("英蓝中心停车费多少", "价格与收费未载明"),                 # the entity is known, the aspect is not stated
     ("小镇金融联盟会长是谁", "未载明"),
