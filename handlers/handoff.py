@@ -47,10 +47,14 @@ _VERB = r"(?:找|转|转接|转到|接|联系|呼叫|要|需要)?"
 _PERSON = r"(?:人工客服|人工服务|人工坐席|人工|真人客服|真人|在线客服|客服|管委会工作人员|工作人员|值班人员)"
 _TAIL = r"(?:吗|呢|吧|啊|呀|一下|服务|帮忙|谢谢)*"
 _ZH = re.compile(rf"^{_LEAD}(?:{_VERB}{_PERSON}|(?:给(?:管委会|工作人员|你们))?留言){_TAIL}$")
+_NOT_A_PERSON = r"(?!中心|岛|湖|秀|智能|大厅|热线|电话)"    # 客服中心, 人工岛, 真人秀: places and things, not people
 _ZH_SENTENCE = re.compile(
-    r"(?:找|转|联系|联络|接通|叫|跟|和|同|与)(?:一下|下|一个|个|位)?(?:你们|贵方|管委会|小镇)?的?"
-    r"(?:工作人员|真人|人工(?!智能)|客服|负责人|专人|的人|人聊|人谈|人沟通)"
-    r"|投诉|留言给|给(?:管委会|工作人员|你们|小镇)[^，。？?]{0,8}留言|^留言[:：，,]|帮我(?:联系|联络|找|转|接通|约)")
+    rf"(?:找|转|联系|联络|接通|叫)(?:一下|下|一个|个|位)?(?:你们|贵方|管委会|小镇)?的?"
+    rf"(?:工作人员|真人|人工|客服|负责人|专人|的人|人聊|人谈|人沟通){_NOT_A_PERSON}"
+    rf"|(?:跟|和|同|与)(?:你们|贵方|管委会|小镇)?的?(?:工作人员|真人|人工|客服|负责人|专人){_NOT_A_PERSON}"
+    r"[^，,。？?]{0,4}(?:聊|谈|沟通|说|通话|对话|见面)"
+    r"|^投诉|(?:我|我们|我司)(?:要|想|想要)?投诉|投诉一下|留言给|给(?:管委会|工作人员|你们|小镇)[^，。？?]{0,8}留言(?!的|功能|在哪)"
+    r"|^留言[:：，,]|帮我(?:联系|联络|找|转|接通|约)")
 _CALL_ME = re.compile(r"(?:联系|回电|回复|打给|致电|回个电话给|打个电话给)我(?!们)|给我回(?:个)?电话"
                       r"|\b(?:call me|call back|get back to me|contact me)\b")
 _NUMBER_ASKED = re.compile(r"电话|号码|热线|邮箱|多少|几个|几位|哪些|是谁|phone|number|hotline|e-?mail|how many")
@@ -61,7 +65,10 @@ _EN = re.compile(r"^(?:(?:i want to|i'd like to|i would like to|can i|could i|le
 _EN_SENTENCE = re.compile(
     r"\b(?:talk|speak|chat)\s+(?:to|with)\s+(?:a |an |the |some |one of )?(?:human|person|real person|agent|someone"
     r"|somebody|anyone|staff|operator|representative|people|member of staff)"
-    r"|\b(?:connect|put) me (?:through )?(?:to|with)\b|\bleave a message\b|\bcomplain|\bcomplaint")
+    r"|\b(?:connect|put) me (?:through )?(?:to|with) (?:a |an |the |some |one of )?(?:human|person|someone|somebody"
+    r"|staff|agent|operator|representative|member of staff|your team|the team|(?:the )?(?:management )?committee)"
+    r"|\bleave a message\b|\bi (?:want|would like|'d like|wish) to (?:complain|file a complaint|make a complaint)"
+    r"|\bi have a complaint\b")
 _NOISE = re.compile(r"[\s\W_]+")
 
 
