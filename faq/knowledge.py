@@ -9,13 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pydantic
-import yaml
 
 from faq import gazetteer, schema
 from faq.derived import CACHE_DIR, cached, digest
 from faq.gazetteer import Lexicon
 from faq.schema import (Contact, Document, EnglishContact, EnglishDocument, EnglishFaq, FaqEntry, KnowledgeError,
-                        attach_english, check_unique, load_entries)
+                        attach_english, check_unique, load_entries, read_yaml)
 
 ROOT = Path(__file__).resolve().parent.parent
 EN = "en"                 # the reviewed English overlays: <data dir>/en/<same file name>, keyed by entry id
@@ -80,7 +79,7 @@ def _measure_ids(policy_dir: Path) -> set[str]:
     """The ids of the policy measures an entry may refer to (the policy data itself is validated by its loader)."""
     ids = set()
     for path in sorted(policy_dir.glob("policy_*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = read_yaml(path) or {}
         ids |= {m.get("id") for m in data.get("measures", []) if isinstance(m, dict)} if isinstance(data, dict) else set()
     return ids
 

@@ -49,8 +49,8 @@ def _answer(entry, svc: Services, confidence: float, lang: str, note: str = "") 
     text = entry.answer + _amounts(svc, entry, lang) + svc.kb.period_note(entry, svc.clock.today(), lang)
     return Reply(f"{note}{text}", intent="faq", confidence=confidence,
                  sources=[svc.kb.knowledge.cite(entry.source, lang)],
-                 buttons=[Button(f"{render.article(m, lang)} {render.title(m, lang)}", CALC(m.id))
-                          for m in _measures(svc, entry)[:3]])
+                 buttons=[Button(f"{'Quick-check: ' if lang == 'en' else '速算：'}{render.title(m, lang)}"[:40], CALC(m.id))
+                          for m in _measures(svc, entry) if m.rule.type != "unquantified"][:3])
 
 
 def _measures(svc: Services, entry) -> list:

@@ -154,9 +154,9 @@ async def _hand_over(svc: Services, msg: Incoming, said: str) -> Reply:
     if not any(t.partition(":")[0] in svc.outboxes for t in tickets.targets):
         log.warning("a user asked for a person, but BOT_HANDOFF_TO (or BOT_STAFF) names no one on a served channel")
         return _handoff_reply(msg.say("抱歉，现在没有值班的工作人员可以转接。您可以稍后再点“转人工”，"
-                                      "或在“联系方式”里查看管委会的地址与办公时间。",
+                                      "或在“联系方式”里查看管委会的联系卡片。",
                                       "Sorry, there is no one on duty to put you through to right now. Try “Talk to "
-                                      "a person” again later, or see “Contacts” for the committee's address and hours."),
+                                      "a person” again later, or see the committee's card under “Contacts”."),
                               [button(msg), *menu_buttons(msg)])
     if (ticket := await tickets.open_of(msg.user_key)) is not None:
         return _handoff_reply(msg.say(f"您已在人工服务中（工单 #{ticket.id}），直接输入留言即可。输入“结束”可结束人工服务。",

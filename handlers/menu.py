@@ -11,7 +11,8 @@ from bot.services import Services
 MAIN_MENU = (("常见问题", "FAQ", "faq"), ("政策匹配", "Policies", "policy"), ("补贴速算", "Quick-check", "calc"),
              ("联系方式", "Contacts", "contacts"), ("联盟活动", "Events", "events"),
              ("订阅通知", "Notifications", "subscribe"))
-GREETING = re.compile(r"^(你好|您好|hi|hello|hey|嗨|哈喽|在吗|在不在|早上好|下午好|晚上好|有人吗|good (morning|afternoon|evening))"
+GREETING = re.compile(r"^(你好|您好|hi|hello|hey|嗨|哈喽|在吗|在不在|早上好|下午好|晚上好|有人吗|good (morning|afternoon|evening)"
+                      r"|菜单|主菜单|目录|功能|帮助|menu|main menu|help|start)"
                       r"[呀啊吗么!！~。.\s]*$", re.IGNORECASE)
 _THANKS = r"谢谢你?|谢谢您|多谢|感谢|非常感谢|太感谢了|谢啦|谢了|辛苦了|thanks|thankyou|thx|ty|cheers|thanksalot"
 _ACK = r"好的|我知道了|我明白了|好滴|好吧|好|嗯+|哦|噢|行|明白了?|知道了|了解了?|收到|懂了|ok|okay|okey|k|cool|great|gotit|fine|alright|noted|perfect"

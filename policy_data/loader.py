@@ -17,6 +17,7 @@ from faq import schema as faq_schema
 from faq.derived import CACHE_DIR, cached, digest
 from faq.knowledge import EN, POLICY_DIR
 from faq.schema import Document, KnowledgeError, attach_english, check_unique, load_entries, problems, read_yaml
+from policy_data import amounts
 from policy_data import schema as policy_schema
 from policy_data.schema import (BeneficiaryType, EnglishMeasure, EnglishPolicy, EnglishSummary, EnglishType, Measure,
                                 PolicyDoc, RuledOut, Summary)
@@ -178,7 +179,7 @@ def load_cached_book(documents: dict[str, Document], policy_dir: Path = POLICY_D
     """load_policy_book, read back from the cache while no policy file, document nor the code that validates them
     changed."""
     files = [*sorted(policy_dir.glob("*.yaml")), *sorted((policy_dir / EN).glob("*.yaml")), Path(__file__),
-             Path(policy_schema.__file__), Path(faq_schema.__file__)]
+             Path(policy_schema.__file__), Path(faq_schema.__file__), Path(amounts.__file__)]   # amounts parse every figure
     key = digest(files, pydantic.VERSION, repr(sorted(documents.items())))
     return cached("policy-book", key, lambda: load_policy_book(documents, policy_dir), cache_dir)
 

@@ -300,10 +300,14 @@ BeneficiaryType.model_rebuild()
 
 
 def _regex(raw: str) -> str:
+    """A pattern that is also valid inside the one alternation all patterns of a list are joined into: no global
+    flags, no back-references (their group numbers change once joined)."""
     try:
-        re.compile(raw)
+        compiled = re.compile(f"(?:{raw})")
     except re.error as exc:
-        raise ValueError(f"不是有效的正则表达式（{exc}）") from None
+        raise ValueError(f"不是有效的正则表达式（{exc}；不能使用 (?i) 这类全局标记）") from None
+    if compiled.groups and re.search(r"\\[1-9]|\(\?P=", raw):
+        raise ValueError("不能使用反向引用（\\1、(?P=name)）：各条表达式会合并为一个")
     return raw
 
 

@@ -222,6 +222,8 @@ def test_tier_and_condition_shape_errors(policy_dir, documents):
     ("{id: typo, why: 写错的正则, zh: ['还没(上市']}", "zh.0"),
     ("{id: empty, why: 没有说法}", "至少写一条"),
     ("{id: not_the_subject, why: 重复, zh: [并非]}", "not_the_subject"),
+    ("{id: flagged, why: 全局标记, en: ['(?i)undecided']}", "en.0"),          # valid alone, not once joined with the others
+    ("{id: backref, why: 反向引用, zh: ['(还)没\\1']}", "反向引用"),
 ])
 def test_a_broken_ruled_out_entry_names_file_entry_and_field(policy_dir, documents, entry, says):
     (policy_dir / "policy_extra_guards.yaml").write_text(f"ruled_out:\n  - {entry}\n", encoding="utf-8")

@@ -180,9 +180,10 @@ async def test_small_talk_gets_a_short_friendly_reply(ask, services, said, lang)
     assert await unanswered(services) == []
 
 
-async def test_a_greeting_is_welcomed(ask, services):
-    reply = await ask("你好")
-    assert reply.intent == "help" and "您好" in reply.text and await unanswered(services) == []
+@pytest.mark.parametrize("text", ["你好", "菜单", "主菜单"])
+async def test_a_greeting_or_asking_for_the_menu_is_welcomed_with_the_menu(ask, services, text):
+    reply = await ask(text)
+    assert reply.intent == "help" and "您好" in reply.text and reply.buttons and await unanswered(services) == []
 
 
 async def test_ending_with_nothing_open_neither_apologises_nor_repeats(ask):
