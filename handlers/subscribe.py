@@ -97,6 +97,7 @@ OPT_IN = re.compile(r"订阅|(想|要|希望|愿意)(收到|接收|获取)[^，�
 TELL_ME = re.compile(r"(告诉|通知|提醒|推送给|推给|发给)我|notify me|let me know|tell me when")
 ABOUT_NOTICES = re.compile(r"活动|公告|分会|event|notice|news|announcement")   # what TELL_ME must be about
 EVENTS = re.compile(r"活动|event")
+NEWS = re.compile(r"公告|分会|全部|所有|一切|任何|announcement|news|all\b|everything|any\b")
 REGISTERING = re.compile(r"报名")        # how to take part: the screen, not a subscription the user did not ask for
 SHORT_ZH, SHORT_EN = 24, 12              # a request is short (characters, words); a longer text is a question
 
@@ -110,6 +111,12 @@ async def by_words(svc: Services, msg: Incoming) -> Reply | None:
     both show the subscription screen so any choice can be changed back."""
     text = msg.folded.lower()
     if OPT_OUT.search(text):
+        if EVENTS.search(text) and not NEWS.search(text):       # "不要再给我发活动通知了": events only
+            await svc.store.users.choose(msg.user_key, "subscriptions", "events", False)
+            return _settings_screen(msg, await svc.store.users.get(msg.user_key),
+                                    msg.say("已为您退订联盟活动通知；管委会公告和分会通知不变，可在下方更改。\n\n",
+                                            "You are unsubscribed from alliance event notices; committee announcements "
+                                            "and branch notices are unchanged (change them below).\n\n"))
         for field, names in (("subscriptions", TOPICS), ("segments", SEGMENTS)):
             for value in names:
                 await svc.store.users.choose(msg.user_key, field, value, False)

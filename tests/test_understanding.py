@@ -141,6 +141,15 @@ async def test_opting_out_in_words_takes_one_step(ask, services, words):
     assert user.subscriptions == () and user.segments == ()
 
 
+@pytest.mark.parametrize("words", ["不要再给我发活动通知了", "Stop sending me event notices"])
+async def test_opting_out_of_event_notices_keeps_the_announcements(ask, services, words):
+    await ask(payload="sub:events:on")
+    await ask(payload="sub:news:on")
+    reply = await ask(words)
+    assert "退订联盟活动通知" in reply.text or "unsubscribed from alliance event notices" in reply.text, reply.text
+    assert (await services.store.users.get("console:u1")).subscriptions == ("news",)
+
+
 async def test_opting_in_in_words(ask, services):
     reply = await ask("我要订阅活动通知")
     assert "已为您订阅联盟活动通知" in reply.text
