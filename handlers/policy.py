@@ -7,8 +7,10 @@ Every reply that rests on a policy document says whether it is still in force on
 from __future__ import annotations
 
 import re
-from functools import partial
+from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
+from functools import partial
 
 from bot.inputs import number
 from bot.messages import Button, Incoming, Reply
@@ -133,6 +135,27 @@ def _directions(svc: Services, lang: str = "zh") -> Reply:
                   buttons=[Button(s.en.title[:40] if en else s.title[:20], POLICY(f"s:{s.id}")) for s in summaries])
 
 
+def _asked_years(msg: Incoming) -> list[int]:
+    """The years a question asks about, not those of a document number (杭政办〔2023〕2号)."""
+    years = msg.reading.years if msg.reading else []
+    return [y for y in years if not re.search(rf"[〔\[(（]\s*{y}\s*[〕\])）]", msg.folded)]
+
+
+def _in_year(policy, year: int, lang: str) -> str:
+    """"2024年政策还有效吗": whether the year asked lies in the validity, whatever today is."""
+    start, end = policy.effective_from, policy.effective_to
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    if last < start or (end is not None and first > end):
+        return (f"{year}: not within its validity ({start.isoformat()} to {end.isoformat() if end else '(open)'})."
+                if lang == "en" else f"{year}年不在其有效期内（{start.isoformat()}至{end.isoformat() if end else '未规定'}）。")
+    since, until = max(first, start), min(last, end) if end else last
+    whole = since == first and until == last
+    if lang == "en":
+        return f"{year}: " + ("the whole year is within its validity." if whole else
+                              f"within its validity from {since.isoformat()} to {until.isoformat()}.")
+    return f"{year}年" + ("全年在其有效期内。" if whole else f"{since.isoformat()}至{until.isoformat()}在其有效期内。")
+
+
 def _document_en(policy) -> str:
     en, to = policy.en, policy.effective_to.isoformat() if policy.effective_to else "(not stated)"
     years = policy.whole_years()
@@ -144,12 +167,12 @@ def _document_en(policy) -> str:
                       render.no_double(policy, lang="en")])
 
 
-def document_reply(svc: Services, lang: str = "zh") -> Reply:
-    """The documents' own facts, whether each is in force today first: issuer, dates, validity, lead department,
-    就高不重复."""
+def document_reply(svc: Services, lang: str = "zh", years: Sequence[int] = ()) -> Reply:
+    """The documents' own facts, whether each is in force today first (and in each year asked about): issuer,
+    dates, validity, lead department, 就高不重复."""
     book, blocks, sources = svc.kb.policy, [], []
     for policy in book.policies.values():
-        blocks.append(render.status(policy, _today(svc), lang))
+        blocks.append("\n".join([render.status(policy, _today(svc), lang), *(_in_year(policy, y, lang) for y in years)]))
         if lang == "en":
             blocks.append(_document_en(policy))
             sources.append(svc.kb.knowledge.cite(Source(doc=policy.doc, section=policy.section), lang))
@@ -502,7 +525,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     about_policy = reading.about_policy()
     doc_words = any(w in reading.text for w in DOC_WORDS) or (msg.english and DOC_WORDS_EN.search(msg.text))
     if doc_words and (about_policy or any(w in reading.text for w in DOC_REFS)):
-        return document_reply(svc, msg.lang)
+        return document_reply(svc, msg.lang, _asked_years(msg))
     candidates = reading.candidates()
     if len(candidates) > 1 and about_policy and not (PROCEDURE.search(msg.text) or ASKS_WHEN.search(reading.text)):
         return details_reply(svc, list(map(book.measure, candidates[:QUOTED_MAX])), msg.lang)
@@ -531,7 +554,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         return overview(svc, msg.lang)
     if any(w in reading.text for w in DOC_ONLY_WORDS) and not any(w in reading.text for w in OTHER_SOURCES) \
             and not _faq_knows(svc, msg):
-        return document_reply(svc, msg.lang)       # "施行日期是哪天": the document's own facts
+        return document_reply(svc, msg.lang, _asked_years(msg))   # "施行日期是哪天": the document's own facts
     return None
 
 

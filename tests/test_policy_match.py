@@ -371,3 +371,16 @@ async def test_a_branch_describing_itself_is_not_offered_the_headquarters_measur
     reply = await ask("我们是外资银行的杭州分行，按照这个实施意见，有没有可以申请的补贴？")
     assert reply.intent == "policy" and "第1条 科创专营机构补助" in reply.text, reply.text
     assert "新设金融总部补助" not in reply.text
+
+
+@pytest.mark.parametrize("question, says", [("2024年政策还有效吗", "2024年全年在其有效期内。"),
+                                            ("2027年政策还有效吗", "2027年不在其有效期内（2023-03-01至2026-02-28）。")])
+async def test_a_year_asked_about_is_compared_with_the_validity_whatever_today_is(ask, question, says):
+    reply = await ask(question)
+    assert reply.intent == "policy" and says in reply.text and "已失效" in reply.text, reply.text
+
+
+async def test_the_year_of_a_document_number_is_no_year_asked(ask):
+    reply = await ask("杭政办〔2023〕2号还有效吗")
+    status = reply.text.split("\n\n")[0]            # today's status and a line per year asked
+    assert status.startswith("杭政办〔2023〕2号已失效") and "在其有效期内" not in status, reply.text
