@@ -41,7 +41,6 @@ ASPECT_SLACK = 0.12        # how far below the best an entry that states the ask
 PART_MARGIN = 0.1          # another part's answer must be this much surer than the bare threshold
 DIRECT_BONUS = 0.1         # an entry about the very entity named beats one about a part of it
 OWN_DOCUMENT_BONUS = 0.08  # the bay's own plan says more of the bay than a document that mentions it
-UNASKED_PART_PENALTY = 0.05   # a question about a plan is not answered by its part on one city
 MAX_PARTS = 2              # a message asking several things gets at most this many answers
 
 
@@ -167,16 +166,6 @@ def _from_own_document(svc: Services, entry, reading: Reading) -> bool:
     return entity is not None and entity.parent == reading.entities[0]
 
 
-def _about_unasked_part(svc: Services, entry, reading: Reading) -> bool:
-    """A question naming a document, answered by an entry that is also about a place or body it does not name."""
-    named = reading.entities[0]
-    if named not in svc.kb.knowledge.documents:
-        return False
-    lex = svc.kb.gazetteer.lexicon
-    around = {named, entry.source.doc, *lex.ancestors(named)}
-    return any(e not in around for e in entry.entities)
-
-
 def _same_document(svc: Services, reading: Reading, about: list[Match], best: Match) -> Match | None:
     """"其中运河财富小镇定位呢" after the 2016 plan's five towns: what that document says of it, when it is about as
     close as the best; unless the message names a document of its own."""
@@ -206,8 +195,7 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
         return None, "entity"
     if reading.entities:
         about = sorted(about, key=lambda m: -(m.score + DIRECT_BONUS * (reading.entities[0] in m.entry.entities)
-                                              + OWN_DOCUMENT_BONUS * _from_own_document(svc, m.entry, reading)
-                                              - UNASKED_PART_PENALTY * _about_unasked_part(svc, m.entry, reading)))
+                                              + OWN_DOCUMENT_BONUS * _from_own_document(svc, m.entry, reading)))
     # "那南湖基金小镇呢" after a list of what each town is to become: the list is about it too, and answers it
     again = next((m for m in about if m.entry.id == reading.previous and m.score >= THRESHOLD), None)
     best = again or about[0]
