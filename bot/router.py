@@ -16,8 +16,6 @@ from bot.messages import Button, Incoming, Reply
 from bot.services import Services
 from faq import language
 from handlers import admin, broadcast, calc, console, contacts, events, faq, handoff, menu, policy, profile, subscribe
-from policy_data.english import for_reading
-from policy_data.extract import read
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Services, Incoming], Awaitable[Reply | None]]
@@ -25,9 +23,6 @@ RouteKind = Literal["command", "dialog", "payload", "text"]
 YIELDING_FLOWS = {calc.CalcDialog.flow: "补贴速算"}     # dialogs a complete new question may interrupt
 TOPICAL = {"policy", "calc", "contacts", "events"}   # answers whose subject a follow-up may continue (faq sets its own)
 ONE_ENGLISH_WORD = re.compile(r"[A-Za-z][a-z]{2,}[.!?]*$")    # a word, not an acronym ("REITs", "QFLP")
-ELLIPTICAL = re.compile(r"^那?\D{2,12}呢[\s?？。]*$")        # "金融控股公司呢": no figure, the question left out
-AMOUNT = re.compile(r"\d[\d.,]*\s*(?:千万|百万|万|亿)元?|\d[\d.,]*\s*元")
-ANOTHER_AMOUNT = re.compile(rf"^(?:那|如果是?|要是)?\s*({AMOUNT.pattern})\s*(?:的话)?\s*呢?[\s?？。]*$")   # "那5亿呢"
 CANCEL_WORDS = {"取消", "退出", "算了", "不算了", "cancel", "/cancel", "q", "quit"}
 
 
@@ -216,10 +211,10 @@ class Router:
 
     async def _text(self, msg: Incoming) -> Reply:
         dialog = self.svc.dialogs.get(msg.user_key)
-        if dialog is None and (again := self._amount_again(msg)) is not None:
+        if dialog is None and (again := calc.amount_again(self.svc, msg)) is not None:
             if (reply := await calc.answer(self.svc, again)) is not None:
                 return reply
-        if isinstance(dialog, calc.CalcDialog) and self._another_measure(msg, dialog.text):
+        if isinstance(dialog, calc.CalcDialog) and calc.another_measure(self.svc, msg, dialog.text):
             # "金融控股公司呢" while computing 新设金融总部's subsidy: the same question of another measure
             self.svc.dialogs.pop(msg.user_key)
             if (again := await calc.answer(self.svc, replace(msg, text=f"{msg.text} {dialog.text}"))) is not None:
@@ -236,21 +231,6 @@ class Router:
             if (reply := await self._run(route, msg)) is not None:
                 return reply
         return await faq.answer(self.svc, msg)
-
-    def _amount_again(self, msg: Incoming) -> Incoming | None:
-        """"那5亿呢" right after a quick-check's result: the last question again with this amount."""
-        asked = ANOTHER_AMOUNT.match(msg.text)
-        last = (self.svc.history.recent(msg.user_key) or [None])[-1]
-        if not (asked and ("呢" in msg.text or msg.text.startswith("那")) and last and last.intent == "calc"):
-            return None
-        amounts = AMOUNT.findall(last.said)
-        return replace(msg, text=AMOUNT.sub(asked.group(1), last.said)) if len(amounts) == 1 else None
-
-    def _another_measure(self, msg: Incoming, asked: str) -> bool:
-        """An elliptical message ("金融控股公司呢") naming a measure the question `asked` did not name."""
-        book = self.svc.kb.policy
-        named = read(for_reading(msg.text, book, msg.lang), book).candidates() if ELLIPTICAL.match(msg.text) else []
-        return bool(named) and not set(named) & set(read(for_reading(asked, book, msg.lang), book).candidates())
 
     async def _run(self, route: Route, msg: Incoming) -> Reply | None:
         if route.staff_only and not msg.is_staff:

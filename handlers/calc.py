@@ -702,3 +702,25 @@ def _again(svc: Services, msg: Incoming, measure, key: str) -> Reply:
     return _reply(msg.say("没有读到有效的数字。", "I did not find a usable figure. ") + render.ask_for(measure, key, msg.lang)
                   + msg.say("\n（输入“取消”可退出速算）", "\n(Type “cancel” to leave the quick-check.)"), confidence=0.5,
                   buttons=[_cancel(msg)])
+
+
+ELLIPTICAL = re.compile(r"^那?\D{2,12}呢[\s?？。]*$")        # "金融控股公司呢": no figure, the question left out
+AMOUNT = re.compile(r"\d[\d.,]*\s*(?:千万|百万|万|亿)元?|\d[\d.,]*\s*元")
+ANOTHER_AMOUNT = re.compile(rf"^(?:那|如果是?|要是)?\s*({AMOUNT.pattern})\s*(?:的话)?\s*呢?[\s?？。]*$")   # "那5亿呢"
+
+
+def amount_again(svc: Services, msg: Incoming) -> Incoming | None:
+    """"那5亿呢" right after a quick-check's result: the last question again with this amount."""
+    asked = ANOTHER_AMOUNT.match(msg.text)
+    last = (svc.history.recent(msg.user_key) or [None])[-1]
+    if not (asked and ("呢" in msg.text or msg.text.startswith("那")) and last and last.intent == "calc"):
+        return None
+    amounts = AMOUNT.findall(last.said)
+    return replace(msg, text=AMOUNT.sub(asked.group(1), last.said)) if len(amounts) == 1 else None
+
+
+def another_measure(svc: Services, msg: Incoming, asked: str) -> bool:
+    """An elliptical message ("金融控股公司呢") naming a measure the question `asked` did not name."""
+    book = svc.kb.policy
+    named = read(for_reading(msg.text, book, msg.lang), book).candidates() if ELLIPTICAL.match(msg.text) else []
+    return bool(named) and not set(named) & set(read(for_reading(asked, book, msg.lang), book).candidates())
