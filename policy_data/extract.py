@@ -55,7 +55,7 @@ def _longest_first(pairs) -> list[tuple[str, object]]:
 
 
 @lru_cache(maxsize=4)
-def _index(book: PolicyBook) -> dict:
+def cue_index(book: PolicyBook) -> dict:
     keywords: dict[str, list[str]] = {}
     for m in book.measures:
         for k in m.keywords:
@@ -101,14 +101,14 @@ class Reading:
         return any(w in self.text for w in POLICY_WORDS)
 
 
-def _figure_blocks(text: str, found: list[Figure]) -> bytearray:
+def figure_blocks(text: str, found: list[Figure]) -> bytearray:
     blocked = bytearray(len(text))
     for f in found:
         blocked[f.start:f.end] = b"\x01" * (f.end - f.start)
     return blocked
 
 
-def _gap(text: str, fig: Figure, start: int, end: int) -> tuple[int, str] | None:
+def figure_gap(text: str, fig: Figure, start: int, end: int) -> tuple[int, str] | None:
     """(distance, side) between a figure and a cue occurrence, or None when not beside each other."""
     if end <= fig.start:
         between, side = text[end:fig.start], "before"
@@ -129,7 +129,7 @@ def _indefinite(text: str, fig: Figure) -> bool:
 @lru_cache(maxsize=8)             # the quick-check and the policy answers read the same message: once
 def read(text: str, book: PolicyBook) -> Reading:
     text = normalise(text)
-    index = _index(book)
+    index = cue_index(book)
     scores: dict[str, int] = {}
     for start, end, ids in scan(text, index["keywords"]):
         for measure_id in ids:
@@ -140,13 +140,13 @@ def read(text: str, book: PolicyBook) -> Reading:
             ruled_out[measure_id] = word
             del scores[measure_id]
     found = loosen(text, [f for f in figures(text) if not _indefinite(text, f)])
-    cues = scan(text, index["cues"], _figure_blocks(text, found))
+    cues = scan(text, index["cues"], figure_blocks(text, found))
     labelled = frozenset(n for n, f in enumerate(found)
-                         if any(_gap(text, f, s, e) and _compatible(f, inp, by_cue=True) for s, e, inp in cues))
+                         if any(figure_gap(text, f, s, e) and compatible(f, inp, by_cue=True) for s, e, inp in cues))
     return Reading(text, scores, found, labelled, ruled_out)
 
 
-def _compatible(fig: Figure, inp: Input, by_cue: bool) -> bool:
+def compatible(fig: Figure, inp: Input, by_cue: bool) -> bool:
     if inp.kind == "rate":
         return fig.kind == "rate"
     if inp.kind == "rank":
@@ -211,12 +211,12 @@ def facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str 
 def _facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str | None) -> Facts:
     text, found = reading.text, reading.figures
     inputs = {i.key: i for i in measure.inputs}
-    hits = scan(text, _index(book)["measure_cues"][measure.id], _figure_blocks(text, found))
+    hits = scan(text, cue_index(book)["measure_cues"][measure.id], figure_blocks(text, found))
     occurrences = [(start, end, key) for start, end, (key, cue) in hits if cue]
     facts, used = Facts(), set()
     for start, end, (key, cue) in hits:          # "注册资本10亿" is not the 实收资本: never used for it
         for n, fig in enumerate(found):
-            if not cue and n not in used and _compatible(fig, inputs[key], by_cue=True) and _gap(text, fig, start, end):
+            if not cue and n not in used and compatible(fig, inputs[key], by_cue=True) and figure_gap(text, fig, start, end):
                 used.add(n)
                 facts.other.setdefault(key, (text[start:end], fig.text))
     pairs = []                 # the closest cue wins; at equal distance the longer, more specific one
@@ -224,8 +224,8 @@ def _facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str
         if n in used:
             continue
         for start, end, key in occurrences:
-            inp, gap = inputs[key], _gap(text, fig, start, end)
-            if gap and _compatible(fig, inp, by_cue=True):
+            inp, gap = inputs[key], figure_gap(text, fig, start, end)
+            if gap and compatible(fig, inp, by_cue=True):
                 preferred = "after" if inp.kind == "count" else "before"
                 pairs.append(((gap[0], gap[1] != preferred, start - end, n), n, inp, text[start:end]))
     taken: dict[str, tuple[Figure, str]] = {}
@@ -244,7 +244,7 @@ def _facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str
             and not (f.kind in ("money", "number") and OTHER_QUANTITY.search(text[max(0, f.start - 8):f.start]))]
     if expect and expect in [i.key for i in open_inputs]:
         inp = inputs[expect]
-        pick = next(((n, f) for n, f in free if _compatible(f, inp, by_cue=True) and
+        pick = next(((n, f) for n, f in free if compatible(f, inp, by_cue=True) and
                      (inp.kind != "rate" or f.kind == "rate")), None)
         if pick:
             _take(facts, pick[1], inp, text)
@@ -253,13 +253,13 @@ def _facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str
             free.remove(pick)
     for inp in open_inputs:
         same_kind = [i for i in open_inputs if i.kind == inp.kind]
-        fits = [(n, f) for n, f in free if _compatible(f, inp, by_cue=False) or
+        fits = [(n, f) for n, f in free if compatible(f, inp, by_cue=False) or
                 (f.error and f.kind in (inp.kind, "number"))]
         if len(same_kind) == 1 and len(fits) == 1:
             _take(facts, fits[0][1], inp, text)
             if fits[0][1].value is not None:
                 facts.assumed[inp.key] = fits[0][1].text
-    _leftovers(reading, measure, used, taken, facts, _index(book)["own_figures"][measure.id])
+    _leftovers(reading, measure, used, taken, facts, cue_index(book)["own_figures"][measure.id])
     for inp in measure.inputs:
         if inp.key in facts.values and (word := next((w for w in inp.doubt if normalise(w) in text), None)):
             facts.errors[inp.key] = Reason(f"您提到“{word}”，这个数可能不是本条所说的{inp.label}",
@@ -330,11 +330,11 @@ def _share_each(text: str, found: list[Figure], occurrences, inputs: dict[str, I
 
 def cued_measures(book: PolicyBook, reading: Reading) -> list[str]:
     """The measures one of whose inputs the question names by a cue word ("实收资本"), in file order."""
-    owners = {tag for _, tag in _index(book)["cue_owners"].occurring(reading.text)}
+    owners = {tag for _, tag in cue_index(book)["cue_owners"].occurring(reading.text)}
     return [m.id for m in book.measures if m.id in owners]
 
 
 def beneficiary_types(text: str, book: PolicyBook) -> list[str]:
     """Who the asker says they are: type ids, longest words first, in order of appearance."""
-    found = sorted(scan(normalise(text), _index(book)["types"]))
+    found = sorted(scan(normalise(text), cue_index(book)["types"]))
     return list(dict.fromkeys(tag for _, _, tag in found))

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from faq.gazetteer import scan
 from policy_data.engine import Outcome, evaluate, settled
-from policy_data.extract import (Reading, _compatible, _figure_blocks, _gap, _index, beneficiary_types, facts_for,
+from policy_data.extract import (Reading, compatible, figure_blocks, figure_gap, cue_index, beneficiary_types, facts_for,
                                  normalise, read)
 from policy_data.items import items
 from policy_data.loader import PolicyBook
@@ -95,11 +95,11 @@ def _owners(book: PolicyBook, reading: Reading) -> dict[int, str]:
     """Each figure's nearest cue word among every measure's ("募集资金20亿补充实收资本": 募集资金, not the 实收资本
     inside 补充实收资本)."""
     text, found = reading.text, reading.figures
-    hits = scan(text, _index(book)["cues"], _figure_blocks(text, found))
+    hits = scan(text, cue_index(book)["cues"], figure_blocks(text, found))
     owners = {}
     for n, fig in enumerate(found):
         near = [((gap[0], gap[1] != ("after" if inp.kind == "count" else "before"), start - end), text[start:end])
-                for start, end, inp in hits if (gap := _gap(text, fig, start, end)) and _compatible(fig, inp, by_cue=True)]
+                for start, end, inp in hits if (gap := figure_gap(text, fig, start, end)) and compatible(fig, inp, by_cue=True)]
         if near:
             owners[n] = min(near)[1]
     return owners
