@@ -16,7 +16,6 @@ from faq.matcher import FaqMatcher, Match
 YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
 BARE_FIGURE = re.compile(r"^[\s第]*[\d.,，０-９一二两三四五六七八九十百千万亿零〇]+\s*(个)?\s*(万|亿|千万|百万)?\s*"
                          r"(元|块|人民币|万元|亿元|%|项|家|个|条|号|年)?[\s?？。!！]*$")
-NUMBERED_YEAR = re.compile(r"〔\s*(?:19|20)\d\d\s*〕")      # 杭政办〔2023〕2号: a document's number, no year asked
 BARE_FIGURE_EN = re.compile(r"^(?:rmb|cny|¥)?\s*[\d.,]+\s*(?:billion|million|bn|mn|thousand|k)?\s*(?:yuan|rmb|cny)?[\s?.!]*$")
 FOLLOW_UP = re.compile(r"^(那|那么|那它|它|它的|其|这个|这|还有|另外|再问|顺便问|and\b|what about|how about)")
 LONG = 30                           # longer messages are reduced to their question clauses
@@ -33,7 +32,7 @@ ASKING = re.compile(r"[?？]|吗|呢|哪|什么|啥|多少|几|怎么|如何|谁
                     r"|是不是|多大|多久|何时|what|where|how|who|when|which|\bplease\b|\blist\b|\bname\b"
                     r"|^(?:can|could|is|are|do|does|did|will|would|may|should|has|have)\b")
 SELF_INTRO = re.compile(r"^(我们|我司|本公司|我公司|我方|本机构|我单位|我是|我们是|俺们|你好|您好|we are\b|we're\b|our company\b)")
-_NUMBER = r"(?<!第)(?<![\d.,])(?:\d[\d.,]*|[一二两三四五六七八九十百千数]+)\s*(?:万|亿|千|百)?\s*(?:余|多)?\s*"   # "第9条" counts nothing
+_NUMBER = r"(?:\d[\d.,]*|[一二两三四五六七八九十百千数]+)\s*(?:万|亿|千|百)?\s*(?:余|多)?\s*"
 _YEAR, _MONTH, _DAY = r"(?:19|20)\d\d", r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})月", r"\d{1,2}[日号]"
 _COUNTED = "个|家|所|项|条|幢|栋|座|名|位|人|批|场|次|大"
 _UNITS = {"个": _COUNTED, "家|所": "家|所", "幢|栋|座": "幢|栋|座", "名|位|人": "名|人|位",
@@ -121,7 +120,7 @@ class Reader:
         aspects = own = self.gazetteer.aspects(focus)
         if self.lang == "en" and "area" in aspects and not english.asks_area(focus, entities, aspects):
             aspects = own = [a for a in aspects if a != "area"]
-        dated = english.DOCUMENT_YEAR.sub(" ", focus) if self.lang == "en" else NUMBERED_YEAR.sub(" ", focus)
+        dated = english.DOCUMENT_YEAR.sub(" ", focus) if self.lang == "en" else focus
         years = [int(y) for y in YEAR.findall(nlp.normalise(dated))]
         unmarked = FOLLOW_UP_END.sub("", FOLLOW_UP.sub("", folded)).strip()     # "那30亿呢", "what about 3 billion?"
         bare = any(p.match(t) for p in (BARE_FIGURE, BARE_FIGURE_EN) for t in (folded, unmarked))

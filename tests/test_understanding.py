@@ -265,8 +265,3 @@ async def test_a_follow_up_referring_back_keeps_to_the_document_just_quoted(rout
 async def test_a_bare_figure_with_nothing_before_it_is_asked_about_never_answered(ask, text):
     reply = await ask(text)
     assert reply.intent == "clarify" and f"“{text.rstrip('?')}" in reply.text, reply.text
-
-
-async def test_an_article_number_is_no_count_and_a_document_number_no_year(ask):
-    reply = await ask("杭政办〔2023〕2号一共多少条")
-    assert reply.intent == "faq" and "重点任务共18条" in reply.text, reply.text
