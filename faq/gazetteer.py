@@ -231,6 +231,7 @@ class Gazetteer:
                               if _is_cjk(w)}, key=len, reverse=True)
         self._bodies = re.compile(f"(?:{'|'.join(place_names)}){NAME_GAP}(?:{'|'.join(lexicon.body_endings)})(?!业|机构|网点)") \
             if place_names and lexicon.body_endings else None
+        self._wholes = {key: frozenset(lexicon.ancestors(key)) for key in lexicon.entities}
         # A message's text, its clauses and the entries' answers are scanned again and again: each text once.
         self._entities = lru_cache(maxsize=SCANNED)(self._entities_of)
         self._aspects = lru_cache(maxsize=SCANNED)(self._aspects_of)
@@ -257,7 +258,7 @@ class Gazetteer:
         for start, end in self._spans(text):
             blocked[start:end] = b"\x01" * (end - start)
         named = list(dict.fromkeys(tag for _, _, tag in scan(text, self.names, blocked) if tag))
-        return tuple(e for e in named if not any(e in self.lexicon.ancestors(o) for o in named if o != e))
+        return tuple(e for e in named if not any(e in self._wholes[o] for o in named if o != e))
 
     def aspects(self, folded: str) -> list[str]:
         return list(self._aspects(folded))
@@ -267,7 +268,7 @@ class Gazetteer:
 
     def covers(self, declared: Iterable[str], asked: str) -> bool:
         """An entry about `declared` entities answers a question naming `asked` (itself or a part of it)."""
-        return any(e == asked or asked in self.lexicon.ancestors(e) for e in declared)
+        return any(e == asked or asked in self._wholes[e] for e in declared)
 
     def name(self, entity: str, lang: str = "zh") -> str:
         item = self.lexicon.entities[entity]
