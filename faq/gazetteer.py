@@ -23,6 +23,7 @@ from faq.script import simplified
 
 HERE = Path(__file__).resolve().parent
 T = TypeVar("T")
+SCANNED = 4096                      # texts whose scans are remembered
 MIN_REPAIR = 3                      # shorter words are too ambiguous to repair by sound
 PLACE_ENDINGS = ("市", "省")         # an entity so named is a place (and so is a district of one)
 # What may stand between a place's name and a body ending within one longer name: not a word that joins
@@ -31,6 +32,7 @@ PLACE_ENDINGS = ("市", "省")         # an entity so named is a place (and so i
 NAME_GAP = r"(?:(?![的有和与及在是哪几多少什么里等或跟同各全内外本上市])[\u4e00-\u9fff]){0,6}?"
 
 
+@lru_cache(maxsize=SCANNED)
 def fold(text: str) -> str:
     """NFKC, lower-case, simplified characters: the view used for finding names and policy words (never shown
     to anyone)."""
@@ -140,8 +142,9 @@ class Repairer:
             lengths.setdefault(key[0], set()).add(len(key))
         self._lengths = {first: sorted(ns, reverse=True) for first, ns in lengths.items()}   # by first sound
         self._words = frozenset(w for words in self._by_sound.values() for w in words)
+        self.repair = lru_cache(maxsize=SCANNED)(self._repair)     # a message's clauses are read again
 
-    def repair(self, text: str) -> str:
+    def _repair(self, text: str) -> str:
         sounds = [_sound(ch) for ch in text]
         run = [0] * (len(text) + 1)          # how many CJK characters start at each position
         for i in range(len(text) - 1, -1, -1):
@@ -228,30 +231,44 @@ class Gazetteer:
                               if _is_cjk(w)}, key=len, reverse=True)
         self._bodies = re.compile(f"(?:{'|'.join(place_names)}){NAME_GAP}(?:{'|'.join(lexicon.body_endings)})(?!业|机构|网点)") \
             if place_names and lexicon.body_endings else None
+        self._wholes = {key: frozenset(lexicon.ancestors(key)) for key in lexicon.entities}
+        # A message's text, its clauses and the entries' answers are scanned again and again: each text once.
+        self._entities = lru_cache(maxsize=SCANNED)(self._entities_of)
+        self._aspects = lru_cache(maxsize=SCANNED)(self._aspects_of)
+        self._spans = lru_cache(maxsize=SCANNED)(self._bodies_of)
 
     def bodies(self, folded: str) -> list[tuple[int, int]]:
+        return list(self._spans(folded))
+
+    def _bodies_of(self, folded: str) -> tuple[tuple[int, int], ...]:
         """Spans of longer names that begin with a place's name and end as a body's does ("杭州银行", "绍兴国际金融
         活力城"): they name that body, not the place; a known entity's own name is not one."""
         if self._bodies is None:
-            return []
-        return [m.span() for m in self._bodies.finditer(folded)
-                if not any(tag for _, _, tag in scan(m.group(0), self.names) if tag not in self._places)]
+            return ()
+        return tuple(m.span() for m in self._bodies.finditer(folded)
+                     if not any(tag for _, _, tag in scan(m.group(0), self.names) if tag not in self._places))
 
     def entities(self, folded: str) -> list[str]:
         """Entity ids named, in order, without the ones that only contain a more specific one named too."""
+        return list(self._entities(folded))
+
+    def _entities_of(self, folded: str) -> tuple[str, ...]:
         text = english.fold(folded)
         blocked = bytearray(len(text))
-        for start, end in self.bodies(text):
+        for start, end in self._spans(text):
             blocked[start:end] = b"\x01" * (end - start)
         named = list(dict.fromkeys(tag for _, _, tag in scan(text, self.names, blocked) if tag))
-        return [e for e in named if not any(e in self.lexicon.ancestors(o) for o in named if o != e)]
+        return tuple(e for e in named if not any(e in self._wholes[o] for o in named if o != e))
 
     def aspects(self, folded: str) -> list[str]:
-        return list(dict.fromkeys(tag for _, _, tag in scan(english.fold(folded), self._asked)))
+        return list(self._aspects(folded))
+
+    def _aspects_of(self, folded: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(tag for _, _, tag in scan(english.fold(folded), self._asked)))
 
     def covers(self, declared: Iterable[str], asked: str) -> bool:
         """An entry about `declared` entities answers a question naming `asked` (itself or a part of it)."""
-        return any(e == asked or asked in self.lexicon.ancestors(e) for e in declared)
+        return any(e == asked or asked in self._wholes[e] for e in declared)
 
     def name(self, entity: str, lang: str = "zh") -> str:
         item = self.lexicon.entities[entity]

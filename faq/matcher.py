@@ -168,16 +168,13 @@ class FaqMatcher:
         penalty = UNKNOWN_PLACE_MALUS if self.unknown_places(words) else 0.0
 
         asked_of, told_of, similar_of, hits_of = asked_sum.get, told_sum.get, similar.get, hits.get
-        bonus = (lambda i: NUMBER_BONUS if i in numbered else -NUMBER_MALUS) if asked_numbers else lambda i: 0.0
-
-        def score(i: int) -> float:
-            coverage = ((1 - ANSWER_WEIGHT) * asked_of(i, 0) + ANSWER_WEIGHT * told_of(i, 0)) / total
-            return (COVERAGE_WEIGHT * coverage + (1 - COVERAGE_WEIGHT) * similar_of(i, 0.0) - penalty
-                    + min(KEYWORD_CAP, KEYWORD_BONUS * hits_of(i, 0)) + bonus(i))
-
         touched = set(candidates).union(similar) if self._at_scale else set(candidates).union(similar, hits, numbered)
         untouched = (i for i in reversed(range(len(self.entries))) if i not in touched)
-        scored = [(score(i), i) for i in chain(touched, islice(untouched, limit))]
+        scored = [
+            (COVERAGE_WEIGHT * (((1 - ANSWER_WEIGHT) * asked_of(i, 0) + ANSWER_WEIGHT * told_of(i, 0)) / total)
+             + (1 - COVERAGE_WEIGHT) * similar_of(i, 0.0) - penalty + min(KEYWORD_CAP, KEYWORD_BONUS * hits_of(i, 0))
+             + ((NUMBER_BONUS if i in numbered else -NUMBER_MALUS) if asked_numbers else 0.0), i)
+            for i in chain(touched, islice(untouched, limit))]
         scored.sort(reverse=True)
         return tuple(Match(self.entries[i], max(0.0, min(1.0, s))) for s, i in scored[:limit])
 

@@ -139,6 +139,7 @@ def _scan_places(source: Path) -> frozenset[str]:
     return frozenset(places)
 
 
+@lru_cache(maxsize=4096)
 def normalise(text: str) -> str:
     """NFKC + lower-case, punctuation to spaces, "19年" → "2019年", digits split from the words around them."""
     text = simplified(unicodedata.normalize("NFKC", text).lower())

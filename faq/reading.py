@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from faq import english, nlp
 from faq.conversation import Topic
-from faq.gazetteer import Gazetteer, fold
+from faq.gazetteer import SCANNED, Gazetteer, fold
 from faq.matcher import FaqMatcher, Match
 
 YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
@@ -111,6 +112,8 @@ class Reader:
 
     def __init__(self, gazetteer: Gazetteer, matcher: FaqMatcher, lang: str = "zh"):
         self.gazetteer, self.matcher, self.lang = gazetteer, matcher, lang
+        self._places = lru_cache(maxsize=SCANNED)(self._places_elsewhere)     # the same texts come again
+        self._needs = lru_cache(maxsize=SCANNED)(self._needs_of)
 
     def read(self, text: str, topic: Topic | None = None) -> Reading:
         folded = self.gazetteer.repairer.repair(fold(text))
@@ -124,7 +127,7 @@ class Reader:
         years = [int(y) for y in YEAR.findall(nlp.normalise(dated))]
         unmarked = FOLLOW_UP_END.sub("", FOLLOW_UP.sub("", folded)).strip()     # "那30亿呢", "what about 3 billion?"
         bare = any(p.match(t) for p in (BARE_FIGURE, BARE_FIGURE_EN) for t in (folded, unmarked))
-        elsewhere = self._elsewhere(focus)
+        elsewhere = list(self._places(focus))
         marked = bool(FOLLOW_UP.match(folded) or FOLLOW_UP_END.search(folded)
                       or (self.lang == "en" and REFERS_BACK.search(folded)))
         alone = None          # a short unmarked message is ranked on its own; that ranking serves it if it stands
@@ -147,7 +150,7 @@ class Reader:
             asked = aspects or list(topic.aspects)
             query = f"{lead} {self._hint(asked) if not aspects else ''} {topic.subject} {focus}".strip()
             aspects = asked
-        needs = [told for asked, told in (english.NEEDS if self.lang == "en" else NEEDS) if asked.search(focus)]
+        needs = list(self._needs(focus))
         if follow_up and not needs and not own:
             needs = list(topic.needs)            # "那2019年呢" after "…多少家": again a count of 家
         counted = COUNTED_THING.search(nlp.normalise(text)) if self.lang == "zh" else None
@@ -166,10 +169,13 @@ class Reader:
             return " ".join(next((w for w in words if w.isascii()), words[0]) for words in asked)
         return " ".join(words[0] for words in asked)
 
-    def _elsewhere(self, folded: str) -> list[str]:
+    def _needs_of(self, focus: str) -> tuple[re.Pattern, ...]:
+        return tuple(told for asked, told in (english.NEEDS if self.lang == "en" else NEEDS) if asked.search(focus))
+
+    def _places_elsewhere(self, folded: str) -> tuple[str, ...]:
         inside = [n for n, _ in self.gazetteer.names.occurring(folded)]
         found = [p for p in ELSEWHERE if p in folded and not any(p in n for n in inside)]
         found += [folded[start:end] for start, end in self.gazetteer.bodies(folded)]     # "杭州银行"
         if self.lang == "en":
             found += [m.group(0) for m in english.ELSEWHERE.finditer(folded) if m.group(0) not in found]
-        return found + [w for w in self.matcher.unknown_places(self.matcher.text.words(folded)) if w not in found]
+        return (*found, *(w for w in self.matcher.unknown_places(self.matcher.text.words(folded)) if w not in found))

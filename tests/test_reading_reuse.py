@@ -1,0 +1,36 @@
+"""A text read again is read alike, and what one reading holds is its own: the scans remembered per text are
+never shared as mutable lists."""
+from __future__ import annotations
+
+from faq.gazetteer import fold
+
+
+def test_a_text_read_again_gives_the_same_reading(kb):
+    reader = kb.reader_for("zh")
+    text = "上海陆家嘴的杭州银行有多少家网点？运河财富小镇面积多大"
+    first, again = reader.read(text), reader.read(text)
+    assert first.entities and first.elsewhere and first.aspects
+    for field in ("query", "entities", "aspects", "years", "elsewhere", "questions", "needs", "counted", "role"):
+        assert getattr(again, field) == getattr(first, field)
+
+
+def test_changing_one_reading_leaves_the_next_alone(kb):
+    reader = kb.reader_for("zh")
+    text = "上海的杭州银行在运河财富小镇有几家网点"
+    first = reader.read(text)
+    entities, elsewhere, needs = list(first.entities), list(first.elsewhere), list(first.needs)
+    first.entities.append("x")
+    first.elsewhere.clear()
+    first.needs.clear()
+    again = reader.read(text)
+    assert (again.entities, again.elsewhere, again.needs) == (entities, elsewhere, needs)
+
+
+def test_the_gazetteer_hands_out_copies(kb):
+    gazetteer = kb.gazetteer
+    folded = fold("运河财富小镇面积多大")
+    named, asked = gazetteer.entities(folded), gazetteer.aspects(folded)
+    assert named and asked
+    named.clear()
+    asked.clear()
+    assert gazetteer.entities(folded) and gazetteer.aspects(folded)
