@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from bot.inputs import fold, number
 from bot.messages import Button, Reply
@@ -16,6 +17,7 @@ def _letters(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN")
 
 
+@lru_cache(maxsize=4096)          # every message is compared with the labels of the user's last buttons
 def label_key(text: str) -> str:
     """A label as matching sees it: folded, lower case, letters and digits only."""
     return _letters(fold(text).lower())
