@@ -399,6 +399,24 @@ def _itemised(svc: Services, msg: Incoming, measure, reading: Reading, known: di
                   buttons=[_original(msg, measure.id)])
 
 
+# The figure a foreign currency belongs to ("8000万港币", "USD 20 million"), dropped from the question kept open.
+_FOREIGN_FIGURE = r"[\d.,]+\s*(?:个)?\s*(?:千万|百万|十万|万亿|万|亿|千|百|billion|million|bn|mn|m|k)?\s*(?:元|块)?\s*"
+
+
+def _await_rmb(svc: Services, msg: Incoming, question: str, currency: re.Match, measure_ids: list[str]) -> None:
+    """After asking for the RMB figure of one measure, the next message answers it: the question stays open
+    without the foreign amount."""
+    measure = svc.kb.policy.measure(measure_ids[0]) if len(measure_ids) == 1 else None
+    money = [k for k in measure.rule_inputs() if measure.input(k).kind == "money"] if measure else []
+    if not money:
+        return
+    start, end = currency.span()
+    before = re.search(rf"{_FOREIGN_FIGURE}$", question[:start], re.IGNORECASE)
+    after = re.match(rf"\s*{_FOREIGN_FIGURE}", question[end:], re.IGNORECASE)
+    kept = question[:before.start() if before else start] + question[end + (after.end() if after else 0):]
+    svc.dialogs.put(msg.user_key, CalcAsking(kept, measure.id, money[0], {}))
+
+
 def _guarded(svc: Services, msg: Incoming, question: str, reading: Reading, measure_ids: list[str], *,
              several_ok: bool, other_policy: bool) -> Reply | None:
     """A wrong amount is the worst answer: no computing on a foreign currency, a zero figure, or words of the
@@ -407,12 +425,14 @@ def _guarded(svc: Services, msg: Incoming, question: str, reading: Reading, meas
     svc.dialogs.pop(msg.user_key)
     buttons = [_original(msg, i) for i in measure_ids[:2]]
     if m := FOREIGN.search(question):
+        _await_rmb(svc, msg, question, m, measure_ids)
         return _reply(msg.say(f"您给的是外币金额（“{m.group(0)}”）。文件按人民币计算，也没有规定汇率，请告诉我折合人民币的金额"
                               "（例如“实收资本8亿元人民币”），我再为您测算。",
                               f"You gave an amount in a foreign currency (“{m.group(0)}”). The document computes in RMB "
                               "and sets no exchange rate: please tell me the amount in RMB (e.g. “paid-in capital RMB "
                               "800 million”) and I will compute it."), confidence=0.5, buttons=buttons)
     if msg.english and (m := FOREIGN_EN.search(question)):
+        _await_rmb(svc, msg, question, m, measure_ids)
         return _reply(f"You gave an amount in a foreign currency (“{m.group(0)}”). The document computes in RMB and "
                       "sets no exchange rate: please tell me the amount in RMB (e.g. “paid-in capital RMB 800 "
                       "million”) and I will compute it.", confidence=0.5, buttons=buttons)

@@ -464,3 +464,20 @@ async def test_support_already_received_elsewhere_without_its_amount_brings_the_
 async def test_no_other_policy_mentioned_no_higher_one_note(ask):
     reply = await ask("新设金融总部，实收资本10亿，能拿多少")
     assert "最高可获 2000万元" in reply.text and "就高不重复：同一企业" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, rmb, amount", [
+    ("新设金融总部 实收资本 8000万港币", "折合人民币7000万", "最高可获 140万元"),
+    ("New financial HQ, paid-in capital USD 20 million, how much?", "RMB 140 million", "up to RMB 2.8 million"),
+])
+async def test_after_a_foreign_currency_the_rmb_figure_asked_for_is_computed(ask, question, rmb, amount):
+    first = await ask(question)
+    assert ("折合人民币" in first.text or "in RMB" in first.text) and "可获" not in first.text, first.text
+    reply = await ask(rmb)
+    assert reply.intent == "calc" and amount in reply.text, reply.text
+
+
+async def test_a_new_question_after_a_foreign_currency_leaves_the_quick_check(ask):
+    await ask("新设金融总部，实收资本1亿欧元，能拿多少")
+    reply = await ask("小镇在哪")
+    assert reply.intent == "faq" and "大运河畔" in reply.text, reply.text
