@@ -6,6 +6,7 @@ never takes the bot down: the old knowledge keeps answering and the error names 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pydantic
@@ -28,6 +29,13 @@ class Knowledge:
     faq: list[FaqEntry]
     contacts: list[Contact]
     lexicon: Lexicon
+
+    def entry(self, entry_id: str | None) -> FaqEntry | None:
+        return self._by_id.get(entry_id)
+
+    @cached_property
+    def _by_id(self) -> dict[str, FaqEntry]:
+        return {e.id: e for e in self.faq}
 
     def cite(self, source, lang: str = "zh") -> str:
         """A short human citation: 《…》 + section (the section's Chinese heading in English answers too)."""

@@ -170,7 +170,7 @@ def _same_document(svc: Services, reading: Reading, about: list[Match], best: Ma
     """"其中运河财富小镇定位呢" after the 2016 plan's five towns: what that document says of it, when it is about as
     close as the best; unless the message names a document of its own."""
     knowledge = svc.kb.knowledge
-    last = next((e for e in knowledge.faq if e.id == reading.context), None) if reading.context else None
+    last = knowledge.entry(reading.context)
     if last is None or best.entry.source.doc == last.source.doc or any(e in knowledge.documents for e in reading.entities):
         return None
     return next((m for m in about if m.entry.source.doc == last.source.doc and m.score >= best.score - ASPECT_SLACK
@@ -377,11 +377,9 @@ async def by_payload(svc: Services, msg: Incoming) -> Reply:
         if entries:
             return Reply(msg.say(f"“{key[4:]}”下的常见问题：", f"Questions under “{key[4:]}”:"), intent="faq",
                          confidence=1.0, buttons=[_question_button(e, msg.lang) for e in entries])
-    else:
-        for entry in faq:
-            if entry.id == key:
-                svc.conversations.remember(msg.user_key, entry.entities, entry.aspects[:1], entry.id)
-                return _answer(entry.in_english() if msg.english else entry, svc, 1.0, msg.lang)
+    elif (entry := svc.kb.knowledge.entry(key)) is not None:
+        svc.conversations.remember(msg.user_key, entry.entities, entry.aspects[:1], entry.id)
+        return _answer(entry.in_english() if msg.english else entry, svc, 1.0, msg.lang)
     return Reply(msg.say("这个问题已更新或不存在，请重新选择。", "This question has changed or no longer exists; please "
                                                      "choose again."),
                  intent="faq", buttons=[Button(msg.say("常见问题", "FAQ"), "/faq")])

@@ -90,7 +90,7 @@ class KnowledgeEditor:
         return dumped
 
     async def add_phrasing(self, actor: str, entry_id: str, question: str) -> None:
-        entry = next((e for e in self.kb.knowledge.faq if e.id == entry_id), None)
+        entry = self.kb.knowledge.entry(entry_id)
         if entry is None:
             raise EditError(f"编号：找不到问答条目 {entry_id}")
         if not question.strip():

@@ -73,7 +73,7 @@ async def create(request: web.Request) -> web.Response:
 @routes.get("/faq/{id}")
 async def edit_form(request: web.Request) -> web.Response:
     svc = console_of(request).svc
-    entry = next((e for e in svc.kb.knowledge.faq if e.id == request.match_info["id"]), None)
+    entry = svc.kb.knowledge.entry(request.match_info["id"])
     if entry is None:
         raise web.HTTPNotFound(text="没有这个问答条目")
     return _form(request, entry.model_dump(), new=False, saved=bool(request.query.get("saved")))
