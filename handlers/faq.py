@@ -15,7 +15,7 @@ from faq.conversation import Topic
 from faq.gazetteer import fold
 from faq.matcher import THRESHOLD, Match
 from faq.reading import YEAR, Reading
-from handlers.handoff import with_offer
+from handlers.handoff import unanswered
 from policy_data import render
 
 FALLBACK = ("抱歉，这个问题我暂时答不上来，资料中没有可靠的答案。\n"
@@ -279,8 +279,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
         or (not msg.english and _asks_left_out(best.entry, msg.text))
     if note or silent:        # the documents do not state it: an honest "don't know" with what is known
         reply.intent = "fallback"
-        await svc.store.unanswered.log(msg, svc.clock.now())
-        reply = with_offer(svc, msg, reply)
+        reply = await unanswered(svc, msg, reply)
     extra = parts[:MAX_PARTS - 1]
     if extra:
         reply.text += "".join(f"\n\n{_answer(m.entry, svc, m.score, msg.lang).text}" for m in extra)
@@ -322,8 +321,7 @@ def _parts(svc: Services, msg: Incoming) -> list[Match]:
 
 
 async def _not_known(svc: Services, msg: Incoming, reading: Reading, ranked: list[Match], why: str) -> Reply:
-    await svc.store.unanswered.log(msg, svc.clock.now())
-    return with_offer(svc, msg, _not_known_reply(svc, msg, reading, ranked, why))
+    return await unanswered(svc, msg, _not_known_reply(svc, msg, reading, ranked, why))
 
 
 def _not_known_reply(svc: Services, msg: Incoming, reading: Reading, ranked: list[Match], why: str) -> Reply:

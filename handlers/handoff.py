@@ -84,6 +84,13 @@ def button(msg: Incoming) -> Button:
     return BUTTON_EN if msg.english else BUTTON
 
 
+async def unanswered(svc: Services, msg: Incoming, reply: Reply) -> Reply:
+    """A reply that does not answer what was asked: logged for staff to turn into an entry, with the way to a
+    person."""
+    await svc.store.unanswered.log(msg, svc.clock.now())
+    return with_offer(svc, msg, reply)
+
+
 def with_offer(svc: Services, msg: Incoming, reply: Reply) -> Reply:
     """A reply the bot could not answer well: the handoff button, and after two such replies in a row the
     offer of a person first."""

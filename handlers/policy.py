@@ -490,7 +490,7 @@ def _procedure_reply(svc: Services, msg: Incoming) -> Reply:
         blocks += render.validity_notes([policy], _today(svc), msg.lang)
     blocks.append(msg.say("也可以点“转人工 / 留言给工作人员”请管委会工作人员回复（或输入 /handoff）。",
                           "You can also tap “Talk to a person” to ask the committee's staff (or send /handoff)."))
-    return handoff.with_offer(svc, msg, Reply("\n\n".join(blocks), intent="fallback", confidence=0.5))
+    return Reply("\n\n".join(blocks), intent="fallback", confidence=0.5)
 
 
 async def answer(svc: Services, msg: Incoming) -> Reply | None:
@@ -501,8 +501,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         return None
     if PROCEDURE.search(msg.text) and not reading.figures and not reading.candidates() \
             and not VALIDITY_ASKED.search(reading.text):
-        await svc.store.unanswered.log(msg, svc.clock.now())
-        return _procedure_reply(svc, msg)
+        return await handoff.unanswered(svc, msg, _procedure_reply(svc, msg))
     kind = next((k for k in NO_MEASURE_KINDS if k in reading.text), None)
     if kind and not reading.candidates() and any(w in reading.text for w in SUPPORT_WORDS) \
             and not any(w in reading.text for w in TOWN_WORDS):
@@ -534,10 +533,9 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
                               lang=msg.lang)
         unstated = _unstated_procedure(book.policy(book.measure(candidates[0])), msg)
         if PROCEDURE.search(msg.text):       # the documents are silent on what was asked: said first, a "don't know"
-            reply = handoff.with_offer(svc, msg, replace(
+            reply = await handoff.unanswered(svc, msg, replace(
                 reply, text=f"{unstated}\n\n{msg.say('文件对这项措施的规定如下：', 'What the document says of this measure:')}"
                             f"\n{reply.text}", intent="fallback", confidence=0.5))
-            await svc.store.unanswered.log(msg, svc.clock.now())
         elif ASKS_WHEN.search(reading.text):
             reply.text += "\n\n" + unstated
         reply.buttons += [Button(f"{render.article(m, msg.lang)} {render.title(m, msg.lang)}", POLICY(f"m:{m.id}"))
