@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
 from functools import partial
 
 from bot.inputs import number
@@ -141,21 +140,6 @@ def _asked_years(msg: Incoming) -> list[int]:
     return [y for y in years if not re.search(rf"[〔\[(（]\s*{y}\s*[〕\])）]", msg.folded)]
 
 
-def _in_year(policy, year: int, lang: str) -> str:
-    """"2024年政策还有效吗": whether the year asked lies in the validity, whatever today is."""
-    start, end = policy.effective_from, policy.effective_to
-    first, last = date(year, 1, 1), date(year, 12, 31)
-    if last < start or (end is not None and first > end):
-        return (f"{year}: not within its validity ({start.isoformat()} to {end.isoformat() if end else '(open)'})."
-                if lang == "en" else f"{year}年不在其有效期内（{start.isoformat()}至{end.isoformat() if end else '未规定'}）。")
-    since, until = max(first, start), min(last, end) if end else last
-    whole = since == first and until == last
-    if lang == "en":
-        return f"{year}: " + ("the whole year is within its validity." if whole else
-                              f"within its validity from {since.isoformat()} to {until.isoformat()}.")
-    return f"{year}年" + ("全年在其有效期内。" if whole else f"{since.isoformat()}至{until.isoformat()}在其有效期内。")
-
-
 def _document_en(policy) -> str:
     en, to = policy.en, policy.effective_to.isoformat() if policy.effective_to else "(not stated)"
     years = policy.whole_years()
@@ -172,7 +156,7 @@ def document_reply(svc: Services, lang: str = "zh", years: Sequence[int] = ()) -
     dates, validity, lead department, 就高不重复."""
     book, blocks, sources = svc.kb.policy, [], []
     for policy in book.policies.values():
-        blocks.append("\n".join([render.status(policy, _today(svc), lang), *(_in_year(policy, y, lang) for y in years)]))
+        blocks.append("\n".join([render.status(policy, _today(svc), lang), *(render.year_status(policy, y, lang) for y in years)]))
         if lang == "en":
             blocks.append(_document_en(policy))
             sources.append(svc.kb.knowledge.cite(Source(doc=policy.doc, section=policy.section), lang))

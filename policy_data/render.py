@@ -388,6 +388,21 @@ def citation(documents: dict, policy: PolicyDoc, measure: Measure, lang: str = "
     return f"{documents[policy.doc].short}·{article(measure)}"
 
 
+def year_status(policy: PolicyDoc, year: int, lang: str = "zh") -> str:
+    """"2024年政策还有效吗": whether the year asked lies in the validity, whatever today is."""
+    start, end = policy.effective_from, policy.effective_to
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    if last < start or (end is not None and first > end):
+        return (f"{year}: not within its validity ({start.isoformat()} to {end.isoformat() if end else '(open)'})."
+                if lang == "en" else f"{year}年不在其有效期内（{start.isoformat()}至{end.isoformat() if end else '未规定'}）。")
+    since, until = max(first, start), min(last, end) if end else last
+    whole = since == first and until == last
+    if lang == "en":
+        return f"{year}: " + ("the whole year is within its validity." if whole else
+                              f"within its validity from {since.isoformat()} to {until.isoformat()}.")
+    return f"{year}年" + ("全年在其有效期内。" if whole else f"{since.isoformat()}至{until.isoformat()}在其有效期内。")
+
+
 def validity_notes(policies: list[PolicyDoc], today: date, lang: str = "zh") -> list[str]:
     """One validity line per distinct policy document involved in a reply."""
     return [validity(p, today, lang) for p in dict.fromkeys(policies)]
