@@ -5,12 +5,13 @@ so staff who edit a YAML file see exactly what to fix.
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, TypeVar
+from typing import Annotated, Any, Iterable, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 
@@ -114,6 +115,21 @@ class Contact(Strict):
 T = TypeVar("T", bound=Strict)
 
 
+def _compiles(patterns: list[str]) -> list[str]:
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"“{pattern}”不是有效的正则表达式（{exc}）") from exc
+    return patterns
+
+
+# A reviewed word list (faq/vocabulary.yaml, bot/phrases.yaml): at least one word, none blank. Patterns are
+# regular-expression alternatives, each checked to compile.
+Words = Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]
+Patterns = Annotated[Words, AfterValidator(_compiles)]
+
+
 # libyaml's C parser when PyYAML has it (the wheels do): start-up is much faster than with the pure-Python one.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -138,6 +154,25 @@ def load_entries(path: Path, key: str, model: type[T]) -> list[T]:
         except ValidationError as exc:
             raise KnowledgeError(f"{path}: 条目“{entry_id}”：{problems(exc)}") from exc
     return entries
+
+
+def load_sections(path: Path, sections: dict[str, type[T]]) -> dict[str, T]:
+    """Validate each top-level part of a vocabulary file with its model; errors name the file, the part and the
+    field."""
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise KnowledgeError(f"{path}: 文件顶层应为映射（部分名: 内容）")
+    if unknown := [str(k) for k in data if k not in sections]:
+        raise KnowledgeError(f"{path}: 不认识的部分“{unknown[0]}”（可用的是 {'、'.join(sections)}）")
+    out = {}
+    for name, model in sections.items():
+        if name not in data:
+            raise KnowledgeError(f"{path}: 缺少部分“{name}”")
+        try:
+            out[name] = model.model_validate(data[name])
+        except ValidationError as exc:
+            raise KnowledgeError(f"{path}: 条目“{name}”：{problems(exc)}") from exc
+    return out
 
 
 ZH_ERRORS = {"extra_forbidden": "不认识的字段（拼写有误？）",
