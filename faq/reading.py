@@ -13,6 +13,7 @@ from faq import english, nlp
 from faq.conversation import Topic
 from faq.gazetteer import SCANNED, Gazetteer, fold
 from faq.matcher import FaqMatcher, Match
+from faq.schema import one_of
 from faq.vocabulary import vocabulary
 
 YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
@@ -31,7 +32,7 @@ CLAUSE = re.compile(r"[。！？?!；;\n]+|[，,](?=\s*(?:想|请|能|可|我|�
                     r"|,?\s+and\s+(?=(?:how|what|which|who|when|where|is|are|was|were|does|do|did|has|have)\b)")
 # English sentences end in ". " too, and "As a Shanghai fund, can we…" introduces before it asks.
 EN_CLAUSE = re.compile(rf"{CLAUSE.pattern}|\.\s+(?=[a-z])|,\s*(?=(?:can|could|what|where|how|which|who|when|why)\b)")
-ASKING = re.compile("|".join(_CUES.asking))
+ASKING = one_of(_CUES.asking)
 SELF_INTRO = re.compile(rf"^({'|'.join(_CUES.self_intro)})")
 _NUMBER = r"(?:\d[\d.,]*|[一二两三四五六七八九十百千数]+)\s*(?:万|亿|千|百)?\s*(?:余|多)?\s*"
 _YEAR, _MONTH, _DAY = r"(?:19|20)\d\d", r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})月", r"\d{1,2}[日号]"

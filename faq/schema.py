@@ -130,6 +130,11 @@ Words = Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)
 Patterns = Annotated[Words, AfterValidator(_compiles)]
 
 
+def one_of(patterns: list[str], flags: int = 0) -> re.Pattern:
+    """A reviewed list of patterns as one regular expression: the first alternative that matches wins."""
+    return re.compile("|".join(patterns), flags)
+
+
 # libyaml's C parser when PyYAML has it (the wheels do): start-up is much faster than with the pure-Python one.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
