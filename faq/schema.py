@@ -139,9 +139,10 @@ def one_of(patterns: list[str], flags: int = 0) -> re.Pattern:
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def read_yaml(path: Path) -> Any:
+def read_yaml(path: Path, data: bytes | None = None) -> Any:
+    """The YAML of `path`, or of its `data` when already read."""
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+        return yaml.load(path.read_text(encoding="utf-8") if data is None else data.decode("utf-8"), Loader=SAFE_LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise KnowledgeError(f"{path}: 无法读取 YAML（格式有误）：{exc}") from exc
 
