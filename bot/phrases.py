@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from faq.schema import Patterns, Strict, Words, load_sections
+from faq.schema import Patterns, Strict, Words, load_sections, validated_once
 
 PATH = Path(__file__).resolve().parent / "phrases.yaml"
 
@@ -51,4 +51,4 @@ def load(path: Path = PATH) -> Phrases:
 
 @lru_cache(maxsize=1)
 def phrases() -> Phrases:
-    return load()
+    return validated_once("phrases", PATH, load, Path(__file__))

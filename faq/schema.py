@@ -8,10 +8,13 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Iterable, TypeVar
+from typing import Annotated, Any, Callable, Iterable, TypeVar
 
+import pydantic
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from faq.derived import cached, digest
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 
@@ -179,6 +182,12 @@ def load_sections(path: Path, sections: dict[str, type[T]]) -> dict[str, T]:
         except ValidationError as exc:
             raise KnowledgeError(f"{path}: 条目“{name}”：{problems(exc)}") from exc
     return out
+
+
+def validated_once(name: str, path: Path, load: Callable[[Path], T], code: Path) -> T:
+    """`load(path)`, read back from the derived-data cache while neither the file nor the `code` validating it
+    changed."""
+    return cached(name, digest([path, code, Path(__file__)], pydantic.VERSION), lambda: load(path))
 
 
 ZH_ERRORS = {"extra_forbidden": "不认识的字段（拼写有误？）",

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from faq.schema import Patterns, Strict, Words, load_sections
+from faq.schema import Patterns, Strict, Words, load_sections, validated_once
 
 PATH = Path(__file__).resolve().parent / "vocabulary.yaml"
 Spellings = Annotated[dict[Annotated[str, Field(min_length=1)], Annotated[str, Field(min_length=1)]],
@@ -54,4 +54,4 @@ def load(path: Path = PATH) -> Vocabulary:
 
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
-    return load()
+    return validated_once("vocabulary", PATH, load, Path(__file__))
