@@ -11,7 +11,7 @@ import unicodedata
 from functools import lru_cache
 
 from faq import nlp
-from faq.vocabulary import vocabulary
+from faq.vocabulary import compiled, vocabulary
 
 LATIN = re.compile(r"[a-z][a-z0-9]*(?:[-'’][a-z0-9]+)*|\d+(?:\.\d+)?")
 CJK_RUN = re.compile(r"[\u3400-\u9fff〔〕]+")
@@ -38,13 +38,7 @@ _MONTHS = r"(?:january|february|march|april|may|june|july|august|september|octob
 _YEAR = r"\b(?:19|20)\d\d\b"
 # What an English "how many / which year / when" question needs its answer to hold (as reading.NEEDS does for
 # Chinese): a figure that is not a year, a year, a date.
-NEEDS = [(re.compile(r"\bhow (?:many|much)\b"),
-          re.compile(r"(?<![\d.])(?!(?:19|20)\d\d\b)\d[\d.,]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
-                     r"eleven|twelve|dozens?|hundreds?|thousands?)\b", re.IGNORECASE)),
-         (re.compile(r"\bin (?:yuan|rmb)\b|\bhow much (?:money|rmb|yuan)\b"),
-          re.compile(r"\b(?:rmb|yuan)\b|元", re.IGNORECASE)),
-         (re.compile(r"\b(?:which|what) year\b"), re.compile(_YEAR)),
-         (re.compile(r"\bwhen\b"), re.compile(rf"{_YEAR}|\b{_MONTHS}\b", re.IGNORECASE))]
+NEEDS = compiled(vocabulary().needs.en, {"year": _YEAR, "months": _MONTHS})
 # The policy is one document, so its year tells nothing apart; a plan's year tells the plans apart and counts.
 POLICY_YEAR = re.compile(r"\b20\d\d(?=\s+(\S+\s+){0,3}(policy|policies|opinions|document)\b)", re.IGNORECASE)
 PLACES = frozenset(vocabulary().english.places)

@@ -118,19 +118,19 @@ class Contact(Strict):
 T = TypeVar("T", bound=Strict)
 
 
-def _compiles(patterns: list[str]) -> list[str]:
-    for pattern in patterns:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ValueError(f"“{pattern}”不是有效的正则表达式（{exc}）") from exc
-    return patterns
+def _compiles(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"“{pattern}”不是有效的正则表达式（{exc}）") from exc
+    return pattern
 
 
 # A reviewed word list (faq/vocabulary.yaml, bot/phrases.yaml): at least one word, none blank. Patterns are
 # regular-expression alternatives, each checked to compile.
 Words = Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]
-Patterns = Annotated[Words, AfterValidator(_compiles)]
+Pattern = Annotated[str, Field(min_length=1), AfterValidator(_compiles)]
+Patterns = Annotated[list[Pattern], Field(min_length=1)]
 
 
 def one_of(patterns: list[str], flags: int = 0) -> re.Pattern:

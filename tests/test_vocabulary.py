@@ -68,8 +68,16 @@ def test_a_pattern_that_does_not_compile_is_refused_naming_file_part_field_and_p
     with pytest.raises(KnowledgeError) as err:
         load(_edited(tmp_path, source, broken))
     message = str(err.value)
-    assert source.name in message and f"条目“{part}”" in message and f"字段 {field}：" in message
+    index = len(yaml.safe_load(source.read_text(encoding="utf-8"))[part][field])
+    assert source.name in message and f"条目“{part}”" in message and f"字段 {field}.{index}：" in message
     assert "“取消(通知”不是有效的正则表达式" in message
+
+
+def test_a_unit_of_the_needs_that_does_not_compile_is_refused(tmp_path):
+    def broken(data):
+        data["needs"]["units"]["[元"] = "元"
+    with pytest.raises(KnowledgeError, match=r"条目“needs”：字段 units\.\[元\.\[key\]：“\[元”不是有效的正则表达式"):
+        vocabulary.load(_edited(tmp_path, vocabulary.PATH, broken))
 
 
 @pytest.mark.parametrize("load, source", FILES)
@@ -96,5 +104,7 @@ def test_the_words_read_by_are_the_files_words():
     assert reading.ELSEWHERE == tuple(words.elsewhere.zh)
     assert all(reading.ROLE.search(f"园长{asked}") for asked in words.reading.who_is)
     assert CANCEL_WORDS == set(said.cancel.words)
+    asks_year = next(told for asked, told in reading.NEEDS if asked.search("哪一年成立"))
+    assert asks_year.search("成立于2016年") and not asks_year.search("成立于拱墅区")      # {year} filled in
     assert all(menu.SMALL_TALK.match(f"{thanks}{ending}") for thanks in ("谢谢", "thanks")
                for ending in said.small_talk.endings)
