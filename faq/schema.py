@@ -116,6 +116,7 @@ class Contact(Strict):
 
 
 T = TypeVar("T", bound=Strict)
+V = TypeVar("V")
 
 
 def _compiles(pattern: str) -> str:
@@ -184,7 +185,7 @@ def load_sections(path: Path, sections: dict[str, type[T]]) -> dict[str, T]:
     return out
 
 
-def validated_once(name: str, path: Path, load: Callable[[Path], T], code: Path) -> T:
+def validated_once(name: str, path: Path, load: Callable[[Path], V], code: Path) -> V:
     """`load(path)`, read back from the derived-data cache while neither the file nor the `code` validating it
     changed."""
     return cached(name, digest([path, code, Path(__file__)], pydantic.VERSION), lambda: load(path))
