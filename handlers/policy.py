@@ -243,6 +243,15 @@ def _misfit_reason(book, misfit, lang: str) -> str:
     return render.check_line(o.measure, o.failed[0], lang) if o.failed else render.below_tiers(o, lang)
 
 
+def _denied_line(misfit, lang: str) -> str:
+    m, en = misfit.measure, lang == "en"
+    said = "”“".join(misfit.said)
+    needs = "; ".join(render.condition_text(m, c, lang) for c in misfit.denied) if en else \
+        "；".join(c.text for c in misfit.denied)
+    return (f"{render.article(m, lang)} {render.title(m, lang)} (you say “{said}”; it requires: {needs})" if en else
+            f"{render.article(m)} {render.title(m)}（您提到“{said}”；原文条件：{needs}）")
+
+
 def match_reply(svc: Services, description: str, result: Suitability, lead: str = "", lang: str = "zh") -> Reply:
     """What fits, on one phone screen: the measures that fit best (the plan's first, then the asker's own kind),
     with amounts; the other candidates behind 更多 buttons; nothing the description rules out (measures whose
@@ -271,6 +280,9 @@ def match_reply(svc: Services, description: str, result: Suitability, lead: str 
     if failed:
         lines.append(say("按您提供的数字不符合：", "Not met with the figures you gave: ") + say("；", "; ").join(
             f"{named(f.measure)}{say('（', ' (')}{_misfit_reason(book, f, lang)}{say('）', ')')}" for f in failed[:2]))
+    if denied := [f for f in result.misfits if f.denied]:
+        lines.append(say("按您所说不符合：", "Not met by what you say: ") + say("；", "; ").join(_denied_line(f, lang)
+                                                                                          for f in denied))
     related = [s for s in book.summaries if any(k.lower() in description.lower() for k in s.keywords)]
     if rest or related:
         lines.append(say(f"另有{len(rest) + len(related)}项可能相关，点下方“更多”按钮查看。",

@@ -56,6 +56,8 @@ class Misfit:
     measure: Measure
     reason: str
     outcome: Outcome | None = None       # the figures that failed (None: the measure is for other types)
+    denied: list[Condition] = field(default_factory=list)   # conditions the description's own words rule out
+    said: list[str] = field(default_factory=list)           # those words, as clauses of the description
 
 
 @dataclass(frozen=True)
@@ -67,14 +69,28 @@ class Suitability:
     currency: str | None = None          # the other currency a figure is given in ("美元")
 
 
-def _stated(condition: Condition, text: str) -> bool:
+def _deciding(condition: Condition) -> tuple[str, ...]:
     if condition.ask_unless:
-        words = condition.ask_unless
-    elif NEW_CONDITION in condition.text:
-        words = NEWLY
-    else:
-        return True                      # left to confirm, as the reply says
-    return any(re.search(rf"\b{re.escape(w)}\b", text) if w.isascii() else normalise(w) in text for w in words)
+        return tuple(condition.ask_unless)
+    return NEWLY if NEW_CONDITION in condition.text else ()
+
+
+def _said(word: str, text: str) -> bool:
+    return bool(re.search(rf"\b{re.escape(word)}\b", text)) if word.isascii() else normalise(word) in text
+
+
+def _stated(condition: Condition, text: str) -> bool:
+    words = _deciding(condition)
+    return not words or any(_said(w, text) for w in words)      # without words: left to confirm, as the reply says
+
+
+def _denying(condition: Condition, clauses: list[str]) -> list[str]:
+    """The clauses ruling the condition out ("不是新设的"): each of its alternatives ("新设立，或者首次实现…")
+    needs a word of its own in them."""
+    words = [w for w in _deciding(condition) if any(_said(w, c) for c in clauses)]
+    if len(words) < condition.text.count("或") + 1:
+        return []
+    return [c for c in clauses if any(_said(w, c) for w in words)]
 
 
 def _foreign(reading: Reading, currency: re.Pattern | None) -> dict[int, str]:
@@ -144,7 +160,10 @@ def match(book: PolicyBook, description: str, typed: str = "", currency: re.Patt
     `currency`: the words for currencies other than RMB."""
     types = beneficiary_types(description, book)
     reading = read(description, book)
+    clauses = book.ruled_out_clauses(reading.text, False) + book.ruled_out_clauses(normalise(typed), True)
     words = f"{normalise(typed)} {reading.text}"
+    for clause in clauses:               # "不是新设的" does not state 新设
+        words = words.replace(clause, " ")
     foreign, owners = _foreign(reading, currency), _owners(book, reading)
     reach = set().union(*(book.ancestors(t) for t in types)) if types else set()
     fits, misfits = [], []
@@ -161,6 +180,11 @@ def match(book: PolicyBook, description: str, typed: str = "", currency: re.Patt
         if outcome.failed or outcome.below_tiers:
             reason = check_line(measure, outcome.failed[0]) if outcome.failed else below_tiers(outcome)
             misfits.append(Misfit(measure, reason, outcome))
+            continue
+        denied = [(c, said) for c in outcome.open_conditions if (said := _denying(c, clauses))]
+        if denied:
+            misfits.append(Misfit(measure, "；".join(c.text for c, _ in denied), denied=[c for c, _ in denied],
+                                  said=list(dict.fromkeys(w for _, said in denied for w in said))))
             continue
         unstated = [c for c in outcome.open_conditions if not _stated(c, words)]
         listed = _items(measure, reading, named) if outcome.status == "ok" and not ends else []

@@ -384,3 +384,25 @@ async def test_the_year_of_a_document_number_is_no_year_asked(ask):
     reply = await ask("杭政办〔2023〕2号还有效吗")
     status = reply.text.split("\n\n")[0]            # today's status and a line per year asked
     assert status.startswith("杭政办〔2023〕2号已失效") and "在其有效期内" not in status, reply.text
+
+
+@pytest.mark.parametrize("description, ruled, kept", [
+    ("我们是资管公司，规模100亿，不是新设的，也不是首次达到，有补助吗", ["第13条 资管机构总部补助", "第6条 新设金融总部补助"], None),
+    ("我们是资管公司，规模100亿，不是新设的，有补助吗", ["第6条 新设金融总部补助"], "第13条 资管机构总部补助：可能适用"),
+])
+async def test_conditions_the_description_rules_out_are_not_met(ask, description, ruled, kept):
+    reply = await ask(description)
+    fits, _, denied = reply.text.partition("按您所说不符合：")
+    denied = denied.splitlines()[0]
+    for name in ruled:
+        assert name in denied and name not in fits, reply.text
+    assert "您提到“不是新设的”" in denied and "按您提供的数字测算" not in reply.text
+    if kept:                     # one alternative of "新设立，或者首次实现…" denied: the other is still open
+        assert kept in fits and "您没有说明这一点" in fits
+    else:
+        assert "“也不是首次达到”" in denied
+
+
+async def test_a_quote_of_the_askers_words_never_ends_on_a_bare_negation(ask):
+    reply = await ask("我们是新设的金融总部，但不是经国家金融管理部门批准的，是地方金融监管局批准的，实收资本5亿，能拿多少")
+    assert "您提到“但不是经国家金融管理部门批准的”" in reply.text and "可获" not in reply.text, reply.text
