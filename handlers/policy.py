@@ -23,7 +23,7 @@ from policy_data.amounts import FOREIGN, fmt_money
 from policy_data.english import for_reading
 from policy_data.extract import ASKS_WHEN, SELF_DESCRIPTION, beneficiary_types, read
 from policy_data.loader import ROOT_TYPE
-from policy_data.matching import Suitability, match, parts
+from policy_data.matching import Suitability, gives_own_figure, match, parts
 
 ASKS_MINE = re.compile(r"(适合|适用于?|匹配)(我|我们|我司|本公司)|(我|我们|我司)(能|可以)?(享受|申请|拿|申报)(哪些|什么|啥)"
                        r"|(我|我们|我司)(符合|匹配)(哪些|什么)")
@@ -514,6 +514,9 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         asks_policy = not ASKING.search(text) or any(w in asked for w in POLICY_ASKS) or bool(reading.figures)
         if asks_policy or not _faq_knows(svc, msg):
             return describe_and_match(svc, text, lang=msg.lang, typed=msg.text)
+    if reading.figures and any(w in reading.text for w in SUPPORT_WORDS) and _names_a_kind(text, book) \
+            and gives_own_figure(book, text):
+        return describe_and_match(svc, text, lang=msg.lang, typed=msg.text)   # "我们基金公司规模突破250亿，有补助吗"
     if TYPE_ASKS.search(reading.text) and not reading.candidates() and _names_a_kind(text, book):
         return describe_and_match(svc, text, lang=msg.lang, typed=msg.text)     # "券商在杭州能享受哪些政策": match the type
     if ASKS_MINE.search(text):

@@ -196,6 +196,14 @@ def match(book: PolicyBook, description: str, typed: str = "", currency: re.Patt
     return Suitability(types, fits, misfits, next(iter(foreign.values()), None))
 
 
+def gives_own_figure(book: PolicyBook, description: str) -> bool:
+    """"我们基金公司管理规模突破250亿": a figure named by a cue of a measure for the kind the description names."""
+    types = beneficiary_types(description, book)
+    reach = set().union(*(book.ancestors(t) for t in types)) if types else set()
+    cues = {normalise(c) for m in book.measures if reach & set(m.beneficiaries) for i in m.inputs for c in i.cues}
+    return any(owner in cues for owner in _owners(book, read(description, book)).values())
+
+
 PART_BREAK = re.compile(r"另外|此外|另有|；|;")
 
 

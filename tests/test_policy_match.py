@@ -406,3 +406,12 @@ async def test_conditions_the_description_rules_out_are_not_met(ask, description
 async def test_a_quote_of_the_askers_words_never_ends_on_a_bare_negation(ask):
     reply = await ask("我们是新设的金融总部，但不是经国家金融管理部门批准的，是地方金融监管局批准的，实收资本5亿，能拿多少")
     assert "您提到“但不是经国家金融管理部门批准的”" in reply.text and "可获" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, fits", [
+    ("我们基金公司今年首次管理规模突破250亿，有补助吗", "第13条 资管机构总部补助：最高可获 600万元（按您提供的数字测算）"),
+    ("我们银行实收资本20亿，有补助吗", "第6条 新设金融总部补助：可能适用，需符合：经国家金融管理部门批准新设立"),
+])
+async def test_a_kind_giving_a_measures_own_figure_and_asking_support_is_matched_not_sent_to_the_faq(ask, question, fits):
+    reply = await ask(question)
+    assert reply.intent == "policy" and fits in reply.text, reply.text
