@@ -21,7 +21,7 @@ from handlers import faq, handoff
 from policy_data import render
 from policy_data.amounts import FOREIGN, fmt_money
 from policy_data.english import for_reading
-from policy_data.extract import ASKS_WHEN, SELF_DESCRIPTION, beneficiary_types, read
+from policy_data.extract import ASKS_WHEN, ELSEWHERE, HOME, SELF_DESCRIPTION, beneficiary_types, read
 from policy_data.loader import ROOT_TYPE
 from policy_data.matching import Suitability, gives_own_figure, match, parts
 
@@ -490,10 +490,43 @@ def _procedure_reply(svc: Services, msg: Incoming) -> Reply:
     return Reply("\n\n".join(blocks), intent="fallback", confidence=0.5)
 
 
+# "2号文适用于上海吗", "我们不在运河财富小镇，能享受2号文吗": where the document applies.
+APPLIES = re.compile(r"适用|享受|能用|可以用|管用|覆盖|\bappl(y|ies|icable)\b|\bcover(s|ed)?\b", re.IGNORECASE)
+DOC_NAMED_EN = re.compile(r"\b(the|this|that) (policy|policies|document|opinions?)\b|\b2023\D{0,4}no\.? ?2\b", re.IGNORECASE)
+LOCAL_PLACE = re.compile(r"(不在|在|位于|注册在|落户)[^，,。？?]{0,10}(小镇|区|县)")
+EVERY_YEAR = re.compile(r"每年|每一年|年年|逐年|\b(every|each) year\b|\bannual(ly)?\b|\byearly\b", re.IGNORECASE)
+RULES_ISSUED = re.compile(r"细则[^，,。？?]{0,6}(出台|发布|出来|印发|颁布|公布|有了|有没有)|(出台|发布|印发|颁布|公布)[^，,。？?]{0,4}细则"
+                          r"|\bdetailed rules\b.{0,30}\b(issued|published|out|released|available)\b", re.IGNORECASE)
+
+
+def _scope_reply(svc: Services, msg: Incoming, reading) -> Reply | None:
+    if not APPLIES.search(msg.text) or not (any(w in reading.text for w in DOC_REFS) or DOC_NAMED_EN.search(msg.text)):
+        return None
+    other = next((w for w in ELSEWHERE if w in reading.text), None) if not any(w in reading.text for w in HOME) else None
+    if other is None and not LOCAL_PLACE.search(reading.text):
+        return None
+    policies = list(svc.kb.policy.policies.values())
+    blocks = [render.scope(p, other, msg.lang) for p in policies] + render.validity_notes(policies, _today(svc), msg.lang)
+    return _reply("\n\n".join(blocks), confidence=0.8,
+                  sources=[svc.kb.knowledge.cite(Source(doc=p.doc, section=p.section), msg.lang) for p in policies])
+
+
+def _asked_measures(book, reading, msg: Incoming) -> list:
+    if m := ARTICLE.search(msg.folded):
+        return [x for x in book.measures if x.article == _article_number(m[1] or m[2])]
+    return [book.measure(i) for i in reading.candidates()[:QUOTED_MAX]]
+
+
 async def answer(svc: Services, msg: Incoming) -> Reply | None:
     book = svc.kb.policy
     text = for_reading(msg.text, book, msg.lang)
     reading = read(text, book)
+    if scoped := _scope_reply(svc, msg, reading):
+        return scoped
+    if EVERY_YEAR.search(msg.folded) and not reading.figures and (asked := _asked_measures(book, reading, msg)):
+        reply = details_reply(svc, asked, msg.lang)
+        reply.text = "\n".join(render.once_or_yearly(m, msg.lang) for m in asked) + "\n\n" + reply.text
+        return reply
     if reading.elsewhere() or faq.asks_unstated(svc, msg):
         return None
     if PROCEDURE.search(msg.text) and not reading.figures and not reading.candidates() \
@@ -524,7 +557,10 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     about_policy = reading.about_policy()
     doc_words = any(w in reading.text for w in DOC_WORDS) or (msg.english and DOC_WORDS_EN.search(msg.text))
     if doc_words and (about_policy or any(w in reading.text for w in DOC_REFS)):
-        return document_reply(svc, msg.lang, _asked_years(msg))
+        reply = document_reply(svc, msg.lang, _asked_years(msg))
+        if RULES_ISSUED.search(msg.text):
+            reply.text = "\n".join(render.rules_unstated(p, msg.lang) for p in book.policies.values()) + "\n\n" + reply.text
+        return reply
     candidates = reading.candidates()
     if len(candidates) > 1 and about_policy and not (PROCEDURE.search(msg.text) or ASKS_WHEN.search(reading.text)):
         return details_reply(svc, list(map(book.measure, candidates[:QUOTED_MAX])), msg.lang)

@@ -415,3 +415,38 @@ async def test_a_quote_of_the_askers_words_never_ends_on_a_bare_negation(ask):
 async def test_a_kind_giving_a_measures_own_figure_and_asking_support_is_matched_not_sent_to_the_faq(ask, question, fits):
     reply = await ask(question)
     assert reply.intent == "policy" and fits in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, says, not_says", [
+    ("我们公司在杭州滨江，不在运河财富小镇，能享受杭政办2号文的补助吗", "没有限定只适用于某个小镇或区", "上海"),
+    ("这个政策适用于上海吗", "它不是上海的政策", "没有限定"),
+    ("Does the policy apply to Shanghai?", "is Hangzhou's policy", "not limited"),
+])
+async def test_where_the_document_applies_is_the_city_it_is_issued_by(ask, question, says, not_says):
+    reply = await ask(question)
+    assert reply.intent == "policy" and says in reply.text and not_says not in reply.text, reply.text
+    assert "杭州市人民政府办公厅" in reply.text and "2026-02-28" in reply.text
+
+
+def test_no_measure_is_limited_to_a_town_or_district(kb):
+    """What the scope reply says of the measures holds for the data: none names a town or a district."""
+    for m in kb.policy.measures:
+        assert not any(w in f"{m.text}{m.beneficiary}{''.join(c.text for c in m.conditions)}"
+                       for w in ("小镇", "拱墅", "上城", "滨江", "西湖区", "余杭", "萧山")), m.id
+
+
+async def test_whether_the_detailed_rules_are_out_is_not_stated(ask):
+    reply = await ask("2号文的细则出台了吗")
+    first = reply.text.split("\n\n")[0]
+    assert "“本实施意见的具体细则由市地方金融监管局牵头另行制定。”" in first and "没有说明细则是否已经出台" in first
+
+
+@pytest.mark.parametrize("question, says", [
+    ("第6条的补助是每年都能拿吗", ["第6条 新设金融总部补助：原文为一次性补助，文件没有规定每年给予",
+                            "第6条 募资补充资本补助：原文为一次性补助"]),
+    ("科创贷款奖励每年都有吗", ["第2条 科创贷款增量奖励：原文按年度给予（“每年度对科创企业贷款增量"]),
+])
+async def test_one_off_or_yearly_is_read_from_the_measure(ask, question, says):
+    reply = await ask(question)
+    for line in says:
+        assert line in reply.text.split("\n\n")[0], reply.text
