@@ -511,6 +511,16 @@ def _scope_reply(svc: Services, msg: Incoming, reading) -> Reply | None:
                   sources=[svc.kb.knowledge.cite(Source(doc=p.doc, section=p.section), msg.lang) for p in policies])
 
 
+LISTED_EN = re.compile(r"\b(list(ed|ing|s)?|ipo|float(ed|ing)?)\b.{0,12}\b(in|on)\b", re.IGNORECASE)
+
+
+def _listed_abroad(book, reading, msg: Incoming) -> bool:
+    """"REITs listing in Hong Kong": a listing venue elsewhere, for a measure whose own text covers 境内外交易所 (a
+    Chinese question's venue is read by the extractor)."""
+    return msg.english and bool(LISTED_EN.search(msg.text)) and any(
+        "境内外" in book.measure(i).text for i in reading.candidates())
+
+
 def _asked_measures(book, reading, msg: Incoming) -> list:
     if m := ARTICLE.search(msg.folded):
         return [x for x in book.measures if x.article == _article_number(m[1] or m[2])]
@@ -527,7 +537,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         reply = details_reply(svc, asked, msg.lang)
         reply.text = "\n".join(render.once_or_yearly(m, msg.lang) for m in asked) + "\n\n" + reply.text
         return reply
-    if reading.elsewhere() or faq.asks_unstated(svc, msg):
+    if (reading.elsewhere() and not _listed_abroad(book, reading, msg)) or faq.asks_unstated(svc, msg):
         return None
     if PROCEDURE.search(msg.text) and not reading.figures and not reading.candidates() \
             and not VALIDITY_ASKED.search(reading.text):

@@ -450,3 +450,13 @@ async def test_one_off_or_yearly_is_read_from_the_measure(ask, question, says):
     reply = await ask(question)
     for line in says:
         assert line in reply.text.split("\n\n")[0], reply.text
+
+
+@pytest.mark.parametrize("question, answered", [
+    ("Is there any subsidy for REITs listing in Hong Kong?", True),
+    ("What subsidy does Shanghai give for REITs?", False),
+])
+async def test_a_listing_abroad_is_the_measure_whose_text_covers_exchanges_at_home_and_abroad(ask, question, answered):
+    reply = await ask(question)
+    said = "on a domestic or overseas exchange" in reply.text and "RMB 3 million (300万元)" in reply.text
+    assert said is answered and (reply.intent == "policy") is answered, reply.text
