@@ -494,7 +494,8 @@ def _procedure_reply(svc: Services, msg: Incoming) -> Reply:
 APPLIES = re.compile(r"适用|享受|能用|可以用|管用|覆盖|\bappl(y|ies|icable)\b|\bcover(s|ed)?\b", re.IGNORECASE)
 DOC_NAMED_EN = re.compile(r"\b(the|this|that) (policy|policies|document|opinions?)\b|\b2023\D{0,4}no\.? ?2\b", re.IGNORECASE)
 LOCAL_PLACE = re.compile(r"(不在|在|位于|注册在|落户)[^，,。？?]{0,10}(小镇|区|县)")
-EVERY_YEAR = re.compile(r"每年|每一年|年年|逐年|\b(every|each) year\b|\bannual(ly)?\b|\byearly\b", re.IGNORECASE)
+EVERY_YEAR = re.compile(r"(每年|每一年|年年)(都|度)?(能|可以|可|会)?(拿|领|给|发|享受|申请|申报|补|奖|有)|是一次性|一次性的?(吗|么|还是)"
+                        r"|\b(every|each) year\b|\bannually\b|\bone-(off|time) or\b|\brecurring\b", re.IGNORECASE)
 RULES_ISSUED = re.compile(r"细则[^，,。？?]{0,6}(出台|发布|出来|印发|颁布|公布|有了|有没有)|(出台|发布|印发|颁布|公布)[^，,。？?]{0,4}细则"
                           r"|\bdetailed rules\b.{0,30}\b(issued|published|out|released|available)\b", re.IGNORECASE)
 
@@ -509,6 +510,37 @@ def _scope_reply(svc: Services, msg: Incoming, reading) -> Reply | None:
     blocks = [render.scope(p, other, msg.lang) for p in policies] + render.validity_notes(policies, _today(svc), msg.lang)
     return _reply("\n\n".join(blocks), confidence=0.8,
                   sources=[svc.kb.knowledge.cite(Source(doc=p.doc, section=p.section), msg.lang) for p in policies])
+
+
+def _ruled_out(svc: Services, msg: Incoming, reading) -> tuple[list, str] | None:
+    """The measures a question names while the asker's own words rule their conditions out, and those words:
+    an English question's (policy_ruled_out.yaml), or a measure's not_when left by the quick-check to the FAQ
+    ("Can a bank branch…" asks what the documents never state of a bank branch)."""
+    book = svc.kb.policy
+    if msg.english and reading.candidates() and (said := book.ruling_out(msg.text, True)):
+        return list(map(book.measure, reading.candidates())), said
+    if reading.ruled_out and not reading.candidates() and faq.asks_unstated(svc, msg):
+        return list(map(book.measure, reading.ruled_out)), next(iter(reading.ruled_out.values()))
+    return None
+
+
+def _not_met_reply(svc: Services, msg: Incoming, measures: list, said: str) -> Reply:
+    """Each measure's conditions quoted, and that as described they are not met."""
+    book, lang = svc.kb.policy, msg.lang
+    lines = []
+    for m in measures:
+        name = f"{render.article(m, lang)} {render.title(m, lang)}"
+        lines.append(msg.say(
+            f"您提到“{said}”：按原文，{name}的条件是：{'；'.join(c.text for c in m.conditions)}。按您所说不符合，"
+            f"这项{m.money}不适用；如理解有误，请补充说明。",
+            f"You mention “{said}”: under the original text, {name} requires: "
+            f"{'; '.join(f'{render.condition_text(m, c, lang)} ({c.text})' for c in m.conditions)}. As you describe "
+            f"it, this is not met, so this {m.en.money if m.en else m.money} does not apply; if I misread you, "
+            f"please tell me more."))
+    lines += render.validity_notes(list(dict.fromkeys(map(book.policy, measures))), _today(svc), lang)
+    return _reply("\n\n".join(lines), confidence=0.7,
+                  buttons=[Button(f"{render.article(m, lang)} {render.title(m, lang)}", POLICY(f"m:{m.id}")) for m in measures],
+                  sources=[_cite(svc, m, lang) for m in measures])
 
 
 LISTED_EN = re.compile(r"\b(list(ed|ing|s)?|ipo|float(ed|ing)?)\b.{0,12}\b(in|on)\b", re.IGNORECASE)
@@ -537,6 +569,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         reply = details_reply(svc, asked, msg.lang)
         reply.text = "\n".join(render.once_or_yearly(m, msg.lang) for m in asked) + "\n\n" + reply.text
         return reply
+    if reading.about_policy() and not reading.figures and (ruled := _ruled_out(svc, msg, reading)):
+        return _not_met_reply(svc, msg, *ruled)          # "Can a bank branch get the HQ subsidy?": not met, said so
     if (reading.elsewhere() and not _listed_abroad(book, reading, msg)) or faq.asks_unstated(svc, msg):
         return None
     if PROCEDURE.search(msg.text) and not reading.figures and not reading.candidates() \

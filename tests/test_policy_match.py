@@ -460,3 +460,10 @@ async def test_a_listing_abroad_is_the_measure_whose_text_covers_exchanges_at_ho
     reply = await ask(question)
     said = "on a domestic or overseas exchange" in reply.text and "RMB 3 million (300万元)" in reply.text
     assert said is answered and (reply.intent == "policy") is answered, reply.text
+
+
+async def test_a_branch_asking_for_the_headquarters_grant_hears_the_articles_requirement_and_that_it_is_not_met(ask):
+    reply = await ask("Can a foreign bank branch get the headquarters subsidy?")
+    assert reply.intent == "policy" and "You mention “branch”" in reply.text, reply.text
+    assert "依法独立享有民事权利和承担民事义务" in reply.text and "does not apply" in reply.text
+    assert "RMB" not in reply.text.split("⚠️")[0]            # no amount for what is not met
