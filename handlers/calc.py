@@ -67,6 +67,14 @@ def _original(msg: Incoming, measure_id: str) -> Button:
     return Button(msg.say("查看原文与条件", "Original text and conditions"), POLICY(f"m:{measure_id}"))
 
 
+def _originals(msg: Incoming, book, measure_ids: list[str]) -> list[Button]:
+    """One button per measure, each named when there are several (one label twice tells nothing)."""
+    if len(measure_ids) < 2:
+        return [_original(msg, i) for i in measure_ids]
+    return [Button(f"{render.article(m, msg.lang)} {render.title(m, msg.lang)}"[:40], POLICY(f"m:{m.id}"))
+            for m in map(book.measure, measure_ids)]
+
+
 _reply = partial(render.reply, "calc")
 
 
@@ -423,7 +431,7 @@ def _guarded(svc: Services, msg: Incoming, question: str, reading: Reading, meas
     user's own that rule a condition out."""
     book, lang = svc.kb.policy, msg.lang
     svc.dialogs.pop(msg.user_key)
-    buttons = [_original(msg, i) for i in measure_ids[:2]]
+    buttons = _originals(msg, book, measure_ids[:2])
     if m := FOREIGN.search(question):
         _await_rmb(svc, msg, question, m, measure_ids)
         return _reply(msg.say(f"您给的是外币金额（“{m.group(0)}”）。文件按人民币计算，也没有规定汇率，请告诉我折合人民币的金额"
@@ -502,7 +510,7 @@ def _other_subject(msg: Incoming, book, ruled_out: dict[str, str]) -> Reply:
                          "If I misread you, please tell me more; or describe your institution and I will match "
                          "the measures that fit."))
     return _reply("\n".join(lines), confidence=0.5,
-                  buttons=[_original(msg, i) for i in list(ruled_out)[:2]])
+                  buttons=_originals(msg, book, list(ruled_out)[:2]))
 
 
 RELATIVE_YEAR = {"今年": 0, "去年": -1, "前年": -2, "this year": 0, "last year": -1}

@@ -467,3 +467,15 @@ async def test_a_branch_asking_for_the_headquarters_grant_hears_the_articles_req
     assert reply.intent == "policy" and "You mention “branch”" in reply.text, reply.text
     assert "依法独立享有民事权利和承担民事义务" in reply.text and "does not apply" in reply.text
     assert "RMB" not in reply.text.split("⚠️")[0]            # no amount for what is not met
+
+
+@pytest.mark.parametrize("question", [
+    "We are a foreign asset manager. If we set up a new financial headquarters with paid-in capital of USD 200 million, "
+    "how much subsidy can we get?",
+    "我们今年帮三家企业发行了REITs在上交所上市，另外我们自己通过配股募集了15亿补充资本。请问我们券商能拿多少？",
+])
+async def test_buttons_to_several_measures_are_each_named(ask, question):
+    reply = await ask(question)
+    labels = [b.label for b in reply.buttons]
+    assert len(labels) >= 2 and len(set(labels)) == len(labels), labels
+    assert all(label.startswith(("Art.", "第")) for label in labels[:2])
