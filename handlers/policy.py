@@ -252,6 +252,13 @@ def _denied_line(misfit, lang: str) -> str:
             f"{render.article(m)} {render.title(m)}（您提到“{said}”；原文条件：{needs}）")
 
 
+def _own_measures(book, result: Suitability) -> bool:
+    """Some measure fitting is for the asker's kind or a kind it belongs to, not only for any enterprise."""
+    reach = set().union(*(book.ancestors(t) for t in result.types)) - {ROOT_TYPE}
+    reach -= {t for t in reach if book.types[t].generic}
+    return not reach or any(reach & set(f.outcome.measure.beneficiaries) for f in result.fits)
+
+
 def match_reply(svc: Services, description: str, result: Suitability, lead: str = "", lang: str = "zh") -> Reply:
     """What fits, on one phone screen: the measures that fit best (the plan's first, then the asker's own kind),
     with amounts; the other candidates behind 更多 buttons; nothing the description rules out (measures whose
@@ -272,9 +279,17 @@ def match_reply(svc: Services, description: str, result: Suitability, lead: str 
     ranked = [f for f in result.fits if f.planned] + [f for f in result.fits if not f.planned]
     top, rest = ranked[:TOP_FITS], ranked[TOP_FITS:MAX_LISTED]
     lines = [lead] if lead else []
-    lines.append(say(f"按您的情况（{labels}），最相关的支持措施：", f"For you ({labels}), the most relevant support measures:")
-                 if top else say(f"按您的情况（{labels}），没有找到适用的资金支持措施。",
-                                 f"For you ({labels}), no measure with money applies."))
+    related = [s for s in book.summaries if any(k.lower() in description.lower() for k in s.keywords)]
+    if top and not _own_measures(book, result):      # "我们是小额贷款公司": what the document says of the kind first
+        lines += [s.en.text if en and s.en else s.text for s in related[:1]]
+        related = related[1:]
+        lines.append(say(f"文件没有专门面向{labels}的资金支持措施，以下面向各类企业或组织的措施按其条件适用：",
+                         f"The document has no funding measure of its own for {labels}; these measures, open to any "
+                         "enterprise or organisation, apply on their conditions:"))
+    else:
+        lines.append(say(f"按您的情况（{labels}），最相关的支持措施：", f"For you ({labels}), the most relevant support measures:")
+                     if top else say(f"按您的情况（{labels}），没有找到适用的资金支持措施。",
+                                     f"For you ({labels}), no measure with money applies."))
     lines += [_fit_line(f, lang, result.currency) for f in top]
     failed = [f for f in result.misfits if f.outcome is not None]
     if failed:
@@ -283,7 +298,6 @@ def match_reply(svc: Services, description: str, result: Suitability, lead: str 
     if denied := [f for f in result.misfits if f.denied]:
         lines.append(say("按您所说不符合：", "Not met by what you say: ") + say("；", "; ").join(_denied_line(f, lang)
                                                                                           for f in denied))
-    related = [s for s in book.summaries if any(k.lower() in description.lower() for k in s.keywords)]
     if rest or related:
         lines.append(say(f"另有{len(rest) + len(related)}项可能相关，点下方“更多”按钮查看。",
                          f"{len(rest) + len(related)} more may be relevant: tap “More” below."))

@@ -479,3 +479,21 @@ async def test_buttons_to_several_measures_are_each_named(ask, question):
     labels = [b.label for b in reply.buttons]
     assert len(labels) >= 2 and len(set(labels)) == len(labels), labels
     assert all(label.startswith(("Art.", "第")) for label in labels[:2])
+
+
+@pytest.mark.parametrize("description, said", [
+    ("我们是小额贷款公司，能享受哪些扶持", "“支持小额贷款、融资担保等地方金融组织发挥自身特色，更好服务科创企业发展。”该条对此没有规定补助或奖励金额"),
+    ("我们是做融资租赁的，有什么政策可以享受", None),
+])
+async def test_a_kind_without_measures_of_its_own_hears_so_before_the_measures_open_to_any_enterprise(
+        ask, description, said):
+    reply = await ask(description)
+    head = reply.text.split("\n· ")[0]
+    assert reply.intent == "policy" and "文件没有专门面向" in head and "以下面向各类企业或组织的措施按其条件适用" in head
+    assert (said in head) if said else ("第1条" not in head), reply.text
+    assert "最高可获" not in head and "· 第4条 应收账款确权融资奖励" in reply.text
+
+
+async def test_measures_for_the_asker_or_its_parent_kind_need_no_such_note(ask):
+    for description in ("我们是券商，有什么补贴", "我们是一家制造企业，用应收账款融资"):
+        assert "文件没有专门面向" not in (await ask(description)).text
