@@ -571,8 +571,9 @@ def _run(svc: Services, msg: Incoming, question: str, measure_ids: list[str], kn
                                                          "These apply to different cases, with different amounts: which one is yours?"))
     for measure_id in [] if general else measure_ids:
         measure = book.measure(measure_id)
-        if (unstated := _unstated(measure, f"{normalise(question)} {reading.text}")) and evaluate(measure, facts_for(
-                book, measure, reading).values).status != "fail":      # a threshold already missed says more
+        given = facts_for(book, measure, reading)     # a threshold already missed, or a figure of another base
+        if (unstated := _unstated(measure, f"{normalise(question)} {reading.text}")) and not given.other \
+                and evaluate(measure, given.values).status != "fail":       # ("注册资本3000万"), says more
             return _confirm(svc, msg, measure, *unstated, question)
     if itemisable and (itemised := _itemised(svc, msg, book.measure(measure_ids[0]), reading, known)):
         return itemised

@@ -28,6 +28,7 @@ async def _no_amount(ask, question: str):
     ("我们确权增速排第4，确权了8个亿的应收账款，奖多少", "确权了", "应收账款确权融资金额"),
     ("重大基础设施项目引入保险资金，项目总投资15亿，补多少", "项目总投资", "保险资金融资额"),
     ("民生工程项目，信托资金6亿，补多少", "信托资金", "保险资金融资额"),
+    ("新设一家金融科技子公司，注册资本3000万，能拿多少", "注册资本", "实收资本"),   # before a condition it leaves open
 ])
 async def test_a_figure_named_as_another_quantity_is_never_the_base(ask, question, named, label):
     reply = await _no_amount(ask, question)
