@@ -102,6 +102,8 @@ async def test_the_more_specific_name_wins_over_a_total(ask):
     ("中征平台确权增速排第3，但平台不是中征的，确权融资5亿，奖多少", "不是中征"),
     ("我们新设的金融总部是省地方金融监管局批准的，实收资本10亿，能补多少", "省地方金融监管局批准"),
     ("新设金融总部，实收资本10亿，但是总部在上海，杭州是分部，补多少", "总部在上海"),
+    ("我们是成立二十多年的证券公司总部，实收资本50亿，新设总部补助能拿多少", "成立二十多年"),
+    ("我们是老牌保险公司，实收资本20亿，新设金融总部补助有多少", "老牌"),
 ])
 async def test_an_event_outside_the_policy_or_a_condition_ruled_out_gives_no_amount(ask, question, says):
     reply = await _no_amount(ask, question)
