@@ -488,11 +488,13 @@ def _guarded(svc: Services, msg: Incoming, question: str, reading: Reading, meas
             return priced
         names = msg.say("、", "; ").join(f"{render.article(book.measure(i), lang)} {render.title(book.measure(i), lang)}"
                                          for i in measure_ids[:2])
+        example = next(filter(None, (render.item_example(book.measure(i), lang) for i in measure_ids[:2])),
+                       msg.say("每次一个项目或一家机构", "one project or institution at a time"))
         return _reply(msg.say(f"您问的是多家机构、多个项目或多年的合计。{names}按每家、每个项目分别计算，各有上限"
-                              "（每年上限按机构计）。为免算错，请逐项告诉我，例如“一个项目，融资2亿”，我逐项测算。",
+                              f"（每年上限按机构计）。为免算错，请逐项告诉我（{example}），我逐项测算。",
                               f"You ask for a total over several institutions, projects or years. {names} are computed "
                               "one institution or project at a time, each with its own cap. To avoid a wrong total, "
-                              "please give me one item at a time, e.g. “one project, financing RMB 200 million”."),
+                              f"please give me one item at a time ({example})."),
                       confidence=0.5, buttons=buttons)
     return None
 

@@ -386,6 +386,14 @@ def ask_for(measure: Measure, key: str, lang: str = "zh") -> str:
     return f"请告诉我{what}（{EXAMPLES[inp.kind]}{inp.unit if inp.kind == 'count' else ''}）。"
 
 
+def item_example(measure: Measure, lang: str = "zh") -> str | None:
+    """One item told by the figure the measure is computed on ("例如“融资2亿”"); None when it takes no amount."""
+    inp = next((i for i in measure.inputs if i.kind == "money"), None)
+    if inp is None:
+        return None
+    return f"e.g. “{label(measure, inp.key, lang)} RMB 200 million”" if lang == "en" else f"例如“{inp.label}2亿”"
+
+
 def citation(documents: dict, policy: PolicyDoc, measure: Measure, lang: str = "zh") -> str:
     if lang == "en":
         return f"{documents[policy.doc].en.short} · {article(measure, lang)}"

@@ -150,3 +150,12 @@ def test_settled_needs_every_end_to_agree(kb):
     both_capped = settled(hq, {"paid_in": Decimal("4e9")}, {"paid_in": (Decimal("3e9"), Decimal("4e9"))})
     assert both_capped is not None and both_capped.amount == Decimal("5e7")
     assert settled(hq, {"paid_in": Decimal("1e9")}, {"paid_in": (Decimal("9e8"), Decimal("1.1e9"))}) is None
+
+
+@pytest.mark.parametrize("question, example", [
+    ("REITs上市了两个项目，奖励多少", "（每次一个项目或一家机构）"),
+    ("我们两家供应链企业应收账款确权融资，能奖多少", "（例如“应收账款确权融资金额2亿”）"),
+])
+async def test_several_items_are_asked_one_by_one_by_the_figure_the_measure_uses(ask, question, example):
+    reply = await _no_amount(ask, question)
+    assert "请逐项告诉我" + example in reply.text and ("融资" in reply.text) == ("融资" in question), reply.text
