@@ -209,7 +209,7 @@ PART_BREAK = re.compile(r"另外|此外|另有|；|;")
 
 def parts(book: PolicyBook, text: str) -> list[Outcome] | None:
     """"新设金融总部实收资本10亿，另外新设了金融科技子公司实收资本1亿": each part names one measure and gives its
-    base figure by name, and is priced on its own; None unless every part is."""
+    base figure by name (a fixed amount, none at all), and is priced on its own; None unless every part is."""
     pieces = [p for p in PART_BREAK.split(normalise(text)) if p.strip(" ，,。")]
     if len(pieces) < 2:
         return None
@@ -221,7 +221,8 @@ def parts(book: PolicyBook, text: str) -> list[Outcome] | None:
         measure = book.measure(reading.candidates()[0])
         named, ends, _ = _values(book, measure, reading, _owners(book, reading), {})
         outcome = evaluate(measure, named)
-        if ends or not named or outcome.status != "ok" or any(
+        fixed = not measure.rule_inputs() and not reading.figures       # "三家企业…上市": several, not one fixed sum
+        if ends or not (named or fixed) or outcome.status != "ok" or any(
                 not c.ask_unless and not _stated(c, normalise(text)) for c in outcome.open_conditions):
             return None
         outcomes.append(outcome)

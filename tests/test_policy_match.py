@@ -497,3 +497,9 @@ async def test_a_kind_without_measures_of_its_own_hears_so_before_the_measures_o
 async def test_measures_for_the_asker_or_its_parent_kind_need_no_such_note(ask):
     for description in ("我们是券商，有什么补贴", "我们是一家制造企业，用应收账款融资"):
         assert "文件没有专门面向" not in (await ask(description)).text
+
+
+async def test_a_part_whose_measure_takes_no_figure_is_priced_beside_the_other(ask):
+    reply = await ask("我们保险公司向社会募集资金8亿补充实收资本，另外新设了科技保险专营机构，一共能拿多少")
+    assert "8亿元 × 1% = 800万元" in reply.text and "一次性补助 → 最高可获 50万元（第1条）" in reply.text, reply.text
+    assert "合计：850万元" in reply.text and "还需符合：经认定为我市科创银行、保险类专营机构" in reply.text
