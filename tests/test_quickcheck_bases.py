@@ -159,3 +159,11 @@ def test_settled_needs_every_end_to_agree(kb):
 async def test_several_items_are_asked_one_by_one_by_the_figure_the_measure_uses(ask, question, example):
     reply = await _no_amount(ask, question)
     assert "请逐项告诉我" + example in reply.text and ("融资" in reply.text) == ("融资" in question), reply.text
+
+
+async def test_the_rmb_part_beside_a_foreign_one_is_priced_alone_and_the_total_asked_in_rmb(ask):
+    reply = await ask("我们是外资资管，规模5亿美元，另外人民币部分管理规模120亿，新设的，能拿多少")
+    assert "存续资产实际管理规模120亿元，达到100亿元（含）档" in reply.text and "最高可获 300万元" in reply.text, reply.text
+    assert "以上只按您给的人民币部分测算" in reply.text and "请告诉我折合人民币的存续资产实际管理规模合计" in reply.text
+    below = await ask("新设资管总部，管理规模80亿，另有2亿美元，能拿多少", user="u2")     # the RMB part alone decides nothing
+    assert "可获" not in below.text and "折合人民币" in below.text, below.text
