@@ -86,11 +86,9 @@ def _stated(condition: Condition, text: str) -> bool:
 
 def _denying(condition: Condition, clauses: list[str]) -> list[str]:
     """The clauses ruling the condition out ("不是新设的"): each of its alternatives ("新设立，或者首次实现…")
-    needs a word of its own in them."""
-    words = [w for w in _deciding(condition) if any(_said(w, c) for c in clauses)]
-    if len(words) < condition.text.count("或") + 1:
-        return []
-    return [c for c in clauses if any(_said(w, c) for w in words)]
+    needs a denial of its own, in a clause naming one of its deciding words."""
+    denials = [c for c in clauses if any(_said(w, normalise(c)) for w in _deciding(condition))]
+    return list(dict.fromkeys(denials)) if len(denials) >= condition.text.count("或") + 1 else []
 
 
 def _foreign(reading: Reading, currency: re.Pattern | None) -> dict[int, str]:
@@ -160,10 +158,12 @@ def match(book: PolicyBook, description: str, typed: str = "", currency: re.Patt
     `currency`: the words for currencies other than RMB."""
     types = beneficiary_types(description, book)
     reading = read(description, book)
-    clauses = book.ruled_out_clauses(reading.text, False) + book.ruled_out_clauses(normalise(typed), True)
-    words = f"{normalise(typed)} {reading.text}"
+    clauses = book.ruled_out_clauses(reading.text, False)
+    written = book.ruled_out_clauses(typed, True) if typed and normalise(typed) != normalise(description) else []
+    clauses += written                   # a translation drops the "not": then only the words as written state anything
+    words = normalise(typed) if written else f"{normalise(typed)} {reading.text}"
     for clause in clauses:               # "不是新设的" does not state 新设
-        words = words.replace(clause, " ")
+        words = words.replace(normalise(clause), " ")
     foreign, owners = _foreign(reading, currency), _owners(book, reading)
     reach = set().union(*(book.ancestors(t) for t in types)) if types else set()
     fits, misfits = [], []

@@ -503,3 +503,10 @@ async def test_a_part_whose_measure_takes_no_figure_is_priced_beside_the_other(a
     reply = await ask("我们保险公司向社会募集资金8亿补充实收资本，另外新设了科技保险专营机构，一共能拿多少")
     assert "8亿元 × 1% = 800万元" in reply.text and "一次性补助 → 最高可获 50万元（第1条）" in reply.text, reply.text
     assert "合计：850万元" in reply.text and "还需符合：经认定为我市科创银行、保险类专营机构" in reply.text
+
+
+async def test_an_english_denial_is_quoted_as_written_and_states_nothing(ask):
+    reply = await ask("We are an asset manager with AUM of RMB 12 billion. We are not newly set up. What support fits us?")
+    assert "Not met by what you say: Art. 6 New financial HQ grant (you say “We are not newly set up”" in reply.text
+    art13 = next(line for line in reply.text.splitlines() if line.startswith("· Art. 13"))
+    assert "may fit if" in art13 and "from the figures you gave" not in art13, reply.text
