@@ -240,6 +240,10 @@ RECEIVED = re.compile(r"(已经?|之前|以前|去年|前年)[^，,。；;]{0,4}
                       r"|\b(already (got|received|had|obtained))\b[^,.;\d]{0,40}\b(subsid|grant|award|support)", re.IGNORECASE)
 
 
+WHO_GETS = re.compile(r"(发|给|奖|补)给谁|谁(能|可以)?(拿|领|得|获得)|(奖励|补助|支持)对象|\bwho (gets|receives|is paid)\b",
+                      re.IGNORECASE)
+
+
 def _several(question: str, measure_ids: list[str], book) -> bool:
     """A total over several institutions, projects or years for a measure that counts one at a time (a
     per-item measure counts items together, but its yearly cap applies year by year)."""
@@ -521,11 +525,14 @@ def _guarded(svc: Services, msg: Incoming, question: str, reading: Reading, meas
                                          for i in measure_ids[:2])
         example = next(filter(None, (render.item_example(book.measure(i), lang) for i in measure_ids[:2])),
                        msg.say("每次一个项目或一家机构", "one project or institution at a time"))
+        whom = [msg.say(f"{render.article(m, lang)} {render.title(m, lang)}的支持对象：{m.beneficiary}。",
+                        f"{render.article(m, lang)} {render.title(m, lang)} goes to: {m.en.beneficiary if m.en else m.beneficiary}.")
+                for m in map(book.measure, measure_ids[:2])] if WHO_GETS.search(question) else []
         return _reply(msg.say(f"您问的是多家机构、多个项目或多年的合计。{names}按每家、每个项目分别计算，各有上限"
                               f"（每年上限按机构计）。为免算错，请逐项告诉我（{example}），我逐项测算。",
                               f"You ask for a total over several institutions, projects or years. {names} are computed "
                               "one institution or project at a time, each with its own cap. To avoid a wrong total, "
-                              f"please give me one item at a time ({example})."),
+                              f"please give me one item at a time ({example}).") + "".join(f"\n{w}" for w in whom),
                       confidence=0.5, buttons=buttons)
     return None
 

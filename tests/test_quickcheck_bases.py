@@ -167,3 +167,10 @@ async def test_the_rmb_part_beside_a_foreign_one_is_priced_alone_and_the_total_a
     assert "以上只按您给的人民币部分测算" in reply.text and "请告诉我折合人民币的存续资产实际管理规模合计" in reply.text
     below = await ask("新设资管总部，管理规模80亿，另有2亿美元，能拿多少", user="u2")     # the RMB part alone decides nothing
     assert "可获" not in below.text and "折合人民币" in below.text, below.text
+
+
+async def test_who_receives_is_answered_beside_a_total_asked_item_by_item(ask):
+    reply = await _no_amount(ask, "我们今年帮三家企业发行了REITs在上交所上市，另外我们自己通过配股募集了15亿补充资本。"
+                                  "请问我们券商能拿多少？REITs奖励发给谁？")
+    assert "请逐项告诉我" in reply.text, reply.text
+    assert "第13条 基础设施REITs上市奖励的支持对象：通过REITs形式在境内外交易所上市的优质基础设施项目的所属权益人。" in reply.text
