@@ -308,7 +308,7 @@ def parts_reply(svc: Services, msg: Incoming) -> Reply | None:
     blocks = ["\n".join(render.outcome_lines(o)) for o in outcomes]
     if len({tuple(o.measure.beneficiaries) for o in outcomes}) == len(outcomes):
         whose = "；".join(f"{render.article(o.measure)} {o.measure.title}：{o.measure.beneficiary}" for o in outcomes)
-        blocks.append(f"以上{len(outcomes)}项分属不同主体（{whose}），各自计算、各有上限，合计："
+        blocks.append(f"以上{len(outcomes)}项分属不同主体（{whose}），各自计算、各有上限 → 合计最高可获 "
                       f"{fmt_money(sum(o.amount for o in outcomes))}。")
     else:
         best = max(outcomes, key=lambda o: o.amount)

@@ -1,12 +1,14 @@
 """Matching by profile (free text and /profile with real TinyDB storage), browsing with
 /policy and its buttons, the documents' own facts and the directions without money."""
 from datetime import datetime
+from decimal import Decimal
 
 import pytest
 
 from bot.clock import SHANGHAI
 from handlers.profile import ProfileDialog
 from policy_data.matching import match
+from tests.devset import final_amount
 
 EXPIRED = "已于2026-02-28到期"
 
@@ -299,7 +301,8 @@ async def test_two_parts_for_two_institutions_are_each_priced_and_added_up(ask):
     assert reply.intent == "calc", reply.text
     assert "按实收资本计算：10亿元 × 2% = 2000万元，未超过单家上限5000万元 → 最高可获 2000万元（第6条）" in reply.text
     assert "实收资本1亿元，达到5000万元（含）门槛，符合\n一次性补助 → 最高可获 100万元（第8条）" in reply.text
-    assert "各自计算、各有上限，合计：2100万元" in reply.text and "请逐项告诉我" not in reply.text
+    assert "各自计算、各有上限 → 合计最高可获 2100万元" in reply.text
+    assert final_amount(reply.text) == Decimal(21_000_000) and "请逐项告诉我" not in reply.text
     assert reply.sources == ["杭政办〔2023〕2号·第6条", "杭政办〔2023〕2号·第8条"]
 
 
