@@ -20,7 +20,6 @@ from faq.schema import Source
 from handlers import faq
 from handlers.policy import details_reply, parts_reply
 from policy_data import render
-from policy_data.amounts import FOREIGN, FOREIGN_EN
 from policy_data.english import for_reading
 from policy_data.engine import Outcome, evaluate, settled
 from policy_data.items import items
@@ -424,18 +423,13 @@ def _guarded(svc: Services, msg: Incoming, question: str, reading: Reading, meas
     book, lang = svc.kb.policy, msg.lang
     svc.dialogs.pop(msg.user_key)
     buttons = [_original(msg, i) for i in measure_ids[:2]]
-    if m := FOREIGN.search(question):
+    if m := book.foreign(msg.english).search(question):
         _await_rmb(svc, msg, question, m, measure_ids)
         return _reply(msg.say(f"您给的是外币金额（“{m.group(0)}”）。文件按人民币计算，也没有规定汇率，请告诉我折合人民币的金额"
                               "（例如“实收资本8亿元人民币”），我再为您测算。",
                               f"You gave an amount in a foreign currency (“{m.group(0)}”). The document computes in RMB "
                               "and sets no exchange rate: please tell me the amount in RMB (e.g. “paid-in capital RMB "
                               "800 million”) and I will compute it."), confidence=0.5, buttons=buttons)
-    if msg.english and (m := FOREIGN_EN.search(question)):
-        _await_rmb(svc, msg, question, m, measure_ids)
-        return _reply(f"You gave an amount in a foreign currency (“{m.group(0)}”). The document computes in RMB and "
-                      "sets no exchange rate: please tell me the amount in RMB (e.g. “paid-in capital RMB 800 "
-                      "million”) and I will compute it.", confidence=0.5, buttons=buttons)
     policies, dates = [book.policy(book.measure(i)) for i in measure_ids], _dates(question, svc.policy_date())
     if late := _after_expiry(dates, policies):
         date, policy = late

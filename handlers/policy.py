@@ -19,7 +19,7 @@ from faq.reading import ASKING
 from faq.schema import Source
 from handlers import faq, handoff
 from policy_data import render
-from policy_data.amounts import FOREIGN, fmt_money
+from policy_data.amounts import fmt_money
 from policy_data.english import for_reading
 from policy_data.extract import ASKS_WHEN, SELF_DESCRIPTION, beneficiary_types, read
 from policy_data.loader import ROOT_TYPE
@@ -322,7 +322,7 @@ def parts_reply(svc: Services, msg: Incoming) -> Reply | None:
 def describe_and_match(svc: Services, description: str, lead: str = "", lang: str = "zh", typed: str = "") -> Reply:
     """`description` as the Chinese extractor reads it (English questions translated by the caller, `typed` the
     words as written)."""
-    return match_reply(svc, description, match(svc.kb.policy, description, typed, FOREIGN), lead, lang)
+    return match_reply(svc, description, match(svc.kb.policy, description, typed), lead, lang)
 
 
 async def mine(svc: Services, msg: Incoming) -> Reply:
@@ -374,9 +374,6 @@ def article_reply(svc: Services, number_: int, lang: str = "zh") -> Reply | None
                   sources=list(dict.fromkeys(sources)))
 
 
-# Words asking of the document itself, whatever else the question names; and words naming another source.
-DOC_ONLY_WORDS = ("施行", "有效期", "文号", "发文", "落款", "执行期", "执行几年", "哪个部门", "咨询哪", "找哪个", "牵头")
-OTHER_SOURCES = ("规划", "计划", "年鉴", "小镇", "港湾", "十三五", "管委会")
 # "5000万含本数吗", "超过5%是怎么算的": a figure the measures state, asked about without naming the measure;
 # and "征信公司有什么补贴": the measures a question names alike. At most this many are set out in full.
 QUOTED_MAX = 3
@@ -534,7 +531,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         return None if _faq_knows(svc, msg) and not support else _summary_reply(svc, summary, msg.lang)
     if any(w in reading.text for w in OVERVIEW_WORDS) and not any(w in reading.text for w in TOWN_WORDS):
         return overview(svc, msg.lang)
-    if any(w in reading.text for w in DOC_ONLY_WORDS) and not any(w in reading.text for w in OTHER_SOURCES) \
+    if any(w in reading.text for w in book.words["document_only"]) \
+            and not any(w in reading.text for w in book.words["other_sources"]) \
             and not _faq_knows(svc, msg):
         return document_reply(svc, msg.lang, _asked_years(msg))   # "施行日期是哪天": the document's own facts
     return None

@@ -18,12 +18,6 @@ MULTIPLIERS = {"万亿": WAN * YI, "千亿": Decimal(10) ** 11, "百亿": Decima
                "千万": Decimal(10) ** 7, "百万": Decimal(10) ** 6, "十万": Decimal(10) ** 5,
                "亿": YI, "万": WAN, "千": Decimal(1000), "百": Decimal(100)}
 LATIN_MULTIPLIERS = {"kw": "千万", "w": "万", "e": "亿"}     # how people type 8kw, 500w, 5e on a phone
-# Amounts in a currency other than RMB: the documents compute in RMB and set no exchange rate.
-FOREIGN = re.compile(r"美元|美金|usd|us\$|港元|港币|hkd|欧元|eur\b|英镑|gbp|日元|jpy|新加坡元|新元|sgd|外币|新台币|台币|卢布|韩元"
-                     r"|泰铢|澳元|澳币|加元|瑞郎|法郎|林吉特|卢比|越南盾|澳门元|迪拉姆|里亚尔|比索|雷亚尔|外汇折算|外币折算",
-                     re.IGNORECASE)
-FOREIGN_EN = re.compile(r"[$€£₩]|\b(dollars?|euros?|pounds? sterling|sterling|yen|francs?|ringgit|baht)\b",
-                        re.IGNORECASE)
 MONEY_UNITS = {"元", "块", "块钱", "人民币"}
 COUNT_UNITS = {"项", "张", "次", "笔", "家", "件", "个", "名"}
 SKIP_UNITS = {"年", "月", "日", "号", "条", "天", "岁", "倍"}        # dates, article numbers: not figures

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from faq.english import STOP, stem
 from policy_data.amounts import WAN, YI
+from policy_data.currencies import codes_and_symbols
 from policy_data.loader import PolicyBook
 
 MILLION = Decimal(10) ** 6
@@ -22,12 +23,7 @@ SCALES = {"trillion": WAN * YI, "tn": WAN * YI, "billion": 10 * YI, "bn": 10 * Y
           "m": MILLION, "mio": MILLION, "hundred thousand": 10 * WAN, "ten thousand": WAN, "thousand": Decimal(1000),
           "k": Decimal(1000), "hundred": Decimal(100)}
 CURRENCY = r"(?:rmb|cny|yuan|renminbi|¥)"
-# Another currency beside an amount: the figure is marked 外币 so that it is never read as RMB.
-FOREIGN = r"(?:usd|hkd|gbp|eur|jpy|sgd|aud|cad|chf|twd|mop|(?:us|hk|s)?\$|€|£)"
-FOREIGN_AFTER = rf"(?:{FOREIGN}|dollar|euros?|pound|sterling|yen)"
 SCALE = "|".join(w.replace(" ", r"\s+") for w in sorted(SCALES, key=len, reverse=True))
-AMOUNT = (rf"(?:(?P<cur>{CURRENCY})[\s-]*|(?P<fx>{FOREIGN})[\s-]*)?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-          rf"[\s-]*(?P<scale>{SCALE})?(?![a-z])(?:(?P<cur2>[\s-]*{CURRENCY}(?![a-z]))|(?P<fx2>[\s-]*{FOREIGN_AFTER}(?![a-z])))?")
 # "RMB 1-3 billion", "between 1 and 3 billion yuan": both ends take the scale written once, read as a range.
 RANGE = (rf"(?:between\s+)?(?P<rcur>{CURRENCY}[\s-]*)?(?!(?:19|20)\d\d\b)(?P<lo>\d+(?:\.\d+)?)\s*(?:-|–|—|to|and)\s*"
          rf"(?:{CURRENCY}[\s-]*)?(?P<hi>\d+(?:\.\d+)?)[\s-]*(?P<rscale>{SCALE})(?![a-z])(?P<rcur2>[\s-]*{CURRENCY}(?![a-z]))?")
@@ -53,6 +49,16 @@ def plain_words(text: str) -> str:
     company", "licences" → "license"): the form both the vocabulary and the question are compared in."""
     text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", unicodedata.normalize("NFKC", text).lower())
     return re.sub(r"[a-z]+", lambda m: stem(m.group(0)), text)
+
+
+def _amount(book: PolicyBook) -> str:
+    """An amount, its currency before or after it; another currency (policy_words.yaml) is marked 外币 so that the
+    figure is never read as RMB."""
+    foreign = codes_and_symbols(book.currencies)
+    names = sorted({n for c in book.currencies for name in c.en for n in (name, plain_words(name))}, key=len, reverse=True)
+    after = "|".join([foreign, *([rf"(?:{'|'.join(map(re.escape, names))})s?"] if names else [])])
+    return (rf"(?:(?P<cur>{CURRENCY})[\s-]*|(?P<fx>{foreign})[\s-]*)?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+            rf"[\s-]*(?P<scale>{SCALE})?(?![a-z])(?:(?P<cur2>[\s-]*{CURRENCY}(?![a-z]))|(?P<fx2>[\s-]*(?:{after})(?![a-z])))?")
 
 
 def chinese_figure(number: str, scale: str | None, currency: bool) -> str:
@@ -100,7 +106,7 @@ def _pattern(book: PolicyBook) -> tuple[re.Pattern, dict[str, str], list[tuple[t
     words = {key: zh for key, (_, _, zh) in folded.items()}
     phrases = "|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in sorted(words, key=len, reverse=True))
     numbers = "|".join(NUMBER_WORDS)
-    return re.compile(rf"(?P<owned>{OWNED_HQ})|(?P<range>{RANGE})|(?P<amount>{AMOUNT})|(?P<rank>{RANKS})|(?P<phrase>{phrases})"
+    return re.compile(rf"(?P<owned>{OWNED_HQ})|(?P<range>{RANGE})|(?P<amount>{_amount(book)})|(?P<rank>{RANKS})|(?P<phrase>{phrases})"
                       rf"|(?<![a-z])(?P<number>{numbers})(?![a-z])(?:\s+(?P<years>years?)(?![a-z]))?|(?P<word>[a-z]+)"), words, _kinds(book), _one(book)
 
 

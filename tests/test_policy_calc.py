@@ -469,6 +469,8 @@ async def test_no_other_policy_mentioned_no_higher_one_note(ask):
 @pytest.mark.parametrize("question, rmb, amount", [
     ("新设金融总部 实收资本 8000万港币", "折合人民币7000万", "最高可获 140万元"),
     ("New financial HQ, paid-in capital USD 20 million, how much?", "RMB 140 million", "up to RMB 2.8 million"),
+    ("新设金融总部，实收资本$2000万，能拿多少", "折合人民币1.4亿", "最高可获 280万元"),      # a symbol, in Chinese too
+    ("New financial HQ, paid-in capital 20 million Swiss francs, how much?", "RMB 140 million", "up to RMB 2.8 million"),
 ])
 async def test_after_a_foreign_currency_the_rmb_figure_asked_for_is_computed(ask, question, rmb, amount):
     first = await ask(question)
