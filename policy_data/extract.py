@@ -239,6 +239,7 @@ def _facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str
             _alternative(facts, inp.key, taken[inp.key][0], found[n])
     _share_each(text, found, occurrences, inputs, facts)
     _year_pair(text, found, measure, used, facts)
+    _rise(book, text, found, measure, used, taken, facts)
     open_inputs = [i for i in measure.inputs if i.key not in facts.values and i.key not in facts.errors]
     free = [(n, f) for n, f in enumerate(found) if n not in used and n not in reading.labelled
             and not (f.kind in ("money", "number") and OTHER_QUANTITY.search(text[max(0, f.start - 8):f.start]))]
@@ -314,6 +315,39 @@ def _year_pair(text: str, found: list[Figure], measure: Measure, used: set[int],
     for key, (_, n) in zip((g.last, g.this), dated):
         _take(facts, found[n], measure.input(key), text)
         used.add(n)
+
+
+def _ends_with(text: str, words) -> bool:
+    return any(text.endswith(normalise(w)) for w in words)
+
+
+def _rise(book: PolicyBook, text: str, found: list[Figure], measure: Measure, used: set[int],
+          taken: dict[str, tuple[Figure, str]], facts: Facts) -> None:
+    """A growth measure's figures said as a rise: "融资从80亿增长到120亿" is last year's and this year's,
+    "去年80亿，今年多了40亿" this year's is last year's and the increase."""
+    g = measure.growth
+    if g is None or any(k in facts.values or k in facts.errors for k in (g.rate, g.excess)):
+        return
+    source = {id(fig): key for key, (fig, _) in taken.items()}
+    money = [(n, f) for n, f in enumerate(found) if f.kind == "money" and f.value is not None and not f.loose]
+    for (a, before), (b, fig) in zip([(None, None), *money], money):
+        lead = re.sub(r"\s+", "", text[before.end if before else 0:fig.start])
+        if _ends_with(lead, book.words["rise_to"]) and (source.get(id(fig)) == g.this or b not in used):
+            pair = [(g.this, b, fig)]
+            if before is not None and len(lead) <= 6 and (source.get(id(before)) == g.last or a not in used):
+                pair.append((g.last, a, before))      # "从80亿增长到120亿"
+            for key, n, f in pair:
+                facts.values[key] = f.value
+                used.add(n)
+        elif _ends_with(lead.removesuffix("了"), book.words["rise_by"]) or _ends_with(lead, book.words["rise_by"]):
+            if key := source.get(id(fig)):
+                del facts.values[key]
+            used.add(b)
+            last, this = facts.values.get(g.last), facts.values.get(g.this)
+            if last is not None and this is None:
+                facts.values[g.this] = last + fig.value
+            elif this is not None and last is None and this > fig.value:
+                facts.values[g.last] = this - fig.value
 
 
 def _share_each(text: str, found: list[Figure], occurrences, inputs: dict[str, Input], facts: Facts) -> None:

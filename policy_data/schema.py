@@ -345,7 +345,7 @@ class Currency(Strict):
         return self
 
 
-WORD_LISTS = ("newly", "document_only", "other_sources")
+WORD_LISTS = ("newly", "document_only", "other_sources", "rise_to", "rise_by")
 
 
 class WordList(Strict):

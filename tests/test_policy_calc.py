@@ -1,6 +1,8 @@
 """The quick-check through the router: the arithmetic, caps, thresholds, tiers, counts, validity against the
 clock, the multi-turn flow (missing figure or measure, cancel, timeout) and the dev set."""
 from datetime import datetime
+from decimal import Decimal
+
 
 import pytest
 
@@ -483,3 +485,18 @@ async def test_a_new_question_after_a_foreign_currency_leaves_the_quick_check(as
     await ask("新设金融总部，实收资本1亿欧元，能拿多少")
     reply = await ask("小镇在哪")
     assert reply.intent == "faq" and "大运河畔" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("挂牌企业融资从1亿增加到1.5亿，市场运营机构奖励多少", Decimal("450000")),          # (1.5亿 − 1.05亿) × 1%
+    ("挂牌企业融资由2亿增至2.2亿，奖励多少", Decimal("100000")),
+    ("去年挂牌企业融资2亿，今年多了2000万，奖励多少", Decimal("100000")),               # this year: 2亿 + 2000万
+    ("挂牌企业今年融资总额2.2亿，比上年增长了2000万，奖励多少", Decimal("100000")),     # last year: 2.2亿 − 2000万
+    ("挂牌企业融资增长到2.2亿，原来2亿，奖励多少", Decimal("100000")),
+    ("挂牌企业融资从10亿涨到10.3亿，能奖励吗", None),                                 # 3%: not above 5%
+])
+async def test_growth_said_as_a_rise_reads_last_year_and_this_year(ask, question, amount):
+    reply = await ask(question)
+    assert reply.intent == "calc" and final_amount(reply.text) == amount, reply.text
+    if amount is None:
+        assert "未超过5%，不符合" in reply.text, reply.text
