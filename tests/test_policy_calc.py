@@ -3,7 +3,6 @@ clock, the multi-turn flow (missing figure or measure, cancel, timeout) and the 
 from datetime import datetime
 from decimal import Decimal
 
-
 import pytest
 
 from bot.clock import SHANGHAI
