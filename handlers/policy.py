@@ -416,7 +416,8 @@ def _names_a_kind(text: str, book) -> bool:
 
 
 TYPE_ASKS = re.compile(r"(什么|哪些|哪条|哪几条|哪项|哪几项)[^，,。？?]{0,6}(政策|补贴|补助|奖励|支持|扶持|优惠|条款|措施)"
-                       r"|(能|可以|可)享受|适用哪|有什么可以")
+                       r"|(能|可以|可)享受|适用哪|有什么可以|有没有[^，,。？?]{0,4}(补贴|补助|奖励|扶持|优惠)"
+                       r"|有[^，,。？?]{0,4}(补贴|补助|奖励|扶持|优惠)(吗|没有|不)")
 
 
 # How to apply, with what, by when, where: the document leaves all of it to detailed rules it does not contain.

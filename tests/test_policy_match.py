@@ -387,3 +387,13 @@ async def test_the_year_of_a_document_number_is_no_year_asked(ask):
     reply = await ask("杭政办〔2023〕2号还有效吗")
     status = reply.text.split("\n\n")[0]            # today's status and a line per year asked
     assert status.startswith("杭政办〔2023〕2号已失效") and "在其有效期内" not in status, reply.text
+
+
+@pytest.mark.parametrize("question, says", [
+    ("公募基金落户有补贴吗", "· 第13条 资管机构总部补助"),              # a kind asked yes or no: matched
+    ("私募机构来杭州有没有奖励", "· 第13条 资管机构总部补助"),
+    ("科创保险奖励排名前几名", "排名前10名的保险机构"),                  # the article-3 reward by its short name
+])
+async def test_a_kind_or_a_measure_asked_in_few_words_is_answered_from_the_policy(ask, question, says):
+    reply = await ask(question)
+    assert reply.intent == "policy" and says in reply.text, reply.text
