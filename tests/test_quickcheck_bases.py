@@ -147,3 +147,9 @@ def test_settled_needs_every_end_to_agree(kb):
     both_capped = settled(hq, {"paid_in": Decimal("4e9")}, {"paid_in": (Decimal("3e9"), Decimal("4e9"))})
     assert both_capped is not None and both_capped.amount == Decimal("5e7")
     assert settled(hq, {"paid_in": Decimal("1e9")}, {"paid_in": (Decimal("9e8"), Decimal("1.1e9"))}) is None
+
+
+async def test_the_paid_in_capital_inside_a_capital_raise_is_not_a_new_headquarters_figure(ask):
+    reply = await ask("新设金融总部实收资本10亿，同时募集资金补充实收资本5亿，能拿多少")
+    assert "按实收资本计算：10亿元 × 2% = 2000万元" in reply.text, reply.text
+    assert "按向社会募集资金补充实收资本金额计算：5亿元 × 1% = 500万元" in reply.text, reply.text
