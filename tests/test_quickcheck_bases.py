@@ -28,6 +28,8 @@ async def _no_amount(ask, question: str):
     ("我们确权增速排第4，确权了8个亿的应收账款，奖多少", "确权了", "应收账款确权融资金额"),
     ("重大基础设施项目引入保险资金，项目总投资15亿，补多少", "项目总投资", "保险资金融资额"),
     ("民生工程项目，信托资金6亿，补多少", "信托资金", "保险资金融资额"),
+    ("新设金融总部投资10亿，补助多少", "投资", "实收资本"),
+    ("新设金融总部，资本10亿，能拿多少", "资本", "实收资本"),
 ])
 async def test_a_figure_named_as_another_quantity_is_never_the_base(ask, question, named, label):
     reply = await _no_amount(ask, question)
