@@ -49,6 +49,7 @@ async def test_after_the_right_base_is_given_the_amount_follows(ask):
     ("地铁项目融资30亿，有保险资金参与，补多少", "保险资金参与"),
     ("确权增速上半年排第2，确权融资5亿，奖多少", "上半年"),
     ("我们银行IPO向社会募集资金5亿，其中3亿补充实收资本，能补多少", "其中"),
+    ("保险资金融资额8亿，一半用于基础设施，补助多少", "一半"),
 ])
 async def test_a_doubtful_figure_is_asked_for(ask, question, word):
     reply = await _no_amount(ask, question)
