@@ -287,8 +287,9 @@ def match_reply(svc: Services, description: str, result: Suitability, lead: str 
         tail.insert(0, render.no_double(book.policy(best.outcome.measure), replace(best.outcome, amount=best.total),
                                         lang))
     elif len(top) > 1:
-        tail.insert(0, say("同一项目符合多项的，按就高不重复原则取最高一项。",
-                           "Where one project meets several measures, only the highest applies (就高不重复)."))
+        tail.insert(0, say("同一项目符合本文件多项措施时能否叠加，文件未载明（其就高不重复原则针对同时符合本市其他政策的情形）。",
+                           "Whether several measures of this document add up for one project, the document does not "
+                           "say (its 就高不重复 rule concerns other Hangzhou policies)."))
     more = say("更多：", "More: ")
     buttons = [Button(named(f.outcome.measure), POLICY(f"m:{f.outcome.measure.id}")) for f in top]
     buttons += [Button(f"{more}{s.en.title if en else s.title}"[:40 if en else 20], POLICY(f"s:{s.id}")) for s in related]

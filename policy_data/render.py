@@ -361,15 +361,19 @@ def status(policy: PolicyDoc, today: date, lang: str = "zh") -> str:
 
 
 def no_double(policy: PolicyDoc, best: Outcome | None = None, lang: str = "zh") -> str:
+    """The document's 就高不重复 rule is about other policies of the city; whether two of its own measures add up
+    for one project it does not say, so only the highest one is stated as certain."""
     if lang == "en":
         text = f"The higher one applies, without duplication (就高不重复): {policy.en.no_double_rule}"
         if best is not None:
-            text += (f" Where one project qualifies under several of the above, the highest one applies: "
-                     f"{money(best.amount, lang)} ({article(best.measure, lang)}), not added together.")
+            text += (f" Whether several measures of this document add up for the same project, the document does not "
+                     f"say; if only one applies, the highest one applies: {money(best.amount, lang)} "
+                     f"({article(best.measure, lang)}). Please check with the {policy.en.lead_department}.")
         return text
     text = f"就高不重复：{policy.no_double_rule}"
     if best is not None:
-        text += f"同一项目符合以上多项的，按最高一项计：{fmt_money(best.amount)}（{article(best.measure)}），不叠加。"
+        text += (f"同一项目符合本文件多项措施时能否叠加，文件未载明；若只能享受一项，按最高一项计："
+                 f"{fmt_money(best.amount)}（{article(best.measure)}），能否叠加请向{policy.lead_department}确认。")
     return text
 
 

@@ -54,10 +54,11 @@ async def test_every_amount_form_in_a_question(ask, figure, amount):
     assert f"最高可获 {amount}（第6条）" in reply.text
 
 
-async def test_several_measures_for_one_project_take_the_highest(ask):
+async def test_several_measures_for_one_project_are_sure_of_the_highest_and_stacking_is_not_stated(ask):
     reply = await ask("新设的资管机构总部也是金融总部，实收资本10亿，管理规模150亿，能拿多少")
     assert "最高可获 2000万元（第6条）" in reply.text and "最高可获 300万元（第13条）" in reply.text
-    assert "就高不重复" in reply.text and "按最高一项计：2000万元（第6条），不叠加" in reply.text
+    assert "就高不重复：符合本实施意见的同一企业、同一项目同时符合本市其他支持政策的" in reply.text
+    assert "能否叠加，文件未载明；若只能享受一项，按最高一项计：2000万元（第6条）" in reply.text and "不叠加" not in reply.text
 
 
 async def test_a_figure_read_without_its_name_is_said_so(ask):

@@ -269,12 +269,12 @@ async def test_the_quick_check_prices_raised_money_only_as_raised_money(ask, que
     assert "4000万" not in reply.text and "40 million" not in reply.text, reply.text
 
 
-async def test_two_figures_for_two_measures_are_each_priced_and_the_higher_one_applies(ask):
+async def test_two_figures_for_two_measures_are_each_priced_and_only_the_higher_one_is_certain(ask):
     reply = await ask("保险公司增资，募集资金5亿补充实收资本，另外我们是2024年新设立的总部实收资本20亿")
     body = reply.text.split("\n\n")[0]
     assert "· 第6条 募资补充资本补助：最高可获 500万元（按您提供的数字测算）" in body, reply.text
     assert "· 第6条 新设金融总部补助：最高可获 4000万元（按您提供的数字测算）" in body
-    assert "同一项目符合以上多项的，按最高一项计：4000万元（第6条），不叠加" in reply.text
+    assert "能否叠加，文件未载明；若只能享受一项，按最高一项计：4000万元（第6条）" in reply.text
     assert "policy:m:hq-new" in payloads(reply)[:3]
 
 
@@ -306,10 +306,10 @@ async def test_two_parts_for_two_institutions_are_each_priced_and_added_up(ask):
     assert reply.sources == ["杭政办〔2023〕2号·第6条", "杭政办〔2023〕2号·第8条"]
 
 
-async def test_two_parts_for_one_institution_get_the_higher_one(ask):
+async def test_two_parts_for_one_institution_are_sure_of_the_higher_one_only(ask):
     reply = await ask("银行向社会募集资金5亿补充实收资本，另外我们是新设立的银行总部实收资本20亿，一共能拿多少")
     assert "5亿元 × 1% = 500万元" in reply.text and "20亿元 × 2% = 4000万元" in reply.text, reply.text
-    assert "同一项目符合以上多项的，按最高一项计：4000万元（第6条），不叠加" in reply.text and "合计" not in reply.text
+    assert "能否叠加，文件未载明；若只能享受一项，按最高一项计：4000万元（第6条）" in reply.text and "合计" not in reply.text
 
 
 async def test_a_part_without_its_own_measure_is_asked_about_item_by_item(ask):
