@@ -49,7 +49,7 @@ class CalcAsking(CalcDialog):
 
 def _cancel(msg: Incoming) -> Button:
     return Button(msg.say("取消", "Cancel"), "/cancel")
-QUESTION_MARKS = re.compile(r"[?？]|吗|哪|什么|怎么|如何|谁")
+QUESTION_MARKS = re.compile(r"[?？]|吗|呢|哪|什么|怎么|如何|谁|多少|几|是否|能否|有没有|是不是|还是")
 MAX_BUTTONS = 8
 MORE = "more:"
 
@@ -686,6 +686,9 @@ async def continue_dialog(svc: Services, msg: Incoming) -> Reply | None:
         said = msg.text.strip()
         if len(state.choices) == 1 and (AFFIRM.match(said) or DENY.match(said)):
             return _answer_confirm(svc, msg, state, bool(AFFIRM.match(said)))
+        if QUESTION_MARKS.search(msg.text) and not reading.figures and not set(fresh) & set(choices):
+            svc.dialogs.pop(msg.user_key)    # a question of its own, not an answer to the one asked
+            return None
         question = f"{state.text} {msg.text}".strip()
         combined = _read(msg, question, book)
         picked = [i for i in combined.candidates() if i in state.choices]

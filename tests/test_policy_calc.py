@@ -500,3 +500,15 @@ async def test_growth_said_as_a_rise_reads_last_year_and_this_year(ask, question
     assert reply.intent == "calc" and final_amount(reply.text) == amount, reply.text
     if amount is None:
         assert "未超过5%，不符合" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("first, then", [
+    ("主导制定标准奖励能拿多少", "文件要打造什么监管典范城市"),             # the quick-check waits for a condition
+    ("新设金融总部能拿多少", "到2025年要集聚多少家金融机构和地方金融组织"),     # … or for a figure
+    ("新设金融总部能拿多少", "QDLP呢，已经有了还是在争取"),
+])
+async def test_a_question_of_its_own_leaves_the_open_quick_check(ask, first, then):
+    opened = await ask(first)
+    assert opened.intent == "calc" and "请" in opened.text, opened.text
+    reply = await ask(then)
+    assert reply.intent != "calc", reply.text
