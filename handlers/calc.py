@@ -49,7 +49,7 @@ class CalcAsking(CalcDialog):
 
 def _cancel(msg: Incoming) -> Button:
     return Button(msg.say("取消", "Cancel"), "/cancel")
-QUESTION_MARKS = re.compile(r"[?？]|吗|呢|哪|什么|怎么|如何|谁|多少|几|是否|能否|有没有|是不是|还是")
+QUESTION_MARKS = re.compile(r"[?？]|吗|呢|哪|什么|怎么|如何|谁|多少|几|是否|能否|能不能|可不可以|行不行|有没有|是不是|还是")
 MAX_BUTTONS = 8
 MORE = "more:"
 
@@ -444,13 +444,16 @@ def _guarded(svc: Services, msg: Incoming, question: str, reading: Reading, meas
                               "With an amount of zero there is nothing to compute. Please tell me the actual amount "
                               "(e.g. “RMB 1 billion”)."), confidence=0.5, buttons=buttons)
     if said := book.ruling_out(question, msg.english):
-        names = msg.say("、", "; ").join(f"{render.article(book.measure(i), lang)} {render.title(book.measure(i), lang)}"
-                                         for i in measure_ids[:2])
+        measures = [book.measure(i) for i in measure_ids[:2]]
+        names = msg.say("、", "; ").join(f"{render.article(m, lang)} {render.title(m, lang)}" for m in measures)
+        worded = msg.say("；", "; ").join(render.condition_text(m, c, lang) for m in measures for c in m.conditions
+                                          if not c.input)
         return _reply(msg.say(f"您提到“{said}”，按原文这可能不满足{names}的条件，所以我不按它计算金额。"
-                              "请点下方按钮对照原文条件；如理解有误，请补充说明。",
+                              + (f"原文条件：{worded}。" if worded else "") + "如理解有误，请补充说明。",
                               f"You mention “{said}”: under the original text this may not meet the conditions "
-                              f"of {names}, so I do not compute an amount. Tap below to check the conditions; if I "
-                              "misread you, please tell me more."), confidence=0.5, buttons=buttons)
+                              f"of {names}, so I do not compute an amount."
+                              + (f" The original text requires: {worded}." if worded else "")
+                              + " If I misread you, please tell me more."), confidence=0.5, buttons=buttons)
     if early := _before_effect(dates, policies):
         date, policy = early
         start = policy.effective_from.isoformat()
