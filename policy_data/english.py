@@ -28,6 +28,8 @@ SCALE = "|".join(w.replace(" ", r"\s+") for w in sorted(SCALES, key=len, reverse
 RANGE = (rf"(?:between\s+)?(?P<rcur>{CURRENCY}[\s-]*)?(?!(?:19|20)\d\d\b)(?P<lo>\d+(?:\.\d+)?)\s*(?:-|–|—|to|and)\s*"
          rf"(?:{CURRENCY}[\s-]*)?(?P<hi>\d+(?:\.\d+)?)[\s-]*(?P<rscale>{SCALE})(?![a-z])(?P<rcur2>[\s-]*{CURRENCY}(?![a-z]))?")
 YEAR = re.compile(r"(19|20)\d\d")
+# "went from 2 billion to 2.5 billion": "to" between two amounts (not "up to", not a range "1 to 3 billion")
+RISE_TO = re.compile(rf"(?<=[a-z])(?<!\bup)\s+to\s+(?=(?:{CURRENCY}\s*)?\d)")
 LOOSE_SLACK = 3            # how many other words may stand among a kind's keyword words
 # "one billion", "a hundred million", "half a billion": the words before a scale become digits first.
 WORDED = re.compile(rf"\b(?:(?P<half>half an?)|(?P<word>an?|one|two|three|four|five|six|seven|eight|nine|ten|twenty))"
@@ -182,6 +184,7 @@ def to_cues(text: str, book: PolicyBook) -> str:
         return words[m["phrase"]] if m["phrase"] else " "
     worded = WORDED.sub(lambda m: "0.5 " if m["half"] else f"{NUMBER_WORDS.get(m['word'], 1)} ", plain_words(text))
     worded = one_of.sub("1 ", worded)
+    worded = RISE_TO.sub(" 增长到 ", worded)
     cues = re.sub(r"\s+", " ", pattern.sub(one, worded)).strip()
     tokens = re.findall(r"[a-z0-9]+", worded)
     named = [zh for words_, zh in kinds if zh not in cues and _loosely(words_, tokens)]

@@ -219,15 +219,16 @@ def _facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str
             if not cue and n not in used and compatible(fig, inputs[key], by_cue=True) and figure_gap(text, fig, start, end):
                 used.add(n)
                 facts.other.setdefault(key, (text[start:end], fig.text))
-    pairs = []                 # the closest cue wins; at equal distance the longer, more specific one
-    for n, fig in enumerate(found):
+    pairs = []       # the closest cue wins; at equal distance the longer, more specific one; an amount before a bare
+    for n, fig in enumerate(found):      # small number ("保险资金 1 重大基础设施项目": one project)
         if n in used:
             continue
         for start, end, key in occurrences:
             inp, gap = inputs[key], figure_gap(text, fig, start, end)
             if gap and compatible(fig, inp, by_cue=True):
                 preferred = "after" if inp.kind == "count" else "before"
-                pairs.append(((gap[0], gap[1] != preferred, start - end, n), n, inp, text[start:end]))
+                bare = inp.kind == "money" and fig.kind == "number" and (fig.value is None or fig.value < WAN)
+                pairs.append(((bare, gap[0], gap[1] != preferred, start - end, n), n, inp, text[start:end]))
     taken: dict[str, tuple[Figure, str]] = {}
     for _, n, inp, cue in sorted(pairs, key=lambda p: p[0]):
         if n not in used and inp.key not in facts.values and inp.key not in facts.errors:

@@ -512,3 +512,13 @@ async def test_a_question_of_its_own_leaves_the_open_quick_check(ask, first, the
     assert opened.intent == "calc" and "请" in opened.text, opened.text
     reply = await ask(then)
     assert reply.intent != "calc", reply.text
+
+
+@pytest.mark.parametrize("question, said", [
+    ("我们是成立十年的老券商总部，实缴50亿，能拿新设金融总部补助吗，多少钱", "成立十年"),
+    ("我们金控公司成立好多年了，新设金控补助能拿多少", "成立好多年"),
+    ("老的资管机构不是新设的，管理规模150亿，能拿多少", "不是新设"),
+])
+async def test_an_institution_set_up_long_ago_gets_no_new_institution_amount(ask, question, said):
+    reply = await ask(question)
+    assert f"您提到“{said}”" in reply.text and "原文条件：" in reply.text and final_amount(reply.text) is None, reply.text
