@@ -82,7 +82,10 @@ def _selected(book, reading: Reading) -> list[str]:
              and not _priced_already(book, book.measure(i), reading, taken)]
     if fixed_rivals and given:
         return given
-    return chosen + given
+    # "我们fintech公司主导了2项国家标准": a best-scoring measure none of whose figures is given yields to those given
+    bare = [i for i in chosen if book.measure(i).inputs and not _base_figures(book, book.measure(i), reading)
+            and not set(facts_for(book, book.measure(i), reading).values)]
+    return [i for i in chosen if i not in bare] + given if given and bare else chosen + given
 
 
 def _base_figures(book, measure, reading: Reading) -> set[Decimal]:
@@ -101,7 +104,8 @@ def _given_by_name(book, measure, reading: Reading, conditions: bool) -> bool:
     """All the figures its rule (with `conditions`, also its conditions) is computed on, given by name."""
     keys = measure.rule_inputs() or ([i.key for i in measure.inputs] if conditions else [])
     facts = facts_for(book, measure, reading)
-    return bool(keys) and all(k in facts.values and k not in facts.assumed for k in keys)
+    each = any if measure.rule.type == "per_item" else all      # items of several kinds: any of them counted
+    return bool(keys) and each(k in facts.values and k not in facts.assumed for k in keys)
 
 
 def _by_cue(book, reading: Reading) -> tuple[list[str], list[str]]:

@@ -241,6 +241,7 @@ def _facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str
     _share_each(text, found, occurrences, inputs, facts)
     _year_pair(text, found, measure, used, facts)
     _rise(book, text, found, measure, used, taken, facts)
+    _year_in_clause(text, found, measure, used, facts)
     open_inputs = [i for i in measure.inputs if i.key not in facts.values and i.key not in facts.errors]
     free = [(n, f) for n, f in enumerate(found) if n not in used and n not in reading.labelled
             and not (f.kind in ("money", "number") and OTHER_QUANTITY.search(text[max(0, f.start - 8):f.start]))]
@@ -349,6 +350,24 @@ def _rise(book: PolicyBook, text: str, found: list[Figure], measure: Measure, us
                 facts.values[g.this] = last + fig.value
             elif this is not None and last is None and this > fig.value:
                 facts.values[g.last] = this - fig.value
+
+
+def _year_in_clause(text: str, found: list[Figure], measure: Measure, used: set[int], facts: Facts) -> None:
+    """"上年挂牌企业融资总额1亿元": a growth measure's yearly figure named by the one year word earlier in its
+    clause, the measure's own words between."""
+    g = measure.growth
+    if g is None:
+        return
+    for n, fig in enumerate(found):
+        if n in used or fig.kind != "money" or fig.value is None:
+            continue
+        clause = _CLAUSE_BREAK.split(text[:fig.start])[-1]
+        if not any(normalise(k) in clause for k in measure.keywords):
+            continue
+        keys = [k for k in (g.last, g.this) if any(normalise(c) in clause for c in measure.input(k).cues)]
+        if len(keys) == 1 and keys[0] not in facts.values:
+            _take(facts, fig, measure.input(keys[0]), text)
+            used.add(n)
 
 
 def _share_each(text: str, found: list[Figure], occurrences, inputs: dict[str, Input], facts: Facts) -> None:

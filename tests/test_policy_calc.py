@@ -522,3 +522,18 @@ async def test_a_question_of_its_own_leaves_the_open_quick_check(ask, first, the
 async def test_an_institution_set_up_long_ago_gets_no_new_institution_amount(ask, question, said):
     reply = await ask(question)
     assert f"您提到“{said}”" in reply.text and "原文条件：" in reply.text and final_amount(reply.text) is None, reply.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("上年挂牌企业融资总额1亿元，今年同比增长15%，奖励多少", Decimal("100000")),     # (1.15亿 − 1.05亿) × 1%
+    ("确权金额增速全市第1，应收账款确权融资10个亿，能奖多少", Decimal("500000")),      # a rank without 名
+    ("我们fintech公司主导了2项国家标准和4项行业标准，都发布了，能拿多少", Decimal("1400000")),   # the figures' measure
+])
+async def test_figures_named_loosely_still_find_their_measure_and_input(ask, question, amount):
+    reply = await ask(question)
+    assert reply.intent == "calc" and final_amount(reply.text) == amount, reply.text
+
+
+async def test_a_year_word_names_a_growth_figure_only_beside_the_measure_s_own_words(ask):
+    reply = await ask("我们是一家私募基金管理人，今年首次实现存续资产实际管理规模120亿元，按文件能拿多少？")
+    assert final_amount(reply.text) == Decimal("3000000") and "第12条" not in reply.text, reply.text
