@@ -49,7 +49,7 @@ class CalcAsking(CalcDialog):
 
 def _cancel(msg: Incoming) -> Button:
     return Button(msg.say("取消", "Cancel"), "/cancel")
-QUESTION_MARKS = re.compile(r"[?？]|吗|呢|哪|什么|怎么|如何|谁|多少|几|是否|能否|能不能|可不可以|行不行|有没有|是不是|还是")
+QUESTION_MARKS = re.compile(r"[?？]|吗|呢|哪|什么|怎么|如何|谁|多少|几|是否|能否|能不能|可不可以|行不行|有没有|是不是|还是|含不含|算不算|包不包括")
 MAX_BUTTONS = 8
 MORE = "more:"
 
@@ -688,6 +688,10 @@ async def continue_dialog(svc: Services, msg: Incoming) -> Reply | None:
     choices = state.choices if isinstance(state, CalcPicking) else []
     if fresh and not ((isinstance(state, CalcAsking) and state.measure in fresh) or set(fresh) <= set(choices)):
         svc.dialogs.pop(msg.user_key)    # a new question: start over
+        return await answer(svc, msg)
+    if isinstance(state, CalcPicking) and is_quick_check(reading) and not set(fresh) - set(choices) \
+            and (reading.figures or len(state.choices) > 1):
+        svc.dialogs.pop(msg.user_key)    # a whole question of its own: read on its own, not added to the last one
         return await answer(svc, msg)
     if isinstance(state, CalcPicking):
         said = msg.text.strip()

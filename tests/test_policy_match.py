@@ -397,3 +397,22 @@ async def test_the_year_of_a_document_number_is_no_year_asked(ask):
 async def test_a_kind_or_a_measure_asked_in_few_words_is_answered_from_the_policy(ask, question, says):
     reply = await ask(question)
     assert reply.intent == "policy" and says in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, says", [
+    ("这个政策从哪天开始执行的", "2023-03-01起"),
+    ("我们拱墅区那边也有一个落户补助，跟市里这个能不能两边都拿", "就高不重复"),
+    ("挂牌融资奖励每家机构每年最多多少", "200万"),
+    ("资管补助看的是什么规模，募集规模吗", "存续资产实际管理规模"),
+    ("供应链金融那条，奖励给哪些企业？看什么排名", "同比增速前10名"),
+])
+async def test_the_document_and_its_measures_asked_in_an_enterprise_s_words(ask, question, says):
+    reply = await ask(question)
+    assert reply.intent in ("policy", "calc") and says in reply.text, reply.text
+
+
+async def test_a_whole_quick_check_question_is_read_on_its_own_while_one_is_open(ask):
+    opened = await ask("我们金融支持共同富裕项目受到表彰了，能奖多少钱")        # which of the two cases?
+    assert "请问是哪一种" in opened.text, opened.text
+    reply = await ask("金融支持共同富裕项目受表彰奖多少")                      # the rule, not "我们…" again
+    assert "最高不超过50万元、20万元" in reply.text and "请问是哪一种" not in reply.text, reply.text
