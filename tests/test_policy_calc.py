@@ -537,3 +537,14 @@ async def test_figures_named_loosely_still_find_their_measure_and_input(ask, que
 async def test_a_year_word_names_a_growth_figure_only_beside_the_measure_s_own_words(ask):
     reply = await ask("我们是一家私募基金管理人，今年首次实现存续资产实际管理规模120亿元，按文件能拿多少？")
     assert final_amount(reply.text) == Decimal("3000000") and "第12条" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, said", [
+    ("我们是迁入杭州的金融总部，实收资本10亿，补助多少", "迁入"),              # moved here is not newly set up
+    ("我们发行了类REITs产品上市，能拿多少", "类REITs"),                       # not an exchange-listed REIT
+    ("共富项目受到行业协会表彰，奖励多少", "行业协会表彰"),                   # nor a national or ministry one
+    ("我们不在中征平台上，确权融资2亿，增速第3，奖多少", "不在中征"),
+])
+async def test_words_of_the_asker_that_rule_a_condition_out_give_no_amount(ask, question, said):
+    reply = await ask(question)
+    assert f"您提到“{said}”" in reply.text and final_amount(reply.text) is None, reply.text
