@@ -476,6 +476,35 @@ def _procedure_reply(svc: Services, msg: Incoming) -> Reply:
     return Reply("\n\n".join(blocks), intent="fallback", confidence=0.5)
 
 
+# "场外交易市场要创建什么板": a phrase of the question found in few of the document's reviewed FAQ answers.
+PASSAGE_MIN, PASSAGE_MAX, PASSAGE_SPREAD = 3, 10, 2
+PHRASE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+")
+SCAFFOLD = re.compile(r"文件里?|政策|实施意见|这个|那个|什么|怎么说|怎么|如何|哪些|哪个|哪几|是否|有没有|是不是|能不能|多少")
+
+
+def _passage(svc: Services, msg: Incoming) -> Reply | None:
+    """The one FAQ answer from a policy document holding the longest phrase of the question that at most
+    PASSAGE_SPREAD of them hold, when the FAQ's own matching found none."""
+    docs = {p.doc for p in svc.kb.policy.policies.values()}
+    entries = [e for e in svc.kb.knowledge.faq if e.source.doc in docs]
+    best = None
+    for run in PHRASE.findall(SCAFFOLD.sub(" ", msg.folded)):
+        for size in range(min(PASSAGE_MAX, len(run)), PASSAGE_MIN - 1, -1):
+            if best and size <= best[0]:
+                break
+            for start in range(len(run) - size + 1):
+                holders = [e for e in entries if run[start:start + size] in e.answer]
+                if 0 < len(holders) <= PASSAGE_SPREAD:
+                    best = (size, holders[0])
+                    break
+    if best is None:
+        return None
+    entry = best[1]
+    policies = [p for p in svc.kb.policy.policies.values() if p.doc == entry.source.doc]
+    return _reply("\n\n".join([entry.answer, *render.validity_notes(policies, _today(svc))]), confidence=0.6,
+                  sources=[svc.kb.knowledge.cite(entry.source)])
+
+
 async def answer(svc: Services, msg: Incoming) -> Reply | None:
     book = svc.kb.policy
     text = for_reading(msg.text, book, msg.lang)
@@ -537,6 +566,9 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
             and not any(w in reading.text for w in book.words["other_sources"]) \
             and not _faq_knows(svc, msg):
         return document_reply(svc, msg.lang, _asked_years(msg))   # "施行日期是哪天": the document's own facts
+    if not msg.english and any(w in reading.text for w in ("文件", *DOC_REFS)) \
+            and not any(w in reading.text for w in TOWN_WORDS + book.words["other_sources"]) and not _faq_knows(svc, msg):
+        return _passage(svc, msg)
     return None
 
 

@@ -416,3 +416,19 @@ async def test_a_whole_quick_check_question_is_read_on_its_own_while_one_is_open
     assert "请问是哪一种" in opened.text, opened.text
     reply = await ask("金融支持共同富裕项目受表彰奖多少")                      # the rule, not "我们…" again
     assert "最高不超过50万元、20万元" in reply.text and "请问是哪一种" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, says, source", [
+    ("文件对网贷机构怎么说", "网络借贷机构存量风险", "17.提升风险化解能力"),
+    ("私募基金管理人文件里是啥态度", "私募基金管理机构健康发展", "13."),
+    ("文件说区县要开展什么系列活动", "比学赶超", "加强组织保障"),
+])
+async def test_the_document_s_content_asked_by_a_phrase_of_it_is_quoted_with_its_source(ask, question, says, source):
+    reply = await ask(question)
+    assert reply.intent == "policy" and says in reply.text and any(source in s for s in reply.sources), reply
+
+
+@pytest.mark.parametrize("question", ["文件里有房租补贴吗", "文件里对办公用房怎么说"])
+async def test_what_the_document_does_not_say_finds_no_passage(ask, question):
+    reply = await ask(question)
+    assert reply.intent != "policy", reply.text
