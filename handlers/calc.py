@@ -20,7 +20,6 @@ from faq.schema import Source
 from handlers import faq
 from handlers.policy import details_reply, parts_reply
 from policy_data import render
-from policy_data.amounts import FOREIGN, FOREIGN_EN
 from policy_data.english import for_reading
 from policy_data.engine import Outcome, evaluate, settled
 from policy_data.items import items
@@ -50,7 +49,7 @@ class CalcAsking(CalcDialog):
 
 def _cancel(msg: Incoming) -> Button:
     return Button(msg.say("取消", "Cancel"), "/cancel")
-QUESTION_MARKS = re.compile(r"[?？]|吗|哪|什么|怎么|如何|谁")
+QUESTION_MARKS = re.compile(r"[?？]|吗|呢|哪|什么|怎么|如何|谁|多少|几|是否|能否|能不能|可不可以|行不行|有没有|是不是|还是|含不含|算不算|包不包括")
 MAX_BUTTONS = 8
 MORE = "more:"
 
@@ -91,7 +90,10 @@ def _selected(book, reading: Reading) -> list[str]:
              and not _priced_already(book, book.measure(i), reading, taken)]
     if fixed_rivals and given:
         return given
-    return chosen + given
+    # "我们fintech公司主导了2项国家标准": a best-scoring measure none of whose figures is given yields to those given
+    bare = [i for i in chosen if book.measure(i).inputs and not _base_figures(book, book.measure(i), reading)
+            and not set(facts_for(book, book.measure(i), reading).values)]
+    return [i for i in chosen if i not in bare] + given if given and bare else chosen + given
 
 
 def _base_figures(book, measure, reading: Reading) -> set[Decimal]:
@@ -110,7 +112,8 @@ def _given_by_name(book, measure, reading: Reading, conditions: bool) -> bool:
     """All the figures its rule (with `conditions`, also its conditions) is computed on, given by name."""
     keys = measure.rule_inputs() or ([i.key for i in measure.inputs] if conditions else [])
     facts = facts_for(book, measure, reading)
-    return bool(keys) and all(k in facts.values and k not in facts.assumed for k in keys)
+    each = any if measure.rule.type == "per_item" else all      # items of several kinds: any of them counted
+    return bool(keys) and each(k in facts.values and k not in facts.assumed for k in keys)
 
 
 def _by_cue(book, reading: Reading) -> tuple[list[str], list[str]]:
@@ -425,11 +428,19 @@ def _await_rmb(svc: Services, msg: Incoming, question: str, currency: re.Match, 
     svc.dialogs.put(msg.user_key, CalcAsking(_without(question, currency), measure.id, money[0], {}))
 
 
-def _without(question: str, currency: re.Match) -> str:
-    """The question without the foreign amount."""
+def _foreign_figure(question: str, currency: re.Match) -> tuple[re.Match | None, re.Match | None]:
+    """The figure written just before or just after the currency ("5亿美元", "USD 2亿")."""
     start, end = currency.span()
     before = re.search(rf"{_FOREIGN_FIGURE}$", question[:start], re.IGNORECASE)
     after = re.match(rf"\s*{_FOREIGN_FIGURE}", question[end:], re.IGNORECASE)
+    return (before if before and re.search(r"\d", before.group(0)) else None,
+            after if after and re.search(r"\d", after.group(0)) else None)
+
+
+def _without(question: str, currency: re.Match) -> str:
+    """The question without the foreign amount."""
+    start, end = currency.span()
+    before, after = _foreign_figure(question, currency)
     return question[:before.start() if before else start] + question[end + (after.end() if after else 0):]
 
 
@@ -440,7 +451,9 @@ def _rmb_part(svc: Services, msg: Incoming, question: str, currency: re.Match, m
     book = svc.kb.policy
     measure = book.measure(measure_ids[0]) if len(measure_ids) == 1 else None
     kept = _without(question, currency)
-    if measure is None or measure.rule.type not in ("rate", "tiered") or FOREIGN.search(kept):
+    # The foreign figure must be found and left out, or it would be read as RMB.
+    if (measure is None or measure.rule.type not in ("rate", "tiered") or book.foreign(msg.english).search(kept)
+            or _foreign_figure(question, currency) == (None, None)):
         return None
     reading = _read(msg, kept, book)
     facts = facts_for(book, measure, reading)
@@ -465,7 +478,7 @@ def _guarded(svc: Services, msg: Incoming, question: str, reading: Reading, meas
     book, lang = svc.kb.policy, msg.lang
     svc.dialogs.pop(msg.user_key)
     buttons = _originals(msg, book, measure_ids[:2])
-    if m := FOREIGN.search(question):
+    if m := book.foreign(msg.english).search(question):
         if partial := _rmb_part(svc, msg, question, m, measure_ids, several_ok=several_ok, other_policy=other_policy):
             return partial
         _await_rmb(svc, msg, question, m, measure_ids)
@@ -474,11 +487,6 @@ def _guarded(svc: Services, msg: Incoming, question: str, reading: Reading, meas
                               f"You gave an amount in a foreign currency (“{m.group(0)}”). The document computes in RMB "
                               "and sets no exchange rate: please tell me the amount in RMB (e.g. “paid-in capital RMB "
                               "800 million”) and I will compute it."), confidence=0.5, buttons=buttons)
-    if msg.english and (m := FOREIGN_EN.search(question)):
-        _await_rmb(svc, msg, question, m, measure_ids)
-        return _reply(f"You gave an amount in a foreign currency (“{m.group(0)}”). The document computes in RMB and "
-                      "sets no exchange rate: please tell me the amount in RMB (e.g. “paid-in capital RMB 800 "
-                      "million”) and I will compute it.", confidence=0.5, buttons=buttons)
     policies, dates = [book.policy(book.measure(i)) for i in measure_ids], _dates(question, svc.policy_date())
     if late := _after_expiry(dates, policies):
         date, policy = late
@@ -493,13 +501,16 @@ def _guarded(svc: Services, msg: Incoming, question: str, reading: Reading, meas
                               "With an amount of zero there is nothing to compute. Please tell me the actual amount "
                               "(e.g. “RMB 1 billion”)."), confidence=0.5, buttons=buttons)
     if said := book.ruling_out(question, msg.english):
-        names = msg.say("、", "; ").join(f"{render.article(book.measure(i), lang)} {render.title(book.measure(i), lang)}"
-                                         for i in measure_ids[:2])
+        measures = [book.measure(i) for i in measure_ids[:2]]
+        names = msg.say("、", "; ").join(f"{render.article(m, lang)} {render.title(m, lang)}" for m in measures)
+        worded = msg.say("；", "; ").join(render.condition_text(m, c, lang) for m in measures for c in m.conditions
+                                          if not c.input)
         return _reply(msg.say(f"您提到“{said}”，按原文这可能不满足{names}的条件，所以我不按它计算金额。"
-                              "请点下方按钮对照原文条件；如理解有误，请补充说明。",
+                              + (f"原文条件：{worded}。" if worded else "") + "如理解有误，请补充说明。",
                               f"You mention “{said}”: under the original text this may not meet the conditions "
-                              f"of {names}, so I do not compute an amount. Tap below to check the conditions; if I "
-                              "misread you, please tell me more."), confidence=0.5, buttons=buttons)
+                              f"of {names}, so I do not compute an amount."
+                              + (f" The original text requires: {worded}." if worded else "")
+                              + " If I misread you, please tell me more."), confidence=0.5, buttons=buttons)
     if early := _before_effect(dates, policies):
         date, policy = early
         start = policy.effective_from.isoformat()
@@ -737,10 +748,17 @@ async def continue_dialog(svc: Services, msg: Incoming) -> Reply | None:
     if fresh and not ((isinstance(state, CalcAsking) and state.measure in fresh) or set(fresh) <= set(choices)):
         svc.dialogs.pop(msg.user_key)    # a new question: start over
         return await answer(svc, msg)
+    if isinstance(state, CalcPicking) and is_quick_check(reading) and not set(fresh) - set(choices) \
+            and (reading.figures or len(state.choices) > 1):
+        svc.dialogs.pop(msg.user_key)    # a whole question of its own: read on its own, not added to the last one
+        return await answer(svc, msg)
     if isinstance(state, CalcPicking):
         said = msg.text.strip()
         if len(state.choices) == 1 and (AFFIRM.match(said) or DENY.match(said)):
             return _answer_confirm(svc, msg, state, bool(AFFIRM.match(said)))
+        if QUESTION_MARKS.search(msg.text) and not reading.figures and not set(fresh) & set(choices):
+            svc.dialogs.pop(msg.user_key)    # a question of its own, not an answer to the one asked
+            return None
         question = f"{state.text} {msg.text}".strip()
         combined = _read(msg, question, book)
         picked = [i for i in combined.candidates() if i in state.choices]

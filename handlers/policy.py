@@ -19,7 +19,7 @@ from faq.reading import ASKING
 from faq.schema import Source
 from handlers import faq, handoff
 from policy_data import render
-from policy_data.amounts import FOREIGN, fmt_money
+from policy_data.amounts import fmt_money
 from policy_data.english import for_reading
 from policy_data.extract import ASKS_WHEN, ELSEWHERE, HOME, SELF_DESCRIPTION, beneficiary_types, read
 from policy_data.loader import ROOT_TYPE
@@ -29,7 +29,7 @@ ASKS_MINE = re.compile(r"(适合|适用于?|匹配)(我|我们|我司|本公司)
                        r"|(我|我们|我司)(符合|匹配)(哪些|什么)")
 DOC_WORDS = ("有效期", "到期", "过期", "失效", "截止", "施行", "还有效", "还能申请", "牵头", "细则", "主管部门",
              "叠加", "重复", "就高", "同时享受", "同时申请", "累加", "还能再给", "再给", "期限", "还能用", "还适用",
-             "仍有效", "还在执行")
+             "仍有效", "还在执行", "开始执行", "开始实施", "生效", "两边都拿", "都能拿", "一起拿", "同时拿", "兼得")
 DOC_REFS = ("号文", "杭政办", "实施意见", "这个政策", "该政策", "这些政策", "这个文件")
 OVERVIEW_WORDS = ("有哪些补贴", "有什么补贴", "哪些补贴", "什么补贴", "哪些政策", "什么政策", "扶持政策", "补贴政策",
                   "支持政策", "政策清单", "奖励政策", "有哪些奖励", "政策有哪些", "有哪些扶持")
@@ -335,7 +335,7 @@ def parts_reply(svc: Services, msg: Incoming) -> Reply | None:
     blocks = ["\n".join(render.outcome_lines(o)) for o in outcomes]
     if len({tuple(o.measure.beneficiaries) for o in outcomes}) == len(outcomes):
         whose = "；".join(f"{render.article(o.measure)} {o.measure.title}：{o.measure.beneficiary}" for o in outcomes)
-        blocks.append(f"以上{len(outcomes)}项分属不同主体（{whose}），各自计算、各有上限，合计："
+        blocks.append(f"以上{len(outcomes)}项分属不同主体（{whose}），各自计算、各有上限 → 合计最高可获 "
                       f"{fmt_money(sum(o.amount for o in outcomes))}。")
     else:
         best = max(outcomes, key=lambda o: o.amount)
@@ -349,7 +349,7 @@ def parts_reply(svc: Services, msg: Incoming) -> Reply | None:
 def describe_and_match(svc: Services, description: str, lead: str = "", lang: str = "zh", typed: str = "") -> Reply:
     """`description` as the Chinese extractor reads it (English questions translated by the caller, `typed` the
     words as written)."""
-    return match_reply(svc, description, match(svc.kb.policy, description, typed, FOREIGN), lead, lang)
+    return match_reply(svc, description, match(svc.kb.policy, description, typed), lead, lang)
 
 
 async def mine(svc: Services, msg: Incoming) -> Reply:
@@ -401,9 +401,6 @@ def article_reply(svc: Services, number_: int, lang: str = "zh") -> Reply | None
                   sources=list(dict.fromkeys(sources)))
 
 
-# Words asking of the document itself, whatever else the question names; and words naming another source.
-DOC_ONLY_WORDS = ("施行", "有效期", "文号", "发文", "落款", "执行期", "执行几年", "哪个部门", "咨询哪", "找哪个", "牵头")
-OTHER_SOURCES = ("规划", "计划", "年鉴", "小镇", "港湾", "十三五", "管委会")
 # "5000万含本数吗", "超过5%是怎么算的": a figure the measures state, asked about without naming the measure;
 # and "征信公司有什么补贴": the measures a question names alike. At most this many are set out in full.
 QUOTED_MAX = 3
@@ -446,7 +443,8 @@ def _names_a_kind(text: str, book) -> bool:
 
 
 TYPE_ASKS = re.compile(r"(什么|哪些|哪条|哪几条|哪项|哪几项)[^，,。？?]{0,6}(政策|补贴|补助|奖励|支持|扶持|优惠|条款|措施)"
-                       r"|(能|可以|可)享受|适用哪|有什么可以")
+                       r"|(能|可以|可)享受|适用哪|有什么可以|有没有[^，,。？?]{0,4}(补贴|补助|奖励|扶持|优惠)"
+                       r"|有[^，,。？?]{0,4}(补贴|补助|奖励|扶持|优惠)(吗|没有|不)")
 
 
 # How to apply, with what, by when, where: the document leaves all of it to detailed rules it does not contain.
@@ -573,6 +571,35 @@ def _asked_measures(book, reading, msg: Incoming) -> list:
     return [book.measure(i) for i in reading.candidates()[:QUOTED_MAX]]
 
 
+# "场外交易市场要创建什么板": a phrase of the question found in few of the document's reviewed FAQ answers.
+PASSAGE_MIN, PASSAGE_MAX, PASSAGE_SPREAD = 3, 10, 2
+PHRASE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+")
+SCAFFOLD = re.compile(r"文件里?|政策|实施意见|这个|那个|什么|怎么说|怎么|如何|哪些|哪个|哪几|是否|有没有|是不是|能不能|多少")
+
+
+def _passage(svc: Services, msg: Incoming) -> Reply | None:
+    """The one FAQ answer from a policy document holding the longest phrase of the question that at most
+    PASSAGE_SPREAD of them hold, when the FAQ's own matching found none."""
+    docs = {p.doc for p in svc.kb.policy.policies.values()}
+    entries = [e for e in svc.kb.knowledge.faq if e.source.doc in docs]
+    best = None
+    for run in PHRASE.findall(SCAFFOLD.sub(" ", msg.folded)):
+        for size in range(min(PASSAGE_MAX, len(run)), PASSAGE_MIN - 1, -1):
+            if best and size <= best[0]:
+                break
+            for start in range(len(run) - size + 1):
+                holders = [e for e in entries if run[start:start + size] in e.answer]
+                if 0 < len(holders) <= PASSAGE_SPREAD:
+                    best = (size, holders[0])
+                    break
+    if best is None:
+        return None
+    entry = best[1]
+    policies = [p for p in svc.kb.policy.policies.values() if p.doc == entry.source.doc]
+    return _reply("\n\n".join([entry.answer, *render.validity_notes(policies, _today(svc))]), confidence=0.6,
+                  sources=[svc.kb.knowledge.cite(entry.source)])
+
+
 async def answer(svc: Services, msg: Incoming) -> Reply | None:
     book = svc.kb.policy
     text = for_reading(msg.text, book, msg.lang)
@@ -644,9 +671,13 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         return None if _faq_knows(svc, msg) and not support else _summary_reply(svc, summary, msg.lang)
     if any(w in reading.text for w in OVERVIEW_WORDS) and not any(w in reading.text for w in TOWN_WORDS):
         return overview(svc, msg.lang)
-    if any(w in reading.text for w in DOC_ONLY_WORDS) and not any(w in reading.text for w in OTHER_SOURCES) \
+    if any(w in reading.text for w in book.words["document_only"]) \
+            and not any(w in reading.text for w in book.words["other_sources"]) \
             and not _faq_knows(svc, msg):
         return document_reply(svc, msg.lang, _asked_years(msg))   # "施行日期是哪天": the document's own facts
+    if not msg.english and any(w in reading.text for w in ("文件", *DOC_REFS)) \
+            and not any(w in reading.text for w in TOWN_WORDS + book.words["other_sources"]) and not _faq_knows(svc, msg):
+        return _passage(svc, msg)
     return None
 
 

@@ -18,12 +18,6 @@ MULTIPLIERS = {"万亿": WAN * YI, "千亿": Decimal(10) ** 11, "百亿": Decima
                "千万": Decimal(10) ** 7, "百万": Decimal(10) ** 6, "十万": Decimal(10) ** 5,
                "亿": YI, "万": WAN, "千": Decimal(1000), "百": Decimal(100)}
 LATIN_MULTIPLIERS = {"kw": "千万", "w": "万", "e": "亿"}     # how people type 8kw, 500w, 5e on a phone
-# Amounts in a currency other than RMB: the documents compute in RMB and set no exchange rate.
-FOREIGN = re.compile(r"美元|美金|usd|us\$|港元|港币|hkd|欧元|eur\b|英镑|gbp|日元|jpy|新加坡元|新元|sgd|外币|新台币|台币|卢布|韩元"
-                     r"|泰铢|澳元|澳币|加元|瑞郎|法郎|林吉特|卢比|越南盾|澳门元|迪拉姆|里亚尔|比索|雷亚尔|外汇折算|外币折算",
-                     re.IGNORECASE)
-FOREIGN_EN = re.compile(r"[$€£₩]|\b(dollars?|euros?|pounds? sterling|sterling|yen|francs?|ringgit|baht)\b",
-                        re.IGNORECASE)
 MONEY_UNITS = {"元", "块", "块钱", "人民币"}
 COUNT_UNITS = {"项", "张", "次", "笔", "家", "件", "个", "名"}
 SKIP_UNITS = {"年", "月", "日", "号", "条", "天", "岁", "倍"}        # dates, article numbers: not figures
@@ -37,6 +31,7 @@ _FIGURE = re.compile(
     rf"(?P<pbase>百|千|万)分之(?P<pnum>{_NUM})"
     rf"|(?:排名|排在|排)第?\s*(?P<r1>{_NUM})\s*名?|第\s*(?P<r2>{_NUM})\s*名|(?:排名)?前\s*(?P<r3>{_NUM})\s*名"
     rf"|(?:排名|排|增速|全市|全国|进了?|进入|位列|位居)前\s*(?P<r4>{_NUM})"
+    rf"|(?:增速|全市|全国|全省|位列|位居)第\s*(?P<r5>{_NUM})(?![\d.{CN_DIGITS}十百千万亿]|\s*(?:方阵|梯队|城|批|名|条|项|年|月|日|号))"
     rf"|(?P<neg>(?<![0-9A-Za-z.万亿千百元块])[-−]|负)?(?P<num>{_NUM})\s*(?:个(?=\s*[万亿]))?\s*"
     rf"(?:(?P<mult>万亿|千亿|百亿|十亿|千万|百万|十万|亿|万|千|百)|(?P<latin>kw|w|e)(?![a-z0-9]))?\s*"
     rf"(?P<unit>%|个百分点|百分点|‰|元|块钱|块|人民币|项|张|次(?!性)|笔|家|件|个|名|年|月|日|号|条|天|岁|倍)?")
@@ -85,7 +80,7 @@ def _classify(m: re.Match) -> tuple[str, Decimal, str] | None:
     """(kind, value, unit) of one regex match; None for dates, article numbers and bare Chinese words."""
     if m["pbase"]:
         return "rate", _number(m["pnum"]) / {"百": 100, "千": 1000, "万": 10000}[m["pbase"]], ""
-    rank = m["r1"] or m["r2"] or m["r3"] or m["r4"]
+    rank = m["r1"] or m["r2"] or m["r3"] or m["r4"] or m["r5"]
     if rank:
         return "rank", _number(rank), ""
     unit, raw = m["unit"] or "", m["num"]

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from faq.english import STOP, stem
 from policy_data.amounts import WAN, YI
+from policy_data.currencies import codes_and_symbols
 from policy_data.loader import PolicyBook
 
 MILLION = Decimal(10) ** 6
@@ -22,16 +23,13 @@ SCALES = {"trillion": WAN * YI, "tn": WAN * YI, "billion": 10 * YI, "bn": 10 * Y
           "m": MILLION, "mio": MILLION, "hundred thousand": 10 * WAN, "ten thousand": WAN, "thousand": Decimal(1000),
           "k": Decimal(1000), "hundred": Decimal(100)}
 CURRENCY = r"(?:rmb|cny|yuan|renminbi|¥)"
-# Another currency beside an amount: the figure is marked 外币 so that it is never read as RMB.
-FOREIGN = r"(?:usd|hkd|gbp|eur|jpy|sgd|aud|cad|chf|twd|mop|(?:us|hk|s)?\$|€|£)"
-FOREIGN_AFTER = rf"(?:{FOREIGN}|dollar|euros?|pound|sterling|yen)"
 SCALE = "|".join(w.replace(" ", r"\s+") for w in sorted(SCALES, key=len, reverse=True))
-AMOUNT = (rf"(?:(?P<cur>{CURRENCY})[\s-]*|(?P<fx>{FOREIGN})[\s-]*)?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-          rf"[\s-]*(?P<scale>{SCALE})?(?![a-z])(?:(?P<cur2>[\s-]*{CURRENCY}(?![a-z]))|(?P<fx2>[\s-]*{FOREIGN_AFTER}(?![a-z])))?")
 # "RMB 1-3 billion", "between 1 and 3 billion yuan": both ends take the scale written once, read as a range.
 RANGE = (rf"(?:between\s+)?(?P<rcur>{CURRENCY}[\s-]*)?(?!(?:19|20)\d\d\b)(?P<lo>\d+(?:\.\d+)?)\s*(?:-|–|—|to|and)\s*"
          rf"(?:{CURRENCY}[\s-]*)?(?P<hi>\d+(?:\.\d+)?)[\s-]*(?P<rscale>{SCALE})(?![a-z])(?P<rcur2>[\s-]*{CURRENCY}(?![a-z]))?")
 YEAR = re.compile(r"(19|20)\d\d")
+# "went from 2 billion to 2.5 billion": "to" between two amounts (not "up to", not a range "1 to 3 billion")
+RISE_TO = re.compile(rf"(?<=[a-z])(?<!\bup)\s+to\s+(?=(?:{CURRENCY}\s*)?\d)")
 LOOSE_SLACK = 3            # how many other words may stand among a kind's keyword words
 # "one billion", "a hundred million", "half a billion": the words before a scale become digits first.
 WORDED = re.compile(rf"\b(?:(?P<half>half an?)|(?P<word>an?|one|two|three|four|five|six|seven|eight|nine|ten|twenty))"
@@ -53,6 +51,16 @@ def plain_words(text: str) -> str:
     company", "licences" → "license"): the form both the vocabulary and the question are compared in."""
     text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", unicodedata.normalize("NFKC", text).lower())
     return re.sub(r"[a-z]+", lambda m: stem(m.group(0)), text)
+
+
+def _amount(book: PolicyBook) -> str:
+    """An amount, its currency before or after it; another currency (policy_words.yaml) is marked 外币 so that the
+    figure is never read as RMB."""
+    foreign = codes_and_symbols(book.currencies)
+    names = sorted({n for c in book.currencies for name in c.en for n in (name, plain_words(name))}, key=len, reverse=True)
+    after = "|".join([foreign, *([rf"(?:{'|'.join(map(re.escape, names))})s?"] if names else [])])
+    return (rf"(?:(?P<cur>{CURRENCY})[\s-]*|(?P<fx>{foreign})[\s-]*)?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+            rf"[\s-]*(?P<scale>{SCALE})?(?![a-z])(?:(?P<cur2>[\s-]*{CURRENCY}(?![a-z]))|(?P<fx2>[\s-]*(?:{after})(?![a-z])))?")
 
 
 def chinese_figure(number: str, scale: str | None, currency: bool) -> str:
@@ -100,7 +108,7 @@ def _pattern(book: PolicyBook) -> tuple[re.Pattern, dict[str, str], list[tuple[t
     words = {key: zh for key, (_, _, zh) in folded.items()}
     phrases = "|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in sorted(words, key=len, reverse=True))
     numbers = "|".join(NUMBER_WORDS)
-    return re.compile(rf"(?P<owned>{OWNED_HQ})|(?P<range>{RANGE})|(?P<amount>{AMOUNT})|(?P<rank>{RANKS})|(?P<phrase>{phrases})"
+    return re.compile(rf"(?P<owned>{OWNED_HQ})|(?P<range>{RANGE})|(?P<amount>{_amount(book)})|(?P<rank>{RANKS})|(?P<phrase>{phrases})"
                       rf"|(?<![a-z])(?P<number>{numbers})(?![a-z])(?:\s+(?P<years>years?)(?![a-z]))?|(?P<word>[a-z]+)"), words, _kinds(book), _one(book)
 
 
@@ -176,6 +184,7 @@ def to_cues(text: str, book: PolicyBook) -> str:
         return words[m["phrase"]] if m["phrase"] else " "
     worded = WORDED.sub(lambda m: "0.5 " if m["half"] else f"{NUMBER_WORDS.get(m['word'], 1)} ", plain_words(text))
     worded = one_of.sub("1 ", worded)
+    worded = RISE_TO.sub(" 增长到 ", worded)
     cues = re.sub(r"\s+", " ", pattern.sub(one, worded)).strip()
     tokens = re.findall(r"[a-z0-9]+", worded)
     named = [zh for words_, zh in kinds if zh not in cues and _loosely(words_, tokens)]

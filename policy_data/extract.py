@@ -219,15 +219,16 @@ def _facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str
             if not cue and n not in used and compatible(fig, inputs[key], by_cue=True) and figure_gap(text, fig, start, end):
                 used.add(n)
                 facts.other.setdefault(key, (text[start:end], fig.text))
-    pairs = []                 # the closest cue wins; at equal distance the longer, more specific one
-    for n, fig in enumerate(found):
+    pairs = []       # the closest cue wins; at equal distance the longer, more specific one; an amount before a bare
+    for n, fig in enumerate(found):      # small number ("保险资金 1 重大基础设施项目": one project)
         if n in used:
             continue
         for start, end, key in occurrences:
             inp, gap = inputs[key], figure_gap(text, fig, start, end)
             if gap and compatible(fig, inp, by_cue=True):
                 preferred = "after" if inp.kind == "count" else "before"
-                pairs.append(((gap[0], gap[1] != preferred, start - end, n), n, inp, text[start:end]))
+                bare = inp.kind == "money" and fig.kind == "number" and (fig.value is None or fig.value < WAN)
+                pairs.append(((bare, gap[0], gap[1] != preferred, start - end, n), n, inp, text[start:end]))
     taken: dict[str, tuple[Figure, str]] = {}
     for _, n, inp, cue in sorted(pairs, key=lambda p: p[0]):
         if n not in used and inp.key not in facts.values and inp.key not in facts.errors:
@@ -239,6 +240,8 @@ def _facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str
             _alternative(facts, inp.key, taken[inp.key][0], found[n])
     _share_each(text, found, occurrences, inputs, facts)
     _year_pair(text, found, measure, used, facts)
+    _rise(book, text, found, measure, used, taken, facts)
+    _year_in_clause(text, found, measure, used, facts)
     open_inputs = [i for i in measure.inputs if i.key not in facts.values and i.key not in facts.errors]
     free = [(n, f) for n, f in enumerate(found) if n not in used and n not in reading.labelled
             and not (f.kind in ("money", "number") and OTHER_QUANTITY.search(text[max(0, f.start - 8):f.start]))]
@@ -314,6 +317,57 @@ def _year_pair(text: str, found: list[Figure], measure: Measure, used: set[int],
     for key, (_, n) in zip((g.last, g.this), dated):
         _take(facts, found[n], measure.input(key), text)
         used.add(n)
+
+
+def _ends_with(text: str, words) -> bool:
+    return any(text.endswith(normalise(w)) for w in words)
+
+
+def _rise(book: PolicyBook, text: str, found: list[Figure], measure: Measure, used: set[int],
+          taken: dict[str, tuple[Figure, str]], facts: Facts) -> None:
+    """A growth measure's figures said as a rise: "融资从80亿增长到120亿" is last year's and this year's,
+    "去年80亿，今年多了40亿" this year's is last year's and the increase."""
+    g = measure.growth
+    if g is None or any(k in facts.values or k in facts.errors for k in (g.rate, g.excess)):
+        return
+    source = {id(fig): key for key, (fig, _) in taken.items()}
+    money = [(n, f) for n, f in enumerate(found) if f.kind == "money" and f.value is not None and not f.loose]
+    for (a, before), (b, fig) in zip([(None, None), *money], money):
+        lead = re.sub(r"\s+", "", text[before.end if before else 0:fig.start])
+        if _ends_with(lead, book.words["rise_to"]) and (source.get(id(fig)) == g.this or b not in used):
+            pair = [(g.this, b, fig)]
+            if before is not None and len(lead) <= 6 and (source.get(id(before)) == g.last or a not in used):
+                pair.append((g.last, a, before))      # "从80亿增长到120亿"
+            for key, n, f in pair:
+                facts.values[key] = f.value
+                used.add(n)
+        elif _ends_with(lead.removesuffix("了"), book.words["rise_by"]) or _ends_with(lead, book.words["rise_by"]):
+            if key := source.get(id(fig)):
+                del facts.values[key]
+            used.add(b)
+            last, this = facts.values.get(g.last), facts.values.get(g.this)
+            if last is not None and this is None:
+                facts.values[g.this] = last + fig.value
+            elif this is not None and last is None and this > fig.value:
+                facts.values[g.last] = this - fig.value
+
+
+def _year_in_clause(text: str, found: list[Figure], measure: Measure, used: set[int], facts: Facts) -> None:
+    """"上年挂牌企业融资总额1亿元": a growth measure's yearly figure named by the one year word earlier in its
+    clause, the measure's own words between."""
+    g = measure.growth
+    if g is None:
+        return
+    for n, fig in enumerate(found):
+        if n in used or fig.kind != "money" or fig.value is None:
+            continue
+        clause = _CLAUSE_BREAK.split(text[:fig.start])[-1]
+        if not any(normalise(k) in clause for k in measure.keywords):
+            continue
+        keys = [k for k in (g.last, g.this) if any(normalise(c) in clause for c in measure.input(k).cues)]
+        if len(keys) == 1 and keys[0] not in facts.values:
+            _take(facts, fig, measure.input(keys[0]), text)
+            used.add(n)
 
 
 def _share_each(text: str, found: list[Figure], occurrences, inputs: dict[str, Input], facts: Facts) -> None:

@@ -17,12 +17,12 @@ from faq import schema as faq_schema
 from faq.derived import CACHE_DIR, cached, digest
 from faq.knowledge import EN, POLICY_DIR
 from faq.schema import Document, KnowledgeError, attach_english, check_unique, load_entries, problems, read_yaml
-from policy_data import amounts
+from policy_data import amounts, currencies as currency_marks
 from policy_data import schema as policy_schema
-from policy_data.schema import (BeneficiaryType, EnglishMeasure, EnglishPolicy, EnglishSummary, EnglishType, Measure,
-                                PolicyDoc, RuledOut, Summary)
+from policy_data.schema import (WORD_LISTS, BeneficiaryType, Currency, EnglishMeasure, EnglishPolicy, EnglishSummary,
+                                EnglishType, Measure, PolicyDoc, RuledOut, Summary, WordList)
 
-SECTIONS = {"policy", "measures", "summaries", "beneficiaries", "ruled_out"}
+SECTIONS = {"policy", "measures", "summaries", "beneficiaries", "ruled_out", "currencies", "word_lists"}
 NEVER = re.compile(r"(?!)")
 CLAUSE = re.compile(r"(?:[^，,。；;？?！!\n.]|\.(?=\S))+")      # a sentence's full stop ends a clause, 12.5's does not
 # A quote ending on a bare negation ("我们不是") says nothing: it runs on to the end of its clause.
@@ -39,15 +39,24 @@ class PolicyBook:
     policy_of: dict[str, str] = field(default_factory=dict)     # measure id → policy id
     english_cues: tuple[tuple[str, str], ...] = ()              # English enterprise word → Chinese cue word
     ruled_out: tuple[RuledOut, ...] = ()
+    currencies: tuple[Currency, ...] = ()
+    words: dict[str, tuple[str, ...]] = field(default_factory=dict)     # word list id → its words
 
     by_id: dict[str, Measure] = field(init=False, repr=False)
     _ruled_out: dict[str, re.Pattern] = field(init=False, repr=False)
+    _foreign: dict[bool, re.Pattern] = field(init=False, repr=False)
 
     def __post_init__(self):
         object.__setattr__(self, "by_id", {m.id: m for m in self.measures})
         object.__setattr__(self, "_ruled_out", {
             lang: re.compile("|".join(f"(?:{p})" for r in self.ruled_out for p in getattr(r, lang)) or NEVER.pattern,
                              re.IGNORECASE) for lang in ("zh", "en")})
+        object.__setattr__(self, "_foreign", {english: currency_marks.marks(self.currencies, english)
+                                              for english in (False, True)})
+
+    def foreign(self, english: bool = False) -> re.Pattern:
+        """The names, codes and symbols of other currencies than RMB (English names for an English question)."""
+        return self._foreign[english]
 
     def ruling_out(self, text: str, english: bool) -> str | None:
         """The words in `text` that rule a measure's condition out (policy_ruled_out.yaml), if any."""
@@ -133,6 +142,8 @@ def load_policy_book(documents: dict[str, Document], policy_dir: Path = POLICY_D
     summaries: list[tuple[Path, Summary]] = []
     types: list[tuple[Path, BeneficiaryType]] = []
     ruled_out: list[tuple[Path, RuledOut]] = []
+    currencies: list[tuple[Path, Currency]] = []
+    word_lists: list[tuple[Path, WordList]] = []
     policy_of: dict[str, str] = {}
     for path in sorted(policy_dir.glob("policy_*.yaml")):
         data = read_yaml(path)
@@ -162,9 +173,17 @@ def load_policy_book(documents: dict[str, Document], policy_dir: Path = POLICY_D
                                                         EnglishType)]
         if "ruled_out" in data:
             ruled_out += [(path, r) for r in load_entries(path, "ruled_out", RuledOut)]
+        if "currencies" in data:
+            currencies += [(path, c) for c in load_entries(path, "currencies", Currency)]
+        if "word_lists" in data:
+            word_lists += [(path, w) for w in load_entries(path, "word_lists", WordList)]
     check_unique(((p, m.id) for p, m in measures), "measure")
     check_unique(((p, r.id) for p, r in ruled_out), "ruled-out")
     check_unique(((p, s.id) for p, s in summaries), "summary")
+    check_unique(((p, c.id) for p, c in currencies), "currency")
+    check_unique(((p, w.id) for p, w in word_lists), "word list")
+    if missing := [w for w in WORD_LISTS if w not in {w.id for _, w in word_lists}]:
+        raise KnowledgeError(f"{policy_dir}: 缺少词表（word_lists）：{'、'.join(missing)}")
     check_unique(((p, t.id) for p, t in types), "beneficiary type")
     known = {t.id for _, t in types} | {ROOT_TYPE}
     for path, t in types:
@@ -184,7 +203,8 @@ def load_policy_book(documents: dict[str, Document], policy_dir: Path = POLICY_D
     type_map.setdefault(ROOT_TYPE, BeneficiaryType(id=ROOT_TYPE, label="各类组织",
                                                    en=EnglishType(label="organisations of any kind")))
     return PolicyBook(policies, [m for _, m in measures], [s for _, s in summaries], type_map, policy_of,
-                      _english_cues(policy_dir / EN / "vocabulary.yaml"), tuple(r for _, r in ruled_out))
+                      _english_cues(policy_dir / EN / "vocabulary.yaml"), tuple(r for _, r in ruled_out),
+                      tuple(c for _, c in currencies), {w.id: tuple(w.words) for _, w in word_lists})
 
 
 def load_cached_book(documents: dict[str, Document], policy_dir: Path = POLICY_DIR,
@@ -192,7 +212,8 @@ def load_cached_book(documents: dict[str, Document], policy_dir: Path = POLICY_D
     """load_policy_book, read back from the cache while no policy file, document nor the code that validates them
     changed."""
     files = [*sorted(policy_dir.glob("*.yaml")), *sorted((policy_dir / EN).glob("*.yaml")), Path(__file__),
-             Path(policy_schema.__file__), Path(faq_schema.__file__), Path(amounts.__file__)]   # amounts parse every figure
+             Path(policy_schema.__file__), Path(faq_schema.__file__), Path(amounts.__file__),   # amounts parse every figure
+             Path(currency_marks.__file__)]
     key = digest(files, pydantic.VERSION, repr(sorted(documents.items())))
     return cached("policy-book", key, lambda: load_policy_book(documents, policy_dir), cache_dir)
 

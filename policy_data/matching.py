@@ -21,9 +21,8 @@ from policy_data.loader import PolicyBook
 from policy_data.render import below_tiers, check_line
 from policy_data.schema import Condition, Measure
 
-# How a description says the institution is newly set up, for the document's conditions that require it
-# ("经国家金融管理部门批准新设立") and name no words of their own (ask_unless).
-NEWLY = ("新设", "新成立", "刚成立", "刚设立", "新开业", "新组建", "new", "newly")
+# A condition requiring a new institution ("经国家金融管理部门批准新设立") that names no words of its own
+# (ask_unless) is stated by the words of policy_words.yaml's list `newly`.
 NEW_CONDITION = "新设"
 
 
@@ -69,33 +68,33 @@ class Suitability:
     currency: str | None = None          # the other currency a figure is given in ("美元")
 
 
-def _deciding(condition: Condition) -> tuple[str, ...]:
+def _deciding(book: PolicyBook, condition: Condition) -> tuple[str, ...]:
     if condition.ask_unless:
         return tuple(condition.ask_unless)
-    return NEWLY if NEW_CONDITION in condition.text else ()
+    return tuple(book.words["newly"]) if NEW_CONDITION in condition.text else ()
 
 
 def _said(word: str, text: str) -> bool:
     return bool(re.search(rf"\b{re.escape(word)}\b", text)) if word.isascii() else normalise(word) in text
 
 
-def _stated(condition: Condition, text: str) -> bool:
-    words = _deciding(condition)
+def _stated(book: PolicyBook, condition: Condition, text: str) -> bool:
+    words = _deciding(book, condition)
     return not words or any(_said(w, text) for w in words)      # without words: left to confirm, as the reply says
 
 
-def _denying(condition: Condition, clauses: list[str]) -> list[str]:
+def _denying(book: PolicyBook, condition: Condition, clauses: list[str]) -> list[str]:
     """The clauses ruling the condition out ("不是新设的"): each of its alternatives ("新设立，或者首次实现…")
     needs a denial of its own, in a clause naming one of its deciding words."""
-    denials = [c for c in clauses if any(_said(w, normalise(c)) for w in _deciding(condition))]
+    denials = [c for c in clauses if any(_said(w, normalise(c)) for w in _deciding(book, condition))]
     return list(dict.fromkeys(denials)) if len(denials) >= condition.text.count("或") + 1 else []
 
 
-def _foreign(reading: Reading, currency: re.Pattern | None) -> dict[int, str]:
+def _foreign(reading: Reading, currency: re.Pattern) -> dict[int, str]:
     """Figures written in another currency ("20亿美元", "港币5000万") → that currency."""
     found = {}
     for n, f in enumerate(reading.figures):
-        if currency is None or f.kind not in ("money", "number"):
+        if f.kind not in ("money", "number"):
             continue
         before = reading.text[max(0, f.start - 6):f.start].rstrip()
         if m := currency.match(reading.text[f.end:].lstrip()):
@@ -153,9 +152,9 @@ def _items(measure: Measure, reading: Reading, values: dict) -> list[Outcome]:
     return [evaluate(measure, v, ask_thresholds=False) for v in listed or []]
 
 
-def match(book: PolicyBook, description: str, typed: str = "", currency: re.Pattern | None = None) -> Suitability:
-    """`typed`: the words as the user wrote them, when `description` is their translation (English);
-    `currency`: the words for currencies other than RMB."""
+def match(book: PolicyBook, description: str, typed: str = "") -> Suitability:
+    """`typed`: the words as the user wrote them, when `description` is their translation (English, its other
+    currencies marked 外币)."""
     types = beneficiary_types(description, book)
     reading = read(description, book)
     clauses = book.ruled_out_clauses(reading.text, False)
@@ -164,7 +163,7 @@ def match(book: PolicyBook, description: str, typed: str = "", currency: re.Patt
     words = normalise(typed) if written else f"{normalise(typed)} {reading.text}"
     for clause in clauses:               # "不是新设的" does not state 新设
         words = words.replace(normalise(clause), " ")
-    foreign, owners = _foreign(reading, currency), _owners(book, reading)
+    foreign, owners = _foreign(reading, book.foreign()), _owners(book, reading)
     reach = set().union(*(book.ancestors(t) for t in types)) if types else set()
     fits, misfits = [], []
     for measure in book.measures:
@@ -181,12 +180,12 @@ def match(book: PolicyBook, description: str, typed: str = "", currency: re.Patt
             reason = check_line(measure, outcome.failed[0]) if outcome.failed else below_tiers(outcome)
             misfits.append(Misfit(measure, reason, outcome))
             continue
-        denied = [(c, said) for c in outcome.open_conditions if (said := _denying(c, clauses))]
+        denied = [(c, said) for c in outcome.open_conditions if (said := _denying(book, c, clauses))]
         if denied:
             misfits.append(Misfit(measure, "；".join(c.text for c, _ in denied), denied=[c for c, _ in denied],
                                   said=list(dict.fromkeys(w for _, said in denied for w in said))))
             continue
-        unstated = [c for c in outcome.open_conditions if not _stated(c, words)]
+        unstated = [c for c in outcome.open_conditions if not _stated(book, c, words)]
         listed = _items(measure, reading, named) if outcome.status == "ok" and not ends else []
         fits.append(Fit(outcome, measure.id in reading.scores, listed if len(listed) > 1 else [], unstated, abroad))
     # A measure for the asker's own kind comes before one for all financial institutions (or any company).
@@ -223,7 +222,7 @@ def parts(book: PolicyBook, text: str) -> list[Outcome] | None:
         outcome = evaluate(measure, named)
         fixed = not measure.rule_inputs() and not reading.figures       # "三家企业…上市": several, not one fixed sum
         if ends or not (named or fixed) or outcome.status != "ok" or any(
-                not c.ask_unless and not _stated(c, normalise(text)) for c in outcome.open_conditions):
+                not c.ask_unless and not _stated(book, c, normalise(text)) for c in outcome.open_conditions):
             return None
         outcomes.append(outcome)
     return outcomes if len({o.measure.id for o in outcomes}) == len(outcomes) else None

@@ -327,3 +327,29 @@ class RuledOut(Strict):
         if not self.zh and not self.en:
             raise ValueError("zh 和 en 至少写一条")
         return self
+
+
+class Currency(Strict):
+    """A currency other than RMB: the documents compute in RMB and set no exchange rate. `en` names (singular)
+    count in English questions only; the Chinese names, codes (whole words) and symbols in every question."""
+    id: str = Field(pattern=ID_PATTERN)
+    zh: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+    en: list[Annotated[str, Field(pattern=r"^[a-z]+( [a-z]+)*$")]] = Field(default_factory=list)
+    codes: list[Annotated[str, Field(pattern=r"^[a-z]{3}$")]] = Field(default_factory=list)
+    symbols: list[Annotated[str, Field(min_length=1, max_length=3)]] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _some(self):
+        if not (self.zh or self.en or self.codes or self.symbols):
+            raise ValueError("zh、en、codes、symbols 至少写一项")
+        return self
+
+
+WORD_LISTS = ("newly", "document_only", "other_sources", "rise_to", "rise_by")
+
+
+class WordList(Strict):
+    """Words that tell what a question says or asks (policy_words.yaml: each list's `why`)."""
+    id: Literal[WORD_LISTS]
+    why: str = Field(min_length=1)
+    words: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)

@@ -386,3 +386,24 @@ async def test_an_amount_managed_is_never_read_as_paid_in_capital(say):
     reply = await say("Our new wealth management HQ manages 30 billion yuan. How much subsidy?")
     assert "up to RMB 50 million" not in reply.text and "I read your figure as the paid-in capital" not in reply.text, \
         reply.text
+
+
+@pytest.mark.parametrize("english, holds, lacks", [
+    ("Financing went from 2 billion to 2.5 billion yuan", "20亿 增长到 25亿元", ""),     # two amounts: a rise
+    ("AUM of 10 to 12 billion", "100亿到120亿", "增长到"),                                # a range stays a range
+    ("Is the reward up to RMB 2 million?", "200万元", "增长到"),                          # a cap, not a rise
+])
+def test_to_between_two_amounts_is_a_rise(kb, english, holds, lacks):
+    cues = to_cues(english, kb.policy)
+    assert holds in cues and (not lacks or lacks not in cues), cues
+
+
+@pytest.mark.parametrize("question, amount, not_said", [
+    ("Firms quoted on our regional equity market raised 1.0 billion last year and 1.2 billion this year. Reward "
+     "for the operator?", "up to RMB 1.5 million", "Art. 6"),             # quoted firms' financing is no capital raise
+    ("Total financing by firms quoted on our regional equity market went from 2 billion to 2.5 billion yuan. "
+     "Operator reward?", "up to RMB 2 million", "Art. 6"),
+])
+async def test_quoted_firms_financing_growth_in_english(ask, question, amount, not_said):
+    reply = await ask(question)
+    assert reply.intent == "calc" and amount in reply.text and not_said not in reply.text, reply.text

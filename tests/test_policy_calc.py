@@ -1,6 +1,7 @@
 """The quick-check through the router: the arithmetic, caps, thresholds, tiers, counts, validity against the
 clock, the multi-turn flow (missing figure or measure, cancel, timeout) and the dev set."""
 from datetime import datetime
+from decimal import Decimal
 
 import pytest
 
@@ -470,6 +471,8 @@ async def test_no_other_policy_mentioned_no_higher_one_note(ask):
 @pytest.mark.parametrize("question, rmb, amount", [
     ("新设金融总部 实收资本 8000万港币", "折合人民币7000万", "最高可获 140万元"),
     ("New financial HQ, paid-in capital USD 20 million, how much?", "RMB 140 million", "up to RMB 2.8 million"),
+    ("新设金融总部，实收资本$2000万，能拿多少", "折合人民币1.4亿", "最高可获 280万元"),      # a symbol, in Chinese too
+    ("New financial HQ, paid-in capital 20 million Swiss francs, how much?", "RMB 140 million", "up to RMB 2.8 million"),
 ])
 async def test_after_a_foreign_currency_the_rmb_figure_asked_for_is_computed(ask, question, rmb, amount):
     first = await ask(question)
@@ -482,3 +485,66 @@ async def test_a_new_question_after_a_foreign_currency_leaves_the_quick_check(as
     await ask("新设金融总部，实收资本1亿欧元，能拿多少")
     reply = await ask("小镇在哪")
     assert reply.intent == "faq" and "大运河畔" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("挂牌企业融资从1亿增加到1.5亿，市场运营机构奖励多少", Decimal("450000")),          # (1.5亿 − 1.05亿) × 1%
+    ("挂牌企业融资由2亿增至2.2亿，奖励多少", Decimal("100000")),
+    ("去年挂牌企业融资2亿，今年多了2000万，奖励多少", Decimal("100000")),               # this year: 2亿 + 2000万
+    ("挂牌企业今年融资总额2.2亿，比上年增长了2000万，奖励多少", Decimal("100000")),     # last year: 2.2亿 − 2000万
+    ("挂牌企业融资增长到2.2亿，原来2亿，奖励多少", Decimal("100000")),
+    ("挂牌企业融资从10亿涨到10.3亿，能奖励吗", None),                                 # 3%: not above 5%
+])
+async def test_growth_said_as_a_rise_reads_last_year_and_this_year(ask, question, amount):
+    reply = await ask(question)
+    assert reply.intent == "calc" and final_amount(reply.text) == amount, reply.text
+    if amount is None:
+        assert "未超过5%，不符合" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("first, then", [
+    ("主导制定标准奖励能拿多少", "文件要打造什么监管典范城市"),             # the quick-check waits for a condition
+    ("新设金融总部能拿多少", "到2025年要集聚多少家金融机构和地方金融组织"),     # … or for a figure
+    ("新设金融总部能拿多少", "QDLP呢，已经有了还是在争取"),
+])
+async def test_a_question_of_its_own_leaves_the_open_quick_check(ask, first, then):
+    opened = await ask(first)
+    assert opened.intent == "calc" and "请" in opened.text, opened.text
+    reply = await ask(then)
+    assert reply.intent != "calc", reply.text
+
+
+@pytest.mark.parametrize("question, said", [
+    ("我们是成立十年的老券商总部，实缴50亿，能拿新设金融总部补助吗，多少钱", "成立十年"),
+    ("我们金控公司成立好多年了，新设金控补助能拿多少", "成立好多年"),
+    ("老的资管机构不是新设的，管理规模150亿，能拿多少", "不是新设"),
+])
+async def test_an_institution_set_up_long_ago_gets_no_new_institution_amount(ask, question, said):
+    reply = await ask(question)
+    assert f"您提到“{said}”" in reply.text and "原文条件：" in reply.text and final_amount(reply.text) is None, reply.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("上年挂牌企业融资总额1亿元，今年同比增长15%，奖励多少", Decimal("100000")),     # (1.15亿 − 1.05亿) × 1%
+    ("确权金额增速全市第1，应收账款确权融资10个亿，能奖多少", Decimal("500000")),      # a rank without 名
+    ("我们fintech公司主导了2项国家标准和4项行业标准，都发布了，能拿多少", Decimal("1400000")),   # the figures' measure
+])
+async def test_figures_named_loosely_still_find_their_measure_and_input(ask, question, amount):
+    reply = await ask(question)
+    assert reply.intent == "calc" and final_amount(reply.text) == amount, reply.text
+
+
+async def test_a_year_word_names_a_growth_figure_only_beside_the_measure_s_own_words(ask):
+    reply = await ask("我们是一家私募基金管理人，今年首次实现存续资产实际管理规模120亿元，按文件能拿多少？")
+    assert final_amount(reply.text) == Decimal("3000000") and "第12条" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, said", [
+    ("我们是迁入杭州的金融总部，实收资本10亿，补助多少", "迁入"),              # moved here is not newly set up
+    ("我们发行了类REITs产品上市，能拿多少", "类REITs"),                       # not an exchange-listed REIT
+    ("共富项目受到行业协会表彰，奖励多少", "行业协会表彰"),                   # nor a national or ministry one
+    ("我们不在中征平台上，确权融资2亿，增速第3，奖多少", "不在中征"),
+])
+async def test_words_of_the_asker_that_rule_a_condition_out_give_no_amount(ask, question, said):
+    reply = await ask(question)
+    assert f"您提到“{said}”" in reply.text and final_amount(reply.text) is None, reply.text

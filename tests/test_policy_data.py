@@ -243,6 +243,48 @@ def test_ruled_out_words_come_from_the_data(policy_dir, documents, book):
     assert extended.ruling_out("New HQ, paid-in RMB 1bn, board still undecided", english=False) is None
 
 
+WORDS = POLICY_DIR / "policy_words.yaml"
+
+
+@pytest.mark.parametrize("old, new, says", [
+    ("  - id: hkd\n    zh: [港元, 港币]\n", "  - id: hkd\n    zh: [港元, 港币]\n    names: [hong kong dollar]\n", "hkd"),
+    ("    codes: [jpy]\n", "    codes: [JPY1]\n", "codes.0"),
+    ("  - id: unnamed\n    zh: [外币, 外汇折算, 外币折算]\n", "  - id: unnamed\n", "至少写一项"),
+    ("  - id: mop\n", "  - id: usd\n", "usd"),
+    ("  - id: other_sources\n", "  - id: other_source\n", "other_source"),
+])
+def test_a_broken_word_list_or_currency_names_file_entry_and_field(policy_dir, documents, old, new, says):
+    text = WORDS.read_text(encoding="utf-8")
+    assert old in text
+    (policy_dir / WORDS.name).write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(KnowledgeError) as err:
+        load_policy_book(documents, policy_dir)
+    assert WORDS.name in str(err.value) and says in str(err.value)
+
+
+def test_a_missing_word_list_is_named(policy_dir, documents):
+    text = WORDS.read_text(encoding="utf-8")
+    kept = text.split("  - id: other_sources")[0]
+    (policy_dir / WORDS.name).write_text(kept, encoding="utf-8")
+    with pytest.raises(KnowledgeError) as err:
+        load_policy_book(documents, policy_dir)
+    assert "other_sources" in str(err.value)
+
+
+def test_currencies_and_word_lists_come_from_the_data(policy_dir, documents, book):
+    assert book.foreign().search("实收资本20亿aud").group(0) == "aud"
+    assert book.foreign(english=True).search("a decade of growth, 2 decades") is None     # codes as whole words
+    assert book.foreign().search("paid-in 2 billion dollars") is None          # English names for English questions
+    assert book.foreign(english=True).search("paid-in 2 billion dollars").group(0) == "dollars"
+    assert book.foreign().search("注册资本5亿卢布").group(0) == "卢布"
+    text = WORDS.read_text(encoding="utf-8")
+    (policy_dir / WORDS.name).write_text(text.replace("    zh: [卢布, ", "    zh: [").replace(
+        "words: [新设, ", "words: [筹建完成, 新设, "), encoding="utf-8")
+    changed = load_policy_book(documents, policy_dir)
+    assert changed.foreign().search("注册资本5亿卢布") is None
+    assert "筹建完成" in changed.words["newly"] and "筹建完成" not in book.words["newly"]
+
+
 def router_over(policy_dir, settings, clock):
     """The whole bot over the policy files in `policy_dir`."""
     from bot.dialogs import Dialogs

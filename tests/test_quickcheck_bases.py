@@ -29,6 +29,8 @@ async def _no_amount(ask, question: str):
     ("重大基础设施项目引入保险资金，项目总投资15亿，补多少", "项目总投资", "保险资金融资额"),
     ("民生工程项目，信托资金6亿，补多少", "信托资金", "保险资金融资额"),
     ("新设一家金融科技子公司，注册资本3000万，能拿多少", "注册资本", "实收资本"),   # before a condition it leaves open
+    ("新设金融总部投资10亿，补助多少", "投资", "实收资本"),
+    ("新设金融总部，资本10亿，能拿多少", "资本", "实收资本"),
 ])
 async def test_a_figure_named_as_another_quantity_is_never_the_base(ask, question, named, label):
     reply = await _no_amount(ask, question)
@@ -48,6 +50,7 @@ async def test_after_the_right_base_is_given_the_amount_follows(ask):
     ("地铁项目融资30亿，有保险资金参与，补多少", "保险资金参与"),
     ("确权增速上半年排第2，确权融资5亿，奖多少", "上半年"),
     ("我们银行IPO向社会募集资金5亿，其中3亿补充实收资本，能补多少", "其中"),
+    ("保险资金融资额8亿，一半用于基础设施，补助多少", "一半"),
 ])
 async def test_a_doubtful_figure_is_asked_for(ask, question, word):
     reply = await _no_amount(ask, question)
@@ -174,3 +177,9 @@ async def test_who_receives_is_answered_beside_a_total_asked_item_by_item(ask):
                                   "请问我们券商能拿多少？REITs奖励发给谁？")
     assert "请逐项告诉我" in reply.text, reply.text
     assert "第13条 基础设施REITs上市奖励的支持对象：通过REITs形式在境内外交易所上市的优质基础设施项目的所属权益人。" in reply.text
+
+
+async def test_the_paid_in_capital_inside_a_capital_raise_is_not_a_new_headquarters_figure(ask):
+    reply = await ask("新设金融总部实收资本10亿，同时募集资金补充实收资本5亿，能拿多少")
+    assert "按实收资本计算：10亿元 × 2% = 2000万元" in reply.text, reply.text
+    assert "按向社会募集资金补充实收资本金额计算：5亿元 × 1% = 500万元" in reply.text, reply.text
