@@ -91,7 +91,7 @@ async def main() -> None:
     router = Router(build_services(load_settings({"BOT_DATA_DIR": tempfile.mkdtemp()}, env_file=None)))
     print(BARS)
     for name, data, readable in blindsets.sets("en"):
-        report(name, *await run(router, data["cases"], name[:2]), readable and "-v" in sys.argv)
+        report(name, *await run(router, data["cases"], name.replace(" ", "")[:7] + ":"), readable and "-v" in sys.argv)
 
 
 if __name__ == "__main__":

@@ -95,8 +95,8 @@ async def main() -> None:
                 print("  LEAK", *leak)
     for name, data, readable in blindsets.sets("faq"):
         tally = blindsets.Tally()
-        await blindsets.run_cases(router, data["cases"], tally, name[:2], latencies)
-        await blindsets.run_conversations(router, data.get("conversations", []), tally, name[:2])
+        await blindsets.run_cases(router, data["cases"], tally, name.replace(" ", "")[:7] + ":", latencies)
+        await blindsets.run_conversations(router, data.get("conversations", []), tally, name.replace(" ", "")[:7] + ":")
         print(_row(name, tally))
         if readable and "-v" in sys.argv:
             for miss in tally.misses:

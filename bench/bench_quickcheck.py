@@ -52,7 +52,7 @@ async def main() -> None:
         print(f"  WRONG: {question} → {' / '.join(lines)}")
     for name, data, readable in blindsets.sets("policy"):
         tally, latencies = blindsets.Tally(), []
-        await blindsets.run_cases(router, data["cases"], tally, name[:2], latencies)
+        await blindsets.run_cases(router, data["cases"], tally, name.replace(" ", "")[:7] + ":", latencies)
         p99 = pct([t * 1000 for t in latencies], 99)
         pol, pol_n = tally.rate("policy")
         calc, calc_n = tally.rate("amount", "ask", "not_eligible")
