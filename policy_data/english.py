@@ -43,6 +43,8 @@ ASKS_AMOUNT = re.compile(r"\b(how much|what (one-off |total |maximum )?(subsidy|
                          r"which (subsidy|award|grant)|maximum|max|award amount|total subsidy|total award)\b"
                          r"|(?:^|[.,;:?!]\s*|\b(?:what|which|any)(?:['’]s| is| are)?(?:\s+the)?\s+(?:[\w-]+\s+)?)"
                          r"(subsidy|subsidies|award|grant|reward)s?\s*\?", re.IGNORECASE)
+# "600 million and 1.5 billion yuan": two figures of one kind, each computed on its own (分别).
+PAIRED = re.compile(rf"(?<![\w.,])(?={re.sub(r'[(][?]P<[a-z0-9]+>', '(?:', AMOUNT)}(?:\s*,)?\s+(?:and|&)\s+\d)")
 # The question is compared in its folded words (plain_words): "ranked number 3" reads "ranked many 3".
 RANKS = r"\btop[- ]?(?P<top>\d+)\b|\b(?:ranked|rank|ranking|placed)\s+(?:no\.?\s*|many\s+)?(?P<place>\d+)(?:st|nd|rd|th)?\b" \
         r"|\b(?P<nth>\d+)(?:st|nd|rd|th)\b"
@@ -162,7 +164,7 @@ def to_cues(text: str, book: PolicyBook) -> str:
         if m["owned"]:
             return "的总部"
         if m["number"]:
-            return str(NUMBER_WORDS[m["number"]]) + ("年" if m["years"] else "")      # "in one year" is a span
+            return str(NUMBER_WORDS[m["number"]]) + ("年" if m["years"] else "个")      # "in one year" is a span
         if m["range"]:
             currency = bool(m["rcur"] or m["rcur2"])
             return "到".join(chinese_figure(m[end], m["rscale"], currency) for end in ("lo", "hi"))
@@ -175,7 +177,7 @@ def to_cues(text: str, book: PolicyBook) -> str:
             return f"前{m['top']}名" if m["top"] else f"第{m['place'] or m['nth']}名"
         return words[m["phrase"]] if m["phrase"] else " "
     worded = WORDED.sub(lambda m: "0.5 " if m["half"] else f"{NUMBER_WORDS.get(m['word'], 1)} ", plain_words(text))
-    worded = one_of.sub("1 ", worded)
+    worded = PAIRED.sub("respectively ", one_of.sub("1 ", worded))
     cues = re.sub(r"\s+", " ", pattern.sub(one, worded)).strip()
     tokens = re.findall(r"[a-z0-9]+", worded)
     named = [zh for words_, zh in kinds if zh not in cues and _loosely(words_, tokens)]

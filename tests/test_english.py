@@ -386,3 +386,32 @@ async def test_an_amount_managed_is_never_read_as_paid_in_capital(say):
     reply = await say("Our new wealth management HQ manages 30 billion yuan. How much subsidy?")
     assert "up to RMB 50 million" not in reply.text and "I read your figure as the paid-in capital" not in reply.text, \
         reply.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("Insurance funds of RMB 800 million and 1.2 billion went into two major infrastructure projects. Total grant?",
+     "Total: up to RMB 9 million (900万元)"),
+    ("RMB 3 billion of insurance capital financed one livelihood project. Grant?", "→ up to RMB 5 million (500万元)"),
+    ("A common prosperity finance project of ours was commended at ministerial level. Award?",
+     "→ up to RMB 200,000 (20万元)"),
+])
+async def test_english_counts_pairs_of_figures_and_levels_of_commendation_are_read(say, question, amount):
+    """"one project" is a count, not a figure without a unit; "800 million and 1.2 billion" are two items, each
+    under its own cap."""
+    reply = await say(question)
+    assert reply.intent == "calc" and amount in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, must", [
+    ("How is Xianghu Finance Town positioned?", "equity investment fund town"),
+    ("Can we stack subsidies from two Hangzhou policies?", "就高不重复"),
+])
+async def test_english_verb_forms_reach_the_entry(say, question, must):
+    reply = await say(question)
+    assert reply.intent == "faq" and must in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question", ["Who developed the Gold Steward system?",
+                                      "Has the Financial Bay implementation plan been replaced?"])
+async def test_who_built_a_system_or_whether_a_plan_was_replaced_is_not_stated(say, question):
+    assert (await say(question)).intent == "fallback"
