@@ -43,6 +43,10 @@ ASKS_AMOUNT = re.compile(r"\b(how much|what (one-off |total |maximum )?(subsidy|
                          r"which (subsidy|award|grant)|maximum|max|award amount|total subsidy|total award)\b"
                          r"|(?:^|[.,;:?!]\s*|\b(?:what|which|any)(?:['’]s| is| are)?(?:\s+the)?\s+(?:[\w-]+\s+)?)"
                          r"(subsidy|subsidies|award|grant|reward)s?\s*\?", re.IGNORECASE)
+# "paid in instalments" says how a subsidy is paid, not paid-in capital; "the 2% subsidy" names a measure by its
+# rate, it gives no figure of the user's.
+NOT_FIGURES = re.compile(r"\bpaid in (?=instal|install|full\b|cash\b|one\b|a lump\b|tranche|stage|phase|part)"
+                         r"|\bthe \d+(?:\.\d+)?\s*%(?=(?:\s+[a-z-]+){0,3}\s+(?:subsidy|reward|award|bonus)\b)")
 # "600 million and 1.5 billion yuan": two figures of one kind, each computed on its own (分别).
 PAIRED = re.compile(rf"(?<![\w.,])(?={re.sub(r'[(][?]P<[a-z0-9]+>', '(?:', AMOUNT)}(?:\s*,)?\s+(?:and|&)\s+\d)")
 # The question is compared in its folded words (plain_words): "ranked number 3" reads "ranked many 3".
@@ -103,7 +107,7 @@ def _pattern(book: PolicyBook) -> tuple[re.Pattern, dict[str, str], list[tuple[t
     phrases = "|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in sorted(words, key=len, reverse=True))
     numbers = "|".join(NUMBER_WORDS)
     return re.compile(rf"(?P<owned>{OWNED_HQ})|(?P<range>{RANGE})|(?P<amount>{AMOUNT})|(?P<rank>{RANKS})|(?P<phrase>{phrases})"
-                      rf"|(?<![a-z])(?P<number>{numbers})(?![a-z])(?:\s+(?P<years>years?)(?![a-z]))?|(?P<word>[a-z]+)"), words, _kinds(book), _one(book)
+                      rf"|(?<![a-z])(?P<number>{numbers})(?![a-z])(?!\s+(?:off|time)\b)(?:\s+(?P<years>years?)(?![a-z]))?|(?P<word>[a-z]+)"), words, _kinds(book), _one(book)
 
 
 def _one(book: PolicyBook) -> re.Pattern:
@@ -176,7 +180,8 @@ def to_cues(text: str, book: PolicyBook) -> str:
         if m["rank"]:
             return f"前{m['top']}名" if m["top"] else f"第{m['place'] or m['nth']}名"
         return words[m["phrase"]] if m["phrase"] else " "
-    worded = WORDED.sub(lambda m: "0.5 " if m["half"] else f"{NUMBER_WORDS.get(m['word'], 1)} ", plain_words(text))
+    worded = WORDED.sub(lambda m: "0.5 " if m["half"] else f"{NUMBER_WORDS.get(m['word'], 1)} ",
+                        NOT_FIGURES.sub("paid ", plain_words(text)))
     worded = PAIRED.sub("respectively ", one_of.sub("1 ", worded))
     cues = re.sub(r"\s+", " ", pattern.sub(one, worded)).strip()
     tokens = re.findall(r"[a-z0-9]+", worded)

@@ -415,3 +415,11 @@ async def test_english_verb_forms_reach_the_entry(say, question, must):
                                       "Has the Financial Bay implementation plan been replaced?"])
 async def test_who_built_a_system_or_whether_a_plan_was_replaced_is_not_stated(say, question):
     assert (await say(question)).intent == "fallback"
+
+
+@pytest.mark.parametrize("question", ["Is the new HQ grant paid in instalments or as a one-off sum?",
+                                      "Who is eligible for the 2% paid-in capital grant?"])
+async def test_how_a_grant_is_paid_or_its_rate_is_no_figure_to_compute_on(say, question):
+    """"paid in instalments" is no paid-in capital, "one-off" no count, "the 2% grant" names the measure."""
+    reply = await say(question)
+    assert reply.intent == "policy" and "one-off grant" in reply.text, reply.text
