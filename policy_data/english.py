@@ -43,10 +43,8 @@ ASKS_AMOUNT = re.compile(r"\b(how much|what (one-off |total |maximum )?(subsidy|
                          r"which (subsidy|award|grant)|maximum|max|award amount|total subsidy|total award)\b"
                          r"|(?:^|[.,;:?!]\s*|\b(?:what|which|any)(?:['’]s| is| are)?(?:\s+the)?\s+(?:[\w-]+\s+)?)"
                          r"(subsidy|subsidies|award|grant|reward)s?\s*\?", re.IGNORECASE)
-# "paid in instalments" says how a subsidy is paid, not paid-in capital; "the 2% subsidy" names a measure by its
-# rate, it gives no figure of the user's.
-NOT_FIGURES = re.compile(r"\bpaid in (?=instal|install|full\b|cash\b|one\b|a lump\b|tranche|stage|phase|part)"
-                         r"|\bthe \d+(?:\.\d+)?\s*%(?=(?:\s+[a-z-]+){0,3}\s+(?:subsidy|reward|award|bonus)\b)")
+# "paid in instalments" says how a subsidy is paid, not paid-in capital.
+NOT_FIGURES = re.compile(r"\bpaid in (?=instal|install|full\b|cash\b|one\b|a lump\b|tranche|stage|phase|part)")
 # "600 million and 1.5 billion yuan": two figures of one kind, each computed on its own (分别).
 PAIRED = re.compile(rf"(?<![\w.,])(?={re.sub(r'[(][?]P<[a-z0-9]+>', '(?:', AMOUNT)}(?:\s*,)?\s+(?:and|&)\s+\d)")
 # The question is compared in its folded words (plain_words): "ranked number 3" reads "ranked many 3".

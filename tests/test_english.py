@@ -417,9 +417,7 @@ async def test_who_built_a_system_or_whether_a_plan_was_replaced_is_not_stated(s
     assert (await say(question)).intent == "fallback"
 
 
-@pytest.mark.parametrize("question", ["Is the new HQ grant paid in instalments or as a one-off sum?",
-                                      "Who is eligible for the 2% paid-in capital grant?"])
-async def test_how_a_grant_is_paid_or_its_rate_is_no_figure_to_compute_on(say, question):
-    """"paid in instalments" is no paid-in capital, "one-off" no count, "the 2% grant" names the measure."""
-    reply = await say(question)
+async def test_how_a_grant_is_paid_is_no_figure_to_compute_on(say):
+    """"paid in instalments" is no paid-in capital, "one-off" no count."""
+    reply = await say("Is the new HQ grant paid in instalments or as a one-off sum?")
     assert reply.intent == "policy" and "one-off grant" in reply.text, reply.text
