@@ -161,6 +161,16 @@ def _too_thin(reading: Reading) -> bool:
     return len(words) < 2 and not any(english.CJK_RUN.search(w) for w in words)
 
 
+def _about_named(svc: Services, reading: Reading, about: list[Match]) -> list[Match]:
+    """"Yuhuangshan's positioning in the 2016 plan": the plan only says where to look; an entry of the plan about
+    another town answers nothing of Yuhuangshan, when one about Yuhuangshan is close enough."""
+    named = [e for e in reading.entities if e not in svc.kb.knowledge.documents]
+    if not named or len(named) == len(reading.entities):
+        return about
+    own = [m for m in about if _about(svc, m.entry, named)]
+    return own if own and own[0].score >= THRESHOLD else about
+
+
 def _from_own_document(svc: Services, entry, reading: Reading) -> bool:
     entity = svc.kb.gazetteer.lexicon.entities.get(entry.source.doc)
     return entity is not None and entity.parent == reading.entities[0]
@@ -193,6 +203,8 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
     about = [m for m in pool if _about(svc, m.entry, reading.entities)]
     if not about or about[0].score < THRESHOLD:
         return None, "entity"
+    if english_reading(reading):
+        about = _about_named(svc, reading, about)
     if reading.entities:
         about = sorted(about, key=lambda m: -(m.score + DIRECT_BONUS * (reading.entities[0] in m.entry.entities)
                                               + OWN_DOCUMENT_BONUS * _from_own_document(svc, m.entry, reading)))

@@ -421,3 +421,10 @@ async def test_how_a_grant_is_paid_is_no_figure_to_compute_on(say):
     """"paid in instalments" is no paid-in capital, "one-off" no count."""
     reply = await say("Is the new HQ grant paid in instalments or as a one-off sum?")
     assert reply.intent == "policy" and "one-off grant" in reply.text, reply.text
+
+
+async def test_an_english_question_about_a_town_of_the_plan_is_answered_by_that_towns_entry(say):
+    """The plan named beside the town only says where to look: the plan's entry on another town answers nothing."""
+    reply = await say("What role does the 2016 Hangzhou plan give Xixi Valley Internet Finance Town?")
+    assert reply.intent == "faq" and "internet finance innovation demonstration town" in reply.text, reply.text
+
