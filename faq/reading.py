@@ -31,7 +31,7 @@ CLAUSE = re.compile(r"[。！？?!；;\n]+|[，,](?=\s*(?:想|请|能|可|我|�
 EN_CLAUSE = re.compile(rf"{CLAUSE.pattern}|\.\s+(?=[a-z])|,\s*(?=(?:can|could|what|where|how|which|who|when|why)\b)")
 ASKING = re.compile(r"[?？]|吗|呢|哪|什么|啥|多少|几|怎么|如何|谁|是否|有没有|能否|可否|想问|想了解|请问|咨询|介绍"
                     r"|是不是|多大|多久|何时|what|where|how|who|when|which|\bplease\b|\blist\b|\bname\b"
-                    r"|^(?:can|could|is|are|do|does|did|will|would|may|should|has|have)\b")
+                    r"|(?:^|[:：]\s*)(?:can|could|is|are|do|does|did|will|would|may|should|has|have)\b")
 SELF_INTRO = re.compile(r"^(我们|我司|本公司|我公司|我方|本机构|我单位|我是|我们是|俺们|你好|您好|we are\b|we're\b|our company\b)")
 _NUMBER = r"(?:\d[\d.,]*|[一二两三四五六七八九十百千数]+)\s*(?:万|亿|千|百)?\s*(?:余|多)?\s*"
 _YEAR, _MONTH, _DAY = r"(?:19|20)\d\d", r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})月", r"\d{1,2}[日号]"

@@ -321,10 +321,12 @@ def _parts(svc: Services, msg: Incoming) -> list[Match]:
     reader = svc.kb.reader_for(msg.lang)
     for clause in msg.reading.questions[:MAX_PARTS + 1]:
         plain = reader.read(clause)
-        if not (plain.entities or plain.aspects):
+        # an English clause of a few words naming nothing known is a question of its own, not a continuation
+        alone = msg.english and not (plain.entities or plain.aspects) and len(reader.matcher.text.words(clause)) >= 3
+        if not (plain.entities or plain.aspects or alone):
             continue                          # a fragment ("多少钱") is not a question of its own
         context = Topic(tuple(entities), (), None) if entities else None
-        sub = plain if plain.entities else reader.read(clause, context)
+        sub = plain if plain.entities or alone else reader.read(clause, context)
         entities = sub.entities or entities
         match, _ = choose(svc, sub, sub.ranked(limit=5))
         if match and all(m.entry.id != match.entry.id for m in found):

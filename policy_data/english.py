@@ -40,7 +40,8 @@ NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
                 "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20}
 OWNED_HQ = r"['’]s\s+(?:hq|headquarters)\b"           # "a bank's HQ set up…": an existing HQ, not a new one
 ASKS_AMOUNT = re.compile(r"\b(how much|what (one-off |total |maximum )?(subsidy|award|grant|reward|amount)|"
-                         r"which (subsidy|award|grant)|maximum|max|award amount|total subsidy|total award)\b"
+                         r"which (subsidy|award|grant)|maximum|max|award amount|total subsidy|total award"
+                         r"|can (?:we|i|they|it|our [\w-]+) (?:still |also )?(?:get|receive|claim))\b"
                          r"|(?:^|[.,;:?!]\s*|\b(?:what|which|any)(?:['’]s| is| are)?(?:\s+the)?\s+(?:[\w-]+\s+)?)"
                          r"(subsidy|subsidies|award|grant|reward)s?\s*\?", re.IGNORECASE)
 # "paid in instalments" says how a subsidy is paid, not paid-in capital.

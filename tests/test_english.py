@@ -428,3 +428,21 @@ async def test_an_english_question_about_a_town_of_the_plan_is_answered_by_that_
     reply = await say("What role does the 2016 Hangzhou plan give Xixi Valley Internet Finance Town?")
     assert reply.intent == "faq" and "internet finance innovation demonstration town" in reply.text, reply.text
 
+
+
+@pytest.mark.parametrize("question, says", [
+    ("We have no approval from the national financial regulator. Can we still get the new financial HQ grant?",
+     "You mention “no approval”"),
+    ("New financial HQ set up without approval, paid-in capital RMB 2 billion. How much?", "You mention “without approval”"),
+])
+async def test_an_english_question_saying_a_condition_is_not_met_gets_no_amount(say, question, says):
+    reply = await say(question)
+    assert reply.intent == "calc" and says in reply.text and not re.search(r"up to RMB", reply.text), reply.text
+
+
+async def test_each_part_of_an_english_message_after_an_introduction_is_read(say):
+    """"Two questions: does …, and what's …": the yes/no question after the colon is a question too, and the
+    second part, naming nothing known, is a question of its own rather than more of the first."""
+    reply = await say("Hello, I work for a bank in Munich. Two questions: does the town have any foreign banks, "
+                      "and what's the subsidy for a sci-tech specialised banking unit?")
+    assert reply.intent != "fallback" and "RMB 500,000 (50万元)" in reply.text, reply.text
