@@ -55,9 +55,10 @@ SYNONYMS = {"centre": "center", "kilometre": "kilometer", "metre": "meter", "sqm
             "yrd": "yangtze river delta", "targeting": "target", "targeted": "target", "focusing": "focus",
             "focused": "focus", "attracting": "attract", "attracted": "attract", "supporting": "support",
             "supported": "support", "launching": "launch", "launched": "launch", "hosting": "host", "hosted": "host",
-            "fyp": "five-year plan", "stack": "combined", "stacked": "combined", "stacking": "combined",
+            "fyp": "five-year plan", "credential": "qualification", "stack": "combined", "stacked": "combined", "stacking": "combined",
             "combine": "combined", "position": "positioning", "positioned": "positioning", "specialise": "focus", "specialize": "focus", "specialising": "focus", "specializing": "focus"}
 ORDINALS = {"12th": "twelfth", "13th": "thirteenth", "14th": "fourteenth", "15th": "fifteenth"}
+LEVEL = re.compile(r"(?<=[a-z0-9])-(?=(?:level|class|grade|type|based|related)\b)")     # "CFA-level" is about the CFA
 CROSS_BORDER = re.compile(r"\bcross[- ]?border\b")      # about payments and trade, not a boundary
 DOCUMENT_NUMBER = re.compile(r"\b(?:document|doc|file|reference) (?:number|no\b\.?)")   # a name, not a count
 # Places the knowledge does not cover, named in English ("Beijing-Hangzhou Grand Canal" names the canal).
@@ -106,7 +107,7 @@ def fold(text: str) -> str:
     """NFKC, lower-case, possessives dropped, each Latin word stemmed; everything else as it was."""
     text = POSSESSIVE.sub("", unicodedata.normalize("NFKC", text).lower())
     text = re.sub(r"\b1[2-5]th\b", lambda m: ORDINALS[m.group(0)], text)
-    text = CROSS_BORDER.sub("crossborder", text)
+    text = CROSS_BORDER.sub("crossborder", LEVEL.sub(" ", text))
     text = DOCUMENT_NUMBER.sub("docnumber", text)
     return re.sub(r"[a-z]+", lambda m: m.group(0) if m.group(0) in STOP else stem(m.group(0)), text)
 

@@ -446,3 +446,15 @@ async def test_each_part_of_an_english_message_after_an_introduction_is_read(say
     reply = await say("Hello, I work for a bank in Munich. Two questions: does the town have any foreign banks, "
                       "and what's the subsidy for a sci-tech specialised banking unit?")
     assert reply.intent != "fallback" and "RMB 500,000 (50万元)" in reply.text, reply.text
+
+
+async def test_how_many_of_two_things_gets_both_counts(say):
+    reply = await say("How many museums and historic districts are there in the town?")
+    assert reply.intent == "faq" and "five major museums" in reply.text and "three major historic districts" in reply.text, \
+        reply.text
+
+
+@pytest.mark.parametrize("text, folded", [("CFA-level credentials", "cfa level qualification"),
+                                          ("Hangzhou-based funds", "hangzhou based fund")])
+def test_a_level_or_grade_compound_keeps_its_name(text, folded):
+    assert english.fold_phrase(text) == folded
