@@ -458,3 +458,9 @@ async def test_how_many_of_two_things_gets_both_counts(say):
                                           ("Hangzhou-based funds", "hangzhou based fund")])
 def test_a_level_or_grade_compound_keeps_its_name(text, folded):
     assert english.fold_phrase(text) == folded
+
+
+async def test_which_of_a_number_of_things_asks_their_names(say):
+    """The entry counts the alliance's foreign members and says the documents do not name them."""
+    reply = await say("Which 12 foreign institutions joined the Town Financial Alliance as invited members?")
+    assert reply.intent == "fallback" and "do not list" in reply.text, reply.text
