@@ -464,3 +464,9 @@ async def test_which_of_a_number_of_things_asks_their_names(say):
     """The entry counts the alliance's foreign members and says the documents do not name them."""
     reply = await say("Which 12 foreign institutions joined the Town Financial Alliance as invited members?")
     assert reply.intent == "fallback" and "do not list" in reply.text, reply.text
+
+
+async def test_a_figure_asked_in_another_currency_is_not_stated(say):
+    """The documents give RMB only and no exchange rate: the RMB figure is not passed off as dollars."""
+    reply = await say("How big is the town's fund management scale in US dollars?")
+    assert reply.intent == "fallback" and "don't state its details" in reply.text, reply.text
