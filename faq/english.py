@@ -67,7 +67,7 @@ ELSEWHERE = re.compile(r"\b(shanghai|lujiazui|beijing(?!-hangzhou)|shenzhen|qian
                        r"|qingdao|hefei|london|new york|tokyo)\b")
 # A year that names a document ("the 2016 plan", "杭政办〔2023〕2号") asks for no figure of that year.
 DOCUMENT_YEAR = re.compile(r"〔\d{4}〕|\b(19|20)\d\d(\s*[-–—]\s*(19|20)\d\d)?(?=\s+(\S+\s+){0,3}(plan|policy|policies|"
-                           r"yearbook|opinions|implementation|five-year|document|measures)\b)", re.IGNORECASE)
+                           r"yearbook|opinions|implementation|five-year|document|measures?)\b)", re.IGNORECASE)
 # "How big / how large / size" asks for an area only of a place named, and not beside another figure ("how large
 # is the AUM", "how big were premiums meant to be", "how big is the risk pool").
 GENERIC_SIZE = re.compile(r"\b(?:how big|how large|size)\b")
@@ -85,7 +85,7 @@ NEEDS = [(re.compile(r"\bhow (?:many|much)\b"),
          (re.compile(r"\b(?:which|what) year\b"), re.compile(_YEAR)),
          (re.compile(r"\bwhen\b"), re.compile(rf"{_YEAR}|\b{_MONTHS}\b", re.IGNORECASE))]
 # The policy is one document, so its year tells nothing apart; a plan's year tells the plans apart and counts.
-POLICY_YEAR = re.compile(r"\b20\d\d(?=\s+(\S+\s+){0,3}(policy|policies|opinions|document|measures)\b)", re.IGNORECASE)
+POLICY_YEAR = re.compile(r"\b20\d\d(?=\s+(\S+\s+){0,3}(policy|policies|opinions|document|measures?)\b)", re.IGNORECASE)
 PLACES = frozenset("""shanghai lujiazui beijing shenzhen qianhai guangzhou nansha tianjin chongqing chengdu suzhou nanjing
 wuhan xian hong kong macau macao hainan hengqin singapore xiamen qingdao hefei wenzhou taizhou jinhua lishui quzhou
 yiwu london tokyo new york""".split())
