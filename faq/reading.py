@@ -172,5 +172,6 @@ class Reader:
         found = [p for p in ELSEWHERE if p in folded and not any(p in n for n in inside)]
         found += [folded[start:end] for start, end in self.gazetteer.bodies(folded)]     # "杭州银行"
         if self.lang == "en":
-            found += [m.group(0) for m in english.ELSEWHERE.finditer(folded) if m.group(0) not in found]
+            found += [m.group(0) for m in english.ELSEWHERE.finditer(folded)
+                      if m.group(0) not in found and not english.LISTING_VENUE.search(folded[:m.start()])]
         return (*found, *(w for w in self.matcher.unknown_places(self.matcher.text.words(folded)) if w not in found))

@@ -171,6 +171,15 @@ def _about_named(svc: Services, reading: Reading, about: list[Match]) -> list[Ma
     return own if own and own[0].score >= THRESHOLD else about
 
 
+def _asked_of(entry, reading: Reading) -> bool:
+    """An English question naming another place and no aspect ("What incentives does Shanghai offer?") is answered
+    only by an entry whose own questions name that place, not by one that mentions it in passing."""
+    if not english_reading(reading) or reading.aspects:
+        return True
+    asked = " ".join(entry.questions).lower()
+    return all(p in asked for p in reading.elsewhere)
+
+
 def _from_own_document(svc: Services, entry, reading: Reading) -> bool:
     entity = svc.kb.gazetteer.lexicon.entities.get(entry.source.doc)
     return entity is not None and entity.parent == reading.entities[0]
@@ -195,7 +204,7 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
         # an entry that only mentions a place or body it is not about ("加快绍兴国际金融活力城建设") answers no
         # question about it but one on what the entry states
         pool = [m for m in ranked if all(p in m.entry.answer.lower() for p in reading.elsewhere)
-                and _states(svc, m.entry, reading.aspects)]
+                and _states(svc, m.entry, reading.aspects) and _asked_of(m.entry, reading)]
         if not pool or pool[0].score < THRESHOLD:
             return None, "elsewhere"
     if not pool or pool[0].score < THRESHOLD or _too_thin(reading):

@@ -470,3 +470,14 @@ async def test_a_figure_asked_in_another_currency_is_not_stated(say):
     """The documents give RMB only and no exchange rate: the RMB figure is not passed off as dollars."""
     reply = await say("How big is the town's fund management scale in US dollars?")
     assert reply.intent == "fallback" and "don't state its details" in reply.text, reply.text
+
+
+async def test_a_listing_abroad_is_still_a_question_about_hangzhous_policy(say):
+    """Where REITs are listed is a venue, not whose policy is asked (the award covers domestic or overseas exchanges)."""
+    reply = await say("Our infrastructure REIT is listed in Hong Kong. Any award?")
+    assert reply.intent in ("calc", "policy") and "RMB 3 million (300万元)" in reply.text, reply.text
+
+
+async def test_another_citys_incentives_are_not_answered_by_an_entry_mentioning_it_in_passing(say):
+    reply = await say("What wealth management incentives does Shanghai offer?")
+    assert reply.intent == "fallback" and "don't say anything about Shanghai" in reply.text, reply.text
