@@ -22,13 +22,16 @@ STOP = frozenset(vocabulary().stop.en)
 SYNONYMS = vocabulary().english.synonyms
 ORDINALS = vocabulary().english.ordinals
 ORDINAL = re.compile(rf"\b(?:{'|'.join(map(re.escape, sorted(ORDINALS, key=len, reverse=True)))})\b")
+LEVEL = re.compile(r"(?<=[a-z0-9])-(?=(?:level|class|grade|type|based|related)\b)")     # "CFA-level" is about the CFA
 CROSS_BORDER = re.compile(r"\bcross[- ]?border\b")      # about payments and trade, not a boundary
 DOCUMENT_NUMBER = re.compile(r"\b(?:document|doc|file|reference) (?:number|no\b\.?)")   # a name, not a count
 # Places the knowledge does not cover, named in English ("Beijing-Hangzhou Grand Canal" names the canal).
 ELSEWHERE = re.compile(rf"\b({'|'.join(vocabulary().elsewhere.en)})\b")
+# "REITs listing in Hong Kong": the place named after a listing is where it is listed, not whose policy is asked.
+LISTING_VENUE = re.compile(r"\b(?:list|listed|listing|ipo|float|floated|floating)\s+(?:[a-z]+\s+){0,3}(?:in|on)\s+(?:the\s+)?$")
 # A year that names a document ("the 2016 plan", "杭政办〔2023〕2号") asks for no figure of that year.
 DOCUMENT_YEAR = re.compile(r"〔\d{4}〕|\b(19|20)\d\d(\s*[-–—]\s*(19|20)\d\d)?(?=\s+(\S+\s+){0,3}(plan|policy|policies|"
-                           r"yearbook|opinions|implementation|five-year|document)\b)", re.IGNORECASE)
+                           r"yearbook|opinions|implementation|five-year|document|measures?)\b)", re.IGNORECASE)
 # "How big / how large / size" asks for an area only of a place named, and not beside another figure ("how large
 # is the AUM", "how big were premiums meant to be", "how big is the risk pool").
 GENERIC_SIZE = re.compile(r"\b(?:how big|how large|size)\b")
@@ -40,7 +43,7 @@ _YEAR = r"\b(?:19|20)\d\d\b"
 # Chinese): a figure that is not a year, a year, a date.
 NEEDS = compiled(vocabulary().needs.en, {"year": _YEAR, "months": _MONTHS})
 # The policy is one document, so its year tells nothing apart; a plan's year tells the plans apart and counts.
-POLICY_YEAR = re.compile(r"\b20\d\d(?=\s+(\S+\s+){0,3}(policy|policies|opinions|document)\b)", re.IGNORECASE)
+POLICY_YEAR = re.compile(r"\b20\d\d(?=\s+(\S+\s+){0,3}(policy|policies|opinions|document|measures?)\b)", re.IGNORECASE)
 PLACES = frozenset(vocabulary().english.places)
 
 
@@ -60,7 +63,7 @@ def fold(text: str) -> str:
     """NFKC, lower-case, possessives dropped, each Latin word stemmed; everything else as it was."""
     text = POSSESSIVE.sub("", unicodedata.normalize("NFKC", text).lower())
     text = ORDINAL.sub(lambda m: ORDINALS[m.group(0)], text)
-    text = CROSS_BORDER.sub("crossborder", text)
+    text = CROSS_BORDER.sub("crossborder", LEVEL.sub(" ", text))
     text = DOCUMENT_NUMBER.sub("docnumber", text)
     return re.sub(r"[a-z]+", lambda m: m.group(0) if m.group(0) in STOP else stem(m.group(0)), text)
 

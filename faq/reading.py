@@ -76,11 +76,23 @@ class Reading:
         return self._ranked
 
 
+# "How many historic districts and museums does the town have?": one question for each thing counted.
+EN_TWO_COUNTS = re.compile(r"^(how many|how much)\s+([a-z-]+(?:\s[a-z-]+)?)\s+and\s+([a-z-]+(?:\s[a-z-]+)?)"
+                           r"(\s+(?:does|do|did|are|is|were|was|has|have)\b.*)$")
+
+
 def question_clauses(text: str, lang: str = "zh") -> list[str]:
     """A long message reduced to the clauses that ask something (a self-introduction is dropped)."""
     clauses = [c.strip() for c in (EN_CLAUSE if lang == "en" else CLAUSE).split(text) if c and c.strip()]
+    if lang == "en":
+        clauses = [part for c in clauses for part in _each_count(c)]
     asking = [c for c in clauses if ASKING.search(c) and not (SELF_INTRO.match(c) and not _asks_after_intro(c))]
     return asking or clauses
+
+
+def _each_count(clause: str) -> list[str]:
+    m = EN_TWO_COUNTS.match(clause)
+    return [f"{m[1]} {m[2]}{m[4]}", f"{m[1]} {m[3]}{m[4]}"] if m else [clause]
 
 
 def _asks_after_intro(clause: str) -> bool:
@@ -160,5 +172,6 @@ class Reader:
         found = [p for p in ELSEWHERE if p in folded and not any(p in n for n in inside)]
         found += [folded[start:end] for start, end in self.gazetteer.bodies(folded)]     # "杭州银行"
         if self.lang == "en":
-            found += [m.group(0) for m in english.ELSEWHERE.finditer(folded) if m.group(0) not in found]
+            found += [m.group(0) for m in english.ELSEWHERE.finditer(folded)
+                      if m.group(0) not in found and not english.LISTING_VENUE.search(folded[:m.start()])]
         return (*found, *(w for w in self.matcher.unknown_places(self.matcher.text.words(folded)) if w not in found))

@@ -161,6 +161,25 @@ def _too_thin(reading: Reading) -> bool:
     return len(words) < 2 and not any(english.CJK_RUN.search(w) for w in words)
 
 
+def _about_named(svc: Services, reading: Reading, about: list[Match]) -> list[Match]:
+    """"Yuhuangshan's positioning in the 2016 plan": the plan only says where to look; an entry of the plan about
+    another town answers nothing of Yuhuangshan, when one about Yuhuangshan is close enough."""
+    named = [e for e in reading.entities if e not in svc.kb.knowledge.documents]
+    if not named or len(named) == len(reading.entities):
+        return about
+    own = [m for m in about if _about(svc, m.entry, named)]
+    return own if own and own[0].score >= THRESHOLD else about
+
+
+def _asked_of(entry, reading: Reading) -> bool:
+    """An English question naming another place and no aspect ("What incentives does Shanghai offer?") is answered
+    only by an entry whose own questions name that place, not by one that mentions it in passing."""
+    if not english_reading(reading) or reading.aspects:
+        return True
+    asked = " ".join(entry.questions).lower()
+    return all(p in asked for p in reading.elsewhere)
+
+
 def _from_own_document(svc: Services, entry, reading: Reading) -> bool:
     entity = svc.kb.gazetteer.lexicon.entities.get(entry.source.doc)
     return entity is not None and entity.parent == reading.entities[0]
@@ -185,7 +204,7 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
         # an entry that only mentions a place or body it is not about ("加快绍兴国际金融活力城建设") answers no
         # question about it but one on what the entry states
         pool = [m for m in ranked if all(p in m.entry.answer.lower() for p in reading.elsewhere)
-                and _states(svc, m.entry, reading.aspects)]
+                and _states(svc, m.entry, reading.aspects) and _asked_of(m.entry, reading)]
         if not pool or pool[0].score < THRESHOLD:
             return None, "elsewhere"
     if not pool or pool[0].score < THRESHOLD or _too_thin(reading):
@@ -193,6 +212,8 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
     about = [m for m in pool if _about(svc, m.entry, reading.entities)]
     if not about or about[0].score < THRESHOLD:
         return None, "entity"
+    if english_reading(reading):
+        about = _about_named(svc, reading, about)
     if reading.entities:
         about = sorted(about, key=lambda m: -(m.score + DIRECT_BONUS * (reading.entities[0] in m.entry.entities)
                                               + OWN_DOCUMENT_BONUS * _from_own_document(svc, m.entry, reading)))
@@ -309,10 +330,12 @@ def _parts(svc: Services, msg: Incoming) -> list[Match]:
     reader = svc.kb.reader_for(msg.lang)
     for clause in msg.reading.questions[:MAX_PARTS + 1]:
         plain = reader.read(clause)
-        if not (plain.entities or plain.aspects):
+        # an English clause of a few words naming nothing known is a question of its own, not a continuation
+        alone = msg.english and not (plain.entities or plain.aspects) and len(reader.matcher.text.words(clause)) >= 3
+        if not (plain.entities or plain.aspects or alone):
             continue                          # a fragment ("多少钱") is not a question of its own
         context = Topic(tuple(entities), (), None) if entities else None
-        sub = plain if plain.entities else reader.read(clause, context)
+        sub = plain if plain.entities or alone else reader.read(clause, context)
         entities = sub.entities or entities
         match, _ = choose(svc, sub, sub.ranked(limit=5))
         if match and all(m.entry.id != match.entry.id for m in found):

@@ -38,9 +38,12 @@ NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
                 "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20}
 OWNED_HQ = r"['’]s\s+(?:hq|headquarters)\b"           # "a bank's HQ set up…": an existing HQ, not a new one
 ASKS_AMOUNT = re.compile(r"\b(how much|what (one-off |total |maximum )?(subsidy|award|grant|reward|amount)|"
-                         r"which (subsidy|award|grant)|maximum|max|award amount|total subsidy|total award)\b"
+                         r"which (subsidy|award|grant)|maximum|max|award amount|total subsidy|total award"
+                         r"|can (?:we|i|they|it|our [\w-]+) (?:still |also )?(?:get|receive|claim))\b"
                          r"|(?:^|[.,;:?!]\s*|\b(?:what|which|any)(?:['’]s| is| are)?(?:\s+the)?\s+(?:[\w-]+\s+)?)"
                          r"(subsidy|subsidies|award|grant|reward)s?\s*\?", re.IGNORECASE)
+# "paid in instalments" says how a subsidy is paid, not paid-in capital.
+NOT_FIGURES = re.compile(r"\bpaid in (?=instal|install|full\b|cash\b|one\b|a lump\b|tranche|stage|phase|part)")
 # The question is compared in its folded words (plain_words): "ranked number 3" reads "ranked many 3".
 RANKS = r"\btop[- ]?(?P<top>\d+)\b|\b(?:ranked|rank|ranking|placed)\s+(?:no\.?\s*|many\s+)?(?P<place>\d+)(?:st|nd|rd|th)?\b" \
         r"|\b(?P<nth>\d+)(?:st|nd|rd|th)\b"
@@ -61,6 +64,13 @@ def _amount(book: PolicyBook) -> str:
     after = "|".join([foreign, *([rf"(?:{'|'.join(map(re.escape, names))})s?"] if names else [])])
     return (rf"(?:(?P<cur>{CURRENCY})[\s-]*|(?P<fx>{foreign})[\s-]*)?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"
             rf"[\s-]*(?P<scale>{SCALE})?(?![a-z])(?:(?P<cur2>[\s-]*{CURRENCY}(?![a-z]))|(?P<fx2>[\s-]*(?:{after})(?![a-z])))?")
+
+
+@lru_cache(maxsize=4)
+def _paired(book: PolicyBook) -> re.Pattern:
+    """"600 million and 1.5 billion yuan": two figures of one kind, each computed on its own (分别)."""
+    amount = re.sub(r"[(][?]P<[a-z0-9]+>", "(?:", _amount(book))
+    return re.compile(rf"(?<![\w.,])(?={amount}(?:\s*,)?\s+(?:and|&)\s+\d)")
 
 
 def chinese_figure(number: str, scale: str | None, currency: bool) -> str:
@@ -109,7 +119,7 @@ def _pattern(book: PolicyBook) -> tuple[re.Pattern, dict[str, str], list[tuple[t
     phrases = "|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in sorted(words, key=len, reverse=True))
     numbers = "|".join(NUMBER_WORDS)
     return re.compile(rf"(?P<owned>{OWNED_HQ})|(?P<range>{RANGE})|(?P<amount>{_amount(book)})|(?P<rank>{RANKS})|(?P<phrase>{phrases})"
-                      rf"|(?<![a-z])(?P<number>{numbers})(?![a-z])(?:\s+(?P<years>years?)(?![a-z]))?|(?P<word>[a-z]+)"), words, _kinds(book), _one(book)
+                      rf"|(?<![a-z])(?P<number>{numbers})(?![a-z])(?!\s+(?:off|time)\b)(?:\s+(?P<years>years?)(?![a-z]))?|(?P<word>[a-z]+)"), words, _kinds(book), _one(book)
 
 
 def _one(book: PolicyBook) -> re.Pattern:
@@ -170,7 +180,7 @@ def to_cues(text: str, book: PolicyBook) -> str:
         if m["owned"]:
             return "的总部"
         if m["number"]:
-            return str(NUMBER_WORDS[m["number"]]) + ("年" if m["years"] else "")      # "in one year" is a span
+            return str(NUMBER_WORDS[m["number"]]) + ("年" if m["years"] else "个")      # "in one year" is a span
         if m["range"]:
             currency = bool(m["rcur"] or m["rcur2"])
             return "到".join(chinese_figure(m[end], m["rscale"], currency) for end in ("lo", "hi"))
@@ -182,8 +192,9 @@ def to_cues(text: str, book: PolicyBook) -> str:
         if m["rank"]:
             return f"前{m['top']}名" if m["top"] else f"第{m['place'] or m['nth']}名"
         return words[m["phrase"]] if m["phrase"] else " "
-    worded = WORDED.sub(lambda m: "0.5 " if m["half"] else f"{NUMBER_WORDS.get(m['word'], 1)} ", plain_words(text))
-    worded = one_of.sub("1 ", worded)
+    worded = WORDED.sub(lambda m: "0.5 " if m["half"] else f"{NUMBER_WORDS.get(m['word'], 1)} ",
+                        NOT_FIGURES.sub("paid ", plain_words(text)))
+    worded = _paired(book).sub("respectively ", one_of.sub("1 ", worded))
     worded = RISE_TO.sub(" 增长到 ", worded)
     cues = re.sub(r"\s+", " ", pattern.sub(one, worded)).strip()
     tokens = re.findall(r"[a-z0-9]+", worded)

@@ -407,3 +407,98 @@ def test_to_between_two_amounts_is_a_rise(kb, english, holds, lacks):
 async def test_quoted_firms_financing_growth_in_english(ask, question, amount, not_said):
     reply = await ask(question)
     assert reply.intent == "calc" and amount in reply.text and not_said not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("Insurance funds of RMB 800 million and 1.2 billion went into two major infrastructure projects. Total grant?",
+     "Total: up to RMB 9 million (900万元)"),
+    ("RMB 3 billion of insurance capital financed one livelihood project. Grant?", "→ up to RMB 5 million (500万元)"),
+    ("A common prosperity finance project of ours was commended at ministerial level. Award?",
+     "→ up to RMB 200,000 (20万元)"),
+])
+async def test_english_counts_pairs_of_figures_and_levels_of_commendation_are_read(say, question, amount):
+    """"one project" is a count, not a figure without a unit; "800 million and 1.2 billion" are two items, each
+    under its own cap."""
+    reply = await say(question)
+    assert reply.intent == "calc" and amount in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, must", [
+    ("How is Xianghu Finance Town positioned?", "equity investment fund town"),
+    ("Can we stack subsidies from two Hangzhou policies?", "就高不重复"),
+])
+async def test_english_verb_forms_reach_the_entry(say, question, must):
+    reply = await say(question)
+    assert reply.intent == "faq" and must in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question", ["Who developed the Gold Steward system?",
+                                      "Has the Financial Bay implementation plan been replaced?"])
+async def test_who_built_a_system_or_whether_a_plan_was_replaced_is_not_stated(say, question):
+    assert (await say(question)).intent == "fallback"
+
+
+async def test_how_a_grant_is_paid_is_no_figure_to_compute_on(say):
+    """"paid in instalments" is no paid-in capital, "one-off" no count."""
+    reply = await say("Is the new HQ grant paid in instalments or as a one-off sum?")
+    assert reply.intent == "policy" and "one-off grant" in reply.text, reply.text
+
+
+async def test_an_english_question_about_a_town_of_the_plan_is_answered_by_that_towns_entry(say):
+    """The plan named beside the town only says where to look: the plan's entry on another town answers nothing."""
+    reply = await say("What role does the 2016 Hangzhou plan give Xixi Valley Internet Finance Town?")
+    assert reply.intent == "faq" and "internet finance innovation demonstration town" in reply.text, reply.text
+
+
+
+@pytest.mark.parametrize("question, says", [
+    ("We have no approval from the national financial regulator. Can we still get the new financial HQ grant?",
+     "You mention “no approval”"),
+    ("New financial HQ set up without approval, paid-in capital RMB 2 billion. How much?", "You mention “without approval”"),
+])
+async def test_an_english_question_saying_a_condition_is_not_met_gets_no_amount(say, question, says):
+    reply = await say(question)
+    assert reply.intent == "calc" and says in reply.text and not re.search(r"up to RMB", reply.text), reply.text
+
+
+async def test_each_part_of_an_english_message_after_an_introduction_is_read(say):
+    """"Two questions: does …, and what's …": the yes/no question after the colon is a question too, and the
+    second part, naming nothing known, is a question of its own rather than more of the first."""
+    reply = await say("Hello, I work for a bank in Munich. Two questions: does the town have any foreign banks, "
+                      "and what's the subsidy for a sci-tech specialised banking unit?")
+    assert reply.intent != "fallback" and "RMB 500,000 (50万元)" in reply.text, reply.text
+
+
+async def test_how_many_of_two_things_gets_both_counts(say):
+    reply = await say("How many museums and historic districts are there in the town?")
+    assert reply.intent == "faq" and "five major museums" in reply.text and "three major historic districts" in reply.text, \
+        reply.text
+
+
+@pytest.mark.parametrize("text, folded", [("CFA-level credentials", "cfa level qualification"),
+                                          ("Hangzhou-based funds", "hangzhou based fund")])
+def test_a_level_or_grade_compound_keeps_its_name(text, folded):
+    assert english.fold_phrase(text) == folded
+
+
+async def test_which_of_a_number_of_things_asks_their_names(say):
+    """The entry counts the alliance's foreign members and says the documents do not name them."""
+    reply = await say("Which 12 foreign institutions joined the Town Financial Alliance as invited members?")
+    assert reply.intent == "fallback" and "do not list" in reply.text, reply.text
+
+
+async def test_a_figure_asked_in_another_currency_is_not_stated(say):
+    """The documents give RMB only and no exchange rate: the RMB figure is not passed off as dollars."""
+    reply = await say("How big is the town's fund management scale in US dollars?")
+    assert reply.intent == "fallback" and "don't state its details" in reply.text, reply.text
+
+
+async def test_a_listing_abroad_is_still_a_question_about_hangzhous_policy(say):
+    """Where REITs are listed is a venue, not whose policy is asked (the award covers domestic or overseas exchanges)."""
+    reply = await say("Our infrastructure REIT is listed in Hong Kong. Any award?")
+    assert reply.intent in ("calc", "policy") and "RMB 3 million (300万元)" in reply.text, reply.text
+
+
+async def test_another_citys_incentives_are_not_answered_by_an_entry_mentioning_it_in_passing(say):
+    reply = await say("What wealth management incentives does Shanghai offer?")
+    assert reply.intent == "fallback" and "don't say anything about Shanghai" in reply.text, reply.text
