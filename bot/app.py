@@ -6,20 +6,20 @@ import gc
 import logging
 import signal
 import sys
-
-from aiohttp import hdrs, web
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.config import ROOT, Settings
 from bot.dialogs import Dialogs
-from bot.local_admin import LocalAdmin
 from bot.router import Router
 from bot.services import Services
 from bot.store import Store
-from bot.web.console import mount as mount_console
-from bot.web.links import TTL, SignInLinks, sign_in_url
-from bot.web.sessions import EnvStaff, StaffList
 from faq.knowledge_base import KnowledgeBase
+
+if TYPE_CHECKING:          # the HTTP side is imported when a server starts: answering needs none of it
+    from aiohttp import web
+
+    from bot.web.sessions import StaffList
 
 log = logging.getLogger(__name__)
 
@@ -48,16 +48,17 @@ async def stop_delivery(svc: Services) -> None:
 
 
 async def healthz(request: web.Request) -> web.Response:
+    from aiohttp import web
     return web.json_response({"ok": True})
 
 
-@web.middleware
 async def refuse_encoded_bodies(request: web.Request, handler) -> web.StreamResponse:
     """WeCom and Telegram never compress what they post, and inflating a body costs the event loop far more
     than its size on the wire: a compressed body is refused before a byte of it is read (the server does not
     decompress at all: serve() turns aiohttp's auto_decompress off)."""
-    encoding = request.headers.get(hdrs.CONTENT_ENCODING, "").strip().lower()
+    encoding = request.headers.get("Content-Encoding", "").strip().lower()
     if encoding not in ("", "identity"):
+        from aiohttp import web
         log.warning("HTTP %s %s refused (415): Content-Encoding %.20r", request.method, request.path, encoding)
         return web.Response(status=415, text="compressed request bodies are not accepted")
     return await handler(request)
@@ -83,13 +84,17 @@ def make_channels(settings: Settings, router: Router, http: web.Application) -> 
 
 def console_staff(settings: Settings, also: frozenset[str] = frozenset()) -> StaffList:
     """Who may use the web console, looked up on every request (BOT_STAFF as it is now, plus `also`)."""
+    from bot.web.sessions import EnvStaff
     current = EnvStaff(settings.staff, ROOT / ".env")
     return lambda: current() | also
 
 
 def make_http(router: Router, staff: StaffList) -> web.Application:
     """The one HTTP server's application: health check, metrics and the staff console (channels add theirs)."""
-    http = web.Application(client_max_size=1024 * 1024, middlewares=[refuse_encoded_bodies])
+    from aiohttp import web
+
+    from bot.web.console import mount as mount_console
+    http = web.Application(client_max_size=1024 * 1024, middlewares=[web.middleware(refuse_encoded_bodies)])
     http.router.add_get("/healthz", healthz)
     http.router.add_get("/metrics", router.svc.metrics.serve)
     mount_console(http, router.svc, staff)
@@ -97,6 +102,7 @@ def make_http(router: Router, staff: StaffList) -> web.Application:
 
 
 async def start_http(http: web.Application, host: str, port: int) -> web.AppRunner:
+    from aiohttp import web
     runner = web.AppRunner(http, access_log=None, auto_decompress=False)   # compressed bodies are refused
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
@@ -105,6 +111,7 @@ async def start_http(http: web.Application, host: str, port: int) -> web.AppRunn
 
 async def serve(settings: Settings, router: Router) -> None:
     """Runs every configured channel in this loop until SIGINT/SIGTERM (the caller holds the data-folder lock)."""
+    from bot.local_admin import LocalAdmin
     http = make_http(router, console_staff(settings))
     admin = LocalAdmin(router, settings.data_dir, settings.console_staff)
     admin.register(http)
@@ -137,6 +144,7 @@ async def serve(settings: Settings, router: Router) -> None:
 async def chat_with_console(settings: Settings, router: Router, chat, user: str) -> None:
     """Nothing configured: the terminal chat `chat`, with the staff console on 127.0.0.1 beside it and a
     sign-in link for `user` (the person at this terminal) printed first."""
+    from bot.web.links import TTL, SignInLinks, sign_in_url
     http = make_http(router, console_staff(settings, frozenset({user})))
     runner = None
     try:

@@ -23,16 +23,25 @@ def label_key(text: str) -> str:
     return _letters(fold(text).lower())
 
 
-def keyed(buttons: Iterable[Button]) -> list[tuple[str, Button]]:
-    return [(label_key(b.label), b) for b in buttons]
+def keyed(buttons: Iterable[Button]) -> dict[str, tuple[int, Button]]:
+    """Each label key → the first button (and its place) with that label."""
+    found: dict[str, tuple[int, Button]] = {}
+    for place, button in enumerate(buttons):
+        found.setdefault(label_key(button.label), (place, button))
+    return found
 
 
-def pressed(labels: Iterable[tuple[str, Button]], text: str) -> Button | None:
-    """The button (of `keyed` buttons) whose label `text` spells, with or without its number, punctuation and
-    spaces."""
+@lru_cache(maxsize=4096)          # each message is looked up among the user's buttons and the standing ones
+def _typed_keys(text: str) -> tuple[str, ...]:
     folded = fold(text).lower()
-    typed = {_letters(folded), _letters(_NUMBERING.sub("", folded, count=1))} - {""}
-    return next((b for key, b in labels if key in typed), None)
+    return tuple({_letters(folded), _letters(_NUMBERING.sub("", folded, count=1))} - {""})
+
+
+def pressed(labels: dict[str, tuple[int, Button]], text: str) -> Button | None:
+    """The first button (of `keyed` buttons) whose label `text` spells, with or without its number,
+    punctuation and spaces."""
+    hits = [labels[key] for key in _typed_keys(text) if key in labels]
+    return min(hits, key=lambda hit: hit[0])[1] if hits else None
 
 
 class Choices:

@@ -6,10 +6,12 @@ benchmarks that build several never mix their figures.
 from __future__ import annotations
 
 from collections.abc import Callable, Sized
+from typing import TYPE_CHECKING
 
-from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Gauge
-from prometheus_client.exposition import choose_encoder
+
+if TYPE_CHECKING:
+    from aiohttp import web
 
 
 class Metrics:
@@ -39,5 +41,7 @@ class Metrics:
 
     async def serve(self, request: web.Request) -> web.Response:
         """The text format the scraper asks for in Accept (the library's negotiation; plain 0.0.4 by default)."""
+        from aiohttp import web
+        from prometheus_client.exposition import choose_encoder
         encode, content_type = choose_encoder(request.headers.get("Accept", ""))
         return web.Response(body=encode(self.registry), headers={"Content-Type": content_type})

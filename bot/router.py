@@ -120,9 +120,9 @@ class Router:
         services.commands = [(r.key, r.description, r.en, r.staff_only) for r in routes
                              if r.kind == "command" and r.description]
         self.shown = choices.Choices()        # each user's last buttons, whose labels typed back press them
-        self._standing: tuple[object, list[tuple[str, Button]]] = (None, [])
+        self._standing: tuple[object, dict[str, tuple[int, Button]]] = (None, {})
 
-    def _standing_labels(self) -> list[tuple[str, Button]]:
+    def _standing_labels(self) -> dict[str, tuple[int, Button]]:
         """The menu, subscription, contact and handoff buttons, folded once per knowledge snapshot."""
         knowledge = self.svc.kb.knowledge.contacts
         if self._standing[0] is not knowledge:

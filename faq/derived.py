@@ -8,8 +8,9 @@ import hashlib
 import logging
 import os
 import pickle
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterable, TypeVar
+from typing import Callable, Iterable, Iterator, TypeVar
 
 log = logging.getLogger(__name__)
 CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache"
@@ -31,7 +32,8 @@ def cached(name: str, key: str, build: Callable[[], T], cache_dir: Path | None =
     path = cache_dir / f"{name}-{key}.pickle"
     if path.exists():
         try:
-            return _unpickled(path.read_bytes())
+            with gc_paused():
+                return pickle.loads(path.read_bytes())
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
             log.warning("unreadable cache %s (%s): rebuilding", path.name, exc)
     value = build()
@@ -47,13 +49,14 @@ def cached(name: str, key: str, build: Callable[[], T], cache_dir: Path | None =
     return value
 
 
-def _unpickled(data: bytes):
-    """pickle.loads with the cyclic garbage collector paused: reading back a large cache allocates hundreds of
-    thousands of objects, none of them garbage, and each collection it would set off walks all of them."""
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused: reading back or building the knowledge allocates hundreds of thousands
+    of objects, none of them garbage, and each collection it would set off walks all of them."""
     paused = gc.isenabled()
     gc.disable()
     try:
-        return pickle.loads(data)
+        yield
     finally:
         if paused:
             gc.enable()

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from faq import english, nlp
-from faq.derived import CACHE_DIR
+from faq.derived import CACHE_DIR, gc_paused
 from faq.gazetteer import Gazetteer
 from faq.knowledge import Knowledge, load_cached
 from faq.matcher import FaqMatcher
@@ -41,7 +41,7 @@ class KnowledgeBase:
         self.reload()
 
     def reload(self) -> str:
-        with self._reloading:
+        with self._reloading, gc_paused():
             knowledge = self._loader()          # raises KnowledgeError, leaving the old snapshot in place
             policy = self._policy_loader(knowledge.documents)     # policy_data/data/policy_*.yaml, same rule
             matcher = FaqMatcher(knowledge.faq, cache_dir=self._cache_dir)

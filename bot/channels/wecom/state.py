@@ -25,7 +25,8 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Callable
 
-from bot.storage import atomic_write, fsync_dir
+from bot.storage import atomic_write
+from bot.store.append_log import Appender
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ class WeComState:
         self._writer: asyncio.Task | None = None
         self._warned = False
         self._load()
+        self._appender = Appender(self.journal)                # the writer's, in its thread
 
     @property
     def journal(self) -> Path:
@@ -200,7 +202,7 @@ class WeComState:
             elif batch or cursors:
                 tables = {"kf_cursors": self._cursors, "kf_people": self._people} if cursors else {}
                 line = json.dumps({"ids": batch, **tables}, ensure_ascii=False).encode() + b"\n"
-                await asyncio.to_thread(self._append, self.journal, line)
+                await asyncio.to_thread(self._append, line)
                 self._journaled += len(batch) + cursors
         except OSError:
             self._unsaved = {**batch, **self._unsaved}
@@ -218,15 +220,10 @@ class WeComState:
     def _replace(self, snapshot: dict, old: Path) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(self.path, json.dumps(snapshot, ensure_ascii=False).encode())
+        self._appender.close()
+        self._appender = Appender(self.path.with_name(f"{self.path.stem}.{snapshot['journal']}.log"))
         old.unlink(missing_ok=True)
 
-    @staticmethod
-    def _append(path: Path, line: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        new = not path.exists()
-        with open(path, "ab") as f:
-            f.write(line)
-            f.flush()
-            os.fsync(f.fileno())
-        if new:
-            fsync_dir(path.parent)
+    def _append(self, line: bytes) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._appender.append(line)
