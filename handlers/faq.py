@@ -36,6 +36,7 @@ UNSTATED = re.compile(r"(资料|年鉴|文件|原文|简介)[^。；，]{0,6}(�
                       re.IGNORECASE)
 BASE_YEAR = re.compile(r"(?:比|较|相比|与)\s*(?:19|20)\d\d年?(?:末|底)?")
 WHICH = re.compile(r"哪个|哪一个|哪家|哪一家|哪座|哪幢|哪栋")
+QUESTION_WORD = re.compile(r"谁|哪[家个些里]?|什么|啥|多少|几|的|是")
 SENTENCE = re.compile(r"[。；;\n]")
 ASPECT_SLACK = 0.12        # how far below the best an entry that states the asked aspect may score
 PART_MARGIN = 0.1          # another part's answer must be this much surer than the bare threshold
@@ -120,11 +121,14 @@ def _asks_left_out(entry, text: str) -> bool:
 
 
 def _tells(svc: Services, entry, reading: Reading, aspect: str) -> bool:
-    """An entry states a rarely stated aspect the question asks: it declares it and, where the question uses one
-    of the aspect's words ("开发商"), says that very thing, not another of the aspect ("5层")."""
-    told = svc.kb.knowledge.lexicon.aspects[aspect].told
-    used = [w for w in told if w in fold(reading.text)]
-    return aspect in entry.aspects and (not used or any(w in entry.answer for w in used))
+    """An entry states a rarely stated aspect the question asks: it declares it and says the very thing asked,
+    in the aspect's words the question uses ("开发商") or else in the question's own ("餐厅"), not another
+    thing of the aspect ("5层")."""
+    known, said, answer = svc.kb.knowledge.lexicon.aspects[aspect], fold(reading.text), fold(entry.answer)
+    if told := [w for w in known.told if w in said]:
+        return aspect in entry.aspects and any(w in answer for w in told)
+    asked = [QUESTION_WORD.sub("", w) for w in known.asked if w in said]
+    return aspect in entry.aspects and (not asked or any(w[i:i + 2] in answer for w in asked for i in range(len(w) - 1)))
 
 
 def _gives(entry, reading: Reading) -> bool:

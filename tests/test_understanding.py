@@ -265,3 +265,12 @@ async def test_a_follow_up_referring_back_keeps_to_the_document_just_quoted(rout
 async def test_a_bare_figure_with_nothing_before_it_is_asked_about_never_answered(ask, text):
     reply = await ask(text)
     assert reply.intent == "clarify" and f"“{text.rstrip('?')}" in reply.text, reply.text
+
+
+async def test_a_rarely_stated_detail_is_answered_only_by_an_entry_saying_that_very_thing(ask):
+    designer = await ask("顺丰创新中心的外观是谁设计的")            # the entry names its architect
+    assert designer.intent == "faq" and "GENSLER" in designer.text, designer.text
+    developer = await ask("胜利河锦鲤中心是哪家公司开发的", user="u2")   # its floors are stated, not its developer
+    assert developer.intent == "fallback" and "未载明" in developer.text, developer.text
+    floors = await ask("胜利河旅游综合体有几层", user="u3")
+    assert floors.intent == "faq" and "5层" in floors.text, floors.text
