@@ -15,6 +15,9 @@ from bot import choices, inputs, payloads
 from bot.messages import Button, Incoming, Reply
 from bot.services import Services
 from faq import language
+from faq.reading import ASKING
+from policy_data.english import for_reading
+from policy_data.extract import read
 from handlers import admin, broadcast, calc, console, contacts, events, faq, handoff, menu, policy, profile, subscribe
 
 log = logging.getLogger(__name__)
@@ -23,6 +26,7 @@ RouteKind = Literal["command", "dialog", "payload", "text"]
 YIELDING_FLOWS = {calc.CalcDialog.flow: "补贴速算"}     # dialogs a complete new question may interrupt
 TOPICAL = {"policy", "calc", "contacts", "events"}   # answers whose subject a follow-up may continue (faq sets its own)
 ONE_ENGLISH_WORD = re.compile(r"[A-Za-z][a-z]{2,}[.!?]*$")    # a word, not an acronym ("REITs", "QFLP")
+RULE_QUESTION = re.compile(rf"{ASKING.pattern}|{calc.RULE_ASKED.pattern}|封顶|还是")
 CANCEL_WORDS = {"取消", "退出", "算了", "不算了", "cancel", "/cancel", "q", "quit"}
 
 
@@ -220,6 +224,9 @@ class Router:
             if (again := await calc.answer(self.svc, replace(msg, text=f"{msg.text} {dialog.text}"))) is not None:
                 return again
             dialog = None
+        if isinstance(dialog, calc.CalcAsking) and (measure := self._rule_asked(msg, dialog)) is not None:
+            self.svc.dialogs.touch(msg.user_key)        # "封顶多少" while the figure is awaited: the rule, then the figure
+            return policy.measure_reply(self.svc, measure, lang=msg.lang)
         if dialog and dialog.flow in YIELDING_FLOWS and faq.is_new_question(self.svc, msg):
             self.svc.dialogs.pop(msg.user_key)
             reply = await self._text(msg)
@@ -231,6 +238,15 @@ class Router:
             if (reply := await self._run(route, msg)) is not None:
                 return reply
         return await faq.answer(self.svc, msg)
+
+    def _rule_asked(self, msg: Incoming, dialog: calc.CalcAsking):
+        """The measure being computed, when the message asks about its rule (a cap, a tier, who gets it) instead
+        of giving the figure awaited."""
+        book = self.svc.kb.policy
+        if calc.QUESTION_MARKS.search(msg.text) or not RULE_QUESTION.search(msg.folded) \
+                or read(for_reading(msg.text, book, msg.lang), book).figures:      # another question leaves the dialog
+            return None
+        return book.measure(dialog.measure)
 
     async def _run(self, route: Route, msg: Incoming) -> Reply | None:
         if route.staff_only and not msg.is_staff:
