@@ -21,6 +21,7 @@ BARE_FIGURE_EN = re.compile(r"^(?:rmb|cny|¥)?\s*[\d.,]+\s*(?:billion|million|bn
 FOLLOW_UP = re.compile(r"^(那|那么|那它|它|它的|其|这个|这|还有|另外|再问|顺便问|and\b|what about|how about)")
 LONG = 30                           # longer messages are reduced to their question clauses
 FOLLOW_UP_END = re.compile(r"呢[\s?？。!！]*$")
+WITHIN = re.compile(r"(?:里|中|里面|当中)呢[\s?？。!！]*$")      # "那港湾计划里呢": in that document, of the same place
 REFERS_BACK = re.compile(r"\b(it|its|they|them|their)\b")        # "which river forms its southern boundary"
 STANDS_ALONE = 0.75          # a short question without a "那…呢" that finds this confident an answer is new
 FOLLOW_UP_MAX = 14                  # a short message without a name of its own continues the last topic
@@ -144,15 +145,22 @@ class Reader:
             aspects = list(topic.aspects)          # "那康桥新能源产业园呢": the same question about another place
             query = f"{focus} {self._hint(aspects)}"
             follow_up, previous = True, topic.entry_id
+            kept = [e for e in topic.entities[1:] if e not in entities][-1:]   # what was asked of in a source
+            if WITHIN.search(folded) and kept:       # "那港湾计划里呢": what that document says of the same thing
+                entities, previous = [*entities, *kept], None
+                query = f"{focus} {self.gazetteer.name(kept[0], self.lang)} {self._hint(aspects)}"
         elif follow_up:
             entities = list(topic.entities[:1])
             lead = self.gazetteer.name(entities[0], self.lang)
             asked = aspects or list(topic.aspects)
-            query = f"{lead} {self._hint(asked) if not aspects else ''} {topic.subject} {focus}".strip()
+            dated = " ".join(f"{y}年" for y in topic.years) if marked and not years else ""
+            query = f"{lead} {self._hint(asked) if not aspects else ''} {topic.subject} {dated} {focus}".strip()
             aspects = asked
         needs = list(self._needs(focus))
         if follow_up and not needs and not own:
             needs = list(topic.needs)            # "那2019年呢" after "…多少家": again a count of 家
+        if follow_up and marked and not years:
+            years = list(topic.years)            # "累计呢" after "2019年…多少家": of 2019 too
         counted = COUNTED_THING.search(nlp.normalise(text)) if self.lang == "zh" else None
         role = ROLE.search(nlp.normalise(text)) if self.lang == "zh" else None
         return Reading(text=text, query=query, entities=entities, aspects=aspects, years=years,

@@ -290,7 +290,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
         reply.sources += [svc.kb.knowledge.cite(m.entry.source, msg.lang) for m in extra]
     subject = "" if reading.aspects else YEAR.sub("", reading.query)
     svc.conversations.remember(msg.user_key, _topic(svc, reading, best.entry), reading.aspects or best.entry.aspects[:1],
-                               best.entry.id, reading.needs, subject)
+                               best.entry.id, reading.needs, subject, reading.years)
     return reply
 
 

@@ -274,3 +274,17 @@ async def test_a_rarely_stated_detail_is_answered_only_by_an_entry_saying_that_v
     assert developer.intent == "fallback" and "未载明" in developer.text, developer.text
     floors = await ask("胜利河旅游综合体有几层", user="u3")
     assert floors.intent == "faq" and "5层" in floors.text, floors.text
+
+
+async def test_that_document_asked_of_the_same_place_answers_what_it_says_of_that_place(ask):
+    first = await ask("十三五规划里运河财富小镇定位是啥")
+    assert first.intent == "faq" and "非银金融集聚小镇" in first.text, first.text
+    bay = await ask("那港湾计划里呢")                     # the bay plan on the town, not on Hangzhou
+    assert bay.intent == "faq" and "运河财富小镇" in bay.text and "财富管理机构集聚高地" in bay.text, bay.text
+
+
+async def test_an_elliptical_follow_up_asks_of_the_year_asked_before(ask):
+    first = await ask("2019年小镇新招引了多少家金融企业")
+    assert first.intent == "faq" and "32家" in first.text, first.text
+    total = await ask("累计呢")                           # the 2019 cumulative count, not a later register
+    assert total.intent == "faq" and "422家" in total.text, total.text
