@@ -76,6 +76,7 @@ class Reading:
     years: list[int]
     elsewhere: list[str]                   # places the knowledge does not cover
     follow_up: bool = False
+    own: list[str] = field(default_factory=list)   # the aspects the message itself asks (not carried over)
     bare_figure: bool = False
     self_intro: bool = False
     questions: list[str] = field(default_factory=list)   # the message's question clauses
@@ -164,7 +165,7 @@ class Reader:
         counted = COUNTED_THING.search(nlp.normalise(text)) if self.lang == "zh" else None
         role = ROLE.search(nlp.normalise(text)) if self.lang == "zh" else None
         return Reading(text=text, query=query, entities=entities, aspects=aspects, years=years,
-                       elsewhere=elsewhere, follow_up=follow_up, bare_figure=bare and not follow_up,
+                       elsewhere=elsewhere, follow_up=follow_up, own=own, bare_figure=bare and not follow_up,
                        self_intro=bool(SELF_INTRO.match(folded)), questions=questions, matcher=self.matcher,
                        needs=needs, previous=previous, counted=counted.group(1) if counted else "",
                        context=topic.entry_id if topic is not None and marked else None,

@@ -74,6 +74,12 @@ def _states(svc: Services, entry, aspects: list[str]) -> bool:
     return not aspects or any(a in entry.aspects for a in aspects)
 
 
+def _words_of(svc: Services, entry, aspects: list[str]) -> bool:
+    """Whether the answer uses a word stating one of the aspects, though the entry does not declare it."""
+    told = svc.kb.gazetteer.lexicon.aspects
+    return any(w in entry.answer for a in aspects for w in told[a].told)
+
+
 def _about(svc: Services, entry, entities: list[str]) -> bool:
     gz = svc.kb.gazetteer
     return not entities or any(gz.covers(entry.entities, e) for e in entities)
@@ -220,6 +226,8 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
         best = stating[0]
     elif not _states(svc, best.entry, reading.aspects):
         best = next((m for m in near if _states(svc, m.entry, reading.aspects)), best)
+        if reading.follow_up and not (_states(svc, best.entry, reading.own) or _words_of(svc, best.entry, reading.own)):
+            return None, "aspect"      # "它在哪个区" of a place whose location is not stated
     if reading.years and not set(reading.years) & _years_in(best.entry):
         named = reading.entities[0] if reading.entities else None
         direct = named is None or best.entry.entities[0] == named

@@ -288,3 +288,10 @@ async def test_an_elliptical_follow_up_asks_of_the_year_asked_before(ask):
     assert first.intent == "faq" and "32家" in first.text, first.text
     total = await ask("累计呢")                           # the 2019 cumulative count, not a later register
     assert total.intent == "faq" and "422家" in total.text, total.text
+
+
+async def test_a_follow_up_asking_what_the_documents_do_not_state_of_that_place_says_so(ask):
+    first = await ask("湘湖金融小镇定位是什么")
+    assert first.intent == "faq" and "股权投资基金小镇" in first.text, first.text
+    where = await ask("它在哪")                           # the plan gives its role, not where it lies
+    assert where.intent == "fallback" and "湘湖金融小镇" in where.text and "位置未载明" in where.text, where.text
