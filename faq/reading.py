@@ -20,6 +20,7 @@ BARE_FIGURE = re.compile(r"^[\s第]*[\d.,，０-９一二两三四五六七八�
 BARE_FIGURE_EN = re.compile(r"^(?:rmb|cny|¥)?\s*[\d.,]+\s*(?:billion|million|bn|mn|thousand|k)?\s*(?:yuan|rmb|cny)?[\s?.!]*$")
 FOLLOW_UP = re.compile(r"^(那|那么|那它|它|它的|其|这个|这|还有|另外|再问|顺便问|and\b|what about|how about)")
 LONG = 30                           # longer messages are reduced to their question clauses
+POINTS_BACK = re.compile(r"^(?:那|那么)?(?:它|它们|它的|其|这个|那个|这里|那里|这家|那家)")   # "它在哪": at what was said
 FOLLOW_UP_END = re.compile(r"呢[\s?？。!！]*$")
 WITHIN = re.compile(r"(?:里|中|里面|当中)呢[\s?？。!！]*$")      # "那港湾计划里呢": in that document, of the same place
 REFERS_BACK = re.compile(r"\b(it|its|they|them|their)\b")        # "which river forms its southern boundary"
@@ -78,6 +79,7 @@ class Reading:
     follow_up: bool = False
     own: list[str] = field(default_factory=list)   # the aspects the message itself asks (not carried over)
     bare_figure: bool = False
+    pointless: bool = False                # it points back ("它在哪") at nothing talked about, naming nothing
     self_intro: bool = False
     questions: list[str] = field(default_factory=list)   # the message's question clauses
     needs: list[re.Pattern] = field(default_factory=list)  # what an answer must hold to answer it (NEEDS)
@@ -166,7 +168,8 @@ class Reader:
         role = ROLE.search(nlp.normalise(text)) if self.lang == "zh" else None
         return Reading(text=text, query=query, entities=entities, aspects=aspects, years=years,
                        elsewhere=elsewhere, follow_up=follow_up, own=own, bare_figure=bare and not follow_up,
-                       self_intro=bool(SELF_INTRO.match(folded)), questions=questions, matcher=self.matcher,
+                       self_intro=bool(SELF_INTRO.match(folded)),
+                       pointless=topic is None and not entities and not elsewhere and bool(POINTS_BACK.match(folded)), questions=questions, matcher=self.matcher,
                        needs=needs, previous=previous, counted=counted.group(1) if counted else "",
                        context=topic.entry_id if topic is not None and marked else None,
                        role=role.group(1) if role else "",

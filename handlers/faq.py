@@ -270,7 +270,7 @@ def _year_note(msg: Incoming, entry) -> str:
 async def answer(svc: Services, msg: Incoming) -> Reply:
     """The last free-text route: an answer, an honest "not stated", or the fallback — ranked once."""
     reading: Reading = msg.reading
-    if reading.bare_figure:
+    if reading.bare_figure or reading.pointless:
         return Reply(msg.say(CLARIFY, CLARIFY_EN).format(text=(t if len(t := msg.text.strip()) <= 40 else t[:39] + "…")), intent="clarify",
                      confidence=1.0, buttons=[Button(msg.say("补贴速算", "Quick-check"), "/calc"),
                                               Button(msg.say("主菜单", "Main menu"), "/menu")])

@@ -295,3 +295,11 @@ async def test_a_follow_up_asking_what_the_documents_do_not_state_of_that_place_
     assert first.intent == "faq" and "股权投资基金小镇" in first.text, first.text
     where = await ask("它在哪")                           # the plan gives its role, not where it lies
     assert where.intent == "fallback" and "湘湖金融小镇" in where.text and "位置未载明" in where.text, where.text
+
+
+async def test_a_message_pointing_back_at_nothing_talked_about_is_asked_back(ask):
+    alone = await ask("那里有停车场吗")                    # no place named, none talked about
+    assert alone.intent == "clarify" and "那里有停车场吗" in alone.text, alone.text
+    await ask("小镇在哪", user="u2")
+    after = await ask("它有多大", user="u2")              # the town just talked about
+    assert after.intent == "faq" and "3.3平方公里" in after.text, after.text
