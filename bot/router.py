@@ -13,9 +13,11 @@ from typing import Awaitable, Callable, Literal
 
 from bot import choices, inputs, payloads
 from bot.messages import Button, Incoming, Reply
+from bot.phrases import phrases
 from bot.services import Services
 from faq import language
 from faq.reading import ASKING
+from faq.schema import one_of
 from policy_data.english import for_reading
 from policy_data.extract import read
 from handlers import admin, broadcast, calc, console, contacts, events, faq, handoff, menu, policy, profile, subscribe
@@ -26,8 +28,8 @@ RouteKind = Literal["command", "dialog", "payload", "text"]
 YIELDING_FLOWS = {calc.CalcDialog.flow: "补贴速算"}     # dialogs a complete new question may interrupt
 TOPICAL = {"policy", "calc", "contacts", "events"}   # answers whose subject a follow-up may continue (faq sets its own)
 ONE_ENGLISH_WORD = re.compile(r"[A-Za-z][a-z]{2,}[.!?]*$")    # a word, not an acronym ("REITs", "QFLP")
-RULE_QUESTION = re.compile(rf"{ASKING.pattern}|{calc.RULE_ASKED.pattern}|封顶|还是")
-CANCEL_WORDS = {"取消", "退出", "算了", "不算了", "cancel", "/cancel", "q", "quit"}
+RULE_QUESTION = re.compile(rf"{ASKING.pattern}|{calc.RULE_ASKED.pattern}|{one_of(phrases().rule_asked.words).pattern}")
+CANCEL_WORDS = frozenset(phrases().cancel.words)
 
 
 @dataclass(frozen=True)
