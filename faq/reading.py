@@ -46,6 +46,9 @@ NEEDS += compiled(vocabulary().needs.zh, {"number": _NUMBER, "year": _YEAR, "mon
 # What a count question counts ("几家外资银行"): an answer counting something else does not answer it.
 COUNTED_THING = re.compile(r"(?:多少|几)\s*(?:个|家|所|名|位|项|条|部|台|辆|间|张|层|套|栋|幢|座|场|次|批|只|种|本|块|星)"
                      r"([\u4e00-\u9fff]{2,4}?)(?=[\s有在是和及与可来了吗呢吧啊呀的]|$)")
+# "The 4 streets: which are they?": the question gives a count and asks for each member by name.
+_HOW_MANY = r"(\d+|[两二三四五六七八九十])\s*余?\s*[个家所位幢栋座条项名]"
+MEMBERS = re.compile(rf"{_HOW_MANY}[^，。？?]{{0,10}}?(?:{'|'.join(_CUES.members)})")
 # Whom a "who is" question asks for ("园长是谁"): an answer that names no such role names no such person.
 ROLE = re.compile(rf"([\u4e00-\u9fff]{{2}})(?:{'|'.join(_CUES.who_is)})(?=[\s呀啊呢]|$)")
 ELSEWHERE = tuple(vocabulary().elsewhere.zh)
@@ -68,6 +71,7 @@ class Reading:
     needs: list[re.Pattern] = field(default_factory=list)  # what an answer must hold to answer it (NEEDS)
     previous: str | None = None            # the entry that answered the question a "那X呢" asks again of X
     context: str | None = None             # the entry answered last, when the message refers back to it ("其中…呢")
+    members: int = 0                       # how many things it asks the names of ("4个街道是哪四个": 4)
     role: str = ""                         # whom a "who is" question asks for ("园长是谁": 园长)
     counted: str = ""                      # what a count question counts, as typed ("几家外资银行": 外资银行)
     matcher: FaqMatcher | None = field(default=None, repr=False)   # the FAQ of the message's language
@@ -91,6 +95,10 @@ def _asks_after_intro(clause: str) -> bool:
     """"我们是私募，想问小镇在哪": an introduction followed by the question in the same clause."""
     head, _, tail = clause.partition("，")
     return bool(tail and ASKING.search(tail)) or bool(re.search(r"(想问|请问|想了解|咨询)", clause))
+
+
+def _count(figure: str) -> int:
+    return int(figure) if figure.isdigit() else 2 if figure == "两" else "一二三四五六七八九十".index(figure) + 1
 
 
 class Reader:
@@ -149,13 +157,14 @@ class Reader:
             years = list(topic.years)            # "累计呢" after "2019年…多少家": of 2019 too
         counted = COUNTED_THING.search(nlp.normalise(text)) if self.lang == "zh" else None
         role = ROLE.search(nlp.normalise(text)) if self.lang == "zh" else None
+        members = MEMBERS.search(nlp.normalise(text)) if self.lang == "zh" else None
         return Reading(text=text, query=query, entities=entities, aspects=aspects, years=years,
                        elsewhere=elsewhere, follow_up=follow_up, own=own, bare_figure=bare and not follow_up,
                        self_intro=bool(SELF_INTRO.match(folded)), questions=questions, matcher=self.matcher,
                        pointless=topic is None and not entities and not elsewhere and bool(POINTS_BACK.match(folded)),
                        needs=needs, previous=previous, counted=counted.group(1) if counted else "",
                        context=topic.entry_id if topic is not None and marked else None,
-                       role=role.group(1) if role else "",
+                       role=role.group(1) if role else "", members=_count(members.group(1)) if members else 0,
                        _ranked=alone if query == focus else None)
 
     def _hint(self, aspects: list[str]) -> str:

@@ -39,6 +39,7 @@ class Cues(Strict):
     follow_up: Patterns
     points_back: Patterns
     within: Patterns
+    members: Patterns
     self_intro: Patterns
     who_is: Patterns
 

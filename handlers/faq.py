@@ -37,6 +37,7 @@ UNSTATED = re.compile(r"(资料|年鉴|文件|原文|简介)[^。；，]{0,6}(�
 BASE_YEAR = re.compile(r"(?:比|较|相比|与)\s*(?:19|20)\d\d年?(?:末|底)?")
 WHICH = re.compile(r"哪个|哪一个|哪家|哪一家|哪座|哪幢|哪栋")
 QUESTION_WORD = re.compile(r"谁|哪[家个些里]?|什么|啥|多少|几|的|是")
+LISTING = re.compile(r"[^，。；：:、]+(?:、[^，。；：:、]+)+")
 SENTENCE = re.compile(r"[。；;\n]")
 ASPECT_SLACK = 0.12        # how far below the best an entry that states the asked aspect may score
 PART_MARGIN = 0.1          # another part's answer must be this much surer than the bare threshold
@@ -139,7 +140,12 @@ def _tells(svc: Services, entry, reading: Reading, aspect: str) -> bool:
 
 def _gives(entry, reading: Reading) -> bool:
     return all(told.search(entry.answer) for told in reading.needs) and _counts(entry, reading) \
-        and reading.role in nlp.normalise(entry.answer)
+        and reading.role in nlp.normalise(entry.answer) and _listed(entry) >= reading.members
+
+
+def _listed(entry) -> int:
+    """How many things the answer names in a row ("英蓝中心、远洋国际中心、绿地中央商务区等": 3)."""
+    return max((run.count("、") + 1 for run in LISTING.findall(entry.answer)), default=0)
 
 
 def _counts(entry, reading: Reading) -> bool:
@@ -233,7 +239,7 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
         direct = named is None or best.entry.entities[0] == named
         best = next((m for m in near if set(reading.years) & _years_in(m.entry) and all(a in m.entry.aspects for a in strict)
                      and (named is None or not direct or m.entry.entities[0] == named)), best)
-    if (reading.needs or reading.role) and not (_gives(best.entry, reading) and _subject(svc, best.entry, reading, strict)):
+    if (reading.needs or reading.role or reading.members) and not (_gives(best.entry, reading) and _subject(svc, best.entry, reading, strict)):
         best = next((m for m in near if _gives(m.entry, reading) and all(a in m.entry.aspects for a in strict)
                      and _subject(svc, m.entry, reading, strict)), None)
         if best is None:

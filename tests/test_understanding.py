@@ -303,3 +303,14 @@ async def test_a_message_pointing_back_at_nothing_talked_about_is_asked_back(ask
     await ask("小镇在哪", user="u2")
     after = await ask("它有多大", user="u2")              # the town just talked about
     assert after.intent == "faq" and "3.3平方公里" in after.text, after.text
+
+
+async def test_the_members_of_a_counted_group_asked_by_name_are_given_only_when_the_documents_list_them(ask):
+    branches = await ask("联盟的三个分会分别是哪些")            # all three are named
+    assert branches.intent == "faq" and "重点企业行业分会" in branches.text, branches.text
+    towns = await ask("五镇是哪五个", user="u2")
+    assert towns.intent == "faq" and "黄公望金融小镇" in towns.text, towns.text
+    streets = await ask("专班那4个街道分别是哪些", user="u3")   # only their number is stated
+    assert streets.intent == "fallback", streets.text
+    buildings = await ask("小镇20幢超5A楼宇具体都有哪些", user="u4")   # three named, "等20幢"
+    assert buildings.intent == "fallback", buildings.text
