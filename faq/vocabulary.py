@@ -40,6 +40,7 @@ class Cues(Strict):
     points_back: Patterns
     within: Patterns
     members: Patterns
+    relative_years: Annotated[dict[Annotated[str, Field(min_length=1)], int], Field(min_length=1)]
     self_intro: Patterns
     who_is: Patterns
 

@@ -15,6 +15,7 @@ from faq.conversation import Topic
 from faq.gazetteer import fold
 from faq.matcher import THRESHOLD, Match
 from faq.reading import YEAR, Reading
+from faq.vocabulary import vocabulary
 from handlers.handoff import unanswered
 from policy_data import render
 
@@ -38,6 +39,7 @@ BASE_YEAR = re.compile(r"(?:比|较|相比|与)\s*(?:19|20)\d\d年?(?:末|底)?"
 WHICH = re.compile(r"哪个|哪一个|哪家|哪一家|哪座|哪幢|哪栋")
 QUESTION_WORD = re.compile(r"谁|哪[家个些里]?|什么|啥|多少|几|的|是")
 LISTING = re.compile(r"[^，。；：:、]+(?:、[^，。；：:、]+)+")
+RELATIVE_YEARS = vocabulary().reading.relative_years
 SENTENCE = re.compile(r"[。；;\n]")
 ASPECT_SLACK = 0.12        # how far below the best an entry that states the asked aspect may score
 PART_MARGIN = 0.1          # another part's answer must be this much surer than the bare threshold
@@ -273,6 +275,19 @@ def _year_note(msg: Incoming, entry) -> str:
                    f"(The documents have no figure for {missing[0]}; here is the nearest year on record, {nearest}.)\n")
 
 
+def _today_note(svc: Services, msg: Incoming, entry) -> str:
+    """"小镇今年有什么活动" answered from a 2023 record: which year the record is of, since "今年" is today's year."""
+    said = next((w for w in RELATIVE_YEARS if w in msg.text), None)
+    years = _years_in(entry)
+    if said is None or not years or msg.english:
+        return ""
+    year = svc.clock.today().year + RELATIVE_YEARS[said]
+    if year in years:
+        return ""
+    nearest = min(years, key=lambda y: abs(y - year))
+    return f"（“{said}”是{year}年：资料中没有{year}年的记载，以下是{nearest}年的内容。）\n"
+
+
 async def answer(svc: Services, msg: Incoming) -> Reply:
     """The last free-text route: an answer, an honest "not stated", or the fallback — ranked once."""
     reading: Reading = msg.reading
@@ -291,7 +306,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
         best, parts = parts[0], parts[1:]
     parts = [m for m in parts if m.entry.id != best.entry.id and m.score >= THRESHOLD + PART_MARGIN]
     note = _year_note(msg, best.entry)
-    reply = _answer(best.entry, svc, best.score, msg.lang, note)
+    reply = _answer(best.entry, svc, best.score, msg.lang, note or _today_note(svc, msg, best.entry))
     asked = set(reading.aspects)
     silent = SILENT.match(best.entry.answer) or asked & _unstated(svc, best.entry) \
         or (not msg.english and _asks_left_out(best.entry, msg.text))

@@ -314,3 +314,9 @@ async def test_the_members_of_a_counted_group_asked_by_name_are_given_only_when_
     assert streets.intent == "fallback", streets.text
     buildings = await ask("小镇20幢超5A楼宇具体都有哪些", user="u4")   # three named, "等20幢"
     assert buildings.intent == "fallback", buildings.text
+
+
+async def test_this_year_is_todays_year_and_an_older_record_says_which_year_it_is(ask):
+    reply = await ask("小镇去年税收多少")                  # today is 2026-11-22: "去年" is 2025
+    assert reply.intent == "faq" and reply.text.startswith("（“去年”是2025年：资料中没有2025年的记载") \
+        and "10.50亿元" in reply.text, reply.text
