@@ -367,7 +367,8 @@ def _not_known_reply(svc: Services, msg: Incoming, reading: Reading, ranked: lis
                        f"reliably. To ask the Town Management Committee's staff, send /handoff.")
         return Reply(text, intent="fallback", buttons=[Button(msg.say("主菜单", "Main menu"), "/menu")])
     entity = reading.entities[0] if reading.entities else None
-    if entity and why in ("aspect", "entity"):
+    unstated = [a for a in reading.aspects if lex.aspects[a].unanswerable]      # prices, names, bus lines…
+    if entity and (why in ("aspect", "entity") or unstated):
         own = [m.entry for m in ranked if _about(svc, m.entry, [entity])]
         if not own:
             own = [e for e in svc.kb.knowledge.faq if svc.kb.gazetteer.covers(e.entities, entity)][:3]
@@ -390,7 +391,11 @@ def _not_known_reply(svc: Services, msg: Incoming, reading: Reading, ranked: lis
             svc.conversations.remember(msg.user_key, [entity], reading.aspects, None)
         return Reply(text, intent="fallback", confidence=ranked[0].score if ranked else 0.0,
                      buttons=[_question_button(e, lang) for e in own[:3]])
-    return Reply(msg.say(FALLBACK, FALLBACK_EN), intent="fallback", confidence=ranked[0].score if ranked else 0.0,
+    text = msg.say(FALLBACK, FALLBACK_EN)
+    if unstated and not msg.english:
+        text = f"资料中没有{'、'.join(gz.label(a, lang) for a in unstated)}方面的记载，这个问题我无法可靠回答。\n" \
+               + text.partition("\n")[2]
+    return Reply(text, intent="fallback", confidence=ranked[0].score if ranked else 0.0,
                  buttons=[_question_button(m.entry, lang) for m in ranked[:3]])
 
 

@@ -320,3 +320,10 @@ async def test_this_year_is_todays_year_and_an_older_record_says_which_year_it_i
     reply = await ask("小镇去年税收多少")                  # today is 2026-11-22: "去年" is 2025
     assert reply.intent == "faq" and reply.text.startswith("（“去年”是2025年：资料中没有2025年的记载") \
         and "10.50亿元" in reply.text, reply.text
+
+
+async def test_a_detail_the_documents_never_give_is_named_in_the_reply_even_with_nothing_close(ask):
+    bus = await ask("小镇门口有哪几路公交")
+    assert bus.intent == "fallback" and "运河财富小镇" in bus.text and "未载明" in bus.text, bus.text
+    fee = await ask("金牌管家系统收费吗", user="u2")           # no place named: what is not stated is still said
+    assert fee.intent == "fallback" and "价格与收费" in fee.text, fee.text
