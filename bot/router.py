@@ -29,6 +29,7 @@ YIELDING_FLOWS = {calc.CalcDialog.flow: "补贴速算"}     # dialogs a complete
 TOPICAL = {"policy", "calc", "contacts", "events"}   # answers whose subject a follow-up may continue (faq sets its own)
 ONE_ENGLISH_WORD = re.compile(r"[A-Za-z][a-z]{2,}[.!?]*$")    # a word, not an acronym ("REITs", "QFLP")
 RULE_QUESTION = re.compile(rf"{ASKING.pattern}|{calc.RULE_ASKED.pattern}|{one_of(phrases().rule_asked.words).pattern}")
+LEAD_CLAUSE = re.compile(r"[，,；;]")
 CANCEL_WORDS = frozenset(phrases().cancel.words)
 
 
@@ -217,7 +218,7 @@ class Router:
 
     async def _text(self, msg: Incoming) -> Reply:
         dialog = self.svc.dialogs.get(msg.user_key)
-        if dialog is None and (again := calc.amount_again(self.svc, msg)) is not None:
+        if dialog is None and (again := self._amount_again(msg)) is not None:
             if (reply := await calc.answer(self.svc, again)) is not None:
                 return reply
         if isinstance(dialog, calc.CalcDialog) and calc.another_measure(self.svc, msg, dialog.text):
@@ -240,6 +241,12 @@ class Router:
             if (reply := await self._run(route, msg)) is not None:
                 return reply
         return await faq.answer(self.svc, msg)
+
+    def _amount_again(self, msg: Incoming) -> Incoming | None:
+        """"那5亿呢" after a quick-check's result, also when a remark follows it ("500亿呢，是不是更多")."""
+        lead = LEAD_CLAUSE.split(msg.text, 1)[0]
+        again = calc.amount_again(self.svc, msg)
+        return again if again or lead == msg.text else calc.amount_again(self.svc, replace(msg, text=lead))
 
     def _rule_asked(self, msg: Incoming, dialog: calc.CalcAsking):
         """The measure being computed, when the message asks about its rule (a cap, a tier, who gets it) instead
