@@ -14,7 +14,7 @@ from faq import english, nlp
 from faq.conversation import Topic
 from faq.gazetteer import fold
 from faq.matcher import THRESHOLD, Match
-from faq.reading import YEAR, Reading
+from faq.reading import BASE_YEAR, YEAR, Reading
 from faq.vocabulary import vocabulary
 from handlers.handoff import unanswered
 from policy_data import render
@@ -35,7 +35,6 @@ SILENT = re.compile(r"^(现有)?(资料|文件|来源文件|文件原文)(中)?(
 UNSTATED = re.compile(r"(资料|年鉴|文件|原文|简介)[^。；，]{0,6}(未|没有)(载明|写明|列出|公布|提及|说明)([^。；]*)"
                       r"|(?:documents?|yearbook|profile) (?:do(?:es)? not|don't|doesn't) (?:state|say|list|give|name)([^.;]*)",
                       re.IGNORECASE)
-BASE_YEAR = re.compile(r"(?:比|较|相比|与)\s*(?:19|20)\d\d年?(?:末|底)?")
 WHICH = re.compile(r"哪个|哪一个|哪家|哪一家|哪座|哪幢|哪栋")
 QUESTION_WORD = re.compile(r"谁|哪[家个些里]?|什么|啥|多少|几|的|是")
 LISTING = re.compile(r"[^，。；：:、]+(?:、[^，。；：:、]+)+")

@@ -327,3 +327,8 @@ async def test_a_detail_the_documents_never_give_is_named_in_the_reply_even_with
     assert bus.intent == "fallback" and "运河财富小镇" in bus.text and "未载明" in bus.text, bus.text
     fee = await ask("金牌管家系统收费吗", user="u2")           # no place named: what is not stated is still said
     assert fee.intent == "fallback" and "价格与收费" in fee.text, fee.text
+
+
+async def test_a_year_compared_with_is_not_a_year_asked_of(ask):
+    reply = await ask("2015年末杭州信贷不良率比2010年高了多少")    # the 2015 figure, against 2010
+    assert reply.intent == "faq" and "0.94个百分点" in reply.text and "没有2010年" not in reply.text, reply.text
