@@ -15,6 +15,10 @@ class Cancel(Strict):
     words: Words
 
 
+class RuleAsked(Strict):
+    words: Patterns
+
+
 class Greeting(Strict):
     words: Patterns
 
@@ -39,13 +43,14 @@ class Subscribe(Strict):
 @dataclass(frozen=True)
 class Phrases:
     cancel: Cancel
+    rule_asked: RuleAsked
     greeting: Greeting
     small_talk: SmallTalk
     subscribe: Subscribe
 
 
 def load(path: Path = PATH) -> Phrases:
-    return Phrases(**load_sections(path, {"cancel": Cancel, "greeting": Greeting, "small_talk": SmallTalk,
+    return Phrases(**load_sections(path, {"cancel": Cancel, "rule_asked": RuleAsked, "greeting": Greeting, "small_talk": SmallTalk,
                                           "subscribe": Subscribe}))
 
 

@@ -16,6 +16,10 @@ from bot.messages import Button, Incoming, Reply
 from bot.phrases import phrases
 from bot.services import Services
 from faq import language
+from faq.reading import ASKING
+from faq.schema import one_of
+from policy_data.english import for_reading
+from policy_data.extract import read
 from handlers import admin, broadcast, calc, console, contacts, events, faq, handoff, menu, policy, profile, subscribe
 
 log = logging.getLogger(__name__)
@@ -24,6 +28,8 @@ RouteKind = Literal["command", "dialog", "payload", "text"]
 YIELDING_FLOWS = {calc.CalcDialog.flow: "补贴速算"}     # dialogs a complete new question may interrupt
 TOPICAL = {"policy", "calc", "contacts", "events"}   # answers whose subject a follow-up may continue (faq sets its own)
 ONE_ENGLISH_WORD = re.compile(r"[A-Za-z][a-z]{2,}[.!?]*$")    # a word, not an acronym ("REITs", "QFLP")
+RULE_QUESTION = re.compile(rf"{ASKING.pattern}|{calc.RULE_ASKED.pattern}|{one_of(phrases().rule_asked.words).pattern}")
+LEAD_CLAUSE = re.compile(r"[，,；;]")
 CANCEL_WORDS = frozenset(phrases().cancel.words)
 
 
@@ -212,7 +218,7 @@ class Router:
 
     async def _text(self, msg: Incoming) -> Reply:
         dialog = self.svc.dialogs.get(msg.user_key)
-        if dialog is None and (again := calc.amount_again(self.svc, msg)) is not None:
+        if dialog is None and (again := self._amount_again(msg)) is not None:
             if (reply := await calc.answer(self.svc, again)) is not None:
                 return reply
         if isinstance(dialog, calc.CalcDialog) and calc.another_measure(self.svc, msg, dialog.text):
@@ -221,6 +227,9 @@ class Router:
             if (again := await calc.answer(self.svc, replace(msg, text=f"{msg.text} {dialog.text}"))) is not None:
                 return again
             dialog = None
+        if isinstance(dialog, calc.CalcAsking) and (measure := self._rule_asked(msg, dialog)) is not None:
+            self.svc.dialogs.touch(msg.user_key)        # "封顶多少" while the figure is awaited: the rule, then the figure
+            return policy.measure_reply(self.svc, measure, lang=msg.lang)
         if dialog and dialog.flow in YIELDING_FLOWS and faq.is_new_question(self.svc, msg):
             self.svc.dialogs.pop(msg.user_key)
             reply = await self._text(msg)
@@ -232,6 +241,21 @@ class Router:
             if (reply := await self._run(route, msg)) is not None:
                 return reply
         return await faq.answer(self.svc, msg)
+
+    def _amount_again(self, msg: Incoming) -> Incoming | None:
+        """"那5亿呢" after a quick-check's result, also when a remark follows it ("500亿呢，是不是更多")."""
+        lead = LEAD_CLAUSE.split(msg.text, 1)[0]
+        again = calc.amount_again(self.svc, msg)
+        return again if again or lead == msg.text else calc.amount_again(self.svc, replace(msg, text=lead))
+
+    def _rule_asked(self, msg: Incoming, dialog: calc.CalcAsking):
+        """The measure being computed, when the message asks about its rule (a cap, a tier, who gets it) instead
+        of giving the figure awaited."""
+        book = self.svc.kb.policy
+        if calc.QUESTION_MARKS.search(msg.text) or not RULE_QUESTION.search(msg.folded) \
+                or read(for_reading(msg.text, book, msg.lang), book).figures:      # another question leaves the dialog
+            return None
+        return book.measure(dialog.measure)
 
     async def _run(self, route: Route, msg: Incoming) -> Reply | None:
         if route.staff_only and not msg.is_staff:

@@ -17,13 +17,16 @@ from faq.schema import one_of
 from faq.vocabulary import compiled, vocabulary
 
 YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
+BASE_YEAR = re.compile(r"(?:比|较|相比|与)\s*(?:19|20)\d\d年?(?:末|底)?")   # "比2010年增长": compared with, not asked of
 BARE_FIGURE = re.compile(r"^[\s第]*[\d.,，０-９一二两三四五六七八九十百千万亿零〇]+\s*(个)?\s*(万|亿|千万|百万)?\s*"
                          r"(元|块|人民币|万元|亿元|%|项|家|个|条|号|年)?[\s?？。!！]*$")
 BARE_FIGURE_EN = re.compile(r"^(?:rmb|cny|¥)?\s*[\d.,]+\s*(?:billion|million|bn|mn|thousand|k)?\s*(?:yuan|rmb|cny)?[\s?.!]*$")
 _CUES = vocabulary().reading
 FOLLOW_UP = re.compile(rf"^({'|'.join(_CUES.follow_up)})")
 LONG = 30                           # longer messages are reduced to their question clauses
+POINTS_BACK = re.compile(rf"^({'|'.join(_CUES.points_back)})")     # "它在哪": at what was said
 FOLLOW_UP_END = re.compile(r"呢[\s?？。!！]*$")
+WITHIN = one_of(_CUES.within)                # "那港湾计划里呢": in that document, of the same place
 REFERS_BACK = re.compile(r"\b(it|its|they|them|their)\b")        # "which river forms its southern boundary"
 STANDS_ALONE = 0.75          # a short question without a "那…呢" that finds this confident an answer is new
 FOLLOW_UP_MAX = 14                  # a short message without a name of its own continues the last topic
@@ -44,6 +47,9 @@ NEEDS += compiled(vocabulary().needs.zh, {"number": _NUMBER, "year": _YEAR, "mon
 # What a count question counts ("几家外资银行"): an answer counting something else does not answer it.
 COUNTED_THING = re.compile(r"(?:多少|几)\s*(?:个|家|所|名|位|项|条|部|台|辆|间|张|层|套|栋|幢|座|场|次|批|只|种|本|块|星)"
                      r"([\u4e00-\u9fff]{2,4}?)(?=[\s有在是和及与可来了吗呢吧啊呀的]|$)")
+# "The 4 streets: which are they?": the question gives a count and asks for each member by name.
+_HOW_MANY = r"(\d+|[两二三四五六七八九十])\s*余?\s*[个家所位幢栋座条项名]"
+MEMBERS = re.compile(rf"{_HOW_MANY}[^，。？?]{{0,10}}?(?:{'|'.join(_CUES.members)})")
 # Whom a "who is" question asks for ("园长是谁"): an answer that names no such role names no such person.
 ROLE = re.compile(rf"([\u4e00-\u9fff]{{2}})(?:{'|'.join(_CUES.who_is)})(?=[\s呀啊呢]|$)")
 ELSEWHERE = tuple(vocabulary().elsewhere.zh)
@@ -58,12 +64,15 @@ class Reading:
     years: list[int]
     elsewhere: list[str]                   # places the knowledge does not cover
     follow_up: bool = False
+    own: list[str] = field(default_factory=list)   # the aspects the message itself asks (not carried over)
     bare_figure: bool = False
+    pointless: bool = False                # it points back ("它在哪") at nothing talked about, naming nothing
     self_intro: bool = False
     questions: list[str] = field(default_factory=list)   # the message's question clauses
     needs: list[re.Pattern] = field(default_factory=list)  # what an answer must hold to answer it (NEEDS)
     previous: str | None = None            # the entry that answered the question a "那X呢" asks again of X
     context: str | None = None             # the entry answered last, when the message refers back to it ("其中…呢")
+    members: int = 0                       # how many things it asks the names of ("4个街道是哪四个": 4)
     role: str = ""                         # whom a "who is" question asks for ("园长是谁": 园长)
     counted: str = ""                      # what a count question counts, as typed ("几家外资银行": 外资银行)
     matcher: FaqMatcher | None = field(default=None, repr=False)   # the FAQ of the message's language
@@ -101,6 +110,10 @@ def _asks_after_intro(clause: str) -> bool:
     return bool(tail and ASKING.search(tail)) or bool(re.search(r"(想问|请问|想了解|咨询)", clause))
 
 
+def _count(figure: str) -> int:
+    return int(figure) if figure.isdigit() else 2 if figure == "两" else "一二三四五六七八九十".index(figure) + 1
+
+
 class Reader:
     """Reads messages in one language: `matcher` ranks that language's phrasings, names and hint words are
     given in it ("en" or "zh")."""
@@ -119,7 +132,7 @@ class Reader:
         if self.lang == "en" and "area" in aspects and not english.asks_area(focus, entities, aspects):
             aspects = own = [a for a in aspects if a != "area"]
         dated = english.DOCUMENT_YEAR.sub(" ", focus) if self.lang == "en" else focus
-        years = [int(y) for y in YEAR.findall(nlp.normalise(dated))]
+        years = [int(y) for y in YEAR.findall(BASE_YEAR.sub(" ", nlp.normalise(dated)))]
         unmarked = FOLLOW_UP_END.sub("", FOLLOW_UP.sub("", folded)).strip()     # "那30亿呢", "what about 3 billion?"
         bare = any(p.match(t) for p in (BARE_FIGURE, BARE_FIGURE_EN) for t in (folded, unmarked))
         elsewhere = list(self._places(focus))
@@ -139,23 +152,32 @@ class Reader:
             aspects = list(topic.aspects)          # "那康桥新能源产业园呢": the same question about another place
             query = f"{focus} {self._hint(aspects)}"
             follow_up, previous = True, topic.entry_id
+            kept = [e for e in topic.entities[1:] if e not in entities][-1:]   # what was asked of in a source
+            if WITHIN.search(folded) and kept:       # "那港湾计划里呢": what that document says of the same thing
+                entities, previous = [*entities, *kept], None
+                query = f"{focus} {self.gazetteer.name(kept[0], self.lang)} {self._hint(aspects)}"
         elif follow_up:
             entities = list(topic.entities[:1])
             lead = self.gazetteer.name(entities[0], self.lang)
             asked = aspects or list(topic.aspects)
-            query = f"{lead} {self._hint(asked) if not aspects else ''} {topic.subject} {focus}".strip()
+            dated = " ".join(f"{y}年" for y in topic.years) if marked and not years else ""
+            query = f"{lead} {self._hint(asked) if not aspects else ''} {topic.subject} {dated} {focus}".strip()
             aspects = asked
         needs = list(self._needs(focus))
         if follow_up and not needs and not own:
             needs = list(topic.needs)            # "那2019年呢" after "…多少家": again a count of 家
+        if follow_up and marked and not years:
+            years = list(topic.years)            # "累计呢" after "2019年…多少家": of 2019 too
         counted = COUNTED_THING.search(nlp.normalise(text)) if self.lang == "zh" else None
         role = ROLE.search(nlp.normalise(text)) if self.lang == "zh" else None
+        members = MEMBERS.search(nlp.normalise(text)) if self.lang == "zh" else None
         return Reading(text=text, query=query, entities=entities, aspects=aspects, years=years,
-                       elsewhere=elsewhere, follow_up=follow_up, bare_figure=bare and not follow_up,
+                       elsewhere=elsewhere, follow_up=follow_up, own=own, bare_figure=bare and not follow_up,
                        self_intro=bool(SELF_INTRO.match(folded)), questions=questions, matcher=self.matcher,
+                       pointless=topic is None and not entities and not elsewhere and bool(POINTS_BACK.match(folded)),
                        needs=needs, previous=previous, counted=counted.group(1) if counted else "",
                        context=topic.entry_id if topic is not None and marked else None,
-                       role=role.group(1) if role else "",
+                       role=role.group(1) if role else "", members=_count(members.group(1)) if members else 0,
                        _ranked=alone if query == focus else None)
 
     def _hint(self, aspects: list[str]) -> str:

@@ -37,6 +37,10 @@ class Elsewhere(Strict):
 class Cues(Strict):
     asking: Patterns
     follow_up: Patterns
+    points_back: Patterns
+    within: Patterns
+    members: Patterns
+    relative_years: Annotated[dict[Annotated[str, Field(min_length=1)], int], Field(min_length=1)]
     self_intro: Patterns
     who_is: Patterns
 

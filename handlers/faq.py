@@ -14,7 +14,8 @@ from faq import english, nlp
 from faq.conversation import Topic
 from faq.gazetteer import fold
 from faq.matcher import THRESHOLD, Match
-from faq.reading import YEAR, Reading
+from faq.reading import BASE_YEAR, YEAR, Reading
+from faq.vocabulary import vocabulary
 from handlers.handoff import unanswered
 from policy_data import render
 
@@ -34,8 +35,10 @@ SILENT = re.compile(r"^(现有)?(资料|文件|来源文件|文件原文)(中)?(
 UNSTATED = re.compile(r"(资料|年鉴|文件|原文|简介)[^。；，]{0,6}(未|没有)(载明|写明|列出|公布|提及|说明)([^。；]*)"
                       r"|(?:documents?|yearbook|profile) (?:do(?:es)? not|don't|doesn't) (?:state|say|list|give|name)([^.;]*)",
                       re.IGNORECASE)
-BASE_YEAR = re.compile(r"(?:比|较|相比|与)\s*(?:19|20)\d\d年?(?:末|底)?")
 WHICH = re.compile(r"哪个|哪一个|哪家|哪一家|哪座|哪幢|哪栋")
+QUESTION_WORD = re.compile(r"谁|哪[家个些里]?|什么|啥|多少|几|的|是")
+LISTING = re.compile(r"[^，。；：:、]+(?:、[^，。；：:、]+)+")
+RELATIVE_YEARS = vocabulary().reading.relative_years
 SENTENCE = re.compile(r"[。；;\n]")
 ASPECT_SLACK = 0.12        # how far below the best an entry that states the asked aspect may score
 PART_MARGIN = 0.1          # another part's answer must be this much surer than the bare threshold
@@ -71,6 +74,12 @@ def _question_button(entry, lang: str) -> Button:
 
 def _states(svc: Services, entry, aspects: list[str]) -> bool:
     return not aspects or any(a in entry.aspects for a in aspects)
+
+
+def _words_of(svc: Services, entry, aspects: list[str]) -> bool:
+    """Whether the answer uses a word stating one of the aspects, though the entry does not declare it."""
+    told = svc.kb.gazetteer.lexicon.aspects
+    return any(w in entry.answer for a in aspects for w in told[a].told)
 
 
 def _about(svc: Services, entry, entities: list[str]) -> bool:
@@ -120,16 +129,24 @@ def _asks_left_out(entry, text: str) -> bool:
 
 
 def _tells(svc: Services, entry, reading: Reading, aspect: str) -> bool:
-    """An entry states a rarely stated aspect the question asks: it declares it and, where the question uses one
-    of the aspect's words ("开发商"), says that very thing, not another of the aspect ("5层")."""
-    told = svc.kb.knowledge.lexicon.aspects[aspect].told
-    used = [w for w in told if w in fold(reading.text)]
-    return aspect in entry.aspects and (not used or any(w in entry.answer for w in used))
+    """An entry states a rarely stated aspect the question asks: it declares it and says the very thing asked,
+    in the aspect's words the question uses ("开发商") or else in the question's own ("餐厅"), not another
+    thing of the aspect ("5层")."""
+    known, said, answer = svc.kb.knowledge.lexicon.aspects[aspect], fold(reading.text), fold(entry.answer)
+    if told := [w for w in known.told if w in said]:
+        return aspect in entry.aspects and any(w in answer for w in told)
+    asked = [QUESTION_WORD.sub("", w) for w in known.asked if w in said]
+    return aspect in entry.aspects and (not asked or any(w[i:i + 2] in answer for w in asked for i in range(len(w) - 1)))
 
 
 def _gives(entry, reading: Reading) -> bool:
     return all(told.search(entry.answer) for told in reading.needs) and _counts(entry, reading) \
-        and reading.role in nlp.normalise(entry.answer)
+        and reading.role in nlp.normalise(entry.answer) and _listed(entry) >= reading.members
+
+
+def _listed(entry) -> int:
+    """How many things the answer names in a row ("英蓝中心、远洋国际中心、绿地中央商务区等": 3)."""
+    return max((run.count("、") + 1 for run in LISTING.findall(entry.answer)), default=0)
 
 
 def _counts(entry, reading: Reading) -> bool:
@@ -237,12 +254,14 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
         best = stating[0]
     elif not _states(svc, best.entry, reading.aspects):
         best = next((m for m in near if _states(svc, m.entry, reading.aspects)), best)
+        if reading.follow_up and not (_states(svc, best.entry, reading.own) or _words_of(svc, best.entry, reading.own)):
+            return None, "aspect"      # "它在哪个区" of a place whose location is not stated
     if reading.years and not set(reading.years) & _years_in(best.entry):
         named = reading.entities[0] if reading.entities else None
         direct = named is None or best.entry.entities[0] == named
         best = next((m for m in near if set(reading.years) & _years_in(m.entry) and all(a in m.entry.aspects for a in strict)
                      and (named is None or not direct or m.entry.entities[0] == named)), best)
-    if (reading.needs or reading.role) and not (_gives(best.entry, reading) and _subject(svc, best.entry, reading, strict)):
+    if (reading.needs or reading.role or reading.members) and not (_gives(best.entry, reading) and _subject(svc, best.entry, reading, strict)):
         best = next((m for m in near if _gives(m.entry, reading) and all(a in m.entry.aspects for a in strict)
                      and _subject(svc, m.entry, reading, strict)), None)
         if best is None:
@@ -276,10 +295,23 @@ def _year_note(msg: Incoming, entry) -> str:
                    f"(The documents have no figure for {missing[0]}; here is the nearest year on record, {nearest}.)\n")
 
 
+def _today_note(svc: Services, msg: Incoming, entry) -> str:
+    """"小镇今年有什么活动" answered from a 2023 record: which year the record is of, since "今年" is today's year."""
+    said = next((w for w in RELATIVE_YEARS if w in msg.text), None)
+    years = _years_in(entry)
+    if said is None or not years or msg.english:
+        return ""
+    year = svc.clock.today().year + RELATIVE_YEARS[said]
+    if year in years:
+        return ""
+    nearest = min(years, key=lambda y: abs(y - year))
+    return f"（“{said}”是{year}年：资料中没有{year}年的记载，以下是{nearest}年的内容。）\n"
+
+
 async def answer(svc: Services, msg: Incoming) -> Reply:
     """The last free-text route: an answer, an honest "not stated", or the fallback — ranked once."""
     reading: Reading = msg.reading
-    if reading.bare_figure:
+    if reading.bare_figure or reading.pointless:
         return Reply(msg.say(CLARIFY, CLARIFY_EN).format(text=(t if len(t := msg.text.strip()) <= 40 else t[:39] + "…")), intent="clarify",
                      confidence=1.0, buttons=[Button(msg.say("补贴速算", "Quick-check"), "/calc"),
                                               Button(msg.say("主菜单", "Main menu"), "/menu")])
@@ -294,7 +326,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
         best, parts = parts[0], parts[1:]
     parts = [m for m in parts if m.entry.id != best.entry.id and m.score >= THRESHOLD + PART_MARGIN]
     note = _year_note(msg, best.entry)
-    reply = _answer(best.entry, svc, best.score, msg.lang, note)
+    reply = _answer(best.entry, svc, best.score, msg.lang, note or _today_note(svc, msg, best.entry))
     asked = set(reading.aspects)
     silent = SILENT.match(best.entry.answer) or asked & _unstated(svc, best.entry) \
         or (not msg.english and _asks_left_out(best.entry, msg.text))
@@ -307,7 +339,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
         reply.sources += [svc.kb.knowledge.cite(m.entry.source, msg.lang) for m in extra]
     subject = "" if reading.aspects else YEAR.sub("", reading.query)
     svc.conversations.remember(msg.user_key, _topic(svc, reading, best.entry), reading.aspects or best.entry.aspects[:1],
-                               best.entry.id, reading.needs, subject)
+                               best.entry.id, reading.needs, subject, reading.years)
     return reply
 
 
@@ -357,7 +389,8 @@ def _not_known_reply(svc: Services, msg: Incoming, reading: Reading, ranked: lis
                        f"reliably. To ask the Town Management Committee's staff, send /handoff.")
         return Reply(text, intent="fallback", buttons=[Button(msg.say("主菜单", "Main menu"), "/menu")])
     entity = reading.entities[0] if reading.entities else None
-    if entity and why in ("aspect", "entity"):
+    unstated = [a for a in reading.aspects if lex.aspects[a].unanswerable]      # prices, names, bus lines…
+    if entity and (why in ("aspect", "entity") or unstated):
         own = [m.entry for m in ranked if _about(svc, m.entry, [entity])]
         if not own:
             own = [e for e in svc.kb.knowledge.faq if svc.kb.gazetteer.covers(e.entities, entity)][:3]
@@ -380,7 +413,11 @@ def _not_known_reply(svc: Services, msg: Incoming, reading: Reading, ranked: lis
             svc.conversations.remember(msg.user_key, [entity], reading.aspects, None)
         return Reply(text, intent="fallback", confidence=ranked[0].score if ranked else 0.0,
                      buttons=[_question_button(e, lang) for e in own[:3]])
-    return Reply(msg.say(FALLBACK, FALLBACK_EN), intent="fallback", confidence=ranked[0].score if ranked else 0.0,
+    text = msg.say(FALLBACK, FALLBACK_EN)
+    if unstated and not msg.english:
+        text = f"资料中没有{'、'.join(gz.label(a, lang) for a in unstated)}方面的记载，这个问题我无法可靠回答。\n" \
+               + text.partition("\n")[2]
+    return Reply(text, intent="fallback", confidence=ranked[0].score if ranked else 0.0,
                  buttons=[_question_button(m.entry, lang) for m in ranked[:3]])
 
 

@@ -217,3 +217,19 @@ async def test_another_amount_right_after_a_quick_check_result_computes_it_again
     assert again.intent == "calc" and "5亿元 × 2% = 1000万元" in again.text, again.text
     other = await ask("那5亿呢", user="u2")              # nothing computed before: not a quick-check
     assert other.intent != "calc"
+
+
+async def test_a_question_on_the_rule_while_its_figure_is_awaited_gets_the_rule_and_the_figure_still_counts(ask):
+    first = await ask("主导制定行业标准奖多少")
+    assert first.intent == "calc" and "请告诉我" in first.text, first.text
+    rule = await ask("那国际标准呢")                      # not the number of standards: the article's tiers
+    assert rule.intent == "policy" and "第9条" in rule.text and "100万" in rule.text, rule.text
+    figure = await ask("3项")                            # the quick-check still waits for its figure
+    assert figure.intent == "calc" and "60万元" in figure.text, figure.text
+
+
+async def test_another_amount_with_a_remark_after_it_is_computed_again(ask):
+    first = await ask("资管机构AUM首次到150亿补多少")
+    assert first.intent == "calc" and "300万元" in first.text, first.text
+    again = await ask("那250亿呢，是不是更多")              # the amount, then a remark on it
+    assert again.intent == "calc" and "250亿元" in again.text and "600万元" in again.text, again.text

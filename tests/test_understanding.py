@@ -265,3 +265,70 @@ async def test_a_follow_up_referring_back_keeps_to_the_document_just_quoted(rout
 async def test_a_bare_figure_with_nothing_before_it_is_asked_about_never_answered(ask, text):
     reply = await ask(text)
     assert reply.intent == "clarify" and f"“{text.rstrip('?')}" in reply.text, reply.text
+
+
+async def test_a_rarely_stated_detail_is_answered_only_by_an_entry_saying_that_very_thing(ask):
+    designer = await ask("顺丰创新中心的外观是谁设计的")            # the entry names its architect
+    assert designer.intent == "faq" and "GENSLER" in designer.text, designer.text
+    developer = await ask("胜利河锦鲤中心是哪家公司开发的", user="u2")   # its floors are stated, not its developer
+    assert developer.intent == "fallback" and "未载明" in developer.text, developer.text
+    floors = await ask("胜利河旅游综合体有几层", user="u3")
+    assert floors.intent == "faq" and "5层" in floors.text, floors.text
+
+
+async def test_that_document_asked_of_the_same_place_answers_what_it_says_of_that_place(ask):
+    first = await ask("十三五规划里运河财富小镇定位是啥")
+    assert first.intent == "faq" and "非银金融集聚小镇" in first.text, first.text
+    bay = await ask("那港湾计划里呢")                     # the bay plan on the town, not on Hangzhou
+    assert bay.intent == "faq" and "运河财富小镇" in bay.text and "财富管理机构集聚高地" in bay.text, bay.text
+
+
+async def test_an_elliptical_follow_up_asks_of_the_year_asked_before(ask):
+    first = await ask("2019年小镇新招引了多少家金融企业")
+    assert first.intent == "faq" and "32家" in first.text, first.text
+    total = await ask("累计呢")                           # the 2019 cumulative count, not a later register
+    assert total.intent == "faq" and "422家" in total.text, total.text
+
+
+async def test_a_follow_up_asking_what_the_documents_do_not_state_of_that_place_says_so(ask):
+    first = await ask("湘湖金融小镇定位是什么")
+    assert first.intent == "faq" and "股权投资基金小镇" in first.text, first.text
+    where = await ask("它在哪")                           # the plan gives its role, not where it lies
+    assert where.intent == "fallback" and "湘湖金融小镇" in where.text and "位置未载明" in where.text, where.text
+
+
+async def test_a_message_pointing_back_at_nothing_talked_about_is_asked_back(ask):
+    alone = await ask("那里有停车场吗")                    # no place named, none talked about
+    assert alone.intent == "clarify" and "那里有停车场吗" in alone.text, alone.text
+    await ask("小镇在哪", user="u2")
+    after = await ask("它有多大", user="u2")              # the town just talked about
+    assert after.intent == "faq" and "3.3平方公里" in after.text, after.text
+
+
+async def test_the_members_of_a_counted_group_asked_by_name_are_given_only_when_the_documents_list_them(ask):
+    branches = await ask("联盟的三个分会分别是哪些")            # all three are named
+    assert branches.intent == "faq" and "重点企业行业分会" in branches.text, branches.text
+    towns = await ask("五镇是哪五个", user="u2")
+    assert towns.intent == "faq" and "黄公望金融小镇" in towns.text, towns.text
+    streets = await ask("专班那4个街道分别是哪些", user="u3")   # only their number is stated
+    assert streets.intent == "fallback", streets.text
+    buildings = await ask("小镇20幢超5A楼宇具体都有哪些", user="u4")   # three named, "等20幢"
+    assert buildings.intent == "fallback", buildings.text
+
+
+async def test_this_year_is_todays_year_and_an_older_record_says_which_year_it_is(ask):
+    reply = await ask("小镇去年税收多少")                  # today is 2026-11-22: "去年" is 2025
+    assert reply.intent == "faq" and reply.text.startswith("（“去年”是2025年：资料中没有2025年的记载") \
+        and "10.50亿元" in reply.text, reply.text
+
+
+async def test_a_detail_the_documents_never_give_is_named_in_the_reply_even_with_nothing_close(ask):
+    bus = await ask("小镇门口有哪几路公交")
+    assert bus.intent == "fallback" and "运河财富小镇" in bus.text and "未载明" in bus.text, bus.text
+    fee = await ask("金牌管家系统收费吗", user="u2")           # no place named: what is not stated is still said
+    assert fee.intent == "fallback" and "价格与收费" in fee.text, fee.text
+
+
+async def test_a_year_compared_with_is_not_a_year_asked_of(ask):
+    reply = await ask("2015年末杭州信贷不良率比2010年高了多少")    # the 2015 figure, against 2010
+    assert reply.intent == "faq" and "0.94个百分点" in reply.text and "没有2010年" not in reply.text, reply.text
