@@ -28,6 +28,8 @@ RouteKind = Literal["command", "dialog", "payload", "text"]
 YIELDING_FLOWS = {calc.CalcDialog.flow: "补贴速算"}     # dialogs a complete new question may interrupt
 TOPICAL = {"policy", "calc", "contacts", "events"}   # answers whose subject a follow-up may continue (faq sets its own)
 ONE_ENGLISH_WORD = re.compile(r"[A-Za-z][a-z]{2,}[.!?]*$")    # a word, not an acronym ("REITs", "QFLP")
+# A question of its own: it leaves the quick-check even when it names the measure ("…呢", "多少" do not).
+OWN_QUESTION = re.compile(r"[?？]|吗|哪|什么|怎么|如何|谁")
 RULE_QUESTION = re.compile(rf"{ASKING.pattern}|{calc.RULE_ASKED.pattern}|{one_of(phrases().rule_asked.words).pattern}")
 LEAD_CLAUSE = re.compile(r"[，,；;]")
 CANCEL_WORDS = frozenset(phrases().cancel.words)
@@ -252,7 +254,7 @@ class Router:
         """The measure being computed, when the message asks about its rule (a cap, a tier, who gets it) instead
         of giving the figure awaited."""
         book = self.svc.kb.policy
-        if calc.QUESTION_MARKS.search(msg.text) or not RULE_QUESTION.search(msg.folded) \
+        if OWN_QUESTION.search(msg.text) or not RULE_QUESTION.search(msg.folded) \
                 or read(for_reading(msg.text, book, msg.lang), book).figures:      # another question leaves the dialog
             return None
         return book.measure(dialog.measure)
