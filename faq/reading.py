@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from faq import english, nlp
 from faq.conversation import Topic
-from faq.gazetteer import SCANNED, Gazetteer, fold
+from faq.gazetteer import SCANNED, Gazetteer, fold, scan
 from faq.matcher import FaqMatcher, Match
 
 YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
@@ -32,6 +32,9 @@ EN_CLAUSE = re.compile(rf"{CLAUSE.pattern}|\.\s+(?=[a-z])|,\s*(?=(?:can|could|wh
 ASKING = re.compile(r"[?？]|吗|呢|哪|什么|啥|多少|几|怎么|如何|谁|是否|有没有|能否|可否|想问|想了解|请问|咨询|介绍"
                     r"|是不是|多大|多久|何时|what|where|how|who|when|which|\bplease\b|\blist\b|\bname\b"
                     r"|^(?:can|could|is|are|do|does|did|will|would|may|should|has|have)\b")
+# "面积和2019年营业收入": two questions joined in one clause; "A和B分别是多少" asks its ending of both.
+CONJUNCTION = re.compile(r"以及|还有|并且|和|及|与")
+SHARED_ASK = re.compile(r"(?:分别|各自|各)(.+)$")
 SELF_INTRO = re.compile(r"^(我们|我司|本公司|我公司|我方|本机构|我单位|我是|我们是|俺们|你好|您好|we are\b|we're\b|our company\b)")
 _NUMBER = r"(?:\d[\d.,]*|[一二两三四五六七八九十百千数]+)\s*(?:万|亿|千|百)?\s*(?:余|多)?\s*"
 _YEAR, _MONTH, _DAY = r"(?:19|20)\d\d", r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})月", r"\d{1,2}[日号]"
@@ -162,6 +165,23 @@ class Reader:
                        context=topic.entry_id if topic is not None and marked else None,
                        role=role.group(1) if role else "",
                        _ranked=alone if query == focus else None)
+
+    def halves(self, clause: str) -> list[str]:
+        """A clause split at its first conjunction outside a name ("工业设计小镇面积和2019年营业收入"); [] when there
+        is none. Whether the halves are two questions is for their answers to show."""
+        if self.lang != "zh":
+            return []
+        named = bytearray(len(clause))
+        for start, end, _ in scan(clause, self.gazetteer.names):
+            named[start:end] = b"\x01" * (end - start)
+        for m in CONJUNCTION.finditer(clause):
+            head, tail = clause[:m.start()].strip(" ，,"), clause[m.end():].strip()
+            if named[m.start()] or not head or not tail:
+                continue
+            if shared := SHARED_ASK.search(tail):
+                head, tail = head + shared.group(1), tail[:shared.start()] + shared.group(1)
+            return [head, tail]
+        return []
 
     def _hint(self, aspects: list[str]) -> str:
         asked = [self.gazetteer.lexicon.aspects[a].asked for a in aspects]

@@ -37,6 +37,7 @@ UNSTATED = re.compile(r"(资料|年鉴|文件|原文|简介)[^。；，]{0,6}(�
 BASE_YEAR = re.compile(r"(?:比|较|相比|与)\s*(?:19|20)\d\d年?(?:末|底)?")
 WHICH = re.compile(r"哪个|哪一个|哪家|哪一家|哪座|哪幢|哪栋")
 SENTENCE = re.compile(r"[。；;\n]")
+INSIDE = re.compile(r"^(其中|其)")         # a question about a part of what the one before it answered
 ASPECT_SLACK = 0.12        # how far below the best an entry that states the asked aspect may score
 PART_MARGIN = 0.1          # another part's answer must be this much surer than the bare threshold
 DIRECT_BONUS = 0.1         # an entry about the very entity named beats one about a part of it
@@ -266,7 +267,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
     best, why = choose(svc, reading, ranked)
     # An English message asking what the documents never state gets that said, not an answer to its other half.
     whole = why == "elsewhere" or (why == "aspect" and msg.english and asks_unstated(svc, msg))
-    parts = _parts(svc, msg) if len(reading.questions) > 1 and not whole else []
+    parts = _parts(svc, msg) if not whole and _several(svc, msg) else []
     if best is None and not parts:
         return await _not_known(svc, msg, reading, ranked, why)
     if best is None or len(parts) > 1:         # each question answered by its own entry, in the order asked
@@ -305,19 +306,60 @@ def _parts(svc: Services, msg: Incoming) -> list[Match]:
     """The answers to each question of a several-part message; a clause naming no place continues the one
     named before it ("小镇在哪、有哪些楼宇")."""
     found: list[Match] = []
-    entities = ()
+    entities: list[str] = []
     reader = svc.kb.reader_for(msg.lang)
     for clause in msg.reading.questions[:MAX_PARTS + 1]:
-        plain = reader.read(clause)
-        if not (plain.entities or plain.aspects):
-            continue                          # a fragment ("多少钱") is not a question of its own
-        context = Topic(tuple(entities), (), None) if entities else None
-        sub = plain if plain.entities else reader.read(clause, context)
-        entities = sub.entities or entities
-        match, _ = choose(svc, sub, sub.ranked(limit=5))
-        if match and all(m.entry.id != match.entry.id for m in found):
-            found.append(match)
+        pieces = _pieces(svc, reader, clause, entities)
+        for piece in pieces:
+            sub, match = _read_part(svc, reader, piece, entities, found[-1] if found else None, len(pieces) > 1)
+            if sub is None:
+                continue
+            entities = sub.entities or entities
+            if match and all(m.entry.id != match.entry.id for m in found):
+                found.append(match)
     return found
+
+
+def _several(svc: Services, msg: Incoming) -> bool:
+    """Whether a message may ask more than one question: several clauses, or one joined by a conjunction."""
+    reader = svc.kb.reader_for(msg.lang)
+    return len(msg.reading.questions) > 1 or any(reader.halves(q) for q in msg.reading.questions)
+
+
+def _read_part(svc: Services, reader, clause: str, entities: list[str], last: Match | None, half: bool = False) \
+        -> tuple[Reading | None, Match | None]:
+    """A clause read (continuing the place named before it) and its answer; None for a fragment ("多少钱"), which
+    is no question of its own, though half of "在册机构和基金规模分别是多少" is."""
+    plain = reader.read(clause)
+    if not (plain.entities or plain.aspects or (half and plain.needs)):
+        return None, None
+    sub = plain if plain.entities or not entities else reader.read(clause, Topic(tuple(entities), (), None))
+    if last is not None and INSIDE.match(clause):
+        sub.context = last.entry.id          # "其中运河财富小镇定位是什么": what the document just quoted says of it
+    match, _ = choose(svc, sub, sub.ranked(limit=5))
+    return sub, match
+
+
+def _pieces(svc: Services, reader, clause: str, entities: list[str]) -> list[str]:
+    """A clause's two halves when each is a question of its own: it asks something of its own and finds a confident
+    answer of its own, which the whole clause's answer does not give as surely ("税收和营收增长" asks one figure)."""
+    halves = reader.halves(clause)
+    if not halves:
+        return [clause]
+    read, context = [], entities
+    for half in halves:
+        sub, match = _read_part(svc, reader, half, context, None, half=True)
+        if sub is None or not (sub.aspects or sub.needs) or match is None or match.score < THRESHOLD + PART_MARGIN:
+            return [clause]
+        context = sub.entities or context
+        read.append((sub, match))
+    (first, one), (second, other) = read
+    _, whole = _read_part(svc, reader, clause, entities, None)
+    asked = {*first.aspects, *second.aspects}
+    if one.entry.id == other.entry.id or (first.aspects and set(first.aspects) == set(second.aspects)) \
+            or (whole is not None and asked <= set(whole.entry.aspects) and whole.score >= max(one.score, other.score)):
+        return [clause]
+    return halves
 
 
 async def _not_known(svc: Services, msg: Incoming, reading: Reading, ranked: list[Match], why: str) -> Reply:
