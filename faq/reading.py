@@ -24,7 +24,7 @@ FOLLOW_UP_END = re.compile(r"呢[\s?？。!！]*$")
 REFERS_BACK = re.compile(r"\b(it|its|they|them|their)\b")        # "which river forms its southern boundary"
 STANDS_ALONE = 0.75          # a short question without a "那…呢" that finds this confident an answer is new
 FOLLOW_UP_MAX = 14                  # a short message without a name of its own continues the last topic
-CLAUSE = re.compile(r"[。！？?!；;\n]+|[，,](?=\s*(?:想|请|能|可|我|那|还|另外|顺便|麻烦))"
+CLAUSE = re.compile(r"[。！？?!；;：\n]+|:(?!\d)|[，,](?=\s*(?:想|请|能|可|我|那|还|另外|顺便|麻烦))"
                     r"|[、，,](?=[^、，,。？?]*(?:吗|呢|哪|什么|啥|多少|几|怎么|如何|多大))"
                     r"|,?\s+and\s+(?=(?:how|what|which|who|when|where|is|are|was|were|does|do|did|has|have)\b)")
 # English sentences end in ". " too, and "As a Shanghai fund, can we…" introduces before it asks.
@@ -35,6 +35,8 @@ ASKING = re.compile(r"[?？]|吗|呢|哪|什么|啥|多少|几|怎么|如何|谁
 # "面积和2019年营业收入": two questions joined in one clause; "A和B分别是多少" asks its ending of both.
 CONJUNCTION = re.compile(r"以及|还有|并且|和|及|与")
 SHARED_ASK = re.compile(r"(?:分别|各自|各)(.+)$")
+HEADING, HEADING_MAX = re.compile(r"[：]|:(?!\d)"), 12    # "财富港湾目标：…": a topic before a colon
+ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]是|其[一二三四五]|第[一二三四五]个?问题?是?|[1-9][.、)）](?!\d))\s*")
 SELF_INTRO = re.compile(r"^(我们|我司|本公司|我公司|我方|本机构|我单位|我是|我们是|俺们|你好|您好|we are\b|we're\b|our company\b)")
 _NUMBER = r"(?:\d[\d.,]*|[一二两三四五六七八九十百千数]+)\s*(?:万|亿|千|百)?\s*(?:余|多)?\s*"
 _YEAR, _MONTH, _DAY = r"(?:19|20)\d\d", r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})月", r"\d{1,2}[日号]"
@@ -97,10 +99,17 @@ class Reading:
 
 
 def question_clauses(text: str, lang: str = "zh") -> list[str]:
-    """A long message reduced to the clauses that ask something (a self-introduction is dropped)."""
-    clauses = [c.strip() for c in (EN_CLAUSE if lang == "en" else CLAUSE).split(text) if c and c.strip()]
+    """A long message reduced to the clauses that ask something (a self-introduction is dropped); a heading that
+    asks nothing ("财富港湾目标：机构多少家、AUM多少") is what each of the questions after it asks about."""
+    colon = HEADING.search(text)
+    heading = text[:colon.start()].strip() if colon and text[colon.end():].strip() else ""
+    heading = "" if ASKING.search(heading) or len(heading) > HEADING_MAX else heading
+    body = text[colon.end():] if heading else text
+    clauses = [ENUMERATED.sub("", c.strip()) for c in (EN_CLAUSE if lang == "en" else CLAUSE).split(body) if c and c.strip()]
+    clauses = [c for c in clauses if c]
     asking = [c for c in clauses if ASKING.search(c) and not (SELF_INTRO.match(c) and not _asks_after_intro(c))]
-    return asking or clauses
+    joint = "" if lang == "en" else "的"
+    return [f"{heading}{joint}{c}" if heading else c for c in asking or clauses]
 
 
 def _asks_after_intro(clause: str) -> bool:
