@@ -325,7 +325,8 @@ def _parts(svc: Services, msg: Incoming, clauses: list[str] | None = None) -> tu
     documents answer nothing to; a clause naming no place continues the one named before it ("小镇在哪、有哪些楼宇")."""
     found: list[Match] = []
     missing: list[Reading] = []
-    named: Reading | None = None
+    # "想在小镇租写字楼，有哪些楼宇可以选": the one place the message names is what its questions ask about
+    named: Reading | None = msg.reading if len(msg.reading.entities) == 1 else None
     reader = svc.kb.reader_for(msg.lang)
     for clause in (msg.reading.questions if clauses is None else clauses)[:MAX_PARTS + 1]:
         pieces = _pieces(svc, reader, clause, named)
