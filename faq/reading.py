@@ -36,6 +36,7 @@ ASKING = re.compile(r"[?？]|吗|呢|哪|什么|啥|多少|几|怎么|如何|谁
 CONJUNCTION = re.compile(r"以及|还有|并且|和|及|与")
 SHARED_ASK = re.compile(r"(?:分别|各自|各)(.+)$")
 HEADING, HEADING_MAX = re.compile(r"[：]|:(?!\d)"), 12    # "财富港湾目标：…": a topic before a colon
+CONFIRMS = re.compile(r"^(?:这|这个|这事|此事)?(?:是真的吗|真的吗|对吗|是吗|对不对|没错吧|是不是真的)[?？]?$")
 ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]是|其[一二三四五]|第[一二三四五]个?问题?是?|[1-9][.、)）](?!\d))\s*")
 SELF_INTRO = re.compile(r"^(我们|我司|本公司|我公司|我方|本机构|我单位|我是|我们是|俺们|你好|您好|we are\b|we're\b|our company\b)")
 _NUMBER = r"(?:\d[\d.,]*|[一二两三四五六七八九十百千数]+)\s*(?:万|亿|千|百)?\s*(?:余|多)?\s*"
@@ -107,6 +108,9 @@ def question_clauses(text: str, lang: str = "zh") -> list[str]:
     body = text[colon.end():] if heading else text
     clauses = [ENUMERATED.sub("", c.strip()) for c in (EN_CLAUSE if lang == "en" else CLAUSE).split(body) if c and c.strip()]
     clauses = [c for c in clauses if c]
+    for n in range(len(clauses) - 1, 0, -1):            # "听说小镇重点招外资机构，是真的吗": asks of the clause before
+        if CONFIRMS.match(clauses[n]):
+            clauses[n - 1:n + 1] = [f"{clauses[n - 1]}，{clauses[n]}"]
     asking = [c for c in clauses if ASKING.search(c) and not (SELF_INTRO.match(c) and not _asks_after_intro(c))]
     joint = "" if lang == "en" else "的"
     return [f"{heading}{joint}{c}" if heading else c for c in asking or clauses]
