@@ -25,7 +25,7 @@ REFERS_BACK = re.compile(r"\b(it|its|they|them|their)\b")        # "which river 
 STANDS_ALONE = 0.75          # a short question without a "那…呢" that finds this confident an answer is new
 FOLLOW_UP_MAX = 14                  # a short message without a name of its own continues the last topic
 CLAUSE = re.compile(r"[。！？?!；;：\n]+|:(?!\d)|[，,](?=\s*(?:想|请|能|可|我|那|还|另外|顺便|麻烦))"
-                    r"|[、，,](?=[^、，,。？?]*(?:吗|呢|哪|什么|啥|多少|几|怎么|如何|多大))"
+                    r"|[、，,](?=[^、，,。？?]*(?:吗|呢|哪|什么|啥|多少|几|怎么|如何|多大|是不是|是否|有没有))"
                     r"|,?\s+and\s+(?=(?:how|what|which|who|when|where|is|are|was|were|does|do|did|has|have)\b)")
 # English sentences end in ". " too, and "As a Shanghai fund, can we…" introduces before it asks.
 EN_CLAUSE = re.compile(rf"{CLAUSE.pattern}|\.\s+(?=[a-z])|,\s*(?=(?:can|could|what|where|how|which|who|when|why)\b)")
