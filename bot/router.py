@@ -13,6 +13,7 @@ from typing import Awaitable, Callable, Literal
 
 from bot import choices, inputs, payloads
 from bot.messages import Button, Incoming, Reply
+from bot.phrases import phrases
 from bot.services import Services
 from faq import language
 from handlers import admin, broadcast, calc, console, contacts, events, faq, handoff, menu, policy, profile, subscribe
@@ -23,7 +24,7 @@ RouteKind = Literal["command", "dialog", "payload", "text"]
 YIELDING_FLOWS = {calc.CalcDialog.flow: "补贴速算"}     # dialogs a complete new question may interrupt
 TOPICAL = {"policy", "calc", "contacts", "events"}   # answers whose subject a follow-up may continue (faq sets its own)
 ONE_ENGLISH_WORD = re.compile(r"[A-Za-z][a-z]{2,}[.!?]*$")    # a word, not an acronym ("REITs", "QFLP")
-CANCEL_WORDS = {"取消", "退出", "算了", "不算了", "cancel", "/cancel", "q", "quit"}
+CANCEL_WORDS = frozenset(phrases().cancel.words)
 
 
 @dataclass(frozen=True)

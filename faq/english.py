@@ -11,58 +11,21 @@ import unicodedata
 from functools import lru_cache
 
 from faq import nlp
+from faq.vocabulary import compiled, vocabulary
 
 LATIN = re.compile(r"[a-z][a-z0-9]*(?:[-'’][a-z0-9]+)*|\d+(?:\.\d+)?")
 CJK_RUN = re.compile(r"[\u3400-\u9fff〔〕]+")
 POSSESSIVE = re.compile(r"['’]s\b|(?<=s)['’](?=\s|$)")     # "firms'" keeps its plural for stem()
 ENDINGS = (("ies", "y"), ("sses", "ss"), ("uses", "us"), ("xes", "x"), ("ches", "ch"), ("shes", "sh"))
 KEEP_S = ("ss", "us", "is", "os", "as", "ics", "ews")
-STOP = frozenset("""
-a an the is are was were be been being am do does did doing done have has had having of in on at to for from by
-with and or but if so as than then that this these those there here it its it's they them their we our us you your
-i me my he she his her what whats how which who whom whose why can could would will should shall may might must
-please tell me know about any some also just yo pls plz hi hello hey kindly exactly roughly approximately
-get got give gave go going s t into onto out over up down again currently still really very much
-explain explained describe curious wondering wonder briefly wanted wish interested thanks thank cheers dear madam
-guys morning afternoon evening i'm i'd i've i'll we're we'd we've we'll you're let find understand learn
-""".split())
-SYNONYMS = {"centre": "center", "kilometre": "kilometer", "metre": "meter", "sqm": "meter", "km": "kilometer",
-            "km2": "kilometer", "hq": "headquarters", "hqs": "headquarters", "headquarter": "headquarters", "firm": "company",
-            "enterprise": "company", "fin": "financial", "finance": "financial", "institutions": "institution",
-            "biggest": "largest", "border": "boundary", "edge": "advantage",
-            "count": "many", "number": "many", "licence": "license", "organisation": "organization",
-            "eastern": "east", "western": "west", "southern": "south", "northern": "north", "segment": "sector",
-            "subsector": "sector",
-            # verb forms, variants and abbreviations folded to the documents' words
-            "subsidise": "subsidy", "subsidize": "subsidy", "subsidised": "subsidy", "subsidized": "subsidy",
-            "subsidising": "subsidy", "subsidizing": "subsidy", "grant": "subsidy", "bonus": "reward",
-            "rewarded": "reward", "tower": "building", "skyscraper": "building", "rental": "rent", "renting": "rent",
-            "rented": "rent", "manage": "management", "managed": "management", "managing": "management",
-            "mgmt": "management", "class": "grade", "relocate": "move", "relocation": "move", "relocating": "move",
-            "relocated": "move", "moved": "move", "moving": "move", "setup": "set", "setting": "set",
-            "register": "registered", "registering": "registered", "staff": "talent", "employee": "talent",
-            "worker": "talent", "personnel": "talent", "headcount": "talent", "eligibility": "eligible",
-            "criterion": "requirement", "criteria": "requirement", "maximum": "cap", "max": "cap",
-            "ceiling": "cap", "taxation": "tax", "turnover": "revenue", "province": "provincial",
-            "blueprint": "plan", "roadmap": "plan", "broker": "securities", "brokerage": "securities",
-            "objective": "target", "kpi": "target", "goal": "target", "perimeter": "boundary",
-            "situated": "location", "located": "location", "locate": "location", "telephone": "phone",
-            "hotline": "phone", "tel": "phone", "honor": "honour", "prize": "award", "program": "programme",
-            "invest": "investment", "investing": "investment",
-            "invested": "investment", "gov": "government", "govt": "government", "dept": "department",
-            "info": "information", "intl": "international", "startup": "start-up", "banking": "bank",
-            "insurer": "insurance", "yr": "year", "pe": "private equity", "vc": "venture capital",
-            "yrd": "yangtze river delta", "targeting": "target", "targeted": "target", "focusing": "focus",
-            "focused": "focus", "attracting": "attract", "attracted": "attract", "supporting": "support",
-            "supported": "support", "launching": "launch", "launched": "launch", "hosting": "host", "hosted": "host",
-            "specialise": "focus", "specialize": "focus", "specialising": "focus", "specializing": "focus"}
-ORDINALS = {"12th": "twelfth", "13th": "thirteenth", "14th": "fourteenth", "15th": "fifteenth"}
+STOP = frozenset(vocabulary().stop.en)
+SYNONYMS = vocabulary().english.synonyms
+ORDINALS = vocabulary().english.ordinals
+ORDINAL = re.compile(rf"\b(?:{'|'.join(map(re.escape, sorted(ORDINALS, key=len, reverse=True)))})\b")
 CROSS_BORDER = re.compile(r"\bcross[- ]?border\b")      # about payments and trade, not a boundary
 DOCUMENT_NUMBER = re.compile(r"\b(?:document|doc|file|reference) (?:number|no\b\.?)")   # a name, not a count
 # Places the knowledge does not cover, named in English ("Beijing-Hangzhou Grand Canal" names the canal).
-ELSEWHERE = re.compile(r"\b(shanghai|lujiazui|beijing(?!-hangzhou)|shenzhen|qianhai|guangzhou|nansha|tianjin|chongqing"
-                       r"|chengdu|suzhou|nanjing|wuhan|xi'an|hong kong|macau|macao|hainan|hengqin|singapore|xiamen"
-                       r"|qingdao|hefei|london|new york|tokyo)\b")
+ELSEWHERE = re.compile(rf"\b({'|'.join(vocabulary().elsewhere.en)})\b")
 # A year that names a document ("the 2016 plan", "杭政办〔2023〕2号") asks for no figure of that year.
 DOCUMENT_YEAR = re.compile(r"〔\d{4}〕|\b(19|20)\d\d(\s*[-–—]\s*(19|20)\d\d)?(?=\s+(\S+\s+){0,3}(plan|policy|policies|"
                            r"yearbook|opinions|implementation|five-year|document)\b)", re.IGNORECASE)
@@ -75,18 +38,10 @@ _MONTHS = r"(?:january|february|march|april|may|june|july|august|september|octob
 _YEAR = r"\b(?:19|20)\d\d\b"
 # What an English "how many / which year / when" question needs its answer to hold (as reading.NEEDS does for
 # Chinese): a figure that is not a year, a year, a date.
-NEEDS = [(re.compile(r"\bhow (?:many|much)\b"),
-          re.compile(r"(?<![\d.])(?!(?:19|20)\d\d\b)\d[\d.,]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
-                     r"eleven|twelve|dozens?|hundreds?|thousands?)\b", re.IGNORECASE)),
-         (re.compile(r"\bin (?:yuan|rmb)\b|\bhow much (?:money|rmb|yuan)\b"),
-          re.compile(r"\b(?:rmb|yuan)\b|元", re.IGNORECASE)),
-         (re.compile(r"\b(?:which|what) year\b"), re.compile(_YEAR)),
-         (re.compile(r"\bwhen\b"), re.compile(rf"{_YEAR}|\b{_MONTHS}\b", re.IGNORECASE))]
+NEEDS = compiled(vocabulary().needs.en, {"year": _YEAR, "months": _MONTHS})
 # The policy is one document, so its year tells nothing apart; a plan's year tells the plans apart and counts.
 POLICY_YEAR = re.compile(r"\b20\d\d(?=\s+(\S+\s+){0,3}(policy|policies|opinions|document)\b)", re.IGNORECASE)
-PLACES = frozenset("""shanghai lujiazui beijing shenzhen qianhai guangzhou nansha tianjin chongqing chengdu suzhou nanjing
-wuhan xian hong kong macau macao hainan hengqin singapore xiamen qingdao hefei wenzhou taizhou jinhua lishui quzhou
-yiwu london tokyo new york""".split())
+PLACES = frozenset(vocabulary().english.places)
 
 
 def stem(word: str) -> str:
@@ -104,7 +59,7 @@ def stem(word: str) -> str:
 def fold(text: str) -> str:
     """NFKC, lower-case, possessives dropped, each Latin word stemmed; everything else as it was."""
     text = POSSESSIVE.sub("", unicodedata.normalize("NFKC", text).lower())
-    text = re.sub(r"\b1[2-5]th\b", lambda m: ORDINALS[m.group(0)], text)
+    text = ORDINAL.sub(lambda m: ORDINALS[m.group(0)], text)
     text = CROSS_BORDER.sub("crossborder", text)
     text = DOCUMENT_NUMBER.sub("docnumber", text)
     return re.sub(r"[a-z]+", lambda m: m.group(0) if m.group(0) in STOP else stem(m.group(0)), text)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Iterable, TypeVar
 
 from faq import english
-from faq.derived import cached
+from faq.derived import CACHE_DIR, cached
 from faq.schema import Aspect, Entity, KnowledgeError, read_yaml
 from faq.script import simplified
 
@@ -56,8 +56,8 @@ def _is_cjk(text: str) -> bool:
 CJK = (0x4E00, 0x9FFF)               # the block repaired by sound: what _is_cjk accepts
 
 
-@lru_cache(maxsize=1)
-def _sounds() -> tuple[str, ...]:
+@lru_cache(maxsize=4)
+def _sounds(cache_dir: Path | None = CACHE_DIR) -> tuple[str, ...]:
     """The toneless pinyin of every character of the CJK block ("运" → "yun"), in code point order, from the first
     reading in pypinyin's single-character dictionary (its data file only: importing pypinyin also loads its phrase
     dictionary). Cached: that file is 6 MB of JSON."""
@@ -67,7 +67,7 @@ def _sounds() -> tuple[str, ...]:
     path = Path(list(spec.submodule_search_locations)[0]) / "pinyin_dict.json"
     stat = path.stat()
     key = f"{stat.st_size}-{int(stat.st_mtime)}-{hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]}"
-    return cached("sounds", key, lambda: _toneless(json.loads(path.read_text(encoding="utf-8"))))
+    return cached("sounds", key, lambda: _toneless(json.loads(path.read_text(encoding="utf-8"))), cache_dir)
 
 
 def _toneless(readings: dict[str, str]) -> tuple[str, ...]:
@@ -77,11 +77,6 @@ def _toneless(readings: dict[str, str]) -> tuple[str, ...]:
         first = unicodedata.normalize("NFKD", reading.split(",")[0]) if reading else chr(code)
         sounds.append("".join(c for c in first if not unicodedata.combining(c)))
     return tuple(sounds)
-
-
-def _sound(ch: str) -> str:
-    """Toneless pinyin of a CJK character's first reading; other characters stand for themselves."""
-    return _sounds()[ord(ch) - CJK[0]] if "\u4e00" <= ch <= "\u9fff" else ch
 
 
 class Terms(list):
@@ -132,11 +127,12 @@ def _longest_first(pairs: Iterable[tuple[str, str]]) -> Terms:
 class Repairer:
     """Repairs homophone typos against a vocabulary of CJK words of ≥ MIN_REPAIR characters."""
 
-    def __init__(self, vocabulary: Iterable[str]):
+    def __init__(self, vocabulary: Iterable[str], cache_dir: Path | None = CACHE_DIR):
+        self._sounds = _sounds(cache_dir)
         self._by_sound: dict[tuple[str, ...], list[str]] = {}
         for word in dict.fromkeys(map(fold, dict.fromkeys(vocabulary))):      # each word folded once
             if len(word) >= MIN_REPAIR and _is_cjk(word):
-                self._by_sound.setdefault(tuple(_sound(ch) for ch in word), []).append(word)
+                self._by_sound.setdefault(tuple(map(self._sound, word)), []).append(word)
         lengths: dict[str, set[int]] = {}
         for key in self._by_sound:
             lengths.setdefault(key[0], set()).add(len(key))
@@ -144,8 +140,12 @@ class Repairer:
         self._words = frozenset(w for words in self._by_sound.values() for w in words)
         self.repair = lru_cache(maxsize=SCANNED)(self._repair)     # a message's clauses are read again
 
+    def _sound(self, ch: str) -> str:
+        """Toneless pinyin of a CJK character's first reading; other characters stand for themselves."""
+        return self._sounds[ord(ch) - CJK[0]] if "\u4e00" <= ch <= "\u9fff" else ch
+
     def _repair(self, text: str) -> str:
-        sounds = [_sound(ch) for ch in text]
+        sounds = [self._sound(ch) for ch in text]
         run = [0] * (len(text) + 1)          # how many CJK characters start at each position
         for i in range(len(text) - 1, -1, -1):
             run[i] = run[i + 1] + 1 if "\u4e00" <= text[i] <= "\u9fff" else 0
@@ -221,11 +221,11 @@ def _models(path: Path, key: str, model):
 class Gazetteer:
     """Finds entities and aspects in a question; ids come from the data files."""
 
-    def __init__(self, lexicon: Lexicon, vocabulary: Iterable[str] = ()):
+    def __init__(self, lexicon: Lexicon, vocabulary: Iterable[str] = (), cache_dir: Path | None = CACHE_DIR):
         self.lexicon = lexicon
         self.names = lexicon.names
         self._asked = _longest_first((w, k) for k, a in lexicon.aspects.items() for w in a.asked)
-        self.repairer = Repairer([w for w, tag in self.names if tag] + list(vocabulary))
+        self.repairer = Repairer([w for w, tag in self.names if tag] + list(vocabulary), cache_dir)
         self._places = frozenset(lexicon.places())
         place_names = sorted({fold(w) for k in self._places for w in (lexicon.entities[k].name, *lexicon.entities[k].aliases)
                               if _is_cjk(w)}, key=len, reverse=True)

@@ -5,6 +5,7 @@ never takes the bot down: the old knowledge keeps answering and the error names 
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -43,7 +44,9 @@ class Knowledge:
         return f"{doc.en.short} · {source.section}" if lang == "en" else f"{doc.short}·{source.section}"
 
 
-def load_knowledge(faq_dir: Path = FAQ_DIR, policy_dir: Path = POLICY_DIR) -> Knowledge:
+def load_knowledge(faq_dir: Path = FAQ_DIR, policy_dir: Path = POLICY_DIR,
+                   policies: dict[Path, bytes] | None = None) -> Knowledge:
+    """`policies`: the policy files' bytes when already read (the measure ids are taken from them)."""
     lexicon = Lexicon.load()
     doc_path = policy_dir / "documents.yaml"
     docs = attach_english(policy_dir / EN / doc_path.name, "documents",
@@ -63,7 +66,7 @@ def load_knowledge(faq_dir: Path = FAQ_DIR, policy_dir: Path = POLICY_DIR) -> Kn
     for path, item in faq + contacts:
         if item.source.doc not in documents:
             raise KnowledgeError(f"{path}: 条目“{item.id}”的字段 source.doc 指向不存在的来源文件“{item.source.doc}”")
-    measures = _measure_ids(policy_dir)
+    measures = _measure_ids(_policy_files(policy_dir) if policies is None else policies)
     for path, entry in faq:
         _check_labels(path, entry, lexicon)
         if unknown := [m for m in entry.measures if m not in measures]:
@@ -75,19 +78,24 @@ def load_knowledge(faq_dir: Path = FAQ_DIR, policy_dir: Path = POLICY_DIR) -> Kn
 def load_cached(faq_dir: Path = FAQ_DIR, policy_dir: Path = POLICY_DIR, cache_dir: Path | None = CACHE_DIR) -> Knowledge:
     """load_knowledge, read back from the cache while no data file (nor the code that validates them) changed: a
     warm start does not parse and validate thousands of entries again."""
+    policies = _policy_files(policy_dir)       # read once: for the key, and on a miss for the measure ids
     files = [gazetteer.HERE / "entities.yaml", gazetteer.HERE / "aspects.yaml", Path(__file__), Path(schema.__file__),
-             Path(gazetteer.__file__)]
-    for folder, pattern in ((policy_dir, "documents.yaml"), (policy_dir, "contacts.yaml"), (policy_dir, "policy_*.yaml"),
-                            (faq_dir, "*.yaml")):
+             Path(gazetteer.__file__), *(policy_dir / EN / path.name for path in policies)]
+    for folder, pattern in ((policy_dir, "documents.yaml"), (policy_dir, "contacts.yaml"), (faq_dir, "*.yaml")):
         files += [p for path in sorted(folder.glob(pattern)) for p in (path, folder / EN / path.name)]
-    return cached("knowledge", digest(files, pydantic.VERSION), lambda: load_knowledge(faq_dir, policy_dir), cache_dir)
+    key = digest(files, pydantic.VERSION, *(f"{path}:{hashlib.sha256(raw).hexdigest()}" for path, raw in policies.items()))
+    return cached("knowledge", key, lambda: load_knowledge(faq_dir, policy_dir, policies), cache_dir)
 
 
-def _measure_ids(policy_dir: Path) -> set[str]:
+def _policy_files(policy_dir: Path) -> dict[Path, bytes]:
+    return {path: path.read_bytes() for path in sorted(policy_dir.glob("policy_*.yaml"))}
+
+
+def _measure_ids(policies: dict[Path, bytes]) -> set[str]:
     """The ids of the policy measures an entry may refer to (the policy data itself is validated by its loader)."""
     ids = set()
-    for path in sorted(policy_dir.glob("policy_*.yaml")):
-        data = read_yaml(path) or {}
+    for path, raw in policies.items():
+        data = read_yaml(path, raw) or {}
         ids |= {m.get("id") for m in data.get("measures", []) if isinstance(m, dict)} if isinstance(data, dict) else set()
     return ids
 

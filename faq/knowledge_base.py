@@ -46,7 +46,7 @@ class KnowledgeBase:
             policy = self._policy_loader(knowledge.documents)     # policy_data/data/policy_*.yaml, same rule
             matcher = FaqMatcher(knowledge.faq, cache_dir=self._cache_dir)
             matcher_en = FaqMatcher([e.in_english() for e in knowledge.faq], english, cache_dir=self._cache_dir)
-            gazetteer = Gazetteer(knowledge.lexicon, (k for e in knowledge.faq for k in e.keywords))
+            gazetteer = Gazetteer(knowledge.lexicon, (k for e in knowledge.faq for k in e.keywords), self._cache_dir)
             self._now = Snapshot(knowledge, matcher, policy, gazetteer,
                                  {"zh": Reader(gazetteer, matcher), "en": Reader(gazetteer, matcher_en, "en")})
         summary = (f"{len(knowledge.faq)} 条问答、{len(knowledge.contacts)} 个联系机构、"

@@ -24,7 +24,7 @@ from types import ModuleType
 
 from rapidfuzz import fuzz, process
 
-from faq import nlp
+from faq import nlp, vocabulary
 from faq.derived import cached
 from faq.schema import FaqEntry
 
@@ -99,12 +99,13 @@ def _tokenised(entries: list[FaqEntry], text: ModuleType) -> dict:
 
 
 def _cache_key(entries: list[FaqEntry], text: ModuleType) -> str:
-    """Changes with any entry's text, the synonyms, the domain dictionary, jieba's version or the tokenisers' code."""
+    """Changes with any entry's text, the synonyms, the stop words, the domain dictionary, jieba's version or the
+    tokenisers' code."""
     digest = hashlib.sha256()
     for e in entries:
         digest.update("\x1f".join([*e.questions, "\x1e", *e.keywords, "\x1e", e.answer, "\x1d"]).encode())
     for path in (nlp.HERE / "synonyms.yaml", nlp.HERE / "userdict.txt", Path(nlp.__file__), Path(text.__file__),
-                 Path(__file__), nlp.HERE / "script.py"):
+                 Path(__file__), nlp.HERE / "script.py", vocabulary.PATH):
         digest.update(path.read_bytes())
     digest.update(nlp.jieba.__version__.encode())
     return digest.hexdigest()[:24]

@@ -21,6 +21,7 @@ from faq.derived import cached
 from faq.frequencies import Packed, WordFrequencies, pack
 from faq.schema import read_yaml
 from faq.script import simplified
+from faq.vocabulary import vocabulary
 
 HERE = Path(__file__).resolve().parent
 
@@ -45,15 +46,7 @@ _PUNCT = re.compile(r"[^\w\u4e00-\u9fff.%]+", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _SHORT_YEAR = re.compile(r"(?<![\d.])([012]\d)年")
 WORD_FREQ = 20000          # jieba frequency of a domain word: high enough to be kept whole
-STOP = frozenset("""
-的 了 吗 呢 啊 呀 吧 嘛 哦 么 是 有 在 和 与 及 或 跟 把 被 给 对 从 到 向 让 用 为 以 将 着 过 得 地
-请问 请 你好 您好 一下 下 我 我们 咱们 俺 你 你们 您 他们 它 这 那 这个 那个 这些 那些 这边 那边 这里 那里
-想 想要 要 需要 知道 问 问下 问问 打听 能 能不能 可以 可不可以 会 会不会 是不是 是否 有没有 有无 算不算 算 不
-一个 哪些 哪个 哪 哪家 哪条 哪几个 什么 啥 怎么 怎样 怎么样 如何 多少 几 几个 个 都 也 就 还 又 再 才 只
-呗 么样 到底 具体 告诉 说 说说 讲讲 介绍 简单 大概 大致 主要 一共 总共 总的 目前 现在 现 当前 麻烦 谢谢 感谢
-为啥 为什么 干嘛 干啥 干什么 做什么 咋 咋样 呐 哈 嗯 噢 喔 诶 好 好的 请教 咨询 了解 看看 查 查询 求
-搞 弄 专门 听说 据说 第一次 一块 那块 这块 哪一块 真的 假的 真的假的 科普 一般 平时 之类 那种 这种 还是 然后 吧啊
-""".split())
+STOP = frozenset(vocabulary().stop.zh)
 
 
 class Synonyms:

@@ -13,12 +13,15 @@ from faq import english, nlp
 from faq.conversation import Topic
 from faq.gazetteer import SCANNED, Gazetteer, fold, scan
 from faq.matcher import FaqMatcher, Match
+from faq.schema import one_of
+from faq.vocabulary import compiled, vocabulary
 
 YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
 BARE_FIGURE = re.compile(r"^[\s第]*[\d.,，０-９一二两三四五六七八九十百千万亿零〇]+\s*(个)?\s*(万|亿|千万|百万)?\s*"
                          r"(元|块|人民币|万元|亿元|%|项|家|个|条|号|年)?[\s?？。!！]*$")
 BARE_FIGURE_EN = re.compile(r"^(?:rmb|cny|¥)?\s*[\d.,]+\s*(?:billion|million|bn|mn|thousand|k)?\s*(?:yuan|rmb|cny)?[\s?.!]*$")
-FOLLOW_UP = re.compile(r"^(那|那么|那它|它|它的|其|这个|这|还有|另外|再问|顺便问|and\b|what about|how about)")
+_CUES = vocabulary().reading
+FOLLOW_UP = re.compile(rf"^({'|'.join(_CUES.follow_up)})")
 LONG = 30                           # longer messages are reduced to their question clauses
 FOLLOW_UP_END = re.compile(r"呢[\s?？。!！]*$")
 REFERS_BACK = re.compile(r"\b(it|its|they|them|their)\b")        # "which river forms its southern boundary"
@@ -29,47 +32,27 @@ CLAUSE = re.compile(r"[。！？?!；;：\n]+|:(?!\d)|[，,](?=\s*(?:想|请|能
                     r"|,?\s+and\s+(?=(?:how|what|which|who|when|where|is|are|was|were|does|do|did|has|have)\b)")
 # English sentences end in ". " too, and "As a Shanghai fund, can we…" introduces before it asks.
 EN_CLAUSE = re.compile(rf"{CLAUSE.pattern}|\.\s+(?=[a-z])|,\s*(?=(?:can|could|what|where|how|which|who|when|why)\b)")
-ASKING = re.compile(r"[?？]|吗|呢|哪|什么|啥|多少|几|怎么|如何|谁|是否|有没有|能否|可否|想问|想了解|请问|咨询|介绍"
-                    r"|是不是|多大|多久|何时|what|where|how|who|when|which|\bplease\b|\blist\b|\bname\b"
-                    r"|^(?:can|could|is|are|do|does|did|will|would|may|should|has|have)\b")
+ASKING = one_of(_CUES.asking)
+SELF_INTRO = re.compile(rf"^({'|'.join(_CUES.self_intro)})")
 # "面积和2019年营业收入": two questions joined in one clause; "A和B分别是多少" asks its ending of both.
-CONJUNCTION = re.compile(r"以及|还有|并且|和|及|与")
-SHARED_ASK = re.compile(r"(?:分别|各自|各)(.+)$")
+CONJUNCTION = one_of(_CUES.joins)
+SHARED_ASK = re.compile(rf"(?:{'|'.join(_CUES.shared)})(.+)$")
 HEADING, HEADING_MAX = re.compile(r"[：]|:(?!\d)"), 12    # "财富港湾目标：…": a topic before a colon
-CONFIRMS = re.compile(r"^(?:这|这个|这事|此事)?(?:是真的吗|真的吗|对吗|是吗|对不对|没错吧|是不是真的)[?？]?$")
-ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]是|其[一二三四五]|第[一二三四五]个?问题?是?|[1-9][.、)）](?!\d))\s*")
-SELF_INTRO = re.compile(r"^(我们|我司|本公司|我公司|我方|本机构|我单位|我是|我们是|俺们|你好|您好|we are\b|we're\b|our company\b)")
+CONFIRMS = re.compile(rf"^(?:{'|'.join(_CUES.confirms)})[?？]?$")
+ENUMERATED = re.compile(rf"^(?:{'|'.join(_CUES.enumerated)})\s*")
 _NUMBER = r"(?:\d[\d.,]*|[一二两三四五六七八九十百千数]+)\s*(?:万|亿|千|百)?\s*(?:余|多)?\s*"
 _YEAR, _MONTH, _DAY = r"(?:19|20)\d\d", r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})月", r"\d{1,2}[日号]"
-_COUNTED = "个|家|所|项|条|幢|栋|座|名|位|人|批|场|次|大"
-_UNITS = {"个": _COUNTED, "家|所": "家|所", "幢|栋|座": "幢|栋|座", "名|位|人": "名|人|位",
-          "项|条": "项|条|个|大", "批": "批", "场|次": "场|次|期|批", "钱|元": "元", "倍": "倍|翻", "亿": "亿", "万": "万"}
 # What a "how many / which year" question needs its answer to hold: a figure in the unit it asks, or a date.
 # An answer without one does not answer it, however close its words.
-_UNITS |= {unit: unit for unit in "部台辆间张层套户只本块星"} | {"种": "种|类", "楼": "楼|层"}
-NEEDS = [(re.compile(rf"(?<!哪)(?:多少|几)(?:{unit})(?!平方|百分)"), re.compile(rf"{_NUMBER}(?:{told})")) for unit, told in _UNITS.items()]
-NEEDS += [(re.compile(r"多久|多长时间|(?:多少|几)个?(?:工作日|天|周|星期|月)"),
-           re.compile(rf"{_NUMBER}个?(?:工作日|天|日|周|星期|月|年)")),
-          (re.compile(r"几点"), re.compile(r"\d{1,2}\s*[:：点]")),
-          (re.compile(r"比例|比率|比重|占比|税率|费率|利率|增长率|增速"),
-           re.compile(r"\d[\d.]*\s*%|百分之|百分点|[一二三四五六七八九十]成|倍|翻一番")),
-          (re.compile(r"多高|多少米"), re.compile(rf"{_NUMBER}(?:米|层)")),
-          (re.compile(r"多远|多少公里"), re.compile(rf"{_NUMBER}(?:公里|千米|米|分钟)"))]
-NEEDS += [(re.compile(r"哪一?年|几几年|何年"), re.compile(_YEAR)),
-          (re.compile(r"哪一?个?月|几月"), re.compile(_MONTH)),
-          (re.compile(r"哪一?天|几号|几日"), re.compile(_DAY)),
-          (re.compile(r"什么时候|啥时候|何时"), re.compile(rf"{_YEAR}|{_MONTH}|{_DAY}|年[底初]|今年|去年")),
-          (re.compile(r"(?<!排名)(?<!号)(?<!号是)多少(?![钱个家所项条幢栋座名位人批场次倍亿万])"),
-           re.compile(r"(?<![第\d.〔])\d[\d.,]*(?![\d.,年月日号条款〕—-])")),     # a figure, not an article or a date
-          (re.compile(r"第几|排几|排名多少"), re.compile(r"第[\d一二三四五六七八九十]+|首位|榜首|居首|前[\d一二三四五六七八九十]+"))]
+NEEDS = [(re.compile(rf"(?<!哪)(?:多少|几)(?:{unit})(?!平方|百分)"), re.compile(rf"{_NUMBER}(?:{told})"))
+         for unit, told in vocabulary().needs.units.items()]
+NEEDS += compiled(vocabulary().needs.zh, {"number": _NUMBER, "year": _YEAR, "month": _MONTH, "day": _DAY})
 # What a count question counts ("几家外资银行"): an answer counting something else does not answer it.
 COUNTED_THING = re.compile(r"(?:多少|几)\s*(?:个|家|所|名|位|项|条|部|台|辆|间|张|层|套|栋|幢|座|场|次|批|只|种|本|块|星)"
                      r"([\u4e00-\u9fff]{2,4}?)(?=[\s有在是和及与可来了吗呢吧啊呀的]|$)")
 # Whom a "who is" question asks for ("园长是谁"): an answer that names no such role names no such person.
-ROLE = re.compile(r"([\u4e00-\u9fff]{2})(?:是谁|是哪位|姓什么|叫什么名字)(?=[\s呀啊呢]|$)")
-ELSEWHERE = ("上海", "陆家嘴", "北京", "深圳", "前海", "广州", "南沙", "天津", "重庆", "成都", "苏州", "南京", "武汉",
-             "西安", "香港", "澳门", "海南", "横琴", "新加坡", "厦门", "青岛", "合肥", "温州", "台州", "金华", "丽水",
-             "衢州", "义乌")
+ROLE = re.compile(rf"([\u4e00-\u9fff]{{2}})(?:{'|'.join(_CUES.who_is)})(?=[\s呀啊呢]|$)")
+ELSEWHERE = tuple(vocabulary().elsewhere.zh)
 
 
 @dataclass

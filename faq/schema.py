@@ -5,12 +5,16 @@ so staff who edit a YAML file see exactly what to fix.
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, TypeVar
+from typing import Annotated, Any, Callable, Iterable, TypeVar
 
+import pydantic
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from faq.derived import cached, digest
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 
@@ -112,15 +116,37 @@ class Contact(Strict):
 
 
 T = TypeVar("T", bound=Strict)
+V = TypeVar("V")
+
+
+def _compiles(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"“{pattern}”不是有效的正则表达式（{exc}）") from exc
+    return pattern
+
+
+# A reviewed word list (faq/vocabulary.yaml, bot/phrases.yaml): at least one word, none blank. Patterns are
+# regular-expression alternatives, each checked to compile.
+Words = Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]
+Pattern = Annotated[str, Field(min_length=1), AfterValidator(_compiles)]
+Patterns = Annotated[list[Pattern], Field(min_length=1)]
+
+
+def one_of(patterns: list[str], flags: int = 0) -> re.Pattern:
+    """A reviewed list of patterns as one regular expression: the first alternative that matches wins."""
+    return re.compile("|".join(patterns), flags)
 
 
 # libyaml's C parser when PyYAML has it (the wheels do): start-up is much faster than with the pure-Python one.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def read_yaml(path: Path) -> Any:
+def read_yaml(path: Path, data: bytes | None = None) -> Any:
+    """The YAML of `path`, or of its `data` when already read."""
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+        return yaml.load(path.read_text(encoding="utf-8") if data is None else data.decode("utf-8"), Loader=SAFE_LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise KnowledgeError(f"{path}: 无法读取 YAML（格式有误）：{exc}") from exc
 
@@ -138,6 +164,31 @@ def load_entries(path: Path, key: str, model: type[T]) -> list[T]:
         except ValidationError as exc:
             raise KnowledgeError(f"{path}: 条目“{entry_id}”：{problems(exc)}") from exc
     return entries
+
+
+def load_sections(path: Path, sections: dict[str, type[T]]) -> dict[str, T]:
+    """Validate each top-level part of a vocabulary file with its model; errors name the file, the part and the
+    field."""
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise KnowledgeError(f"{path}: 文件顶层应为映射（部分名: 内容）")
+    if unknown := [str(k) for k in data if k not in sections]:
+        raise KnowledgeError(f"{path}: 不认识的部分“{unknown[0]}”（可用的是 {'、'.join(sections)}）")
+    out = {}
+    for name, model in sections.items():
+        if name not in data:
+            raise KnowledgeError(f"{path}: 缺少部分“{name}”")
+        try:
+            out[name] = model.model_validate(data[name])
+        except ValidationError as exc:
+            raise KnowledgeError(f"{path}: 条目“{name}”：{problems(exc)}") from exc
+    return out
+
+
+def validated_once(name: str, path: Path, load: Callable[[Path], V], code: Path) -> V:
+    """`load(path)`, read back from the derived-data cache while neither the file nor the `code` validating it
+    changed."""
+    return cached(name, digest([path, code, Path(__file__)], pydantic.VERSION), lambda: load(path))
 
 
 ZH_ERRORS = {"extra_forbidden": "不认识的字段（拼写有误？）",

@@ -5,20 +5,17 @@ import re
 
 from bot.choices import label_key
 from bot.messages import Button, Incoming, Reply
+from bot.phrases import phrases
 from bot.services import Services
 
 # (label, English label, command); tests/test_router.py checks that every one is routed, so the menu never lies.
 MAIN_MENU = (("常见问题", "FAQ", "faq"), ("政策匹配", "Policies", "policy"), ("补贴速算", "Quick-check", "calc"),
              ("联系方式", "Contacts", "contacts"), ("联盟活动", "Events", "events"),
              ("订阅通知", "Notifications", "subscribe"))
-GREETING = re.compile(r"^(你好|您好|hi|hello|hey|嗨|哈喽|在吗|在不在|早上好|下午好|晚上好|有人吗|good (morning|afternoon|evening)"
-                      r"|菜单|主菜单|目录|功能|帮助|menu|main menu|help|start)"
-                      r"[呀啊吗么!！~。.\s]*$", re.IGNORECASE)
-_THANKS = r"谢谢你?|谢谢您|多谢|感谢|非常感谢|太感谢了|谢啦|谢了|辛苦了|thanks|thankyou|thx|ty|cheers|thanksalot"
-_ACK = r"好的|我知道了|我明白了|好滴|好吧|好|嗯+|哦|噢|行|明白了?|知道了|了解了?|收到|懂了|ok|okay|okey|k|cool|great|gotit|fine|alright|noted|perfect"
-_BYE = r"再见|拜拜|回头见|bye|byebye|goodbye|seeyou"
-SMALL_TALK = re.compile(rf"^(?:{_THANKS}|{_ACK}|{_BYE})(?:{_THANKS}|{_ACK}|{_BYE}|啦|了|哈|呀|啊|的|哒|much|somuch|verymuch"
-                        r"|you|later)*$")
+GREETING = re.compile(rf"^({'|'.join(phrases().greeting.words)})[呀啊吗么!！~。.\s]*$", re.IGNORECASE)
+_TALK = phrases().small_talk
+_THANKS, _ACK, _BYE = ("|".join(words) for words in (_TALK.thanks, _TALK.acknowledgements, _TALK.goodbyes))
+SMALL_TALK = re.compile(rf"^(?:{_THANKS}|{_ACK}|{_BYE})(?:{_THANKS}|{_ACK}|{_BYE}|{'|'.join(_TALK.endings)})*$")
 THANKED, LEAVING = re.compile(_THANKS), re.compile(_BYE)
 REPEATED = re.compile(r"^(.{1,15}?)\1{4,}$")      # one word sent over and over: "小镇小镇小镇…"
 WORD_CHARS = 4                                  # longer than this, a repeated Chinese unit is a question

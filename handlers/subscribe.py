@@ -5,14 +5,14 @@ Buttons name the state they set (`sub:events:on`, `seg:quasi:off`), so a repeate
 nothing. Buttons sent before that (`sub:events`, no state) show the settings again instead of guessing."""
 from __future__ import annotations
 
-import re
-
 from bot.alliance.audience import SEGMENTS, SEGMENTS_EN, SOURCE
 from bot.messages import Button, Incoming, Reply
 from bot.payloads import SEGMENT, SUBSCRIBE
+from bot.phrases import phrases
 from bot.services import Services
 from bot.store import User
 from faq import language
+from faq.schema import one_of
 
 TOPICS = {"events": "联盟活动通知", "news": "管委会公告"}
 TOPICS_EN = {"events": "alliance event notices", "news": "committee announcements"}
@@ -89,16 +89,11 @@ async def choose(svc: Services, msg: Incoming) -> Reply:
     return _settings_screen(msg, await svc.store.users.get(msg.user_key), done + "\n\n")
 
 
-OPT_OUT = re.compile(r"退订|取消订阅|取消(通知|推送)|不要(再给我|再|给我)(发|推)|别(再给我|再|给我)(发|推)|不想(再)?收到"
-                     r"|不再接收|停止(推送|发送|通知)|关闭(通知|推送)|unsubscribe|opt out|stop (sending|notifications|notices)")
-OPT_IN = re.compile(r"订阅|(想|要|希望|愿意)(收到|接收|获取)[^，。？?]{0,10}(通知|消息|推送|公告|动态|信息)"
-                    r"|报名[^，。？?]{0,4}活动|活动[^，。？?]{0,6}报名"
-                    r"|\bsubscribe|sign me up|keep me (posted|informed|updated)|(get|receive) (the )?(event )?(notices|updates)")
-TELL_ME = re.compile(r"(告诉|通知|提醒|推送给|推给|发给)我|notify me|let me know|tell me when")
-ABOUT_NOTICES = re.compile(r"活动|公告|分会|event|notice|news|announcement")   # what TELL_ME must be about
-EVENTS = re.compile(r"活动|event")
-NEWS = re.compile(r"公告|分会|全部|所有|一切|任何|announcement|news|all\b|everything|any\b")
-REGISTERING = re.compile(r"报名")        # how to take part: the screen, not a subscription the user did not ask for
+_WORDS = phrases().subscribe
+OPT_OUT, OPT_IN, TELL_ME = one_of(_WORDS.opt_out), one_of(_WORDS.opt_in), one_of(_WORDS.tell_me)
+ABOUT_NOTICES = one_of(_WORDS.about_notices)      # what TELL_ME must be about
+EVENTS, NEWS = one_of(_WORDS.events), one_of(_WORDS.news)
+REGISTERING = one_of(_WORDS.registering)   # how to take part: the screen, not a subscription the user did not ask for
 SHORT_ZH, SHORT_EN = 24, 12              # a request is short (characters, words); a longer text is a question
 
 

@@ -68,3 +68,10 @@ def test_the_policy_book_is_read_back_until_a_policy_file_changes(tmp_path, monk
     path = next(policy_dir.glob("policy_*.yaml"))
     path.write_text(path.read_text("utf-8") + "\n# reviewed\n", "utf-8")
     assert loader.load_cached_book(documents, policy_dir, cache).measures == first.measures and len(loads) == 1
+
+
+def test_the_pinyin_table_is_cached_in_the_folder_the_gazetteer_is_given(kb, tmp_path):
+    from faq.gazetteer import Gazetteer
+    gazetteer = Gazetteer(kb.knowledge.lexicon, cache_dir=tmp_path)
+    assert [p.name.startswith("sounds-") for p in tmp_path.iterdir()] == [True]
+    assert gazetteer.repairer.repair("云河财富小震在哪") == "运河财富小镇在哪"

@@ -146,7 +146,7 @@ def test_loaded_knowledge_is_read_back_from_the_cache_until_a_file_changes(tmp_p
     cache = tmp_path / "cache"
     first = load_cached(faq_dir, policy_dir, cache)
     loads = []
-    monkeypatch.setattr(knowledge, "load_knowledge", lambda *dirs: loads.append(dirs) or load_knowledge(*dirs))
+    monkeypatch.setattr(knowledge, "load_knowledge", lambda *dirs: loads.append(dirs[:2]) or load_knowledge(*dirs))
     assert load_cached(faq_dir, policy_dir, cache) == first and loads == []
     (faq_dir / "en" / "demo.yaml").write_text(GOOD_EN.replace("Gongshu District", "Gongshu District, Hangzhou"),
                                               encoding="utf-8")
@@ -174,3 +174,19 @@ def test_an_entry_naming_a_policy_measure_that_does_not_exist_is_refused(tmp_pat
         load_knowledge(faq_dir, policy_dir)
     assert "demo.yaml" in str(err.value) and "条目“demo-one”的 measures 字段" in str(err.value) \
         and "no-such-measure" in str(err.value) and "hq-new" not in str(err.value).split("政策措施")[1].split("（")[0]
+
+
+def test_a_cache_miss_reads_each_policy_file_once(tmp_path, monkeypatch):
+    """The bytes read for the cache key are the ones the measure ids are taken from."""
+    faq_dir, policy_dir = _dirs(tmp_path, GOOD.replace("    source:", "    measures: [hq-new]\n    source:"))
+    reads = []
+    for name in ("read_bytes", "read_text"):
+        def counted(self, *args, _read=getattr(Path, name), **kwargs):
+            if self.parent == policy_dir and self.name.startswith("policy_"):
+                reads.append(self.name)
+            return _read(self, *args, **kwargs)
+        monkeypatch.setattr(Path, name, counted)
+    cache = tmp_path / "cache"
+    assert load_cached(faq_dir, policy_dir, cache).faq[0].measures == ["hq-new"]
+    assert len(list(cache.glob("knowledge-*.pickle"))) == 1
+    assert sorted(reads) == sorted(p.name for p in policy_dir.glob("policy_*.yaml")) and reads

@@ -1,0 +1,54 @@
+"""The reviewed phrases of bot/phrases.yaml: cancelling, greetings, small talk and asking for notices in words.
+Validated once at load."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from faq.schema import Patterns, Strict, Words, load_sections, validated_once
+
+PATH = Path(__file__).resolve().parent / "phrases.yaml"
+
+
+class Cancel(Strict):
+    words: Words
+
+
+class Greeting(Strict):
+    words: Patterns
+
+
+class SmallTalk(Strict):
+    thanks: Patterns
+    acknowledgements: Patterns
+    goodbyes: Patterns
+    endings: Patterns
+
+
+class Subscribe(Strict):
+    opt_out: Patterns
+    opt_in: Patterns
+    tell_me: Patterns
+    about_notices: Patterns
+    events: Patterns
+    news: Patterns
+    registering: Patterns
+
+
+@dataclass(frozen=True)
+class Phrases:
+    cancel: Cancel
+    greeting: Greeting
+    small_talk: SmallTalk
+    subscribe: Subscribe
+
+
+def load(path: Path = PATH) -> Phrases:
+    return Phrases(**load_sections(path, {"cancel": Cancel, "greeting": Greeting, "small_talk": SmallTalk,
+                                          "subscribe": Subscribe}))
+
+
+@lru_cache(maxsize=1)
+def phrases() -> Phrases:
+    return validated_once("phrases", PATH, load, Path(__file__))
