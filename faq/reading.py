@@ -40,6 +40,7 @@ SHARED_ASK = re.compile(rf"(?:{'|'.join(_CUES.shared)})(.+)$")
 HEADING, HEADING_MAX = re.compile(r"[：]|:(?!\d)"), 12    # "财富港湾目标：…": a topic before a colon
 CONFIRMS = re.compile(rf"^(?:{'|'.join(_CUES.confirms)})[?？]?$")
 ENUMERATED = re.compile(rf"^(?:{'|'.join(_CUES.enumerated)})\s*")
+SUBJECTLESS = re.compile(rf"^(?:{'|'.join(_CUES.subjectless)})")
 _NUMBER = r"(?:\d[\d.,]*|[一二两三四五六七八九十百千数]+)\s*(?:万|亿|千|百)?\s*(?:余|多)?\s*"
 _YEAR, _MONTH, _DAY = r"(?:19|20)\d\d", r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})月", r"\d{1,2}[日号]"
 # What a "how many / which year" question needs its answer to hold: a figure in the unit it asks, or a date.

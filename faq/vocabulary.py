@@ -43,6 +43,7 @@ class Cues(Strict):
     shared: Patterns
     confirms: Patterns
     enumerated: Patterns
+    subjectless: Patterns
 
 
 class Need(Strict):

@@ -16,7 +16,7 @@ from faq import english, nlp
 from faq.conversation import Topic
 from faq.gazetteer import fold
 from faq.matcher import THRESHOLD, Match
-from faq.reading import YEAR, Reading
+from faq.reading import SUBJECTLESS, YEAR, Reading
 from handlers.handoff import unanswered
 from policy_data import render
 from policy_data.english import for_reading
@@ -377,6 +377,8 @@ def _read_part(svc: Services, reader, clause: str, named: Reading | None, last: 
     if named is not None and not (plain.entities or plain.elsewhere):
         sub = reader.read(clause, Topic(tuple(named.entities), (), None)) if named.entities \
             else reader.read(named.elsewhere[0] + clause)      # "杭州金融城在哪里，有多大"
+    elif named is not None and named.entities and SUBJECTLESS.match(clause) and named.entities[0] not in plain.entities:
+        sub = reader.read(svc.kb.gazetteer.name(named.entities[0], reader.lang) + clause)   # "…，是不是港湾重点板块"
     if last is not None and INSIDE.match(clause):
         sub.context = last.entry.id          # "其中运河财富小镇定位是什么": what the document just quoted says of it
     match, _ = choose(svc, sub, sub.ranked(limit=5))

@@ -58,3 +58,13 @@ async def test_a_heading_before_a_colon_is_what_the_questions_ask_about(ask):
 async def test_the_industry_alliance_founding_is_its_own(ask):
     reply = await ask("长三角特色小镇产业联盟啥时候成立，多少个乡镇组建")
     assert reply.intent == "faq" and "2019年12月13日" in reply.text and "50余个乡镇" in reply.text
+
+
+async def test_asking_whether_the_clause_before_is_true_asks_that_clause(ask):
+    reply = await ask("听说小镇有20幢超5A甲级写字楼，是真的吗？另外联盟有几个分会")
+    assert "20幢超5A甲级商务楼宇" in reply.text and "三个分会" in reply.text
+
+
+async def test_a_question_without_a_subject_asks_of_the_place_named_before(ask):
+    reply = await ask("运河财富小镇是第几批省级金融特色小镇，是不是钱塘江金融港湾重点板块")
+    assert "第二批" in reply.text and "运河财富小镇是浙江省钱塘江金融港湾重点发展板块" in reply.text
