@@ -67,6 +67,14 @@ def _original(msg: Incoming, measure_id: str) -> Button:
     return Button(msg.say("查看原文与条件", "Original text and conditions"), POLICY(f"m:{measure_id}"))
 
 
+def _originals(msg: Incoming, book, measure_ids: list[str]) -> list[Button]:
+    """One button per measure, each named when there are several (one label twice tells nothing)."""
+    if len(measure_ids) < 2:
+        return [_original(msg, i) for i in measure_ids]
+    return [Button(f"{render.article(m, msg.lang)} {render.title(m, msg.lang)}"[:40], POLICY(f"m:{m.id}"))
+            for m in map(book.measure, measure_ids)]
+
+
 _reply = partial(render.reply, "calc")
 
 
@@ -230,6 +238,10 @@ ALREADY = re.compile(r"已经?(拿|领|获得?|得到|享受)(了|过)[^，,。�
 # "去年已经拿过市里的总部补助了": support already received, its amount not given.
 RECEIVED = re.compile(r"(已经?|之前|以前|去年|前年)[^，,。；;]{0,4}(拿|领|获得?|得到|享受)(了|过)[^，,。；;\d]{0,12}(补助|补贴|奖励|资助|扶持)"
                       r"|\b(already (got|received|had|obtained))\b[^,.;\d]{0,40}\b(subsid|grant|award|support)", re.IGNORECASE)
+
+
+WHO_GETS = re.compile(r"(发|给|奖|补)给谁|谁(能|可以)?(拿|领|得|获得)|(奖励|补助|支持)对象|\bwho (gets|receives|is paid)\b",
+                      re.IGNORECASE)
 
 
 def _several(question: str, measure_ids: list[str], book) -> bool:
@@ -410,11 +422,40 @@ def _await_rmb(svc: Services, msg: Incoming, question: str, currency: re.Match, 
     money = [k for k in measure.rule_inputs() if measure.input(k).kind == "money"] if measure else []
     if not money:
         return
+    svc.dialogs.put(msg.user_key, CalcAsking(_without(question, currency), measure.id, money[0], {}))
+
+
+def _without(question: str, currency: re.Match) -> str:
+    """The question without the foreign amount."""
     start, end = currency.span()
     before = re.search(rf"{_FOREIGN_FIGURE}$", question[:start], re.IGNORECASE)
     after = re.match(rf"\s*{_FOREIGN_FIGURE}", question[end:], re.IGNORECASE)
-    kept = question[:before.start() if before else start] + question[end + (after.end() if after else 0):]
-    svc.dialogs.put(msg.user_key, CalcAsking(kept, measure.id, money[0], {}))
+    return question[:before.start() if before else start] + question[end + (after.end() if after else 0):]
+
+
+def _rmb_part(svc: Services, msg: Incoming, question: str, currency: re.Match, measure_ids: list[str],
+              **guards) -> Reply | None:
+    """"规模5亿美元，另外人民币部分管理规模120亿": the RMB figure, named by its cue, priced on its own under a rule
+    that more only raises (a rate, tiers); the foreign part left out and the total asked for in RMB."""
+    book = svc.kb.policy
+    measure = book.measure(measure_ids[0]) if len(measure_ids) == 1 else None
+    kept = _without(question, currency)
+    if measure is None or measure.rule.type not in ("rate", "tiered") or FOREIGN.search(kept):
+        return None
+    reading = _read(msg, kept, book)
+    facts = facts_for(book, measure, reading)
+    outcome = evaluate(measure, facts.values)
+    if (facts.errors or facts.other or any(k not in facts.values or k in facts.assumed for k in measure.rule_inputs())
+            or outcome.status != "ok" or _unstated(measure, f"{normalise(kept)} {reading.text}")
+            or _guarded(svc, msg, kept, reading, measure_ids, **guards) is not None):
+        return None
+    what = "、".join(render.label(measure, k) for k in measure.rule_inputs())
+    return _reply("\n".join([*render.outcome_lines(outcome), msg.say(
+        f"以上只按您给的人民币部分测算；“{currency.group(0)}”部分文件按人民币计算、没有规定汇率，未计入，计入后金额只会相同或更高。"
+        f"请告诉我折合人民币的{what}合计，我再为您测算。",
+        f"The above counts only the part you gave in RMB; the part in “{currency.group(0)}” is left out, as the document "
+        "computes in RMB and sets no exchange rate (counting it can only keep or raise the amount). Please tell me the "
+        f"total {what} in RMB.")]), confidence=0.7, buttons=[_original(msg, measure.id)])
 
 
 def _guarded(svc: Services, msg: Incoming, question: str, reading: Reading, measure_ids: list[str], *,
@@ -423,8 +464,10 @@ def _guarded(svc: Services, msg: Incoming, question: str, reading: Reading, meas
     user's own that rule a condition out."""
     book, lang = svc.kb.policy, msg.lang
     svc.dialogs.pop(msg.user_key)
-    buttons = [_original(msg, i) for i in measure_ids[:2]]
+    buttons = _originals(msg, book, measure_ids[:2])
     if m := FOREIGN.search(question):
+        if partial := _rmb_part(svc, msg, question, m, measure_ids, several_ok=several_ok, other_policy=other_policy):
+            return partial
         _await_rmb(svc, msg, question, m, measure_ids)
         return _reply(msg.say(f"您给的是外币金额（“{m.group(0)}”）。文件按人民币计算，也没有规定汇率，请告诉我折合人民币的金额"
                               "（例如“实收资本8亿元人民币”），我再为您测算。",
@@ -480,11 +523,16 @@ def _guarded(svc: Services, msg: Incoming, question: str, reading: Reading, meas
             return priced
         names = msg.say("、", "; ").join(f"{render.article(book.measure(i), lang)} {render.title(book.measure(i), lang)}"
                                          for i in measure_ids[:2])
+        example = next(filter(None, (render.item_example(book.measure(i), lang) for i in measure_ids[:2])),
+                       msg.say("每次一个项目或一家机构", "one project or institution at a time"))
+        whom = [msg.say(f"{render.article(m, lang)} {render.title(m, lang)}的支持对象：{m.beneficiary}。",
+                        f"{render.article(m, lang)} {render.title(m, lang)} goes to: {m.en.beneficiary if m.en else m.beneficiary}.")
+                for m in map(book.measure, measure_ids[:2])] if WHO_GETS.search(question) else []
         return _reply(msg.say(f"您问的是多家机构、多个项目或多年的合计。{names}按每家、每个项目分别计算，各有上限"
-                              "（每年上限按机构计）。为免算错，请逐项告诉我，例如“一个项目，融资2亿”，我逐项测算。",
+                              f"（每年上限按机构计）。为免算错，请逐项告诉我（{example}），我逐项测算。",
                               f"You ask for a total over several institutions, projects or years. {names} are computed "
                               "one institution or project at a time, each with its own cap. To avoid a wrong total, "
-                              "please give me one item at a time, e.g. “one project, financing RMB 200 million”."),
+                              f"please give me one item at a time ({example}).") + "".join(f"\n{w}" for w in whom),
                       confidence=0.5, buttons=buttons)
     return None
 
@@ -502,7 +550,7 @@ def _other_subject(msg: Incoming, book, ruled_out: dict[str, str]) -> Reply:
                          "If I misread you, please tell me more; or describe your institution and I will match "
                          "the measures that fit."))
     return _reply("\n".join(lines), confidence=0.5,
-                  buttons=[_original(msg, i) for i in list(ruled_out)[:2]])
+                  buttons=_originals(msg, book, list(ruled_out)[:2]))
 
 
 RELATIVE_YEAR = {"今年": 0, "去年": -1, "前年": -2, "this year": 0, "last year": -1}
@@ -563,8 +611,9 @@ def _run(svc: Services, msg: Incoming, question: str, measure_ids: list[str], kn
                                                          "These apply to different cases, with different amounts: which one is yours?"))
     for measure_id in [] if general else measure_ids:
         measure = book.measure(measure_id)
-        if (unstated := _unstated(measure, f"{normalise(question)} {reading.text}")) and evaluate(measure, facts_for(
-                book, measure, reading).values).status != "fail":      # a threshold already missed says more
+        given = facts_for(book, measure, reading)     # a threshold already missed, or a figure of another base
+        if (unstated := _unstated(measure, f"{normalise(question)} {reading.text}")) and not given.other \
+                and evaluate(measure, given.values).status != "fail":       # ("注册资本3000万"), says more
             return _confirm(svc, msg, measure, *unstated, question)
     if itemisable and (itemised := _itemised(svc, msg, book.measure(measure_ids[0]), reading, known)):
         return itemised

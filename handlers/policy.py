@@ -21,9 +21,9 @@ from handlers import faq, handoff
 from policy_data import render
 from policy_data.amounts import FOREIGN, fmt_money
 from policy_data.english import for_reading
-from policy_data.extract import ASKS_WHEN, SELF_DESCRIPTION, beneficiary_types, read
+from policy_data.extract import ASKS_WHEN, ELSEWHERE, HOME, SELF_DESCRIPTION, beneficiary_types, read
 from policy_data.loader import ROOT_TYPE
-from policy_data.matching import Suitability, match, parts
+from policy_data.matching import Suitability, gives_own_figure, match, parts
 
 ASKS_MINE = re.compile(r"(适合|适用于?|匹配)(我|我们|我司|本公司)|(我|我们|我司)(能|可以)?(享受|申请|拿|申报)(哪些|什么|啥)"
                        r"|(我|我们|我司)(符合|匹配)(哪些|什么)")
@@ -243,6 +243,22 @@ def _misfit_reason(book, misfit, lang: str) -> str:
     return render.check_line(o.measure, o.failed[0], lang) if o.failed else render.below_tiers(o, lang)
 
 
+def _denied_line(misfit, lang: str) -> str:
+    m, en = misfit.measure, lang == "en"
+    said = "”“".join(misfit.said)
+    needs = "; ".join(render.condition_text(m, c, lang) for c in misfit.denied) if en else \
+        "；".join(c.text for c in misfit.denied)
+    return (f"{render.article(m, lang)} {render.title(m, lang)} (you say “{said}”; it requires: {needs})" if en else
+            f"{render.article(m)} {render.title(m)}（您提到“{said}”；原文条件：{needs}）")
+
+
+def _own_measures(book, result: Suitability) -> bool:
+    """Some measure fitting is for the asker's kind or a kind it belongs to, not only for any enterprise."""
+    reach = set().union(*(book.ancestors(t) for t in result.types)) - {ROOT_TYPE}
+    reach -= {t for t in reach if book.types[t].generic}
+    return not reach or any(reach & set(f.outcome.measure.beneficiaries) for f in result.fits)
+
+
 def match_reply(svc: Services, description: str, result: Suitability, lead: str = "", lang: str = "zh") -> Reply:
     """What fits, on one phone screen: the measures that fit best (the plan's first, then the asker's own kind),
     with amounts; the other candidates behind 更多 buttons; nothing the description rules out (measures whose
@@ -263,15 +279,25 @@ def match_reply(svc: Services, description: str, result: Suitability, lead: str 
     ranked = [f for f in result.fits if f.planned] + [f for f in result.fits if not f.planned]
     top, rest = ranked[:TOP_FITS], ranked[TOP_FITS:MAX_LISTED]
     lines = [lead] if lead else []
-    lines.append(say(f"按您的情况（{labels}），最相关的支持措施：", f"For you ({labels}), the most relevant support measures:")
-                 if top else say(f"按您的情况（{labels}），没有找到适用的资金支持措施。",
-                                 f"For you ({labels}), no measure with money applies."))
+    related = [s for s in book.summaries if any(k.lower() in description.lower() for k in s.keywords)]
+    if top and not _own_measures(book, result):      # "我们是小额贷款公司": what the document says of the kind first
+        lines += [s.en.text if en and s.en else s.text for s in related[:1]]
+        related = related[1:]
+        lines.append(say(f"文件没有专门面向{labels}的资金支持措施，以下面向各类企业或组织的措施按其条件适用：",
+                         f"The document has no funding measure of its own for {labels}; these measures, open to any "
+                         "enterprise or organisation, apply on their conditions:"))
+    else:
+        lines.append(say(f"按您的情况（{labels}），最相关的支持措施：", f"For you ({labels}), the most relevant support measures:")
+                     if top else say(f"按您的情况（{labels}），没有找到适用的资金支持措施。",
+                                     f"For you ({labels}), no measure with money applies."))
     lines += [_fit_line(f, lang, result.currency) for f in top]
     failed = [f for f in result.misfits if f.outcome is not None]
     if failed:
         lines.append(say("按您提供的数字不符合：", "Not met with the figures you gave: ") + say("；", "; ").join(
             f"{named(f.measure)}{say('（', ' (')}{_misfit_reason(book, f, lang)}{say('）', ')')}" for f in failed[:2]))
-    related = [s for s in book.summaries if any(k.lower() in description.lower() for k in s.keywords)]
+    if denied := [f for f in result.misfits if f.denied]:
+        lines.append(say("按您所说不符合：", "Not met by what you say: ") + say("；", "; ").join(_denied_line(f, lang)
+                                                                                          for f in denied))
     if rest or related:
         lines.append(say(f"另有{len(rest) + len(related)}项可能相关，点下方“更多”按钮查看。",
                          f"{len(rest) + len(related)} more may be relevant: tap “More” below."))
@@ -478,11 +504,88 @@ def _procedure_reply(svc: Services, msg: Incoming) -> Reply:
     return Reply("\n\n".join(blocks), intent="fallback", confidence=0.5)
 
 
+# "2号文适用于上海吗", "我们不在运河财富小镇，能享受2号文吗": where the document applies.
+APPLIES = re.compile(r"适用|享受|能用|可以用|管用|覆盖|\bappl(y|ies|icable)\b|\bcover(s|ed)?\b", re.IGNORECASE)
+DOC_NAMED_EN = re.compile(r"\b(the|this|that) (policy|policies|document|opinions?)\b|\b2023\D{0,4}no\.? ?2\b", re.IGNORECASE)
+LOCAL_PLACE = re.compile(r"(不在|在|位于|注册在|落户)[^，,。？?]{0,10}(小镇|区|县)")
+EVERY_YEAR = re.compile(r"(每年|每一年|年年)(都|度)?(能|可以|可|会)?(拿|领|给|发|享受|申请|申报|补|奖|有)|是一次性|一次性的?(吗|么|还是)"
+                        r"|\b(every|each) year\b|\bannually\b|\bone-(off|time) or\b|\brecurring\b", re.IGNORECASE)
+RULES_ISSUED = re.compile(r"细则[^，,。？?]{0,6}(出台|发布|出来|印发|颁布|公布|有了|有没有)|(出台|发布|印发|颁布|公布)[^，,。？?]{0,4}细则"
+                          r"|\bdetailed rules\b.{0,30}\b(issued|published|out|released|available)\b", re.IGNORECASE)
+
+
+def _scope_reply(svc: Services, msg: Incoming, reading) -> Reply | None:
+    if not APPLIES.search(msg.text) or not (any(w in reading.text for w in DOC_REFS) or DOC_NAMED_EN.search(msg.text)):
+        return None
+    other = next((w for w in ELSEWHERE if w in reading.text), None) if not any(w in reading.text for w in HOME) else None
+    if other is None and not LOCAL_PLACE.search(reading.text):
+        return None
+    policies = list(svc.kb.policy.policies.values())
+    blocks = [render.scope(p, other, msg.lang) for p in policies] + render.validity_notes(policies, _today(svc), msg.lang)
+    return _reply("\n\n".join(blocks), confidence=0.8,
+                  sources=[svc.kb.knowledge.cite(Source(doc=p.doc, section=p.section), msg.lang) for p in policies])
+
+
+def _ruled_out(svc: Services, msg: Incoming, reading) -> tuple[list, str] | None:
+    """The measures a question names while the asker's own words rule their conditions out, and those words:
+    an English question's (policy_ruled_out.yaml), or a measure's not_when left by the quick-check to the FAQ
+    ("Can a bank branch…" asks what the documents never state of a bank branch)."""
+    book = svc.kb.policy
+    if msg.english and reading.candidates() and (said := book.ruling_out(msg.text, True)):
+        return list(map(book.measure, reading.candidates())), said
+    if reading.ruled_out and not reading.candidates() and faq.asks_unstated(svc, msg):
+        return list(map(book.measure, reading.ruled_out)), next(iter(reading.ruled_out.values()))
+    return None
+
+
+def _not_met_reply(svc: Services, msg: Incoming, measures: list, said: str) -> Reply:
+    """Each measure's conditions quoted, and that as described they are not met."""
+    book, lang = svc.kb.policy, msg.lang
+    lines = []
+    for m in measures:
+        name = f"{render.article(m, lang)} {render.title(m, lang)}"
+        lines.append(msg.say(
+            f"您提到“{said}”：按原文，{name}的条件是：{'；'.join(c.text for c in m.conditions)}。按您所说不符合，"
+            f"这项{m.money}不适用；如理解有误，请补充说明。",
+            f"You mention “{said}”: under the original text, {name} requires: "
+            f"{'; '.join(f'{render.condition_text(m, c, lang)} ({c.text})' for c in m.conditions)}. As you describe "
+            f"it, this is not met, so this {m.en.money if m.en else m.money} does not apply; if I misread you, "
+            f"please tell me more."))
+    lines += render.validity_notes(list(dict.fromkeys(map(book.policy, measures))), _today(svc), lang)
+    return _reply("\n\n".join(lines), confidence=0.7,
+                  buttons=[Button(f"{render.article(m, lang)} {render.title(m, lang)}", POLICY(f"m:{m.id}")) for m in measures],
+                  sources=[_cite(svc, m, lang) for m in measures])
+
+
+LISTED_EN = re.compile(r"\b(list(ed|ing|s)?|ipo|float(ed|ing)?)\b.{0,12}\b(in|on)\b", re.IGNORECASE)
+
+
+def _listed_abroad(book, reading, msg: Incoming) -> bool:
+    """"REITs listing in Hong Kong": a listing venue elsewhere, for a measure whose own text covers 境内外交易所 (a
+    Chinese question's venue is read by the extractor)."""
+    return msg.english and bool(LISTED_EN.search(msg.text)) and any(
+        "境内外" in book.measure(i).text for i in reading.candidates())
+
+
+def _asked_measures(book, reading, msg: Incoming) -> list:
+    if m := ARTICLE.search(msg.folded):
+        return [x for x in book.measures if x.article == _article_number(m[1] or m[2])]
+    return [book.measure(i) for i in reading.candidates()[:QUOTED_MAX]]
+
+
 async def answer(svc: Services, msg: Incoming) -> Reply | None:
     book = svc.kb.policy
     text = for_reading(msg.text, book, msg.lang)
     reading = read(text, book)
-    if reading.elsewhere() or faq.asks_unstated(svc, msg):
+    if scoped := _scope_reply(svc, msg, reading):
+        return scoped
+    if EVERY_YEAR.search(msg.folded) and not reading.figures and (asked := _asked_measures(book, reading, msg)):
+        reply = details_reply(svc, asked, msg.lang)
+        reply.text = "\n".join(render.once_or_yearly(m, msg.lang) for m in asked) + "\n\n" + reply.text
+        return reply
+    if reading.about_policy() and not reading.figures and (ruled := _ruled_out(svc, msg, reading)):
+        return _not_met_reply(svc, msg, *ruled)          # "Can a bank branch get the HQ subsidy?": not met, said so
+    if (reading.elsewhere() and not _listed_abroad(book, reading, msg)) or faq.asks_unstated(svc, msg):
         return None
     if PROCEDURE.search(msg.text) and not reading.figures and not reading.candidates() \
             and not VALIDITY_ASKED.search(reading.text):
@@ -502,6 +605,9 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         asks_policy = not ASKING.search(text) or any(w in asked for w in POLICY_ASKS) or bool(reading.figures)
         if asks_policy or not _faq_knows(svc, msg):
             return describe_and_match(svc, text, lang=msg.lang, typed=msg.text)
+    if reading.figures and any(w in reading.text for w in SUPPORT_WORDS) and _names_a_kind(text, book) \
+            and gives_own_figure(book, text):
+        return describe_and_match(svc, text, lang=msg.lang, typed=msg.text)   # "我们基金公司规模突破250亿，有补助吗"
     if TYPE_ASKS.search(reading.text) and not reading.candidates() and _names_a_kind(text, book):
         return describe_and_match(svc, text, lang=msg.lang, typed=msg.text)     # "券商在杭州能享受哪些政策": match the type
     if ASKS_MINE.search(text):
@@ -509,7 +615,10 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     about_policy = reading.about_policy()
     doc_words = any(w in reading.text for w in DOC_WORDS) or (msg.english and DOC_WORDS_EN.search(msg.text))
     if doc_words and (about_policy or any(w in reading.text for w in DOC_REFS)):
-        return document_reply(svc, msg.lang, _asked_years(msg))
+        reply = document_reply(svc, msg.lang, _asked_years(msg))
+        if RULES_ISSUED.search(msg.text):
+            reply.text = "\n".join(render.rules_unstated(p, msg.lang) for p in book.policies.values()) + "\n\n" + reply.text
+        return reply
     candidates = reading.candidates()
     if len(candidates) > 1 and about_policy and not (PROCEDURE.search(msg.text) or ASKS_WHEN.search(reading.text)):
         return details_reply(svc, list(map(book.measure, candidates[:QUOTED_MAX])), msg.lang)

@@ -24,6 +24,9 @@ from policy_data.schema import (BeneficiaryType, EnglishMeasure, EnglishPolicy, 
 
 SECTIONS = {"policy", "measures", "summaries", "beneficiaries", "ruled_out"}
 NEVER = re.compile(r"(?!)")
+CLAUSE = re.compile(r"(?:[^，,。；;？?！!\n.]|\.(?=\S))+")      # a sentence's full stop ends a clause, 12.5's does not
+# A quote ending on a bare negation ("我们不是") says nothing: it runs on to the end of its clause.
+BARE_NEGATION = re.compile(r"(不是|并非|不属于|not|never)$", re.IGNORECASE)
 ROOT_TYPE = "organization"
 
 
@@ -49,7 +52,17 @@ class PolicyBook:
     def ruling_out(self, text: str, english: bool) -> str | None:
         """The words in `text` that rule a measure's condition out (policy_ruled_out.yaml), if any."""
         m = self._ruled_out["zh"].search(text) or (english and self._ruled_out["en"].search(text))
-        return m.group(0) if m else None
+        if not m:
+            return None
+        if BARE_NEGATION.search(m.group(0)) and (rest := CLAUSE.match(text, m.end())):
+            return (m.group(0) + rest.group(0)).strip()
+        return m.group(0)
+
+    def ruled_out_clauses(self, text: str, english: bool) -> list[str]:
+        """The clauses of `text` holding words that rule a condition out ("不是新设的", "也不是首次达到"), each once
+        per such words in it ("既不是新设也不是首次" twice)."""
+        patterns = [self._ruled_out["zh"], *([self._ruled_out["en"]] if english else [])]
+        return [c.group(0).strip() for c in CLAUSE.finditer(text) for p in patterns for _ in p.finditer(c.group(0))]
 
     def measure(self, measure_id: str) -> Measure | None:
         return self.by_id.get(measure_id)

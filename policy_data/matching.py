@@ -56,6 +56,8 @@ class Misfit:
     measure: Measure
     reason: str
     outcome: Outcome | None = None       # the figures that failed (None: the measure is for other types)
+    denied: list[Condition] = field(default_factory=list)   # conditions the description's own words rule out
+    said: list[str] = field(default_factory=list)           # those words, as clauses of the description
 
 
 @dataclass(frozen=True)
@@ -67,14 +69,26 @@ class Suitability:
     currency: str | None = None          # the other currency a figure is given in ("美元")
 
 
-def _stated(condition: Condition, text: str) -> bool:
+def _deciding(condition: Condition) -> tuple[str, ...]:
     if condition.ask_unless:
-        words = condition.ask_unless
-    elif NEW_CONDITION in condition.text:
-        words = NEWLY
-    else:
-        return True                      # left to confirm, as the reply says
-    return any(re.search(rf"\b{re.escape(w)}\b", text) if w.isascii() else normalise(w) in text for w in words)
+        return tuple(condition.ask_unless)
+    return NEWLY if NEW_CONDITION in condition.text else ()
+
+
+def _said(word: str, text: str) -> bool:
+    return bool(re.search(rf"\b{re.escape(word)}\b", text)) if word.isascii() else normalise(word) in text
+
+
+def _stated(condition: Condition, text: str) -> bool:
+    words = _deciding(condition)
+    return not words or any(_said(w, text) for w in words)      # without words: left to confirm, as the reply says
+
+
+def _denying(condition: Condition, clauses: list[str]) -> list[str]:
+    """The clauses ruling the condition out ("不是新设的"): each of its alternatives ("新设立，或者首次实现…")
+    needs a denial of its own, in a clause naming one of its deciding words."""
+    denials = [c for c in clauses if any(_said(w, normalise(c)) for w in _deciding(condition))]
+    return list(dict.fromkeys(denials)) if len(denials) >= condition.text.count("或") + 1 else []
 
 
 def _foreign(reading: Reading, currency: re.Pattern | None) -> dict[int, str]:
@@ -144,7 +158,12 @@ def match(book: PolicyBook, description: str, typed: str = "", currency: re.Patt
     `currency`: the words for currencies other than RMB."""
     types = beneficiary_types(description, book)
     reading = read(description, book)
-    words = f"{normalise(typed)} {reading.text}"
+    clauses = book.ruled_out_clauses(reading.text, False)
+    written = book.ruled_out_clauses(typed, True) if typed and normalise(typed) != normalise(description) else []
+    clauses += written                   # a translation drops the "not": then only the words as written state anything
+    words = normalise(typed) if written else f"{normalise(typed)} {reading.text}"
+    for clause in clauses:               # "不是新设的" does not state 新设
+        words = words.replace(normalise(clause), " ")
     foreign, owners = _foreign(reading, currency), _owners(book, reading)
     reach = set().union(*(book.ancestors(t) for t in types)) if types else set()
     fits, misfits = [], []
@@ -162,6 +181,11 @@ def match(book: PolicyBook, description: str, typed: str = "", currency: re.Patt
             reason = check_line(measure, outcome.failed[0]) if outcome.failed else below_tiers(outcome)
             misfits.append(Misfit(measure, reason, outcome))
             continue
+        denied = [(c, said) for c in outcome.open_conditions if (said := _denying(c, clauses))]
+        if denied:
+            misfits.append(Misfit(measure, "；".join(c.text for c, _ in denied), denied=[c for c, _ in denied],
+                                  said=list(dict.fromkeys(w for _, said in denied for w in said))))
+            continue
         unstated = [c for c in outcome.open_conditions if not _stated(c, words)]
         listed = _items(measure, reading, named) if outcome.status == "ok" and not ends else []
         fits.append(Fit(outcome, measure.id in reading.scores, listed if len(listed) > 1 else [], unstated, abroad))
@@ -172,12 +196,20 @@ def match(book: PolicyBook, description: str, typed: str = "", currency: re.Patt
     return Suitability(types, fits, misfits, next(iter(foreign.values()), None))
 
 
+def gives_own_figure(book: PolicyBook, description: str) -> bool:
+    """"我们基金公司管理规模突破250亿": a figure named by a cue of a measure for the kind the description names."""
+    types = beneficiary_types(description, book)
+    reach = set().union(*(book.ancestors(t) for t in types)) if types else set()
+    cues = {normalise(c) for m in book.measures if reach & set(m.beneficiaries) for i in m.inputs for c in i.cues}
+    return any(owner in cues for owner in _owners(book, read(description, book)).values())
+
+
 PART_BREAK = re.compile(r"另外|此外|另有|；|;")
 
 
 def parts(book: PolicyBook, text: str) -> list[Outcome] | None:
     """"新设金融总部实收资本10亿，另外新设了金融科技子公司实收资本1亿": each part names one measure and gives its
-    base figure by name, and is priced on its own; None unless every part is."""
+    base figure by name (a fixed amount, none at all), and is priced on its own; None unless every part is."""
     pieces = [p for p in PART_BREAK.split(normalise(text)) if p.strip(" ，,。")]
     if len(pieces) < 2:
         return None
@@ -189,7 +221,8 @@ def parts(book: PolicyBook, text: str) -> list[Outcome] | None:
         measure = book.measure(reading.candidates()[0])
         named, ends, _ = _values(book, measure, reading, _owners(book, reading), {})
         outcome = evaluate(measure, named)
-        if ends or not named or outcome.status != "ok" or any(
+        fixed = not measure.rule_inputs() and not reading.figures       # "三家企业…上市": several, not one fixed sum
+        if ends or not (named or fixed) or outcome.status != "ok" or any(
                 not c.ask_unless and not _stated(c, normalise(text)) for c in outcome.open_conditions):
             return None
         outcomes.append(outcome)

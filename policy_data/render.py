@@ -386,6 +386,14 @@ def ask_for(measure: Measure, key: str, lang: str = "zh") -> str:
     return f"请告诉我{what}（{EXAMPLES[inp.kind]}{inp.unit if inp.kind == 'count' else ''}）。"
 
 
+def item_example(measure: Measure, lang: str = "zh") -> str | None:
+    """One item told by the figure the measure is computed on ("例如“融资2亿”"); None when it takes no amount."""
+    inp = next((i for i in measure.inputs if i.kind == "money"), None)
+    if inp is None:
+        return None
+    return f"e.g. “{label(measure, inp.key, lang)} RMB 200 million”" if lang == "en" else f"例如“{inp.label}2亿”"
+
+
 def citation(documents: dict, policy: PolicyDoc, measure: Measure, lang: str = "zh") -> str:
     if lang == "en":
         return f"{documents[policy.doc].en.short} · {article(measure, lang)}"
@@ -433,3 +441,42 @@ def tier_upgrade(measure: Measure, policy: PolicyDoc, said: str, lang: str = "zh
             f"{fmt_value(inp, lower.at_least)}（含）档领取补助后，升到较高一档时是按高档全额给予，还是只补两档的差额"
             f"（{fmt_money(upper.amount)} − {fmt_money(lower.amount)} = {fmt_money(diff)}），所以我不给出确定的金额；"
             f"以{policy.lead_department}制定的细则为准。")
+
+
+def once_or_yearly(measure: Measure, lang: str = "zh") -> str:
+    """"每年都能拿吗": one-off when the document says 一次性, yearly when its sentence says 年度/每年, else not
+    stated."""
+    name = f"{article(measure, lang)} {title(measure, lang)}"
+    yearly = next((c for c in measure.text.replace("，", "。").split("。") if "年度" in c or "每年" in c), None)
+    if "一次性" in measure.money:
+        return (f"{name}: a one-off grant under the original text (一次性); it provides no yearly payment" if lang == "en"
+                else f"{name}：原文为{measure.money}，文件没有规定每年给予")
+    if yearly:
+        return (f"{name}: per year under the original text (“{yearly}”)" if lang == "en"
+                else f"{name}：原文按年度给予（“{yearly}”）")
+    return (f"{name}: the document does not say whether it is one-off or yearly" if lang == "en"
+            else f"{name}：文件没有写明是一次性还是每年给予")
+
+
+def rules_unstated(policy: PolicyDoc, lang: str = "zh") -> str:
+    """Whether the detailed rules have been issued: the document only says who draws them up."""
+    said = next(s for s in policy.lead_text.split("。") if "细则" in s)
+    if lang == "en":
+        return (f"{policy.number} says only that its detailed rules are to be drawn up by the "
+                f"{policy.en.lead_department} (“{said}。”); the documents do not say whether they have been issued. "
+                f"Please ask the {policy.en.lead_department}.")
+    return f"{policy.number}只写明“{said}。”，资料没有说明细则是否已经出台；请向{policy.lead_department}咨询。"
+
+
+def scope(policy: PolicyDoc, place: str | None, lang: str = "zh") -> str:
+    """Where the document applies: it is the city's. `place`: another city asked about; None for a town or
+    district of the city (the measures name none)."""
+    if lang == "en":
+        head = f"{policy.number} ({policy.en.title}) is Hangzhou's policy, issued by the {policy.en.issuer}."
+        if place:
+            return f"{head} It is not a policy of another city and has no measure for one."
+        return f"{head} Its support measures are not limited to one town or district of Hangzhou; each applies on its own conditions."
+    head = f"{policy.number}《{policy.title}》由{policy.issuer}印发，是杭州市的政策。"
+    if place:
+        return f"{head}它不是{place}的政策，文件没有适用于{place}的支持措施。"
+    return f"{head}它的资金支持措施没有限定只适用于某个小镇或区，符合各条条件即可适用。"

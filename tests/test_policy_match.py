@@ -384,3 +384,129 @@ async def test_the_year_of_a_document_number_is_no_year_asked(ask):
     reply = await ask("杭政办〔2023〕2号还有效吗")
     status = reply.text.split("\n\n")[0]            # today's status and a line per year asked
     assert status.startswith("杭政办〔2023〕2号已失效") and "在其有效期内" not in status, reply.text
+
+
+@pytest.mark.parametrize("description, ruled, kept", [
+    ("我们是资管公司，规模100亿，不是新设的，也不是首次达到，有补助吗", ["第13条 资管机构总部补助", "第6条 新设金融总部补助"], None),
+    ("我们是资管公司，规模100亿，不是新设的，有补助吗", ["第6条 新设金融总部补助"], "第13条 资管机构总部补助：可能适用"),
+])
+async def test_conditions_the_description_rules_out_are_not_met(ask, description, ruled, kept):
+    reply = await ask(description)
+    fits, _, denied = reply.text.partition("按您所说不符合：")
+    denied = denied.splitlines()[0]
+    for name in ruled:
+        assert name in denied and name not in fits, reply.text
+    assert "您提到“不是新设的”" in denied and "按您提供的数字测算" not in reply.text
+    if kept:                     # one alternative of "新设立，或者首次实现…" denied: the other is still open
+        assert kept in fits and "您没有说明这一点" in fits
+    else:
+        assert "“也不是首次达到”" in denied
+
+
+async def test_a_quote_of_the_askers_words_never_ends_on_a_bare_negation(ask):
+    reply = await ask("我们是新设的金融总部，但不是经国家金融管理部门批准的，是地方金融监管局批准的，实收资本5亿，能拿多少")
+    assert "您提到“但不是经国家金融管理部门批准的”" in reply.text and "可获" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, fits", [
+    ("我们基金公司今年首次管理规模突破250亿，有补助吗", "第13条 资管机构总部补助：最高可获 600万元（按您提供的数字测算）"),
+    ("我们银行实收资本20亿，有补助吗", "第6条 新设金融总部补助：可能适用，需符合：经国家金融管理部门批准新设立"),
+])
+async def test_a_kind_giving_a_measures_own_figure_and_asking_support_is_matched_not_sent_to_the_faq(ask, question, fits):
+    reply = await ask(question)
+    assert reply.intent == "policy" and fits in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, says, not_says", [
+    ("我们公司在杭州滨江，不在运河财富小镇，能享受杭政办2号文的补助吗", "没有限定只适用于某个小镇或区", "上海"),
+    ("这个政策适用于上海吗", "它不是上海的政策", "没有限定"),
+    ("Does the policy apply to Shanghai?", "is Hangzhou's policy", "not limited"),
+])
+async def test_where_the_document_applies_is_the_city_it_is_issued_by(ask, question, says, not_says):
+    reply = await ask(question)
+    assert reply.intent == "policy" and says in reply.text and not_says not in reply.text, reply.text
+    assert "杭州市人民政府办公厅" in reply.text and "2026-02-28" in reply.text
+
+
+def test_no_measure_is_limited_to_a_town_or_district(kb):
+    """What the scope reply says of the measures holds for the data: none names a town or a district."""
+    for m in kb.policy.measures:
+        assert not any(w in f"{m.text}{m.beneficiary}{''.join(c.text for c in m.conditions)}"
+                       for w in ("小镇", "拱墅", "上城", "滨江", "西湖区", "余杭", "萧山")), m.id
+
+
+async def test_whether_the_detailed_rules_are_out_is_not_stated(ask):
+    reply = await ask("2号文的细则出台了吗")
+    first = reply.text.split("\n\n")[0]
+    assert "“本实施意见的具体细则由市地方金融监管局牵头另行制定。”" in first and "没有说明细则是否已经出台" in first
+
+
+@pytest.mark.parametrize("question, says", [
+    ("第6条的补助是每年都能拿吗", ["第6条 新设金融总部补助：原文为一次性补助，文件没有规定每年给予",
+                            "第6条 募资补充资本补助：原文为一次性补助"]),
+    ("科创贷款奖励每年都有吗", ["第2条 科创贷款增量奖励：原文按年度给予（“每年度对科创企业贷款增量"]),
+])
+async def test_one_off_or_yearly_is_read_from_the_measure(ask, question, says):
+    reply = await ask(question)
+    for line in says:
+        assert line in reply.text.split("\n\n")[0], reply.text
+
+
+@pytest.mark.parametrize("question, answered", [
+    ("Is there any subsidy for REITs listing in Hong Kong?", True),
+    ("What subsidy does Shanghai give for REITs?", False),
+])
+async def test_a_listing_abroad_is_the_measure_whose_text_covers_exchanges_at_home_and_abroad(ask, question, answered):
+    reply = await ask(question)
+    said = "on a domestic or overseas exchange" in reply.text and "RMB 3 million (300万元)" in reply.text
+    assert said is answered and (reply.intent == "policy") is answered, reply.text
+
+
+async def test_a_branch_asking_for_the_headquarters_grant_hears_the_articles_requirement_and_that_it_is_not_met(ask):
+    reply = await ask("Can a foreign bank branch get the headquarters subsidy?")
+    assert reply.intent == "policy" and "You mention “branch”" in reply.text, reply.text
+    assert "依法独立享有民事权利和承担民事义务" in reply.text and "does not apply" in reply.text
+    assert "RMB" not in reply.text.split("⚠️")[0]            # no amount for what is not met
+
+
+@pytest.mark.parametrize("question", [
+    "We are a foreign asset manager. If we set up a new financial headquarters with paid-in capital of USD 200 million, "
+    "how much subsidy can we get?",
+    "我们今年帮三家企业发行了REITs在上交所上市，另外我们自己通过配股募集了15亿补充资本。请问我们券商能拿多少？",
+])
+async def test_buttons_to_several_measures_are_each_named(ask, question):
+    reply = await ask(question)
+    labels = [b.label for b in reply.buttons]
+    assert len(labels) >= 2 and len(set(labels)) == len(labels), labels
+    assert all(label.startswith(("Art.", "第")) for label in labels[:2])
+
+
+@pytest.mark.parametrize("description, said", [
+    ("我们是小额贷款公司，能享受哪些扶持", "“支持小额贷款、融资担保等地方金融组织发挥自身特色，更好服务科创企业发展。”该条对此没有规定补助或奖励金额"),
+    ("我们是做融资租赁的，有什么政策可以享受", None),
+])
+async def test_a_kind_without_measures_of_its_own_hears_so_before_the_measures_open_to_any_enterprise(
+        ask, description, said):
+    reply = await ask(description)
+    head = reply.text.split("\n· ")[0]
+    assert reply.intent == "policy" and "文件没有专门面向" in head and "以下面向各类企业或组织的措施按其条件适用" in head
+    assert (said in head) if said else ("第1条" not in head), reply.text
+    assert "最高可获" not in head and "· 第4条 应收账款确权融资奖励" in reply.text
+
+
+async def test_measures_for_the_asker_or_its_parent_kind_need_no_such_note(ask):
+    for description in ("我们是券商，有什么补贴", "我们是一家制造企业，用应收账款融资"):
+        assert "文件没有专门面向" not in (await ask(description)).text
+
+
+async def test_a_part_whose_measure_takes_no_figure_is_priced_beside_the_other(ask):
+    reply = await ask("我们保险公司向社会募集资金8亿补充实收资本，另外新设了科技保险专营机构，一共能拿多少")
+    assert "8亿元 × 1% = 800万元" in reply.text and "一次性补助 → 最高可获 50万元（第1条）" in reply.text, reply.text
+    assert "合计：850万元" in reply.text and "还需符合：经认定为我市科创银行、保险类专营机构" in reply.text
+
+
+async def test_an_english_denial_is_quoted_as_written_and_states_nothing(ask):
+    reply = await ask("We are an asset manager with AUM of RMB 12 billion. We are not newly set up. What support fits us?")
+    assert "Not met by what you say: Art. 6 New financial HQ grant (you say “We are not newly set up”" in reply.text
+    art13 = next(line for line in reply.text.splitlines() if line.startswith("· Art. 13"))
+    assert "may fit if" in art13 and "from the figures you gave" not in art13, reply.text

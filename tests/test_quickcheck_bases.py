@@ -28,6 +28,7 @@ async def _no_amount(ask, question: str):
     ("我们确权增速排第4，确权了8个亿的应收账款，奖多少", "确权了", "应收账款确权融资金额"),
     ("重大基础设施项目引入保险资金，项目总投资15亿，补多少", "项目总投资", "保险资金融资额"),
     ("民生工程项目，信托资金6亿，补多少", "信托资金", "保险资金融资额"),
+    ("新设一家金融科技子公司，注册资本3000万，能拿多少", "注册资本", "实收资本"),   # before a condition it leaves open
 ])
 async def test_a_figure_named_as_another_quantity_is_never_the_base(ask, question, named, label):
     reply = await _no_amount(ask, question)
@@ -101,6 +102,8 @@ async def test_the_more_specific_name_wins_over_a_total(ask):
     ("中征平台确权增速排第3，但平台不是中征的，确权融资5亿，奖多少", "不是中征"),
     ("我们新设的金融总部是省地方金融监管局批准的，实收资本10亿，能补多少", "省地方金融监管局批准"),
     ("新设金融总部，实收资本10亿，但是总部在上海，杭州是分部，补多少", "总部在上海"),
+    ("我们是成立二十多年的证券公司总部，实收资本50亿，新设总部补助能拿多少", "成立二十多年"),
+    ("我们是老牌保险公司，实收资本20亿，新设金融总部补助有多少", "老牌"),
 ])
 async def test_an_event_outside_the_policy_or_a_condition_ruled_out_gives_no_amount(ask, question, says):
     reply = await _no_amount(ask, question)
@@ -147,3 +150,27 @@ def test_settled_needs_every_end_to_agree(kb):
     both_capped = settled(hq, {"paid_in": Decimal("4e9")}, {"paid_in": (Decimal("3e9"), Decimal("4e9"))})
     assert both_capped is not None and both_capped.amount == Decimal("5e7")
     assert settled(hq, {"paid_in": Decimal("1e9")}, {"paid_in": (Decimal("9e8"), Decimal("1.1e9"))}) is None
+
+
+@pytest.mark.parametrize("question, example", [
+    ("REITs上市了两个项目，奖励多少", "（每次一个项目或一家机构）"),
+    ("我们两家供应链企业应收账款确权融资，能奖多少", "（例如“应收账款确权融资金额2亿”）"),
+])
+async def test_several_items_are_asked_one_by_one_by_the_figure_the_measure_uses(ask, question, example):
+    reply = await _no_amount(ask, question)
+    assert "请逐项告诉我" + example in reply.text and ("融资" in reply.text) == ("融资" in question), reply.text
+
+
+async def test_the_rmb_part_beside_a_foreign_one_is_priced_alone_and_the_total_asked_in_rmb(ask):
+    reply = await ask("我们是外资资管，规模5亿美元，另外人民币部分管理规模120亿，新设的，能拿多少")
+    assert "存续资产实际管理规模120亿元，达到100亿元（含）档" in reply.text and "最高可获 300万元" in reply.text, reply.text
+    assert "以上只按您给的人民币部分测算" in reply.text and "请告诉我折合人民币的存续资产实际管理规模合计" in reply.text
+    below = await ask("新设资管总部，管理规模80亿，另有2亿美元，能拿多少", user="u2")     # the RMB part alone decides nothing
+    assert "可获" not in below.text and "折合人民币" in below.text, below.text
+
+
+async def test_who_receives_is_answered_beside_a_total_asked_item_by_item(ask):
+    reply = await _no_amount(ask, "我们今年帮三家企业发行了REITs在上交所上市，另外我们自己通过配股募集了15亿补充资本。"
+                                  "请问我们券商能拿多少？REITs奖励发给谁？")
+    assert "请逐项告诉我" in reply.text, reply.text
+    assert "第13条 基础设施REITs上市奖励的支持对象：通过REITs形式在境内外交易所上市的优质基础设施项目的所属权益人。" in reply.text
