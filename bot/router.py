@@ -241,7 +241,7 @@ class Router:
         flow = self.flows.get(dialog.flow) if dialog else None
         for route in ([flow] if flow else []) + self.texts:
             if (reply := await self._run(route, msg)) is not None:
-                return reply
+                return faq.with_other_parts(self.svc, msg, reply)
         return await faq.answer(self.svc, msg)
 
     def _amount_again(self, msg: Incoming) -> Incoming | None:

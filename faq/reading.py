@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from faq import english, nlp
 from faq.conversation import Topic
-from faq.gazetteer import SCANNED, Gazetteer, fold
+from faq.gazetteer import SCANNED, Gazetteer, fold, scan
 from faq.matcher import FaqMatcher, Match
 from faq.schema import one_of
 from faq.vocabulary import compiled, vocabulary
@@ -30,13 +30,20 @@ WITHIN = one_of(_CUES.within)                # "那港湾计划里呢": in that 
 REFERS_BACK = re.compile(r"\b(it|its|they|them|their)\b")        # "which river forms its southern boundary"
 STANDS_ALONE = 0.75          # a short question without a "那…呢" that finds this confident an answer is new
 FOLLOW_UP_MAX = 14                  # a short message without a name of its own continues the last topic
-CLAUSE = re.compile(r"[。！？?!；;\n]+|[，,](?=\s*(?:想|请|能|可|我|那|还|另外|顺便|麻烦))"
-                    r"|[、，,](?=[^、，,。？?]*(?:吗|呢|哪|什么|啥|多少|几|怎么|如何|多大))"
+CLAUSE = re.compile(r"[。！？?!；;：\n]+|:(?!\d)|[，,](?=\s*(?:想|请|能|可|我|那|还|另外|顺便|麻烦))"
+                    r"|[、，,](?=[^、，,。？?]*(?:吗|呢|哪|什么|啥|多少|几|怎么|如何|多大|是不是|是否|有没有))"
                     r"|,?\s+and\s+(?=(?:how|what|which|who|when|where|is|are|was|were|does|do|did|has|have)\b)")
 # English sentences end in ". " too, and "As a Shanghai fund, can we…" introduces before it asks.
 EN_CLAUSE = re.compile(rf"{CLAUSE.pattern}|\.\s+(?=[a-z])|,\s*(?=(?:can|could|what|where|how|which|who|when|why)\b)")
 ASKING = one_of(_CUES.asking)
 SELF_INTRO = re.compile(rf"^({'|'.join(_CUES.self_intro)})")
+# "面积和2019年营业收入": two questions joined in one clause; "A和B分别是多少" asks its ending of both.
+CONJUNCTION = one_of(_CUES.joins)
+SHARED_ASK = re.compile(rf"(?:{'|'.join(_CUES.shared)})(.+)$")
+HEADING, HEADING_MAX = re.compile(r"[：]|:(?!\d)"), 12    # "财富港湾目标：…": a topic before a colon
+CONFIRMS = re.compile(rf"^(?:{'|'.join(_CUES.confirms)})[?？]?$")
+ENUMERATED = re.compile(rf"^(?:{'|'.join(_CUES.enumerated)})\s*")
+SUBJECTLESS = re.compile(rf"^(?:{'|'.join(_CUES.subjectless)})")
 _NUMBER = r"(?:\d[\d.,]*|[一二两三四五六七八九十百千数]+)\s*(?:万|亿|千|百)?\s*(?:余|多)?\s*"
 _YEAR, _MONTH, _DAY = r"(?:19|20)\d\d", r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})月", r"\d{1,2}[日号]"
 # What a "how many / which year" question needs its answer to hold: a figure in the unit it asks, or a date.
@@ -91,12 +98,22 @@ EN_TWO_COUNTS = re.compile(r"^(how many|how much)\s+([a-z-]+(?:\s[a-z-]+)?)\s+an
 
 
 def question_clauses(text: str, lang: str = "zh") -> list[str]:
-    """A long message reduced to the clauses that ask something (a self-introduction is dropped)."""
-    clauses = [c.strip() for c in (EN_CLAUSE if lang == "en" else CLAUSE).split(text) if c and c.strip()]
+    """A long message reduced to the clauses that ask something (a self-introduction is dropped); a heading that
+    asks nothing ("财富港湾目标：机构多少家、AUM多少") is what each of the questions after it asks about."""
+    colon = HEADING.search(text)
+    heading = text[:colon.start()].strip() if colon and text[colon.end():].strip() else ""
+    heading = "" if ASKING.search(heading) or len(heading) > HEADING_MAX else heading
+    body = text[colon.end():] if heading else text
+    clauses = [ENUMERATED.sub("", c.strip()) for c in (EN_CLAUSE if lang == "en" else CLAUSE).split(body) if c and c.strip()]
+    clauses = [c for c in clauses if c]
     if lang == "en":
         clauses = [part for c in clauses for part in _each_count(c)]
+    for n in range(len(clauses) - 1, 0, -1):            # "听说小镇重点招外资机构，是真的吗": asks of the clause before
+        if CONFIRMS.match(clauses[n]):
+            clauses[n - 1:n + 1] = [f"{clauses[n - 1]}，{clauses[n]}"]
     asking = [c for c in clauses if ASKING.search(c) and not (SELF_INTRO.match(c) and not _asks_after_intro(c))]
-    return asking or clauses
+    joint = "" if lang == "en" else "的"
+    return [f"{heading}{joint}{c}" if heading else c for c in asking or clauses]
 
 
 def _each_count(clause: str) -> list[str]:
@@ -179,6 +196,23 @@ class Reader:
                        context=topic.entry_id if topic is not None and marked else None,
                        role=role.group(1) if role else "", members=_count(members.group(1)) if members else 0,
                        _ranked=alone if query == focus else None)
+
+    def halves(self, clause: str) -> list[str]:
+        """A clause split at its first conjunction outside a name ("工业设计小镇面积和2019年营业收入"); [] when there
+        is none. Whether the halves are two questions is for their answers to show."""
+        if self.lang != "zh":
+            return []
+        named = bytearray(len(clause))
+        for start, end, _ in scan(clause, self.gazetteer.names):
+            named[start:end] = b"\x01" * (end - start)
+        for m in CONJUNCTION.finditer(clause):
+            head, tail = clause[:m.start()].strip(" ，,"), clause[m.end():].strip()
+            if named[m.start()] or not head or not tail:
+                continue
+            if shared := SHARED_ASK.search(tail):
+                head, tail = head + shared.group(1), tail[:shared.start()] + shared.group(1)
+            return [head, tail]
+        return []
 
     def _hint(self, aspects: list[str]) -> str:
         asked = [self.gazetteer.lexicon.aspects[a].asked for a in aspects]

@@ -43,6 +43,11 @@ class Cues(Strict):
     relative_years: Annotated[dict[Annotated[str, Field(min_length=1)], int], Field(min_length=1)]
     self_intro: Patterns
     who_is: Patterns
+    joins: Patterns
+    shared: Patterns
+    confirms: Patterns
+    enumerated: Patterns
+    subjectless: Patterns
 
 
 class Need(Strict):

@@ -7,6 +7,8 @@ stated (intent "fallback", so it counts as unanswered). Another city's question 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+
 from bot.messages import Button, Incoming, Reply
 from bot.payloads import CALC, FAQ
 from bot.services import Services
@@ -14,10 +16,12 @@ from faq import english, nlp
 from faq.conversation import Topic
 from faq.gazetteer import fold
 from faq.matcher import THRESHOLD, Match
-from faq.reading import BASE_YEAR, YEAR, Reading
+from faq.reading import BASE_YEAR, SUBJECTLESS, YEAR, Reading
 from faq.vocabulary import vocabulary
 from handlers.handoff import unanswered
 from policy_data import render
+from policy_data.english import for_reading
+from policy_data.extract import read as read_policy
 
 FALLBACK = ("抱歉，这个问题我暂时答不上来，资料中没有可靠的答案。\n"
             "您可以看看下面相近的问题，或点“转人工 / 留言给工作人员”请管委会工作人员回复（也可输入 /handoff）。")
@@ -40,6 +44,7 @@ QUESTION_WORD = re.compile(r"谁|哪[家个些里]?|什么|啥|多少|几|的|�
 LISTING = re.compile(r"[^，。；：:、]+(?:、[^，。；：:、]+)+")
 RELATIVE_YEARS = vocabulary().reading.relative_years
 SENTENCE = re.compile(r"[。；;\n]")
+INSIDE = re.compile(r"^(其中|其)")         # a question about a part of what the one before it answered
 ASPECT_SLACK = 0.12        # how far below the best an entry that states the asked aspect may score
 PART_MARGIN = 0.1          # another part's answer must be this much surer than the bare threshold
 DIRECT_BONUS = 0.1         # an entry about the very entity named beats one about a part of it
@@ -319,7 +324,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
     best, why = choose(svc, reading, ranked)
     # An English message asking what the documents never state gets that said, not an answer to its other half.
     whole = why == "elsewhere" or (why == "aspect" and msg.english and asks_unstated(svc, msg))
-    parts = _parts(svc, msg) if len(reading.questions) > 1 and not whole else []
+    parts, missing = _parts(svc, msg) if not whole and _several(svc, msg) else ([], [])
     if best is None and not parts:
         return await _not_known(svc, msg, reading, ranked, why)
     if best is None or len(parts) > 1:         # each question answered by its own entry, in the order asked
@@ -337,10 +342,24 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
     if extra:
         reply.text += "".join(f"\n\n{_answer(m.entry, svc, m.score, msg.lang).text}" for m in extra)
         reply.sources += [svc.kb.knowledge.cite(m.entry.source, msg.lang) for m in extra]
+    reply.text += _missing_note(svc, msg, missing, [best.entry, *(m.entry for m in extra)])
     subject = "" if reading.aspects else YEAR.sub("", reading.query)
     svc.conversations.remember(msg.user_key, _topic(svc, reading, best.entry), reading.aspects or best.entry.aspects[:1],
                                best.entry.id, reading.needs, subject, reading.years)
     return reply
+
+
+def _missing_note(svc: Services, msg: Incoming, missing: list[Reading], answered: list) -> str:
+    """What the other questions of the message asked that the documents do not state ("杭州金融城……有多大")."""
+    gz, told = svc.kb.gazetteer, {a for entry in answered for a in entry.aspects}
+    lines = []
+    for sub in missing:
+        aspects = [gz.label(a, msg.lang) for a in sub.aspects if a not in told]
+        name = gz.name(sub.entities[0], msg.lang) if sub.entities else (sub.elsewhere or [""])[0]
+        if aspects and name:
+            lines.append(msg.say(f"资料未载明{name}的{'、'.join(aspects)}。",
+                                 f"The documents don't state the {', '.join(aspects)} of {name}."))
+    return "\n\n" + "\n".join(lines) if lines else ""
 
 
 def _topic(svc: Services, reading: Reading, entry) -> list[str]:
@@ -354,25 +373,93 @@ def _topic(svc: Services, reading: Reading, entry) -> list[str]:
     return reading.entities
 
 
-def _parts(svc: Services, msg: Incoming) -> list[Match]:
-    """The answers to each question of a several-part message; a clause naming no place continues the one
-    named before it ("小镇在哪、有哪些楼宇")."""
+def _parts(svc: Services, msg: Incoming, clauses: list[str] | None = None) -> tuple[list[Match], list[Reading]]:
+    """The answers to each question of a several-part message (or to its `clauses`), and the questions the
+    documents answer nothing to; a clause naming no place continues the one named before it ("小镇在哪、有哪些楼宇")."""
     found: list[Match] = []
-    entities = ()
+    missing: list[Reading] = []
+    # "想在小镇租写字楼，有哪些楼宇可以选": the one place the message names is what its questions ask about
+    named: Reading | None = msg.reading if len(msg.reading.entities) == 1 else None
     reader = svc.kb.reader_for(msg.lang)
-    for clause in msg.reading.questions[:MAX_PARTS + 1]:
-        plain = reader.read(clause)
-        # an English clause of a few words naming nothing known is a question of its own, not a continuation
-        alone = msg.english and not (plain.entities or plain.aspects) and len(reader.matcher.text.words(clause)) >= 3
-        if not (plain.entities or plain.aspects or alone):
-            continue                          # a fragment ("多少钱") is not a question of its own
-        context = Topic(tuple(entities), (), None) if entities else None
-        sub = plain if plain.entities or alone else reader.read(clause, context)
-        entities = sub.entities or entities
-        match, _ = choose(svc, sub, sub.ranked(limit=5))
-        if match and all(m.entry.id != match.entry.id for m in found):
-            found.append(match)
-    return found
+    for clause in (msg.reading.questions if clauses is None else clauses)[:MAX_PARTS + 1]:
+        pieces = _pieces(svc, reader, clause, named)
+        for piece in pieces:
+            sub, match = _read_part(svc, reader, piece, named, found[-1] if found else None, len(pieces) > 1)
+            if sub is None:
+                continue
+            named = sub if sub.entities or sub.elsewhere else named
+            if match is None and sub.aspects:
+                missing.append(sub)
+            elif match and all(m.entry.id != match.entry.id for m in found):
+                found.append(match)
+    return found, missing
+
+
+def with_other_parts(svc: Services, msg: Incoming, reply: Reply) -> Reply:
+    """A policy or quick-check reply to a message asking more, with the FAQ's answers to the questions that ask no
+    measure ("哪些楼宇可以入驻？另外新设资管总部管理规模150亿能补多少？")."""
+    if reply.intent not in ("calc", "policy") or len(msg.reading.questions) < 2:
+        return reply
+    book = svc.kb.policy
+    own = {p.doc for p in book.policies.values()}
+    theirs = [c for c in msg.reading.questions
+              if not (policy := read_policy(for_reading(c, book, msg.lang), book)).candidates() and not policy.about_policy()]
+    found, missing = _parts(svc, msg, theirs) if theirs else ([], [])
+    found = [m for m in found if m.entry.source.doc not in own and m.score >= THRESHOLD + PART_MARGIN][:MAX_PARTS - 1]
+    if not found:
+        return reply
+    text = "".join(f"\n\n{_answer(m.entry, svc, m.score, msg.lang).text}" for m in found)
+    return replace(reply, text=reply.text + text + _missing_note(svc, msg, missing, [m.entry for m in found]),
+                   sources=[*reply.sources, *(svc.kb.knowledge.cite(m.entry.source, msg.lang) for m in found)])
+
+
+def _several(svc: Services, msg: Incoming) -> bool:
+    """Whether a message may ask more than one question: several clauses, or one joined by a conjunction."""
+    reader = svc.kb.reader_for(msg.lang)
+    return len(msg.reading.questions) > 1 or any(reader.halves(q) for q in msg.reading.questions)
+
+
+def _read_part(svc: Services, reader, clause: str, named: Reading | None, last: Match | None, half: bool = False) \
+        -> tuple[Reading | None, Match | None]:
+    """A clause read, continuing the place or body `named` before it, and its answer; None for a fragment ("多少钱"),
+    which is no question of its own, though half of "在册机构和基金规模分别是多少" is."""
+    plain = reader.read(clause)
+    # an English clause of a few words naming nothing known is a question of its own, not a continuation
+    alone = reader.lang == "en" and not (plain.entities or plain.aspects) and len(reader.matcher.text.words(clause)) >= 3
+    if not (plain.entities or plain.aspects or alone or (half and plain.needs)):
+        return None, None
+    sub = plain
+    if named is not None and not (plain.entities or plain.elsewhere or alone):
+        sub = reader.read(clause, Topic(tuple(named.entities), (), None)) if named.entities \
+            else reader.read(named.elsewhere[0] + clause)      # "杭州金融城在哪里，有多大"
+    elif named is not None and named.entities and SUBJECTLESS.match(clause) and named.entities[0] not in plain.entities:
+        sub = reader.read(svc.kb.gazetteer.name(named.entities[0], reader.lang) + clause)   # "…，是不是港湾重点板块"
+    if last is not None and INSIDE.match(clause):
+        sub.context = last.entry.id          # "其中运河财富小镇定位是什么": what the document just quoted says of it
+    match, _ = choose(svc, sub, sub.ranked(limit=5))
+    return sub, match
+
+
+def _pieces(svc: Services, reader, clause: str, named: Reading | None) -> list[str]:
+    """A clause's two halves when each is a question of its own: it asks something of its own and finds a confident
+    answer of its own, which the whole clause's answer does not give as surely ("税收和营收增长" asks one figure)."""
+    halves = reader.halves(clause)
+    if not halves:
+        return [clause]
+    read, context = [], named
+    for half in halves:
+        sub, match = _read_part(svc, reader, half, context, None, half=True)
+        if sub is None or not (sub.aspects or sub.needs) or match is None or match.score < THRESHOLD + PART_MARGIN:
+            return [clause]
+        context = sub if sub.entities or sub.elsewhere else context
+        read.append((sub, match))
+    (first, one), (second, other) = read
+    _, whole = _read_part(svc, reader, clause, named, None)
+    asked = {*first.aspects, *second.aspects}
+    if one.entry.id == other.entry.id or (first.aspects and set(first.aspects) == set(second.aspects)) \
+            or (whole is not None and asked <= set(whole.entry.aspects) and whole.score >= max(one.score, other.score)):
+        return [clause]
+    return halves
 
 
 async def _not_known(svc: Services, msg: Incoming, reading: Reading, ranked: list[Match], why: str) -> Reply:

@@ -26,6 +26,11 @@ from datetime import datetime
     ("钱塘江金融港湾到2025年目标是什么", "超过75%", "全球金融创新要素集聚区"),       # the bay plan's own targets
     ("钱塘江金融港湾核心区在哪", "钱江新城和钱江世纪城", None),
     ("运河财富小镇的定位是什么", "运河之上的高端金融产业集聚区", "第5条"),           # the town's profile, not a mention
+    ("湖州在港湾计划里扮演什么角色", "湖州打造绿色低碳金融创新中心", "杭州要打造"),      # that city's role, not Hangzhou's
+    ("十三五规划里“一核”在哪", "钱江新城和钱江世纪城", None),
+    ("杭州金融办的人员编制够吗", "相对同类城市偏少", None),
+    ("黄龙财富管理集聚区重点发展什么", "专业型财富管理", None),
+    ("长三角特色小镇产业联盟哪天成立的", "2019年12月13日", None),
 ])
 async def test_answers_the_entity_and_aspect_asked(ask, must, must_not, question):
     reply = await ask(question)
@@ -52,6 +57,7 @@ async def test_a_two_part_question_gets_both_answers(ask):
     ("绍兴国际金融活力城在哪个区", "绍兴国际金融活力城"),         # only mentioned in passing: its location is not stated
     ("运河财富小镇啥时候成立的", "成立时间未载明"),               # the alliance's or a task force's founding is not the town's
     ("小镇是哪一年成立的", "成立时间未载明"),
+    ("中介服务业集聚区专班的牵头人是谁", "负责人姓名未载明"),   # the lead is a body (the committee), no person is named
 ])
 async def test_what_the_documents_do_not_say_is_said_plainly(ask, services, question, says):
     reply = await ask(question)
