@@ -425,23 +425,19 @@ def _await_rmb(svc: Services, msg: Incoming, question: str, currency: re.Match, 
     money = [k for k in measure.rule_inputs() if measure.input(k).kind == "money"] if measure else []
     if not money:
         return
-    svc.dialogs.put(msg.user_key, CalcAsking(_without(question, currency), measure.id, money[0], {}))
+    svc.dialogs.put(msg.user_key, CalcAsking(_without(question, currency)[0], measure.id, money[0], {}))
 
 
-def _foreign_figure(question: str, currency: re.Match) -> tuple[re.Match | None, re.Match | None]:
-    """The figure written just before or just after the currency ("5亿美元", "USD 2亿")."""
+def _without(question: str, currency: re.Match) -> tuple[str, bool]:
+    """The question without the foreign amount, and whether a figure was found just before or after the currency
+    ("5亿美元", "USD 2亿")."""
     start, end = currency.span()
     before = re.search(rf"{_FOREIGN_FIGURE}$", question[:start], re.IGNORECASE)
     after = re.match(rf"\s*{_FOREIGN_FIGURE}", question[end:], re.IGNORECASE)
-    return (before if before and re.search(r"\d", before.group(0)) else None,
-            after if after and re.search(r"\d", after.group(0)) else None)
-
-
-def _without(question: str, currency: re.Match) -> str:
-    """The question without the foreign amount."""
-    start, end = currency.span()
-    before, after = _foreign_figure(question, currency)
-    return question[:before.start() if before else start] + question[end + (after.end() if after else 0):]
+    before = before if before and re.search(r"\d", before.group(0)) else None
+    after = after if after and re.search(r"\d", after.group(0)) else None
+    kept = question[:before.start() if before else start] + question[end + (after.end() if after else 0):]
+    return kept, bool(before or after)
 
 
 def _rmb_part(svc: Services, msg: Incoming, question: str, currency: re.Match, measure_ids: list[str],
@@ -450,10 +446,10 @@ def _rmb_part(svc: Services, msg: Incoming, question: str, currency: re.Match, m
     that more only raises (a rate, tiers); the foreign part left out and the total asked for in RMB."""
     book = svc.kb.policy
     measure = book.measure(measure_ids[0]) if len(measure_ids) == 1 else None
-    kept = _without(question, currency)
+    kept, found = _without(question, currency)
     # The foreign figure must be found and left out, or it would be read as RMB.
-    if (measure is None or measure.rule.type not in ("rate", "tiered") or book.foreign(msg.english).search(kept)
-            or _foreign_figure(question, currency) == (None, None)):
+    if measure is None or measure.rule.type not in ("rate", "tiered") or book.foreign(msg.english).search(kept) \
+            or not found:
         return None
     reading = _read(msg, kept, book)
     facts = facts_for(book, measure, reading)
