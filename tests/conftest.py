@@ -19,6 +19,7 @@ from bot.store import Store
 from faq.knowledge_base import KnowledgeBase
 from tests.fakes import FakeBotApi, FakeWeCom
 from tests.fakes.wecom_callbacks import FakeTime
+from tests.outboxes import MemoryOutbox
 
 TODAY = datetime(2026, 11, 22, 10, 0, tzinfo=SHANGHAI)
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +59,13 @@ def settings(tmp_path):
 def services(settings, clock, kb) -> Services:
     return Services(settings=settings, clock=clock, kb=kb, dialogs=Dialogs(clock),
                     store=Store(settings.data_dir))
+
+
+@pytest.fixture
+def outbox(services) -> MemoryOutbox:
+    """What the console channel was sent (a broadcast, an event notice, a reply from staff)."""
+    box = services.outboxes["console"] = MemoryOutbox("console")
+    return box
 
 
 @pytest.fixture

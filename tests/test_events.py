@@ -7,13 +7,6 @@ import pytest
 
 from bot.store import Store
 from bot.store.database import iso
-from tests.outboxes import MemoryOutbox
-
-
-@pytest.fixture
-def outbox(services) -> MemoryOutbox:
-    box = services.outboxes["console"] = MemoryOutbox("console")
-    return box
 
 
 async def subscribe(ask, user: str, *segments: str) -> None:

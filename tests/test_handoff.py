@@ -13,15 +13,8 @@ from bot.services import Services
 from bot.store import Store
 from handlers.faq import FALLBACK
 from handlers.handoff import STAFF_MARK, asks_for_person
-from tests.outboxes import MemoryOutbox
 
 TYPED = "您好，已为您查询（见下）：\n  第一条 <b>不是标签</b>  ＡＢＣ１２３"
-
-
-@pytest.fixture
-def outbox(services) -> MemoryOutbox:
-    services.outboxes["console"] = MemoryOutbox("console")
-    return services.outboxes["console"]
 
 
 async def delivered(services) -> None:

@@ -7,15 +7,8 @@ from datetime import datetime
 import pytest
 
 from bot.clock import SHANGHAI
-from tests.outboxes import MemoryOutbox
 
 CANT_ANSWER = "答不上来"
-
-
-@pytest.fixture
-def outbox(services) -> MemoryOutbox:
-    services.outboxes["console"] = MemoryOutbox("console")
-    return services.outboxes["console"]
 
 
 async def unanswered(services) -> list:
