@@ -1,4 +1,4 @@
-"""The reviewed phrases of bot/phrases.yaml: cancelling, greetings, small talk and asking for notices in words.
+"""The reviewed phrases of bot/phrases.yaml: cancelling, greetings, small talk, asking for notices and for a person in words.
 Validated once at load."""
 from __future__ import annotations
 
@@ -40,6 +40,19 @@ class Subscribe(Strict):
     registering: Patterns
 
 
+class Handoff(Strict):
+    lead: Words
+    verbs: Words
+    persons: Words
+    tails: Words
+    sentences: Patterns
+    call_me: Patterns
+    number_asked: Patterns
+    requests_en: Patterns
+    sentences_en: Patterns
+    ends: Words
+
+
 @dataclass(frozen=True)
 class Phrases:
     cancel: Cancel
@@ -47,11 +60,12 @@ class Phrases:
     greeting: Greeting
     small_talk: SmallTalk
     subscribe: Subscribe
+    handoff: Handoff
 
 
 def load(path: Path = PATH) -> Phrases:
     return Phrases(**load_sections(path, {"cancel": Cancel, "rule_asked": RuleAsked, "greeting": Greeting, "small_talk": SmallTalk,
-                                          "subscribe": Subscribe}))
+                                          "subscribe": Subscribe, "handoff": Handoff}))
 
 
 @lru_cache(maxsize=1)
