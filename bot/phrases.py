@@ -1,4 +1,4 @@
-"""The reviewed phrases of bot/phrases.yaml: cancelling, greetings, small talk, asking for notices and for a person in words.
+"""The reviewed phrases of bot/phrases.yaml: cancelling, greetings, small talk, asking for notices, events, contacts and a person in words.
 Validated once at load."""
 from __future__ import annotations
 
@@ -53,6 +53,14 @@ class Handoff(Strict):
     ends: Words
 
 
+class EventsAsked(Strict):
+    asks: Patterns
+
+
+class ContactsAsked(Strict):
+    asks_en: Patterns
+
+
 @dataclass(frozen=True)
 class Phrases:
     cancel: Cancel
@@ -61,11 +69,14 @@ class Phrases:
     small_talk: SmallTalk
     subscribe: Subscribe
     handoff: Handoff
+    events: EventsAsked
+    contacts: ContactsAsked
 
 
 def load(path: Path = PATH) -> Phrases:
     return Phrases(**load_sections(path, {"cancel": Cancel, "rule_asked": RuleAsked, "greeting": Greeting, "small_talk": SmallTalk,
-                                          "subscribe": Subscribe, "handoff": Handoff}))
+                                          "subscribe": Subscribe, "handoff": Handoff, "events": EventsAsked,
+                                          "contacts": ContactsAsked}))
 
 
 @lru_cache(maxsize=1)
