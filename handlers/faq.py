@@ -320,11 +320,18 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
         return Reply(msg.say(CLARIFY, CLARIFY_EN).format(text=(t if len(t := msg.text.strip()) <= 40 else t[:39] + "…")), intent="clarify",
                      confidence=1.0, buttons=[Button(msg.say("补贴速算", "Quick-check"), "/calc"),
                                               Button(msg.say("主菜单", "Main menu"), "/menu")])
-    ranked = reading.ranked()
-    best, why = choose(svc, reading, ranked)
-    # An English message asking what the documents never state gets that said, not an answer to its other half.
-    whole = why == "elsewhere" or (why == "aspect" and msg.english and asks_unstated(svc, msg))
-    parts, missing = _parts(svc, msg) if not whole and _several(svc, msg) else ([], [])
+    several = _several(svc, msg)
+    # Only a place elsewhere or an English message can make the whole message's choice overrule its parts.
+    early = several and not (reading.elsewhere or msg.english)
+    parts, missing = _parts(svc, msg) if early else ([], [])
+    ranked, best, why = [], None, ""
+    if len(parts) < 2:          # parts answered each by an entry of their own need no ranking of the whole
+        ranked = reading.ranked()
+        best, why = choose(svc, reading, ranked)
+        # An English message asking what the documents never state gets that said, not an answer to its other half.
+        whole = why == "elsewhere" or (why == "aspect" and msg.english and asks_unstated(svc, msg))
+        if several and not early and not whole:
+            parts, missing = _parts(svc, msg)
     if best is None and not parts:
         return await _not_known(svc, msg, reading, ranked, why)
     if best is None or len(parts) > 1:         # each question answered by its own entry, in the order asked
