@@ -26,3 +26,13 @@ async def test_a_message_the_parts_do_not_answer_each_is_ranked_whole(ask, kb, r
     text = "杭州金融城在哪里，有多大"
     reply = await ask(text, user="rank-whole")
     assert "三官塘路" in reply.text and ranked[0] == kb.reader_for("zh").read(text).query
+
+
+async def test_the_halves_of_a_clause_are_read_and_ranked_once(ask, kb, ranked, monkeypatch):
+    reader, reads = kb.reader_for("zh"), []
+    read = reader.read
+    monkeypatch.setattr(reader, "read", lambda text, topic=None: reads.append((text, topic)) or read(text, topic))
+    reply = await ask("工业设计小镇面积和2019年营业收入", user="halves-once")
+    assert "1.42平方千米" in reply.text and "3.25亿元" in reply.text and len(reply.sources) == 2
+    halves = [(text, topic) for text, topic in reads if text in ("工业设计小镇面积", "2019年营业收入")]
+    assert len(halves) == len(set(halves)) >= 2 and len(ranked) == len(set(ranked)) >= 3
