@@ -17,7 +17,7 @@ from bot.messages import Button, Incoming, Reply
 from bot.payloads import CALC, POLICY
 from bot.services import Services
 from faq.schema import Source
-from handlers import faq
+from handlers import faq, handoff
 from handlers.policy import details_reply, parts_reply
 from policy_data import render
 from policy_data.english import for_reading
@@ -132,6 +132,8 @@ def _by_cue(book, reading: Reading) -> tuple[list[str], list[str]]:
 
 
 def _results(svc: Services, msg: Incoming, outcomes: list[Outcome], notes: list[str]) -> Reply:
+    """The computed outcomes; when each says only that the article states no amount, the amount asked is not
+    known: intent "fallback", so it counts as unanswered."""
     book, today, lang = svc.kb.policy, svc.policy_date(), msg.lang
     blocks = ["\n".join(render.outcome_lines(o, lang)) for o in outcomes]
     paid = [o for o in outcomes if o.status == "ok"]
@@ -144,7 +146,9 @@ def _results(svc: Services, msg: Incoming, outcomes: list[Outcome], notes: list[
     sources = list(dict.fromkeys(render.citation(svc.kb.knowledge.documents, p, o.measure, lang)
                                  for p, o in zip(policies, outcomes)))
     buttons = [_original(msg, o.measure.id) for o in outcomes[:1]]
-    return _reply("\n\n".join(blocks), confidence=0.8 if notes else 1.0, buttons=buttons, sources=sources)
+    unknown = all(o.status == "unquantified" for o in outcomes)
+    return render.reply("fallback" if unknown else "calc", "\n\n".join(blocks), confidence=0.5 if unknown else 0.8 if notes else 1.0,
+                        buttons=buttons, sources=sources)
 
 
 def _assumed_notes(msg: Incoming, measure, facts: Facts) -> list[str]:
@@ -316,7 +320,7 @@ AFFIRM = re.compile(r"^(是|是的|对|对的|嗯|符合|没错|yes|yep|y|correc
 DENY = re.compile(r"^(不是|否|没有|不符合|不对|no|nope|n)[。.!！]?$", re.IGNORECASE)
 
 
-def _answer_confirm(svc: Services, msg: Incoming, state: CalcPicking, yes: bool) -> Reply:
+async def _answer_confirm(svc: Services, msg: Incoming, state: CalcPicking, yes: bool) -> Reply:
     """"是" / "不是" to a condition the quick-check asked about: compute with it stated, or say it is not met."""
     book = svc.kb.policy
     measure = book.measure(state.choices[0])
@@ -326,7 +330,7 @@ def _answer_confirm(svc: Services, msg: Incoming, state: CalcPicking, yes: bool)
         return _stale(msg)
     n, condition = unstated
     if yes:
-        return _run(svc, msg, f"{state.text} {condition.ask_unless[0]}", [measure.id])
+        return await _run(svc, msg, f"{state.text} {condition.ask_unless[0]}", [measure.id])
     svc.dialogs.pop(msg.user_key)
     return _reply(msg.say(f"{render.heading(measure)}\n按原文，需符合“{condition.text}”；不符合这一条件，不能获得该项{measure.money}。",
                           f"{render.heading(measure, 'en')}\nUnder the original text it requires: "
@@ -598,8 +602,15 @@ def _before_effect(dates, policies) -> tuple[str, object] | None:
     return None
 
 
-def _run(svc: Services, msg: Incoming, question: str, measure_ids: list[str], known: dict | None = None,
-         reading: Reading | None = None, expect: str | None = None) -> Reply:
+async def _run(svc: Services, msg: Incoming, question: str, measure_ids: list[str], known: dict | None = None,
+               reading: Reading | None = None, expect: str | None = None) -> Reply:
+    """Compute the measures for the question; an amount the documents do not state is logged as unanswered."""
+    reply = _computed(svc, msg, question, measure_ids, known, reading, expect)
+    return await handoff.unanswered(svc, msg, reply) if reply.intent == "fallback" else reply
+
+
+def _computed(svc: Services, msg: Incoming, question: str, measure_ids: list[str], known: dict | None = None,
+              reading: Reading | None = None, expect: str | None = None) -> Reply:
     """Compute the measures for the question; ask for what is missing."""
     book = svc.kb.policy
     reading = reading or _read(msg, question, book)
@@ -677,7 +688,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     if reading.elsewhere() or (faq.asks_unstated(svc, msg) and not (reading.candidates() and reading.figures)):
         return None
     if is_quick_check(reading):
-        return _run(svc, msg, msg.text, _selected(book, reading), reading=reading)
+        return await _run(svc, msg, msg.text, _selected(book, reading), reading=reading)
     if not reading.candidates() and (compared := _two_policies(svc, msg, reading)):
         return compared
     if reading.ruled_out and not reading.candidates() and (reading.asks_amount() or reading.about_policy()
@@ -686,7 +697,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     if reading.asks_amount() and reading.figures and not reading.candidates() and (cued := _by_cue(book, reading))[0]:
         ids, given = cued
         if len(given) == 1:              # the figure is named by the one measure that uses it
-            return _run(svc, msg, msg.text, given, reading=reading)
+            return await _run(svc, msg, msg.text, given, reading=reading)
         return _pick(svc, msg, ids, msg.text, msg.say("请问是哪一项支持措施？", "Which support measure is it?"))
     return None
 
@@ -698,7 +709,7 @@ async def command(svc: Services, msg: Incoming) -> Reply:
     if question:
         reading = _read(msg, question, book)
         if reading.candidates():         # /calc says "compute": no "能拿多少" needed
-            return _run(svc, msg, question, _selected(book, reading), reading=reading)
+            return await _run(svc, msg, question, _selected(book, reading), reading=reading)
         reply = await answer(svc, replace(msg, text=question))
         if reply:
             return reply
@@ -726,12 +737,12 @@ async def by_payload(svc: Services, msg: Incoming) -> Reply:
     if key in ("confirm", "deny"):
         if not (isinstance(dialog, CalcPicking) and len(dialog.choices) == 1):
             return _stale(msg)
-        return _answer_confirm(svc, msg, dialog, key == "confirm")
+        return await _answer_confirm(svc, msg, dialog, key == "confirm")
     measure = book.measure(key)
     if measure is None:
         return _stale(msg)
     question = dialog.text if dialog else ""
-    return _run(svc, msg, question, [measure.id])
+    return await _run(svc, msg, question, [measure.id])
 
 
 async def continue_dialog(svc: Services, msg: Incoming) -> Reply | None:
@@ -751,7 +762,7 @@ async def continue_dialog(svc: Services, msg: Incoming) -> Reply | None:
     if isinstance(state, CalcPicking):
         said = msg.text.strip()
         if len(state.choices) == 1 and (AFFIRM.match(said) or DENY.match(said)):
-            return _answer_confirm(svc, msg, state, bool(AFFIRM.match(said)))
+            return await _answer_confirm(svc, msg, state, bool(AFFIRM.match(said)))
         if QUESTION_MARKS.search(msg.text) and not reading.figures and not set(fresh) & set(choices):
             svc.dialogs.pop(msg.user_key)    # a question of its own, not an answer to the one asked
             return None
@@ -759,7 +770,7 @@ async def continue_dialog(svc: Services, msg: Incoming) -> Reply | None:
         combined = _read(msg, question, book)
         picked = [i for i in combined.candidates() if i in state.choices]
         if picked:
-            return _run(svc, msg, question, picked, reading=combined)
+            return await _run(svc, msg, question, picked, reading=combined)
         if QUESTION_MARKS.search(msg.text):
             svc.dialogs.pop(msg.user_key)
             return None
@@ -773,7 +784,7 @@ async def continue_dialog(svc: Services, msg: Incoming) -> Reply | None:
         return None
     facts = facts_for(book, measure, reading, state.expect)
     if facts.values or facts.errors:
-        return _run(svc, msg, state.text, [measure.id], known=state.facts, reading=reading, expect=state.expect)
+        return await _run(svc, msg, state.text, [measure.id], known=state.facts, reading=reading, expect=state.expect)
     if QUESTION_MARKS.search(msg.text):
         svc.dialogs.pop(msg.user_key)
         return None

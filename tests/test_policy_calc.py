@@ -36,12 +36,21 @@ async def test_the_headline_example(ask):
     ("应收账款确权融资金额5000万，增速排名第12，能拿多少", "不在前10名以内，不符合"),
     ("挂牌企业融资总额同比增长5%，超过部分5000万，能奖多少", "挂牌企业融资总额同比增长5%，未超过5%，不符合"),
     ("挂牌企业融资总额同比增长千分之五，超过部分5000万，能奖多少", "同比增长0.5%，未超过5%，不符合"),
-    ("科创企业贷款增量排名第5的银行能拿多少", "按贡献比例给予奖励（文件未规定具体金额）（第2条）"),
     ("新设个人征信公司能拿多少", "最高可获 1000万元（第16条）"),
 ])
 async def test_arithmetic_caps_thresholds_tiers_counts(ask, question, says):
     reply = await ask(question)
     assert reply.intent == "calc" and says in reply.text, reply.text
+
+
+async def test_the_amount_of_a_measure_without_one_is_a_dont_know_that_still_says_what_the_article_does(ask):
+    reply = await ask("科创企业贷款增量排名第5的银行能拿多少")
+    assert reply.intent == "fallback" and "按贡献比例给予奖励（文件未规定具体金额）（第2条）" in reply.text
+    assert reply.sources and "查看原文与条件" in [b.label for b in reply.buttons]
+    board = await ask("/unanswered", staff=True)
+    assert "科创企业贷款增量排名第5的银行能拿多少（1 次）" in board.text
+    what = await ask("科创贷款增量奖励支持什么")        # what the measure supports, in words: an answer
+    assert what.intent == "policy" and "按贡献比例给予奖励" in what.text
 
 
 @pytest.mark.parametrize("figure, amount", [
