@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from faq.gazetteer import Terms, fold as normalise, scan   # one folding for names and for policy words
+from faq.reading import ELSEWHERE
 from policy_data.amounts import WAN, Figure, figures
 from policy_data import render
 from policy_data.loader import PolicyBook
@@ -40,12 +41,6 @@ ASKS_WHEN = re.compile(r"什么时候|何时|多久|哪一年|\bwhen\b", re.IGNO
 POLICY_WORDS = ("政策", "补贴", "补助", "奖励", "奖补", "扶持", "资助", "优惠", "申请", "申报", "享受", "条件",
                 "门槛", "上限", "多少钱", "能拿", "怎么拿", "资金支持", "怎么补", "怎么奖", "如何补", "条款",
                 "什么支持", "哪些支持", "有何支持")
-# The policies are Hangzhou's: a question about another place ("上海陆家嘴有什么补贴") is not for them.
-ELSEWHERE = ("上海", "陆家嘴", "北京", "深圳", "前海", "广州", "南沙", "天津", "重庆", "成都", "苏州", "南京", "武汉",
-             "西安", "宁波", "香港", "澳门", "海南", "横琴", "新加坡", "其他城市", "外地")
-ABROAD_IS_HOME = ("境外", "海外", "跨境", "境内外", "牌照")
-LISTING_VENUE = re.compile(r"(香港|上海|深圳|北京|新加坡)(联交所|联合交易所|证券交易所|交易所|北交所|上市)")
-HOME = ("杭州", "浙江", "小镇", "拱墅", "运河", "本市", "我市")
 SELF_DESCRIPTION = re.compile(r"(我们|我司|本公司|我公司|我方|本机构|我单位|我们单位|我们机构|我们公司)"
                               r"(是|属于|作为|为(?!啥|什么|何|了))")
 
@@ -79,6 +74,7 @@ class Reading:
     figures: list[Figure]
     labelled: frozenset[int]                    # indexes of figures standing beside a known cue
     ruled_out: dict[str, str] = field(default_factory=dict)   # measure id → the word naming another subject
+    place: str | None = None                    # another place than Hangzhou the question is about
     facts: dict = field(default_factory=dict, init=False, compare=False, repr=False)   # facts_for, once per measure
 
     def candidates(self) -> list[str]:
@@ -89,10 +85,7 @@ class Reading:
         return [m for m, s in self.scores.items() if s == best]
 
     def elsewhere(self) -> bool:
-        if any(w in self.text for w in ABROAD_IS_HOME):
-            return False                   # a licence or listing abroad is still a question about Hangzhou's rules
-        text = LISTING_VENUE.sub("", self.text)
-        return any(w in text for w in ELSEWHERE) and not any(w in text for w in HOME)
+        return self.place is not None
 
     def asks_amount(self) -> bool:
         return any(w in self.text for w in CALC_WORDS) or bool(ASKS_AMOUNT.search(self.text))
@@ -143,7 +136,17 @@ def read(text: str, book: PolicyBook) -> Reading:
     cues = scan(text, index["cues"], figure_blocks(text, found))
     labelled = frozenset(n for n, f in enumerate(found)
                          if any(figure_gap(text, f, s, e) and compatible(f, inp, by_cue=True) for s, e, inp in cues))
-    return Reading(text, scores, found, labelled, ruled_out)
+    return Reading(text, scores, found, labelled, ruled_out, _place_elsewhere(text, book))
+
+
+def _place_elsewhere(text: str, book: PolicyBook) -> str | None:
+    """The policies are Hangzhou's: the other place a question is about ("上海陆家嘴有什么补贴"), if any."""
+    if any(w in text for w in book.words["abroad_is_home"]):
+        return None                   # a licence or listing abroad is still a question about Hangzhou's rules
+    text = book.patterns["listing_venue"].sub("", text)
+    if any(w in text for w in book.words["home"]):
+        return None
+    return next((w for w in (*ELSEWHERE, *book.words["elsewhere_also"]) if w in text), None)
 
 
 def compatible(fig: Figure, inp: Input, by_cue: bool) -> bool:

@@ -13,7 +13,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
-from faq.schema import ID_PATTERN, Source, Strict
+from faq.schema import ID_PATTERN, Patterns, Source, Strict
 from policy_data.amounts import AmountError, parse_quantity
 
 
@@ -345,7 +345,11 @@ class Currency(Strict):
         return self
 
 
-WORD_LISTS = ("newly", "document_only", "other_sources", "rise_to", "rise_by")
+WORD_LISTS = ("newly", "document_only", "other_sources", "rise_to", "rise_by", "doc_words", "doc_refs", "overview", "town",
+              "support", "policy_asks", "home", "abroad_is_home", "elsewhere_also")
+PATTERNS = ("applies", "doc_named_en", "local_place", "every_year", "rules_issued", "quote_asks", "scaffold", "listing_venue",
+            "listed_en",
+            "doc_words_en", "asks_mine", "type_asks", "procedure", "validity_asked")
 
 
 class WordList(Strict):
@@ -353,3 +357,10 @@ class WordList(Strict):
     id: Literal[WORD_LISTS]
     why: str = Field(min_length=1)
     words: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
+
+
+class PhrasePattern(Strict):
+    """A way of asking, as regular-expression alternatives (policy_words.yaml: each entry's `why`)."""
+    id: Literal[PATTERNS]
+    why: str = Field(min_length=1)
+    patterns: Patterns
