@@ -154,6 +154,8 @@ def document_reply(svc: Services, lang: str = "zh", years: Sequence[int] = ()) -
             f"{policy.effective_to.isoformat() if policy.effective_to else '（未规定）'}"
             + (f"（共{years}年）" if (years := policy.whole_years()) else ""),
             f"牵头部门：{policy.lead_department}。原文：“{policy.lead_text}”",
+            *([f"制定：原文“{policy.approval}”"] if policy.approval else []),
+            *([f"公开：文末注明“（{policy.publication}）”"] if policy.publication else []),
             render.no_double(policy),
         ]))
         sources.append(svc.kb.knowledge.cite(Source(doc=policy.doc, section=policy.section)))

@@ -55,6 +55,8 @@ class PolicyDoc(Strict):
     lead_text: str                       # the sentences naming the lead department and the detailed rules
     no_double_rule: str                  # "就高不重复" sentence
     section: str                         # where the document-level facts stand
+    approval: str | None = None          # whose consent it was made with, in its words ("经市政府同意")
+    publication: str | None = None       # its note on publication, in its words ("此件公开发布")
     en: EnglishPolicy | None = None
 
     @model_validator(mode="after")

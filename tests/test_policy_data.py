@@ -113,6 +113,7 @@ def test_document_level_facts(book, source):
     assert "杭州市人民政府办公厅2023年1月20日印发" in doc
     assert all(squeeze(sentence) in doc for sentence in policy.lead_text.split("。") if sentence)
     assert squeeze(policy.no_double_rule) in doc
+    assert squeeze(policy.approval) in doc and f"（{policy.publication}）" in doc
     assert policy.lead_department == "市地方金融监管局" and "就高不重复" in policy.no_double_rule
 
 
