@@ -119,6 +119,13 @@ def _indefinite(text: str, fig: Figure) -> bool:
     return fig.text in INDEFINITE and text[max(0, fig.start - 1):fig.start] in ("是", "为", "个", "的", "")
 
 
+def _restated_bound(fig: Figure, found: list[Figure]) -> bool:
+    """"增速前十（第6名）": the 前N of the condition said beside the rank itself, which is within it: the rank is
+    the figure."""
+    return fig.kind == "rank" and "前" in fig.text and fig.value is not None and any(
+        o.kind == "rank" and "前" not in o.text and o.value is not None and o.value <= fig.value for o in found)
+
+
 @lru_cache(maxsize=8)             # the quick-check and the policy answers read the same message: once
 def read(text: str, book: PolicyBook) -> Reading:
     text = normalise(text)
@@ -133,6 +140,7 @@ def read(text: str, book: PolicyBook) -> Reading:
             ruled_out[measure_id] = word
             del scores[measure_id]
     found = loosen(text, [f for f in figures(text) if not _indefinite(text, f)])
+    found = [f for f in found if not _restated_bound(f, found)]
     cues = scan(text, index["cues"], figure_blocks(text, found))
     labelled = frozenset(n for n, f in enumerate(found)
                          if any(figure_gap(text, f, s, e) and compatible(f, inp, by_cue=True) for s, e, inp in cues))

@@ -43,6 +43,13 @@ async def test_arithmetic_caps_thresholds_tiers_counts(ask, question, says):
     assert reply.intent == "calc" and says in reply.text, reply.text
 
 
+async def test_a_bound_said_beside_the_rank_within_it_leaves_the_rank_as_the_figure(ask):
+    reply = await ask("中征平台确权增速前十（第6名），确权融资金额15亿，奖多少")
+    assert "排名第6名，在前10名以内，符合" in reply.text and "最高可获 50万元（第4条）" in reply.text, reply.text
+    beyond = await ask("确权增速前十，第12名，确权融资金额15亿，奖多少")      # contradicts itself: asked again
+    assert beyond.intent == "calc" and "可获" not in beyond.text and "请告诉我" in beyond.text, beyond.text
+
+
 async def test_the_amount_of_a_measure_without_one_is_a_dont_know_that_still_says_what_the_article_does(ask):
     reply = await ask("科创企业贷款增量排名第5的银行能拿多少")
     assert reply.intent == "fallback" and "按贡献比例给予奖励（文件未规定具体金额）（第2条）" in reply.text
