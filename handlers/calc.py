@@ -116,19 +116,20 @@ def _given_by_name(book, measure, reading: Reading, conditions: bool) -> bool:
     return bool(keys) and each(k in facts.values and k not in facts.assumed for k in keys)
 
 
-def _by_cue(book, reading: Reading) -> tuple[list[str], list[str]]:
-    """Measures one of whose inputs the question names (e.g. "实收资本"), for "which measure?" buttons; and
-    those of them whose figure it gives by that name."""
-    named, given = [], []
+def _by_cue(book, reading: Reading) -> tuple[list[str], list[str], dict[str, str]]:
+    """Measures one of whose inputs the question names (e.g. "实收资本"), for "which measure?" buttons; those
+    of them whose figure it gives by that name; and those the question's words rule out (measure id → word)."""
+    named, given, ruled = [], [], {}
     for measure in map(book.measure, cued_measures(book, reading)):
-        if any(normalise(w) in reading.text for w in measure.not_when):
+        if word := next((w for w in measure.not_when if normalise(w) in reading.text), None):
+            ruled[measure.id] = word
             continue
         facts = facts_for(book, measure, reading)
         if by_name := set(facts.values) - set(facts.assumed):
             given.append(measure.id)
         if facts.mentioned or by_name:
             named.append(measure.id)
-    return named, given
+    return named, given, ruled
 
 
 def _results(svc: Services, msg: Incoming, outcomes: list[Outcome], notes: list[str]) -> Reply:
@@ -695,7 +696,9 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
                                                            or any(f.kind == "money" for f in reading.figures)):
         return _other_subject(msg, book, reading.ruled_out)
     if reading.asks_amount() and reading.figures and not reading.candidates() and (cued := _by_cue(book, reading))[0]:
-        ids, given = cued
+        ids, given, ruled = cued
+        if ruled and len(given) <= 1:    # "银行分行，实收资本10亿": not the HQ, and no other measure named
+            return _other_subject(msg, book, ruled)
         if len(given) == 1:              # the figure is named by the one measure that uses it
             return await _run(svc, msg, msg.text, given, reading=reading)
         return _pick(svc, msg, ids, msg.text, msg.say("请问是哪一项支持措施？", "Which support measure is it?"))

@@ -250,6 +250,7 @@ def _facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str
         if n not in used and inp.key in taken and taken[inp.key][1] == cue:
             _alternative(facts, inp.key, taken[inp.key][0], found[n])
     _share_each(text, found, occurrences, inputs, facts)
+    _other_year(text, found, measure, used, taken, facts)
     _year_pair(text, found, measure, used, facts)
     _rise(book, text, found, measure, used, taken, facts)
     _year_in_clause(text, found, measure, used, facts)
@@ -307,6 +308,8 @@ def _alternative(facts: Facts, key: str, first: Figure, other: Figure) -> None:
     if other.value is None or other.kind not in (first.kind, "number") or key not in facts.values:
         return
     was = facts.loose.get(key, first)
+    if other.text in was.text.split("”“"):
+        return                                  # already among them
     ends = [e for f in (was, other) for e in ((f.low, f.high) if f.loose else (f.value, f.value))]
     low, high = min(ends), max(ends)
     if low != high:
@@ -328,6 +331,28 @@ def _year_pair(text: str, found: list[Figure], measure: Measure, used: set[int],
     for key, (_, n) in zip((g.last, g.this), dated):
         _take(facts, found[n], measure.input(key), text)
         used.add(n)
+
+
+YEAR_WORD = re.compile(r"20\d\d年|[今去前上本明]年")
+
+
+def _other_year(text: str, found: list[Figure], measure: Measure, used: set[int],
+                taken: dict[str, tuple[Figure, str]], facts: Facts) -> None:
+    """"去年规模120亿，今年首次突破200亿": outside a growth measure, a figure named for one year and another of its
+    kind for another year leave the input known only between them."""
+    if measure.growth is not None:
+        return
+
+    def year(fig: Figure) -> str | None:
+        said = YEAR_WORD.findall(_CLAUSE_BREAK.split(text[:fig.start])[-1])
+        return said[-1] if said else None
+
+    for key, (fig, _) in taken.items():
+        if (first := year(fig)) is None:
+            continue
+        for n, other in enumerate(found):
+            if n not in used and other.kind == fig.kind and (second := year(other)) and second != first:
+                _alternative(facts, key, fig, other)
 
 
 def _ends_with(text: str, words) -> bool:

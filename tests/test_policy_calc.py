@@ -43,6 +43,16 @@ async def test_arithmetic_caps_thresholds_tiers_counts(ask, question, says):
     assert reply.intent == "calc" and says in reply.text, reply.text
 
 
+@pytest.mark.parametrize("question, says", [
+    ("我们公司是银行分行，实收资本10亿，新设的，能拿多少", "您提到“分行”：按原文，第6条 新设金融总部补助的支持对象是"),
+    ("我们主导制定了国际标准1项，参与了国家标准2项，能拿多少", "您提到“参与了国家标准2项”"),
+    ("资管总部去年规模120亿，今年首次突破200亿，能补多少", "“120亿”“200亿”不是一个确切的数"),
+])
+async def test_no_amount_when_the_words_name_another_subject_a_part_taken_or_two_years_figures(ask, question, says):
+    reply = await ask(question)
+    assert reply.intent == "calc" and says in reply.text and "可获" not in reply.text, reply.text
+
+
 async def test_a_bound_said_beside_the_rank_within_it_leaves_the_rank_as_the_figure(ask):
     reply = await ask("中征平台确权增速前十（第6名），确权融资金额15亿，奖多少")
     assert "排名第6名，在前10名以内，符合" in reply.text and "最高可获 50万元（第4条）" in reply.text, reply.text
