@@ -406,14 +406,20 @@ def _year_in_clause(text: str, found: list[Figure], measure: Measure, used: set[
             used.add(n)
 
 
+EACH_BEFORE = re.compile(r"各[\u4e00-\u9fff]{0,6}$")
+
+
 def _share_each(text: str, found: list[Figure], occurrences, inputs: dict[str, Input], facts: Facts) -> None:
-    """"国际标准、国家标准、行业标准各1项": a count after 各 is every listed item's count."""
+    """"国际标准、国家标准、行业标准各1项", "…各主导1项": a count after 各 (a verb between) is every listed item's
+    count."""
     for fig in found:
-        if fig.kind != "count" or fig.value is None or text[max(0, fig.start - 1):fig.start] != "各":
+        each = EACH_BEFORE.search(text[:fig.start])
+        if fig.kind != "count" or fig.value is None or each is None \
+                or any(each.start() < start < fig.start for start, _, _ in occurrences):
             continue
         for start, end, key in occurrences:
-            between = text[end:fig.start]
-            if end <= fig.start and inputs[key].kind == "count" and key not in facts.values \
+            between = text[end:each.start()]
+            if end <= each.start() and inputs[key].kind == "count" and key not in facts.values \
                     and not re.search(r"[,，.。;；!！?？]|\d", between):
                 facts.values[key] = fig.value
 

@@ -53,6 +53,13 @@ async def test_no_amount_when_the_words_name_another_subject_a_part_taken_or_two
     assert reply.intent == "calc" and says in reply.text and final_amount(reply.text) is None, reply.text
 
 
+@pytest.mark.parametrize("question, amount", [
+    ("国际标准、国家标准各主导1项，能拿多少", "130万元"), ("国家标准和行业标准各牵头制定了2项，能拿多少", "100万元")])
+async def test_a_count_after_each_and_a_verb_is_every_listed_items_count(ask, question, amount):
+    reply = await ask(question)
+    assert f"最高可获 {amount}（第9条）" in reply.text, reply.text
+
+
 async def test_a_bound_said_beside_the_rank_within_it_leaves_the_rank_as_the_figure(ask):
     reply = await ask("中征平台确权增速前十（第6名），确权融资金额15亿，奖多少")
     assert "排名第6名，在前10名以内，符合" in reply.text and "最高可获 50万元（第4条）" in reply.text, reply.text
