@@ -47,6 +47,7 @@ async def test_arithmetic_caps_thresholds_tiers_counts(ask, question, says):
     ("我们公司是银行分行，实收资本10亿，新设的，能拿多少", "您提到“分行”：按原文，第6条 新设金融总部补助的支持对象是"),
     ("我们主导制定了国际标准1项，参与了国家标准2项，能拿多少", "您提到“参与了国家标准2项”"),
     ("资管总部去年规模120亿，今年首次突破200亿，能补多少", "“120亿”“200亿”不是一个确切的数"),
+    ("新设金融总部实收资本10亿，不是经国家金融管理部门批准的，能拿多少", "原文条件：经国家金融管理部门批准新设立"),
 ])
 async def test_no_amount_when_the_words_name_another_subject_a_part_taken_or_two_years_figures(ask, question, says):
     reply = await ask(question)
