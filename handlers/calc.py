@@ -291,6 +291,37 @@ def _rivals(book, measure_ids: list[str]) -> list[str]:
     return [i for i in measure_ids if set(book.measure(i).versus) & set(measure_ids)]
 
 
+def _one_each(book, reading: Reading) -> list[str]:
+    """"两个共富项目，一个受国家表彰，一个受部委表彰，一共多少": as many items as the rival fixed sums named, one of
+    each."""
+    named = list(reading.scores)
+    if len(named) < 2 or not SEVERAL.search(reading.text) or _rivals(book, named) != named \
+            or any(book.measure(i).rule_inputs() for i in named):
+        return []
+    counts = [f.value for f in reading.figures if f.kind == "count" and f.value is not None and f.value > 1]
+    return named if counts == [len(named)] else []
+
+
+def _each_once(svc: Services, msg: Incoming, measures: list) -> Reply:
+    """One item of each measure, each with its own cap, and their total."""
+    book, lang = svc.kb.policy, msg.lang
+    outcomes = [evaluate(m, {}) for m in measures]
+    if any(o.status != "ok" for o in outcomes):
+        return _pick(svc, msg, [m.id for m in measures], msg.text, msg.say("请问是哪一种？", "Which one is it?"))
+    svc.dialogs.pop(msg.user_key)
+    total = sum((o.amount for o in outcomes), Decimal(0))
+    where = msg.say("、", ", ").join(dict.fromkeys(render.article(m, lang) for m in measures))
+    blocks = ["\n".join(render.outcome_lines(o, lang)) for o in outcomes]
+    blocks.append(msg.say(f"合计（每项各自适用上限）：{render.gets(measures[0])} {render.money(total)}（{where}）",
+                          f"Total (each with its own cap): {render.gets(measures[0], lang)} {render.money(total, lang)} "
+                          f"({where})"))
+    policies = list(dict.fromkeys(book.policy(m) for m in measures))
+    blocks += render.validity_notes(policies, svc.policy_date(), lang)
+    return _reply("\n\n".join(blocks), sources=list(dict.fromkeys(
+        render.citation(svc.kb.knowledge.documents, book.policy(m), m, lang) for m in measures)),
+        buttons=[_original(msg, m.id) for m in measures])
+
+
 def _unstated(measure, question: str):
     """The first condition whose deciding words (e.g. the pilot's level) the question does not contain."""
     return next(((n, c) for n, c in enumerate(measure.conditions)
@@ -620,9 +651,12 @@ def _computed(svc: Services, msg: Incoming, question: str, measure_ids: list[str
     itemisable = len(measure_ids) == 1 and _itemisable(book.measure(measure_ids[0]), reading)
     general = _about_the_rule(f"{normalise(question)} {reading.text}", reading)
     asked = question if msg.text in question else f"{question} {msg.text}"
-    if guarded := _guarded(svc, msg, asked, reading, measure_ids,
-                           several_ok=itemisable or general or elsewhere is not None, other_policy=elsewhere is not None):
+    each = _one_each(book, reading)
+    if guarded := _guarded(svc, msg, asked, reading, measure_ids, several_ok=itemisable or general or bool(each)
+                           or elsewhere is not None, other_policy=elsewhere is not None):
         return guarded
+    if each and not general:
+        return _each_once(svc, msg, [book.measure(i) for i in each])
     if rivals := _rivals(book, measure_ids):
         if general:        # "共富项目奖励多少": each case's rule, no amount for a case not told apart
             return details_reply(svc, [book.measure(i) for i in rivals], msg.lang)

@@ -61,6 +61,13 @@ async def test_a_count_after_each_and_a_verb_is_every_listed_items_count(ask, qu
     assert f"最高可获 {amount}（第9条）" in reply.text, reply.text
 
 
+async def test_one_item_of_each_rival_fixed_sum_named_is_added_up_and_one_item_of_both_is_asked(ask):
+    reply = await ask("两个金融支持共同富裕项目，一个受到国家表彰，另一个受到部委表彰，合计奖励多少")
+    assert "合计（每项各自适用上限）：最高可获 70万元（第14条）" in reply.text and final_amount(reply.text) == Decimal(700000)
+    both = await ask("我们的共富项目受到国家和部委表彰，一共能拿多少")       # one project: not two items
+    assert final_amount(both.text) is None, both.text
+
+
 async def test_a_bound_said_beside_the_rank_within_it_leaves_the_rank_as_the_figure(ask):
     reply = await ask("中征平台确权增速前十（第6名），确权融资金额15亿，奖多少")
     assert "排名第6名，在前10名以内，符合" in reply.text and "最高可获 50万元（第4条）" in reply.text, reply.text
