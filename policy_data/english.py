@@ -123,11 +123,17 @@ def _pattern(book: PolicyBook) -> tuple[re.Pattern, dict[str, str], list[tuple[t
 
 
 def _one(book: PolicyBook) -> re.Pattern:
-    """"a" or "an" before a thing the measures count ("an international standard", "a new payment licence") is 1."""
+    """"a" or "an" before a thing the measures count ("an international standard", "a new payment licence") is 1;
+    a word may stand between before a thing named in several words ("a financial national standard"), not before
+    a one-word one ("a banking licence" is no payment licence)."""
     counted = {plain_words(cue) for m in book.measures for key, inp in m.en.inputs.items()
                if m.input(key).kind == "count" for cue in inp.cues}
-    things = "|".join(re.escape(c) for c in sorted(counted, key=len, reverse=True))
-    return re.compile(rf"\b(?:a|an|single)\s+(?=(?:new\s+|newly\s+[a-z]+\s+)?(?:{things})(?![a-z]))")
+
+    def alternatives(cues) -> str:
+        return "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
+    named = alternatives(c for c in counted if " " in c)
+    return re.compile(rf"\b(?:a|an|single)\s+(?=(?:new\s+|newly\s+[a-z]+\s+)?(?:{alternatives(counted)})(?![a-z])"
+                      rf"|[a-z]+\s+(?:{named})(?![a-z]))")
 
 
 def _kinds(book: PolicyBook) -> list[tuple[tuple[str, ...], str]]:
