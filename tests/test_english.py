@@ -102,6 +102,9 @@ async def test_the_holding_company_a_licence_grant_goes_to_is_not_a_new_financia
      "RMB 30 million"),
     ("Insurer recognised as a Hangzhou sci-tech insurance specialist institution. Grant?", "RMB 500,000"),
     ("Supply-chain company, receivables financing of RMB 300m on Zhongzheng, ranked 5th. Reward?", "RMB 150,000"),
+    ("Our credit bureau handled 3 million queries from financial institutions this year. Award?", "RMB 200,000"),
+    ("Regional equity market operator, total financing of quoted firms rose 20% year on year, excess portion "
+     "RMB 100m. Reward?", "RMB 1 million"),
 ])
 async def test_english_words_for_the_measure_its_kind_and_its_count(say, question, amount):
     reply = await say(question)
