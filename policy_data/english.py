@@ -40,8 +40,10 @@ OWNED_HQ = r"['’]s\s+(?:hq|headquarters)\b"           # "a bank's HQ set up…
 ASKS_AMOUNT = re.compile(r"\b(how much|what (one-off |total |maximum )?(subsidy|award|grant|reward|amount)|"
                          r"which (subsidy|award|grant)|maximum|max|award amount|total subsidy|total award"
                          r"|can (?:we|i|they|it|our [\w-]+) (?:still |also )?(?:get|receive|claim))\b"
-                         r"|(?:^|[.,;:?!]\s*|\b(?:what|which|any)(?:['’]s| is| are)?(?:\s+the)?\s+(?:[\w-]+\s+)?)"
-                         r"(subsidy|subsidies|award|grant|reward)s?\s*\?", re.IGNORECASE)
+                         r"|(?:(?:^|[.,;:?!]\s*)(?:one-off\s+|one-time\s+|total\s+|maximum\s+)?"
+                         r"|\b(?:what|which|any)(?:['’]s| is| are)?(?:\s+the)?\s+(?:[\w-]+\s+)?)"
+                         r"(subsidy|subsidies|award|grant|reward)s?(?:\s+(?:for|to)\s+(?:the\s+|us\b|our\s+)[\w\s-]{0,20})?\s*\?",
+                         re.IGNORECASE)
 # "paid in instalments" says how a subsidy is paid, not paid-in capital.
 NOT_FIGURES = re.compile(r"\bpaid in (?=instal|install|full\b|cash\b|one\b|a lump\b|tranche|stage|phase|part)")
 # The question is compared in its folded words (plain_words): "ranked number 3" reads "ranked many 3".

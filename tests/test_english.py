@@ -105,6 +105,8 @@ async def test_the_holding_company_a_licence_grant_goes_to_is_not_a_new_financia
     ("Our credit bureau handled 3 million queries from financial institutions this year. Award?", "RMB 200,000"),
     ("Regional equity market operator, total financing of quoted firms rose 20% year on year, excess portion "
      "RMB 100m. Reward?", "RMB 1 million"),
+    ("New financial holding company approved by the PBOC. One-off grant?", "RMB 10 million"),
+    ("Approved innovative market pilot by national regulators, award for the operator?", "RMB 10 million"),
 ])
 async def test_english_words_for_the_measure_its_kind_and_its_count(say, question, amount):
     reply = await say(question)
