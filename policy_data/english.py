@@ -40,10 +40,8 @@ OWNED_HQ = r"['’]s\s+(?:hq|headquarters)\b"           # "a bank's HQ set up…
 ASKS_AMOUNT = re.compile(r"\b(how much|what (one-off |total |maximum )?(subsidy|award|grant|reward|amount)|"
                          r"which (subsidy|award|grant)|maximum|max|award amount|total subsidy|total award"
                          r"|can (?:we|i|they|it|our [\w-]+) (?:still |also )?(?:get|receive|claim))\b"
-                         r"|(?:(?:^|[.,;:?!]\s*)(?:one-off\s+|one-time\s+|total\s+|maximum\s+)?"
-                         r"|\b(?:what|which|any)(?:['’]s| is| are)?(?:\s+the)?\s+(?:[\w-]+\s+)?)"
-                         r"(subsidy|subsidies|award|grant|reward)s?(?:\s+(?:for|to)\s+(?:the\s+|us\b|our\s+)[\w\s-]{0,20})?\s*\?",
-                         re.IGNORECASE)
+                         r"|(?:^|[.,;:?!]\s*|\b(?:what|which|any)(?:['’]s| is| are)?(?:\s+the)?\s+(?:[\w-]+\s+)?)"
+                         r"(subsidy|subsidies|award|grant|reward)s?\s*\?", re.IGNORECASE)
 # "paid in instalments" says how a subsidy is paid, not paid-in capital.
 NOT_FIGURES = re.compile(r"\bpaid in (?=instal|install|full\b|cash\b|one\b|a lump\b|tranche|stage|phase|part)")
 # The question is compared in its folded words (plain_words): "ranked number 3" reads "ranked many 3".
@@ -125,17 +123,11 @@ def _pattern(book: PolicyBook) -> tuple[re.Pattern, dict[str, str], list[tuple[t
 
 
 def _one(book: PolicyBook) -> re.Pattern:
-    """"a" or "an" before a thing the measures count ("an international standard", "a new payment licence") is 1;
-    a word may stand between before a thing named in several words ("a financial national standard"), not before
-    a one-word one ("a banking licence" is no payment licence)."""
+    """"a" or "an" before a thing the measures count ("an international standard", "a new payment licence") is 1."""
     counted = {plain_words(cue) for m in book.measures for key, inp in m.en.inputs.items()
                if m.input(key).kind == "count" for cue in inp.cues}
-
-    def alternatives(cues) -> str:
-        return "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
-    named = alternatives(c for c in counted if " " in c)
-    return re.compile(rf"\b(?:a|an|single)\s+(?=(?:new\s+|newly\s+[a-z]+\s+)?(?:{alternatives(counted)})(?![a-z])"
-                      rf"|[a-z]+\s+(?:{named})(?![a-z]))")
+    things = "|".join(re.escape(c) for c in sorted(counted, key=len, reverse=True))
+    return re.compile(rf"\b(?:a|an|single)\s+(?=(?:new\s+|newly\s+[a-z]+\s+)?(?:{things})(?![a-z]))")
 
 
 def _kinds(book: PolicyBook) -> list[tuple[tuple[str, ...], str]]:

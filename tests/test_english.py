@@ -96,26 +96,15 @@ async def test_the_holding_company_a_licence_grant_goes_to_is_not_a_new_financia
     ("We obtained an overseas payment licence. How much?", "RMB 200,000"),
     ("Our infrastructure REIT was listed on the Shanghai exchange. What is the award?", "RMB 3 million"),
     ("Our personal credit bureau just got its licence from the PBOC. How much?", "RMB 10 million"),
-    ("Led drafting of a financial national standard, published. Award?", "RMB 300,000"),
     ("Our AM HQ's AUM hit 120 billion yuan for the first time, grant?", "RMB 6 million"),
     ("A newly licensed securities company headquartered in Hangzhou, paid-in capital 1.5 billion yuan. Grant?",
      "RMB 30 million"),
     ("Insurer recognised as a Hangzhou sci-tech insurance specialist institution. Grant?", "RMB 500,000"),
     ("Supply-chain company, receivables financing of RMB 300m on Zhongzheng, ranked 5th. Reward?", "RMB 150,000"),
-    ("Our credit bureau handled 3 million queries from financial institutions this year. Award?", "RMB 200,000"),
-    ("Regional equity market operator, total financing of quoted firms rose 20% year on year, excess portion "
-     "RMB 100m. Reward?", "RMB 1 million"),
-    ("New financial holding company approved by the PBOC. One-off grant?", "RMB 10 million"),
-    ("Approved innovative market pilot by national regulators, award for the operator?", "RMB 10 million"),
 ])
 async def test_english_words_for_the_measure_its_kind_and_its_count(say, question, amount):
     reply = await say(question)
     assert reply.intent == "calc" and f"→ up to {amount}" in reply.text, reply.text
-
-
-async def test_a_word_before_a_one_word_counted_thing_does_not_make_it_one_of_them(say):
-    reply = await say("We got a banking licence. Grant?")
-    assert "× overseas payment business licence" not in reply.text, reply.text
 
 
 async def test_an_english_keyword_names_only_the_measures_that_have_it(say):
