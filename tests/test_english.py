@@ -96,6 +96,11 @@ async def test_the_holding_company_a_licence_grant_goes_to_is_not_a_new_financia
     ("We obtained an overseas payment licence. How much?", "RMB 200,000"),
     ("Our infrastructure REIT was listed on the Shanghai exchange. What is the award?", "RMB 3 million"),
     ("Our personal credit bureau just got its licence from the PBOC. How much?", "RMB 10 million"),
+    ("Our AM HQ's AUM hit 120 billion yuan for the first time, grant?", "RMB 6 million"),
+    ("A newly licensed securities company headquartered in Hangzhou, paid-in capital 1.5 billion yuan. Grant?",
+     "RMB 30 million"),
+    ("Insurer recognised as a Hangzhou sci-tech insurance specialist institution. Grant?", "RMB 500,000"),
+    ("Supply-chain company, receivables financing of RMB 300m on Zhongzheng, ranked 5th. Reward?", "RMB 150,000"),
 ])
 async def test_english_words_for_the_measure_its_kind_and_its_count(say, question, amount):
     reply = await say(question)
