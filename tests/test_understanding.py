@@ -58,6 +58,10 @@ async def test_a_two_part_question_gets_both_answers(ask):
     ("运河财富小镇啥时候成立的", "成立时间未载明"),               # the alliance's or a task force's founding is not the town's
     ("小镇是哪一年成立的", "成立时间未载明"),
     ("中介服务业集聚区专班的牵头人是谁", "负责人姓名未载明"),   # the lead is a body (the committee), no person is named
+    ("拱墅区的地区生产总值多少", "地区生产总值未载明"),         # only the finance industry's share of GDP is stated
+    ("申花产业集聚区的写字楼还有空置吗", "申花产业集聚区有"),     # vacancies are never stated
+    ("2022年小镇新增了几家高端金融服务业机构", "未载明"),         # the year-end count is no increase
+    ("北城智汇园顺丰生鲜基地什么时候投运", "成立时间未载明"),     # "投运后" describes the plan, not a date
 ])
 async def test_what_the_documents_do_not_say_is_said_plainly(ask, services, question, says):
     reply = await ask(question)
