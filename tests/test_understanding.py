@@ -62,6 +62,7 @@ async def test_a_two_part_question_gets_both_answers(ask):
     ("申花产业集聚区的写字楼还有空置吗", "申花产业集聚区有"),     # vacancies are never stated
     ("2022年小镇新增了几家高端金融服务业机构", "未载明"),         # the year-end count is no increase
     ("北城智汇园顺丰生鲜基地什么时候投运", "成立时间未载明"),     # "投运后" describes the plan, not a date
+    ("创联汇第十二期在哪天举办", "没有可靠的答案"),             # only the 10th roadshow is on record
 ])
 async def test_what_the_documents_do_not_say_is_said_plainly(ask, services, question, says):
     reply = await ask(question)
@@ -69,6 +70,12 @@ async def test_what_the_documents_do_not_say_is_said_plainly(ask, services, ques
     assert "3.3平方公里" not in reply.text and "650亿" not in reply.text
     unanswered = await services.store.unanswered.since(datetime(2000, 1, 1, tzinfo=SHANGHAI))
     assert [u.text for u in unanswered] == [question]
+
+
+async def test_an_issue_asked_by_its_number_is_answered_by_that_issue(ask):
+    for question in ("创联汇第10期是哪天", "创联汇第十期是哪天"):
+        reply = await ask(question)
+        assert reply.intent == "faq" and "2019年4月26日" in reply.text, reply.text
 
 
 async def test_what_an_answer_says_the_documents_leave_out_is_not_answered_by_it(ask):
