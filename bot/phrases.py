@@ -1,4 +1,4 @@
-"""The reviewed phrases of bot/phrases.yaml: cancelling, greetings, small talk and asking for notices in words.
+"""The reviewed phrases of bot/phrases.yaml: cancelling, greetings, small talk, asking for notices, events, contacts and a person in words.
 Validated once at load."""
 from __future__ import annotations
 
@@ -40,6 +40,27 @@ class Subscribe(Strict):
     registering: Patterns
 
 
+class Handoff(Strict):
+    lead: Words
+    verbs: Words
+    persons: Words
+    tails: Words
+    sentences: Patterns
+    call_me: Patterns
+    number_asked: Patterns
+    requests_en: Patterns
+    sentences_en: Patterns
+    ends: Words
+
+
+class EventsAsked(Strict):
+    asks: Patterns
+
+
+class ContactsAsked(Strict):
+    asks_en: Patterns
+
+
 @dataclass(frozen=True)
 class Phrases:
     cancel: Cancel
@@ -47,11 +68,15 @@ class Phrases:
     greeting: Greeting
     small_talk: SmallTalk
     subscribe: Subscribe
+    handoff: Handoff
+    events: EventsAsked
+    contacts: ContactsAsked
 
 
 def load(path: Path = PATH) -> Phrases:
     return Phrases(**load_sections(path, {"cancel": Cancel, "rule_asked": RuleAsked, "greeting": Greeting, "small_talk": SmallTalk,
-                                          "subscribe": Subscribe}))
+                                          "subscribe": Subscribe, "handoff": Handoff, "events": EventsAsked,
+                                          "contacts": ContactsAsked}))
 
 
 @lru_cache(maxsize=1)

@@ -5,13 +5,15 @@ import re
 
 from bot.messages import Button, Incoming, Reply
 from bot.payloads import CONTACT
+from bot.phrases import phrases
 from bot.services import Services
 from faq import english, nlp
+from faq.schema import one_of
 from handlers.handoff import REACH_NOW, button
 
 # After synonym folding, "电话/联系人/找谁/热线…" all read "联系方式".
 ASKS_FOR_CONTACT = ("联系方式", "咨询谁", "负责部门", "邮箱")
-ASKS_FOR_CONTACT_EN = re.compile(r"\b(contact|phone|telephone|hotline|e-?mail|whom to ask|who (do|should) i (ask|call))")
+ASKS_FOR_CONTACT_EN = one_of(phrases().contacts.asks_en)
 REACH_NOW_EN = ("To reach a person now: tap “Talk to a person” or send /handoff; committee "
                 "staff will answer you here.")
 NOT_PUBLISHED = "暂未公布（来源文件未载明，待管委会工作人员补充）"

@@ -16,22 +16,17 @@ from bot.dialogs import DialogState
 from bot.alliance.events import (FIELD_NAMES, TYPES, EventError, edited, event_text, parse_one_line, parse_yaml,
                                  split_fields, validate, when_text)
 from bot.messages import Button, Incoming, Reply
+from bot.phrases import phrases
 from bot.payloads import CANCEL_EVENT, EDIT_FIELD, EVENT, IMPORT_CONFIRM, NEW_EVENT, Payload
 from bot.services import Services
 from bot.store import Event
+from faq.schema import one_of
 from handlers import subscribe
 from scheduler.reminders import span_text
 
 SOURCE = "小镇管委会发布的联盟活动"
 LIST_LIMIT = 10
-ASKS_FOR_EVENTS = re.compile(r"(最近|近期|接下来|即将|下周|本周|这周|本月|这个月|下个月|近日|未来|日程|预告|安排|upcoming)"
-                             r".{0,8}(活动|路演|讲座|沙龙|论坛|峰会|培训)|(活动|路演|讲座|培训)(安排|日程|预告)"
-                             r"|(怎么|如何|在哪|哪里|想)报名.{0,4}(活动|路演|讲座|沙龙|论坛|峰会|培训)?$|报名(联盟)?活动"
-                             r"|\b(upcoming|coming up|next|future|planned|scheduled|any)\b.{0,20}\b(events?|roadshows?|"
-                             r"seminars?|salons?|forums?|summits?|trainings?|workshops?)\b|\b(events?|roadshows?|seminars?)"
-                             r"\b.{0,20}\b(coming up|upcoming|scheduled|this (week|month)|next (week|month))\b"
-                             r"|\b(sign up|register|registration)\b.{0,12}\b(an |the )?events?\b",
-                             re.IGNORECASE)
+ASKS_FOR_EVENTS = one_of(phrases().events.asks, re.IGNORECASE)
 IMPORT_DIR = "imports"
 SKIP_WORDS = {"跳过", "无", "没有", "不填", "skip", "-"}
 STEPS = (  # guided /newevent: (field, question)

@@ -14,8 +14,10 @@ from bot.alliance.audience import PLATFORMS
 from bot.alliance.events import when_text
 from bot.history import Exchange
 from bot.messages import Button, Incoming, Reply
+from bot.phrases import phrases
 from bot.services import Services
 from bot.store import Profile, Ticket, TicketEntry
+from faq.schema import one_of
 from handlers.menu import cancel, menu_buttons
 
 log = logging.getLogger(__name__)
@@ -24,7 +26,6 @@ BUTTON = Button("转人工 / 留言给工作人员", "/handoff")
 BUTTON_EN = Button("Talk to a person (转人工)", "/handoff")
 REACH_NOW = "现在找人：点“转人工 / 留言给工作人员”或输入 /handoff，管委会工作人员会在这里回复您。"
 STAFF_MARK = "【管委会工作人员回复】"
-END_WORDS = {"结束", "结束人工", "结束人工服务", "结束对话", "不用了", "已解决"}
 LIVE = {   # a platform that hands the chat itself: the person answers right there
     "servicer": ("已为您转接管委会工作人员，请稍候，工作人员会在这里直接回复您。",
                  "You are being put through to the committee's staff; please wait, they will answer you right here."),
@@ -34,7 +35,6 @@ LIVE = {   # a platform that hands the chat itself: the person answers right the
                       "No one on duty can take the chat just now; you are in the queue, and staff will answer you "
                       "right here once they pick up."),
 }
-END_WORDS_EN = {"end", "stop", "done", "finish", "end chat", "that's all", "resolved"}
 STAFF_ONLY = "抱歉，只有小镇管委会工作人员可以回复或结束工单。"
 SHOWN_EXCHANGES = 3      # of the user's last exchanges, in the staff notice
 ANSWER_CHARS = 60        # the bot's earlier answers are shortened in the notice; what the user wrote is not
@@ -42,33 +42,15 @@ ANSWER_CHARS = 60        # the bot's earlier answers are shortened in the notice
 # Whole requests ("我要找人工客服", "人工！") and sentences asking to talk to, hear from or leave a message for a person
 # ("我要找你们工作人员聊一下入驻的事", "给管委会留言：…", "我要投诉"); "人工智能" and questions about a number
 # ("客服电话是多少": the documents publish none, and the contact answer says so) are not requests.
-_LEAD = r"(?:我要|我想|我需要|我|想|要|请|请帮我|帮我|麻烦|麻烦你|能不能|能否|可以|可不可以|有没有|给我)*"
-_VERB = r"(?:找|转|转接|转到|接|联系|呼叫|要|需要)?"
-_PERSON = r"(?:人工客服|人工服务|人工坐席|人工|真人客服|真人|在线客服|客服|管委会工作人员|工作人员|值班人员)"
-_TAIL = r"(?:吗|呢|吧|啊|呀|一下|服务|帮忙|谢谢)*"
-_ZH = re.compile(rf"^{_LEAD}(?:{_VERB}{_PERSON}|(?:给(?:管委会|工作人员|你们))?留言){_TAIL}$")
-_NOT_A_PERSON = r"(?!中心|岛|湖|秀|智能|大厅|热线|电话)"    # 客服中心, 人工岛, 真人秀: places and things, not people
-_ZH_SENTENCE = re.compile(
-    rf"(?:找|转|联系|联络|接通|叫)(?:一下|下|一个|个|位)?(?:你们|贵方|管委会|小镇)?的?"
-    rf"(?:工作人员|真人|人工|客服|负责人|专人|的人|人聊|人谈|人沟通){_NOT_A_PERSON}"
-    rf"|(?:跟|和|同|与)(?:你们|贵方|管委会|小镇)?的?(?:工作人员|真人|人工|客服|负责人|专人){_NOT_A_PERSON}"
-    r"[^，,。？?]{0,4}(?:聊|谈|沟通|说|通话|对话|见面)"
-    r"|^投诉|(?:我|我们|我司)(?:要|想|想要)?投诉|投诉一下|留言给|给(?:管委会|工作人员|你们|小镇)[^，。？?]{0,8}留言(?!的|功能|在哪)"
-    r"|^留言[:：，,]|帮我(?:联系|联络|找|转|接通|约)")
-_CALL_ME = re.compile(r"(?:联系|回电|回复|打给|致电|回个电话给|打个电话给)我(?!们)|给我回(?:个)?电话"
-                      r"|\b(?:call me|call back|get back to me|contact me)\b")
-_NUMBER_ASKED = re.compile(r"电话|号码|热线|邮箱|多少|几个|几位|哪些|是谁|phone|number|hotline|e-?mail|how many")
-_EN = re.compile(r"^(?:(?:i want to|i'd like to|i would like to|can i|could i|let me|please)\s+)?"
-                 r"(?:(?:talk|speak|chat)\s+(?:to|with)\s+(?:a |an |the |some )?"
-                 r"(?:human|person|real person|agent|someone|staff|operator)"
-                 r"|human|agent|human agent|live agent|real person|operator|customer service)(?:\s+please)?$")
-_EN_SENTENCE = re.compile(
-    r"\b(?:talk|speak|chat)\s+(?:to|with)\s+(?:a |an |the |some |one of )?(?:human|person|real person|agent|someone"
-    r"|somebody|anyone|staff|operator|representative|people|member of staff)"
-    r"|\b(?:connect|put) me (?:through )?(?:to|with) (?:a |an |the |some |one of )?(?:human|person|someone|somebody"
-    r"|staff|agent|operator|representative|member of staff|your team|the team|(?:the )?(?:management )?committee)"
-    r"|\bleave a message\b|\bi (?:want|would like|'d like|wish) to (?:complain|file a complaint|make a complaint)"
-    r"|\bi have a complaint\b")
+_WORDS = phrases().handoff
+_ZH = re.compile(rf"^(?:{'|'.join(_WORDS.lead)})*(?:(?:{'|'.join(_WORDS.verbs)})?(?:{'|'.join(_WORDS.persons)})"
+                 rf"|(?:给(?:管委会|工作人员|你们))?留言)(?:{'|'.join(_WORDS.tails)})*$")
+_ZH_SENTENCE = one_of(_WORDS.sentences)
+_CALL_ME = one_of(_WORDS.call_me)
+_NUMBER_ASKED = one_of(_WORDS.number_asked)
+_EN = one_of(_WORDS.requests_en)
+_EN_SENTENCE = one_of(_WORDS.sentences_en)
+_ENDS = {w.lower() for w in _WORDS.ends}
 _NOISE = re.compile(r"[\s\W_]+")
 
 
@@ -205,7 +187,7 @@ def _notice(ticket: Ticket, recent: list[Exchange], profile: Profile | None, sai
 
 
 def _ends(msg: Incoming) -> bool:
-    return msg.text.strip() in END_WORDS or msg.text.strip().lower().rstrip(".!") in END_WORDS_EN
+    return msg.text.strip().lower().rstrip(".!。！") in _ENDS
 
 
 async def nothing_to_end(svc: Services, msg: Incoming) -> Reply | None:

@@ -84,9 +84,10 @@ async def test_staff_see_the_saved_profile_and_ticket_messages_stay_out_of_broad
     assert (await ask("/broadcast_status", staff=True)).text == "还没有群发记录。"
 
 
-async def test_the_user_ends_it_with_a_word(ask, services, outbox):
+@pytest.mark.parametrize("word", ["结束", "结束！", "已解决。"])
+async def test_the_user_ends_it_with_a_word(ask, services, outbox, word):
     await ask("/handoff")
-    ended = await ask("结束")
+    ended = await ask(word)
     assert "已结束人工服务" in ended.text
     await delivered(services)
     assert "已结束人工服务" in outbox.texts("staff")[-1]
