@@ -31,6 +31,8 @@ from datetime import datetime
     ("杭州金融办的人员编制够吗", "相对同类城市偏少", None),
     ("黄龙财富管理集聚区重点发展什么", "专业型财富管理", None),
     ("长三角特色小镇产业联盟哪天成立的", "2019年12月13日", None),
+    ("康桥新能源产业园在哪个街道", "康桥街道", None),
+    ("众创空间的具体地址", "祥园路33号", None),
 ])
 async def test_answers_the_entity_and_aspect_asked(ask, must, must_not, question):
     reply = await ask(question)
@@ -63,6 +65,7 @@ async def test_a_two_part_question_gets_both_answers(ask):
     ("2022年小镇新增了几家高端金融服务业机构", "未载明"),         # the year-end count is no increase
     ("北城智汇园顺丰生鲜基地什么时候投运", "成立时间未载明"),     # "投运后" describes the plan, not a date
     ("创联汇第十二期在哪天举办", "没有可靠的答案"),             # only the 10th roadshow is on record
+    ("黄公望金融小镇在哪个街道", "街道与门牌未载明"),             # its positioning is stated, not its street
 ])
 async def test_what_the_documents_do_not_say_is_said_plainly(ask, services, question, says):
     reply = await ask(question)
