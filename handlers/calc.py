@@ -17,7 +17,7 @@ from bot.messages import Button, Incoming, Reply
 from bot.payloads import CALC, POLICY
 from bot.services import Services
 from faq.schema import Source
-from handlers import faq
+from handlers import faq, handoff
 from handlers.policy import details_reply, parts_reply
 from policy_data import render
 from policy_data.english import for_reading
@@ -116,22 +116,25 @@ def _given_by_name(book, measure, reading: Reading, conditions: bool) -> bool:
     return bool(keys) and each(k in facts.values and k not in facts.assumed for k in keys)
 
 
-def _by_cue(book, reading: Reading) -> tuple[list[str], list[str]]:
-    """Measures one of whose inputs the question names (e.g. "实收资本"), for "which measure?" buttons; and
-    those of them whose figure it gives by that name."""
-    named, given = [], []
+def _by_cue(book, reading: Reading) -> tuple[list[str], list[str], dict[str, str]]:
+    """Measures one of whose inputs the question names (e.g. "实收资本"), for "which measure?" buttons; those
+    of them whose figure it gives by that name; and those the question's words rule out (measure id → word)."""
+    named, given, ruled = [], [], {}
     for measure in map(book.measure, cued_measures(book, reading)):
-        if any(normalise(w) in reading.text for w in measure.not_when):
+        if word := next((w for w in measure.not_when if normalise(w) in reading.text), None):
+            ruled[measure.id] = word
             continue
         facts = facts_for(book, measure, reading)
         if by_name := set(facts.values) - set(facts.assumed):
             given.append(measure.id)
         if facts.mentioned or by_name:
             named.append(measure.id)
-    return named, given
+    return named, given, ruled
 
 
 def _results(svc: Services, msg: Incoming, outcomes: list[Outcome], notes: list[str]) -> Reply:
+    """The computed outcomes; when each says only that the article states no amount, the amount asked is not
+    known: intent "fallback", so it counts as unanswered."""
     book, today, lang = svc.kb.policy, svc.policy_date(), msg.lang
     blocks = ["\n".join(render.outcome_lines(o, lang)) for o in outcomes]
     paid = [o for o in outcomes if o.status == "ok"]
@@ -144,7 +147,9 @@ def _results(svc: Services, msg: Incoming, outcomes: list[Outcome], notes: list[
     sources = list(dict.fromkeys(render.citation(svc.kb.knowledge.documents, p, o.measure, lang)
                                  for p, o in zip(policies, outcomes)))
     buttons = [_original(msg, o.measure.id) for o in outcomes[:1]]
-    return _reply("\n\n".join(blocks), confidence=0.8 if notes else 1.0, buttons=buttons, sources=sources)
+    unknown = all(o.status == "unquantified" for o in outcomes)
+    return render.reply("fallback" if unknown else "calc", "\n\n".join(blocks), confidence=0.5 if unknown else 0.8 if notes else 1.0,
+                        buttons=buttons, sources=sources)
 
 
 def _assumed_notes(msg: Incoming, measure, facts: Facts) -> list[str]:
@@ -286,6 +291,37 @@ def _rivals(book, measure_ids: list[str]) -> list[str]:
     return [i for i in measure_ids if set(book.measure(i).versus) & set(measure_ids)]
 
 
+def _one_each(book, reading: Reading) -> list[str]:
+    """"两个共富项目，一个受国家表彰，一个受部委表彰，一共多少": as many items as the rival fixed sums named, one of
+    each."""
+    named = list(reading.scores)
+    if len(named) < 2 or not SEVERAL.search(reading.text) or _rivals(book, named) != named \
+            or any(book.measure(i).rule_inputs() for i in named):
+        return []
+    counts = [f.value for f in reading.figures if f.kind == "count" and f.value is not None and f.value > 1]
+    return named if counts == [len(named)] else []
+
+
+def _each_once(svc: Services, msg: Incoming, measures: list) -> Reply:
+    """One item of each measure, each with its own cap, and their total."""
+    book, lang = svc.kb.policy, msg.lang
+    outcomes = [evaluate(m, {}) for m in measures]
+    if any(o.status != "ok" for o in outcomes):
+        return _pick(svc, msg, [m.id for m in measures], msg.text, msg.say("请问是哪一种？", "Which one is it?"))
+    svc.dialogs.pop(msg.user_key)
+    total = sum((o.amount for o in outcomes), Decimal(0))
+    where = msg.say("、", ", ").join(dict.fromkeys(render.article(m, lang) for m in measures))
+    blocks = ["\n".join(render.outcome_lines(o, lang)) for o in outcomes]
+    blocks.append(msg.say(f"合计（每项各自适用上限）：{render.gets(measures[0])} {render.money(total)}（{where}）",
+                          f"Total (each with its own cap): {render.gets(measures[0], lang)} {render.money(total, lang)} "
+                          f"({where})"))
+    policies = list(dict.fromkeys(book.policy(m) for m in measures))
+    blocks += render.validity_notes(policies, svc.policy_date(), lang)
+    return _reply("\n\n".join(blocks), sources=list(dict.fromkeys(
+        render.citation(svc.kb.knowledge.documents, book.policy(m), m, lang) for m in measures)),
+        buttons=[_original(msg, m.id) for m in measures])
+
+
 def _unstated(measure, question: str):
     """The first condition whose deciding words (e.g. the pilot's level) the question does not contain."""
     return next(((n, c) for n, c in enumerate(measure.conditions)
@@ -316,7 +352,7 @@ AFFIRM = re.compile(r"^(是|是的|对|对的|嗯|符合|没错|yes|yep|y|correc
 DENY = re.compile(r"^(不是|否|没有|不符合|不对|no|nope|n)[。.!！]?$", re.IGNORECASE)
 
 
-def _answer_confirm(svc: Services, msg: Incoming, state: CalcPicking, yes: bool) -> Reply:
+async def _answer_confirm(svc: Services, msg: Incoming, state: CalcPicking, yes: bool) -> Reply:
     """"是" / "不是" to a condition the quick-check asked about: compute with it stated, or say it is not met."""
     book = svc.kb.policy
     measure = book.measure(state.choices[0])
@@ -326,7 +362,7 @@ def _answer_confirm(svc: Services, msg: Incoming, state: CalcPicking, yes: bool)
         return _stale(msg)
     n, condition = unstated
     if yes:
-        return _run(svc, msg, f"{state.text} {condition.ask_unless[0]}", [measure.id])
+        return await _run(svc, msg, f"{state.text} {condition.ask_unless[0]}", [measure.id])
     svc.dialogs.pop(msg.user_key)
     return _reply(msg.say(f"{render.heading(measure)}\n按原文，需符合“{condition.text}”；不符合这一条件，不能获得该项{measure.money}。",
                           f"{render.heading(measure, 'en')}\nUnder the original text it requires: "
@@ -598,8 +634,15 @@ def _before_effect(dates, policies) -> tuple[str, object] | None:
     return None
 
 
-def _run(svc: Services, msg: Incoming, question: str, measure_ids: list[str], known: dict | None = None,
-         reading: Reading | None = None, expect: str | None = None) -> Reply:
+async def _run(svc: Services, msg: Incoming, question: str, measure_ids: list[str], known: dict | None = None,
+               reading: Reading | None = None, expect: str | None = None) -> Reply:
+    """Compute the measures for the question; an amount the documents do not state is logged as unanswered."""
+    reply = _computed(svc, msg, question, measure_ids, known, reading, expect)
+    return await handoff.unanswered(svc, msg, reply) if reply.intent == "fallback" else reply
+
+
+def _computed(svc: Services, msg: Incoming, question: str, measure_ids: list[str], known: dict | None = None,
+              reading: Reading | None = None, expect: str | None = None) -> Reply:
     """Compute the measures for the question; ask for what is missing."""
     book = svc.kb.policy
     reading = reading or _read(msg, question, book)
@@ -608,9 +651,12 @@ def _run(svc: Services, msg: Incoming, question: str, measure_ids: list[str], kn
     itemisable = len(measure_ids) == 1 and _itemisable(book.measure(measure_ids[0]), reading)
     general = _about_the_rule(f"{normalise(question)} {reading.text}", reading)
     asked = question if msg.text in question else f"{question} {msg.text}"
-    if guarded := _guarded(svc, msg, asked, reading, measure_ids,
-                           several_ok=itemisable or general or elsewhere is not None, other_policy=elsewhere is not None):
+    each = _one_each(book, reading)
+    if guarded := _guarded(svc, msg, asked, reading, measure_ids, several_ok=itemisable or general or bool(each)
+                           or elsewhere is not None, other_policy=elsewhere is not None):
         return guarded
+    if each and not general:
+        return _each_once(svc, msg, [book.measure(i) for i in each])
     if rivals := _rivals(book, measure_ids):
         if general:        # "共富项目奖励多少": each case's rule, no amount for a case not told apart
             return details_reply(svc, [book.measure(i) for i in rivals], msg.lang)
@@ -677,16 +723,18 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     if reading.elsewhere() or (faq.asks_unstated(svc, msg) and not (reading.candidates() and reading.figures)):
         return None
     if is_quick_check(reading):
-        return _run(svc, msg, msg.text, _selected(book, reading), reading=reading)
+        return await _run(svc, msg, msg.text, _selected(book, reading), reading=reading)
     if not reading.candidates() and (compared := _two_policies(svc, msg, reading)):
         return compared
     if reading.ruled_out and not reading.candidates() and (reading.asks_amount() or reading.about_policy()
                                                            or any(f.kind == "money" for f in reading.figures)):
         return _other_subject(msg, book, reading.ruled_out)
     if reading.asks_amount() and reading.figures and not reading.candidates() and (cued := _by_cue(book, reading))[0]:
-        ids, given = cued
+        ids, given, ruled = cued
+        if ruled and len(given) <= 1:    # "银行分行，实收资本10亿": not the HQ, and no other measure named
+            return _other_subject(msg, book, ruled)
         if len(given) == 1:              # the figure is named by the one measure that uses it
-            return _run(svc, msg, msg.text, given, reading=reading)
+            return await _run(svc, msg, msg.text, given, reading=reading)
         return _pick(svc, msg, ids, msg.text, msg.say("请问是哪一项支持措施？", "Which support measure is it?"))
     return None
 
@@ -698,7 +746,7 @@ async def command(svc: Services, msg: Incoming) -> Reply:
     if question:
         reading = _read(msg, question, book)
         if reading.candidates():         # /calc says "compute": no "能拿多少" needed
-            return _run(svc, msg, question, _selected(book, reading), reading=reading)
+            return await _run(svc, msg, question, _selected(book, reading), reading=reading)
         reply = await answer(svc, replace(msg, text=question))
         if reply:
             return reply
@@ -726,12 +774,12 @@ async def by_payload(svc: Services, msg: Incoming) -> Reply:
     if key in ("confirm", "deny"):
         if not (isinstance(dialog, CalcPicking) and len(dialog.choices) == 1):
             return _stale(msg)
-        return _answer_confirm(svc, msg, dialog, key == "confirm")
+        return await _answer_confirm(svc, msg, dialog, key == "confirm")
     measure = book.measure(key)
     if measure is None:
         return _stale(msg)
     question = dialog.text if dialog else ""
-    return _run(svc, msg, question, [measure.id])
+    return await _run(svc, msg, question, [measure.id])
 
 
 async def continue_dialog(svc: Services, msg: Incoming) -> Reply | None:
@@ -751,7 +799,7 @@ async def continue_dialog(svc: Services, msg: Incoming) -> Reply | None:
     if isinstance(state, CalcPicking):
         said = msg.text.strip()
         if len(state.choices) == 1 and (AFFIRM.match(said) or DENY.match(said)):
-            return _answer_confirm(svc, msg, state, bool(AFFIRM.match(said)))
+            return await _answer_confirm(svc, msg, state, bool(AFFIRM.match(said)))
         if QUESTION_MARKS.search(msg.text) and not reading.figures and not set(fresh) & set(choices):
             svc.dialogs.pop(msg.user_key)    # a question of its own, not an answer to the one asked
             return None
@@ -759,7 +807,7 @@ async def continue_dialog(svc: Services, msg: Incoming) -> Reply | None:
         combined = _read(msg, question, book)
         picked = [i for i in combined.candidates() if i in state.choices]
         if picked:
-            return _run(svc, msg, question, picked, reading=combined)
+            return await _run(svc, msg, question, picked, reading=combined)
         if QUESTION_MARKS.search(msg.text):
             svc.dialogs.pop(msg.user_key)
             return None
@@ -773,7 +821,7 @@ async def continue_dialog(svc: Services, msg: Incoming) -> Reply | None:
         return None
     facts = facts_for(book, measure, reading, state.expect)
     if facts.values or facts.errors:
-        return _run(svc, msg, state.text, [measure.id], known=state.facts, reading=reading, expect=state.expect)
+        return await _run(svc, msg, state.text, [measure.id], known=state.facts, reading=reading, expect=state.expect)
     if QUESTION_MARKS.search(msg.text):
         svc.dialogs.pop(msg.user_key)
         return None

@@ -320,11 +320,18 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
         return Reply(msg.say(CLARIFY, CLARIFY_EN).format(text=(t if len(t := msg.text.strip()) <= 40 else t[:39] + "…")), intent="clarify",
                      confidence=1.0, buttons=[Button(msg.say("补贴速算", "Quick-check"), "/calc"),
                                               Button(msg.say("主菜单", "Main menu"), "/menu")])
-    ranked = reading.ranked()
-    best, why = choose(svc, reading, ranked)
-    # An English message asking what the documents never state gets that said, not an answer to its other half.
-    whole = why == "elsewhere" or (why == "aspect" and msg.english and asks_unstated(svc, msg))
-    parts, missing = _parts(svc, msg) if not whole and _several(svc, msg) else ([], [])
+    several = _several(svc, msg)
+    # Only a place elsewhere or an English message can make the whole message's choice overrule its parts.
+    early = several and not (reading.elsewhere or msg.english)
+    parts, missing = _parts(svc, msg) if early else ([], [])
+    ranked, best, why = [], None, ""
+    if len(parts) < 2:          # parts answered each by an entry of their own need no ranking of the whole
+        ranked = reading.ranked()
+        best, why = choose(svc, reading, ranked)
+        # An English message asking what the documents never state gets that said, not an answer to its other half.
+        whole = why == "elsewhere" or (why == "aspect" and msg.english and asks_unstated(svc, msg))
+        if several and not early and not whole:
+            parts, missing = _parts(svc, msg)
     if best is None and not parts:
         return await _not_known(svc, msg, reading, ranked, why)
     if best is None or len(parts) > 1:         # each question answered by its own entry, in the order asked
@@ -383,8 +390,10 @@ def _parts(svc: Services, msg: Incoming, clauses: list[str] | None = None) -> tu
     reader = svc.kb.reader_for(msg.lang)
     for clause in (msg.reading.questions if clauses is None else clauses)[:MAX_PARTS + 1]:
         pieces = _pieces(svc, reader, clause, named)
-        for piece in pieces:
-            sub, match = _read_part(svc, reader, piece, named, found[-1] if found else None, len(pieces) > 1)
+        for piece, read in pieces:
+            last = found[-1] if found else None
+            sub, match = read if read is not None and not (last and INSIDE.match(piece)) \
+                else _read_part(svc, reader, piece, named, last, len(pieces) > 1)
             if sub is None:
                 continue
             named = sub if sub.entities or sub.elsewhere else named
@@ -440,17 +449,19 @@ def _read_part(svc: Services, reader, clause: str, named: Reading | None, last: 
     return sub, match
 
 
-def _pieces(svc: Services, reader, clause: str, named: Reading | None) -> list[str]:
+def _pieces(svc: Services, reader, clause: str, named: Reading | None) \
+        -> list[tuple[str, tuple[Reading, Match] | None]]:
     """A clause's two halves when each is a question of its own: it asks something of its own and finds a confident
-    answer of its own, which the whole clause's answer does not give as surely ("税收和营收增长" asks one figure)."""
+    answer of its own, which the whole clause's answer does not give as surely ("税收和营收增长" asks one figure).
+    Each with its reading and answer as read here (with nothing answered before it), or None for the clause."""
     halves = reader.halves(clause)
     if not halves:
-        return [clause]
+        return [(clause, None)]
     read, context = [], named
     for half in halves:
         sub, match = _read_part(svc, reader, half, context, None, half=True)
         if sub is None or not (sub.aspects or sub.needs) or match is None or match.score < THRESHOLD + PART_MARGIN:
-            return [clause]
+            return [(clause, None)]
         context = sub if sub.entities or sub.elsewhere else context
         read.append((sub, match))
     (first, one), (second, other) = read
@@ -458,8 +469,8 @@ def _pieces(svc: Services, reader, clause: str, named: Reading | None) -> list[s
     asked = {*first.aspects, *second.aspects}
     if one.entry.id == other.entry.id or (first.aspects and set(first.aspects) == set(second.aspects)) \
             or (whole is not None and asked <= set(whole.entry.aspects) and whole.score >= max(one.score, other.score)):
-        return [clause]
-    return halves
+        return [(clause, None)]
+    return list(zip(halves, read))
 
 
 async def _not_known(svc: Services, msg: Incoming, reading: Reading, ranked: list[Match], why: str) -> Reply:

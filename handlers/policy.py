@@ -21,31 +21,17 @@ from handlers import faq, handoff
 from policy_data import render
 from policy_data.amounts import fmt_money
 from policy_data.english import for_reading
-from policy_data.extract import ASKS_WHEN, ELSEWHERE, HOME, SELF_DESCRIPTION, beneficiary_types, read
+from policy_data.extract import ASKS_WHEN, SELF_DESCRIPTION, beneficiary_types, read
 from policy_data.loader import ROOT_TYPE
 from policy_data.matching import Suitability, gives_own_figure, match, parts
 
-ASKS_MINE = re.compile(r"(适合|适用于?|匹配)(我|我们|我司|本公司)|(我|我们|我司)(能|可以)?(享受|申请|拿|申报)(哪些|什么|啥)"
-                       r"|(我|我们|我司)(符合|匹配)(哪些|什么)")
-DOC_WORDS = ("有效期", "到期", "过期", "失效", "截止", "施行", "还有效", "还能申请", "牵头", "细则", "主管部门",
-             "叠加", "重复", "就高", "同时享受", "同时申请", "累加", "还能再给", "再给", "期限", "还能用", "还适用",
-             "仍有效", "还在执行", "开始执行", "开始实施", "生效", "两边都拿", "都能拿", "一起拿", "同时拿", "兼得")
-DOC_REFS = ("号文", "杭政办", "实施意见", "这个政策", "该政策", "这些政策", "这个文件")
-OVERVIEW_WORDS = ("有哪些补贴", "有什么补贴", "哪些补贴", "什么补贴", "哪些政策", "什么政策", "扶持政策", "补贴政策",
-                  "支持政策", "政策清单", "奖励政策", "有哪些奖励", "政策有哪些", "有哪些扶持")
-TOWN_WORDS = ("小镇", "入驻", "房租", "管委会", "拱墅", "年鉴")    # town and district questions: the FAQ's
 ASK_TYPE = ("请告诉我贵单位的类型和打算，例如：“我们是外资保险公司，准备在杭州设科技保险专营机构”、"
             "“我们是资产管理公司，管理规模150亿”、“我们是支付机构，今年拿了2张境外支付牌照”。")
-SUPPORT_WORDS = ("补贴", "补助", "奖励", "资助", "奖补", "资金支持", "什么支持", "哪些支持")
 MAX_LISTED = 12
 TOP_FITS = 3                 # shown with amounts; the rest are buttons
 MAX_BUTTONS = 8
 ARTICLE_ONLY = 16
 ARTICLE = re.compile(r"第\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*条|\b(?:art(?:icle)?\.?)\s*([0-9]{1,2})\b", re.IGNORECASE)
-DOC_WORDS_EN = re.compile(r"\b(in force|valid|validity|expire|expired|expiry|take effect|took effect|effective|"
-                          r"signed|issued|lead department|leads the implementation|both subsidies|collect both|"
-                          r"qualifies under another|detailed rules)\b", re.IGNORECASE)
-POLICY_ASKS = ("补贴", "补助", "奖励", "政策", "扶持", "支持", "优惠", "资助", "申请", "申报", "享受", "能拿", "多少钱", "适合", "符合")
 
 
 _reply = partial(render.reply, "policy")
@@ -168,6 +154,8 @@ def document_reply(svc: Services, lang: str = "zh", years: Sequence[int] = ()) -
             f"{policy.effective_to.isoformat() if policy.effective_to else '（未规定）'}"
             + (f"（共{years}年）" if (years := policy.whole_years()) else ""),
             f"牵头部门：{policy.lead_department}。原文：“{policy.lead_text}”",
+            *([f"制定：原文“{policy.approval}”"] if policy.approval else []),
+            *([f"公开：文末注明“（{policy.publication}）”"] if policy.publication else []),
             render.no_double(policy),
         ]))
         sources.append(svc.kb.knowledge.cite(Source(doc=policy.doc, section=policy.section)))
@@ -406,14 +394,12 @@ def article_reply(svc: Services, number_: int, lang: str = "zh") -> Reply | None
 QUOTED_MAX = 3
 
 
-QUOTE_ASKS = re.compile(r"含|包括|本数|门槛|上限|最高|最多|标准|怎么算|如何算|计算|达标|算不算|超过|哪些|谁")
-
 
 def _quoting(book, reading) -> list:
     """The measures stating every figure of the question (a bound, a tier, a cap or an amount), when few do."""
     said = [(f.kind == "money", f.value) for f in reading.figures if f.value is not None
             and f.kind != "number"]
-    if not said or len(said) != len(reading.figures) or not (QUOTE_ASKS.search(reading.text) or reading.about_policy()):
+    if not said or len(said) != len(reading.figures) or not (book.patterns["quote_asks"].search(reading.text) or reading.about_policy()):
         return []
     found = [m for m in book.measures if set(said) <= m.stated_figures()]
     found = [m for m in found if m.id in reading.scores] or found      # "征信200万次": the measure it names
@@ -442,19 +428,6 @@ def _names_a_kind(text: str, book) -> bool:
         w in text for w in book.types["enterprise"].words if w not in GENERIC))
 
 
-TYPE_ASKS = re.compile(r"(什么|哪些|哪条|哪几条|哪项|哪几项)[^，,。？?]{0,6}(政策|补贴|补助|奖励|支持|扶持|优惠|条款|措施)"
-                       r"|(能|可以|可)享受|适用哪|有什么可以|有没有[^，,。？?]{0,4}(补贴|补助|奖励|扶持|优惠)"
-                       r"|有[^，,。？?]{0,4}(补贴|补助|奖励|扶持|优惠)(吗|没有|不)")
-
-
-# How to apply, with what, by when, where: the document leaves all of it to detailed rules it does not contain.
-PROCEDURE = re.compile(r"(怎么|如何|怎样|去哪里?|到哪里?|向谁|找谁|在哪里?)(申请|申报|兑现|办理|提交)|(申请|申报|兑现|办理)(流程|程序|步骤|手续"
-                       r"|入口|渠道|窗口|方式|时间|截止|期限|材料|资料|条件是什么)|(需要|要|准备|提交|提供)(什么|哪些|啥)(材料|资料|证明|文件)"
-                       r"|截止(时间|日期)?(是)?(什么时候|哪天|几号)|什么时候(截止|申报|申请|受理)|多久(能|可以)?(到账|拨付|兑现|发放)"
-                       r"|\b(how (do|can|to) (we |i )?(apply|claim)|application (process|procedure|form|materials|deadline)"
-                       r"|what (documents|materials) (are|do)|deadline)\b", re.IGNORECASE)
-
-
 def _unstated_procedure(policy, msg: Incoming) -> str:
     en = policy.en
     return msg.say(f"{policy.number}没有载明申请流程、申报材料、受理窗口和申报、拨付时间。原文：“{policy.lead_text}”"
@@ -462,10 +435,6 @@ def _unstated_procedure(policy, msg: Incoming) -> str:
                    f"{policy.number} does not state an application procedure, the materials, where to apply or when "
                    f"to apply or be paid. It says: “{en.lead_text if en else policy.lead_text}” Please ask the "
                    f"{en.lead_department if en else policy.lead_department} for the detailed rules.")
-
-
-# "这个政策什么时候截止": the document's own end, not an application deadline.
-VALIDITY_ASKED = re.compile(r"^(?!.*(申报|申请|材料|受理|兑现|拨付)).*(政策|文件|意见|号文|杭政办)[^，,。？?]{0,6}(截止|到期|结束|失效)")
 
 
 # Kinds of organisation the policies have no measure of their own for.
@@ -502,23 +471,16 @@ def _procedure_reply(svc: Services, msg: Incoming) -> Reply:
     return Reply("\n\n".join(blocks), intent="fallback", confidence=0.5)
 
 
-# "2号文适用于上海吗", "我们不在运河财富小镇，能享受2号文吗": where the document applies.
-APPLIES = re.compile(r"适用|享受|能用|可以用|管用|覆盖|\bappl(y|ies|icable)\b|\bcover(s|ed)?\b", re.IGNORECASE)
-DOC_NAMED_EN = re.compile(r"\b(the|this|that) (policy|policies|document|opinions?)\b|\b2023\D{0,4}no\.? ?2\b", re.IGNORECASE)
-LOCAL_PLACE = re.compile(r"(不在|在|位于|注册在|落户)[^，,。？?]{0,10}(小镇|区|县)")
-EVERY_YEAR = re.compile(r"(每年|每一年|年年)(都|度)?(能|可以|可|会)?(拿|领|给|发|享受|申请|申报|补|奖|有)|是一次性|一次性的?(吗|么|还是)"
-                        r"|\b(every|each) year\b|\bannually\b|\bone-(off|time) or\b|\brecurring\b", re.IGNORECASE)
-RULES_ISSUED = re.compile(r"细则[^，,。？?]{0,6}(出台|发布|出来|印发|颁布|公布|有了|有没有)|(出台|发布|印发|颁布|公布)[^，,。？?]{0,4}细则"
-                          r"|\bdetailed rules\b.{0,30}\b(issued|published|out|released|available)\b", re.IGNORECASE)
-
-
 def _scope_reply(svc: Services, msg: Incoming, reading) -> Reply | None:
-    if not APPLIES.search(msg.text) or not (any(w in reading.text for w in DOC_REFS) or DOC_NAMED_EN.search(msg.text)):
+    """"2号文适用于上海吗", "我们不在运河财富小镇，能享受2号文吗": where the document applies."""
+    book = svc.kb.policy
+    if not book.patterns["applies"].search(msg.text) or not (any(w in reading.text for w in book.words["doc_refs"])
+                                                             or book.patterns["doc_named_en"].search(msg.text)):
         return None
-    other = next((w for w in ELSEWHERE if w in reading.text), None) if not any(w in reading.text for w in HOME) else None
-    if other is None and not LOCAL_PLACE.search(reading.text):
+    other = reading.place
+    if other is None and not book.patterns["local_place"].search(reading.text):
         return None
-    policies = list(svc.kb.policy.policies.values())
+    policies = list(book.policies.values())
     blocks = [render.scope(p, other, msg.lang) for p in policies] + render.validity_notes(policies, _today(svc), msg.lang)
     return _reply("\n\n".join(blocks), confidence=0.8,
                   sources=[svc.kb.knowledge.cite(Source(doc=p.doc, section=p.section), msg.lang) for p in policies])
@@ -555,13 +517,12 @@ def _not_met_reply(svc: Services, msg: Incoming, measures: list, said: str) -> R
                   sources=[_cite(svc, m, lang) for m in measures])
 
 
-LISTED_EN = re.compile(r"\b(list(ed|ing|s)?|ipo|float(ed|ing)?)\b.{0,12}\b(in|on)\b", re.IGNORECASE)
 
 
 def _listed_abroad(book, reading, msg: Incoming) -> bool:
     """"REITs listing in Hong Kong": a listing venue elsewhere, for a measure whose own text covers 境内外交易所 (a
     Chinese question's venue is read by the extractor)."""
-    return msg.english and bool(LISTED_EN.search(msg.text)) and any(
+    return msg.english and bool(book.patterns["listed_en"].search(msg.text)) and any(
         "境内外" in book.measure(i).text for i in reading.candidates())
 
 
@@ -574,16 +535,16 @@ def _asked_measures(book, reading, msg: Incoming) -> list:
 # "场外交易市场要创建什么板": a phrase of the question found in few of the document's reviewed FAQ answers.
 PASSAGE_MIN, PASSAGE_MAX, PASSAGE_SPREAD = 3, 10, 2
 PHRASE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+")
-SCAFFOLD = re.compile(r"文件里?|政策|实施意见|这个|那个|什么|怎么说|怎么|如何|哪些|哪个|哪几|是否|有没有|是不是|能不能|多少")
 
 
 def _passage(svc: Services, msg: Incoming) -> Reply | None:
     """The one FAQ answer from a policy document holding the longest phrase of the question that at most
     PASSAGE_SPREAD of them hold, when the FAQ's own matching found none."""
-    docs = {p.doc for p in svc.kb.policy.policies.values()}
+    book = svc.kb.policy
+    docs = {p.doc for p in book.policies.values()}
     entries = [e for e in svc.kb.knowledge.faq if e.source.doc in docs]
     best = None
-    for run in PHRASE.findall(SCAFFOLD.sub(" ", msg.folded)):
+    for run in PHRASE.findall(book.patterns["scaffold"].sub(" ", msg.folded)):
         for size in range(min(PASSAGE_MAX, len(run)), PASSAGE_MIN - 1, -1):
             if best and size <= best[0]:
                 break
@@ -606,7 +567,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     reading = read(text, book)
     if scoped := _scope_reply(svc, msg, reading):
         return scoped
-    if EVERY_YEAR.search(msg.folded) and not reading.figures and (asked := _asked_measures(book, reading, msg)):
+    if book.patterns["every_year"].search(msg.folded) and not reading.figures and (asked := _asked_measures(book, reading, msg)):
         reply = details_reply(svc, asked, msg.lang)
         reply.text = "\n".join(render.once_or_yearly(m, msg.lang) for m in asked) + "\n\n" + reply.text
         return reply
@@ -614,12 +575,12 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         return _not_met_reply(svc, msg, *ruled)          # "Can a bank branch get the HQ subsidy?": not met, said so
     if (reading.elsewhere() and not _listed_abroad(book, reading, msg)) or faq.asks_unstated(svc, msg):
         return None
-    if PROCEDURE.search(msg.text) and not reading.figures and not reading.candidates() \
-            and not VALIDITY_ASKED.search(reading.text):
+    if book.patterns["procedure"].search(msg.text) and not reading.figures and not reading.candidates() \
+            and not book.patterns["validity_asked"].search(reading.text):
         return await handoff.unanswered(svc, msg, _procedure_reply(svc, msg))
     kind = next((k for k in NO_MEASURE_KINDS if k in reading.text), None)
-    if kind and not reading.candidates() and any(w in reading.text for w in SUPPORT_WORDS) \
-            and not any(w in reading.text for w in TOWN_WORDS):
+    if kind and not reading.candidates() and any(w in reading.text for w in book.words["support"]) \
+            and not any(w in reading.text for w in book.words["town"]):
         return _no_measure_reply(svc, msg, kind)
     if (m := ARTICLE.search(msg.folded)) and not reading.figures and not reading.candidates() \
             and len(msg.folded) <= ARTICLE_ONLY * (3 if msg.english else 1) \
@@ -629,31 +590,31 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         # "我们是私募基金，想问下小镇核心区在哪" asks the FAQ; a self-description (with its figures) asks
         # for matching.
         asked = "，".join(msg.reading.questions)
-        asks_policy = not ASKING.search(text) or any(w in asked for w in POLICY_ASKS) or bool(reading.figures)
+        asks_policy = not ASKING.search(text) or any(w in asked for w in book.words["policy_asks"]) or bool(reading.figures)
         if asks_policy or not _faq_knows(svc, msg):
             return describe_and_match(svc, text, lang=msg.lang, typed=msg.text)
-    if reading.figures and any(w in reading.text for w in SUPPORT_WORDS) and _names_a_kind(text, book) \
+    if reading.figures and any(w in reading.text for w in book.words["support"]) and _names_a_kind(text, book) \
             and gives_own_figure(book, text):
         return describe_and_match(svc, text, lang=msg.lang, typed=msg.text)   # "我们基金公司规模突破250亿，有补助吗"
-    if TYPE_ASKS.search(reading.text) and not reading.candidates() and _names_a_kind(text, book):
+    if book.patterns["type_asks"].search(reading.text) and not reading.candidates() and _names_a_kind(text, book):
         return describe_and_match(svc, text, lang=msg.lang, typed=msg.text)     # "券商在杭州能享受哪些政策": match the type
-    if ASKS_MINE.search(text):
+    if book.patterns["asks_mine"].search(text):
         return await mine(svc, msg)
     about_policy = reading.about_policy()
-    doc_words = any(w in reading.text for w in DOC_WORDS) or (msg.english and DOC_WORDS_EN.search(msg.text))
-    if doc_words and (about_policy or any(w in reading.text for w in DOC_REFS)):
+    doc_words = any(w in reading.text for w in book.words["doc_words"]) or (msg.english and book.patterns["doc_words_en"].search(msg.text))
+    if doc_words and (about_policy or any(w in reading.text for w in book.words["doc_refs"])):
         reply = document_reply(svc, msg.lang, _asked_years(msg))
-        if RULES_ISSUED.search(msg.text):
+        if book.patterns["rules_issued"].search(msg.text):
             reply.text = "\n".join(render.rules_unstated(p, msg.lang) for p in book.policies.values()) + "\n\n" + reply.text
         return reply
     candidates = reading.candidates()
-    if len(candidates) > 1 and about_policy and not (PROCEDURE.search(msg.text) or ASKS_WHEN.search(reading.text)):
+    if len(candidates) > 1 and about_policy and not (book.patterns["procedure"].search(msg.text) or ASKS_WHEN.search(reading.text)):
         return details_reply(svc, list(map(book.measure, candidates[:QUOTED_MAX])), msg.lang)
-    if candidates and (about_policy or PROCEDURE.search(msg.text)):
+    if candidates and (about_policy or book.patterns["procedure"].search(msg.text)):
         reply = measure_reply(svc, book.measure(candidates[0]), confidence=0.9 if len(candidates) == 1 else 0.7,
                               lang=msg.lang)
         unstated = _unstated_procedure(book.policy(book.measure(candidates[0])), msg)
-        if PROCEDURE.search(msg.text):       # the documents are silent on what was asked: said first, a "don't know"
+        if book.patterns["procedure"].search(msg.text):       # the documents are silent on what was asked: said first, a "don't know"
             reply = await handoff.unanswered(svc, msg, replace(
                 reply, text=f"{unstated}\n\n{msg.say('文件对这项措施的规定如下：', 'What the document says of this measure:')}"
                             f"\n{reply.text}", intent="fallback", confidence=0.5))
@@ -667,16 +628,16 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     summary = max(book.summaries, key=lambda s: max((len(k) for k in s.keywords if k.lower() in reading.text), default=0))
     summary = summary if any(k.lower() in reading.text for k in summary.keywords) else None
     if summary and about_policy:     # support asked of a direction: the policy summary
-        support = any(w in reading.text for w in SUPPORT_WORDS) and not any(w in reading.text for w in TOWN_WORDS)
+        support = any(w in reading.text for w in book.words["support"]) and not any(w in reading.text for w in book.words["town"])
         return None if _faq_knows(svc, msg) and not support else _summary_reply(svc, summary, msg.lang)
-    if any(w in reading.text for w in OVERVIEW_WORDS) and not any(w in reading.text for w in TOWN_WORDS):
+    if any(w in reading.text for w in book.words["overview"]) and not any(w in reading.text for w in book.words["town"]):
         return overview(svc, msg.lang)
     if any(w in reading.text for w in book.words["document_only"]) \
             and not any(w in reading.text for w in book.words["other_sources"]) \
             and not _faq_knows(svc, msg):
         return document_reply(svc, msg.lang, _asked_years(msg))   # "施行日期是哪天": the document's own facts
-    if not msg.english and any(w in reading.text for w in ("文件", *DOC_REFS)) \
-            and not any(w in reading.text for w in TOWN_WORDS + book.words["other_sources"]) and not _faq_knows(svc, msg):
+    if not msg.english and any(w in reading.text for w in ("文件", *book.words["doc_refs"])) \
+            and not any(w in reading.text for w in book.words["town"] + book.words["other_sources"]) and not _faq_knows(svc, msg):
         return _passage(svc, msg)
     return None
 

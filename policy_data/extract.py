@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from faq.gazetteer import Terms, fold as normalise, scan   # one folding for names and for policy words
+from faq.reading import ELSEWHERE
 from policy_data.amounts import WAN, Figure, figures
 from policy_data import render
 from policy_data.loader import PolicyBook
@@ -40,12 +41,6 @@ ASKS_WHEN = re.compile(r"什么时候|何时|多久|哪一年|\bwhen\b", re.IGNO
 POLICY_WORDS = ("政策", "补贴", "补助", "奖励", "奖补", "扶持", "资助", "优惠", "申请", "申报", "享受", "条件",
                 "门槛", "上限", "多少钱", "能拿", "怎么拿", "资金支持", "怎么补", "怎么奖", "如何补", "条款",
                 "什么支持", "哪些支持", "有何支持")
-# The policies are Hangzhou's: a question about another place ("上海陆家嘴有什么补贴") is not for them.
-ELSEWHERE = ("上海", "陆家嘴", "北京", "深圳", "前海", "广州", "南沙", "天津", "重庆", "成都", "苏州", "南京", "武汉",
-             "西安", "宁波", "香港", "澳门", "海南", "横琴", "新加坡", "其他城市", "外地")
-ABROAD_IS_HOME = ("境外", "海外", "跨境", "境内外", "牌照")
-LISTING_VENUE = re.compile(r"(香港|上海|深圳|北京|新加坡)(联交所|联合交易所|证券交易所|交易所|北交所|上市)")
-HOME = ("杭州", "浙江", "小镇", "拱墅", "运河", "本市", "我市")
 SELF_DESCRIPTION = re.compile(r"(我们|我司|本公司|我公司|我方|本机构|我单位|我们单位|我们机构|我们公司)"
                               r"(是|属于|作为|为(?!啥|什么|何|了))")
 
@@ -79,6 +74,7 @@ class Reading:
     figures: list[Figure]
     labelled: frozenset[int]                    # indexes of figures standing beside a known cue
     ruled_out: dict[str, str] = field(default_factory=dict)   # measure id → the word naming another subject
+    place: str | None = None                    # another place than Hangzhou the question is about
     facts: dict = field(default_factory=dict, init=False, compare=False, repr=False)   # facts_for, once per measure
 
     def candidates(self) -> list[str]:
@@ -89,10 +85,7 @@ class Reading:
         return [m for m, s in self.scores.items() if s == best]
 
     def elsewhere(self) -> bool:
-        if any(w in self.text for w in ABROAD_IS_HOME):
-            return False                   # a licence or listing abroad is still a question about Hangzhou's rules
-        text = LISTING_VENUE.sub("", self.text)
-        return any(w in text for w in ELSEWHERE) and not any(w in text for w in HOME)
+        return self.place is not None
 
     def asks_amount(self) -> bool:
         return any(w in self.text for w in CALC_WORDS) or bool(ASKS_AMOUNT.search(self.text))
@@ -126,6 +119,13 @@ def _indefinite(text: str, fig: Figure) -> bool:
     return fig.text in INDEFINITE and text[max(0, fig.start - 1):fig.start] in ("是", "为", "个", "的", "")
 
 
+def _restated_bound(fig: Figure, found: list[Figure]) -> bool:
+    """"增速前十（第6名）": the 前N of the condition said beside the rank itself, which is within it: the rank is
+    the figure."""
+    return fig.kind == "rank" and "前" in fig.text and fig.value is not None and any(
+        o.kind == "rank" and "前" not in o.text and o.value is not None and o.value <= fig.value for o in found)
+
+
 @lru_cache(maxsize=8)             # the quick-check and the policy answers read the same message: once
 def read(text: str, book: PolicyBook) -> Reading:
     text = normalise(text)
@@ -140,10 +140,21 @@ def read(text: str, book: PolicyBook) -> Reading:
             ruled_out[measure_id] = word
             del scores[measure_id]
     found = loosen(text, [f for f in figures(text) if not _indefinite(text, f)])
+    found = [f for f in found if not _restated_bound(f, found)]
     cues = scan(text, index["cues"], figure_blocks(text, found))
     labelled = frozenset(n for n, f in enumerate(found)
                          if any(figure_gap(text, f, s, e) and compatible(f, inp, by_cue=True) for s, e, inp in cues))
-    return Reading(text, scores, found, labelled, ruled_out)
+    return Reading(text, scores, found, labelled, ruled_out, _place_elsewhere(text, book))
+
+
+def _place_elsewhere(text: str, book: PolicyBook) -> str | None:
+    """The policies are Hangzhou's: the other place a question is about ("上海陆家嘴有什么补贴"), if any."""
+    if any(w in text for w in book.words["abroad_is_home"]):
+        return None                   # a licence or listing abroad is still a question about Hangzhou's rules
+    text = book.patterns["listing_venue"].sub("", text)
+    if any(w in text for w in book.words["home"]):
+        return None
+    return next((w for w in (*ELSEWHERE, *book.words["elsewhere_also"]) if w in text), None)
 
 
 def compatible(fig: Figure, inp: Input, by_cue: bool) -> bool:
@@ -239,6 +250,7 @@ def _facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str
         if n not in used and inp.key in taken and taken[inp.key][1] == cue:
             _alternative(facts, inp.key, taken[inp.key][0], found[n])
     _share_each(text, found, occurrences, inputs, facts)
+    _other_year(text, found, measure, used, taken, facts)
     _year_pair(text, found, measure, used, facts)
     _rise(book, text, found, measure, used, taken, facts)
     _year_in_clause(text, found, measure, used, facts)
@@ -296,6 +308,8 @@ def _alternative(facts: Facts, key: str, first: Figure, other: Figure) -> None:
     if other.value is None or other.kind not in (first.kind, "number") or key not in facts.values:
         return
     was = facts.loose.get(key, first)
+    if other.text in was.text.split("”“"):
+        return                                  # already among them
     ends = [e for f in (was, other) for e in ((f.low, f.high) if f.loose else (f.value, f.value))]
     low, high = min(ends), max(ends)
     if low != high:
@@ -317,6 +331,28 @@ def _year_pair(text: str, found: list[Figure], measure: Measure, used: set[int],
     for key, (_, n) in zip((g.last, g.this), dated):
         _take(facts, found[n], measure.input(key), text)
         used.add(n)
+
+
+YEAR_WORD = re.compile(r"20\d\d年|[今去前上本明]年")
+
+
+def _other_year(text: str, found: list[Figure], measure: Measure, used: set[int],
+                taken: dict[str, tuple[Figure, str]], facts: Facts) -> None:
+    """"去年规模120亿，今年首次突破200亿": outside a growth measure, a figure named for one year and another of its
+    kind for another year leave the input known only between them."""
+    if measure.growth is not None:
+        return
+
+    def year(fig: Figure) -> str | None:
+        said = YEAR_WORD.findall(_CLAUSE_BREAK.split(text[:fig.start])[-1])
+        return said[-1] if said else None
+
+    for key, (fig, _) in taken.items():
+        if (first := year(fig)) is None:
+            continue
+        for n, other in enumerate(found):
+            if n not in used and other.kind == fig.kind and (second := year(other)) and second != first:
+                _alternative(facts, key, fig, other)
 
 
 def _ends_with(text: str, words) -> bool:
@@ -370,14 +406,20 @@ def _year_in_clause(text: str, found: list[Figure], measure: Measure, used: set[
             used.add(n)
 
 
+EACH_BEFORE = re.compile(r"各[\u4e00-\u9fff]{0,6}$")
+
+
 def _share_each(text: str, found: list[Figure], occurrences, inputs: dict[str, Input], facts: Facts) -> None:
-    """"国际标准、国家标准、行业标准各1项": a count after 各 is every listed item's count."""
+    """"国际标准、国家标准、行业标准各1项", "…各主导1项": a count after 各 (a verb between) is every listed item's
+    count."""
     for fig in found:
-        if fig.kind != "count" or fig.value is None or text[max(0, fig.start - 1):fig.start] != "各":
+        each = EACH_BEFORE.search(text[:fig.start])
+        if fig.kind != "count" or fig.value is None or each is None \
+                or any(each.start() < start < fig.start for start, _, _ in occurrences):
             continue
         for start, end, key in occurrences:
-            between = text[end:fig.start]
-            if end <= fig.start and inputs[key].kind == "count" and key not in facts.values \
+            between = text[end:each.start()]
+            if end <= each.start() and inputs[key].kind == "count" and key not in facts.values \
                     and not re.search(r"[,，.。;；!！?？]|\d", between):
                 facts.values[key] = fig.value
 

@@ -16,13 +16,14 @@ from pydantic import ValidationError
 from faq import schema as faq_schema
 from faq.derived import CACHE_DIR, cached, digest
 from faq.knowledge import EN, POLICY_DIR
-from faq.schema import Document, KnowledgeError, attach_english, check_unique, load_entries, problems, read_yaml
+from faq.schema import Document, KnowledgeError, attach_english, check_unique, load_entries, one_of, problems, read_yaml
 from policy_data import amounts, currencies as currency_marks
 from policy_data import schema as policy_schema
-from policy_data.schema import (WORD_LISTS, BeneficiaryType, Currency, EnglishMeasure, EnglishPolicy, EnglishSummary,
-                                EnglishType, Measure, PolicyDoc, RuledOut, Summary, WordList)
+from policy_data.schema import (PATTERNS, WORD_LISTS, BeneficiaryType, Currency, EnglishMeasure, EnglishPolicy, EnglishSummary,
+                                EnglishType, Measure, PhrasePattern, PolicyDoc, RuledOut, Summary,
+                                WordList)
 
-SECTIONS = {"policy", "measures", "summaries", "beneficiaries", "ruled_out", "currencies", "word_lists"}
+SECTIONS = {"policy", "measures", "summaries", "beneficiaries", "ruled_out", "currencies", "word_lists", "patterns"}
 NEVER = re.compile(r"(?!)")
 CLAUSE = re.compile(r"(?:[^，,。；;？?！!\n.]|\.(?=\S))+")      # a sentence's full stop ends a clause, 12.5's does not
 # A quote ending on a bare negation ("我们不是") says nothing: it runs on to the end of its clause.
@@ -41,6 +42,7 @@ class PolicyBook:
     ruled_out: tuple[RuledOut, ...] = ()
     currencies: tuple[Currency, ...] = ()
     words: dict[str, tuple[str, ...]] = field(default_factory=dict)     # word list id → its words
+    patterns: dict[str, re.Pattern] = field(default_factory=dict)      # pattern id → its alternatives as one expression
 
     by_id: dict[str, Measure] = field(init=False, repr=False)
     _ruled_out: dict[str, re.Pattern] = field(init=False, repr=False)
@@ -144,6 +146,7 @@ def load_policy_book(documents: dict[str, Document], policy_dir: Path = POLICY_D
     ruled_out: list[tuple[Path, RuledOut]] = []
     currencies: list[tuple[Path, Currency]] = []
     word_lists: list[tuple[Path, WordList]] = []
+    patterns: list[tuple[Path, PhrasePattern]] = []
     policy_of: dict[str, str] = {}
     for path in sorted(policy_dir.glob("policy_*.yaml")):
         data = read_yaml(path)
@@ -177,6 +180,8 @@ def load_policy_book(documents: dict[str, Document], policy_dir: Path = POLICY_D
             currencies += [(path, c) for c in load_entries(path, "currencies", Currency)]
         if "word_lists" in data:
             word_lists += [(path, w) for w in load_entries(path, "word_lists", WordList)]
+        if "patterns" in data:
+            patterns += [(path, p) for p in load_entries(path, "patterns", PhrasePattern)]
     check_unique(((p, m.id) for p, m in measures), "measure")
     check_unique(((p, r.id) for p, r in ruled_out), "ruled-out")
     check_unique(((p, s.id) for p, s in summaries), "summary")
@@ -184,6 +189,9 @@ def load_policy_book(documents: dict[str, Document], policy_dir: Path = POLICY_D
     check_unique(((p, w.id) for p, w in word_lists), "word list")
     if missing := [w for w in WORD_LISTS if w not in {w.id for _, w in word_lists}]:
         raise KnowledgeError(f"{policy_dir}: 缺少词表（word_lists）：{'、'.join(missing)}")
+    check_unique(((p, w.id) for p, w in patterns), "pattern")
+    if missing := [w for w in PATTERNS if w not in {p.id for _, p in patterns}]:
+        raise KnowledgeError(f"{policy_dir}: 缺少句式（patterns）：{'、'.join(missing)}")
     check_unique(((p, t.id) for p, t in types), "beneficiary type")
     known = {t.id for _, t in types} | {ROOT_TYPE}
     for path, t in types:
@@ -204,7 +212,8 @@ def load_policy_book(documents: dict[str, Document], policy_dir: Path = POLICY_D
                                                    en=EnglishType(label="organisations of any kind")))
     return PolicyBook(policies, [m for _, m in measures], [s for _, s in summaries], type_map, policy_of,
                       _english_cues(policy_dir / EN / "vocabulary.yaml"), tuple(r for _, r in ruled_out),
-                      tuple(c for _, c in currencies), {w.id: tuple(w.words) for _, w in word_lists})
+                      tuple(c for _, c in currencies), {w.id: tuple(w.words) for _, w in word_lists},
+                      {p.id: one_of(p.patterns, re.IGNORECASE) for _, p in patterns})
 
 
 def load_cached_book(documents: dict[str, Document], policy_dir: Path = POLICY_DIR,

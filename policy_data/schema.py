@@ -13,7 +13,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
-from faq.schema import ID_PATTERN, Source, Strict
+from faq.schema import ID_PATTERN, Patterns, Source, Strict
 from policy_data.amounts import AmountError, parse_quantity
 
 
@@ -55,6 +55,8 @@ class PolicyDoc(Strict):
     lead_text: str                       # the sentences naming the lead department and the detailed rules
     no_double_rule: str                  # "就高不重复" sentence
     section: str                         # where the document-level facts stand
+    approval: str | None = None          # whose consent it was made with, in its words ("经市政府同意")
+    publication: str | None = None       # its note on publication, in its words ("此件公开发布")
     en: EnglishPolicy | None = None
 
     @model_validator(mode="after")
@@ -345,7 +347,11 @@ class Currency(Strict):
         return self
 
 
-WORD_LISTS = ("newly", "document_only", "other_sources", "rise_to", "rise_by")
+WORD_LISTS = ("newly", "document_only", "other_sources", "rise_to", "rise_by", "doc_words", "doc_refs", "overview", "town",
+              "support", "policy_asks", "home", "abroad_is_home", "elsewhere_also")
+PATTERNS = ("applies", "doc_named_en", "local_place", "every_year", "rules_issued", "quote_asks", "scaffold", "listing_venue",
+            "listed_en",
+            "doc_words_en", "asks_mine", "type_asks", "procedure", "validity_asked")
 
 
 class WordList(Strict):
@@ -353,3 +359,10 @@ class WordList(Strict):
     id: Literal[WORD_LISTS]
     why: str = Field(min_length=1)
     words: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
+
+
+class PhrasePattern(Strict):
+    """A way of asking, as regular-expression alternatives (policy_words.yaml: each entry's `why`)."""
+    id: Literal[PATTERNS]
+    why: str = Field(min_length=1)
+    patterns: Patterns

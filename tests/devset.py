@@ -44,13 +44,14 @@ def final_amount(text: str) -> Decimal | None:
 
 
 def calc_exact(item: dict, reply, book) -> bool:
-    """True when the reply gives exactly the expected outcome for the quick-check dev-set item."""
-    if reply.intent != "calc":
+    """True when the reply gives exactly the expected outcome for the quick-check dev-set item; an amount the
+    article does not state is a "don't know" (intent fallback) that still says what the article does."""
+    result = item.get("result", "amount")
+    if reply.intent != ("fallback" if result == "unquantified" else "calc"):
         return False
     text = reply.text
     if "measure" in item and heading(book.measure(item["measure"])) not in text:
         return False
-    result = item.get("result", "amount")
     if result == "ask":
         return "可获 " not in text and any(w in text for w in ("请告诉我", "请点选", "请补充"))
     if result == "fail":

@@ -36,12 +36,53 @@ async def test_the_headline_example(ask):
     ("应收账款确权融资金额5000万，增速排名第12，能拿多少", "不在前10名以内，不符合"),
     ("挂牌企业融资总额同比增长5%，超过部分5000万，能奖多少", "挂牌企业融资总额同比增长5%，未超过5%，不符合"),
     ("挂牌企业融资总额同比增长千分之五，超过部分5000万，能奖多少", "同比增长0.5%，未超过5%，不符合"),
-    ("科创企业贷款增量排名第5的银行能拿多少", "按贡献比例给予奖励（文件未规定具体金额）（第2条）"),
     ("新设个人征信公司能拿多少", "最高可获 1000万元（第16条）"),
 ])
 async def test_arithmetic_caps_thresholds_tiers_counts(ask, question, says):
     reply = await ask(question)
     assert reply.intent == "calc" and says in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, says", [
+    ("我们公司是银行分行，实收资本10亿，新设的，能拿多少", "您提到“分行”：按原文，第6条 新设金融总部补助的支持对象是"),
+    ("我们主导制定了国际标准1项，参与了国家标准2项，能拿多少", "您提到“参与了国家标准2项”"),
+    ("资管总部去年规模120亿，今年首次突破200亿，能补多少", "“120亿”“200亿”不是一个确切的数"),
+    ("新设金融总部实收资本10亿，不是经国家金融管理部门批准的，能拿多少", "原文条件：经国家金融管理部门批准新设立"),
+])
+async def test_no_amount_when_the_words_name_another_subject_a_part_taken_or_two_years_figures(ask, question, says):
+    reply = await ask(question)
+    assert reply.intent == "calc" and says in reply.text and final_amount(reply.text) is None, reply.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("国际标准、国家标准各主导1项，能拿多少", "130万元"), ("国家标准和行业标准各牵头制定了2项，能拿多少", "100万元")])
+async def test_a_count_after_each_and_a_verb_is_every_listed_items_count(ask, question, amount):
+    reply = await ask(question)
+    assert f"最高可获 {amount}（第9条）" in reply.text, reply.text
+
+
+async def test_one_item_of_each_rival_fixed_sum_named_is_added_up_and_one_item_of_both_is_asked(ask):
+    reply = await ask("两个金融支持共同富裕项目，一个受到国家表彰，另一个受到部委表彰，合计奖励多少")
+    assert "合计（每项各自适用上限）：最高可获 70万元（第14条）" in reply.text and final_amount(reply.text) == Decimal(700000)
+    both = await ask("我们的共富项目受到国家和部委表彰，一共能拿多少")       # one project: not two items
+    assert final_amount(both.text) is None, both.text
+
+
+async def test_a_bound_said_beside_the_rank_within_it_leaves_the_rank_as_the_figure(ask):
+    reply = await ask("中征平台确权增速前十（第6名），确权融资金额15亿，奖多少")
+    assert "排名第6名，在前10名以内，符合" in reply.text and "最高可获 50万元（第4条）" in reply.text, reply.text
+    beyond = await ask("确权增速前十，第12名，确权融资金额15亿，奖多少")      # contradicts itself: asked again
+    assert beyond.intent == "calc" and "可获" not in beyond.text and "请告诉我" in beyond.text, beyond.text
+
+
+async def test_the_amount_of_a_measure_without_one_is_a_dont_know_that_still_says_what_the_article_does(ask):
+    reply = await ask("科创企业贷款增量排名第5的银行能拿多少")
+    assert reply.intent == "fallback" and "按贡献比例给予奖励（文件未规定具体金额）（第2条）" in reply.text
+    assert reply.sources and "查看原文与条件" in [b.label for b in reply.buttons]
+    board = await ask("/unanswered", staff=True)
+    assert "科创企业贷款增量排名第5的银行能拿多少（1 次）" in board.text
+    what = await ask("科创贷款增量奖励支持什么")        # what the measure supports, in words: an answer
+    assert what.intent == "policy" and "按贡献比例给予奖励" in what.text
 
 
 @pytest.mark.parametrize("figure, amount", [

@@ -12,6 +12,7 @@ from faq.knowledge import POLICY_DIR, load_knowledge
 from faq.knowledge_base import KnowledgeBase
 from faq.schema import KnowledgeError
 from policy_data.amounts import fmt_count, fmt_money, fmt_rate
+from policy_data.extract import read
 from policy_data.loader import load_policy_book
 from policy_data.schema import FixedRule, ItemRule, RateRule, TieredRule
 
@@ -112,6 +113,7 @@ def test_document_level_facts(book, source):
     assert "杭州市人民政府办公厅2023年1月20日印发" in doc
     assert all(squeeze(sentence) in doc for sentence in policy.lead_text.split("。") if sentence)
     assert squeeze(policy.no_double_rule) in doc
+    assert squeeze(policy.approval) in doc and f"（{policy.publication}）" in doc
     assert policy.lead_department == "市地方金融监管局" and "就高不重复" in policy.no_double_rule
 
 
@@ -252,6 +254,9 @@ WORDS = POLICY_DIR / "policy_words.yaml"
     ("  - id: unnamed\n    zh: [外币, 外汇折算, 外币折算]\n", "  - id: unnamed\n", "至少写一项"),
     ("  - id: mop\n", "  - id: usd\n", "usd"),
     ("  - id: other_sources\n", "  - id: other_source\n", "other_source"),
+    ("(不在|在|位于|注册在|落户)[^，,。？?]{0,10}(小镇|区|县)", "(不在|在|位于", "patterns.0"),
+    ("  - id: listed_en\n", "  - id: listed\n", "listed"),
+    ("  - id: scaffold\n", "  - id: every_year\n", "every_year"),
 ])
 def test_a_broken_word_list_or_currency_names_file_entry_and_field(policy_dir, documents, old, new, says):
     text = WORDS.read_text(encoding="utf-8")
@@ -269,6 +274,28 @@ def test_a_missing_word_list_is_named(policy_dir, documents):
     with pytest.raises(KnowledgeError) as err:
         load_policy_book(documents, policy_dir)
     assert "other_sources" in str(err.value)
+
+
+def test_a_missing_pattern_is_named(policy_dir, documents):
+    text = WORDS.read_text(encoding="utf-8")
+    start = text.index("  - id: rules_issued")
+    (policy_dir / WORDS.name).write_text(text[:start] + text[text.index("  - id: quote_asks"):], encoding="utf-8")
+    with pytest.raises(KnowledgeError) as err:
+        load_policy_book(documents, policy_dir)
+    assert "patterns" in str(err.value) and "rules_issued" in str(err.value)
+
+
+def test_patterns_and_places_elsewhere_come_from_the_data(policy_dir, documents, book):
+    assert book.patterns["every_year"].search("这个补助每年都能拿吗") and book.patterns["every_year"].search("Paid EVERY year?")
+    assert read("厦门的新设金融总部能拿多少", book).place == "厦门"       # faq/vocabulary.yaml's elsewhere list
+    assert read("宁波的新设金融总部能拿多少", book).place == "宁波"       # and the policies' own addition
+    assert read("杭州和上海都有公司，新设金融总部能拿多少", book).place is None
+    text = WORDS.read_text(encoding="utf-8")
+    (policy_dir / WORDS.name).write_text(text.replace("words: [宁波, ", "words: [").replace(
+        "'是一次性', ", "'是一次性', '按年发', "), encoding="utf-8")
+    changed = load_policy_book(documents, policy_dir)
+    assert read("宁波的新设金融总部能拿多少", changed).place is None
+    assert changed.patterns["every_year"].search("是按年发吗") and not book.patterns["every_year"].search("是按年发吗")
 
 
 def test_currencies_and_word_lists_come_from_the_data(policy_dir, documents, book):

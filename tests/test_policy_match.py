@@ -215,6 +215,15 @@ async def test_the_document_card_says_first_that_it_has_expired_and_bears_both_d
     assert dates in reply.text and "印发：杭州市人民政府办公厅，2023-01-19" not in reply.text
 
 
+@pytest.mark.parametrize("question, says", [
+    ("文件是经谁同意制定的", "制定：原文“经市政府同意，现就我市建设现代金融创新高地，助力经济高质量发展制定如下实施意见。”"),
+    ("这个文件是公开的吗，能不能直接转给股东看", "公开：文末注明“（此件公开发布）”"),
+])
+async def test_the_document_card_quotes_whose_consent_it_was_made_with_and_that_it_is_published(ask, question, says):
+    reply = await ask(question)
+    assert reply.intent == "policy" and says in reply.text and reply.sources, reply.text
+
+
 async def test_the_document_card_follows_the_clock(ask, clock):
     clock.advance(days=-500)                     # 2025-07-10: in force
     reply = await ask("杭政办〔2023〕2号还有效吗")
