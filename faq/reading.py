@@ -60,6 +60,23 @@ MEMBERS = re.compile(rf"{_HOW_MANY}[^，。？?]{{0,10}}?(?:{'|'.join(_CUES.memb
 # Whom a "who is" question asks for ("园长是谁"): an answer that names no such role names no such person.
 ROLE = re.compile(rf"([\u4e00-\u9fff]{{2}})(?:{'|'.join(_CUES.who_is)})(?=[\s呀啊呢]|$)")
 ELSEWHERE = tuple(vocabulary().elsewhere.zh)
+# "创联汇第11期": an answer about another issue (第10期) or none in particular does not answer for that one.
+ORDINAL = re.compile(r"第\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*(期|届|批|轮)")
+_DIGITS = "一二三四五六七八九"
+
+
+def _ordinal(figure: str) -> int:
+    if figure.isdigit():
+        return int(figure)
+    tens, _, ones = figure.rpartition("十")
+    if "十" not in figure:
+        return _DIGITS.index(figure) + 1
+    return (_DIGITS.index(tens) + 1 if tens else 1) * 10 + (_DIGITS.index(ones) + 1 if ones else 0)
+
+
+def _spelled(n: int) -> str:
+    tens, ones = divmod(n, 10)
+    return (f"{_DIGITS[tens - 1] if tens > 1 else ''}十" if tens else "") + (_DIGITS[ones - 1] if ones else "")
 
 
 @dataclass
@@ -221,7 +238,11 @@ class Reader:
         return " ".join(words[0] for words in asked)
 
     def _needs_of(self, focus: str) -> tuple[re.Pattern, ...]:
-        return tuple(told for asked, told in (english.NEEDS if self.lang == "en" else NEEDS) if asked.search(focus))
+        told = [told for asked, told in (english.NEEDS if self.lang == "en" else NEEDS) if asked.search(focus)]
+        if self.lang == "zh":
+            told += [re.compile(rf"第\s*(?:{n}|{_spelled(n)})\s*{m[2]}")
+                     for m in ORDINAL.finditer(focus) if 0 < (n := _ordinal(m[1])) < 100]
+        return tuple(told)
 
     def _places_elsewhere(self, folded: str) -> tuple[str, ...]:
         inside = [n for n, _ in self.gazetteer.names.occurring(folded)]

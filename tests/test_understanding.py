@@ -31,6 +31,8 @@ from datetime import datetime
     ("杭州金融办的人员编制够吗", "相对同类城市偏少", None),
     ("黄龙财富管理集聚区重点发展什么", "专业型财富管理", None),
     ("长三角特色小镇产业联盟哪天成立的", "2019年12月13日", None),
+    ("康桥新能源产业园在哪个街道", "康桥街道", None),
+    ("众创空间的具体地址", "祥园路33号", None),
 ])
 async def test_answers_the_entity_and_aspect_asked(ask, must, must_not, question):
     reply = await ask(question)
@@ -58,6 +60,12 @@ async def test_a_two_part_question_gets_both_answers(ask):
     ("运河财富小镇啥时候成立的", "成立时间未载明"),               # the alliance's or a task force's founding is not the town's
     ("小镇是哪一年成立的", "成立时间未载明"),
     ("中介服务业集聚区专班的牵头人是谁", "负责人姓名未载明"),   # the lead is a body (the committee), no person is named
+    ("拱墅区的地区生产总值多少", "地区生产总值未载明"),         # only the finance industry's share of GDP is stated
+    ("申花产业集聚区的写字楼还有空置吗", "申花产业集聚区有"),     # vacancies are never stated
+    ("2022年小镇新增了几家高端金融服务业机构", "未载明"),         # the year-end count is no increase
+    ("北城智汇园顺丰生鲜基地什么时候投运", "成立时间未载明"),     # "投运后" describes the plan, not a date
+    ("创联汇第十二期在哪天举办", "没有可靠的答案"),             # only the 10th roadshow is on record
+    ("黄公望金融小镇在哪个街道", "街道与门牌未载明"),             # its positioning is stated, not its street
 ])
 async def test_what_the_documents_do_not_say_is_said_plainly(ask, services, question, says):
     reply = await ask(question)
@@ -65,6 +73,12 @@ async def test_what_the_documents_do_not_say_is_said_plainly(ask, services, ques
     assert "3.3平方公里" not in reply.text and "650亿" not in reply.text
     unanswered = await services.store.unanswered.since(datetime(2000, 1, 1, tzinfo=SHANGHAI))
     assert [u.text for u in unanswered] == [question]
+
+
+async def test_an_issue_asked_by_its_number_is_answered_by_that_issue(ask):
+    for question in ("创联汇第10期是哪天", "创联汇第十期是哪天"):
+        reply = await ask(question)
+        assert reply.intent == "faq" and "2019年4月26日" in reply.text, reply.text
 
 
 async def test_what_an_answer_says_the_documents_leave_out_is_not_answered_by_it(ask):
