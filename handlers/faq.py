@@ -352,7 +352,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
     reply.text += _missing_note(svc, msg, missing, [best.entry, *(m.entry for m in extra)])
     subject = "" if reading.aspects else YEAR.sub("", reading.query)
     svc.conversations.remember(msg.user_key, _topic(svc, reading, best.entry), reading.aspects or best.entry.aspects[:1],
-                               best.entry.id, reading.needs, subject, reading.years)
+                               best.entry.id, reading.needs, subject, reading.years, reading.others)
     return reply
 
 
