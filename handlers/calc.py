@@ -837,17 +837,20 @@ def _again(svc: Services, msg: Incoming, measure, key: str) -> Reply:
 
 ELLIPTICAL = re.compile(r"^那?\D{2,12}呢[\s?？。]*$")        # "金融控股公司呢": no figure, the question left out
 AMOUNT = re.compile(r"\d[\d.,]*\s*(?:千万|百万|万|亿)元?|\d[\d.,]*\s*元")
-ANOTHER_AMOUNT = re.compile(rf"^(?:那|如果是?|要是)?\s*({AMOUNT.pattern})\s*(?:的话)?\s*呢?[\s?？。]*$")   # "那5亿呢"
+COUNT = re.compile(r"\d+\s*(?:个|项|家|笔|张|块)")
+ANOTHER_FIGURE = re.compile(rf"^(?:那|如果是?|要是)?\s*({AMOUNT.pattern}|{COUNT.pattern})\s*(?:的话)?\s*呢?[\s?？。]*$")
 
 
 def amount_again(svc: Services, msg: Incoming) -> Incoming | None:
-    """"那5亿呢" right after a quick-check's result: the last question again with this amount."""
-    asked = ANOTHER_AMOUNT.match(msg.text)
+    """"那5亿呢", "20亿", "6个呢" right after a quick-check's result: the last question again with this figure, when
+    the last question holds exactly one figure of its kind (an amount, a count) to replace."""
+    asked = ANOTHER_FIGURE.match(msg.text.strip())
     last = (svc.history.recent(msg.user_key) or [None])[-1]
-    if not (asked and ("呢" in msg.text or msg.text.startswith("那")) and last and last.intent == "calc"):
+    if not (asked and last and last.intent == "calc"):
         return None
-    amounts = AMOUNT.findall(last.said)
-    return replace(msg, text=AMOUNT.sub(asked.group(1), last.said)) if len(amounts) == 1 else None
+    kind = AMOUNT if AMOUNT.fullmatch(asked.group(1)) else COUNT
+    figures = kind.findall(last.said)
+    return replace(msg, text=kind.sub(asked.group(1), last.said)) if len(figures) == 1 else None
 
 
 def another_measure(svc: Services, msg: Incoming, asked: str) -> bool:
