@@ -803,7 +803,7 @@ async def continue_dialog(svc: Services, msg: Incoming) -> Reply | None:
         if QUESTION_MARKS.search(msg.text) and not reading.figures and not set(fresh) & set(choices):
             svc.dialogs.pop(msg.user_key)    # a question of its own, not an answer to the one asked
             return None
-        question = f"{state.text} {msg.text}".strip()
+        question = _new_figure(state.text, msg.text) or f"{state.text} {msg.text}".strip()
         combined = _read(msg, question, book)
         picked = [i for i in combined.candidates() if i in state.choices]
         if picked:
@@ -839,6 +839,14 @@ ELLIPTICAL = re.compile(r"^那?\D{2,12}呢[\s?？。]*$")        # "金融控股
 AMOUNT = re.compile(r"\d[\d.,]*\s*(?:千万|百万|万|亿)元?|\d[\d.,]*\s*元")
 COUNT = re.compile(r"\d+\s*(?:个|项|家|笔|张|块)")
 ANOTHER_FIGURE = re.compile(rf"^(?:那|如果是?|要是)?\s*({AMOUNT.pattern}|{COUNT.pattern})\s*(?:的话)?\s*呢?[\s?？。]*$")
+
+
+def _new_figure(last: str, said: str) -> str | None:
+    """`last` with its one figure replaced by the one figure of the same kind (an amount, a count) in `said`."""
+    for kind in (AMOUNT, COUNT):
+        if len(new := kind.findall(said)) == 1 and len(kind.findall(last)) == 1:
+            return kind.sub(new[0], last)
+    return None
 
 
 def amount_again(svc: Services, msg: Incoming) -> Incoming | None:

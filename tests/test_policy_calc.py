@@ -602,3 +602,14 @@ async def test_a_bare_figure_right_after_a_result_is_the_last_question_again_wit
     assert again.intent == "calc" and says in again.text, again.text
     other = await ask(then, user="u2")                   # nothing computed before: not a quick-check
     assert other.intent != "calc"
+
+
+async def test_a_new_figure_while_a_condition_is_asked_replaces_the_figure_of_the_question(ask):
+    first = await ask("资管总部管理规模120亿能拿多少")
+    assert first.intent == "calc" and "原文条件" in first.text, first.text
+    below = await ask("那我们现在80亿")                   # not added to 120亿: the question's figure is now 80亿
+    assert below.intent == "calc" and "80亿元，未达到100亿元（含）门槛" in below.text, below.text
+    await ask("资管总部管理规模120亿能拿多少", user="u2")
+    await ask("250亿呢", user="u2")
+    yes = await ask("是", user="u2")                      # the condition met, computed for the figure said last
+    assert yes.intent == "calc" and "250亿元" in yes.text and "120亿" not in yes.text, yes.text
