@@ -803,7 +803,7 @@ async def continue_dialog(svc: Services, msg: Incoming) -> Reply | None:
         if QUESTION_MARKS.search(msg.text) and not reading.figures and not set(fresh) & set(choices):
             svc.dialogs.pop(msg.user_key)    # a question of its own, not an answer to the one asked
             return None
-        question = f"{state.text} {msg.text}".strip()
+        question = _new_figure(state.text, msg.text) or f"{state.text} {msg.text}".strip()
         combined = _read(msg, question, book)
         picked = [i for i in combined.candidates() if i in state.choices]
         if picked:
@@ -837,17 +837,28 @@ def _again(svc: Services, msg: Incoming, measure, key: str) -> Reply:
 
 ELLIPTICAL = re.compile(r"^那?\D{2,12}呢[\s?？。]*$")        # "金融控股公司呢": no figure, the question left out
 AMOUNT = re.compile(r"\d[\d.,]*\s*(?:千万|百万|万|亿)元?|\d[\d.,]*\s*元")
-ANOTHER_AMOUNT = re.compile(rf"^(?:那|如果是?|要是)?\s*({AMOUNT.pattern})\s*(?:的话)?\s*呢?[\s?？。]*$")   # "那5亿呢"
+COUNT = re.compile(r"\d+\s*(?:个|项|家|笔|张|块)")
+ANOTHER_FIGURE = re.compile(rf"^(?:那|如果是?|要是)?\s*({AMOUNT.pattern}|{COUNT.pattern})\s*(?:的话)?\s*呢?[\s?？。]*$")
+
+
+def _new_figure(last: str, said: str) -> str | None:
+    """`last` with its one figure replaced by the one figure of the same kind (an amount, a count) in `said`."""
+    for kind in (AMOUNT, COUNT):
+        if len(new := kind.findall(said)) == 1 and len(kind.findall(last)) == 1:
+            return kind.sub(new[0], last)
+    return None
 
 
 def amount_again(svc: Services, msg: Incoming) -> Incoming | None:
-    """"那5亿呢" right after a quick-check's result: the last question again with this amount."""
-    asked = ANOTHER_AMOUNT.match(msg.text)
+    """"那5亿呢", "20亿", "6个呢" right after a quick-check's result: the last question again with this figure, when
+    the last question holds exactly one figure of its kind (an amount, a count) to replace."""
+    asked = ANOTHER_FIGURE.match(msg.text.strip())
     last = (svc.history.recent(msg.user_key) or [None])[-1]
-    if not (asked and ("呢" in msg.text or msg.text.startswith("那")) and last and last.intent == "calc"):
+    if not (asked and last and last.intent == "calc"):
         return None
-    amounts = AMOUNT.findall(last.said)
-    return replace(msg, text=AMOUNT.sub(asked.group(1), last.said)) if len(amounts) == 1 else None
+    kind = AMOUNT if AMOUNT.fullmatch(asked.group(1)) else COUNT
+    figures = kind.findall(last.said)
+    return replace(msg, text=kind.sub(asked.group(1), last.said)) if len(figures) == 1 else None
 
 
 def another_measure(svc: Services, msg: Incoming, asked: str) -> bool:

@@ -589,3 +589,27 @@ async def test_a_year_word_names_a_growth_figure_only_beside_the_measure_s_own_w
 async def test_words_of_the_asker_that_rule_a_condition_out_give_no_amount(ask, question, said):
     reply = await ask(question)
     assert f"您提到“{said}”" in reply.text and final_amount(reply.text) is None, reply.text
+
+
+@pytest.mark.parametrize("question, then, says", [
+    ("我们增资扩股向社会募集了5亿补充资本", "20亿", "20亿元 × 1% = 2000万元，超过单家上限1000万元"),   # no 那/呢
+    ("拿了3个境外牌照能拿多少", "6个呢", "6 × 20万元 = 120万元，超过年度累计上限100万元"),    # a count
+])
+async def test_a_bare_figure_right_after_a_result_is_the_last_question_again_with_it(ask, question, then, says):
+    first = await ask(question)
+    assert first.intent == "calc", first.text
+    again = await ask(then)
+    assert again.intent == "calc" and says in again.text, again.text
+    other = await ask(then, user="u2")                   # nothing computed before: not a quick-check
+    assert other.intent != "calc"
+
+
+async def test_a_new_figure_while_a_condition_is_asked_replaces_the_figure_of_the_question(ask):
+    first = await ask("资管总部管理规模120亿能拿多少")
+    assert first.intent == "calc" and "原文条件" in first.text, first.text
+    below = await ask("那我们现在80亿")                   # not added to 120亿: the question's figure is now 80亿
+    assert below.intent == "calc" and "80亿元，未达到100亿元（含）门槛" in below.text, below.text
+    await ask("资管总部管理规模120亿能拿多少", user="u2")
+    await ask("250亿呢", user="u2")
+    yes = await ask("是", user="u2")                      # the condition met, computed for the figure said last
+    assert yes.intent == "calc" and "250亿元" in yes.text and "120亿" not in yes.text, yes.text
