@@ -21,6 +21,7 @@ class Topic:
     needs: tuple[re.Pattern, ...] = ()       # what its answer had to hold ("多少家": a count of 家)
     subject: str = ""                        # what it asked when no aspect says it ("金融业增加值多少"), no year
     years: tuple[int, ...] = ()              # the years it asked of ("2015年…多少": so is "占GDP多少")
+    others: tuple[str, ...] = ()             # names it used of things that are no entity ("商务区联盟")
 
 
 class Conversations(Expiring[Topic]):
@@ -28,6 +29,7 @@ class Conversations(Expiring[Topic]):
         super().__init__(clock, ttl)
 
     def remember(self, user_key: str, entities: Iterable[str], aspects: Iterable[str], entry_id: str | None,
-                 needs: Iterable[re.Pattern] = (), subject: str = "", years: Iterable[int] = ()) -> None:
+                 needs: Iterable[re.Pattern] = (), subject: str = "", years: Iterable[int] = (),
+                 others: Iterable[str] = ()) -> None:
         if entities := tuple(entities):
-            self.put(user_key, Topic(entities, tuple(aspects), entry_id, tuple(needs), subject, tuple(years)))
+            self.put(user_key, Topic(entities, tuple(aspects), entry_id, tuple(needs), subject, tuple(years), tuple(others)))

@@ -99,6 +99,7 @@ class Reading:
     members: int = 0                       # how many things it asks the names of ("4个街道是哪四个": 4)
     role: str = ""                         # whom a "who is" question asks for ("园长是谁": 园长)
     counted: str = ""                      # what a count question counts, as typed ("几家外资银行": 外资银行)
+    others: list[str] = field(default_factory=list)   # names of things that are no entity ("商务区联盟")
     matcher: FaqMatcher | None = field(default=None, repr=False)   # the FAQ of the message's language
     _ranked: list[Match] | None = None
 
@@ -158,7 +159,7 @@ class Reader:
         self._needs = lru_cache(maxsize=SCANNED)(self._needs_of)
 
     def read(self, text: str, topic: Topic | None = None) -> Reading:
-        folded = self.gazetteer.repairer.repair(fold(text))
+        folded = self._named_before(self.gazetteer.repairer.repair(fold(text)), topic)
         questions = question_clauses(folded, self.lang)
         focus = "，".join(questions) if len(folded) > LONG or SELF_INTRO.match(folded) else folded
         entities = self.gazetteer.entities(focus) or self.gazetteer.entities(folded)
@@ -212,6 +213,8 @@ class Reader:
                        needs=needs, previous=previous, counted=counted.group(1) if counted else "",
                        context=topic.entry_id if topic is not None and marked else None,
                        role=role.group(1) if role else "", members=_count(members.group(1)) if members else 0,
+                       others=[w for w, tag in self.gazetteer.names.occurring(focus) if not tag]
+                       + (list(topic.others) if follow_up else []),
                        _ranked=alone if query == focus else None)
 
     def halves(self, clause: str) -> list[str]:
@@ -230,6 +233,17 @@ class Reader:
                 head, tail = head + shared.group(1), tail[:shared.start()] + shared.group(1)
             return [head, tail]
         return []
+
+    def _named_before(self, folded: str, topic: Topic | None) -> str:
+        """"联盟有多少会员" after "中国商务区联盟…": a bare word of a name the last question used is that name, not
+        the entity the word alone names (the town's own 联盟)."""
+        if topic is None:
+            return folded
+        for word, tag in self.gazetteer.names.occurring(folded):
+            other = next((o for o in topic.others if word in o and o not in folded), None)
+            if tag and other and tag not in topic.entities:
+                return folded.replace(word, other, 1)
+        return folded
 
     def _hint(self, aspects: list[str]) -> str:
         asked = [self.gazetteer.lexicon.aspects[a].asked for a in aspects]

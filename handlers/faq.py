@@ -351,8 +351,10 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
         reply.sources += [svc.kb.knowledge.cite(m.entry.source, msg.lang) for m in extra]
     reply.text += _missing_note(svc, msg, missing, [best.entry, *(m.entry for m in extra)])
     subject = "" if reading.aspects else YEAR.sub("", reading.query)
-    svc.conversations.remember(msg.user_key, _topic(svc, reading, best.entry), reading.aspects or best.entry.aspects[:1],
-                               best.entry.id, reading.needs, subject, reading.years)
+    # the first aspect of an answer to a question naming nothing known ("金牌管家…") is not what it asked
+    kept = reading.aspects or (best.entry.aspects[:1] if reading.entities else [])
+    svc.conversations.remember(msg.user_key, _topic(svc, reading, best.entry), kept,
+                               best.entry.id, reading.needs, subject, reading.years, reading.others)
     return reply
 
 

@@ -113,6 +113,22 @@ async def test_the_same_question_of_another_place_is_answered_by_the_list_that_a
     assert again.intent == "faq" and "全国最优私募股权基金生态圈" in again.text, again.text
 
 
+async def test_a_question_naming_nothing_known_leaves_no_aspect_of_its_answer_to_follow_ups(ask):
+    await ask("金牌管家系统是干嘛的，哪年上线")
+    buildings = await ask("服务多少幢楼")
+    assert "13幢" in buildings.text
+    login = await ask("系统怎么登录")               # not the core area the answer happened to mention first
+    assert "大关路" not in login.text, login.text
+
+
+async def test_a_bare_word_of_a_name_just_used_refers_to_that_name(ask):
+    await ask("中国商务区联盟小镇啥时候加入的")
+    members = await ask("联盟有多少会员")              # the 中国商务区联盟 just asked about, not the town's own 联盟
+    assert "中国商务区联盟" in members.text and "分会" not in members.text, members.text
+    own = await ask("联盟有多少会员", user="u2")
+    assert "分会" in own.text, own.text
+
+
 async def test_a_follow_up_asks_again_what_no_aspect_names(ask):
     await ask("2015年杭州金融业增加值占GDP比重多少")
     target = await ask("2020年目标呢")                   # the value added's target, not any 2020 target
