@@ -856,9 +856,8 @@ def amount_again(svc: Services, msg: Incoming) -> Incoming | None:
     last = (svc.history.recent(msg.user_key) or [None])[-1]
     if not (asked and last and last.intent == "calc"):
         return None
-    kind = AMOUNT if AMOUNT.fullmatch(asked.group(1)) else COUNT
-    figures = kind.findall(last.said)
-    return replace(msg, text=kind.sub(asked.group(1), last.said)) if len(figures) == 1 else None
+    again = _new_figure(last.said, asked.group(1))
+    return replace(msg, text=again) if again else None
 
 
 def another_measure(svc: Services, msg: Incoming, asked: str) -> bool:
