@@ -33,6 +33,7 @@ OWN_QUESTION = re.compile(r"[?？]|吗|哪|什么|怎么|如何|谁")
 RULE_QUESTION = re.compile(rf"{ASKING.pattern}|{calc.RULE_ASKED.pattern}|{one_of(phrases().rule_asked.words).pattern}")
 LEAD_CLAUSE = re.compile(r"[，,；;]")
 CANCEL_WORDS = frozenset(phrases().cancel.words)
+OPTION_FILLERS = tuple(phrases().options.fillers)
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,12 @@ ROUTES: tuple[Route, ...] = (
 )                                               # and faq.answer for whatever no text route took
 
 
+def _left(msg: Incoming, dialog, reply: Reply) -> Reply:
+    reply.text = msg.say(f"（已退出{YIELDING_FLOWS[dialog.flow]}，先回答您的新问题。）",
+                         "(I left the subsidy quick-check to answer your new question.)") + f"\n{reply.text}"
+    return reply
+
+
 def command_of(text: str) -> tuple[str, str] | None:
     """'/Start@TownBot arg' → ('start', 'arg'); None when the text is not a command."""
     if not text.startswith("/") or len(text) < 2:
@@ -149,6 +156,8 @@ class Router:
             return None
         shown = self.shown.by_label(msg.user_key, text)
         dialog = self.svc.dialogs.get(msg.user_key)
+        if shown is None and dialog is not None and dialog.picks:      # "2", "个人" for "新设个人征信公司补助"
+            shown = self.shown.by_number_or_part(msg.user_key, text, OPTION_FILLERS)
         owned = shown is not None and dialog is not None and any(own.matches(shown.payload) for own in dialog.buttons)
         if dialog and dialog.flow not in YIELDING_FLOWS:
             return shown if owned else None
@@ -234,15 +243,19 @@ class Router:
             return policy.measure_reply(self.svc, measure, lang=msg.lang)
         if dialog and dialog.flow in YIELDING_FLOWS and faq.is_new_question(self.svc, msg):
             self.svc.dialogs.pop(msg.user_key)
-            reply = await self._text(msg)
-            reply.text = msg.say(f"（已退出{YIELDING_FLOWS[dialog.flow]}，先回答您的新问题。）",
-                                 "(I left the subsidy quick-check to answer your new question.)") + f"\n{reply.text}"
-            return reply
+            return _left(msg, dialog, await self._text(msg))
         flow = self.flows.get(dialog.flow) if dialog else None
         for route in ([flow] if flow else []) + self.texts:
             if (reply := await self._run(route, msg)) is not None:
-                return faq.with_other_parts(self.svc, msg, reply)
-        return await faq.answer(self.svc, msg)
+                return self._after_dialog(msg, dialog, route is flow, faq.with_other_parts(self.svc, msg, reply))
+        return self._after_dialog(msg, dialog, False, await faq.answer(self.svc, msg))
+
+    def _after_dialog(self, msg: Incoming, dialog, by_its_step: bool, reply: Reply) -> Reply:
+        """A reply another route gave once the open quick-check passed the message on and closed: it says so."""
+        if dialog is None or by_its_step or dialog.flow not in YIELDING_FLOWS \
+                or self.svc.dialogs.get(msg.user_key) is dialog:
+            return reply
+        return _left(msg, dialog, reply)
 
     def _amount_again(self, msg: Incoming) -> Incoming | None:
         """"那5亿呢" after a quick-check's result, also when a remark follows it ("500亿呢，是不是更多")."""
@@ -255,7 +268,8 @@ class Router:
         of giving the figure awaited."""
         book = self.svc.kb.policy
         if OWN_QUESTION.search(msg.text) or not RULE_QUESTION.search(msg.folded) \
-                or read(for_reading(msg.text, book, msg.lang), book).figures:      # another question leaves the dialog
+                or read(for_reading(msg.text, book, msg.lang), book).figures \
+                or faq.is_new_question(self.svc, msg):      # another question leaves the dialog
             return None
         return book.measure(dialog.measure)
 

@@ -36,6 +36,7 @@ class CalcDialog(DialogState):
 @dataclass
 class CalcPicking(CalcDialog):
     """Waiting for the user to pick one of the measures (one: to confirm a condition asked about)."""
+    picks: ClassVar[bool] = True
     choices: list[str]
 
 
@@ -794,8 +795,8 @@ async def continue_dialog(svc: Services, msg: Incoming) -> Reply | None:
     fresh = reading.candidates()
     choices = state.choices if isinstance(state, CalcPicking) else []
     if fresh and not ((isinstance(state, CalcAsking) and state.measure in fresh) or set(fresh) <= set(choices)):
-        svc.dialogs.pop(msg.user_key)    # a new question: start over
-        return await answer(svc, msg)
+        svc.dialogs.pop(msg.user_key)    # a new question: the other routes answer it
+        return None
     if isinstance(state, CalcPicking) and is_quick_check(reading) and not set(fresh) - set(choices) \
             and (reading.figures or len(state.choices) > 1):
         svc.dialogs.pop(msg.user_key)    # a whole question of its own: read on its own, not added to the last one
