@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Awaitable, Callable, Literal
 
-from bot import choices, inputs, payloads
+from bot import choices, inputs, parts, payloads
 from bot.messages import Button, Incoming, Reply
 from bot.phrases import phrases
 from bot.services import Services
@@ -245,15 +245,22 @@ class Router:
             self.svc.dialogs.pop(msg.user_key)
             return _left(msg, dialog, await self._text(msg))
         flow = self.flows.get(dialog.flow) if dialog else None
-        for route in ([flow] if flow else []) + self.texts:
-            if (reply := await self._run(route, msg)) is not None:
-                return self._after_dialog(msg, dialog, route is flow, faq.with_other_parts(self.svc, msg, reply))
-        return self._after_dialog(msg, dialog, False, await faq.answer(self.svc, msg))
+        if flow is not None and (reply := await self._run(flow, msg)) is not None:
+            return faq.with_other_parts(self.svc, msg, reply)
+        if dialog is None and (each := await parts.answer_each(self.svc, msg, self._routed)) is not None:
+            return each
+        return self._after_dialog(msg, dialog, await self._routed(msg))
 
-    def _after_dialog(self, msg: Incoming, dialog, by_its_step: bool, reply: Reply) -> Reply:
+    async def _routed(self, msg: Incoming) -> Reply:
+        """Free text no dialog takes: the first text route that answers it, else the FAQ."""
+        for route in self.texts:
+            if (reply := await self._run(route, msg)) is not None:
+                return faq.with_other_parts(self.svc, msg, reply)
+        return await faq.answer(self.svc, msg)
+
+    def _after_dialog(self, msg: Incoming, dialog, reply: Reply) -> Reply:
         """A reply another route gave once the open quick-check passed the message on and closed: it says so."""
-        if dialog is None or by_its_step or dialog.flow not in YIELDING_FLOWS \
-                or self.svc.dialogs.get(msg.user_key) is dialog:
+        if dialog is None or dialog.flow not in YIELDING_FLOWS or self.svc.dialogs.get(msg.user_key) is dialog:
             return reply
         return _left(msg, dialog, reply)
 
