@@ -47,3 +47,9 @@ def test_a_clause_splits_at_a_space_only_between_two_questions():
     assert asked_at_spaces("请问 小镇在哪") == ["请问 小镇在哪"]
     assert asked_at_spaces("资管机构总部 新设 管理规模150亿") == ["资管机构总部 新设 管理规模150亿"]
 
+
+async def test_two_articles_asked_at_once_get_a_line_per_measure_of_each(ask):
+    reply = await ask("第6条和第13条分别补多少")
+    assert reply.intent == "policy" and len(reply.text) < 600
+    assert "· 第6条 新设金融总部补助：按实收资本的2%计算，单家上限5000万元" in reply.text
+    assert "· 第13条 资管机构总部补助：" in reply.text and "最高可获600万元" in reply.text
