@@ -187,6 +187,34 @@ async def test_a_foreign_currency_gets_a_request_for_rmb_in_english(say):
     assert "in RMB" in reply.text and "RMB 4 million" not in reply.text and "外币" not in reply.text
 
 
+@pytest.mark.parametrize("question, currency", [
+    ("New financial HQ with paid-in capital of 2 billion Hong Kong dollars, how much?", "Hong Kong dollars"),
+    ("New financial HQ, paid-in capital 500 million Singapore dollars, subsidy?", "Singapore dollars"),
+    ("Fintech subsidiary, paid-in capital 60 million Australian dollars: grant?", "Australian dollars"),
+])
+async def test_a_currency_named_by_its_country_is_a_foreign_currency_not_a_place(say, question, currency):
+    reply = await say(question)
+    assert reply.intent == "calc" and f"foreign currency (“{currency}”)" in reply.text and "→ up to" not in reply.text
+
+
+@pytest.mark.parametrize("english, chinese", [
+    ("1 billion US dollars", "10亿外币"), ("2 billion HK dollars", "20亿外币"), ("HK$ 2 billion", "20亿外币"),
+    ("what about 3 billion", "30亿"), ("and RMB 1.5bn?", "15亿元?"), ("1.2 bn yuan", "12亿元"),
+])
+def test_english_figure_words_keep_their_figure_and_currency(kb, english, chinese):
+    assert to_cues(english, kb.policy) == chinese
+
+
+@pytest.mark.parametrize("question", [
+    "Is the policy still valid?", "Is the 2023 policy still in effect?", "Are the 2023 measures still valid?",
+    "Is the Hangzhou 2023 finance innovation measure still valid today?", "When does this document expire?",
+])
+async def test_whether_the_policy_is_still_valid_is_answered_with_the_verdict_first(say, question):
+    reply = await say(question)
+    assert reply.text.startswith("杭政办〔2023〕2号 is no longer in force"), reply.text
+    assert "expired on 2026-02-28" in reply.text.split("\n")[0]
+
+
 async def test_the_quick_check_dialog_asks_and_answers_in_english(say):
     asked = await say("How much subsidy can our new financial HQ get?")
     assert "Please tell me the paid-in capital" in asked.text and asked.buttons[-1].label == "Cancel"
