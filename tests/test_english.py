@@ -199,10 +199,31 @@ async def test_a_currency_named_by_its_country_is_a_foreign_currency_not_a_place
 
 @pytest.mark.parametrize("english, chinese", [
     ("1 billion US dollars", "10亿外币"), ("2 billion HK dollars", "20亿外币"), ("HK$ 2 billion", "20亿外币"),
-    ("what about 3 billion", "30亿"), ("and RMB 1.5bn?", "15亿元?"), ("1.2 bn yuan", "12亿元"),
+    ("what about 3 billion", "那 30亿"), ("How about RMB 1.5bn?", "那 15亿元?"), ("and RMB 1.5bn?", "15亿元?"), ("1.2 bn yuan", "12亿元"),
 ])
 def test_english_figure_words_keep_their_figure_and_currency(kb, english, chinese):
     assert to_cues(english, kb.policy) == chinese
+
+
+@pytest.mark.parametrize("question, loose", [
+    ("New financial HQ with paid-in capital of over RMB 2 billion, how much?", "超过 20亿元"),
+    ("New financial HQ with paid-in capital of about 1 billion yuan, how much?", "约 10亿元"),
+    ("New financial HQ with paid-in capital of at least 1 billion, how much?", "至少 10亿"),
+    ("New financial HQ with paid-in capital of less than 1 billion, how much?", "不到 10亿"),
+    ("New financial HQ with paid-in capital of 1 billion or more, how much?", "10亿以上"),
+])
+async def test_an_english_figure_given_loosely_is_computed_only_when_its_ends_agree(say, question, loose):
+    reply = await say(question)
+    assert reply.intent == "calc" and f"“{loose}” is not an exact figure" in reply.text and "→ up to" not in reply.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("New financial HQ with paid-in capital of over RMB 3 billion, how much?", "RMB 50 million (5000万元)"),
+    ("Newly established asset manager HQ with AUM of about 15 billion yuan: how much?", "RMB 3 million (300万元)"),
+])
+async def test_a_loose_english_figure_whose_ends_agree_is_computed(say, question, amount):
+    reply = await say(question)
+    assert f"→ up to {amount}" in reply.text, reply.text
 
 
 @pytest.mark.parametrize("question", [
