@@ -226,6 +226,40 @@ async def test_a_loose_english_figure_whose_ends_agree_is_computed(say, question
     assert f"→ up to {amount}" in reply.text, reply.text
 
 
+@pytest.mark.parametrize("question, amount", [
+    ("We led one international and one national financial standard, both published. Total?", "RMB 1.3 million (130万元)"),
+    ("Two major infrastructure projects: insurance funds of RMB 500 million and RMB 1 billion. Total subsidy?",
+     "RMB 7.5 million (750万元)"),
+    ("new fin HQ paid-in 1.2bn how much", "RMB 24 million (2400万元)"),
+    ("We set up a new financial holding company. One-off subsidy?", "RMB 10 million (1000万元)"),
+    ("New financial HQ, registered capital USD 100m, paid-in capital RMB 500m: how much?", "RMB 10 million (1000万元)"),
+])
+async def test_english_figures_of_several_items_and_terse_questions_are_computed(say, question, amount):
+    reply = await say(question)
+    assert reply.intent == "calc" and f"up to {amount}" in reply.text and reply.text.startswith("["), reply.text
+
+
+@pytest.mark.parametrize("question, said", [
+    ("We got 2 overseas payment licences in 2024 and 5 in 2025; total subsidy?", None),
+    ("Our bank relocated its headquarters to Hangzhou; paid-in capital 5 billion yuan. Subsidy?", "relocated its headquarters"),
+    ("Our insurer moved its HQ to Hangzhou, paid-in capital 2bn. How much?", "moved its HQ"),
+    ("Our bank raised 1bn from its shareholders to replenish capital. Subsidy?", "raised 1bn from its shareholders"),
+    ("New financial HQ approved by the provincial financial regulator, paid-in capital 1bn. Subsidy?", "approved by the provincial"),
+    ("We plan to set up a financial HQ with paid-in capital of 1bn next year. Subsidy?", "plan to set up"),
+    ("We acquired a local bank and made it our HQ, paid-in 2bn. Subsidy?", "acquired a local bank"),
+    ("We were recognised again as a sci-tech specialist institution. Grant?", "recognised again"),
+])
+async def test_no_english_amount_where_the_askers_words_leave_it_open_or_rule_it_out(say, question, said):
+    reply = await say(question)
+    assert "→ up to" not in reply.text, reply.text
+    assert said is None or f"You mention “{said}”" in reply.text, reply.text
+
+
+async def test_a_licence_acquired_is_a_licence_obtained(say):
+    reply = await say("We acquired an overseas payment licence this year. Subsidy?")
+    assert "→ up to RMB 200,000 (20万元)" in reply.text, reply.text
+
+
 @pytest.mark.parametrize("question", [
     "Is the policy still valid?", "Is the 2023 policy still in effect?", "Are the 2023 measures still valid?",
     "Is the Hangzhou 2023 finance innovation measure still valid today?", "When does this document expire?",
