@@ -232,6 +232,7 @@ async def test_a_loose_english_figure_whose_ends_agree_is_computed(say, question
      "RMB 7.5 million (750万元)"),
     ("new fin HQ paid-in 1.2bn how much", "RMB 24 million (2400万元)"),
     ("We set up a new financial holding company. One-off subsidy?", "RMB 10 million (1000万元)"),
+    ("Three infrastructure projects each got 400 million yuan of insurance funds. Total subsidy?", "RMB 6 million (600万元)"),
     ("New financial HQ, registered capital USD 100m, paid-in capital RMB 500m: how much?", "RMB 10 million (1000万元)"),
 ])
 async def test_english_figures_of_several_items_and_terse_questions_are_computed(say, question, amount):
