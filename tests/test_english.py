@@ -249,6 +249,8 @@ async def test_english_figures_of_several_items_and_terse_questions_are_computed
     ("We plan to set up a financial HQ with paid-in capital of 1bn next year. Subsidy?", "plan to set up"),
     ("We acquired a local bank and made it our HQ, paid-in 2bn. Subsidy?", "acquired a local bank"),
     ("We were recognised again as a sci-tech specialist institution. Grant?", "recognised again"),
+    ("Quoted firms' financing rose by 200 million to 1.2 billion yuan. Operator reward?", None),
+    ("Our pilot reform project passed acceptance; plus we led 3 industry standards. Total?", None),
 ])
 async def test_no_english_amount_where_the_askers_words_leave_it_open_or_rule_it_out(say, question, said):
     reply = await say(question)
