@@ -18,11 +18,11 @@ from policy_data.currencies import codes_and_symbols
 from policy_data.loader import PolicyBook
 
 MILLION = Decimal(10) ** 6
-SCALES = {"trillion": WAN * YI, "tn": WAN * YI, "billion": 10 * YI, "bn": 10 * YI, "bln": 10 * YI, "b": 10 * YI,
+SCALES = {"千万": 1000 * WAN, "百万": 100 * WAN, "亿": YI, "万": WAN, "trillion": WAN * YI, "tn": WAN * YI, "billion": 10 * YI, "bn": 10 * YI, "bln": 10 * YI, "b": 10 * YI,
           "hundred million": YI, "ten million": 10 * MILLION, "million": MILLION, "mn": MILLION, "mln": MILLION,
           "m": MILLION, "mio": MILLION, "hundred thousand": 10 * WAN, "ten thousand": WAN, "thousand": Decimal(1000),
           "k": Decimal(1000), "hundred": Decimal(100)}
-CURRENCY = r"(?:rmb|cny|yuan|renminbi|¥)"
+CURRENCY = r"(?:rmb|cny|yuan|renminbi|¥|元|人民币)"
 SCALE = "|".join(w.replace(" ", r"\s+") for w in sorted(SCALES, key=len, reverse=True))
 # "RMB 1-3 billion", "between 1 and 3 billion yuan": both ends take the scale written once, read as a range.
 RANGE = (rf"(?:between\s+)?(?P<rcur>{CURRENCY}[\s-]*)?(?!(?:19|20)\d\d\b)(?P<lo>\d+(?:\.\d+)?)\s*(?:-|–|—|to|and)\s*"
@@ -128,13 +128,13 @@ def _pattern(book: PolicyBook) -> tuple[re.Pattern, dict[str, str], list[tuple[t
 
 
 def _shared_head(words: dict[str, str]) -> tuple[re.Pattern, frozenset[tuple[str, str]]]:
-    """"one international and one national (financial) standard": two two-word cues sharing their last word,
-    written once; each modifier gets the word back, or only the last cue would be read."""
+    """"one international and one national (financial) standard", "one x, one y and one z standard": two-word
+    cues sharing their last word, written once; each modifier gets the word back, or only the last cue is read."""
     pairs = frozenset(tuple(w.split()) for w in words if len(w.split()) == 2)
     mods = "|".join(sorted({m for m, _ in pairs}, key=len, reverse=True))
     heads = "|".join(sorted({h for _, h in pairs}, key=len, reverse=True))
-    return re.compile(rf"\b(?P<m1>{mods})\s+(?P<join>and|or|as well as)\s+(?P<mid>(?:[a-z0-9]+\s+)?)(?P<m2>{mods})\s+"
-                      rf"(?P<fill>[a-z]+\s+)?(?P<head>{heads})\b"), pairs
+    return re.compile(rf"\b(?P<m1>{mods})(?P<join>\s*,\s*(?:and\s+)?|\s+(?:and|or|as well as)\s+)(?P<mid>(?:[a-z0-9]+\s+)?)(?P<m2>{mods})\s+"
+                      rf"(?P<fill>[a-z]+\s+)??(?P<head>{heads})\b"), pairs
 
 
 def _with_heads(text: str, shared: tuple[re.Pattern, frozenset[tuple[str, str]]]) -> str:
@@ -142,9 +142,11 @@ def _with_heads(text: str, shared: tuple[re.Pattern, frozenset[tuple[str, str]]]
 
     def spelt(m: re.Match) -> str:
         if {(m["m1"], m["head"]), (m["m2"], m["head"])} <= pairs:
-            return f"{m['m1']} {m['head']} {m['join']} {m['mid']}{m['m2']} {m['head']}"
+            return f"{m['m1']} {m['head']}{m['join']}{m['mid']}{m['m2']} {m['head']}"
         return m.group(0)
-    return pattern.sub(spelt, text)
+    while (spelt_out := pattern.sub(spelt, text)) != text:     # a list: "one x, one y and one z standard"
+        text = spelt_out
+    return text
 
 
 def _one(book: PolicyBook) -> re.Pattern:
