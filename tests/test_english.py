@@ -600,3 +600,20 @@ async def test_a_listing_abroad_is_still_a_question_about_hangzhous_policy(say):
 async def test_another_citys_incentives_are_not_answered_by_an_entry_mentioning_it_in_passing(say):
     reply = await say("What wealth management incentives does Shanghai offer?")
     assert reply.intent == "fallback" and "don't say anything about Shanghai" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, place", [
+    ("what subsidies does Singapore give wealth managers, vs Hangzhou?", "Singapore"),
+    ("Hong Kong's new capital investment entrant scheme - does Hangzhou have the same?", "Hong Kong"),
+    ("Do we need a MAS-style licence in Hangzhou like in Singapore to do wealth mgmt?", "Singapore"),
+])
+async def test_another_place_compared_with_hangzhou_gets_the_honest_reply(say, question, place):
+    reply = await say(question)
+    assert reply.intent == "fallback" and f"don't say anything about {place}" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question", ["What are the names of the five museums?",
+                                      "Which are the three historic districts, names?"])
+async def test_names_the_documents_do_not_list_get_the_honest_reply(say, question):
+    reply = await say(question)
+    assert reply.intent == "fallback" and "do not list" in reply.text, reply.text
