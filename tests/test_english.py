@@ -239,6 +239,7 @@ async def test_a_loose_english_figure_whose_ends_agree_is_computed(say, question
     ("insurance funds 10亿 for a major infra project, subsidy to the financing side?", "RMB 5 million (500万元)"),
     ("AUM reached exactly 200亿 for the first time, asset manager HQ in Gongshu - how much?", "RMB 6 million (600万元)"),
     ("asset mgr HQ, AUM first reached 100亿 exactly - subsidy?", "RMB 3 million (300万元)"),
+    ("bank wealth mgmt subsidiary newly approved, paid-in RMB 10bn. how much?", "RMB 50 million (5000万元)"),
     ("We set up a new financial holding company. One-off subsidy?", "RMB 10 million (1000万元)"),
     ("Three infrastructure projects each got 400 million yuan of insurance funds. Total subsidy?", "RMB 6 million (600万元)"),
     ("New financial HQ, registered capital USD 100m, paid-in capital RMB 500m: how much?", "RMB 10 million (1000万元)"),
