@@ -125,6 +125,7 @@ def startup(faq_dir: Path, cache_dir: Path) -> tuple[float, int]:
 
 def measure(faq_dir: Path) -> dict:
     """Latency in this process; start-up and memory in fresh ones (cold: an empty cache; warm: its second run)."""
+    import faq.matcher
     from faq.knowledge_base import KnowledgeBase
     from faq.knowledge import load_cached
 
@@ -143,10 +144,12 @@ def measure(faq_dir: Path) -> dict:
             cpu.append(time.process_time() - started)
             chosen.append(best.entry.id if best else None)
         agree = None
-        if len(kb.knowledge.faq) >= 2000:
-            full = KnowledgeBase(lambda: load_cached(faq_dir, cache_dir=cache), cache_dir=cache)
-            for lang in ("zh", "en"):
-                full.reader_for(lang).matcher.exhaustive = True
+        if len(kb.knowledge.faq) >= faq.matcher.SCALE:
+            scale, faq.matcher.SCALE = faq.matcher.SCALE, len(kb.knowledge.faq) + 1
+            try:
+                full = KnowledgeBase(lambda: load_cached(faq_dir, cache_dir=cache), cache_dir=cache)
+            finally:
+                faq.matcher.SCALE = scale
             agree = {"top": 0, "top3": 0, "better": 0, "worse": 0}
             for (lang, text, expected), ours in zip(asked, chosen):
                 theirs, _ = answer_path(full, lang, text)

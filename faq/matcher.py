@@ -15,7 +15,6 @@ import hashlib
 import heapq
 import math
 from array import array
-from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,10 +22,10 @@ from itertools import accumulate, chain, islice
 from pathlib import Path
 from types import ModuleType
 
+from rapidfuzz import fuzz, process
 
 from faq import nlp, vocabulary
 from faq.derived import cached
-from faq.phrasings import Phrasings, char_postings
 from faq.schema import FaqEntry
 
 THRESHOLD = 0.45
@@ -37,7 +36,9 @@ NUMBER_BONUS, NUMBER_MALUS = 0.15, 0.1
 UNKNOWN_PLACE_MALUS = 0.3
 UNKNOWN_DF = 0.5          # document frequency assumed for a feature the data never uses
 SIMILAR_LIMIT, SIMILAR_CUTOFF = 40, 30     # phrasings whose similarity counts, and the least that counts
-SLACK = 1e-9              # rounding slack of the pruning bounds: they may keep more entries running, never fewer
+SCALE = 2000              # from this many entries on, only the entries sharing the rarest features are scored
+CANDIDATES = 200          # how many, at scale
+SIMILAR_CANDIDATES = 120  # of those, the likeliest whose phrasings are compared, at scale
 RANKED = 1024             # questions whose ranking is remembered
 
 
@@ -90,11 +91,11 @@ def _tokenised(entries: list[FaqEntry], text: ModuleType) -> dict:
         for number in text.numbers(" ".join([e.answer, *e.questions])):
             numbers.setdefault(number, array("I")).append(i)
     ids = {f: k for k, f in enumerate(told_by)}          # every feature asked is told too
-    lines = [" ".join(sorted(text.words(q))) for e in entries for q in e.questions]
+    blocks = ["".join(" ".join(sorted(text.words(q))) + "\n" for q in e.questions) for e in entries]
     return {"ids": ids, "asked": Postings.of(asked_by, ids), "told": Postings.of(told_by, ids),
-            "keywords": keywords, "numbers": numbers, "phrasings": "".join(f"{line}\n" for line in lines),
-            "holding": char_postings(lines),
-            "owner": array("I", (i for i, e in enumerate(entries) for _ in e.questions))}
+            "keywords": keywords, "numbers": numbers,
+            "phrasings": "".join(blocks), "phrased_at": array("I", accumulate(map(len, blocks), initial=0)),
+            "first": array("I", accumulate((len(e.questions) for e in entries), initial=0))}
 
 
 def _cache_key(entries: list[FaqEntry], text: ModuleType) -> str:
@@ -113,25 +114,28 @@ def _cache_key(entries: list[FaqEntry], text: ModuleType) -> str:
 class FaqMatcher:
     """`text` is the language's tokeniser: faq.nlp (Chinese) or faq.english.
 
-    The ranking is that of scoring every entry, found by scoring few (max-score pruning): the question's features
-    are added up rarest first, and once the entries gathered so far hold `limit` that no other entry can catch up
-    with (even holding every feature left), the rest is only added for the entries still in the running.
-    `exhaustive` scores every entry the plain way (what the pruned ranking is checked against)."""
+    Only the entries sharing a feature with the question are scored; the rest score alike and are ranked by
+    position. Up to SCALE entries every sharing entry is scored; beyond, the entries sharing the question's
+    rarest features are gathered until there are CANDIDATES of them, the likeliest of those are scored in full
+    and the phrasing similarity is computed over theirs only."""
 
-    def __init__(self, entries: list[FaqEntry], text: ModuleType = nlp, cache_dir: Path | None = None,
-                 exhaustive: bool = False):
-        self.entries, self.text, self.exhaustive = entries, text, exhaustive
+    def __init__(self, entries: list[FaqEntry], text: ModuleType = nlp, cache_dir: Path | None = None):
+        self.entries, self.text = entries, text
         text.add_words((k for e in entries for k in e.keywords), f"keywords-{text.__name__}")
         index = cached(f"faq-index-{text.__name__.rpartition('.')[2]}", _cache_key(entries, text),
                        lambda: _tokenised(entries, text), cache_dir)
         self._ids, self._asked, self._told = index["ids"], index["asked"], index["told"]
         self._keywords, self._numbers = index["keywords"], index["numbers"]
-        self._phrasings = Phrasings(index["phrasings"].split("\n")[:-1], index["holding"])
-        self._owner = index["owner"]
+        self._phrased, self._phrased_at, self._first = index["phrasings"], index["phrased_at"], index["first"]
         self._keyword_lengths = sorted({len(k) for k in self._keywords})
         self._n = max(len(entries), 1)
         self._unknown_idf = math.log((self._n + 1) / UNKNOWN_DF)
+        self._at_scale = len(entries) >= SCALE
+        self._bitmaps: dict[int, bytearray] = {}
         self._ranked = lru_cache(maxsize=RANKED)(self._rank)
+        if not self._at_scale:         # every phrasing is compared: as a list, once
+            self._phrasings = self._phrased.split("\n")[:-1]
+            self._owner = array("I", (i for i in range(len(entries)) for _ in range(self._first[i + 1] - self._first[i])))
 
     def known(self, word: str) -> bool:
         """A word the data uses, or one whose every char bigram the data uses ("大关" from "大关路")."""
@@ -157,68 +161,89 @@ class FaqMatcher:
             return ()
         weights = {f: self._idf(f) for f in sorted(feats)}     # sorted: the same ranking whatever the hash seed
         total = sum(weights.values())
-        similar = self._similar(" ".join(sorted(words)))
+        asked_sum, told_sum, candidates = self._coverage(weights)
+        similar = self._similar(" ".join(sorted(words)), candidates)
         hits = self._keyword_hits(self.text.fold_phrase(question))
         asked_numbers = self.text.numbers(question)
         numbered = {i for number in asked_numbers for i in self._numbers.get(number, ())}
         penalty = UNKNOWN_PLACE_MALUS if self.unknown_places(words) else 0.0
-        asked_sum: dict[int, float] = defaultdict(float)
-        told_sum: dict[int, float] = defaultdict(float)
 
-        def score(i: int) -> float:
-            return (COVERAGE_WEIGHT * (((1 - ANSWER_WEIGHT) * asked_sum.get(i, 0) + ANSWER_WEIGHT * told_sum.get(i, 0))
-                                      / total)
-                    + (1 - COVERAGE_WEIGHT) * similar.get(i, 0.0) - penalty + min(KEYWORD_CAP, KEYWORD_BONUS * hits.get(i, 0))
-                    + ((NUMBER_BONUS if i in numbered else -NUMBER_MALUS) if asked_numbers else 0.0))
-
-        # Beside the entries gathered, every other scores at most `base` plus what the features left can add.
-        base = -penalty + ((NUMBER_BONUS if numbered else -NUMBER_MALUS) if asked_numbers else 0.0)
-        known = sorted((f for f in weights if f in self._ids), key=lambda f: (self._told.count(self._ids[f]), f))
-        left = list(accumulate((COVERAGE_WEIGHT * weights[f] / total for f in reversed(known)), initial=0.0))[::-1]
-        pool, floor, added = set(similar).union(hits), None, len(known)
-        for added, f in enumerate(known):
-            k = self._ids[f]
-            if not self.exhaustive and len(pool) >= limit and self._told.count(k) > len(pool):
-                floor = heapq.nlargest(limit, map(score, pool))[-1]
-                if floor > base + left[added] + SLACK:
-                    break
-            w = weights[f]
-            for i in self._asked[k]:
-                asked_sum[i] += w
-            for i in self._told[k]:
-                told_sum[i] += w
-            pool.update(self._told[k])
-        else:
-            added, floor = len(known), None
-        if floor is None:             # every entry gathered: the others tie at `base`, the last entries first
-            touched = pool.union(numbered)
-            untouched = (i for i in reversed(range(len(self.entries))) if i not in touched)
-            scored = [(score(i), i) for i in chain(touched, islice(untouched, limit))]
-        else:
-            running = [i for i in pool if score(i) + left[added] + SLACK >= floor]
-            self._complete(running, known[added:], weights, asked_sum, told_sum)
-            scored = [(score(i), i) for i in running]
+        asked_of, told_of, similar_of, hits_of = asked_sum.get, told_sum.get, similar.get, hits.get
+        touched = set(candidates).union(similar) if self._at_scale else set(candidates).union(similar, hits, numbered)
+        untouched = (i for i in reversed(range(len(self.entries))) if i not in touched)
+        scored = [
+            (COVERAGE_WEIGHT * (((1 - ANSWER_WEIGHT) * asked_of(i, 0) + ANSWER_WEIGHT * told_of(i, 0)) / total)
+             + (1 - COVERAGE_WEIGHT) * similar_of(i, 0.0) - penalty + min(KEYWORD_CAP, KEYWORD_BONUS * hits_of(i, 0))
+             + ((NUMBER_BONUS if i in numbered else -NUMBER_MALUS) if asked_numbers else 0.0), i)
+            for i in chain(touched, islice(untouched, limit))]
         scored.sort(reverse=True)
         return tuple(Match(self.entries[i], max(0.0, min(1.0, s))) for s, i in scored[:limit])
 
-    def _complete(self, running: list[int], rest: list[str], weights: dict[str, float],
-                  asked_sum: dict[int, float], told_sum: dict[int, float]) -> None:
-        """Adds the features `rest` (in that order, so the sums come out as when every entry is gathered) for the
-        entries still running."""
-        for f in rest:
-            k, w = self._ids[f], weights[f]
-            for sums, postings in ((asked_sum, self._asked), (told_sum, self._told)):
-                entries, lo, hi = postings.entries, postings.start[k], postings.start[k + 1]
-                for i in running:
-                    at = bisect_left(entries, i, lo, hi)
-                    if at < hi and entries[at] == i:
-                        sums[i] += w
+    def _coverage(self, weights: dict[str, float]) -> tuple[dict[int, float], dict[int, float], list[int]]:
+        """The weight of the question's features each entry's phrasings hold, and its answer too; and the entries
+        to score."""
+        asked_sum: dict[int, float] = defaultdict(float)
+        told_sum: dict[int, float] = defaultdict(float)
+        ids, asked_by, told_by = self._ids, self._asked, self._told
+        known = sorted((f for f in weights if f in ids), key=lambda f: (told_by.count(ids[f]), f))
+        gathered = 0
+        for gathered, f in enumerate(known, 1):
+            w, k = weights[f], ids[f]
+            for i in asked_by[k]:
+                asked_sum[i] += w
+            for i in told_by[k]:
+                told_sum[i] += w
+            if self._at_scale and len(told_sum) >= CANDIDATES:
+                break
+        if not self._at_scale:
+            return asked_sum, told_sum, list(told_sum)
+        candidates = heapq.nlargest(CANDIDATES, told_sum, key=lambda i: asked_sum[i] + told_sum[i])
+        chosen = set(candidates)
+        for f in known[gathered:]:
+            w, k = weights[f], ids[f]
+            if told_by.count(k) <= len(candidates):
+                for i in asked_by[k]:
+                    if i in chosen:
+                        asked_sum[i] += w
+                for i in told_by[k]:
+                    if i in chosen:
+                        told_sum[i] += w
+                continue
+            bitmap = self._bitmap(k)
+            for i in candidates:
+                if bitmap[i]:
+                    told_sum[i] += w
+                    if bitmap[i] == 2:
+                        asked_sum[i] += w
+        return asked_sum, told_sum, candidates
 
-    def _similar(self, sorted_words: str) -> dict[int, float]:
-        """Entry → token-sort similarity of its closest phrasing, for the SIMILAR_LIMIT closest phrasings."""
+    def _bitmap(self, k: int) -> bytearray:
+        """Per entry: 2 when its phrasings hold feature `k`, 1 when only its answer does (for common features)."""
+        bitmap = self._bitmaps.get(k)
+        if bitmap is None:
+            bitmap = bytearray(len(self.entries))
+            for i in self._told[k]:
+                bitmap[i] = 1
+            for i in self._asked[k]:
+                bitmap[i] = 2
+            self._bitmaps[k] = bitmap
+        return bitmap
+
+    def _similar(self, sorted_words: str, candidates: list[int]) -> dict[int, float]:
+        """Entry → token-sort similarity of its closest phrasing, for the SIMILAR_LIMIT closest phrasings (at scale,
+        among the phrasings of the likeliest candidates only)."""
+        if self._at_scale:
+            owner, choices, at = [], [], self._phrased_at
+            for i in candidates[:SIMILAR_CANDIDATES]:
+                lines = self._phrased[at[i]:at[i + 1] - 1].split("\n")
+                owner += [i] * len(lines)
+                choices += lines
+        else:
+            owner, choices = self._owner, self._phrasings
         similar: dict[int, float] = {}
-        for score, line in self._phrasings.closest(sorted_words, SIMILAR_LIMIT, SIMILAR_CUTOFF, self.exhaustive):
-            i = self._owner[line]
+        for _, score, idx in process.extract(sorted_words, choices, scorer=fuzz.ratio, limit=SIMILAR_LIMIT,
+                                             score_cutoff=SIMILAR_CUTOFF):
+            i = owner[idx]
             similar[i] = max(similar.get(i, 0.0), score / 100)
         return similar
 
