@@ -225,11 +225,14 @@ def _facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str
     hits = scan(text, cue_index(book)["measure_cues"][measure.id], figure_blocks(text, found))
     occurrences = [(start, end, key) for start, end, (key, cue) in hits if cue]
     facts, used = Facts(), set()
-    for start, end, (key, cue) in hits:          # "注册资本10亿" is not the 实收资本: never used for it
+    for start, end, (_, cue) in hits:        # "注册资本10亿" is not the 实收资本: never used for it
+        word = text[start:end]                   # (a word several inputs refuse is one hit: each of them refuses it)
+        refusing = [i for i in measure.inputs if any(normalise(w) == word for w in i.not_cues)]
         for n, fig in enumerate(found):
-            if not cue and n not in used and compatible(fig, inputs[key], by_cue=True) and figure_gap(text, fig, start, end):
+            kinds = [i for i in refusing if compatible(fig, i, by_cue=True)]
+            if not cue and n not in used and kinds and figure_gap(text, fig, start, end):
                 used.add(n)
-                facts.other.setdefault(key, (text[start:end], fig.text))
+                facts.other.setdefault(kinds[0].key, (word, fig.text))
     pairs = []       # the closest cue wins; at equal distance the longer, more specific one; an amount before a bare
     for n, fig in enumerate(found):      # small number ("保险资金 1 重大基础设施项目": one project)
         if n in used:

@@ -37,6 +37,17 @@ async def test_a_figure_named_as_another_quantity_is_never_the_base(ask, questio
     assert f"是“{named}”的数，不是{label}" in reply.text and f"请告诉我{label}" in reply.text
 
 
+@pytest.mark.parametrize("question", [
+    "挂牌企业营收去年10亿，今年12亿，奖励多少",
+    "挂牌企业去年营收10亿，今年融资12亿，奖励多少",
+    "挂牌企业营收增长20%，去年融资10亿，奖励多少",
+    "挂牌企业去年融资10亿，今年利润增长了30%，奖励多少",
+    "挂牌企业去年融资10亿，今年挂牌企业数量增长20%，奖励多少",
+])
+async def test_the_yearly_figures_and_growth_of_the_financing_rule_are_never_another_quantitys(ask, question):
+    await _no_amount(ask, question)
+
+
 async def test_after_the_right_base_is_given_the_amount_follows(ask):
     await _no_amount(ask, "新设法人银行总部，注册资本20亿，能补多少")
     reply = await ask("实收资本12亿")
