@@ -250,6 +250,9 @@ async def test_the_router_runs_the_quick_check_alike_whatever_platform_a_message
     ("REITs项目已经申报，预计明年上市，奖多少", "您提到“预计明年上市”"),
     ("我们主导制定了一项国际标准，还在起草中没发布，能补多少", "您提到“还在起草”"),
     ("新设金融总部实收资本5000万-1亿，大概补多少", "“5000万-1亿”不是一个确切的数"),
+    ("新设金融总部实收资本10亿刀，能拿多少", "折合人民币"),
+    ("新设金融总部实收资本3亿美刀，能拿多少", "折合人民币"),
+    ("新设金融总部实收资本10亿新币，能拿多少", "折合人民币"),
 ])
 async def test_no_amount_on_a_foreign_currency_a_zero_or_a_ruled_out_condition(ask, question, says):
     reply = await ask(question)
