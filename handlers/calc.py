@@ -428,7 +428,7 @@ def _two_policies(svc: Services, msg: Incoming, reading: Reading) -> Reply | Non
 
 def _itemisable(measure, reading: Reading) -> bool:
     """Items of one measure only: not when the question also names another kind (一个国家表彰、一个部委表彰)."""
-    return bool(items(measure, reading, {})) and not any(v in reading.scores for v in measure.versus) \
+    return bool(items(measure, reading, {})) and not any(v in reading.candidates() for v in measure.versus) \
         and not _about_the_rule(reading.text, reading)
 
 
