@@ -21,7 +21,7 @@ from handlers import faq, handoff
 from handlers.policy import details_reply, parts_reply
 from policy_data import render
 from policy_data.english import for_reading
-from policy_data.engine import Outcome, evaluate, settled
+from policy_data.engine import Outcome, ceiling, evaluate, settled
 from policy_data.items import items
 from policy_data.extract import ASKS_WHEN, ELIGIBLE, SELF_DESCRIPTION, Facts, Reason, Reading, cued_measures, facts_for, normalise, read
 
@@ -207,6 +207,30 @@ def _ask(svc: Services, msg: Incoming, outcome: Outcome, facts: Facts, question:
     text = "\n".join([render.heading(measure, lang), msg.say(f"规则：{render.rule_text(measure)}。", f"Rule: {render.rule_text(measure, lang)}."),
                       *known, lead + prompt, msg.say("（输入“取消”可退出速算）", "(Type “cancel” to leave the quick-check.)")])
     return _reply(text, confidence=0.6, buttons=[_cancel(msg)])
+
+
+CEILING_ASKED = re.compile(r"最高|最多|上限|封顶|顶格|至多|\b(maximum|max|at most|cap|ceiling)\b", re.IGNORECASE)
+
+
+def _ceiling(svc: Services, msg: Incoming, question: str, outcome: Outcome, facts: Facts) -> Reply | None:
+    """"新设金融总部补助最高多少": the most a rate or tiered rule gives, asked without any figure of the question's
+    own, is stated as that ceiling (the dialog stays open for the figure)."""
+    measure = outcome.measure
+    if measure.rule.type not in ("rate", "tiered") or ceiling(measure) is None or facts.values or facts.errors \
+            or facts.other or facts.loose or outcome.missing != measure.rule_inputs() \
+            or not CEILING_ASKED.search(f"{question} {msg.text}"):
+        return None
+    key = measure.rule_inputs()[0]
+    svc.dialogs.put(msg.user_key, CalcAsking(question, measure.id, key, {}))
+    book = svc.kb.policy
+    policy = book.policy(measure)
+    lines = render.ceiling_lines(measure, msg.lang)
+    if outcome.open_conditions:
+        lines.append(msg.say("还需符合：", "Also required: ") + msg.say("；", "; ").join(
+            render.condition_text(measure, c, msg.lang) for c in outcome.open_conditions))
+    blocks = ["\n".join(lines), *render.validity_notes([policy], svc.policy_date(), msg.lang)]
+    return _reply("\n\n".join(blocks), confidence=0.8, buttons=[_original(msg, measure.id), _cancel(msg)],
+                  sources=[render.citation(svc.kb.knowledge.documents, policy, measure, msg.lang)])
 
 
 def _pick(svc: Services, msg: Incoming, ids: list[str], question: str, lead: str) -> Reply:
@@ -687,6 +711,8 @@ def _computed(svc: Services, msg: Incoming, question: str, measure_ids: list[str
         else:
             outcomes.append(outcome)
             notes += _assumed_notes(msg, measure, facts)
+    if not outcomes and len(asks) == 1 and (ceiling := _ceiling(svc, msg, question, *asks[0])):
+        return ceiling
     if not outcomes and len(asks) == 1:
         return _ask(svc, msg, *asks[0], question)
     if not outcomes:

@@ -616,3 +616,43 @@ async def test_a_new_figure_while_a_condition_is_asked_replaces_the_figure_of_th
     await ask("250亿呢", user="u2")
     yes = await ask("是", user="u2")                      # the condition met, computed for the figure said last
     assert yes.intent == "calc" and "250亿元" in yes.text and "120亿" not in yes.text, yes.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("3个共同富裕项目受到部委表彰，能奖多少", Decimal(600000)),
+    ("我们有2个项目入围省级金融改革试点，通过验收了，奖多少", Decimal(1000000)),
+    ("两家专营机构被认定为科创银行专营机构，能拿多少", Decimal(1000000)),
+    ("我们银行有2家科技支行被认定为科创专营机构，另外保险公司1家科创保险专营机构，一共补多少", Decimal(1500000)),
+])
+async def test_a_count_of_the_projects_or_institutions_a_fixed_sum_is_for_gives_one_sum_each(ask, question, amount):
+    reply = await ask(question)
+    assert "逐项计算（每项各自适用上限）" in reply.text and final_amount(reply.text) == amount, reply.text
+
+
+async def test_a_count_of_something_else_is_no_count_of_items(ask):
+    reply = await ask("我们有3个股东，新设金融控股公司，补多少")
+    assert final_amount(reply.text) == Decimal(10000000) and "逐项" not in reply.text, reply.text
+
+
+async def test_a_project_commended_at_both_levels_is_asked_about_not_paid_the_lower_sum(ask):
+    reply = await ask("我们的共富项目受到国家和部委表彰，能拿多少")
+    assert final_amount(reply.text) is None and {"calc:prosperity-national", "calc:prosperity-ministerial"} <= {
+        b.payload for b in reply.buttons}, reply.text
+
+
+@pytest.mark.parametrize("question, says, then, amount", [
+    ("新设金融总部补助最高多少", "最高可获 5000万元（第6条；实收资本达到25亿元时达到上限", "10亿", 20000000),
+    ("险资融杭每个项目最高补多少", "最高可获 500万元（第15条；保险资金融资额达到10亿元时达到上限", "6亿", 3000000),
+    ("资管机构总部补助最高多少", "最高可获 600万元（第13条；存续资产实际管理规模200亿元（含）以上档）", "150亿", 3000000),
+])
+async def test_the_most_a_rate_or_tiered_rule_gives_asked_without_a_figure_is_its_ceiling(ask, question, says, then,
+                                                                                          amount):
+    reply = await ask(question)
+    assert reply.intent == "calc" and says in reply.text, reply.text
+    computed = await ask(then)           # the figure it is computed on may follow
+    assert final_amount(computed.text) == Decimal(amount), computed.text
+
+
+async def test_without_asking_for_the_most_a_rate_rule_asks_for_its_figure(ask):
+    reply = await ask("新设金融总部补助多少")
+    assert final_amount(reply.text) is None and "请告诉我实收资本" in reply.text, reply.text
