@@ -10,6 +10,7 @@ from bot.messages import Incoming
 from faq import english
 from faq.language import detect
 from policy_data.english import chinese_figure, to_cues
+from tests.devset import final_amount
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
@@ -408,10 +409,17 @@ def test_to_between_two_amounts_is_a_rise(kb, english, holds, lacks):
      "for the operator?", "up to RMB 1.5 million", "Art. 6"),             # quoted firms' financing is no capital raise
     ("Total financing by firms quoted on our regional equity market went from 2 billion to 2.5 billion yuan. "
      "Operator reward?", "up to RMB 2 million", "Art. 6"),
+    ("Listed enterprises on the regional equity market raised RMB 1 billion last year and RMB 1.2 billion this year. "
+     "Operator reward?", "up to RMB 1.5 million", "Art. 6"),       # listed there is quoted, the year after its amount
 ])
 async def test_quoted_firms_financing_growth_in_english(ask, question, amount, not_said):
     reply = await ask(question)
     assert reply.intent == "calc" and amount in reply.text and not_said not in reply.text, reply.text
+
+
+async def test_an_operators_reward_for_listed_firms_financing_is_no_capital_raise(ask):
+    reply = await ask("Listed firms raised RMB 1 billion last year and RMB 1.2 billion this year. Operator reward?")
+    assert final_amount(reply.text) is None and "Art. 6" in reply.text, reply.text
 
 
 @pytest.mark.parametrize("question, amount", [
