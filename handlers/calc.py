@@ -251,12 +251,12 @@ def _page(msg: Incoming, book, ids: list[str], page: int) -> list[Button]:
 
 
 DATED = re.compile(r"\b(?:(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?(?P<year>20\d\d)\b"
-                   r"|(?P<cyear>20\d\d)年(?:(?P<cmonth>\d{1,2})月)?"
+                   r"|(?P<cyear>20\d\d|(?<![\d.第有近满了超过])2\d(?=年(?!度|以来|多|左右|前|之久)))年(?:(?P<cmonth>\d{1,2})月)?"
                    r"|(?P<ryear>今年|去年|前年|this year|last year)(?:(?P<rmonth>\d{1,2})月)?", re.IGNORECASE)
 # English questions say which capital they mean: registered capital is not the paid-in capital the rules use.
 REGISTERED = re.compile(r"\bregistered capital\b", re.IGNORECASE)
 MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
-SEVERAL_ITEMS = re.compile(r"分别|[两二三四五]年|(?<![0-9.])([两二三四五六七八九十]|[2-9])\s*(家|个项目|个重大)")
+SEVERAL_ITEMS = re.compile(r"分别|[两二三四五]年|(?<![0-9.])([两二三四五六七八九十]|[2-9])\s*(家|个[^，,。；;、\d]{0,8}?项目|个重大)")
 SEVERAL = re.compile(r"一共|合计|总共|共计|加起来|" + SEVERAL_ITEMS.pattern)
 
 
@@ -629,6 +629,7 @@ def _when(m: re.Match, today) -> tuple[int, int | None, str]:
         year, month = today.year + RELATIVE_YEAR[m["ryear"].lower()], int(m["rmonth"]) if m["rmonth"] else None
         return year, month, f"{m.group(0)}（{year}年{f'{month}月' if month else ''}）"
     year = int(m["year"] or m["cyear"])
+    year += 2000 if year < 100 else 0            # "23年2月开业": 2023
     month = MONTHS.index(m["month"].lower()[:3]) + 1 if m["month"] else int(m["cmonth"]) if m["cmonth"] else None
     return year, month, m.group(0)
 

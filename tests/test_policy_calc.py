@@ -656,3 +656,20 @@ async def test_the_most_a_rate_or_tiered_rule_gives_asked_without_a_figure_is_it
 async def test_without_asking_for_the_most_a_rate_rule_asks_for_its_figure(ask):
     reply = await ask("新设金融总部补助多少")
     assert final_amount(reply.text) is None and "请告诉我实收资本" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, says", [
+    ("新设消金公司23年2月开业，实缴10亿，能补多少", "早于杭政办〔2023〕2号的施行日"),
+    ("我们是22年新设的券商，实缴15亿，补多少", "早于杭政办〔2023〕2号的施行日"),
+    ("新设券商26年3月开业，实缴15亿，补多少", "晚于杭政办〔2023〕2号的有效期"),
+])
+async def test_a_year_written_in_two_digits_is_checked_against_the_validity(ask, question, says):
+    reply = await ask(question)
+    assert says in reply.text and final_amount(reply.text) is None, reply.text
+    within = await ask(question.replace("2月", "5月").replace("22年", "24年").replace("26年3月", "25年3月"))
+    assert final_amount(within.text) is not None, within.text
+
+
+async def test_several_projects_of_a_reward_to_their_holder_are_asked_one_by_one(ask):
+    reply = await ask("两个基础设施项目通过REITs上市，奖励多少")
+    assert "请逐项告诉我" in reply.text and final_amount(reply.text) is None, reply.text
