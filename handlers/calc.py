@@ -318,12 +318,19 @@ def _rivals(book, measure_ids: list[str]) -> list[str]:
 def _one_each(book, reading: Reading) -> list[str]:
     """"两个共富项目，一个受国家表彰，一个受部委表彰，一共多少": as many items as the rival fixed sums named, one of
     each."""
-    named = list(reading.scores)
+    named = [i for i in reading.scores if _named_alone(book, book.measure(i), reading)]
     if len(named) < 2 or not SEVERAL.search(reading.text) or _rivals(book, named) != named \
             or any(book.measure(i).rule_inputs() for i in named):
         return []
-    counts = [f.value for f in reading.figures if f.kind == "count" and f.value is not None and f.value > 1]
-    return named if counts == [len(named)] else []
+    counts = [f.value for f in reading.figures if f.kind == "count" and f.value is not None]
+    several = [n for n in counts if n > 1]          # "两个…一个…另一个", or "1个…，1个…"
+    return named if several == [len(named)] or counts == [1] * len(named) else []
+
+
+def _named_alone(book, measure, reading: Reading) -> bool:
+    """A word of the measure's own, which none of its rivals has, names it ("国家表彰", not "共富项目")."""
+    shared = {k for r in measure.versus if (rival := book.measure(r)) for k in rival.keywords}
+    return any(normalise(k) in reading.text for k in measure.keywords if k not in shared)
 
 
 def _each_once(svc: Services, msg: Incoming, measures: list) -> Reply:
@@ -485,46 +492,17 @@ def _await_rmb(svc: Services, msg: Incoming, question: str, currency: re.Match, 
     money = [k for k in measure.rule_inputs() if measure.input(k).kind == "money"] if measure else []
     if not money:
         return
-    svc.dialogs.put(msg.user_key, CalcAsking(_without(question, currency)[0], measure.id, money[0], {}))
+    svc.dialogs.put(msg.user_key, CalcAsking(_without(question, currency), measure.id, money[0], {}))
 
 
-def _without(question: str, currency: re.Match) -> tuple[str, bool]:
-    """The question without the foreign amount, and whether a figure was found just before or after the currency
-    ("5亿美元", "USD 2亿")."""
+def _without(question: str, currency: re.Match) -> str:
+    """The question without the foreign amount, the figure just before or after the currency ("5亿美元", "USD 2亿")."""
     start, end = currency.span()
     before = re.search(rf"{_FOREIGN_FIGURE}$", question[:start], re.IGNORECASE)
     after = re.match(rf"\s*{_FOREIGN_FIGURE}", question[end:], re.IGNORECASE)
     before = before if before and re.search(r"\d", before.group(0)) else None
     after = after if after and re.search(r"\d", after.group(0)) else None
-    kept = question[:before.start() if before else start] + question[end + (after.end() if after else 0):]
-    return kept, bool(before or after)
-
-
-def _rmb_part(svc: Services, msg: Incoming, question: str, currency: re.Match, measure_ids: list[str],
-              **guards) -> Reply | None:
-    """"规模5亿美元，另外人民币部分管理规模120亿": the RMB figure, named by its cue, priced on its own under a rule
-    that more only raises (a rate, tiers); the foreign part left out and the total asked for in RMB."""
-    book = svc.kb.policy
-    measure = book.measure(measure_ids[0]) if len(measure_ids) == 1 else None
-    kept, found = _without(question, currency)
-    # The foreign figure must be found and left out, or it would be read as RMB.
-    if measure is None or measure.rule.type not in ("rate", "tiered") or book.foreign(msg.english).search(kept) \
-            or not found:
-        return None
-    reading = _read(msg, kept, book)
-    facts = facts_for(book, measure, reading)
-    outcome = evaluate(measure, facts.values)
-    if (facts.errors or facts.other or any(k not in facts.values or k in facts.assumed for k in measure.rule_inputs())
-            or outcome.status != "ok" or _unstated(measure, f"{normalise(kept)} {reading.text}")
-            or _guarded(svc, msg, kept, reading, measure_ids, **guards) is not None):
-        return None
-    what = "、".join(render.label(measure, k) for k in measure.rule_inputs())
-    return _reply("\n".join([*render.outcome_lines(outcome), msg.say(
-        f"以上只按您给的人民币部分测算；“{currency.group(0)}”部分文件按人民币计算、没有规定汇率，未计入，计入后金额只会相同或更高。"
-        f"请告诉我折合人民币的{what}合计，我再为您测算。",
-        f"The above counts only the part you gave in RMB; the part in “{currency.group(0)}” is left out, as the document "
-        "computes in RMB and sets no exchange rate (counting it can only keep or raise the amount). Please tell me the "
-        f"total {what} in RMB.")]), confidence=0.7, buttons=[_original(msg, measure.id)])
+    return question[:before.start() if before else start] + question[end + (after.end() if after else 0):]
 
 
 def _guarded(svc: Services, msg: Incoming, question: str, reading: Reading, measure_ids: list[str], *,
@@ -535,8 +513,6 @@ def _guarded(svc: Services, msg: Incoming, question: str, reading: Reading, meas
     svc.dialogs.pop(msg.user_key)
     buttons = _originals(msg, book, measure_ids[:2])
     if m := book.foreign(msg.english).search(question):
-        if partial := _rmb_part(svc, msg, question, m, measure_ids, several_ok=several_ok, other_policy=other_policy):
-            return partial
         _await_rmb(svc, msg, question, m, measure_ids)
         return _reply(msg.say(f"您给的是外币金额（“{m.group(0)}”）。文件按人民币计算，也没有规定汇率，请告诉我折合人民币的金额"
                               "（例如“实收资本8亿元人民币”），我再为您测算。",

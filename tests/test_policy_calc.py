@@ -623,6 +623,7 @@ async def test_a_new_figure_while_a_condition_is_asked_replaces_the_figure_of_th
     ("我们有2个项目入围省级金融改革试点，通过验收了，奖多少", Decimal(1000000)),
     ("两家专营机构被认定为科创银行专营机构，能拿多少", Decimal(1000000)),
     ("我们银行有2家科技支行被认定为科创专营机构，另外保险公司1家科创保险专营机构，一共补多少", Decimal(1500000)),
+    ("2个共富项目受到部委表彰", Decimal(400000)),          # the national award shares only the project's name
 ])
 async def test_a_count_of_the_projects_or_institutions_a_fixed_sum_is_for_gives_one_sum_each(ask, question, amount):
     reply = await ask(question)
@@ -673,3 +674,12 @@ async def test_a_year_written_in_two_digits_is_checked_against_the_validity(ask,
 async def test_several_projects_of_a_reward_to_their_holder_are_asked_one_by_one(ask):
     reply = await ask("两个基础设施项目通过REITs上市，奖励多少")
     assert "请逐项告诉我" in reply.text and final_amount(reply.text) is None, reply.text
+
+
+@pytest.mark.parametrize("question", [
+    "我们有1个金融支持共同富裕项目受国家表彰，1个受部委表彰，一共奖多少",
+    "我们有两个金融支持共富项目，一个2024年受国家表彰，一个2025年受人民银行（部委）表彰，一共能拿多少",
+])
+async def test_one_project_of_each_commendation_named_by_its_own_words_is_added_up(ask, question):
+    reply = await ask(question)
+    assert "合计（每项各自适用上限）：最高可获 70万元（第14条）" in reply.text, reply.text
