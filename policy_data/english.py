@@ -21,7 +21,7 @@ MILLION = Decimal(10) ** 6
 SCALES = {"trillion": WAN * YI, "tn": WAN * YI, "billion": 10 * YI, "bn": 10 * YI, "bln": 10 * YI, "b": 10 * YI,
           "hundred million": YI, "ten million": 10 * MILLION, "million": MILLION, "mn": MILLION, "mln": MILLION,
           "m": MILLION, "mio": MILLION, "hundred thousand": 10 * WAN, "ten thousand": WAN, "thousand": Decimal(1000),
-          "k": Decimal(1000), "hundred": Decimal(100)}
+          "k": Decimal(1000), "hundred": Decimal(100), "亿": YI, "千万": 10 * MILLION, "万": WAN}     # "RMB 5亿"
 CURRENCY = r"(?:rmb|cny|yuan|renminbi|¥)"
 SCALE = "|".join(w.replace(" ", r"\s+") for w in sorted(SCALES, key=len, reverse=True))
 # "RMB 1-3 billion", "between 1 and 3 billion yuan": both ends take the scale written once, read as a range.

@@ -176,6 +176,7 @@ async def test_what_the_documents_do_not_say_is_said_in_english_with_the_way_to_
     ("New financial HQ in Hangzhou, paid-in capital CNY 500 million. How much is the subsidy?", "RMB 10 million (1000万元)"),
     ("Our newly approved financial HQ has 1bn yuan of paid-in capital. How much subsidy?", "RMB 20 million (2000万元)"),
     ("Newly set-up asset management headquarters, AUM 15bn. How much can we get?", "RMB 3 million (300万元)"),
+    ("We're a newly approved securities co HQ in Hangzhou, paid-in RMB 5亿. One-off subsidy?", "RMB 10 million (1000万元)"),
 ])
 async def test_the_quick_check_in_english(say, question, amount):
     reply = await say(question)
