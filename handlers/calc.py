@@ -202,6 +202,9 @@ def _ask(svc: Services, msg: Incoming, outcome: Outcome, facts: Facts, question:
     else:
         prompt = render.ask_for(measure, key, lang)
     known = [render.check_line(measure, c, lang) for c in outcome.checks]
+    if WHO_GETS.search(question):         # "补多少，钱给谁": whom the article pays, beside the figure asked for
+        known.append(msg.say(f"支持对象：{measure.beneficiary}。",
+                             f"Goes to: {measure.en.beneficiary if measure.en else measure.beneficiary}."))
     known += [msg.say(f"条件：{render.condition_text(measure, c, lang)}。", f"Condition: {render.condition_text(measure, c, lang)}.")
               for c in measure.conditions if c.input == key]
     text = "\n".join([render.heading(measure, lang), msg.say(f"规则：{render.rule_text(measure)}。", f"Rule: {render.rule_text(measure, lang)}."),
@@ -272,7 +275,7 @@ RECEIVED = re.compile(r"(已经?|之前|以前|去年|前年)[^，,。；;]{0,4}
                       r"|\b(already (got|received|had|obtained))\b[^,.;\d]{0,40}\b(subsid|grant|award|support)", re.IGNORECASE)
 
 
-WHO_GETS = re.compile(r"(发|给|奖|补)给谁|谁(能|可以)?(拿|领|得|获得)|(奖励|补助|支持)对象|\bwho (gets|receives|is paid)\b",
+WHO_GETS = re.compile(r"(发|给|奖|补|钱)给谁|谁(能|可以)?(拿|领|得|获得)|(奖励|补助|支持)对象|\bwho (gets|receives|is paid)\b",
                       re.IGNORECASE)
 
 

@@ -683,3 +683,13 @@ async def test_several_projects_of_a_reward_to_their_holder_are_asked_one_by_one
 async def test_one_project_of_each_commendation_named_by_its_own_words_is_added_up(ask, question):
     reply = await ask(question)
     assert "合计（每项各自适用上限）：最高可获 70万元（第14条）" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, says", [
+    ("试点奖励要求什么级别的试点", "入围省（部）级及以上金融改革试点"),
+    ("区域股权市场那个奖励每家每年最高多少", "最高可获 200万元（第12条"),
+    ("新拿境外支付牌照补多少，钱给谁", "支持对象：新获得境外支付业务牌照的支付机构的境内控股公司"),
+])
+async def test_a_measure_named_in_short_answers_its_rule_and_whom_it_pays(ask, question, says):
+    reply = await ask(question)
+    assert reply.intent in ("policy", "calc") and says in reply.text, reply.text
