@@ -516,3 +516,13 @@ async def test_a_listing_abroad_is_still_a_question_about_hangzhous_policy(say):
 async def test_another_citys_incentives_are_not_answered_by_an_entry_mentioning_it_in_passing(say):
     reply = await say("What wealth management incentives does Shanghai offer?")
     assert reply.intent == "fallback" and "don't say anything about Shanghai" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question", [
+    "We raised RMB 500 million in a private placement to our shareholders to boost paid-in capital. Subsidy?",
+    "Our highway project's total investment is RMB 5 billion, partly insurance funds. Subsidy?",
+    "We are the fund manager of an infrastructure REIT. Award?",
+])
+async def test_shareholders_money_a_projects_whole_investment_or_a_reits_manager_get_no_amount(ask, question):
+    reply = await ask(question)
+    assert reply.intent == "calc" and final_amount(reply.text) is None, reply.text

@@ -693,3 +693,10 @@ async def test_one_project_of_each_commendation_named_by_its_own_words_is_added_
 async def test_a_measure_named_in_short_answers_its_rule_and_whom_it_pays(ask, question, says):
     reply = await ask(question)
     assert reply.intent in ("policy", "calc") and says in reply.text, reply.text
+
+
+async def test_a_filed_credit_company_is_the_enterprise_one_never_the_personal_one(ask):
+    personal = await ask("新设个人征信公司，已在人民银行备案，能拿多少")
+    assert final_amount(personal.text) is None and "您提到“备案”" in personal.text, personal.text
+    filed = await ask("征信公司已备案，能补多少", user="u2")
+    assert final_amount(filed.text) == Decimal(1000000), filed.text
