@@ -484,6 +484,7 @@ def _itemised(svc: Services, msg: Incoming, measure, reading: Reading, known: di
                   buttons=[_original(msg, measure.id)])
 
 
+PART_OF_IT = re.compile(r"加|另外|另有|外加|以及|其中|合计|一共|总共|\b(plus|another|in addition)\b", re.IGNORECASE)
 # The figure a foreign currency belongs to ("8000万港币", "USD 20 million"), dropped from the question kept open.
 _FOREIGN_FIGURE = r"[\d.,]+\s*(?:个)?\s*(?:千万|百万|十万|万亿|万|亿|千|百|billion|million|bn|mn|m|k)?\s*(?:元|块)?\s*"
 
@@ -495,17 +496,49 @@ def _await_rmb(svc: Services, msg: Incoming, question: str, currency: re.Match, 
     money = [k for k in measure.rule_inputs() if measure.input(k).kind == "money"] if measure else []
     if not money:
         return
-    svc.dialogs.put(msg.user_key, CalcAsking(_without(question, currency), measure.id, money[0], {}))
+    svc.dialogs.put(msg.user_key, CalcAsking(_without(question, currency)[0], measure.id, money[0], {}))
 
 
-def _without(question: str, currency: re.Match) -> str:
-    """The question without the foreign amount, the figure just before or after the currency ("5亿美元", "USD 2亿")."""
+def _without(question: str, currency: re.Match) -> tuple[str, bool]:
+    """The question without the foreign amount, and whether a figure was found just before or after the currency
+    ("5亿美元", "USD 2亿")."""
     start, end = currency.span()
     before = re.search(rf"{_FOREIGN_FIGURE}$", question[:start], re.IGNORECASE)
     after = re.match(rf"\s*{_FOREIGN_FIGURE}", question[end:], re.IGNORECASE)
     before = before if before and re.search(r"\d", before.group(0)) else None
     after = after if after and re.search(r"\d", after.group(0)) else None
-    return question[:before.start() if before else start] + question[end + (after.end() if after else 0):]
+    kept = question[:before.start() if before else start] + question[end + (after.end() if after else 0):]
+    return kept, bool(before or after)
+
+
+def _rmb_part(svc: Services, msg: Incoming, question: str, currency: re.Match, measure_ids: list[str],
+              **guards) -> Reply | None:
+    """"registered capital USD 100m, paid-in capital RMB 500m": the RMB figure, named by its cue, priced on its own
+    under a rule that more only raises (a rate, tiers); the foreign amount left out and the total asked for in RMB.
+    Not when the foreign amount may be part of the same figure ("实收资本8亿人民币加2亿美元", "另有2亿美元")."""
+    book = svc.kb.policy
+    if PART_OF_IT.search(question):
+        return None
+    measure = book.measure(measure_ids[0]) if len(measure_ids) == 1 else None
+    kept, found = _without(question, currency)
+    # The foreign figure must be found and left out, or it would be read as RMB.
+    if measure is None or measure.rule.type not in ("rate", "tiered") or book.foreign(msg.english).search(kept) \
+            or not found:
+        return None
+    reading = _read(msg, kept, book)
+    facts = facts_for(book, measure, reading)
+    outcome = evaluate(measure, facts.values)
+    if (facts.errors or facts.other or any(k not in facts.values or k in facts.assumed for k in measure.rule_inputs())
+            or outcome.status != "ok" or _unstated(measure, f"{normalise(kept)} {reading.text}")
+            or _guarded(svc, msg, kept, reading, measure_ids, **guards) is not None):
+        return None
+    what = "、".join(render.label(measure, k) for k in measure.rule_inputs())
+    return _reply("\n".join([*render.outcome_lines(outcome, msg.lang), msg.say(
+        f"以上只按您给的人民币部分测算；“{currency.group(0)}”部分文件按人民币计算、没有规定汇率，未计入，计入后金额只会相同或更高。"
+        f"请告诉我折合人民币的{what}合计，我再为您测算。",
+        f"The above counts only the part you gave in RMB; the part in “{currency.group(0)}” is left out, as the document "
+        "computes in RMB and sets no exchange rate (counting it can only keep or raise the amount). Please tell me the "
+        f"total {what} in RMB.")]), confidence=0.7, buttons=[_original(msg, measure.id)])
 
 
 def _guarded(svc: Services, msg: Incoming, question: str, reading: Reading, measure_ids: list[str], *,
@@ -516,6 +549,8 @@ def _guarded(svc: Services, msg: Incoming, question: str, reading: Reading, meas
     svc.dialogs.pop(msg.user_key)
     buttons = _originals(msg, book, measure_ids[:2])
     if m := book.foreign(msg.english).search(question):
+        if partial := _rmb_part(svc, msg, question, m, measure_ids, several_ok=several_ok, other_policy=other_policy):
+            return partial
         _await_rmb(svc, msg, question, m, measure_ids)
         return _reply(msg.say(f"您给的是外币金额（“{m.group(0)}”）。文件按人民币计算，也没有规定汇率，请告诉我折合人民币的金额"
                               "（例如“实收资本8亿元人民币”），我再为您测算。",
