@@ -21,7 +21,7 @@ from handlers import faq, handoff
 from handlers.policy import details_reply, parts_reply
 from policy_data import render
 from policy_data.english import for_reading
-from policy_data.engine import Outcome, evaluate, settled
+from policy_data.engine import Outcome, ceiling, evaluate, settled
 from policy_data.items import items
 from policy_data.extract import ASKS_WHEN, ELIGIBLE, SELF_DESCRIPTION, Facts, Reason, Reading, cued_measures, facts_for, normalise, read
 
@@ -212,11 +212,38 @@ def _ask(svc: Services, msg: Incoming, outcome: Outcome, facts: Facts, question:
     else:
         prompt = render.ask_for(measure, key, lang)
     known = [render.check_line(measure, c, lang) for c in outcome.checks]
+    if WHO_GETS.search(question):         # "补多少，钱给谁": whom the article pays, beside the figure asked for
+        known.append(msg.say(f"支持对象：{measure.beneficiary}。",
+                             f"Goes to: {measure.en.beneficiary if measure.en else measure.beneficiary}."))
     known += [msg.say(f"条件：{render.condition_text(measure, c, lang)}。", f"Condition: {render.condition_text(measure, c, lang)}.")
               for c in measure.conditions if c.input == key]
     text = "\n".join([render.heading(measure, lang), msg.say(f"规则：{render.rule_text(measure)}。", f"Rule: {render.rule_text(measure, lang)}."),
                       *known, lead + prompt, msg.say("（输入“取消”可退出速算）", "(Type “cancel” to leave the quick-check.)")])
     return _reply(text, confidence=0.6, buttons=[_cancel(msg)])
+
+
+CEILING_ASKED = re.compile(r"最高|最多|上限|封顶|顶格|至多|\b(maximum|max|at most|cap|ceiling)\b", re.IGNORECASE)
+
+
+def _ceiling(svc: Services, msg: Incoming, question: str, outcome: Outcome, facts: Facts) -> Reply | None:
+    """"新设金融总部补助最高多少": the most a rate or tiered rule gives, asked without any figure of the question's
+    own, is stated as that ceiling (the dialog stays open for the figure)."""
+    measure = outcome.measure
+    if measure.rule.type not in ("rate", "tiered") or ceiling(measure) is None or facts.values or facts.errors \
+            or facts.other or facts.loose or outcome.missing != measure.rule_inputs() \
+            or not CEILING_ASKED.search(f"{question} {msg.text}"):
+        return None
+    key = measure.rule_inputs()[0]
+    svc.dialogs.put(msg.user_key, CalcAsking(question, measure.id, key, {}))
+    book = svc.kb.policy
+    policy = book.policy(measure)
+    lines = render.ceiling_lines(measure, msg.lang)
+    if outcome.open_conditions:
+        lines.append(msg.say("还需符合：", "Also required: ") + msg.say("；", "; ").join(
+            render.condition_text(measure, c, msg.lang) for c in outcome.open_conditions))
+    blocks = ["\n".join(lines), *render.validity_notes([policy], svc.policy_date(), msg.lang)]
+    return _reply("\n\n".join(blocks), confidence=0.8, buttons=[_original(msg, measure.id), _cancel(msg)],
+                  sources=[render.citation(svc.kb.knowledge.documents, policy, measure, msg.lang)])
 
 
 def _pick(svc: Services, msg: Incoming, ids: list[str], question: str, lead: str) -> Reply:
@@ -237,12 +264,12 @@ def _page(msg: Incoming, book, ids: list[str], page: int) -> list[Button]:
 
 
 DATED = re.compile(r"\b(?:(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?(?P<year>20\d\d)\b"
-                   r"|(?P<cyear>20\d\d)年(?:(?P<cmonth>\d{1,2})月)?"
+                   r"|(?P<cyear>20\d\d|(?<![\d.第有近满了超过])2\d(?=年(?!度|以来|多|左右|前|之久)))年(?:(?P<cmonth>\d{1,2})月)?"
                    r"|(?P<ryear>今年|去年|前年|this year|last year)(?:(?P<rmonth>\d{1,2})月)?", re.IGNORECASE)
 # English questions say which capital they mean: registered capital is not the paid-in capital the rules use.
 REGISTERED = re.compile(r"\bregistered capital\b", re.IGNORECASE)
 MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
-SEVERAL_ITEMS = re.compile(r"分别|[两二三四五]年|(?<![0-9.])([两二三四五六七八九十]|[2-9])\s*(家|个项目|个重大)")
+SEVERAL_ITEMS = re.compile(r"分别|[两二三四五]年|(?<![0-9.])([两二三四五六七八九十]|[2-9])\s*(家|个[^，,。；;、\d]{0,8}?项目|个重大)")
 SEVERAL = re.compile(r"一共|合计|总共|共计|加起来|" + SEVERAL_ITEMS.pattern)
 
 
@@ -258,7 +285,7 @@ RECEIVED = re.compile(r"(已经?|之前|以前|去年|前年)[^，,。；;]{0,4}
                       r"|\b(already (got|received|had|obtained))\b[^,.;\d]{0,40}\b(subsid|grant|award|support)", re.IGNORECASE)
 
 
-WHO_GETS = re.compile(r"(发|给|奖|补)给谁|谁(能|可以)?(拿|领|得|获得)|(奖励|补助|支持)对象|\bwho (gets|receives|is paid)\b",
+WHO_GETS = re.compile(r"(发|给|奖|补|钱)给谁|谁(能|可以)?(拿|领|得|获得)|(奖励|补助|支持)对象|\bwho (gets|receives|is paid)\b",
                       re.IGNORECASE)
 
 
@@ -304,12 +331,19 @@ def _rivals(book, measure_ids: list[str]) -> list[str]:
 def _one_each(book, reading: Reading) -> list[str]:
     """"两个共富项目，一个受国家表彰，一个受部委表彰，一共多少": as many items as the rival fixed sums named, one of
     each."""
-    named = list(reading.scores)
+    named = [i for i in reading.scores if _named_alone(book, book.measure(i), reading)]
     if len(named) < 2 or not SEVERAL.search(reading.text) or _rivals(book, named) != named \
             or any(book.measure(i).rule_inputs() for i in named):
         return []
-    counts = [f.value for f in reading.figures if f.kind == "count" and f.value is not None and f.value > 1]
-    return named if counts == [len(named)] else []
+    counts = [f.value for f in reading.figures if f.kind == "count" and f.value is not None]
+    several = [n for n in counts if n > 1]          # "两个…一个…另一个", or "1个…，1个…"
+    return named if several == [len(named)] or counts == [1] * len(named) else []
+
+
+def _named_alone(book, measure, reading: Reading) -> bool:
+    """A word of the measure's own, which none of its rivals has, names it ("国家表彰", not "共富项目")."""
+    shared = {k for r in measure.versus if (rival := book.measure(r)) for k in rival.keywords}
+    return any(normalise(k) in reading.text for k in measure.keywords if k not in shared)
 
 
 def _each_once(svc: Services, msg: Incoming, measures: list) -> Reply:
@@ -433,7 +467,7 @@ def _two_policies(svc: Services, msg: Incoming, reading: Reading) -> Reply | Non
 
 def _itemisable(measure, reading: Reading) -> bool:
     """Items of one measure only: not when the question also names another kind (一个国家表彰、一个部委表彰)."""
-    return bool(items(measure, reading, {})) and not any(v in reading.scores for v in measure.versus) \
+    return bool(items(measure, reading, {})) and not any(v in reading.candidates() for v in measure.versus) \
         and not _about_the_rule(reading.text, reading)
 
 
@@ -455,6 +489,7 @@ def _itemised(svc: Services, msg: Incoming, measure, reading: Reading, known: di
                   buttons=[_original(msg, measure.id)])
 
 
+PART_OF_IT = re.compile(r"加|另外|另有|外加|以及|其中|合计|一共|总共|\b(plus|another|in addition)\b", re.IGNORECASE)
 # The figure a foreign currency belongs to ("8000万港币", "USD 20 million"), dropped from the question kept open.
 _FOREIGN_FIGURE = r"[\d.,]+\s*(?:个)?\s*(?:千万|百万|十万|万亿|万|亿|千|百|billion|million|bn|mn|m|k)?\s*(?:元|块)?\s*"
 
@@ -483,9 +518,12 @@ def _without(question: str, currency: re.Match) -> tuple[str, bool]:
 
 def _rmb_part(svc: Services, msg: Incoming, question: str, currency: re.Match, measure_ids: list[str],
               **guards) -> Reply | None:
-    """"规模5亿美元，另外人民币部分管理规模120亿": the RMB figure, named by its cue, priced on its own under a rule
-    that more only raises (a rate, tiers); the foreign part left out and the total asked for in RMB."""
+    """"registered capital USD 100m, paid-in capital RMB 500m": the RMB figure, named by its cue, priced on its own
+    under a rule that more only raises (a rate, tiers); the foreign amount left out and the total asked for in RMB.
+    Not when the foreign amount may be part of the same figure ("实收资本8亿人民币加2亿美元", "另有2亿美元")."""
     book = svc.kb.policy
+    if PART_OF_IT.search(question):
+        return None
     measure = book.measure(measure_ids[0]) if len(measure_ids) == 1 else None
     kept, found = _without(question, currency)
     # The foreign figure must be found and left out, or it would be read as RMB.
@@ -610,6 +648,7 @@ def _when(m: re.Match, today) -> tuple[int, int | None, str]:
         year, month = today.year + RELATIVE_YEAR[m["ryear"].lower()], int(m["rmonth"]) if m["rmonth"] else None
         return year, month, f"{m.group(0)}（{year}年{f'{month}月' if month else ''}）"
     year = int(m["year"] or m["cyear"])
+    year += 2000 if year < 100 else 0            # "23年2月开业": 2023
     month = MONTHS.index(m["month"].lower()[:3]) + 1 if m["month"] else int(m["cmonth"]) if m["cmonth"] else None
     return year, month, m.group(0)
 
@@ -692,6 +731,8 @@ def _computed(svc: Services, msg: Incoming, question: str, measure_ids: list[str
         else:
             outcomes.append(outcome)
             notes += _assumed_notes(msg, measure, facts)
+    if not outcomes and len(asks) == 1 and (ceiling := _ceiling(svc, msg, question, *asks[0])):
+        return ceiling
     if not outcomes and len(asks) == 1:
         return _ask(svc, msg, *asks[0], question)
     if not outcomes:

@@ -306,6 +306,28 @@ def estimate(measure: Measure, lang: str = "zh") -> str:
     return f"最高{fmt_money(top)}（{rule_text(measure)}）"
 
 
+def ceiling_lines(measure: Measure, lang: str = "zh") -> list[str]:
+    """"补助最高多少" asked of a rate or tiered rule without its figure: the most the article gives, said as a
+    ceiling, with the figure at which it is reached."""
+    top, rule = ceiling(measure), measure.rule
+    if isinstance(rule, RateRule):
+        key, reached = rule.base, top / rule.rate
+    else:
+        key, reached = rule.input, next(t.at_least for t in rule.tiers if t.amount >= top)
+    inp = measure.input(key)
+    at = fmt_value(inp, reached, lang, _unit(measure, key, lang))
+    if lang == "en":
+        how = (f"reached at a {label(measure, key, lang)} of {at}; below it, {rule_text(measure, lang)}"
+               if isinstance(rule, RateRule) else f"the tier of {at} (inclusive) or more")
+        return [heading(measure, lang), f"Rule: {rule_text(measure, lang)}.",
+                f"→ {gets(measure, lang)} {money(top, lang)} ({article(measure, lang)}; {how}). Tell me the "
+                f"{label(measure, key, lang)} and I will compute your amount."]
+    how = (f"{inp.label}达到{at}时达到上限，低于此按{inp.label}的{fmt_rate(rule.rate)}计算" if isinstance(rule, RateRule)
+           else f"{inp.label}{at}（含）以上档")
+    return [heading(measure), f"规则：{rule_text(measure)}。",
+            f"→ {gets(measure)} {fmt_money(top)}（{article(measure)}；{how}）。告诉我{inp.label}，我可以测算具体金额。"]
+
+
 def detail(measure: Measure, lang: str = "zh") -> str:
     if lang == "en":
         en = measure.en
