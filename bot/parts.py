@@ -55,6 +55,8 @@ def groups(svc: Services, msg: Incoming) -> list[str]:
     if msg.english or SEVERAL.search(msg.text):    # a total over several figures is the quick-check's to add up
         return []
     found = pieces(msg.text)
+    if len(found) < 2:
+        return []
     owned: list[tuple[Owner | None, str]] = [(_owner(svc, msg, p), p) for p in found]
     apart = sum(o == "policy" and _priced(svc, msg, p) for o, p in owned) > 1
     if len({o for o, _ in owned if o}) < 2 and not apart:
