@@ -233,3 +233,49 @@ async def test_another_amount_with_a_remark_after_it_is_computed_again(ask):
     assert first.intent == "calc" and "300万元" in first.text, first.text
     again = await ask("那250亿呢，是不是更多")              # the amount, then a remark on it
     assert again.intent == "calc" and "250亿元" in again.text and "600万元" in again.text, again.text
+
+
+async def test_a_new_question_while_a_figure_is_awaited_is_answered_not_taken_for_the_rule(ask, services):
+    first = await ask("新设金融总部能拿多少")
+    assert first.intent == "calc" and "请告诉我实收资本" in first.text, first.text
+    reply = await ask("小镇多大")                           # asks "多大", but of the town, not of the measure
+    assert reply.intent == "faq" and "3.3" in reply.text and "已退出补贴速算" in reply.text, reply.text
+    assert services.dialogs.get("console:u1") is None
+
+
+async def test_a_question_the_quick_check_passes_on_gets_the_note_that_it_was_left(ask, services):
+    await ask("新设金融总部能拿多少")
+    reply = await ask("管委会怎么联系")
+    assert reply.intent != "calc" and reply.text.startswith("（已退出补贴速算") and "管委会" in reply.text, reply.text
+    assert services.dialogs.get("console:u1") is None
+
+
+async def test_a_figure_still_goes_to_the_quick_check_that_asked_for_it(ask):
+    await ask("新设金融总部能拿多少")
+    reply = await ask("10亿")
+    assert reply.intent == "calc" and "2000万元" in reply.text and "已退出" not in reply.text, reply.text
+
+
+async def test_amounts_again_in_a_row_each_replace_the_last_computed_one(ask):
+    await ask("资管机构AUM首次到100亿补多少")
+    assert "600万元" in (await ask("200亿呢")).text
+    third = await ask("500亿呢，是不是更多")           # the question is still the first one, now with 500亿
+    assert third.intent == "calc" and "500亿元" in third.text and "600万元" in third.text, third.text
+    fourth = await ask("50亿呢")
+    assert fourth.intent == "calc" and "50亿元" in fourth.text and "未达到" in fourth.text, fourth.text
+
+
+async def test_an_amount_again_after_a_figure_the_quick_check_asked_for(ask):
+    await ask("新设金融总部能拿多少")
+    await ask("10亿")
+    again = await ask("20亿呢")
+    assert again.intent == "calc" and "20亿元 × 2% = 4000万元" in again.text, again.text
+
+
+async def test_an_english_amount_again_after_an_english_result_computes_it_again(ask):
+    first = await ask("New financial HQ with paid-in capital of 1 billion, how much subsidy?")
+    assert first.intent == "calc" and "RMB 20 million" in first.text, first.text
+    again = await ask("what about 3 billion")
+    assert again.intent == "calc" and "RMB 3 billion" in again.text and "RMB 50 million" in again.text, again.text
+    other = await ask("what about 3 billion", user="u2")   # nothing computed before: a question back
+    assert other.intent == "clarify"
