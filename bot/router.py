@@ -20,7 +20,8 @@ from faq.reading import ASKING
 from faq.schema import one_of
 from policy_data.english import for_reading
 from policy_data.extract import read
-from handlers import admin, broadcast, calc, console, contacts, events, faq, handoff, menu, policy, profile, subscribe
+from handlers import admin, broadcast, calc, console, contacts, events, faq, handoff, measure_followup, menu, policy, profile, \
+    subscribe
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Services, Incoming], Awaitable[Reply | None]]
@@ -230,7 +231,9 @@ class Router:
             dialog = None
         if isinstance(dialog, calc.CalcAsking) and (measure := self._rule_asked(msg, dialog)) is not None:
             self.svc.dialogs.touch(msg.user_key)        # "封顶多少" while the figure is awaited: the rule, then the figure
-            return policy.measure_reply(self.svc, measure, lang=msg.lang)
+            return await measure_followup.of_measure(self.svc, msg, measure)
+        if dialog is None and (reply := await measure_followup.answer(self.svc, msg)) is not None:
+            return reply
         if dialog and dialog.flow in YIELDING_FLOWS and faq.is_new_question(self.svc, msg):
             self.svc.dialogs.pop(msg.user_key)
             return self._left(dialog, msg, await self._text(msg))

@@ -279,3 +279,38 @@ async def test_an_english_amount_again_after_an_english_result_computes_it_again
     assert again.intent == "calc" and "RMB 3 billion" in again.text and "RMB 50 million" in again.text, again.text
     other = await ask("what about 3 billion", user="u2")   # nothing computed before: a question back
     assert other.intent == "clarify"
+
+
+async def test_another_kind_of_item_after_a_quick_check_result_gets_that_measures_rule(ask):
+    first = await ask("主导制定2项国家标准能拿多少")
+    assert first.intent == "calc" and "60万元" in first.text, first.text
+    reply = await ask("行业标准呢")                  # the same article's other tier, not another part of the policy
+    assert reply.intent == "policy" and "第9条" in reply.text and "20万元" in reply.text, reply.text
+
+
+async def test_another_measure_after_a_quick_check_result_is_computed_for_that_measure(ask):
+    first = await ask("新设企业征信公司能拿多少")
+    assert first.intent == "calc" and "第16条" in first.text and "100万元" in first.text, first.text
+    reply = await ask("个人征信呢")
+    assert reply.intent == "calc" and "新设个人征信公司" in reply.text and "1000万元" in reply.text, reply.text
+
+
+async def test_another_measure_after_a_quick_check_result_uses_no_figure_of_the_last_question(ask):
+    await ask("新设金融总部实收资本10亿能拿多少")
+    reply = await ask("金融控股公司呢")                  # its own fixed sum, not 10亿 × a rate
+    assert reply.intent == "calc" and "新设金融控股公司" in reply.text and "1000万元" in reply.text, reply.text
+    assert "10亿" not in reply.text
+
+
+async def test_a_rule_question_after_a_policy_answer_on_one_measure_gets_that_measure(ask):
+    await ask("金融科技子公司有补助吗")
+    reply = await ask("实收资本门槛多少")
+    assert reply.intent == "policy" and "第8条" in reply.text and "5000万元（含）以上" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("opening", ["主导制定国际标准奖多少", "主导制定2项国家标准能拿多少"])
+async def test_a_kind_of_item_the_measure_does_not_list_is_said_to_be_not_stated(ask, opening):
+    await ask(opening)
+    reply = await ask("地方标准呢")
+    assert reply.intent == "fallback" and "地方标准" in reply.text and "国际标准、国家标准、行业标准" in reply.text, reply.text
+    assert "万元" not in reply.text.partition("\n")[2]
