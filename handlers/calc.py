@@ -863,7 +863,7 @@ def amount_again(svc: Services, msg: Incoming) -> Incoming | None:
     recent = svc.history.recent(msg.user_key)
     if not (asked and recent and recent[-1].intent == "calc"):
         return None
-    again = _new_figure(last_question(book, lang, recent), asked)
+    again = _new_figure(_last_question(book, lang, recent), asked)
     return replace(msg, text=again) if again else None
 
 
@@ -879,7 +879,7 @@ def _another_figure(book, lang: str, text: str) -> str | None:
     return None
 
 
-def last_question(book, lang: str, recent: list) -> str:
+def _last_question(book, lang: str, recent: list) -> str:
     """The question the last result computed: "200亿呢" after "AUM首次到100亿补多少" asked it with 200亿."""
     run = list(itertools.takewhile(lambda e: e.intent == "calc", reversed(recent)))
     start = next((n for n, e in enumerate(run) if not _another_figure(book, lang, e.said)), len(run) - 1)

@@ -19,20 +19,20 @@ from policy_data import render
 from policy_data.english import for_reading
 from policy_data.extract import ASKS_AMOUNT, read
 
-RULE = re.compile(rf"{calc.RULE_ASKED.pattern}|{ASKS_AMOUNT.pattern}|{one_of(phrases().rule_asked.words).pattern}")
+RULE = re.compile(rf"{calc.RULE_ASKED.pattern}|{calc.WHO_GETS.pattern}|{ASKS_AMOUNT.pattern}|{one_of(phrases().rule_asked.words).pattern}")
 THING = re.compile(r"^那?(.+?)呢[\s?？。]*$")
 
 
 def last_measure(svc: Services, msg: Incoming):
-    """The one measure the last reply was about, when it was a quick-check's or a policy answer's."""
-    recent = svc.history.recent(msg.user_key)
-    if not recent or recent[-1].intent not in ("calc", "policy"):
-        return None
+    """The one measure the last replies were about, when they were quick-checks' or policy answers: the latest of
+    their questions that names a measure names only that one ("上限呢" continues the one before it)."""
     book = svc.kb.policy
-    asked = calc.last_question(book, msg.lang, recent) if recent[-1].intent == "calc" \
-        else for_reading(recent[-1].said, book, msg.lang)
-    named = read(asked, book).candidates()
-    return book.measure(named[0]) if len(named) == 1 else None
+    for exchange in reversed(svc.history.recent(msg.user_key)):
+        if exchange.intent not in ("calc", "policy"):
+            return None
+        if named := read(for_reading(exchange.said, book, msg.lang), book).candidates():
+            return book.measure(named[0]) if len(named) == 1 else None
+    return None
 
 
 async def answer(svc: Services, msg: Incoming) -> Reply | None:
@@ -54,7 +54,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
             computed = svc.history.recent(msg.user_key)[-1].intent == "calc"
             return await calc.answer(svc, replace(msg, text=f"{thing}能拿多少")) if computed \
                 else policy.measure_reply(svc, other)
-        return await of_measure(svc, msg, measure) if named or _unlisted(measure, msg.text) else None
+        if named or _unlisted(measure, msg.text):
+            return await of_measure(svc, msg, measure)
     if not named and RULE.search(msg.folded) and not faq.is_new_question(svc, msg):
         return policy.measure_reply(svc, measure)
     return None

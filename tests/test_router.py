@@ -314,3 +314,17 @@ async def test_a_kind_of_item_the_measure_does_not_list_is_said_to_be_not_stated
     reply = await ask("地方标准呢")
     assert reply.intent == "fallback" and "地方标准" in reply.text and "国际标准、国家标准、行业标准" in reply.text, reply.text
     assert "万元" not in reply.text.partition("\n")[2]
+
+
+async def test_follow_ups_on_one_measure_keep_to_it_through_several_turns(ask):
+    await ask("新设金融总部机构按实收资本几个点补助")
+    cap = await ask("上限呢")
+    assert cap.intent == "policy" and "5000万元" in cap.text, cap.text
+    other = await ask("金融控股公司呢")                  # the measure beside it in the same article
+    assert other.intent == "policy" and "新设金融控股公司" in other.text and "1000万元" in other.text, other.text
+
+
+async def test_who_gets_it_after_a_quick_check_result_gets_the_measures_beneficiary(ask):
+    await ask("基础设施REITs上市奖励多少")
+    reply = await ask("奖给谁")
+    assert reply.intent == "policy" and "第13条" in reply.text and "权益人" in reply.text, reply.text
