@@ -135,6 +135,12 @@ async def test_a_follow_up_asks_again_what_no_aspect_names(ask):
     assert target.intent == "faq" and "1600亿元" in target.text, target.text
 
 
+async def test_a_follow_up_the_last_answer_states_gets_that_answer(ask):
+    await ask("港湾计划里财富港湾AUM目标")
+    reply = await ask("机构数呢")            # the wealth harbour's count, stated beside its AUM target
+    assert reply.intent == "faq" and "1万家" in reply.text, reply.text
+
+
 async def test_the_same_question_of_another_city_is_not_answered_with_what_mentions_it(ask):
     await ask("运河财富小镇面积多大")
     reply = await ask("那上海陆家嘴呢")          # its area: the documents only mention 陆家嘴 as a fellow member
