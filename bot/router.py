@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Awaitable, Callable, Literal
 
 from bot import choices, inputs, payloads
+from bot.dialogs import DialogState
 from bot.messages import Button, Incoming, Reply
 from bot.phrases import phrases
 from bot.services import Services
@@ -250,7 +251,7 @@ class Router:
         return reply
 
     @staticmethod
-    def _left(dialog, msg: Incoming, reply: Reply) -> Reply:
+    def _left(dialog: DialogState, msg: Incoming, reply: Reply) -> Reply:
         reply.text = msg.say(f"（已退出{YIELDING_FLOWS[dialog.flow]}，先回答您的新问题。）",
                              "(I left the subsidy quick-check to answer your new question.)") + f"\n{reply.text}"
         return reply
