@@ -5,6 +5,7 @@ the measure, "取消" to leave, and the dialog timeout of bot/dialogs.py — the
 """
 from __future__ import annotations
 
+import itertools
 import re
 from functools import partial
 from dataclasses import dataclass, replace
@@ -879,6 +880,10 @@ def _again(svc: Services, msg: Incoming, measure, key: str) -> Reply:
 ELLIPTICAL = re.compile(r"^那?\D{2,12}呢[\s?？。]*$")        # "金融控股公司呢": no figure, the question left out
 AMOUNT = re.compile(r"\d[\d.,]*\s*(?:千万|百万|万|亿)元?|\d[\d.,]*\s*元")
 COUNT = re.compile(r"\d+\s*(?:个|项|家|笔|张|块)")
+LEAD_CLAUSE = re.compile(r"[，,；;]")
+FIGURE_AGAIN_EN = re.compile(r"^(?:(?:and|so|then|ok|okay)[,\s]+)?(?:(?:what|how)\s+about|if\s+(?:it\s+(?:is|was|were)|it['’]s)|with)?"
+                             r"\s*(?P<figure>(?:rmb|cny|¥)?\s*\d[\d.,]*\s*(?:[a-z]+)?(?:\s+(?:rmb|yuan))?)"
+                             r"\s*(?:instead)?[\s?!.]*$", re.IGNORECASE)
 ANOTHER_FIGURE = re.compile(rf"^(?:那|如果是?|要是)?\s*({AMOUNT.pattern}|{COUNT.pattern})\s*(?:的话)?\s*呢?[\s?？。]*$")
 
 
@@ -891,14 +896,39 @@ def _new_figure(last: str, said: str) -> str | None:
 
 
 def amount_again(svc: Services, msg: Incoming) -> Incoming | None:
-    """"那5亿呢", "20亿", "6个呢" right after a quick-check's result: the last question again with this figure, when
-    the last question holds exactly one figure of its kind (an amount, a count) to replace."""
-    asked = ANOTHER_FIGURE.match(msg.text.strip())
-    last = (svc.history.recent(msg.user_key) or [None])[-1]
-    if not (asked and last and last.intent == "calc"):
+    """"那5亿呢", "20亿", "6个呢", "what about 3 billion" right after a quick-check's result, also with a remark after
+    it ("500亿呢，是不是更多"): the last question again with this figure, when it holds exactly one figure of its kind
+    (an amount, a count) to replace."""
+    book, lang = svc.kb.policy, msg.lang
+    asked = _another_figure(book, lang, msg.text)
+    recent = svc.history.recent(msg.user_key)
+    if not (asked and recent and recent[-1].intent == "calc"):
         return None
-    again = _new_figure(last.said, asked.group(1))
+    again = _new_figure(_last_question(book, lang, recent), asked)
     return replace(msg, text=again) if again else None
+
+
+def _another_figure(book, lang: str, text: str) -> str | None:
+    """The one figure a message gives instead of the last question's, in the words the extractor reads."""
+    if lang == "en":
+        if not (asked := FIGURE_AGAIN_EN.match(text.strip())):
+            return None
+        text = for_reading(asked["figure"], book, lang)
+    for said in dict.fromkeys((text.strip(), LEAD_CLAUSE.split(text, 1)[0].strip())):
+        if asked := ANOTHER_FIGURE.match(said):
+            return asked.group(1)
+    return None
+
+
+def _last_question(book, lang: str, recent: list) -> str:
+    """The question the last result computed: "200亿呢" after "AUM首次到100亿补多少" asked it with 200亿."""
+    run = list(itertools.takewhile(lambda e: e.intent == "calc", reversed(recent)))
+    start = next((n for n, e in enumerate(run) if not _another_figure(book, lang, e.said)), len(run) - 1)
+    question = for_reading(run[start].said, book, lang)
+    for exchange in reversed(run[:start]):
+        given = _another_figure(book, lang, exchange.said)     # a figure the quick-check asked for joined the question
+        question = _new_figure(question, given) or f"{question} {given}"
+    return question
 
 
 def another_measure(svc: Services, msg: Incoming, asked: str) -> bool:

@@ -223,6 +223,16 @@ def _same_document(svc: Services, reading: Reading, about: list[Match], best: Ma
                  and _states(svc, m.entry, reading.aspects)), None)
 
 
+def _last_answer(svc: Services, reading: Reading) -> Match | None:
+    """"机构数呢" after an answer that states the number of institutions: that answer, when nothing ranked close to the
+    follow-up states what it asks."""
+    last = svc.kb.knowledge.entry(reading.context) if reading.follow_up and reading.own else None
+    if last is None or not all(a in last.aspects for a in reading.own) or not _about(svc, last, reading.entities) \
+            or not _gives(last, reading):
+        return None
+    return Match(last, THRESHOLD)
+
+
 def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match | None, str]:
     """The entry to answer with, or None and why not ("" = nothing close; "aspect"/"entity"/"elsewhere")."""
     aspects = svc.kb.knowledge.lexicon.aspects
@@ -259,13 +269,15 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
         own = [m for m in about if reading.entities and m.entry.entities[0] == reading.entities[0]
                and m.score >= THRESHOLD and all(a in m.entry.aspects for a in strict)]
         stating = own or stating      # the whole's own figure, not a part's (a building's tax), when it has one
-        if not stating:
+        if not stating and (last := _last_answer(svc, reading)) is None:
             return None, "aspect"
-        best = stating[0]
+        best = stating[0] if stating else last
     elif not _states(svc, best.entry, reading.aspects):
         best = next((m for m in near if _states(svc, m.entry, reading.aspects)), best)
         if reading.follow_up and not (_states(svc, best.entry, reading.own) or _words_of(svc, best.entry, reading.own)):
-            return None, "aspect"      # "它在哪个区" of a place whose location is not stated
+            if (last := _last_answer(svc, reading)) is None:
+                return None, "aspect"      # "它在哪个区" of a place whose location is not stated
+            best = last
     if reading.years and not set(reading.years) & _years_in(best.entry):
         named = reading.entities[0] if reading.entities else None
         direct = named is None or best.entry.entities[0] == named
