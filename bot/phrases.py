@@ -30,13 +30,29 @@ class SmallTalk(Strict):
     endings: Patterns
 
 
+class SegmentWords(Strict):
+    """How users name each 分会 (keys: the segment ids of bot/alliance/audience.py)."""
+    licensed: Patterns
+    quasi: Patterns
+    key: Patterns
+    foreign: Patterns
+
+
 class Subscribe(Strict):
+    clauses: Patterns
     opt_out: Patterns
     opt_in: Patterns
+    keep: Patterns
     tell_me: Patterns
+    joins: Patterns
+    leaves: Patterns
+    asks_how: Patterns
     about_notices: Patterns
     events: Patterns
     news: Patterns
+    branch: Patterns
+    everything: Patterns
+    segments: SegmentWords
     registering: Patterns
 
 
