@@ -13,6 +13,7 @@ PATH = Path(__file__).resolve().parent / "phrases.yaml"
 
 class Cancel(Strict):
     words: Words
+    particles: Words
 
 
 class RuleAsked(Strict):
@@ -69,6 +70,16 @@ class Handoff(Strict):
     ends: Words
 
 
+class MenuWords(Strict):
+    """Other names of the main menu's buttons, by command."""
+    faq: list[str] = []
+    policy: list[str] = []
+    calc: list[str] = []
+    contacts: list[str] = []
+    events: list[str] = []
+    subscribe: list[str] = []
+
+
 class EventsAsked(Strict):
     asks: Patterns
 
@@ -87,12 +98,13 @@ class Phrases:
     handoff: Handoff
     events: EventsAsked
     contacts: ContactsAsked
+    menu: MenuWords
 
 
 def load(path: Path = PATH) -> Phrases:
     return Phrases(**load_sections(path, {"cancel": Cancel, "rule_asked": RuleAsked, "greeting": Greeting, "small_talk": SmallTalk,
                                           "subscribe": Subscribe, "handoff": Handoff, "events": EventsAsked,
-                                          "contacts": ContactsAsked}))
+                                          "contacts": ContactsAsked, "menu": MenuWords}))
 
 
 @lru_cache(maxsize=1)

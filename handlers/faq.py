@@ -24,7 +24,7 @@ from policy_data.english import for_reading
 from policy_data.extract import read as read_policy
 
 FALLBACK = ("抱歉，这个问题我暂时答不上来，资料中没有可靠的答案。\n"
-            "您可以看看下面相近的问题，或点“转人工 / 留言给工作人员”请管委会工作人员回复（也可输入 /handoff）。")
+            "您可以看看下面相近的问题，或点“转人工”请管委会工作人员回复（也可输入 /handoff）。")
 FALLBACK_EN = ("Sorry, the documents I work from don't say, so I cannot give you a reliable answer.\n"
                "See the related questions below, or tap “Talk to a person” to ask the Town Management "
                "Committee's staff (小镇管委会) — or send /handoff.")
@@ -507,7 +507,7 @@ def _not_known_reply(svc: Services, msg: Incoming, reading: Reading, ranked: lis
         else:
             text = msg.say(f"资料中没有关于{name}{asked}的记载。", f"The documents don't say anything about "
                                                             f"{f'the {asked} of ' if asked else ''}{name}.")
-        text += msg.say("\n可以看看下面这些已知的内容，或点“转人工 / 留言给工作人员”请管委会工作人员回复。",
+        text += msg.say("\n可以看看下面这些已知的内容，或点“转人工”请管委会工作人员回复。",
                         "\nSee what is known below, or tap “Talk to a person” to ask the committee's staff.")
         if entity:
             svc.conversations.remember(msg.user_key, [entity], reading.aspects, None)

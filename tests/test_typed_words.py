@@ -27,7 +27,7 @@ async def pressed_by_someone_else(ask, payload: str, lang: str = "zh"):
 @pytest.mark.parametrize("typed, payload", [
     ("补贴速算", "/calc"), ("常见问题", "/faq"), ("政策匹配", "/policy"), ("联系方式", "/contacts"),
     ("订阅通知", "/subscribe"), ("3. 补贴速算", "/calc"), ("（2）政策匹配", "/policy"), ("常见问题。", "/faq"),
-    ("联 系 方 式", "/contacts"), ("【补贴速算】", "/calc"), ("转人工 / 留言给工作人员", "/handoff"),
+    ("联 系 方 式", "/contacts"), ("【补贴速算】", "/calc"), ("速算", "/calc"), ("补贴测算", "/calc"),
 ])
 async def test_a_menu_label_typed_does_what_pressing_it_does(ask, typed, payload):
     typed_reply = await ask(typed)
