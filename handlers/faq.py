@@ -20,6 +20,7 @@ from faq.reading import BASE_YEAR, SUBJECTLESS, YEAR, Reading
 from faq.vocabulary import vocabulary
 from handlers.handoff import unanswered
 from policy_data import render
+from policy_data.amounts import amounts_in_english
 from policy_data.english import for_reading
 from policy_data.extract import read as read_policy
 
@@ -53,7 +54,8 @@ MAX_PARTS = 2              # a message asking several things gets at most this m
 
 
 def _answer(entry, svc: Services, confidence: float, lang: str, note: str = "") -> Reply:
-    text = entry.answer + _amounts(svc, entry, lang) + svc.kb.period_note(entry, svc.clock.today(), lang)
+    answer = amounts_in_english(entry.answer) if lang == "en" else entry.answer
+    text = answer + _amounts(svc, entry, lang) + svc.kb.period_note(entry, svc.clock.today(), lang)
     return Reply(f"{note}{text}", intent="faq", confidence=confidence,
                  sources=[svc.kb.knowledge.cite(entry.source, lang)],
                  buttons=[Button(f"{'Quick-check: ' if lang == 'en' else '速算：'}{render.title(m, lang)}"[:40], CALC(m.id))

@@ -429,12 +429,28 @@ def _names_a_kind(text: str, book) -> bool:
 
 
 def _unstated_procedure(policy, msg: Incoming) -> str:
-    en = policy.en
+    """In English the document's sentence is only referred to (its dates are in the validity note): it is long."""
+    lead = policy.en.lead_department if policy.en else policy.lead_department
     return msg.say(f"{policy.number}没有载明申请流程、申报材料、受理窗口和申报、拨付时间。原文：“{policy.lead_text}”"
                    f"具体办法以{policy.lead_department}牵头制定的细则为准，请向{policy.lead_department}咨询。",
                    f"{policy.number} does not state an application procedure, the materials, where to apply or when "
-                   f"to apply or be paid. It says: “{en.lead_text if en else policy.lead_text}” Please ask the "
-                   f"{en.lead_department if en else policy.lead_department} for the detailed rules.")
+                   f"to apply or be paid: it says its detailed rules will be drawn up separately under the lead of the "
+                   f"{lead}. Please ask them for the detailed rules.")
+
+
+def original_button(msg: Incoming, measure_id: str) -> Button:
+    return Button(msg.say("查看原文与条件", "Original text and conditions"), POLICY(f"m:{measure_id}"))
+
+
+def _procedure_of(svc: Services, msg: Incoming, measure, unstated: str) -> Reply:
+    """How to apply for a measure: the documents are silent, said first; the measure in one line, its text and
+    conditions a tap away."""
+    policy = svc.kb.policy.policy(measure)
+    text = "\n\n".join([unstated, f"{render.heading(measure, msg.lang)} {render.estimate(measure, msg.lang)}",
+                         *render.validity_notes([policy], _today(svc), msg.lang)])
+    reply = measure_reply(svc, measure, lang=msg.lang)
+    return replace(reply, text=text, intent="fallback", confidence=0.5,
+                   buttons=[original_button(msg, measure.id), *reply.buttons])
 
 
 # Kinds of organisation the policies have no measure of their own for.
@@ -615,9 +631,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
                               lang=msg.lang)
         unstated = _unstated_procedure(book.policy(book.measure(candidates[0])), msg)
         if book.patterns["procedure"].search(msg.text):       # the documents are silent on what was asked: said first, a "don't know"
-            reply = await handoff.unanswered(svc, msg, replace(
-                reply, text=f"{unstated}\n\n{msg.say('文件对这项措施的规定如下：', 'What the document says of this measure:')}"
-                            f"\n{reply.text}", intent="fallback", confidence=0.5))
+            reply = await handoff.unanswered(svc, msg, _procedure_of(svc, msg, book.measure(candidates[0]), unstated))
         elif ASKS_WHEN.search(reading.text):
             reply.text += "\n\n" + unstated
         reply.buttons += [Button(f"{render.article(m, msg.lang)} {render.title(m, msg.lang)}", POLICY(f"m:{m.id}"))

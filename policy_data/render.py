@@ -325,9 +325,8 @@ def _validity_en(policy: PolicyDoc, today: date) -> str:
     lead, start = policy.en.lead_department, policy.effective_from.isoformat()
     end = policy.effective_to.isoformat() if policy.effective_to else "no end date"
     if policy.effective_to and today > policy.effective_to:
-        return (f"⚠️ Note: {policy.number} was valid from {start} to {end} and expired on {end} (today is "
-                f"{today.isoformat()}). The above explains and computes from the original text, for reference only; "
-                f"please check the current policy with the {lead}.")
+        return (f"⚠️ {policy.number} (in force {start} to {end}) expired on {end}: the above is for reference only. "
+                f"Current policy: ask the {lead}.")
     if today < policy.effective_from:
         return f"⚠️ Note: {policy.number} takes effect on {start} and is not in force yet; please check with the {lead}."
     return (f"{policy.number} is in force (valid from {start} to {end}); the detailed rules drawn up under the lead "
