@@ -166,7 +166,7 @@ async def _hand_over(svc: Services, msg: Incoming, said: str) -> Reply:
         return _handoff_reply(msg.say(
             f"现在没有值班的工作人员在线。您可以在这里留言（工单 #{ticket.id}）：留言会保存下来，工作人员上线后会看到，"
             "并在这里回复您。输入“结束”可结束留言。",
-            f"No one on the staff is on duty right now. You can leave a message here (ticket #{ticket.id}): it is kept, "
+            f"No one on duty is online right now. You can leave a message here (ticket #{ticket.id}): it is kept, "
             "and staff will read it and answer you here when they are back. Type “end” to finish."))
     if msg.english:
         shared = "Our conversation so far goes with it. " if recent else ""

@@ -434,8 +434,8 @@ def _unstated_procedure(policy, msg: Incoming) -> str:
     return msg.say(f"{policy.number}没有载明申请流程、申报材料、受理窗口和申报、拨付时间。原文：“{policy.lead_text}”"
                    f"具体办法以{policy.lead_department}牵头制定的细则为准，请向{policy.lead_department}咨询。",
                    f"{policy.number} does not state an application procedure, the materials, where to apply or when "
-                   f"to apply or be paid: it says its detailed rules will be drawn up separately under the lead of the "
-                   f"{lead}. Please ask them for the detailed rules.")
+                   f"to apply or be paid: its detailed rules are to be drawn up under the lead of the {lead}; please "
+                   "ask them.")
 
 
 def original_button(msg: Incoming, measure_id: str) -> Button:
@@ -443,16 +443,20 @@ def original_button(msg: Incoming, measure_id: str) -> Button:
 
 
 def _procedure_of(svc: Services, msg: Incoming, measure, unstated: str) -> Reply:
-    """How to apply for a measure: the documents are silent, said first; the measure in one line, its text and
-    conditions a tap away."""
+    """How to apply for a measure: the documents are silent, said first; the measure's amount and conditions,
+    its text a tap away."""
     policy = svc.kb.policy.policy(measure)
-    text = "\n\n".join([unstated, f"{render.heading(measure, msg.lang)} {render.estimate(measure, msg.lang)}",
-                         *render.validity_notes([policy], _today(svc), msg.lang)])
+    amount = f"{render.heading(measure, msg.lang)} {render.estimate(measure, msg.lang)}"
+    notes = render.validity_notes([policy], _today(svc), msg.lang)
+    text = "\n\n".join([unstated, "\n".join([amount, *render.conditions(measure, msg.lang)]), *notes])
+    if len(text) > PHONE_CHARS:        # the conditions too are behind the button then
+        text = "\n\n".join([unstated, amount, *notes])
     reply = measure_reply(svc, measure, lang=msg.lang)
     return replace(reply, text=text, intent="fallback", confidence=0.5,
                    buttons=[original_button(msg, measure.id), *reply.buttons])
 
 
+PHONE_CHARS = 600      # a reply longer than this scrolls on a phone screen
 # Kinds of organisation the policies have no measure of their own for.
 NO_MEASURE_KINDS = ("律师事务所", "律所", "会计师事务所", "税务师事务所")
 

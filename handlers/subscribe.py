@@ -180,10 +180,12 @@ async def by_words(svc: Services, msg: Incoming) -> Reply | None:
         return await _change(svc, msg, everything, msg.say("已为您退订全部通知，之后不会再收到推送。\n\n",
                                                            "You are unsubscribed from all notices and will receive "
                                                            "no more messages.\n\n"))
-    asks = OPT_IN.search(text) or (TELL_ME.search(text) and ABOUT_NOTICES.search(text)) or wanted
-    if not asks or not (_short(text) or any(on is False for on in wanted.values())):
+    joins = any(field == "segments" for field, _ in wanted) and (JOINS.search(text) or LEAVES.search(text))
+    opting_out = OPT_OUT.search(text) is not None
+    asks = OPT_IN.search(text) or (TELL_ME.search(text) and ABOUT_NOTICES.search(text)) or joins   # "继续" alone asks nothing
+    if not (opting_out or asks and _short(text)):
         return None
-    if ASKS_HOW.search(text) and not OPT_IN.search(text) and not any(on is False for on in wanted.values()):
+    if ASKS_HOW.search(text) and not (opting_out or OPT_IN.search(text)):
         return None               # "怎么加入类金融分会": a question about joining, for the FAQ
     if REGISTERING.search(text):
         return _settings_screen(msg, await svc.store.users.get(msg.user_key),

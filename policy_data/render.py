@@ -306,19 +306,22 @@ def estimate(measure: Measure, lang: str = "zh") -> str:
     return f"最高{fmt_money(top)}（{rule_text(measure)}）"
 
 
+def conditions(measure: Measure, lang: str = "zh") -> list[str]:
+    """The measure's conditions as one line ("条件：…"), or none."""
+    if lang == "en":
+        return ["Conditions: " + "; ".join(measure.en.conditions)] if measure.en.conditions else []
+    return ["条件：" + "；".join(c.text for c in measure.conditions)] if measure.conditions else []
+
+
 def detail(measure: Measure, lang: str = "zh") -> str:
     if lang == "en":
         en = measure.en
         lines = [heading(measure, lang), f"The document says (English rendering): “{en.text}”",
                  f"Who benefits: {en.beneficiary}", f"Support: {en.money}; {rule_text(measure, lang)}"]
-        if en.conditions:
-            lines.append("Conditions: " + "; ".join(en.conditions))
-        return "\n".join(lines)
-    lines = [heading(measure), f"原文：“{measure.text}”", f"支持对象：{measure.beneficiary}",
-             f"支持方式：{measure.money}；{rule_text(measure)}"]
-    if measure.conditions:
-        lines.append("条件：" + "；".join(c.text for c in measure.conditions))
-    return "\n".join(lines)
+    else:
+        lines = [heading(measure), f"原文：“{measure.text}”", f"支持对象：{measure.beneficiary}",
+                 f"支持方式：{measure.money}；{rule_text(measure)}"]
+    return "\n".join(lines + conditions(measure, lang))
 
 
 def _validity_en(policy: PolicyDoc, today: date) -> str:
