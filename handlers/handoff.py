@@ -17,6 +17,7 @@ from bot.messages import Button, Incoming, Reply
 from bot.phrases import phrases
 from bot.services import Services
 from bot.store import Profile, Ticket, TicketEntry
+from bot.tickets import ENDED, left_unanswered
 from faq.schema import one_of
 from handlers.menu import ends_step, menu_buttons
 
@@ -231,7 +232,7 @@ def _number(arg: str) -> tuple[int | None, str]:
 
 async def _answer(svc: Services, msg: Incoming, ticket: Ticket, text: str) -> Reply:
     number = ticket.id
-    if ticket.status != "open":
+    if ticket.status != "open" and not left_unanswered(ticket):      # a message left and never answered: still answerable
         return _handoff_reply(f"工单 #{number} 已结束，回复没有发送。")
     await svc.tickets.add(number, svc.tickets.entry(msg.user_key, "staff", text))
     await svc.tickets.tell_user(ticket, f"{STAFF_MARK}\n{text}")
@@ -278,8 +279,9 @@ async def list_open(svc: Services, msg: Incoming) -> Reply:
         return _handoff_reply("当前没有待处理的工单。")
     lines = ["待处理的工单："]
     for t in waiting:
-        said = next((e.text for e in reversed(t.history) if e.role == "user"), "")
-        lines.append(f"#{t.id} {_who(t)} · {t.opened[:16].replace('T', ' ')} · {_shorten(said)}")
+        said = next((e.text for e in reversed(t.history) if e.role == "user" and e.text != ENDED), "")
+        left = "（留言未回复，用户已结束）" if t.status != "open" else ""
+        lines.append(f"#{t.id} {_who(t)} · {t.opened[:16].replace('T', ' ')} · {_shorten(said)}{left}")
     lines.append("查看：/ticket 工单号；回复：/reply 工单号 内容")
     return _handoff_reply("\n".join(lines))
 

@@ -196,3 +196,7 @@ async def test_with_staff_set_up_but_none_on_duty_the_message_is_kept_for_them(a
     assert "ticket 1 waits for /tickets" in caplog.text
     ended = await ask("算了 结束吧")
     assert "已结束人工服务" in ended.text and (await services.tickets.get(1)).status == "closed"
+    listing = await ask("/tickets", staff=True)          # the message left is still the staff's to answer
+    assert "#1 u1" in listing.text and "0571-0000（留言未回复，用户已结束）" in listing.text
+    assert "已发送给" in (await ask("/reply 1 已收到，明天联系您", staff=True)).text
+    assert (await ask("/tickets", staff=True)).text == "当前没有待处理的工单。"
