@@ -34,6 +34,7 @@ ONE_ENGLISH_WORD = re.compile(r"[A-Za-z][a-z]{2,}[.!?]*$")    # a word, not an a
 OWN_QUESTION = re.compile(r"[?？]|吗|哪|什么|怎么|如何|谁")
 RULE_QUESTION = re.compile(rf"{ASKING.pattern}|{calc.RULE_ASKED.pattern}|{one_of(phrases().rule_asked.words).pattern}")
 CANCEL_WORDS = frozenset(phrases().cancel.words)
+LEAD_CLAUSE = re.compile(r"[，,；;]")
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ ROUTES: tuple[Route, ...] = (
     Route("command", "cancel", menu.cancel, description="取消当前操作", en="Cancel the current step"),
     Route("command", "faq", faq.categories, description="常见问题", en="Frequently asked questions"),
     Route("command", "contacts", contacts.list_all, description="联系方式", en="Contacts"),
-    Route("command", "handoff", handoff.command, description="转人工 · 留言给管委会工作人员", en="Talk to a person · leave a message for staff"),
+    Route("command", "handoff", handoff.command, description="转人工 · 找管委会工作人员", en="Talk to a person on the staff"),
     Route("command", "policy", policy.command, description="政策匹配 · 扶持措施与适用条件", en="Policy matching · support measures and conditions"),
     Route("command", "calc", calc.command, description="补贴速算 · 算算能拿多少", en="Subsidy quick-check · how much you can get"),
     Route("command", "profile", profile.command, description="保存单位情况，匹配适用政策", en="Save your enterprise profile to match policies"),
@@ -90,7 +91,6 @@ ROUTES: tuple[Route, ...] = (
     Route("payload", payloads.UNSCHEDULE.prefix, broadcast.unschedule, staff_only=True),
     Route("text", "", handoff.quoted),         # staff quoting a ticket notice
     Route("text", "", handoff.relay),          # a user with an open ticket talks to the staff
-    Route("text", "", handoff.nothing_to_end),  # "结束" with no ticket open
     Route("text", "", handoff.request),        # asking for a person, before any FAQ matching
     Route("text", "", menu.greeting),
     Route("text", "", menu.small_talk),
@@ -202,8 +202,8 @@ class Router:
             return await self._button(msg, msg.payload)
         if not inputs.has_meaning(msg.text):
             return menu.empty_input(msg)
-        if msg.folded.lower() in CANCEL_WORDS:
-            return await menu.cancel(self.svc, msg)
+        if menu.ends_step(msg.folded) and await self.svc.tickets.open_of(msg.user_key) is None:
+            return await menu.cancel(self.svc, msg)       # "算了不用了"; with a ticket open, it ends the ticket
         if command := command_of(msg.folded):   # "／newevent　…" reads as "/newevent …"; the arguments stay as typed
             args = msg.text.split(maxsplit=1)[1:]
             route = self.commands.get(command[0])

@@ -19,7 +19,7 @@ from bot.payloads import CALC, POLICY
 from bot.services import Services
 from faq.schema import Source
 from handlers import faq, handoff
-from handlers.policy import details_reply, parts_reply
+from handlers.policy import details_reply, original_button, parts_reply
 from policy_data import render
 from policy_data.english import for_reading
 from policy_data.engine import Outcome, ceiling, evaluate, settled
@@ -63,14 +63,10 @@ def _read(msg: Incoming, text: str, book) -> Reading:
     return read(for_reading(text, book, msg.lang), book)
 
 
-def _original(msg: Incoming, measure_id: str) -> Button:
-    return Button(msg.say("查看原文与条件", "Original text and conditions"), POLICY(f"m:{measure_id}"))
-
-
 def _originals(msg: Incoming, book, measure_ids: list[str]) -> list[Button]:
     """One button per measure, each named when there are several (one label twice tells nothing)."""
     if len(measure_ids) < 2:
-        return [_original(msg, i) for i in measure_ids]
+        return [original_button(msg, i) for i in measure_ids]
     return [Button(f"{render.article(m, msg.lang)} {render.title(m, msg.lang)}"[:40], POLICY(f"m:{m.id}"))
             for m in map(book.measure, measure_ids)]
 
@@ -147,7 +143,7 @@ def _results(svc: Services, msg: Incoming, outcomes: list[Outcome], notes: list[
     blocks += render.validity_notes(policies, today, lang)
     sources = list(dict.fromkeys(render.citation(svc.kb.knowledge.documents, p, o.measure, lang)
                                  for p, o in zip(policies, outcomes)))
-    buttons = [_original(msg, o.measure.id) for o in outcomes[:1]]
+    buttons = [original_button(msg, o.measure.id) for o in outcomes[:1]]
     unknown = all(o.status == "unquantified" for o in outcomes)
     return render.reply("fallback" if unknown else "calc", "\n\n".join(blocks), confidence=0.5 if unknown else 0.8 if notes else 1.0,
                         buttons=buttons, sources=sources)
@@ -233,7 +229,7 @@ def _ceiling(svc: Services, msg: Incoming, question: str, outcome: Outcome, fact
         lines.append(msg.say("还需符合：", "Also required: ") + msg.say("；", "; ").join(
             render.condition_text(measure, c, msg.lang) for c in outcome.open_conditions))
     blocks = ["\n".join(lines), *render.validity_notes([policy], svc.policy_date(), msg.lang)]
-    return _reply("\n\n".join(blocks), confidence=0.8, buttons=[_original(msg, measure.id), _cancel(msg)],
+    return _reply("\n\n".join(blocks), confidence=0.8, buttons=[original_button(msg, measure.id), _cancel(msg)],
                   sources=[render.citation(svc.kb.knowledge.documents, policy, measure, msg.lang)])
 
 
@@ -354,7 +350,7 @@ def _each_once(svc: Services, msg: Incoming, measures: list) -> Reply:
     blocks += render.validity_notes(policies, svc.policy_date(), lang)
     return _reply("\n\n".join(blocks), sources=list(dict.fromkeys(
         render.citation(svc.kb.knowledge.documents, book.policy(m), m, lang) for m in measures)),
-        buttons=[_original(msg, m.id) for m in measures])
+        buttons=[original_button(msg, m.id) for m in measures])
 
 
 def _unstated(measure, question: str):
@@ -380,7 +376,7 @@ def _confirm(svc: Services, msg: Incoming, measure, n: int, condition, question:
                                  "\n(Tap “Yes” if it does; type “cancel” to leave the quick-check.)"),
                   confidence=0.5, buttons=[Button(msg.say("是", "Yes"), CALC("confirm")),
                                            Button(msg.say("不是", "No"), CALC("deny")),
-                                           _original(msg, measure.id), _cancel(msg)])
+                                           original_button(msg, measure.id), _cancel(msg)])
 
 
 AFFIRM = re.compile(r"^(是|是的|对|对的|嗯|符合|没错|yes|yep|y|correct)[。.!！]?$", re.IGNORECASE)
@@ -403,7 +399,7 @@ async def _answer_confirm(svc: Services, msg: Incoming, state: CalcPicking, yes:
                           f"{render.heading(measure, 'en')}\nUnder the original text it requires: "
                           f"{render.condition_text(measure, condition, 'en')}. Without it, this "
                           f"{measure.en.money if measure.en else measure.money} does not apply."),
-                  buttons=[_original(msg, measure.id)])
+                  buttons=[original_button(msg, measure.id)])
 
 
 def _stale(msg: Incoming) -> Reply:
@@ -482,7 +478,7 @@ def _itemised(svc: Services, msg: Incoming, measure, reading: Reading, known: di
     text = "\n".join(render.items_lines(outcomes, msg.lang))
     blocks = [text, *render.validity_notes([policy], svc.policy_date(), msg.lang)]
     return _reply("\n\n".join(blocks), sources=[render.citation(svc.kb.knowledge.documents, policy, measure, msg.lang)],
-                  buttons=[_original(msg, measure.id)])
+                  buttons=[original_button(msg, measure.id)])
 
 
 PART_OF_IT = re.compile(r"加|另外|另有|外加|以及|其中|合计|一共|总共|\b(plus|another|in addition)\b", re.IGNORECASE)
@@ -539,7 +535,7 @@ def _rmb_part(svc: Services, msg: Incoming, question: str, currency: re.Match, m
         f"请告诉我折合人民币的{what}合计，我再为您测算。",
         f"The above counts only the part you gave in RMB; the part in “{currency.group(0)}” is left out, as the document "
         "computes in RMB and sets no exchange rate (counting it can only keep or raise the amount). Please tell me the "
-        f"total {what} in RMB.")]), confidence=0.7, buttons=[_original(msg, measure.id)])
+        f"total {what} in RMB.")]), confidence=0.7, buttons=[original_button(msg, measure.id)])
 
 
 def _guarded(svc: Services, msg: Incoming, question: str, reading: Reading, measure_ids: list[str], *,

@@ -180,7 +180,7 @@ async def test_plans_state_their_period_and_that_it_has_ended(ask):
     assert "2016—2020年" in reply.text and "已于2020-12-31结束" in reply.text
 
 
-@pytest.mark.parametrize("words", ["退订", "取消订阅", "不要再给我发公告了"])
+@pytest.mark.parametrize("words", ["退订", "取消订阅", "不要再发了"])
 async def test_opting_out_in_words_takes_one_step(ask, services, words):
     await ask(payload="sub:events:on")
     reply = await ask(words)
