@@ -3,9 +3,9 @@ analytics.log.
 
 Handing a blocking write to a thread costs more than the write and its fsync on a fast disk, and under load a
 callback's claim, another's unanswered question and a batch of analytics come within the same moment. The
-writes queued while a job runs go together in the next one: one thread hop for all of them, each fsynced in
-its own file, and each writer resumes once its own write is on disk (or with its own error). Writers keep their
-own order: each awaits its write before it queues the next.
+writes queued while a job runs, or in the loop's turn before it starts, go together: one thread hop for all of
+them, each fsynced in its own file, and each writer resumes once its own write is on disk (or with its own
+error). Writers keep their own order: each awaits its write before it queues the next.
 """
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ class GroupCommit:
 
     async def _work(self) -> None:
         while self._queued:
+            await asyncio.sleep(0)          # one turn of the loop: writes of callbacks read in the same turn join
             batch, self._queued = self._queued, []
             errors = await asyncio.to_thread(_run_all, [write for write, _ in batch])
             for (_, done), error in zip(batch, errors):
