@@ -195,8 +195,13 @@ def _about_named(svc: Services, reading: Reading, about: list[Match]) -> list[Ma
 
 def _asked_of(entry, reading: Reading) -> bool:
     """An English question naming another place and no aspect ("What incentives does Shanghai offer?") is answered
-    only by an entry whose own questions name that place, not by one that mentions it in passing."""
-    if not english_reading(reading) or reading.aspects:
+    only by an entry whose own questions name that place, not by one that mentions it in passing; one comparing
+    that place with Hangzhou by none (the documents describe only Hangzhou's side)."""
+    if not english_reading(reading):
+        return True
+    if english.COMPARES.search(reading.text.lower()):
+        return False
+    if reading.aspects:
         return True
     asked = " ".join(entry.questions).lower()
     return all(p in asked for p in reading.elsewhere)
