@@ -5,6 +5,7 @@ the measure, "取消" to leave, and the dialog timeout of bot/dialogs.py — the
 """
 from __future__ import annotations
 
+import itertools
 import re
 from functools import partial
 from dataclasses import dataclass, replace
@@ -18,7 +19,7 @@ from bot.payloads import CALC, POLICY
 from bot.services import Services
 from faq.schema import Source
 from handlers import faq, handoff
-from handlers.policy import details_reply, parts_reply
+from handlers.policy import details_reply, original_button, parts_reply
 from policy_data import render
 from policy_data.english import for_reading
 from policy_data.engine import Outcome, ceiling, evaluate, settled
@@ -63,14 +64,10 @@ def _read(msg: Incoming, text: str, book) -> Reading:
     return read(for_reading(text, book, msg.lang), book)
 
 
-def _original(msg: Incoming, measure_id: str) -> Button:
-    return Button(msg.say("查看原文与条件", "Original text and conditions"), POLICY(f"m:{measure_id}"))
-
-
 def _originals(msg: Incoming, book, measure_ids: list[str]) -> list[Button]:
     """One button per measure, each named when there are several (one label twice tells nothing)."""
     if len(measure_ids) < 2:
-        return [_original(msg, i) for i in measure_ids]
+        return [original_button(msg, i) for i in measure_ids]
     return [Button(f"{render.article(m, msg.lang)} {render.title(m, msg.lang)}"[:40], POLICY(f"m:{m.id}"))
             for m in map(book.measure, measure_ids)]
 
@@ -156,7 +153,7 @@ def _results(svc: Services, msg: Incoming, outcomes: list[Outcome], notes: list[
         best = max(paid, key=lambda o: o.amount)
         stacked.append(render.no_double(book.policy(best.measure), best, msg.lang))
     blocks, sources = _result_blocks(svc, msg, outcomes, stacked + notes)
-    buttons = [_original(msg, o.measure.id) for o in outcomes[:1]]
+    buttons = [original_button(msg, o.measure.id) for o in outcomes[:1]]
     unknown = all(o.status == "unquantified" for o in outcomes)
     return render.reply("fallback" if unknown else "calc", "\n\n".join(blocks), confidence=0.5 if unknown else 0.8 if notes else 1.0,
                         buttons=buttons, sources=sources)
@@ -242,7 +239,7 @@ def _ceiling(svc: Services, msg: Incoming, question: str, outcome: Outcome, fact
         lines.append(msg.say("还需符合：", "Also required: ") + msg.say("；", "; ").join(
             render.condition_text(measure, c, msg.lang) for c in outcome.open_conditions))
     blocks = ["\n".join(lines), *render.validity_notes([policy], svc.policy_date(), msg.lang)]
-    return _reply("\n\n".join(blocks), confidence=0.8, buttons=[_original(msg, measure.id), _cancel(msg)],
+    return _reply("\n\n".join(blocks), confidence=0.8, buttons=[original_button(msg, measure.id), _cancel(msg)],
                   sources=[render.citation(svc.kb.knowledge.documents, policy, measure, msg.lang)])
 
 
@@ -358,7 +355,7 @@ def _each_once(svc: Services, msg: Incoming, measures: list) -> Reply:
     blocks, sources = _result_blocks(svc, msg, outcomes, [msg.say(
         f"合计（每项各自适用上限）：{render.gets(measures[0])} {render.money(total)}（{where}）",
         f"Total (each with its own cap): {render.gets(measures[0], lang)} {render.money(total, lang)} ({where})")])
-    return _reply("\n\n".join(blocks), sources=sources, buttons=[_original(msg, m.id) for m in measures])
+    return _reply("\n\n".join(blocks), sources=sources, buttons=[original_button(msg, m.id) for m in measures])
 
 
 def _unstated(measure, question: str):
@@ -384,7 +381,7 @@ def _confirm(svc: Services, msg: Incoming, measure, n: int, condition, question:
                                  "\n(Tap “Yes” if it does; type “cancel” to leave the quick-check.)"),
                   confidence=0.5, buttons=[Button(msg.say("是", "Yes"), CALC("confirm")),
                                            Button(msg.say("不是", "No"), CALC("deny")),
-                                           _original(msg, measure.id), _cancel(msg)])
+                                           original_button(msg, measure.id), _cancel(msg)])
 
 
 AFFIRM = re.compile(r"^(是|是的|对|对的|嗯|符合|没错|yes|yep|y|correct)[。.!！]?$", re.IGNORECASE)
@@ -407,7 +404,7 @@ async def _answer_confirm(svc: Services, msg: Incoming, state: CalcPicking, yes:
                           f"{render.heading(measure, 'en')}\nUnder the original text it requires: "
                           f"{render.condition_text(measure, condition, 'en')}. Without it, this "
                           f"{measure.en.money if measure.en else measure.money} does not apply."),
-                  buttons=[_original(msg, measure.id)])
+                  buttons=[original_button(msg, measure.id)])
 
 
 def _stale(msg: Incoming) -> Reply:
@@ -486,7 +483,7 @@ def _itemised(svc: Services, msg: Incoming, measure, reading: Reading, known: di
     text = "\n".join(render.items_lines(outcomes, msg.lang))
     blocks = [text, *render.validity_notes([policy], svc.policy_date(), msg.lang)]
     return _reply("\n\n".join(blocks), sources=[render.citation(svc.kb.knowledge.documents, policy, measure, msg.lang)],
-                  buttons=[_original(msg, measure.id)])
+                  buttons=[original_button(msg, measure.id)])
 
 
 PART_OF_IT = re.compile(r"加|另外|另有|外加|以及|其中|合计|一共|总共|\b(plus|another|in addition)\b", re.IGNORECASE)
@@ -543,7 +540,7 @@ def _rmb_part(svc: Services, msg: Incoming, question: str, currency: re.Match, m
         f"请告诉我折合人民币的{what}合计，我再为您测算。",
         f"The above counts only the part you gave in RMB; the part in “{currency.group(0)}” is left out, as the document "
         "computes in RMB and sets no exchange rate (counting it can only keep or raise the amount). Please tell me the "
-        f"total {what} in RMB.")]), confidence=0.7, buttons=[_original(msg, measure.id)])
+        f"total {what} in RMB.")]), confidence=0.7, buttons=[original_button(msg, measure.id)])
 
 
 def _guarded(svc: Services, msg: Incoming, question: str, reading: Reading, measure_ids: list[str], *,
@@ -836,8 +833,8 @@ async def continue_dialog(svc: Services, msg: Incoming) -> Reply | None:
     fresh = reading.candidates()
     choices = state.choices if isinstance(state, CalcPicking) else []
     if fresh and not ((isinstance(state, CalcAsking) and state.measure in fresh) or set(fresh) <= set(choices)):
-        svc.dialogs.pop(msg.user_key)    # a new question: the other routes answer it
-        return None
+        svc.dialogs.pop(msg.user_key)    # a new question: start over
+        return await answer(svc, msg)
     if isinstance(state, CalcPicking) and is_quick_check(reading) and not set(fresh) - set(choices) \
             and (reading.figures or len(state.choices) > 1):
         svc.dialogs.pop(msg.user_key)    # a whole question of its own: read on its own, not added to the last one
@@ -884,6 +881,10 @@ def _again(svc: Services, msg: Incoming, measure, key: str) -> Reply:
 ELLIPTICAL = re.compile(r"^那?\D{2,12}呢[\s?？。]*$")        # "金融控股公司呢": no figure, the question left out
 AMOUNT = re.compile(r"\d[\d.,]*\s*(?:千万|百万|万|亿)元?|\d[\d.,]*\s*元")
 COUNT = re.compile(r"\d+\s*(?:个|项|家|笔|张|块)")
+LEAD_CLAUSE = re.compile(r"[，,；;]")
+FIGURE_AGAIN_EN = re.compile(r"^(?:(?:and|so|then|ok|okay)[,\s]+)?(?:(?:what|how)\s+about|if\s+(?:it\s+(?:is|was|were)|it['’]s)|with)?"
+                             r"\s*(?P<figure>(?:rmb|cny|¥)?\s*\d[\d.,]*\s*(?:[a-z]+)?(?:\s+(?:rmb|yuan))?)"
+                             r"\s*(?:instead)?[\s?!.]*$", re.IGNORECASE)
 ANOTHER_FIGURE = re.compile(rf"^(?:那|如果是?|要是)?\s*({AMOUNT.pattern}|{COUNT.pattern})\s*(?:的话)?\s*呢?[\s?？。]*$")
 
 
@@ -896,14 +897,39 @@ def _new_figure(last: str, said: str) -> str | None:
 
 
 def amount_again(svc: Services, msg: Incoming) -> Incoming | None:
-    """"那5亿呢", "20亿", "6个呢" right after a quick-check's result: the last question again with this figure, when
-    the last question holds exactly one figure of its kind (an amount, a count) to replace."""
-    asked = ANOTHER_FIGURE.match(msg.text.strip())
-    last = (svc.history.recent(msg.user_key) or [None])[-1]
-    if not (asked and last and last.intent == "calc"):
+    """"那5亿呢", "20亿", "6个呢", "what about 3 billion" right after a quick-check's result, also with a remark after
+    it ("500亿呢，是不是更多"): the last question again with this figure, when it holds exactly one figure of its kind
+    (an amount, a count) to replace."""
+    book, lang = svc.kb.policy, msg.lang
+    asked = _another_figure(book, lang, msg.text)
+    recent = svc.history.recent(msg.user_key)
+    if not (asked and recent and recent[-1].intent == "calc"):
         return None
-    again = _new_figure(last.said, asked.group(1))
+    again = _new_figure(_last_question(book, lang, recent), asked)
     return replace(msg, text=again) if again else None
+
+
+def _another_figure(book, lang: str, text: str) -> str | None:
+    """The one figure a message gives instead of the last question's, in the words the extractor reads."""
+    if lang == "en":
+        if not (asked := FIGURE_AGAIN_EN.match(text.strip())):
+            return None
+        text = for_reading(asked["figure"], book, lang)
+    for said in dict.fromkeys((text.strip(), LEAD_CLAUSE.split(text, 1)[0].strip())):
+        if asked := ANOTHER_FIGURE.match(said):
+            return asked.group(1)
+    return None
+
+
+def _last_question(book, lang: str, recent: list) -> str:
+    """The question the last result computed: "200亿呢" after "AUM首次到100亿补多少" asked it with 200亿."""
+    run = list(itertools.takewhile(lambda e: e.intent == "calc", reversed(recent)))
+    start = next((n for n, e in enumerate(run) if not _another_figure(book, lang, e.said)), len(run) - 1)
+    question = for_reading(run[start].said, book, lang)
+    for exchange in reversed(run[:start]):
+        given = _another_figure(book, lang, exchange.said)     # a figure the quick-check asked for joined the question
+        question = _new_figure(question, given) or f"{question} {given}"
+    return question
 
 
 def another_measure(svc: Services, msg: Incoming, asked: str) -> bool:

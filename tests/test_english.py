@@ -361,7 +361,8 @@ async def test_policy_browsing_and_the_profile_in_english(say, services):
 
 async def test_reaching_a_person_and_event_details_are_in_english(say, services):
     reply = await say("I want to talk to a person")
-    assert reply.intent == "handoff" and "no one on duty" in reply.text, reply.text     # no staff configured here
+    assert reply.intent == "handoff" and "No one on duty is online" in reply.text, reply.text   # no channel to staff
+    assert "kept" in reply.text and "end" in (await say("end")).text
     reply = await say("What events are coming up?")
     assert reply.intent == "events" and "No alliance events" in reply.text
     from bot.alliance.events import event_text

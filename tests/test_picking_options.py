@@ -52,8 +52,7 @@ async def test_a_number_awaited_as_a_figure_is_not_a_button(ask):
     assert "最高可获 2000万元" in reply.text
 
 
-@pytest.mark.parametrize("question, said", [("新设金融总部实收资本10亿能拿多少", "2000万元"), ("管委会怎么联系", "管委会"),
-                                            ("小镇在哪", "大运河")])
+@pytest.mark.parametrize("question, said", [("管委会怎么联系", "管委会"), ("小镇在哪", "大运河")])
 async def test_a_new_question_leaves_the_pick_with_a_note(ask, question, said):
     await ask(CREDIT)
     reply = await ask(question)
