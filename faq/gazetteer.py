@@ -153,10 +153,12 @@ class Repairer:
         while i < len(text):
             for n in self._lengths.get(sounds[i], ()):
                 window = text[i:i + n]
-                if run[i] < n or window in self._words:
+                if run[i] < n:
                     continue
                 alike = self._by_sound.get(tuple(sounds[i:i + n]), ())
-                word = max(alike, key=lambda w: sum(a == b for a, b in zip(w, window)), default="")
+                # a word written right is kept whole: "私募基金管理人" does not lend "募基金" to 母基金
+                word = window if window in self._words else \
+                    max(alike, key=lambda w: sum(a == b for a, b in zip(w, window)), default="")
                 if word and 2 * sum(a == b for a, b in zip(word, window)) >= n:
                     out.append(word)
                     i += n
