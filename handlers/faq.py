@@ -194,9 +194,9 @@ def _about_named(svc: Services, reading: Reading, about: list[Match]) -> list[Ma
 
 
 def _asked_of(entry, reading: Reading) -> bool:
-    """An English question naming another place and no aspect ("What incentives does Shanghai offer?") is answered
-    only by an entry whose own questions name that place, not by one that mentions it in passing."""
-    if not english_reading(reading) or reading.aspects:
+    """A question naming another place and no aspect ("上海陆家嘴有啥政策") is answered only by an entry whose own
+    questions name that place, not by one that mentions it in passing."""
+    if reading.aspects:
         return True
     asked = " ".join(entry.questions).lower()
     return all(p in asked for p in reading.elsewhere)

@@ -66,6 +66,7 @@ async def test_a_two_part_question_gets_both_answers(ask):
     ("北城智汇园顺丰生鲜基地什么时候投运", "成立时间未载明"),     # "投运后" describes the plan, not a date
     ("创联汇第十二期在哪天举办", "没有可靠的答案"),             # only the 10th roadshow is on record
     ("黄公望金融小镇在哪个街道", "街道与门牌未载明"),             # its positioning is stated, not its street
+    ("上海陆家嘴有啥政策", "没有关于上海"),                     # an entry mentioning 陆家嘴 in passing answers nothing of it
 ])
 async def test_what_the_documents_do_not_say_is_said_plainly(ask, services, question, says):
     reply = await ask(question)
@@ -91,6 +92,8 @@ async def test_a_year_the_documents_do_not_cover_gets_the_nearest_dated_figure(a
     reply = await ask("2024年小镇在册金融机构有多少家")
     assert reply.intent == "fallback"                      # the 2024 figure is not known: counted as unanswered
     assert "没有2024年" in reply.text and "2022" in reply.text and "356" in reply.text
+    count = await ask("2016年杭州有多少私募基金管理人")      # the count asked, not any entry dated 2016
+    assert count.intent == "fallback" and "没有2016年" in count.text and "995家" in count.text, count.text
     bank = await ask("杭州银行2020年存款余额多少")          # the bank's own figure, not the city's
     assert bank.intent == "fallback" and "没有2020年" in bank.text and "3120.5亿元" in bank.text
 
