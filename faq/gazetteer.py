@@ -2,7 +2,9 @@
 faq/aspects.yaml, found longest-first in the folded text.
 
 Pinyin-input typos ("云河财富小震") are repaired against the domain vocabulary: a run of characters whose
-toneless pinyin equals a known word's, and which shares at least half its characters, becomes that word.
+toneless pinyin equals a known word's, and which shares at least half its characters, becomes that word. A
+two-character name of a body ("小镇", "联盟") is repaired only where the dictionary finds no word of the text
+("小真在哪里", not "深化改革" for 申花), and a place's ("我市") never: "我是" is no typo.
 """
 from __future__ import annotations
 
@@ -13,10 +15,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Iterable, TypeVar
 
-from faq import english
+from faq import english, nlp
 from faq.derived import CACHE_DIR, cached
 from faq.schema import Aspect, Entity, KnowledgeError, read_yaml
 from faq.script import simplified
@@ -24,7 +27,7 @@ from faq.script import simplified
 HERE = Path(__file__).resolve().parent
 T = TypeVar("T")
 SCANNED = 4096                      # texts whose scans are remembered
-MIN_REPAIR = 3                      # shorter words are too ambiguous to repair by sound
+MIN_REPAIR = 3                      # shorter words are too ambiguous to repair by sound, but for short names
 PLACE_ENDINGS = ("市", "省")         # an entity so named is a place (and so is a district of one)
 # What may stand between a place's name and a body ending within one longer name: not a word that joins
 # two ("的", "有", "和"…), asks ("哪", "几"…) or tells a kind ("上市"), so "杭州有几家银行" and "杭州上市银行"
@@ -125,14 +128,19 @@ def _longest_first(pairs: Iterable[tuple[str, str]]) -> Terms:
 
 
 class Repairer:
-    """Repairs homophone typos against a vocabulary of CJK words of ≥ MIN_REPAIR characters."""
+    """Repairs homophone typos against a vocabulary of CJK words of ≥ MIN_REPAIR characters, and of the `short`
+    two-character names where the text has no dictionary word."""
 
-    def __init__(self, vocabulary: Iterable[str], cache_dir: Path | None = CACHE_DIR):
+    def __init__(self, vocabulary: Iterable[str], cache_dir: Path | None = CACHE_DIR, short: Iterable[str] = ()):
         self._sounds = _sounds(cache_dir)
         self._by_sound: dict[tuple[str, ...], list[str]] = {}
         for word in dict.fromkeys(map(fold, dict.fromkeys(vocabulary))):      # each word folded once
             if len(word) >= MIN_REPAIR and _is_cjk(word):
                 self._by_sound.setdefault(tuple(map(self._sound, word)), []).append(word)
+        self._short: dict[tuple[str, ...], str] = {}
+        for word in map(fold, short):
+            if len(word) == 2 and _is_cjk(word):
+                self._short.setdefault(tuple(map(self._sound, word)), word)
         lengths: dict[str, set[int]] = {}
         for key in self._by_sound:
             lengths.setdefault(key[0], set()).add(len(key))
@@ -164,9 +172,22 @@ class Repairer:
                     i += n
                     break
             else:
+                if (short := self._short_name(text, sounds, i)) is not None:
+                    out.append(short)
+                    i += 2
+                    continue
                 out.append(text[i])
                 i += 1
         return "".join(out)
+
+    def _short_name(self, text: str, sounds: list[str], i: int) -> str | None:
+        """The short name the two characters at `i` mistype, when the dictionary reads each as a word alone."""
+        word = self._short.get(tuple(sounds[i:i + 2]))
+        window = text[i:i + 2]
+        if word is None or word == window or not any(a == b for a, b in zip(word, window)):
+            return None
+        alone = set(accumulate(len(w) for w in nlp.jieba.cut(text, HMM=False)))    # where each word ends
+        return word if {i, i + 1, i + 2} <= alone | {0} else None
 
 
 @dataclass(frozen=True)
@@ -227,8 +248,9 @@ class Gazetteer:
         self.lexicon = lexicon
         self.names = lexicon.names
         self._asked = _longest_first((w, k) for k, a in lexicon.aspects.items() for w in a.asked)
-        self.repairer = Repairer([w for w, tag in self.names if tag] + list(vocabulary), cache_dir)
         self._places = frozenset(lexicon.places())
+        self.repairer = Repairer([w for w, tag in self.names if tag] + list(vocabulary), cache_dir,
+                                 [w for w, tag in self.names if tag and tag not in self._places])
         place_names = sorted({fold(w) for k in self._places for w in (lexicon.entities[k].name, *lexicon.entities[k].aliases)
                               if _is_cjk(w)}, key=len, reverse=True)
         self._bodies = re.compile(f"(?:{'|'.join(place_names)}){NAME_GAP}(?:{'|'.join(lexicon.body_endings)})(?!业|机构|网点)") \

@@ -18,6 +18,7 @@ from datetime import datetime
     ("康桥新能源产业园的四至范围", "沿山港", "上塘路"),                        # that platform, not the town
     ("云河才富小震在哪里", "大运河畔", None),                                  # pinyin-input typos repaired
     ("运河财富小真有几个分会", "三个分会", None),
+    ("小真在哪里", "大运河畔", None),
     ("小镇金融联盟有几家外资机构", "12家外资金融机构", None),        # what is counted, in other words
     ("中国商务区联盟主席是谁", "龙永图", None),
     ("港湾计划里绿色贷款占比目标", "1个百分点", None),                     # the role is named: so is the person
@@ -228,6 +229,18 @@ async def test_an_answer_must_hold_what_is_asked_of_the_entity_asked(ask, questi
 def test_a_longer_name_that_begins_with_a_place_is_not_that_place(services, question, named):
     gazetteer = services.kb.gazetteer
     assert gazetteer.entities(gazetteer.repairer.repair(fold(question))) == named
+
+
+@pytest.mark.parametrize("typed, read", [
+    ("小真在哪里", "小镇在哪里"),                       # a two-character name mistyped by its sound
+    ("连盟口号是啥", "联盟口号是啥"),
+    ("我是一家律所", "我是一家律所"),                   # no typo of 我市: a place's short name is not repaired
+    ("深化改革有哪些举措", "深化改革有哪些举措"),         # a word of its own, not 申花
+    ("港湾前五年建设成果", "港湾前五年建设成果"),
+    ("2016年杭州有多少私募基金管理人", "2016年杭州有多少私募基金管理人"),   # a word written right stays whole
+])
+def test_pinyin_typos_are_repaired_and_words_written_right_are_kept(services, typed, read):
+    assert services.kb.gazetteer.repairer.repair(fold(typed)) == read
 
 
 @pytest.mark.parametrize("question, must", [
