@@ -36,10 +36,11 @@ def sets(stem: str):
     for name, path, readable in (("blind", BLIND / f"{stem}_blind.yaml", True),
                                  ("blind 2", BLIND / f"{stem}_blind2.yaml", True),
                                  ("blind 3", BLIND / f"{stem}_blind3.yaml", True),
+                                 ("blind 4", BLIND / f"{stem}_blind4.yaml", True),
                                  ("sealed (aggregate only)", SEALED / f"{stem}_sealed.yaml", False),
                                  ("sealed 2 (aggregate only)", SEALED / f"{stem}_sealed2.yaml", False)):
         data = load(path)
-        if data is None and name in ("blind 2", "blind 3", "sealed 2 (aggregate only)"):
+        if data is None and name in ("blind 2", "blind 3", "blind 4", "sealed 2 (aggregate only)"):
             continue
         if data is None:
             print(f"{name:<26} (no set at {path.relative_to(ROOT)})")

@@ -53,19 +53,14 @@ async def main(out: Path) -> None:
                 line = json.dumps({"set": name, "q": question, **_shown(reply)}, ensure_ascii=False)
                 digest.update(line.encode())
                 file.write(line + "\n")
-        for stem in ("faq", "en", "policy"):
-            for kind, path in (("blind", blindsets.BLIND / f"{stem}_blind.yaml"),
-                               ("sealed", blindsets.SEALED / f"{stem}_sealed.yaml")):
-                data = blindsets.load(path)
-                if data is None:
-                    continue
-                name = f"{stem}-{kind}"
-                digest = digests.setdefault(name, hashlib.sha256())
-                async for question, reply in _replies(router, name, data):
-                    line = json.dumps({"set": name, "q": question, **_shown(reply)}, ensure_ascii=False)
-                    digest.update(line.encode())
-                    if kind == "blind":
-                        file.write(line + "\n")
+        for path in sorted(blindsets.BLIND.glob("*.yaml")) + sorted(blindsets.SEALED.glob("*.yaml")):
+            name, readable = path.stem, path.parent == blindsets.BLIND
+            digest = digests.setdefault(name, hashlib.sha256())
+            async for question, reply in _replies(router, name, blindsets.load(path)):
+                line = json.dumps({"set": name, "q": question, **_shown(reply)}, ensure_ascii=False)
+                digest.update(line.encode())
+                if readable:
+                    file.write(line + "\n")
     for name, digest in digests.items():
         print(f"{name:<14} {digest.hexdigest()}")
 
