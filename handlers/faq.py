@@ -259,8 +259,10 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
         best = stating[0]
     elif not _states(svc, best.entry, reading.aspects):
         best = next((m for m in near if _states(svc, m.entry, reading.aspects)), best)
-        if reading.follow_up and not (_states(svc, best.entry, reading.own) or _words_of(svc, best.entry, reading.own)):
-            return None, "aspect"      # "它在哪个区" of a place whose location is not stated
+        # "它在哪个区" of a place whose location is not stated; "备案流程怎么走" of an entry giving counts
+        said = reading.own if reading.follow_up else [a for a in reading.own if aspects[a].worded]
+        if said and not (_states(svc, best.entry, said) or _words_of(svc, best.entry, said)):
+            return None, "aspect"
     if reading.years and not set(reading.years) & _years_in(best.entry):
         named = reading.entities[0] if reading.entities else None
         direct = named is None or best.entry.entities[0] == named
