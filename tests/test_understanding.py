@@ -71,9 +71,7 @@ async def test_a_two_part_question_gets_both_answers(ask):
     ("私募基金管理人备案的流程是怎样的", "没有可靠的答案"),       # a count of fund managers tells no procedure
     ("入驻小镇有补贴吗", "均未载明"),                         # an entry saying the documents leave it out
     ("2号文到期后会有后续政策吗", "后续政策未载明"),            # no document says what comes after another
-    ("运河财富中心什么时候竣工", "成立时间未载明"),              # a project of the Shenhua cluster, not the town
-    ("小镇的博物馆都叫啥名字", "资料未列出各博物馆的名称"),      # the names the entry says are not listed
-    ("运河会客厅一期节目多长时间", "没有可靠的答案"),             # broadcast dates are no length of time                     # an entry mentioning 陆家嘴 in passing answers nothing of it
+    ("运河财富中心什么时候竣工", "成立时间未载明"),              # a project of the Shenhua cluster, not the town                     # an entry mentioning 陆家嘴 in passing answers nothing of it
 ])
 async def test_what_the_documents_do_not_say_is_said_plainly(ask, services, question, says):
     reply = await ask(question)
@@ -81,13 +79,6 @@ async def test_what_the_documents_do_not_say_is_said_plainly(ask, services, ques
     assert "3.3平方公里" not in reply.text and "650亿" not in reply.text
     unanswered = await services.store.unanswered.since(datetime(2000, 1, 1, tzinfo=SHANGHAI))
     assert [u.text for u in unanswered] == [question]
-
-
-async def test_a_period_answers_how_long_and_which_days_asks_for_dates(ask):
-    period = await ask("港湾实施计划期限多长时间")
-    assert period.intent == "faq" and "2021-2025年" in period.text, period.text
-    days = await ask("运河会客厅哪几天播出的")
-    assert days.intent == "faq" and "4月27日" in days.text, days.text
 
 
 async def test_an_issue_asked_by_its_number_is_answered_by_that_issue(ask):
