@@ -256,6 +256,7 @@ class Gazetteer:
         self._bodies = re.compile(f"(?:{'|'.join(place_names)}){NAME_GAP}(?:{'|'.join(lexicon.body_endings)})(?!业|机构|网点)") \
             if place_names and lexicon.body_endings else None
         self._wholes = {key: frozenset(lexicon.ancestors(key)) for key in lexicon.entities}
+        self._cities = frozenset(k for k in self._places if lexicon.entities[k].name.endswith("市"))
         # A message's text, its clauses and the entries' answers are scanned again and again: each text once.
         self._entities = lru_cache(maxsize=SCANNED)(self._entities_of)
         self._aspects = lru_cache(maxsize=SCANNED)(self._aspects_of)
@@ -267,10 +268,18 @@ class Gazetteer:
     def _bodies_of(self, folded: str) -> tuple[tuple[int, int], ...]:
         """Spans of longer names that begin with a place's name and end as a body's does ("杭州银行", "绍兴国际金融
         活力城"): they name that body, not the place; a known entity's own name is not one."""
-        if self._bodies is None:
-            return ()
-        return tuple(m.span() for m in self._bodies.finditer(folded)
-                     if not any(tag for _, _, tag in scan(m.group(0), self.names) if tag not in self._places))
+        spans = () if self._bodies is None else tuple(
+            m.span() for m in self._bodies.finditer(folded)
+            if not any(tag for _, _, tag in scan(m.group(0), self.names) if tag not in self._places))
+        return spans + self._elsewhere_of_city(folded)
+
+    def _elsewhere_of_city(self, folded: str) -> tuple[tuple[int, int], ...]:
+        """"宁波财富小镇": a city's name right before the name of a body in another city names a body of that city,
+        not the one known."""
+        hits = scan(folded, self.names)
+        return tuple((start, end) for (start, middle, city), (at, end, body) in zip(hits, hits[1:])
+                     if middle == at and city in self._cities and body and body not in self._places
+                     and any(c in self._cities and c != city for c in self._wholes[body]))
 
     def entities(self, folded: str) -> list[str]:
         """Entity ids named, in order, without the ones that only contain a more specific one named too."""

@@ -229,6 +229,8 @@ async def test_an_answer_must_hold_what_is_asked_of_the_entity_asked(ask, questi
     ("杭州有几家银行", ["hangzhou"]),                  # a question about the city's banks is about the city
     ("杭州的银行存款余额", ["hangzhou"]),
     ("杭州英蓝中心在哪", ["yinglan"]),                 # a known entity's own name stays that entity
+    ("宁波财富小镇有多少金融机构", []),               # another city's town, not 运河财富小镇
+    ("杭州运河财富小镇在哪", ["town"]),
 ])
 def test_a_longer_name_that_begins_with_a_place_is_not_that_place(services, question, named):
     gazetteer = services.kb.gazetteer
