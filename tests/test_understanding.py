@@ -71,7 +71,9 @@ async def test_a_two_part_question_gets_both_answers(ask):
     ("私募基金管理人备案的流程是怎样的", "没有可靠的答案"),       # a count of fund managers tells no procedure
     ("入驻小镇有补贴吗", "均未载明"),                         # an entry saying the documents leave it out
     ("2号文到期后会有后续政策吗", "后续政策未载明"),            # no document says what comes after another
-    ("运河财富中心什么时候竣工", "成立时间未载明"),              # a project of the Shenhua cluster, not the town                     # an entry mentioning 陆家嘴 in passing answers nothing of it
+    ("运河财富中心什么时候竣工", "成立时间未载明"),              # a project of the Shenhua cluster, not the town
+    ("小镇哪栋楼适合初创企业", "推荐与比较未载明"),              # the documents recommend no building to anyone
+    ("小镇五大博物馆分别叫啥名字", "资料未列出各博物馆的名称"),   # the names the entry says are not listed                     # an entry mentioning 陆家嘴 in passing answers nothing of it
 ])
 async def test_what_the_documents_do_not_say_is_said_plainly(ask, services, question, says):
     reply = await ask(question)
