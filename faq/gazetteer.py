@@ -157,7 +157,7 @@ class Repairer:
         run = [0] * (len(text) + 1)          # how many CJK characters start at each position
         for i in range(len(text) - 1, -1, -1):
             run[i] = run[i + 1] + 1 if "\u4e00" <= text[i] <= "\u9fff" else 0
-        out, i = [], 0
+        out, i, bounds = [], 0, _Bounds(text)
         while i < len(text):
             for n in self._lengths.get(sounds[i], ()):
                 window = text[i:i + n]
@@ -167,12 +167,14 @@ class Repairer:
                 # a word written right is kept whole: "私募基金管理人" does not lend "募基金" to 母基金
                 word = window if window in self._words else \
                     max(alike, key=lambda w: sum(a == b for a, b in zip(w, window)), default="")
-                if word and 2 * sum(a == b for a, b in zip(word, window)) >= n:
+                # nor is a word cut by a repair: "杭州实际" does not become 杭州市 + 际
+                if word and 2 * sum(a == b for a, b in zip(word, window)) >= n \
+                        and (word == window or bounds.between(i, i + n)):
                     out.append(word)
                     i += n
                     break
             else:
-                if (short := self._short_name(text, sounds, i)) is not None:
+                if (short := self._short_name(text, sounds, i, bounds)) is not None:
                     out.append(short)
                     i += 2
                     continue
@@ -180,14 +182,26 @@ class Repairer:
                 i += 1
         return "".join(out)
 
-    def _short_name(self, text: str, sounds: list[str], i: int) -> str | None:
+    def _short_name(self, text: str, sounds: list[str], i: int, bounds: _Bounds) -> str | None:
         """The short name the two characters at `i` mistype, when the dictionary reads each as a word alone."""
         word = self._short.get(tuple(sounds[i:i + 2]))
         window = text[i:i + 2]
         if word is None or word == window or not any(a == b for a, b in zip(word, window)):
             return None
-        alone = set(accumulate(len(w) for w in nlp.jieba.cut(text, HMM=False)))    # where each word ends
-        return word if {i, i + 1, i + 2} <= alone | {0} else None
+        return word if bounds.between(i, i + 1) and bounds.between(i + 1, i + 2) else None
+
+
+class _Bounds:
+    """Where the dictionary's words of a text begin and end (segmented only when a repair asks)."""
+
+    def __init__(self, text: str):
+        self._text, self._ends = text, None
+
+    def between(self, start: int, end: int) -> bool:
+        """Whether a repair of text[start:end] cuts no dictionary word of the text."""
+        if self._ends is None:
+            self._ends = {0, *accumulate(len(w) for w in nlp.jieba.cut(self._text, HMM=False))}
+        return start in self._ends and end in self._ends
 
 
 @dataclass(frozen=True)
