@@ -209,8 +209,7 @@ class Reader:
         return Reading(text=text, query=query, entities=entities, aspects=aspects, years=years,
                        elsewhere=elsewhere, follow_up=follow_up, own=own, bare_figure=bare and not follow_up,
                        self_intro=bool(SELF_INTRO.match(folded)), questions=questions, matcher=self.matcher,
-                       pointless=topic is None and not entities and not elsewhere
-                       and bool(POINTS_BACK.match(folded) or (own and FOLLOW_UP_END.search(folded) and len(folded) <= FOLLOW_UP_MAX)),
+                       pointless=topic is None and not entities and not elsewhere and bool(POINTS_BACK.match(folded)),
                        needs=needs, previous=previous, counted=counted.group(1) if counted else "",
                        context=topic.entry_id if topic is not None and marked else None,
                        role=role.group(1) if role else "", members=_count(members.group(1)) if members else 0,
