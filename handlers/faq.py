@@ -259,7 +259,7 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
         best = stating[0]
     elif not _states(svc, best.entry, reading.aspects):
         best = next((m for m in near if _states(svc, m.entry, reading.aspects)), best)
-        # "它在哪个区" of a place whose location is not stated; "备案流程怎么走" of an entry giving counts
+        # "它在哪个区" of a place whose location is not stated; "在册人才是多少" of the year's highlights
         said = reading.own if reading.follow_up else [a for a in reading.own if aspects[a].worded]
         if said and not (_states(svc, best.entry, said) or _words_of(svc, best.entry, said)):
             return None, "aspect"

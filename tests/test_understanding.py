@@ -68,7 +68,6 @@ async def test_a_two_part_question_gets_both_answers(ask):
     ("创联汇第十二期在哪天举办", "没有可靠的答案"),             # only the 10th roadshow is on record
     ("黄公望金融小镇在哪个街道", "街道与门牌未载明"),             # its positioning is stated, not its street
     ("上海陆家嘴有啥政策", "没有关于上海"),
-    ("私募基金管理人备案的流程是怎样的", "没有可靠的答案"),       # a count of fund managers tells no procedure
     ("入驻小镇有补贴吗", "均未载明"),                         # an entry saying the documents leave it out
     ("2号文到期后会有后续政策吗", "后续政策未载明"),            # no document says what comes after another
     ("运河财富中心什么时候竣工", "成立时间未载明"),              # a project of the Shenhua cluster, not the town
