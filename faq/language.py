@@ -3,7 +3,8 @@
 A message is English when it has at least two Latin words, none of the Chinese function characters that
 only a Chinese sentence has (names such as 运河财富小镇 or 杭政办〔2023〕2号 have none), and not fewer Latin
 letters than half its CJK characters: "Where is 运河财富小镇?" is English, "运河财富小镇intro" and "我们是PE
-fund，想问小镇在哪" are Chinese. A message with no Latin word but CJK text is Chinese; digits, figures ("10亿"),
+fund，想问小镇在哪" are Chinese. A message with no Latin word but CJK text is Chinese; one English word apart
+from Chinese names ("北城·智汇园 2019 revenue?") decides nothing; digits, figures ("10亿"),
 commands and a single Latin word ("QFLP", "hi") decide nothing, and the user's stored language (or, for a new user, the
 platform's language hint) applies.
 """
@@ -19,6 +20,8 @@ CJK = re.compile(r"[\u3400-\u9fff]")
 FIGURE_CHARS = re.compile(r"[万亿元]")             # "10亿" in an English chat is a figure, not Chinese
 CHINESE_GRAMMAR = re.compile(r"[的是吗呢么哪啥几怎我你您们了想请问吧嘛谁呀啊还要能可有]|多少")
 ACRONYM = re.compile(r"^[A-Z0-9]+$")          # PPP, CFA, QFLP: written in Chinese sentences too
+# "北城·智汇园 2019 revenue?": one English word written apart from Chinese names (not "运河财富小镇intro")
+APART_WORD = re.compile(r"(?:^|[\s,.;:!?()])[A-Za-z]{3,}(?=$|[\s,.;:!?()])")
 
 
 def detect(text: str) -> Lang | None:
@@ -29,6 +32,8 @@ def detect(text: str) -> Lang | None:
     cjk = len(CJK.findall(text))
     if len(words) >= 2 and not CHINESE_GRAMMAR.search(text) and 2 * sum(map(len, words)) >= cjk:
         return "en"
+    if len(words) == 1 and not CHINESE_GRAMMAR.search(text) and APART_WORD.search(text) and 2 * len(words[0]) >= cjk:
+        return None
     if len(CJK.findall(FIGURE_CHARS.sub("", text))):
         return "zh"
     return None

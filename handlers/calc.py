@@ -495,7 +495,7 @@ def _rmb_part(svc: Services, msg: Incoming, question: str, currency: re.Match, m
             or _guarded(svc, msg, kept, reading, measure_ids, **guards) is not None):
         return None
     what = "、".join(render.label(measure, k) for k in measure.rule_inputs())
-    return _reply("\n".join([*render.outcome_lines(outcome), msg.say(
+    return _reply("\n".join([*render.outcome_lines(outcome, msg.lang), msg.say(
         f"以上只按您给的人民币部分测算；“{currency.group(0)}”部分文件按人民币计算、没有规定汇率，未计入，计入后金额只会相同或更高。"
         f"请告诉我折合人民币的{what}合计，我再为您测算。",
         f"The above counts only the part you gave in RMB; the part in “{currency.group(0)}” is left out, as the document "

@@ -194,8 +194,11 @@ def _about_named(svc: Services, reading: Reading, about: list[Match]) -> list[Ma
 
 
 def _asked_of(entry, reading: Reading) -> bool:
-    """A question naming another place and no aspect ("上海陆家嘴有啥政策") is answered only by an entry whose own
-    questions name that place, not by one that mentions it in passing."""
+    """A question naming another place and no aspect ("上海陆家嘴有啥政策", "What incentives does Shanghai offer?") is
+    answered only by an entry whose own questions name that place, not by one that mentions it in passing; an English
+    one comparing that place with Hangzhou by none (the documents describe only Hangzhou's side)."""
+    if english_reading(reading) and english.COMPARES.search(reading.text.lower()):
+        return False
     if reading.aspects:
         return True
     asked = " ".join(entry.questions).lower()

@@ -602,7 +602,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         return await mine(svc, msg)
     about_policy = reading.about_policy()
     doc_words = any(w in reading.text for w in book.words["doc_words"]) or (msg.english and book.patterns["doc_words_en"].search(msg.text))
-    if doc_words and (about_policy or any(w in reading.text for w in book.words["doc_refs"])):
+    doc_named = any(w in reading.text for w in book.words["doc_refs"]) or (msg.english and book.patterns["doc_named_en"].search(msg.text))
+    if doc_words and (about_policy or doc_named):
         reply = document_reply(svc, msg.lang, _asked_years(msg))
         if book.patterns["rules_issued"].search(msg.text):
             reply.text = "\n".join(render.rules_unstated(p, msg.lang) for p in book.policies.values()) + "\n\n" + reply.text

@@ -18,11 +18,11 @@ from policy_data.currencies import codes_and_symbols
 from policy_data.loader import PolicyBook
 
 MILLION = Decimal(10) ** 6
-SCALES = {"trillion": WAN * YI, "tn": WAN * YI, "billion": 10 * YI, "bn": 10 * YI, "bln": 10 * YI, "b": 10 * YI,
+SCALES = {"千万": 1000 * WAN, "百万": 100 * WAN, "亿": YI, "万": WAN, "trillion": WAN * YI, "tn": WAN * YI, "billion": 10 * YI, "bn": 10 * YI, "bln": 10 * YI, "b": 10 * YI,
           "hundred million": YI, "ten million": 10 * MILLION, "million": MILLION, "mn": MILLION, "mln": MILLION,
           "m": MILLION, "mio": MILLION, "hundred thousand": 10 * WAN, "ten thousand": WAN, "thousand": Decimal(1000),
           "k": Decimal(1000), "hundred": Decimal(100)}
-CURRENCY = r"(?:rmb|cny|yuan|renminbi|¥)"
+CURRENCY = r"(?:rmb|cny|yuan|renminbi|¥|元|人民币)"
 SCALE = "|".join(w.replace(" ", r"\s+") for w in sorted(SCALES, key=len, reverse=True))
 # "RMB 1-3 billion", "between 1 and 3 billion yuan": both ends take the scale written once, read as a range.
 RANGE = (rf"(?:between\s+)?(?P<rcur>{CURRENCY}[\s-]*)?(?!(?:19|20)\d\d\b)(?P<lo>\d+(?:\.\d+)?)\s*(?:-|–|—|to|and)\s*"
@@ -31,6 +31,9 @@ YEAR = re.compile(r"(19|20)\d\d")
 # "went from 2 billion to 2.5 billion": "to" between two amounts (not "up to", not a range "1 to 3 billion")
 RISE_TO = re.compile(rf"(?<=[a-z])(?<!\bup)\s+to\s+(?=(?:{CURRENCY}\s*)?\d)")
 LOOSE_SLACK = 3            # how many other words may stand among a kind's keyword words
+# "2 licences in 2024 and 5 in 2025": the count of the second year names its thing again, so that it is not a bare 5.
+ELLIPTIC_COUNT = re.compile(r"\b(?P<n1>\d+)\s+(?P<thing>[a-z][a-z ]{2,60}?)\s+(?P<when>(?:in|for|during)\s+(?:19|20)\d\d)\b"
+                            r"(?P<mid>[^.;?]{0,30}?\band\s+)(?P<n2>\d+)(?=\s+(?:in|for|during)\s+(?:19|20)\d\d\b)")
 # "one billion", "a hundred million", "half a billion": the words before a scale become digits first.
 WORDED = re.compile(rf"\b(?:(?P<half>half an?)|(?P<word>an?|one|two|three|four|five|six|seven|eight|nine|ten|twenty))"
                     rf"[\s-]+(?=(?:{SCALE})\b)")
@@ -40,7 +43,7 @@ OWNED_HQ = r"['’]s\s+(?:hq|headquarters)\b"           # "a bank's HQ set up…
 ASKS_AMOUNT = re.compile(r"\b(how much|what (one-off |total |maximum )?(subsidy|award|grant|reward|amount)|"
                          r"which (subsidy|award|grant)|maximum|max|award amount|total subsidy|total award"
                          r"|can (?:we|i|they|it|our [\w-]+) (?:still |also )?(?:get|receive|claim))\b"
-                         r"|(?:^|[.,;:?!]\s*|\b(?:what|which|any)(?:['’]s| is| are)?(?:\s+the)?\s+(?:[\w-]+\s+)?)"
+                         r"|(?:^|[.,;:?!]\s*(?:[\w-]+\s+)?|\b(?:what|which|any)(?:['’]s| is| are)?(?:\s+the)?\s+(?:[\w-]+\s+)?)"
                          r"(subsidy|subsidies|award|grant|reward)s?\s*\?", re.IGNORECASE)
 # "paid in instalments" says how a subsidy is paid, not paid-in capital.
 NOT_FIGURES = re.compile(r"\bpaid in (?=instal|install|full\b|cash\b|one\b|a lump\b|tranche|stage|phase|part)")
@@ -70,7 +73,7 @@ def _amount(book: PolicyBook) -> str:
 def _paired(book: PolicyBook) -> re.Pattern:
     """"600 million and 1.5 billion yuan": two figures of one kind, each computed on its own (分别)."""
     amount = re.sub(r"[(][?]P<[a-z0-9]+>", "(?:", _amount(book))
-    return re.compile(rf"(?<![\w.,])(?={amount}(?:\s*,)?\s+(?:and|&)\s+\d)")
+    return re.compile(rf"(?<![\w.,])(?={amount}(?:\s*,)?\s+(?:and|&)\s+(?:{CURRENCY}[\s-]*)?\d)")
 
 
 def chinese_figure(number: str, scale: str | None, currency: bool) -> str:
@@ -91,7 +94,8 @@ def _plain(value: Decimal) -> str:
 
 
 @lru_cache(maxsize=4)
-def _pattern(book: PolicyBook) -> tuple[re.Pattern, dict[str, str], list[tuple[tuple[str, ...], str]], re.Pattern]:
+def _pattern(book: PolicyBook) -> tuple[re.Pattern, dict[str, str], list[tuple[tuple[str, ...], str]], re.Pattern,
+                                        tuple[re.Pattern, frozenset[tuple[str, str]]]]:
     words: dict[str, str] = {}
     for en, zh in book.english_cues:
         words.setdefault(en, zh)
@@ -119,7 +123,30 @@ def _pattern(book: PolicyBook) -> tuple[re.Pattern, dict[str, str], list[tuple[t
     phrases = "|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in sorted(words, key=len, reverse=True))
     numbers = "|".join(NUMBER_WORDS)
     return re.compile(rf"(?P<owned>{OWNED_HQ})|(?P<range>{RANGE})|(?P<amount>{_amount(book)})|(?P<rank>{RANKS})|(?P<phrase>{phrases})"
-                      rf"|(?<![a-z])(?P<number>{numbers})(?![a-z])(?!\s+(?:off|time)\b)(?:\s+(?P<years>years?)(?![a-z]))?|(?P<word>[a-z]+)"), words, _kinds(book), _one(book)
+                      rf"|(?<![a-z])(?P<number>{numbers})(?![a-z])(?!\s+(?:off|time)\b)(?:\s+(?P<years>years?)(?![a-z]))?|(?P<word>[a-z]+)"), \
+        words, _kinds(book), _one(book), _shared_head(words)
+
+
+def _shared_head(words: dict[str, str]) -> tuple[re.Pattern, frozenset[tuple[str, str]]]:
+    """"one international and one national (financial) standard", "one x, one y and one z standard": two-word
+    cues sharing their last word, written once; each modifier gets the word back, or only the last cue is read."""
+    pairs = frozenset(tuple(w.split()) for w in words if len(w.split()) == 2)
+    mods = "|".join(sorted({m for m, _ in pairs}, key=len, reverse=True))
+    heads = "|".join(sorted({h for _, h in pairs}, key=len, reverse=True))
+    return re.compile(rf"\b(?P<m1>{mods})(?P<join>\s*,\s*(?:and\s+)?|\s+(?:and|or|as well as)\s+)(?P<mid>(?:[a-z0-9]+\s+)?)(?P<m2>{mods})\s+"
+                      rf"(?P<fill>[a-z]+\s+)??(?P<head>{heads})\b"), pairs
+
+
+def _with_heads(text: str, shared: tuple[re.Pattern, frozenset[tuple[str, str]]]) -> str:
+    pattern, pairs = shared
+
+    def spelt(m: re.Match) -> str:
+        if {(m["m1"], m["head"]), (m["m2"], m["head"])} <= pairs:
+            return f"{m['m1']} {m['head']}{m['join']}{m['mid']}{m['m2']} {m['head']}"
+        return m.group(0)
+    while (spelt_out := pattern.sub(spelt, text)) != text:     # a list: "one x, one y and one z standard"
+        text = spelt_out
+    return text
 
 
 def _one(book: PolicyBook) -> re.Pattern:
@@ -174,7 +201,7 @@ def _measure_keywords(book: PolicyBook) -> dict[str, str]:
 
 def to_cues(text: str, book: PolicyBook) -> str:
     """The English question in the words the Chinese extractor reads."""
-    pattern, words, kinds, one_of = _pattern(book)
+    pattern, words, kinds, one_of, shared = _pattern(book)
 
     def one(m: re.Match) -> str:
         if m["owned"]:
@@ -194,6 +221,8 @@ def to_cues(text: str, book: PolicyBook) -> str:
         return words[m["phrase"]] if m["phrase"] else " "
     worded = WORDED.sub(lambda m: "0.5 " if m["half"] else f"{NUMBER_WORDS.get(m['word'], 1)} ",
                         NOT_FIGURES.sub("paid ", plain_words(text)))
+    worded = ELLIPTIC_COUNT.sub(lambda m: f"{m['n1']} {m['thing']} {m['when']}{m['mid']}{m['n2']} {m['thing']}",
+                                _with_heads(worded, shared))
     worded = _paired(book).sub("respectively ", one_of.sub("1 ", worded))
     worded = RISE_TO.sub(" 增长到 ", worded)
     cues = re.sub(r"\s+", " ", pattern.sub(one, worded)).strip()

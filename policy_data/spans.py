@@ -18,7 +18,7 @@ ROUGH = (
     (None, re.compile(r"^\s*(?:左右|上下|前后)"), (Decimal("0.9"), Decimal("1.1"))),
     (re.compile(r"(?:将近|接近|不到|不足|小于|低于|近)\s*$"), None, (Decimal("0.9"), Decimal("0.999999"))),
     (re.compile(r"(?:超过|超出|多于|高于|大于|不低于|不少于|至少)了?\s*$"), None, (Decimal(1), None)),
-    (None, re.compile(r"^\s*(?:多|出头|以上|开外)"), (Decimal(1), None)),
+    (None, re.compile(r"^\s*(?:多(?!少)|出头|以上|开外)"), (Decimal(1), None)),       # "12亿多少钱" asks, "12亿多" is rough
 )
 
 

@@ -27,6 +27,7 @@ def say(router):
     ("When did 杭政办〔2023〕2号 take effect?", "en"), ("fin institutions count end 2022?", "en"),
     ("运河财富小镇intro", "zh"), ("我们是PE fund，想问小镇在哪", "zh"), ("QFLP试点有什么政策", "zh"), ("小镇在哪", "zh"),
     ("QFLP", None), ("10亿", None), ("100 million", None), ("/start", None), ("3", None),
+    ("北城·智汇园 2019 revenue?", None), ("英蓝中心 rent", None),
 ])
 def test_the_language_of_a_short_message(text, lang):
     assert detect(text) == lang
@@ -185,6 +186,100 @@ async def test_the_quick_check_in_english(say, question, amount):
 async def test_a_foreign_currency_gets_a_request_for_rmb_in_english(say):
     reply = await say("Paid-in capital of our new financial HQ is USD 200 million. What subsidy do we get?")
     assert "in RMB" in reply.text and "RMB 4 million" not in reply.text and "外币" not in reply.text
+
+
+@pytest.mark.parametrize("question, currency", [
+    ("New financial HQ with paid-in capital of 2 billion Hong Kong dollars, how much?", "Hong Kong dollars"),
+    ("New financial HQ, paid-in capital 500 million Singapore dollars, subsidy?", "Singapore dollars"),
+    ("Fintech subsidiary, paid-in capital 60 million Australian dollars: grant?", "Australian dollars"),
+])
+async def test_a_currency_named_by_its_country_is_a_foreign_currency_not_a_place(say, question, currency):
+    reply = await say(question)
+    assert reply.intent == "calc" and f"foreign currency (“{currency}”)" in reply.text and "→ up to" not in reply.text
+
+
+@pytest.mark.parametrize("english, chinese", [
+    ("1 billion US dollars", "10亿外币"), ("2 billion HK dollars", "20亿外币"), ("HK$ 2 billion", "20亿外币"),
+    ("what about 3 billion", "那 30亿"), ("How about RMB 1.5bn?", "那 15亿元?"), ("and RMB 1.5bn?", "15亿元?"), ("1.2 bn yuan", "12亿元"),
+])
+def test_english_figure_words_keep_their_figure_and_currency(kb, english, chinese):
+    assert to_cues(english, kb.policy) == chinese
+
+
+@pytest.mark.parametrize("question, loose", [
+    ("New financial HQ with paid-in capital of over RMB 2 billion, how much?", "超过 20亿元"),
+    ("New financial HQ with paid-in capital of about 1 billion yuan, how much?", "约 10亿元"),
+    ("New financial HQ with paid-in capital of at least 1 billion, how much?", "至少 10亿"),
+    ("New financial HQ with paid-in capital of less than 1 billion, how much?", "不到 10亿"),
+    ("New financial HQ with paid-in capital of 1 billion or more, how much?", "10亿以上"),
+])
+async def test_an_english_figure_given_loosely_is_computed_only_when_its_ends_agree(say, question, loose):
+    reply = await say(question)
+    assert reply.intent == "calc" and f"“{loose}” is not an exact figure" in reply.text and "→ up to" not in reply.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("New financial HQ with paid-in capital of over RMB 3 billion, how much?", "RMB 50 million (5000万元)"),
+    ("Newly established asset manager HQ with AUM of about 15 billion yuan: how much?", "RMB 3 million (300万元)"),
+])
+async def test_a_loose_english_figure_whose_ends_agree_is_computed(say, question, amount):
+    reply = await say(question)
+    assert f"→ up to {amount}" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("We led one international and one national financial standard, both published. Total?", "RMB 1.3 million (130万元)"),
+    ("Two major infrastructure projects: insurance funds of RMB 500 million and RMB 1 billion. Total subsidy?",
+     "RMB 7.5 million (750万元)"),
+    ("new fin HQ paid-in 1.2bn how much", "RMB 24 million (2400万元)"),
+    ("We're a newly approved securities co HQ (independent legal entity) in Hangzhou, paid-in RMB 5亿. one-off subsidy?",
+     "RMB 10 million (1000万元)"),
+    ("Led one intl, one national and one industry standard in finance - all released. how much in total?",
+     "RMB 1.5 million (150万元)"),
+    ("insurance funds 10亿 for a major infra project, subsidy to the financing side?", "RMB 5 million (500万元)"),
+    ("AUM reached exactly 200亿 for the first time, asset manager HQ in Gongshu - how much?", "RMB 6 million (600万元)"),
+    ("asset mgr HQ, AUM first reached 100亿 exactly - subsidy?", "RMB 3 million (300万元)"),
+    ("bank wealth mgmt subsidiary newly approved, paid-in RMB 10bn. how much?", "RMB 50 million (5000万元)"),
+    ("We set up a new financial holding company. One-off subsidy?", "RMB 10 million (1000万元)"),
+    ("Three infrastructure projects each got 400 million yuan of insurance funds. Total subsidy?", "RMB 6 million (600万元)"),
+    ("New financial HQ, registered capital USD 100m, paid-in capital RMB 500m: how much?", "RMB 10 million (1000万元)"),
+])
+async def test_english_figures_of_several_items_and_terse_questions_are_computed(say, question, amount):
+    reply = await say(question)
+    assert reply.intent == "calc" and f"up to {amount}" in reply.text and reply.text.startswith("["), reply.text
+
+
+@pytest.mark.parametrize("question, said", [
+    ("We got 2 overseas payment licences in 2024 and 5 in 2025; total subsidy?", None),
+    ("Our bank relocated its headquarters to Hangzhou; paid-in capital 5 billion yuan. Subsidy?", "relocated its headquarters"),
+    ("Our insurer moved its HQ to Hangzhou, paid-in capital 2bn. How much?", "moved its HQ"),
+    ("Our bank raised 1bn from its shareholders to replenish capital. Subsidy?", "raised 1bn from its shareholders"),
+    ("New financial HQ approved by the provincial financial regulator, paid-in capital 1bn. Subsidy?", "approved by the provincial"),
+    ("We plan to set up a financial HQ with paid-in capital of 1bn next year. Subsidy?", "plan to set up"),
+    ("We acquired a local bank and made it our HQ, paid-in 2bn. Subsidy?", "acquired a local bank"),
+    ("We were recognised again as a sci-tech specialist institution. Grant?", "recognised again"),
+    ("Quoted firms' financing rose by 200 million to 1.2 billion yuan. Operator reward?", None),
+    ("Our pilot reform project passed acceptance; plus we led 3 industry standards. Total?", None),
+])
+async def test_no_english_amount_where_the_askers_words_leave_it_open_or_rule_it_out(say, question, said):
+    reply = await say(question)
+    assert "→ up to" not in reply.text, reply.text
+    assert said is None or f"You mention “{said}”" in reply.text, reply.text
+
+
+async def test_a_licence_acquired_is_a_licence_obtained(say):
+    reply = await say("We acquired an overseas payment licence this year. Subsidy?")
+    assert "→ up to RMB 200,000 (20万元)" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question", [
+    "Is the policy still valid?", "Is the 2023 policy still in effect?", "Are the 2023 measures still valid?",
+    "Is the Hangzhou 2023 finance innovation measure still valid today?", "When does this document expire?",
+])
+async def test_whether_the_policy_is_still_valid_is_answered_with_the_verdict_first(say, question):
+    reply = await say(question)
+    assert reply.text.startswith("杭政办〔2023〕2号 is no longer in force"), reply.text
+    assert "expired on 2026-02-28" in reply.text.split("\n")[0]
 
 
 async def test_the_quick_check_dialog_asks_and_answers_in_english(say):
@@ -507,3 +602,20 @@ async def test_a_listing_abroad_is_still_a_question_about_hangzhous_policy(say):
 async def test_another_citys_incentives_are_not_answered_by_an_entry_mentioning_it_in_passing(say):
     reply = await say("What wealth management incentives does Shanghai offer?")
     assert reply.intent == "fallback" and "don't say anything about Shanghai" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, place", [
+    ("what subsidies does Singapore give wealth managers, vs Hangzhou?", "Singapore"),
+    ("Hong Kong's new capital investment entrant scheme - does Hangzhou have the same?", "Hong Kong"),
+    ("Do we need a MAS-style licence in Hangzhou like in Singapore to do wealth mgmt?", "Singapore"),
+])
+async def test_another_place_compared_with_hangzhou_gets_the_honest_reply(say, question, place):
+    reply = await say(question)
+    assert reply.intent == "fallback" and f"don't say anything about {place}" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question", ["What are the names of the five museums?",
+                                      "Which are the three historic districts, names?"])
+async def test_names_the_documents_do_not_list_get_the_honest_reply(say, question):
+    reply = await say(question)
+    assert reply.intent == "fallback" and "do not list" in reply.text, reply.text
