@@ -17,6 +17,10 @@ offered at `--rate` (open loop; latency from send to full response). Every reply
 question in five is out of scope.
 
     .venv/bin/python bench/bench_wecom.py [--users 1000] [--burst 2000] [--rate 100] [--seconds 5] [--rounds 2]
+                                          [--profile FILE]
+
+`--profile FILE` runs the product under cProfile and writes the last product round's profile (pstats format,
+start-up included) to FILE.
 
 Bar: the product answers a burst at ≥ 0.4× the bare server's callbacks/s.
 """
@@ -94,11 +98,11 @@ class Client:
         return list(latencies), len(calls) / (loop.time() - t0)
 
 
-def serve(variant: str, port: int, data: str, aes_key: str) -> subprocess.Popen:
+def serve(variant: str, port: int, data: str, aes_key: str, profile: Path | None) -> subprocess.Popen:
     if variant == "bare":
         command, env = [str(ROOT / "bench" / "bare_wecom.py"), str(port), TOKEN, aes_key, CORP], dict(os.environ)
     else:
-        command = [str(ROOT / "main.py")]
+        command = [*(("-m", "cProfile", "-o", str(profile)) if profile else ()), str(ROOT / "main.py")]
         env = {**os.environ, "BOT_HTTP_HOST": "127.0.0.1", "BOT_HTTP_PORT": str(port), "BOT_PACING": "off",
                "BOT_INBOUND_QUEUE": str(INBOUND_QUEUE),
                **wecom_env(data, corp_id=CORP, token=TOKEN, aes_key=aes_key,
@@ -111,7 +115,7 @@ async def round_of(variant: str, args) -> dict:
     aes_key = new_aes_key()
     with tempfile.TemporaryDirectory() as data:
         port = free_port()
-        server = serve(variant, port, data, aes_key)
+        server = serve(variant, port, data, aes_key, args.profile)
         try:
             await wait_healthy(f"http://127.0.0.1:{port}/healthz", server.poll)
             proc = psutil.Process(server.pid)
@@ -166,6 +170,7 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=100)
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--profile", type=Path, help="write a cProfile of the product's last round here")
     return asyncio.run(run(parser.parse_args()))
 
 

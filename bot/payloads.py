@@ -22,7 +22,7 @@ class Payload:
 
 
 FAQ = Payload("faq:")                    # faq:<entry id>, faq:cat:<category>
-CONTACT = Payload("contact:")            # contact:<contact id>
+CONTACT = Payload("contact:")            # contact:<contact id>, contact:role:<contact id>
 CALC = Payload("calc:")                  # calc:<measure id>
 POLICY = Payload("policy:")              # policy:m:<measure id>, ch:<chapter>, s:<summary id>, dir, mine
 EVENT = Payload("ev:show:")              # ev:show:<event id>

@@ -13,6 +13,7 @@ PATH = Path(__file__).resolve().parent / "phrases.yaml"
 
 class Cancel(Strict):
     words: Words
+    particles: Words
 
 
 class RuleAsked(Strict):
@@ -30,13 +31,29 @@ class SmallTalk(Strict):
     endings: Patterns
 
 
+class SegmentWords(Strict):
+    """How users name each 分会 (keys: the segment ids of bot/alliance/audience.py)."""
+    licensed: Patterns
+    quasi: Patterns
+    key: Patterns
+    foreign: Patterns
+
+
 class Subscribe(Strict):
+    clauses: Patterns
     opt_out: Patterns
     opt_in: Patterns
+    keep: Patterns
     tell_me: Patterns
+    joins: Patterns
+    leaves: Patterns
+    asks_how: Patterns
     about_notices: Patterns
     events: Patterns
     news: Patterns
+    branch: Patterns
+    everything: Patterns
+    segments: SegmentWords
     registering: Patterns
 
 
@@ -51,6 +68,16 @@ class Handoff(Strict):
     requests_en: Patterns
     sentences_en: Patterns
     ends: Words
+
+
+class MenuWords(Strict):
+    """Other names of the main menu's buttons, by command."""
+    faq: list[str] = []
+    policy: list[str] = []
+    calc: list[str] = []
+    contacts: list[str] = []
+    events: list[str] = []
+    subscribe: list[str] = []
 
 
 class EventsAsked(Strict):
@@ -71,12 +98,13 @@ class Phrases:
     handoff: Handoff
     events: EventsAsked
     contacts: ContactsAsked
+    menu: MenuWords
 
 
 def load(path: Path = PATH) -> Phrases:
     return Phrases(**load_sections(path, {"cancel": Cancel, "rule_asked": RuleAsked, "greeting": Greeting, "small_talk": SmallTalk,
                                           "subscribe": Subscribe, "handoff": Handoff, "events": EventsAsked,
-                                          "contacts": ContactsAsked}))
+                                          "contacts": ContactsAsked, "menu": MenuWords}))
 
 
 @lru_cache(maxsize=1)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Awaitable, Callable, Literal
 
 from bot import choices, inputs, payloads
+from bot.dialogs import DialogState
 from bot.messages import Button, Incoming, Reply
 from bot.phrases import phrases
 from bot.services import Services
@@ -20,7 +21,8 @@ from faq.reading import ASKING
 from faq.schema import one_of
 from policy_data.english import for_reading
 from policy_data.extract import read
-from handlers import admin, broadcast, calc, console, contacts, events, faq, handoff, menu, policy, profile, subscribe
+from handlers import admin, broadcast, calc, console, contacts, events, faq, handoff, measure_followup, menu, policy, profile, \
+    subscribe
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Services, Incoming], Awaitable[Reply | None]]
@@ -31,8 +33,8 @@ ONE_ENGLISH_WORD = re.compile(r"[A-Za-z][a-z]{2,}[.!?]*$")    # a word, not an a
 # A question of its own: it leaves the quick-check even when it names the measure ("…呢", "多少" do not).
 OWN_QUESTION = re.compile(r"[?？]|吗|哪|什么|怎么|如何|谁")
 RULE_QUESTION = re.compile(rf"{ASKING.pattern}|{calc.RULE_ASKED.pattern}|{one_of(phrases().rule_asked.words).pattern}")
-LEAD_CLAUSE = re.compile(r"[，,；;]")
 CANCEL_WORDS = frozenset(phrases().cancel.words)
+LEAD_CLAUSE = re.compile(r"[，,；;]")
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ ROUTES: tuple[Route, ...] = (
     Route("command", "cancel", menu.cancel, description="取消当前操作", en="Cancel the current step"),
     Route("command", "faq", faq.categories, description="常见问题", en="Frequently asked questions"),
     Route("command", "contacts", contacts.list_all, description="联系方式", en="Contacts"),
-    Route("command", "handoff", handoff.command, description="转人工 · 留言给管委会工作人员", en="Talk to a person · leave a message for staff"),
+    Route("command", "handoff", handoff.command, description="转人工 · 找管委会工作人员", en="Talk to a person on the staff"),
     Route("command", "policy", policy.command, description="政策匹配 · 扶持措施与适用条件", en="Policy matching · support measures and conditions"),
     Route("command", "calc", calc.command, description="补贴速算 · 算算能拿多少", en="Subsidy quick-check · how much you can get"),
     Route("command", "profile", profile.command, description="保存单位情况，匹配适用政策", en="Save your enterprise profile to match policies"),
@@ -89,7 +91,6 @@ ROUTES: tuple[Route, ...] = (
     Route("payload", payloads.UNSCHEDULE.prefix, broadcast.unschedule, staff_only=True),
     Route("text", "", handoff.quoted),         # staff quoting a ticket notice
     Route("text", "", handoff.relay),          # a user with an open ticket talks to the staff
-    Route("text", "", handoff.nothing_to_end),  # "结束" with no ticket open
     Route("text", "", handoff.request),        # asking for a person, before any FAQ matching
     Route("text", "", menu.greeting),
     Route("text", "", menu.small_talk),
@@ -201,8 +202,8 @@ class Router:
             return await self._button(msg, msg.payload)
         if not inputs.has_meaning(msg.text):
             return menu.empty_input(msg)
-        if msg.folded.lower() in CANCEL_WORDS:
-            return await menu.cancel(self.svc, msg)
+        if menu.ends_step(msg.folded) and await self.svc.tickets.open_of(msg.user_key) is None:
+            return await menu.cancel(self.svc, msg)       # "算了不用了"; with a ticket open, it ends the ticket
         if command := command_of(msg.folded):   # "／newevent　…" reads as "/newevent …"; the arguments stay as typed
             args = msg.text.split(maxsplit=1)[1:]
             route = self.commands.get(command[0])
@@ -220,7 +221,7 @@ class Router:
 
     async def _text(self, msg: Incoming) -> Reply:
         dialog = self.svc.dialogs.get(msg.user_key)
-        if dialog is None and (again := self._amount_again(msg)) is not None:
+        if dialog is None and (again := calc.amount_again(self.svc, msg)) is not None:
             if (reply := await calc.answer(self.svc, again)) is not None:
                 return reply
         if isinstance(dialog, calc.CalcDialog) and calc.another_measure(self.svc, msg, dialog.text):
@@ -231,31 +232,37 @@ class Router:
             dialog = None
         if isinstance(dialog, calc.CalcAsking) and (measure := self._rule_asked(msg, dialog)) is not None:
             self.svc.dialogs.touch(msg.user_key)        # "封顶多少" while the figure is awaited: the rule, then the figure
-            return policy.measure_reply(self.svc, measure, lang=msg.lang)
+            return await measure_followup.of_measure(self.svc, msg, measure)
+        if dialog is None and (reply := await measure_followup.answer(self.svc, msg)) is not None:
+            return reply
         if dialog and dialog.flow in YIELDING_FLOWS and faq.is_new_question(self.svc, msg):
             self.svc.dialogs.pop(msg.user_key)
-            reply = await self._text(msg)
-            reply.text = msg.say(f"（已退出{YIELDING_FLOWS[dialog.flow]}，先回答您的新问题。）",
-                                 "(I left the subsidy quick-check to answer your new question.)") + f"\n{reply.text}"
-            return reply
+            return self._left(dialog, msg, await self._text(msg))
         flow = self.flows.get(dialog.flow) if dialog else None
         for route in ([flow] if flow else []) + self.texts:
             if (reply := await self._run(route, msg)) is not None:
-                return faq.with_other_parts(self.svc, msg, reply)
-        return await faq.answer(self.svc, msg)
+                reply = faq.with_other_parts(self.svc, msg, reply)
+                break
+        else:
+            reply = await faq.answer(self.svc, msg)
+        if dialog and dialog.flow in YIELDING_FLOWS and reply.intent != "calc" \
+                and self.svc.dialogs.get(msg.user_key) is None:      # the dialog passed on a question of its own
+            return self._left(dialog, msg, reply)
+        return reply
 
-    def _amount_again(self, msg: Incoming) -> Incoming | None:
-        """"那5亿呢" after a quick-check's result, also when a remark follows it ("500亿呢，是不是更多")."""
-        lead = LEAD_CLAUSE.split(msg.text, 1)[0]
-        again = calc.amount_again(self.svc, msg)
-        return again if again or lead == msg.text else calc.amount_again(self.svc, replace(msg, text=lead))
+    @staticmethod
+    def _left(dialog: DialogState, msg: Incoming, reply: Reply) -> Reply:
+        reply.text = msg.say(f"（已退出{YIELDING_FLOWS[dialog.flow]}，先回答您的新问题。）",
+                             "(I left the subsidy quick-check to answer your new question.)") + f"\n{reply.text}"
+        return reply
 
     def _rule_asked(self, msg: Incoming, dialog: calc.CalcAsking):
         """The measure being computed, when the message asks about its rule (a cap, a tier, who gets it) instead
         of giving the figure awaited."""
         book = self.svc.kb.policy
         if OWN_QUESTION.search(msg.text) or not RULE_QUESTION.search(msg.folded) \
-                or read(for_reading(msg.text, book, msg.lang), book).figures:      # another question leaves the dialog
+                or read(for_reading(msg.text, book, msg.lang), book).figures \
+                or faq.is_new_question(self.svc, msg):      # another question ("小镇多大") leaves the dialog
             return None
         return book.measure(dialog.measure)
 

@@ -15,7 +15,13 @@ from bot.messages import Incoming
 from bot.store import Audience, Broadcast, Profile, Store, Ticket, TicketEntry
 from bot.store.database import iso
 
+ENDED = "（结束人工服务）"   # the history line of a ticket's end
 KIND = "ticket"          # broadcasts of this kind carry ticket messages, not announcements
+
+
+def left_unanswered(ticket: Ticket) -> bool:
+    """Ended by its user with no word from the staff yet."""
+    return ticket.closed_by == ticket.user and not any(e.role == "staff" for e in ticket.history)
 
 
 class Tickets:
@@ -42,7 +48,10 @@ class Tickets:
         return await self.store.tickets.get(ticket_id)
 
     async def waiting(self) -> list[Ticket]:
-        return await self.store.tickets.all("open")
+        """Open tickets, and those their user ended before anyone on the staff answered: a message left for
+        staff is theirs to answer even after the user has stopped writing."""
+        return sorted([*await self.store.tickets.all("open"),
+                       *(t for t in await self.store.tickets.all("closed") if left_unanswered(t))], key=lambda t: t.id)
 
     async def by_message(self, platform: str, chat_id: str, ref: str) -> Ticket | None:
         return await self.store.tickets.of_message(platform, chat_id, ref)
@@ -63,7 +72,7 @@ class Tickets:
         if ticket is None or ticket.status != "open":
             return None
         (await self._index()).pop(ticket.user, None)
-        ended = self.entry(by, "user" if by == ticket.user else "staff", "（结束人工服务）")
+        ended = self.entry(by, "user" if by == ticket.user else "staff", ENDED)
         return await self.store.tickets.update(ticket_id, [ended], closed=ended.at, closed_by=by)
 
     async def notify_staff(self, ticket: Ticket, text: str) -> None:

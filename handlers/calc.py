@@ -5,6 +5,7 @@ the measure, "取消" to leave, and the dialog timeout of bot/dialogs.py — the
 """
 from __future__ import annotations
 
+import itertools
 import re
 from functools import partial
 from dataclasses import dataclass, replace
@@ -18,10 +19,10 @@ from bot.payloads import CALC, POLICY
 from bot.services import Services
 from faq.schema import Source
 from handlers import faq, handoff
-from handlers.policy import details_reply, parts_reply
+from handlers.policy import details_reply, original_button, parts_reply
 from policy_data import render
 from policy_data.english import for_reading
-from policy_data.engine import Outcome, evaluate, settled
+from policy_data.engine import Outcome, ceiling, evaluate, settled
 from policy_data.items import items
 from policy_data.extract import ASKS_WHEN, ELIGIBLE, SELF_DESCRIPTION, Facts, Reason, Reading, cued_measures, facts_for, normalise, read
 
@@ -62,14 +63,10 @@ def _read(msg: Incoming, text: str, book) -> Reading:
     return read(for_reading(text, book, msg.lang), book)
 
 
-def _original(msg: Incoming, measure_id: str) -> Button:
-    return Button(msg.say("查看原文与条件", "Original text and conditions"), POLICY(f"m:{measure_id}"))
-
-
 def _originals(msg: Incoming, book, measure_ids: list[str]) -> list[Button]:
     """One button per measure, each named when there are several (one label twice tells nothing)."""
     if len(measure_ids) < 2:
-        return [_original(msg, i) for i in measure_ids]
+        return [original_button(msg, i) for i in measure_ids]
     return [Button(f"{render.article(m, msg.lang)} {render.title(m, msg.lang)}"[:40], POLICY(f"m:{m.id}"))
             for m in map(book.measure, measure_ids)]
 
@@ -146,7 +143,7 @@ def _results(svc: Services, msg: Incoming, outcomes: list[Outcome], notes: list[
     blocks += render.validity_notes(policies, today, lang)
     sources = list(dict.fromkeys(render.citation(svc.kb.knowledge.documents, p, o.measure, lang)
                                  for p, o in zip(policies, outcomes)))
-    buttons = [_original(msg, o.measure.id) for o in outcomes[:1]]
+    buttons = [original_button(msg, o.measure.id) for o in outcomes[:1]]
     unknown = all(o.status == "unquantified" for o in outcomes)
     return render.reply("fallback" if unknown else "calc", "\n\n".join(blocks), confidence=0.5 if unknown else 0.8 if notes else 1.0,
                         buttons=buttons, sources=sources)
@@ -202,11 +199,38 @@ def _ask(svc: Services, msg: Incoming, outcome: Outcome, facts: Facts, question:
     else:
         prompt = render.ask_for(measure, key, lang)
     known = [render.check_line(measure, c, lang) for c in outcome.checks]
+    if WHO_GETS.search(question):         # "补多少，钱给谁": whom the article pays, beside the figure asked for
+        known.append(msg.say(f"支持对象：{measure.beneficiary}。",
+                             f"Goes to: {measure.en.beneficiary if measure.en else measure.beneficiary}."))
     known += [msg.say(f"条件：{render.condition_text(measure, c, lang)}。", f"Condition: {render.condition_text(measure, c, lang)}.")
               for c in measure.conditions if c.input == key]
     text = "\n".join([render.heading(measure, lang), msg.say(f"规则：{render.rule_text(measure)}。", f"Rule: {render.rule_text(measure, lang)}."),
                       *known, lead + prompt, msg.say("（输入“取消”可退出速算）", "(Type “cancel” to leave the quick-check.)")])
     return _reply(text, confidence=0.6, buttons=[_cancel(msg)])
+
+
+CEILING_ASKED = re.compile(r"最高|最多|上限|封顶|顶格|至多|\b(maximum|max|at most|cap|ceiling)\b", re.IGNORECASE)
+
+
+def _ceiling(svc: Services, msg: Incoming, question: str, outcome: Outcome, facts: Facts) -> Reply | None:
+    """"新设金融总部补助最高多少": the most a rate or tiered rule gives, asked without any figure of the question's
+    own, is stated as that ceiling (the dialog stays open for the figure)."""
+    measure = outcome.measure
+    if measure.rule.type not in ("rate", "tiered") or ceiling(measure) is None or facts.values or facts.errors \
+            or facts.other or facts.loose or outcome.missing != measure.rule_inputs() \
+            or not CEILING_ASKED.search(f"{question} {msg.text}"):
+        return None
+    key = measure.rule_inputs()[0]
+    svc.dialogs.put(msg.user_key, CalcAsking(question, measure.id, key, {}))
+    book = svc.kb.policy
+    policy = book.policy(measure)
+    lines = render.ceiling_lines(measure, msg.lang)
+    if outcome.open_conditions:
+        lines.append(msg.say("还需符合：", "Also required: ") + msg.say("；", "; ").join(
+            render.condition_text(measure, c, msg.lang) for c in outcome.open_conditions))
+    blocks = ["\n".join(lines), *render.validity_notes([policy], svc.policy_date(), msg.lang)]
+    return _reply("\n\n".join(blocks), confidence=0.8, buttons=[original_button(msg, measure.id), _cancel(msg)],
+                  sources=[render.citation(svc.kb.knowledge.documents, policy, measure, msg.lang)])
 
 
 def _pick(svc: Services, msg: Incoming, ids: list[str], question: str, lead: str) -> Reply:
@@ -227,12 +251,12 @@ def _page(msg: Incoming, book, ids: list[str], page: int) -> list[Button]:
 
 
 DATED = re.compile(r"\b(?:(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?(?P<year>20\d\d)\b"
-                   r"|(?P<cyear>20\d\d)年(?:(?P<cmonth>\d{1,2})月)?"
+                   r"|(?P<cyear>20\d\d|(?<![\d.第有近满了超过])2\d(?=年(?!度|以来|多|左右|前|之久)))年(?:(?P<cmonth>\d{1,2})月)?"
                    r"|(?P<ryear>今年|去年|前年|this year|last year)(?:(?P<rmonth>\d{1,2})月)?", re.IGNORECASE)
 # English questions say which capital they mean: registered capital is not the paid-in capital the rules use.
 REGISTERED = re.compile(r"\bregistered capital\b", re.IGNORECASE)
 MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
-SEVERAL_ITEMS = re.compile(r"分别|[两二三四五]年|(?<![0-9.])([两二三四五六七八九十]|[2-9])\s*(家|个项目|个重大)")
+SEVERAL_ITEMS = re.compile(r"分别|[两二三四五]年|(?<![0-9.])([两二三四五六七八九十]|[2-9])\s*(家|个[^，,。；;、\d]{0,8}?项目|个重大)")
 SEVERAL = re.compile(r"一共|合计|总共|共计|加起来|" + SEVERAL_ITEMS.pattern)
 
 
@@ -248,7 +272,7 @@ RECEIVED = re.compile(r"(已经?|之前|以前|去年|前年)[^，,。；;]{0,4}
                       r"|\b(already (got|received|had|obtained))\b[^,.;\d]{0,40}\b(subsid|grant|award|support)", re.IGNORECASE)
 
 
-WHO_GETS = re.compile(r"(发|给|奖|补)给谁|谁(能|可以)?(拿|领|得|获得)|(奖励|补助|支持)对象|\bwho (gets|receives|is paid)\b",
+WHO_GETS = re.compile(r"(发|给|奖|补|钱)给谁|谁(能|可以)?(拿|领|得|获得)|(奖励|补助|支持)对象|\bwho (gets|receives|is paid)\b",
                       re.IGNORECASE)
 
 
@@ -294,12 +318,19 @@ def _rivals(book, measure_ids: list[str]) -> list[str]:
 def _one_each(book, reading: Reading) -> list[str]:
     """"两个共富项目，一个受国家表彰，一个受部委表彰，一共多少": as many items as the rival fixed sums named, one of
     each."""
-    named = list(reading.scores)
+    named = [i for i in reading.scores if _named_alone(book, book.measure(i), reading)]
     if len(named) < 2 or not SEVERAL.search(reading.text) or _rivals(book, named) != named \
             or any(book.measure(i).rule_inputs() for i in named):
         return []
-    counts = [f.value for f in reading.figures if f.kind == "count" and f.value is not None and f.value > 1]
-    return named if counts == [len(named)] else []
+    counts = [f.value for f in reading.figures if f.kind == "count" and f.value is not None]
+    several = [n for n in counts if n > 1]          # "两个…一个…另一个", or "1个…，1个…"
+    return named if several == [len(named)] or counts == [1] * len(named) else []
+
+
+def _named_alone(book, measure, reading: Reading) -> bool:
+    """A word of the measure's own, which none of its rivals has, names it ("国家表彰", not "共富项目")."""
+    shared = {k for r in measure.versus if (rival := book.measure(r)) for k in rival.keywords}
+    return any(normalise(k) in reading.text for k in measure.keywords if k not in shared)
 
 
 def _each_once(svc: Services, msg: Incoming, measures: list) -> Reply:
@@ -319,7 +350,7 @@ def _each_once(svc: Services, msg: Incoming, measures: list) -> Reply:
     blocks += render.validity_notes(policies, svc.policy_date(), lang)
     return _reply("\n\n".join(blocks), sources=list(dict.fromkeys(
         render.citation(svc.kb.knowledge.documents, book.policy(m), m, lang) for m in measures)),
-        buttons=[_original(msg, m.id) for m in measures])
+        buttons=[original_button(msg, m.id) for m in measures])
 
 
 def _unstated(measure, question: str):
@@ -345,7 +376,7 @@ def _confirm(svc: Services, msg: Incoming, measure, n: int, condition, question:
                                  "\n(Tap “Yes” if it does; type “cancel” to leave the quick-check.)"),
                   confidence=0.5, buttons=[Button(msg.say("是", "Yes"), CALC("confirm")),
                                            Button(msg.say("不是", "No"), CALC("deny")),
-                                           _original(msg, measure.id), _cancel(msg)])
+                                           original_button(msg, measure.id), _cancel(msg)])
 
 
 AFFIRM = re.compile(r"^(是|是的|对|对的|嗯|符合|没错|yes|yep|y|correct)[。.!！]?$", re.IGNORECASE)
@@ -368,7 +399,7 @@ async def _answer_confirm(svc: Services, msg: Incoming, state: CalcPicking, yes:
                           f"{render.heading(measure, 'en')}\nUnder the original text it requires: "
                           f"{render.condition_text(measure, condition, 'en')}. Without it, this "
                           f"{measure.en.money if measure.en else measure.money} does not apply."),
-                  buttons=[_original(msg, measure.id)])
+                  buttons=[original_button(msg, measure.id)])
 
 
 def _stale(msg: Incoming) -> Reply:
@@ -428,7 +459,7 @@ def _two_policies(svc: Services, msg: Incoming, reading: Reading) -> Reply | Non
 
 def _itemisable(measure, reading: Reading) -> bool:
     """Items of one measure only: not when the question also names another kind (一个国家表彰、一个部委表彰)."""
-    return bool(items(measure, reading, {})) and not any(v in reading.scores for v in measure.versus) \
+    return bool(items(measure, reading, {})) and not any(v in reading.candidates() for v in measure.versus) \
         and not _about_the_rule(reading.text, reading)
 
 
@@ -447,9 +478,10 @@ def _itemised(svc: Services, msg: Incoming, measure, reading: Reading, known: di
     text = "\n".join(render.items_lines(outcomes, msg.lang))
     blocks = [text, *render.validity_notes([policy], svc.policy_date(), msg.lang)]
     return _reply("\n\n".join(blocks), sources=[render.citation(svc.kb.knowledge.documents, policy, measure, msg.lang)],
-                  buttons=[_original(msg, measure.id)])
+                  buttons=[original_button(msg, measure.id)])
 
 
+PART_OF_IT = re.compile(r"加|另外|另有|外加|以及|其中|合计|一共|总共|\b(plus|another|in addition)\b", re.IGNORECASE)
 # The figure a foreign currency belongs to ("8000万港币", "USD 20 million"), dropped from the question kept open.
 _FOREIGN_FIGURE = r"[\d.,]+\s*(?:个)?\s*(?:千万|百万|十万|万亿|万|亿|千|百|billion|million|bn|mn|m|k)?\s*(?:元|块)?\s*"
 
@@ -478,9 +510,12 @@ def _without(question: str, currency: re.Match) -> tuple[str, bool]:
 
 def _rmb_part(svc: Services, msg: Incoming, question: str, currency: re.Match, measure_ids: list[str],
               **guards) -> Reply | None:
-    """"规模5亿美元，另外人民币部分管理规模120亿": the RMB figure, named by its cue, priced on its own under a rule
-    that more only raises (a rate, tiers); the foreign part left out and the total asked for in RMB."""
+    """"registered capital USD 100m, paid-in capital RMB 500m": the RMB figure, named by its cue, priced on its own
+    under a rule that more only raises (a rate, tiers); the foreign amount left out and the total asked for in RMB.
+    Not when the foreign amount may be part of the same figure ("实收资本8亿人民币加2亿美元", "另有2亿美元")."""
     book = svc.kb.policy
+    if PART_OF_IT.search(question):
+        return None
     measure = book.measure(measure_ids[0]) if len(measure_ids) == 1 else None
     kept, found = _without(question, currency)
     # The foreign figure must be found and left out, or it would be read as RMB.
@@ -500,7 +535,7 @@ def _rmb_part(svc: Services, msg: Incoming, question: str, currency: re.Match, m
         f"请告诉我折合人民币的{what}合计，我再为您测算。",
         f"The above counts only the part you gave in RMB; the part in “{currency.group(0)}” is left out, as the document "
         "computes in RMB and sets no exchange rate (counting it can only keep or raise the amount). Please tell me the "
-        f"total {what} in RMB.")]), confidence=0.7, buttons=[_original(msg, measure.id)])
+        f"total {what} in RMB.")]), confidence=0.7, buttons=[original_button(msg, measure.id)])
 
 
 def _guarded(svc: Services, msg: Incoming, question: str, reading: Reading, measure_ids: list[str], *,
@@ -605,6 +640,7 @@ def _when(m: re.Match, today) -> tuple[int, int | None, str]:
         year, month = today.year + RELATIVE_YEAR[m["ryear"].lower()], int(m["rmonth"]) if m["rmonth"] else None
         return year, month, f"{m.group(0)}（{year}年{f'{month}月' if month else ''}）"
     year = int(m["year"] or m["cyear"])
+    year += 2000 if year < 100 else 0            # "23年2月开业": 2023
     month = MONTHS.index(m["month"].lower()[:3]) + 1 if m["month"] else int(m["cmonth"]) if m["cmonth"] else None
     return year, month, m.group(0)
 
@@ -687,6 +723,8 @@ def _computed(svc: Services, msg: Incoming, question: str, measure_ids: list[str
         else:
             outcomes.append(outcome)
             notes += _assumed_notes(msg, measure, facts)
+    if not outcomes and len(asks) == 1 and (ceiling := _ceiling(svc, msg, question, *asks[0])):
+        return ceiling
     if not outcomes and len(asks) == 1:
         return _ask(svc, msg, *asks[0], question)
     if not outcomes:
@@ -838,6 +876,10 @@ def _again(svc: Services, msg: Incoming, measure, key: str) -> Reply:
 ELLIPTICAL = re.compile(r"^那?\D{2,12}呢[\s?？。]*$")        # "金融控股公司呢": no figure, the question left out
 AMOUNT = re.compile(r"\d[\d.,]*\s*(?:千万|百万|万|亿)元?|\d[\d.,]*\s*元")
 COUNT = re.compile(r"\d+\s*(?:个|项|家|笔|张|块)")
+LEAD_CLAUSE = re.compile(r"[，,；;]")
+FIGURE_AGAIN_EN = re.compile(r"^(?:(?:and|so|then|ok|okay)[,\s]+)?(?:(?:what|how)\s+about|if\s+(?:it\s+(?:is|was|were)|it['’]s)|with)?"
+                             r"\s*(?P<figure>(?:rmb|cny|¥)?\s*\d[\d.,]*\s*(?:[a-z]+)?(?:\s+(?:rmb|yuan))?)"
+                             r"\s*(?:instead)?[\s?!.]*$", re.IGNORECASE)
 ANOTHER_FIGURE = re.compile(rf"^(?:那|如果是?|要是)?\s*({AMOUNT.pattern}|{COUNT.pattern})\s*(?:的话)?\s*呢?[\s?？。]*$")
 
 
@@ -850,14 +892,39 @@ def _new_figure(last: str, said: str) -> str | None:
 
 
 def amount_again(svc: Services, msg: Incoming) -> Incoming | None:
-    """"那5亿呢", "20亿", "6个呢" right after a quick-check's result: the last question again with this figure, when
-    the last question holds exactly one figure of its kind (an amount, a count) to replace."""
-    asked = ANOTHER_FIGURE.match(msg.text.strip())
-    last = (svc.history.recent(msg.user_key) or [None])[-1]
-    if not (asked and last and last.intent == "calc"):
+    """"那5亿呢", "20亿", "6个呢", "what about 3 billion" right after a quick-check's result, also with a remark after
+    it ("500亿呢，是不是更多"): the last question again with this figure, when it holds exactly one figure of its kind
+    (an amount, a count) to replace."""
+    book, lang = svc.kb.policy, msg.lang
+    asked = _another_figure(book, lang, msg.text)
+    recent = svc.history.recent(msg.user_key)
+    if not (asked and recent and recent[-1].intent == "calc"):
         return None
-    again = _new_figure(last.said, asked.group(1))
+    again = _new_figure(_last_question(book, lang, recent), asked)
     return replace(msg, text=again) if again else None
+
+
+def _another_figure(book, lang: str, text: str) -> str | None:
+    """The one figure a message gives instead of the last question's, in the words the extractor reads."""
+    if lang == "en":
+        if not (asked := FIGURE_AGAIN_EN.match(text.strip())):
+            return None
+        text = for_reading(asked["figure"], book, lang)
+    for said in dict.fromkeys((text.strip(), LEAD_CLAUSE.split(text, 1)[0].strip())):
+        if asked := ANOTHER_FIGURE.match(said):
+            return asked.group(1)
+    return None
+
+
+def _last_question(book, lang: str, recent: list) -> str:
+    """The question the last result computed: "200亿呢" after "AUM首次到100亿补多少" asked it with 200亿."""
+    run = list(itertools.takewhile(lambda e: e.intent == "calc", reversed(recent)))
+    start = next((n for n, e in enumerate(run) if not _another_figure(book, lang, e.said)), len(run) - 1)
+    question = for_reading(run[start].said, book, lang)
+    for exchange in reversed(run[:start]):
+        given = _another_figure(book, lang, exchange.said)     # a figure the quick-check asked for joined the question
+        question = _new_figure(question, given) or f"{question} {given}"
+    return question
 
 
 def another_measure(svc: Services, msg: Incoming, asked: str) -> bool:

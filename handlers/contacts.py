@@ -16,6 +16,7 @@ ASKS_FOR_CONTACT = ("联系方式", "咨询谁", "负责部门", "邮箱")
 ASKS_FOR_CONTACT_EN = one_of(phrases().contacts.asks_en)
 REACH_NOW_EN = ("To reach a person now: tap “Talk to a person” or send /handoff; committee "
                 "staff will answer you here.")
+ROLE = "role:"                 # contact:role:<id>, a contact's role in full
 NOT_PUBLISHED = "暂未公布（来源文件未载明，待管委会工作人员补充）"
 NOT_PUBLISHED_EN = "not published yet (the source documents don't give one; committee staff will add it)"
 
@@ -30,11 +31,20 @@ def _card(svc: Services, msg: Incoming, contact) -> Reply:
         lines.append(msg.say("地址：", "Address: ") + contact.address)
     if contact.hours:
         lines.append(msg.say("办公时间：", "Office hours: ") + contact.hours)
-    if en:
-        lines += [f"Role: {en.role}", f"Ask them about: {'; '.join(en.contact_for)}"]
+    buttons = [button(msg)]
+    if en:           # the English role is long for a phone: it is one tap away
+        lines.append(f"Ask them about: {'; '.join(en.contact_for)}")
+        buttons.append(Button("Their role in full", CONTACT(f"{ROLE}{contact.id}")))
     else:
         lines += [f"职责：{contact.role}", f"可咨询：{'、'.join(contact.contact_for)}"]
-    return Reply("\n".join(lines), intent="contacts", confidence=1.0, buttons=[button(msg)],
+    return Reply("\n".join(lines), intent="contacts", confidence=1.0, buttons=buttons,
+                 sources=[svc.kb.knowledge.cite(contact.source, msg.lang)])
+
+
+def _role(svc: Services, msg: Incoming, contact) -> Reply:
+    en = contact.en if msg.english else None
+    text = f"[{en.name}]\nRole: {en.role}" if en else f"【{contact.name}】\n职责：{contact.role}"
+    return Reply(text, intent="contacts", confidence=1.0, buttons=[button(msg)],
                  sources=[svc.kb.knowledge.cite(contact.source, msg.lang)])
 
 
@@ -119,4 +129,6 @@ async def by_payload(svc: Services, msg: Incoming) -> Reply:
     for contact in svc.kb.knowledge.contacts:
         if contact.id == key:
             return _card(svc, msg, contact)
+        if f"{ROLE}{contact.id}" == key:
+            return _role(svc, msg, contact)
     return await list_all(svc, msg)

@@ -20,11 +20,12 @@ from faq.reading import BASE_YEAR, SUBJECTLESS, YEAR, Reading
 from faq.vocabulary import vocabulary
 from handlers.handoff import unanswered
 from policy_data import render
+from policy_data.amounts import amounts_in_english
 from policy_data.english import for_reading
 from policy_data.extract import read as read_policy
 
 FALLBACK = ("抱歉，这个问题我暂时答不上来，资料中没有可靠的答案。\n"
-            "您可以看看下面相近的问题，或点“转人工 / 留言给工作人员”请管委会工作人员回复（也可输入 /handoff）。")
+            "您可以看看下面相近的问题，或点“转人工”请管委会工作人员回复（也可输入 /handoff）。")
 FALLBACK_EN = ("Sorry, the documents I work from don't say, so I cannot give you a reliable answer.\n"
                "See the related questions below, or tap “Talk to a person” to ask the Town Management "
                "Committee's staff (小镇管委会) — or send /handoff.")
@@ -53,7 +54,8 @@ MAX_PARTS = 2              # a message asking several things gets at most this m
 
 
 def _answer(entry, svc: Services, confidence: float, lang: str, note: str = "") -> Reply:
-    text = entry.answer + _amounts(svc, entry, lang) + svc.kb.period_note(entry, svc.clock.today(), lang)
+    answer = amounts_in_english(entry.answer) if lang == "en" else entry.answer
+    text = answer + _amounts(svc, entry, lang) + svc.kb.period_note(entry, svc.clock.today(), lang)
     return Reply(f"{note}{text}", intent="faq", confidence=confidence,
                  sources=[svc.kb.knowledge.cite(entry.source, lang)],
                  buttons=[Button(f"{'Quick-check: ' if lang == 'en' else '速算：'}{render.title(m, lang)}"[:40], CALC(m.id))
@@ -221,6 +223,16 @@ def _same_document(svc: Services, reading: Reading, about: list[Match], best: Ma
                  and _states(svc, m.entry, reading.aspects)), None)
 
 
+def _last_answer(svc: Services, reading: Reading) -> Match | None:
+    """"机构数呢" after an answer that states the number of institutions: that answer, when nothing ranked close to the
+    follow-up states what it asks."""
+    last = svc.kb.knowledge.entry(reading.context) if reading.follow_up and reading.own else None
+    if last is None or not all(a in last.aspects for a in reading.own) or not _about(svc, last, reading.entities) \
+            or not _gives(last, reading):
+        return None
+    return Match(last, THRESHOLD)
+
+
 def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match | None, str]:
     """The entry to answer with, or None and why not ("" = nothing close; "aspect"/"entity"/"elsewhere")."""
     aspects = svc.kb.knowledge.lexicon.aspects
@@ -257,15 +269,17 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
         own = [m for m in about if reading.entities and m.entry.entities[0] == reading.entities[0]
                and m.score >= THRESHOLD and all(a in m.entry.aspects for a in strict)]
         stating = own or stating      # the whole's own figure, not a part's (a building's tax), when it has one
-        if not stating:
+        if not stating and (last := _last_answer(svc, reading)) is None:
             return None, "aspect"
-        best = stating[0]
+        best = stating[0] if stating else last
     elif not _states(svc, best.entry, reading.aspects):
         best = next((m for m in near if _states(svc, m.entry, reading.aspects)), best)
         # "它在哪个区" of a place whose location is not stated; "在册人才是多少" of the year's highlights
         said = reading.own if reading.follow_up else [a for a in reading.own if aspects[a].worded]
         if said and not (_states(svc, best.entry, said) or _words_of(svc, best.entry, said)):
-            return None, "aspect"
+            if not reading.follow_up or (last := _last_answer(svc, reading)) is None:
+                return None, "aspect"
+            best = last
     if reading.years and not set(reading.years) & _years_in(best.entry):
         named = reading.entities[0] if reading.entities else None
         direct = named is None or best.entry.entities[0] == named
@@ -512,7 +526,7 @@ def _not_known_reply(svc: Services, msg: Incoming, reading: Reading, ranked: lis
         else:
             text = msg.say(f"资料中没有关于{name}{asked}的记载。", f"The documents don't say anything about "
                                                             f"{f'the {asked} of ' if asked else ''}{name}.")
-        text += msg.say("\n可以看看下面这些已知的内容，或点“转人工 / 留言给工作人员”请管委会工作人员回复。",
+        text += msg.say("\n可以看看下面这些已知的内容，或点“转人工”请管委会工作人员回复。",
                         "\nSee what is known below, or tap “Talk to a person” to ask the committee's staff.")
         if entity:
             svc.conversations.remember(msg.user_key, [entity], reading.aspects, None)

@@ -17,14 +17,15 @@ from bot.messages import Button, Incoming, Reply
 from bot.phrases import phrases
 from bot.services import Services
 from bot.store import Profile, Ticket, TicketEntry
+from bot.tickets import ENDED, left_unanswered
 from faq.schema import one_of
-from handlers.menu import cancel, menu_buttons
+from handlers.menu import ends_step, menu_buttons
 
 log = logging.getLogger(__name__)
 
-BUTTON = Button("转人工 / 留言给工作人员", "/handoff")
+BUTTON = Button("转人工", "/handoff")
 BUTTON_EN = Button("Talk to a person (转人工)", "/handoff")
-REACH_NOW = "现在找人：点“转人工 / 留言给工作人员”或输入 /handoff，管委会工作人员会在这里回复您。"
+REACH_NOW = "现在找人：点“转人工”或输入 /handoff，管委会工作人员会在这里回复您。"
 STAFF_MARK = "【管委会工作人员回复】"
 LIVE = {   # a platform that hands the chat itself: the person answers right there
     "servicer": ("已为您转接管委会工作人员，请稍候，工作人员会在这里直接回复您。",
@@ -50,7 +51,6 @@ _CALL_ME = one_of(_WORDS.call_me)
 _NUMBER_ASKED = one_of(_WORDS.number_asked)
 _EN = one_of(_WORDS.requests_en)
 _EN_SENTENCE = one_of(_WORDS.sentences_en)
-_ENDS = {w.lower() for w in _WORDS.ends}
 _NOISE = re.compile(r"[\s\W_]+")
 
 
@@ -78,7 +78,7 @@ def with_offer(svc: Services, msg: Incoming, reply: Reply) -> Reply:
     offer of a person first."""
     recent = svc.history.recent(msg.user_key)
     if recent and recent[-1].intent == "fallback":
-        reply.text = msg.say("连续两次没能答上来，抱歉。要不要请管委会工作人员帮您？点“转人工 / 留言给工作人员”，"
+        reply.text = msg.say("连续两次没能答上来，抱歉。要不要请管委会工作人员帮您？点“转人工”，"
                              "刚才的问题会一并转给他们。\n\n",
                              "Sorry, that is twice in a row I could not answer. Shall the committee's staff help you? "
                              "Tap “Talk to a person”; your last questions go with it.\n\n") + reply.text
@@ -140,8 +140,8 @@ async def _hand_over(svc: Services, msg: Incoming, said: str) -> Reply:
         if outcome := await live(msg, not _hours_note(svc)):
             return _handoff_reply(msg.say(*LIVE[outcome]) + _hours_note(svc, msg))
     tickets = svc.tickets
-    if not any(t.partition(":")[0] in svc.outboxes for t in tickets.targets):
-        log.warning("a user asked for a person, but BOT_HANDOFF_TO (or BOT_STAFF) names no one on a served channel")
+    if not tickets.targets:
+        log.warning("a user asked for a person, but BOT_HANDOFF_TO and BOT_STAFF name no one")
         return _handoff_reply(msg.say("抱歉，现在没有值班的工作人员可以转接。您可以稍后再点“转人工”，"
                                       "或在“联系方式”里查看管委会的联系卡片。",
                                       "Sorry, there is no one on duty to put you through to right now. Try “Talk to "
@@ -161,6 +161,14 @@ async def _hand_over(svc: Services, msg: Incoming, said: str) -> Reply:
     hours = _hours_note(svc, msg)
     await tickets.notify_staff(ticket, _notice(ticket, recent, profile, said, after_hours=bool(hours)))
     await svc.store.audit.record(msg.user_key, "ticket.open", svc.clock.now(), ticket=ticket.id)
+    if not _on_duty(svc):
+        log.warning("a user asked for a person, but no one in BOT_HANDOFF_TO (or BOT_STAFF) is on a served channel: "
+                    "ticket %s waits for /tickets", ticket.id)
+        return _handoff_reply(msg.say(
+            f"现在没有值班的工作人员在线。您可以在这里留言（工单 #{ticket.id}）：留言会保存下来，工作人员上线后会看到，"
+            "并在这里回复您。输入“结束”可结束留言。",
+            f"No one on duty is online right now. You can leave a message here (ticket #{ticket.id}): it is kept, "
+            "and staff will read it and answer you here when they are back. Type “end” to finish."))
     if msg.english:
         shared = "Our conversation so far goes with it. " if recent else ""
         return _handoff_reply(f"You are put through to the committee's staff (ticket #{ticket.id}). {shared}{hours}\n"
@@ -168,6 +176,12 @@ async def _hand_over(svc: Services, msg: Incoming, said: str) -> Reply:
     shared = "刚才的对话已一并转给他们。" if recent else ""
     return _handoff_reply(f"已为您转接管委会工作人员（工单 #{ticket.id}），{shared}{hours}\n"
                   "接下来您发的消息都会转给工作人员，回复会出现在这里。输入“结束”可结束人工服务。")
+
+
+def _on_duty(svc: Services) -> bool:
+    """Whether someone told of tickets is on a channel this process serves (`ask` and the console chat serve
+    none to staff): otherwise a ticket waits as a message for staff to read with /tickets."""
+    return any(t.partition(":")[0] in svc.outboxes for t in svc.tickets.targets)
 
 
 def _notice(ticket: Ticket, recent: list[Exchange], profile: Profile | None, said: str, after_hours: bool) -> str:
@@ -186,28 +200,24 @@ def _notice(ticket: Ticket, recent: list[Exchange], profile: Profile | None, sai
     return "\n".join(lines)
 
 
-def _ends(msg: Incoming) -> bool:
-    return msg.text.strip().lower().rstrip(".!。！") in _ENDS
-
-
-async def nothing_to_end(svc: Services, msg: Incoming) -> Reply | None:
-    """"结束" with no ticket open ends whatever there is, like "取消", instead of reading as a question."""
-    return await cancel(svc, msg) if _ends(msg) else None
-
-
 async def relay(svc: Services, msg: Incoming) -> Reply | None:
     """While the user's ticket is open, their messages go to it instead of being answered by the bot."""
     ticket = await svc.tickets.open_of(msg.user_key)
     if ticket is None:
         return None
     number = ticket.id
-    if _ends(msg):
+    if ends_step(msg.text):
         await svc.tickets.close(number, msg.user_key)
         await svc.tickets.notify_staff(ticket, f"【工单 #{number}】{_who(ticket)}已结束人工服务。")
         return _handoff_reply(msg.say("已结束人工服务，有问题可以继续问我。", "The chat with staff has ended; ask me anything."),
                       menu_buttons(msg))
     await svc.tickets.add(number, svc.tickets.entry(msg.user_key, "user", msg.typed))
     await svc.tickets.notify_staff(ticket, f"【工单 #{number}】{_who(ticket)}留言：\n{msg.typed}\n{_commands(number)}")
+    if not _on_duty(svc):
+        return _handoff_reply(msg.say(f"已保存您的留言（工单 #{number}）。现在没有值班的工作人员在线，工作人员上线后会在这里回复您。"
+                                      "输入“结束”可结束留言。",
+                                      f"Your message is kept (ticket #{number}). No one is on duty right now; staff will "
+                                      "answer you here when they are back. Type “end” to finish."))
     return _handoff_reply(msg.say(f"已转给工作人员（工单 #{number}）。{_hours_note(svc)}输入“结束”可结束人工服务。",
                           f"Passed to the staff (ticket #{number}). {_hours_note(svc, msg)}Type “end” to finish."))
 
@@ -222,7 +232,7 @@ def _number(arg: str) -> tuple[int | None, str]:
 
 async def _answer(svc: Services, msg: Incoming, ticket: Ticket, text: str) -> Reply:
     number = ticket.id
-    if ticket.status != "open":
+    if ticket.status != "open" and not left_unanswered(ticket):      # a message left and never answered: still answerable
         return _handoff_reply(f"工单 #{number} 已结束，回复没有发送。")
     await svc.tickets.add(number, svc.tickets.entry(msg.user_key, "staff", text))
     await svc.tickets.tell_user(ticket, f"{STAFF_MARK}\n{text}")
@@ -269,8 +279,9 @@ async def list_open(svc: Services, msg: Incoming) -> Reply:
         return _handoff_reply("当前没有待处理的工单。")
     lines = ["待处理的工单："]
     for t in waiting:
-        said = next((e.text for e in reversed(t.history) if e.role == "user"), "")
-        lines.append(f"#{t.id} {_who(t)} · {t.opened[:16].replace('T', ' ')} · {_shorten(said)}")
+        said = next((e.text for e in reversed(t.history) if e.role == "user" and e.text != ENDED), "")
+        left = "（留言未回复，用户已结束）" if t.status != "open" else ""
+        lines.append(f"#{t.id} {_who(t)} · {t.opened[:16].replace('T', ' ')} · {_shorten(said)}{left}")
     lines.append("查看：/ticket 工单号；回复：/reply 工单号 内容")
     return _handoff_reply("\n".join(lines))
 

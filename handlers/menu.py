@@ -24,6 +24,17 @@ EXAMPLES = ("运河财富小镇在哪里？", "小镇金融联盟有哪些分会
 EXAMPLES_EN = ("Where is Canal Wealth Town?", "What branches does the town's financial alliance have?",
                "New financial HQ, paid-in capital RMB 1 billion: how much subsidy?", "How do I contact the management committee?")
 LANG_NAMES = {"zh": "中文", "en": "English"}
+_NOISE = re.compile(r"[\s\W_]+")
+_STOP_WORDS = sorted({_NOISE.sub("", w.lower()) for w in (*phrases().cancel.words, *phrases().handoff.ends)} - {""},
+                     key=len, reverse=True)
+_PARTICLES = "|".join(map(re.escape, phrases().cancel.particles))
+_STOPPING = "|".join(map(re.escape, _STOP_WORDS))
+ENDING = re.compile(rf"(?:{_PARTICLES})*(?:{_STOPPING})(?:{_STOPPING}|{_PARTICLES})*")
+
+
+def ends_step(text: str) -> bool:
+    """A whole message that only says stop: "取消", "结束", "算了不用了", "算了 结束吧", "never mind"."""
+    return bool(ENDING.fullmatch(_NOISE.sub("", text.lower())))
 
 
 def menu_buttons(msg: Incoming | None = None) -> list[Button]:
@@ -32,8 +43,9 @@ def menu_buttons(msg: Incoming | None = None) -> list[Button]:
 
 
 def every_menu_button() -> list[Button]:
-    """The menu's buttons in both languages, for a label typed back."""
-    return menu_buttons() + menu_buttons(Incoming("", "", "", lang="en"))
+    """The menu's buttons in both languages and their other names (速算), for a label typed back."""
+    other_names = [Button(word, f"/{cmd}") for _, _, cmd in MAIN_MENU for word in getattr(phrases().menu, cmd)]
+    return menu_buttons() + menu_buttons(Incoming("", "", "", lang="en")) + other_names
 
 
 def _examples(msg: Incoming) -> str:

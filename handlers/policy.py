@@ -429,14 +429,34 @@ def _names_a_kind(text: str, book) -> bool:
 
 
 def _unstated_procedure(policy, msg: Incoming) -> str:
-    en = policy.en
+    """In English the document's sentence is only referred to (its dates are in the validity note): it is long."""
+    lead = policy.en.lead_department if policy.en else policy.lead_department
     return msg.say(f"{policy.number}没有载明申请流程、申报材料、受理窗口和申报、拨付时间。原文：“{policy.lead_text}”"
                    f"具体办法以{policy.lead_department}牵头制定的细则为准，请向{policy.lead_department}咨询。",
                    f"{policy.number} does not state an application procedure, the materials, where to apply or when "
-                   f"to apply or be paid. It says: “{en.lead_text if en else policy.lead_text}” Please ask the "
-                   f"{en.lead_department if en else policy.lead_department} for the detailed rules.")
+                   f"to apply or be paid: its detailed rules are to be drawn up under the lead of the {lead}; please "
+                   "ask them.")
 
 
+def original_button(msg: Incoming, measure_id: str) -> Button:
+    return Button(msg.say("查看原文与条件", "Original text and conditions"), POLICY(f"m:{measure_id}"))
+
+
+def _procedure_of(svc: Services, msg: Incoming, measure, unstated: str) -> Reply:
+    """How to apply for a measure: the documents are silent, said first; the measure's amount and conditions,
+    its text a tap away."""
+    policy = svc.kb.policy.policy(measure)
+    amount = f"{render.heading(measure, msg.lang)} {render.estimate(measure, msg.lang)}"
+    notes = render.validity_notes([policy], _today(svc), msg.lang)
+    text = "\n\n".join([unstated, "\n".join([amount, *render.conditions(measure, msg.lang)]), *notes])
+    if len(text) > PHONE_CHARS:        # the conditions too are behind the button then
+        text = "\n\n".join([unstated, amount, *notes])
+    reply = measure_reply(svc, measure, lang=msg.lang)
+    return replace(reply, text=text, intent="fallback", confidence=0.5,
+                   buttons=[original_button(msg, measure.id), *reply.buttons])
+
+
+PHONE_CHARS = 600      # a reply longer than this scrolls on a phone screen
 # Kinds of organisation the policies have no measure of their own for.
 NO_MEASURE_KINDS = ("律师事务所", "律所", "会计师事务所", "税务师事务所")
 
@@ -452,7 +472,7 @@ def _no_measure_reply(svc: Services, msg: Incoming, kind: str) -> Reply:
                    f"{', '.join(p.number for p in policies)} has no support measure of its own for a {kind}, and "
                    f"states no subsidy for one. The measures open to any organisation apply on their conditions: "
                    f"{named}.")
-    text += msg.say("\n也可以点“转人工 / 留言给工作人员”请管委会工作人员回复（或输入 /handoff）。",
+    text += msg.say("\n也可以点“转人工”请管委会工作人员回复（或输入 /handoff）。",
                     "\nYou can also tap “Talk to a person” to ask the committee's staff (or send /handoff).")
     return handoff.with_offer(svc, msg, Reply(text, intent="fallback", confidence=0.5,
                                               buttons=[Button(f"{render.article(m, msg.lang)} {render.title(m, msg.lang)}",
@@ -466,7 +486,7 @@ def _procedure_reply(svc: Services, msg: Incoming) -> Reply:
     for policy in svc.kb.policy.policies.values():
         blocks.append(_unstated_procedure(policy, msg))
         blocks += render.validity_notes([policy], _today(svc), msg.lang)
-    blocks.append(msg.say("也可以点“转人工 / 留言给工作人员”请管委会工作人员回复（或输入 /handoff）。",
+    blocks.append(msg.say("也可以点“转人工”请管委会工作人员回复（或输入 /handoff）。",
                           "You can also tap “Talk to a person” to ask the committee's staff (or send /handoff)."))
     return Reply("\n\n".join(blocks), intent="fallback", confidence=0.5)
 
@@ -616,9 +636,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
                               lang=msg.lang)
         unstated = _unstated_procedure(book.policy(book.measure(candidates[0])), msg)
         if book.patterns["procedure"].search(msg.text):       # the documents are silent on what was asked: said first, a "don't know"
-            reply = await handoff.unanswered(svc, msg, replace(
-                reply, text=f"{unstated}\n\n{msg.say('文件对这项措施的规定如下：', 'What the document says of this measure:')}"
-                            f"\n{reply.text}", intent="fallback", confidence=0.5))
+            reply = await handoff.unanswered(svc, msg, _procedure_of(svc, msg, book.measure(candidates[0]), unstated))
         elif ASKS_WHEN.search(reading.text):
             reply.text += "\n\n" + unstated
         reply.buttons += [Button(f"{render.article(m, msg.lang)} {render.title(m, msg.lang)}", POLICY(f"m:{m.id}"))

@@ -90,42 +90,108 @@ async def choose(svc: Services, msg: Incoming) -> Reply:
 
 
 _WORDS = phrases().subscribe
-OPT_OUT, OPT_IN, TELL_ME = one_of(_WORDS.opt_out), one_of(_WORDS.opt_in), one_of(_WORDS.tell_me)
+CLAUSES = one_of(_WORDS.clauses)
+OPT_OUT, OPT_IN, KEEP, TELL_ME = (one_of(w) for w in (_WORDS.opt_out, _WORDS.opt_in, _WORDS.keep, _WORDS.tell_me))
+JOINS, LEAVES, ASKS_HOW = one_of(_WORDS.joins), one_of(_WORDS.leaves), one_of(_WORDS.asks_how)
 ABOUT_NOTICES = one_of(_WORDS.about_notices)      # what TELL_ME must be about
-EVENTS, NEWS = one_of(_WORDS.events), one_of(_WORDS.news)
+EVENTS, NEWS, BRANCH, EVERYTHING = (one_of(w) for w in (_WORDS.events, _WORDS.news, _WORDS.branch, _WORDS.everything))
+SEGMENT_NAMES = {seg: one_of(getattr(_WORDS.segments, seg)) for seg in SEGMENTS}
 REGISTERING = one_of(_WORDS.registering)   # how to take part: the screen, not a subscription the user did not ask for
 SHORT_ZH, SHORT_EN = 24, 12              # a request is short (characters, words); a longer text is a question
+Choice = tuple[str, str]                 # ("subscriptions", "events") or ("segments", "quasi")
 
 
 def _short(text: str) -> bool:
     return len(text) <= SHORT_ZH if language.CJK.search(text) else len(text.split()) <= SHORT_EN
 
 
+def _named(clause: str) -> list[Choice]:
+    """The notices a clause speaks of; a bare "分会" or "全部" names every branch (and "全部" every topic)."""
+    segments = [s for s, words in SEGMENT_NAMES.items() if words.search(clause)]
+    if not segments and (BRANCH.search(clause) or EVERYTHING.search(clause)):
+        segments = list(SEGMENTS)
+    topics = [t for t, words in (("events", EVENTS), ("news", NEWS)) if words.search(clause)]
+    if EVERYTHING.search(clause):
+        topics = list(TOPICS)
+    return [("subscriptions", t) for t in topics] + [("segments", s) for s in segments]
+
+
+def _polarity(clause: str, named: list[Choice]) -> bool | None:
+    """What a clause asks for the notices it names: off, on, or nothing (a self-introduction, a remark)."""
+    branch = any(field == "segments" for field, _ in named)
+    if OPT_OUT.search(clause) or (branch and LEAVES.search(clause)):
+        return False
+    if (OPT_IN.search(clause) or KEEP.search(clause) or (TELL_ME.search(clause) and ABOUT_NOTICES.search(clause))
+            or (branch and JOINS.search(clause))):
+        return True
+    return None
+
+
+def _wanted(text: str) -> dict[Choice, bool]:
+    """Each notice named in a clause that says what to do with it: "别给我发活动通知了 公告可以继续" →
+    event notices off, announcements on."""
+    wanted: dict[Choice, bool] = {}
+    for clause in CLAUSES.split(text):
+        named = _named(clause)
+        if named and (on := _polarity(clause, named)) is not None:
+            wanted.update((choice, on) for choice in named if choice not in wanted)
+    return wanted
+
+
+def _done(msg: Incoming, before: User | None, changes: dict[Choice, bool]) -> str:
+    """One line saying what the words changed (or kept), before the screen."""
+    had = {("subscriptions", t) for t in (before.subscriptions if before else ("news",))} | \
+          {("segments", s) for s in (before.segments if before else ())}
+    topics, segments = _names(msg)
+    parts = []
+    for (field, value), on in changes.items():
+        name = topics[value] if field == "subscriptions" else segments[value]
+        kept = on and (field, value) in had
+        if msg.english:
+            parts.append(f"you still receive {name}" if kept else
+                         f"you are {'subscribed to' if on else 'unsubscribed from'} {name}" if field == "subscriptions"
+                         else f"you have {'joined' if on else 'left'} the notices of {name}")
+        elif field == "subscriptions":
+            parts.append(f"{name}照常接收" if kept else f"已为您{'订阅' if on else '退订'}{name}")
+        else:
+            parts.append(f"已为您{'加入' if on else '退出'}“{name}”通知")
+    if msg.english:
+        return "; ".join(parts).capitalize() + ". Everything else is unchanged (change it below).\n\n"
+    return "；".join(parts) + "。其余不变，可在下方更改。\n\n"
+
+
+async def _change(svc: Services, msg: Incoming, changes: dict[Choice, bool], prefix: str | None = None) -> Reply:
+    before = await svc.store.users.get(msg.user_key)
+    for (field, value), on in changes.items():
+        await svc.store.users.choose(msg.user_key, field, value, on)
+    return _settings_screen(msg, await svc.store.users.get(msg.user_key),
+                            _done(msg, before, changes) if prefix is None else prefix)
+
+
 async def by_words(svc: Services, msg: Incoming) -> Reply | None:
-    """"退订" / "不要再给我发公告了" opts out of everything in one step; "订阅活动通知" opts in to event notices;
-    both show the subscription screen so any choice can be changed back."""
+    """Opting in or out in words, in one step, of what the words name ("不要再给我发公告了": announcements only;
+    "加入类金融分会": that branch's notices); "退订" naming nothing opts out of everything. Every change shows the
+    subscription screen, so it can be changed back."""
     text = msg.folded.lower()
-    if OPT_OUT.search(text):
-        if EVENTS.search(text) and not NEWS.search(text):       # "不要再给我发活动通知了": events only
-            await svc.store.users.choose(msg.user_key, "subscriptions", "events", False)
-            return _settings_screen(msg, await svc.store.users.get(msg.user_key),
-                                    msg.say("已为您退订联盟活动通知；管委会公告和分会通知不变，可在下方更改。\n\n",
-                                            "You are unsubscribed from alliance event notices; committee announcements "
-                                            "and branch notices are unchanged (change them below).\n\n"))
-        for field, names in (("subscriptions", TOPICS), ("segments", SEGMENTS)):
-            for value in names:
-                await svc.store.users.choose(msg.user_key, field, value, False)
-        return _settings_screen(msg, await svc.store.users.get(msg.user_key),
-                      msg.say("已为您退订全部通知，之后不会再收到推送。\n\n",
-                              "You are unsubscribed from all notices and will receive no more messages.\n\n"))
-    asks = OPT_IN.search(text) or (TELL_ME.search(text) and ABOUT_NOTICES.search(text))
-    if not (asks and _short(text)):
+    wanted = _wanted(text)
+    if OPT_OUT.search(text) and not any(on is False for on in wanted.values()):
+        everything = {(field, value): False for field, names in (("subscriptions", TOPICS), ("segments", SEGMENTS))
+                      for value in names}
+        return await _change(svc, msg, everything, msg.say("已为您退订全部通知，之后不会再收到推送。\n\n",
+                                                           "You are unsubscribed from all notices and will receive "
+                                                           "no more messages.\n\n"))
+    joins = any(field == "segments" for field, _ in wanted) and (JOINS.search(text) or LEAVES.search(text))
+    opting_out = OPT_OUT.search(text) is not None
+    asks = OPT_IN.search(text) or (TELL_ME.search(text) and ABOUT_NOTICES.search(text)) or joins   # "继续" alone asks nothing
+    if not (opting_out or asks and _short(text)):
         return None
-    prefix = ""
+    if ASKS_HOW.search(text) and not (opting_out or OPT_IN.search(text)):
+        return None               # "怎么加入类金融分会": a question about joining, for the FAQ
     if REGISTERING.search(text):
-        prefix = msg.say("订阅联盟活动通知后，新活动发布时会通知您。\n\n",
-                         "Get alliance event notices, and you will hear of each new event when it is published.\n\n")
-    elif EVENTS.search(text):
-        await svc.store.users.choose(msg.user_key, "subscriptions", "events", True)
-        prefix = msg.say("已为您订阅联盟活动通知。\n\n", "You are now subscribed to alliance event notices.\n\n")
-    return _settings_screen(msg, await svc.store.users.get(msg.user_key), prefix)
+        return _settings_screen(msg, await svc.store.users.get(msg.user_key),
+                                msg.say("订阅联盟活动通知后，新活动发布时会通知您。\n\n",
+                                        "Get alliance event notices, and you will hear of each new event when it is "
+                                        "published.\n\n"))
+    if not wanted:
+        return await show(svc, msg)
+    return await _change(svc, msg, wanted)

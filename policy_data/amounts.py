@@ -172,6 +172,27 @@ def fmt_count(value: Decimal, unit: str = "") -> str:
     return f"{_plain(value)}{unit}"
 
 
+ENGLISH_SIZES = ((WAN * YI, "trillion"), (10 * YI, "billion"), (Decimal(10) ** 6, "million"))
+# "RMB 10.50亿" in an English text, and a gloss right after it ("(sixty-five billion yuan)", "(万 = ten thousand)")
+_CHINESE_AMOUNT = re.compile(r"RMB (\d+(?:\.\d+)?)(万亿|亿|万)(?!元)"
+                             r"(?:\s*\((?:[亿万]\s*=[^)]*|[a-z][a-z -]*(?:yuan|thousand|million|billion|trillion))\))?")
+
+
+def _in_english(match: re.Match) -> str:
+    figure, unit = match.group(1), match.group(2)
+    value = Decimal(figure) * MULTIPLIERS[unit]
+    for size, word in ENGLISH_SIZES:
+        if abs(value) >= size:
+            return f"RMB {_plain(value / size)} {word} ({figure}{unit}元)"
+    return f"RMB {value:,.0f} ({figure}{unit}元)"
+
+
+def amounts_in_english(text: str) -> str:
+    """"RMB 10.50亿" → "RMB 1.05 billion (10.50亿元)": the amount in English words, the Chinese figure as written
+    beside it (the reviewed text keeps the Chinese figures, so its numbers stay those of the Chinese)."""
+    return _CHINESE_AMOUNT.sub(_in_english, text)
+
+
 def fmt_money_en(value: Decimal) -> str:
     """"RMB 20 million (2000万元)": English words for the exact amount, the Chinese form beside it."""
     value = Decimal(value)

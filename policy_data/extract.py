@@ -35,6 +35,7 @@ OTHER_QUANTITY = re.compile(r"(总投资|投资总额|营运资金|注册资本|
                             r"(是|为|达|约|有|了)?$")
 # A figure after these words, or before the next ones, quotes a result or the rule, not a figure of one's own.
 QUOTED_BEFORE = re.compile(r"(是不是|就是|算是|文件|那档|这档|一共|合计|总共|加起来|按|每|各)[^，,。；;]{0,2}$")
+RESTATED = re.compile(r"(也就是|也即|即|相当于|换算成|换句话说)\s*$")
 QUOTED_AFTER = re.compile(r"\s*(补贴|补助|奖励|奖金|吧|对吧|(那|这|一)?档|一共|合计|总共)")
 # "标准奖励什么时候能拿": when a measure pays is asked of its conditions, not computed.
 ASKS_WHEN = re.compile(r"什么时候|何时|多久|哪一年|\bwhen\b", re.IGNORECASE)
@@ -225,11 +226,14 @@ def _facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str
     hits = scan(text, cue_index(book)["measure_cues"][measure.id], figure_blocks(text, found))
     occurrences = [(start, end, key) for start, end, (key, cue) in hits if cue]
     facts, used = Facts(), set()
-    for start, end, (key, cue) in hits:          # "注册资本10亿" is not the 实收资本: never used for it
+    for start, end, (_, cue) in hits:        # "注册资本10亿" is not the 实收资本: never used for it
+        word = text[start:end]                   # (a word several inputs refuse is one hit: each of them refuses it)
+        refusing = [i for i in measure.inputs if any(normalise(w) == word for w in i.not_cues)]
         for n, fig in enumerate(found):
-            if not cue and n not in used and compatible(fig, inputs[key], by_cue=True) and figure_gap(text, fig, start, end):
+            kinds = [i for i in refusing if compatible(fig, i, by_cue=True)]
+            if not cue and n not in used and kinds and figure_gap(text, fig, start, end):
                 used.add(n)
-                facts.other.setdefault(key, (text[start:end], fig.text))
+                facts.other.setdefault(kinds[0].key, (word, fig.text))
     pairs = []       # the closest cue wins; at equal distance the longer, more specific one; an amount before a bare
     for n, fig in enumerate(found):      # small number ("保险资金 1 重大基础设施项目": one project)
         if n in used:
@@ -275,6 +279,7 @@ def _facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str
             if fits[0][1].value is not None:
                 facts.assumed[inp.key] = fits[0][1].text
     _leftovers(reading, measure, used, taken, facts, cue_index(book)["own_figures"][measure.id])
+    _total_of_kinds(text, occurrences, inputs, taken, facts)
     for inp in measure.inputs:
         if inp.key in facts.values and (word := next((w for w in inp.doubt if normalise(w) in text), None)):
             facts.errors[inp.key] = Reason(f"您提到“{word}”，这个数可能不是本条所说的{inp.label}",
@@ -296,10 +301,12 @@ def _leftovers(reading: Reading, measure: Measure, used: set[int], taken: dict, 
         if kind not in ("money", "count") or sum(measure.input(k).kind == kind for k in taken) > 1:
             continue
         for n, f in enumerate(reading.figures):
-            if n in used or n in reading.labelled or f.kind != kind or f.unit != first.unit or f.value in quoted \
-                    or QUOTED_BEFORE.search(text[max(0, f.start - 6):f.start]) or QUOTED_AFTER.match(text[f.end:]) \
+            before = text[max(0, f.start - 6):f.start]
+            if n in used or f.kind != kind or f.unit != first.unit or QUOTED_AFTER.match(text[f.end:]) \
                     or OTHER_QUANTITY.search(text[max(0, f.start - 8):f.start]):
                 continue
+            if not RESTATED.search(before) and (n in reading.labelled or f.value in quoted or QUOTED_BEFORE.search(before)):
+                continue          # its own cue's, or quoting a result; a restatement ("2亿，也就是2000万") is either
             _alternative(facts, key, first, f)
 
 
@@ -404,6 +411,22 @@ def _year_in_clause(text: str, found: list[Figure], measure: Measure, used: set[
         if len(keys) == 1 and keys[0] not in facts.values:
             _take(facts, fig, measure.input(keys[0]), text)
             used.add(n)
+
+
+TOTAL_BEFORE = re.compile(r"(一共|总共|合计|共计|加起来|共)\s*$")
+
+
+def _total_of_kinds(text: str, occurrences, inputs: dict[str, Input], taken: dict, facts: Facts) -> None:
+    """"国际标准和国家标准一共3项": a count said as the total of several kinds the question names is none of
+    theirs; how many of each is asked for."""
+    named = {key for _, _, key in occurrences}
+    for key, (fig, _) in list(taken.items()):
+        kinds = [k for k in named if k != key and inputs[k].kind == "count" and k not in facts.values]
+        if inputs[key].kind == "count" and kinds and key in facts.values \
+                and TOTAL_BEFORE.search(text[max(0, fig.start - 4):fig.start]):
+            del facts.values[key]
+            facts.errors[key] = Reason(f"“{fig.text}”是几类合计的数，请分别告诉我每一类的数量",
+                                       f"“{fig.text}” is a total over several kinds: please give the number of each")
 
 
 EACH_BEFORE = re.compile(r"各[\u4e00-\u9fff]{0,6}$")

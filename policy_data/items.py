@@ -7,25 +7,31 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from policy_data.extract import Reading
+from policy_data.amounts import Figure
+from policy_data.extract import Reading, normalise
 from policy_data.schema import Measure
 
 TOTAL = re.compile(r"一共|合计|总共|共计|加起来|都|分别|各")
 EACH = re.compile(r"各|每家|每个")           # "三个项目各引入12亿", "两家金融总部，每家实收资本10亿"
 YEAR_MARK = re.compile(r"20\d\d年|(?<![\d.])[12]\d年|第[一二三四五1-5]年|今年|去年|前年")
 MAX_ITEMS = 20
+CLAUSE_END = re.compile(r"[,，.。;；!！?？、]")
 
 
 def items(measure: Measure, reading: Reading, common: dict[str, Decimal]) -> list[dict[str, Decimal]] | None:
     """The figures of each item (with `common`, the figures every item shares), or None when the question
     is not plainly about several items."""
     text = reading.text
-    if measure.growth or not (TOTAL.search(text) or EACH.search(text)):
-        return None
     keys = measure.rule_inputs()
-    years = len(set(YEAR_MARK.findall(text)))
     how_many = [int(f.value) for f in reading.figures if f.kind == "count" and f.unit in ("家", "个") and f.value
                 and 2 <= f.value <= MAX_ITEMS and f.value == int(f.value)]
+    counts = [f for f in reading.figures if f.kind == "count"]
+    if not keys and measure.rule.type == "fixed" and counts and all(_counts_its_items(measure, reading, f) for f in counts):
+        total = sum(f.value for f in counts)          # "2家科技支行…另外1家科创保险专营机构": one sum per item
+        return [dict(common) for _ in range(int(total))] if 2 <= total <= MAX_ITEMS and total == int(total) else None
+    if measure.growth or not (TOTAL.search(text) or EACH.search(text)):
+        return None
+    years = len(set(YEAR_MARK.findall(text)))
     if len(keys) == 1:
         kind = measure.input(keys[0]).kind
         values = [f.value for f in reading.figures if f.kind == kind and f.value is not None and f.value > 0]
@@ -37,6 +43,20 @@ def items(measure: Measure, reading: Reading, common: dict[str, Decimal]) -> lis
         if kind == "money" and len(values) == 1 and len(how_many) == 1 and EACH.search(text):
             return [common | {keys[0]: values[0]} for _ in range(how_many[0])]     # "三个项目各引入12亿"
         return None
-    if not keys and measure.rule.type == "fixed" and len(how_many) == 1:
+    if not keys and measure.rule.type == "fixed" and len(how_many) == 1 and len(counts) == 1:
         return [dict(common) for _ in range(how_many[0])]
     return None
+
+
+ITEM_NOUNS = ("项目", "机构")
+
+
+def _counts_its_items(measure: Measure, reading: Reading, count: Figure) -> bool:
+    """The count counts what the measure pays for, one sum each: the measure is for each project or institution
+    (its beneficiary is one), and the count's noun, in its clause, is that ("3个共同富裕项目") or one of the
+    measure's own words ("3家科技支行"). A sum for whoever holds the items (REITs' 权益人) is not counted."""
+    holder = next((w for w in ITEM_NOUNS if measure.beneficiary.endswith(w)), None)
+    if holder is None or count.unit not in ("家", "个") or count.value is None:
+        return False
+    noun = CLAUSE_END.split(reading.text[count.end:], maxsplit=1)[0][:12]
+    return holder in noun or any(normalise(k) in noun for k in measure.keywords)

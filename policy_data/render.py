@@ -306,28 +306,52 @@ def estimate(measure: Measure, lang: str = "zh") -> str:
     return f"最高{fmt_money(top)}（{rule_text(measure)}）"
 
 
+def ceiling_lines(measure: Measure, lang: str = "zh") -> list[str]:
+    """"补助最高多少" asked of a rate or tiered rule without its figure: the most the article gives, said as a
+    ceiling, with the figure at which it is reached."""
+    top, rule = ceiling(measure), measure.rule
+    if isinstance(rule, RateRule):
+        key, reached = rule.base, top / rule.rate
+    else:
+        key, reached = rule.input, next(t.at_least for t in rule.tiers if t.amount >= top)
+    inp = measure.input(key)
+    at = fmt_value(inp, reached, lang, _unit(measure, key, lang))
+    if lang == "en":
+        how = (f"reached at a {label(measure, key, lang)} of {at}; below it, {rule_text(measure, lang)}"
+               if isinstance(rule, RateRule) else f"the tier of {at} (inclusive) or more")
+        return [heading(measure, lang), f"Rule: {rule_text(measure, lang)}.",
+                f"→ {gets(measure, lang)} {money(top, lang)} ({article(measure, lang)}; {how}). Tell me the "
+                f"{label(measure, key, lang)} and I will compute your amount."]
+    how = (f"{inp.label}达到{at}时达到上限，低于此按{inp.label}的{fmt_rate(rule.rate)}计算" if isinstance(rule, RateRule)
+           else f"{inp.label}{at}（含）以上档")
+    return [heading(measure), f"规则：{rule_text(measure)}。",
+            f"→ {gets(measure)} {fmt_money(top)}（{article(measure)}；{how}）。告诉我{inp.label}，我可以测算具体金额。"]
+
+
+def conditions(measure: Measure, lang: str = "zh") -> list[str]:
+    """The measure's conditions as one line ("条件：…"), or none."""
+    if lang == "en":
+        return ["Conditions: " + "; ".join(measure.en.conditions)] if measure.en.conditions else []
+    return ["条件：" + "；".join(c.text for c in measure.conditions)] if measure.conditions else []
+
+
 def detail(measure: Measure, lang: str = "zh") -> str:
     if lang == "en":
         en = measure.en
         lines = [heading(measure, lang), f"The document says (English rendering): “{en.text}”",
                  f"Who benefits: {en.beneficiary}", f"Support: {en.money}; {rule_text(measure, lang)}"]
-        if en.conditions:
-            lines.append("Conditions: " + "; ".join(en.conditions))
-        return "\n".join(lines)
-    lines = [heading(measure), f"原文：“{measure.text}”", f"支持对象：{measure.beneficiary}",
-             f"支持方式：{measure.money}；{rule_text(measure)}"]
-    if measure.conditions:
-        lines.append("条件：" + "；".join(c.text for c in measure.conditions))
-    return "\n".join(lines)
+    else:
+        lines = [heading(measure), f"原文：“{measure.text}”", f"支持对象：{measure.beneficiary}",
+                 f"支持方式：{measure.money}；{rule_text(measure)}"]
+    return "\n".join(lines + conditions(measure, lang))
 
 
 def _validity_en(policy: PolicyDoc, today: date) -> str:
     lead, start = policy.en.lead_department, policy.effective_from.isoformat()
     end = policy.effective_to.isoformat() if policy.effective_to else "no end date"
     if policy.effective_to and today > policy.effective_to:
-        return (f"⚠️ Note: {policy.number} was valid from {start} to {end} and expired on {end} (today is "
-                f"{today.isoformat()}). The above explains and computes from the original text, for reference only; "
-                f"please check the current policy with the {lead}.")
+        return (f"⚠️ {policy.number} (in force {start} to {end}) expired on {end}: the above is for reference only. "
+                f"Current policy: ask the {lead}.")
     if today < policy.effective_from:
         return f"⚠️ Note: {policy.number} takes effect on {start} and is not in force yet; please check with the {lead}."
     return (f"{policy.number} is in force (valid from {start} to {end}); the detailed rules drawn up under the lead "

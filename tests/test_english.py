@@ -10,6 +10,7 @@ from bot.messages import Incoming
 from faq import english
 from faq.language import detect
 from policy_data.english import chinese_figure, to_cues
+from tests.devset import final_amount
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
@@ -176,6 +177,7 @@ async def test_what_the_documents_do_not_say_is_said_in_english_with_the_way_to_
     ("New financial HQ in Hangzhou, paid-in capital CNY 500 million. How much is the subsidy?", "RMB 10 million (1000万元)"),
     ("Our newly approved financial HQ has 1bn yuan of paid-in capital. How much subsidy?", "RMB 20 million (2000万元)"),
     ("Newly set-up asset management headquarters, AUM 15bn. How much can we get?", "RMB 3 million (300万元)"),
+    ("We're a newly approved securities co HQ in Hangzhou, paid-in RMB 5亿. One-off subsidy?", "RMB 10 million (1000万元)"),
 ])
 async def test_the_quick_check_in_english(say, question, amount):
     reply = await say(question)
@@ -359,7 +361,8 @@ async def test_policy_browsing_and_the_profile_in_english(say, services):
 
 async def test_reaching_a_person_and_event_details_are_in_english(say, services):
     reply = await say("I want to talk to a person")
-    assert reply.intent == "handoff" and "no one on duty" in reply.text, reply.text     # no staff configured here
+    assert reply.intent == "handoff" and "No one on duty is online" in reply.text, reply.text   # no channel to staff
+    assert "kept" in reply.text and "end" in (await say("end")).text
     reply = await say("What events are coming up?")
     assert reply.intent == "events" and "No alliance events" in reply.text
     from bot.alliance.events import event_text
@@ -503,10 +506,17 @@ def test_to_between_two_amounts_is_a_rise(kb, english, holds, lacks):
      "for the operator?", "up to RMB 1.5 million", "Art. 6"),             # quoted firms' financing is no capital raise
     ("Total financing by firms quoted on our regional equity market went from 2 billion to 2.5 billion yuan. "
      "Operator reward?", "up to RMB 2 million", "Art. 6"),
+    ("Listed enterprises on the regional equity market raised RMB 1 billion last year and RMB 1.2 billion this year. "
+     "Operator reward?", "up to RMB 1.5 million", "Art. 6"),       # listed there is quoted, the year after its amount
 ])
 async def test_quoted_firms_financing_growth_in_english(ask, question, amount, not_said):
     reply = await ask(question)
     assert reply.intent == "calc" and amount in reply.text and not_said not in reply.text, reply.text
+
+
+async def test_an_operators_reward_for_listed_firms_financing_is_no_capital_raise(ask):
+    reply = await ask("Listed firms raised RMB 1 billion last year and RMB 1.2 billion this year. Operator reward?")
+    assert final_amount(reply.text) is None and "Art. 6" in reply.text, reply.text
 
 
 @pytest.mark.parametrize("question, amount", [
@@ -602,6 +612,16 @@ async def test_a_listing_abroad_is_still_a_question_about_hangzhous_policy(say):
 async def test_another_citys_incentives_are_not_answered_by_an_entry_mentioning_it_in_passing(say):
     reply = await say("What wealth management incentives does Shanghai offer?")
     assert reply.intent == "fallback" and "don't say anything about Shanghai" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question", [
+    "We raised RMB 500 million in a private placement to our shareholders to boost paid-in capital. Subsidy?",
+    "Our highway project's total investment is RMB 5 billion, partly insurance funds. Subsidy?",
+    "We are the fund manager of an infrastructure REIT. Award?",
+])
+async def test_shareholders_money_a_projects_whole_investment_or_a_reits_manager_get_no_amount(ask, question):
+    reply = await ask(question)
+    assert reply.intent == "calc" and final_amount(reply.text) is None, reply.text
 
 
 @pytest.mark.parametrize("question, place", [

@@ -169,8 +169,34 @@ async def test_a_group_request_is_sent_to_the_private_chat(router):
     assert "私聊" in reply.text
 
 
-async def test_with_no_staff_reachable_the_bot_says_so_instead_of_promising(ask, caplog):
-    reply = await ask("转人工")                 # BOT_STAFF is console:staff, but no console channel is served
+async def test_with_no_staff_set_up_the_bot_says_so_and_keeps_nothing(tmp_path, clock, kb, caplog):
+    settings = load_settings({"BOT_DATA_DIR": str(tmp_path / "alone")}, env_file=None)
+    services = Services(settings=settings, clock=clock, kb=kb, dialogs=Dialogs(clock), store=Store(settings.data_dir))
+    router = Router(services)
+    reply = await router.handle(Incoming("console", "u1", "u1", text="我要投诉 物业太差了"))
     assert reply.text.startswith("抱歉，现在没有值班的工作人员可以转接。") and "工单" not in reply.text
+    assert "留言" not in reply.text and all("留言" not in b.label for b in reply.buttons)    # nothing is promised
     assert [b.payload for b in reply.buttons[:2]] == ["/handoff", "/faq"]     # the next step: try again, or the menu
-    assert "names no one on a served channel" in caplog.text
+    assert (await router.handle(Incoming("console", "u1", "u1", text="小镇面积多大"))).intent == "faq"
+    assert await services.tickets.waiting() == []
+    assert "name no one" in caplog.text
+    services.store.close()
+
+
+async def test_with_staff_set_up_but_none_on_duty_the_message_is_kept_for_them(ask, services, caplog):
+    reply = await ask("我要投诉 物业太差了")     # BOT_STAFF is console:staff, but no console channel is served
+    assert reply.text.startswith("现在没有值班的工作人员在线。") and "工单 #1" in reply.text and "保存" in reply.text
+    kept = await ask("我们在英蓝中心 3 楼，电话请回 0571-0000")
+    assert kept.text.startswith("已保存您的留言（工单 #1）") and "没有值班" in kept.text
+    [ticket] = await services.tickets.waiting()
+    said = [e.text for e in ticket.history if e.role == "user"]
+    assert said == ["我要投诉 物业太差了", "我们在英蓝中心 3 楼，电话请回 0571-0000"]         # exactly as typed
+    listing = await ask("/tickets", staff=True)
+    assert "#1 u1" in listing.text and "0571-0000" in listing.text
+    assert "ticket 1 waits for /tickets" in caplog.text
+    ended = await ask("算了 结束吧")
+    assert "已结束人工服务" in ended.text and (await services.tickets.get(1)).status == "closed"
+    listing = await ask("/tickets", staff=True)          # the message left is still the staff's to answer
+    assert "#1 u1" in listing.text and "0571-0000（留言未回复，用户已结束）" in listing.text
+    assert "已发送给" in (await ask("/reply 1 已收到，明天联系您", staff=True)).text
+    assert (await ask("/tickets", staff=True)).text == "当前没有待处理的工单。"

@@ -250,6 +250,9 @@ async def test_the_router_runs_the_quick_check_alike_whatever_platform_a_message
     ("REITs项目已经申报，预计明年上市，奖多少", "您提到“预计明年上市”"),
     ("我们主导制定了一项国际标准，还在起草中没发布，能补多少", "您提到“还在起草”"),
     ("新设金融总部实收资本5000万-1亿，大概补多少", "“5000万-1亿”不是一个确切的数"),
+    ("新设金融总部实收资本10亿刀，能拿多少", "折合人民币"),
+    ("新设金融总部实收资本3亿美刀，能拿多少", "折合人民币"),
+    ("新设金融总部实收资本10亿新币，能拿多少", "折合人民币"),
 ])
 async def test_no_amount_on_a_foreign_currency_a_zero_or_a_ruled_out_condition(ask, question, says):
     reply = await ask(question)
@@ -613,3 +616,87 @@ async def test_a_new_figure_while_a_condition_is_asked_replaces_the_figure_of_th
     await ask("250亿呢", user="u2")
     yes = await ask("是", user="u2")                      # the condition met, computed for the figure said last
     assert yes.intent == "calc" and "250亿元" in yes.text and "120亿" not in yes.text, yes.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("3个共同富裕项目受到部委表彰，能奖多少", Decimal(600000)),
+    ("我们有2个项目入围省级金融改革试点，通过验收了，奖多少", Decimal(1000000)),
+    ("两家专营机构被认定为科创银行专营机构，能拿多少", Decimal(1000000)),
+    ("我们银行有2家科技支行被认定为科创专营机构，另外保险公司1家科创保险专营机构，一共补多少", Decimal(1500000)),
+    ("2个共富项目受到部委表彰", Decimal(400000)),          # the national award shares only the project's name
+])
+async def test_a_count_of_the_projects_or_institutions_a_fixed_sum_is_for_gives_one_sum_each(ask, question, amount):
+    reply = await ask(question)
+    assert "逐项计算（每项各自适用上限）" in reply.text and final_amount(reply.text) == amount, reply.text
+
+
+async def test_a_count_of_something_else_is_no_count_of_items(ask):
+    reply = await ask("我们有3个股东，新设金融控股公司，补多少")
+    assert final_amount(reply.text) == Decimal(10000000) and "逐项" not in reply.text, reply.text
+
+
+async def test_a_project_commended_at_both_levels_is_asked_about_not_paid_the_lower_sum(ask):
+    reply = await ask("我们的共富项目受到国家和部委表彰，能拿多少")
+    assert final_amount(reply.text) is None and {"calc:prosperity-national", "calc:prosperity-ministerial"} <= {
+        b.payload for b in reply.buttons}, reply.text
+
+
+@pytest.mark.parametrize("question, says, then, amount", [
+    ("新设金融总部补助最高多少", "最高可获 5000万元（第6条；实收资本达到25亿元时达到上限", "10亿", 20000000),
+    ("险资融杭每个项目最高补多少", "最高可获 500万元（第15条；保险资金融资额达到10亿元时达到上限", "6亿", 3000000),
+    ("资管机构总部补助最高多少", "最高可获 600万元（第13条；存续资产实际管理规模200亿元（含）以上档）", "150亿", 3000000),
+])
+async def test_the_most_a_rate_or_tiered_rule_gives_asked_without_a_figure_is_its_ceiling(ask, question, says, then,
+                                                                                          amount):
+    reply = await ask(question)
+    assert reply.intent == "calc" and says in reply.text, reply.text
+    computed = await ask(then)           # the figure it is computed on may follow
+    assert final_amount(computed.text) == Decimal(amount), computed.text
+
+
+async def test_without_asking_for_the_most_a_rate_rule_asks_for_its_figure(ask):
+    reply = await ask("新设金融总部补助多少")
+    assert final_amount(reply.text) is None and "请告诉我实收资本" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, says", [
+    ("新设消金公司23年2月开业，实缴10亿，能补多少", "早于杭政办〔2023〕2号的施行日"),
+    ("我们是22年新设的券商，实缴15亿，补多少", "早于杭政办〔2023〕2号的施行日"),
+    ("新设券商26年3月开业，实缴15亿，补多少", "晚于杭政办〔2023〕2号的有效期"),
+])
+async def test_a_year_written_in_two_digits_is_checked_against_the_validity(ask, question, says):
+    reply = await ask(question)
+    assert says in reply.text and final_amount(reply.text) is None, reply.text
+    within = await ask(question.replace("2月", "5月").replace("22年", "24年").replace("26年3月", "25年3月"))
+    assert final_amount(within.text) is not None, within.text
+
+
+async def test_several_projects_of_a_reward_to_their_holder_are_asked_one_by_one(ask):
+    reply = await ask("两个基础设施项目通过REITs上市，奖励多少")
+    assert "请逐项告诉我" in reply.text and final_amount(reply.text) is None, reply.text
+
+
+@pytest.mark.parametrize("question", [
+    "我们有1个金融支持共同富裕项目受国家表彰，1个受部委表彰，一共奖多少",
+    "我们有两个金融支持共富项目，一个2024年受国家表彰，一个2025年受人民银行（部委）表彰，一共能拿多少",
+])
+async def test_one_project_of_each_commendation_named_by_its_own_words_is_added_up(ask, question):
+    reply = await ask(question)
+    assert "合计（每项各自适用上限）：最高可获 70万元（第14条）" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, says", [
+    ("试点奖励要求什么级别的试点", "入围省（部）级及以上金融改革试点"),
+    ("区域股权市场那个奖励每家每年最高多少", "最高可获 200万元（第12条"),
+    ("新拿境外支付牌照补多少，钱给谁", "支持对象：新获得境外支付业务牌照的支付机构的境内控股公司"),
+])
+async def test_a_measure_named_in_short_answers_its_rule_and_whom_it_pays(ask, question, says):
+    reply = await ask(question)
+    assert reply.intent in ("policy", "calc") and says in reply.text, reply.text
+
+
+async def test_a_filed_credit_company_is_the_enterprise_one_never_the_personal_one(ask):
+    personal = await ask("新设个人征信公司，已在人民银行备案，能拿多少")
+    assert final_amount(personal.text) is None and "您提到“备案”" in personal.text, personal.text
+    filed = await ask("征信公司已备案，能补多少", user="u2")
+    assert final_amount(filed.text) == Decimal(1000000), filed.text

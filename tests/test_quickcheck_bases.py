@@ -37,6 +37,17 @@ async def test_a_figure_named_as_another_quantity_is_never_the_base(ask, questio
     assert f"是“{named}”的数，不是{label}" in reply.text and f"请告诉我{label}" in reply.text
 
 
+@pytest.mark.parametrize("question", [
+    "挂牌企业营收去年10亿，今年12亿，奖励多少",
+    "挂牌企业去年营收10亿，今年融资12亿，奖励多少",
+    "挂牌企业营收增长20%，去年融资10亿，奖励多少",
+    "挂牌企业去年融资10亿，今年利润增长了30%，奖励多少",
+    "挂牌企业去年融资10亿，今年挂牌企业数量增长20%，奖励多少",
+])
+async def test_the_yearly_figures_and_growth_of_the_financing_rule_are_never_another_quantitys(ask, question):
+    await _no_amount(ask, question)
+
+
 async def test_after_the_right_base_is_given_the_amount_follows(ask):
     await _no_amount(ask, "新设法人银行总部，注册资本20亿，能补多少")
     reply = await ask("实收资本12亿")
@@ -164,12 +175,23 @@ async def test_several_items_are_asked_one_by_one_by_the_figure_the_measure_uses
     assert "请逐项告诉我" + example in reply.text and ("融资" in reply.text) == ("融资" in question), reply.text
 
 
-async def test_the_rmb_part_beside_a_foreign_one_is_priced_alone_and_the_total_asked_in_rmb(ask):
-    reply = await ask("我们是外资资管，规模5亿美元，另外人民币部分管理规模120亿，新设的，能拿多少")
-    assert "存续资产实际管理规模120亿元，达到100亿元（含）档" in reply.text and "最高可获 300万元" in reply.text, reply.text
-    assert "以上只按您给的人民币部分测算" in reply.text and "请告诉我折合人民币的存续资产实际管理规模合计" in reply.text
-    below = await ask("新设资管总部，管理规模80亿，另有2亿美元，能拿多少", user="u2")     # the RMB part alone decides nothing
-    assert "可获" not in below.text and "折合人民币" in below.text, below.text
+@pytest.mark.parametrize("question", [
+    "我们是外资资管，规模5亿美元，另外人民币部分管理规模120亿，新设的，能拿多少",
+    "新设资管总部，管理规模80亿，另有2亿美元，能拿多少",
+    "新设金融总部，实收资本8亿人民币加2亿美元",
+])
+async def test_an_rmb_part_beside_a_foreign_one_is_no_amount_the_rmb_total_is_asked_for(ask, question):
+    reply = await _no_amount(ask, question)
+    assert "折合人民币" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, says", [
+    ("中征平台确权融资2亿，也就是2000万，增速排第3", "“2亿”“2000万”不是一个确切的数"),
+    ("主导了国际标准和国家标准一共3项，奖多少", "“3项”是几类合计的数"),
+])
+async def test_a_figure_restated_otherwise_or_a_total_over_several_kinds_is_asked_about(ask, question, says):
+    reply = await _no_amount(ask, question)
+    assert says in reply.text, reply.text
 
 
 async def test_who_receives_is_answered_beside_a_total_asked_item_by_item(ask):

@@ -233,3 +233,98 @@ async def test_another_amount_with_a_remark_after_it_is_computed_again(ask):
     assert first.intent == "calc" and "300万元" in first.text, first.text
     again = await ask("那250亿呢，是不是更多")              # the amount, then a remark on it
     assert again.intent == "calc" and "250亿元" in again.text and "600万元" in again.text, again.text
+
+
+async def test_a_new_question_while_a_figure_is_awaited_is_answered_not_taken_for_the_rule(ask, services):
+    first = await ask("新设金融总部能拿多少")
+    assert first.intent == "calc" and "请告诉我实收资本" in first.text, first.text
+    reply = await ask("小镇多大")                           # asks "多大", but of the town, not of the measure
+    assert reply.intent == "faq" and "3.3" in reply.text and "已退出补贴速算" in reply.text, reply.text
+    assert services.dialogs.get("console:u1") is None
+
+
+async def test_a_question_the_quick_check_passes_on_gets_the_note_that_it_was_left(ask, services):
+    await ask("新设金融总部能拿多少")
+    reply = await ask("管委会怎么联系")
+    assert reply.intent != "calc" and reply.text.startswith("（已退出补贴速算") and "管委会" in reply.text, reply.text
+    assert services.dialogs.get("console:u1") is None
+
+
+async def test_a_figure_still_goes_to_the_quick_check_that_asked_for_it(ask):
+    await ask("新设金融总部能拿多少")
+    reply = await ask("10亿")
+    assert reply.intent == "calc" and "2000万元" in reply.text and "已退出" not in reply.text, reply.text
+
+
+async def test_amounts_again_in_a_row_each_replace_the_last_computed_one(ask):
+    await ask("资管机构AUM首次到100亿补多少")
+    assert "600万元" in (await ask("200亿呢")).text
+    third = await ask("500亿呢，是不是更多")           # the question is still the first one, now with 500亿
+    assert third.intent == "calc" and "500亿元" in third.text and "600万元" in third.text, third.text
+    fourth = await ask("50亿呢")
+    assert fourth.intent == "calc" and "50亿元" in fourth.text and "未达到" in fourth.text, fourth.text
+
+
+async def test_an_amount_again_after_a_figure_the_quick_check_asked_for(ask):
+    await ask("新设金融总部能拿多少")
+    await ask("10亿")
+    again = await ask("20亿呢")
+    assert again.intent == "calc" and "20亿元 × 2% = 4000万元" in again.text, again.text
+
+
+async def test_an_english_amount_again_after_an_english_result_computes_it_again(ask):
+    first = await ask("New financial HQ with paid-in capital of 1 billion, how much subsidy?")
+    assert first.intent == "calc" and "RMB 20 million" in first.text, first.text
+    again = await ask("what about 3 billion")
+    assert again.intent == "calc" and "RMB 3 billion" in again.text and "RMB 50 million" in again.text, again.text
+    other = await ask("what about 3 billion", user="u2")   # nothing computed before: a question back
+    assert other.intent == "clarify"
+
+
+async def test_another_kind_of_item_after_a_quick_check_result_gets_that_measures_rule(ask):
+    first = await ask("主导制定2项国家标准能拿多少")
+    assert first.intent == "calc" and "60万元" in first.text, first.text
+    reply = await ask("行业标准呢")                  # the same article's other tier, not another part of the policy
+    assert reply.intent == "policy" and "第9条" in reply.text and "20万元" in reply.text, reply.text
+
+
+async def test_another_measure_after_a_quick_check_result_is_computed_for_that_measure(ask):
+    first = await ask("新设企业征信公司能拿多少")
+    assert first.intent == "calc" and "第16条" in first.text and "100万元" in first.text, first.text
+    reply = await ask("个人征信呢")
+    assert reply.intent == "calc" and "新设个人征信公司" in reply.text and "1000万元" in reply.text, reply.text
+
+
+async def test_another_measure_after_a_quick_check_result_uses_no_figure_of_the_last_question(ask):
+    await ask("新设金融总部实收资本10亿能拿多少")
+    reply = await ask("金融控股公司呢")                  # its own fixed sum, not 10亿 × a rate
+    assert reply.intent == "calc" and "新设金融控股公司" in reply.text and "1000万元" in reply.text, reply.text
+    assert "10亿" not in reply.text
+
+
+async def test_a_rule_question_after_a_policy_answer_on_one_measure_gets_that_measure(ask):
+    await ask("金融科技子公司有补助吗")
+    reply = await ask("实收资本门槛多少")
+    assert reply.intent == "policy" and "第8条" in reply.text and "5000万元（含）以上" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("opening", ["主导制定国际标准奖多少", "主导制定2项国家标准能拿多少"])
+async def test_a_kind_of_item_the_measure_does_not_list_is_said_to_be_not_stated(ask, opening):
+    await ask(opening)
+    reply = await ask("地方标准呢")
+    assert reply.intent == "fallback" and "地方标准" in reply.text and "国际标准、国家标准、行业标准" in reply.text, reply.text
+    assert "万元" not in reply.text.partition("\n")[2]
+
+
+async def test_follow_ups_on_one_measure_keep_to_it_through_several_turns(ask):
+    await ask("新设金融总部机构按实收资本几个点补助")
+    cap = await ask("上限呢")
+    assert cap.intent == "policy" and "5000万元" in cap.text, cap.text
+    other = await ask("金融控股公司呢")                  # the measure beside it in the same article
+    assert other.intent == "policy" and "新设金融控股公司" in other.text and "1000万元" in other.text, other.text
+
+
+async def test_who_gets_it_after_a_quick_check_result_gets_the_measures_beneficiary(ask):
+    await ask("基础设施REITs上市奖励多少")
+    reply = await ask("奖给谁")
+    assert reply.intent == "policy" and "第13条" in reply.text and "权益人" in reply.text, reply.text

@@ -27,7 +27,7 @@ async def pressed_by_someone_else(ask, payload: str, lang: str = "zh"):
 @pytest.mark.parametrize("typed, payload", [
     ("补贴速算", "/calc"), ("常见问题", "/faq"), ("政策匹配", "/policy"), ("联系方式", "/contacts"),
     ("订阅通知", "/subscribe"), ("3. 补贴速算", "/calc"), ("（2）政策匹配", "/policy"), ("常见问题。", "/faq"),
-    ("联 系 方 式", "/contacts"), ("【补贴速算】", "/calc"), ("转人工 / 留言给工作人员", "/handoff"),
+    ("联 系 方 式", "/contacts"), ("【补贴速算】", "/calc"), ("速算", "/calc"), ("补贴测算", "/calc"),
 ])
 async def test_a_menu_label_typed_does_what_pressing_it_does(ask, typed, payload):
     typed_reply = await ask(typed)
@@ -154,7 +154,42 @@ async def test_asking_how_to_sign_up_for_events_shows_the_screen_without_choosin
     assert "events" not in (await services.store.users.get("console:u1")).subscriptions
 
 
-@pytest.mark.parametrize("question", ["联盟活动有哪些", "最近有什么活动", "审批结果出来请通知我", "联盟搞过多少活动"])
+async def test_a_roadshow_is_an_event_to_be_told_of(ask, services):
+    reply = await ask("以后有路演告诉我")
+    assert reply.text.startswith("已为您订阅联盟活动通知") and any(b.payload == "sub:events:off" for b in reply.buttons)
+    assert "events" in (await services.store.users.get("console:u1")).subscriptions
+
+
+@pytest.mark.parametrize("words, segment", [("我们是类金融 想加入类金融行业分会", "quasi"), ("加入类金融分会", "quasi"),
+                                            ("我是外资机构 想收特邀外资金融机构的通知", "foreign")])
+async def test_joining_a_branch_in_words_joins_its_notices(ask, services, words, segment):
+    reply = await ask(words)
+    assert reply.intent == "events" and any(b.payload == f"seg:{segment}:off" for b in reply.buttons)    # the undo
+    assert (await services.store.users.get("console:u1")).segments == (segment,)
+    left = await ask("退出类金融分会" if segment == "quasi" else "退出特邀外资金融机构分会")
+    assert "已为您退出" in left.text and (await services.store.users.get("console:u1")).segments == ()
+
+
+async def test_announcements_off_and_on_again_leave_event_notices_alone(ask, services):
+    await ask(payload="sub:events:on")
+    off = await ask("不要再给我发公告了")
+    assert off.text.startswith("已为您退订管委会公告") and any(b.payload == "sub:news:on" for b in off.buttons)
+    assert (await services.store.users.get("console:u1")).subscriptions == ("events",)
+    again = await ask("我又想收公告了")
+    assert again.text.startswith("已为您订阅管委会公告")
+    assert set((await services.store.users.get("console:u1")).subscriptions) == {"events", "news"}
+
+
+@pytest.mark.parametrize("words", ["别给我发活动通知了 公告可以继续", "Stop sending me event notices but keep the announcements"])
+async def test_event_notices_off_with_announcements_kept(ask, services, words):
+    await ask(payload="sub:events:on")
+    reply = await ask(words)
+    assert "已为您退订联盟活动通知；管委会公告照常接收" in reply.text or "you still receive committee announcements" in reply.text
+    assert (await services.store.users.get("console:u1")).subscriptions == ("news",)
+
+
+@pytest.mark.parametrize("question", ["联盟活动有哪些", "最近有什么活动", "审批结果出来请通知我", "联盟搞过多少活动",
+                                      "怎么加入类金融分会", "怎么加入小镇金融联盟", "联盟有几个分会"])
 async def test_questions_about_events_are_not_subscriptions(ask, services, question):
     reply = await ask(question)
     assert not any(b.payload.startswith("seg:") for b in reply.buttons)

@@ -3,6 +3,7 @@ is played by wechatpy and the fake WeCom API, and the retry after the restart mu
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 
 import aiohttp
@@ -17,13 +18,14 @@ TOKEN, KF = "crashToken", "wkFakeKf0001"
 
 @pytest.fixture
 async def product(tmp_path):
-    """The product's process, with `wecom` (the fake WeCom API it calls) and `side` (WeCom's callbacks)."""
+    """The product's process, with `wecom` (the fake WeCom API it calls), `side` (WeCom's callbacks) and `data_dir`."""
     aes_key = new_aes_key()
     async with FakeWeCom() as wecom:
         process = ProductProcess(wecom_env(tmp_path / "data", corp_id=wecom.corp_id, secret=wecom.secret,
                                            token=TOKEN, aes_key=aes_key, api_base_url=wecom.base_url,
                                            kf_open_kfids=KF))
         process.wecom, process.side = wecom, CallbackSender(TOKEN, aes_key, wecom.corp_id)
+        process.data_dir = tmp_path / "data"
         await process.start()
         yield process
         await process.stop()
@@ -54,6 +56,17 @@ async def test_kill_9_right_after_a_passive_reply_then_the_retry_gets_no_second_
                                      str(int(time.time())))
     status, reply = await post(product, params, body)
     assert status == 200 and reply                                   # a new message still is
+
+
+async def test_kill_9_right_after_a_fallback_reply_then_its_question_is_logged_and_the_retry_not_answered(product):
+    params, body = product.side.seal(product.side.text("lisi", "怎么办理护照", msg_id="5151"), str(int(time.time())))
+    status, reply = await post(product, params, body)
+    assert status == 200 and product.side.open_reply(reply)["Content"]
+    await product.kill()           # the claim and the question were made durable before the reply left
+    logged = [json.loads(line) for line in (product.data_dir / "unanswered.log").read_text("utf-8").splitlines()]
+    assert [row["text"] for batch in logged for row in batch] == ["怎么办理护照"]
+    await product.start()
+    assert await post(product, params, body) == (200, "")
 
 
 async def test_kill_9_while_a_kf_answer_is_out_then_the_next_pull_answers_it_no_second_time(product):

@@ -16,6 +16,7 @@ from bot.store.audit import AuditLog
 from bot.store.broadcasts import Broadcasts
 from bot.store.database import Database
 from bot.store.events import Events
+from bot.store.group_commit import GroupCommit
 from bot.store.log_table import LogTable
 from bot.store.questions import Outcomes, Unanswered
 from bot.store.records import (Asked, Audience, Audit, Broadcast, Event, Profile, Question, Reminder, Ticket,
@@ -37,8 +38,9 @@ class Store:
         self.broadcasts = Broadcasts(self.db, self.users, self.audit)
         self.events = Events(self.db, self.broadcasts, self.audit)
         self.tickets = TicketStore(self.db, self.broadcasts)
-        self.unanswered = Unanswered(LogTable(folder / "unanswered.log"))
-        self.analytics = Outcomes(LogTable(folder / "analytics.log"))
+        self.commits = GroupCommit()         # the logs' appends, and the WeCom dedupe journal's, share thread hops
+        self.unanswered = Unanswered(LogTable(folder / "unanswered.log", self.commits))
+        self.analytics = Outcomes(LogTable(folder / "analytics.log", self.commits))
         self._adopt_old_logs(folder)
 
     def _adopt_old_logs(self, folder: Path) -> None:

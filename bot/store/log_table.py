@@ -1,8 +1,9 @@
 """A table that only grows, kept in an append-only log of its own instead of store.json.
 
 Each line is a batch of entries, every entry a dict with an "id": a new id adds a row, a known one updates it.
-Writers that arrive while an append is running share the next one (group commit). Rows are in memory; a
-write returns once its line is on disk, and only then do readers see it.
+Writers that arrive while an append is running share the next one (group commit), and that append goes in
+the store's next GroupCommit job with the other logs' writes. Rows are in memory; a write returns once its
+line is on disk, and only then do readers see it.
 """
 from __future__ import annotations
 
@@ -14,11 +15,12 @@ from typing import Any, Iterable
 from bot.clock import SHANGHAI
 from bot.store.append_log import AppendLog
 from bot.store.database import iso, settled
+from bot.store.group_commit import GroupCommit
 
 
 class LogTable:
-    def __init__(self, path: Path):
-        self.log = AppendLog(path)
+    def __init__(self, path: Path, commits: GroupCommit):
+        self.log, self._commits = AppendLog(path), commits
         self.rows: dict[int, dict[str, Any]] = {}
         for batch in self.log.read():
             self._apply(batch)
@@ -40,7 +42,7 @@ class LogTable:
                 return
             target, batch = self._added, self._buffer
             self._buffer = []
-            writing = asyncio.ensure_future(asyncio.to_thread(self.log.append, batch))
+            writing = asyncio.ensure_future(self._commits.run(lambda: self.log.append(batch)))
             try:
                 await asyncio.shield(writing)
             finally:

@@ -71,7 +71,7 @@ class WeComChannel:
         self.crypto = WeComCrypto(settings.wecom_token, settings.wecom_aes_key, settings.wecom_corp_id)
         self.api = WeComApi(settings.wecom_api_base_url, settings.wecom_corp_id, settings.wecom_secret,
                             now=now, sleep=sleep, backoff=api_backoff)
-        self.state = WeComState(settings.data_dir / "wecom_state.json", now=now)
+        self.state = WeComState(settings.data_dir / "wecom_state.json", now=now, commits=router.svc.store.commits)
         self._choices = Choices()
         pacer = Pacer(PER_MEMBER, now=now, sleep=sleep) if settings.pacing else None
         self.app = AppOutbox(self.api, settings.wecom_agent_id, pacer, self._choices)

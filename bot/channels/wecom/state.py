@@ -6,7 +6,8 @@ Kept apart from bot/store because these writes come with every callback. A claim
 its answer leaves, yet rewriting every id per callback would be too slow, so there are two files under
 BOT_DATA_DIR: a snapshot (`wecom_state.json`, rewritten atomically) and its journal (`wecom_state.<n>.log`),
 to which each write appends one JSON line and fsyncs it. Changes made while a write is under way share the
-next one (group commit); files are written in a worker thread. A line cut short by a crash is not valid JSON
+next one (group commit); journal appends go in the store's GroupCommit jobs (one worker-thread hop shared with
+the logs' appends), folds in a worker thread of their own. A line cut short by a crash is not valid JSON
 and is skipped: nothing was answered on its strength. Once the journal holds more entries than there are
 live ids it is folded into a new snapshot, which names the next journal; the old one is then deleted.
 
@@ -27,6 +28,7 @@ from typing import Callable
 
 from bot.storage import atomic_write
 from bot.store.append_log import Appender
+from bot.store.group_commit import GroupCommit
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +37,10 @@ COMPACT_AFTER = 1_000     # journal entries allowed before folding, however few 
 
 
 class WeComState:
-    def __init__(self, path: Path, *, now: Callable[[], float] = time.time, max_ids: int = MAX_IDS):
+    def __init__(self, path: Path, *, now: Callable[[], float] = time.time, max_ids: int = MAX_IDS,
+                 commits: GroupCommit | None = None):
         self.path, self._now, self.max_ids = path, now, max_ids
+        self._commits = commits or GroupCommit()
         self._cursors: dict[str, str] = {}
         self._ids: OrderedDict[str, float] = OrderedDict()     # id → expiry (epoch seconds), oldest first
         self._expiries: list[tuple[float, str]] = []           # heap; entries whose id moved on are stale
@@ -202,7 +206,7 @@ class WeComState:
             elif batch or cursors:
                 tables = {"kf_cursors": self._cursors, "kf_people": self._people} if cursors else {}
                 line = json.dumps({"ids": batch, **tables}, ensure_ascii=False).encode() + b"\n"
-                await asyncio.to_thread(self._append, line)
+                await self._commits.run(lambda: self._append(line))
                 self._journaled += len(batch) + cursors
         except OSError:
             self._unsaved = {**batch, **self._unsaved}

@@ -1,0 +1,85 @@
+"""Follow-ups on the one measure just answered (a quick-check result or a policy answer): "行业标准呢" or "门槛多少"
+get that measure's rule, not another part of the document; "企业征信呢" after "新设个人征信公司能拿多少" the same
+question of the measure it names, on no figure of the last question; a kind the measure does not list ("地方标准呢"
+of the standards award) an honest "not stated".
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import replace
+
+from bot.messages import Button, Incoming, Reply
+from bot.payloads import POLICY
+from bot.phrases import phrases
+from bot.services import Services
+from faq.schema import one_of
+from handlers import calc, faq, handoff, policy
+from policy_data import render
+from policy_data.english import for_reading
+from policy_data.extract import ASKS_AMOUNT, read
+
+RULE = re.compile(rf"{calc.RULE_ASKED.pattern}|{calc.WHO_GETS.pattern}|{ASKS_AMOUNT.pattern}|{one_of(phrases().rule_asked.words).pattern}")
+THING = re.compile(r"^那?(.+?)呢[\s?？。]*$")
+
+
+def last_measure(svc: Services, msg: Incoming):
+    """The one measure the last replies were about, when they were quick-checks' or policy answers: the latest of
+    their questions that names a measure names only that one ("上限呢" continues the one before it)."""
+    book = svc.kb.policy
+    for exchange in reversed(svc.history.recent(msg.user_key)):
+        if exchange.intent not in ("calc", "policy"):
+            return None
+        if named := read(for_reading(exchange.said, book, msg.lang), book).candidates():
+            return book.measure(named[0]) if len(named) == 1 else None
+    return None
+
+
+async def answer(svc: Services, msg: Incoming) -> Reply | None:
+    """A text route's answer to a follow-up on the last measure, or None."""
+    if msg.english or (measure := last_measure(svc, msg)) is None:
+        return None
+    book = svc.kb.policy
+    reading = read(msg.text, book)
+    if reading.figures:
+        return None
+    named = reading.candidates()
+    if calc.ELLIPTICAL.match(msg.text):
+        if named and measure.id not in named:
+            other = book.measure(named[0])
+            if len(named) > 1 or not (other.id in measure.versus or other.article == measure.article):
+                return None
+            # another kind of the same thing: the question the last reply answered, of that kind
+            thing = THING.match(msg.text.strip()).group(1)
+            computed = svc.history.recent(msg.user_key)[-1].intent == "calc"
+            return await calc.answer(svc, replace(msg, text=f"{thing}能拿多少")) if computed \
+                else policy.measure_reply(svc, other)
+        if named or _unlisted(measure, msg.text):
+            return await of_measure(svc, msg, measure)
+    if not named and RULE.search(msg.folded) and not faq.is_new_question(svc, msg):
+        return policy.measure_reply(svc, measure)
+    return None
+
+
+async def of_measure(svc: Services, msg: Incoming, measure) -> Reply:
+    """The measure's rule for a question on it; a kind of item it does not list is said to be not stated."""
+    if (thing := _unlisted(measure, msg.text)) is None:
+        return policy.measure_reply(svc, measure, lang=msg.lang)
+    kinds = "、".join(i.label for i in measure.inputs)
+    reply = Reply(f"{render.heading(measure)}\n原文只对{kinds}给予{measure.money}，没有关于“{thing}”的规定，资料未载明。",
+                  intent="fallback", confidence=0.8, buttons=[Button("查看原文与条件", POLICY(f"m:{measure.id}"))])
+    return await handoff.unanswered(svc, msg, reply)
+
+
+def _unlisted(measure, text: str) -> str | None:
+    """"地方标准" of a measure counting 国际标准, 国家标准 and 行业标准: an item of the kind its inputs share the name
+    of, which the article names nowhere."""
+    said = THING.match(text.strip()) if not text.isascii() else None
+    labels = [i.label for i in measure.inputs if i.kind == "count"]
+    if said is None or measure.rule.type != "per_item" or len(labels) < 2:
+        return None
+    thing, tail = said.group(1), os.path.commonprefix([label[::-1] for label in labels])[::-1]
+    words = [measure.text, measure.title, *measure.keywords, *(c for i in measure.inputs for c in i.cues)]
+    if len(tail) < 2 or not thing.endswith(tail) or thing == tail or any(thing in w for w in words):
+        return None
+    return thing
