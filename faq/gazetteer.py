@@ -2,7 +2,9 @@
 faq/aspects.yaml, found longest-first in the folded text.
 
 Pinyin-input typos ("云河财富小震") are repaired against the domain vocabulary: a run of characters whose
-toneless pinyin equals a known word's, and which shares at least half its characters, becomes that word.
+toneless pinyin equals a known word's, and which shares at least half its characters, becomes that word. A
+two-character name of a body ("小镇", "联盟") is repaired only where the dictionary finds no word of the text
+("小真在哪里", not "深化改革" for 申花), and a place's ("我市") never: "我是" is no typo.
 """
 from __future__ import annotations
 
@@ -13,10 +15,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Iterable, TypeVar
 
-from faq import english
+from faq import english, nlp
 from faq.derived import CACHE_DIR, cached
 from faq.schema import Aspect, Entity, KnowledgeError, read_yaml
 from faq.script import simplified
@@ -24,7 +27,7 @@ from faq.script import simplified
 HERE = Path(__file__).resolve().parent
 T = TypeVar("T")
 SCANNED = 4096                      # texts whose scans are remembered
-MIN_REPAIR = 3                      # shorter words are too ambiguous to repair by sound
+MIN_REPAIR = 3                      # shorter words are too ambiguous to repair by sound, but for short names
 PLACE_ENDINGS = ("市", "省")         # an entity so named is a place (and so is a district of one)
 # What may stand between a place's name and a body ending within one longer name: not a word that joins
 # two ("的", "有", "和"…), asks ("哪", "几"…) or tells a kind ("上市"), so "杭州有几家银行" and "杭州上市银行"
@@ -125,14 +128,19 @@ def _longest_first(pairs: Iterable[tuple[str, str]]) -> Terms:
 
 
 class Repairer:
-    """Repairs homophone typos against a vocabulary of CJK words of ≥ MIN_REPAIR characters."""
+    """Repairs homophone typos against a vocabulary of CJK words of ≥ MIN_REPAIR characters, and of the `short`
+    two-character names where the text has no dictionary word."""
 
-    def __init__(self, vocabulary: Iterable[str], cache_dir: Path | None = CACHE_DIR):
+    def __init__(self, vocabulary: Iterable[str], cache_dir: Path | None = CACHE_DIR, short: Iterable[str] = ()):
         self._sounds = _sounds(cache_dir)
         self._by_sound: dict[tuple[str, ...], list[str]] = {}
         for word in dict.fromkeys(map(fold, dict.fromkeys(vocabulary))):      # each word folded once
             if len(word) >= MIN_REPAIR and _is_cjk(word):
                 self._by_sound.setdefault(tuple(map(self._sound, word)), []).append(word)
+        self._short: dict[tuple[str, ...], str] = {}
+        for word in map(fold, short):
+            if len(word) == 2 and _is_cjk(word):
+                self._short.setdefault(tuple(map(self._sound, word)), word)
         lengths: dict[str, set[int]] = {}
         for key in self._by_sound:
             lengths.setdefault(key[0], set()).add(len(key))
@@ -149,22 +157,51 @@ class Repairer:
         run = [0] * (len(text) + 1)          # how many CJK characters start at each position
         for i in range(len(text) - 1, -1, -1):
             run[i] = run[i + 1] + 1 if "\u4e00" <= text[i] <= "\u9fff" else 0
-        out, i = [], 0
+        out, i, bounds = [], 0, _Bounds(text)
         while i < len(text):
             for n in self._lengths.get(sounds[i], ()):
                 window = text[i:i + n]
-                if run[i] < n or window in self._words:
+                if run[i] < n:
                     continue
                 alike = self._by_sound.get(tuple(sounds[i:i + n]), ())
-                word = max(alike, key=lambda w: sum(a == b for a, b in zip(w, window)), default="")
-                if word and 2 * sum(a == b for a, b in zip(word, window)) >= n:
+                # a word written right is kept whole: "私募基金管理人" does not lend "募基金" to 母基金
+                word = window if window in self._words else \
+                    max(alike, key=lambda w: sum(a == b for a, b in zip(w, window)), default="")
+                # nor is a word cut by a repair: "杭州实际" does not become 杭州市 + 际
+                if word and 2 * sum(a == b for a, b in zip(word, window)) >= n \
+                        and (word == window or bounds.between(i, i + n)):
                     out.append(word)
                     i += n
                     break
             else:
+                if (short := self._short_name(text, sounds, i, bounds)) is not None:
+                    out.append(short)
+                    i += 2
+                    continue
                 out.append(text[i])
                 i += 1
         return "".join(out)
+
+    def _short_name(self, text: str, sounds: list[str], i: int, bounds: _Bounds) -> str | None:
+        """The short name the two characters at `i` mistype, when the dictionary reads each as a word alone."""
+        word = self._short.get(tuple(sounds[i:i + 2]))
+        window = text[i:i + 2]
+        if word is None or word == window or not any(a == b for a, b in zip(word, window)):
+            return None
+        return word if bounds.between(i, i + 1) and bounds.between(i + 1, i + 2) else None
+
+
+class _Bounds:
+    """Where the dictionary's words of a text begin and end (segmented only when a repair asks)."""
+
+    def __init__(self, text: str):
+        self._text, self._ends = text, None
+
+    def between(self, start: int, end: int) -> bool:
+        """Whether a repair of text[start:end] cuts no dictionary word of the text."""
+        if self._ends is None:
+            self._ends = {0, *accumulate(len(w) for w in nlp.jieba.cut(self._text, HMM=False))}
+        return start in self._ends and end in self._ends
 
 
 @dataclass(frozen=True)
@@ -225,13 +262,15 @@ class Gazetteer:
         self.lexicon = lexicon
         self.names = lexicon.names
         self._asked = _longest_first((w, k) for k, a in lexicon.aspects.items() for w in a.asked)
-        self.repairer = Repairer([w for w, tag in self.names if tag] + list(vocabulary), cache_dir)
         self._places = frozenset(lexicon.places())
+        self.repairer = Repairer([w for w, tag in self.names if tag] + list(vocabulary), cache_dir,
+                                 [w for w, tag in self.names if tag and tag not in self._places])
         place_names = sorted({fold(w) for k in self._places for w in (lexicon.entities[k].name, *lexicon.entities[k].aliases)
                               if _is_cjk(w)}, key=len, reverse=True)
         self._bodies = re.compile(f"(?:{'|'.join(place_names)}){NAME_GAP}(?:{'|'.join(lexicon.body_endings)})(?!业|机构|网点)") \
             if place_names and lexicon.body_endings else None
         self._wholes = {key: frozenset(lexicon.ancestors(key)) for key in lexicon.entities}
+        self._cities = frozenset(k for k in self._places if lexicon.entities[k].name.endswith("市"))
         # A message's text, its clauses and the entries' answers are scanned again and again: each text once.
         self._entities = lru_cache(maxsize=SCANNED)(self._entities_of)
         self._aspects = lru_cache(maxsize=SCANNED)(self._aspects_of)
@@ -243,10 +282,18 @@ class Gazetteer:
     def _bodies_of(self, folded: str) -> tuple[tuple[int, int], ...]:
         """Spans of longer names that begin with a place's name and end as a body's does ("杭州银行", "绍兴国际金融
         活力城"): they name that body, not the place; a known entity's own name is not one."""
-        if self._bodies is None:
-            return ()
-        return tuple(m.span() for m in self._bodies.finditer(folded)
-                     if not any(tag for _, _, tag in scan(m.group(0), self.names) if tag not in self._places))
+        spans = () if self._bodies is None else tuple(
+            m.span() for m in self._bodies.finditer(folded)
+            if not any(tag for _, _, tag in scan(m.group(0), self.names) if tag not in self._places))
+        return spans + self._elsewhere_of_city(folded)
+
+    def _elsewhere_of_city(self, folded: str) -> tuple[tuple[int, int], ...]:
+        """"宁波财富小镇": a city's name right before the name of a body in another city names a body of that city,
+        not the one known."""
+        hits = scan(folded, self.names)
+        return tuple((start, end) for (start, middle, city), (at, end, body) in zip(hits, hits[1:])
+                     if middle == at and city in self._cities and body and body not in self._places
+                     and any(c in self._cities and c != city for c in self._wholes[body]))
 
     def entities(self, folded: str) -> list[str]:
         """Entity ids named, in order, without the ones that only contain a more specific one named too."""

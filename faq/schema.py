@@ -63,6 +63,7 @@ class Aspect(Strict):
     strict: bool = False
     unanswerable: bool = False
     of_itself: bool = False
+    worded: bool = False                   # answered only by an entry declaring it or using its told words
 
 
 class EnglishFaq(Strict):

@@ -34,7 +34,7 @@ CLARIFY = ("您发来的“{text}”是指什么呢？请说完整的问题，�
 CLARIFY_EN = ("What do you mean by “{text}”? Please ask a full question, e.g. “New financial HQ, paid-in capital "
               "RMB 1 billion: how much subsidy?”, or send /menu.")
 PAGE = 12
-SILENT = re.compile(r"^(现有)?(资料|文件|来源文件|文件原文)(中)?(均)?(未|没有)(载明|写明|列出|公布|提及)"
+SILENT = re.compile(r"^(现有)?(资料|文件|来源文件|文件原文|[^。；，]{0,4}简介[^。；，]{0,16}?)(中)?(均)?(未|没有)(载明|写明|列出|公布|提及)"
                     r"|^The (available )?documents do not (state|say|list|give|publish|mention)")
 # "资料未写明这些活动的具体举办日期": what an entry itself says the documents leave out.
 UNSTATED = re.compile(r"(资料|年鉴|文件|原文|简介)[^。；，]{0,6}(未|没有)(载明|写明|列出|公布|提及|说明)([^。；]*)"
@@ -196,12 +196,10 @@ def _about_named(svc: Services, reading: Reading, about: list[Match]) -> list[Ma
 
 
 def _asked_of(entry, reading: Reading) -> bool:
-    """An English question naming another place and no aspect ("What incentives does Shanghai offer?") is answered
-    only by an entry whose own questions name that place, not by one that mentions it in passing; one comparing
-    that place with Hangzhou by none (the documents describe only Hangzhou's side)."""
-    if not english_reading(reading):
-        return True
-    if english.COMPARES.search(reading.text.lower()):
+    """A question naming another place and no aspect ("上海陆家嘴有啥政策", "What incentives does Shanghai offer?") is
+    answered only by an entry whose own questions name that place, not by one that mentions it in passing; an English
+    one comparing that place with Hangzhou by none (the documents describe only Hangzhou's side)."""
+    if english_reading(reading) and english.COMPARES.search(reading.text.lower()):
         return False
     if reading.aspects:
         return True
@@ -276,9 +274,11 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
         best = stating[0] if stating else last
     elif not _states(svc, best.entry, reading.aspects):
         best = next((m for m in near if _states(svc, m.entry, reading.aspects)), best)
-        if reading.follow_up and not (_states(svc, best.entry, reading.own) or _words_of(svc, best.entry, reading.own)):
-            if (last := _last_answer(svc, reading)) is None:
-                return None, "aspect"      # "它在哪个区" of a place whose location is not stated
+        # "它在哪个区" of a place whose location is not stated; "在册人才是多少" of the year's highlights
+        said = reading.own if reading.follow_up else [a for a in reading.own if aspects[a].worded]
+        if said and not (_states(svc, best.entry, said) or _words_of(svc, best.entry, said)):
+            if not reading.follow_up or (last := _last_answer(svc, reading)) is None:
+                return None, "aspect"
             best = last
     if reading.years and not set(reading.years) & _years_in(best.entry):
         named = reading.entities[0] if reading.entities else None

@@ -18,6 +18,7 @@ from datetime import datetime
     ("康桥新能源产业园的四至范围", "沿山港", "上塘路"),                        # that platform, not the town
     ("云河才富小震在哪里", "大运河畔", None),                                  # pinyin-input typos repaired
     ("运河财富小真有几个分会", "三个分会", None),
+    ("小真在哪里", "大运河畔", None),
     ("小镇金融联盟有几家外资机构", "12家外资金融机构", None),        # what is counted, in other words
     ("中国商务区联盟主席是谁", "龙永图", None),
     ("港湾计划里绿色贷款占比目标", "1个百分点", None),                     # the role is named: so is the person
@@ -66,6 +67,12 @@ async def test_a_two_part_question_gets_both_answers(ask):
     ("北城智汇园顺丰生鲜基地什么时候投运", "成立时间未载明"),     # "投运后" describes the plan, not a date
     ("创联汇第十二期在哪天举办", "没有可靠的答案"),             # only the 10th roadshow is on record
     ("黄公望金融小镇在哪个街道", "街道与门牌未载明"),             # its positioning is stated, not its street
+    ("上海陆家嘴有啥政策", "没有关于上海"),
+    ("入驻小镇有补贴吗", "均未载明"),                         # an entry saying the documents leave it out
+    ("2号文到期后会有后续政策吗", "后续政策未载明"),            # no document says what comes after another
+    ("运河财富中心什么时候竣工", "成立时间未载明"),              # a project of the Shenhua cluster, not the town
+    ("小镇哪栋楼适合初创企业", "推荐与比较未载明"),              # the documents recommend no building to anyone
+    ("小镇五大博物馆分别叫啥名字", "资料未列出各博物馆的名称"),   # the names the entry says are not listed                     # an entry mentioning 陆家嘴 in passing answers nothing of it
 ])
 async def test_what_the_documents_do_not_say_is_said_plainly(ask, services, question, says):
     reply = await ask(question)
@@ -91,6 +98,8 @@ async def test_a_year_the_documents_do_not_cover_gets_the_nearest_dated_figure(a
     reply = await ask("2024年小镇在册金融机构有多少家")
     assert reply.intent == "fallback"                      # the 2024 figure is not known: counted as unanswered
     assert "没有2024年" in reply.text and "2022" in reply.text and "356" in reply.text
+    count = await ask("2016年杭州有多少私募基金管理人")      # the count asked, not any entry dated 2016
+    assert count.intent == "fallback" and "没有2016年" in count.text and "995家" in count.text, count.text
     bank = await ask("杭州银行2020年存款余额多少")          # the bank's own figure, not the city's
     assert bank.intent == "fallback" and "没有2020年" in bank.text and "3120.5亿元" in bank.text
 
@@ -233,10 +242,26 @@ async def test_an_answer_must_hold_what_is_asked_of_the_entity_asked(ask, questi
     ("杭州有几家银行", ["hangzhou"]),                  # a question about the city's banks is about the city
     ("杭州的银行存款余额", ["hangzhou"]),
     ("杭州英蓝中心在哪", ["yinglan"]),                 # a known entity's own name stays that entity
+    ("宁波财富小镇有多少金融机构", []),               # another city's town, not 运河财富小镇
+    ("杭州运河财富小镇在哪", ["town"]),
 ])
 def test_a_longer_name_that_begins_with_a_place_is_not_that_place(services, question, named):
     gazetteer = services.kb.gazetteer
     assert gazetteer.entities(gazetteer.repairer.repair(fold(question))) == named
+
+
+@pytest.mark.parametrize("typed, read", [
+    ("小真在哪里", "小镇在哪里"),                       # a two-character name mistyped by its sound
+    ("连盟口号是啥", "联盟口号是啥"),
+    ("我是一家律所", "我是一家律所"),                   # no typo of 我市: a place's short name is not repaired
+    ("深化改革有哪些举措", "深化改革有哪些举措"),         # a word of its own, not 申花
+    ("港湾前五年建设成果", "港湾前五年建设成果"),
+    ("2016年杭州有多少私募基金管理人", "2016年杭州有多少私募基金管理人"),   # a word written right stays whole
+    ("杭州十三五规划里的五镇", "杭州十三五规划里的五镇"),             # nor is one cut by a repair (杭州市 + 三五)
+    ("2020年杭州实际上市公司多少家", "2020年杭州实际上市公司多少家"),
+])
+def test_pinyin_typos_are_repaired_and_words_written_right_are_kept(services, typed, read):
+    assert services.kb.gazetteer.repairer.repair(fold(typed)) == read
 
 
 @pytest.mark.parametrize("question, must", [
