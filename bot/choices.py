@@ -44,6 +44,36 @@ def pressed(labels: dict[str, tuple[int, Button]], text: str) -> Button | None:
     return min(hits, key=lambda hit: hit[0])[1] if hits else None
 
 
+PART_MAX = 8      # longer text is a sentence of its own, not a word picked from a label
+
+
+def _without_fillers(key: str, fillers: Iterable[str]) -> str:
+    """`key` without the filler words at either end, keeping two characters at least."""
+    trimmed = True
+    while trimmed:
+        trimmed = False
+        for word in fillers:
+            if len(key) > len(word) + 1 and key.startswith(word):
+                key, trimmed = key[len(word):], True
+            elif len(key) > len(word) + 1 and key.endswith(word):
+                key, trimmed = key[:-len(word)], True
+    return key
+
+
+def part_of(buttons: list[Button], text: str, fillers: Iterable[str]) -> Button | None:
+    """The one button whose label holds `text` ("个人" of "第16条 新设个人征信公司补助"), once the words around it
+    that are no part of an option (`fillers`: "国家级" → "国家") are dropped; None when no label or several do.
+    Latin letters match whole words of three letters at least ("personal"), digits alone never."""
+    key = _without_fillers(label_key(text), fillers)
+    if not 2 <= len(key) <= PART_MAX or key.isdigit() or (key.isascii() and len(key) < 3):
+        return None
+    if key.isascii():
+        hits = [b for b in buttons if re.search(rf"\b{re.escape(key)}\b", fold(b.label).lower())]
+    else:
+        hits = [b for b in buttons if key in label_key(b.label)]
+    return hits[0] if len(hits) == 1 else None
+
+
 class Choices:
     """Remembers each user's last buttons, so "2" presses the second one and its label typed presses it too."""
 
@@ -64,6 +94,14 @@ class Choices:
 
     def by_label(self, user_key: str, text: str) -> Button | None:
         return pressed(keyed(self._last.get(user_key, [])), text)
+
+    def by_number_or_part(self, user_key: str, text: str, fillers: Iterable[str]) -> Button | None:
+        """The button numbered `text`, or the one whose label alone holds it (see part_of)."""
+        buttons = self._last.get(user_key, [])
+        choice = number(text)
+        if choice is not None:
+            return buttons[choice - 1] if 1 <= choice <= len(buttons) else None
+        return part_of(buttons, text, fillers)
 
 
 def numbered(reply: Reply) -> str:

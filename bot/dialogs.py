@@ -21,6 +21,7 @@ DIALOG_TTL = timedelta(minutes=10)
 class DialogState:
     flow: ClassVar[str]          # the routing table's key for the step handler that continues it
     buttons: ClassVar[tuple[Payload, ...]] = ()     # its steps' own buttons: the step handler answers them
+    picks: ClassVar[bool] = False     # its step asks to pick a button: a number or a part of a label typed picks it
 
 
 S = TypeVar("S", bound=DialogState)

@@ -1,4 +1,5 @@
-"""The reviewed phrases of bot/phrases.yaml: cancelling, greetings, small talk, asking for notices, events, contacts and a person in words.
+"""The reviewed phrases of bot/phrases.yaml: cancelling, greetings, small talk, asking for notices, events, contacts, a person in words, and
+what is no part of an option typed back.
 Validated once at load."""
 from __future__ import annotations
 
@@ -88,6 +89,10 @@ class ContactsAsked(Strict):
     asks_en: Patterns
 
 
+class Options(Strict):
+    fillers: Words
+
+
 @dataclass(frozen=True)
 class Phrases:
     cancel: Cancel
@@ -99,12 +104,13 @@ class Phrases:
     events: EventsAsked
     contacts: ContactsAsked
     menu: MenuWords
+    options: Options
 
 
 def load(path: Path = PATH) -> Phrases:
     return Phrases(**load_sections(path, {"cancel": Cancel, "rule_asked": RuleAsked, "greeting": Greeting, "small_talk": SmallTalk,
                                           "subscribe": Subscribe, "handoff": Handoff, "events": EventsAsked,
-                                          "contacts": ContactsAsked, "menu": MenuWords}))
+                                          "contacts": ContactsAsked, "menu": MenuWords, "options": Options}))
 
 
 @lru_cache(maxsize=1)

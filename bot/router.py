@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Awaitable, Callable, Literal
 
-from bot import choices, inputs, payloads
+from bot import choices, inputs, parts, payloads
 from bot.dialogs import DialogState
 from bot.messages import Button, Incoming, Reply
 from bot.phrases import phrases
@@ -35,6 +35,7 @@ OWN_QUESTION = re.compile(r"[?？]|吗|哪|什么|怎么|如何|谁")
 RULE_QUESTION = re.compile(rf"{ASKING.pattern}|{calc.RULE_ASKED.pattern}|{one_of(phrases().rule_asked.words).pattern}")
 CANCEL_WORDS = frozenset(phrases().cancel.words)
 LEAD_CLAUSE = re.compile(r"[，,；;]")
+OPTION_FILLERS = tuple(phrases().options.fillers)
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,8 @@ class Router:
             return None
         shown = self.shown.by_label(msg.user_key, text)
         dialog = self.svc.dialogs.get(msg.user_key)
+        if shown is None and dialog is not None and dialog.picks:      # "2", "个人" for "新设个人征信公司补助"
+            shown = self.shown.by_number_or_part(msg.user_key, text, OPTION_FILLERS)
         owned = shown is not None and dialog is not None and any(own.matches(shown.payload) for own in dialog.buttons)
         if dialog and dialog.flow not in YIELDING_FLOWS:
             return shown if owned else None
@@ -239,16 +242,23 @@ class Router:
             self.svc.dialogs.pop(msg.user_key)
             return self._left(dialog, msg, await self._text(msg))
         flow = self.flows.get(dialog.flow) if dialog else None
-        for route in ([flow] if flow else []) + self.texts:
-            if (reply := await self._run(route, msg)) is not None:
-                reply = faq.with_other_parts(self.svc, msg, reply)
-                break
+        if flow is not None and (reply := await self._run(flow, msg)) is not None:
+            reply = faq.with_other_parts(self.svc, msg, reply)
+        elif dialog is None and (each := await parts.answer_each(self.svc, msg, self._routed)) is not None:
+            return each
         else:
-            reply = await faq.answer(self.svc, msg)
+            reply = await self._routed(msg)
         if dialog and dialog.flow in YIELDING_FLOWS and reply.intent != "calc" \
                 and self.svc.dialogs.get(msg.user_key) is None:      # the dialog passed on a question of its own
             return self._left(dialog, msg, reply)
         return reply
+
+    async def _routed(self, msg: Incoming) -> Reply:
+        """Free text no dialog takes: the first text route that answers it, else the FAQ."""
+        for route in self.texts:
+            if (reply := await self._run(route, msg)) is not None:
+                return faq.with_other_parts(self.svc, msg, reply)
+        return await faq.answer(self.svc, msg)
 
     @staticmethod
     def _left(dialog: DialogState, msg: Incoming, reply: Reply) -> Reply:

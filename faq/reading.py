@@ -126,12 +126,29 @@ def question_clauses(text: str, lang: str = "zh") -> list[str]:
     clauses = [c for c in clauses if c]
     if lang == "en":
         clauses = [part for c in clauses for part in _each_count(c)]
+    else:
+        clauses = [part for c in clauses for part in asked_at_spaces(c)]
     for n in range(len(clauses) - 1, 0, -1):            # "听说小镇重点招外资机构，是真的吗": asks of the clause before
         if CONFIRMS.match(clauses[n]):
             clauses[n - 1:n + 1] = [f"{clauses[n - 1]}，{clauses[n]}"]
     asking = [c for c in clauses if ASKING.search(c) and not (SELF_INTRO.match(c) and not _asks_after_intro(c))]
     joint = "" if lang == "en" else "的"
     return [f"{heading}{joint}{c}" if heading else c for c in asking or clauses]
+
+
+def asked_at_spaces(clause: str) -> list[str]:
+    """"小镇在哪 管委会电话多少": a clause split at its spaces into the runs that each ask something of their own
+    (more than the asking word); words before a question belong to it, words after the last one to that one."""
+    runs: list[str] = []
+    pending = ""
+    for word in clause.split():
+        pending = f"{pending} {word}".strip()
+        if ASKING.search(pending) and ASKING.sub("", pending).strip():
+            runs.append(pending)
+            pending = ""
+    if pending:
+        runs = [*runs[:-1], f"{runs[-1]} {pending}"] if runs else [pending]
+    return runs if len(runs) > 1 else [clause]
 
 
 def _each_count(clause: str) -> list[str]:

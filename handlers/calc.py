@@ -37,6 +37,7 @@ class CalcDialog(DialogState):
 @dataclass
 class CalcPicking(CalcDialog):
     """Waiting for the user to pick one of the measures (one: to confirm a condition asked about)."""
+    picks: ClassVar[bool] = True
     choices: list[str]
 
 
@@ -129,20 +130,29 @@ def _by_cue(book, reading: Reading) -> tuple[list[str], list[str], dict[str, str
     return named, given, ruled
 
 
+def _result_blocks(svc: Services, msg: Incoming, outcomes: list[Outcome], added: list[str]) \
+        -> tuple[list[str], list[str]]:
+    """The blocks of a reply of computed outcomes (each outcome's lines, then `added`, then the validity of each
+    document involved) and its citations."""
+    book, lang = svc.kb.policy, msg.lang
+    policies = [book.policy(o.measure) for o in outcomes]
+    blocks = ["\n".join(render.outcome_lines(o, lang)) for o in outcomes] + added \
+        + render.validity_notes(policies, svc.policy_date(), lang)
+    sources = list(dict.fromkeys(render.citation(svc.kb.knowledge.documents, p, o.measure, lang)
+                                 for p, o in zip(policies, outcomes)))
+    return blocks, sources
+
+
 def _results(svc: Services, msg: Incoming, outcomes: list[Outcome], notes: list[str]) -> Reply:
     """The computed outcomes; when each says only that the article states no amount, the amount asked is not
     known: intent "fallback", so it counts as unanswered."""
-    book, today, lang = svc.kb.policy, svc.policy_date(), msg.lang
-    blocks = ["\n".join(render.outcome_lines(o, lang)) for o in outcomes]
+    book = svc.kb.policy
     paid = [o for o in outcomes if o.status == "ok"]
-    policies = [book.policy(o.measure) for o in outcomes]
+    stacked = []
     if len(paid) > 1 and not _rivals(book, [o.measure.id for o in paid]):   # different cases are not stacked
         best = max(paid, key=lambda o: o.amount)
-        blocks.append(render.no_double(book.policy(best.measure), best, lang))
-    blocks += notes
-    blocks += render.validity_notes(policies, today, lang)
-    sources = list(dict.fromkeys(render.citation(svc.kb.knowledge.documents, p, o.measure, lang)
-                                 for p, o in zip(policies, outcomes)))
+        stacked.append(render.no_double(book.policy(best.measure), best, msg.lang))
+    blocks, sources = _result_blocks(svc, msg, outcomes, stacked + notes)
     buttons = [original_button(msg, o.measure.id) for o in outcomes[:1]]
     unknown = all(o.status == "unquantified" for o in outcomes)
     return render.reply("fallback" if unknown else "calc", "\n\n".join(blocks), confidence=0.5 if unknown else 0.8 if notes else 1.0,
@@ -335,22 +345,17 @@ def _named_alone(book, measure, reading: Reading) -> bool:
 
 def _each_once(svc: Services, msg: Incoming, measures: list) -> Reply:
     """One item of each measure, each with its own cap, and their total."""
-    book, lang = svc.kb.policy, msg.lang
+    lang = msg.lang
     outcomes = [evaluate(m, {}) for m in measures]
     if any(o.status != "ok" for o in outcomes):
         return _pick(svc, msg, [m.id for m in measures], msg.text, msg.say("请问是哪一种？", "Which one is it?"))
     svc.dialogs.pop(msg.user_key)
     total = sum((o.amount for o in outcomes), Decimal(0))
     where = msg.say("、", ", ").join(dict.fromkeys(render.article(m, lang) for m in measures))
-    blocks = ["\n".join(render.outcome_lines(o, lang)) for o in outcomes]
-    blocks.append(msg.say(f"合计（每项各自适用上限）：{render.gets(measures[0])} {render.money(total)}（{where}）",
-                          f"Total (each with its own cap): {render.gets(measures[0], lang)} {render.money(total, lang)} "
-                          f"({where})"))
-    policies = list(dict.fromkeys(book.policy(m) for m in measures))
-    blocks += render.validity_notes(policies, svc.policy_date(), lang)
-    return _reply("\n\n".join(blocks), sources=list(dict.fromkeys(
-        render.citation(svc.kb.knowledge.documents, book.policy(m), m, lang) for m in measures)),
-        buttons=[original_button(msg, m.id) for m in measures])
+    blocks, sources = _result_blocks(svc, msg, outcomes, [msg.say(
+        f"合计（每项各自适用上限）：{render.gets(measures[0])} {render.money(total)}（{where}）",
+        f"Total (each with its own cap): {render.gets(measures[0], lang)} {render.money(total, lang)} ({where})")])
+    return _reply("\n\n".join(blocks), sources=sources, buttons=[original_button(msg, m.id) for m in measures])
 
 
 def _unstated(measure, question: str):

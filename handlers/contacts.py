@@ -79,15 +79,16 @@ def _named_in(folded: str, contacts):
     return max(hits, key=lambda hit: hit[0])[1] if hits else None
 
 
+def asks_for_contact(text: str, english_text: bool) -> bool:
+    if english_text:
+        return bool(ASKS_FOR_CONTACT_EN.search(text.lower()))
+    return any(word in nlp.fold_phrase(text) for word in ASKS_FOR_CONTACT)
+
+
 async def answer(svc: Services, msg: Incoming) -> Reply | None:
-    if msg.english:
-        if not ASKS_FOR_CONTACT_EN.search(msg.text.lower()):
-            return None
-        folded = english.fold_phrase(msg.text)
-    else:
-        folded = nlp.fold_phrase(msg.text)
-        if not any(word in folded for word in ASKS_FOR_CONTACT):
-            return None
+    if not asks_for_contact(msg.text, msg.english):
+        return None
+    folded = english.fold_phrase(msg.text) if msg.english else nlp.fold_phrase(msg.text)
     contact = _named_in(folded, svc.kb.knowledge.contacts)
     reply = _card(svc, msg, contact) if contact else await list_all(svc, msg)
     if "phone" in msg.reading.aspects and not (contact and contact.phone):

@@ -340,17 +340,13 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
                      confidence=1.0, buttons=[Button(msg.say("补贴速算", "Quick-check"), "/calc"),
                                               Button(msg.say("主菜单", "Main menu"), "/menu")])
     several = _several(svc, msg)
-    # Only a place elsewhere or an English message can make the whole message's choice overrule its parts.
-    early = several and not (reading.elsewhere or msg.english)
-    parts, missing = _parts(svc, msg) if early else ([], [])
-    ranked, best, why = [], None, ""
-    if len(parts) < 2:          # parts answered each by an entry of their own need no ranking of the whole
-        ranked = reading.ranked()
-        best, why = choose(svc, reading, ranked)
-        # An English message asking what the documents never state gets that said, not an answer to its other half.
-        whole = why == "elsewhere" or (why == "aspect" and msg.english and asks_unstated(svc, msg))
-        if several and not early and not whole:
-            parts, missing = _parts(svc, msg)
+    # Only a place elsewhere or an English message can make the whole message's choice overrule its parts, so
+    # only then is the whole ranked before the parts are read.
+    whole_first = several and bool(reading.elsewhere or msg.english)
+    ranked, best, why = _whole(svc, reading) if whole_first else ([], None, "")
+    parts, missing = _parts(svc, msg) if several and not (whole_first and _overrules(svc, msg, why)) else ([], [])
+    if not whole_first and len(parts) < 2:    # parts answered each by an entry of their own need no ranking
+        ranked, best, why = _whole(svc, reading)
     if best is None and not parts:
         return await _not_known(svc, msg, reading, ranked, why)
     if best is None or len(parts) > 1:         # each question answered by its own entry, in the order asked
@@ -375,6 +371,18 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
     svc.conversations.remember(msg.user_key, _topic(svc, reading, best.entry), kept,
                                best.entry.id, reading.needs, subject, reading.years, reading.others)
     return reply
+
+
+def _whole(svc: Services, reading: Reading) -> tuple[list[Match], Match | None, str]:
+    """The whole message ranked once, and the entry chosen from it (or why none)."""
+    ranked = reading.ranked()
+    return (ranked, *choose(svc, reading, ranked))
+
+
+def _overrules(svc: Services, msg: Incoming, why: str) -> bool:
+    """The whole message's verdict stands for all of it: a place elsewhere, or an English message asking what
+    the documents never state (that is said, not an answer to its other half)."""
+    return why == "elsewhere" or (why == "aspect" and msg.english and asks_unstated(svc, msg))
 
 
 def _missing_note(svc: Services, msg: Incoming, missing: list[Reading], answered: list) -> str:

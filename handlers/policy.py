@@ -389,6 +389,24 @@ def article_reply(svc: Services, number_: int, lang: str = "zh") -> Reply | None
                   sources=list(dict.fromkeys(sources)))
 
 
+def articles_reply(svc: Services, numbers: list[int], lang: str = "zh") -> Reply | None:
+    """Several articles asked at once: each of their measures on one line with its rule; None unless every article
+    named has measures."""
+    book = svc.kb.policy
+    measures = [[m for m in book.measures if m.article == n] for n in numbers]
+    if not all(measures):
+        return None
+    found = [m for of_one in measures for m in of_one]
+    sep = ": " if lang == "en" else "："
+    lines = [f"· {render.article(m, lang)} {render.title(m, lang)}{sep}{render.rule_text(m, lang)}" for m in found]
+    policies = list(dict.fromkeys(book.policy(m) for m in found))
+    label = "Quick-check: " if lang == "en" else "速算："
+    return _reply("\n\n".join(["\n".join(lines), *render.validity_notes(policies, _today(svc), lang)]),
+                  buttons=[Button(f"{label}{render.title(m, lang)}"[:40], CALC(m.id))
+                           for m in found if m.rule.type != "unquantified"][:8],
+                  sources=list(dict.fromkeys(_cite(svc, m, lang) for m in found)))
+
+
 # "5000万含本数吗", "超过5%是怎么算的": a figure the measures state, asked about without naming the measure;
 # and "征信公司有什么补贴": the measures a question names alike. At most this many are set out in full.
 QUOTED_MAX = 3
@@ -602,6 +620,10 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     if kind and not reading.candidates() and any(w in reading.text for w in book.words["support"]) \
             and not any(w in reading.text for w in book.words["town"]):
         return _no_measure_reply(svc, msg, kind)
+    numbers = list(dict.fromkeys(_article_number(a or b) for a, b in ARTICLE.findall(msg.folded)))
+    if len(numbers) > 1 and not reading.figures and not reading.candidates() \
+            and (reply := articles_reply(svc, numbers, msg.lang)):
+        return reply                     # "第6条和第13条分别补多少": a line per measure of each
     if (m := ARTICLE.search(msg.folded)) and not reading.figures and not reading.candidates() \
             and len(msg.folded) <= ARTICLE_ONLY * (3 if msg.english else 1) \
             and (reply := article_reply(svc, _article_number(m[1] or m[2]), msg.lang)):

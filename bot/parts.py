@@ -1,0 +1,106 @@
+"""A message whose questions different routes answer ("小镇在哪 管委会电话多少"; a building, a subsidy and a contact
+in one message; two measures each with its own figure): each part is routed on its own and the replies are joined,
+each block once, so that no question is lost to the route that took the whole message."""
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from typing import Literal
+
+from bot.messages import Button, Incoming, Reply
+from bot.services import Services
+from faq.reading import ASKING, asked_at_spaces
+from handlers.calc import SEVERAL
+from handlers.contacts import asks_for_contact
+from policy_data import render
+from policy_data.english import for_reading
+from policy_data.extract import read as read_policy
+
+Owner = Literal["contacts", "policy", "faq"]
+Routed = Callable[[Incoming], Awaitable[Reply]]
+# A part ends with its sentence, or where "另外…" starts another.
+PART_END = re.compile(r"(?<=[。？！?!；;\n])|(?=另外|此外|顺便问)")
+FIGURE = re.compile(r"\d")
+MAX_BUTTONS = 8
+
+
+def pieces(text: str) -> list[str]:
+    """The message's sentences (each run of a sentence asking a question of its own at its spaces), without those
+    that neither ask nor give a figure (a self-introduction)."""
+    found = [run for sentence in PART_END.split(text) if sentence.strip() for run in asked_at_spaces(sentence.strip())]
+    return [p for p in found if ASKING.search(p) or FIGURE.search(p)]
+
+
+def _owner(svc: Services, msg: Incoming, piece: str) -> Owner | None:
+    """Who answers the piece on its own, when that is plain from its words (the FAQ: a question naming a place or
+    body); None: it goes with its neighbour."""
+    if asks_for_contact(piece, msg.english):
+        return "contacts"
+    book = svc.kb.policy
+    if read_policy(for_reading(piece, book, msg.lang), book).candidates():
+        return "policy"
+    reading = svc.kb.reader_for(msg.lang).read(piece)
+    return "faq" if ASKING.search(piece) and reading.entities else None
+
+
+def _priced(svc: Services, msg: Incoming, piece: str) -> bool:
+    book = svc.kb.policy
+    return any(f.kind == "money" for f in read_policy(for_reading(piece, book, msg.lang), book).figures)
+
+
+def groups(svc: Services, msg: Incoming) -> list[str]:
+    """The texts to route one by one: the pieces of each owner together, the policy ones first, then in the order
+    asked; a policy piece with a figure of its own stays apart. [] when one route answers the whole message."""
+    if msg.english or SEVERAL.search(msg.text):    # a total over several figures is the quick-check's to add up
+        return []
+    found = pieces(msg.text)
+    if len(found) < 2:
+        return []
+    owned: list[tuple[Owner | None, str]] = [(_owner(svc, msg, p), p) for p in found]
+    apart = sum(o == "policy" and _priced(svc, msg, p) for o, p in owned) > 1
+    if len({o for o, _ in owned if o}) < 2 and not apart:
+        return []
+    merged: list[list] = []
+    for owner, piece in owned:
+        if merged and (owner is None or merged[-1][0] is None):
+            merged[-1] = [merged[-1][0] or owner, f"{merged[-1][1]} {piece}"]
+        else:
+            merged.append([owner, piece])
+    texts: dict[object, str] = {}
+    for n, (owner, piece) in enumerate(merged):
+        key = n if apart and owner == "policy" and _priced(svc, msg, piece) else owner
+        texts[key] = f"{texts[key]} {piece}" if key in texts else piece
+    first = [t for k, t in texts.items() if k != "contacts" and k != "faq"]     # the money first, then the rest
+    return [*first, *(t for k, t in texts.items() if k in ("contacts", "faq"))] if len(texts) > 1 else []
+
+
+async def answer_each(svc: Services, msg: Incoming, routed: Routed) -> Reply | None:
+    """Each group of the message routed on its own and the replies joined; None when one route answers it all."""
+    texts = groups(svc, msg)
+    if not texts:
+        return None
+    reader, topic = svc.kb.reader_for(msg.lang), svc.conversations.get(msg.user_key)
+    replies = [await routed(replace(msg, text=t, reading=reader.read(t, topic))) for t in texts]
+    return _joined(svc, msg, replies)
+
+
+def _joined(svc: Services, msg: Incoming, replies: list[Reply]) -> Reply:
+    """The replies' blocks, each once, with the validity of the documents involved last."""
+    book = svc.kb.policy
+    validity = render.validity_notes(list(book.policies.values()), svc.policy_date(), msg.lang)
+    blocks: list[str] = []
+    for reply in replies:
+        blocks += [b for b in reply.text.split("\n\n") if b.strip() and b not in blocks]
+    valid = [b for b in blocks if b in validity]
+    blocks = [b for b in blocks if b not in validity]
+    if sum(r.intent == "calc" for r in replies) > 1:    # two measures priced for one enterprise: the stacking rule
+        cited = "\n\n".join(valid)
+        blocks += [r for r in (render.no_double(p, lang=msg.lang) for p in book.policies.values() if p.number in cited)
+                   if r not in blocks]
+    buttons: list[Button] = []
+    for reply in replies:
+        buttons += [b for b in reply.buttons if all(b.payload != o.payload and b.label != o.label for o in buttons)]
+    lead = next((r for r in replies if r.intent != "fallback"), replies[0])
+    return Reply("\n\n".join(blocks + valid), intent=lead.intent, confidence=min(r.confidence for r in replies),
+                 buttons=buttons[:MAX_BUTTONS], sources=list(dict.fromkeys(s for r in replies for s in r.sources)))
