@@ -33,8 +33,6 @@ ONE_ENGLISH_WORD = re.compile(r"[A-Za-z][a-z]{2,}[.!?]*$")    # a word, not an a
 # A question of its own: it leaves the quick-check even when it names the measure ("…呢", "多少" do not).
 OWN_QUESTION = re.compile(r"[?？]|吗|哪|什么|怎么|如何|谁")
 RULE_QUESTION = re.compile(rf"{ASKING.pattern}|{calc.RULE_ASKED.pattern}|{one_of(phrases().rule_asked.words).pattern}")
-CANCEL_WORDS = frozenset(phrases().cancel.words)
-LEAD_CLAUSE = re.compile(r"[，,；;]")
 OPTION_FILLERS = tuple(phrases().options.fillers)
 
 
@@ -141,13 +139,15 @@ class Router:
             self._standing = (knowledge, choices.keyed(buttons))
         return self._standing[1]
 
+    async def _passed_on(self, msg: Incoming) -> bool:
+        """The text is someone's to pass on as typed: a staff reply, or a message inside a user's open ticket."""
+        return bool(msg.reply_to) or await self.svc.tickets.open_of(msg.user_key) is not None
+
     async def _typed_button(self, msg: Incoming, text: str) -> Button | None:
         """A button's label typed instead of pressed (WeCom and the console number their buttons, and users
         type the words). Not while the text is someone's to pass on or a dialog's input: a ticket's messages,
         a staff reply, a step of a dialog other than its own buttons."""
-        if msg.payload is not None or msg.reply_to or text.startswith("/"):
-            return None
-        if await self.svc.tickets.open_of(msg.user_key) is not None:
+        if msg.payload is not None or text.startswith("/") or await self._passed_on(msg):
             return None
         shown = self.shown.by_label(msg.user_key, text)
         dialog = self.svc.dialogs.get(msg.user_key)
@@ -236,7 +236,8 @@ class Router:
         if isinstance(dialog, calc.CalcAsking) and (measure := self._rule_asked(msg, dialog)) is not None:
             self.svc.dialogs.touch(msg.user_key)        # "封顶多少" while the figure is awaited: the rule, then the figure
             return await measure_followup.of_measure(self.svc, msg, measure)
-        if dialog is None and (reply := await measure_followup.answer(self.svc, msg)) is not None:
+        passed_on = await self._passed_on(msg)
+        if dialog is None and not passed_on and (reply := await measure_followup.answer(self.svc, msg)) is not None:
             return reply
         if dialog and dialog.flow in YIELDING_FLOWS and faq.is_new_question(self.svc, msg):
             self.svc.dialogs.pop(msg.user_key)
@@ -244,7 +245,8 @@ class Router:
         flow = self.flows.get(dialog.flow) if dialog else None
         if flow is not None and (reply := await self._run(flow, msg)) is not None:
             reply = faq.with_other_parts(self.svc, msg, reply)
-        elif dialog is None and (each := await parts.answer_each(self.svc, msg, self._routed)) is not None:
+        elif dialog is None and not passed_on \
+                and (each := await parts.answer_each(self.svc, msg, self._routed)) is not None:
             return each
         else:
             reply = await self._routed(msg)

@@ -200,3 +200,15 @@ async def test_with_staff_set_up_but_none_on_duty_the_message_is_kept_for_them(a
     assert "#1 u1" in listing.text and "0571-0000（留言未回复，用户已结束）" in listing.text
     assert "已发送给" in (await ask("/reply 1 已收到，明天联系您", staff=True)).text
     assert (await ask("/tickets", staff=True)).text == "当前没有待处理的工单。"
+
+
+async def test_a_several_part_message_in_a_ticket_reaches_staff_once_as_typed(ask, services, outbox):
+    await ask("转人工")
+    await delivered(services)
+    typed = "小镇在哪 管委会电话多少"
+    relayed = await ask(typed)
+    assert relayed.intent == "handoff" and "工单 #1" in relayed.text
+    await delivered(services)
+    kept = [t for t in outbox.texts("staff") if t.startswith("【工单 #1】")]
+    assert len(kept) == 1 and kept[0].startswith(f"【工单 #1】u1（控制台 u1）留言：\n{typed}\n")
+    assert (await ask("/ticket 1", staff=True)).text.count(typed) == 1
