@@ -261,7 +261,7 @@ def _page(msg: Incoming, book, ids: list[str], page: int) -> list[Button]:
 
 
 DATED = re.compile(r"\b(?:(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?(?P<year>20\d\d)\b"
-                   r"|(?P<cyear>20\d\d|(?<![\d.第有近满了超过])2\d(?=年(?!度|以来|多|左右|前|之久)))年(?:(?P<cmonth>\d{1,2})月)?"
+                   r"|(?P<cyear>20\d\d|(?<![\d.第有近满了超过])2\d(?=年(?:\d{1,2}月|[新成开设获批落注入挂上发取底初末])))年(?:(?P<cmonth>\d{1,2})月)?"
                    r"|(?P<ryear>今年|去年|前年|this year|last year)(?:(?P<rmonth>\d{1,2})月)?", re.IGNORECASE)
 # English questions say which capital they mean: registered capital is not the paid-in capital the rules use.
 REGISTERED = re.compile(r"\bregistered capital\b", re.IGNORECASE)

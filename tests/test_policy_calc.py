@@ -700,3 +700,11 @@ async def test_a_filed_credit_company_is_the_enterprise_one_never_the_personal_o
     assert final_amount(personal.text) is None and "您提到“备案”" in personal.text, personal.text
     filed = await ask("征信公司已备案，能补多少", user="u2")
     assert final_amount(filed.text) == Decimal(1000000), filed.text
+
+
+@pytest.mark.parametrize("question", ["新设证券公司总部，成立20年了，实缴10亿，能补多少",
+                                      "一家25年的老券商新设金融总部，实缴10亿，补多少"])
+async def test_a_count_of_years_is_not_read_as_a_year(ask, question):
+    reply = await ask(question)
+    assert "施行日" not in reply.text and "有效期内" not in reply.text.split("\n")[0], reply.text
+    assert "年份" not in reply.text.split("\n")[0], reply.text
