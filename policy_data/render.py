@@ -331,7 +331,8 @@ def ceiling_lines(measure: Measure, lang: str = "zh") -> list[str]:
 def conditions(measure: Measure, lang: str = "zh") -> list[str]:
     """The measure's conditions as one line ("条件：…"), or none."""
     if lang == "en":
-        return ["Conditions: " + "; ".join(measure.en.conditions)] if measure.en.conditions else []
+        said = measure.en.conditions if measure.en else []
+        return ["Conditions: " + "; ".join(said)] if said else []
     return ["条件：" + "；".join(c.text for c in measure.conditions)] if measure.conditions else []
 
 
