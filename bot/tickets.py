@@ -67,9 +67,10 @@ class Tickets:
         return await self.store.tickets.update(ticket_id, [entry])
 
     async def close(self, ticket_id: int, by: str) -> Ticket | None:
-        """Closes an open ticket (by staff, or by its user); None when there is none open with that number."""
+        """Closes an open ticket (by staff, or by its user), or clears one its user left unanswered (by staff); None
+        when there is no such ticket with that number."""
         ticket = await self.store.tickets.get(ticket_id)
-        if ticket is None or ticket.status != "open":
+        if ticket is None or ticket.status != "open" and (by == ticket.user or not left_unanswered(ticket)):
             return None
         (await self._index()).pop(ticket.user, None)
         ended = self.entry(by, "user" if by == ticket.user else "staff", ENDED)

@@ -264,10 +264,12 @@ async def close(svc: Services, msg: Incoming) -> Reply:
     number, _ = _number(msg.text.partition(" ")[2].strip())
     if number is None:
         return _handoff_reply("用法：/close 工单号，例如 /close 12")
+    before = await svc.tickets.get(number)
     ticket = await svc.tickets.close(number, msg.user_key)
     if ticket is None:
         return _handoff_reply(f"没有待处理的 #{number} 号工单。/tickets 查看待处理的工单。")
-    await svc.tickets.tell_user(ticket, f"管委会工作人员已结束本次人工服务（工单 #{number}）。还有问题可以继续问我。")
+    if before is not None and before.status == "open":          # a user who ended it already needs no notice
+        await svc.tickets.tell_user(ticket, f"管委会工作人员已结束本次人工服务（工单 #{number}）。还有问题可以继续问我。")
     await svc.store.audit.record(msg.user_key, "ticket.close", svc.clock.now(), ticket=number)
     return _handoff_reply(f"工单 #{number} 已结束。")
 

@@ -212,3 +212,14 @@ async def test_a_several_part_message_in_a_ticket_reaches_staff_once_as_typed(as
     kept = [t for t in outbox.texts("staff") if t.startswith("【工单 #1】")]
     assert len(kept) == 1 and kept[0].startswith(f"【工单 #1】u1（控制台 u1）留言：\n{typed}\n")
     assert (await ask("/ticket 1", staff=True)).text.count(typed) == 1
+
+
+async def test_staff_can_clear_a_ticket_its_user_ended_unanswered(ask, services, outbox):
+    await ask("转人工")                           # BOT_STAFF is console:staff, but no console channel is served
+    await ask("算了 结束吧")
+    assert "#1 u1" in (await ask("/tickets", staff=True)).text
+    assert (await ask("/close 1", staff=True)).text == "工单 #1 已结束。"
+    await delivered(services)
+    assert (await ask("/tickets", staff=True)).text == "当前没有待处理的工单。"
+    assert not any("已结束本次人工服务" in t for t in outbox.texts("u1"))
+    assert "没有待处理" in (await ask("/close 1", staff=True)).text
