@@ -9,8 +9,7 @@ import os
 import re
 from dataclasses import replace
 
-from bot.messages import Button, Incoming, Reply
-from bot.payloads import POLICY
+from bot.messages import Incoming, Reply
 from bot.phrases import phrases
 from bot.services import Services
 from faq.schema import one_of
@@ -67,7 +66,7 @@ async def of_measure(svc: Services, msg: Incoming, measure) -> Reply:
         return policy.measure_reply(svc, measure, lang=msg.lang)
     kinds = "、".join(i.label for i in measure.inputs)
     reply = Reply(f"{render.heading(measure)}\n原文只对{kinds}给予{measure.money}，没有关于“{thing}”的规定，资料未载明。",
-                  intent="fallback", confidence=0.8, buttons=[Button("查看原文与条件", POLICY(f"m:{measure.id}"))])
+                  intent="fallback", confidence=0.8, buttons=[policy.original_button(msg, measure.id)])
     return await handoff.unanswered(svc, msg, reply)
 
 
