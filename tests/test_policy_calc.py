@@ -708,3 +708,9 @@ async def test_a_count_of_years_is_not_read_as_a_year(ask, question):
     reply = await ask(question)
     assert "施行日" not in reply.text and "有效期内" not in reply.text.split("\n")[0], reply.text
     assert "年份" not in reply.text.split("\n")[0], reply.text
+
+
+async def test_a_company_an_hq_set_up_is_not_paid_as_the_hq(ask):
+    await ask("我们在筹建金融科技子公司 实收资本8000万")
+    reply = await ask("已经设立了 实收资本8000万 持牌券商总部设立的")
+    assert final_amount(reply.text) is None and "160万" not in reply.text, reply.text
