@@ -265,6 +265,13 @@ async def test_amounts_again_in_a_row_each_replace_the_last_computed_one(ask):
     assert fourth.intent == "calc" and "50亿元" in fourth.text and "未达到" in fourth.text, fourth.text
 
 
+@pytest.mark.parametrize("again, amount", [("那如果是20亿呢", "4000万元"), ("换成30亿", "5000万元"), ("要是8000万的话", "160万元")])
+async def test_an_amount_again_in_everyday_words(ask, again, amount):
+    await ask("新设金融总部，实收资本10亿，能拿多少？")
+    reply = await ask(again)
+    assert reply.intent == "calc" and f"最高可获 {amount}" in reply.text, reply.text
+
+
 async def test_an_amount_again_after_a_figure_the_quick_check_asked_for(ask):
     await ask("新设金融总部能拿多少")
     await ask("10亿")
