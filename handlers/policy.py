@@ -374,9 +374,10 @@ def article_reply(svc: Services, number_: int, lang: str = "zh") -> Reply | None
     """"第12条讲什么": the article's measures (sentence, conditions, amounts) and what the document says there."""
     book = svc.kb.policy
     measures = [m for m in book.measures if m.article == number_]
-    said = [e for e in svc.kb.knowledge.faq if e.source.doc == "opinions-2023" and f"第{number_}条" in e.source.section]
+    articles = [e for e in svc.kb.knowledge.faq if e.source.doc == "opinions-2023" and ARTICLE.search(e.source.section)]
+    said = [e for e in articles if f"第{number_}条" in e.source.section]
     if not measures and not said:
-        return None
+        return _no_such_article(book, articles, number_, lang)
     en = lang == "en"
     # what the article says first: its answer points below to the measures' amounts
     blocks = [(e.in_english() if en else e).answer for e in said[:2]] + [render.detail(m, lang) for m in measures]
@@ -387,6 +388,19 @@ def article_reply(svc: Services, number_: int, lang: str = "zh") -> Reply | None
     return _reply("\n\n".join(blocks), buttons=[Button(f"{label}{render.title(m, lang)}"[:40], CALC(m.id))
                                                for m in measures if m.rule.type != "unquantified"][:3],
                   sources=list(dict.fromkeys(sources)))
+
+
+def _no_such_article(book, articles: list, number_: int, lang: str) -> Reply | None:
+    """"第19条是什么" of a document whose numbered measures end at 第18条: it says how many there are."""
+    last = max([m.article for m in book.measures] + [_article_number(a or b) for e in articles
+                                                     for a, b in ARTICLE.findall(e.source.section)], default=0)
+    if not last or number_ <= last:
+        return None
+    doc = next(iter(book.policies.values()))
+    if lang == "en":
+        return _reply(f"{doc.en.number if doc.en else doc.number} has {last} numbered measures (articles 1–{last}); "
+                      f"there is no article {number_}.")
+    return _reply(f"{doc.number}的具体措施共{last}条（第1—{last}条），没有第{number_}条。")
 
 
 def articles_reply(svc: Services, numbers: list[int], lang: str = "zh") -> Reply | None:

@@ -567,3 +567,9 @@ async def test_the_document_s_content_asked_by_a_phrase_of_it_is_quoted_with_its
 async def test_what_the_document_does_not_say_finds_no_passage(ask, question):
     reply = await ask(question)
     assert reply.intent != "policy", reply.text
+
+
+@pytest.mark.parametrize("question, number", [("2号文第19条是什么", 19), ("第25条讲的啥", 25)])
+async def test_an_article_past_the_last_is_said_not_to_exist(ask, question, number):
+    reply = await ask(question)
+    assert "共18条" in reply.text and f"没有第{number}条" in reply.text and "第1条“" not in reply.text, reply.text
