@@ -81,6 +81,11 @@ class MenuWords(Strict):
     subscribe: list[str] = []
 
 
+class CalcWords(Strict):
+    ceiling_asked: Patterns
+    part_of_it: Patterns
+
+
 class EventsAsked(Strict):
     asks: Patterns
 
@@ -101,6 +106,7 @@ class Phrases:
     small_talk: SmallTalk
     subscribe: Subscribe
     handoff: Handoff
+    calc: CalcWords
     events: EventsAsked
     contacts: ContactsAsked
     menu: MenuWords
@@ -109,7 +115,7 @@ class Phrases:
 
 def load(path: Path = PATH) -> Phrases:
     return Phrases(**load_sections(path, {"cancel": Cancel, "rule_asked": RuleAsked, "greeting": Greeting, "small_talk": SmallTalk,
-                                          "subscribe": Subscribe, "handoff": Handoff, "events": EventsAsked,
+                                          "subscribe": Subscribe, "handoff": Handoff, "calc": CalcWords, "events": EventsAsked,
                                           "contacts": ContactsAsked, "menu": MenuWords, "options": Options}))
 
 
