@@ -1,5 +1,5 @@
-"""The reviewed phrases of bot/phrases.yaml: cancelling, greetings, small talk, asking for notices, events, contacts, a person in words, and
-what is no part of an option typed back.
+"""The reviewed phrases of bot/phrases.yaml: cancelling, greetings, small talk, asking for notices, events, contacts, a person in words, the
+quick-check's words, where a message's parts start, and what is no part of an option typed back.
 Validated once at load."""
 from __future__ import annotations
 
@@ -86,6 +86,10 @@ class CalcWords(Strict):
     part_of_it: Patterns
 
 
+class Parts(Strict):
+    starts: Words
+
+
 class EventsAsked(Strict):
     asks: Patterns
 
@@ -107,6 +111,7 @@ class Phrases:
     subscribe: Subscribe
     handoff: Handoff
     calc: CalcWords
+    parts: Parts
     events: EventsAsked
     contacts: ContactsAsked
     menu: MenuWords
@@ -115,7 +120,7 @@ class Phrases:
 
 def load(path: Path = PATH) -> Phrases:
     return Phrases(**load_sections(path, {"cancel": Cancel, "rule_asked": RuleAsked, "greeting": Greeting, "small_talk": SmallTalk,
-                                          "subscribe": Subscribe, "handoff": Handoff, "calc": CalcWords, "events": EventsAsked,
+                                          "subscribe": Subscribe, "handoff": Handoff, "calc": CalcWords, "parts": Parts, "events": EventsAsked,
                                           "contacts": ContactsAsked, "menu": MenuWords, "options": Options}))
 
 
