@@ -84,6 +84,10 @@ class MenuWords(Strict):
 class CalcWords(Strict):
     ceiling_asked: Patterns
     part_of_it: Patterns
+    another_lead: Words
+    another_if: Words
+    another_tail: Words
+    another_ask: Words
 
 
 class Parts(Strict):

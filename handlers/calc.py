@@ -886,8 +886,16 @@ LEAD_CLAUSE = re.compile(r"[，,；;]")
 FIGURE_AGAIN_EN = re.compile(r"^(?:(?:and|so|then|ok|okay)[,\s]+)?(?:(?:what|how)\s+about|if\s+(?:it\s+(?:is|was|were)|it['’]s)|with)?"
                              r"\s*(?P<figure>(?:rmb|cny|¥)?\s*\d[\d.,]*\s*(?:[a-z]+)?(?:\s+(?:rmb|yuan))?)"
                              r"\s*(?:instead)?[\s?!.]*$", re.IGNORECASE)
-ANOTHER_FIGURE = re.compile(rf"^(?:那么?)?\s*(?:如果|要是|假如|换成|改成|改为)?\s*(?:是|为)?\s*({AMOUNT.pattern}|{COUNT.pattern})"
-                            r"\s*(?:的话)?\s*呢?[\s?？。]*$")
+_AGAIN = phrases().calc
+
+
+def _any(words: list[str]) -> str:
+    return "|".join(map(re.escape, words))
+
+
+ANOTHER_FIGURE = re.compile(rf"^(?:{_any(_AGAIN.another_lead)})?\s*(?:{_any(_AGAIN.another_if)})?\s*(?:是|为)?\s*"
+                            rf"({AMOUNT.pattern}|{COUNT.pattern})"
+                            rf"\s*(?:{_any(_AGAIN.another_tail)})?\s*(?:{_any(_AGAIN.another_ask)})?[\s?？。]*$")
 
 
 def _new_figure(last: str, said: str) -> str | None:
