@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import Literal
 
 from bot.messages import Button, Incoming, Reply
+from bot.phrases import phrases
 from bot.services import Services
 from faq.reading import ASKING, asked_at_spaces
 from handlers.calc import SEVERAL
@@ -20,7 +21,7 @@ from policy_data.extract import read as read_policy
 Owner = Literal["contacts", "policy", "faq"]
 Routed = Callable[[Incoming], Awaitable[Reply]]
 # A part ends with its sentence, or where "另外…" starts another.
-PART_END = re.compile(r"(?<=[。？！?!；;\n])|(?=另外|此外|顺便问)")
+PART_END = re.compile(rf"(?<=[。？！?!；;\n])|(?={'|'.join(map(re.escape, phrases().parts.starts))})")
 FIGURE = re.compile(r"\d")
 MAX_BUTTONS = 8
 

@@ -1,5 +1,5 @@
-"""The reviewed phrases of bot/phrases.yaml: cancelling, greetings, small talk, asking for notices, events, contacts, a person in words, and
-what is no part of an option typed back.
+"""The reviewed phrases of bot/phrases.yaml: cancelling, greetings, small talk, asking for notices, events, contacts, a person in words, the
+quick-check's words, where a message's parts start, and what is no part of an option typed back.
 Validated once at load."""
 from __future__ import annotations
 
@@ -81,6 +81,19 @@ class MenuWords(Strict):
     subscribe: list[str] = []
 
 
+class CalcWords(Strict):
+    ceiling_asked: Patterns
+    part_of_it: Patterns
+    another_lead: Words
+    another_if: Words
+    another_tail: Words
+    another_ask: Words
+
+
+class Parts(Strict):
+    starts: Words
+
+
 class EventsAsked(Strict):
     asks: Patterns
 
@@ -101,6 +114,8 @@ class Phrases:
     small_talk: SmallTalk
     subscribe: Subscribe
     handoff: Handoff
+    calc: CalcWords
+    parts: Parts
     events: EventsAsked
     contacts: ContactsAsked
     menu: MenuWords
@@ -109,7 +124,7 @@ class Phrases:
 
 def load(path: Path = PATH) -> Phrases:
     return Phrases(**load_sections(path, {"cancel": Cancel, "rule_asked": RuleAsked, "greeting": Greeting, "small_talk": SmallTalk,
-                                          "subscribe": Subscribe, "handoff": Handoff, "events": EventsAsked,
+                                          "subscribe": Subscribe, "handoff": Handoff, "calc": CalcWords, "parts": Parts, "events": EventsAsked,
                                           "contacts": ContactsAsked, "menu": MenuWords, "options": Options}))
 
 

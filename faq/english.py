@@ -28,7 +28,7 @@ DOCUMENT_NUMBER = re.compile(r"\b(?:document|doc|file|reference) (?:number|no\b\
 # Places the knowledge does not cover, named in English ("Beijing-Hangzhou Grand Canal" names the canal).
 ELSEWHERE = re.compile(rf"\b({'|'.join(vocabulary().elsewhere.en)})\b")
 # "Singapore vs Hangzhou", "like in Singapore", "does Hangzhou have the same": another place compared with the town's.
-COMPARES = re.compile(r"\b(?:vs\.?|versus|compared (?:with|to)|comparison|like in|the same as|have the same|same as in)(?![a-z])")
+COMPARES = re.compile(rf"\b(?:{'|'.join(vocabulary().elsewhere.compares_en)})(?![a-z])")
 # "REITs listing in Hong Kong": the place named after a listing is where it is listed, not whose policy is asked.
 LISTING_VENUE = re.compile(r"\b(?:list|listed|listing|ipo|float|floated|floating)\s+(?:[a-z]+\s+){0,3}(?:in|on)\s+(?:the\s+)?$")
 # A year that names a document ("the 2016 plan", "杭政办〔2023〕2号") asks for no figure of that year.

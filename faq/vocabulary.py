@@ -32,6 +32,7 @@ class English(Strict):
 class Elsewhere(Strict):
     zh: Words
     en: Patterns
+    compares_en: Patterns
 
 
 class Cues(Strict):

@@ -16,8 +16,9 @@ from bot import inputs
 from bot.dialogs import DialogState
 from bot.messages import Button, Incoming, Reply
 from bot.payloads import CALC, POLICY
+from bot.phrases import phrases
 from bot.services import Services
-from faq.schema import Source
+from faq.schema import Source, one_of
 from handlers import faq, handoff
 from handlers.policy import details_reply, original_button, parts_reply
 from policy_data import render
@@ -219,7 +220,7 @@ def _ask(svc: Services, msg: Incoming, outcome: Outcome, facts: Facts, question:
     return _reply(text, confidence=0.6, buttons=[_cancel(msg)])
 
 
-CEILING_ASKED = re.compile(r"最高|最多|上限|封顶|顶格|至多|\b(maximum|max|at most|cap|ceiling)\b", re.IGNORECASE)
+CEILING_ASKED = one_of(phrases().calc.ceiling_asked, re.IGNORECASE)
 
 
 def _ceiling(svc: Services, msg: Incoming, question: str, outcome: Outcome, facts: Facts) -> Reply | None:
@@ -486,7 +487,7 @@ def _itemised(svc: Services, msg: Incoming, measure, reading: Reading, known: di
                   buttons=[original_button(msg, measure.id)])
 
 
-PART_OF_IT = re.compile(r"加|另外|另有|外加|以及|其中|合计|一共|总共|\b(plus|another|in addition)\b", re.IGNORECASE)
+PART_OF_IT = one_of(phrases().calc.part_of_it, re.IGNORECASE)
 # The figure a foreign currency belongs to ("8000万港币", "USD 20 million"), dropped from the question kept open.
 _FOREIGN_FIGURE = r"[\d.,]+\s*(?:个)?\s*(?:千万|百万|十万|万亿|万|亿|千|百|billion|million|bn|mn|m|k)?\s*(?:元|块)?\s*"
 
@@ -885,8 +886,16 @@ LEAD_CLAUSE = re.compile(r"[，,；;]")
 FIGURE_AGAIN_EN = re.compile(r"^(?:(?:and|so|then|ok|okay)[,\s]+)?(?:(?:what|how)\s+about|if\s+(?:it\s+(?:is|was|were)|it['’]s)|with)?"
                              r"\s*(?P<figure>(?:rmb|cny|¥)?\s*\d[\d.,]*\s*(?:[a-z]+)?(?:\s+(?:rmb|yuan))?)"
                              r"\s*(?:instead)?[\s?!.]*$", re.IGNORECASE)
-ANOTHER_FIGURE = re.compile(rf"^(?:那么?)?\s*(?:如果|要是|假如|换成|改成|改为)?\s*(?:是|为)?\s*({AMOUNT.pattern}|{COUNT.pattern})"
-                            r"\s*(?:的话)?\s*呢?[\s?？。]*$")
+_AGAIN = phrases().calc
+
+
+def _any(words: list[str]) -> str:
+    return "|".join(map(re.escape, words))
+
+
+ANOTHER_FIGURE = re.compile(rf"^(?:{_any(_AGAIN.another_lead)})?\s*(?:{_any(_AGAIN.another_if)})?\s*(?:是|为)?\s*"
+                            rf"({AMOUNT.pattern}|{COUNT.pattern})"
+                            rf"\s*(?:{_any(_AGAIN.another_tail)})?\s*(?:{_any(_AGAIN.another_ask)})?[\s?？。]*$")
 
 
 def _new_figure(last: str, said: str) -> str | None:

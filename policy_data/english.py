@@ -30,9 +30,6 @@ RANGE = (rf"(?:between\s+)?(?P<rcur>{CURRENCY}[\s-]*)?(?!(?:19|20)\d\d\b)(?P<lo>
 YEAR = re.compile(r"(19|20)\d\d")
 # "went from 2 billion to 2.5 billion": "to" between two amounts (not "up to", not a range "1 to 3 billion")
 RISE_TO = re.compile(rf"(?<=[a-z])(?<!\bup)\s+to\s+(?=(?:{CURRENCY}\s*)?\d)")
-# "RMB 1 billion last year and RMB 1.2 billion this year": the year said after its amount is put before it, where a
-# Chinese question says it, its clause ended there ("去年10亿，").
-YEAR_AFTER = re.compile(r"(?P<amount>\d[\d.]*[万亿]元?) (?P<year>去年|今年|上年|本年)(?![\u4e00-\u9fff])")
 LOOSE_SLACK = 3            # how many other words may stand among a kind's keyword words
 # "2 licences in 2024 and 5 in 2025": the count of the second year names its thing again, so that it is not a bare 5.
 ELLIPTIC_COUNT = re.compile(r"\b(?P<n1>\d+)\s+(?P<thing>[a-z][a-z ]{2,60}?)\s+(?P<when>(?:in|for|during)\s+(?:19|20)\d\d)\b"
@@ -77,6 +74,14 @@ def _paired(book: PolicyBook) -> re.Pattern:
     """"600 million and 1.5 billion yuan": two figures of one kind, each computed on its own (分别)."""
     amount = re.sub(r"[(][?]P<[a-z0-9]+>", "(?:", _amount(book))
     return re.compile(rf"(?<![\w.,])(?={amount}(?:\s*,)?\s+(?:and|&)\s+(?:{CURRENCY}[\s-]*)?\d)")
+
+
+@lru_cache(maxsize=4)
+def _year_after(book: PolicyBook) -> re.Pattern:
+    """"RMB 1 billion last year and RMB 1.2 billion this year": the year said after its amount is put before it,
+    where a Chinese question says it, its clause ended there ("去年10亿，")."""
+    years = "|".join(map(re.escape, book.words["year_after"]))
+    return re.compile(rf"(?P<amount>\d[\d.]*[万亿]元?) (?P<year>{years})(?![\u4e00-\u9fff])")
 
 
 def chinese_figure(number: str, scale: str | None, currency: bool) -> str:
@@ -228,7 +233,7 @@ def to_cues(text: str, book: PolicyBook) -> str:
                                 _with_heads(worded, shared))
     worded = _paired(book).sub("respectively ", one_of.sub("1 ", worded))
     worded = RISE_TO.sub(" 增长到 ", worded)
-    cues = YEAR_AFTER.sub(r"\g<year> \g<amount>，", re.sub(r"\s+", " ", pattern.sub(one, worded)).strip())
+    cues = _year_after(book).sub(r"\g<year> \g<amount>，", re.sub(r"\s+", " ", pattern.sub(one, worded)).strip())
     tokens = re.findall(r"[a-z0-9]+", worded)
     named = [zh for words_, zh in kinds if zh not in cues and _loosely(words_, tokens)]
     cues = " ".join(dict.fromkeys([cues, *named]))

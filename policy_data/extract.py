@@ -35,7 +35,6 @@ OTHER_QUANTITY = re.compile(r"(总投资|投资总额|营运资金|注册资本|
                             r"(是|为|达|约|有|了)?$")
 # A figure after these words, or before the next ones, quotes a result or the rule, not a figure of one's own.
 QUOTED_BEFORE = re.compile(r"(是不是|就是|算是|文件|那档|这档|一共|合计|总共|加起来|按|每|各)[^，,。；;]{0,2}$")
-RESTATED = re.compile(r"(也就是|也即|即|相当于|换算成|换句话说)\s*$")
 QUOTED_AFTER = re.compile(r"\s*(补贴|补助|奖励|奖金|吧|对吧|(那|这|一)?档|一共|合计|总共)")
 # "标准奖励什么时候能拿": when a measure pays is asked of its conditions, not computed.
 ASKS_WHEN = re.compile(r"什么时候|何时|多久|哪一年|\bwhen\b", re.IGNORECASE)
@@ -278,8 +277,8 @@ def _facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str
             _take(facts, fits[0][1], inp, text)
             if fits[0][1].value is not None:
                 facts.assumed[inp.key] = fits[0][1].text
-    _leftovers(reading, measure, used, taken, facts, cue_index(book)["own_figures"][measure.id])
-    _total_of_kinds(text, occurrences, inputs, taken, facts)
+    _leftovers(book, reading, measure, used, taken, facts, cue_index(book)["own_figures"][measure.id])
+    _total_of_kinds(book, text, occurrences, inputs, taken, facts)
     for inp in measure.inputs:
         if inp.key in facts.values and (word := next((w for w in inp.doubt if normalise(w) in text), None)):
             facts.errors[inp.key] = Reason(f"您提到“{word}”，这个数可能不是本条所说的{inp.label}",
@@ -291,7 +290,7 @@ def _facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str
     return facts
 
 
-def _leftovers(reading: Reading, measure: Measure, used: set[int], taken: dict, facts: Facts,
+def _leftovers(book: PolicyBook, reading: Reading, measure: Measure, used: set[int], taken: dict, facts: Facts,
                quoted: frozenset[Decimal]) -> None:
     """"行业标准3项，已发布2项": another bare figure of the kind of the one input of that kind the question
     names leaves it open which one is meant — unless it quotes a result or the rule ("是不是3000万")."""
@@ -305,7 +304,7 @@ def _leftovers(reading: Reading, measure: Measure, used: set[int], taken: dict, 
             if n in used or f.kind != kind or f.unit != first.unit or QUOTED_AFTER.match(text[f.end:]) \
                     or OTHER_QUANTITY.search(text[max(0, f.start - 8):f.start]):
                 continue
-            if not RESTATED.search(before) and (n in reading.labelled or f.value in quoted or QUOTED_BEFORE.search(before)):
+            if not _ends_with(before.rstrip(), book.words["restated"]) and (n in reading.labelled or f.value in quoted or QUOTED_BEFORE.search(before)):
                 continue          # its own cue's, or quoting a result; a restatement ("2亿，也就是2000万") is either
             _alternative(facts, key, first, f)
 
@@ -413,17 +412,14 @@ def _year_in_clause(text: str, found: list[Figure], measure: Measure, used: set[
             used.add(n)
 
 
-TOTAL_BEFORE = re.compile(r"(一共|总共|合计|共计|加起来|共)\s*$")
-
-
-def _total_of_kinds(text: str, occurrences, inputs: dict[str, Input], taken: dict, facts: Facts) -> None:
+def _total_of_kinds(book: PolicyBook, text: str, occurrences, inputs: dict[str, Input], taken: dict, facts: Facts) -> None:
     """"国际标准和国家标准一共3项": a count said as the total of several kinds the question names is none of
     theirs; how many of each is asked for."""
     named = {key for _, _, key in occurrences}
     for key, (fig, _) in list(taken.items()):
         kinds = [k for k in named if k != key and inputs[k].kind == "count" and k not in facts.values]
         if inputs[key].kind == "count" and kinds and key in facts.values \
-                and TOTAL_BEFORE.search(text[max(0, fig.start - 4):fig.start]):
+                and _ends_with(text[max(0, fig.start - 4):fig.start].rstrip(), book.words["total_before"]):
             del facts.values[key]
             facts.errors[key] = Reason(f"“{fig.text}”是几类合计的数，请分别告诉我每一类的数量",
                                        f"“{fig.text}” is a total over several kinds: please give the number of each")
