@@ -16,7 +16,7 @@ from handlers.calc import SEVERAL
 from handlers.contacts import asks_for_contact
 from policy_data import render
 from policy_data.english import for_reading
-from policy_data.extract import read as read_policy
+from policy_data.extract import Reading as PolicyReading, read as read_policy
 
 Owner = Literal["contacts", "policy", "faq"]
 Routed = Callable[[Incoming], Awaitable[Reply]]
@@ -33,21 +33,19 @@ def pieces(text: str) -> list[str]:
     return [p for p in found if ASKING.search(p) or FIGURE.search(p)]
 
 
-def _owner(svc: Services, msg: Incoming, piece: str) -> Owner | None:
+def _owner(svc: Services, msg: Incoming, piece: str, policy: PolicyReading) -> Owner | None:
     """Who answers the piece on its own, when that is plain from its words (the FAQ: a question naming a place or
     body); None: it goes with its neighbour."""
     if asks_for_contact(piece, msg.english):
         return "contacts"
-    book = svc.kb.policy
-    if read_policy(for_reading(piece, book, msg.lang), book).candidates():
+    if policy.candidates():
         return "policy"
     reading = svc.kb.reader_for(msg.lang).read(piece)
     return "faq" if ASKING.search(piece) and reading.entities else None
 
 
-def _priced(svc: Services, msg: Incoming, piece: str) -> bool:
-    book = svc.kb.policy
-    return any(f.kind == "money" for f in read_policy(for_reading(piece, book, msg.lang), book).figures)
+def _priced(policy: PolicyReading) -> bool:
+    return any(f.kind == "money" for f in policy.figures)
 
 
 def groups(svc: Services, msg: Incoming) -> list[str]:
@@ -58,8 +56,15 @@ def groups(svc: Services, msg: Incoming) -> list[str]:
     found = pieces(msg.text)
     if len(found) < 2:
         return []
-    owned: list[tuple[Owner | None, str]] = [(_owner(svc, msg, p), p) for p in found]
-    apart = sum(o == "policy" and _priced(svc, msg, p) for o, p in owned) > 1
+    book, read_once = svc.kb.policy, {}
+
+    def policy_of(text: str) -> PolicyReading:        # each text read once, however often it is asked about
+        if text not in read_once:
+            read_once[text] = read_policy(for_reading(text, book, msg.lang), book)
+        return read_once[text]
+
+    owned: list[tuple[Owner | None, str]] = [(_owner(svc, msg, p, policy_of(p)), p) for p in found]
+    apart = sum(o == "policy" and _priced(policy_of(p)) for o, p in owned) > 1
     if len({o for o, _ in owned if o}) < 2 and not apart:
         return []
     merged: list[list] = []
@@ -70,7 +75,7 @@ def groups(svc: Services, msg: Incoming) -> list[str]:
             merged.append([owner, piece])
     texts: dict[object, str] = {}
     for n, (owner, piece) in enumerate(merged):
-        key = n if apart and owner == "policy" and _priced(svc, msg, piece) else owner
+        key = n if apart and owner == "policy" and _priced(policy_of(piece)) else owner
         texts[key] = f"{texts[key]} {piece}" if key in texts else piece
     first = [t for k, t in texts.items() if k != "contacts" and k != "faq"]     # the money first, then the rest
     return [*first, *(t for k, t in texts.items() if k in ("contacts", "faq"))] if len(texts) > 1 else []
