@@ -58,8 +58,14 @@ def _answer(entry, svc: Services, confidence: float, lang: str, note: str = "") 
     text = answer + _amounts(svc, entry, lang) + svc.kb.period_note(entry, svc.clock.today(), lang)
     return Reply(f"{note}{text}", intent="faq", confidence=confidence,
                  sources=[svc.kb.knowledge.cite(entry.source, lang)],
-                 buttons=[Button(f"{'Quick-check: ' if lang == 'en' else '速算：'}{render.title(m, lang)}"[:40], CALC(m.id))
-                          for m in _measures(svc, entry) if m.rule.type != "unquantified"][:3])
+                 buttons=quick_check_buttons(_measures(svc, entry), lang, 3))
+
+
+def quick_check_buttons(measures, lang: str, most: int) -> list[Button]:
+    """A "速算：…" button for each of the measures that can be computed, at most `most`."""
+    label = "Quick-check: " if lang == "en" else "速算："
+    return [Button(f"{label}{render.title(m, lang)}"[:40], CALC(m.id))
+            for m in measures if m.rule.type != "unquantified"][:most]
 
 
 def _measures(svc: Services, entry) -> list:

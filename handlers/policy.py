@@ -384,9 +384,7 @@ def article_reply(svc: Services, number_: int, lang: str = "zh") -> Reply | None
     policies = list(dict.fromkeys(book.policy(m) for m in measures))
     blocks += render.validity_notes(policies, _today(svc), lang) if policies else []
     sources = [svc.kb.knowledge.cite(e.source, lang) for e in said[:2]] + [_cite(svc, m, lang) for m in measures]
-    label = "Quick-check: " if en else "速算："
-    return _reply("\n\n".join(blocks), buttons=[Button(f"{label}{render.title(m, lang)}"[:40], CALC(m.id))
-                                               for m in measures if m.rule.type != "unquantified"][:3],
+    return _reply("\n\n".join(blocks), buttons=faq.quick_check_buttons(measures, lang, 3),
                   sources=list(dict.fromkeys(sources)))
 
 
@@ -414,10 +412,8 @@ def articles_reply(svc: Services, numbers: list[int], lang: str = "zh") -> Reply
     sep = ": " if lang == "en" else "："
     lines = [f"· {render.article(m, lang)} {render.title(m, lang)}{sep}{render.rule_text(m, lang)}" for m in found]
     policies = list(dict.fromkeys(book.policy(m) for m in found))
-    label = "Quick-check: " if lang == "en" else "速算："
     return _reply("\n\n".join(["\n".join(lines), *render.validity_notes(policies, _today(svc), lang)]),
-                  buttons=[Button(f"{label}{render.title(m, lang)}"[:40], CALC(m.id))
-                           for m in found if m.rule.type != "unquantified"][:8],
+                  buttons=faq.quick_check_buttons(found, lang, 8),
                   sources=list(dict.fromkeys(_cite(svc, m, lang) for m in found)))
 
 
