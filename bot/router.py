@@ -169,7 +169,7 @@ class Router:
             text, cut = inputs.clean(msg.text)
             pressed = await self._typed_button(msg, text)
             stored = self.svc.store.users.language(msg.user_key)
-            lang = language.choose(text, stored, msg.language_code)
+            lang = language.choose(text, stored, msg.language_code, self.svc.kb.gazetteer.without_names)
             if stored is None and msg.language_code is None and ONE_ENGLISH_WORD.match(text):
                 lang = "en"                # a new user's "Subscribe" or "Thanks" is all we know of their language
             if pressed and not language.CJK.search(text) and language.LATIN_WORD.search(pressed.label):
