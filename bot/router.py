@@ -272,7 +272,9 @@ class Router:
         """The measure being computed, when the message asks about its rule (a cap, a tier, who gets it) instead
         of giving the figure awaited."""
         book = self.svc.kb.policy
-        if OWN_QUESTION.search(msg.text) or not RULE_QUESTION.search(msg.folded) \
+        asked = measure_followup.RULE_EN.search(msg.text) if msg.english \
+            else not OWN_QUESTION.search(msg.text) and RULE_QUESTION.search(msg.folded)
+        if not asked \
                 or read(for_reading(msg.text, book, msg.lang), book).figures \
                 or faq.is_new_question(self.svc, msg):      # another question ("小镇多大") leaves the dialog
             return None
