@@ -83,3 +83,12 @@ async def test_an_english_question_after_a_quick_check_is_not_taken_for_a_follow
     await say("new enterprise credit reporting company, how much?", "en-f2")
     reply = await say("where is the town?", "en-f2")
     assert reply.intent == "faq" and "Daguan Road" in reply.text
+
+
+@pytest.mark.parametrize("question, said", [
+    ("When did the 2023 policy take effect?", "valid from 1 March 2023 to 28 February 2026"),
+    ("When was 杭政办〔2023〕2号 signed?", "dated 19 January 2023 (2023-01-19)"),
+])
+async def test_the_documents_dates_are_written_for_an_english_reader(say, question, said):
+    reply = await say(question)
+    assert reply.intent == "policy" and said in reply.text, reply.text
