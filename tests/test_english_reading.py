@@ -92,3 +92,10 @@ async def test_an_english_question_after_a_quick_check_is_not_taken_for_a_follow
 async def test_the_documents_dates_are_written_for_an_english_reader(say, question, said):
     reply = await say(question)
     assert reply.intent == "policy" and said in reply.text, reply.text
+
+
+async def test_an_english_question_on_a_gdp_gets_the_honest_reply_but_a_share_of_gdp_is_answered(say):
+    reply = await say("What was the district GDP of Gongshu in 2018?")
+    assert reply.intent == "fallback" and "GDP" in reply.text, reply.text
+    share = await say("What share of Hangzhou's GDP was finance meant to reach by 2020?")
+    assert share.intent == "faq", share.text
