@@ -25,6 +25,7 @@ KEPT_PLURALS = frozenset(vocabulary().english.kept_plurals)
 ORDINAL = re.compile(rf"\b(?:{'|'.join(map(re.escape, sorted(ORDINALS, key=len, reverse=True)))})\b")
 LEVEL = re.compile(r"(?<=[a-z0-9])-(?=(?:level|class|grade|type|based|related)\b)")     # "CFA-level" is about the CFA
 CROSS_BORDER = re.compile(r"\bcross[- ]?border\b")      # about payments and trade, not a boundary
+EDGE = re.compile(r"\b((?:north|south|east|west)(?:ern)?) edges?\b")   # "the northern edge" is a boundary, no advantage
 DOCUMENT_NUMBER = re.compile(r"\b(?:document|doc|file|reference) (?:number|no\b\.?)")   # a name, not a count
 # Places the knowledge does not cover, named in English ("Beijing-Hangzhou Grand Canal" names the canal).
 ELSEWHERE = re.compile(rf"\b({'|'.join(vocabulary().elsewhere.en)})\b")
@@ -70,7 +71,7 @@ def fold(text: str) -> str:
     """NFKC, lower-case, possessives dropped, each Latin word stemmed; everything else as it was."""
     text = POSSESSIVE.sub("", unicodedata.normalize("NFKC", text).lower())
     text = ORDINAL.sub(lambda m: ORDINALS[m.group(0)], text)
-    text = CROSS_BORDER.sub("crossborder", LEVEL.sub(" ", text))
+    text = EDGE.sub(r"\1 boundary", CROSS_BORDER.sub("crossborder", LEVEL.sub(" ", text)))
     text = DOCUMENT_NUMBER.sub("docnumber", text)
     return re.sub(r"[a-z]+", lambda m: m.group(0) if m.group(0) in STOP else stem(m.group(0)), text)
 

@@ -99,3 +99,10 @@ async def test_an_english_question_on_a_gdp_gets_the_honest_reply_but_a_share_of
     assert reply.intent == "fallback" and "GDP" in reply.text, reply.text
     share = await say("What share of Hangzhou's GDP was finance meant to reach by 2020?")
     assert share.intent == "faq", share.text
+
+
+async def test_a_directions_edge_is_a_boundary_and_an_edge_over_others_an_advantage(say):
+    edge = await say("what is on the town's eastern edge?")
+    assert "Shangtang Road" in edge.text, edge.text
+    over = await say("What's the town's edge over other towns?")
+    assert "advantages" in over.text, over.text
