@@ -359,6 +359,15 @@ def _each_once(svc: Services, msg: Incoming, measures: list) -> Reply:
     return _reply("\n\n".join(blocks), sources=sources, buttons=[original_button(msg, m.id) for m in measures])
 
 
+def _said_before(svc: Services, msg: Incoming) -> str:
+    """What the user said of itself earlier in this conversation ("我们是新设立的私募基金管理人"), in the words the
+    extractor reads: a condition it states is not asked again. Not a message with words that rule a condition out."""
+    book = svc.kb.policy
+    said = [for_reading(e.said, book, msg.lang) for e in svc.history.recent(msg.user_key)
+            if PERSONAL.search(e.said.lower())]
+    return " ".join(normalise(s) for s in said if not book.ruling_out(s, msg.english))
+
+
 def _unstated(measure, question: str):
     """The first condition whose deciding words (e.g. the pilot's level) the question does not contain."""
     return next(((n, c) for n, c in enumerate(measure.conditions)
@@ -705,10 +714,11 @@ def _computed(svc: Services, msg: Incoming, question: str, measure_ids: list[str
             return details_reply(svc, [book.measure(i) for i in rivals], msg.lang)
         return _pick(svc, msg, rivals, question, msg.say("这几项按不同情形分别给予、金额不同，请问是哪一种？",
                                                          "These apply to different cases, with different amounts: which one is yours?"))
+    before = _said_before(svc, msg)
     for measure_id in [] if general else measure_ids:
         measure = book.measure(measure_id)
         given = facts_for(book, measure, reading)     # a threshold already missed, or a figure of another base
-        if (unstated := _unstated(measure, f"{normalise(question)} {reading.text}")) and not given.other \
+        if (unstated := _unstated(measure, f"{normalise(question)} {reading.text} {before}")) and not given.other \
                 and evaluate(measure, given.values).status != "fail":       # ("注册资本3000万"), says more
             return _confirm(svc, msg, measure, *unstated, question)
     if itemisable and (itemised := _itemised(svc, msg, book.measure(measure_ids[0]), reading, known)):
@@ -827,6 +837,14 @@ async def by_payload(svc: Services, msg: Incoming) -> Reply:
     return await _run(svc, msg, question, [measure.id])
 
 
+def answers_condition(svc: Services, msg: Incoming) -> bool:
+    """"我们是分公司可以吗", "还在筹建能申请吗" while the quick-check asks whether a measure's condition is met: the
+    user's own words rule it out, so it is the answer to that question, not a question of its own."""
+    state = svc.dialogs.state(msg.user_key, CalcDialog)
+    return isinstance(state, CalcPicking) and len(state.choices) == 1 \
+        and svc.kb.policy.ruling_out(normalise(for_reading(msg.text, svc.kb.policy, msg.lang)), msg.english) is not None
+
+
 async def continue_dialog(svc: Services, msg: Incoming) -> Reply | None:
     """The answer to a question the quick-check asked; anything else passes to the other routes."""
     book = svc.kb.policy
@@ -845,6 +863,8 @@ async def continue_dialog(svc: Services, msg: Incoming) -> Reply | None:
         said = msg.text.strip()
         if len(state.choices) == 1 and (AFFIRM.match(said) or DENY.match(said)):
             return await _answer_confirm(svc, msg, state, bool(AFFIRM.match(said)))
+        if answers_condition(svc, msg):
+            return await _run(svc, msg, f"{state.text} {msg.text}", state.choices)
         if QUESTION_MARKS.search(msg.text) and not reading.figures and not set(fresh) & set(choices):
             svc.dialogs.pop(msg.user_key)    # a question of its own, not an answer to the one asked
             return None

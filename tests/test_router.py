@@ -305,6 +305,29 @@ async def test_amounts_again_in_restated_words_chain(ask):
     assert reply.intent == "calc" and "2亿元 × 0.5% = 100万元" in reply.text, reply.text
 
 
+async def test_a_condition_the_user_stated_of_itself_earlier_is_not_asked_again(ask):
+    await ask("我们是新设立的私募基金管理人，准备落户运河财富小镇，有什么补贴")
+    reply = await ask("我们管理规模150亿，能拿多少")
+    assert reply.intent == "calc" and "最高可获 300万元" in reply.text, reply.text
+    alone = await ask("我们管理规模150亿，能拿多少", user="u2")
+    assert "您的问题没有说明这一点" in alone.text, alone.text
+
+
+async def test_an_earlier_message_with_words_that_rule_a_condition_out_states_nothing(ask):
+    await ask("我们不是新设的，是老牌资管机构")
+    reply = await ask("我们管理规模150亿，能拿多少")
+    assert "最高可获" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("said", ["我们是分公司可以吗", "还在筹建能申请吗"])
+async def test_words_ruling_out_the_condition_the_quick_check_asks_about_answer_it(ask, said):
+    asked = await ask("实收资本5000万的金融科技子公司呢")
+    assert "您的问题没有说明这一点" in asked.text, asked.text
+    reply = await ask(said)
+    assert reply.intent == "calc" and "第8条" in reply.text and "不按它计算金额" in reply.text, reply.text
+    assert "最高可获" not in reply.text and "分会" not in reply.text
+
+
 async def test_an_amount_again_after_a_figure_the_quick_check_asked_for(ask):
     await ask("新设金融总部能拿多少")
     await ask("10亿")
