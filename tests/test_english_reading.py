@@ -106,3 +106,14 @@ async def test_a_directions_edge_is_a_boundary_and_an_edge_over_others_an_advant
     assert "Shangtang Road" in edge.text, edge.text
     over = await say("What's the town's edge over other towns?")
     assert "advantages" in over.text, over.text
+
+
+def test_an_english_message_is_cut_into_its_sentences_not_at_its_spaces():
+    from bot.parts import pieces
+    assert pieces("We are a fund. Where is the town? Whom do I contact for the subsidies?", english=True) == [
+        "Where is the town?", "Whom do I contact for the subsidies?"]
+
+
+async def test_an_english_message_asking_a_place_and_a_contact_gets_both(say):
+    reply = await say("Where is the town? And whom do I contact for the subsidies?")
+    assert "Daguan Road" in reply.text and "To reach a person now" in reply.text, reply.text
