@@ -901,6 +901,9 @@ def _again(svc: Services, msg: Incoming, measure, key: str) -> Reply:
 
 
 ELLIPTICAL = re.compile(r"^那?\D{2,12}呢[\s?？。]*$")        # "金融控股公司呢": no figure, the question left out
+# "what about enterprise credit reporting?", "and for a credit rating agency?": the English of "…呢"
+ELLIPTICAL_EN = re.compile(r"^(?:(?:and|so|then|ok|okay)[,\s]+)?(?:(?:what|how)\s+about|and(?:\s+for)?)\s+(?:the\s+|an?\s+)?"
+                           r"(?P<thing>[^\d?!.]{2,60}?)[\s?!.]*$", re.IGNORECASE)
 AMOUNT = re.compile(r"\d[\d.,]*\s*(?:千万|百万|万|亿)元?|\d[\d.,]*\s*元")
 COUNT = re.compile(r"\d+\s*(?:个|项|家|笔|张|块)")
 LEAD_CLAUSE = re.compile(r"[，,；;]")
@@ -1013,5 +1016,6 @@ def _last_question(book, lang: str, recent: list) -> str:
 def another_measure(svc: Services, msg: Incoming, asked: str) -> bool:
     """An elliptical message ("金融控股公司呢") naming a measure the question `asked` did not name."""
     book = svc.kb.policy
-    named = read(for_reading(msg.text, book, msg.lang), book).candidates() if ELLIPTICAL.match(msg.text) else []
+    elliptical = ELLIPTICAL_EN.match(msg.text.strip()) if msg.english else ELLIPTICAL.match(msg.text)
+    named = read(for_reading(msg.text, book, msg.lang), book).candidates() if elliptical else []
     return bool(named) and not set(named) & set(read(for_reading(asked, book, msg.lang), book).candidates())

@@ -127,11 +127,11 @@ def _asked_years(msg: Incoming) -> list[int]:
 
 
 def _document_en(policy) -> str:
-    en, to = policy.en, policy.effective_to.isoformat() if policy.effective_to else "(not stated)"
+    en, to = policy.en, render.day_en(policy.effective_to) if policy.effective_to else "(not stated)"
     years = policy.whole_years()
-    return "\n".join([f"{policy.number} {en.title}", f"Issued by: {en.issuer}, dated {policy.dated.isoformat()}, "
-                                                      f"printed and issued on {policy.issued.isoformat()}",
-                      f"In force: from {policy.effective_from.isoformat()}, valid until {to}"
+    return "\n".join([f"{policy.number} {en.title}", f"Issued by: {en.issuer}, dated {render.day_en(policy.dated)}, "
+                                                      f"printed and issued on {render.day_en(policy.issued)}",
+                      f"In force: from {render.day_en(policy.effective_from)}, valid until {to}"
                       + (f" ({years} years)" if years else ""),
                       f"Lead department: {en.lead_department}. The text says: “{en.lead_text}”",
                       render.no_double(policy, lang="en")])

@@ -347,6 +347,10 @@ def detail(measure: Measure, lang: str = "zh") -> str:
     return "\n".join(lines + conditions(measure, lang))
 
 
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December")          # not %B, which follows the process's locale
+
+
 def _validity_en(policy: PolicyDoc, today: date) -> str:
     lead, start = policy.en.lead_department, policy.effective_from.isoformat()
     end = policy.effective_to.isoformat() if policy.effective_to else "no end date"
@@ -373,14 +377,20 @@ def validity(policy: PolicyDoc, today: date, lang: str = "zh") -> str:
             f"申报前请向其确认。")
 
 
+def day_en(day: date, iso: bool = True) -> str:
+    """"1 March 2023 (2023-03-01)": an English reader's date, with the document's own form beside it."""
+    return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}" + (f" ({day.isoformat()})" if iso else "")
+
+
 def status(policy: PolicyDoc, today: date, lang: str = "zh") -> str:
     """Whether the document is in force today, said first and plainly: "已失效" for an expired one."""
     if not (policy.effective_to and today > policy.effective_to):
         return validity(policy, today, lang)
     start, end = policy.effective_from.isoformat(), policy.effective_to.isoformat()
     if lang == "en":
-        return (f"{policy.number} is no longer in force: it was valid from {start} to {end} and expired on {end} "
-                f"(today is {today.isoformat()}). Please check the current policy with the {policy.en.lead_department}.")
+        return (f"{policy.number} is no longer in force: it was valid from {day_en(policy.effective_from, False)} to "
+                f"{day_en(policy.effective_to, False)} and expired on {end} (today is {today.isoformat()}). Please check "
+                f"the current policy with the {policy.en.lead_department}.")
     return (f"{policy.number}已失效：有效期为{start}至{end}，已于{end}到期（今天是{today.isoformat()}）。"
             f"现行政策请向{policy.lead_department}确认。")
 
