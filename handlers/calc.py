@@ -25,7 +25,7 @@ from policy_data import render
 from policy_data.english import for_reading
 from policy_data.engine import Outcome, ceiling, evaluate, settled
 from policy_data.items import items
-from policy_data.extract import ASKS_WHEN, ELIGIBLE, SELF_DESCRIPTION, Facts, Reason, Reading, cued_measures, facts_for, normalise, read
+from policy_data.extract import ASKS_WHEN, ELIGIBLE, SELF_DESCRIPTION, Facts, Reason, Reading, cued_measures, facts_for, normalise, read, ruling_word
 
 
 @dataclass
@@ -118,17 +118,27 @@ def _given_by_name(book, measure, reading: Reading, conditions: bool) -> bool:
 def _by_cue(book, reading: Reading) -> tuple[list[str], list[str], dict[str, str]]:
     """Measures one of whose inputs the question names (e.g. "实收资本"), for "which measure?" buttons; those
     of them whose figure it gives by that name; and those the question's words rule out (measure id → word)."""
-    named, given, ruled = [], [], {}
+    named, given, ruled, other_kind = [], [], {}, {}
     for measure in map(book.measure, cued_measures(book, reading)):
-        if word := next((w for w in measure.not_when if normalise(w) in reading.text), None):
-            ruled[measure.id] = word
+        if word := ruling_word(book, measure, reading.text, reading.own):
+            (ruled if word in measure.not_when else other_kind)[measure.id] = word
             continue
         facts = facts_for(book, measure, reading)
         if by_name := set(facts.values) - set(facts.assumed):
             given.append(measure.id)
         if facts.mentioned or by_name:
             named.append(measure.id)
-    return named, given, ruled
+    return named, given, ruled if given else {**other_kind, **ruled}   # a measure for other kinds only when none fits
+
+
+def _owner_elsewhere(book, reading: Reading) -> str | None:
+    """"私募总部（不是第6条的对象），管理规模首次突破150亿": the figures are named only by the cue of one other
+    measure, which is the one asked about; None when a measure ruled out names them itself."""
+    if any(set(f.values) - set(f.assumed) for f in (facts_for(book, book.measure(i), reading)
+                                                     for i in reading.ruled_out if i not in reading.other_kind)):
+        return None
+    _, given, _ = _by_cue(book, reading)
+    return given[0] if len(given) == 1 else None
 
 
 def _result_blocks(svc: Services, msg: Incoming, outcomes: list[Outcome], added: list[str]) \
@@ -772,6 +782,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         return compared
     if reading.ruled_out and not reading.candidates() and (reading.asks_amount() or reading.about_policy()
                                                            or any(f.kind == "money" for f in reading.figures)):
+        if reading.figures and (owner := _owner_elsewhere(book, reading)):
+            return await _run(svc, msg, msg.text, [owner], reading=reading)
         return _other_subject(msg, book, reading.ruled_out)
     if reading.asks_amount() and reading.figures and not reading.candidates() and (cued := _by_cue(book, reading))[0]:
         ids, given, ruled = cued
