@@ -609,6 +609,13 @@ def _passage(svc: Services, msg: Incoming) -> Reply | None:
                   sources=[svc.kb.knowledge.cite(entry.source)])
 
 
+def once_or_yearly_reply(svc: Services, measures: list, lang: str) -> Reply:
+    """"每年都能拿吗": whether each measure pays once or yearly, in its article's words, before its details."""
+    reply = details_reply(svc, measures, lang)
+    reply.text = "\n".join(render.once_or_yearly(m, lang) for m in measures) + "\n\n" + reply.text
+    return reply
+
+
 async def answer(svc: Services, msg: Incoming) -> Reply | None:
     book = svc.kb.policy
     text = for_reading(msg.text, book, msg.lang)
@@ -616,9 +623,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     if scoped := _scope_reply(svc, msg, reading):
         return scoped
     if book.patterns["every_year"].search(msg.folded) and not reading.figures and (asked := _asked_measures(book, reading, msg)):
-        reply = details_reply(svc, asked, msg.lang)
-        reply.text = "\n".join(render.once_or_yearly(m, msg.lang) for m in asked) + "\n\n" + reply.text
-        return reply
+        return once_or_yearly_reply(svc, asked, msg.lang)
     if reading.about_policy() and not reading.figures and (ruled := _ruled_out(svc, msg, reading)):
         return _not_met_reply(svc, msg, *ruled)          # "Can a bank branch get the HQ subsidy?": not met, said so
     if (reading.elsewhere() and not _listed_abroad(book, reading, msg)) or faq.asks_unstated(svc, msg):

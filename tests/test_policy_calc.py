@@ -728,3 +728,12 @@ async def test_a_company_an_hq_set_up_is_not_paid_as_the_hq(ask):
     await ask("我们在筹建金融科技子公司 实收资本8000万")
     reply = await ask("已经设立了 实收资本8000万 持牌券商总部设立的")
     assert final_amount(reply.text) is None and "160万" not in reply.text, reply.text
+
+
+async def test_every_year_after_a_result_is_answered_of_that_measure_from_its_wording(ask):
+    await ask("新设金融总部，实收资本10亿，能拿多少")
+    once = await ask("每年都能拿吗")
+    assert once.text.startswith("第6条 新设金融总部补助：原文为一次性补助，文件没有规定每年给予"), once.text
+    await ask("第4条应收账款确权融资奖励是什么", user="u2")
+    yearly = await ask("每年都有吗", user="u2")
+    assert yearly.text.startswith("第4条 应收账款确权融资奖励：原文按年度给予"), yearly.text
