@@ -737,3 +737,10 @@ async def test_every_year_after_a_result_is_answered_of_that_measure_from_its_wo
     await ask("第4条应收账款确权融资奖励是什么", user="u2")
     yearly = await ask("每年都有吗", user="u2")
     assert yearly.text.startswith("第4条 应收账款确权融资奖励：原文按年度给予"), yearly.text
+
+
+async def test_two_measures_asked_in_one_message_are_each_answered_and_the_figure_asked_for_answers_its_own(ask):
+    both = await ask("新设金融总部能补多少？此外资管总部管理规模首次突破200亿补多少？")
+    assert "请告诉我实收资本" in both.text and "最高可获 600万元（第13条）" in both.text, both.text
+    figure = await ask("5亿")
+    assert "最高可获 1000万元（第6条）" in figure.text, figure.text
