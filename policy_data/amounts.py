@@ -193,11 +193,11 @@ def amounts_in_english(text: str) -> str:
     return _CHINESE_AMOUNT.sub(_in_english, text)
 
 
-def fmt_money_en(value: Decimal) -> str:
-    """"RMB 20 million (2000万元)": English words for the exact amount, the Chinese form beside it."""
+def fmt_money_en(value: Decimal, chinese: bool = True) -> str:
+    """"RMB 20 million (2000万元)": English words for the exact amount, the Chinese form beside it (`chinese`)."""
     value = Decimal(value)
+    beside = f" ({fmt_money(value)})" if chinese else ""
     for size, word in ((10 * YI, "billion"), (Decimal(10) ** 6, "million")):
         if abs(value) >= size:
-            return f"RMB {_plain(value / size)} {word} ({fmt_money(value)})"
-    return f"RMB {value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}".replace(".00", "") \
-        + f" ({fmt_money(value)})"
+            return f"RMB {_plain(value / size)} {word}{beside}"
+    return f"RMB {value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}".replace(".00", "") + beside
