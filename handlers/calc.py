@@ -382,12 +382,16 @@ def _says(text: str, word: str) -> bool:
 
 def _confirm(svc: Services, msg: Incoming, measure, n: int, condition, question: str) -> Reply:
     svc.dialogs.put(msg.user_key, CalcPicking(question, [measure.id]))
+    also = [i for i, c in enumerate(measure.conditions) if i != n and c.ask_unless      # "试点刚入围就能拿吗": 验收 too
+            and not any(_says(question, normalise(w)) for w in c.ask_unless)]
     if msg.english and measure.en:
         text = (f"{render.heading(measure, 'en')}\nThe original text requires: {measure.en.conditions[n]}. Your "
                 f"question does not say so; please tell me (e.g. the level), and I will compute it.")
+        text += "".join(f"\nIt also requires: {measure.en.conditions[i]}." for i in also)
     else:
         text = (f"{render.heading(measure)}\n原文条件：{condition.text}。您的问题没有说明这一点，请补充"
                 f"（例如“{condition.ask_unless[0]}”），我再为您测算。")
+        text += "".join(f"\n原文还要求：{measure.conditions[i].text}。" for i in also)
     return _reply(text + msg.say("\n（符合请点“是”；输入“取消”可退出速算）",
                                  "\n(Tap “Yes” if it does; type “cancel” to leave the quick-check.)"),
                   confidence=0.5, buttons=[Button(msg.say("是", "Yes"), CALC("confirm")),

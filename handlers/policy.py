@@ -21,7 +21,7 @@ from handlers import faq, handoff
 from policy_data import render
 from policy_data.amounts import fmt_money
 from policy_data.english import for_reading
-from policy_data.extract import ASKS_WHEN, SELF_DESCRIPTION, beneficiary_types, read
+from policy_data.extract import ASKS_WHEN, SELF_DESCRIPTION, beneficiary_types, cue_index, read
 from policy_data.loader import ROOT_TYPE
 from policy_data.matching import Suitability, gives_own_figure, match, parts
 
@@ -574,6 +574,15 @@ def _listed_abroad(book, reading, msg: Incoming) -> bool:
         "境内外" in book.measure(i).text for i in reading.candidates())
 
 
+NAMED_INPUT_MIN = 3     # characters of an input's name that say which measure it is ("资管规模", not "规模")
+
+
+def _named_inputs(book, reading) -> list[str]:
+    """The measures one of whose inputs the question names by a name of its own, in file order."""
+    owners = {tag for word, tag in cue_index(book)["cue_owners"].occurring(reading.text) if len(word) >= NAMED_INPUT_MIN}
+    return [m.id for m in book.measures if m.id in owners]
+
+
 def _asked_measures(book, reading, msg: Incoming) -> list:
     if m := ARTICLE.search(msg.folded):
         return [x for x in book.measures if x.article == _article_number(m[1] or m[2])]
@@ -631,6 +640,10 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     if book.patterns["procedure"].search(msg.text) and not reading.figures and not reading.candidates() \
             and not book.patterns["validity_asked"].search(reading.text):
         return await handoff.unanswered(svc, msg, _procedure_reply(svc, msg))
+    if book.patterns["basis_asked"].search(reading.text) and not reading.figures and not reading.candidates() \
+            and 0 < len(owners := _named_inputs(book, reading)) <= QUOTED_MAX:            # "资管规模按什么口径"
+        return measure_reply(svc, book.measure(owners[0]), confidence=0.8, lang=msg.lang) if len(owners) == 1 \
+            else details_reply(svc, list(map(book.measure, owners)), msg.lang)
     kind = next((k for k in NO_MEASURE_KINDS if k in reading.text), None)
     if kind and not reading.candidates() and any(w in reading.text for w in book.words["support"]) \
             and not any(w in reading.text for w in book.words["town"]):
