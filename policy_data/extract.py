@@ -128,6 +128,14 @@ def _restated_bound(fig: Figure, found: list[Figure]) -> bool:
         o.kind == "rank" and "前" not in o.text and o.value is not None and o.value <= fig.value for o in found)
 
 
+def _share_of(text: str, fig: Figure, book: PolicyBook) -> Figure:
+    """"实收资本是10亿的一半": a figure said as the whole of which the quantity is a share or a multiple is not that
+    quantity: unusable, the figure itself is asked for."""
+    if fig.value is None or not book.patterns["share_of"].match(text[fig.end:]):
+        return fig
+    return replace(fig, value=None, error="这是另一个数的几分之几或几倍，不是所问的数，请直接告诉我这个数")
+
+
 @lru_cache(maxsize=8)             # the quick-check and the policy answers read the same message: once
 def read(text: str, book: PolicyBook) -> Reading:
     text = normalise(text)
@@ -144,7 +152,7 @@ def read(text: str, book: PolicyBook) -> Reading:
             del scores[measure_id]
     other_kind = frozenset(i for i in ruled_out if _other_kind(book, book.measure(i), own))
     found = loosen(text, [f for f in figures(text) if not _indefinite(text, f)])
-    found = [f for f in found if not _restated_bound(f, found)]
+    found = [_share_of(text, f, book) for f in found if not _restated_bound(f, found)]
     cues = scan(text, index["cues"], figure_blocks(text, found))
     labelled = frozenset(n for n, f in enumerate(found)
                          if any(figure_gap(text, f, s, e) and compatible(f, inp, by_cue=True) for s, e, inp in cues))

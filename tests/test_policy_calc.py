@@ -52,6 +52,8 @@ async def test_arithmetic_caps_thresholds_tiers_counts(ask, question, says):
     ("我司作为保险公司，科创贷款增量排第2，符合吗", "您提到“保险公司”：按原文，第2条"),
     ("我们是私募，新设金融总部实收资本5亿，能拿多少", "您提到“私募”：按原文，第6条 新设金融总部补助的支持对象是"),
     ("新设金融总部，章程写实收资本8亿，审计报告写的实缴6亿，补多少", "“8亿”“6亿”不是一个确切的数"),
+    ("新设金融总部，实收资本只有20亿的一半，补多少", "“20亿”：这是另一个数的几分之几或几倍"),
+    ("资管总部管理规模首次达到去年80亿的3倍，补多少", "“80亿”：这是另一个数的几分之几或几倍"),
 ])
 async def test_no_amount_when_the_words_name_another_subject_a_part_taken_or_two_years_figures(ask, question, says):
     reply = await ask(question)
