@@ -374,7 +374,7 @@ def article_reply(svc: Services, number_: int, lang: str = "zh") -> Reply | None
     """"第12条讲什么": the article's measures (sentence, conditions, amounts) and what the document says there."""
     book = svc.kb.policy
     measures = [m for m in book.measures if m.article == number_]
-    articles = [e for e in svc.kb.knowledge.faq if e.source.doc == "opinions-2023" and ARTICLE.search(e.source.section)]
+    articles = _numbered_articles(svc)
     said = [e for e in articles if f"第{number_}条" in e.source.section]
     if not measures and not said:
         return _no_such_article(book, articles, number_, lang)
@@ -388,17 +388,40 @@ def article_reply(svc: Services, number_: int, lang: str = "zh") -> Reply | None
                   sources=list(dict.fromkeys(sources)))
 
 
-def _no_such_article(book, articles: list, number_: int, lang: str) -> Reply | None:
-    """"第19条是什么" of a document whose numbered measures end at 第18条: it says how many there are."""
-    last = max([m.article for m in book.measures] + [_article_number(a or b) for e in articles
+def _numbered_articles(svc: Services) -> list:
+    return [e for e in svc.kb.knowledge.faq if e.source.doc == "opinions-2023" and ARTICLE.search(e.source.section)]
+
+
+def _last_article(book, articles: list) -> int:
+    return max([m.article for m in book.measures] + [_article_number(a or b) for e in articles
                                                      for a, b in ARTICLE.findall(e.source.section)], default=0)
-    if not last or number_ <= last:
-        return None
+
+
+def _articles_count(book, last: int, lang: str) -> str:
     doc = next(iter(book.policies.values()))
     if lang == "en":
-        return _reply(f"{doc.en.number if doc.en else doc.number} has {last} numbered measures (articles 1–{last}); "
-                      f"there is no article {number_}.")
-    return _reply(f"{doc.number}的具体措施共{last}条（第1—{last}条），没有第{number_}条。")
+        return f"{doc.en.number if doc.en else doc.number} has {last} numbered measures (articles 1–{last})"
+    return f"{doc.number}的具体措施共{last}条（第1—{last}条）"
+
+
+def _no_such_article(book, articles: list, number_: int, lang: str) -> Reply | None:
+    """"第19条是什么" of a document whose numbered measures end at 第18条: it says how many there are."""
+    last = _last_article(book, articles)
+    if not last or number_ <= last:
+        return None
+    said = _articles_count(book, last, lang)
+    return _reply(f"{said}; there is no article {number_}." if lang == "en" else f"{said}，没有第{number_}条。")
+
+
+def _count_reply(svc: Services, msg: Incoming) -> Reply | None:
+    """"文件一共有几条具体措施": how many numbered measures the document has, with the overview's buttons."""
+    book = svc.kb.policy
+    last = _last_article(book, _numbered_articles(svc))
+    if not last:
+        return None
+    reply = overview(svc, msg.lang)
+    reply.text = f"{_articles_count(book, last, msg.lang)}{'.' if msg.english else '。'}\n\n{reply.text}"
+    return reply
 
 
 def articles_reply(svc: Services, numbers: list[int], lang: str = "zh") -> Reply | None:
@@ -648,6 +671,11 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     if kind and not reading.candidates() and any(w in reading.text for w in book.words["support"]) \
             and not any(w in reading.text for w in book.words["town"]):
         return _no_measure_reply(svc, msg, kind)
+    if book.patterns["articles_counted"].search(msg.folded) and not reading.figures and not reading.candidates() \
+            and (any(w in reading.text for w in ("文件", *book.words["doc_refs"]))
+                 or (msg.english and book.patterns["doc_named_en"].search(msg.text))) \
+            and not _faq_knows(svc, msg) and (counted := _count_reply(svc, msg)):
+        return counted                   # "文件一共有几条具体措施"
     numbers = list(dict.fromkeys(_article_number(a or b) for a, b in ARTICLE.findall(msg.folded)))
     if len(numbers) > 1 and not reading.figures and not reading.candidates() \
             and (reply := articles_reply(svc, numbers, msg.lang)):

@@ -352,7 +352,7 @@ WORD_LISTS = ("newly", "document_only", "other_sources", "rise_to", "rise_by", "
               "restated", "total_before", "year_after", "self_words", "self_links", "part_of")
 PATTERNS = ("applies", "doc_named_en", "local_place", "every_year", "rules_issued", "quote_asks", "scaffold", "listing_venue",
             "listed_en",
-            "doc_words_en", "asks_mine", "type_asks", "procedure", "validity_asked", "basis_asked", "share_of")
+            "doc_words_en", "asks_mine", "type_asks", "procedure", "validity_asked", "basis_asked", "share_of", "articles_counted")
 
 
 class WordList(Strict):

@@ -593,3 +593,8 @@ async def test_asking_one_unstated_condition_names_the_others_left_unstated(ask)
 async def test_the_town_named_in_the_2023_policy_is_quoted_with_the_other_towns_of_its_sentence(ask):
     reply = await ask("2号文里提到运河财富小镇了吗")
     assert all(t in reply.text for t in ("玉皇山南基金小镇", "西湖蚂蚁小镇", "国际财富管理机构集聚高地")), reply.text
+
+
+async def test_how_many_numbered_measures_the_document_has_is_counted_from_the_data(ask):
+    reply = await ask("这个文件总共有几条具体任务")
+    assert reply.intent == "policy" and reply.text.startswith("杭政办〔2023〕2号的具体措施共18条（第1—18条）"), reply.text
