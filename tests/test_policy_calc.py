@@ -746,3 +746,9 @@ async def test_two_measures_asked_in_one_message_are_each_answered_and_the_figur
     assert "请告诉我实收资本" in both.text and "最高可获 600万元（第13条）" in both.text, both.text
     figure = await ask("5亿")
     assert "最高可获 1000万元（第6条）" in figure.text, figure.text
+
+
+@pytest.mark.parametrize("question", ["我行科创企业贷款增量名列第二十五，能拿奖励吗", "我们银行科创贷款增量第25，符合吗"])
+async def test_a_rank_beyond_the_bound_is_said_to_fail_the_condition(ask, question):
+    reply = await ask(question)
+    assert "排名第25名，不在前20名以内，不符合" in reply.text and final_amount(reply.text) is None, reply.text
