@@ -127,11 +127,11 @@ def _asked_years(msg: Incoming) -> list[int]:
 
 
 def _document_en(policy) -> str:
-    en, to = policy.en, policy.effective_to.isoformat() if policy.effective_to else "(not stated)"
+    en, to = policy.en, _day_en(policy.effective_to) if policy.effective_to else "(not stated)"
     years = policy.whole_years()
-    return "\n".join([f"{policy.number} {en.title}", f"Issued by: {en.issuer}, dated {policy.dated.isoformat()}, "
-                                                      f"printed and issued on {policy.issued.isoformat()}",
-                      f"In force: from {policy.effective_from.isoformat()}, valid until {to}"
+    return "\n".join([f"{policy.number} {en.title}", f"Issued by: {en.issuer}, dated {_day_en(policy.dated)}, "
+                                                      f"printed and issued on {_day_en(policy.issued)}",
+                      f"In force: from {_day_en(policy.effective_from)}, valid until {to}"
                       + (f" ({years} years)" if years else ""),
                       f"Lead department: {en.lead_department}. The text says: “{en.lead_text}”",
                       render.no_double(policy, lang="en")])
@@ -352,6 +352,15 @@ async def mine(svc: Services, msg: Incoming) -> Reply:
 
 
 # ── free text and /policy ───────────────────────────────────────────────────────────────────────────────
+
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December")
+
+
+def _day_en(day) -> str:
+    """"19 January 2023 (2023-01-19)": the month in words, as an English reader says a date, beside the ISO form."""
+    return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year} ({day.isoformat()})"
+
 
 def _faq_knows(svc: Services, msg: Incoming) -> bool:
     """Directions without money defer to a confident FAQ answer (the planning documents live there)."""

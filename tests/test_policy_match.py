@@ -207,7 +207,8 @@ async def test_a_kind_no_measure_names_is_told_so_with_the_measures_open_to_any_
     ("杭政办〔2023〕2号还有效吗", "杭政办〔2023〕2号已失效：有效期为2023-03-01至2026-02-28，已于2026-02-28到期（今天是2026-11-22）",
      "发文：杭州市人民政府办公厅，成文日期2023-01-19，2023-01-20印发"),
     ("Is 杭政办〔2023〕2号 still valid?", "杭政办〔2023〕2号 is no longer in force: it was valid from 2023-03-01 to "
-     "2026-02-28 and expired on 2026-02-28 (today is 2026-11-22)", "dated 2023-01-19, printed and issued on 2023-01-20"),
+     "2026-02-28 and expired on 2026-02-28 (today is 2026-11-22)",
+     "dated 19 January 2023 (2023-01-19), printed and issued on 20 January 2023 (2023-01-20)"),
 ])
 async def test_the_document_card_says_first_that_it_has_expired_and_bears_both_dates(ask, question, first, dates):
     reply = await ask(question)
