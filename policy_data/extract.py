@@ -150,7 +150,7 @@ def read(text: str, book: PolicyBook) -> Reading:
         if word := ruling_word(book, book.measure(measure_id), text, own):
             ruled_out[measure_id] = word
             del scores[measure_id]
-    other_kind = frozenset(i for i in ruled_out if _other_kind(book, book.measure(i), own))
+    other_kind = frozenset(i for i in ruled_out if _other_kind(book, book.measure(i), text, own))
     found = loosen(text, [f for f in figures(text) if not _indefinite(text, f)])
     found = [_share_of(text, f, book) for f in found if not _restated_bound(f, found)]
     cues = scan(text, index["cues"], figure_blocks(text, found))
@@ -183,15 +183,17 @@ def own_types(text: str, book: PolicyBook) -> dict[str, str]:
 def ruling_word(book: PolicyBook, measure: Measure, text: str, own: dict[str, str]) -> str | None:
     """The word of the question that names another subject than the measure's: one of its not_when words, or
     the asker's own kind when the measure is for other kinds."""
-    return next((w for w in measure.not_when if normalise(w) in text), None) or _other_kind(book, measure, own)
+    return next((w for w in measure.not_when if normalise(w) in text), None) or _other_kind(book, measure, text, own)
 
 
-def _other_kind(book: PolicyBook, measure: Measure, own: dict[str, str]) -> str | None:
-    """The word of the asker's own kind when none of their kinds is, or could be, one the measure is for (a
-    券商 asking of 第2条, which is for banks); None for a measure open to any kind of company."""
+def _other_kind(book: PolicyBook, measure: Measure, text: str, own: dict[str, str]) -> str | None:
+    """The word of the asker's own kind when no kind the question names is, or could be, one the measure is for
+    (a 券商 asking of 第2条, which is for banks; not "我们银行设立的理财子公司" of 第13条); None for a measure open to
+    any kind of company."""
     if not own or any(b == ROOT_TYPE or book.types[b].generic for b in measure.beneficiaries):
         return None
-    if any(b in book.ancestors(t) or t in book.ancestors(b) for t in own for b in measure.beneficiaries):
+    named = set(own) | set(beneficiary_types(text, book))
+    if any(b in book.ancestors(t) or t in book.ancestors(b) for t in named for b in measure.beneficiaries):
         return None
     return next(iter(own.values()))
 

@@ -71,6 +71,7 @@ async def test_a_count_after_each_and_a_verb_is_every_listed_items_count(ask, qu
     ("我们是人民银行批准的新设企业征信机构，已备案，能补多少", "100万元"),   # 人民银行 approved it: not what the asker is
     ("我们是做私募的，资管总部，管理规模首次突破220亿，能补多少", "600万元"),   # not 第6条's subject, 第13条's
     ("基础设施项目融资30亿，其中保险资金6亿，能补多少", "300万元"),            # a part, not the same figure said twice
+    ("我们银行新设的理财子公司，管理规模首次突破200亿，能补多少", "600万元"),   # the kind it set up is 第13条's
 ])
 async def test_the_askers_own_kind_rules_out_only_measures_for_other_kinds(ask, question, amount):
     reply = await ask(question)
