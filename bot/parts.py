@@ -71,7 +71,11 @@ def groups(svc: Services, msg: Incoming) -> list[str]:
         return read_once[text]
 
     owned: list[tuple[Owner | None, str]] = [(_owner(svc, msg, p, policy_of(p)), p) for p in found]
-    apart = sum(o == "policy" and _priced(policy_of(p)) for o, p in owned) > 1
+    asked = [policy_of(p) for o, p in owned if o == "policy"]
+    named = [frozenset(r.candidates()) for r in asked]
+    apart = sum(map(_priced, asked)) > 1 or (      # "新设金融总部能拿多少？另外资管…100亿补多少？": each its own question
+        any(map(_priced, asked)) and len(asked) > 1 and all(_priced(r) or r.asks_amount() for r in asked)
+        and all(a.isdisjoint(b) for n, a in enumerate(named) for b in named[n + 1:]))
     if len({o for o, _ in owned if o}) < 2 and not apart:
         return []
     merged: list[list] = []
@@ -82,7 +86,7 @@ def groups(svc: Services, msg: Incoming) -> list[str]:
             merged.append([owner, piece])
     texts: dict[object, str] = {}
     for n, (owner, piece) in enumerate(merged):
-        key = n if apart and owner == "policy" and _priced(policy_of(piece)) else owner
+        key = n if apart and owner == "policy" and (_priced(policy_of(piece)) or policy_of(piece).candidates()) else owner
         texts[key] = f"{texts[key]} {piece}" if key in texts else piece
     first = [t for k, t in texts.items() if k != "contacts" and k != "faq"]     # the money first, then the rest
     return [*first, *(t for k, t in texts.items() if k in ("contacts", "faq"))] if len(texts) > 1 else []
@@ -94,7 +98,12 @@ async def answer_each(svc: Services, msg: Incoming, routed: Routed) -> Reply | N
     if not texts:
         return None
     reader, topic = svc.kb.reader_for(msg.lang), svc.conversations.get(msg.user_key)
-    replies = [await routed(replace(msg, text=t, reading=reader.read(t, topic))) for t in texts]
+    replies, asking = [], None
+    for text in texts:               # each part on its own: a question one part asks is not taken by the next part
+        replies.append(await routed(replace(msg, text=text, reading=reader.read(text, topic))))
+        asking = svc.dialogs.pop(msg.user_key) or asking
+    if asking is not None:           # the figure a part asked for answers that part ("10亿" after "…能拿多少？另外…")
+        svc.dialogs.put(msg.user_key, asking)
     return _joined(svc, msg, replies)
 
 

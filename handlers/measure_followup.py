@@ -44,6 +44,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     if reading.figures:
         return None
     named = reading.candidates()
+    if not named and book.patterns["every_year"].search(msg.folded):
+        return policy.once_or_yearly_reply(svc, [measure], msg.lang)     # "每年都能拿吗" of the measure just answered
     if thing := _thing(msg):
         if named and measure.id not in named:
             other = book.measure(named[0])
