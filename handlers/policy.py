@@ -203,7 +203,7 @@ def _worth(fit, lang: str, currency: str | None) -> str:
         return (f"may fit if: {needs} (your description does not say so); {render.estimate(m, lang)}" if en else
                 f"可能适用，需符合：{needs}（您没有说明这一点）；{render.estimate(m)}")
     if not fit.priced:
-        return render.estimate(m, lang)
+        return render.estimate(m, lang, brief=en)
     if fit.items:
         each = " + ".join(render.money(i.amount, lang) for i in fit.items if i.status == "ok")
         return (f"item by item, each with its own cap: {each} = {render.money(fit.total, lang)} in total (from the "
@@ -215,7 +215,7 @@ def _worth(fit, lang: str, currency: str | None) -> str:
 def _fit_line(fit, lang: str, currency: str | None = None) -> str:
     o, m = fit.outcome, fit.outcome.measure
     line = f"· {render.article(m, lang)} {render.title(m, lang)}{': ' if lang == 'en' else '：'}{_worth(fit, lang, currency)}"
-    confirm = [c for c in o.open_conditions if not (fit.given and c in fit.unstated)][:2]
+    confirm = [c for c in o.open_conditions if not (fit.given and c in fit.unstated)][:1 if lang == "en" else 2]
     if confirm:
         conditions = [render.condition_text(m, c, lang) for c in confirm]
         line += ("; still to confirm: " + "; ".join(conditions)) if lang == "en" else "。还需确认：" + "；".join(conditions)
@@ -232,12 +232,12 @@ def _misfit_reason(book, misfit, lang: str) -> str:
 
 
 def _denied_line(misfit, lang: str) -> str:
-    m, en = misfit.measure, lang == "en"
-    said = "”“".join(misfit.said)
-    needs = "; ".join(render.condition_text(m, c, lang) for c in misfit.denied) if en else \
-        "；".join(c.text for c in misfit.denied)
-    return (f"{render.article(m, lang)} {render.title(m, lang)} (you say “{said}”; it requires: {needs})" if en else
-            f"{render.article(m)} {render.title(m)}（您提到“{said}”；原文条件：{needs}）")
+    """The measure and the user's words ruling it out; in Chinese also the condition (an English one runs long and
+    the measure's button gives it)."""
+    m, said = misfit.measure, "”“".join(misfit.said)
+    if lang == "en":
+        return f"{render.article(m, lang)} {render.title(m, lang)} (you say “{said}”)"
+    return f"{render.article(m)} {render.title(m)}（您提到“{said}”；原文条件：{'；'.join(c.text for c in misfit.denied)}）"
 
 
 def _own_measures(book, result: Suitability) -> bool:
@@ -275,7 +275,7 @@ def match_reply(svc: Services, description: str, result: Suitability, lead: str 
                          f"The document has no funding measure of its own for {labels}; these measures, open to any "
                          "enterprise or organisation, apply on their conditions:"))
     else:
-        lines.append(say(f"按您的情况（{labels}），最相关的支持措施：", f"For you ({labels}), the most relevant support measures:")
+        lines.append(say(f"按您的情况（{labels}），最相关的支持措施：", f"Best fits for {labels}:")
                      if top else say(f"按您的情况（{labels}），没有找到适用的资金支持措施。",
                                      f"For you ({labels}), no measure with money applies."))
     lines += [_fit_line(f, lang, result.currency) for f in top]
@@ -302,8 +302,8 @@ def match_reply(svc: Services, description: str, result: Suitability, lead: str 
                                         lang))
     elif len(top) > 1:
         tail.insert(0, say("同一项目符合本文件多项措施时能否叠加，文件未载明（其就高不重复原则针对同时符合本市其他政策的情形）。",
-                           "Whether several measures of this document add up for one project, the document does not "
-                           "say (its 就高不重复 rule concerns other Hangzhou policies)."))
+                           "Whether these measures add up, the document does not say (its 就高不重复 rule is about "
+                           "other Hangzhou policies)."))
     more = say("更多：", "More: ")
     buttons = [Button(named(f.outcome.measure), POLICY(f"m:{f.outcome.measure.id}")) for f in top]
     buttons += [Button(f"{more}{s.en.title if en else s.title}"[:40 if en else 20], POLICY(f"s:{s.id}")) for s in related]
@@ -687,7 +687,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     if SELF_DESCRIPTION.search(text) and beneficiary_types(text, book):
         # "我们是私募基金，想问下小镇核心区在哪" asks the FAQ; a self-description (with its figures) asks
         # for matching.
-        asked = "，".join(msg.reading.questions)
+        asked = text if msg.english else "，".join(msg.reading.questions)     # an English question's cue words
         asks_policy = not ASKING.search(text) or any(w in asked for w in book.words["policy_asks"]) or bool(reading.figures)
         if asks_policy or not _faq_knows(svc, msg):
             return describe_and_match(svc, text, lang=msg.lang, typed=msg.text)

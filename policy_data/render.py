@@ -299,15 +299,16 @@ def _rule_text_zh(measure: Measure) -> str:
     return "，".join([text, *(f"{c.label}{fmt_money(c.amount)}" for c in measure.caps)])
 
 
-def estimate(measure: Measure, lang: str = "zh") -> str:
-    """What the measure can give at most, for lists: "最高5000万元（按实收资本的2%计算）"."""
+def estimate(measure: Measure, lang: str = "zh", brief: bool = False) -> str:
+    """What the measure can give at most, for lists: "最高5000万元（按实收资本的2%计算）"; `brief`, the ceiling
+    alone (English lists, whose rules run long; the measure's button gives the rule)."""
     top = ceiling(measure)
     if measure.rule.type == "unquantified":
         return measure.en.basis if lang == "en" else measure.rule.basis
     if top is None or isinstance(measure.rule, FixedRule):
         return rule_text(measure, lang)
     if lang == "en":
-        return f"up to {money(top, lang)} ({rule_text(measure, lang)})"
+        return f"up to {money(top, lang)}" + ("" if brief else f" ({rule_text(measure, lang)})")
     return f"最高{fmt_money(top)}（{rule_text(measure)}）"
 
 
