@@ -62,6 +62,12 @@ async def test_a_two_part_question_gets_both_answers(ask):
     ("小镇是哪一年成立的", "成立时间未载明"),
     ("中介服务业集聚区专班的牵头人是谁", "负责人姓名未载明"),   # the lead is a body (the committee), no person is named
     ("拱墅区的地区生产总值多少", "地区生产总值未载明"),         # only the finance industry's share of GDP is stated
+    ("2021年拱墅区GDP是多少", "地区生产总值未载明"),           # the district's own GDP, in the words users type
+    ("英蓝中心有多少员工", "员工与就业人数未载明"),              # no document counts anyone's employees
+    ("人才峰会一般开几个小时", "时长"),                        # nor says how long an event lasts
+    ("金融知识普及讲座怎么预约", "没有可靠的答案"),              # an entry naming the lectures tells nobody how to book
+    ("小镇五大博物馆是哪五个", "资料未列出各博物馆的名称"),       # "which five" asks the names the entry leaves out
+    ("两地四中心是哪四个", "文件未展开其具体内容"),               # what the document does not spell out
     ("申花产业集聚区的写字楼还有空置吗", "申花产业集聚区有"),     # vacancies are never stated
     ("2022年小镇新增了几家高端金融服务业机构", "未载明"),         # the year-end count is no increase
     ("北城智汇园顺丰生鲜基地什么时候投运", "成立时间未载明"),     # "投运后" describes the plan, not a date
