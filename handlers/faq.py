@@ -373,7 +373,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
     reply.text += _missing_note(svc, msg, missing, [best.entry, *(m.entry for m in extra)])
     subject = "" if reading.aspects else YEAR.sub("", reading.query)
     # the first aspect of an answer to a question naming nothing known ("金牌管家…") is not what it asked
-    kept = reading.aspects or (best.entry.aspects[:1] if reading.entities else [])
+    lex = svc.kb.knowledge.lexicon.aspects
+    kept = [a for a in reading.aspects if lex[a].carried] or (best.entry.aspects[:1] if reading.entities else [])
     svc.conversations.remember(msg.user_key, _topic(svc, reading, best.entry), kept,
                                best.entry.id, reading.needs, subject, reading.years, reading.others)
     return reply

@@ -121,6 +121,15 @@ async def test_follow_ups_resolve_against_the_last_topic(ask):
     assert "康桥" not in other_user.text
 
 
+async def test_a_member_of_a_list_just_named_is_asked_about_for_itself(ask, services):
+    names = await ask("五镇是哪五个")                        # the names of a list…
+    assert names.intent == "faq" and "湘湖金融小镇" in names.text
+    topic = services.conversations.get(Incoming("console", "u1", "u1", text="").user_key)
+    assert "names" not in topic.aspects                      # …are not asked again of one of its members
+    one = await ask("其中黄公望金融小镇要发展哪些业务")
+    assert one.intent == "faq" and "产业基金小镇" in one.text, one.text
+
+
 async def test_the_same_question_of_another_place_is_answered_by_the_list_that_answered_it(ask):
     first = await ask("港湾计划里鄞州四明金融小镇要打造成什么")
     assert "金融服务制造业创新发展" in first.text
