@@ -68,6 +68,11 @@ async def test_a_two_part_question_gets_both_answers(ask):
     ("金融知识普及讲座怎么预约", "没有可靠的答案"),              # an entry naming the lectures tells nobody how to book
     ("小镇五大博物馆是哪五个", "资料未列出各博物馆的名称"),       # "which five" asks the names the entry leaves out
     ("两地四中心是哪四个", "文件未展开其具体内容"),               # what the document does not spell out
+    ("英蓝中心和绿地中央商务区哪个更适合资管公司", "推荐与比较未载明"),   # a comparison asked as advice
+    ("运河法务小镇的入驻费用怎么收", "价格与收费未载明"),
+    ("小镇金融联盟的组长是谁", "负责人姓名未载明"),
+    ("在小镇设立一家保险公司要几个工作日", "细节信息未载明"),      # how long an approval takes
+    ("金融科技创新指数最新一期是多少", "细节信息方面的记载"),      # the index is named, no issue of it is given
     ("申花产业集聚区的写字楼还有空置吗", "申花产业集聚区有"),     # vacancies are never stated
     ("2022年小镇新增了几家高端金融服务业机构", "未载明"),         # the year-end count is no increase
     ("北城智汇园顺丰生鲜基地什么时候投运", "成立时间未载明"),     # "投运后" describes the plan, not a date
