@@ -73,6 +73,8 @@ async def test_a_two_part_question_gets_both_answers(ask):
     ("小镇金融联盟的组长是谁", "负责人姓名未载明"),
     ("在小镇设立一家保险公司要几个工作日", "细节信息未载明"),      # how long an approval takes
     ("金融科技创新指数最新一期是多少", "细节信息方面的记载"),      # the index is named, no issue of it is given
+    ("北部软件园有什么入驻补贴", "补贴与奖励未载明"),            # an entry about the park states no subsidy of it
+    ("小镇对会计师事务所有落户奖励吗", "补贴与奖励未载明"),
     ("申花产业集聚区的写字楼还有空置吗", "申花产业集聚区有"),     # vacancies are never stated
     ("2022年小镇新增了几家高端金融服务业机构", "未载明"),         # the year-end count is no increase
     ("北城智汇园顺丰生鲜基地什么时候投运", "成立时间未载明"),     # "投运后" describes the plan, not a date
