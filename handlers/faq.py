@@ -37,7 +37,7 @@ PAGE = 12
 SILENT = re.compile(r"^(现有)?(资料|文件|来源文件|文件原文|[^。；，]{0,4}简介[^。；，]{0,16}?)(中)?(均)?(未|没有)(载明|写明|列出|公布|提及)"
                     r"|^The (available )?documents do not (state|say|list|give|publish|mention)")
 # "资料未写明这些活动的具体举办日期": what an entry itself says the documents leave out.
-UNSTATED = re.compile(r"(资料|年鉴|文件|原文|简介)[^。；，]{0,6}(未|没有)(载明|写明|列出|公布|提及|说明)([^。；]*)"
+UNSTATED = re.compile(r"(资料|年鉴|文件|原文|简介)[^。；，]{0,6}(未|没有)(载明|写明|列出|公布|提及|说明|展开)([^。；，）]*)"
                       r"|(?:documents?|yearbook|profile) (?:do(?:es)? not|don't|doesn't) (?:state|say|list|give|name)([^.;]*)",
                       re.IGNORECASE)
 WHICH = re.compile(r"哪个|哪一个|哪家|哪一家|哪座|哪幢|哪栋")
@@ -373,7 +373,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
     reply.text += _missing_note(svc, msg, missing, [best.entry, *(m.entry for m in extra)])
     subject = "" if reading.aspects else YEAR.sub("", reading.query)
     # the first aspect of an answer to a question naming nothing known ("金牌管家…") is not what it asked
-    kept = reading.aspects or (best.entry.aspects[:1] if reading.entities else [])
+    lex = svc.kb.knowledge.lexicon.aspects
+    kept = [a for a in reading.aspects if lex[a].carried] or (best.entry.aspects[:1] if reading.entities else [])
     svc.conversations.remember(msg.user_key, _topic(svc, reading, best.entry), kept,
                                best.entry.id, reading.needs, subject, reading.years, reading.others)
     return reply

@@ -726,7 +726,15 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     summary = summary if any(k.lower() in reading.text for k in summary.keywords) else None
     if summary and about_policy:     # support asked of a direction: the policy summary
         support = any(w in reading.text for w in book.words["support"]) and not any(w in reading.text for w in book.words["town"])
-        return None if _faq_knows(svc, msg) and not support else _summary_reply(svc, summary, msg.lang)
+        if _faq_knows(svc, msg) and not support:
+            return None
+        reply = _summary_reply(svc, summary, msg.lang)
+        if not any(w in reading.text for w in book.words["amount_asks"]):
+            return reply
+        # "高端金融人才住房补贴给多少钱": a direction without money states no amount; saying so is a "don't know"
+        reply.text = msg.say("文件对此没有规定补助或奖励金额，以下是相关原文。\n\n",
+                             "The documents set no amount for this; here is what they say.\n\n") + reply.text
+        return await handoff.unanswered(svc, msg, replace(reply, intent="fallback"))
     if any(w in reading.text for w in book.words["overview"]) and not any(w in reading.text for w in book.words["town"]):
         return overview(svc, msg.lang)
     if any(w in reading.text for w in book.words["document_only"]) \

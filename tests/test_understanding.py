@@ -62,6 +62,19 @@ async def test_a_two_part_question_gets_both_answers(ask):
     ("小镇是哪一年成立的", "成立时间未载明"),
     ("中介服务业集聚区专班的牵头人是谁", "负责人姓名未载明"),   # the lead is a body (the committee), no person is named
     ("拱墅区的地区生产总值多少", "地区生产总值未载明"),         # only the finance industry's share of GDP is stated
+    ("2021年拱墅区GDP是多少", "地区生产总值未载明"),           # the district's own GDP, in the words users type
+    ("英蓝中心有多少员工", "员工与就业人数未载明"),              # no document counts anyone's employees
+    ("人才峰会一般开几个小时", "时长"),                        # nor says how long an event lasts
+    ("金融知识普及讲座怎么预约", "没有可靠的答案"),              # an entry naming the lectures tells nobody how to book
+    ("小镇五大博物馆是哪五个", "资料未列出各博物馆的名称"),       # "which five" asks the names the entry leaves out
+    ("两地四中心是哪四个", "文件未展开其具体内容"),               # what the document does not spell out
+    ("英蓝中心和绿地中央商务区哪个更适合资管公司", "推荐与比较未载明"),   # a comparison asked as advice
+    ("运河法务小镇的入驻费用怎么收", "价格与收费未载明"),
+    ("小镇金融联盟的组长是谁", "负责人姓名未载明"),
+    ("在小镇设立一家保险公司要几个工作日", "细节信息未载明"),      # how long an approval takes
+    ("金融科技创新指数最新一期是多少", "细节信息方面的记载"),      # the index is named, no issue of it is given
+    ("北部软件园有什么入驻补贴", "补贴与奖励未载明"),            # an entry about the park states no subsidy of it
+    ("小镇对会计师事务所有落户奖励吗", "补贴与奖励未载明"),
     ("申花产业集聚区的写字楼还有空置吗", "申花产业集聚区有"),     # vacancies are never stated
     ("2022年小镇新增了几家高端金融服务业机构", "未载明"),         # the year-end count is no increase
     ("北城智汇园顺丰生鲜基地什么时候投运", "成立时间未载明"),     # "投运后" describes the plan, not a date
@@ -113,6 +126,15 @@ async def test_follow_ups_resolve_against_the_last_topic(ask):
     assert "康桥新能源" in tax.text and "运河财富小镇" not in tax.text.split("\n")[0]
     other_user = await ask("那核心区呢", user="u2")          # another user has no topic to continue
     assert "康桥" not in other_user.text
+
+
+async def test_a_member_of_a_list_just_named_is_asked_about_for_itself(ask, services):
+    names = await ask("五镇是哪五个")                        # the names of a list…
+    assert names.intent == "faq" and "湘湖金融小镇" in names.text
+    topic = services.conversations.get(Incoming("console", "u1", "u1", text="").user_key)
+    assert "names" not in topic.aspects                      # …are not asked again of one of its members
+    one = await ask("其中黄公望金融小镇要发展哪些业务")
+    assert one.intent == "faq" and "产业基金小镇" in one.text, one.text
 
 
 async def test_the_same_question_of_another_place_is_answered_by_the_list_that_answered_it(ask):
