@@ -16,7 +16,7 @@ from faq import english, nlp
 from faq.conversation import Topic
 from faq.gazetteer import fold
 from faq.matcher import THRESHOLD, Match
-from faq.reading import BASE_YEAR, SUBJECTLESS, YEAR, Reading
+from faq.reading import SUBJECTLESS, YEAR, Reading, years_given
 from faq.vocabulary import vocabulary
 from handlers.handoff import unanswered
 from policy_data import render
@@ -157,6 +157,13 @@ def _gives(entry, reading: Reading) -> bool:
         and reading.role in nlp.normalise(entry.answer) and _listed(entry) >= reading.members
 
 
+def _holds(entry, words: str) -> bool:
+    """An answer saying what `words` ask about: at least half their character pairs are in it."""
+    told = nlp.normalise(entry.answer).replace(" ", "")
+    pairs = [w[i:i + 2] for w in nlp.normalise(words).split() for i in range(len(w) - 1)]
+    return 2 * sum(p in told for p in pairs) >= len(pairs)
+
+
 def _listed(entry) -> int:
     """How many things the answer names in a row ("英蓝中心、远洋国际中心、绿地中央商务区等": 3)."""
     return max((run.count("、") + 1 for run in LISTING.findall(entry.answer)), default=0)
@@ -173,8 +180,7 @@ def _counts(entry, reading: Reading) -> bool:
 
 
 def _years_in(entry) -> set[int]:
-    """The years an entry gives figures for; "比2015年翻一番" compares with a year, it gives no 2015 figure."""
-    return {int(y) for y in YEAR.findall(BASE_YEAR.sub("", entry.answer))}
+    return years_given(entry.answer)
 
 
 def english_reading(reading: Reading) -> bool:
@@ -286,7 +292,11 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
             if not reading.follow_up or (last := _last_answer(svc, reading)) is None:
                 return None, "aspect"
             best = last
-    if reading.years and not set(reading.years) & _years_in(best.entry):
+    if reading.another_year and reading.subject and (last := svc.kb.knowledge.entry(reading.context)) is not None:
+        # "2016年呢" after "2015年金融业增加值多少": what the documents give of that year, else the answer before
+        best = next((m for m in about if set(reading.years) & _years_in(m.entry) and _holds(m.entry, reading.subject)),
+                    Match(last, best.score))
+    elif reading.years and not set(reading.years) & _years_in(best.entry):
         named = reading.entities[0] if reading.entities else None
         direct = named is None or best.entry.entities[0] == named
         best = next((m for m in near if set(reading.years) & _years_in(m.entry) and all(a in m.entry.aspects for a in strict)
@@ -353,6 +363,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
     parts, missing = _parts(svc, msg) if several and not (whole_first and _overrules(svc, msg, why)) else ([], [])
     if not whole_first and len(parts) < 2:    # parts answered each by an entry of their own need no ranking
         ranked, best, why = _whole(svc, reading)
+    if best is None and not parts and (before := _of_the_year_before(svc, reading)) is not None:
+        best = before           # "2017年呢" of a figure the documents give for 2019 only: said, with the 2019 one
     if best is None and not parts:
         return await _not_known(svc, msg, reading, ranked, why)
     if best is None or len(parts) > 1:         # each question answered by its own entry, in the order asked
@@ -371,12 +383,19 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
         reply.text += "".join(f"\n\n{_answer(m.entry, svc, m.score, msg.lang).text}" for m in extra)
         reply.sources += [svc.kb.knowledge.cite(m.entry.source, msg.lang) for m in extra]
     reply.text += _missing_note(svc, msg, missing, [best.entry, *(m.entry for m in extra)])
-    subject = "" if reading.aspects else YEAR.sub("", reading.query)
     # the first aspect of an answer to a question naming nothing known ("金牌管家…") is not what it asked
     kept = reading.aspects or (best.entry.aspects[:1] if reading.entities else [])
     svc.conversations.remember(msg.user_key, _topic(svc, reading, best.entry), kept,
-                               best.entry.id, reading.needs, subject, reading.years, reading.others)
+                               best.entry.id, reading.needs, reading.subject, reading.years, reading.others)
     return reply
+
+
+def _of_the_year_before(svc: Services, reading: Reading) -> Match | None:
+    """The answer just given, when a bare year asks its question again of a year it gives no figure for."""
+    last = svc.kb.knowledge.entry(reading.context) if reading.another_year else None
+    if last is None or not (years := _years_in(last)) or set(reading.years) & years:
+        return None
+    return Match(last, THRESHOLD)
 
 
 def _whole(svc: Services, reading: Reading) -> tuple[list[Match], Match | None, str]:

@@ -405,3 +405,19 @@ async def test_a_detail_the_documents_never_give_is_named_in_the_reply_even_with
 async def test_a_year_compared_with_is_not_a_year_asked_of(ask):
     reply = await ask("2015年末杭州信贷不良率比2010年高了多少")    # the 2015 figure, against 2010
     assert reply.intent == "faq" and "0.94个百分点" in reply.text and "没有2010年" not in reply.text, reply.text
+
+
+async def test_a_short_figure_follow_up_keeps_the_year_asked_before(ask):
+    await ask("2015年杭州金融业增加值多少")
+    share = await ask("占比多少")                      # the 2015 share, not a target for another year
+    assert share.intent == "faq" and "9.2%" in share.text, share.text
+
+
+async def test_a_bare_year_the_documents_do_not_cover_keeps_the_question_and_says_so(ask):
+    await ask("2015年杭州金融业增加值多少")
+    await ask("占比多少")
+    earlier = await ask("2014年呢")                     # the same figure of 2014: not on record, the 2015 one shown
+    assert earlier.intent == "fallback" and "没有2014年" in earlier.text and "9.2%" in earlier.text, earlier.text
+    await ask("2022年底小镇在册金融机构多少家", user="u2")
+    register = await ask("2021年呢", user="u2")
+    assert register.intent == "fallback" and "没有2021年" in register.text and "356家" in register.text, register.text
