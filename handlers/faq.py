@@ -16,7 +16,7 @@ from faq import english, nlp
 from faq.conversation import Topic
 from faq.gazetteer import fold
 from faq.matcher import THRESHOLD, Match
-from faq.reading import SUBJECTLESS, YEAR, Reading, years_given
+from faq.reading import SUBJECTLESS, Reading, years_given
 from faq.vocabulary import vocabulary
 from handlers.handoff import unanswered
 from policy_data import render
