@@ -126,7 +126,8 @@ EN_TWO_COUNTS = re.compile(r"^(how many|how much)\s+([a-z-]+(?:\s[a-z-]+)?)\s+an
 
 def _of_another_year(best: Match, topic: Topic, years: list[int]) -> bool:
     """"占GDP多少" after "2015年…多少": an answer of other years only does not make it a question of its own."""
-    return bool(topic.years) and not years and not set(topic.years) & years_given(best.entry.answer)
+    given = years_given(best.entry.answer)
+    return bool(topic.years and given) and not years and not set(topic.years) & given
 
 
 def question_clauses(text: str, lang: str = "zh") -> list[str]:
@@ -229,9 +230,7 @@ class Reader:
             lead = self.gazetteer.name(entities[0], self.lang)
             asked = aspects or list(topic.aspects)
             before = " ".join(f"{y}年" for y in topic.years) if dated and not years else ""
-            # what it asked in its own words, rather than the first aspect its answer stated
-            hint = self._hint(asked) if not (aspects or topic.subject) else ""
-            query = f"{lead} {hint} {topic.subject} {before} {focus}".strip()
+            query = f"{lead} {self._hint(asked) if not aspects else ''} {topic.subject} {before} {focus}".strip()
             aspects = asked
         needs = list(self._needs(focus))
         if follow_up and not needs and not own:
