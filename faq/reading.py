@@ -109,6 +109,7 @@ class Reading:
     others: list[str] = field(default_factory=list)   # names of things that are no entity ("商务区联盟")
     subject: str = ""                      # what it asks when no aspect of its own says it, without years
     another_year: bool = False             # "2016年呢": the question before, asked of another year
+    before: str | None = None              # the entry that answered the question this one continues
     matcher: FaqMatcher | None = field(default=None, repr=False)   # the FAQ of the message's language
     _ranked: list[Match] | None = None
 
@@ -252,6 +253,7 @@ class Reader:
                        pointless=topic is None and not entities and not elsewhere and bool(POINTS_BACK.match(folded)),
                        needs=needs, previous=previous, counted=counted.group(1) if counted else "",
                        context=topic.entry_id if topic is not None and marked else None,
+                       before=topic.entry_id if follow_up else None,
                        role=role.group(1) if role else "", members=_count(members.group(1)) if members else 0,
                        subject=subject, another_year=follow_up and bool(years) and bool(ONLY_YEAR.fullmatch(unmarked)),
                        others=[w for w, tag in self.gazetteer.names.occurring(focus) if not tag]

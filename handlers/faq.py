@@ -238,7 +238,9 @@ def _same_document(svc: Services, reading: Reading, about: list[Match], best: Ma
 def _last_answer(svc: Services, reading: Reading) -> Match | None:
     """"机构数呢" after an answer that states the number of institutions: that answer, when nothing ranked close to the
     follow-up states what it asks."""
-    last = svc.kb.knowledge.entry(reading.context) if reading.follow_up and reading.own else None
+    # an unmarked follow-up ("哪天批的") is the last answer's only when it asks a figure or date that answer holds
+    said = reading.context or (reading.before if reading.needs else None)
+    last = svc.kb.knowledge.entry(said) if reading.follow_up and reading.own else None
     if last is None or not all(a in last.aspects for a in reading.own) or not _about(svc, last, reading.entities) \
             or not _gives(last, reading):
         return None
@@ -257,6 +259,8 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
         if not pool or pool[0].score < THRESHOLD:
             return None, "elsewhere"
     if not pool or pool[0].score < THRESHOLD or _too_thin(reading):
+        if reading.follow_up and (last := _last_answer(svc, reading)) is not None:
+            return last, ""          # "哪天批的": what the answer just given states
         return None, ""
     about = [m for m in pool if _about(svc, m.entry, reading.entities)]
     if not about or about[0].score < THRESHOLD:
