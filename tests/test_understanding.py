@@ -427,3 +427,12 @@ async def test_a_short_follow_up_asking_a_date_the_last_answer_gives_gets_that_a
     await ask("小镇哪年通过景区验收")
     day = await ask("具体哪天公告的")                   # nothing else ranks close: the answer just given says 12月9日
     assert day.intent == "faq" and "12月9日" in day.text, day.text
+
+
+async def test_a_follow_up_asking_a_fee_or_a_detail_the_documents_never_give_says_so_of_that_place(ask):
+    await ask("小镇金融联盟有几个分会")
+    fee = await ask("加入要交钱吗")                    # not the branches again
+    assert fee.intent == "fallback" and "小镇金融联盟" in fee.text, fee.text
+    await ask("胜利河旅游综合体总投资多少", user="u2")
+    shops = await ask("有多少商户", user="u2")          # the documents list no shops in it
+    assert shops.intent == "fallback" and "胜利河旅游综合体" in shops.text, shops.text
