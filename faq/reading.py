@@ -19,6 +19,7 @@ from faq.vocabulary import compiled, vocabulary
 YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
 SAID_YEAR = re.compile(rf"{YEAR.pattern}\s*年?")
 ONLY_YEAR = re.compile(rf"{YEAR.pattern}\s*年?\s*(?:底|末|年底|年末|全年)?\s*的?")    # "2020年呢": the same, of another year
+DOCUMENT_NUMBER = re.compile(r"[〔\[(（]?(?:19|20)\d\d[〕\])）年]?\s*第?\s*\d{1,3}\s*号")   # "杭政办2023年2号文": no year asked
 BASE_YEAR = re.compile(r"(?:比|较|相比|与)\s*(?:19|20)\d\d年?(?:末|底)?")   # "比2010年增长": compared with, not asked of
 BARE_FIGURE = re.compile(r"^[\s第]*[\d.,，０-９一二两三四五六七八九十百千万亿零〇]+\s*(个)?\s*(万|亿|千万|百万)?\s*"
                          r"(元|块|人民币|万元|亿元|%|项|家|个|条|号|年)?[\s?？。!！]*$")
@@ -200,7 +201,7 @@ class Reader:
         if self.lang == "en" and "area" in aspects and not english.asks_area(focus, entities, aspects):
             aspects = own = [a for a in aspects if a != "area"]
         dated = english.DOCUMENT_YEAR.sub(" ", focus) if self.lang == "en" else focus
-        years = [int(y) for y in YEAR.findall(BASE_YEAR.sub(" ", nlp.normalise(dated)))]
+        years = [int(y) for y in YEAR.findall(BASE_YEAR.sub(" ", nlp.normalise(DOCUMENT_NUMBER.sub(" ", dated))))]
         unmarked = FOLLOW_UP_END.sub("", FOLLOW_UP.sub("", folded)).strip()     # "那30亿呢", "what about 3 billion?"
         bare = any(p.match(t) for p in (BARE_FIGURE, BARE_FIGURE_EN) for t in (folded, unmarked))
         elsewhere = list(self._places(focus))
@@ -213,7 +214,9 @@ class Reader:
             if len(folded) <= FOLLOW_UP_MAX:
                 alone = self.matcher.rank(focus, limit=10)
                 dated = bool(alone) and _of_another_year(alone[0], topic, years)
-                follow_up = dated or not (alone and alone[0].score >= STANDS_ALONE)
+                # "入驻了多少企业" after "泰嘉园在哪": an answer about something else does not make it a new question
+                follow_up = dated or not (alone and alone[0].score >= STANDS_ALONE
+                                          and self.gazetteer.covers(alone[0].entry.entities, topic.entities[0]))
             else:
                 follow_up = False
         query, previous = focus, None
@@ -241,7 +244,7 @@ class Reader:
         if own:
             subject = ""
         elif follow_up:                          # "占GDP多少" after "2015年金融业增加值多少": both, of 2015
-            subject = f"{topic.subject} {SAID_YEAR.sub('', unmarked)}".strip()
+            subject = f"{topic.subject} {ONLY_YEAR.sub('', unmarked)}".strip()
         else:
             subject = SAID_YEAR.sub("", query).strip()
         counted = COUNTED_THING.search(nlp.normalise(text)) if self.lang == "zh" else None

@@ -157,6 +157,14 @@ def _gives(entry, reading: Reading) -> bool:
         and reading.role in nlp.normalise(entry.answer) and _listed(entry) >= reading.members
 
 
+def _asks_again(entry, last, reading: Reading) -> bool:
+    """Whether an entry answers the question `last` answered: it holds what was asked in words, or else states
+    the aspects asked of the same thing."""
+    if reading.subject:
+        return _holds(entry, reading.subject)
+    return entry.entities[0] == last.entities[0] and all(a in entry.aspects for a in reading.aspects)
+
+
 def _holds(entry, words: str) -> bool:
     """An answer saying what `words` ask about: at least half their character pairs are in it."""
     told = nlp.normalise(entry.answer).replace(" ", "")
@@ -296,9 +304,9 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
             if not reading.follow_up or (last := _last_answer(svc, reading)) is None:
                 return None, "aspect"
             best = last
-    if reading.another_year and reading.subject and (last := svc.kb.knowledge.entry(reading.context)) is not None:
+    if reading.another_year and (last := svc.kb.knowledge.entry(reading.context)) is not None:
         # "2016年呢" after "2015年金融业增加值多少": what the documents give of that year, else the answer before
-        best = next((m for m in about if set(reading.years) & _years_in(m.entry) and _holds(m.entry, reading.subject)),
+        best = next((m for m in about if set(reading.years) & _years_in(m.entry) and _asks_again(m.entry, last, reading)),
                     Match(last, best.score))
     elif reading.years and not set(reading.years) & _years_in(best.entry):
         named = reading.entities[0] if reading.entities else None
@@ -376,7 +384,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
     parts = [m for m in parts if m.entry.id != best.entry.id and m.score >= THRESHOLD + PART_MARGIN]
     note = _year_note(msg, best.entry)
     reply = _answer(best.entry, svc, best.score, msg.lang, note or _today_note(svc, msg, best.entry))
-    asked = set(reading.aspects)
+    asked = set(reading.own if reading.follow_up else reading.aspects)    # "那律所呢": not what was asked before
     silent = SILENT.match(best.entry.answer) or asked & _unstated(svc, best.entry) \
         or (not msg.english and _asks_left_out(best.entry, msg.text))
     if note or silent:        # the documents do not state it: an honest "don't know" with what is known

@@ -436,3 +436,26 @@ async def test_a_follow_up_asking_a_fee_or_a_detail_the_documents_never_give_say
     await ask("胜利河旅游综合体总投资多少", user="u2")
     shops = await ask("有多少商户", user="u2")          # the documents list no shops in it
     assert shops.intent == "fallback" and "胜利河旅游综合体" in shops.text, shops.text
+
+
+async def test_a_short_follow_up_whose_own_best_answer_is_about_something_else_continues_the_topic(ask):
+    await ask("乐富智汇园在哪")
+    firms = await ask("入驻了多少企业")                 # of that park, not of another platform
+    assert firms.intent == "faq" and "乐富智汇园" in firms.text and "汽车互联网" not in firms.text, firms.text
+
+
+async def test_a_follow_up_is_not_said_unstated_for_what_only_the_question_before_asked(ask):
+    await ask("小镇有哪几栋重点楼宇")
+    firms = await ask("那律所呢")                      # the names of the buildings were asked, not of the law firms
+    assert firms.intent == "faq" and "突破口" in firms.text, firms.text
+
+
+async def test_the_year_in_a_document_number_is_not_a_year_asked(ask):
+    reply = await ask("杭政办2023年2号文里运河财富小镇定位是什么")
+    assert reply.intent == "faq" and "第5条" in reply.text, reply.text
+
+
+async def test_a_bare_year_asks_again_of_the_same_thing(ask):
+    await ask("小镇有多少高端金融人才")
+    earlier = await ask("2021年底呢")                   # the high-end talent of 2021: not on record
+    assert earlier.intent == "fallback" and "没有2021年" in earlier.text and "50名" in earlier.text, earlier.text
