@@ -42,6 +42,9 @@ UNSTATED = re.compile(r"(资料|年鉴|文件|原文|简介)[^。；，]{0,6}(�
                       re.IGNORECASE)
 WHICH = re.compile(r"哪个|哪一个|哪家|哪一家|哪座|哪幢|哪栋")
 QUESTION_WORD = re.compile(r"谁|哪[家个些里]?|什么|啥|多少|几|的|是")
+NAMES = "names"            # the aspect asking what things are called
+# "智慧网谷小镇、运河财富小镇、上塘电商小镇、汽车互联网小镇四个省级特色小镇": things named in a row, then counted
+COUNTED_LIST = re.compile(r"[^，。；：:、]+(?:、[^，。；：:、]+)+(?:[和及与][^，。；：:、]+?)?[两二三四五六七八九十\d]+\s*(?:个|大|家|条|座|幢|栋|项|所|类)")
 LISTING = re.compile(r"[^，。；：:、]+(?:、[^，。；：:、]+)+")
 RELATIVE_YEARS = vocabulary().reading.relative_years
 SENTENCE = re.compile(r"[。；;\n]")
@@ -246,11 +249,15 @@ def _same_document(svc: Services, reading: Reading, about: list[Match], best: Ma
 def _last_answer(svc: Services, reading: Reading) -> Match | None:
     """"机构数呢" after an answer that states the number of institutions: that answer, when nothing ranked close to the
     follow-up states what it asks."""
-    # an unmarked follow-up ("哪天批的") is the last answer's only when it asks a figure or date that answer holds
-    said = reading.context or (reading.before if reading.needs else None)
-    last = svc.kb.knowledge.entry(said) if reading.follow_up and reading.own else None
-    if last is None or not all(a in last.aspects for a in reading.own) or not _about(svc, last, reading.entities) \
-            or not _gives(last, reading):
+    if not (reading.follow_up and reading.own):
+        return None
+    # an unmarked follow-up ("哪天批的", "是哪几个") is the last answer's only when it asks a figure, a date or the
+    # names that answer holds
+    before = svc.kb.knowledge.entry(reading.before)
+    listed = before is not None and NAMES in reading.own and bool(COUNTED_LIST.search(before.answer))
+    last = svc.kb.knowledge.entry(reading.context) or (before if reading.needs or listed else None)
+    if last is None or not all(a in last.aspects or (a == NAMES and listed) for a in reading.own) \
+            or not _about(svc, last, reading.entities) or not _gives(last, reading):
         return None
     return Match(last, THRESHOLD)
 

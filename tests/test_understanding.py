@@ -459,3 +459,13 @@ async def test_a_bare_year_asks_again_of_the_same_thing(ask):
     await ask("小镇有多少高端金融人才")
     earlier = await ask("2021年底呢")                   # the high-end talent of 2021: not on record
     assert earlier.intent == "fallback" and "没有2021年" in earlier.text and "50名" in earlier.text, earlier.text
+
+
+@pytest.mark.parametrize("first, again, names", [
+    ("智慧网谷小镇重点发展几大产业", "分别是哪几个", "数字传媒"),
+    ("工业设计小镇要打造几大园区", "都叫什么", "乐富设计园"),
+])
+async def test_a_follow_up_asking_the_names_the_last_answer_lists_and_counts_gets_that_answer(ask, first, again, names):
+    await ask(first)
+    reply = await ask(again)
+    assert reply.intent == "faq" and names in reply.text, reply.text
