@@ -220,7 +220,11 @@ class Reader:
             else:
                 follow_up = False
         query, previous = focus, None
-        if topic is not None and (entities or elsewhere) and marked and not aspects and topic.aspects \
+        if topic is not None and topic.which and entities and set(entities) <= set(topic.which) and not aspects \
+                and len(folded) <= FOLLOW_UP_MAX:
+            aspects = list(topic.aspects)          # "泰嘉园" after "您说的是泰嘉园还是乐富智汇园": the question asked of it
+            query, follow_up = f"{focus} {topic.subject}", True
+        elif topic is not None and (entities or elsewhere) and marked and not aspects and topic.aspects \
                 and len(folded) <= LONG:
             aspects = list(topic.aspects)          # "那康桥新能源产业园呢": the same question about another place
             query = f"{focus} {self._hint(aspects)}"

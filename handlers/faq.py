@@ -16,7 +16,7 @@ from faq import english, nlp
 from faq.conversation import Topic
 from faq.gazetteer import fold
 from faq.matcher import THRESHOLD, Match
-from faq.reading import SUBJECTLESS, Reading, years_given
+from faq.reading import POINTS_BACK, SUBJECTLESS, Reading, years_given
 from faq.vocabulary import vocabulary
 from handlers.handoff import unanswered
 from policy_data import render
@@ -374,6 +374,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
         return Reply(msg.say(CLARIFY, CLARIFY_EN).format(text=(t if len(t := msg.text.strip()) <= 40 else t[:39] + "…")), intent="clarify",
                      confidence=1.0, buttons=[Button(msg.say("补贴速算", "Quick-check"), "/calc"),
                                               Button(msg.say("主菜单", "Main menu"), "/menu")])
+    if options := _which_one(svc, msg):
+        return _ask_which(svc, msg, options)
     several = _several(svc, msg)
     # Only a place elsewhere or an English message can make the whole message's choice overrule its parts, so
     # only then is the whole ranked before the parts are read.
@@ -405,8 +407,40 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
     # the first aspect of an answer to a question naming nothing known ("金牌管家…") is not what it asked
     kept = reading.aspects or (best.entry.aspects[:1] if reading.entities else [])
     svc.conversations.remember(msg.user_key, _topic(svc, reading, best.entry), kept,
-                               best.entry.id, reading.needs, reading.subject, reading.years, reading.others)
+                               best.entry.id, reading.needs, reading.subject, reading.years, reading.others,
+                               _places_named(svc, reading))
     return reply
+
+
+def _places_named(svc: Services, reading: Reading) -> list[str]:
+    """The places and bodies a question names itself, when it names several of which none is part of another
+    ("泰嘉园和乐富智汇园在哪"); documents are where to look, not what is asked about."""
+    gz = svc.kb.gazetteer
+    named = [e for e in reading.entities if e not in svc.kb.knowledge.documents]
+    if len(named) < 2 or any(a in gz.lexicon.ancestors(b) for a in named for b in named if a != b):
+        return []
+    return named
+
+
+def _which_one(svc: Services, msg: Incoming) -> list[str]:
+    """The places "它"/"那里" may mean, when the question before named several: the bot asks which one."""
+    topic = svc.conversations.get(msg.user_key)
+    reading: Reading = msg.reading
+    if topic is None or len(topic.named) < 2 or not reading.follow_up or not POINTS_BACK.match(fold(reading.text)):
+        return []
+    return list(topic.named)
+
+
+def _ask_which(svc: Services, msg: Incoming, options: list[str]) -> Reply:
+    gz, reading = svc.kb.gazetteer, msg.reading
+    names = [gz.name(e, msg.lang) for e in options]
+    said = POINTS_BACK.match(fold(reading.text)).group(0)
+    asked = POINTS_BACK.sub("", fold(reading.text), count=1).strip()
+    text = msg.say(f"您说的“{said}”是指{'还是'.join(names)}？请回复名称，我再回答。",
+                   f"Which one do you mean: {' or '.join(names)}? Reply with the name and I will answer.")
+    svc.conversations.remember(msg.user_key, options, reading.own, None, reading.needs, asked, reading.years,
+                               which=options)
+    return Reply(text, intent="clarify", confidence=1.0)
 
 
 def _of_the_year_before(svc: Services, reading: Reading) -> Match | None:

@@ -469,3 +469,14 @@ async def test_a_follow_up_asking_the_names_the_last_answer_lists_and_counts_get
     await ask(first)
     reply = await ask(again)
     assert reply.intent == "faq" and names in reply.text, reply.text
+
+
+async def test_a_pronoun_after_a_question_naming_two_places_asks_which_one_then_answers_it(ask):
+    await ask("泰嘉园和乐富智汇园是什么时候入选小微工业园的")
+    which = await ask("它集聚了多少企业")               # either park: the bot asks instead of picking one
+    assert which.intent == "clarify" and "泰嘉园" in which.text and "乐富智汇园" in which.text, which.text
+    reply = await ask("乐富智汇园")                      # the question asked, of the park chosen
+    assert reply.intent == "faq" and "160余家" in reply.text, reply.text
+    await ask("泰嘉园在哪", user="u2")
+    again = await ask("它集聚了多少企业", user="u2")     # one place named: no question back
+    assert again.intent == "faq" and "300家" in again.text, again.text
