@@ -515,8 +515,11 @@ async def test_quoted_firms_financing_growth_in_english(ask, question, amount, n
 
 
 async def test_an_operators_reward_for_listed_firms_financing_is_no_capital_raise(ask):
+    """The document rewards no stock-exchange listing's financing: listed firms' financing growth is the quoted
+    firms' (Art. 12), computed on the part above 5 %, never a capital raise (Art. 6)."""
     reply = await ask("Listed firms raised RMB 1 billion last year and RMB 1.2 billion this year. Operator reward?")
-    assert final_amount(reply.text) is None and "Art. 6" in reply.text, reply.text
+    assert "Art. 12" in reply.text and "Art. 6" not in reply.text, reply.text
+    assert final_amount(reply.text) == 1_500_000
 
 
 @pytest.mark.parametrize("question, amount", [
