@@ -432,3 +432,78 @@ async def test_a_detail_the_documents_never_give_is_named_in_the_reply_even_with
 async def test_a_year_compared_with_is_not_a_year_asked_of(ask):
     reply = await ask("2015年末杭州信贷不良率比2010年高了多少")    # the 2015 figure, against 2010
     assert reply.intent == "faq" and "0.94个百分点" in reply.text and "没有2010年" not in reply.text, reply.text
+
+
+async def test_a_short_figure_follow_up_keeps_the_year_asked_before(ask):
+    await ask("2015年杭州金融业增加值多少")
+    share = await ask("占比多少")                      # the 2015 share, not a target for another year
+    assert share.intent == "faq" and "9.2%" in share.text, share.text
+
+
+async def test_a_bare_year_the_documents_do_not_cover_keeps_the_question_and_says_so(ask):
+    await ask("2015年杭州金融业增加值多少")
+    await ask("占比多少")
+    earlier = await ask("2014年呢")                     # the same figure of 2014: not on record, the 2015 one shown
+    assert earlier.intent == "fallback" and "没有2014年" in earlier.text and "9.2%" in earlier.text, earlier.text
+    await ask("2022年底小镇在册金融机构多少家", user="u2")
+    register = await ask("2021年呢", user="u2")
+    assert register.intent == "fallback" and "没有2021年" in register.text and "356家" in register.text, register.text
+
+
+async def test_a_short_follow_up_asking_a_date_the_last_answer_gives_gets_that_answer(ask):
+    await ask("小镇哪年通过景区验收")
+    day = await ask("具体哪天公告的")                   # nothing else ranks close: the answer just given says 12月9日
+    assert day.intent == "faq" and "12月9日" in day.text, day.text
+
+
+async def test_a_follow_up_asking_a_fee_or_a_detail_the_documents_never_give_says_so_of_that_place(ask):
+    await ask("小镇金融联盟有几个分会")
+    fee = await ask("加入要交钱吗")                    # not the branches again
+    assert fee.intent == "fallback" and "小镇金融联盟" in fee.text, fee.text
+    await ask("胜利河旅游综合体总投资多少", user="u2")
+    shops = await ask("有多少商户", user="u2")          # the documents list no shops in it
+    assert shops.intent == "fallback" and "胜利河旅游综合体" in shops.text, shops.text
+
+
+async def test_a_short_follow_up_whose_own_best_answer_is_about_something_else_continues_the_topic(ask):
+    await ask("乐富智汇园在哪")
+    firms = await ask("入驻了多少企业")                 # of that park, not of another platform
+    assert firms.intent == "faq" and "乐富智汇园" in firms.text and "汽车互联网" not in firms.text, firms.text
+
+
+async def test_a_follow_up_is_not_said_unstated_for_what_only_the_question_before_asked(ask):
+    await ask("小镇有哪几栋重点楼宇")
+    firms = await ask("那律所呢")                      # the names of the buildings were asked, not of the law firms
+    assert firms.intent == "faq" and "突破口" in firms.text, firms.text
+
+
+async def test_the_year_in_a_document_number_is_not_a_year_asked(ask):
+    reply = await ask("杭政办2023年2号文里运河财富小镇定位是什么")
+    assert reply.intent == "faq" and "第5条" in reply.text, reply.text
+
+
+async def test_a_bare_year_asks_again_of_the_same_thing(ask):
+    await ask("小镇有多少高端金融人才")
+    earlier = await ask("2021年底呢")                   # the high-end talent of 2021: not on record
+    assert earlier.intent == "fallback" and "没有2021年" in earlier.text and "50名" in earlier.text, earlier.text
+
+
+@pytest.mark.parametrize("first, again, names", [
+    ("智慧网谷小镇重点发展几大产业", "分别是哪几个", "数字传媒"),
+    ("工业设计小镇要打造几大园区", "都叫什么", "乐富设计园"),
+])
+async def test_a_follow_up_asking_the_names_the_last_answer_lists_and_counts_gets_that_answer(ask, first, again, names):
+    await ask(first)
+    reply = await ask(again)
+    assert reply.intent == "faq" and names in reply.text, reply.text
+
+
+async def test_a_pronoun_after_a_question_naming_two_places_asks_which_one_then_answers_it(ask):
+    await ask("泰嘉园和乐富智汇园是什么时候入选小微工业园的")
+    which = await ask("它集聚了多少企业")               # either park: the bot asks instead of picking one
+    assert which.intent == "clarify" and "泰嘉园" in which.text and "乐富智汇园" in which.text, which.text
+    reply = await ask("乐富智汇园")                      # the question asked, of the park chosen
+    assert reply.intent == "faq" and "160余家" in reply.text, reply.text
+    await ask("泰嘉园在哪", user="u2")
+    again = await ask("它集聚了多少企业", user="u2")     # one place named: no question back
+    assert again.intent == "faq" and "300家" in again.text, again.text
