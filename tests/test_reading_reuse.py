@@ -34,3 +34,27 @@ def test_the_gazetteer_hands_out_copies(kb):
     named.clear()
     asked.clear()
     assert gazetteer.entities(folded) and gazetteer.aspects(folded)
+
+
+def test_what_the_text_alone_says_is_worked_out_once(kb, monkeypatch):
+    from faq import reading
+    reader = kb.reader_for("zh")
+    calls = []
+    clauses = reading.question_clauses
+    monkeypatch.setattr(reading, "question_clauses", lambda *a: calls.append(a) or clauses(*a))
+    text = "我们是一家私募，想问问小镇的面积有多大，另外管委会在哪里办公"
+    first, again = reader.read(text), reader.read(text)
+    assert len(calls) == 1
+    assert again.questions == first.questions and len(first.questions) == 2
+    again.questions.clear()
+    assert reader.read(text).questions == first.questions
+
+
+def test_the_conversation_still_shapes_a_text_read_before(kb):
+    from faq.conversation import Topic
+    reader = kb.reader_for("zh")
+    alone = reader.read("那面积呢")
+    after = reader.read("那面积呢", Topic(("town",), ("location",), None))
+    assert not alone.follow_up and alone.entities == []
+    assert after.follow_up and after.entities == ["town"]
+    assert reader.read("那面积呢").entities == []
