@@ -195,6 +195,8 @@ class Reader:
         self._places = lru_cache(maxsize=SCANNED)(self._places_elsewhere)     # the same texts come again
         self._needs = lru_cache(maxsize=SCANNED)(self._needs_of)
         self._plain = lru_cache(maxsize=SCANNED)(self._plain_of)
+        self._halves = lru_cache(maxsize=SCANNED)(self._halves_of)
+        self._tagged = lru_cache(maxsize=SCANNED)(self._tagged_in)
 
     def read(self, text: str, topic: Topic | None = None) -> Reading:
         folded = self._named_before(self.gazetteer.repairer.repair(fold(text)), topic)
@@ -270,8 +272,9 @@ class Reader:
     def halves(self, clause: str) -> list[str]:
         """A clause split at its first conjunction outside a name ("工业设计小镇面积和2019年营业收入"); [] when there
         is none. Whether the halves are two questions is for their answers to show."""
-        if self.lang != "zh":
-            return []
+        return list(self._halves(clause)) if self.lang == "zh" else []
+
+    def _halves_of(self, clause: str) -> tuple[str, ...]:
         named = bytearray(len(clause))
         for start, end, _ in scan(clause, self.gazetteer.names):
             named[start:end] = b"\x01" * (end - start)
@@ -281,19 +284,22 @@ class Reader:
                 continue
             if shared := SHARED_ASK.search(tail):
                 head, tail = head + shared.group(1), tail[:shared.start()] + shared.group(1)
-            return [head, tail]
-        return []
+            return head, tail
+        return ()
 
     def _named_before(self, folded: str, topic: Topic | None) -> str:
         """"联盟有多少会员" after "中国商务区联盟…": a bare word of a name the last question used is that name, not
         the entity the word alone names (the town's own 联盟)."""
-        if topic is None:
+        if topic is None or not topic.others:
             return folded
-        for word, tag in self.gazetteer.names.occurring(folded):
+        for word, tag in self._tagged(folded):
             other = next((o for o in topic.others if word in o and o not in folded), None)
-            if tag and other and tag not in topic.entities:
+            if other and tag not in topic.entities:
                 return folded.replace(word, other, 1)
         return folded
+
+    def _tagged_in(self, folded: str) -> tuple[tuple[str, str], ...]:
+        return tuple((word, tag) for word, tag in self.gazetteer.names.occurring(folded) if tag)
 
     def _hint(self, aspects: list[str]) -> str:
         asked = [self.gazetteer.lexicon.aspects[a].asked for a in aspects]
