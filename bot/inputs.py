@@ -22,6 +22,8 @@ def _text(raw: str | bytes | None) -> str:
 
 
 def _printable(text: str) -> str:
+    if text.isprintable():        # holds no control or format character (every one of them is unprintable)
+        return text
     return "".join(ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in text)
 
 

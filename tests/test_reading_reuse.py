@@ -58,3 +58,41 @@ def test_the_conversation_still_shapes_a_text_read_before(kb):
     assert not alone.follow_up and alone.entities == []
     assert after.follow_up and after.entities == ["town"]
     assert reader.read("那面积呢").entities == []
+
+
+def test_the_parts_and_halves_of_a_text_are_handed_out_as_copies(kb):
+    from bot.parts import pieces
+    reader = kb.reader_for("zh")
+    text = "小镇在哪 管委会电话多少"
+    found = pieces(text)
+    assert len(found) == 2
+    found.clear()
+    assert pieces(text) == ["小镇在哪", "管委会电话多少"]
+    halves = reader.halves("工业设计小镇面积和2019年营业收入")
+    assert len(halves) == 2
+    halves.clear()
+    assert len(reader.halves("工业设计小镇面积和2019年营业收入")) == 2
+    assert reader.halves("运河财富小镇在哪里") == []
+
+
+def test_subscribing_words_are_read_alike_each_time():
+    from handlers.subscribe import _wanted
+    text = "别给我发活动通知了 公告可以继续"
+    first = _wanted(text)
+    assert first == {("subscriptions", "events"): False, ("subscriptions", "news"): True}
+    first.clear()
+    assert _wanted(text) == {("subscriptions", "events"): False, ("subscriptions", "news"): True}
+
+
+def test_the_faq_categories_come_in_file_order(kb):
+    knowledge = kb.knowledge
+    assert knowledge.categories == tuple(dict.fromkeys(e.category for e in knowledge.faq))
+    assert len(knowledge.categories) > 1
+
+
+def test_control_characters_become_spaces_and_printable_text_stays_as_typed():
+    from bot import inputs
+    assert inputs.clean("小镇\u200b在哪\x07") == ("小镇 在哪", False)
+    assert inputs.clean("第一行\n第二行\t！") == ("第一行\n第二行\t！", False)
+    assert inputs.clean("运河财富小镇在哪里？") == ("运河财富小镇在哪里？", False)
+    assert inputs.as_typed("　小镇　面积\x00") == "小镇　面积"
