@@ -6,6 +6,7 @@ matching and parsing look at the folded copy, `fold(text)` (NFKC: full-width for
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 from faq.script import simplified
 
@@ -47,6 +48,7 @@ def number(text: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() else None
 
 
+@lru_cache(maxsize=4096)          # every message's matching copy; the same texts come again
 def fold(text: str) -> str:
     """The copy used for matching and parsing only: NFKC folds full-width and compatibility forms, and
     traditional characters read as simplified."""

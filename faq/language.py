@@ -11,6 +11,7 @@ platform's language hint) applies.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
 
 Lang = Literal["zh", "en"]
@@ -24,6 +25,7 @@ ACRONYM = re.compile(r"^[A-Z0-9]+$")          # PPP, CFA, QFLP: written in Chine
 APART_WORD = re.compile(r"(?:^|[\s,.;:!?()])[A-Za-z]{3,}(?=$|[\s,.;:!?()])")
 
 
+@lru_cache(maxsize=4096)          # every message is asked; the same texts come again
 def detect(text: str) -> Lang | None:
     """The language of one message, or None when it does not tell."""
     if text.lstrip().startswith("/"):

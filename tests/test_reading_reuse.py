@@ -96,3 +96,17 @@ def test_control_characters_become_spaces_and_printable_text_stays_as_typed():
     assert inputs.clean("第一行\n第二行\t！") == ("第一行\n第二行\t！", False)
     assert inputs.clean("运河财富小镇在哪里？") == ("运河财富小镇在哪里？", False)
     assert inputs.as_typed("　小镇　面积\x00") == "小镇　面积"
+
+
+def test_a_users_last_buttons_typed_back_press_them_whoever_was_shown_them():
+    from bot.choices import Choices
+    from bot.messages import Button
+    choices = Choices()
+    buttons = [Button("小镇在哪", "faq:a"), Button("联系管委会", "faq:b")]
+    choices.remember("u1", buttons)
+    choices.remember("u2", list(buttons))
+    assert choices.by_label("u1", "联系管委会") == buttons[1]
+    assert choices.by_label("u2", "2 联系管委会") == buttons[1]
+    choices.remember("u2", [Button("主菜单", "/menu")])
+    assert choices.by_label("u2", "联系管委会") is None
+    assert choices.by_label("u1", "小镇在哪") == buttons[0]
