@@ -30,22 +30,26 @@ def load(path: Path) -> dict | None:
     return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
+def _numbered(folder: Path, stem: str, kind: str) -> list[tuple[int, Path]]:
+    """`{stem}_{kind}.yaml` as number 1, then `{stem}_{kind}N.yaml` in number order."""
+    found = [(1, folder / f"{stem}_{kind}.yaml")]
+    found += sorted((int(p.stem.removeprefix(f"{stem}_{kind}")), p) for p in folder.glob(f"{stem}_{kind}[0-9]*.yaml"))
+    return found
+
+
 def sets(stem: str):
-    """(name, data, readable) for the blind and the sealed set `stem` that exist; the sealed one is read for
-    aggregates only (readable False)."""
-    for name, path, readable in (("blind", BLIND / f"{stem}_blind.yaml", True),
-                                 ("blind 2", BLIND / f"{stem}_blind2.yaml", True),
-                                 ("blind 3", BLIND / f"{stem}_blind3.yaml", True),
-                                 ("blind 4", BLIND / f"{stem}_blind4.yaml", True),
-                                 ("sealed (aggregate only)", SEALED / f"{stem}_sealed.yaml", False),
-                                 ("sealed 2 (aggregate only)", SEALED / f"{stem}_sealed2.yaml", False)):
-        data = load(path)
-        if data is None and name in ("blind 2", "blind 3", "blind 4", "sealed 2 (aggregate only)"):
-            continue
-        if data is None:
-            print(f"{name:<26} (no set at {path.relative_to(ROOT)})")
-            continue
-        yield name, data, readable
+    """(name, data, readable) for each blind and sealed set of `stem` (faq, policy, en); the sealed ones are read
+    for aggregates only (readable False). A missing first set is reported; numbered ones are optional."""
+    for folder, kind, readable in ((BLIND, "blind", True), (SEALED, "sealed", False)):
+        for number, path in _numbered(folder, stem, kind):
+            name = kind if number == 1 else f"{kind} {number}"
+            name += "" if readable else " (aggregate only)"
+            data = load(path)
+            if data is None:
+                if number == 1:
+                    print(f"{name:<26} (no set at {path.relative_to(ROOT)})")
+                continue
+            yield name, data, readable
 
 
 def _flat(text: str) -> str:

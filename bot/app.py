@@ -44,6 +44,7 @@ async def stop_delivery(svc: Services) -> None:
     await svc.scheduler.stop()
     await svc.delivery.stop()
     await svc.analytics.close()
+    await svc.store.commits.settle()
     await svc.store.db.settle()
 
 

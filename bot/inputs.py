@@ -5,6 +5,7 @@ matching and parsing look at the folded copy, `fold(text)` (NFKC: full-width for
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -13,6 +14,7 @@ from faq.script import simplified
 MAX_CHARS = 500
 TOO_LONG_NOTE = f"（您的消息较长，我只读取了前 {MAX_CHARS} 个字。）"
 TOO_LONG_NOTE_EN = f"(Your message is long; I read only its first {MAX_CHARS} characters.)"
+_NOISE = re.compile(r"[\s\W_]+")
 MAX_TYPED = 4000           # what is passed on to a person (Telegram's message limit, with room to spare)
 
 
@@ -53,6 +55,11 @@ def fold(text: str) -> str:
     """The copy used for matching and parsing only: NFKC folds full-width and compatibility forms, and
     traditional characters read as simplified."""
     return simplified(unicodedata.normalize("NFKC", text))
+
+
+def letters_only(text: str) -> str:
+    """Lower-cased, with every space, punctuation mark and symbol removed: how one-word commands are compared."""
+    return _NOISE.sub("", text.lower())
 
 
 def has_meaning(text: str) -> bool:

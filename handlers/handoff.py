@@ -14,6 +14,7 @@ from functools import lru_cache
 from bot.alliance.audience import PLATFORMS
 from bot.alliance.events import when_text
 from bot.history import Exchange
+from bot.inputs import letters_only
 from bot.messages import Button, Incoming, Reply
 from bot.phrases import phrases
 from bot.services import Services
@@ -52,14 +53,13 @@ _CALL_ME = one_of(_WORDS.call_me)
 _NUMBER_ASKED = one_of(_WORDS.number_asked)
 _EN = one_of(_WORDS.requests_en)
 _EN_SENTENCE = one_of(_WORDS.sentences_en)
-_NOISE = re.compile(r"[\s\W_]+")
 
 
 @lru_cache(maxsize=4096)          # every free text is asked this first; the same texts come again
 def asks_for_person(text: str) -> bool:
     folded = unicodedata.normalize("NFKC", text).lower().strip()
     english = " ".join(re.sub(r"[^\w' ]+", " ", folded).split())
-    if _ZH.match(_NOISE.sub("", folded)) or _EN.match(english) or _CALL_ME.search(folded):
+    if _ZH.match(letters_only(folded)) or _EN.match(english) or _CALL_ME.search(folded):
         return True
     return not _NUMBER_ASKED.search(folded) and bool(_ZH_SENTENCE.search(folded) or _EN_SENTENCE.search(english))
 

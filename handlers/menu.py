@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from bot.choices import label_key
+from bot.inputs import letters_only
 from bot.messages import Button, Incoming, Reply
 from bot.phrases import phrases
 from bot.services import Services
@@ -24,8 +25,7 @@ EXAMPLES = ("运河财富小镇在哪里？", "小镇金融联盟有哪些分会
 EXAMPLES_EN = ("Where is Canal Wealth Town?", "What branches does the town's financial alliance have?",
                "New financial HQ, paid-in capital RMB 1 billion: how much subsidy?", "How do I contact the management committee?")
 LANG_NAMES = {"zh": "中文", "en": "English"}
-_NOISE = re.compile(r"[\s\W_]+")
-_STOP_WORDS = sorted({_NOISE.sub("", w.lower()) for w in (*phrases().cancel.words, *phrases().handoff.ends)} - {""},
+_STOP_WORDS = sorted({letters_only(w) for w in (*phrases().cancel.words, *phrases().handoff.ends)} - {""},
                      key=len, reverse=True)
 _PARTICLES = "|".join(map(re.escape, phrases().cancel.particles))
 _STOPPING = "|".join(map(re.escape, _STOP_WORDS))
@@ -34,7 +34,7 @@ ENDING = re.compile(rf"(?:{_PARTICLES})*(?:{_STOPPING})(?:{_STOPPING}|{_PARTICLE
 
 def ends_step(text: str) -> bool:
     """A whole message that only says stop: "取消", "结束", "算了不用了", "算了 结束吧", "never mind"."""
-    return bool(ENDING.fullmatch(_NOISE.sub("", text.lower())))
+    return bool(ENDING.fullmatch(letters_only(text)))
 
 
 def menu_buttons(msg: Incoming | None = None) -> list[Button]:

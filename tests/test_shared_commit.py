@@ -57,3 +57,28 @@ async def test_a_claim_and_an_unanswered_question_made_together_share_one_job(tm
     assert claimed and jobs == [2]
     assert WeComState(tmp_path / "wecom_state.json").seen("app:1")
     assert json.loads((tmp_path / "unanswered.log").read_text("utf-8"))[0]["text"] == "护照"
+
+
+async def test_a_cancelled_job_does_not_leave_its_writers_waiting():
+    commits, started, release = GroupCommit(), threading.Event(), threading.Event()
+
+    def held():
+        started.set()
+        release.wait(10)
+
+    writer = asyncio.ensure_future(commits.run(held))
+    assert await asyncio.to_thread(started.wait, 5)      # the job is in its thread, holding the write
+    commits._worker.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(writer, 5)
+    release.set()
+
+
+async def test_settle_runs_what_is_queued_also_after_a_worker_was_cancelled_before_its_batch():
+    commits, ran = GroupCommit(), []
+    writers = [asyncio.ensure_future(commits.run(lambda n=n: ran.append(n))) for n in range(3)]
+    await asyncio.sleep(0)                       # the writes are queued, the worker waits one turn
+    commits._worker.cancel()
+    await commits.settle()
+    assert ran == [0, 1, 2]
+    await asyncio.wait_for(asyncio.gather(*writers), 5)

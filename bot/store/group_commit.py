@@ -45,9 +45,22 @@ class GroupCommit:
         while self._queued:
             await asyncio.sleep(0)          # one turn of the loop: writes of callbacks read in the same turn join
             batch, self._queued = self._queued, []
-            errors = await asyncio.to_thread(_run_all, [write for write, _ in batch])
+            try:
+                errors = await asyncio.to_thread(_run_all, [write for write, _ in batch])
+            except asyncio.CancelledError:
+                for _, done in batch:       # the writes may still land; their callers are not left waiting
+                    done.cancel()
+                raise
             for (_, done), error in zip(batch, errors):
                 if error is None:
                     done.set_result(None)
                 else:
                     done.set_exception(error)
+
+    async def settle(self) -> None:
+        """Returns once every write queued so far has run (a graceful stop), also when a worker was cancelled
+        before it took its batch."""
+        while self._queued or (self._worker is not None and not self._worker.done()):
+            if self._worker is None or self._worker.done():
+                self._worker = asyncio.create_task(self._work())
+            await asyncio.wait([self._worker])
