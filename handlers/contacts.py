@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bot.messages import Button, Incoming, Reply
 from bot.payloads import CONTACT
@@ -79,6 +80,7 @@ def _named_in(folded: str, contacts):
     return max(hits, key=lambda hit: hit[0])[1] if hits else None
 
 
+@lru_cache(maxsize=4096)          # asked of every free text and of each part of one
 def asks_for_contact(text: str, english_text: bool) -> bool:
     if english_text:
         return bool(ASKS_FOR_CONTACT_EN.search(text.lower()))

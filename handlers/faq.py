@@ -628,7 +628,7 @@ def _not_known_reply(svc: Services, msg: Incoming, reading: Reading, ranked: lis
 
 
 async def categories(svc: Services, msg: Incoming) -> Reply:
-    cats = list(dict.fromkeys(e.category for e in svc.kb.knowledge.faq))
+    cats = svc.kb.knowledge.categories
     return Reply(msg.say("常见问题分类，请点选：", "Frequently asked questions by topic (topic names in Chinese), tap one:"),
                  intent="faq", confidence=1.0, buttons=[Button(c, FAQ(f"cat:{c}")) for c in cats])
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from functools import lru_cache
 
 from bot.alliance.audience import PLATFORMS
 from bot.alliance.events import when_text
@@ -54,6 +55,7 @@ _EN = one_of(_WORDS.requests_en)
 _EN_SENTENCE = one_of(_WORDS.sentences_en)
 
 
+@lru_cache(maxsize=4096)          # every free text is asked this first; the same texts come again
 def asks_for_person(text: str) -> bool:
     folded = unicodedata.normalize("NFKC", text).lower().strip()
     english = " ".join(re.sub(r"[^\w' ]+", " ", folded).split())

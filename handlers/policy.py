@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from functools import partial
+from functools import lru_cache, partial
 
 from bot.inputs import number
 from bot.messages import Button, Incoming, Reply
@@ -648,6 +648,13 @@ def once_or_yearly_reply(svc: Services, measures: list, lang: str) -> Reply:
     return reply
 
 
+@lru_cache(maxsize=4096)          # asked of most free text; the same texts come again
+def _summary_named(book, text: str):
+    """The policy summary (a direction of support) whose longest keyword the text holds, or None."""
+    summary = max(book.summaries, key=lambda s: max((len(k) for k in s.keywords if k.lower() in text), default=0))
+    return summary if any(k.lower() in text for k in summary.keywords) else None
+
+
 async def answer(svc: Services, msg: Incoming) -> Reply | None:
     book = svc.kb.policy
     text = for_reading(msg.text, book, msg.lang)
@@ -722,8 +729,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         return reply
     if not candidates and (quoted := _quoting(book, reading)):
         return details_reply(svc, quoted, msg.lang)
-    summary = max(book.summaries, key=lambda s: max((len(k) for k in s.keywords if k.lower() in reading.text), default=0))
-    summary = summary if any(k.lower() in reading.text for k in summary.keywords) else None
+    summary = _summary_named(book, reading.text)
     if summary and about_policy:     # support asked of a direction: the policy summary
         support = any(w in reading.text for w in book.words["support"]) and not any(w in reading.text for w in book.words["town"])
         if _faq_knows(svc, msg) and not support:

@@ -5,6 +5,8 @@ Buttons name the state they set (`sub:events:on`, `seg:quasi:off`), so a repeate
 nothing. Buttons sent before that (`sub:events`, no state) show the settings again instead of guessing."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from bot.alliance.audience import SEGMENTS, SEGMENTS_EN, SOURCE
 from bot.messages import Button, Incoming, Reply
 from bot.payloads import SEGMENT, SUBSCRIBE
@@ -130,12 +132,17 @@ def _polarity(clause: str, named: list[Choice]) -> bool | None:
 def _wanted(text: str) -> dict[Choice, bool]:
     """Each notice named in a clause that says what to do with it: "别给我发活动通知了 公告可以继续" →
     event notices off, announcements on."""
+    return dict(_wanted_in(text))
+
+
+@lru_cache(maxsize=4096)          # every free text is read for subscribing words; the same texts come again
+def _wanted_in(text: str) -> tuple[tuple[Choice, bool], ...]:
     wanted: dict[Choice, bool] = {}
     for clause in CLAUSES.split(text):
         named = _named(clause)
         if named and (on := _polarity(clause, named)) is not None:
             wanted.update((choice, on) for choice in named if choice not in wanted)
-    return wanted
+    return tuple(wanted.items())
 
 
 def _done(msg: Incoming, before: User | None, changes: dict[Choice, bool]) -> str:
