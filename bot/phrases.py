@@ -56,6 +56,7 @@ class Subscribe(Strict):
     everything: Patterns
     segments: SegmentWords
     registering: Patterns
+    mine: Patterns
 
 
 class Handoff(Strict):
