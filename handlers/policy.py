@@ -500,8 +500,7 @@ def _no_measure_reply(svc: Services, msg: Incoming, kind: str) -> Reply:
                    f"{', '.join(p.number for p in policies)} has no support measure of its own for a {kind}, and "
                    f"states no subsidy for one. The measures open to any organisation apply on their conditions: "
                    f"{named}.")
-    text += msg.say("\n也可以点“转人工”请管委会工作人员回复（或输入 /handoff）。",
-                    "\nYou can also tap “Talk to a person” to ask the committee's staff (or send /handoff).")
+    text += msg.say(f"\n也可以{handoff.way(svc, msg)}。", f"\nYou can also {handoff.way(svc, msg)}.")
     return handoff.with_offer(svc, msg, Reply(text, intent="fallback", confidence=0.5,
                                               buttons=[Button(f"{render.article(m, msg.lang)} {render.title(m, msg.lang)}",
                                                               POLICY(f"m:{m.id}")) for m in open_to_all[:3]]))
@@ -514,8 +513,7 @@ def _procedure_reply(svc: Services, msg: Incoming) -> Reply:
     for policy in svc.kb.policy.policies.values():
         blocks.append(_unstated_procedure(policy, msg))
         blocks += render.validity_notes([policy], _today(svc), msg.lang)
-    blocks.append(msg.say("也可以点“转人工”请管委会工作人员回复（或输入 /handoff）。",
-                          "You can also tap “Talk to a person” to ask the committee's staff (or send /handoff)."))
+    blocks.append(msg.say(f"也可以{handoff.way(svc, msg)}。", f"You can also {handoff.way(svc, msg)}."))
     return Reply("\n\n".join(blocks), intent="fallback", confidence=0.5)
 
 
