@@ -49,6 +49,7 @@ class Subscribe(Strict):
     joins: Patterns
     leaves: Patterns
     asks_how: Patterns
+    asks_which: Patterns
     about_notices: Patterns
     events: Patterns
     news: Patterns

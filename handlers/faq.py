@@ -305,6 +305,15 @@ def asks_unstated(svc: Services, msg: Incoming) -> bool:
     return any(aspects[a].unanswerable for a in msg.reading.aspects)
 
 
+async def procedure_of_body(svc: Services, msg: Incoming) -> Reply:
+    """"加入联盟需要什么材料": the procedure of a body the question names, which no document states: the FAQ's
+    honest reply about that body when it gives one ("资料未载明入盟…需要提交的材料"), else "not stated" of it."""
+    reply = await answer(svc, msg)
+    if reply.intent == "fallback":
+        return reply
+    return await _not_known(svc, msg, msg.reading, msg.reading.ranked(), "aspect")
+
+
 def is_new_question(svc: Services, msg: Incoming) -> bool:
     """A message that names its own topic and finds its answer, with no figure an open dialog could want."""
     reading: Reading = msg.reading

@@ -517,6 +517,14 @@ def _procedure_reply(svc: Services, msg: Incoming) -> Reply:
     return Reply("\n\n".join(blocks), intent="fallback", confidence=0.5)
 
 
+def _about_another_body(svc: Services, msg: Incoming, reading) -> bool:
+    """"加入联盟需要什么材料": a procedure of something the question names (the alliance, the committee) that
+    is no policy document, with no word of support: answered for that body, not from the policy."""
+    named = msg.reading.entities if msg.reading else []
+    docs = {p.doc for p in svc.kb.policy.policies.values()}
+    return bool(named) and not docs & set(named) and not any(w in reading.text for w in svc.kb.policy.words["support"])
+
+
 def _scope_reply(svc: Services, msg: Incoming, reading) -> Reply | None:
     """"2号文适用于上海吗", "我们不在运河财富小镇，能享受2号文吗": where the document applies."""
     book = svc.kb.policy
@@ -623,6 +631,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         return None
     if book.patterns["procedure"].search(msg.text) and not reading.figures and not reading.candidates() \
             and not book.patterns["validity_asked"].search(reading.text):
+        if _about_another_body(svc, msg, reading):
+            return await faq.procedure_of_body(svc, msg)
         return await handoff.unanswered(svc, msg, _procedure_reply(svc, msg))
     kind = next((k for k in NO_MEASURE_KINDS if k in reading.text), None)
     if kind and not reading.candidates() and any(w in reading.text for w in book.words["support"]) \

@@ -93,6 +93,7 @@ _WORDS = phrases().subscribe
 CLAUSES = one_of(_WORDS.clauses)
 OPT_OUT, OPT_IN, KEEP, TELL_ME = (one_of(w) for w in (_WORDS.opt_out, _WORDS.opt_in, _WORDS.keep, _WORDS.tell_me))
 JOINS, LEAVES, ASKS_HOW = one_of(_WORDS.joins), one_of(_WORDS.leaves), one_of(_WORDS.asks_how)
+ASKS_WHICH = one_of(_WORDS.asks_which)    # "应该加入哪个分会": a question for the FAQ
 ABOUT_NOTICES = one_of(_WORDS.about_notices)      # what TELL_ME must be about
 EVENTS, NEWS, BRANCH, EVERYTHING = (one_of(w) for w in (_WORDS.events, _WORDS.news, _WORDS.branch, _WORDS.everything))
 SEGMENT_NAMES = {seg: one_of(getattr(_WORDS.segments, seg)) for seg in SEGMENTS}
@@ -178,7 +179,8 @@ def _done(msg: Incoming, before: User | None, changes: dict[Choice, bool]) -> st
     had = _had(before)
     parts = [_said(msg, choice, on) for choice, on in changes.items() if (choice in had) != on]
     for on in (True, False):
-        if same := [_name(msg, c) for c, o in changes.items() if o is on and (c in had) == on]:
+        if same := [_name(msg, c) if c[0] == "subscriptions" or not msg.english else f"the notices of {_name(msg, c)}"
+                    for c, o in changes.items() if o is on and (c in had) == on]:
             parts.append(_as_asked(msg, same, on))
     if msg.english:
         return _sentence(msg, parts) + ". Nothing else was changed (change it below).\n\n"
@@ -250,6 +252,8 @@ async def by_words(svc: Services, msg: Incoming) -> Reply | None:
     asks = OPT_IN.search(text) or (TELL_ME.search(text) and ABOUT_NOTICES.search(text)) or branch_move
     if not (opting_out or asks and _short(text)):
         return None               # "继续" alone asks nothing; a long text is a question
+    if ASKS_WHICH.search(text) and not (opting_out or OPT_IN.search(text)):
+        return None               # "保险公司应该加入哪个分会": what the documents say of the branches
     if ASKS_HOW.search(text) and not (opting_out or OPT_IN.search(text)):
         if branch_move:           # "怎么加入类金融分会": how it is done here, not done for the user
             return _settings_screen(msg, await svc.store.users.get(msg.user_key), _how(msg))
