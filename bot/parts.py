@@ -1,5 +1,5 @@
-"""A message whose questions different routes answer ("小镇在哪 管委会电话多少"; a building, a subsidy and a contact
-in one message; two measures each with its own figure): each part is routed on its own and the replies are joined,
+"""A message whose questions different routes answer ("小镇在哪 管委会电话多少", "Where is the town? Whom do I
+contact?"; a building, a subsidy and a contact in one message; two measures each with its own figure): each part is routed on its own and the replies are joined,
 each block once, so that no question is lost to the route that took the whole message."""
 from __future__ import annotations
 
@@ -22,14 +22,21 @@ Owner = Literal["contacts", "policy", "faq"]
 Routed = Callable[[Incoming], Awaitable[Reply]]
 # A part ends with its sentence, or where "另外…" starts another.
 PART_END = re.compile(rf"(?<=[。？！?!；;\n])|(?={'|'.join(map(re.escape, phrases().parts.starts))})")
+# An English part ends with its sentence too: ". " before a capital ("…is 2号 still valid. Where is the town?").
+EN_PART_END = re.compile(r"(?<=[?!;\n])|(?<=\.)(?=\s+[A-Z])")
+# "total", "each", "respectively": the quick-check adds the figures up, as 一共/分别 in Chinese.
+SEVERAL_EN = re.compile(r"\b(?:total|in all|altogether|combined|each|respectively|both|sum)\b", re.IGNORECASE)
 FIGURE = re.compile(r"\d")
 MAX_BUTTONS = 8
 
 
-def pieces(text: str) -> list[str]:
-    """The message's sentences (each run of a sentence asking a question of its own at its spaces), without those
-    that neither ask nor give a figure (a self-introduction)."""
-    found = [run for sentence in PART_END.split(text) if sentence.strip() for run in asked_at_spaces(sentence.strip())]
+def pieces(text: str, english: bool = False) -> list[str]:
+    """The message's sentences (in Chinese each run of a sentence asking a question of its own at its spaces),
+    without those that neither ask nor give a figure (a self-introduction)."""
+    if english:
+        found = [sentence.strip() for sentence in EN_PART_END.split(text) if sentence.strip()]
+    else:
+        found = [run for sentence in PART_END.split(text) if sentence.strip() for run in asked_at_spaces(sentence.strip())]
     return [p for p in found if ASKING.search(p) or FIGURE.search(p)]
 
 
@@ -51,9 +58,9 @@ def _priced(policy: PolicyReading) -> bool:
 def groups(svc: Services, msg: Incoming) -> list[str]:
     """The texts to route one by one: the pieces of each owner together, the policy ones first, then in the order
     asked; a policy piece with a figure of its own stays apart. [] when one route answers the whole message."""
-    if msg.english or SEVERAL.search(msg.text):    # a total over several figures is the quick-check's to add up
+    if (SEVERAL_EN if msg.english else SEVERAL).search(msg.text):    # a total over several figures is the quick-check's
         return []
-    found = pieces(msg.text)
+    found = pieces(msg.text, msg.english)
     if len(found) < 2:
         return []
     book, read_once = svc.kb.policy, {}
@@ -64,7 +71,11 @@ def groups(svc: Services, msg: Incoming) -> list[str]:
         return read_once[text]
 
     owned: list[tuple[Owner | None, str]] = [(_owner(svc, msg, p, policy_of(p)), p) for p in found]
-    apart = sum(o == "policy" and _priced(policy_of(p)) for o, p in owned) > 1
+    asked = [policy_of(p) for o, p in owned if o == "policy"]
+    named = [frozenset(r.candidates()) for r in asked]
+    apart = sum(map(_priced, asked)) > 1 or (      # "新设金融总部能拿多少？另外资管…100亿补多少？": each its own question
+        any(map(_priced, asked)) and len(asked) > 1 and all(_priced(r) or r.asks_amount() for r in asked)
+        and all(a.isdisjoint(b) for n, a in enumerate(named) for b in named[n + 1:]))
     if len({o for o, _ in owned if o}) < 2 and not apart:
         return []
     merged: list[list] = []
@@ -75,7 +86,7 @@ def groups(svc: Services, msg: Incoming) -> list[str]:
             merged.append([owner, piece])
     texts: dict[object, str] = {}
     for n, (owner, piece) in enumerate(merged):
-        key = n if apart and owner == "policy" and _priced(policy_of(piece)) else owner
+        key = n if apart and owner == "policy" and (_priced(policy_of(piece)) or policy_of(piece).candidates()) else owner
         texts[key] = f"{texts[key]} {piece}" if key in texts else piece
     first = [t for k, t in texts.items() if k != "contacts" and k != "faq"]     # the money first, then the rest
     return [*first, *(t for k, t in texts.items() if k in ("contacts", "faq"))] if len(texts) > 1 else []
@@ -87,7 +98,12 @@ async def answer_each(svc: Services, msg: Incoming, routed: Routed) -> Reply | N
     if not texts:
         return None
     reader, topic = svc.kb.reader_for(msg.lang), svc.conversations.get(msg.user_key)
-    replies = [await routed(replace(msg, text=t, reading=reader.read(t, topic))) for t in texts]
+    replies, asking = [], None
+    for text in texts:               # each part on its own: a question one part asks is not taken by the next part
+        replies.append(await routed(replace(msg, text=text, reading=reader.read(text, topic))))
+        asking = svc.dialogs.pop(msg.user_key) or asking
+    if asking is not None:           # the figure a part asked for answers that part ("10亿" after "…能拿多少？另外…")
+        svc.dialogs.put(msg.user_key, asking)
     return _joined(svc, msg, replies)
 
 

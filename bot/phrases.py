@@ -19,6 +19,7 @@ class Cancel(Strict):
 
 class RuleAsked(Strict):
     words: Patterns
+    en: Patterns
 
 
 class Greeting(Strict):
@@ -90,6 +91,9 @@ class CalcWords(Strict):
     another_if: Words
     another_tail: Words
     another_ask: Words
+    restated_verbs: Words
+    restated_asks: Words
+    restated_fillers: Words
 
 
 class Parts(Strict):

@@ -17,6 +17,9 @@ from faq.schema import one_of
 from faq.vocabulary import compiled, vocabulary
 
 YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
+SAID_YEAR = re.compile(rf"{YEAR.pattern}\s*年?")
+ONLY_YEAR = re.compile(rf"{YEAR.pattern}\s*年?\s*(?:底|末|年底|年末|全年)?\s*的?")    # "2020年呢": the same, of another year
+DOCUMENT_NUMBER = re.compile(r"[〔\[(（]?(?:19|20)\d\d[〕\])）年]?\s*第?\s*\d{1,3}\s*号")   # "杭政办2023年2号文": no year asked
 BASE_YEAR = re.compile(r"(?:比|较|相比|与)\s*(?:19|20)\d\d年?(?:末|底)?")   # "比2010年增长": compared with, not asked of
 BARE_FIGURE = re.compile(r"^[\s第]*[\d.,，０-９一二两三四五六七八九十百千万亿零〇]+\s*(个)?\s*(万|亿|千万|百万)?\s*"
                          r"(元|块|人民币|万元|亿元|%|项|家|个|条|号|年)?[\s?？。!！]*$")
@@ -30,6 +33,7 @@ WITHIN = one_of(_CUES.within)                # "那港湾计划里呢": in that 
 REFERS_BACK = re.compile(r"\b(it|its|they|them|their)\b")        # "which river forms its southern boundary"
 STANDS_ALONE = 0.75          # a short question without a "那…呢" that finds this confident an answer is new
 FOLLOW_UP_MAX = 14                  # a short message without a name of its own continues the last topic
+FOLLOW_UP_WORDS = 6                 # the same in English, in words
 CLAUSE = re.compile(r"[。！？?!；;：\n]+|:(?!\d)|[，,](?=\s*(?:想|请|能|可|我|那|还|另外|顺便|麻烦))"
                     r"|[、，,](?=[^、，,。？?]*(?:吗|呢|哪|什么|啥|多少|几|怎么|如何|多大|是不是|是否|有没有))"
                     r"|,?\s+and\s+(?=(?:how|what|which|who|when|where|is|are|was|were|does|do|did|has|have)\b)")
@@ -39,6 +43,7 @@ ASKING = one_of(_CUES.asking)
 SELF_INTRO = re.compile(rf"^({'|'.join(_CUES.self_intro)})")
 # "面积和2019年营业收入": two questions joined in one clause; "A和B分别是多少" asks its ending of both.
 CONJUNCTION = one_of(_CUES.joins)
+CONJUNCTION_EN = one_of(_CUES.joins_en)
 SHARED_ASK = re.compile(rf"(?:{'|'.join(_CUES.shared)})(.+)$")
 HEADING, HEADING_MAX = re.compile(r"[：]|:(?!\d)"), 12    # "财富港湾目标：…": a topic before a colon
 CONFIRMS = re.compile(rf"^(?:{'|'.join(_CUES.confirms)})[?？]?$")
@@ -63,6 +68,11 @@ ELSEWHERE = tuple(vocabulary().elsewhere.zh)
 # "创联汇第11期": an answer about another issue (第10期) or none in particular does not answer for that one.
 ORDINAL = re.compile(r"第\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*(期|届|批|轮)")
 _DIGITS = "一二三四五六七八九"
+
+
+def years_given(answer: str) -> set[int]:
+    """The years an answer gives figures for; "比2015年翻一番" compares with a year, it gives no 2015 figure."""
+    return {int(y) for y in YEAR.findall(BASE_YEAR.sub("", answer))}
 
 
 def _ordinal(figure: str) -> int:
@@ -100,6 +110,9 @@ class Reading:
     role: str = ""                         # whom a "who is" question asks for ("园长是谁": 园长)
     counted: str = ""                      # what a count question counts, as typed ("几家外资银行": 外资银行)
     others: list[str] = field(default_factory=list)   # names of things that are no entity ("商务区联盟")
+    subject: str = ""                      # what it asks when no aspect of its own says it, without years
+    another_year: bool = False             # "2016年呢": the question before, asked of another year
+    before: str | None = None              # the entry that answered the question this one continues
     matcher: FaqMatcher | None = field(default=None, repr=False)   # the FAQ of the message's language
     _ranked: list[Match] | None = None
 
@@ -113,6 +126,12 @@ class Reading:
 # "How many historic districts and museums does the town have?": one question for each thing counted.
 EN_TWO_COUNTS = re.compile(r"^(how many|how much)\s+([a-z-]+(?:\s[a-z-]+)?)\s+and\s+([a-z-]+(?:\s[a-z-]+)?)"
                            r"(\s+(?:does|do|did|are|is|were|was|has|have)\b.*)$")
+
+
+def _of_another_year(best: Match, topic: Topic, years: list[int]) -> bool:
+    """"占GDP多少" after "2015年…多少": an answer of other years only does not make it a question of its own."""
+    given = years_given(best.entry.answer)
+    return bool(topic.years and given) and not years and not set(topic.years) & given
 
 
 def question_clauses(text: str, lang: str = "zh") -> list[str]:
@@ -181,25 +200,35 @@ class Reader:
         focus = "，".join(questions) if len(folded) > LONG or SELF_INTRO.match(folded) else folded
         entities = self.gazetteer.entities(focus) or self.gazetteer.entities(folded)
         aspects = own = self.gazetteer.aspects(focus)
-        if self.lang == "en" and "area" in aspects and not english.asks_area(focus, entities, aspects):
+        if self.lang == "en" and "area" in aspects and not english.asks_area(
+                focus, entities or (list(topic.entities[:1]) if topic else []), aspects):     # "how big is it?"
             aspects = own = [a for a in aspects if a != "area"]
         dated = english.DOCUMENT_YEAR.sub(" ", focus) if self.lang == "en" else focus
-        years = [int(y) for y in YEAR.findall(BASE_YEAR.sub(" ", nlp.normalise(dated)))]
+        years = [int(y) for y in YEAR.findall(BASE_YEAR.sub(" ", nlp.normalise(DOCUMENT_NUMBER.sub(" ", dated))))]
         unmarked = FOLLOW_UP_END.sub("", FOLLOW_UP.sub("", folded)).strip()     # "那30亿呢", "what about 3 billion?"
         bare = any(p.match(t) for p in (BARE_FIGURE, BARE_FIGURE_EN) for t in (folded, unmarked))
         elsewhere = list(self._places(focus))
         marked = bool(FOLLOW_UP.match(folded) or FOLLOW_UP_END.search(folded)
                       or (self.lang == "en" and REFERS_BACK.search(folded)))
         alone = None          # a short unmarked message is ranked on its own; that ranking serves it if it stands
+        dated = marked        # whether a follow-up asks of the years asked before
         follow_up = topic is not None and not entities and not elsewhere and not (bare and not years)
-        if follow_up and not marked and not (aspects and len(folded) <= FOLLOW_UP_MAX):
-            if len(folded) <= FOLLOW_UP_MAX:
+        short = len(folded) <= FOLLOW_UP_MAX if self.lang == "zh" else len(folded.split()) <= FOLLOW_UP_WORDS
+        if follow_up and not marked and not (aspects and short):
+            if short:
                 alone = self.matcher.rank(focus, limit=10)
-                follow_up = not (alone and alone[0].score >= STANDS_ALONE)
+                dated = bool(alone) and _of_another_year(alone[0], topic, years)
+                # "入驻了多少企业" after "泰嘉园在哪": an answer about something else does not make it a new question
+                follow_up = dated or not (alone and alone[0].score >= STANDS_ALONE
+                                          and self.gazetteer.covers(alone[0].entry.entities, topic.entities[0]))
             else:
                 follow_up = False
         query, previous = focus, None
-        if topic is not None and (entities or elsewhere) and marked and not aspects and topic.aspects \
+        if topic is not None and topic.which and entities and set(entities) <= set(topic.which) and not aspects \
+                and len(folded) <= FOLLOW_UP_MAX:
+            aspects = list(topic.aspects)          # "泰嘉园" after "您说的是泰嘉园还是乐富智汇园": the question asked of it
+            query, follow_up = f"{focus} {topic.subject}", True
+        elif topic is not None and (entities or elsewhere) and marked and not aspects and topic.aspects \
                 and len(folded) <= LONG:
             aspects = list(topic.aspects)          # "那康桥新能源产业园呢": the same question about another place
             query = f"{focus} {self._hint(aspects)}"
@@ -212,33 +241,43 @@ class Reader:
             entities = list(topic.entities[:1])
             lead = self.gazetteer.name(entities[0], self.lang)
             asked = aspects or list(topic.aspects)
-            dated = " ".join(f"{y}年" for y in topic.years) if marked and not years else ""
-            query = f"{lead} {self._hint(asked) if not aspects else ''} {topic.subject} {dated} {focus}".strip()
+            before = " ".join(f"{y}年" for y in topic.years) if dated and not years else ""
+            query = f"{lead} {self._hint(asked) if not aspects else ''} {topic.subject} {before} {focus}".strip()
             aspects = asked
         needs = list(self._needs(focus))
         if follow_up and not needs and not own:
             needs = list(topic.needs)            # "那2019年呢" after "…多少家": again a count of 家
-        if follow_up and marked and not years:
-            years = list(topic.years)            # "累计呢" after "2019年…多少家": of 2019 too
+        if follow_up and dated and not years:
+            years = list(topic.years)            # "累计呢", "占GDP多少" after "2019年…多少": of that year too
+        if own:
+            subject = ""
+        elif follow_up:                          # "占GDP多少" after "2015年金融业增加值多少": both, of 2015
+            subject = f"{topic.subject} {ONLY_YEAR.sub('', unmarked)}".strip()
+        else:
+            subject = SAID_YEAR.sub("", query).strip()
         counted = COUNTED_THING.search(nlp.normalise(text)) if self.lang == "zh" else None
         role = ROLE.search(nlp.normalise(text)) if self.lang == "zh" else None
         members = MEMBERS.search(nlp.normalise(text)) if self.lang == "zh" else None
         return Reading(text=text, query=query, entities=entities, aspects=aspects, years=years,
                        elsewhere=elsewhere, follow_up=follow_up, own=own, bare_figure=bare and not follow_up,
                        self_intro=bool(SELF_INTRO.match(folded)), questions=questions, matcher=self.matcher,
-                       pointless=topic is None and not entities and not elsewhere and bool(POINTS_BACK.match(folded)),
+                       pointless=topic is None and not entities and not elsewhere and bool(
+                           POINTS_BACK.match(folded) or (self.lang == "en" and short and REFERS_BACK.search(folded))),
                        needs=needs, previous=previous, counted=counted.group(1) if counted else "",
                        context=topic.entry_id if topic is not None and marked else None,
+                       before=topic.entry_id if follow_up else None,
                        role=role.group(1) if role else "", members=_count(members.group(1)) if members else 0,
+                       subject=subject, another_year=follow_up and bool(years) and bool(ONLY_YEAR.fullmatch(unmarked)),
                        others=[w for w, tag in self.gazetteer.names.occurring(focus) if not tag]
                        + (list(topic.others) if follow_up else []),
                        _ranked=alone if query == focus else None)
 
     def halves(self, clause: str) -> list[str]:
-        """A clause split at its first conjunction outside a name ("工业设计小镇面积和2019年营业收入"); [] when there
-        is none. Whether the halves are two questions is for their answers to show."""
-        if self.lang != "zh":
-            return []
+        """A clause split at its first conjunction outside a name ("工业设计小镇面积和2019年营业收入", "the town's
+        talent total and the number of CFA holders"); [] when there is none. Whether the halves are two questions is
+        for their answers to show."""
+        if self.lang == "en":
+            return self._english_halves(clause)
         named = bytearray(len(clause))
         for start, end, _ in scan(clause, self.gazetteer.names):
             named[start:end] = b"\x01" * (end - start)
@@ -249,6 +288,16 @@ class Reader:
             if shared := SHARED_ASK.search(tail):
                 head, tail = head + shared.group(1), tail[:shared.start()] + shared.group(1)
             return [head, tail]
+        return []
+
+    def _english_halves(self, clause: str) -> list[str]:
+        """An English clause split at its first "and" (joins_en) that cuts no name in two: every entity the clause
+        names is still named by a half ("the Yangtze River Delta and …" keeps a name whole)."""
+        entities = set(self.gazetteer.entities(clause))
+        for m in CONJUNCTION_EN.finditer(clause):
+            head, tail = clause[:m.start()].strip(" ,"), clause[m.end():].strip()
+            if head and tail and entities <= {*self.gazetteer.entities(head), *self.gazetteer.entities(tail)}:
+                return [head, tail]
         return []
 
     def _named_before(self, folded: str, topic: Topic | None) -> str:

@@ -25,7 +25,7 @@ from policy_data import render
 from policy_data.english import for_reading
 from policy_data.engine import Outcome, ceiling, evaluate, settled
 from policy_data.items import items
-from policy_data.extract import ASKS_WHEN, ELIGIBLE, SELF_DESCRIPTION, Facts, Reason, Reading, cued_measures, facts_for, normalise, read
+from policy_data.extract import ASKS_WHEN, ELIGIBLE, SELF_DESCRIPTION, Facts, Reason, Reading, cued_measures, facts_for, normalise, read, ruling_word
 
 
 @dataclass
@@ -118,17 +118,27 @@ def _given_by_name(book, measure, reading: Reading, conditions: bool) -> bool:
 def _by_cue(book, reading: Reading) -> tuple[list[str], list[str], dict[str, str]]:
     """Measures one of whose inputs the question names (e.g. "实收资本"), for "which measure?" buttons; those
     of them whose figure it gives by that name; and those the question's words rule out (measure id → word)."""
-    named, given, ruled = [], [], {}
+    named, given, ruled, other_kind = [], [], {}, {}
     for measure in map(book.measure, cued_measures(book, reading)):
-        if word := next((w for w in measure.not_when if normalise(w) in reading.text), None):
-            ruled[measure.id] = word
+        if word := ruling_word(book, measure, reading.text, reading.own):
+            (ruled if word in measure.not_when else other_kind)[measure.id] = word
             continue
         facts = facts_for(book, measure, reading)
         if by_name := set(facts.values) - set(facts.assumed):
             given.append(measure.id)
         if facts.mentioned or by_name:
             named.append(measure.id)
-    return named, given, ruled
+    return named, given, ruled if given else {**other_kind, **ruled}   # a measure for other kinds only when none fits
+
+
+def _owner_elsewhere(book, reading: Reading) -> str | None:
+    """"私募总部（不是第6条的对象），管理规模首次突破150亿": the figures are named only by the cue of one other
+    measure, which is the one asked about; None when a measure ruled out names them itself."""
+    if any(set(f.values) - set(f.assumed) for f in (facts_for(book, book.measure(i), reading)
+                                                     for i in reading.ruled_out if i not in reading.other_kind)):
+        return None
+    _, given, _ = _by_cue(book, reading)
+    return given[0] if len(given) == 1 else None
 
 
 def _result_blocks(svc: Services, msg: Incoming, outcomes: list[Outcome], added: list[str]) \
@@ -359,6 +369,15 @@ def _each_once(svc: Services, msg: Incoming, measures: list) -> Reply:
     return _reply("\n\n".join(blocks), sources=sources, buttons=[original_button(msg, m.id) for m in measures])
 
 
+def _said_before(svc: Services, msg: Incoming) -> str:
+    """What the user said of itself earlier in this conversation ("我们是新设立的私募基金管理人"), in the words the
+    extractor reads: a condition it states is not asked again. Not a message with words that rule a condition out."""
+    book = svc.kb.policy
+    said = [for_reading(e.said, book, msg.lang) for e in svc.history.recent(msg.user_key)
+            if PERSONAL.search(e.said.lower())]
+    return " ".join(normalise(s) for s in said if not book.ruling_out(s, msg.english))
+
+
 def _unstated(measure, question: str):
     """The first condition whose deciding words (e.g. the pilot's level) the question does not contain."""
     return next(((n, c) for n, c in enumerate(measure.conditions)
@@ -372,12 +391,16 @@ def _says(text: str, word: str) -> bool:
 
 def _confirm(svc: Services, msg: Incoming, measure, n: int, condition, question: str) -> Reply:
     svc.dialogs.put(msg.user_key, CalcPicking(question, [measure.id]))
+    also = [i for i, c in enumerate(measure.conditions) if i != n and c.ask_unless      # "试点刚入围就能拿吗": 验收 too
+            and not any(_says(question, normalise(w)) for w in c.ask_unless)]
     if msg.english and measure.en:
         text = (f"{render.heading(measure, 'en')}\nThe original text requires: {measure.en.conditions[n]}. Your "
                 f"question does not say so; please tell me (e.g. the level), and I will compute it.")
+        text += "".join(f"\nIt also requires: {measure.en.conditions[i]}." for i in also)
     else:
         text = (f"{render.heading(measure)}\n原文条件：{condition.text}。您的问题没有说明这一点，请补充"
                 f"（例如“{condition.ask_unless[0]}”），我再为您测算。")
+        text += "".join(f"\n原文还要求：{measure.conditions[i].text}。" for i in also)
     return _reply(text + msg.say("\n（符合请点“是”；输入“取消”可退出速算）",
                                  "\n(Tap “Yes” if it does; type “cancel” to leave the quick-check.)"),
                   confidence=0.5, buttons=[Button(msg.say("是", "Yes"), CALC("confirm")),
@@ -555,9 +578,10 @@ def _guarded(svc: Services, msg: Incoming, question: str, reading: Reading, meas
         if partial := _rmb_part(svc, msg, question, m, measure_ids, several_ok=several_ok, other_policy=other_policy):
             return partial
         _await_rmb(svc, msg, question, m, measure_ids)
-        return _reply(msg.say(f"您给的是外币金额（“{m.group(0)}”）。文件按人民币计算，也没有规定汇率，请告诉我折合人民币的金额"
+        word = (book.foreign(msg.english).search(msg.typed) or m).group(0)       # as typed, when the figure was reworded
+        return _reply(msg.say(f"您给的是外币金额（“{word}”）。文件按人民币计算，也没有规定汇率，请告诉我折合人民币的金额"
                               "（例如“实收资本8亿元人民币”），我再为您测算。",
-                              f"You gave an amount in a foreign currency (“{m.group(0)}”). The document computes in RMB "
+                              f"You gave an amount in a foreign currency (“{word}”). The document computes in RMB "
                               "and sets no exchange rate: please tell me the amount in RMB (e.g. “paid-in capital RMB "
                               "800 million”) and I will compute it."), confidence=0.5, buttons=buttons)
     policies, dates = [book.policy(book.measure(i)) for i in measure_ids], _dates(question, svc.policy_date())
@@ -704,10 +728,11 @@ def _computed(svc: Services, msg: Incoming, question: str, measure_ids: list[str
             return details_reply(svc, [book.measure(i) for i in rivals], msg.lang)
         return _pick(svc, msg, rivals, question, msg.say("这几项按不同情形分别给予、金额不同，请问是哪一种？",
                                                          "These apply to different cases, with different amounts: which one is yours?"))
+    before = _said_before(svc, msg)
     for measure_id in [] if general else measure_ids:
         measure = book.measure(measure_id)
         given = facts_for(book, measure, reading)     # a threshold already missed, or a figure of another base
-        if (unstated := _unstated(measure, f"{normalise(question)} {reading.text}")) and not given.other \
+        if (unstated := _unstated(measure, f"{normalise(question)} {reading.text} {before}")) and not given.other \
                 and evaluate(measure, given.values).status != "fail":       # ("注册资本3000万"), says more
             return _confirm(svc, msg, measure, *unstated, question)
     if itemisable and (itemised := _itemised(svc, msg, book.measure(measure_ids[0]), reading, known)):
@@ -772,6 +797,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         return compared
     if reading.ruled_out and not reading.candidates() and (reading.asks_amount() or reading.about_policy()
                                                            or any(f.kind == "money" for f in reading.figures)):
+        if reading.figures and (owner := _owner_elsewhere(book, reading)):
+            return await _run(svc, msg, msg.text, [owner], reading=reading)
         return _other_subject(msg, book, reading.ruled_out)
     if reading.asks_amount() and reading.figures and not reading.candidates() and (cued := _by_cue(book, reading))[0]:
         ids, given, ruled = cued
@@ -826,6 +853,14 @@ async def by_payload(svc: Services, msg: Incoming) -> Reply:
     return await _run(svc, msg, question, [measure.id])
 
 
+def answers_condition(svc: Services, msg: Incoming) -> bool:
+    """"我们是分公司可以吗", "还在筹建能申请吗" while the quick-check asks whether a measure's condition is met: the
+    user's own words rule it out, so it is the answer to that question, not a question of its own."""
+    state = svc.dialogs.state(msg.user_key, CalcDialog)
+    return isinstance(state, CalcPicking) and len(state.choices) == 1 \
+        and svc.kb.policy.ruling_out(normalise(for_reading(msg.text, svc.kb.policy, msg.lang)), msg.english) is not None
+
+
 async def continue_dialog(svc: Services, msg: Incoming) -> Reply | None:
     """The answer to a question the quick-check asked; anything else passes to the other routes."""
     book = svc.kb.policy
@@ -844,6 +879,8 @@ async def continue_dialog(svc: Services, msg: Incoming) -> Reply | None:
         said = msg.text.strip()
         if len(state.choices) == 1 and (AFFIRM.match(said) or DENY.match(said)):
             return await _answer_confirm(svc, msg, state, bool(AFFIRM.match(said)))
+        if answers_condition(svc, msg):
+            return await _run(svc, msg, f"{state.text} {msg.text}", state.choices)
         if QUESTION_MARKS.search(msg.text) and not reading.figures and not set(fresh) & set(choices):
             svc.dialogs.pop(msg.user_key)    # a question of its own, not an answer to the one asked
             return None
@@ -880,6 +917,9 @@ def _again(svc: Services, msg: Incoming, measure, key: str) -> Reply:
 
 
 ELLIPTICAL = re.compile(r"^那?\D{2,12}呢[\s?？。]*$")        # "金融控股公司呢": no figure, the question left out
+# "what about enterprise credit reporting?", "and for a credit rating agency?": the English of "…呢"
+ELLIPTICAL_EN = re.compile(r"^(?:(?:and|so|then|ok|okay)[,\s]+)?(?:(?:what|how)\s+about|and(?:\s+for)?)\s+(?:the\s+|an?\s+)?"
+                           r"(?P<thing>[^\d?!.]{2,60}?)[\s?!.]*$", re.IGNORECASE)
 AMOUNT = re.compile(r"\d[\d.,]*\s*(?:千万|百万|万|亿)元?|\d[\d.,]*\s*元")
 COUNT = re.compile(r"\d+\s*(?:个|项|家|笔|张|块)")
 LEAD_CLAUSE = re.compile(r"[，,；;]")
@@ -899,23 +939,25 @@ ANOTHER_FIGURE = re.compile(rf"^(?:{_any(_AGAIN.another_lead)})?\s*(?:{_any(_AGA
 
 
 def _new_figure(last: str, said: str) -> str | None:
-    """`last` with its one figure replaced by the one figure of the same kind (an amount, a count) in `said`."""
+    """`last` with its one figure replaced by `said`, the one figure of the same kind (an amount, a count) with any
+    currency written after it."""
     for kind in (AMOUNT, COUNT):
-        if len(new := kind.findall(said)) == 1 and len(kind.findall(last)) == 1:
-            return kind.sub(new[0], last)
+        if len(kind.findall(said)) == 1 and len(kind.findall(last)) == 1:
+            return kind.sub(lambda _: said.strip(), last)
     return None
 
 
 def amount_again(svc: Services, msg: Incoming) -> Incoming | None:
-    """"那5亿呢", "20亿", "6个呢", "what about 3 billion" right after a quick-check's result, also with a remark after
-    it ("500亿呢，是不是更多"): the last question again with this figure, when it holds exactly one figure of its kind
-    (an amount, a count) to replace."""
+    """"那5亿呢", "20亿", "6个呢", "what about 3 billion", "融资额10亿呢", "what if paid-in capital is USD 50 million"
+    right after a quick-check's result, also with a remark after it ("500亿呢，是不是更多"): the last question again
+    with this figure, when it holds exactly one figure of its kind (an amount, a count) to replace."""
     book, lang = svc.kb.policy, msg.lang
-    asked = _another_figure(book, lang, msg.text)
     recent = svc.history.recent(msg.user_key)
-    if not (asked and recent and recent[-1].intent == "calc"):
+    if not (recent and recent[-1].intent == "calc"):
         return None
-    again = _new_figure(_last_question(book, lang, recent), asked)
+    last = _last_question(book, lang, recent)
+    asked = _another_figure(book, lang, msg.text) or _restated_figure(book, lang, msg.text, last)
+    again = _new_figure(last, asked) if asked else None
     return replace(msg, text=again) if again else None
 
 
@@ -931,19 +973,65 @@ def _another_figure(book, lang: str, text: str) -> str | None:
     return None
 
 
+FOREIGN_CUE = "外币"            # what an English question's foreign currency reads as
+_RESTATED = sorted({*_AGAIN.restated_verbs, *_AGAIN.restated_asks, *_AGAIN.another_lead, *_AGAIN.another_if,
+                    *_AGAIN.another_tail, *_AGAIN.another_ask}, key=len, reverse=True)
+
+
+def _restated_figure(book, lang: str, text: str, last: str) -> str | None:
+    """The one figure (with a currency written after it) of a message that otherwise only says again what the last
+    question said, in its words of two or more characters, the words of restated_* and single fillers."""
+    said = for_reading(text, book, lang)
+    for kind in (AMOUNT, COUNT):
+        if len(found := list(kind.finditer(said))) != 1:
+            continue
+        end = _currency_after(book, said, found[0].end())
+        rest = inputs.letters_only(said[:found[0].start()] + " " + said[end:])
+        return said[found[0].start():end] if _restates(rest, inputs.letters_only(last)) else None
+    return None
+
+
+def _currency_after(book, text: str, end: int) -> int:
+    """Where a currency written right after a figure ends ("5000万美元"; "外币" in an English question's words)."""
+    gap = len(text) - end - len(text[end:].lstrip())
+    mark = book.foreign().match(text, end + gap)
+    if mark:
+        return mark.end()
+    return end + gap + len(FOREIGN_CUE) if text.startswith(FOREIGN_CUE, end + gap) else end
+
+
+def _restates(rest: str, last: str) -> bool:
+    at = 0
+    while at < len(rest):
+        if word := next((w for w in _RESTATED if rest.startswith(w, at)), None):
+            at += len(word)
+        elif span := next((n for n in range(len(rest) - at, 1, -1) if rest[at:at + n] in last), None):
+            at += span
+        elif rest[at] in _AGAIN.restated_fillers:
+            at += 1
+        else:
+            return False
+    return True
+
+
 def _last_question(book, lang: str, recent: list) -> str:
-    """The question the last result computed: "200亿呢" after "AUM首次到100亿补多少" asked it with 200亿."""
+    """The question the last result computed: "200亿呢" after "AUM首次到100亿补多少" asked it with 200亿; a figure the
+    quick-check asked for joins the question."""
     run = list(itertools.takewhile(lambda e: e.intent == "calc", reversed(recent)))
-    start = next((n for n, e in enumerate(run) if not _another_figure(book, lang, e.said)), len(run) - 1)
-    question = for_reading(run[start].said, book, lang)
-    for exchange in reversed(run[:start]):
-        given = _another_figure(book, lang, exchange.said)     # a figure the quick-check asked for joined the question
-        question = _new_figure(question, given) or f"{question} {given}"
-    return question
+    question = None
+    for exchange in reversed(run):
+        given = None if question is None else (_another_figure(book, lang, exchange.said)
+                                                or _restated_figure(book, lang, exchange.said, question))
+        if given is None:
+            question = for_reading(exchange.said, book, lang)
+        else:
+            question = _new_figure(question, given) or f"{question} {given}"
+    return question or ""
 
 
 def another_measure(svc: Services, msg: Incoming, asked: str) -> bool:
     """An elliptical message ("金融控股公司呢") naming a measure the question `asked` did not name."""
     book = svc.kb.policy
-    named = read(for_reading(msg.text, book, msg.lang), book).candidates() if ELLIPTICAL.match(msg.text) else []
+    elliptical = ELLIPTICAL_EN.match(msg.text.strip()) if msg.english else ELLIPTICAL.match(msg.text)
+    named = read(for_reading(msg.text, book, msg.lang), book).candidates() if elliptical else []
     return bool(named) and not set(named) & set(read(for_reading(asked, book, msg.lang), book).candidates())

@@ -16,7 +16,7 @@ from faq import english, nlp
 from faq.conversation import Topic
 from faq.gazetteer import fold
 from faq.matcher import THRESHOLD, Match
-from faq.reading import BASE_YEAR, SUBJECTLESS, YEAR, Reading
+from faq.reading import POINTS_BACK, SUBJECTLESS, Reading, years_given
 from faq.vocabulary import vocabulary
 from handlers.handoff import unanswered, way
 from policy_data import render
@@ -36,11 +36,14 @@ PAGE = 12
 SILENT = re.compile(r"^(现有)?(资料|文件|来源文件|文件原文|[^。；，]{0,4}简介[^。；，]{0,16}?)(中)?(均)?(未|没有)(载明|写明|列出|公布|提及)"
                     r"|^The (available )?documents do not (state|say|list|give|publish|mention)")
 # "资料未写明这些活动的具体举办日期": what an entry itself says the documents leave out.
-UNSTATED = re.compile(r"(资料|年鉴|文件|原文|简介)[^。；，]{0,6}(未|没有)(载明|写明|列出|公布|提及|说明)([^。；]*)"
+UNSTATED = re.compile(r"(资料|年鉴|文件|原文|简介)[^。；，]{0,6}(未|没有)(载明|写明|列出|公布|提及|说明|展开)([^。；，）]*)"
                       r"|(?:documents?|yearbook|profile) (?:do(?:es)? not|don't|doesn't) (?:state|say|list|give|name)([^.;]*)",
                       re.IGNORECASE)
 WHICH = re.compile(r"哪个|哪一个|哪家|哪一家|哪座|哪幢|哪栋")
 QUESTION_WORD = re.compile(r"谁|哪[家个些里]?|什么|啥|多少|几|的|是")
+NAMES = "names"            # the aspect asking what things are called
+# "智慧网谷小镇、运河财富小镇、上塘电商小镇、汽车互联网小镇四个省级特色小镇": things named in a row, then counted
+COUNTED_LIST = re.compile(r"[^，。；：:、]+(?:、[^，。；：:、]+)+(?:[和及与][^，。；：:、]+?)?[两二三四五六七八九十\d]+\s*(?:个|大|家|条|座|幢|栋|项|所|类)")
 LISTING = re.compile(r"[^，。；：:、]+(?:、[^，。；：:、]+)+")
 RELATIVE_YEARS = vocabulary().reading.relative_years
 SENTENCE = re.compile(r"[。；;\n]")
@@ -156,6 +159,21 @@ def _gives(entry, reading: Reading) -> bool:
         and reading.role in nlp.normalise(entry.answer) and _listed(entry) >= reading.members
 
 
+def _asks_again(entry, last, reading: Reading) -> bool:
+    """Whether an entry answers the question `last` answered: it holds what was asked in words, or else states
+    the aspects asked of the same thing."""
+    if reading.subject:
+        return _holds(entry, reading.subject)
+    return entry.entities[0] == last.entities[0] and all(a in entry.aspects for a in reading.aspects)
+
+
+def _holds(entry, words: str) -> bool:
+    """An answer saying what `words` ask about: at least half their character pairs are in it."""
+    told = nlp.normalise(entry.answer).replace(" ", "")
+    pairs = [w[i:i + 2] for w in nlp.normalise(words).split() for i in range(len(w) - 1)]
+    return 2 * sum(p in told for p in pairs) >= len(pairs)
+
+
 def _listed(entry) -> int:
     """How many things the answer names in a row ("英蓝中心、远洋国际中心、绿地中央商务区等": 3)."""
     return max((run.count("、") + 1 for run in LISTING.findall(entry.answer)), default=0)
@@ -172,8 +190,7 @@ def _counts(entry, reading: Reading) -> bool:
 
 
 def _years_in(entry) -> set[int]:
-    """The years an entry gives figures for; "比2015年翻一番" compares with a year, it gives no 2015 figure."""
-    return {int(y) for y in YEAR.findall(BASE_YEAR.sub("", entry.answer))}
+    return years_given(entry.answer)
 
 
 def english_reading(reading: Reading) -> bool:
@@ -231,9 +248,15 @@ def _same_document(svc: Services, reading: Reading, about: list[Match], best: Ma
 def _last_answer(svc: Services, reading: Reading) -> Match | None:
     """"机构数呢" after an answer that states the number of institutions: that answer, when nothing ranked close to the
     follow-up states what it asks."""
-    last = svc.kb.knowledge.entry(reading.context) if reading.follow_up and reading.own else None
-    if last is None or not all(a in last.aspects for a in reading.own) or not _about(svc, last, reading.entities) \
-            or not _gives(last, reading):
+    if not (reading.follow_up and reading.own):
+        return None
+    # an unmarked follow-up ("哪天批的", "是哪几个") is the last answer's only when it asks a figure, a date or the
+    # names that answer holds
+    before = svc.kb.knowledge.entry(reading.before)
+    listed = before is not None and NAMES in reading.own and bool(COUNTED_LIST.search(before.answer))
+    last = svc.kb.knowledge.entry(reading.context) or (before if reading.needs or listed else None)
+    if last is None or not all(a in last.aspects or (a == NAMES and listed) for a in reading.own) \
+            or not _about(svc, last, reading.entities) or not _gives(last, reading):
         return None
     return Match(last, THRESHOLD)
 
@@ -250,6 +273,8 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
         if not pool or pool[0].score < THRESHOLD:
             return None, "elsewhere"
     if not pool or pool[0].score < THRESHOLD or _too_thin(reading):
+        if reading.follow_up and (last := _last_answer(svc, reading)) is not None:
+            return last, ""          # "哪天批的": what the answer just given states
         return None, ""
     about = [m for m in pool if _about(svc, m.entry, reading.entities)]
     if not about or about[0].score < THRESHOLD:
@@ -285,7 +310,11 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
             if not reading.follow_up or (last := _last_answer(svc, reading)) is None:
                 return None, "aspect"
             best = last
-    if reading.years and not set(reading.years) & _years_in(best.entry):
+    if reading.another_year and (last := svc.kb.knowledge.entry(reading.context)) is not None:
+        # "2016年呢" after "2015年金融业增加值多少": what the documents give of that year, else the answer before
+        best = next((m for m in about if set(reading.years) & _years_in(m.entry) and _asks_again(m.entry, last, reading)),
+                    Match(last, best.score))
+    elif reading.years and not set(reading.years) & _years_in(best.entry):
         named = reading.entities[0] if reading.entities else None
         direct = named is None or best.entry.entities[0] == named
         best = next((m for m in near if set(reading.years) & _years_in(m.entry) and all(a in m.entry.aspects for a in strict)
@@ -335,7 +364,7 @@ def _year_note(msg: Incoming, entry) -> str:
 
 def _today_note(svc: Services, msg: Incoming, entry) -> str:
     """"小镇今年有什么活动" answered from a 2023 record: which year the record is of, since "今年" is today's year."""
-    said = next((w for w in RELATIVE_YEARS if w in msg.text), None)
+    said = next((w for w in RELATIVE_YEARS if w in msg.reading.query), None)
     years = _years_in(entry)
     if said is None or not years or msg.english:
         return ""
@@ -353,6 +382,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
         return Reply(msg.say(CLARIFY, CLARIFY_EN).format(text=(t if len(t := msg.text.strip()) <= 40 else t[:39] + "…")), intent="clarify",
                      confidence=1.0, buttons=[Button(msg.say("补贴速算", "Quick-check"), "/calc"),
                                               Button(msg.say("主菜单", "Main menu"), "/menu")])
+    if options := _which_one(svc, msg):
+        return _ask_which(svc, msg, options)
     several = _several(svc, msg)
     # Only a place elsewhere or an English message can make the whole message's choice overrule its parts, so
     # only then is the whole ranked before the parts are read.
@@ -361,6 +392,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
     parts, missing = _parts(svc, msg) if several and not (whole_first and _overrules(svc, msg, why)) else ([], [])
     if not whole_first and len(parts) < 2:    # parts answered each by an entry of their own need no ranking
         ranked, best, why = _whole(svc, reading)
+    if best is None and not parts and (before := _of_the_year_before(svc, reading)) is not None:
+        best = before           # "2017年呢" of a figure the documents give for 2019 only: said, with the 2019 one
     if best is None and not parts:
         return await _not_known(svc, msg, reading, ranked, why)
     if best is None or len(parts) > 1:         # each question answered by its own entry, in the order asked
@@ -368,7 +401,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
     parts = [m for m in parts if m.entry.id != best.entry.id and m.score >= THRESHOLD + PART_MARGIN]
     note = _year_note(msg, best.entry)
     reply = _answer(best.entry, svc, best.score, msg.lang, note or _today_note(svc, msg, best.entry))
-    asked = set(reading.aspects)
+    asked = set(reading.own if reading.follow_up else reading.aspects)    # "那律所呢": not what was asked before
     silent = SILENT.match(best.entry.answer) or asked & _unstated(svc, best.entry) \
         or (not msg.english and _asks_left_out(best.entry, msg.text))
     if note or silent:        # the documents do not state it: an honest "don't know" with what is known
@@ -379,12 +412,52 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
         reply.text += "".join(f"\n\n{_answer(m.entry, svc, m.score, msg.lang).text}" for m in extra)
         reply.sources += [svc.kb.knowledge.cite(m.entry.source, msg.lang) for m in extra]
     reply.text += _missing_note(svc, msg, missing, [best.entry, *(m.entry for m in extra)])
-    subject = "" if reading.aspects else YEAR.sub("", reading.query)
     # the first aspect of an answer to a question naming nothing known ("金牌管家…") is not what it asked
-    kept = reading.aspects or (best.entry.aspects[:1] if reading.entities else [])
+    lex = svc.kb.knowledge.lexicon.aspects
+    kept = [a for a in reading.aspects if lex[a].carried] or (best.entry.aspects[:1] if reading.entities else [])
     svc.conversations.remember(msg.user_key, _topic(svc, reading, best.entry), kept,
-                               best.entry.id, reading.needs, subject, reading.years, reading.others)
+                               best.entry.id, reading.needs, reading.subject, reading.years, reading.others,
+                               _places_named(svc, reading))
     return reply
+
+
+def _places_named(svc: Services, reading: Reading) -> list[str]:
+    """The places and bodies a question names itself, when it names several of which none is part of another
+    ("泰嘉园和乐富智汇园在哪"); documents are where to look, not what is asked about."""
+    gz = svc.kb.gazetteer
+    named = [e for e in reading.entities if e not in svc.kb.knowledge.documents]
+    if len(named) < 2 or any(a in gz.lexicon.ancestors(b) for a in named for b in named if a != b):
+        return []
+    return named
+
+
+def _which_one(svc: Services, msg: Incoming) -> list[str]:
+    """The places "它"/"那里" may mean, when the question before named several: the bot asks which one."""
+    topic = svc.conversations.get(msg.user_key)
+    reading: Reading = msg.reading
+    if topic is None or len(topic.named) < 2 or not reading.follow_up or not POINTS_BACK.match(fold(reading.text)):
+        return []
+    return list(topic.named)
+
+
+def _ask_which(svc: Services, msg: Incoming, options: list[str]) -> Reply:
+    gz, reading = svc.kb.gazetteer, msg.reading
+    names = [gz.name(e, msg.lang) for e in options]
+    said = POINTS_BACK.match(fold(reading.text)).group(0)
+    asked = POINTS_BACK.sub("", fold(reading.text), count=1).strip()
+    text = msg.say(f"您说的“{said}”是指{'还是'.join(names)}？请回复名称，我再回答。",
+                   f"Which one do you mean: {' or '.join(names)}? Reply with the name and I will answer.")
+    svc.conversations.remember(msg.user_key, options, reading.own, None, reading.needs, asked, reading.years,
+                               which=options)
+    return Reply(text, intent="clarify", confidence=1.0)
+
+
+def _of_the_year_before(svc: Services, reading: Reading) -> Match | None:
+    """The answer just given, when a bare year asks its question again of a year it gives no figure for."""
+    last = svc.kb.knowledge.entry(reading.context) if reading.another_year else None
+    if last is None or not (years := _years_in(last)) or set(reading.years) & years:
+        return None
+    return Match(last, THRESHOLD)
 
 
 def _whole(svc: Services, reading: Reading) -> tuple[list[Match], Match | None, str]:
