@@ -18,17 +18,16 @@ from faq.gazetteer import fold
 from faq.matcher import THRESHOLD, Match
 from faq.reading import POINTS_BACK, SUBJECTLESS, Reading, years_given
 from faq.vocabulary import vocabulary
-from handlers.handoff import unanswered
+from handlers.handoff import unanswered, way
 from policy_data import render
 from policy_data.amounts import amounts_in_english
 from policy_data.english import for_reading
 from policy_data.extract import read as read_policy
 
 FALLBACK = ("抱歉，这个问题我暂时答不上来，资料中没有可靠的答案。\n"
-            "您可以看看下面相近的问题，或点“转人工”请管委会工作人员回复（也可输入 /handoff）。")
+            "您可以看看下面相近的问题，或{way}。")
 FALLBACK_EN = ("Sorry, the documents I work from don't say, so I cannot give you a reliable answer.\n"
-               "See the related questions below, or tap “Talk to a person” to ask the Town Management "
-               "Committee's staff (小镇管委会) — or send /handoff.")
+               "See the related questions below, or {way}.")
 CLARIFY = ("您发来的“{text}”是指什么呢？请说完整的问题，例如“新设金融总部，实收资本10亿，能拿多少？”，"
            "或输入 /menu 查看菜单。")
 CLARIFY_EN = ("What do you mean by “{text}”? Please ask a full question, e.g. “New financial HQ, paid-in capital "
@@ -335,6 +334,15 @@ def asks_unstated(svc: Services, msg: Incoming) -> bool:
     return any(aspects[a].unanswerable for a in msg.reading.aspects)
 
 
+async def procedure_of_body(svc: Services, msg: Incoming) -> Reply:
+    """"加入联盟需要什么材料": the procedure of a body the question names, which no document states: the FAQ's
+    honest reply about that body when it gives one ("资料未载明入盟…需要提交的材料"), else "not stated" of it."""
+    reply = await answer(svc, msg)
+    if reply.intent == "fallback":
+        return reply
+    return await _not_known(svc, msg, msg.reading, msg.reading.ranked(), "aspect")
+
+
 def is_new_question(svc: Services, msg: Incoming) -> bool:
     """A message that names its own topic and finds its answer, with no figure an open dialog could want."""
     reading: Reading = msg.reading
@@ -589,10 +597,10 @@ def _not_known_reply(svc: Services, msg: Incoming, reading: Reading, ranked: lis
     lex, gz, lang = svc.kb.knowledge.lexicon, svc.kb.gazetteer, msg.lang
     if reading.elsewhere and why in ("elsewhere", "aspect", ""):
         text = msg.say(f"资料只涉及杭州市、拱墅区和运河财富小镇，没有关于{'、'.join(reading.elsewhere)}的记载，"
-                       f"这个问题我无法可靠回答。",
+                       f"这个问题我无法可靠回答。也可以{way(svc, msg)}。",
                        f"The documents only cover Hangzhou, Gongshu District and Canal Wealth Town; they don't say "
                        f"anything about {', '.join(p.title() for p in reading.elsewhere)}, so I cannot answer this "
-                       f"reliably. To ask the Town Management Committee's staff, send /handoff.")
+                       f"reliably. You can also {way(svc, msg)}.")
         return Reply(text, intent="fallback", buttons=[Button(msg.say("主菜单", "Main menu"), "/menu")])
     entity = reading.entities[0] if reading.entities else None
     unstated = [a for a in reading.aspects if lex.aspects[a].unanswerable]      # prices, names, bus lines…
@@ -613,13 +621,12 @@ def _not_known_reply(svc: Services, msg: Incoming, reading: Reading, ranked: lis
         else:
             text = msg.say(f"资料中没有关于{name}{asked}的记载。", f"The documents don't say anything about "
                                                             f"{f'the {asked} of ' if asked else ''}{name}.")
-        text += msg.say("\n可以看看下面这些已知的内容，或点“转人工”请管委会工作人员回复。",
-                        "\nSee what is known below, or tap “Talk to a person” to ask the committee's staff.")
+        text += msg.say(f"\n可以看看下面这些已知的内容，或{way(svc, msg)}。", f"\nSee what is known below, or {way(svc, msg)}.")
         if entity:
             svc.conversations.remember(msg.user_key, [entity], reading.aspects, None)
         return Reply(text, intent="fallback", confidence=ranked[0].score if ranked else 0.0,
                      buttons=[_question_button(e, lang) for e in own[:3]])
-    text = msg.say(FALLBACK, FALLBACK_EN)
+    text = msg.say(FALLBACK, FALLBACK_EN).format(way=way(svc, msg))
     if unstated and not msg.english:
         text = f"资料中没有{'、'.join(gz.label(a, lang) for a in unstated)}方面的记载，这个问题我无法可靠回答。\n" \
                + text.partition("\n")[2]

@@ -523,8 +523,7 @@ def _no_measure_reply(svc: Services, msg: Incoming, kind: str) -> Reply:
                    f"{', '.join(p.number for p in policies)} has no support measure of its own for a {kind}, and "
                    f"states no subsidy for one. The measures open to any organisation apply on their conditions: "
                    f"{named}.")
-    text += msg.say("\n也可以点“转人工”请管委会工作人员回复（或输入 /handoff）。",
-                    "\nYou can also tap “Talk to a person” to ask the committee's staff (or send /handoff).")
+    text += msg.say(f"\n也可以{handoff.way(svc, msg)}。", f"\nYou can also {handoff.way(svc, msg)}.")
     return handoff.with_offer(svc, msg, Reply(text, intent="fallback", confidence=0.5,
                                               buttons=[Button(f"{render.article(m, msg.lang)} {render.title(m, msg.lang)}",
                                                               POLICY(f"m:{m.id}")) for m in open_to_all[:3]]))
@@ -537,9 +536,16 @@ def _procedure_reply(svc: Services, msg: Incoming) -> Reply:
     for policy in svc.kb.policy.policies.values():
         blocks.append(_unstated_procedure(policy, msg))
         blocks += render.validity_notes([policy], _today(svc), msg.lang)
-    blocks.append(msg.say("也可以点“转人工”请管委会工作人员回复（或输入 /handoff）。",
-                          "You can also tap “Talk to a person” to ask the committee's staff (or send /handoff)."))
+    blocks.append(msg.say(f"也可以{handoff.way(svc, msg)}。", f"You can also {handoff.way(svc, msg)}."))
     return Reply("\n\n".join(blocks), intent="fallback", confidence=0.5)
+
+
+def _about_another_body(svc: Services, msg: Incoming, reading) -> bool:
+    """"加入联盟需要什么材料": a procedure of something the question names (the alliance, the committee) that
+    is no policy document, with no word of support: answered for that body, not from the policy."""
+    named = msg.reading.entities if msg.reading else []
+    docs = {p.doc for p in svc.kb.policy.policies.values()}
+    return bool(named) and not docs & set(named) and not any(w in reading.text for w in svc.kb.policy.words["support"])
 
 
 def _scope_reply(svc: Services, msg: Incoming, reading) -> Reply | None:
@@ -669,6 +675,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         return None
     if book.patterns["procedure"].search(msg.text) and not reading.figures and not reading.candidates() \
             and not book.patterns["validity_asked"].search(reading.text):
+        if _about_another_body(svc, msg, reading):
+            return await faq.procedure_of_body(svc, msg)
         return await handoff.unanswered(svc, msg, _procedure_reply(svc, msg))
     if book.patterns["basis_asked"].search(reading.text) and not reading.figures and not reading.candidates() \
             and 0 < len(owners := _named_inputs(book, reading)) <= QUOTED_MAX:            # "资管规模按什么口径"
