@@ -94,6 +94,7 @@ class CalcWords(Strict):
     restated_verbs: Words
     restated_asks: Words
     restated_fillers: Words
+    restated_en: Words
 
 
 class Parts(Strict):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from functools import partial
+from functools import lru_cache, partial
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import ClassVar
@@ -18,14 +18,15 @@ from bot.messages import Button, Incoming, Reply
 from bot.payloads import CALC, POLICY
 from bot.phrases import phrases
 from bot.services import Services
+from faq import nlp
 from faq.schema import Source, one_of
 from handlers import faq, handoff
 from handlers.policy import details_reply, original_button, parts_reply
 from policy_data import render
-from policy_data.english import for_reading
+from policy_data.english import cue_words, for_reading, plain_words
 from policy_data.engine import Outcome, ceiling, evaluate, settled
 from policy_data.items import items
-from policy_data.extract import ASKS_WHEN, ELIGIBLE, SELF_DESCRIPTION, Facts, Reason, Reading, cued_measures, facts_for, normalise, read, ruling_word
+from policy_data.extract import ASKS_WHEN, ELIGIBLE, SELF_DESCRIPTION, Facts, beneficiary_types, Reason, Reading, cued_measures, facts_for, normalise, read, ruling_word
 
 
 @dataclass
@@ -370,12 +371,19 @@ def _each_once(svc: Services, msg: Incoming, measures: list) -> Reply:
 
 
 def _said_before(svc: Services, msg: Incoming) -> str:
-    """What the user said of itself earlier in this conversation ("我们是新设立的私募基金管理人"), in the words the
-    extractor reads: a condition it states is not asked again. Not a message with words that rule a condition out."""
+    """That the user said its enterprise is newly set up, earlier in this conversation ("我们是新设立的私募基金管理人"),
+    in the words the extractor reads, so that it is not asked again. Only that, only in a clause describing the
+    enterprise's kind, and not when the clause holds words that rule a condition out: other words met in passing
+    ("我们第一次来咨询", "国家级高新技术企业") say nothing of a measure's conditions."""
     book = svc.kb.policy
-    said = [for_reading(e.said, book, msg.lang) for e in svc.history.recent(msg.user_key)
-            if PERSONAL.search(e.said.lower())]
-    return " ".join(normalise(s) for s in said if not book.ruling_out(s, msg.english))
+    newly = [normalise(w) for w in book.words["newly"]]
+    said = []
+    for exchange in svc.history.recent(msg.user_key):
+        for clause in re.split(r"[，,。；;！!？?]", normalise(for_reading(exchange.said, book, msg.lang))):
+            if SELF_DESCRIPTION.search(clause) and beneficiary_types(clause, book) \
+                    and not book.ruling_out(clause, msg.english):
+                said += [w for w in newly if w in clause]
+    return " ".join(dict.fromkeys(said))
 
 
 def _unstated(measure, question: str):
@@ -853,11 +861,15 @@ async def by_payload(svc: Services, msg: Incoming) -> Reply:
     return await _run(svc, msg, question, [measure.id])
 
 
+OPEN_QUESTION = re.compile(r"哪|什么|啥|多少|怎么|如何|\b(which|what|how)\b", re.IGNORECASE)
+
+
 def answers_condition(svc: Services, msg: Incoming) -> bool:
     """"我们是分公司可以吗", "还在筹建能申请吗" while the quick-check asks whether a measure's condition is met: the
-    user's own words rule it out, so it is the answer to that question, not a question of its own."""
+    user's own words rule it out, so it is the answer to that question, not a question of its own (which an open
+    question is: "分公司能申请哪些补贴")."""
     state = svc.dialogs.state(msg.user_key, CalcDialog)
-    return isinstance(state, CalcPicking) and len(state.choices) == 1 \
+    return isinstance(state, CalcPicking) and len(state.choices) == 1 and not OPEN_QUESTION.search(msg.text) \
         and svc.kb.policy.ruling_out(normalise(for_reading(msg.text, svc.kb.policy, msg.lang)), msg.english) is not None
 
 
@@ -956,9 +968,14 @@ def amount_again(svc: Services, msg: Incoming) -> Incoming | None:
     if not (recent and recent[-1].intent == "calc"):
         return None
     last = _last_question(book, lang, recent)
-    asked = _another_figure(book, lang, msg.text) or _restated_figure(book, lang, msg.text, last)
-    again = _new_figure(last, asked) if asked else None
-    return replace(msg, text=again) if again else None
+    typed = " ".join(e.said for e in itertools.takewhile(lambda e: e.intent == "calc", reversed(recent)))
+    asked = _another_figure(book, lang, msg.text) or _restated_figure(book, lang, msg.text, last, typed)
+    if not (asked and (again := _new_figure(last, asked))):
+        return None
+    remark = LEAD_CLAUSE.split(msg.text, 1)[1:]        # "30亿呢，不过我们是分公司": a remark ruling a condition out
+    if remark and book.ruling_out(normalise(for_reading(remark[0], book, lang)), msg.english):
+        again = f"{again}，{remark[0]}"
+    return replace(msg, text=again)
 
 
 def _another_figure(book, lang: str, text: str) -> str | None:
@@ -974,20 +991,26 @@ def _another_figure(book, lang: str, text: str) -> str | None:
 
 
 FOREIGN_CUE = "外币"            # what an English question's foreign currency reads as
-_RESTATED = sorted({*_AGAIN.restated_verbs, *_AGAIN.restated_asks, *_AGAIN.another_lead, *_AGAIN.another_if,
-                    *_AGAIN.another_tail, *_AGAIN.another_ask}, key=len, reverse=True)
+_RESTATED = {*_AGAIN.restated_verbs, *_AGAIN.restated_asks, *_AGAIN.another_lead, *_AGAIN.another_if,
+             *_AGAIN.another_tail, *_AGAIN.another_ask}
+SENTENCE_MARKS = set("，,。.？?！!、；;：: ")
 
 
-def _restated_figure(book, lang: str, text: str, last: str) -> str | None:
+def _restated_figure(book, lang: str, text: str, last: str, typed: str) -> str | None:
     """The one figure (with a currency written after it) of a message that otherwise only says again what the last
-    question said, in its words of two or more characters, the words of restated_* and single fillers."""
+    question (`last`, as the extractor reads it; `typed`, as written) said, in its words, the words of restated_* and
+    single fillers."""
+    if lang == "en" and not _english_restates(book, text, last, typed):
+        return None
     said = for_reading(text, book, lang)
     for kind in (AMOUNT, COUNT):
         if len(found := list(kind.finditer(said))) != 1:
             continue
         end = _currency_after(book, said, found[0].end())
-        rest = inputs.letters_only(said[:found[0].start()] + " " + said[end:])
-        return said[found[0].start():end] if _restates(rest, inputs.letters_only(last)) else None
+        rest = said[:found[0].start()] + " " + said[end:]
+        if any(not (ch.isalnum() or ch in SENTENCE_MARKS) for ch in rest):
+            return None                  # "~200亿呢", "≈5亿", "-5亿": not the figure itself
+        return said[found[0].start():end] if _restates(rest, last) else None
     return None
 
 
@@ -1001,27 +1024,50 @@ def _currency_after(book, text: str, end: int) -> int:
 
 
 def _restates(rest: str, last: str) -> bool:
-    at = 0
-    while at < len(rest):
-        if word := next((w for w in _RESTATED if rest.startswith(w, at)), None):
-            at += len(word)
-        elif span := next((n for n in range(len(rest) - at, 1, -1) if rest[at:at + n] in last), None):
-            at += span
-        elif rest[at] in _AGAIN.restated_fillers:
-            at += 1
-        else:
+    """Every word of `rest` is a word of the last question (融资额 holds its 融资 and a filler), of restated_* or a
+    filler: "再次突破" after "首次突破" is a new condition, not the same question again."""
+    said = set(nlp.words(nlp.normalise(last)))
+    again = _restated_words()
+    fillers = _AGAIN.restated_fillers
+    for word in nlp.words(nlp.normalise(rest)):
+        if word in said or word in again or word in fillers:
+            continue
+        if not any(len(w) >= 2 and word.startswith(w) and word[len(w):] in fillers for w in said):
             return False
     return True
+
+
+def _english_restates(book, text: str, last: str, typed: str) -> bool:
+    """Every English word of `text` but its figure, currency and restated_en words was typed before, or is a phrase
+    whose Chinese cue the last question holds ("paid-in capital" after "实收资本2亿"): the English reading drops words
+    it does not know ("again reached 20 billion" would read as a bare figure)."""
+    before = set(LATIN_WORDS.findall(plain_words(typed)))
+    said = plain_words(book.foreign(True).sub(" ", text.lower()))
+    for phrase, cue in sorted(cue_words(book).items(), key=lambda p: -len(p[0])):
+        if cue in last and re.search(rf"\b{re.escape(phrase)}\b", said):
+            said = re.sub(rf"\b{re.escape(phrase)}\b", " ", said)
+    fillers = {plain_words(w) for w in _AGAIN.restated_en}
+    return all(w in before or w in fillers for w in LATIN_WORDS.findall(said))
+
+
+LATIN_WORDS = re.compile(r"[a-z][a-z'-]*")
+
+
+@lru_cache(maxsize=1)
+def _restated_words() -> frozenset[str]:
+    """The restated_* words and the words the tokeniser cuts them into ("首次实现" → 首次, 实现)."""
+    return frozenset({*_RESTATED, *(w for phrase in _RESTATED for w in nlp.words(nlp.normalise(phrase)))})
 
 
 def _last_question(book, lang: str, recent: list) -> str:
     """The question the last result computed: "200亿呢" after "AUM首次到100亿补多少" asked it with 200亿; a figure the
     quick-check asked for joins the question."""
     run = list(itertools.takewhile(lambda e: e.intent == "calc", reversed(recent)))
-    question = None
+    question, typed = None, ""
     for exchange in reversed(run):
         given = None if question is None else (_another_figure(book, lang, exchange.said)
-                                                or _restated_figure(book, lang, exchange.said, question))
+                                                or _restated_figure(book, lang, exchange.said, question, typed))
+        typed = f"{typed} {exchange.said}"
         if given is None:
             question = for_reading(exchange.said, book, lang)
         else:

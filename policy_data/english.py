@@ -213,6 +213,11 @@ def _measure_keywords(book: PolicyBook) -> dict[str, str]:
     return out
 
 
+def cue_words(book: PolicyBook) -> dict[str, str]:
+    """Each English word or phrase the extractor knows → the Chinese cue it reads as."""
+    return _pattern(book)[1]
+
+
 def to_cues(text: str, book: PolicyBook) -> str:
     """The English question in the words the Chinese extractor reads."""
     pattern, words, kinds, one_of, shared = _pattern(book)

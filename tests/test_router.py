@@ -328,6 +328,48 @@ async def test_words_ruling_out_the_condition_the_quick_check_asks_about_answer_
     assert "最高可获" not in reply.text and "分会" not in reply.text
 
 
+@pytest.mark.parametrize("first, again", [
+    ("资管总部管理规模首次突破100亿补多少", "再次突破200亿呢"),          # a new condition, not the same question
+    ("资管总部管理规模首次突破100亿补多少", "~200亿呢"),                # about 200亿 could be under the tier
+    ("新设金融总部实收资本2亿能拿多少", "≈5亿呢"),
+    ("新设金融总部实收资本2亿能拿多少", "金融控股公司实收资本30亿呢"),
+])
+async def test_a_figure_with_other_words_or_marks_is_not_the_last_question_again(ask, first, again):
+    before = await ask(first)
+    assert before.intent == "calc" and "最高可获" in before.text, before.text
+    reply = await ask(again)
+    assert not (reply.intent == "calc" and "最高可获 600万元" in reply.text) and "5亿元 × 2%" not in reply.text \
+        and "30亿元 × 2% = 6000万元" not in reply.text, reply.text
+
+
+async def test_an_english_figure_again_with_words_not_said_before_is_not_computed(ask):
+    await ask("Our asset management HQ first reached AUM of RMB 10 billion, how much?")
+    reply = await ask("again reached 20 billion")
+    assert "RMB 6 million" not in reply.text, reply.text
+
+
+async def test_a_remark_after_the_new_figure_that_rules_a_condition_out_is_heeded(ask):
+    await ask("新设金融总部实收资本2亿能拿多少")
+    reply = await ask("30亿呢，不过我们是分公司")
+    assert reply.intent == "calc" and "不按它计算金额" in reply.text and "最高可获" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("earlier, question", [
+    ("我们第一次来咨询", "我们管理规模150亿，能拿多少"),                    # not a description of the enterprise
+    ("我们公司是国家级高新技术企业，刚通过消防验收", "入选金融改革试点能奖多少"),   # nothing about the pilot
+])
+async def test_words_met_in_passing_earlier_do_not_state_a_condition(ask, earlier, question):
+    await ask(earlier)
+    reply = await ask(question)
+    assert "您的问题没有说明这一点" in reply.text and "最高可获" not in reply.text, reply.text
+
+
+async def test_an_open_question_while_a_condition_is_asked_leaves_the_quick_check(ask):
+    await ask("实收资本5000万的金融科技子公司呢")
+    reply = await ask("分公司能申请哪些补贴？")
+    assert "已退出补贴速算" in reply.text and "第8条 金融科技子公司补助的" not in reply.text.split("\n")[1], reply.text
+
+
 async def test_an_amount_again_after_a_figure_the_quick_check_asked_for(ask):
     await ask("新设金融总部能拿多少")
     await ask("10亿")
