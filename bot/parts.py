@@ -38,14 +38,36 @@ def _owner(svc: Services, msg: Incoming, piece: str, policy: PolicyReading) -> O
     body); None: it goes with its neighbour."""
     if asks_for_contact(piece, msg.english):
         return "contacts"
-    if policy.candidates():
+    if policy.candidates() or _asks_direction(svc, policy):
         return "policy"
     reading = svc.kb.reader_for(msg.lang).read(piece)
     return "faq" if ASKING.search(piece) and reading.entities else None
 
 
+def _asks_direction(svc: Services, policy: PolicyReading) -> bool:
+    """"另外有没有人才补贴": support asked of a direction the policy summaries cover (talent), not of the town."""
+    book, said = svc.kb.policy, policy.text
+    return any(k.lower() in said for s in book.summaries for k in s.keywords) \
+        and any(w in said for w in book.words["support"]) and not any(w in said for w in book.words["town"])
+
+
 def _priced(policy: PolicyReading) -> bool:
     return any(f.kind == "money" for f in policy.figures)
+
+
+def _apart(owned: list[tuple[Owner | None, str]], policy_of: Callable[[str], PolicyReading]) -> Callable[[str], bool]:
+    """Which policy pieces are routed each on its own: those with a money figure of their own, when two have one
+    (each priced with its own cap); with no figure at all, those naming measures no other piece names ("保险资金…有补助吗？
+    科创保险专营机构有补助吗？": each measure's own card). A piece without a figure beside a priced one is the quick-check's
+    (the same figure asked of another measure)."""
+    asked = [p for o, p in owned if o == "policy"]
+    priced = [p for p in asked if _priced(policy_of(p))]
+    if len(priced) > 1:
+        return lambda piece: _priced(policy_of(piece))
+    named = [set(policy_of(p).candidates()) for p in asked]
+    if priced or len(asked) < 2 or any(not n or n & o for i, n in enumerate(named) for o in named[i + 1:]):
+        return lambda piece: False
+    return lambda piece: piece in asked or bool(policy_of(piece).candidates())
 
 
 def groups(svc: Services, msg: Incoming) -> list[str]:
@@ -64,8 +86,8 @@ def groups(svc: Services, msg: Incoming) -> list[str]:
         return read_once[text]
 
     owned: list[tuple[Owner | None, str]] = [(_owner(svc, msg, p, policy_of(p)), p) for p in found]
-    apart = sum(o == "policy" and _priced(policy_of(p)) for o, p in owned) > 1
-    if len({o for o, _ in owned if o}) < 2 and not apart:
+    apart = _apart(owned, policy_of)
+    if len({o for o, _ in owned if o}) < 2 and not any(o == "policy" and apart(p) for o, p in owned):
         return []
     merged: list[list] = []
     for owner, piece in owned:
@@ -75,7 +97,7 @@ def groups(svc: Services, msg: Incoming) -> list[str]:
             merged.append([owner, piece])
     texts: dict[object, str] = {}
     for n, (owner, piece) in enumerate(merged):
-        key = n if apart and owner == "policy" and _priced(policy_of(piece)) else owner
+        key = n if owner == "policy" and apart(piece) else owner
         texts[key] = f"{texts[key]} {piece}" if key in texts else piece
     first = [t for k, t in texts.items() if k != "contacts" and k != "faq"]     # the money first, then the rest
     return [*first, *(t for k, t in texts.items() if k in ("contacts", "faq"))] if len(texts) > 1 else []
@@ -95,9 +117,12 @@ def _joined(svc: Services, msg: Incoming, replies: list[Reply]) -> Reply:
     """The replies' blocks, each once, with the validity of the documents involved last."""
     book = svc.kb.policy
     validity = render.validity_notes(list(book.policies.values()), svc.policy_date(), msg.lang)
+    said = [[b for b in reply.text.split("\n\n") if b.strip()] for reply in replies]
+    shared = {b for n, own in enumerate(said) for b in own if any(b in other for other in said[n + 1:])}
     blocks: list[str] = []
-    for reply in replies:
-        blocks += [b for b in reply.text.split("\n\n") if b.strip() and b not in blocks]
+    for own in said:          # a block several replies hold ("就高不重复…") once, after them all
+        blocks += [b for b in own if b not in blocks and b not in shared]
+    blocks += [b for b in dict.fromkeys(b for own in said for b in own) if b in shared]
     valid = [b for b in blocks if b in validity]
     blocks = [b for b in blocks if b not in validity]
     if sum(r.intent == "calc" for r in replies) > 1:    # two measures priced for one enterprise: the stacking rule

@@ -47,10 +47,11 @@ RELATIVE_YEARS = vocabulary().reading.relative_years
 SENTENCE = re.compile(r"[。；;\n]")
 INSIDE = re.compile(r"^(其中|其)")         # a question about a part of what the one before it answered
 ASPECT_SLACK = 0.12        # how far below the best an entry that states the asked aspect may score
+MAX_CLAUSES = 8            # the clauses of a long message read for its questions
 PART_MARGIN = 0.1          # another part's answer must be this much surer than the bare threshold
 DIRECT_BONUS = 0.1         # an entry about the very entity named beats one about a part of it
 OWN_DOCUMENT_BONUS = 0.08  # the bay's own plan says more of the bay than a document that mentions it
-MAX_PARTS = 2              # a message asking several things gets at most this many answers
+MAX_PARTS = 3              # a message asking several things gets at most this many answers; the rest are named
 
 
 def _answer(entry, svc: Services, confidence: float, lang: str, note: str = "") -> Reply:
@@ -356,8 +357,10 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
     if best is None and not parts:
         return await _not_known(svc, msg, reading, ranked, why)
     if best is None or len(parts) > 1:         # each question answered by its own entry, in the order asked
-        best, parts = parts[0], parts[1:]
-    parts = [m for m in parts if m.entry.id != best.entry.id and m.score >= THRESHOLD + PART_MARGIN]
+        (_, best), parts = parts[0], parts[1:]
+    parts = [(n, m) for n, m in parts if m.entry.id != best.entry.id]
+    unsure = [n for n, m in parts if m.score < THRESHOLD + PART_MARGIN]
+    parts = [(n, m) for n, m in parts if m.score >= THRESHOLD + PART_MARGIN]
     note = _year_note(msg, best.entry)
     reply = _answer(best.entry, svc, best.score, msg.lang, note or _today_note(svc, msg, best.entry))
     asked = set(reading.aspects)
@@ -366,11 +369,11 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
     if note or silent:        # the documents do not state it: an honest "don't know" with what is known
         reply.intent = "fallback"
         reply = await unanswered(svc, msg, reply)
-    extra = parts[:MAX_PARTS - 1]
+    extra = [m for _, m in parts[:MAX_PARTS - 1]]
     if extra:
         reply.text += "".join(f"\n\n{_answer(m.entry, svc, m.score, msg.lang).text}" for m in extra)
         reply.sources += [svc.kb.knowledge.cite(m.entry.source, msg.lang) for m in extra]
-    reply.text += _missing_note(svc, msg, missing, [best.entry, *(m.entry for m in extra)])
+    reply.text += _missing_note(svc, msg, missing, [best.entry, *(m.entry for m in extra)], unsure, [n for n, _ in parts[MAX_PARTS - 1:]])
     subject = "" if reading.aspects else YEAR.sub("", reading.query)
     # the first aspect of an answer to a question naming nothing known ("金牌管家…") is not what it asked
     kept = reading.aspects or (best.entry.aspects[:1] if reading.entities else [])
@@ -391,16 +394,28 @@ def _overrules(svc: Services, msg: Incoming, why: str) -> bool:
     return why == "elsewhere" or (why == "aspect" and msg.english and asks_unstated(svc, msg))
 
 
-def _missing_note(svc: Services, msg: Incoming, missing: list[Reading], answered: list) -> str:
-    """What the other questions of the message asked that the documents do not state ("杭州金融城……有多大")."""
-    gz, told = svc.kb.gazetteer, {a for entry in answered for a in entry.aspects}
+def _missing_note(svc: Services, msg: Incoming, missing: list[tuple[int, Reading]], answered: list,
+                  unsure: list[int] = (), later: list[int] = ()) -> str:
+    """What became of the message's other questions, each by its number: what the documents do not state
+    ("第3问：资料未载明杭州金融城的面积。"), what found no sure answer, and what is beyond the answers one reply gives."""
+    gz = svc.kb.gazetteer
     lines = []
-    for sub in missing:
+    for n, sub in missing:
+        entity = sub.entities[0] if sub.entities else None
+        told = {a for entry in answered for a in entry.aspects if entity is None or gz.covers(entry.entities, entity)}
         aspects = [gz.label(a, msg.lang) for a in sub.aspects if a not in told]
-        name = gz.name(sub.entities[0], msg.lang) if sub.entities else (sub.elsewhere or [""])[0]
-        if aspects and name:
-            lines.append(msg.say(f"资料未载明{name}的{'、'.join(aspects)}。",
-                                 f"The documents don't state the {', '.join(aspects)} of {name}."))
+        name = gz.name(entity, msg.lang) if entity else (sub.elsewhere or [""])[0]
+        if aspects:
+            lines.append(msg.say(f"第{n}问：资料未载明{f'{name}的' if name else ''}{'、'.join(aspects)}。",
+                                 f"Question {n}: the documents don't state the {', '.join(aspects)}"
+                                 f"{f' of {name}' if name else ''}."))
+    lines += [msg.say(f"第{n}问：资料中没有找到可靠的答案，可以换个说法单独再问。",
+                      f"Question {n}: I found no reliable answer in the documents; please ask it on its own.")
+              for n in unsure]
+    if later:
+        numbers = msg.say("、".join(f"第{n}问" for n in later), ", ".join(f"question {n}" for n in later))
+        lines.append(msg.say(f"一次最多回答{MAX_PARTS}个问题，{numbers}请单独再发一次。",
+                             f"I answer at most {MAX_PARTS} questions at a time: please send {numbers} again on its own."))
     return "\n\n" + "\n".join(lines) if lines else ""
 
 
@@ -415,27 +430,32 @@ def _topic(svc: Services, reading: Reading, entry) -> list[str]:
     return reading.entities
 
 
-def _parts(svc: Services, msg: Incoming, clauses: list[str] | None = None) -> tuple[list[Match], list[Reading]]:
-    """The answers to each question of a several-part message (or to its `clauses`), and the questions the
-    documents answer nothing to; a clause naming no place continues the one named before it ("小镇在哪、有哪些楼宇")."""
-    found: list[Match] = []
-    missing: list[Reading] = []
+def _parts(svc: Services, msg: Incoming, theirs=None) -> tuple[list[tuple[int, Match]], list[tuple[int, Reading]]]:
+    """The answers to each question of a several-part message (or to those of its clauses `theirs` keeps; the
+    others are still counted), and the questions the documents answer nothing to, each with its number in the
+    message; a clause naming no place continues the one named before it ("小镇在哪、有哪些楼宇")."""
+    found: list[tuple[int, Match]] = []
+    missing: list[tuple[int, Reading]] = []
     # "想在小镇租写字楼，有哪些楼宇可以选": the one place the message names is what its questions ask about
     named: Reading | None = msg.reading if len(msg.reading.entities) == 1 else None
-    reader = svc.kb.reader_for(msg.lang)
-    for clause in (msg.reading.questions if clauses is None else clauses)[:MAX_PARTS + 1]:
+    reader, asked = svc.kb.reader_for(msg.lang), 0
+    for clause in msg.reading.questions[:MAX_CLAUSES]:
+        if theirs is not None and not theirs(clause):
+            asked += 1                  # another route's question: counted, answered there
+            continue
         pieces = _pieces(svc, reader, clause, named)
         for piece, read in pieces:
-            last = found[-1] if found else None
+            last = found[-1][1] if found else None
             sub, match = read if read is not None and not (last and INSIDE.match(piece)) \
                 else _read_part(svc, reader, piece, named, last, len(pieces) > 1)
             if sub is None:
                 continue
+            asked += 1
             named = sub if sub.entities or sub.elsewhere else named
             if match is None and sub.aspects:
-                missing.append(sub)
-            elif match and all(m.entry.id != match.entry.id for m in found):
-                found.append(match)
+                missing.append((asked, sub))
+            elif match and all(m.entry.id != match.entry.id for _, m in found):
+                found.append((asked, match))
     return found, missing
 
 
@@ -446,10 +466,13 @@ def with_other_parts(svc: Services, msg: Incoming, reply: Reply) -> Reply:
         return reply
     book = svc.kb.policy
     own = {p.doc for p in book.policies.values()}
-    theirs = [c for c in msg.reading.questions
-              if not (policy := read_policy(for_reading(c, book, msg.lang), book)).candidates() and not policy.about_policy()]
-    found, missing = _parts(svc, msg, theirs) if theirs else ([], [])
-    found = [m for m in found if m.entry.source.doc not in own and m.score >= THRESHOLD + PART_MARGIN][:MAX_PARTS - 1]
+
+    def theirs(clause: str) -> bool:
+        policy = read_policy(for_reading(clause, book, msg.lang), book)
+        return not policy.candidates() and not policy.about_policy()
+
+    found, missing = _parts(svc, msg, theirs)
+    found = [m for _, m in found if m.entry.source.doc not in own and m.score >= THRESHOLD + PART_MARGIN][:MAX_PARTS - 1]
     if not found:
         return reply
     text = "".join(f"\n\n{_answer(m.entry, svc, m.score, msg.lang).text}" for m in found)
