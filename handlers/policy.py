@@ -137,12 +137,19 @@ def _document_en(policy) -> str:
                       render.no_double(policy, lang="en")])
 
 
-def document_reply(svc: Services, lang: str = "zh", years: Sequence[int] = ()) -> Reply:
+def document_reply(svc: Services, lang: str = "zh", years: Sequence[int] = (), asked: str = "") -> Reply:
     """The documents' own facts, whether each is in force today first (and in each year asked about): issuer,
-    dates, validity, lead department, 就高不重复."""
+    dates, validity, lead department, 就高不重复; only the validity, or only 就高不重复, when that alone is `asked`."""
     book, blocks, sources = svc.kb.policy, [], []
+    focus = {k: lang != "en" and any(w in asked for w in book.words[k]) for k in ("doc_validity", "doc_stacking")}
+    more = {*book.words["doc_words"], *book.words["document_only"]} - {*book.words["doc_validity"], *book.words["doc_stacking"]}
+    validity, stacking = (focus[k] and not any(w in asked for w in more) for k in focus)
     for policy in book.policies.values():
         blocks.append("\n".join([render.status(policy, _today(svc), lang), *(render.year_status(policy, y, lang) for y in years)]))
+        if validity != stacking:
+            blocks.append(_validity_lines(policy) if validity else _no_double_explained(svc, policy))
+            sources.append(svc.kb.knowledge.cite(Source(doc=policy.doc, section=policy.section)))
+            continue
         if lang == "en":
             blocks.append(_document_en(policy))
             sources.append(svc.kb.knowledge.cite(Source(doc=policy.doc, section=policy.section), lang))
@@ -150,9 +157,7 @@ def document_reply(svc: Services, lang: str = "zh", years: Sequence[int] = ()) -
         blocks.append("\n".join([
             f"{policy.number}《{policy.title}》",
             f"发文：{policy.issuer}，成文日期{policy.dated.isoformat()}，{policy.issued.isoformat()}印发",
-            f"施行：{policy.effective_from.isoformat()}起，有效期至"
-            f"{policy.effective_to.isoformat() if policy.effective_to else '（未规定）'}"
-            + (f"（共{years}年）" if (years := policy.whole_years()) else ""),
+            _validity_lines(policy),
             f"牵头部门：{policy.lead_department}。原文：“{policy.lead_text}”",
             *([f"制定：原文“{policy.approval}”"] if policy.approval else []),
             *([f"公开：文末注明“（{policy.publication}）”"] if policy.publication else []),
@@ -160,6 +165,18 @@ def document_reply(svc: Services, lang: str = "zh", years: Sequence[int] = ()) -
         ]))
         sources.append(svc.kb.knowledge.cite(Source(doc=policy.doc, section=policy.section)))
     return _reply("\n\n".join(blocks), sources=sources)
+
+
+def _validity_lines(policy) -> str:
+    return (f"施行：{policy.effective_from.isoformat()}起，有效期至"
+            f"{policy.effective_to.isoformat() if policy.effective_to else '（未规定）'}"
+            + (f"（共{years}年）" if (years := policy.whole_years()) else ""))
+
+
+def _no_double_explained(svc: Services, policy) -> str:
+    """就高不重复 in plain words: the reviewed answer that quotes the rule, else the rule itself."""
+    return next((e.answer for e in svc.kb.knowledge.faq if policy.doc in e.entities and policy.no_double_rule in e.answer),
+                render.no_double(policy))
 
 
 async def by_payload(svc: Services, msg: Incoming) -> Reply:
@@ -656,7 +673,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     doc_words = any(w in reading.text for w in book.words["doc_words"]) or (msg.english and book.patterns["doc_words_en"].search(msg.text))
     doc_named = any(w in reading.text for w in book.words["doc_refs"]) or (msg.english and book.patterns["doc_named_en"].search(msg.text))
     if doc_words and (about_policy or doc_named):
-        reply = document_reply(svc, msg.lang, _asked_years(msg))
+        reply = document_reply(svc, msg.lang, _asked_years(msg), reading.text)
         if book.patterns["rules_issued"].search(msg.text):
             reply.text = "\n".join(render.rules_unstated(p, msg.lang) for p in book.policies.values()) + "\n\n" + reply.text
         return reply
@@ -686,7 +703,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     if any(w in reading.text for w in book.words["document_only"]) \
             and not any(w in reading.text for w in book.words["other_sources"]) \
             and not _faq_knows(svc, msg):
-        return document_reply(svc, msg.lang, _asked_years(msg))   # "施行日期是哪天": the document's own facts
+        return document_reply(svc, msg.lang, _asked_years(msg), reading.text)   # "施行日期是哪天": the document's own facts
     if not msg.english and any(w in reading.text for w in ("文件", *book.words["doc_refs"])) \
             and not any(w in reading.text for w in book.words["town"] + book.words["other_sources"]) and not _faq_knows(svc, msg):
         return _passage(svc, msg)
