@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Literal
 
+from bot.labels import MAX_BUTTONS
 from bot.messages import Button, Incoming, Reply
 from bot.phrases import phrases
 from bot.services import Services
@@ -23,7 +24,6 @@ Routed = Callable[[Incoming], Awaitable[Reply]]
 # A part ends with its sentence, or where "另外…" starts another.
 PART_END = re.compile(rf"(?<=[。？！?!；;\n])|(?={'|'.join(map(re.escape, phrases().parts.starts))})")
 FIGURE = re.compile(r"\d")
-MAX_BUTTONS = 8
 
 
 def pieces(text: str) -> list[str]:

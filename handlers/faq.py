@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from bot.labels import paged, short_label
 from bot.messages import Button, Incoming, Reply
 from bot.payloads import CALC, FAQ
 from bot.services import Services
@@ -33,7 +34,7 @@ CLARIFY = ("您发来的“{text}”是指什么呢？请说完整的问题，�
            "或输入 /menu 查看菜单。")
 CLARIFY_EN = ("What do you mean by “{text}”? Please ask a full question, e.g. “New financial HQ, paid-in capital "
               "RMB 1 billion: how much subsidy?”, or send /menu.")
-PAGE = 12
+CATEGORIES, IN_CATEGORY = "cats:", "catp:"     # faq:cats:<page> the topics, faq:catp:<page>:<topic> a topic's questions
 SILENT = re.compile(r"^(现有)?(资料|文件|来源文件|文件原文|[^。；，]{0,4}简介[^。；，]{0,16}?)(中)?(均)?(未|没有)(载明|写明|列出|公布|提及)"
                     r"|^The (available )?documents do not (state|say|list|give|publish|mention)")
 # "资料未写明这些活动的具体举办日期": what an entry itself says the documents leave out.
@@ -65,7 +66,7 @@ def _answer(entry, svc: Services, confidence: float, lang: str, note: str = "") 
 def quick_check_buttons(measures, lang: str, most: int) -> list[Button]:
     """A "速算：…" button for each of the measures that can be computed, at most `most`."""
     label = "Quick-check: " if lang == "en" else "速算："
-    return [Button(f"{label}{render.title(m, lang)}"[:40], CALC(m.id))
+    return [Button(short_label(f"{label}{render.title(m, lang)}", "en"), CALC(m.id))
             for m in measures if m.rule.type != "unquantified"][:most]
 
 
@@ -81,9 +82,7 @@ def _amounts(svc: Services, entry, lang: str) -> str:
 
 
 def _question_button(entry, lang: str) -> Button:
-    label = entry.en.questions[0] if lang == "en" else entry.questions[0]
-    width = 40 if lang == "en" else 20
-    return Button(label if len(label) <= width else label[:width - 1] + "…", FAQ(entry.id))
+    return Button(short_label(entry.en.questions[0] if lang == "en" else entry.questions[0], lang), FAQ(entry.id))
 
 
 def _states(svc: Services, entry, aspects: list[str]) -> bool:
@@ -438,7 +437,7 @@ def _parts(svc: Services, msg: Incoming, theirs=None) -> tuple[list[tuple[int, M
     missing: list[tuple[int, Reading]] = []
     # "想在小镇租写字楼，有哪些楼宇可以选": the one place the message names is what its questions ask about
     named: Reading | None = msg.reading if len(msg.reading.entities) == 1 else None
-    reader, asked = svc.kb.reader_for(msg.lang), 0
+    reader, asked, seen = svc.kb.reader_for(msg.lang), 0, []
     for clause in msg.reading.questions[:MAX_CLAUSES]:
         if theirs is not None and not theirs(clause):
             asked += 1                  # another route's question: counted, answered there
@@ -447,10 +446,11 @@ def _parts(svc: Services, msg: Incoming, theirs=None) -> tuple[list[tuple[int, M
         for piece, read in pieces:
             last = found[-1][1] if found else None
             sub, match = read if read is not None and not (last and INSIDE.match(piece)) \
-                else _read_part(svc, reader, piece, named, last, len(pieces) > 1)
+                else _read_part(svc, reader, piece, named, last, len(pieces) > 1, seen)
             if sub is None:
                 continue
             asked += 1
+            seen += [e for e in sub.entities if e not in seen]
             named = sub if sub.entities or sub.elsewhere else named
             if match is None and sub.aspects:
                 missing.append((asked, sub))
@@ -486,10 +486,11 @@ def _several(svc: Services, msg: Incoming) -> bool:
     return len(msg.reading.questions) > 1 or any(reader.halves(q) for q in msg.reading.questions)
 
 
-def _read_part(svc: Services, reader, clause: str, named: Reading | None, last: Match | None, half: bool = False) \
-        -> tuple[Reading | None, Match | None]:
-    """A clause read, continuing the place or body `named` before it, and its answer; None for a fragment ("多少钱"),
-    which is no question of its own, though half of "在册机构和基金规模分别是多少" is."""
+def _read_part(svc: Services, reader, clause: str, named: Reading | None, last: Match | None, half: bool = False,
+               also: list[str] = ()) -> tuple[Reading | None, Match | None]:
+    """A clause read, continuing the place or body `named` before it (or, when that finds nothing, one named
+    earlier, `also`), and its answer; None for a fragment ("多少钱"), which is no question of its own,
+    though half of "在册机构和基金规模分别是多少" is."""
     plain = reader.read(clause)
     # an English clause of a few words naming nothing known is a question of its own, not a continuation
     alone = reader.lang == "en" and not (plain.entities or plain.aspects) and len(reader.matcher.text.words(clause)) >= 3
@@ -504,6 +505,12 @@ def _read_part(svc: Services, reader, clause: str, named: Reading | None, last: 
     if last is not None and INSIDE.match(clause):
         sub.context = last.entry.id          # "其中运河财富小镇定位是什么": what the document just quoted says of it
     match, _ = choose(svc, sub, sub.ranked(limit=5))
+    # "小镇有几个博物馆 联盟有几个分会 核心区多大": the core area is not the alliance's but the town's, named before
+    earlier = [e for e in also if e not in sub.entities]
+    if match is None and sub is not plain and plain.aspects and earlier:
+        alone, _ = choose(svc, plain, plain.ranked(limit=5))
+        if alone is not None and alone.score >= THRESHOLD + PART_MARGIN and _about(svc, alone.entry, earlier):
+            return plain, alone
     return sub, match
 
 
@@ -578,19 +585,28 @@ def _not_known_reply(svc: Services, msg: Incoming, reading: Reading, ranked: lis
 
 
 async def categories(svc: Services, msg: Incoming) -> Reply:
+    return _categories(msg, svc, 0)
+
+
+def _categories(msg: Incoming, svc: Services, page: int) -> Reply:
     cats = list(dict.fromkeys(e.category for e in svc.kb.knowledge.faq))
+    more = Button(msg.say("更多分类", "More topics"), FAQ(f"{CATEGORIES}{page + 1}"))
     return Reply(msg.say("常见问题分类，请点选：", "Frequently asked questions by topic (topic names in Chinese), tap one:"),
-                 intent="faq", confidence=1.0, buttons=[Button(c, FAQ(f"cat:{c}")) for c in cats])
+                 intent="faq", confidence=1.0, buttons=paged([Button(c, FAQ(f"cat:{c}")) for c in cats], page, more))
 
 
 async def by_payload(svc: Services, msg: Incoming) -> Reply:
     key = FAQ.arg(msg.payload)
     faq = svc.kb.knowledge.faq
-    if key.startswith("cat:"):
-        entries = [e for e in faq if e.category == key[4:]][:PAGE]
-        if entries:
-            return Reply(msg.say(f"“{key[4:]}”下的常见问题：", f"Questions under “{key[4:]}”:"), intent="faq",
-                         confidence=1.0, buttons=[_question_button(e, msg.lang) for e in entries])
+    if key.startswith(CATEGORIES) and key.removeprefix(CATEGORIES).isdigit():
+        return _categories(msg, svc, int(key.removeprefix(CATEGORIES)))
+    if key.startswith(("cat:", IN_CATEGORY)):
+        page, _, category = key.removeprefix(IN_CATEGORY).partition(":") if key.startswith(IN_CATEGORY) else ("0", "", key[4:])
+        entries = [e for e in faq if e.category == category]
+        more = Button(msg.say("更多问题", "More questions"), FAQ(f"{IN_CATEGORY}{int(page) + 1}:{category}"))
+        if entries and page.isdigit():
+            return Reply(msg.say(f"“{category}”下的常见问题：", f"Questions under “{category}”:"), intent="faq",
+                         confidence=1.0, buttons=paged([_question_button(e, msg.lang) for e in entries], int(page), more))
     elif (entry := svc.kb.knowledge.entry(key)) is not None:
         svc.conversations.remember(msg.user_key, entry.entities, entry.aspects[:1], entry.id)
         return _answer(entry.in_english() if msg.english else entry, svc, 1.0, msg.lang)
