@@ -172,6 +172,11 @@ def _counts(entry, reading: Reading) -> bool:
     return 2 * sum(p in told for p in pairs) >= len(pairs)
 
 
+def _counted_in(entry, reading: Reading) -> bool:
+    """A count question ("有几个历史街区") that the entry's answer already answers: it counts that very thing."""
+    return bool(reading.counted) and reading.counted in nlp.normalise(entry.answer).replace(" ", "") and _gives(entry, reading)
+
+
 def _years_in(entry) -> set[int]:
     """The years an entry gives figures for; "比2015年翻一番" compares with a year, it gives no 2015 figure."""
     return {int(y) for y in YEAR.findall(BASE_YEAR.sub("", entry.answer))}
@@ -454,8 +459,8 @@ def _parts(svc: Services, msg: Incoming, theirs=None) -> tuple[list[tuple[int, M
             named = sub if sub.entities or sub.elsewhere else named
             if match is None and sub.aspects:
                 missing.append((asked, sub))
-            elif match and all(m.entry.id != match.entry.id for _, m in found):
-                found.append((asked, match))
+            elif match and all(m.entry.id != match.entry.id and not _counted_in(m.entry, sub) for _, m in found):
+                found.append((asked, match))        # a count an answer before it gave ("三大历史街区") is not said twice
     return found, missing
 
 

@@ -87,3 +87,13 @@ async def test_two_measures_asked_without_figures_each_get_their_own(ask):
 async def test_support_asked_of_a_direction_beside_a_town_figure_is_answered_too(ask):
     reply = await ask("小镇有多少高端金融人才？另外人才有没有补贴？")
     assert "高端金融人才50名" in reply.text and "金融证书专项补贴" in reply.text, reply.text
+
+
+async def test_a_count_an_earlier_answer_gave_is_not_said_again(ask):
+    reply = await ask("小镇的历史文化怎么样，有几个历史街区？")
+    assert reply.text.count("三大历史街区") == 1, reply.text
+
+
+async def test_which_alliances_asks_of_alliances_not_of_the_towns_own(ask):
+    reply = await ask("2019年小镇获得了哪些荣誉，加入了哪些联盟？")
+    assert "入盟申请" not in reply.text and "长三角特色小镇产业联盟" in reply.text, reply.text
