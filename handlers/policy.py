@@ -147,7 +147,8 @@ def document_reply(svc: Services, lang: str = "zh", years: Sequence[int] = (), a
     for policy in book.policies.values():
         blocks.append("\n".join([render.status(policy, _today(svc), lang), *(render.year_status(policy, y, lang) for y in years)]))
         if validity != stacking:
-            blocks.append(_validity_lines(policy) if validity else _no_double_explained(svc, policy))
+            blocks.append(f"{_validity_lines(policy)}\n原文：“{policy.lead_text}”" if validity
+                          else _no_double_explained(svc, policy))
             sources.append(svc.kb.knowledge.cite(Source(doc=policy.doc, section=policy.section)))
             continue
         if lang == "en":
