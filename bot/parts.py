@@ -87,10 +87,15 @@ def groups(svc: Services, msg: Incoming) -> list[str]:
 
     owned: list[tuple[Owner | None, str]] = [(_owner(svc, msg, p, policy_of(p)), p) for p in found]
     apart = _apart(owned, policy_of)
-    if len({o for o, _ in owned if o}) < 2 and not any(o == "policy" and apart(p) for o, p in owned):
+    owners = {o for o, _ in owned}
+    if len(owners - {None}) < 2 and not any(o == "policy" and apart(p) for o, p in owned) \
+            and not {None, "contacts"} <= owners:
         return []
     merged: list[list] = []
     for owner, piece in owned:
+        # a contact card answers nothing else: a question beside it that no one owns is the FAQ's ("…电话多少 有几个博物馆")
+        if merged and {owner, merged[-1][0]} == {None, "contacts"}:
+            owner, merged[-1][0] = owner or "faq", merged[-1][0] or "faq"
         if merged and (owner is None or merged[-1][0] is None):
             merged[-1] = [merged[-1][0] or owner, f"{merged[-1][1]} {piece}"]
         else:

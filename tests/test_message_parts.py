@@ -1,6 +1,8 @@
 """A message asking things different routes answer: each question gets its answer, in one reply."""
 from __future__ import annotations
 
+import pytest
+
 from faq.reading import asked_at_spaces
 
 INTRO = ("我们是一家外地的资管公司，最近在考虑杭州的布局，听说运河财富小镇不错。小镇有哪些楼宇？我们想新设一个金融总部，"
@@ -97,3 +99,9 @@ async def test_a_count_an_earlier_answer_gave_is_not_said_again(ask):
 async def test_which_alliances_asks_of_alliances_not_of_the_towns_own(ask):
     reply = await ask("2019年小镇获得了哪些荣誉，加入了哪些联盟？")
     assert "入盟申请" not in reply.text and "长三角特色小镇产业联盟" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("text", ["小镇在哪 管委会电话多少 有几个博物馆", "有几个博物馆 管委会电话多少"])
+async def test_a_question_beside_a_contact_question_is_not_lost_to_the_contact_card(ask, text):
+    reply = await ask(text)
+    assert "五大博物馆" in reply.text and "【运河财富小镇管理委员会（小镇管委会）】" in reply.text, reply.text
