@@ -71,9 +71,10 @@ def load_sets() -> dict[str, tuple[list[tuple[str, object]], list[str]]]:
     for name, pattern in (("dev", "devset_*.yaml"), ("held-out", "heldout.yaml")):
         in_scope, oos = load_devset(pattern)
         sets[name] = ([(q, i) for q, i in in_scope], oos)
-    cases = blindsets.load(blindsets.BLIND / "faq_blind.yaml")["cases"]
-    sets["blind"] = ([(c["q"], c.get("expect", [])) for c in cases if c["kind"] == "answer"],
-                     [c["q"] for c in cases if c["kind"] == "out_of_scope"])
+    for name, data, _ in blindsets.sets("faq"):          # sealed ones too: only their aggregates are printed
+        cases = data["cases"]
+        sets[name] = ([(c["q"], c.get("expect", [])) for c in cases if c["kind"] == "answer"],
+                      [c["q"] for c in cases if c["kind"] == "out_of_scope"])
     return sets
 
 
@@ -142,15 +143,13 @@ async def through_router(kb, sets, choose: Callable, latencies: list[float] | No
             in_scope, oos = sets[name]
             ok, honest, misses, leaks = await evaluate(router, kb, in_scope, oos, lat)
             out[name] = Score(ok, len(in_scope), honest, len(oos), len(leaks))
-        tally = blindsets.Tally()
-        data = blindsets.load(blindsets.BLIND / "faq_blind.yaml")
-        await blindsets.run_cases(router, data["cases"], tally, "bl", lat)
-        await blindsets.run_conversations(router, data.get("conversations", []), tally, "bl")
-        ok, n = tally.rate("answer")
-        honest, oos = tally.rate("out_of_scope")
-        out["blind"] = Score(ok, n, honest, oos, tally.wrong("wrong"))
-        fu_ok, fu = tally.rate("follow-up")
-        out["follow-ups"] = Score(fu_ok, fu)
+        for n, (name, data, _) in enumerate(blindsets.sets("faq")):
+            tally = blindsets.Tally()
+            await blindsets.run_cases(router, data["cases"], tally, f"b{n}", lat)
+            await blindsets.run_conversations(router, data.get("conversations", []), tally, f"b{n}")
+            ok, total = tally.rate("answer")
+            honest, oos = tally.rate("out_of_scope")
+            out[name] = Score(ok, total, honest, oos, tally.wrong("wrong"))
         return out
     finally:
         faq_handler.choose = LEXICAL
@@ -171,15 +170,15 @@ def alone(kb, sem, sets, cut: float) -> dict[str, Score]:
     return out
 
 
-def row(name: str, scores: dict[str, Score]) -> str:
-    cells = "   ".join(f"{scores[k]}" for k in ("dev", "held-out", "blind"))
-    extra = f"   blind wrong {scores['blind'].wrong:3d}" if "follow-ups" in scores else ""
-    if "follow-ups" in scores:
-        extra += f"   follow-ups {scores['follow-ups'].ok / max(scores['follow-ups'].n, 1):6.1%}"
-    return f"{name:<34} {cells}{extra}"
+def row(name: str, scores: dict[str, Score], wrong: bool = False) -> str:
+    """top-1 and out-of-scope honesty per set; with `wrong`, also each blind set's wrong answers."""
+    cells = "  ".join(f"{s}" + (f" w{s.wrong:<3d}" if wrong and k not in ("dev", "held-out") else "")
+                      for k, s in scores.items())
+    return f"{name:<34} {cells}"
 
 
-HEADER = f"{'':<34} {'dev top-1/honest':<16}  {'held-out':<16} {'blind':<16}"
+def header(sets) -> str:
+    return f"{'':<34} " + "  ".join(f"{k.split(' (')[0]:<14}" for k in sets)
 
 
 async def main() -> None:
@@ -201,16 +200,16 @@ async def main() -> None:
     sem = configs["questions as query"]
 
     print("\n(b) semantic alone, ranking only (cut 0): top-1 / out-of-scope answered honestly")
-    print(HEADER)
+    print(header(sets))
     for name, s in configs.items():
         print(row(name, alone(kb, s, sets, 0.0)))
     print("\n(b) semantic alone (questions as query), threshold curve")
-    print(HEADER)
+    print(header(sets))
     for cut in CUTS:
         print(row(f"cosine ≥ {cut:.2f}", alone(kb, sem, sets, cut)))
 
     print("\n(a) lexical through the router, (c) combinations (same router, choose() replaced)")
-    print(HEADER)
+    print(header(sets))
     lexical_latency: list[float] = []
     variants: list[tuple[str, Callable]] = [("(a) lexical (today)", LEXICAL)]
     variants += [(f"gate strong<{strong:.2f} cut {cut:.2f}", gate(sem, strong, cut))
@@ -220,7 +219,7 @@ async def main() -> None:
     variants += [("rescue 0.94 + gate all 0.92", rescue(sem, 0.94, gate(sem, 1.01, 0.92)))]
     for name, choose in variants:
         latencies = lexical_latency if choose is LEXICAL else None
-        print(row(name, await through_router(kb, sets, choose, latencies)), flush=True)
+        print(row(name, await through_router(kb, sets, choose, latencies), wrong=True), flush=True)
 
     questions = [q for s in sets.values() for q, _ in s[0]][:300]
     sem._memo.clear()

@@ -88,6 +88,9 @@ class CalcWords(Strict):
     another_if: Words
     another_tail: Words
     another_ask: Words
+    restated_verbs: Words
+    restated_asks: Words
+    restated_fillers: Words
 
 
 class Parts(Strict):

@@ -239,7 +239,8 @@ class Router:
         passed_on = await self._passed_on(msg)
         if dialog is None and not passed_on and (reply := await measure_followup.answer(self.svc, msg)) is not None:
             return reply
-        if dialog and dialog.flow in YIELDING_FLOWS and faq.is_new_question(self.svc, msg):
+        if dialog and dialog.flow in YIELDING_FLOWS and not calc.answers_condition(self.svc, msg) \
+                and faq.is_new_question(self.svc, msg):
             self.svc.dialogs.pop(msg.user_key)
             return self._left(dialog, msg, await self._text(msg))
         flow = self.flows.get(dialog.flow) if dialog else None

@@ -30,6 +30,7 @@ WITHIN = one_of(_CUES.within)                # "那港湾计划里呢": in that 
 REFERS_BACK = re.compile(r"\b(it|its|they|them|their)\b")        # "which river forms its southern boundary"
 STANDS_ALONE = 0.75          # a short question without a "那…呢" that finds this confident an answer is new
 FOLLOW_UP_MAX = 14                  # a short message without a name of its own continues the last topic
+FOLLOW_UP_WORDS = 6                 # the same in English, in words
 CLAUSE = re.compile(r"[。！？?!；;：\n]+|:(?!\d)|[，,](?=\s*(?:想|请|能|可|我|那|还|另外|顺便|麻烦))"
                     r"|[、，,](?=[^、，,。？?]*(?:吗|呢|哪|什么|啥|多少|几|怎么|如何|多大|是不是|是否|有没有))"
                     r"|,?\s+and\s+(?=(?:how|what|which|who|when|where|is|are|was|were|does|do|did|has|have)\b)")
@@ -181,7 +182,8 @@ class Reader:
         focus = "，".join(questions) if len(folded) > LONG or SELF_INTRO.match(folded) else folded
         entities = self.gazetteer.entities(focus) or self.gazetteer.entities(folded)
         aspects = own = self.gazetteer.aspects(focus)
-        if self.lang == "en" and "area" in aspects and not english.asks_area(focus, entities, aspects):
+        if self.lang == "en" and "area" in aspects and not english.asks_area(
+                focus, entities or (list(topic.entities[:1]) if topic else []), aspects):     # "how big is it?"
             aspects = own = [a for a in aspects if a != "area"]
         dated = english.DOCUMENT_YEAR.sub(" ", focus) if self.lang == "en" else focus
         years = [int(y) for y in YEAR.findall(BASE_YEAR.sub(" ", nlp.normalise(dated)))]
@@ -192,8 +194,9 @@ class Reader:
                       or (self.lang == "en" and REFERS_BACK.search(folded)))
         alone = None          # a short unmarked message is ranked on its own; that ranking serves it if it stands
         follow_up = topic is not None and not entities and not elsewhere and not (bare and not years)
-        if follow_up and not marked and not (aspects and len(folded) <= FOLLOW_UP_MAX):
-            if len(folded) <= FOLLOW_UP_MAX:
+        short = len(folded) <= FOLLOW_UP_MAX if self.lang == "zh" else len(folded.split()) <= FOLLOW_UP_WORDS
+        if follow_up and not marked and not (aspects and short):
+            if short:
                 alone = self.matcher.rank(focus, limit=10)
                 follow_up = not (alone and alone[0].score >= STANDS_ALONE)
             else:
@@ -226,7 +229,8 @@ class Reader:
         return Reading(text=text, query=query, entities=entities, aspects=aspects, years=years,
                        elsewhere=elsewhere, follow_up=follow_up, own=own, bare_figure=bare and not follow_up,
                        self_intro=bool(SELF_INTRO.match(folded)), questions=questions, matcher=self.matcher,
-                       pointless=topic is None and not entities and not elsewhere and bool(POINTS_BACK.match(folded)),
+                       pointless=topic is None and not entities and not elsewhere and bool(
+                           POINTS_BACK.match(folded) or (self.lang == "en" and short and REFERS_BACK.search(folded))),
                        needs=needs, previous=previous, counted=counted.group(1) if counted else "",
                        context=topic.entry_id if topic is not None and marked else None,
                        role=role.group(1) if role else "", members=_count(members.group(1)) if members else 0,

@@ -359,6 +359,15 @@ def _each_once(svc: Services, msg: Incoming, measures: list) -> Reply:
     return _reply("\n\n".join(blocks), sources=sources, buttons=[original_button(msg, m.id) for m in measures])
 
 
+def _said_before(svc: Services, msg: Incoming) -> str:
+    """What the user said of itself earlier in this conversation ("我们是新设立的私募基金管理人"), in the words the
+    extractor reads: a condition it states is not asked again. Not a message with words that rule a condition out."""
+    book = svc.kb.policy
+    said = [for_reading(e.said, book, msg.lang) for e in svc.history.recent(msg.user_key)
+            if PERSONAL.search(e.said.lower())]
+    return " ".join(normalise(s) for s in said if not book.ruling_out(s, msg.english))
+
+
 def _unstated(measure, question: str):
     """The first condition whose deciding words (e.g. the pilot's level) the question does not contain."""
     return next(((n, c) for n, c in enumerate(measure.conditions)
@@ -555,9 +564,10 @@ def _guarded(svc: Services, msg: Incoming, question: str, reading: Reading, meas
         if partial := _rmb_part(svc, msg, question, m, measure_ids, several_ok=several_ok, other_policy=other_policy):
             return partial
         _await_rmb(svc, msg, question, m, measure_ids)
-        return _reply(msg.say(f"您给的是外币金额（“{m.group(0)}”）。文件按人民币计算，也没有规定汇率，请告诉我折合人民币的金额"
+        word = (book.foreign(msg.english).search(msg.typed) or m).group(0)       # as typed, when the figure was reworded
+        return _reply(msg.say(f"您给的是外币金额（“{word}”）。文件按人民币计算，也没有规定汇率，请告诉我折合人民币的金额"
                               "（例如“实收资本8亿元人民币”），我再为您测算。",
-                              f"You gave an amount in a foreign currency (“{m.group(0)}”). The document computes in RMB "
+                              f"You gave an amount in a foreign currency (“{word}”). The document computes in RMB "
                               "and sets no exchange rate: please tell me the amount in RMB (e.g. “paid-in capital RMB "
                               "800 million”) and I will compute it."), confidence=0.5, buttons=buttons)
     policies, dates = [book.policy(book.measure(i)) for i in measure_ids], _dates(question, svc.policy_date())
@@ -704,10 +714,11 @@ def _computed(svc: Services, msg: Incoming, question: str, measure_ids: list[str
             return details_reply(svc, [book.measure(i) for i in rivals], msg.lang)
         return _pick(svc, msg, rivals, question, msg.say("这几项按不同情形分别给予、金额不同，请问是哪一种？",
                                                          "These apply to different cases, with different amounts: which one is yours?"))
+    before = _said_before(svc, msg)
     for measure_id in [] if general else measure_ids:
         measure = book.measure(measure_id)
         given = facts_for(book, measure, reading)     # a threshold already missed, or a figure of another base
-        if (unstated := _unstated(measure, f"{normalise(question)} {reading.text}")) and not given.other \
+        if (unstated := _unstated(measure, f"{normalise(question)} {reading.text} {before}")) and not given.other \
                 and evaluate(measure, given.values).status != "fail":       # ("注册资本3000万"), says more
             return _confirm(svc, msg, measure, *unstated, question)
     if itemisable and (itemised := _itemised(svc, msg, book.measure(measure_ids[0]), reading, known)):
@@ -826,6 +837,14 @@ async def by_payload(svc: Services, msg: Incoming) -> Reply:
     return await _run(svc, msg, question, [measure.id])
 
 
+def answers_condition(svc: Services, msg: Incoming) -> bool:
+    """"我们是分公司可以吗", "还在筹建能申请吗" while the quick-check asks whether a measure's condition is met: the
+    user's own words rule it out, so it is the answer to that question, not a question of its own."""
+    state = svc.dialogs.state(msg.user_key, CalcDialog)
+    return isinstance(state, CalcPicking) and len(state.choices) == 1 \
+        and svc.kb.policy.ruling_out(normalise(for_reading(msg.text, svc.kb.policy, msg.lang)), msg.english) is not None
+
+
 async def continue_dialog(svc: Services, msg: Incoming) -> Reply | None:
     """The answer to a question the quick-check asked; anything else passes to the other routes."""
     book = svc.kb.policy
@@ -844,6 +863,8 @@ async def continue_dialog(svc: Services, msg: Incoming) -> Reply | None:
         said = msg.text.strip()
         if len(state.choices) == 1 and (AFFIRM.match(said) or DENY.match(said)):
             return await _answer_confirm(svc, msg, state, bool(AFFIRM.match(said)))
+        if answers_condition(svc, msg):
+            return await _run(svc, msg, f"{state.text} {msg.text}", state.choices)
         if QUESTION_MARKS.search(msg.text) and not reading.figures and not set(fresh) & set(choices):
             svc.dialogs.pop(msg.user_key)    # a question of its own, not an answer to the one asked
             return None
@@ -899,23 +920,25 @@ ANOTHER_FIGURE = re.compile(rf"^(?:{_any(_AGAIN.another_lead)})?\s*(?:{_any(_AGA
 
 
 def _new_figure(last: str, said: str) -> str | None:
-    """`last` with its one figure replaced by the one figure of the same kind (an amount, a count) in `said`."""
+    """`last` with its one figure replaced by `said`, the one figure of the same kind (an amount, a count) with any
+    currency written after it."""
     for kind in (AMOUNT, COUNT):
-        if len(new := kind.findall(said)) == 1 and len(kind.findall(last)) == 1:
-            return kind.sub(new[0], last)
+        if len(kind.findall(said)) == 1 and len(kind.findall(last)) == 1:
+            return kind.sub(lambda _: said.strip(), last)
     return None
 
 
 def amount_again(svc: Services, msg: Incoming) -> Incoming | None:
-    """"那5亿呢", "20亿", "6个呢", "what about 3 billion" right after a quick-check's result, also with a remark after
-    it ("500亿呢，是不是更多"): the last question again with this figure, when it holds exactly one figure of its kind
-    (an amount, a count) to replace."""
+    """"那5亿呢", "20亿", "6个呢", "what about 3 billion", "融资额10亿呢", "what if paid-in capital is USD 50 million"
+    right after a quick-check's result, also with a remark after it ("500亿呢，是不是更多"): the last question again
+    with this figure, when it holds exactly one figure of its kind (an amount, a count) to replace."""
     book, lang = svc.kb.policy, msg.lang
-    asked = _another_figure(book, lang, msg.text)
     recent = svc.history.recent(msg.user_key)
-    if not (asked and recent and recent[-1].intent == "calc"):
+    if not (recent and recent[-1].intent == "calc"):
         return None
-    again = _new_figure(_last_question(book, lang, recent), asked)
+    last = _last_question(book, lang, recent)
+    asked = _another_figure(book, lang, msg.text) or _restated_figure(book, lang, msg.text, last)
+    again = _new_figure(last, asked) if asked else None
     return replace(msg, text=again) if again else None
 
 
@@ -931,15 +954,60 @@ def _another_figure(book, lang: str, text: str) -> str | None:
     return None
 
 
+FOREIGN_CUE = "外币"            # what an English question's foreign currency reads as
+_RESTATED = sorted({*_AGAIN.restated_verbs, *_AGAIN.restated_asks, *_AGAIN.another_lead, *_AGAIN.another_if,
+                    *_AGAIN.another_tail, *_AGAIN.another_ask}, key=len, reverse=True)
+
+
+def _restated_figure(book, lang: str, text: str, last: str) -> str | None:
+    """The one figure (with a currency written after it) of a message that otherwise only says again what the last
+    question said, in its words of two or more characters, the words of restated_* and single fillers."""
+    said = for_reading(text, book, lang)
+    for kind in (AMOUNT, COUNT):
+        if len(found := list(kind.finditer(said))) != 1:
+            continue
+        end = _currency_after(book, said, found[0].end())
+        rest = inputs.letters_only(said[:found[0].start()] + " " + said[end:])
+        return said[found[0].start():end] if _restates(rest, inputs.letters_only(last)) else None
+    return None
+
+
+def _currency_after(book, text: str, end: int) -> int:
+    """Where a currency written right after a figure ends ("5000万美元"; "外币" in an English question's words)."""
+    gap = len(text) - end - len(text[end:].lstrip())
+    mark = book.foreign().match(text, end + gap)
+    if mark:
+        return mark.end()
+    return end + gap + len(FOREIGN_CUE) if text.startswith(FOREIGN_CUE, end + gap) else end
+
+
+def _restates(rest: str, last: str) -> bool:
+    at = 0
+    while at < len(rest):
+        if word := next((w for w in _RESTATED if rest.startswith(w, at)), None):
+            at += len(word)
+        elif span := next((n for n in range(len(rest) - at, 1, -1) if rest[at:at + n] in last), None):
+            at += span
+        elif rest[at] in _AGAIN.restated_fillers:
+            at += 1
+        else:
+            return False
+    return True
+
+
 def _last_question(book, lang: str, recent: list) -> str:
-    """The question the last result computed: "200亿呢" after "AUM首次到100亿补多少" asked it with 200亿."""
+    """The question the last result computed: "200亿呢" after "AUM首次到100亿补多少" asked it with 200亿; a figure the
+    quick-check asked for joins the question."""
     run = list(itertools.takewhile(lambda e: e.intent == "calc", reversed(recent)))
-    start = next((n for n, e in enumerate(run) if not _another_figure(book, lang, e.said)), len(run) - 1)
-    question = for_reading(run[start].said, book, lang)
-    for exchange in reversed(run[:start]):
-        given = _another_figure(book, lang, exchange.said)     # a figure the quick-check asked for joined the question
-        question = _new_figure(question, given) or f"{question} {given}"
-    return question
+    question = None
+    for exchange in reversed(run):
+        given = None if question is None else (_another_figure(book, lang, exchange.said)
+                                                or _restated_figure(book, lang, exchange.said, question))
+        if given is None:
+            question = for_reading(exchange.said, book, lang)
+        else:
+            question = _new_figure(question, given) or f"{question} {given}"
+    return question or ""
 
 
 def another_measure(svc: Services, msg: Incoming, asked: str) -> bool:

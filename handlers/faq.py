@@ -332,7 +332,7 @@ def _year_note(msg: Incoming, entry) -> str:
 
 def _today_note(svc: Services, msg: Incoming, entry) -> str:
     """"小镇今年有什么活动" answered from a 2023 record: which year the record is of, since "今年" is today's year."""
-    said = next((w for w in RELATIVE_YEARS if w in msg.text), None)
+    said = next((w for w in RELATIVE_YEARS if w in msg.reading.query), None)
     years = _years_in(entry)
     if said is None or not years or msg.english:
         return ""

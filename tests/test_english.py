@@ -639,3 +639,18 @@ async def test_another_place_compared_with_hangzhou_gets_the_honest_reply(say, q
 async def test_names_the_documents_do_not_list_get_the_honest_reply(say, question):
     reply = await say(question)
     assert reply.intent == "fallback" and "do not list" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("first, then, holds", [
+    ("Where is Canal Wealth Town?", "How big is it?", "3.3 km²"),
+    ("How big is Canal Wealth Town?", "What are the boundaries?", "Shangtang Road"),
+])
+async def test_a_short_english_follow_up_continues_the_last_topic(say, first, then, holds):
+    await say(first)
+    reply = await say(then)
+    assert reply.intent == "faq" and holds in reply.text, reply.text
+
+
+async def test_an_english_pronoun_with_nothing_talked_about_yet_gets_a_question_back(say):
+    reply = await say("Where is it?")
+    assert reply.intent == "clarify", reply.text

@@ -292,6 +292,62 @@ async def test_an_amount_again_in_everyday_words(ask, again, amount):
     assert reply.intent == "calc" and f"最高可获 {amount}" in reply.text, reply.text
 
 
+@pytest.mark.parametrize("first, again, computed", [
+    ("保险资金用于基础设施项目融资1.2亿，补助多少", "融资额10亿呢", "10亿元 × 0.5% = 500万元"),
+    ("保险资金用于基础设施项目融资8亿元，补助多少", "再问一下，如果融资额是20亿，补助多少？", "20亿元 × 0.5% = 1000万元"),
+    ("我们实收资本2亿，新设的金融总部机构能补多少", "那如果实收资本30亿呢", "30亿元 × 2% = 6000万元"),
+    ("我们刚设立，存续管理规模达到100亿，补多少", "首次实现200亿呢", "管理规模200亿元"),
+])
+async def test_an_amount_again_that_says_the_last_questions_words_again(ask, first, again, computed):
+    await ask(first)
+    reply = await ask(again)
+    assert reply.intent == "calc" and computed in reply.text, reply.text
+
+
+async def test_words_the_last_question_did_not_say_make_a_new_question_not_an_amount_again(ask):
+    await ask("新设金融总部实收资本2亿能拿多少")
+    reply = await ask("金融控股公司实收资本30亿呢")
+    assert "30亿元 × 2% = 6000万元" not in reply.text, reply.text
+
+
+async def test_a_foreign_amount_again_asks_for_rmb_naming_the_currency_as_typed(ask):
+    await ask("新设金融总部实收资本2亿能拿多少")
+    reply = await ask("What if paid-in capital is USD 50 million?")
+    assert reply.intent == "calc" and "(“USD”)" in reply.text and "最高可获" not in reply.text, reply.text
+    again = await ask("那5000万美元呢")
+    assert "（“美元”）" in again.text and "最高可获" not in again.text, again.text
+
+
+async def test_amounts_again_in_restated_words_chain(ask):
+    await ask("保险资金用于基础设施项目融资1.2亿，补助多少")
+    await ask("融资额10亿呢")
+    reply = await ask("2亿呢")
+    assert reply.intent == "calc" and "2亿元 × 0.5% = 100万元" in reply.text, reply.text
+
+
+async def test_a_condition_the_user_stated_of_itself_earlier_is_not_asked_again(ask):
+    await ask("我们是新设立的私募基金管理人，准备落户运河财富小镇，有什么补贴")
+    reply = await ask("我们管理规模150亿，能拿多少")
+    assert reply.intent == "calc" and "最高可获 300万元" in reply.text, reply.text
+    alone = await ask("我们管理规模150亿，能拿多少", user="u2")
+    assert "您的问题没有说明这一点" in alone.text, alone.text
+
+
+async def test_an_earlier_message_with_words_that_rule_a_condition_out_states_nothing(ask):
+    await ask("我们不是新设的，是老牌资管机构")
+    reply = await ask("我们管理规模150亿，能拿多少")
+    assert "最高可获" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("said", ["我们是分公司可以吗", "还在筹建能申请吗"])
+async def test_words_ruling_out_the_condition_the_quick_check_asks_about_answer_it(ask, said):
+    asked = await ask("实收资本5000万的金融科技子公司呢")
+    assert "您的问题没有说明这一点" in asked.text, asked.text
+    reply = await ask(said)
+    assert reply.intent == "calc" and "第8条" in reply.text and "不按它计算金额" in reply.text, reply.text
+    assert "最高可获" not in reply.text and "分会" not in reply.text
+
+
 async def test_an_amount_again_after_a_figure_the_quick_check_asked_for(ask):
     await ask("新设金融总部能拿多少")
     await ask("10亿")

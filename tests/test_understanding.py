@@ -395,6 +395,11 @@ async def test_this_year_is_todays_year_and_an_older_record_says_which_year_it_i
         and "10.50亿元" in reply.text, reply.text
 
 
+async def test_a_relative_year_in_a_self_introduction_is_not_the_year_asked(ask):
+    reply = await ask("您好，我是某保险经纪公司的小王，我们公司去年刚搬到运河财富小镇，请问小镇的总面积有多大？")
+    assert reply.intent == "faq" and "3.3平方公里" in reply.text and "“去年”" not in reply.text, reply.text
+
+
 async def test_a_detail_the_documents_never_give_is_named_in_the_reply_even_with_nothing_close(ask):
     bus = await ask("小镇门口有哪几路公交")
     assert bus.intent == "fallback" and "运河财富小镇" in bus.text and "未载明" in bus.text, bus.text
