@@ -12,6 +12,7 @@ from dataclasses import replace
 from functools import partial
 
 from bot.inputs import number
+from bot.labels import short_label
 from bot.messages import Button, Incoming, Reply
 from bot.payloads import CALC, POLICY
 from bot.services import Services
@@ -71,7 +72,7 @@ def overview(svc: Services, lang: str = "zh") -> Reply:
     chapters = _chapters(book)
     names = [next(m.en.chapter for m in book.measures if m.chapter == ch).split(" (")[0] if en else ch
              for ch in chapters]
-    buttons = [Button(name.split("）", 1)[-1][:16] if not en else name[:40], POLICY(f"ch:{i}"))
+    buttons = [Button(short_label(name.split("）", 1)[-1]) if not en else short_label(name, "en"), POLICY(f"ch:{i}"))
                for i, name in enumerate(names)]
     if book.summaries:
         buttons.append(Button("Other directions (QFLP, talent…)" if en else "其他支持方向（QFLP、人才等）", POLICY("dir")))
@@ -117,7 +118,7 @@ def _directions(svc: Services, lang: str = "zh") -> Reply:
     summaries = svc.kb.policy.summaries
     en = lang == "en"
     return _reply("Support directions without amounts, tap one:" if en else "不涉及具体金额的支持方向，点选查看：",
-                  buttons=[Button(s.en.title[:40] if en else s.title[:20], POLICY(f"s:{s.id}")) for s in summaries])
+                  buttons=[Button(short_label(s.en.title, "en") if en else short_label(s.title), POLICY(f"s:{s.id}")) for s in summaries])
 
 
 def _asked_years(msg: Incoming) -> list[int]:
