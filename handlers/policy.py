@@ -121,10 +121,12 @@ def _directions(svc: Services, lang: str = "zh") -> Reply:
                   buttons=[Button(short_label(s.en.title, "en") if en else short_label(s.title), POLICY(f"s:{s.id}")) for s in summaries])
 
 
-def _asked_years(msg: Incoming) -> list[int]:
-    """The years a question asks about, not those of a document number (杭政办〔2023〕2号)."""
+def _asked_years(svc: Services, msg: Incoming) -> list[int]:
+    """The years a question asks about, not those of a document number (杭政办〔2023〕2号); "明年" is next year."""
     years = msg.reading.years if msg.reading else []
-    return [y for y in years if not re.search(rf"[〔\[(（]\s*{y}\s*[〕\])）]", msg.folded)]
+    said = msg.reading.query if msg.reading and not msg.english else ""
+    relative = [_today(svc).year + ahead for word, ahead in faq.RELATIVE_YEARS.items() if word in said]
+    return list(dict.fromkeys([*(y for y in years if not re.search(rf"[〔\[(（]\s*{y}\s*[〕\])）]", msg.folded)), *relative]))
 
 
 def _document_en(policy) -> str:
@@ -675,7 +677,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     doc_words = any(w in reading.text for w in book.words["doc_words"]) or (msg.english and book.patterns["doc_words_en"].search(msg.text))
     doc_named = any(w in reading.text for w in book.words["doc_refs"]) or (msg.english and book.patterns["doc_named_en"].search(msg.text))
     if doc_words and (about_policy or doc_named):
-        reply = document_reply(svc, msg.lang, _asked_years(msg), reading.text)
+        reply = document_reply(svc, msg.lang, _asked_years(svc, msg), reading.text)
         if book.patterns["rules_issued"].search(msg.text):
             reply.text = "\n".join(render.rules_unstated(p, msg.lang) for p in book.policies.values()) + "\n\n" + reply.text
         return reply
@@ -705,7 +707,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     if any(w in reading.text for w in book.words["document_only"]) \
             and not any(w in reading.text for w in book.words["other_sources"]) \
             and not _faq_knows(svc, msg):
-        return document_reply(svc, msg.lang, _asked_years(msg), reading.text)   # "施行日期是哪天": the document's own facts
+        return document_reply(svc, msg.lang, _asked_years(svc, msg), reading.text)   # "施行日期是哪天": the document's own facts
     if not msg.english and any(w in reading.text for w in ("文件", *book.words["doc_refs"])) \
             and not any(w in reading.text for w in book.words["town"] + book.words["other_sources"]) and not _faq_knows(svc, msg):
         return _passage(svc, msg)

@@ -384,7 +384,12 @@ async def test_the_documents_own_facts_answer_what_the_faq_does_not(ask, questio
 async def test_a_question_on_the_validity_alone_gets_the_validity_not_the_whole_card(ask, question, says):
     reply = await ask(question)
     assert reply.intent == "policy" and says in reply.text, reply.text
-    assert "成文日期" not in reply.text and "公开：" not in reply.text and len([line for line in reply.text.splitlines() if line.strip()]) <= 3, reply.text
+    assert "成文日期" not in reply.text and "公开：" not in reply.text and len([line for line in reply.text.splitlines() if line.strip()]) <= 4, reply.text
+
+
+async def test_next_year_asked_of_the_validity_is_the_year_after_today(ask):
+    reply = await ask("明年这个政策还能用吗")
+    assert "2027年不在其有效期内（2023-03-01至2026-02-28）。" in reply.text and "已失效" in reply.text, reply.text
 
 
 @pytest.mark.parametrize("question", ["能和区里的补贴一起拿吗", "这个政策可以叠加吗"])
