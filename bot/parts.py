@@ -1,5 +1,5 @@
-"""A message whose questions different routes answer ("小镇在哪 管委会电话多少"; a building, a subsidy and a contact
-in one message; two measures each with its own figure): each part is routed on its own and the replies are joined,
+"""A message whose questions different routes answer ("小镇在哪 管委会电话多少", "Where is the town? Whom do I
+contact?"; a building, a subsidy and a contact in one message; two measures each with its own figure): each part is routed on its own and the replies are joined,
 each block once, so that no question is lost to the route that took the whole message."""
 from __future__ import annotations
 
@@ -23,13 +23,20 @@ Owner = Literal["contacts", "policy", "faq"]
 Routed = Callable[[Incoming], Awaitable[Reply]]
 # A part ends with its sentence, or where "另外…" starts another.
 PART_END = re.compile(rf"(?<=[。？！?!；;\n])|(?={'|'.join(map(re.escape, phrases().parts.starts))})")
+# An English part ends with its sentence too: ". " before a capital ("…is 2号 still valid. Where is the town?").
+EN_PART_END = re.compile(r"(?<=[?!;\n])|(?<=\.)(?=\s+[A-Z])")
+# "total", "each", "respectively": the quick-check adds the figures up, as 一共/分别 in Chinese.
+SEVERAL_EN = re.compile(r"\b(?:total|in all|altogether|combined|each|respectively|both|sum)\b", re.IGNORECASE)
 FIGURE = re.compile(r"\d")
 
 
-def pieces(text: str) -> list[str]:
-    """The message's sentences (each run of a sentence asking a question of its own at its spaces), without those
-    that neither ask nor give a figure (a self-introduction)."""
-    found = [run for sentence in PART_END.split(text) if sentence.strip() for run in asked_at_spaces(sentence.strip())]
+def pieces(text: str, english: bool = False) -> list[str]:
+    """The message's sentences (in Chinese each run of a sentence asking a question of its own at its spaces),
+    without those that neither ask nor give a figure (a self-introduction)."""
+    if english:
+        found = [sentence.strip() for sentence in EN_PART_END.split(text) if sentence.strip()]
+    else:
+        found = [run for sentence in PART_END.split(text) if sentence.strip() for run in asked_at_spaces(sentence.strip())]
     return [p for p in found if ASKING.search(p) or FIGURE.search(p)]
 
 
@@ -56,16 +63,20 @@ def _priced(policy: PolicyReading) -> bool:
 
 
 def _apart(owned: list[tuple[Owner | None, str]], policy_of: Callable[[str], PolicyReading]) -> Callable[[str], bool]:
-    """Which policy pieces are routed each on its own: those with a money figure of their own, when two have one
-    (each priced with its own cap); with no figure at all, those naming measures no other piece names ("保险资金…有补助吗？
+    """Which policy pieces are routed each on its own: those with a money figure or a measure of their own, when two
+    have a figure, or one has and the others ask an amount of other measures (each priced with its own cap); with no
+    figure at all, those naming measures no other piece names ("保险资金…有补助吗？
     科创保险专营机构有补助吗？": each measure's own card). A piece without a figure beside a priced one is the quick-check's
     (the same figure asked of another measure)."""
     asked = [p for o, p in owned if o == "policy"]
     priced = [p for p in asked if _priced(policy_of(p))]
-    if len(priced) > 1:
-        return lambda piece: _priced(policy_of(piece))
-    named = [set(policy_of(p).candidates()) for p in asked]
-    if priced or len(asked) < 2 or any(not n or n & o for i, n in enumerate(named) for o in named[i + 1:]):
+    named = [frozenset(policy_of(p).candidates()) for p in asked]
+    disjoint = all(a.isdisjoint(b) for n, a in enumerate(named) for b in named[n + 1:])
+    # "新设金融总部能拿多少？另外资管…100亿补多少？": each its own question, priced or asked of its own measure
+    if len(priced) > 1 or (priced and len(asked) > 1 and disjoint
+                           and all(_priced(policy_of(p)) or policy_of(p).asks_amount() for p in asked)):
+        return lambda piece: _priced(policy_of(piece)) or bool(policy_of(piece).candidates())
+    if priced or len(asked) < 2 or not all(named) or not disjoint:
         return lambda piece: False
     return lambda piece: piece in asked or bool(policy_of(piece).candidates())
 
@@ -73,9 +84,9 @@ def _apart(owned: list[tuple[Owner | None, str]], policy_of: Callable[[str], Pol
 def groups(svc: Services, msg: Incoming) -> list[str]:
     """The texts to route one by one: the pieces of each owner together, the policy ones first, then in the order
     asked; a policy piece with a figure of its own stays apart. [] when one route answers the whole message."""
-    if msg.english or SEVERAL.search(msg.text):    # a total over several figures is the quick-check's to add up
+    if (SEVERAL_EN if msg.english else SEVERAL).search(msg.text):    # a total over several figures is the quick-check's
         return []
-    found = pieces(msg.text)
+    found = pieces(msg.text, msg.english)
     if len(found) < 2:
         return []
     book, read_once = svc.kb.policy, {}
@@ -114,7 +125,12 @@ async def answer_each(svc: Services, msg: Incoming, routed: Routed) -> Reply | N
     if not texts:
         return None
     reader, topic = svc.kb.reader_for(msg.lang), svc.conversations.get(msg.user_key)
-    replies = [await routed(replace(msg, text=t, reading=reader.read(t, topic))) for t in texts]
+    replies, asking = [], None
+    for text in texts:               # each part on its own: a question one part asks is not taken by the next part
+        replies.append(await routed(replace(msg, text=text, reading=reader.read(text, topic))))
+        asking = svc.dialogs.pop(msg.user_key) or asking
+    if asking is not None:           # the figure a part asked for answers that part ("10亿" after "…能拿多少？另外…")
+        svc.dialogs.put(msg.user_key, asking)
     return _joined(svc, msg, replies)
 
 

@@ -19,6 +19,7 @@ class Cancel(Strict):
 
 class RuleAsked(Strict):
     words: Patterns
+    en: Patterns
 
 
 class Greeting(Strict):

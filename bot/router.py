@@ -169,7 +169,7 @@ class Router:
             text, cut = inputs.clean(msg.text)
             pressed = await self._typed_button(msg, text)
             stored = self.svc.store.users.language(msg.user_key)
-            lang = language.choose(text, stored, msg.language_code)
+            lang = language.choose(text, stored, msg.language_code, self.svc.kb.gazetteer.without_names)
             if stored is None and msg.language_code is None and ONE_ENGLISH_WORD.match(text):
                 lang = "en"                # a new user's "Subscribe" or "Thanks" is all we know of their language
             if pressed and not language.CJK.search(text) and language.LATIN_WORD.search(pressed.label):
@@ -273,7 +273,9 @@ class Router:
         """The measure being computed, when the message asks about its rule (a cap, a tier, who gets it) instead
         of giving the figure awaited."""
         book = self.svc.kb.policy
-        if OWN_QUESTION.search(msg.text) or not RULE_QUESTION.search(msg.folded) \
+        asked = measure_followup.RULE_EN.search(msg.text) if msg.english \
+            else not OWN_QUESTION.search(msg.text) and RULE_QUESTION.search(msg.folded)
+        if not asked \
                 or read(for_reading(msg.text, book, msg.lang), book).figures \
                 or faq.is_new_question(self.svc, msg):      # another question ("小镇多大") leaves the dialog
             return None

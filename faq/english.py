@@ -21,9 +21,11 @@ KEEP_S = ("ss", "us", "is", "os", "as", "ics", "ews")
 STOP = frozenset(vocabulary().stop.en)
 SYNONYMS = vocabulary().english.synonyms
 ORDINALS = vocabulary().english.ordinals
+KEPT_PLURALS = frozenset(vocabulary().english.kept_plurals)
 ORDINAL = re.compile(rf"\b(?:{'|'.join(map(re.escape, sorted(ORDINALS, key=len, reverse=True)))})\b")
 LEVEL = re.compile(r"(?<=[a-z0-9])-(?=(?:level|class|grade|type|based|related)\b)")     # "CFA-level" is about the CFA
 CROSS_BORDER = re.compile(r"\bcross[- ]?border\b")      # about payments and trade, not a boundary
+EDGE = re.compile(r"\b((?:north|south|east|west)(?:ern)?) edges?\b")   # "the northern edge" is a boundary, no advantage
 DOCUMENT_NUMBER = re.compile(r"\b(?:document|doc|file|reference) (?:number|no\b\.?)")   # a name, not a count
 # Places the knowledge does not cover, named in English ("Beijing-Hangzhou Grand Canal" names the canal).
 ELSEWHERE = re.compile(rf"\b({'|'.join(vocabulary().elsewhere.en)})\b")
@@ -31,8 +33,9 @@ ELSEWHERE = re.compile(rf"\b({'|'.join(vocabulary().elsewhere.en)})\b")
 COMPARES = re.compile(rf"\b(?:{'|'.join(vocabulary().elsewhere.compares_en)})(?![a-z])")
 # "REITs listing in Hong Kong": the place named after a listing is where it is listed, not whose policy is asked.
 LISTING_VENUE = re.compile(r"\b(?:list|listed|listing|ipo|float|floated|floating)\s+(?:[a-z]+\s+){0,3}(?:in|on)\s+(?:the\s+)?$")
-# A year that names a document ("the 2016 plan", "杭政办〔2023〕2号") asks for no figure of that year.
-DOCUMENT_YEAR = re.compile(r"〔\d{4}〕|\b(19|20)\d\d(\s*[-–—]\s*(19|20)\d\d)?(?=\s+(\S+\s+){0,3}(plan|policy|policies|"
+# A year that names a document ("the 2016 plan", "杭政办〔2023〕2号") asks for no figure of that year;
+# "2020 in the 十三五 plan", "2025 under the bay plan": a year before a preposition is the year asked, of that document.
+DOCUMENT_YEAR = re.compile(r"〔\d{4}〕|\b(19|20)\d\d(\s*[-–—]\s*(19|20)\d\d)?(?=\s+((?!in\b|under\b|per\b|by\b|of\b|from\b)\S+\s+){0,3}(plan|policy|policies|"
                            r"yearbook|opinions|implementation|five-year|document|measures?)\b)", re.IGNORECASE)
 # "How big / how large / size" asks for an area only of a place named, and not beside another figure ("how large
 # is the AUM", "how big were premiums meant to be", "how big is the risk pool").
@@ -50,7 +53,10 @@ PLACES = frozenset(vocabulary().english.places)
 
 
 def stem(word: str) -> str:
-    """One word's folded form: plural endings off, British spellings and common variants folded."""
+    """One word's folded form: plural endings off (but for the plurals kept: "towns" are not the town), British
+    spellings and common variants folded."""
+    if word in KEPT_PLURALS:
+        return word
     for end, repl in ENDINGS:
         if word.endswith(end) and len(word) >= len(end) + 2:
             word = word[: -len(end)] + repl
@@ -65,7 +71,7 @@ def fold(text: str) -> str:
     """NFKC, lower-case, possessives dropped, each Latin word stemmed; everything else as it was."""
     text = POSSESSIVE.sub("", unicodedata.normalize("NFKC", text).lower())
     text = ORDINAL.sub(lambda m: ORDINALS[m.group(0)], text)
-    text = CROSS_BORDER.sub("crossborder", LEVEL.sub(" ", text))
+    text = EDGE.sub(r"\1 boundary", CROSS_BORDER.sub("crossborder", LEVEL.sub(" ", text)))
     text = DOCUMENT_NUMBER.sub("docnumber", text)
     return re.sub(r"[a-z]+", lambda m: m.group(0) if m.group(0) in STOP else stem(m.group(0)), text)
 

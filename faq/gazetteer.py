@@ -307,6 +307,15 @@ class Gazetteer:
         named = list(dict.fromkeys(tag for _, _, tag in scan(text, self.names, blocked) if tag))
         return tuple(e for e in named if not any(e in self._wholes[o] for o in named if o != e))
 
+    def without_names(self, text: str) -> str:
+        """The text with the Chinese names of known entities blanked ("康桥新能源产业园 east boundary?" → "  east
+        boundary?"), for telling a Chinese sentence from an English one that names places in Chinese."""
+        kept = list(text)
+        for start, end, tag in scan(text, self.names):
+            if tag and _is_cjk(text[start:end]):
+                kept[start:end] = " " * (end - start)
+        return "".join(kept)
+
     def aspects(self, folded: str) -> list[str]:
         return list(self._aspects(folded))
 

@@ -3,7 +3,8 @@
 A message is English when it has at least two Latin words, none of the Chinese function characters that
 only a Chinese sentence has (names such as 运河财富小镇 or 杭政办〔2023〕2号 have none), and not fewer Latin
 letters than half its CJK characters: "Where is 运河财富小镇?" is English, "运河财富小镇intro" and "我们是PE
-fund，想问小镇在哪" are Chinese. A message with no Latin word but CJK text is Chinese; one English word apart
+fund，想问小镇在哪" are Chinese. A known name is no Chinese sentence even when a character of it is a function
+character elsewhere (the 能 of 康桥新能源产业园): the router passes the gazetteer's `without_names`. A message with no Latin word but CJK text is Chinese; one English word apart
 from Chinese names ("北城·智汇园 2019 revenue?") decides nothing; digits, figures ("10亿"),
 commands and a single Latin word ("QFLP", "hi") decide nothing, and the user's stored language (or, for a new user, the
 platform's language hint) applies.
@@ -11,6 +12,7 @@ platform's language hint) applies.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Literal
 
 Lang = Literal["zh", "en"]
@@ -24,15 +26,16 @@ ACRONYM = re.compile(r"^[A-Z0-9]+$")          # PPP, CFA, QFLP: written in Chine
 APART_WORD = re.compile(r"(?:^|[\s,.;:!?()])[A-Za-z]{3,}(?=$|[\s,.;:!?()])")
 
 
-def detect(text: str) -> Lang | None:
-    """The language of one message, or None when it does not tell."""
+def detect(text: str, without_names: Callable[[str], str] | None = None) -> Lang | None:
+    """The language of one message, or None when it does not tell; `without_names` blanks the known names."""
     if text.lstrip().startswith("/"):
         return None
     words = [w for w in LATIN_WORD.findall(text) if not ACRONYM.match(w)]
     cjk = len(CJK.findall(text))
-    if len(words) >= 2 and not CHINESE_GRAMMAR.search(text) and 2 * sum(map(len, words)) >= cjk:
+    grammar = CHINESE_GRAMMAR.search(without_names(text) if without_names else text)
+    if len(words) >= 2 and not grammar and 2 * sum(map(len, words)) >= cjk:
         return "en"
-    if len(words) == 1 and not CHINESE_GRAMMAR.search(text) and APART_WORD.search(text) and 2 * len(words[0]) >= cjk:
+    if len(words) == 1 and not grammar and APART_WORD.search(text) and 2 * len(words[0]) >= cjk:
         return None
     if len(CJK.findall(FIGURE_CHARS.sub("", text))):
         return "zh"
@@ -45,6 +48,7 @@ def from_hint(language_code: str | None) -> Lang | None:
     return "en" if code.startswith("en") else "zh" if code.startswith("zh") else None
 
 
-def choose(text: str, stored: str | None, hint: str | None) -> Lang:
+def choose(text: str, stored: str | None, hint: str | None,
+           without_names: Callable[[str], str] | None = None) -> Lang:
     """The message's own language first, then the one the user last wrote or chose, then the hint."""
-    return detect(text) or (stored if stored in LANGS else None) or from_hint(hint) or "zh"
+    return detect(text, without_names) or (stored if stored in LANGS else None) or from_hint(hint) or "zh"

@@ -40,6 +40,7 @@ ASKING = one_of(_CUES.asking)
 SELF_INTRO = re.compile(rf"^({'|'.join(_CUES.self_intro)})")
 # "面积和2019年营业收入": two questions joined in one clause; "A和B分别是多少" asks its ending of both.
 CONJUNCTION = one_of(_CUES.joins)
+CONJUNCTION_EN = one_of(_CUES.joins_en)
 SHARED_ASK = re.compile(rf"(?:{'|'.join(_CUES.shared)})(.+)$")
 HEADING, HEADING_MAX = re.compile(r"[：]|:(?!\d)"), 12    # "财富港湾目标：…": a topic before a colon
 CONFIRMS = re.compile(rf"^(?:{'|'.join(_CUES.confirms)})[?？]?$")
@@ -239,10 +240,11 @@ class Reader:
                        _ranked=alone if query == focus else None)
 
     def halves(self, clause: str) -> list[str]:
-        """A clause split at its first conjunction outside a name ("工业设计小镇面积和2019年营业收入"); [] when there
-        is none. Whether the halves are two questions is for their answers to show."""
-        if self.lang != "zh":
-            return []
+        """A clause split at its first conjunction outside a name ("工业设计小镇面积和2019年营业收入", "the town's
+        talent total and the number of CFA holders"); [] when there is none. Whether the halves are two questions is
+        for their answers to show."""
+        if self.lang == "en":
+            return self._english_halves(clause)
         named = bytearray(len(clause))
         for start, end, _ in scan(clause, self.gazetteer.names):
             named[start:end] = b"\x01" * (end - start)
@@ -253,6 +255,16 @@ class Reader:
             if shared := SHARED_ASK.search(tail):
                 head, tail = head + shared.group(1), tail[:shared.start()] + shared.group(1)
             return [head, tail]
+        return []
+
+    def _english_halves(self, clause: str) -> list[str]:
+        """An English clause split at its first "and" (joins_en) that cuts no name in two: every entity the clause
+        names is still named by a half ("the Yangtze River Delta and …" keeps a name whole)."""
+        entities = set(self.gazetteer.entities(clause))
+        for m in CONJUNCTION_EN.finditer(clause):
+            head, tail = clause[:m.start()].strip(" ,"), clause[m.end():].strip()
+            if head and tail and entities <= {*self.gazetteer.entities(head), *self.gazetteer.entities(tail)}:
+                return [head, tail]
         return []
 
     def _named_before(self, folded: str, topic: Topic | None) -> str:

@@ -27,6 +27,7 @@ class English(Strict):
     synonyms: Spellings
     ordinals: Spellings
     places: Words
+    kept_plurals: Words
 
 
 class Elsewhere(Strict):
@@ -45,6 +46,7 @@ class Cues(Strict):
     self_intro: Patterns
     who_is: Patterns
     joins: Patterns
+    joins_en: Patterns
     shared: Patterns
     confirms: Patterns
     enumerated: Patterns

@@ -26,7 +26,7 @@ from policy_data import render
 from policy_data.english import for_reading
 from policy_data.engine import Outcome, ceiling, evaluate, settled
 from policy_data.items import items
-from policy_data.extract import ASKS_WHEN, ELIGIBLE, SELF_DESCRIPTION, Facts, Reason, Reading, cued_measures, facts_for, normalise, read
+from policy_data.extract import ASKS_WHEN, ELIGIBLE, SELF_DESCRIPTION, Facts, Reason, Reading, cued_measures, facts_for, normalise, read, ruling_word
 
 
 @dataclass
@@ -119,17 +119,27 @@ def _given_by_name(book, measure, reading: Reading, conditions: bool) -> bool:
 def _by_cue(book, reading: Reading) -> tuple[list[str], list[str], dict[str, str]]:
     """Measures one of whose inputs the question names (e.g. "实收资本"), for "which measure?" buttons; those
     of them whose figure it gives by that name; and those the question's words rule out (measure id → word)."""
-    named, given, ruled = [], [], {}
+    named, given, ruled, other_kind = [], [], {}, {}
     for measure in map(book.measure, cued_measures(book, reading)):
-        if word := next((w for w in measure.not_when if normalise(w) in reading.text), None):
-            ruled[measure.id] = word
+        if word := ruling_word(book, measure, reading.text, reading.own):
+            (ruled if word in measure.not_when else other_kind)[measure.id] = word
             continue
         facts = facts_for(book, measure, reading)
         if by_name := set(facts.values) - set(facts.assumed):
             given.append(measure.id)
         if facts.mentioned or by_name:
             named.append(measure.id)
-    return named, given, ruled
+    return named, given, ruled if given else {**other_kind, **ruled}   # a measure for other kinds only when none fits
+
+
+def _owner_elsewhere(book, reading: Reading) -> str | None:
+    """"私募总部（不是第6条的对象），管理规模首次突破150亿": the figures are named only by the cue of one other
+    measure, which is the one asked about; None when a measure ruled out names them itself."""
+    if any(set(f.values) - set(f.assumed) for f in (facts_for(book, book.measure(i), reading)
+                                                     for i in reading.ruled_out if i not in reading.other_kind)):
+        return None
+    _, given, _ = _by_cue(book, reading)
+    return given[0] if len(given) == 1 else None
 
 
 def _result_blocks(svc: Services, msg: Incoming, outcomes: list[Outcome], added: list[str]) \
@@ -382,12 +392,16 @@ def _says(text: str, word: str) -> bool:
 
 def _confirm(svc: Services, msg: Incoming, measure, n: int, condition, question: str) -> Reply:
     svc.dialogs.put(msg.user_key, CalcPicking(question, [measure.id]))
+    also = [i for i, c in enumerate(measure.conditions) if i != n and c.ask_unless      # "试点刚入围就能拿吗": 验收 too
+            and not any(_says(question, normalise(w)) for w in c.ask_unless)]
     if msg.english and measure.en:
         text = (f"{render.heading(measure, 'en')}\nThe original text requires: {measure.en.conditions[n]}. Your "
                 f"question does not say so; please tell me (e.g. the level), and I will compute it.")
+        text += "".join(f"\nIt also requires: {measure.en.conditions[i]}." for i in also)
     else:
         text = (f"{render.heading(measure)}\n原文条件：{condition.text}。您的问题没有说明这一点，请补充"
                 f"（例如“{condition.ask_unless[0]}”），我再为您测算。")
+        text += "".join(f"\n原文还要求：{measure.conditions[i].text}。" for i in also)
     return _reply(text + msg.say("\n（符合请点“是”；输入“取消”可退出速算）",
                                  "\n(Tap “Yes” if it does; type “cancel” to leave the quick-check.)"),
                   confidence=0.5, buttons=[Button(msg.say("是", "Yes"), CALC("confirm")),
@@ -784,6 +798,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         return compared
     if reading.ruled_out and not reading.candidates() and (reading.asks_amount() or reading.about_policy()
                                                            or any(f.kind == "money" for f in reading.figures)):
+        if reading.figures and (owner := _owner_elsewhere(book, reading)):
+            return await _run(svc, msg, msg.text, [owner], reading=reading)
         return _other_subject(msg, book, reading.ruled_out)
     if reading.asks_amount() and reading.figures and not reading.candidates() and (cued := _by_cue(book, reading))[0]:
         ids, given, ruled = cued
@@ -902,6 +918,9 @@ def _again(svc: Services, msg: Incoming, measure, key: str) -> Reply:
 
 
 ELLIPTICAL = re.compile(r"^那?\D{2,12}呢[\s?？。]*$")        # "金融控股公司呢": no figure, the question left out
+# "what about enterprise credit reporting?", "and for a credit rating agency?": the English of "…呢"
+ELLIPTICAL_EN = re.compile(r"^(?:(?:and|so|then|ok|okay)[,\s]+)?(?:(?:what|how)\s+about|and(?:\s+for)?)\s+(?:the\s+|an?\s+)?"
+                           r"(?P<thing>[^\d?!.]{2,60}?)[\s?!.]*$", re.IGNORECASE)
 AMOUNT = re.compile(r"\d[\d.,]*\s*(?:千万|百万|万|亿)元?|\d[\d.,]*\s*元")
 COUNT = re.compile(r"\d+\s*(?:个|项|家|笔|张|块)")
 LEAD_CLAUSE = re.compile(r"[，,；;]")
@@ -1014,5 +1033,6 @@ def _last_question(book, lang: str, recent: list) -> str:
 def another_measure(svc: Services, msg: Incoming, asked: str) -> bool:
     """An elliptical message ("金融控股公司呢") naming a measure the question `asked` did not name."""
     book = svc.kb.policy
-    named = read(for_reading(msg.text, book, msg.lang), book).candidates() if ELLIPTICAL.match(msg.text) else []
+    elliptical = ELLIPTICAL_EN.match(msg.text.strip()) if msg.english else ELLIPTICAL.match(msg.text)
+    named = read(for_reading(msg.text, book, msg.lang), book).candidates() if elliptical else []
     return bool(named) and not set(named) & set(read(for_reading(asked, book, msg.lang), book).candidates())

@@ -92,6 +92,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         return None
     folded = english.fold_phrase(msg.text) if msg.english else nlp.fold_phrase(msg.text)
     contact = _named_in(folded, svc.kb.knowledge.contacts)
+    if contact is None and svc.kb.policy.patterns["procedure"].search(msg.folded):
+        return None          # "找谁申请": how the policy says to apply (its lead department), not every body listed
     reply = _card(svc, msg, contact) if contact else await list_all(svc, msg)
     if "phone" in msg.reading.aspects and not (contact and contact.phone):
         reply.intent = "fallback"          # the number asked for is not published: an honest "don't know"

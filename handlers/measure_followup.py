@@ -1,5 +1,5 @@
-"""Follow-ups on the one measure just answered (a quick-check result or a policy answer): "行业标准呢" or "门槛多少"
-get that measure's rule, not another part of the document; "企业征信呢" after "新设个人征信公司能拿多少" the same
+"""Follow-ups on the one measure just answered (a quick-check result or a policy answer), in Chinese or English:
+"行业标准呢", "门槛多少" or "what's the cap?" get that measure's rule, not another part of the document; "企业征信呢" after "新设个人征信公司能拿多少" the same
 question of the measure it names, on no figure of the last question; a kind the measure does not list ("地方标准呢"
 of the standards award) an honest "not stated".
 """
@@ -19,6 +19,7 @@ from policy_data.english import for_reading
 from policy_data.extract import ASKS_AMOUNT, read
 
 RULE = re.compile(rf"{calc.RULE_ASKED.pattern}|{calc.WHO_GETS.pattern}|{ASKS_AMOUNT.pattern}|{one_of(phrases().rule_asked.words).pattern}")
+RULE_EN = re.compile(rf"{calc.RULE_ASKED.pattern}|{calc.WHO_GETS.pattern}|{one_of(phrases().rule_asked.en).pattern}", re.IGNORECASE)
 THING = re.compile(r"^那?(.+?)呢[\s?？。]*$")
 
 
@@ -36,28 +37,37 @@ def last_measure(svc: Services, msg: Incoming):
 
 async def answer(svc: Services, msg: Incoming) -> Reply | None:
     """A text route's answer to a follow-up on the last measure, or None."""
-    if msg.english or (measure := last_measure(svc, msg)) is None:
+    if (measure := last_measure(svc, msg)) is None:
         return None
     book = svc.kb.policy
-    reading = read(msg.text, book)
+    reading = read(for_reading(msg.text, book, msg.lang), book)
     if reading.figures:
         return None
     named = reading.candidates()
-    if calc.ELLIPTICAL.match(msg.text):
+    if not named and book.patterns["every_year"].search(msg.folded):
+        return policy.once_or_yearly_reply(svc, [measure], msg.lang)     # "每年都能拿吗" of the measure just answered
+    if thing := _thing(msg):
         if named and measure.id not in named:
             other = book.measure(named[0])
             if len(named) > 1 or not (other.id in measure.versus or other.article == measure.article):
                 return None
             # another kind of the same thing: the question the last reply answered, of that kind
-            thing = THING.match(msg.text.strip()).group(1)
             computed = svc.history.recent(msg.user_key)[-1].intent == "calc"
-            return await calc.answer(svc, replace(msg, text=f"{thing}能拿多少")) if computed \
-                else policy.measure_reply(svc, other)
+            return await calc.answer(svc, replace(msg, text=msg.say(f"{thing}能拿多少", f"how much for {thing}?"))) \
+                if computed else policy.measure_reply(svc, other, lang=msg.lang)
         if named or _unlisted(measure, msg.text):
             return await of_measure(svc, msg, measure)
-    if not named and RULE.search(msg.folded) and not faq.is_new_question(svc, msg):
-        return policy.measure_reply(svc, measure)
+    asks_rule = RULE_EN.search(msg.text) if msg.english else RULE.search(msg.folded)
+    if not named and asks_rule and not faq.is_new_question(svc, msg):
+        return policy.measure_reply(svc, measure, lang=msg.lang)
     return None
+
+
+def _thing(msg: Incoming) -> str | None:
+    """What an elliptical message ("金融控股公司呢", "what about a financial holding company?") asks about."""
+    if msg.english:
+        return m["thing"].strip() if (m := calc.ELLIPTICAL_EN.match(msg.text.strip())) else None
+    return THING.match(msg.text.strip()).group(1) if calc.ELLIPTICAL.match(msg.text) else None
 
 
 async def of_measure(svc: Services, msg: Incoming, measure) -> Reply:

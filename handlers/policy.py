@@ -22,7 +22,7 @@ from handlers import faq, handoff
 from policy_data import render
 from policy_data.amounts import fmt_money
 from policy_data.english import for_reading
-from policy_data.extract import ASKS_WHEN, SELF_DESCRIPTION, beneficiary_types, read
+from policy_data.extract import ASKS_WHEN, SELF_DESCRIPTION, beneficiary_types, cue_index, read
 from policy_data.loader import ROOT_TYPE
 from policy_data.matching import Suitability, gives_own_figure, match, parts
 
@@ -130,11 +130,11 @@ def _asked_years(svc: Services, msg: Incoming) -> list[int]:
 
 
 def _document_en(policy) -> str:
-    en, to = policy.en, policy.effective_to.isoformat() if policy.effective_to else "(not stated)"
+    en, to = policy.en, render.day_en(policy.effective_to) if policy.effective_to else "(not stated)"
     years = policy.whole_years()
-    return "\n".join([f"{policy.number} {en.title}", f"Issued by: {en.issuer}, dated {policy.dated.isoformat()}, "
-                                                      f"printed and issued on {policy.issued.isoformat()}",
-                      f"In force: from {policy.effective_from.isoformat()}, valid until {to}"
+    return "\n".join([f"{policy.number} {en.title}", f"Issued by: {en.issuer}, dated {render.day_en(policy.dated)}, "
+                                                      f"printed and issued on {render.day_en(policy.issued)}",
+                      f"In force: from {render.day_en(policy.effective_from)}, valid until {to}"
                       + (f" ({years} years)" if years else ""),
                       f"Lead department: {en.lead_department}. The text says: “{en.lead_text}”",
                       render.no_double(policy, lang="en")])
@@ -224,7 +224,7 @@ def _worth(fit, lang: str, currency: str | None) -> str:
         return (f"may fit if: {needs} (your description does not say so); {render.estimate(m, lang)}" if en else
                 f"可能适用，需符合：{needs}（您没有说明这一点）；{render.estimate(m)}")
     if not fit.priced:
-        return render.estimate(m, lang)
+        return render.estimate(m, lang, brief=en)
     if fit.items:
         each = " + ".join(render.money(i.amount, lang) for i in fit.items if i.status == "ok")
         return (f"item by item, each with its own cap: {each} = {render.money(fit.total, lang)} in total (from the "
@@ -236,7 +236,7 @@ def _worth(fit, lang: str, currency: str | None) -> str:
 def _fit_line(fit, lang: str, currency: str | None = None) -> str:
     o, m = fit.outcome, fit.outcome.measure
     line = f"· {render.article(m, lang)} {render.title(m, lang)}{': ' if lang == 'en' else '：'}{_worth(fit, lang, currency)}"
-    confirm = [c for c in o.open_conditions if not (fit.given and c in fit.unstated)][:2]
+    confirm = [c for c in o.open_conditions if not (fit.given and c in fit.unstated)][:1 if lang == "en" else 2]
     if confirm:
         conditions = [render.condition_text(m, c, lang) for c in confirm]
         line += ("; still to confirm: " + "; ".join(conditions)) if lang == "en" else "。还需确认：" + "；".join(conditions)
@@ -253,12 +253,12 @@ def _misfit_reason(book, misfit, lang: str) -> str:
 
 
 def _denied_line(misfit, lang: str) -> str:
-    m, en = misfit.measure, lang == "en"
-    said = "”“".join(misfit.said)
-    needs = "; ".join(render.condition_text(m, c, lang) for c in misfit.denied) if en else \
-        "；".join(c.text for c in misfit.denied)
-    return (f"{render.article(m, lang)} {render.title(m, lang)} (you say “{said}”; it requires: {needs})" if en else
-            f"{render.article(m)} {render.title(m)}（您提到“{said}”；原文条件：{needs}）")
+    """The measure and the user's words ruling it out; in Chinese also the condition (an English one runs long and
+    the measure's button gives it)."""
+    m, said = misfit.measure, "”“".join(misfit.said)
+    if lang == "en":
+        return f"{render.article(m, lang)} {render.title(m, lang)} (you say “{said}”)"
+    return f"{render.article(m)} {render.title(m)}（您提到“{said}”；原文条件：{'；'.join(c.text for c in misfit.denied)}）"
 
 
 def _own_measures(book, result: Suitability) -> bool:
@@ -296,7 +296,7 @@ def match_reply(svc: Services, description: str, result: Suitability, lead: str 
                          f"The document has no funding measure of its own for {labels}; these measures, open to any "
                          "enterprise or organisation, apply on their conditions:"))
     else:
-        lines.append(say(f"按您的情况（{labels}），最相关的支持措施：", f"For you ({labels}), the most relevant support measures:")
+        lines.append(say(f"按您的情况（{labels}），最相关的支持措施：", f"Best fits for {labels}:")
                      if top else say(f"按您的情况（{labels}），没有找到适用的资金支持措施。",
                                      f"For you ({labels}), no measure with money applies."))
     lines += [_fit_line(f, lang, result.currency) for f in top]
@@ -323,8 +323,8 @@ def match_reply(svc: Services, description: str, result: Suitability, lead: str 
                                         lang))
     elif len(top) > 1:
         tail.insert(0, say("同一项目符合本文件多项措施时能否叠加，文件未载明（其就高不重复原则针对同时符合本市其他政策的情形）。",
-                           "Whether several measures of this document add up for one project, the document does not "
-                           "say (its 就高不重复 rule concerns other Hangzhou policies)."))
+                           "Whether these measures add up, the document does not say (its 就高不重复 rule is about "
+                           "other Hangzhou policies)."))
     more = say("更多：", "More: ")
     buttons = [Button(named(f.outcome.measure), POLICY(f"m:{f.outcome.measure.id}")) for f in top]
     buttons += [Button(f"{more}{s.en.title if en else s.title}"[:40 if en else 20], POLICY(f"s:{s.id}")) for s in related]
@@ -395,7 +395,7 @@ def article_reply(svc: Services, number_: int, lang: str = "zh") -> Reply | None
     """"第12条讲什么": the article's measures (sentence, conditions, amounts) and what the document says there."""
     book = svc.kb.policy
     measures = [m for m in book.measures if m.article == number_]
-    articles = [e for e in svc.kb.knowledge.faq if e.source.doc == "opinions-2023" and ARTICLE.search(e.source.section)]
+    articles = _numbered_articles(svc)
     said = [e for e in articles if f"第{number_}条" in e.source.section]
     if not measures and not said:
         return _no_such_article(book, articles, number_, lang)
@@ -409,17 +409,40 @@ def article_reply(svc: Services, number_: int, lang: str = "zh") -> Reply | None
                   sources=list(dict.fromkeys(sources)))
 
 
-def _no_such_article(book, articles: list, number_: int, lang: str) -> Reply | None:
-    """"第19条是什么" of a document whose numbered measures end at 第18条: it says how many there are."""
-    last = max([m.article for m in book.measures] + [_article_number(a or b) for e in articles
+def _numbered_articles(svc: Services) -> list:
+    return [e for e in svc.kb.knowledge.faq if e.source.doc == "opinions-2023" and ARTICLE.search(e.source.section)]
+
+
+def _last_article(book, articles: list) -> int:
+    return max([m.article for m in book.measures] + [_article_number(a or b) for e in articles
                                                      for a, b in ARTICLE.findall(e.source.section)], default=0)
-    if not last or number_ <= last:
-        return None
+
+
+def _articles_count(book, last: int, lang: str) -> str:
     doc = next(iter(book.policies.values()))
     if lang == "en":
-        return _reply(f"{doc.en.number if doc.en else doc.number} has {last} numbered measures (articles 1–{last}); "
-                      f"there is no article {number_}.")
-    return _reply(f"{doc.number}的具体措施共{last}条（第1—{last}条），没有第{number_}条。")
+        return f"{doc.en.number if doc.en else doc.number} has {last} numbered measures (articles 1–{last})"
+    return f"{doc.number}的具体措施共{last}条（第1—{last}条）"
+
+
+def _no_such_article(book, articles: list, number_: int, lang: str) -> Reply | None:
+    """"第19条是什么" of a document whose numbered measures end at 第18条: it says how many there are."""
+    last = _last_article(book, articles)
+    if not last or number_ <= last:
+        return None
+    said = _articles_count(book, last, lang)
+    return _reply(f"{said}; there is no article {number_}." if lang == "en" else f"{said}，没有第{number_}条。")
+
+
+def _count_reply(svc: Services, msg: Incoming) -> Reply | None:
+    """"文件一共有几条具体措施": how many numbered measures the document has, with the overview's buttons."""
+    book = svc.kb.policy
+    last = _last_article(book, _numbered_articles(svc))
+    if not last:
+        return None
+    reply = overview(svc, msg.lang)
+    reply.text = f"{_articles_count(book, last, msg.lang)}{'.' if msg.english else '。'}\n\n{reply.text}"
+    return reply
 
 
 def articles_reply(svc: Services, numbers: list[int], lang: str = "zh") -> Reply | None:
@@ -595,6 +618,15 @@ def _listed_abroad(book, reading, msg: Incoming) -> bool:
         "境内外" in book.measure(i).text for i in reading.candidates())
 
 
+NAMED_INPUT_MIN = 3     # characters of an input's name that say which measure it is ("资管规模", not "规模")
+
+
+def _named_inputs(book, reading) -> list[str]:
+    """The measures one of whose inputs the question names by a name of its own, in file order."""
+    owners = {tag for word, tag in cue_index(book)["cue_owners"].occurring(reading.text) if len(word) >= NAMED_INPUT_MIN}
+    return [m.id for m in book.measures if m.id in owners]
+
+
 def _asked_measures(book, reading, msg: Incoming) -> list:
     if m := ARTICLE.search(msg.folded):
         return [x for x in book.measures if x.article == _article_number(m[1] or m[2])]
@@ -630,6 +662,13 @@ def _passage(svc: Services, msg: Incoming) -> Reply | None:
                   sources=[svc.kb.knowledge.cite(entry.source)])
 
 
+def once_or_yearly_reply(svc: Services, measures: list, lang: str) -> Reply:
+    """"每年都能拿吗": whether each measure pays once or yearly, in its article's words, before its details."""
+    reply = details_reply(svc, measures, lang)
+    reply.text = "\n".join(render.once_or_yearly(m, lang) for m in measures) + "\n\n" + reply.text
+    return reply
+
+
 async def answer(svc: Services, msg: Incoming) -> Reply | None:
     book = svc.kb.policy
     text = for_reading(msg.text, book, msg.lang)
@@ -637,9 +676,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     if scoped := _scope_reply(svc, msg, reading):
         return scoped
     if book.patterns["every_year"].search(msg.folded) and not reading.figures and (asked := _asked_measures(book, reading, msg)):
-        reply = details_reply(svc, asked, msg.lang)
-        reply.text = "\n".join(render.once_or_yearly(m, msg.lang) for m in asked) + "\n\n" + reply.text
-        return reply
+        return once_or_yearly_reply(svc, asked, msg.lang)
     if reading.about_policy() and not reading.figures and (ruled := _ruled_out(svc, msg, reading)):
         return _not_met_reply(svc, msg, *ruled)          # "Can a bank branch get the HQ subsidy?": not met, said so
     if (reading.elsewhere() and not _listed_abroad(book, reading, msg)) or faq.asks_unstated(svc, msg):
@@ -647,10 +684,19 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     if book.patterns["procedure"].search(msg.text) and not reading.figures and not reading.candidates() \
             and not book.patterns["validity_asked"].search(reading.text):
         return await handoff.unanswered(svc, msg, _procedure_reply(svc, msg))
+    if book.patterns["basis_asked"].search(reading.text) and not reading.figures and not reading.candidates() \
+            and 0 < len(owners := _named_inputs(book, reading)) <= QUOTED_MAX:            # "资管规模按什么口径"
+        return measure_reply(svc, book.measure(owners[0]), confidence=0.8, lang=msg.lang) if len(owners) == 1 \
+            else details_reply(svc, list(map(book.measure, owners)), msg.lang)
     kind = next((k for k in NO_MEASURE_KINDS if k in reading.text), None)
     if kind and not reading.candidates() and any(w in reading.text for w in book.words["support"]) \
             and not any(w in reading.text for w in book.words["town"]):
         return _no_measure_reply(svc, msg, kind)
+    if book.patterns["articles_counted"].search(msg.folded) and not reading.figures and not reading.candidates() \
+            and (any(w in reading.text for w in ("文件", *book.words["doc_refs"]))
+                 or (msg.english and book.patterns["doc_named_en"].search(msg.text))) \
+            and not _faq_knows(svc, msg) and (counted := _count_reply(svc, msg)):
+        return counted                   # "文件一共有几条具体措施"
     numbers = list(dict.fromkeys(_article_number(a or b) for a, b in ARTICLE.findall(msg.folded)))
     if len(numbers) > 1 and not reading.figures and not reading.candidates() \
             and (reply := articles_reply(svc, numbers, msg.lang)):
@@ -662,7 +708,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     if SELF_DESCRIPTION.search(text) and beneficiary_types(text, book):
         # "我们是私募基金，想问下小镇核心区在哪" asks the FAQ; a self-description (with its figures) asks
         # for matching.
-        asked = "，".join(msg.reading.questions)
+        asked = text if msg.english else "，".join(msg.reading.questions)     # an English question's cue words
         asks_policy = not ASKING.search(text) or any(w in asked for w in book.words["policy_asks"]) or bool(reading.figures)
         if asks_policy or not _faq_knows(svc, msg):
             return describe_and_match(svc, text, lang=msg.lang, typed=msg.text)

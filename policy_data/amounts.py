@@ -31,7 +31,7 @@ _FIGURE = re.compile(
     rf"(?P<pbase>百|千|万)分之(?P<pnum>{_NUM})"
     rf"|(?:排名|排在|排)第?\s*(?P<r1>{_NUM})\s*名?|第\s*(?P<r2>{_NUM})\s*名|(?:排名)?前\s*(?P<r3>{_NUM})\s*名"
     rf"|(?:排名|排|增速|全市|全国|进了?|进入|位列|位居)前\s*(?P<r4>{_NUM})"
-    rf"|(?:增速|全市|全国|全省|位列|位居)第\s*(?P<r5>{_NUM})(?![\d.{CN_DIGITS}十百千万亿]|\s*(?:方阵|梯队|城|批|名|条|项|年|月|日|号))"
+    rf"|(?:增速|增量|全市|全国|全省|位列|位居|名列)第\s*(?P<r5>{_NUM})(?![\d.{CN_DIGITS}十百千万亿]|\s*(?:方阵|梯队|城|批|名|条|项|年|月|日|号))"
     rf"|(?P<neg>(?<![0-9A-Za-z.万亿千百元块])[-−]|负)?(?P<num>{_NUM})\s*(?:个(?=\s*[万亿]))?\s*"
     rf"(?:(?P<mult>万亿|千亿|百亿|十亿|千万|百万|十万|亿|万|千|百)|(?P<latin>kw|w|e)(?![a-z0-9]))?\s*"
     rf"(?P<unit>%|个百分点|百分点|‰|元|块钱|块|人民币|项|张|次(?!性)|笔|家|件|个|名|年|月|日|号|条|天|岁|倍)?")
@@ -193,11 +193,11 @@ def amounts_in_english(text: str) -> str:
     return _CHINESE_AMOUNT.sub(_in_english, text)
 
 
-def fmt_money_en(value: Decimal) -> str:
-    """"RMB 20 million (2000万元)": English words for the exact amount, the Chinese form beside it."""
+def fmt_money_en(value: Decimal, chinese: bool = True) -> str:
+    """"RMB 20 million (2000万元)": English words for the exact amount, the Chinese form beside it (`chinese`)."""
     value = Decimal(value)
+    beside = f" ({fmt_money(value)})" if chinese else ""
     for size, word in ((10 * YI, "billion"), (Decimal(10) ** 6, "million")):
         if abs(value) >= size:
-            return f"RMB {_plain(value / size)} {word} ({fmt_money(value)})"
-    return f"RMB {value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}".replace(".00", "") \
-        + f" ({fmt_money(value)})"
+            return f"RMB {_plain(value / size)} {word}{beside}"
+    return f"RMB {value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}".replace(".00", "") + beside

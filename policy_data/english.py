@@ -44,7 +44,10 @@ ASKS_AMOUNT = re.compile(r"\b(how much|what (one-off |total |maximum )?(subsidy|
                          r"which (subsidy|award|grant)|maximum|max|award amount|total subsidy|total award"
                          r"|can (?:we|i|they|it|our [\w-]+) (?:still |also )?(?:get|receive|claim))\b"
                          r"|(?:^|[.,;:?!]\s*(?:[\w-]+\s+)?|\b(?:what|which|any)(?:['’]s| is| are)?(?:\s+the)?\s+(?:[\w-]+\s+)?)"
-                         r"(subsidy|subsidies|award|grant|reward)s?\s*\?", re.IGNORECASE)
+                         r"(subsidy|subsidies|award|grant|reward)s?(?:\s+for\s+(?:the\s+|our\s+|us\s+)?[\w-]+)?\s*\?",
+                         re.IGNORECASE)
+# "listed firms' financing": a plural's possessive is the plural itself, so the words after it read as a phrase.
+PLURAL_POSSESSIVE = re.compile(r"(?<=[a-z]s)['’](?=\s)")
 # "paid in instalments" says how a subsidy is paid, not paid-in capital.
 NOT_FIGURES = re.compile(r"\bpaid in (?=instal|install|full\b|cash\b|one\b|a lump\b|tranche|stage|phase|part)")
 # The question is compared in its folded words (plain_words): "ranked number 3" reads "ranked many 3".
@@ -158,9 +161,12 @@ def _with_heads(text: str, shared: tuple[re.Pattern, frozenset[tuple[str, str]]]
 
 
 def _one(book: PolicyBook) -> re.Pattern:
-    """"a" or "an" before a thing the measures count ("an international standard", "a new payment licence") is 1."""
+    """"a" or "an" before a thing the measures count ("an international standard", "a new payment licence", named by
+    an input's cue or by a vocabulary word for one) is 1."""
     counted = {plain_words(cue) for m in book.measures for key, inp in m.en.inputs.items()
                if m.input(key).kind == "count" for cue in inp.cues}
+    chinese = {cue for m in book.measures for inp in m.inputs if inp.kind == "count" for cue in (inp.label, *inp.cues)}
+    counted |= {plain_words(en) for en, zh in book.english_cues if zh in chinese}
     things = "|".join(re.escape(c) for c in sorted(counted, key=len, reverse=True))
     return re.compile(rf"\b(?:a|an|single)\s+(?=(?:new\s+|newly\s+[a-z]+\s+)?(?:{things})(?![a-z]))")
 
@@ -228,7 +234,7 @@ def to_cues(text: str, book: PolicyBook) -> str:
             return f"前{m['top']}名" if m["top"] else f"第{m['place'] or m['nth']}名"
         return words[m["phrase"]] if m["phrase"] else " "
     worded = WORDED.sub(lambda m: "0.5 " if m["half"] else f"{NUMBER_WORDS.get(m['word'], 1)} ",
-                        NOT_FIGURES.sub("paid ", plain_words(text)))
+                        NOT_FIGURES.sub("paid ", plain_words(PLURAL_POSSESSIVE.sub("", text))))
     worded = ELLIPTIC_COUNT.sub(lambda m: f"{m['n1']} {m['thing']} {m['when']}{m['mid']}{m['n2']} {m['thing']}",
                                 _with_heads(worded, shared))
     worded = _paired(book).sub("respectively ", one_of.sub("1 ", worded))

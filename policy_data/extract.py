@@ -16,7 +16,7 @@ from faq.gazetteer import Terms, fold as normalise, scan   # one folding for nam
 from faq.reading import ELSEWHERE
 from policy_data.amounts import WAN, Figure, figures
 from policy_data import render
-from policy_data.loader import PolicyBook
+from policy_data.loader import ROOT_TYPE, PolicyBook
 from policy_data.schema import Input, Measure
 from policy_data.spans import loosen
 
@@ -75,6 +75,8 @@ class Reading:
     labelled: frozenset[int]                    # indexes of figures standing beside a known cue
     ruled_out: dict[str, str] = field(default_factory=dict)   # measure id → the word naming another subject
     place: str | None = None                    # another place than Hangzhou the question is about
+    own: dict[str, str] = field(default_factory=dict)   # the asker's own kinds (type id → the word said)
+    other_kind: frozenset[str] = frozenset()    # measures ruled out as being for other kinds than the asker's
     facts: dict = field(default_factory=dict, init=False, compare=False, repr=False)   # facts_for, once per measure
 
     def candidates(self) -> list[str]:
@@ -126,6 +128,14 @@ def _restated_bound(fig: Figure, found: list[Figure]) -> bool:
         o.kind == "rank" and "前" not in o.text and o.value is not None and o.value <= fig.value for o in found)
 
 
+def _share_of(text: str, fig: Figure, book: PolicyBook) -> Figure:
+    """"实收资本是10亿的一半": a figure said as the whole of which the quantity is a share or a multiple is not that
+    quantity: unusable, the figure itself is asked for."""
+    if fig.value is None or not book.patterns["share_of"].match(text[fig.end:]):
+        return fig
+    return replace(fig, value=None, error="这是另一个数的几分之几或几倍，不是所问的数，请直接告诉我这个数")
+
+
 @lru_cache(maxsize=8)             # the quick-check and the policy answers read the same message: once
 def read(text: str, book: PolicyBook) -> Reading:
     text = normalise(text)
@@ -135,16 +145,57 @@ def read(text: str, book: PolicyBook) -> Reading:
         for measure_id in ids:
             scores[measure_id] = scores.get(measure_id, 0) + end - start
     ruled_out = {}
+    own = own_types(text, book)
     for measure_id in list(scores):
-        if word := next((w for w in book.measure(measure_id).not_when if normalise(w) in text), None):
+        if word := ruling_word(book, book.measure(measure_id), text, own):
             ruled_out[measure_id] = word
             del scores[measure_id]
+    other_kind = frozenset(i for i in ruled_out if _other_kind(book, book.measure(i), text, own))
     found = loosen(text, [f for f in figures(text) if not _indefinite(text, f)])
-    found = [f for f in found if not _restated_bound(f, found)]
+    found = [_share_of(text, f, book) for f in found if not _restated_bound(f, found)]
     cues = scan(text, index["cues"], figure_blocks(text, found))
     labelled = frozenset(n for n, f in enumerate(found)
                          if any(figure_gap(text, f, s, e) and compatible(f, inp, by_cue=True) for s, e, inp in cues))
-    return Reading(text, scores, found, labelled, ruled_out, _place_elsewhere(text, book))
+    return Reading(text, scores, found, labelled, ruled_out, _place_elsewhere(text, book), own, other_kind)
+
+
+SELF_SPAN = 8                                # chars looked back from a kind for the words saying it is one's own
+
+
+@lru_cache(maxsize=4)
+def _self_said(book: PolicyBook) -> re.Pattern:
+    """"我们是一家" right before a kind: a self word, then only linking words (policy_words.yaml)."""
+    def alternatives(key: str) -> str:
+        return "|".join(map(re.escape, sorted({normalise(w) for w in book.words[key]}, key=len, reverse=True)))
+    return re.compile(f"(?:{alternatives('self_words')})(?:{alternatives('self_links')})*$")
+
+
+def own_types(text: str, book: PolicyBook) -> dict[str, str]:
+    """The kinds the asker says they are ("我们是券商", "我行", "作为保险公司"): type id → the word said, the
+    broad kinds (企业) left out."""
+    own: dict[str, str] = {}
+    for start, end, type_id in scan(text, cue_index(book)["types"]):
+        if not book.types[type_id].generic and _self_said(book).search(text[max(0, start - SELF_SPAN):start]):
+            own.setdefault(type_id, text[start:end])
+    return own
+
+
+def ruling_word(book: PolicyBook, measure: Measure, text: str, own: dict[str, str]) -> str | None:
+    """The word of the question that names another subject than the measure's: one of its not_when words, or
+    the asker's own kind when the measure is for other kinds."""
+    return next((w for w in measure.not_when if normalise(w) in text), None) or _other_kind(book, measure, text, own)
+
+
+def _other_kind(book: PolicyBook, measure: Measure, text: str, own: dict[str, str]) -> str | None:
+    """The word of the asker's own kind when no kind the question names is, or could be, one the measure is for
+    (a 券商 asking of 第2条, which is for banks; not "我们银行设立的理财子公司" of 第13条); None for a measure open to
+    any kind of company."""
+    if not own or any(b == ROOT_TYPE or book.types[b].generic for b in measure.beneficiaries):
+        return None
+    named = set(own) | set(beneficiary_types(text, book))
+    if any(b in book.ancestors(t) or t in book.ancestors(b) for t in named for b in measure.beneficiaries):
+        return None
+    return next(iter(own.values()))
 
 
 def _place_elsewhere(text: str, book: PolicyBook) -> str | None:
@@ -249,9 +300,10 @@ def _facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str
             _take(facts, found[n], inp, text)
             used.add(n)
             taken[inp.key] = found[n], cue
-    for _, n, inp, cue in pairs:      # "去年实收资本5亿，今年实收资本8亿": the same name for two figures
-        if n not in used and inp.key in taken and taken[inp.key][1] == cue:
-            _alternative(facts, inp.key, taken[inp.key][0], found[n])
+    for _, n, inp, cue in pairs:      # "去年实收资本5亿，今年实收资本8亿", "营业执照上实收资本12亿，验资报告实缴9亿":
+        if n not in used and inp.key in taken and (taken[inp.key][1] == cue or not _part_between(
+                book, text, taken[inp.key][0], found[n])):      # one input named beside two figures: known only
+            _alternative(facts, inp.key, taken[inp.key][0], found[n])      # between them
     _share_each(text, found, occurrences, inputs, facts)
     _other_year(text, found, measure, used, taken, facts)
     _year_pair(text, found, measure, used, facts)
@@ -288,6 +340,12 @@ def _facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str
     named = {key for _, _, key in occurrences}
     facts.mentioned = {k for k in named if k not in facts.values}
     return facts
+
+
+def _part_between(book: PolicyBook, text: str, a: Figure, b: Figure) -> bool:
+    """"融资20亿，其中保险资金8亿": a word between two figures making the later one a part or another thing."""
+    between = text[min(a.end, b.end):max(a.start, b.start)]
+    return any(normalise(w) in between for w in book.words["part_of"])
 
 
 def _leftovers(book: PolicyBook, reading: Reading, measure: Measure, used: set[int], taken: dict, facts: Facts,

@@ -120,8 +120,8 @@ def _caps_part(outcome: Outcome, lang: str = "zh") -> str:
     m = outcome.measure
     if lang == "en":
         if outcome.cap:
-            return f", above the {_cap_label(m, outcome.cap, lang)} of {money(outcome.cap.amount, lang)}"
-        return "".join(f", within the {_cap_label(m, c, lang)} of {money(c.amount, lang)}" for c in outcome.caps_kept)
+            return f", above the {_cap_label(m, outcome.cap, lang)} of {fmt_money_en(outcome.cap.amount, False)}"
+        return "".join(f", within the {_cap_label(m, c, lang)} of {fmt_money_en(c.amount, False)}" for c in outcome.caps_kept)
     if outcome.cap:
         return f"，超过{outcome.cap.label}{fmt_money(outcome.cap.amount)}"
     return "".join(f"，未超过{c.label}{fmt_money(c.amount)}" for c in outcome.caps_kept)
@@ -139,22 +139,27 @@ def _growth_line(outcome: Outcome) -> str:
 
 
 def _arithmetic_en(outcome: Outcome) -> str:
+    """The English computation; the Chinese figure is written beside the result only (a phone screen)."""
     m, rule, facts, lang = outcome.measure, outcome.measure.rule, outcome.facts, "en"
+
+    def value(inp: Input, v: Decimal, unit: str) -> str:
+        return fmt_money_en(v, False) if inp.kind == "money" else fmt_value(inp, v, lang, unit)
+
     if isinstance(rule, RateRule):
-        line = (f"By {label(m, rule.base, lang)}: {money(facts[rule.base], lang)} × {fmt_rate(rule.rate)} = "
-                f"{money(outcome.gross, lang)}")
+        line = (f"By {label(m, rule.base, lang)}: {fmt_money_en(facts[rule.base], False)} × {fmt_rate(rule.rate)} = "
+                f"{fmt_money_en(outcome.gross, False)}")
     elif isinstance(rule, TieredRule):
         inp, unit = m.input(rule.input), _unit(m, rule.input, lang)
-        line = (f"{label(m, rule.input, lang)} {fmt_value(inp, facts[rule.input], lang, unit)}: reaches the "
-                f"{fmt_value(inp, outcome.tier.at_least, lang, unit)} (inclusive) tier")
+        line = (f"{label(m, rule.input, lang)} {value(inp, facts[rule.input], unit)}: reaches the "
+                f"{value(inp, outcome.tier.at_least, unit)} (inclusive) tier")
         higher = [t for t in rule.tiers if t.at_least > outcome.tier.at_least]
         if higher:
-            line += (f" (the {fmt_value(inp, higher[0].at_least, lang, unit)} (inclusive) tier gives "
-                     f"{money(higher[0].amount, lang)})")
+            line += (f" (the {value(inp, higher[0].at_least, unit)} (inclusive) tier gives "
+                     f"{fmt_money_en(higher[0].amount, False)})")
     elif isinstance(rule, ItemRule):
         items = [(i.input, facts[i.input], i.amount) for i in rule.items if i.input in facts]
-        line = " + ".join(f"{fmt_count(n)} × {label(m, key, lang)} × {money(each, lang)}" for key, n, each in items) \
-            + f" = {money(outcome.gross, lang)}"
+        line = " + ".join(f"{fmt_count(n)} × {label(m, key, lang)} × {fmt_money_en(each, False)}" for key, n, each in items) \
+            + f" = {fmt_money_en(outcome.gross, False)}"
     else:
         line = m.en.money
     return line + _caps_part(outcome, lang) + f" → {gets(m, lang)} {money(outcome.amount, lang)} ({article(m, lang)})"
@@ -294,15 +299,16 @@ def _rule_text_zh(measure: Measure) -> str:
     return "，".join([text, *(f"{c.label}{fmt_money(c.amount)}" for c in measure.caps)])
 
 
-def estimate(measure: Measure, lang: str = "zh") -> str:
-    """What the measure can give at most, for lists: "最高5000万元（按实收资本的2%计算）"."""
+def estimate(measure: Measure, lang: str = "zh", brief: bool = False) -> str:
+    """What the measure can give at most, for lists: "最高5000万元（按实收资本的2%计算）"; `brief`, the ceiling
+    alone (English lists, whose rules run long; the measure's button gives the rule)."""
     top = ceiling(measure)
     if measure.rule.type == "unquantified":
         return measure.en.basis if lang == "en" else measure.rule.basis
     if top is None or isinstance(measure.rule, FixedRule):
         return rule_text(measure, lang)
     if lang == "en":
-        return f"up to {money(top, lang)} ({rule_text(measure, lang)})"
+        return f"up to {money(top, lang)}" + ("" if brief else f" ({rule_text(measure, lang)})")
     return f"最高{fmt_money(top)}（{rule_text(measure)}）"
 
 
@@ -347,12 +353,15 @@ def detail(measure: Measure, lang: str = "zh") -> str:
     return "\n".join(lines + conditions(measure, lang))
 
 
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December")          # not %B, which follows the process's locale
+
+
 def _validity_en(policy: PolicyDoc, today: date) -> str:
     lead, start = policy.en.lead_department, policy.effective_from.isoformat()
     end = policy.effective_to.isoformat() if policy.effective_to else "no end date"
     if policy.effective_to and today > policy.effective_to:
-        return (f"⚠️ {policy.number} (in force {start} to {end}) expired on {end}: the above is for reference only. "
-                f"Current policy: ask the {lead}.")
+        return f"⚠️ {policy.number} expired on {end}: for reference only; current policy from the {lead}."
     if today < policy.effective_from:
         return f"⚠️ Note: {policy.number} takes effect on {start} and is not in force yet; please check with the {lead}."
     return (f"{policy.number} is in force (valid from {start} to {end}); the detailed rules drawn up under the lead "
@@ -373,14 +382,20 @@ def validity(policy: PolicyDoc, today: date, lang: str = "zh") -> str:
             f"申报前请向其确认。")
 
 
+def day_en(day: date, iso: bool = True) -> str:
+    """"1 March 2023 (2023-03-01)": an English reader's date, with the document's own form beside it."""
+    return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}" + (f" ({day.isoformat()})" if iso else "")
+
+
 def status(policy: PolicyDoc, today: date, lang: str = "zh") -> str:
     """Whether the document is in force today, said first and plainly: "已失效" for an expired one."""
     if not (policy.effective_to and today > policy.effective_to):
         return validity(policy, today, lang)
     start, end = policy.effective_from.isoformat(), policy.effective_to.isoformat()
     if lang == "en":
-        return (f"{policy.number} is no longer in force: it was valid from {start} to {end} and expired on {end} "
-                f"(today is {today.isoformat()}). Please check the current policy with the {policy.en.lead_department}.")
+        return (f"{policy.number} is no longer in force: it was valid from {day_en(policy.effective_from, False)} to "
+                f"{day_en(policy.effective_to, False)} and expired on {end} (today is {today.isoformat()}). Please check "
+                f"the current policy with the {policy.en.lead_department}.")
     return (f"{policy.number}已失效：有效期为{start}至{end}，已于{end}到期（今天是{today.isoformat()}）。"
             f"现行政策请向{policy.lead_department}确认。")
 

@@ -45,7 +45,7 @@ def test_counts(text, value, unit):
     assert (fig.kind, fig.value, fig.unit) == ("count", Decimal(value), unit)
 
 
-@pytest.mark.parametrize("text, value", [("排名第5", 5), ("排第三", 3), ("第12名", 12), ("排名前10名", 10)])
+@pytest.mark.parametrize("text, value", [("排名第5", 5), ("排第三", 3), ("第12名", 12), ("排名前10名", 10), ("名列第二十五", 25), ("增量第25", 25)])
 def test_ranks(text, value):
     fig = one(text)
     assert (fig.kind, fig.value) == ("rank", Decimal(value))

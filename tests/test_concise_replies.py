@@ -8,6 +8,7 @@ from bot.messages import Incoming
 from policy_data.amounts import amounts_in_english
 
 PHONE = 700         # characters of a reply that still reads on a phone screen
+QUICK_CHECK_SCREEN = 600    # an English quick-check result with its conditions and notice
 
 
 @pytest.fixture
@@ -17,13 +18,14 @@ def say(router):
     return _say
 
 
-async def test_the_english_expiry_notice_keeps_its_dates_in_one_short_line(say):
+async def test_the_english_quick_check_result_fits_one_screen_with_its_expiry_notice(say):
     reply = await say("New financial HQ with paid-in capital of RMB 1 billion, how much subsidy?")
     notice = reply.text.split("\n\n")[-1]
-    assert notice == ("⚠️ 杭政办〔2023〕2号 (in force 2023-03-01 to 2026-02-28) expired on 2026-02-28: the above is "
-                      "for reference only. Current policy: ask the Hangzhou Local Financial Supervision and "
-                      "Administration Bureau (市地方金融监管局).")
-    assert "RMB 20 million (2000万元)" in reply.text and len(reply.text) < PHONE
+    assert notice == ("⚠️ 杭政办〔2023〕2号 expired on 2026-02-28: for reference only; current policy from the "
+                      "Hangzhou Local Financial Supervision and Administration Bureau (市地方金融监管局).")
+    assert "By paid-in capital: RMB 1 billion × 2% = RMB 20 million, within" in reply.text     # the Chinese beside the result
+    assert "→ up to RMB 20 million (2000万元) (Art. 6)" in reply.text and len(reply.text) <= QUICK_CHECK_SCREEN
+    assert reply.sources and reply.buttons[0].label == "Original text and conditions"
 
 
 async def test_the_english_contact_card_puts_the_role_behind_a_button(say):

@@ -55,3 +55,12 @@ async def test_a_card_says_first_how_to_reach_a_person_now(ask):
 
 def test_no_contact_has_an_invented_phone(kb):
     assert all(c.phone is None for c in kb.knowledge.contacts)
+
+
+async def test_asking_whom_to_apply_to_gets_how_the_policy_says_to_apply_not_every_body(ask):
+    for question in ("向谁申请", "请问找谁申报", "Who should we apply to?"):
+        reply = await ask(question)
+        assert "市地方金融监管局" in reply.text or "Local Financial Supervision" in reply.text, reply.text
+        assert len(reply.buttons) <= 3, [b.label for b in reply.buttons]
+    card = await ask("找谁申请入驻小镇管委会")          # a body named: its card
+    assert card.intent == "contacts" and "管理委员会" in card.text

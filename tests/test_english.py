@@ -515,8 +515,11 @@ async def test_quoted_firms_financing_growth_in_english(ask, question, amount, n
 
 
 async def test_an_operators_reward_for_listed_firms_financing_is_no_capital_raise(ask):
+    """The document rewards no stock-exchange listing's financing: listed firms' financing growth is the quoted
+    firms' (Art. 12), computed on the part above 5 %, never a capital raise (Art. 6)."""
     reply = await ask("Listed firms raised RMB 1 billion last year and RMB 1.2 billion this year. Operator reward?")
-    assert final_amount(reply.text) is None and "Art. 6" in reply.text, reply.text
+    assert "Art. 12" in reply.text and "Art. 6" not in reply.text, reply.text
+    assert final_amount(reply.text) == 1_500_000
 
 
 @pytest.mark.parametrize("question, amount", [
@@ -654,3 +657,19 @@ async def test_a_short_english_follow_up_continues_the_last_topic(say, first, th
 async def test_an_english_pronoun_with_nothing_talked_about_yet_gets_a_question_back(say):
     reply = await say("Where is it?")
     assert reply.intent == "clarify", reply.text
+
+
+@pytest.mark.parametrize("text, first", [
+    ("we are a payment institution, what support fits us?", "Art. 11"),
+    ("We are a securities firm, which measures fit us?", "Art. 6"),
+])
+async def test_an_english_self_description_asking_what_fits_gets_the_measures(say, text, first):
+    reply = await say(text)
+    assert reply.intent == "policy" and reply.text.startswith("Best fits for") and first in reply.text, reply.text
+
+
+async def test_an_english_list_of_what_fits_gives_each_ceiling_and_one_condition_not_the_whole_rule(say):
+    reply = await say("We are a newly established asset management company HQ, what support is there?")
+    assert reply.intent == "policy" and "Art. 13 Asset manager HQ grant: up to RMB 6 million (600万元); still to " \
+        "confirm:" in reply.text and "in tiers by" not in reply.text, reply.text
+    assert len(reply.text) < 1100, len(reply.text)

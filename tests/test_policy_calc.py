@@ -48,6 +48,12 @@ async def test_arithmetic_caps_thresholds_tiers_counts(ask, question, says):
     ("我们主导制定了国际标准1项，参与了国家标准2项，能拿多少", "您提到“参与了国家标准2项”"),
     ("资管总部去年规模120亿，今年首次突破200亿，能补多少", "“120亿”“200亿”不是一个确切的数"),
     ("新设金融总部实收资本10亿，不是经国家金融管理部门批准的，能拿多少", "原文条件：经国家金融管理部门批准新设立"),
+    ("我们是一家证券公司，科创企业贷款增量排名第3，能拿多少", "您提到“证券公司”：按原文，第2条 科创贷款增量奖励的支持对象是"),
+    ("我司作为保险公司，科创贷款增量排第2，符合吗", "您提到“保险公司”：按原文，第2条"),
+    ("我们是私募，新设金融总部实收资本5亿，能拿多少", "您提到“私募”：按原文，第6条 新设金融总部补助的支持对象是"),
+    ("新设金融总部，章程写实收资本8亿，审计报告写的实缴6亿，补多少", "“8亿”“6亿”不是一个确切的数"),
+    ("新设金融总部，实收资本只有20亿的一半，补多少", "“20亿”：这是另一个数的几分之几或几倍"),
+    ("资管总部管理规模首次达到去年80亿的3倍，补多少", "“80亿”：这是另一个数的几分之几或几倍"),
 ])
 async def test_no_amount_when_the_words_name_another_subject_a_part_taken_or_two_years_figures(ask, question, says):
     reply = await ask(question)
@@ -59,6 +65,17 @@ async def test_no_amount_when_the_words_name_another_subject_a_part_taken_or_two
 async def test_a_count_after_each_and_a_verb_is_every_listed_items_count(ask, question, amount):
     reply = await ask(question)
     assert f"最高可获 {amount}（第9条）" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("我们是人民银行批准的新设企业征信机构，已备案，能补多少", "100万元"),   # 人民银行 approved it: not what the asker is
+    ("我们是做私募的，资管总部，管理规模首次突破220亿，能补多少", "600万元"),   # not 第6条's subject, 第13条's
+    ("基础设施项目融资30亿，其中保险资金6亿，能补多少", "300万元"),            # a part, not the same figure said twice
+    ("我们银行新设的理财子公司，管理规模首次突破200亿，能补多少", "600万元"),   # the kind it set up is 第13条's
+])
+async def test_the_askers_own_kind_rules_out_only_measures_for_other_kinds(ask, question, amount):
+    reply = await ask(question)
+    assert f"最高可获 {amount}" in reply.text, reply.text
 
 
 async def test_one_item_of_each_rival_fixed_sum_named_is_added_up_and_one_item_of_both_is_asked(ask):
@@ -714,3 +731,25 @@ async def test_a_company_an_hq_set_up_is_not_paid_as_the_hq(ask):
     await ask("我们在筹建金融科技子公司 实收资本8000万")
     reply = await ask("已经设立了 实收资本8000万 持牌券商总部设立的")
     assert final_amount(reply.text) is None and "160万" not in reply.text, reply.text
+
+
+async def test_every_year_after_a_result_is_answered_of_that_measure_from_its_wording(ask):
+    await ask("新设金融总部，实收资本10亿，能拿多少")
+    once = await ask("每年都能拿吗")
+    assert once.text.startswith("第6条 新设金融总部补助：原文为一次性补助，文件没有规定每年给予"), once.text
+    await ask("第4条应收账款确权融资奖励是什么", user="u2")
+    yearly = await ask("每年都有吗", user="u2")
+    assert yearly.text.startswith("第4条 应收账款确权融资奖励：原文按年度给予"), yearly.text
+
+
+async def test_two_measures_asked_in_one_message_are_each_answered_and_the_figure_asked_for_answers_its_own(ask):
+    both = await ask("新设金融总部能补多少？此外资管总部管理规模首次突破200亿补多少？")
+    assert "请告诉我实收资本" in both.text and "最高可获 600万元（第13条）" in both.text, both.text
+    figure = await ask("5亿")
+    assert "最高可获 1000万元（第6条）" in figure.text, figure.text
+
+
+@pytest.mark.parametrize("question", ["我行科创企业贷款增量名列第二十五，能拿奖励吗", "我们银行科创贷款增量第25，符合吗"])
+async def test_a_rank_beyond_the_bound_is_said_to_fail_the_condition(ask, question):
+    reply = await ask(question)
+    assert "排名第25名，不在前20名以内，不符合" in reply.text and final_amount(reply.text) is None, reply.text

@@ -206,8 +206,9 @@ async def test_a_kind_no_measure_names_is_told_so_with_the_measures_open_to_any_
 @pytest.mark.parametrize("question, first, dates", [
     ("杭政办〔2023〕2号的有效期和发文单位", "杭政办〔2023〕2号已失效：有效期为2023-03-01至2026-02-28，已于2026-02-28到期（今天是2026-11-22）",
      "发文：杭州市人民政府办公厅，成文日期2023-01-19，2023-01-20印发"),
-    ("Is 杭政办〔2023〕2号 still valid?", "杭政办〔2023〕2号 is no longer in force: it was valid from 2023-03-01 to "
-     "2026-02-28 and expired on 2026-02-28 (today is 2026-11-22)", "dated 2023-01-19, printed and issued on 2023-01-20"),
+    ("Is 杭政办〔2023〕2号 still valid?", "杭政办〔2023〕2号 is no longer in force: it was valid from 1 March 2023 to "
+     "28 February 2026 and expired on 2026-02-28 (today is 2026-11-22)",
+     "dated 19 January 2023 (2023-01-19), printed and issued on 20 January 2023 (2023-01-20)"),
 ])
 async def test_the_document_card_says_first_that_it_has_expired_and_bears_both_dates(ask, question, first, dates):
     reply = await ask(question)
@@ -593,3 +594,28 @@ async def test_what_the_document_does_not_say_finds_no_passage(ask, question):
 async def test_an_article_past_the_last_is_said_not_to_exist(ask, question, number):
     reply = await ask(question)
     assert "共18条" in reply.text and f"没有第{number}条" in reply.text and "第1条“" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, article", [("实缴资本按什么口径算", "【第6条 · 新设金融总部补助】"),
+                                               ("存续资产规模是指什么", "【第13条 · 资管机构总部补助】")])
+async def test_how_an_input_is_measured_is_answered_with_the_measure_naming_it(ask, question, article):
+    reply = await ask(question)
+    assert reply.intent == "policy" and reply.text.startswith(article) and "原文：“" in reply.text, reply.text
+    assert "可获 " not in reply.text                 # nothing computed
+
+
+async def test_asking_one_unstated_condition_names_the_others_left_unstated(ask):
+    reply = await ask("改革试点入围了能拿奖励吗")
+    assert "原文条件：入围省（部）级及以上金融改革试点" in reply.text and "原文还要求：项目通过验收后" in reply.text, reply.text
+    stated = await ask("改革试点入围了，项目已经验收，能拿奖励吗", user="u2")
+    assert "原文还要求" not in stated.text, stated.text
+
+
+async def test_the_town_named_in_the_2023_policy_is_quoted_with_the_other_towns_of_its_sentence(ask):
+    reply = await ask("2号文里提到运河财富小镇了吗")
+    assert all(t in reply.text for t in ("玉皇山南基金小镇", "西湖蚂蚁小镇", "国际财富管理机构集聚高地")), reply.text
+
+
+async def test_how_many_numbered_measures_the_document_has_is_counted_from_the_data(ask):
+    reply = await ask("这个文件总共有几条具体任务")
+    assert reply.intent == "policy" and reply.text.startswith("杭政办〔2023〕2号的具体措施共18条（第1—18条）"), reply.text
