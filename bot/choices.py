@@ -31,6 +31,11 @@ def keyed(buttons: Iterable[Button]) -> dict[str, tuple[int, Button]]:
     return found
 
 
+@lru_cache(maxsize=1024)          # most users were last shown one of a few sets of buttons (the menu, an answer's)
+def _keyed_set(buttons: tuple[Button, ...]) -> dict[str, tuple[int, Button]]:
+    return keyed(buttons)
+
+
 @lru_cache(maxsize=4096)          # each message is looked up among the user's buttons and the standing ones
 def _typed_keys(text: str) -> tuple[str, ...]:
     folded = fold(text).lower()
@@ -93,7 +98,7 @@ class Choices:
         return buttons[choice - 1].payload if choice is not None and 1 <= choice <= len(buttons) else None
 
     def by_label(self, user_key: str, text: str) -> Button | None:
-        return pressed(keyed(self._last.get(user_key, [])), text)
+        return pressed(_keyed_set(tuple(self._last.get(user_key, ()))), text)
 
     def by_number_or_part(self, user_key: str, text: str, fillers: Iterable[str]) -> Button | None:
         """The button numbered `text`, or the one whose label alone holds it (see part_of)."""

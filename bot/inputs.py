@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from faq.script import simplified
 
@@ -24,6 +25,8 @@ def _text(raw: str | bytes | None) -> str:
 
 
 def _printable(text: str) -> str:
+    if text.isprintable():        # holds no control or format character (every one of them is unprintable)
+        return text
     return "".join(ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in text)
 
 
@@ -47,6 +50,7 @@ def number(text: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() else None
 
 
+@lru_cache(maxsize=4096)          # every message's matching copy; the same texts come again
 def fold(text: str) -> str:
     """The copy used for matching and parsing only: NFKC folds full-width and compatibility forms, and
     traditional characters read as simplified."""

@@ -31,7 +31,7 @@ class Incoming:
     reply_to: str = ""       # id of the bot's message this one quotes (Telegram replies), else ""
     typed: str = ""          # set by the router: the text exactly as written (`text` is folded for matching)
 
-    @property
+    @cached_property
     def user_key(self) -> str:
         return f"{self.platform}:{self.user_id}"
 

@@ -29,6 +29,14 @@ class Metrics:
                                 ["channel"], registry=self.registry)
         self.dedupe_ids = Gauge("bot_dedupe_ids", "Message ids remembered so a retried message is answered once",
                                 ["channel"], registry=self.registry)
+        self._updated: dict[tuple[str, str, str], Counter] = {}
+
+    def updated(self, channel: str, kind: str, outcome: str) -> None:
+        """One more update of bot_updates_total; each combination's counter is looked up once."""
+        counter = self._updated.get((channel, kind, outcome))
+        if counter is None:
+            counter = self._updated[channel, kind, outcome] = self.updates.labels(channel, kind, outcome)
+        counter.inc()
 
     def watch_queue(self, channel: str, limit: int, depth: Callable[[], float]) -> None:
         self.queue_limit.labels(channel).set(limit)

@@ -4,6 +4,7 @@ each block once, so that no question is lost to the route that took the whole me
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Literal
@@ -33,11 +34,16 @@ FIGURE = re.compile(r"\d")
 def pieces(text: str, english: bool = False) -> list[str]:
     """The message's sentences (in Chinese each run of a sentence asking a question of its own at its spaces),
     without those that neither ask nor give a figure (a self-introduction)."""
+    return list(_pieces(text, english))
+
+
+@lru_cache(maxsize=4096)          # every free text is cut into its parts first; the same texts come again
+def _pieces(text: str, english: bool) -> tuple[str, ...]:
     if english:
         found = [sentence.strip() for sentence in EN_PART_END.split(text) if sentence.strip()]
     else:
         found = [run for sentence in PART_END.split(text) if sentence.strip() for run in asked_at_spaces(sentence.strip())]
-    return [p for p in found if ASKING.search(p) or FIGURE.search(p)]
+    return tuple(p for p in found if ASKING.search(p) or FIGURE.search(p))
 
 
 def _owner(svc: Services, msg: Incoming, piece: str, policy: PolicyReading) -> Owner | None:

@@ -50,6 +50,7 @@ class Subscribe(Strict):
     joins: Patterns
     leaves: Patterns
     asks_how: Patterns
+    asks_which: Patterns
     about_notices: Patterns
     events: Patterns
     news: Patterns
@@ -57,6 +58,7 @@ class Subscribe(Strict):
     everything: Patterns
     segments: SegmentWords
     registering: Patterns
+    mine: Patterns
 
 
 class Handoff(Strict):

@@ -57,6 +57,11 @@ class Services:
         self.tickets = Tickets(self.store, self.delivery, self.clock, self.settings.handoff_targets)
         self.analytics = Analytics(self.store.analytics, self.clock)
 
+    def person_reachable(self, platform: str) -> bool:
+        """Someone can receive a request for a person from this platform: staff to tell (BOT_HANDOFF_TO or
+        BOT_STAFF), or the platform hands the chat to people itself (微信客服)."""
+        return bool(self.tickets.targets) or platform in self.live_handoff
+
     def policy_date(self) -> date:
         """The date policy validity is checked against: BOT_TODAY when set (demos), else the clock's."""
         return self.settings.today or self.clock.today()

@@ -31,6 +31,8 @@ class Tickets:
         self._loading = asyncio.Lock()
 
     async def _index(self) -> dict[str, int]:
+        if self._open is not None:        # loaded once, then kept up to date in memory
+            return self._open
         async with self._loading:
             if self._open is None:
                 self._open = {t.user: t.id for t in await self.store.tickets.all("open")}

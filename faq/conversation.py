@@ -22,6 +22,8 @@ class Topic:
     subject: str = ""                        # what it asked when no aspect says it ("金融业增加值多少"), no year
     years: tuple[int, ...] = ()              # the years it asked of ("2015年…多少": so is "占GDP多少")
     others: tuple[str, ...] = ()             # names it used of things that are no entity ("商务区联盟")
+    named: tuple[str, ...] = ()              # the places it named itself, when several ("泰嘉园和乐富智汇园")
+    which: tuple[str, ...] = ()              # the places the bot asked the user to choose between
 
 
 class Conversations(Expiring[Topic]):
@@ -30,6 +32,7 @@ class Conversations(Expiring[Topic]):
 
     def remember(self, user_key: str, entities: Iterable[str], aspects: Iterable[str], entry_id: str | None,
                  needs: Iterable[re.Pattern] = (), subject: str = "", years: Iterable[int] = (),
-                 others: Iterable[str] = ()) -> None:
+                 others: Iterable[str] = (), named: Iterable[str] = (), which: Iterable[str] = ()) -> None:
         if entities := tuple(entities):
-            self.put(user_key, Topic(entities, tuple(aspects), entry_id, tuple(needs), subject, tuple(years), tuple(others)))
+            self.put(user_key, Topic(entities, tuple(aspects), entry_id, tuple(needs), subject, tuple(years), tuple(others),
+                                     tuple(named), tuple(which)))

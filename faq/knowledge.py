@@ -38,6 +38,11 @@ class Knowledge:
     def _by_id(self) -> dict[str, FaqEntry]:
         return {e.id: e for e in self.faq}
 
+    @cached_property
+    def categories(self) -> tuple[str, ...]:
+        """The FAQ's categories in the order the files first give them."""
+        return tuple(dict.fromkeys(e.category for e in self.faq))
+
     def cite(self, source, lang: str = "zh") -> str:
         """A short human citation: 《…》 + section (the section's Chinese heading in English answers too)."""
         doc = self.documents[source.doc]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Literal
 
 Lang = Literal["zh", "en"]
@@ -26,6 +27,7 @@ ACRONYM = re.compile(r"^[A-Z0-9]+$")          # PPP, CFA, QFLP: written in Chine
 APART_WORD = re.compile(r"(?:^|[\s,.;:!?()])[A-Za-z]{3,}(?=$|[\s,.;:!?()])")
 
 
+@lru_cache(maxsize=4096)          # every message is asked; the same texts come again
 def detect(text: str, without_names: Callable[[str], str] | None = None) -> Lang | None:
     """The language of one message, or None when it does not tell; `without_names` blanks the known names."""
     if text.lstrip().startswith("/"):

@@ -17,6 +17,9 @@ from faq.schema import one_of
 from faq.vocabulary import compiled, vocabulary
 
 YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
+SAID_YEAR = re.compile(rf"{YEAR.pattern}\s*年?")
+ONLY_YEAR = re.compile(rf"{YEAR.pattern}\s*年?\s*(?:底|末|年底|年末|全年)?\s*的?")    # "2020年呢": the same, of another year
+DOCUMENT_NUMBER = re.compile(r"[〔\[(（]?(?:19|20)\d\d[〕\])）年]?\s*第?\s*\d{1,3}\s*号")   # "杭政办2023年2号文": no year asked
 BASE_YEAR = re.compile(r"(?:比|较|相比|与)\s*(?:19|20)\d\d年?(?:末|底)?")   # "比2010年增长": compared with, not asked of
 BARE_FIGURE = re.compile(r"^[\s第]*[\d.,，０-９一二两三四五六七八九十百千万亿零〇]+\s*(个)?\s*(万|亿|千万|百万)?\s*"
                          r"(元|块|人民币|万元|亿元|%|项|家|个|条|号|年)?[\s?？。!！]*$")
@@ -67,6 +70,11 @@ ORDINAL = re.compile(r"第\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*(
 _DIGITS = "一二三四五六七八九"
 
 
+def years_given(answer: str) -> set[int]:
+    """The years an answer gives figures for; "比2015年翻一番" compares with a year, it gives no 2015 figure."""
+    return {int(y) for y in YEAR.findall(BASE_YEAR.sub("", answer))}
+
+
 def _ordinal(figure: str) -> int:
     if figure.isdigit():
         return int(figure)
@@ -102,6 +110,9 @@ class Reading:
     role: str = ""                         # whom a "who is" question asks for ("园长是谁": 园长)
     counted: str = ""                      # what a count question counts, as typed ("几家外资银行": 外资银行)
     others: list[str] = field(default_factory=list)   # names of things that are no entity ("商务区联盟")
+    subject: str = ""                      # what it asks when no aspect of its own says it, without years
+    another_year: bool = False             # "2016年呢": the question before, asked of another year
+    before: str | None = None              # the entry that answered the question this one continues
     matcher: FaqMatcher | None = field(default=None, repr=False)   # the FAQ of the message's language
     _ranked: list[Match] | None = None
 
@@ -112,9 +123,36 @@ class Reading:
         return self._ranked
 
 
+@dataclass(frozen=True)
+class _Plain:
+    """The part of a reading the text alone decides (Reader._plain_of)."""
+    questions: tuple[str, ...]
+    focus: str                             # what is matched: the question clauses of a long message
+    entities: tuple[str, ...]
+    aspects: tuple[str, ...]
+    years: tuple[int, ...]
+    elsewhere: tuple[str, ...]
+    marked: bool                           # "那…呢", "what about…": marked as a follow-up
+    unmarked: str                          # the text without the marks of a follow-up
+    bare: bool                             # a figure alone
+    needs: tuple[re.Pattern, ...]
+    self_intro: bool
+    points_back: bool                      # "它在哪": at something said before
+    counted: str
+    role: str
+    members: int
+    others: tuple[str, ...]
+
+
 # "How many historic districts and museums does the town have?": one question for each thing counted.
 EN_TWO_COUNTS = re.compile(r"^(how many|how much)\s+([a-z-]+(?:\s[a-z-]+)?)\s+and\s+([a-z-]+(?:\s[a-z-]+)?)"
                            r"(\s+(?:does|do|did|are|is|were|was|has|have)\b.*)$")
+
+
+def _of_another_year(best: Match, topic: Topic, years: list[int]) -> bool:
+    """"占GDP多少" after "2015年…多少": an answer of other years only does not make it a question of its own."""
+    given = years_given(best.entry.answer)
+    return bool(topic.years and given) and not years and not set(topic.years) & given
 
 
 def question_clauses(text: str, lang: str = "zh") -> list[str]:
@@ -176,34 +214,39 @@ class Reader:
         self.gazetteer, self.matcher, self.lang = gazetteer, matcher, lang
         self._places = lru_cache(maxsize=SCANNED)(self._places_elsewhere)     # the same texts come again
         self._needs = lru_cache(maxsize=SCANNED)(self._needs_of)
+        self._plain = lru_cache(maxsize=SCANNED)(self._plain_of)
+        self._halves = lru_cache(maxsize=SCANNED)(self._halves_of)
+        self._tagged = lru_cache(maxsize=SCANNED)(self._tagged_in)
 
     def read(self, text: str, topic: Topic | None = None) -> Reading:
         folded = self._named_before(self.gazetteer.repairer.repair(fold(text)), topic)
-        questions = question_clauses(folded, self.lang)
-        focus = "，".join(questions) if len(folded) > LONG or SELF_INTRO.match(folded) else folded
-        entities = self.gazetteer.entities(focus) or self.gazetteer.entities(folded)
-        aspects = own = self.gazetteer.aspects(focus)
+        plain = self._plain(text, folded)
+        questions, focus, bare, marked, unmarked = list(plain.questions), plain.focus, plain.bare, plain.marked, \
+            plain.unmarked
+        entities, years, elsewhere = list(plain.entities), list(plain.years), list(plain.elsewhere)
+        aspects = own = list(plain.aspects)
         if self.lang == "en" and "area" in aspects and not english.asks_area(
                 focus, entities or (list(topic.entities[:1]) if topic else []), aspects):     # "how big is it?"
             aspects = own = [a for a in aspects if a != "area"]
-        dated = english.DOCUMENT_YEAR.sub(" ", focus) if self.lang == "en" else focus
-        years = [int(y) for y in YEAR.findall(BASE_YEAR.sub(" ", nlp.normalise(dated)))]
-        unmarked = FOLLOW_UP_END.sub("", FOLLOW_UP.sub("", folded)).strip()     # "那30亿呢", "what about 3 billion?"
-        bare = any(p.match(t) for p in (BARE_FIGURE, BARE_FIGURE_EN) for t in (folded, unmarked))
-        elsewhere = list(self._places(focus))
-        marked = bool(FOLLOW_UP.match(folded) or FOLLOW_UP_END.search(folded)
-                      or (self.lang == "en" and REFERS_BACK.search(folded)))
         alone = None          # a short unmarked message is ranked on its own; that ranking serves it if it stands
+        dated = marked        # whether a follow-up asks of the years asked before
         follow_up = topic is not None and not entities and not elsewhere and not (bare and not years)
         short = len(folded) <= FOLLOW_UP_MAX if self.lang == "zh" else len(folded.split()) <= FOLLOW_UP_WORDS
         if follow_up and not marked and not (aspects and short):
             if short:
                 alone = self.matcher.rank(focus, limit=10)
-                follow_up = not (alone and alone[0].score >= STANDS_ALONE)
+                dated = bool(alone) and _of_another_year(alone[0], topic, years)
+                # "入驻了多少企业" after "泰嘉园在哪": an answer about something else does not make it a new question
+                follow_up = dated or not (alone and alone[0].score >= STANDS_ALONE
+                                          and self.gazetteer.covers(alone[0].entry.entities, topic.entities[0]))
             else:
                 follow_up = False
         query, previous = focus, None
-        if topic is not None and (entities or elsewhere) and marked and not aspects and topic.aspects \
+        if topic is not None and topic.which and entities and set(entities) <= set(topic.which) and not aspects \
+                and len(folded) <= FOLLOW_UP_MAX:
+            aspects = list(topic.aspects)          # "泰嘉园" after "您说的是泰嘉园还是乐富智汇园": the question asked of it
+            query, follow_up = f"{focus} {topic.subject}", True
+        elif topic is not None and (entities or elsewhere) and marked and not aspects and topic.aspects \
                 and len(folded) <= LONG:
             aspects = list(topic.aspects)          # "那康桥新能源产业园呢": the same question about another place
             query = f"{focus} {self._hint(aspects)}"
@@ -216,35 +259,63 @@ class Reader:
             entities = list(topic.entities[:1])
             lead = self.gazetteer.name(entities[0], self.lang)
             asked = aspects or list(topic.aspects)
-            dated = " ".join(f"{y}年" for y in topic.years) if marked and not years else ""
-            query = f"{lead} {self._hint(asked) if not aspects else ''} {topic.subject} {dated} {focus}".strip()
+            before = " ".join(f"{y}年" for y in topic.years) if dated and not years else ""
+            query = f"{lead} {self._hint(asked) if not aspects else ''} {topic.subject} {before} {focus}".strip()
             aspects = asked
-        needs = list(self._needs(focus))
+        needs = list(plain.needs)
         if follow_up and not needs and not own:
             needs = list(topic.needs)            # "那2019年呢" after "…多少家": again a count of 家
-        if follow_up and marked and not years:
-            years = list(topic.years)            # "累计呢" after "2019年…多少家": of 2019 too
-        counted = COUNTED_THING.search(nlp.normalise(text)) if self.lang == "zh" else None
-        role = ROLE.search(nlp.normalise(text)) if self.lang == "zh" else None
-        members = MEMBERS.search(nlp.normalise(text)) if self.lang == "zh" else None
+        if follow_up and dated and not years:
+            years = list(topic.years)            # "累计呢", "占GDP多少" after "2019年…多少": of that year too
+        if own:
+            subject = ""
+        elif follow_up:                          # "占GDP多少" after "2015年金融业增加值多少": both, of 2015
+            subject = f"{topic.subject} {ONLY_YEAR.sub('', unmarked)}".strip()
+        else:
+            subject = SAID_YEAR.sub("", query).strip()
         return Reading(text=text, query=query, entities=entities, aspects=aspects, years=years,
                        elsewhere=elsewhere, follow_up=follow_up, own=own, bare_figure=bare and not follow_up,
-                       self_intro=bool(SELF_INTRO.match(folded)), questions=questions, matcher=self.matcher,
+                       self_intro=plain.self_intro, questions=questions, matcher=self.matcher,
                        pointless=topic is None and not entities and not elsewhere and bool(
-                           POINTS_BACK.match(folded) or (self.lang == "en" and short and REFERS_BACK.search(folded))),
-                       needs=needs, previous=previous, counted=counted.group(1) if counted else "",
+                           plain.points_back or (self.lang == "en" and short and REFERS_BACK.search(folded))),
+                       needs=needs, previous=previous, counted=plain.counted,
                        context=topic.entry_id if topic is not None and marked else None,
-                       role=role.group(1) if role else "", members=_count(members.group(1)) if members else 0,
-                       others=[w for w, tag in self.gazetteer.names.occurring(focus) if not tag]
-                       + (list(topic.others) if follow_up else []),
+                       before=topic.entry_id if follow_up else None,
+                       role=plain.role, members=plain.members,
+                       subject=subject, another_year=follow_up and bool(years) and bool(ONLY_YEAR.fullmatch(unmarked)),
+                       others=[*plain.others, *(topic.others if follow_up else ())],
                        _ranked=alone if query == focus else None)
+
+    def _plain_of(self, text: str, folded: str) -> _Plain:
+        """What the message says by itself, before any conversation: the same text is read the same way each time
+        it comes, so this is worked out once per text."""
+        questions = question_clauses(folded, self.lang)
+        focus = "，".join(questions) if len(folded) > LONG or SELF_INTRO.match(folded) else folded
+        entities = self.gazetteer.entities(focus) or self.gazetteer.entities(folded)
+        aspects = self.gazetteer.aspects(focus)         # the English "area" is weighed in read(), with the topic
+        dated = english.DOCUMENT_YEAR.sub(" ", focus) if self.lang == "en" else focus
+        years = [int(y) for y in YEAR.findall(BASE_YEAR.sub(" ", nlp.normalise(DOCUMENT_NUMBER.sub(" ", dated))))]
+        unmarked = FOLLOW_UP_END.sub("", FOLLOW_UP.sub("", folded)).strip()     # "那30亿呢", "what about 3 billion?"
+        marked = bool(FOLLOW_UP.match(folded) or FOLLOW_UP_END.search(folded)
+                      or (self.lang == "en" and REFERS_BACK.search(folded)))
+        said = nlp.normalise(text) if self.lang == "zh" else ""
+        counted, role, members = (COUNTED_THING.search(said), ROLE.search(said), MEMBERS.search(said)) if said \
+            else (None, None, None)
+        return _Plain(questions=tuple(questions), focus=focus, entities=tuple(entities), aspects=tuple(aspects),
+                      years=tuple(years), elsewhere=self._places(focus), marked=marked, unmarked=unmarked,
+                      bare=any(p.match(t) for p in (BARE_FIGURE, BARE_FIGURE_EN) for t in (folded, unmarked)),
+                      needs=self._needs(focus), self_intro=bool(SELF_INTRO.match(folded)),
+                      points_back=bool(POINTS_BACK.match(folded)), counted=counted.group(1) if counted else "",
+                      role=role.group(1) if role else "", members=_count(members.group(1)) if members else 0,
+                      others=tuple(w for w, tag in self.gazetteer.names.occurring(focus) if not tag))
 
     def halves(self, clause: str) -> list[str]:
         """A clause split at its first conjunction outside a name ("工业设计小镇面积和2019年营业收入", "the town's
         talent total and the number of CFA holders"); [] when there is none. Whether the halves are two questions is
         for their answers to show."""
-        if self.lang == "en":
-            return self._english_halves(clause)
+        return self._english_halves(clause) if self.lang == "en" else list(self._halves(clause))
+
+    def _halves_of(self, clause: str) -> tuple[str, ...]:
         named = bytearray(len(clause))
         for start, end, _ in scan(clause, self.gazetteer.names):
             named[start:end] = b"\x01" * (end - start)
@@ -254,8 +325,8 @@ class Reader:
                 continue
             if shared := SHARED_ASK.search(tail):
                 head, tail = head + shared.group(1), tail[:shared.start()] + shared.group(1)
-            return [head, tail]
-        return []
+            return head, tail
+        return ()
 
     def _english_halves(self, clause: str) -> list[str]:
         """An English clause split at its first "and" (joins_en) that cuts no name in two: every entity the clause
@@ -270,13 +341,16 @@ class Reader:
     def _named_before(self, folded: str, topic: Topic | None) -> str:
         """"联盟有多少会员" after "中国商务区联盟…": a bare word of a name the last question used is that name, not
         the entity the word alone names (the town's own 联盟)."""
-        if topic is None:
+        if topic is None or not topic.others:
             return folded
-        for word, tag in self.gazetteer.names.occurring(folded):
+        for word, tag in self._tagged(folded):
             other = next((o for o in topic.others if word in o and o not in folded), None)
-            if tag and other and tag not in topic.entities:
+            if other and tag not in topic.entities:
                 return folded.replace(word, other, 1)
         return folded
+
+    def _tagged_in(self, folded: str) -> tuple[tuple[str, str], ...]:
+        return tuple((word, tag) for word, tag in self.gazetteer.names.occurring(folded) if tag)
 
     def _hint(self, aspects: list[str]) -> str:
         asked = [self.gazetteer.lexicon.aspects[a].asked for a in aspects]

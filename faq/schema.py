@@ -64,6 +64,7 @@ class Aspect(Strict):
     unanswerable: bool = False
     of_itself: bool = False
     worded: bool = False                   # answered only by an entry declaring it or using its told words
+    carried: bool = True                   # a follow-up about another thing asks it again ("那X呢")
 
 
 class EnglishFaq(Strict):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bot.labels import paged, short_label
 from bot.messages import Button, Incoming, Reply
@@ -10,13 +11,11 @@ from bot.phrases import phrases
 from bot.services import Services
 from faq import english, nlp
 from faq.schema import one_of
-from handlers.handoff import REACH_NOW, button
+from handlers.handoff import button, reach_now, reachable
 
 # After synonym folding, "电话/联系人/找谁/热线…" all read "联系方式".
 ASKS_FOR_CONTACT = ("联系方式", "咨询谁", "负责部门", "邮箱")
 ASKS_FOR_CONTACT_EN = one_of(phrases().contacts.asks_en)
-REACH_NOW_EN = ("To reach a person now: tap “Talk to a person” or send /handoff; committee "
-                "staff will answer you here.")
 ROLE = "role:"                 # contact:role:<id>, a contact's role in full
 PAGE = "list:"                 # contact:list:<n>, the n-th page of the list
 NOT_PUBLISHED = "暂未公布（来源文件未载明，待管委会工作人员补充）"
@@ -26,14 +25,14 @@ NOT_PUBLISHED_EN = "not published yet (the source documents don't give one; comm
 def _card(svc: Services, msg: Incoming, contact) -> Reply:
     en = contact.en if msg.english else None
     if en:
-        lines = [f"[{en.name}]", REACH_NOW_EN, f"Phone: {contact.phone or NOT_PUBLISHED_EN}"]
+        lines = [f"[{en.name}]", reach_now(svc, msg), f"Phone: {contact.phone or NOT_PUBLISHED_EN}"]
     else:
-        lines = [f"【{contact.name}】", REACH_NOW, f"电话：{contact.phone or NOT_PUBLISHED}"]
+        lines = [f"【{contact.name}】", reach_now(svc, msg), f"电话：{contact.phone or NOT_PUBLISHED}"]
     if contact.address:
         lines.append(msg.say("地址：", "Address: ") + contact.address)
     if contact.hours:
         lines.append(msg.say("办公时间：", "Office hours: ") + contact.hours)
-    buttons = [button(msg)]
+    buttons = _person(svc, msg)
     if en:           # the English role is long for a phone: it is one tap away
         lines.append(f"Ask them about: {'; '.join(en.contact_for)}")
         buttons.append(Button("Their role in full", CONTACT(f"{ROLE}{contact.id}")))
@@ -43,10 +42,15 @@ def _card(svc: Services, msg: Incoming, contact) -> Reply:
                  sources=[svc.kb.knowledge.cite(contact.source, msg.lang)])
 
 
+def _person(svc: Services, msg: Incoming) -> list[Button]:
+    """A contact card's way to a person now: the handoff button, where someone can receive it."""
+    return [button(msg)] if reachable(svc, msg) else []
+
+
 def _role(svc: Services, msg: Incoming, contact) -> Reply:
     en = contact.en if msg.english else None
     text = f"[{en.name}]\nRole: {en.role}" if en else f"【{contact.name}】\n职责：{contact.role}"
-    return Reply(text, intent="contacts", confidence=1.0, buttons=[button(msg)],
+    return Reply(text, intent="contacts", confidence=1.0, buttons=_person(svc, msg),
                  sources=[svc.kb.knowledge.cite(contact.source, msg.lang)])
 
 
@@ -81,6 +85,7 @@ def _named_in(folded: str, contacts):
     return max(hits, key=lambda hit: hit[0])[1] if hits else None
 
 
+@lru_cache(maxsize=4096)          # asked of every free text and of each part of one
 def asks_for_contact(text: str, english_text: bool) -> bool:
     if english_text:
         return bool(ASKS_FOR_CONTACT_EN.search(text.lower()))
@@ -110,18 +115,18 @@ def _listed(svc: Services, msg: Incoming, page: int) -> Reply:
     published = [f"{c.name}：{'；'.join(x for x in (c.phone, c.address) if x)}" for c in contacts
                  if c.phone or c.address]
     if msg.english:
-        lines = [REACH_NOW_EN, *(published or ["The source documents publish no phone numbers; committee staff will "
+        lines = [reach_now(svc, msg), *(published or ["The source documents publish no phone numbers; committee staff will "
                                                "add them."]),
                  "You can contact these bodies (tap one for its role and contact details):" if contacts
                  else "No contacts have been entered yet."]
     else:
-        lines = [REACH_NOW, *(published or ["来源文件均未公布电话，号码待管委会工作人员补充。"]),
+        lines = [reach_now(svc, msg), *(published or ["来源文件均未公布电话，号码待管委会工作人员补充。"]),
                  "可以联系以下机构（点选查看职责与联系方式）：" if contacts else "联系人资料尚未录入。"]
     if page:
         lines = [msg.say("更多可联系的机构（点选查看职责与联系方式）：", "More bodies to contact (tap one for its role and contact details):")]
     more = Button(msg.say("更多机构", "More bodies"), CONTACT(f"{PAGE}{page + 1}"))
     listed = [Button(_label(c, msg.english), CONTACT(c.id)) for c in contacts]
-    return Reply("\n".join(lines), intent="contacts", confidence=1.0, buttons=paged(listed, page, more, [button(msg)]))
+    return Reply("\n".join(lines), intent="contacts", confidence=1.0, buttons=paged(listed, page, more, _person(svc, msg)))
 
 
 def _label(contact, english: bool) -> str:

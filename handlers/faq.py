@@ -17,19 +17,18 @@ from faq import english, nlp
 from faq.conversation import Topic
 from faq.gazetteer import fold
 from faq.matcher import THRESHOLD, Match
-from faq.reading import BASE_YEAR, SUBJECTLESS, YEAR, Reading
+from faq.reading import POINTS_BACK, SUBJECTLESS, Reading, years_given
 from faq.vocabulary import vocabulary
-from handlers.handoff import unanswered
+from handlers.handoff import unanswered, way
 from policy_data import render
 from policy_data.amounts import amounts_in_english
 from policy_data.english import for_reading
 from policy_data.extract import read as read_policy
 
 FALLBACK = ("抱歉，这个问题我暂时答不上来，资料中没有可靠的答案。\n"
-            "您可以看看下面相近的问题，或点“转人工”请管委会工作人员回复（也可输入 /handoff）。")
+            "您可以看看下面相近的问题，或{way}。")
 FALLBACK_EN = ("Sorry, the documents I work from don't say, so I cannot give you a reliable answer.\n"
-               "See the related questions below, or tap “Talk to a person” to ask the Town Management "
-               "Committee's staff (小镇管委会) — or send /handoff.")
+               "See the related questions below, or {way}.")
 CLARIFY = ("您发来的“{text}”是指什么呢？请说完整的问题，例如“新设金融总部，实收资本10亿，能拿多少？”，"
            "或输入 /menu 查看菜单。")
 CLARIFY_EN = ("What do you mean by “{text}”? Please ask a full question, e.g. “New financial HQ, paid-in capital "
@@ -38,11 +37,14 @@ CATEGORIES, IN_CATEGORY = "cats:", "catp:"     # faq:cats:<page> the topics, faq
 SILENT = re.compile(r"^(现有)?(资料|文件|来源文件|文件原文|[^。；，]{0,4}简介[^。；，]{0,16}?)(中)?(均)?(未|没有)(载明|写明|列出|公布|提及)"
                     r"|^The (available )?documents do not (state|say|list|give|publish|mention)")
 # "资料未写明这些活动的具体举办日期": what an entry itself says the documents leave out.
-UNSTATED = re.compile(r"(资料|年鉴|文件|原文|简介)[^。；，]{0,6}(未|没有)(载明|写明|列出|公布|提及|说明)([^。；]*)"
+UNSTATED = re.compile(r"(资料|年鉴|文件|原文|简介)[^。；，]{0,6}(未|没有)(载明|写明|列出|公布|提及|说明|展开)([^。；，）]*)"
                       r"|(?:documents?|yearbook|profile) (?:do(?:es)? not|don't|doesn't) (?:state|say|list|give|name)([^.;]*)",
                       re.IGNORECASE)
 WHICH = re.compile(r"哪个|哪一个|哪家|哪一家|哪座|哪幢|哪栋")
 QUESTION_WORD = re.compile(r"谁|哪[家个些里]?|什么|啥|多少|几|的|是")
+NAMES = "names"            # the aspect asking what things are called
+# "智慧网谷小镇、运河财富小镇、上塘电商小镇、汽车互联网小镇四个省级特色小镇": things named in a row, then counted
+COUNTED_LIST = re.compile(r"[^，。；：:、]+(?:、[^，。；：:、]+)+(?:[和及与][^，。；：:、]+?)?[两二三四五六七八九十\d]+\s*(?:个|大|家|条|座|幢|栋|项|所|类)")
 LISTING = re.compile(r"[^，。；：:、]+(?:、[^，。；：:、]+)+")
 RELATIVE_YEARS = vocabulary().reading.relative_years
 SENTENCE = re.compile(r"[。；;\n]")
@@ -157,6 +159,21 @@ def _gives(entry, reading: Reading) -> bool:
         and reading.role in nlp.normalise(entry.answer) and _listed(entry) >= reading.members
 
 
+def _asks_again(entry, last, reading: Reading) -> bool:
+    """Whether an entry answers the question `last` answered: it holds what was asked in words, or else states
+    the aspects asked of the same thing."""
+    if reading.subject:
+        return _holds(entry, reading.subject)
+    return entry.entities[0] == last.entities[0] and all(a in entry.aspects for a in reading.aspects)
+
+
+def _holds(entry, words: str) -> bool:
+    """An answer saying what `words` ask about: at least half their character pairs are in it."""
+    told = nlp.normalise(entry.answer).replace(" ", "")
+    pairs = [w[i:i + 2] for w in nlp.normalise(words).split() for i in range(len(w) - 1)]
+    return 2 * sum(p in told for p in pairs) >= len(pairs)
+
+
 def _listed(entry) -> int:
     """How many things the answer names in a row ("英蓝中心、远洋国际中心、绿地中央商务区等": 3)."""
     return max((run.count("、") + 1 for run in LISTING.findall(entry.answer)), default=0)
@@ -178,8 +195,7 @@ def _counted_in(entry, reading: Reading) -> bool:
 
 
 def _years_in(entry) -> set[int]:
-    """The years an entry gives figures for; "比2015年翻一番" compares with a year, it gives no 2015 figure."""
-    return {int(y) for y in YEAR.findall(BASE_YEAR.sub("", entry.answer))}
+    return years_given(entry.answer)
 
 
 def english_reading(reading: Reading) -> bool:
@@ -237,9 +253,15 @@ def _same_document(svc: Services, reading: Reading, about: list[Match], best: Ma
 def _last_answer(svc: Services, reading: Reading) -> Match | None:
     """"机构数呢" after an answer that states the number of institutions: that answer, when nothing ranked close to the
     follow-up states what it asks."""
-    last = svc.kb.knowledge.entry(reading.context) if reading.follow_up and reading.own else None
-    if last is None or not all(a in last.aspects for a in reading.own) or not _about(svc, last, reading.entities) \
-            or not _gives(last, reading):
+    if not (reading.follow_up and reading.own):
+        return None
+    # an unmarked follow-up ("哪天批的", "是哪几个") is the last answer's only when it asks a figure, a date or the
+    # names that answer holds
+    before = svc.kb.knowledge.entry(reading.before)
+    listed = before is not None and NAMES in reading.own and bool(COUNTED_LIST.search(before.answer))
+    last = svc.kb.knowledge.entry(reading.context) or (before if reading.needs or listed else None)
+    if last is None or not all(a in last.aspects or (a == NAMES and listed) for a in reading.own) \
+            or not _about(svc, last, reading.entities) or not _gives(last, reading):
         return None
     return Match(last, THRESHOLD)
 
@@ -256,6 +278,8 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
         if not pool or pool[0].score < THRESHOLD:
             return None, "elsewhere"
     if not pool or pool[0].score < THRESHOLD or _too_thin(reading):
+        if reading.follow_up and (last := _last_answer(svc, reading)) is not None:
+            return last, ""          # "哪天批的": what the answer just given states
         return None, ""
     about = [m for m in pool if _about(svc, m.entry, reading.entities)]
     if not about or about[0].score < THRESHOLD:
@@ -291,7 +315,11 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
             if not reading.follow_up or (last := _last_answer(svc, reading)) is None:
                 return None, "aspect"
             best = last
-    if reading.years and not set(reading.years) & _years_in(best.entry):
+    if reading.another_year and (last := svc.kb.knowledge.entry(reading.context)) is not None:
+        # "2016年呢" after "2015年金融业增加值多少": what the documents give of that year, else the answer before
+        best = next((m for m in about if set(reading.years) & _years_in(m.entry) and _asks_again(m.entry, last, reading)),
+                    Match(last, best.score))
+    elif reading.years and not set(reading.years) & _years_in(best.entry):
         named = reading.entities[0] if reading.entities else None
         direct = named is None or best.entry.entities[0] == named
         best = next((m for m in near if set(reading.years) & _years_in(m.entry) and all(a in m.entry.aspects for a in strict)
@@ -309,6 +337,15 @@ def asks_unstated(svc: Services, msg: Incoming) -> bool:
     honestly, not a policy or quick-check question ("How many working days until the subsidy?")."""
     aspects = svc.kb.knowledge.lexicon.aspects
     return any(aspects[a].unanswerable for a in msg.reading.aspects)
+
+
+async def procedure_of_body(svc: Services, msg: Incoming) -> Reply:
+    """"加入联盟需要什么材料": the procedure of a body the question names, which no document states: the FAQ's
+    honest reply about that body when it gives one ("资料未载明入盟…需要提交的材料"), else "not stated" of it."""
+    reply = await answer(svc, msg)
+    if reply.intent == "fallback":
+        return reply
+    return await _not_known(svc, msg, msg.reading, msg.reading.ranked(), "aspect")
 
 
 def is_new_question(svc: Services, msg: Incoming) -> bool:
@@ -350,6 +387,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
         return Reply(msg.say(CLARIFY, CLARIFY_EN).format(text=(t if len(t := msg.text.strip()) <= 40 else t[:39] + "…")), intent="clarify",
                      confidence=1.0, buttons=[Button(msg.say("补贴速算", "Quick-check"), "/calc"),
                                               Button(msg.say("主菜单", "Main menu"), "/menu")])
+    if options := _which_one(svc, msg):
+        return _ask_which(svc, msg, options)
     several = _several(svc, msg)
     # Only a place elsewhere or an English message can make the whole message's choice overrule its parts, so
     # only then is the whole ranked before the parts are read.
@@ -358,6 +397,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
     parts, missing = _parts(svc, msg) if several and not (whole_first and _overrules(svc, msg, why)) else ([], [])
     if not whole_first and len(parts) < 2:    # parts answered each by an entry of their own need no ranking
         ranked, best, why = _whole(svc, reading)
+    if best is None and not parts and (before := _of_the_year_before(svc, reading)) is not None:
+        best = before           # "2017年呢" of a figure the documents give for 2019 only: said, with the 2019 one
     if best is None and not parts:
         return await _not_known(svc, msg, reading, ranked, why)
     if best is None or len(parts) > 1:         # each question answered by its own entry, in the order asked
@@ -367,7 +408,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
     parts = [(n, m) for n, m in parts if m.score >= THRESHOLD + PART_MARGIN]
     note = _year_note(msg, best.entry)
     reply = _answer(best.entry, svc, best.score, msg.lang, note or _today_note(svc, msg, best.entry))
-    asked = set(reading.aspects)
+    asked = set(reading.own if reading.follow_up else reading.aspects)    # "那律所呢": not what was asked before
     silent = SILENT.match(best.entry.answer) or asked & _unstated(svc, best.entry) \
         or (not msg.english and _asks_left_out(best.entry, msg.text))
     if note or silent:        # the documents do not state it: an honest "don't know" with what is known
@@ -378,12 +419,52 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
         reply.text += "".join(f"\n\n{_answer(m.entry, svc, m.score, msg.lang).text}" for m in extra)
         reply.sources += [svc.kb.knowledge.cite(m.entry.source, msg.lang) for m in extra]
     reply.text += _missing_note(svc, msg, missing, [best.entry, *(m.entry for m in extra)], unsure, [n for n, _ in parts[MAX_PARTS - 1:]])
-    subject = "" if reading.aspects else YEAR.sub("", reading.query)
     # the first aspect of an answer to a question naming nothing known ("金牌管家…") is not what it asked
-    kept = reading.aspects or (best.entry.aspects[:1] if reading.entities else [])
+    lex = svc.kb.knowledge.lexicon.aspects
+    kept = [a for a in reading.aspects if lex[a].carried] or (best.entry.aspects[:1] if reading.entities else [])
     svc.conversations.remember(msg.user_key, _topic(svc, reading, best.entry), kept,
-                               best.entry.id, reading.needs, subject, reading.years, reading.others)
+                               best.entry.id, reading.needs, reading.subject, reading.years, reading.others,
+                               _places_named(svc, reading))
     return reply
+
+
+def _places_named(svc: Services, reading: Reading) -> list[str]:
+    """The places and bodies a question names itself, when it names several of which none is part of another
+    ("泰嘉园和乐富智汇园在哪"); documents are where to look, not what is asked about."""
+    gz = svc.kb.gazetteer
+    named = [e for e in reading.entities if e not in svc.kb.knowledge.documents]
+    if len(named) < 2 or any(a in gz.lexicon.ancestors(b) for a in named for b in named if a != b):
+        return []
+    return named
+
+
+def _which_one(svc: Services, msg: Incoming) -> list[str]:
+    """The places "它"/"那里" may mean, when the question before named several: the bot asks which one."""
+    topic = svc.conversations.get(msg.user_key)
+    reading: Reading = msg.reading
+    if topic is None or len(topic.named) < 2 or not reading.follow_up or not POINTS_BACK.match(fold(reading.text)):
+        return []
+    return list(topic.named)
+
+
+def _ask_which(svc: Services, msg: Incoming, options: list[str]) -> Reply:
+    gz, reading = svc.kb.gazetteer, msg.reading
+    names = [gz.name(e, msg.lang) for e in options]
+    said = POINTS_BACK.match(fold(reading.text)).group(0)
+    asked = POINTS_BACK.sub("", fold(reading.text), count=1).strip()
+    text = msg.say(f"您说的“{said}”是指{'还是'.join(names)}？请回复名称，我再回答。",
+                   f"Which one do you mean: {' or '.join(names)}? Reply with the name and I will answer.")
+    svc.conversations.remember(msg.user_key, options, reading.own, None, reading.needs, asked, reading.years,
+                               which=options)
+    return Reply(text, intent="clarify", confidence=1.0)
+
+
+def _of_the_year_before(svc: Services, reading: Reading) -> Match | None:
+    """The answer just given, when a bare year asks its question again of a year it gives no figure for."""
+    last = svc.kb.knowledge.entry(reading.context) if reading.another_year else None
+    if last is None or not (years := _years_in(last)) or set(reading.years) & years:
+        return None
+    return Match(last, THRESHOLD)
 
 
 def _whole(svc: Services, reading: Reading) -> tuple[list[Match], Match | None, str]:
@@ -551,10 +632,10 @@ def _not_known_reply(svc: Services, msg: Incoming, reading: Reading, ranked: lis
     lex, gz, lang = svc.kb.knowledge.lexicon, svc.kb.gazetteer, msg.lang
     if reading.elsewhere and why in ("elsewhere", "aspect", ""):
         text = msg.say(f"资料只涉及杭州市、拱墅区和运河财富小镇，没有关于{'、'.join(reading.elsewhere)}的记载，"
-                       f"这个问题我无法可靠回答。",
+                       f"这个问题我无法可靠回答。也可以{way(svc, msg)}。",
                        f"The documents only cover Hangzhou, Gongshu District and Canal Wealth Town; they don't say "
                        f"anything about {', '.join(p.title() for p in reading.elsewhere)}, so I cannot answer this "
-                       f"reliably. To ask the Town Management Committee's staff, send /handoff.")
+                       f"reliably. You can also {way(svc, msg)}.")
         return Reply(text, intent="fallback", buttons=[Button(msg.say("主菜单", "Main menu"), "/menu")])
     entity = reading.entities[0] if reading.entities else None
     unstated = [a for a in reading.aspects if lex.aspects[a].unanswerable]      # prices, names, bus lines…
@@ -575,13 +656,12 @@ def _not_known_reply(svc: Services, msg: Incoming, reading: Reading, ranked: lis
         else:
             text = msg.say(f"资料中没有关于{name}{asked}的记载。", f"The documents don't say anything about "
                                                             f"{f'the {asked} of ' if asked else ''}{name}.")
-        text += msg.say("\n可以看看下面这些已知的内容，或点“转人工”请管委会工作人员回复。",
-                        "\nSee what is known below, or tap “Talk to a person” to ask the committee's staff.")
+        text += msg.say(f"\n可以看看下面这些已知的内容，或{way(svc, msg)}。", f"\nSee what is known below, or {way(svc, msg)}.")
         if entity:
             svc.conversations.remember(msg.user_key, [entity], reading.aspects, None)
         return Reply(text, intent="fallback", confidence=ranked[0].score if ranked else 0.0,
                      buttons=[_question_button(e, lang) for e in own[:3]])
-    text = msg.say(FALLBACK, FALLBACK_EN)
+    text = msg.say(FALLBACK, FALLBACK_EN).format(way=way(svc, msg))
     if unstated and not msg.english:
         text = f"资料中没有{'、'.join(gz.label(a, lang) for a in unstated)}方面的记载，这个问题我无法可靠回答。\n" \
                + text.partition("\n")[2]
@@ -594,7 +674,7 @@ async def categories(svc: Services, msg: Incoming) -> Reply:
 
 
 def _categories(msg: Incoming, svc: Services, page: int) -> Reply:
-    cats = list(dict.fromkeys(e.category for e in svc.kb.knowledge.faq))
+    cats = svc.kb.knowledge.categories
     more = Button(msg.say("更多分类", "More topics"), FAQ(f"{CATEGORIES}{page + 1}"))
     return Reply(msg.say("常见问题分类，请点选：", "Frequently asked questions by topic (topic names in Chinese), tap one:"),
                  intent="faq", confidence=1.0, buttons=paged([Button(c, FAQ(f"cat:{c}")) for c in cats], page, more))

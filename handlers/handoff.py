@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from functools import lru_cache
 
 from bot.alliance.audience import PLATFORMS
 from bot.alliance.events import when_text
@@ -26,7 +27,24 @@ log = logging.getLogger(__name__)
 
 BUTTON = Button("转人工", "/handoff")
 BUTTON_EN = Button("Talk to a person (转人工)", "/handoff")
-REACH_NOW = "现在找人：点“转人工”或输入 /handoff，管委会工作人员会在这里回复您。"
+CONTACTS = (Button("联系方式", "/contacts"), Button("Contacts", "/contacts"))
+# The way to a person, as every reply words it: the handoff where someone can receive it, else the committee
+# itself (nobody would read a request: none is offered, none is promised).
+WAY = {True: ("点“转人工”请管委会工作人员回复（也可输入 /handoff）",
+              "tap “Talk to a person” to ask the committee's staff (or send /handoff)"),
+       False: ("直接联系小镇管委会（见“联系方式”）",
+               "contact the Town Management Committee (小镇管委会) directly (see “Contacts”)")}
+REACH_NOW = {True: ("现在找人：点“转人工”或输入 /handoff，管委会工作人员会在这里回复您。",
+                    "To reach a person now: tap “Talk to a person” or send /handoff; committee staff will answer "
+                    "you here."),
+             False: ("这里没有接通人工服务，不能转接工作人员或代为留言，请按下面的联系方式直接联系。",
+                     "No staff are connected to this assistant, so it cannot put you through or take a message; "
+                     "contact them directly as below.")}
+UNAVAILABLE = ("抱歉，这里没有接通人工服务：没有工作人员能收到转接或留言，所以我不能替您转接，也不替您留言。"
+               "找人请直接联系小镇管委会（“联系方式”里有管委会的联系卡片）。",
+               "Sorry, no staff are connected to this assistant: nobody could receive a request or a message, so I "
+               "cannot put you through or take one. To reach a person, contact the Town Management Committee "
+               "(小镇管委会) directly (see “Contacts”).")
 STAFF_MARK = "【管委会工作人员回复】"
 LIVE = {   # a platform that hands the chat itself: the person answers right there
     "servicer": ("已为您转接管委会工作人员，请稍候，工作人员会在这里直接回复您。",
@@ -54,6 +72,7 @@ _EN = one_of(_WORDS.requests_en)
 _EN_SENTENCE = one_of(_WORDS.sentences_en)
 
 
+@lru_cache(maxsize=4096)          # every free text is asked this first; the same texts come again
 def asks_for_person(text: str) -> bool:
     folded = unicodedata.normalize("NFKC", text).lower().strip()
     english = " ".join(re.sub(r"[^\w' ]+", " ", folded).split())
@@ -64,6 +83,24 @@ def asks_for_person(text: str) -> bool:
 
 def button(msg: Incoming) -> Button:
     return BUTTON_EN if msg.english else BUTTON
+
+
+def reachable(svc: Services, msg: Incoming) -> bool:
+    return svc.person_reachable(msg.platform)
+
+
+def offer(svc: Services, msg: Incoming) -> list[Button]:
+    """The handoff button where someone can receive it, else the contacts."""
+    return [button(msg)] if reachable(svc, msg) else [CONTACTS[msg.english]]
+
+
+def way(svc: Services, msg: Incoming) -> str:
+    """"点“转人工”请管委会工作人员回复…" where someone can receive it, else "直接联系小镇管委会…"."""
+    return msg.say(*WAY[reachable(svc, msg)])
+
+
+def reach_now(svc: Services, msg: Incoming) -> str:
+    return msg.say(*REACH_NOW[reachable(svc, msg)])
 
 
 async def unanswered(svc: Services, msg: Incoming, reply: Reply) -> Reply:
@@ -77,7 +114,9 @@ def with_offer(svc: Services, msg: Incoming, reply: Reply) -> Reply:
     """A reply the bot could not answer well: the handoff button, and after two such replies in a row the
     offer of a person first."""
     recent = svc.history.recent(msg.user_key)
-    if recent and recent[-1].intent == "fallback":
+    if not reachable(svc, msg):
+        reply.buttons = [*reply.buttons, *offer(svc, msg)]
+    elif recent and recent[-1].intent == "fallback":
         reply.text = msg.say("连续两次没能答上来，抱歉。要不要请管委会工作人员帮您？点“转人工”，"
                              "刚才的问题会一并转给他们。\n\n",
                              "Sorry, that is twice in a row I could not answer. Shall the committee's staff help you? "
@@ -142,11 +181,7 @@ async def _hand_over(svc: Services, msg: Incoming, said: str) -> Reply:
     tickets = svc.tickets
     if not tickets.targets:
         log.warning("a user asked for a person, but BOT_HANDOFF_TO and BOT_STAFF name no one")
-        return _handoff_reply(msg.say("抱歉，现在没有值班的工作人员可以转接。您可以稍后再点“转人工”，"
-                                      "或在“联系方式”里查看管委会的联系卡片。",
-                                      "Sorry, there is no one on duty to put you through to right now. Try “Talk to "
-                                      "a person” again later, or see the committee's card under “Contacts”."),
-                              [button(msg), *menu_buttons(msg)])
+        return _handoff_reply(msg.say(*UNAVAILABLE), menu_buttons(msg))
     if (ticket := await tickets.open_of(msg.user_key)) is not None:
         return _handoff_reply(msg.say(f"您已在人工服务中（工单 #{ticket.id}），直接输入留言即可。输入“结束”可结束人工服务。",
                               f"You are already talking to staff (ticket #{ticket.id}): just type your message. "

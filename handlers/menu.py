@@ -97,9 +97,11 @@ async def repeated(svc: Services, msg: Incoming) -> Reply | None:
 
 
 async def help_text(svc: Services, msg: Incoming) -> Reply:
-    """The commands come from the router's table (svc.commands: name, description, English, staff only)."""
+    """The commands come from the router's table (svc.commands: name, description, English, staff only);
+    /handoff only where someone can receive a request for a person."""
     def lines_for(staff: bool) -> list[str]:
-        return [f"/{name} — {en if msg.english else zh}" for name, zh, en, only in svc.commands if only is staff]
+        return [f"/{name} — {en if msg.english else zh}" for name, zh, en, only in svc.commands
+                if only is staff and (name != "handoff" or svc.person_reachable(msg.platform))]
     lines = [msg.say("可用命令：", "Commands:")] + lines_for(False)
     if msg.is_staff:
         lines += ["", msg.say("工作人员命令：", "Staff commands:")] + lines_for(True)

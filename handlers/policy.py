@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from functools import partial
+from functools import lru_cache, partial
 
 from bot.inputs import number
 from bot.labels import short_label
@@ -544,8 +544,7 @@ def _no_measure_reply(svc: Services, msg: Incoming, kind: str) -> Reply:
                    f"{', '.join(p.number for p in policies)} has no support measure of its own for a {kind}, and "
                    f"states no subsidy for one. The measures open to any organisation apply on their conditions: "
                    f"{named}.")
-    text += msg.say("\n也可以点“转人工”请管委会工作人员回复（或输入 /handoff）。",
-                    "\nYou can also tap “Talk to a person” to ask the committee's staff (or send /handoff).")
+    text += msg.say(f"\n也可以{handoff.way(svc, msg)}。", f"\nYou can also {handoff.way(svc, msg)}.")
     return handoff.with_offer(svc, msg, Reply(text, intent="fallback", confidence=0.5,
                                               buttons=[Button(f"{render.article(m, msg.lang)} {render.title(m, msg.lang)}",
                                                               POLICY(f"m:{m.id}")) for m in open_to_all[:3]]))
@@ -558,9 +557,16 @@ def _procedure_reply(svc: Services, msg: Incoming) -> Reply:
     for policy in svc.kb.policy.policies.values():
         blocks.append(_unstated_procedure(policy, msg))
         blocks += render.validity_notes([policy], _today(svc), msg.lang)
-    blocks.append(msg.say("也可以点“转人工”请管委会工作人员回复（或输入 /handoff）。",
-                          "You can also tap “Talk to a person” to ask the committee's staff (or send /handoff)."))
+    blocks.append(msg.say(f"也可以{handoff.way(svc, msg)}。", f"You can also {handoff.way(svc, msg)}."))
     return Reply("\n\n".join(blocks), intent="fallback", confidence=0.5)
+
+
+def _about_another_body(svc: Services, msg: Incoming, reading) -> bool:
+    """"加入联盟需要什么材料": a procedure of something the question names (the alliance, the committee) that
+    is no policy document, with no word of support: answered for that body, not from the policy."""
+    named = msg.reading.entities if msg.reading else []
+    docs = {p.doc for p in svc.kb.policy.policies.values()}
+    return bool(named) and not docs & set(named) and not any(w in reading.text for w in svc.kb.policy.words["support"])
 
 
 def _scope_reply(svc: Services, msg: Incoming, reading) -> Reply | None:
@@ -669,6 +675,13 @@ def once_or_yearly_reply(svc: Services, measures: list, lang: str) -> Reply:
     return reply
 
 
+@lru_cache(maxsize=4096)          # asked of most free text; the same texts come again
+def _summary_named(book, text: str):
+    """The policy summary (a direction of support) whose longest keyword the text holds, or None."""
+    summary = max(book.summaries, key=lambda s: max((len(k) for k in s.keywords if k.lower() in text), default=0))
+    return summary if any(k.lower() in text for k in summary.keywords) else None
+
+
 async def answer(svc: Services, msg: Incoming) -> Reply | None:
     book = svc.kb.policy
     text = for_reading(msg.text, book, msg.lang)
@@ -683,6 +696,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         return None
     if book.patterns["procedure"].search(msg.text) and not reading.figures and not reading.candidates() \
             and not book.patterns["validity_asked"].search(reading.text):
+        if _about_another_body(svc, msg, reading):
+            return await faq.procedure_of_body(svc, msg)
         return await handoff.unanswered(svc, msg, _procedure_reply(svc, msg))
     if book.patterns["basis_asked"].search(reading.text) and not reading.figures and not reading.candidates() \
             and 0 < len(owners := _named_inputs(book, reading)) <= QUOTED_MAX:            # "资管规模按什么口径"
@@ -743,11 +758,18 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         return reply
     if not candidates and (quoted := _quoting(book, reading)):
         return details_reply(svc, quoted, msg.lang)
-    summary = max(book.summaries, key=lambda s: max((len(k) for k in s.keywords if k.lower() in reading.text), default=0))
-    summary = summary if any(k.lower() in reading.text for k in summary.keywords) else None
+    summary = _summary_named(book, reading.text)
     if summary and about_policy:     # support asked of a direction: the policy summary
         support = any(w in reading.text for w in book.words["support"]) and not any(w in reading.text for w in book.words["town"])
-        return None if _faq_knows(svc, msg) and not support else _summary_reply(svc, summary, msg.lang)
+        if _faq_knows(svc, msg) and not support:
+            return None
+        reply = _summary_reply(svc, summary, msg.lang)
+        if not any(w in reading.text for w in book.words["amount_asks"]):
+            return reply
+        # "高端金融人才住房补贴给多少钱": a direction without money states no amount; saying so is a "don't know"
+        reply.text = msg.say("文件对此没有规定补助或奖励金额，以下是相关原文。\n\n",
+                             "The documents set no amount for this; here is what they say.\n\n") + reply.text
+        return await handoff.unanswered(svc, msg, replace(reply, intent="fallback"))
     if any(w in reading.text for w in book.words["overview"]) and not any(w in reading.text for w in book.words["town"]):
         return overview(svc, msg.lang)
     if any(w in reading.text for w in book.words["document_only"]) \

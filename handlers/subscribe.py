@@ -5,6 +5,8 @@ Buttons name the state they set (`sub:events:on`, `seg:quasi:off`), so a repeate
 nothing. Buttons sent before that (`sub:events`, no state) show the settings again instead of guessing."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from bot.alliance.audience import SEGMENTS, SEGMENTS_EN, SOURCE
 from bot.messages import Button, Incoming, Reply
 from bot.payloads import SEGMENT, SUBSCRIBE
@@ -93,10 +95,12 @@ _WORDS = phrases().subscribe
 CLAUSES = one_of(_WORDS.clauses)
 OPT_OUT, OPT_IN, KEEP, TELL_ME = (one_of(w) for w in (_WORDS.opt_out, _WORDS.opt_in, _WORDS.keep, _WORDS.tell_me))
 JOINS, LEAVES, ASKS_HOW = one_of(_WORDS.joins), one_of(_WORDS.leaves), one_of(_WORDS.asks_how)
+ASKS_WHICH = one_of(_WORDS.asks_which)    # "应该加入哪个分会": a question for the FAQ
 ABOUT_NOTICES = one_of(_WORDS.about_notices)      # what TELL_ME must be about
 EVENTS, NEWS, BRANCH, EVERYTHING = (one_of(w) for w in (_WORDS.events, _WORDS.news, _WORDS.branch, _WORDS.everything))
 SEGMENT_NAMES = {seg: one_of(getattr(_WORDS.segments, seg)) for seg in SEGMENTS}
 REGISTERING = one_of(_WORDS.registering)   # how to take part: the screen, not a subscription the user did not ask for
+MINE = one_of(_WORDS.mine)                 # "我在哪个分会": the user's own choices
 SHORT_ZH, SHORT_EN = 24, 12              # a request is short (characters, words); a longer text is a question
 Choice = tuple[str, str]                 # ("subscriptions", "events") or ("segments", "quasi")
 
@@ -106,13 +110,15 @@ def _short(text: str) -> bool:
 
 
 def _named(clause: str) -> list[Choice]:
-    """The notices a clause speaks of; a bare "分会" or "全部" names every branch (and "全部" every topic)."""
+    """The notices a clause names: each topic and branch by its words; "所有分会" every branch, "全部" alone
+    everything. A bare "分会" names no branch in particular."""
     segments = [s for s, words in SEGMENT_NAMES.items() if words.search(clause)]
-    if not segments and (BRANCH.search(clause) or EVERYTHING.search(clause)):
-        segments = list(SEGMENTS)
     topics = [t for t, words in (("events", EVENTS), ("news", NEWS)) if words.search(clause)]
     if EVERYTHING.search(clause):
-        topics = list(TOPICS)
+        if BRANCH.search(clause) and not segments:
+            segments = list(SEGMENTS)
+        elif not (segments or topics or BRANCH.search(clause)):
+            topics, segments = list(TOPICS), list(SEGMENTS)
     return [("subscriptions", t) for t in topics] + [("segments", s) for s in segments]
 
 
@@ -130,68 +136,142 @@ def _polarity(clause: str, named: list[Choice]) -> bool | None:
 def _wanted(text: str) -> dict[Choice, bool]:
     """Each notice named in a clause that says what to do with it: "别给我发活动通知了 公告可以继续" →
     event notices off, announcements on."""
+    return dict(_wanted_in(text))
+
+
+@lru_cache(maxsize=4096)          # every free text is read for subscribing words; the same texts come again
+def _wanted_in(text: str) -> tuple[tuple[Choice, bool], ...]:
     wanted: dict[Choice, bool] = {}
     for clause in CLAUSES.split(text):
         named = _named(clause)
         if named and (on := _polarity(clause, named)) is not None:
             wanted.update((choice, on) for choice in named if choice not in wanted)
-    return wanted
+    return tuple(wanted.items())
+
+
+def _had(user: User | None) -> set[Choice]:
+    return {("subscriptions", t) for t in (user.subscriptions if user else ("news",))} | \
+           {("segments", s) for s in (user.segments if user else ())}
+
+
+def _name(msg: Incoming, choice: Choice) -> str:
+    topics, segments = _names(msg)
+    field, value = choice
+    return topics[value] if field == "subscriptions" else segments[value] if msg.english else f"“{segments[value]}”通知"
+
+
+def _said(msg: Incoming, choice: Choice, on: bool) -> str:
+    """One change: "已为您退订管委会公告"."""
+    name, topic = _name(msg, choice), choice[0] == "subscriptions"
+    if msg.english:
+        return (f"you are {'subscribed to' if on else 'unsubscribed from'} {name}" if topic
+                else f"you have {'joined' if on else 'left'} the notices of {name}")
+    return f"已为您{('订阅' if on else '退订') if topic else ('加入' if on else '退出')}{name}"
+
+
+def _as_asked(msg: Incoming, names: list[str], on: bool) -> str:
+    """Choices that were already as asked: "管委会公告照常接收"."""
+    if msg.english:
+        return f"you {'still receive' if on else 'were not receiving'} {', '.join(names)}"
+    return f"{'、'.join(names)}照常接收" if on else f"{'、'.join(names)}您本来就没有接收"
+
+
+def _sentence(msg: Incoming, parts: list[str]) -> str:
+    text = msg.say("；", "; ").join(parts)
+    return text[:1].upper() + text[1:]
 
 
 def _done(msg: Incoming, before: User | None, changes: dict[Choice, bool]) -> str:
-    """One line saying what the words changed (or kept), before the screen."""
-    had = {("subscriptions", t) for t in (before.subscriptions if before else ("news",))} | \
-          {("segments", s) for s in (before.segments if before else ())}
-    topics, segments = _names(msg)
-    parts = []
-    for (field, value), on in changes.items():
-        name = topics[value] if field == "subscriptions" else segments[value]
-        kept = on and (field, value) in had
-        if msg.english:
-            parts.append(f"you still receive {name}" if kept else
-                         f"you are {'subscribed to' if on else 'unsubscribed from'} {name}" if field == "subscriptions"
-                         else f"you have {'joined' if on else 'left'} the notices of {name}")
-        elif field == "subscriptions":
-            parts.append(f"{name}照常接收" if kept else f"已为您{'订阅' if on else '退订'}{name}")
-        else:
-            parts.append(f"已为您{'加入' if on else '退出'}“{name}”通知")
+    """What the words changed, then what was already as asked, before the screen; nothing else was touched."""
+    had = _had(before)
+    parts = [_said(msg, choice, on) for choice, on in changes.items() if (choice in had) != on]
+    for on in (True, False):
+        if same := [_name(msg, c) if c[0] == "subscriptions" or not msg.english else f"the notices of {_name(msg, c)}"
+                    for c, o in changes.items() if o is on and (c in had) == on]:
+            parts.append(_as_asked(msg, same, on))
     if msg.english:
-        return "; ".join(parts).capitalize() + ". Everything else is unchanged (change it below).\n\n"
-    return "；".join(parts) + "。其余不变，可在下方更改。\n\n"
+        return _sentence(msg, parts) + ". Nothing else was changed (change it below).\n\n"
+    return _sentence(msg, parts) + "。其余设置没有改动，可在下方更改。\n\n"
 
 
-async def _change(svc: Services, msg: Incoming, changes: dict[Choice, bool], prefix: str | None = None) -> Reply:
+def _all_off(msg: Incoming, before: User | None) -> str:
+    """"退订" naming nothing: what it switched off, by name."""
+    was_on = [_name(msg, c) for c in _had(before)
+              if c in {(f, v) for f, names in (("subscriptions", TOPICS), ("segments", SEGMENTS)) for v in names}]
+    order = [_name(msg, (f, v)) for f, names in (("subscriptions", TOPICS), ("segments", SEGMENTS)) for v in names]
+    was_on.sort(key=order.index)
+    if not was_on:
+        return msg.say("您目前没有订阅任何通知，不会收到推送。\n\n", "You receive no notices, so nothing will be sent to you.\n\n")
+    return msg.say(f"已为您退订全部通知（{'、'.join(was_on)}），之后不会再收到推送。\n\n",
+                   f"You are unsubscribed from all notices ({'; '.join(was_on)}) and will receive no more "
+                   "messages.\n\n")
+
+
+async def _change(svc: Services, msg: Incoming, changes: dict[Choice, bool], everything: bool = False) -> Reply:
     before = await svc.store.users.get(msg.user_key)
     for (field, value), on in changes.items():
         await svc.store.users.choose(msg.user_key, field, value, on)
     return _settings_screen(msg, await svc.store.users.get(msg.user_key),
-                            _done(msg, before, changes) if prefix is None else prefix)
+                            _all_off(msg, before) if everything else _done(msg, before, changes))
+
+
+def _joined(msg: Incoming, user: User | None) -> str:
+    """"我在哪个分会": the branches whose notices the user chose; membership itself is the committee's record."""
+    _, segments = _names(msg)
+    mine = [segments[s] for s in SEGMENTS if user and s in user.segments]
+    if msg.english:
+        chosen = f"You receive the notices of: {'; '.join(mine)}." if mine else "You have joined no branch's notices."
+        return (f"{chosen} I only keep which branch notices you chose here; which branch of the alliance your "
+                "institution belongs to is not in the documents — the Town Management Committee (小镇管委会) keeps "
+                "that.\n\n")
+    chosen = f"您在这里选择接收的分会通知：{'、'.join(mine)}。" if mine else "您还没有选择接收任何分会的通知。"
+    return (f"{chosen}我只记录您选了哪些分会的通知；贵单位在小镇金融联盟中属于哪个分会，资料中没有记载，"
+            "以小镇管委会的登记为准。\n\n")
+
+
+def _how(msg: Incoming) -> str:
+    """"怎么加入类金融分会" / "怎么退出分会": how it is done here."""
+    return msg.say("在这里加入或退出分会，就是选择接收哪些分会的通知：点下方“加入…”“退出…”按钮，或直接发"
+                   "“加入类金融分会”“退出类金融分会”，随时可以改回。成为联盟分会成员的手续和条件，资料中没有记载，"
+                   "请向小镇管委会咨询。\n\n",
+                   "Here, joining or leaving a branch means choosing whose notices you receive: tap “Join …” or "
+                   "“Leave …” below, or write e.g. “Join the quasi-finance branch” / “Leave the quasi-finance "
+                   "branch”; you can change it back any time. How an institution becomes a member of a branch is "
+                   "not stated in the documents; ask the Town Management Committee (小镇管委会).\n\n")
 
 
 async def by_words(svc: Services, msg: Incoming) -> Reply | None:
-    """Opting in or out in words, in one step, of what the words name ("不要再给我发公告了": announcements only;
-    "加入类金融分会": that branch's notices); "退订" naming nothing opts out of everything. Every change shows the
-    subscription screen, so it can be changed back."""
+    """Opting in or out in words, in one step, of exactly what the words name ("不要再给我发公告了":
+    announcements only; "加入类金融分会": that branch's notices; "退出所有分会": every branch, nothing else);
+    "退订" naming nothing opts out of everything. Every change shows the subscription screen, so it can be
+    changed back; "我在哪个分会" and "怎么退出分会" get the screen with what it means here."""
     text = msg.folded.lower()
+    if MINE.search(text) and _short(text):
+        return _settings_screen(msg, user := await svc.store.users.get(msg.user_key), _joined(msg, user))
     wanted = _wanted(text)
     if OPT_OUT.search(text) and not any(on is False for on in wanted.values()):
         everything = {(field, value): False for field, names in (("subscriptions", TOPICS), ("segments", SEGMENTS))
                       for value in names}
-        return await _change(svc, msg, everything, msg.say("已为您退订全部通知，之后不会再收到推送。\n\n",
-                                                           "You are unsubscribed from all notices and will receive "
-                                                           "no more messages.\n\n"))
-    joins = any(field == "segments" for field, _ in wanted) and (JOINS.search(text) or LEAVES.search(text))
+        return await _change(svc, msg, everything, everything=True)
+    branch_move = (JOINS.search(text) or LEAVES.search(text)) and (
+        BRANCH.search(text) or any(field == "segments" for field, _ in wanted))
     opting_out = OPT_OUT.search(text) is not None
-    asks = OPT_IN.search(text) or (TELL_ME.search(text) and ABOUT_NOTICES.search(text)) or joins   # "继续" alone asks nothing
+    asks = OPT_IN.search(text) or (TELL_ME.search(text) and ABOUT_NOTICES.search(text)) or branch_move
     if not (opting_out or asks and _short(text)):
-        return None
+        return None               # "继续" alone asks nothing; a long text is a question
+    if ASKS_WHICH.search(text) and not (opting_out or OPT_IN.search(text)):
+        return None               # "保险公司应该加入哪个分会": what the documents say of the branches
     if ASKS_HOW.search(text) and not (opting_out or OPT_IN.search(text)):
-        return None               # "怎么加入类金融分会": a question about joining, for the FAQ
+        if branch_move:           # "怎么加入类金融分会": how it is done here, not done for the user
+            return _settings_screen(msg, await svc.store.users.get(msg.user_key), _how(msg))
+        return None
     if REGISTERING.search(text):
         return _settings_screen(msg, await svc.store.users.get(msg.user_key),
                                 msg.say("订阅联盟活动通知后，新活动发布时会通知您。\n\n",
                                         "Get alliance event notices, and you will hear of each new event when it is "
                                         "published.\n\n"))
-    if not wanted:
-        return await show(svc, msg)
+    if not wanted:                # "加入分会", naming none: the screen to choose from
+        return _settings_screen(msg, await svc.store.users.get(msg.user_key),
+                                msg.say("请点下方按钮选择分会。\n\n", "Choose the branch with the buttons below.\n\n")
+                                if branch_move else "")
     return await _change(svc, msg, wanted)

@@ -45,7 +45,7 @@ async def server(tmp_path, knowledge):
 @pytest_asyncio.fixture(loop_scope="module")
 async def page(browser: Browser):
     context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(30_000)     # a save rebuilds the knowledge: slow on a loaded machine
     yield await context.new_page()
     await context.close()
 

@@ -12,7 +12,7 @@ from bot.router import Router
 from bot.services import Services
 from bot.store import Store
 from handlers.faq import FALLBACK
-from handlers.handoff import STAFF_MARK, asks_for_person
+from handlers.handoff import STAFF_MARK, WAY, asks_for_person
 
 TYPED = "您好，已为您查询（见下）：\n  第一条 <b>不是标签</b>  ＡＢＣ１２３"
 
@@ -113,7 +113,7 @@ async def test_bad_staff_commands_get_a_clear_answer(ask, outbox):
 
 async def test_two_fallbacks_in_a_row_offer_a_person(ask, outbox):
     first = await ask("量子纠缠的猫今天吃什么")
-    assert first.text == FALLBACK and first.buttons[-1].payload == "/handoff"
+    assert first.text == FALLBACK.format(way=WAY[True][0]) and first.buttons[-1].payload == "/handoff"
     second = await ask("火星上的房价多少")
     assert second.intent == "fallback" and second.text.startswith("连续两次没能答上来")
     assert second.buttons[0].payload == "/handoff"
@@ -169,18 +169,57 @@ async def test_a_group_request_is_sent_to_the_private_chat(router):
     assert "私聊" in reply.text
 
 
-async def test_with_no_staff_set_up_the_bot_says_so_and_keeps_nothing(tmp_path, clock, kb, caplog):
+@pytest.fixture
+async def alone(tmp_path, clock, kb):
+    """A router with no staff set up (no BOT_STAFF, no BOT_HANDOFF_TO): nobody could read a request."""
     settings = load_settings({"BOT_DATA_DIR": str(tmp_path / "alone")}, env_file=None)
     services = Services(settings=settings, clock=clock, kb=kb, dialogs=Dialogs(clock), store=Store(settings.data_dir))
     router = Router(services)
-    reply = await router.handle(Incoming("console", "u1", "u1", text="我要投诉 物业太差了"))
-    assert reply.text.startswith("抱歉，现在没有值班的工作人员可以转接。") and "工单" not in reply.text
-    assert "留言" not in reply.text and all("留言" not in b.label for b in reply.buttons)    # nothing is promised
-    assert [b.payload for b in reply.buttons[:2]] == ["/handoff", "/faq"]     # the next step: try again, or the menu
-    assert (await router.handle(Incoming("console", "u1", "u1", text="小镇面积多大"))).intent == "faq"
+
+    async def ask(text: str = "", payload: str | None = None):
+        return await router.handle(Incoming("console", "u1", "u1", text=text, payload=payload))
+    yield ask, services
+    services.store.close()
+
+
+def _promises_a_person(reply) -> bool:
+    return ("转人工" in reply.text or "/handoff" in reply.text or "Talk to a person" in reply.text
+            or "会在这里回复" in reply.text or "answer you here" in reply.text
+            or any(b.payload == "/handoff" for b in reply.buttons))
+
+
+async def test_with_no_staff_set_up_the_bot_says_so_and_keeps_nothing(alone, caplog):
+    ask, services = alone
+    reply = await ask("我要投诉 物业太差了")
+    assert reply.text.startswith("抱歉，这里没有接通人工服务") and "工单" not in reply.text
+    assert "不替您留言" in reply.text and not _promises_a_person(reply)
+    assert "/contacts" in [b.payload for b in reply.buttons]          # the next step: the committee's card, the menu
+    assert (await ask("小镇面积多大")).intent == "faq"
     assert await services.tickets.waiting() == []
     assert "name no one" in caplog.text
-    services.store.close()
+
+
+@pytest.mark.parametrize("text", ["火星上有没有银行", "管委会怎么联系", "How do I contact the committee?", "/contacts",
+                                  "律师事务所有补贴吗", "/help", "Talk to a person", "上海陆家嘴的税收"])
+async def test_with_no_staff_set_up_no_reply_offers_or_promises_a_person(alone, text):
+    ask, _ = alone
+    reply = await ask(text)
+    assert not _promises_a_person(reply), reply.text
+    again = await ask(text)                     # a second fallback in a row offers no person either
+    assert not _promises_a_person(again), again.text
+
+
+async def test_with_no_staff_set_up_a_fallback_points_to_the_committee(alone):
+    ask, _ = alone
+    reply = await ask("火星上有没有银行")
+    assert reply.intent == "fallback" and "小镇管委会" in reply.text and "/contacts" in [b.payload for b in reply.buttons]
+
+
+async def test_with_staff_set_up_every_fallback_and_card_offers_a_person(ask):
+    for text in ("火星上有没有银行", "/contacts", "律师事务所有补贴吗"):
+        reply = await ask(text)
+        assert "/handoff" in [b.payload for b in reply.buttons] and "转人工" in reply.text, reply.text
+    assert "/handoff" in (await ask("/help")).text
 
 
 async def test_with_staff_set_up_but_none_on_duty_the_message_is_kept_for_them(ask, services, caplog):

@@ -21,3 +21,15 @@ def test_dedupe_size_is_read_from_len_when_available():
     ids["app:2"] = 2.0
     assert metrics.registry.get_sample_value("bot_dedupe_ids", {"channel": "wecom"}) == 2.0
     assert metrics.registry.get_sample_value("bot_dedupe_ids", {"channel": "other"}) is None
+
+
+def test_each_update_is_counted_under_its_own_labels():
+    from bot.metrics import Metrics
+    metrics = Metrics()
+    for outcome in ("answered", "answered", "shed"):
+        metrics.updated("wecom", "message", outcome)
+    metrics.updated("telegram", "callback", "answered")
+    value = metrics.registry.get_sample_value
+    assert value("bot_updates_total", {"channel": "wecom", "kind": "message", "outcome": "answered"}) == 2
+    assert value("bot_updates_total", {"channel": "wecom", "kind": "message", "outcome": "shed"}) == 1
+    assert value("bot_updates_total", {"channel": "telegram", "kind": "callback", "outcome": "answered"}) == 1

@@ -196,6 +196,16 @@ async def test_money_asked_of_a_direction_is_the_policy_summary(ask, question, s
     assert reply.intent == "policy" and says in reply.text, reply.text
 
 
+@pytest.mark.parametrize("question, says", [("QFLP试点能拿多少补贴", "【QFLP / QDLP 试点】"),
+                                            ("高端金融人才的住房补贴给多少钱", "【金融人才支持】")])
+async def test_an_amount_asked_of_a_direction_without_money_is_a_dont_know_with_the_text(ask, services, question, says):
+    reply = await ask(question)
+    assert reply.intent == "fallback" and reply.text.startswith("文件对此没有规定补助或奖励金额") and says in reply.text
+    assert "万元" not in reply.text
+    unanswered = [u.text for u in await services.store.unanswered.since(datetime(2000, 1, 1, tzinfo=SHANGHAI))]
+    assert unanswered == [question]
+
+
 @pytest.mark.parametrize("question, kind", [("律师事务所有补贴吗", "律师事务所"), ("我们是会计师事务所，有什么补贴", "会计师事务所")])
 async def test_a_kind_no_measure_names_is_told_so_with_the_measures_open_to_any_organisation(ask, question, kind):
     reply = await ask(question)

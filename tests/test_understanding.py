@@ -62,6 +62,19 @@ async def test_a_two_part_question_gets_both_answers(ask):
     ("小镇是哪一年成立的", "成立时间未载明"),
     ("中介服务业集聚区专班的牵头人是谁", "负责人姓名未载明"),   # the lead is a body (the committee), no person is named
     ("拱墅区的地区生产总值多少", "地区生产总值未载明"),         # only the finance industry's share of GDP is stated
+    ("2021年拱墅区GDP是多少", "地区生产总值未载明"),           # the district's own GDP, in the words users type
+    ("英蓝中心有多少员工", "员工与就业人数未载明"),              # no document counts anyone's employees
+    ("人才峰会一般开几个小时", "时长"),                        # nor says how long an event lasts
+    ("金融知识普及讲座怎么预约", "没有可靠的答案"),              # an entry naming the lectures tells nobody how to book
+    ("小镇五大博物馆是哪五个", "资料未列出各博物馆的名称"),       # "which five" asks the names the entry leaves out
+    ("两地四中心是哪四个", "文件未展开其具体内容"),               # what the document does not spell out
+    ("英蓝中心和绿地中央商务区哪个更适合资管公司", "推荐与比较未载明"),   # a comparison asked as advice
+    ("运河法务小镇的入驻费用怎么收", "价格与收费未载明"),
+    ("小镇金融联盟的组长是谁", "负责人姓名未载明"),
+    ("在小镇设立一家保险公司要几个工作日", "细节信息未载明"),      # how long an approval takes
+    ("金融科技创新指数最新一期是多少", "细节信息方面的记载"),      # the index is named, no issue of it is given
+    ("北部软件园有什么入驻补贴", "补贴与奖励未载明"),            # an entry about the park states no subsidy of it
+    ("小镇对会计师事务所有落户奖励吗", "补贴与奖励未载明"),
     ("申花产业集聚区的写字楼还有空置吗", "申花产业集聚区有"),     # vacancies are never stated
     ("2022年小镇新增了几家高端金融服务业机构", "未载明"),         # the year-end count is no increase
     ("北城智汇园顺丰生鲜基地什么时候投运", "成立时间未载明"),     # "投运后" describes the plan, not a date
@@ -113,6 +126,15 @@ async def test_follow_ups_resolve_against_the_last_topic(ask):
     assert "康桥新能源" in tax.text and "运河财富小镇" not in tax.text.split("\n")[0]
     other_user = await ask("那核心区呢", user="u2")          # another user has no topic to continue
     assert "康桥" not in other_user.text
+
+
+async def test_a_member_of_a_list_just_named_is_asked_about_for_itself(ask, services):
+    names = await ask("五镇是哪五个")                        # the names of a list…
+    assert names.intent == "faq" and "湘湖金融小镇" in names.text
+    topic = services.conversations.get(Incoming("console", "u1", "u1", text="").user_key)
+    assert "names" not in topic.aspects                      # …are not asked again of one of its members
+    one = await ask("其中黄公望金融小镇要发展哪些业务")
+    assert one.intent == "faq" and "产业基金小镇" in one.text, one.text
 
 
 async def test_the_same_question_of_another_place_is_answered_by_the_list_that_answered_it(ask):
@@ -410,3 +432,78 @@ async def test_a_detail_the_documents_never_give_is_named_in_the_reply_even_with
 async def test_a_year_compared_with_is_not_a_year_asked_of(ask):
     reply = await ask("2015年末杭州信贷不良率比2010年高了多少")    # the 2015 figure, against 2010
     assert reply.intent == "faq" and "0.94个百分点" in reply.text and "没有2010年" not in reply.text, reply.text
+
+
+async def test_a_short_figure_follow_up_keeps_the_year_asked_before(ask):
+    await ask("2015年杭州金融业增加值多少")
+    share = await ask("占比多少")                      # the 2015 share, not a target for another year
+    assert share.intent == "faq" and "9.2%" in share.text, share.text
+
+
+async def test_a_bare_year_the_documents_do_not_cover_keeps_the_question_and_says_so(ask):
+    await ask("2015年杭州金融业增加值多少")
+    await ask("占比多少")
+    earlier = await ask("2014年呢")                     # the same figure of 2014: not on record, the 2015 one shown
+    assert earlier.intent == "fallback" and "没有2014年" in earlier.text and "9.2%" in earlier.text, earlier.text
+    await ask("2022年底小镇在册金融机构多少家", user="u2")
+    register = await ask("2021年呢", user="u2")
+    assert register.intent == "fallback" and "没有2021年" in register.text and "356家" in register.text, register.text
+
+
+async def test_a_short_follow_up_asking_a_date_the_last_answer_gives_gets_that_answer(ask):
+    await ask("小镇哪年通过景区验收")
+    day = await ask("具体哪天公告的")                   # nothing else ranks close: the answer just given says 12月9日
+    assert day.intent == "faq" and "12月9日" in day.text, day.text
+
+
+async def test_a_follow_up_asking_a_fee_or_a_detail_the_documents_never_give_says_so_of_that_place(ask):
+    await ask("小镇金融联盟有几个分会")
+    fee = await ask("加入要交钱吗")                    # not the branches again
+    assert fee.intent == "fallback" and "小镇金融联盟" in fee.text, fee.text
+    await ask("胜利河旅游综合体总投资多少", user="u2")
+    shops = await ask("有多少商户", user="u2")          # the documents list no shops in it
+    assert shops.intent == "fallback" and "胜利河旅游综合体" in shops.text, shops.text
+
+
+async def test_a_short_follow_up_whose_own_best_answer_is_about_something_else_continues_the_topic(ask):
+    await ask("乐富智汇园在哪")
+    firms = await ask("入驻了多少企业")                 # of that park, not of another platform
+    assert firms.intent == "faq" and "乐富智汇园" in firms.text and "汽车互联网" not in firms.text, firms.text
+
+
+async def test_a_follow_up_is_not_said_unstated_for_what_only_the_question_before_asked(ask):
+    await ask("小镇有哪几栋重点楼宇")
+    firms = await ask("那律所呢")                      # the names of the buildings were asked, not of the law firms
+    assert firms.intent == "faq" and "突破口" in firms.text, firms.text
+
+
+async def test_the_year_in_a_document_number_is_not_a_year_asked(ask):
+    reply = await ask("杭政办2023年2号文里运河财富小镇定位是什么")
+    assert reply.intent == "faq" and "第5条" in reply.text, reply.text
+
+
+async def test_a_bare_year_asks_again_of_the_same_thing(ask):
+    await ask("小镇有多少高端金融人才")
+    earlier = await ask("2021年底呢")                   # the high-end talent of 2021: not on record
+    assert earlier.intent == "fallback" and "没有2021年" in earlier.text and "50名" in earlier.text, earlier.text
+
+
+@pytest.mark.parametrize("first, again, names", [
+    ("智慧网谷小镇重点发展几大产业", "分别是哪几个", "数字传媒"),
+    ("工业设计小镇要打造几大园区", "都叫什么", "乐富设计园"),
+])
+async def test_a_follow_up_asking_the_names_the_last_answer_lists_and_counts_gets_that_answer(ask, first, again, names):
+    await ask(first)
+    reply = await ask(again)
+    assert reply.intent == "faq" and names in reply.text, reply.text
+
+
+async def test_a_pronoun_after_a_question_naming_two_places_asks_which_one_then_answers_it(ask):
+    await ask("泰嘉园和乐富智汇园是什么时候入选小微工业园的")
+    which = await ask("它集聚了多少企业")               # either park: the bot asks instead of picking one
+    assert which.intent == "clarify" and "泰嘉园" in which.text and "乐富智汇园" in which.text, which.text
+    reply = await ask("乐富智汇园")                      # the question asked, of the park chosen
+    assert reply.intent == "faq" and "160余家" in reply.text, reply.text
+    await ask("泰嘉园在哪", user="u2")
+    again = await ask("它集聚了多少企业", user="u2")     # one place named: no question back
+    assert again.intent == "faq" and "300家" in again.text, again.text

@@ -195,3 +195,32 @@ def test_make_channels_adds_wecom_kf_and_robots(tmp_path, services):
 
 def test_make_channels_without_wecom_settings_adds_none(services, settings):
     assert make_channels(settings, Router(services), web.Application()) == []
+
+
+class _Body:
+    """A request whose body is `sent`, declared as `declared` bytes long."""
+
+    def __init__(self, sent: bytes, declared: int | None):
+        import asyncio
+        self.content_length, self._sent = declared, sent
+
+        class Content:
+            async def readexactly(_, n):
+                if len(sent) < n:
+                    raise asyncio.IncompleteReadError(sent, n)
+                return sent[:n]
+
+            async def iter_chunked(_, size):
+                for start in range(0, len(sent), size):
+                    yield sent[start:start + size]
+        self.content = Content()
+
+
+async def test_a_callback_body_is_read_whole_and_refused_when_short_or_too_large():
+    from bot.channels.wecom.channel import read_capped
+    assert await read_capped(_Body(b"<xml>1</xml>", 12)) == b"<xml>1</xml>"
+    assert await read_capped(_Body(b"<xml>1</xml>", None)) == b"<xml>1</xml>"
+    for body, status in ((_Body(b"<xml>", 12), 400), (_Body(b"x" * 100, 100), 413), (_Body(b"x" * 100, None), 413)):
+        with pytest.raises(CallbackError) as refused:
+            await read_capped(body, limit=50)
+        assert refused.value.status == status

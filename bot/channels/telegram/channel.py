@@ -217,7 +217,7 @@ class TelegramChannel:
 
     def _count(self, update: Update, outcome: str) -> None:
         kind = "callback" if update.callback_query else "message"
-        self.metrics.updates.labels(self.platform, kind, outcome).inc()
+        self.metrics.updated(self.platform, kind, outcome)
 
     def _text_for_us(self, update: Update) -> str | None:
         """The message's text when it is meant for this bot; None for bots' messages and, in groups,

@@ -46,6 +46,11 @@ STOP_GRACE = 10.0           # seconds stop() lets pending active answers finish
 async def read_capped(request: web.Request, limit: int = MAX_XML_BYTES) -> bytes:
     if request.content_length is not None and request.content_length > limit:
         raise CallbackError(413, f"body of {request.content_length} bytes exceeds {limit}")
+    if request.content_length is not None:        # as WeCom sends it: the declared length, read in one step
+        try:
+            return await request.content.readexactly(request.content_length)
+        except asyncio.IncompleteReadError:
+            raise CallbackError(400, "body shorter than its Content-Length") from None
     data = bytearray()
     async for chunk in request.content.iter_chunked(16 * 1024):
         data += chunk
@@ -143,7 +148,7 @@ class WeComChannel:
         except OSError:                      # logged by the state; WeCom retries a 5xx
             return web.Response(status=503, text="try again")
         if not self.inbound.enter():         # full: a busy reply now rather than an answer minutes late
-            self.router.svc.metrics.updates.labels(incoming.platform, "message", "shed").inc()
+            self.router.svc.metrics.updated(incoming.platform, "message", "shed")
             if not self.inbound.notice_due(incoming.user_key):
                 return ack()
             return web.Response(text=self._passive(incoming.chat_id, BUSY), content_type="application/xml")
@@ -164,8 +169,8 @@ class WeComChannel:
     async def answer(self, incoming: Incoming) -> Reply | None:
         """The router's answer, or the flood notice, or None for someone still paused by flood control."""
         verdict = self.flood.check(incoming.user_key)
-        self.router.svc.metrics.updates.labels(incoming.platform, "callback" if incoming.payload else "message",
-                                               "answered" if verdict is Verdict.OK else "flood").inc()
+        self.router.svc.metrics.updated(incoming.platform, "callback" if incoming.payload else "message",
+                                        "answered" if verdict is Verdict.OK else "flood")
         if verdict is Verdict.DROP:
             return None
         if verdict is Verdict.WARN:

@@ -23,7 +23,7 @@ def _choices(svc) -> dict:
     knowledge = svc.kb.knowledge
     return {"documents": knowledge.documents, "entities": knowledge.lexicon.entities,
             "aspects": knowledge.lexicon.aspects,
-            "categories": list(dict.fromkeys(e.category for e in knowledge.faq))}
+            "categories": list(knowledge.categories)}
 
 
 def _matches(entry, query: str) -> bool:

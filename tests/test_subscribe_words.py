@@ -1,0 +1,81 @@
+"""Subscriptions in words change exactly what they name — each topic and each 分会, in Chinese and English —
+and the reply says what changed; questions about the branches get the user's own settings or how it is done."""
+from __future__ import annotations
+
+import pytest
+
+
+async def settings(services, user: str = "u1") -> tuple[set, set]:
+    found = await services.store.users.get(f"console:{user}")
+    return set(found.subscriptions), set(found.segments)
+
+
+@pytest.mark.parametrize("words, segment", [
+    ("Subscribe me to the foreign institutions branch", "foreign"), ("Join the foreign institutions branch", "foreign"),
+    ("I want notices for the quasi-finance branch", "quasi"), ("I'd like the notices of the key enterprises branch", "key"),
+    ("加入持牌金融分会", "licensed"), ("想收类金融分会的通知", "quasi"),
+])
+async def test_joining_one_branch_joins_that_branch_only(ask, services, words, segment):
+    reply = await ask(words)
+    assert reply.intent == "events"
+    assert await settings(services) == ({"news"}, {segment})
+
+
+@pytest.mark.parametrize("words", ["退出所有分会", "Leave all branches"])
+async def test_leaving_every_branch_keeps_the_other_notices(ask, services, words):
+    await ask(payload="sub:events:on")
+    await ask("加入类金融分会")
+    await ask("加入重点企业分会")
+    reply = await ask(words)
+    assert await settings(services) == ({"events", "news"}, set())
+    assert "公告" not in reply.text.split("\n\n")[0] and "announcements" not in reply.text.split("\n\n")[0].lower()
+
+
+@pytest.mark.parametrize("words", ["我想收活动通知但不要公告", "订阅活动通知，不需要公告"])
+async def test_one_topic_on_and_the_other_off(ask, services, words):
+    reply = await ask(words)
+    assert await settings(services) == ({"events"}, set())
+    assert "已为您订阅联盟活动通知" in reply.text and "已为您退订管委会公告" in reply.text
+
+
+async def test_the_reply_tells_a_change_from_what_was_already_so(ask, services):
+    await ask("加入类金融分会")
+    reply = await ask("退出所有分会")
+    first = reply.text.split("\n\n")[0]
+    assert first.startswith("已为您退出“类金融行业分会”通知") and "本来就没有接收" in first
+    assert "已为您退出“重点企业行业分会”" not in first
+    again = await ask("订阅公告")
+    assert "管委会公告照常接收" in again.text and "已为您订阅" not in again.text
+
+
+async def test_opting_out_of_everything_names_what_was_switched_off(ask, services):
+    await ask("加入类金融分会")
+    reply = await ask("别发了")
+    assert "管委会公告" in reply.text.split("\n\n")[0] and "类金融行业分会" in reply.text.split("\n\n")[0]
+    assert "联盟活动通知" not in reply.text.split("\n\n")[0]         # it was never on
+    assert await settings(services) == (set(), set())
+    nothing = await ask("别发了")
+    assert "没有订阅任何通知" in nothing.text
+
+
+async def test_a_bare_branch_names_none_and_changes_nothing(ask, services):
+    reply = await ask("加入分会")
+    assert reply.intent == "events" and "选择分会" in reply.text
+    assert await settings(services) == ({"news"}, set())
+
+
+@pytest.mark.parametrize("question", ["我在哪个分会", "我们属于哪个分会", "Which branch am I in?"])
+async def test_which_branch_am_i_in_shows_the_users_own_settings(ask, services, question):
+    await ask("加入类金融分会")
+    reply = await ask(question)
+    assert reply.intent == "events" and "类金融行业分会" in reply.text.split("\n\n")[0]
+    assert ("管委会" in reply.text or "Management Committee" in reply.text)
+    assert await settings(services) == ({"news"}, {"quasi"})
+
+
+@pytest.mark.parametrize("question", ["怎么退出分会", "怎么加入重点企业分会", "How do I join the quasi-finance branch?"])
+async def test_how_to_join_or_leave_a_branch_is_explained_not_done(ask, services, question):
+    reply = await ask(question)
+    assert reply.intent == "events" and any(b.payload.startswith("seg:") for b in reply.buttons)
+    assert "按钮" in reply.text or "tap" in reply.text.lower()
+    assert await settings(services) == ({"news"}, set())
