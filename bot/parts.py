@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Literal
 
+from bot.labels import MAX_BUTTONS
 from bot.messages import Button, Incoming, Reply
 from bot.phrases import phrases
 from bot.services import Services
@@ -28,7 +29,6 @@ EN_PART_END = re.compile(r"(?<=[?!;\n])|(?<=\.)(?=\s+[A-Z])")
 # "total", "each", "respectively": the quick-check adds the figures up, as 一共/分别 in Chinese.
 SEVERAL_EN = re.compile(r"\b(?:total|in all|altogether|combined|each|respectively|both|sum)\b", re.IGNORECASE)
 FIGURE = re.compile(r"\d")
-MAX_BUTTONS = 8
 
 
 def pieces(text: str, english: bool = False) -> list[str]:
@@ -51,14 +51,40 @@ def _owner(svc: Services, msg: Incoming, piece: str, policy: PolicyReading) -> O
     body); None: it goes with its neighbour."""
     if asks_for_contact(piece, msg.english):
         return "contacts"
-    if policy.candidates():
+    if policy.candidates() or _asks_direction(svc, policy):
         return "policy"
     reading = svc.kb.reader_for(msg.lang).read(piece)
     return "faq" if ASKING.search(piece) and reading.entities else None
 
 
+def _asks_direction(svc: Services, policy: PolicyReading) -> bool:
+    """"另外有没有人才补贴": support asked of a direction the policy summaries cover (talent), not of the town."""
+    book, said = svc.kb.policy, policy.text
+    return any(k.lower() in said for s in book.summaries for k in s.keywords) \
+        and any(w in said for w in book.words["support"]) and not any(w in said for w in book.words["town"])
+
+
 def _priced(policy: PolicyReading) -> bool:
     return any(f.kind == "money" for f in policy.figures)
+
+
+def _apart(owned: list[tuple[Owner | None, str]], policy_of: Callable[[str], PolicyReading]) -> Callable[[str], bool]:
+    """Which policy pieces are routed each on its own: those with a money figure or a measure of their own, when two
+    have a figure, or one has and the others ask an amount of other measures (each priced with its own cap); with no
+    figure at all, those naming measures no other piece names ("保险资金…有补助吗？
+    科创保险专营机构有补助吗？": each measure's own card). A piece without a figure beside a priced one is the quick-check's
+    (the same figure asked of another measure)."""
+    asked = [p for o, p in owned if o == "policy"]
+    priced = [p for p in asked if _priced(policy_of(p))]
+    named = [frozenset(policy_of(p).candidates()) for p in asked]
+    disjoint = all(a.isdisjoint(b) for n, a in enumerate(named) for b in named[n + 1:])
+    # "新设金融总部能拿多少？另外资管…100亿补多少？": each its own question, priced or asked of its own measure
+    if len(priced) > 1 or (priced and len(asked) > 1 and disjoint
+                           and all(_priced(policy_of(p)) or policy_of(p).asks_amount() for p in asked)):
+        return lambda piece: _priced(policy_of(piece)) or bool(policy_of(piece).candidates())
+    if priced or len(asked) < 2 or not all(named) or not disjoint:
+        return lambda piece: False
+    return lambda piece: piece in asked or bool(policy_of(piece).candidates())
 
 
 def groups(svc: Services, msg: Incoming) -> list[str]:
@@ -77,22 +103,23 @@ def groups(svc: Services, msg: Incoming) -> list[str]:
         return read_once[text]
 
     owned: list[tuple[Owner | None, str]] = [(_owner(svc, msg, p, policy_of(p)), p) for p in found]
-    asked = [policy_of(p) for o, p in owned if o == "policy"]
-    named = [frozenset(r.candidates()) for r in asked]
-    apart = sum(map(_priced, asked)) > 1 or (      # "新设金融总部能拿多少？另外资管…100亿补多少？": each its own question
-        any(map(_priced, asked)) and len(asked) > 1 and all(_priced(r) or r.asks_amount() for r in asked)
-        and all(a.isdisjoint(b) for n, a in enumerate(named) for b in named[n + 1:]))
-    if len({o for o, _ in owned if o}) < 2 and not apart:
+    apart = _apart(owned, policy_of)
+    owners = {o for o, _ in owned}
+    if len(owners - {None}) < 2 and not any(o == "policy" and apart(p) for o, p in owned) \
+            and not {None, "contacts"} <= owners:
         return []
     merged: list[list] = []
     for owner, piece in owned:
+        # a contact card answers nothing else: a question beside it that no one owns is the FAQ's ("…电话多少 有几个博物馆")
+        if merged and {owner, merged[-1][0]} == {None, "contacts"}:
+            owner, merged[-1][0] = owner or "faq", merged[-1][0] or "faq"
         if merged and (owner is None or merged[-1][0] is None):
             merged[-1] = [merged[-1][0] or owner, f"{merged[-1][1]} {piece}"]
         else:
             merged.append([owner, piece])
     texts: dict[object, str] = {}
     for n, (owner, piece) in enumerate(merged):
-        key = n if apart and owner == "policy" and (_priced(policy_of(piece)) or policy_of(piece).candidates()) else owner
+        key = n if owner == "policy" and apart(piece) else owner
         texts[key] = f"{texts[key]} {piece}" if key in texts else piece
     first = [t for k, t in texts.items() if k != "contacts" and k != "faq"]     # the money first, then the rest
     return [*first, *(t for k, t in texts.items() if k in ("contacts", "faq"))] if len(texts) > 1 else []
@@ -117,9 +144,12 @@ def _joined(svc: Services, msg: Incoming, replies: list[Reply]) -> Reply:
     """The replies' blocks, each once, with the validity of the documents involved last."""
     book = svc.kb.policy
     validity = render.validity_notes(list(book.policies.values()), svc.policy_date(), msg.lang)
+    said = [[b for b in reply.text.split("\n\n") if b.strip()] for reply in replies]
+    shared = {b for n, own in enumerate(said) for b in own if any(b in other for other in said[n + 1:])}
     blocks: list[str] = []
-    for reply in replies:
-        blocks += [b for b in reply.text.split("\n\n") if b.strip() and b not in blocks]
+    for own in said:          # a block several replies hold ("就高不重复…") once, after them all
+        blocks += [b for b in own if b not in blocks and b not in shared]
+    blocks += [b for b in dict.fromkeys(b for own in said for b in own) if b in shared]
     valid = [b for b in blocks if b in validity]
     blocks = [b for b in blocks if b not in validity]
     if sum(r.intent == "calc" for r in replies) > 1:    # two measures priced for one enterprise: the stacking rule

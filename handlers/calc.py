@@ -14,6 +14,7 @@ from typing import ClassVar
 
 from bot import inputs
 from bot.dialogs import DialogState
+from bot.labels import short_label
 from bot.messages import Button, Incoming, Reply
 from bot.payloads import CALC, POLICY
 from bot.phrases import phrases
@@ -70,7 +71,7 @@ def _originals(msg: Incoming, book, measure_ids: list[str]) -> list[Button]:
     """One button per measure, each named when there are several (one label twice tells nothing)."""
     if len(measure_ids) < 2:
         return [original_button(msg, i) for i in measure_ids]
-    return [Button(f"{render.article(m, msg.lang)} {render.title(m, msg.lang)}"[:40], POLICY(f"m:{m.id}"))
+    return [Button(short_label(f"{render.article(m, msg.lang)} {render.title(m, msg.lang)}", "en"), POLICY(f"m:{m.id}"))
             for m in map(book.measure, measure_ids)]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from bot.labels import paged, short_label
 from bot.messages import Button, Incoming, Reply
 from bot.payloads import CONTACT
 from bot.phrases import phrases
@@ -16,6 +17,7 @@ from handlers.handoff import button, reach_now, reachable
 ASKS_FOR_CONTACT = ("联系方式", "咨询谁", "负责部门", "邮箱")
 ASKS_FOR_CONTACT_EN = one_of(phrases().contacts.asks_en)
 ROLE = "role:"                 # contact:role:<id>, a contact's role in full
+PAGE = "list:"                 # contact:list:<n>, the n-th page of the list
 NOT_PUBLISHED = "暂未公布（来源文件未载明，待管委会工作人员补充）"
 NOT_PUBLISHED_EN = "not published yet (the source documents don't give one; committee staff will add it)"
 
@@ -105,6 +107,10 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
 
 
 async def list_all(svc: Services, msg: Incoming) -> Reply:
+    return _listed(svc, msg, 0)
+
+
+def _listed(svc: Services, msg: Incoming, page: int) -> Reply:
     contacts = svc.kb.knowledge.contacts
     published = [f"{c.name}：{'；'.join(x for x in (c.phone, c.address) if x)}" for c in contacts
                  if c.phone or c.address]
@@ -116,12 +122,15 @@ async def list_all(svc: Services, msg: Incoming) -> Reply:
     else:
         lines = [reach_now(svc, msg), *(published or ["来源文件均未公布电话，号码待管委会工作人员补充。"]),
                  "可以联系以下机构（点选查看职责与联系方式）：" if contacts else "联系人资料尚未录入。"]
-    return Reply("\n".join(lines), intent="contacts", confidence=1.0,
-                 buttons=[Button(_label(c, msg.english), CONTACT(c.id)) for c in contacts] + _person(svc, msg))
+    if page:
+        lines = [msg.say("更多可联系的机构（点选查看职责与联系方式）：", "More bodies to contact (tap one for its role and contact details):")]
+    more = Button(msg.say("更多机构", "More bodies"), CONTACT(f"{PAGE}{page + 1}"))
+    listed = [Button(_label(c, msg.english), CONTACT(c.id)) for c in contacts]
+    return Reply("\n".join(lines), intent="contacts", confidence=1.0, buttons=paged(listed, page, more, _person(svc, msg)))
 
 
 def _label(contact, english: bool) -> str:
-    return contact.en.name.split(" (")[0][:40] if english and contact.en else contact.name[:20]
+    return short_label(contact.en.name.split(" (")[0], "en") if english and contact.en else short_label(contact.name)
 
 
 def every_button(svc: Services) -> list[Button]:
@@ -139,4 +148,5 @@ async def by_payload(svc: Services, msg: Incoming) -> Reply:
             return _card(svc, msg, contact)
         if f"{ROLE}{contact.id}" == key:
             return _role(svc, msg, contact)
-    return await list_all(svc, msg)
+    shown = key.removeprefix(PAGE)
+    return _listed(svc, msg, int(shown) if key.startswith(PAGE) and shown.isdigit() else 0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from bot.labels import paged, short_label
 from bot.messages import Button, Incoming, Reply
 from bot.payloads import CALC, FAQ
 from bot.services import Services
@@ -32,7 +33,7 @@ CLARIFY = ("您发来的“{text}”是指什么呢？请说完整的问题，�
            "或输入 /menu 查看菜单。")
 CLARIFY_EN = ("What do you mean by “{text}”? Please ask a full question, e.g. “New financial HQ, paid-in capital "
               "RMB 1 billion: how much subsidy?”, or send /menu.")
-PAGE = 12
+CATEGORIES, IN_CATEGORY = "cats:", "catp:"     # faq:cats:<page> the topics, faq:catp:<page>:<topic> a topic's questions
 SILENT = re.compile(r"^(现有)?(资料|文件|来源文件|文件原文|[^。；，]{0,4}简介[^。；，]{0,16}?)(中)?(均)?(未|没有)(载明|写明|列出|公布|提及)"
                     r"|^The (available )?documents do not (state|say|list|give|publish|mention)")
 # "资料未写明这些活动的具体举办日期": what an entry itself says the documents leave out.
@@ -49,10 +50,11 @@ RELATIVE_YEARS = vocabulary().reading.relative_years
 SENTENCE = re.compile(r"[。；;\n]")
 INSIDE = re.compile(r"^(其中|其)")         # a question about a part of what the one before it answered
 ASPECT_SLACK = 0.12        # how far below the best an entry that states the asked aspect may score
+MAX_CLAUSES = 8            # the clauses of a long message read for its questions
 PART_MARGIN = 0.1          # another part's answer must be this much surer than the bare threshold
 DIRECT_BONUS = 0.1         # an entry about the very entity named beats one about a part of it
 OWN_DOCUMENT_BONUS = 0.08  # the bay's own plan says more of the bay than a document that mentions it
-MAX_PARTS = 2              # a message asking several things gets at most this many answers
+MAX_PARTS = 3              # a message asking several things gets at most this many answers; the rest are named
 
 
 def _answer(entry, svc: Services, confidence: float, lang: str, note: str = "") -> Reply:
@@ -66,7 +68,7 @@ def _answer(entry, svc: Services, confidence: float, lang: str, note: str = "") 
 def quick_check_buttons(measures, lang: str, most: int) -> list[Button]:
     """A "速算：…" button for each of the measures that can be computed, at most `most`."""
     label = "Quick-check: " if lang == "en" else "速算："
-    return [Button(f"{label}{render.title(m, lang)}"[:40], CALC(m.id))
+    return [Button(short_label(f"{label}{render.title(m, lang)}", "en"), CALC(m.id))
             for m in measures if m.rule.type != "unquantified"][:most]
 
 
@@ -82,9 +84,7 @@ def _amounts(svc: Services, entry, lang: str) -> str:
 
 
 def _question_button(entry, lang: str) -> Button:
-    label = entry.en.questions[0] if lang == "en" else entry.questions[0]
-    width = 40 if lang == "en" else 20
-    return Button(label if len(label) <= width else label[:width - 1] + "…", FAQ(entry.id))
+    return Button(short_label(entry.en.questions[0] if lang == "en" else entry.questions[0], lang), FAQ(entry.id))
 
 
 def _states(svc: Services, entry, aspects: list[str]) -> bool:
@@ -187,6 +187,11 @@ def _counts(entry, reading: Reading) -> bool:
     told = nlp.normalise(entry.answer).replace(" ", "")
     pairs = [thing[i:i + 2] for i in range(len(thing) - 1)]
     return 2 * sum(p in told for p in pairs) >= len(pairs)
+
+
+def _counted_in(entry, reading: Reading) -> bool:
+    """A count question ("有几个历史街区") that the entry's answer already answers: it counts that very thing."""
+    return bool(reading.counted) and reading.counted in nlp.normalise(entry.answer).replace(" ", "") and _gives(entry, reading)
 
 
 def _years_in(entry) -> set[int]:
@@ -397,8 +402,10 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
     if best is None and not parts:
         return await _not_known(svc, msg, reading, ranked, why)
     if best is None or len(parts) > 1:         # each question answered by its own entry, in the order asked
-        best, parts = parts[0], parts[1:]
-    parts = [m for m in parts if m.entry.id != best.entry.id and m.score >= THRESHOLD + PART_MARGIN]
+        (_, best), parts = parts[0], parts[1:]
+    parts = [(n, m) for n, m in parts if m.entry.id != best.entry.id]
+    unsure = [n for n, m in parts if m.score < THRESHOLD + PART_MARGIN]
+    parts = [(n, m) for n, m in parts if m.score >= THRESHOLD + PART_MARGIN]
     note = _year_note(msg, best.entry)
     reply = _answer(best.entry, svc, best.score, msg.lang, note or _today_note(svc, msg, best.entry))
     asked = set(reading.own if reading.follow_up else reading.aspects)    # "那律所呢": not what was asked before
@@ -407,11 +414,11 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
     if note or silent:        # the documents do not state it: an honest "don't know" with what is known
         reply.intent = "fallback"
         reply = await unanswered(svc, msg, reply)
-    extra = parts[:MAX_PARTS - 1]
+    extra = [m for _, m in parts[:MAX_PARTS - 1]]
     if extra:
         reply.text += "".join(f"\n\n{_answer(m.entry, svc, m.score, msg.lang).text}" for m in extra)
         reply.sources += [svc.kb.knowledge.cite(m.entry.source, msg.lang) for m in extra]
-    reply.text += _missing_note(svc, msg, missing, [best.entry, *(m.entry for m in extra)])
+    reply.text += _missing_note(svc, msg, missing, [best.entry, *(m.entry for m in extra)], unsure, [n for n, _ in parts[MAX_PARTS - 1:]])
     # the first aspect of an answer to a question naming nothing known ("金牌管家…") is not what it asked
     lex = svc.kb.knowledge.lexicon.aspects
     kept = [a for a in reading.aspects if lex[a].carried] or (best.entry.aspects[:1] if reading.entities else [])
@@ -472,16 +479,28 @@ def _overrules(svc: Services, msg: Incoming, why: str) -> bool:
     return why == "elsewhere" or (why == "aspect" and msg.english and asks_unstated(svc, msg))
 
 
-def _missing_note(svc: Services, msg: Incoming, missing: list[Reading], answered: list) -> str:
-    """What the other questions of the message asked that the documents do not state ("杭州金融城……有多大")."""
-    gz, told = svc.kb.gazetteer, {a for entry in answered for a in entry.aspects}
+def _missing_note(svc: Services, msg: Incoming, missing: list[tuple[int, Reading]], answered: list,
+                  unsure: list[int] = (), later: list[int] = ()) -> str:
+    """What became of the message's other questions, each by its number: what the documents do not state
+    ("第3问：资料未载明杭州金融城的面积。"), what found no sure answer, and what is beyond the answers one reply gives."""
+    gz = svc.kb.gazetteer
     lines = []
-    for sub in missing:
+    for n, sub in missing:
+        entity = sub.entities[0] if sub.entities else None
+        told = {a for entry in answered for a in entry.aspects if entity is None or gz.covers(entry.entities, entity)}
         aspects = [gz.label(a, msg.lang) for a in sub.aspects if a not in told]
-        name = gz.name(sub.entities[0], msg.lang) if sub.entities else (sub.elsewhere or [""])[0]
-        if aspects and name:
-            lines.append(msg.say(f"资料未载明{name}的{'、'.join(aspects)}。",
-                                 f"The documents don't state the {', '.join(aspects)} of {name}."))
+        name = gz.name(entity, msg.lang) if entity else (sub.elsewhere or [""])[0]
+        if aspects:
+            lines.append(msg.say(f"第{n}问：资料未载明{f'{name}的' if name else ''}{'、'.join(aspects)}。",
+                                 f"Question {n}: the documents don't state the {', '.join(aspects)}"
+                                 f"{f' of {name}' if name else ''}."))
+    lines += [msg.say(f"第{n}问：资料中没有找到可靠的答案，可以换个说法单独再问。",
+                      f"Question {n}: I found no reliable answer in the documents; please ask it on its own.")
+              for n in unsure]
+    if later:
+        numbers = msg.say("、".join(f"第{n}问" for n in later), ", ".join(f"question {n}" for n in later))
+        lines.append(msg.say(f"一次最多回答{MAX_PARTS}个问题，{numbers}请单独再发一次。",
+                             f"I answer at most {MAX_PARTS} questions at a time: please send {numbers} again on its own."))
     return "\n\n" + "\n".join(lines) if lines else ""
 
 
@@ -496,27 +515,33 @@ def _topic(svc: Services, reading: Reading, entry) -> list[str]:
     return reading.entities
 
 
-def _parts(svc: Services, msg: Incoming, clauses: list[str] | None = None) -> tuple[list[Match], list[Reading]]:
-    """The answers to each question of a several-part message (or to its `clauses`), and the questions the
-    documents answer nothing to; a clause naming no place continues the one named before it ("小镇在哪、有哪些楼宇")."""
-    found: list[Match] = []
-    missing: list[Reading] = []
+def _parts(svc: Services, msg: Incoming, theirs=None) -> tuple[list[tuple[int, Match]], list[tuple[int, Reading]]]:
+    """The answers to each question of a several-part message (or to those of its clauses `theirs` keeps; the
+    others are still counted), and the questions the documents answer nothing to, each with its number in the
+    message; a clause naming no place continues the one named before it ("小镇在哪、有哪些楼宇")."""
+    found: list[tuple[int, Match]] = []
+    missing: list[tuple[int, Reading]] = []
     # "想在小镇租写字楼，有哪些楼宇可以选": the one place the message names is what its questions ask about
     named: Reading | None = msg.reading if len(msg.reading.entities) == 1 else None
-    reader = svc.kb.reader_for(msg.lang)
-    for clause in (msg.reading.questions if clauses is None else clauses)[:MAX_PARTS + 1]:
+    reader, asked, seen = svc.kb.reader_for(msg.lang), 0, []
+    for clause in msg.reading.questions[:MAX_CLAUSES]:
+        if theirs is not None and not theirs(clause):
+            asked += 1                  # another route's question: counted, answered there
+            continue
         pieces = _pieces(svc, reader, clause, named)
         for piece, read in pieces:
-            last = found[-1] if found else None
+            last = found[-1][1] if found else None
             sub, match = read if read is not None and not (last and INSIDE.match(piece)) \
-                else _read_part(svc, reader, piece, named, last, len(pieces) > 1)
+                else _read_part(svc, reader, piece, named, last, len(pieces) > 1, seen)
             if sub is None:
                 continue
+            asked += 1
+            seen += [e for e in sub.entities if e not in seen]
             named = sub if sub.entities or sub.elsewhere else named
             if match is None and sub.aspects:
-                missing.append(sub)
-            elif match and all(m.entry.id != match.entry.id for m in found):
-                found.append(match)
+                missing.append((asked, sub))
+            elif match and all(m.entry.id != match.entry.id and not _counted_in(m.entry, sub) for _, m in found):
+                found.append((asked, match))        # a count an answer before it gave ("三大历史街区") is not said twice
     return found, missing
 
 
@@ -527,10 +552,13 @@ def with_other_parts(svc: Services, msg: Incoming, reply: Reply) -> Reply:
         return reply
     book = svc.kb.policy
     own = {p.doc for p in book.policies.values()}
-    theirs = [c for c in msg.reading.questions
-              if not (policy := read_policy(for_reading(c, book, msg.lang), book)).candidates() and not policy.about_policy()]
-    found, missing = _parts(svc, msg, theirs) if theirs else ([], [])
-    found = [m for m in found if m.entry.source.doc not in own and m.score >= THRESHOLD + PART_MARGIN][:MAX_PARTS - 1]
+
+    def theirs(clause: str) -> bool:
+        policy = read_policy(for_reading(clause, book, msg.lang), book)
+        return not policy.candidates() and not policy.about_policy()
+
+    found, missing = _parts(svc, msg, theirs)
+    found = [m for _, m in found if m.entry.source.doc not in own and m.score >= THRESHOLD + PART_MARGIN][:MAX_PARTS - 1]
     if not found:
         return reply
     text = "".join(f"\n\n{_answer(m.entry, svc, m.score, msg.lang).text}" for m in found)
@@ -544,10 +572,11 @@ def _several(svc: Services, msg: Incoming) -> bool:
     return len(msg.reading.questions) > 1 or any(reader.halves(q) for q in msg.reading.questions)
 
 
-def _read_part(svc: Services, reader, clause: str, named: Reading | None, last: Match | None, half: bool = False) \
-        -> tuple[Reading | None, Match | None]:
-    """A clause read, continuing the place or body `named` before it, and its answer; None for a fragment ("多少钱"),
-    which is no question of its own, though half of "在册机构和基金规模分别是多少" is."""
+def _read_part(svc: Services, reader, clause: str, named: Reading | None, last: Match | None, half: bool = False,
+               also: list[str] = ()) -> tuple[Reading | None, Match | None]:
+    """A clause read, continuing the place or body `named` before it (or, when that finds nothing, one named
+    earlier, `also`), and its answer; None for a fragment ("多少钱"), which is no question of its own,
+    though half of "在册机构和基金规模分别是多少" is."""
     plain = reader.read(clause)
     # an English clause of a few words naming nothing known is a question of its own, not a continuation
     alone = reader.lang == "en" and not (plain.entities or plain.aspects) and len(reader.matcher.text.words(clause)) >= 3
@@ -562,6 +591,12 @@ def _read_part(svc: Services, reader, clause: str, named: Reading | None, last: 
     if last is not None and INSIDE.match(clause):
         sub.context = last.entry.id          # "其中运河财富小镇定位是什么": what the document just quoted says of it
     match, _ = choose(svc, sub, sub.ranked(limit=5))
+    # "小镇有几个博物馆 联盟有几个分会 核心区多大": the core area is not the alliance's but the town's, named before
+    earlier = [e for e in also if e not in sub.entities]
+    if match is None and sub is not plain and plain.aspects and earlier:
+        alone, _ = choose(svc, plain, plain.ranked(limit=5))
+        if alone is not None and alone.score >= THRESHOLD + PART_MARGIN and _about(svc, alone.entry, earlier):
+            return plain, alone
     return sub, match
 
 
@@ -635,19 +670,28 @@ def _not_known_reply(svc: Services, msg: Incoming, reading: Reading, ranked: lis
 
 
 async def categories(svc: Services, msg: Incoming) -> Reply:
+    return _categories(msg, svc, 0)
+
+
+def _categories(msg: Incoming, svc: Services, page: int) -> Reply:
     cats = svc.kb.knowledge.categories
+    more = Button(msg.say("更多分类", "More topics"), FAQ(f"{CATEGORIES}{page + 1}"))
     return Reply(msg.say("常见问题分类，请点选：", "Frequently asked questions by topic (topic names in Chinese), tap one:"),
-                 intent="faq", confidence=1.0, buttons=[Button(c, FAQ(f"cat:{c}")) for c in cats])
+                 intent="faq", confidence=1.0, buttons=paged([Button(c, FAQ(f"cat:{c}")) for c in cats], page, more))
 
 
 async def by_payload(svc: Services, msg: Incoming) -> Reply:
     key = FAQ.arg(msg.payload)
     faq = svc.kb.knowledge.faq
-    if key.startswith("cat:"):
-        entries = [e for e in faq if e.category == key[4:]][:PAGE]
-        if entries:
-            return Reply(msg.say(f"“{key[4:]}”下的常见问题：", f"Questions under “{key[4:]}”:"), intent="faq",
-                         confidence=1.0, buttons=[_question_button(e, msg.lang) for e in entries])
+    if key.startswith(CATEGORIES) and key.removeprefix(CATEGORIES).isdigit():
+        return _categories(msg, svc, int(key.removeprefix(CATEGORIES)))
+    if key.startswith(("cat:", IN_CATEGORY)):
+        page, _, category = key.removeprefix(IN_CATEGORY).partition(":") if key.startswith(IN_CATEGORY) else ("0", "", key[4:])
+        entries = [e for e in faq if e.category == category]
+        more = Button(msg.say("更多问题", "More questions"), FAQ(f"{IN_CATEGORY}{int(page) + 1}:{category}"))
+        if entries and page.isdigit():
+            return Reply(msg.say(f"“{category}”下的常见问题：", f"Questions under “{category}”:"), intent="faq",
+                         confidence=1.0, buttons=paged([_question_button(e, msg.lang) for e in entries], int(page), more))
     elif (entry := svc.kb.knowledge.entry(key)) is not None:
         svc.conversations.remember(msg.user_key, entry.entities, entry.aspects[:1], entry.id)
         return _answer(entry.in_english() if msg.english else entry, svc, 1.0, msg.lang)

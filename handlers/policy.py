@@ -12,6 +12,7 @@ from dataclasses import replace
 from functools import lru_cache, partial
 
 from bot.inputs import number
+from bot.labels import short_label
 from bot.messages import Button, Incoming, Reply
 from bot.payloads import CALC, POLICY
 from bot.services import Services
@@ -71,7 +72,7 @@ def overview(svc: Services, lang: str = "zh") -> Reply:
     chapters = _chapters(book)
     names = [next(m.en.chapter for m in book.measures if m.chapter == ch).split(" (")[0] if en else ch
              for ch in chapters]
-    buttons = [Button(name.split("）", 1)[-1][:16] if not en else name[:40], POLICY(f"ch:{i}"))
+    buttons = [Button(short_label(name.split("）", 1)[-1]) if not en else short_label(name, "en"), POLICY(f"ch:{i}"))
                for i, name in enumerate(names)]
     if book.summaries:
         buttons.append(Button("Other directions (QFLP, talent…)" if en else "其他支持方向（QFLP、人才等）", POLICY("dir")))
@@ -117,13 +118,15 @@ def _directions(svc: Services, lang: str = "zh") -> Reply:
     summaries = svc.kb.policy.summaries
     en = lang == "en"
     return _reply("Support directions without amounts, tap one:" if en else "不涉及具体金额的支持方向，点选查看：",
-                  buttons=[Button(s.en.title[:40] if en else s.title[:20], POLICY(f"s:{s.id}")) for s in summaries])
+                  buttons=[Button(short_label(s.en.title, "en") if en else short_label(s.title), POLICY(f"s:{s.id}")) for s in summaries])
 
 
-def _asked_years(msg: Incoming) -> list[int]:
-    """The years a question asks about, not those of a document number (杭政办〔2023〕2号)."""
+def _asked_years(svc: Services, msg: Incoming) -> list[int]:
+    """The years a question asks about, not those of a document number (杭政办〔2023〕2号); "明年" is next year."""
     years = msg.reading.years if msg.reading else []
-    return [y for y in years if not re.search(rf"[〔\[(（]\s*{y}\s*[〕\])）]", msg.folded)]
+    said = msg.reading.query if msg.reading and not msg.english else ""
+    relative = [_today(svc).year + ahead for word, ahead in faq.RELATIVE_YEARS.items() if word in said]
+    return list(dict.fromkeys([*(y for y in years if not re.search(rf"[〔\[(（]\s*{y}\s*[〕\])）]", msg.folded)), *relative]))
 
 
 def _document_en(policy) -> str:
@@ -137,12 +140,20 @@ def _document_en(policy) -> str:
                       render.no_double(policy, lang="en")])
 
 
-def document_reply(svc: Services, lang: str = "zh", years: Sequence[int] = ()) -> Reply:
+def document_reply(svc: Services, lang: str = "zh", years: Sequence[int] = (), asked: str = "") -> Reply:
     """The documents' own facts, whether each is in force today first (and in each year asked about): issuer,
-    dates, validity, lead department, 就高不重复."""
+    dates, validity, lead department, 就高不重复; only the validity, or only 就高不重复, when that alone is `asked`."""
     book, blocks, sources = svc.kb.policy, [], []
+    focus = {k: lang != "en" and any(w in asked for w in book.words[k]) for k in ("doc_validity", "doc_stacking")}
+    more = {*book.words["doc_words"], *book.words["document_only"]} - {*book.words["doc_validity"], *book.words["doc_stacking"]}
+    validity, stacking = (focus[k] and not any(w in asked for w in more) for k in focus)
     for policy in book.policies.values():
         blocks.append("\n".join([render.status(policy, _today(svc), lang), *(render.year_status(policy, y, lang) for y in years)]))
+        if validity != stacking:
+            blocks.append(f"{_validity_lines(policy)}\n原文：“{policy.lead_text}”" if validity
+                          else _no_double_explained(svc, policy))
+            sources.append(svc.kb.knowledge.cite(Source(doc=policy.doc, section=policy.section)))
+            continue
         if lang == "en":
             blocks.append(_document_en(policy))
             sources.append(svc.kb.knowledge.cite(Source(doc=policy.doc, section=policy.section), lang))
@@ -150,9 +161,7 @@ def document_reply(svc: Services, lang: str = "zh", years: Sequence[int] = ()) -
         blocks.append("\n".join([
             f"{policy.number}《{policy.title}》",
             f"发文：{policy.issuer}，成文日期{policy.dated.isoformat()}，{policy.issued.isoformat()}印发",
-            f"施行：{policy.effective_from.isoformat()}起，有效期至"
-            f"{policy.effective_to.isoformat() if policy.effective_to else '（未规定）'}"
-            + (f"（共{years}年）" if (years := policy.whole_years()) else ""),
+            _validity_lines(policy),
             f"牵头部门：{policy.lead_department}。原文：“{policy.lead_text}”",
             *([f"制定：原文“{policy.approval}”"] if policy.approval else []),
             *([f"公开：文末注明“（{policy.publication}）”"] if policy.publication else []),
@@ -160,6 +169,18 @@ def document_reply(svc: Services, lang: str = "zh", years: Sequence[int] = ()) -
         ]))
         sources.append(svc.kb.knowledge.cite(Source(doc=policy.doc, section=policy.section)))
     return _reply("\n\n".join(blocks), sources=sources)
+
+
+def _validity_lines(policy) -> str:
+    return (f"施行：{policy.effective_from.isoformat()}起，有效期至"
+            f"{policy.effective_to.isoformat() if policy.effective_to else '（未规定）'}"
+            + (f"（共{years}年）" if (years := policy.whole_years()) else ""))
+
+
+def _no_double_explained(svc: Services, policy) -> str:
+    """就高不重复 in plain words: the reviewed answer that quotes the rule, else the rule itself."""
+    return next((e.answer for e in svc.kb.knowledge.faq if policy.doc in e.entities and policy.no_double_rule in e.answer),
+                render.no_double(policy))
 
 
 async def by_payload(svc: Services, msg: Incoming) -> Reply:
@@ -717,7 +738,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     doc_words = any(w in reading.text for w in book.words["doc_words"]) or (msg.english and book.patterns["doc_words_en"].search(msg.text))
     doc_named = any(w in reading.text for w in book.words["doc_refs"]) or (msg.english and book.patterns["doc_named_en"].search(msg.text))
     if doc_words and (about_policy or doc_named):
-        reply = document_reply(svc, msg.lang, _asked_years(msg))
+        reply = document_reply(svc, msg.lang, _asked_years(svc, msg), reading.text)
         if book.patterns["rules_issued"].search(msg.text):
             reply.text = "\n".join(render.rules_unstated(p, msg.lang) for p in book.policies.values()) + "\n\n" + reply.text
         return reply
@@ -754,7 +775,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     if any(w in reading.text for w in book.words["document_only"]) \
             and not any(w in reading.text for w in book.words["other_sources"]) \
             and not _faq_knows(svc, msg):
-        return document_reply(svc, msg.lang, _asked_years(msg))   # "施行日期是哪天": the document's own facts
+        return document_reply(svc, msg.lang, _asked_years(svc, msg), reading.text)   # "施行日期是哪天": the document's own facts
     if not msg.english and any(w in reading.text for w in ("文件", *book.words["doc_refs"])) \
             and not any(w in reading.text for w in book.words["town"] + book.words["other_sources"]) and not _faq_knows(svc, msg):
         return _passage(svc, msg)

@@ -347,7 +347,7 @@ class Currency(Strict):
         return self
 
 
-WORD_LISTS = ("newly", "document_only", "other_sources", "rise_to", "rise_by", "doc_words", "doc_refs", "overview", "town",
+WORD_LISTS = ("newly", "document_only", "other_sources", "rise_to", "rise_by", "doc_words", "doc_validity", "doc_stacking", "doc_refs", "overview", "town",
               "support", "policy_asks", "home", "abroad_is_home", "elsewhere_also",
               "restated", "total_before", "year_after", "self_words", "self_links", "part_of", "amount_asks")
 PATTERNS = ("applies", "doc_named_en", "local_place", "every_year", "rules_issued", "quote_asks", "scaffold", "listing_venue",

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import re
 
+from bot.labels import MAX_BUTTONS, short_label
+from bot.payloads import CONTACT
+
 
 async def test_committee_contact_says_number_not_published(ask, kb):
     reply = await ask("管委会电话是多少")
@@ -16,10 +19,31 @@ async def test_committee_contact_says_number_not_published(ask, kb):
 async def test_contact_list_and_button(ask, kb):
     listing = await ask("/contacts")
     *cards, person = listing.buttons
-    assert len(cards) == len(kb.knowledge.contacts) >= 5 and person.payload == "/handoff"
-    assert listing.text.startswith("现在找人")
+    assert person.payload == "/handoff" and listing.text.startswith("现在找人")
     detail = await ask(payload=cards[0].payload)
     assert detail.intent == "contacts" and "可咨询" in detail.text
+
+
+async def test_the_contact_list_is_paged_as_a_phone_shows_it_and_reaches_every_body(ask, kb):
+    listing, seen = await ask("/contacts"), []
+    while True:
+        assert len(listing.buttons) <= MAX_BUTTONS and listing.buttons[-1].payload == "/handoff"
+        assert all(len(b.label) <= 20 for b in listing.buttons)
+        seen += [b.payload for b in listing.buttons if b.label != "更多机构"][:-1]
+        more = [b for b in listing.buttons if b.label == "更多机构"]
+        if not more:
+            break
+        listing = await ask(payload=more[0].payload)
+    assert seen == [CONTACT(c.id) for c in kb.knowledge.contacts]
+
+
+def test_a_long_label_loses_its_short_form_or_ends_after_a_whole_word():
+    assert short_label("浙江省地方金融监督管理局（省地方金融监管局）") == "浙江省地方金融监督管理局"
+    assert short_label("小镇金融联盟·传统持牌金融行业分会的联系方式和职责") == "小镇金融联盟·传统持牌金融行业分会…"
+    cut = short_label("运河财富小镇管委会为入驻企业提供的各项服务内容汇总")
+    assert cut.endswith("…") and len(cut) <= 20 and "运河财富小镇管委会为入驻企业提供的各项服务内容汇总".startswith(cut[:-1])
+    assert short_label("Hangzhou Local Financial Supervision and Administration Bureau", "en") \
+        == "Hangzhou Local Financial Supervision…"
 
 
 async def test_a_card_says_first_how_to_reach_a_person_now(ask):

@@ -1,6 +1,8 @@
 """A message asking things different routes answer: each question gets its answer, in one reply."""
 from __future__ import annotations
 
+import pytest
+
 from faq.reading import asked_at_spaces
 
 INTRO = ("我们是一家外地的资管公司，最近在考虑杭州的布局，听说运河财富小镇不错。小镇有哪些楼宇？我们想新设一个金融总部，"
@@ -53,3 +55,53 @@ async def test_two_articles_asked_at_once_get_a_line_per_measure_of_each(ask):
     assert reply.intent == "policy" and len(reply.text) < 600
     assert "· 第6条 新设金融总部补助：按实收资本的2%计算，单家上限5000万元" in reply.text
     assert "· 第13条 资管机构总部补助：" in reply.text and "最高可获600万元" in reply.text
+
+
+async def test_three_questions_each_get_their_answer(ask):
+    reply = await ask("小镇核心区在哪？小镇有几个博物馆？联盟有几个分会？")
+    assert "大关路" in reply.text and "五大博物馆" in reply.text and "三个分会" in reply.text, reply.text
+
+
+async def test_three_questions_at_spaces_after_an_introduction_each_get_their_answer(ask):
+    reply = await ask("您好 我们是一家律所 想问问 小镇有几个博物馆 联盟有几个分会 核心区多大")
+    assert "五大博物馆" in reply.text and "三个分会" in reply.text and "面积1平方公里" in reply.text, reply.text
+    assert "联盟的核心区" not in reply.text          # the core area is the town's, named before the alliance
+
+
+async def test_a_question_the_documents_do_not_answer_is_named_by_its_number(ask):
+    reply = await ask("小镇在哪？英蓝中心租金多少？")
+    assert "大运河" in reply.text and "第2问：资料未载明杭州英蓝中心的价格与收费。" in reply.text, reply.text
+
+
+async def test_questions_beyond_what_one_reply_answers_are_named_not_dropped(ask):
+    reply = await ask("小镇在哪？小镇多大？有几个博物馆？联盟几个分会？")
+    assert "大运河" in reply.text and "3.3平方公里" in reply.text and "五大博物馆" in reply.text
+    assert "第4问请单独再发一次" in reply.text and "三个分会" not in reply.text, reply.text
+
+
+async def test_two_measures_asked_without_figures_each_get_their_own(ask):
+    reply = await ask("金融科技子公司有补助吗？REITs上市有奖励吗？")
+    assert "【第8条 · 金融科技子公司补助】" in reply.text and "【第13条 · 基础设施REITs上市奖励】" in reply.text, reply.text
+    assert reply.text.count("就高不重复：") == 1 and reply.text.count("有效期为") == 1
+    assert reply.text.index("就高不重复：") > reply.text.index("【第13条")     # said once, after both
+
+
+async def test_support_asked_of_a_direction_beside_a_town_figure_is_answered_too(ask):
+    reply = await ask("小镇有多少高端金融人才？另外人才有没有补贴？")
+    assert "高端金融人才50名" in reply.text and "金融证书专项补贴" in reply.text, reply.text
+
+
+async def test_a_count_an_earlier_answer_gave_is_not_said_again(ask):
+    reply = await ask("小镇的历史文化怎么样，有几个历史街区？")
+    assert reply.text.count("三大历史街区") == 1, reply.text
+
+
+async def test_which_alliances_asks_of_alliances_not_of_the_towns_own(ask):
+    reply = await ask("2019年小镇获得了哪些荣誉，加入了哪些联盟？")
+    assert "入盟申请" not in reply.text and "长三角特色小镇产业联盟" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("text", ["小镇在哪 管委会电话多少 有几个博物馆", "有几个博物馆 管委会电话多少"])
+async def test_a_question_beside_a_contact_question_is_not_lost_to_the_contact_card(ask, text):
+    reply = await ask(text)
+    assert "五大博物馆" in reply.text and "【运河财富小镇管理委员会（小镇管委会）】" in reply.text, reply.text

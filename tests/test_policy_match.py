@@ -214,7 +214,7 @@ async def test_a_kind_no_measure_names_is_told_so_with_the_measures_open_to_any_
 
 
 @pytest.mark.parametrize("question, first, dates", [
-    ("杭政办〔2023〕2号还有效吗", "杭政办〔2023〕2号已失效：有效期为2023-03-01至2026-02-28，已于2026-02-28到期（今天是2026-11-22）",
+    ("杭政办〔2023〕2号的有效期和发文单位", "杭政办〔2023〕2号已失效：有效期为2023-03-01至2026-02-28，已于2026-02-28到期（今天是2026-11-22）",
      "发文：杭州市人民政府办公厅，成文日期2023-01-19，2023-01-20印发"),
     ("Is 杭政办〔2023〕2号 still valid?", "杭政办〔2023〕2号 is no longer in force: it was valid from 1 March 2023 to "
      "28 February 2026 and expired on 2026-02-28 (today is 2026-11-22)",
@@ -380,14 +380,34 @@ async def test_a_specific_kind_beside_a_bare_company_decides_what_fits_first(ask
     assert reply.intent == "policy" and first.startswith("· 第16条"), reply.text
 
 
-@pytest.mark.parametrize("question, says", [("施行日期是哪天", "施行：2023-03-01起，有效期至2026-02-28（共3年）"),
-                                            ("政策执行几年", "（共3年）"),
-                                            ("有问题咨询哪个部门", "牵头部门：市地方金融监管局"),
-                                            ("这个政策什么时候截止", "有效期至2026-02-28"),
-                                            ("杭政办〔2023〕2号现在还能用吗", "已于2026-02-28到期")])
+@pytest.mark.parametrize("question, says", [("有问题咨询哪个部门", "牵头部门：市地方金融监管局"),
+                                            ("这个政策哪个部门牵头，什么时候发文的", "成文日期2023-01-19，2023-01-20印发")])
 async def test_the_documents_own_facts_answer_what_the_faq_does_not(ask, question, says):
     reply = await ask(question)
     assert reply.intent == "policy" and says in reply.text and "成文日期2023-01-19，2023-01-20印发" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, says", [("施行日期是哪天", "施行：2023-03-01起，有效期至2026-02-28（共3年）"),
+                                            ("政策执行几年", "（共3年）"),
+                                            ("这个政策什么时候截止", "有效期至2026-02-28"),
+                                            ("杭政办〔2023〕2号现在还能用吗", "已于2026-02-28到期"),
+                                            ("那明年还能申请吗", "已于2026-02-28到期")])
+async def test_a_question_on_the_validity_alone_gets_the_validity_not_the_whole_card(ask, question, says):
+    reply = await ask(question)
+    assert reply.intent == "policy" and says in reply.text, reply.text
+    assert "成文日期" not in reply.text and "公开：" not in reply.text and len([line for line in reply.text.splitlines() if line.strip()]) <= 4, reply.text
+
+
+async def test_next_year_asked_of_the_validity_is_the_year_after_today(ask):
+    reply = await ask("明年这个政策还能用吗")
+    assert "2027年不在其有效期内（2023-03-01至2026-02-28）。" in reply.text and "已失效" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question", ["能和区里的补贴一起拿吗", "这个政策可以叠加吗"])
+async def test_a_question_on_stacking_alone_gets_the_rule_explained(ask, question):
+    reply = await ask(question)
+    assert reply.intent == "policy" and "就高不重复" in reply.text and "不能叠加、重复享受" in reply.text, reply.text
+    assert "已失效" in reply.text and "成文日期" not in reply.text
 
 
 async def test_a_branch_describing_itself_is_not_offered_the_headquarters_measure(ask):

@@ -7,6 +7,7 @@ from datetime import datetime
 import pytest
 
 from bot.clock import SHANGHAI
+from bot.labels import MAX_BUTTONS
 from bot.messages import Incoming
 from bot.router import ROUTES, Route, Router, command_of
 from bot.store import Question
@@ -125,6 +126,25 @@ async def test_faq_categories_browse_to_an_answer(ask):
     assert listing.buttons
     answer = await ask(payload=listing.buttons[0].payload)
     assert answer.intent == "faq" and answer.sources
+
+
+async def test_every_topic_and_question_is_reached_a_phone_screen_of_buttons_at_a_time(ask, kb):
+    async def pages(first):
+        page, shown = first, []
+        while True:
+            assert len(page.buttons) <= MAX_BUTTONS, [b.label for b in page.buttons]
+            *listed, last = page.buttons
+            if not last.label.startswith("更多"):
+                return shown + page.buttons
+            shown += listed
+            page = await ask(payload=last.payload)
+
+    topics = await pages(await ask("/faq"))
+    assert [b.label for b in topics] == list(dict.fromkeys(e.category for e in kb.knowledge.faq))
+    biggest = max(topics, key=lambda b: sum(e.category == b.label for e in kb.knowledge.faq))
+    questions = await pages(await ask(payload=biggest.payload))
+    assert [b.payload for b in questions] == [f"faq:{e.id}" for e in kb.knowledge.faq if e.category == biggest.label]
+    assert all(len(b.label) <= 20 for b in questions)
 
 
 async def test_stale_button_payload_is_handled(ask):
