@@ -261,7 +261,7 @@ class Router:
         for route in self.texts:
             if (reply := await self._run(route, msg)) is not None:
                 return faq.with_other_parts(self.svc, msg, reply)
-        return await faq.answer(self.svc, msg)
+        return calc.unread_figure(self.svc, msg) or await faq.answer(self.svc, msg)
 
     @staticmethod
     def _left(dialog: DialogState, msg: Incoming, reply: Reply) -> Reply:

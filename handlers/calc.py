@@ -979,6 +979,24 @@ def amount_again(svc: Services, msg: Incoming) -> Incoming | None:
     return replace(msg, text=again)
 
 
+def unread_figure(svc: Services, msg: Incoming) -> Reply | None:
+    """A short message with an amount, right after a quick-check result, that no route took ("注册资本30亿呢",
+    "我们不是首次，200亿呢"): a question back, not an FAQ entry that happens to hold the number."""
+    recent = svc.history.recent(msg.user_key)
+    if not (recent and recent[-1].intent == "calc") or msg.reading.entities or len(msg.text) > UNREAD_MAX \
+            or not AMOUNT.search(for_reading(msg.text, svc.kb.policy, msg.lang)):
+        return None
+    return render.reply("clarify", msg.say(f"“{msg.text.strip()}”：我没能确定要按哪项措施、哪个数来算。请把完整的问题发给我，例如"
+                          "“新设金融总部，实收资本30亿，能拿多少？”；如有不符合原文条件的情况（如分公司、非首次），也请一并说明。",
+                          f"“{msg.text.strip()}”: I could not tell which measure and which figure to compute. Please send "
+                          "the whole question, e.g. “New financial HQ, paid-in capital RMB 3 billion: how much?”, and "
+                          "say if a condition is not met (a branch, not the first time)."),
+                        confidence=0.5, buttons=[Button(msg.say("补贴速算", "Quick-check"), "/calc")])
+
+
+UNREAD_MAX = 40       # longer messages are questions of their own, read by the other routes
+
+
 def _another_figure(book, lang: str, text: str) -> str | None:
     """The one figure a message gives instead of the last question's, in the words the extractor reads."""
     if lang == "en":
@@ -1066,13 +1084,17 @@ def _last_question(book, lang: str, recent: list) -> str:
     run = list(itertools.takewhile(lambda e: e.intent == "calc", reversed(recent)))
     question, typed = None, ""
     for exchange in reversed(run):
+        if question is not None and (AFFIRM.match(exchange.said.strip()) or DENY.match(exchange.said.strip())):
+            continue                     # "是" to a condition the quick-check asked about: the question goes on
         given = None if question is None else (_another_figure(book, lang, exchange.said)
                                                 or _restated_figure(book, lang, exchange.said, question, typed))
         typed = f"{typed} {exchange.said}"
         if given is None:
             question = for_reading(exchange.said, book, lang)
-        else:
-            question = _new_figure(question, given) or f"{question} {given}"
+        elif (again := _new_figure(question, given)) is not None:
+            question = again
+        elif not (AMOUNT.search(question) or COUNT.search(question)):
+            question = f"{question} {given}"
     return question or ""
 
 

@@ -390,6 +390,15 @@ async def test_an_open_question_while_a_condition_is_asked_leaves_the_quick_chec
     assert "已退出补贴速算" in reply.text and "第8条 金融科技子公司补助的" not in reply.text.split("\n")[1], reply.text
 
 
+@pytest.mark.parametrize("again", ["注册资本30亿呢", "我们不是首次，200亿呢"])
+async def test_an_amount_no_route_reads_after_a_result_is_asked_about_not_matched_on_its_digits(ask, again):
+    await ask("资管总部管理规模首次突破100亿补多少")
+    reply = await ask(again)
+    assert reply.intent == "clarify" and "最高可获" not in reply.text, reply.text
+    other = await ask("2019年小镇税收多少")           # a question of its own is answered as usual
+    assert other.intent == "faq" and "10.50亿元" in other.text, other.text
+
+
 async def test_an_amount_again_after_a_figure_the_quick_check_asked_for(ask):
     await ask("新设金融总部能拿多少")
     await ask("10亿")
