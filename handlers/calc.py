@@ -983,7 +983,8 @@ def unread_figure(svc: Services, msg: Incoming) -> Reply | None:
     """A short message with an amount, right after a quick-check result, that no route took ("注册资本30亿呢",
     "我们不是首次，200亿呢"): a question back, not an FAQ entry that happens to hold the number."""
     recent = svc.history.recent(msg.user_key)
-    if not (recent and recent[-1].intent == "calc") or msg.reading.entities or len(msg.text) > UNREAD_MAX \
+    named = msg.reading.entities and not msg.reading.follow_up        # a place of its own, not the last topic's
+    if not (recent and recent[-1].intent == "calc") or named or len(msg.text) > UNREAD_MAX \
             or not AMOUNT.search(for_reading(msg.text, svc.kb.policy, msg.lang)):
         return None
     return render.reply("clarify", msg.say(f"“{msg.text.strip()}”：我没能确定要按哪项措施、哪个数来算。请把完整的问题发给我，例如"

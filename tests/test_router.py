@@ -399,6 +399,13 @@ async def test_an_amount_no_route_reads_after_a_result_is_asked_about_not_matche
     assert other.intent == "faq" and "10.50亿元" in other.text, other.text
 
 
+async def test_an_unread_amount_after_a_result_is_asked_about_also_when_a_place_was_talked_about_before(ask):
+    await ask("运河财富小镇在哪里？")
+    await ask("新设金融总部，实收资本10亿，能拿多少？")
+    reply = await ask("融资额20亿呢")               # 第6条 has no 融资额: not the last question again
+    assert reply.intent == "clarify" and "最高可获" not in reply.text, reply.text
+
+
 async def test_an_amount_again_after_a_figure_the_quick_check_asked_for(ask):
     await ask("新设金融总部能拿多少")
     await ask("10亿")
