@@ -131,12 +131,13 @@ async def answer_each(svc: Services, msg: Incoming, routed: Routed) -> Reply | N
     if not texts:
         return None
     reader, topic = svc.kb.reader_for(msg.lang), svc.conversations.get(msg.user_key)
-    replies, asking = [], None
+    replies, asking = [], []
     for text in texts:               # each part on its own: a question one part asks is not taken by the next part
         replies.append(await routed(replace(msg, text=text, reading=reader.read(text, topic))))
-        asking = svc.dialogs.pop(msg.user_key) or asking
-    if asking is not None:           # the figure a part asked for answers that part ("10亿" after "…能拿多少？另外…")
-        svc.dialogs.put(msg.user_key, asking)
+        if (dialog := svc.dialogs.pop(msg.user_key)) is not None:
+            asking.append(dialog)
+    if len(asking) == 1:             # the figure a part asked for answers that part ("10亿" after "…能拿多少？另外…");
+        svc.dialogs.put(msg.user_key, asking[0])      # when two parts ask, a bare figure could be either's
     return _joined(svc, msg, replies)
 
 

@@ -469,3 +469,10 @@ async def test_who_gets_it_after_a_quick_check_result_gets_the_measures_benefici
     await ask("基础设施REITs上市奖励多少")
     reply = await ask("奖给谁")
     assert reply.intent == "policy" and "第13条" in reply.text and "权益人" in reply.text, reply.text
+
+
+async def test_a_bare_figure_after_two_parts_that_each_asked_for_one_is_asked_about(ask):
+    first = await ask("新设金融总部能补多少？另外资管总部首次突破的能补多少？")
+    assert "请告诉我实收资本" in first.text and "请告诉我存续资产实际管理规模" in first.text, first.text
+    reply = await ask("300亿")                    # 实收资本 of 第6条 or AUM of 第13条: either
+    assert reply.intent == "clarify" and "最高可获" not in reply.text, reply.text
