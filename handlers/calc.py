@@ -968,8 +968,7 @@ def amount_again(svc: Services, msg: Incoming) -> Incoming | None:
     recent = svc.history.recent(msg.user_key)
     if not (recent and recent[-1].intent == "calc"):
         return None
-    last = _last_question(book, lang, recent)
-    typed = " ".join(e.said for e in itertools.takewhile(lambda e: e.intent == "calc", reversed(recent)))
+    last, typed = _last_question(book, lang, recent)
     asked = _another_figure(book, lang, msg.text) or _restated_figure(book, lang, msg.text, last, typed)
     if not (asked and (again := _new_figure(last, asked))):
         return None
@@ -1010,7 +1009,6 @@ def _another_figure(book, lang: str, text: str) -> str | None:
     return None
 
 
-FOREIGN_CUE = "外币"            # what an English question's foreign currency reads as
 _RESTATED = {*_AGAIN.restated_verbs, *_AGAIN.restated_asks, *_AGAIN.another_lead, *_AGAIN.another_if,
              *_AGAIN.another_tail, *_AGAIN.another_ask}
 SENTENCE_MARKS = set("，,。.？?！!、；;：: ")
@@ -1035,12 +1033,10 @@ def _restated_figure(book, lang: str, text: str, last: str, typed: str) -> str |
 
 
 def _currency_after(book, text: str, end: int) -> int:
-    """Where a currency written right after a figure ends ("5000万美元"; "外币" in an English question's words)."""
-    gap = len(text) - end - len(text[end:].lstrip())
-    mark = book.foreign().match(text, end + gap)
-    if mark:
-        return mark.end()
-    return end + gap + len(FOREIGN_CUE) if text.startswith(FOREIGN_CUE, end + gap) else end
+    """Where a currency written right after a figure ends ("5000万美元"; "外币", as an English question's foreign
+    currency reads, is in the currency list too)."""
+    mark = book.foreign().match(text, len(text) - len(text[end:].lstrip()))
+    return mark.end() if mark else end
 
 
 def _restates(rest: str, last: str) -> bool:
@@ -1079,24 +1075,24 @@ def _restated_words() -> frozenset[str]:
     return frozenset({*_RESTATED, *(w for phrase in _RESTATED for w in nlp.words(nlp.normalise(phrase)))})
 
 
-def _last_question(book, lang: str, recent: list) -> str:
-    """The question the last result computed: "200亿呢" after "AUM首次到100亿补多少" asked it with 200亿; a figure the
-    quick-check asked for joins the question."""
+def _last_question(book, lang: str, recent: list) -> tuple[str, str]:
+    """The question the last result computed: "200亿呢" after "AUM首次到100亿补多少" asked it with 200亿; a
+    figure the quick-check asked for joins the question. Also the messages it was built from, as typed."""
     run = list(itertools.takewhile(lambda e: e.intent == "calc", reversed(recent)))
     question, typed = None, ""
     for exchange in reversed(run):
+        before, typed = typed, f"{typed} {exchange.said}"
         if question is not None and (AFFIRM.match(exchange.said.strip()) or DENY.match(exchange.said.strip())):
             continue                     # "是" to a condition the quick-check asked about: the question goes on
         given = None if question is None else (_another_figure(book, lang, exchange.said)
-                                                or _restated_figure(book, lang, exchange.said, question, typed))
-        typed = f"{typed} {exchange.said}"
+                                                or _restated_figure(book, lang, exchange.said, question, before))
         if given is None:
             question = for_reading(exchange.said, book, lang)
         elif (again := _new_figure(question, given)) is not None:
             question = again
         elif not (AMOUNT.search(question) or COUNT.search(question)):
             question = f"{question} {given}"
-    return question or ""
+    return question or "", typed
 
 
 def another_measure(svc: Services, msg: Incoming, asked: str) -> bool:
