@@ -606,7 +606,7 @@ def _guarded(svc: Services, msg: Incoming, question: str, reading: Reading, meas
         return _reply(msg.say("金额为0时没有可测算的补贴。请告诉我实际的金额（例如“10亿”），我再为您测算。",
                               "With an amount of zero there is nothing to compute. Please tell me the actual amount "
                               "(e.g. “RMB 1 billion”)."), confidence=0.5, buttons=buttons)
-    if said := book.ruling_out(question, msg.english):
+    if said := book.ruling_out(question, msg.english, [book.measure(i) for i in measure_ids]):
         measures = [book.measure(i) for i in measure_ids[:2]]
         names = msg.say("、", "; ").join(f"{render.article(m, lang)} {render.title(m, lang)}" for m in measures)
         worded = msg.say("；", "; ").join(render.condition_text(m, c, lang) for m in measures for c in m.conditions

@@ -589,7 +589,8 @@ def _ruled_out(svc: Services, msg: Incoming, reading) -> tuple[list, str] | None
     an English question's (policy_ruled_out.yaml), or a measure's not_when left by the quick-check to the FAQ
     ("Can a bank branch…" asks what the documents never state of a bank branch)."""
     book = svc.kb.policy
-    if msg.english and reading.candidates() and (said := book.ruling_out(msg.text, True)):
+    if msg.english and reading.candidates() \
+            and (said := book.ruling_out(msg.text, True, list(map(book.measure, reading.candidates())))):
         return list(map(book.measure, reading.candidates())), said
     if reading.ruled_out and not reading.candidates() and faq.asks_unstated(svc, msg):
         return list(map(book.measure, reading.ruled_out)), next(iter(reading.ruled_out.values()))

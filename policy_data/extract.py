@@ -183,7 +183,8 @@ def own_types(text: str, book: PolicyBook) -> dict[str, str]:
 def ruling_word(book: PolicyBook, measure: Measure, text: str, own: dict[str, str]) -> str | None:
     """The word of the question that names another subject than the measure's: one of its not_when words, or
     the asker's own kind when the measure is for other kinds."""
-    return next((w for w in measure.not_when if normalise(w) in text), None) or _other_kind(book, measure, text, own)
+    return next((w for w in measure.not_when if book.says(text, normalise(w))), None) \
+        or _other_kind(book, measure, text, own)
 
 
 def _other_kind(book: PolicyBook, measure: Measure, text: str, own: dict[str, str]) -> str | None:

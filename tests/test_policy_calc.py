@@ -753,3 +753,25 @@ async def test_two_measures_asked_in_one_message_are_each_answered_and_the_figur
 async def test_a_rank_beyond_the_bound_is_said_to_fail_the_condition(ask, question):
     reply = await ask(question)
     assert "排名第25名，不在前20名以内，不符合" in reply.text and final_amount(reply.text) is None, reply.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("我们不是私募，是新设立的证券公司总部，实收资本10亿，能拿多少", Decimal("20000000")),
+    ("我们并非分支机构，是新设的保险公司总部，实收资本5亿，能拿多少", Decimal("10000000")),
+    ("我们不是子公司，是新设的金融控股公司，补助多少", Decimal("10000000")),
+    ("Our bank's sci-tech branch was recognised as a Hangzhou sci-tech specialist institution. How much?",
+     Decimal("500000")),
+])
+async def test_words_said_not_to_hold_or_naming_the_beneficiary_itself_rule_nothing_out(ask, question, amount):
+    reply = await ask(question)
+    assert reply.intent == "calc" and final_amount(reply.text) == amount, reply.text
+
+
+@pytest.mark.parametrize("question, says", [
+    ("是不是分公司也能拿总部补助，实收资本10亿", "您提到“分公司”"),
+    ("We are a bank branch, paid-in capital RMB 1 billion, how much HQ subsidy?", "You mention “branch”"),
+    ("我们是分公司，不是子公司，新设金融总部实收资本10亿能拿多少", "分公司"),
+])
+async def test_a_question_about_a_kind_or_a_kind_said_beside_a_negation_still_rules_out(ask, question, says):
+    reply = await ask(question)
+    assert says in reply.text and final_amount(reply.text) is None, reply.text

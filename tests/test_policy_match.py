@@ -629,3 +629,10 @@ async def test_the_town_named_in_the_2023_policy_is_quoted_with_the_other_towns_
 async def test_how_many_numbered_measures_the_document_has_is_counted_from_the_data(ask):
     reply = await ask("这个文件总共有几条具体任务")
     assert reply.intent == "policy" and reply.text.startswith("杭政办〔2023〕2号的具体措施共18条（第1—18条）"), reply.text
+
+
+def test_a_kind_said_not_to_be_ones_own_does_not_rule_a_measure_out(services):
+    denied = match(services.kb.policy, "我们是私募，新设立的证券公司总部")
+    assert "hq-new" in {m.measure.id for m in denied.misfits}
+    result = match(services.kb.policy, "我们不是私募，是新设立的证券公司总部")
+    assert "hq-new" in {f.outcome.measure.id for f in result.fits}
