@@ -746,7 +746,7 @@ def _computed(svc: Services, msg: Incoming, question: str, measure_ids: list[str
             return _confirm(svc, msg, measure, *unstated, question)
     if itemisable and (itemised := _itemised(svc, msg, book.measure(measure_ids[0]), reading, known)):
         return itemised
-    outcomes, asks = [], []
+    outcomes, asks, read_as = [], [], []
     notes: list[str] = []
     for measure_id in measure_ids:
         measure = book.measure(measure_id)
@@ -763,6 +763,9 @@ def _computed(svc: Services, msg: Incoming, question: str, measure_ids: list[str
         else:
             outcomes.append(outcome)
             notes += _assumed_notes(msg, measure, facts)
+            read_as.append((measure, facts))
+    if len(read_as) > 1 and (shared := _one_figure_two_ways(msg, read_as)):
+        return _pick(svc, msg, [m.id for m, _ in read_as], question, shared)
     if not outcomes and len(asks) == 1 and (ceiling := _ceiling(svc, msg, question, *asks[0])):
         return ceiling
     if not outcomes and len(asks) == 1:
@@ -784,6 +787,23 @@ def _computed(svc: Services, msg: Incoming, question: str, measure_ids: list[str
     reply = _results(svc, msg, outcomes, notes)
     reply.buttons += [_button(o.measure, msg.lang) for o, _ in asks]
     return reply
+
+
+def _one_figure_two_ways(msg: Incoming, read_as: list) -> str | None:
+    """"险资融杭和清算中心能拿多少 / 10亿": one figure without its name, read as a different quantity by each of
+    several measures (保险资金融资额, 实收资本), is one of them only: which one is asked, none is computed."""
+    readings: dict[str, list[str]] = {}
+    for measure, facts in read_as:
+        for key, text in facts.assumed.items():
+            readings.setdefault(text, []).append(render.label(measure, key, msg.lang) if msg.english
+                                                  else measure.input(key).label)
+    text, labels = next(((t, ls) for t, ls in readings.items() if len(ls) > 1), (None, []))
+    if text is None:
+        return None
+    named = msg.say("、", ", ").join(dict.fromkeys(labels))
+    return msg.say(f"您写的“{text}”没有说明是哪一项措施的数额（{named}），所以我不按它同时测算几项。",
+                   f"Your figure “{text}” does not say which measure's amount it is ({named}), so I do not compute "
+                   "several on it.")
 
 
 def is_quick_check(reading: Reading) -> bool:

@@ -775,3 +775,22 @@ async def test_words_said_not_to_hold_or_naming_the_beneficiary_itself_rule_noth
 async def test_a_question_about_a_kind_or_a_kind_said_beside_a_negation_still_rules_out(ask, question, says):
     reply = await ask(question)
     assert says in reply.text and final_amount(reply.text) is None, reply.text
+
+
+@pytest.mark.parametrize("turns", [
+    ["险资融杭和清算中心，8亿，能拿多少"],
+    ["险资融杭和测评中心能拿多少", "8亿"],
+])
+async def test_one_bare_figure_is_never_read_as_the_amounts_of_several_measures(ask, turns):
+    for text in turns:
+        reply = await ask(text)
+    assert "没有说明是哪一项措施的数额" in reply.text and final_amount(reply.text) is None, reply.text
+    assert {b.payload for b in reply.buttons} >= {"calc:insurance-funds", "calc:national-center"}
+    picked = await ask(payload="calc:national-center")
+    assert final_amount(picked.text) == Decimal("20000000") and "按实收资本理解" in picked.text, picked.text
+
+
+async def test_figures_each_given_by_name_price_several_measures(ask):
+    reply = await ask("险资融杭和测评中心能拿多少")
+    reply = await ask("保险资金融资8亿用于基础设施项目，实收资本3亿")
+    assert "没有说明是哪一项措施的数额" not in reply.text and "8亿元 × 0.5% = 400万元" in reply.text, reply.text
