@@ -87,11 +87,11 @@ class PolicyBook:
     def ruling_matches(self, text: str, english: bool, measures=()) -> list[re.Match]:
         """The words in `text` that rule a condition out (policy_ruled_out.yaml), first to last: not those said not
         to hold ("我们不是分公司"), nor a bare "我们不是" before such words; with `measures`, only words that rule out
-        one of them (an entry's `spares` keep the measures whose beneficiary holds those words)."""
+        one of them (see RuledOut.rules_out)."""
         found = []
         for lang in ("zh", "en") if english else ("zh",):
             for entry, pattern in self._ruled_out[lang]:
-                if measures and all(any(w in m.beneficiary for w in entry.spares) for m in measures):
+                if measures and not any(entry.rules_out(m) for m in measures):
                     continue
                 for m in pattern.finditer(text):
                     if self.negated(text, m.start()) or (BARE_NEGATION.search(m.group(0))

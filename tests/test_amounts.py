@@ -92,3 +92,14 @@ def test_parse_quantity_for_data_files():
     for bad in ("很多", "5000万 和 1亿", "-5亿", 0.05):
         with pytest.raises(AmountError):
             parse_quantity(bad)
+
+
+@pytest.mark.parametrize("text, low, high", [
+    ("增速排在十几名", 11, 19),
+    ("排名二十几", 21, 29),
+    ("几十名开外", 20, 90),
+])
+def test_a_numeral_with_ji_for_a_digit_is_a_range(text, low, high):
+    from policy_data.spans import loosen
+    [fig] = loosen(text, figures(text))
+    assert (fig.low, fig.high) == (Decimal(low), Decimal(high))

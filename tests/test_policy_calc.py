@@ -794,3 +794,25 @@ async def test_figures_each_given_by_name_price_several_measures(ask):
     reply = await ask("险资融杭和测评中心能拿多少")
     reply = await ask("保险资金融资8亿用于基础设施项目，实收资本3亿")
     assert "没有说明是哪一项措施的数额" not in reply.text and "8亿元 × 0.5% = 400万元" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, says", [
+    ("我们是存量机构，实收资本10亿，总部补助多少", "您提到“存量机构”"),
+    ("我们是杭州营业部，实收资本5亿，总部补助能拿吗", "您提到“营业部”"),
+    ("我们公司开了好几年了，实收资本10亿，新设总部补助多少", "您提到“开了好几年了”"),
+    ("我们是出资方，保险资金3亿投给地铁建设项目，补多少", "您提到“出资方”"),
+    ("确权融资增速排在十几名，融资1亿，奖多少", "不在前10名以内，不符合"),
+    ("我们是新设的资管公司总部，规模快到100亿了，能补多少", "未达到100亿元（含）门槛"),
+])
+async def test_colloquial_words_that_a_condition_is_not_met_give_no_amount(ask, question, says):
+    reply = await ask(question)
+    assert says in reply.text and final_amount(reply.text) is None, reply.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("我们公司成立5年了，确权融资2亿，增速排名第3，能拿多少", Decimal("100000")),   # 第4条 asks nothing of newness
+    ("按杭政办2023年2号文，新设金融总部实收资本10亿能拿多少", Decimal("20000000")),
+])
+async def test_words_about_age_rule_out_only_measures_for_the_new(ask, question, amount):
+    reply = await ask(question)
+    assert final_amount(reply.text) == amount, reply.text
