@@ -498,7 +498,7 @@ def _two_policies(svc: Services, msg: Incoming, reading: Reading) -> Reply | Non
 def _itemisable(measure, reading: Reading) -> bool:
     """Items of one measure only: not when the question also names another kind (一个国家表彰、一个部委表彰)."""
     return bool(items(measure, reading, {})) and not any(v in reading.candidates() for v in measure.versus) \
-        and not _about_the_rule(reading.text, reading)
+        and not (_about_the_rule(reading.text, reading) and not SEVERAL.search(reading.text))   # "3家…最多拿多少": a case
 
 
 def _itemised(svc: Services, msg: Incoming, measure, reading: Reading, known: dict | None) -> Reply | None:
@@ -748,15 +748,17 @@ def _computed(svc: Services, msg: Incoming, question: str, measure_ids: list[str
         return itemised
     outcomes, asks, read_as = [], [], []
     notes: list[str] = []
+    ceiling_asked = bool(CEILING_ASKED.search(f"{question} {msg.text}"))
     for measure_id in measure_ids:
         measure = book.measure(measure_id)
         facts = facts_for(book, measure, reading, expect)
         if msg.english and REGISTERED.search(question):
             facts.values = {k: v for k, v in facts.values.items() if k not in facts.assumed}
         values = {k: Decimal(v) for k, v in (known or {}).items()} | facts.values
-        outcome = evaluate(measure, values, ask_thresholds=not general)
+        rule_only = general and (ceiling_asked or not _threshold_unknown(measure, values))
+        outcome = evaluate(measure, values, ask_thresholds=not rule_only)
         if facts.loose and not facts.errors:
-            outcome, note = _loose(msg, measure, values, facts, general)
+            outcome, note = _loose(msg, measure, values, facts, rule_only)
             notes += [note] if note else []
         if facts.errors or outcome.status == "missing":
             asks.append((outcome, facts))
@@ -787,6 +789,12 @@ def _computed(svc: Services, msg: Incoming, question: str, measure_ids: list[str
     reply = _results(svc, msg, outcomes, notes)
     reply.buttons += [_button(o.measure, msg.lang) for o, _ in asks]
     return reply
+
+
+def _threshold_unknown(measure, values: dict) -> bool:
+    """"金融科技子公司补多少": a fixed sum paid only above a figure (实收资本5000万元（含）) the question does not
+    give; unless the most it pays is what is asked ("上限多少"), that figure is asked for, no amount stated."""
+    return measure.rule.type == "fixed" and any(c.input and c.input not in values for c in measure.conditions)
 
 
 def _one_figure_two_ways(msg: Incoming, read_as: list) -> str | None:

@@ -45,6 +45,18 @@ def _rough(text: str, fig: Figure) -> tuple[tuple[Decimal, Decimal | None], str]
     return None
 
 
+# "九百到一千一百笔": a bare Chinese numeral before a range joint is the low end, in the unit of the figure after it
+BARE_LOW = re.compile(r"(?<![\d零〇一二两三四五六七八九十百千万亿点])([零〇一二两三四五六七八九十百千万点]+)" + RANGE_JOIN.pattern + "$")
+
+
+def _bare_low(text: str, fig: Figure) -> Decimal | None:
+    if fig.value is None or not (m := BARE_LOW.search(text[:fig.start])):
+        return None
+    found = figures(m.group(1) + _LEADING_NUMBER.sub("", fig.text))
+    return found[0].value if len(found) == 1 and found[0].kind == fig.kind and found[0].value is not None \
+        and found[0].value < fig.value else None
+
+
 def _some(text: str, fig: Figure) -> tuple[Decimal, Decimal, str] | None:
     """"十几名", "二十几项" (11–19, 21–29) and "几十名" (20–90): a numeral with 几 for a digit, as its two ends."""
     if fig.value is None or fig.value <= 0 or fig.kind not in ("count", "number", "rank"):
@@ -68,7 +80,10 @@ def loosen(text: str, found: list[Figure]) -> list[Figure]:
             merged.append(replace(nxt, start=fig.start, text=text[fig.start:nxt.end], low=low, high=nxt.value))
             n += 2
             continue
-        if some := _some(text, fig):
+        if (low := _bare_low(text, fig)) is not None:
+            start = BARE_LOW.search(text[:fig.start]).start()
+            fig = replace(fig, start=start, text=text[start:fig.end], low=low, high=fig.value)
+        elif some := _some(text, fig):
             low, high, said = some
             fig = replace(fig, text=said, low=low, high=high)
         elif fig.value is not None and fig.kind in ("money", "count", "number", "rate") and (rough := _rough(text, fig)):

@@ -98,8 +98,9 @@ def test_parse_quantity_for_data_files():
     ("增速排在十几名", 11, 19),
     ("排名二十几", 21, 29),
     ("几十名开外", 20, 90),
+    ("年评级九百到一千一百笔", 900, 1100),
 ])
-def test_a_numeral_with_ji_for_a_digit_is_a_range(text, low, high):
+def test_a_numeral_with_ji_for_a_digit_or_a_bare_low_end_is_a_range(text, low, high):
     from policy_data.spans import loosen
     [fig] = loosen(text, figures(text))
     assert (fig.low, fig.high) == (Decimal(low), Decimal(high))

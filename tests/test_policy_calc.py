@@ -816,3 +816,38 @@ async def test_colloquial_words_that_a_condition_is_not_met_give_no_amount(ask, 
 async def test_words_about_age_rule_out_only_measures_for_the_new(ask, question, amount):
     reply = await ask(question)
     assert final_amount(reply.text) == amount, reply.text
+
+
+@pytest.mark.parametrize("question, says", [
+    ("我们的改革试点入围市级，奖多少", "您提到“入围市级”"),
+    ("我们企业征信公司没备案，能拿100万吗", "您提到“没备案”"),
+    ("信托贷款给基础设施项目3亿，不是险资，补0.5%吗", "您提到“不是险资”"),
+    ("新设金融总部，没拿到批文，实收资本10亿", "没拿到"),
+    ("评级机构年评级八百到一千二百笔，奖多少", "不是一个确切的数"),
+])
+async def test_more_words_that_a_condition_is_not_met_or_unsure_give_no_amount(ask, question, says):
+    reply = await ask(question)
+    assert says in reply.text and final_amount(reply.text) is None, reply.text
+
+
+@pytest.mark.parametrize("question, asked", [
+    ("金融科技子公司补多少", "请告诉我实收资本"),
+    ("国家金融管理部门设的清算中心，补多少", "请告诉我实收资本"),
+])
+async def test_a_fixed_sum_above_a_figure_not_given_asks_for_that_figure(ask, question, asked):
+    reply = await ask(question)
+    assert asked in reply.text and final_amount(reply.text) is None, reply.text
+
+
+async def test_the_most_a_fixed_sum_above_a_figure_pays_is_still_said_when_asked(ask):
+    reply = await ask("金融科技子公司补助上限是多少")
+    assert "100万元" in reply.text and "请告诉我实收资本" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("2家科技支行都认定了，最多能拿多少", Decimal("1000000")),
+    ("银行科创专营机构1家+保险科创专营机构1家，都经认定", Decimal("1000000")),
+])
+async def test_institutions_counted_after_their_noun_or_with_the_most_asked_are_each_paid(ask, question, amount):
+    reply = await ask(question)
+    assert final_amount(reply.text) == amount, reply.text
