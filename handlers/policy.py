@@ -121,6 +121,9 @@ def _directions(svc: Services, lang: str = "zh") -> Reply:
                   buttons=[Button(short_label(s.en.title, "en") if en else short_label(s.title), POLICY(f"s:{s.id}")) for s in summaries])
 
 
+MONTH_ASKED = re.compile(r"(20\d\d)年(\d{1,2})月")
+
+
 def _asked_years(svc: Services, msg: Incoming) -> list[int]:
     """The years a question asks about, not those of a document number (杭政办〔2023〕2号); "明年" is next year."""
     years = msg.reading.years if msg.reading else []
@@ -144,11 +147,13 @@ def document_reply(svc: Services, lang: str = "zh", years: Sequence[int] = (), a
     """The documents' own facts, whether each is in force today first (and in each year asked about): issuer,
     dates, validity, lead department, 就高不重复; only the validity, or only 就高不重复, when that alone is `asked`."""
     book, blocks, sources = svc.kb.policy, [], []
+    months = {int(y): int(m) for y, m in MONTH_ASKED.findall(asked) if 1 <= int(m) <= 12}     # "2026年3月"
     focus = {k: lang != "en" and any(w in asked for w in book.words[k]) for k in ("doc_validity", "doc_stacking")}
     more = {*book.words["doc_words"], *book.words["document_only"]} - {*book.words["doc_validity"], *book.words["doc_stacking"]}
     validity, stacking = (focus[k] and not any(w in asked for w in more) for k in focus)
     for policy in book.policies.values():
-        blocks.append("\n".join([render.status(policy, _today(svc), lang), *(render.year_status(policy, y, lang) for y in years)]))
+        blocks.append("\n".join([render.status(policy, _today(svc), lang),
+                                 *(render.year_status(policy, y, lang, months.get(y)) for y in years)]))
         if validity != stacking:
             blocks.append(f"{_validity_lines(policy)}\n原文：“{policy.lead_text}”" if validity
                           else _no_double_explained(svc, policy))
