@@ -726,6 +726,10 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
             and len(msg.folded) <= ARTICLE_ONLY * (3 if msg.english else 1) \
             and (reply := article_reply(svc, _article_number(m[1] or m[2]), msg.lang)):
         return reply                     # a question about the article itself, naming nothing more specific
+    if SELF_DESCRIPTION.search(text) and beneficiary_types(text, book) and not reading.figures \
+            and not reading.candidates() and any(w in reading.text for w in book.words["doc_validity"]) \
+            and any(w in reading.text for w in book.words["doc_refs"]):
+        return document_reply(svc, msg.lang, _asked_years(svc, msg), reading.text)   # "我们是券商，2号文还能申报吗"
     if SELF_DESCRIPTION.search(text) and beneficiary_types(text, book):
         # "我们是私募基金，想问下小镇核心区在哪" asks the FAQ; a self-description (with its figures) asks
         # for matching.

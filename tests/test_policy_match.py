@@ -636,3 +636,18 @@ def test_a_kind_said_not_to_be_ones_own_does_not_rule_a_measure_out(services):
     assert "hq-new" in {m.measure.id for m in denied.misfits}
     result = match(services.kb.policy, "我们不是私募，是新设立的证券公司总部")
     assert "hq-new" in {f.outcome.measure.id for f in result.fits}
+
+
+@pytest.mark.parametrize("question, says", [
+    ("2026年3月新设的金融总部还能按这个申请吗", "2026年3月不在其有效期内（2023-03-01至2026-02-28）"),
+    ("2026年2月还能申请这个政策吗", "2026年2月在其有效期内"),
+    ("你好 我们是一家券商 现在还能按2号文申报补助吗", "杭政办〔2023〕2号已失效"),
+])
+async def test_a_month_asked_is_checked_as_a_month_and_applying_now_gets_the_validity(ask, question, says):
+    reply = await ask(question)
+    assert reply.intent == "policy" and says in reply.text, reply.text
+
+
+async def test_the_expiry_note_says_no_longer_in_force(ask):
+    reply = await ask("新设金融总部，实收资本10亿，能拿多少？")
+    assert "已于2026-02-28到期（今天是2026-11-22），现已失效" in reply.text, reply.text
