@@ -744,7 +744,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         return describe_and_match(svc, text, lang=msg.lang, typed=msg.text)     # "券商在杭州能享受哪些政策": match the type
     if book.patterns["asks_mine"].search(text):
         return await mine(svc, msg)
-    about_policy = reading.about_policy()
+    # "我们是征信公司，哪条跟我们有关": the asker's own kind and which measure is theirs
+    about_policy = reading.about_policy() or (bool(reading.own) and bool(book.patterns["which_fits"].search(reading.text)))
     doc_words = any(w in reading.text for w in book.words["doc_words"]) or (msg.english and book.patterns["doc_words_en"].search(msg.text))
     doc_named = any(w in reading.text for w in book.words["doc_refs"]) or (msg.english and book.patterns["doc_named_en"].search(msg.text))
     if doc_words and (about_policy or doc_named):

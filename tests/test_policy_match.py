@@ -651,3 +651,13 @@ async def test_a_month_asked_is_checked_as_a_month_and_applying_now_gets_the_val
 async def test_the_expiry_note_says_no_longer_in_force(ask):
     reply = await ask("新设金融总部，实收资本10亿，能拿多少？")
     assert "已于2026-02-28到期（今天是2026-11-22），现已失效" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, article", [
+    ("我们是征信公司，哪条跟我们有关", "第16条"),
+    ("我们银行增资扩股补资本，哪条", "第6条 · 募资补充资本补助"),
+    ("我们支付机构新拿了境外支付牌照，对应哪条", "第11条"),
+])
+async def test_the_askers_kind_and_which_article_is_theirs_get_the_measure_named(ask, question, article):
+    reply = await ask(question)
+    assert reply.intent == "policy" and article in reply.text, reply.text
