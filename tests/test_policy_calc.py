@@ -851,3 +851,20 @@ async def test_the_most_a_fixed_sum_above_a_figure_pays_is_still_said_when_asked
 async def test_institutions_counted_after_their_noun_or_with_the_most_asked_are_each_paid(ask, question, amount):
     reply = await ask(question)
     assert final_amount(reply.text) == amount, reply.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("新设保险总部 实收资本25亿 补助多少", Decimal("50000000")),
+    ("总部新设 实收资本 5亿 能补多少", Decimal("10000000")),
+    ("证券公司配股补实收资本3亿，补多少", Decimal("3000000")),
+    ("确权增速第10名，融资金额10亿，奖多少", Decimal("500000")),
+    ("应收帐款确权增速第4，融资金额3亿，奖多少", Decimal("150000")),
+])
+async def test_measures_named_the_way_enterprises_type_them(ask, question, amount):
+    reply = await ask(question)
+    assert final_amount(reply.text) == amount, reply.text
+
+
+async def test_an_hq_set_up_years_ago_gets_no_amount(ask):
+    reply = await ask("已设立多年的金融总部，实收资本20亿，能拿多少")
+    assert final_amount(reply.text) is None and "设立多年" in reply.text, reply.text
