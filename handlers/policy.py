@@ -681,6 +681,28 @@ def once_or_yearly_reply(svc: Services, measures: list, lang: str) -> Reply:
     return reply
 
 
+def _once_or_yearly_all(svc: Services, lang: str) -> Reply:
+    """Which measures pay once and which yearly, by article, when the question names none."""
+    book = svc.kb.policy
+    paying = [m for m in book.measures if m.rule.type != "unquantified"]
+    once = [m for m in paying if "一次性" in m.money]
+    yearly = [m for m in paying if m not in once and any("年度" in c or "每年" in c for c in m.text.split("。"))]
+
+    def names(ms: list) -> str:
+        return ("; " if lang == "en" else "、").join(f"{render.article(m, lang)} {render.title(m, lang)}" for m in ms)
+    lines = [f"Most of the measures of {p.en.number if p.en else p.number} are one-off grants (一次性): {names(once)}."
+             if lang == "en" else f"{p.number}的资金支持措施多数是一次性的：{names(once)}。"
+             for p in book.policies.values()]
+    if yearly:
+        lines.append(f"Paid per year (年度/每年): {names(yearly)}." if lang == "en"
+                     else f"按年度给予（原文写有“年度”或“每年”）：{names(yearly)}。")
+    lines.append("Tell me which measure you mean for its wording." if lang == "en"
+                 else "请告诉我您问的是哪一项，我给您看原文。")
+    policies = list(book.policies.values())
+    return _reply("\n".join(lines + [""] + render.validity_notes(policies, _today(svc), lang)), confidence=0.7,
+                  sources=[svc.kb.knowledge.cite(Source(doc=p.doc, section=p.section), lang) for p in policies])
+
+
 @lru_cache(maxsize=4096)          # asked of most free text; the same texts come again
 def _summary_named(book, text: str):
     """The policy summary (a direction of support) whose longest keyword the text holds, or None."""
@@ -696,6 +718,9 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         return scoped
     if book.patterns["every_year"].search(msg.folded) and not reading.figures and (asked := _asked_measures(book, reading, msg)):
         return once_or_yearly_reply(svc, asked, msg.lang)
+    if book.patterns["every_year"].search(msg.folded) and not reading.figures and not reading.candidates() \
+            and any(w in reading.text for w in book.words["support"]) and not any(w in reading.text for w in book.words["town"]):
+        return _once_or_yearly_all(svc, msg.lang)          # "这个补贴是一次性的还是每年给": no measure named
     if reading.about_policy() and not reading.figures and (ruled := _ruled_out(svc, msg, reading)):
         return _not_met_reply(svc, msg, *ruled)          # "Can a bank branch get the HQ subsidy?": not met, said so
     if (reading.elsewhere() and not _listed_abroad(book, reading, msg)) or faq.asks_unstated(svc, msg):

@@ -661,3 +661,15 @@ async def test_the_expiry_note_says_no_longer_in_force(ask):
 async def test_the_askers_kind_and_which_article_is_theirs_get_the_measure_named(ask, question, article):
     reply = await ask(question)
     assert reply.intent == "policy" and article in reply.text, reply.text
+
+
+async def test_once_or_yearly_asked_of_no_measure_names_each_kind(ask):
+    reply = await ask("你们这些补贴是一次性的还是每年都给")
+    assert reply.intent == "policy" and "多数是一次性的" in reply.text and "第6条 新设金融总部补助" in reply.text
+    assert "按年度给予" in reply.text and "第4条 应收账款确权融资奖励" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question", ["这个文是谁发的，哪个单位", "这份文件全名叫啥"])
+async def test_the_document_named_loosely_gets_its_card(ask, question):
+    reply = await ask(question)
+    assert reply.intent == "policy" and "杭州市人民政府办公厅" in reply.text and "建设现代金融创新高地" in reply.text
