@@ -322,8 +322,11 @@ def _facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str
             used.add(pick[0])
             open_inputs.remove(inp)
             free.remove(pick)
+    named_open = {key for _, _, key in occurrences}
     for inp in open_inputs:
         same_kind = [i for i in open_inputs if i.kind == inp.kind]
+        if len(same_kind) > 1 and inp.kind == "count" and [i.key for i in same_kind if i.key in named_open] == [inp.key]:
+            same_kind = [inp]            # "主导制定的国家标准发布了，1项": the one kind named, its count said apart
         fits = [(n, f) for n, f in free if compatible(f, inp, by_cue=False) or
                 (f.error and f.kind in (inp.kind, "number"))]
         if len(same_kind) == 1 and len(fits) == 1:

@@ -868,3 +868,12 @@ async def test_measures_named_the_way_enterprises_type_them(ask, question, amoun
 async def test_an_hq_set_up_years_ago_gets_no_amount(ask):
     reply = await ask("已设立多年的金融总部，实收资本20亿，能拿多少")
     assert final_amount(reply.text) is None and "设立多年" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("主导制定的国家标准发布了，1项", Decimal("300000")),
+    ("我们主导的金融行业标准已发布，2项", Decimal("400000")),
+])
+async def test_a_count_said_apart_from_the_one_kind_named_counts_that_kind(ask, question, amount):
+    reply = await ask(question)
+    assert final_amount(reply.text) == amount, reply.text
