@@ -814,12 +814,23 @@ def _one_figure_two_ways(msg: Incoming, read_as: list) -> str | None:
                    "several on it.")
 
 
-def is_quick_check(reading: Reading) -> bool:
+def is_quick_check(reading: Reading, book=None) -> bool:
     if SELF_DESCRIPTION.search(reading.text) and not reading.asks_amount():
         return False                 # "我们是…" is a profile to match (handlers/policy.py)
     if ASKS_WHEN.search(reading.text) and not reading.figures:
         return False                 # when it pays: the measure's conditions (handlers/policy.py)
-    return bool(reading.candidates()) and (bool(reading.figures) or reading.asks_amount())
+    return bool(reading.candidates()) and (bool(reading.figures) or reading.asks_amount()
+                                           or (book is not None and _reports_a_fixed_sum(book, reading)))
+
+
+DONE = re.compile(r"已经?|了|通过|获得|受到|入围|备案|认定|上市")
+
+
+def _reports_a_fixed_sum(book, reading: Reading) -> bool:
+    """"入围部级金融改革试点，验收通过了": no question, only what happened, of measures paying a fixed sum: the
+    quick-check, as if "能拿多少" were added."""
+    return not QUESTION_MARKS.search(reading.text) and bool(DONE.search(reading.text)) \
+        and all(m.rule.type == "fixed" and not m.rule_inputs() for m in map(book.measure, reading.candidates()))
 
 
 async def answer(svc: Services, msg: Incoming) -> Reply | None:
@@ -828,7 +839,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     reading = _read(msg, msg.text, book)
     if reading.elsewhere() or (faq.asks_unstated(svc, msg) and not (reading.candidates() and reading.figures)):
         return None
-    if is_quick_check(reading):
+    if is_quick_check(reading, book):
         return await _run(svc, msg, msg.text, _selected(book, reading), reading=reading)
     if not reading.candidates() and (compared := _two_policies(svc, msg, reading)):
         return compared

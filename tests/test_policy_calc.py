@@ -877,3 +877,17 @@ async def test_an_hq_set_up_years_ago_gets_no_amount(ask):
 async def test_a_count_said_apart_from_the_one_kind_named_counts_that_kind(ask, question, amount):
     reply = await ask(question)
     assert final_amount(reply.text) == amount, reply.text
+
+
+@pytest.mark.parametrize("statement, amount", [
+    ("我们的项目入围了部级金融改革试点，已经通过验收", Decimal("500000")),
+    ("我们的金融支持共同富裕项目受到了部委表彰", Decimal("200000")),
+])
+async def test_a_statement_of_what_happened_for_a_fixed_sum_is_computed(ask, statement, amount):
+    reply = await ask(statement)
+    assert reply.intent == "calc" and final_amount(reply.text) == amount, reply.text
+
+
+async def test_a_statement_with_a_question_or_of_a_rate_measure_is_not_taken_as_asking_an_amount(ask):
+    reply = await ask("新设金融总部已经获批了")
+    assert final_amount(reply.text) is None, reply.text
