@@ -197,6 +197,13 @@ async def test_a_bare_number_is_asked_about_not_answered(ask, bare):
     assert reply.intent == "clarify" and f"“{bare}”" in reply.text
 
 
+@pytest.mark.parametrize("bare, example", [("2022", "小镇2022年"), ("10亿", "实收资本10亿"),
+                                            ("那个论坛啥时候办的", "带上名称")])
+async def test_the_question_back_shows_an_example_of_the_kind_of_question_it_looks_like(ask, bare, example):
+    reply = await ask(bare)
+    assert reply.intent == "clarify" and example in reply.text, reply.text
+
+
 async def test_a_new_question_leaves_an_open_quick_check(ask):
     await ask("/calc")
     await ask("3")
