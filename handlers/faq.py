@@ -501,7 +501,9 @@ def _missing_note(svc: Services, msg: Incoming, missing: list[tuple[int, Reading
     lines = []
     for n, sub in missing:
         entity = sub.entities[0] if sub.entities else None
-        told = {a for entry in answered for a in entry.aspects if entity is None or gz.covers(entry.entities, entity)}
+        # an answer saying what the documents leave out ("资料未列出这12家机构的名称") has answered that too
+        told = {a for entry in answered for a in (*entry.aspects, *_unstated(svc, entry))
+                if entity is None or gz.covers(entry.entities, entity)}
         aspects = [gz.label(a, msg.lang) for a in sub.aspects if a not in told]
         name = gz.name(entity, msg.lang) if entity else (sub.elsewhere or [""])[0]
         if aspects:

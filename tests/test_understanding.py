@@ -363,7 +363,7 @@ async def test_a_follow_up_referring_back_keeps_to_the_document_just_quoted(rout
     assert "运河之上的高端金融产业集聚区" in fresh.text, fresh.text
 
 
-@pytest.mark.parametrize("text", ["那30亿呢", "What about 3 billion?", "what about RMB 3 billion yuan"])
+@pytest.mark.parametrize("text", ["那30亿呢", "What about 3 billion?", "what about RMB 3 billion yuan", "RMB 300m"])
 async def test_a_bare_figure_with_nothing_before_it_is_asked_about_never_answered(ask, text):
     reply = await ask(text)
     assert reply.intent == "clarify" and f"“{text.rstrip('?')}" in reply.text, reply.text
