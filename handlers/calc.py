@@ -498,7 +498,7 @@ def _two_policies(svc: Services, msg: Incoming, reading: Reading) -> Reply | Non
 def _itemisable(measure, reading: Reading) -> bool:
     """Items of one measure only: not when the question also names another kind (一个国家表彰、一个部委表彰)."""
     return bool(items(measure, reading, {})) and not any(v in reading.candidates() for v in measure.versus) \
-        and not _about_the_rule(reading.text, reading)
+        and not (_about_the_rule(reading.text, reading) and not SEVERAL.search(reading.text))   # "3家…最多拿多少": a case
 
 
 def _itemised(svc: Services, msg: Incoming, measure, reading: Reading, known: dict | None) -> Reply | None:
@@ -606,7 +606,7 @@ def _guarded(svc: Services, msg: Incoming, question: str, reading: Reading, meas
         return _reply(msg.say("金额为0时没有可测算的补贴。请告诉我实际的金额（例如“10亿”），我再为您测算。",
                               "With an amount of zero there is nothing to compute. Please tell me the actual amount "
                               "(e.g. “RMB 1 billion”)."), confidence=0.5, buttons=buttons)
-    if said := book.ruling_out(question, msg.english):
+    if said := book.ruling_out(question, msg.english, [book.measure(i) for i in measure_ids]):
         measures = [book.measure(i) for i in measure_ids[:2]]
         names = msg.say("、", "; ").join(f"{render.article(m, lang)} {render.title(m, lang)}" for m in measures)
         worded = msg.say("；", "; ").join(render.condition_text(m, c, lang) for m in measures for c in m.conditions
@@ -746,23 +746,28 @@ def _computed(svc: Services, msg: Incoming, question: str, measure_ids: list[str
             return _confirm(svc, msg, measure, *unstated, question)
     if itemisable and (itemised := _itemised(svc, msg, book.measure(measure_ids[0]), reading, known)):
         return itemised
-    outcomes, asks = [], []
+    outcomes, asks, read_as = [], [], []
     notes: list[str] = []
+    ceiling_asked = bool(CEILING_ASKED.search(f"{question} {msg.text}"))
     for measure_id in measure_ids:
         measure = book.measure(measure_id)
         facts = facts_for(book, measure, reading, expect)
         if msg.english and REGISTERED.search(question):
             facts.values = {k: v for k, v in facts.values.items() if k not in facts.assumed}
         values = {k: Decimal(v) for k, v in (known or {}).items()} | facts.values
-        outcome = evaluate(measure, values, ask_thresholds=not general)
+        rule_only = general and (ceiling_asked or not _threshold_unknown(measure, values))
+        outcome = evaluate(measure, values, ask_thresholds=not rule_only)
         if facts.loose and not facts.errors:
-            outcome, note = _loose(msg, measure, values, facts, general)
+            outcome, note = _loose(msg, measure, values, facts, rule_only)
             notes += [note] if note else []
         if facts.errors or outcome.status == "missing":
             asks.append((outcome, facts))
         else:
             outcomes.append(outcome)
             notes += _assumed_notes(msg, measure, facts)
+            read_as.append((measure, facts))
+    if len(read_as) > 1 and (shared := _one_figure_two_ways(msg, read_as)):
+        return _pick(svc, msg, [m.id for m, _ in read_as], question, shared)
     if not outcomes and len(asks) == 1 and (ceiling := _ceiling(svc, msg, question, *asks[0])):
         return ceiling
     if not outcomes and len(asks) == 1:
@@ -786,12 +791,46 @@ def _computed(svc: Services, msg: Incoming, question: str, measure_ids: list[str
     return reply
 
 
-def is_quick_check(reading: Reading) -> bool:
+def _threshold_unknown(measure, values: dict) -> bool:
+    """"金融科技子公司补多少": a fixed sum paid only above a figure (实收资本5000万元（含）) the question does not
+    give; unless the most it pays is what is asked ("上限多少"), that figure is asked for, no amount stated."""
+    return measure.rule.type == "fixed" and any(c.input and c.input not in values for c in measure.conditions)
+
+
+def _one_figure_two_ways(msg: Incoming, read_as: list) -> str | None:
+    """"险资融杭和清算中心能拿多少 / 10亿": one figure without its name, read as a different quantity by each of
+    several measures (保险资金融资额, 实收资本), is one of them only: which one is asked, none is computed."""
+    readings: dict[str, list[str]] = {}
+    for measure, facts in read_as:
+        for key, text in facts.assumed.items():
+            readings.setdefault(text, []).append(render.label(measure, key, msg.lang) if msg.english
+                                                  else measure.input(key).label)
+    text, labels = next(((t, ls) for t, ls in readings.items() if len(ls) > 1), (None, []))
+    if text is None:
+        return None
+    named = msg.say("、", ", ").join(dict.fromkeys(labels))
+    return msg.say(f"您写的“{text}”没有说明是哪一项措施的数额（{named}），所以我不按它同时测算几项。",
+                   f"Your figure “{text}” does not say which measure's amount it is ({named}), so I do not compute "
+                   "several on it.")
+
+
+def is_quick_check(reading: Reading, book=None) -> bool:
     if SELF_DESCRIPTION.search(reading.text) and not reading.asks_amount():
         return False                 # "我们是…" is a profile to match (handlers/policy.py)
     if ASKS_WHEN.search(reading.text) and not reading.figures:
         return False                 # when it pays: the measure's conditions (handlers/policy.py)
-    return bool(reading.candidates()) and (bool(reading.figures) or reading.asks_amount())
+    return bool(reading.candidates()) and (bool(reading.figures) or reading.asks_amount()
+                                           or (book is not None and _reports_a_fixed_sum(book, reading)))
+
+
+DONE = re.compile(r"已经?|了|通过|获得|受到|入围|备案|认定|上市")
+
+
+def _reports_a_fixed_sum(book, reading: Reading) -> bool:
+    """"入围部级金融改革试点，验收通过了": no question, only what happened, of measures paying a fixed sum: the
+    quick-check, as if "能拿多少" were added."""
+    return not QUESTION_MARKS.search(reading.text) and bool(DONE.search(reading.text)) \
+        and all(m.rule.type == "fixed" and not m.rule_inputs() for m in map(book.measure, reading.candidates()))
 
 
 async def answer(svc: Services, msg: Incoming) -> Reply | None:
@@ -800,7 +839,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     reading = _read(msg, msg.text, book)
     if reading.elsewhere() or (faq.asks_unstated(svc, msg) and not (reading.candidates() and reading.figures)):
         return None
-    if is_quick_check(reading):
+    if is_quick_check(reading, book):
         return await _run(svc, msg, msg.text, _selected(book, reading), reading=reading)
     if not reading.candidates() and (compared := _two_policies(svc, msg, reading)):
         return compared

@@ -121,6 +121,9 @@ def _directions(svc: Services, lang: str = "zh") -> Reply:
                   buttons=[Button(short_label(s.en.title, "en") if en else short_label(s.title), POLICY(f"s:{s.id}")) for s in summaries])
 
 
+MONTH_ASKED = re.compile(r"(20\d\d)年(\d{1,2})月")
+
+
 def _asked_years(svc: Services, msg: Incoming) -> list[int]:
     """The years a question asks about, not those of a document number (杭政办〔2023〕2号); "明年" is next year."""
     years = msg.reading.years if msg.reading else []
@@ -144,11 +147,13 @@ def document_reply(svc: Services, lang: str = "zh", years: Sequence[int] = (), a
     """The documents' own facts, whether each is in force today first (and in each year asked about): issuer,
     dates, validity, lead department, 就高不重复; only the validity, or only 就高不重复, when that alone is `asked`."""
     book, blocks, sources = svc.kb.policy, [], []
+    months = {int(y): int(m) for y, m in MONTH_ASKED.findall(asked) if 1 <= int(m) <= 12}     # "2026年3月"
     focus = {k: lang != "en" and any(w in asked for w in book.words[k]) for k in ("doc_validity", "doc_stacking")}
     more = {*book.words["doc_words"], *book.words["document_only"]} - {*book.words["doc_validity"], *book.words["doc_stacking"]}
     validity, stacking = (focus[k] and not any(w in asked for w in more) for k in focus)
     for policy in book.policies.values():
-        blocks.append("\n".join([render.status(policy, _today(svc), lang), *(render.year_status(policy, y, lang) for y in years)]))
+        blocks.append("\n".join([render.status(policy, _today(svc), lang),
+                                 *(render.year_status(policy, y, lang, months.get(y)) for y in years)]))
         if validity != stacking:
             blocks.append(f"{_validity_lines(policy)}\n原文：“{policy.lead_text}”" if validity
                           else _no_double_explained(svc, policy))
@@ -589,7 +594,8 @@ def _ruled_out(svc: Services, msg: Incoming, reading) -> tuple[list, str] | None
     an English question's (policy_ruled_out.yaml), or a measure's not_when left by the quick-check to the FAQ
     ("Can a bank branch…" asks what the documents never state of a bank branch)."""
     book = svc.kb.policy
-    if msg.english and reading.candidates() and (said := book.ruling_out(msg.text, True)):
+    if msg.english and reading.candidates() \
+            and (said := book.ruling_out(msg.text, True, list(map(book.measure, reading.candidates())))):
         return list(map(book.measure, reading.candidates())), said
     if reading.ruled_out and not reading.candidates() and faq.asks_unstated(svc, msg):
         return list(map(book.measure, reading.ruled_out)), next(iter(reading.ruled_out.values()))
@@ -675,6 +681,28 @@ def once_or_yearly_reply(svc: Services, measures: list, lang: str) -> Reply:
     return reply
 
 
+def _once_or_yearly_all(svc: Services, lang: str) -> Reply:
+    """Which measures pay once and which yearly, by article, when the question names none."""
+    book = svc.kb.policy
+    paying = [m for m in book.measures if m.rule.type != "unquantified"]
+    once = [m for m in paying if "一次性" in m.money]
+    yearly = [m for m in paying if m not in once and any("年度" in c or "每年" in c for c in m.text.split("。"))]
+
+    def names(ms: list) -> str:
+        return ("; " if lang == "en" else "、").join(f"{render.article(m, lang)} {render.title(m, lang)}" for m in ms)
+    lines = [f"Most of the measures of {p.en.number if p.en else p.number} are one-off grants (一次性): {names(once)}."
+             if lang == "en" else f"{p.number}的资金支持措施多数是一次性的：{names(once)}。"
+             for p in book.policies.values()]
+    if yearly:
+        lines.append(f"Paid per year (年度/每年): {names(yearly)}." if lang == "en"
+                     else f"按年度给予（原文写有“年度”或“每年”）：{names(yearly)}。")
+    lines.append("Tell me which measure you mean for its wording." if lang == "en"
+                 else "请告诉我您问的是哪一项，我给您看原文。")
+    policies = list(book.policies.values())
+    return _reply("\n".join(lines + [""] + render.validity_notes(policies, _today(svc), lang)), confidence=0.7,
+                  sources=[svc.kb.knowledge.cite(Source(doc=p.doc, section=p.section), lang) for p in policies])
+
+
 @lru_cache(maxsize=4096)          # asked of most free text; the same texts come again
 def _summary_named(book, text: str):
     """The policy summary (a direction of support) whose longest keyword the text holds, or None."""
@@ -690,6 +718,9 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         return scoped
     if book.patterns["every_year"].search(msg.folded) and not reading.figures and (asked := _asked_measures(book, reading, msg)):
         return once_or_yearly_reply(svc, asked, msg.lang)
+    if book.patterns["every_year"].search(msg.folded) and not reading.figures and not reading.candidates() \
+            and any(w in reading.text for w in book.words["support"]) and not any(w in reading.text for w in book.words["town"]):
+        return _once_or_yearly_all(svc, msg.lang)          # "这个补贴是一次性的还是每年给": no measure named
     if reading.about_policy() and not reading.figures and (ruled := _ruled_out(svc, msg, reading)):
         return _not_met_reply(svc, msg, *ruled)          # "Can a bank branch get the HQ subsidy?": not met, said so
     if (reading.elsewhere() and not _listed_abroad(book, reading, msg)) or faq.asks_unstated(svc, msg):
@@ -720,6 +751,10 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
             and len(msg.folded) <= ARTICLE_ONLY * (3 if msg.english else 1) \
             and (reply := article_reply(svc, _article_number(m[1] or m[2]), msg.lang)):
         return reply                     # a question about the article itself, naming nothing more specific
+    if SELF_DESCRIPTION.search(text) and beneficiary_types(text, book) and not reading.figures \
+            and not reading.candidates() and any(w in reading.text for w in book.words["doc_validity"]) \
+            and any(w in reading.text for w in book.words["doc_refs"]):
+        return document_reply(svc, msg.lang, _asked_years(svc, msg), reading.text)   # "我们是券商，2号文还能申报吗"
     if SELF_DESCRIPTION.search(text) and beneficiary_types(text, book):
         # "我们是私募基金，想问下小镇核心区在哪" asks the FAQ; a self-description (with its figures) asks
         # for matching.
@@ -734,7 +769,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         return describe_and_match(svc, text, lang=msg.lang, typed=msg.text)     # "券商在杭州能享受哪些政策": match the type
     if book.patterns["asks_mine"].search(text):
         return await mine(svc, msg)
-    about_policy = reading.about_policy()
+    # "我们是征信公司，哪条跟我们有关": the asker's own kind and which measure is theirs
+    about_policy = reading.about_policy() or (bool(reading.own) and bool(book.patterns["which_fits"].search(reading.text)))
     doc_words = any(w in reading.text for w in book.words["doc_words"]) or (msg.english and book.patterns["doc_words_en"].search(msg.text))
     doc_named = any(w in reading.text for w in book.words["doc_refs"]) or (msg.english and book.patterns["doc_named_en"].search(msg.text))
     if doc_words and (about_policy or doc_named):

@@ -183,7 +183,8 @@ def own_types(text: str, book: PolicyBook) -> dict[str, str]:
 def ruling_word(book: PolicyBook, measure: Measure, text: str, own: dict[str, str]) -> str | None:
     """The word of the question that names another subject than the measure's: one of its not_when words, or
     the asker's own kind when the measure is for other kinds."""
-    return next((w for w in measure.not_when if normalise(w) in text), None) or _other_kind(book, measure, text, own)
+    return next((w for w in measure.not_when if book.says(text, normalise(w))), None) \
+        or _other_kind(book, measure, text, own)
 
 
 def _other_kind(book: PolicyBook, measure: Measure, text: str, own: dict[str, str]) -> str | None:
@@ -324,8 +325,11 @@ def _facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str
             used.add(pick[0])
             open_inputs.remove(inp)
             free.remove(pick)
+    named_open = {key for _, _, key in occurrences}
     for inp in open_inputs:
         same_kind = [i for i in open_inputs if i.kind == inp.kind]
+        if len(same_kind) > 1 and inp.kind == "count" and [i.key for i in same_kind if i.key in named_open] == [inp.key]:
+            same_kind = [inp]            # "主导制定的国家标准发布了，1项": the one kind named, its count said apart
         fits = [(n, f) for n, f in free if compatible(f, inp, by_cue=False) or
                 (f.error and f.kind in (inp.kind, "number"))]
         if len(same_kind) == 1 and len(fits) == 1:

@@ -59,4 +59,6 @@ def _counts_its_items(measure: Measure, reading: Reading, count: Figure) -> bool
     if holder is None or count.unit not in ("家", "个") or count.value is None:
         return False
     noun = CLAUSE_END.split(reading.text[count.end:], maxsplit=1)[0][:12]
-    return holder in noun or any(normalise(k) in noun for k in measure.keywords)
+    before = CLAUSE_END.split(reading.text[:count.start])[-1]          # "科创专营机构1家+…": the noun said first
+    return holder in noun or any(normalise(k) in noun for k in measure.keywords) \
+        or before.endswith(holder) or any(before.endswith(normalise(k)) for k in measure.keywords)

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from faq import schema as faq_schema
 from faq.derived import CACHE_DIR, cached, digest
+from faq.gazetteer import fold
 from faq.knowledge import EN, POLICY_DIR
 from faq.schema import Document, KnowledgeError, attach_english, check_unique, load_entries, one_of, problems, read_yaml
 from policy_data import amounts, currencies as currency_marks
@@ -24,11 +25,12 @@ from policy_data.schema import (PATTERNS, WORD_LISTS, BeneficiaryType, Currency,
                                 WordList)
 
 SECTIONS = {"policy", "measures", "summaries", "beneficiaries", "ruled_out", "currencies", "word_lists", "patterns"}
-NEVER = re.compile(r"(?!)")
 CLAUSE = re.compile(r"(?:[^，,。；;？?！!\n.]|\.(?=\S))+")      # a sentence's full stop ends a clause, 12.5's does not
 # A quote ending on a bare negation ("我们不是") says nothing: it runs on to the end of its clause.
 BARE_NEGATION = re.compile(r"(不是|并非|不属于|not|never)$", re.IGNORECASE)
 ROOT_TYPE = "organization"
+NEGATION_SPAN = 6                    # chars looked back from words for a negation of them ("不是一家")
+LINKS = re.compile(r"^\s*(?:一家|一个|家|个|an?\s+|the\s+)?")
 
 
 @dataclass(frozen=True, eq=False)     # identity hash: readers cache their indexes per book
@@ -45,24 +47,66 @@ class PolicyBook:
     patterns: dict[str, re.Pattern] = field(default_factory=dict)      # pattern id → its alternatives as one expression
 
     by_id: dict[str, Measure] = field(init=False, repr=False)
-    _ruled_out: dict[str, re.Pattern] = field(init=False, repr=False)
+    _ruled_out: dict[str, tuple] = field(init=False, repr=False)          # language → (entry, its pattern)…
+    _disqualifying: tuple[str, ...] = field(init=False, repr=False)       # every measure's not_when words
     _foreign: dict[bool, re.Pattern] = field(init=False, repr=False)
 
     def __post_init__(self):
         object.__setattr__(self, "by_id", {m.id: m for m in self.measures})
         object.__setattr__(self, "_ruled_out", {
-            lang: re.compile("|".join(f"(?:{p})" for r in self.ruled_out for p in getattr(r, lang)) or NEVER.pattern,
-                             re.IGNORECASE) for lang in ("zh", "en")})
+            lang: tuple((r, re.compile("|".join(f"(?:{p})" for p in getattr(r, lang)), re.IGNORECASE))
+                        for r in self.ruled_out if getattr(r, lang)) for lang in ("zh", "en")})
         object.__setattr__(self, "_foreign", {english: currency_marks.marks(self.currencies, english)
                                               for english in (False, True)})
+        object.__setattr__(self, "_disqualifying", tuple(sorted({fold(w) for m in self.measures for w in m.not_when},
+                                                               key=len, reverse=True)))
 
     def foreign(self, english: bool = False) -> re.Pattern:
         """The names, codes and symbols of other currencies than RMB (English names for an English question)."""
         return self._foreign[english]
 
-    def ruling_out(self, text: str, english: bool) -> str | None:
-        """The words in `text` that rule a measure's condition out (policy_ruled_out.yaml), if any."""
-        m = self._ruled_out["zh"].search(text) or (english and self._ruled_out["en"].search(text))
+    def negated(self, text: str, start: int) -> bool:
+        """Whether the words at `start` are said not to hold ("不是私募", "not a branch")."""
+        negated = self.patterns.get("negated")
+        return bool(negated and negated.search(text[max(0, start - NEGATION_SPAN):start]))
+
+    def says(self, text: str, word: str) -> bool:
+        """Whether `word` is in `text` other than said not to hold ("私募" is not in "我们不是私募")."""
+        start = text.find(word)
+        while start >= 0:
+            if not self.negated(text, start):
+                return True
+            start = text.find(word, start + 1)
+        return False
+
+    def _disqualifier_at(self, text: str, start: int) -> bool:
+        """Words ruling a measure out begin at `start` (a not_when word, or ruled-out words)."""
+        rest = LINKS.sub("", fold(text[start:start + 2 * NEGATION_SPAN]), count=1)
+        return rest.startswith(self._disqualifying) or any(p.match(rest) for r, p in self._ruled_out["zh"])
+
+    def ruling_matches(self, text: str, english: bool, measures=()) -> list[re.Match]:
+        """The words in `text` that rule a condition out (policy_ruled_out.yaml), first to last: not those said not
+        to hold ("我们不是分公司"), nor a bare "我们不是" before such words; with `measures`, only words that rule out
+        one of them (see RuledOut.rules_out)."""
+        found = []
+        for lang in ("zh", "en") if english else ("zh",):
+            for entry, pattern in self._ruled_out[lang]:
+                if measures and not any(entry.rules_out(m) for m in measures):
+                    continue
+                for m in pattern.finditer(text):
+                    if self.negated(text, m.start()) or (BARE_NEGATION.search(m.group(0))
+                                                         and self._disqualifier_at(text, m.end())):
+                        continue
+                    found.append(m)
+        kept: list[re.Match] = []
+        for m in sorted(found, key=lambda m: (m.start(), -m.end())):
+            if not kept or m.start() >= kept[-1].end():          # words two entries both hold count once
+                kept.append(m)
+        return kept
+
+    def ruling_out(self, text: str, english: bool, measures=()) -> str | None:
+        """The first words in `text` that rule a measure's condition out (see ruling_matches), if any."""
+        m = next(iter(self.ruling_matches(text, english, measures)), None)
         if not m:
             return None
         if BARE_NEGATION.search(m.group(0)) and (rest := CLAUSE.match(text, m.end())):
@@ -72,8 +116,7 @@ class PolicyBook:
     def ruled_out_clauses(self, text: str, english: bool) -> list[str]:
         """The clauses of `text` holding words that rule a condition out ("不是新设的", "也不是首次达到"), each once
         per such words in it ("既不是新设也不是首次" twice)."""
-        patterns = [self._ruled_out["zh"], *([self._ruled_out["en"]] if english else [])]
-        return [c.group(0).strip() for c in CLAUSE.finditer(text) for p in patterns for _ in p.finditer(c.group(0))]
+        return [c.group(0).strip() for c in CLAUSE.finditer(text) for _ in self.ruling_matches(c.group(0), english)]
 
     def measure(self, measure_id: str) -> Measure | None:
         return self.by_id.get(measure_id)

@@ -171,7 +171,7 @@ def match(book: PolicyBook, description: str, typed: str = "") -> Suitability:
             who = "、".join(book.types[b].label for b in measure.beneficiaries)
             misfits.append(Misfit(measure, f"面向{who}"))
             continue
-        if any(normalise(w) in reading.text for w in measure.not_when):      # "分行" is no headquarters
+        if any(book.says(reading.text, normalise(w)) for w in measure.not_when):      # "分行" is no headquarters
             misfits.append(Misfit(measure, f"面向{measure.beneficiary}"))
             continue
         named, ends, abroad = _values(book, measure, reading, owners, foreign)

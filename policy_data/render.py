@@ -4,6 +4,7 @@ the document's validity against today.
 """
 from __future__ import annotations
 
+from calendar import monthrange
 from datetime import date
 from decimal import Decimal
 
@@ -374,7 +375,7 @@ def validity(policy: PolicyDoc, today: date, lang: str = "zh") -> str:
     span = f"{policy.effective_from.isoformat()}至{policy.effective_to.isoformat() if policy.effective_to else '今'}"
     if policy.effective_to and today > policy.effective_to:
         return (f"⚠️ 注意：{policy.number}有效期为{span}，已于{policy.effective_to.isoformat()}到期（今天是"
-                f"{today.isoformat()}）。以上按原文解释和测算，仅供参考；现行政策请向{policy.lead_department}确认。")
+                f"{today.isoformat()}），现已失效。以上按原文解释和测算，仅供参考；现行政策请向{policy.lead_department}确认。")
     if today < policy.effective_from:
         return (f"⚠️ 注意：{policy.number}自{policy.effective_from.isoformat()}起施行，目前尚未施行；"
                 f"请向{policy.lead_department}确认。")
@@ -440,19 +441,23 @@ def citation(documents: dict, policy: PolicyDoc, measure: Measure, lang: str = "
     return f"{documents[policy.doc].short}·{article(measure)}"
 
 
-def year_status(policy: PolicyDoc, year: int, lang: str = "zh") -> str:
-    """"2024年政策还有效吗": whether the year asked lies in the validity, whatever today is."""
+def year_status(policy: PolicyDoc, year: int, lang: str = "zh", month: int | None = None) -> str:
+    """"2024年政策还有效吗", "2026年3月还能申请吗": whether the year (or month) asked lies in the validity, whatever
+    today is."""
     start, end = policy.effective_from, policy.effective_to
-    first, last = date(year, 1, 1), date(year, 12, 31)
+    first, last = date(year, month or 1, 1), date(year, month or 12, monthrange(year, month or 12)[1])
+    said = (f"{year}-{month:02d}" if lang == "en" else f"{year}年{month}月") if month else (str(year) if lang == "en" else f"{year}年")
     if last < start or (end is not None and first > end):
-        return (f"{year}: not within its validity ({start.isoformat()} to {end.isoformat() if end else '(open)'})."
-                if lang == "en" else f"{year}年不在其有效期内（{start.isoformat()}至{end.isoformat() if end else '未规定'}）。")
+        return (f"{said}: not within its validity ({start.isoformat()} to {end.isoformat() if end else '(open)'})."
+                if lang == "en" else f"{said}不在其有效期内（{start.isoformat()}至{end.isoformat() if end else '未规定'}）。")
     since, until = max(first, start), min(last, end) if end else last
     whole = since == first and until == last
     if lang == "en":
-        return f"{year}: " + ("the whole year is within its validity." if whole else
+        return f"{said}: " + ("the whole year is within its validity." if whole and not month else
+                              "within its validity." if whole else
                               f"within its validity from {since.isoformat()} to {until.isoformat()}.")
-    return f"{year}年" + ("全年在其有效期内。" if whole else f"{since.isoformat()}至{until.isoformat()}在其有效期内。")
+    return said + ("全年在其有效期内。" if whole and not month else "在其有效期内。" if whole else
+                   f"{since.isoformat()}至{until.isoformat()}在其有效期内。")
 
 
 def validity_notes(policies: list[PolicyDoc], today: date, lang: str = "zh") -> list[str]:

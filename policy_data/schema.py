@@ -323,6 +323,16 @@ class RuledOut(Strict):
     why: str
     zh: list[Pattern] = Field(default_factory=list)
     en: list[Pattern] = Field(default_factory=list)
+    # a measure whose beneficiary holds one of these words is not ruled out by them (a 科技支行 is a branch)
+    spares: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+    # when given, only a measure whose beneficiary or conditions hold one of these words is ruled out by them
+    concerns: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+
+    def rules_out(self, measure) -> bool:
+        """Whether these words rule `measure` out (its beneficiary is neither spared nor unconcerned)."""
+        said = [measure.beneficiary, *(c.text for c in measure.conditions)]
+        return not any(w in measure.beneficiary for w in self.spares) \
+            and (not self.concerns or any(w in s for w in self.concerns for s in said))
 
     @model_validator(mode="after")
     def _some(self):
@@ -352,7 +362,8 @@ WORD_LISTS = ("newly", "document_only", "other_sources", "rise_to", "rise_by", "
               "restated", "total_before", "year_after", "self_words", "self_links", "part_of", "amount_asks")
 PATTERNS = ("applies", "doc_named_en", "local_place", "every_year", "rules_issued", "quote_asks", "scaffold", "listing_venue",
             "listed_en",
-            "doc_words_en", "asks_mine", "type_asks", "procedure", "validity_asked", "basis_asked", "share_of", "articles_counted")
+            "doc_words_en", "asks_mine", "type_asks", "procedure", "validity_asked", "basis_asked", "share_of", "articles_counted",
+            "negated", "which_fits")
 
 
 class WordList(Strict):

@@ -16,7 +16,8 @@ _LEADING_NUMBER = re.compile(r"^[\d.,零〇一二两三四五六七八九十百�
 ROUGH = (
     (re.compile(r"(?:大约|大概|大致|约|差不多|估计|预估|粗略)(?:是|为|有|在)?\s*$"), None, (Decimal("0.9"), Decimal("1.1"))),
     (None, re.compile(r"^\s*(?:左右|上下|前后)"), (Decimal("0.9"), Decimal("1.1"))),
-    (re.compile(r"(?:将近|接近|不到|不足|小于|低于|近)\s*$"), None, (Decimal("0.9"), Decimal("0.999999"))),
+    (re.compile(r"(?:将近|接近|不到|不足|小于|低于|近|快到|快要到|快要|快|马上到|马上就到|就快到|即将到|即将达到)\s*$"), None,
+     (Decimal("0.9"), Decimal("0.999999"))),
     (re.compile(r"(?:超过|超出|多于|高于|大于|不低于|不少于|至少)了?\s*$"), None, (Decimal(1), None)),
     (None, re.compile(r"^\s*(?:多(?!少)|出头|以上|开外)"), (Decimal(1), None)),       # "12亿多少钱" asks, "12亿多" is rough
 )
@@ -44,6 +45,29 @@ def _rough(text: str, fig: Figure) -> tuple[tuple[Decimal, Decimal | None], str]
     return None
 
 
+# "九百到一千一百笔": a bare Chinese numeral before a range joint is the low end, in the unit of the figure after it
+BARE_LOW = re.compile(r"(?<![\d零〇一二两三四五六七八九十百千万亿点])([零〇一二两三四五六七八九十百千万点]+)" + RANGE_JOIN.pattern + "$")
+
+
+def _bare_low(text: str, fig: Figure) -> Decimal | None:
+    if fig.value is None or not (m := BARE_LOW.search(text[:fig.start])):
+        return None
+    found = figures(m.group(1) + _LEADING_NUMBER.sub("", fig.text))
+    return found[0].value if len(found) == 1 and found[0].kind == fig.kind and found[0].value is not None \
+        and found[0].value < fig.value else None
+
+
+def _some(text: str, fig: Figure) -> tuple[Decimal, Decimal, str] | None:
+    """"十几名", "二十几项" (11–19, 21–29) and "几十名" (20–90): a numeral with 几 for a digit, as its two ends."""
+    if fig.value is None or fig.value <= 0 or fig.kind not in ("count", "number", "rank"):
+        return None
+    if fig.text.endswith("十") and text[fig.end:fig.end + 1] == "几":
+        return fig.value + 1, fig.value + 9, fig.text + "几"
+    if text[max(0, fig.start - 1):fig.start] == "几" and re.match(r"[十百千]", fig.text):
+        return fig.value * 2, fig.value * 9, "几" + fig.text
+    return None
+
+
 def loosen(text: str, found: list[Figure]) -> list[Figure]:
     """The figures with ranges merged into one (its value the upper end) and rough values given both ends."""
     merged: list[Figure] = []
@@ -56,7 +80,13 @@ def loosen(text: str, found: list[Figure]) -> list[Figure]:
             merged.append(replace(nxt, start=fig.start, text=text[fig.start:nxt.end], low=low, high=nxt.value))
             n += 2
             continue
-        if fig.value is not None and fig.kind in ("money", "count", "number", "rate") and (rough := _rough(text, fig)):
+        if (low := _bare_low(text, fig)) is not None:
+            start = BARE_LOW.search(text[:fig.start]).start()
+            fig = replace(fig, start=start, text=text[start:fig.end], low=low, high=fig.value)
+        elif some := _some(text, fig):
+            low, high, said = some
+            fig = replace(fig, text=said, low=low, high=high)
+        elif fig.value is not None and fig.kind in ("money", "count", "number", "rate") and (rough := _rough(text, fig)):
             (low, high), said = rough
             top = fig.value * high if high is not None else LIMITS[fig.kind]
             fig = replace(fig, text=said, low=fig.value * low, high=top)

@@ -92,3 +92,15 @@ def test_parse_quantity_for_data_files():
     for bad in ("很多", "5000万 和 1亿", "-5亿", 0.05):
         with pytest.raises(AmountError):
             parse_quantity(bad)
+
+
+@pytest.mark.parametrize("text, low, high", [
+    ("增速排在十几名", 11, 19),
+    ("排名二十几", 21, 29),
+    ("几十名开外", 20, 90),
+    ("年评级九百到一千一百笔", 900, 1100),
+])
+def test_a_numeral_with_ji_for_a_digit_or_a_bare_low_end_is_a_range(text, low, high):
+    from policy_data.spans import loosen
+    [fig] = loosen(text, figures(text))
+    assert (fig.low, fig.high) == (Decimal(low), Decimal(high))

@@ -755,3 +755,141 @@ async def test_two_measures_asked_in_one_message_are_each_answered_and_the_figur
 async def test_a_rank_beyond_the_bound_is_said_to_fail_the_condition(ask, question):
     reply = await ask(question)
     assert "排名第25名，不在前20名以内，不符合" in reply.text and final_amount(reply.text) is None, reply.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("我们不是私募，是新设立的证券公司总部，实收资本10亿，能拿多少", Decimal("20000000")),
+    ("我们并非分支机构，是新设的保险公司总部，实收资本5亿，能拿多少", Decimal("10000000")),
+    ("我们不是子公司，是新设的金融控股公司，补助多少", Decimal("10000000")),
+    ("Our bank's sci-tech branch was recognised as a Hangzhou sci-tech specialist institution. How much?",
+     Decimal("500000")),
+])
+async def test_words_said_not_to_hold_or_naming_the_beneficiary_itself_rule_nothing_out(ask, question, amount):
+    reply = await ask(question)
+    assert reply.intent == "calc" and final_amount(reply.text) == amount, reply.text
+
+
+@pytest.mark.parametrize("question, says", [
+    ("是不是分公司也能拿总部补助，实收资本10亿", "您提到“分公司”"),
+    ("We are a bank branch, paid-in capital RMB 1 billion, how much HQ subsidy?", "You mention “branch”"),
+    ("我们是分公司，不是子公司，新设金融总部实收资本10亿能拿多少", "分公司"),
+])
+async def test_a_question_about_a_kind_or_a_kind_said_beside_a_negation_still_rules_out(ask, question, says):
+    reply = await ask(question)
+    assert says in reply.text and final_amount(reply.text) is None, reply.text
+
+
+@pytest.mark.parametrize("turns", [
+    ["险资融杭和清算中心，8亿，能拿多少"],
+    ["险资融杭和测评中心能拿多少", "8亿"],
+])
+async def test_one_bare_figure_is_never_read_as_the_amounts_of_several_measures(ask, turns):
+    for text in turns:
+        reply = await ask(text)
+    assert "没有说明是哪一项措施的数额" in reply.text and final_amount(reply.text) is None, reply.text
+    assert {b.payload for b in reply.buttons} >= {"calc:insurance-funds", "calc:national-center"}
+    picked = await ask(payload="calc:national-center")
+    assert final_amount(picked.text) == Decimal("20000000") and "按实收资本理解" in picked.text, picked.text
+
+
+async def test_figures_each_given_by_name_price_several_measures(ask):
+    reply = await ask("险资融杭和测评中心能拿多少")
+    reply = await ask("保险资金融资8亿用于基础设施项目，实收资本3亿")
+    assert "没有说明是哪一项措施的数额" not in reply.text and "8亿元 × 0.5% = 400万元" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, says", [
+    ("我们是存量机构，实收资本10亿，总部补助多少", "您提到“存量机构”"),
+    ("我们是杭州营业部，实收资本5亿，总部补助能拿吗", "您提到“营业部”"),
+    ("我们公司开了好几年了，实收资本10亿，新设总部补助多少", "您提到“开了好几年了”"),
+    ("我们是出资方，保险资金3亿投给地铁建设项目，补多少", "您提到“出资方”"),
+    ("确权融资增速排在十几名，融资1亿，奖多少", "不在前10名以内，不符合"),
+    ("我们是新设的资管公司总部，规模快到100亿了，能补多少", "未达到100亿元（含）门槛"),
+])
+async def test_colloquial_words_that_a_condition_is_not_met_give_no_amount(ask, question, says):
+    reply = await ask(question)
+    assert says in reply.text and final_amount(reply.text) is None, reply.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("我们公司成立5年了，确权融资2亿，增速排名第3，能拿多少", Decimal("100000")),   # 第4条 asks nothing of newness
+    ("按杭政办2023年2号文，新设金融总部实收资本10亿能拿多少", Decimal("20000000")),
+])
+async def test_words_about_age_rule_out_only_measures_for_the_new(ask, question, amount):
+    reply = await ask(question)
+    assert final_amount(reply.text) == amount, reply.text
+
+
+@pytest.mark.parametrize("question, says", [
+    ("我们的改革试点入围市级，奖多少", "您提到“入围市级”"),
+    ("我们企业征信公司没备案，能拿100万吗", "您提到“没备案”"),
+    ("信托贷款给基础设施项目3亿，不是险资，补0.5%吗", "您提到“不是险资”"),
+    ("新设金融总部，没拿到批文，实收资本10亿", "没拿到"),
+    ("评级机构年评级八百到一千二百笔，奖多少", "不是一个确切的数"),
+])
+async def test_more_words_that_a_condition_is_not_met_or_unsure_give_no_amount(ask, question, says):
+    reply = await ask(question)
+    assert says in reply.text and final_amount(reply.text) is None, reply.text
+
+
+@pytest.mark.parametrize("question, asked", [
+    ("金融科技子公司补多少", "请告诉我实收资本"),
+    ("国家金融管理部门设的清算中心，补多少", "请告诉我实收资本"),
+])
+async def test_a_fixed_sum_above_a_figure_not_given_asks_for_that_figure(ask, question, asked):
+    reply = await ask(question)
+    assert asked in reply.text and final_amount(reply.text) is None, reply.text
+
+
+async def test_the_most_a_fixed_sum_above_a_figure_pays_is_still_said_when_asked(ask):
+    reply = await ask("金融科技子公司补助上限是多少")
+    assert "100万元" in reply.text and "请告诉我实收资本" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("2家科技支行都认定了，最多能拿多少", Decimal("1000000")),
+    ("银行科创专营机构1家+保险科创专营机构1家，都经认定", Decimal("1000000")),
+])
+async def test_institutions_counted_after_their_noun_or_with_the_most_asked_are_each_paid(ask, question, amount):
+    reply = await ask(question)
+    assert final_amount(reply.text) == amount, reply.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("新设保险总部 实收资本25亿 补助多少", Decimal("50000000")),
+    ("总部新设 实收资本 5亿 能补多少", Decimal("10000000")),
+    ("证券公司配股补实收资本3亿，补多少", Decimal("3000000")),
+    ("确权增速第10名，融资金额10亿，奖多少", Decimal("500000")),
+    ("应收帐款确权增速第4，融资金额3亿，奖多少", Decimal("150000")),
+])
+async def test_measures_named_the_way_enterprises_type_them(ask, question, amount):
+    reply = await ask(question)
+    assert final_amount(reply.text) == amount, reply.text
+
+
+async def test_an_hq_set_up_years_ago_gets_no_amount(ask):
+    reply = await ask("已设立多年的金融总部，实收资本20亿，能拿多少")
+    assert final_amount(reply.text) is None and "设立多年" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("主导制定的国家标准发布了，1项", Decimal("300000")),
+    ("我们主导的金融行业标准已发布，2项", Decimal("400000")),
+])
+async def test_a_count_said_apart_from_the_one_kind_named_counts_that_kind(ask, question, amount):
+    reply = await ask(question)
+    assert final_amount(reply.text) == amount, reply.text
+
+
+@pytest.mark.parametrize("statement, amount", [
+    ("我们的项目入围了部级金融改革试点，已经通过验收", Decimal("500000")),
+    ("我们的金融支持共同富裕项目受到了部委表彰", Decimal("200000")),
+])
+async def test_a_statement_of_what_happened_for_a_fixed_sum_is_computed(ask, statement, amount):
+    reply = await ask(statement)
+    assert reply.intent == "calc" and final_amount(reply.text) == amount, reply.text
+
+
+async def test_a_statement_with_a_question_or_of_a_rate_measure_is_not_taken_as_asking_an_amount(ask):
+    reply = await ask("新设金融总部已经获批了")
+    assert final_amount(reply.text) is None, reply.text

@@ -629,3 +629,47 @@ async def test_the_town_named_in_the_2023_policy_is_quoted_with_the_other_towns_
 async def test_how_many_numbered_measures_the_document_has_is_counted_from_the_data(ask):
     reply = await ask("这个文件总共有几条具体任务")
     assert reply.intent == "policy" and reply.text.startswith("杭政办〔2023〕2号的具体措施共18条（第1—18条）"), reply.text
+
+
+def test_a_kind_said_not_to_be_ones_own_does_not_rule_a_measure_out(services):
+    denied = match(services.kb.policy, "我们是私募，新设立的证券公司总部")
+    assert "hq-new" in {m.measure.id for m in denied.misfits}
+    result = match(services.kb.policy, "我们不是私募，是新设立的证券公司总部")
+    assert "hq-new" in {f.outcome.measure.id for f in result.fits}
+
+
+@pytest.mark.parametrize("question, says", [
+    ("2026年3月新设的金融总部还能按这个申请吗", "2026年3月不在其有效期内（2023-03-01至2026-02-28）"),
+    ("2026年2月还能申请这个政策吗", "2026年2月在其有效期内"),
+    ("你好 我们是一家券商 现在还能按2号文申报补助吗", "杭政办〔2023〕2号已失效"),
+])
+async def test_a_month_asked_is_checked_as_a_month_and_applying_now_gets_the_validity(ask, question, says):
+    reply = await ask(question)
+    assert reply.intent == "policy" and says in reply.text, reply.text
+
+
+async def test_the_expiry_note_says_no_longer_in_force(ask):
+    reply = await ask("新设金融总部，实收资本10亿，能拿多少？")
+    assert "已于2026-02-28到期（今天是2026-11-22），现已失效" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, article", [
+    ("我们是征信公司，哪条跟我们有关", "第16条"),
+    ("我们银行增资扩股补资本，哪条", "第6条 · 募资补充资本补助"),
+    ("我们支付机构新拿了境外支付牌照，对应哪条", "第11条"),
+])
+async def test_the_askers_kind_and_which_article_is_theirs_get_the_measure_named(ask, question, article):
+    reply = await ask(question)
+    assert reply.intent == "policy" and article in reply.text, reply.text
+
+
+async def test_once_or_yearly_asked_of_no_measure_names_each_kind(ask):
+    reply = await ask("你们这些补贴是一次性的还是每年都给")
+    assert reply.intent == "policy" and "多数是一次性的" in reply.text and "第6条 新设金融总部补助" in reply.text
+    assert "按年度给予" in reply.text and "第4条 应收账款确权融资奖励" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question", ["这个文是谁发的，哪个单位", "这份文件全名叫啥"])
+async def test_the_document_named_loosely_gets_its_card(ask, question):
+    reply = await ask(question)
+    assert reply.intent == "policy" and "杭州市人民政府办公厅" in reply.text and "建设现代金融创新高地" in reply.text
