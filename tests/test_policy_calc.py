@@ -755,3 +755,16 @@ async def test_two_measures_asked_in_one_message_are_each_answered_and_the_figur
 async def test_a_rank_beyond_the_bound_is_said_to_fail_the_condition(ask, question):
     reply = await ask(question)
     assert "排名第25名，不在前20名以内，不符合" in reply.text and final_amount(reply.text) is None, reply.text
+
+
+async def test_a_rule_asked_of_another_measure_while_a_figure_is_awaited_gets_that_measure(ask):
+    waiting = await ask("主导制定国家标准奖励多少")
+    assert "请告诉我国家标准的数量" in waiting.text, waiting.text
+    other = await ask("REITs上市奖励多少")
+    assert "【第13条" in other.text and "300万元" in other.text and "第9条" not in other.text, other.text
+
+
+async def test_asking_for_a_figure_states_the_rule_with_its_source_and_expiry(ask):
+    reply = await ask("新设金融总部能拿多少")
+    assert "请告诉我实收资本" in reply.text and "已于2026-02-28到期" in reply.text, reply.text
+    assert reply.sources == ["杭政办〔2023〕2号·第6条"], reply.sources
