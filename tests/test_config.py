@@ -143,3 +143,13 @@ async def test_pacing_off_lets_a_group_robot_send_past_its_limit(services, clock
                 assert len(wecom.sent) == 20 and time.slept == []
         finally:
             await channel.stop()
+
+
+@pytest.mark.parametrize("secret", [None, "bad secret!"])
+def test_a_webhook_without_a_valid_secret_refuses_to_start_in_one_line(tmp_path, secret):
+    extra = {} if secret is None else {"TELEGRAM_WEBHOOK_SECRET": secret}
+    out = run([], tmp_path=tmp_path, TELEGRAM_BOT_TOKEN="123:abc", BOT_HTTP_PORT="9",
+              TELEGRAM_WEBHOOK_URL="https://bot.example.org/telegram/webhook", **extra)
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    [line] = out.stderr.strip().splitlines()
+    assert "TELEGRAM_WEBHOOK_SECRET" in line and (secret is None or secret not in line)
