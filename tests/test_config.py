@@ -80,9 +80,10 @@ def test_bot_today_does_not_freeze_the_product_clock(monkeypatch, tmp_path):
     svc.store.close()
 
 
-def test_env_example_makes_nobody_staff():
+def test_env_example_makes_nobody_staff_and_promises_no_person():
     s = load_settings({}, env_file=ROOT / ".env.example")
     assert s.staff == frozenset() and s.console_staff
+    assert s.handoff_to == () and s.office_hours is None      # examples only: copied, it sends nothing to nobody
 
 
 def test_pacing_is_on_unless_switched_off_by_name():
