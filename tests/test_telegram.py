@@ -308,7 +308,11 @@ async def test_webhook_mode_checks_the_secret_and_the_body(api, start_bot, caplo
             assert (await post(json.dumps(forged(api)), **secret)).status == 400
         assert (await post(json.dumps(update), **secret)).status == 200
         [reply] = await api.wait_sent(1, chat_id=USER)
-    assert reply["text"].startswith("您好")
+        assert (await post(json.dumps(update), **secret)).status == 200          # redelivered: not answered again
+        later = {"update_id": 9, "message": api.message("小镇在哪", user_id=USER)}
+        assert (await post(json.dumps(later), **secret)).status == 200
+        first, second = await api.wait_sent(2, chat_id=USER)
+    assert reply["text"].startswith("您好") and first == reply and "大运河" in second["text"]
     assert not api.calls_to("getUpdates")
     assert caplog.text.count("wrong or missing secret token") == 2
     assert caplog.text.count("malformed update") == 2 + len(FORGED)

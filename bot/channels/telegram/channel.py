@@ -10,7 +10,7 @@ import asyncio
 import hmac
 import json
 import logging
-from collections import Counter
+from collections import Counter, OrderedDict
 from typing import Awaitable, Callable
 
 from aiohttp import web
@@ -34,6 +34,7 @@ WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 GROUP_TYPES = ("group", "supergroup")
+RECENT_UPDATES = 10_000       # webhook update ids remembered against redelivery (in memory: a restart forgets them)
 # Connections for Bot API calls other than getUpdates (TelegramOutbox hands it no more sends than that at once;
 # the Delivery service sends as many per platform). Paced, real traffic is 30 sends/s, so with round trips of
 # up to ~0.5 s to Telegram about 15 are in flight: 16 leaves pacing, not the pool, the limit.
@@ -108,6 +109,7 @@ class TelegramChannel:
         to a minute."""
         self.settings, self.router = settings, router
         self.webhook = bool(settings.telegram_webhook_url)
+        self._recent: OrderedDict[int, None] = OrderedDict()     # the last webhook update ids, oldest first
         quiet_http_logs()
         self.metrics = router.svc.metrics
         self.inbound = InboundQueue(self.platform, settings.inbound_queue, router.svc.clock, self.metrics)
@@ -322,8 +324,20 @@ class TelegramChannel:
         except Exception as exc:            # whatever the bytes: PTB's parser raises many kinds
             log.warning("Telegram webhook: malformed update (%s)", type(exc).__name__)
             return web.Response(status=400, text="malformed update")
+        if self._replayed(update.update_id):
+            log.info("Telegram webhook: update %s delivered again, not answered twice", update.update_id)
+            return web.Response(text="ok")
         await self.app.update_queue.put(update)
         return web.Response(text="ok")
+
+    def _replayed(self, update_id: int) -> bool:
+        """Whether this webhook update came before (Telegram redelivers one whose answer was lost or late)."""
+        if update_id in self._recent:
+            return True
+        self._recent[update_id] = None
+        if len(self._recent) > RECENT_UPDATES:
+            self._recent.popitem(last=False)
+        return False
 
     # ----------------------------------------------------------------- errors
 
