@@ -8,12 +8,14 @@ import signal
 import sys
 from typing import TYPE_CHECKING
 
+from bot import edit_journal
 from bot.clock import Clock
 from bot.config import ROOT, Settings
 from bot.dialogs import Dialogs
 from bot.router import Router
 from bot.services import Services
 from bot.store import Store
+from faq.knowledge import FAQ_DIR
 from faq.knowledge_base import KnowledgeBase
 
 if TYPE_CHECKING:          # the HTTP side is imported when a server starts: answering needs none of it
@@ -27,6 +29,7 @@ log = logging.getLogger(__name__)
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     clock = clock or Clock()
     store = Store(settings.data_dir)      # raises StorageError on an unreadable data file: start-up stops
+    edit_journal.finish(FAQ_DIR)          # the one writer now: a console save a crash cut short is completed
     return Services(settings=settings, clock=clock, kb=KnowledgeBase(), dialogs=Dialogs(clock), store=store)
 
 

@@ -40,6 +40,16 @@ def _aes_key(value: str) -> str:
     return value
 
 
+SECRET_FORMAT = re.compile(r"^[A-Za-z0-9_-]{1,256}$")     # what Telegram accepts as secret_token
+
+
+def _webhook_secret(url: str, secret: str) -> str:
+    if url and not SECRET_FORMAT.match(secret):
+        raise ConfigError("TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL: "
+                          "1-256 characters of A-Z, a-z, 0-9, _ and -")
+    return secret
+
+
 def _url(value: str) -> str:
     if value and not re.match(r"^https?://[^\s/]+", value):
         raise ConfigError(f"BOT_PUBLIC_URL must start with http:// or https://, got {value!r}")
@@ -218,7 +228,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         telegram_bot_token=get("TELEGRAM_BOT_TOKEN"),
         telegram_api_base_url=get("TELEGRAM_API_BASE_URL") or "https://api.telegram.org/bot",
         telegram_webhook_url=get("TELEGRAM_WEBHOOK_URL"),
-        telegram_webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
+        telegram_webhook_secret=_webhook_secret(get("TELEGRAM_WEBHOOK_URL"), get("TELEGRAM_WEBHOOK_SECRET")),
         wecom_corp_id=get("WECOM_CORP_ID"),
         wecom_agent_id=get("WECOM_AGENT_ID"),
         wecom_secret=get("WECOM_SECRET"),

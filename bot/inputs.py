@@ -43,11 +43,14 @@ def as_typed(text: str | bytes | None) -> str:
     return _printable(_text(text)).strip()[:MAX_TYPED]
 
 
+MAX_DIGITS = 18          # a page, an event or a ticket number; longer digit runs are no number of ours
+
+
 def number(text: str) -> int | None:
     """The whole number `text` spells in ASCII digits once NFKC has folded full-width ones (２ → 2), else None.
     str.isdigit is no test: it also takes ² (which int() refuses) and other scripts' digits."""
     text = unicodedata.normalize("NFKC", text).strip()
-    return int(text) if text.isascii() and text.isdigit() else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= MAX_DIGITS else None
 
 
 @lru_cache(maxsize=4096)          # every message's matching copy; the same texts come again

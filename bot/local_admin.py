@@ -34,17 +34,32 @@ class AdminUnavailable(RuntimeError):
     """The running process offers no usable admin endpoint; the message says why, in Chinese and English."""
 
 
+class BadTurn(ValueError):
+    """A --json line that is no turn; the message says what is wrong with it, in Chinese and English."""
+
+
 def turn(line: str, as_json: bool) -> tuple[str, str]:
     """(user, text) of one `ask` input. A plain line is a question of the one "ask" conversation; with --json a
     line {"user": "u1", "text": "…"} is a turn of that user's own conversation (its own context and dialogs)."""
     line = line.rstrip("\n")
-    if as_json and line.lstrip().startswith("{"):
-        try:
-            data = json.loads(line)
-            return str(data.get("user") or ASK_USER), str(data.get("text", ""))
-        except (ValueError, AttributeError):
-            pass
-    return ASK_USER, line
+    if not (as_json and line.lstrip().startswith("{")):
+        return ASK_USER, line
+    try:
+        data = json.loads(line)
+    except ValueError:
+        raise BadTurn("不是有效的 JSON / not valid JSON") from None
+    user, text = data.get("user"), data.get("text")         # a line opening with "{" is an object
+    if not isinstance(text, str):
+        raise BadTurn("text 必须是文字 / text must be a string")
+    if user is not None and not isinstance(user, str):
+        raise BadTurn("user 必须是文字 / user must be a string")
+    return user or ASK_USER, text
+
+
+def refused(number: int, exc: BadTurn, as_json: bool) -> str:
+    """The line `ask` prints for input line `number` that is no turn."""
+    text = f"第{number}行 / line {number}: {exc}"
+    return json.dumps({"intent": "error", "text": text}, ensure_ascii=False) if as_json else text
 
 
 async def answer(router: Router, text: str, staff: bool, user: str = ASK_USER) -> Reply:
@@ -133,8 +148,12 @@ async def ask_running(data_dir: Path, holder_pid: int | None, questions: Iterabl
     info = _endpoint(data_dir, holder_pid)
     headers = {"Authorization": f"Bearer {info['token']}"}
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
-        for question in questions:
-            user, text = turn(question, as_json)
+        for number, question in enumerate(questions, 1):
+            try:
+                user, text = turn(question, as_json)
+            except BadTurn as exc:
+                print(refused(number, exc, as_json), flush=True)
+                continue
             try:
                 async with session.post(info["url"], json={"text": text, "user": user}, headers=headers) as resp:
                     if resp.status != 200:

@@ -275,9 +275,12 @@ class Router:
         book = self.svc.kb.policy
         asked = measure_followup.RULE_EN.search(msg.text) if msg.english \
             else not OWN_QUESTION.search(msg.text) and RULE_QUESTION.search(msg.folded)
-        if not asked \
-                or read(for_reading(msg.text, book, msg.lang), book).figures \
-                or faq.is_new_question(self.svc, msg):      # another question ("小镇多大") leaves the dialog
+        if not asked:
+            return None
+        policy = read(for_reading(msg.text, book, msg.lang), book)
+        # another measure's rule ("REITs上市奖励多少") or another question ("小镇多大") leaves the dialog
+        if policy.figures or (policy.candidates() and dialog.measure not in policy.candidates()) \
+                or faq.is_new_question(self.svc, msg):
             return None
         return book.measure(dialog.measure)
 

@@ -229,7 +229,10 @@ def _ask(svc: Services, msg: Incoming, outcome: Outcome, facts: Facts, question:
               for c in measure.conditions if c.input == key]
     text = "\n".join([render.heading(measure, lang), msg.say(f"规则：{render.rule_text(measure)}。", f"Rule: {render.rule_text(measure, lang)}."),
                       *known, lead + prompt, msg.say("（输入“取消”可退出速算）", "(Type “cancel” to leave the quick-check.)")])
-    return _reply(text, confidence=0.6, buttons=[_cancel(msg)])
+    policy = svc.kb.policy.policy(measure)      # the rule stated while asking carries its source and validity too
+    blocks = [text, *render.validity_notes([policy], svc.policy_date(), lang)]
+    return _reply("\n\n".join(blocks), confidence=0.6, buttons=[_cancel(msg)],
+                  sources=[render.citation(svc.kb.knowledge.documents, policy, measure, lang)])
 
 
 CEILING_ASKED = one_of(phrases().calc.ceiling_asked, re.IGNORECASE)

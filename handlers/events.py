@@ -98,11 +98,14 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     return await list_upcoming(svc, msg) if ASKS_FOR_EVENTS.search(msg.folded) else None
 
 
-async def _event_arg(svc: Services, args: str) -> Event | Reply:
+async def _event_arg(svc: Services, args: str, command: str) -> Event | Reply:
     m = re.match(r"^#?(\d+)\b", args.strip())
-    event = await svc.store.events.get(int(m.group(1))) if m else None
+    if m is None:
+        return _event_reply(f"请写明活动编号，例如 {command} 3（编号见 /events 的活动详情）。", staff=True)
+    eid = inputs.number(m.group(1))
+    event = await svc.store.events.get(eid) if eid is not None else None
     if event is None:
-        return _event_reply("请写明活动编号，例如 /cancelevent 3（编号见 /events 的活动详情）。", staff=True)
+        return _event_reply(f"没有编号为 {m.group(1)[:20]} 的活动，请查看 /events 的活动详情中的编号。", staff=True)
     return event
 
 
@@ -185,7 +188,7 @@ FIELD_KEYS = {**{v: k for k, v in FIELD_NAMES.items()}, **{k: k for k in FIELD_N
 async def edit_event(svc: Services, msg: Incoming) -> Reply:
     """/editevent 3 → pick a field; /editevent 3 | 地点 | 新地点 → change it at once."""
     args = msg.text.partition(" ")[2]
-    event = await _event_arg(svc, args)
+    event = await _event_arg(svc, args, "/editevent")
     if isinstance(event, Reply):
         return event
     if event.status != "scheduled":
@@ -233,7 +236,7 @@ async def _apply_edit(svc: Services, msg: Incoming, event: Event, field_name: st
 
 
 async def cancel_event(svc: Services, msg: Incoming) -> Reply:
-    event = await _event_arg(svc, msg.text.partition(" ")[2])
+    event = await _event_arg(svc, msg.text.partition(" ")[2], "/cancelevent")
     if isinstance(event, Reply):
         return event
     if event.status != "scheduled":

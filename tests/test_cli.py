@@ -26,6 +26,16 @@ def test_ask_json_reads_stdin_lines(tmp_path):
     assert set(rows[0]) == {"intent", "text", "confidence", "sources", "buttons"}
 
 
+def test_ask_json_answers_a_wrongly_typed_line_with_an_error_naming_it(tmp_path):
+    lines = ['{"user": "u", "text": null}', '{"user": "u", "text": ["小镇在哪"]}', '{"user": 7, "text": "小镇在哪"}',
+             '{"text": "小镇在哪', '{"user": "u", "text": "小镇在哪"}']
+    out = run(["ask", "--json", "-"], "\n".join(lines) + "\n", tmp_path)
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [r["intent"] for r in rows] == ["error", "error", "error", "error", "faq"], rows
+    assert "line 1" in rows[0]["text"] and "text must be a string" in rows[1]["text"]
+    assert "user must be a string" in rows[2]["text"] and "not valid JSON" in rows[3]["text"]
+
+
 def test_ask_with_arguments_prints_answer_and_source(tmp_path):
     out = run(["ask", "小镇规划面积多大"], tmp_path=tmp_path)
     assert out.returncode == 0 and "3.3" in out.stdout and "来源" in out.stdout

@@ -80,9 +80,10 @@ def test_bot_today_does_not_freeze_the_product_clock(monkeypatch, tmp_path):
     svc.store.close()
 
 
-def test_env_example_makes_nobody_staff():
+def test_env_example_makes_nobody_staff_and_promises_no_person():
     s = load_settings({}, env_file=ROOT / ".env.example")
     assert s.staff == frozenset() and s.console_staff
+    assert s.handoff_to == () and s.office_hours is None      # examples only: copied, it sends nothing to nobody
 
 
 def test_pacing_is_on_unless_switched_off_by_name():
@@ -143,3 +144,13 @@ async def test_pacing_off_lets_a_group_robot_send_past_its_limit(services, clock
                 assert len(wecom.sent) == 20 and time.slept == []
         finally:
             await channel.stop()
+
+
+@pytest.mark.parametrize("secret", [None, "bad secret!"])
+def test_a_webhook_without_a_valid_secret_refuses_to_start_in_one_line(tmp_path, secret):
+    extra = {} if secret is None else {"TELEGRAM_WEBHOOK_SECRET": secret}
+    out = run([], tmp_path=tmp_path, TELEGRAM_BOT_TOKEN="123:abc", BOT_HTTP_PORT="9",
+              TELEGRAM_WEBHOOK_URL="https://bot.example.org/telegram/webhook", **extra)
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    [line] = out.stderr.strip().splitlines()
+    assert "TELEGRAM_WEBHOOK_SECRET" in line and (secret is None or secret not in line)

@@ -108,6 +108,17 @@ async def test_a_post_without_the_csrf_token_is_refused(server, page):
     assert not [e for e in await server.svc.store.audit.all() if e.action == "contact.edit"]
 
 
+async def test_a_malformed_form_or_page_number_gets_a_400_not_a_500(server, page):
+    await sign_in(page, await server.link())
+    for kind, body in [("application/x-www-form-urlencoded", b"_csrf=x&text=\xff\xfe&audience=all"),
+                       ("multipart/form-data; boundary=zz", b"\x00\x01\x02")]:
+        refused = await page.request.post(f"{server.url}/console/broadcasts/preview", data=body,
+                                          headers={"Content-Type": kind}, max_redirects=0)
+        assert refused.status == 400 and "表单无法读取" in await refused.text(), kind
+    huge = await page.goto(f"{server.url}/console/events?page={'9' * 5000}")
+    assert huge.status == 400
+
+
 async def test_links_and_sessions_expire_by_the_clock_and_removed_staff_lose_access(server, page):
     stale = await server.link()
     server.clock.advance(minutes=11)

@@ -14,6 +14,7 @@ import aiohttp
 import pytest
 import yaml
 
+from bot import edit_journal
 from bot.analytics import Analytics
 from bot.dialogs import Dialogs
 from bot.messages import Incoming, Reply
@@ -23,6 +24,8 @@ from bot.store import Store
 from bot.web.knowledge_files import EditError, KnowledgeEditor
 from bot.web.links import SignInLinks
 from bot.web.sessions import EnvStaff, Sessions
+from faq.knowledge import load_knowledge
+from faq.schema import KnowledgeError
 from tests.conftest import ROOT
 from tests.console_server import copy_knowledge, editable_kb, free_port
 
@@ -225,3 +228,27 @@ async def test_with_nothing_configured_the_console_is_served_beside_the_terminal
         if chat.returncode is None:
             chat.kill()
             await chat.wait()
+
+
+async def test_a_save_cut_short_between_its_two_files_is_finished_at_the_next_start(tmp_path, clock, monkeypatch):
+    faq, policy = copy_knowledge(tmp_path / "knowledge")
+    editor = KnowledgeEditor(editable_kb(faq, policy), Store(tmp_path / "data"), clock, tmp_path / "data", faq, policy)
+    written = []
+
+    def crash_after_one(path, text):                # the process dies after the first of the two writes
+        if written:
+            raise KeyboardInterrupt
+        written.append(path)
+        path.write_text(text, "utf-8")
+
+    monkeypatch.setattr(editor, "_write", crash_after_one)
+    entry = {**next(e for e in editor.kb.knowledge.faq if e.id == "town-location").model_dump(), "id": "town-cut"}
+    english = {"questions": ["Where is it, cut?", "Where is the town, cut?"], "answer": entry["en"]["answer"] + " Cut."}
+    with pytest.raises(KeyboardInterrupt):
+        await editor.save_entry("telegram:1", {**entry, "en": english}, file="town.yaml")
+    with pytest.raises(KnowledgeError, match="town-cut"):       # as left: the English of the new entry is missing
+        load_knowledge(faq, policy)
+    assert edit_journal.finish(faq) == [faq / "town.yaml", faq / "en" / "town.yaml"]
+    loaded = load_knowledge(faq, policy)
+    assert next(e for e in loaded.faq if e.id == "town-cut").en.answer == english["answer"]
+    assert edit_journal.finish(faq) == []

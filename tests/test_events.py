@@ -196,8 +196,9 @@ async def test_edit_and_cancel_notify_the_same_people(ask, services, outbox, clo
 
 async def test_edit_dialog_and_unknown_event(ask, services, outbox):
     await publish(ask, services)
-    assert "活动编号" in (await ask("/cancelevent", staff=True)).text
-    assert "活动编号" in (await ask("/editevent 99", staff=True)).text
+    assert "例如 /cancelevent 3" in (await ask("/cancelevent", staff=True)).text
+    assert "没有编号为 99 的活动" in (await ask("/editevent 99", staff=True)).text
+    assert "没有编号为" in (await ask("/editevent " + "9" * 500, staff=True)).text
     reply = await ask("/editevent 1", staff=True)
     assert "ee:title" in [b.payload for b in reply.buttons]
     assert "当前标题" in (await ask(payload="ee:title", staff=True)).text

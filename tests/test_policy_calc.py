@@ -893,3 +893,16 @@ async def test_a_statement_of_what_happened_for_a_fixed_sum_is_computed(ask, sta
 async def test_a_statement_with_a_question_or_of_a_rate_measure_is_not_taken_as_asking_an_amount(ask):
     reply = await ask("新设金融总部已经获批了")
     assert final_amount(reply.text) is None, reply.text
+
+
+async def test_a_rule_asked_of_another_measure_while_a_figure_is_awaited_gets_that_measure(ask):
+    waiting = await ask("主导制定国家标准奖励多少")
+    assert "请告诉我国家标准的数量" in waiting.text, waiting.text
+    other = await ask("REITs上市奖励多少")
+    assert "【第13条" in other.text and "300万元" in other.text and "第9条" not in other.text, other.text
+
+
+async def test_asking_for_a_figure_states_the_rule_with_its_source_and_expiry(ask):
+    reply = await ask("新设金融总部能拿多少")
+    assert "请告诉我实收资本" in reply.text and "已于2026-02-28到期" in reply.text, reply.text
+    assert reply.sources == ["杭政办〔2023〕2号·第6条"], reply.sources

@@ -48,7 +48,10 @@ async def _guarded(request: web.Request, handler) -> web.StreamResponse:
         return refuse(request, 403, "您的账号已不在工作人员名单（BOT_STAFF）中，无法继续使用控制台。")
     request[SESSION], request[SESSION_TOKEN] = session, token
     if request.method == "POST":
-        form = await request.post()
+        try:
+            form = await request.post()
+        except (ValueError, UnicodeDecodeError):      # not UTF-8, or a multipart body without its boundary
+            return refuse(request, 400, "表单无法读取（编码或格式有误），请刷新页面后重试。")
         sent = str(form.get("_csrf") or request.headers.get("X-CSRF-Token") or "")
         if not hmac.compare_digest(sent.encode(), session.csrf.encode()):
             return refuse(request, 403, "表单已失效（缺少或错误的校验码），请刷新页面后重试。")

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from bot.clock import Clock
 from bot.storage import atomic_write
 from bot.store import Store
+from bot import edit_journal
 from bot.web import yaml_blocks
 from faq.knowledge import EN, FAQ_DIR, POLICY_DIR, load_knowledge
 from faq.knowledge_base import KnowledgeBase
@@ -163,8 +164,7 @@ class KnowledgeEditor:
 
     async def _commit(self, texts: dict[Path, str], actor: str, action: str, **detail) -> None:
         await asyncio.to_thread(self._check, texts)
-        for path, text in texts.items():
-            await asyncio.to_thread(self._write, path, text)
+        await asyncio.to_thread(edit_journal.write_all, self.faq_dir, texts, self._write)
         try:
             summary = await asyncio.to_thread(self.kb.reload)
         except KnowledgeError as exc:          # the check passed, so only a concurrent hand edit gets here

@@ -10,8 +10,7 @@ import asyncio
 import hmac
 import json
 import logging
-import re
-from collections import Counter
+from collections import Counter, OrderedDict
 from typing import Awaitable, Callable
 
 from aiohttp import web
@@ -23,7 +22,7 @@ from bot.outbox import RecipientGone, SendError
 from bot.channels.telegram.http import AiohttpRequest
 from bot.channels.telegram.outbox import TelegramOutbox, TelegramPacing, retry_after_seconds
 from bot.channels.telegram.updates import problem
-from bot.config import ConfigError, Settings
+from bot.config import Settings
 from bot.flood import NOTICE, FloodControl, Verdict
 from bot.inbound import BUSY, InboundQueue
 from bot.messages import Incoming, Reply
@@ -33,9 +32,9 @@ log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-SECRET_FORMAT = re.compile(r"^[A-Za-z0-9_-]{1,256}$")     # what Telegram accepts as secret_token
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 GROUP_TYPES = ("group", "supergroup")
+RECENT_UPDATES = 10_000       # webhook update ids remembered against redelivery (in memory: a restart forgets them)
 # Connections for Bot API calls other than getUpdates (TelegramOutbox hands it no more sends than that at once;
 # the Delivery service sends as many per platform). Paced, real traffic is 30 sends/s, so with round trips of
 # up to ~0.5 s to Telegram about 15 are in flight: 16 leaves pacing, not the pool, the limit.
@@ -110,9 +109,7 @@ class TelegramChannel:
         to a minute."""
         self.settings, self.router = settings, router
         self.webhook = bool(settings.telegram_webhook_url)
-        if self.webhook and not SECRET_FORMAT.match(settings.telegram_webhook_secret):
-            raise ConfigError("TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL: "
-                              "1-256 characters of A-Z, a-z, 0-9, _ and -")
+        self._recent: OrderedDict[int, None] = OrderedDict()     # the last webhook update ids, oldest first
         quiet_http_logs()
         self.metrics = router.svc.metrics
         self.inbound = InboundQueue(self.platform, settings.inbound_queue, router.svc.clock, self.metrics)
@@ -327,8 +324,20 @@ class TelegramChannel:
         except Exception as exc:            # whatever the bytes: PTB's parser raises many kinds
             log.warning("Telegram webhook: malformed update (%s)", type(exc).__name__)
             return web.Response(status=400, text="malformed update")
+        if self._replayed(update.update_id):
+            log.info("Telegram webhook: update %s delivered again, not answered twice", update.update_id)
+            return web.Response(text="ok")
         await self.app.update_queue.put(update)
         return web.Response(text="ok")
+
+    def _replayed(self, update_id: int) -> bool:
+        """Whether this webhook update came before (Telegram redelivers one whose answer was lost or late)."""
+        if update_id in self._recent:
+            return True
+        self._recent[update_id] = None
+        if len(self._recent) > RECENT_UPDATES:
+            self._recent.popitem(last=False)
+        return False
 
     # ----------------------------------------------------------------- errors
 

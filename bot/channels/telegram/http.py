@@ -1,9 +1,9 @@
 """python-telegram-bot's HTTP transport on aiohttp instead of httpx.
 
 PTB lets any asyncio HTTP library carry its Bot API calls (telegram.request.BaseRequest). A sendMessage costs
-about a third of the CPU through aiohttp that it costs through httpx (httpcore, anyio, h11), whatever the
-pool size (bench/bench_broadcast.py measures it); aiohttp already serves the product's webhooks. Parameters go as one JSON body, which the Bot API accepts beside
-forms: json.dumps encodes Chinese text in C, a form percent-encodes it byte by byte in Python.
+less CPU through aiohttp than through httpx (httpcore, anyio, h11), and aiohttp already serves the product's
+webhooks (bench/bench_broadcast.py measures the difference). Parameters go as one JSON body, which the Bot API
+accepts beside forms: json.dumps encodes Chinese text in C, a form percent-encodes it byte by byte in Python.
 """
 from __future__ import annotations
 
