@@ -9,7 +9,8 @@ run: $(VENV)/.run-deps
 	$(PY) main.py
 
 test: $(VENV)/.dev-deps
-	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+	[ -n "$$CHROMIUM" ] || command -v chromium >/dev/null || command -v chromium-browser >/dev/null \
+		|| (apt-get update && apt-get install -y chromium)
 	$(PY) -m pytest -q
 
 bench: $(VENV)/.dev-deps
@@ -19,12 +20,12 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(VENV)/.run-deps: requirements.txt | $(VENV)/bin/python
-	$(PY) -m pip install --quiet -r requirements.txt
+$(VENV)/.run-deps: requirements.txt constraints.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt
 	touch $@
 
-$(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(VENV)/bin/python
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+$(VENV)/.dev-deps: requirements.txt requirements-dev.txt constraints.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements-dev.txt -c constraints.txt
 	touch $@ $(VENV)/.run-deps
 
 clean:

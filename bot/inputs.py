@@ -12,8 +12,17 @@ from functools import lru_cache
 from faq.script import simplified
 
 MAX_CHARS = 500
-TOO_LONG_NOTE = f"（您的消息较长，我只读取了前 {MAX_CHARS} 个字。）"
-TOO_LONG_NOTE_EN = f"(Your message is long; I read only its first {MAX_CHARS} characters.)"
+HEAD = 200                 # of a longer message, its start (who asks) and its end (what is asked) are read
+TOO_LONG_NOTE = f"（您的消息较长，我只读取了开头和结尾共 {MAX_CHARS} 个字。）"
+TOO_LONG_NOTE_EN = f"(Your message is long; I read only its first and last {MAX_CHARS} characters in all.)"
+# Noise around a question that is no part of it: terminal colour codes, markup tags (and a script's body),
+# a pasted link (its text kept), bare URLs; and spaces typed between single characters ("小 镇 在 哪").
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[\x20-\x3b=\x3f-\x7e]{0,200})?\/?>")
+LINK = re.compile(r"\[([^\[\]]{0,200})\]\((?:https?://|www\.)[^\s)]*\)")
+URL = re.compile(r"(?:https?://|www\.)[^\s<>\u3000-\u303f\uff00-\uffef]+")
+SPACED = re.compile(r"(?:[\u4e00-\u9fff] ){2,}[\u4e00-\u9fff](?![\u4e00-\u9fff])")
 _NOISE = re.compile(r"[\s\W_]+")
 MAX_TYPED = 4000           # what is passed on to a person (Telegram's message limit, with room to spare)
 
@@ -31,11 +40,24 @@ def _printable(text: str) -> str:
 
 
 def clean(text: str | bytes | None) -> tuple[str, bool]:
-    """Returns (clean text, was_cut). Control and format characters become spaces; nothing else changes."""
-    text = _printable(_text(text)).replace("\ufffd", " ").strip()
+    """Returns (the text read, was_cut): control and format characters become spaces, and the noise around a
+    question goes (see above); a message longer than MAX_CHARS keeps its start and its end."""
+    text = _printable(_without_noise(_text(text))).replace("\ufffd", " ").strip()
     if len(text) > MAX_CHARS:
-        return text[:MAX_CHARS], True
+        return f"{text[:HEAD]}\n{text[HEAD - MAX_CHARS:]}", True
     return text, False
+
+
+def _without_noise(text: str) -> str:
+    if "\x1b" in text:
+        text = ANSI.sub("", text)
+    if "<" in text:
+        text = TAG.sub("", SCRIPT.sub("", text))
+    if "://" in text or "www." in text:
+        text = URL.sub(" ", LINK.sub(r"\1", text))
+    if " " in text:
+        text = SPACED.sub(lambda m: m.group(0).replace(" ", ""), text)
+    return text
 
 
 def as_typed(text: str | bytes | None) -> str:

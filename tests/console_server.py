@@ -4,6 +4,7 @@ never touch the repository's data files), and a pinned clock that tests advance.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import shutil
 import socket
@@ -30,6 +31,8 @@ from tests.fakes import FakeBotApi
 
 STAFF, USER = 9001, 1001
 LINK = re.compile(r"http://127\.0\.0\.1:\d+/console/login/\S+")
+# the Chromium the browser tests drive: CHROMIUM, else the one on PATH (make test installs Debian's when missing)
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--no-first-run"]
 

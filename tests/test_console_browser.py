@@ -13,7 +13,7 @@ from bot.clock import FixedClock
 from bot.store import Audience
 from bot.store.database import iso
 from tests.conftest import TODAY
-from tests.console_server import BROWSER_ARGS, STAFF, USER, copy_knowledge, editable_kb, running
+from tests.console_server import BROWSER_ARGS, CHROMIUM, STAFF, USER, copy_knowledge, editable_kb, running
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 FELL_BACK = "在这里办公附近有地铁吗"           # the data has no answer, and the matcher finds nothing close
@@ -30,7 +30,7 @@ def knowledge(tmp_path_factory):
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def browser():
     async with async_playwright() as p:
-        chromium = await p.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
+        chromium = await p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
         yield chromium
         await chromium.close()
 

@@ -21,6 +21,7 @@ from bot.messages import Incoming, Reply
 from bot.router import Router
 from bot.services import Services
 from bot.store import Store
+from bot.web import yaml_blocks
 from bot.web.knowledge_files import EditError, KnowledgeEditor
 from bot.web.links import SignInLinks
 from bot.web.sessions import EnvStaff, Sessions
@@ -252,3 +253,18 @@ async def test_a_save_cut_short_between_its_two_files_is_finished_at_the_next_st
     loaded = load_knowledge(faq, policy)
     assert next(e for e in loaded.faq if e.id == "town-cut").en.answer == english["answer"]
     assert edit_journal.finish(faq) == []
+
+
+async def test_editing_an_entrys_english_changes_only_that_entrys_lines_of_the_overlay(tmp_path, clock):
+    faq, policy = copy_knowledge(tmp_path / "knowledge")
+    editor = KnowledgeEditor(editable_kb(faq, policy), Store(tmp_path / "data"), clock, tmp_path / "data", faq, policy)
+    overlay = faq / "en" / "town.yaml"
+    before = overlay.read_text("utf-8").splitlines()
+    entry = next(e for e in editor.kb.knowledge.faq if e.id == "town-intro").model_dump()
+    english = {"questions": entry["en"]["questions"], "answer": entry["en"]["answer"] + " (edited)"}
+    await editor.save_entry("telegram:1", {**entry, "en": english})
+    after = overlay.read_text("utf-8").splitlines()
+    start, end = yaml_blocks.entry_span(before, "town-intro", yaml_blocks.OVERLAY_START)
+    new_start, new_end = yaml_blocks.entry_span(after, "town-intro", yaml_blocks.OVERLAY_START)
+    assert before[:start] == after[:new_start] and before[end:] == after[new_end:]
+    assert next(e for e in editor.kb.knowledge.faq if e.id == "town-intro").en.answer.endswith("(edited)")

@@ -2,6 +2,8 @@
 never shared as mutable lists."""
 from __future__ import annotations
 
+import pytest
+
 from faq.gazetteer import fold
 
 
@@ -99,6 +101,20 @@ def test_control_characters_become_spaces_and_printable_text_stays_as_typed():
     assert inputs.clean("第一行\n第二行\t！") == ("第一行\n第二行\t！", False)
     assert inputs.clean("运河财富小镇在哪里？") == ("运河财富小镇在哪里？", False)
     assert inputs.as_typed("　小镇　面积\x00") == "小镇　面积"
+
+
+@pytest.mark.parametrize("noisy", ["小镇在哪\x1b[31m", "小镇在哪 [点这里](http://e.com)", "小 镇 在 哪",
+                                   "<b>小镇</b>在哪<script>alert(1)</script>", "小镇在哪 https://e.com/a?b=1"])
+async def test_noise_around_a_question_is_not_read_but_what_is_typed_is_kept(ask, noisy):
+    reply = await ask(noisy)
+    assert reply.intent == "faq" and "大运河" in reply.text and reply.lang == "zh", reply.text
+
+
+def test_a_long_message_is_read_at_its_start_and_its_end():
+    from bot import inputs
+    text, cut = inputs.clean("我们是一家在上海注册的资管公司。" * 60 + "请问小镇面积多大？")
+    assert cut and text.startswith("我们是") and text.endswith("请问小镇面积多大？") and len(text) <= inputs.MAX_CHARS + 1
+    assert inputs.clean("1<2 and 3>2") == ("1<2 and 3>2", False)
 
 
 def test_a_users_last_buttons_typed_back_press_them_whoever_was_shown_them():

@@ -12,7 +12,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
 from bot.clock import Clock
@@ -123,7 +122,7 @@ class KnowledgeEditor:
         texts = {path: text}
         if english is not None:
             overlay = path.parent / EN / path.name
-            texts[overlay] = _with_english(overlay.read_text("utf-8"), entry["id"], english)
+            texts[overlay] = yaml_blocks.set_english(overlay.read_text("utf-8"), entry["id"], english)
         return texts
 
     async def save_contact(self, actor: str, contact_id: str, fields: dict[str, str | None]) -> None:
@@ -173,12 +172,3 @@ class KnowledgeEditor:
         names = "、".join(p.name if p.parent.name != EN else f"{EN}/{p.name}" for p in texts)
         await self.store.audit.record(actor, action, self.clock.now(), file=names, **detail, outcome=summary)
         log.info("%s by %s: %s (%s)", action, actor, names, summary)
-
-
-def _with_english(overlay: str, entry_id: str, english: dict) -> str:
-    """The overlay file with `entry_id`'s English text set (its header comment kept; entries stay in order)."""
-    header = "".join(line for line in overlay.splitlines(keepends=True)[:5] if line.startswith("#"))
-    data = yaml.safe_load(overlay) or {}
-    entries = data.setdefault("entries", {})
-    entries[entry_id] = {"questions": list(english.get("questions") or []), "answer": english.get("answer") or ""}
-    return header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110)

@@ -8,13 +8,15 @@ import re
 import yaml
 
 ENTRY_START = re.compile(r"^  - id:\s*[\"']?([a-z0-9][a-z0-9_-]*)[\"']?\s*(?:#.*)?$")
+OVERLAY_START = re.compile(r"^  [\"']?([a-z0-9][a-z0-9_-]*)[\"']?:\s*(?:#.*)?$")     # an English overlay's "  town-intro:"
 PLAIN = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`][^#:,\[\]{}]*$")
 
 
-def entry_span(lines: list[str], entry_id: str) -> tuple[int, int] | None:
-    """[start, end) of the lines of entry `entry_id`: its `  - id:` line and the indented lines below it."""
+def entry_span(lines: list[str], entry_id: str, start_line: re.Pattern = ENTRY_START) -> tuple[int, int] | None:
+    """[start, end) of the lines of entry `entry_id`: its `  - id:` line (or the overlay's `  id:`) and the
+    indented lines below it."""
     for start, line in enumerate(lines):
-        m = ENTRY_START.match(line)
+        m = start_line.match(line)
         if m and m.group(1) == entry_id:
             end = start + 1
             while end < len(lines) and (not lines[end].strip() or lines[end].startswith("    ")):
@@ -94,3 +96,27 @@ def faq_block(entry: dict) -> str:
         body = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, width=10 ** 6)
         block = "".join(f"  {line}\n" for line in body.splitlines())
     return block
+
+
+def english_block(entry_id: str, english: dict) -> str:
+    """An entry of an English overlay (faq/data/en/*.yaml) in that file's style; checked to read back."""
+    questions, answer = list(english.get("questions") or []), english.get("answer") or ""
+    lines = [f"  {entry_id}:", "    questions:", *(f"      - {scalar(q)}" for q in questions),
+             f"    answer: {_text(answer, '      ')}"]
+    block = "\n".join(lines) + "\n"
+    wanted = {entry_id: {"questions": questions, "answer": answer}}
+    if yaml.safe_load("entries:\n" + block)["entries"] != wanted:
+        body = yaml.safe_dump(wanted, allow_unicode=True, sort_keys=False, width=10 ** 6)
+        block = "".join(f"  {line}\n" for line in body.splitlines())
+    return block
+
+
+def set_english(text: str, entry_id: str, english: dict) -> str:
+    """The overlay with `entry_id`'s English replaced where it is, or appended; every other line kept."""
+    block = english_block(entry_id, english)
+    lines = text.splitlines()
+    span = entry_span(lines, entry_id, OVERLAY_START)
+    if span is None:
+        return append_entry(text if any(line.startswith("entries:") for line in lines) else text + "entries:\n", block)
+    lines[span[0]:span[1]] = block.rstrip("\n").splitlines()
+    return "\n".join(lines) + "\n"
