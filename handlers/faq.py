@@ -33,6 +33,8 @@ CLARIFY = ("您发来的“{text}”是指什么呢？请说完整的问题，�
            "或输入 /menu 查看菜单。")
 CLARIFY_EN = ("What do you mean by “{text}”? Please ask a full question, e.g. “New financial HQ, paid-in capital "
               "RMB 1 billion: how much subsidy?”, or send /menu.")
+CLARIFY_OF = "您问的“{text}”是哪里或哪个机构的{asked}？请带上名称再问一次，例如“运河财富小镇的{asked}”。"
+CLARIFY_OF_EN = "Which place or body do you mean by “{text}”? Please ask again with its name, e.g. “the {asked} of Canal Wealth Town”."
 CATEGORIES, IN_CATEGORY = "cats:", "catp:"     # faq:cats:<page> the topics, faq:catp:<page>:<topic> a topic's questions
 SILENT = re.compile(r"^(现有)?(资料|文件|来源文件|文件原文|[^。；，]{0,4}简介[^。；，]{0,16}?)(中)?(均)?(未|没有)(载明|写明|列出|公布|提及)"
                     r"|^The (available )?documents do not (state|say|list|give|publish|mention)")
@@ -384,7 +386,12 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
     """The last free-text route: an answer, an honest "not stated", or the fallback — ranked once."""
     reading: Reading = msg.reading
     if reading.bare_figure or reading.pointless:
-        return Reply(msg.say(CLARIFY, CLARIFY_EN).format(text=(t if len(t := msg.text.strip()) <= 40 else t[:39] + "…")), intent="clarify",
+        said = t if len(t := msg.text.strip()) <= 40 else t[:39] + "…"
+        asked = "、".join(svc.kb.gazetteer.label(a, msg.lang) for a in reading.own[:2]) if not msg.english \
+            else " and ".join(svc.kb.gazetteer.label(a, msg.lang) for a in reading.own[:2])
+        text = msg.say(CLARIFY_OF, CLARIFY_OF_EN).format(text=said, asked=asked) if asked and reading.pointless \
+            else msg.say(CLARIFY, CLARIFY_EN).format(text=said)
+        return Reply(text, intent="clarify",
                      confidence=1.0, buttons=[Button(msg.say("补贴速算", "Quick-check"), "/calc"),
                                               Button(msg.say("主菜单", "Main menu"), "/menu")])
     if options := _which_one(svc, msg):

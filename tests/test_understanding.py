@@ -12,7 +12,7 @@ from datetime import datetime
 
 @pytest.mark.parametrize("question, must, must_not", [
     ("小镇规模多大啊，占地多少", "3.3平方公里", "650亿"),                      # area, not the fund scale
-    ("基金规模多大", "管理规模", "平方"),                                    # a fund's size, not an area
+    ("小镇基金规模多大", "管理规模", "平方"),                                # a fund's size, not an area
     ("十三五规划的总体目标是把杭州建成什么", "新金融中心", None),               # "建成" a centre, not a founding date
     ("小镇西面以哪两条路为界", "湖墅路", None),
     ("康桥新能源产业园的四至范围", "沿山港", "上塘路"),                        # that platform, not the town
@@ -507,3 +507,19 @@ async def test_a_pronoun_after_a_question_naming_two_places_asks_which_one_then_
     await ask("泰嘉园在哪", user="u2")
     again = await ask("它集聚了多少企业", user="u2")     # one place named: no question back
     assert again.intent == "faq" and "300家" in again.text, again.text
+
+
+@pytest.mark.parametrize("text, asked", [("占地面积多少？", "面积"), ("那税收呢", "税收"), ("北边到哪呢", "四至范围")])
+async def test_a_figure_asked_of_nothing_named_first_thing_is_asked_back_naming_what_was_asked(ask, text, asked):
+    reply = await ask(text)
+    assert reply.intent == "clarify" and f"“{text}”" in reply.text and f"的{asked}？" in reply.text, reply.text
+
+
+async def test_a_figure_asked_of_something_named_or_after_a_topic_is_answered(ask):
+    named = await ask("申花税收呢")
+    assert named.intent == "faq" and "4.02亿元" in named.text, named.text
+    await ask("小镇在哪", user="u2")
+    after = await ask("面积多少", user="u2")
+    assert after.intent == "faq" and "3.3平方公里" in after.text, after.text
+    document = await ask("有效期到什么时候？", user="u3")       # no figure of a place: the policy's own term
+    assert document.intent == "faq" and "2026年2月28日" in document.text, document.text
