@@ -523,3 +523,13 @@ async def test_a_figure_asked_of_something_named_or_after_a_topic_is_answered(as
     assert after.intent == "faq" and "3.3平方公里" in after.text, after.text
     document = await ask("有效期到什么时候？", user="u3")       # no figure of a place: the policy's own term
     assert document.intent == "faq" and "2026年2月28日" in document.text, document.text
+
+
+async def test_the_names_of_a_counted_few_the_documents_do_not_list_are_not_answered_with_the_count(ask):
+    reply = await ask("注册资金亿元以上的那4家机构叫什么名字")
+    assert reply.intent == "fallback" and "4家" not in reply.text, reply.text
+
+
+async def test_homes_for_sale_are_a_price_question_the_documents_never_answer(ask):
+    reply = await ask("钱塘江金融城有哪些可售楼盘")
+    assert reply.intent == "fallback" and "价格与收费" in reply.text, reply.text
