@@ -17,7 +17,7 @@ from faq import english, nlp
 from faq.conversation import Topic
 from faq.gazetteer import fold
 from faq.matcher import THRESHOLD, Match
-from faq.reading import POINTS_BACK, SUBJECTLESS, Reading, years_given
+from faq.reading import POINTS_BACK, SHARED_ASK, SUBJECTLESS, Reading, years_given
 from faq.vocabulary import vocabulary
 from handlers.handoff import unanswered, way
 from policy_data import render
@@ -625,8 +625,11 @@ def _pieces(svc: Services, reader, clause: str, named: Reading | None) \
     (first, one), (second, other) = read
     _, whole = _read_part(svc, reader, clause, named, None)
     asked = {*first.aspects, *second.aspects}
-    if one.entry.id == other.entry.id or (first.aspects and set(first.aspects) == set(second.aspects)) \
-            or (whole is not None and asked <= set(whole.entry.aspects) and whole.score >= max(one.score, other.score)):
+    # the same thing asked twice is one question, unless each half is asked apart ("分别") or of a place of its own
+    apart = SHARED_ASK.search(clause) or (first.entities and second.entities and first.entities != second.entities)
+    if one.entry.id == other.entry.id or (first.aspects and set(first.aspects) == set(second.aspects) and not apart) \
+            or (whole is not None and asked <= set(whole.entry.aspects) and whole.score >= max(one.score, other.score)
+                and not apart):
         return [(clause, None)]
     return list(zip(halves, read))
 
