@@ -230,8 +230,8 @@ def _asked_of(entry, reading: Reading) -> bool:
     one comparing that place with Hangzhou by none (the documents describe only Hangzhou's side)."""
     if english_reading(reading) and english.COMPARES.search(reading.text.lower()):
         return False
-    if reading.aspects:
-        return True
+    if reading.aspects or set(reading.entities) & set(entry.entities):
+        return True        # "上海陆家嘴和小镇什么关系": what the town's entry mentioning that place says of both
     asked = " ".join(entry.questions).lower()
     return all(p in asked for p in reading.elsewhere)
 

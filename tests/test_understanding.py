@@ -533,3 +533,10 @@ async def test_the_names_of_a_counted_few_the_documents_do_not_list_are_not_answ
 async def test_homes_for_sale_are_a_price_question_the_documents_never_answer(ask):
     reply = await ask("钱塘江金融城有哪些可售楼盘")
     assert reply.intent == "fallback" and "价格与收费" in reply.text, reply.text
+
+
+async def test_a_place_elsewhere_asked_together_with_the_town_gets_what_the_town_s_entry_says_of_both(ask):
+    both = await ask("小镇和上海陆家嘴有关系吗")
+    assert both.intent == "faq" and "中国商务区联盟会员单位" in both.text, both.text
+    alone = await ask("上海陆家嘴有啥政策", user="u2")          # that place alone: the documents say nothing of it
+    assert alone.intent == "fallback" and "没有关于上海" in alone.text, alone.text
