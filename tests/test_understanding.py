@@ -540,3 +540,14 @@ async def test_a_place_elsewhere_asked_together_with_the_town_gets_what_the_town
     assert both.intent == "faq" and "中国商务区联盟会员单位" in both.text, both.text
     alone = await ask("上海陆家嘴有啥政策", user="u2")          # that place alone: the documents say nothing of it
     assert alone.intent == "fallback" and "没有关于上海" in alone.text, alone.text
+
+
+@pytest.mark.parametrize("text", ["十大产业平台哪个面积最大", "十大产业平台中税收最高的是哪个"])
+async def test_which_platform_leads_in_a_figure_no_document_ranks_is_declined_not_answered_with_a_total(ask, text):
+    reply = await ask(text)
+    assert reply.intent == "fallback" and "42.45亿元" not in reply.text, reply.text
+
+
+async def test_the_platform_a_document_calls_the_largest_economy_is_still_named(ask):
+    reply = await ask("哪个产业平台经济体量最大")
+    assert reply.intent == "faq" and "北部软件园" in reply.text and "经济体量最大" in reply.text, reply.text
