@@ -319,6 +319,13 @@ class Gazetteer:
     def aspects(self, folded: str) -> list[str]:
         return list(self._aspects(folded))
 
+    def unasked(self, folded: str) -> str:
+        """The text without the words that ask an aspect ("面积多少" → " 多少")."""
+        text = list(english.fold(folded))
+        for start, end, _ in scan("".join(text), self._asked):
+            text[start:end] = " " * (end - start)
+        return "".join(text)
+
     def _aspects_of(self, folded: str) -> tuple[str, ...]:
         return tuple(dict.fromkeys(tag for _, _, tag in scan(english.fold(folded), self._asked)))
 

@@ -142,6 +142,7 @@ class _Plain:
     role: str
     members: int
     others: tuple[str, ...]
+    unnamed: bool = False                  # it asks a figure ("面积多少", "税收呢") of nothing it names
 
 
 # "How many historic districts and museums does the town have?": one question for each thing counted.
@@ -277,7 +278,8 @@ class Reader:
                        elsewhere=elsewhere, follow_up=follow_up, own=own, bare_figure=bare and not follow_up,
                        self_intro=plain.self_intro, questions=questions, matcher=self.matcher,
                        pointless=topic is None and not entities and not elsewhere and bool(
-                           plain.points_back or (self.lang == "en" and short and REFERS_BACK.search(folded))),
+                           plain.points_back or (self.lang == "en" and short and REFERS_BACK.search(folded))
+                           or (self.lang == "zh" and short and plain.unnamed)),
                        needs=needs, previous=previous, counted=plain.counted,
                        context=topic.entry_id if topic is not None and marked else None,
                        before=topic.entry_id if follow_up else None,
@@ -307,7 +309,15 @@ class Reader:
                       needs=self._needs(focus), self_intro=bool(SELF_INTRO.match(folded)),
                       points_back=bool(POINTS_BACK.match(folded)), counted=counted.group(1) if counted else "",
                       role=role.group(1) if role else "", members=_count(members.group(1)) if members else 0,
+                      unnamed=not entities and any(self.gazetteer.lexicon.aspects[a].strict for a in aspects)
+                      and not self._names_something(focus),
                       others=tuple(w for w, tag in self.gazetteer.names.occurring(focus) if not tag))
+
+    def _names_something(self, focus: str) -> bool:
+        """Whether a word is left once the words asking an aspect, the cue words of asking and the years are
+        taken away: "核心区多大", "2025年的目标是多少" name nothing to ask them of."""
+        rest = SAID_YEAR.sub(" ", self.gazetteer.unasked(focus))
+        return any(not ASKING.fullmatch(w) for w in nlp.words(rest))
 
     def halves(self, clause: str) -> list[str]:
         """A clause split at its first conjunction outside a name ("工业设计小镇面积和2019年营业收入", "the town's

@@ -17,7 +17,7 @@ from faq import english, nlp
 from faq.conversation import Topic
 from faq.gazetteer import fold
 from faq.matcher import THRESHOLD, Match
-from faq.reading import POINTS_BACK, SUBJECTLESS, Reading, years_given
+from faq.reading import POINTS_BACK, SHARED_ASK, SUBJECTLESS, Reading, years_given
 from faq.vocabulary import vocabulary
 from handlers.handoff import unanswered, way
 from policy_data import render
@@ -34,6 +34,9 @@ CLARIFY_EN = ("What do you mean by “{text}”? Please ask a full question, e.g
 POINTLESS = ("您问的“{text}”没有说是哪一个，请带上名称再问，例如“运河财富小镇在哪里”，或输入 /menu 查看菜单。")
 POINTLESS_EN = ("“{text}” does not say which one you mean. Please ask again with its name, e.g. “Where is Canal "
                 "Wealth Town?”, or send /menu.")
+# A figure asked of nothing named ("面积多少"): which place or body, naming what was asked.
+POINTLESS_OF = "您问的“{text}”是哪里或哪个机构的{asked}？请带上名称再问一次，例如“运河财富小镇的{asked}”。"
+POINTLESS_OF_EN = "Which place or body do you mean by “{text}”? Please ask again with its name, e.g. “the {asked} of Canal Wealth Town”."
 # The example a bare figure is shown: a year asks of a year, any other figure is most likely an amount.
 EXAMPLE_YEAR = ("小镇{year}年的基金管理规模是多少？", "What was the town's fund scale in {year}?")
 EXAMPLE_AMOUNT = ("新设金融总部，实收资本10亿，能拿多少？", "New financial HQ, paid-in capital RMB 1 billion: how much subsidy?")
@@ -232,8 +235,8 @@ def _asked_of(entry, reading: Reading) -> bool:
     one comparing that place with Hangzhou by none (the documents describe only Hangzhou's side)."""
     if english_reading(reading) and english.COMPARES.search(reading.text.lower()):
         return False
-    if reading.aspects:
-        return True
+    if reading.aspects or set(reading.entities) & set(entry.entities):
+        return True        # "上海陆家嘴和小镇什么关系": what the town's entry mentioning that place says of both
     asked = " ".join(entry.questions).lower()
     return all(p in asked for p in reading.elsewhere)
 
@@ -384,10 +387,14 @@ def _today_note(svc: Services, msg: Incoming, entry) -> str:
     return f"（“{said}”是{year}年：资料中没有{year}年的记载，以下是{nearest}年的内容。）\n"
 
 
-def _clarify(msg: Incoming) -> Reply:
+def _clarify(svc: Services, msg: Incoming) -> Reply:
     """A bare figure or a pointer at nothing: the question back, with an example of the kind it looks like."""
     reading: Reading = msg.reading
     text = t if len(t := msg.text.strip()) <= 40 else t[:39] + "…"
+    if reading.pointless and reading.own:
+        asked = msg.say("、", " and ").join(svc.kb.gazetteer.label(a, msg.lang) for a in reading.own[:2])
+        return Reply(msg.say(POINTLESS_OF, POINTLESS_OF_EN).format(text=text, asked=asked), intent="clarify",
+                     confidence=1.0, buttons=[Button(msg.say("主菜单", "Main menu"), "/menu")])
     if reading.pointless:
         return Reply(msg.say(POINTLESS, POINTLESS_EN).format(text=text), intent="clarify", confidence=1.0,
                      buttons=[Button(msg.say("主菜单", "Main menu"), "/menu")])
@@ -400,7 +407,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
     """The last free-text route: an answer, an honest "not stated", or the fallback — ranked once."""
     reading: Reading = msg.reading
     if reading.bare_figure or reading.pointless:
-        return _clarify(msg)
+        return _clarify(svc, msg)
     if options := _which_one(svc, msg):
         return _ask_which(svc, msg, options)
     several = _several(svc, msg)
@@ -634,8 +641,11 @@ def _pieces(svc: Services, reader, clause: str, named: Reading | None) \
     (first, one), (second, other) = read
     _, whole = _read_part(svc, reader, clause, named, None)
     asked = {*first.aspects, *second.aspects}
-    if one.entry.id == other.entry.id or (first.aspects and set(first.aspects) == set(second.aspects)) \
-            or (whole is not None and asked <= set(whole.entry.aspects) and whole.score >= max(one.score, other.score)):
+    # the same thing asked twice is one question, unless each half is asked apart ("分别") or of a place of its own
+    apart = SHARED_ASK.search(clause) or (first.entities and second.entities and first.entities != second.entities)
+    if one.entry.id == other.entry.id or (first.aspects and set(first.aspects) == set(second.aspects) and not apart) \
+            or (whole is not None and asked <= set(whole.entry.aspects) and whole.score >= max(one.score, other.score)
+                and not apart):
         return [(clause, None)]
     return list(zip(halves, read))
 

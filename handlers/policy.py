@@ -379,6 +379,19 @@ async def mine(svc: Services, msg: Incoming) -> Reply:
 
 # ── free text and /policy ───────────────────────────────────────────────────────────────────────────────
 
+def _own_figure(figure) -> bool:
+    """A figure the enterprise gives of itself: not a word misread as a number ("十三五") nor the "一家" of
+    "我们是一家银行"."""
+    return figure.error is None and not (figure.kind == "count" and figure.value == 1)
+
+
+def _names_a_plan(svc: Services, msg: Incoming) -> bool:
+    """The message names a document without policy measures (a plan, the yearbook): what it asks is that
+    document's content, for the FAQ to answer or decline."""
+    measured = {p.doc for p in svc.kb.policy.policies.values()}
+    return any(e in svc.kb.knowledge.documents and e not in measured for e in msg.reading.entities)
+
+
 def _faq_knows(svc: Services, msg: Incoming) -> bool:
     """Directions without money defer to a confident FAQ answer (the planning documents live there)."""
     reading = msg.reading
@@ -759,13 +772,15 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         # "我们是私募基金，想问下小镇核心区在哪" asks the FAQ; a self-description (with its figures) asks
         # for matching.
         asked = text if msg.english else "，".join(msg.reading.questions)     # an English question's cue words
-        asks_policy = not ASKING.search(text) or any(w in asked for w in book.words["policy_asks"]) or bool(reading.figures)
-        if asks_policy or not _faq_knows(svc, msg):
+        asks_policy = not ASKING.search(text) or any(w in asked for w in book.words["policy_asks"]) \
+            or any(_own_figure(f) for f in reading.figures)
+        if (asks_policy or not _faq_knows(svc, msg)) and not _names_a_plan(svc, msg):
             return describe_and_match(svc, text, lang=msg.lang, typed=msg.text)
     if reading.figures and any(w in reading.text for w in book.words["support"]) and _names_a_kind(text, book) \
             and gives_own_figure(book, text):
         return describe_and_match(svc, text, lang=msg.lang, typed=msg.text)   # "我们基金公司规模突破250亿，有补助吗"
-    if book.patterns["type_asks"].search(reading.text) and not reading.candidates() and _names_a_kind(text, book):
+    if book.patterns["type_asks"].search(reading.text) and not reading.candidates() and _names_a_kind(text, book) \
+            and not _names_a_plan(svc, msg):
         return describe_and_match(svc, text, lang=msg.lang, typed=msg.text)     # "券商在杭州能享受哪些政策": match the type
     if book.patterns["asks_mine"].search(text):
         return await mine(svc, msg)

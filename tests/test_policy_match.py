@@ -673,3 +673,17 @@ async def test_once_or_yearly_asked_of_no_measure_names_each_kind(ask):
 async def test_the_document_named_loosely_gets_its_card(ask, question):
     reply = await ask(question)
     assert reply.intent == "policy" and "杭州市人民政府办公厅" in reply.text and "建设现代金融创新高地" in reply.text
+
+
+@pytest.mark.parametrize("question, holds", [
+    ("我们是一家券商，想了解十三五规划里杭州要建成什么样的金融中心", "全国一流新金融中心"),   # a plan named: its content
+    ("我们是一家私募，想问下北部软件园2019年税收多少", "4幢税收亿元以上楼宇"),         # "一家" is no figure of theirs
+])
+async def test_a_self_description_before_a_question_about_a_plan_or_a_place_gets_that_answer(ask, question, holds):
+    reply = await ask(question)
+    assert reply.intent == "faq" and holds in reply.text, reply.text
+
+
+async def test_a_self_description_asking_for_support_still_gets_the_matching_measures(ask):
+    reply = await ask("我们是一家私募，有哪些支持政策")
+    assert reply.intent == "policy" and "第13条 资管机构总部补助" in reply.text

@@ -68,3 +68,8 @@ async def test_asking_whether_the_clause_before_is_true_asks_that_clause(ask):
 async def test_a_question_without_a_subject_asks_of_the_place_named_before(ask):
     reply = await ask("运河财富小镇是第几批省级金融特色小镇，是不是钱塘江金融港湾重点板块")
     assert "第二批" in reply.text and "运河财富小镇是浙江省钱塘江金融港湾重点发展板块" in reply.text
+
+
+async def test_the_same_thing_asked_apart_of_two_groups_gets_both_figures(ask):
+    reply = await ask("小镇人才总数和持证的高端人才各有多少")       # both counts of talent, each its own answer
+    assert reply.intent == "faq" and "近1000名" in reply.text and "高端金融人才50名" in reply.text, reply.text

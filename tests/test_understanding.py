@@ -12,7 +12,7 @@ from datetime import datetime
 
 @pytest.mark.parametrize("question, must, must_not", [
     ("小镇规模多大啊，占地多少", "3.3平方公里", "650亿"),                      # area, not the fund scale
-    ("基金规模多大", "管理规模", "平方"),                                    # a fund's size, not an area
+    ("小镇基金规模多大", "管理规模", "平方"),                                # a fund's size, not an area
     ("十三五规划的总体目标是把杭州建成什么", "新金融中心", None),               # "建成" a centre, not a founding date
     ("小镇西面以哪两条路为界", "湖墅路", None),
     ("康桥新能源产业园的四至范围", "沿山港", "上塘路"),                        # that platform, not the town
@@ -514,3 +514,47 @@ async def test_a_pronoun_after_a_question_naming_two_places_asks_which_one_then_
     await ask("泰嘉园在哪", user="u2")
     again = await ask("它集聚了多少企业", user="u2")     # one place named: no question back
     assert again.intent == "faq" and "300家" in again.text, again.text
+
+
+@pytest.mark.parametrize("text, asked", [("占地面积多少？", "面积"), ("那税收呢", "税收"), ("北边到哪呢", "四至范围")])
+async def test_a_figure_asked_of_nothing_named_first_thing_is_asked_back_naming_what_was_asked(ask, text, asked):
+    reply = await ask(text)
+    assert reply.intent == "clarify" and f"“{text}”" in reply.text and f"的{asked}？" in reply.text, reply.text
+
+
+async def test_a_figure_asked_of_something_named_or_after_a_topic_is_answered(ask):
+    named = await ask("申花税收呢")
+    assert named.intent == "faq" and "4.02亿元" in named.text, named.text
+    await ask("小镇在哪", user="u2")
+    after = await ask("面积多少", user="u2")
+    assert after.intent == "faq" and "3.3平方公里" in after.text, after.text
+    document = await ask("有效期到什么时候？", user="u3")       # no figure of a place: the policy's own term
+    assert document.intent == "faq" and "2026年2月28日" in document.text, document.text
+
+
+async def test_the_names_of_a_counted_few_the_documents_do_not_list_are_not_answered_with_the_count(ask):
+    reply = await ask("注册资金亿元以上的那4家机构叫什么名字")
+    assert reply.intent == "fallback" and "4家" not in reply.text, reply.text
+
+
+async def test_homes_for_sale_are_a_price_question_the_documents_never_answer(ask):
+    reply = await ask("钱塘江金融城有哪些可售楼盘")
+    assert reply.intent == "fallback" and "价格与收费" in reply.text, reply.text
+
+
+async def test_a_place_elsewhere_asked_together_with_the_town_gets_what_the_town_s_entry_says_of_both(ask):
+    both = await ask("小镇和上海陆家嘴有关系吗")
+    assert both.intent == "faq" and "中国商务区联盟会员单位" in both.text, both.text
+    alone = await ask("上海陆家嘴有啥政策", user="u2")          # that place alone: the documents say nothing of it
+    assert alone.intent == "fallback" and "没有关于上海" in alone.text, alone.text
+
+
+@pytest.mark.parametrize("text", ["十大产业平台哪个面积最大", "十大产业平台中税收最高的是哪个"])
+async def test_which_platform_leads_in_a_figure_no_document_ranks_is_declined_not_answered_with_a_total(ask, text):
+    reply = await ask(text)
+    assert reply.intent == "fallback" and "42.45亿元" not in reply.text, reply.text
+
+
+async def test_the_platform_a_document_calls_the_largest_economy_is_still_named(ask):
+    reply = await ask("哪个产业平台经济体量最大")
+    assert reply.intent == "faq" and "北部软件园" in reply.text and "经济体量最大" in reply.text, reply.text
