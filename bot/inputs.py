@@ -17,7 +17,7 @@ TOO_LONG_NOTE = f"（您的消息较长，我只读取了开头和结尾共 {MAX
 TOO_LONG_NOTE_EN = f"(Your message is long; I read only its first and last {MAX_CHARS} characters in all.)"
 # Noise around a question that is no part of it: terminal colour codes, markup tags (and a script's body),
 # a pasted link (its text kept), bare URLs; and spaces typed between single characters ("小 镇 在 哪").
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|(?<=\s)\[[0-9;]*m")     # also as clean() left it: "[31m"
 SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[\x20-\x3b=\x3f-\x7e]{0,200})?\/?>")
 LINK = re.compile(r"\[([^\[\]]{0,200})\]\((?:https?://|www\.)[^\s)]*\)")
@@ -40,16 +40,19 @@ def _printable(text: str) -> str:
 
 
 def clean(text: str | bytes | None) -> tuple[str, bool]:
-    """Returns (the text read, was_cut): control and format characters become spaces, and the noise around a
-    question goes (see above); a message longer than MAX_CHARS keeps its start and its end."""
-    text = _printable(_without_noise(_text(text))).replace("\ufffd", " ").strip()
+    """Returns (clean text, was_cut): control and format characters become spaces; a message longer than
+    MAX_CHARS keeps its start and its end."""
+    text = _printable(_text(text)).replace("\ufffd", " ").strip()
     if len(text) > MAX_CHARS:
         return f"{text[:HEAD]}\n{text[HEAD - MAX_CHARS:]}", True
     return text, False
 
 
-def _without_noise(text: str) -> str:
-    if "\x1b" in text:
+@lru_cache(maxsize=4096)          # every message is read; the same texts come again
+def without_noise(text: str) -> str:
+    """What the reading sees of a message: the noise around a question removed (a dialog or a broadcast still
+    gets the text with its links)."""
+    if "[" in text:
         text = ANSI.sub("", text)
     if "<" in text:
         text = TAG.sub("", SCRIPT.sub("", text))

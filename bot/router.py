@@ -169,14 +169,15 @@ class Router:
             text, cut = inputs.clean(msg.text)
             pressed = await self._typed_button(msg, text)
             stored = self.svc.store.users.language(msg.user_key)
-            lang = language.choose(text, stored, msg.language_code, self.svc.kb.gazetteer.without_names)
+            read = inputs.without_noise(text)
+            lang = language.choose(read, stored, msg.language_code, self.svc.kb.gazetteer.without_names)
             if stored is None and msg.language_code is None and ONE_ENGLISH_WORD.match(text):
                 lang = "en"                # a new user's "Subscribe" or "Thanks" is all we know of their language
             if pressed and not language.CJK.search(text) and language.LATIN_WORD.search(pressed.label):
                 lang = "en"                # "Contacts", "Quick-check": an English label asks for English
             await self.svc.store.users.register(msg, self.svc.clock.now(), lang)   # registers recipients and their language
             in_dialog = self.svc.dialogs.get(msg.user_key) is not None
-            reading = self.svc.kb.reader_for(lang).read(text, self.svc.conversations.get(msg.user_key))
+            reading = self.svc.kb.reader_for(lang).read(read, self.svc.conversations.get(msg.user_key))
             msg = replace(msg, text=text, typed=inputs.as_typed(msg.text), lang=lang, reading=reading)
             asked = replace(msg, payload=pressed.payload) if pressed else msg
             reply = await self._dispatch(asked)
