@@ -507,3 +507,12 @@ async def test_a_pronoun_after_a_question_naming_two_places_asks_which_one_then_
     await ask("泰嘉园在哪", user="u2")
     again = await ask("它集聚了多少企业", user="u2")     # one place named: no question back
     assert again.intent == "faq" and "300家" in again.text, again.text
+
+
+def test_an_entry_covers_the_entities_it_is_about_and_their_wholes_only(kb):
+    gz = kb.gazetteer
+    entities = list(gz.lexicon.entities)
+    for entry in kb.knowledge.faq:
+        wholes = {e for d in entry.entities for e in (d, *gz.lexicon.ancestors(d))}
+        assert {e for e in entities if gz.covers(entry.entities, e)} == wholes & set(entities)
+        assert gz.covers(list(entry.entities), entry.entities[0])
