@@ -58,6 +58,14 @@ def _owner(svc: Services, msg: Incoming, piece: str, policy: PolicyReading) -> O
     return "faq" if ASKING.search(piece) and reading.entities else None
 
 
+def _asked_apart(svc: Services, msg: Incoming, piece: str, policy: PolicyReading) -> bool:
+    """"另外这个政策是哪个部门牵头": a question with no figure or measure of its own beside a total, asking of the
+    document, a contact or a place rather than an amount."""
+    if FIGURE.search(piece) or policy.candidates() or policy.asks_amount():
+        return False
+    return policy.about_policy() or _owner(svc, msg, piece, policy) in ("contacts", "faq")
+
+
 def _asks_direction(svc: Services, policy: PolicyReading) -> bool:
     """"另外有没有人才补贴": support asked of a direction the policy summaries cover (talent), not of the town."""
     book, said = svc.kb.policy, policy.text
@@ -91,8 +99,6 @@ def _apart(owned: list[tuple[Owner | None, str]], policy_of: Callable[[str], Pol
 def groups(svc: Services, msg: Incoming) -> list[str]:
     """The texts to route one by one: the pieces of each owner together, the policy ones first, then in the order
     asked; a policy piece with a figure of its own stays apart. [] when one route answers the whole message."""
-    if (SEVERAL_EN if msg.english else SEVERAL).search(msg.text):    # a total over several figures is the quick-check's
-        return []
     found = pieces(msg.text, msg.english)
     if len(found) < 2:
         return []
@@ -103,6 +109,11 @@ def groups(svc: Services, msg: Incoming) -> list[str]:
             read_once[text] = read_policy(for_reading(text, book, msg.lang), book)
         return read_once[text]
 
+    several = SEVERAL_EN if msg.english else SEVERAL
+    if several.search(msg.text):    # a total over several figures is the quick-check's, but not a question beside it
+        apart = [p for p in found if not several.search(p) and _asked_apart(svc, msg, p, policy_of(p))]
+        rest = [p for p in found if p not in apart]
+        return [" ".join(rest), *apart] if apart and rest else []
     owned: list[tuple[Owner | None, str]] = [(_owner(svc, msg, p, policy_of(p)), p) for p in found]
     apart = _apart(owned, policy_of)
     owners = {o for o, _ in owned}

@@ -105,3 +105,10 @@ async def test_which_alliances_asks_of_alliances_not_of_the_towns_own(ask):
 async def test_a_question_beside_a_contact_question_is_not_lost_to_the_contact_card(ask, text):
     reply = await ask(text)
     assert "五大博物馆" in reply.text and "【运河财富小镇管理委员会（小镇管委会）】" in reply.text, reply.text
+
+
+async def test_a_question_beside_a_total_is_answered_as_well_as_the_total(ask):
+    reply = await ask("我们有2家科创保险专营机构都经认定，一共能拿多少？另外这个政策是哪个部门牵头？")
+    assert "合计：最高可获 100万元" in reply.text and "牵头部门：市地方金融监管局" in reply.text, reply.text
+    total = await ask("新设金融总部实收资本25亿，另外募集资金补充资本5亿，一共多少", user="u2")
+    assert "【第6条 · 新设金融总部补助】" in total.text and "牵头部门" not in total.text, total.text
