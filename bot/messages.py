@@ -44,9 +44,24 @@ class Incoming:
     def english(self) -> bool:
         return self.lang == "en"
 
+    def but(self, **changes) -> Incoming:
+        """`dataclasses.replace(self, **changes)` without its work per field (the router makes a copy of every
+        message): the fields are copied as they are, and what is worked out from a changed field is worked out
+        again."""
+        if unknown := changes.keys() - _FIELDS:
+            raise TypeError(f"Incoming has no field {sorted(unknown)[0]!r}")
+        copy = object.__new__(Incoming)
+        kept = {k: v for k, v in self.__dict__.items() if k in _FIELDS or not _DERIVED[k] & changes.keys()}
+        copy.__dict__.update(kept, **changes)
+        return copy
+
     def say(self, zh: str, en: str) -> str:
         """The text in the language this message is answered in."""
         return en if self.lang == "en" else zh
+
+
+_FIELDS = frozenset(Incoming.__dataclass_fields__)
+_DERIVED = {"user_key": {"platform", "user_id"}, "folded": {"text"}}     # cached properties and what they read
 
 
 @dataclass(frozen=True)

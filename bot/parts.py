@@ -14,6 +14,7 @@ from bot.messages import Button, Incoming, Reply
 from bot.phrases import phrases
 from bot.services import Services
 from faq.reading import ASKING, asked_at_spaces
+from faq.schema import holds_any
 from handlers.calc import SEVERAL
 from handlers.contacts import asks_for_contact
 from policy_data import render
@@ -69,7 +70,7 @@ def _asks_direction(svc: Services, policy: PolicyReading) -> bool:
     """"另外有没有人才补贴": support asked of a direction the policy summaries cover (talent), not of the town."""
     book, said = svc.kb.policy, policy.text
     return any(k.lower() in said for s in book.summaries for k in s.keywords) \
-        and any(w in said for w in book.words["support"]) and not any(w in said for w in book.words["town"])
+        and holds_any(said, book.words["support"]) and not holds_any(said, book.words["town"])
 
 
 def _priced(policy: PolicyReading) -> bool:

@@ -178,8 +178,8 @@ class Router:
             await self.svc.store.users.register(msg, self.svc.clock.now(), lang)   # registers recipients and their language
             in_dialog = self.svc.dialogs.get(msg.user_key) is not None
             reading = self.svc.kb.reader_for(lang).read(read, self.svc.conversations.get(msg.user_key))
-            msg = replace(msg, text=text, typed=inputs.as_typed(msg.text), lang=lang, reading=reading)
-            asked = replace(msg, payload=pressed.payload) if pressed else msg
+            msg = msg.but(text=text, typed=inputs.as_typed(msg.text), lang=lang, reading=reading)
+            asked = msg.but(payload=pressed.payload) if pressed else msg
             reply = await self._dispatch(asked)
             if reply.intent in TOPICAL and reading.entities:   # "2号文什么时候施行" → "到什么时候": the same document
                 self.svc.conversations.remember(msg.user_key, reading.entities, reading.aspects, None)

@@ -275,6 +275,7 @@ class Gazetteer:
         self._entities = lru_cache(maxsize=SCANNED)(self._entities_of)
         self._aspects = lru_cache(maxsize=SCANNED)(self._aspects_of)
         self._spans = lru_cache(maxsize=SCANNED)(self._bodies_of)
+        self._covered = lru_cache(maxsize=SCANNED)(self._covered_by)     # per entry's entities, asked of often
 
     def bodies(self, folded: str) -> list[tuple[int, int]]:
         return list(self._spans(folded))
@@ -331,7 +332,11 @@ class Gazetteer:
 
     def covers(self, declared: Iterable[str], asked: str) -> bool:
         """An entry about `declared` entities answers a question naming `asked` (itself or a part of it)."""
-        return any(e == asked or asked in self._wholes[e] for e in declared)
+        return asked in self._covered(tuple(declared))
+
+    def _covered_by(self, declared: tuple[str, ...]) -> frozenset[str]:
+        """The entities a question may name to be answered by an entry about `declared`: each, and its wholes."""
+        return frozenset(declared).union(*(self._wholes[e] for e in declared))
 
     def name(self, entity: str, lang: str = "zh") -> str:
         item = self.lexicon.entities[entity]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Callable, Iterable, TypeVar
 
@@ -139,6 +140,17 @@ Patterns = Annotated[list[Pattern], Field(min_length=1)]
 def one_of(patterns: list[str], flags: int = 0) -> re.Pattern:
     """A reviewed list of patterns as one regular expression: the first alternative that matches wins."""
     return re.compile("|".join(patterns), flags)
+
+
+@lru_cache(maxsize=512)
+def _any_word(words: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(map(re.escape, words)))
+
+
+def holds_any(text: str, words: tuple[str, ...]) -> bool:
+    """Whether `text` contains one of `words` (a word list's tuple): `any(w in text for w in words)` in one
+    search of a pattern compiled once per list."""
+    return bool(words) and _any_word(words).search(text) is not None
 
 
 # libyaml's C parser when PyYAML has it (the wheels do): start-up is much faster than with the pure-Python one.

@@ -10,7 +10,7 @@ from bot.payloads import CONTACT
 from bot.phrases import phrases
 from bot.services import Services
 from faq import english, nlp
-from faq.schema import one_of
+from faq.schema import holds_any, one_of
 from handlers.handoff import button, reach_now, reachable
 
 # After synonym folding, "电话/联系人/找谁/热线…" all read "联系方式".
@@ -89,7 +89,7 @@ def _named_in(folded: str, contacts):
 def asks_for_contact(text: str, english_text: bool) -> bool:
     if english_text:
         return bool(ASKS_FOR_CONTACT_EN.search(text.lower()))
-    return any(word in nlp.fold_phrase(text) for word in ASKS_FOR_CONTACT)
+    return holds_any(nlp.fold_phrase(text), ASKS_FOR_CONTACT)
 
 
 async def answer(svc: Services, msg: Incoming) -> Reply | None:

@@ -17,7 +17,7 @@ from bot.messages import Button, Incoming, Reply
 from bot.payloads import CALC, POLICY
 from bot.services import Services
 from faq.reading import ASKING
-from faq.schema import Source
+from faq.schema import Source, holds_any
 from handlers import faq, handoff
 from policy_data import render
 from policy_data.amounts import fmt_money
@@ -148,7 +148,7 @@ def document_reply(svc: Services, lang: str = "zh", years: Sequence[int] = (), a
     dates, validity, lead department, 就高不重复; only the validity, or only 就高不重复, when that alone is `asked`."""
     book, blocks, sources = svc.kb.policy, [], []
     months = {int(y): int(m) for y, m in MONTH_ASKED.findall(asked) if 1 <= int(m) <= 12}     # "2026年3月"
-    focus = {k: lang != "en" and any(w in asked for w in book.words[k]) for k in ("doc_validity", "doc_stacking")}
+    focus = {k: lang != "en" and holds_any(asked, book.words[k]) for k in ("doc_validity", "doc_stacking")}
     more = {*book.words["doc_words"], *book.words["document_only"]} - {*book.words["doc_validity"], *book.words["doc_stacking"]}
     validity, stacking = (focus[k] and not any(w in asked for w in more) for k in focus)
     for policy in book.policies.values():
@@ -584,13 +584,13 @@ def _about_another_body(svc: Services, msg: Incoming, reading) -> bool:
     is no policy document, with no word of support: answered for that body, not from the policy."""
     named = msg.reading.entities if msg.reading else []
     docs = {p.doc for p in svc.kb.policy.policies.values()}
-    return bool(named) and not docs & set(named) and not any(w in reading.text for w in svc.kb.policy.words["support"])
+    return bool(named) and not docs & set(named) and not holds_any(reading.text, svc.kb.policy.words["support"])
 
 
 def _scope_reply(svc: Services, msg: Incoming, reading) -> Reply | None:
     """"2号文适用于上海吗", "我们不在运河财富小镇，能享受2号文吗": where the document applies."""
     book = svc.kb.policy
-    if not book.patterns["applies"].search(msg.text) or not (any(w in reading.text for w in book.words["doc_refs"])
+    if not book.patterns["applies"].search(msg.text) or not (holds_any(reading.text, book.words["doc_refs"])
                                                              or book.patterns["doc_named_en"].search(msg.text)):
         return None
     other = reading.place
@@ -748,11 +748,11 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         return measure_reply(svc, book.measure(owners[0]), confidence=0.8, lang=msg.lang) if len(owners) == 1 \
             else details_reply(svc, list(map(book.measure, owners)), msg.lang)
     kind = next((k for k in NO_MEASURE_KINDS if k in reading.text), None)
-    if kind and not reading.candidates() and any(w in reading.text for w in book.words["support"]) \
-            and not any(w in reading.text for w in book.words["town"]):
+    if kind and not reading.candidates() and holds_any(reading.text, book.words["support"]) \
+            and not holds_any(reading.text, book.words["town"]):
         return _no_measure_reply(svc, msg, kind)
     if book.patterns["articles_counted"].search(msg.folded) and not reading.figures and not reading.candidates() \
-            and (any(w in reading.text for w in ("文件", *book.words["doc_refs"]))
+            and (holds_any(reading.text, ("文件", *book.words["doc_refs"]))
                  or (msg.english and book.patterns["doc_named_en"].search(msg.text))) \
             and not _faq_knows(svc, msg) and (counted := _count_reply(svc, msg)):
         return counted                   # "文件一共有几条具体措施"
@@ -772,11 +772,11 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         # "我们是私募基金，想问下小镇核心区在哪" asks the FAQ; a self-description (with its figures) asks
         # for matching.
         asked = text if msg.english else "，".join(msg.reading.questions)     # an English question's cue words
-        asks_policy = not ASKING.search(text) or any(w in asked for w in book.words["policy_asks"]) \
+        asks_policy = not ASKING.search(text) or holds_any(asked, book.words["policy_asks"]) \
             or any(_own_figure(f) for f in reading.figures)
         if (asks_policy or not _faq_knows(svc, msg)) and not _names_a_plan(svc, msg):
             return describe_and_match(svc, text, lang=msg.lang, typed=msg.text)
-    if reading.figures and any(w in reading.text for w in book.words["support"]) and _names_a_kind(text, book) \
+    if reading.figures and holds_any(reading.text, book.words["support"]) and _names_a_kind(text, book) \
             and gives_own_figure(book, text):
         return describe_and_match(svc, text, lang=msg.lang, typed=msg.text)   # "我们基金公司规模突破250亿，有补助吗"
     if book.patterns["type_asks"].search(reading.text) and not reading.candidates() and _names_a_kind(text, book) \
@@ -786,8 +786,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         return await mine(svc, msg)
     # "我们是征信公司，哪条跟我们有关": the asker's own kind and which measure is theirs
     about_policy = reading.about_policy() or (bool(reading.own) and bool(book.patterns["which_fits"].search(reading.text)))
-    doc_words = any(w in reading.text for w in book.words["doc_words"]) or (msg.english and book.patterns["doc_words_en"].search(msg.text))
-    doc_named = any(w in reading.text for w in book.words["doc_refs"]) or (msg.english and book.patterns["doc_named_en"].search(msg.text))
+    doc_words = holds_any(reading.text, book.words["doc_words"]) or (msg.english and book.patterns["doc_words_en"].search(msg.text))
+    doc_named = holds_any(reading.text, book.words["doc_refs"]) or (msg.english and book.patterns["doc_named_en"].search(msg.text))
     if doc_words and (about_policy or doc_named):
         reply = document_reply(svc, msg.lang, _asked_years(svc, msg), reading.text)
         if book.patterns["rules_issued"].search(msg.text):
@@ -811,24 +811,24 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         return details_reply(svc, quoted, msg.lang)
     summary = _summary_named(book, reading.text)
     if summary and about_policy:     # support asked of a direction: the policy summary
-        support = any(w in reading.text for w in book.words["support"]) and not any(w in reading.text for w in book.words["town"])
+        support = holds_any(reading.text, book.words["support"]) and not holds_any(reading.text, book.words["town"])
         if _faq_knows(svc, msg) and not support:
             return None
         reply = _summary_reply(svc, summary, msg.lang)
-        if not any(w in reading.text for w in book.words["amount_asks"]):
+        if not holds_any(reading.text, book.words["amount_asks"]):
             return reply
         # "高端金融人才住房补贴给多少钱": a direction without money states no amount; saying so is a "don't know"
         reply.text = msg.say("文件对此没有规定补助或奖励金额，以下是相关原文。\n\n",
                              "The documents set no amount for this; here is what they say.\n\n") + reply.text
         return await handoff.unanswered(svc, msg, replace(reply, intent="fallback"))
-    if any(w in reading.text for w in book.words["overview"]) and not any(w in reading.text for w in book.words["town"]):
+    if holds_any(reading.text, book.words["overview"]) and not holds_any(reading.text, book.words["town"]):
         return overview(svc, msg.lang)
-    if any(w in reading.text for w in book.words["document_only"]) \
-            and not any(w in reading.text for w in book.words["other_sources"]) \
+    if holds_any(reading.text, book.words["document_only"]) \
+            and not holds_any(reading.text, book.words["other_sources"]) \
             and not _faq_knows(svc, msg):
         return document_reply(svc, msg.lang, _asked_years(svc, msg), reading.text)   # "施行日期是哪天": the document's own facts
-    if not msg.english and any(w in reading.text for w in ("文件", *book.words["doc_refs"])) \
-            and not any(w in reading.text for w in book.words["town"] + book.words["other_sources"]) and not _faq_knows(svc, msg):
+    if not msg.english and holds_any(reading.text, ("文件", *book.words["doc_refs"])) \
+            and not holds_any(reading.text, book.words["town"] + book.words["other_sources"]) and not _faq_knows(svc, msg):
         return _passage(svc, msg)
     return None
 

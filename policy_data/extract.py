@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from faq.gazetteer import Terms, fold as normalise, scan   # one folding for names and for policy words
 from faq.reading import ELSEWHERE
+from faq.schema import holds_any
 from policy_data.amounts import WAN, Figure, figures
 from policy_data import render
 from policy_data.loader import ROOT_TYPE, PolicyBook
@@ -90,10 +91,10 @@ class Reading:
         return self.place is not None
 
     def asks_amount(self) -> bool:
-        return any(w in self.text for w in CALC_WORDS) or bool(ASKS_AMOUNT.search(self.text))
+        return holds_any(self.text, CALC_WORDS) or bool(ASKS_AMOUNT.search(self.text))
 
     def about_policy(self) -> bool:
-        return any(w in self.text for w in POLICY_WORDS)
+        return holds_any(self.text, POLICY_WORDS)
 
 
 def figure_blocks(text: str, found: list[Figure]) -> bytearray:
@@ -201,10 +202,10 @@ def _other_kind(book: PolicyBook, measure: Measure, text: str, own: dict[str, st
 
 def _place_elsewhere(text: str, book: PolicyBook) -> str | None:
     """The policies are Hangzhou's: the other place a question is about ("上海陆家嘴有什么补贴"), if any."""
-    if any(w in text for w in book.words["abroad_is_home"]):
+    if holds_any(text, book.words["abroad_is_home"]):
         return None                   # a licence or listing abroad is still a question about Hangzhou's rules
     text = book.patterns["listing_venue"].sub("", text)
-    if any(w in text for w in book.words["home"]):
+    if holds_any(text, book.words["home"]):
         return None
     return next((w for w in (*ELSEWHERE, *book.words["elsewhere_also"]) if w in text), None)
 

@@ -470,3 +470,17 @@ async def test_a_bare_figure_after_two_parts_that_each_asked_for_one_is_asked_ab
     assert "请告诉我实收资本" in first.text and "请告诉我存续资产实际管理规模" in first.text, first.text
     reply = await ask("300亿")                    # 实收资本 of 第6条 or AUM of 第13条: either
     assert reply.intent == "clarify" and "最高可获" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("changes", [
+    {"text": "小镇在哪"}, {"lang": "en", "typed": "Where?"}, {"payload": "/faq"}, {"user_id": "u2"}, {},
+])
+def test_a_copy_of_a_message_with_changes_is_what_replace_makes(changes):
+    from dataclasses import asdict, replace
+    msg = Incoming("wecom", "c1", "u1", text="／Ｆａｑ 小镇", is_staff=True, reply_to="9")
+    assert (msg.user_key, msg.folded) == ("wecom:u1", "/Faq 小镇")      # worked out before the copy
+    copy, made = msg.but(**changes), replace(msg, **changes)
+    assert asdict(copy) == asdict(made) and copy.reading is made.reading
+    assert (copy.user_key, copy.folded) == (made.user_key, made.folded)
+    with pytest.raises(TypeError):
+        msg.but(txt="x")

@@ -558,3 +558,12 @@ async def test_which_platform_leads_in_a_figure_no_document_ranks_is_declined_no
 async def test_the_platform_a_document_calls_the_largest_economy_is_still_named(ask):
     reply = await ask("哪个产业平台经济体量最大")
     assert reply.intent == "faq" and "北部软件园" in reply.text and "经济体量最大" in reply.text, reply.text
+
+
+def test_an_entry_covers_the_entities_it_is_about_and_their_wholes_only(kb):
+    gz = kb.gazetteer
+    entities = list(gz.lexicon.entities)
+    for entry in kb.knowledge.faq:
+        wholes = {e for d in entry.entities for e in (d, *gz.lexicon.ancestors(d))}
+        assert {e for e in entities if gz.covers(entry.entities, e)} == wholes & set(entities)
+        assert gz.covers(list(entry.entities), entry.entities[0])

@@ -9,7 +9,7 @@ import yaml
 
 from bot import phrases
 from faq import english, reading, vocabulary
-from faq.schema import KnowledgeError
+from faq.schema import KnowledgeError, holds_any
 from handlers import menu
 
 FILES = [pytest.param(vocabulary.load, vocabulary.PATH, id="vocabulary"),
@@ -107,3 +107,11 @@ def test_the_words_read_by_are_the_files_words():
     assert asks_year.search("成立于2016年") and not asks_year.search("成立于拱墅区")      # {year} filled in
     assert all(menu.SMALL_TALK.match(f"{thanks}{ending}") for thanks in ("谢谢", "thanks")
                for ending in said.small_talk.endings)
+
+
+@pytest.mark.parametrize("text, words", [
+    ("小镇有哪些补贴政策", ("政策", "补贴")), ("小镇在哪", ("政策", "补贴")), ("", ("政策",)), ("小镇在哪", ()),
+    ("规模(亿)是多少", ("(亿)", "a.b")), ("aXb", ("a.b",)), ("补贴多少钱", ("补贴多少", "补贴")),
+])
+def test_holding_any_word_of_a_list_is_what_looking_for_each_word_finds(text, words):
+    assert holds_any(text, words) is any(w in text for w in words)

@@ -55,6 +55,16 @@ def test_sealed_reply_escapes_what_would_break_xml(keys):
     assert xmltodict.parse(plain)["xml"]["Content"] == "a < b && c ]]> d e"
 
 
+@pytest.mark.parametrize("value, text", [
+    ("wwcorp0001", "wwcorp0001"), (1764000000, "1764000000"), ("小镇在哪\n大关路", "小镇在哪\n大关路"),
+    ("a<b>&c", "a&lt;b&gt;&amp;c"), ("bell\x07 and \ufffe gone", "bell and  gone"), ("<\x00>", "&lt;&gt;"),
+])
+def test_xml_text_is_kept_as_given_unless_it_must_be_escaped_or_cleaned(value, text):
+    assert to_xml({"Content": value}) == f"<xml><Content>{text}</Content></xml>"
+    assert parse_xml(to_xml({"Content": value}))["Content"] == text.replace("&lt;", "<").replace("&gt;", ">") \
+        .replace("&amp;", "&").strip()
+
+
 def test_url_verification_survives_an_unencoded_plus(keys):
     ours, theirs, _ = keys
     encrypt = next(e for e in (PrpCrypto(theirs.key).encrypt(f"echo{i}", CORP).decode() for i in range(100))

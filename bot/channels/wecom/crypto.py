@@ -92,8 +92,16 @@ class _Fields:
 
 def to_xml(fields: dict[str, str | int]) -> str:
     """A flat <xml> document with escaped text (no CDATA, so no ']]>' trap) and no characters XML forbids."""
-    body = "".join(f"<{k}>{escape(NOT_XML_CHAR.sub('', str(v)))}</{k}>" for k, v in fields.items())
-    return f"<xml>{body}</xml>"
+    return "<xml>" + "".join([f"<{k}>{_xml_text(v)}</{k}>" for k, v in fields.items()]) + "</xml>"
+
+
+def _xml_text(value: str | int) -> str:
+    """Element text: what XML forbids dropped, '&', '<' and '>' escaped; most values (ids, digits, base64) need
+    neither and are kept as they are."""
+    text = value if type(value) is str else str(value)
+    if NOT_XML_CHAR.search(text):
+        text = NOT_XML_CHAR.sub("", text)
+    return escape(text) if "&" in text or "<" in text or ">" in text else text
 
 
 class WeComCrypto:
