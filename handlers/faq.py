@@ -54,6 +54,7 @@ MAX_CLAUSES = 8            # the clauses of a long message read for its question
 PART_MARGIN = 0.1          # another part's answer must be this much surer than the bare threshold
 DIRECT_BONUS = 0.1         # an entry about the very entity named beats one about a part of it
 OWN_DOCUMENT_BONUS = 0.08  # the bay's own plan says more of the bay than a document that mentions it
+WIDER = 40                 # how far down the ranking an entry about the very place named is looked for
 MAX_PARTS = 3              # a message asking several things gets at most this many answers; the rest are named
 
 
@@ -219,6 +220,10 @@ def _about_named(svc: Services, reading: Reading, about: list[Match]) -> list[Ma
     if not named or len(named) == len(reading.entities):
         return about
     own = [m for m in about if _about(svc, m.entry, named)]
+    if not own and not reading.elsewhere:     # the document's many entries about other things may crowd its own out of the first ones
+        documents = set(reading.entities) - set(named)
+        own = [m for m in reading.matcher.rank(reading.query, limit=WIDER)
+               if _about(svc, m.entry, named) and m.entry.source.doc in documents]
     return own if own and own[0].score >= THRESHOLD else about
 
 

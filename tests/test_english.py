@@ -563,6 +563,17 @@ async def test_an_english_question_about_a_town_of_the_plan_is_answered_by_that_
     assert reply.intent == "faq" and "internet finance innovation demonstration town" in reply.text, reply.text
 
 
+@pytest.mark.parametrize("question, says", [
+    ("xixi valley positioning in the 13th FYP?", "internet finance innovation demonstration town"),
+    ("In the 13th FYP how is Xianghu positioned?", "equity investment fund town"),
+])
+async def test_a_town_named_beside_its_plan_is_answered_by_that_towns_entry_though_others_rank_higher(say, question, says):
+    """The plan's many entries on other things may rank above the town's own: that one is looked for further down,
+    never the plan's entry on Canal Wealth Town."""
+    reply = await say(question)
+    assert reply.intent == "faq" and says in reply.text and "non-bank finance cluster town" not in reply.text, reply.text
+
+
 
 @pytest.mark.parametrize("question, says", [
     ("We have no approval from the national financial regulator. Can we still get the new financial HQ grant?",
