@@ -563,6 +563,33 @@ async def test_an_english_question_about_a_town_of_the_plan_is_answered_by_that_
     assert reply.intent == "faq" and "internet finance innovation demonstration town" in reply.text, reply.text
 
 
+@pytest.mark.parametrize("question, options", [
+    ("Where is the 康桥 park?", ["Kangqiao New Energy Industrial Park", "Kangqiao Health Industry Park"]),
+    ("how many companies does the 乐富 park hold", ["Lefu Design Park", "Lefu Zhihui Park"]),
+])
+async def test_a_chinese_word_that_several_places_names_hold_is_asked_about(say, question, options):
+    """"康桥" names no place itself and is part of two places' names: the bot asks which one, states nothing."""
+    reply = await say(question, "en")
+    assert reply.intent == "clarify" and all(o in reply.text for o in options), reply.text
+
+
+@pytest.mark.parametrize("pick, says", [
+    ("the health one", "Kangqiao Health Industrial Park"),
+    ("康桥新能源产业园", "Kangqiao New Energy Industrial Park"),
+])
+async def test_the_place_picked_after_which_one_gets_the_question_in_english(say, pick, says):
+    """A part of one option's English name, or its Chinese name alone, answers "which one?" and the answer stays
+    English."""
+    await say("Where is the 康桥 park?", "en", user="pick1")
+    reply = await say(pick, "en", user="pick1")
+    assert reply.intent == "faq" and reply.text.startswith(says), reply.text
+
+
+def test_a_message_of_known_names_alone_decides_no_language(kb):
+    assert detect("康桥健康产业园", kb.gazetteer.without_names) is None
+    assert detect("康桥健康产业园在哪", kb.gazetteer.without_names) == "zh"
+
+
 @pytest.mark.parametrize("question, says", [
     ("xixi valley positioning in the 13th FYP?", "internet finance innovation demonstration town"),
     ("In the 13th FYP how is Xianghu positioned?", "equity investment fund town"),
