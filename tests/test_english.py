@@ -563,6 +563,17 @@ async def test_an_english_question_about_a_town_of_the_plan_is_answered_by_that_
     assert reply.intent == "faq" and "internet finance innovation demonstration town" in reply.text, reply.text
 
 
+@pytest.mark.parametrize("question, says", [
+    ("Where is Yunhe Caifu Xiaozhen?", "Gongshu District"),
+    ("when was the Jinrong Caifu Lianmeng founded?", "2019"),
+    ("what's the area of Shangtang Dianshang Xiaozhen", "3.86"),
+])
+async def test_names_typed_in_pinyin_are_understood(say, question, says):
+    """运河财富小镇 typed as "Yunhe Caifu Xiaozhen": the pinyin of a name's parts reads as the English name's words."""
+    reply = await say(question, "en")
+    assert reply.intent == "faq" and says in reply.text, reply.text
+
+
 @pytest.mark.parametrize("question, options", [
     ("Where is the 康桥 park?", ["Kangqiao New Energy Industrial Park", "Kangqiao Health Industry Park"]),
     ("how many companies does the 乐富 park hold", ["Lefu Design Park", "Lefu Zhihui Park"]),
