@@ -563,6 +563,19 @@ async def test_an_english_question_about_a_town_of_the_plan_is_answered_by_that_
     assert reply.intent == "faq" and "internet finance innovation demonstration town" in reply.text, reply.text
 
 
+@pytest.mark.parametrize("question", ["How many employees does the Northern Software Park have?",
+                                      "What is the town's workforce?"])
+async def test_a_number_of_employees_is_not_stated(say, question):
+    """The documents count talents, never employees: an English question for a headcount gets the honest reply."""
+    reply = await say(question, "en")
+    assert reply.intent == "fallback" and "number of employees" in reply.text, reply.text
+
+
+async def test_the_towns_talents_are_still_counted(say):
+    reply = await say("How many talents has the town gathered?", "en")
+    assert reply.intent == "faq" and "1000" in reply.text, reply.text
+
+
 @pytest.mark.parametrize("question, says", [
     ("Where is Yunhe Caifu Xiaozhen?", "Gongshu District"),
     ("when was the Jinrong Caifu Lianmeng founded?", "2019"),
