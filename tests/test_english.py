@@ -571,6 +571,16 @@ async def test_a_number_of_employees_is_not_stated(say, question):
     assert reply.intent == "fallback" and "number of employees" in reply.text, reply.text
 
 
+@pytest.mark.parametrize("question, aspect", [
+    ("Who chairs the Town Financial Alliance?", "person in charge"),
+    ("Can we book a meeting room in the Party and Public Service Centre?", "details"),
+    ("How many visitors come to Canal Wealth Town a year?", "details"),
+])
+async def test_english_words_for_what_the_documents_never_state_get_the_honest_reply(say, question, aspect):
+    reply = await say(question, "en")
+    assert reply.intent == "fallback" and aspect in reply.text, reply.text
+
+
 async def test_the_towns_talents_are_still_counted(say):
     reply = await say("How many talents has the town gathered?", "en")
     assert reply.intent == "faq" and "1000" in reply.text, reply.text
