@@ -575,6 +575,7 @@ async def test_a_number_of_employees_is_not_stated(say, question):
     ("Who chairs the Town Financial Alliance?", "person in charge"),
     ("Can we book a meeting room in the Party and Public Service Centre?", "details"),
     ("How many visitors come to Canal Wealth Town a year?", "details"),
+    ("Should we choose Xixi Valley or Canal Wealth Town for our fintech arm?", "recommendations"),
 ])
 async def test_english_words_for_what_the_documents_never_state_get_the_honest_reply(say, question, aspect):
     reply = await say(question, "en")
