@@ -59,6 +59,7 @@ class Subscribe(Strict):
     segments: SegmentWords
     registering: Patterns
     mine: Patterns
+    sounds: Words
 
 
 class Handoff(Strict):

@@ -7,7 +7,8 @@ fund，想问小镇在哪" are Chinese. A known name is no Chinese sentence even
 character elsewhere (the 能 of 康桥新能源产业园): the router passes the gazetteer's `without_names`. A message with no Latin word but CJK text is Chinese, unless it is only known names ("泰嘉园", in answer to
 "which one do you mean?"); one English word apart
 from Chinese names ("北城·智汇园 2019 revenue?") decides nothing; digits, figures ("10亿"),
-commands and a single Latin word ("QFLP", "hi") decide nothing, and the user's stored language (or, for a new user, the
+commands and a single Latin word ("QFLP", "hi") decide nothing (but a word beside an acronym with no Chinese at all,
+"AUM 12bn", is English), and the user's stored language (or, for a new user, the
 platform's language hint) applies.
 """
 from __future__ import annotations
@@ -37,6 +38,8 @@ def detect(text: str, without_names: Callable[[str], str] | None = None) -> Lang
     cjk = len(CJK.findall(text))
     grammar = CHINESE_GRAMMAR.search(without_names(text) if without_names else text)
     if len(words) >= 2 and not grammar and 2 * sum(map(len, words)) >= cjk:
+        return "en"
+    if not cjk and words and len(LATIN_WORD.findall(text)) >= 2:      # "AUM 12bn", "Greenland CBD": no Chinese at all
         return "en"
     if len(words) == 1 and not grammar and APART_WORD.search(text) and 2 * len(words[0]) >= cjk:
         return None

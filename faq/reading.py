@@ -23,7 +23,7 @@ DOCUMENT_NUMBER = re.compile(r"[〔\[(（]?(?:19|20)\d\d[〕\])）年]?\s*第?\s
 BASE_YEAR = re.compile(r"(?:比|较|相比|与)\s*(?:19|20)\d\d年?(?:末|底)?")   # "比2010年增长": compared with, not asked of
 BARE_FIGURE = re.compile(r"^[\s第]*[\d.,，０-９一二两三四五六七八九十百千万亿零〇]+\s*(个)?\s*(万|亿|千万|百万)?\s*"
                          r"(元|块|人民币|万元|亿元|%|项|家|个|条|号|年)?[\s?？。!！]*$")
-BARE_FIGURE_EN = re.compile(r"^(?:rmb|cny|¥)?\s*[\d.,]+\s*(?:billion|million|bn|mn|thousand|k)?\s*(?:yuan|rmb|cny)?[\s?.!]*$")
+BARE_FIGURE_EN = re.compile(r"^(?:rmb|cny|¥)?\s*[\d.,]+\s*(?:billion|million|bn|mn|m|b|thousand|k)?\s*(?:yuan|rmb|cny)?[\s?.!]*$")
 _CUES = vocabulary().reading
 FOLLOW_UP = re.compile(rf"^({'|'.join(_CUES.follow_up)})")
 LONG = 30                           # longer messages are reduced to their question clauses

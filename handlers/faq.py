@@ -29,10 +29,14 @@ FALLBACK = ("抱歉，这个问题我暂时答不上来，资料中没有可靠�
             "您可以看看下面相近的问题，或{way}。")
 FALLBACK_EN = ("Sorry, the documents I work from don't say, so I cannot give you a reliable answer.\n"
                "See the related questions below, or {way}.")
-CLARIFY = ("您发来的“{text}”是指什么呢？请说完整的问题，例如“新设金融总部，实收资本10亿，能拿多少？”，"
-           "或输入 /menu 查看菜单。")
-CLARIFY_EN = ("What do you mean by “{text}”? Please ask a full question, e.g. “New financial HQ, paid-in capital "
-              "RMB 1 billion: how much subsidy?”, or send /menu.")
+CLARIFY = ("您发来的“{text}”是指什么呢？请说完整的问题，例如“{example}”，或输入 /menu 查看菜单。")
+CLARIFY_EN = ("What do you mean by “{text}”? Please ask a full question, e.g. “{example}”, or send /menu.")
+POINTLESS = ("您问的“{text}”没有说是哪一个，请带上名称再问，例如“运河财富小镇在哪里”，或输入 /menu 查看菜单。")
+POINTLESS_EN = ("“{text}” does not say which one you mean. Please ask again with its name, e.g. “Where is Canal "
+                "Wealth Town?”, or send /menu.")
+# The example a bare figure is shown: a year asks of a year, any other figure is most likely an amount.
+EXAMPLE_YEAR = ("小镇{year}年的基金管理规模是多少？", "What was the town's fund scale in {year}?")
+EXAMPLE_AMOUNT = ("新设金融总部，实收资本10亿，能拿多少？", "New financial HQ, paid-in capital RMB 1 billion: how much subsidy?")
 CATEGORIES, IN_CATEGORY = "cats:", "catp:"     # faq:cats:<page> the topics, faq:catp:<page>:<topic> a topic's questions
 SILENT = re.compile(r"^(现有)?(资料|文件|来源文件|文件原文|[^。；，]{0,4}简介[^。；，]{0,16}?)(中)?(均)?(未|没有)(载明|写明|列出|公布|提及)"
                     r"|^The (available )?documents do not (state|say|list|give|publish|mention)")
@@ -386,13 +390,23 @@ def _today_note(svc: Services, msg: Incoming, entry) -> str:
     return f"（“{said}”是{year}年：资料中没有{year}年的记载，以下是{nearest}年的内容。）\n"
 
 
+def _clarify(msg: Incoming) -> Reply:
+    """A bare figure or a pointer at nothing: the question back, with an example of the kind it looks like."""
+    reading: Reading = msg.reading
+    text = t if len(t := msg.text.strip()) <= 40 else t[:39] + "…"
+    if reading.pointless:
+        return Reply(msg.say(POINTLESS, POINTLESS_EN).format(text=text), intent="clarify", confidence=1.0,
+                     buttons=[Button(msg.say("主菜单", "Main menu"), "/menu")])
+    example = msg.say(*EXAMPLE_YEAR).format(year=reading.years[0]) if reading.years else msg.say(*EXAMPLE_AMOUNT)
+    return Reply(msg.say(CLARIFY, CLARIFY_EN).format(text=text, example=example), intent="clarify", confidence=1.0,
+                 buttons=[Button(msg.say("补贴速算", "Quick-check"), "/calc"), Button(msg.say("主菜单", "Main menu"), "/menu")])
+
+
 async def answer(svc: Services, msg: Incoming) -> Reply:
     """The last free-text route: an answer, an honest "not stated", or the fallback — ranked once."""
     reading: Reading = msg.reading
     if reading.bare_figure or reading.pointless:
-        return Reply(msg.say(CLARIFY, CLARIFY_EN).format(text=(t if len(t := msg.text.strip()) <= 40 else t[:39] + "…")), intent="clarify",
-                     confidence=1.0, buttons=[Button(msg.say("补贴速算", "Quick-check"), "/calc"),
-                                              Button(msg.say("主菜单", "Main menu"), "/menu")])
+        return _clarify(msg)
     if options := _which_one(svc, msg):
         return _ask_which(svc, msg, options)
     said, options = _shared_name(svc, msg)
@@ -509,7 +523,9 @@ def _missing_note(svc: Services, msg: Incoming, missing: list[tuple[int, Reading
     lines = []
     for n, sub in missing:
         entity = sub.entities[0] if sub.entities else None
-        told = {a for entry in answered for a in entry.aspects if entity is None or gz.covers(entry.entities, entity)}
+        # an answer saying what the documents leave out ("资料未列出这12家机构的名称") has answered that too
+        told = {a for entry in answered for a in (*entry.aspects, *_unstated(svc, entry))
+                if entity is None or gz.covers(entry.entities, entity)}
         aspects = [gz.label(a, msg.lang) for a in sub.aspects if a not in told]
         name = gz.name(entity, msg.lang) if entity else (sub.elsewhere or [""])[0]
         if aspects:

@@ -117,9 +117,9 @@ def with_offer(svc: Services, msg: Incoming, reply: Reply) -> Reply:
     if not reachable(svc, msg):
         reply.buttons = [*reply.buttons, *offer(svc, msg)]
     elif recent and recent[-1].intent == "fallback":
-        reply.text = msg.say("连续两次没能答上来，抱歉。要不要请管委会工作人员帮您？点“转人工”，"
+        reply.text = msg.say("连续两个问题资料里都没有完整的答案，抱歉。要不要请管委会工作人员帮您？点“转人工”，"
                              "刚才的问题会一并转给他们。\n\n",
-                             "Sorry, that is twice in a row I could not answer. Shall the committee's staff help you? "
+                             "Sorry, that is twice in a row the documents did not fully answer. Shall the committee's staff help you? "
                              "Tap “Talk to a person”; your last questions go with it.\n\n") + reply.text
         reply.buttons = [button(msg), *reply.buttons]
     else:

@@ -14,6 +14,7 @@ from bot.phrases import phrases
 from bot.services import Services
 from bot.store import User
 from faq import language
+from faq.gazetteer import Repairer
 from faq.schema import one_of
 
 TOPICS = {"events": "联盟活动通知", "news": "管委会公告"}
@@ -240,12 +241,22 @@ def _how(msg: Incoming) -> str:
                    "not stated in the documents; ask the Town Management Committee (小镇管委会).\n\n")
 
 
+@lru_cache(maxsize=1)
+def _sounds() -> Repairer:
+    return Repairer((), short=phrases().subscribe.sounds)
+
+
+def _repaired(text: str) -> str:
+    """"订月活动通知" read as 订阅活动通知: the words of subscribing, with pinyin-input homophones repaired."""
+    return _sounds().repair(text) if any("\u4e00" <= ch <= "\u9fff" for ch in text) else text
+
+
 async def by_words(svc: Services, msg: Incoming) -> Reply | None:
     """Opting in or out in words, in one step, of exactly what the words name ("不要再给我发公告了":
     announcements only; "加入类金融分会": that branch's notices; "退出所有分会": every branch, nothing else);
     "退订" naming nothing opts out of everything. Every change shows the subscription screen, so it can be
     changed back; "我在哪个分会" and "怎么退出分会" get the screen with what it means here."""
-    text = msg.folded.lower()
+    text = _repaired(msg.folded.lower())
     if MINE.search(text) and _short(text):
         return _settings_screen(msg, user := await svc.store.users.get(msg.user_key), _joined(msg, user))
     wanted = _wanted(text)

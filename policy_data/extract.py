@@ -249,6 +249,9 @@ def _take(facts: Facts, fig: Figure, inp: Input, text: str) -> None:
         facts.errors[inp.key] = Reason(f"“{fig.text}”：{fig.error}",
                                        f"“{fig.text}” is not a figure I can use (negative, out of range or unreadable); "
                                        "please check it and write it in digits, e.g. RMB 1 billion")
+    elif inp.kind == "money" and fig.kind == "number" and fig.value == 0:
+        facts.errors[inp.key] = Reason("金额为0时没有可测算的补贴",
+                                       "With an amount of zero there is nothing to compute")
     elif inp.kind == "money" and fig.kind == "number" and fig.value < WAN:
         facts.errors[inp.key] = Reason(f"“{fig.text}”没有单位，请写明，例如 10亿 或 8000万元",
                                        f"“{fig.text}” has no unit; please write it out, e.g. RMB 1 billion or RMB 80 "

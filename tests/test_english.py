@@ -29,6 +29,7 @@ def say(router):
     ("运河财富小镇intro", "zh"), ("我们是PE fund，想问小镇在哪", "zh"), ("QFLP试点有什么政策", "zh"), ("小镇在哪", "zh"),
     ("QFLP", None), ("10亿", None), ("100 million", None), ("/start", None), ("3", None),
     ("北城·智汇园 2019 revenue?", None), ("英蓝中心 rent", None),
+    ("AUM 12bn", "en"), ("Greenland CBD", "en"), ("RMB 300m", "en"), ("QFLP 10亿", None),
 ])
 def test_the_language_of_a_short_message(text, lang):
     assert detect(text) == lang

@@ -85,7 +85,7 @@ async def test_listing_details_and_free_text(ask, services, outbox):
     assert "暂无" in (await ask("/events")).text
     await publish(ask, services)
     await publish(ask, services, "2026-11-30 09:00 | 法律公益服务日 | 小镇会客厅 | 全体")
-    for question in ("/events", "最近有什么活动", "近期有什么路演吗"):
+    for question in ("/events", "最近有什么活动", "近期有什么路演吗", "有没有活动"):
         reply = await ask(question)
         assert reply.intent == "events", question
         assert reply.text.index("法律公益服务日") < reply.text.index("年度项目路演")     # soonest first

@@ -79,3 +79,12 @@ async def test_how_to_join_or_leave_a_branch_is_explained_not_done(ask, services
     assert reply.intent == "events" and any(b.payload.startswith("seg:") for b in reply.buttons)
     assert "按钮" in reply.text or "tap" in reply.text.lower()
     assert await settings(services) == ({"news"}, set())
+
+
+async def test_a_homophone_typo_of_subscribing_is_read_as_subscribing(ask, services):
+    await ask("订月活动通知")                               # 订阅, typed by pinyin
+    assert await settings(services) == ({"events", "news"}, set())
+    await ask("退定")                                       # 退订
+    assert await settings(services) == (set(), set())
+    other = await ask("预订月饼", user="u2")                 # a word of its own is not repaired
+    assert other.intent != "events" and await settings(services, "u2") == ({"news"}, set())

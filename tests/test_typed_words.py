@@ -218,7 +218,7 @@ async def test_a_greeting_or_asking_for_the_menu_is_welcomed_with_the_menu(ask, 
 async def test_ending_with_nothing_open_neither_apologises_nor_repeats(ask):
     previous = await ask("我想问一下入驻流程")
     reply = await ask("结束")
-    assert "连续两次" not in reply.text and previous.text not in reply.text
+    assert "连续两个问题" not in reply.text and previous.text not in reply.text
     assert reply.intent == "help" and "没有进行中" in reply.text
 
 

@@ -197,6 +197,13 @@ async def test_a_bare_number_is_asked_about_not_answered(ask, bare):
     assert reply.intent == "clarify" and f"“{bare}”" in reply.text
 
 
+@pytest.mark.parametrize("bare, example", [("2022", "小镇2022年"), ("10亿", "实收资本10亿"),
+                                            ("那个论坛啥时候办的", "带上名称")])
+async def test_the_question_back_shows_an_example_of_the_kind_of_question_it_looks_like(ask, bare, example):
+    reply = await ask(bare)
+    assert reply.intent == "clarify" and example in reply.text, reply.text
+
+
 async def test_a_new_question_leaves_an_open_quick_check(ask):
     await ask("/calc")
     await ask("3")
@@ -356,7 +363,7 @@ async def test_a_follow_up_referring_back_keeps_to_the_document_just_quoted(rout
     assert "运河之上的高端金融产业集聚区" in fresh.text, fresh.text
 
 
-@pytest.mark.parametrize("text", ["那30亿呢", "What about 3 billion?", "what about RMB 3 billion yuan"])
+@pytest.mark.parametrize("text", ["那30亿呢", "What about 3 billion?", "what about RMB 3 billion yuan", "RMB 300m"])
 async def test_a_bare_figure_with_nothing_before_it_is_asked_about_never_answered(ask, text):
     reply = await ask(text)
     assert reply.intent == "clarify" and f"“{text.rstrip('?')}" in reply.text, reply.text
