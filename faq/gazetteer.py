@@ -317,6 +317,16 @@ class Gazetteer:
                 kept[start:end] = " " * (end - start)
         return "".join(kept)
 
+    def sharing(self, word: str) -> list[str]:
+        """The entities whose Chinese names hold `word` ("康桥": 康桥新能源产业园, 康桥健康产业园), when it is the
+        name of none and two or more that are no part of one another hold it; else []."""
+        if not _is_cjk(word) or any(w == word for w, _ in self.names):
+            return []
+        holding = [k for k, e in self.lexicon.entities.items()
+                   if any(word in w for w in (e.name, *e.aliases) if _is_cjk(w))]
+        holding = [k for k in holding if not any(o in self._wholes[k] for o in holding)]
+        return holding if len(holding) >= 2 else []
+
     def aspects(self, folded: str) -> list[str]:
         return list(self._aspects(folded))
 

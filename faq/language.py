@@ -4,7 +4,8 @@ A message is English when it has at least two Latin words, none of the Chinese f
 only a Chinese sentence has (names such as 运河财富小镇 or 杭政办〔2023〕2号 have none), and not fewer Latin
 letters than half its CJK characters: "Where is 运河财富小镇?" is English, "运河财富小镇intro" and "我们是PE
 fund，想问小镇在哪" are Chinese. A known name is no Chinese sentence even when a character of it is a function
-character elsewhere (the 能 of 康桥新能源产业园): the router passes the gazetteer's `without_names`. A message with no Latin word but CJK text is Chinese; one English word apart
+character elsewhere (the 能 of 康桥新能源产业园): the router passes the gazetteer's `without_names`. A message with no Latin word but CJK text is Chinese, unless it is only known names ("泰嘉园", in answer to
+"which one do you mean?"); one English word apart
 from Chinese names ("北城·智汇园 2019 revenue?") decides nothing; digits, figures ("10亿"),
 commands and a single Latin word ("QFLP", "hi") decide nothing (but a word beside an acronym with no Chinese at all,
 "AUM 12bn", is English), and the user's stored language (or, for a new user, the
@@ -42,6 +43,8 @@ def detect(text: str, without_names: Callable[[str], str] | None = None) -> Lang
         return "en"
     if len(words) == 1 and not grammar and APART_WORD.search(text) and 2 * len(words[0]) >= cjk:
         return None
+    if without_names is not None and not words and not CJK.search(without_names(text)):
+        return None                   # "泰嘉园" alone, naming the place asked about: a name in any language
     if len(CJK.findall(FIGURE_CHARS.sub("", text))):
         return "zh"
     return None

@@ -243,8 +243,10 @@ class Reader:
             else:
                 follow_up = False
         query, previous = focus, None
+        if topic is not None and topic.which and not entities and self.lang == "en":
+            entities = self._picked(focus, topic.which)     # "the fresh food one": the option whose name says so
         if topic is not None and topic.which and entities and set(entities) <= set(topic.which) and not aspects \
-                and len(folded) <= FOLLOW_UP_MAX:
+                and short:
             aspects = list(topic.aspects)          # "泰嘉园" after "您说的是泰嘉园还是乐富智汇园": the question asked of it
             query, follow_up = f"{focus} {topic.subject}", True
         elif topic is not None and (entities or elsewhere) and marked and not aspects and topic.aspects \
@@ -347,6 +349,13 @@ class Reader:
             if head and tail and entities <= {*self.gazetteer.entities(head), *self.gazetteer.entities(tail)}:
                 return [head, tail]
         return []
+
+    def _picked(self, focus: str, options: tuple[str, ...]) -> list[str]:
+        """The one option of a "which one do you mean?" whose English name holds a word of the reply, if only one does."""
+        said = set(english.words(focus))
+        holding = [e for e in options if said & set(english.words(self.gazetteer.name(e, "en")))
+                   and not all(said & set(english.words(self.gazetteer.name(o, "en"))) for o in options)]
+        return holding if len(holding) == 1 else []
 
     def _named_before(self, folded: str, topic: Topic | None) -> str:
         """"联盟有多少会员" after "中国商务区联盟…": a bare word of a name the last question used is that name, not

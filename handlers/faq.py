@@ -61,6 +61,8 @@ MAX_CLAUSES = 8            # the clauses of a long message read for its question
 PART_MARGIN = 0.1          # another part's answer must be this much surer than the bare threshold
 DIRECT_BONUS = 0.1         # an entry about the very entity named beats one about a part of it
 OWN_DOCUMENT_BONUS = 0.08  # the bay's own plan says more of the bay than a document that mentions it
+WIDER = 40                 # how far down the ranking an entry about the very place named is looked for
+MAX_SHARING = 3            # a word more places' names hold than this ("运河") names none of them in particular
 MAX_PARTS = 3              # a message asking several things gets at most this many answers; the rest are named
 
 
@@ -226,6 +228,10 @@ def _about_named(svc: Services, reading: Reading, about: list[Match]) -> list[Ma
     if not named or len(named) == len(reading.entities):
         return about
     own = [m for m in about if _about(svc, m.entry, named)]
+    if not own and not reading.elsewhere:     # the document's many entries about other things may crowd its own out of the first ones
+        documents = set(reading.entities) - set(named)
+        own = [m for m in reading.matcher.rank(reading.query, limit=WIDER)
+               if _about(svc, m.entry, named) and m.entry.source.doc in documents]
     return own if own and own[0].score >= THRESHOLD else about
 
 
@@ -410,6 +416,9 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
         return _clarify(svc, msg)
     if options := _which_one(svc, msg):
         return _ask_which(svc, msg, options)
+    said, options = _shared_name(svc, msg)
+    if options:
+        return _ask_which(svc, msg, options, said)
     several = _several(svc, msg)
     # Only a place elsewhere or an English message can make the whole message's choice overrule its parts, so
     # only then is the whole ranked before the parts are read.
@@ -468,11 +477,24 @@ def _which_one(svc: Services, msg: Incoming) -> list[str]:
     return list(topic.named)
 
 
-def _ask_which(svc: Services, msg: Incoming, options: list[str]) -> Reply:
+def _shared_name(svc: Services, msg: Incoming) -> tuple[str, list[str]]:
+    """"康桥 park - what's its planned area?": a Chinese word in an English question that names nothing itself but
+    is part of the names of two or three places (康桥新能源产业园, 康桥健康产业园); the bot asks which one."""
+    reading: Reading = msg.reading
+    if not english_reading(reading) or (reading.entities and not reading.follow_up):
+        return "", []
+    for word in english.CJK_RUN.findall(fold(reading.text)):
+        if 2 <= len(options := svc.kb.gazetteer.sharing(word)) <= MAX_SHARING:
+            return word, options
+    return "", []
+
+
+def _ask_which(svc: Services, msg: Incoming, options: list[str], said: str = "") -> Reply:
     gz, reading = svc.kb.gazetteer, msg.reading
     names = [gz.name(e, msg.lang) for e in options]
-    said = POINTS_BACK.match(fold(reading.text)).group(0)
-    asked = POINTS_BACK.sub("", fold(reading.text), count=1).strip()
+    folded = fold(reading.text)
+    said = said or POINTS_BACK.match(folded).group(0)
+    asked = folded.replace(said, " ", 1).strip()
     text = msg.say(f"您说的“{said}”是指{'还是'.join(names)}？请回复名称，我再回答。",
                    f"Which one do you mean: {' or '.join(names)}? Reply with the name and I will answer.")
     svc.conversations.remember(msg.user_key, options, reading.own, None, reading.needs, asked, reading.years,

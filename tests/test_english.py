@@ -564,6 +564,79 @@ async def test_an_english_question_about_a_town_of_the_plan_is_answered_by_that_
     assert reply.intent == "faq" and "internet finance innovation demonstration town" in reply.text, reply.text
 
 
+@pytest.mark.parametrize("question", ["How many employees does the Northern Software Park have?",
+                                      "What is the town's workforce?"])
+async def test_a_number_of_employees_is_not_stated(say, question):
+    """The documents count talents, never employees: an English question for a headcount gets the honest reply."""
+    reply = await say(question, "en")
+    assert reply.intent == "fallback" and "number of employees" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, aspect", [
+    ("Who chairs the Town Financial Alliance?", "person in charge"),
+    ("Can we book a meeting room in the Party and Public Service Centre?", "details"),
+    ("How many visitors come to Canal Wealth Town a year?", "details"),
+    ("Should we choose Xixi Valley or Canal Wealth Town for our fintech arm?", "recommendations"),
+])
+async def test_english_words_for_what_the_documents_never_state_get_the_honest_reply(say, question, aspect):
+    reply = await say(question, "en")
+    assert reply.intent == "fallback" and aspect in reply.text, reply.text
+
+
+async def test_the_towns_talents_are_still_counted(say):
+    reply = await say("How many talents has the town gathered?", "en")
+    assert reply.intent == "faq" and "1000" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, says", [
+    ("Where is Yunhe Caifu Xiaozhen?", "Gongshu District"),
+    ("when was the Jinrong Caifu Lianmeng founded?", "2019"),
+    ("what's the area of Shangtang Dianshang Xiaozhen", "3.86"),
+])
+async def test_names_typed_in_pinyin_are_understood(say, question, says):
+    """运河财富小镇 typed as "Yunhe Caifu Xiaozhen": the pinyin of a name's parts reads as the English name's words."""
+    reply = await say(question, "en")
+    assert reply.intent == "faq" and says in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, options", [
+    ("Where is the 康桥 park?", ["Kangqiao New Energy Industrial Park", "Kangqiao Health Industry Park"]),
+    ("how many companies does the 乐富 park hold", ["Lefu Design Park", "Lefu Zhihui Park"]),
+])
+async def test_a_chinese_word_that_several_places_names_hold_is_asked_about(say, question, options):
+    """"康桥" names no place itself and is part of two places' names: the bot asks which one, states nothing."""
+    reply = await say(question, "en")
+    assert reply.intent == "clarify" and all(o in reply.text for o in options), reply.text
+
+
+@pytest.mark.parametrize("pick, says", [
+    ("the health one", "Kangqiao Health Industrial Park"),
+    ("康桥新能源产业园", "Kangqiao New Energy Industrial Park"),
+])
+async def test_the_place_picked_after_which_one_gets_the_question_in_english(say, pick, says):
+    """A part of one option's English name, or its Chinese name alone, answers "which one?" and the answer stays
+    English."""
+    await say("Where is the 康桥 park?", "en", user="pick1")
+    reply = await say(pick, "en", user="pick1")
+    assert reply.intent == "faq" and reply.text.startswith(says), reply.text
+
+
+def test_a_message_of_known_names_alone_decides_no_language(kb):
+    assert detect("康桥健康产业园", kb.gazetteer.without_names) is None
+    assert detect("康桥健康产业园在哪", kb.gazetteer.without_names) == "zh"
+
+
+@pytest.mark.parametrize("question, says", [
+    ("xixi valley positioning in the 13th FYP?", "internet finance innovation demonstration town"),
+    ("In the 13th FYP how is Xianghu positioned?", "equity investment fund town"),
+])
+async def test_a_town_named_beside_its_plan_is_answered_by_that_towns_entry_though_others_rank_higher(say, question, says):
+    """The plan's many entries on other things may rank above the town's own: that one is looked for further down,
+    never the plan's entry on Canal Wealth Town."""
+    reply = await say(question)
+    assert reply.intent == "faq" and says in reply.text and "non-bank finance cluster town" not in reply.text, reply.text
+
+
 
 @pytest.mark.parametrize("question, says", [
     ("We have no approval from the national financial regulator. Can we still get the new financial HQ grant?",
