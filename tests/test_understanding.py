@@ -95,6 +95,18 @@ async def test_what_the_documents_do_not_say_is_said_plainly(ask, services, ques
     assert [u.text for u in unanswered] == [question]
 
 
+@pytest.mark.parametrize("question", ["2号文之后的新政策是哪个", "港湾计划以后的新政策叫啥"])
+async def test_the_name_of_a_policy_after_a_document_is_not_stated(ask, question):
+    reply = await ask(question)
+    assert reply.intent == "fallback" and "后续政策" in reply.text, reply.text
+
+
+async def test_a_follow_up_asking_what_replaced_the_document_is_not_answered_with_its_dates(ask):
+    await ask("2号文的有效期到什么时候")
+    reply = await ask("接续的新政策是什么")
+    assert reply.intent == "fallback" and "后续政策" in reply.text, reply.text
+
+
 async def test_an_issue_asked_by_its_number_is_answered_by_that_issue(ask):
     for question in ("创联汇第10期是哪天", "创联汇第十期是哪天"):
         reply = await ask(question)
