@@ -32,6 +32,7 @@ FOLLOW_UP_END = re.compile(r"呢[\s?？。!！]*$")
 WITHIN = one_of(_CUES.within)                # "那港湾计划里呢": in that document, of the same place
 REFERS_BACK = re.compile(r"\b(it|its|they|them|their)\b")        # "which river forms its southern boundary"
 STANDS_ALONE = 0.75          # a short question without a "那…呢" that finds this confident an answer is new
+OWN_WORDS = 0.6             # … or this confident about that very place
 FOLLOW_UP_MAX = 14                  # a short message without a name of its own continues the last topic
 FOLLOW_UP_WORDS = 6                 # the same in English, in words
 CLAUSE = re.compile(r"[。！？?!；;：\n]+|:(?!\d)|[，,](?=\s*(?:想|请|能|可|我|那|还|另外|顺便|麻烦))"
@@ -261,6 +262,8 @@ class Reader:
             asked = aspects or list(topic.aspects)
             before = " ".join(f"{y}年" for y in topic.years) if dated and not years else ""
             query = f"{lead} {self._hint(asked) if not aspects else ''} {topic.subject} {before} {focus}".strip()
+            if aspects and short and not marked and self._stands_on_its_words(focus, topic):
+                query = focus        # "谁牵头组织实施" after the document's dates: its own words find its answer
             aspects = asked
         needs = list(plain.needs)
         if follow_up and not needs and not own:
@@ -285,6 +288,13 @@ class Reader:
                        subject=subject, another_year=follow_up and bool(years) and bool(ONLY_YEAR.fullmatch(unmarked)),
                        others=[*plain.others, *(topic.others if follow_up else ())],
                        _ranked=alone if query == focus else None)
+
+    def _stands_on_its_words(self, focus: str, topic: Topic) -> bool:
+        """A short follow-up asking something of its own finds, by its words alone, a confident answer about the
+        place talked about: the place's name in front would only pull up what is said most of that place."""
+        alone = self.matcher.rank(focus, limit=10)
+        return bool(alone) and (alone[0].score >= STANDS_ALONE and self.gazetteer.covers(alone[0].entry.entities, topic.entities[0])
+                                or alone[0].score >= OWN_WORDS and alone[0].entry.entities[0] == topic.entities[0])
 
     def _plain_of(self, text: str, folded: str) -> _Plain:
         """What the message says by itself, before any conversation: the same text is read the same way each time

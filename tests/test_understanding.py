@@ -129,6 +129,12 @@ async def test_a_year_the_documents_do_not_cover_gets_the_nearest_dated_figure(a
     assert bank.intent == "fallback" and "没有2020年" in bank.text and "3120.5亿元" in bank.text
 
 
+async def test_a_short_follow_up_asking_its_own_thing_is_read_by_its_own_words(ask):
+    await ask("2号文是什么文件")
+    reply = await ask("对条款有疑问该找哪个部门")            # not the document's overview, which the document's name alone pulls up
+    assert reply.intent == "faq" and "市地方金融监管局负责牵头组织实施" in reply.text, reply.text
+
+
 async def test_follow_ups_resolve_against_the_last_topic(ask):
     first = await ask("康桥新能源产业园规划面积多大")
     assert "1.87" in first.text
