@@ -114,6 +114,7 @@ class Reading:
     subject: str = ""                      # what it asks when no aspect of its own says it, without years
     another_year: bool = False             # "2016年呢": the question before, asked of another year
     before: str | None = None              # the entry that answered the question this one continues
+    echoed: str = ""                       # "那律所呢" naming nothing known: the words it asks the same question of
     matcher: FaqMatcher | None = field(default=None, repr=False)   # the FAQ of the message's language
     _ranked: list[Match] | None = None
 
@@ -287,6 +288,8 @@ class Reader:
                        role=plain.role, members=plain.members,
                        subject=subject, another_year=follow_up and bool(years) and bool(ONLY_YEAR.fullmatch(unmarked)),
                        others=[*plain.others, *(topic.others if follow_up else ())],
+                       echoed=unmarked if follow_up and marked and not plain.entities and not own and not plain.years
+                       else "",
                        _ranked=alone if query == focus else None)
 
     def _stands_on_its_words(self, focus: str, topic: Topic) -> bool:

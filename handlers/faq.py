@@ -250,6 +250,14 @@ def _same_document(svc: Services, reading: Reading, about: list[Match], best: Ma
                  and _states(svc, m.entry, reading.aspects)), None)
 
 
+def _echoed(svc: Services, reading: Reading) -> Match | None:
+    """"那律所呢" after an answer that says what law firms are to the town: that answer, which holds the very words."""
+    last = svc.kb.knowledge.entry(reading.context) if len(reading.echoed) >= 2 else None
+    if last is None or fold(reading.echoed) not in fold(last.answer):
+        return None
+    return Match(last, THRESHOLD)
+
+
 def _last_answer(svc: Services, reading: Reading) -> Match | None:
     """"机构数呢" after an answer that states the number of institutions: that answer, when nothing ranked close to the
     follow-up states what it asks."""
@@ -291,7 +299,7 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
                                               + OWN_DOCUMENT_BONUS * _from_own_document(svc, m.entry, reading)))
     # "那南湖基金小镇呢" after a list of what each town is to become: the list is about it too, and answers it
     again = next((m for m in about if m.entry.id == reading.previous and m.score >= THRESHOLD), None)
-    best = again or about[0]
+    best = again or _echoed(svc, reading) or about[0]
     if not again and (same := _same_document(svc, reading, about, best)):
         best = same
     unanswerable = [a for a in reading.aspects if aspects[a].unanswerable]

@@ -135,6 +135,12 @@ async def test_a_short_follow_up_asking_its_own_thing_is_read_by_its_own_words(a
     assert reply.intent == "faq" and "市地方金融监管局负责牵头组织实施" in reply.text, reply.text
 
 
+async def test_that_x_asks_the_answer_just_given_when_it_holds_x(ask):
+    await ask("小镇的主攻方向有哪几个")
+    reply = await ask("那律所呢")             # the answer just given says what law firms are to the town
+    assert reply.intent == "faq" and "突破口" in reply.text, reply.text
+
+
 async def test_follow_ups_resolve_against_the_last_topic(ask):
     first = await ask("康桥新能源产业园规划面积多大")
     assert "1.87" in first.text
