@@ -141,6 +141,13 @@ async def test_that_x_asks_the_answer_just_given_when_it_holds_x(ask):
     assert reply.intent == "faq" and "突破口" in reply.text, reply.text
 
 
+@pytest.mark.parametrize("question, says", [("中介专班引进了几家中介机构", "120家"),
+                                           ("中介服务业专班梳理的招商资源清单有多少家", "2500余家")])
+async def test_what_the_task_force_did_answers_questions_about_it(ask, question, says):
+    reply = await ask(question)
+    assert reply.intent == "faq" and says in reply.text, reply.text
+
+
 async def test_follow_ups_resolve_against_the_last_topic(ask):
     first = await ask("康桥新能源产业园规划面积多大")
     assert "1.87" in first.text
