@@ -263,7 +263,10 @@ class Reader:
             asked = aspects or list(topic.aspects)
             before = " ".join(f"{y}年" for y in topic.years) if dated and not years else ""
             query = f"{lead} {self._hint(asked) if not aspects else ''} {topic.subject} {before} {focus}".strip()
-            if aspects and short and not marked and self._stands_on_its_words(focus, topic):
+            # "那两路指哪两条路": a question of its own after a "那", neither "那X呢" nor one pointing back ("它…")
+            asks = not aspects and marked and not (FOLLOW_UP_END.search(folded) or POINTS_BACK.match(folded)) \
+                and ASKING.search(unmarked)
+            if short and (aspects and not marked or asks) and self._stands_on_its_words(focus, topic):
                 query = focus        # "谁牵头组织实施" after the document's dates: its own words find its answer
             aspects = asked
         needs = list(plain.needs)

@@ -135,6 +135,12 @@ async def test_a_short_follow_up_asking_its_own_thing_is_read_by_its_own_words(a
     assert reply.intent == "faq" and "市地方金融监管局负责牵头组织实施" in reply.text, reply.text
 
 
+async def test_a_question_of_its_own_after_that_is_read_by_its_own_words(ask):
+    await ask("一湾五镇多点里的五镇是哪些")
+    reply = await ask("那多点具体指什么")        # not the layout as a whole, which the question before pulls up
+    assert reply.intent == "faq" and "延安路" in reply.text, reply.text
+
+
 async def test_that_x_asks_the_answer_just_given_when_it_holds_x(ask):
     await ask("小镇的主攻方向有哪几个")
     reply = await ask("那律所呢")             # the answer just given says what law firms are to the town
