@@ -115,6 +115,7 @@ class Reading:
     another_year: bool = False             # "2016年呢": the question before, asked of another year
     before: str | None = None              # the entry that answered the question this one continues
     echoed: str = ""                       # "那律所呢" naming nothing known: the words it asks the same question of
+    thing: str = ""                        # what it asks its aspect of, without names or years ("累计上市公司目标多少")
     matcher: FaqMatcher | None = field(default=None, repr=False)   # the FAQ of the message's language
     _ranked: list[Match] | None = None
 
@@ -257,6 +258,9 @@ class Reader:
             if WITHIN.search(folded) and kept:       # "那港湾计划里呢": what that document says of the same thing
                 entities, previous = [*entities, *kept], None
                 query = f"{focus} {self.gazetteer.name(kept[0], self.lang)} {self._hint(aspects)}"
+        elif topic is not None and entities and marked and aspects and topic.thing and set(aspects) <= set(topic.aspects) \
+                and len(folded) <= LONG:
+            query = f"{focus} {topic.thing}"     # "十三五定的2020年目标呢" after "2025年金融业增加值目标多少": of that too
         elif follow_up:
             entities = list(topic.entities[:1])
             lead = self.gazetteer.name(entities[0], self.lang)
@@ -291,9 +295,16 @@ class Reader:
                        role=plain.role, members=plain.members,
                        subject=subject, another_year=follow_up and bool(years) and bool(ONLY_YEAR.fullmatch(unmarked)),
                        others=[*plain.others, *(topic.others if follow_up else ())],
+                       thing=self._thing(focus) if own and plain.entities and not follow_up else "",
                        echoed=unmarked if follow_up and marked and not plain.entities and not own and not plain.years
                        else "",
                        _ranked=alone if query == focus else None)
+
+    def _thing(self, focus: str) -> str:
+        """The question without the names it uses and its years: what it asks of them."""
+        for word, tag in self._tagged(focus):
+            focus = focus.replace(word, " ")
+        return " ".join(SAID_YEAR.sub(" ", focus).split())
 
     def _stands_on_its_words(self, focus: str, topic: Topic) -> bool:
         """A short follow-up asking something of its own finds, by its words alone, a confident answer about the

@@ -432,7 +432,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
     kept = [a for a in reading.aspects if lex[a].carried] or (best.entry.aspects[:1] if reading.entities else [])
     svc.conversations.remember(msg.user_key, _topic(svc, reading, best.entry), kept,
                                best.entry.id, reading.needs, reading.subject, reading.years, reading.others,
-                               _places_named(svc, reading))
+                               _places_named(svc, reading), thing=reading.thing)
     return reply
 
 

@@ -154,6 +154,15 @@ async def test_what_the_task_force_did_answers_questions_about_it(ask, question,
     assert reply.intent == "faq" and says in reply.text, reply.text
 
 
+@pytest.mark.parametrize("first, then, says", [
+    ("港湾计划2025年金融业增加值占GDP比重目标是多少", "那十三五规划的目标呢", "1600亿元"),
+    ("十三五规划2020年金融业增加值目标多少", "那2号文的目标呢", "3000亿元")])
+async def test_the_same_target_asked_of_another_document_keeps_what_it_is_a_target_of(ask, first, then, says):
+    await ask(first)
+    reply = await ask(then)              # the value-added target again, not the document's general aims
+    assert reply.intent == "faq" and says in reply.text, reply.text
+
+
 async def test_follow_ups_resolve_against_the_last_topic(ask):
     first = await ask("康桥新能源产业园规划面积多大")
     assert "1.87" in first.text
