@@ -24,6 +24,7 @@ class Topic:
     others: tuple[str, ...] = ()             # names it used of things that are no entity ("商务区联盟")
     named: tuple[str, ...] = ()              # the places it named itself, when several ("泰嘉园和乐富智汇园")
     which: tuple[str, ...] = ()              # the places the bot asked the user to choose between
+    thing: str = ""                          # what it asked the aspect of, without names or years ("累计上市公司目标")
 
 
 class Conversations(Expiring[Topic]):
@@ -32,7 +33,8 @@ class Conversations(Expiring[Topic]):
 
     def remember(self, user_key: str, entities: Iterable[str], aspects: Iterable[str], entry_id: str | None,
                  needs: Iterable[re.Pattern] = (), subject: str = "", years: Iterable[int] = (),
-                 others: Iterable[str] = (), named: Iterable[str] = (), which: Iterable[str] = ()) -> None:
+                 others: Iterable[str] = (), named: Iterable[str] = (), which: Iterable[str] = (),
+                 thing: str = "") -> None:
         if entities := tuple(entities):
             self.put(user_key, Topic(entities, tuple(aspects), entry_id, tuple(needs), subject, tuple(years), tuple(others),
-                                     tuple(named), tuple(which)))
+                                     tuple(named), tuple(which), thing))

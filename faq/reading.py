@@ -32,6 +32,7 @@ FOLLOW_UP_END = re.compile(r"呢[\s?？。!！]*$")
 WITHIN = one_of(_CUES.within)                # "那港湾计划里呢": in that document, of the same place
 REFERS_BACK = re.compile(r"\b(it|its|they|them|their)\b")        # "which river forms its southern boundary"
 STANDS_ALONE = 0.75          # a short question without a "那…呢" that finds this confident an answer is new
+OWN_WORDS = 0.6             # … or this confident about that very place
 FOLLOW_UP_MAX = 14                  # a short message without a name of its own continues the last topic
 FOLLOW_UP_WORDS = 6                 # the same in English, in words
 CLAUSE = re.compile(r"[。！？?!；;：\n]+|:(?!\d)|[，,](?=\s*(?:想|请|能|可|我|那|还|另外|顺便|麻烦))"
@@ -113,6 +114,8 @@ class Reading:
     subject: str = ""                      # what it asks when no aspect of its own says it, without years
     another_year: bool = False             # "2016年呢": the question before, asked of another year
     before: str | None = None              # the entry that answered the question this one continues
+    echoed: str = ""                       # "那律所呢" naming nothing known: the words it asks the same question of
+    thing: str = ""                        # what it asks its aspect of, without names or years ("累计上市公司目标多少")
     matcher: FaqMatcher | None = field(default=None, repr=False)   # the FAQ of the message's language
     _ranked: list[Match] | None = None
 
@@ -258,12 +261,20 @@ class Reader:
             if WITHIN.search(folded) and kept:       # "那港湾计划里呢": what that document says of the same thing
                 entities, previous = [*entities, *kept], None
                 query = f"{focus} {self.gazetteer.name(kept[0], self.lang)} {self._hint(aspects)}"
+        elif topic is not None and entities and marked and aspects and topic.thing and set(aspects) <= set(topic.aspects) \
+                and len(folded) <= LONG:
+            query = f"{focus} {topic.thing}"     # "十三五定的2020年目标呢" after "2025年金融业增加值目标多少": of that too
         elif follow_up:
             entities = list(topic.entities[:1])
             lead = self.gazetteer.name(entities[0], self.lang)
             asked = aspects or list(topic.aspects)
             before = " ".join(f"{y}年" for y in topic.years) if dated and not years else ""
             query = f"{lead} {self._hint(asked) if not aspects else ''} {topic.subject} {before} {focus}".strip()
+            # "那两路指哪两条路": a question of its own after a "那", neither "那X呢" nor one pointing back ("它…")
+            asks = not aspects and marked and not (FOLLOW_UP_END.search(folded) or POINTS_BACK.match(folded)) \
+                and ASKING.search(unmarked)
+            if short and (aspects and not marked or asks) and self._stands_on_its_words(focus, topic):
+                query = focus        # "谁牵头组织实施" after the document's dates: its own words find its answer
             aspects = asked
         needs = list(plain.needs)
         if follow_up and not needs and not own:
@@ -288,7 +299,23 @@ class Reader:
                        role=plain.role, members=plain.members,
                        subject=subject, another_year=follow_up and bool(years) and bool(ONLY_YEAR.fullmatch(unmarked)),
                        others=[*plain.others, *(topic.others if follow_up else ())],
+                       thing=self._thing(focus) if own and plain.entities and not follow_up else "",
+                       echoed=unmarked if follow_up and marked and not plain.entities and not own and not plain.years
+                       else "",
                        _ranked=alone if query == focus else None)
+
+    def _thing(self, focus: str) -> str:
+        """The question without the names it uses and its years: what it asks of them."""
+        for word, tag in self._tagged(focus):
+            focus = focus.replace(word, " ")
+        return " ".join(SAID_YEAR.sub(" ", focus).split())
+
+    def _stands_on_its_words(self, focus: str, topic: Topic) -> bool:
+        """A short follow-up asking something of its own finds, by its words alone, a confident answer about the
+        place talked about: the place's name in front would only pull up what is said most of that place."""
+        alone = self.matcher.rank(focus, limit=10)
+        return bool(alone) and (alone[0].score >= STANDS_ALONE and self.gazetteer.covers(alone[0].entry.entities, topic.entities[0])
+                                or alone[0].score >= OWN_WORDS and alone[0].entry.entities[0] == topic.entities[0])
 
     def _plain_of(self, text: str, folded: str) -> _Plain:
         """What the message says by itself, before any conversation: the same text is read the same way each time

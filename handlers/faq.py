@@ -263,6 +263,14 @@ def _same_document(svc: Services, reading: Reading, about: list[Match], best: Ma
                  and _states(svc, m.entry, reading.aspects)), None)
 
 
+def _echoed(svc: Services, reading: Reading) -> Match | None:
+    """"那律所呢" after an answer that says what law firms are to the town: that answer, which holds the very words."""
+    last = svc.kb.knowledge.entry(reading.context) if len(reading.echoed) >= 2 else None
+    if last is None or fold(reading.echoed) not in fold(last.answer):
+        return None
+    return Match(last, THRESHOLD)
+
+
 def _last_answer(svc: Services, reading: Reading) -> Match | None:
     """"机构数呢" after an answer that states the number of institutions: that answer, when nothing ranked close to the
     follow-up states what it asks."""
@@ -304,7 +312,7 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
                                               + OWN_DOCUMENT_BONUS * _from_own_document(svc, m.entry, reading)))
     # "那南湖基金小镇呢" after a list of what each town is to become: the list is about it too, and answers it
     again = next((m for m in about if m.entry.id == reading.previous and m.score >= THRESHOLD), None)
-    best = again or about[0]
+    best = again or _echoed(svc, reading) or about[0]
     if not again and (same := _same_document(svc, reading, about, best)):
         best = same
     unanswerable = [a for a in reading.aspects if aspects[a].unanswerable]
@@ -454,7 +462,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
     kept = [a for a in reading.aspects if lex[a].carried] or (best.entry.aspects[:1] if reading.entities else [])
     svc.conversations.remember(msg.user_key, _topic(svc, reading, best.entry), kept,
                                best.entry.id, reading.needs, reading.subject, reading.years, reading.others,
-                               _places_named(svc, reading))
+                               _places_named(svc, reading), thing=reading.thing)
     return reply
 
 

@@ -95,6 +95,18 @@ async def test_what_the_documents_do_not_say_is_said_plainly(ask, services, ques
     assert [u.text for u in unanswered] == [question]
 
 
+@pytest.mark.parametrize("question", ["2号文之后的新政策是哪个", "港湾计划以后的新政策叫啥"])
+async def test_the_name_of_a_policy_after_a_document_is_not_stated(ask, question):
+    reply = await ask(question)
+    assert reply.intent == "fallback" and "后续政策" in reply.text, reply.text
+
+
+async def test_a_follow_up_asking_what_replaced_the_document_is_not_answered_with_its_dates(ask):
+    await ask("2号文的有效期到什么时候")
+    reply = await ask("接续的新政策是什么")
+    assert reply.intent == "fallback" and "后续政策" in reply.text, reply.text
+
+
 async def test_an_issue_asked_by_its_number_is_answered_by_that_issue(ask):
     for question in ("创联汇第10期是哪天", "创联汇第十期是哪天"):
         reply = await ask(question)
@@ -115,6 +127,40 @@ async def test_a_year_the_documents_do_not_cover_gets_the_nearest_dated_figure(a
     assert count.intent == "fallback" and "没有2016年" in count.text and "995家" in count.text, count.text
     bank = await ask("杭州银行2020年存款余额多少")          # the bank's own figure, not the city's
     assert bank.intent == "fallback" and "没有2020年" in bank.text and "3120.5亿元" in bank.text
+
+
+async def test_a_short_follow_up_asking_its_own_thing_is_read_by_its_own_words(ask):
+    await ask("2号文是什么文件")
+    reply = await ask("对条款有疑问该找哪个部门")            # not the document's overview, which the document's name alone pulls up
+    assert reply.intent == "faq" and "市地方金融监管局负责牵头组织实施" in reply.text, reply.text
+
+
+async def test_a_question_of_its_own_after_that_is_read_by_its_own_words(ask):
+    await ask("一湾五镇多点里的五镇是哪些")
+    reply = await ask("那多点具体指什么")        # not the layout as a whole, which the question before pulls up
+    assert reply.intent == "faq" and "延安路" in reply.text, reply.text
+
+
+async def test_that_x_asks_the_answer_just_given_when_it_holds_x(ask):
+    await ask("小镇的主攻方向有哪几个")
+    reply = await ask("那律所呢")             # the answer just given says what law firms are to the town
+    assert reply.intent == "faq" and "突破口" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, says", [("中介专班引进了几家中介机构", "120家"),
+                                           ("中介服务业专班梳理的招商资源清单有多少家", "2500余家")])
+async def test_what_the_task_force_did_answers_questions_about_it(ask, question, says):
+    reply = await ask(question)
+    assert reply.intent == "faq" and says in reply.text, reply.text
+
+
+@pytest.mark.parametrize("first, then, says", [
+    ("港湾计划2025年金融业增加值占GDP比重目标是多少", "那十三五规划的目标呢", "1600亿元"),
+    ("十三五规划2020年金融业增加值目标多少", "那2号文的目标呢", "3000亿元")])
+async def test_the_same_target_asked_of_another_document_keeps_what_it_is_a_target_of(ask, first, then, says):
+    await ask(first)
+    reply = await ask(then)              # the value-added target again, not the document's general aims
+    assert reply.intent == "faq" and says in reply.text, reply.text
 
 
 async def test_follow_ups_resolve_against_the_last_topic(ask):
