@@ -24,7 +24,7 @@ from bot.clock import Clock
 from bot.channels.console import USER, ConsoleChat
 from bot.config import ConfigError, Settings, load_settings
 from bot.datalock import DataDirBusy, DataDirLock
-from bot.local_admin import AdminUnavailable, BadTurn, answer, as_wire, ask_running, refused, shown, turn
+from bot.local_admin import AdminUnavailable, answer, as_wire, ask_running, shown, turns
 from bot.router import Router
 from bot.storage import StorageError
 from bot.web.links import TTL, SignInLinks, sign_in_url
@@ -34,12 +34,7 @@ BUSY_EXIT = 3
 
 
 async def ask_here(router: Router, questions: Iterable[str], as_json: bool, staff: bool) -> None:
-    for number, question in enumerate(questions, 1):
-        try:
-            user, text = turn(question, as_json)
-        except BadTurn as exc:
-            print(refused(number, exc, as_json), flush=True)
-            continue
+    for user, text in turns(questions, as_json):
         reply = await answer(router, text, staff, user)
         print(shown(text, as_wire(reply), as_json, user), flush=True)
 

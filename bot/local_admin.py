@@ -14,7 +14,7 @@ import logging
 import os
 import secrets
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import aiohttp
 from aiohttp import web
@@ -56,10 +56,14 @@ def turn(line: str, as_json: bool) -> tuple[str, str]:
     return user or ASK_USER, text
 
 
-def refused(number: int, exc: BadTurn, as_json: bool) -> str:
-    """The line `ask` prints for input line `number` that is no turn."""
-    text = f"第{number}行 / line {number}: {exc}"
-    return json.dumps({"intent": "error", "text": text}, ensure_ascii=False) if as_json else text
+def turns(questions: Iterable[str], as_json: bool) -> Iterator[tuple[str, str]]:
+    """Each input's (user, text); a line that is no turn gets its error printed (naming the line) and is skipped."""
+    for number, question in enumerate(questions, 1):
+        try:
+            yield turn(question, as_json)
+        except BadTurn as exc:
+            text = f"第{number}行 / line {number}: {exc}"
+            print(json.dumps({"intent": "error", "text": text}, ensure_ascii=False) if as_json else text, flush=True)
 
 
 async def answer(router: Router, text: str, staff: bool, user: str = ASK_USER) -> Reply:
@@ -148,12 +152,7 @@ async def ask_running(data_dir: Path, holder_pid: int | None, questions: Iterabl
     info = _endpoint(data_dir, holder_pid)
     headers = {"Authorization": f"Bearer {info['token']}"}
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
-        for number, question in enumerate(questions, 1):
-            try:
-                user, text = turn(question, as_json)
-            except BadTurn as exc:
-                print(refused(number, exc, as_json), flush=True)
-                continue
+        for user, text in turns(questions, as_json):
             try:
                 async with session.post(info["url"], json={"text": text, "user": user}, headers=headers) as resp:
                     if resp.status != 200:
