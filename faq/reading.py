@@ -33,7 +33,6 @@ WITHIN = one_of(_CUES.within)                # "那港湾计划里呢": in that 
 REFERS_BACK = re.compile(r"\b(it|its|they|them|their)\b")        # "which river forms its southern boundary"
 STANDS_ALONE = 0.75          # a short question without a "那…呢" that finds this confident an answer is new
 OWN_WORDS = 0.6             # … or this confident about that very place
-ASKED_ONLY = re.compile(r"[^\u4e00-\u9fffA-Za-z]|多少|几|什么|啥|哪|吗|呢|是|的|有|那|请问|呀|啊")
 FOLLOW_UP_MAX = 14                  # a short message without a name of its own continues the last topic
 FOLLOW_UP_WORDS = 6                 # the same in English, in words
 CLAUSE = re.compile(r"[。！？?!；;：\n]+|:(?!\d)|[，,](?=\s*(?:想|请|能|可|我|那|还|另外|顺便|麻烦))"
@@ -314,7 +313,7 @@ class Reader:
     def _stands_on_its_words(self, focus: str, topic: Topic) -> bool:
         """A short follow-up asking something of its own finds, by its words alone, a confident answer about the
         place talked about: the place's name in front would only pull up what is said most of that place."""
-        if len(ASKED_ONLY.sub("", _without(focus, scan(focus, self.gazetteer._asked)))) < 2:
+        if not self._names_something(focus):
             return False        # "面积多少" asks only an aspect: of the place talked about, not of its own words
         alone = self.matcher.rank(focus, limit=10)
         return bool(alone) and (alone[0].score >= STANDS_ALONE and self.gazetteer.covers(alone[0].entry.entities, topic.entities[0])
@@ -423,11 +422,3 @@ class Reader:
                       if m.group(0) not in found and not english.LISTING_VENUE.search(folded[:m.start()])]
         return (*found, *(w for w in self.matcher.unknown_places(self.matcher.text.words(folded)) if w not in found))
 
-
-def _without(text: str, hits: list[tuple[int, int, object]]) -> str:
-    """`text` with the spans `hits` found taken out."""
-    kept, at = [], 0
-    for start, end, _ in hits:
-        kept.append(text[at:start])
-        at = end
-    return "".join(kept) + text[at:]
