@@ -405,16 +405,17 @@ def _clarify(svc: Services, msg: Incoming) -> Reply:
     """A bare figure or a pointer at nothing: the question back, with an example of the kind it looks like."""
     reading: Reading = msg.reading
     text = t if len(t := msg.text.strip()) <= 40 else t[:39] + "…"
+    menu = Button(msg.say("主菜单", "Main menu"), "/menu")
     if reading.pointless and reading.own:
         asked = msg.say("、", " and ").join(svc.kb.gazetteer.label(a, msg.lang) for a in reading.own[:2])
-        return Reply(msg.say(POINTLESS_OF, POINTLESS_OF_EN).format(text=text, asked=asked), intent="clarify",
-                     confidence=1.0, buttons=[Button(msg.say("主菜单", "Main menu"), "/menu")])
-    if reading.pointless:
-        return Reply(msg.say(POINTLESS, POINTLESS_EN).format(text=text), intent="clarify", confidence=1.0,
-                     buttons=[Button(msg.say("主菜单", "Main menu"), "/menu")])
-    example = msg.say(*EXAMPLE_YEAR).format(year=reading.years[0]) if reading.years else msg.say(*EXAMPLE_AMOUNT)
-    return Reply(msg.say(CLARIFY, CLARIFY_EN).format(text=text, example=example), intent="clarify", confidence=1.0,
-                 buttons=[Button(msg.say("补贴速算", "Quick-check"), "/calc"), Button(msg.say("主菜单", "Main menu"), "/menu")])
+        said = msg.say(POINTLESS_OF, POINTLESS_OF_EN).format(text=text, asked=asked)
+    elif reading.pointless:
+        said = msg.say(POINTLESS, POINTLESS_EN).format(text=text)
+    else:
+        example = msg.say(*EXAMPLE_YEAR).format(year=reading.years[0]) if reading.years else msg.say(*EXAMPLE_AMOUNT)
+        return Reply(msg.say(CLARIFY, CLARIFY_EN).format(text=text, example=example), intent="clarify", confidence=1.0,
+                     buttons=[Button(msg.say("补贴速算", "Quick-check"), "/calc"), menu])
+    return Reply(said, intent="clarify", confidence=1.0, buttons=[menu])
 
 
 async def answer(svc: Services, msg: Incoming) -> Reply:

@@ -248,7 +248,7 @@ def _sounds() -> Repairer:
 
 def _repaired(text: str) -> str:
     """"订月活动通知" read as 订阅活动通知: the words of subscribing, with pinyin-input homophones repaired."""
-    return _sounds().repair(text) if any("\u4e00" <= ch <= "\u9fff" for ch in text) else text
+    return _sounds().repair(text) if language.CJK.search(text) else text
 
 
 async def by_words(svc: Services, msg: Incoming) -> Reply | None:
