@@ -27,9 +27,9 @@ def entry_span(lines: list[str], entry_id: str, start_line: re.Pattern = ENTRY_S
     return None
 
 
-def replace_entry(text: str, entry_id: str, block: str) -> str:
+def replace_entry(text: str, entry_id: str, block: str, start_line: re.Pattern = ENTRY_START) -> str:
     lines = text.splitlines()
-    span = entry_span(lines, entry_id)
+    span = entry_span(lines, entry_id, start_line)
     if span is None:
         raise KeyError(entry_id)
     lines[span[0]:span[1]] = block.rstrip("\n").splitlines()
@@ -90,10 +90,15 @@ def faq_block(entry: dict) -> str:
              f"    source: {{doc: {scalar(source['doc'])}, section: {json.dumps(source['section'], ensure_ascii=False)}}}"]
     if entry.get("measures"):
         lines.append(f"    measures: {_flow(entry['measures'])}")
-    block = "\n".join(lines) + "\n"
     written = {k: v for k, v in entry.items() if k != "measures" or v}       # no measures: no line
-    if yaml.safe_load("entries:\n" + block)["entries"][0] != written:
-        body = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, width=10 ** 6)
+    return _read_back("\n".join(lines) + "\n", [written], [entry])
+
+
+def _read_back(block: str, expected: object, data: object) -> str:
+    """`block` when it reads back under `entries:` as `expected`, else `data` as PyYAML writes it (a text the
+    hand-written style cannot hold)."""
+    if yaml.safe_load("entries:\n" + block)["entries"] != expected:
+        body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10 ** 6)
         block = "".join(f"  {line}\n" for line in body.splitlines())
     return block
 
@@ -103,20 +108,15 @@ def english_block(entry_id: str, english: dict) -> str:
     questions, answer = list(english.get("questions") or []), english.get("answer") or ""
     lines = [f"  {entry_id}:", "    questions:", *(f"      - {scalar(q)}" for q in questions),
              f"    answer: {_text(answer, '      ')}"]
-    block = "\n".join(lines) + "\n"
     wanted = {entry_id: {"questions": questions, "answer": answer}}
-    if yaml.safe_load("entries:\n" + block)["entries"] != wanted:
-        body = yaml.safe_dump(wanted, allow_unicode=True, sort_keys=False, width=10 ** 6)
-        block = "".join(f"  {line}\n" for line in body.splitlines())
-    return block
+    return _read_back("\n".join(lines) + "\n", wanted, wanted)
 
 
 def set_english(text: str, entry_id: str, english: dict) -> str:
     """The overlay with `entry_id`'s English replaced where it is, or appended; every other line kept."""
     block = english_block(entry_id, english)
-    lines = text.splitlines()
-    span = entry_span(lines, entry_id, OVERLAY_START)
-    if span is None:
-        return append_entry(text if any(line.startswith("entries:") for line in lines) else text + "entries:\n", block)
-    lines[span[0]:span[1]] = block.rstrip("\n").splitlines()
-    return "\n".join(lines) + "\n"
+    try:
+        return replace_entry(text, entry_id, block, OVERLAY_START)
+    except KeyError:
+        return append_entry(text if any(line.startswith("entries:") for line in text.splitlines())
+                            else text + "entries:\n", block)
