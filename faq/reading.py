@@ -33,6 +33,7 @@ WITHIN = one_of(_CUES.within)                # "那港湾计划里呢": in that 
 REFERS_BACK = re.compile(r"\b(it|its|they|them|their)\b")        # "which river forms its southern boundary"
 STANDS_ALONE = 0.75          # a short question without a "那…呢" that finds this confident an answer is new
 OWN_WORDS = 0.6             # … or this confident about that very place
+ITS_OWN = 0.95              # … or one of an entry's own phrasings, about whatever place ("金牌管家是什么")
 FOLLOW_UP_MAX = 14                  # a short message without a name of its own continues the last topic
 FOLLOW_UP_WORDS = 6                 # the same in English, in words
 CLAUSE = re.compile(r"[。！？?!；;：\n]+|:(?!\d)|[，,](?=\s*(?:想|请|能|可|我|那|还|另外|顺便|麻烦))"
@@ -216,6 +217,7 @@ class Reader:
 
     def __init__(self, gazetteer: Gazetteer, matcher: FaqMatcher, lang: str = "zh"):
         self.gazetteer, self.matcher, self.lang = gazetteer, matcher, lang
+        self._answered = {e.id: e for e in matcher.entries}
         self._places = lru_cache(maxsize=SCANNED)(self._places_elsewhere)     # the same texts come again
         self._needs = lru_cache(maxsize=SCANNED)(self._needs_of)
         self._plain = lru_cache(maxsize=SCANNED)(self._plain_of)
@@ -241,8 +243,9 @@ class Reader:
                 alone = self.matcher.rank(focus, limit=10)
                 dated = bool(alone) and _of_another_year(alone[0], topic, years)
                 # "入驻了多少企业" after "泰嘉园在哪": an answer about something else does not make it a new question
-                follow_up = dated or not (alone and alone[0].score >= STANDS_ALONE
-                                          and self.gazetteer.covers(alone[0].entry.entities, topic.entities[0]))
+                follow_up = dated or not (alone and (alone[0].score >= ITS_OWN or alone[0].score >= STANDS_ALONE
+                                          and self.gazetteer.covers(alone[0].entry.entities, topic.entities[0])))
+                follow_up = follow_up and (dated or not self._strange_to(focus, topic))
             else:
                 follow_up = False
         query, previous = focus, None
@@ -318,6 +321,17 @@ class Reader:
         alone = self.matcher.rank(focus, limit=10)
         return bool(alone) and (alone[0].score >= STANDS_ALONE and self.gazetteer.covers(alone[0].entry.entities, topic.entities[0])
                                 or alone[0].score >= OWN_WORDS and alone[0].entry.entities[0] == topic.entities[0])
+
+    def _strange_to(self, focus: str, topic: Topic) -> bool:
+        """"规划期是哪几年" after the alliance's branches: none of the words it names is in what was answered, so
+        it does not continue that answer."""
+        entry = self._answered.get(topic.entry_id)
+        if entry is None:
+            return False
+        named = [w for w in nlp.words(SAID_YEAR.sub(" ", self.gazetteer.unasked(focus)))
+                 if len(w) > 1 and not ASKING.fullmatch(w)]
+        said = fold(" ".join([entry.answer, *entry.questions, *entry.keywords]))
+        return bool(named) and not any(w in said for w in named)
 
     def _plain_of(self, text: str, folded: str) -> _Plain:
         """What the message says by itself, before any conversation: the same text is read the same way each time

@@ -524,6 +524,18 @@ async def test_a_short_follow_up_whose_own_best_answer_is_about_something_else_c
     assert firms.intent == "faq" and "乐富智汇园" in firms.text and "汽车互联网" not in firms.text, firms.text
 
 
+@pytest.mark.parametrize("after, question, must, must_not", [
+    ("联盟有几个分会", "金牌管家是什么", "2020年底", "三个分会"),        # one of an entry's own questions: a new one
+    ("联盟有几个分会", "规划期是哪几年", None, "三个分会"),              # nothing of it is in the alliance's answer
+])
+async def test_a_short_question_of_its_own_after_an_answer_is_not_read_as_its_follow_up(ask, after, question, must,
+                                                                                     must_not):
+    await ask(after)
+    reply = await ask(question)
+    assert must_not not in reply.text, reply.text
+    assert must is None or reply.intent == "faq" and must in reply.text, reply.text
+
+
 async def test_a_follow_up_is_not_said_unstated_for_what_only_the_question_before_asked(ask):
     await ask("小镇有哪几栋重点楼宇")
     firms = await ask("那律所呢")                      # the names of the buildings were asked, not of the law firms
