@@ -24,6 +24,10 @@ SKIP_UNITS = {"年", "月", "日", "号", "条", "天", "岁", "倍"}        # d
 CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_DIGIT_VALUE = {c: str(i) for i, c in enumerate("零一二三四五六七八九")} | {"〇": "0", "两": "2"}
 
+# "一亿五", "三千五": a last digit after a place stands for the next place down (一亿五千万, 三千五百)
+SPOKEN_TAIL = re.compile(r"[亿万千百][一二两三四五六七八九]$")
+_NEXT_PLACE = {"亿": "千万", "万": "千", "千": "百", "百": "十"}
+
 _AR = r"\d+\s*\^\s*\d+|\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?"
 _CN = rf"[{CN_DIGITS}十][{CN_DIGITS}十百千万亿]*(?:点[{CN_DIGITS}]+)?"
 _NUM = rf"(?:{_AR}|{_CN})"
@@ -32,6 +36,8 @@ _FIGURE = re.compile(
     rf"|(?:排名|排在|排)第?\s*(?P<r1>{_NUM})\s*名?|第\s*(?P<r2>{_NUM})\s*名|(?:排名)?前\s*(?P<r3>{_NUM})\s*名"
     rf"|(?:排名|排|增速|全市|全国|进了?|进入|位列|位居)前\s*(?P<r4>{_NUM})"
     rf"|(?:增速|增量|全市|全国|全省|位列|位居|名列)第\s*(?P<r5>{_NUM})(?![\d.{CN_DIGITS}十百千万亿]|\s*(?:方阵|梯队|城|批|名|条|项|年|月|日|号))"
+    rf"|(?<![\d.])(?P<yi>\d+)亿(?P<rest>\d{{1,4}})(?:(?P<restmult>千万|百万|十万|万)|(?![\d.年月日号条项家个名次笔%]))"
+    rf"(?:\s*(?:元|块钱|块|人民币))?"
     rf"|(?P<neg>(?<![0-9A-Za-z.万亿千百元块])[-−]|负)?(?P<num>{_NUM})\s*(?:个(?=\s*[万亿]))?\s*"
     rf"(?:(?P<mult>万亿|千亿|百亿|十亿|千万|百万|十万|亿|万|千|百)|(?P<latin>kw|w|e)(?![a-z0-9]))?\s*"
     rf"(?P<unit>%|个百分点|百分点|‰|元|块钱|块|人民币|项|张|次(?!性)|笔|家|件|个|名|年|月|日|号|条|天|岁|倍)?")
@@ -68,10 +74,11 @@ def _number(raw: str) -> Decimal:
     if raw[0].isdigit():
         return Decimal(raw)
     whole, _, frac = raw.partition("点")
+    whole = SPOKEN_TAIL.sub(lambda t: t[0] + _NEXT_PLACE[t[0][-2]], whole)
     try:
         import cn2an      # only Chinese numerals need it; importing it costs a noticeable share of start-up
         value = Decimal(cn2an.cn2an(whole, "smart")) if whole else Decimal(0)
-    except ValueError:
+    except (ValueError, KeyError, IndexError):
         raise AmountError(f"没看懂“{raw}”这个数，请用数字写，例如 10亿 或 8000万元") from None
     return value + (Decimal("0." + "".join(_CN_DIGIT_VALUE[c] for c in frac)) if frac else 0)
 
@@ -83,6 +90,9 @@ def _classify(m: re.Match) -> tuple[str, Decimal, str] | None:
     rank = m["r1"] or m["r2"] or m["r3"] or m["r4"] or m["r5"]
     if rank:
         return "rank", _number(rank), ""
+    if m["yi"]:         # "1亿5千万", "1亿5" (a digit after 亿 is its 千万), "1亿2000" (万 after 亿)
+        below = m["restmult"] or ("千万" if len(m["rest"]) == 1 else "万")
+        return "money", Decimal(m["yi"]) * YI + Decimal(m["rest"]) * MULTIPLIERS[below], ""
     unit, raw = m["unit"] or "", m["num"]
     mult = m["mult"] or LATIN_MULTIPLIERS.get((m["latin"] or "").lower(), "")
     if unit in SKIP_UNITS:

@@ -17,6 +17,8 @@ def one(text):
     ("3.5亿", "350000000"), ("五亿", "500000000"), ("两千万", "20000000"), ("100000000元", "100000000"),
     ("三点五亿", "350000000"), ("两个亿", "200000000"), ("10个亿", "1000000000"), ("1千万", "10000000"),
     ("一亿二千万", "120000000"), ("50万元", "500000"), ("0.5亿", "50000000"), ("10 亿", "1000000000"),
+    ("一亿五", "150000000"), ("一万五", "15000"), ("1亿5千万", "150000000"), ("1亿5", "150000000"),
+    ("1亿2000万", "120000000"), ("1亿2000", "120000000"), ("1亿5千万元", "150000000"),
 ])
 def test_money_forms(text, value):
     fig = one(text)
@@ -63,6 +65,10 @@ def test_no_figure_in_words_dates_and_articles(text):
 def test_nonsense_is_an_error_not_a_value(text, says):
     fig = one(text)
     assert fig.value is None and says in fig.error
+
+
+def test_a_year_after_an_amount_is_not_read_as_part_of_it():
+    assert [f.value for f in figures("10亿2023年设立")] == [Decimal("1000000000")]
 
 
 def test_several_figures_keep_their_positions():
