@@ -579,6 +579,22 @@ def _rmb_part(svc: Services, msg: Incoming, question: str, currency: re.Match, m
         f"total {what} in RMB.")]), confidence=0.7, buttons=[original_button(msg, measure.id)])
 
 
+def ruled_out_reply(msg: Incoming, book, said: str, measure_ids: list[str]) -> Reply:
+    """The user's own words (`said`) rule out a condition of the measures: no amount, the conditions quoted."""
+    lang = msg.lang
+    buttons = _originals(msg, book, measure_ids[:2])
+    measures = [book.measure(i) for i in measure_ids[:2]]
+    names = msg.say("、", "; ").join(f"{render.article(m, lang)} {render.title(m, lang)}" for m in measures)
+    worded = msg.say("；", "; ").join(render.condition_text(m, c, lang) for m in measures for c in m.conditions
+                                      if not c.input)
+    return _reply(msg.say(f"您提到“{said}”，按原文这可能不满足{names}的条件，所以我不按它计算金额。"
+                          + (f"原文条件：{worded}。" if worded else "") + "如理解有误，请补充说明。",
+                          f"You mention “{said}”: under the original text this may not meet the conditions "
+                          f"of {names}, so I do not compute an amount."
+                          + (f" The original text requires: {worded}." if worded else "")
+                          + " If I misread you, please tell me more."), confidence=0.5, buttons=buttons)
+
+
 def _guarded(svc: Services, msg: Incoming, question: str, reading: Reading, measure_ids: list[str], *,
              several_ok: bool, other_policy: bool) -> Reply | None:
     """A wrong amount is the worst answer: no computing on a foreign currency, a zero figure, or words of the
@@ -610,16 +626,7 @@ def _guarded(svc: Services, msg: Incoming, question: str, reading: Reading, meas
                               "With an amount of zero there is nothing to compute. Please tell me the actual amount "
                               "(e.g. “RMB 1 billion”)."), confidence=0.5, buttons=buttons)
     if said := book.ruling_out(question, msg.english, [book.measure(i) for i in measure_ids]):
-        measures = [book.measure(i) for i in measure_ids[:2]]
-        names = msg.say("、", "; ").join(f"{render.article(m, lang)} {render.title(m, lang)}" for m in measures)
-        worded = msg.say("；", "; ").join(render.condition_text(m, c, lang) for m in measures for c in m.conditions
-                                          if not c.input)
-        return _reply(msg.say(f"您提到“{said}”，按原文这可能不满足{names}的条件，所以我不按它计算金额。"
-                              + (f"原文条件：{worded}。" if worded else "") + "如理解有误，请补充说明。",
-                              f"You mention “{said}”: under the original text this may not meet the conditions "
-                              f"of {names}, so I do not compute an amount."
-                              + (f" The original text requires: {worded}." if worded else "")
-                              + " If I misread you, please tell me more."), confidence=0.5, buttons=buttons)
+        return ruled_out_reply(msg, book, said, measure_ids)
     if early := _before_effect(dates, policies):
         date, policy = early
         start = policy.effective_from.isoformat()

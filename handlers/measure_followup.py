@@ -57,6 +57,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
                 if computed else policy.measure_reply(svc, other, lang=msg.lang)
         if named or _unlisted(measure, msg.text):
             return await of_measure(svc, msg, measure)
+        if said := book.ruling_out(msg.text, msg.english, [measure]):
+            return calc.ruled_out_reply(msg, book, said, [measure.id])     # "参与制定呢" after 主导制定: not met
     asks_rule = RULE_EN.search(msg.text) if msg.english else RULE.search(msg.folded)
     if not named and asks_rule and not faq.is_new_question(svc, msg):
         return policy.measure_reply(svc, measure, lang=msg.lang)

@@ -113,6 +113,7 @@ async def test_policy_command_with_a_description(ask):
 
 @pytest.mark.parametrize("question, says", [
     ("杭政办2号文什么时候到期", "有效期至2026-02-28"),
+    ("它哪天失效的", "已于2026-02-28到期"),            # the document's own facts without its name
     ("这些补贴可以叠加吗", "按照就高不重复原则办理"),
     ("补贴政策的细则谁制定", "本实施意见的具体细则由市地方金融监管局牵头另行制定"),
     ("科技保险专营机构有什么补贴", "【第1条 · 科创专营机构补助】"),

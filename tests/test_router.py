@@ -11,6 +11,7 @@ from bot.labels import MAX_BUTTONS
 from bot.messages import Incoming
 from bot.router import ROUTES, Route, Router, command_of
 from bot.store import Question
+from tests.devset import final_amount
 
 BAD_INPUTS = ["", "   ", "\n\t", "😀😀😀", "\x00\x01\x02\x1b[31m", "\ud800", bytes(range(256)).decode("latin-1"),
               "What is the weather like?", "小镇 where is it 在哪 ???", "%s%n{0}<script>", "'; DROP TABLE users;--"]
@@ -449,6 +450,13 @@ async def test_a_kind_of_item_the_measure_does_not_list_is_said_to_be_not_stated
     reply = await ask("地方标准呢")
     assert reply.intent == "fallback" and "地方标准" in reply.text and "国际标准、国家标准、行业标准" in reply.text, reply.text
     assert "万元" not in reply.text.partition("\n")[2]
+
+
+async def test_a_follow_up_whose_words_rule_out_the_measure_just_computed_gets_no_amount(ask):
+    await ask("主导制定2项国家标准能拿多少")
+    reply = await ask("只是参与起草的呢")             # the article rewards leading the drafting only
+    assert reply.intent == "calc" and "不按它计算金额" in reply.text and "主导制定" in reply.text, reply.text
+    assert final_amount(reply.text) is None
 
 
 async def test_follow_ups_on_one_measure_keep_to_it_through_several_turns(ask):
