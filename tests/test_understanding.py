@@ -15,6 +15,7 @@ from datetime import datetime
     ("小镇基金规模多大", "管理规模", "平方"),                                # a fund's size, not an area
     ("十三五规划的总体目标是把杭州建成什么", "新金融中心", None),               # "建成" a centre, not a founding date
     ("小镇西面以哪两条路为界", "湖墅路", None),
+    ("运河财富小镇北面到哪条街", "湖州街", None),                           # 北面 is 北边: a side of the boundary
     ("康桥新能源产业园的四至范围", "沿山港", "上塘路"),                        # that platform, not the town
     ("云河才富小震在哪里", "大运河畔", None),                                  # pinyin-input typos repaired
     ("运河财富小真有几个分会", "三个分会", None),
