@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from faq import english, nlp
 from faq.conversation import Topic
 from faq.gazetteer import SCANNED, Gazetteer, fold, scan
 from faq.matcher import FaqMatcher, Match
-from faq.schema import one_of
+from faq.schema import FaqEntry, one_of
 from faq.vocabulary import compiled, vocabulary
 
 YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
@@ -217,7 +217,6 @@ class Reader:
 
     def __init__(self, gazetteer: Gazetteer, matcher: FaqMatcher, lang: str = "zh"):
         self.gazetteer, self.matcher, self.lang = gazetteer, matcher, lang
-        self._answered = {e.id: e for e in matcher.entries}
         self._places = lru_cache(maxsize=SCANNED)(self._places_elsewhere)     # the same texts come again
         self._needs = lru_cache(maxsize=SCANNED)(self._needs_of)
         self._plain = lru_cache(maxsize=SCANNED)(self._plain_of)
@@ -244,8 +243,8 @@ class Reader:
                 dated = bool(alone) and _of_another_year(alone[0], topic, years)
                 # "入驻了多少企业" after "泰嘉园在哪": an answer about something else does not make it a new question
                 follow_up = dated or not (alone and (alone[0].score >= ITS_OWN or alone[0].score >= STANDS_ALONE
-                                          and self.gazetteer.covers(alone[0].entry.entities, topic.entities[0])))
-                follow_up = follow_up and (dated or not self._strange_to(focus, topic))
+                                                     and self.gazetteer.covers(alone[0].entry.entities, topic.entities[0]))
+                                          or self._strange_to(focus, topic))
             else:
                 follow_up = False
         query, previous = focus, None
@@ -321,6 +320,11 @@ class Reader:
         alone = self.matcher.rank(focus, limit=10)
         return bool(alone) and (alone[0].score >= STANDS_ALONE and self.gazetteer.covers(alone[0].entry.entities, topic.entities[0])
                                 or alone[0].score >= OWN_WORDS and alone[0].entry.entities[0] == topic.entities[0])
+
+    @cached_property
+    def _answered(self) -> dict[str, FaqEntry]:
+        """The matcher's entries by id (in its language), made when a follow-up first needs one, not at start-up."""
+        return {e.id: e for e in self.matcher.entries}
 
     def _strange_to(self, focus: str, topic: Topic) -> bool:
         """"规划期是哪几年" after the alliance's branches: none of the words it names is in what was answered, so
