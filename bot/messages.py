@@ -10,6 +10,15 @@ from bot.inputs import fold
 if TYPE_CHECKING:
     from faq.reading import Reading
 
+
+def _derived(*reads: str):
+    """A cached property worked out from the named fields; `Incoming.but` works it out again when one changes."""
+    def wrap(method) -> cached_property:
+        prop = cached_property(method)
+        prop.reads = frozenset(reads)
+        return prop
+    return wrap
+
 # "fallback": the bot does not know (counted as unanswered); "error": an apology after an internal failure.
 Intent = Literal["faq", "policy", "calc", "contacts", "events", "help", "fallback", "clarify", "staff", "handoff",
                  "error"]
@@ -31,11 +40,11 @@ class Incoming:
     reply_to: str = ""       # id of the bot's message this one quotes (Telegram replies), else ""
     typed: str = ""          # set by the router: the text exactly as written (`text` is folded for matching)
 
-    @cached_property
+    @_derived("platform", "user_id")
     def user_key(self) -> str:
         return f"{self.platform}:{self.user_id}"
 
-    @cached_property
+    @_derived("text")
     def folded(self) -> str:
         """The text as matching sees it (NFKC); `text` stays exactly as typed, for storing and sending."""
         return fold(self.text)
@@ -61,7 +70,8 @@ class Incoming:
 
 
 _FIELDS = frozenset(Incoming.__dataclass_fields__)
-_DERIVED = {"user_key": {"platform", "user_id"}, "folded": {"text"}}     # cached properties and what they read
+# Every cached property and the fields it reads; one declared without `_derived` fails here, at import.
+_DERIVED = {name: prop.reads for name, prop in vars(Incoming).items() if isinstance(prop, cached_property)}
 
 
 @dataclass(frozen=True)

@@ -492,3 +492,8 @@ def test_a_copy_of_a_message_with_changes_is_what_replace_makes(changes):
     assert (copy.user_key, copy.folded) == (made.user_key, made.folded)
     with pytest.raises(TypeError):
         msg.but(txt="x")
+
+
+def test_every_worked_out_property_of_a_message_names_real_fields():
+    from bot.messages import _DERIVED, _FIELDS
+    assert set(_DERIVED) == {"user_key", "folded"} and all(reads and reads <= _FIELDS for reads in _DERIVED.values())
