@@ -19,7 +19,7 @@ import os
 import sys
 from typing import Iterable
 
-from bot.app import build_services, chat_with_console, serve
+from bot.app import build_services, chat_with_console, serve, settle
 from bot.clock import Clock
 from bot.channels.console import USER, ConsoleChat
 from bot.config import ConfigError, Settings, load_settings
@@ -37,6 +37,7 @@ async def ask_here(router: Router, questions: Iterable[str], as_json: bool, staf
     for user, text in turns(questions, as_json):
         reply = await answer(router, text, staff, user)
         print(shown(text, as_wire(reply), as_json, user), flush=True)
+    await settle(router.svc)
 
 
 def run_here(command: str | None, settings: Settings, questions: Iterable[str], as_json: bool) -> int:

@@ -46,6 +46,11 @@ async def start_delivery(svc: Services) -> None:
 async def stop_delivery(svc: Services) -> None:
     await svc.scheduler.stop()
     await svc.delivery.stop()
+    await settle(svc)
+
+
+async def settle(svc: Services) -> None:
+    """What is still buffered (the dashboard's question outcomes, pending commits) reaches the disk."""
     await svc.analytics.close()
     await svc.store.commits.settle()
     await svc.store.db.settle()

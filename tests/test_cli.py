@@ -26,6 +26,13 @@ def test_ask_json_reads_stdin_lines(tmp_path):
     assert set(rows[0]) == {"intent", "text", "confidence", "sources", "buttons"}
 
 
+def test_the_questions_asked_through_ask_reach_the_dashboards_record(tmp_path):
+    out = run(["ask", "小镇在哪里", "小镇停车费多少"], tmp_path=tmp_path, BOT_CONSOLE_STAFF="0")
+    assert out.returncode == 0, out.stderr
+    rows = [row for line in (tmp_path / "data" / "analytics.log").read_text().splitlines() for row in json.loads(line)]
+    assert [(r["text"], r["outcome"]) for r in rows] == [("小镇在哪里", "answered"), ("小镇停车费多少", "fallback")]
+
+
 def test_ask_json_answers_a_wrongly_typed_line_with_an_error_naming_it(tmp_path):
     lines = ['{"user": "u", "text": null}', '{"user": "u", "text": ["小镇在哪"]}', '{"user": 7, "text": "小镇在哪"}',
              '{"text": "小镇在哪', '{"user": "u", "text": "小镇在哪"}']
