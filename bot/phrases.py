@@ -59,6 +59,8 @@ class Subscribe(Strict):
     segments: SegmentWords
     registering: Patterns
     mine: Patterns
+    yes_no: Patterns
+    requests: Patterns
     sounds: Words
 
 

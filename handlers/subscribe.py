@@ -102,6 +102,7 @@ EVENTS, NEWS, BRANCH, EVERYTHING = (one_of(w) for w in (_WORDS.events, _WORDS.ne
 SEGMENT_NAMES = {seg: one_of(getattr(_WORDS.segments, seg)) for seg in SEGMENTS}
 REGISTERING = one_of(_WORDS.registering)   # how to take part: the screen, not a subscription the user did not ask for
 MINE = one_of(_WORDS.mine)                 # "我在哪个分会": the user's own choices
+YES_NO, REQUESTS = one_of(_WORDS.yes_no), one_of(_WORDS.requests)
 SHORT_ZH, SHORT_EN = 24, 12              # a request is short (characters, words); a longer text is a question
 Choice = tuple[str, str]                 # ("subscriptions", "events") or ("segments", "quasi")
 
@@ -230,6 +231,20 @@ def _joined(msg: Incoming, user: User | None) -> str:
             "以小镇管委会的登记为准。\n\n")
 
 
+async def _asked(svc: Services, msg: Incoming, text: str) -> Reply | None:
+    """A question about notices is answered, not acted on: "怎么退订" / "能订阅活动通知吗" get the screen where one
+    tap does it; "怎么加入类金融分会" how branches work here; "能加入特邀外资金融机构吗" is the FAQ's."""
+    branch = (JOINS.search(text) or LEAVES.search(text)) and (BRANCH.search(text) or _wanted(text))
+    if ASKS_WHICH.search(text) or not (OPT_OUT.search(text) or OPT_IN.search(text) or branch and ASKS_HOW.search(text)):
+        return None
+    user = await svc.store.users.get(msg.user_key)
+    if branch and not (OPT_OUT.search(text) or OPT_IN.search(text)):
+        return _settings_screen(msg, user, _how(msg))
+    return _settings_screen(msg, user, msg.say("点下方按钮即可订阅或退订，点一下就生效，随时可以改回。\n\n",
+                                               "Tap a button below to switch a notice on or off; it takes one tap "
+                                               "and can be changed back any time.\n\n"))
+
+
 def _how(msg: Incoming) -> str:
     """"怎么加入类金融分会" / "怎么退出分会": how it is done here."""
     return msg.say("在这里加入或退出分会，就是选择接收哪些分会的通知：点下方“加入…”“退出…”按钮，或直接发"
@@ -259,6 +274,8 @@ async def by_words(svc: Services, msg: Incoming) -> Reply | None:
     text = _repaired(msg.folded.lower())
     if MINE.search(text) and _short(text):
         return _settings_screen(msg, user := await svc.store.users.get(msg.user_key), _joined(msg, user))
+    if (ASKS_HOW.search(text) or YES_NO.search(text)) and not REQUESTS.search(text):
+        return await _asked(svc, msg, text)
     wanted = _wanted(text)
     if OPT_OUT.search(text) and not any(on is False for on in wanted.values()):
         everything = {(field, value): False for field, names in (("subscriptions", TOPICS), ("segments", SEGMENTS))

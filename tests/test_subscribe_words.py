@@ -88,3 +88,32 @@ async def test_a_homophone_typo_of_subscribing_is_read_as_subscribing(ask, servi
     assert await settings(services) == (set(), set())
     other = await ask("预订月饼", user="u2")                 # a word of its own is not repaired
     assert other.intent != "events" and await settings(services, "u2") == ({"news"}, set())
+
+
+@pytest.mark.parametrize("question", ["怎么退订", "我想知道怎么取消订阅", "能订阅活动通知吗", "How do I unsubscribe?"])
+async def test_a_question_about_notices_shows_the_one_tap_screen_and_changes_nothing(ask, services, question):
+    reply = await ask(question)
+    assert reply.intent == "events" and any(b.payload.startswith("sub:") for b in reply.buttons), reply.text
+    assert "已为您" not in reply.text and "You have" not in reply.text
+    assert await settings(services) == ({"news"}, set())
+
+
+@pytest.mark.parametrize("question", ["能加入特邀外资金融机构吗", "Can foreign institutions join the alliance?"])
+async def test_whether_one_can_join_the_alliance_is_answered_not_done(ask, services, question):
+    reply = await ask(question)
+    assert reply.intent != "events" and "12" in reply.text, reply.text
+    assert await settings(services) == ({"news"}, set())
+
+
+@pytest.mark.parametrize("request_", ["帮我退订吧", "可以帮我取消订阅吗", "Could you unsubscribe me?"])
+async def test_a_request_worded_as_a_question_is_done(ask, services, request_):
+    await ask(request_)
+    assert await settings(services) == (set(), set())
+
+
+async def test_announcements_back_on_and_off_in_everyday_words(ask, services):
+    await ask("别发了")
+    await ask("我又想收公告了")
+    assert await settings(services) == ({"news"}, set())
+    await ask("公告也不要了")
+    assert await settings(services) == (set(), set())
