@@ -119,12 +119,17 @@ async def _create(svc: Services, msg: Incoming, state: BroadcastDialog, due: dat
                   "进度：/broadcast_status")
 
 
+async def listed(svc: Services) -> list[Broadcast]:
+    """Announcements and event notices, newest first; a ticket's messages belong to the ticket, not here."""
+    return sorted((b for b in await svc.store.broadcasts.all() if b.kind != tickets.KIND),
+                  key=lambda b: b.id, reverse=True)
+
+
 async def status(svc: Services, msg: Incoming) -> Reply:
     """/broadcast_status — recent broadcasts with sent / failed / pending; /broadcast_status 12 — failure reasons."""
     arg = msg.text.partition(" ")[2].strip().lstrip("#")
     await svc.store.audit.record(msg.user_key, "broadcast.status", svc.clock.now(), broadcast=arg or None)
-    broadcasts = sorted((b for b in await svc.store.broadcasts.all() if b.kind != tickets.KIND),
-                        key=lambda b: b.id, reverse=True)
+    broadcasts = await listed(svc)
     if (wanted := number(arg)) is not None:
         broadcasts = [b for b in broadcasts if b.id == wanted]
     else:

@@ -229,6 +229,12 @@ async def test_a_broadcast_composed_in_the_browser_is_delivered_with_live_progre
     delivered = [m for u in (2001, 2002) for m in server.api.sent_to(u) if "路演报名开始" in m["text"]]
     assert len(delivered) == 2 and delivered[0]["text"].startswith("【通知】12月路演报名开始 <请回复>")
 
+    await server.say("转人工", user=2001)                     # its notice to staff is the ticket's, not a broadcast
+    assert any(b.kind == "ticket" for b in await server.svc.store.broadcasts.all())
+    await page.goto(f"{server.url}/console/broadcasts")
+    await expect(page.locator("tbody tr")).to_have_count(1)
+    await expect(page.locator("tbody")).not_to_contain_text("ticket")
+
 
 async def test_a_broadcast_can_be_scheduled_and_unscheduled(server, page):
     async def compose(due: str) -> None:
@@ -240,7 +246,8 @@ async def test_a_broadcast_can_be_scheduled_and_unscheduled(server, page):
 
     await sign_in(page, await server.link())
     await compose("2026-11-21T09:00")                                     # the day before "today"
-    await expect(page.locator(".message")).to_contain_text("发送时间：这个时间已经过去了")
+    await expect(page.locator("#error")).to_contain_text("发送时间：这个时间已经过去了")
+    await expect(page.locator("textarea[name=text]")).to_have_value("明早九点停电检修")      # nothing typed is lost
     await compose("2026-11-23T09:00")
     await page.click("#send")
     await expect(page.locator("#status")).to_have_text("定时待发")

@@ -58,9 +58,15 @@ def page(request: web.Request, template: str, status: int = 200, **context) -> w
 
 def refuse(request: web.Request, status: int, message: str) -> web.Response:
     """A 4xx page with one plain log line (no traceback, and the route's pattern, so no sign-in token)."""
-    route = request.match_info.route.resource
-    log.info("console %s %s → %d: %s", request.method, route.canonical if route else request.path, status, message)
+    log_refusal(request, status, message)
     return page(request, "message.html", status=status, message=message)
+
+
+def log_refusal(request: web.Request, status: int, message: str) -> None:
+    """One plain line, with the route's pattern rather than the path (so no sign-in token)."""
+    route = request.match_info.route.resource
+    log.info("console %s %s → %d: %s", request.method, route.canonical if route else request.path, status,
+             message.splitlines()[0] if message else "")
 
 
 def see_other(path: str) -> web.HTTPSeeOther:

@@ -15,7 +15,7 @@ from bot.alliance.events import EventError, parse_when
 from bot.inputs import number
 from bot.services import Services
 from bot.store import Audience, Audit
-from bot.web.base import Invalid, actor_of, console_of, page, see_other
+from bot.web.base import Invalid, actor_of, console_of, log_refusal, page, see_other
 from bot.web.pages.forms import text
 from handlers import broadcast as staff_broadcast
 
@@ -44,12 +44,16 @@ def _previews(body: str) -> dict:
             "wecom": wecom_render.app_texts(reply), "robot": wecom_render.robot_markdown(reply)}
 
 
+async def _draft(request: web.Request) -> dict[str, str]:
+    form = await request.post()
+    return {"text": text(form, "text"), "audience": text(form, "audience"), "due": text(form, "due"),
+            "when": text(form, "when")}
+
+
 async def _composed(request: web.Request) -> tuple[dict[str, str], str, Audience, datetime | None]:
     """The form as typed, its body (checked), audience and due time (None = now)."""
     svc = console_of(request).svc
-    form = await request.post()
-    draft = {"text": text(form, "text"), "audience": text(form, "audience"), "due": text(form, "due"),
-             "when": text(form, "when")}
+    draft = await _draft(request)
     body = draft["text"]
     if not body.strip():
         raise Invalid("正文：不能为空")
@@ -70,32 +74,43 @@ async def _composed(request: web.Request) -> tuple[dict[str, str], str, Audience
 @routes.get("/broadcasts")
 async def listing(request: web.Request) -> web.Response:
     svc = console_of(request).svc
-    broadcasts = sorted(await svc.store.broadcasts.all(), key=lambda b: b.id, reverse=True)[:SHOWN]
+    broadcasts = (await staff_broadcast.listed(svc))[:SHOWN]
     counts = await svc.store.broadcasts.counts(b.id for b in broadcasts)
     return page(request, "broadcasts_list.html", broadcasts=broadcasts, counts=counts,
                 kinds=staff_broadcast.KIND_NAMES, statuses=staff_broadcast.STATUS_NAMES)
 
 
+async def _form(request: web.Request, draft: dict[str, str], error: str = "", **shown) -> web.Response:
+    """The compose form; refused, it comes back as typed with what is wrong, so nothing written is lost."""
+    if error:
+        log_refusal(request, 400, error)
+    return page(request, "broadcast_form.html", status=400 if error else 200, draft=draft, error=error,
+                audiences=await _audiences(console_of(request).svc), **{"preview": None, "count": None, **shown})
+
+
 @routes.get("/broadcasts/new")
 async def compose(request: web.Request) -> web.Response:
-    svc = console_of(request).svc
-    return page(request, "broadcast_form.html", draft={"text": "", "audience": "all", "due": "", "when": "now"},
-                audiences=await _audiences(svc), preview=None, count=None)
+    return await _form(request, {"text": "", "audience": "all", "due": "", "when": "now"})
 
 
 @routes.post("/broadcasts/preview")
 async def preview(request: web.Request) -> web.Response:
     svc = console_of(request).svc
-    draft, body, audience, _ = await _composed(request)
+    try:
+        draft, body, audience, _ = await _composed(request)
+    except Invalid as exc:
+        return await _form(request, await _draft(request), str(exc))
     count = len(await svc.store.broadcasts.recipients(audience))
-    return page(request, "broadcast_form.html", draft=draft, audiences=await _audiences(svc),
-                preview=_previews(body), count=count)
+    return await _form(request, draft, preview=_previews(body), count=count)
 
 
 @routes.post("/broadcasts")
 async def send(request: web.Request) -> web.Response:
     svc = console_of(request).svc
-    _, body, audience, due = await _composed(request)
+    try:
+        _, body, audience, due = await _composed(request)
+    except Invalid as exc:
+        return await _form(request, await _draft(request), str(exc))
     broadcast = await staff_broadcast.create(svc, actor_of(request), body, audience, due)
     raise see_other(f"/broadcasts/{broadcast.id}")
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.web.base import actor_of, console_of, log, page, see_other
+from bot.web.base import actor_of, console_of, log_refusal, page, see_other
 from bot.web.knowledge_files import EditError
 from bot.web.pages.forms import ids, lines, text, words
 
@@ -43,7 +43,7 @@ async def listing(request: web.Request) -> web.Response:
 def _form(request, entry: dict, *, new: bool, error: str = "", status: int = 200, **extra) -> web.Response:
     console = console_of(request)
     if error:
-        log.info("console %s %s → %d: %s", request.method, request.path, status, error.splitlines()[0])
+        log_refusal(request, status, error)
     return page(request, "faq_form.html", status=status, entry=entry, new=new, error=error,
                 files=console.editor.faq_files(), **_choices(console.svc), **extra)
 
