@@ -117,6 +117,11 @@ async def test_a_malformed_form_or_page_number_gets_a_400_not_a_500(server, page
         assert refused.status == 400 and "表单无法读取" in await refused.text(), kind
     huge = await page.goto(f"{server.url}/console/events?page={'9' * 5000}")
     assert huge.status == 400
+    await page.goto(f"{server.url}/console/broadcasts/new")
+    csrf = await page.locator("input[name=_csrf]").first.input_value()
+    unchosen = await page.request.post(f"{server.url}/console/unanswered/phrasing", max_redirects=0,
+                                       form={"_csrf": csrf, "entry": "", "question": "小镇有停车场吗", "ids": ""})
+    assert unchosen.status == 400 and "请先选择" in await unchosen.text()
 
 
 async def test_links_and_sessions_expire_by_the_clock_and_removed_staff_lose_access(server, page):
@@ -156,6 +161,9 @@ async def test_a_question_that_fell_back_becomes_a_phrasing_and_is_then_answered
 
     await page.click("nav >> text=未答问题")
     card = page.locator(".question", has_text=FELL_BACK)
+    await card.locator("button:has-text('加为问法')").click()          # no entry is chosen for the staff member
+    assert FELL_BACK not in next(e for e in server.svc.kb.knowledge.faq if e.id == ENTRY).questions
+    await expect(page.locator(".question", has_text=FELL_BACK)).to_have_count(1)
     await card.locator("select[name=entry]").select_option(ENTRY)
     await card.locator("button:has-text('加为问法')").click()
     await expect(page.locator("#saved")).to_contain_text(ENTRY)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.alliance.audience import PLATFORMS
-from bot.web.base import actor_of, console_of, page, see_other
+from bot.web.base import Invalid, actor_of, console_of, page, see_other
 from bot.web.pages.forms import bounds, day_range, ids, page_number, text
 from bot.web.pages.questions import grouped
 
@@ -53,6 +53,8 @@ async def add_phrasing(request: web.Request) -> web.Response:
     console = console_of(request)
     form = await request.post()
     entry_id, question = text(form, "entry"), text(form, "question")
+    if not entry_id:
+        raise Invalid("请先选择要把这个问题加到哪个条目")
     await console.editor.add_phrasing(actor_of(request), entry_id, question)
     await console.svc.store.unanswered.resolve(ids(form), f"faq:{entry_id}")
     raise see_other(f"/unanswered?saved={entry_id}")
