@@ -35,8 +35,8 @@ STEPS = (  # guided /newevent: (field, question)
     ("start", "请输入开始时间（上海时间），例如 2026-12-01 14:00："),
     ("place", "请输入活动地点："),
     ("audience", "请选择受众："),
+    ("signup", "请输入报名链接（http 开头，可回复“跳过”）："),       # the one-line form's order: 报名链接 | 简介
     ("description", "请输入活动简介（可回复“跳过”）："),
-    ("signup", "请输入报名链接（http 开头，可回复“跳过”）："),
 )
 CHOICES = {"type": list(TYPES), "audience": ["all", *SEGMENTS]}
 

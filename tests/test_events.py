@@ -61,6 +61,7 @@ async def test_bad_one_line_forms_are_refused_clearly(ask, services, outbox, lin
 async def test_guided_flow_publishes_after_preview(ask, services, outbox):
     await subscribe(ask, "fan", "foreign")
     assert "活动标题" in (await ask("/newevent", staff=True)).text
+    assert "不是标题" in (await ask("2026-12-20 09:30", staff=True)).text         # a time is not a title
     reply = await ask("外资机构政策沙龙", staff=True)
     assert "类型" in reply.text and any(b.payload == "ne:论坛" for b in reply.buttons)
     await ask(payload="ne:沙龙", staff=True)
@@ -68,9 +69,9 @@ async def test_guided_flow_publishes_after_preview(ask, services, outbox):
     await ask("2026-12-10 15:00", staff=True)
     reply = await ask("英蓝中心 8 楼", staff=True)
     assert [b.payload for b in reply.buttons][:2] == ["ne:all", "ne:licensed"]
-    await ask(payload="ne:foreign", staff=True)
-    await ask("跳过", staff=True)
-    preview = await ask("https://example.org/s", staff=True)
+    assert "报名链接" in (await ask(payload="ne:foreign", staff=True)).text      # the one-line form's order
+    assert "简介" in (await ask("https://example.org/s", staff=True)).text
+    preview = await ask("跳过", staff=True)
     assert "请确认" in preview.text and "特邀外资金融机构" in preview.text and await services.store.events.all() == []
     reply = await ask(payload="ne:publish", staff=True)
     await services.delivery.wait()

@@ -64,6 +64,15 @@ class EventIn(BaseModel):
     description: str = Field("", max_length=400)
     signup: str = ""
 
+    @field_validator("title")
+    @classmethod
+    def _title(cls, value):
+        try:
+            parse_when(value)
+        except EventError:
+            return value
+        raise ValueError("看起来是时间而不是标题，请填写活动标题（时间另填）")
+
     @field_validator("start", mode="before")
     @classmethod
     def _start(cls, value):
