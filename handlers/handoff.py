@@ -317,8 +317,9 @@ async def list_open(svc: Services, msg: Incoming) -> Reply:
     lines = ["待处理的工单："]
     for t in waiting:
         said = next((e.text for e in reversed(t.history) if e.role == "user" and e.text != ENDED), "")
-        left = "（留言未回复，用户已结束）" if t.status != "open" else ""
-        lines.append(f"#{t.id} {_who(t)} · {t.opened[:16].replace('T', ' ')} · {_shorten(said)}{left}")
+        last = next((e.role for e in reversed(t.history) if e.role != "bot"), "user")
+        state = "留言未回复，用户已结束" if t.status != "open" else "已回复，等用户" if last == "staff" else "等待回复"
+        lines.append(f"#{t.id} {_who(t)} · {t.opened[:16].replace('T', ' ')} · {_shorten(said)}（{state}）")
     lines.append("查看：/ticket 工单号；回复：/reply 工单号 内容")
     return _handoff_reply("\n".join(lines))
 

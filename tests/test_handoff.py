@@ -56,13 +56,14 @@ async def test_a_ticket_from_request_to_close(ask, services, outbox):
     await delivered(services)
     assert outbox.texts("staff")[-1].startswith("【工单 #1】u1（控制台 u1）留言：\n小镇面积多大\n")
 
+    assert "（等待回复）" in (await ask("/tickets", staff=True)).text
     sent = await ask(f"/reply 1 {TYPED}", staff=True)
     assert "已发送给" in sent.text
     await delivered(services)
     assert outbox.texts("u1") == [f"{STAFF_MARK}\n{TYPED}"]       # exactly as typed, full-width and all
 
     listing = await ask("/tickets", staff=True)
-    assert "#1 u1" in listing.text and "小镇面积多大" in listing.text
+    assert "#1 u1" in listing.text and "小镇面积多大" in listing.text and "（已回复，等用户）" in listing.text
     history = await ask("/ticket 1", staff=True)
     assert "用户：我要找人工客服" in history.text and f"工作人员 console:staff：{TYPED}" in history.text
 
