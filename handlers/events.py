@@ -80,17 +80,19 @@ async def _upcoming(svc: Services) -> list[Event]:
 
 async def list_upcoming(svc: Services, msg: Incoming) -> Reply:
     events = (await _upcoming(svc))[:LIST_LIMIT]
-    subscribe = Button(msg.say("订阅活动通知", "Get event notices"), "/subscribe")
+    user = await svc.store.users.get(msg.user_key)
+    notices = (Button(msg.say("通知设置", "Notification settings"), "/subscribe")
+               if user and "events" in user.subscriptions else subscribe.button("sub", "events", True, msg))
     if not events:
         return _event_reply(msg.say("近期暂无已发布的联盟活动。订阅活动通知后，新活动发布时会第一时间告诉您。",
                               "No alliance events have been announced yet. Subscribe to event notices and you will "
-                              "hear about new ones first."), [subscribe])
+                              "hear about new ones first."), [notices])
     lines = [msg.say("近期联盟活动（点选查看详情）：", "Upcoming alliance events (tap one for details; events are "
                                                     "published in Chinese):")]
     for i, e in enumerate(events, 1):
         lines.append(f"{i}. {when_text(e.start)} 【{e.type}】{e.title} · 面向{segment_label(e.audience)}")
     buttons = [Button(e.title if len(e.title) <= 20 else e.title[:19] + "…", EVENT(e.id)) for e in events]
-    return _event_reply("\n".join(lines), [*buttons, subscribe])
+    return _event_reply("\n".join(lines), [*buttons, notices])
 
 
 async def answer(svc: Services, msg: Incoming) -> Reply | None:

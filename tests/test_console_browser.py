@@ -265,6 +265,8 @@ async def test_a_broadcast_can_be_scheduled_and_unscheduled(server, page):
     await expect(page.locator("#status")).to_have_text("已取消")
     actions = [e.action for e in await server.svc.store.audit.all()]
     assert "broadcast.schedule" in actions and "broadcast.unschedule" in actions
+    await page.goto(f"{server.url}/console/audit?action=broadcast.schedule")
+    await expect(page.locator("#audit .detail")).to_contain_text("audience=全体用户")       # by name, not as stored
 
 
 async def test_events_from_the_browser_and_the_audit_log_lists_each_change(server, page):

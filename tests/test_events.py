@@ -83,7 +83,10 @@ async def test_guided_flow_publishes_after_preview(ask, services, outbox):
 
 
 async def test_listing_details_and_free_text(ask, services, outbox):
-    assert "暂无" in (await ask("/events")).text
+    empty = await ask("/events")
+    assert "暂无" in empty.text and [b.payload for b in empty.buttons] == ["sub:events:on"]    # one tap subscribes
+    await ask(payload="sub:events:on")
+    assert [b.payload for b in (await ask("/events")).buttons] == ["/subscribe"]
     await publish(ask, services)
     await publish(ask, services, "2026-11-30 09:00 | 法律公益服务日 | 小镇会客厅 | 全体")
     for question in ("/events", "最近有什么活动", "近期有什么路演吗", "有没有活动"):
@@ -92,7 +95,7 @@ async def test_listing_details_and_free_text(ask, services, outbox):
         assert reply.text.index("法律公益服务日") < reply.text.index("年度项目路演")     # soonest first
     details = await ask(payload="ev:show:1")
     assert "小镇会客厅" in details.text and "活动编号：#1" in details.text
-    assert [b.payload for b in details.buttons] == ["sub:events:on", "/events"]
+    assert [b.payload for b in details.buttons] == ["sub:events:off", "/events"]      # subscribed above
     staff_view = await ask(payload="ev:show:1", staff=True)
     assert "/cancelevent 1" in [b.payload for b in staff_view.buttons]
 

@@ -8,6 +8,7 @@ from aiohttp import web
 from bot.inputs import number
 from bot.alliance.audience import audience_label, segment_label
 from bot.clock import SHANGHAI
+from bot.store import Audience
 from bot.web.base import Invalid
 
 MAX_DAYS = 366
@@ -68,4 +69,11 @@ def _when(value: str | datetime | None) -> str:
     return value[:16].replace("T", " ") if value else ""
 
 
-FILTERS = {"when": _when, "audience": audience_label, "segment": segment_label}
+def _detail(detail: dict) -> str:
+    """An audit entry's details as staff read them: an audience by its name, not its stored form."""
+    shown = (f"{k}={audience_label(Audience.of(v)) if k == 'audience' and isinstance(v, dict) else v}"
+             for k, v in detail.items())
+    return "；".join(shown)
+
+
+FILTERS = {"when": _when, "audience": audience_label, "segment": segment_label, "detail": _detail}
