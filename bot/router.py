@@ -191,7 +191,7 @@ class Router:
             if cut:
                 note = inputs.TOO_LONG_NOTE_EN if lang == "en" else inputs.TOO_LONG_NOTE
                 reply.text = f"{note}\n{reply.text}"
-            reply.lang = lang
+            reply.lang = self.svc.store.users.language(msg.user_key) or lang    # "/lang zh" has just changed it
             return reply
         except Exception:
             log.exception("handler failed for %s message from %s", msg.platform, msg.user_key)
