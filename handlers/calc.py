@@ -1129,10 +1129,14 @@ def _last_question(book, lang: str, recent: list) -> tuple[str, str]:
     figure the quick-check asked for joins the question. Also the messages it was built from, as typed."""
     run = list(itertools.takewhile(lambda e: e.intent == "calc", reversed(recent)))
     question, typed = None, ""
+    asking = ""                          # the bot's last reply: a question back names its measure in its heading
     for exchange in reversed(run):
         before, typed = typed, f"{typed} {exchange.said}"
-        if question is not None and (AFFIRM.match(exchange.said.strip()) or DENY.match(exchange.said.strip())):
-            continue                     # "是" to a condition the quick-check asked about: the question goes on
+        if question is not None and AFFIRM.match(exchange.said.strip()):
+            question = _affirmed(book, question, asking)   # "是" to the condition asked: stated, as it was computed
+            continue
+        if question is not None and DENY.match(exchange.said.strip()):
+            continue
         given = None if question is None else (_another_figure(book, lang, exchange.said)
                                                 or _restated_figure(book, lang, exchange.said, question, before))
         if given is None:
@@ -1141,7 +1145,17 @@ def _last_question(book, lang: str, recent: list) -> tuple[str, str]:
             question = again
         elif not (AMOUNT.search(question) or COUNT.search(question)):
             question = f"{question} {given}"
+        asking = exchange.answer
     return question or "", typed
+
+
+def _affirmed(book, question: str, asking: str) -> str:
+    """The question with the condition the quick-check asked about (its reply `asking`) stated, as
+    `_answer_confirm` computed it."""
+    measure = next((m for m in book.by_id.values() if asking.startswith((render.heading(m), render.heading(m, "en")))),
+                   None)
+    unstated = _unstated(measure, read(question, book).text) if measure else None
+    return f"{question} {unstated[1].ask_unless[0]}" if unstated else question
 
 
 def another_measure(svc: Services, msg: Incoming, asked: str) -> bool:

@@ -637,6 +637,13 @@ async def test_a_new_figure_while_a_condition_is_asked_replaces_the_figure_of_th
     assert yes.intent == "calc" and "250亿元" in yes.text and "120亿" not in yes.text, yes.text
 
 
+async def test_a_condition_confirmed_once_holds_for_the_next_figure(ask):
+    await ask("我们是私募基金管理人，管理规模120亿，能拿多少补贴")
+    assert final_amount((await ask("是")).text) == Decimal("3000000")
+    again = await ask("那如果管理规模到了210亿呢")           # 新设 was confirmed: not asked again
+    assert again.intent == "calc" and final_amount(again.text) == Decimal("6000000"), again.text
+
+
 @pytest.mark.parametrize("question, amount", [
     ("3个共同富裕项目受到部委表彰，能奖多少", Decimal(600000)),
     ("我们有2个项目入围省级金融改革试点，通过验收了，奖多少", Decimal(1000000)),
