@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from bot import inputs
 from bot.dialogs import DialogState
-from bot.labels import short_label
+from bot.labels import paged, short_label
 from bot.messages import Button, Incoming, Reply
 from bot.payloads import CALC, POLICY
 from bot.phrases import phrases
@@ -55,7 +55,6 @@ class CalcAsking(CalcDialog):
 def _cancel(msg: Incoming) -> Button:
     return Button(msg.say("取消", "Cancel"), "/cancel")
 QUESTION_MARKS = re.compile(r"[?？]|吗|呢|哪|什么|怎么|如何|谁|多少|几|是否|能否|能不能|可不可以|行不行|有没有|是不是|还是|含不含|算不算|包不包括")
-MAX_BUTTONS = 8
 MORE = "more:"
 
 
@@ -268,12 +267,9 @@ def _pick(svc: Services, msg: Incoming, ids: list[str], question: str, lead: str
 
 
 def _page(msg: Incoming, book, ids: list[str], page: int) -> list[Button]:
-    """One page of measure buttons, "更多" to the next while there is one, and "取消"."""
-    start = page * MAX_BUTTONS
-    buttons = [_button(book.measure(i), msg.lang) for i in ids[start:start + MAX_BUTTONS] if book.measure(i)]
-    if start + MAX_BUTTONS < len(ids):
-        buttons.append(Button(msg.say("更多", "More"), CALC(f"{MORE}{page + 1}")))
-    return buttons + [_cancel(msg)]
+    """One page of measure buttons that fits a phone with "更多" to the next while there is one, and "取消"."""
+    buttons = [_button(book.measure(i), msg.lang) for i in ids if book.measure(i)]
+    return paged(buttons, page, Button(msg.say("更多", "More"), CALC(f"{MORE}{page + 1}")), [_cancel(msg)])
 
 
 DATED = re.compile(r"\b(?:(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?(?P<year>20\d\d)\b"

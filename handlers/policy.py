@@ -12,7 +12,7 @@ from dataclasses import replace
 from functools import lru_cache, partial
 
 from bot.inputs import number
-from bot.labels import short_label
+from bot.labels import MAX_BUTTONS, short_label
 from bot.messages import Button, Incoming, Reply
 from bot.payloads import CALC, POLICY
 from bot.services import Services
@@ -30,7 +30,6 @@ ASK_TYPE = ("请告诉我贵单位的类型和打算，例如：“我们是外�
             "“我们是资产管理公司，管理规模150亿”、“我们是支付机构，今年拿了2张境外支付牌照”。")
 MAX_LISTED = 12
 TOP_FITS = 3                 # shown with amounts; the rest are buttons
-MAX_BUTTONS = 8
 ARTICLE_ONLY = 16
 ARTICLE = re.compile(r"第\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*条|\b(?:art(?:icle)?\.?)\s*([0-9]{1,2})\b", re.IGNORECASE)
 
