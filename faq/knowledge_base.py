@@ -78,9 +78,9 @@ class KnowledgeBase:
         readers = self._now.readers
         return readers.get(lang, readers["zh"])
 
-    def period_note(self, entry, today: date, lang: str = "zh") -> str:
+    def period_note(self, doc_id: str, today: date, lang: str = "zh") -> str:
         """Every answer from a plan states the plan's period, and says so when it has ended."""
-        doc = self.knowledge.documents[entry.source.doc]
+        doc = self.knowledge.documents[doc_id]
         if doc.period is None:
             return ""
         start, end = doc.period

@@ -68,7 +68,7 @@ MAX_PARTS = 3              # a message asking several things gets at most this m
 
 def _answer(entry, svc: Services, confidence: float, lang: str, note: str = "") -> Reply:
     answer = amounts_in_english(entry.answer) if lang == "en" else entry.answer
-    text = answer + _amounts(svc, entry, lang) + svc.kb.period_note(entry, svc.clock.today(), lang)
+    text = answer + _amounts(svc, entry, lang) + svc.kb.period_note(entry.source.doc, svc.clock.today(), lang)
     return Reply(f"{note}{text}", intent="faq", confidence=confidence,
                  sources=[svc.kb.knowledge.cite(entry.source, lang)],
                  buttons=quick_check_buttons(_measures(svc, entry), lang, 3))

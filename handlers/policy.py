@@ -109,7 +109,9 @@ def _summary_reply(svc: Services, summary, lang: str = "zh") -> Reply:
     book = svc.kb.policy
     policies = [p for p in book.policies.values() if any(s.doc == p.doc for s in summary.sources)]
     head = f"[{summary.en.title}]\n{summary.en.text}" if lang == "en" else f"【{summary.title}】\n{summary.text}"
-    text = "\n\n".join([head, *render.validity_notes(policies, _today(svc), lang)])
+    plans = dict.fromkeys(s.doc for s in summary.sources if s.doc not in {p.doc for p in policies})
+    periods = [note.strip() for doc in plans if (note := svc.kb.period_note(doc, _today(svc), lang))]
+    text = "\n\n".join([head, *filter(None, ["\n".join(periods)]), *render.validity_notes(policies, _today(svc), lang)])
     return _reply(text, sources=[svc.kb.knowledge.cite(s, lang) for s in summary.sources])
 
 

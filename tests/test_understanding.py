@@ -265,6 +265,12 @@ async def test_plans_state_their_period_and_that_it_has_ended(ask):
     assert "2016—2020年" in reply.text and "已于2020-12-31结束" in reply.text
 
 
+async def test_a_direction_of_support_quoting_plans_states_each_plans_ended_period(ask):
+    reply = await ask("人才有补贴吗？我们有5个CFA")
+    assert reply.intent == "policy" and "第18条" in reply.text, reply.text
+    assert "已于2025-12-31结束" in reply.text and "已于2020-12-31结束" in reply.text and "已于2026-02-28到期" in reply.text
+
+
 @pytest.mark.parametrize("words", ["退订", "取消订阅", "不要再发了"])
 async def test_opting_out_in_words_takes_one_step(ask, services, words):
     await ask(payload="sub:events:on")
