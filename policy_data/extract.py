@@ -137,9 +137,29 @@ def _share_of(text: str, fig: Figure, book: PolicyBook) -> Figure:
     return replace(fig, value=None, error="这是另一个数的几分之几或几倍，不是所问的数，请直接告诉我这个数")
 
 
+@lru_cache(maxsize=4)
+def _shared_head(book: PolicyBook) -> re.Pattern:
+    heads = "|".join(map(re.escape, sorted({normalise(w) for w in book.words["shared_heads"]}, key=len, reverse=True)))
+    return re.compile(rf"((?:[\u4e00-\u9fff]{{1,6}}[、和及])+)([\u4e00-\u9fff]{{1,6}}?)({heads})")
+
+
+def _heads_shared(text: str, book: PolicyBook) -> str:
+    """"国际、国家、行业标准" read as 国际标准、国家标准、行业标准: the head noun the listed items share, after each —
+    only when every item with it is a word of the measures ("参与制定国家标准" stays as it is)."""
+    cues = cue_index(book)["cues"]
+
+    def spelled(m: re.Match) -> str:
+        items = re.split(r"([、和及])", m.group(1))
+        named = [i if i in "、和及" or i.endswith(m.group(3)) else i + m.group(3) for i in items]
+        if not all(i in "、和及" or scan(i, cues) for i in named):
+            return m.group(0)
+        return "".join(named) + m.group(2) + m.group(3)
+    return _shared_head(book).sub(spelled, text)
+
+
 @lru_cache(maxsize=8)             # the quick-check and the policy answers read the same message: once
 def read(text: str, book: PolicyBook) -> Reading:
-    text = normalise(text)
+    text = _heads_shared(normalise(text), book)
     index = cue_index(book)
     scores: dict[str, int] = {}
     for start, end, ids in scan(text, index["keywords"]):
