@@ -263,6 +263,9 @@ class Facts:
 EXPECTED = re.compile(r"(预计|预估|估计|有望|争取|目标是?|计划)(?:[^，,。；;\d]{0,4}?(达到|实现|突破|超过|缴足|为|是|有|到))?\s*$")
 
 
+UNITLESS_YUAN = Decimal(10) ** 6     # "15000" may be 元 or 万元: asked; seven digits and more are plainly 元
+
+
 def _take(facts: Facts, fig: Figure, inp: Input, text: str) -> None:
     if m := EXPECTED.search(text[max(0, fig.start - 10):fig.start]):
         facts.errors[inp.key] = Reason(f"您写的“{m.group(0).strip()}{fig.text}”是预计的数，补助按实际达到的{inp.label}计算",
@@ -274,8 +277,8 @@ def _take(facts: Facts, fig: Figure, inp: Input, text: str) -> None:
     elif inp.kind == "money" and fig.kind == "number" and fig.value == 0:
         facts.errors[inp.key] = Reason("金额为0时没有可测算的补贴",
                                        "With an amount of zero there is nothing to compute")
-    elif inp.kind == "money" and fig.kind == "number" and fig.value < WAN:
-        facts.errors[inp.key] = Reason(f"“{fig.text}”没有单位，请写明，例如 10亿 或 8000万元",
+    elif inp.kind == "money" and fig.kind == "number" and fig.value < UNITLESS_YUAN:
+        facts.errors[inp.key] = Reason(f"“{fig.text}”没有单位（是元、万元还是亿元？），请写明，例如 10亿 或 8000万元",
                                        f"“{fig.text}” has no unit; please write it out, e.g. RMB 1 billion or RMB 80 "
                                        "million")
     else:

@@ -185,6 +185,8 @@ async def test_nonsense_figures_get_a_clear_request(ask):
     assert "不能是负数" in (await ask("新设金融总部，实收资本-5亿，能拿多少")).text
     assert "合理范围" in (await ask("新设金融总部，实收资本10^30元，能拿多少")).text
     assert "没有单位" in (await ask("新设金融总部，实收资本10，能拿多少")).text
+    assert "没有单位" in (await ask("新设金融总部，实收资本15000，补多少")).text        # 元 or 万元: not guessed
+    assert "最高可获 2000万元" in (await ask("新设金融总部，实收资本1000000000，补多少")).text
     zero = await ask("新设金融总部，实收资本为0，能拿多少")
     assert "金额为0" in zero.text and "没有单位" not in zero.text and "可获" not in zero.text, zero.text
 
