@@ -157,9 +157,26 @@ def _heads_shared(text: str, book: PolicyBook) -> str:
     return _shared_head(book).sub(spelled, text)
 
 
+EACH_OF_LIST = re.compile(r"((?:[\u4e00-\u9fff]{2,6}、)+[\u4e00-\u9fff]{2,6})各([^，,。；;\d]{0,4}?)([\d一二两三四五六七八九十]+\s*[张项家个笔])")
+
+
+def _each_of_listed(text: str, book: PolicyBook) -> str:
+    """"香港、新加坡、英国各新拿了一张" read as 共3张: a count after 各 that each listed place or party holds, when the
+    items are none of the measures' words (those are counted kind by kind)."""
+    cues = cue_index(book)["cues"]
+
+    def counted(m: re.Match) -> str:
+        items = m.group(1).split("、")
+        count = next((f for f in figures(m.group(3)) if f.kind == "count" and f.value), None)
+        if count is None or any(scan(i, cues) for i in items):
+            return m.group(0)
+        return f"{m.group(1)}共{m.group(2)}{count.value * len(items)}{count.unit}"
+    return EACH_OF_LIST.sub(counted, text)
+
+
 @lru_cache(maxsize=8)             # the quick-check and the policy answers read the same message: once
 def read(text: str, book: PolicyBook) -> Reading:
-    text = _heads_shared(normalise(text), book)
+    text = _each_of_listed(_heads_shared(normalise(text), book), book)
     index = cue_index(book)
     scores: dict[str, int] = {}
     for start, end, ids in scan(text, index["keywords"]):
