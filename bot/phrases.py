@@ -31,6 +31,7 @@ class SmallTalk(Strict):
     acknowledgements: Patterns
     goodbyes: Patterns
     endings: Patterns
+    fragments: Patterns
 
 
 class SegmentWords(Strict):
@@ -61,6 +62,7 @@ class Subscribe(Strict):
     mine: Patterns
     yes_no: Patterns
     requests: Patterns
+    unchanged: Patterns
     sounds: Words
 
 

@@ -16,6 +16,7 @@ MAIN_MENU = (("常见问题", "FAQ", "faq"), ("政策匹配", "Policies", "polic
 GREETING = re.compile(rf"^({'|'.join(phrases().greeting.words)})[呀啊吗么!！~。.\s]*$", re.IGNORECASE)
 _TALK = phrases().small_talk
 _THANKS, _ACK, _BYE = ("|".join(words) for words in (_TALK.thanks, _TALK.acknowledgements, _TALK.goodbyes))
+FRAGMENT = re.compile(rf"^(?:{'|'.join(_TALK.fragments)})(?:{'|'.join(_TALK.endings)})*$", re.IGNORECASE)
 SMALL_TALK = re.compile(rf"^(?:{_THANKS}|{_ACK}|{_BYE})(?:{_THANKS}|{_ACK}|{_BYE}|{'|'.join(_TALK.endings)})*$")
 THANKED, LEAVING = re.compile(_THANKS), re.compile(_BYE)
 REPEATED = re.compile(r"^(.{1,15}?)\1{4,}$")      # one word sent over and over: "小镇小镇小镇…"
@@ -71,8 +72,14 @@ async def greeting(svc: Services, msg: Incoming) -> Reply | None:
 
 
 async def small_talk(svc: Services, msg: Incoming) -> Reply | None:
-    """"谢谢", "好的", "ok thanks": a short friendly word back, not an attempt at an answer."""
+    """"谢谢", "好的", "ok thanks": a short friendly word back, not an attempt at an answer; "那个", "不对": a
+    request to say the whole question."""
     said = label_key(msg.text)
+    if FRAGMENT.match(said):
+        return Reply(msg.say(f"您说的“{msg.text.strip()}”，我没读出具体的问题。请把想了解的内容写成一句话，例如：\n",
+                             f"“{msg.text.strip()}” — I could not find a question in it. Please write what you would "
+                             "like to know in one sentence, for example:\n") + _examples(msg),
+                     intent="clarify", confidence=1.0, buttons=menu_buttons(msg))
     if not SMALL_TALK.match(said):
         return None
     if LEAVING.search(said):

@@ -102,7 +102,7 @@ EVENTS, NEWS, BRANCH, EVERYTHING = (one_of(w) for w in (_WORDS.events, _WORDS.ne
 SEGMENT_NAMES = {seg: one_of(getattr(_WORDS.segments, seg)) for seg in SEGMENTS}
 REGISTERING = one_of(_WORDS.registering)   # how to take part: the screen, not a subscription the user did not ask for
 MINE = one_of(_WORDS.mine)                 # "我在哪个分会": the user's own choices
-YES_NO, REQUESTS = one_of(_WORDS.yes_no), one_of(_WORDS.requests)
+YES_NO, REQUESTS, UNCHANGED = one_of(_WORDS.yes_no), one_of(_WORDS.requests), one_of(_WORDS.unchanged)
 SHORT_ZH, SHORT_EN = 24, 12              # a request is short (characters, words); a longer text is a question
 Choice = tuple[str, str]                 # ("subscriptions", "events") or ("segments", "quasi")
 
@@ -274,6 +274,11 @@ async def by_words(svc: Services, msg: Incoming) -> Reply | None:
     text = _repaired(msg.folded.lower())
     if MINE.search(text) and _short(text):
         return _settings_screen(msg, user := await svc.store.users.get(msg.user_key), _joined(msg, user))
+    if UNCHANGED.search(text):            # "我不想退订", "上次不小心退订了": nothing to switch; the screen to check
+        return _settings_screen(msg, await svc.store.users.get(msg.user_key),
+                                msg.say("您的通知设置没有改动，当前设置如下；如需恢复或更改，点一下下方按钮即可。\n\n",
+                                        "Nothing was changed; here are your current settings. Tap a button below to "
+                                        "change one.\n\n"))
     if (ASKS_HOW.search(text) or YES_NO.search(text)) and not REQUESTS.search(text):
         return await _asked(svc, msg, text)
     wanted = _wanted(text)

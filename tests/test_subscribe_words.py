@@ -90,7 +90,10 @@ async def test_a_homophone_typo_of_subscribing_is_read_as_subscribing(ask, servi
     assert other.intent != "events" and await settings(services, "u2") == ({"news"}, set())
 
 
-@pytest.mark.parametrize("question", ["怎么退订", "我想知道怎么取消订阅", "能订阅活动通知吗", "How do I unsubscribe?"])
+@pytest.mark.parametrize("question", ["怎么退订", "我想知道怎么取消订阅", "能订阅活动通知吗", "How do I unsubscribe?",
+                                      "请问退订以后怎样恢复", "麻烦问下退订了还能报名吗", "请问能不能退订公告",
+                                      "我想知道退订的话会不会影响报名", "what happens if I unsubscribe",
+                                      "我不想退订", "不要取消订阅", "上次不小心退订了", "I don't want to unsubscribe"])
 async def test_a_question_about_notices_shows_the_one_tap_screen_and_changes_nothing(ask, services, question):
     reply = await ask(question)
     assert reply.intent == "events" and any(b.payload.startswith("sub:") for b in reply.buttons), reply.text
