@@ -289,6 +289,10 @@ class Router:
         if route.staff_only and not msg.is_staff:
             return Reply(msg.say("抱歉，该功能仅限小镇管委会工作人员使用。",
                                  "Sorry, this is for staff of the Town Management Committee only."), intent="staff")
+        if route.staff_only and msg.is_group:      # sign-in links and users' conversations stay out of groups
+            return Reply(msg.say("工作人员功能请私聊我使用，以免链接或用户的对话在群里公开。",
+                                 "Please use staff commands in a private chat with me, so that links and users' "
+                                 "conversations are not shown in the group."), intent="staff")
         return await route.handler(self.svc, msg)
 
     async def _answer(self, route: Route, msg: Incoming) -> Reply:

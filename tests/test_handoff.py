@@ -165,6 +165,12 @@ async def test_an_open_ticket_survives_a_restart(settings, clock, kb, services, 
     again.store.close()
 
 
+@pytest.mark.parametrize("command", ["/console", "/tickets", "/ticket 1", "/broadcast_status"])
+async def test_staff_commands_in_a_group_are_refused_there(router, command):
+    reply = await router.handle(Incoming("console", "g1", "staff", text=command, is_staff=True, is_group=True))
+    assert reply.intent == "staff" and "私聊" in reply.text and "http" not in reply.text, reply.text
+
+
 async def test_a_group_request_is_sent_to_the_private_chat(router):
     reply = await router.handle(Incoming("console", "g1", "u1", text="转人工", is_group=True))
     assert "私聊" in reply.text
