@@ -68,6 +68,12 @@ def as_typed(text: str | bytes | None) -> str:
     return _printable(_text(text)).strip()[:MAX_TYPED]
 
 
+def arguments(typed: str) -> str:
+    """What follows a command word, as typed: after any space, the full-width one a Chinese keyboard types too."""
+    parts = typed.split(maxsplit=1)
+    return parts[1] if len(parts) > 1 else ""
+
+
 MAX_DIGITS = 18          # a page, an event or a ticket number; longer digit runs are no number of ours
 
 

@@ -29,7 +29,7 @@ class Incoming:
     platform: str            # "console", "telegram", "wecom", "wecom_kf"
     chat_id: str             # where the reply goes (a group or a private chat)
     user_id: str             # who wrote; with platform it identifies the person
-    text: str = ""            # as typed (control characters removed by the router)
+    text: str = ""            # for reading: control characters removed, a very long text cut to its start and end
     payload: str | None = None   # a pressed button's payload, instead of text
     is_staff: bool = False
     display_name: str = ""
@@ -38,7 +38,7 @@ class Incoming:
     lang: str = "zh"                   # the language to answer in, set once by the router ("zh" | "en")
     reading: "Reading | None" = field(default=None, compare=False, repr=False)   # set once by the router
     reply_to: str = ""       # id of the bot's message this one quotes (Telegram replies), else ""
-    typed: str = ""          # set by the router: the text exactly as written (`text` is folded for matching)
+    typed: str = ""          # set by the router: the whole text as written — what is stored and passed on
 
     @_derived("platform", "user_id")
     def user_key(self) -> str:
@@ -46,7 +46,7 @@ class Incoming:
 
     @_derived("text")
     def folded(self) -> str:
-        """The text as matching sees it (NFKC); `text` stays exactly as typed, for storing and sending."""
+        """The text as matching sees it (NFKC); `typed` is what is stored and sent."""
         return fold(self.text)
 
     @property

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import ClassVar, Literal
 
-from bot import tickets
+from bot import inputs, tickets
 from bot.alliance.audience import PLATFORMS, SEGMENTS, audience_label, parse_audience
 from bot.dialogs import DialogState
 from bot.alliance.events import EventError, parse_when, when_text
@@ -43,7 +43,7 @@ def _staff_reply(text: str, buttons: list[Button] | None = None) -> Reply:
 
 async def start(svc: Services, msg: Incoming) -> Reply:
     """/broadcast [正文]"""
-    text = msg.text.partition(" ")[2].strip()
+    text = inputs.arguments(msg.typed).strip()          # as typed, however long
     svc.dialogs.put(msg.user_key, BroadcastDialog())
     if not text:
         return _staff_reply("请输入要群发的公告内容（随时输入“取消”退出）：")
@@ -66,7 +66,7 @@ async def step(svc: Services, msg: Incoming) -> Reply:
     payload = msg.payload
     svc.dialogs.touch(msg.user_key)
     if state.stage == "compose" and payload is None:
-        return await _composed(svc, msg, msg.text.strip())
+        return await _composed(svc, msg, msg.typed.strip())
     if state.stage == "audience" and payload and AUDIENCE.matches(payload):
         audience = parse_audience(AUDIENCE.arg(payload))
         if audience is None:

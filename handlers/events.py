@@ -125,7 +125,7 @@ async def by_payload(svc: Services, msg: Incoming) -> Reply:
 
 # ---- staff: publish --------------------------------------------------------------------------------------
 async def new_event(svc: Services, msg: Incoming) -> Reply:
-    args = msg.text.partition(" ")[2].strip()
+    args = inputs.arguments(msg.typed).strip()
     if args:
         try:
             event = parse_one_line(args, svc.clock.now())
@@ -145,7 +145,7 @@ def _ask_step(step: int, prefix: str = "") -> Reply:
 
 async def new_event_step(svc: Services, msg: Incoming) -> Reply:
     state = svc.dialogs.state(msg.user_key, NewEventDialog)
-    value = NEW_EVENT.arg(msg.payload) if msg.payload else msg.text.strip()
+    value = NEW_EVENT.arg(msg.payload) if msg.payload else msg.typed.strip()
     svc.dialogs.touch(msg.user_key)
     if state.step >= len(STEPS):                                 # at the preview
         if value != "publish":
@@ -189,7 +189,7 @@ FIELD_KEYS = {**{v: k for k, v in FIELD_NAMES.items()}, **{k: k for k in FIELD_N
 
 async def edit_event(svc: Services, msg: Incoming) -> Reply:
     """/editevent 3 → pick a field; /editevent 3 | 地点 | 新地点 → change it at once."""
-    args = msg.text.partition(" ")[2]
+    args = inputs.arguments(msg.typed)
     event = await _event_arg(svc, args, "/editevent")
     if isinstance(event, Reply):
         return event
@@ -217,7 +217,7 @@ async def edit_event_step(svc: Services, msg: Incoming) -> Reply:
     if not state.field:
         return _event_reply("请先点选要修改的项目，或输入“取消”。", staff=True)
     svc.dialogs.pop(msg.user_key)
-    return await _apply_edit(svc, msg, event, state.field, msg.text)
+    return await _apply_edit(svc, msg, event, state.field, msg.typed)
 
 
 async def _apply_edit(svc: Services, msg: Incoming, event: Event, field_name: str, value: str) -> Reply:
@@ -266,7 +266,7 @@ IMPORT_HELP = ("请发送 YAML 活动列表（或 data/imports/ 下的文件名�
 
 
 async def import_events(svc: Services, msg: Incoming) -> Reply:
-    body = msg.text.partition(" ")[2].strip()
+    body = inputs.arguments(msg.typed).strip()
     if not body:
         svc.dialogs.put(msg.user_key, ImportDialog())
         return _event_reply(IMPORT_HELP, staff=True)
@@ -275,7 +275,7 @@ async def import_events(svc: Services, msg: Incoming) -> Reply:
 
 async def import_step(svc: Services, msg: Incoming) -> Reply:
     if msg.payload is None:
-        return await _import(svc, msg, msg.text)
+        return await _import(svc, msg, msg.typed)
     state = svc.dialogs.state(msg.user_key, ImportDialog)
     svc.dialogs.pop(msg.user_key)
     if not state.events:

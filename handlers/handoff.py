@@ -11,6 +11,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from bot import inputs
 from bot.alliance.audience import PLATFORMS
 from bot.alliance.events import when_text
 from bot.history import Exchange
@@ -277,7 +278,7 @@ async def _answer(svc: Services, msg: Incoming, ticket: Ticket, text: str) -> Re
 
 async def reply_command(svc: Services, msg: Incoming) -> Reply:
     """/reply N 文字"""
-    number, text = _number(msg.typed.partition(" ")[2].lstrip())
+    number, text = _number(inputs.arguments(msg.typed).lstrip())
     if number is None or not text.strip():
         return _handoff_reply("用法：/reply 工单号 回复内容，例如 /reply 12 您好，已为您查询……")
     ticket = await svc.tickets.get(number)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from bot import inputs
 from bot.dialogs import DialogState
 from bot.messages import Button, Incoming, Reply
 from bot.services import Services
@@ -64,7 +65,7 @@ async def _save(svc: Services, msg: Incoming, description: str) -> Reply:
 
 
 async def command(svc: Services, msg: Incoming) -> Reply:
-    description = msg.text.partition(" ")[2].strip()
+    description = inputs.arguments(msg.typed).strip()
     if description:
         return await _save(svc, msg, description)
     stored = await svc.store.users.profile(msg.user_key)
@@ -87,4 +88,4 @@ async def continue_dialog(svc: Services, msg: Incoming) -> Reply | None:
     if not beneficiary_types(for_reading(msg.text, svc.kb.policy, msg.lang), svc.kb.policy) \
             and QUESTION_MARKS.search(msg.text):
         return None                      # a question, not a description: let the other routes answer it
-    return await _save(svc, msg, msg.text)
+    return await _save(svc, msg, msg.typed)

@@ -49,6 +49,16 @@ async def test_broadcast_to_a_segment_reaches_exactly_that_segment(ask, services
     assert "#1 公告" in status.text and "2 / 0 / 0（已完成）" in status.text
 
 
+async def test_a_long_broadcast_is_sent_whole_and_as_typed(ask, services, outbox):
+    await ask("你好", user="a")
+    body = "【通知】" + "".join(f"第{i}项：会客厅　暂停开放，请相互转告。" for i in range(40))    # > 500 characters
+    await ask(f"／broadcast　{body}", staff=True)                        # a full-width slash and space
+    await ask(payload="bc:aud:all", staff=True)
+    await ask(payload="bc:send", staff=True)
+    await services.delivery.wait()
+    assert len(body) > 500 and outbox.texts("a") == [body]
+
+
 async def test_broadcast_to_all_skips_those_who_declined_announcements(ask, services, outbox):
     await ask("你好", user="a")
     await ask(payload="sub:news:off", user="b")          # declines staff announcements

@@ -57,7 +57,7 @@ async def test_a_ticket_from_request_to_close(ask, services, outbox):
     assert outbox.texts("staff")[-1].startswith("【工单 #1】u1（控制台 u1）留言：\n小镇面积多大\n")
 
     assert "（等待回复）" in (await ask("/tickets", staff=True)).text
-    sent = await ask(f"/reply 1 {TYPED}", staff=True)
+    sent = await ask(f"/reply　1 {TYPED}", staff=True)                 # a full-width space after the command
     assert "已发送给" in sent.text
     await delivered(services)
     assert outbox.texts("u1") == [f"{STAFF_MARK}\n{TYPED}"]       # exactly as typed, full-width and all
