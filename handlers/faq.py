@@ -68,7 +68,7 @@ MAX_PARTS = 3              # a message asking several things gets at most this m
 
 def _answer(entry, svc: Services, confidence: float, lang: str, note: str = "") -> Reply:
     answer = amounts_in_english(entry.answer) if lang == "en" else entry.answer
-    text = answer + _amounts(svc, entry, lang) + svc.kb.period_note(entry.source.doc, svc.clock.today(), lang)
+    text = answer + _amounts(svc, entry, lang) + svc.kb.period_note(entry.source.doc, svc.policy_date(), lang)
     return Reply(f"{note}{text}", intent="faq", confidence=confidence,
                  sources=[svc.kb.knowledge.cite(entry.source, lang)],
                  buttons=quick_check_buttons(_measures(svc, entry), lang, 3))
@@ -394,7 +394,7 @@ def _today_note(svc: Services, msg: Incoming, entry) -> str:
     years = _years_in(entry)
     if said is None or not years or msg.english:
         return ""
-    year = svc.clock.today().year + RELATIVE_YEARS[said]
+    year = svc.policy_date().year + RELATIVE_YEARS[said]
     if year in years:
         return ""
     nearest = min(years, key=lambda y: abs(y - year))

@@ -70,6 +70,10 @@ async def test_bot_today_fixes_the_policy_date_only(services):
     pinned = dataclasses.replace(services, settings=dataclasses.replace(services.settings, today=date(2026, 1, 15)))
     assert "现行有效" in (await Router(pinned).handle(question)).text
     assert pinned.clock.now() == services.clock.now() and services.clock.today() == date(2026, 11, 22)
+    plan = Incoming("console", "u2", "u2", text="港湾计划的目标是什么")     # a plan's period, against the same date
+    assert "已于2025-12-31结束" in (await Router(services).handle(plan)).text
+    in_2025 = dataclasses.replace(services, settings=dataclasses.replace(services.settings, today=date(2025, 6, 1)))
+    assert "结束" not in (await Router(in_2025).handle(plan)).text
 
 
 def test_bot_today_does_not_freeze_the_product_clock(monkeypatch, tmp_path):
