@@ -6,6 +6,7 @@ change with its notice and reminders in one write and sends the notice to the ev
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -23,6 +24,8 @@ from bot.store import Event
 from faq.schema import one_of
 from handlers import subscribe
 from scheduler.reminders import span_text
+
+log = logging.getLogger(__name__)
 
 SOURCE = "小镇管委会发布的联盟活动"
 LIST_LIMIT = 10
@@ -291,7 +294,11 @@ async def _import(svc: Services, msg: Incoming, body: str) -> Reply:
         path = svc.settings.data_dir / IMPORT_DIR / body
         if not path.is_file():
             return _event_reply(f"找不到文件 {IMPORT_DIR}/{body}。", staff=True)
-        body = await asyncio.to_thread(path.read_text, "utf-8")
+        try:
+            body = await asyncio.to_thread(path.read_text, "utf-8")
+        except (UnicodeDecodeError, OSError) as exc:
+            log.info("event import %s unreadable: %s", body, type(exc).__name__)
+            return _event_reply(f"无法读取 {IMPORT_DIR}/{body}：文件须为 UTF-8 编码的 YAML 文本。", staff=True)
     try:
         events = parse_yaml(body, svc.clock.now())
     except EventError as exc:

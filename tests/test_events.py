@@ -237,6 +237,8 @@ async def test_import_from_a_file_in_the_data_folder(ask, services, outbox):
     reply = await ask("/importevents dec.yaml", staff=True)
     assert "将导入 1 个活动" in reply.text
     assert "找不到" in (await ask("/importevents nope.yaml", staff=True)).text
+    (folder / "gbk.yaml").write_bytes("events:\n  - title: 论坛\n".encode("gbk"))
+    assert "UTF-8" in (await ask("/importevents gbk.yaml", staff=True)).text
 
 
 @pytest.mark.parametrize("command", ["/newevent 2026-12-01 14:00 | a | b | 全体", "/cancelevent 1", "/importevents",
