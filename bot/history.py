@@ -15,6 +15,7 @@ class Exchange:
     said: str          # what the user wrote, as typed ("（按钮 …）" for a pressed button)
     answer: str        # the bot's reply text
     intent: str
+    payload: str | None = None      # the pressed button's payload
 
 
 class RecentHistory:
@@ -25,7 +26,7 @@ class RecentHistory:
     def add(self, msg: Incoming, reply: Reply) -> None:
         said = msg.typed or msg.text if msg.payload is None else f"（按钮 {msg.payload}）"
         ring = self._by_user.pop(msg.user_key, None) or deque(maxlen=self._size)
-        ring.append(Exchange(said, reply.text, reply.intent))
+        ring.append(Exchange(said, reply.text, reply.intent, msg.payload))
         self._by_user[msg.user_key] = ring
         while len(self._by_user) > self._users:
             self._by_user.popitem(last=False)          # the user heard from longest ago

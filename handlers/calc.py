@@ -1127,22 +1127,33 @@ def _last_question(book, lang: str, recent: list) -> tuple[str, str]:
     question, typed = None, ""
     asking = ""                          # the bot's last reply: a question back names its measure in its heading
     for exchange in reversed(run):
-        before, typed = typed, f"{typed} {exchange.said}"
-        if question is not None and AFFIRM.match(exchange.said.strip()):
+        said = _said(book, exchange)
+        before, typed = typed, f"{typed} {said}"
+        if question is not None and (exchange.payload == CALC("confirm") or AFFIRM.match(said.strip())):
             question = _affirmed(book, question, asking)   # "是" to the condition asked: stated, as it was computed
             continue
-        if question is not None and DENY.match(exchange.said.strip()):
+        if question is not None and (exchange.payload == CALC("deny") or DENY.match(said.strip())):
             continue
-        given = None if question is None else (_another_figure(book, lang, exchange.said)
-                                                or _restated_figure(book, lang, exchange.said, question, before))
+        given = None if question is None else (_another_figure(book, lang, said)
+                                                or _restated_figure(book, lang, said, question, before))
         if given is None:
-            question = for_reading(exchange.said, book, lang)
+            own = for_reading(said, book, lang)
+            answers = question is not None and not (AMOUNT.search(question) or COUNT.search(question)) \
+                and (AMOUNT.search(own) or COUNT.search(own)) and not read(own, book).candidates()
+            question = f"{question} {own}" if answers else own     # "实收资本10亿", the figure the last step asked for
         elif (again := _new_figure(question, given)) is not None:
             question = again
         elif not (AMOUNT.search(question) or COUNT.search(question)):
             question = f"{question} {given}"
         asking = exchange.answer
     return question or "", typed
+
+
+def _said(book, exchange) -> str:
+    """What an exchange said of the question: a pressed measure button is that measure's name ("新设金融总部补助")."""
+    if exchange.payload and CALC.matches(exchange.payload) and (measure := book.measure(CALC.arg(exchange.payload))):
+        return measure.title
+    return exchange.said
 
 
 def _affirmed(book, question: str, asking: str) -> str:

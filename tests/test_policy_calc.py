@@ -643,11 +643,21 @@ async def test_a_new_figure_while_a_condition_is_asked_replaces_the_figure_of_th
     assert yes.intent == "calc" and "250亿元" in yes.text and "120亿" not in yes.text, yes.text
 
 
-async def test_a_condition_confirmed_once_holds_for_the_next_figure(ask):
+@pytest.mark.parametrize("typed", [True, False])
+async def test_a_condition_confirmed_once_holds_for_the_next_figure(ask, typed):
     await ask("我们是私募基金管理人，管理规模120亿，能拿多少补贴")
-    assert final_amount((await ask("是")).text) == Decimal("3000000")
+    assert final_amount((await ask("是") if typed else await ask(payload="calc:confirm")).text) == Decimal("3000000")
     again = await ask("那如果管理规模到了210亿呢")           # 新设 was confirmed: not asked again
     assert again.intent == "calc" and final_amount(again.text) == Decimal("6000000"), again.text
+
+
+async def test_a_measure_pressed_in_the_picker_is_the_question_a_new_figure_repeats(ask, services):
+    await ask("/calc")
+    hq = next(m for m in services.kb.policy.measures if m.title == "新设金融总部补助")
+    await ask(payload=f"calc:{hq.id}")
+    assert final_amount((await ask("实收资本10亿")).text) == Decimal("20000000")
+    again = await ask("那20亿呢")
+    assert again.intent == "calc" and final_amount(again.text) == Decimal("40000000"), again.text
 
 
 @pytest.mark.parametrize("question, amount", [
