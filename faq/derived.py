@@ -34,7 +34,7 @@ def cached(name: str, key: str, build: Callable[[], T], cache_dir: Path | None =
         try:
             with gc_paused():
                 return pickle.loads(path.read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
+        except Exception as exc:          # written by other code (a moved class, a changed field): any failure rebuilds
             log.warning("unreadable cache %s (%s): rebuilding", path.name, exc)
     value = build()
     try:

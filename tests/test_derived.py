@@ -22,6 +22,14 @@ def test_an_unreadable_cache_is_rebuilt(tmp_path):
     assert cached("index", "k1", lambda: [3], tmp_path) == [1, 2]
 
 
+def test_a_cache_written_by_code_that_has_since_moved_is_rebuilt(tmp_path):
+    import pickle
+    from decimal import Decimal
+    gone = pickle.dumps(Decimal(1)).replace(b"decimal", b"decimax")      # names a module that no longer exists
+    (tmp_path / "index-k1.pickle").write_bytes(gone)
+    assert cached("index", "k1", lambda: [1, 2], tmp_path) == [1, 2]
+
+
 def test_the_matcher_ranks_the_same_from_a_warm_cache(kb, tmp_path):
     from faq.matcher import FaqMatcher
     cold = FaqMatcher(kb.knowledge.faq, cache_dir=tmp_path)
