@@ -53,6 +53,15 @@ async def test_a_phrasing_of_an_entry_naming_measures_changes_only_that_line(edi
     assert entry.measures == ["hq-new", "fin-holding", "capital-raise"]
 
 
+async def test_two_phrasings_added_at_once_to_one_entry_both_stay_with_a_backup_each(editor, editable):
+    kb, faq, _ = editable
+    await asyncio.gather(editor.add_phrasing("telegram:1", "town-location", "小镇具体在哪个位置"),
+                         editor.add_phrasing("telegram:2", "town-location", "运河财富小镇坐落在哪"))
+    questions = next(e for e in kb.knowledge.faq if e.id == "town-location").questions
+    assert "小镇具体在哪个位置" in questions and "运河财富小镇坐落在哪" in questions
+    assert len(list(editor.backup_dir.iterdir())) == 2             # the same second, by the fixed clock
+
+
 async def test_a_phrasing_changes_one_line_of_one_file_keeps_a_backup_and_reloads(editor, editable):
     kb, faq, _ = editable
     before = {p.name: p.read_text("utf-8") for p in faq.glob("*.yaml")}

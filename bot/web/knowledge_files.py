@@ -7,6 +7,7 @@ uses; only a copy that loads is written to the real file. Errors are in Chinese 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import shutil
 import tempfile
@@ -90,24 +91,29 @@ class KnowledgeEditor:
         return dumped
 
     async def add_phrasing(self, actor: str, entry_id: str, question: str) -> None:
-        entry = self.kb.knowledge.entry(entry_id)
-        if entry is None:
-            raise EditError(f"编号：找不到问答条目 {entry_id}")
+        """Read under the lock, so two phrasings added at once to one entry both stay."""
         if not question.strip():
             raise EditError("问法：不能为空")
-        if question in entry.questions:
-            raise EditError(f"问法：条目 {entry_id} 已有这个问法")
-        data = {**entry.model_dump(exclude={"en"}), "questions": [*entry.questions, question]}
-        await self.save_entry(actor, data, action="faq.phrasing", question=question)
+        async with self._lock:
+            entry = self.kb.knowledge.entry(entry_id)
+            if entry is None:
+                raise EditError(f"编号：找不到问答条目 {entry_id}")
+            if question in entry.questions:
+                raise EditError(f"问法：条目 {entry_id} 已有这个问法")
+            data = {**entry.model_dump(exclude={"en"}), "questions": [*entry.questions, question]}
+            await self._save(actor, data, None, "faq.phrasing", question=question)
 
     async def save_entry(self, actor: str, data: dict, *, file: str | None = None, action: str = "faq.edit",
                          **detail) -> None:
         """Changes an existing entry in place, or appends a new one (`file` given) to that file; its English
         text goes to the overlay beside it (faq/data/en/<file>)."""
-        entry = self._checked_entry({k: v for k, v in data.items() if k != "en"}, file is not None)
         async with self._lock:
-            texts = await asyncio.to_thread(self._entry_texts, entry, file, data.get("en"))
-            await self._commit(texts, actor, action if file is None else "faq.add", entry=entry["id"], **detail)
+            await self._save(actor, data, file, action, **detail)
+
+    async def _save(self, actor: str, data: dict, file: str | None, action: str, **detail) -> None:
+        entry = self._checked_entry({k: v for k, v in data.items() if k != "en"}, file is not None)
+        texts = await asyncio.to_thread(self._entry_texts, entry, file, data.get("en"))
+        await self._commit(texts, actor, action if file is None else "faq.add", entry=entry["id"], **detail)
 
     def _entry_texts(self, entry: dict, file: str | None, english: dict | None) -> dict[Path, str]:
         """The new texts of the files an entry is in: appended to `file`, or changed where it is (blocking)."""
@@ -158,7 +164,12 @@ class KnowledgeEditor:
     def _write(self, path: Path, text: str) -> None:
         self.backup_dir.mkdir(parents=True, exist_ok=True)
         stamp = self.clock.now().strftime("%Y%m%d-%H%M%S")
-        shutil.copyfile(path, self.backup_dir / f"{path.name}.{stamp}")
+        backup = self.backup_dir / f"{path.name}.{stamp}"
+        for n in itertools.count(2):                  # two saves in one second keep both backups
+            if not backup.exists():
+                break
+            backup = self.backup_dir / f"{path.name}.{stamp}.{n}"
+        shutil.copyfile(path, backup)
         atomic_write(path, text.encode("utf-8"))
 
     async def _commit(self, texts: dict[Path, str], actor: str, action: str, **detail) -> None:
