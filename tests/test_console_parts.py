@@ -62,6 +62,20 @@ async def test_two_phrasings_added_at_once_to_one_entry_both_stay_with_a_backup_
     assert len(list(editor.backup_dir.iterdir())) == 2             # the same second, by the fixed clock
 
 
+async def test_a_form_saved_after_someone_else_changed_the_entry_is_refused_not_written_over(editor, editable):
+    from bot.web.knowledge_files import Stale, version
+    kb, _, _ = editable
+    opened = next(e for e in kb.knowledge.faq if e.id == "town-location")
+    await editor.add_phrasing("telegram:2", "town-location", "小镇在杭州什么地方")       # saved meanwhile
+    stale = {**opened.model_dump(), "answer": opened.answer + "（补充）"}
+    with pytest.raises(Stale):
+        await editor.save_entry("telegram:1", stale, opened=version(opened))
+    now = next(e for e in kb.knowledge.faq if e.id == "town-location")
+    assert "小镇在杭州什么地方" in now.questions and now.answer == opened.answer
+    await editor.save_entry("telegram:1", {**now.model_dump(), "answer": now.answer + "（补充）"}, opened=version(now))
+    assert next(e for e in kb.knowledge.faq if e.id == "town-location").answer.endswith("（补充）")
+
+
 async def test_a_phrasing_changes_one_line_of_one_file_keeps_a_backup_and_reloads(editor, editable):
     kb, faq, _ = editable
     before = {p.name: p.read_text("utf-8") for p in faq.glob("*.yaml")}

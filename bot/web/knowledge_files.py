@@ -7,7 +7,9 @@ uses; only a copy that loads is written to the real file. Errors are in Chinese 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import itertools
+import json
 import logging
 import shutil
 import tempfile
@@ -34,8 +36,18 @@ PROBLEMS = {"missing": "必填", "string_too_short": "不能为空", "too_short"
             "string_type": "应为文字", "list_type": "应为列表"}
 
 
+def version(entry: FaqEntry) -> str:
+    """A short hash of an entry as loaded: the edit form carries it, so a save can tell it was changed meanwhile."""
+    dumped = json.dumps(entry.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(dumped.encode()).hexdigest()[:16]
+
+
 class EditError(ValueError):
     """A change staff asked for that cannot be saved; the message (Chinese) names the field."""
+
+
+class Stale(EditError):
+    """The entry was saved by someone else after the form was opened (409)."""
 
 
 def explain(exc: ValidationError) -> EditError:
@@ -104,10 +116,15 @@ class KnowledgeEditor:
             await self._save(actor, data, None, "faq.phrasing", question=question)
 
     async def save_entry(self, actor: str, data: dict, *, file: str | None = None, action: str = "faq.edit",
-                         **detail) -> None:
+                         opened: str | None = None, **detail) -> None:
         """Changes an existing entry in place, or appends a new one (`file` given) to that file; its English
-        text goes to the overlay beside it (faq/data/en/<file>)."""
+        text goes to the overlay beside it (faq/data/en/<file>). `opened`: the entry's version when the form was
+        opened; saved since by someone else, the change is refused rather than written over theirs."""
         async with self._lock:
+            current = self.kb.knowledge.entry(data.get("id", "")) if opened is not None else None
+            if current is not None and version(current) != opened:
+                raise Stale("条目在您打开之后已被修改（可能是其他工作人员），为免覆盖，未保存。请刷新页面查看最新内容后再改；"
+                            "您填写的内容仍在下方。")
             await self._save(actor, data, file, action, **detail)
 
     async def _save(self, actor: str, data: dict, file: str | None, action: str, **detail) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.web.base import actor_of, console_of, log_refusal, page, see_other
-from bot.web.knowledge_files import EditError
+from bot.web.knowledge_files import EditError, Stale, version
 from bot.web.pages.forms import ids, lines, text, words
 
 routes = web.RouteTableDef()
@@ -76,7 +76,7 @@ async def edit_form(request: web.Request) -> web.Response:
     entry = svc.kb.knowledge.entry(request.match_info["id"])
     if entry is None:
         raise web.HTTPNotFound(text="没有这个问答条目")
-    return _form(request, entry.model_dump(), new=False, saved=bool(request.query.get("saved")))
+    return _form(request, entry.model_dump(), new=False, saved=bool(request.query.get("saved")), opened=version(entry))
 
 
 @routes.post("/faq/{id}")
@@ -84,8 +84,10 @@ async def save(request: web.Request) -> web.Response:
     console = console_of(request)
     form = await request.post()
     entry = {**_form_entry(form), "id": request.match_info["id"]}
+    opened = text(form, "opened") or None
     try:
-        await console.editor.save_entry(actor_of(request), entry)
+        await console.editor.save_entry(actor_of(request), entry, opened=opened)
     except EditError as exc:
-        return _form(request, entry, new=False, error=str(exc), status=400)
+        return _form(request, entry, new=False, error=str(exc), status=409 if isinstance(exc, Stale) else 400,
+                     opened=opened or "")
     raise see_other(f"/faq/{entry['id']}?saved=1")
