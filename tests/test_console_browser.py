@@ -225,6 +225,7 @@ async def test_a_broadcast_composed_in_the_browser_is_delivered_with_live_progre
 
     polls = []
     page.on("request", lambda r: polls.append(r.url) if r.url.endswith("/progress") else None)
+    form = {name: await page.locator(f"input[name={name}]").first.input_value() for name in ("_csrf", "once")}
     server.api.flood("sendMessage", retry_after=1)            # holds the first send for a second
     await page.click("#send")
     await expect(page.locator("h1")).to_contain_text("群发 #")
@@ -237,6 +238,10 @@ async def test_a_broadcast_composed_in_the_browser_is_delivered_with_live_progre
     delivered = [m for u in (2001, 2002) for m in server.api.sent_to(u) if "路演报名开始" in m["text"]]
     assert len(delivered) == 2 and delivered[0]["text"].startswith("【通知】12月路演报名开始 <请回复>")
 
+    again = await page.request.post(f"{server.url}/console/broadcasts", form={
+        **form, "text": "【通知】12月路演报名开始 <请回复>", "audience": "platform:telegram", "when": "now", "due": ""})
+    assert again.url == page.url                              # a resent form leads to the first send, not a second
+    assert len([b for b in await server.svc.store.broadcasts.all() if b.kind == "announcement"]) == 1
     await server.say("转人工", user=2001)                     # its notice to staff is the ticket's, not a broadcast
     assert any(b.kind == "ticket" for b in await server.svc.store.broadcasts.all())
     await page.goto(f"{server.url}/console/broadcasts")

@@ -71,3 +71,13 @@ def log_refusal(request: web.Request, status: int, message: str) -> None:
 
 def see_other(path: str) -> web.HTTPSeeOther:
     return web.HTTPSeeOther(f"{PREFIX}{path}")
+
+
+async def once(request: web.Request, act) -> web.HTTPSeeOther:
+    """Runs `act()` (→ the path it made) for a form's one-time token only once; a repeat goes to that path."""
+    session, token = request[SESSION], str((await request.post()).get("once", ""))
+    if token not in session.forms:
+        raise Invalid("表单已过期或已提交，请重新打开页面再操作")
+    if (made := session.forms[token]) is None:
+        made = session.forms[token] = await act()
+    return see_other(made)

@@ -17,11 +17,24 @@ from bot.clock import Clock
 IDLE = timedelta(minutes=30)
 
 
+FORMS_KEPT = 50            # one-time form tokens a session remembers
+
+
 @dataclass
 class Session:
     actor: str
     last_seen: datetime
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    forms: dict[str, str | None] = field(default_factory=dict)    # one-time token → where its submit led
+
+    def form_token(self) -> str:
+        """A token for one form that sends or publishes: its second submit (a double click, a resent POST) is
+        led to what the first made instead of doing it again."""
+        token = secrets.token_urlsafe(12)
+        self.forms[token] = None
+        while len(self.forms) > FORMS_KEPT:
+            del self.forms[next(iter(self.forms))]
+        return token
 
 
 class Sessions:

@@ -15,7 +15,7 @@ from bot.alliance.events import EventError, parse_when
 from bot.inputs import number
 from bot.services import Services
 from bot.store import Audience, Audit
-from bot.web.base import Invalid, actor_of, console_of, log_refusal, page, see_other
+from bot.web.base import SESSION, Invalid, actor_of, console_of, log_refusal, once, page, see_other
 from bot.web.pages.forms import text
 from handlers import broadcast as staff_broadcast
 
@@ -85,6 +85,7 @@ async def _form(request: web.Request, draft: dict[str, str], error: str = "", **
     if error:
         log_refusal(request, 400, error)
     return page(request, "broadcast_form.html", status=400 if error else 200, draft=draft, error=error,
+                once=request[SESSION].form_token(),
                 audiences=await _audiences(console_of(request).svc), **{"preview": None, "count": None, **shown})
 
 
@@ -111,8 +112,11 @@ async def send(request: web.Request) -> web.Response:
         _, body, audience, due = await _composed(request)
     except Invalid as exc:
         return await _form(request, await _draft(request), str(exc))
-    broadcast = await staff_broadcast.create(svc, actor_of(request), body, audience, due)
-    raise see_other(f"/broadcasts/{broadcast.id}")
+
+    async def sent() -> str:
+        broadcast = await staff_broadcast.create(svc, actor_of(request), body, audience, due)
+        return f"/broadcasts/{broadcast.id}"
+    raise await once(request, sent)
 
 
 async def _progress(request: web.Request) -> dict:

@@ -8,7 +8,7 @@ from bot.alliance.audience import SEGMENTS
 from bot.alliance.events import FIELD_NAMES, TYPES, EventError, edited, validate
 from bot.inputs import number
 from bot.store import Event
-from bot.web.base import actor_of, console_of, log, page, see_other
+from bot.web.base import SESSION, actor_of, console_of, log_refusal, once, page, see_other
 from bot.web.pages.forms import page_number, text
 
 routes = web.RouteTableDef()
@@ -24,9 +24,10 @@ def _form(request: web.Request, event: Event | None, fields: dict[str, str] | No
           status: int = 200) -> web.Response:
     """The form of a stored event (None: a new one), showing `fields` as staff typed them when given."""
     if error:
-        log.info("console %s %s → %d: %s", request.method, request.path, status, error.splitlines()[0])
+        log_refusal(request, status, error)
     shown = fields or (event.content() if event else {"audience": "all"})
     return page(request, "event_form.html", status=status, event=event, fields=shown, error=error, types=TYPES,
+                once=request[SESSION].form_token(),
                 audiences=AUDIENCES, saved=bool(request.query.get("saved")))
 
 
@@ -67,8 +68,11 @@ async def publish(request: web.Request) -> web.Response:
         event = validate(fields, svc.clock.now())
     except EventError as exc:
         return _form(request, None, fields, error=f"未发布：{exc}", status=400)
-    [eid] = await svc.scheduler.publish([event], actor_of(request))
-    raise see_other(f"/events/{eid}?saved=1")
+
+    async def published() -> str:
+        [eid] = await svc.scheduler.publish([event], actor_of(request))
+        return f"/events/{eid}?saved=1"
+    raise await once(request, published)
 
 
 @routes.get("/events/{id}")
