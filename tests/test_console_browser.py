@@ -143,8 +143,12 @@ async def test_links_and_sessions_expire_by_the_clock_and_removed_staff_lose_acc
 
 async def test_repeated_bad_links_are_rate_limited(server):
     async with aiohttp.ClientSession() as http:
-        statuses = [(await http.get(f"{server.url}/console/login/guess{i}")).status for i in range(7)]
+        previews = [(await http.get(f"{server.url}/console/login/seen{i}")).status for i in range(7)]
+        statuses = [(await http.post(f"{server.url}/console/login/guess{i}")).status for i in range(7)]
+        opened = (await http.get(await server.link())).status
+    assert previews == [400] * 7                               # opening or previewing a link counts for nothing
     assert statuses[:5] == [400] * 5 and statuses[5:] == [429, 429]
+    assert opened == 200                                       # a good link still shows its confirmation page
 
 
 async def test_a_question_that_fell_back_becomes_a_phrasing_and_is_then_answered(server, page):

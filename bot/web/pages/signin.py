@@ -10,10 +10,12 @@ BAD_LINK = "登录链接无效、已使用过或已过期。请在聊天中重�
 
 
 def _checked(request: web.Request, actor: str | None) -> web.Response | None:
+    """Only a bad link's confirmation counts against the limit: a chat app's preview of a spent link, or anyone
+    opening links behind the same proxy, must not lock the staff out."""
     console = console_of(request)
-    client = request.remote or "?"
     if actor is None:
-        console.limiter.miss(client)
+        if request.method == "POST":
+            console.limiter.miss(request.remote or "?")
         return refuse(request, 400, BAD_LINK)
     if not console.is_staff(actor):
         return refuse(request, 403, "该账号不在工作人员名单（BOT_STAFF）中。")
@@ -29,8 +31,6 @@ def _limited(request: web.Request) -> web.Response | None:
 @routes.get("/login/{token}")
 async def confirm(request: web.Request) -> web.Response:
     """Asks to confirm: opening the link (or a chat app's link preview) does not spend it; the button does."""
-    if limited := _limited(request):
-        return limited
     actor = console_of(request).links.peek(request.match_info["token"])
     return _checked(request, actor) or page(request, "signin.html", actor=actor)
 
