@@ -117,6 +117,10 @@ async def test_a_malformed_form_or_page_number_gets_a_400_not_a_500(server, page
         assert refused.status == 400 and "表单无法读取" in await refused.text(), kind
     huge = await page.goto(f"{server.url}/console/events?page={'9' * 5000}")
     assert huge.status == 400
+    for path, says in (("/events/999", "没有这个活动"), ("/faq/no-such-entry", "没有这个问答条目"),
+                       ("/broadcasts/999", "没有这个群发")):
+        missing = await page.goto(f"{server.url}/console{path}")
+        assert missing.status == 404 and says in await missing.text() and "回到概览" in await missing.text()
     await page.goto(f"{server.url}/console/broadcasts/new")
     csrf = await page.locator("input[name=_csrf]").first.input_value()
     unchosen = await page.request.post(f"{server.url}/console/unanswered/phrasing", max_redirects=0,

@@ -23,6 +23,12 @@ SESSION_TOKEN = web.RequestKey("console_session_token", str)
 
 class Invalid(ValueError):
     """Bad input to a console page: shown to the staff member as a 400 page, logged in one line."""
+    status = 400
+
+
+class NotFound(Invalid):
+    """A page of something that does not exist (an old link, a mistyped number): a 404 page, one log line."""
+    status = 404
 
 
 @dataclass

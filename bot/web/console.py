@@ -58,7 +58,7 @@ async def _guarded(request: web.Request, handler) -> web.StreamResponse:
     try:
         return await handler(request)
     except (Invalid, EditError) as exc:
-        return refuse(request, 400, str(exc))
+        return refuse(request, getattr(exc, "status", 400), str(exc))
 
 
 def make_console(svc: Services, staff: StaffList, editor: KnowledgeEditor | None = None) -> web.Application:

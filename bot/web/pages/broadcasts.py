@@ -15,7 +15,7 @@ from bot.alliance.events import EventError, parse_when
 from bot.inputs import number
 from bot.services import Services
 from bot.store import Audience, Audit
-from bot.web.base import SESSION, Invalid, actor_of, console_of, log_refusal, once, page, see_other
+from bot.web.base import SESSION, Invalid, NotFound, actor_of, console_of, log_refusal, once, page, see_other
 from bot.web.pages.forms import text
 from handlers import broadcast as staff_broadcast
 
@@ -124,7 +124,7 @@ async def _progress(request: web.Request) -> dict:
     raw = request.match_info["id"]
     broadcast = await svc.store.broadcasts.get(bid) if (bid := number(raw)) is not None else None
     if broadcast is None:
-        raise web.HTTPNotFound(text="没有这个群发")
+        raise NotFound("没有这个群发")
     by_platform, reasons = await svc.store.broadcasts.by_platform(broadcast.id)
     return {"broadcast": broadcast, "platforms": PLATFORMS, "by_platform": by_platform,
             "reasons": reasons.most_common(10), "final": broadcast.status in FINAL,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.web.base import actor_of, console_of, page, see_other
+from bot.web.base import NotFound, actor_of, console_of, page, see_other
 from bot.web.pages.forms import text
 
 routes = web.RouteTableDef()
@@ -14,7 +14,7 @@ def _contact(request: web.Request):
     contact = next((c for c in console_of(request).svc.kb.knowledge.contacts if c.id == request.match_info["id"]),
                    None)
     if contact is None:
-        raise web.HTTPNotFound(text="没有这个联系机构")
+        raise NotFound("没有这个联系机构")
     return contact
 
 

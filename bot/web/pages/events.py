@@ -8,7 +8,7 @@ from bot.alliance.audience import SEGMENTS
 from bot.alliance.events import FIELD_NAMES, TYPES, EventError, edited, validate
 from bot.inputs import number
 from bot.store import Event
-from bot.web.base import SESSION, actor_of, console_of, log_refusal, once, page, see_other
+from bot.web.base import SESSION, NotFound, actor_of, console_of, log_refusal, once, page, see_other
 from bot.web.pages.forms import page_number, text
 
 routes = web.RouteTableDef()
@@ -35,7 +35,7 @@ async def _event(request: web.Request) -> Event:
     raw = request.match_info["id"]
     event = await console_of(request).svc.store.events.get(eid) if (eid := number(raw)) is not None else None
     if event is None:
-        raise web.HTTPNotFound(text="没有这个活动")
+        raise NotFound("没有这个活动")
     return event
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.web.base import actor_of, console_of, log_refusal, page, see_other
+from bot.web.base import NotFound, actor_of, console_of, log_refusal, page, see_other
 from bot.web.knowledge_files import EditError, Stale, version
 from bot.web.pages.forms import ids, lines, text, words
 
@@ -75,7 +75,7 @@ async def edit_form(request: web.Request) -> web.Response:
     svc = console_of(request).svc
     entry = svc.kb.knowledge.entry(request.match_info["id"])
     if entry is None:
-        raise web.HTTPNotFound(text="没有这个问答条目")
+        raise NotFound("没有这个问答条目")
     return _form(request, entry.model_dump(), new=False, saved=bool(request.query.get("saved")), opened=version(entry))
 
 
