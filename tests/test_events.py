@@ -51,6 +51,7 @@ async def test_event_for_everyone_reaches_every_event_subscriber(ask, services, 
     ("2026-12-01 14:00 |  | 地点 | 全体", "标题：不能为空"),
     ("2026-12-01 14:00 | 标题 | 地点 | 全体 | 茶话会", "类型"),
     ("2026-12-01 14:00 | 标题 | 地点 | 全体 | 培训 | ftp://x", "报名链接"),
+    ("2026-12-01 14:00 | " + "长" * 61 + " | 地点 | 全体", "标题：太长（最多 60 字）"),
 ])
 async def test_bad_one_line_forms_are_refused_clearly(ask, services, outbox, line, problem):
     reply = await ask(f"/newevent {line}", staff=True)

@@ -121,7 +121,7 @@ def _explain(exc: ValidationError, where: str = "") -> EventError:
         elif err["type"] == "string_too_short":
             text = "不能为空"
         elif err["type"] == "string_too_long":
-            text = "太长"
+            text = f"太长（最多 {err.get('ctx', {}).get('max_length', '?')} 字）"
         parts.append(f"{name}：{text}" if name else text)
     return EventError(f"{where}{'；'.join(parts)}")
 
