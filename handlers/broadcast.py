@@ -55,10 +55,15 @@ async def _composed(svc: Services, msg: Incoming, text: str) -> Reply:
         return _staff_reply(f"公告太长（{len(text)} 字），请控制在 {MAX_TEXT} 字以内，重新输入：")
     state = svc.dialogs.state(msg.user_key, BroadcastDialog)
     state.stage, state.text = "audience", text
-    buttons = [Button("全体用户", AUDIENCE("all"))]
-    buttons += [Button(name, AUDIENCE(f"segment:{seg}")) for seg, name in SEGMENTS.items()]
-    buttons += [Button(f"仅{PLATFORMS.get(p, p)}", AUDIENCE(f"platform:{p}")) for p in await svc.store.users.platforms()]
-    return _staff_reply("请选择受众：", buttons)
+    return _staff_reply("请选择受众：", [Button(label, AUDIENCE(value)) for value, label in (await audiences(svc)).items()])
+
+
+async def audiences(svc: Services) -> dict[str, str]:
+    """Audience value → label, for the chat's buttons and the console's form: everyone, each 分会, each platform
+    with recipients or a channel."""
+    options = {"all": "全体用户", **{f"segment:{s}": name for s, name in SEGMENTS.items()}}
+    platforms = sorted(set(await svc.store.users.platforms()) | set(svc.outboxes))
+    return options | {f"platform:{p}": f"仅{PLATFORMS.get(p, p)}" for p in platforms}
 
 
 async def step(svc: Services, msg: Incoming) -> Reply:

@@ -7,13 +7,12 @@ from datetime import datetime
 from aiohttp import web
 from markupsafe import Markup
 
-from bot.alliance.audience import PLATFORMS, SEGMENTS, parse_audience
+from bot.alliance.audience import PLATFORMS, parse_audience
 from bot.channels.telegram import render as telegram_render
 from bot.channels.wecom import render as wecom_render
 from bot.alliance.delivery import reply_of
 from bot.alliance.events import EventError, parse_when
 from bot.inputs import number
-from bot.services import Services
 from bot.store import Audience, Audit
 from bot.web.base import SESSION, Invalid, NotFound, actor_of, console_of, log_refusal, once, page, see_other
 from bot.web.pages.forms import text
@@ -22,14 +21,6 @@ from handlers import broadcast as staff_broadcast
 routes = web.RouteTableDef()
 SHOWN = 30
 FINAL = {"done", "cancelled"}
-
-
-async def _audiences(svc: Services) -> dict[str, str]:
-    """Form value → label: everyone, each 分会, each platform with recipients or a channel."""
-    options = {"all": "全体用户", **{f"segment:{s}": name for s, name in SEGMENTS.items()}}
-    platforms = sorted(set(await svc.store.users.platforms()) | set(svc.outboxes))
-    options.update({f"platform:{p}": f"仅{PLATFORMS.get(p, p)}" for p in platforms})
-    return options
 
 
 def _audience(value: str, options: dict[str, str]) -> Audience:
@@ -59,7 +50,7 @@ async def _composed(request: web.Request) -> tuple[dict[str, str], str, Audience
         raise Invalid("正文：不能为空")
     if len(body) > staff_broadcast.MAX_TEXT:
         raise Invalid(f"正文：太长（{len(body)} 字），请控制在 {staff_broadcast.MAX_TEXT} 字以内")
-    audience = _audience(draft["audience"], await _audiences(svc))
+    audience = _audience(draft["audience"], await staff_broadcast.audiences(svc))
     due = None
     if draft["when"] == "later":
         try:
@@ -86,7 +77,7 @@ async def _form(request: web.Request, draft: dict[str, str], error: str = "", **
         log_refusal(request, 400, error)
     return page(request, "broadcast_form.html", status=400 if error else 200, draft=draft, error=error,
                 once=request[SESSION].form_token(),
-                audiences=await _audiences(console_of(request).svc), **{"preview": None, "count": None, **shown})
+                audiences=await staff_broadcast.audiences(console_of(request).svc), **{"preview": None, "count": None, **shown})
 
 
 @routes.get("/broadcasts/new")
