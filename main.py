@@ -27,7 +27,7 @@ from bot.datalock import DataDirBusy, DataDirLock
 from bot.local_admin import AdminUnavailable, answer, as_wire, ask_running, shown, turns
 from bot.router import Router
 from bot.storage import StorageError
-from bot.web.links import TTL, SignInLinks, sign_in_url
+from bot.sign_in_links import TTL, SignInLinks, sign_in_url
 from faq.schema import KnowledgeError
 
 BUSY_EXIT = 3

@@ -35,7 +35,7 @@ from bot.dialogs import Dialogs  # noqa: E402
 from bot.services import Services  # noqa: E402
 from bot.store import Audit, Event, Store  # noqa: E402
 from bot.web.console import mount  # noqa: E402
-from bot.web.links import SignInLinks, sign_in_url  # noqa: E402
+from bot.sign_in_links import SignInLinks, sign_in_url  # noqa: E402
 from faq.knowledge_base import KnowledgeBase  # noqa: E402
 
 NOW = FixedClock(__import__("datetime").datetime(2026, 11, 22, 10, 0, tzinfo=SHANGHAI))

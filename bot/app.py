@@ -153,7 +153,7 @@ async def serve(settings: Settings, router: Router) -> None:
 async def chat_with_console(settings: Settings, router: Router, chat, user: str) -> None:
     """Nothing configured: the terminal chat `chat`, with the staff console on 127.0.0.1 beside it and a
     sign-in link for `user` (the person at this terminal) printed first."""
-    from bot.web.links import TTL, SignInLinks, sign_in_url
+    from bot.sign_in_links import TTL, SignInLinks, sign_in_url
     http = make_http(router, console_staff(settings, frozenset({user})))
     runner = None
     try:

@@ -5,7 +5,7 @@ import asyncio
 
 from bot.messages import Incoming, Reply
 from bot.services import Services
-from bot.web.links import TTL, SignInLinks, sign_in_url
+from bot.sign_in_links import TTL, SignInLinks, sign_in_url
 
 
 async def sign_in_link(svc: Services, msg: Incoming) -> Reply:

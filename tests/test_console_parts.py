@@ -23,7 +23,7 @@ from bot.services import Services
 from bot.store import Store
 from bot.web import yaml_blocks
 from bot.web.knowledge_files import EditError, KnowledgeEditor
-from bot.web.links import SignInLinks
+from bot.sign_in_links import SignInLinks
 from bot.web.sessions import EnvStaff, Sessions
 from faq.knowledge import load_knowledge
 from faq.schema import KnowledgeError

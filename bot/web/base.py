@@ -9,7 +9,7 @@ from aiohttp import web
 
 from bot.services import Services
 from bot.web.knowledge_files import KnowledgeEditor
-from bot.web.links import SignInLinks
+from bot.sign_in_links import SignInLinks
 from bot.web.sessions import BadLinkLimit, Session, Sessions, StaffList
 
 log = logging.getLogger("bot.web")

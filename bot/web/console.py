@@ -16,7 +16,7 @@ from bot.services import Services
 from bot.web import pages
 from bot.web.base import CONSOLE, COOKIE, PREFIX, SESSION, SESSION_TOKEN, Console, Invalid, console_of, refuse
 from bot.web.knowledge_files import EditError, KnowledgeEditor
-from bot.web.links import SignInLinks
+from bot.sign_in_links import SignInLinks
 from bot.web.sessions import BadLinkLimit, Sessions, StaffList
 
 HERE = Path(__file__).resolve().parent
