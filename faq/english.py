@@ -50,6 +50,7 @@ NEEDS = compiled(vocabulary().needs.en, {"year": _YEAR, "months": _MONTHS})
 # The policy is one document, so its year tells nothing apart; a plan's year tells the plans apart and counts.
 POLICY_YEAR = re.compile(r"\b20\d\d(?=\s+(\S+\s+){0,3}(policy|policies|opinions|document|measures?)\b)", re.IGNORECASE)
 PLACES = frozenset(vocabulary().english.places)
+WORDS = STOP | frozenset(vocabulary().english.words)
 
 
 def stem(word: str) -> str:

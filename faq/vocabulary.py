@@ -28,6 +28,7 @@ class English(Strict):
     ordinals: Spellings
     places: Words
     kept_plurals: Words
+    words: Words             # English beside the data's words and the stop words: "asdf qwer" holds none
 
 
 class Elsewhere(Strict):

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from bot.messages import Incoming
-from faq import english
+from faq import english, language
 from faq.language import detect
 from policy_data.english import chinese_figure, to_cues
 from tests.devset import final_amount
@@ -305,6 +305,27 @@ async def test_the_stored_language_answers_commands_and_lang_switches_it(say, se
     assert "I will answer in English" in english_help.text
     assert (await say("/help")).text.startswith("Commands:")
     assert (await services.store.users.get("console:en1")).lang == "en"
+
+
+@pytest.mark.parametrize("text, unreadable", [
+    ("asdf qwer", True), ("asdfgh", True), ("xyzzy plugh!", True),
+    ("Where is the town?", False), ("ok", False), ("QFLP", False), ("asdf 100 million", False), ("asdf 小镇", False),
+])
+def test_letters_that_hold_no_word_the_english_data_knows_are_unreadable(kb, text, unreadable):
+    assert language.unreadable(text, kb.english_word) is unreadable
+    assert (detect(text, known=kb.english_word) is None) if unreadable else True
+
+
+async def test_gibberish_gets_a_short_reply_in_the_stored_language_and_keeps_it(say, services):
+    assert (await say("小镇在哪", user="g1")).lang == "zh"
+    reply = await say("asdf qwer", user="g1")
+    assert (reply.intent, reply.lang) == ("clarify", "zh") and reply.text.startswith("抱歉，没看懂")
+    assert (await services.store.users.get("console:g1")).lang == "zh"
+    await say("Where is Canal Wealth Town?", user="g2")
+    reply = await say("asdf qwer", user="g2")
+    assert (reply.intent, reply.lang) == ("clarify", "en") and reply.text.startswith("Sorry, I didn't understand")
+    assert (await services.store.users.get("console:g2")).lang == "en"
+    assert (await say("Asdfgh", user="g3")).lang == "zh"          # a new user's one unknown word is no English
 
 
 async def test_the_platform_language_is_a_hint_for_a_new_user_only(say):
