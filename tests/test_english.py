@@ -104,6 +104,9 @@ async def test_the_holding_company_a_licence_grant_goes_to_is_not_a_new_financia
      "RMB 30 million"),
     ("Insurer recognised as a Hangzhou sci-tech insurance specialist institution. Grant?", "RMB 500,000"),
     ("Supply-chain company, receivables financing of RMB 300m on Zhongzheng, ranked 5th. Reward?", "RMB 150,000"),
+    ("Capital increase through public fundraising of RMB 400 million for our securities firm. Subsidy?", "RMB 4 million"),
+    ("Our newly set up enterprise credit reporting company has filed with the PBOC. Grant?", "RMB 1 million"),
+    ("Our bank's technology finance specialist branch was recognised by the city. Grant?", "RMB 500,000"),
 ])
 async def test_english_words_for_the_measure_its_kind_and_its_count(say, question, amount):
     reply = await say(question)
@@ -263,6 +266,9 @@ async def test_english_figures_of_several_items_and_terse_questions_are_computed
     ("We were recognised again as a sci-tech specialist institution. Grant?", "recognised again"),
     ("Quoted firms' financing rose by 200 million to 1.2 billion yuan. Operator reward?", None),
     ("Our pilot reform project passed acceptance; plus we led 3 industry standards. Total?", None),
+    ("We co-drafted a national standard in finance. Award?", "co-drafted"),
+    ("We worked on an industry standard but were not the lead. Reward?", "not the lead"),
+    ("New financial HQ, capital 2bn, not sure about the paid-in part yet. Subsidy?", None),
 ])
 async def test_no_english_amount_where_the_askers_words_leave_it_open_or_rule_it_out(say, question, said):
     reply = await say(question)
