@@ -51,6 +51,16 @@ def test_every_english_text_holds_exactly_the_numbers_of_its_chinese(kb):
     assert len(pairs) > 300 and differ == []
 
 
+ISO_DATE = re.compile(r"(?<![\w-])(?:19|20)\d\d-\d{1,2}(?:-\d{1,2})?(?![\d-])")
+
+
+def test_english_dates_are_written_out_with_the_chinese_date_beside_them(kb):
+    """"29 November 2019 (2019年11月29日)", as an English reader writes and asks it, never "2019-11-29"."""
+    texts = [e.en.answer for e in kb.knowledge.faq] + [c.en.role for c in kb.knowledge.contacts]
+    texts += [p.en.lead_text for p in kb.policy.policies.values()]
+    assert [t for t in texts if ISO_DATE.search(t)] == []
+
+
 @pytest.mark.parametrize("number, scale, currency, chinese", [
     ("1", "billion", True, "10亿元"), ("100", "million", False, "1亿"), ("2.5", "billion", True, "25亿元"),
     ("15", "bn", False, "150亿"), ("80", "million", True, "8000万元"), ("1.5", "million", False, "150万"),

@@ -42,6 +42,9 @@ def test_a_year_before_in_or_under_a_plan_is_asked(kb):
     reader = kb.reader_for("en")
     assert reader.read("listed companies target for 2020 in the 13th FYP").years == [2020]
     assert reader.read("What does the 2016 plan say about fintech?").years == []
+    assert reader.read("cross-border payment target in the 2023 opinion").years == []
+    assert reader.read("AUM target by 2025 per the 2023 doc").years == [2025]
+    assert reader.read("listed company target in 杭政办2023-2").years == []
 
 
 def test_an_english_clause_is_split_at_and_outside_names(kb):
