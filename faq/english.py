@@ -22,6 +22,8 @@ STOP = frozenset(vocabulary().stop.en)
 SYNONYMS = vocabulary().english.synonyms
 ORDINALS = vocabulary().english.ordinals
 KEPT_PLURALS = frozenset(vocabulary().english.kept_plurals)
+TERMS = vocabulary().english.terms
+TERM = re.compile(rf"(?<![a-z])(?:{'|'.join(map(re.escape, sorted(TERMS, key=len, reverse=True)))})(?![a-z])")
 ORDINAL = re.compile(rf"\b(?:{'|'.join(map(re.escape, sorted(ORDINALS, key=len, reverse=True)))})\b")
 LEVEL = re.compile(r"(?<=[a-z0-9])-(?=(?:level|class|grade|type|based|related)\b)")     # "CFA-level" is about the CFA
 CROSS_BORDER = re.compile(r"\bcross[- ]?border\b")      # about payments and trade, not a boundary
@@ -74,6 +76,7 @@ def stem(word: str) -> str:
 def fold(text: str) -> str:
     """NFKC, lower-case, possessives dropped, each Latin word stemmed; everything else as it was."""
     text = POSSESSIVE.sub("", unicodedata.normalize("NFKC", text).lower())
+    text = TERM.sub(lambda m: f" {TERMS[m.group(0)]} ", text)
     text = ORDINAL.sub(lambda m: ORDINALS[m.group(0)], text)
     text = EDGE.sub(r"\1 boundary", CROSS_BORDER.sub("crossborder", LEVEL.sub(" ", text)))
     text = DOCUMENT_NUMBER.sub("docnumber", text)
