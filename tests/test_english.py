@@ -154,7 +154,11 @@ async def test_the_year_naming_the_policy_asks_for_no_figure_of_that_year(say, q
 @pytest.mark.parametrize("question", ["What is the average salary of finance professionals in Canal Wealth Town?",
                                       "What is the office vacancy rate in Yinglan Centre?",
                                       "What is the population of Canal Wealth Town?",
-                                      "When will the next Town Financial Alliance meeting take place?"])
+                                      "When will the next Town Financial Alliance meeting take place?",
+                                      "Which architect designed Greenland Central Business District?",
+                                      "Does Hangzhou Yinglan Centre have LEED certification?",
+                                      "Can our staff open a bank account in the town?",
+                                      "How many lawyers work at Yinglan Centre?"])
 async def test_what_no_document_states_gets_an_honest_english_reply(say, question):
     reply = await say(question)
     assert reply.intent == "fallback" and "don't state" in reply.text, reply.text
