@@ -294,7 +294,7 @@ class Reader:
                        self_intro=plain.self_intro, questions=questions, matcher=self.matcher,
                        pointless=topic is None and not entities and not elsewhere and bool(
                            plain.points_back or (self.lang == "en" and short and REFERS_BACK.search(folded))
-                           or (self.lang == "zh" and short and plain.unnamed)),
+                           or (short and plain.unnamed)),
                        needs=needs, previous=previous, counted=plain.counted,
                        context=topic.entry_id if topic is not None and marked else None,
                        before=topic.entry_id if follow_up else None,
@@ -366,7 +366,7 @@ class Reader:
         """Whether a word is left once the words asking an aspect, the cue words of asking and the years are
         taken away: "核心区多大", "2025年的目标是多少" name nothing to ask them of."""
         rest = SAID_YEAR.sub(" ", self.gazetteer.unasked(focus))
-        return any(not ASKING.fullmatch(w) for w in nlp.words(rest))
+        return any(not ASKING.fullmatch(w) and not (self.lang == "en" and w.isdigit()) for w in self.matcher.text.words(rest))
 
     def halves(self, clause: str) -> list[str]:
         """A clause split at its first conjunction outside a name ("工业设计小镇面积和2019年营业收入", "the town's

@@ -164,6 +164,14 @@ async def test_what_no_document_states_gets_an_honest_english_reply(say, questio
     assert reply.intent == "fallback" and "don't state" in reply.text, reply.text
 
 
+@pytest.mark.parametrize("question", ["What was the revenue in 2019?", "What is the total area?"])
+async def test_a_figure_asked_of_nothing_named_asks_which_place_as_in_chinese(say, question):
+    reply = await say(question, user="unnamed")
+    assert reply.intent == "clarify" and reply.text.startswith("Which place or body do you mean"), reply.text
+    named = await say("What was the revenue of Canal Wealth Town in 2019?", user="named")
+    assert named.intent == "faq", named.text
+
+
 async def test_a_chinese_term_alone_in_an_english_question_is_answered(say):
     reply = await say("what's 金牌管家?")
     assert reply.intent == "faq" and "Gold Steward" in reply.text, reply.text
@@ -419,7 +427,7 @@ async def test_reaching_a_person_and_event_details_are_in_english(say, services)
 
 
 @pytest.mark.parametrize("question", ["How much tax in RMB did Greenland Central Business District pay?",
-                                      "How many lawyers work in Yinglan Centre?"])
+                                      "How many law firms are in Yinglan Centre?"])
 async def test_an_english_how_much_or_how_many_needs_that_figure_in_the_answer(say, question):
     """An entry without an amount in yuan, or without any figure but its years, does not answer it."""
     reply = await say(question)
