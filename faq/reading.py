@@ -27,6 +27,7 @@ BARE_FIGURE_EN = re.compile(r"^(?:rmb|cny|¥)?\s*[\d.,]+\s*(?:billion|million|bn
 _CUES = vocabulary().reading
 FOLLOW_UP = re.compile(rf"^({'|'.join(_CUES.follow_up)})")
 LONG = 30                           # longer messages are reduced to their question clauses
+LATIN_WORD = re.compile(r"[a-z][a-z'’-]*")      # the words of an English name ("Xihu Ant Town")
 POINTS_BACK = re.compile(rf"^({'|'.join(_CUES.points_back)})")     # "它在哪": at what was said
 FOLLOW_UP_END = re.compile(r"呢[\s?？。!！]*$")
 WITHIN = one_of(_CUES.within)                # "那港湾计划里呢": in that document, of the same place
@@ -247,7 +248,7 @@ class Reader:
                                           or self._strange_to(focus, topic))
             else:
                 follow_up = False
-        query, previous = focus, None
+        query, previous = self._in_both_names(focus, entities), None
         if topic is not None and topic.which and not entities and self.lang == "en":
             entities = self._picked(focus, topic.which)     # "the fresh food one": the option whose name says so
         if topic is not None and topic.which and entities and set(entities) <= set(topic.which) and not aspects \
@@ -361,6 +362,16 @@ class Reader:
                       unnamed=not entities and any(self.gazetteer.lexicon.aspects[a].strict for a in aspects)
                       and not self._names_something(focus),
                       others=tuple(w for w, tag in self.gazetteer.names.occurring(focus) if not tag))
+
+    def _in_both_names(self, focus: str, entities: list[str]) -> str:
+        """An English question naming a place in Chinese only ("what will 西湖蚂蚁小镇 become") is ranked with its
+        English name too, as the English phrasings write it."""
+        if self.lang != "en":
+            return focus
+        latin = {e: " ".join(LATIN_WORD.findall(self.gazetteer.name(e, "en").lower())) for e in entities
+                 if self.gazetteer.name(e) in focus}
+        return " ".join([focus, *(self.gazetteer.name(e, "en") for e, words in latin.items()
+                                  if words and words not in focus.lower())])
 
     def _names_something(self, focus: str) -> bool:
         """Whether a word is left once the words asking an aspect, the cue words of asking and the years are

@@ -134,6 +134,7 @@ async def test_an_english_keyword_names_only_the_measures_that_have_it(say):
     ("What road marks the eastern boundary of Canal Wealth Town?", "Shangtang"),
     ("How many registered financial institutions did Canal Wealth Town have at the end of 2022?", "356"),
     ("What tax revenue did Canal Wealth Town generate in 2019?", "10.50"),
+    ("What should 西湖蚂蚁小镇 turn into?", "fintech"),          # named in Chinese only: ranked with its English name too
 ])
 async def test_english_questions_get_the_english_answer(say, question, must):
     reply = await say(question)
