@@ -714,7 +714,7 @@ async def test_how_many_of_two_things_gets_both_counts(say):
         reply.text
 
 
-@pytest.mark.parametrize("text, folded", [("CFA-level credentials", "cfa level qualification"),
+@pytest.mark.parametrize("text, folded", [("CFA-level credentials", "cfa level certification"),
                                           ("Hangzhou-based funds", "hangzhou based fund")])
 def test_a_level_or_grade_compound_keeps_its_name(text, folded):
     assert english.fold_phrase(text) == folded

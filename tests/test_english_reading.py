@@ -51,6 +51,7 @@ def test_a_year_before_in_or_under_a_plan_is_asked(kb):
 def test_the_terms_of_an_english_question_fold_to_the_english_answers_words():
     assert english.words("the 十三五 plan") == english.words("the thirteenth five-year plan")
     assert english.words("the town's dual-wheel model") == english.words("the town's twin engines model")
+    assert english.words("qualifications") == english.words("credentials") == english.words("certification")
 
 
 def test_an_english_clause_is_split_at_and_outside_names(kb):
