@@ -31,7 +31,8 @@ LATIN_WORD = re.compile(r"[a-z][a-z'’-]*")      # the words of an English name
 POINTS_BACK = re.compile(rf"^({'|'.join(_CUES.points_back)})")     # "它在哪": at what was said
 FOLLOW_UP_END = re.compile(r"呢[\s?？。!！]*$")
 WITHIN = one_of(_CUES.within)                # "那港湾计划里呢": in that document, of the same place
-REFERS_BACK = re.compile(r"\b(it|its|they|them|their)\b")        # "which river forms its southern boundary"
+# "which river forms its southern boundary", "the other one", "what about the 2 billion one"
+REFERS_BACK = re.compile(r"\b(it|its|they|them|their)\b|\b(?:that|this) one\b|\bthe (?:other|[\w.]+(?: billion| million)?) one\b")
 STANDS_ALONE = 0.75          # a short question without a "那…呢" that finds this confident an answer is new
 OWN_WORDS = 0.6             # … or this confident about that very place
 ITS_OWN = 0.95              # … or one of an entry's own phrasings, about whatever place ("金牌管家是什么")

@@ -174,6 +174,12 @@ async def test_a_figure_asked_of_nothing_named_asks_which_place_as_in_chinese(sa
     assert named.intent == "faq", named.text
 
 
+@pytest.mark.parametrize("question", ["What about the 2 billion one?", "And that one?"])
+async def test_one_pointing_back_at_nothing_talked_about_asks_which_is_meant(say, question):
+    reply = await say(question, user="nothing-before")
+    assert reply.intent == "clarify" and "does not say which one you mean" in reply.text, reply.text
+
+
 async def test_a_chinese_term_alone_in_an_english_question_is_answered(say):
     reply = await say("what's 金牌管家?")
     assert reply.intent == "faq" and "Gold Steward" in reply.text, reply.text
