@@ -170,8 +170,10 @@ class Router:
             pressed = await self._typed_button(msg, text)
             stored = self.svc.store.users.language(msg.user_key)
             read = inputs.without_noise(text)
-            lang = language.choose(read, stored, msg.language_code, self.svc.kb.gazetteer.without_names)
-            if stored is None and msg.language_code is None and ONE_ENGLISH_WORD.match(text):
+            known = self.svc.kb.english_word
+            lang = language.choose(read, stored, msg.language_code, self.svc.kb.gazetteer.without_names, known)
+            if stored is None and msg.language_code is None and ONE_ENGLISH_WORD.match(text) \
+                    and not language.unreadable(text, known):
                 lang = "en"                # a new user's "Subscribe" or "Thanks" is all we know of their language
             if pressed and not language.CJK.search(text) and language.LATIN_WORD.search(pressed.label):
                 lang = "en"                # "Contacts", "Quick-check": an English label asks for English
@@ -262,7 +264,7 @@ class Router:
         for route in self.texts:
             if (reply := await self._run(route, msg)) is not None:
                 return faq.with_other_parts(self.svc, msg, reply)
-        return calc.unread_figure(self.svc, msg) or await faq.answer(self.svc, msg)
+        return calc.unread_figure(self.svc, msg) or menu.not_understood(self.svc, msg) or await faq.answer(self.svc, msg)
 
     @staticmethod
     def _left(dialog: DialogState, msg: Incoming, reply: Reply) -> Reply:

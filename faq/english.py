@@ -22,6 +22,8 @@ STOP = frozenset(vocabulary().stop.en)
 SYNONYMS = vocabulary().english.synonyms
 ORDINALS = vocabulary().english.ordinals
 KEPT_PLURALS = frozenset(vocabulary().english.kept_plurals)
+TERMS = vocabulary().english.terms
+TERM = re.compile(rf"(?<![a-z])(?:{'|'.join(map(re.escape, sorted(TERMS, key=len, reverse=True)))})(?![a-z])")
 ORDINAL = re.compile(rf"\b(?:{'|'.join(map(re.escape, sorted(ORDINALS, key=len, reverse=True)))})\b")
 LEVEL = re.compile(r"(?<=[a-z0-9])-(?=(?:level|class|grade|type|based|related)\b)")     # "CFA-level" is about the CFA
 CROSS_BORDER = re.compile(r"\bcross[- ]?border\b")      # about payments and trade, not a boundary
@@ -33,10 +35,13 @@ ELSEWHERE = re.compile(rf"\b({'|'.join(vocabulary().elsewhere.en)})\b")
 COMPARES = re.compile(rf"\b(?:{'|'.join(vocabulary().elsewhere.compares_en)})(?![a-z])")
 # "REITs listing in Hong Kong": the place named after a listing is where it is listed, not whose policy is asked.
 LISTING_VENUE = re.compile(r"\b(?:list|listed|listing|ipo|float|floated|floating)\s+(?:[a-z]+\s+){0,3}(?:in|on)\s+(?:the\s+)?$")
-# A year that names a document ("the 2016 plan", "杭政办〔2023〕2号") asks for no figure of that year;
-# "2020 in the 十三五 plan", "2025 under the bay plan": a year before a preposition is the year asked, of that document.
-DOCUMENT_YEAR = re.compile(r"〔\d{4}〕|\b(19|20)\d\d(\s*[-–—]\s*(19|20)\d\d)?(?=\s+((?!in\b|under\b|per\b|by\b|of\b|from\b)\S+\s+){0,3}(plan|policy|policies|"
-                           r"yearbook|opinions|implementation|five-year|document|measures?)\b)", re.IGNORECASE)
+# A year that names a document ("the 2016 plan", "the 2023 doc", "杭政办〔2023〕2号", "杭政办2023-2") asks for no figure
+# of that year; "2020 in the 十三五 plan", "2025 under the bay plan": a year before a preposition is the year asked, of
+# that document.
+DOCUMENT_WORDS = r"(plan|policy|policies|yearbook|opinions?|implementation|five-year|fyp|document|docs?|measures?)"
+DOCUMENT_YEAR = re.compile(r"〔\d{4}〕|(?<=[\u4e00-\u9fff])(19|20)\d\d(?=\s*[-–—]\s*\d|年?\d+号)"
+                           r"|\b(19|20)\d\d(\s*[-–—]\s*(19|20)\d\d)?(?=\s+((?!in\b|under\b|per\b|by\b|of\b|from\b)\S+\s+){0,3}"
+                           rf"{DOCUMENT_WORDS}\b)", re.IGNORECASE)
 # "How big / how large / size" asks for an area only of a place named, and not beside another figure ("how large
 # is the AUM", "how big were premiums meant to be", "how big is the risk pool").
 GENERIC_SIZE = re.compile(r"\b(?:how big|how large|size)\b")
@@ -48,8 +53,9 @@ _YEAR = r"\b(?:19|20)\d\d\b"
 # Chinese): a figure that is not a year, a year, a date.
 NEEDS = compiled(vocabulary().needs.en, {"year": _YEAR, "months": _MONTHS})
 # The policy is one document, so its year tells nothing apart; a plan's year tells the plans apart and counts.
-POLICY_YEAR = re.compile(r"\b20\d\d(?=\s+(\S+\s+){0,3}(policy|policies|opinions|document|measures?)\b)", re.IGNORECASE)
+POLICY_YEAR = re.compile(r"\b20\d\d(?=\s+(\S+\s+){0,3}(policy|policies|opinions?|document|docs?|measures?)\b)", re.IGNORECASE)
 PLACES = frozenset(vocabulary().english.places)
+WORDS = STOP | frozenset(vocabulary().english.words)
 
 
 def stem(word: str) -> str:
@@ -70,6 +76,7 @@ def stem(word: str) -> str:
 def fold(text: str) -> str:
     """NFKC, lower-case, possessives dropped, each Latin word stemmed; everything else as it was."""
     text = POSSESSIVE.sub("", unicodedata.normalize("NFKC", text).lower())
+    text = TERM.sub(lambda m: f" {TERMS[m.group(0)]} ", text)
     text = ORDINAL.sub(lambda m: ORDINALS[m.group(0)], text)
     text = EDGE.sub(r"\1 boundary", CROSS_BORDER.sub("crossborder", LEVEL.sub(" ", text)))
     text = DOCUMENT_NUMBER.sub("docnumber", text)

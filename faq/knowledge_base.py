@@ -74,6 +74,12 @@ class KnowledgeBase:
     def reader(self) -> Reader:
         return self._now.readers["zh"]
 
+    def english_word(self, word: str) -> bool:
+        """A word the English data (phrasings, answers, keywords), its stop words or its common words know; one
+        letter is none."""
+        word = word.lower()
+        return word in english.WORDS or (len(word) > 1 and self._now.readers["en"].matcher.known(english.stem(word)))
+
     def reader_for(self, lang: str) -> Reader:
         readers = self._now.readers
         return readers.get(lang, readers["zh"])

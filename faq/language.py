@@ -9,7 +9,8 @@ character elsewhere (the 能 of 康桥新能源产业园): the router passes the
 from Chinese names ("北城·智汇园 2019 revenue?") decides nothing; digits, figures ("10亿"),
 commands and a single Latin word ("QFLP", "hi") decide nothing (but a word beside an acronym with no Chinese at all,
 "AUM 12bn", is English), and the user's stored language (or, for a new user, the
-platform's language hint) applies.
+platform's language hint) applies. Latin letters that hold no word the English data or its stop words know
+("asdf qwer") are no English either: `unreadable` tells them, and they decide nothing.
 """
 from __future__ import annotations
 
@@ -24,15 +25,24 @@ LATIN_WORD = re.compile(r"[A-Za-z]+")
 CJK = re.compile(r"[\u3400-\u9fff]")
 FIGURE_CHARS = re.compile(r"[万亿元]")             # "10亿" in an English chat is a figure, not Chinese
 CHINESE_GRAMMAR = re.compile(r"[的是吗呢么哪啥几怎我你您们了想请问吧嘛谁呀啊还要能可有]|多少")
+DIGIT = re.compile(r"\d")
 ACRONYM = re.compile(r"^[A-Z0-9]+$")          # PPP, CFA, QFLP: written in Chinese sentences too
 # "北城·智汇园 2019 revenue?": one English word written apart from Chinese names (not "运河财富小镇intro")
 APART_WORD = re.compile(r"(?:^|[\s,.;:!?()])[A-Za-z]{3,}(?=$|[\s,.;:!?()])")
 
 
+def unreadable(text: str, known: Callable[[str], bool]) -> bool:
+    """Latin words only, none of them a word `known` (the English data's) knows, and no figure: "asdf qwer"."""
+    words = LATIN_WORD.findall(text)
+    return bool(words) and not CJK.search(text) and not DIGIT.search(text) and not any(map(known, words))
+
+
 @lru_cache(maxsize=4096)          # every message is asked; the same texts come again
-def detect(text: str, without_names: Callable[[str], str] | None = None) -> Lang | None:
-    """The language of one message, or None when it does not tell; `without_names` blanks the known names."""
-    if text.lstrip().startswith("/"):
+def detect(text: str, without_names: Callable[[str], str] | None = None,
+           known: Callable[[str], bool] | None = None) -> Lang | None:
+    """The language of one message, or None when it does not tell; `without_names` blanks the known names, and
+    a text without one word `known` knows tells nothing."""
+    if text.lstrip().startswith("/") or (known is not None and unreadable(text, known)):
         return None
     words = [w for w in LATIN_WORD.findall(text) if not ACRONYM.match(w)]
     cjk = len(CJK.findall(text))
@@ -57,6 +67,6 @@ def from_hint(language_code: str | None) -> Lang | None:
 
 
 def choose(text: str, stored: str | None, hint: str | None,
-           without_names: Callable[[str], str] | None = None) -> Lang:
+           without_names: Callable[[str], str] | None = None, known: Callable[[str], bool] | None = None) -> Lang:
     """The message's own language first, then the one the user last wrote or chose, then the hint."""
-    return detect(text, without_names) or (stored if stored in LANGS else None) or from_hint(hint) or "zh"
+    return detect(text, without_names, known) or (stored if stored in LANGS else None) or from_hint(hint) or "zh"

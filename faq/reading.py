@@ -27,10 +27,12 @@ BARE_FIGURE_EN = re.compile(r"^(?:rmb|cny|¥)?\s*[\d.,]+\s*(?:billion|million|bn
 _CUES = vocabulary().reading
 FOLLOW_UP = re.compile(rf"^({'|'.join(_CUES.follow_up)})")
 LONG = 30                           # longer messages are reduced to their question clauses
+LATIN_WORD = re.compile(r"[a-z][a-z'’-]*")      # the words of an English name ("Xihu Ant Town")
 POINTS_BACK = re.compile(rf"^({'|'.join(_CUES.points_back)})")     # "它在哪": at what was said
 FOLLOW_UP_END = re.compile(r"呢[\s?？。!！]*$")
 WITHIN = one_of(_CUES.within)                # "那港湾计划里呢": in that document, of the same place
-REFERS_BACK = re.compile(r"\b(it|its|they|them|their)\b")        # "which river forms its southern boundary"
+# "which river forms its southern boundary", "the other one", "what about the 2 billion one"
+REFERS_BACK = re.compile(r"\b(it|its|they|them|their)\b|\b(?:that|this) one\b|\bthe (?:other|[\w.]+(?: billion| million)?) one\b")
 STANDS_ALONE = 0.75          # a short question without a "那…呢" that finds this confident an answer is new
 OWN_WORDS = 0.6             # … or this confident about that very place
 ITS_OWN = 0.95              # … or one of an entry's own phrasings, about whatever place ("金牌管家是什么")
@@ -247,7 +249,7 @@ class Reader:
                                           or self._strange_to(focus, topic))
             else:
                 follow_up = False
-        query, previous = focus, None
+        query, previous = self._in_both_names(focus, entities), None
         if topic is not None and topic.which and not entities and self.lang == "en":
             entities = self._picked(focus, topic.which)     # "the fresh food one": the option whose name says so
         if topic is not None and topic.which and entities and set(entities) <= set(topic.which) and not aspects \
@@ -294,7 +296,7 @@ class Reader:
                        self_intro=plain.self_intro, questions=questions, matcher=self.matcher,
                        pointless=topic is None and not entities and not elsewhere and bool(
                            plain.points_back or (self.lang == "en" and short and REFERS_BACK.search(folded))
-                           or (self.lang == "zh" and short and plain.unnamed)),
+                           or (short and plain.unnamed)),
                        needs=needs, previous=previous, counted=plain.counted,
                        context=topic.entry_id if topic is not None and marked else None,
                        before=topic.entry_id if follow_up else None,
@@ -362,11 +364,21 @@ class Reader:
                       and not self._names_something(focus),
                       others=tuple(w for w, tag in self.gazetteer.names.occurring(focus) if not tag))
 
+    def _in_both_names(self, focus: str, entities: list[str]) -> str:
+        """An English question naming a place in Chinese only ("what will 西湖蚂蚁小镇 become") is ranked with its
+        English name too, as the English phrasings write it."""
+        if self.lang != "en":
+            return focus
+        latin = {e: " ".join(LATIN_WORD.findall(self.gazetteer.name(e, "en").lower())) for e in entities
+                 if self.gazetteer.name(e) in focus}
+        return " ".join([focus, *(self.gazetteer.name(e, "en") for e, words in latin.items()
+                                  if words and words not in focus.lower())])
+
     def _names_something(self, focus: str) -> bool:
         """Whether a word is left once the words asking an aspect, the cue words of asking and the years are
         taken away: "核心区多大", "2025年的目标是多少" name nothing to ask them of."""
         rest = SAID_YEAR.sub(" ", self.gazetteer.unasked(focus))
-        return any(not ASKING.fullmatch(w) for w in nlp.words(rest))
+        return any(not ASKING.fullmatch(w) and not (self.lang == "en" and w.isdigit()) for w in self.matcher.text.words(rest))
 
     def halves(self, clause: str) -> list[str]:
         """A clause split at its first conjunction outside a name ("工业设计小镇面积和2019年营业收入", "the town's

@@ -26,8 +26,10 @@ class Stop(Strict):
 class English(Strict):
     synonyms: Spellings
     ordinals: Spellings
+    terms: Spellings          # a term of an English question (Chinese ones too) → the English answers' words
     places: Words
     kept_plurals: Words
+    words: Words             # English beside the data's words and the stop words: "asdf qwer" holds none
 
 
 class Elsewhere(Strict):

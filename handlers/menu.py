@@ -8,6 +8,7 @@ from bot.inputs import letters_only
 from bot.messages import Button, Incoming, Reply
 from bot.phrases import phrases
 from bot.services import Services
+from faq.language import unreadable
 
 # (label, English label, command); tests/test_router.py checks that every one is routed, so the menu never lies.
 MAIN_MENU = (("常见问题", "FAQ", "faq"), ("政策匹配", "Policies", "policy"), ("补贴速算", "Quick-check", "calc"),
@@ -141,6 +142,15 @@ def empty_input(msg: Incoming) -> Reply:
     return Reply(msg.say("我没有读到文字内容。请用文字输入您的问题，或点选下方菜单。",
                          "I could not read any text. Please type your question, or tap the menu below."),
                  intent="fallback", buttons=menu_buttons(msg))
+
+
+def not_understood(svc: Services, msg: Incoming) -> Reply | None:
+    """Letters that are no words ("asdf qwer"): a short "didn't understand" in the user's language, no FAQ guess."""
+    if not unreadable(msg.text, svc.kb.english_word):
+        return None
+    return Reply(msg.say("抱歉，没看懂您的意思。请换个说法再问一次，或点选下方菜单。",
+                         "Sorry, I didn't understand that. Please rephrase your question, or tap the menu below."),
+                 intent="clarify", buttons=menu_buttons(msg))
 
 
 def stale_button(msg: Incoming) -> Reply:

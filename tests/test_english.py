@@ -7,7 +7,7 @@ import re
 import pytest
 
 from bot.messages import Incoming
-from faq import english
+from faq import english, language
 from faq.language import detect
 from policy_data.english import chinese_figure, to_cues
 from tests.devset import final_amount
@@ -49,6 +49,16 @@ def test_every_english_text_holds_exactly_the_numbers_of_its_chinese(kb):
     pairs += [(p.id, p.lead_text, p.en.lead_text) for p in book.policies.values()]
     differ = [(i, sorted(_numbers(zh) ^ _numbers(en))) for i, zh, en in pairs if _numbers(zh) != _numbers(en)]
     assert len(pairs) > 300 and differ == []
+
+
+ISO_DATE = re.compile(r"(?<![\w-])(?:19|20)\d\d-\d{1,2}(?:-\d{1,2})?(?![\d-])")
+
+
+def test_english_dates_are_written_out_with_the_chinese_date_beside_them(kb):
+    """"29 November 2019 (2019年11月29日)", as an English reader writes and asks it, never "2019-11-29"."""
+    texts = [e.en.answer for e in kb.knowledge.faq] + [c.en.role for c in kb.knowledge.contacts]
+    texts += [p.en.lead_text for p in kb.policy.policies.values()]
+    assert [t for t in texts if ISO_DATE.search(t)] == []
 
 
 @pytest.mark.parametrize("number, scale, currency, chinese", [
@@ -104,6 +114,10 @@ async def test_the_holding_company_a_licence_grant_goes_to_is_not_a_new_financia
      "RMB 30 million"),
     ("Insurer recognised as a Hangzhou sci-tech insurance specialist institution. Grant?", "RMB 500,000"),
     ("Supply-chain company, receivables financing of RMB 300m on Zhongzheng, ranked 5th. Reward?", "RMB 150,000"),
+    ("Capital increase through public fundraising of RMB 400 million for our securities firm. Subsidy?", "RMB 4 million"),
+    ("Our newly set up enterprise credit reporting company has filed with the PBOC. Grant?", "RMB 1 million"),
+    ("Our bank's technology finance specialist branch was recognised by the city. Grant?", "RMB 500,000"),
+    ("Our common prosperity project was honored at national level. How much?", "RMB 500,000"),
 ])
 async def test_english_words_for_the_measure_its_kind_and_its_count(say, question, amount):
     reply = await say(question)
@@ -121,6 +135,7 @@ async def test_an_english_keyword_names_only_the_measures_that_have_it(say):
     ("What road marks the eastern boundary of Canal Wealth Town?", "Shangtang"),
     ("How many registered financial institutions did Canal Wealth Town have at the end of 2022?", "356"),
     ("What tax revenue did Canal Wealth Town generate in 2019?", "10.50"),
+    ("What should 西湖蚂蚁小镇 turn into?", "fintech"),          # named in Chinese only: ranked with its English name too
 ])
 async def test_english_questions_get_the_english_answer(say, question, must):
     reply = await say(question)
@@ -141,10 +156,28 @@ async def test_the_year_naming_the_policy_asks_for_no_figure_of_that_year(say, q
 @pytest.mark.parametrize("question", ["What is the average salary of finance professionals in Canal Wealth Town?",
                                       "What is the office vacancy rate in Yinglan Centre?",
                                       "What is the population of Canal Wealth Town?",
-                                      "When will the next Town Financial Alliance meeting take place?"])
+                                      "When will the next Town Financial Alliance meeting take place?",
+                                      "Which architect designed Greenland Central Business District?",
+                                      "Does Hangzhou Yinglan Centre have LEED certification?",
+                                      "Can our staff open a bank account in the town?",
+                                      "How many lawyers work at Yinglan Centre?"])
 async def test_what_no_document_states_gets_an_honest_english_reply(say, question):
     reply = await say(question)
     assert reply.intent == "fallback" and "don't state" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question", ["What was the revenue in 2019?", "What is the total area?"])
+async def test_a_figure_asked_of_nothing_named_asks_which_place_as_in_chinese(say, question):
+    reply = await say(question, user="unnamed")
+    assert reply.intent == "clarify" and reply.text.startswith("Which place or body do you mean"), reply.text
+    named = await say("What was the revenue of Canal Wealth Town in 2019?", user="named")
+    assert named.intent == "faq", named.text
+
+
+@pytest.mark.parametrize("question", ["What about the 2 billion one?", "And that one?"])
+async def test_one_pointing_back_at_nothing_talked_about_asks_which_is_meant(say, question):
+    reply = await say(question, user="nothing-before")
+    assert reply.intent == "clarify" and "does not say which one you mean" in reply.text, reply.text
 
 
 async def test_a_chinese_term_alone_in_an_english_question_is_answered(say):
@@ -263,6 +296,9 @@ async def test_english_figures_of_several_items_and_terse_questions_are_computed
     ("We were recognised again as a sci-tech specialist institution. Grant?", "recognised again"),
     ("Quoted firms' financing rose by 200 million to 1.2 billion yuan. Operator reward?", None),
     ("Our pilot reform project passed acceptance; plus we led 3 industry standards. Total?", None),
+    ("We co-drafted a national standard in finance. Award?", "co-drafted"),
+    ("We worked on an industry standard but were not the lead. Reward?", "not the lead"),
+    ("New financial HQ, capital 2bn, not sure about the paid-in part yet. Subsidy?", None),
 ])
 async def test_no_english_amount_where_the_askers_words_leave_it_open_or_rule_it_out(say, question, said):
     reply = await say(question)
@@ -305,6 +341,27 @@ async def test_the_stored_language_answers_commands_and_lang_switches_it(say, se
     assert "I will answer in English" in english_help.text
     assert (await say("/help")).text.startswith("Commands:")
     assert (await services.store.users.get("console:en1")).lang == "en"
+
+
+@pytest.mark.parametrize("text, unreadable", [
+    ("asdf qwer", True), ("asdfgh", True), ("xyzzy plugh!", True),
+    ("Where is the town?", False), ("ok", False), ("QFLP", False), ("asdf 100 million", False), ("asdf 小镇", False),
+])
+def test_letters_that_hold_no_word_the_english_data_knows_are_unreadable(kb, text, unreadable):
+    assert language.unreadable(text, kb.english_word) is unreadable
+    assert (detect(text, known=kb.english_word) is None) if unreadable else True
+
+
+async def test_gibberish_gets_a_short_reply_in_the_stored_language_and_keeps_it(say, services):
+    assert (await say("小镇在哪", user="g1")).lang == "zh"
+    reply = await say("asdf qwer", user="g1")
+    assert (reply.intent, reply.lang) == ("clarify", "zh") and reply.text.startswith("抱歉，没看懂")
+    assert (await services.store.users.get("console:g1")).lang == "zh"
+    await say("Where is Canal Wealth Town?", user="g2")
+    reply = await say("asdf qwer", user="g2")
+    assert (reply.intent, reply.lang) == ("clarify", "en") and reply.text.startswith("Sorry, I didn't understand")
+    assert (await services.store.users.get("console:g2")).lang == "en"
+    assert (await say("Asdfgh", user="g3")).lang == "zh"          # a new user's one unknown word is no English
 
 
 async def test_the_platform_language_is_a_hint_for_a_new_user_only(say):
@@ -378,7 +435,7 @@ async def test_reaching_a_person_and_event_details_are_in_english(say, services)
 
 
 @pytest.mark.parametrize("question", ["How much tax in RMB did Greenland Central Business District pay?",
-                                      "How many lawyers work in Yinglan Centre?"])
+                                      "How many law firms are in Yinglan Centre?"])
 async def test_an_english_how_much_or_how_many_needs_that_figure_in_the_answer(say, question):
     """An entry without an amount in yuan, or without any figure but its years, does not answer it."""
     reply = await say(question)
@@ -663,7 +720,7 @@ async def test_how_many_of_two_things_gets_both_counts(say):
         reply.text
 
 
-@pytest.mark.parametrize("text, folded", [("CFA-level credentials", "cfa level qualification"),
+@pytest.mark.parametrize("text, folded", [("CFA-level credentials", "cfa level certification"),
                                           ("Hangzhou-based funds", "hangzhou based fund")])
 def test_a_level_or_grade_compound_keeps_its_name(text, folded):
     assert english.fold_phrase(text) == folded

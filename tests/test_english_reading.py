@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.messages import Incoming
+from faq import english
 from faq.language import detect
 from tests.devset import final_amount
 
@@ -42,6 +43,15 @@ def test_a_year_before_in_or_under_a_plan_is_asked(kb):
     reader = kb.reader_for("en")
     assert reader.read("listed companies target for 2020 in the 13th FYP").years == [2020]
     assert reader.read("What does the 2016 plan say about fintech?").years == []
+    assert reader.read("cross-border payment target in the 2023 opinion").years == []
+    assert reader.read("AUM target by 2025 per the 2023 doc").years == [2025]
+    assert reader.read("listed company target in 杭政办2023-2").years == []
+
+
+def test_the_terms_of_an_english_question_fold_to_the_english_answers_words():
+    assert english.words("the 十三五 plan") == english.words("the thirteenth five-year plan")
+    assert english.words("the town's dual-wheel model") == english.words("the town's twin engines model")
+    assert english.words("qualifications") == english.words("credentials") == english.words("certification")
 
 
 def test_an_english_clause_is_split_at_and_outside_names(kb):
