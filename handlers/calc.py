@@ -403,7 +403,7 @@ def _confirm(svc: Services, msg: Incoming, measure, n: int, condition, question:
             and not any(_says(question, normalise(w)) for w in c.ask_unless)]
     if msg.english and measure.en:
         text = (f"{render.heading(measure, 'en')}\nThe original text requires: {measure.en.conditions[n]}. Your "
-                f"question does not say so; please tell me (e.g. the level), and I will compute it.")
+                f"question does not say so; please tell me whether it does, and I will compute it.")
         text += "".join(f"\nIt also requires: {measure.en.conditions[i]}." for i in also)
     else:
         text = (f"{render.heading(measure)}\n原文条件：{condition.text}。您的问题没有说明这一点，请补充"

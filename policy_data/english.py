@@ -27,6 +27,10 @@ SCALE = "|".join(w.replace(" ", r"\s+") for w in sorted(SCALES, key=len, reverse
 # "RMB 1-3 billion", "between 1 and 3 billion yuan": both ends take the scale written once, read as a range.
 RANGE = (rf"(?:between\s+)?(?P<rcur>{CURRENCY}[\s-]*)?(?!(?:19|20)\d\d\b)(?P<lo>\d+(?:\.\d+)?)\s*(?:-|–|—|to|and)\s*"
          rf"(?:{CURRENCY}[\s-]*)?(?P<hi>\d+(?:\.\d+)?)[\s-]*(?P<rscale>{SCALE})(?![a-z])(?P<rcur2>[\s-]*{CURRENCY}(?![a-z]))?")
+# "between 9bn and 11bn", "9bn-11bn": a range whose ends each have their scale.
+BETWEEN = re.compile(rf"(?:between\s+(?P<bcur>{CURRENCY}[\s-]*)?(?P<blo>\d+(?:\.\d+)?)\s*(?P<bloscale>{SCALE})\s+and\s+"
+                     rf"|(?P<dcur>{CURRENCY}[\s-]*)?(?P<dlo>\d+(?:\.\d+)?)\s*(?P<dloscale>{SCALE})\s*[-–—]\s*)"
+                     rf"(?:{CURRENCY}[\s-]*)?(?P<bhi>\d+(?:\.\d+)?)\s*(?P<bhiscale>{SCALE})(?![a-z])(?P<bcur2>[\s-]*{CURRENCY}(?![a-z]))?")
 YEAR = re.compile(r"(19|20)\d\d")
 # "went from 2 billion to 2.5 billion": "to" between two amounts (not "up to", not a range "1 to 3 billion")
 RISE_TO = re.compile(rf"(?<=[a-z])(?<!\bup)\s+to\s+(?=(?:{CURRENCY}\s*)?\d)")
@@ -218,6 +222,16 @@ def cue_words(book: PolicyBook) -> dict[str, str]:
     return _pattern(book)[1]
 
 
+def _ranges_spelled(text: str) -> str:
+    """"between 9bn and 11bn", "9bn-11bn" written as the Chinese range 90亿到110亿 first, so that the two ends are
+    not read as two items."""
+    def spelled(m: re.Match) -> str:
+        currency = bool(m["bcur"] or m["dcur"] or m["bcur2"])
+        low = chinese_figure(m["blo"] or m["dlo"], m["bloscale"] or m["dloscale"], currency)
+        return f" {low}到{chinese_figure(m['bhi'], m['bhiscale'], currency)} "
+    return BETWEEN.sub(spelled, text)
+
+
 def to_cues(text: str, book: PolicyBook) -> str:
     """The English question in the words the Chinese extractor reads."""
     pattern, words, kinds, one_of, shared = _pattern(book)
@@ -240,6 +254,7 @@ def to_cues(text: str, book: PolicyBook) -> str:
         return words[m["phrase"]] if m["phrase"] else " "
     worded = WORDED.sub(lambda m: "0.5 " if m["half"] else f"{NUMBER_WORDS.get(m['word'], 1)} ",
                         NOT_FIGURES.sub("paid ", plain_words(PLURAL_POSSESSIVE.sub("", text))))
+    worded = _ranges_spelled(worded)
     worded = ELLIPTIC_COUNT.sub(lambda m: f"{m['n1']} {m['thing']} {m['when']}{m['mid']}{m['n2']} {m['thing']}",
                                 _with_heads(worded, shared))
     worded = _paired(book).sub("respectively ", one_of.sub("1 ", worded))

@@ -521,6 +521,8 @@ async def test_english_names_of_places_and_bodies_find_their_entry(say, question
 @pytest.mark.parametrize("question, says", [
     ("New financial HQ, paid-in capital RMB 1-3 billion, how much?", "ends give different results"),
     ("New financial HQ, paid-in capital between RMB 1 and 3 billion, how much?", "ends give different results"),
+    ("New financial HQ, paid-in capital between RMB 1bn and 3bn, how much?", "ends give different results"),
+    ("New financial HQ, paid-in capital RMB 1bn-3bn, how much?", "ends give different results"),
     ("New financial HQ, paid-in capital expected to reach RMB 1 billion next year: how much?", "is an expected figure"),
 ])
 async def test_an_english_range_or_expected_figure_is_asked_for_exactly(say, question, says):
