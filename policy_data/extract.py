@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
-from faq.gazetteer import Terms, fold as normalise, scan   # one folding for names and for policy words
+from faq.gazetteer import Repairer, Terms, fold as normalise, scan   # one folding for names and for policy words
 from faq.reading import ELSEWHERE
 from faq.schema import holds_any
 from policy_data.amounts import WAN, Figure, figures
@@ -138,8 +138,19 @@ def _share_of(text: str, fig: Figure, book: PolicyBook) -> Figure:
 
 
 @lru_cache(maxsize=8)             # the quick-check and the policy answers read the same message: once
+@lru_cache(maxsize=4)
+def _repairer(book: PolicyBook) -> Repairer:
+    """Pinyin-input typos of the policy vocabulary ("新设金融总布", "实手资本") repaired by sound, as the FAQ's
+    reading repairs names: the measures' keywords, titles and input cues, the kinds' words, the word lists; of
+    two characters only the measures' own words (a place's "我市" would take "我是")."""
+    own = [w for m in book.measures for w in (m.title, *m.keywords, *(c for i in m.inputs for c in (*i.cues, *i.not_cues)))]
+    words = [*own, *CALC_WORDS, *POLICY_WORDS, *(w for ws in book.words.values() for w in ws),
+             *(w for t in book.types.values() for w in t.words)]
+    return Repairer(words, short=[w for w in own if len(w) == 2])
+
+
 def read(text: str, book: PolicyBook) -> Reading:
-    text = normalise(text)
+    text = _repairer(book).repair(normalise(text))
     index = cue_index(book)
     scores: dict[str, int] = {}
     for start, end, ids in scan(text, index["keywords"]):

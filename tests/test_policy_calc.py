@@ -92,12 +92,12 @@ async def test_a_bound_said_beside_the_rank_within_it_leaves_the_rank_as_the_fig
     assert beyond.intent == "calc" and "可获" not in beyond.text and "请告诉我" in beyond.text, beyond.text
 
 
-async def test_the_amount_of_a_measure_without_one_is_a_dont_know_that_still_says_what_the_article_does(ask):
+async def test_the_amount_of_a_measure_without_one_is_answered_with_what_the_article_gives(ask):
     reply = await ask("科创企业贷款增量排名第5的银行能拿多少")
-    assert reply.intent == "fallback" and "按贡献比例给予奖励（文件未规定具体金额）（第2条）" in reply.text
-    assert reply.sources and "查看原文与条件" in [b.label for b in reply.buttons]
-    board = await ask("/unanswered", staff=True)
-    assert "科创企业贷款增量排名第5的银行能拿多少（1 次）" in board.text
+    assert reply.intent == "policy" and "按贡献比例给予奖励（文件未规定具体金额）（第2条）" in reply.text
+    assert reply.sources and "查看原文与条件" in [b.label for b in reply.buttons] and "可获" not in reply.text
+    innovation = await ask("金融创新奖发多少钱")
+    assert innovation.intent == "policy" and "文件未规定评选对象和奖励金额" in innovation.text, innovation.text
     what = await ask("科创贷款增量奖励支持什么")        # what the measure supports, in words: an answer
     assert what.intent == "policy" and "按贡献比例给予奖励" in what.text
 
@@ -906,3 +906,17 @@ async def test_asking_for_a_figure_states_the_rule_with_its_source_and_expiry(as
     reply = await ask("新设金融总部能拿多少")
     assert "请告诉我实收资本" in reply.text and "已于2026-02-28到期" in reply.text, reply.text
     assert reply.sources == ["杭政办〔2023〕2号·第6条"], reply.sources
+
+
+@pytest.mark.parametrize("typed, amount", [
+    ("新设金融总布，实收资本4亿，补贴多少", "800万元"),          # 总布 → 总部
+    ("新设金融总部 实手资本12亿 能补多少啊", "2400万元"),       # 实手 → 实收
+])
+async def test_pinyin_typos_of_policy_words_are_repaired_by_sound(ask, typed, amount):
+    reply = await ask(typed)
+    assert reply.intent == "calc" and f"最高可获 {amount}" in reply.text, reply.text
+
+
+async def test_a_place_word_is_no_repair_of_what_the_asker_says_they_are(ask):
+    reply = await ask("我是一家省级金融科技公司的战略部经理，想问港湾计划里的七大金融科技产业群有哪些")
+    assert reply.intent == "faq" and "智能移动支付" in reply.text, reply.text
