@@ -449,14 +449,9 @@ def _stale(msg: Incoming) -> Reply:
                   buttons=[Button(msg.say("补贴速算", "Quick-check"), "/calc")])
 
 
-OTHER_POLICY = re.compile(r"(另一个|另外的?|其他|其它|别的|区里|区级|省里|省级|市里)[^，,。；;]{0,6}(政策|文件|补贴|补助|奖励)"
-                          r"|(?<!金融)(局|委|厅|部门)的[^，,。；;]{0,8}(政策|文件|办法|资助|补贴|补助|奖励)"
-                          r"|(区里|省里|区政府|省政府)(已经)?(给了|补了|奖了|拿了)")
-
-
-def _other_policy(reading: Reading) -> tuple[Reading, Decimal | None]:
+def _other_policy(book, reading: Reading) -> tuple[Reading, Decimal | None]:
     """"另一个政策已经给了我们300万": that amount is another policy's, compared under 就高不重复, never an input."""
-    for m in OTHER_POLICY.finditer(reading.text):
+    for m in book.patterns["other_policy"].finditer(reading.text):
         near = [n for n, f in enumerate(reading.figures) if f.kind == "money" and f.value is not None
                 and 0 <= f.start - m.end() <= 12]
         if near:
@@ -485,7 +480,7 @@ THIS_DOCUMENT = re.compile(r"(这个|本|该|这份|此)(文件|政策|意见)|�
 def _two_policies(svc: Services, msg: Incoming, reading: Reading) -> Reply | None:
     """"按这个文件能拿300万，按市里另一个政策能拿500万，能一起拿吗": the higher of the two amounts the
     asker quotes, under 就高不重复, when no measure is named to compute."""
-    rest, other = _other_policy(reading)
+    rest, other = _other_policy(svc.kb.policy, reading)
     here = [f.value for f in rest.figures if f.kind == "money" and f.value
             and THIS_DOCUMENT.search(rest.text[max(0, f.start - 10):f.start])]
     policies = list(svc.kb.policy.policies.values())
@@ -732,7 +727,7 @@ def _computed(svc: Services, msg: Incoming, question: str, measure_ids: list[str
     book = svc.kb.policy
     reading = reading or _read(msg, question, book)
     measure_ids = _in_force_first(book, measure_ids, svc.policy_date())
-    reading, elsewhere = _other_policy(reading)
+    reading, elsewhere = _other_policy(book, reading)
     itemisable = len(measure_ids) == 1 and _itemisable(book.measure(measure_ids[0]), reading)
     general = _about_the_rule(f"{normalise(question)} {reading.text}", reading)
     asked = question if msg.text in question else f"{question} {msg.text}"
@@ -790,7 +785,7 @@ def _computed(svc: Services, msg: Incoming, question: str, measure_ids: list[str
         best = max(paid, key=lambda o: o.amount)
         notes.append(_higher_of(msg, best.amount, f"{book.policy(best.measure).number} "
                                 f"{render.article(best.measure, msg.lang)}", elsewhere))
-    elif elsewhere is None and (OTHER_POLICY.search(reading.text) or RECEIVED.search(f"{question} {reading.text}")):
+    elif elsewhere is None and (book.patterns["other_policy"].search(reading.text) or RECEIVED.search(f"{question} {reading.text}")):
         notes.append(msg.say("您提到已获或可获其他政策的支持。就高不重复：同一企业、同一项目同时符合本市其他支持政策的，"
                              "只按最高一项享受、不叠加；如那一项高于上面的测算，本文件不再另行给予。请告诉我那一项的金额，我可以比较。",
                              "You mention support under another policy. Under 就高不重复 the same enterprise or project "

@@ -18,7 +18,7 @@ from bot.payloads import CALC, POLICY
 from bot.services import Services
 from faq.reading import ASKING
 from faq.schema import Source, holds_any
-from handlers import faq, handoff
+from handlers import faq, handoff, policy_facts
 from policy_data import render
 from policy_data.amounts import fmt_money
 from policy_data.english import for_reading
@@ -729,6 +729,12 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     reading = read(text, book)
     if scoped := _scope_reply(svc, msg, reading):
         return scoped
+    if not msg.english and book.patterns["article_asked"].search(reading.text) and not reading.candidates() \
+            and (naming := policy_facts.article_naming(svc, msg)):
+        return naming                    # "运河财富小镇在文件第几条出现": the article that names it
+    if not msg.english and policy_facts.asks_yearly_caps(svc, reading.text) and not reading.figures \
+            and not reading.candidates():       # "哪几条补贴提到了年度封顶"
+        return policy_facts.yearly_caps(svc)
     if book.patterns["every_year"].search(msg.folded) and not reading.figures and (asked := _asked_measures(book, reading, msg)):
         return once_or_yearly_reply(svc, asked, msg.lang)
     if book.patterns["every_year"].search(msg.folded) and not reading.figures and not reading.candidates() \
@@ -742,6 +748,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
             and not book.patterns["validity_asked"].search(reading.text):
         if _about_another_body(svc, msg, reading):
             return await faq.procedure_of_body(svc, msg)
+        if "细则" in reading.text:        # "有没有实施细则": the document says who draws them up, an answer
+            return replace(_procedure_reply(svc, msg), intent="policy")
         return await handoff.unanswered(svc, msg, _procedure_reply(svc, msg))
     if book.patterns["basis_asked"].search(reading.text) and not reading.figures and not reading.candidates() \
             and 0 < len(owners := _named_inputs(book, reading)) <= QUOTED_MAX:            # "资管规模按什么口径"
@@ -788,7 +796,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     about_policy = reading.about_policy() or (bool(reading.own) and bool(book.patterns["which_fits"].search(reading.text)))
     doc_words = holds_any(reading.text, book.words["doc_words"]) or (msg.english and book.patterns["doc_words_en"].search(msg.text))
     doc_named = holds_any(reading.text, book.words["doc_refs"]) or (msg.english and book.patterns["doc_named_en"].search(msg.text))
-    if doc_words and (about_policy or doc_named):
+    stacking = holds_any(reading.text, book.words["doc_stacking"]) and book.patterns["other_policy"].search(reading.text)
+    if doc_words and (about_policy or doc_named or stacking):    # "拱墅区也补了，市里这个还能叠加吗"
         reply = document_reply(svc, msg.lang, _asked_years(svc, msg), reading.text)
         if book.patterns["rules_issued"].search(msg.text):
             reply.text = "\n".join(render.rules_unstated(p, msg.lang) for p in book.policies.values()) + "\n\n" + reply.text
