@@ -910,12 +910,17 @@ OPEN_QUESTION = re.compile(r"哪|什么|啥|多少|怎么|如何|\b(which|what|h
 
 
 def answers_condition(svc: Services, msg: Incoming) -> bool:
-    """"我们是分公司可以吗", "还在筹建能申请吗" while the quick-check asks whether a measure's condition is met: the
-    user's own words rule it out, so it is the answer to that question, not a question of its own (which an open
-    question is: "分公司能申请哪些补贴")."""
-    state = svc.dialogs.state(msg.user_key, CalcDialog)
-    return isinstance(state, CalcPicking) and len(state.choices) == 1 and not OPEN_QUESTION.search(msg.text) \
-        and svc.kb.policy.ruling_out(normalise(for_reading(msg.text, svc.kb.policy, msg.lang)), msg.english) is not None
+    """"我们是分公司可以吗", "还在筹建能申请吗", "没有持牌呢" while the quick-check asks whether a measure's condition
+    is met: the user's own words rule it out, so it is the answer to that question, not a question of its own (which
+    an open question is: "分公司能申请哪些补贴"); so is "如果是新设的呢", saying the words that meet it."""
+    state, book = svc.dialogs.state(msg.user_key, CalcDialog), svc.kb.policy
+    if not (isinstance(state, CalcPicking) and len(state.choices) == 1) or OPEN_QUESTION.search(msg.text):
+        return False
+    said = normalise(for_reading(msg.text, book, msg.lang))
+    measure = book.measure(state.choices[0])
+    unstated = _unstated(measure, _read(msg, state.text, book).text) if measure else None
+    return bool(unstated and any(_says(said, normalise(w)) for w in unstated[1].ask_unless)) \
+        or book.ruling_out(said, msg.english) is not None
 
 
 async def continue_dialog(svc: Services, msg: Incoming) -> Reply | None:

@@ -920,3 +920,23 @@ async def test_pinyin_typos_of_policy_words_are_repaired_by_sound(ask, typed, am
 async def test_a_place_word_is_no_repair_of_what_the_asker_says_they_are(ask):
     reply = await ask("我是一家省级金融科技公司的战略部经理，想问港湾计划里的七大金融科技产业群有哪些")
     assert reply.intent == "faq" and "智能移动支付" in reply.text, reply.text
+
+
+async def test_a_changed_condition_in_an_open_quick_check_reevaluates_the_same_measure(ask):
+    await ask("金融科技子公司实收资本2亿，能补多少", user="unlicensed")          # asks whether it is 持牌
+    denied = await ask("没有持牌呢", user="unlicensed")
+    assert denied.intent == "calc" and "第8条" in denied.text and "没有持牌" in denied.text, denied.text
+    assert final_amount(denied.text) is None
+    await ask("资管总部100亿规模补多少", user="new-am")                         # asks whether it is 新设 / 首次
+    met = await ask("如果是新设的呢", user="new-am")
+    assert met.intent == "calc" and final_amount(met.text) == Decimal("3000000"), met.text
+    await ask("资管总部100亿规模补多少", user="old-am")
+    not_new = await ask("如果不是新设的呢", user="old-am")
+    assert "不是新设" in not_new.text and final_amount(not_new.text) is None, not_new.text
+
+
+async def test_a_changed_condition_after_a_computed_amount_is_read_against_that_measure(ask):
+    first = await ask("持牌金融机构总部新设金融科技子公司，实收资本2亿，能补多少", user="fintech")
+    assert final_amount(first.text) == Decimal("1000000")
+    reply = await ask("没有持牌呢", user="fintech")
+    assert "第8条" in reply.text and "没有持牌" in reply.text and final_amount(reply.text) is None, reply.text
