@@ -362,8 +362,28 @@ def parts_reply(svc: Services, msg: Incoming) -> Reply | None:
 
 def describe_and_match(svc: Services, description: str, lead: str = "", lang: str = "zh", typed: str = "") -> Reply:
     """`description` as the Chinese extractor reads it (English questions translated by the caller, `typed` the
-    words as written)."""
-    return match_reply(svc, description, match(svc.kb.policy, description, typed), lead, lang)
+    words as written). A description that asks nothing and prices one measure on its own figures
+    ("我们是新设立的金融租赁总部，实收资本3亿") is that measure's quick-check."""
+    result = match(svc.kb.policy, description, typed)
+    priced = [f for f in result.fits if f.priced]
+    if not lead and len(priced) == 1 and not priced[0].items and not result.currency \
+            and not ASKING.search(typed or description):
+        return _priced_alone(svc, priced[0], result, lang)
+    return match_reply(svc, description, result, lead, lang)
+
+
+def _priced_alone(svc: Services, fit, result: Suitability, lang: str) -> Reply:
+    """The arithmetic of the one measure the description's figures price, the other candidates behind buttons."""
+    book, m = svc.kb.policy, fit.outcome.measure
+    others = [f.outcome.measure for f in result.fits if f is not fit][:MAX_BUTTONS - 1]
+    blocks = ["\n".join(render.outcome_lines(fit.outcome, lang))]
+    if others:
+        blocks.append(f"{len(others)} more measures may fit you: tap below." if lang == "en"
+                      else f"另有{len(others)}项措施可能与贵单位相关，点下方按钮查看。")
+    blocks += render.validity_notes([book.policy(m)], _today(svc), lang)
+    buttons = [original_button_for(m, lang)] + [Button(f"{render.article(o, lang)} {render.title(o, lang)}", POLICY(f"m:{o.id}"))
+                                                for o in others]
+    return render.reply("calc", "\n\n".join(blocks), confidence=0.9, buttons=buttons, sources=[_cite(svc, m, lang)])
 
 
 async def mine(svc: Services, msg: Incoming) -> Reply:
@@ -530,6 +550,10 @@ def _unstated_procedure(policy, msg: Incoming) -> str:
 
 def original_button(msg: Incoming, measure_id: str) -> Button:
     return Button(msg.say("查看原文与条件", "Original text and conditions"), POLICY(f"m:{measure_id}"))
+
+
+def original_button_for(measure, lang: str) -> Button:
+    return Button("Original text and conditions" if lang == "en" else "查看原文与条件", POLICY(f"m:{measure.id}"))
 
 
 def _procedure_of(svc: Services, msg: Incoming, measure, unstated: str) -> Reply:
