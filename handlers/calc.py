@@ -828,7 +828,7 @@ def is_quick_check(reading: Reading, book=None) -> bool:
                                            or (book is not None and _reports_a_fixed_sum(book, reading)))
 
 
-DONE = re.compile(r"已经?|了|通过|获得|受到|入围|备案|认定|上市")
+DONE = re.compile(r"已经?|了|通过|获得?|受到|入围|备案|认定|上市")
 
 
 def _reports_a_fixed_sum(book, reading: Reading) -> bool:

@@ -250,8 +250,9 @@ class Facts:
     loose: dict[str, Figure] = field(default_factory=dict)      # input key → its range or rough figure
 
 
-# "实收资本预计10亿", "预计明年达到10亿": a figure expected, not yet reached, is no figure of record.
-EXPECTED = re.compile(r"(预计|预估|估计|有望|争取|目标是?|计划)(?:[^，,。；;\d]{0,4}?(达到|实现|突破|超过|缴足|为|是|有|到))?\s*$")
+# "实收资本预计10亿", "预计明年达到10亿": a figure expected, not yet reached, is no figure of record ("股权投资计划20亿"
+# names a product of insurance funds, not a plan).
+EXPECTED = re.compile(r"(预计|预估|估计|有望|争取|目标是?|(?<!投资)计划)(?:[^，,。；;\d]{0,4}?(达到|实现|突破|超过|缴足|为|是|有|到))?\s*$")
 
 
 def _take(facts: Facts, fig: Figure, inp: Input, text: str) -> None:

@@ -940,3 +940,18 @@ async def test_a_changed_condition_after_a_computed_amount_is_read_against_that_
     assert final_amount(first.text) == Decimal("1000000")
     reply = await ask("没有持牌呢", user="fintech")
     assert "第8条" in reply.text and "没有持牌" in reply.text and final_amount(reply.text) is None, reply.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("险资股权投资计划20亿投水利工程", "5000000"),     # a 股权投资计划 is the funds' product, not a plan; 水利 is infrastructure
+    ("险资投基建 融资 十亿零一千万", "5000000"),
+    ("金融支持共同富裕项目获国家表彰", "500000"),       # what happened, of a fixed sum: the quick-check
+])
+async def test_enterprise_words_for_a_condition_or_an_event_compute(ask, question, amount):
+    reply = await ask(question)
+    assert reply.intent == "calc" and final_amount(reply.text) == Decimal(amount), reply.text
+
+
+async def test_a_planned_figure_is_still_asked_again(ask):
+    reply = await ask("新设金融总部，实收资本计划10亿，能拿多少")
+    assert "是预计的数" in reply.text and final_amount(reply.text) is None
