@@ -955,3 +955,14 @@ async def test_enterprise_words_for_a_condition_or_an_event_compute(ask, questio
 async def test_a_planned_figure_is_still_asked_again(ask):
     reply = await ask("新设金融总部，实收资本计划10亿，能拿多少")
     assert "是预计的数" in reply.text and final_amount(reply.text) is None
+
+
+async def test_clauses_for_two_institutions_each_with_its_figure_are_added_up(ask):
+    reply = await ask("我们征信机构服务量250万次，旗下评级机构评级1200笔，两家各能拿多少合计")
+    assert reply.intent == "calc" and final_amount(reply.text) == Decimal("400000"), reply.text
+    assert "分属不同主体" in reply.text
+
+
+async def test_two_projects_of_one_kind_in_clauses_are_not_taken_for_one_project(ask):
+    reply = await ask("一个共富项目获国家表彰，另一个项目获部委表彰")
+    assert final_amount(reply.text) in (None, Decimal("700000")), reply.text     # never the higher one of one project
