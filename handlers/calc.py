@@ -20,6 +20,7 @@ from bot.payloads import CALC, POLICY
 from bot.phrases import phrases
 from bot.services import Services
 from faq import nlp
+from faq.reading import ASKING
 from faq.schema import Source, one_of
 from handlers import faq, handoff
 from handlers.policy import details_reply, original_button, parts_reply
@@ -820,12 +821,21 @@ def _one_figure_two_ways(msg: Incoming, read_as: list) -> str | None:
 
 
 def is_quick_check(reading: Reading, book=None) -> bool:
-    if SELF_DESCRIPTION.search(reading.text) and not reading.asks_amount():
+    if SELF_DESCRIPTION.search(reading.text) and not reading.asks_amount() and not _states_its_base(book, reading):
         return False                 # "我们是…" is a profile to match (handlers/policy.py)
     if ASKS_WHEN.search(reading.text) and not reading.figures:
         return False                 # when it pays: the measure's conditions (handlers/policy.py)
     return bool(reading.candidates()) and (bool(reading.figures) or reading.asks_amount()
                                            or (book is not None and _reports_a_fixed_sum(book, reading)))
+
+
+def _states_its_base(book, reading: Reading) -> bool:
+    """"我们是新设立的金融租赁总部，实收资本1.5亿": a description asking nothing that names one measure and gives
+    the figures its amount is computed on, naming no kind the matching of handlers/policy.py would read."""
+    chosen = reading.candidates()
+    return book is not None and len(chosen) == 1 and not ASKING.search(reading.text) \
+        and not beneficiary_types(reading.text, book) \
+        and _given_by_name(book, book.measure(chosen[0]), reading, conditions=False)
 
 
 DONE = re.compile(r"已经?|了|通过|获得?|受到|入围|备案|认定|上市")

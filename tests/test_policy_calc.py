@@ -966,3 +966,10 @@ async def test_clauses_for_two_institutions_each_with_its_figure_are_added_up(as
 async def test_two_projects_of_one_kind_in_clauses_are_not_taken_for_one_project(ask):
     reply = await ask("一个共富项目获国家表彰，另一个项目获部委表彰")
     assert final_amount(reply.text) in (None, Decimal("700000")), reply.text     # never the higher one of one project
+
+
+async def test_a_description_of_no_known_kind_giving_a_measures_base_is_its_quick_check(ask):
+    reply = await ask("我们是新设立的金融租赁总部，实收资本一亿五千万")
+    assert reply.intent == "calc" and final_amount(reply.text) == Decimal("3000000"), reply.text
+    asked = await ask("我们是新设立的金融租赁总部，有什么政策吗", user="asks")     # no figure: not computed
+    assert final_amount(asked.text) is None
