@@ -973,3 +973,8 @@ async def test_a_description_of_no_known_kind_giving_a_measures_base_is_its_quic
     assert reply.intent == "calc" and final_amount(reply.text) == Decimal("3000000"), reply.text
     asked = await ask("我们是新设立的金融租赁总部，有什么政策吗", user="asks")     # no figure: not computed
     assert final_amount(asked.text) is None
+
+
+async def test_the_cap_of_a_fixed_grant_asked_as_its_ceiling_is_the_quick_check(ask):
+    reply = await ask("新成立的金控公司一次性补助上限")
+    assert reply.intent == "calc" and final_amount(reply.text) == Decimal("10000000"), reply.text
