@@ -38,10 +38,10 @@ OTHER_QUANTITY = re.compile(r"(总投资|投资总额|营运资金|注册资本|
 QUOTED_BEFORE = re.compile(r"(是不是|就是|算是|文件|那档|这档|一共|合计|总共|加起来|按|每|各)[^，,。；;]{0,2}$")
 QUOTED_AFTER = re.compile(r"\s*(补贴|补助|奖励|奖金|吧|对吧|(那|这|一)?档|一共|合计|总共)")
 # "标准奖励什么时候能拿": when a measure pays is asked of its conditions, not computed.
-ASKS_WHEN = re.compile(r"什么时候|何时|多久|哪一年|\bwhen\b", re.IGNORECASE)
+ASKS_WHEN = re.compile(r"什么时候|啥时候|何时|几时|多久|哪一年|\bwhen\b", re.IGNORECASE)
 POLICY_WORDS = ("政策", "补贴", "补助", "奖励", "奖补", "扶持", "资助", "优惠", "申请", "申报", "享受", "条件",
                 "门槛", "上限", "多少钱", "能拿", "怎么拿", "资金支持", "怎么补", "怎么奖", "如何补", "条款",
-                "什么支持", "哪些支持", "有何支持", "有钱吗", "给钱吗")
+                "什么支持", "哪些支持", "有何支持", "有钱吗", "给钱吗", "兑现")
 SELF_DESCRIPTION = re.compile(r"(我们|我司|本公司|我公司|我方|本机构|我单位|我们单位|我们机构|我们公司)"
                               r"(是|属于|作为|为(?!啥|什么|何|了))")
 

@@ -63,3 +63,8 @@ async def test_enterprise_words_reach_their_measure(ask, question, article):
 async def test_a_rating_agency_in_its_own_words_gets_the_rating_award(ask):
     reply = await ask("我们做评级的，一年1500笔评级，有啥奖")
     assert reply.intent == "calc" and "最高可获 20万元（第16条）" in reply.text and "评级业务量1500笔" in reply.text
+
+
+async def test_when_a_reward_pays_in_plain_words_is_answered_by_its_conditions(ask):
+    reply = await ask("金融改革试点奖啥时候兑现")
+    assert reply.intent == "policy" and "通过验收后" in reply.text and "没有载明申请流程" in reply.text, reply.text
