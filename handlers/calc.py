@@ -158,8 +158,8 @@ def _result_blocks(svc: Services, msg: Incoming, outcomes: list[Outcome], added:
 
 
 def _results(svc: Services, msg: Incoming, outcomes: list[Outcome], notes: list[str]) -> Reply:
-    """The computed outcomes; when each says only that the article states no amount, what the article gives
-    instead (按贡献比例, the rules to come) is the answer, with intent "policy"."""
+    """The computed outcomes; when each says only that the article states no amount, the amount asked is not
+    known: intent "fallback", so it counts as unanswered."""
     book = svc.kb.policy
     paid = [o for o in outcomes if o.status == "ok"]
     stacked = []
@@ -169,7 +169,7 @@ def _results(svc: Services, msg: Incoming, outcomes: list[Outcome], notes: list[
     blocks, sources = _result_blocks(svc, msg, outcomes, stacked + notes)
     buttons = [original_button(msg, o.measure.id) for o in outcomes[:1]]
     unknown = all(o.status == "unquantified" for o in outcomes)
-    return render.reply("policy" if unknown else "calc", "\n\n".join(blocks), confidence=0.7 if unknown else 0.8 if notes else 1.0,
+    return render.reply("fallback" if unknown else "calc", "\n\n".join(blocks), confidence=0.5 if unknown else 0.8 if notes else 1.0,
                         buttons=buttons, sources=sources)
 
 
