@@ -20,6 +20,7 @@ from bot.payloads import CALC, POLICY
 from bot.phrases import phrases
 from bot.services import Services
 from faq import nlp
+from faq.reading import ASKING
 from faq.schema import Source, one_of
 from handlers import faq, handoff
 from handlers.policy import details_reply, original_button, parts_reply
@@ -445,14 +446,9 @@ def _stale(msg: Incoming) -> Reply:
                   buttons=[Button(msg.say("补贴速算", "Quick-check"), "/calc")])
 
 
-OTHER_POLICY = re.compile(r"(另一个|另外的?|其他|其它|别的|区里|区级|省里|省级|市里)[^，,。；;]{0,6}(政策|文件|补贴|补助|奖励)"
-                          r"|(?<!金融)(局|委|厅|部门)的[^，,。；;]{0,8}(政策|文件|办法|资助|补贴|补助|奖励)"
-                          r"|(区里|省里|区政府|省政府)(已经)?(给了|补了|奖了|拿了)")
-
-
-def _other_policy(reading: Reading) -> tuple[Reading, Decimal | None]:
+def _other_policy(book, reading: Reading) -> tuple[Reading, Decimal | None]:
     """"另一个政策已经给了我们300万": that amount is another policy's, compared under 就高不重复, never an input."""
-    for m in OTHER_POLICY.finditer(reading.text):
+    for m in book.patterns["other_policy"].finditer(reading.text):
         near = [n for n, f in enumerate(reading.figures) if f.kind == "money" and f.value is not None
                 and 0 <= f.start - m.end() <= 12]
         if near:
@@ -481,7 +477,7 @@ THIS_DOCUMENT = re.compile(r"(这个|本|该|这份|此)(文件|政策|意见)|�
 def _two_policies(svc: Services, msg: Incoming, reading: Reading) -> Reply | None:
     """"按这个文件能拿300万，按市里另一个政策能拿500万，能一起拿吗": the higher of the two amounts the
     asker quotes, under 就高不重复, when no measure is named to compute."""
-    rest, other = _other_policy(reading)
+    rest, other = _other_policy(svc.kb.policy, reading)
     here = [f.value for f in rest.figures if f.kind == "money" and f.value
             and THIS_DOCUMENT.search(rest.text[max(0, f.start - 10):f.start])]
     policies = list(svc.kb.policy.policies.values())
@@ -728,7 +724,7 @@ def _computed(svc: Services, msg: Incoming, question: str, measure_ids: list[str
     book = svc.kb.policy
     reading = reading or _read(msg, question, book)
     measure_ids = _in_force_first(book, measure_ids, svc.policy_date())
-    reading, elsewhere = _other_policy(reading)
+    reading, elsewhere = _other_policy(book, reading)
     itemisable = len(measure_ids) == 1 and _itemisable(book.measure(measure_ids[0]), reading)
     general = _about_the_rule(f"{normalise(question)} {reading.text}", reading)
     asked = question if msg.text in question else f"{question} {msg.text}"
@@ -786,7 +782,7 @@ def _computed(svc: Services, msg: Incoming, question: str, measure_ids: list[str
         best = max(paid, key=lambda o: o.amount)
         notes.append(_higher_of(msg, best.amount, f"{book.policy(best.measure).number} "
                                 f"{render.article(best.measure, msg.lang)}", elsewhere))
-    elif elsewhere is None and (OTHER_POLICY.search(reading.text) or RECEIVED.search(f"{question} {reading.text}")):
+    elif elsewhere is None and (book.patterns["other_policy"].search(reading.text) or RECEIVED.search(f"{question} {reading.text}")):
         notes.append(msg.say("您提到已获或可获其他政策的支持。就高不重复：同一企业、同一项目同时符合本市其他支持政策的，"
                              "只按最高一项享受、不叠加；如那一项高于上面的测算，本文件不再另行给予。请告诉我那一项的金额，我可以比较。",
                              "You mention support under another policy. Under 就高不重复 the same enterprise or project "
@@ -821,7 +817,7 @@ def _one_figure_two_ways(msg: Incoming, read_as: list) -> str | None:
 
 
 def is_quick_check(reading: Reading, book=None) -> bool:
-    if SELF_DESCRIPTION.search(reading.text) and not reading.asks_amount():
+    if SELF_DESCRIPTION.search(reading.text) and not reading.asks_amount() and not _states_its_base(book, reading):
         return False                 # "我们是…" is a profile to match (handlers/policy.py)
     if ASKS_WHEN.search(reading.text) and not reading.figures:
         return False                 # when it pays: the measure's conditions (handlers/policy.py)
@@ -829,7 +825,16 @@ def is_quick_check(reading: Reading, book=None) -> bool:
                                            or (book is not None and _reports_a_fixed_sum(book, reading)))
 
 
-DONE = re.compile(r"已经?|了|通过|获得|受到|入围|备案|认定|上市")
+def _states_its_base(book, reading: Reading) -> bool:
+    """"我们是新设立的金融租赁总部，实收资本1.5亿": a description asking nothing that names one measure and gives
+    the figures its amount is computed on, naming no kind the matching of handlers/policy.py would read."""
+    chosen = reading.candidates()
+    return book is not None and len(chosen) == 1 and not ASKING.search(reading.text) \
+        and not beneficiary_types(reading.text, book) \
+        and _given_by_name(book, book.measure(chosen[0]), reading, conditions=False)
+
+
+DONE = re.compile(r"已经?|了|通过|获得?|受到|入围|备案|认定|上市")
 
 
 def _reports_a_fixed_sum(book, reading: Reading) -> bool:
@@ -911,12 +916,17 @@ OPEN_QUESTION = re.compile(r"哪|什么|啥|多少|怎么|如何|\b(which|what|h
 
 
 def answers_condition(svc: Services, msg: Incoming) -> bool:
-    """"我们是分公司可以吗", "还在筹建能申请吗" while the quick-check asks whether a measure's condition is met: the
-    user's own words rule it out, so it is the answer to that question, not a question of its own (which an open
-    question is: "分公司能申请哪些补贴")."""
-    state = svc.dialogs.state(msg.user_key, CalcDialog)
-    return isinstance(state, CalcPicking) and len(state.choices) == 1 and not OPEN_QUESTION.search(msg.text) \
-        and svc.kb.policy.ruling_out(normalise(for_reading(msg.text, svc.kb.policy, msg.lang)), msg.english) is not None
+    """"我们是分公司可以吗", "还在筹建能申请吗", "没有持牌呢" while the quick-check asks whether a measure's condition
+    is met: the user's own words rule it out, so it is the answer to that question, not a question of its own (which
+    an open question is: "分公司能申请哪些补贴"); so is "如果是新设的呢", saying the words that meet it."""
+    state, book = svc.dialogs.state(msg.user_key, CalcDialog), svc.kb.policy
+    if not (isinstance(state, CalcPicking) and len(state.choices) == 1) or OPEN_QUESTION.search(msg.text):
+        return False
+    said = normalise(for_reading(msg.text, book, msg.lang))
+    measure = book.measure(state.choices[0])
+    unstated = _unstated(measure, _read(msg, state.text, book).text) if measure else None
+    return bool(unstated and any(_says(said, normalise(w)) for w in unstated[1].ask_unless)) \
+        or book.ruling_out(said, msg.english) is not None
 
 
 async def continue_dialog(svc: Services, msg: Incoming) -> Reply | None:

@@ -18,7 +18,7 @@ from bot.payloads import CALC, POLICY
 from bot.services import Services
 from faq.reading import ASKING
 from faq.schema import Source, holds_any
-from handlers import faq, handoff
+from handlers import faq, handoff, policy_facts
 from policy_data import render
 from policy_data.amounts import fmt_money
 from policy_data.english import for_reading
@@ -363,8 +363,28 @@ def parts_reply(svc: Services, msg: Incoming) -> Reply | None:
 
 def describe_and_match(svc: Services, description: str, lead: str = "", lang: str = "zh", typed: str = "") -> Reply:
     """`description` as the Chinese extractor reads it (English questions translated by the caller, `typed` the
-    words as written)."""
-    return match_reply(svc, description, match(svc.kb.policy, description, typed), lead, lang)
+    words as written). A description that asks nothing and prices one measure on its own figures
+    ("我们是新设立的金融租赁总部，实收资本3亿") is that measure's quick-check."""
+    result = match(svc.kb.policy, description, typed)
+    priced = [f for f in result.fits if f.priced]
+    if not lead and len(priced) == 1 and not priced[0].items and not result.currency \
+            and not ASKING.search(typed or description):
+        return _priced_alone(svc, priced[0], result, lang)
+    return match_reply(svc, description, result, lead, lang)
+
+
+def _priced_alone(svc: Services, fit, result: Suitability, lang: str) -> Reply:
+    """The arithmetic of the one measure the description's figures price, the other candidates behind buttons."""
+    book, m = svc.kb.policy, fit.outcome.measure
+    others = [f.outcome.measure for f in result.fits if f is not fit][:MAX_BUTTONS - 1]
+    blocks = ["\n".join(render.outcome_lines(fit.outcome, lang))]
+    if others:
+        blocks.append(f"{len(others)} more measures may fit you: tap below." if lang == "en"
+                      else f"另有{len(others)}项措施可能与贵单位相关，点下方按钮查看。")
+    blocks += render.validity_notes([book.policy(m)], _today(svc), lang)
+    buttons = [original_button_for(m, lang)] + [Button(f"{render.article(o, lang)} {render.title(o, lang)}", POLICY(f"m:{o.id}"))
+                                                for o in others]
+    return render.reply("calc", "\n\n".join(blocks), confidence=0.9, buttons=buttons, sources=[_cite(svc, m, lang)])
 
 
 async def mine(svc: Services, msg: Incoming) -> Reply:
@@ -531,6 +551,10 @@ def _unstated_procedure(policy, msg: Incoming) -> str:
 
 def original_button(msg: Incoming, measure_id: str) -> Button:
     return Button(msg.say("查看原文与条件", "Original text and conditions"), POLICY(f"m:{measure_id}"))
+
+
+def original_button_for(measure, lang: str) -> Button:
+    return Button("Original text and conditions" if lang == "en" else "查看原文与条件", POLICY(f"m:{measure.id}"))
 
 
 def _procedure_of(svc: Services, msg: Incoming, measure, unstated: str) -> Reply:
@@ -730,6 +754,12 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     reading = read(text, book)
     if scoped := _scope_reply(svc, msg, reading):
         return scoped
+    if not msg.english and book.patterns["article_asked"].search(reading.text) and not reading.candidates() \
+            and (naming := policy_facts.article_naming(svc, msg)):
+        return naming                    # "运河财富小镇在文件第几条出现": the article that names it
+    if not msg.english and policy_facts.asks_yearly_caps(svc, reading.text) and not reading.figures \
+            and not reading.candidates():       # "哪几条补贴提到了年度封顶"
+        return policy_facts.yearly_caps(svc)
     if book.patterns["every_year"].search(msg.folded) and not reading.figures and (asked := _asked_measures(book, reading, msg)):
         return once_or_yearly_reply(svc, asked, msg.lang)
     if book.patterns["every_year"].search(msg.folded) and not reading.figures and not reading.candidates() \
@@ -743,6 +773,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
             and not book.patterns["validity_asked"].search(reading.text):
         if _about_another_body(svc, msg, reading):
             return await faq.procedure_of_body(svc, msg)
+        if "细则" in reading.text:        # "有没有实施细则": the document says who draws them up, an answer
+            return replace(_procedure_reply(svc, msg), intent="policy")
         return await handoff.unanswered(svc, msg, _procedure_reply(svc, msg))
     if book.patterns["basis_asked"].search(reading.text) and not reading.figures and not reading.candidates() \
             and 0 < len(owners := _named_inputs(book, reading)) <= QUOTED_MAX:            # "资管规模按什么口径"
@@ -789,7 +821,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     about_policy = reading.about_policy() or (bool(reading.own) and bool(book.patterns["which_fits"].search(reading.text)))
     doc_words = holds_any(reading.text, book.words["doc_words"]) or (msg.english and book.patterns["doc_words_en"].search(msg.text))
     doc_named = holds_any(reading.text, book.words["doc_refs"]) or (msg.english and book.patterns["doc_named_en"].search(msg.text))
-    if doc_words and (about_policy or doc_named):
+    stacking = holds_any(reading.text, book.words["doc_stacking"]) and book.patterns["other_policy"].search(reading.text)
+    if doc_words and (about_policy or doc_named or stacking):    # "拱墅区也补了，市里这个还能叠加吗"
         reply = document_reply(svc, msg.lang, _asked_years(svc, msg), reading.text)
         if book.patterns["rules_issued"].search(msg.text):
             reply.text = "\n".join(render.rules_unstated(p, msg.lang) for p in book.policies.values()) + "\n\n" + reply.text

@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
-from faq.gazetteer import Terms, fold as normalise, scan   # one folding for names and for policy words
+from faq.gazetteer import Repairer, Terms, fold as normalise, scan   # one folding for names and for policy words
 from faq.reading import ELSEWHERE
 from faq.schema import holds_any
 from policy_data.amounts import WAN, Figure, figures
@@ -26,7 +26,7 @@ MAX_GAP = 6                                  # chars allowed between a cue and i
 _CLAUSE_BREAK = re.compile(r"[,，.。;；!！?？、和及与跟]")
 CALC_WORDS = ("能拿多少", "拿多少", "补多少", "补贴多少", "补助多少", "奖励多少", "奖多少", "给多少", "多少钱",
               "多少补贴", "多少补助", "多少奖励", "能拿", "能领", "能获得", "可获得", "可以拿", "能得到", "能补",
-              "测算", "速算", "算一下", "算算", "计算", "估算", "金额是多少", "最多", "最高")
+              "测算", "速算", "算一下", "算算", "计算", "估算", "金额是多少", "最多", "最高", "补助上限", "奖励上限", "补贴上限")
 # "补助按哪个算，多少", "是不是有6000万补贴", "够不够条件，补多少": an amount asked in other words.
 # "正好100亿算吗", "200万次够不够": whether a figure qualifies is asked of the rule it meets.
 ELIGIBLE = r"算吗|算不算|够不够|够吗|够格吗|达标吗|达不达标|符合吗|符不符合|满足吗|满不满足|够得上吗|够得着吗"
@@ -38,10 +38,10 @@ OTHER_QUANTITY = re.compile(r"(总投资|投资总额|营运资金|注册资本|
 QUOTED_BEFORE = re.compile(r"(是不是|就是|算是|文件|那档|这档|一共|合计|总共|加起来|按|每|各)[^，,。；;]{0,2}$")
 QUOTED_AFTER = re.compile(r"\s*(补贴|补助|奖励|奖金|吧|对吧|(那|这|一)?档|一共|合计|总共)")
 # "标准奖励什么时候能拿": when a measure pays is asked of its conditions, not computed.
-ASKS_WHEN = re.compile(r"什么时候|何时|多久|哪一年|\bwhen\b", re.IGNORECASE)
+ASKS_WHEN = re.compile(r"什么时候|啥时候|何时|几时|多久|哪一年|\bwhen\b", re.IGNORECASE)
 POLICY_WORDS = ("政策", "补贴", "补助", "奖励", "奖补", "扶持", "资助", "优惠", "申请", "申报", "享受", "条件",
                 "门槛", "上限", "多少钱", "能拿", "怎么拿", "资金支持", "怎么补", "怎么奖", "如何补", "条款",
-                "什么支持", "哪些支持", "有何支持")
+                "什么支持", "哪些支持", "有何支持", "有钱吗", "给钱吗", "兑现")
 SELF_DESCRIPTION = re.compile(r"(我们|我司|本公司|我公司|我方|本机构|我单位|我们单位|我们机构|我们公司)"
                               r"(是|属于|作为|为(?!啥|什么|何|了))")
 
@@ -174,9 +174,20 @@ def _each_of_listed(text: str, book: PolicyBook) -> str:
     return EACH_OF_LIST.sub(counted, text)
 
 
+@lru_cache(maxsize=4)
+def _repairer(book: PolicyBook) -> Repairer:
+    """Pinyin-input typos of the policy vocabulary ("新设金融总布", "实手资本") repaired by sound, as the FAQ's
+    reading repairs names: the measures' keywords, titles and input cues, the kinds' words, the word lists; of
+    two characters only the measures' own words (a place's "我市" would take "我是")."""
+    own = [w for m in book.measures for w in (m.title, *m.keywords, *(c for i in m.inputs for c in (*i.cues, *i.not_cues)))]
+    words = [*own, *CALC_WORDS, *POLICY_WORDS, *(w for ws in book.words.values() for w in ws),
+             *(w for t in book.types.values() for w in t.words)]
+    return Repairer(words, short=[w for w in own if len(w) == 2])
+
+
 @lru_cache(maxsize=8)             # the quick-check and the policy answers read the same message: once
 def read(text: str, book: PolicyBook) -> Reading:
-    text = _each_of_listed(_heads_shared(normalise(text), book), book)
+    text = _each_of_listed(_heads_shared(_repairer(book).repair(normalise(text)), book), book)
     index = cue_index(book)
     scores: dict[str, int] = {}
     for start, end, ids in scan(text, index["keywords"]):
@@ -276,8 +287,9 @@ class Facts:
     loose: dict[str, Figure] = field(default_factory=dict)      # input key → its range or rough figure
 
 
-# "实收资本预计10亿", "预计明年达到10亿": a figure expected, not yet reached, is no figure of record.
-EXPECTED = re.compile(r"(预计|预估|估计|有望|争取|目标是?|计划)(?:[^，,。；;\d]{0,4}?(达到|实现|突破|超过|缴足|为|是|有|到))?\s*$")
+# "实收资本预计10亿", "预计明年达到10亿": a figure expected, not yet reached, is no figure of record ("股权投资计划20亿"
+# names a product of insurance funds, not a plan).
+EXPECTED = re.compile(r"(预计|预估|估计|有望|争取|目标是?|(?<!投资)计划)(?:[^，,。；;\d]{0,4}?(达到|实现|突破|超过|缴足|为|是|有|到))?\s*$")
 
 
 UNITLESS_YUAN = Decimal(10) ** 6     # "15000" may be 元 or 万元: asked; seven digits and more are plainly 元

@@ -204,12 +204,25 @@ def gives_own_figure(book: PolicyBook, description: str) -> bool:
 
 
 PART_BREAK = re.compile(r"另外|此外|另有|；|;")
+# Clauses and "和" part a message too when each part is another institution's ("征信机构服务量250万次，旗下评级机构
+# 评级1200笔"); a clause naming no measure is the question ("合计多少").
+CLAUSE_BREAK = re.compile(r"另外|此外|另有|[；;，,。]|和")
 
 
 def parts(book: PolicyBook, text: str) -> list[Outcome] | None:
     """"新设金融总部实收资本10亿，另外新设了金融科技子公司实收资本1亿": each part names one measure and gives its
-    base figure by name (a fixed amount, none at all), and is priced on its own; None unless every part is."""
-    pieces = [p for p in PART_BREAK.split(normalise(text)) if p.strip(" ，,。")]
+    base figure by name (a fixed amount, none at all), and is priced on its own; None unless every part is. Parted
+    by clauses instead, the measures must be for different institutions (two projects of one kind are not told
+    apart from one project meeting two measures)."""
+    outcomes = _priced_parts(book, text, [p for p in PART_BREAK.split(normalise(text)) if p.strip(" ，,。")])
+    if outcomes is not None:
+        return outcomes
+    clauses = [p for p in CLAUSE_BREAK.split(normalise(text)) if read(p, book).candidates()]
+    outcomes = _priced_parts(book, text, clauses)
+    return outcomes if outcomes and len({tuple(o.measure.beneficiaries) for o in outcomes}) == len(outcomes) else None
+
+
+def _priced_parts(book: PolicyBook, text: str, pieces: list[str]) -> list[Outcome] | None:
     if len(pieces) < 2:
         return None
     outcomes = []

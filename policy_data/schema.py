@@ -359,11 +359,12 @@ class Currency(Strict):
 
 WORD_LISTS = ("newly", "document_only", "other_sources", "rise_to", "rise_by", "doc_words", "doc_validity", "doc_stacking", "doc_refs", "overview", "town",
               "support", "policy_asks", "home", "abroad_is_home", "elsewhere_also",
-              "restated", "total_before", "year_after", "self_words", "self_links", "part_of", "amount_asks", "shared_heads")
+              "restated", "total_before", "year_after", "self_words", "self_links", "part_of", "amount_asks", "yearly_cap",
+              "shared_heads")
 PATTERNS = ("applies", "doc_named_en", "local_place", "every_year", "rules_issued", "quote_asks", "scaffold", "listing_venue",
             "listed_en",
             "doc_words_en", "asks_mine", "type_asks", "procedure", "validity_asked", "basis_asked", "share_of", "articles_counted",
-            "negated", "which_fits")
+            "negated", "which_fits", "other_policy", "article_asked")
 
 
 class WordList(Strict):

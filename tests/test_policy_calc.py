@@ -929,3 +929,75 @@ async def test_asking_for_a_figure_states_the_rule_with_its_source_and_expiry(as
     reply = await ask("新设金融总部能拿多少")
     assert "请告诉我实收资本" in reply.text and "已于2026-02-28到期" in reply.text, reply.text
     assert reply.sources == ["杭政办〔2023〕2号·第6条"], reply.sources
+
+
+@pytest.mark.parametrize("typed, amount", [
+    ("新设金融总布，实收资本4亿，补贴多少", "800万元"),          # 总布 → 总部
+    ("新设金融总部 实手资本12亿 能补多少啊", "2400万元"),       # 实手 → 实收
+])
+async def test_pinyin_typos_of_policy_words_are_repaired_by_sound(ask, typed, amount):
+    reply = await ask(typed)
+    assert reply.intent == "calc" and f"最高可获 {amount}" in reply.text, reply.text
+
+
+async def test_a_place_word_is_no_repair_of_what_the_asker_says_they_are(ask):
+    reply = await ask("我是一家省级金融科技公司的战略部经理，想问港湾计划里的七大金融科技产业群有哪些")
+    assert reply.intent == "faq" and "智能移动支付" in reply.text, reply.text
+
+
+async def test_a_changed_condition_in_an_open_quick_check_reevaluates_the_same_measure(ask):
+    await ask("金融科技子公司实收资本2亿，能补多少", user="unlicensed")          # asks whether it is 持牌
+    denied = await ask("没有持牌呢", user="unlicensed")
+    assert denied.intent == "calc" and "第8条" in denied.text and "没有持牌" in denied.text, denied.text
+    assert final_amount(denied.text) is None
+    await ask("资管总部100亿规模补多少", user="new-am")                         # asks whether it is 新设 / 首次
+    met = await ask("如果是新设的呢", user="new-am")
+    assert met.intent == "calc" and final_amount(met.text) == Decimal("3000000"), met.text
+    await ask("资管总部100亿规模补多少", user="old-am")
+    not_new = await ask("如果不是新设的呢", user="old-am")
+    assert "不是新设" in not_new.text and final_amount(not_new.text) is None, not_new.text
+
+
+async def test_a_changed_condition_after_a_computed_amount_is_read_against_that_measure(ask):
+    first = await ask("持牌金融机构总部新设金融科技子公司，实收资本2亿，能补多少", user="fintech")
+    assert final_amount(first.text) == Decimal("1000000")
+    reply = await ask("没有持牌呢", user="fintech")
+    assert "第8条" in reply.text and "没有持牌" in reply.text and final_amount(reply.text) is None, reply.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("险资股权投资计划20亿投水利工程", "5000000"),     # a 股权投资计划 is the funds' product, not a plan; 水利 is infrastructure
+    ("险资投基建 融资 十亿零一千万", "5000000"),
+    ("金融支持共同富裕项目获国家表彰", "500000"),       # what happened, of a fixed sum: the quick-check
+])
+async def test_enterprise_words_for_a_condition_or_an_event_compute(ask, question, amount):
+    reply = await ask(question)
+    assert reply.intent == "calc" and final_amount(reply.text) == Decimal(amount), reply.text
+
+
+async def test_a_planned_figure_is_still_asked_again(ask):
+    reply = await ask("新设金融总部，实收资本计划10亿，能拿多少")
+    assert "是预计的数" in reply.text and final_amount(reply.text) is None
+
+
+async def test_clauses_for_two_institutions_each_with_its_figure_are_added_up(ask):
+    reply = await ask("我们征信机构服务量250万次，旗下评级机构评级1200笔，两家各能拿多少合计")
+    assert reply.intent == "calc" and final_amount(reply.text) == Decimal("400000"), reply.text
+    assert "分属不同主体" in reply.text
+
+
+async def test_two_projects_of_one_kind_in_clauses_are_not_taken_for_one_project(ask):
+    reply = await ask("一个共富项目获国家表彰，另一个项目获部委表彰")
+    assert final_amount(reply.text) in (None, Decimal("700000")), reply.text     # never the higher one of one project
+
+
+async def test_a_description_of_no_known_kind_giving_a_measures_base_is_its_quick_check(ask):
+    reply = await ask("我们是新设立的金融租赁总部，实收资本一亿五千万")
+    assert reply.intent == "calc" and final_amount(reply.text) == Decimal("3000000"), reply.text
+    asked = await ask("我们是新设立的金融租赁总部，有什么政策吗", user="asks")     # no figure: not computed
+    assert final_amount(asked.text) is None
+
+
+async def test_the_cap_of_a_fixed_grant_asked_as_its_ceiling_is_the_quick_check(ask):
+    reply = await ask("新成立的金控公司一次性补助上限")
+    assert reply.intent == "calc" and final_amount(reply.text) == Decimal("10000000"), reply.text

@@ -36,11 +36,10 @@ async def test_an_asset_manager_sees_the_asset_management_measure_first(ask):
 
 
 @pytest.mark.parametrize("description, fits, fails", [
-    ("我们是新设立的资产管理公司，管理规模150亿", "第13条 资管机构总部补助：最高可获 300万元（按您提供的数字测算）", None),
     ("我们是资产管理公司，管理规模80亿", None, "存续资产实际管理规模80亿元，未达到100亿元（含）门槛"),
     ("我们是银行的金融科技子公司，实收资本3000万", None, "实收资本3000万元，未达到5000万元（含）门槛，不符合"),
-    ("我司为支付机构，今年拿了3张境外支付牌照", "第11条 境外支付牌照补助：最高可获 60万元", None),
     ("我们是一家制造企业，用应收账款融资", "第4条 应收账款确权融资奖励", None),
+    ("我们是新设立的资产管理公司，管理规模150亿，有哪些政策适合我们", "第13条 资管机构总部补助：最高可获 300万元（按您提供的数字测算）", None),
 ])
 async def test_figures_in_the_description_are_checked(ask, description, fits, fails):
     reply = await ask(description)
@@ -49,6 +48,19 @@ async def test_figures_in_the_description_are_checked(ask, description, fits, fa
         assert fits in reply.text.partition("不适用")[0]
     if fails:
         assert "按您提供的数字不符合：" in reply.text and fails in reply.text
+
+
+@pytest.mark.parametrize("description, amount", [
+    ("我们是新设立的资产管理公司，管理规模150亿", "3000000"),
+    ("我司为支付机构，今年拿了3张境外支付牌照", "600000"),
+    ("我们是刚获批新设的公募基金公司总部，实收资本2亿", "4000000"),
+])
+async def test_a_description_pricing_one_measure_is_its_quick_check_with_the_others_a_tap_away(ask, description, amount):
+    reply = await ask(description)
+    assert reply.intent == "calc" and final_amount(reply.text) == Decimal(amount), reply.text
+    assert "可能与贵单位相关" in reply.text and len(reply.buttons) > 2
+    asked = await ask(description + "，有哪些政策适合我们", user="asks")     # asking what fits still lists them
+    assert asked.intent == "policy" and "最相关的支持措施" in asked.text
 
 
 def test_types_reach_their_parents(services):

@@ -1,0 +1,70 @@
+"""Short questions about the policy document itself and about measures without an amount: answered from the
+data, never with a fallback."""
+import pytest
+
+from tests.devset import final_amount
+
+
+async def test_the_article_naming_a_place_is_the_answer_to_which_article_names_it(ask):
+    reply = await ask("运河财富小镇在文件第几条出现")
+    assert reply.intent == "policy" and "第5条" in reply.text and "国际财富管理机构集聚高地" in reply.text, reply.text
+    other = await ask("运河财富小镇在哪里")          # where the town is stays the FAQ's
+    assert other.intent == "faq" and "第5条" not in other.text
+
+
+async def test_the_measures_capped_per_year_are_listed_with_their_caps(ask):
+    reply = await ask("哪几条补贴提到了年度封顶")
+    assert reply.intent == "policy", reply.text
+    for line in ("第4条 应收账款确权融资奖励：单户企业年度上限50万元", "第11条 境外支付牌照补助：年度累计上限100万元",
+                 "第12条 挂牌企业融资增长奖励：每家机构每年上限200万元"):
+        assert line in reply.text
+    assert "第6条" not in reply.text and final_amount(reply.text) is None
+    named = await ask("区域股权市场奖励每年封顶")      # one measure named: that measure's rule
+    assert "【第12条" in named.text and "第4条" not in named.text
+
+
+async def test_a_district_grant_beside_this_document_gets_the_no_double_rule(ask):
+    reply = await ask("同一个项目拱墅区也补了 市里这个还能叠加吗")
+    assert reply.intent == "policy" and "就高不重复" in reply.text, reply.text
+
+
+async def test_whether_detailed_rules_exist_is_answered_by_who_draws_them_up(ask):
+    reply = await ask("有没有实施细则，具体申报流程在文件里吗")
+    assert reply.intent == "policy" and "另行制定" in reply.text and "没有载明申请流程" in reply.text
+    procedure = await ask("申报流程是什么")           # the procedure alone the documents never state
+    assert procedure.intent == "fallback"
+
+
+async def test_what_the_document_supports_is_its_overview(ask):
+    reply = await ask("这个文件主要扶持哪些行业")
+    assert reply.intent == "policy" and "金融" in reply.text and "25项措施" in reply.text
+
+
+@pytest.mark.parametrize("question, said", [
+    ("数字人民币有补贴吗", "没有规定补贴或奖励金额"),
+    ("我们想开金融论坛 有钱吗", "没有规定补助或奖励金额"),
+])
+async def test_a_direction_without_money_says_the_document_sets_none(ask, question, said):
+    reply = await ask(question)
+    assert reply.intent == "policy" and said in reply.text and final_amount(reply.text) is None, reply.text
+
+
+@pytest.mark.parametrize("question, article", [
+    ("首台套保险有奖励吗", "【第3条 · 科创保险增量奖励】"),
+    ("文件总共有哪几项征信补助", "【第16条 · 新设个人征信公司补助】"),
+    ("我们公募基金管理人想落户杭州，有政策吗", "第13条 资管机构总部补助"),
+    ("我是做私募股权的，管理规模刚过100亿，哪条适用", "第13条 资管机构总部补助"),
+])
+async def test_enterprise_words_reach_their_measure(ask, question, article):
+    reply = await ask(question)
+    assert reply.intent == "policy" and article in reply.text, reply.text
+
+
+async def test_a_rating_agency_in_its_own_words_gets_the_rating_award(ask):
+    reply = await ask("我们做评级的，一年1500笔评级，有啥奖")
+    assert reply.intent == "calc" and "最高可获 20万元（第16条）" in reply.text and "评级业务量1500笔" in reply.text
+
+
+async def test_when_a_reward_pays_in_plain_words_is_answered_by_its_conditions(ask):
+    reply = await ask("金融改革试点奖啥时候兑现")
+    assert reply.intent == "policy" and "通过验收后" in reply.text and "没有载明申请流程" in reply.text, reply.text
