@@ -17,7 +17,7 @@ from faq import english, nlp
 from faq.conversation import Topic
 from faq.gazetteer import fold
 from faq.matcher import THRESHOLD, Match
-from faq.reading import POINTS_BACK, SHARED_ASK, SUBJECTLESS, Reading, years_given
+from faq.reading import ELSEWHERE, PERIODS, POINTS_BACK, SHARED_ASK, SUBJECTLESS, Reading, years_given
 from faq.vocabulary import vocabulary
 from handlers.handoff import unanswered, way
 from policy_data import render
@@ -190,8 +190,9 @@ def _listed(entry) -> int:
 
 def _counts(entry, reading: Reading) -> bool:
     """An answer counting what a count question counts: "12家外资金融机构" does not count 外资银行. At least half
-    the character pairs of the thing counted must be in it."""
-    if not (thing := reading.counted):
+    the character pairs of the thing counted must be in it, unless it is only the word of an aspect the entry states
+    ("几条措施" of the entry stating the measures, which counts them as 条)."""
+    if not (thing := reading.counted) or set(reading.counted_as) & set(entry.aspects):
         return True
     told = nlp.normalise(entry.answer).replace(" ", "")
     pairs = [thing[i:i + 2] for i in range(len(thing) - 1)]
@@ -203,8 +204,8 @@ def _counted_in(entry, reading: Reading) -> bool:
     return bool(reading.counted) and reading.counted in nlp.normalise(entry.answer).replace(" ", "") and _gives(entry, reading)
 
 
-def _years_in(entry) -> set[int]:
-    return years_given(entry.answer)
+def _years_in(entry, reading: Reading | None = None) -> set[int]:
+    return years_given(entry.answer, reading is not None and reading.whole_year)
 
 
 def english_reading(reading: Reading) -> bool:
@@ -237,9 +238,11 @@ def _about_named(svc: Services, reading: Reading, about: list[Match]) -> list[Ma
 
 def _asked_of(entry, reading: Reading) -> bool:
     """A question naming another place and no aspect ("上海陆家嘴有啥政策", "What incentives does Shanghai offer?") is
-    answered only by an entry whose own questions name that place, not by one that mentions it in passing; an English
-    one comparing that place with Hangzhou by none (the documents describe only Hangzhou's side)."""
-    if english_reading(reading) and english.COMPARES.search(reading.text.lower()):
+    answered only by an entry whose own questions name that place, not by one that mentions it in passing; one asking
+    what is that place's own ("上海的目标") and an English one comparing that place with Hangzhou by none (the
+    documents describe only Hangzhou's side)."""
+    if english_reading(reading) and english.COMPARES.search(reading.text.lower()) \
+            or any(f"{p}的" in fold(reading.text) for p in reading.elsewhere if p in ELSEWHERE):
         return False
     if reading.aspects or set(reading.entities) & set(entry.entities):
         return True        # "上海陆家嘴和小镇什么关系": what the town's entry mentioning that place says of both
@@ -338,19 +341,34 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
             best = last
     if reading.another_year and (last := svc.kb.knowledge.entry(reading.context)) is not None:
         # "2016年呢" after "2015年金融业增加值多少": what the documents give of that year, else the answer before
-        best = next((m for m in about if set(reading.years) & _years_in(m.entry) and _asks_again(m.entry, last, reading)),
+        best = next((m for m in about if set(reading.years) & _years_in(m.entry, reading) and _asks_again(m.entry, last, reading)),
                     Match(last, best.score))
-    elif reading.years and not set(reading.years) & _years_in(best.entry):
+    elif reading.years and not set(reading.years) & _years_in(best.entry, reading):
         named = reading.entities[0] if reading.entities else None
         direct = named is None or best.entry.entities[0] == named
-        best = next((m for m in near if set(reading.years) & _years_in(m.entry) and all(a in m.entry.aspects for a in strict)
+        best = next((m for m in near if set(reading.years) & _years_in(m.entry, reading) and all(a in m.entry.aspects for a in strict)
                      and (named is None or not direct or m.entry.entities[0] == named)), best)
     if (reading.needs or reading.role or reading.members) and not (_gives(best.entry, reading) and _subject(svc, best.entry, reading, strict)):
         best = next((m for m in near if _gives(m.entry, reading) and all(a in m.entry.aspects for a in strict)
                      and _subject(svc, m.entry, reading, strict)), None)
         if best is None:
             return None, "aspect"
+    if reading.periods and not _of_period(svc, best.entry, reading):
+        # "十五五规划对小镇怎么定位": an entry of the 十四五 period does not answer it
+        best = next((m for m in near if _of_period(svc, m.entry, reading) and all(a in m.entry.aspects for a in strict)
+                     and _gives(m.entry, reading)), None)
+        if best is None:
+            return None, "period"
     return best, ""
+
+
+def _of_period(svc: Services, entry, reading: Reading) -> bool:
+    """An entry answers a question of a five-year period ("十五五") when its own words name the period or its
+    document came out in it."""
+    doc = svc.kb.knowledge.documents[entry.source.doc]
+    words = fold(" ".join([entry.answer, *entry.questions, *entry.keywords]))
+    return all(p in words or (doc.period is not None and PERIODS[p][0] <= doc.period[0].year <= PERIODS[p][1])
+               for p in reading.periods)
 
 
 def asks_unstated(svc: Services, msg: Incoming) -> bool:
@@ -380,10 +398,13 @@ def is_new_question(svc: Services, msg: Incoming) -> bool:
 
 def _year_note(msg: Incoming, entry) -> str:
     years = _years_in(entry)
-    missing = [y for y in msg.reading.years if y not in years]
+    missing = [y for y in msg.reading.years if y not in _years_in(entry, msg.reading)]
     if not missing or not years:
         return ""
     nearest = min(years, key=lambda y: abs(y - missing[0]))
+    if nearest == missing[0]:          # "2023年底" of a figure "2023年一季度以来"
+        return msg.say(f"（资料中没有{nearest}年全年的这项数据，以下是{nearest}年其中一段时间的记载。）\n",
+                       f"(The documents have no figure for the whole of {nearest}; here is one for part of it.)\n")
     return msg.say(f"（资料中没有{missing[0]}年的这项数据，以下是最接近的{nearest}年的记载。）\n",
                    f"(The documents have no figure for {missing[0]}; here is the nearest year on record, {nearest}.)\n")
 
@@ -438,6 +459,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
         ranked, best, why = _whole(svc, reading)
     if best is None and not parts and (before := _of_the_year_before(svc, reading)) is not None:
         best = before           # "2017年呢" of a figure the documents give for 2019 only: said, with the 2019 one
+    if best is None and not parts and (default := _of_the_default_subject(svc, msg)) is not None:
+        reading, best = default
     if best is None and not parts:
         return await _not_known(svc, msg, reading, ranked, why)
     if best is None or len(parts) > 1:         # each question answered by its own entry, in the order asked
@@ -465,6 +488,18 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
                                best.entry.id, reading.needs, reading.subject, reading.years, reading.others,
                                _places_named(svc, reading), thing=reading.thing)
     return reply
+
+
+def _of_the_default_subject(svc: Services, msg: Incoming) -> tuple[Reading, Match] | None:
+    """"北边界是哪条街" with nothing talked about before: a concrete figure asked of nothing named, which finds no
+    answer as it stands, asks it of the default subject (the town), when that finds one."""
+    reading, lex = msg.reading, svc.kb.gazetteer.lexicon
+    if not lex.default_subject or reading.entities or reading.elsewhere or reading.follow_up or reading.periods \
+            or not any(lex.aspects[a].strict for a in reading.aspects) or svc.conversations.get(msg.user_key):
+        return None
+    read = svc.kb.reader_for(msg.lang).read(f"{svc.kb.gazetteer.name(lex.default_subject, msg.lang)} {reading.text}")
+    best, _ = choose(svc, read, read.ranked())
+    return (read, best) if best is not None else None
 
 
 def _places_named(svc: Services, reading: Reading) -> list[str]:
@@ -694,6 +729,14 @@ def _not_known_reply(svc: Services, msg: Incoming, reading: Reading, ranked: lis
                        f"anything about {', '.join(p.title() for p in reading.elsewhere)}, so I cannot answer this "
                        f"reliably. You can also {way(svc, msg)}.")
         return Reply(text, intent="fallback", buttons=[Button(msg.say("主菜单", "Main menu"), "/menu")])
+    if why == "period":
+        spans = [(p, *PERIODS[p]) for p in reading.periods]
+        text = msg.say(f"资料中没有{'、'.join(f'“{p}”时期（{a}—{b}年）' for p, a, b in spans)}的记载，这个问题我无法可靠回答。\n"
+                       f"您可以看看下面相近的问题，或{way(svc, msg)}。",
+                       f"The documents say nothing about the {', '.join(f'{p} period ({a}–{b})' for p, a, b in spans)}, "
+                       f"so I cannot answer this reliably.\nSee the related questions below, or {way(svc, msg)}.")
+        return Reply(text, intent="fallback", confidence=ranked[0].score if ranked else 0.0,
+                     buttons=[_question_button(m.entry, lang) for m in ranked[:3]])
     entity = reading.entities[0] if reading.entities else None
     unstated = [a for a in reading.aspects if lex.aspects[a].unanswerable]      # prices, names, bus lines…
     if entity and (why in ("aspect", "entity") or unstated):
