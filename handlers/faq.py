@@ -301,6 +301,8 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
                 and _states(svc, m.entry, reading.aspects) and _asked_of(m.entry, reading)]
         if not pool or pool[0].score < THRESHOLD:
             return None, "elsewhere"
+    if (not pool or pool[0].score < THRESHOLD) and (declared := _declares(svc, reading, pool)) is not None:
+        pool = [declared]            # "小镇北面到哪条街为止": worded apart from every phrasing, declared all the same
     if not pool or pool[0].score < THRESHOLD or _too_thin(reading):
         if reading.follow_up and (last := _last_answer(svc, reading)) is not None:
             return last, ""          # "哪天批的": what the answer just given states
@@ -360,6 +362,19 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
         if best is None:
             return None, "period"
     return best, ""
+
+
+def _declares(svc: Services, reading: Reading, ranked: list[Match]) -> Match | None:
+    """Below the threshold, the one close entry about the very place named that declares every aspect the question
+    asks of it, a concrete figure among them, ranked first: the reading's own evidence, where the question's words
+    are unlike every phrasing."""
+    aspects = svc.kb.knowledge.lexicon.aspects
+    strict = [a for a in reading.aspects if aspects[a].strict]
+    if not reading.entities or not strict or reading.elsewhere or english_reading(reading):
+        return None
+    close = [m for m in ranked if m.score >= THRESHOLD - ASPECT_SLACK and m.entry.entities[0] == reading.entities[0]
+             and all(a in m.entry.aspects for a in reading.aspects)]
+    return Match(close[0].entry, THRESHOLD) if len(close) == 1 and close[0] is ranked[0] else None
 
 
 def _of_period(svc: Services, entry, reading: Reading) -> bool:

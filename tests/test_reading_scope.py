@@ -95,3 +95,13 @@ async def test_the_district_an_answer_names_is_answered(ask):
 async def test_a_body_s_office_address_is_not_answered_with_its_role(ask):
     reply = await ask("市地方金融监管局办公地址在哪")
     assert reply.intent == "fallback" and "牵头组织实施" not in reply.text, reply.text
+
+
+async def test_a_side_of_the_boundary_worded_unlike_every_phrasing_is_answered_by_the_entry_declaring_it(ask):
+    reply = await ask("小镇北面到哪条街为止")
+    assert reply.intent == "faq" and "湖州街" in reply.text, reply.text
+
+
+async def test_a_figure_no_entry_about_the_place_declares_is_still_not_stated(ask):
+    reply = await ask("北部软件园核心区多大")
+    assert reply.intent == "fallback" and "核心区未载明" in reply.text, reply.text
