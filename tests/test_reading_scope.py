@@ -105,3 +105,14 @@ async def test_a_side_of_the_boundary_worded_unlike_every_phrasing_is_answered_b
 async def test_a_figure_no_entry_about_the_place_declares_is_still_not_stated(ask):
     reply = await ask("北部软件园核心区多大")
     assert reply.intent == "fallback" and "核心区未载明" in reply.text, reply.text
+
+
+async def test_a_count_of_firms_brought_in_after_a_place_continues_that_place(ask):
+    await ask("康桥新能源产业园在哪")
+    reply = await ask("2019年引进多少企业")
+    assert reply.intent == "faq" and "121家" in reply.text, reply.text
+
+
+async def test_a_plan_s_period_is_asked_in_its_own_words(ask):
+    reply = await ask("港湾规划期是哪几年")
+    assert reply.intent == "faq" and "2021—2025年" in reply.text, reply.text
