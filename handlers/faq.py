@@ -353,6 +353,8 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
     if (reading.needs or reading.role or reading.members) and not (_gives(best.entry, reading) and _subject(svc, best.entry, reading, strict)):
         best = next((m for m in near if _gives(m.entry, reading) and all(a in m.entry.aspects for a in strict)
                      and _subject(svc, m.entry, reading, strict)), None)
+        if best is None and reading.follow_up:
+            best = _last_answer(svc, reading)      # "增加了多少基金管理规模": what the answer just given holds
         if best is None:
             return None, "aspect"
     if reading.periods and not _of_period(svc, best.entry, reading):

@@ -116,3 +116,9 @@ async def test_a_count_of_firms_brought_in_after_a_place_continues_that_place(as
 async def test_a_plan_s_period_is_asked_in_its_own_words(ask):
     reply = await ask("港湾规划期是哪几年")
     assert reply.intent == "faq" and "2021—2025年" in reply.text, reply.text
+
+
+async def test_a_follow_up_asking_a_figure_the_answer_just_given_holds_gets_that_answer(ask):
+    await ask("小镇2023年引进了几家优质机构")
+    reply = await ask("增加了多少基金管理规模")       # "增加基金管理规模约15亿元", not the 2022 total
+    assert reply.intent == "faq" and "15亿元" in reply.text, reply.text
