@@ -348,11 +348,16 @@ class Reader:
         """"规划期是哪几年" after the alliance's branches: none of the words it names is in what was answered, so
         it does not continue that answer."""
         entry = self._answered.get(topic.entry_id)
-        if entry is None:
-            return False
-        named = [w for w in nlp.words(SAID_YEAR.sub(" ", self.gazetteer.unasked(focus)))
-                 if len(w) > 1 and not ASKING.fullmatch(w)]
-        said = fold(" ".join([entry.answer, *entry.questions, *entry.keywords]))
+        return entry is not None and self._says_none_of(focus, entry)
+
+    def strange(self, reading: Reading, entry: FaqEntry) -> bool:
+        """"中大期货2019年利润多少" of the entry about 中大期货's move: beyond the names, the years and the words
+        that ask, the question names something (利润) and the entry none of it."""
+        return self._says_none_of(self._thing(reading.query), entry)
+
+    def _says_none_of(self, text: str, entry: FaqEntry) -> bool:
+        named = [w for w in nlp.words(ASKING.sub(" ", SAID_YEAR.sub(" ", self.gazetteer.unasked(text)))) if len(w) > 1]
+        said = nlp.fold_phrase(" ".join([entry.answer, *entry.questions, *entry.keywords]))
         return bool(named) and not any(w in said for w in named)
 
     def _plain_of(self, text: str, folded: str) -> _Plain:

@@ -64,6 +64,7 @@ OWN_DOCUMENT_BONUS = 0.08  # the bay's own plan says more of the bay than a docu
 WIDER = 40                 # how far down the ranking an entry about the very place named is looked for
 MAX_SHARING = 3            # a word more places' names hold than this ("运河") names none of them in particular
 MAX_PARTS = 3              # a message asking several things gets at most this many answers; the rest are named
+PHRASED = 0.9              # an answer this close to one of its phrasings stands, whatever words the question adds
 
 
 def _answer(entry, svc: Services, confidence: float, lang: str, note: str = "") -> Reply:
@@ -357,6 +358,9 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
             best = _last_answer(svc, reading)      # "增加了多少基金管理规模": what the answer just given holds
         if best is None:
             return None, "aspect"
+    if not (reading.follow_up or reading.aspects or english_reading(reading)) and best.score < PHRASED \
+            and svc.kb.reader_for("zh").strange(reading, best.entry):
+        return None, "aspect"
     if reading.periods and not _of_period(svc, best.entry, reading):
         # "十五五规划对小镇怎么定位": an entry of the 十四五 period does not answer it
         best = next((m for m in near if _of_period(svc, m.entry, reading) and all(a in m.entry.aspects for a in strict)

@@ -122,3 +122,19 @@ async def test_a_follow_up_asking_a_figure_the_answer_just_given_holds_gets_that
     await ask("小镇2023年引进了几家优质机构")
     reply = await ask("增加了多少基金管理规模")       # "增加基金管理规模约15亿元", not the 2022 total
     assert reply.intent == "faq" and "15亿元" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question", ["中大期货2019年利润多少", "运河会客厅栏目2020年还播吗"])
+async def test_a_question_naming_what_no_close_answer_says_is_not_answered_from_the_name_alone(ask, question):
+    reply = await ask(question)                  # the entry about 中大期货's move says nothing of its profit
+    assert reply.intent == "fallback", reply.text
+
+
+@pytest.mark.parametrize("question, must", [
+    ("凯宾斯吉酒店哪年投用的", "投入使用"),              # 投用 is 投入使用
+    ("中大期货啥时候迁到小镇的", "9月16日"),             # 迁到 is 迁入
+    ("管委会主要职能", "管委会"),                      # 职能 asks what a body is responsible for
+])
+async def test_a_question_in_other_words_of_what_the_answer_says_is_answered(ask, question, must):
+    reply = await ask(question)
+    assert reply.intent == "faq" and must in reply.text, reply.text
