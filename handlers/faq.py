@@ -223,17 +223,24 @@ def _too_thin(reading: Reading) -> bool:
     return len(words) < 2 and not any(english.CJK_RUN.search(w) for w in words)
 
 
+def _about_each(svc: Services, entry, entities: list[str]) -> bool:
+    """"湖州和嘉兴…分别打造什么中心": an entry about one of the places named answers nothing of the other."""
+    return all(_about(svc, entry, [e]) for e in entities)
+
+
 def _about_named(svc: Services, reading: Reading, about: list[Match]) -> list[Match]:
     """"Yuhuangshan's positioning in the 2016 plan": the plan only says where to look; an entry of the plan about
-    another town answers nothing of Yuhuangshan, when one about Yuhuangshan is close enough."""
+    another town answers nothing of Yuhuangshan, when one about Yuhuangshan is close enough (in Chinese, one of
+    that plan: "玉皇山南基金小镇在2号文里的目标" is not the 2016 plan's)."""
     named = [e for e in reading.entities if e not in svc.kb.knowledge.documents]
     if not named or len(named) == len(reading.entities):
         return about
-    own = [m for m in about if _about(svc, m.entry, named)]
+    documents = set(reading.entities) - set(named)
+    own = [m for m in about if _about_each(svc, m.entry, named)
+           and (english_reading(reading) or m.entry.source.doc in documents)]
     if not own and not reading.elsewhere:     # the document's many entries about other things may crowd its own out of the first ones
-        documents = set(reading.entities) - set(named)
         own = [m for m in reading.matcher.rank(reading.query, limit=WIDER)
-               if _about(svc, m.entry, named) and m.entry.source.doc in documents]
+               if _about_each(svc, m.entry, named) and m.entry.source.doc in documents]
     return own if own and own[0].score >= THRESHOLD else about
 
 
@@ -311,8 +318,7 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
     about = [m for m in pool if _about(svc, m.entry, reading.entities)]
     if not about or about[0].score < THRESHOLD:
         return None, "entity"
-    if english_reading(reading):
-        about = _about_named(svc, reading, about)
+    about = _about_named(svc, reading, about)
     if reading.entities:
         about = sorted(about, key=lambda m: -(m.score + DIRECT_BONUS * (reading.entities[0] in m.entry.entities)
                                               + OWN_DOCUMENT_BONUS * _from_own_document(svc, m.entry, reading)))
@@ -516,6 +522,7 @@ def _of_the_default_subject(svc: Services, msg: Incoming) -> tuple[Reading, Matc
     answer as it stands, asks it of the default subject (the town), when that finds one."""
     reading, lex = msg.reading, svc.kb.gazetteer.lexicon
     if not lex.default_subject or reading.entities or reading.elsewhere or reading.follow_up or reading.periods \
+            or english_reading(reading) \
             or not any(lex.aspects[a].strict for a in reading.aspects) or svc.conversations.get(msg.user_key):
         return None
     read = svc.kb.reader_for(msg.lang).read(f"{svc.kb.gazetteer.name(lex.default_subject, msg.lang)} {reading.text}")

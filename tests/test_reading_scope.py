@@ -138,3 +138,15 @@ async def test_a_question_naming_what_no_close_answer_says_is_not_answered_from_
 async def test_a_question_in_other_words_of_what_the_answer_says_is_answered(ask, question, must):
     reply = await ask(question)
     assert reply.intent == "faq" and must in reply.text, reply.text
+
+
+async def test_a_place_asked_of_in_a_named_document_is_answered_from_that_document(ask):
+    reply = await ask("港湾计划里运河财富小镇2025年要引进多少家机构")     # the bay plan sets the town no count
+    assert reply.intent == "fallback" and "数智港湾" not in reply.text, reply.text
+    town = await ask("浙江省那个港湾计划对运河财富小镇到2025年有啥要求", user="u2")
+    assert town.intent == "faq" and "CBD+特色小镇" in town.text, town.text
+
+
+async def test_a_later_version_of_a_document_is_a_successor_the_documents_do_not_give(ask):
+    reply = await ask("2号文有没有2026年以后的新版 延期到哪年")
+    assert reply.intent == "fallback", reply.text
