@@ -210,6 +210,8 @@ class Lexicon:
     aspects: dict[str, Aspect]
     not_names: tuple[str, ...] = ()
     body_endings: tuple[str, ...] = ()
+    not_asked: tuple[str, ...] = ()         # phrases holding an aspect's word that ask no aspect ("范围内")
+    default_subject: str = ""               # what a question naming nothing is about, when no talk came before
 
     @classmethod
     def load(cls, entities_path: Path = HERE / "entities.yaml", aspects_path: Path = HERE / "aspects.yaml") -> "Lexicon":
@@ -222,7 +224,11 @@ class Lexicon:
             if entity.parent and entity.parent not in entities:
                 raise KnowledgeError(f"{entities_path}: 实体“{key}”的 parent 字段指向不存在的实体“{entity.parent}”")
         data = read_yaml(entities_path)
-        return cls(entities, aspects, tuple(data.get("not_names") or ()), tuple(data.get("body_endings") or ()))
+        default = str(data.get("default_subject") or "")
+        if default and default not in entities:
+            raise KnowledgeError(f"{entities_path}: default_subject 指向不存在的实体“{default}”")
+        return cls(entities, aspects, tuple(data.get("not_names") or ()), tuple(data.get("body_endings") or ()),
+                   tuple(read_yaml(aspects_path).get("not_asked") or ()), default)
 
     @property
     def names(self) -> Terms:
@@ -261,7 +267,8 @@ class Gazetteer:
     def __init__(self, lexicon: Lexicon, vocabulary: Iterable[str] = (), cache_dir: Path | None = CACHE_DIR):
         self.lexicon = lexicon
         self.names = lexicon.names
-        self._asked = _longest_first((w, k) for k, a in lexicon.aspects.items() for w in a.asked)
+        self._asked = _longest_first([*((w, k) for k, a in lexicon.aspects.items() for w in a.asked),
+                                      *((w, "") for w in lexicon.not_asked)])
         self._places = frozenset(lexicon.places())
         self.repairer = Repairer([w for w, tag in self.names if tag] + list(vocabulary), cache_dir,
                                  [w for w, tag in self.names if tag and tag not in self._places])
@@ -333,12 +340,13 @@ class Gazetteer:
     def unasked(self, folded: str) -> str:
         """The text without the words that ask an aspect ("面积多少" → " 多少")."""
         text = list(english.fold(folded))
-        for start, end, _ in scan("".join(text), self._asked):
-            text[start:end] = " " * (end - start)
+        for start, end, tag in scan("".join(text), self._asked):
+            if tag:
+                text[start:end] = " " * (end - start)
         return "".join(text)
 
     def _aspects_of(self, folded: str) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(tag for _, _, tag in scan(english.fold(folded), self._asked)))
+        return tuple(dict.fromkeys(tag for _, _, tag in scan(english.fold(folded), self._asked) if tag))
 
     def covers(self, declared: Iterable[str], asked: str) -> bool:
         """An entry about `declared` entities answers a question naming `asked` (itself or a part of it)."""

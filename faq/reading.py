@@ -20,6 +20,8 @@ YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
 SAID_YEAR = re.compile(rf"{YEAR.pattern}\s*年?")
 ONLY_YEAR = re.compile(rf"{YEAR.pattern}\s*年?\s*(?:底|末|年底|年末|全年)?\s*的?")    # "2020年呢": the same, of another year
 DOCUMENT_NUMBER = re.compile(r"[〔\[(（]?(?:19|20)\d\d[〕\])）年]?\s*第?\s*\d{1,3}\s*号")   # "杭政办2023年2号文": no year asked
+WHOLE_YEAR = re.compile(rf"{YEAR.pattern}\s*年?\s*(?:底|末|全年)")     # "2023年底呢": the year's end, not a quarter
+PART_OF_YEAR = re.compile(rf"{YEAR.pattern}\s*年\s*(?:[一二三四1-4]季度|第[一二三四]季度|上半年|前三季度|(?:1[01]|[1-9])月(?!\d))")
 BASE_YEAR = re.compile(r"(?:比|较|相比|与)\s*(?:19|20)\d\d年?(?:末|底)?")   # "比2010年增长": compared with, not asked of
 BARE_FIGURE = re.compile(r"^[\s第]*[\d.,，０-９一二两三四五六七八九十百千万亿零〇]+\s*(个)?\s*(万|亿|千万|百万)?\s*"
                          r"(元|块|人民币|万元|亿元|%|项|家|个|条|号|年)?[\s?？。!！]*$")
@@ -53,11 +55,12 @@ HEADING, HEADING_MAX = re.compile(r"[：]|:(?!\d)"), 12    # "财富港湾目标
 CONFIRMS = re.compile(rf"^(?:{'|'.join(_CUES.confirms)})[?？]?$")
 ENUMERATED = re.compile(rf"^(?:{'|'.join(_CUES.enumerated)})\s*")
 SUBJECTLESS = re.compile(rf"^(?:{'|'.join(_CUES.subjectless)})")
-_NUMBER = r"(?:\d[\d.,]*|[一二两三四五六七八九十百千数]+)\s*(?:万|亿|千|百)?\s*(?:余|多)?\s*"
+# "第9条" names an article, it counts nothing: a number after 第 (or inside another number) is no count.
+_NUMBER = r"(?<![第\d.,一二两三四五六七八九十百千数])(?:\d[\d.,]*|[一二两三四五六七八九十百千数]+)\s*(?:万|亿|千|百)?\s*(?:余|多)?\s*"
 _YEAR, _MONTH, _DAY = r"(?:19|20)\d\d", r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})月", r"\d{1,2}[日号]"
 # What a "how many / which year" question needs its answer to hold: a figure in the unit it asks, or a date.
 # An answer without one does not answer it, however close its words.
-NEEDS = [(re.compile(rf"(?<!哪)(?:多少|几)(?:{unit})(?!平方|百分)"), re.compile(rf"{_NUMBER}(?:{told})"))
+NEEDS = [(re.compile(rf"(?<![哪第])(?:多少|几)(?:{unit})(?!平方|百分)"), re.compile(rf"{_NUMBER}(?:{told})"))
          for unit, told in vocabulary().needs.units.items()]
 NEEDS += compiled(vocabulary().needs.zh, {"number": _NUMBER, "year": _YEAR, "month": _MONTH, "day": _DAY})
 # What a count question counts ("几家外资银行"): an answer counting something else does not answer it.
@@ -69,14 +72,17 @@ MEMBERS = re.compile(rf"{_HOW_MANY}[^，。？?]{{0,10}}?(?:{'|'.join(_CUES.memb
 # Whom a "who is" question asks for ("园长是谁"): an answer that names no such role names no such person.
 ROLE = re.compile(rf"([\u4e00-\u9fff]{{2}})(?:{'|'.join(_CUES.who_is)})(?=[\s呀啊呢]|$)")
 ELSEWHERE = tuple(vocabulary().elsewhere.zh)
+PERIODS = vocabulary().reading.periods        # "十三五": (2016, 2020)
 # "创联汇第11期": an answer about another issue (第10期) or none in particular does not answer for that one.
 ORDINAL = re.compile(r"第\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*(期|届|批|轮)")
 _DIGITS = "一二三四五六七八九"
 
 
-def years_given(answer: str) -> set[int]:
-    """The years an answer gives figures for; "比2015年翻一番" compares with a year, it gives no 2015 figure."""
-    return {int(y) for y in YEAR.findall(BASE_YEAR.sub("", answer))}
+def years_given(answer: str, whole: bool = False) -> set[int]:
+    """The years an answer gives figures for; "比2015年翻一番" compares with a year, it gives no 2015 figure. For a
+    question of a whole year (`whole`: "2023年底", "2023年全年"), a figure of part of it ("2023年一季度以来") is none."""
+    answer = BASE_YEAR.sub("", answer)
+    return {int(y) for y in YEAR.findall(PART_OF_YEAR.sub("", answer) if whole else answer)}
 
 
 def _ordinal(figure: str) -> int:
@@ -101,6 +107,8 @@ class Reading:
     aspects: list[str]                     # aspect ids asked
     years: list[int]
     elsewhere: list[str]                   # places the knowledge does not cover
+    whole_year: bool = False               # a year asked of as a whole ("2023年底", "2023年全年")
+    periods: list[str] = field(default_factory=list)   # five-year periods named ("十五五"): PERIODS
     follow_up: bool = False
     own: list[str] = field(default_factory=list)   # the aspects the message itself asks (not carried over)
     bare_figure: bool = False
@@ -113,6 +121,7 @@ class Reading:
     members: int = 0                       # how many things it asks the names of ("4个街道是哪四个": 4)
     role: str = ""                         # whom a "who is" question asks for ("园长是谁": 园长)
     counted: str = ""                      # what a count question counts, as typed ("几家外资银行": 外资银行)
+    counted_as: list[str] = field(default_factory=list)   # the aspects whose words the thing counted is ("几条措施")
     others: list[str] = field(default_factory=list)   # names of things that are no entity ("商务区联盟")
     subject: str = ""                      # what it asks when no aspect of its own says it, without years
     another_year: bool = False             # "2016年呢": the question before, asked of another year
@@ -259,7 +268,9 @@ class Reader:
         elif topic is not None and (entities or elsewhere) and marked and not aspects and topic.aspects \
                 and len(folded) <= LONG:
             aspects = list(topic.aspects)          # "那康桥新能源产业园呢": the same question about another place
-            query = f"{focus} {self._hint(aspects)}"
+            # "港湾计划里呢" after "2号文有提QFLP吗": what was asked, in its words, of the document named now
+            asked = self._thing(topic.subject) if topic.subject and set(entities) <= self._documents else ""
+            query = f"{focus} {asked} {self._hint(aspects)}"
             follow_up, previous = True, topic.entry_id
             kept = [e for e in topic.entities[1:] if e not in entities][-1:]   # what was asked of in a source
             if WITHIN.search(folded) and kept:       # "那港湾计划里呢": what that document says of the same thing
@@ -292,12 +303,14 @@ class Reader:
         else:
             subject = SAID_YEAR.sub("", query).strip()
         return Reading(text=text, query=query, entities=entities, aspects=aspects, years=years,
+                       whole_year=bool(WHOLE_YEAR.search(folded)), periods=[p for p in PERIODS if p in focus] if self.lang == "zh" else [],
                        elsewhere=elsewhere, follow_up=follow_up, own=own, bare_figure=bare and not follow_up,
                        self_intro=plain.self_intro, questions=questions, matcher=self.matcher,
                        pointless=topic is None and not entities and not elsewhere and bool(
                            plain.points_back or (self.lang == "en" and short and REFERS_BACK.search(folded))
                            or (short and plain.unnamed)),
                        needs=needs, previous=previous, counted=plain.counted,
+                       counted_as=self.gazetteer.aspects(plain.counted) if plain.counted else [],
                        context=topic.entry_id if topic is not None and marked else None,
                        before=topic.entry_id if follow_up else None,
                        role=plain.role, members=plain.members,
@@ -324,6 +337,11 @@ class Reader:
                                 or alone[0].score >= OWN_WORDS and alone[0].entry.entities[0] == topic.entities[0])
 
     @cached_property
+    def _documents(self) -> set[str]:
+        """The entities that are source documents: where to look, not what is asked about."""
+        return {e.source.doc for e in self.matcher.entries}
+
+    @cached_property
     def _answered(self) -> dict[str, FaqEntry]:
         """The matcher's entries by id (in its language), made when a follow-up first needs one, not at start-up."""
         return {e.id: e for e in self.matcher.entries}
@@ -332,11 +350,16 @@ class Reader:
         """"规划期是哪几年" after the alliance's branches: none of the words it names is in what was answered, so
         it does not continue that answer."""
         entry = self._answered.get(topic.entry_id)
-        if entry is None:
-            return False
-        named = [w for w in nlp.words(SAID_YEAR.sub(" ", self.gazetteer.unasked(focus)))
-                 if len(w) > 1 and not ASKING.fullmatch(w)]
-        said = fold(" ".join([entry.answer, *entry.questions, *entry.keywords]))
+        return entry is not None and self._says_none_of(focus, entry)
+
+    def strange(self, reading: Reading, entry: FaqEntry) -> bool:
+        """"中大期货2019年利润多少" of the entry about 中大期货's move: beyond the names, the years and the words
+        that ask, the question names something (利润) and the entry none of it."""
+        return self._says_none_of(self._thing(reading.query), entry)
+
+    def _says_none_of(self, text: str, entry: FaqEntry) -> bool:
+        named = [w for w in nlp.words(ASKING.sub(" ", SAID_YEAR.sub(" ", self.gazetteer.unasked(text)))) if len(w) > 1]
+        said = nlp.fold_phrase(" ".join([entry.answer, *entry.questions, *entry.keywords]))
         return bool(named) and not any(w in said for w in named)
 
     def _plain_of(self, text: str, folded: str) -> _Plain:

@@ -45,6 +45,7 @@ class Cues(Strict):
     within: Patterns
     members: Patterns
     relative_years: Annotated[dict[Annotated[str, Field(min_length=1)], int], Field(min_length=1)]
+    periods: Annotated[dict[Annotated[str, Field(min_length=1)], tuple[int, int]], Field(min_length=1)]
     self_intro: Patterns
     who_is: Patterns
     joins: Patterns

@@ -17,7 +17,7 @@ from faq import english, nlp
 from faq.conversation import Topic
 from faq.gazetteer import fold
 from faq.matcher import THRESHOLD, Match
-from faq.reading import POINTS_BACK, SHARED_ASK, SUBJECTLESS, Reading, years_given
+from faq.reading import ELSEWHERE, PERIODS, POINTS_BACK, SHARED_ASK, SUBJECTLESS, Reading, years_given
 from faq.vocabulary import vocabulary
 from handlers.handoff import unanswered, way
 from policy_data import render
@@ -64,6 +64,7 @@ OWN_DOCUMENT_BONUS = 0.08  # the bay's own plan says more of the bay than a docu
 WIDER = 40                 # how far down the ranking an entry about the very place named is looked for
 MAX_SHARING = 3            # a word more places' names hold than this ("运河") names none of them in particular
 MAX_PARTS = 3              # a message asking several things gets at most this many answers; the rest are named
+PHRASED = 0.9              # an answer this close to one of its phrasings stands, whatever words the question adds
 
 
 def _answer(entry, svc: Services, confidence: float, lang: str, note: str = "") -> Reply:
@@ -190,8 +191,9 @@ def _listed(entry) -> int:
 
 def _counts(entry, reading: Reading) -> bool:
     """An answer counting what a count question counts: "12家外资金融机构" does not count 外资银行. At least half
-    the character pairs of the thing counted must be in it."""
-    if not (thing := reading.counted):
+    the character pairs of the thing counted must be in it, unless it is only the word of an aspect the entry states
+    ("几条措施" of the entry stating the measures, which counts them as 条)."""
+    if not (thing := reading.counted) or set(reading.counted_as) & set(entry.aspects):
         return True
     told = nlp.normalise(entry.answer).replace(" ", "")
     pairs = [thing[i:i + 2] for i in range(len(thing) - 1)]
@@ -203,8 +205,8 @@ def _counted_in(entry, reading: Reading) -> bool:
     return bool(reading.counted) and reading.counted in nlp.normalise(entry.answer).replace(" ", "") and _gives(entry, reading)
 
 
-def _years_in(entry) -> set[int]:
-    return years_given(entry.answer)
+def _years_in(entry, reading: Reading | None = None) -> set[int]:
+    return years_given(entry.answer, reading is not None and reading.whole_year)
 
 
 def english_reading(reading: Reading) -> bool:
@@ -221,25 +223,34 @@ def _too_thin(reading: Reading) -> bool:
     return len(words) < 2 and not any(english.CJK_RUN.search(w) for w in words)
 
 
+def _about_each(svc: Services, entry, entities: list[str]) -> bool:
+    """"湖州和嘉兴…分别打造什么中心": an entry about one of the places named answers nothing of the other."""
+    return all(_about(svc, entry, [e]) for e in entities)
+
+
 def _about_named(svc: Services, reading: Reading, about: list[Match]) -> list[Match]:
     """"Yuhuangshan's positioning in the 2016 plan": the plan only says where to look; an entry of the plan about
-    another town answers nothing of Yuhuangshan, when one about Yuhuangshan is close enough."""
+    another town answers nothing of Yuhuangshan, when one about Yuhuangshan is close enough (in Chinese, one of
+    that plan: "玉皇山南基金小镇在2号文里的目标" is not the 2016 plan's)."""
     named = [e for e in reading.entities if e not in svc.kb.knowledge.documents]
     if not named or len(named) == len(reading.entities):
         return about
-    own = [m for m in about if _about(svc, m.entry, named)]
+    documents = set(reading.entities) - set(named)
+    own = [m for m in about if _about_each(svc, m.entry, named)
+           and (english_reading(reading) or m.entry.source.doc in documents)]
     if not own and not reading.elsewhere:     # the document's many entries about other things may crowd its own out of the first ones
-        documents = set(reading.entities) - set(named)
         own = [m for m in reading.matcher.rank(reading.query, limit=WIDER)
-               if _about(svc, m.entry, named) and m.entry.source.doc in documents]
+               if _about_each(svc, m.entry, named) and m.entry.source.doc in documents]
     return own if own and own[0].score >= THRESHOLD else about
 
 
 def _asked_of(entry, reading: Reading) -> bool:
     """A question naming another place and no aspect ("上海陆家嘴有啥政策", "What incentives does Shanghai offer?") is
-    answered only by an entry whose own questions name that place, not by one that mentions it in passing; an English
-    one comparing that place with Hangzhou by none (the documents describe only Hangzhou's side)."""
-    if english_reading(reading) and english.COMPARES.search(reading.text.lower()):
+    answered only by an entry whose own questions name that place, not by one that mentions it in passing; one asking
+    what is that place's own ("上海的目标") and an English one comparing that place with Hangzhou by none (the
+    documents describe only Hangzhou's side)."""
+    if english_reading(reading) and english.COMPARES.search(reading.text.lower()) \
+            or any(f"{p}的" in fold(reading.text) for p in reading.elsewhere if p in ELSEWHERE):
         return False
     if reading.aspects or set(reading.entities) & set(entry.entities):
         return True        # "上海陆家嘴和小镇什么关系": what the town's entry mentioning that place says of both
@@ -298,6 +309,8 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
                 and _states(svc, m.entry, reading.aspects) and _asked_of(m.entry, reading)]
         if not pool or pool[0].score < THRESHOLD:
             return None, "elsewhere"
+    if (not pool or pool[0].score < THRESHOLD) and (declared := _declares(svc, reading, pool)) is not None:
+        pool = [declared]            # "小镇北面到哪条街为止": worded apart from every phrasing, declared all the same
     if not pool or pool[0].score < THRESHOLD or _too_thin(reading):
         if reading.follow_up and (last := _last_answer(svc, reading)) is not None:
             return last, ""          # "哪天批的": what the answer just given states
@@ -305,8 +318,7 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
     about = [m for m in pool if _about(svc, m.entry, reading.entities)]
     if not about or about[0].score < THRESHOLD:
         return None, "entity"
-    if english_reading(reading):
-        about = _about_named(svc, reading, about)
+    about = _about_named(svc, reading, about)
     if reading.entities:
         about = sorted(about, key=lambda m: -(m.score + DIRECT_BONUS * (reading.entities[0] in m.entry.entities)
                                               + OWN_DOCUMENT_BONUS * _from_own_document(svc, m.entry, reading)))
@@ -338,19 +350,52 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
             best = last
     if reading.another_year and (last := svc.kb.knowledge.entry(reading.context)) is not None:
         # "2016年呢" after "2015年金融业增加值多少": what the documents give of that year, else the answer before
-        best = next((m for m in about if set(reading.years) & _years_in(m.entry) and _asks_again(m.entry, last, reading)),
+        best = next((m for m in about if set(reading.years) & _years_in(m.entry, reading) and _asks_again(m.entry, last, reading)),
                     Match(last, best.score))
-    elif reading.years and not set(reading.years) & _years_in(best.entry):
+    elif reading.years and not set(reading.years) & _years_in(best.entry, reading):
         named = reading.entities[0] if reading.entities else None
         direct = named is None or best.entry.entities[0] == named
-        best = next((m for m in near if set(reading.years) & _years_in(m.entry) and all(a in m.entry.aspects for a in strict)
+        best = next((m for m in near if set(reading.years) & _years_in(m.entry, reading) and all(a in m.entry.aspects for a in strict)
                      and (named is None or not direct or m.entry.entities[0] == named)), best)
     if (reading.needs or reading.role or reading.members) and not (_gives(best.entry, reading) and _subject(svc, best.entry, reading, strict)):
         best = next((m for m in near if _gives(m.entry, reading) and all(a in m.entry.aspects for a in strict)
                      and _subject(svc, m.entry, reading, strict)), None)
+        if best is None and reading.follow_up:
+            best = _last_answer(svc, reading)      # "增加了多少基金管理规模": what the answer just given holds
         if best is None:
             return None, "aspect"
+    if not (reading.follow_up or reading.aspects or english_reading(reading)) and best.score < PHRASED \
+            and svc.kb.reader_for("zh").strange(reading, best.entry):
+        return None, "aspect"
+    if reading.periods and not _of_period(svc, best.entry, reading):
+        # "十五五规划对小镇怎么定位": an entry of the 十四五 period does not answer it
+        best = next((m for m in near if _of_period(svc, m.entry, reading) and all(a in m.entry.aspects for a in strict)
+                     and _gives(m.entry, reading)), None)
+        if best is None:
+            return None, "period"
     return best, ""
+
+
+def _declares(svc: Services, reading: Reading, ranked: list[Match]) -> Match | None:
+    """Below the threshold, the one close entry about the very place named that declares every aspect the question
+    asks of it, a concrete figure among them, ranked first: the reading's own evidence, where the question's words
+    are unlike every phrasing."""
+    aspects = svc.kb.knowledge.lexicon.aspects
+    strict = [a for a in reading.aspects if aspects[a].strict]
+    if not reading.entities or not strict or reading.elsewhere or english_reading(reading):
+        return None
+    close = [m for m in ranked if m.score >= THRESHOLD - ASPECT_SLACK and m.entry.entities[0] == reading.entities[0]
+             and all(a in m.entry.aspects for a in reading.aspects)]
+    return Match(close[0].entry, THRESHOLD) if len(close) == 1 and close[0] is ranked[0] else None
+
+
+def _of_period(svc: Services, entry, reading: Reading) -> bool:
+    """An entry answers a question of a five-year period ("十五五") when its own words name the period or its
+    document came out in it."""
+    doc = svc.kb.knowledge.documents[entry.source.doc]
+    words = fold(" ".join([entry.answer, *entry.questions, *entry.keywords]))
+    return all(p in words or (doc.period is not None and PERIODS[p][0] <= doc.period[0].year <= PERIODS[p][1])
+               for p in reading.periods)
 
 
 def asks_unstated(svc: Services, msg: Incoming) -> bool:
@@ -380,10 +425,13 @@ def is_new_question(svc: Services, msg: Incoming) -> bool:
 
 def _year_note(msg: Incoming, entry) -> str:
     years = _years_in(entry)
-    missing = [y for y in msg.reading.years if y not in years]
+    missing = [y for y in msg.reading.years if y not in _years_in(entry, msg.reading)]
     if not missing or not years:
         return ""
     nearest = min(years, key=lambda y: abs(y - missing[0]))
+    if nearest == missing[0]:          # "2023年底" of a figure "2023年一季度以来"
+        return msg.say(f"（资料中没有{nearest}年全年的这项数据，以下是{nearest}年其中一段时间的记载。）\n",
+                       f"(The documents have no figure for the whole of {nearest}; here is one for part of it.)\n")
     return msg.say(f"（资料中没有{missing[0]}年的这项数据，以下是最接近的{nearest}年的记载。）\n",
                    f"(The documents have no figure for {missing[0]}; here is the nearest year on record, {nearest}.)\n")
 
@@ -438,6 +486,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
         ranked, best, why = _whole(svc, reading)
     if best is None and not parts and (before := _of_the_year_before(svc, reading)) is not None:
         best = before           # "2017年呢" of a figure the documents give for 2019 only: said, with the 2019 one
+    if best is None and not parts and (default := _of_the_default_subject(svc, msg)) is not None:
+        reading, best = default
     if best is None and not parts:
         return await _not_known(svc, msg, reading, ranked, why)
     if best is None or len(parts) > 1:         # each question answered by its own entry, in the order asked
@@ -465,6 +515,19 @@ async def answer(svc: Services, msg: Incoming) -> Reply:
                                best.entry.id, reading.needs, reading.subject, reading.years, reading.others,
                                _places_named(svc, reading), thing=reading.thing)
     return reply
+
+
+def _of_the_default_subject(svc: Services, msg: Incoming) -> tuple[Reading, Match] | None:
+    """"北边界是哪条街" with nothing talked about before: a concrete figure asked of nothing named, which finds no
+    answer as it stands, asks it of the default subject (the town), when that finds one."""
+    reading, lex = msg.reading, svc.kb.gazetteer.lexicon
+    if not lex.default_subject or reading.entities or reading.elsewhere or reading.follow_up or reading.periods \
+            or english_reading(reading) \
+            or not any(lex.aspects[a].strict for a in reading.aspects) or svc.conversations.get(msg.user_key):
+        return None
+    read = svc.kb.reader_for(msg.lang).read(f"{svc.kb.gazetteer.name(lex.default_subject, msg.lang)} {reading.text}")
+    best, _ = choose(svc, read, read.ranked())
+    return (read, best) if best is not None else None
 
 
 def _places_named(svc: Services, reading: Reading) -> list[str]:
@@ -694,6 +757,14 @@ def _not_known_reply(svc: Services, msg: Incoming, reading: Reading, ranked: lis
                        f"anything about {', '.join(p.title() for p in reading.elsewhere)}, so I cannot answer this "
                        f"reliably. You can also {way(svc, msg)}.")
         return Reply(text, intent="fallback", buttons=[Button(msg.say("主菜单", "Main menu"), "/menu")])
+    if why == "period":
+        spans = [(p, *PERIODS[p]) for p in reading.periods]
+        text = msg.say(f"资料中没有{'、'.join(f'“{p}”时期（{a}—{b}年）' for p, a, b in spans)}的记载，这个问题我无法可靠回答。\n"
+                       f"您可以看看下面相近的问题，或{way(svc, msg)}。",
+                       f"The documents say nothing about the {', '.join(f'{p} period ({a}–{b})' for p, a, b in spans)}, "
+                       f"so I cannot answer this reliably.\nSee the related questions below, or {way(svc, msg)}.")
+        return Reply(text, intent="fallback", confidence=ranked[0].score if ranked else 0.0,
+                     buttons=[_question_button(m.entry, lang) for m in ranked[:3]])
     entity = reading.entities[0] if reading.entities else None
     unstated = [a for a in reading.aspects if lex.aspects[a].unanswerable]      # prices, names, bus lines…
     if entity and (why in ("aspect", "entity") or unstated):
