@@ -259,6 +259,10 @@ class Reader:
             else:
                 follow_up = False
         query, previous = self._in_both_names(focus, entities), None
+        place = next((e for e in topic.entities if e not in self._documents), None) if topic is not None else None
+        if place and entities and set(entities) <= self._documents and POINTS_BACK.match(folded):
+            entities = [place, *entities]      # "它在港湾计划里要打造成什么": the place talked about, in that document
+            query = f"{self.gazetteer.name(place, self.lang)} {query}"
         if topic is not None and topic.which and not entities and self.lang == "en":
             entities = self._picked(focus, topic.which)     # "the fresh food one": the option whose name says so
         if topic is not None and topic.which and entities and set(entities) <= set(topic.which) and not aspects \
@@ -281,6 +285,8 @@ class Reader:
             query = f"{focus} {topic.thing}"     # "十三五定的2020年目标呢" after "2025年金融业增加值目标多少": of that too
         elif follow_up:
             entities = list(topic.entities[:1])
+            if POINTS_BACK.match(folded) and place:     # "它在哪个区": the place talked about, not its document
+                entities = [place]
             lead = self.gazetteer.name(entities[0], self.lang)
             asked = aspects or list(topic.aspects)
             before = " ".join(f"{y}年" for y in topic.years) if dated and not years else ""

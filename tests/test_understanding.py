@@ -632,3 +632,11 @@ def test_an_entry_covers_the_entities_it_is_about_and_their_wholes_only(kb):
         wholes = {e for d in entry.entities for e in (d, *gz.lexicon.ancestors(d))}
         assert {e for e in entities if gz.covers(entry.entities, e)} == wholes & set(entities)
         assert gz.covers(list(entry.entities), entry.entities[0])
+
+
+async def test_it_after_a_place_asked_of_in_a_document_is_the_place_not_the_document(ask, services):
+    await ask("玉皇山南基金小镇十三五规划定位是啥")
+    await ask("它在港湾计划里要打造成什么")
+    assert services.conversations.get("console:u1").entities[0] == "yuhuang"
+    reply = await ask("它在哪个区")                        # of 玉皇山南基金小镇, which the documents do not place
+    assert "玉皇山南基金小镇" in reply.text and "钱塘江金融港湾发展实施计划" not in reply.text, reply.text
