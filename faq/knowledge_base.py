@@ -47,8 +47,10 @@ class KnowledgeBase:
             matcher = FaqMatcher(knowledge.faq, cache_dir=self._cache_dir)
             matcher_en = FaqMatcher([e.in_english() for e in knowledge.faq], english, cache_dir=self._cache_dir)
             gazetteer = Gazetteer(knowledge.lexicon, (k for e in knowledge.faq for k in e.keywords), self._cache_dir)
+            periods = {doc: (d.period[0].year, d.period[1].year) for doc, d in knowledge.documents.items() if d.period}
             self._now = Snapshot(knowledge, matcher, policy, gazetteer,
-                                 {"zh": Reader(gazetteer, matcher), "en": Reader(gazetteer, matcher_en, "en")})
+                                 {"zh": Reader(gazetteer, matcher, periods=periods),
+                                  "en": Reader(gazetteer, matcher_en, "en", periods)})
         summary = (f"{len(knowledge.faq)} 条问答、{len(knowledge.contacts)} 个联系机构、"
                    f"{len(policy.measures)} 项政策措施")
         log.info("knowledge loaded: %s", summary)

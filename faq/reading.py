@@ -226,8 +226,10 @@ class Reader:
     """Reads messages in one language: `matcher` ranks that language's phrasings, names and hint words are
     given in it ("en" or "zh")."""
 
-    def __init__(self, gazetteer: Gazetteer, matcher: FaqMatcher, lang: str = "zh"):
+    def __init__(self, gazetteer: Gazetteer, matcher: FaqMatcher, lang: str = "zh",
+                 periods: dict[str, tuple[int, int]] | None = None):
         self.gazetteer, self.matcher, self.lang = gazetteer, matcher, lang
+        self.periods = periods or {}          # a document's years (a plan's period), by its entity id
         self._places = lru_cache(maxsize=SCANNED)(self._places_elsewhere)     # the same texts come again
         self._needs = lru_cache(maxsize=SCANNED)(self._needs_of)
         self._plain = lru_cache(maxsize=SCANNED)(self._plain_of)
@@ -302,6 +304,9 @@ class Reader:
             needs = list(topic.needs)            # "那2019年呢" after "…多少家": again a count of 家
         if follow_up and dated and not years:
             years = list(topic.years)            # "累计呢", "占GDP多少" after "2019年…多少": of that year too
+            # "十三五规划呢" after a 2025 target: a plan named now is asked in its own period, not the year before
+            spans = [self.periods[e] for e in entities if e in self.periods]
+            years = [y for y in years if all(start <= y <= end for start, end in spans)]
         if own:
             subject = ""
         elif follow_up:                          # "占GDP多少" after "2015年金融业增加值多少": both, of 2015

@@ -640,3 +640,9 @@ async def test_it_after_a_place_asked_of_in_a_document_is_the_place_not_the_docu
     assert services.conversations.get("console:u1").entities[0] == "yuhuang"
     reply = await ask("它在哪个区")                        # of 玉皇山南基金小镇, which the documents do not place
     assert "玉皇山南基金小镇" in reply.text and "钱塘江金融港湾发展实施计划" not in reply.text, reply.text
+
+
+async def test_a_plan_named_in_a_follow_up_is_asked_in_its_own_period(ask):
+    await ask("港湾计划到2025年累计上市公司目标多少")
+    reply = await ask("十三五规划呢")                      # the 2016 plan's 2020 target, not "no 2025 figure"
+    assert reply.intent == "faq" and "218家" in reply.text and "没有2025年" not in reply.text, reply.text
