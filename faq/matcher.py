@@ -22,11 +22,10 @@ from itertools import accumulate, chain, islice
 from pathlib import Path
 from types import ModuleType
 
-from rapidfuzz import fuzz, process
-
 from faq import nlp, vocabulary
 from faq.derived import cached
 from faq.schema import FaqEntry
+from faq.similarity import Phrasings
 
 THRESHOLD = 0.45
 ANSWER_WEIGHT = 0.5        # how much answer-text coverage counts against phrasing coverage
@@ -134,8 +133,8 @@ class FaqMatcher:
         self._bitmaps: dict[int, bytearray] = {}
         self._ranked = lru_cache(maxsize=RANKED)(self._rank)
         if not self._at_scale:         # every phrasing is compared: as a list, once
-            self._phrasings = self._phrased.split("\n")[:-1]
-            self._owner = array("I", (i for i in range(len(entries)) for _ in range(self._first[i + 1] - self._first[i])))
+            self._phrasings = Phrasings(self._phrased.split("\n")[:-1], array("I", (
+                i for i in range(len(entries)) for _ in range(self._first[i + 1] - self._first[i]))))
 
     def known(self, word: str) -> bool:
         """A word the data uses, or one whose every char bigram the data uses ("大关" from "大关路")."""
@@ -232,20 +231,14 @@ class FaqMatcher:
     def _similar(self, sorted_words: str, candidates: list[int]) -> dict[int, float]:
         """Entry → token-sort similarity of its closest phrasing, for the SIMILAR_LIMIT closest phrasings (at scale,
         among the phrasings of the likeliest candidates only)."""
-        if self._at_scale:
-            owner, choices, at = [], [], self._phrased_at
-            for i in candidates[:SIMILAR_CANDIDATES]:
-                lines = self._phrased[at[i]:at[i + 1] - 1].split("\n")
-                owner += [i] * len(lines)
-                choices += lines
-        else:
-            owner, choices = self._owner, self._phrasings
-        similar: dict[int, float] = {}
-        for _, score, idx in process.extract(sorted_words, choices, scorer=fuzz.ratio, limit=SIMILAR_LIMIT,
-                                             score_cutoff=SIMILAR_CUTOFF):
-            i = owner[idx]
-            similar[i] = max(similar.get(i, 0.0), score / 100)
-        return similar
+        if not self._at_scale:
+            return self._phrasings.closest(sorted_words, SIMILAR_LIMIT, SIMILAR_CUTOFF)
+        owner, choices, at = [], [], self._phrased_at
+        for i in candidates[:SIMILAR_CANDIDATES]:
+            lines = self._phrased[at[i]:at[i + 1] - 1].split("\n")
+            owner += [i] * len(lines)
+            choices += lines
+        return Phrasings(choices, owner, indexed=False).closest(sorted_words, SIMILAR_LIMIT, SIMILAR_CUTOFF)
 
     def _keyword_hits(self, folded: str) -> dict[int, int]:
         """Entry → how many of its keywords the folded question contains."""
