@@ -22,10 +22,11 @@ from itertools import accumulate, chain, islice
 from pathlib import Path
 from types import ModuleType
 
+from rapidfuzz import fuzz, process
+
 from faq import nlp, vocabulary
 from faq.derived import cached
 from faq.schema import FaqEntry
-from faq.similarity import Phrasings
 
 THRESHOLD = 0.45
 ANSWER_WEIGHT = 0.5        # how much answer-text coverage counts against phrasing coverage
@@ -39,6 +40,7 @@ SCALE = 2000              # from this many entries on, only the entries sharing 
 CANDIDATES = 200          # how many, at scale
 SIMILAR_CANDIDATES = 120  # of those, the likeliest whose phrasings are compared, at scale
 RANKED = 1024             # questions whose ranking is remembered
+DEPTH = 10                # below SCALE, a ranking this deep serves every shorter one asked of the same question
 
 
 @dataclass(frozen=True)
@@ -133,8 +135,8 @@ class FaqMatcher:
         self._bitmaps: dict[int, bytearray] = {}
         self._ranked = lru_cache(maxsize=RANKED)(self._rank)
         if not self._at_scale:         # every phrasing is compared: as a list, once
-            self._phrasings = Phrasings(self._phrased.split("\n")[:-1], array("I", (
-                i for i in range(len(entries)) for _ in range(self._first[i + 1] - self._first[i]))))
+            self._phrasings = self._phrased.split("\n")[:-1]
+            self._owner = array("I", (i for i in range(len(entries)) for _ in range(self._first[i + 1] - self._first[i])))
 
     def known(self, word: str) -> bool:
         """A word the data uses, or one whose every char bigram the data uses ("大关" from "大关路")."""
@@ -150,7 +152,11 @@ class FaqMatcher:
         return math.log((self._n + 1) / (asked + 0.5)) if asked else self._unknown_idf
 
     def rank(self, question: str, limit: int = 3) -> list[Match]:
-        """The `limit` best entries; a question asked again (as FAQ questions are) is not ranked again."""
+        """The `limit` best entries; a question asked again (as FAQ questions are) is not ranked again. Below SCALE
+        the best `limit` are the first of any deeper ranking (the entries sharing nothing with the question score
+        alike and rank by position), so the parts of one message asking a shorter ranking reuse the reading's."""
+        if limit <= DEPTH and not self._at_scale:
+            return list(self._ranked(question, DEPTH)[:limit])
         return list(self._ranked(question, limit))
 
     def _rank(self, question: str, limit: int) -> tuple[Match, ...]:
@@ -231,14 +237,20 @@ class FaqMatcher:
     def _similar(self, sorted_words: str, candidates: list[int]) -> dict[int, float]:
         """Entry → token-sort similarity of its closest phrasing, for the SIMILAR_LIMIT closest phrasings (at scale,
         among the phrasings of the likeliest candidates only)."""
-        if not self._at_scale:
-            return self._phrasings.closest(sorted_words, SIMILAR_LIMIT, SIMILAR_CUTOFF)
-        owner, choices, at = [], [], self._phrased_at
-        for i in candidates[:SIMILAR_CANDIDATES]:
-            lines = self._phrased[at[i]:at[i + 1] - 1].split("\n")
-            owner += [i] * len(lines)
-            choices += lines
-        return Phrasings(choices, owner, indexed=False).closest(sorted_words, SIMILAR_LIMIT, SIMILAR_CUTOFF)
+        if self._at_scale:
+            owner, choices, at = [], [], self._phrased_at
+            for i in candidates[:SIMILAR_CANDIDATES]:
+                lines = self._phrased[at[i]:at[i + 1] - 1].split("\n")
+                owner += [i] * len(lines)
+                choices += lines
+        else:
+            owner, choices = self._owner, self._phrasings
+        similar: dict[int, float] = {}
+        for _, score, idx in process.extract(sorted_words, choices, scorer=fuzz.ratio, limit=SIMILAR_LIMIT,
+                                             score_cutoff=SIMILAR_CUTOFF):
+            i = owner[idx]
+            similar[i] = max(similar.get(i, 0.0), score / 100)
+        return similar
 
     def _keyword_hits(self, folded: str) -> dict[int, int]:
         """Entry → how many of its keywords the folded question contains."""
