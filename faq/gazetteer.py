@@ -91,9 +91,18 @@ class Terms(list):
         self._by_start: dict[str, list[int]] = {}
         for position, (word, _) in enumerate(self):
             self._by_start.setdefault(word[:2], []).append(position)
+        self._seen: dict[str, tuple[tuple[str, T], ...]] = {}     # a message's text is looked through again and again
 
     def occurring(self, text: str) -> list[tuple[str, T]]:
         """The (word, tag) pairs whose word is in `text`, in list order."""
+        found = self._seen.get(text)
+        if found is None:
+            if len(self._seen) >= SCANNED:
+                self._seen.clear()
+            found = self._seen[text] = self._occurring(text)
+        return list(found)
+
+    def _occurring(self, text: str) -> tuple[tuple[str, T], ...]:
         found: set[int] = set()
         get = self._by_start.get
         for start in range(len(text)):
@@ -101,7 +110,7 @@ class Terms(list):
                 for position in get(key, ()):
                     if text.startswith(self[position][0], start):
                         found.add(position)
-        return [self[position] for position in sorted(found)]
+        return tuple(self[position] for position in sorted(found))
 
 
 def scan(text: str, words: list[tuple[str, T]], blocked: bytearray | None = None) -> list[tuple[int, int, T]]:

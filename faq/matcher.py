@@ -40,6 +40,7 @@ SCALE = 2000              # from this many entries on, only the entries sharing 
 CANDIDATES = 200          # how many, at scale
 SIMILAR_CANDIDATES = 120  # of those, the likeliest whose phrasings are compared, at scale
 RANKED = 1024             # questions whose ranking is remembered
+DEPTH = 10                # below SCALE, a ranking this deep serves every shorter one asked of the same question
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,11 @@ class FaqMatcher:
         return math.log((self._n + 1) / (asked + 0.5)) if asked else self._unknown_idf
 
     def rank(self, question: str, limit: int = 3) -> list[Match]:
-        """The `limit` best entries; a question asked again (as FAQ questions are) is not ranked again."""
+        """The `limit` best entries; a question asked again (as FAQ questions are) is not ranked again. Below SCALE
+        the best `limit` are the first of any deeper ranking (the entries sharing nothing with the question score
+        alike and rank by position), so the parts of one message asking a shorter ranking reuse the reading's."""
+        if limit <= DEPTH and not self._at_scale:
+            return list(self._ranked(question, DEPTH)[:limit])
         return list(self._ranked(question, limit))
 
     def _rank(self, question: str, limit: int) -> tuple[Match, ...]:
