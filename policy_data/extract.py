@@ -292,6 +292,7 @@ class Facts:
 EXPECTED = re.compile(r"(预计|预估|估计|有望|争取|目标是?|(?<!投资)计划)(?:[^，,。；;\d]{0,4}?(达到|实现|突破|超过|缴足|为|是|有|到))?\s*$")
 
 
+YEAR_SPAN = re.compile(r"20\d\d年?\s*(?:到|至|-|—|~|～)\s*20\d\d年?")
 UNITLESS_YUAN = Decimal(10) ** 6     # "15000" may be 元 or 万元: asked; seven digits and more are plainly 元
 
 
@@ -391,6 +392,14 @@ def _facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str
                 facts.assumed[inp.key] = fits[0][1].text
     _leftovers(book, reading, measure, used, taken, facts, cue_index(book)["own_figures"][measure.id])
     _total_of_kinds(book, text, occurrences, inputs, taken, facts)
+    if (span := YEAR_SPAN.search(text)) and any("年度" in c.label for c in measure.caps):
+        for inp in measure.inputs:           # "2024到2025年一共8张": the yearly cap needs each year's number
+            if inp.key in facts.values and inp.kind == "count":
+                del facts.values[inp.key]
+                facts.errors[inp.key] = Reason(
+                    f"您说的是{span.group(0)}几年合计的数；本条上限按年度累计计算，请分别告诉我每年的{inp.label}数量"
+                    "（例如“2024年5张，2025年3张，一共多少”）",
+                    f"“{span.group(0)}” covers several years; the cap is per year, so please give each year's number")
     for inp in measure.inputs:
         if inp.key in facts.values and (word := next((w for w in inp.doubt if normalise(w) in text), None)):
             facts.errors[inp.key] = Reason(f"您提到“{word}”，这个数可能不是本条所说的{inp.label}",

@@ -1001,3 +1001,10 @@ async def test_a_description_of_no_known_kind_giving_a_measures_base_is_its_quic
 async def test_the_cap_of_a_fixed_grant_asked_as_its_ceiling_is_the_quick_check(ask):
     reply = await ask("新成立的金控公司一次性补助上限")
     assert reply.intent == "calc" and final_amount(reply.text) == Decimal("10000000"), reply.text
+
+
+async def test_a_count_over_a_span_of_years_is_asked_year_by_year_under_a_yearly_cap(ask):
+    asked = await ask("2024到2025年一共新拿了8张境外支付牌照，补多少")
+    assert final_amount(asked.text) is None and "请分别告诉我每年的境外支付业务牌照数量" in asked.text, asked.text
+    split = await ask("2024年5张，2025年3张，一共多少")
+    assert final_amount(split.text) == Decimal("1600000"), split.text
