@@ -825,6 +825,20 @@ def is_quick_check(reading: Reading, book=None) -> bool:
                                            or (book is not None and _reports_a_fixed_sum(book, reading)))
 
 
+FORM_MAX = 20         # "新设金融总部 实收资本": a measure and the figure it needs, written like a form's label
+
+
+def _names_its_input(book, reading: Reading) -> bool:
+    """A short message naming one measure and what its amount is computed on, with no figure and no question: the
+    quick-check, which asks for the figure."""
+    chosen = reading.candidates()
+    if len(chosen) != 1 or reading.figures or len(reading.text) > FORM_MAX or QUESTION_MARKS.search(reading.text) \
+            or SELF_DESCRIPTION.search(reading.text):         # "我们是…": a profile to match
+        return False
+    measure = book.measure(chosen[0])
+    return any(normalise(c) in reading.text for key in measure.rule_inputs() for c in measure.input(key).cues)
+
+
 def _states_its_base(book, reading: Reading) -> bool:
     """"我们是新设立的金融租赁总部，实收资本1.5亿": a description asking nothing that names one measure and gives
     the figures its amount is computed on, naming no kind the matching of handlers/policy.py would read."""
@@ -850,7 +864,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     reading = _read(msg, msg.text, book)
     if reading.elsewhere() or (faq.asks_unstated(svc, msg) and not (reading.candidates() and reading.figures)):
         return None
-    if is_quick_check(reading, book):
+    if is_quick_check(reading, book) or not msg.english and _names_its_input(book, reading):
         return await _run(svc, msg, msg.text, _selected(book, reading), reading=reading)
     if not reading.candidates() and (compared := _two_policies(svc, msg, reading)):
         return compared

@@ -1008,3 +1008,11 @@ async def test_a_count_over_a_span_of_years_is_asked_year_by_year_under_a_yearly
     assert final_amount(asked.text) is None and "请分别告诉我每年的境外支付业务牌照数量" in asked.text, asked.text
     split = await ask("2024年5张，2025年3张，一共多少")
     assert final_amount(split.text) == Decimal("1600000"), split.text
+
+
+async def test_a_measure_and_the_figure_it_needs_written_like_a_form_asks_for_the_figure(ask):
+    asked = await ask("新设金融总部 实收资本")              # no figure, no question: the quick-check asks for it
+    assert asked.intent == "calc" and "请告诉我实收资本" in asked.text, asked.text
+    assert final_amount((await ask("10亿")).text) == Decimal("20000000")
+    overview = await ask("新设金融总部", user="u2")          # the measure alone is still described
+    assert overview.intent != "calc", overview.text
