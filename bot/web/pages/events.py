@@ -27,7 +27,7 @@ def _form(request: web.Request, event: Event | None, fields: dict[str, str] | No
         log_refusal(request, status, error)
     shown = fields or (event.content() if event else {"audience": "all"})
     return page(request, "event_form.html", status=status, event=event, fields=shown, error=error, types=TYPES,
-                once=request[SESSION].form_token(),
+                once=request[SESSION].form_token() if event is None else "",     # only publishing is done once
                 audiences=AUDIENCES, saved=bool(request.query.get("saved")))
 
 
