@@ -15,7 +15,7 @@ from bot.phrases import phrases
 from bot.services import Services
 from faq.reading import ASKING, asked_at_spaces
 from faq.schema import holds_any
-from handlers.calc import SEVERAL
+from handlers.calc_guards import SEVERAL
 from handlers.contacts import asks_for_contact
 from policy_data import render
 from policy_data.english import for_reading

@@ -21,13 +21,13 @@ from faq.reading import ASKING
 from faq.schema import one_of
 from policy_data.english import for_reading
 from policy_data.extract import read
-from handlers import admin, broadcast, calc, console, contacts, events, faq, handoff, measure_followup, menu, policy, profile, \
-    subscribe
+from handlers import admin, broadcast, calc, calc_again, calc_dialog, console, contacts, events, faq, handoff, \
+    measure_followup, menu, policy, profile, subscribe
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Services, Incoming], Awaitable[Reply | None]]
 RouteKind = Literal["command", "dialog", "payload", "text"]
-YIELDING_FLOWS = {calc.CalcDialog.flow: "补贴速算"}     # dialogs a complete new question may interrupt
+YIELDING_FLOWS = {calc_dialog.CalcDialog.flow: "补贴速算"}     # dialogs a complete new question may interrupt
 TOPICAL = {"policy", "calc", "contacts", "events"}   # answers whose subject a follow-up may continue (faq sets its own)
 ONE_ENGLISH_WORD = re.compile(r"[A-Za-z][a-z]{2,}[.!?]*$")    # a word, not an acronym ("REITs", "QFLP")
 # A question of its own: it leaves the quick-check even when it names the measure ("…呢", "多少" do not).
@@ -77,7 +77,7 @@ ROUTES: tuple[Route, ...] = (
     Route("dialog", events.EditEventDialog.flow, events.edit_event_step, staff_only=True),
     Route("dialog", events.ImportDialog.flow, events.import_step, staff_only=True),
     Route("dialog", broadcast.BroadcastDialog.flow, broadcast.step, staff_only=True),
-    Route("dialog", calc.CalcDialog.flow, calc.continue_dialog),
+    Route("dialog", calc_dialog.CalcDialog.flow, calc.continue_dialog),
     Route("dialog", profile.ProfileDialog.flow, profile.continue_dialog),
     Route("payload", payloads.FAQ.prefix, faq.by_payload),
     Route("payload", payloads.CONTACT.prefix, contacts.by_payload),
@@ -227,16 +227,16 @@ class Router:
 
     async def _text(self, msg: Incoming) -> Reply:
         dialog = self.svc.dialogs.get(msg.user_key)
-        if dialog is None and (again := calc.amount_again(self.svc, msg)) is not None:
+        if dialog is None and (again := calc_again.amount_again(self.svc, msg)) is not None:
             if (reply := await calc.answer(self.svc, again)) is not None:
                 return reply
-        if isinstance(dialog, calc.CalcDialog) and calc.another_measure(self.svc, msg, dialog.text):
+        if isinstance(dialog, calc_dialog.CalcDialog) and calc_again.another_measure(self.svc, msg, dialog.text):
             # "金融控股公司呢" while computing 新设金融总部's subsidy: the same question of another measure
             self.svc.dialogs.pop(msg.user_key)
             if (again := await calc.answer(self.svc, replace(msg, text=f"{msg.text} {dialog.text}"))) is not None:
                 return again
             dialog = None
-        if isinstance(dialog, calc.CalcAsking) and (measure := self._rule_asked(msg, dialog)) is not None:
+        if isinstance(dialog, calc_dialog.CalcAsking) and (measure := self._rule_asked(msg, dialog)) is not None:
             self.svc.dialogs.touch(msg.user_key)        # "封顶多少" while the figure is awaited: the rule, then the figure
             return await measure_followup.of_measure(self.svc, msg, measure)
         passed_on = await self._passed_on(msg)
@@ -264,7 +264,7 @@ class Router:
         for route in self.texts:
             if (reply := await self._run(route, msg)) is not None:
                 return faq.with_other_parts(self.svc, msg, reply)
-        return calc.unread_figure(self.svc, msg) or menu.not_understood(self.svc, msg) or await faq.answer(self.svc, msg)
+        return calc_again.unread_figure(self.svc, msg) or menu.not_understood(self.svc, msg) or await faq.answer(self.svc, msg)
 
     @staticmethod
     def _left(dialog: DialogState, msg: Incoming, reply: Reply) -> Reply:
@@ -272,7 +272,7 @@ class Router:
                              "(I left the subsidy quick-check to answer your new question.)") + f"\n{reply.text}"
         return reply
 
-    def _rule_asked(self, msg: Incoming, dialog: calc.CalcAsking):
+    def _rule_asked(self, msg: Incoming, dialog: calc_dialog.CalcAsking):
         """The measure being computed, when the message asks about its rule (a cap, a tier, who gets it) instead
         of giving the figure awaited."""
         book = self.svc.kb.policy

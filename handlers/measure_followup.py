@@ -13,13 +13,13 @@ from bot.messages import Incoming, Reply
 from bot.phrases import phrases
 from bot.services import Services
 from faq.schema import one_of
-from handlers import calc, faq, handoff, policy
+from handlers import calc, calc_again, calc_guards, faq, handoff, policy
 from policy_data import render
 from policy_data.english import for_reading
 from policy_data.extract import ASKS_AMOUNT, read
 
-RULE = re.compile(rf"{calc.RULE_ASKED.pattern}|{calc.WHO_GETS.pattern}|{ASKS_AMOUNT.pattern}|{one_of(phrases().rule_asked.words).pattern}")
-RULE_EN = re.compile(rf"{calc.RULE_ASKED.pattern}|{calc.WHO_GETS.pattern}|{one_of(phrases().rule_asked.en).pattern}", re.IGNORECASE)
+RULE = re.compile(rf"{calc.RULE_ASKED.pattern}|{calc_guards.WHO_GETS.pattern}|{ASKS_AMOUNT.pattern}|{one_of(phrases().rule_asked.words).pattern}")
+RULE_EN = re.compile(rf"{calc.RULE_ASKED.pattern}|{calc_guards.WHO_GETS.pattern}|{one_of(phrases().rule_asked.en).pattern}", re.IGNORECASE)
 THING = re.compile(r"^那?(.+?)呢[\s?？。]*$")
 
 
@@ -58,7 +58,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         if named or _unlisted(measure, msg.text):
             return await of_measure(svc, msg, measure)
         if said := book.ruling_out(msg.text, msg.english, [measure]):
-            return calc.ruled_out_reply(msg, book, said, [measure.id])     # "参与制定呢" after 主导制定: not met
+            return calc_guards.ruled_out_reply(msg, book, said, [measure.id])     # "参与制定呢" after 主导制定: not met
     asks_rule = RULE_EN.search(msg.text) if msg.english else RULE.search(msg.folded)
     if not named and asks_rule and not faq.is_new_question(svc, msg):
         return policy.measure_reply(svc, measure, lang=msg.lang)
@@ -68,8 +68,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
 def _thing(msg: Incoming) -> str | None:
     """What an elliptical message ("金融控股公司呢", "what about a financial holding company?") asks about."""
     if msg.english:
-        return m["thing"].strip() if (m := calc.ELLIPTICAL_EN.match(msg.text.strip())) else None
-    return THING.match(msg.text.strip()).group(1) if calc.ELLIPTICAL.match(msg.text) else None
+        return m["thing"].strip() if (m := calc_again.ELLIPTICAL_EN.match(msg.text.strip())) else None
+    return THING.match(msg.text.strip()).group(1) if calc_again.ELLIPTICAL.match(msg.text) else None
 
 
 async def of_measure(svc: Services, msg: Incoming, measure) -> Reply:

@@ -8,7 +8,7 @@ import pytest
 from bot.dialogs import DIALOG_TTL, Dialogs
 from bot.expiring import Expiring
 from faq.conversation import Conversations, Topic
-from handlers.calc import CalcDialog, CalcPicking
+from handlers.calc_dialog import CalcDialog, CalcPicking
 from handlers.profile import ProfileDialog
 
 

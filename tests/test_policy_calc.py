@@ -7,7 +7,7 @@ import pytest
 
 from bot.clock import SHANGHAI
 from bot.labels import MAX_BUTTONS
-from handlers.calc import CalcDialog
+from handlers.calc_dialog import CalcDialog
 from policy_data.amounts import figures
 from tests.devset import calc_exact, final_amount, load_calc_devset
 
