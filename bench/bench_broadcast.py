@@ -45,9 +45,8 @@ from bot.messages import Incoming  # noqa: E402
 from bot.router import Router  # noqa: E402
 from bot.services import Services  # noqa: E402
 from bot.store import Store  # noqa: E402
-from bot.store.deliveries import on_disk  # noqa: E402
 from tests.fakes.telegram_server import FakeBotApi, Refused  # noqa: E402
-from tests.records import announcement  # noqa: E402
+from tests.records import announcement, on_disk  # noqa: E402
 
 TEXT = "【管委会公告】12 月 1 日 14:00 在小镇会客厅举办年度项目路演，欢迎各成员单位报名参加。"
 

@@ -20,13 +20,12 @@ from bot.messages import Incoming
 from bot.router import Router
 from bot.services import Services
 from bot.store import Audience, Store
-from bot.store.deliveries import on_disk
 from tests.conftest import TODAY
 from tests.fakes.product import run_product
 from tests.fakes.telegram_server import FakeBotApi
 from tests.fakes.wecom_callbacks import new_aes_key
 from tests.fakes.wecom_server import FakeWeCom
-from tests.records import announcement
+from tests.records import announcement, on_disk
 
 STAFF = 9000
 

@@ -9,9 +9,9 @@ import pytest
 from bot.messages import Incoming
 from bot.storage import StorageError
 from bot.store import Store
-from bot.store.deliveries import Outcome, on_disk
+from bot.store.deliveries import Outcome
 from tests.conftest import TODAY
-from tests.records import announcement
+from tests.records import announcement, on_disk
 
 ANNOUNCEMENT = announcement(TODAY, "公告")
 

@@ -18,7 +18,7 @@ import pytest
 from bot.clock import Clock
 from bot.config import ROOT
 from bot.local_admin import _is_loopback
-from bot.store.deliveries import on_disk
+from tests.records import on_disk
 from tests.fakes.telegram_server import FakeBotApi
 
 STAFF, USER = 9000, 1001

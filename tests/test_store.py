@@ -38,15 +38,17 @@ async def test_profile_round_trip_survives_reopen(tmp_path):
     assert await reopened.users.profile("telegram:1") == BANK
 
 
-async def test_register_writes_once_and_only_on_change(tmp_path):
+async def test_register_writes_once_and_only_on_change(tmp_path, monkeypatch):
     store = Store(tmp_path)
     await store.users.register(tg("7", "张三"))
     await store.db.settle()                                      # written soon after: the answer does not wait
     mtime = os.stat(store.path).st_mtime_ns
-    flushed = store.db.flushed
+    commits, commit = [], store.db.storage.commit
+    monkeypatch.setattr(store.db.storage, "commit", lambda pending: (commits.append(pending), commit(pending)))
     for _ in range(20):
         await store.users.register(tg("7", "张三"))
-    assert store.db.flushed == flushed and os.stat(store.path).st_mtime_ns == mtime
+    await store.db.settle()
+    assert commits == [] and os.stat(store.path).st_mtime_ns == mtime
     await store.users.register(tg("7", "张三丰"))                # a changed name is written
     await store.db.settle()
     user = await Store(tmp_path).users.get("telegram:7")

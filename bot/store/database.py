@@ -104,11 +104,6 @@ class Database:
             await asyncio.to_thread(self.storage.commit, pending)
         self._flushed = target
 
-    @property
-    def flushed(self) -> int:
-        """Changes on disk so far (tests: a write that changes nothing does not count)."""
-        return self._flushed
-
     async def one(self, table: str, record: Callable[[dict, int], R], row_id: int) -> R | None:
         """Row `row_id` of `table` as a record (`record(row, id)`), or None when there is none."""
         async with self.read():

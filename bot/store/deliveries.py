@@ -131,11 +131,3 @@ class LiveRecords:
         """The live files, once the archive is what store.json points to (blocking)."""
         self.log.remove()
         live_plan(self.folder, self.bid).unlink(missing_ok=True)
-
-
-def on_disk(folder: Path, bid: int) -> list[DeliveryRecord]:
-    """What the files hold for broadcast `bid`: its archive, or its plan with the outcomes logged so far
-    (blocking; for reading a data folder after a crash)."""
-    if archive_path(folder, bid).exists():
-        return read_archive(folder, bid)
-    return LiveRecords.load(folder, bid).records
