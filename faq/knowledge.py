@@ -60,12 +60,12 @@ def load_knowledge(faq_dir: Path = FAQ_DIR, policy_dir: Path = POLICY_DIR,
     faq: list[tuple[Path, FaqEntry]] = []
     for path in sorted(faq_dir.glob("*.yaml")):
         entries = attach_english(faq_dir / EN / path.name, "entries", load_entries(path, "entries", FaqEntry),
-                                 EnglishFaq)
+                                 EnglishFaq, figures=("answer", "answer"))
         faq += [(path, e) for e in entries]
     contacts_path = policy_dir / "contacts.yaml"
     contacts = [(contacts_path, c) for c in attach_english(policy_dir / EN / contacts_path.name, "contacts",
                                                            load_entries(contacts_path, "contacts", Contact),
-                                                           EnglishContact)] if contacts_path.exists() else []
+                                                           EnglishContact, figures=("role", "role"))] if contacts_path.exists() else []
     check_unique(((p, e.id) for p, e in faq), "FAQ")
     check_unique(((p, c.id) for p, c in contacts), "contact")
     for path, item in faq + contacts:

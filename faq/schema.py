@@ -16,6 +16,7 @@ import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from faq.derived import cached, digest
+from faq.same_figures import mismatch
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 
@@ -229,9 +230,11 @@ def problems(exc: ValidationError) -> str:
     return "；".join(one(e) for e in exc.errors())
 
 
-def attach_english(path: Path, key: str, items: list[T], model: type[BaseModel]) -> list[T]:
+def attach_english(path: Path, key: str, items: list[T], model: type[BaseModel],
+                   figures: tuple[str, str] | None = None) -> list[T]:
     """Each item with its reviewed English text (field `en`) from the overlay `path`: a mapping id → fields
-    under `key`. Errors are in Chinese for the staff who edit the files, naming file, entry id and field."""
+    under `key`; `figures` (Chinese field, English field): a pair that must state the same figures. Errors are in
+    Chinese for the staff who edit the files, naming file, entry id and field."""
     if not path.exists():
         raise KnowledgeError(f"{path}: 缺少英文文件（应与中文文件同名，放在 en/ 目录下）")
     data = read_yaml(path)
@@ -248,7 +251,15 @@ def attach_english(path: Path, key: str, items: list[T], model: type[BaseModel])
             out.append(item.model_copy(update={"en": model.model_validate(overlay[item.id])}))
         except ValidationError as exc:
             raise KnowledgeError(f"{path}: 条目“{item.id}”的英文有误：{problems(exc)}") from exc
+        if figures:
+            check_figures(path, item.id, figures, getattr(item, figures[0]), getattr(out[-1].en, figures[1]))
     return out
+
+
+def check_figures(path: Path, item_id: str, fields: tuple[str, str], chinese: str, english: str) -> None:
+    if differ := mismatch(chinese, english):
+        raise KnowledgeError(f"{path}: 条目“{item_id}”的字段 en.{fields[1]} 与中文 {fields[0]} 的数字不一致（{differ}）："
+                             "改了中文的数字，请同时改英文")
 
 
 def check_unique(items: Iterable[tuple[Path, str]], what: str) -> None:

@@ -17,7 +17,8 @@ from faq import schema as faq_schema
 from faq.derived import CACHE_DIR, cached, digest
 from faq.gazetteer import fold
 from faq.knowledge import EN, POLICY_DIR
-from faq.schema import Document, KnowledgeError, attach_english, check_unique, load_entries, one_of, problems, read_yaml
+from faq.schema import (Document, KnowledgeError, attach_english, check_figures, check_unique, load_entries, one_of,
+                        problems, read_yaml)
 from policy_data import amounts, currencies as currency_marks
 from policy_data import schema as policy_schema
 from policy_data.schema import (PATTERNS, WORD_LISTS, BeneficiaryType, Currency, EnglishMeasure, EnglishPolicy, EnglishSummary,
@@ -148,7 +149,9 @@ def _english_policy(path: Path, policy: PolicyDoc) -> PolicyDoc:
     raw = data.get("policy") if isinstance(data, dict) else None
     if not isinstance(raw, dict):
         raise KnowledgeError(f"{path}: 条目“{policy.id}”缺少英文（policy: 部分）")
-    return policy.model_copy(update={"en": _validated(path, policy.id, raw, EnglishPolicy)})
+    english = _validated(path, policy.id, raw, EnglishPolicy)
+    check_figures(path, policy.id, ("lead_text", "lead_text"), policy.lead_text, english.lead_text)
+    return policy.model_copy(update={"en": english})
 
 
 def _validated(path: Path, item_id: str, raw: dict, model):
@@ -206,13 +209,15 @@ def load_policy_book(documents: dict[str, Document], policy_dir: Path = POLICY_D
         if "measures" in data:
             if policy is None:
                 raise KnowledgeError(f"{path}: 有 measures 的文件须在同一文件中写明 policy: 部分")
-            for measure in attach_english(english, "measures", load_entries(path, "measures", Measure), EnglishMeasure):
+            for measure in attach_english(english, "measures", load_entries(path, "measures", Measure), EnglishMeasure,
+                                          figures=("text", "text")):
                 _check_english_measure(english, measure)
                 measures.append((path, measure))
                 policy_of[measure.id] = policy.id
         if "summaries" in data:
             summaries += [(path, s) for s in attach_english(english, "summaries",
-                                                            load_entries(path, "summaries", Summary), EnglishSummary)]
+                                                            load_entries(path, "summaries", Summary), EnglishSummary,
+                                                            figures=("text", "text"))]
         if "beneficiaries" in data:
             types += [(path, t) for t in attach_english(english, "beneficiaries",
                                                         load_entries(path, "beneficiaries", BeneficiaryType),

@@ -76,6 +76,21 @@ async def test_a_form_saved_after_someone_else_changed_the_entry_is_refused_not_
     assert next(e for e in kb.knowledge.faq if e.id == "town-location").answer.endswith("（补充）")
 
 
+async def test_a_chinese_figure_changed_without_its_english_is_refused_and_nothing_is_written(editor, editable):
+    kb, faq, _ = editable
+    entry = next(e for e in kb.knowledge.faq if "总规划面积3.3平方公里" in e.answer)
+    original = {**entry.model_dump(exclude={"en"}), "en": entry.en.model_dump()}
+    files = {p: p.read_text("utf-8") for p in (faq / "town.yaml", faq / "en" / "town.yaml")}
+    changed = {**original, "answer": entry.answer.replace("3.3平方公里", "3.5平方公里")}
+    with pytest.raises(EditError, match=f"条目“{entry.id}”的字段 en.answer 与中文 answer 的数字不一致"
+                                        "（中文有 3.5，英文没有；英文有 3.3，中文没有）：改了中文的数字，请同时改英文"):
+        await editor.save_entry("telegram:1", changed)
+    assert {p: p.read_text("utf-8") for p in files} == files
+    await editor.save_entry("telegram:1", {**changed, "en": {**original["en"], "answer": entry.en.answer.replace("3.3", "3.5")}})
+    assert "3.5" in next(e for e in kb.knowledge.faq if e.id == entry.id).en.answer
+    await editor.save_entry("telegram:1", original)
+
+
 async def test_a_phrasing_changes_one_line_of_one_file_keeps_a_backup_and_reloads(editor, editable):
     kb, faq, _ = editable
     before = {p.name: p.read_text("utf-8") for p in faq.glob("*.yaml")}

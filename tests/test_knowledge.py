@@ -67,6 +67,28 @@ def test_a_measure_whose_english_lacks_a_condition_is_refused(tmp_path):
         load_policy_book(load_knowledge(faq_dir, policy_dir).documents, policy_dir)
 
 
+def test_an_english_answer_stating_other_figures_than_the_chinese_is_refused(tmp_path):
+    """A Chinese figure changed without the English would reach English readers as the old figure."""
+    changed = GOOD.replace("坐落于拱墅区。", "坐落于拱墅区，规划面积3.4平方公里。")
+    english = GOOD_EN.replace("Gongshu District.", "Gongshu District; its planned area is 3.3 km².")
+    faq_dir, policy_dir = _dirs(tmp_path, changed, english)
+    with pytest.raises(KnowledgeError) as err:
+        load_knowledge(faq_dir, policy_dir)
+    assert "en/demo.yaml: 条目“demo-one”的字段 en.answer 与中文 answer 的数字不一致（中文有 3.4，英文没有；英文有 3.3，中文没有）" \
+        in str(err.value)
+
+
+def test_a_measure_whose_chinese_rate_changed_without_its_english_is_refused(tmp_path):
+    from policy_data.loader import load_policy_book
+    faq_dir, policy_dir = _dirs(tmp_path, GOOD)
+    chinese = policy_dir / "policy_hz2023_2.yaml"
+    text = chinese.read_text(encoding="utf-8")
+    chinese.write_text(text.replace("按其实收资本2%的比例给予一次性补助", "按其实收资本3%的比例给予一次性补助", 1), encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="en/policy_hz2023_2.yaml: 条目“hq-new”的字段 en.text 与中文 text 的数字不一致"
+                                             "（中文有 3，英文没有；英文有 2，中文没有）"):
+        load_policy_book(load_knowledge(faq_dir, policy_dir).documents, policy_dir)
+
+
 def test_shipped_data_is_valid_and_large_enough():
     kb = load_knowledge()
     assert len(kb.faq) >= 150
