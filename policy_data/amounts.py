@@ -7,7 +7,7 @@ float ever touches an amount. A figure that cannot be used carries a user-facing
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 
@@ -39,7 +39,8 @@ _FIGURE = re.compile(
     rf"|(?<![\d.])(?P<yi>\d+)亿(?P<rest>\d{{1,4}})(?:(?P<restmult>千万|百万|十万|万)|(?![\d.年月日号条项家个名次笔%]))"
     rf"(?:\s*(?:元|块钱|块|人民币))?"
     rf"|(?P<neg>(?<![0-9A-Za-z.万亿千百元块])[-−]|负)?(?P<num>{_NUM})\s*(?:个(?=\s*[万亿]))?\s*"
-    rf"(?:(?P<mult>万亿|千亿|百亿|十亿|千万|百万|十万|亿|万|千|百)|(?P<latin>kw|w|e)(?![a-z0-9]))?\s*"
+    rf"(?:(?P<mult>万亿|千亿|百亿|十亿|千万|百万|十万|亿|万|千|百)|(?P<latin>kw|w|e)(?![a-z0-9]))?"
+    rf"(?:(?<=个亿)(?P<tail>[1-9一二两三四五六七八九])(?P<tailmult>千万)?(?![{CN_DIGITS}\d.十百千万亿年月日号条项家个名次笔张件天岁倍%]))?\s*"
     rf"(?P<unit>%|个百分点|百分点|‰|元|块钱|块|人民币|项|张|次(?!性)|笔|家|件|个|名|年|月|日|号|条|天|岁|倍)?")
 
 
@@ -98,6 +99,8 @@ def _classify(m: re.Match) -> tuple[str, Decimal, str] | None:
     if unit in SKIP_UNITS:
         return None
     value = _number(raw) * MULTIPLIERS.get(mult, 1)
+    if m["tail"]:        # "一个亿五", "两个亿五千万", "1个亿5": the digit after 个亿 is its 千万, as in 一亿五
+        value += int(_CN_DIGIT_VALUE.get(m["tail"], m["tail"])) * MULTIPLIERS["千万"]
     if m["neg"]:
         value = -value
     if unit in ("%", "个百分点", "百分点"):
@@ -123,10 +126,31 @@ def _check(kind: str, value: Decimal) -> str | None:
 CAPITAL_NUMERALS = str.maketrans("壹贰貳叁參肆伍陆陸柒捌玖拾佰仟", "一二二三三四五六六七八九十百千")
 
 
+# "两三张", "三五个亿", "七八千万": two digits side by side, no place between, are a rough span, not 23 or 35
+COUPLE = re.compile(r"^(?P<a>[一二两三四五六七八九])(?P<b>[二两三四五六七八九])(?![〇零一二两三四五六七八九])")
+
+
+def _couple(m: re.Match) -> Figure | None:
+    """A couple of digits as its two ends, each read with the rest of the figure ("三五个亿": 3亿 to 5亿)."""
+    if not (m["num"] and (pair := COUPLE.match(m["num"]))):
+        return None
+    rest = m.group(0)[pair.end():]
+    ends = [figures(digit + rest) for digit in (pair["a"], pair["b"])]
+    if not all(len(e) == 1 and e[0].kind in ("money", "count") and e[0].value is not None for e in ends):
+        return None
+    low, high = ends[0][0], ends[1][0]
+    if low.kind != high.kind or low.value >= high.value:
+        return None
+    return replace(high, start=m.start(), end=m.end(), text=m.group(0).strip(), low=low.value, high=high.value)
+
+
 def figures(text: str) -> list[Figure]:
     """Every figure in `text`, in order. Unusable ones (negative, absurd, unreadable) carry an error."""
     found: list[Figure] = []
     for m in _FIGURE.finditer(text.translate(CAPITAL_NUMERALS)):
+        if (couple := _couple(m)) is not None:
+            found.append(couple)
+            continue
         try:
             classified = _classify(m)
         except (AmountError, InvalidOperation, ArithmeticError) as exc:

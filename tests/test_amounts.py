@@ -19,6 +19,7 @@ def one(text):
     ("一亿二千万", "120000000"), ("50万元", "500000"), ("0.5亿", "50000000"), ("10 亿", "1000000000"),
     ("一亿五", "150000000"), ("一万五", "15000"), ("1亿5千万", "150000000"), ("1亿5", "150000000"),
     ("1亿2000万", "120000000"), ("1亿2000", "120000000"), ("1亿5千万元", "150000000"),
+    ("一个亿五", "150000000"), ("一个亿二", "120000000"), ("两个亿五千万", "250000000"), ("1个亿5", "150000000"),
 ])
 def test_money_forms(text, value):
     fig = one(text)
@@ -51,6 +52,20 @@ def test_counts(text, value, unit):
 def test_ranks(text, value):
     fig = one(text)
     assert (fig.kind, fig.value) == ("rank", Decimal(value))
+
+
+@pytest.mark.parametrize("text, kind, low, high", [
+    ("两三张", "count", "2", "3"), ("三五个亿", "money", "300000000", "500000000"),
+    ("七八千万", "money", "70000000", "80000000"), ("一两个亿", "money", "100000000", "200000000"),
+    ("三四家", "count", "3", "4"),
+])
+def test_two_digits_side_by_side_are_a_rough_span_not_one_number(text, kind, low, high):
+    fig = one(text)
+    assert (fig.kind, fig.low, fig.high, fig.value) == (kind, Decimal(low), Decimal(high), Decimal(high))
+
+
+def test_a_digit_after_a_year_is_not_the_tail_of_an_amount():
+    assert [f.text for f in figures("一个亿五年内到位")] == ["一个亿"]
 
 
 @pytest.mark.parametrize("text", ["实收资本很多", "第6条", "2023年3月1日", "一次性补助", "达到一定规模", "万一不行"])

@@ -88,10 +88,17 @@ async def test_a_range_or_rough_figure_is_computed_when_every_value_in_it_agrees
     "国家金融管理部门设立的数据中心，实收资本2亿左右，补多少",
     "新设金融总部，去年实收资本5亿，今年实收资本8亿，能拿多少",   # one name, two figures
     "我们牵头制定了行业标准3项，已发布2项，奖多少",                 # which count?
+    "券商募集资金补充资本，大概三五个亿，补多少",                    # 3亿 to 5亿, not 35亿
+    "我们境外子公司拿了支付牌照，大概两三张，补多少",                # 2 or 3, not 23
 ])
 async def test_a_range_a_rough_figure_or_two_figures_whose_ends_disagree_are_asked_about(ask, question):
     reply = await _no_amount(ask, question)
     assert "不是一个确切的数" in reply.text
+
+
+@pytest.mark.parametrize("question", ["新设资管总部，管理规模99亿，能拿300万吗", "我们主导制定了团体标准，能按国标30万奖吗"])
+async def test_the_amount_hoped_for_is_never_a_figure_computed_on(ask, question):
+    await _no_amount(ask, question)
 
 
 async def test_a_quoted_result_is_not_a_second_figure(ask):
@@ -118,6 +125,9 @@ async def test_the_more_specific_name_wins_over_a_total(ask):
     ("新设金融总部，实收资本10亿，但是总部在上海，杭州是分部，补多少", "总部在上海"),
     ("我们是成立二十多年的证券公司总部，实收资本50亿，新设总部补助能拿多少", "成立二十多年"),
     ("我们是老牌保险公司，实收资本20亿，新设金融总部补助有多少", "老牌"),
+    ("我们企业征信公司还没完成人行备案，能拿100万吗", "还没完成人行备案"),
+    ("REITs要上市了，能奖多少", "要上市了"),
+    ("我们主导制定了2项团体标准，能奖多少", "团体标准"),
 ])
 async def test_an_event_outside_the_policy_or_a_condition_ruled_out_gives_no_amount(ask, question, says):
     reply = await _no_amount(ask, question)
