@@ -32,6 +32,7 @@ class SmallTalk(Strict):
     goodbyes: Patterns
     endings: Patterns
     fragments: Patterns
+    bare_asks: Patterns
 
 
 class SegmentWords(Strict):

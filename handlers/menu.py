@@ -18,6 +18,7 @@ GREETING = re.compile(rf"^({'|'.join(phrases().greeting.words)})[呀啊吗么!�
 _TALK = phrases().small_talk
 _THANKS, _ACK, _BYE = ("|".join(words) for words in (_TALK.thanks, _TALK.acknowledgements, _TALK.goodbyes))
 FRAGMENT = re.compile(rf"^(?:{'|'.join(_TALK.fragments)})(?:{'|'.join(_TALK.endings)})*$", re.IGNORECASE)
+BARE_ASK = re.compile(rf"^(?:{'|'.join(_TALK.bare_asks)})(?:{'|'.join(_TALK.endings)}|呢|吗)*$", re.IGNORECASE)
 SMALL_TALK = re.compile(rf"^(?:{_THANKS}|{_ACK}|{_BYE})(?:{_THANKS}|{_ACK}|{_BYE}|{'|'.join(_TALK.endings)})*$")
 THANKED, LEAVING = re.compile(_THANKS), re.compile(_BYE)
 REPEATED = re.compile(r"^(.{1,15}?)\1{4,}$")      # one word sent over and over: "小镇小镇小镇…"
@@ -76,7 +77,7 @@ async def small_talk(svc: Services, msg: Incoming) -> Reply | None:
     """"谢谢", "好的", "ok thanks": a short friendly word back, not an attempt at an answer; "那个", "不对": a
     request to say the whole question."""
     said = label_key(msg.text)
-    if FRAGMENT.match(said):
+    if FRAGMENT.match(said) or BARE_ASK.match(said) and not svc.history.recent(msg.user_key):
         return Reply(msg.say(f"您说的“{msg.text.strip()}”，我没读出具体的问题。请把想了解的内容写成一句话，例如：\n",
                              f"“{msg.text.strip()}” — I could not find a question in it. Please write what you would "
                              "like to know in one sentence, for example:\n") + _examples(msg),
