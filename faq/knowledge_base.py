@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from faq import english, nlp
-from faq.derived import CACHE_DIR, gc_paused
+from faq.derived import CACHE_DIR, gc_paused, keep_for_good
 from faq.gazetteer import Gazetteer
 from faq.knowledge import Knowledge, load_cached
 from faq.matcher import FaqMatcher
@@ -51,6 +51,7 @@ class KnowledgeBase:
             self._now = Snapshot(knowledge, matcher, policy, gazetteer,
                                  {"zh": Reader(gazetteer, matcher, periods=periods),
                                   "en": Reader(gazetteer, matcher_en, "en", periods)})
+            keep_for_good()
         summary = (f"{len(knowledge.faq)} 条问答、{len(knowledge.contacts)} 个联系机构、"
                    f"{len(policy.measures)} 项政策措施")
         log.info("knowledge loaded: %s", summary)

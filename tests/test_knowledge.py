@@ -190,3 +190,14 @@ def test_a_cache_miss_reads_each_policy_file_once(tmp_path, monkeypatch):
     assert load_cached(faq_dir, policy_dir, cache).faq[0].measures == ["hq-new"]
     assert len(list(cache.glob("knowledge-*.pickle"))) == 1
     assert sorted(reads) == sorted(p.name for p in policy_dir.glob("policy_*.yaml")) and reads
+
+
+def test_a_reload_lets_the_snapshot_it_replaced_go_and_keeps_the_new_one_out_of_the_collectors_reach():
+    import gc
+    import weakref
+    knowledge_base = KnowledgeBase()
+    gc.freeze()                                    # as serve() does once started
+    replaced = weakref.ref(knowledge_base.faq)     # a matcher's caches make cycles: only the collector frees it
+    knowledge_base.reload()
+    assert replaced() is None
+    assert gc.get_freeze_count() and all(o is not knowledge_base.faq for o in gc.get_objects())
