@@ -44,8 +44,8 @@ class KnowledgeBase:
         with self._reloading, gc_paused():
             knowledge = self._loader()          # raises KnowledgeError, leaving the old snapshot in place
             policy = self._policy_loader(knowledge.documents)     # policy_data/data/policy_*.yaml, same rule
-            matcher = FaqMatcher(knowledge.faq, cache_dir=self._cache_dir)
-            matcher_en = FaqMatcher([e.in_english() for e in knowledge.faq], english, cache_dir=self._cache_dir)
+            matcher = FaqMatcher(knowledge.faq, cache_dir=self._cache_dir, content=knowledge.key)
+            matcher_en = FaqMatcher(knowledge.english, english, cache_dir=self._cache_dir, content=knowledge.key)
             gazetteer = Gazetteer(knowledge.lexicon, (k for e in knowledge.faq for k in e.keywords), self._cache_dir)
             periods = {doc: (d.period[0].year, d.period[1].year) for doc, d in knowledge.documents.items() if d.period}
             self._now = Snapshot(knowledge, matcher, policy, gazetteer,

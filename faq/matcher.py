@@ -99,12 +99,16 @@ def _tokenised(entries: list[FaqEntry], text: ModuleType) -> dict:
             "first": array("I", accumulate((len(e.questions) for e in entries), initial=0))}
 
 
-def _cache_key(entries: list[FaqEntry], text: ModuleType) -> str:
-    """Changes with any entry's text, the synonyms, the stop words, the domain dictionary, jieba's version or the
+def _cache_key(entries: list[FaqEntry], text: ModuleType, content: str | None = None) -> str:
+    """Changes with any entry's text (or with `content`, the key of the files they were read from, so a start does
+    not hash every answer again), the synonyms, the stop words, the domain dictionary, jieba's version or the
     tokenisers' code."""
     digest = hashlib.sha256()
-    for e in entries:
-        digest.update("\x1f".join([*e.questions, "\x1e", *e.keywords, "\x1e", e.answer, "\x1d"]).encode())
+    if content is not None:
+        digest.update(f"files {content} {len(entries)}".encode())
+    else:
+        for e in entries:
+            digest.update("\x1f".join([*e.questions, "\x1e", *e.keywords, "\x1e", e.answer, "\x1d"]).encode())
     for path in (nlp.HERE / "synonyms.yaml", nlp.HERE / "userdict.txt", Path(nlp.__file__), Path(text.__file__),
                  Path(__file__), nlp.HERE / "script.py", vocabulary.PATH):
         digest.update(path.read_bytes())
@@ -120,10 +124,11 @@ class FaqMatcher:
     rarest features are gathered until there are CANDIDATES of them, the likeliest of those are scored in full
     and the phrasing similarity is computed over theirs only."""
 
-    def __init__(self, entries: list[FaqEntry], text: ModuleType = nlp, cache_dir: Path | None = None):
+    def __init__(self, entries: list[FaqEntry], text: ModuleType = nlp, cache_dir: Path | None = None,
+                 content: str | None = None):
         self.entries, self.text = entries, text
         text.add_words((k for e in entries for k in e.keywords), f"keywords-{text.__name__}")
-        index = cached(f"faq-index-{text.__name__.rpartition('.')[2]}", _cache_key(entries, text),
+        index = cached(f"faq-index-{text.__name__.rpartition('.')[2]}", _cache_key(entries, text, content),
                        lambda: _tokenised(entries, text), cache_dir)
         self._ids, self._asked, self._told = index["ids"], index["asked"], index["told"]
         self._keywords, self._numbers = index["keywords"], index["numbers"]
