@@ -6,7 +6,7 @@ never takes the bot down: the old knowledge keeps answering and the error names 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -30,6 +30,7 @@ class Knowledge:
     faq: list[FaqEntry]
     contacts: list[Contact]
     lexicon: Lexicon
+    key: str | None = None      # the cache key of the data files it was read from: indexes built from it reuse it
 
     def entry(self, entry_id: str | None) -> FaqEntry | None:
         return self._by_id.get(entry_id)
@@ -37,6 +38,11 @@ class Knowledge:
     @cached_property
     def _by_id(self) -> dict[str, FaqEntry]:
         return {e.id: e for e in self.faq}
+
+    @cached_property
+    def english(self) -> list[FaqEntry]:
+        """The entries with their English phrasings and answers, which the English matcher ranks."""
+        return [e.in_english() for e in self.faq]
 
     @cached_property
     def categories(self) -> tuple[str, ...]:
@@ -89,7 +95,12 @@ def load_cached(faq_dir: Path = FAQ_DIR, policy_dir: Path = POLICY_DIR, cache_di
     for folder, pattern in ((policy_dir, "documents.yaml"), (policy_dir, "contacts.yaml"), (faq_dir, "*.yaml")):
         files += [p for path in sorted(folder.glob(pattern)) for p in (path, folder / EN / path.name)]
     key = digest(files, pydantic.VERSION, *(f"{path}:{hashlib.sha256(raw).hexdigest()}" for path, raw in policies.items()))
-    return cached("knowledge", key, lambda: load_knowledge(faq_dir, policy_dir, policies), cache_dir)
+
+    def build() -> Knowledge:
+        knowledge = replace(load_knowledge(faq_dir, policy_dir, policies), key=key)
+        knowledge.english, knowledge._by_id      # saved with it: a warm start reads them back, copying no entry
+        return knowledge
+    return cached("knowledge", key, build, cache_dir)
 
 
 def _policy_files(policy_dir: Path) -> dict[Path, bytes]:

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from faq import english, nlp
-from faq.derived import CACHE_DIR, gc_paused
+from faq.derived import CACHE_DIR, gc_paused, keep_for_good
 from faq.gazetteer import Gazetteer
 from faq.knowledge import Knowledge, load_cached
 from faq.matcher import FaqMatcher
@@ -44,13 +44,14 @@ class KnowledgeBase:
         with self._reloading, gc_paused():
             knowledge = self._loader()          # raises KnowledgeError, leaving the old snapshot in place
             policy = self._policy_loader(knowledge.documents)     # policy_data/data/policy_*.yaml, same rule
-            matcher = FaqMatcher(knowledge.faq, cache_dir=self._cache_dir)
-            matcher_en = FaqMatcher([e.in_english() for e in knowledge.faq], english, cache_dir=self._cache_dir)
+            matcher = FaqMatcher(knowledge.faq, cache_dir=self._cache_dir, content=knowledge.key)
+            matcher_en = FaqMatcher(knowledge.english, english, cache_dir=self._cache_dir, content=knowledge.key)
             gazetteer = Gazetteer(knowledge.lexicon, (k for e in knowledge.faq for k in e.keywords), self._cache_dir)
             periods = {doc: (d.period[0].year, d.period[1].year) for doc, d in knowledge.documents.items() if d.period}
             self._now = Snapshot(knowledge, matcher, policy, gazetteer,
                                  {"zh": Reader(gazetteer, matcher, periods=periods),
                                   "en": Reader(gazetteer, matcher_en, "en", periods)})
+            keep_for_good()
         summary = (f"{len(knowledge.faq)} 条问答、{len(knowledge.contacts)} 个联系机构、"
                    f"{len(policy.measures)} 项政策措施")
         log.info("knowledge loaded: %s", summary)

@@ -43,6 +43,9 @@ RANKED = 1024             # questions whose ranking is remembered
 DEPTH = 10                # below SCALE, a ranking this deep serves every shorter one asked of the same question
 
 
+Sums = dict[int, float] | list[float]      # by entry: a defaultdict, or a list holding every entry
+
+
 @dataclass(frozen=True)
 class Match:
     entry: FaqEntry
@@ -99,12 +102,16 @@ def _tokenised(entries: list[FaqEntry], text: ModuleType) -> dict:
             "first": array("I", accumulate((len(e.questions) for e in entries), initial=0))}
 
 
-def _cache_key(entries: list[FaqEntry], text: ModuleType) -> str:
-    """Changes with any entry's text, the synonyms, the stop words, the domain dictionary, jieba's version or the
+def _cache_key(entries: list[FaqEntry], text: ModuleType, content: str | None = None) -> str:
+    """Changes with any entry's text (or with `content`, the key of the files they were read from, so a start does
+    not hash every answer again), the synonyms, the stop words, the domain dictionary, jieba's version or the
     tokenisers' code."""
     digest = hashlib.sha256()
-    for e in entries:
-        digest.update("\x1f".join([*e.questions, "\x1e", *e.keywords, "\x1e", e.answer, "\x1d"]).encode())
+    if content is not None:
+        digest.update(f"files {content} {len(entries)}".encode())
+    else:
+        for e in entries:
+            digest.update("\x1f".join([*e.questions, "\x1e", *e.keywords, "\x1e", e.answer, "\x1d"]).encode())
     for path in (nlp.HERE / "synonyms.yaml", nlp.HERE / "userdict.txt", Path(nlp.__file__), Path(text.__file__),
                  Path(__file__), nlp.HERE / "script.py", vocabulary.PATH):
         digest.update(path.read_bytes())
@@ -120,10 +127,11 @@ class FaqMatcher:
     rarest features are gathered until there are CANDIDATES of them, the likeliest of those are scored in full
     and the phrasing similarity is computed over theirs only."""
 
-    def __init__(self, entries: list[FaqEntry], text: ModuleType = nlp, cache_dir: Path | None = None):
+    def __init__(self, entries: list[FaqEntry], text: ModuleType = nlp, cache_dir: Path | None = None,
+                 content: str | None = None):
         self.entries, self.text = entries, text
         text.add_words((k for e in entries for k in e.keywords), f"keywords-{text.__name__}")
-        index = cached(f"faq-index-{text.__name__.rpartition('.')[2]}", _cache_key(entries, text),
+        index = cached(f"faq-index-{text.__name__.rpartition('.')[2]}", _cache_key(entries, text, content),
                        lambda: _tokenised(entries, text), cache_dir)
         self._ids, self._asked, self._told = index["ids"], index["asked"], index["told"]
         self._keywords, self._numbers = index["keywords"], index["numbers"]
@@ -173,24 +181,27 @@ class FaqMatcher:
         numbered = {i for number in asked_numbers for i in self._numbers.get(number, ())}
         penalty = UNKNOWN_PLACE_MALUS if self.unknown_places(words) else 0.0
 
-        asked_of, told_of, similar_of, hits_of = asked_sum.get, told_sum.get, similar.get, hits.get
+        asked_of, told_of, similar_of = asked_sum.__getitem__, told_sum.__getitem__, similar.get
+        asked_w, told_w, similar_w = 1 - ANSWER_WEIGHT, ANSWER_WEIGHT, 1 - COVERAGE_WEIGHT
+        # what every entry's score would work out alike is worked out once: the bonuses of the few entries that earn one
+        bonus_of = {i: min(KEYWORD_CAP, KEYWORD_BONUS * n) for i, n in hits.items()}.get
+        number_of, unnumbered = dict.fromkeys(numbered, NUMBER_BONUS).get, -NUMBER_MALUS if asked_numbers else 0.0
         touched = set(candidates).union(similar) if self._at_scale else set(candidates).union(similar, hits, numbered)
         untouched = (i for i in reversed(range(len(self.entries))) if i not in touched)
-        scored = [
-            (COVERAGE_WEIGHT * (((1 - ANSWER_WEIGHT) * asked_of(i, 0) + ANSWER_WEIGHT * told_of(i, 0)) / total)
-             + (1 - COVERAGE_WEIGHT) * similar_of(i, 0.0) - penalty + min(KEYWORD_CAP, KEYWORD_BONUS * hits_of(i, 0))
-             + ((NUMBER_BONUS if i in numbered else -NUMBER_MALUS) if asked_numbers else 0.0), i)
-            for i in chain(touched, islice(untouched, limit))]
+        scored = [(COVERAGE_WEIGHT * ((asked_w * asked_of(i) + told_w * told_of(i)) / total)
+                   + similar_w * similar_of(i, 0.0) - penalty + bonus_of(i, 0.0) + number_of(i, unnumbered), i)
+                  for i in chain(touched, islice(untouched, limit))]
         scored.sort(reverse=True)
         return tuple(Match(self.entries[i], max(0.0, min(1.0, s))) for s, i in scored[:limit])
 
-    def _coverage(self, weights: dict[str, float]) -> tuple[dict[int, float], dict[int, float], list[int]]:
-        """The weight of the question's features each entry's phrasings hold, and its answer too; and the entries
-        to score."""
-        asked_sum: dict[int, float] = defaultdict(float)
-        told_sum: dict[int, float] = defaultdict(float)
+    def _coverage(self, weights: dict[str, float]) -> tuple[Sums, Sums, list[int]]:
+        """The weight of the question's features each entry's phrasings hold, and its answer too (by entry, 0 for
+        any other); and the entries to score."""
         ids, asked_by, told_by = self._ids, self._asked, self._told
         known = sorted((f for f in weights if f in ids), key=lambda f: (told_by.count(ids[f]), f))
+        # below SCALE every entry sharing a feature is scored: its sums kept in a list, quicker than a dict
+        asked_sum: Sums = defaultdict(float) if self._at_scale else [0.0] * len(self.entries)
+        told_sum: Sums = defaultdict(float) if self._at_scale else [0.0] * len(self.entries)
         gathered = 0
         for gathered, f in enumerate(known, 1):
             w, k = weights[f], ids[f]
@@ -201,7 +212,7 @@ class FaqMatcher:
             if self._at_scale and len(told_sum) >= CANDIDATES:
                 break
         if not self._at_scale:
-            return asked_sum, told_sum, list(told_sum)
+            return asked_sum, told_sum, [i for i, told in enumerate(told_sum) if told]      # every weight is > 0
         candidates = heapq.nlargest(CANDIDATES, told_sum, key=lambda i: asked_sum[i] + told_sum[i])
         chosen = set(candidates)
         for f in known[gathered:]:

@@ -51,8 +51,9 @@ WHICH = re.compile(r"哪个|哪一个|哪家|哪一家|哪座|哪幢|哪栋")
 QUESTION_WORD = re.compile(r"谁|哪[家个些里]?|什么|啥|多少|几|的|是")
 NAMES = "names"            # the aspect asking what things are called
 # "智慧网谷小镇、运河财富小镇、上塘电商小镇、汽车互联网小镇四个省级特色小镇": things named in a row, then counted
-COUNTED_LIST = re.compile(r"[^，。；：:、]+(?:、[^，。；：:、]+)+(?:[和及与][^，。；：:、]+?)?[两二三四五六七八九十\d]+\s*(?:个|大|家|条|座|幢|栋|项|所|类)")
-LISTING = re.compile(r"[^，。；：:、]+(?:、[^，。；：:、]+)+")
+# (a run is matched from its start only: tried at every character, an answer without "、" costs its length squared)
+COUNTED_LIST = re.compile(r"(?<![^，。；：:、])[^，。；：:、]+(?:、[^，。；：:、]+)+(?:[和及与][^，。；：:、]+?)?[两二三四五六七八九十\d]+\s*(?:个|大|家|条|座|幢|栋|项|所|类)")
+LISTING = re.compile(r"(?<![^，。；：:、])[^，。；：:、]+(?:、[^，。；：:、]+)+")
 RELATIVE_YEARS = vocabulary().reading.relative_years
 SENTENCE = re.compile(r"[。；;\n]")
 INSIDE = re.compile(r"^(其中|其)")         # a question about a part of what the one before it answered

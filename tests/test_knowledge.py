@@ -212,3 +212,30 @@ def test_a_cache_miss_reads_each_policy_file_once(tmp_path, monkeypatch):
     assert load_cached(faq_dir, policy_dir, cache).faq[0].measures == ["hq-new"]
     assert len(list(cache.glob("knowledge-*.pickle"))) == 1
     assert sorted(reads) == sorted(p.name for p in policy_dir.glob("policy_*.yaml")) and reads
+
+
+def test_a_warm_start_reads_the_english_entries_back_and_keys_the_indexes_by_the_files(tmp_path, monkeypatch):
+    from faq import schema
+    faq_dir, policy_dir = _dirs(tmp_path, GOOD)
+    cache = tmp_path / "cache"
+    cold = load_cached(faq_dir, policy_dir, cache)
+    copies = []
+    monkeypatch.setattr(schema.FaqEntry, "in_english", lambda entry: copies.append(entry.id))
+    warm = load_cached(faq_dir, policy_dir, cache)
+    assert warm.english == cold.english and warm.english[0].answer == "Canal Wealth Town (运河财富小镇) is in Gongshu District."
+    assert warm.entry("demo-one") == warm.faq[0] and copies == []          # read back with it, not copied again
+    assert warm.key == cold.key and cold.key in next(cache.glob("knowledge-*.pickle")).name
+    (faq_dir / "en" / "demo.yaml").write_text(GOOD_EN.replace("Gongshu", "Gongshu, Hangzhou"), encoding="utf-8")
+    assert load_knowledge(faq_dir, policy_dir).key is None      # read without the cache: its indexes hash the entries
+    assert load_cached(faq_dir, policy_dir, tmp_path / "other").key != cold.key
+
+
+def test_a_reload_lets_the_snapshot_it_replaced_go_and_keeps_the_new_one_out_of_the_collectors_reach():
+    import gc
+    import weakref
+    knowledge_base = KnowledgeBase()
+    gc.freeze()                                    # as serve() does once started
+    replaced = weakref.ref(knowledge_base.faq)     # a matcher's caches make cycles: only the collector frees it
+    knowledge_base.reload()
+    assert replaced() is None
+    assert gc.get_freeze_count() and all(o is not knowledge_base.faq for o in gc.get_objects())
