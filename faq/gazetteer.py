@@ -293,6 +293,10 @@ class Gazetteer:
         self._spans = lru_cache(maxsize=SCANNED)(self._bodies_of)
         self._covered = lru_cache(maxsize=SCANNED)(self._covered_by)     # per entry's entities, asked of often
 
+    def is_place(self, entity: str) -> bool:
+        """A city, province or district: a place a question names may qualify what it asks ("拱墅十佳文创产品评选")."""
+        return entity in self._places
+
     def bodies(self, folded: str) -> list[tuple[int, int]]:
         return list(self._spans(folded))
 

@@ -55,6 +55,10 @@ HEADING, HEADING_MAX = re.compile(r"[：]|:(?!\d)"), 12    # "财富港湾目标
 CONFIRMS = re.compile(rf"^(?:{'|'.join(_CUES.confirms)})[?？]?$")
 ENUMERATED = re.compile(rf"^(?:{'|'.join(_CUES.enumerated)})\s*")
 SUBJECTLESS = re.compile(rf"^(?:{'|'.join(_CUES.subjectless)})")
+# "那个小镇面积多大", "拱墅那个省级特色小镇": a pointer at a kind of thing with no name between says not which one;
+# nor does a question opening with a kind ("园区四至范围到哪几条路", "文件是什么时候印发的")
+VAGUE = re.compile(rf"(?:那个|那家|那座|那幢|那栋)([\u4e00-\u9fff]{{0,4}}?)(?:{'|'.join(_CUES.kinds)})")
+KIND_SUBJECT = re.compile(rf"^(?:这个|那个|该)?(?:{'|'.join(_CUES.kind_subjects)})")
 # "第9条" names an article, it counts nothing: a number after 第 (or inside another number) is no count.
 _NUMBER = r"(?<![第\d.,一二两三四五六七八九十百千数])(?:\d[\d.,]*|[一二两三四五六七八九十百千数]+)\s*(?:万|亿|千|百)?\s*(?:余|多)?\s*"
 _YEAR, _MONTH, _DAY = r"(?:19|20)\d\d", r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})月", r"\d{1,2}[日号]"
@@ -158,6 +162,7 @@ class _Plain:
     members: int
     others: tuple[str, ...]
     unnamed: bool = False                  # it asks a figure ("面积多少", "税收呢") of nothing it names
+    vague: bool = False                    # it names only a kind of thing ("那个小镇", "园区"): VAGUE, KIND_SUBJECT
 
 
 # "How many historic districts and museums does the town have?": one question for each thing counted.
@@ -284,13 +289,15 @@ class Reader:
                 query = f"{focus} {self.gazetteer.name(kept[0], self.lang)} {self._hint(aspects)}"
         elif topic is not None and entities and marked and aspects and topic.thing and set(aspects) <= set(topic.aspects) \
                 and len(folded) <= LONG:
-            query = f"{focus} {topic.thing}"     # "十三五定的2020年目标呢" after "2025年金融业增加值目标多少": of that too
+            query = f"{query} {topic.thing}"     # "十三五定的2020年目标呢" after "2025年金融业增加值目标多少": of that too
         elif follow_up:
             entities = list(topic.entities[:1])
             if POINTS_BACK.match(folded) and place:     # "它在哪个区": the place talked about, not its document
                 entities = [place]
             lead = self.gazetteer.name(entities[0], self.lang)
-            asked = aspects or list(topic.aspects)
+            # "它引进了哪家医院" after its core area: a question of its own words about it, not the core area again
+            own_words = not aspects and POINTS_BACK.match(folded) and self._names_something(POINTS_BACK.sub("", folded))
+            asked = aspects or ([] if own_words else list(topic.aspects))
             before = " ".join(f"{y}年" for y in topic.years) if dated and not years else ""
             query = f"{lead} {self._hint(asked) if not aspects else ''} {topic.subject} {before} {focus}".strip()
             # "那两路指哪两条路": a question of its own after a "那", neither "那X呢" nor one pointing back ("它…")
@@ -317,9 +324,9 @@ class Reader:
                        whole_year=bool(WHOLE_YEAR.search(folded)), periods=[p for p in PERIODS if p in focus] if self.lang == "zh" else [],
                        elsewhere=elsewhere, follow_up=follow_up, own=own, bare_figure=bare and not follow_up,
                        self_intro=plain.self_intro, questions=questions, matcher=self.matcher,
-                       pointless=topic is None and not entities and not elsewhere and bool(
+                       pointless=topic is None and not elsewhere and (plain.vague or not entities and bool(
                            plain.points_back or (self.lang == "en" and short and REFERS_BACK.search(folded))
-                           or (short and plain.unnamed)),
+                           or (short and plain.unnamed))),
                        needs=needs, previous=previous, counted=plain.counted,
                        counted_as=self.gazetteer.aspects(plain.counted) if plain.counted else [],
                        context=topic.entry_id if topic is not None and marked else None,
@@ -396,7 +403,27 @@ class Reader:
                       role=role.group(1) if role else "", members=_count(members.group(1)) if members else 0,
                       unnamed=not entities and any(self.gazetteer.lexicon.aspects[a].strict for a in aspects)
                       and not self._names_something(focus),
-                      others=tuple(w for w, tag in self.gazetteer.names.occurring(focus) if not tag))
+                      others=tuple(w for w, tag in self.gazetteer.names.occurring(focus) if not tag),
+                      vague=self.lang == "zh" and self._vague(focus, entities))
+
+    def _vague(self, focus: str, entities: list[str]) -> bool:
+        """It names a kind of thing and nothing in particular: nothing but the place the thing is in ("拱墅那个…小镇"),
+        or a word two names share ("乐富那个园区") that nothing else in the message tells apart, qualifies it; a word
+        of one thing ("双创周那个路演", "长三角那个…联盟") says which."""
+        gz = self.gazetteer
+        if (m := VAGUE.search(focus)) is None:
+            return bool(KIND_SUBJECT.match(focus)) and not entities
+        qualifier = re.split(r"[，,。；;\s]", focus[:m.start()])[-1]
+        rest = f"{focus[:m.start() - len(qualifier)]}，{focus[m.end():]}"
+        named = gz.entities(qualifier)
+        if gz.entities(m.group(1)) or not all(gz.is_place(e) for e in [*named, *gz.entities(rest)]):
+            return False
+        if not qualifier or named:
+            return True
+        shared = gz.sharing(qualifier)
+        told = [e for e in shared if any(gz.name(e)[i:i + 2] in rest for i in range(len(gz.name(e)) - 1)
+                                         if qualifier not in gz.name(e)[i:i + 2] and gz.name(e)[i:i + 2] not in m.group(0))]
+        return len(shared) >= 2 and len(told) != 1
 
     def _in_both_names(self, focus: str, entities: list[str]) -> str:
         """An English question naming a place in Chinese only ("what will 西湖蚂蚁小镇 become") is ranked with its
@@ -462,7 +489,13 @@ class Reader:
         return folded
 
     def _tagged_in(self, folded: str) -> tuple[tuple[str, str], ...]:
-        return tuple((word, tag) for word, tag in self.gazetteer.names.occurring(folded) if tag)
+        """The names of known entities in the text as written there, longest first: a name the gazetteer keeps in
+        its English fold ("十三五规划") is looked for as written too."""
+        lex = self.gazetteer.lexicon.entities
+        tags = dict.fromkeys(tag for _, tag in self.gazetteer.names.occurring(english.fold(folded)) if tag)
+        written = {w: tag for tag in tags for w in map(fold, (lex[tag].name, *lex[tag].aliases)) if w and w in folded}
+        found = {*((w, t) for w, t in self.gazetteer.names.occurring(folded) if t), *written.items()}
+        return tuple(sorted(found, key=lambda p: (-len(p[0]), p[0])))
 
     def _hint(self, aspects: list[str]) -> str:
         asked = [self.gazetteer.lexicon.aspects[a].asked for a in aspects]

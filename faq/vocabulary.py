@@ -54,6 +54,8 @@ class Cues(Strict):
     confirms: Patterns
     enumerated: Patterns
     subjectless: Patterns
+    kinds: Words
+    kind_subjects: Words
 
 
 class Need(Strict):

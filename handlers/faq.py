@@ -122,16 +122,23 @@ def _subject(svc: Services, entry, reading: Reading, strict: list[str]) -> bool:
     leading = entry.entities[:2] if entry.entities[0] == entry.source.doc else entry.entities[:1]
     if reading.entities and any(lex.aspects[a].of_itself for a in strict):    # a part's founding is not the whole's
         return any(e == lead for e in reading.entities for lead in leading)
+    documents = svc.kb.knowledge.documents
+    # a part's figure is not the whole's: a building's tax growth does not answer a question naming the town (a
+    # follow-up carries the whole talked about, though what it asks of may be the part the last answer was about)
+    whole = not strict or reading.follow_up
     if not reading.entities or english_reading(reading) \
-            or any(e == lead or e in lex.ancestors(lead) for e in reading.entities for lead in leading):
+            or any(e == lead or e in lex.ancestors(lead) and (whole or lead in documents or svc.kb.gazetteer.is_place(e))
+                   for e in reading.entities for lead in leading):
         return True
     told = [w for a in strict for w in lex.aspects[a].told]
+    parts = [fold(n) for lead in leading if lead not in documents for n in (lex.entities[lead].name, *lex.entities[lead].aliases)]
     for sentence in SENTENCE.split(fold(entry.answer)):
         for e in reading.entities:
             named = [sentence.find(fold(n)) for n in (lex.entities[e].name, *lex.entities[e].aliases)]
             first = min((i for i in named if i >= 0), default=-1)
             after = sentence[first:]
-            if first >= 0 and (not told or any(w in after for w in told)) and all(n.search(after) for n in reading.needs):
+            if first >= 0 and (not told or any(w in after for w in told)) and all(n.search(after) for n in reading.needs) \
+                    and (whole or not any(p in sentence[:first] for p in parts)):   # "绿地…是小镇…楼宇，…税收增长"
                 return True
     return False
 

@@ -638,11 +638,90 @@ async def test_it_after_a_place_asked_of_in_a_document_is_the_place_not_the_docu
     await ask("玉皇山南基金小镇十三五规划定位是啥")
     await ask("它在港湾计划里要打造成什么")
     assert services.conversations.get("console:u1").entities[0] == "yuhuang"
-    reply = await ask("它在哪个区")                        # of 玉皇山南基金小镇, which the documents do not place
-    assert "玉皇山南基金小镇" in reply.text and "钱塘江金融港湾发展实施计划" not in reply.text, reply.text
+    reply = await ask("它在哪个区")                        # of 玉皇山南基金小镇, which the bay plan places in 上城
+    assert reply.intent == "faq" and "上城玉皇山南基金小镇" in reply.text, reply.text
+
+
+async def test_it_asked_of_in_another_document_gets_what_that_document_says_of_the_place(ask):
+    await ask("玉皇山南基金小镇十三五规划定位是啥")
+    reply = await ask("它在港湾计划里要打造成什么")           # 玉皇山南's role in the bay plan, not the town's
+    assert reply.intent == "faq" and "世界级基金小镇" in reply.text and "运河财富小镇" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("first, then, says, not_said", [
+    ("财富港湾2025年目标是什么", "普惠港湾呢", "20%", "占GDP的比重"),       # each harbour of the bay plan by its name
+    ("普惠港湾目标", "那绿色港湾呢", "1个百分点", "小微企业"),
+    ("南太湖绿色金融中心在哪", "多大", "5平方公里", None),                   # a platform the bay plan names
+    ("南太湖绿色金融中心在哪", "持牌机构入驻目标呢", "20家", None),
+    ("汽车互联网产业发展大会哪天开的", "在哪开的", "海外海纳川大酒店", "通益路"),   # the conference, not the town
+])
+async def test_a_follow_up_continues_a_named_part_of_a_plan_or_platform(ask, first, then, says, not_said):
+    await ask(first)
+    reply = await ask(then)
+    assert reply.intent == "faq" and says in reply.text, reply.text
+    assert not_said is None or not_said not in reply.text
+
+
+async def test_it_asked_with_words_of_its_own_is_not_asked_the_aspect_before_again(ask):
+    await ask("康桥健康产业园规划面积多少")
+    await ask("核心区呢")
+    reply = await ask("它引进了哪家医院")                  # the hospital, not the core area once more
+    assert reply.intent == "faq" and "邵逸夫医院大运河分院" in reply.text, reply.text
 
 
 async def test_a_plan_named_in_a_follow_up_is_asked_in_its_own_period(ask):
     await ask("港湾计划到2025年累计上市公司目标多少")
     reply = await ask("十三五规划呢")                      # the 2016 plan's 2020 target, not "no 2025 figure"
     assert reply.intent == "faq" and "218家" in reply.text and "没有2025年" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, not_said", [
+    ("小镇2022年全年税收总额多少", "绿地中央商务区"),          # a building's tax growth is not the town's tax
+    ("运河财富小镇2019年营业收入比上年增长多少", "98.54亿元"),   # a growth the documents do not give, not the amount
+])
+async def test_a_figure_of_the_town_is_not_answered_with_a_part_s_or_with_another_figure(ask, question, not_said):
+    reply = await ask(question)
+    assert reply.intent == "fallback" and not_said not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, says", [
+    ("工业设计小镇2019年实缴税金多少，增长多少", "42.1%"),
+    ("绿地中央商务区上线金牌管家后2022年整体税收增长多少", "9.16%"),
+])
+async def test_a_growth_asked_is_answered_by_the_entry_giving_it(ask, question, says):
+    reply = await ask(question)
+    assert reply.intent == "faq" and says in reply.text, reply.text
+
+
+async def test_a_follow_up_asks_its_figure_of_what_the_last_answer_was_about(ask):
+    await ask("金牌管家系统是什么")
+    reply = await ask("上线后税收增长多少")                 # the buildings the system serves, not the town as a whole
+    assert reply.intent == "faq" and "9.16%" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question", [
+    "那个小镇面积有多大啊",                  # a pointer at a kind of thing, nothing talked about before
+    "拱墅那个省级特色小镇2019年税收多少？",    # the district it is in does not say which of its towns
+    "乐富那个园区有多少家企业",              # a word two parks' names share
+    "园区四至范围到哪几条路",                # a question opening with a kind and naming nothing
+    "文件是什么时候印发的",
+])
+async def test_a_question_naming_only_a_kind_of_thing_is_asked_which_one(ask, question):
+    reply = await ask(question)
+    assert reply.intent == "clarify" and "运河财富小镇总规划面积" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, says", [
+    ("那个运河财富小镇面积多大", "3.3平方公里"),              # the name is said
+    ("双创周那个路演主题是什么", "双创周"),                   # a word of one event says which
+    ("做光伏储能的新能源企业，康桥那个园区具体在哪", "康桥新能源产业园"),   # the rest of the message tells which park
+])
+async def test_a_pointer_with_what_says_which_one_is_answered(ask, question, says):
+    reply = await ask(question)
+    assert reply.intent == "faq" and says in reply.text, reply.text
+
+
+async def test_a_pointer_at_a_kind_continues_what_was_talked_about(ask):
+    await ask("小镇金融联盟有几个分会")
+    reply = await ask("那个联盟是什么时候成立的")           # the alliance just talked about
+    assert reply.intent == "faq" and "2019年1月24日" in reply.text, reply.text
