@@ -12,7 +12,7 @@ from collections import Counter
 from decimal import Decimal
 from functools import lru_cache
 
-from faq.english import STOP, stem
+from faq.english import STOP, places_of_asker_dropped, stem
 from policy_data.amounts import WAN, YI
 from policy_data.currencies import codes_and_symbols
 from policy_data.loader import PolicyBook
@@ -267,4 +267,4 @@ def to_cues(text: str, book: PolicyBook) -> str:
 
 
 def for_reading(text: str, book: PolicyBook, lang: str) -> str:
-    return to_cues(text, book) if lang == "en" else text
+    return to_cues(places_of_asker_dropped(text), book) if lang == "en" else text
