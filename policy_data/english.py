@@ -48,7 +48,8 @@ ASKS_AMOUNT = re.compile(r"\b(how much|what (one-off |total |maximum )?(subsidy|
                          r"which (subsidy|award|grant)|maximum|max|award amount|total subsidy|total award"
                          r"|can (?:we|i|they|it|our [\w-]+) (?:still |also )?(?:get|receive|claim))\b"
                          r"|(?:^|[.,;:?!]\s*(?:[\w-]+\s+)?|\b(?:what|which|any)(?:['’]s| is| are)?(?:\s+the)?\s+(?:[\w-]+\s+)?)"
-                         r"(subsidy|subsidies|award|grant|reward)s?(?:\s+for\s+(?:the\s+|our\s+|us\s+)?[\w-]+)?\s*\?",
+                         r"(subsidy|subsidies|award|grant|reward)s?(?:\s+(?:for|to)\s+(?:the\s+|our\s+|us\s+)?[\w-]+)?\s*\?"
+                         r"|[-–—,;:]\s*(?:the\s+|in\s+)?total\s*\?",      # "… 2 international standards - total?"
                          re.IGNORECASE)
 # "listed firms' financing": a plural's possessive is the plural itself, so the words after it read as a phrase.
 PLURAL_POSSESSIVE = re.compile(r"(?<=[a-z]s)['’](?=\s)")

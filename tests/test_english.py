@@ -864,3 +864,19 @@ def test_a_place_in_the_askers_introduction_is_no_place_the_quick_check_is_asked
     asked = "new insurance HQ in singapore, paid-in 500 million yuan, how much"
     assert not read(for_reading(intro, book, "en"), book).elsewhere()
     assert read(for_reading(asked, book, "en"), book).elsewhere()
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("Hello, we are a new PE firm in Gongshu - we led the drafting of 3 national finance standards (published) - total?",
+     Decimal("900000")),
+    ("we are an insurer: insurance funds financing RMB 200 million for a metro project, subsidy to financer?",
+     Decimal("1000000")),
+])
+async def test_an_introduction_then_a_figure_and_total_or_subsidy_to_is_the_quick_check(say, question, amount):
+    reply = await say(question)
+    assert reply.intent == "calc" and final_amount(reply.text) == amount, reply.text
+
+
+async def test_the_alliance_motto_asked_by_its_chinese_name_is_the_slogan(say):
+    reply = await say("What's the slogan of the 小镇金融联盟?")
+    assert "有事大家帮" in reply.text, reply.text
