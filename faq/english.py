@@ -29,8 +29,14 @@ LEVEL = re.compile(r"(?<=[a-z0-9])-(?=(?:level|class|grade|type|based|related)\b
 CROSS_BORDER = re.compile(r"\bcross[- ]?border\b")      # about payments and trade, not a boundary
 EDGE = re.compile(r"\b((?:north|south|east|west)(?:ern)?) edges?\b")   # "the northern edge" is a boundary, no advantage
 DOCUMENT_NUMBER = re.compile(r"\b(?:document|doc|file|reference) (?:number|no\b\.?)")   # a name, not a count
+# "hi, we're a HK-based asset manager looking at 运河财富小镇." / "i'm from a singapore family office, …": the asker's
+# introduction, up to the end of its clause, is no question (the places it names are the asker's, not those asked of).
+_CUES = vocabulary().reading
+INTRO = re.compile(rf"^(?:(?:{'|'.join(_CUES.greetings_en)})\b[^,.!?:]{{0,20}}[,.!:]\s*)*(?:{'|'.join(_CUES.intro_en)})\b"
+                   r"[^,.;:!?]*?(?:[,.;:!]|\s[-–—]+\s)\s*", re.IGNORECASE)
 # Places the knowledge does not cover, named in English ("Beijing-Hangzhou Grand Canal" names the canal).
 ELSEWHERE = re.compile(rf"\b({'|'.join(vocabulary().elsewhere.en)})\b")
+ELSEWHERE_ANY = re.compile(ELSEWHERE.pattern, re.IGNORECASE)
 # "Singapore vs Hangzhou", "like in Singapore", "does Hangzhou have the same": another place compared with the town's.
 COMPARES = re.compile(rf"\b(?:{'|'.join(vocabulary().elsewhere.compares_en)})(?![a-z])")
 # "REITs listing in Hong Kong": the place named after a listing is where it is listed, not whose policy is asked.
@@ -42,6 +48,18 @@ DOCUMENT_WORDS = r"(plan|policy|policies|yearbook|opinions?|implementation|five-
 DOCUMENT_YEAR = re.compile(r"〔\d{4}〕|(?<=[\u4e00-\u9fff])(19|20)\d\d(?=\s*[-–—]\s*\d|年?\d+号)"
                            r"|\b(19|20)\d\d(\s*[-–—]\s*(19|20)\d\d)?(?=\s+((?!in\b|under\b|per\b|by\b|of\b|from\b)\S+\s+){0,3}"
                            rf"{DOCUMENT_WORDS}\b)", re.IGNORECASE)
+# "still in force in 2026?", "is it still running? it's dec 2026 now", "the 13th FYP (2016)": the date a document's
+# validity is asked at, or the year in brackets that names it, is no part of the question (and asks no figure of it).
+ASKED_AT = re.compile(r"(?P<keep>\b(?:in force|in effect|valid|running|over|expired|lapsed|apply|applies|applicable)\b"
+                      r"[^?.!,;]{0,12}?)\b(?:in|on|by|as of|until|till)\s+(?:[a-z]+\s+)?(?:19|20)\d\d\b"
+                      r"|\bit(?:['’]s| is)\s+(?:now\s+)?(?:[a-z]+\s+)?(?:19|20)\d\d\b(?:\s+now\b)?"
+                      rf"|(?P<doc>\b{DOCUMENT_WORDS})\s*\(\s*(?:19|20)\d\d\s*\)", re.IGNORECASE)
+
+
+def without_asked_at(text: str) -> str:
+    return ASKED_AT.sub(lambda m: f"{m.group('keep') or m.group('doc') or ''} ", text).strip()
+
+
 # "How big / how large / size" asks for an area only of a place named, and not beside another figure ("how large
 # is the AUM", "how big were premiums meant to be", "how big is the risk pool").
 GENERIC_SIZE = re.compile(r"\b(?:how big|how large|size)\b")
@@ -56,6 +74,21 @@ NEEDS = compiled(vocabulary().needs.en, {"year": _YEAR, "months": _MONTHS})
 POLICY_YEAR = re.compile(r"\b20\d\d(?=\s+(\S+\s+){0,3}(policy|policies|opinions?|document|docs?|measures?)\b)", re.IGNORECASE)
 PLACES = frozenset(vocabulary().english.places)
 WORDS = STOP | frozenset(vocabulary().english.words)
+
+
+def without_intro(text: str) -> str:
+    """An English message without the asker's introduction, unless that is all it says."""
+    intro = INTRO.match(text)
+    return text[intro.end():] if intro and text[intro.end():].strip() else text
+
+
+def places_of_asker_dropped(text: str) -> str:
+    """The places named in the asker's introduction left out ("i'm from a singapore family office" says who asks),
+    the rest of the introduction (what kind of institution asks) kept."""
+    intro = INTRO.match(text)
+    if not intro or not text[intro.end():].strip():
+        return text
+    return ELSEWHERE_ANY.sub(" ", intro.group(0)) + text[intro.end():]
 
 
 def stem(word: str) -> str:

@@ -183,10 +183,11 @@ def question_clauses(text: str, lang: str = "zh") -> list[str]:
     heading = text[:colon.start()].strip() if colon and text[colon.end():].strip() else ""
     heading = "" if ASKING.search(heading) or len(heading) > HEADING_MAX else heading
     body = text[colon.end():] if heading else text
+    body = english.without_intro(body) if lang == "en" else body
     clauses = [ENUMERATED.sub("", c.strip()) for c in (EN_CLAUSE if lang == "en" else CLAUSE).split(body) if c and c.strip()]
     clauses = [c for c in clauses if c]
     if lang == "en":
-        clauses = [part for c in clauses for part in _each_count(c)]
+        clauses = _english_joined([part for c in clauses for part in _each_count(c)])
     else:
         clauses = [part for c in clauses for part in asked_at_spaces(c)]
     for n in range(len(clauses) - 1, 0, -1):            # "听说小镇重点招外资机构，是真的吗": asks of the clause before
@@ -215,6 +216,22 @@ def asked_at_spaces(clause: str) -> list[str]:
 def _each_count(clause: str) -> list[str]:
     m = EN_TWO_COUNTS.match(clause)
     return [f"{m[1]} {m[2]}{m[4]}", f"{m[1]} {m[3]}{m[4]}"] if m else [clause]
+
+
+def _english_joined(clauses: list[str]) -> list[str]:
+    """English fragments joined to the question they belong to: a question of its asking words alone continues the
+    clause before it ("high-end service firms end-2022, how many?"), and a clause that asks nothing after a
+    question is said of it ("which river? the Grand Canal?", "what is 一湾五镇多点? explain")."""
+    joined: list[str] = []
+    for clause in clauses:
+        asks = bool(ASKING.search(clause))
+        if joined and asks and len(english.words(clause)) <= 1 and not ASKING.search(joined[-1]):
+            joined[-1] = f"{joined[-1]} {clause}"
+        elif joined and not asks and ASKING.search(joined[-1]):
+            joined[-1] = f"{joined[-1]} {clause}"
+        else:
+            joined.append(clause)
+    return joined
 
 
 def _asks_after_intro(clause: str) -> bool:
@@ -385,7 +402,9 @@ class Reader:
         it comes, so this is worked out once per text."""
         questions = question_clauses(folded, self.lang)
         focus = "，".join(questions) if len(folded) > LONG or SELF_INTRO.match(folded) else folded
-        entities = self.gazetteer.entities(focus) or self.gazetteer.entities(folded)
+        focus = english.without_asked_at(focus) if self.lang == "en" else focus
+        asked = english.without_intro(folded) if self.lang == "en" else folded
+        entities = self.gazetteer.entities(focus) or self.gazetteer.entities(asked)
         aspects = self.gazetteer.aspects(focus)         # the English "area" is weighed in read(), with the topic
         dated = english.DOCUMENT_YEAR.sub(" ", focus) if self.lang == "en" else focus
         years = [int(y) for y in YEAR.findall(BASE_YEAR.sub(" ", nlp.normalise(DOCUMENT_NUMBER.sub(" ", dated))))]

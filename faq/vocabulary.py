@@ -47,6 +47,8 @@ class Cues(Strict):
     relative_years: Annotated[dict[Annotated[str, Field(min_length=1)], int], Field(min_length=1)]
     periods: Annotated[dict[Annotated[str, Field(min_length=1)], tuple[int, int]], Field(min_length=1)]
     self_intro: Patterns
+    greetings_en: Patterns
+    intro_en: Patterns
     who_is: Patterns
     joins: Patterns
     joins_en: Patterns

@@ -212,6 +212,10 @@ _CHINESE_AMOUNT = re.compile(r"RMB (\d+(?:\.\d+)?)(万亿|亿|万)(?!元)"
                              r"(?:\s*\((?:[亿万]\s*=[^)]*|[a-z][a-z -]*(?:yuan|thousand|million|billion|trillion))\))?")
 
 
+# "exceed 1600亿元 (亿 = hundred million yuan)": an amount written the Chinese way in an English text, outside brackets.
+_BARE_AMOUNT = re.compile(r"(?<![\d.,\u4e00-\u9fff(（])(?<!RMB )(\d+(?:\.\d+)?)(万亿|亿|万)元(?:\s*\([亿万]\s*=[^)]*\))?")
+
+
 def _in_english(match: re.Match) -> str:
     figure, unit = match.group(1), match.group(2)
     value = Decimal(figure) * MULTIPLIERS[unit]
@@ -221,10 +225,27 @@ def _in_english(match: re.Match) -> str:
     return f"RMB {value:,.0f} ({figure}{unit}元)"
 
 
+# "1.97万 m²", "over 1万 (ten thousand) funds": a count or measure in 万 that is no amount of money, its unit and gloss
+# (a Chinese figure already beside its English, "(近50万平方米)", stays as it is).
+_CHINESE_QUANTITY = re.compile(r"(?<![\d.,\u4e00-\u9fff(（])(\d+(?:\.\d+)?)万(?![\u4e00-\u9fff])"
+                               r"(\s*(?:m²|km²|square metres|square meters|tonnes|people|visitors|person-times)\b|\s*m²)?"
+                               r"(?:\s*\((?:万\s*=[^)]*|[a-z][a-z -]*)\))?")
+
+
+def _quantity_in_english(match: re.Match) -> str:
+    figure, unit = match.group(1), match.group(2) or ""
+    value = Decimal(figure) * WAN
+    if value % 1:
+        return match.group(0)
+    return f"{value:,.0f}{unit} ({figure}万{unit.strip() and ' ' + unit.strip()})"
+
+
 def amounts_in_english(text: str) -> str:
-    """"RMB 10.50亿" → "RMB 1.05 billion (10.50亿元)": the amount in English words, the Chinese figure as written
-    beside it (the reviewed text keeps the Chinese figures, so its numbers stay those of the Chinese)."""
-    return _CHINESE_AMOUNT.sub(_in_english, text)
+    """"RMB 10.50亿" or "10.50亿元" → "RMB 1.05 billion (10.50亿元)", "1.97万 m²" → "19,700 m² (1.97万 m²)": the figure
+    as an English reader writes it, the Chinese figure as written beside it (the reviewed text keeps the Chinese
+    figures, so its numbers stay those of the Chinese)."""
+    text = _BARE_AMOUNT.sub(_in_english, _CHINESE_AMOUNT.sub(_in_english, text))
+    return _CHINESE_QUANTITY.sub(_quantity_in_english, text)
 
 
 def fmt_money_en(value: Decimal, chinese: bool = True) -> str:

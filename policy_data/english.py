@@ -12,7 +12,7 @@ from collections import Counter
 from decimal import Decimal
 from functools import lru_cache
 
-from faq.english import STOP, stem
+from faq.english import STOP, places_of_asker_dropped, stem
 from policy_data.amounts import WAN, YI
 from policy_data.currencies import codes_and_symbols
 from policy_data.loader import PolicyBook
@@ -48,7 +48,8 @@ ASKS_AMOUNT = re.compile(r"\b(how much|what (one-off |total |maximum )?(subsidy|
                          r"which (subsidy|award|grant)|maximum|max|award amount|total subsidy|total award"
                          r"|can (?:we|i|they|it|our [\w-]+) (?:still |also )?(?:get|receive|claim))\b"
                          r"|(?:^|[.,;:?!]\s*(?:[\w-]+\s+)?|\b(?:what|which|any)(?:['’]s| is| are)?(?:\s+the)?\s+(?:[\w-]+\s+)?)"
-                         r"(subsidy|subsidies|award|grant|reward)s?(?:\s+for\s+(?:the\s+|our\s+|us\s+)?[\w-]+)?\s*\?",
+                         r"(subsidy|subsidies|award|grant|reward)s?(?:\s+(?:for|to)\s+(?:the\s+|our\s+|us\s+)?[\w-]+)?\s*\?"
+                         r"|[-–—,;:]\s*(?:the\s+|in\s+)?total\s*\?",      # "… 2 international standards - total?"
                          re.IGNORECASE)
 # "listed firms' financing": a plural's possessive is the plural itself, so the words after it read as a phrase.
 PLURAL_POSSESSIVE = re.compile(r"(?<=[a-z]s)['’](?=\s)")
@@ -267,4 +268,4 @@ def to_cues(text: str, book: PolicyBook) -> str:
 
 
 def for_reading(text: str, book: PolicyBook, lang: str) -> str:
-    return to_cues(text, book) if lang == "en" else text
+    return to_cues(places_of_asker_dropped(text), book) if lang == "en" else text

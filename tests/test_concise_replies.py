@@ -61,6 +61,13 @@ async def test_how_to_apply_says_the_documents_are_silent_and_names_the_measure_
     ("tax of RMB 49.5万;", "tax of RMB 495,000 (49.5万元);"),
     ("to reach RMB 2万亿 (two trillion yuan).", "to reach RMB 2 trillion (2万亿元)."),
     ("RMB 20 million (2000万元) stays", "RMB 20 million (2000万元) stays"),
+    ("a floor area of 1.97万 square metres (nineteen thousand seven hundred square metres),",
+     "a floor area of 19,700 square metres (1.97万 square metres),"),
+    ("over 1万 (ten thousand) funds, 4.5万 m² of land", "over 10,000 (1万) funds, 45,000 m² (4.5万 m²) of land"),
+    ("turnover was 22.7万亿元 and", "turnover was RMB 22.7 trillion (22.7万亿元) and"),
+    ("half a million square metres (近50万平方米).", "half a million square metres (近50万平方米)."),
+    ("to exceed 1600亿元 (亿 = hundred million yuan), and 2152.6亿元 respectively",
+     "to exceed RMB 160 billion (1600亿元), and RMB 215.26 billion (2152.6亿元) respectively"),
 ])
 def test_chinese_amounts_in_english_text_are_said_in_english_beside_the_figure(english, shown):
     assert amounts_in_english(english) == shown

@@ -804,3 +804,64 @@ async def test_an_english_list_of_what_fits_gives_each_ceiling_and_one_condition
     assert reply.intent == "policy" and "Art. 13 Asset manager HQ grant: up to RMB 6 million (600万元); still to " \
         "confirm:" in reply.text and "in tiers by" not in reply.text, reply.text
     assert len(reply.text) < 1100, len(reply.text)
+
+
+@pytest.mark.parametrize("question, must", [
+    # a place in the asker's introduction is not what is asked
+    ("hi, I'm with a Singapore bank, 2020 target for finance value added in the 13th FYP? in bn", "1600"),
+    ("Hello, we are a Hong Kong fund looking at 拱墅. 13th FYP target share of finance in GDP by 2020?", "11%"),
+    # a bare "how many" asks of the clause before it
+    ("registered financial institutions in the town at the end of 2022, how many?", "356"),
+])
+async def test_an_english_introduction_is_left_out_and_fragments_join_their_question(say, question, must):
+    reply = await say(question)
+    assert reply.intent == "faq" and must in reply.text, reply.text
+
+
+def test_an_english_introduction_is_no_question_clause_and_a_fragment_joins_the_question():
+    from faq.reading import question_clauses
+    assert question_clauses("hi team, we are a new pe firm in gongshu - when was mybank set up?", "en") \
+        == ["when was mybank set up"]
+    assert question_clauses("we are a bank.", "en") == ["we are a bank."]      # nothing after it: the message itself
+    # a fragment after a question is said of it
+    assert question_clauses("the town sits next to which river? the grand canal? thx", "en") \
+        == ["the town sits next to which river the grand canal thx"]
+
+
+@pytest.mark.parametrize("question, must", [
+    # the date a document's validity is asked at asks no figure of that year
+    ("Is the Hangzhou 13th FYP still valid in 2026?", ["2020-12-31"]),
+    ("Is the bay implementation plan still running? it's March 2027 now", ["2025-12-31"]),
+    # two questions joined by "+" or by "and" after a bare "area"
+    ("Northern Software Park area + tax revenue in 2019?", ["3.07", "8.5亿"]),
+    ("Beicheng Zhihui Park area and revenue in 2019", ["0.61", "48.84亿"]),
+])
+async def test_an_english_validity_date_or_a_joined_area_question_gets_its_answer(say, question, must):
+    reply = await say(question)
+    assert reply.intent == "faq" and all(m in reply.text for m in must), reply.text
+
+
+def test_a_place_in_the_askers_introduction_is_no_place_the_quick_check_is_asked_of(kb):
+    from policy_data.english import for_reading
+    from policy_data.extract import read
+    book = kb.policy
+    intro = "hello, i'm from a singapore family office, new insurance HQ in hz, paid-in 500 million yuan, how much"
+    asked = "new insurance HQ in singapore, paid-in 500 million yuan, how much"
+    assert not read(for_reading(intro, book, "en"), book).elsewhere()
+    assert read(for_reading(asked, book, "en"), book).elsewhere()
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("Hello, we are a new PE firm in Gongshu - we led the drafting of 3 national finance standards (published) - total?",
+     Decimal("900000")),
+    ("we are an insurer: insurance funds financing RMB 200 million for a metro project, subsidy to financer?",
+     Decimal("1000000")),
+])
+async def test_an_introduction_then_a_figure_and_total_or_subsidy_to_is_the_quick_check(say, question, amount):
+    reply = await say(question)
+    assert reply.intent == "calc" and final_amount(reply.text) == amount, reply.text
+
+
+async def test_the_alliance_motto_asked_by_its_chinese_name_is_the_slogan(say):
+    reply = await say("What's the slogan of the 小镇金融联盟?")
+    assert "有事大家帮" in reply.text, reply.text
