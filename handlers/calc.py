@@ -320,11 +320,13 @@ def _confirm(svc: Services, msg: Incoming, measure, n: int, condition, question:
         text = (f"{render.heading(measure)}\n原文条件：{condition.text}。您的问题没有说明这一点，请补充"
                 f"（例如“{condition.ask_unless[0]}”），我再为您测算。")
         text += "".join(f"\n原文还要求：{measure.conditions[i].text}。" for i in also)
-    return calc_reply(text + msg.say("\n（符合请点“是”；输入“取消”可退出速算）",
-                                 "\n(Tap “Yes” if it does; type “cancel” to leave the quick-check.)"),
-                  confidence=0.5, buttons=[Button(msg.say("是", "Yes"), CALC("confirm")),
-                                           Button(msg.say("不是", "No"), CALC("deny")),
-                                           original_button(msg, measure.id), cancel_button(msg)])
+    reply = calc_reply(text + msg.say("\n（符合请点“是”；输入“取消”可退出速算）",
+                                      "\n(Tap “Yes” if it does; type “cancel” to leave the quick-check.)"),
+                       confidence=0.5, buttons=[Button(msg.say("是", "Yes"), CALC("confirm")),
+                                                Button(msg.say("不是", "No"), CALC("deny")),
+                                                original_button(msg, measure.id), cancel_button(msg)])
+    reply.confirms = measure.id
+    return reply
 
 
 async def _answer_confirm(svc: Services, msg: Incoming, state: CalcPicking, yes: bool) -> Reply:

@@ -651,6 +651,15 @@ async def test_a_condition_confirmed_once_holds_for_the_next_figure(ask, typed):
     assert again.intent == "calc" and final_amount(again.text) == Decimal("6000000"), again.text
 
 
+async def test_a_condition_confirmed_under_another_part_of_the_message_holds_for_the_next_figure(ask):
+    """The measure asked about is remembered with the exchange, not read back from where its heading stands."""
+    asked = await ask("管委会电话多少？我们是私募基金管理人，管理规模120亿，能拿多少补贴")
+    assert asked.confirms == "am-hq" and not asked.text.startswith("【第13条"), asked.text
+    assert final_amount((await ask("是")).text) == Decimal("3000000")
+    again = await ask("那如果管理规模到了210亿呢")
+    assert again.intent == "calc" and final_amount(again.text) == Decimal("6000000"), again.text
+
+
 async def test_a_measure_pressed_in_the_picker_is_the_question_a_new_figure_repeats(ask, services):
     await ask("/calc")
     hq = next(m for m in services.kb.policy.measures if m.title == "新设金融总部补助")
