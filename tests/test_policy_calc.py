@@ -1025,3 +1025,8 @@ async def test_a_measure_and_the_figure_it_needs_written_like_a_form_asks_for_th
     assert final_amount((await ask("10亿")).text) == Decimal("20000000")
     overview = await ask("新设金融总部", user="u2")          # the measure alone is still described
     assert overview.intent != "calc", overview.text
+
+
+async def test_a_date_after_expiry_is_said_to_be_past_the_validity(ask):
+    reply = await ask("2027年打算设立金融科技子公司，100万补助还有没有")
+    assert "已过有效期" in reply.text and final_amount(reply.text) is None, reply.text
