@@ -16,6 +16,7 @@ class Exchange:
     answer: str        # the bot's reply text
     intent: str
     payload: str | None = None      # the pressed button's payload
+    confirms: str | None = None     # the measure whose condition the bot's reply asked to confirm
 
 
 class RecentHistory:
@@ -26,7 +27,7 @@ class RecentHistory:
     def add(self, msg: Incoming, reply: Reply) -> None:
         said = msg.typed or msg.text if msg.payload is None else f"（按钮 {msg.payload}）"
         ring = self._by_user.pop(msg.user_key, None) or deque(maxlen=self._size)
-        ring.append(Exchange(said, reply.text, reply.intent, msg.payload))
+        ring.append(Exchange(said, reply.text, reply.intent, msg.payload, reply.confirms))
         self._by_user[msg.user_key] = ring
         while len(self._by_user) > self._users:
             self._by_user.popitem(last=False)          # the user heard from longest ago

@@ -88,6 +88,7 @@ class Reply:
     buttons: list[Button] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     lang: str = "zh"          # set by the router: channels word their own additions (sources, choices) in it
+    confirms: str | None = None   # the measure (id) whose condition the reply asks the user to confirm
 
     def sources_line(self) -> str:
         if not self.sources:

@@ -174,4 +174,5 @@ def _joined(svc: Services, msg: Incoming, replies: list[Reply]) -> Reply:
         buttons += [b for b in reply.buttons if all(b.payload != o.payload and b.label != o.label for o in buttons)]
     lead = next((r for r in replies if r.intent != "fallback"), replies[0])
     return Reply("\n\n".join(blocks + valid), intent=lead.intent, confidence=min(r.confidence for r in replies),
-                 buttons=buttons[:MAX_BUTTONS], sources=list(dict.fromkeys(s for r in replies for s in r.sources)))
+                 buttons=buttons[:MAX_BUTTONS], sources=list(dict.fromkeys(s for r in replies for s in r.sources)),
+                 confirms=next((r.confirms for r in replies if r.confirms), None))

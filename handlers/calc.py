@@ -15,7 +15,7 @@ from bot.payloads import CALC
 from bot.phrases import phrases
 from bot.services import Services
 from faq.reading import ASKING
-from faq.schema import Source, one_of
+from faq.schema import Source, holds_any, one_of
 from handlers import faq, handoff
 from handlers.calc_again import new_figure
 from handlers.calc_dialog import (AFFIRM, DENY, MORE, CalcAsking, CalcDialog, CalcPicking, calc_reply, cancel_button,
@@ -320,11 +320,13 @@ def _confirm(svc: Services, msg: Incoming, measure, n: int, condition, question:
         text = (f"{render.heading(measure)}\n原文条件：{condition.text}。您的问题没有说明这一点，请补充"
                 f"（例如“{condition.ask_unless[0]}”），我再为您测算。")
         text += "".join(f"\n原文还要求：{measure.conditions[i].text}。" for i in also)
-    return calc_reply(text + msg.say("\n（符合请点“是”；输入“取消”可退出速算）",
-                                 "\n(Tap “Yes” if it does; type “cancel” to leave the quick-check.)"),
-                  confidence=0.5, buttons=[Button(msg.say("是", "Yes"), CALC("confirm")),
-                                           Button(msg.say("不是", "No"), CALC("deny")),
-                                           original_button(msg, measure.id), cancel_button(msg)])
+    reply = calc_reply(text + msg.say("\n（符合请点“是”；输入“取消”可退出速算）",
+                                      "\n(Tap “Yes” if it does; type “cancel” to leave the quick-check.)"),
+                       confidence=0.5, buttons=[Button(msg.say("是", "Yes"), CALC("confirm")),
+                                                Button(msg.say("不是", "No"), CALC("deny")),
+                                                original_button(msg, measure.id), cancel_button(msg)])
+    reply.confirms = measure.id
+    return reply
 
 
 async def _answer_confirm(svc: Services, msg: Incoming, state: CalcPicking, yes: bool) -> Reply:
@@ -528,8 +530,12 @@ def _one_figure_two_ways(msg: Incoming, read_as: list) -> str | None:
 def is_quick_check(reading: Reading, book=None) -> bool:
     if SELF_DESCRIPTION.search(reading.text) and not reading.asks_amount() and not _states_its_base(book, reading):
         return False                 # "我们是…" is a profile to match (handlers/policy.py)
-    if ASKS_WHEN.search(reading.text) and not reading.figures:
-        return False                 # when it pays: the measure's conditions (handlers/policy.py)
+    if (ASKS_WHEN.search(reading.text) or (book is not None and book.patterns["condition_asked"].search(reading.text))) \
+            and not reading.figures:
+        return False                 # when it pays, or what it requires: the measure's conditions (handlers/policy.py)
+    if book is not None and holds_any(reading.text, book.words["doc_stacking"]) \
+            and book.patterns["other_policy"].search(reading.text) and not any(f.kind == "money" for f in reading.figures):
+        return False                 # "区里的奖励和市里的2%补助能重复享受吗": the stacking rule (handlers/policy.py)
     return bool(reading.candidates()) and (bool(reading.figures) or reading.asks_amount()
                                            or (book is not None and _reports_a_fixed_sum(book, reading)))
 

@@ -184,7 +184,7 @@ def _last_question(book, lang: str, recent: list) -> tuple[str, str]:
     figure the quick-check asked for joins the question. Also the messages it was built from, as typed."""
     run = list(itertools.takewhile(lambda e: e.intent == "calc", reversed(recent)))
     question, typed = None, ""
-    asking = ""                          # the bot's last reply: a question back names its measure in its heading
+    asking = None                        # the measure whose condition the bot's last reply asked to confirm
     for exchange in reversed(run):
         said = _said(book, exchange)
         before, typed = typed, f"{typed} {said}"
@@ -204,7 +204,7 @@ def _last_question(book, lang: str, recent: list) -> tuple[str, str]:
             question = again
         elif not (AMOUNT.search(question) or COUNT.search(question)):
             question = f"{question} {given}"
-        asking = exchange.answer
+        asking = exchange.confirms
     return question or "", typed
 
 
@@ -215,11 +215,10 @@ def _said(book, exchange) -> str:
     return exchange.said
 
 
-def _affirmed(book, question: str, asking: str) -> str:
-    """The question with the condition the quick-check asked about (its reply `asking`) stated, as
-    `_answer_confirm` computed it."""
-    measure = next((m for m in book.by_id.values() if asking.startswith((render.heading(m), render.heading(m, "en")))),
-                   None)
+def _affirmed(book, question: str, asking: str | None) -> str:
+    """The question with the condition of the measure `asking` (the one the quick-check asked to confirm)
+    stated, as `_answer_confirm` computed it."""
+    measure = book.measure(asking) if asking else None
     unstated = unstated_condition(measure, read(question, book).text) if measure else None
     return f"{question} {unstated[1].ask_unless[0]}" if unstated else question
 

@@ -151,7 +151,7 @@ def refusal(svc: Services, msg: Incoming, question: str, reading: Reading, measu
     if late := _after_expiry(dates, policies):
         date, policy = late
         return calc_reply(msg.say(f"您提到的时间（{date}）晚于{policy.number}的有效期（至{policy.effective_to.isoformat()}），"
-                              f"按原文不在其适用期内，所以我不按它计算金额；现行政策请向{policy.lead_department}确认。",
+                              f"那时该文件已过有效期、不再适用，所以我不按它计算金额；现行政策请向{policy.lead_department}确认。",
                               f"The date you mention ({date}) is after {policy.number} expired on "
                               f"{policy.effective_to.isoformat()}, so under the original text it does not apply and I "
                               f"do not compute an amount; please check the current policy with the "

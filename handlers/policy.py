@@ -780,6 +780,11 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
             and 0 < len(owners := _named_inputs(book, reading)) <= QUOTED_MAX:            # "资管规模按什么口径"
         return measure_reply(svc, book.measure(owners[0]), confidence=0.8, lang=msg.lang) if len(owners) == 1 \
             else details_reply(svc, list(map(book.measure, owners)), msg.lang)
+    if book.patterns["condition_asked"].search(reading.text) and not reading.figures \
+            and not holds_any(reading.text, book.words["other_sources"]) \
+            and 0 < len(asked := reading.candidates()) <= QUOTED_MAX:        # "评级机构业务量要多少笔": its conditions
+        return measure_reply(svc, book.measure(asked[0]), confidence=0.8, lang=msg.lang) if len(asked) == 1 \
+            else details_reply(svc, list(map(book.measure, asked)), msg.lang)
     kind = next((k for k in NO_MEASURE_KINDS if k in reading.text), None)
     if kind and not reading.candidates() and holds_any(reading.text, book.words["support"]) \
             and not holds_any(reading.text, book.words["town"]):

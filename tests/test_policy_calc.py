@@ -651,6 +651,15 @@ async def test_a_condition_confirmed_once_holds_for_the_next_figure(ask, typed):
     assert again.intent == "calc" and final_amount(again.text) == Decimal("6000000"), again.text
 
 
+async def test_a_condition_confirmed_under_another_part_of_the_message_holds_for_the_next_figure(ask):
+    """The measure asked about is remembered with the exchange, not read back from where its heading stands."""
+    asked = await ask("管委会电话多少？我们是私募基金管理人，管理规模120亿，能拿多少补贴")
+    assert asked.confirms == "am-hq" and not asked.text.startswith("【第13条"), asked.text
+    assert final_amount((await ask("是")).text) == Decimal("3000000")
+    again = await ask("那如果管理规模到了210亿呢")
+    assert again.intent == "calc" and final_amount(again.text) == Decimal("6000000"), again.text
+
+
 async def test_a_measure_pressed_in_the_picker_is_the_question_a_new_figure_repeats(ask, services):
     await ask("/calc")
     hq = next(m for m in services.kb.policy.measures if m.title == "新设金融总部补助")
@@ -1016,3 +1025,21 @@ async def test_a_measure_and_the_figure_it_needs_written_like_a_form_asks_for_th
     assert final_amount((await ask("10亿")).text) == Decimal("20000000")
     overview = await ask("新设金融总部", user="u2")          # the measure alone is still described
     assert overview.intent != "calc", overview.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("新设的法人信托公司，实收资本三十亿，能拿几千万", "50000000"),
+    ("刚获批的新设货币经纪公司，独立法人，实收资本2亿元人民币，一次性补助", "4000000"),
+    ("HQ新设，实收资本40亿RMB，能拿多少", "50000000"),
+    ("资管总部新设立，实际管理规模一百二十亿，补多少", "3000000"),
+    ("区域性股权市场挂牌企业融资总额：上一年3个亿，这一年6个亿，奖励？", "2000000"),
+    ("你好 我们是城商行 两家科创专营支行被认定 能补多少", "1000000"),
+])
+async def test_the_names_enterprises_give_their_kind_choose_the_measure(ask, question, amount):
+    reply = await ask(question)
+    assert reply.intent == "calc" and final_amount(reply.text) == Decimal(amount), reply.text
+
+
+async def test_a_date_after_expiry_is_said_to_be_past_the_validity(ask):
+    reply = await ask("2027年打算设立金融科技子公司，100万补助还有没有")
+    assert "已过有效期" in reply.text and final_amount(reply.text) is None, reply.text

@@ -68,3 +68,26 @@ async def test_a_rating_agency_in_its_own_words_gets_the_rating_award(ask):
 async def test_when_a_reward_pays_in_plain_words_is_answered_by_its_conditions(ask):
     reply = await ask("金融改革试点奖啥时候兑现")
     assert reply.intent == "policy" and "通过验收后" in reply.text and "没有载明申请流程" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, says", [
+    ("金融科技子公司实收资本要求多少", "实收资本5000万元（含）以上"),
+    ("区域股权市场融资增长要超过多少才奖", "同比增长超过5%"),
+    ("信用评级机构年度业务量要多少笔", "1000笔（含）"),
+    ("科创贷款奖励排前多少的银行", "排名前20名"),
+])
+async def test_what_a_measure_requires_is_answered_with_its_conditions_not_computed(ask, question, says):
+    reply = await ask(question)
+    assert reply.intent == "policy" and says in reply.text and final_amount(reply.text) is None, reply.text
+
+
+@pytest.mark.parametrize("question", ["这个文件跟区里的政策冲突怎么办，按哪个", "如果别的市级政策给得更多，是按哪个给",
+                                      "拱墅区的落户奖励和市里的2%总部补助能不能重复享受"])
+async def test_another_policy_beside_this_one_gets_the_no_double_rule_not_a_quick_check(ask, question):
+    reply = await ask(question)
+    assert reply.intent == "policy" and "就高不重复" in reply.text and "请告诉我" not in reply.text, reply.text
+
+
+async def test_how_long_the_document_runs_is_its_validity(ask):
+    reply = await ask("这政策管几年？从哪天到哪天")
+    assert reply.intent == "policy" and "2023-03-01" in reply.text and "2026-02-28" in reply.text, reply.text
