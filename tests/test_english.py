@@ -3,6 +3,7 @@ answers, figures and quick-check in English from the reviewed overlays."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 
