@@ -704,11 +704,17 @@ async def test_a_follow_up_asks_its_figure_of_what_the_last_answer_was_about(ask
     "拱墅那个省级特色小镇2019年税收多少？",    # the district it is in does not say which of its towns
     "乐富那个园区有多少家企业",              # a word two parks' names share
     "园区四至范围到哪几条路",                # a question opening with a kind and naming nothing
-    "文件是什么时候印发的",
 ])
 async def test_a_question_naming_only_a_kind_of_thing_is_asked_which_one(ask, question):
     reply = await ask(question)
     assert reply.intent == "clarify" and "运河财富小镇总规划面积" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question", ["文件是什么时候印发的", "这个文件的文号是什么"])
+async def test_the_document_asked_about_with_nothing_said_before_is_the_support_policy_named_in_the_answer(ask, question):
+    """Enterprises ask the bot about its support policy; the answer names the document, so nobody is misled."""
+    reply = await ask(question)
+    assert reply.intent in ("faq", "policy") and "杭政办〔2023〕2号" in reply.text, reply.text
 
 
 @pytest.mark.parametrize("question, says", [
