@@ -263,12 +263,16 @@ def _one_each(book, reading: Reading) -> list[str]:
     """"两个共富项目，一个受国家表彰，一个受部委表彰，一共多少": as many items as the rival fixed sums named, one of
     each."""
     named = [i for i in reading.scores if _named_alone(book, book.measure(i), reading)]
-    if len(named) < 2 or not SEVERAL.search(reading.text) or _rivals(book, named) != named \
-            or any(book.measure(i).rule_inputs() for i in named):
+    if len(named) < 2 or _rivals(book, named) != named or any(book.measure(i).rule_inputs() for i in named):
         return []
+    if EACH_ONE.search(reading.text):                # "受到国家表彰和部委表彰的共富项目各一个"
+        return named
     counts = [f.value for f in reading.figures if f.kind == "count" and f.value is not None]
-    several = [n for n in counts if n > 1]          # "两个…一个…另一个", or "1个…，1个…"
-    return named if several == [len(named)] or counts == [1] * len(named) else []
+    several = [n for n in counts if n > 1]          # "两个…一个…另一个", or "国家表彰1个、部委表彰1个"
+    return named if (SEVERAL.search(reading.text) and several == [len(named)]) or counts == [1] * len(named) else []
+
+
+EACH_ONE = re.compile(r"各(一|1)\s*(个|项|家)")
 
 
 def _named_alone(book, measure, reading: Reading) -> bool:

@@ -686,6 +686,13 @@ async def test_a_count_of_something_else_is_no_count_of_items(ask):
     assert final_amount(reply.text) == Decimal(10000000) and "逐项" not in reply.text, reply.text
 
 
+@pytest.mark.parametrize("question", ["受到国家表彰和部委表彰的共同富裕项目各一个 奖励多少",
+                                      "共同富裕项目受到国家表彰1个、部委表彰1个，奖励多少"])
+async def test_one_project_commended_at_each_level_is_paid_both_sums(ask, question):
+    reply = await ask(question)
+    assert final_amount(reply.text) == Decimal(700000) and "合计（每项各自适用上限）" in reply.text, reply.text
+
+
 async def test_a_project_commended_at_both_levels_is_asked_about_not_paid_the_lower_sum(ask):
     reply = await ask("我们的共富项目受到国家和部委表彰，能拿多少")
     assert final_amount(reply.text) is None and {"calc:prosperity-national", "calc:prosperity-ministerial"} <= {
