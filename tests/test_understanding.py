@@ -687,6 +687,7 @@ async def test_a_figure_of_the_town_is_not_answered_with_a_part_s_or_with_anothe
 @pytest.mark.parametrize("question, says", [
     ("工业设计小镇2019年实缴税金多少，增长多少", "42.1%"),
     ("绿地中央商务区上线金牌管家后2022年整体税收增长多少", "9.16%"),
+    ("杭州2025年金融业增加值年均增长目标", "7.5%"),           # the growth target, not the 2025 amount
 ])
 async def test_a_growth_asked_is_answered_by_the_entry_giving_it(ask, question, says):
     reply = await ask(question)
