@@ -56,7 +56,7 @@ CONFIRMS = re.compile(rf"^(?:{'|'.join(_CUES.confirms)})[?？]?$")
 ENUMERATED = re.compile(rf"^(?:{'|'.join(_CUES.enumerated)})\s*")
 SUBJECTLESS = re.compile(rf"^(?:{'|'.join(_CUES.subjectless)})")
 # "那个小镇面积多大", "拱墅那个省级特色小镇": a pointer at a kind of thing with no name between says not which one;
-# nor does a question opening with a kind ("园区四至范围到哪几条路", "文件是什么时候印发的")
+# nor does a question opening with a kind ("园区四至范围到哪几条路", "项目主体施工进度到多少了")
 VAGUE = re.compile(rf"(?:那个|那家|那座|那幢|那栋)([\u4e00-\u9fff]{{0,4}}?)(?:{'|'.join(_CUES.kinds)})")
 KIND_SUBJECT = re.compile(rf"^(?:这个|那个|该)?(?:{'|'.join(_CUES.kind_subjects)})")
 # "第9条" names an article, it counts nothing: a number after 第 (or inside another number) is no count.
@@ -297,7 +297,8 @@ class Reader:
                 and len(folded) <= LONG:
             aspects = list(topic.aspects)          # "那康桥新能源产业园呢": the same question about another place
             # "港湾计划里呢" after "2号文有提QFLP吗": what was asked, in its words, of the document named now
-            asked = self._thing(topic.subject) if topic.subject and set(entities) <= self._documents else ""
+            asked = (self._thing(topic.subject) if topic.subject else topic.thing) \
+                if set(entities) <= self._documents else ""
             query = f"{focus} {asked} {self._hint(aspects)}"
             follow_up, previous = True, topic.entry_id
             kept = [e for e in topic.entities[1:] if e not in entities][-1:]   # what was asked of in a source
@@ -510,11 +511,16 @@ class Reader:
     def _tagged_in(self, folded: str) -> tuple[tuple[str, str], ...]:
         """The names of known entities in the text as written there, longest first: a name the gazetteer keeps in
         its English fold ("十三五规划") is looked for as written too."""
-        lex = self.gazetteer.lexicon.entities
-        tags = dict.fromkeys(tag for _, tag in self.gazetteer.names.occurring(english.fold(folded)) if tag)
-        written = {w: tag for tag in tags for w in map(fold, (lex[tag].name, *lex[tag].aliases)) if w and w in folded}
-        found = {*((w, t) for w, t in self.gazetteer.names.occurring(folded) if t), *written.items()}
+        found = {*((w, t) for w, t in self.gazetteer.names.occurring(folded) if t),
+                 *((w, t) for w, t in self._refolded if w in folded)}
         return tuple(sorted(found, key=lambda p: (-len(p[0]), p[0])))
+
+    @cached_property
+    def _refolded(self) -> tuple[tuple[str, str], ...]:
+        """The names, as written, that the gazetteer keeps only in another form (its English fold)."""
+        lex = self.gazetteer.lexicon.entities
+        return tuple((w, tag) for tag, e in lex.items() for w in map(fold, (e.name, *e.aliases))
+                     if english.CJK_RUN.search(w) and english.fold(w) != w)
 
     def _hint(self, aspects: list[str]) -> str:
         asked = [self.gazetteer.lexicon.aspects[a].asked for a in aspects]
