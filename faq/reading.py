@@ -22,6 +22,12 @@ ONLY_YEAR = re.compile(rf"{YEAR.pattern}\s*年?\s*(?:底|末|年底|年末|全�
 DOCUMENT_NUMBER = re.compile(r"[〔\[(（]?(?:19|20)\d\d[〕\])）年]?\s*第?\s*\d{1,3}\s*号")   # "杭政办2023年2号文": no year asked
 WHOLE_YEAR = re.compile(rf"{YEAR.pattern}\s*年?\s*(?:底|末|全年)")     # "2023年底呢": the year's end, not a quarter
 PART_OF_YEAR = re.compile(rf"{YEAR.pattern}\s*年\s*(?:[一二三四1-4]季度|第[一二三四]季度|上半年|前三季度|(?:1[01]|[1-9])月(?!\d))")
+# The same in English: "at the end of 2023", "end-2023", "full-year 2023"; "the first quarter of 2023", "April 2022".
+WHOLE_YEAR_EN = re.compile(rf"\b(?:(?:at\s+)?(?:the\s+)?end(?:\s+of|-)?|year-end|full[- ]year|whole\s+(?:of\s+)?)\s*{YEAR.pattern}",
+                           re.IGNORECASE)
+PART_OF_YEAR_EN = re.compile(r"\b(?:(?:first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter|q[1-4]|first\s+half|"
+                             r"first\s+three\s+quarters|january|february|march|april|may|june|july|august|september|"
+                             rf"october|november|december)\s+(?:of\s+)?{YEAR.pattern}", re.IGNORECASE)
 BASE_YEAR = re.compile(r"(?:比|较|相比|与)\s*(?:19|20)\d\d年?(?:末|底)?")   # "比2010年增长": compared with, not asked of
 BARE_FIGURE = re.compile(r"^[\s第]*[\d.,，０-９一二两三四五六七八九十百千万亿零〇]+\s*(个)?\s*(万|亿|千万|百万)?\s*"
                          r"(元|块|人民币|万元|亿元|%|项|家|个|条|号|年)?[\s?？。!！]*$")
@@ -86,7 +92,7 @@ def years_given(answer: str, whole: bool = False) -> set[int]:
     """The years an answer gives figures for; "比2015年翻一番" compares with a year, it gives no 2015 figure. For a
     question of a whole year (`whole`: "2023年底", "2023年全年"), a figure of part of it ("2023年一季度以来") is none."""
     answer = BASE_YEAR.sub("", answer)
-    return {int(y) for y in YEAR.findall(PART_OF_YEAR.sub("", answer) if whole else answer)}
+    return {int(y) for y in YEAR.findall(PART_OF_YEAR_EN.sub("", PART_OF_YEAR.sub("", answer)) if whole else answer)}
 
 
 def _ordinal(figure: str) -> int:
@@ -339,7 +345,7 @@ class Reader:
         else:
             subject = SAID_YEAR.sub("", query).strip()
         return Reading(text=text, query=query, entities=entities, aspects=aspects, years=years,
-                       whole_year=bool(WHOLE_YEAR.search(folded)), periods=[p for p in PERIODS if p in focus] if self.lang == "zh" else [],
+                       whole_year=bool((WHOLE_YEAR_EN if self.lang == "en" else WHOLE_YEAR).search(folded)), periods=[p for p in PERIODS if p in focus] if self.lang == "zh" else [],
                        elsewhere=elsewhere, follow_up=follow_up, own=own, bare_figure=bare and not follow_up,
                        self_intro=plain.self_intro, questions=questions, matcher=self.matcher,
                        pointless=topic is None and not elsewhere and (plain.vague or not entities and bool(

@@ -866,3 +866,11 @@ async def test_an_introduction_then_a_figure_and_total_or_subsidy_to_is_the_quic
 async def test_the_alliance_motto_asked_by_its_chinese_name_is_the_slogan(say):
     reply = await say("What's the slogan of the 小镇金融联盟?")
     assert "有事大家帮" in reply.text, reply.text
+
+
+async def test_an_english_question_of_a_whole_year_is_not_answered_by_part_of_it(say):
+    """"at the end of 2023" of the figure since the first quarter of 2023: that is said, not given as the year's."""
+    reply = await say("How many financial institutions had the town gathered by the end of 2023?")
+    assert reply.intent == "fallback" and "whole of 2023" in reply.text, reply.text
+    reply = await say("How many financial institutions did the town have at the end of 2022?", user="en2")
+    assert reply.intent == "faq" and "356" in reply.text, reply.text
