@@ -399,6 +399,25 @@ class Reader:
         that ask, the question names something (利润) and the entry none of it."""
         return self._says_none_of(self._thing(reading.query), entry)
 
+    def strange_en(self, reading: Reading, entry: FaqEntry) -> bool:
+        """"hangzhou GDP in 2023?" of the entry dated 2023: beyond the names, figures and the words that ask, the
+        English question names something (GDP) and the entry none of it."""
+        named = {w for e in reading.entities for w in english.words(self.gazetteer.name(e, "en"))}
+        # only words the answers use elsewhere tell: a word none has is as likely the asker's own phrasing
+        asked = [w for w in english.words(ASKING.sub(" ", reading.query)) if w not in named and w in self._english_words
+                 and w.isalpha() and w not in english.WORDS and w not in english.place_names()]
+        return bool(asked) and not any(w in self._words_of[entry.id] for w in asked)
+
+    @cached_property
+    def _words_of(self) -> dict[str, frozenset[str]]:
+        """The English words of each entry's answer, phrasings and keywords."""
+        return {e.id: frozenset(english.words(" ".join([e.answer, *e.questions, *e.keywords]))) for e in self.matcher.entries}
+
+    @cached_property
+    def _english_words(self) -> frozenset[str]:
+        """The words the answers use (phrasings hold the askers' words: "supposed", "cover")."""
+        return frozenset().union(*(english.words(e.answer) for e in self.matcher.entries))
+
     def _says_none_of(self, text: str, entry: FaqEntry) -> bool:
         named = [w for w in nlp.words(ASKING.sub(" ", SAID_YEAR.sub(" ", self.gazetteer.unasked(text)))) if len(w) > 1]
         said = nlp.fold_phrase(" ".join([entry.answer, *entry.questions, *entry.keywords]))

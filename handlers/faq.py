@@ -375,6 +375,11 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
     if not (reading.follow_up or reading.aspects or english_reading(reading)) and best.score < PHRASED \
             and svc.kb.reader_for("zh").strange(reading, best.entry):
         return None, "aspect"
+    # "hangzhou GDP in 2023?" of the entry dated 2023 (a document's own facts are asked in words of every kind)
+    if english_reading(reading) and not (reading.follow_up or reading.aspects) and best.score < PHRASED \
+            and not any(e in svc.kb.knowledge.documents for e in reading.entities) \
+            and svc.kb.reader_for("en").strange_en(reading, best.entry):
+        return None, "aspect"
     if reading.periods and not _of_period(svc, best.entry, reading):
         # "十五五规划对小镇怎么定位": an entry of the 十四五 period does not answer it
         best = next((m for m in near if _of_period(svc, m.entry, reading) and all(a in m.entry.aspects for a in strict)

@@ -267,5 +267,10 @@ def to_cues(text: str, book: PolicyBook) -> str:
     return f"{cues} 能拿多少" if ASKS_AMOUNT.search(text) else cues
 
 
+# "Shanghai's subsidy for a new HQ - compare w Hangzhou": Hangzhou named as the yardstick, not as what is asked.
+HOME_COMPARED = re.compile(r"\b(?:compared?|comparison|vs\.?|versus)\s+(?:w/?|with|to|against)?\s*(?:the\s+)?(?:hangzhou|hz)(?:['’]s)?"
+                           r"(?:\s+(?:one|ones|policy|policies|subsidy|subsidies))?\b", re.IGNORECASE)
+
+
 def for_reading(text: str, book: PolicyBook, lang: str) -> str:
-    return to_cues(places_of_asker_dropped(text), book) if lang == "en" else text
+    return to_cues(HOME_COMPARED.sub(" ", places_of_asker_dropped(text)), book) if lang == "en" else text

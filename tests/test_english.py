@@ -194,6 +194,7 @@ async def test_an_english_question_in_two_parts_gets_both_answers(say):
     "What is the monthly rent per square metre for Grade A offices in Yinglan Centre?",
     "What's the phone number of the Canal Wealth Town management committee (小镇管委会)?",
     "How much does Shanghai pay a newly established financial headquarters?",
+    "How much is Shenzhen's grant for a new financial HQ, compared with Hangzhou's?",      # Hangzhou the yardstick
 ])
 async def test_what_the_documents_do_not_say_is_said_in_english_with_the_way_to_a_person(say, question):
     reply = await say(question)
@@ -874,3 +875,11 @@ async def test_an_english_question_of_a_whole_year_is_not_answered_by_part_of_it
     assert reply.intent == "fallback" and "whole of 2023" in reply.text, reply.text
     reply = await say("How many financial institutions did the town have at the end of 2022?", user="en2")
     assert reply.intent == "faq" and "356" in reply.text, reply.text
+
+
+async def test_an_english_question_naming_what_the_best_entry_never_mentions_is_not_answered_by_it(say):
+    """"Hangzhou's GDP in 2023": the entry dated 2023 says nothing of GDP, which other answers mention."""
+    reply = await say("What was Hangzhou's GDP in 2023?")
+    assert reply.intent == "fallback", reply.text
+    reply = await say("Which years does the bay implementation plan cover?", user="en2")   # a document's own facts
+    assert reply.intent == "faq" and "2021" in reply.text and "2025" in reply.text, reply.text
