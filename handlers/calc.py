@@ -536,6 +536,9 @@ def is_quick_check(reading: Reading, book=None) -> bool:
     if book is not None and holds_any(reading.text, book.words["doc_stacking"]) \
             and book.patterns["other_policy"].search(reading.text) and not any(f.kind == "money" for f in reading.figures):
         return False                 # "区里的奖励和市里的2%补助能重复享受吗": the stacking rule (handlers/policy.py)
+    if book is not None and not reading.figures and book.patterns["type_asks"].search(reading.text) \
+            and set(beneficiary_types(reading.text, book)) - {"organization", "enterprise"}:
+        return False                 # "征信公司能拿哪些补贴": the measures of that kind (handlers/policy.py)
     return bool(reading.candidates()) and (bool(reading.figures) or reading.asks_amount()
                                            or (book is not None and _reports_a_fixed_sum(book, reading)))
 
