@@ -99,3 +99,8 @@ async def test_a_kind_asking_which_measures_is_told_them_not_asked_to_pick_or_fo
     assert "【第16条 · 新设个人征信公司补助】" in credit.text and "【第16条 · 新设企业征信公司补助】" in credit.text
     operator = await ask("区域性股权市场运营机构能拿什么奖励")
     assert operator.intent == "policy" and "请告诉我" not in operator.text and "200万元" in operator.text, operator.text
+
+
+async def test_has_an_award_asked_of_a_measure_gets_its_rule(ask):
+    reply = await ask("共富项目受省里表彰有奖吗")
+    assert reply.intent == "policy" and "国家、部委表彰" in reply.text and final_amount(reply.text) is None, reply.text
