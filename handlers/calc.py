@@ -26,7 +26,7 @@ from policy_data import render
 from policy_data.english import for_reading
 from policy_data.engine import Outcome, ceiling, evaluate, settled
 from policy_data.items import items
-from policy_data.extract import ASKS_WHEN, ELIGIBLE, SELF_DESCRIPTION, Facts, beneficiary_types, Reason, Reading, cued_measures, facts_for, normalise, ruling_word
+from policy_data.extract import ASKS_WHEN, ELIGIBLE, SELF_DESCRIPTION, Facts, beneficiary_types, Reason, Reading, cue_index, cued_measures, facts_for, normalise, ruling_word
 
 
 QUESTION_MARKS = re.compile(r"[?？]|吗|呢|哪|什么|怎么|如何|谁|多少|几|是否|能否|能不能|可不可以|行不行|有没有|是不是|还是|含不含|算不算|包不包括")
@@ -38,8 +38,9 @@ def _selected(book, reading: Reading) -> list[str]:
     chosen = reading.candidates()
     fixed_rivals = len(chosen) > 1 and _rivals(book, chosen) == chosen \
         and not any(book.measure(i).rule_inputs() for i in chosen)
-    named = [*reading.scores, *cued_measures(book, reading)] if fixed_rivals else reading.scores
     taken = set().union(*(_base_figures(book, book.measure(i), reading) for i in chosen))
+    named = [*reading.scores, *cued_measures(book, reading)] if fixed_rivals or _unpriced(book, chosen, reading) \
+        else reading.scores
     given = [i for i in dict.fromkeys(named) if i not in chosen and _given_by_name(book, book.measure(i), reading,
                                                                                  conditions=fixed_rivals)
              and not _priced_already(book, book.measure(i), reading, taken)]
@@ -49,6 +50,16 @@ def _selected(book, reading: Reading) -> list[str]:
     bare = [i for i in chosen if book.measure(i).inputs and not _base_figures(book, book.measure(i), reading)
             and not set(facts_for(book, book.measure(i), reading).values)]
     return [i for i in chosen if i not in bare] + given if given and bare else chosen + given
+
+
+def _unpriced(book, chosen: list[str], reading: Reading) -> bool:
+    """"公募总部新设，存续规模199.9亿": the keyword chose measures computed on figures the question neither gives
+    nor names, while it gives an exact figure; another measure's cue may name it."""
+    return bool(chosen) and all(book.measure(i).rule_inputs() for i in chosen) \
+        and any(not f.loose for f in reading.figures) \
+        and not any(_base_figures(book, book.measure(i), reading) or facts_for(book, book.measure(i), reading).values
+                    for i in chosen) \
+        and not any(cue in reading.text for i in chosen for cue, (_, named) in cue_index(book)["measure_cues"][i] if named)
 
 
 def _base_figures(book, measure, reading: Reading) -> set[Decimal]:
@@ -540,6 +551,9 @@ def is_quick_check(reading: Reading, book=None) -> bool:
     if book is not None and holds_any(reading.text, book.words["doc_stacking"]) \
             and book.patterns["other_policy"].search(reading.text) and not any(f.kind == "money" for f in reading.figures):
         return False                 # "区里的奖励和市里的2%补助能重复享受吗": the stacking rule (handlers/policy.py)
+    if book is not None and not reading.figures and book.patterns["type_asks"].search(reading.text) \
+            and set(beneficiary_types(reading.text, book)) - {"organization", "enterprise"}:
+        return False                 # "征信公司能拿哪些补贴": the measures of that kind (handlers/policy.py)
     return bool(reading.candidates()) and (bool(reading.figures) or reading.asks_amount()
                                            or (book is not None and _reports_a_fixed_sum(book, reading)))
 

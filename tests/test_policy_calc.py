@@ -1050,3 +1050,12 @@ async def test_the_names_enterprises_give_their_kind_choose_the_measure(ask, que
 async def test_a_date_after_expiry_is_said_to_be_past_the_validity(ask):
     reply = await ask("2027年打算设立金融科技子公司，100万补助还有没有")
     assert "已过有效期" in reply.text and final_amount(reply.text) is None, reply.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("公募总部新设，存续规模199.9亿", "3000000"),          # 总部新设 names 第6条; the figure is 第13条's
+    ("我们是刚获批新设的公募基金公司总部，实收资本2亿", "4000000"),   # its own figure keeps 第6条
+])
+async def test_a_figure_named_for_another_measure_than_the_keyword_chose_prices_that_measure(ask, question, amount):
+    reply = await ask(question)
+    assert reply.intent == "calc" and final_amount(reply.text) == Decimal(amount), reply.text

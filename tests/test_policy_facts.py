@@ -91,3 +91,16 @@ async def test_another_policy_beside_this_one_gets_the_no_double_rule_not_a_quic
 async def test_how_long_the_document_runs_is_its_validity(ask):
     reply = await ask("这政策管几年？从哪天到哪天")
     assert reply.intent == "policy" and "2023-03-01" in reply.text and "2026-02-28" in reply.text, reply.text
+
+
+async def test_a_kind_asking_which_measures_is_told_them_not_asked_to_pick_or_for_a_figure(ask):
+    credit = await ask("征信公司能拿哪些补贴")
+    assert credit.intent == "policy" and final_amount(credit.text) is None, credit.text
+    assert "【第16条 · 新设个人征信公司补助】" in credit.text and "【第16条 · 新设企业征信公司补助】" in credit.text
+    operator = await ask("区域性股权市场运营机构能拿什么奖励")
+    assert operator.intent == "policy" and "请告诉我" not in operator.text and "200万元" in operator.text, operator.text
+
+
+async def test_has_an_award_asked_of_a_measure_gets_its_rule(ask):
+    reply = await ask("共富项目受省里表彰有奖吗")
+    assert reply.intent == "policy" and "国家、部委表彰" in reply.text and final_amount(reply.text) is None, reply.text
