@@ -6,6 +6,7 @@ the measure, "取消" to leave, and the dialog timeout of bot/dialogs.py — the
 from __future__ import annotations
 
 import re
+from datetime import date
 from dataclasses import replace
 from decimal import Decimal
 
@@ -27,12 +28,14 @@ from policy_data.english import for_reading
 from policy_data.engine import Outcome, ceiling, evaluate, settled
 from policy_data.items import items
 from policy_data.extract import ASKS_WHEN, ELIGIBLE, SELF_DESCRIPTION, Facts, beneficiary_types, Reason, Reading, cue_index, cued_measures, facts_for, normalise, ruling_word
+from policy_data.loader import PolicyBook
+from policy_data.schema import Condition, Measure
 
 
 QUESTION_MARKS = re.compile(r"[?？]|吗|呢|哪|什么|怎么|如何|谁|多少|几|是否|能否|能不能|可不可以|行不行|有没有|是不是|还是|含不含|算不算|包不包括")
 
 
-def _selected(book, reading: Reading) -> list[str]:
+def _selected(book: PolicyBook, reading: Reading) -> list[str]:
     """The best-scoring measures, plus any other named measure whose figures the question gives by name. Rival
     fixed sums that a shared word named ("征信公司") give way to a measure whose figures the question gives."""
     chosen = reading.candidates()
@@ -52,7 +55,7 @@ def _selected(book, reading: Reading) -> list[str]:
     return [i for i in chosen if i not in bare] + given if given and bare else chosen + given
 
 
-def _unpriced(book, chosen: list[str], reading: Reading) -> bool:
+def _unpriced(book: PolicyBook, chosen: list[str], reading: Reading) -> bool:
     """"公募总部新设，存续规模199.9亿": the keyword chose measures computed on figures the question neither gives
     nor names, while it gives an exact figure; another measure's cue may name it."""
     return bool(chosen) and all(book.measure(i).rule_inputs() for i in chosen) \
@@ -62,19 +65,19 @@ def _unpriced(book, chosen: list[str], reading: Reading) -> bool:
         and not any(cue in reading.text for i in chosen for cue, (_, named) in cue_index(book)["measure_cues"][i] if named)
 
 
-def _base_figures(book, measure, reading: Reading) -> set[Decimal]:
+def _base_figures(book: PolicyBook, measure: Measure, reading: Reading) -> set[Decimal]:
     """The figures the measure's amount would be computed on, given by name."""
     facts = facts_for(book, measure, reading)
     return {facts.values[k] for k in measure.rule_inputs() if k in facts.values and k not in facts.assumed}
 
 
-def _priced_already(book, measure, reading: Reading, taken: set[Decimal]) -> bool:
+def _priced_already(book: PolicyBook, measure: Measure, reading: Reading, taken: set[Decimal]) -> bool:
     """"募集资金20亿补充实收资本": a figure the best measure is computed on is not also another one's base."""
     base = _base_figures(book, measure, reading)
     return bool(base) and base <= taken
 
 
-def _given_by_name(book, measure, reading: Reading, conditions: bool) -> bool:
+def _given_by_name(book: PolicyBook, measure: Measure, reading: Reading, conditions: bool) -> bool:
     """All the figures its rule (with `conditions`, also its conditions) is computed on, given by name."""
     keys = measure.rule_inputs() or ([i.key for i in measure.inputs] if conditions else [])
     facts = facts_for(book, measure, reading)
@@ -82,7 +85,7 @@ def _given_by_name(book, measure, reading: Reading, conditions: bool) -> bool:
     return bool(keys) and each(k in facts.values and k not in facts.assumed for k in keys)
 
 
-def _by_cue(book, reading: Reading) -> tuple[list[str], list[str], dict[str, str]]:
+def _by_cue(book: PolicyBook, reading: Reading) -> tuple[list[str], list[str], dict[str, str]]:
     """Measures one of whose inputs the question names (e.g. "实收资本"), for "which measure?" buttons; those
     of them whose figure it gives by that name; and those the question's words rule out (measure id → word)."""
     named, given, ruled, other_kind = [], [], {}, {}
@@ -98,7 +101,7 @@ def _by_cue(book, reading: Reading) -> tuple[list[str], list[str], dict[str, str
     return named, given, ruled if given else {**other_kind, **ruled}   # a measure for other kinds only when none fits
 
 
-def _owner_elsewhere(book, reading: Reading) -> str | None:
+def _owner_elsewhere(book: PolicyBook, reading: Reading) -> str | None:
     """"私募总部（不是第6条的对象），管理规模首次突破150亿": the figures are named only by the cue of one other
     measure, which is the one asked about; None when a measure ruled out names them itself."""
     if any(set(f.values) - set(f.assumed) for f in (facts_for(book, book.measure(i), reading)
@@ -137,7 +140,7 @@ def _results(svc: Services, msg: Incoming, outcomes: list[Outcome], notes: list[
                         buttons=buttons, sources=sources)
 
 
-def _assumed_notes(msg: Incoming, measure, facts: Facts) -> list[str]:
+def _assumed_notes(msg: Incoming, measure: Measure, facts: Facts) -> list[str]:
     if msg.english:
         return [f"(I read your figure as the {render.label(measure, key, 'en')}; if it is not, please tell me the "
                 f"{render.label(measure, key, 'en')}.)" for key in facts.assumed]
@@ -145,7 +148,7 @@ def _assumed_notes(msg: Incoming, measure, facts: Facts) -> list[str]:
             for key, text in facts.assumed.items()]
 
 
-def _loose(msg: Incoming, measure, values: dict, facts: Facts, general: bool) -> tuple[Outcome, str | None]:
+def _loose(msg: Incoming, measure: Measure, values: dict, facts: Facts, general: bool) -> tuple[Outcome, str | None]:
     """A range or rough figure: the outcome when its ends agree (with a note saying so), else it becomes an
     error, so that the exact figure is asked for."""
     ends = {k: (f.low, f.high) for k, f in facts.loose.items()}
@@ -258,19 +261,19 @@ def _about_the_rule(text: str, reading: Reading) -> bool:
     return bool(RULE_ASKED.search(text)) or not (reading.figures or CAN.search(text))
 
 
-def _in_force_first(book, measure_ids: list[str], today) -> list[str]:
+def _in_force_first(book: PolicyBook, measure_ids: list[str], today: date) -> list[str]:
     """The measures of the documents in force today when any is among them (a successor replaces the expired
     document); otherwise the expired ones, explained with their expiry notice."""
     current = [i for i in measure_ids if book.policy(book.measure(i)).in_force(today)]
     return current or measure_ids
 
 
-def _rivals(book, measure_ids: list[str]) -> list[str]:
+def _rivals(book: PolicyBook, measure_ids: list[str]) -> list[str]:
     """Measures for different kinds of the same thing that the question does not tell apart."""
     return [i for i in measure_ids if set(book.measure(i).versus) & set(measure_ids)]
 
 
-def _one_each(book, reading: Reading) -> list[str]:
+def _one_each(book: PolicyBook, reading: Reading) -> list[str]:
     """"两个共富项目，一个受国家表彰，一个受部委表彰，一共多少": as many items as the rival fixed sums named, one of
     each."""
     named = [i for i in reading.scores if _named_alone(book, book.measure(i), reading)]
@@ -286,7 +289,7 @@ def _one_each(book, reading: Reading) -> list[str]:
 EACH_ONE = re.compile(r"各(一|1)\s*(个|项|家)")
 
 
-def _named_alone(book, measure, reading: Reading) -> bool:
+def _named_alone(book: PolicyBook, measure: Measure, reading: Reading) -> bool:
     """A word of the measure's own, which none of its rivals has, names it ("国家表彰", not "共富项目")."""
     shared = {k for r in measure.versus if (rival := book.measure(r)) for k in rival.keywords}
     return any(normalise(k) in reading.text for k in measure.keywords if k not in shared)
@@ -323,7 +326,7 @@ def _said_before(svc: Services, msg: Incoming) -> str:
     return " ".join(dict.fromkeys(said))
 
 
-def _confirm(svc: Services, msg: Incoming, measure, n: int, condition, question: str) -> Reply:
+def _confirm(svc: Services, msg: Incoming, measure: Measure, n: int, condition: Condition, question: str) -> Reply:
     svc.dialogs.put(msg.user_key, CalcPicking(question, [measure.id]))
     also = [i for i, c in enumerate(measure.conditions) if i != n and c.ask_unless      # "试点刚入围就能拿吗": 验收 too
             and not any(says(question, normalise(w)) for w in c.ask_unless)]
@@ -369,7 +372,7 @@ def _stale(msg: Incoming) -> Reply:
                   buttons=[Button(msg.say("补贴速算", "Quick-check"), "/calc")])
 
 
-def _other_policy(book, reading: Reading) -> tuple[Reading, Decimal | None]:
+def _other_policy(book: PolicyBook, reading: Reading) -> tuple[Reading, Decimal | None]:
     """"另一个政策已经给了我们300万": that amount is another policy's, compared under 就高不重复, never an input."""
     for m in book.patterns["other_policy"].finditer(reading.text):
         near = [n for n, f in enumerate(reading.figures) if f.kind == "money" and f.value is not None
@@ -413,13 +416,13 @@ def _two_policies(svc: Services, msg: Incoming, reading: Reading) -> Reply | Non
                   sources=[svc.kb.knowledge.cite(Source(doc=policy.doc, section=policy.section), msg.lang)])
 
 
-def _itemisable(measure, reading: Reading) -> bool:
+def _itemisable(measure: Measure, reading: Reading) -> bool:
     """Items of one measure only: not when the question also names another kind (一个国家表彰、一个部委表彰)."""
     return bool(items(measure, reading, {})) and not any(v in reading.candidates() for v in measure.versus) \
         and not (_about_the_rule(reading.text, reading) and not SEVERAL.search(reading.text))   # "3家…最多拿多少": a case
 
 
-def _itemised(svc: Services, msg: Incoming, measure, reading: Reading, known: dict | None) -> Reply | None:
+def _itemised(svc: Services, msg: Incoming, measure: Measure, reading: Reading, known: dict | None) -> Reply | None:
     """The items of an itemisable question, each computed with its own caps and added up; None when an item
     lacks a figure."""
     book = svc.kb.policy
@@ -519,7 +522,7 @@ def _computed(svc: Services, msg: Incoming, question: str, measure_ids: list[str
     return reply
 
 
-def _threshold_unknown(measure, values: dict) -> bool:
+def _threshold_unknown(measure: Measure, values: dict) -> bool:
     """"金融科技子公司补多少": a fixed sum paid only above a figure (实收资本5000万元（含）) the question does not
     give; unless the most it pays is what is asked ("上限多少"), that figure is asked for, no amount stated."""
     return measure.rule.type == "fixed" and any(c.input and c.input not in values for c in measure.conditions)
@@ -542,7 +545,7 @@ def _one_figure_two_ways(msg: Incoming, read_as: list) -> str | None:
                    "several on it.")
 
 
-def is_quick_check(reading: Reading, book=None) -> bool:
+def is_quick_check(reading: Reading, book: PolicyBook=None) -> bool:
     if SELF_DESCRIPTION.search(reading.text) and not reading.asks_amount() and not _states_its_base(book, reading):
         return False                 # "我们是…" is a profile to match (handlers/policy.py)
     if (ASKS_WHEN.search(reading.text) or (book is not None and book.patterns["condition_asked"].search(reading.text))) \
@@ -561,7 +564,7 @@ def is_quick_check(reading: Reading, book=None) -> bool:
 FORM_MAX = 20         # "新设金融总部 实收资本": a measure and the figure it needs, written like a form's label
 
 
-def _names_its_input(book, reading: Reading) -> bool:
+def _names_its_input(book: PolicyBook, reading: Reading) -> bool:
     """A short message naming one measure and what its amount is computed on, with no figure and no question: the
     quick-check, which asks for the figure."""
     chosen = reading.candidates()
@@ -572,7 +575,7 @@ def _names_its_input(book, reading: Reading) -> bool:
     return any(normalise(c) in reading.text for key in measure.rule_inputs() for c in measure.input(key).cues)
 
 
-def _states_its_base(book, reading: Reading) -> bool:
+def _states_its_base(book: PolicyBook, reading: Reading) -> bool:
     """"我们是新设立的金融租赁总部，实收资本1.5亿": a description asking nothing that names one measure and gives
     the figures its amount is computed on, naming no kind the matching of handlers/policy.py would read."""
     chosen = reading.candidates()
@@ -584,7 +587,7 @@ def _states_its_base(book, reading: Reading) -> bool:
 DONE = re.compile(r"已经?|了|通过|获得?|受到|入围|备案|认定|上市")
 
 
-def _reports_a_fixed_sum(book, reading: Reading) -> bool:
+def _reports_a_fixed_sum(book: PolicyBook, reading: Reading) -> bool:
     """"入围部级金融改革试点，验收通过了": no question, only what happened, of measures paying a fixed sum: the
     quick-check, as if "能拿多少" were added."""
     return not QUESTION_MARKS.search(reading.text) and bool(DONE.search(reading.text)) \
@@ -724,7 +727,7 @@ async def continue_dialog(svc: Services, msg: Incoming) -> Reply | None:
     return _again(svc, msg, measure, state.expect)
 
 
-def _again(svc: Services, msg: Incoming, measure, key: str) -> Reply:
+def _again(svc: Services, msg: Incoming, measure: Measure, key: str) -> Reply:
     svc.dialogs.touch(msg.user_key)
     return calc_reply(msg.say("没有读到有效的数字。", "I did not find a usable figure. ") + render.ask_for(measure, key, msg.lang)
                   + msg.say("\n（输入“取消”可退出速算）", "\n(Type “cancel” to leave the quick-check.)"), confidence=0.5,

@@ -17,6 +17,7 @@ from handlers.calc_dialog import AFFIRM, DENY, unstated_condition
 from policy_data import render
 from policy_data.english import cue_words, for_reading, plain_words
 from policy_data.extract import normalise, read
+from policy_data.loader import PolicyBook
 
 
 ELLIPTICAL = re.compile(r"^那?\D{2,12}呢[\s?？。]*$")        # "金融控股公司呢": no figure, the question left out
@@ -99,7 +100,7 @@ def unread_figure(svc: Services, msg: Incoming) -> Reply | None:
 UNREAD_MAX = 40       # longer messages are questions of their own, read by the other routes
 
 
-def _another_figure(book, lang: str, text: str) -> str | None:
+def _another_figure(book: PolicyBook, lang: str, text: str) -> str | None:
     """The one figure a message gives instead of the last question's, in the words the extractor reads."""
     if lang == "en":
         if not (asked := FIGURE_AGAIN_EN.match(text.strip())):
@@ -118,7 +119,7 @@ _RESTATED = {*_AGAIN.restated_verbs, *_AGAIN.restated_asks, *_AGAIN.another_lead
 SENTENCE_MARKS = set("，,。.？?！!、；;：: ")
 
 
-def _restated_figure(book, lang: str, text: str, last: str, typed: str) -> str | None:
+def _restated_figure(book: PolicyBook, lang: str, text: str, last: str, typed: str) -> str | None:
     """The one figure (with a currency written after it) of a message that otherwise only says again what the last
     question (`last`, as the extractor reads it; `typed`, as written) said, in its words, the words of restated_* and
     single fillers."""
@@ -136,7 +137,7 @@ def _restated_figure(book, lang: str, text: str, last: str, typed: str) -> str |
     return None
 
 
-def _currency_after(book, text: str, end: int) -> int:
+def _currency_after(book: PolicyBook, text: str, end: int) -> int:
     """Where a currency written right after a figure ends ("5000万美元"; "外币", as an English question's foreign
     currency reads, is in the currency list too)."""
     mark = book.foreign().match(text, len(text) - len(text[end:].lstrip()))
@@ -157,7 +158,7 @@ def _restates(rest: str, last: str) -> bool:
     return True
 
 
-def _english_restates(book, text: str, last: str, typed: str) -> bool:
+def _english_restates(book: PolicyBook, text: str, last: str, typed: str) -> bool:
     """Every English word of `text` but its figure, currency and restated_en words was typed before, or is a phrase
     whose Chinese cue the last question holds ("paid-in capital" after "实收资本2亿"): the English reading drops words
     it does not know ("again reached 20 billion" would read as a bare figure)."""
@@ -179,7 +180,7 @@ def _restated_words() -> frozenset[str]:
     return frozenset({*_RESTATED, *(w for phrase in _RESTATED for w in nlp.words(nlp.normalise(phrase)))})
 
 
-def _last_question(book, lang: str, recent: list) -> tuple[str, str]:
+def _last_question(book: PolicyBook, lang: str, recent: list) -> tuple[str, str]:
     """The question the last result computed: "200亿呢" after "AUM首次到100亿补多少" asked it with 200亿; a
     figure the quick-check asked for joins the question. Also the messages it was built from, as typed."""
     run = list(itertools.takewhile(lambda e: e.intent == "calc", reversed(recent)))
@@ -208,14 +209,14 @@ def _last_question(book, lang: str, recent: list) -> tuple[str, str]:
     return question or "", typed
 
 
-def _said(book, exchange) -> str:
+def _said(book: PolicyBook, exchange) -> str:
     """What an exchange said of the question: a pressed measure button is that measure's name ("新设金融总部补助")."""
     if exchange.payload and CALC.matches(exchange.payload) and (measure := book.measure(CALC.arg(exchange.payload))):
         return measure.title
     return exchange.said
 
 
-def _affirmed(book, question: str, asking: str | None) -> str:
+def _affirmed(book: PolicyBook, question: str, asking: str | None) -> str:
     """The question with the condition of the measure `asking` (the one the quick-check asked to confirm)
     stated, as `_answer_confirm` computed it."""
     measure = book.measure(asking) if asking else None

@@ -16,6 +16,8 @@ from handlers.policy import original_button
 from policy_data import render
 from policy_data.english import for_reading
 from policy_data.extract import Reading, normalise, read
+from policy_data.loader import PolicyBook
+from policy_data.schema import Measure
 
 
 @dataclass
@@ -47,15 +49,15 @@ def cancel_button(msg: Incoming) -> Button:
 MORE = "more:"
 
 
-def measure_button(measure, lang: str = "zh") -> Button:
+def measure_button(measure: Measure, lang: str = "zh") -> Button:
     return Button(f"{render.article(measure, lang)} {render.title(measure, lang)}", CALC(measure.id))
 
 
-def read_question(msg: Incoming, text: str, book) -> Reading:
+def read_question(msg: Incoming, text: str, book: PolicyBook) -> Reading:
     return read(for_reading(text, book, msg.lang), book)
 
 
-def originals(msg: Incoming, book, measure_ids: list[str]) -> list[Button]:
+def originals(msg: Incoming, book: PolicyBook, measure_ids: list[str]) -> list[Button]:
     """One button per measure, each named when there are several (one label twice tells nothing)."""
     if len(measure_ids) < 2:
         return [original_button(msg, i) for i in measure_ids]
@@ -66,13 +68,13 @@ def originals(msg: Incoming, book, measure_ids: list[str]) -> list[Button]:
 calc_reply = partial(render.reply, "calc")
 
 
-def page_buttons(msg: Incoming, book, ids: list[str], page: int) -> list[Button]:
+def page_buttons(msg: Incoming, book: PolicyBook, ids: list[str], page: int) -> list[Button]:
     """One page of measure buttons that fits a phone with "更多" to the next while there is one, and "取消"."""
     buttons = [measure_button(book.measure(i), msg.lang) for i in ids if book.measure(i)]
     return paged(buttons, page, Button(msg.say("更多", "More"), CALC(f"{MORE}{page + 1}")), [cancel_button(msg)])
 
 
-def unstated_condition(measure, question: str):
+def unstated_condition(measure: Measure, question: str):
     """The first condition whose deciding words (e.g. the pilot's level) the question does not contain."""
     return next(((n, c) for n, c in enumerate(measure.conditions)
                  if c.ask_unless and not any(says(question, normalise(w)) for w in c.ask_unless)), None)

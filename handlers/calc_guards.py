@@ -4,6 +4,7 @@ subject than the measures', a date outside the policy's validity, support alread
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from bot.messages import Incoming, Reply
 from bot.phrases import phrases
@@ -14,6 +15,7 @@ from handlers.policy import original_button, parts_reply
 from policy_data import render
 from policy_data.engine import evaluate
 from policy_data.extract import Reading, facts_for, normalise
+from policy_data.loader import PolicyBook
 
 
 DATED = re.compile(r"\b(?:(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?(?P<year>20\d\d)\b"
@@ -41,7 +43,7 @@ WHO_GETS = re.compile(r"(发|给|奖|补|钱)给谁|谁(能|可以)?(拿|领|得
                       re.IGNORECASE)
 
 
-def _several(question: str, measure_ids: list[str], book) -> bool:
+def _several(question: str, measure_ids: list[str], book: PolicyBook) -> bool:
     """A total over several institutions, projects or years for a measure that counts one at a time (a
     per-item measure counts items together, but its yearly cap applies year by year)."""
     if not SEVERAL.search(question):
@@ -114,7 +116,7 @@ def _rmb_part(svc: Services, msg: Incoming, question: str, currency: re.Match, m
         f"total {what} in RMB.")]), confidence=0.7, buttons=[original_button(msg, measure.id)])
 
 
-def ruled_out_reply(msg: Incoming, book, said: str, measure_ids: list[str]) -> Reply:
+def ruled_out_reply(msg: Incoming, book: PolicyBook, said: str, measure_ids: list[str]) -> Reply:
     """The user's own words (`said`) rule out a condition of the measures: no amount, the conditions quoted."""
     lang = msg.lang
     buttons = originals(msg, book, measure_ids[:2])
@@ -199,7 +201,7 @@ def refusal(svc: Services, msg: Incoming, question: str, reading: Reading, measu
     return None
 
 
-def other_subject(msg: Incoming, book, ruled_out: dict[str, str]) -> Reply:
+def other_subject(msg: Incoming, book: PolicyBook, ruled_out: dict[str, str]) -> Reply:
     """The measure the question names is for another kind of institution than the one the asker says."""
     lang = msg.lang
     lines = [msg.say(f"您提到“{word}”：按原文，{render.article(m, lang)} {render.title(m, lang)}的支持对象是{m.beneficiary}，"
@@ -218,7 +220,7 @@ def other_subject(msg: Incoming, book, ruled_out: dict[str, str]) -> Reply:
 RELATIVE_YEAR = {"今年": 0, "去年": -1, "前年": -2, "this year": 0, "last year": -1}
 
 
-def _when(m: re.Match, today) -> tuple[int, int | None, str]:
+def _when(m: re.Match, today: date) -> tuple[int, int | None, str]:
     """(year, month or None, how to say it) of one DATED match; 今年/去年 count from today."""
     if m["ryear"]:
         year, month = today.year + RELATIVE_YEAR[m["ryear"].lower()], int(m["rmonth"]) if m["rmonth"] else None
@@ -229,7 +231,7 @@ def _when(m: re.Match, today) -> tuple[int, int | None, str]:
     return year, month, m.group(0)
 
 
-def _dates(question: str, today) -> list[tuple[int, int | None, str]]:
+def _dates(question: str, today: date) -> list[tuple[int, int | None, str]]:
     return [_when(m, today) for m in DATED.finditer(question)]
 
 

@@ -10,7 +10,7 @@ from bot.payloads import CONTACT
 from bot.phrases import phrases
 from bot.services import Services
 from faq import english, nlp
-from faq.schema import holds_any, one_of
+from faq.schema import Contact, holds_any, one_of
 from handlers.handoff import button, reach_now, reachable
 
 # After synonym folding, "电话/联系人/找谁/热线…" all read "联系方式".
@@ -22,7 +22,7 @@ NOT_PUBLISHED = "暂未公布（来源文件未载明，待管委会工作人员
 NOT_PUBLISHED_EN = "not published yet (the source documents don't give one; committee staff will add it)"
 
 
-def _card(svc: Services, msg: Incoming, contact) -> Reply:
+def _card(svc: Services, msg: Incoming, contact: Contact) -> Reply:
     en = contact.en if msg.english else None
     if en:
         lines = [f"[{en.name}]", reach_now(svc, msg), f"Phone: {contact.phone or NOT_PUBLISHED_EN}"]
@@ -47,14 +47,14 @@ def _person(svc: Services, msg: Incoming) -> list[Button]:
     return [button(msg)] if reachable(svc, msg) else []
 
 
-def _role(svc: Services, msg: Incoming, contact) -> Reply:
+def _role(svc: Services, msg: Incoming, contact: Contact) -> Reply:
     en = contact.en if msg.english else None
     text = f"[{en.name}]\nRole: {en.role}" if en else f"【{contact.name}】\n职责：{contact.role}"
     return Reply(text, intent="contacts", confidence=1.0, buttons=_person(svc, msg),
                  sources=[svc.kb.knowledge.cite(contact.source, msg.lang)])
 
 
-def _names(contact) -> list[str]:
+def _names(contact: Contact) -> list[str]:
     """The contact's names (Chinese and English), the parts of them (e.g. the short form in brackets) and
     its keywords, folded."""
     parts = re.split(r"[（）()·“”,;\s]+", contact.name)
@@ -129,7 +129,7 @@ def _listed(svc: Services, msg: Incoming, page: int) -> Reply:
     return Reply("\n".join(lines), intent="contacts", confidence=1.0, buttons=paged(listed, page, more, _person(svc, msg)))
 
 
-def _label(contact, english: bool) -> str:
+def _label(contact: Contact, english: bool) -> str:
     return short_label(contact.en.name.split(" (")[0], "en") if english and contact.en else short_label(contact.name)
 
 

@@ -17,6 +17,7 @@ from handlers import calc, calc_again, calc_guards, faq, handoff, policy
 from policy_data import render
 from policy_data.english import for_reading
 from policy_data.extract import ASKS_AMOUNT, read
+from policy_data.schema import Measure
 
 RULE = re.compile(rf"{calc.RULE_ASKED.pattern}|{calc_guards.WHO_GETS.pattern}|{ASKS_AMOUNT.pattern}|{one_of(phrases().rule_asked.words).pattern}")
 RULE_EN = re.compile(rf"{calc.RULE_ASKED.pattern}|{calc_guards.WHO_GETS.pattern}|{one_of(phrases().rule_asked.en).pattern}", re.IGNORECASE)
@@ -72,7 +73,7 @@ def _thing(msg: Incoming) -> str | None:
     return THING.match(msg.text.strip()).group(1) if calc_again.ELLIPTICAL.match(msg.text) else None
 
 
-async def of_measure(svc: Services, msg: Incoming, measure) -> Reply:
+async def of_measure(svc: Services, msg: Incoming, measure: Measure) -> Reply:
     """The measure's rule for a question on it; a kind of item it does not list is said to be not stated."""
     if (thing := _unlisted(measure, msg.text)) is None:
         return policy.measure_reply(svc, measure, lang=msg.lang)
@@ -82,7 +83,7 @@ async def of_measure(svc: Services, msg: Incoming, measure) -> Reply:
     return await handoff.unanswered(svc, msg, reply)
 
 
-def _unlisted(measure, text: str) -> str | None:
+def _unlisted(measure: Measure, text: str) -> str | None:
     """"地方标准" of a measure counting 国际标准, 国家标准 and 行业标准: an item of the kind its inputs share the name
     of, which the article names nowhere."""
     said = THING.match(text.strip()) if not text.isascii() else None

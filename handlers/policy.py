@@ -22,9 +22,10 @@ from handlers import faq, handoff, policy_facts
 from policy_data import render
 from policy_data.amounts import fmt_money
 from policy_data.english import for_reading
-from policy_data.extract import ASKS_WHEN, SELF_DESCRIPTION, beneficiary_types, cue_index, read
-from policy_data.loader import ROOT_TYPE
-from policy_data.matching import Suitability, gives_own_figure, match, parts
+from policy_data.extract import ASKS_WHEN, SELF_DESCRIPTION, Reading, beneficiary_types, cue_index, read
+from policy_data.loader import ROOT_TYPE, PolicyBook
+from policy_data.matching import Fit, Misfit, Suitability, gives_own_figure, match, parts
+from policy_data.schema import Measure, PolicyDoc
 
 ASK_TYPE = ("请告诉我贵单位的类型和打算，例如：“我们是外资保险公司，准备在杭州设科技保险专营机构”、"
             "“我们是资产管理公司，管理规模150亿”、“我们是支付机构，今年拿了2张境外支付牌照”。")
@@ -41,14 +42,14 @@ def _today(svc: Services):
     return svc.policy_date()
 
 
-def _cite(svc: Services, measure, lang: str = "zh") -> str:
+def _cite(svc: Services, measure: Measure, lang: str = "zh") -> str:
     book = svc.kb.policy
     return render.citation(svc.kb.knowledge.documents, book.policy(measure), measure, lang)
 
 
 # ── browsing ────────────────────────────────────────────────────────────────────────────────────────────
 
-def _chapters(book) -> list[str]:
+def _chapters(book: PolicyBook) -> list[str]:
     return list(dict.fromkeys(m.chapter for m in book.measures))
 
 
@@ -95,7 +96,7 @@ def _chapter(svc: Services, index: int, lang: str = "zh") -> Reply | None:
                   sources=list(dict.fromkeys(_cite(svc, m, lang) for m in measures)))
 
 
-def measure_reply(svc: Services, measure, confidence: float = 1.0, lang: str = "zh") -> Reply:
+def measure_reply(svc: Services, measure: Measure, confidence: float = 1.0, lang: str = "zh") -> Reply:
     book = svc.kb.policy
     policy = book.policy(measure)
     text = "\n\n".join([render.detail(measure, lang), render.no_double(policy, lang=lang),
@@ -133,7 +134,7 @@ def _asked_years(svc: Services, msg: Incoming) -> list[int]:
     return list(dict.fromkeys([*(y for y in years if not re.search(rf"[〔\[(（]\s*{y}\s*[〕\])）]", msg.folded)), *relative]))
 
 
-def _document_en(policy) -> str:
+def _document_en(policy: PolicyDoc) -> str:
     en, to = policy.en, render.day_en(policy.effective_to) if policy.effective_to else "(not stated)"
     years = policy.whole_years()
     return "\n".join([f"{policy.number} {en.title}", f"Issued by: {en.issuer}, dated {render.day_en(policy.dated)}, "
@@ -177,13 +178,13 @@ def document_reply(svc: Services, lang: str = "zh", years: Sequence[int] = (), a
     return _reply("\n\n".join(blocks), sources=sources)
 
 
-def _validity_lines(policy) -> str:
+def _validity_lines(policy: PolicyDoc) -> str:
     return (f"施行：{policy.effective_from.isoformat()}起，有效期至"
             f"{policy.effective_to.isoformat() if policy.effective_to else '（未规定）'}"
             + (f"（共{years}年）" if (years := policy.whole_years()) else ""))
 
 
-def _no_double_explained(svc: Services, policy) -> str:
+def _no_double_explained(svc: Services, policy: PolicyDoc) -> str:
     """就高不重复 in plain words: the reviewed answer that quotes the rule, else the rule itself."""
     return next((e.answer for e in svc.kb.knowledge.faq if policy.doc in e.entities and policy.no_double_rule in e.answer),
                 render.no_double(policy))
@@ -214,7 +215,7 @@ ASK_TYPE_EN = ("Please tell me what kind of institution you are and what you pla
                "15bn”.")
 
 
-def _worth(fit, lang: str, currency: str | None) -> str:
+def _worth(fit: Fit, lang: str, currency: str | None) -> str:
     """What the fit gives: the amount from the description's figures, item by item when there are several; or
     why there is none yet (another currency, a condition the description does not state) and the rule."""
     o, m, en = fit.outcome, fit.outcome.measure, lang == "en"
@@ -239,7 +240,7 @@ def _worth(fit, lang: str, currency: str | None) -> str:
             else f"{render.gets(m)} {fmt_money(o.amount)}（按您提供的数字测算）")
 
 
-def _fit_line(fit, lang: str, currency: str | None = None) -> str:
+def _fit_line(fit: Fit, lang: str, currency: str | None = None) -> str:
     o, m = fit.outcome, fit.outcome.measure
     line = f"· {render.article(m, lang)} {render.title(m, lang)}{': ' if lang == 'en' else '：'}{_worth(fit, lang, currency)}"
     confirm = [c for c in o.open_conditions if not (fit.given and c in fit.unstated)][:1 if lang == "en" else 2]
@@ -249,7 +250,7 @@ def _fit_line(fit, lang: str, currency: str | None = None) -> str:
     return line
 
 
-def _misfit_reason(book, misfit, lang: str) -> str:
+def _misfit_reason(book: PolicyBook, misfit: Misfit, lang: str) -> str:
     if lang != "en":
         return misfit.reason
     if misfit.outcome is None:
@@ -258,7 +259,7 @@ def _misfit_reason(book, misfit, lang: str) -> str:
     return render.check_line(o.measure, o.failed[0], lang) if o.failed else render.below_tiers(o, lang)
 
 
-def _denied_line(misfit, lang: str) -> str:
+def _denied_line(misfit: Misfit, lang: str) -> str:
     """The measure and the user's words ruling it out; in Chinese also the condition (an English one runs long and
     the measure's button gives it)."""
     m, said = misfit.measure, "”“".join(misfit.said)
@@ -267,7 +268,7 @@ def _denied_line(misfit, lang: str) -> str:
     return f"{render.article(m)} {render.title(m)}（您提到“{said}”；原文条件：{'；'.join(c.text for c in misfit.denied)}）"
 
 
-def _own_measures(book, result: Suitability) -> bool:
+def _own_measures(book: PolicyBook, result: Suitability) -> bool:
     """Some measure fitting is for the asker's kind or a kind it belongs to, not only for any enterprise."""
     reach = set().union(*(book.ancestors(t) for t in result.types)) - {ROOT_TYPE}
     reach -= {t for t in reach if book.types[t].generic}
@@ -373,7 +374,7 @@ def describe_and_match(svc: Services, description: str, lead: str = "", lang: st
     return match_reply(svc, description, result, lead, lang)
 
 
-def _priced_alone(svc: Services, fit, result: Suitability, lang: str) -> Reply:
+def _priced_alone(svc: Services, fit: Fit, result: Suitability, lang: str) -> Reply:
     """The arithmetic of the one measure the description's figures price, the other candidates behind buttons."""
     book, m = svc.kb.policy, fit.outcome.measure
     others = [f.outcome.measure for f in result.fits if f is not fit][:MAX_BUTTONS - 1]
@@ -452,19 +453,19 @@ def _numbered_articles(svc: Services) -> list:
     return [e for e in svc.kb.knowledge.faq if e.source.doc == "opinions-2023" and ARTICLE.search(e.source.section)]
 
 
-def _last_article(book, articles: list) -> int:
+def _last_article(book: PolicyBook, articles: list) -> int:
     return max([m.article for m in book.measures] + [_article_number(a or b) for e in articles
                                                      for a, b in ARTICLE.findall(e.source.section)], default=0)
 
 
-def _articles_count(book, last: int, lang: str) -> str:
+def _articles_count(book: PolicyBook, last: int, lang: str) -> str:
     doc = next(iter(book.policies.values()))
     if lang == "en":
         return f"{doc.en.number if doc.en else doc.number} has {last} numbered measures (articles 1–{last})"
     return f"{doc.number}的具体措施共{last}条（第1—{last}条）"
 
 
-def _no_such_article(book, articles: list, number_: int, lang: str) -> Reply | None:
+def _no_such_article(book: PolicyBook, articles: list, number_: int, lang: str) -> Reply | None:
     """"第19条是什么" of a document whose numbered measures end at 第18条: it says how many there are."""
     last = _last_article(book, articles)
     if not last or number_ <= last:
@@ -506,7 +507,7 @@ QUOTED_MAX = 3
 
 
 
-def _quoting(book, reading) -> list:
+def _quoting(book: PolicyBook, reading: Reading) -> list:
     """The measures stating every figure of the question (a bound, a tier, a cap or an amount), when few do."""
     said = [(f.kind == "money", f.value) for f in reading.figures if f.value is not None
             and f.kind != "number"]
@@ -532,14 +533,14 @@ def details_reply(svc: Services, measures: list, lang: str) -> Reply:
 GENERIC = ("企业", "公司", "集团")
 
 
-def _names_a_kind(text: str, book) -> bool:
+def _names_a_kind(text: str, book: PolicyBook) -> bool:
     """A kind of institution named by more than a bare 企业/公司/集团."""
     found = set(beneficiary_types(text, book)) - {"organization"}
     return bool(found - {"enterprise"}) or ("enterprise" in found and any(
         w in text for w in book.types["enterprise"].words if w not in GENERIC))
 
 
-def _unstated_procedure(policy, msg: Incoming) -> str:
+def _unstated_procedure(policy: PolicyDoc, msg: Incoming) -> str:
     """In English the document's sentence is only referred to (its dates are in the validity note): it is long."""
     lead = policy.en.lead_department if policy.en else policy.lead_department
     return msg.say(f"{policy.number}没有载明申请流程、申报材料、受理窗口和申报、拨付时间。原文：“{policy.lead_text}”"
@@ -553,11 +554,11 @@ def original_button(msg: Incoming, measure_id: str) -> Button:
     return Button(msg.say("查看原文与条件", "Original text and conditions"), POLICY(f"m:{measure_id}"))
 
 
-def original_button_for(measure, lang: str) -> Button:
+def original_button_for(measure: Measure, lang: str) -> Button:
     return Button("Original text and conditions" if lang == "en" else "查看原文与条件", POLICY(f"m:{measure.id}"))
 
 
-def _procedure_of(svc: Services, msg: Incoming, measure, unstated: str) -> Reply:
+def _procedure_of(svc: Services, msg: Incoming, measure: Measure, unstated: str) -> Reply:
     """How to apply for a measure: the documents are silent, said first; the measure's amount and conditions,
     its text a tap away."""
     policy = svc.kb.policy.policy(measure)
@@ -604,7 +605,7 @@ def _procedure_reply(svc: Services, msg: Incoming) -> Reply:
     return Reply("\n\n".join(blocks), intent="fallback", confidence=0.5)
 
 
-def _about_another_body(svc: Services, msg: Incoming, reading) -> bool:
+def _about_another_body(svc: Services, msg: Incoming, reading: Reading) -> bool:
     """"加入联盟需要什么材料": a procedure of something the question names (the alliance, the committee) that
     is no policy document, with no word of support: answered for that body, not from the policy."""
     named = msg.reading.entities if msg.reading else []
@@ -612,7 +613,7 @@ def _about_another_body(svc: Services, msg: Incoming, reading) -> bool:
     return bool(named) and not docs & set(named) and not holds_any(reading.text, svc.kb.policy.words["support"])
 
 
-def _scope_reply(svc: Services, msg: Incoming, reading) -> Reply | None:
+def _scope_reply(svc: Services, msg: Incoming, reading: Reading) -> Reply | None:
     """"2号文适用于上海吗", "我们不在运河财富小镇，能享受2号文吗": where the document applies."""
     book = svc.kb.policy
     if not book.patterns["applies"].search(msg.text) or not (holds_any(reading.text, book.words["doc_refs"])
@@ -627,7 +628,7 @@ def _scope_reply(svc: Services, msg: Incoming, reading) -> Reply | None:
                   sources=[svc.kb.knowledge.cite(Source(doc=p.doc, section=p.section), msg.lang) for p in policies])
 
 
-def _ruled_out(svc: Services, msg: Incoming, reading) -> tuple[list, str] | None:
+def _ruled_out(svc: Services, msg: Incoming, reading: Reading) -> tuple[list, str] | None:
     """The measures a question names while the asker's own words rule their conditions out, and those words:
     an English question's (policy_ruled_out.yaml), or a measure's not_when left by the quick-check to the FAQ
     ("Can a bank branch…" asks what the documents never state of a bank branch)."""
@@ -661,7 +662,7 @@ def _not_met_reply(svc: Services, msg: Incoming, measures: list, said: str) -> R
 
 
 
-def _listed_abroad(book, reading, msg: Incoming) -> bool:
+def _listed_abroad(book: PolicyBook, reading: Reading, msg: Incoming) -> bool:
     """"REITs listing in Hong Kong": a listing venue elsewhere, for a measure whose own text covers 境内外交易所 (a
     Chinese question's venue is read by the extractor)."""
     return msg.english and bool(book.patterns["listed_en"].search(msg.text)) and any(
@@ -671,13 +672,13 @@ def _listed_abroad(book, reading, msg: Incoming) -> bool:
 NAMED_INPUT_MIN = 3     # characters of an input's name that say which measure it is ("资管规模", not "规模")
 
 
-def _named_inputs(book, reading) -> list[str]:
+def _named_inputs(book: PolicyBook, reading: Reading) -> list[str]:
     """The measures one of whose inputs the question names by a name of its own, in file order."""
     owners = {tag for word, tag in cue_index(book)["cue_owners"].occurring(reading.text) if len(word) >= NAMED_INPUT_MIN}
     return [m.id for m in book.measures if m.id in owners]
 
 
-def _asked_measures(book, reading, msg: Incoming) -> list:
+def _asked_measures(book: PolicyBook, reading: Reading, msg: Incoming) -> list:
     if m := ARTICLE.search(msg.folded):
         return [x for x in book.measures if x.article == _article_number(m[1] or m[2])]
     return [book.measure(i) for i in reading.candidates()[:QUOTED_MAX]]
@@ -742,7 +743,7 @@ def _once_or_yearly_all(svc: Services, lang: str) -> Reply:
 
 
 @lru_cache(maxsize=4096)          # asked of most free text; the same texts come again
-def _summary_named(book, text: str):
+def _summary_named(book: PolicyBook, text: str):
     """The policy summary (a direction of support) whose longest keyword the text holds, or None."""
     summary = max(book.summaries, key=lambda s: max((len(k) for k in s.keywords if k.lower() in text), default=0))
     return summary if any(k.lower() in text for k in summary.keywords) else None

@@ -17,6 +17,7 @@ from handlers.calc import QUESTION_MARKS
 from handlers.policy import ASK_TYPE, ASK_TYPE_EN, describe_and_match
 from policy_data.english import for_reading
 from policy_data.extract import beneficiary_types, facts_for, read
+from policy_data.loader import PolicyBook
 from policy_data.render import fmt_value
 
 
@@ -30,7 +31,7 @@ def _cancel(msg: Incoming) -> Button:
     return Button(msg.say("取消", "Cancel"), "/cancel")
 
 
-def _figures(book, readable: str) -> dict[str, str]:
+def _figures(book: PolicyBook, readable: str) -> dict[str, str]:
     """The figures the sentence gives by name, e.g. {"实收资本": "10亿元"}."""
     reading, named = read(readable, book), {}
     for measure in book.measures:

@@ -6,6 +6,7 @@ from aiohttp import web
 from bot.web.base import NotFound, actor_of, console_of, log_refusal, page, see_other
 from bot.web.knowledge_files import EditError, Stale, version
 from bot.web.pages.forms import ids, lines, text, words
+from faq.schema import FaqEntry
 
 routes = web.RouteTableDef()
 SHOWN = 50
@@ -26,7 +27,7 @@ def _choices(svc) -> dict:
             "categories": list(knowledge.categories)}
 
 
-def _matches(entry, query: str) -> bool:
+def _matches(entry: FaqEntry, query: str) -> bool:
     return any(query in part for part in (entry.id, entry.category, entry.answer, *entry.questions, *entry.keywords))
 
 
