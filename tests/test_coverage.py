@@ -39,3 +39,21 @@ def test_a_score_blends_coverage_and_similarity_and_adds_each_bonus_where_it_is_
                     + min(KEYWORD_CAP, KEYWORD_BONUS * hits.get(i, 0))
                     + ((NUMBER_BONUS if i in holding else -NUMBER_MALUS) if numbers else 0.0))
         assert match.score == max(0.0, min(1.0, expected))
+
+
+def test_the_candidates_at_scale_are_the_heaviest_entries_the_first_touched_first_among_equals():
+    import heapq
+    import random
+    from collections import defaultdict
+
+    from faq.matcher import _heaviest
+    rng = random.Random(7)
+    for _ in range(200):
+        told: dict[int, float] = {}
+        asked: dict[int, float] = defaultdict(float)
+        for i in rng.sample(range(1000), rng.randrange(1, 400)):           # touched in no order of their own
+            told[i] = rng.choice([0.5, 1.0, 1.5, 2.25])                    # many equal weights
+            if rng.random() < 0.5:
+                asked[i] = rng.choice([0.5, 1.0])
+        n = rng.randrange(1, 250)
+        assert _heaviest(asked, told, n) == heapq.nlargest(n, told, key=lambda i: asked[i] + told[i])
