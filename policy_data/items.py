@@ -25,7 +25,7 @@ def items(measure: Measure, reading: Reading, common: dict[str, Decimal]) -> lis
     keys = measure.rule_inputs()
     how_many = [int(f.value) for f in reading.figures if f.kind == "count" and f.unit in ("家", "个") and f.value
                 and 2 <= f.value <= MAX_ITEMS and f.value == int(f.value)]
-    counts = [f for f in reading.figures if f.kind == "count"]
+    counts = [f for f in reading.figures if f.kind == "count" or _bare_count(measure, reading, f)]
     if not keys and measure.rule.type == "fixed" and counts and all(_counts_its_items(measure, reading, f) for f in counts):
         total = sum(f.value for f in counts)          # "2家科技支行…另外1家科创保险专营机构": one sum per item
         return [dict(common) for _ in range(int(total))] if 2 <= total <= MAX_ITEMS and total == int(total) else None
@@ -51,12 +51,21 @@ def items(measure: Measure, reading: Reading, common: dict[str, Decimal]) -> lis
 ITEM_NOUNS = ("项目", "机构")
 
 
+def _bare_count(measure: Measure, reading: Reading, fig: Figure) -> bool:
+    """"3 科创银行 专营机构", as an English question reads ("3 sci-tech bank specialised institutions"): a whole
+    number right before the measure's own words counts them."""
+    if fig.kind != "number" or fig.value is None or fig.value != int(fig.value) or not 2 <= fig.value <= MAX_ITEMS:
+        return False
+    after = reading.text[fig.end:].lstrip()
+    return any(after.startswith(normalise(k)) for k in measure.keywords)
+
+
 def _counts_its_items(measure: Measure, reading: Reading, count: Figure) -> bool:
     """The count counts what the measure pays for, one sum each: the measure is for each project or institution
     (its beneficiary is one), and the count's noun, in its clause, is that ("3个共同富裕项目") or one of the
     measure's own words ("3家科技支行"). A sum for whoever holds the items (REITs' 权益人) is not counted."""
     holder = next((w for w in ITEM_NOUNS if measure.beneficiary.endswith(w)), None)
-    if holder is None or count.unit not in ("家", "个") or count.value is None:
+    if holder is None or count.value is None or count.unit not in ("家", "个") and not _bare_count(measure, reading, count):
         return False
     noun = CLAUSE_END.split(reading.text[count.end:], maxsplit=1)[0][:12]
     before = CLAUSE_END.split(reading.text[:count.start])[-1]          # "科创专营机构1家+…": the noun said first

@@ -218,6 +218,13 @@ async def test_the_quick_check_in_english(say, question, amount):
     assert "expired on 2026-02-28" in reply.text and "杭政办〔2023〕2号 · Art." in reply.sources[0]
 
 
+@pytest.mark.parametrize("question", ["3 sci-tech bank specialised institutions, total grant?",
+                                      "we set up 3 sci-tech bank specialist units, how much in total"])
+async def test_several_institutions_counted_in_english_are_each_paid(say, question):
+    reply = await say(question)
+    assert final_amount(reply.text) == Decimal(1500000) and "Item 3:" in reply.text, reply.text
+
+
 async def test_a_foreign_currency_gets_a_request_for_rmb_in_english(say):
     reply = await say("Paid-in capital of our new financial HQ is USD 200 million. What subsidy do we get?")
     assert "in RMB" in reply.text and "RMB 4 million" not in reply.text and "外币" not in reply.text
