@@ -26,7 +26,7 @@ from handlers.policy import details_reply, original_button
 from policy_data import render
 from policy_data.english import for_reading
 from policy_data.engine import Outcome, ceiling, evaluate, settled
-from policy_data.items import items
+from policy_data.items import MAX_ITEMS, items
 from policy_data.extract import ASKS_WHEN, ELIGIBLE, SELF_DESCRIPTION, Facts, beneficiary_types, Reason, Reading, cue_index, cued_measures, facts_for, normalise, ruling_word
 from policy_data.loader import PolicyBook
 from policy_data.schema import Condition, Measure
@@ -274,16 +274,36 @@ def _rivals(book: PolicyBook, measure_ids: list[str]) -> list[str]:
 
 
 def _one_each(book: PolicyBook, reading: Reading) -> list[str]:
-    """"两个共富项目，一个受国家表彰，一个受部委表彰，一共多少": as many items as the rival fixed sums named, one of
-    each."""
+    """"两个共富项目，一个受国家表彰，一个受部委表彰，一共多少": the items of the rival fixed sums named, one of each, or
+    as many of each as the count said beside it ("国家表彰的1个，部委表彰的2个")."""
     named = [i for i in reading.scores if _named_alone(book, book.measure(i), reading)]
     if len(named) < 2 or _rivals(book, named) != named or any(book.measure(i).rule_inputs() for i in named):
         return []
     if EACH_ONE.search(reading.text):                # "受到国家表彰和部委表彰的共富项目各一个"
         return named
-    counts = [f.value for f in reading.figures if f.kind == "count" and f.value is not None]
+    counted = [f for f in reading.figures if f.kind == "count" and f.value is not None]
+    counts = [f.value for f in counted]
     several = [n for n in counts if n > 1]          # "两个…一个…另一个", or "国家表彰1个、部委表彰1个"
+    if each := _each_counted(book, reading, named, counted):
+        return each
     return named if (SEVERAL.search(reading.text) and several == [len(named)]) or counts == [1] * len(named) else []
+
+
+def _each_counted(book: PolicyBook, reading: Reading, named: list[str], counted: list) -> list[str]:
+    """Each measure as many times as the one count said after its own word, when every named measure has one."""
+    def said_at(measure_id: str) -> int:
+        measure = book.measure(measure_id)
+        shared = {k for r in measure.versus if (rival := book.measure(r)) for k in rival.keywords}
+        return min(reading.text.find(normalise(k)) for k in measure.keywords
+                   if k not in shared and normalise(k) in reading.text)
+    if len(counted) != len(named) or any(f.value != int(f.value) or f.value < 1 for f in counted):
+        return []
+    order = sorted(named, key=said_at)
+    starts = [said_at(m) for m in order]
+    if any(s > f.start for s, f in zip(starts, counted)) or any(s < f.end for s, f in zip(starts[1:], counted)) \
+            or sum(f.value for f in counted) > MAX_ITEMS:      # each word, then its count, then the next word
+        return []
+    return [m for m, f in zip(order, counted) for _ in range(int(f.value))]
 
 
 EACH_ONE = re.compile(r"各(一|1)\s*(个|项|家)")

@@ -693,6 +693,13 @@ async def test_one_project_commended_at_each_level_is_paid_both_sums(ask, questi
     assert final_amount(reply.text) == Decimal(700000) and "合计（每项各自适用上限）" in reply.text, reply.text
 
 
+@pytest.mark.parametrize("question, amount", [("国家表彰的共富项目1个，部委表彰的2个", 900000),
+                                              ("共富项目受国家表彰的有2个，受部委表彰的有1个，一共奖多少", 1200000)])
+async def test_projects_counted_at_each_level_are_each_paid(ask, question, amount):
+    reply = await ask(question)
+    assert final_amount(reply.text) == Decimal(amount) and "合计（每项各自适用上限）" in reply.text, reply.text
+
+
 async def test_a_project_commended_at_both_levels_is_asked_about_not_paid_the_lower_sum(ask):
     reply = await ask("我们的共富项目受到国家和部委表彰，能拿多少")
     assert final_amount(reply.text) is None and {"calc:prosperity-national", "calc:prosperity-ministerial"} <= {
