@@ -279,7 +279,9 @@ class Gazetteer:
         self._asked = _longest_first([*((w, k) for k, a in lexicon.aspects.items() for w in a.asked),
                                       *((w, "") for w in lexicon.not_asked)])
         self._places = frozenset(lexicon.places())
-        self.repairer = Repairer([w for w, tag in self.names if tag] + list(vocabulary), cache_dir,
+        # the words that ask an aspect are repaired too: "啥时侯成立" asks the founding date
+        asked = [w for a in lexicon.aspects.values() for w in a.asked]
+        self.repairer = Repairer([w for w, tag in self.names if tag] + asked + list(vocabulary), cache_dir,
                                  [w for w, tag in self.names if tag and tag not in self._places])
         place_names = sorted({fold(w) for k in self._places for w in (lexicon.entities[k].name, *lexicon.entities[k].aliases)
                               if _is_cjk(w)}, key=len, reverse=True)

@@ -65,8 +65,9 @@ SUBJECTLESS = re.compile(rf"^(?:{'|'.join(_CUES.subjectless)})")
 # nor does a question opening with a kind ("园区四至范围到哪几条路", "项目主体施工进度到多少了")
 VAGUE = re.compile(rf"(?:那个|那家|那座|那幢|那栋)([\u4e00-\u9fff]{{0,4}}?)(?:{'|'.join(_CUES.kinds)})")
 KIND_SUBJECT = re.compile(rf"^(?:这个|那个|该)?(?:{'|'.join(_CUES.kind_subjects)})")
-# "第9条" names an article, it counts nothing: a number after 第 (or inside another number) is no count.
-_NUMBER = r"(?<![第\d.,一二两三四五六七八九十百千数])(?:\d[\d.,]*|[一二两三四五六七八九十百千数]+)\s*(?:万|亿|千|百)?\s*(?:余|多)?\s*"
+# "第9条" names an article, it counts nothing: a number after 第 (or inside another number) is no count; nor is
+# the 一 of "是一家" ("联盟是一家" says what it is, not how many).
+_NUMBER = r"(?<![第\d.,一二两三四五六七八九十百千数])(?!(?<=[是为])一(?![\d一二两三四五六七八九十百千万亿]))(?:\d[\d.,]*|[一二两三四五六七八九十百千数]+)\s*(?:万|亿|千|百)?\s*(?:余|多)?\s*"
 _YEAR, _MONTH, _DAY = r"(?:19|20)\d\d", r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})月", r"\d{1,2}[日号]"
 # What a "how many / which year" question needs its answer to hold: a figure in the unit it asks, or a date.
 # An answer without one does not answer it, however close its words.

@@ -753,3 +753,17 @@ async def test_a_document_named_in_a_follow_up_is_asked_what_was_asked_before(as
     await ask("十三五规划里财富管理规模目标多少")
     reply = await ask("港湾计划里呢")                      # the bay plan's wealth-management target, not another one
     assert reply.intent == "faq" and "4万亿元" in reply.text, reply.text
+
+
+async def test_where_the_asker_works_is_not_what_is_asked_about(ask):
+    reply = await ask("我在英蓝中心上班，小镇基金管理规模多少")
+    assert reply.intent == "faq" and "650亿元" in reply.text, reply.text
+
+
+def test_a_mistyped_asking_word_is_repaired(services):
+    assert services.kb.gazetteer.repairer.repair(fold("运河财富小镇啥时侯成立的")) == fold("运河财富小镇啥时候成立的")
+
+
+async def test_the_town_is_not_counted_by_a_motto_that_calls_it_one_family(ask):
+    reply = await ask("小镇有多少家企业")
+    assert "联盟是一家" not in reply.text, reply.text
