@@ -40,7 +40,7 @@ _FIGURE = re.compile(
     rf"(?:\s*(?:元|块钱|块|人民币))?"
     rf"|(?P<neg>(?<![0-9A-Za-z.万亿千百元块])[-−]|负)?(?P<num>{_NUM})\s*(?:个(?=\s*[万亿]))?\s*"
     rf"(?:(?P<mult>万亿|千亿|百亿|十亿|千万|百万|十万|亿|万|千|百)|(?P<latin>kw|w|e)(?![a-z0-9]))?"
-    rf"(?:(?<=个亿)(?P<tail>[1-9一二两三四五六七八九])(?P<tailmult>千万)?(?![{CN_DIGITS}\d.十百千万亿年月日号条项家个名次笔张件天岁倍%]))?\s*"
+    rf"(?:(?<=个亿)(?P<tail>[1-9一二两三四五六七八九])(?P<tailmult>千万|千(?!万))?(?![{CN_DIGITS}\d.十百千万亿年月日号条项家个名次笔张件天岁倍%成]))?\s*"
     rf"(?P<unit>%|个百分点|百分点|‰|元|块钱|块|人民币|项|张|次(?!性)|笔|家|件|个|名|年|月|日|号|条|天|岁|倍)?")
 
 
@@ -126,6 +126,8 @@ def _check(kind: str, value: Decimal) -> str | None:
 CAPITAL_NUMERALS = str.maketrans("壹贰貳叁參肆伍陆陸柒捌玖拾佰仟", "一二二三三四五六六七八九十百千")
 
 
+# A digit right after 亿 that is neither its 千万 nor the start of a count or a span of years leaves the figure unclear.
+LEFT_TAIL = re.compile(r"[一二两三四五六七八九](?![年月日号条项家个名次笔张件天岁倍])")
 # "两三张", "三五个亿", "七八千万": two digits side by side, no place between, are a rough span, not 23 or 35
 COUPLE = re.compile(r"^(?P<a>[一二两三四五六七八九])(?P<b>[二两三四五六七八九])(?![〇零一二两三四五六七八九])")
 
@@ -150,6 +152,10 @@ def figures(text: str) -> list[Figure]:
     for m in _FIGURE.finditer(text.translate(CAPITAL_NUMERALS)):
         if (couple := _couple(m)) is not None:
             found.append(couple)
+            continue
+        if m.group(0).rstrip().endswith("个亿") and LEFT_TAIL.match(text, m.end()):     # "一个亿五六", "一个亿五成"
+            found.append(Figure("number", None, m.start(), m.end() + 1, text[m.start():m.end() + 1].strip(),
+                                error=f"没看懂“{text[m.start():m.end() + 2].strip()}”这个数，请用数字写，例如 1.5亿"))
             continue
         try:
             classified = _classify(m)

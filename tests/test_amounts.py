@@ -20,6 +20,7 @@ def one(text):
     ("一亿五", "150000000"), ("一万五", "15000"), ("1亿5千万", "150000000"), ("1亿5", "150000000"),
     ("1亿2000万", "120000000"), ("1亿2000", "120000000"), ("1亿5千万元", "150000000"),
     ("一个亿五", "150000000"), ("一个亿二", "120000000"), ("两个亿五千万", "250000000"), ("1个亿5", "150000000"),
+    ("一个亿五千", "150000000"),
 ])
 def test_money_forms(text, value):
     fig = one(text)
@@ -62,6 +63,12 @@ def test_ranks(text, value):
 def test_two_digits_side_by_side_are_a_rough_span_not_one_number(text, kind, low, high):
     fig = one(text)
     assert (fig.kind, fig.low, fig.high, fig.value) == (kind, Decimal(low), Decimal(high), Decimal(high))
+
+
+@pytest.mark.parametrize("text", ["一个亿五六", "一个亿五成"])
+def test_a_digit_after_an_amount_that_is_not_its_tail_leaves_it_unread(text):
+    (fig, *_) = figures(text)
+    assert fig.value is None and fig.error
 
 
 def test_a_digit_after_a_year_is_not_the_tail_of_an_amount():

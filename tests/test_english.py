@@ -225,6 +225,11 @@ async def test_several_institutions_counted_in_english_are_each_paid(say, questi
     assert final_amount(reply.text) == Decimal(1500000) and "Item 3:" in reply.text, reply.text
 
 
+async def test_a_question_opening_with_i_m_is_no_introduction(say):
+    reply = await say("I'm curious about the town's planned area, how big?")
+    assert reply.intent == "faq" and "3.3 km²" in reply.text, reply.text
+
+
 async def test_a_foreign_currency_gets_a_request_for_rmb_in_english(say):
     reply = await say("Paid-in capital of our new financial HQ is USD 200 million. What subsidy do we get?")
     assert "in RMB" in reply.text and "RMB 4 million" not in reply.text and "外币" not in reply.text

@@ -235,7 +235,10 @@ def test_a_reload_lets_the_snapshot_it_replaced_go_and_keeps_the_new_one_out_of_
     import weakref
     knowledge_base = KnowledgeBase()
     gc.freeze()                                    # as serve() does once started
-    replaced = weakref.ref(knowledge_base.faq)     # a matcher's caches make cycles: only the collector frees it
-    knowledge_base.reload()
-    assert replaced() is None
-    assert gc.get_freeze_count() and all(o is not knowledge_base.faq for o in gc.get_objects())
+    try:
+        replaced = weakref.ref(knowledge_base.faq)     # a matcher's caches make cycles: only the collector frees it
+        knowledge_base.reload()
+        assert replaced() is None
+        assert gc.get_freeze_count() and all(o is not knowledge_base.faq for o in gc.get_objects())
+    finally:
+        gc.unfreeze()

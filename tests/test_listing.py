@@ -18,4 +18,4 @@ def test_a_long_answer_without_a_list_is_read_at_once():
     answer = "The town lies on the Grand Canal " * 700 + "。甲、乙、丙三家"    # 23,000 characters, one run
     started = time.process_time()
     assert _listed(SimpleNamespace(answer=answer)) == 3 and COUNTED_LIST.search(answer)
-    assert time.process_time() - started < 0.05          # tried at every character, it took seconds
+    assert time.process_time() - started < 1.0           # tried at every character, it took seconds
