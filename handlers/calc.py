@@ -292,10 +292,7 @@ def _one_each(book: PolicyBook, reading: Reading) -> list[str]:
 def _each_counted(book: PolicyBook, reading: Reading, named: list[str], counted: list) -> list[str]:
     """Each measure as many times as the one count said after its own word, when every named measure has one."""
     def said_at(measure_id: str) -> int:
-        measure = book.measure(measure_id)
-        shared = {k for r in measure.versus if (rival := book.measure(r)) for k in rival.keywords}
-        return min(reading.text.find(normalise(k)) for k in measure.keywords
-                   if k not in shared and normalise(k) in reading.text)
+        return min(reading.text.find(w) for w in _own_words(book, book.measure(measure_id)) if w in reading.text)
     if len(counted) != len(named) or any(f.value != int(f.value) or f.value < 1 for f in counted):
         return []
     order = sorted(named, key=said_at)
@@ -309,10 +306,15 @@ def _each_counted(book: PolicyBook, reading: Reading, named: list[str], counted:
 EACH_ONE = re.compile(r"各(一|1)\s*(个|项|家)")
 
 
-def _named_alone(book: PolicyBook, measure: Measure, reading: Reading) -> bool:
-    """A word of the measure's own, which none of its rivals has, names it ("国家表彰", not "共富项目")."""
+def _own_words(book: PolicyBook, measure: Measure) -> list[str]:
+    """The measure's keywords none of its rivals has ("国家表彰", not "共富项目"), as the reading writes them."""
     shared = {k for r in measure.versus if (rival := book.measure(r)) for k in rival.keywords}
-    return any(normalise(k) in reading.text for k in measure.keywords if k not in shared)
+    return [normalise(k) for k in measure.keywords if k not in shared]
+
+
+def _named_alone(book: PolicyBook, measure: Measure, reading: Reading) -> bool:
+    """A word of the measure's own names it."""
+    return any(w in reading.text for w in _own_words(book, measure))
 
 
 def _each_once(svc: Services, msg: Incoming, measures: list) -> Reply:
@@ -565,7 +567,7 @@ def _one_figure_two_ways(msg: Incoming, read_as: list) -> str | None:
                    "several on it.")
 
 
-def is_quick_check(reading: Reading, book: PolicyBook=None) -> bool:
+def is_quick_check(reading: Reading, book: PolicyBook | None = None) -> bool:
     if SELF_DESCRIPTION.search(reading.text) and not reading.asks_amount() and not _states_its_base(book, reading):
         return False                 # "我们是…" is a profile to match (handlers/policy.py)
     if (ASKS_WHEN.search(reading.text) or (book is not None and book.patterns["condition_asked"].search(reading.text))) \

@@ -88,8 +88,8 @@ def loosen(text: str, found: list[Figure]) -> list[Figure]:
             fig = replace(fig, text=said, low=low, high=high)
         elif fig.value is not None and fig.kind in ("money", "count", "number", "rate") and (rough := _rough(text, fig)):
             (low, high), said = rough
-            top = (fig.high or fig.value) * high if high is not None else LIMITS[fig.kind]
-            fig = replace(fig, text=said, low=(fig.low or fig.value) * low, high=top)     # "大概两三张": 2×0.9 to 3×1.1
+            top = (fig.high if fig.loose else fig.value) * high if high is not None else LIMITS[fig.kind]
+            fig = replace(fig, text=said, low=(fig.low if fig.loose else fig.value) * low, high=top)     # "大概两三张": 2×0.9 to 3×1.1
         merged.append(fig)
         n += 1
     return merged
