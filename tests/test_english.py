@@ -44,6 +44,9 @@ def test_the_language_of_a_short_message(text, lang):
     ("营收743.45亿元", "revenue of RMB 7.4345 billion (743.45亿元)", "英文“RMB 7.4345 billion”与括号中的“743.45亿元”不相等"),
     ("面积3.4平方公里", "3.3 km²", "中文有 3.4，英文没有；英文有 3.3，中文没有"),
     ("共有12家外资机构", "twelve foreign institutions", "中文有 12，英文没有"),
+    ("最高奖励500万元", "at most RMB 5 million (500万元)", None),
+    ("最高奖励500万元", "at most RMB 50 million (500万元)", "英文“RMB 50 million”与括号中的“500万元”不相等"),
+    ("面积3.30平方公里", "3.3 km²", None),
 ])
 def test_an_english_text_must_state_the_figures_of_its_chinese(chinese, english, differ):
     assert mismatch(chinese, english) == differ
