@@ -59,19 +59,34 @@ def _perturb(rng: random.Random, text: str) -> str:
     return text[i:] + text[:i] if " " not in text else " ".join(reversed(text.split(" ", 1)))
 
 
-def _refigure(rng: random.Random, text: str) -> str:
-    return re.sub(r"\d+", lambda m: str(rng.randrange(1, 10 ** len(m.group(0)))), text)
+def _refigurer(rng: random.Random):
+    """Other figures for one entry, the same in its Chinese and English texts (as the load-time check wants);
+    an English amount in billions beside its Chinese figure keeps only the Chinese figure."""
+    from decimal import Decimal
+
+    from faq.same_figures import IN_ENGLISH_UNITS, NUMBER
+
+    chosen: dict[Decimal, str] = {}
+
+    def other(m: re.Match) -> str:
+        digits = len(m.group(0).split(".")[0])
+        return chosen.setdefault(Decimal(m.group(0)).normalize(), str(rng.randrange(1, 10 ** digits)))
+
+    def refigure(text: str) -> str:
+        return NUMBER.sub(other, IN_ENGLISH_UNITS.sub(lambda m: f"RMB {m.group(3)}{m.group(4)}元", text.replace(",", "")))
+    return refigure
 
 
 def synthetic_faq(size: int, faq_dir: Path) -> None:
     """Writes the real FAQ files plus mutated copies up to `size` entries into `faq_dir` (and its en/)."""
     from faq.gazetteer import Lexicon
     from faq.knowledge import FAQ_DIR, load_knowledge
+    from faq.same_figures import mismatch
 
     shutil.copytree(FAQ_DIR, faq_dir, dirs_exist_ok=True)
     real = load_knowledge().faq
     lexicon = Lexicon.load()
-    entities = list(lexicon.entities.items())
+    entities = [(key, e) for key, e in lexicon.entities.items() if not mismatch(e.name, e.en)]
     rng = random.Random(SEED)
     zh, en = [], {}
     for k in range(max(0, size - len(real))):
@@ -86,13 +101,13 @@ def synthetic_faq(size: int, faq_dir: Path) -> None:
         questions = [_perturb(rng, moved(q)) if rng.random() < 0.5 else moved(q) for q in template.questions]
         keywords = [rng.choice(entity.aliases) if entity.aliases and rng.random() < 0.3 else w
                     for w in template.keywords]
-        entry_id = f"syn-{k}"
+        entry_id, refigure = f"syn-{k}", _refigurer(rng)
         zh.append({"id": entry_id, "category": template.category, "entities": [key], "aspects": list(template.aspects),
                    "questions": list(dict.fromkeys(questions)) if len(set(questions)) >= 2 else questions,
-                   "keywords": keywords, "answer": _refigure(rng, moved(template.answer)),
+                   "keywords": keywords, "answer": moved(refigure(template.answer)),
                    "source": template.source.model_dump()})
         en[entry_id] = {"questions": [moved(q, old.en, entity.en) for q in template.en.questions],
-                        "answer": _refigure(rng, moved(template.en.answer, old.en, entity.en))}
+                        "answer": moved(refigure(template.en.answer), old.en, entity.en)}
     dump = {"allow_unicode": True, "sort_keys": False, "width": 1000}
     (faq_dir / "synthetic.yaml").write_text(yaml.safe_dump({"entries": zh}, **dump), encoding="utf-8")
     (faq_dir / "en" / "synthetic.yaml").write_text(yaml.safe_dump({"entries": en}, **dump), encoding="utf-8")
@@ -118,9 +133,12 @@ def top3(kb, lang: str, text: str) -> list[str]:
 
 
 def startup(faq_dir: Path, cache_dir: Path) -> tuple[float, int]:
-    out = subprocess.run([sys.executable, "-c", STARTUP, str(faq_dir), str(cache_dir)], cwd=ROOT,
-                         capture_output=True, text=True, check=True).stdout.split()
-    return float(out[0]), int(out[1])
+    run = subprocess.run([sys.executable, "-c", STARTUP, str(faq_dir), str(cache_dir)], cwd=ROOT,
+                         capture_output=True, text=True)
+    if run.returncode:
+        sys.exit(f"start-up failed: {run.stderr.strip().splitlines()[-1]}")
+    elapsed, rss = run.stdout.split()
+    return float(elapsed), int(rss)
 
 
 def measure(faq_dir: Path) -> dict:
