@@ -716,6 +716,8 @@ async def test_a_town_named_beside_its_plan_is_answered_by_that_towns_entry_thou
     ("We have no approval from the national financial regulator. Can we still get the new financial HQ grant?",
      "You mention “no approval”"),
     ("New financial HQ set up without approval, paid-in capital RMB 2 billion. How much?", "You mention “without approval”"),
+    ("Our provincial finance reform pilot project has not passed acceptance, what's the art 10 award?", "You mention “not passed”"),
+    ("Provincial finance reform pilot, acceptance still ongoing. Can we get the award?", "You mention “still ongoing”"),
 ])
 async def test_an_english_question_saying_a_condition_is_not_met_gets_no_amount(say, question, says):
     reply = await say(question)
