@@ -119,6 +119,8 @@ async def test_the_holding_company_a_licence_grant_goes_to_is_not_a_new_financia
     ("Our newly set up enterprise credit reporting company has filed with the PBOC. Grant?", "RMB 1 million"),
     ("Our bank's technology finance specialist branch was recognised by the city. Grant?", "RMB 500,000"),
     ("Our common prosperity project was honored at national level. How much?", "RMB 500,000"),
+    ("CNY 300 million insurance financing for a public hospital (民生) project, subsidy?", "RMB 1.5 million"),
+    ("receivables confirmation financing 300 million, we rank 3rd in growth. reward ?", "RMB 150,000"),
 ])
 async def test_english_words_for_the_measure_its_kind_and_its_count(say, question, amount):
     reply = await say(question)
