@@ -8,7 +8,8 @@ character elsewhere (the 能 of 康桥新能源产业园): the router passes the
 "which one do you mean?"); one English word apart
 from Chinese names ("北城·智汇园 2019 revenue?") decides nothing; digits, figures ("10亿"),
 commands and a single Latin word ("QFLP", "hi") decide nothing (but a word beside an acronym with no Chinese at all,
-"AUM 12bn", is English), and the user's stored language (or, for a new user, the
+"AUM 12bn", is English); a Chinese first clause before an English question ("我是外资银行的 Kevin, which
+track …?") leaves the message English; and the user's stored language (or, for a new user, the
 platform's language hint) applies. Latin letters that hold no word the English data or its stop words know
 ("asdf qwer") are no English either: `unreadable` tells them, and they decide nothing.
 """
@@ -28,6 +29,7 @@ CHINESE_GRAMMAR = re.compile(r"[的是吗呢么哪啥几怎我你您们了想请
 DIGIT = re.compile(r"\d")
 ACRONYM = re.compile(r"^[A-Z0-9]+$")          # PPP, CFA, QFLP: written in Chinese sentences too
 # "北城·智汇园 2019 revenue?": one English word written apart from Chinese names (not "运河财富小镇intro")
+CLAUSE_END = re.compile(r"[,，;；:：]")
 APART_WORD = re.compile(r"(?:^|[\s,.;:!?()])[A-Za-z]{3,}(?=$|[\s,.;:!?()])")
 
 
@@ -56,6 +58,9 @@ def detect(text: str, without_names: Callable[[str], str] | None = None,
     if without_names is not None and not words and not CJK.search(without_names(text)):
         return None                   # "泰嘉园" alone, naming the place asked about: a name in any language
     if len(CJK.findall(FIGURE_CHARS.sub("", text))):
+        rest = CLAUSE_END.split(text, maxsplit=1)[1:]
+        if rest and len(LATIN_WORD.findall(rest[0])) >= 3 and detect(rest[0], without_names, known) == "en":
+            return "en"
         return "zh"
     return None
 

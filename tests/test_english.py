@@ -32,6 +32,9 @@ def say(router):
     ("QFLP", None), ("10亿", None), ("100 million", None), ("/start", None), ("3", None),
     ("北城·智汇园 2019 revenue?", None), ("英蓝中心 rent", None),
     ("AUM 12bn", "en"), ("Greenland CBD", "en"), ("RMB 300m", "en"), ("QFLP 10亿", None),
+    ("我是外资银行的 Kevin, the town is the core area of which Gongshu industry track?", "en"),
+    ("你好，where is the town located?", "en"), ("我们是PE fund，想问 where is the town", "zh"),
+    ("小镇在哪里，税收多少", "zh"),
 ])
 def test_the_language_of_a_short_message(text, lang):
     assert detect(text) == lang
@@ -833,6 +836,8 @@ async def test_an_english_list_of_what_fits_gives_each_ceiling_and_one_condition
     ("Hello, we are a Hong Kong fund looking at 拱墅. 13th FYP target share of finance in GDP by 2020?", "11%"),
     # a bare "how many" asks of the clause before it
     ("registered financial institutions in the town at the end of 2022, how many?", "356"),
+    # a Chinese introduction before an English question: answered in English, about what is asked
+    ("我是外资银行的 Kevin, the town is the core area of which Gongshu industry track?", "commerce and finance"),
 ])
 async def test_an_english_introduction_is_left_out_and_fragments_join_their_question(say, question, must):
     reply = await say(question)
