@@ -25,7 +25,7 @@ def items(measure: Measure, reading: Reading, common: dict[str, Decimal]) -> lis
     keys = measure.rule_inputs()
     how_many = [int(f.value) for f in reading.figures if f.kind == "count" and f.unit in ("家", "个") and f.value
                 and 2 <= f.value <= MAX_ITEMS and f.value == int(f.value)]
-    counts = [f for f in reading.figures if f.kind == "count" or _bare_count(measure, reading, f)]
+    counts = _not_restated(reading, [f for f in reading.figures if f.kind == "count" or _bare_count(measure, reading, f)])
     if not keys and measure.rule.type == "fixed" and counts and all(_counts_its_items(measure, reading, f) for f in counts):
         total = sum(f.value for f in counts)          # "2家科技支行…另外1家科创保险专营机构": one sum per item
         return [dict(common) for _ in range(int(total))] if 2 <= total <= MAX_ITEMS and total == int(total) else None
@@ -49,6 +49,17 @@ def items(measure: Measure, reading: Reading, common: dict[str, Decimal]) -> lis
 
 
 ITEM_NOUNS = ("项目", "机构")
+BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
+
+
+def _not_restated(reading: Reading, counts: list[Figure]) -> list[Figure]:
+    """"两家…（两个机构）" says two once: a count in brackets with the value of a count outside them is left out."""
+    inside = [(m.start(), m.end()) for m in BRACKETED.finditer(reading.text)]
+
+    def bracketed(f: Figure) -> bool:
+        return any(s <= f.start and f.end <= e for s, e in inside)
+    outside = {f.value for f in counts if not bracketed(f)}
+    return [f for f in counts if not (bracketed(f) and f.value in outside)]
 
 
 def _bare_count(measure: Measure, reading: Reading, fig: Figure) -> bool:

@@ -675,6 +675,7 @@ async def test_a_measure_pressed_in_the_picker_is_the_question_a_new_figure_repe
     ("两家专营机构被认定为科创银行专营机构，能拿多少", Decimal(1000000)),
     ("我们银行有2家科技支行被认定为科创专营机构，另外保险公司1家科创保险专营机构，一共补多少", Decimal(1500000)),
     ("2个共富项目受到部委表彰", Decimal(400000)),          # the national award shares only the project's name
+    ("我们有两家分别被认定为科创银行专营机构和科创保险专营机构（两个机构），最多一共多少", Decimal(1000000)),  # said twice
 ])
 async def test_a_count_of_the_projects_or_institutions_a_fixed_sum_is_for_gives_one_sum_each(ask, question, amount):
     reply = await ask(question)

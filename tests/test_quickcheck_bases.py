@@ -128,6 +128,9 @@ async def test_the_more_specific_name_wins_over_a_total(ask):
     ("我们企业征信公司还没完成人行备案，能拿100万吗", "还没完成人行备案"),
     ("REITs要上市了，能奖多少", "要上市了"),
     ("我们主导制定了2项团体标准，能奖多少", "团体标准"),
+    ("REITs项目只是申报了，还没在交易所上市", "只是申报了"),
+    ("我们的REITs还没在上交所上市，奖励多少", "还没在上交所上市"),
+    ("我们小贷公司能申请科创银行专营机构50万吗", "小贷公司"),
 ])
 async def test_an_event_outside_the_policy_or_a_condition_ruled_out_gives_no_amount(ask, question, says):
     reply = await _no_amount(ask, question)
