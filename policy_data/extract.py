@@ -154,7 +154,8 @@ def _shared_head(book: PolicyBook) -> re.Pattern:
 
 def _heads_shared(text: str, book: PolicyBook) -> str:
     """"国际、国家、行业标准" read as 国际标准、国家标准、行业标准: the head noun the listed items share, after each —
-    only when every item with it is a word of the measures ("参与制定国家标准" stays as it is)."""
+    only when every item with it is a word of the measures ("参与制定国家标准" stays as it is); and "标准：国际1项、
+    国家2项", the head said once before items that are counted."""
     cues = cue_index(book)["cues"]
 
     def spelled(m: re.Match) -> str:
@@ -163,7 +164,18 @@ def _heads_shared(text: str, book: PolicyBook) -> str:
         if not all(i in "、和及" or scan(i, cues) for i in named):
             return m.group(0)
         return "".join(named) + m.group(2) + m.group(3)
-    return _shared_head(book).sub(spelled, text)
+    text = _shared_head(book).sub(spelled, text)
+    if heads := [h for h in book.words["shared_heads"] if normalise(h) in text]:
+        def counted(m: re.Match) -> str:
+            at = m.start()
+            named = next((m.group(1) + h for h in heads if normalise(h) in text[:at]
+                          and scan(m.group(1) + normalise(h), cues)), None)
+            return named or m.group(1)
+        text = COUNTED_ITEM.sub(counted, text)
+    return text
+
+
+COUNTED_ITEM = re.compile(r"(?<=[：:、，,和及\s])([\u4e00-\u9fff]{2})(?=\s*[\d一二两三四五六七八九十]+\s*项)")
 
 
 EACH_OF_LIST = re.compile(r"((?:[\u4e00-\u9fff]{2,6}、)+[\u4e00-\u9fff]{2,6})各([^，,。；;\d]{0,4}?)([\d一二两三四五六七八九十]+\s*[张项家个笔])")

@@ -375,6 +375,7 @@ async def test_a_measure_for_another_kind_of_institution_is_refused_with_the_rea
     ("资管规模首次到了2百亿，我们是资产管理机构总部，补助多少", "600万元"),
     ("主导制定金融领域国际标准、国家标准、行业标准各1项，都已发布，一共奖励多少", "150万元"),
     ("主导国际、国家、行业标准各两项，都已发布，合计多少", "300万元"),          # the head noun said once
+    ("我们今年主导制定的标准发布了：国际1项、国家2项、行业3项，一共最多奖多少", "220万元"),   # said before the items
     ("海外子公司在香港、新加坡、英国各新拿了一张支付牌照（同一年），补助多少", "60万元"),   # one each: three
 ])
 async def test_capital_numerals_traditional_characters_compound_units_and_each(ask, question, amount):
