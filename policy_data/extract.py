@@ -36,7 +36,8 @@ ASKS_AMOUNT = re.compile(r"(补贴|补助|奖励|补|奖|拿|给|领)[^,，。;�
 OTHER_QUANTITY = re.compile(r"(总投资|投资总额|营运资金|注册资本|营业收入|营收|总资产|资产总额|银行贷款|贷款|利润|税收|估值|市值)"
                             r"(是|为|达|约|有|了)?$")
 # A figure after these words, or before the next ones, quotes a result or the rule, not a figure of one's own.
-QUOTED_BEFORE = re.compile(r"(是不是|就是|算是|文件|那档|这档|一共|合计|总共|加起来|按|每|各)[^，,。；;]{0,2}$")
+QUOTED_BEFORE = re.compile(r"(是不是|就是|算是|文件|那档|这档|一共|合计|总共|加起来|按|每|各)[^，,。；;]{0,2}$"
+                           r"|号文[^，,。；;\d]{0,4}$")      # "按2号文能拿2000万": what the document pays, quoted
 QUOTED_AFTER = re.compile(r"\s*(补贴|补助|奖励|奖金|吧|对吧|(那|这|一)?档|一共|合计|总共)")
 # "能拿300万吗", "能按国标30万奖吗": the amount the asker hopes for, asked about — never a figure to compute on.
 HOPED_BEFORE = re.compile(r"(能|可以|可|能不能|能否|可否|是不是|有没有)(拿|领|获得?|得到|补|奖|给|享受|按)[^，,。；;\d多少]{0,4}$")

@@ -392,6 +392,8 @@ async def test_a_count_is_never_read_as_an_amount(ask):
     ("我们新设的金融总部实收资本10亿，同一个事项市里另一个政策已经给了我们300万，按就高不重复，总共能拿多少？",
      "两者按最高一项计：2000万元（杭政办〔2023〕2号 第6条），不叠加。"),
     ("新设金融总部实收资本1亿，区里的政策已经给了300万，还能拿多少", "两者按最高一项计：300万元（其他政策），不叠加，本文件不再另行给予。"),
+    # what this document pays, quoted by the asker, is neither the capital nor the other policy's figure
+    ("新设金融总部实缴10亿，市里按2号文能拿2000万，区里政策给3000万，最终能拿多少", "两者按最高一项计：3000万元（其他政策）"),
 ])
 async def test_a_figure_from_another_policy_is_compared_under_the_higher_one_rule(ask, question, says):
     reply = await ask(question)
