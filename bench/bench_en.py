@@ -1,7 +1,7 @@
 """English figures: per kind the accuracy, the share of replies to English questions that are in English,
 and p99 latency through the router — on the blind English set (misses shown with -v) and, in aggregate
-only, on the sealed one. An FAQ answer holds an expected token when its English text or the Chinese text of
-the same entry (whose figures the load checks are the same) has it.
+only, on the sealed one. An answer holds an expected token when its English text or the Chinese text of the same
+FAQ entry or policy measure (whose figures the load checks are the same) has it.
 
     .venv/bin/python bench/bench_en.py [-v]
 """
@@ -47,17 +47,22 @@ def in_english(text: str) -> bool:
     return len(re.findall(r"[A-Za-z]", text)) > len(re.findall(r"[\u3400-\u9fff]", text))
 
 
-def chinese_of(faq: list) -> Callable[[str], str]:
-    """The Chinese answers of the FAQ entries whose English answer a reply gives: a set's expected token may be
-    written in Chinese only (第二批, 30家) where the English answer says "second batch", "30"."""
-    by_opening = {e.en.answer[:60]: e.answer for e in faq}
-    return lambda text: " ".join(zh for opening, zh in by_opening.items() if opening in text)
+def chinese_of(faq: list, measures: list) -> Callable[[str], str]:
+    """The Chinese text of the FAQ entries and policy measures whose English a reply gives: a set's expected token
+    may be written in Chinese only (第二批, 30家, 境内控股公司) where the English says "second batch", "30", "domestic
+    holding company"; only the Chinese of an English text the reply states (an answer by its opening, a measure's
+    text, beneficiary or each condition in full) counts."""
+    pairs = [(e.en.answer[:60], e.answer) for e in faq]
+    for m in measures:
+        pairs += [(m.en.text, m.text), (m.en.beneficiary, m.beneficiary),
+                  *zip(m.en.conditions, (c.text for c in m.conditions))]
+    return lambda text: " ".join(zh for en, zh in pairs if en in text)
 
 
 def judged(case: dict, reply, chinese: Callable[[str], str]) -> str:
     from bench import blindsets
     verdict = blindsets.judge(case, reply)
-    if verdict == "wrong" and case["kind"] in ("answer", "policy") and reply.intent == "faq" \
+    if verdict == "wrong" and case["kind"] in ("answer", "policy") \
             and blindsets.holds(reply.text + chinese(reply.text), case.get("expect", [])):
         return "ok"
     return verdict
@@ -67,7 +72,7 @@ async def run(router, cases: list[dict], tag: str):
     from bench import blindsets
     from bot.messages import Incoming
     tally, english, latencies, causes = blindsets.Tally(), Counter(), [], Counter()
-    chinese = chinese_of(router.svc.kb.knowledge.faq)
+    chinese = chinese_of(router.svc.kb.knowledge.faq, router.svc.kb.policy.measures)
     for n, case in enumerate(cases):
         msg = Incoming("telegram", f"{tag}{n}", f"{tag}{n}", text=case["q"], language_code="en")
         start = time.perf_counter()
