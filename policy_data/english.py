@@ -54,6 +54,7 @@ ASKS_AMOUNT = re.compile(r"\b(how much|what (one-off |total |maximum )?(subsidy|
 # "listed firms' financing": a plural's possessive is the plural itself, so the words after it read as a phrase.
 PLURAL_POSSESSIVE = re.compile(r"(?<=[a-z]s)['’](?=\s)")
 # "paid in instalments" says how a subsidy is paid, not paid-in capital.
+ARTICLE_REF = re.compile(r"\bart(?:icle)?\.?\s*(\d{1,2})\b")      # "(art 15)" names the article: no figure
 NOT_FIGURES = re.compile(r"\bpaid in (?=instal|install|full\b|cash\b|one\b|a lump\b|tranche|stage|phase|part)")
 # The question is compared in its folded words (plain_words): "ranked number 3" reads "ranked many 3".
 RANKS = r"\btop[- ]?(?P<top>\d+)\b|\b(?:ranked|rank|ranking|placed)\s+(?:no\.?\s*|many\s+)?(?P<place>\d+)(?:st|nd|rd|th)?\b" \
@@ -254,7 +255,7 @@ def to_cues(text: str, book: PolicyBook) -> str:
             return f"前{m['top']}名" if m["top"] else f"第{m['place'] or m['nth']}名"
         return words[m["phrase"]] if m["phrase"] else " "
     worded = WORDED.sub(lambda m: "0.5 " if m["half"] else f"{NUMBER_WORDS.get(m['word'], 1)} ",
-                        NOT_FIGURES.sub("paid ", plain_words(PLURAL_POSSESSIVE.sub("", text))))
+                        NOT_FIGURES.sub("paid ", ARTICLE_REF.sub(r" 第\1条 ", plain_words(PLURAL_POSSESSIVE.sub("", text)))))
     worded = _ranges_spelled(worded)
     worded = ELLIPTIC_COUNT.sub(lambda m: f"{m['n1']} {m['thing']} {m['when']}{m['mid']}{m['n2']} {m['thing']}",
                                 _with_heads(worded, shared))

@@ -907,3 +907,14 @@ async def test_an_english_question_naming_what_the_best_entry_never_mentions_is_
     assert reply.intent == "fallback", reply.text
     reply = await say("Which years does the bay implementation plan cover?", user="en2")   # a document's own facts
     assert reply.intent == "faq" and "2021" in reply.text and "2025" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, says", [
+    ("insurance funds subsidy (art 15) paid to who — insurer or financing party?", "the financing party is given"),
+    ("for the fin-reform pilot award (art 10) when is it paid — before or after acceptance?", "after the project passes acceptance"),
+    ("Under the insurance-funds measure, who receives the subsidy?", "the financing party is given"),
+])
+async def test_who_is_paid_or_when_is_answered_from_the_measures_text_not_computed(say, question, says):
+    """"(art 15)" names the article, no figure; "paid to who" asks for the beneficiary in the measure's own text."""
+    reply = await say(question)
+    assert reply.intent == "policy" and says in reply.text, reply.text
