@@ -726,7 +726,7 @@ async def test_a_town_named_beside_its_plan_is_answered_by_that_towns_entry_thou
 ])
 async def test_an_english_question_saying_a_condition_is_not_met_gets_no_amount(say, question, says):
     reply = await say(question)
-    assert reply.intent == "calc" and says in reply.text and not re.search(r"up to RMB", reply.text), reply.text
+    assert reply.intent in ("calc", "policy") and says in reply.text and not re.search(r"up to RMB", reply.text), reply.text
 
 
 async def test_each_part_of_an_english_message_after_an_introduction_is_read(say):
