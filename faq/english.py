@@ -75,6 +75,8 @@ _YEAR = r"\b(?:19|20)\d\d\b"
 NEEDS = compiled(vocabulary().needs.en, {"year": _YEAR, "months": _MONTHS})
 # The policy is one document, so its year tells nothing apart; a plan's year tells the plans apart and counts.
 POLICY_YEAR = re.compile(r"\b20\d\d(?=\s+(\S+\s+){0,3}(policy|policies|opinions?|document|docs?|measures?)\b)", re.IGNORECASE)
+# "the 13th FYP", "14th five-year plan": the plan's name, no figure asked.
+PLAN_ORDINAL = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)\s*(?:five[- ]?year|fyp|5[- ]?year)", re.IGNORECASE)
 PLACES = frozenset(vocabulary().english.places)
 WORDS = STOP | frozenset(vocabulary().english.words)
 
@@ -141,8 +143,9 @@ def fold_phrase(text: str) -> str:
 
 
 def numbers(text: str) -> set[str]:
-    """The figures a text states; the year of a document's name ("the 2023 policy") is none of them."""
-    return nlp.numbers(POLICY_YEAR.sub(" ", text.replace(",", "")))
+    """The figures a text states; the year of a document's name ("the 2023 policy") or a plan's ordinal ("the 13th
+    FYP") is none of them."""
+    return nlp.numbers(PLAN_ORDINAL.sub(" ", POLICY_YEAR.sub(" ", text.replace(",", ""))))
 
 
 @lru_cache(maxsize=1)

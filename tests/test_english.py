@@ -918,3 +918,14 @@ async def test_who_is_paid_or_when_is_answered_from_the_measures_text_not_comput
     """"(art 15)" names the article, no figure; "paid to who" asks for the beneficiary in the measure's own text."""
     reply = await say(question)
     assert reply.intent == "policy" and says in reply.text, reply.text
+
+
+def test_a_plans_ordinal_is_no_figure_asked():
+    from faq import english
+    assert english.numbers("Which are the five finance towns in the 13th FYP (五镇)?") == set()
+    assert english.numbers("the 14th five-year plan target of 1600亿") == {"1600"}
+
+
+async def test_a_question_naming_the_13th_fyp_is_answered_by_its_topic_not_by_entries_holding_13(say):
+    reply = await say("Which are the five finance towns in the 13th FYP (五镇)?")
+    assert reply.intent == "faq" and "Five Towns" in reply.text, reply.text
