@@ -96,6 +96,7 @@ def places_of_asker_dropped(text: str) -> str:
     return ELSEWHERE_ANY.sub(" ", intro.group(0)) + text[intro.end():]
 
 
+@lru_cache(maxsize=16384)         # the same few thousand words, over every text read
 def stem(word: str) -> str:
     """One word's folded form: plural endings off (but for the plurals kept: "towns" are not the town), British
     spellings and common variants folded."""

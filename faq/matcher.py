@@ -138,7 +138,8 @@ class FaqMatcher:
                  content: str | None = None):
         self.entries, self.text = entries, text
         text.add_words((k for e in entries for k in e.keywords), f"keywords-{text.__name__}")
-        index = cached(f"faq-index-{text.__name__.rpartition('.')[2]}", _cache_key(entries, text, content),
+        self.cache_key, self.cache_dir = _cache_key(entries, text, content), cache_dir     # for what is derived from it
+        index = cached(f"faq-index-{text.__name__.rpartition('.')[2]}", self.cache_key,
                        lambda: _tokenised(entries, text), cache_dir)
         self._ids, self._asked, self._told = index["ids"], index["asked"], index["told"]
         self._keywords, self._numbers = index["keywords"], index["numbers"]
