@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import math
 from array import array
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -72,6 +73,11 @@ class Postings:
 
     def count(self, k: int) -> int:
         return self.start[k + 1] - self.start[k]
+
+    def holds(self, k: int, i: int) -> bool:
+        """Whether entry `i` is among feature `k`'s (kept in ascending order)."""
+        at = bisect_left(self.entries, i, self.start[k], self.start[k + 1])
+        return at < self.start[k + 1] and self.entries[at] == i
 
 
 def _tokenised(entries: list[FaqEntry], text: ModuleType) -> dict:
@@ -153,6 +159,11 @@ class FaqMatcher:
         if not self._at_scale:         # every phrasing is compared: as a list, once
             self._phrasings = self._phrased.split("\n")[:-1]
             self._owner = array("I", (i for i in range(len(entries)) for _ in range(self._first[i + 1] - self._first[i])))
+
+    def says(self, i: int, feature: str) -> bool:
+        """Whether entry `i`'s phrasings, keywords or answer hold `feature`."""
+        k = self._ids.get(feature)
+        return k is not None and self._told.holds(k, i)
 
     def known(self, word: str) -> bool:
         """A word the data uses, or one whose every char bigram the data uses ("大关" from "大关路")."""

@@ -265,11 +265,10 @@ class Reader:
         self._plain = lru_cache(maxsize=SCANNED)(self._plain_of)
         self._halves = lru_cache(maxsize=SCANNED)(self._halves_of)
         self._tagged = lru_cache(maxsize=SCANNED)(self._tagged_in)
-        # the English words of each entry, and those the answers use: read once with the knowledge (and cached
-        # with its index), not on the first question that needs them
-        self._words_of, self._english_words = cached(
-            "faq-words-english", matcher.cache_key, self._english_vocabulary, matcher.cache_dir) \
-            if lang == "en" else ({}, frozenset())
+        # the English words the answers use: read once with the knowledge (and cached with its index), not on the
+        # first question that needs them
+        self._english_words = cached("faq-words-english", matcher.cache_key, self._answer_words, matcher.cache_dir) \
+            if lang == "en" else frozenset()
 
     def read(self, text: str, topic: Topic | None = None) -> Reading:
         folded = self._named_before(self.gazetteer.repairer.repair(fold(text)), topic)
@@ -413,14 +412,16 @@ class Reader:
         # only words the answers use elsewhere tell: a word none has is as likely the asker's own phrasing
         asked = [w for w in english.words(ASKING.sub(" ", reading.query)) if w not in named and w in self._english_words
                  and w.isalpha() and w not in english.WORDS and w not in english.place_names()]
-        return bool(asked) and not any(w in self._words_of[entry.id] for w in asked)
+        at = self._position[entry.id]
+        return bool(asked) and not any(self.matcher.says(at, w) for w in asked)
 
-    def _english_vocabulary(self) -> tuple[dict[str, frozenset[str]], frozenset[str]]:
-        """The English words of each entry's answer, phrasings and keywords; and the words the answers use
-        (phrasings hold the askers' words: "supposed", "cover")."""
-        entries = self.matcher.entries
-        return ({e.id: frozenset(english.words(" ".join([e.answer, *e.questions, *e.keywords]))) for e in entries},
-                frozenset().union(*(english.words(e.answer) for e in entries)))
+    def _answer_words(self) -> frozenset[str]:
+        """The words the answers use (phrasings hold the askers' words: "supposed", "cover")."""
+        return frozenset().union(*(english.words(e.answer) for e in self.matcher.entries))
+
+    @cached_property
+    def _position(self) -> dict[str, int]:
+        return {e.id: i for i, e in enumerate(self.matcher.entries)}
 
     def _says_none_of(self, text: str, entry: FaqEntry) -> bool:
         named = [w for w in nlp.words(ASKING.sub(" ", SAID_YEAR.sub(" ", self.gazetteer.unasked(text)))) if len(w) > 1]
