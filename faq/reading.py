@@ -29,6 +29,9 @@ WHOLE_YEAR_EN = re.compile(rf"\b(?:(?:at\s+)?(?:the\s+)?end(?:\s+of|-)?|year-end
 PART_OF_YEAR_EN = re.compile(r"\b(?:(?:first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter|q[1-4]|first\s+half|"
                              r"first\s+three\s+quarters|january|february|march|april|may|june|july|august|september|"
                              rf"october|november|december)\s+(?:of\s+)?{YEAR.pattern}", re.IGNORECASE)
+# "2023意见里…", "2016年的规划", "2019年鉴": the year that names a document, not the year asked of it ("到2025年" is asked).
+ZH_DOCUMENT_YEAR = re.compile(r"(?<![到至止])(?<!截至)(?:19|20)\d\d(?:\s*[-—–~至到]\s*(?:19|20)\d\d)?\s*年?\s*"
+                              r"(?:的|那个|那份|这个|这份|出的|发的|印发的|版)?\s*(?=(?:实施)?意见|政策|文件|号文|规划|计划|年鉴|杭政办)")
 BASE_YEAR = re.compile(r"(?:比|较|相比|与)\s*(?:19|20)\d\d年?(?:末|底)?")   # "比2010年增长": compared with, not asked of
 BARE_FIGURE = re.compile(r"^[\s第]*[\d.,，０-９一二两三四五六七八九十百千万亿零〇]+\s*(个)?\s*(万|亿|千万|百万)?\s*"
                          r"(元|块|人民币|万元|亿元|%|项|家|个|条|号|年)?[\s?？。!！]*$")
@@ -437,7 +440,7 @@ class Reader:
         asked = english.without_intro(folded) if self.lang == "en" else folded
         entities = self.gazetteer.entities(focus) or self.gazetteer.entities(asked)
         aspects = self.gazetteer.aspects(focus)         # the English "area" is weighed in read(), with the topic
-        dated = english.DOCUMENT_YEAR.sub(" ", focus) if self.lang == "en" else focus
+        dated = (english.DOCUMENT_YEAR if self.lang == "en" else ZH_DOCUMENT_YEAR).sub(" ", focus)
         years = [int(y) for y in YEAR.findall(BASE_YEAR.sub(" ", nlp.normalise(DOCUMENT_NUMBER.sub(" ", dated))))]
         unmarked = FOLLOW_UP_END.sub("", FOLLOW_UP.sub("", folded)).strip()     # "那30亿呢", "what about 3 billion?"
         marked = bool(FOLLOW_UP.match(folded) or FOLLOW_UP_END.search(folded)

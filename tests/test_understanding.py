@@ -772,3 +772,12 @@ def test_a_mistyped_asking_word_is_repaired(services):
 async def test_the_town_is_not_counted_by_a_motto_that_calls_it_one_family(ask):
     reply = await ask("小镇有多少家企业")
     assert "联盟是一家" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, says", [
+    ("2023意见里到2025年金融业增加值目标", "3000亿元"),
+    ("2016年的规划里小镇定位是什么", "非银金融集聚小镇"),
+])
+async def test_the_year_that_names_a_document_is_not_the_year_asked_of_it(ask, question, says):
+    reply = await ask(question)
+    assert reply.intent == "faq" and says in reply.text and "资料中没有" not in reply.text, reply.text
