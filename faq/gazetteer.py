@@ -207,10 +207,11 @@ class _Bounds:
         self._text, self._ends = text, None
 
     def between(self, start: int, end: int) -> bool:
-        """Whether a repair of text[start:end] cuts no dictionary word of the text."""
+        """Whether a repair of text[start:end] cuts no dictionary word of the text, other than the one its last
+        character makes with a 的 after it ("运河小真的面积": 真的 is no word here)."""
         if self._ends is None:
             self._ends = {0, *accumulate(len(w) for w in nlp.jieba.cut(self._text, HMM=False))}
-        return start in self._ends and end in self._ends
+        return start in self._ends and (end in self._ends or self._text[end:end + 1] == "的" and end + 1 in self._ends)
 
 
 @dataclass(frozen=True)

@@ -341,6 +341,8 @@ def test_a_longer_name_that_begins_with_a_place_is_not_that_place(services, ques
     ("2016年杭州有多少私募基金管理人", "2016年杭州有多少私募基金管理人"),   # a word written right stays whole
     ("杭州十三五规划里的五镇", "杭州十三五规划里的五镇"),             # nor is one cut by a repair (杭州市 + 三五)
     ("2020年杭州实际上市公司多少家", "2020年杭州实际上市公司多少家"),
+    ("想了解下运河小真的面积", "想了解下运河小镇的面积"),     # 真的 is no word before the 的 of a name
+    ("小镇的面积是真的吗", "小镇的面积是真的吗"),
 ])
 def test_pinyin_typos_are_repaired_and_words_written_right_are_kept(services, typed, read):
     assert services.kb.gazetteer.repairer.repair(fold(typed)) == read
