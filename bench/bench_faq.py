@@ -1,9 +1,10 @@
 """FAQ matching figures: top-1 accuracy and out-of-scope fallback rate on the dev set (which guided tuning)
 and on a separately written held-out set, per-question latency through the full router (p50/p99; for a new user
 this includes the durable write registering them) and of the FAQ answer path alone (reading, ranking, choice),
-start-up time (data + jieba) and resident memory.
+start-up time (data + jieba) and resident memory. `-v` lists the blind sets' misses; `--causes` counts every set's
+misses by the kind of reply they got (the only view of the sealed sets' misses).
 
-    .venv/bin/python bench/bench_faq.py
+    .venv/bin/python bench/bench_faq.py [-v] [--causes]
 """
 from __future__ import annotations
 
@@ -59,6 +60,19 @@ async def evaluate(router, kb, in_scope, out_of_scope, latencies: list[float], t
     return correct, fell_back, misses, leaks
 
 
+# What kind of reply a miss got, told by how the reply opens: the sealed sets' misses are counted this way only.
+SHAPES = (("资料中关于", "aspect not stated"), ("抱歉，这个问题", "nothing close"), ("（资料中没有", "year not on record"),
+          ("资料中没有关于", "nothing on the name"), ("The documents", "english"))
+
+
+def _causes(tally) -> list[str]:
+    """Misses counted by kind, verdict and the reply they got, most frequent first."""
+    from collections import Counter
+    counted = Counter((kind, verdict, intent + next((f" · {tag}" for start, tag in SHAPES if text.startswith(start)), ""))
+                      for kind, verdict, _, intent, text in tally.misses)
+    return [f"   {n:4}  {kind} {verdict}: {shape}" for (kind, verdict, shape), n in counted.most_common()]
+
+
 def _row(name: str, tally) -> str:
     ok, n = tally.rate("answer")
     oos_ok, oos = tally.rate("out_of_scope")
@@ -98,6 +112,8 @@ async def main() -> None:
         await blindsets.run_cases(router, data["cases"], tally, name.replace(" ", "")[:7] + ":", latencies)
         await blindsets.run_conversations(router, data.get("conversations", []), tally, name.replace(" ", "")[:7] + ":")
         print(_row(name, tally))
+        if "--causes" in sys.argv:
+            print(*_causes(tally), sep="\n")
         if readable and "-v" in sys.argv:
             for miss in tally.misses:
                 print("  ", *miss)
