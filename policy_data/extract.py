@@ -350,6 +350,18 @@ def facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str 
     return Facts(dict(f.values), dict(f.assumed), dict(f.errors), set(f.mentioned), dict(f.other), dict(f.loose))
 
 
+def _count_side(text: str, found: list[Figure], occurrences: list, inputs: dict) -> str:
+    """Where this text says a count's noun: "2项国际标准" after it, "国际标准1项行业标准2项" before it — before when some
+    count has a noun right before it and none right after, so that a count between two nouns goes with its own."""
+    sides = set()
+    for fig in found:
+        if fig.kind == "count":
+            beside = {gap[1] for start, end, key in occurrences if inputs[key].kind == "count"
+                      and (gap := figure_gap(text, fig, start, end)) and gap[0] == 0}
+            sides |= beside if len(beside) == 1 else set()
+    return "before" if sides == {"before"} else "after"
+
+
 def _facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str | None) -> Facts:
     text, found = reading.text, reading.figures
     inputs = {i.key: i for i in measure.inputs}
@@ -365,13 +377,14 @@ def _facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str
                 used.add(n)
                 facts.other.setdefault(kinds[0].key, (word, fig.text))
     pairs = []       # the closest cue wins; at equal distance the longer, more specific one; an amount before a bare
+    counted_after = _count_side(text, found, occurrences, inputs)
     for n, fig in enumerate(found):      # small number ("保险资金 1 重大基础设施项目": one project)
         if n in used:
             continue
         for start, end, key in occurrences:
             inp, gap = inputs[key], figure_gap(text, fig, start, end)
             if gap and compatible(fig, inp, by_cue=True):
-                preferred = "after" if inp.kind == "count" else "before"
+                preferred = counted_after if inp.kind == "count" else "before"
                 bare = inp.kind == "money" and fig.kind == "number" and (fig.value is None or fig.value < WAN)
                 pairs.append(((bare, gap[0], gap[1] != preferred, start - end, n), n, inp, text[start:end]))
     taken: dict[str, tuple[Figure, str]] = {}

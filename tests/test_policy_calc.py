@@ -376,6 +376,8 @@ async def test_a_measure_for_another_kind_of_institution_is_refused_with_the_rea
     ("主导制定金融领域国际标准、国家标准、行业标准各1项，都已发布，一共奖励多少", "150万元"),
     ("主导国际、国家、行业标准各两项，都已发布，合计多少", "300万元"),          # the head noun said once
     ("我们今年主导制定的标准发布了：国际1项、国家2项、行业3项，一共最多奖多少", "220万元"),   # said before the items
+    ("主导国际标准1项行业标准2项，奖多少", "140万元"),          # each count after its own noun, no separator
+    ("主导2项国际标准1项行业标准，奖多少", "220万元"),          # each count before its noun
     ("海外子公司在香港、新加坡、英国各新拿了一张支付牌照（同一年），补助多少", "60万元"),   # one each: three
 ])
 async def test_capital_numerals_traditional_characters_compound_units_and_each(ask, question, amount):
