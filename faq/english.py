@@ -49,6 +49,7 @@ LISTING_VENUE = re.compile(r"\b(?:list|listed|listing|ipo|float|floated|floating
 # that document.
 DOCUMENT_WORDS = r"(plan|policy|policies|yearbook|opinions?|implementation|five-year|fyp|document|docs?|measures?)"
 DOCUMENT_YEAR = re.compile(r"〔\d{4}〕|(?<=[\u4e00-\u9fff])(19|20)\d\d(?=\s*[-–—]\s*\d|年?\d+号)"
+                           r"|\b(19|20)\d\d(?=\s*(?:no\.?|number|#)\s*\d)"      # "Hangzheng Ban 2023 No.2"
                            r"|\b(19|20)\d\d(\s*[-–—]\s*(19|20)\d\d)?(?=\s+((?!in\b|under\b|per\b|by\b|of\b|from\b)\S+\s+){0,3}"
                            rf"{DOCUMENT_WORDS}\b)", re.IGNORECASE)
 # "still in force in 2026?", "is it still running? it's dec 2026 now", "the 13th FYP (2016)": the date a document's

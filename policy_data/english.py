@@ -54,6 +54,9 @@ ASKS_AMOUNT = re.compile(r"\b(how much|what (one-off |total |maximum )?(subsidy|
 # "listed firms' financing": a plural's possessive is the plural itself, so the words after it read as a phrase.
 PLURAL_POSSESSIVE = re.compile(r"(?<=[a-z]s)['’](?=\s)")
 # "paid in instalments" says how a subsidy is paid, not paid-in capital.
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# "in March 2026": the month asked, as the Chinese reading takes it (2026年3月)
+MONTH_YEAR = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(20\d\d)\b")
 ARTICLE_REF = re.compile(r"\bart(?:icle)?\.?\s*(\d{1,2})\b")      # "(art 15)" names the article: no figure
 NOT_FIGURES = re.compile(r"\bpaid in (?=instal|install|full\b|cash\b|one\b|a lump\b|tranche|stage|phase|part)")
 # The question is compared in its folded words (plain_words): "ranked number 3" reads "ranked many 3".
@@ -234,6 +237,13 @@ def _ranges_spelled(text: str) -> str:
     return BETWEEN.sub(spelled, text)
 
 
+def _months_said(english: str, cues: str) -> str:
+    """The year the cues hold for "March 2026" gets its month (2026年3月)."""
+    for m in MONTH_YEAR.finditer(english.lower()):
+        cues = re.sub(rf"{m[2]}年(?!\d{{1,2}}月)", f"{m[2]}年{MONTHS.index(m[1]) + 1}月", cues, count=1)
+    return cues
+
+
 def to_cues(text: str, book: PolicyBook) -> str:
     """The English question in the words the Chinese extractor reads."""
     pattern, words, kinds, one_of, shared = _pattern(book)
@@ -264,7 +274,7 @@ def to_cues(text: str, book: PolicyBook) -> str:
     cues = _year_after(book).sub(r"\g<year> \g<amount>，", re.sub(r"\s+", " ", pattern.sub(one, worded)).strip())
     tokens = re.findall(r"[a-z0-9]+", worded)
     named = [zh for words_, zh in kinds if zh not in cues and _loosely(words_, tokens)]
-    cues = " ".join(dict.fromkeys([cues, *named]))
+    cues = _months_said(text, " ".join(dict.fromkeys([cues, *named])))
     return f"{cues} 能拿多少" if ASKS_AMOUNT.search(text) else cues
 
 

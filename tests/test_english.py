@@ -929,3 +929,14 @@ def test_a_plans_ordinal_is_no_figure_asked():
 async def test_a_question_naming_the_13th_fyp_is_answered_by_its_topic_not_by_entries_holding_13(say):
     reply = await say("Which are the five finance towns in the 13th FYP (五镇)?")
     assert reply.intent == "faq" and "Five Towns" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, says, not_said", [
+    ("Is the 2023 policy still applicable for applications submitted in March 2026?",
+     "2026-03: not within its validity", "2026: within"),
+    ("(Hangzheng Ban 2023 No.2) still valid?", "is no longer in force", "2023: within"),
+])
+async def test_the_month_asked_is_compared_with_the_validity_and_the_documents_own_year_is_not_asked(say, question, says,
+                                                                                                     not_said):
+    reply = await say(question)
+    assert says in reply.text and not_said not in reply.text, reply.text
