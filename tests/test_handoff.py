@@ -26,7 +26,7 @@ async def delivered(services) -> None:
                                   "找个真人聊聊", "我想找个人具体聊一下落户的事", "我要投诉", "能帮我联系一下管委会的人吗", "给管委会留言：我们想租500平办公室",
                                   "Can I speak with someone from the management committee?", "麻烦让工作人员联系我",
                                   "请管委会的人给我回个电话", "Can someone call me back?", "I want to make a complaint",
-                                  "投诉", "想跟你们工作人员聊聊", "connect me to a person"])
+                                  "投诉", "想跟你们工作人员聊聊", "connect me to a person", "Please transfer me to a human agent"])
 def test_asking_for_a_person_is_recognised(text):
     assert asks_for_person(text)
 
@@ -36,7 +36,7 @@ def test_asking_for_a_person_is_recognised(text):
                                   "管委会有多少工作人员", "What is the phone number of the management committee?", "联系我们",
                                   "How many staff work at the committee?", "产业园和客服中心在哪", "小镇与客服中心距离多远",
                                   "英蓝中心和人工岛什么关系", "找个人征信公司合作", "和真人秀节目合作过吗", "给管委会留言的功能在哪",
-                                  "Can you connect me to the website?", "what is the complaint procedure for rent"])
+                                  "Can you connect me to the website?", "what is the complaint procedure for rent", "transfer me to the fund page"])
 def test_other_questions_are_not_a_handoff(text):
     assert not asks_for_person(text)
 
