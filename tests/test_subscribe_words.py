@@ -120,3 +120,15 @@ async def test_announcements_back_on_and_off_in_everyday_words(ask, services):
     assert await settings(services) == ({"news"}, set())
     await ask("公告也不要了")
     assert await settings(services) == (set(), set())
+
+
+@pytest.mark.parametrize("words", ["I want to get the alliance event notices", "Please send me the alliance event updates"])
+async def test_english_asking_for_the_event_notices_subscribes(ask, services, words):
+    reply = await ask(words)
+    assert reply.intent == "events" and "events" in (await settings(services))[0], reply.text
+
+
+@pytest.mark.parametrize("words", ["Please do not send me announcements", "I don't want notices", "no more announcements please"])
+async def test_english_saying_no_more_notices_opts_out_and_subscribes_nothing(ask, services, words):
+    reply = await ask(words)
+    assert reply.intent == "events" and await settings(services) == (set(), set()), reply.text
