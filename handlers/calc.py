@@ -26,7 +26,7 @@ from handlers.policy import details_reply, original_button
 from policy_data import render
 from policy_data.english import for_reading
 from policy_data.engine import Outcome, ceiling, evaluate, settled
-from policy_data.items import MAX_ITEMS, items
+from policy_data.items import MAX_ITEMS, item_noun, item_unit, items, unknown_count
 from policy_data.extract import ASKS_WHEN, ELIGIBLE, SELF_DESCRIPTION, Facts, beneficiary_types, Reason, Reading, cue_index, cued_measures, facts_for, normalise, ruling_word
 from policy_data.loader import PolicyBook
 from policy_data.schema import Condition, Measure
@@ -499,6 +499,9 @@ def _computed(svc: Services, msg: Incoming, question: str, measure_ids: list[str
             return _confirm(svc, msg, measure, *unstated, question)
     if itemisable and (itemised := _itemised(svc, msg, book.measure(measure_ids[0]), reading, known)):
         return itemised
+    if len(measure_ids) == 1 and (vague := unknown_count(book.measure(measure_ids[0]), reading,
+                                                         book.patterns["count_unknown"])):
+        return _count_asked(svc, msg, book.measure(measure_ids[0]), vague)
     outcomes, asks, read_as = [], [], []
     notes: list[str] = []
     ceiling_asked = bool(CEILING_ASKED.search(f"{question} {msg.text}"))
@@ -542,6 +545,23 @@ def _computed(svc: Services, msg: Incoming, question: str, measure_ids: list[str
     reply = _results(svc, msg, outcomes, notes)
     reply.buttons += [measure_button(o.measure, msg.lang) for o, _ in asks]
     return reply
+
+
+def _count_asked(svc: Services, msg: Incoming, measure: Measure, vague: str) -> Reply:
+    """A fixed sum paid for each of several items whose number the question does not give: the rule, and the number
+    asked for; no total is guessed."""
+    svc.dialogs.pop(msg.user_key)
+    policy = svc.kb.policy.policy(measure)
+    noun = item_noun(measure) or ""
+    unit = item_unit(noun)
+    text = "\n".join([render.heading(measure, msg.lang), msg.say(
+        f"规则：{render.rule_text(measure)}，按每{unit}{noun}分别给予。您说的“{vague}”没有确切数量，合计取决于{noun}的数量；"
+        f"请告诉我具体有几{unit}，例如“3{unit}{measure.keywords[0]}，补多少”。",
+        f"Rule: {render.rule_text(measure, 'en')} (for each one). Your question does not say how many; the total "
+        "depends on it, so please tell me the number, e.g. “3 of them, how much?”.")])
+    blocks = [text, *render.validity_notes([policy], svc.policy_date(), msg.lang)]
+    return calc_reply("\n\n".join(blocks), confidence=0.6, buttons=[original_button(msg, measure.id)],
+                      sources=[render.citation(svc.kb.knowledge.documents, policy, measure, msg.lang)])
 
 
 def _threshold_unknown(measure: Measure, values: dict) -> bool:
