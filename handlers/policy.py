@@ -17,6 +17,7 @@ from bot.messages import Button, Incoming, Reply
 from bot.payloads import CALC, POLICY
 from bot.services import Services
 from faq.reading import ASKING
+from faq.gazetteer import scan
 from faq.schema import Source, holds_any
 from handlers import faq, handoff, policy_facts
 from policy_data import render
@@ -540,6 +541,18 @@ def _names_a_kind(text: str, book: PolicyBook) -> bool:
         w in text for w in book.types["enterprise"].words if w not in GENERIC))
 
 
+def _about_the_kind(book: PolicyBook, reading: Reading) -> bool:
+    """"征信公司能拿哪些补贴": every word that named a measure lies within a word naming a kind of institution, and
+    that kind has more measures than those named: the question is about all of them. ("金融科技子公司有补助吗"
+    names the one measure for its kind: that measure answers.)"""
+    kinds = scan(reading.text, cue_index(book)["types"])
+    hits = scan(reading.text, cue_index(book)["keywords"])
+    if not hits or not all(any(ks <= start and end <= ke for ks, ke, _ in kinds) for start, end, _ in hits):
+        return False
+    named = {kind for _, _, kind in kinds}
+    return any(m.id not in reading.scores for m in book.measures if named & set(m.beneficiaries))
+
+
 def _unstated_procedure(policy: PolicyDoc, msg: Incoming) -> str:
     """In English the document's sentence is only referred to (its dates are in the validity note): it is long."""
     lead = policy.en.lead_department if policy.en else policy.lead_department
@@ -818,8 +831,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     if reading.figures and holds_any(reading.text, book.words["support"]) and _names_a_kind(text, book) \
             and gives_own_figure(book, text):
         return describe_and_match(svc, text, lang=msg.lang, typed=msg.text)   # "我们基金公司规模突破250亿，有补助吗"
-    if book.patterns["type_asks"].search(reading.text) and not reading.candidates() and _names_a_kind(text, book) \
-            and not _names_a_plan(svc, msg):
+    if book.patterns["type_asks"].search(reading.text) and (not reading.candidates() or _about_the_kind(book, reading)) \
+            and _names_a_kind(text, book) and not _names_a_plan(svc, msg):
         return describe_and_match(svc, text, lang=msg.lang, typed=msg.text)     # "券商在杭州能享受哪些政策": match the type
     if book.patterns["asks_mine"].search(text):
         return await mine(svc, msg)
