@@ -519,6 +519,14 @@ def _quoting(book: PolicyBook, reading: Reading) -> list:
     return found if len(found) <= QUOTED_MAX else []
 
 
+def quotes_the_rule(book: PolicyBook, reading: Reading) -> bool:
+    """"金融科技子公司那条，5000万是含本数吗": every figure is one a named measure states, asked about in the words
+    of a quote ("含", "门槛"), no amount asked: the rule is answered, nothing computed."""
+    return bool(reading.figures) and bool(reading.candidates()) and not reading.asks_amount() \
+        and bool(book.patterns["quote_asks"].search(reading.text)) \
+        and any(m.id in reading.scores for m in _quoting(book, reading))
+
+
 def details_reply(svc: Services, measures: list, lang: str) -> Reply:
     """Each measure's sentence, who benefits, its rule and conditions: nothing computed for the asker."""
     book = svc.kb.policy
@@ -847,6 +855,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
             reply.text = "\n".join(render.rules_unstated(p, msg.lang) for p in book.policies.values()) + "\n\n" + reply.text
         return reply
     candidates = reading.candidates()
+    if quotes_the_rule(book, reading):
+        return details_reply(svc, [m for m in _quoting(book, reading) if m.id in reading.scores], msg.lang)
     if len(candidates) > 1 and about_policy and not (book.patterns["procedure"].search(msg.text) or ASKS_WHEN.search(reading.text)):
         return details_reply(svc, list(map(book.measure, candidates[:QUOTED_MAX])), msg.lang)
     if candidates and (about_policy or book.patterns["procedure"].search(msg.text)):

@@ -26,7 +26,7 @@ def items(measure: Measure, reading: Reading, common: dict[str, Decimal]) -> lis
     how_many = [int(f.value) for f in reading.figures if f.kind == "count" and f.unit in ("家", "个") and f.value
                 and 2 <= f.value <= MAX_ITEMS and f.value == int(f.value)]
     counts = [f for f in reading.figures if f.kind == "count" or _bare_count(measure, reading, f)]
-    if not keys and measure.rule.type == "fixed" and counts and all(_counts_its_items(measure, reading, f) for f in counts):
+    if not keys and measure.rule.type == "fixed" and counts and all(counts_its_items(measure, reading, f) for f in counts):
         total = sum(f.value for f in counts)          # "2家科技支行…另外1家科创保险专营机构": one sum per item
         return [dict(common) for _ in range(int(total))] if 2 <= total <= MAX_ITEMS and total == int(total) else None
     if measure.growth or not (TOTAL.search(text) or EACH.search(text)):
@@ -60,7 +60,7 @@ def _bare_count(measure: Measure, reading: Reading, fig: Figure) -> bool:
     return any(after.startswith(normalise(k)) for k in measure.keywords)
 
 
-def _counts_its_items(measure: Measure, reading: Reading, count: Figure) -> bool:
+def counts_its_items(measure: Measure, reading: Reading, count: Figure) -> bool:
     """The count counts what the measure pays for, one sum each: the measure is for each project or institution
     (its beneficiary is one), and the count's noun, in its clause, is that ("3个共同富裕项目") or one of the
     measure's own words ("3家科技支行"). A sum for whoever holds the items (REITs' 权益人) is not counted."""
@@ -94,7 +94,7 @@ def unknown_count(measure: Measure, reading: Reading, vague: re.Pattern) -> str 
     """"科创专营机构几家通过认定了": the words of a count not given ("几家") of the items a fixed sum is paid for,
     each, when no count of them is given; the total depends on it."""
     if measure.rule_inputs() or measure.rule.type != "fixed" or any(
-            f.kind == "count" and f.value is not None and _counts_its_items(measure, reading, f) for f in reading.figures):
+            f.kind == "count" and f.value is not None and counts_its_items(measure, reading, f) for f in reading.figures):
         return None
     return next((m.group(0) for m in vague.finditer(reading.text)
                  if _names_its_items(measure, reading.text, m.start(), m.end())), None)
