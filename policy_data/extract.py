@@ -241,8 +241,26 @@ def own_types(text: str, book: PolicyBook) -> dict[str, str]:
 def ruling_word(book: PolicyBook, measure: Measure, text: str, own: dict[str, str]) -> str | None:
     """The word of the question that names another subject than the measure's: one of its not_when words, or
     the asker's own kind when the measure is for other kinds."""
-    return next((w for w in measure.not_when if book.says(text, normalise(w))), None) \
+    return next((w for w in measure.not_when if book.says(text, normalise(w))
+                 and not _said_of_another(book, measure, text, normalise(w))), None) \
         or _other_kind(book, measure, text, own)
+
+
+SENTENCE_BREAK = re.compile(r"[。;；!！?？]")
+
+
+def _said_of_another(book: PolicyBook, measure: Measure, text: str, word: str) -> bool:
+    """"新设个人征信公司(人行批准)和新设企业征信公司(已备案)": every time the word is said, the last measure word
+    before it in its sentence names other measures only, not this one; so it is said of them."""
+    hits = scan(text, cue_index(book)["keywords"])
+    start = text.find(word)
+    while start >= 0:
+        sentence = max((m.end() for m in SENTENCE_BREAK.finditer(text, 0, start)), default=0)
+        before = [ids for s, e, ids in hits if sentence <= s and e <= start]
+        if not before or measure.id in before[-1]:
+            return False
+        start = text.find(word, start + 1)
+    return True
 
 
 def _other_kind(book: PolicyBook, measure: Measure, text: str, own: dict[str, str]) -> str | None:

@@ -21,3 +21,9 @@ async def test_the_measures_own_event_not_yet_done_still_rules_it_out(ask, quest
     reply = await ask(question)
     assert f"您提到“{said}”" in reply.text and final_amount(reply.text) is None, reply.text
 
+
+async def test_a_word_ruling_out_one_measure_said_of_another_rules_out_only_that_one(ask):
+    reply = await ask("新设个人征信公司(人行批准)和新设企业征信公司(已备案)各一家，合计")
+    assert final_amount(reply.text) == 11000000, reply.text
+    alone = await ask("个人征信公司已备案，补多少", user="u2")
+    assert "您提到“备案”" in alone.text and final_amount(alone.text) is None, alone.text
