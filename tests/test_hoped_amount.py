@@ -1,0 +1,17 @@
+"""The amount an asker hopes for ("能拿300万吗") is read once: it says an amount is asked and is never a figure."""
+from __future__ import annotations
+
+import pytest
+
+from policy_data.extract import read
+
+
+@pytest.mark.parametrize("question", ["新设金融总部能拿300万吗", "主导制定国家标准，能按国标30万奖吗", "资管总部可以拿600万的补助吗"])
+def test_a_hoped_for_amount_asks_an_amount_and_is_no_figure(services, question):
+    reading = read(question, services.kb.policy)
+    assert reading.asks_amount() and reading.hoped and not any(f.kind == "money" for f in reading.figures)
+
+
+def test_an_amount_of_ones_own_is_a_figure_not_a_hope(services):
+    reading = read("新设金融总部实收资本3亿", services.kb.policy)
+    assert not reading.hoped and [f.value for f in reading.figures] == [300000000]
