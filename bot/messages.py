@@ -89,7 +89,6 @@ class Reply:
     sources: list[str] = field(default_factory=list)
     lang: str = "zh"          # set by the router: channels word their own additions (sources, choices) in it
     confirms: str | None = None   # the measure (id) whose condition the reply asks the user to confirm
-    unstated: bool = False    # answered with what the documents say, but what was asked they do not state: logged
 
     def sources_line(self) -> str:
         if not self.sources:

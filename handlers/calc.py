@@ -125,8 +125,8 @@ def _result_blocks(svc: Services, msg: Incoming, outcomes: list[Outcome], added:
 
 
 def _results(svc: Services, msg: Incoming, outcomes: list[Outcome], notes: list[str]) -> Reply:
-    """The computed outcomes; when each says only that the article states no amount, that is the answer (intent
-    "policy"), and the amount asked, which no document states, is logged as unanswered."""
+    """The computed outcomes; when each says only that the article states no amount, the amount asked is not
+    known: intent "fallback", so it counts as unanswered."""
     book = svc.kb.policy
     paid = [o for o in outcomes if o.status == "ok"]
     stacked = []
@@ -136,10 +136,8 @@ def _results(svc: Services, msg: Incoming, outcomes: list[Outcome], notes: list[
     blocks, sources = _result_blocks(svc, msg, outcomes, stacked + notes)
     buttons = [original_button(msg, o.measure.id) for o in outcomes[:1]]
     unknown = all(o.status == "unquantified" for o in outcomes)
-    reply = render.reply("policy" if unknown else "calc", "\n\n".join(blocks),
-                         confidence=0.5 if unknown else 0.8 if notes else 1.0, buttons=buttons, sources=sources)
-    reply.unstated = unknown
-    return reply
+    return render.reply("fallback" if unknown else "calc", "\n\n".join(blocks), confidence=0.5 if unknown else 0.8 if notes else 1.0,
+                        buttons=buttons, sources=sources)
 
 
 def _assumed_notes(msg: Incoming, measure: Measure, facts: Facts) -> list[str]:
@@ -469,7 +467,7 @@ async def _run(svc: Services, msg: Incoming, question: str, measure_ids: list[st
                reading: Reading | None = None, expect: str | None = None) -> Reply:
     """Compute the measures for the question; an amount the documents do not state is logged as unanswered."""
     reply = _computed(svc, msg, question, measure_ids, known, reading, expect)
-    return await handoff.unanswered(svc, msg, reply) if reply.intent == "fallback" or reply.unstated else reply
+    return await handoff.unanswered(svc, msg, reply) if reply.intent == "fallback" else reply
 
 
 def _computed(svc: Services, msg: Incoming, question: str, measure_ids: list[str], known: dict | None = None,

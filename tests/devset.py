@@ -45,9 +45,9 @@ def final_amount(text: str) -> Decimal | None:
 
 def calc_exact(item: dict, reply, book) -> bool:
     """True when the reply gives exactly the expected outcome for the quick-check dev-set item; an amount the
-    article does not state is answered with what the article says instead (intent policy), no amount."""
+    article does not state is a "don't know" (intent fallback) that still says what the article does."""
     result = item.get("result", "amount")
-    if reply.intent != ("policy" if result == "unquantified" else "calc"):
+    if reply.intent != ("fallback" if result == "unquantified" else "calc"):
         return False
     text = reply.text
     if "measure" in item and heading(book.measure(item["measure"])) not in text:
