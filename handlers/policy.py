@@ -807,6 +807,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
             and 0 < len(asked := reading.candidates()) <= QUOTED_MAX:        # "评级机构业务量要多少笔": its conditions
         return measure_reply(svc, book.measure(asked[0]), confidence=0.8, lang=msg.lang) if len(asked) == 1 \
             else details_reply(svc, list(map(book.measure, asked)), msg.lang)
+    if quotes_the_rule(book, reading):
+        return details_reply(svc, [m for m in _quoting(book, reading) if m.id in reading.scores], msg.lang)
     kind = next((k for k in NO_MEASURE_KINDS if k in reading.text), None)
     if kind and not reading.candidates() and holds_any(reading.text, book.words["support"]) \
             and not holds_any(reading.text, book.words["town"]):
@@ -855,8 +857,6 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
             reply.text = "\n".join(render.rules_unstated(p, msg.lang) for p in book.policies.values()) + "\n\n" + reply.text
         return reply
     candidates = reading.candidates()
-    if quotes_the_rule(book, reading):
-        return details_reply(svc, [m for m in _quoting(book, reading) if m.id in reading.scores], msg.lang)
     if len(candidates) > 1 and about_policy and not (book.patterns["procedure"].search(msg.text) or ASKS_WHEN.search(reading.text)):
         return details_reply(svc, list(map(book.measure, candidates[:QUOTED_MAX])), msg.lang)
     if candidates and (about_policy or book.patterns["procedure"].search(msg.text)):

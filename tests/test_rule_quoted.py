@@ -17,6 +17,7 @@ async def test_a_condition_asked_about_comes_with_the_rule_and_no_amount(ask):
 @pytest.mark.parametrize("question, intent, holds", [
     ("请问金融科技子公司那条，5000万是含本数吗", "policy", "实收资本5000万元（含）以上"),
     ("资管总部规模100亿含不含", "policy", "100亿元（含）以上"),
+    ("rating agency threshold for the 200k award?", "policy", "1000 (inclusive)"),
     ("有没有一个保险资金价格指数？哪条", "faq", "保险资金价格指数"),
     ("“非公开市场第一城”那条要依托哪两个平台", "faq", "创业投资基金份额转让平台"),
     ("险资融杭要帮政府融资平台公司干嘛", "faq", "市场化转型"),
