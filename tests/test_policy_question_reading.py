@@ -1,4 +1,5 @@
-"""The amount an asker hopes for ("能拿300万吗") is read once: it says an amount is asked and is never a figure."""
+"""How a policy question is read: the amount an asker hopes for ("能拿300万吗") says an amount is asked and is never
+a figure; the article's own words name its measure."""
 from __future__ import annotations
 
 import pytest
@@ -15,3 +16,8 @@ def test_a_hoped_for_amount_asks_an_amount_and_is_no_figure(services, question):
 def test_an_amount_of_ones_own_is_a_figure_not_a_hope(services):
     reading = read("新设金融总部实收资本3亿", services.kb.policy)
     assert not reading.hoped and [f.value for f in reading.figures] == [300000000]
+
+
+def test_money_raised_from_the_public_in_the_articles_words_names_the_capital_measure(services):
+    reading = read("我们银行实收资本从30亿增到36亿，增加的部分全是向社会募集的，补多少", services.kb.policy)
+    assert reading.candidates() == ["capital-raise"]
