@@ -393,6 +393,7 @@ def _facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str
     _other_year(text, found, measure, used, taken, facts)
     _year_pair(text, found, measure, used, facts)
     _rise(book, text, found, measure, used, taken, facts)
+    _increase_named(book, text, found, measure, used, facts)
     _year_in_clause(text, found, measure, used, facts)
     open_inputs = [i for i in measure.inputs if i.key not in facts.values and i.key not in facts.errors]
     free = [(n, f) for n, f in enumerate(found) if n not in used and n not in reading.labelled
@@ -546,6 +547,26 @@ def _rise(book: PolicyBook, text: str, found: list[Figure], measure: Measure, us
                 facts.values[g.this] = last + fig.value
             elif this is not None and last is None and this > fig.value:
                 facts.values[g.last] = this - fig.value
+
+
+def _increase_named(book: PolicyBook, text: str, found: list[Figure], measure: Measure, used: set[int],
+                    facts: Facts) -> None:
+    """"实收资本从30亿增到36亿，增加的部分全是向社会募集的": outside a growth measure, a rise from one amount to
+    another whose increase the question names is the measure's one amount, read so (a note says it)."""
+    keys = measure.rule_inputs()
+    if measure.growth or len(keys) != 1 or measure.input(keys[0]).kind != "money" or keys[0] in facts.values \
+            or not holds_any(text, book.words["increase_part"]):
+        return
+    money = [(n, f) for n, f in enumerate(found) if f.kind == "money" and f.value is not None and not f.loose]
+    if len(money) != 2:
+        return
+    (a, low), (b, high) = money
+    if high.value <= low.value or not _ends_with(re.sub(r"\s+", "", text[low.end:high.start]), book.words["rise_to"]):
+        return
+    facts.values[keys[0]] = high.value - low.value
+    facts.assumed[keys[0]] = f"{low.text}增至{high.text}，增加的部分"
+    facts.errors.pop(keys[0], None)
+    used |= {a, b}
 
 
 def _year_in_clause(text: str, found: list[Figure], measure: Measure, used: set[int], facts: Facts) -> None:

@@ -369,7 +369,7 @@ class Currency(Strict):
 WORD_LISTS = ("newly", "document_only", "other_sources", "rise_to", "rise_by", "doc_words", "doc_validity", "doc_stacking", "doc_refs", "overview", "town",
               "support", "policy_asks", "home", "abroad_is_home", "elsewhere_also",
               "restated", "total_before", "year_after", "self_words", "self_links", "part_of", "amount_asks", "yearly_cap",
-              "shared_heads")
+              "shared_heads", "increase_part")
 PATTERNS = ("applies", "doc_named_en", "local_place", "every_year", "rules_issued", "quote_asks", "scaffold", "listing_venue",
             "listed_en",
             "doc_words_en", "asks_mine", "type_asks", "procedure", "validity_asked", "basis_asked", "condition_asked", "share_of", "articles_counted",

@@ -21,3 +21,10 @@ def test_an_amount_of_ones_own_is_a_figure_not_a_hope(services):
 def test_money_raised_from_the_public_in_the_articles_words_names_the_capital_measure(services):
     reading = read("我们银行实收资本从30亿增到36亿，增加的部分全是向社会募集的，补多少", services.kb.policy)
     assert reading.candidates() == ["capital-raise"]
+
+
+async def test_the_increase_of_a_rise_named_as_the_measures_amount_is_computed_and_said_so(ask):
+    reply = await ask("我们银行实收资本由50亿增至58亿，新增部分全部是向社会募集的，补助多少")
+    assert "最高可获 800万元（第6条）" in reply.text and "“50亿增至58亿，增加的部分”按" in reply.text, reply.text
+    plain = await ask("银行实收资本从30亿增到36亿，补多少", user="u2")       # no increase named: not computed
+    assert "可获 " not in plain.text, plain.text
