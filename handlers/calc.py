@@ -22,17 +22,17 @@ from handlers.calc_again import new_figure
 from handlers.calc_dialog import (AFFIRM, DENY, MORE, CalcAsking, CalcDialog, CalcPicking, calc_reply, cancel_button,
                                    measure_button, page_buttons, read_question, says, unstated_condition)
 from handlers.calc_guards import SEVERAL, WHO_GETS, refusal, other_subject
-from handlers.policy import details_reply, original_button
+from handlers.policy import details_reply, original_button, quotes_the_rule
 from policy_data import render
 from policy_data.english import for_reading
 from policy_data.engine import Outcome, ceiling, evaluate, settled
-from policy_data.items import MAX_ITEMS, items
+from policy_data.items import MAX_ITEMS, counts_its_items, item_noun, item_unit, items, unknown_count
 from policy_data.extract import ASKS_WHEN, ELIGIBLE, SELF_DESCRIPTION, Facts, beneficiary_types, Reason, Reading, cue_index, cued_measures, facts_for, normalise, ruling_word
 from policy_data.loader import PolicyBook
 from policy_data.schema import Condition, Measure
 
 
-QUESTION_MARKS = re.compile(r"[?？]|吗|呢|哪|什么|怎么|如何|谁|多少|几|是否|能否|能不能|可不可以|行不行|有没有|是不是|还是|含不含|算不算|包不包括")
+QUESTION_MARKS = re.compile(r"[?？]|吗|呢|哪|什么|啥|干嘛|怎么|如何|谁|多少|几|是否|能否|能不能|可不可以|行不行|有没有|是不是|还是|含不含|算不算|包不包括")
 
 
 def _selected(book: PolicyBook, reading: Reading) -> list[str]:
@@ -353,11 +353,12 @@ def _confirm(svc: Services, msg: Incoming, measure: Measure, n: int, condition: 
     also = [i for i, c in enumerate(measure.conditions) if i != n and c.ask_unless      # "试点刚入围就能拿吗": 验收 too
             and not any(says(question, normalise(w)) for w in c.ask_unless)]
     if msg.english and measure.en:
-        text = (f"{render.heading(measure, 'en')}\nThe original text requires: {measure.en.conditions[n]}. Your "
+        text = (f"{render.heading(measure, 'en')}\nRule: {render.rule_text(measure, 'en')}.\n"
+                f"The original text requires: {measure.en.conditions[n]}. Your "
                 f"question does not say so; please tell me whether it does, and I will compute it.")
         text += "".join(f"\nIt also requires: {measure.en.conditions[i]}." for i in also)
     else:
-        text = (f"{render.heading(measure)}\n原文条件：{condition.text}。您的问题没有说明这一点，请补充"
+        text = (f"{render.heading(measure)}\n规则：{render.rule_text(measure)}。\n原文条件：{condition.text}。您的问题没有说明这一点，请补充"
                 f"（例如“{condition.ask_unless[0]}”），我再为您测算。")
         text += "".join(f"\n原文还要求：{measure.conditions[i].text}。" for i in also)
     reply = calc_reply(text + msg.say("\n（符合请点“是”；输入“取消”可退出速算）",
@@ -499,6 +500,9 @@ def _computed(svc: Services, msg: Incoming, question: str, measure_ids: list[str
             return _confirm(svc, msg, measure, *unstated, question)
     if itemisable and (itemised := _itemised(svc, msg, book.measure(measure_ids[0]), reading, known)):
         return itemised
+    if len(measure_ids) == 1 and (vague := unknown_count(book.measure(measure_ids[0]), reading,
+                                                         book.patterns["count_unknown"])):
+        return _count_asked(svc, msg, book.measure(measure_ids[0]), vague)
     outcomes, asks, read_as = [], [], []
     notes: list[str] = []
     ceiling_asked = bool(CEILING_ASKED.search(f"{question} {msg.text}"))
@@ -544,6 +548,23 @@ def _computed(svc: Services, msg: Incoming, question: str, measure_ids: list[str
     return reply
 
 
+def _count_asked(svc: Services, msg: Incoming, measure: Measure, vague: str) -> Reply:
+    """A fixed sum paid for each of several items whose number the question does not give: the rule, and the number
+    asked for; no total is guessed."""
+    svc.dialogs.pop(msg.user_key)
+    policy = svc.kb.policy.policy(measure)
+    noun = item_noun(measure) or ""
+    unit = item_unit(noun)
+    text = "\n".join([render.heading(measure, msg.lang), msg.say(
+        f"规则：{render.rule_text(measure)}，按每{unit}{noun}分别给予。您说的“{vague}”没有确切数量，合计取决于{noun}的数量；"
+        f"请告诉我具体有几{unit}，例如“3{unit}{measure.keywords[0]}，补多少”。",
+        f"Rule: {render.rule_text(measure, 'en')} (for each one). Your question does not say how many; the total "
+        "depends on it, so please tell me the number, e.g. “3 of them, how much?”.")])
+    blocks = [text, *render.validity_notes([policy], svc.policy_date(), msg.lang)]
+    return calc_reply("\n\n".join(blocks), confidence=0.6, buttons=[original_button(msg, measure.id)],
+                      sources=[render.citation(svc.kb.knowledge.documents, policy, measure, msg.lang)])
+
+
 def _threshold_unknown(measure: Measure, values: dict) -> bool:
     """"金融科技子公司补多少": a fixed sum paid only above a figure (实收资本5000万元（含）) the question does not
     give; unless the most it pays is what is asked ("上限多少"), that figure is asked for, no amount stated."""
@@ -576,11 +597,24 @@ def is_quick_check(reading: Reading, book: PolicyBook | None = None) -> bool:
     if book is not None and holds_any(reading.text, book.words["doc_stacking"]) \
             and book.patterns["other_policy"].search(reading.text) and not any(f.kind == "money" for f in reading.figures):
         return False                 # "区里的奖励和市里的2%补助能重复享受吗": the stacking rule (handlers/policy.py)
+    if book is not None and quotes_the_rule(book, reading):
+        return False                 # "5000万是含本数吗": the rule that states it (handlers/policy.py)
     if book is not None and not reading.figures and book.patterns["type_asks"].search(reading.text) \
             and set(beneficiary_types(reading.text, book)) - {"organization", "enterprise"}:
         return False                 # "征信公司能拿哪些补贴": the measures of that kind (handlers/policy.py)
-    return bool(reading.candidates()) and (bool(reading.figures) or reading.asks_amount()
+    return bool(reading.candidates()) and ((bool(reading.figures) and not _stray_counts(book, reading)) or reading.asks_amount()
                                            or (book is not None and _reports_a_fixed_sum(book, reading)))
+
+
+def _stray_counts(book: PolicyBook | None, reading: Reading) -> bool:
+    """"有没有一个保险资金价格指数？哪条", "那条要依托哪两个平台": a question whose only figures are counts none of the
+    named measures counts (neither an input of theirs nor the items they pay for), asking no amount: no quick-check."""
+    if book is None or reading.asks_amount() or not QUESTION_MARKS.search(reading.text) \
+            or any(f.kind != "count" for f in reading.figures):
+        return False
+    measures = [book.measure(i) for i in reading.candidates()]
+    return not any(i.kind == "count" for m in measures for i in m.inputs) \
+        and not any(counts_its_items(m, reading, f) for m in measures for f in reading.figures)
 
 
 FORM_MAX = 20         # "新设金融总部 实收资本": a measure and the figure it needs, written like a form's label

@@ -17,6 +17,7 @@ from bot.messages import Button, Incoming, Reply
 from bot.payloads import CALC, POLICY
 from bot.services import Services
 from faq.reading import ASKING
+from faq.gazetteer import scan
 from faq.schema import Source, holds_any
 from handlers import faq, handoff, policy_facts
 from policy_data import render
@@ -518,6 +519,14 @@ def _quoting(book: PolicyBook, reading: Reading) -> list:
     return found if len(found) <= QUOTED_MAX else []
 
 
+def quotes_the_rule(book: PolicyBook, reading: Reading) -> bool:
+    """"金融科技子公司那条，5000万是含本数吗": every figure is one a named measure states, asked about in the words
+    of a quote ("含", "门槛"), no amount asked: the rule is answered, nothing computed."""
+    return bool(reading.figures) and bool(reading.candidates()) and not reading.asks_amount() \
+        and bool(book.patterns["quote_asks"].search(reading.text)) \
+        and any(m.id in reading.scores for m in _quoting(book, reading))
+
+
 def details_reply(svc: Services, measures: list, lang: str) -> Reply:
     """Each measure's sentence, who benefits, its rule and conditions: nothing computed for the asker."""
     book = svc.kb.policy
@@ -538,6 +547,18 @@ def _names_a_kind(text: str, book: PolicyBook) -> bool:
     found = set(beneficiary_types(text, book)) - {"organization"}
     return bool(found - {"enterprise"}) or ("enterprise" in found and any(
         w in text for w in book.types["enterprise"].words if w not in GENERIC))
+
+
+def _about_the_kind(book: PolicyBook, reading: Reading) -> bool:
+    """"征信公司能拿哪些补贴": every word that named a measure lies within a word naming a kind of institution, and
+    that kind has more measures than those named: the question is about all of them. ("金融科技子公司有补助吗"
+    names the one measure for its kind: that measure answers.)"""
+    kinds = scan(reading.text, cue_index(book)["types"])
+    hits = scan(reading.text, cue_index(book)["keywords"])
+    if not hits or not all(any(ks <= start and end <= ke for ks, ke, _ in kinds) for start, end, _ in hits):
+        return False
+    named = {kind for _, _, kind in kinds}
+    return any(m.id not in reading.scores for m in book.measures if named & set(m.beneficiaries))
 
 
 def _unstated_procedure(policy: PolicyDoc, msg: Incoming) -> str:
@@ -786,6 +807,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
             and 0 < len(asked := reading.candidates()) <= QUOTED_MAX:        # "评级机构业务量要多少笔": its conditions
         return measure_reply(svc, book.measure(asked[0]), confidence=0.8, lang=msg.lang) if len(asked) == 1 \
             else details_reply(svc, list(map(book.measure, asked)), msg.lang)
+    if quotes_the_rule(book, reading):
+        return details_reply(svc, [m for m in _quoting(book, reading) if m.id in reading.scores], msg.lang)
     kind = next((k for k in NO_MEASURE_KINDS if k in reading.text), None)
     if kind and not reading.candidates() and holds_any(reading.text, book.words["support"]) \
             and not holds_any(reading.text, book.words["town"]):
@@ -818,8 +841,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     if reading.figures and holds_any(reading.text, book.words["support"]) and _names_a_kind(text, book) \
             and gives_own_figure(book, text):
         return describe_and_match(svc, text, lang=msg.lang, typed=msg.text)   # "我们基金公司规模突破250亿，有补助吗"
-    if book.patterns["type_asks"].search(reading.text) and not reading.candidates() and _names_a_kind(text, book) \
-            and not _names_a_plan(svc, msg):
+    if book.patterns["type_asks"].search(reading.text) and (not reading.candidates() or _about_the_kind(book, reading)) \
+            and _names_a_kind(text, book) and not _names_a_plan(svc, msg):
         return describe_and_match(svc, text, lang=msg.lang, typed=msg.text)     # "券商在杭州能享受哪些政策": match the type
     if book.patterns["asks_mine"].search(text):
         return await mine(svc, msg)

@@ -30,8 +30,7 @@ CALC_WORDS = ("能拿多少", "拿多少", "补多少", "补贴多少", "补助�
 # "补助按哪个算，多少", "是不是有6000万补贴", "够不够条件，补多少": an amount asked in other words.
 # "正好100亿算吗", "200万次够不够": whether a figure qualifies is asked of the rule it meets.
 ELIGIBLE = r"算吗|算不算|够不够|够吗|够格吗|达标吗|达不达标|符合吗|符不符合|满足吗|满不满足|够得上吗|够得着吗"
-ASKS_AMOUNT = re.compile(r"(补贴|补助|奖励|补|奖|拿|给|领)[^,，。;；?？]{0,8}多少|是不是(有|按)\s*\d"
-                         r"|(能|可以)(拿|领|补|奖|按|获得)[^,，。;；?？]{0,8}[万亿][^,，。;；?？]{0,4}(吗|么)|%s" % ELIGIBLE)
+ASKS_AMOUNT = re.compile(r"(补贴|补助|奖励|补|奖|拿|给|领)[^,，。;；?？]{0,8}多少|是不是(有|按)\s*\d|%s" % ELIGIBLE)
 # A figure right after these words is that quantity, never silently taken for a measure's input.
 OTHER_QUANTITY = re.compile(r"(总投资|投资总额|营运资金|注册资本|营业收入|营收|总资产|资产总额|银行贷款|贷款|利润|税收|估值|市值)"
                             r"(是|为|达|约|有|了)?$")
@@ -39,9 +38,6 @@ OTHER_QUANTITY = re.compile(r"(总投资|投资总额|营运资金|注册资本|
 QUOTED_BEFORE = re.compile(r"(是不是|就是|算是|文件|那档|这档|一共|合计|总共|加起来|按|每|各)[^，,。；;]{0,2}$"
                            r"|号文[^，,。；;\d]{0,4}$")      # "按2号文能拿2000万": what the document pays, quoted
 QUOTED_AFTER = re.compile(r"\s*(补贴|补助|奖励|奖金|吧|对吧|(那|这|一)?档|一共|合计|总共)")
-# "能拿300万吗", "能按国标30万奖吗": the amount the asker hopes for, asked about — never a figure to compute on.
-HOPED_BEFORE = re.compile(r"(能|可以|可|能不能|能否|可否|是不是|有没有)(拿|领|获得?|得到|补|奖|给|享受|按)[^，,。；;\d多少]{0,4}$")
-HOPED_AFTER = re.compile(r"\s*(元|块)?(的)?(补助|补贴|奖励|奖金|奖|补)?\s*(吗|么|不|没|呢|啊|吧|[?？])")
 # "标准奖励什么时候能拿": when a measure pays is asked of its conditions, not computed.
 ASKS_WHEN = re.compile(r"什么时候|啥时候|何时|几时|多久|哪一年|\bwhen\b", re.IGNORECASE)
 POLICY_WORDS = ("政策", "补贴", "补助", "奖励", "奖补", "扶持", "资助", "优惠", "申请", "申报", "享受", "条件",
@@ -83,6 +79,7 @@ class Reading:
     place: str | None = None                    # another place than Hangzhou the question is about
     own: dict[str, str] = field(default_factory=dict)   # the asker's own kinds (type id → the word said)
     other_kind: frozenset[str] = frozenset()    # measures ruled out as being for other kinds than the asker's
+    hoped: bool = False                         # an amount hoped for is asked about ("能拿300万吗"): not a figure
     facts: dict = field(default_factory=dict, init=False, compare=False, repr=False)   # facts_for, once per measure
 
     def candidates(self) -> list[str]:
@@ -96,7 +93,7 @@ class Reading:
         return self.place is not None
 
     def asks_amount(self) -> bool:
-        return holds_any(self.text, CALC_WORDS) or bool(ASKS_AMOUNT.search(self.text))
+        return self.hoped or holds_any(self.text, CALC_WORDS) or bool(ASKS_AMOUNT.search(self.text))
 
     def about_policy(self) -> bool:
         return holds_any(self.text, POLICY_WORDS)
@@ -127,9 +124,10 @@ def _indefinite(text: str, fig: Figure) -> bool:
     return fig.text in INDEFINITE and text[max(0, fig.start - 1):fig.start] in ("是", "为", "个", "的", "")
 
 
-def _hoped_for(text: str, fig: Figure) -> bool:
-    return fig.kind == "money" and bool(HOPED_BEFORE.search(text[max(0, fig.start - 8):fig.start])) \
-        and bool(HOPED_AFTER.match(text[fig.end:]))
+def _hoped_for(text: str, fig: Figure, book: PolicyBook) -> bool:
+    """"能拿300万吗", "能按国标30万奖吗": the amount the asker hopes for, asked about — never a figure to compute on."""
+    return fig.kind == "money" and bool(book.patterns["hoped_before"].search(text[max(0, fig.start - 8):fig.start])) \
+        and bool(book.patterns["hoped_after"].match(text[fig.end:]))
 
 
 def _restated_bound(fig: Figure, found: list[Figure]) -> bool:
@@ -222,12 +220,14 @@ def read(text: str, book: PolicyBook) -> Reading:
             ruled_out[measure_id] = word
             del scores[measure_id]
     other_kind = frozenset(i for i in ruled_out if _other_kind(book, book.measure(i), text, own))
-    found = loosen(text, [f for f in figures(text) if not _indefinite(text, f) and not _hoped_for(text, f)])
+    said = [f for f in figures(text) if not _indefinite(text, f)]
+    hoped = [f for f in said if _hoped_for(text, f, book)]
+    found = loosen(text, [f for f in said if f not in hoped])
     found = [_share_of(text, f, book) for f in found if not _restated_bound(f, found)]
     cues = scan(text, index["cues"], figure_blocks(text, found))
     labelled = frozenset(n for n, f in enumerate(found)
                          if any(figure_gap(text, f, s, e) and compatible(f, inp, by_cue=True) for s, e, inp in cues))
-    return Reading(text, scores, found, labelled, ruled_out, _place_elsewhere(text, book), own, other_kind)
+    return Reading(text, scores, found, labelled, ruled_out, _place_elsewhere(text, book), own, other_kind, bool(hoped))
 
 
 SELF_SPAN = 8                                # chars looked back from a kind for the words saying it is one's own
@@ -254,8 +254,26 @@ def own_types(text: str, book: PolicyBook) -> dict[str, str]:
 def ruling_word(book: PolicyBook, measure: Measure, text: str, own: dict[str, str]) -> str | None:
     """The word of the question that names another subject than the measure's: one of its not_when words, or
     the asker's own kind when the measure is for other kinds."""
-    return next((w for w in measure.not_when if book.says(text, normalise(w))), None) \
+    return next((w for w in measure.not_when if book.says(text, normalise(w))
+                 and not _said_of_another(book, measure, text, normalise(w))), None) \
         or _other_kind(book, measure, text, own)
+
+
+SENTENCE_BREAK = re.compile(r"[。;；!！?？]")
+
+
+def _said_of_another(book: PolicyBook, measure: Measure, text: str, word: str) -> bool:
+    """"新设个人征信公司(人行批准)和新设企业征信公司(已备案)": every time the word is said, the last measure word
+    before it in its sentence names other measures only, not this one; so it is said of them."""
+    hits = scan(text, cue_index(book)["keywords"])
+    start = text.find(word)
+    while start >= 0:
+        sentence = max((m.end() for m in SENTENCE_BREAK.finditer(text, 0, start)), default=0)
+        before = [ids for s, e, ids in hits if sentence <= s and e <= start]
+        if not before or measure.id in before[-1]:
+            return False
+        start = text.find(word, start + 1)
+    return True
 
 
 def _other_kind(book: PolicyBook, measure: Measure, text: str, own: dict[str, str]) -> str | None:
@@ -401,6 +419,7 @@ def _facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str
     _other_year(text, found, measure, used, taken, facts)
     _year_pair(text, found, measure, used, facts)
     _rise(book, text, found, measure, used, taken, facts)
+    _increase_named(book, text, found, measure, used, facts)
     _year_in_clause(text, found, measure, used, facts)
     open_inputs = [i for i in measure.inputs if i.key not in facts.values and i.key not in facts.errors]
     free = [(n, f) for n, f in enumerate(found) if n not in used and n not in reading.labelled
@@ -554,6 +573,26 @@ def _rise(book: PolicyBook, text: str, found: list[Figure], measure: Measure, us
                 facts.values[g.this] = last + fig.value
             elif this is not None and last is None and this > fig.value:
                 facts.values[g.last] = this - fig.value
+
+
+def _increase_named(book: PolicyBook, text: str, found: list[Figure], measure: Measure, used: set[int],
+                    facts: Facts) -> None:
+    """"实收资本从30亿增到36亿，增加的部分全是向社会募集的": outside a growth measure, a rise from one amount to
+    another whose increase the question names is the measure's one amount, read so (a note says it)."""
+    keys = measure.rule_inputs()
+    if measure.growth or len(keys) != 1 or measure.input(keys[0]).kind != "money" or keys[0] in facts.values \
+            or not holds_any(text, book.words["increase_part"]):
+        return
+    money = [(n, f) for n, f in enumerate(found) if f.kind == "money" and f.value is not None and not f.loose]
+    if len(money) != 2:
+        return
+    (a, low), (b, high) = money
+    if high.value <= low.value or not _ends_with(re.sub(r"\s+", "", text[low.end:high.start]), book.words["rise_to"]):
+        return
+    facts.values[keys[0]] = high.value - low.value
+    facts.assumed[keys[0]] = f"{low.text}增至{high.text}，增加的部分"
+    facts.errors.pop(keys[0], None)
+    used |= {a, b}
 
 
 def _year_in_clause(text: str, found: list[Figure], measure: Measure, used: set[int], facts: Facts) -> None:

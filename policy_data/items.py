@@ -26,7 +26,7 @@ def items(measure: Measure, reading: Reading, common: dict[str, Decimal]) -> lis
     how_many = [int(f.value) for f in reading.figures if f.kind == "count" and f.unit in ("家", "个") and f.value
                 and 2 <= f.value <= MAX_ITEMS and f.value == int(f.value)]
     counts = _not_restated(reading, [f for f in reading.figures if f.kind == "count" or _bare_count(measure, reading, f)])
-    if not keys and measure.rule.type == "fixed" and counts and all(_counts_its_items(measure, reading, f) for f in counts):
+    if not keys and measure.rule.type == "fixed" and counts and all(counts_its_items(measure, reading, f) for f in counts):
         total = sum(f.value for f in counts)          # "2家科技支行…另外1家科创保险专营机构": one sum per item
         return [dict(common) for _ in range(int(total))] if 2 <= total <= MAX_ITEMS and total == int(total) else None
     if measure.growth or not (TOTAL.search(text) or EACH.search(text)):
@@ -71,14 +71,41 @@ def _bare_count(measure: Measure, reading: Reading, fig: Figure) -> bool:
     return any(after.startswith(normalise(k)) for k in measure.keywords)
 
 
-def _counts_its_items(measure: Measure, reading: Reading, count: Figure) -> bool:
+def counts_its_items(measure: Measure, reading: Reading, count: Figure) -> bool:
     """The count counts what the measure pays for, one sum each: the measure is for each project or institution
     (its beneficiary is one), and the count's noun, in its clause, is that ("3个共同富裕项目") or one of the
     measure's own words ("3家科技支行"). A sum for whoever holds the items (REITs' 权益人) is not counted."""
-    holder = next((w for w in ITEM_NOUNS if measure.beneficiary.endswith(w)), None)
-    if holder is None or count.value is None or count.unit not in ("家", "个") and not _bare_count(measure, reading, count):
+    if count.value is None or count.unit not in ("家", "个") and not _bare_count(measure, reading, count):
         return False
-    noun = CLAUSE_END.split(reading.text[count.end:], maxsplit=1)[0][:12]
-    before = CLAUSE_END.split(reading.text[:count.start])[-1]          # "科创专营机构1家+…": the noun said first
+    return _names_its_items(measure, reading.text, count.start, count.end)
+
+
+def item_noun(measure: Measure) -> str | None:
+    """The noun of what the measure pays one sum for ("机构", "项目"), when it pays per item."""
+    return next((w for w in ITEM_NOUNS if measure.beneficiary.endswith(w)), None)
+
+
+def item_unit(noun: str) -> str:
+    return "家" if noun == "机构" else "个"
+
+
+def _names_its_items(measure: Measure, text: str, start: int, end: int) -> bool:
+    """The count at start:end has for its noun, in its clause, what the measure pays for ("3个共同富裕项目") or one
+    of the measure's own words ("3家科技支行", "科创专营机构1家")."""
+    holder = item_noun(measure)
+    if holder is None:
+        return False
+    noun = CLAUSE_END.split(text[end:], maxsplit=1)[0][:12]
+    before = CLAUSE_END.split(text[:start])[-1]          # "科创专营机构1家+…": the noun said first
     return holder in noun or any(normalise(k) in noun for k in measure.keywords) \
         or before.endswith(holder) or any(before.endswith(normalise(k)) for k in measure.keywords)
+
+
+def unknown_count(measure: Measure, reading: Reading, vague: re.Pattern) -> str | None:
+    """"科创专营机构几家通过认定了": the words of a count not given ("几家") of the items a fixed sum is paid for,
+    each, when no count of them is given; the total depends on it."""
+    if measure.rule_inputs() or measure.rule.type != "fixed" or any(
+            f.kind == "count" and f.value is not None and counts_its_items(measure, reading, f) for f in reading.figures):
+        return None
+    return next((m.group(0) for m in vague.finditer(reading.text)
+                 if _names_its_items(measure, reading.text, m.start(), m.end())), None)

@@ -95,6 +95,8 @@ class PolicyBook:
                 if measures and not any(entry.rules_out(m) for m in measures):
                     continue
                 for m in pattern.finditer(text):
+                    if measures and not any(entry.concerns_event(measure, m.group(0)) for measure in measures):
+                        continue
                     if self.negated(text, m.start()) or (BARE_NEGATION.search(m.group(0))
                                                          and self._disqualifier_at(text, m.end())):
                         continue

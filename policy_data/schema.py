@@ -327,12 +327,21 @@ class RuledOut(Strict):
     spares: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
     # when given, only a measure whose beneficiary or conditions hold one of these words is ruled out by them
     concerns: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+    # what the words say has not happened ("扩募要发布了": 发布): a measure whose text, beneficiary and conditions
+    # name none of the events the words name is not ruled out by them (a REIT listed is not its 扩募's 发布)
+    events: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
 
     def rules_out(self, measure) -> bool:
         """Whether these words rule `measure` out (its beneficiary is neither spared nor unconcerned)."""
         said = [measure.beneficiary, *(c.text for c in measure.conditions)]
         return not any(w in measure.beneficiary for w in self.spares) \
             and (not self.concerns or any(w in s for w in self.concerns for s in said))
+
+    def concerns_event(self, measure, said: str) -> bool:
+        """Whether the words `said` (a match of these patterns) name an event `measure` is about, or none."""
+        named = [e for e in self.events if e in said]
+        own = " ".join([measure.text, measure.beneficiary, *(c.text for c in measure.conditions)])
+        return not named or any(e in own for e in named)
 
     @model_validator(mode="after")
     def _some(self):
@@ -360,11 +369,11 @@ class Currency(Strict):
 WORD_LISTS = ("newly", "document_only", "other_sources", "rise_to", "rise_by", "doc_words", "doc_validity", "doc_stacking", "doc_refs", "overview", "town",
               "support", "policy_asks", "home", "abroad_is_home", "elsewhere_also",
               "restated", "total_before", "year_after", "self_words", "self_links", "part_of", "amount_asks", "yearly_cap",
-              "shared_heads")
+              "shared_heads", "increase_part")
 PATTERNS = ("applies", "doc_named_en", "local_place", "every_year", "rules_issued", "quote_asks", "scaffold", "listing_venue",
             "listed_en",
             "doc_words_en", "asks_mine", "type_asks", "procedure", "validity_asked", "basis_asked", "condition_asked", "share_of", "articles_counted",
-            "negated", "which_fits", "other_policy", "article_asked")
+            "negated", "which_fits", "other_policy", "article_asked", "count_unknown", "hoped_before", "hoped_after")
 
 
 class WordList(Strict):

@@ -96,7 +96,8 @@ async def test_how_long_the_document_runs_is_its_validity(ask):
 async def test_a_kind_asking_which_measures_is_told_them_not_asked_to_pick_or_for_a_figure(ask):
     credit = await ask("征信公司能拿哪些补贴")
     assert credit.intent == "policy" and final_amount(credit.text) is None, credit.text
-    assert "【第16条 · 新设个人征信公司补助】" in credit.text and "【第16条 · 新设企业征信公司补助】" in credit.text
+    assert "第16条 新设个人征信公司补助" in credit.text and "第16条 新设企业征信公司补助" in credit.text
+    assert "第16条 征信机构服务量奖励" in credit.text, credit.text
     operator = await ask("区域性股权市场运营机构能拿什么奖励")
     assert operator.intent == "policy" and "请告诉我" not in operator.text and "200万元" in operator.text, operator.text
 

@@ -383,7 +383,7 @@ async def test_a_bare_figure_or_a_number_outside_the_policy_is_not_read_as_quoti
 
 async def test_a_question_naming_several_measures_alike_sets_out_each(ask):
     reply = await ask("征信公司有什么补贴")
-    assert "【第16条 · 新设个人征信公司补助】" in reply.text and "【第16条 · 新设企业征信公司补助】" in reply.text, reply.text
+    assert "第16条 新设个人征信公司补助" in reply.text and "第16条 新设企业征信公司补助" in reply.text, reply.text
     assert "1000万" in reply.text and "100万" in reply.text
 
 
@@ -700,3 +700,17 @@ async def test_a_self_description_before_a_question_about_a_plan_or_a_place_gets
 async def test_a_self_description_asking_for_support_still_gets_the_matching_measures(ask):
     reply = await ask("我们是一家私募，有哪些支持政策")
     assert reply.intent == "policy" and "第13条 资管机构总部补助" in reply.text
+
+
+@pytest.mark.parametrize("question, holds", [
+    ("征信公司能拿哪些补贴", ["新设个人征信公司补助", "新设企业征信公司补助", "征信机构服务量奖励"]),
+    ("区域性股权市场运营机构能拿什么奖励", ["挂牌企业融资增长奖励", "创新市场试点奖励"]),
+])
+async def test_a_kind_asked_about_in_the_words_of_its_measures_gets_all_its_measures(ask, question, holds):
+    reply = await ask(question)
+    assert reply.intent == "policy" and all(h in reply.text for h in holds), reply.text
+
+
+async def test_a_measure_named_by_more_than_the_kind_is_answered_alone(ask):
+    reply = await ask("个人征信公司能拿哪些补贴")
+    assert "新设个人征信公司补助" in reply.text and "征信机构服务量奖励" not in reply.text, reply.text
