@@ -470,6 +470,31 @@ async def _run(svc: Services, msg: Incoming, question: str, measure_ids: list[st
     return await handoff.unanswered(svc, msg, reply) if reply.intent == "fallback" else reply
 
 
+# Where one message may go on to another measure ("…补多少？另外有个项目受到部委表彰…", "…, also a REITs listing").
+OTHER_PART = re.compile(r"另外|此外|另有|还有|再加上|[；;？?]|\b(?:also|plus|in addition|as well as)\b", re.IGNORECASE)
+
+
+def _left_out(svc: Services, msg: Incoming, question: str, computed: list[Measure]) -> list[Measure]:
+    """The measures another part of the message names on its own that the reply does not compute: said, with a
+    button each, never dropped without a word."""
+    book, done, left = svc.kb.policy, {m.id for m in computed}, []
+    pieces = [p for p in OTHER_PART.split(question) if p.strip(" ，,。.!！")]
+    for piece in pieces if len(pieces) > 1 else []:
+        named = read_question(msg, piece, book).candidates()
+        if len(named) == 1 and named[0] not in done and not _rivals(book, [named[0], *done]) \
+                and all(m.id != named[0] for m in left):
+            left.append(book.measure(named[0]))
+    return left
+
+
+def _left_out_note(msg: Incoming, left: list[Measure]) -> str:
+    zh = "、".join(f"{render.article(m)} {render.title(m)}" for m in left)
+    en = "; ".join(f"{render.article(m, 'en')} {render.title(m, 'en')}" for m in left)
+    return msg.say(f"您还问到了：{zh}。上面只测算了一项；请点下面的按钮，或把这一项的情况单独发一条，我逐项测算。",
+                   f"You also asked about: {en}. Only one measure is computed above; tap its button below, or send "
+                   "that one on its own, and I will compute it too.")
+
+
 def _computed(svc: Services, msg: Incoming, question: str, measure_ids: list[str], known: dict | None = None,
               reading: Reading | None = None, expect: str | None = None) -> Reply:
     """Compute the measures for the question; ask for what is missing."""
@@ -543,8 +568,9 @@ def _computed(svc: Services, msg: Incoming, question: str, measure_ids: list[str
                              "You mention support under another policy. Under 就高不重复 the same enterprise or project "
                              "gets only the highest one, not both; if that one is higher than the amount above, this "
                              "document gives nothing more. Tell me its amount and I will compare them."))
-    reply = _results(svc, msg, outcomes, notes)
-    reply.buttons += [measure_button(o.measure, msg.lang) for o, _ in asks]
+    left = _left_out(svc, msg, question, [o.measure for o in outcomes] + [o.measure for o, _ in asks])
+    reply = _results(svc, msg, outcomes, notes + ([_left_out_note(msg, left)] if left else []))
+    reply.buttons += [measure_button(m, msg.lang) for m in [*(o.measure for o, _ in asks), *left]]
     return reply
 
 

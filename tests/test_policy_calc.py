@@ -1072,3 +1072,14 @@ async def test_a_date_after_expiry_is_said_to_be_past_the_validity(ask):
 async def test_a_figure_named_for_another_measure_than_the_keyword_chose_prices_that_measure(ask, question, amount):
     reply = await ask(question)
     assert reply.intent == "calc" and final_amount(reply.text) == Decimal(amount), reply.text
+
+
+@pytest.mark.parametrize("question, computed, left", [
+    ("新设金控公司，另外向社会募资补充资本金20亿，分别补多少", "1000万元", "第6条 新设金融控股公司补助"),
+    ("A new asset manager HQ with AUM of 25 billion yuan, plus a REITs listing. What's the total?", "RMB 6 million",
+     "Art. 13 Infrastructure REITs listing award"),
+])
+async def test_a_second_measure_the_quick_check_does_not_compute_is_named_with_its_button(ask, question, computed, left):
+    reply = await ask(question)
+    assert reply.intent == "calc" and computed in reply.text and left in reply.text, reply.text
+    assert any(left in b.label for b in reply.buttons), [b.label for b in reply.buttons]
