@@ -33,7 +33,8 @@ DOCUMENT_NUMBER = re.compile(r"\b(?:document|doc|file|reference) (?:number|no\b\
 # introduction, up to the end of its clause, is no question (the places it names are the asker's, not those asked of).
 _CUES = vocabulary().reading
 INTRO = re.compile(rf"^(?:(?:{'|'.join(_CUES.greetings_en)})\b[^,.!?:]{{0,20}}[,.!:]\s*)*(?:{'|'.join(_CUES.intro_en)})\b"
-                   r"(?=\s+(?:a|an|the|from|with|at|in|on|one|part|based|[a-z]+-based)\b)[^,.;:!?]*?(?:[,.;:!]|\s[-–—]+\s)\s*"
+                   r"(?=\s+(?:a|an|the|from|with|at|in|on|one|part|based|[a-z]+-based)\b|(?<=at|or|th)\s)"  # or "I work at X"
+                   r"[^,.;:!?]*?(?:[,.;:!]|\s[-–—]+\s)\s*"
                    # "我是外资银行的 Kevin, which …?": a Chinese introduction before an English question
                    rf"|^(?:{'|'.join(w for w in _CUES.self_intro if CJK_RUN.search(w))})[^,.;:!?，。；：！？]*[,，.。;；:：!！]\s*",
                    re.IGNORECASE)

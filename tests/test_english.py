@@ -838,6 +838,8 @@ async def test_an_english_list_of_what_fits_gives_each_ceiling_and_one_condition
     ("registered financial institutions in the town at the end of 2022, how many?", "356"),
     # a Chinese introduction before an English question: answered in English, about what is asked
     ("我是外资银行的 Kevin, the town is the core area of which Gongshu industry track?", "commerce and finance"),
+    # "I work at X" introduces the asker whatever X is
+    ("Hello, I work at Standard Chartered in 杭州英蓝中心. Which buildings are in the town?", "Sino-Ocean International Centre"),
 ])
 async def test_an_english_introduction_is_left_out_and_fragments_join_their_question(say, question, must):
     reply = await say(question)
