@@ -37,6 +37,7 @@ BARE_FIGURE = re.compile(r"^[\s第]*[\d.,，０-９一二两三四五六七八�
                          r"(元|块|人民币|万元|亿元|%|项|家|个|条|号|年)?[\s?？。!！]*$")
 BARE_FIGURE_EN = re.compile(r"^(?:rmb|cny|¥)?\s*[\d.,]+\s*(?:billion|million|bn|mn|m|b|thousand|k)?\s*(?:yuan|rmb|cny)?[\s?.!]*$")
 _CUES = vocabulary().reading
+ASKS_ALONE = frozenset(_CUES.asks_alone)
 FOLLOW_UP = re.compile(rf"^({'|'.join(_CUES.follow_up)})")
 LONG = 30                           # longer messages are reduced to their question clauses
 LATIN_WORD = re.compile(r"[a-z][a-z'’-]*")      # the words of an English name ("Xihu Ant Town")
@@ -216,7 +217,7 @@ def asked_at_spaces(clause: str) -> list[str]:
     pending = ""
     for word in clause.split():
         pending = f"{pending} {word}".strip()
-        if ASKING.search(pending) and ASKING.sub("", pending).strip():
+        if ASKING.search(pending) and (ASKING.sub("", pending).strip() or pending in ASKS_ALONE):
             runs.append(pending)
             pending = ""
     if pending:

@@ -58,6 +58,7 @@ class Cues(Strict):
     subjectless: Patterns
     kinds: Words
     kind_subjects: Words
+    asks_alone: Words        # an asking word that is a question by itself between spaces ("小镇在哪 多大 有几栋楼")
 
 
 class Need(Strict):

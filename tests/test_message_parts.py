@@ -47,6 +47,7 @@ def test_a_clause_splits_at_a_space_only_between_two_questions():
     assert asked_at_spaces("小镇在哪 管委会电话多少") == ["小镇在哪", "管委会电话多少"]
     assert asked_at_spaces("杭州英蓝中心 在哪条路") == ["杭州英蓝中心 在哪条路"]
     assert asked_at_spaces("请问 小镇在哪") == ["请问 小镇在哪"]
+    assert asked_at_spaces("小镇在哪 多大 有几栋甲级楼") == ["小镇在哪", "多大", "有几栋甲级楼"]     # 多大 asks on its own
     assert asked_at_spaces("资管机构总部 新设 管理规模150亿") == ["资管机构总部 新设 管理规模150亿"]
 
 
@@ -112,3 +113,9 @@ async def test_a_question_beside_a_total_is_answered_as_well_as_the_total(ask):
     assert "合计：最高可获 100万元" in reply.text and "牵头部门：市地方金融监管局" in reply.text, reply.text
     total = await ask("新设金融总部实收资本25亿，另外募集资金补充资本5亿，一共多少", user="u2")
     assert "【第6条 · 新设金融总部补助】" in total.text and "牵头部门" not in total.text, total.text
+
+
+async def test_a_size_asked_between_spaces_is_answered_not_said_unstated(ask):
+    reply = await ask("小镇在哪 多大 有几栋甲级楼")
+    assert "大关路" in reply.text and "3.3平方公里" in reply.text and "20幢" in reply.text, reply.text
+    assert "未载明运河财富小镇的面积" not in reply.text
