@@ -942,3 +942,10 @@ async def test_the_month_asked_is_compared_with_the_validity_and_the_documents_o
                                                                                                      not_said):
     reply = await say(question)
     assert says in reply.text and not_said not in reply.text, reply.text
+
+
+async def test_who_is_in_charge_of_implementing_a_document_is_its_lead_department_not_a_person(say):
+    reply = await say("Who is in charge of implementing the 2023 policy?")
+    assert reply.intent == "faq" and "市地方金融监管局" in reply.text, reply.text
+    person = await say("who is in charge of the management committee?")
+    assert person.intent == "fallback", person.text
