@@ -949,3 +949,8 @@ async def test_who_is_in_charge_of_implementing_a_document_is_its_lead_departmen
     assert reply.intent == "faq" and "市地方金融监管局" in reply.text, reply.text
     person = await say("who is in charge of the management committee?")
     assert person.intent == "fallback", person.text
+
+
+async def test_tell_me_asks_like_a_question_in_a_message_of_several(say):
+    reply = await say("Tell me the three branches of the alliance, its motto and how many events it has organized")
+    assert "quasi-financial industry branch" in reply.text and "50余次" in reply.text, reply.text
