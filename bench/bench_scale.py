@@ -107,7 +107,7 @@ def synthetic_faq(size: int, faq_dir: Path) -> None:
                    "keywords": keywords, "answer": moved(refigure(template.answer)),
                    "source": template.source.model_dump()})
         en[entry_id] = {"questions": [moved(q, old.en, entity.en) for q in template.en.questions],
-                        "answer": moved(refigure(template.en.answer), old.en, entity.en)}
+                        "answer": moved(refigure(template.en.answer), old.en, entity.en).replace(old.name, name)}
     dump = {"allow_unicode": True, "sort_keys": False, "width": 1000}
     (faq_dir / "synthetic.yaml").write_text(yaml.safe_dump({"entries": zh}, **dump), encoding="utf-8")
     (faq_dir / "en" / "synthetic.yaml").write_text(yaml.safe_dump({"entries": en}, **dump), encoding="utf-8")
