@@ -78,9 +78,12 @@ _YEAR, _MONTH, _DAY = r"(?:19|20)\d\d", r"(?:\d{1,2}|[一二三四五六七八�
 NEEDS = [(re.compile(rf"(?<![哪第])(?:多少|几)(?:{unit})(?!平方|百分)"), re.compile(rf"{_NUMBER}(?:{told})"))
          for unit, told in vocabulary().needs.units.items()]
 NEEDS += compiled(vocabulary().needs.zh, {"number": _NUMBER, "year": _YEAR, "month": _MONTH, "day": _DAY})
-# What a count question counts ("几家外资银行"): an answer counting something else does not answer it.
-COUNTED_THING = re.compile(r"(?:多少|几)\s*(?:个|家|所|名|位|项|条|部|台|辆|间|张|层|套|栋|幢|座|场|次|批|只|种|本|块|星)"
-                     r"([\u4e00-\u9fff]{2,4}?)(?=[\s有在是和及与可来了吗呢吧啊呀的]|$)")
+# What a count question counts ("几家外资银行", or ending the question without a measure word: "有多少博士"): an answer
+# counting something else does not answer it; "好几个政策" counts nothing.
+COUNTED_THING = re.compile(r"(?:多少|(?<!好)几)\s*(?:个|家|所|名|位|项|条|部|台|辆|间|张|层|套|栋|幢|座|场|次|批|只|种|本|块|星)"
+                     r"([\u4e00-\u9fff]{2,4}?)(?=[\s有在是和及与可来了吗呢吧啊呀的]|$)"
+                     r"|多少(?![个家所名位项条部台辆间张层套栋幢座场次批只种本块星钱亿万千百元平亩倍年天月周米公里分钟小时岁])"
+                     r"((?:(?!多少)[\u4e00-\u9fff]){2,4}?)(?=[\s吗呢?？]|$)")
 # "The 4 streets: which are they?": the question gives a count and asks for each member by name.
 _HOW_MANY = r"(\d+|[两二三四五六七八九十])\s*余?\s*[个家所位幢栋座条项名]"
 MEMBERS = re.compile(rf"{_HOW_MANY}[^，。？?]{{0,10}}?(?:{'|'.join(_CUES.members)})")
@@ -440,7 +443,7 @@ class Reader:
         asked = english.without_intro(folded) if self.lang == "en" else folded
         entities = self.gazetteer.entities(focus) or self.gazetteer.entities(asked)
         aspects = self.gazetteer.aspects(focus)         # the English "area" is weighed in read(), with the topic
-        dated = (english.DOCUMENT_YEAR if self.lang == "en" else ZH_DOCUMENT_YEAR).sub(" ", focus)
+        dated = english.DOCUMENT_YEAR.sub(" ", focus) if self.lang == "en" else ZH_DOCUMENT_YEAR.sub(" ", self._undated(focus))
         years = [int(y) for y in YEAR.findall(BASE_YEAR.sub(" ", nlp.normalise(DOCUMENT_NUMBER.sub(" ", dated))))]
         unmarked = FOLLOW_UP_END.sub("", FOLLOW_UP.sub("", folded)).strip()     # "那30亿呢", "what about 3 billion?"
         marked = bool(FOLLOW_UP.match(folded) or FOLLOW_UP_END.search(folded)
@@ -452,12 +455,22 @@ class Reader:
                       years=tuple(years), elsewhere=self._places(focus), marked=marked, unmarked=unmarked,
                       bare=any(p.match(t) for p in (BARE_FIGURE, BARE_FIGURE_EN) for t in (folded, unmarked)),
                       needs=self._needs(focus), self_intro=bool(SELF_INTRO.match(folded)),
-                      points_back=bool(POINTS_BACK.match(folded)), counted=counted.group(1) if counted else "",
+                      points_back=bool(POINTS_BACK.match(folded)), counted=next(filter(None, counted.groups()), "") if counted else "",
                       role=role.group(1) if role else "", members=_count(members.group(1)) if members else 0,
                       unnamed=not entities and any(self.gazetteer.lexicon.aspects[a].strict for a in aspects)
                       and not self._names_something(focus),
                       others=tuple(w for w, tag in self.gazetteer.names.occurring(focus) if not tag),
                       vague=self.lang == "zh" and self._vague(focus, entities))
+
+    def _undated(self, focus: str) -> str:
+        """The text without the names that hold a year ("2023意见到2025年的目标"): a document's year names it, it is
+        no year asked of."""
+        for word, tag in self.gazetteer.names.occurring(focus):
+            if tag and YEAR.search(word):
+                focus = focus.replace(word, " ")
+            elif tag in self.periods:           # "2023年金融高地政策": the year the document came out, then its name
+                focus = re.sub(rf"{self.periods[tag][0]}\s*年?\s*的?\s*{re.escape(word)}", " ", focus)
+        return focus
 
     def _vague(self, focus: str, entities: list[str]) -> bool:
         """It names a kind of thing and nothing in particular: nothing but the place the thing is in ("拱墅那个…小镇"),

@@ -779,7 +779,17 @@ async def test_the_town_is_not_counted_by_a_motto_that_calls_it_one_family(ask):
 @pytest.mark.parametrize("question, says", [
     ("2023意见里到2025年金融业增加值目标", "3000亿元"),
     ("2016年的规划里小镇定位是什么", "非银金融集聚小镇"),
+    ("2023政策里运河财富小镇要打造成什么", "国际财富管理机构集聚高地"),    # 2023政策 names the 2023 opinions
 ])
 async def test_the_year_that_names_a_document_is_not_the_year_asked_of_it(ask, question, says):
     reply = await ask(question)
     assert reply.intent == "faq" and says in reply.text and "资料中没有" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, not_said", [
+    ("小镇近1000名人才里有多少博士", "近1000名"),                    # a count of doctors, not of all the talent
+    ("CFA持证人个人能拿多少补贴", "50名"),                           # a subsidy, not how many hold the title
+])
+async def test_a_count_of_something_the_answer_does_not_count_is_not_answered(ask, question, not_said):
+    reply = await ask(question)
+    assert reply.intent == "fallback" and not_said not in reply.text, reply.text
