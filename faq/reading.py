@@ -364,7 +364,7 @@ class Reader:
                            plain.points_back or (self.lang == "en" and short and REFERS_BACK.search(folded))
                            or (short and plain.unnamed))),
                        needs=needs, previous=previous, counted=plain.counted,
-                       counted_as=self.gazetteer.aspects(plain.counted) if plain.counted else [],
+                       counted_as=self._counted_as(plain.counted) if plain.counted else [],
                        context=topic.entry_id if topic is not None and marked else None,
                        before=topic.entry_id if follow_up else None,
                        role=plain.role, members=plain.members,
@@ -374,6 +374,12 @@ class Reader:
                        echoed=unmarked if follow_up and marked and not plain.entities and not own and not plain.years
                        else "",
                        _ranked=alone if query == focus else None)
+
+    def _counted_as(self, counted: str) -> list[str]:
+        """The aspects the thing counted is a word of: one that asks it ("几条措施"), or the very word an answer
+        counting for it uses ("多少家企业" is answered by a count of 机构)."""
+        lex = self.gazetteer.lexicon.aspects
+        return list(dict.fromkeys([*self.gazetteer.aspects(counted), *(a for a in lex if counted in lex[a].told)]))
 
     def _thing(self, focus: str) -> str:
         """The question without the names it uses and its years: what it asks of them."""

@@ -290,6 +290,15 @@ def _echoed(svc: Services, reading: Reading) -> Match | None:
     return Match(last, THRESHOLD)
 
 
+def _holding_echoed(reading: Reading, about: list[Match]) -> Match | None:
+    """"不良率呢" after the 2015 value added: the first close answer about the topic that says every word the follow-up
+    names, when the first one does not."""
+    said = [w for w in nlp.words(reading.echoed) if len(w) > 1] if reading.echoed else []
+    if not said or all(w in nlp.fold_phrase(about[0].entry.answer) for w in said):
+        return None
+    return next((m for m in about if m.score >= THRESHOLD and all(w in nlp.fold_phrase(m.entry.answer) for w in said)), None)
+
+
 def _last_answer(svc: Services, reading: Reading) -> Match | None:
     """"机构数呢" after an answer that states the number of institutions: that answer, when nothing ranked close to the
     follow-up states what it asks."""
@@ -332,7 +341,7 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
                                               + OWN_DOCUMENT_BONUS * _from_own_document(svc, m.entry, reading)))
     # "那南湖基金小镇呢" after a list of what each town is to become: the list is about it too, and answers it
     again = next((m for m in about if m.entry.id == reading.previous and m.score >= THRESHOLD), None)
-    best = again or _echoed(svc, reading) or about[0]
+    best = again or _echoed(svc, reading) or _holding_echoed(reading, about) or about[0]
     if not again and (same := _same_document(svc, reading, about, best)):
         best = same
     unanswerable = [a for a in reading.aspects if aspects[a].unanswerable]

@@ -793,3 +793,35 @@ async def test_the_year_that_names_a_document_is_not_the_year_asked_of_it(ask, q
 async def test_a_count_of_something_the_answer_does_not_count_is_not_answered(ask, question, not_said):
     reply = await ask(question)
     assert reply.intent == "fallback" and not_said not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("first, then, must", [
+    ("2015年杭州金融业增加值", "不良率呢", "1.84%"),                 # the rate the plan gives, not the value added again
+    ("港湾计划金融特色小镇目标", "私募规模呢", "1万亿元"),
+])
+async def test_a_follow_up_naming_a_figure_gets_the_answer_that_says_it(ask, first, then, must):
+    await ask(first)
+    reply = await ask(then)
+    assert reply.intent == "faq" and must in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question", ["小镇有多少家企业", "小镇有多少家机构"])
+async def test_a_count_of_the_town_s_firms_gets_the_count_of_its_institutions(ask, question):
+    reply = await ask(question)
+    assert reply.intent == "faq" and "356家" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question", [
+    "中国商务区联盟的入会条件是什么",          # membership conditions of another alliance: not its founding story
+    "2026年3月以后杭州新出的金融政策是什么",    # a successor policy, not the 2023 policy's validity
+    "QDLP试点杭州最后拿到了没有",              # whether it was granted, not what the policy strives for
+    "运河会客厅节目在哪能看回放",              # replays, not the broadcast dates
+])
+async def test_an_aspect_the_documents_never_give_is_said_to_be_unstated(ask, question):
+    reply = await ask(question)
+    assert reply.intent == "fallback", reply.text
+
+
+async def test_who_may_join_the_alliance_gets_what_the_documents_say_of_its_members(ask):
+    reply = await ask("哪些企业可以加入联盟")
+    assert reply.intent == "faq" and "悉数纳入" in reply.text, reply.text
