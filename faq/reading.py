@@ -145,6 +145,7 @@ class Reading:
     another_year: bool = False             # "2016年呢": the question before, asked of another year
     before: str | None = None              # the entry that answered the question this one continues
     echoed: str = ""                       # "那律所呢" naming nothing known: the words it asks the same question of
+    added: str = ""                        # the same, with or without a "那…呢" ("信用贷款" after a loan share target)
     thing: str = ""                        # what it asks its aspect of, without names or years ("累计上市公司目标多少")
     matcher: FaqMatcher | None = field(default=None, repr=False)   # the FAQ of the message's language
     _ranked: list[Match] | None = None
@@ -373,6 +374,7 @@ class Reader:
                        thing=self._thing(focus) if own and plain.entities and not follow_up else "",
                        echoed=unmarked if follow_up and marked and not plain.entities and not own and not plain.years
                        else "",
+                       added=unmarked if follow_up and not plain.entities and not own and not plain.years else "",
                        _ranked=alone if query == focus else None)
 
     def _counted_as(self, counted: str) -> list[str]:

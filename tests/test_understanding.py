@@ -825,3 +825,20 @@ async def test_an_aspect_the_documents_never_give_is_said_to_be_unstated(ask, qu
 async def test_who_may_join_the_alliance_gets_what_the_documents_say_of_its_members(ask):
     reply = await ask("哪些企业可以加入联盟")
     assert reply.intent == "faq" and "悉数纳入" in reply.text, reply.text
+
+
+async def test_an_unmarked_follow_up_naming_a_figure_gets_the_answer_that_says_it(ask):
+    await ask("港湾计划普惠小微贷款占比目标")
+    reply = await ask("信用贷款")                         # the credit-loan share, not the plan's issue date
+    assert reply.intent == "faq" and "信用贷款" in reply.text and "15%" in reply.text, reply.text
+
+
+async def test_another_town_after_a_document_s_word_on_the_town_gets_that_document_s_word_on_it(ask):
+    await ask("2023政策里运河财富小镇定位")
+    reply = await ask("玉皇山南呢")
+    assert reply.intent == "faq" and "世界级基金小镇" in reply.text, reply.text
+
+
+async def test_a_second_question_of_a_thing_no_name_says_is_not_asked_of_the_town(ask):
+    reply = await ask("FOF基金沙龙是哪天办的，在哪个楼")      # the salon's venue, not where the town is
+    assert reply.intent == "fallback" and "大运河畔" not in reply.text, reply.text
