@@ -471,13 +471,15 @@ class Reader:
                       vague=self.lang == "zh" and self._vague(focus, entities))
 
     def _undated(self, focus: str) -> str:
-        """The text without the names that hold a year ("2023意见到2025年的目标"): a document's year names it, it is
-        no year asked of."""
+        """The text without the names that hold a year ("2023意见到2025年的目标") and the periods of plans: a
+        document's year names it, it is no year asked of."""
         for word, tag in self.gazetteer.names.occurring(focus):
             if tag and YEAR.search(word):
                 focus = focus.replace(word, " ")
             elif tag in self.periods:           # "2023年金融高地政策": the year the document came out, then its name
                 focus = re.sub(rf"{self.periods[tag][0]}\s*年?\s*的?\s*{re.escape(word)}", " ", focus)
+        for start, end in self.periods.values():  # "宁波2021-2025年…目标": a plan's period, no two years asked of
+            focus = re.sub(rf"{start}\s*年?\s*[-–—~至到]\s*{end}\s*年?", " ", focus)
         return focus
 
     def _vague(self, focus: str, entities: list[str]) -> bool:

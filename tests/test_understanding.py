@@ -35,6 +35,8 @@ from datetime import datetime
     ("长三角特色小镇产业联盟哪天成立的", "2019年12月13日", None),
     ("康桥新能源产业园在哪个街道", "康桥街道", None),
     ("众创空间的具体地址", "祥园路33号", None),
+    ("十三五规划里代表性的特色金融小镇是哪几个", "西溪谷互联网金融小镇", None),
+    ("十三五规划支持金融从业人员考什么国际证书", "CFA", None),
 ])
 async def test_answers_the_entity_and_aspect_asked(ask, must, must_not, question):
     reply = await ask(question)
@@ -842,3 +844,8 @@ async def test_another_town_after_a_document_s_word_on_the_town_gets_that_docume
 async def test_a_second_question_of_a_thing_no_name_says_is_not_asked_of_the_town(ask):
     reply = await ask("FOF基金沙龙是哪天办的，在哪个楼")      # the salon's venue, not where the town is
     assert reply.intent == "fallback" and "大运河畔" not in reply.text, reply.text
+
+
+async def test_a_plan_s_period_in_a_question_is_no_two_years_asked_of(ask):
+    reply = await ask("宁波2021-2025年新型离岸国际贸易额目标")
+    assert reply.intent == "faq" and "没有2021年" not in reply.text and "宁波" in reply.text, reply.text
