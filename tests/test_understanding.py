@@ -37,6 +37,7 @@ from datetime import datetime
     ("众创空间的具体地址", "祥园路33号", None),
     ("十三五规划里代表性的特色金融小镇是哪几个", "西溪谷互联网金融小镇", None),
     ("十三五规划支持金融从业人员考什么国际证书", "CFA", None),
+    ("中大期货注册资本多少", "注册资本金1亿元", None),                 # a firm's own capital is stated
 ])
 async def test_answers_the_entity_and_aspect_asked(ask, must, must_not, question):
     reply = await ask(question)
@@ -791,6 +792,7 @@ async def test_the_year_that_names_a_document_is_not_the_year_asked_of_it(ask, q
 @pytest.mark.parametrize("question, not_said", [
     ("小镇近1000名人才里有多少博士", "近1000名"),                    # a count of doctors, not of all the talent
     ("CFA持证人个人能拿多少补贴", "50名"),                           # a subsidy, not how many hold the title
+    ("金杜智源知识产权公司的注册资本多少", "亿元以上机构4家"),        # a firm's capital, not a count by capital
 ])
 async def test_a_count_of_something_the_answer_does_not_count_is_not_answered(ask, question, not_said):
     reply = await ask(question)
