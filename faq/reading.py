@@ -82,7 +82,7 @@ NEEDS += compiled(vocabulary().needs.zh, {"number": _NUMBER, "year": _YEAR, "mon
 # counting something else does not answer it; "好几个政策" counts nothing.
 COUNTED_THING = re.compile(r"(?:多少|(?<!好)几)\s*(?:个|家|所|名|位|项|条|部|台|辆|间|张|层|套|栋|幢|座|场|次|批|只|种|本|块|星)"
                      r"([\u4e00-\u9fff]{2,4}?)(?=[\s有在是和及与可来了吗呢吧啊呀的]|$)"
-                     r"|多少(?![个家所名位项条部台辆间张层套栋幢座场次批只种本块星钱亿万千百元平亩倍年天月周米公里分钟小时岁])"
+                     r"|多少(?![个家所名位项条部台辆间张层套栋幢座场次批只种本块星人钱亿万千百元平亩倍年天月周米公里分钟小时岁])"
                      r"((?:(?!多少)[\u4e00-\u9fff]){2,4}?)(?=[\s吗呢?？]|$)")
 # "The 4 streets: which are they?": the question gives a count and asks for each member by name.
 _HOW_MANY = r"(\d+|[两二三四五六七八九十])\s*余?\s*[个家所位幢栋座条项名]"

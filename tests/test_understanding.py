@@ -38,6 +38,7 @@ from datetime import datetime
     ("十三五规划里代表性的特色金融小镇是哪几个", "西溪谷互联网金融小镇", None),
     ("十三五规划支持金融从业人员考什么国际证书", "CFA", None),
     ("中大期货注册资本多少", "注册资本金1亿元", None),                 # a firm's own capital is stated
+    ("联盟活动多少人参加过", "2万余人次", None),                       # 多少人 counts people, not a thing 人参加过
 ])
 async def test_answers_the_entity_and_aspect_asked(ask, must, must_not, question):
     reply = await ask(question)
