@@ -79,9 +79,12 @@ _YEAR, _MONTH, _DAY = r"(?:19|20)\d\d", r"(?:\d{1,2}|[一二三四五六七八�
 NEEDS = [(re.compile(rf"(?<![哪第])(?:多少|几)(?:{unit})(?!平方|百分)"), re.compile(rf"{_NUMBER}(?:{told})"))
          for unit, told in vocabulary().needs.units.items()]
 NEEDS += compiled(vocabulary().needs.zh, {"number": _NUMBER, "year": _YEAR, "month": _MONTH, "day": _DAY})
-# What a count question counts ("几家外资银行"): an answer counting something else does not answer it.
-COUNTED_THING = re.compile(r"(?:多少|几)\s*(?:个|家|所|名|位|项|条|部|台|辆|间|张|层|套|栋|幢|座|场|次|批|只|种|本|块|星)"
-                     r"([\u4e00-\u9fff]{2,4}?)(?=[\s有在是和及与可来了吗呢吧啊呀的]|$)")
+# What a count question counts ("几家外资银行", or ending the question without a measure word: "有多少博士"): an answer
+# counting something else does not answer it; "好几个政策" counts nothing.
+COUNTED_THING = re.compile(r"(?:多少|(?<!好)几)\s*(?:个|家|所|名|位|项|条|部|台|辆|间|张|层|套|栋|幢|座|场|次|批|只|种|本|块|星)"
+                     r"([\u4e00-\u9fff]{2,4}?)(?=[\s有在是和及与可来了吗呢吧啊呀的]|$)"
+                     r"|多少(?![个家所名位项条部台辆间张层套栋幢座场次批只种本块星人钱亿万千百元平亩倍年天月周米公里分钟小时岁])"
+                     r"((?:(?!多少)[\u4e00-\u9fff]){2,4}?)(?=[\s吗呢?？]|$)")
 # "The 4 streets: which are they?": the question gives a count and asks for each member by name.
 _HOW_MANY = r"(\d+|[两二三四五六七八九十])\s*余?\s*[个家所位幢栋座条项名]"
 MEMBERS = re.compile(rf"{_HOW_MANY}[^，。？?]{{0,10}}?(?:{'|'.join(_CUES.members)})")
@@ -143,6 +146,7 @@ class Reading:
     another_year: bool = False             # "2016年呢": the question before, asked of another year
     before: str | None = None              # the entry that answered the question this one continues
     echoed: str = ""                       # "那律所呢" naming nothing known: the words it asks the same question of
+    added: str = ""                        # the same, with or without a "那…呢" ("信用贷款" after a loan share target)
     thing: str = ""                        # what it asks its aspect of, without names or years ("累计上市公司目标多少")
     matcher: FaqMatcher | None = field(default=None, repr=False)   # the FAQ of the message's language
     _ranked: list[Match] | None = None
@@ -362,7 +366,7 @@ class Reader:
                            plain.points_back or (self.lang == "en" and short and REFERS_BACK.search(folded))
                            or (short and plain.unnamed))),
                        needs=needs, previous=previous, counted=plain.counted,
-                       counted_as=self.gazetteer.aspects(plain.counted) if plain.counted else [],
+                       counted_as=self._counted_as(plain.counted) if plain.counted else [],
                        context=topic.entry_id if topic is not None and marked else None,
                        before=topic.entry_id if follow_up else None,
                        role=plain.role, members=plain.members,
@@ -371,7 +375,14 @@ class Reader:
                        thing=self._thing(focus) if own and plain.entities and not follow_up else "",
                        echoed=unmarked if follow_up and marked and not plain.entities and not own and not plain.years
                        else "",
+                       added=unmarked if follow_up and not plain.entities and not own and not plain.years else "",
                        _ranked=alone if query == focus else None)
+
+    def _counted_as(self, counted: str) -> list[str]:
+        """The aspects the thing counted is a word of: one that asks it ("几条措施"), or the very word an answer
+        counting for it uses ("多少家企业" is answered by a count of 机构)."""
+        lex = self.gazetteer.lexicon.aspects
+        return list(dict.fromkeys([*self.gazetteer.aspects(counted), *(a for a in lex if counted in lex[a].told)]))
 
     def _thing(self, focus: str) -> str:
         """The question without the names it uses and its years: what it asks of them."""
@@ -441,7 +452,7 @@ class Reader:
         asked = english.without_intro(folded) if self.lang == "en" else folded
         entities = self.gazetteer.entities(focus) or self.gazetteer.entities(asked)
         aspects = self.gazetteer.aspects(focus)         # the English "area" is weighed in read(), with the topic
-        dated = (english.DOCUMENT_YEAR if self.lang == "en" else ZH_DOCUMENT_YEAR).sub(" ", focus)
+        dated = english.DOCUMENT_YEAR.sub(" ", focus) if self.lang == "en" else ZH_DOCUMENT_YEAR.sub(" ", self._undated(focus))
         years = [int(y) for y in YEAR.findall(BASE_YEAR.sub(" ", nlp.normalise(DOCUMENT_NUMBER.sub(" ", dated))))]
         unmarked = FOLLOW_UP_END.sub("", FOLLOW_UP.sub("", folded)).strip()     # "那30亿呢", "what about 3 billion?"
         marked = bool(FOLLOW_UP.match(folded) or FOLLOW_UP_END.search(folded)
@@ -453,12 +464,24 @@ class Reader:
                       years=tuple(years), elsewhere=self._places(focus), marked=marked, unmarked=unmarked,
                       bare=any(p.match(t) for p in (BARE_FIGURE, BARE_FIGURE_EN) for t in (folded, unmarked)),
                       needs=self._needs(focus), self_intro=bool(SELF_INTRO.match(folded)),
-                      points_back=bool(POINTS_BACK.match(folded)), counted=counted.group(1) if counted else "",
+                      points_back=bool(POINTS_BACK.match(folded)), counted=next(filter(None, counted.groups()), "") if counted else "",
                       role=role.group(1) if role else "", members=_count(members.group(1)) if members else 0,
                       unnamed=not entities and any(self.gazetteer.lexicon.aspects[a].strict for a in aspects)
                       and not self._names_something(focus),
                       others=tuple(w for w, tag in self.gazetteer.names.occurring(focus) if not tag),
                       vague=self.lang == "zh" and self._vague(focus, entities))
+
+    def _undated(self, focus: str) -> str:
+        """The text without the names that hold a year ("2023意见到2025年的目标") and the periods of plans: a
+        document's year names it, it is no year asked of."""
+        for word, tag in self.gazetteer.names.occurring(focus):
+            if tag and YEAR.search(word):
+                focus = focus.replace(word, " ")
+            elif tag in self.periods:           # "2023年金融高地政策": the year the document came out, then its name
+                focus = re.sub(rf"{self.periods[tag][0]}\s*年?\s*的?\s*{re.escape(word)}", " ", focus)
+        for start, end in self.periods.values():  # "宁波2021-2025年…目标": a plan's period, no two years asked of
+            focus = re.sub(rf"{start}\s*年?\s*[-–—~至到]\s*{end}\s*年?", " ", focus)
+        return focus
 
     def _vague(self, focus: str, entities: list[str]) -> bool:
         """It names a kind of thing and nothing in particular: nothing but the place the thing is in ("拱墅那个…小镇"),

@@ -290,6 +290,15 @@ def _echoed(svc: Services, reading: Reading) -> Match | None:
     return Match(last, THRESHOLD)
 
 
+def _holding_echoed(reading: Reading, about: list[Match]) -> Match | None:
+    """"不良率呢" after the 2015 value added, "信用贷款" after a loan share target: the first close answer about the
+    topic that says every word the follow-up names, when the first one does not."""
+    said = [w for w in nlp.words(reading.added) if len(w) > 1] if reading.added else []
+    if not said or all(w in nlp.fold_phrase(about[0].entry.answer) for w in said):
+        return None
+    return next((m for m in about if m.score >= THRESHOLD and all(w in nlp.fold_phrase(m.entry.answer) for w in said)), None)
+
+
 def _last_answer(svc: Services, reading: Reading) -> Match | None:
     """"机构数呢" after an answer that states the number of institutions: that answer, when nothing ranked close to the
     follow-up states what it asks."""
@@ -332,7 +341,7 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
                                               + OWN_DOCUMENT_BONUS * _from_own_document(svc, m.entry, reading)))
     # "那南湖基金小镇呢" after a list of what each town is to become: the list is about it too, and answers it
     again = next((m for m in about if m.entry.id == reading.previous and m.score >= THRESHOLD), None)
-    best = again or _echoed(svc, reading) or about[0]
+    best = again or _echoed(svc, reading) or _holding_echoed(reading, about) or about[0]
     if not again and (same := _same_document(svc, reading, about, best)):
         best = same
     unanswerable = [a for a in reading.aspects if aspects[a].unanswerable]
@@ -654,6 +663,7 @@ def _parts(svc: Services, msg: Incoming, theirs=None) -> tuple[list[tuple[int, M
     # "想在小镇租写字楼，有哪些楼宇可以选": the one place the message names is what its questions ask about
     named: Reading | None = msg.reading if len(msg.reading.entities) == 1 else None
     reader, asked, seen = svc.kb.reader_for(msg.lang), 0, []
+    unknown = False         # the question before asked of a thing no name says, and found no answer
     for clause in msg.reading.questions[:MAX_CLAUSES]:
         if theirs is not None and not theirs(clause):
             asked += 1                  # another route's question: counted, answered there
@@ -668,6 +678,10 @@ def _parts(svc: Services, msg: Incoming, theirs=None) -> tuple[list[tuple[int, M
             asked += 1
             seen += [e for e in sub.entities if e not in seen]
             named = sub if sub.entities or sub.elsewhere else named
+            unnamed = not (sub.entities or sub.elsewhere)
+            if unnamed and unknown:
+                match = None        # "FOF基金沙龙是哪天办的，在哪个楼": of that salon too, not of the town
+            unknown = unnamed and match is None and (unknown or named is None)
             if match is None and sub.aspects:
                 missing.append((asked, sub))
             elif match and all(m.entry.id != match.entry.id and not _counted_in(m.entry, sub) for _, m in found):

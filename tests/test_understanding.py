@@ -35,6 +35,10 @@ from datetime import datetime
     ("长三角特色小镇产业联盟哪天成立的", "2019年12月13日", None),
     ("康桥新能源产业园在哪个街道", "康桥街道", None),
     ("众创空间的具体地址", "祥园路33号", None),
+    ("十三五规划里代表性的特色金融小镇是哪几个", "西溪谷互联网金融小镇", None),
+    ("十三五规划支持金融从业人员考什么国际证书", "CFA", None),
+    ("中大期货注册资本多少", "注册资本金1亿元", None),                 # a firm's own capital is stated
+    ("联盟活动多少人参加过", "2万余人次", None),                       # 多少人 counts people, not a thing 人参加过
 ])
 async def test_answers_the_entity_and_aspect_asked(ask, must, must_not, question):
     reply = await ask(question)
@@ -779,7 +783,72 @@ async def test_the_town_is_not_counted_by_a_motto_that_calls_it_one_family(ask):
 @pytest.mark.parametrize("question, says", [
     ("2023意见里到2025年金融业增加值目标", "3000亿元"),
     ("2016年的规划里小镇定位是什么", "非银金融集聚小镇"),
+    ("2023政策里运河财富小镇要打造成什么", "国际财富管理机构集聚高地"),    # 2023政策 names the 2023 opinions
 ])
 async def test_the_year_that_names_a_document_is_not_the_year_asked_of_it(ask, question, says):
     reply = await ask(question)
     assert reply.intent == "faq" and says in reply.text and "资料中没有" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, not_said", [
+    ("小镇近1000名人才里有多少博士", "近1000名"),                    # a count of doctors, not of all the talent
+    ("CFA持证人个人能拿多少补贴", "50名"),                           # a subsidy, not how many hold the title
+    ("金杜智源知识产权公司的注册资本多少", "亿元以上机构4家"),        # a firm's capital, not a count by capital
+])
+async def test_a_count_of_something_the_answer_does_not_count_is_not_answered(ask, question, not_said):
+    reply = await ask(question)
+    assert reply.intent == "fallback" and not_said not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("first, then, must", [
+    ("2015年杭州金融业增加值", "不良率呢", "1.84%"),                 # the rate the plan gives, not the value added again
+    ("港湾计划金融特色小镇目标", "私募规模呢", "1万亿元"),
+])
+async def test_a_follow_up_naming_a_figure_gets_the_answer_that_says_it(ask, first, then, must):
+    await ask(first)
+    reply = await ask(then)
+    assert reply.intent == "faq" and must in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question", ["小镇有多少家企业", "小镇有多少家机构"])
+async def test_a_count_of_the_town_s_firms_gets_the_count_of_its_institutions(ask, question):
+    reply = await ask(question)
+    assert reply.intent == "faq" and "356家" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question", [
+    "中国商务区联盟的入会条件是什么",          # membership conditions of another alliance: not its founding story
+    "2026年3月以后杭州新出的金融政策是什么",    # a successor policy, not the 2023 policy's validity
+    "QDLP试点杭州最后拿到了没有",              # whether it was granted, not what the policy strives for
+    "运河会客厅节目在哪能看回放",              # replays, not the broadcast dates
+])
+async def test_an_aspect_the_documents_never_give_is_said_to_be_unstated(ask, question):
+    reply = await ask(question)
+    assert reply.intent == "fallback", reply.text
+
+
+async def test_who_may_join_the_alliance_gets_what_the_documents_say_of_its_members(ask):
+    reply = await ask("哪些企业可以加入联盟")
+    assert reply.intent == "faq" and "悉数纳入" in reply.text, reply.text
+
+
+async def test_an_unmarked_follow_up_naming_a_figure_gets_the_answer_that_says_it(ask):
+    await ask("港湾计划普惠小微贷款占比目标")
+    reply = await ask("信用贷款")                         # the credit-loan share, not the plan's issue date
+    assert reply.intent == "faq" and "信用贷款" in reply.text and "15%" in reply.text, reply.text
+
+
+async def test_another_town_after_a_document_s_word_on_the_town_gets_that_document_s_word_on_it(ask):
+    await ask("2023政策里运河财富小镇定位")
+    reply = await ask("玉皇山南呢")
+    assert reply.intent == "faq" and "世界级基金小镇" in reply.text, reply.text
+
+
+async def test_a_second_question_of_a_thing_no_name_says_is_not_asked_of_the_town(ask):
+    reply = await ask("FOF基金沙龙是哪天办的，在哪个楼")      # the salon's venue, not where the town is
+    assert reply.intent == "fallback" and "大运河畔" not in reply.text, reply.text
+
+
+async def test_a_plan_s_period_in_a_question_is_no_two_years_asked_of(ask):
+    reply = await ask("宁波2021-2025年新型离岸国际贸易额目标")
+    assert reply.intent == "faq" and "没有2021年" not in reply.text and "宁波" in reply.text, reply.text
