@@ -29,9 +29,11 @@ WHOLE_YEAR_EN = re.compile(rf"\b(?:(?:at\s+)?(?:the\s+)?end(?:\s+of|-)?|year-end
 PART_OF_YEAR_EN = re.compile(r"\b(?:(?:first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter|q[1-4]|first\s+half|"
                              r"first\s+three\s+quarters|january|february|march|april|may|june|july|august|september|"
                              rf"october|november|december)\s+(?:of\s+)?{YEAR.pattern}", re.IGNORECASE)
-# "2023意见里…", "2016年的规划", "2019年鉴": the year that names a document, not the year asked of it ("到2025年" is asked).
+# "2023意见里…", "2016年的规划", "2019年鉴": the year that names a document, not the year asked of it ("到2025年" is asked;
+# so is the year of "2030年计划引进多少家", where 计划 is to plan).
 ZH_DOCUMENT_YEAR = re.compile(r"(?<![到至止])(?<!截至)(?:19|20)\d\d(?:\s*[-—–~至到]\s*(?:19|20)\d\d)?\s*年?\s*"
-                              r"(?:的|那个|那份|这个|这份|出的|发的|印发的|版)?\s*(?=(?:实施)?意见|号文|规划|计划|年鉴|杭政办)")
+                              r"(?:(?:的|那个|那份|这个|这份|出的|发的|印发的|版)\s*(?=意见|号文|规划|计划|年鉴|杭政办)"
+                              r"|(?=(?:实施)?意见|号文|年鉴|杭政办|(?:规划|计划)(?:里|中|上|提出|要求|说)))")
 BASE_YEAR = re.compile(r"(?:比|较|相比|与)\s*(?:19|20)\d\d年?(?:末|底)?")   # "比2010年增长": compared with, not asked of
 BARE_FIGURE = re.compile(r"^[\s第]*[\d.,，０-９一二两三四五六七八九十百千万亿零〇]+\s*(个)?\s*(万|亿|千万|百万)?\s*"
                          r"(元|块|人民币|万元|亿元|%|项|家|个|条|号|年)?[\s?？。!！]*$")

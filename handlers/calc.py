@@ -487,12 +487,16 @@ def _left_out(svc: Services, msg: Incoming, question: str, computed: list[Measur
     return left
 
 
-def _left_out_note(msg: Incoming, left: list[Measure]) -> str:
+def _also_left_out(svc: Services, msg: Incoming, question: str, reply: Reply, computed: list[Measure]) -> Reply:
+    """The reply, with the measures the message also names but the reply leaves out said last, a button each."""
+    if not (left := _left_out(svc, msg, question, computed)):
+        return reply
     zh = "、".join(f"{render.article(m)} {render.title(m)}" for m in left)
     en = "; ".join(f"{render.article(m, 'en')} {render.title(m, 'en')}" for m in left)
-    return msg.say(f"您还问到了：{zh}。上面只测算了一项；请点下面的按钮，或把这一项的情况单独发一条，我逐项测算。",
-                   f"You also asked about: {en}. Only one measure is computed above; tap its button below, or send "
-                   "that one on its own, and I will compute it too.")
+    note = msg.say(f"您还问到了：{zh}，上面没有测算；请点下面的按钮，或把这一项的情况单独发一条，我再测算。",
+                   f"You also asked about: {en}, which is not computed above; tap its button below, or send that one "
+                   "on its own, and I will compute it too.")
+    return replace(reply, text=f"{reply.text}\n\n{note}", buttons=[*reply.buttons, *(measure_button(m, msg.lang) for m in left)])
 
 
 def _computed(svc: Services, msg: Incoming, question: str, measure_ids: list[str], known: dict | None = None,
@@ -524,10 +528,11 @@ def _computed(svc: Services, msg: Incoming, question: str, measure_ids: list[str
                 and evaluate(measure, given.values).status != "fail":       # ("注册资本3000万"), says more
             return _confirm(svc, msg, measure, *unstated, question)
     if itemisable and (itemised := _itemised(svc, msg, book.measure(measure_ids[0]), reading, known)):
-        return itemised
+        return _also_left_out(svc, msg, question, itemised, [book.measure(measure_ids[0])])
     if len(measure_ids) == 1 and (vague := unknown_count(book.measure(measure_ids[0]), reading,
                                                          book.patterns["count_unknown"])):
-        return _count_asked(svc, msg, book.measure(measure_ids[0]), vague)
+        return _also_left_out(svc, msg, question, _count_asked(svc, msg, book.measure(measure_ids[0]), vague),
+                              [book.measure(measure_ids[0])])
     outcomes, asks, read_as = [], [], []
     notes: list[str] = []
     ceiling_asked = bool(CEILING_ASKED.search(f"{question} {msg.text}"))
@@ -568,10 +573,9 @@ def _computed(svc: Services, msg: Incoming, question: str, measure_ids: list[str
                              "You mention support under another policy. Under 就高不重复 the same enterprise or project "
                              "gets only the highest one, not both; if that one is higher than the amount above, this "
                              "document gives nothing more. Tell me its amount and I will compare them."))
-    left = _left_out(svc, msg, question, [o.measure for o in outcomes] + [o.measure for o, _ in asks])
-    reply = _results(svc, msg, outcomes, notes + ([_left_out_note(msg, left)] if left else []))
-    reply.buttons += [measure_button(m, msg.lang) for m in [*(o.measure for o, _ in asks), *left]]
-    return reply
+    reply = _results(svc, msg, outcomes, notes)
+    reply.buttons += [measure_button(o.measure, msg.lang) for o, _ in asks]
+    return _also_left_out(svc, msg, question, reply, [o.measure for o in outcomes] + [o.measure for o, _ in asks])
 
 
 def _count_asked(svc: Services, msg: Incoming, measure: Measure, vague: str) -> Reply:

@@ -1076,6 +1076,7 @@ async def test_a_figure_named_for_another_measure_than_the_keyword_chose_prices_
 
 @pytest.mark.parametrize("question, computed, left", [
     ("新设金控公司，另外向社会募资补充资本金20亿，分别补多少", "1000万元", "第6条 新设金融控股公司补助"),
+    ("How much for 2 sci-tech branches? Also a REITs listing", "RMB 1 million", "Art. 13 Infrastructure REITs listing award"),
     ("A new asset manager HQ with AUM of 25 billion yuan, plus a REITs listing. What's the total?", "RMB 6 million",
      "Art. 13 Infrastructure REITs listing award"),
 ])
@@ -1083,3 +1084,8 @@ async def test_a_second_measure_the_quick_check_does_not_compute_is_named_with_i
     reply = await ask(question)
     assert reply.intent == "calc" and computed in reply.text and left in reply.text, reply.text
     assert any(left in b.label for b in reply.buttons), [b.label for b in reply.buttons]
+
+
+async def test_saying_only_one_subsidy_was_applied_for_rules_nothing_out(ask):
+    reply = await ask("我们只申请了科技支行这一项补贴，新设科技支行能拿多少")
+    assert "最高可获 50万元" in reply.text, reply.text

@@ -790,6 +790,13 @@ async def test_the_year_that_names_a_document_is_not_the_year_asked_of_it(ask, q
     assert reply.intent == "faq" and says in reply.text and "资料中没有" not in reply.text, reply.text
 
 
+@pytest.mark.parametrize("question, year", [("小镇2030年计划引进多少家金融机构", "2030"), ("小镇2025年计划完成多少税收", "2025")])
+async def test_a_year_before_planning_to_is_the_year_asked(ask, question, year):
+    """计划 here is to plan: the year is asked, and the documents have no figure for it."""
+    reply = await ask(question)
+    assert f"资料中没有{year}年的这项数据" in reply.text, reply.text
+
+
 @pytest.mark.parametrize("question, not_said", [
     ("小镇近1000名人才里有多少博士", "近1000名"),                    # a count of doctors, not of all the talent
     ("CFA持证人个人能拿多少补贴", "50名"),                           # a subsidy, not how many hold the title
