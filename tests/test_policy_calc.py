@@ -1089,3 +1089,9 @@ async def test_a_second_measure_the_quick_check_does_not_compute_is_named_with_i
 async def test_saying_only_one_subsidy_was_applied_for_rules_nothing_out(ask):
     reply = await ask("我们只申请了科技支行这一项补贴，新设科技支行能拿多少")
     assert "最高可获 50万元" in reply.text, reply.text
+
+
+async def test_not_listed_at_home_but_listed_abroad_is_still_listed(ask):
+    """The measure is for listings 境内外: 没在境内上市 beside a Hong Kong listing rules nothing out."""
+    reply = await ask("我们的REITs没在境内上市，在香港交易所上市了，奖励多少")
+    assert "最高可获 300万元" in reply.text, reply.text
