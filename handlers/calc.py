@@ -470,15 +470,11 @@ async def _run(svc: Services, msg: Incoming, question: str, measure_ids: list[st
     return await handoff.unanswered(svc, msg, reply) if reply.intent == "fallback" else reply
 
 
-# Where one message may go on to another measure ("…补多少？另外有个项目受到部委表彰…", "…, also a REITs listing").
-OTHER_PART = re.compile(r"另外|此外|另有|还有|再加上|[；;？?]|\b(?:also|plus|in addition|as well as)\b", re.IGNORECASE)
-
-
 def _left_out(svc: Services, msg: Incoming, question: str, computed: list[Measure]) -> list[Measure]:
     """The measures another part of the message names on its own that the reply does not compute: said, with a
     button each, never dropped without a word."""
     book, done, left = svc.kb.policy, {m.id for m in computed}, []
-    pieces = [p for p in OTHER_PART.split(question) if p.strip(" ，,。.!！")]
+    pieces = [p for p in book.patterns["other_part"].split(question) if p and p.strip(" ，,。.!！")]
     for piece in pieces if len(pieces) > 1 else []:
         named = read_question(msg, piece, book).candidates()
         if len(named) == 1 and named[0] not in done and not _rivals(book, [named[0], *done]) \

@@ -373,7 +373,8 @@ WORD_LISTS = ("newly", "document_only", "other_sources", "rise_to", "rise_by", "
 PATTERNS = ("applies", "doc_named_en", "local_place", "every_year", "rules_issued", "quote_asks", "scaffold", "listing_venue",
             "listed_en",
             "doc_words_en", "asks_mine", "type_asks", "procedure", "validity_asked", "basis_asked", "condition_asked", "share_of", "articles_counted",
-            "negated", "which_fits", "other_policy", "article_asked", "count_unknown", "hoped_before", "hoped_after")
+            "negated", "which_fits", "other_policy", "article_asked", "count_unknown", "hoped_before", "hoped_after",
+            "other_part")
 
 
 class WordList(Strict):
