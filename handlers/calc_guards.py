@@ -14,16 +14,14 @@ from handlers.calc_dialog import CalcAsking, calc_reply, originals, read_questio
 from handlers.policy import original_button, parts_reply
 from policy_data import render
 from policy_data.engine import evaluate
+from policy_data.english import MONTHS
 from policy_data.extract import Reading, facts_for, normalise
 from policy_data.loader import PolicyBook
 
 
-DATED = re.compile(r"\b(?:(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?(?P<year>20\d\d)\b"
+DATED = re.compile(rf"\b(?:(?P<month>{'|'.join(MONTHS)})[a-z]*\.?\s+)?(?P<year>20\d\d)\b"
                    r"|(?P<cyear>20\d\d|(?<![\d.第有近满了超过])2\d(?=年(?:\d{1,2}月|[新成开设获批落注入挂上发取底初末])))年(?:(?P<cmonth>\d{1,2})月)?"
                    r"|(?P<ryear>今年|去年|前年|this year|last year)(?:(?P<rmonth>\d{1,2})月)?", re.IGNORECASE)
-
-
-MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
 
 
 SEVERAL_ITEMS = re.compile(r"分别|[两二三四五]年|(?<![0-9.])([两二三四五六七八九十]|[2-9])\s*(家|个[^，,。；;、\d]{0,8}?项目|个重大)")

@@ -53,11 +53,11 @@ ASKS_AMOUNT = re.compile(r"\b(how much|what (one-off |total |maximum )?(subsidy|
                          re.IGNORECASE)
 # "listed firms' financing": a plural's possessive is the plural itself, so the words after it read as a phrase.
 PLURAL_POSSESSIVE = re.compile(r"(?<=[a-z]s)['’](?=\s)")
-# "paid in instalments" says how a subsidy is paid, not paid-in capital.
-MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")     # as months begin
 # "in March 2026": the month asked, as the Chinese reading takes it (2026年3月)
-MONTH_YEAR = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(20\d\d)\b")
+MONTH_YEAR = re.compile(rf"\b({'|'.join(MONTHS)})[a-z]*\.?\s+(20\d\d)\b")
 ARTICLE_REF = re.compile(r"\bart(?:icle)?\.?\s*(\d{1,2})\b")      # "(art 15)" names the article: no figure
+# "paid in instalments" says how a subsidy is paid, not paid-in capital.
 NOT_FIGURES = re.compile(r"\bpaid in (?=instal|install|full\b|cash\b|one\b|a lump\b|tranche|stage|phase|part)")
 # The question is compared in its folded words (plain_words): "ranked number 3" reads "ranked many 3".
 RANKS = r"\btop[- ]?(?P<top>\d+)\b|\b(?:ranked|rank|ranking|placed)\s+(?:no\.?\s*|many\s+)?(?P<place>\d+)(?:st|nd|rd|th)?\b" \
