@@ -407,15 +407,16 @@ class Reader:
         return {e.source.doc for e in self.matcher.entries}
 
     @cached_property
-    def _answered(self) -> dict[str, FaqEntry]:
-        """The matcher's entries by id (in its language), made when a follow-up first needs one, not at start-up."""
-        return {e.id: e for e in self.matcher.entries}
+    def _position(self) -> dict[str, int]:
+        """Where each entry (by id) stands in the matcher's list, made when a follow-up first needs one, not at
+        start-up."""
+        return {e.id: i for i, e in enumerate(self.matcher.entries)}
 
     def _strange_to(self, focus: str, topic: Topic) -> bool:
         """"规划期是哪几年" after the alliance's branches: none of the words it names is in what was answered, so
         it does not continue that answer."""
-        entry = self._answered.get(topic.entry_id)
-        return entry is not None and self._says_none_of(focus, entry)
+        at = self._position.get(topic.entry_id)
+        return at is not None and self._says_none_of(focus, self.matcher.entries[at])
 
     def strange(self, reading: Reading, entry: FaqEntry) -> bool:
         """"中大期货2019年利润多少" of the entry about 中大期货's move: beyond the names, the years and the words
@@ -435,10 +436,6 @@ class Reader:
     def _answer_words(self) -> frozenset[str]:
         """The words the answers use (phrasings hold the askers' words: "supposed", "cover")."""
         return frozenset().union(*(english.words(e.answer) for e in self.matcher.entries))
-
-    @cached_property
-    def _position(self) -> dict[str, int]:
-        return {e.id: i for i, e in enumerate(self.matcher.entries)}
 
     def _says_none_of(self, text: str, entry: FaqEntry) -> bool:
         named = [w for w in nlp.words(ASKING.sub(" ", SAID_YEAR.sub(" ", self.gazetteer.unasked(text)))) if len(w) > 1]
