@@ -19,7 +19,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, chain, islice
-from operator import add
 from pathlib import Path
 from types import ModuleType
 
@@ -39,7 +38,8 @@ UNKNOWN_DF = 0.5          # document frequency assumed for a feature the data ne
 SIMILAR_LIMIT, SIMILAR_CUTOFF = 40, 30     # phrasings whose similarity counts, and the least that counts
 SCALE = 2000              # from this many entries on, only the entries sharing the rarest features are scored
 CANDIDATES = 200          # how many, at scale
-SIMILAR_CANDIDATES = 120  # of those, the likeliest whose phrasings are compared, at scale
+GATHERED = 5000           # how many phrasing postings are read to find them, at most
+SIMILAR_CANDIDATES = 160  # of those, the likeliest whose phrasings are compared, at scale
 RANKED = 1024             # questions whose ranking is remembered
 DEPTH = 10                # below SCALE, a ranking this deep serves every shorter one asked of the same question
 
@@ -125,20 +125,13 @@ def _cache_key(entries: list[FaqEntry], text: ModuleType, content: str | None = 
     return digest.hexdigest()[:24]
 
 
-def _heaviest(asked_sum: dict[int, float], told_sum: dict[int, float], n: int) -> list[int]:
-    """The `n` entries of `told_sum` whose two sums weigh most, the first touched first among equals, as
-    heapq.nlargest picks them, without a Python call per entry."""
-    touched, weight = list(told_sum), list(map(add, map(asked_sum.__getitem__, told_sum), told_sum.values()))
-    return [touched[k] for k in sorted(range(len(touched)), key=weight.__getitem__, reverse=True)[:n]]
-
-
 class FaqMatcher:
     """`text` is the language's tokeniser: faq.nlp (Chinese) or faq.english.
 
     Only the entries sharing a feature with the question are scored; the rest score alike and are ranked by
-    position. Up to SCALE entries every sharing entry is scored; beyond, the entries sharing the question's
-    rarest features are gathered until there are CANDIDATES of them, the likeliest of those are scored in full
-    and the phrasing similarity is computed over theirs only."""
+    position. Up to SCALE entries every sharing entry is scored; beyond, only CANDIDATES entries found through the
+    phrasings of the question's rarest features are scored, and the phrasing similarity is computed over the
+    likeliest of them only."""
 
     def __init__(self, entries: list[FaqEntry], text: ModuleType = nlp, cache_dir: Path | None = None,
                  content: str | None = None):
@@ -216,40 +209,67 @@ class FaqMatcher:
     def _coverage(self, weights: dict[str, float]) -> tuple[Sums, Sums, list[int]]:
         """The weight of the question's features each entry's phrasings hold, and its answer too (by entry, 0 for
         any other); and the entries to score."""
+        if self._at_scale:
+            return self._candidates(weights)
         ids, asked_by, told_by = self._ids, self._asked, self._told
         known = sorted((f for f in weights if f in ids), key=lambda f: (told_by.count(ids[f]), f))
-        # below SCALE every entry sharing a feature is scored: its sums kept in a list, quicker than a dict
-        asked_sum: Sums = defaultdict(float) if self._at_scale else [0.0] * len(self.entries)
-        told_sum: Sums = defaultdict(float) if self._at_scale else [0.0] * len(self.entries)
-        gathered = 0
-        for gathered, f in enumerate(known, 1):
+        # every entry sharing a feature is scored: its sums kept in a list, quicker than a dict
+        asked_sum, told_sum = [0.0] * len(self.entries), [0.0] * len(self.entries)
+        for f in known:
             w, k = weights[f], ids[f]
             for i in asked_by[k]:
                 asked_sum[i] += w
             for i in told_by[k]:
                 told_sum[i] += w
-            if self._at_scale and len(told_sum) >= CANDIDATES:
+        return asked_sum, told_sum, [i for i, told in enumerate(told_sum) if told]      # every weight is > 0
+
+    def _candidates(self, weights: dict[str, float]) -> tuple[Sums, Sums, list[int]]:
+        """At scale: the CANDIDATES entries whose phrasings hold most of the question's weight, counted over its
+        rarest features until GATHERED postings are read (the first touched first among equals), topped up from
+        the answers' postings when the phrasings hold too few; their sums completed over every feature and the
+        heaviest first. Gathering by phrasings, not answers: an answer mentions many things, a phrasing what the
+        entry is about."""
+        ids, asked_by, told_by = self._ids, self._asked, self._told
+        known = sorted((f for f in weights if f in ids), key=lambda f: (asked_by.count(ids[f]), f))
+        gathered: dict[int, float] = defaultdict(float)
+        read = counted = 0
+        for counted, f in enumerate(known):
+            read += asked_by.count(ids[f])
+            if read > GATHERED and gathered:
                 break
-        if not self._at_scale:
-            return asked_sum, told_sum, [i for i, told in enumerate(told_sum) if told]      # every weight is > 0
-        candidates = _heaviest(asked_sum, told_sum, CANDIDATES)
+            w = weights[f]
+            for i in asked_by[ids[f]]:
+                gathered[i] += w
+        else:
+            counted = len(known)
+        candidates = sorted(gathered, key=gathered.__getitem__, reverse=True)[:CANDIDATES]
         chosen = set(candidates)
-        for f in known[gathered:]:
+        for f in sorted(known, key=lambda f: told_by.count(ids[f])):
+            if len(candidates) >= CANDIDATES:
+                break
+            more = [i for i in told_by[ids[f]] if i not in chosen]
+            candidates += more[:CANDIDATES - len(candidates)]
+            chosen.update(more)
+        asked_sum: dict[int, float] = defaultdict(float, {i: gathered.get(i, 0.0) for i in candidates})
+        told_sum: dict[int, float] = defaultdict(float, dict.fromkeys(candidates, 0.0))
+        for j, f in enumerate(known):
             w, k = weights[f], ids[f]
-            if told_by.count(k) <= len(candidates):
-                for i in asked_by[k]:
-                    if i in chosen:
-                        asked_sum[i] += w
-                for i in told_by[k]:
-                    if i in chosen:
+            if told_by.count(k) > len(candidates):
+                bitmap = self._bitmap(k)
+                for i in candidates:
+                    if bitmap[i]:
                         told_sum[i] += w
+                        if bitmap[i] == 2 and j >= counted:
+                            asked_sum[i] += w
                 continue
-            bitmap = self._bitmap(k)
-            for i in candidates:
-                if bitmap[i]:
-                    told_sum[i] += w
-                    if bitmap[i] == 2:
+            if j >= counted:
+                for i in asked_by[k]:
+                    if i in asked_sum:
                         asked_sum[i] += w
+            for i in told_by[k]:
+                if i in told_sum:
+                    told_sum[i] += w
+        candidates.sort(key=lambda i: asked_sum[i] + told_sum[i], reverse=True)
         return asked_sum, told_sum, candidates
 
     def _bitmap(self, k: int) -> bytearray:

@@ -41,19 +41,42 @@ def test_a_score_blends_coverage_and_similarity_and_adds_each_bonus_where_it_is_
         assert match.score == max(0.0, min(1.0, expected))
 
 
-def test_the_candidates_at_scale_are_the_heaviest_entries_the_first_touched_first_among_equals():
-    import heapq
-    import random
-    from collections import defaultdict
+@pytest.fixture(scope="module")
+def at_scale(kb):
+    """The same entries, matched as a knowledge base past SCALE is."""
+    import faq.matcher
+    scale, faq.matcher.SCALE = faq.matcher.SCALE, 1
+    try:
+        yield faq.matcher.FaqMatcher(kb.faq.entries, cache_dir=None)
+    finally:
+        faq.matcher.SCALE = scale
 
-    from faq.matcher import _heaviest
-    rng = random.Random(7)
-    for _ in range(200):
-        told: dict[int, float] = {}
-        asked: dict[int, float] = defaultdict(float)
-        for i in rng.sample(range(1000), rng.randrange(1, 400)):           # touched in no order of their own
-            told[i] = rng.choice([0.5, 1.0, 1.5, 2.25])                    # many equal weights
-            if rng.random() < 0.5:
-                asked[i] = rng.choice([0.5, 1.0])
-        n = rng.randrange(1, 250)
-        assert _heaviest(asked, told, n) == heapq.nlargest(n, told, key=lambda i: asked[i] + told[i])
+
+@pytest.mark.parametrize("question", ["小镇2019年税收多少", "金牌管家是什么", "联盟口号", "上海的房价多少"])
+@pytest.mark.parametrize("gathered", [1, 10**9])
+def test_at_scale_the_candidates_are_the_entries_whose_phrasings_weigh_most_and_their_sums_are_complete(
+        kb, at_scale, monkeypatch, question, gathered):
+    import faq.matcher
+    monkeypatch.setattr(faq.matcher, "GATHERED", gathered)
+    monkeypatch.setattr(faq.matcher, "CANDIDATES", 20)
+    weights = {f: kb.faq._idf(f) for f in sorted(kb.faq.text.features_of(kb.faq.text.words(question)))}
+    full_asked, full_told, _ = kb.faq._coverage(weights)
+    asked, told, candidates = at_scale._coverage(weights)
+    assert len(candidates) == len(set(candidates)) == min(20, sum(1 for t in full_told if t))
+    for i in candidates:                          # however few postings were read to find them
+        assert asked[i] == pytest.approx(full_asked[i]) and told[i] == pytest.approx(full_told[i])
+    totals = [asked[i] + told[i] for i in candidates]
+    assert totals == sorted(totals, reverse=True)
+    if gathered > 1:                              # every posting read: the heaviest phrasings
+        heaviest = sorted((a for a in full_asked if a), reverse=True)[:20]
+        assert sorted((full_asked[i] for i in candidates if full_asked[i]), reverse=True) == pytest.approx(heaviest)
+
+
+def test_at_scale_entries_holding_the_words_in_their_answers_only_fill_the_candidates_the_phrasings_leave(
+        kb, at_scale, monkeypatch):
+    import faq.matcher
+    monkeypatch.setattr(faq.matcher, "CANDIDATES", len(kb.faq.entries))
+    weights = {f: kb.faq._idf(f) for f in sorted(kb.faq.text.features_of(kb.faq.text.words("小镇2019年税收多少")))}
+    _, full_told, _ = kb.faq._coverage(weights)
+    _, _, candidates = at_scale._coverage(weights)
+    assert set(candidates) == {i for i, t in enumerate(full_told) if t}
