@@ -39,7 +39,7 @@ SIMILAR_LIMIT, SIMILAR_CUTOFF = 40, 30     # phrasings whose similarity counts, 
 SCALE = 2000              # from this many entries on, only the entries sharing the rarest features are scored
 CANDIDATES = 200          # how many, at scale
 GATHERED = 5000           # how many phrasing postings are read to find them, at most
-SIMILAR_CANDIDATES = 160  # of those, the likeliest whose phrasings are compared, at scale
+SIMILAR_CANDIDATES = 120  # of those, the likeliest whose phrasings are compared, at scale
 RANKED = 1024             # questions whose ranking is remembered
 DEPTH = 10                # below SCALE, a ranking this deep serves every shorter one asked of the same question
 
