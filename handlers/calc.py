@@ -19,7 +19,7 @@ from faq.reading import ASKING
 from faq.schema import Source, holds_any, one_of
 from handlers import faq, handoff
 from handlers.calc_again import new_figure
-from handlers.calc_dialog import (AFFIRM, DENY, MORE, CalcAsking, CalcDialog, CalcPicking, calc_reply, cancel_button,
+from handlers.calc_dialog import (AFFIRM, DENY, IN_RMB, MORE, CalcAsking, CalcDialog, CalcPicking, calc_reply, cancel_button,
                                    measure_button, page_buttons, read_question, says, unstated_condition)
 from handlers.calc_guards import SEVERAL, WHO_GETS, refusal, other_subject
 from handlers.policy import details_reply, original_button, quotes_the_rule
@@ -800,6 +800,8 @@ async def continue_dialog(svc: Services, msg: Incoming) -> Reply | None:
     if measure is None:                  # the data was reloaded without it
         svc.dialogs.pop(msg.user_key)
         return None
+    if state.stated and msg.text.strip() and IN_RMB.match(msg.text.strip()):
+        reading = read_question(msg, f"{state.stated}元", book)     # the amount asked about, now known to be RMB
     facts = facts_for(book, measure, reading, state.expect)
     if facts.values or facts.errors:
         return await _run(svc, msg, state.text, [measure.id], known=state.facts, reading=reading, expect=state.expect)

@@ -36,10 +36,12 @@ class CalcPicking(CalcDialog):
 
 @dataclass
 class CalcAsking(CalcDialog):
-    """Waiting for the figure `expect` of one measure, with the figures known so far."""
+    """Waiting for the figure `expect` of one measure, with the figures known so far; or, when `stated` holds the
+    figure as the user gave it without a currency, for whether it is in RMB."""
     measure: str
     expect: str
     facts: dict[str, str]
+    stated: str = ""
 
 
 def cancel_button(msg: Incoming) -> Button:
@@ -86,6 +88,10 @@ def says(text: str, word: str) -> bool:
 
 
 AFFIRM = re.compile(r"^(是|是的|对|对的|嗯|符合|没错|yes|yep|y|correct)[。.!！]?$", re.IGNORECASE)
+
+
+IN_RMB = re.compile(r"^(?:(?:是的?|对的?|嗯|yes|yep|yeah|correct|it is|it's|all|in|是|都是|全是|全部)[\s,，、]*)*"
+                    r"(?:人民币|rmb|cny|yuan|renminbi|元)?[\s。.!！]*$", re.IGNORECASE)
 
 
 DENY = re.compile(r"^(不是|否|没有|不符合|不对|no|nope|n)[。.!！]?$", re.IGNORECASE)

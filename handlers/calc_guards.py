@@ -14,7 +14,7 @@ from handlers.calc_dialog import CalcAsking, calc_reply, originals, read_questio
 from handlers.policy import original_button, parts_reply
 from policy_data import render
 from policy_data.engine import evaluate
-from policy_data.english import MONTHS
+from policy_data.english import CURRENCY, MONTHS
 from policy_data.extract import Reading, facts_for, normalise
 from policy_data.loader import PolicyBook
 
@@ -72,6 +72,17 @@ def _await_rmb(svc: Services, msg: Incoming, question: str, currency: re.Match, 
     svc.dialogs.put(msg.user_key, CalcAsking(_without(question, currency)[0], measure.id, money[0], {}))
 
 
+def _await_currency(svc: Services, msg: Incoming, reading: Reading, measure_ids: list[str]) -> None:
+    """After asking whether the one amount given is in RMB, a "yes"/"人民币" computes the question on it as RMB."""
+    measure = svc.kb.policy.measure(measure_ids[0]) if len(measure_ids) == 1 else None
+    money = [k for k in measure.rule_inputs() if measure.input(k).kind == "money"] if measure else []
+    figures = [f for f in reading.figures if f.kind == "money"]
+    if money and len(figures) == 1:
+        f = figures[0]
+        svc.dialogs.put(msg.user_key, CalcAsking(reading.text[:f.start] + reading.text[f.end:], measure.id, money[0], {},
+                                                 stated=f.text))
+
+
 def _without(question: str, currency: re.Match) -> tuple[str, bool]:
     """The question without the foreign amount, and whether a figure was found just before or after the currency
     ("5亿美元", "USD 2亿")."""
@@ -114,6 +125,16 @@ def _rmb_part(svc: Services, msg: Incoming, question: str, currency: re.Match, m
         f"total {what} in RMB.")]), confidence=0.7, buttons=[original_button(msg, measure.id)])
 
 
+_RMB = re.compile(rf"{CURRENCY}|块钱", re.IGNORECASE)
+
+
+def _unstated_currency(book: PolicyBook, msg: Incoming, reading: Reading) -> bool:
+    """An amount without its currency from a firm that says it is from abroad ("paid-in 1.5 billion, our parent is
+    US-based"): it may not be RMB, so it is not read as RMB."""
+    return any(f.kind == "money" for f in reading.figures) and not _RMB.search(msg.typed) \
+        and bool(book.patterns["foreign_origin"].search(msg.typed))
+
+
 def ruled_out_reply(msg: Incoming, book: PolicyBook, said: str, measure_ids: list[str]) -> Reply:
     """The user's own words (`said`) rule out a condition of the measures: no amount, the conditions quoted."""
     lang = msg.lang
@@ -147,6 +168,14 @@ def refusal(svc: Services, msg: Incoming, question: str, reading: Reading, measu
                               f"You gave an amount in a foreign currency (“{word}”). The document computes in RMB "
                               "and sets no exchange rate: please tell me the amount in RMB (e.g. “paid-in capital RMB "
                               "800 million”) and I will compute it."), confidence=0.5, buttons=buttons)
+    if _unstated_currency(book, msg, reading):
+        _await_currency(svc, msg, reading, measure_ids)
+        return calc_reply(msg.say("您说到贵机构来自境外，而金额没有写币种。文件按人民币计算，也没有规定汇率：请告诉我这笔金额是不是人民币"
+                              "（例如“实收资本15亿元人民币”），我再为您测算。",
+                              "You mention your firm is from abroad, and the amount has no currency. The document "
+                              "computes in RMB and sets no exchange rate: please tell me whether the amount is in RMB "
+                              "(e.g. “paid-in capital RMB 1.5 billion”) and I will compute it."),
+                          confidence=0.5, buttons=buttons)
     policies, dates = [book.policy(book.measure(i)) for i in measure_ids], _dates(question, svc.policy_date())
     if late := _after_expiry(dates, policies):
         date, policy = late

@@ -555,6 +555,31 @@ async def test_after_a_foreign_currency_the_rmb_figure_asked_for_is_computed(ask
     assert reply.intent == "calc" and amount in reply.text, reply.text
 
 
+@pytest.mark.parametrize("question, answer, amount", [
+    ("我们是美资券商，新设证券公司总部，实收资本15亿，补多少", "是人民币", "最高可获 3000万元"),
+    ("我们是美资券商，新设证券公司总部，实收资本15亿，补多少", "20亿元人民币", "最高可获 4000万元"),
+    ("New securities HQ, paid-in capital of 1.5 billion; our parent is US-based. Subsidy?", "yes, RMB",
+     "up to RMB 30 million"),
+    ("Asset manager HQ with 12 billion under management, first reached this year. We're a Swiss firm.", "RMB",
+     "up to RMB 3 million"),
+])
+async def test_an_amount_without_currency_from_a_firm_from_abroad_is_asked_about_first(ask, question, answer, amount):
+    first = await ask(question)
+    assert ("人民币" in first.text or "in RMB" in first.text) and final_amount(first.text) is None, first.text
+    reply = await ask(answer)
+    assert reply.intent == "calc" and amount in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("我们是美资券商，新设证券公司总部，实收资本15亿元，补多少", "最高可获 3000万元"),      # the currency is said
+    ("新设证券公司总部，实收资本15亿，补多少", "最高可获 3000万元"),                        # nothing says abroad
+    ("New securities HQ, paid-in capital of RMB 1.5 billion; our parent is US-based. Subsidy?", "up to RMB 30 million"),
+])
+async def test_an_amount_in_rmb_or_from_a_firm_not_said_to_be_foreign_is_computed(ask, question, amount):
+    reply = await ask(question)
+    assert reply.intent == "calc" and amount in reply.text, reply.text
+
+
 async def test_a_new_question_after_a_foreign_currency_leaves_the_quick_check(ask):
     await ask("新设金融总部，实收资本1亿欧元，能拿多少")
     reply = await ask("小镇在哪")
