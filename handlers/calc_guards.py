@@ -128,11 +128,13 @@ def _rmb_part(svc: Services, msg: Incoming, question: str, currency: re.Match, m
 _RMB = re.compile(rf"{CURRENCY}|块钱", re.IGNORECASE)
 
 
-def _unstated_currency(book: PolicyBook, msg: Incoming, reading: Reading) -> bool:
-    """An amount without its currency from a firm that says it is from abroad ("paid-in 1.5 billion, our parent is
-    US-based"): it may not be RMB, so it is not read as RMB."""
-    return any(f.kind == "money" for f in reading.figures) and not _RMB.search(msg.typed) \
-        and bool(book.patterns["foreign_origin"].search(msg.typed))
+def _unstated_currency(book: PolicyBook, msg: Incoming, reading: Reading, measure_ids: list[str]) -> bool:
+    """An amount a measure is computed on, without its currency, from a firm that says it is from abroad ("paid-in
+    1.5 billion, our parent is US-based"): it may not be RMB, so it is not read as RMB."""
+    if _RMB.search(msg.typed) or not book.patterns["foreign_origin"].search(msg.typed):
+        return False
+    measures = [book.measure(i) for i in measure_ids]
+    return any(m.input(k).kind == "money" for m in measures for k in facts_for(book, m, reading).values)
 
 
 def ruled_out_reply(msg: Incoming, book: PolicyBook, said: str, measure_ids: list[str]) -> Reply:
@@ -168,14 +170,6 @@ def refusal(svc: Services, msg: Incoming, question: str, reading: Reading, measu
                               f"You gave an amount in a foreign currency (“{word}”). The document computes in RMB "
                               "and sets no exchange rate: please tell me the amount in RMB (e.g. “paid-in capital RMB "
                               "800 million”) and I will compute it."), confidence=0.5, buttons=buttons)
-    if _unstated_currency(book, msg, reading):
-        _await_currency(svc, msg, reading, measure_ids)
-        return calc_reply(msg.say("您说到贵机构来自境外，而金额没有写币种。文件按人民币计算，也没有规定汇率：请告诉我这笔金额是不是人民币"
-                              "（例如“实收资本15亿元人民币”），我再为您测算。",
-                              "You mention your firm is from abroad, and the amount has no currency. The document "
-                              "computes in RMB and sets no exchange rate: please tell me whether the amount is in RMB "
-                              "(e.g. “paid-in capital RMB 1.5 billion”) and I will compute it."),
-                          confidence=0.5, buttons=buttons)
     policies, dates = [book.policy(book.measure(i)) for i in measure_ids], _dates(question, svc.policy_date())
     if late := _after_expiry(dates, policies):
         date, policy = late
@@ -225,6 +219,14 @@ def refusal(svc: Services, msg: Incoming, question: str, reading: Reading, measu
                               "one institution or project at a time, each with its own cap. To avoid a wrong total, "
                               f"please give me one item at a time ({example}).") + "".join(f"\n{w}" for w in whom),
                       confidence=0.5, buttons=buttons)
+    if _unstated_currency(book, msg, reading, measure_ids):
+        _await_currency(svc, msg, reading, measure_ids)
+        return calc_reply(msg.say("您说到贵机构来自境外，而金额没有写币种。文件按人民币计算，也没有规定汇率：请告诉我这笔金额是不是人民币"
+                              "（例如“实收资本15亿元人民币”），我再为您测算。",
+                              "You mention your firm is from abroad, and the amount has no currency. The document "
+                              "computes in RMB and sets no exchange rate: please tell me whether the amount is in RMB "
+                              "(e.g. “paid-in capital RMB 1.5 billion”) and I will compute it."),
+                          confidence=0.5, buttons=buttons)
     return None
 
 

@@ -53,6 +53,8 @@ ASKS_AMOUNT = re.compile(r"\b(how much|what (one-off |total |maximum )?(subsidy|
                          re.IGNORECASE)
 # "listed firms' financing": a plural's possessive is the plural itself, so the words after it read as a phrase.
 PLURAL_POSSESSIVE = re.compile(r"(?<=[a-z]s)['’](?=\s)")
+# "listed (挂牌) firms raised": a Chinese gloss inside an English phrase, read after the question, not inside it.
+GLOSS = re.compile(r"\s*[(（]\s*([\u4e00-\u9fff][\u4e00-\u9fff、，, ]*)[)）]")
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")     # as months begin
 # "in March 2026": the month asked, as the Chinese reading takes it (2026年3月)
 MONTH_YEAR = re.compile(rf"\b({'|'.join(MONTHS)})[a-z]*\.?\s+(20\d\d)\b")
@@ -90,10 +92,21 @@ def _paired(book: PolicyBook) -> re.Pattern:
 
 @lru_cache(maxsize=4)
 def _year_after(book: PolicyBook) -> re.Pattern:
-    """"RMB 1 billion last year and RMB 1.2 billion this year": the year said after its amount is put before it,
-    where a Chinese question says it, its clause ended there ("去年10亿，")."""
+    """"RMB 1 billion last year and RMB 1.2 billion this year", "CNY 3bn (2024)": the year said after its amount is put
+    before it, where a Chinese question says it, its clause ended there ("去年10亿，")."""
     years = "|".join(map(re.escape, book.words["year_after"]))
-    return re.compile(rf"(?P<amount>\d[\d.]*[万亿]元?) (?P<year>{years})(?![\u4e00-\u9fff])")
+    return re.compile(rf"(?P<amount>\d[\d.]*[万亿]元?) (?P<each>分别 )?[(（]?(?P<year>{years})[)）]?(?![\u4e00-\u9fff])")
+
+
+# "RMB 1bn in 2023 and RMB 2bn in 2024": two amounts each followed by its year, put as the Chinese says them
+YEARLY_AFTER = re.compile(r"(?P<amount>\d[\d.]*[万亿]元?) (?P<each>分别 )?[(（]?(?P<year>20\d\d年)[)）]?(?![\u4e00-\u9fff])")
+
+
+def _years_first(book: PolicyBook, cues: str) -> str:
+    def first(m: re.Match) -> str:
+        return f"{m['each'] or ''}{m['year']} {m['amount']}，"
+    cues = _year_after(book).sub(first, cues)
+    return YEARLY_AFTER.sub(first, cues) if len(YEARLY_AFTER.findall(cues)) >= 2 else cues
 
 
 def chinese_figure(number: str, scale: str | None, currency: bool) -> str:
@@ -153,7 +166,7 @@ def _shared_head(words: dict[str, str]) -> tuple[re.Pattern, frozenset[tuple[str
     pairs = frozenset(tuple(w.split()) for w in words if len(w.split()) == 2)
     mods = "|".join(sorted({m for m, _ in pairs}, key=len, reverse=True))
     heads = "|".join(sorted({h for _, h in pairs}, key=len, reverse=True))
-    return re.compile(rf"\b(?P<m1>{mods})(?P<join>\s*,\s*(?:and\s+)?|\s+(?:and|or|as well as)\s+)(?P<mid>(?:[a-z0-9]+\s+)?)(?P<m2>{mods})\s+"
+    return re.compile(rf"\b(?P<m1>{mods})(?P<join>\s*,\s*(?:and\s+)?|\s*[+&]\s*|\s+(?:and|or|as well as|plus)\s+)(?P<mid>(?:[a-z0-9]+\s+)?)(?P<m2>{mods})\s+"
                       rf"(?P<fill>[a-z]+\s+)??(?P<head>{heads})\b"), pairs
 
 
@@ -244,6 +257,11 @@ def _months_said(english: str, cues: str) -> str:
     return cues
 
 
+def _gloss_last(text: str) -> str:
+    glosses = GLOSS.findall(text)
+    return " ".join([GLOSS.sub("", PLURAL_POSSESSIVE.sub("", text)), *glosses])
+
+
 def to_cues(text: str, book: PolicyBook) -> str:
     """The English question in the words the Chinese extractor reads."""
     pattern, words, kinds, one_of, shared = _pattern(book)
@@ -265,13 +283,13 @@ def to_cues(text: str, book: PolicyBook) -> str:
             return f"前{m['top']}名" if m["top"] else f"第{m['place'] or m['nth']}名"
         return words[m["phrase"]] if m["phrase"] else " "
     worded = WORDED.sub(lambda m: "0.5 " if m["half"] else f"{NUMBER_WORDS.get(m['word'], 1)} ",
-                        NOT_FIGURES.sub("paid ", ARTICLE_REF.sub(r" 第\1条 ", plain_words(PLURAL_POSSESSIVE.sub("", text)))))
+                        NOT_FIGURES.sub("paid ", ARTICLE_REF.sub(r" 第\1条 ", plain_words(_gloss_last(text)))))
     worded = _ranges_spelled(worded)
     worded = ELLIPTIC_COUNT.sub(lambda m: f"{m['n1']} {m['thing']} {m['when']}{m['mid']}{m['n2']} {m['thing']}",
                                 _with_heads(worded, shared))
     worded = _paired(book).sub("respectively ", one_of.sub("1 ", worded))
     worded = RISE_TO.sub(" 增长到 ", worded)
-    cues = _year_after(book).sub(r"\g<year> \g<amount>，", re.sub(r"\s+", " ", pattern.sub(one, worded)).strip())
+    cues = _years_first(book, re.sub(r"\s+", " ", pattern.sub(one, worded)).strip())
     tokens = re.findall(r"[a-z0-9]+", worded)
     named = [zh for words_, zh in kinds if zh not in cues and _loosely(words_, tokens)]
     cues = _months_said(text, " ".join(dict.fromkeys([cues, *named])))

@@ -503,7 +503,7 @@ def _alternative(facts: Facts, key: str, first: Figure, other: Figure) -> None:
         facts.loose[key] = replace(was, text=f"{was.text}”“{other.text}", low=low, high=high)
 
 
-YEAR_BEFORE = re.compile(r"(20\d\d)年(的|是|为|达到?|有|共|总额)?$")
+YEAR_BEFORE = re.compile(r"(20\d\d)年[^\d，,。；;：:、（）()]{0,8}?(的|是|为|达到?|有|共|总额)?$")
 
 
 def _year_pair(text: str, found: list[Figure], measure: Measure, used: set[int], facts: Facts) -> None:

@@ -43,9 +43,23 @@ def items(measure: Measure, reading: Reading, common: dict[str, Decimal]) -> lis
         if kind == "money" and len(values) == 1 and len(how_many) == 1 and EACH.search(text):
             return [common | {keys[0]: values[0]} for _ in range(how_many[0])]     # "三个项目各引入12亿"
         return None
+    if not keys and measure.rule.type == "fixed" and (own := _each_own_threshold(measure, reading, how_many)):
+        key, values = own       # "两家金融科技子公司，实收资本分别3000万和1亿": each item meets its threshold or not
+        return [common | {key: v} for v in values]
     if not keys and measure.rule.type == "fixed" and len(how_many) == 1 and len(counts) == 1:
         return [dict(common) for _ in range(how_many[0])]
     return None
+
+
+def _each_own_threshold(measure: Measure, reading: Reading, how_many: list[int]) -> tuple[str, list[Decimal]] | None:
+    """A fixed sum paid above one money threshold, and one figure of that kind per item, listed or as many as the
+    items counted."""
+    keys = {c.input for c in measure.conditions if c.input and measure.input(c.input).kind == "money"}
+    values = [f.value for f in reading.figures if f.kind == "money" and f.value is not None and f.value > 0]
+    if len(keys) != 1 or not 2 <= len(values) <= MAX_ITEMS:
+        return None
+    listed = "分别" in reading.text or how_many == [len(values)]
+    return (keys.pop(), values) if listed else None
 
 
 ITEM_NOUNS = ("项目", "机构")

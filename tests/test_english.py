@@ -298,6 +298,14 @@ async def test_a_loose_english_figure_whose_ends_agree_is_computed(say, question
     ("We set up a new financial holding company. One-off subsidy?", "RMB 10 million (1000万元)"),
     ("Three infrastructure projects each got 400 million yuan of insurance funds. Total subsidy?", "RMB 6 million (600万元)"),
     ("New financial HQ, registered capital USD 100m, paid-in capital RMB 500m: how much?", "RMB 10 million (1000万元)"),
+    ("we led 2 intl + 1 industry standard, all published. reward?", "RMB 2.2 million (220万元)"),
+    ("Led 1 national & 2 industry standards in finance, total?", "RMB 700,000 (70万元)"),
+    ("Our equity market's quoted (挂牌) firms raised RMB 2bn in 2024 and RMB 2.2bn in 2025. Operator reward?",
+     "RMB 1 million (100万元)"),
+    ("regional equity market operator: quoted firms' financing CNY 2bn (2024), CNY 2.2bn (2025). reward?",
+     "RMB 1 million (100万元)"),
+    ("two fintech subsidiaries of our licensed bank, paid-in RMB 30m and RMB 80m. total subsidies?",
+     "RMB 1 million (100万元)"),
 ])
 async def test_english_figures_of_several_items_and_terse_questions_are_computed(say, question, amount):
     reply = await say(question)

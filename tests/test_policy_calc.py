@@ -587,6 +587,16 @@ async def test_a_new_question_after_a_foreign_currency_leaves_the_quick_check(as
 
 
 @pytest.mark.parametrize("question, amount", [
+    ("挂牌企业2024年融资2亿，2025年融资2.2亿，运营机构奖励多少", Decimal("100000")),    # two years, each named
+    ("我们银行设了两家金融科技子公司，实收资本分别3000万和8000万，一共补多少", Decimal("1000000")),   # one meets the threshold
+    ("我们银行设了两家金融科技子公司，实收资本分别6000万和8000万，一共补多少", Decimal("2000000")),
+])
+async def test_yearly_figures_and_each_items_own_threshold(ask, question, amount):
+    reply = await ask(question)
+    assert reply.intent == "calc" and final_amount(reply.text) == amount, reply.text
+
+
+@pytest.mark.parametrize("question, amount", [
     ("挂牌企业融资从1亿增加到1.5亿，市场运营机构奖励多少", Decimal("450000")),          # (1.5亿 − 1.05亿) × 1%
     ("挂牌企业融资由2亿增至2.2亿，奖励多少", Decimal("100000")),
     ("去年挂牌企业融资2亿，今年多了2000万，奖励多少", Decimal("100000")),               # this year: 2亿 + 2000万
