@@ -400,6 +400,8 @@ def _other_policy(book: PolicyBook, reading: Reading) -> tuple[Reading, Decimal 
     for m in book.patterns["other_policy"].finditer(reading.text):
         near = [n for n, f in enumerate(reading.figures) if f.kind == "money" and f.value is not None
                 and 0 <= f.start - m.end() <= 12]
+        near = near or [n for n, f in enumerate(reading.figures) if f.kind == "money" and f.value is not None
+                        and 0 <= m.start() - f.end <= 2]          # "RMB 5m under another city policy"
         if near:
             n = near[0]
             kept = reading.figures[:n] + reading.figures[n + 1:]
@@ -420,15 +422,16 @@ def _higher_of(msg: Incoming, here: Decimal, where_here: str, other: Decimal) ->
             f"两者按最高一项计：{render.money(amount)}（{where}），不叠加" + ("。" if ours else "，本文件不再另行给予。"))
 
 
-THIS_DOCUMENT = re.compile(r"(这个|本|该|这份|此)(文件|政策|意见)|号文|杭政办")
+THIS_DOCUMENT = re.compile(r"(这个|本|该|这份|此)(文件|政策|意见)|号文|杭政办|〕\d+号")
 
 
 def _two_policies(svc: Services, msg: Incoming, reading: Reading) -> Reply | None:
     """"按这个文件能拿300万，按市里另一个政策能拿500万，能一起拿吗": the higher of the two amounts the
-    asker quotes, under 就高不重复, when no measure is named to compute."""
+    asker quotes, under 就高不重复."""
     rest, other = _other_policy(svc.kb.policy, reading)
     here = [f.value for f in rest.figures if f.kind == "money" and f.value
-            and THIS_DOCUMENT.search(rest.text[max(0, f.start - 10):f.start])]
+            and (THIS_DOCUMENT.search(rest.text[max(0, f.start - 10):f.start])
+                 or THIS_DOCUMENT.match(rest.text, f.end + (rest.text[f.end:f.end + 1] == " ")))]
     policies = list(svc.kb.policy.policies.values())
     if other is None or len(here) != 1 or len(policies) != 1:
         return None
@@ -682,10 +685,10 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     reading = read_question(msg, msg.text, book)
     if reading.elsewhere() or (faq.asks_unstated(svc, msg) and not (reading.candidates() and reading.figures)):
         return None
+    if compared := _two_policies(svc, msg, reading):     # both amounts quoted: the higher one, nothing to compute
+        return compared
     if is_quick_check(reading, book) or not msg.english and _names_its_input(book, reading):
         return await _run(svc, msg, msg.text, _selected(book, reading), reading=reading)
-    if not reading.candidates() and (compared := _two_policies(svc, msg, reading)):
-        return compared
     if reading.ruled_out and not reading.candidates() and (reading.asks_amount() or reading.about_policy()
                                                            or any(f.kind == "money" for f in reading.figures)):
         if reading.figures and (owner := _owner_elsewhere(book, reading)):

@@ -257,9 +257,15 @@ def _months_said(english: str, cues: str) -> str:
     return cues
 
 
+# "…commended at national level in 2024 - award?": the money word alone after the case asks how much
+TERSE_ASK = re.compile(r"(?<=[-–—,.:;!])\s*(?:one[- ]off\s+)?(?:subsid(?:y|ies)|awards?|rewards?|grants?)\s*\?+\s*$",
+                       re.IGNORECASE)
+
+
 def _gloss_last(text: str) -> str:
+    text = TERSE_ASK.sub(" how much?", PLURAL_POSSESSIVE.sub("", text))
     glosses = GLOSS.findall(text)
-    return " ".join([GLOSS.sub("", PLURAL_POSSESSIVE.sub("", text)), *glosses])
+    return " ".join([GLOSS.sub("", text), *glosses])
 
 
 def to_cues(text: str, book: PolicyBook) -> str:

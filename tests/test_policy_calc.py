@@ -477,6 +477,10 @@ async def test_an_unusable_figure_is_explained_in_english(ask, question, says):
 @pytest.mark.parametrize("question, says", [
     ("同一个项目，按这个文件能拿300万，按市里另一个政策能拿500万，能一起拿吗？", "两者按最高一项计：500万元（其他政策），不叠加"),
     ("按这个文件能拿800万，区里的政策给了300万，能叠加吗", "两者按最高一项计：800万元（杭政办〔2023〕2号），不叠加。"),
+    ("新设金融总部按杭政办〔2023〕2号可拿300万元，按市里另一个政策可拿500万元，实际能拿多少",     # a measure named too
+     "两者按最高一项计：500万元（其他政策），不叠加"),
+    ("Our HQ project qualifies for RMB 3m under 杭政办〔2023〕2号 and RMB 5m under another Hangzhou city policy. How much?",
+     "the highest one applies: RMB 5 million (500万元) (the other policy)"),
 ])
 async def test_two_amounts_quoted_of_this_and_another_policy_are_compared_under_the_higher_one_rule(ask, question, says):
     reply = await ask(question)
