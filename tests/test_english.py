@@ -35,9 +35,15 @@ def say(router):
     ("我是外资银行的 Kevin, the town is the core area of which Gongshu industry track?", "en"),
     ("你好，where is the town located?", "en"), ("我们是PE fund，想问 where is the town", "zh"),
     ("小镇在哪里，税收多少", "zh"),
+    ("what's the policy's core positioning phrase? 要素集聚", "en"), ("我们想要 the town info", "zh"),
 ])
 def test_the_language_of_a_short_message(text, lang):
     assert detect(text) == lang
+
+
+async def test_one_english_word_beside_a_long_chinese_name_keeps_the_users_english(say):
+    reply = await say("康桥新能源产业园 2019 tax?", hint="en")
+    assert reply.intent == "faq" and "Kangqiao" in reply.text and "1.84" in reply.text, reply.text
 
 
 @pytest.mark.parametrize("chinese, english, differ", [
