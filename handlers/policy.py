@@ -36,6 +36,10 @@ ARTICLE_ONLY = 16
 ARTICLE = re.compile(r"第\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*条|\b(?:art(?:icle)?\.?)\s*([0-9]{1,2})\b", re.IGNORECASE)
 
 
+# "How much does a QFLP pilot firm get": an English "how much" asks an amount paid only beside these words (not "how much tax")
+PAID_EN = re.compile(r"\b(gets?|receives?|paid|pays?|subsid\w*|grants?|awards?|rewards?|funding)\b", re.IGNORECASE)
+
+
 _reply = partial(render.reply, "policy")
 
 
@@ -875,14 +879,16 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     summary = _summary_named(book, reading.text)
     if summary and about_policy:     # support asked of a direction: the policy summary
         support = holds_any(reading.text, book.words["support"]) and not holds_any(reading.text, book.words["town"])
-        if _faq_knows(svc, msg) and not support:
+        amount = holds_any(reading.text, book.words["amount_asks"]) and (not msg.english or bool(PAID_EN.search(msg.text)))
+        if _faq_knows(svc, msg) and not (support or amount):
             return None
         reply = _summary_reply(svc, summary, msg.lang)
-        if not holds_any(reading.text, book.words["amount_asks"]):
+        if not amount:
             return reply
         # "高端金融人才住房补贴给多少钱": a direction without money states no amount; saying so is a "don't know"
         reply.text = msg.say("文件对此没有规定补助或奖励金额，以下是相关原文。\n\n",
-                             "The documents set no amount for this; here is what they say.\n\n") + reply.text
+                             "The documents don't set an amount for this; here is what they say.\n\n") + reply.text \
+            + "\n\n" + msg.say("如需进一步了解，可以", "To ask further, you can ") + handoff.way(svc, msg) + msg.say("。", ".")
         return await handoff.unanswered(svc, msg, replace(reply, intent="fallback"))
     if holds_any(reading.text, book.words["overview"]) and not holds_any(reading.text, book.words["town"]):
         return overview(svc, msg.lang)

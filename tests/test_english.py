@@ -211,6 +211,8 @@ async def test_an_english_question_in_two_parts_gets_both_answers(say):
     "How much is Shenzhen's grant for a new financial HQ, compared with Hangzhou's?",      # Hangzhou the yardstick
     "What is the QFLP quota for one fund in Hangzhou?",
     "Is there a shuttle bus from the metro to Yinglan Centre?",
+    "What rent subsidy does Ningbo give a new insurer?",                   # a place the documents name, not its subsidies
+    "How much does a QDLP pilot manager receive under the 2023 opinions?",   # a direction with no amount
 ])
 async def test_what_the_documents_do_not_say_is_said_in_english_with_the_way_to_a_person(say, question):
     reply = await say(question)

@@ -70,6 +70,7 @@ async def test_a_two_part_question_gets_both_answers(ask):
     ("2021年拱墅区GDP是多少", "地区生产总值未载明"),           # the district's own GDP, in the words users type
     ("英蓝中心有多少员工", "员工与就业人数未载明"),              # no document counts anyone's employees
     ("小镇管委会有多少工作人员", "员工与就业人数未载明"),
+    ("QDLP试点机构按2号文能拿多少钱", "文件对此没有规定补助或奖励金额"),      # a direction with no amount
     ("人才峰会一般开几个小时", "时长"),                        # nor says how long an event lasts
     ("金融知识普及讲座怎么预约", "没有可靠的答案"),              # an entry naming the lectures tells nobody how to book
     ("小镇五大博物馆是哪五个", "资料未列出各博物馆的名称"),       # "which five" asks the names the entry leaves out
