@@ -22,7 +22,7 @@ from handlers.calc_again import new_figure
 from handlers.calc_dialog import (AFFIRM, DENY, IN_RMB, MORE, CalcAsking, CalcDialog, CalcPicking, calc_reply, cancel_button,
                                    measure_button, page_buttons, read_question, says, unstated_condition)
 from handlers.calc_guards import SEVERAL, WHO_GETS, refusal, other_subject
-from handlers.policy import details_reply, original_button, quotes_the_rule
+from handlers.policy import details_reply, original_button, other_issuer, quotes_the_rule
 from policy_data import render
 from policy_data.english import for_reading
 from policy_data.engine import Outcome, ceiling, evaluate, settled
@@ -683,7 +683,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     """Free text: a measure with figures, or a measure and "能拿多少"; or figures by name and "能拿多少"."""
     book = svc.kb.policy
     reading = read_question(msg, msg.text, book)
-    if reading.elsewhere() or (faq.asks_unstated(svc, msg) and not (reading.candidates() and reading.figures)):
+    if reading.elsewhere() or (faq.asks_unstated(svc, msg) and not (reading.candidates() and reading.figures)) \
+            or other_issuer(book, msg, reading):
         return None
     if compared := _two_policies(svc, msg, reading):     # both amounts quoted: the higher one, nothing to compute
         return compared

@@ -774,12 +774,36 @@ def _summary_named(book: PolicyBook, text: str):
     return summary if any(k.lower() in text for k in summary.keywords) else None
 
 
+def other_issuer(book: PolicyBook, msg: Incoming, reading: Reading) -> str | None:
+    """The words asking a subsidy of the district's or the province's own ("拱墅区自己的补贴"), with no figure of the
+    user's: the documents hold only the city's policy."""
+    m = None if any(f.kind == "money" for f in reading.figures) else book.patterns["other_issuer"].search(msg.text)
+    return m.group(0) if m else None
+
+
+async def _other_issuer_reply(svc: Services, msg: Incoming, reading: Reading, said: str) -> Reply:
+    book = svc.kb.policy
+    policies = list(book.policies.values())
+    numbers = "、".join(p.number for p in policies)
+    text = msg.say(f"资料中的补贴政策只有杭州市的{numbers}。您问到的“{said}”，资料中没有记载，所以我不给出金额。",
+                   f"The only subsidy policy in the documents is the city of Hangzhou's {numbers}. What you ask "
+                   f"(“{said}”) is not stated in them, so I give no amount.")
+    blocks = [text, *(render.no_double(p, lang=msg.lang) for p in policies),
+              msg.say("如需进一步了解，可以", "To ask further, you can ") + handoff.way(svc, msg) + msg.say("。", ".")]
+    buttons = [Button(f"{render.article(m, msg.lang)} {render.title(m, msg.lang)}", POLICY(f"m:{m.id}"))
+               for m in map(book.measure, reading.candidates()[:2])]
+    return await handoff.unanswered(svc, msg, Reply("\n\n".join(blocks), intent="fallback", confidence=0.6,
+                                                    buttons=buttons))
+
+
 async def answer(svc: Services, msg: Incoming) -> Reply | None:
     book = svc.kb.policy
     text = for_reading(msg.text, book, msg.lang)
     reading = read(text, book)
     if scoped := _scope_reply(svc, msg, reading):
         return scoped
+    if said := other_issuer(book, msg, reading):
+        return await _other_issuer_reply(svc, msg, reading, said)
     if not msg.english and book.patterns["article_asked"].search(reading.text) and not reading.candidates() \
             and (naming := policy_facts.article_naming(svc, msg)):
         return naming                    # "运河财富小镇在文件第几条出现": the article that names it

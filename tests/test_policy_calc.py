@@ -541,6 +541,22 @@ async def test_support_already_received_elsewhere_without_its_amount_brings_the_
     assert "2000万元" in reply.text and note in reply.text, reply.text
 
 
+@pytest.mark.parametrize("question, said", [
+    ("拱墅区自己对新设的金融总部还有补贴吗，多少", "拱墅区自己对新设的金融总部还有补贴"),
+    ("省政府对新设保险总部的补助是多少", "省政府对新设保险总部的补助"),
+    ("Does Gongshu district give a matching subsidy to a new financial HQ?", "matching subsidy"),
+])
+async def test_a_subsidy_of_the_district_or_province_is_not_answered_with_the_citys(ask, question, said):
+    reply = await ask(question)
+    assert reply.intent == "fallback" and said[:6] in reply.text and final_amount(reply.text) is None, reply.text
+    assert "杭政办〔2023〕2号" in reply.text and "/handoff" in [b.payload for b in reply.buttons], reply.text
+
+
+async def test_a_provincial_pilot_is_no_other_policy(ask):
+    reply = await ask("入围省级金融改革试点，奖励多少")
+    assert "最高可获 50万元（第10条）" in reply.text and "其他政策" not in reply.text, reply.text
+
+
 async def test_no_other_policy_mentioned_no_higher_one_note(ask):
     reply = await ask("新设金融总部，实收资本10亿，能拿多少")
     assert "最高可获 2000万元" in reply.text and "就高不重复：同一企业" not in reply.text, reply.text
