@@ -36,6 +36,10 @@ ARTICLE_ONLY = 16
 ARTICLE = re.compile(r"第\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*条|\b(?:art(?:icle)?\.?)\s*([0-9]{1,2})\b", re.IGNORECASE)
 
 
+# what the detailed rules say or when they came out, which no document holds (who draws them up, one does)
+RULES_WHAT_OR_WHEN = re.compile(r"内容|条款|什么|哪天|什么时候|何时|日期|下载|在哪|截止|\b(when|say|says|contain|content|download)\b",
+                                re.IGNORECASE)
+RULES_BY_WHOM = re.compile(r"谁|哪个部门|哪个单位|哪家|\bwho\b|\bwhich (department|body|agency|authority)\b", re.IGNORECASE)
 # "How much does a QFLP pilot firm get": an English "how much" asks an amount paid only beside these words (not "how much tax")
 PAID_EN = re.compile(r"\b(gets?|receives?|paid|pays?|subsid\w*|grants?|awards?|rewards?|funding)\b", re.IGNORECASE)
 
@@ -881,9 +885,16 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     stacking = holds_any(reading.text, book.words["doc_stacking"]) and book.patterns["other_policy"].search(reading.text)
     if doc_words and (about_policy or doc_named or stacking):    # "拱墅区也补了，市里这个还能叠加吗"
         reply = document_reply(svc, msg.lang, _asked_years(svc, msg), reading.text)
-        if book.patterns["rules_issued"].search(msg.text):
-            reply.text = "\n".join(render.rules_unstated(p, msg.lang) for p in book.policies.values()) + "\n\n" + reply.text
-        return reply
+        if not book.patterns["rules_issued"].search(msg.text):
+            return reply
+        rules = "\n".join(render.rules_unstated(p, msg.lang) for p in book.policies.values())
+        if RULES_BY_WHOM.search(msg.text) or not RULES_WHAT_OR_WHEN.search(msg.text):
+            reply.text = f"{rules}\n\n{reply.text}"       # "细则谁来定", "出台了吗": what the document says answers it
+            return reply
+        # what the rules say or when they came out, which the documents do not hold: said first, a "don't know"
+        reply.text = "\n\n".join([rules, reply.text, msg.say("如需进一步了解，可以", "To ask further, you can ")
+                                  + handoff.way(svc, msg) + msg.say("。", ".")])
+        return await handoff.unanswered(svc, msg, replace(reply, intent="fallback"))
     candidates = reading.candidates()
     if len(candidates) > 1 and about_policy and not (book.patterns["procedure"].search(msg.text) or ASKS_WHEN.search(reading.text)):
         return details_reply(svc, list(map(book.measure, candidates[:QUOTED_MAX])), msg.lang)

@@ -504,13 +504,14 @@ def once_or_yearly(measure: Measure, lang: str = "zh") -> str:
 
 
 def rules_unstated(policy: PolicyDoc, lang: str = "zh") -> str:
-    """Whether the detailed rules have been issued: the document only says who draws them up."""
+    """Whether the detailed rules have been issued, what they say and when: the document only says who draws them up."""
     said = next(s for s in policy.lead_text.split("。") if "细则" in s)
     if lang == "en":
         return (f"{policy.number} says only that its detailed rules are to be drawn up by the "
-                f"{policy.en.lead_department} (“{said}。”); the documents do not say whether they have been issued. "
-                f"Please ask the {policy.en.lead_department}.")
-    return f"{policy.number}只写明“{said}。”，资料没有说明细则是否已经出台；请向{policy.lead_department}咨询。"
+                f"{policy.en.lead_department} (“{said}。”); whether they have been issued, what they say and when, "
+                f"the documents don't say. Please ask the {policy.en.lead_department}.")
+    return (f"{policy.number}只写明“{said}。”；细则是否已经出台、内容和发布日期，资料中都没有记载；"
+            f"请向{policy.lead_department}咨询。")
 
 
 def scope(policy: PolicyDoc, place: str | None, lang: str = "zh") -> str:

@@ -491,10 +491,24 @@ def test_no_measure_is_limited_to_a_town_or_district(kb):
                        for w in ("小镇", "拱墅", "上城", "滨江", "西湖区", "余杭", "萧山")), m.id
 
 
-async def test_whether_the_detailed_rules_are_out_is_not_stated(ask):
+async def test_whether_the_detailed_rules_are_out_is_answered_with_what_the_document_says(ask):
     reply = await ask("2号文的细则出台了吗")
+    assert reply.intent == "policy" and "本实施意见的具体细则由市地方金融监管局牵头另行制定。" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question", ["2号文实施细则的具体内容是什么，哪天发布的",
+                                      "When were the detailed rules of 杭政办〔2023〕2号 issued and what do they say?"])
+async def test_what_the_detailed_rules_say_and_when_they_came_out_is_not_stated(ask, question):
+    reply = await ask(question)
     first = reply.text.split("\n\n")[0]
-    assert "“本实施意见的具体细则由市地方金融监管局牵头另行制定。”" in first and "没有说明细则是否已经出台" in first
+    assert "本实施意见的具体细则由市地方金融监管局牵头另行制定。" in first, reply.text
+    assert "资料中都没有记载" in first or "the documents don't say" in first, reply.text
+    assert reply.intent == "fallback" and "/handoff" in [b.payload for b in reply.buttons]
+
+
+async def test_who_draws_up_the_detailed_rules_is_answered(ask):
+    reply = await ask("2号文的细则谁来制定，什么时候出来")
+    assert reply.intent == "policy" and "市地方金融监管局牵头另行制定" in reply.text, reply.text
 
 
 @pytest.mark.parametrize("question, says", [
