@@ -157,6 +157,16 @@ async def test_an_article_named_by_number_is_explained(ask, question, article, s
 
 
 @pytest.mark.parametrize("question, says", [
+    ("第十一条里打算建成一个什么样的结算中心，说具体点", "全球跨境支付结算中心"),
+    ("请问第2条里，银行给科创企业放贷时依据的是啥原则呀", "市场化原则"),
+    ("第14条讲的普惠金融那块，要探索哪几种融资办法", "农户家庭资产池增信融资"),
+])
+async def test_a_long_question_on_a_named_article_gets_the_articles_passage_holding_its_words(ask, question, says):
+    reply = await ask(question)
+    assert reply.intent == "policy" and says in reply.text.split("\n\n")[0], reply.text
+
+
+@pytest.mark.parametrize("question, says", [
     ("证券公司在杭州可以享受哪些政策", ["按您的情况（证券公司）", "按实收资本的2%计算", "金额的1%计算"]),
     ("支付机构可以享受哪些补贴", ["按您的情况（支付机构）", "第11条 境外支付牌照补助"]),
     ("第6条新设总部怎么补", ["按实收资本的2%计算，单家上限5000万元"]),
