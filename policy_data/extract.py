@@ -120,8 +120,10 @@ def figure_gap(text: str, fig: Figure, start: int, end: int) -> tuple[int, str] 
 
 
 def _indefinite(text: str, fig: Figure) -> bool:
-    """"我们是一家私募": 一家/一个 after 是/为 is an article, not a count."""
-    return fig.text in INDEFINITE and text[max(0, fig.start - 1):fig.start] in ("是", "为", "个", "的", "")
+    """"我们是一家私募": 一家/一个 after 是/为 is an article, not a count; "杭州的一家银行" too, but "主导制定的一个国家
+    标准" counts the thing made."""
+    before = ("是", "为", "个", "") if fig.text == "一个" else ("是", "为", "个", "的", "")
+    return fig.text in INDEFINITE and text[max(0, fig.start - 1):fig.start] in before
 
 
 def _hoped_for(text: str, fig: Figure, book: PolicyBook) -> bool:

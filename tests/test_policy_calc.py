@@ -38,6 +38,7 @@ async def test_the_headline_example(ask):
     ("挂牌企业融资总额同比增长5%，超过部分5000万，能奖多少", "挂牌企业融资总额同比增长5%，未超过5%，不符合"),
     ("挂牌企业融资总额同比增长千分之五，超过部分5000万，能奖多少", "同比增长0.5%，未超过5%，不符合"),
     ("新设个人征信公司能拿多少", "最高可获 1000万元（第16条）"),
+    ("我们牵头编写的一个行业标准已经发布，奖多少", "1项行业标准 → 1 × 20万元 = 20万元"),      # 的一个: a count
 ])
 async def test_arithmetic_caps_thresholds_tiers_counts(ask, question, says):
     reply = await ask(question)
