@@ -39,6 +39,7 @@ async def test_the_headline_example(ask):
     ("挂牌企业融资总额同比增长千分之五，超过部分5000万，能奖多少", "同比增长0.5%，未超过5%，不符合"),
     ("新设个人征信公司能拿多少", "最高可获 1000万元（第16条）"),
     ("我们牵头编写的一个行业标准已经发布，奖多少", "1项行业标准 → 1 × 20万元 = 20万元"),      # 的一个: a count
+    ("我们征信公司今年给金融机构提供服务三百多万次，奖多少", "一次性奖励 → 最高可获 20万元"),    # 三百多万: 300万 up
 ])
 async def test_arithmetic_caps_thresholds_tiers_counts(ask, question, says):
     reply = await ask(question)
@@ -1096,3 +1097,10 @@ async def test_not_listed_at_home_but_listed_abroad_is_still_listed(ask):
     """The measure is for listings 境内外: 没在境内上市 beside a Hong Kong listing rules nothing out."""
     reply = await ask("我们的REITs没在境内上市，在香港交易所上市了，奖励多少")
     assert "最高可获 300万元" in reply.text, reply.text
+
+
+async def test_a_round_figure_with_duo_across_a_tier_line_asks_for_the_exact_figure(ask):
+    reply = await ask("新设资管总部，存续管理规模一百多亿，补多少")       # 100亿 up to below 200亿: the 300万 tier
+    assert final_amount(reply.text) == Decimal("3000000"), reply.text
+    reply = await ask("新设金融总部，实收资本五百多万，补多少", user="u2")   # 2% of 500万 to 600万: not one amount
+    assert final_amount(reply.text) is None and "不是一个确切的数" in reply.text, reply.text
