@@ -256,9 +256,17 @@ def own_types(text: str, book: PolicyBook) -> dict[str, str]:
 def ruling_word(book: PolicyBook, measure: Measure, text: str, own: dict[str, str]) -> str | None:
     """The word of the question that names another subject than the measure's: one of its not_when words, or
     the asker's own kind when the measure is for other kinds."""
-    return next((w for w in measure.not_when if book.says(text, normalise(w))
+    return next((w for w in measure.not_when if book.says(_own_words_out(measure, text, normalise(w)), normalise(w))
                  and not _said_of_another(book, measure, text, normalise(w))), None) \
         or _other_kind(book, measure, text, own)
+
+
+def _own_words_out(measure: Measure, text: str, word: str) -> str:
+    """The text without the measure's own keywords that hold `word` ("理财子公司" names the 第6条 headquarters, its
+    "子公司" names no other subject)."""
+    for keyword in sorted((normalise(k) for k in measure.keywords if word in normalise(k)), key=len, reverse=True):
+        text = text.replace(keyword, " ")
+    return text
 
 
 SENTENCE_BREAK = re.compile(r"[。;；!！?？]")
