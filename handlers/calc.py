@@ -663,7 +663,8 @@ def _names_its_input(book: PolicyBook, reading: Reading) -> bool:
     quick-check, which asks for the figure."""
     chosen = reading.candidates()
     if len(chosen) != 1 or reading.figures or len(reading.text) > FORM_MAX or QUESTION_MARKS.search(reading.text) \
-            or SELF_DESCRIPTION.search(reading.text):         # "我们是…": a profile to match
+            or book.patterns["condition_asked"].search(reading.text) \
+            or SELF_DESCRIPTION.search(reading.text):         # "我们是…": a profile to match; "…的类型要求": the rule
         return False
     measure = book.measure(chosen[0])
     return any(normalise(c) in reading.text for key in measure.rule_inputs() for c in measure.input(key).cues)
