@@ -180,6 +180,13 @@ async def test_kinds_of_institution_how_a_measure_pays_and_whether_this_document
     assert [s for s in says if s not in reply.text] == [], reply.text
 
 
+async def test_among_measures_open_to_all_institutions_one_whose_wording_names_the_kind_is_listed_first(ask):
+    reply = await ask("我们是一家城商行，文件里有哪些补助")       # 第6条 募资补充资本 names 银行; the new HQ one does not
+    shown = reply.text.split("\n\n")[0]
+    assert "募资补充资本补助" in shown, reply.text
+    assert "新设金融总部补助" not in shown or shown.index("募资补充资本补助") < shown.index("新设金融总部补助"), reply.text
+
+
 async def test_a_bare_company_is_not_a_kind_to_match(ask):
     reply = await ask("典当公司有什么政策")
     assert "按您的情况" not in reply.text
