@@ -530,18 +530,20 @@ def _year_pair(text: str, found: list[Figure], measure: Measure, used: set[int],
         used.add(n)
 
 
-YEAR_WORD = re.compile(r"20\d\d年|[今去前上本明]年")
+# a year, or another time the figure was true: "新设时规模120亿，现在210亿" are two times' figures
+WHEN_SAID = re.compile(r"20\d\d年|[今去前上本明]年|(?:新设|设立|成立|开业|落户|获批)(?:的)?时(?:候)?|当时|起初|最初|刚开始|"
+                       r"现在|目前|如今|眼下")
 
 
 def _other_year(text: str, found: list[Figure], measure: Measure, used: set[int],
                 taken: dict[str, tuple[Figure, str]], facts: Facts) -> None:
-    """"去年规模120亿，今年首次突破200亿": outside a growth measure, a figure named for one year and another of its
-    kind for another year leave the input known only between them."""
+    """"去年规模120亿，今年首次突破200亿": outside a growth measure, a figure named for one year (or time) and another
+    of its kind for another leave the input known only between them."""
     if measure.growth is not None:
         return
 
     def year(fig: Figure) -> str | None:
-        said = YEAR_WORD.findall(_CLAUSE_BREAK.split(text[:fig.start])[-1])
+        said = WHEN_SAID.findall(_CLAUSE_BREAK.split(text[:fig.start])[-1])
         return said[-1] if said else None
 
     for key, (fig, _) in taken.items():

@@ -32,6 +32,8 @@ def items(measure: Measure, reading: Reading, common: dict[str, Decimal]) -> lis
     if measure.growth or not (TOTAL.search(text) or EACH.search(text)):
         return None
     years = len(set(YEAR_MARK.findall(text)))
+    if years >= 2 and any(c.years_unclear for c in measure.caps):
+        return None            # "去年募资10亿，今年又募资5亿": whether the 单家 cap is once or each time is not said
     if len(keys) == 1:
         kind = measure.input(keys[0]).kind
         values = [f.value for f in reading.figures if f.kind == kind and f.value is not None and f.value > 0]

@@ -51,6 +51,7 @@ async def test_arithmetic_caps_thresholds_tiers_counts(ask, question, says):
     ("我们公司是银行分行，实收资本10亿，新设的，能拿多少", "您提到“分行”：按原文，第6条 新设金融总部补助的支持对象是"),
     ("我们主导制定了国际标准1项，参与了国家标准2项，能拿多少", "您提到“参与了国家标准2项”"),
     ("资管总部去年规模120亿，今年首次突破200亿，能补多少", "“120亿”“200亿”不是一个确切的数"),
+    ("新设的资管总部成立时管理规模110亿，现在做到了230亿，补多少", "“110亿”“230亿”不是一个确切的数"),
     ("新设金融总部实收资本10亿，不是经国家金融管理部门批准的，能拿多少", "原文条件：经国家金融管理部门批准新设立"),
     ("我们是一家证券公司，科创企业贷款增量排名第3，能拿多少", "您提到“证券公司”：按原文，第2条 科创贷款增量奖励的支持对象是"),
     ("我司作为保险公司，科创贷款增量排第2，符合吗", "您提到“保险公司”：按原文，第2条"),
@@ -320,6 +321,12 @@ async def test_a_total_over_several_items_is_computed_item_by_item_each_with_its
 async def test_a_total_without_each_items_figure_is_asked_item_by_item(ask, question):
     reply = await ask(question)
     assert "逐项" in reply.text and "可获" not in reply.text, reply.text
+
+
+async def test_one_institutions_raises_of_two_years_are_not_added_under_a_cap_not_said_to_be_yearly(ask):
+    reply = await ask("我们保险公司2024年向社会募资9亿补充实收资本，2025年又募资6亿，两年合计补多少")   # 单家 1000万
+    assert final_amount(reply.text) is None and "逐项" in reply.text, reply.text
+
 
 
 @pytest.mark.parametrize("question, asked", [
