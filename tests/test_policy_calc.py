@@ -1031,6 +1031,13 @@ async def test_a_planned_figure_is_still_asked_again(ask):
     assert "是预计的数" in reply.text and final_amount(reply.text) is None
 
 
+async def test_figures_for_two_kinds_of_institution_naming_only_one_kind_ask_which_it_is(ask):
+    reply = await ask("我们征信公司去年给金融机构服务了300万次，还做了1500笔评级业务，帮忙测一下")
+    assert final_amount(reply.text) is None and "不同类型的机构" in reply.text, reply.text
+    both = await ask("征信机构年服务量260万次，信用评级机构年评级1100笔，分别能拿多少", user="u2")
+    assert both.text.count("最高可获 20万元") == 2, both.text
+
+
 async def test_clauses_for_two_institutions_each_with_its_figure_are_added_up(ask):
     reply = await ask("我们征信机构服务量250万次，旗下评级机构评级1200笔，两家各能拿多少合计")
     assert reply.intent == "calc" and final_amount(reply.text) == Decimal("400000"), reply.text
