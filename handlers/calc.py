@@ -570,7 +570,7 @@ def _computed(svc: Services, msg: Incoming, question: str, measure_ids: list[str
     if not outcomes:
         return _pick(svc, msg, [o.measure.id for o, _ in asks], question,
                      msg.say("您的问题可能涉及以下几项措施。", "Your question may concern these measures."))
-    if apart := _kinds_apart(book, [o.measure for o in outcomes if o.status == "ok"], reading):
+    if not general and (apart := _kinds_apart(book, [o.measure for o in outcomes if o.status == "ok"], reading)):
         return _pick(svc, msg, [m.id for m in apart], question, msg.say(
             "这几项奖补给不同类型的机构（" + "；".join(f"{render.article(m)} {m.title}：{m.beneficiary}" for m in apart)
             + "），您的问题没有说明贵机构是哪一类，或是不是两家机构，所以不合并测算。",

@@ -309,6 +309,8 @@ def _place_elsewhere(text: str, book: PolicyBook) -> str | None:
 
 
 def compatible(fig: Figure, inp: Input, by_cue: bool) -> bool:
+    if fig.kind == inp.kind == "count" and inp.unit and fig.unit not in ("", "个", inp.unit):
+        return False                                 # "两项奖励" counts no 评级业务 (笔)
     if inp.kind == "rate":
         return fig.kind == "rate"
     if inp.kind == "rank":

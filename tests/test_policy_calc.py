@@ -1036,6 +1036,8 @@ async def test_figures_for_two_kinds_of_institution_naming_only_one_kind_ask_whi
     assert final_amount(reply.text) is None and "不同类型的机构" in reply.text, reply.text
     both = await ask("征信机构年服务量260万次，信用评级机构年评级1100笔，分别能拿多少", user="u2")
     assert both.text.count("最高可获 20万元") == 2, both.text
+    rule = await ask("征信机构和评级机构的奖励最高各多少", user="u3")       # the rule asked, not a case
+    assert rule.text.count("20万元") >= 2 and "不同类型的机构" not in rule.text, rule.text
 
 
 async def test_clauses_for_two_institutions_each_with_its_figure_are_added_up(ask):
@@ -1131,3 +1133,8 @@ async def test_a_round_figure_with_duo_across_a_tier_line_asks_for_the_exact_fig
     assert final_amount(reply.text) == Decimal("3000000"), reply.text
     reply = await ask("新设金融总部，实收资本五百多万，补多少", user="u2")   # 2% of 500万 to 600万: not one amount
     assert final_amount(reply.text) is None and "不是一个确切的数" in reply.text, reply.text
+
+
+async def test_a_count_in_another_unit_is_not_the_inputs_count(ask):
+    reply = await ask("评级和征信这两项奖励具体各多少钱")       # 两项 counts the awards, not 评级业务 (笔)
+    assert "评级业务量2笔" not in reply.text and "不符合" not in reply.text, reply.text
