@@ -1138,3 +1138,9 @@ async def test_a_round_figure_with_duo_across_a_tier_line_asks_for_the_exact_fig
 async def test_a_count_in_another_unit_is_not_the_inputs_count(ask):
     reply = await ask("评级和征信这两项奖励具体各多少钱")       # 两项 counts the awards, not 评级业务 (笔)
     assert "评级业务量2笔" not in reply.text and "不符合" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question", ["新设法人银行，实收资本好像是12亿，补多少", "新设的保险总部实收资本应该有6亿吧，能补多少"])
+async def test_a_figure_the_asker_is_unsure_of_is_asked_for_when_the_amount_depends_on_it(ask, question):
+    reply = await ask(question)
+    assert final_amount(reply.text) is None and "不是一个确切的数" in reply.text, reply.text
