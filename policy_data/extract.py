@@ -179,7 +179,8 @@ def _heads_shared(text: str, book: PolicyBook) -> str:
 COUNTED_ITEM = re.compile(r"(?<=[：:、，,和及\s])([\u4e00-\u9fff]{2})(?=\s*[\d一二两三四五六七八九十]+\s*项)")
 
 
-EACH_OF_LIST = re.compile(r"((?:[\u4e00-\u9fff]{2,6}、)+[\u4e00-\u9fff]{2,6})各([^，,。；;\d]{0,4}?)([\d一二两三四五六七八九十]+\s*[张项家个笔])")
+EACH_OF_LIST = re.compile(r"((?:[\u4e00-\u9fff]{2,6}(?:、|和|与|及))+[\u4e00-\u9fff]{2,6})各([^，,。；;\d]{0,4}?)([\d一二两三四五六七八九十]+\s*[张项家个笔])")
+LIST_JOINT = re.compile(r"、|和|与|及")
 
 
 def _each_of_listed(text: str, book: PolicyBook) -> str:
@@ -188,7 +189,7 @@ def _each_of_listed(text: str, book: PolicyBook) -> str:
     cues = cue_index(book)["cues"]
 
     def counted(m: re.Match) -> str:
-        items = m.group(1).split("、")
+        items = LIST_JOINT.split(m.group(1))
         count = next((f for f in figures(m.group(3)) if f.kind == "count" and f.value), None)
         if count is None or any(scan(i, cues) for i in items):
             return m.group(0)
@@ -507,12 +508,15 @@ def _alternative(facts: Facts, key: str, first: Figure, other: Figure) -> None:
     if other.value is None or other.kind not in (first.kind, "number") or key not in facts.values:
         return
     was = facts.loose.get(key, first)
-    if other.text in was.text.split("”“"):
+    if other.start == first.start or other.text in was.text.split("”“") and other.value != first.value:
         return                                  # already among them
     ends = [e for f in (was, other) for e in ((f.low, f.high) if f.loose else (f.value, f.value))]
     low, high = min(ends), max(ends)
     if low != high:
         facts.loose[key] = replace(was, text=f"{was.text}”“{other.text}", low=low, high=high)
+    elif first.kind == "count":          # "香港一张、新加坡一张": two counts of one thing, however alike, are not one
+        facts.errors[key] = Reason(f"“{first.text}”“{other.text}”是分开说的几个数量，需要合计的数量",
+                                   f"“{first.text}” and “{other.text}” are separate counts: I need the total")
 
 
 YEAR_BEFORE = re.compile(r"(20\d\d)年(的|是|为|达到?|有|共|总额)?$")

@@ -1144,3 +1144,12 @@ async def test_a_count_in_another_unit_is_not_the_inputs_count(ask):
 async def test_a_figure_the_asker_is_unsure_of_is_asked_for_when_the_amount_depends_on_it(ask, question):
     reply = await ask(question)
     assert final_amount(reply.text) is None and "不是一个确切的数" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("境外支付牌照：英国一张、卢森堡一张，能补多少", None),             # two counts alike are two, not one: asked
+    ("我们在英国与卢森堡各新获得了1张境外支付牌照，补多少", Decimal("400000")),
+])
+async def test_counts_said_place_by_place_are_not_taken_for_one(ask, question, amount):
+    reply = await ask(question)
+    assert final_amount(reply.text) == amount, reply.text
