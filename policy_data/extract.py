@@ -427,7 +427,7 @@ def _facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str
     for _, n, inp, cue in pairs:      # "去年实收资本5亿，今年实收资本8亿", "营业执照上实收资本12亿，验资报告实缴9亿":
         if n not in used and inp.key in taken and (taken[inp.key][1] == cue or not _part_between(
                 book, text, taken[inp.key][0], found[n])):      # one input named beside two figures: known only
-            _alternative(facts, inp.key, taken[inp.key][0], found[n])      # between them
+            _alternative(facts, inp.key, taken[inp.key][0], found[n], text)      # between them
     _share_each(text, found, occurrences, inputs, facts)
     _other_year(text, found, measure, used, taken, facts)
     _year_pair(text, found, measure, used, facts)
@@ -500,11 +500,19 @@ def _leftovers(book: PolicyBook, reading: Reading, measure: Measure, used: set[i
                 continue
             if not _ends_with(before.rstrip(), book.words["restated"]) and (n in reading.labelled or f.value in quoted or QUOTED_BEFORE.search(before)):
                 continue          # its own cue's, or quoting a result; a restatement ("2亿，也就是2000万") is either
-            _alternative(facts, key, first, f)
+            _alternative(facts, key, first, f, text)
 
 
-def _alternative(facts: Facts, key: str, first: Figure, other: Figure) -> None:
-    """Two figures for one input: known only between them, like a range."""
+BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
+
+
+def _bracketed(text: str, fig: Figure) -> bool:
+    return any(m.start() <= fig.start and fig.end <= m.end() for m in BRACKETED.finditer(text))
+
+
+def _alternative(facts: Facts, key: str, first: Figure, other: Figure, text: str) -> None:
+    """Two figures for one input: known only between them, like a range; two equal counts are two, unless one
+    restates the other in brackets ("3张（新加坡、英国、香港各一张）")."""
     if other.value is None or other.kind not in (first.kind, "number") or key not in facts.values:
         return
     was = facts.loose.get(key, first)
@@ -514,7 +522,7 @@ def _alternative(facts: Facts, key: str, first: Figure, other: Figure) -> None:
     low, high = min(ends), max(ends)
     if low != high:
         facts.loose[key] = replace(was, text=f"{was.text}”“{other.text}", low=low, high=high)
-    elif first.kind == "count":          # "香港一张、新加坡一张": two counts of one thing, however alike, are not one
+    elif first.kind == "count" and _bracketed(text, first) == _bracketed(text, other):     # "香港一张、新加坡一张"
         facts.errors[key] = Reason(f"“{first.text}”“{other.text}”是分开说的几个数量，需要合计的数量",
                                    f"“{first.text}” and “{other.text}” are separate counts: I need the total")
 
@@ -557,7 +565,7 @@ def _other_year(text: str, found: list[Figure], measure: Measure, used: set[int]
             continue
         for n, other in enumerate(found):
             if n not in used and other.kind == fig.kind and (second := year(other)) and second != first:
-                _alternative(facts, key, fig, other)
+                _alternative(facts, key, fig, other, text)
 
 
 def _ends_with(text: str, words) -> bool:

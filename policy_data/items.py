@@ -8,7 +8,7 @@ import re
 from decimal import Decimal
 
 from policy_data.amounts import Figure
-from policy_data.extract import Reading, normalise
+from policy_data.extract import BRACKETED, Reading, normalise
 from policy_data.schema import Measure
 
 TOTAL = re.compile(r"一共|合计|总共|共计|加起来|都|分别|各")
@@ -51,7 +51,6 @@ def items(measure: Measure, reading: Reading, common: dict[str, Decimal]) -> lis
 
 
 ITEM_NOUNS = ("项目", "机构")
-BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
 
 
 def _not_restated(reading: Reading, counts: list[Figure]) -> list[Figure]:

@@ -1149,6 +1149,7 @@ async def test_a_figure_the_asker_is_unsure_of_is_asked_for_when_the_amount_depe
 @pytest.mark.parametrize("question, amount", [
     ("境外支付牌照：英国一张、卢森堡一张，能补多少", None),             # two counts alike are two, not one: asked
     ("我们在英国与卢森堡各新获得了1张境外支付牌照，补多少", Decimal("400000")),
+    ("今年新获得4张境外支付牌照（英国、卢森堡、日本、澳门各一张），补多少", Decimal("800000")),   # restated in brackets
 ])
 async def test_counts_said_place_by_place_are_not_taken_for_one(ask, question, amount):
     reply = await ask(question)
