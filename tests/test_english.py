@@ -964,3 +964,10 @@ async def test_tell_me_asks_like_a_question_in_a_message_of_several(say):
 async def test_more_english_words_for_a_project_kind_and_another_policys_amount(ask, question, amount):
     reply = await ask(question)
     assert final_amount(reply.text) == amount, reply.text
+
+
+@pytest.mark.parametrize("question", ["New financial HQ, paid-in capital RMB 2 billion, not fully paid yet, subsidy?",
+                                      "newly approved HQ: paid-in RMB 600 million, partly paid so far - how much?"])
+async def test_capital_paid_in_only_in_part_is_asked_about_in_english(ask, question):
+    reply = await ask(question)
+    assert final_amount(reply.text) is None, reply.text
