@@ -455,14 +455,14 @@ def article_reply(svc: Services, number_: int, lang: str = "zh", asked: str = ""
 
 def _article_passage(svc: Services, number_: int, asked: str):
     """The FAQ entry on the article ("第14条", "（四）14.") whose answer holds the longest phrase of `asked` (at
-    least two characters once the question's scaffold is dropped), or None."""
+    least PASSAGE_MIN characters once the question's scaffold is dropped), or None."""
     docs = {p.doc for p in svc.kb.policy.policies.values()}
     own = re.compile(rf"第{number_}条|）{number_}\.(?!、)")
     entries = [e for e in svc.kb.knowledge.faq if e.source.doc in docs and own.search(e.source.section)]
     runs = PHRASE.findall(svc.kb.policy.patterns["scaffold"].sub(" ", ARTICLE.sub(" ", asked)))
 
     def shared(answer: str) -> int:
-        return max((size for run in runs for size in range(len(run), 1, -1)
+        return max((size for run in runs for size in range(len(run), PASSAGE_MIN - 1, -1)
                     if any(run[i:i + size] in answer for i in range(len(run) - size + 1))), default=0)
     best = max(entries, key=lambda e: shared(e.answer), default=None)
     return best if best is not None and shared(best.answer) else None
