@@ -395,28 +395,17 @@ def _stale(msg: Incoming) -> Reply:
                   buttons=[Button(msg.say("补贴速算", "Quick-check"), "/calc")])
 
 
-def _without(reading: Reading, dropped: set[int]) -> Reading:
-    kept = [f for n, f in enumerate(reading.figures) if n not in dropped]
-    labelled = frozenset(i - sum(d < i for d in dropped) for i in reading.labelled if i not in dropped)
-    return replace(reading, figures=kept, labelled=labelled)
-
-
 def _other_policy(book: PolicyBook, reading: Reading) -> tuple[Reading, Decimal | None]:
     """"另一个政策已经给了我们300万": that amount is another policy's, compared under 就高不重复, never an input."""
     for m in book.patterns["other_policy"].finditer(reading.text):
         near = [n for n, f in enumerate(reading.figures) if f.kind == "money" and f.value is not None
                 and 0 <= f.start - m.end() <= 12]
         if near:
-            return _without(reading, {near[0]}), reading.figures[near[0]].value
+            n = near[0]
+            kept = reading.figures[:n] + reading.figures[n + 1:]
+            labelled = frozenset(i - (i > n) for i in reading.labelled if i != n)
+            return replace(reading, figures=kept, labelled=labelled), reading.figures[n].value
     return reading, None
-
-
-def _quoted_here(reading: Reading) -> Reading:
-    """"实收资本10亿，按2号文能拿2000万，另一项政策给3000万": beside another policy's amount, the amount the asker
-    quotes for this document is theirs to compare, not a figure to compute on; the rest are kept."""
-    quoted = {n for n, f in enumerate(reading.figures) if f.kind == "money"
-              and THIS_DOCUMENT.search(reading.text[max(0, f.start - 10):f.start])}
-    return _without(reading, quoted) if quoted and len(quoted) < len(reading.figures) else reading
 
 
 def _higher_of(msg: Incoming, here: Decimal, where_here: str, other: Decimal) -> str:
@@ -513,7 +502,6 @@ def _computed(svc: Services, msg: Incoming, question: str, measure_ids: list[str
     reading = reading or read_question(msg, question, book)
     measure_ids = _in_force_first(book, measure_ids, svc.policy_date())
     reading, elsewhere = _other_policy(book, reading)
-    reading = reading if elsewhere is None else _quoted_here(reading)
     itemisable = len(measure_ids) == 1 and _itemisable(book.measure(measure_ids[0]), reading)
     general = _about_the_rule(f"{normalise(question)} {reading.text}", reading)
     asked = question if msg.text in question else f"{question} {msg.text}"

@@ -493,17 +493,6 @@ async def test_two_amounts_quoted_of_this_and_another_policy_are_compared_under_
     assert says in reply.text and reply.sources, reply.text
 
 
-@pytest.mark.parametrize("question, says", [
-    ("新设金融总部实收资本15亿，2号文算下来是3000万，另一项市级政策给4000万，以哪个为准",
-     "两者按最高一项计：4000万元（其他政策），不叠加"),
-    ("新设资管总部存续规模240亿，按2号文应该600万，区里对同一事项给了350万，最后多少",
-     "两者按最高一项计：600万元（杭政办〔2023〕2号 第13条），不叠加"),
-])
-async def test_the_amount_quoted_for_this_document_beside_another_policys_is_compared_not_computed_on(ask, question, says):
-    reply = await ask(question)
-    assert says in reply.text, reply.text
-
-
 
 @pytest.mark.parametrize("question, says, never", [
     ("我们新设当年管理规模就到了250亿，100亿那档300万和200亿那档600万是不是都能拿，一共900万？",
