@@ -28,7 +28,7 @@ from policy_data.english import for_reading
 from policy_data.engine import Outcome, ceiling, evaluate, settled
 from policy_data.items import MAX_ITEMS, counts_its_items, item_noun, item_unit, items, unknown_count
 from policy_data.extract import ASKS_WHEN, ELIGIBLE, SELF_DESCRIPTION, Facts, beneficiary_types, Reason, Reading, cue_index, cued_measures, facts_for, normalise, ruling_word
-from policy_data.loader import PolicyBook
+from policy_data.loader import ROOT_TYPE, PolicyBook
 from policy_data.schema import Condition, Measure
 
 
@@ -561,6 +561,12 @@ def _computed(svc: Services, msg: Incoming, question: str, measure_ids: list[str
     if not outcomes:
         return _pick(svc, msg, [o.measure.id for o, _ in asks], question,
                      msg.say("您的问题可能涉及以下几项措施。", "Your question may concern these measures."))
+    if not general and (apart := _kinds_apart(book, [o.measure for o in outcomes if o.status == "ok"], reading)):
+        return _pick(svc, msg, [m.id for m in apart], question, msg.say(
+            "这几项奖补给不同类型的机构（" + "；".join(f"{render.article(m)} {m.title}：{m.beneficiary}" for m in apart)
+            + "），您的问题没有说明贵机构是哪一类，或是不是两家机构，所以不合并测算。",
+            "These measures are for different kinds of institution, and your question does not say which one yours is "
+            "(or whether there are two institutions), so I do not compute them together."))
     svc.dialogs.pop(msg.user_key)
     if elsewhere is not None and (paid := [o for o in outcomes if o.status == "ok"]):
         best = max(paid, key=lambda o: o.amount)
@@ -575,6 +581,20 @@ def _computed(svc: Services, msg: Incoming, question: str, measure_ids: list[str
     reply = _results(svc, msg, outcomes, notes)
     reply.buttons += [measure_button(o.measure, msg.lang) for o, _ in asks]
     return _also_left_out(svc, msg, question, reply, [o.measure for o in outcomes] + [o.measure for o, _ in asks])
+
+
+def _kinds_apart(book: PolicyBook, measures: list[Measure], reading: Reading) -> list[Measure]:
+    """"征信机构服务两百多万次，评级业务1000多笔": measures computed for kinds of institution none of which is another's
+    (征信机构, 信用评级机构), of which the question names at most one: one institution is not both, so which it is
+    (or that there are two) is asked; [] otherwise."""
+    kinds = [set(m.beneficiaries) for m in measures]
+    if len(kinds) < 2 or any(book.types[b].generic or b == ROOT_TYPE for k in kinds for b in k):
+        return []
+    if any(a & set().union(*map(book.ancestors, b)) or b & set().union(*map(book.ancestors, a))
+           for n, a in enumerate(kinds) for b in kinds[n + 1:]):
+        return []
+    named = set().union(*map(book.ancestors, beneficiary_types(reading.text, book)))
+    return measures if sum(bool(k & named) for k in kinds) <= 1 else []
 
 
 def _count_asked(svc: Services, msg: Incoming, measure: Measure, vague: str) -> Reply:
@@ -654,7 +674,8 @@ def _names_its_input(book: PolicyBook, reading: Reading) -> bool:
     quick-check, which asks for the figure."""
     chosen = reading.candidates()
     if len(chosen) != 1 or reading.figures or len(reading.text) > FORM_MAX or QUESTION_MARKS.search(reading.text) \
-            or SELF_DESCRIPTION.search(reading.text):         # "我们是…": a profile to match
+            or book.patterns["condition_asked"].search(reading.text) \
+            or SELF_DESCRIPTION.search(reading.text):         # "我们是…": a profile to match; "…的类型要求": the rule
         return False
     measure = book.measure(chosen[0])
     return any(normalise(c) in reading.text for key in measure.rule_inputs() for c in measure.input(key).cues)

@@ -37,7 +37,7 @@ ALREADY = re.compile(r"已经?(拿|领|获得?|得到|享受)(了|过)[^，,。�
                      r"|(拿|领|获得?|得到|享受)(了|过)[^，,。；;\d]{0,4}\d+(\.\d+)?\s*[万亿]")
 
 
-WHO_GETS = re.compile(r"(发|给|奖|补|钱)给谁|谁(能|可以)?(拿|领|得|获得)|(奖励|补助|支持)对象|\bwho (gets|receives|is paid)\b",
+WHO_GETS = re.compile(r"给谁|谁(能|可以)?(拿|领|得|获得)|(奖励|补助|支持)对象|\bwho (gets|receives|is paid)\b",
                       re.IGNORECASE)
 
 

@@ -440,12 +440,15 @@ def _article_number(raw: str) -> int:
     return (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
 
 
-def article_reply(svc: Services, number_: int, lang: str = "zh") -> Reply | None:
-    """"第12条讲什么": the article's measures (sentence, conditions, amounts) and what the document says there."""
+def article_reply(svc: Services, number_: int, lang: str = "zh", asked: str = "") -> Reply | None:
+    """"第12条讲什么": the article's measures (sentence, conditions, amounts) and what the document says there;
+    with the words `asked` ("第7条要动态发布哪些指数"), the article's passage sharing the longest phrase with them first."""
     book = svc.kb.policy
     measures = [m for m in book.measures if m.article == number_]
     articles = _numbered_articles(svc)
     said = [e for e in articles if f"第{number_}条" in e.source.section]
+    if passage := _article_passage(svc, number_, asked):
+        said = [passage, *(e for e in said if e is not passage)]
     if not measures and not said:
         return _no_such_article(book, articles, number_, lang)
     en = lang == "en"
@@ -456,6 +459,21 @@ def article_reply(svc: Services, number_: int, lang: str = "zh") -> Reply | None
     sources = [svc.kb.knowledge.cite(e.source, lang) for e in said[:2]] + [_cite(svc, m, lang) for m in measures]
     return _reply("\n\n".join(blocks), buttons=faq.quick_check_buttons(measures, lang, 3),
                   sources=list(dict.fromkeys(sources)))
+
+
+def _article_passage(svc: Services, number_: int, asked: str):
+    """The FAQ entry on the article ("第14条", "（四）14.") whose answer holds the longest phrase of `asked` (at
+    least PASSAGE_MIN characters once the question's scaffold is dropped), or None."""
+    docs = {p.doc for p in svc.kb.policy.policies.values()}
+    own = re.compile(rf"第{number_}条|）{number_}\.(?!、)")
+    entries = [e for e in svc.kb.knowledge.faq if e.source.doc in docs and own.search(e.source.section)]
+    runs = PHRASE.findall(svc.kb.policy.patterns["scaffold"].sub(" ", ARTICLE.sub(" ", asked)))
+
+    def shared(answer: str) -> int:
+        return max((size for run in runs for size in range(len(run), PASSAGE_MIN - 1, -1)
+                    if any(run[i:i + size] in answer for i in range(len(run) - size + 1))), default=0)
+    best = max(entries, key=lambda e: shared(e.answer), default=None)
+    return best if best is not None and shared(best.answer) else None
 
 
 def _numbered_articles(svc: Services) -> list:
@@ -856,8 +874,12 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         return reply                     # "第6条和第13条分别补多少": a line per measure of each
     if (m := ARTICLE.search(msg.folded)) and not reading.figures and not reading.candidates() \
             and len(msg.folded) <= ARTICLE_ONLY * (3 if msg.english else 1) \
-            and (reply := article_reply(svc, _article_number(m[1] or m[2]), msg.lang)):
+            and (reply := article_reply(svc, _article_number(m[1] or m[2]), msg.lang, msg.folded)):
         return reply                     # a question about the article itself, naming nothing more specific
+    if len(numbers) == 1 and not any(map(_own_figure, reading.figures)) and not reading.candidates() \
+            and _article_passage(svc, numbers[0], msg.folded) \
+            and (reply := article_reply(svc, numbers[0], msg.lang, msg.folded)):
+        return reply                     # "第7条要动态发布哪些指数？": the article's passage holding the words asked
     if SELF_DESCRIPTION.search(text) and beneficiary_types(text, book) and not reading.figures \
             and not reading.candidates() and any(w in reading.text for w in book.words["doc_validity"]) \
             and any(w in reading.text for w in book.words["doc_refs"]):

@@ -146,11 +146,38 @@ def _couple(m: re.Match) -> Figure | None:
     return replace(high, start=m.start(), end=m.end(), text=m.group(0).strip(), low=low.value, high=high.value)
 
 
+# "两百多万次", "200多万", "十几亿": a round number, then 多 or 几, then the place or unit it is counted in
+MORE = re.compile(r"(?:多(?!少)|几)(?=\s*(?:[万亿千百]|元|块|人民币|项|张|次(?!性)|笔|家|件|个|名))")
+
+
+def _more(text: str, m: re.Match) -> Figure | None:
+    """"两百多万次": from the number in its unit (200万次) up to, not reaching, the next step of its last place
+    (300万次)."""
+    if not m["num"] or m["mult"] or m["latin"] or m["unit"] or m["tail"] or not (more := MORE.match(text, m.end())):
+        return None
+    try:
+        number = _number(m["num"])
+    except AmountError:
+        return None
+    tail = figures("1" + text[more.end():more.end() + 8])
+    if number <= 0 or number % 1 or not tail or tail[0].start != 0:
+        return None
+    digits = str(int(number))
+    rest = tail[0].text[1:]
+    low, high = figures(m["num"] + rest), figures(f"{int(number) + 10 ** (len(digits) - len(digits.rstrip('0')))}{rest}")
+    if len(low) != 1 or len(high) != 1 or low[0].value is None or high[0].value is None:
+        return None
+    end = more.end() + len(tail[0].text) - 1
+    return replace(low[0], start=m.start(), end=end, text=text[m.start():end], low=low[0].value,
+                   high=high[0].value * Decimal("0.999999"))
+
+
 def figures(text: str) -> list[Figure]:
     """Every figure in `text`, in order. Unusable ones (negative, absurd, unreadable) carry an error."""
     found: list[Figure] = []
-    for m in _FIGURE.finditer(text.translate(CAPITAL_NUMERALS)):
-        if (couple := _couple(m)) is not None:
+    read = text.translate(CAPITAL_NUMERALS)
+    for m in _FIGURE.finditer(read):
+        if (couple := _couple(m)) is not None or (couple := _more(read, m)) is not None:
             found.append(couple)
             continue
         if m.group(0).rstrip().endswith("个亿") and LEFT_TAIL.match(text, m.end()):     # "一个亿五六", "一个亿五成"

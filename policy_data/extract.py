@@ -120,8 +120,10 @@ def figure_gap(text: str, fig: Figure, start: int, end: int) -> tuple[int, str] 
 
 
 def _indefinite(text: str, fig: Figure) -> bool:
-    """"我们是一家私募": 一家/一个 after 是/为 is an article, not a count."""
-    return fig.text in INDEFINITE and text[max(0, fig.start - 1):fig.start] in ("是", "为", "个", "的", "")
+    """"我们是一家私募": 一家/一个 after 是/为 is an article, not a count; "杭州的一家银行" too, but "主导制定的一个国家
+    标准" counts the thing made."""
+    before = ("是", "为", "个", "") if fig.text == "一个" else ("是", "为", "个", "的", "")
+    return fig.text in INDEFINITE and text[max(0, fig.start - 1):fig.start] in before
 
 
 def _hoped_for(text: str, fig: Figure, book: PolicyBook) -> bool:
@@ -177,7 +179,8 @@ def _heads_shared(text: str, book: PolicyBook) -> str:
 COUNTED_ITEM = re.compile(r"(?<=[：:、，,和及\s])([\u4e00-\u9fff]{2})(?=\s*[\d一二两三四五六七八九十]+\s*项)")
 
 
-EACH_OF_LIST = re.compile(r"((?:[\u4e00-\u9fff]{2,6}、)+[\u4e00-\u9fff]{2,6})各([^，,。；;\d]{0,4}?)([\d一二两三四五六七八九十]+\s*[张项家个笔])")
+EACH_OF_LIST = re.compile(r"((?:[\u4e00-\u9fff]{2,6}(?:、|和|与|及))+[\u4e00-\u9fff]{2,6})各([^，,。；;\d]{0,4}?)([\d一二两三四五六七八九十]+\s*[张项家个笔])")
+LIST_JOINT = re.compile(r"、|和|与|及")
 
 
 def _each_of_listed(text: str, book: PolicyBook) -> str:
@@ -186,7 +189,7 @@ def _each_of_listed(text: str, book: PolicyBook) -> str:
     cues = cue_index(book)["cues"]
 
     def counted(m: re.Match) -> str:
-        items = m.group(1).split("、")
+        items = LIST_JOINT.split(m.group(1))
         count = next((f for f in figures(m.group(3)) if f.kind == "count" and f.value), None)
         if count is None or any(scan(i, cues) for i in items):
             return m.group(0)
@@ -254,9 +257,17 @@ def own_types(text: str, book: PolicyBook) -> dict[str, str]:
 def ruling_word(book: PolicyBook, measure: Measure, text: str, own: dict[str, str]) -> str | None:
     """The word of the question that names another subject than the measure's: one of its not_when words, or
     the asker's own kind when the measure is for other kinds."""
-    return next((w for w in measure.not_when if book.says(text, normalise(w))
+    return next((w for w in measure.not_when if book.says(_own_words_out(measure, text, normalise(w)), normalise(w))
                  and not _said_of_another(book, measure, text, normalise(w))), None) \
         or _other_kind(book, measure, text, own)
+
+
+def _own_words_out(measure: Measure, text: str, word: str) -> str:
+    """The text without the measure's own keywords that hold `word` ("理财子公司" names the 第6条 headquarters, its
+    "子公司" names no other subject)."""
+    for keyword in sorted((normalise(k) for k in measure.keywords if word in normalise(k)), key=len, reverse=True):
+        text = text.replace(keyword, " ")
+    return text
 
 
 SENTENCE_BREAK = re.compile(r"[。;；!！?？]")
@@ -299,6 +310,8 @@ def _place_elsewhere(text: str, book: PolicyBook) -> str | None:
 
 
 def compatible(fig: Figure, inp: Input, by_cue: bool) -> bool:
+    if fig.kind == inp.kind == "count" and inp.unit and fig.unit not in ("", "个", inp.unit):
+        return False                                 # "两项奖励" counts no 评级业务 (笔)
     if inp.kind == "rate":
         return fig.kind == "rate"
     if inp.kind == "rank":
@@ -414,7 +427,7 @@ def _facts_for(book: PolicyBook, measure: Measure, reading: Reading, expect: str
     for _, n, inp, cue in pairs:      # "去年实收资本5亿，今年实收资本8亿", "营业执照上实收资本12亿，验资报告实缴9亿":
         if n not in used and inp.key in taken and (taken[inp.key][1] == cue or not _part_between(
                 book, text, taken[inp.key][0], found[n])):      # one input named beside two figures: known only
-            _alternative(facts, inp.key, taken[inp.key][0], found[n])      # between them
+            _alternative(facts, inp.key, taken[inp.key][0], found[n], text)      # between them
     _share_each(text, found, occurrences, inputs, facts)
     _other_year(text, found, measure, used, taken, facts)
     _year_pair(text, found, measure, used, facts)
@@ -487,20 +500,31 @@ def _leftovers(book: PolicyBook, reading: Reading, measure: Measure, used: set[i
                 continue
             if not _ends_with(before.rstrip(), book.words["restated"]) and (n in reading.labelled or f.value in quoted or QUOTED_BEFORE.search(before)):
                 continue          # its own cue's, or quoting a result; a restatement ("2亿，也就是2000万") is either
-            _alternative(facts, key, first, f)
+            _alternative(facts, key, first, f, text)
 
 
-def _alternative(facts: Facts, key: str, first: Figure, other: Figure) -> None:
-    """Two figures for one input: known only between them, like a range."""
+BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
+
+
+def _bracketed(text: str, fig: Figure) -> bool:
+    return any(m.start() <= fig.start and fig.end <= m.end() for m in BRACKETED.finditer(text))
+
+
+def _alternative(facts: Facts, key: str, first: Figure, other: Figure, text: str) -> None:
+    """Two figures for one input: known only between them, like a range; two equal counts are two, unless one
+    restates the other in brackets ("3张（新加坡、英国、香港各一张）")."""
     if other.value is None or other.kind not in (first.kind, "number") or key not in facts.values:
         return
     was = facts.loose.get(key, first)
-    if other.text in was.text.split("”“"):
+    if other.start == first.start or other.text in was.text.split("”“") and other.value != first.value:
         return                                  # already among them
     ends = [e for f in (was, other) for e in ((f.low, f.high) if f.loose else (f.value, f.value))]
     low, high = min(ends), max(ends)
     if low != high:
         facts.loose[key] = replace(was, text=f"{was.text}”“{other.text}", low=low, high=high)
+    elif first.kind == "count" and _bracketed(text, first) == _bracketed(text, other):     # "香港一张、新加坡一张"
+        facts.errors[key] = Reason(f"“{first.text}”“{other.text}”是分开说的几个数量，需要合计的数量",
+                                   f"“{first.text}” and “{other.text}” are separate counts: I need the total")
 
 
 YEAR_BEFORE = re.compile(r"(20\d\d)年[^\d，,。；;：:、（）()]{0,8}?(的|是|为|达到?|有|共|总额)?$")
@@ -520,18 +544,20 @@ def _year_pair(text: str, found: list[Figure], measure: Measure, used: set[int],
         used.add(n)
 
 
-YEAR_WORD = re.compile(r"20\d\d年|[今去前上本明]年")
+# a year, or another time the figure was true: "新设时规模120亿，现在210亿" are two times' figures
+WHEN_SAID = re.compile(r"20\d\d年|[今去前上本明]年|(?:新设|设立|成立|开业|落户|获批)(?:的)?时(?:候)?|当时|起初|最初|刚开始|"
+                       r"现在|目前|如今|眼下")
 
 
 def _other_year(text: str, found: list[Figure], measure: Measure, used: set[int],
                 taken: dict[str, tuple[Figure, str]], facts: Facts) -> None:
-    """"去年规模120亿，今年首次突破200亿": outside a growth measure, a figure named for one year and another of its
-    kind for another year leave the input known only between them."""
+    """"去年规模120亿，今年首次突破200亿": outside a growth measure, a figure named for one year (or time) and another
+    of its kind for another leave the input known only between them."""
     if measure.growth is not None:
         return
 
     def year(fig: Figure) -> str | None:
-        said = YEAR_WORD.findall(_CLAUSE_BREAK.split(text[:fig.start])[-1])
+        said = WHEN_SAID.findall(_CLAUSE_BREAK.split(text[:fig.start])[-1])
         return said[-1] if said else None
 
     for key, (fig, _) in taken.items():
@@ -539,7 +565,7 @@ def _other_year(text: str, found: list[Figure], measure: Measure, used: set[int]
             continue
         for n, other in enumerate(found):
             if n not in used and other.kind == fig.kind and (second := year(other)) and second != first:
-                _alternative(facts, key, fig, other)
+                _alternative(facts, key, fig, other, text)
 
 
 def _ends_with(text: str, words) -> bool:

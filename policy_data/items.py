@@ -8,7 +8,7 @@ import re
 from decimal import Decimal
 
 from policy_data.amounts import Figure
-from policy_data.extract import Reading, normalise
+from policy_data.extract import BRACKETED, Reading, normalise
 from policy_data.schema import Measure
 
 TOTAL = re.compile(r"一共|合计|总共|共计|加起来|都|分别|各")
@@ -32,6 +32,8 @@ def items(measure: Measure, reading: Reading, common: dict[str, Decimal]) -> lis
     if measure.growth or not (TOTAL.search(text) or EACH.search(text)):
         return None
     years = len(set(YEAR_MARK.findall(text)))
+    if years >= 2 and any(c.years_unclear for c in measure.caps):
+        return None            # "去年募资10亿，今年又募资5亿": whether the 单家 cap is once or each time is not said
     if len(keys) == 1:
         kind = measure.input(keys[0]).kind
         values = [f.value for f in reading.figures if f.kind == kind and f.value is not None and f.value > 0]
@@ -63,7 +65,6 @@ def _each_own_threshold(measure: Measure, reading: Reading, how_many: list[int])
 
 
 ITEM_NOUNS = ("项目", "机构")
-BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
 
 
 def _not_restated(reading: Reading, counts: list[Figure]) -> list[Figure]:

@@ -188,10 +188,12 @@ def match(book: PolicyBook, description: str, typed: str = "") -> Suitability:
         unstated = [c for c in outcome.open_conditions if not _stated(book, c, words)]
         listed = _items(measure, reading, named) if outcome.status == "ok" and not ends else []
         fits.append(Fit(outcome, measure.id in reading.scores, listed if len(listed) > 1 else [], unstated, abroad))
-    # A measure for the asker's own kind comes before one for all financial institutions (or any company).
+    # A measure for the asker's own kind comes before one for all financial institutions (or any company), and
+    # among those for all, one whose wording names the kind ("银行、证券、保险等金融机构").
     own = {t for t in types if not book.types[t].generic} or set(types)
+    named = [w for t in own for w in book.types[t].words]
     fits.sort(key=lambda f: (not (f.given or f.foreign), not f.planned, not own & set(f.outcome.measure.beneficiaries),
-                             f.outcome.measure.article))
+                             not any(w in f.outcome.measure.beneficiary for w in named), f.outcome.measure.article))
     return Suitability(types, fits, misfits, next(iter(foreign.values()), None))
 
 

@@ -113,6 +113,9 @@ class Condition(Strict):
 class Cap(Strict):
     amount: Quantity
     label: str                           # 单家上限, 每个项目上限, 年度累计上限…
+    # The document does not say whether the cap is the institution's once or each time ("单家…最高不超过"): an
+    # institution's items of several years are then not added up, each with its own cap.
+    years_unclear: bool = False
 
 
 class Tier(Strict):

@@ -14,7 +14,8 @@ RANGE_JOIN = re.compile(r"\s*(?:到|至|~|～|-|—|－|或)\s*")
 _LEADING_NUMBER = re.compile(r"^[\d.,零〇一二两三四五六七八九十百千点]+")
 # (words before, words after, (low, high) as multiples of the figure; None: no upper end given)
 ROUGH = (
-    (re.compile(r"(?:大约|大概|大致|约|差不多|估计|预估|粗略)(?:是|为|有|在)?\s*$"), None, (Decimal("0.9"), Decimal("1.1"))),
+    (re.compile(r"(?:大约|大概|大致|约|差不多|估计|预估|粗略|好像|似乎|貌似|应该|可能)(?:是|为|有|在)?\s*$"), None,
+     (Decimal("0.9"), Decimal("1.1"))),                # "好像是8亿", "应该有8亿吧": not sure of it either
     (None, re.compile(r"^\s*(?:左右|上下|前后)"), (Decimal("0.9"), Decimal("1.1"))),
     (re.compile(r"(?:将近|接近|不到|不足|小于|低于|近|快到|快要到|快要|快|马上到|马上就到|就快到|即将到|即将达到)\s*$"), None,
      (Decimal("0.9"), Decimal("0.999999"))),

@@ -132,3 +132,19 @@ def test_a_numeral_with_ji_for_a_digit_or_a_bare_low_end_is_a_range(text, low, h
     from policy_data.spans import loosen
     [fig] = loosen(text, figures(text))
     assert (fig.low, fig.high) == (Decimal(low), Decimal(high))
+
+
+@pytest.mark.parametrize("text, kind, unit, low, below", [
+    ("三百多万次", "count", "次", "3000000", "4000000"),       # 多 between the number and its place
+    ("1500多笔", "count", "笔", "1500", "1600"),
+    ("八十几亿", "money", "", "8000000000", "9000000000"),
+    ("四千多万元", "money", "", "40000000", "50000000"),
+])
+def test_a_round_number_with_duo_before_its_place_reaches_from_it_to_below_the_next_step(text, kind, unit, low, below):
+    [fig] = figures(text)
+    assert (fig.kind, fig.unit, fig.text, fig.low) == (kind, unit, text, Decimal(low)), fig
+    assert Decimal(below) * Decimal("0.99") < fig.high < Decimal(below), fig
+
+
+def test_duo_shao_after_a_number_is_a_question_not_a_rough_figure():
+    assert [f.text for f in figures("200多少钱")] == ["200"]

@@ -975,3 +975,20 @@ async def test_who_is_in_charge_of_implementing_a_document_is_its_lead_departmen
 async def test_tell_me_asks_like_a_question_in_a_message_of_several(say):
     reply = await say("Tell me the three branches of the alliance, its motto and how many events it has organized")
     assert "quasi-financial industry branch" in reply.text and "50余次" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("insurance money of RMB 600 million went into our light rail line, what subsidy do we get?", 3_000_000),
+    ("new financial HQ with paid-in capital of RMB 1.5 billion; the district granted RMB 40 million for the same, "
+     "what do we end up with?", 40_000_000),       # 1.5 billion × 2% = 30 million, the district's 40 million is higher
+])
+async def test_more_english_words_for_a_project_kind_and_another_policys_amount(ask, question, amount):
+    reply = await ask(question)
+    assert final_amount(reply.text) == amount, reply.text
+
+
+@pytest.mark.parametrize("question", ["New financial HQ, paid-in capital RMB 2 billion, not fully paid yet, subsidy?",
+                                      "newly approved HQ: paid-in RMB 600 million, partly paid so far - how much?"])
+async def test_capital_paid_in_only_in_part_is_asked_about_in_english(ask, question):
+    reply = await ask(question)
+    assert final_amount(reply.text) is None, reply.text

@@ -38,6 +38,9 @@ async def test_the_headline_example(ask):
     ("挂牌企业融资总额同比增长5%，超过部分5000万，能奖多少", "挂牌企业融资总额同比增长5%，未超过5%，不符合"),
     ("挂牌企业融资总额同比增长千分之五，超过部分5000万，能奖多少", "同比增长0.5%，未超过5%，不符合"),
     ("新设个人征信公司能拿多少", "最高可获 1000万元（第16条）"),
+    ("我们牵头编写的一个行业标准已经发布，奖多少", "1项行业标准 → 1 × 20万元 = 20万元"),      # 的一个: a count
+    ("银行新设的理财子公司，金融监管总局批准，独立法人，实收资本12亿，能补多少", "12亿元 × 2% = 2400万元"),  # a headquarters
+    ("我们征信公司今年给金融机构提供服务三百多万次，奖多少", "一次性奖励 → 最高可获 20万元"),    # 三百多万: 300万 up
 ])
 async def test_arithmetic_caps_thresholds_tiers_counts(ask, question, says):
     reply = await ask(question)
@@ -48,6 +51,7 @@ async def test_arithmetic_caps_thresholds_tiers_counts(ask, question, says):
     ("我们公司是银行分行，实收资本10亿，新设的，能拿多少", "您提到“分行”：按原文，第6条 新设金融总部补助的支持对象是"),
     ("我们主导制定了国际标准1项，参与了国家标准2项，能拿多少", "您提到“参与了国家标准2项”"),
     ("资管总部去年规模120亿，今年首次突破200亿，能补多少", "“120亿”“200亿”不是一个确切的数"),
+    ("新设的资管总部成立时管理规模110亿，现在做到了230亿，补多少", "“110亿”“230亿”不是一个确切的数"),
     ("新设金融总部实收资本10亿，不是经国家金融管理部门批准的，能拿多少", "原文条件：经国家金融管理部门批准新设立"),
     ("我们是一家证券公司，科创企业贷款增量排名第3，能拿多少", "您提到“证券公司”：按原文，第2条 科创贷款增量奖励的支持对象是"),
     ("我司作为保险公司，科创贷款增量排第2，符合吗", "您提到“保险公司”：按原文，第2条"),
@@ -319,6 +323,12 @@ async def test_a_total_without_each_items_figure_is_asked_item_by_item(ask, ques
     assert "逐项" in reply.text and "可获" not in reply.text, reply.text
 
 
+async def test_one_institutions_raises_of_two_years_are_not_added_under_a_cap_not_said_to_be_yearly(ask):
+    reply = await ask("我们保险公司2024年向社会募资9亿补充实收资本，2025年又募资6亿，两年合计补多少")   # 单家 1000万
+    assert final_amount(reply.text) is None and "逐项" in reply.text, reply.text
+
+
+
 @pytest.mark.parametrize("question, asked", [
     ("我们新设了一家征信公司，能补多少", ["第16条 新设个人征信公司补助", "第16条 新设企业征信公司补助"]),
     ("我们的金融支持共同富裕项目受到了表彰，奖多少", ["第14条 共富项目国家表彰奖励", "第14条 共富项目部委表彰奖励"]),
@@ -485,6 +495,7 @@ async def test_an_unusable_figure_is_explained_in_english(ask, question, says):
 async def test_two_amounts_quoted_of_this_and_another_policy_are_compared_under_the_higher_one_rule(ask, question, says):
     reply = await ask(question)
     assert says in reply.text and reply.sources, reply.text
+
 
 
 @pytest.mark.parametrize("question, says, never", [
@@ -1064,6 +1075,15 @@ async def test_a_planned_figure_is_still_asked_again(ask):
     assert "是预计的数" in reply.text and final_amount(reply.text) is None
 
 
+async def test_figures_for_two_kinds_of_institution_naming_only_one_kind_ask_which_it_is(ask):
+    reply = await ask("我们征信公司去年给金融机构服务了300万次，还做了1500笔评级业务，帮忙测一下")
+    assert final_amount(reply.text) is None and "不同类型的机构" in reply.text, reply.text
+    both = await ask("征信机构年服务量260万次，信用评级机构年评级1100笔，分别能拿多少", user="u2")
+    assert both.text.count("最高可获 20万元") == 2, both.text
+    rule = await ask("征信机构和评级机构的奖励最高各多少", user="u3")       # the rule asked, not a case
+    assert rule.text.count("20万元") >= 2 and "不同类型的机构" not in rule.text, rule.text
+
+
 async def test_clauses_for_two_institutions_each_with_its_figure_are_added_up(ask):
     reply = await ask("我们征信机构服务量250万次，旗下评级机构评级1200笔，两家各能拿多少合计")
     assert reply.intent == "calc" and final_amount(reply.text) == Decimal("400000"), reply.text
@@ -1150,3 +1170,31 @@ async def test_not_listed_at_home_but_listed_abroad_is_still_listed(ask):
     """The measure is for listings 境内外: 没在境内上市 beside a Hong Kong listing rules nothing out."""
     reply = await ask("我们的REITs没在境内上市，在香港交易所上市了，奖励多少")
     assert "最高可获 300万元" in reply.text, reply.text
+
+
+async def test_a_round_figure_with_duo_across_a_tier_line_asks_for_the_exact_figure(ask):
+    reply = await ask("新设资管总部，存续管理规模一百多亿，补多少")       # 100亿 up to below 200亿: the 300万 tier
+    assert final_amount(reply.text) == Decimal("3000000"), reply.text
+    reply = await ask("新设金融总部，实收资本五百多万，补多少", user="u2")   # 2% of 500万 to 600万: not one amount
+    assert final_amount(reply.text) is None and "不是一个确切的数" in reply.text, reply.text
+
+
+async def test_a_count_in_another_unit_is_not_the_inputs_count(ask):
+    reply = await ask("评级和征信这两项奖励具体各多少钱")       # 两项 counts the awards, not 评级业务 (笔)
+    assert "评级业务量2笔" not in reply.text and "不符合" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question", ["新设法人银行，实收资本好像是12亿，补多少", "新设的保险总部实收资本应该有6亿吧，能补多少"])
+async def test_a_figure_the_asker_is_unsure_of_is_asked_for_when_the_amount_depends_on_it(ask, question):
+    reply = await ask(question)
+    assert final_amount(reply.text) is None and "不是一个确切的数" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("境外支付牌照：英国一张、卢森堡一张，能补多少", None),             # two counts alike are two, not one: asked
+    ("我们在英国与卢森堡各新获得了1张境外支付牌照，补多少", Decimal("400000")),
+    ("今年新获得4张境外支付牌照（英国、卢森堡、日本、澳门各一张），补多少", Decimal("800000")),   # restated in brackets
+])
+async def test_counts_said_place_by_place_are_not_taken_for_one(ask, question, amount):
+    reply = await ask(question)
+    assert final_amount(reply.text) == amount, reply.text

@@ -75,6 +75,11 @@ async def test_when_a_reward_pays_in_plain_words_is_answered_by_its_conditions(a
     ("区域股权市场融资增长要超过多少才奖", "同比增长超过5%"),
     ("信用评级机构年度业务量要多少笔", "1000笔（含）"),
     ("科创贷款奖励排前多少的银行", "排名前20名"),
+    ("科创保险业务增量得排进前几名才有奖", "排名前10名"),
+    ("境外支付牌照补助由谁认定", "境外支付业务牌照"),
+    ("金融改革试点奖对试点的范围要求", "省（部）级及以上"),
+    ("境外支付牌照的补助是每张还是每家算", "每张"),
+    ("标准奖有上限吗，每项还是按组织封顶", "每项"),
 ])
 async def test_what_a_measure_requires_is_answered_with_its_conditions_not_computed(ask, question, says):
     reply = await ask(question)

@@ -157,6 +157,16 @@ async def test_an_article_named_by_number_is_explained(ask, question, article, s
 
 
 @pytest.mark.parametrize("question, says", [
+    ("第十一条里打算建成一个什么样的结算中心，说具体点", "全球跨境支付结算中心"),
+    ("请问第2条里，银行给科创企业放贷时依据的是啥原则呀", "市场化原则"),
+    ("第14条讲的普惠金融那块，要探索哪几种融资办法", "农户家庭资产池增信融资"),
+])
+async def test_a_long_question_on_a_named_article_gets_the_articles_passage_holding_its_words(ask, question, says):
+    reply = await ask(question)
+    assert reply.intent == "policy" and says in reply.text.split("\n\n")[0], reply.text
+
+
+@pytest.mark.parametrize("question, says", [
     ("证券公司在杭州可以享受哪些政策", ["按您的情况（证券公司）", "按实收资本的2%计算", "金额的1%计算"]),
     ("支付机构可以享受哪些补贴", ["按您的情况（支付机构）", "第11条 境外支付牌照补助"]),
     ("第6条新设总部怎么补", ["按实收资本的2%计算，单家上限5000万元"]),
@@ -168,6 +178,13 @@ async def test_kinds_of_institution_how_a_measure_pays_and_whether_this_document
     reply = await ask(question)
     assert reply.intent == "policy", reply.text
     assert [s for s in says if s not in reply.text] == [], reply.text
+
+
+async def test_among_measures_open_to_all_institutions_one_whose_wording_names_the_kind_is_listed_first(ask):
+    reply = await ask("我们是一家城商行，文件里有哪些补助")       # 第6条 募资补充资本 names 银行; the new HQ one does not
+    shown = reply.text.split("\n\n")[0]
+    assert "募资补充资本补助" in shown, reply.text
+    assert "新设金融总部补助" not in shown or shown.index("募资补充资本补助") < shown.index("新设金融总部补助"), reply.text
 
 
 async def test_a_bare_company_is_not_a_kind_to_match(ask):
