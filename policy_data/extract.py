@@ -15,10 +15,10 @@ from typing import NamedTuple
 from faq.gazetteer import Repairer, Terms, fold as normalise, scan   # one folding for names and for policy words
 from faq.reading import ELSEWHERE
 from faq.schema import holds_any
-from policy_data.amounts import WAN, Figure, figures
+from policy_data.amounts import WAN, Figure, figures, fmt_money
 from policy_data import render
 from policy_data.loader import ROOT_TYPE, PolicyBook
-from policy_data.schema import Input, Measure
+from policy_data.schema import Growth, Input, Measure
 from policy_data.spans import loosen
 
 INDEFINITE = ("一家", "一个", "一名", "一位", "一笔")
@@ -527,6 +527,7 @@ def _alternative(facts: Facts, key: str, first: Figure, other: Figure, text: str
                                    f"“{first.text}” and “{other.text}” are separate counts: I need the total")
 
 
+RATE_SLACK = Decimal("0.005")      # a rounded rate ("增长约10%") still agrees within half a percentage point
 YEAR_BEFORE = re.compile(r"(20\d\d)年[^\d，,。；;：:、（）()]{0,8}?(的|是|为|达到?|有|共|总额)?$")
 
 
@@ -577,7 +578,7 @@ def _rise(book: PolicyBook, text: str, found: list[Figure], measure: Measure, us
     """A growth measure's figures said as a rise: "融资从80亿增长到120亿" is last year's and this year's,
     "去年80亿，今年多了40亿" this year's is last year's and the increase."""
     g = measure.growth
-    if g is None or any(k in facts.values or k in facts.errors for k in (g.rate, g.excess)):
+    if g is None or g.excess in facts.values or g.excess in facts.errors or g.rate in facts.errors:
         return
     source = {id(fig): key for key, (fig, _) in taken.items()}
     money = [(n, f) for n, f in enumerate(found) if f.kind == "money" and f.value is not None and not f.loose]
@@ -599,6 +600,20 @@ def _rise(book: PolicyBook, text: str, found: list[Figure], measure: Measure, us
                 facts.values[g.this] = last + fig.value
             elif this is not None and last is None and this > fig.value:
                 facts.values[g.last] = this - fig.value
+    _rate_agrees(g, facts)
+
+
+def _rate_agrees(g: Growth, facts: Facts) -> None:
+    """"20亿→22亿（增长10%）": a growth rate said beside both years' figures must be theirs, else it is asked about."""
+    last, this, rate = (facts.values.get(k) for k in (g.last, g.this, g.rate))
+    if None in (last, this, rate) or last <= 0 or abs((this - last) / last - rate) <= RATE_SLACK:
+        return
+    for held in (facts.values, facts.assumed, facts.loose):
+        held.pop(g.rate, None)
+    if rate == g.over:           # "超过5%的部分按1%奖": the rule's own line quoted, not the asker's growth
+        return
+    facts.errors[g.rate] = Reason(f"您说的增长率与两年的数（{fmt_money(last)}、{fmt_money(this)}）算出的不一致，请核对",
+                                  "the growth rate you give does not match the two years' figures; please check them")
 
 
 def _increase_named(book: PolicyBook, text: str, found: list[Figure], measure: Measure, used: set[int],

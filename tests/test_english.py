@@ -317,6 +317,8 @@ async def test_a_loose_english_figure_whose_ends_agree_is_computed(say, question
     ("two fintech subsidiaries of our licensed bank, paid-in RMB 30m and RMB 80m. total subsidies?",
      "RMB 1 million (100万元)"),
     ("Our finance project for common prosperity was commended by the State this year - award?", "RMB 500,000 (50万元)"),
+    ("an insurer put RMB 1bn into a major infrastructure project of ours, subsidy?", "RMB 5 million (500万元)"),
+    ("listed companies' financing went 20亿 -> 22亿 (10% growth), operator reward?", "RMB 1 million (100万元)"),
     ("our sci-tech insurance specialised unit was recognised by the city. how much?", "RMB 500,000 (50万元)"),
     ("newly established personal credit reporting company approved by the PBoC - grant amount?", "RMB 10 million (1000万元)"),
 ])

@@ -617,6 +617,11 @@ async def test_a_new_question_after_a_foreign_currency_leaves_the_quick_check(as
     assert reply.intent == "faq" and "大运河畔" in reply.text, reply.text
 
 
+async def test_a_growth_rate_that_the_two_years_figures_contradict_is_asked_about(ask):
+    reply = await ask("挂牌企业融资从2亿增长到2.2亿，同比增长25%，奖励多少")
+    assert final_amount(reply.text) is None and "增长率与两年的数" in reply.text, reply.text
+
+
 @pytest.mark.parametrize("question, amount", [
     ("挂牌企业2024年融资2亿，2025年融资2.2亿，运营机构奖励多少", Decimal("100000")),    # two years, each named
     ("我们银行设了两家金融科技子公司，实收资本分别3000万和8000万，一共补多少", Decimal("1000000")),   # one meets the threshold
@@ -634,6 +639,9 @@ async def test_yearly_figures_and_each_items_own_threshold(ask, question, amount
     ("挂牌企业今年融资总额2.2亿，比上年增长了2000万，奖励多少", Decimal("100000")),     # last year: 2.2亿 − 2000万
     ("挂牌企业融资增长到2.2亿，原来2亿，奖励多少", Decimal("100000")),
     ("挂牌企业融资从10亿涨到10.3亿，能奖励吗", None),                                 # 3%: not above 5%
+    ("挂牌企业融资2亿→2.2亿，奖励多少", Decimal("100000")),                            # an arrow is a rise
+    ("挂牌企业融资从2亿增长到2.2亿，同比增长10%，奖励多少", Decimal("100000")),          # the rate agrees
+    ("挂牌企业融资去年2亿，今年2.2亿，超过5%的部分按1%奖，能拿多少", Decimal("100000")),    # the rule's line quoted
 ])
 async def test_growth_said_as_a_rise_reads_last_year_and_this_year(ask, question, amount):
     reply = await ask(question)
