@@ -389,6 +389,11 @@ async def _answer_confirm(svc: Services, msg: Incoming, state: CalcPicking, yes:
                   buttons=[original_button(msg, measure.id)])
 
 
+def _plan_target(book: PolicyBook, msg: Incoming, reading: Reading) -> bool:
+    """"十三五期间要新增多少家保险总部": a plan's target asked, with no money figure of the asker's, is no quick-check."""
+    return not any(f.kind == "money" for f in reading.figures) and bool(book.patterns["plan_asked"].search(msg.text))
+
+
 def _stale(msg: Incoming) -> Reply:
     return calc_reply(msg.say("这项措施已更新或不存在，请重新选择。", "This measure has changed or no longer exists; please "
                                                          "choose again."),
@@ -705,7 +710,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     book = svc.kb.policy
     reading = read_question(msg, msg.text, book)
     if reading.elsewhere() or (faq.asks_unstated(svc, msg) and not (reading.candidates() and reading.figures)) \
-            or other_issuer(book, msg, reading):
+            or other_issuer(book, msg, reading) or _plan_target(book, msg, reading):
         return None
     if compared := _two_policies(svc, msg, reading):     # both amounts quoted: the higher one, nothing to compute
         return compared

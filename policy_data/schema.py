@@ -377,7 +377,7 @@ PATTERNS = ("applies", "doc_named_en", "local_place", "every_year", "rules_issue
             "listed_en",
             "doc_words_en", "asks_mine", "type_asks", "procedure", "validity_asked", "basis_asked", "condition_asked", "share_of", "articles_counted",
             "negated", "which_fits", "other_policy", "article_asked", "count_unknown", "hoped_before", "hoped_after",
-            "other_part", "foreign_origin", "other_issuer")
+            "other_part", "foreign_origin", "other_issuer", "plan_asked")
 
 
 class WordList(Strict):

@@ -41,6 +41,11 @@ def test_the_language_of_a_short_message(text, lang):
     assert detect(text) == lang
 
 
+async def test_a_plans_target_for_new_headquarters_is_answered_from_the_plan_not_computed(say):
+    reply = await say("How many new bank, securities or insurance HQs did the 13th FYP target?", hint="en")
+    assert reply.intent == "faq" and "35" in reply.text, reply.text
+
+
 async def test_one_english_word_beside_a_long_chinese_name_keeps_the_users_english(say):
     reply = await say("康桥新能源产业园 2019 tax?", hint="en")
     assert reply.intent == "faq" and "Kangqiao" in reply.text and "1.84" in reply.text, reply.text
