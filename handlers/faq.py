@@ -365,6 +365,8 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
             if not reading.follow_up or (last := _last_answer(svc, reading)) is None:
                 return None, "aspect"
             best = last
+    else:
+        best = _in_asked_words(svc, reading, near, best)
     if reading.another_year and (last := svc.kb.knowledge.entry(reading.context)) is not None:
         # "2016年呢" after "2015年金融业增加值多少": what the documents give of that year, else the answer before
         best = next((m for m in about if set(reading.years) & _years_in(m.entry, reading) and _asks_again(m.entry, last, reading)),
@@ -396,6 +398,22 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
         if best is None:
             return None, "period"
     return best, ""
+
+
+def _in_asked_words(svc: Services, reading: Reading, near: list[Match], best: Match) -> Match:
+    """"谁牵头" of a document whose overview says who issued it and whose closing article who leads it: among the
+    close entries about the same thing stating what is asked, one saying it in the very words asked (of two
+    characters or more), when the best one does not."""
+    lex, said = svc.kb.knowledge.lexicon.aspects, fold(reading.text)
+    words = [w for a in reading.own for w in lex[a].told if len(w) > 1 and w in said]
+    if not words or any(w in best.entry.answer for w in words):
+        return best
+    # a bare follow-up ("谁牵头") is ranked with the name talked about in front, whose overview outranks what is asked
+    bare = reading.follow_up and len(QUESTION_WORD.sub("", svc.kb.gazetteer.unasked(said)).strip()) <= 1
+    wider = [m for m in reading.matcher.rank(reading.query, limit=WIDER) if m.score >= THRESHOLD
+             and _about(svc, m.entry, reading.entities)] if bare else []
+    return next((m for m in near + wider if m.entry.entities[0] == best.entry.entities[0]
+                 and _states(svc, m.entry, reading.own) and any(w in m.entry.answer for w in words)), best)
 
 
 def _declares(svc: Services, reading: Reading, ranked: list[Match]) -> Match | None:

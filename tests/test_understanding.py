@@ -542,6 +542,14 @@ async def test_a_short_follow_up_whose_own_best_answer_is_about_something_else_c
     assert firms.intent == "faq" and "乐富智汇园" in firms.text and "汽车互联网" not in firms.text, firms.text
 
 
+async def test_who_leads_a_document_is_answered_by_the_entry_saying_it_in_those_words(ask):
+    opening = await ask("那个2023意见由谁牵头实施")
+    assert opening.intent == "faq" and "市地方金融监管局" in opening.text, opening.text
+    await ask("杭政办2023年2号文从哪天起生效", user="u2")
+    lead = await ask("那谁牵头", user="u2")           # not the overview saying who issued it
+    assert lead.intent == "faq" and "市地方金融监管局" in lead.text, lead.text
+
+
 @pytest.mark.parametrize("after, question, must, must_not", [
     ("联盟有几个分会", "金牌管家是什么", "2020年底", "三个分会"),        # one of an entry's own questions: a new one
     ("联盟有几个分会", "规划期是哪几年", None, "三个分会"),              # nothing of it is in the alliance's answer
