@@ -87,6 +87,10 @@ COUNTED_THING = re.compile(r"(?:多少|(?<!好)几)\s*(?:个|家|所|名|位|项
                      r"([\u4e00-\u9fff]{2,4}?)(?=[\s有在是和及与可来了吗呢吧啊呀的]|$)"
                      r"|多少(?![个家所名位项条部台辆间张层套栋幢座场次批只种本块星人钱亿万千百元平亩倍年天月周米公里分钟小时岁])"
                      r"((?:(?!多少)[\u4e00-\u9fff]){2,4}?)(?=[\s吗呢?？]|$)")
+NOT_COUNTED = one_of(_CUES.not_counted)
+# … or named before the count that ends the question ("里面律所有几家"), from the last word that sets it apart
+COUNTED_BEFORE = re.compile(r"(?:.*(?:里面|其中|当中|之中|[里内的\s\d])|^)((?:(?![有是在了])[\u4e00-\u9fff]){2,6}?)有?"
+                            r"(?:多少|(?<![哪好])几)\s*(?:个|家|所|名|位|项|条|部|栋|幢|座|场|次|批|种)(?=[\s,，。；;吗呢啊呀?？!！]|$)")
 # "The 4 streets: which are they?": the question gives a count and asks for each member by name.
 _HOW_MANY = r"(\d+|[两二三四五六七八九十])\s*余?\s*[个家所位幢栋座条项名]"
 MEMBERS = re.compile(rf"{_HOW_MANY}[^，。？?]{{0,10}}?(?:{'|'.join(_CUES.members)})")
@@ -459,16 +463,24 @@ class Reader:
         said = nlp.normalise(text) if self.lang == "zh" else ""
         counted, role, members = (COUNTED_THING.search(said), ROLE.search(said), MEMBERS.search(said)) if said \
             else (None, None, None)
+        counted = next(filter(None, counted.groups()), "") if counted else self._counted_before(said)
         return _Plain(questions=tuple(questions), focus=focus, entities=tuple(entities), aspects=tuple(aspects),
                       years=tuple(years), elsewhere=self._places(focus), marked=marked, unmarked=unmarked,
                       bare=any(p.match(t) for p in (BARE_FIGURE, BARE_FIGURE_EN) for t in (folded, unmarked)),
                       needs=self._needs(focus), self_intro=bool(SELF_INTRO.match(folded)),
-                      points_back=bool(POINTS_BACK.match(folded)), counted=next(filter(None, counted.groups()), "") if counted else "",
+                      points_back=bool(POINTS_BACK.match(folded)), counted=counted,
                       role=role.group(1) if role else "", members=_count(members.group(1)) if members else 0,
                       unnamed=not entities and any(self.gazetteer.lexicon.aspects[a].strict for a in aspects)
                       and not self._names_something(focus),
                       others=tuple(w for w, tag in self.gazetteer.names.occurring(focus) if not tag),
                       vague=self.lang == "zh" and self._vague(focus, entities))
+
+    def _counted_before(self, said: str) -> str:
+        """The thing counted named before the count ("律所有几家"), when it is no name ("小镇有多少家" counts what
+        the town holds)."""
+        found = COUNTED_BEFORE.search(said)
+        thing = NOT_COUNTED.sub("", found.group(1)) if found else ""
+        return thing if len(thing) > 1 and not self.gazetteer.entities(fold(thing)) else ""
 
     def _undated(self, focus: str) -> str:
         """The text without the names that hold a year ("2023意见到2025年的目标") and the periods of plans: a

@@ -542,6 +542,16 @@ async def test_a_short_follow_up_whose_own_best_answer_is_about_something_else_c
     assert firms.intent == "faq" and "乐富智汇园" in firms.text and "汽车互联网" not in firms.text, firms.text
 
 
+async def test_a_count_of_a_kind_within_a_total_is_not_answered_with_the_total(ask):
+    part = await ask("引进的那120家中介机构里面，会计师事务所有几家")    # the documents count the whole only
+    assert part.intent == "fallback" and "120家" not in part.text, part.text
+    await ask("中介服务业专班到2022年底引进了多少家机构", user="u2")
+    firms = await ask("其中律所有多少家", user="u2")
+    assert firms.intent == "fallback" and "120家" not in firms.text, firms.text
+    total = await ask("小镇超5A楼宇一共有几幢", user="u3")    # "一共" is no thing counted
+    assert total.intent == "faq" and "20幢" in total.text, total.text
+
+
 async def test_who_leads_a_document_is_answered_by_the_entry_saying_it_in_those_words(ask):
     opening = await ask("那个2023意见由谁牵头实施")
     assert opening.intent == "faq" and "市地方金融监管局" in opening.text, opening.text
