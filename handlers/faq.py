@@ -108,6 +108,10 @@ def _words_of(svc: Services, entry, aspects: list[str]) -> bool:
     return any(w in entry.answer for a in aspects for w in told[a].told)
 
 
+def _says_each(svc: Services, entry, aspects: list[str]) -> bool:
+    return all(_states(svc, entry, [a]) or _words_of(svc, entry, [a]) for a in aspects)
+
+
 def _about(svc: Services, entry, entities: list[str]) -> bool:
     gz = svc.kb.gazetteer
     return not entities or any(gz.covers(entry.entities, e) for e in entities)
@@ -383,6 +387,8 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
             best = _last_answer(svc, reading)      # "增加了多少基金管理规模": what the answer just given holds
         if best is None:
             return None, "aspect"
+    if not reading.follow_up and not _says_each(svc, best.entry, [a for a in reading.own if aspects[a].worded]):
+        return None, "aspect"        # "持证人才能拿多少人才补贴" of the count of certified talent
     if not (reading.follow_up or reading.aspects or english_reading(reading)) and best.score < PHRASED \
             and svc.kb.reader_for("zh").strange(reading, best.entry):
         return None, "aspect"

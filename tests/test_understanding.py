@@ -552,6 +552,11 @@ async def test_a_count_of_a_kind_within_a_total_is_not_answered_with_the_total(a
     assert total.intent == "faq" and "20幢" in total.text, total.text
 
 
+async def test_a_subsidy_asked_of_counted_talent_is_not_answered_with_the_count(ask):
+    reply = await ask("小镇的高端金融人才每年能领多少人才补贴")     # the documents count them, and pay them nothing stated
+    assert reply.intent == "fallback" and "50名" not in reply.text, reply.text
+
+
 async def test_who_leads_a_document_is_answered_by_the_entry_saying_it_in_those_words(ask):
     opening = await ask("那个2023意见由谁牵头实施")
     assert opening.intent == "faq" and "市地方金融监管局" in opening.text, opening.text
