@@ -59,6 +59,7 @@ CLAUSE = re.compile(r"[。！？?!；;：\n]+|:(?!\d)|[，,](?=\s*(?:想|请|能
 # English sentences end in ". " too, and "As a Shanghai fund, can we…" introduces before it asks.
 EN_CLAUSE = re.compile(rf"{CLAUSE.pattern}|\.\s+(?=[a-z])|,\s*(?=(?:can|could|what|where|how|which|who|when|why)\b)")
 ASKING = one_of(_CUES.asking)
+PHRASE = re.compile(r"[，,。！？?!；;：\n]+")
 SELF_INTRO = re.compile(rf"^({'|'.join(_CUES.self_intro)})")
 # "面积和2019年营业收入": two questions joined in one clause; "A和B分别是多少" asks its ending of both.
 CONJUNCTION = one_of(_CUES.joins)
@@ -453,6 +454,8 @@ class Reader:
         focus = "，".join(questions) if len(folded) > LONG or SELF_INTRO.match(folded) else folded
         focus = english.without_asked_at(focus) if self.lang == "en" else focus
         asked = english.without_intro(folded) if self.lang == "en" else folded
+        if self.lang == "zh" and focus != folded and not self.gazetteer.entities(focus):
+            focus = self._told_before(folded, focus)
         entities = self.gazetteer.entities(focus) or self.gazetteer.entities(asked)
         aspects = self.gazetteer.aspects(focus)         # the English "area" is weighed in read(), with the topic
         dated = english.DOCUMENT_YEAR.sub(" ", focus) if self.lang == "en" else ZH_DOCUMENT_YEAR.sub(" ", self._undated(focus))
@@ -474,6 +477,13 @@ class Reader:
                       and not self._names_something(focus),
                       others=tuple(w for w, tag in self.gazetteer.names.occurring(focus) if not tag),
                       vague=self.lang == "zh" and self._vague(focus, entities))
+
+    def _told_before(self, folded: str, focus: str) -> str:
+        """"听说中大期货迁到了小镇，它在哪栋楼": a question naming nothing asks of what the clause told before it
+        names (not of the asker's own introduction)."""
+        told = [c for c in PHRASE.split(folded) if c.strip() and not ASKING.search(c) and not SELF_INTRO.match(c)
+                and self.gazetteer.entities(c)]
+        return f"{told[-1].strip()}，{focus}" if told else focus
 
     def _counted_before(self, said: str) -> str:
         """The thing counted named before the count ("律所有几家"), when it is no name ("小镇有多少家" counts what

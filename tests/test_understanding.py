@@ -557,6 +557,11 @@ async def test_a_subsidy_asked_of_counted_talent_is_not_answered_with_the_count(
     assert reply.intent == "fallback" and "50名" not in reply.text, reply.text
 
 
+async def test_a_question_naming_nothing_asks_of_what_the_clause_before_it_names(ask):
+    reply = await ask("你好，我是做私募的，听说中大期货把注册地址迁进了小镇，想问迁到了哪座楼")
+    assert reply.intent == "faq" and "远洋国际中心" in reply.text, reply.text
+
+
 async def test_who_leads_a_document_is_answered_by_the_entry_saying_it_in_those_words(ask):
     opening = await ask("那个2023意见由谁牵头实施")
     assert opening.intent == "faq" and "市地方金融监管局" in opening.text, opening.text
