@@ -235,6 +235,15 @@ def _too_thin(reading: Reading) -> bool:
     return len(words) < 2 and not any(english.CJK_RUN.search(w) for w in words)
 
 
+def _kin(svc: Services, reading: Reading, pool: list[Match]) -> list[str]:
+    """"五区里有申花吗": a short name another entity's name holds too means that one, when the best answer is about
+    it (and the name is held by no more than a few)."""
+    if not reading.entities or _about(svc, pool[0].entry, reading.entities):
+        return []
+    kin = svc.kb.gazetteer.kin(fold(reading.text))
+    return kin if len(kin) <= MAX_SHARING and set(kin) & set(pool[0].entry.entities) else []
+
+
 def _about_each(svc: Services, entry, entities: list[str]) -> bool:
     """"湖州和嘉兴…分别打造什么中心": an entry about one of the places named answers nothing of the other."""
     return all(_about(svc, entry, [e]) for e in entities)
@@ -336,7 +345,7 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
         if reading.follow_up and (last := _last_answer(svc, reading)) is not None:
             return last, ""          # "哪天批的": what the answer just given states
         return None, ""
-    about = [m for m in pool if _about(svc, m.entry, reading.entities)]
+    about = [m for m in pool if _about(svc, m.entry, reading.entities + _kin(svc, reading, pool))]
     if not about or about[0].score < THRESHOLD:
         return None, "entity"
     about = _about_named(svc, reading, about)

@@ -562,6 +562,13 @@ async def test_a_question_naming_nothing_asks_of_what_the_clause_before_it_names
     assert reply.intent == "faq" and "远洋国际中心" in reply.text, reply.text
 
 
+async def test_a_short_name_another_entity_holds_means_that_one_when_the_answer_is_about_it(ask):
+    reply = await ask("五区中的申花是做什么的")    # the 2016 plan's 申花金融中介服务集聚区, not the 申花产业集聚区
+    assert reply.intent == "faq" and "金融中介服务" in reply.text, reply.text
+    own = await ask("申花产业集聚区规划面积多大", user="u2")
+    assert own.intent == "faq" and "4.3平方千米" in own.text, own.text
+
+
 async def test_who_leads_a_document_is_answered_by_the_entry_saying_it_in_those_words(ask):
     opening = await ask("那个2023意见由谁牵头实施")
     assert opening.intent == "faq" and "市地方金融监管局" in opening.text, opening.text
