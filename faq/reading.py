@@ -36,7 +36,7 @@ ZH_DOCUMENT_YEAR = re.compile(r"(?<![到至止])(?<!截至)(?:19|20)\d\d(?:\s*[-
                               r"|(?=(?:实施)?意见|号文|年鉴|杭政办|(?:规划|计划)(?:里|中|上|提出|要求|说)))")
 BASE_YEAR = re.compile(r"(?:比|较|相比|与)\s*(?:19|20)\d\d年?(?:末|底)?")   # "比2010年增长": compared with, not asked of
 BARE_FIGURE = re.compile(r"^[\s第]*[\d.,，０-９一二两三四五六七八九十百千万亿零〇]+\s*(个)?\s*(万|亿|千万|百万)?\s*"
-                         r"(元|块|人民币|万元|亿元|%|项|家|个|条|号|年)?[\s?？。!！]*$")
+                         r"(元|块|人民币|万元|亿元|%|项|家|个|条|号|年)?\s*(是什么意思|是啥意思|什么意思|指什么|指的是什么)?[\s?？。!！]*$")
 BARE_FIGURE_EN = re.compile(r"^(?:rmb|cny|¥)?\s*[\d.,]+\s*(?:billion|million|bn|mn|m|b|thousand|k)?\s*(?:yuan|rmb|cny)?[\s?.!]*$")
 _CUES = vocabulary().reading
 ASKS_ALONE = frozenset(_CUES.asks_alone)
@@ -139,6 +139,7 @@ class Reading:
     own: list[str] = field(default_factory=list)   # the aspects the message itself asks (not carried over)
     bare_figure: bool = False
     pointless: bool = False                # it points back ("它在哪") at nothing talked about, naming nothing
+    unnamed: bool = False                  # short, in Chinese, first thing: it asks an aspect of nothing it names
     self_intro: bool = False
     questions: list[str] = field(default_factory=list)   # the message's question clauses
     needs: list[re.Pattern] = field(default_factory=list)  # what an answer must hold to answer it (NEEDS)
@@ -184,7 +185,7 @@ class _Plain:
     role: str
     members: int
     others: tuple[str, ...]
-    unnamed: bool = False                  # it asks a figure ("面积多少", "税收呢") of nothing it names
+    unnamed: bool = False                  # it asks an aspect ("面积多少", "2025年的目标是多少") of nothing it names
     vague: bool = False                    # it names only a kind of thing ("那个小镇", "园区"): VAGUE, KIND_SUBJECT
 
 
@@ -371,7 +372,10 @@ class Reader:
                        self_intro=plain.self_intro, questions=questions, matcher=self.matcher,
                        pointless=topic is None and not elsewhere and (plain.vague or not entities and bool(
                            plain.points_back or (self.lang == "en" and short and REFERS_BACK.search(folded))
-                           or (short and plain.unnamed))),
+                           or (short and plain.unnamed and any(self.gazetteer.lexicon.aspects[a].strict for a in plain.aspects))
+                           or (short and self.lang == "zh" and bool(FOLLOW_UP_END.search(folded))
+                               and not self._names_something(unmarked)))),
+                       unnamed=topic is None and short and self.lang == "zh" and plain.unnamed and not elsewhere,
                        needs=needs, previous=previous, counted=plain.counted,
                        counted_as=self._counted_as(plain.counted) if plain.counted else [],
                        context=topic.entry_id if topic is not None and marked else None,
@@ -473,8 +477,7 @@ class Reader:
                       needs=self._needs(focus), self_intro=bool(SELF_INTRO.match(folded)),
                       points_back=bool(POINTS_BACK.match(folded)), counted=counted,
                       role=role.group(1) if role else "", members=_count(members.group(1)) if members else 0,
-                      unnamed=not entities and any(self.gazetteer.lexicon.aspects[a].strict for a in aspects)
-                      and not self._names_something(focus),
+                      unnamed=not entities and bool(aspects) and not self._names_something(focus),
                       others=tuple(w for w, tag in self.gazetteer.names.occurring(focus) if not tag),
                       vague=self.lang == "zh" and self._vague(focus, entities))
 

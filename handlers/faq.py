@@ -504,12 +504,19 @@ def _today_note(svc: Services, msg: Incoming, entry) -> str:
     return f"（“{said}”是{year}年：资料中没有{year}年的记载，以下是{nearest}年的内容。）\n"
 
 
+def _of_several(svc: Services, reading: Reading) -> bool:
+    """"2025年的目标是多少" first thing: the close answers are about several things (the plans' targets), so the
+    question names none of them; "有效期到什么时候" is answered by one document's entries alone."""
+    ranked = [m for m in reading.ranked() if m.score >= THRESHOLD]
+    return len({m.entry.entities[0] for m in ranked if m.score >= ranked[0].score - ASPECT_SLACK}) > 1
+
+
 def _clarify(svc: Services, msg: Incoming) -> Reply:
     """A bare figure or a pointer at nothing: the question back, with an example of the kind it looks like."""
     reading: Reading = msg.reading
     text = t if len(t := msg.text.strip()) <= 40 else t[:39] + "…"
     menu = Button(msg.say("主菜单", "Main menu"), "/menu")
-    if reading.pointless and reading.own:
+    if (reading.pointless or reading.unnamed) and reading.own:
         asked = msg.say("、", " and ").join(svc.kb.gazetteer.label(a, msg.lang) for a in reading.own[:2])
         said = msg.say(POINTLESS_OF, POINTLESS_OF_EN).format(text=text, asked=asked)
     elif reading.pointless:
@@ -524,7 +531,7 @@ def _clarify(svc: Services, msg: Incoming) -> Reply:
 async def answer(svc: Services, msg: Incoming) -> Reply:
     """The last free-text route: an answer, an honest "not stated", or the fallback — ranked once."""
     reading: Reading = msg.reading
-    if reading.bare_figure or reading.pointless:
+    if reading.bare_figure or reading.pointless or reading.unnamed and _of_several(svc, reading):
         return _clarify(svc, msg)
     if options := _which_one(svc, msg):
         return _ask_which(svc, msg, options)
