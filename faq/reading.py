@@ -205,7 +205,7 @@ def question_clauses(text: str, lang: str = "zh") -> list[str]:
     asks nothing ("财富港湾目标：机构多少家、AUM多少") is what each of the questions after it asks about."""
     colon = HEADING.search(text)
     heading = text[:colon.start()].strip() if colon and text[colon.end():].strip() else ""
-    heading = "" if ASKING.search(heading) or len(heading) > HEADING_MAX else heading
+    heading = "" if ASKING.search(heading) or len(heading) > HEADING_MAX or SELF_INTRO.match(heading) else heading
     body = text[colon.end():] if heading else text
     body = english.without_intro(body) if lang == "en" else body
     clauses = [ENUMERATED.sub("", c.strip()) for c in (EN_CLAUSE if lang == "en" else CLAUSE).split(body) if c and c.strip()]

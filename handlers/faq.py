@@ -213,8 +213,10 @@ def _counts(entry, reading: Reading) -> bool:
 
 
 def _counted_in(entry, reading: Reading) -> bool:
-    """A count question ("有几个历史街区") that the entry's answer already answers: it counts that very thing."""
-    return bool(reading.counted) and reading.counted in nlp.normalise(entry.answer).replace(" ", "") and _gives(entry, reading)
+    """A count question ("有几个历史街区") that the entry's answer already answers: it counts that very thing, of the
+    year asked ("2019年集聚多少企业" is not answered by a profile naming some of them)."""
+    return bool(reading.counted) and reading.counted in nlp.normalise(entry.answer).replace(" ", "") and _gives(entry, reading) \
+        and (not reading.years or bool(set(reading.years) & _years_in(entry, reading)))
 
 
 def _years_in(entry, reading: Reading | None = None) -> set[int]:

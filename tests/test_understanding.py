@@ -579,6 +579,13 @@ async def test_a_short_name_another_entity_holds_means_that_one_when_the_answer_
     assert own.intent == "faq" and "4.3平方千米" in own.text, own.text
 
 
+async def test_each_part_of_a_two_part_question_gets_its_own_answer(ask):
+    counted = await ask("上塘电商小镇占地多大，2019年集聚了多少企业")   # the profile names some firms, not 2019's count
+    assert "3.86平方千米" in counted.text and "809家" in counted.text, counted.text
+    introduced = await ask("我们财务部问：小镇高端人才多少？总人才多少？", user="u2")   # an introduction is no heading
+    assert "50名" in introduced.text and "近1000名" in introduced.text, introduced.text
+
+
 async def test_who_leads_a_document_is_answered_by_the_entry_saying_it_in_those_words(ask):
     opening = await ask("那个2023意见由谁牵头实施")
     assert opening.intent == "faq" and "市地方金融监管局" in opening.text, opening.text
