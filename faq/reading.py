@@ -492,7 +492,7 @@ class Reader:
         """The thing counted named before the count ("律所有几家"), when it is no name ("小镇有多少家" counts what
         the town holds)."""
         found = COUNTED_BEFORE.search(said)
-        thing = NOT_COUNTED.sub("", found.group(1)) if found else ""
+        thing = POINTS_BACK.sub("", NOT_COUNTED.split(found.group(1))[-1]) if found else ""    # "它一共管多少幢": none
         return thing if len(thing) > 1 and not self.gazetteer.entities(fold(thing)) else ""
 
     def _undated(self, focus: str) -> str:

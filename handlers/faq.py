@@ -314,6 +314,14 @@ def _holding_echoed(reading: Reading, about: list[Match]) -> Match | None:
     return next((m for m in about if m.score >= THRESHOLD and all(w in nlp.fold_phrase(m.entry.answer) for w in said)), None)
 
 
+def _pointed_at(svc: Services, reading: Reading) -> Match | None:
+    """"它服务多少幢楼" after what 金牌管家 is: a figure asked of "it" in no aspect's words is the answer just given's,
+    when that answer gives it."""
+    before = svc.kb.knowledge.entry(reading.before) if reading.follow_up and not reading.own and reading.needs \
+        and POINTS_BACK.match(said := fold(reading.text)) and not said.startswith("其中") else None
+    return Match(before, THRESHOLD) if before is not None and _gives(before, reading) else None
+
+
 def _last_answer(svc: Services, reading: Reading) -> Match | None:
     """"机构数呢" after an answer that states the number of institutions: that answer, when nothing ranked close to the
     follow-up states what it asks."""
@@ -341,6 +349,8 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
                 and _states(svc, m.entry, reading.aspects) and _asked_of(m.entry, reading)]
         if not pool or pool[0].score < THRESHOLD:
             return None, "elsewhere"
+    if (pointed := _pointed_at(svc, reading)) is not None:
+        return pointed, ""
     if (not pool or pool[0].score < THRESHOLD) and (declared := _declares(svc, reading, pool)) is not None:
         pool = [declared]            # "小镇北面到哪条街为止": worded apart from every phrasing, declared all the same
     if not pool or pool[0].score < THRESHOLD or _too_thin(reading):

@@ -586,6 +586,12 @@ async def test_each_part_of_a_two_part_question_gets_its_own_answer(ask):
     assert "50名" in introduced.text and "近1000名" in introduced.text, introduced.text
 
 
+async def test_a_figure_asked_of_it_is_the_answer_just_given_when_that_gives_it(ask):
+    await ask("金牌管家系统哪年推出的")
+    served = await ask("它一共管多少幢")          # the system's 13 buildings, not the town's 20
+    assert served.intent == "faq" and "13幢" in served.text, served.text
+
+
 async def test_who_leads_a_document_is_answered_by_the_entry_saying_it_in_those_words(ask):
     opening = await ask("那个2023意见由谁牵头实施")
     assert opening.intent == "faq" and "市地方金融监管局" in opening.text, opening.text
