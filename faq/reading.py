@@ -60,6 +60,8 @@ CLAUSE = re.compile(r"[。！？?!；;：\n]+|:(?!\d)|[，,](?=\s*(?:想|请|能
 EN_CLAUSE = re.compile(rf"{CLAUSE.pattern}|\.\s+(?=[a-z])|,\s*(?=(?:can|could|what|where|how|which|who|when|why)\b)")
 ASKING = one_of(_CUES.asking)
 PHRASE = re.compile(r"[，,。！？?!；;：\n]+")
+ONE_OF = re.compile(r"^([\u4e00-\u9fff]{2,4}?)的?那个(?!是)(.+)$")     # "桐庐那个…": the one of those named so
+LISTED = re.compile(r"[，,。；;：:、“”（）()\s]+|(?<=[区镇园心城])[和及与]")   # where the names of a list end
 SELF_INTRO = re.compile(rf"^({'|'.join(_CUES.self_intro)})")
 # "面积和2019年营业收入": two questions joined in one clause; "A和B分别是多少" asks its ending of both.
 CONJUNCTION = one_of(_CUES.joins)
@@ -287,7 +289,7 @@ class Reader:
             if lang == "en" else frozenset()
 
     def read(self, text: str, topic: Topic | None = None) -> Reading:
-        folded = self._named_before(self.gazetteer.repairer.repair(fold(text)), topic)
+        folded = self._one_listed(self._named_before(self.gazetteer.repairer.repair(fold(text)), topic), topic)
         plain = self._plain(text, folded)
         questions, focus, bare, marked, unmarked = list(plain.questions), plain.focus, plain.bare, plain.marked, \
             plain.unmarked
@@ -588,6 +590,17 @@ class Reader:
             if other and tag not in topic.entities:
                 return folded.replace(word, other, 1)
         return folded
+
+    def _one_listed(self, folded: str, topic: Topic | None) -> str:
+        """"桐庐那个重点发展什么" after the five districts listed: the one listed name the word is part of, asked of
+        as one of them ("其中桐庐健康金融集聚区重点发展什么")."""
+        said = ONE_OF.match(folded) if topic is not None else None
+        said = said if said and not self.gazetteer.entities(said[1]) else None    # "湘湖那个" names it itself
+        at = self._position.get(topic.entry_id) if said else None
+        if at is None:
+            return folded
+        named = {n for n in LISTED.split(self.matcher.entries[at].answer) if said[1] in n}
+        return f"其中{named.pop()}{said[2]}" if len(named) == 1 else folded
 
     def _tagged_in(self, folded: str) -> tuple[tuple[str, str], ...]:
         """The names of known entities in the text as written there, longest first: a name the gazetteer keeps in

@@ -592,6 +592,17 @@ async def test_a_figure_asked_of_it_is_the_answer_just_given_when_that_gives_it(
     assert served.intent == "faq" and "13幢" in served.text, served.text
 
 
+async def test_the_one_of_a_list_named_by_a_word_of_its_name_is_asked_of_as_one_of_them(ask):
+    await ask("十三五规划里五镇有哪些")
+    one = await ask("西溪那个定位呢")                 # 西溪谷互联网金融小镇, one of the five listed
+    assert one.intent == "faq" and "互联网金融创新示范小镇" in one.text, one.text
+
+
+async def test_an_answer_naming_none_of_what_is_asked_gives_way_to_a_close_one_that_does(ask):
+    reply = await ask("十三五规划五区有哪些")           # the plan's overview names no 五区
+    assert reply.intent == "faq" and "桐庐健康金融集聚区" in reply.text, reply.text
+
+
 async def test_who_leads_a_document_is_answered_by_the_entry_saying_it_in_those_words(ask):
     opening = await ask("那个2023意见由谁牵头实施")
     assert opening.intent == "faq" and "市地方金融监管局" in opening.text, opening.text
