@@ -603,6 +603,12 @@ async def test_an_answer_naming_none_of_what_is_asked_gives_way_to_a_close_one_t
     assert reply.intent == "faq" and "桐庐健康金融集聚区" in reply.text, reply.text
 
 
+@pytest.mark.parametrize("question", ["十三五定的金融业增加值目标最后完成了没有", "2020年杭州存款余额最终是多少"])
+async def test_the_outcome_of_a_target_is_not_answered_with_the_target(ask, question):
+    reply = await ask(question)          # the documents set targets and never report the outcome
+    assert reply.intent == "fallback" and "实际完成情况未载明" in reply.text, reply.text
+
+
 async def test_who_leads_a_document_is_answered_by_the_entry_saying_it_in_those_words(ask):
     opening = await ask("那个2023意见由谁牵头实施")
     assert opening.intent == "faq" and "市地方金融监管局" in opening.text, opening.text
