@@ -350,6 +350,14 @@ class Gazetteer:
         holding = [k for k in holding if not any(o in self._wholes[k] for o in holding)]
         return holding if len(holding) >= 2 else []
 
+    def kin(self, folded: str) -> list[str]:
+        """The entities whose longer Chinese names hold a name said in `folded` that is another's ("申花" of 申花产业集聚区
+        is held by 申花金融中介服务集聚区), neither being part of the other: the name may mean either."""
+        said = [(w, tag) for w, tag in self.names.occurring(english.fold(folded)) if tag and _is_cjk(w)]
+        return list(dict.fromkeys(k for w, tag in said for k, e in self.lexicon.entities.items()
+                                  if k != tag and k not in self._wholes[tag] and tag not in self._wholes[k]
+                                  and any(w in n and w != n for n in (e.name, *e.aliases) if _is_cjk(n))))
+
     def aspects(self, folded: str) -> list[str]:
         return list(self._aspects(folded))
 

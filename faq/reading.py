@@ -36,7 +36,7 @@ ZH_DOCUMENT_YEAR = re.compile(r"(?<![到至止])(?<!截至)(?:19|20)\d\d(?:\s*[-
                               r"|(?=(?:实施)?意见|号文|年鉴|杭政办|(?:规划|计划)(?:里|中|上|提出|要求|说)))")
 BASE_YEAR = re.compile(r"(?:比|较|相比|与)\s*(?:19|20)\d\d年?(?:末|底)?")   # "比2010年增长": compared with, not asked of
 BARE_FIGURE = re.compile(r"^[\s第]*[\d.,，０-９一二两三四五六七八九十百千万亿零〇]+\s*(个)?\s*(万|亿|千万|百万)?\s*"
-                         r"(元|块|人民币|万元|亿元|%|项|家|个|条|号|年)?[\s?？。!！]*$")
+                         r"(元|块|人民币|万元|亿元|%|项|家|个|条|号|年)?\s*(是什么意思|是啥意思|什么意思|指什么|指的是什么)?[\s?？。!！]*$")
 BARE_FIGURE_EN = re.compile(r"^(?:rmb|cny|¥)?\s*[\d.,]+\s*(?:billion|million|bn|mn|m|b|thousand|k)?\s*(?:yuan|rmb|cny)?[\s?.!]*$")
 _CUES = vocabulary().reading
 ASKS_ALONE = frozenset(_CUES.asks_alone)
@@ -59,6 +59,9 @@ CLAUSE = re.compile(r"[。！？?!；;：\n]+|:(?!\d)|[，,](?=\s*(?:想|请|能
 # English sentences end in ". " too, and "As a Shanghai fund, can we…" introduces before it asks.
 EN_CLAUSE = re.compile(rf"{CLAUSE.pattern}|\.\s+(?=[a-z])|,\s*(?=(?:can|could|what|where|how|which|who|when|why)\b)")
 ASKING = one_of(_CUES.asking)
+PHRASE = re.compile(r"[，,。！？?!；;：\n]+")
+ONE_OF = re.compile(r"^([\u4e00-\u9fff]{2,4}?)的?那个(?!是)(.+)$")     # "桐庐那个…": the one of those named so
+LISTED = re.compile(r"[，,。；;：:、“”（）()\s]+|(?<=[区镇园心城])[和及与]")   # where the names of a list end
 SELF_INTRO = re.compile(rf"^({'|'.join(_CUES.self_intro)})")
 # "面积和2019年营业收入": two questions joined in one clause; "A和B分别是多少" asks its ending of both.
 CONJUNCTION = one_of(_CUES.joins)
@@ -87,6 +90,10 @@ COUNTED_THING = re.compile(r"(?:多少|(?<!好)几)\s*(?:个|家|所|名|位|项
                      r"([\u4e00-\u9fff]{2,4}?)(?=[\s有在是和及与可来了吗呢吧啊呀的]|$)"
                      r"|多少(?![个家所名位项条部台辆间张层套栋幢座场次批只种本块星人钱亿万千百元平亩倍年天月周米公里分钟小时岁])"
                      r"((?:(?!多少)[\u4e00-\u9fff]){2,4}?)(?=[\s吗呢?？]|$)")
+NOT_COUNTED = one_of(_CUES.not_counted)
+# … or named before the count that ends the question ("里面律所有几家"), from the last word that sets it apart
+COUNTED_BEFORE = re.compile(r"(?:.*(?:里面|其中|当中|之中|[里内的\s\d])|^)((?:(?![有是在了])[\u4e00-\u9fff]){2,6}?)有?"
+                            r"(?:多少|(?<![哪好])几)\s*(?:个|家|所|名|位|项|条|部|栋|幢|座|场|次|批|种)(?=[\s,，。；;吗呢啊呀?？!！]|$)")
 # "The 4 streets: which are they?": the question gives a count and asks for each member by name.
 _HOW_MANY = r"(\d+|[两二三四五六七八九十])\s*余?\s*[个家所位幢栋座条项名]"
 MEMBERS = re.compile(rf"{_HOW_MANY}[^，。？?]{{0,10}}?(?:{'|'.join(_CUES.members)})")
@@ -134,6 +141,7 @@ class Reading:
     own: list[str] = field(default_factory=list)   # the aspects the message itself asks (not carried over)
     bare_figure: bool = False
     pointless: bool = False                # it points back ("它在哪") at nothing talked about, naming nothing
+    unnamed: bool = False                  # short, in Chinese, first thing: it asks an aspect of nothing it names
     self_intro: bool = False
     questions: list[str] = field(default_factory=list)   # the message's question clauses
     needs: list[re.Pattern] = field(default_factory=list)  # what an answer must hold to answer it (NEEDS)
@@ -179,7 +187,7 @@ class _Plain:
     role: str
     members: int
     others: tuple[str, ...]
-    unnamed: bool = False                  # it asks a figure ("面积多少", "税收呢") of nothing it names
+    unnamed: bool = False                  # it asks an aspect ("面积多少", "2025年的目标是多少") of nothing it names
     vague: bool = False                    # it names only a kind of thing ("那个小镇", "园区"): VAGUE, KIND_SUBJECT
 
 
@@ -199,7 +207,7 @@ def question_clauses(text: str, lang: str = "zh") -> list[str]:
     asks nothing ("财富港湾目标：机构多少家、AUM多少") is what each of the questions after it asks about."""
     colon = HEADING.search(text)
     heading = text[:colon.start()].strip() if colon and text[colon.end():].strip() else ""
-    heading = "" if ASKING.search(heading) or len(heading) > HEADING_MAX else heading
+    heading = "" if ASKING.search(heading) or len(heading) > HEADING_MAX or SELF_INTRO.match(heading) else heading
     body = text[colon.end():] if heading else text
     body = english.without_intro(body) if lang == "en" else body
     clauses = [ENUMERATED.sub("", c.strip()) for c in (EN_CLAUSE if lang == "en" else CLAUSE).split(body) if c and c.strip()]
@@ -281,7 +289,7 @@ class Reader:
             if lang == "en" else frozenset()
 
     def read(self, text: str, topic: Topic | None = None) -> Reading:
-        folded = self._named_before(self.gazetteer.repairer.repair(fold(text)), topic)
+        folded = self._one_listed(self._named_before(self.gazetteer.repairer.repair(fold(text)), topic), topic)
         plain = self._plain(text, folded)
         questions, focus, bare, marked, unmarked = list(plain.questions), plain.focus, plain.bare, plain.marked, \
             plain.unmarked
@@ -366,7 +374,10 @@ class Reader:
                        self_intro=plain.self_intro, questions=questions, matcher=self.matcher,
                        pointless=topic is None and not elsewhere and (plain.vague or not entities and bool(
                            plain.points_back or (self.lang == "en" and short and REFERS_BACK.search(folded))
-                           or (short and plain.unnamed))),
+                           or (short and plain.unnamed and any(self.gazetteer.lexicon.aspects[a].strict for a in plain.aspects))
+                           or (short and self.lang == "zh" and bool(FOLLOW_UP_END.search(folded))
+                               and not self._names_something(unmarked)))),
+                       unnamed=topic is None and short and self.lang == "zh" and plain.unnamed and not elsewhere,
                        needs=needs, previous=previous, counted=plain.counted,
                        counted_as=self._counted_as(plain.counted) if plain.counted else [],
                        context=topic.entry_id if topic is not None and marked else None,
@@ -449,6 +460,8 @@ class Reader:
         focus = "，".join(questions) if len(folded) > LONG or SELF_INTRO.match(folded) else folded
         focus = english.without_asked_at(focus) if self.lang == "en" else focus
         asked = english.without_intro(folded) if self.lang == "en" else folded
+        if self.lang == "zh" and focus != folded and not self.gazetteer.entities(focus):
+            focus = self._told_before(folded, focus)
         entities = self.gazetteer.entities(focus) or self.gazetteer.entities(asked)
         aspects = self.gazetteer.aspects(focus)         # the English "area" is weighed in read(), with the topic
         dated = english.DOCUMENT_YEAR.sub(" ", focus) if self.lang == "en" else ZH_DOCUMENT_YEAR.sub(" ", self._undated(focus))
@@ -459,16 +472,30 @@ class Reader:
         said = nlp.normalise(text) if self.lang == "zh" else ""
         counted, role, members = (COUNTED_THING.search(said), ROLE.search(said), MEMBERS.search(said)) if said \
             else (None, None, None)
+        counted = next(filter(None, counted.groups()), "") if counted else self._counted_before(said)
         return _Plain(questions=tuple(questions), focus=focus, entities=tuple(entities), aspects=tuple(aspects),
                       years=tuple(years), elsewhere=self._places(focus), marked=marked, unmarked=unmarked,
                       bare=any(p.match(t) for p in (BARE_FIGURE, BARE_FIGURE_EN) for t in (folded, unmarked)),
                       needs=self._needs(focus), self_intro=bool(SELF_INTRO.match(folded)),
-                      points_back=bool(POINTS_BACK.match(folded)), counted=next(filter(None, counted.groups()), "") if counted else "",
+                      points_back=bool(POINTS_BACK.match(folded)), counted=counted,
                       role=role.group(1) if role else "", members=_count(members.group(1)) if members else 0,
-                      unnamed=not entities and any(self.gazetteer.lexicon.aspects[a].strict for a in aspects)
-                      and not self._names_something(focus),
+                      unnamed=not entities and bool(aspects) and not self._names_something(focus),
                       others=tuple(w for w, tag in self.gazetteer.names.occurring(focus) if not tag),
                       vague=self.lang == "zh" and self._vague(focus, entities))
+
+    def _told_before(self, folded: str, focus: str) -> str:
+        """"听说中大期货迁到了小镇，它在哪栋楼": a question naming nothing asks of what the clause told before it
+        names (not of the asker's own introduction)."""
+        told = [c for c in PHRASE.split(folded) if c.strip() and not ASKING.search(c) and not SELF_INTRO.match(c)
+                and self.gazetteer.entities(c)]
+        return f"{told[-1].strip()}，{focus}" if told else focus
+
+    def _counted_before(self, said: str) -> str:
+        """The thing counted named before the count ("律所有几家"), when it is no name ("小镇有多少家" counts what
+        the town holds)."""
+        found = COUNTED_BEFORE.search(said)
+        thing = POINTS_BACK.sub("", NOT_COUNTED.split(found.group(1))[-1]) if found else ""    # "它一共管多少幢": none
+        return thing if len(thing) > 1 and not self.gazetteer.entities(fold(thing)) else ""
 
     def _undated(self, focus: str) -> str:
         """The text without the names that hold a year ("2023意见到2025年的目标") and the periods of plans: a
@@ -563,6 +590,17 @@ class Reader:
             if other and tag not in topic.entities:
                 return folded.replace(word, other, 1)
         return folded
+
+    def _one_listed(self, folded: str, topic: Topic | None) -> str:
+        """"桐庐那个重点发展什么" after the five districts listed: the one listed name the word is part of, asked of
+        as one of them ("其中桐庐健康金融集聚区重点发展什么")."""
+        said = ONE_OF.match(folded) if topic is not None else None
+        said = said if said and not self.gazetteer.entities(said[1]) else None    # "湘湖那个" names it itself
+        at = self._position.get(topic.entry_id) if said else None
+        if at is None:
+            return folded
+        named = {n for n in LISTED.split(self.matcher.entries[at].answer) if said[1] in n}
+        return f"其中{named.pop()}{said[2]}" if len(named) == 1 else folded
 
     def _tagged_in(self, folded: str) -> tuple[tuple[str, str], ...]:
         """The names of known entities in the text as written there, longest first: a name the gazetteer keeps in

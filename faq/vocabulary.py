@@ -58,6 +58,7 @@ class Cues(Strict):
     subjectless: Patterns
     kinds: Words
     kind_subjects: Words
+    not_counted: Words       # words before a count that name no thing counted ("一共几家", "目前有多少家")
     asks_alone: Words        # an asking word that is a question by itself between spaces ("小镇在哪 多大 有几栋楼")
 
 

@@ -108,6 +108,10 @@ def _words_of(svc: Services, entry, aspects: list[str]) -> bool:
     return any(w in entry.answer for a in aspects for w in told[a].told)
 
 
+def _says_each(svc: Services, entry, aspects: list[str]) -> bool:
+    return all(_states(svc, entry, [a]) or _words_of(svc, entry, [a]) for a in aspects)
+
+
 def _about(svc: Services, entry, entities: list[str]) -> bool:
     gz = svc.kb.gazetteer
     return not entities or any(gz.covers(entry.entities, e) for e in entities)
@@ -209,8 +213,10 @@ def _counts(entry, reading: Reading) -> bool:
 
 
 def _counted_in(entry, reading: Reading) -> bool:
-    """A count question ("有几个历史街区") that the entry's answer already answers: it counts that very thing."""
-    return bool(reading.counted) and reading.counted in nlp.normalise(entry.answer).replace(" ", "") and _gives(entry, reading)
+    """A count question ("有几个历史街区") that the entry's answer already answers: it counts that very thing, of the
+    year asked ("2019年集聚多少企业" is not answered by a profile naming some of them)."""
+    return bool(reading.counted) and reading.counted in nlp.normalise(entry.answer).replace(" ", "") and _gives(entry, reading) \
+        and (not reading.years or bool(set(reading.years) & _years_in(entry, reading)))
 
 
 def _years_in(entry, reading: Reading | None = None) -> set[int]:
@@ -229,6 +235,15 @@ def _too_thin(reading: Reading) -> bool:
         return False
     words = matcher.text.words(reading.query)
     return len(words) < 2 and not any(english.CJK_RUN.search(w) for w in words)
+
+
+def _kin(svc: Services, reading: Reading, pool: list[Match]) -> list[str]:
+    """"五区里有申花吗": a short name another entity's name holds too means that one, when the best answer is about
+    it (and the name is held by no more than a few)."""
+    if not reading.entities or _about(svc, pool[0].entry, reading.entities):
+        return []
+    kin = svc.kb.gazetteer.kin(fold(reading.text))
+    return kin if len(kin) <= MAX_SHARING and set(kin) & set(pool[0].entry.entities) else []
 
 
 def _about_each(svc: Services, entry, entities: list[str]) -> bool:
@@ -299,6 +314,14 @@ def _holding_echoed(reading: Reading, about: list[Match]) -> Match | None:
     return next((m for m in about if m.score >= THRESHOLD and all(w in nlp.fold_phrase(m.entry.answer) for w in said)), None)
 
 
+def _pointed_at(svc: Services, reading: Reading) -> Match | None:
+    """"它服务多少幢楼" after what 金牌管家 is: a figure asked of "it" in no aspect's words is the answer just given's,
+    when that answer gives it."""
+    before = svc.kb.knowledge.entry(reading.before) if reading.follow_up and not reading.own and reading.needs \
+        and POINTS_BACK.match(said := fold(reading.text)) and not said.startswith("其中") else None
+    return Match(before, THRESHOLD) if before is not None and _gives(before, reading) else None
+
+
 def _last_answer(svc: Services, reading: Reading) -> Match | None:
     """"机构数呢" after an answer that states the number of institutions: that answer, when nothing ranked close to the
     follow-up states what it asks."""
@@ -326,13 +349,15 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
                 and _states(svc, m.entry, reading.aspects) and _asked_of(m.entry, reading)]
         if not pool or pool[0].score < THRESHOLD:
             return None, "elsewhere"
+    if (pointed := _pointed_at(svc, reading)) is not None:
+        return pointed, ""
     if (not pool or pool[0].score < THRESHOLD) and (declared := _declares(svc, reading, pool)) is not None:
         pool = [declared]            # "小镇北面到哪条街为止": worded apart from every phrasing, declared all the same
     if not pool or pool[0].score < THRESHOLD or _too_thin(reading):
         if reading.follow_up and (last := _last_answer(svc, reading)) is not None:
             return last, ""          # "哪天批的": what the answer just given states
         return None, ""
-    about = [m for m in pool if _about(svc, m.entry, reading.entities)]
+    about = [m for m in pool if _about(svc, m.entry, reading.entities + _kin(svc, reading, pool))]
     if not about or about[0].score < THRESHOLD:
         return None, "entity"
     about = _about_named(svc, reading, about)
@@ -365,6 +390,8 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
             if not reading.follow_up or (last := _last_answer(svc, reading)) is None:
                 return None, "aspect"
             best = last
+    else:
+        best = _in_asked_words(svc, reading, near, best)
     if reading.another_year and (last := svc.kb.knowledge.entry(reading.context)) is not None:
         # "2016年呢" after "2015年金融业增加值多少": what the documents give of that year, else the answer before
         best = next((m for m in about if set(reading.years) & _years_in(m.entry, reading) and _asks_again(m.entry, last, reading)),
@@ -381,9 +408,15 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
             best = _last_answer(svc, reading)      # "增加了多少基金管理规模": what the answer just given holds
         if best is None:
             return None, "aspect"
+    if not reading.follow_up and not _says_each(svc, best.entry, [a for a in reading.own if aspects[a].worded]):
+        return None, "aspect"        # "持证人才能拿多少人才补贴" of the count of certified talent
     if not (reading.follow_up or reading.aspects or english_reading(reading)) and best.score < PHRASED \
-            and svc.kb.reader_for("zh").strange(reading, best.entry):
-        return None, "aspect"
+            and (strange := svc.kb.reader_for("zh").strange)(reading, best.entry):
+        # "十三五规划五区有哪些" of the plan's overview: the plan's answer that names the 五区 asked, if one does
+        best = next((m for m in about if m.score >= max(THRESHOLD, best.score - 2 * ASPECT_SLACK)
+                     and m.entry.entities[0] == best.entry.entities[0] and not strange(reading, m.entry)), None)
+        if best is None:
+            return None, "aspect"
     # "hangzhou GDP in 2023?" of the entry dated 2023 (a document's own facts are asked in words of every kind)
     if english_reading(reading) and not (reading.follow_up or reading.aspects) and best.score < PHRASED \
             and not any(e in svc.kb.knowledge.documents for e in reading.entities) \
@@ -396,6 +429,22 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
         if best is None:
             return None, "period"
     return best, ""
+
+
+def _in_asked_words(svc: Services, reading: Reading, near: list[Match], best: Match) -> Match:
+    """"谁牵头" of a document whose overview says who issued it and whose closing article who leads it: among the
+    close entries about the same thing stating what is asked, one saying it in the very words asked (of two
+    characters or more), when the best one does not."""
+    lex, said = svc.kb.knowledge.lexicon.aspects, fold(reading.text)
+    words = [w for a in reading.own for w in lex[a].told if len(w) > 1 and w in said]
+    if not words or any(w in best.entry.answer for w in words):
+        return best
+    # a bare follow-up ("谁牵头") is ranked with the name talked about in front, whose overview outranks what is asked
+    bare = reading.follow_up and len(QUESTION_WORD.sub("", svc.kb.gazetteer.unasked(said)).strip()) <= 1
+    wider = [m for m in reading.matcher.rank(reading.query, limit=WIDER) if m.score >= THRESHOLD
+             and _about(svc, m.entry, reading.entities)] if bare else []
+    return next((m for m in near + wider if m.entry.entities[0] == best.entry.entities[0]
+                 and _states(svc, m.entry, reading.own) and any(w in m.entry.answer for w in words)), best)
 
 
 def _declares(svc: Services, reading: Reading, ranked: list[Match]) -> Match | None:
@@ -471,12 +520,19 @@ def _today_note(svc: Services, msg: Incoming, entry) -> str:
     return f"（“{said}”是{year}年：资料中没有{year}年的记载，以下是{nearest}年的内容。）\n"
 
 
+def _of_several(svc: Services, reading: Reading) -> bool:
+    """"2025年的目标是多少" first thing: the close answers are about several things (the plans' targets), so the
+    question names none of them; "有效期到什么时候" is answered by one document's entries alone."""
+    ranked = [m for m in reading.ranked() if m.score >= THRESHOLD]
+    return len({m.entry.entities[0] for m in ranked if m.score >= ranked[0].score - ASPECT_SLACK}) > 1
+
+
 def _clarify(svc: Services, msg: Incoming) -> Reply:
     """A bare figure or a pointer at nothing: the question back, with an example of the kind it looks like."""
     reading: Reading = msg.reading
     text = t if len(t := msg.text.strip()) <= 40 else t[:39] + "…"
     menu = Button(msg.say("主菜单", "Main menu"), "/menu")
-    if reading.pointless and reading.own:
+    if (reading.pointless or reading.unnamed) and reading.own:
         asked = msg.say("、", " and ").join(svc.kb.gazetteer.label(a, msg.lang) for a in reading.own[:2])
         said = msg.say(POINTLESS_OF, POINTLESS_OF_EN).format(text=text, asked=asked)
     elif reading.pointless:
@@ -491,7 +547,7 @@ def _clarify(svc: Services, msg: Incoming) -> Reply:
 async def answer(svc: Services, msg: Incoming) -> Reply:
     """The last free-text route: an answer, an honest "not stated", or the fallback — ranked once."""
     reading: Reading = msg.reading
-    if reading.bare_figure or reading.pointless:
+    if reading.bare_figure or reading.pointless or reading.unnamed and _of_several(svc, reading):
         return _clarify(svc, msg)
     if options := _which_one(svc, msg):
         return _ask_which(svc, msg, options)

@@ -435,6 +435,16 @@ async def test_a_bare_figure_with_nothing_before_it_is_asked_about_never_answere
     assert reply.intent == "clarify" and f"“{text.rstrip('?')}" in reply.text, reply.text
 
 
+@pytest.mark.parametrize("text", ["2020年的目标呢", "谁牵头的", "2022年的呢", "356指什么"])
+async def test_a_question_naming_nothing_with_nothing_before_it_is_asked_about_never_answered(ask, text):
+    reply = await ask(text)        # which plan's target, which body's lead, which figure of 2022: the bot asks
+    assert reply.intent == "clarify", reply.text
+    named = await ask(f"运河财富小镇{text}", user="u2")
+    assert named.intent != "clarify", named.text
+    term = await ask("有效期到哪天截止", user="u3")      # one document's entries alone state it: answered
+    assert term.intent != "clarify" and "2026" in term.text, term.text
+
+
 async def test_a_rarely_stated_detail_is_answered_only_by_an_entry_saying_that_very_thing(ask):
     designer = await ask("顺丰创新中心的外观是谁设计的")            # the entry names its architect
     assert designer.intent == "faq" and "GENSLER" in designer.text, designer.text
@@ -542,6 +552,71 @@ async def test_a_short_follow_up_whose_own_best_answer_is_about_something_else_c
     await ask("乐富智汇园在哪")
     firms = await ask("入驻了多少企业")                 # of that park, not of another platform
     assert firms.intent == "faq" and "乐富智汇园" in firms.text and "汽车互联网" not in firms.text, firms.text
+
+
+async def test_a_count_of_a_kind_within_a_total_is_not_answered_with_the_total(ask):
+    part = await ask("引进的那120家中介机构里面，会计师事务所有几家")    # the documents count the whole only
+    assert part.intent == "fallback" and "120家" not in part.text, part.text
+    await ask("中介服务业专班到2022年底引进了多少家机构", user="u2")
+    firms = await ask("其中律所有多少家", user="u2")
+    assert firms.intent == "fallback" and "120家" not in firms.text, firms.text
+    total = await ask("小镇超5A楼宇一共有几幢", user="u3")    # "一共" is no thing counted
+    assert total.intent == "faq" and "20幢" in total.text, total.text
+
+
+async def test_a_subsidy_asked_of_counted_talent_is_not_answered_with_the_count(ask):
+    reply = await ask("小镇的高端金融人才每年能领多少人才补贴")     # the documents count them, and pay them nothing stated
+    assert reply.intent == "fallback" and "50名" not in reply.text, reply.text
+
+
+async def test_a_question_naming_nothing_asks_of_what_the_clause_before_it_names(ask):
+    reply = await ask("你好，我是做私募的，听说中大期货把注册地址迁进了小镇，想问迁到了哪座楼")
+    assert reply.intent == "faq" and "远洋国际中心" in reply.text, reply.text
+
+
+async def test_a_short_name_another_entity_holds_means_that_one_when_the_answer_is_about_it(ask):
+    reply = await ask("五区中的申花是做什么的")    # the 2016 plan's 申花金融中介服务集聚区, not the 申花产业集聚区
+    assert reply.intent == "faq" and "金融中介服务" in reply.text, reply.text
+    own = await ask("申花产业集聚区规划面积多大", user="u2")
+    assert own.intent == "faq" and "4.3平方千米" in own.text, own.text
+
+
+async def test_each_part_of_a_two_part_question_gets_its_own_answer(ask):
+    counted = await ask("上塘电商小镇占地多大，2019年集聚了多少企业")   # the profile names some firms, not 2019's count
+    assert "3.86平方千米" in counted.text and "809家" in counted.text, counted.text
+    introduced = await ask("我们财务部问：小镇高端人才多少？总人才多少？", user="u2")   # an introduction is no heading
+    assert "50名" in introduced.text and "近1000名" in introduced.text, introduced.text
+
+
+async def test_a_figure_asked_of_it_is_the_answer_just_given_when_that_gives_it(ask):
+    await ask("金牌管家系统哪年推出的")
+    served = await ask("它一共管多少幢")          # the system's 13 buildings, not the town's 20
+    assert served.intent == "faq" and "13幢" in served.text, served.text
+
+
+async def test_the_one_of_a_list_named_by_a_word_of_its_name_is_asked_of_as_one_of_them(ask):
+    await ask("十三五规划里五镇有哪些")
+    one = await ask("西溪那个定位呢")                 # 西溪谷互联网金融小镇, one of the five listed
+    assert one.intent == "faq" and "互联网金融创新示范小镇" in one.text, one.text
+
+
+async def test_an_answer_naming_none_of_what_is_asked_gives_way_to_a_close_one_that_does(ask):
+    reply = await ask("十三五规划五区有哪些")           # the plan's overview names no 五区
+    assert reply.intent == "faq" and "桐庐健康金融集聚区" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question", ["十三五定的金融业增加值目标最后完成了没有", "2020年杭州存款余额最终是多少"])
+async def test_the_outcome_of_a_target_is_not_answered_with_the_target(ask, question):
+    reply = await ask(question)          # the documents set targets and never report the outcome
+    assert reply.intent == "fallback" and "实际完成情况未载明" in reply.text, reply.text
+
+
+async def test_who_leads_a_document_is_answered_by_the_entry_saying_it_in_those_words(ask):
+    opening = await ask("那个2023意见由谁牵头实施")
+    assert opening.intent == "faq" and "市地方金融监管局" in opening.text, opening.text
+    await ask("杭政办2023年2号文从哪天起生效", user="u2")
+    lead = await ask("那谁牵头", user="u2")           # not the overview saying who issued it
+    assert lead.intent == "faq" and "市地方金融监管局" in lead.text, lead.text
 
 
 @pytest.mark.parametrize("after, question, must, must_not", [
