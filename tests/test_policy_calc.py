@@ -1143,3 +1143,12 @@ async def test_a_figure_the_asker_is_unsure_of_is_asked_for_when_the_amount_depe
 async def test_counts_said_place_by_place_are_not_taken_for_one(ask, question, amount):
     reply = await ask(question)
     assert final_amount(reply.text) == amount, reply.text
+
+
+@pytest.mark.parametrize("question, says", [
+    ("新设金融总部实收资本15亿，区里对同一事项给了4000万，最后按多少", "两者按最高一项计：4000万元（其他政策）"),
+    ("新设资管总部存续规模240亿，区里给同一事项350万，能拿多少", "两者按最高一项计：600万元"),
+])
+async def test_the_districts_amount_for_the_same_matter_is_compared_under_the_higher_one_rule(ask, question, says):
+    reply = await ask(question)
+    assert says in reply.text, reply.text
