@@ -27,6 +27,7 @@ from faq.script import simplified
 HERE = Path(__file__).resolve().parent
 T = TypeVar("T")
 SCANNED = 4096                      # texts whose scans are remembered
+NUMERALS = frozenset("〇零一二两三四五六七八九十百千万亿")     # the characters of a Chinese figure
 MIN_REPAIR = 3                      # shorter words are too ambiguous to repair by sound, but for short names
 PLACE_ENDINGS = ("市", "省")         # an entity so named is a place (and so is a district of one)
 # What may stand between a place's name and a body ending within one longer name: not a word that joins
@@ -172,7 +173,9 @@ class Repairer:
                 window = text[i:i + n]
                 if run[i] < n:
                     continue
-                alike = self._by_sound.get(tuple(sounds[i:i + n]), ())
+                # a numeral is never repaired away: "实收资本十亿" is no "实收资本是" + 亿
+                alike = [w for w in self._by_sound.get(tuple(sounds[i:i + n]), ())
+                         if not any(a != b and b in NUMERALS for a, b in zip(w, window))]
                 # a word written right is kept whole: "私募基金管理人" does not lend "募基金" to 母基金
                 word = window if window in self._words else \
                     max(alike, key=lambda w: sum(a == b for a, b in zip(w, window)), default="")

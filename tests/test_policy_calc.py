@@ -41,6 +41,7 @@ async def test_the_headline_example(ask):
     ("我们牵头编写的一个行业标准已经发布，奖多少", "1项行业标准 → 1 × 20万元 = 20万元"),      # 的一个: a count
     ("银行新设的理财子公司，金融监管总局批准，独立法人，实收资本12亿，能补多少", "12亿元 × 2% = 2400万元"),  # a headquarters
     ("我们征信公司今年给金融机构提供服务三百多万次，奖多少", "一次性奖励 → 最高可获 20万元"),    # 三百多万: 300万 up
+    ("新设的法人保险公司，实收资本十亿元，补多少", "10亿元 × 2% = 2000万元"),            # 十 is no typo of 是
 ])
 async def test_arithmetic_caps_thresholds_tiers_counts(ask, question, says):
     reply = await ask(question)
@@ -1206,3 +1207,12 @@ async def test_a_figure_the_asker_is_unsure_of_is_asked_for_when_the_amount_depe
 async def test_counts_said_place_by_place_are_not_taken_for_one(ask, question, amount):
     reply = await ask(question)
     assert final_amount(reply.text) == amount, reply.text
+
+
+@pytest.mark.parametrize("question, says", [
+    ("新设金融总部实收资本15亿，区里对同一事项给了4000万，最后按多少", "两者按最高一项计：4000万元（其他政策）"),
+    ("新设资管总部存续规模240亿，区里给同一事项350万，能拿多少", "两者按最高一项计：600万元"),
+])
+async def test_the_districts_amount_for_the_same_matter_is_compared_under_the_higher_one_rule(ask, question, says):
+    reply = await ask(question)
+    assert says in reply.text, reply.text

@@ -80,6 +80,7 @@ async def test_when_a_reward_pays_in_plain_words_is_answered_by_its_conditions(a
     ("金融改革试点奖对试点的范围要求", "省（部）级及以上"),
     ("境外支付牌照的补助是每张还是每家算", "每张"),
     ("标准奖有上限吗，每项还是按组织封顶", "每项"),
+    ("金融总部补助是按注册资本还是实缴算", "按实收资本的2%计算"),
 ])
 async def test_what_a_measure_requires_is_answered_with_its_conditions_not_computed(ask, question, says):
     reply = await ask(question)
@@ -110,3 +111,12 @@ async def test_a_kind_asking_which_measures_is_told_them_not_asked_to_pick_or_fo
 async def test_has_an_award_asked_of_a_measure_gets_its_rule(ask):
     reply = await ask("共富项目受省里表彰有奖吗")
     assert reply.intent == "policy" and "国家、部委表彰" in reply.text and final_amount(reply.text) is None, reply.text
+
+
+@pytest.mark.parametrize("question, says", [
+    ("这份2号文是公开的文件吗，可以发给合作方吗", "此件公开发布"),
+    ("一个项目同时符合市里几个支持政策，怎么处理", "就高不重复"),
+])
+async def test_publication_and_several_policies_for_one_project_are_answered_from_the_document(ask, question, says):
+    reply = await ask(question)
+    assert reply.intent in ("policy", "faq") and says in reply.text, reply.text
