@@ -753,9 +753,9 @@ def with_other_parts(svc: Services, msg: Incoming, reply: Reply) -> Reply:
     book = svc.kb.policy
     own = {p.doc for p in book.policies.values()}
 
-    def theirs(clause: str) -> bool:
+    def theirs(clause: str) -> bool:       # "AUM USD 15 billion," is a figure of the quick-check, not a question
         policy = read_policy(for_reading(clause, book, msg.lang), book)
-        return not policy.candidates() and not policy.about_policy()
+        return not policy.candidates() and not policy.about_policy() and not any(f.kind == "money" for f in policy.figures)
 
     found, missing = _parts(svc, msg, theirs)
     found = [m for _, m in found if m.entry.source.doc not in own and m.score >= THRESHOLD + PART_MARGIN][:MAX_PARTS - 1]

@@ -41,6 +41,12 @@ def test_the_language_of_a_short_message(text, lang):
     assert detect(text) == lang
 
 
+async def test_a_figure_clause_of_a_quick_check_gets_no_faq_answer_of_its_own(say):
+    reply = await say("We are an asset manager, AUM USD 15 billion, first reached this year. Subsidy?", hint="en")
+    assert reply.intent == "calc" and "foreign currency" in reply.text and "first quarter of 2023" not in reply.text, \
+        reply.text
+
+
 async def test_a_plans_target_for_new_headquarters_is_answered_from_the_plan_not_computed(say):
     reply = await say("How many new bank, securities or insurance HQs did the 13th FYP target?", hint="en")
     assert reply.intent == "faq" and "35" in reply.text, reply.text
