@@ -329,6 +329,7 @@ async def test_a_loose_english_figure_whose_ends_agree_is_computed(say, question
      "RMB 1 million (100万元)"),
     ("Our finance project for common prosperity was commended by the State this year - award?", "RMB 500,000 (50万元)"),
     ("an insurer put RMB 1bn into a major infrastructure project of ours, subsidy?", "RMB 5 million (500万元)"),
+    ("Our locally incorporated bank in Hangzhou was newly approved, paid-in RMB 2 billion. Subsidy?", "RMB 40 million (4000万元)"),
     ("listed companies' financing went 20亿 -> 22亿 (10% growth), operator reward?", "RMB 1 million (100万元)"),
     ("our sci-tech insurance specialised unit was recognised by the city. how much?", "RMB 500,000 (50万元)"),
     ("newly established personal credit reporting company approved by the PBoC - grant amount?", "RMB 10 million (1000万元)"),
