@@ -249,10 +249,10 @@ def _worth(fit: Fit, lang: str, currency: str | None) -> str:
             else f"{render.gets(m)} {fmt_money(o.amount)}（按您提供的数字测算）")
 
 
-def _fit_line(fit: Fit, lang: str, currency: str | None = None) -> str:
+def _fit_line(fit: Fit, lang: str, currency: str | None = None, conditions: bool = True) -> str:
     o, m = fit.outcome, fit.outcome.measure
     line = f"· {render.article(m, lang)} {render.title(m, lang)}{': ' if lang == 'en' else '：'}{_worth(fit, lang, currency)}"
-    confirm = [c for c in o.open_conditions if not (fit.given and c in fit.unstated)][:1 if lang == "en" else 2]
+    confirm = [c for c in o.open_conditions if conditions and not (fit.given and c in fit.unstated)][:1 if lang == "en" else 2]
     if confirm:
         conditions = [render.condition_text(m, c, lang) for c in confirm]
         line += ("; still to confirm: " + "; ".join(conditions)) if lang == "en" else "。还需确认：" + "；".join(conditions)
@@ -315,6 +315,7 @@ def match_reply(svc: Services, description: str, result: Suitability, lead: str 
         lines.append(say(f"按您的情况（{labels}），最相关的支持措施：", f"Best fits for {labels}:")
                      if top else say(f"按您的情况（{labels}），没有找到适用的资金支持措施。",
                                      f"For you ({labels}), no measure with money applies."))
+    first_fit = len(lines)
     lines += [_fit_line(f, lang, result.currency) for f in top]
     failed = [f for f in result.misfits if f.outcome is not None]
     if failed:
@@ -346,8 +347,12 @@ def match_reply(svc: Services, description: str, result: Suitability, lead: str 
     buttons += [Button(f"{more}{s.en.title if en else s.title}"[:40 if en else 20], POLICY(f"s:{s.id}")) for s in related]
     buttons += [Button(f"{more}{named(f.outcome.measure)}"[:40 if en else 20], POLICY(f"m:{f.outcome.measure.id}"))
                 for f in rest][:max(0, MAX_BUTTONS - len(buttons))]
-    return _reply("\n".join(lines) + ("\n\n" + "\n".join(tail) if tail else ""), buttons=buttons,
-                  sources=list(dict.fromkeys(_cite(svc, f.outcome.measure, lang) for f in top)))
+    text = "\n".join(lines) + ("\n\n" + "\n".join(tail) if tail else "")
+    if len(text) > PHONE_CHARS and top:        # one phone screen: each measure's conditions are behind its button
+        lines[first_fit:first_fit + len(top)] = [_fit_line(f, lang, result.currency, conditions=False) for f in top]
+        lines.insert(first_fit + len(top), say("（各项的条件请点下方对应按钮查看。）", "(Tap a measure below for its conditions.)"))
+        text = "\n".join(lines) + ("\n\n" + "\n".join(tail) if tail else "")
+    return _reply(text, buttons=buttons, sources=list(dict.fromkeys(_cite(svc, f.outcome.measure, lang) for f in top)))
 
 
 def parts_reply(svc: Services, msg: Incoming) -> Reply | None:

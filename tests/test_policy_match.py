@@ -17,6 +17,14 @@ def payloads(reply):
     return [b.payload for b in reply.buttons]
 
 
+async def test_what_fits_in_english_is_one_phone_screen_too_its_conditions_behind_the_buttons(ask):
+    reply = await ask("We are a private fund manager in Hangzhou. Which subsidies fit us?")
+    body = reply.text.split("\n\n")[0]
+    assert body.splitlines()[1] == "· Art. 13 Asset manager HQ grant: up to RMB 6 million (600万元)", body
+    assert len(reply.text) <= 600 and "Tap a measure below for its conditions" in body, reply.text
+    assert payloads(reply)[0] == "policy:m:am-hq"
+
+
 async def test_what_fits_is_one_phone_screen_with_the_best_measures_first(ask):
     reply = await ask("我们是外资保险公司，准备在杭州设科技保险专营机构")
     assert reply.intent == "policy"
