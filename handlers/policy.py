@@ -837,7 +837,9 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     if not msg.english and policy_facts.asks_yearly_caps(svc, reading.text) and not reading.figures \
             and not reading.candidates():       # "哪几条补贴提到了年度封顶"
         return policy_facts.yearly_caps(svc)
-    if book.patterns["every_year"].search(msg.folded) and not reading.figures and (asked := _asked_measures(book, reading, msg)):
+    procedure = bool(book.patterns["procedure"].search(msg.text))
+    if book.patterns["every_year"].search(msg.folded) and not reading.figures and not procedure \
+            and (asked := _asked_measures(book, reading, msg)):
         return once_or_yearly_reply(svc, asked, msg.lang)
     if book.patterns["every_year"].search(msg.folded) and not reading.figures and not reading.candidates() \
             and any(w in reading.text for w in book.words["support"]) and not any(w in reading.text for w in book.words["town"]):

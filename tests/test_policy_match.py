@@ -531,6 +531,14 @@ async def test_what_the_detailed_rules_say_and_when_they_came_out_is_not_stated(
     assert reply.intent == "fallback" and "/handoff" in [b.payload for b in reply.buttons]
 
 
+@pytest.mark.parametrize("question", ["where do we submit the new HQ grant application, and by when each year?",
+                                      "When should we file our claim for the REITs award?"])
+async def test_where_and_when_to_apply_for_a_named_measure_is_a_dont_know_with_the_measure(ask, question):
+    reply = await ask(question)
+    assert reply.intent == "fallback" and "does not state an application" in reply.text, reply.text
+    assert "一次性补助，文件没有规定每年给予" not in reply.text and "no yearly payment" not in reply.text, reply.text
+
+
 async def test_who_draws_up_the_detailed_rules_is_answered(ask):
     reply = await ask("2号文的细则谁来制定，什么时候出来")
     assert reply.intent == "policy" and "市地方金融监管局牵头另行制定" in reply.text, reply.text
