@@ -540,12 +540,12 @@ QUOTED_MAX = 3
 
 
 def _quoting(book: PolicyBook, reading: Reading) -> list:
-    """The measures stating every figure of the question (a bound, a tier, a cap or an amount), when few do."""
+    """The measures stating every figure of the question (a bound, a tier, a cap, an amount or the rate), when few do."""
     said = [(f.kind == "money", f.value) for f in reading.figures if f.value is not None
             and f.kind != "number"]
     if not said or len(said) != len(reading.figures) or not (book.patterns["quote_asks"].search(reading.text) or reading.about_policy()):
         return []
-    found = [m for m in book.measures if set(said) <= m.stated_figures()]
+    found = [m for m in book.measures if set(said) <= m.stated_figures() | {(False, getattr(m.rule, "rate", None))}]
     found = [m for m in found if m.id in reading.scores] or found      # "征信200万次": the measure it names
     return found if len(found) <= QUOTED_MAX else []
 

@@ -47,6 +47,14 @@ async def test_a_figure_clause_of_a_quick_check_gets_no_faq_answer_of_its_own(sa
         reply.text
 
 
+@pytest.mark.parametrize("question", ["Which type of institution qualifies for the 2% grant on paid-in capital?",
+                                      "Who has to approve a new financial HQ for the 2% grant?"])
+async def test_who_or_what_kind_qualifies_is_answered_with_the_measure_not_computed(say, question):
+    reply = await say(question, hint="en")
+    assert reply.intent == "policy" and "Art. 6" in reply.text and "Please tell me the paid-in" not in reply.text, \
+        reply.text
+
+
 async def test_a_plans_target_for_new_headquarters_is_answered_from_the_plan_not_computed(say):
     reply = await say("How many new bank, securities or insurance HQs did the 13th FYP target?", hint="en")
     assert reply.intent == "faq" and "35" in reply.text, reply.text
