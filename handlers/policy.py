@@ -911,7 +911,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
     about_policy = reading.about_policy() or (bool(reading.own) and bool(book.patterns["which_fits"].search(reading.text)))
     doc_words = holds_any(reading.text, book.words["doc_words"]) or (msg.english and book.patterns["doc_words_en"].search(msg.text))
     doc_named = holds_any(reading.text, book.words["doc_refs"]) or (msg.english and book.patterns["doc_named_en"].search(msg.text))
-    stacking = holds_any(reading.text, book.words["doc_stacking"]) and book.patterns["other_policy"].search(reading.text)
+    stacking = holds_any(reading.text, book.words["doc_stacking"]) and (book.patterns["other_policy"].search(reading.text)
+                                                                        or msg.english and not reading.candidates())
     if doc_words and (about_policy or doc_named or stacking):    # "拱墅区也补了，市里这个还能叠加吗"
         reply = document_reply(svc, msg.lang, _asked_years(svc, msg), reading.text)
         if not book.patterns["rules_issued"].search(msg.text):

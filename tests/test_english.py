@@ -47,6 +47,13 @@ async def test_a_figure_clause_of_a_quick_check_gets_no_faq_answer_of_its_own(sa
         reply.text
 
 
+@pytest.mark.parametrize("question", ["What does the 就高不重复 rule of the 2023 doc say?",
+                                      "How does Hangzhou treat overlapping subsidies for one project?"])
+async def test_the_higher_one_rule_is_answered_in_english_from_the_document(say, question):
+    reply = await say(question, hint="en")
+    assert reply.intent == "policy" and "就高不重复" in reply.text and "other support policies" in reply.text, reply.text
+
+
 @pytest.mark.parametrize("question", ["Which type of institution qualifies for the 2% grant on paid-in capital?",
                                       "Who has to approve a new financial HQ for the 2% grant?"])
 async def test_who_or_what_kind_qualifies_is_answered_with_the_measure_not_computed(say, question):
