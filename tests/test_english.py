@@ -47,6 +47,15 @@ async def test_a_figure_clause_of_a_quick_check_gets_no_faq_answer_of_its_own(sa
         reply.text
 
 
+@pytest.mark.parametrize("question, says", [
+    ("Our licence came in January 2026: was that inside the policy window?", "2026-01: within its validity"),
+    ("Our licence was granted in December 2025. Is that within the policy period?", "2025-12: within its validity"),
+])
+async def test_whether_a_month_falls_in_the_policy_period_is_answered_in_english(say, question, says):
+    reply = await say(question, hint="en")
+    assert reply.intent == "policy" and says in reply.text and "expired on 2026-02-28" in reply.text, reply.text
+
+
 @pytest.mark.parametrize("question", ["What does the 就高不重复 rule of the 2023 doc say?",
                                       "How does Hangzhou treat overlapping subsidies for one project?"])
 async def test_the_higher_one_rule_is_answered_in_english_from_the_document(say, question):
