@@ -138,6 +138,8 @@ MONTH_ASKED = re.compile(r"(20\d\d)年(\d{1,2})月")
 def _asked_years(svc: Services, msg: Incoming) -> list[int]:
     """The years a question asks about, not those of a document number (杭政办〔2023〕2号); "明年" is next year."""
     years = msg.reading.years if msg.reading else []
+    if msg.english and not years:      # "We were approved in December 2025. Is that within the period?": said before
+        years = [int(y) for y in re.findall(r"\b(?:in|on|since|from|during)\s+(?:[a-z]+\.?\s+)?(20\d\d)\b", msg.text.lower())]
     said = msg.reading.query if msg.reading and not msg.english else ""
     relative = [_today(svc).year + ahead for word, ahead in faq.RELATIVE_YEARS.items() if word in said]
     return list(dict.fromkeys([*(y for y in years if not re.search(rf"[〔\[(（]\s*{y}\s*[〕\])）]", msg.folded)), *relative]))

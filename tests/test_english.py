@@ -50,6 +50,7 @@ async def test_a_figure_clause_of_a_quick_check_gets_no_faq_answer_of_its_own(sa
 @pytest.mark.parametrize("question, says", [
     ("Our licence came in January 2026: was that inside the policy window?", "2026-01: within its validity"),
     ("Our licence was granted in December 2025. Is that within the policy period?", "2025-12: within its validity"),
+    ("We were approved in November 2026. Is that within the policy period?", "2026-11: not within its validity"),
 ])
 async def test_whether_a_month_falls_in_the_policy_period_is_answered_in_english(say, question, says):
     reply = await say(question, hint="en")
