@@ -64,6 +64,15 @@ async def test_the_higher_one_rule_is_answered_in_english_from_the_document(say,
     assert reply.intent == "policy" and "就高不重复" in reply.text and "other support policies" in reply.text, reply.text
 
 
+@pytest.mark.parametrize("question, says", [
+    ("When is the standards award paid: after the standard is published?", "Art. 9"),
+    ("What paid-in capital is required for a national regulator's data centre?", "Art. 8"),
+])
+async def test_when_an_award_is_paid_or_what_it_requires_is_answered_with_the_measure(say, question, says):
+    reply = await say(question, hint="en")
+    assert reply.intent == "policy" and says in reply.text, reply.text
+
+
 @pytest.mark.parametrize("question", ["Which type of institution qualifies for the 2% grant on paid-in capital?",
                                       "Who has to approve a new financial HQ for the 2% grant?"])
 async def test_who_or_what_kind_qualifies_is_answered_with_the_measure_not_computed(say, question):
