@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import partial
 
 from bot.messages import Incoming, Reply
 from bot.phrases import phrases
@@ -37,8 +38,8 @@ ALREADY = re.compile(r"已经?(拿|领|获得?|得到|享受)(了|过)[^，,。�
                      r"|(拿|领|获得?|得到|享受)(了|过)[^，,。；;\d]{0,4}\d+(\.\d+)?\s*[万亿]")
 
 
-WHO_GETS = re.compile(r"给谁|谁(能|可以)?(拿|领|得|获得)|(奖励|补助|支持)对象|\bwho (gets|receives|is paid)\b",
-                      re.IGNORECASE)
+WHO_GETS = re.compile(r"给谁|谁(能|可以)?(拿|领|得|获得)|(奖励|补助|支持)对象|\bwho (gets|receives|is paid)\b"
+                      r"|\bgoes to (whom|who)\b|\b(paid|given) to (whom|who)\b", re.IGNORECASE)
 
 
 def _several(question: str, measure_ids: list[str], book: PolicyBook) -> bool:
@@ -137,6 +138,14 @@ def _unstated_currency(book: PolicyBook, msg: Incoming, reading: Reading, measur
     return any(m.input(k).kind == "money" for m in measures for k in facts_for(book, m, reading).values)
 
 
+policy_reply = partial(render.reply, "policy")
+
+
+def _lower_article(text: str) -> str:
+    """"The owner of …" inside a sentence: "the owner of …"."""
+    return "t" + text[1:] if text.startswith("The ") else text
+
+
 def ruled_out_reply(msg: Incoming, book: PolicyBook, said: str, measure_ids: list[str]) -> Reply:
     """The user's own words (`said`) rule out a condition of the measures: no amount, the conditions quoted."""
     lang = msg.lang
@@ -231,8 +240,16 @@ def refusal(svc: Services, msg: Incoming, question: str, reading: Reading, measu
 
 
 def other_subject(msg: Incoming, book: PolicyBook, ruled_out: dict[str, str]) -> Reply:
-    """The measure the question names is for another kind of institution than the one the asker says."""
+    """The measure the question names is for another kind of institution than the one the asker says; asked who it
+    goes to ("REITs奖励给谁？给基金管理人吗"), that is the answer, nothing to compute."""
     lang = msg.lang
+    if WHO_GETS.search(msg.text):
+        return policy_reply("\n".join(msg.say(
+            f"按原文，{render.article(m, lang)} {render.title(m, lang)}的支持对象是{m.beneficiary}（不是您提到的“{word}”）。",
+            f"Under the original text, {render.article(m, lang)} {render.title(m, lang)} goes to "
+            f"{_lower_article(m.en.beneficiary if m.en else m.beneficiary)} (not the “{word}” you mention).")
+            for m, word in ((book.measure(i), w) for i, w in ruled_out.items())), confidence=0.8,
+            buttons=originals(msg, book, list(ruled_out)[:2]))
     lines = [msg.say(f"您提到“{word}”：按原文，{render.article(m, lang)} {render.title(m, lang)}的支持对象是{m.beneficiary}，"
                      "所以我不按它计算金额。",
                      f"You mention “{word}”: under the original text, {render.article(m, lang)} "

@@ -564,6 +564,15 @@ async def test_a_subsidy_of_the_district_or_province_is_not_answered_with_the_ci
     assert "杭政办〔2023〕2号" in reply.text and "/handoff" in [b.payload for b in reply.buttons], reply.text
 
 
+@pytest.mark.parametrize("question, says", [
+    ("REITs上市奖励是给谁的？给基金管理人吗", "支持对象是通过REITs形式在境内外交易所上市的优质基础设施项目的所属权益人（不是您提到的"),
+    ("The REITs listing award goes to whom, the fund manager?", "goes to the owner of the rights and interests"),
+])
+async def test_who_a_measure_goes_to_asked_beside_another_kind_is_answered_not_refused(ask, question, says):
+    reply = await ask(question)
+    assert reply.intent == "policy" and says in reply.text and "不按它计算" not in reply.text, reply.text
+
+
 async def test_a_provincial_pilot_is_no_other_policy(ask):
     reply = await ask("入围省级金融改革试点，奖励多少")
     assert "最高可获 50万元（第10条）" in reply.text and "其他政策" not in reply.text, reply.text
