@@ -1153,3 +1153,18 @@ async def test_counts_said_place_by_place_are_not_taken_for_one(ask, question, a
 async def test_the_districts_amount_for_the_same_matter_is_compared_under_the_higher_one_rule(ask, question, says):
     reply = await ask(question)
     assert says in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("新设法人银行实收资本20亿，还主导了2项行业标准且已发布，能拿多少", Decimal("40400000")),      # 4000万 + 2 × 20万
+    ("new licensed insurer HQ, paid-in RMB 1bn, and we also led 2 national finance standards (published). total?",
+     Decimal("20600000")),
+])
+async def test_measures_for_different_things_done_are_added_up(ask, question, amount):
+    reply = await ask(question)
+    assert final_amount(reply.text) == amount, reply.text
+
+
+async def test_measures_for_the_same_new_headquarters_are_not_added_up(ask):
+    reply = await ask("新设基金管理公司总部，证监会批准，独立法人，实收资本5亿，新设时存续管理规模也有150亿，能拿多少")
+    assert "不同事项" not in reply.text, reply.text
