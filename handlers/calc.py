@@ -130,14 +130,8 @@ def _results(svc: Services, msg: Incoming, outcomes: list[Outcome], notes: list[
     book = svc.kb.policy
     paid = [o for o in outcomes if o.status == "ok"]
     stacked = []
-    matters = [o.measure.matter for o in paid if o.measure.matter]
-    if len(paid) > 1 and len(matters) == len(set(matters)):       # different things done: each paid, added up
-        total = sum((o.amount for o in paid), Decimal(0))
-        where = msg.say("、", ", ").join(dict.fromkeys(render.article(o.measure, msg.lang) for o in paid))
-        stacked.append(msg.say(
-            f"以上各项奖补的是不同事项，分别计算（每项各自适用上限）：合计{render.gets(paid[0].measure)} {render.money(total)}（{where}）",
-            f"These reward different things, each computed with its own cap. Total: "
-            f"{render.gets(paid[0].measure, msg.lang)} {render.money(total, msg.lang)} ({where})"))
+    if render.different_things(paid):
+        stacked.append(render.added_up(paid, msg.lang))
     elif len(paid) > 1 and not _rivals(book, [o.measure.id for o in paid]):   # different cases are not stacked
         best = max(paid, key=lambda o: o.amount)
         stacked.append(render.no_double(book.policy(best.measure), best, msg.lang))

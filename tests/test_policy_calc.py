@@ -1168,3 +1168,8 @@ async def test_measures_for_different_things_done_are_added_up(ask, question, am
 async def test_measures_for_the_same_new_headquarters_are_not_added_up(ask):
     reply = await ask("新设基金管理公司总部，证监会批准，独立法人，实收资本5亿，新设时存续管理规模也有150亿，能拿多少")
     assert "不同事项" not in reply.text, reply.text
+
+
+async def test_parts_for_different_things_of_one_enterprise_are_added_up(ask):
+    reply = await ask("我们的REITs上市了，我们是项目权益人；另外民生工程用了险资融资4亿，总共能拿多少")   # 300万 + 200万
+    assert final_amount(reply.text) == Decimal("5000000") and "不同事项" in reply.text, reply.text
