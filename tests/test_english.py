@@ -971,3 +971,8 @@ async def test_more_english_words_for_a_project_kind_and_another_policys_amount(
 async def test_capital_paid_in_only_in_part_is_asked_about_in_english(ask, question):
     reply = await ask(question)
     assert final_amount(reply.text) is None, reply.text
+
+
+async def test_an_english_cue_several_measures_share_names_neither_alone(ask):
+    reply = await ask("insurance capital financing of RMB 800 million for a light rail line, one-off subsidy?")
+    assert "Art. 15" in reply.text and "Art. 4" not in reply.text and final_amount(reply.text) == 4_000_000, reply.text
