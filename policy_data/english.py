@@ -115,7 +115,7 @@ def _plain(value: Decimal) -> str:
 
 def _input_cues(book: PolicyBook) -> dict[str, str]:
     """Each English input cue as the Chinese cue it stands for; one that several measures' inputs share ("financing":
-    the receivables' and the insurance funds') as the longest Chinese cue they share (融资额), so that it names
+    the receivables' and the insurance funds') as the first Chinese cue they share (融资金额), so that it names
     neither measure alone."""
     said: dict[str, list[list[str]]] = {}
     for m in book.measures:
@@ -125,7 +125,7 @@ def _input_cues(book: PolicyBook) -> dict[str, str]:
     words = {}
     for cue, lists in said.items():
         shared = [c for c in lists[0] if all(c in other for other in lists[1:])]
-        words[cue] = max(shared, key=len) if len(lists) > 1 and shared else lists[0][0]
+        words[cue] = shared[0] if len(lists) > 1 and shared else lists[0][0]
     return words
 
 
