@@ -958,6 +958,7 @@ async def test_tell_me_asks_like_a_question_in_a_message_of_several(say):
 
 @pytest.mark.parametrize("question, amount", [
     ("insurance money of RMB 600 million went into our light rail line, what subsidy do we get?", 3_000_000),
+    ("insurance funds of RMB 200 million financed a new waterworks, subsidy?", 1_000_000),
     ("new financial HQ with paid-in capital of RMB 1.5 billion; the district granted RMB 40 million for the same, "
      "what do we end up with?", 40_000_000),       # 1.5 billion × 2% = 30 million, the district's 40 million is higher
 ])
