@@ -130,6 +130,31 @@ def ruled_out_reply(msg: Incoming, book: PolicyBook, said: str, measure_ids: lis
                           + " If I misread you, please tell me more."), confidence=0.5, buttons=buttons)
 
 
+def _other_items(svc: Services, msg: Incoming, question: str, measure_ids: list[str], **guards) -> Reply | None:
+    """"主导1项国家标准，另外参与了2项国际标准": items paid each on their own, some in a clause whose words rule
+    them out: the others are priced, and the clause said to be left out. None unless the rest is a case of its own."""
+    book = svc.kb.policy
+    measure = book.measure(measure_ids[0]) if len(measure_ids) == 1 else None
+    clauses = book.ruled_out_clauses(question, msg.english)
+    if measure is None or measure.rule.type != "per_item" or not clauses or not all(
+            facts_for(book, measure, read_question(msg, c, book)).values for c in clauses):
+        return None            # each clause left out names items of its own kind, not part of a count ("其中1项")
+    kept = question
+    for clause in clauses:
+        kept = kept.replace(clause, "")
+    reading = read_question(msg, kept, book)
+    facts = facts_for(book, measure, reading)
+    outcome = evaluate(measure, facts.values)
+    if facts.errors or outcome.status != "ok" or not set(facts.values) & set(measure.rule_inputs()) \
+            or refusal(svc, msg, kept, reading, measure_ids, **guards) is not None:
+        return None
+    left = msg.say("”“", "”, “").join(dict.fromkeys(clauses))
+    return calc_reply("\n".join([*render.outcome_lines(outcome, msg.lang), msg.say(
+        f"您提到的“{left}”按原文不满足{render.article(measure)}的条件，未计入；以上只按其余各项测算。",
+        f"“{left}” does not meet the conditions of {render.article(measure, msg.lang)} under the original text and is "
+        "left out; the above counts the other items only.")]), confidence=0.7, buttons=[original_button(msg, measure.id)])
+
+
 def refusal(svc: Services, msg: Incoming, question: str, reading: Reading, measure_ids: list[str], *,
              several_ok: bool, other_policy: bool) -> Reply | None:
     """A wrong amount is the worst answer: no computing on a foreign currency, a zero figure, or words of the
@@ -161,7 +186,8 @@ def refusal(svc: Services, msg: Incoming, question: str, reading: Reading, measu
                               "With an amount of zero there is nothing to compute. Please tell me the actual amount "
                               "(e.g. “RMB 1 billion”)."), confidence=0.5, buttons=buttons)
     if said := book.ruling_out(question, msg.english, [book.measure(i) for i in measure_ids]):
-        return ruled_out_reply(msg, book, said, measure_ids)
+        return _other_items(svc, msg, question, measure_ids, several_ok=several_ok, other_policy=other_policy) \
+            or ruled_out_reply(msg, book, said, measure_ids)
     if early := _before_effect(dates, policies):
         date, policy = early
         start = policy.effective_from.isoformat()

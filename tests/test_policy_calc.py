@@ -50,7 +50,6 @@ async def test_arithmetic_caps_thresholds_tiers_counts(ask, question, says):
 
 @pytest.mark.parametrize("question, says", [
     ("我们公司是银行分行，实收资本10亿，新设的，能拿多少", "您提到“分行”：按原文，第6条 新设金融总部补助的支持对象是"),
-    ("我们主导制定了国际标准1项，参与了国家标准2项，能拿多少", "您提到“参与了国家标准2项”"),
     ("资管总部去年规模120亿，今年首次突破200亿，能补多少", "“120亿”“200亿”不是一个确切的数"),
     ("新设的资管总部成立时管理规模110亿，现在做到了230亿，补多少", "“110亿”“230亿”不是一个确切的数"),
     ("新设金融总部实收资本10亿，不是经国家金融管理部门批准的，能拿多少", "原文条件：经国家金融管理部门批准新设立"),
@@ -1173,3 +1172,17 @@ async def test_measures_for_the_same_new_headquarters_are_not_added_up(ask):
 async def test_parts_for_different_things_of_one_enterprise_are_added_up(ask):
     reply = await ask("我们的REITs上市了，我们是项目权益人；另外民生工程用了险资融资4亿，总共能拿多少")   # 300万 + 200万
     assert final_amount(reply.text) == Decimal("5000000") and "不同事项" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, amount, left", [
+    ("我们主导制定了国际标准1项，参与了国家标准2项，能拿多少", Decimal("1000000"), "参与了国家标准2项"),
+    ("作为牵头单位发布了3项行业标准；此外参与起草了1项国际标准，奖励多少", Decimal("600000"), "此外参与起草了1项国际标准"),
+])
+async def test_items_led_are_priced_and_a_clause_of_items_only_taken_part_in_is_left_out(ask, question, amount, left):
+    reply = await ask(question)
+    assert final_amount(reply.text) == amount and f"“{left}”按原文不满足第9条的条件，未计入" in reply.text, reply.text
+
+
+async def test_a_part_of_a_count_ruled_out_leaves_the_whole_count_asked_about(ask):
+    reply = await ask("我们主导的3项行业标准里有1项还没发布，能奖多少")
+    assert final_amount(reply.text) is None, reply.text
