@@ -281,8 +281,8 @@ def _one_each(book: PolicyBook, reading: Reading) -> list[str]:
     named = [i for i in reading.scores if _named_alone(book, book.measure(i), reading)]
     if len(named) < 2 or _rivals(book, named) != named or any(book.measure(i).rule_inputs() for i in named):
         return []
-    if EACH_ONE.search(reading.text):                # "受到国家表彰和部委表彰的共富项目各一个"
-        return named
+    if EACH_ONE.search(reading.text) or (len(named) == 2 and ANOTHER_ONE.search(reading.text)):
+        return named                     # "…各一个", "一个受国家表彰、另一个受部委表彰"
     counted = [f for f in reading.figures if f.kind == "count" and f.value is not None]
     counts = [f.value for f in counted]
     several = [n for n in counts if n > 1]          # "两个…一个…另一个", or "国家表彰1个、部委表彰1个"
@@ -306,6 +306,7 @@ def _each_counted(book: PolicyBook, reading: Reading, named: list[str], counted:
 
 
 EACH_ONE = re.compile(r"各(一|1)\s*(个|项|家)")
+ANOTHER_ONE = re.compile(r"另(一|1)\s*(个|项|家)")
 
 
 def _own_words(book: PolicyBook, measure: Measure) -> list[str]:

@@ -1193,3 +1193,8 @@ async def test_a_part_of_a_count_ruled_out_leaves_the_whole_count_asked_about(as
 async def test_items_of_a_kind_the_article_does_not_list_are_left_out_of_the_others(ask):
     reply = await ask("我们牵头制定1项国际标准，此外还有2项团体标准，能奖多少")
     assert final_amount(reply.text) == Decimal("1000000") and "未计入" in reply.text, reply.text
+
+
+async def test_one_project_and_another_of_the_rival_kinds_are_one_of_each(ask):
+    reply = await ask("我们一个普惠金融项目拿了部委表彰，另一个拿了国家表彰，合计奖多少")
+    assert final_amount(reply.text) == Decimal("700000"), reply.text
