@@ -22,7 +22,7 @@ from handlers.calc_again import new_figure
 from handlers.calc_dialog import (AFFIRM, DENY, MORE, CalcAsking, CalcDialog, CalcPicking, calc_reply, cancel_button,
                                    measure_button, page_buttons, read_question, says, unstated_condition)
 from handlers.calc_guards import SEVERAL, WHO_GETS, refusal, other_subject
-from handlers.policy import details_reply, original_button, quotes_the_rule
+from handlers.policy import ARTICLE, _article_number, details_reply, original_button, quotes_the_rule
 from policy_data import render
 from policy_data.english import for_reading
 from policy_data.engine import Outcome, ceiling, evaluate, settled
@@ -719,6 +719,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         ids, given, ruled = cued
         if ruled and len(given) <= 1:    # "银行分行，实收资本10亿": not the HQ, and no other measure named
             return other_subject(msg, book, ruled)
+        named = {_article_number(a or b) for a, b in ARTICLE.findall(msg.folded)}
+        given = [i for i in given if book.measure(i).article in named] or given     # "…实缴2亿，第6条补多少"
         if len(given) == 1:              # the figure is named by the one measure that uses it
             return await _run(svc, msg, msg.text, given, reading=reading)
         return _pick(svc, msg, ids, msg.text, msg.say("请问是哪一项支持措施？", "Which support measure is it?"))

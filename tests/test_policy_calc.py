@@ -1198,3 +1198,8 @@ async def test_items_of_a_kind_the_article_does_not_list_are_left_out_of_the_oth
 async def test_one_project_and_another_of_the_rival_kinds_are_one_of_each(ask):
     reply = await ask("我们一个普惠金融项目拿了部委表彰，另一个拿了国家表彰，合计奖多少")
     assert final_amount(reply.text) == Decimal("700000"), reply.text
+
+
+async def test_an_article_named_picks_the_measure_a_figure_belongs_to(ask):
+    reply = await ask("获证监会批准在杭新设的公募基金管理公司，实缴4亿，第6条补多少")     # 实缴: 第6条 and 第8条 use it
+    assert final_amount(reply.text) == Decimal("8000000") and "第6条" in reply.text, reply.text
