@@ -22,7 +22,8 @@ from handlers.calc_again import new_figure
 from handlers.calc_dialog import (AFFIRM, DENY, MORE, CalcAsking, CalcDialog, CalcPicking, calc_reply, cancel_button,
                                    measure_button, page_buttons, read_question, says, unstated_condition)
 from handlers.calc_guards import SEVERAL, WHO_GETS, refusal, other_subject
-from handlers.policy import ARTICLE, _article_number, details_reply, original_button, quotes_the_rule
+from handlers.policy import details_reply, original_button, quotes_the_rule
+from handlers.policy import ARTICLE, _article_number
 from policy_data import render
 from policy_data.english import for_reading
 from policy_data.engine import Outcome, ceiling, evaluate, settled
