@@ -106,6 +106,9 @@ def figure_blocks(text: str, found: list[Figure]) -> bytearray:
     return blocked
 
 
+SPACE_BY_CJK = re.compile(r"(?<=[\u4e00-\u9fff])\s+|\s+(?=[\u4e00-\u9fff])")
+
+
 def figure_gap(text: str, fig: Figure, start: int, end: int) -> tuple[int, str] | None:
     """(distance, side) between a figure and a cue occurrence, or None when not beside each other."""
     if end <= fig.start:
@@ -114,6 +117,7 @@ def figure_gap(text: str, fig: Figure, start: int, end: int) -> tuple[int, str] 
         between, side = text[fig.end:start], "after"
     else:
         return None
+    between = SPACE_BY_CJK.sub("", between)           # "补充实缴资本 1个亿": a space typed beside Chinese is no distance
     if len(between) > MAX_GAP or _CLAUSE_BREAK.search(between):
         return None
     return len(between), side

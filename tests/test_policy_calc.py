@@ -1203,3 +1203,8 @@ async def test_one_project_and_another_of_the_rival_kinds_are_one_of_each(ask):
 async def test_an_article_named_picks_the_measure_a_figure_belongs_to(ask):
     reply = await ask("获证监会批准在杭新设的公募基金管理公司，实缴4亿，第6条补多少")     # 实缴: 第6条 and 第8条 use it
     assert final_amount(reply.text) == Decimal("8000000") and "第6条" in reply.text, reply.text
+
+
+async def test_a_space_typed_beside_chinese_is_no_distance_between_a_cue_and_its_figure(ask):
+    reply = await ask("保险公司向社会公开募资补充实缴资本 2个亿，补多少")
+    assert final_amount(reply.text) == Decimal("2000000"), reply.text
