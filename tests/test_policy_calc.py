@@ -1208,3 +1208,8 @@ async def test_an_article_named_picks_the_measure_a_figure_belongs_to(ask):
 async def test_a_space_typed_beside_chinese_is_no_distance_between_a_cue_and_its_figure(ask):
     reply = await ask("保险公司向社会公开募资补充实缴资本 2个亿，补多少")
     assert final_amount(reply.text) == Decimal("2000000"), reply.text
+
+
+async def test_a_rise_from_one_figure_to_another_is_last_years_and_this_years(ask):
+    reply = await ask("运营机构，挂牌企业融资总额同比从6亿到9亿，奖多少")        # 9亿 − 6.3亿 = 2.7亿 → 270万 → cap
+    assert final_amount(reply.text) == Decimal("2000000") and "由6亿元增至9亿元" in reply.text, reply.text
