@@ -19,7 +19,7 @@ from policy_data.amounts import WAN, Figure, figures
 from policy_data import render
 from policy_data.loader import ROOT_TYPE, PolicyBook
 from policy_data.schema import Input, Measure
-from policy_data.spans import loosen
+from policy_data.spans import RANGE_JOIN, RISE_FROM, loosen
 
 INDEFINITE = ("一家", "一个", "一名", "一位", "一笔")
 MAX_GAP = 6                                  # chars allowed between a cue and its figure
@@ -587,7 +587,8 @@ def _rise(book: PolicyBook, text: str, found: list[Figure], measure: Measure, us
     money = [(n, f) for n, f in enumerate(found) if f.kind == "money" and f.value is not None and not f.loose]
     for (a, before), (b, fig) in zip([(None, None), *money], money):
         lead = re.sub(r"\s+", "", text[before.end if before else 0:fig.start])
-        if _ends_with(lead, book.words["rise_to"]) and (source.get(id(fig)) == g.this or b not in used):
+        from_to = before is not None and RANGE_JOIN.fullmatch(lead) and RISE_FROM.search(text[:before.start])
+        if (_ends_with(lead, book.words["rise_to"]) or from_to) and (source.get(id(fig)) == g.this or b not in used):
             pair = [(g.this, b, fig)]
             if before is not None and len(lead) <= 6 and (source.get(id(before)) == g.last or a not in used):
                 pair.append((g.last, a, before))      # "从80亿增长到120亿"
