@@ -16,10 +16,11 @@ from faq.gazetteer import Repairer, Terms, fold as normalise, scan   # one foldi
 from faq.reading import ELSEWHERE
 from faq.schema import holds_any
 from policy_data.amounts import WAN, Figure, figures
+from policy_data.spans import RANGE_JOIN, RISE_FROM
 from policy_data import render
 from policy_data.loader import ROOT_TYPE, PolicyBook
 from policy_data.schema import Input, Measure
-from policy_data.spans import RANGE_JOIN, RISE_FROM, loosen
+from policy_data.spans import loosen
 
 INDEFINITE = ("一家", "一个", "一名", "一位", "一笔")
 MAX_GAP = 6                                  # chars allowed between a cue and its figure
