@@ -14,9 +14,9 @@ from typing import NamedTuple
 
 from faq.gazetteer import Repairer, Terms, fold as normalise, scan   # one folding for names and for policy words
 from faq.reading import ELSEWHERE
+from policy_data.spans import RANGE_JOIN, RISE_FROM
 from faq.schema import holds_any
 from policy_data.amounts import WAN, Figure, figures
-from policy_data.spans import RANGE_JOIN, RISE_FROM
 from policy_data import render
 from policy_data.loader import ROOT_TYPE, PolicyBook
 from policy_data.schema import Input, Measure
