@@ -26,6 +26,7 @@ from handlers.policy import details_reply, original_button, other_issuer, quotes
 from policy_data import render
 from policy_data.english import for_reading
 from policy_data.engine import Outcome, ceiling, evaluate, settled
+from handlers.policy import ARTICLE, _article_number
 from policy_data.items import MAX_ITEMS, counts_its_items, item_noun, item_unit, items, unknown_count
 from policy_data.extract import ASKS_WHEN, ELIGIBLE, SELF_DESCRIPTION, Facts, beneficiary_types, Reason, Reading, cue_index, cued_measures, facts_for, normalise, ruling_word
 from policy_data.loader import ROOT_TYPE, PolicyBook
@@ -130,7 +131,9 @@ def _results(svc: Services, msg: Incoming, outcomes: list[Outcome], notes: list[
     book = svc.kb.policy
     paid = [o for o in outcomes if o.status == "ok"]
     stacked = []
-    if len(paid) > 1 and not _rivals(book, [o.measure.id for o in paid]):   # different cases are not stacked
+    if render.different_things(paid):
+        stacked.append(render.added_up(paid, msg.lang))
+    elif len(paid) > 1 and not _rivals(book, [o.measure.id for o in paid]):   # different cases are not stacked
         best = max(paid, key=lambda o: o.amount)
         stacked.append(render.no_double(book.policy(best.measure), best, msg.lang))
     blocks, sources = _result_blocks(svc, msg, outcomes, stacked + notes)
@@ -279,8 +282,8 @@ def _one_each(book: PolicyBook, reading: Reading) -> list[str]:
     named = [i for i in reading.scores if _named_alone(book, book.measure(i), reading)]
     if len(named) < 2 or _rivals(book, named) != named or any(book.measure(i).rule_inputs() for i in named):
         return []
-    if EACH_ONE.search(reading.text):                # "受到国家表彰和部委表彰的共富项目各一个"
-        return named
+    if EACH_ONE.search(reading.text) or (len(named) == 2 and ANOTHER_ONE.search(reading.text)):
+        return named                     # "…各一个", "一个受国家表彰、另一个受部委表彰"
     counted = [f for f in reading.figures if f.kind == "count" and f.value is not None]
     counts = [f.value for f in counted]
     several = [n for n in counts if n > 1]          # "两个…一个…另一个", or "国家表彰1个、部委表彰1个"
@@ -304,6 +307,7 @@ def _each_counted(book: PolicyBook, reading: Reading, named: list[str], counted:
 
 
 EACH_ONE = re.compile(r"各(一|1)\s*(个|项|家)")
+ANOTHER_ONE = re.compile(r"另(一|1)\s*(个|项|家)")
 
 
 def _own_words(book: PolicyBook, measure: Measure) -> list[str]:
@@ -725,6 +729,8 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         ids, given, ruled = cued
         if ruled and len(given) <= 1:    # "银行分行，实收资本10亿": not the HQ, and no other measure named
             return other_subject(msg, book, ruled)
+        named = {_article_number(a or b) for a, b in ARTICLE.findall(msg.folded)}
+        given = [i for i in given if book.measure(i).article in named] or given     # "…实缴2亿，第6条补多少"
         if len(given) == 1:              # the figure is named by the one measure that uses it
             return await _run(svc, msg, msg.text, given, reading=reading)
         return _pick(svc, msg, ids, msg.text, msg.say("请问是哪一项支持措施？", "Which support measure is it?"))

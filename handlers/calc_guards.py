@@ -14,6 +14,7 @@ from faq.schema import one_of
 from handlers.calc_dialog import CalcAsking, calc_reply, originals, read_question, unstated_condition
 from handlers.policy import original_button, parts_reply
 from policy_data import render
+from policy_data.amounts import figures
 from policy_data.engine import evaluate
 from policy_data.english import CURRENCY, MONTHS
 from policy_data.extract import Reading, facts_for, normalise
@@ -162,6 +163,46 @@ def ruled_out_reply(msg: Incoming, book: PolicyBook, said: str, measure_ids: lis
                           + " If I misread you, please tell me more."), confidence=0.5, buttons=buttons)
 
 
+PART_OF_COUNT = re.compile(r"其中|里面|里有|当中|之中|中有")
+ANOTHER = re.compile(r"另外|另有|还有|此外|再加上|以及|^\s*另|又")
+
+
+def _counts_its_own(book: PolicyBook, measure, clause: str) -> bool:
+    """The clause counts items named in it ("另有2项地方标准"), not part of a count said before ("其中1项还没发布",
+    "1项还没发布")."""
+    nouns = [*measure.keywords, *(c for i in measure.inputs for c in (i.label, *i.cues)), *book.words["shared_heads"]]
+    return any(f.kind == "count" for f in figures(clause)) and not PART_OF_COUNT.search(clause) \
+        and any(normalise(n) in normalise(clause) for n in nouns)
+
+
+def _other_items(svc: Services, msg: Incoming, question: str, measure_ids: list[str], **guards) -> Reply | None:
+    """"主导1项国家标准，另外参与了2项国际标准": items paid each on their own, some in a clause whose words rule
+    them out: the others are priced, and the clause said to be left out. None unless the rest is a case of its own."""
+    book = svc.kb.policy
+    measure = book.measure(measure_ids[0]) if len(measure_ids) == 1 else None
+    clauses = book.ruled_out_clauses(question, msg.english)
+    if measure is None or measure.rule.type != "per_item" or not clauses or not all(
+            _counts_its_own(book, measure, c) for c in clauses):
+        return None
+    kept = question
+    for clause in clauses:
+        kept = kept.replace(clause, "")
+    reading = read_question(msg, kept, book)
+    facts = facts_for(book, measure, reading)
+    if not all(ANOTHER.search(c) or not set(facts_for(book, measure, read_question(msg, c, book)).values) & set(facts.values)
+               for c in clauses):
+        return None            # "2项国家标准，1项国家标准还没发布" may be one of the two: not told apart
+    outcome = evaluate(measure, facts.values)
+    if facts.errors or outcome.status != "ok" or not set(facts.values) & set(measure.rule_inputs()) \
+            or refusal(svc, msg, kept, reading, measure_ids, **guards) is not None:
+        return None
+    left = msg.say("”“", "”, “").join(dict.fromkeys(clauses))
+    return calc_reply("\n".join([*render.outcome_lines(outcome, msg.lang), msg.say(
+        f"您提到的“{left}”按原文不满足{render.article(measure)}的条件，未计入；以上只按其余各项测算。",
+        f"“{left}” does not meet the conditions of {render.article(measure, msg.lang)} under the original text and is "
+        "left out; the above counts the other items only.")]), confidence=0.7, buttons=[original_button(msg, measure.id)])
+
+
 def refusal(svc: Services, msg: Incoming, question: str, reading: Reading, measure_ids: list[str], *,
              several_ok: bool, other_policy: bool) -> Reply | None:
     """A wrong amount is the worst answer: no computing on a foreign currency, a zero figure, or words of the
@@ -192,8 +233,11 @@ def refusal(svc: Services, msg: Incoming, question: str, reading: Reading, measu
         return calc_reply(msg.say("金额为0时没有可测算的补贴。请告诉我实际的金额（例如“10亿”），我再为您测算。",
                               "With an amount of zero there is nothing to compute. Please tell me the actual amount "
                               "(e.g. “RMB 1 billion”)."), confidence=0.5, buttons=buttons)
+    others = _other_items(svc, msg, question, measure_ids, several_ok=several_ok, other_policy=other_policy)
     if said := book.ruling_out(question, msg.english, [book.measure(i) for i in measure_ids]):
-        return ruled_out_reply(msg, book, said, measure_ids)
+        return others or ruled_out_reply(msg, book, said, measure_ids)
+    if others:                           # "主导2项行业标准，还有1项团体标准": a clause's own kind is ruled out
+        return others
     if early := _before_effect(dates, policies):
         date, policy = early
         start = policy.effective_from.isoformat()

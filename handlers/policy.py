@@ -369,6 +369,8 @@ def parts_reply(svc: Services, msg: Incoming) -> Reply | None:
         whose = "；".join(f"{render.article(o.measure)} {o.measure.title}：{o.measure.beneficiary}" for o in outcomes)
         blocks.append(f"以上{len(outcomes)}项分属不同主体（{whose}），各自计算、各有上限 → 合计最高可获 "
                       f"{fmt_money(sum(o.amount for o in outcomes))}。")
+    elif render.different_things(outcomes):
+        blocks.append(render.added_up(outcomes))
     else:
         best = max(outcomes, key=lambda o: o.amount)
         blocks.append(render.no_double(book.policy(best.measure), best))

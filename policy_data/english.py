@@ -126,6 +126,22 @@ def _plain(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def _input_cues(book: PolicyBook) -> dict[str, str]:
+    """Each English input cue as the Chinese cue it stands for; one that several measures' inputs share ("financing":
+    the receivables' and the insurance funds') as the first Chinese cue they share (融资金额), so that it names
+    neither measure alone."""
+    said: dict[str, list[list[str]]] = {}
+    for m in book.measures:
+        for key, inp in m.en.inputs.items():
+            for cue in inp.cues:
+                said.setdefault(cue.lower(), []).append(m.input(key).cues or [m.input(key).label])
+    words = {}
+    for cue, lists in said.items():
+        shared = [c for c in lists[0] if all(c in other for other in lists[1:])]
+        words[cue] = shared[0] if len(lists) > 1 and shared else lists[0][0]
+    return words
+
+
 @lru_cache(maxsize=4)
 def _pattern(book: PolicyBook) -> tuple[re.Pattern, dict[str, str], list[tuple[tuple[str, ...], str]], re.Pattern,
                                         tuple[re.Pattern, frozenset[tuple[str, str]]]]:
@@ -134,10 +150,8 @@ def _pattern(book: PolicyBook) -> tuple[re.Pattern, dict[str, str], list[tuple[t
         words.setdefault(en, zh)
     for en, zh in _measure_keywords(book).items():
         words.setdefault(en, zh)
-    for m in book.measures:
-        for key, inp in m.en.inputs.items():
-            for cue in inp.cues:
-                words.setdefault(cue.lower(), m.input(key).cues[0] if m.input(key).cues else m.input(key).label)
+    for cue, zh in _input_cues(book).items():
+        words.setdefault(cue, zh)
     for t in book.types.values():
         for w in (t.en.words if t.en and t.words else []):
             words.setdefault(w.lower(), t.words[0])

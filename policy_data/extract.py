@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from faq.gazetteer import Repairer, Terms, fold as normalise, scan   # one folding for names and for policy words
 from faq.reading import ELSEWHERE
+from policy_data.spans import RANGE_JOIN, RISE_FROM
 from faq.schema import holds_any
 from policy_data.amounts import WAN, Figure, figures, fmt_money
 from policy_data import render
@@ -106,6 +107,9 @@ def figure_blocks(text: str, found: list[Figure]) -> bytearray:
     return blocked
 
 
+SPACE_BY_CJK = re.compile(r"(?<=[\u4e00-\u9fff])\s+|\s+(?=[\u4e00-\u9fff])")
+
+
 def figure_gap(text: str, fig: Figure, start: int, end: int) -> tuple[int, str] | None:
     """(distance, side) between a figure and a cue occurrence, or None when not beside each other."""
     if end <= fig.start:
@@ -114,6 +118,7 @@ def figure_gap(text: str, fig: Figure, start: int, end: int) -> tuple[int, str] 
         between, side = text[fig.end:start], "after"
     else:
         return None
+    between = SPACE_BY_CJK.sub("", between)           # "补充实缴资本 1个亿": a space typed beside Chinese is no distance
     if len(between) > MAX_GAP or _CLAUSE_BREAK.search(between):
         return None
     return len(between), side
@@ -584,7 +589,8 @@ def _rise(book: PolicyBook, text: str, found: list[Figure], measure: Measure, us
     money = [(n, f) for n, f in enumerate(found) if f.kind == "money" and f.value is not None and not f.loose]
     for (a, before), (b, fig) in zip([(None, None), *money], money):
         lead = re.sub(r"\s+", "", text[before.end if before else 0:fig.start])
-        if _ends_with(lead, book.words["rise_to"]) and (source.get(id(fig)) == g.this or b not in used):
+        from_to = before is not None and RANGE_JOIN.fullmatch(lead) and RISE_FROM.search(text[:before.start])
+        if (_ends_with(lead, book.words["rise_to"]) or from_to) and (source.get(id(fig)) == g.this or b not in used):
             pair = [(g.this, b, fig)]
             if before is not None and len(lead) <= 6 and (source.get(id(before)) == g.last or a not in used):
                 pair.append((g.last, a, before))      # "从80亿增长到120亿"

@@ -401,6 +401,22 @@ def status(policy: PolicyDoc, today: date, lang: str = "zh") -> str:
             f"现行政策请向{policy.lead_department}确认。")
 
 
+def different_things(outcomes: list[Outcome]) -> bool:
+    """Several measures for different things done, each paid: only measures for the same thing (a `matters` word
+    in common) may be one project's, of which the highest is stated."""
+    matters = [m for o in outcomes for m in o.measure.matters]
+    return len(outcomes) > 1 and len(matters) == len(set(matters))
+
+
+def added_up(outcomes: list[Outcome], lang: str = "zh") -> str:
+    total = sum((o.amount for o in outcomes), Decimal(0))
+    where = (", " if lang == "en" else "、").join(dict.fromkeys(article(o.measure, lang) for o in outcomes))
+    if lang == "en":
+        return (f"These reward different things, each computed with its own cap. Total: "
+                f"{gets(outcomes[0].measure, lang)} {money(total, lang)} ({where})")
+    return f"以上各项奖补的是不同事项，分别计算（每项各自适用上限）：合计{gets(outcomes[0].measure)} {money(total)}（{where}）"
+
+
 def no_double(policy: PolicyDoc, best: Outcome | None = None, lang: str = "zh") -> str:
     """The document's 就高不重复 rule is about other policies of the city; whether two of its own measures add up
     for one project it does not say, so only the highest one is stated as certain."""

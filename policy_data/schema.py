@@ -210,6 +210,10 @@ class Measure(Strict):
     # Measures for another kind of the same thing (个人/企业征信, 国家/部委表彰): a question that names the
     # thing but not the kind is asked which one, never given the higher amount.
     versus: list[MeasureId] = Field(default_factory=list)
+    # What it rewards, where another measure rewards the same ("新设总部": the 2% grant and the asset manager's tier;
+    # "实收资本": the 2% grant and the 1% for capital raised): of those met at once only the highest is sure.
+    # Measures sharing none add up.
+    matters: list[str] = Field(default_factory=list)
     inputs: list[Input] = Field(default_factory=list)
     conditions: list[Condition] = Field(default_factory=list)
     rule: Rule

@@ -11,6 +11,7 @@ from decimal import Decimal
 from policy_data.amounts import LIMITS, Figure, figures
 
 RANGE_JOIN = re.compile(r"\s*(?:到|至|~|～|-|—|－|或)\s*")
+RISE_FROM = re.compile(r"(?:从|由)\s*$")          # "融资从8亿到12亿": a rise from one figure to the other, no range
 _LEADING_NUMBER = re.compile(r"^[\d.,零〇一二两三四五六七八九十百千点]+")
 # (words before, words after, (low, high) as multiples of the figure; None: no upper end given)
 ROUGH = (
@@ -77,6 +78,7 @@ def loosen(text: str, found: list[Figure]) -> list[Figure]:
         fig = found[n]
         nxt = found[n + 1] if n + 1 < len(found) else None
         if nxt is not None and nxt.value is not None and RANGE_JOIN.fullmatch(text[fig.end:nxt.start]) \
+                and not RISE_FROM.search(text[:fig.start]) \
                 and (low := _with_unit_of(fig, nxt)) is not None and low < nxt.value:
             merged.append(replace(nxt, start=fig.start, text=text[fig.start:nxt.end], low=low, high=nxt.value))
             n += 2

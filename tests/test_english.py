@@ -1027,6 +1027,7 @@ async def test_tell_me_asks_like_a_question_in_a_message_of_several(say):
 
 @pytest.mark.parametrize("question, amount", [
     ("insurance money of RMB 600 million went into our light rail line, what subsidy do we get?", 3_000_000),
+    ("insurance funds of RMB 200 million financed a new waterworks, subsidy?", 1_000_000),
     ("new financial HQ with paid-in capital of RMB 1.5 billion; the district granted RMB 40 million for the same, "
      "what do we end up with?", 40_000_000),       # 1.5 billion × 2% = 30 million, the district's 40 million is higher
 ])
@@ -1040,3 +1041,8 @@ async def test_more_english_words_for_a_project_kind_and_another_policys_amount(
 async def test_capital_paid_in_only_in_part_is_asked_about_in_english(ask, question):
     reply = await ask(question)
     assert final_amount(reply.text) is None, reply.text
+
+
+async def test_an_english_cue_several_measures_share_names_neither_alone(ask):
+    reply = await ask("insurance capital financing of RMB 800 million for a light rail line, one-off subsidy?")
+    assert "Art. 15" in reply.text and "Art. 4" not in reply.text and final_amount(reply.text) == 4_000_000, reply.text

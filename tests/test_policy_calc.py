@@ -50,7 +50,6 @@ async def test_arithmetic_caps_thresholds_tiers_counts(ask, question, says):
 
 @pytest.mark.parametrize("question, says", [
     ("我们公司是银行分行，实收资本10亿，新设的，能拿多少", "您提到“分行”：按原文，第6条 新设金融总部补助的支持对象是"),
-    ("我们主导制定了国际标准1项，参与了国家标准2项，能拿多少", "您提到“参与了国家标准2项”"),
     ("资管总部去年规模120亿，今年首次突破200亿，能补多少", "“120亿”“200亿”不是一个确切的数"),
     ("新设的资管总部成立时管理规模110亿，现在做到了230亿，补多少", "“110亿”“230亿”不是一个确切的数"),
     ("新设金融总部实收资本10亿，不是经国家金融管理部门批准的，能拿多少", "原文条件：经国家金融管理部门批准新设立"),
@@ -1225,3 +1224,64 @@ async def test_counts_said_place_by_place_are_not_taken_for_one(ask, question, a
 async def test_the_districts_amount_for_the_same_matter_is_compared_under_the_higher_one_rule(ask, question, says):
     reply = await ask(question)
     assert says in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("新设法人银行实收资本20亿，还主导了2项行业标准且已发布，能拿多少", Decimal("40400000")),      # 4000万 + 2 × 20万
+    ("new licensed insurer HQ, paid-in RMB 1bn, and we also led 2 national finance standards (published). total?",
+     Decimal("20600000")),
+])
+async def test_measures_for_different_things_done_are_added_up(ask, question, amount):
+    reply = await ask(question)
+    assert final_amount(reply.text) == amount, reply.text
+
+
+async def test_measures_for_the_same_new_headquarters_are_not_added_up(ask):
+    reply = await ask("新设基金管理公司总部，证监会批准，独立法人，实收资本5亿，新设时存续管理规模也有150亿，能拿多少")
+    assert "不同事项" not in reply.text, reply.text
+
+
+async def test_parts_for_different_things_of_one_enterprise_are_added_up(ask):
+    reply = await ask("我们的REITs上市了，我们是项目权益人；另外民生工程用了险资融资4亿，总共能拿多少")   # 300万 + 200万
+    assert final_amount(reply.text) == Decimal("5000000") and "不同事项" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, amount, left", [
+    ("我们主导制定了国际标准1项，参与了国家标准2项，能拿多少", Decimal("1000000"), "参与了国家标准2项"),
+    ("作为牵头单位发布了3项行业标准；此外参与起草了1项国际标准，奖励多少", Decimal("600000"), "此外参与起草了1项国际标准"),
+])
+async def test_items_led_are_priced_and_a_clause_of_items_only_taken_part_in_is_left_out(ask, question, amount, left):
+    reply = await ask(question)
+    assert final_amount(reply.text) == amount and f"“{left}”按原文不满足第9条的条件，未计入" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question", ["我们主导的3项行业标准里有1项还没发布，能奖多少",
+                                      "主导了3项行业标准，1项行业标准还在报批"])     # may be one of the three
+async def test_a_part_of_a_count_ruled_out_leaves_the_whole_count_asked_about(ask, question):
+    reply = await ask(question)
+    assert final_amount(reply.text) is None, reply.text
+
+
+async def test_items_of_a_kind_the_article_does_not_list_are_left_out_of_the_others(ask):
+    reply = await ask("我们牵头制定1项国际标准，此外还有2项团体标准，能奖多少")
+    assert final_amount(reply.text) == Decimal("1000000") and "未计入" in reply.text, reply.text
+
+
+async def test_one_project_and_another_of_the_rival_kinds_are_one_of_each(ask):
+    reply = await ask("我们一个普惠金融项目拿了部委表彰，另一个拿了国家表彰，合计奖多少")
+    assert final_amount(reply.text) == Decimal("700000"), reply.text
+
+
+async def test_an_article_named_picks_the_measure_a_figure_belongs_to(ask):
+    reply = await ask("获证监会批准在杭新设的公募基金管理公司，实缴4亿，第6条补多少")     # 实缴: 第6条 and 第8条 use it
+    assert final_amount(reply.text) == Decimal("8000000") and "第6条" in reply.text, reply.text
+
+
+async def test_a_space_typed_beside_chinese_is_no_distance_between_a_cue_and_its_figure(ask):
+    reply = await ask("保险公司向社会公开募资补充实缴资本 2个亿，补多少")
+    assert final_amount(reply.text) == Decimal("2000000"), reply.text
+
+
+async def test_a_rise_from_one_figure_to_another_is_last_years_and_this_years(ask):
+    reply = await ask("运营机构，挂牌企业融资总额同比从6亿到9亿，奖多少")        # 9亿 − 6.3亿 = 2.7亿 → 270万 → cap
+    assert final_amount(reply.text) == Decimal("2000000") and "由6亿元增至9亿元" in reply.text, reply.text
