@@ -127,6 +127,7 @@ def _rmb_part(svc: Services, msg: Incoming, question: str, currency: re.Match, m
         f"total {what} in RMB.")]), confidence=0.7, buttons=[original_button(msg, measure.id)])
 
 
+SUBSIDY_NAMED = re.compile(r"\s*元?\s*(的)?\s*(补贴|补助|奖励|奖)")
 _RMB = re.compile(rf"{CURRENCY}|块钱", re.IGNORECASE)
 
 
@@ -136,7 +137,9 @@ def _unstated_currency(book: PolicyBook, msg: Incoming, reading: Reading, measur
     if _RMB.search(msg.typed) or not book.patterns["foreign_origin"].search(msg.typed):
         return False
     measures = [book.measure(i) for i in measure_ids]
-    return any(m.input(k).kind == "money" for m in measures for k in facts_for(book, m, reading).values)
+    named = {f.value for f in reading.figures if SUBSIDY_NAMED.match(reading.text, f.end)}    # "the 100万 subsidy"
+    return any(m.input(k).kind == "money" and v not in named
+               for m in measures for k, v in facts_for(book, m, reading).values.items())
 
 
 policy_reply = partial(render.reply, "policy")

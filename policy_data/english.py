@@ -276,8 +276,18 @@ TERSE_ASK = re.compile(r"(?<=[-–—,.:;!])\s*(?:one[- ]off\s+)?(?:subsid(?:y|i
                        re.IGNORECASE)
 
 
+# "is the 100万 subsidy available?": the amount names the subsidy hoped for, as "能拿100万补贴吗" does, not a figure
+HOPED = re.compile(r"\b(?:is|are|get|claim|receive|apply for|qualify for|eligible for)\s+the\s+(?P<amount>(?:rmb|cny)?\s*\d[\d.,]*\s*(?:万|亿|million|mn|m|k|bn|billion)?(?:\s*(?:yuan|rmb))?)"
+                   r"[\s-]+(?:one[- ]off\s+)?(?P<word>subsid(?:y|ies)|awards?|grants?|rewards?)\b", re.IGNORECASE)
+HOPED_WORD = {"subsid": "补贴", "award": "奖励", "grant": "补助", "reward": "奖励"}
+
+
+def _hoped(m: re.Match) -> str:
+    return f" 能拿{m['amount'].strip()}{next(v for k, v in HOPED_WORD.items() if m['word'].lower().startswith(k))}吗 "
+
+
 def _gloss_last(text: str) -> str:
-    text = TERSE_ASK.sub(" how much?", PLURAL_POSSESSIVE.sub("", text))
+    text = HOPED.sub(_hoped, TERSE_ASK.sub(" how much?", PLURAL_POSSESSIVE.sub("", text)))
     glosses = GLOSS.findall(text)
     return " ".join([GLOSS.sub("", text), *glosses])
 

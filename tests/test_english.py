@@ -41,6 +41,14 @@ def test_the_language_of_a_short_message(text, lang):
     assert detect(text) == lang
 
 
+@pytest.mark.parametrize("question", ["We are a foreign bank with a new fintech subsidiary. Is the 100万 subsidy available?",
+                                      "Can we get the RMB 1 million grant for our bank's new fintech subsidiary?"])
+async def test_the_amount_naming_the_subsidy_hoped_for_is_no_figure_of_the_askers(say, question):
+    reply = await say(question, hint="en")
+    assert "paid-in capital RMB 1 million" not in reply.text and "no currency" not in reply.text, reply.text
+    assert "Please tell me the paid-in capital" in reply.text, reply.text
+
+
 async def test_a_figure_clause_of_a_quick_check_gets_no_faq_answer_of_its_own(say):
     reply = await say("We are an asset manager, AUM USD 15 billion, first reached this year. Subsidy?", hint="en")
     assert reply.intent == "calc" and "foreign currency" in reply.text and "first quarter of 2023" not in reply.text, \
