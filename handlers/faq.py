@@ -718,7 +718,7 @@ def _parts(svc: Services, msg: Incoming, theirs=None) -> tuple[list[tuple[int, M
     missing: list[tuple[int, Reading]] = []
     # "想在小镇租写字楼，有哪些楼宇可以选": the one place the message names is what its questions ask about
     named: Reading | None = msg.reading if len(msg.reading.entities) == 1 else None
-    reader, asked, seen = svc.kb.reader_for(msg.lang), 0, []
+    reader, asked, seen, periods = svc.kb.reader_for(msg.lang), 0, [], []
     unknown = False         # the question before asked of a thing no name says, and found no answer
     for clause in msg.reading.questions[:MAX_CLAUSES]:
         if theirs is not None and not theirs(clause):
@@ -728,9 +728,10 @@ def _parts(svc: Services, msg: Incoming, theirs=None) -> tuple[list[tuple[int, M
         for piece, read in pieces:
             last = found[-1][1] if found else None
             sub, match = read if read is not None and not (last and INSIDE.match(piece)) \
-                else _read_part(svc, reader, piece, named, last, len(pieces) > 1, seen)
+                else _read_part(svc, reader, piece, named, last, len(pieces) > 1, seen, periods)
             if sub is None:
                 continue
+            periods = sub.periods
             asked += 1
             seen += [e for e in sub.entities if e not in seen]
             named = sub if sub.entities or sub.elsewhere else named
@@ -773,10 +774,10 @@ def _several(svc: Services, msg: Incoming) -> bool:
 
 
 def _read_part(svc: Services, reader, clause: str, named: Reading | None, last: Match | None, half: bool = False,
-               also: list[str] = ()) -> tuple[Reading | None, Match | None]:
+               also: list[str] = (), periods: list[str] = ()) -> tuple[Reading | None, Match | None]:
     """A clause read, continuing the place or body `named` before it (or, when that finds nothing, one named
-    earlier, `also`), and its answer; None for a fragment ("多少钱"), which is no question of its own,
-    though half of "在册机构和基金规模分别是多少" is."""
+    earlier, `also`) and the five-year periods named before it, and its answer; None for a fragment ("多少钱"),
+    which is no question of its own, though half of "在册机构和基金规模分别是多少" is."""
     plain = reader.read(clause)
     # an English clause of a few words naming nothing known is a question of its own, not a continuation
     alone = reader.lang == "en" and not (plain.entities or plain.aspects) and len(reader.matcher.text.words(clause)) >= 3
@@ -790,6 +791,7 @@ def _read_part(svc: Services, reader, clause: str, named: Reading | None, last: 
         sub = reader.read(svc.kb.gazetteer.name(named.entities[0], reader.lang) + clause)   # "…，是不是港湾重点板块"
     if last is not None and INSIDE.match(clause):
         sub.context = last.entry.id          # "其中运河财富小镇定位是什么": what the document just quoted says of it
+    sub.periods = sub.periods or list(periods)     # "十五五规划出了吗，小镇怎么定位": of that period too
     match, _ = choose(svc, sub, sub.ranked(limit=5))
     # "小镇有几个博物馆 联盟有几个分会 核心区多大": the core area is not the alliance's but the town's, named before
     earlier = [e for e in also if e not in sub.entities]

@@ -609,6 +609,13 @@ async def test_the_outcome_of_a_target_is_not_answered_with_the_target(ask, ques
     assert reply.intent == "fallback" and "实际完成情况未载明" in reply.text, reply.text
 
 
+async def test_a_period_named_in_one_part_is_asked_of_in_the_parts_after_it(ask):
+    later = await ask("十五五时期的杭州金融规划发布了吗，对小镇的定位是什么")   # no document of that period
+    assert later.intent == "fallback" and "运河之上" not in later.text, later.text
+    first = await ask("小镇是第几批金融特色小镇，在十四五规划里是什么定位", user="u2")   # not of the part before it
+    assert "第二批" in first.text and "一核、三镇" in first.text, first.text
+
+
 async def test_who_leads_a_document_is_answered_by_the_entry_saying_it_in_those_words(ask):
     opening = await ask("那个2023意见由谁牵头实施")
     assert opening.intent == "faq" and "市地方金融监管局" in opening.text, opening.text
