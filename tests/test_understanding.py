@@ -616,6 +616,15 @@ async def test_a_period_named_in_one_part_is_asked_of_in_the_parts_after_it(ask)
     assert "第二批" in first.text and "一核、三镇" in first.text, first.text
 
 
+@pytest.mark.parametrize("question, must", [
+    ("英蓝中心里的法务小镇是全省第几个法律服务集聚区", "全省首个"),    # "the first in the province" is its rank
+    ("中大期货是上期所的什么单位", "上海期货交易所理事单位"),         # the exchange's usual short name
+])
+async def test_a_rank_or_a_short_name_is_read_as_the_documents_say_it(ask, question, must):
+    reply = await ask(question)
+    assert reply.intent == "faq" and must in reply.text, reply.text
+
+
 async def test_who_leads_a_document_is_answered_by_the_entry_saying_it_in_those_words(ask):
     opening = await ask("那个2023意见由谁牵头实施")
     assert opening.intent == "faq" and "市地方金融监管局" in opening.text, opening.text
