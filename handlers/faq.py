@@ -17,7 +17,7 @@ from faq import english, nlp
 from faq.conversation import Topic
 from faq.gazetteer import fold
 from faq.matcher import THRESHOLD, Match
-from faq.reading import ELSEWHERE, PERIODS, POINTS_BACK, SHARED_ASK, SUBJECTLESS, Reading, years_given
+from faq.reading import ELSEWHERE, FOLLOW_UP_END, PERIODS, POINTS_BACK, SHARED_ASK, SUBJECTLESS, Reading, years_given
 from faq.vocabulary import vocabulary
 from handlers.handoff import unanswered, way
 from policy_data import render
@@ -392,6 +392,7 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
             best = last
     else:
         best = _in_asked_words(svc, reading, near, best)
+    best = _part_of_last(svc, reading, near, best)
     if reading.another_year and (last := svc.kb.knowledge.entry(reading.context)) is not None:
         # "2016年呢" after "2015年金融业增加值多少": what the documents give of that year, else the answer before
         best = next((m for m in about if set(reading.years) & _years_in(m.entry, reading) and _asks_again(m.entry, last, reading)),
@@ -445,6 +446,18 @@ def _in_asked_words(svc: Services, reading: Reading, near: list[Match], best: Ma
              and _about(svc, m.entry, reading.entities)] if bare else []
     return next((m for m in near + wider if m.entry.entities[0] == best.entry.entities[0]
                  and _states(svc, m.entry, reading.own) and any(w in m.entry.answer for w in words)), best)
+
+
+def _part_of_last(svc: Services, reading: Reading, near: list[Match], best: Match) -> Match:
+    """"其中高端的呢" after the town's talent: a part of the whole just answered, which another close entry states,
+    unless the answer just given names that part too."""
+    said = fold(reading.text)
+    if not (reading.follow_up and INSIDE.match(said)) or best.entry.id != reading.before:
+        return best
+    part = [w for w in nlp.words(FOLLOW_UP_END.sub("", INSIDE.sub("", said))) if len(w) > 1]
+    if all(w in nlp.fold_phrase(best.entry.answer) for w in part):
+        return best
+    return next((m for m in near if m.entry.id != best.entry.id and _states(svc, m.entry, reading.aspects)), best)
 
 
 def _declares(svc: Services, reading: Reading, ranked: list[Match]) -> Match | None:

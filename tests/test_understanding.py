@@ -625,6 +625,12 @@ async def test_a_rank_or_a_short_name_is_read_as_the_documents_say_it(ask, quest
     assert reply.intent == "faq" and must in reply.text, reply.text
 
 
+async def test_a_part_of_the_whole_just_answered_is_that_part_not_the_whole_again(ask):
+    await ask("小镇人才有多少，截至2022年末")
+    part = await ask("其中拿证的高端人才呢")           # the certified high-end talent, not all the talent again
+    assert part.intent == "faq" and "50名" in part.text, part.text
+
+
 async def test_who_leads_a_document_is_answered_by_the_entry_saying_it_in_those_words(ask):
     opening = await ask("那个2023意见由谁牵头实施")
     assert opening.intent == "faq" and "市地方金融监管局" in opening.text, opening.text
