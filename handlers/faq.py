@@ -392,7 +392,8 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
             best = last
     else:
         best = _in_asked_words(svc, reading, near, best)
-    best = _part_of_last(svc, reading, near, best)
+    best = _in_context(svc, reading, [m for m in about if m.score >= best.score - 2 * ASPECT_SLACK],
+                       _part_of_last(svc, reading, near, best))
     if reading.another_year and (last := svc.kb.knowledge.entry(reading.context)) is not None:
         # "2016年呢" after "2015年金融业增加值多少": what the documents give of that year, else the answer before
         best = next((m for m in about if set(reading.years) & _years_in(m.entry, reading) and _asks_again(m.entry, last, reading)),
@@ -446,6 +447,17 @@ def _in_asked_words(svc: Services, reading: Reading, near: list[Match], best: Ma
              and _about(svc, m.entry, reading.entities)] if bare else []
     return next((m for m in near + wider if m.entry.entities[0] == best.entry.entities[0]
                  and _states(svc, m.entry, reading.own) and any(w in m.entry.answer for w in words)), best)
+
+
+def _in_context(svc: Services, reading: Reading, near: list[Match], best: Match) -> Match:
+    """"总面积呢" after the town's Grade-A buildings: of the close answers stating what is asked of the same thing,
+    the one that also states what was talked about (the buildings' floor space, not the town's area)."""
+    last = svc.kb.knowledge.entry(reading.before) if reading.follow_up and reading.own else None
+    talked = set(last.aspects) - set(reading.own) if last is not None else set()
+    if not talked or talked & set(best.entry.aspects):
+        return best
+    return next((m for m in near if m.entry.entities[0] == best.entry.entities[0] and talked & set(m.entry.aspects)
+                 and all(a in m.entry.aspects for a in reading.own)), best)
 
 
 def _part_of_last(svc: Services, reading: Reading, near: list[Match], best: Match) -> Match:

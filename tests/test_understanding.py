@@ -631,6 +631,15 @@ async def test_a_part_of_the_whole_just_answered_is_that_part_not_the_whole_agai
     assert part.intent == "faq" and "50名" in part.text, part.text
 
 
+async def test_a_follow_up_asks_its_aspect_of_what_was_talked_about(ask):
+    await ask("小镇有几幢甲级商务楼")
+    space = await ask("那总面积呢")                    # the buildings' floor space, not the town's planned area
+    assert space.intent == "faq" and "50万平方米" in space.text, space.text
+    await ask("小镇在哪", user="u2")
+    area = await ask("总面积多大", user="u2")
+    assert area.intent == "faq" and "3.3平方公里" in area.text, area.text
+
+
 async def test_who_leads_a_document_is_answered_by_the_entry_saying_it_in_those_words(ask):
     opening = await ask("那个2023意见由谁牵头实施")
     assert opening.intent == "faq" and "市地方金融监管局" in opening.text, opening.text
