@@ -640,6 +640,11 @@ async def test_a_follow_up_asks_its_aspect_of_what_was_talked_about(ask):
     assert area.intent == "faq" and "3.3平方公里" in area.text, area.text
 
 
+async def test_what_the_committee_does_is_answered_when_asked_of_the_committee(ask):
+    reply = await ask("管委会是靠什么技术给楼里的企业做画像")    # the committee's big-data portraits of the buildings
+    assert reply.intent == "faq" and "大数据" in reply.text, reply.text
+
+
 async def test_who_leads_a_document_is_answered_by_the_entry_saying_it_in_those_words(ask):
     opening = await ask("那个2023意见由谁牵头实施")
     assert opening.intent == "faq" and "市地方金融监管局" in opening.text, opening.text
