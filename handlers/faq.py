@@ -240,7 +240,7 @@ def _too_thin(reading: Reading) -> bool:
 def _kin(svc: Services, reading: Reading, pool: list[Match]) -> list[str]:
     """"五区里有申花吗": a short name another entity's name holds too means that one, when the best answer is about
     it (and the name is held by no more than a few)."""
-    if not reading.entities or _about(svc, pool[0].entry, reading.entities):
+    if not reading.entities or english_reading(reading) or _about(svc, pool[0].entry, reading.entities):
         return []
     kin = svc.kb.gazetteer.kin(fold(reading.text))
     return kin if len(kin) <= MAX_SHARING and set(kin) & set(pool[0].entry.entities) else []
@@ -410,7 +410,8 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
             best = _last_answer(svc, reading)      # "增加了多少基金管理规模": what the answer just given holds
         if best is None:
             return None, "aspect"
-    if not reading.follow_up and not _says_each(svc, best.entry, [a for a in reading.own if aspects[a].worded]):
+    if not (reading.follow_up or english_reading(reading)) \
+            and not _says_each(svc, best.entry, [a for a in reading.own if aspects[a].worded]):
         return None, "aspect"        # "持证人才能拿多少人才补贴" of the count of certified talent
     if not (reading.follow_up or reading.aspects or english_reading(reading)) and best.score < PHRASED \
             and (strange := svc.kb.reader_for("zh").strange)(reading, best.entry):

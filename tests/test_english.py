@@ -954,3 +954,8 @@ async def test_who_is_in_charge_of_implementing_a_document_is_its_lead_departmen
 async def test_tell_me_asks_like_a_question_in_a_message_of_several(say):
     reply = await say("Tell me the three branches of the alliance, its motto and how many events it has organized")
     assert "quasi-financial industry branch" in reply.text and "50余次" in reply.text, reply.text
+
+
+async def test_an_english_question_naming_an_aspect_is_answered_by_the_english_entry_stating_it(ask):
+    reply = await ask("What indices does article 7 plan to publish, like the talent index?")   # its words are English
+    assert reply.intent == "faq" and "Article 7" in reply.text, reply.text
