@@ -414,10 +414,12 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
             and not _says_each(svc, best.entry, [a for a in reading.own if aspects[a].worded]):
         return None, "aspect"        # "持证人才能拿多少人才补贴" of the count of certified talent
     if not (reading.follow_up or reading.aspects or english_reading(reading)) and best.score < PHRASED \
-            and (strange := svc.kb.reader_for("zh").strange)(reading, best.entry):
-        # "十三五规划五区有哪些" of the plan's overview: the plan's answer that names the 五区 asked, if one does
-        best = next((m for m in about if m.score >= max(THRESHOLD, best.score - 2 * ASPECT_SLACK)
-                     and m.entry.entities[0] == best.entry.entities[0] and not strange(reading, m.entry)), None)
+            and (reader := svc.kb.reader_for("zh")).strange(reading, best.entry):
+        # "十三五规划五区有哪些" of the plan's overview: the plan's answer that says all the question names, if one does
+        # (an asker describing themselves asks of their own kind, which a passing mention does not answer)
+        best = None if reading.self_intro else \
+            next((m for m in about if m.score >= max(THRESHOLD, best.score - 2 * ASPECT_SLACK)
+                  and m.entry.entities[0] == best.entry.entities[0] and reader.says_all(reading, m.entry)), None)
         if best is None:
             return None, "aspect"
     # "hangzhou GDP in 2023?" of the entry dated 2023 (a document's own facts are asked in words of every kind)

@@ -601,6 +601,8 @@ async def test_the_one_of_a_list_named_by_a_word_of_its_name_is_asked_of_as_one_
 async def test_an_answer_naming_none_of_what_is_asked_gives_way_to_a_close_one_that_does(ask):
     reply = await ask("十三五规划五区有哪些")           # the plan's overview names no 五区
     assert reply.intent == "faq" and "桐庐健康金融集聚区" in reply.text, reply.text
+    holding = await ask("我们想新设一家金融控股公司，2号文有说法吗", user="u2")   # no article's passing mention
+    assert "第17条" not in holding.text, holding.text
 
 
 @pytest.mark.parametrize("question", ["十三五定的金融业增加值目标最后完成了没有", "2020年杭州存款余额最终是多少"])
