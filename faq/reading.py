@@ -448,10 +448,18 @@ class Reader:
         """The words the answers use (phrasings hold the askers' words: "supposed", "cover")."""
         return frozenset().union(*(english.words(e.answer) for e in self.matcher.entries))
 
+    def says_all(self, reading: Reading, entry: FaqEntry) -> bool:
+        """Whether the entry says every word the question names beyond its names, years and asking words ("五区")."""
+        named, said = self._named_and_said(self._thing(reading.query), entry)
+        return all(w in said for w in named)
+
     def _says_none_of(self, text: str, entry: FaqEntry) -> bool:
-        named = [w for w in nlp.words(ASKING.sub(" ", SAID_YEAR.sub(" ", self.gazetteer.unasked(text)))) if len(w) > 1]
-        said = nlp.fold_phrase(" ".join([entry.answer, *entry.questions, *entry.keywords]))
+        named, said = self._named_and_said(text, entry)
         return bool(named) and not any(w in said for w in named)
+
+    def _named_and_said(self, text: str, entry: FaqEntry) -> tuple[list[str], str]:
+        named = [w for w in nlp.words(ASKING.sub(" ", SAID_YEAR.sub(" ", self.gazetteer.unasked(text)))) if len(w) > 1]
+        return named, nlp.fold_phrase(" ".join([entry.answer, *entry.questions, *entry.keywords]))
 
     def _plain_of(self, text: str, folded: str) -> _Plain:
         """What the message says by itself, before any conversation: the same text is read the same way each time

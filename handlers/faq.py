@@ -17,7 +17,7 @@ from faq import english, nlp
 from faq.conversation import Topic
 from faq.gazetteer import fold
 from faq.matcher import THRESHOLD, Match
-from faq.reading import ELSEWHERE, PERIODS, POINTS_BACK, SHARED_ASK, SUBJECTLESS, Reading, years_given
+from faq.reading import ELSEWHERE, FOLLOW_UP_END, PERIODS, POINTS_BACK, SHARED_ASK, SUBJECTLESS, Reading, years_given
 from faq.vocabulary import vocabulary
 from handlers.handoff import unanswered, way
 from policy_data import render
@@ -240,7 +240,7 @@ def _too_thin(reading: Reading) -> bool:
 def _kin(svc: Services, reading: Reading, pool: list[Match]) -> list[str]:
     """"五区里有申花吗": a short name another entity's name holds too means that one, when the best answer is about
     it (and the name is held by no more than a few)."""
-    if not reading.entities or _about(svc, pool[0].entry, reading.entities):
+    if not reading.entities or english_reading(reading) or _about(svc, pool[0].entry, reading.entities):
         return []
     kin = svc.kb.gazetteer.kin(fold(reading.text))
     return kin if len(kin) <= MAX_SHARING and set(kin) & set(pool[0].entry.entities) else []
@@ -392,6 +392,8 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
             best = last
     else:
         best = _in_asked_words(svc, reading, near, best)
+    best = _in_context(svc, reading, [m for m in about if m.score >= best.score - 2 * ASPECT_SLACK],
+                       _part_of_last(svc, reading, near, best))
     if reading.another_year and (last := svc.kb.knowledge.entry(reading.context)) is not None:
         # "2016年呢" after "2015年金融业增加值多少": what the documents give of that year, else the answer before
         best = next((m for m in about if set(reading.years) & _years_in(m.entry, reading) and _asks_again(m.entry, last, reading)),
@@ -408,13 +410,16 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
             best = _last_answer(svc, reading)      # "增加了多少基金管理规模": what the answer just given holds
         if best is None:
             return None, "aspect"
-    if not reading.follow_up and not _says_each(svc, best.entry, [a for a in reading.own if aspects[a].worded]):
+    if not (reading.follow_up or english_reading(reading)) \
+            and not _says_each(svc, best.entry, [a for a in reading.own if aspects[a].worded]):
         return None, "aspect"        # "持证人才能拿多少人才补贴" of the count of certified talent
     if not (reading.follow_up or reading.aspects or english_reading(reading)) and best.score < PHRASED \
-            and (strange := svc.kb.reader_for("zh").strange)(reading, best.entry):
-        # "十三五规划五区有哪些" of the plan's overview: the plan's answer that names the 五区 asked, if one does
-        best = next((m for m in about if m.score >= max(THRESHOLD, best.score - 2 * ASPECT_SLACK)
-                     and m.entry.entities[0] == best.entry.entities[0] and not strange(reading, m.entry)), None)
+            and (reader := svc.kb.reader_for("zh")).strange(reading, best.entry):
+        # "十三五规划五区有哪些" of the plan's overview: the plan's answer that says all the question names, if one does
+        # (an asker describing themselves asks of their own kind, which a passing mention does not answer)
+        best = None if reading.self_intro else \
+            next((m for m in about if m.score >= max(THRESHOLD, best.score - 2 * ASPECT_SLACK)
+                  and m.entry.entities[0] == best.entry.entities[0] and reader.says_all(reading, m.entry)), None)
         if best is None:
             return None, "aspect"
     # "hangzhou GDP in 2023?" of the entry dated 2023 (a document's own facts are asked in words of every kind)
@@ -445,6 +450,29 @@ def _in_asked_words(svc: Services, reading: Reading, near: list[Match], best: Ma
              and _about(svc, m.entry, reading.entities)] if bare else []
     return next((m for m in near + wider if m.entry.entities[0] == best.entry.entities[0]
                  and _states(svc, m.entry, reading.own) and any(w in m.entry.answer for w in words)), best)
+
+
+def _in_context(svc: Services, reading: Reading, near: list[Match], best: Match) -> Match:
+    """"总面积呢" after the town's Grade-A buildings: of the close answers stating what is asked of the same thing,
+    the one that also states what was talked about (the buildings' floor space, not the town's area)."""
+    last = svc.kb.knowledge.entry(reading.before) if reading.follow_up and reading.own else None
+    talked = set(last.aspects) - set(reading.own) if last is not None else set()
+    if not talked or talked & set(best.entry.aspects):
+        return best
+    return next((m for m in near if m.entry.entities[0] == best.entry.entities[0] and talked & set(m.entry.aspects)
+                 and all(a in m.entry.aspects for a in reading.own)), best)
+
+
+def _part_of_last(svc: Services, reading: Reading, near: list[Match], best: Match) -> Match:
+    """"其中高端的呢" after the town's talent: a part of the whole just answered, which another close entry states,
+    unless the answer just given names that part too."""
+    said = fold(reading.text)
+    if not (reading.follow_up and INSIDE.match(said)) or best.entry.id != reading.before:
+        return best
+    part = [w for w in nlp.words(FOLLOW_UP_END.sub("", INSIDE.sub("", said))) if len(w) > 1]
+    if all(w in nlp.fold_phrase(best.entry.answer) for w in part):
+        return best
+    return next((m for m in near if m.entry.id != best.entry.id and _states(svc, m.entry, reading.aspects)), best)
 
 
 def _declares(svc: Services, reading: Reading, ranked: list[Match]) -> Match | None:
@@ -718,7 +746,7 @@ def _parts(svc: Services, msg: Incoming, theirs=None) -> tuple[list[tuple[int, M
     missing: list[tuple[int, Reading]] = []
     # "想在小镇租写字楼，有哪些楼宇可以选": the one place the message names is what its questions ask about
     named: Reading | None = msg.reading if len(msg.reading.entities) == 1 else None
-    reader, asked, seen = svc.kb.reader_for(msg.lang), 0, []
+    reader, asked, seen, periods = svc.kb.reader_for(msg.lang), 0, [], []
     unknown = False         # the question before asked of a thing no name says, and found no answer
     for clause in msg.reading.questions[:MAX_CLAUSES]:
         if theirs is not None and not theirs(clause):
@@ -728,9 +756,10 @@ def _parts(svc: Services, msg: Incoming, theirs=None) -> tuple[list[tuple[int, M
         for piece, read in pieces:
             last = found[-1][1] if found else None
             sub, match = read if read is not None and not (last and INSIDE.match(piece)) \
-                else _read_part(svc, reader, piece, named, last, len(pieces) > 1, seen)
+                else _read_part(svc, reader, piece, named, last, len(pieces) > 1, seen, periods)
             if sub is None:
                 continue
+            periods = sub.periods
             asked += 1
             seen += [e for e in sub.entities if e not in seen]
             named = sub if sub.entities or sub.elsewhere else named
@@ -773,10 +802,10 @@ def _several(svc: Services, msg: Incoming) -> bool:
 
 
 def _read_part(svc: Services, reader, clause: str, named: Reading | None, last: Match | None, half: bool = False,
-               also: list[str] = ()) -> tuple[Reading | None, Match | None]:
+               also: list[str] = (), periods: list[str] = ()) -> tuple[Reading | None, Match | None]:
     """A clause read, continuing the place or body `named` before it (or, when that finds nothing, one named
-    earlier, `also`), and its answer; None for a fragment ("多少钱"), which is no question of its own,
-    though half of "在册机构和基金规模分别是多少" is."""
+    earlier, `also`) and the five-year periods named before it, and its answer; None for a fragment ("多少钱"),
+    which is no question of its own, though half of "在册机构和基金规模分别是多少" is."""
     plain = reader.read(clause)
     # an English clause of a few words naming nothing known is a question of its own, not a continuation
     alone = reader.lang == "en" and not (plain.entities or plain.aspects) and len(reader.matcher.text.words(clause)) >= 3
@@ -790,6 +819,7 @@ def _read_part(svc: Services, reader, clause: str, named: Reading | None, last: 
         sub = reader.read(svc.kb.gazetteer.name(named.entities[0], reader.lang) + clause)   # "…，是不是港湾重点板块"
     if last is not None and INSIDE.match(clause):
         sub.context = last.entry.id          # "其中运河财富小镇定位是什么": what the document just quoted says of it
+    sub.periods = sub.periods or list(periods)     # "十五五规划出了吗，小镇怎么定位": of that period too
     match, _ = choose(svc, sub, sub.ranked(limit=5))
     # "小镇有几个博物馆 联盟有几个分会 核心区多大": the core area is not the alliance's but the town's, named before
     earlier = [e for e in also if e not in sub.entities]

@@ -1054,3 +1054,8 @@ async def test_capital_paid_in_only_in_part_is_asked_about_in_english(ask, quest
 async def test_an_english_cue_several_measures_share_names_neither_alone(ask):
     reply = await ask("insurance capital financing of RMB 800 million for a light rail line, one-off subsidy?")
     assert "Art. 15" in reply.text and "Art. 4" not in reply.text and final_amount(reply.text) == 4_000_000, reply.text
+
+
+async def test_an_english_question_naming_an_aspect_is_answered_by_the_english_entry_stating_it(ask):
+    reply = await ask("What indices does article 7 plan to publish, like the talent index?")   # its words are English
+    assert reply.intent == "faq" and "Article 7" in reply.text, reply.text

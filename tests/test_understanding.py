@@ -603,12 +603,50 @@ async def test_the_one_of_a_list_named_by_a_word_of_its_name_is_asked_of_as_one_
 async def test_an_answer_naming_none_of_what_is_asked_gives_way_to_a_close_one_that_does(ask):
     reply = await ask("十三五规划五区有哪些")           # the plan's overview names no 五区
     assert reply.intent == "faq" and "桐庐健康金融集聚区" in reply.text, reply.text
+    holding = await ask("我们想新设一家金融控股公司，2号文有说法吗", user="u2")   # no article's passing mention
+    assert "第17条" not in holding.text, holding.text
 
 
 @pytest.mark.parametrize("question", ["十三五定的金融业增加值目标最后完成了没有", "2020年杭州存款余额最终是多少"])
 async def test_the_outcome_of_a_target_is_not_answered_with_the_target(ask, question):
     reply = await ask(question)          # the documents set targets and never report the outcome
     assert reply.intent == "fallback" and "实际完成情况未载明" in reply.text, reply.text
+
+
+async def test_a_period_named_in_one_part_is_asked_of_in_the_parts_after_it(ask):
+    later = await ask("十五五时期的杭州金融规划发布了吗，对小镇的定位是什么")   # no document of that period
+    assert later.intent == "fallback" and "运河之上" not in later.text, later.text
+    first = await ask("小镇是第几批金融特色小镇，在十四五规划里是什么定位", user="u2")   # not of the part before it
+    assert "第二批" in first.text and "一核、三镇" in first.text, first.text
+
+
+@pytest.mark.parametrize("question, must", [
+    ("英蓝中心里的法务小镇是全省第几个法律服务集聚区", "全省首个"),    # "the first in the province" is its rank
+    ("中大期货是上期所的什么单位", "上海期货交易所理事单位"),         # the exchange's usual short name
+])
+async def test_a_rank_or_a_short_name_is_read_as_the_documents_say_it(ask, question, must):
+    reply = await ask(question)
+    assert reply.intent == "faq" and must in reply.text, reply.text
+
+
+async def test_a_part_of_the_whole_just_answered_is_that_part_not_the_whole_again(ask):
+    await ask("小镇人才有多少，截至2022年末")
+    part = await ask("其中拿证的高端人才呢")           # the certified high-end talent, not all the talent again
+    assert part.intent == "faq" and "50名" in part.text, part.text
+
+
+async def test_a_follow_up_asks_its_aspect_of_what_was_talked_about(ask):
+    await ask("小镇有几幢甲级商务楼")
+    space = await ask("那总面积呢")                    # the buildings' floor space, not the town's planned area
+    assert space.intent == "faq" and "50万平方米" in space.text, space.text
+    await ask("小镇在哪", user="u2")
+    area = await ask("总面积多大", user="u2")
+    assert area.intent == "faq" and "3.3平方公里" in area.text, area.text
+
+
+async def test_what_the_committee_does_is_answered_when_asked_of_the_committee(ask):
+    reply = await ask("管委会是靠什么技术给楼里的企业做画像")    # the committee's big-data portraits of the buildings
+    assert reply.intent == "faq" and "大数据" in reply.text, reply.text
 
 
 async def test_who_leads_a_document_is_answered_by_the_entry_saying_it_in_those_words(ask):
