@@ -357,7 +357,8 @@ def choose(svc: Services, reading: Reading, ranked: list[Match]) -> tuple[Match 
         if reading.follow_up and (last := _last_answer(svc, reading)) is not None:
             return last, ""          # "哪天批的": what the answer just given states
         return None, ""
-    about = [m for m in pool if _about(svc, m.entry, reading.entities + _kin(svc, reading, pool))]
+    named = reading.entities + _kin(svc, reading, pool)
+    about = [m for m in pool if _about(svc, m.entry, named)]
     if not about or about[0].score < THRESHOLD:
         return None, "entity"
     about = _about_named(svc, reading, about)
