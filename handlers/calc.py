@@ -22,11 +22,10 @@ from handlers.calc_again import new_figure
 from handlers.calc_dialog import (AFFIRM, DENY, IN_RMB, MORE, CalcAsking, CalcDialog, CalcPicking, calc_reply, cancel_button,
                                    measure_button, page_buttons, read_question, says, unstated_condition)
 from handlers.calc_guards import SEVERAL, WHO_GETS, refusal, other_subject
-from handlers.policy import details_reply, original_button, other_issuer, quotes_the_rule
+from handlers.policy import ARTICLE, _article_number, details_reply, original_button, other_issuer, quotes_the_rule
 from policy_data import render
 from policy_data.english import for_reading
 from policy_data.engine import Outcome, ceiling, evaluate, settled
-from handlers.policy import ARTICLE, _article_number
 from policy_data.items import MAX_ITEMS, counts_its_items, item_noun, item_unit, items, unknown_count
 from policy_data.extract import ASKS_WHEN, ELIGIBLE, SELF_DESCRIPTION, Facts, beneficiary_types, Reason, Reading, cue_index, cued_measures, facts_for, normalise, ruling_word
 from policy_data.loader import ROOT_TYPE, PolicyBook

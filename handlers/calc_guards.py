@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import partial
 
 from bot.messages import Incoming, Reply
 from bot.phrases import phrases
 from bot.services import Services
 from faq.schema import one_of
 from handlers.calc_dialog import CalcAsking, calc_reply, originals, read_question, unstated_condition
-from handlers.policy import original_button, parts_reply
+from handlers.policy import original_button, parts_reply, policy_reply
 from policy_data import render
 from policy_data.amounts import figures
 from policy_data.engine import evaluate
@@ -64,25 +63,26 @@ PART_OF_IT = one_of(phrases().calc.part_of_it, re.IGNORECASE)
 _FOREIGN_FIGURE = r"[\d.,]+\s*(?:个)?\s*(?:千万|百万|十万|万亿|万|亿|千|百|billion|million|bn|mn|m|k)?\s*(?:元|块)?\s*"
 
 
+def _money_input(book: PolicyBook, measure_ids: list[str]) -> tuple[str, str] | None:
+    """(measure id, key) of the money figure the one measure asked about is computed on, if there is one."""
+    measure = book.measure(measure_ids[0]) if len(measure_ids) == 1 else None
+    money = [k for k in measure.rule_inputs() if measure.input(k).kind == "money"] if measure else []
+    return (measure.id, money[0]) if money else None
+
+
 def _await_rmb(svc: Services, msg: Incoming, question: str, currency: re.Match, measure_ids: list[str]) -> None:
     """After asking for the RMB figure of one measure, the next message answers it: the question stays open
     without the foreign amount."""
-    measure = svc.kb.policy.measure(measure_ids[0]) if len(measure_ids) == 1 else None
-    money = [k for k in measure.rule_inputs() if measure.input(k).kind == "money"] if measure else []
-    if not money:
-        return
-    svc.dialogs.put(msg.user_key, CalcAsking(_without(question, currency)[0], measure.id, money[0], {}))
+    if asked := _money_input(svc.kb.policy, measure_ids):
+        svc.dialogs.put(msg.user_key, CalcAsking(_without(question, currency)[0], *asked, {}))
 
 
 def _await_currency(svc: Services, msg: Incoming, reading: Reading, measure_ids: list[str]) -> None:
     """After asking whether the one amount given is in RMB, a "yes"/"人民币" computes the question on it as RMB."""
-    measure = svc.kb.policy.measure(measure_ids[0]) if len(measure_ids) == 1 else None
-    money = [k for k in measure.rule_inputs() if measure.input(k).kind == "money"] if measure else []
-    figures = [f for f in reading.figures if f.kind == "money"]
-    if money and len(figures) == 1:
-        f = figures[0]
-        svc.dialogs.put(msg.user_key, CalcAsking(reading.text[:f.start] + reading.text[f.end:], measure.id, money[0], {},
-                                                 stated=f.text))
+    amounts = [f for f in reading.figures if f.kind == "money"]
+    if (asked := _money_input(svc.kb.policy, measure_ids)) and len(amounts) == 1:
+        f = amounts[0]
+        svc.dialogs.put(msg.user_key, CalcAsking(reading.text[:f.start] + reading.text[f.end:], *asked, {}, stated=f.text))
 
 
 def _without(question: str, currency: re.Match) -> tuple[str, bool]:
@@ -140,9 +140,6 @@ def _unstated_currency(book: PolicyBook, msg: Incoming, reading: Reading, measur
     named = {f.value for f in reading.figures if SUBSIDY_NAMED.match(reading.text, f.end)}    # "the 100万 subsidy"
     return any(m.input(k).kind == "money" and v not in named
                for m in measures for k, v in facts_for(book, m, reading).values.items())
-
-
-policy_reply = partial(render.reply, "policy")
 
 
 def _lower_article(text: str) -> str:

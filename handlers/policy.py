@@ -44,7 +44,7 @@ RULES_BY_WHOM = re.compile(r"谁|哪个部门|哪个单位|哪家|\bwho\b|\bwhic
 PAID_EN = re.compile(r"\b(gets?|receives?|paid|pays?|subsid\w*|grants?|awards?|rewards?|funding)\b", re.IGNORECASE)
 
 
-_reply = partial(render.reply, "policy")
+policy_reply = partial(render.reply, "policy")
 
 
 def _today(svc: Services):
@@ -87,7 +87,7 @@ def overview(svc: Services, lang: str = "zh") -> Reply:
         buttons.append(Button("Other directions (QFLP, talent…)" if en else "其他支持方向（QFLP、人才等）", POLICY("dir")))
     buttons.append(Button("Match my institution" if en else "按企业情况匹配", "/profile"))
     sources = [f"{svc.kb.knowledge.documents[p.doc].short}" for p in book.policies.values()]
-    return _reply("\n\n".join(lines), buttons=buttons, sources=sources)
+    return policy_reply("\n\n".join(lines), buttons=buttons, sources=sources)
 
 
 def _chapter(svc: Services, index: int, lang: str = "zh") -> Reply | None:
@@ -101,7 +101,7 @@ def _chapter(svc: Services, index: int, lang: str = "zh") -> Reply | None:
                       f"{render.estimate(m, lang)}" for m in measures]
     lines += render.validity_notes([book.policy(m) for m in measures], _today(svc), lang)
     buttons = [Button(f"{render.article(m, lang)} {render.title(m, lang)}", POLICY(f"m:{m.id}")) for m in measures]
-    return _reply("\n".join(lines), buttons=buttons,
+    return policy_reply("\n".join(lines), buttons=buttons,
                   sources=list(dict.fromkeys(_cite(svc, m, lang) for m in measures)))
 
 
@@ -112,7 +112,7 @@ def measure_reply(svc: Services, measure: Measure, confidence: float = 1.0, lang
                         *render.validity_notes([policy], _today(svc), lang)])
     label = "How much can we get?" if lang == "en" else "速算我能拿多少"
     buttons = [Button(label, CALC(measure.id))] if measure.rule.type != "unquantified" else []
-    return _reply(text, confidence=confidence, buttons=buttons, sources=[_cite(svc, measure, lang)])
+    return policy_reply(text, confidence=confidence, buttons=buttons, sources=[_cite(svc, measure, lang)])
 
 
 def _summary_reply(svc: Services, summary, lang: str = "zh") -> Reply:
@@ -122,13 +122,13 @@ def _summary_reply(svc: Services, summary, lang: str = "zh") -> Reply:
     plans = dict.fromkeys(s.doc for s in summary.sources if s.doc not in {p.doc for p in policies})
     periods = [note.strip() for doc in plans if (note := svc.kb.period_note(doc, _today(svc), lang))]
     text = "\n\n".join([head, *filter(None, ["\n".join(periods)]), *render.validity_notes(policies, _today(svc), lang)])
-    return _reply(text, sources=[svc.kb.knowledge.cite(s, lang) for s in summary.sources])
+    return policy_reply(text, sources=[svc.kb.knowledge.cite(s, lang) for s in summary.sources])
 
 
 def _directions(svc: Services, lang: str = "zh") -> Reply:
     summaries = svc.kb.policy.summaries
     en = lang == "en"
-    return _reply("Support directions without amounts, tap one:" if en else "不涉及具体金额的支持方向，点选查看：",
+    return policy_reply("Support directions without amounts, tap one:" if en else "不涉及具体金额的支持方向，点选查看：",
                   buttons=[Button(short_label(s.en.title, "en") if en else short_label(s.title), POLICY(f"s:{s.id}")) for s in summaries])
 
 
@@ -186,7 +186,7 @@ def document_reply(svc: Services, lang: str = "zh", years: Sequence[int] = (), a
             render.no_double(policy),
         ]))
         sources.append(svc.kb.knowledge.cite(Source(doc=policy.doc, section=policy.section)))
-    return _reply("\n\n".join(blocks), sources=sources)
+    return policy_reply("\n\n".join(blocks), sources=sources)
 
 
 def _validity_lines(policy: PolicyDoc) -> str:
@@ -251,10 +251,10 @@ def _worth(fit: Fit, lang: str, currency: str | None) -> str:
             else f"{render.gets(m)} {fmt_money(o.amount)}（按您提供的数字测算）")
 
 
-def _fit_line(fit: Fit, lang: str, currency: str | None = None, conditions: bool = True) -> str:
+def _fit_line(fit: Fit, lang: str, currency: str | None = None, with_conditions: bool = True) -> str:
     o, m = fit.outcome, fit.outcome.measure
     line = f"· {render.article(m, lang)} {render.title(m, lang)}{': ' if lang == 'en' else '：'}{_worth(fit, lang, currency)}"
-    confirm = [c for c in o.open_conditions if conditions and not (fit.given and c in fit.unstated)][:1 if lang == "en" else 2]
+    confirm = [c for c in o.open_conditions if with_conditions and not (fit.given and c in fit.unstated)][:1 if lang == "en" else 2]
     if confirm:
         conditions = [render.condition_text(m, c, lang) for c in confirm]
         line += ("; still to confirm: " + "; ".join(conditions)) if lang == "en" else "。还需确认：" + "；".join(conditions)
@@ -299,7 +299,7 @@ def match_reply(svc: Services, description: str, result: Suitability, lead: str 
     def named(m) -> str:
         return f"{render.article(m, lang)} {render.title(m, lang)}"
     if not result.types:
-        return _reply((lead + "\n" if lead else "") + say("还不清楚贵单位属于哪类机构。" + ASK_TYPE,
+        return policy_reply((lead + "\n" if lead else "") + say("还不清楚贵单位属于哪类机构。" + ASK_TYPE,
                                                           "I cannot tell yet what kind of institution you are. "
                                                           + ASK_TYPE_EN), confidence=0.5)
     labels = say("、", ", ").join(book.types[t].en.label if en else book.types[t].label for t in result.types)
@@ -349,12 +349,14 @@ def match_reply(svc: Services, description: str, result: Suitability, lead: str 
     buttons += [Button(f"{more}{s.en.title if en else s.title}"[:40 if en else 20], POLICY(f"s:{s.id}")) for s in related]
     buttons += [Button(f"{more}{named(f.outcome.measure)}"[:40 if en else 20], POLICY(f"m:{f.outcome.measure.id}"))
                 for f in rest][:max(0, MAX_BUTTONS - len(buttons))]
-    text = "\n".join(lines) + ("\n\n" + "\n".join(tail) if tail else "")
+    def joined() -> str:
+        return "\n".join(lines) + ("\n\n" + "\n".join(tail) if tail else "")
+    text = joined()
     if len(text) > PHONE_CHARS and top:        # one phone screen: each measure's conditions are behind its button
-        lines[first_fit:first_fit + len(top)] = [_fit_line(f, lang, result.currency, conditions=False) for f in top]
+        lines[first_fit:first_fit + len(top)] = [_fit_line(f, lang, result.currency, with_conditions=False) for f in top]
         lines.insert(first_fit + len(top), say("（各项的条件请点下方对应按钮查看。）", "(Tap a measure below for its conditions.)"))
-        text = "\n".join(lines) + ("\n\n" + "\n".join(tail) if tail else "")
-    return _reply(text, buttons=buttons, sources=list(dict.fromkeys(_cite(svc, f.outcome.measure, lang) for f in top)))
+        text = joined()
+    return policy_reply(text, buttons=buttons, sources=list(dict.fromkeys(_cite(svc, f.outcome.measure, lang) for f in top)))
 
 
 def parts_reply(svc: Services, msg: Incoming) -> Reply | None:
@@ -412,7 +414,7 @@ async def mine(svc: Services, msg: Incoming) -> Reply:
     if profile and profile.description:
         return describe_and_match(svc, for_reading(profile.description, svc.kb.policy, msg.lang),
                                   msg.say("您保存的单位情况：", "Your saved profile: ") + profile.description, msg.lang)
-    return _reply(msg.say("还没有您的单位情况。" + ASK_TYPE + "\n也可以用 /profile 保存，以后直接问“适合我们的政策有哪些”。",
+    return policy_reply(msg.say("还没有您的单位情况。" + ASK_TYPE + "\n也可以用 /profile 保存，以后直接问“适合我们的政策有哪些”。",
                           "I have no profile of yours yet. " + ASK_TYPE_EN + "\nYou can also save one with /profile."),
                   confidence=0.6, buttons=[Button(msg.say("保存单位情况", "Save my profile"), "/profile")])
 
@@ -466,7 +468,7 @@ def article_reply(svc: Services, number_: int, lang: str = "zh", asked: str = ""
     policies = list(dict.fromkeys(book.policy(m) for m in measures))
     blocks += render.validity_notes(policies, _today(svc), lang) if policies else []
     sources = [svc.kb.knowledge.cite(e.source, lang) for e in said[:2]] + [_cite(svc, m, lang) for m in measures]
-    return _reply("\n\n".join(blocks), buttons=faq.quick_check_buttons(measures, lang, 3),
+    return policy_reply("\n\n".join(blocks), buttons=faq.quick_check_buttons(measures, lang, 3),
                   sources=list(dict.fromkeys(sources)))
 
 
@@ -507,7 +509,7 @@ def _no_such_article(book: PolicyBook, articles: list, number_: int, lang: str) 
     if not last or number_ <= last:
         return None
     said = _articles_count(book, last, lang)
-    return _reply(f"{said}; there is no article {number_}." if lang == "en" else f"{said}，没有第{number_}条。")
+    return policy_reply(f"{said}; there is no article {number_}." if lang == "en" else f"{said}，没有第{number_}条。")
 
 
 def _count_reply(svc: Services, msg: Incoming) -> Reply | None:
@@ -532,7 +534,7 @@ def articles_reply(svc: Services, numbers: list[int], lang: str = "zh") -> Reply
     sep = ": " if lang == "en" else "："
     lines = [f"· {render.article(m, lang)} {render.title(m, lang)}{sep}{render.rule_text(m, lang)}" for m in found]
     policies = list(dict.fromkeys(book.policy(m) for m in found))
-    return _reply("\n\n".join(["\n".join(lines), *render.validity_notes(policies, _today(svc), lang)]),
+    return policy_reply("\n\n".join(["\n".join(lines), *render.validity_notes(policies, _today(svc), lang)]),
                   buttons=faq.quick_check_buttons(found, lang, 8),
                   sources=list(dict.fromkeys(_cite(svc, m, lang) for m in found)))
 
@@ -568,7 +570,7 @@ def details_reply(svc: Services, measures: list, lang: str) -> Reply:
     policies = list(dict.fromkeys(book.policy(m) for m in measures))
     blocks = [render.detail(m, lang) for m in measures] + [render.no_double(p, lang=lang) for p in policies]
     blocks += render.validity_notes(policies, _today(svc), lang)
-    return _reply("\n\n".join(blocks), confidence=0.8,
+    return policy_reply("\n\n".join(blocks), confidence=0.8,
                   buttons=[Button(f"{render.article(m, lang)} {render.title(m, lang)}", POLICY(f"m:{m.id}")) for m in measures],
                   sources=list(dict.fromkeys(_cite(svc, m, lang) for m in measures)))
 
@@ -680,7 +682,7 @@ def _scope_reply(svc: Services, msg: Incoming, reading: Reading) -> Reply | None
         return None
     policies = list(book.policies.values())
     blocks = [render.scope(p, other, msg.lang) for p in policies] + render.validity_notes(policies, _today(svc), msg.lang)
-    return _reply("\n\n".join(blocks), confidence=0.8,
+    return policy_reply("\n\n".join(blocks), confidence=0.8,
                   sources=[svc.kb.knowledge.cite(Source(doc=p.doc, section=p.section), msg.lang) for p in policies])
 
 
@@ -711,7 +713,7 @@ def _not_met_reply(svc: Services, msg: Incoming, measures: list, said: str) -> R
             f"it, this is not met, so this {m.en.money if m.en else m.money} does not apply; if I misread you, "
             f"please tell me more."))
     lines += render.validity_notes(list(dict.fromkeys(map(book.policy, measures))), _today(svc), lang)
-    return _reply("\n\n".join(lines), confidence=0.7,
+    return policy_reply("\n\n".join(lines), confidence=0.7,
                   buttons=[Button(f"{render.article(m, lang)} {render.title(m, lang)}", POLICY(f"m:{m.id}")) for m in measures],
                   sources=[_cite(svc, m, lang) for m in measures])
 
@@ -765,7 +767,7 @@ def _passage(svc: Services, msg: Incoming) -> Reply | None:
         return None
     entry = best[1]
     policies = [p for p in svc.kb.policy.policies.values() if p.doc == entry.source.doc]
-    return _reply("\n\n".join([entry.answer, *render.validity_notes(policies, _today(svc))]), confidence=0.6,
+    return policy_reply("\n\n".join([entry.answer, *render.validity_notes(policies, _today(svc))]), confidence=0.6,
                   sources=[svc.kb.knowledge.cite(entry.source)])
 
 
@@ -794,7 +796,7 @@ def _once_or_yearly_all(svc: Services, lang: str) -> Reply:
     lines.append("Tell me which measure you mean for its wording." if lang == "en"
                  else "请告诉我您问的是哪一项，我给您看原文。")
     policies = list(book.policies.values())
-    return _reply("\n".join(lines + [""] + render.validity_notes(policies, _today(svc), lang)), confidence=0.7,
+    return policy_reply("\n".join(lines + [""] + render.validity_notes(policies, _today(svc), lang)), confidence=0.7,
                   sources=[svc.kb.knowledge.cite(Source(doc=p.doc, section=p.section), lang) for p in policies])
 
 
@@ -803,6 +805,11 @@ def _summary_named(book: PolicyBook, text: str):
     """The policy summary (a direction of support) whose longest keyword the text holds, or None."""
     summary = max(book.summaries, key=lambda s: max((len(k) for k in s.keywords if k.lower() in text), default=0))
     return summary if any(k.lower() in text for k in summary.keywords) else None
+
+
+def _ask_further(svc: Services, msg: Incoming) -> str:
+    """The closing line of a don't-know: the way to a person."""
+    return msg.say("如需进一步了解，可以", "To ask further, you can ") + handoff.way(svc, msg) + msg.say("。", ".")
 
 
 def other_issuer(book: PolicyBook, msg: Incoming, reading: Reading) -> str | None:
@@ -820,7 +827,7 @@ async def _other_issuer_reply(svc: Services, msg: Incoming, reading: Reading, sa
                    f"The only subsidy policy in the documents is the city of Hangzhou's {numbers}. What you ask "
                    f"(“{said}”) is not stated in them, so I give no amount.")
     blocks = [text, *(render.no_double(p, lang=msg.lang) for p in policies),
-              msg.say("如需进一步了解，可以", "To ask further, you can ") + handoff.way(svc, msg) + msg.say("。", ".")]
+              _ask_further(svc, msg)]
     buttons = [Button(f"{render.article(m, msg.lang)} {render.title(m, msg.lang)}", POLICY(f"m:{m.id}"))
                for m in map(book.measure, reading.candidates()[:2])]
     return await handoff.unanswered(svc, msg, Reply("\n\n".join(blocks), intent="fallback", confidence=0.6,
@@ -926,8 +933,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
             reply.text = f"{rules}\n\n{reply.text}"       # "细则谁来定", "出台了吗": what the document says answers it
             return reply
         # what the rules say or when they came out, which the documents do not hold: said first, a "don't know"
-        reply.text = "\n\n".join([rules, reply.text, msg.say("如需进一步了解，可以", "To ask further, you can ")
-                                  + handoff.way(svc, msg) + msg.say("。", ".")])
+        reply.text = "\n\n".join([rules, reply.text, _ask_further(svc, msg)])
         return await handoff.unanswered(svc, msg, replace(reply, intent="fallback"))
     candidates = reading.candidates()
     if len(candidates) > 1 and about_policy and not (book.patterns["procedure"].search(msg.text) or ASKS_WHEN.search(reading.text)):
@@ -957,7 +963,7 @@ async def answer(svc: Services, msg: Incoming) -> Reply | None:
         # "高端金融人才住房补贴给多少钱": a direction without money states no amount; saying so is a "don't know"
         reply.text = msg.say("文件对此没有规定补助或奖励金额，以下是相关原文。\n\n",
                              "The documents don't set an amount for this; here is what they say.\n\n") + reply.text \
-            + "\n\n" + msg.say("如需进一步了解，可以", "To ask further, you can ") + handoff.way(svc, msg) + msg.say("。", ".")
+            + "\n\n" + _ask_further(svc, msg)
         return await handoff.unanswered(svc, msg, replace(reply, intent="fallback"))
     if holds_any(reading.text, book.words["overview"]) and not holds_any(reading.text, book.words["town"]):
         return overview(svc, msg.lang)

@@ -286,7 +286,9 @@ def _hoped(m: re.Match) -> str:
     return f" 能拿{m['amount'].strip()}{next(v for k, v in HOPED_WORD.items() if m['word'].lower().startswith(k))}吗 "
 
 
-def _gloss_last(text: str) -> str:
+def _rephrased(text: str) -> str:
+    """The English question as its words are read: possessives folded, a terse "- award?" and a hoped-for amount
+    said as questions, Chinese glosses moved after it."""
     text = HOPED.sub(_hoped, TERSE_ASK.sub(" how much?", PLURAL_POSSESSIVE.sub("", text)))
     glosses = GLOSS.findall(text)
     return " ".join([GLOSS.sub("", text), *glosses])
@@ -313,7 +315,7 @@ def to_cues(text: str, book: PolicyBook) -> str:
             return f"前{m['top']}名" if m["top"] else f"第{m['place'] or m['nth']}名"
         return words[m["phrase"]] if m["phrase"] else " "
     worded = WORDED.sub(lambda m: "0.5 " if m["half"] else f"{NUMBER_WORDS.get(m['word'], 1)} ",
-                        NOT_FIGURES.sub("paid ", ARTICLE_REF.sub(r" 第\1条 ", plain_words(_gloss_last(text)))))
+                        NOT_FIGURES.sub("paid ", ARTICLE_REF.sub(r" 第\1条 ", plain_words(_rephrased(text)))))
     worded = _ranges_spelled(worded)
     worded = ELLIPTIC_COUNT.sub(lambda m: f"{m['n1']} {m['thing']} {m['when']}{m['mid']}{m['n2']} {m['thing']}",
                                 _with_heads(worded, shared))
